@@ -1,0 +1,83 @@
+"""create_app(settings): the routes table, middleware, error handlers and lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .broadcast import make_broadcast
+from .db import Database
+from .queue import make_queue
+from .ratelimit import make_limiter
+from .settings import Settings, load_settings
+from .storage import make_storage
+from .web import accounts, health, openapi, pages, projects
+from .web.errors import HANDLERS
+
+STATIC = Path(__file__).parent / "web" / "static"
+
+
+def routes() -> list:
+    return [
+        Route("/", pages.home),
+        Route("/login", accounts.login_page, methods=["GET", "POST"]),
+        Route("/logout", accounts.logout, methods=["POST"]),
+        Route("/lang/{lang}", pages.set_lang),
+        Route("/healthz", health.healthz),
+        Route("/api/openapi.json", openapi.openapi),
+        Route("/api/me", accounts.me),
+        Route("/api/tokens", accounts.create_token, methods=["POST"]),
+        Route("/api/projects", projects.list_projects, methods=["GET"]),
+        Route("/api/projects", projects.create_project, methods=["POST"]),
+        Route("/api/projects/{project_id}", projects.get_project),
+        Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
+    ]
+
+
+def build_context(settings: Settings) -> dict:
+    """The shared clients, the same for the app and for in-process jobs."""
+    return {
+        "settings": settings,
+        "db": Database(settings),
+        "storage": make_storage(settings),
+        "queue": make_queue(settings),
+        "broadcast": make_broadcast(settings),
+        "limiter": make_limiter(settings),
+    }
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        ctx = build_context(settings)
+        for key, value in ctx.items():
+            setattr(app.state, key, value)
+        await ctx["broadcast"].connect()
+        await ctx["queue"].start(ctx)
+        try:
+            yield
+        finally:
+            await ctx["queue"].stop()
+            await ctx["broadcast"].disconnect()
+            await ctx["limiter"].close()
+            await ctx["db"].close()
+
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.secret_key,
+            session_cookie="drawreview_session",
+            max_age=settings.session_max_age_s,
+            same_site="lax",
+            https_only=settings.https,
+        )
+    ]
+    return Starlette(routes=routes(), middleware=middleware, exception_handlers=HANDLERS, lifespan=lifespan)

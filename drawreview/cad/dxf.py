@@ -1,0 +1,130 @@
+"""Load a DXF file: strict reader first, ``ezdxf.recover`` second, repairs written down.
+
+The result is a :class:`Drawing`: the ezdxf document plus what we learned while loading it
+(which loader worked, a readable list of repairs, the drawing units and whether they were
+assumed).  Codepages (ANSI_936/GBK, ANSI_950/Big5, ...) are handled by ezdxf from
+``$DWGCODEPAGE``; binary DXF is read by both loaders.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ezdxf
+from ezdxf import recover
+from ezdxf.document import Drawing as EzDoc
+
+from drawreview.cad import errors as E
+
+# $INSUNITS code -> (short name, metres per unit)
+UNITS: dict[int, tuple[str, float]] = {
+    1: ("in", 0.0254), 2: ("ft", 0.3048), 3: ("mi", 1609.344), 4: ("mm", 0.001),
+    5: ("cm", 0.01), 6: ("m", 1.0), 7: ("km", 1000.0), 8: ("µin", 2.54e-8), 9: ("mil", 2.54e-5),
+    10: ("yd", 0.9144), 11: ("Å", 1e-10), 12: ("nm", 1e-9), 13: ("µm", 1e-6), 14: ("dm", 0.1),
+    15: ("dam", 10.0), 16: ("hm", 100.0), 17: ("Gm", 1e9), 18: ("AU", 1.495978707e11),
+    19: ("ly", 9.4607304725808e15), 20: ("pc", 3.0856775814913673e16), 21: ("US ft", 1200 / 3937),
+}
+
+
+@dataclass
+class Drawing:
+    doc: EzDoc
+    name: str
+    path: Path
+    recovered: bool = False
+    repairs: list[str] = field(default_factory=list)
+    units: str = "mm"
+    unit_m: float = 0.001
+    units_assumed: bool = False
+    encoding: str = "utf8"
+    version: str = ""
+
+    @property
+    def notes(self) -> list[str]:
+        notes = list(self.repairs)
+        if self.units_assumed:
+            notes.append("图纸未设置单位（$INSUNITS），按毫米处理 / $INSUNITS not set; millimetres assumed")
+        return notes
+
+
+def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> Drawing:
+    """Read a DXF; raise ``BrokenDrawing`` (zh + en, naming the file) when nothing works."""
+    path = Path(path)
+    name = name or path.name
+    if path.stat().st_size == 0:
+        raise E.empty_file(name)
+    repairs: list[str] = []
+    recovered = False
+    try:
+        doc = ezdxf.readfile(path)
+        if audit:
+            auditor = doc.audit()
+            repairs += _describe(auditor)
+    except Exception as strict_exc:  # noqa: BLE001 - any reader failure goes to recover
+        try:
+            doc, auditor = recover.readfile(path)
+        except Exception as exc:  # noqa: BLE001
+            raise E.broken_drawing(name, _reason(exc)) from exc
+        recovered = True
+        repairs.append(f"标准读取失败，已用修复模式读取 / strict reader failed ({_reason(strict_exc)}); recovered")
+        repairs += _describe(auditor)
+    if _truncated(path):
+        repairs.append("文件末尾缺少 EOF，可能被截断；已读取截断前的内容 / no EOF marker: the file looks truncated")
+    if not _has_entities(doc):
+        raise E.no_drawable_content(name)
+    drawing = Drawing(doc, name, path, recovered, repairs, encoding=doc.encoding or "",
+                      version=doc.dxfversion)
+    _set_units(drawing)
+    return drawing
+
+
+def _describe(auditor) -> list[str]:
+    out = []
+    for entry in list(auditor.fixes) + list(auditor.errors):
+        msg = getattr(entry, "message", str(entry))
+        out.append(msg)
+    if len(out) > 200:
+        out = out[:200] + [f"... {len(out) - 200} more"]
+    return out
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:200]
+
+
+def _truncated(path: Path) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - 64))
+        tail = fh.read()
+    return b"EOF" not in tail
+
+
+def _has_entities(doc: EzDoc) -> bool:
+    if len(doc.modelspace()) > 0:
+        return True
+    return any(len(layout) > 1 for layout in doc.layouts if not layout.is_modelspace)
+
+
+def _set_units(drawing: Drawing) -> None:
+    code = drawing.doc.header.get("$INSUNITS", 0)
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        code = 0
+    if code in UNITS:
+        drawing.units, drawing.unit_m = UNITS[code]
+        drawing.units_assumed = False
+    else:
+        drawing.units, drawing.unit_m = "mm", 0.001
+        drawing.units_assumed = True
+
+
+def finite(*values: float, limit: float = 1e15) -> bool:
+    """True when every coordinate is a real number of sane size (no NaN, inf or 1e300)."""
+    for v in values:
+        if not (-limit < v < limit) or math.isnan(v):
+            return False
+    return True

@@ -1,0 +1,263 @@
+"""Identify uploaded files by their content and expand zip archives safely.
+
+``identify(path)`` looks at the bytes, never the name: a ``.dxf`` that is really a JPEG is
+rejected, a DWG gets a message telling the user to export DXF.  ``expand_zip`` streams every
+entry to disk while counting the bytes actually produced, so a zip bomb is stopped no matter
+what its headers claim; unsafe entries (``../``, absolute paths, symlinks, encrypted) are
+reported one by one while the other entries are still accepted.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from drawreview.cad import errors as E
+from drawreview.errors import DrawReviewError
+
+DXF, PDF, ZIP = "dxf", "pdf", "zip"
+BINARY_DXF_SENTINEL = b"AutoCAD Binary DXF"
+_DWG_VERSION = re.compile(rb"^AC1\d{3}")
+_DWG_NAMES = {
+    b"AC1.50": "R2.05", b"AC1002": "R2.6", b"AC1004": "R9", b"AC1006": "R10", b"AC1009": "R11/R12",
+    b"AC1012": "R13", b"AC1014": "R14", b"AC1015": "R2000", b"AC1018": "R2004",
+    b"AC1021": "R2007", b"AC1024": "R2010", b"AC1027": "R2013", b"AC1032": "R2018",
+}
+_MAGIC = [
+    (b"\xff\xd8\xff", "JPEG image"), (b"\x89PNG", "PNG image"), (b"GIF8", "GIF image"),
+    (b"II*\x00", "TIFF image"), (b"MM\x00*", "TIFF image"), (b"BM", "BMP image"),
+    (b"Rar!", "RAR archive"), (b"7z\xbc\xaf", "7-Zip archive"), (b"\x1f\x8b", "gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "Office document"), (b"{\\rtf", "RTF document"),
+]
+
+
+def sniff(head: bytes, name: str = "file") -> str:
+    """Return ``dxf``, ``pdf`` or ``zip`` for the first bytes of a file, else raise."""
+    if not head:
+        raise E.empty_file(name)
+    if head.startswith(BINARY_DXF_SENTINEL):
+        return DXF
+    if b"%PDF-" in head[:1024]:
+        return PDF
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return ZIP
+    if _DWG_VERSION.match(head) or head.startswith(b"AC1.50"):
+        raise E.dwg_not_supported(name, _DWG_NAMES.get(head[:6], head[:6].decode("latin-1")))
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            raise E.not_a_drawing(name, kind)
+    if _looks_like_ascii_dxf(head):
+        return DXF
+    raise E.not_a_drawing(name, "unknown data" if b"\x00" in head[:512] else "text")
+
+
+def _looks_like_ascii_dxf(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf").decode("latin-1")
+    lines = [ln.strip() for ln in text.splitlines()][:64]
+    # Pairs of (group code, value); the first structural tag must be 0/SECTION.
+    for i in range(0, len(lines) - 1, 2):
+        code, value = lines[i], lines[i + 1]
+        if not code.lstrip("-").isdigit():
+            return False
+        if code == "999":
+            continue
+        return code == "0" and value.upper() == "SECTION"
+    return False
+
+
+def identify(path: str | Path, name: str | None = None) -> str:
+    """Kind of the file at *path* by content: ``dxf``, ``pdf`` or ``zip`` (else raises)."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    return sniff(head, name or path.name)
+
+
+@dataclass
+class Member:
+    """One accepted drawing: its name inside the upload and its path on disk."""
+
+    name: str
+    path: Path
+    kind: str
+    size: int
+
+
+@dataclass
+class EntryError:
+    name: str
+    error: DrawReviewError
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, **self.error.envelope()["error"]}
+
+
+@dataclass
+class Intake:
+    members: list[Member] = field(default_factory=list)
+    errors: list[EntryError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    max_entries: int = 2000
+    max_total: int = 2 * 1024**3  # bytes expanded in all
+    max_ratio: float = 200.0  # expanded / compressed, per entry and overall
+    ratio_floor: int = 1024**2  # ratios are only checked beyond this many bytes
+    chunk: int = 1024 * 1024
+
+
+def decode_name(info: zipfile.ZipInfo) -> str:
+    """Entry name as the author saw it: UTF-8 when flagged, else UTF-8 / GBK / CP437."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.orig_filename.encode("cp437", errors="replace")
+    for enc in ("utf-8", "gbk"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            pass
+    return info.orig_filename
+
+
+def _unsafe_reason(name: str) -> str | None:
+    norm = name.replace("\\", "/")
+    if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm):
+        return "absolute"
+    if any(part == ".." for part in norm.split("/")):
+        return "parent"
+    if "\x00" in norm:
+        return "nul"
+    return None
+
+
+def ingest(path: str | Path, work_dir: str | Path, name: str | None = None,
+           limits: ZipLimits = ZipLimits()) -> Intake:
+    """Accept one upload: a single drawing, or a zip expanded into *work_dir*."""
+    path = Path(path)
+    name = name or path.name
+    kind = identify(path, name)
+    if kind != ZIP:
+        return Intake([Member(name, path, kind, path.stat().st_size)])
+    return expand_zip(path, work_dir, name=name, limits=limits)
+
+
+def expand_zip(path: str | Path, dest: str | Path, name: str | None = None,
+               limits: ZipLimits = ZipLimits()) -> Intake:
+    """Expand the drawings of a zip into *dest*; per-entry problems go to ``errors``.
+
+    Raises ``ZipBomb`` / ``TooManyEntries`` / ``CorruptArchive`` for the whole archive
+    (after removing what was written).
+    """
+    path, dest = Path(path), Path(dest)
+    name = name or path.name
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise E._make(E.CorruptArchive, name, f"压缩包已损坏（{exc}）", f"the zip archive is damaged ({exc})")
+    dest.mkdir(parents=True, exist_ok=True)
+    result = Intake()
+    written: list[Path] = []
+    try:
+        with zf:
+            infos = zf.infolist()
+            if len(infos) > limits.max_entries:
+                raise E._make(
+                    E.TooManyEntries, name, f"压缩包内文件过多（{len(infos)} 个，上限 {limits.max_entries}）",
+                    f"too many entries in the archive ({len(infos)}, limit {limits.max_entries})",
+                    entries=len(infos))
+            total = 0
+            archive_size = max(path.stat().st_size, 1)
+            for info in infos:
+                entry = decode_name(info)
+                if info.is_dir() or entry.startswith("__MACOSX/") or entry.endswith(".DS_Store"):
+                    continue
+                problem = _entry_problem(info, entry, name)
+                if problem is not None:
+                    result.errors.append(EntryError(entry, problem))
+                    continue
+                target = _target(dest, entry)
+                total = _stream(zf, info, target, total, archive_size, limits, f"{name}/{entry}")
+                written.append(target)
+                try:
+                    kind = identify(target, f"{name}/{entry}")
+                    if kind == ZIP:
+                        raise E._make(E.NestedArchive, f"{name}/{entry}", "压缩包内不能再嵌套压缩包，请解压后重新打包",
+                                      "nested archives are not accepted; unpack it and zip the drawings directly")
+                except DrawReviewError as exc:
+                    target.unlink(missing_ok=True)
+                    result.errors.append(EntryError(entry, exc))
+                    continue
+                result.members.append(Member(entry, target, kind, target.stat().st_size))
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+        _cleanup(written)
+        raise E._make(E.CorruptArchive, name, f"压缩包已损坏（{exc}）", f"the zip archive is damaged ({exc})")
+    except DrawReviewError:
+        _cleanup(written)
+        raise
+    return result
+
+
+def _entry_problem(info: zipfile.ZipInfo, entry: str, archive: str) -> DrawReviewError | None:
+    full = f"{archive}/{entry}"
+    reason = _unsafe_reason(entry)
+    if reason:
+        return E._make(E.UnsafePath, full, "文件路径不安全（绝对路径或含 ../），已跳过",
+                       "unsafe path (absolute or containing ../); skipped", reason=reason)
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return E._make(E.SymlinkEntry, full, "压缩包内的符号链接不被接受，已跳过",
+                       "symbolic links inside archives are not accepted; skipped")
+    if info.flag_bits & 0x1:
+        return E._make(E.EncryptedEntry, full, "文件已加密，请去除密码后重新打包",
+                       "the entry is encrypted; remove the password and zip it again")
+    return None
+
+
+def _target(dest: Path, entry: str) -> Path:
+    parts = [p for p in PurePosixPath(entry.replace("\\", "/")).parts if p not in ("", ".")]
+    target = dest.joinpath(*parts)
+    if not target.resolve().is_relative_to(dest.resolve()):  # defence in depth
+        raise E._make(E.UnsafePath, entry, "文件路径不安全", "unsafe path")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stem, n = target, 1
+    while target.exists():
+        n += 1
+        target = stem.with_name(f"{stem.stem}({n}){stem.suffix}")
+    return target
+
+
+def _stream(zf, info, target: Path, total: int, archive_size: int, limits: ZipLimits, label: str) -> int:
+    produced = 0
+    compressed = max(info.compress_size, 1)
+    with zf.open(info) as src, target.open("wb") as out:
+        while chunk := src.read(limits.chunk):
+            produced += len(chunk)
+            total += len(chunk)
+            out.write(chunk)
+            if total > limits.max_total:
+                raise _bomb(label, f"解压后总大小超过 {limits.max_total // 1024**2} MB",
+                            f"expanded size exceeds {limits.max_total // 1024**2} MB")
+            if produced > limits.ratio_floor and produced / compressed > limits.max_ratio:
+                raise _bomb(label, f"压缩比异常（超过 {limits.max_ratio:g} 倍）",
+                            f"compression ratio above {limits.max_ratio:g}")
+            if total > limits.ratio_floor and total / archive_size > limits.max_ratio:
+                raise _bomb(label, f"整体压缩比异常（超过 {limits.max_ratio:g} 倍）",
+                            f"overall compression ratio above {limits.max_ratio:g}")
+    return total
+
+
+def _bomb(label: str, zh: str, en: str) -> E.ZipBomb:
+    return E._make(E.ZipBomb, label, f"疑似压缩炸弹：{zh}，已拒绝整个压缩包",
+                   f"looks like a zip bomb: {en}; the whole archive was rejected")
+
+
+def _cleanup(paths: list[Path]) -> None:
+    for p in paths:
+        try:
+            p.unlink(missing_ok=True)
+        except OSError:
+            shutil.rmtree(p, ignore_errors=True)

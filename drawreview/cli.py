@@ -1,0 +1,197 @@
+"""The ``drawreview`` command: serve, worker, migrate, demo, createuser, audit verify, render, check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+
+from .settings import Settings, load_settings
+
+
+def _migrate(settings: Settings) -> None:
+    from .db import migrate
+
+    migrate(settings)
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    import uvicorn
+
+    from .app import create_app
+
+    if settings.is_sqlite or args.migrate:
+        _migrate(settings)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_level=args.log_level,
+        proxy_headers=True,
+        ws_max_size=1024 * 1024,
+    )
+    return 0
+
+
+def cmd_worker(args, settings: Settings) -> int:
+    if not settings.redis_url:
+        print(
+            "drawreview worker 需要 Redis：请设置 REDIS_URL（嵌入模式下任务在服务进程内运行，无需 worker）。\n"
+            "drawreview worker needs Redis: set REDIS_URL (in the embedded mode jobs run inside "
+            "`drawreview serve` and no worker is needed).",
+            file=sys.stderr,
+        )
+        return 2
+    from .worker import make_worker
+
+    worker = make_worker(settings, burst=args.burst)
+    worker.run()
+    return 0
+
+
+def cmd_migrate(args, settings: Settings) -> int:
+    _migrate(settings)
+    print(f"database at head: {settings.database_url.split('@')[-1]}")
+    return 0
+
+
+async def _demo(settings: Settings) -> dict:
+    from .db import Database
+    from .services.demo import ensure_demo
+
+    db = Database(settings)
+    try:
+        async with db.session() as session:
+            return await ensure_demo(session, settings.data_dir)
+    finally:
+        await db.close()
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    _migrate(settings)
+    result = asyncio.run(_demo(settings))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print("演示数据已就绪 / demo data ready:")
+        for acc in result["accounts"]:
+            print(f"  {acc['username']:<14} {acc['password']:<20} {acc['role']:<13} {acc['discipline'] or ''}")
+        print(f"  project id: {result['project_id']}")
+    return 0
+
+
+async def _createuser(settings: Settings, args, password: str) -> dict:
+    from .db import Database
+    from .services import accounts
+
+    db = Database(settings)
+    try:
+        async with db.session() as session:
+            org = None
+            if args.org:
+                kind = args.org_kind or accounts.ROLE_ORG_KIND.get(args.role, "review_authority")
+                org = await accounts.get_or_create_org(session, args.org, str(kind), actor="cli")
+            user = await accounts.create_user(
+                session, args.username, password, args.role, args.display_name, args.discipline, org,
+                actor="cli",
+            )
+            await session.commit()
+            return accounts.user_dict(user)
+    finally:
+        await db.close()
+
+
+def cmd_createuser(args, settings: Settings) -> int:
+    from .errors import DrawReviewError
+
+    password = args.password or getpass.getpass("password: ")
+    try:
+        user = asyncio.run(_createuser(settings, args, password))
+    except DrawReviewError as exc:
+        print(f"{exc.message_zh} / {exc.message_en}: {json.dumps(exc.details, ensure_ascii=False)}", file=sys.stderr)
+        return 2
+    print(json.dumps(user, ensure_ascii=False))
+    return 0
+
+
+async def _audit_verify(settings: Settings):
+    from .db import Database
+    from .services.audit import verify
+
+    db = Database(settings)
+    try:
+        async with db.session() as session:
+            return await verify(session)
+    finally:
+        await db.close()
+
+
+def cmd_audit(args, settings: Settings) -> int:
+    result = asyncio.run(_audit_verify(settings))
+    if result.ok:
+        print(f"审计日志完整 / audit chain intact: {result.checked} entries")
+        return 0
+    print(
+        f"审计日志被篡改：第一条异常记录 id={result.bad_id}（{result.reason}）\n"
+        f"audit chain broken: first bad entry id={result.bad_id} ({result.reason})",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="drawreview", description="互联网+联合图审 / joint drawing review")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the web service")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.add_argument("--migrate", action="store_true", help="migrate the database first (always on SQLite)")
+    s.add_argument("--log-level", default="info")
+    w = sub.add_parser("worker", help="run an arq worker (needs REDIS_URL)")
+    w.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    d = sub.add_parser("demo", help="create demo accounts, organisations and a project (idempotent)")
+    d.add_argument("--json", action="store_true")
+    c = sub.add_parser("createuser", help="create a user")
+    c.add_argument("username")
+    c.add_argument("--role", required=True, choices=["window", "reviewer", "designer", "construction", "admin"])
+    c.add_argument("--discipline", choices=["planning", "fire", "civil_defence", "lightning", "meteorology"])
+    c.add_argument("--display-name")
+    c.add_argument("--org")
+    c.add_argument("--org-kind", choices=["design_institute", "construction_unit", "review_authority"])
+    c.add_argument("--password", help="prompted for when omitted")
+    a = sub.add_parser("audit", help="audit log tools")
+    a.add_argument("action", choices=["verify"])
+    sub.add_parser("render", help="render every sheet of a drawing file", add_help=False)
+    sub.add_parser("check", help="run the rule checks on a drawing file", add_help=False)
+    return p
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "worker": cmd_worker,
+    "migrate": cmd_migrate,
+    "demo": cmd_demo,
+    "createuser": cmd_createuser,
+    "audit": cmd_audit,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "render":
+        from .cad.cli import render_main
+
+        return render_main(argv[1:])
+    if argv and argv[0] == "check":
+        from .rules.cli import check_main
+
+        return check_main(argv[1:])
+    args = parser().parse_args(argv)
+    return COMMANDS[args.command](args, load_settings())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Background jobs. Each takes ids (never objects), is idempotent, and reports progress as events.
+
+``JOBS`` is the registry both queues use: arq's worker (``drawreview worker``) and the
+in-process queue of the embedded mode.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+
+async def ping(ctx: dict[str, Any], value: str) -> str:
+    """A trivial job used by the health and topology tests."""
+    redis = ctx.get("redis")
+    if redis is not None:
+        await redis.set(f"drawreview:ping:{value}", "pong", ex=60)
+    else:
+        ctx.setdefault("pings", []).append(value)
+    return value
+
+
+JOBS: dict[str, Callable[..., Awaitable[Any]]] = {"ping": ping}

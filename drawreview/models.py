@@ -1,0 +1,267 @@
+"""The data model (SQLModel tables). Alembic migrations in ``drawreview/migrations`` follow it.
+
+Enumerations are stored as short strings (checked by the services), so new values need no
+migration. Times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import StrEnum
+from typing import Any, Optional
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _ts(**kw) -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kw))
+
+
+def _json(default=dict) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+class OrgKind(StrEnum):
+    design_institute = "design_institute"
+    construction_unit = "construction_unit"
+    review_authority = "review_authority"
+
+
+class Role(StrEnum):
+    window = "window"  # joint-review window clerk
+    reviewer = "reviewer"
+    designer = "designer"
+    construction = "construction"  # construction-unit user
+    admin = "admin"
+
+
+class Discipline(StrEnum):
+    planning = "planning"
+    fire = "fire"
+    civil_defence = "civil_defence"
+    lightning = "lightning"
+    meteorology = "meteorology"
+
+
+DISCIPLINE_NAMES = {
+    "planning": ("规划", "Planning"),
+    "fire": ("消防", "Fire protection"),
+    "civil_defence": ("人防", "Civil air defence"),
+    "lightning": ("防雷", "Lightning protection"),
+    "meteorology": ("气象", "Meteorology"),
+}
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisation"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=32)
+    created_at: datetime = _ts()
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    display_name: str = Field(max_length=100)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(max_length=32)
+    discipline: Optional[str] = Field(default=None, max_length=32)
+    org_id: Optional[int] = Field(default=None, foreign_key="organisation.id", index=True)
+    email: Optional[str] = Field(default=None, max_length=200)
+    active: bool = True
+    created_at: datetime = _ts()
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the token
+    name: str = Field(default="", max_length=100)
+    created_at: datetime = _ts()
+    revoked: bool = False
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "project"
+    __table_args__ = (UniqueConstraint("case_year", "case_serial", name="uq_project_case"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    address: str = Field(default="", max_length=300)
+    project_type: str = Field(default="building", max_length=32)  # building / municipal / special
+    complexity: str = Field(default="normal", max_length=16)  # normal / complex
+    construction_unit_id: int = Field(foreign_key="organisation.id", index=True)
+    design_institute_id: int = Field(foreign_key="organisation.id", index=True)
+    case_year: Optional[int] = None
+    case_serial: Optional[int] = None
+    case_number: Optional[str] = Field(default=None, max_length=32, unique=True)
+    verification_code: Optional[str] = Field(default=None, max_length=16)
+    stage: str = Field(default="draft", max_length=32)
+    params: dict = _json()  # planning conditions and project flags (sprinklers, lightning class...)
+    last_event_seq: int = 0
+    created_at: datetime = _ts()
+    version: int = 1
+
+
+class Submission(SQLModel, table=True):
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("project_id", "revision", name="uq_submission_revision"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    revision: int = 1
+    state: str = Field(default="draft", max_length=32)
+    created_by: int = Field(foreign_key="user_account.id")
+    created_at: datetime = _ts()
+    submitted_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    total_bytes: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class DrawingFile(SQLModel, table=True):
+    __tablename__ = "drawing_file"
+    __table_args__ = (UniqueConstraint("submission_id", "sha256", "original_name", name="uq_file_in_submission"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    sha256: str = Field(max_length=64, index=True)
+    original_name: str = Field(max_length=500)
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    format: str = Field(default="unknown", max_length=16)  # dxf / pdf / zip / unknown
+    state: str = Field(default="uploaded", max_length=16)  # uploaded/processing/ready/failed
+    error: Optional[dict] = Field(default=None, sa_column=Column(JSON))
+    repairs: list = _json(list)
+    progress: float = 0.0
+    parent_id: Optional[int] = Field(default=None, foreign_key="drawing_file.id")
+    created_at: datetime = _ts()
+
+
+class Sheet(SQLModel, table=True):
+    __tablename__ = "sheet"
+    __table_args__ = (UniqueConstraint("file_id", "key", name="uq_sheet_key"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    file_id: int = Field(foreign_key="drawing_file.id", index=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    key: str = Field(max_length=200)  # stable within a file: "model", "model#2", "layout:..."
+    number: str = Field(default="", max_length=64, index=True)
+    title: str = Field(default="", max_length=200)
+    discipline: str = Field(default="", max_length=32)
+    detected: bool = False
+    width: float = 0.0
+    height: float = 0.0
+    max_zoom: int = 0
+    transform: list = _json(list)  # [a, e, f] drawing units -> sheet points
+    units: str = Field(default="", max_length=16)
+    unit_m: float = 0.001
+    pdf_sha256: Optional[str] = Field(default=None, max_length=64)
+    meta_sha256: Optional[str] = Field(default=None, max_length=64)  # layers + texts JSON blob
+    state: str = Field(default="pending", max_length=16)
+    matched_sheet_id: Optional[int] = Field(default=None, foreign_key="sheet.id")
+    created_at: datetime = _ts()
+
+
+class ReviewTask(SQLModel, table=True):
+    __tablename__ = "review_task"
+    __table_args__ = (UniqueConstraint("submission_id", "discipline", name="uq_task_discipline"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    discipline: str = Field(max_length=32)
+    reviewer_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
+    state: str = Field(default="pending", max_length=32)
+    conclusion: Optional[str] = Field(default=None, max_length=32)
+    started_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    due_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    concluded_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    pauses: list = _json(list)  # [[from_iso, to_iso|null], ...] while the designer revises
+    version: int = 1
+
+
+class Annotation(SQLModel, table=True):
+    __tablename__ = "annotation"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    client_id: str = Field(max_length=64, unique=True)  # idempotency key from the client
+    project_id: int = Field(foreign_key="project.id", index=True)
+    sheet_id: int = Field(foreign_key="sheet.id", index=True)
+    author_id: int = Field(foreign_key="user_account.id")
+    discipline: str = Field(max_length=32)
+    kind: str = Field(max_length=16)  # pin / rect / cloud / arrow / polyline / text
+    geometry: dict = _json()
+    severity: str = Field(default="general", max_length=16)  # mandatory / general / suggestion
+    clause: str = Field(default="", max_length=200)
+    status: str = Field(default="open", max_length=16)  # open / answered / closed
+    automatic: bool = False
+    finding_id: Optional[int] = Field(default=None, foreign_key="rule_finding.id")
+    carried_from_id: Optional[int] = Field(default=None, foreign_key="annotation.id")
+    deleted: bool = False
+    version: int = 1
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class Comment(SQLModel, table=True):
+    __tablename__ = "comment"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    client_id: str = Field(max_length=64, unique=True)
+    annotation_id: int = Field(foreign_key="annotation.id", index=True)
+    author_id: int = Field(foreign_key="user_account.id")
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _ts()
+
+
+class RuleFinding(SQLModel, table=True):
+    __tablename__ = "rule_finding"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    sheet_id: int = Field(foreign_key="sheet.id", index=True)
+    rule_id: str = Field(max_length=32)
+    discipline: str = Field(max_length=32)
+    severity: str = Field(max_length=16)
+    data: dict = _json()  # handles, bbox, evidence WKT, measured, required, messages
+    state: str = Field(default="new", max_length=16)  # new / confirmed / dismissed
+    dismiss_reason: str = Field(default="", max_length=500)
+    created_at: datetime = _ts()
+
+
+class ProjectEvent(SQLModel, table=True):
+    """Append-only per-project event log; ``seq`` lets a reconnecting client catch up."""
+
+    __tablename__ = "project_event"
+    __table_args__ = (UniqueConstraint("project_id", "seq", name="uq_event_seq"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    seq: int
+    type: str = Field(max_length=64)
+    actor_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    payload: dict = _json()
+    created_at: datetime = _ts()
+
+
+class AuditEntry(SQLModel, table=True):
+    """Hash-chained audit log (全程留痕): each row's hash covers its content and the previous hash."""
+
+    __tablename__ = "audit_entry"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = _ts()
+    actor_id: Optional[int] = None
+    actor: str = Field(default="", max_length=100)
+    action: str = Field(max_length=64)
+    object_type: str = Field(max_length=32)
+    object_id: str = Field(default="", max_length=64)
+    project_id: Optional[int] = Field(default=None, index=True)
+    detail: dict = _json()
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """One row holding the chain's last hash; locked while appending so the chain stays linear."""
+
+    __tablename__ = "audit_head"
+    id: int = Field(default=1, primary_key=True)
+    last_id: int = 0
+    last_hash: str = Field(default="0" * 64, max_length=64)
+

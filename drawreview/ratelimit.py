@@ -1,0 +1,57 @@
+"""Fixed-window attempt counters against guessing (logins, progress-query codes).
+
+In memory for the embedded mode; in Redis when ``REDIS_URL`` is set, so every app process
+shares one count.
+"""
+
+from __future__ import annotations
+
+import time
+
+
+class MemoryLimiter:
+    def __init__(self) -> None:
+        self._hits: dict[str, tuple[int, float]] = {}
+
+    async def hit(self, key: str, window_s: int) -> int:
+        now = time.monotonic()
+        count, start = self._hits.get(key, (0, now))
+        if now - start >= window_s:
+            count, start = 0, now
+        count += 1
+        self._hits[key] = (count, start)
+        if len(self._hits) > 100_000:  # forget the oldest windows
+            for k in sorted(self._hits, key=lambda k: self._hits[k][1])[:50_000]:
+                del self._hits[k]
+        return count
+
+    async def reset(self, key: str) -> None:
+        self._hits.pop(key, None)
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisLimiter:
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as aioredis
+
+        self._redis = aioredis.from_url(url)
+
+    async def hit(self, key: str, window_s: int) -> int:
+        k = f"drawreview:rl:{key}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(k)
+            pipe.expire(k, window_s, nx=True)
+            count, _ = await pipe.execute()
+        return int(count)
+
+    async def reset(self, key: str) -> None:
+        await self._redis.delete(f"drawreview:rl:{key}")
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def make_limiter(settings):
+    return RedisLimiter(settings.redis_url) if settings.redis_url else MemoryLimiter()

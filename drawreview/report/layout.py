@@ -1,0 +1,202 @@
+"""A small flowing layout on PyMuPDF pages: wrapped CJK text, tables, images, bookmarks.
+
+Text goes through one ``TextWriter`` per colour per page (the font is embedded once per
+document); lines and fills through one ``Shape`` per page. Both are written when the page
+is finished, shapes first so text stays on top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pymupdf
+
+from drawreview.report.font import wrap
+
+BLACK = (0.0, 0.0, 0.0)
+GREY = (0.45, 0.45, 0.45)
+LIGHT = (0.93, 0.93, 0.93)
+RED = (0.8, 0.0, 0.0)
+
+A4 = pymupdf.paper_rect("a4")
+
+
+@dataclass
+class Column:
+    header: str
+    width: float  # fraction of the table width
+    align: int = 0  # 0 left, 1 centre
+
+
+@dataclass
+class Layout:
+    doc: pymupdf.Document
+    font: pymupdf.Font
+    page_rect: pymupdf.Rect = field(default_factory=lambda: pymupdf.Rect(A4))
+    margin: tuple[float, float, float, float] = (56.0, 56.0, 56.0, 64.0)  # left, top, right, bottom
+    toc: list[list] = field(default_factory=list)
+    chars: set[str] = field(default_factory=set)  # every character written
+
+    def __post_init__(self) -> None:
+        self.page: pymupdf.Page | None = None
+        self.y = 0.0
+        self._writers: dict[tuple[float, ...], pymupdf.TextWriter] = {}
+        self._shape: pymupdf.Shape | None = None
+
+    # -- pages -----------------------------------------------------------------------------
+    @property
+    def left(self) -> float:
+        return self.page_rect.x0 + self.margin[0]
+
+    @property
+    def right(self) -> float:
+        return self.page_rect.x1 - self.margin[2]
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def bottom(self) -> float:
+        return self.page_rect.y1 - self.margin[3]
+
+    @property
+    def page_no(self) -> int:
+        """1-based number of the current page."""
+        return self.page.number + 1 if self.page else 0
+
+    def new_page(self) -> pymupdf.Page:
+        self.flush()
+        self.page = self.doc.new_page(width=self.page_rect.width, height=self.page_rect.height)
+        self.y = self.page_rect.y0 + self.margin[1]
+        return self.page
+
+    def ensure(self, height: float) -> None:
+        """Start a new page unless ``height`` points still fit on this one."""
+        if self.page is None or self.y + height > self.bottom:
+            self.new_page()
+
+    def space(self, height: float) -> None:
+        self.y += height
+
+    def bookmark(self, level: int, title: str) -> None:
+        self.toc.append([level, title, self.page_no])
+
+    def flush(self) -> None:
+        """Write the pending shapes and text of the current page."""
+        if self.page is None:
+            return
+        if self._shape is not None:
+            self._shape.commit()
+            self._shape = None
+        for colour, tw in self._writers.items():
+            tw.write_text(self.page, color=colour)
+        self._writers.clear()
+
+    # -- drawing primitives ----------------------------------------------------------------
+    @property
+    def shape(self) -> pymupdf.Shape:
+        if self._shape is None:
+            self._shape = self.page.new_shape()
+        return self._shape
+
+    def text_at(self, x: float, baseline: float, text: str, size: float, colour=BLACK) -> None:
+        """One line of text with its left end at (x, baseline)."""
+        if not text:
+            return
+        self.chars.update(text)
+        key = tuple(colour)
+        tw = self._writers.get(key)
+        if tw is None:
+            tw = self._writers[key] = pymupdf.TextWriter(self.page.rect)
+        tw.append((x, baseline), text, font=self.font, fontsize=size)
+
+    def text_width(self, text: str, size: float) -> float:
+        return self.font.text_length(text, fontsize=size)
+
+    def hline(self, y: float | None = None, colour=GREY, width: float = 0.6) -> None:
+        y = self.y if y is None else y
+        self.shape.draw_line((self.left, y), (self.right, y))
+        self.shape.finish(color=colour, width=width)
+
+    def box(self, rect, stroke=GREY, fill=None, width: float = 0.5) -> None:
+        self.shape.draw_rect(pymupdf.Rect(rect))
+        self.shape.finish(color=stroke, fill=fill, width=width)
+
+    # -- flowing content -------------------------------------------------------------------
+    def paragraph(
+        self, text: str, size: float = 10.0, colour=BLACK, indent: float = 0.0, leading: float = 1.55, align: int = 0
+    ) -> None:
+        """Wrapped text at the cursor, breaking pages between lines."""
+        width = self.width - indent
+        line_h = size * leading
+        for line in wrap(self.font, text, size, width):
+            self.ensure(line_h)
+            x = self.left + indent
+            if align == 1:
+                x += (width - self.text_width(line, size)) / 2
+            self.text_at(x, self.y + size * 1.05, line, size, colour)
+            self.y += line_h
+
+    def heading(self, text: str, size: float = 14.0, colour=BLACK, before: float = 8.0, keep: float = 80.0) -> None:
+        """A heading kept on a page with at least ``keep`` points of what follows."""
+        self.ensure(before + size * 1.6 + keep)
+        self.y += before
+        self.paragraph(text, size=size, colour=colour, leading=1.5)
+
+    def image(self, pixmap: pymupdf.Pixmap, max_w: float, max_h: float, frame=GREY) -> pymupdf.Rect:
+        """The pixmap scaled to fit max_w × max_h at the cursor (left aligned)."""
+        scale = min(max_w / pixmap.width, max_h / pixmap.height)
+        w, h = pixmap.width * scale, pixmap.height * scale
+        self.ensure(h + 4)
+        rect = pymupdf.Rect(self.left, self.y, self.left + w, self.y + h)
+        self.page.insert_image(rect, pixmap=pixmap)
+        self.box(rect, stroke=frame)
+        self.y += h + 4
+        return rect
+
+    def table(self, columns: list[Column], rows: list[list[str]], size: float = 9.0, pad: float = 3.0) -> None:
+        """A ruled table whose header repeats on every page it spans."""
+        widths = [c.width * self.width for c in columns]
+        line_h = size * 1.4
+
+        def cell_lines(row: list[str]) -> list[list[str]]:
+            return [wrap(self.font, str(v), size, w - 2 * pad) for v, w in zip(row, widths)]
+
+        def draw_row(lines: list[list[str]], height: float, fill=None) -> None:
+            x = self.left
+            for col, w, cell in zip(columns, widths, lines):
+                self.box((x, self.y, x + w, self.y + height), fill=fill)
+                for i, line in enumerate(cell):
+                    tx = x + pad
+                    if col.align == 1:
+                        tx = x + (w - self.text_width(line, size)) / 2
+                    self.text_at(tx, self.y + pad + i * line_h + size * 1.02, line, size)
+                x += w
+            self.y += height
+
+        header = cell_lines([c.header for c in columns])
+        header_h = max(len(c) for c in header) * line_h + 2 * pad
+        self.ensure(header_h + line_h + 2 * pad)
+        draw_row(header, header_h, fill=LIGHT)
+        for row in rows:
+            lines = cell_lines(row)
+            h = max(len(c) for c in lines) * line_h + 2 * pad
+            if self.y + h > self.bottom:
+                self.new_page()
+                draw_row(header, header_h, fill=LIGHT)
+            draw_row(lines, h)
+
+    def footers(self, left_text: str) -> None:
+        """'第 n 页 / 共 N 页' centred at the foot of every page, ``left_text`` at the left."""
+        self.flush()
+        total = self.doc.page_count
+        size = 8.5
+        for page in self.doc:
+            self.page = page
+            base = self.page_rect.y1 - self.margin[3] / 2
+            label = f"第 {page.number + 1} 页 / 共 {total} 页"
+            x = (self.page_rect.width - self.text_width(label, size)) / 2
+            self.text_at(x, base, label, size, GREY)
+            self.text_at(self.left, base, left_text, size, GREY)
+            self.flush()

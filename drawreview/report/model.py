@@ -1,0 +1,215 @@
+"""Plain input data for the report part.
+
+The services layer fills these from the database; every function in ``drawreview.report``
+takes them and nothing else (no session, no storage). Coordinates follow
+``docs/contracts.md``: markup points are in sheet-PDF page coordinates (points, origin
+top-left, y down) of the comment's one-page sheet PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from drawreview.errors import ValidationFailed
+
+GEOMETRY_KINDS = ("pin", "rect", "cloud", "arrow", "polyline", "text")
+# minimum number of points per kind
+_MIN_POINTS = {"pin": 1, "rect": 2, "cloud": 2, "arrow": 2, "polyline": 2, "text": 1}
+
+SEVERITIES = ("mandatory", "general", "suggestion")
+SEVERITY_LABELS = {
+    "mandatory": ("强制性条文", "Mandatory"),
+    "general": ("一般性问题", "General"),
+    "suggestion": ("建议", "Suggestion"),
+}
+STATUSES = ("open", "answered", "closed")
+STATUS_LABELS = {
+    "open": ("待回复", "Open"),
+    "answered": ("已回复", "Answered"),
+    "closed": ("已关闭", "Closed"),
+}
+# Verdicts / conclusions are free text; these well-known codes get a label.
+VERDICT_LABELS = {
+    "passed": ("审查合格", "Passed"),
+    "failed": ("审查不合格", "Failed"),
+    "revise": ("修改后复审", "Revise and resubmit"),
+    "pending": ("审查中", "Under review"),
+}
+
+
+def label(table: dict[str, tuple[str, str]], code: str, lang: str = "zh-CN") -> str:
+    """The zh-CN (default) or English label of ``code``; unknown codes are shown as given."""
+    pair = table.get(code)
+    if pair is None:
+        return code
+    return pair[1] if lang.startswith("en") else pair[0]
+
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Geometry:
+    """A markup shape in sheet coordinates.
+
+    pin: one point. rect: two opposite corners. cloud: a polygon (>= 3 points) or two
+    corners of a rectangle. arrow: tail then head. polyline: >= 2 points. text: the top-left
+    corner, or two corners of the text box; ``text`` holds the words shown.
+    """
+
+    kind: str
+    points: tuple[Point, ...]
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in GEOMETRY_KINDS:
+            raise ValidationFailed(
+                f"未知的标注类型：{self.kind}", f"Unknown markup kind: {self.kind}", details={"kind": self.kind}
+            )
+        pts = tuple((float(x), float(y)) for x, y in self.points)
+        object.__setattr__(self, "points", pts)
+        if len(pts) < _MIN_POINTS[self.kind]:
+            raise ValidationFailed(
+                f"{self.kind} 标注的点数不足", f"Too few points for a {self.kind} markup", details={"kind": self.kind}
+            )
+
+    def bbox(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) of the points; a text box without a second corner is given a
+        nominal size from its text length."""
+        xs = [p[0] for p in self.points]
+        ys = [p[1] for p in self.points]
+        x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+        if self.kind == "text" and len(self.points) == 1:
+            x1 = x0 + max(40.0, 11.0 * len(self.text))
+            y1 = y0 + 18.0
+        return (x0, y0, x1, y1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reply:
+    author: str
+    org: str  # organisation or discipline of the author, e.g. "某设计院" or "消防"
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comment:
+    """A reviewer's comment anchored to a markup on one sheet.
+
+    ``text``/``author``/``created_at`` are the opening remark; ``thread`` the replies
+    that followed (design institute answers, reviewer follow-ups), oldest first.
+    """
+
+    id: str
+    sheet_number: str
+    sheet_title: str
+    sheet_pdf_path: Path
+    geometry: Geometry
+    severity: str
+    clause: str
+    status: str
+    text: str
+    author: str
+    created_at: datetime
+    thread: tuple[Reply, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", str(self.id))
+        object.__setattr__(self, "sheet_pdf_path", Path(self.sheet_pdf_path))
+        object.__setattr__(self, "thread", tuple(self.thread))
+        if self.severity not in SEVERITIES:
+            raise ValidationFailed(
+                f"意见 {self.id} 的严重程度无效：{self.severity}",
+                f"Comment {self.id} has an unknown severity: {self.severity}",
+            )
+        if self.status not in STATUSES:
+            raise ValidationFailed(
+                f"意见 {self.id} 的状态无效：{self.status}",
+                f"Comment {self.id} has an unknown status: {self.status}",
+            )
+
+    def thread_text(self) -> str:
+        """The whole conversation as plain text (annotation contents, BCF description)."""
+        lines = [f"{self.author} {self.created_at:%Y-%m-%d %H:%M}: {self.text}"]
+        for r in self.thread:
+            lines.append(f"{r.author}（{r.org}）{r.at:%Y-%m-%d %H:%M}: {r.text}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    """A confirmed automatic rule finding, attached to a sheet."""
+
+    rule_id: str
+    clause: str
+    message: str
+    measured: float | str
+    required: float | str
+    unit: str = ""
+    sheet_number: str = ""
+    bbox: tuple[float, float, float, float] | None = None  # sheet coordinates
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisciplineSection:
+    code: str  # e.g. "fire", "planning", "civil_defence"
+    name_zh: str
+    name_en: str
+    reviewer: str
+    conclusion: str  # a VERDICT_LABELS code or free text
+    concluded_at: datetime | None
+    comments: tuple[Comment, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "comments", tuple(self.comments))
+        object.__setattr__(self, "findings", tuple(self.findings))
+
+    def sheets(self) -> list[tuple[str, str, list[Comment]]]:
+        """Comments grouped by sheet, in first-seen order: [(number, title, comments)]."""
+        groups: dict[str, tuple[str, str, list[Comment]]] = {}
+        for c in self.comments:
+            groups.setdefault(c.sheet_number, (c.sheet_number, c.sheet_title, []))[2].append(c)
+        return list(groups.values())
+
+    def severity_counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in SEVERITIES}
+        for c in self.comments:
+            counts[c.severity] += 1
+        return counts
+
+    def status_counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in STATUSES}
+        for c in self.comments:
+            counts[c.status] += 1
+        return counts
+
+
+@dataclass(frozen=True, kw_only=True)
+class Project:
+    name: str
+    case_number: str
+    address: str
+    construction_unit: str
+    design_institute: str
+    authority: str
+    round_no: int
+    submitted_at: datetime | None
+    accepted_at: datetime | None
+    issued_at: datetime | None
+    verdict: str  # a VERDICT_LABELS code or free text
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportData:
+    project: Project
+    disciplines: tuple[DisciplineSection, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "disciplines", tuple(self.disciplines))
+
+    def all_comments(self) -> list[tuple[DisciplineSection, Comment]]:
+        return [(d, c) for d in self.disciplines for c in d.comments]

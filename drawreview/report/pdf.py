@@ -1,0 +1,264 @@
+"""The merged review report (审查意见书) as a PDF, from :class:`ReportData`.
+
+Cover → summary table → one section per discipline (per sheet: every comment with its
+severity, clause, status, a crop of the drawing with the markup drawn, and its thread;
+then the confirmed automatic findings) → conclusions with a signature block. Bookmarks per
+discipline and sheet, "第 n 页 / 共 N 页" on every page, the CJK font embedded as a subset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pymupdf
+
+from drawreview.errors import ValidationFailed
+from drawreview.report.crop import SheetCache, render_crop
+from drawreview.report.font import DEFAULT_FONT, load_font, missing_chars
+from drawreview.report.integrity import draw_qr
+from drawreview.report.layout import BLACK, GREY, RED, Column, Layout
+from drawreview.report.model import (
+    SEVERITIES,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    VERDICT_LABELS,
+    Comment,
+    DisciplineSection,
+    Finding,
+    ReportData,
+    label,
+)
+
+SEVERITY_COLOURS = {"mandatory": (0.8, 0.0, 0.0), "general": (0.85, 0.45, 0.0), "suggestion": (0.0, 0.4, 0.7)}
+CROP_MAX_H = 250.0
+_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass
+class ReportInfo:
+    pages: int
+    toc: list[list] = field(default_factory=list)
+    crops: int = 0
+    sheets_opened: int = 0
+    missing_glyphs: set[str] = field(default_factory=set)
+
+
+def _date(at: datetime | None) -> str:
+    return f"{at:%Y年%m月%d日}" if at else "—"
+
+
+def _numeral(i: int) -> str:
+    return _NUMERALS[i - 1] if 1 <= i <= len(_NUMERALS) else str(i)
+
+
+def _fmt(value: float | str, unit: str) -> str:
+    if isinstance(value, float):
+        value = f"{value:.3f}".rstrip("0").rstrip(".")
+    return f"{value}{unit}"
+
+
+def _cover(lay: Layout, data: ReportData, verify_url: str | None) -> None:
+    p = data.project
+    lay.new_page()
+    lay.bookmark(1, "封面 Cover")
+    lay.space(30)
+    lay.paragraph(p.authority, size=14, align=1)
+    lay.space(36)
+    lay.paragraph("施工图设计文件审查意见书", size=26, align=1, leading=1.4)
+    lay.paragraph("Construction Drawing Review Report", size=12, colour=GREY, align=1)
+    lay.space(10)
+    lay.paragraph(f"审查编号 Case No.：{p.case_number}", size=12, align=1)
+    lay.space(28)
+    rows = [
+        ["项目名称 Project", p.name],
+        ["项目地址 Address", p.address],
+        ["建设单位 Construction unit", p.construction_unit],
+        ["设计单位 Design institute", p.design_institute],
+        ["审查机构 Review authority", p.authority],
+        ["审查轮次 Round", f"第 {p.round_no} 轮"],
+        ["送审日期 Submitted", _date(p.submitted_at)],
+        ["受理日期 Accepted", _date(p.accepted_at)],
+        ["出具日期 Issued", _date(p.issued_at)],
+        ["审查结论 Verdict", label(VERDICT_LABELS, p.verdict)],
+    ]
+    lay.table([Column("项目 Item", 0.32), Column("内容 Details", 0.68)], rows, size=10.5, pad=5)
+    lay.space(24)
+    verdict = label(VERDICT_LABELS, p.verdict)
+    size = 20
+    w = lay.text_width(verdict, size) + 40
+    x0 = lay.left + (lay.width - w) / 2
+    lay.box((x0, lay.y, x0 + w, lay.y + size * 2), stroke=RED, width=2)
+    lay.text_at(x0 + 20, lay.y + size * 1.35, verdict, size, RED)
+    lay.y += size * 2
+    if verify_url:
+        side = 92.0
+        rect = pymupdf.Rect(lay.right - side, lay.bottom - side - 14, lay.right, lay.bottom - 14)
+        draw_qr(lay.page, rect, verify_url)
+        lay.text_at(rect.x0, rect.y1 + 10, "扫码核验 Scan to verify", 8, GREY)
+        url_size = 7.0
+        lay.text_at(lay.left, rect.y1 + 10, verify_url, url_size, GREY)
+
+
+def _summary(lay: Layout, data: ReportData) -> None:
+    lay.new_page()
+    lay.bookmark(1, "审查汇总 Summary")
+    lay.heading("审查汇总 Summary", size=16, before=0)
+    lay.space(6)
+    cols = [
+        Column("专业 Discipline", 0.17), Column("审查人 Reviewer", 0.12), Column("结论 Conclusion", 0.15),
+        Column("强条", 0.08, 1), Column("一般", 0.08, 1), Column("建议", 0.08, 1),
+        Column("未关闭 Open", 0.11, 1), Column("已关闭 Closed", 0.11, 1), Column("自动", 0.10, 1),
+    ]  # fmt: skip
+    rows = []
+    totals = [0] * 6
+    for d in data.disciplines:
+        sev, st = d.severity_counts(), d.status_counts()
+        nums = [sev["mandatory"], sev["general"], sev["suggestion"], st["open"] + st["answered"], st["closed"], len(d.findings)]
+        totals = [a + b for a, b in zip(totals, nums)]
+        rows.append([d.name_zh, d.reviewer, label(VERDICT_LABELS, d.conclusion), *map(str, nums)])
+    rows.append(["合计 Total", "", label(VERDICT_LABELS, data.project.verdict), *map(str, totals)])
+    lay.table(cols, rows, size=9)
+    lay.space(8)
+    lay.paragraph("注：强条 = 违反强制性条文；未关闭含“待回复”与“已回复”未关闭的意见；自动 = 已确认的自动检查结果。", size=8.5, colour=GREY)
+
+
+def _comment(lay: Layout, d: DisciplineSection, c: Comment, no: str, cache: SheetCache) -> None:
+    sev_colour = SEVERITY_COLOURS[c.severity]
+    lay.ensure(60)
+    head = f"意见 {no}（#{c.id}）"
+    x = lay.left
+    base = lay.y + 11
+    lay.text_at(x, base, head, 10.5)
+    x += lay.text_width(head, 10.5) + 8
+    tag = f"【{label(SEVERITY_LABELS, c.severity)}】"
+    lay.text_at(x, base, tag, 10.5, sev_colour)
+    x += lay.text_width(tag, 10.5) + 8
+    lay.text_at(x, base, f"状态：{label(STATUS_LABELS, c.status)}", 10.5, GREY)
+    lay.y += 10.5 * 1.6
+    if c.clause:
+        lay.paragraph(f"依据条文：{c.clause}", size=9.5, colour=GREY)
+    lay.paragraph(f"{c.author}（{_date(c.created_at)}）：{c.text}", size=10)
+    pix, _clip = render_crop(cache.page(c.sheet_pdf_path), c, d.code)
+    lay.space(2)
+    lay.image(pix, lay.width, CROP_MAX_H)
+    for r in c.thread:
+        lay.paragraph(f"↳ {r.author}（{r.org}） {r.at:%Y-%m-%d %H:%M}：{r.text}", size=9.5, indent=14)
+    lay.space(4)
+    lay.ensure(6)
+    lay.hline(colour=(0.8, 0.8, 0.8), width=0.4)
+    lay.space(8)
+
+
+def _findings(lay: Layout, findings: tuple[Finding, ...]) -> None:
+    lay.heading("自动检查结果（已确认） Automatic findings", size=12, keep=50)
+    lay.bookmark(2, "自动检查结果 Findings")
+    cols = [
+        Column("规则 Rule", 0.14), Column("条文 Clause", 0.18), Column("问题 Finding", 0.32),
+        Column("实测 Measured", 0.12, 1), Column("要求 Required", 0.12, 1), Column("图号 Sheet", 0.12, 1),
+    ]  # fmt: skip
+    rows = [[f.rule_id, f.clause, f.message, _fmt(f.measured, f.unit), _fmt(f.required, f.unit), f.sheet_number] for f in findings]
+    lay.table(cols, rows, size=8.5)
+
+
+def _discipline(lay: Layout, idx: int, d: DisciplineSection, cache: SheetCache) -> int:
+    lay.new_page()
+    lay.bookmark(1, f"{d.name_zh} {d.name_en}")
+    lay.heading(f"{_numeral(idx)}、{d.name_zh}专业审查意见 {d.name_en}", size=16, before=0)
+    lay.paragraph(
+        f"审查人：{d.reviewer}    结论：{label(VERDICT_LABELS, d.conclusion)}    日期：{_date(d.concluded_at)}",
+        size=10,
+        colour=GREY,
+    )
+    lay.space(6)
+    n = 0
+    if not d.comments:
+        lay.paragraph("本专业无审查意见。No comments.", size=10)
+    for number, title, comments in d.sheets():
+        lay.heading(f"图纸 {number}  {title}", size=12, keep=120)
+        lay.bookmark(2, f"{number} {title}")
+        for c in comments:
+            n += 1
+            _comment(lay, d, c, f"{idx}-{n}", cache)
+    if d.findings:
+        _findings(lay, d.findings)
+    return n
+
+
+def _closing(lay: Layout, data: ReportData) -> None:
+    p = data.project
+    lay.new_page()
+    lay.bookmark(1, "审查结论 Conclusions")
+    lay.heading("审查结论 Conclusions", size=16, before=0)
+    lay.space(6)
+    cols = [Column("专业 Discipline", 0.25), Column("结论 Conclusion", 0.35), Column("审查人 Reviewer", 0.2), Column("日期 Date", 0.2)]
+    rows = [[f"{d.name_zh} {d.name_en}", label(VERDICT_LABELS, d.conclusion), d.reviewer, _date(d.concluded_at)] for d in data.disciplines]
+    lay.table(cols, rows, size=9.5)
+    lay.space(14)
+    lay.paragraph(f"综合审查结论：{label(VERDICT_LABELS, p.verdict)}", size=13, colour=RED)
+    lay.space(20)
+    lay.heading("签章 Signatures", size=12, keep=40 + 26 * len(data.disciplines))
+    for d in data.disciplines:
+        lay.ensure(26)
+        lay.text_at(lay.left, lay.y + 14, f"{d.name_zh}审查人（签字）：", 10.5)
+        lay.text_at(lay.left + 150, lay.y + 14, d.reviewer, 10.5)
+        lay.shape.draw_line((lay.left + 145, lay.y + 18), (lay.left + 300, lay.y + 18))
+        lay.shape.finish(color=BLACK, width=0.5)
+        lay.text_at(lay.left + 320, lay.y + 14, f"日期：{_date(d.concluded_at)}", 10.5)
+        lay.y += 26
+    lay.space(24)
+    lay.ensure(110)
+    lay.text_at(lay.right - 230, lay.y + 14, f"审查机构（盖章）：{p.authority}", 10.5)
+    lay.text_at(lay.right - 230, lay.y + 36, f"出具日期：{_date(p.issued_at)}", 10.5)
+    lay.y += 50
+    lay.paragraph("本意见书经审查机构电子签章，扫描封面二维码可核验文件完整性。", size=8.5, colour=GREY)
+
+
+def render_report(
+    data: ReportData, *, font: str | Path = DEFAULT_FONT, verify_url: str | None = None, strict_glyphs: bool = True
+) -> tuple[bytes, ReportInfo]:
+    """The report PDF as bytes, and facts about it."""
+    typeface = load_font(font)
+    doc = pymupdf.open()
+    lay = Layout(doc, typeface)
+    crops = 0
+    with SheetCache() as cache:
+        _cover(lay, data, verify_url)
+        _summary(lay, data)
+        for i, d in enumerate(data.disciplines, start=1):
+            crops += _discipline(lay, i, d, cache)
+        _closing(lay, data)
+        opened = cache.opened
+    lay.footers(f"{data.project.case_number}  {data.project.name}")
+    missing = missing_chars(typeface, "".join(lay.chars))
+    if missing and strict_glyphs:
+        raise ValidationFailed(
+            f"报告字体缺少以下字符：{''.join(sorted(missing))}",
+            f"The report font has no glyph for: {''.join(sorted(missing))}",
+            details={"chars": sorted(missing)},
+        )
+    doc.set_toc(lay.toc)
+    doc.set_metadata(
+        {
+            "title": f"施工图设计文件审查意见书 {data.project.case_number}",
+            "author": data.project.authority,
+            "subject": data.project.name,
+            "creator": "drawreview",
+            "producer": "drawreview (PyMuPDF)",
+        }
+    )
+    doc.subset_fonts()
+    pdf = doc.tobytes(garbage=3, deflate=True, deflate_images=True, deflate_fonts=True)
+    info = ReportInfo(pages=doc.page_count, toc=lay.toc, crops=crops, sheets_opened=opened, missing_glyphs=missing)
+    doc.close()
+    return pdf, info
+
+
+def build_report(
+    data: ReportData, out_path: str | Path, *, font: str | Path = DEFAULT_FONT, verify_url: str | None = None
+) -> ReportInfo:
+    """Write the report PDF to ``out_path``; see :func:`render_report`."""
+    pdf, info = render_report(data, font=font, verify_url=verify_url)
+    Path(out_path).write_bytes(pdf)
+    return info

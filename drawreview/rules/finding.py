@@ -1,0 +1,95 @@
+"""Findings: what a check reports, SARIF-like (rule, place, evidence, measured vs required)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    from .geometry import Feature
+    from .loader import Rule
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class Finding:
+    rule_id: str
+    discipline: str
+    severity: str
+    mandatory: bool
+    standard: str
+    clause: str
+    title_zh: str
+    title_en: str
+    message_zh: str
+    message_en: str
+    handles: list[str] = field(default_factory=list)
+    layer: str | None = None
+    bbox: tuple[float, float, float, float] | None = None  # drawing units
+    evidence_wkt: str | None = None  # drawing units
+    measured: Any = None
+    required: Any = None
+    unit: str = ""
+    verified: bool = True
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["bbox"] = list(self.bbox) if self.bbox else None
+        return d
+
+    @property
+    def evidence(self) -> BaseGeometry | None:
+        return shapely.from_wkt(self.evidence_wkt) if self.evidence_wkt else None
+
+
+class _Safe(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fmt(value: Any) -> str:
+    if isinstance(value, float):
+        if math.isinf(value):
+            return "∞"
+        return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:.0f}"
+    return str(value)
+
+
+def _bounds(geoms: Iterable[BaseGeometry]) -> tuple[float, float, float, float] | None:
+    gs = [g for g in geoms if g is not None and not g.is_empty]
+    if not gs:
+        return None
+    b = shapely.total_bounds(gs)
+    return tuple(round(float(v), 3) for v in b)
+
+
+def make(rule: "Rule", *, measured: Any, required: Any, features: Iterable["Feature"] = (),
+         evidence: BaseGeometry | None = None, unit: str = "m", **extra: Any) -> Finding:
+    """A finding for ``rule`` with its message templates filled in."""
+    feats = list(features)
+    values = _Safe({k: fmt(v) for k, v in extra.items()})
+    values.update(measured=fmt(measured), required=fmt(required), unit=unit)
+    handles: list[str] = []
+    for f in feats:
+        handles.extend(h for h in f.handles if h and h not in handles)
+    ev = evidence if evidence is not None and not evidence.is_empty else None
+    bbox = _bounds([ev] if ev is not None else [f.geom for f in feats])
+    return Finding(
+        rule_id=rule.id, discipline=rule.discipline, severity=rule.severity, mandatory=rule.mandatory,
+        standard=rule.standard, clause=rule.clause, title_zh=rule.title_zh, title_en=rule.title_en,
+        message_zh=rule.message_zh.format_map(values), message_en=rule.message_en.format_map(values),
+        handles=handles, layer=feats[0].layer if feats else None, bbox=bbox,
+        evidence_wkt=shapely.to_wkt(ev, rounding_precision=3) if ev is not None else None,
+        measured=_plain(measured), required=_plain(required), unit=unit, verified=rule.verified,
+    )
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, float):
+        return round(v, 3) if math.isfinite(v) else None
+    return v

@@ -1,0 +1,298 @@
+"""The geometry the checks read: semantic features with facts, texts, frames, dimensions.
+
+``extract(doc, layer_map, params)`` walks model space once. Geometry stays in drawing
+units (so findings carry drawing-unit bboxes); ``Geometry.m`` / ``Geometry.du`` convert
+lengths using ``$INSUNITS`` (0 = unitless is read as ``params["default_units"]``, mm).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from ezdxf import units as ezunits
+from shapely import STRtree
+from shapely.geometry.base import BaseGeometry
+
+from . import labels
+from .layers import LayerMap
+from .primitives import TEXT_TYPES, BlockCache, Prim, entity_prims
+
+FRAME_WORDS = ("图框", "tk", "frame")
+
+
+@dataclass(slots=True)
+class Feature:
+    geom: BaseGeometry
+    handles: list[str]
+    layer: str
+    cls: str
+    block: str = ""
+    attrs: dict = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def handle(self) -> str:
+        return self.handles[0] if self.handles else ""
+
+
+@dataclass(slots=True)
+class Text:
+    x: float
+    y: float
+    text: str
+    height: float
+    handle: str
+    layer: str
+    style: str
+
+
+@dataclass(slots=True)
+class Dimension:
+    handle: str
+    layer: str
+    override: str
+    measured: float | None
+    x: float
+    y: float
+
+
+@dataclass(slots=True)
+class Frame:
+    handle: str
+    block: str
+    layer: str
+    bbox: tuple[float, float, float, float]
+    insert_scale: float
+    attrs: dict
+
+
+@dataclass
+class Geometry:
+    insunits: int
+    unit_m: float
+    params: dict
+    features: dict[str, list[Feature]] = field(default_factory=dict)
+    texts: list[Text] = field(default_factory=list)
+    dims: list[Dimension] = field(default_factory=list)
+    frames: list[Frame] = field(default_factory=list)
+    unmapped: dict[str, int] = field(default_factory=dict)
+    layer_classes: dict[str, str] = field(default_factory=dict)
+    entity_count: int = 0
+    audit: dict | None = None
+    _trees: dict[str, STRtree] = field(default_factory=dict, repr=False)
+
+    def m(self, value: float) -> float:
+        """Drawing units → metres."""
+        return value * self.unit_m
+
+    def m2(self, value: float) -> float:
+        return value * self.unit_m * self.unit_m
+
+    def du(self, metres: float) -> float:
+        """Metres → drawing units."""
+        return metres / self.unit_m
+
+    def of(self, cls: str) -> list[Feature]:
+        return self.features.get(cls, [])
+
+    def tree(self, cls: str) -> STRtree:
+        if cls not in self._trees:
+            self._trees[cls] = STRtree([f.geom for f in self.of(cls)])
+        return self._trees[cls]
+
+    def sheet_types(self) -> set[str]:
+        """Sheet types from title-block 专业 / 图号 attributes (empty when unknown)."""
+        out = set()
+        for fr in self.frames:
+            joined = " ".join(str(v) for v in fr.attrs.values())
+            for word, kind in (("总图", "site_plan"), ("总平面", "site_plan"), ("人防", "civil_defence"),
+                               ("防雷", "roof_plan"), ("屋顶", "roof_plan"), ("屋面", "roof_plan"),
+                               ("建施", "floor_plan"), ("平面图", "floor_plan")):
+                if word in joined:
+                    out.add(kind)
+        return out
+
+
+def unit_factor(insunits: int, default_units: int = 4) -> float:
+    code = insunits or default_units
+    try:
+        return ezunits.conversion_factor(code, ezunits.M)
+    except (KeyError, IndexError, ValueError, ZeroDivisionError):
+        return 0.001
+
+
+def _attribs(insert) -> dict:
+    return {a.dxf.tag: a.dxf.text for a in insert.attribs}
+
+
+def _is_frame(name: str, cls: str | None) -> bool:
+    low = name.casefold()
+    return cls == "frame" or any(w in low for w in FRAME_WORDS)
+
+
+class _Builder:
+    def __init__(self, geo: Geometry, layer_map: LayerMap, snap: float) -> None:
+        self.geo = geo
+        self.lm = layer_map
+        self.snap = snap
+        self.rings: dict[str, list[tuple[np.ndarray, Prim]]] = {}
+        self.open: dict[str, list[tuple[np.ndarray, Prim]]] = {}
+        self.points: dict[str, list[Feature]] = {}
+
+    def add(self, p: Prim, cls_hint: str | None = None) -> None:
+        cls = cls_hint or self.lm.classify(p.layer, p.dxftype, p.block, p.pattern)
+        if cls is None:
+            self.geo.unmapped[p.layer] = self.geo.unmapped.get(p.layer, 0) + 1
+            return
+        self.geo.layer_classes.setdefault(p.layer, cls)
+        shape = self.lm.shape(cls)
+        if shape == "point":
+            if p.kind == "point" and p.block == "":
+                self.points.setdefault(cls, []).append(Feature(shapely.Point(p.coords[0]), [p.handle], p.layer, cls))
+            return
+        if shape not in ("polygon", "line") or p.kind != "line" or len(p.coords) < 2:
+            return
+        closed = p.closed
+        if not closed and len(p.coords) >= 3:
+            gap = float(np.hypot(*(p.coords[0] - p.coords[-1])))
+            closed = gap <= self.snap
+        if shape == "polygon" and closed and len(p.coords) >= 3:
+            self.rings.setdefault(cls, []).append((p.coords, p))
+        else:
+            self.open.setdefault(cls, []).append((p.coords, p))
+
+    def finish(self) -> None:
+        geo = self.geo
+        for cls, shape in self.lm.shapes.items():
+            feats: list[Feature] = list(self.points.get(cls, []))
+            rings = self.rings.get(cls, [])
+            if rings:
+                polys = shapely.polygons([c for c, _ in rings])
+                bad = ~shapely.is_valid(polys)
+                if bad.any():
+                    polys[bad] = shapely.make_valid(polys[bad])
+                for poly, (_, p) in zip(polys, rings):
+                    if not poly.is_empty and poly.area > 0:
+                        feats.append(Feature(poly, [p.handle], p.layer, cls, p.block))
+            lines = self.open.get(cls, [])
+            if lines:
+                geoms = shapely.linestrings([c for c, _ in lines])
+                if shape == "line":
+                    for g, (_, p) in zip(geoms, lines):
+                        feats.append(Feature(g, [p.handle], p.layer, cls, p.block))
+                else:
+                    feats.extend(_polygonize(geoms, [p for _, p in lines], cls, self.snap))
+            if shape == "line":
+                for coords, p in rings:  # closed linework of a line class stays linework
+                    feats.append(Feature(shapely.linearrings(coords), [p.handle], p.layer, cls, p.block))
+            if feats:
+                geo.features[cls] = feats
+
+
+def _polygonize(geoms, prims: list[Prim], cls: str, snap: float) -> list[Feature]:
+    """Polygons formed by loose linework (walls drawn as LINEs); handles of the edges."""
+    snapped = shapely.set_precision(geoms, snap / 2) if snap > 0 else geoms
+    polys = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.node(shapely.union_all(snapped)))))
+    if len(polys) == 0:
+        return []
+    tree = STRtree(geoms)
+    out = []
+    for poly in polys:
+        idx = tree.query(poly.boundary, predicate="dwithin", distance=snap) if snap > 0 else tree.query(poly.boundary)
+        hs = [prims[i].handle for i in idx]
+        layer = prims[idx[0]].layer if len(idx) else ""
+        out.append(Feature(poly, hs, layer, cls))
+    return out
+
+
+def extract(doc, layer_map: LayerMap, params: dict | None = None) -> Geometry:
+    params = params or {}
+    insunits = int(doc.header.get("$INSUNITS", 0) or 0)
+    unit_m = unit_factor(insunits, int(params.get("default_units", 4)))
+    geo = Geometry(insunits=insunits, unit_m=unit_m, params=params)
+    distance = 0.05 / unit_m  # flatten to 5 cm
+    builder = _Builder(geo, layer_map, snap=float(params.get("snap_m", 0.05)) / unit_m)
+    blocks = BlockCache(doc, distance)
+    classify = layer_map.classify
+    count = 0
+    for e in doc.modelspace():
+        count += 1
+        t = e.dxftype()
+        if t in TEXT_TYPES:
+            _add_text(geo, e, t)
+            continue
+        if t == "DIMENSION":
+            _add_dim(geo, e)
+            continue
+        if t == "INSERT":
+            _add_insert(geo, builder, blocks, e)
+            continue
+        layer = e.dxf.get("layer", "0")
+        pattern = e.dxf.get("pattern_name", "") if t == "HATCH" else ""
+        cls = classify(layer, t, "", pattern)
+        if cls is None:
+            geo.unmapped[layer] = geo.unmapped.get(layer, 0) + 1
+            continue
+        if layer_map.shape(cls) == "ignore":
+            geo.layer_classes.setdefault(layer, cls)
+            continue
+        for p in entity_prims(e, distance):
+            builder.add(p, cls)
+    geo.entity_count = count
+    builder.finish()
+    from .joins import join_texts  # local import: joins depends on Geometry
+
+    join_texts(geo)
+    return geo
+
+
+def _add_text(geo: Geometry, e, t: str) -> None:
+    if t == "TEXT":
+        p = e.dxf.insert
+        if e.dxf.get("halign", 0) or e.dxf.get("valign", 0):
+            p = e.dxf.get("align_point", p)
+        geo.texts.append(Text(p.x, p.y, e.dxf.text, e.dxf.get("height", 0.0), e.dxf.handle,
+                              e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
+    else:
+        p = e.dxf.insert
+        geo.texts.append(Text(p.x, p.y, e.plain_text(), e.dxf.get("char_height", 0.0), e.dxf.handle,
+                              e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
+
+
+def _add_dim(geo: Geometry, e) -> None:
+    try:
+        measured = float(e.get_measurement()) if e.dimtype in (0, 1) else None
+    except (TypeError, ValueError, AttributeError):
+        measured = None
+    p = e.dxf.get("text_midpoint", e.dxf.get("defpoint"))
+    geo.dims.append(Dimension(e.dxf.handle, e.dxf.get("layer", "0"), e.dxf.get("text", ""),
+                              measured, p.x if p else 0.0, p.y if p else 0.0))
+
+
+def _add_insert(geo: Geometry, builder: _Builder, blocks: BlockCache, e) -> None:
+    name = e.dxf.name
+    layer = e.dxf.get("layer", "0")
+    cls = builder.lm.classify(layer, "INSERT", name)
+    if _is_frame(name, cls):
+        geo.layer_classes.setdefault(layer, "frame")
+        prims = blocks.insert_prims(e)
+        if prims:
+            allc = np.vstack([p.coords for p in prims])
+            bbox = (*allc.min(axis=0), *allc.max(axis=0))
+            geo.frames.append(Frame(e.dxf.handle, name, layer, tuple(float(v) for v in bbox),
+                                    abs(float(e.dxf.get("xscale", 1.0))), _attribs(e)))
+        return
+    shape = builder.lm.shape(cls)
+    if shape == "point":
+        geo.layer_classes.setdefault(layer, cls)
+        p = e.dxf.insert
+        attrs = _attribs(e)
+        width = labels.door_width_m(name)
+        if width is not None:
+            attrs.setdefault("width_m", width)
+        builder.points.setdefault(cls, []).append(Feature(shapely.Point(p.x, p.y), [e.dxf.handle], layer, cls, name, attrs))
+        return
+    for p in blocks.insert_prims(e):
+        builder.add(p)

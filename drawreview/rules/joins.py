@@ -1,0 +1,53 @@
+"""Join texts to the polygons they sit in (one STRtree query per class) and derive facts.
+
+Building facts: ``height`` (from ``H=``, else storeys × ``storey_height_m``), ``storeys``,
+``rating`` (default ``default_fire_rating``), ``use``, ``residential``, ``high_rise``
+(GB 50016 2.1.1: residential > 27 m, other buildings > 24 m).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from . import labels
+from .geometry import Geometry
+
+JOIN_CLASSES = ("building", "compartment", "room", "ad_unit", "blast_unit", "ad_entrance",
+                "roof_outline", "upper_footprint", "overhead", "hazard", "weather_station",
+                "site_boundary", "turning_area", "hardstanding")
+
+
+def join_texts(geo: Geometry) -> None:
+    if geo.texts:
+        pts = shapely.points(np.array([(t.x, t.y) for t in geo.texts], dtype=float))
+        for cls in JOIN_CLASSES:
+            feats = [f for f in geo.of(cls) if f.geom.geom_type in ("Polygon", "MultiPolygon")]
+            if not feats:
+                continue
+            tree = geo.tree(cls)
+            ti, fi = tree.query(pts, predicate="within")
+            for t_idx, f_idx in zip(ti, fi):
+                geo.of(cls)[f_idx].texts.append(geo.texts[t_idx].text)
+    for cls in JOIN_CLASSES:
+        for f in geo.of(cls):
+            facts = labels.parse(f.texts)
+            facts.update({k: v for k, v in f.attrs.items() if k not in facts})
+            f.attrs = facts
+    for b in geo.of("building"):
+        derive_building(b.attrs, geo.params)
+    for r in geo.of("roof_outline"):
+        derive_building(r.attrs, geo.params)
+
+
+def derive_building(a: dict, params: dict) -> dict:
+    storey_h = float(params.get("storey_height_m", 3.0))
+    if "height" not in a and "storeys" in a:
+        a["height"] = a["storeys"] * storey_h
+    a.setdefault("height", float(params.get("default_height_m", 0.0)))
+    a.setdefault("rating", int(params.get("default_fire_rating", 2)))
+    use = a.get("use") or params.get("use") or "public"
+    a["use"] = use
+    a["residential"] = use == "residential"
+    a["high_rise"] = a["height"] > (27.0 if a["residential"] else 24.0)
+    return a

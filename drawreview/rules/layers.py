@@ -1,0 +1,105 @@
+"""Layer map: DXF layer names → semantic classes (building, fire_lane, ...).
+
+Names are NFKC-normalised, case-folded and stripped of any xref prefix before matching;
+matchers are globs, or regular expressions when prefixed ``re:``; the first entry that
+matches wins. Results are cached per (layer, entity type, block name, hatch pattern).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SHAPES = ("polygon", "line", "point", "ignore")
+
+
+def normalise(name: str) -> str:
+    """NFKC, case-fold, strip an xref prefix (``XREF|A-WALL`` → ``a-wall``)."""
+    name = unicodedata.normalize("NFKC", name or "").casefold().strip()
+    if "|" in name:
+        name = name.rsplit("|", 1)[1]
+    if "$0$" in name:  # bound xref layers: XREF$0$A-WALL
+        name = name.rsplit("$0$", 1)[1]
+    return name
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    pattern = unicodedata.normalize("NFKC", pattern).casefold()
+    if pattern.startswith("re:"):
+        return re.compile(pattern[3:])
+    return re.compile(fnmatch.translate(pattern))
+
+
+@dataclass
+class Matcher:
+    cls: str
+    names: list[re.Pattern[str]]
+    types: frozenset[str] = frozenset()
+    blocks: list[re.Pattern[str]] = field(default_factory=list)
+    patterns: list[re.Pattern[str]] = field(default_factory=list)
+
+    def matches(self, layer: str, dxftype: str, block: str, pattern: str) -> bool:
+        if self.types and dxftype not in self.types:
+            return False
+        if self.blocks and not any(b.match(block) for b in self.blocks):
+            return False
+        if self.patterns and not any(p.match(pattern) for p in self.patterns):
+            return False
+        return any(n.match(layer) for n in self.names)
+
+
+class LayerMap:
+    """Ordered matchers plus the shape (polygon/line/point/ignore) of each class."""
+
+    def __init__(self, matchers: list[Matcher], shapes: dict[str, str]) -> None:
+        self.matchers = matchers
+        self.shapes = shapes
+        self._cache: dict[tuple[str, str, str, str], str | None] = {}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LayerMap":
+        shapes = dict(data.get("shapes", {}))
+        bad = {k: v for k, v in shapes.items() if v not in SHAPES}
+        if bad:
+            raise ValueError(f"unknown shapes in layer map: {bad}")
+        matchers = []
+        for entry in data.get("layer", []):
+            if entry["class"] not in shapes:
+                raise ValueError(f"layer entry names undeclared class {entry['class']!r}")
+            matchers.append(Matcher(
+                cls=entry["class"],
+                names=[_compile(m) for m in entry["match"]],
+                types=frozenset(t.upper() for t in entry.get("types", [])),
+                blocks=[_compile(b) for b in entry.get("blocks", [])],
+                patterns=[_compile(p) for p in entry.get("patterns", [])],
+            ))
+        return cls(matchers, shapes)
+
+    @classmethod
+    def from_file(cls, path: Path) -> "LayerMap":
+        with open(path, "rb") as fh:
+            return cls.from_dict(tomllib.load(fh))
+
+    def classify(self, layer: str, dxftype: str = "", block: str = "", pattern: str = "") -> str | None:
+        key = (layer, dxftype, block, pattern)
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        name = normalise(layer)
+        blk = normalise(block)
+        pat = (pattern or "").casefold()
+        found = None
+        for m in self.matchers:
+            if m.matches(name, dxftype, blk, pat):
+                found = m.cls
+                break
+        self._cache[key] = found
+        return found
+
+    def shape(self, cls: str | None) -> str | None:
+        return self.shapes.get(cls) if cls else None

@@ -1,0 +1,128 @@
+"""DXF entities → plain coordinate primitives (no shapely here).
+
+A primitive is ``(kind, coords, closed)`` with kind ``"line"`` or ``"point"`` and coords an
+``(n, 2)`` float array in the entity's coordinate system (WCS for model space, block
+coordinates inside a block). Arcs, bulges, circles, ellipses and splines are flattened
+with ``ezdxf.path``. Blocks are flattened once per block name and reused for every INSERT
+through the insert's transformation matrix (children on layer ``0`` take the insert's
+layer, as AutoCAD draws them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ezdxf import path as ezpath
+
+FLATTEN = 0.01  # max sagitta, in drawing units × scale (see flatten_distance)
+
+TEXT_TYPES = frozenset({"TEXT", "MTEXT"})
+CURVE_TYPES = frozenset({"ARC", "ELLIPSE", "SPLINE", "POLYLINE"})
+
+
+@dataclass(slots=True)
+class Prim:
+    kind: str  # "line" | "point"
+    coords: np.ndarray
+    closed: bool
+    layer: str
+    dxftype: str
+    handle: str
+    pattern: str = ""
+    block: str = ""
+
+
+def _path_coords(path, distance: float) -> np.ndarray:
+    pts = list(path.flattening(distance))
+    return np.array([(p.x, p.y) for p in pts], dtype=float) if pts else np.zeros((0, 2))
+
+
+def entity_prims(e, distance: float) -> list[Prim]:
+    """Primitives of one (non-INSERT, non-text) entity."""
+    t = e.dxftype()
+    layer = e.dxf.get("layer", "0")
+    handle = e.dxf.get("handle", "") or ""
+    if t == "LINE":
+        s, f = e.dxf.start, e.dxf.end
+        return [Prim("line", np.array([[s.x, s.y], [f.x, f.y]]), False, layer, t, handle)]
+    if t == "LWPOLYLINE":
+        closed = bool(e.closed)
+        if e.has_arc:
+            coords = _path_coords(ezpath.make_path(e), distance)
+            if closed and len(coords) > 1 and np.allclose(coords[0], coords[-1]):
+                coords = coords[:-1]
+        else:
+            coords = np.array(e.get_points("xy"), dtype=float).reshape(-1, 2)
+        return [Prim("line", coords, closed, layer, t, handle)]
+    if t == "POINT":
+        p = e.dxf.location
+        return [Prim("point", np.array([[p.x, p.y]]), False, layer, t, handle)]
+    if t == "CIRCLE":
+        c, r = e.dxf.center, e.dxf.radius
+        ang = np.linspace(0, 2 * np.pi, max(8, min(64, int(2 * np.pi * r / max(distance, 1e-9)) + 1)), endpoint=False)
+        ring = np.column_stack([c.x + r * np.cos(ang), c.y + r * np.sin(ang)])
+        return [Prim("line", ring, True, layer, t, handle),
+                Prim("point", np.array([[c.x, c.y]]), False, layer, t, handle)]
+    if t in CURVE_TYPES:
+        try:
+            p = ezpath.make_path(e)
+        except (TypeError, ValueError):
+            return []
+        closed = bool(getattr(e, "is_closed", False)) or (t == "POLYLINE" and bool(e.is_closed))
+        return [Prim("line", _path_coords(p, distance), closed, layer, t, handle)]
+    if t == "HATCH":
+        pattern = e.dxf.get("pattern_name", "") or ""
+        out = []
+        for p in ezpath.from_hatch(e):
+            coords = _path_coords(p, distance)
+            if len(coords) >= 3:
+                out.append(Prim("line", coords, True, layer, t, handle, pattern))
+        return out
+    return []
+
+
+def transform(coords: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Apply an ezdxf Matrix44 (row-vector convention, as a 4×4 array) to 2-D coords."""
+    return coords @ m[:2, :2] + m[3, :2]
+
+
+class BlockCache:
+    """Flattened block definitions, computed once per block name."""
+
+    def __init__(self, doc, distance: float) -> None:
+        self.doc = doc
+        self.distance = distance
+        self._blocks: dict[str, list[Prim]] = {}
+
+    def prims(self, name: str, depth: int = 0) -> list[Prim]:
+        if name in self._blocks:
+            return self._blocks[name]
+        self._blocks[name] = []  # guards against recursive definitions
+        block = self.doc.blocks.get(name)
+        out: list[Prim] = []
+        if block is not None and depth < 16:
+            for e in block:
+                t = e.dxftype()
+                if t == "INSERT":
+                    out.extend(self.insert_prims(e, depth + 1))
+                elif t not in TEXT_TYPES and t not in ("ATTDEF", "DIMENSION"):
+                    out.extend(entity_prims(e, self.distance))
+        self._blocks[name] = out
+        return out
+
+    def insert_prims(self, insert, depth: int = 0) -> list[Prim]:
+        """The insert's block primitives in the insert's parent coordinates."""
+        name = insert.dxf.name
+        children = self.prims(name, depth)
+        if not children:
+            return []
+        m = np.array(list(insert.matrix44()), dtype=float).reshape(4, 4)
+        layer = insert.dxf.get("layer", "0")
+        handle = insert.dxf.get("handle", "") or ""
+        out = []
+        for c in children:
+            out.append(Prim(c.kind, transform(c.coords, m), c.closed,
+                            layer if c.layer == "0" else c.layer, c.dxftype,
+                            handle, c.pattern, name))
+        return out

@@ -1,0 +1,68 @@
+"""The per-project event log and its live fan-out.
+
+``append`` allocates the next per-project sequence number atomically
+(``UPDATE ... RETURNING``) and stores the event in the caller's transaction; after the
+commit, ``publish`` sends it to every subscriber of the project's channel. A client that
+reconnects asks ``since(seq)`` for exactly what it missed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..models import Project, ProjectEvent
+
+
+def channel(project_id: int) -> str:
+    return f"project:{project_id}"
+
+
+async def append(
+    session: AsyncSession, project_id: int, type_: str, actor=None, payload: dict[str, Any] | None = None
+) -> ProjectEvent:
+    result = await session.exec(
+        update(Project)
+        .where(Project.id == project_id)
+        .values(last_event_seq=Project.last_event_seq + 1)
+        .returning(Project.last_event_seq)
+    )
+    seq = result.scalar_one()
+    event = ProjectEvent(
+        project_id=project_id,
+        seq=seq,
+        type=type_,
+        actor_id=getattr(actor, "user_id", None),
+        payload=dict(payload or {}, actor=getattr(actor, "display_name", None)),
+    )
+    session.add(event)
+    return event
+
+
+def message(event: ProjectEvent) -> dict[str, Any]:
+    return {
+        "type": event.type,
+        "project_id": event.project_id,
+        "seq": event.seq,
+        "at": event.created_at.isoformat(),
+        "actor_id": event.actor_id,
+        **event.payload,
+    }
+
+
+async def publish(broadcast, *events: ProjectEvent) -> None:
+    for event in events:
+        await broadcast.publish(channel(event.project_id), message(event))
+
+
+async def since(session: AsyncSession, project_id: int, seq: int, limit: int = 1000) -> list[ProjectEvent]:
+    stmt = (
+        select(ProjectEvent)
+        .where(ProjectEvent.project_id == project_id, ProjectEvent.seq > seq)
+        .order_by(ProjectEvent.seq)
+        .limit(limit)
+    )
+    return list((await session.exec(stmt)).all())

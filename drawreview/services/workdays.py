@@ -1,0 +1,247 @@
+"""China's working-day calendar and the review clock (工作日与审查时限).
+
+Pure functions, no database. The calendar comes from ``chinese_calendar``: weekends, public
+holidays and the adjusted working Saturdays/Sundays (调休上班日) that the State Council
+publishes each year.
+
+The review clock, in whole working days (one convention everywhere):
+
+* **The day the clock starts does not count.** Acceptance (受理) on day A: the first counted
+  day is the first working day after A ("次日起算").
+* **Due at the end of the n-th counted working day**: ``add_workdays(accepted_at, n)`` returns
+  that day at 23:59:59.999999 (``time.max``); the case is overdue when ``now > due``.
+* **Pauses (补正/修改期间)**: a pause ``(from, to)`` stops the clock. The day it stops still
+  counts (the reviewer used it); the day it restarts does not (like acceptance, counting
+  resumes the next day). So the working days in ``(from.date(), to.date()]`` are not counted.
+  A pause opened and closed on the same day changes nothing.
+* **Open pauses** ``(from, None)`` (still revising): ``add_workdays`` cannot know the new due
+  date yet and ignores them (recompute when the pause closes); ``workdays_between`` stops
+  counting after ``from``; ``remaining_workdays`` freezes the clock at ``from``.
+* ``workdays_between(a, b)`` counts the days in ``(a.date(), b.date()]`` (today counts once it
+  has begun), so ``workdays_between(accepted_at, add_workdays(accepted_at, n)) == n`` and
+  elapsed + remaining == n.
+
+Times: naive datetimes are Beijing local time; aware ones are converted to UTC+8 (China has
+no daylight saving time) and due dates come back aware in UTC+8.
+
+Calendar range: ``chinese_calendar`` only knows the years it ships (it raises
+``NotImplementedError`` outside them; see :func:`calendar_range`). Outside that range these
+functions fall back to **weekends only** (holidays and adjusted working days unknown) and emit
+a :class:`CalendarRangeWarning`; call :func:`calendar_covers` to flag an approximate result, or
+pass ``strict=True`` to get :class:`CalendarOutOfRange` instead.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+
+import chinese_calendar
+
+from drawreview.errors import DrawReviewError
+
+BEIJING = timezone(timedelta(hours=8), "UTC+08:00")
+
+Moment = date | datetime
+Pause = tuple[Moment, Moment | None]
+
+
+class CalendarRangeWarning(UserWarning):
+    """A date lies outside the years chinese_calendar knows: weekends-only approximation."""
+
+
+class CalendarOutOfRange(DrawReviewError):
+    status = 422
+    code = "calendar_out_of_range"
+    message_zh = "日期超出节假日日历的已知年份范围"
+    message_en = "The date lies outside the years the holiday calendar knows"
+
+
+@lru_cache(maxsize=1)
+def calendar_range() -> tuple[int, int]:
+    """(first_year, last_year) that chinese_calendar knows, e.g. (2004, 2026)."""
+    known = list(chinese_calendar.holidays) + list(chinese_calendar.workdays)
+    return min(known).year, max(known).year
+
+
+def _range_messages(d: date) -> tuple[str, str]:
+    first, last = calendar_range()
+    zh = (f"日期 {d.isoformat()} 超出节假日日历已知范围（{first}–{last} 年），"
+          f"仅按周末计算工作日，未计入法定节假日和调休；请升级 chinesecalendar。")
+    en = (f"Date {d.isoformat()} is outside the holiday calendar's known years ({first}-{last}); "
+          f"working days are counted by weekends only, without public holidays or adjusted "
+          f"working days; upgrade chinesecalendar.")
+    return zh, en
+
+
+def calendar_covers(*moments: Moment) -> bool:
+    """True when every given date lies inside the calendar's known years (exact results)."""
+    first, last = calendar_range()
+    return all(first <= _day(m).year <= last for m in moments)
+
+
+@lru_cache(maxsize=4096)
+def _lookup(d: date) -> bool | None:
+    """chinese_calendar's answer, or None when it has no data for the year."""
+    try:
+        return chinese_calendar.is_workday(d)
+    except NotImplementedError:
+        return None
+
+
+def is_workday(d: Moment, *, strict: bool = False) -> bool:
+    """Is this a working day in mainland China (including adjusted working weekends)?
+
+    Outside the known years: weekends-only fallback plus a :class:`CalendarRangeWarning`
+    (or :class:`CalendarOutOfRange` when ``strict``).
+    """
+    day = _day(d)
+    known = _lookup(day)
+    if known is not None:
+        return known
+    zh, en = _range_messages(day)
+    if strict:
+        raise CalendarOutOfRange(zh, en, details={"date": day.isoformat(), "range": calendar_range()})
+    warnings.warn(CalendarRangeWarning(f"{zh} / {en}"), stacklevel=2)
+    return day.weekday() < 5
+
+
+def _day(m: Moment) -> date:
+    """The Beijing calendar day of a date or datetime."""
+    if isinstance(m, datetime):
+        if m.tzinfo is not None:
+            m = m.astimezone(BEIJING)
+        return m.date()
+    return m
+
+
+def to_local(m: Moment) -> datetime:
+    """A naive Beijing-local datetime (dates mean midnight) for comparisons."""
+    if isinstance(m, datetime):
+        return m.astimezone(BEIJING).replace(tzinfo=None) if m.tzinfo else m
+    return datetime.combine(m, time.min)
+
+
+def _windows(pauses: Iterable[Pause] | None, *, open_ended: bool) -> list[tuple[date, date | None]]:
+    """Non-counted day windows (from_day, to_day]; None = open. Open pauses dropped unless asked."""
+    out: list[tuple[date, date | None]] = []
+    for start, end in pauses or ():
+        if end is None:
+            if open_ended:
+                out.append((_day(start), None))
+            continue
+        if to_local(end) < to_local(start):
+            raise ValueError(f"pause ends before it starts: {start!r} > {end!r}")
+        out.append((_day(start), _day(end)))
+    return out
+
+
+def _paused(day: date, windows: Sequence[tuple[date, date | None]]) -> bool:
+    return any(lo < day and (hi is None or day <= hi) for lo, hi in windows)
+
+
+def _counted(day: date, windows: Sequence[tuple[date, date | None]], strict: bool) -> bool:
+    return not _paused(day, windows) and _is_workday_quiet(day, strict)
+
+
+def _is_workday_quiet(day: date, strict: bool) -> bool:
+    # one warning per call of a public function is enough; see _warn_outside
+    known = _lookup(day)
+    if known is not None:
+        return known
+    if strict:
+        zh, en = _range_messages(day)
+        raise CalendarOutOfRange(zh, en, details={"date": day.isoformat(), "range": calendar_range()})
+    return day.weekday() < 5
+
+
+def _warn_outside(first: date, last: date) -> None:
+    lo, hi = calendar_range()
+    for d in (first, last):
+        if not lo <= d.year <= hi:
+            zh, en = _range_messages(d)
+            warnings.warn(CalendarRangeWarning(f"{zh} / {en}"), stacklevel=3)
+            return
+
+
+def add_workdays(start: Moment, n: int, pauses: Iterable[Pause] | None = None,
+                 *, strict: bool = False) -> datetime:
+    """Due moment: end of the n-th counted working day after ``start``'s day.
+
+    ``start`` is the acceptance (or resubmission) moment; its day does not count. Closed
+    pauses push the due date back; open pauses are ignored (see module docs). ``n == 0`` means
+    the end of the start day. Aware ``start`` gives an aware due date in UTC+8.
+    """
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    windows = _windows(pauses, open_ended=False)
+    day = _day(start)
+    first = day
+    count = 0
+    while count < n:
+        day += timedelta(days=1)
+        if _counted(day, windows, strict):
+            count += 1
+    if not strict:
+        _warn_outside(first, day)
+    due = datetime.combine(day, time.max)
+    if isinstance(start, datetime) and start.tzinfo is not None:
+        due = due.replace(tzinfo=BEIJING)
+    return due
+
+
+def workdays_between(a: Moment, b: Moment, pauses: Iterable[Pause] | None = None,
+                     *, strict: bool = False) -> int:
+    """Counted working days in ``(a.date(), b.date()]``, leaving out paused days.
+
+    The elapsed review time when ``a`` is the acceptance moment and ``b`` is now (today counts
+    once begun). Revision time (pauses, open ones included) does not count. 0 if ``b <= a``.
+    """
+    lo, hi = _day(a), _day(b)
+    if hi <= lo:
+        return 0
+    windows = _windows(pauses, open_ended=True)
+    if not strict:
+        _warn_outside(lo, hi)
+    total = 0
+    day = lo
+    while day < hi:
+        day += timedelta(days=1)
+        if _counted(day, windows, strict):
+            total += 1
+    return total
+
+
+def clock_stopped_at(now: Moment, pauses: Iterable[Pause] | None = None) -> datetime | None:
+    """Where the clock stands if ``now`` falls inside a pause (its start), else None."""
+    local_now = to_local(now)
+    for start, end in pauses or ():
+        if to_local(start) <= local_now and (end is None or local_now < to_local(end)):
+            return to_local(start)
+    return None
+
+
+def remaining_workdays(due: Moment, now: Moment, pauses: Iterable[Pause] | None = None,
+                       *, strict: bool = False) -> int:
+    """Counted working days left after today until ``due`` (0 = due today).
+
+    ``due`` is what :func:`add_workdays` gave with the closed pauses. During a pause the clock
+    is frozen at the pause's start. Once overdue (``now > due``) the result is negative:
+    ``-k`` where k is the number of counted working days late, at least 1.
+    """
+    pauses = list(pauses or ())
+    closed = [p for p in pauses if p[1] is not None]
+    stopped = clock_stopped_at(now, pauses)
+    clock = stopped if stopped is not None else to_local(now)
+    if clock > to_local(due):
+        return -max(1, workdays_between(due, clock, closed, strict=strict))
+    return workdays_between(clock, due, closed, strict=strict)
+
+
+def is_overdue(due: Moment, now: Moment, pauses: Iterable[Pause] | None = None) -> bool:
+    """``now`` (frozen at a pause start while paused) is past ``due``."""
+    stopped = clock_stopped_at(now, pauses)
+    clock = stopped if stopped is not None else to_local(now)
+    return clock > to_local(due)

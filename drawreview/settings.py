@@ -1,0 +1,123 @@
+"""Every setting drawreview reads, typed, in one place.
+
+Nothing else in the package reads ``os.environ``. Each variable is read with the
+``DRAWREVIEW_`` prefix; ``DATABASE_URL`` and ``REDIS_URL`` are also accepted without it (the
+names docker-compose and most platforms use). The defaults make the embedded mode work
+with no setup: a SQLite file and a blob folder under ``./var``, in-process jobs and
+in-memory live events.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+PREFIX = "DRAWREVIEW_"
+
+
+def _get(env: Mapping[str, str], name: str, default: str | None = None, *, bare: bool = False) -> str | None:
+    value = env.get(PREFIX + name)
+    if value is None and bare:
+        value = env.get(name)
+    if value is None or value == "":
+        return default
+    return value
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    blob_dir: Path
+    secret_key: str
+    base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    https: bool = False
+    max_submission_bytes: int = 2 * 1024**3
+    max_file_bytes: int = 1024**3
+    job_timeout_s: int = 600
+    jobs_inline: bool = False
+    token_ttl_days: int = 365
+    session_max_age_s: int = 12 * 3600
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "drawreview@localhost"
+    city: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def mode(self) -> str:
+        return "scaled" if self.redis_url else "embedded"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def _secret_key(env: Mapping[str, str], data_dir: Path) -> str:
+    explicit = _get(env, "SECRET_KEY")
+    if explicit:
+        return explicit
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    os.replace(tmp, path)
+    return path.read_text().strip()
+
+
+def normalise_db_url(url: str) -> str:
+    """Pick the async driver for a plain database URL."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url[len("postgresql://"):]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///"):]
+    return url
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    data_dir = Path(_get(env, "DATA_DIR", "./var")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = _get(env, "DATABASE_URL", bare=True) or f"sqlite:///{data_dir / 'drawreview.sqlite3'}"
+    blob_dir = Path(_get(env, "BLOB_DIR", str(data_dir / "blobs"))).resolve()
+    return Settings(
+        data_dir=data_dir,
+        database_url=normalise_db_url(db),
+        redis_url=_get(env, "REDIS_URL", bare=True),
+        blob_dir=blob_dir,
+        secret_key=_secret_key(env, data_dir),
+        base_url=_get(env, "BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        host=_get(env, "HOST", "127.0.0.1"),
+        port=int(_get(env, "PORT", "8000")),
+        https=_bool(_get(env, "HTTPS"), False),
+        max_submission_bytes=int(_get(env, "MAX_SUBMISSION_BYTES", str(2 * 1024**3))),
+        max_file_bytes=int(_get(env, "MAX_FILE_BYTES", str(1024**3))),
+        job_timeout_s=int(_get(env, "JOB_TIMEOUT_S", "600")),
+        jobs_inline=_bool(_get(env, "JOBS_INLINE"), False),
+        smtp_host=_get(env, "SMTP_HOST"),
+        smtp_port=int(_get(env, "SMTP_PORT", "25")),
+        smtp_from=_get(env, "SMTP_FROM", "drawreview@localhost"),
+        city=_get(env, "CITY"),
+    )

@@ -1,0 +1,146 @@
+"""Content-addressed blob storage.
+
+Blobs are addressed by their SHA-256. Writes stream to a temporary file in chunks (never a
+whole file in memory), are fsynced and renamed into place, so a half-finished upload never
+becomes a blob and an identical blob is stored once. ``LocalStorage`` is the embedded
+default and, on a shared volume, serves several app processes; an S3-compatible store only
+has to implement the same :class:`BlobStore` protocol.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import AsyncIterable, BinaryIO, Iterable, Protocol
+
+from .errors import PayloadTooLarge
+
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    sha256: str
+    size: int
+    created: bool  # False when an identical blob was already stored
+
+
+class BlobStore(Protocol):
+    def path(self, sha256: str) -> Path: ...
+    def exists(self, sha256: str) -> bool: ...
+    def put_file(self, src: Path) -> StoredBlob: ...
+    def put_bytes(self, data: bytes) -> StoredBlob: ...
+    async def put_stream(self, chunks: AsyncIterable[bytes], limit: int | None = None) -> StoredBlob: ...
+    def open(self, sha256: str) -> BinaryIO: ...
+    def ping(self) -> bool: ...
+
+
+def _check_sha(sha256: str) -> str:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError(f"not a sha256 hex digest: {sha256!r}")
+    return sha256
+
+
+class LocalStorage:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.tmp = self.root / "tmp"
+        self.tmp.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        sha256 = _check_sha(sha256)
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def open(self, sha256: str) -> BinaryIO:
+        return open(self.path(sha256), "rb")
+
+    def read_bytes(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def ping(self) -> bool:
+        probe = self.tmp / f".ping-{os.getpid()}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+        return True
+
+    def _new_tmp(self):
+        fd, name = tempfile.mkstemp(dir=self.tmp, prefix="up-")
+        return os.fdopen(fd, "wb"), Path(name)
+
+    def _commit(self, tmp_path: Path, sha256: str, size: int) -> StoredBlob:
+        dest = self.path(sha256)
+        if dest.exists():
+            tmp_path.unlink(missing_ok=True)
+            return StoredBlob(sha256, size, created=False)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp_path, dest)
+        dir_fd = os.open(dest.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        return StoredBlob(sha256, size, created=True)
+
+    def _write_chunks(self, chunks: Iterable[bytes], limit: int | None) -> StoredBlob:
+        digest = hashlib.sha256()
+        size = 0
+        fh, tmp_path = self._new_tmp()
+        try:
+            with fh:
+                for chunk in chunks:
+                    size += len(chunk)
+                    if limit is not None and size > limit:
+                        raise PayloadTooLarge(details={"limit": limit})
+                    digest.update(chunk)
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise
+        return self._commit(tmp_path, digest.hexdigest(), size)
+
+    def put_bytes(self, data: bytes) -> StoredBlob:
+        return self._write_chunks([data], None)
+
+    def put_file(self, src: Path) -> StoredBlob:
+        def chunks():
+            with open(src, "rb") as fh:
+                while block := fh.read(CHUNK):
+                    yield block
+
+        return self._write_chunks(chunks(), None)
+
+    async def put_stream(self, chunks: AsyncIterable[bytes], limit: int | None = None) -> StoredBlob:
+        digest = hashlib.sha256()
+        size = 0
+        fh, tmp_path = self._new_tmp()
+        try:
+            with fh:
+                async for chunk in chunks:
+                    size += len(chunk)
+                    if limit is not None and size > limit:
+                        raise PayloadTooLarge(details={"limit": limit})
+                    digest.update(chunk)
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise
+        return self._commit(tmp_path, digest.hexdigest(), size)
+
+    def copy_to(self, sha256: str, dest: Path) -> Path:
+        shutil.copyfile(self.path(sha256), dest)
+        return dest
+
+
+def make_storage(settings) -> LocalStorage:
+    return LocalStorage(settings.blob_dir)

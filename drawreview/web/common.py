@@ -1,0 +1,113 @@
+"""What every endpoint shares: the request context, JSON parsing, and the ``api`` decorator.
+
+``@api(...)`` wraps an endpoint so that it gets a :class:`Ctx` (database session, principal,
+shared clients), enforces login and CSRF, turns the returned value into a JSON response,
+and records the route's description for the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..auth import Principal, check_csrf, principal_from_request
+from ..errors import NotAuthenticated, ValidationFailed
+from ..services import events as events_service
+
+MAX_JSON_BYTES = 1024 * 1024
+
+
+def lang_of(request: Request) -> str:
+    explicit = request.query_params.get("lang") or request.cookies.get("lang")
+    if explicit in {"en", "zh-CN"}:
+        return explicit
+    accept = request.headers.get("accept-language", "")
+    return "en" if accept.lower().startswith("en") else "zh-CN"
+
+
+@dataclass
+class Ctx:
+    request: Request
+    session: AsyncSession
+    principal: Principal | None
+    lang: str
+    pending_events: list = field(default_factory=list)
+
+    @property
+    def state(self):
+        return self.request.app.state
+
+    @property
+    def user(self) -> Principal:
+        if self.principal is None:
+            raise NotAuthenticated()
+        return self.principal
+
+    def path_int(self, name: str) -> int:
+        raw = self.request.path_params.get(name)
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            raise ValidationFailed("路径参数无效", "Invalid path parameter", details={name: raw}) from None
+        if value <= 0 or value > 2**62:
+            raise ValidationFailed("路径参数无效", "Invalid path parameter", details={name: raw})
+        return value
+
+    async def json(self) -> dict[str, Any]:
+        body = await self.request.body()
+        if len(body) > MAX_JSON_BYTES:
+            raise ValidationFailed("请求体过大", "Request body too large", code="body_too_large")
+        try:
+            data = json.loads(body or b"null")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValidationFailed("请求体不是有效的 JSON", "The request body is not valid JSON", code="bad_json",
+                                   details={"error": str(exc)}) from None
+        if not isinstance(data, dict):
+            raise ValidationFailed("请求体必须是 JSON 对象", "The request body must be a JSON object", code="bad_json")
+        return data
+
+    def emit(self, event) -> None:
+        """Queue an event (already appended to the log) for publishing after the commit."""
+        self.pending_events.append(event)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        if self.pending_events:
+            await events_service.publish(self.state.broadcast, *self.pending_events)
+            self.pending_events.clear()
+
+
+def ok(data: Any = None, status: int = 200) -> JSONResponse:
+    return JSONResponse({"ok": True, "data": data}, status_code=status)
+
+
+Handler = Callable[[Ctx], Awaitable[Any]]
+
+
+def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str = "api"):
+    """Decorate an API endpoint; ``body`` is a JSON-schema fragment for the OpenAPI document."""
+
+    def wrap(fn: Handler):
+        @functools.wraps(fn)
+        async def endpoint(request: Request) -> Response:
+            async with request.app.state.db.session() as session:
+                principal = await principal_from_request(request, session)
+                if login and principal is None:
+                    raise NotAuthenticated()
+                check_csrf(request, principal)
+                ctx = Ctx(request, session, principal, lang_of(request))
+                result = await fn(ctx)  # state-changing handlers call ctx.commit() themselves
+                if isinstance(result, Response):
+                    return result
+                return ok(result)
+
+        endpoint.openapi = {"summary": summary, "login": login, "body": body, "tag": tag}
+        return endpoint
+
+    return wrap

@@ -1,0 +1,52 @@
+"""Error handlers: every API error is the one envelope; pages get a readable error page."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from ..errors import DrawReviewError, NotAuthenticated, envelope
+from .common import lang_of
+
+log = logging.getLogger("drawreview.web")
+
+HTTP_CODES = {
+    404: ("not_found", "找不到该地址", "No such address"),
+    405: ("method_not_allowed", "不支持该请求方法", "Method not allowed"),
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def _respond(request: Request, status: int, code: str, zh: str, en: str, details=None) -> Response:
+    lang = lang_of(request)
+    if _wants_json(request):
+        return JSONResponse(envelope(code, zh, en, details, lang), status_code=status)
+    if status == 401:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    from .pages import render
+
+    return render(request, "error.html", {"message": en if lang == "en" else zh}, status=status)
+
+
+async def drawreview_error(request: Request, exc: DrawReviewError) -> Response:
+    return _respond(request, exc.status, exc.code, exc.message_zh, exc.message_en, exc.details)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    code, zh, en = HTTP_CODES.get(exc.status_code, ("http_error", "请求失败", "Request failed"))
+    return _respond(request, exc.status_code, code, zh, en)
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _respond(request, 500, "internal_error", "服务器内部错误，已记录", "Internal server error; it has been logged")
+
+
+HANDLERS = {DrawReviewError: drawreview_error, HTTPException: http_error, Exception: internal_error}
+__all__ = ["HANDLERS", "NotAuthenticated"]

@@ -1,0 +1,46 @@
+"""Server-rendered pages (Jinja2): shared rendering with the message table and CSRF token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from ..auth import csrf_token, principal_from_request
+from ..services import projects as project_service
+from .common import lang_of
+from .i18n import translator
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on
+
+
+def render(request: Request, name: str, context: dict, status: int = 200, principal=None) -> HTMLResponse:
+    lang = lang_of(request)
+    base = {
+        "request": request,
+        "t": translator(lang),
+        "lang": lang,
+        "other_lang": "en" if lang == "zh-CN" else "zh-CN",
+        "csrf_token": csrf_token(request),
+        "user": principal,
+    }
+    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+
+
+async def home(request: Request) -> Response:
+    async with request.app.state.db.session() as session:
+        principal = await principal_from_request(request, session)
+        if principal is None:
+            return RedirectResponse("/login?next=/", status_code=303)
+        projects = await project_service.list_projects(session, principal)
+    return render(request, "home.html", {"projects": projects}, principal=principal)
+
+
+async def set_lang(request: Request) -> Response:
+    lang = request.path_params["lang"]
+    response = RedirectResponse(request.headers.get("referer") or "/", status_code=303)
+    if lang in {"en", "zh-CN"}:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response

@@ -1,0 +1,41 @@
+"""Project endpoints."""
+
+from __future__ import annotations
+
+from ..policy import require_project, require_role
+from ..services import projects as service
+from .common import Ctx, api
+
+PROJECT_BODY = {
+    "type": "object",
+    "required": ["name", "construction_unit_id", "design_institute_id"],
+    "properties": {
+        "name": {"type": "string"},
+        "address": {"type": "string"},
+        "project_type": {"type": "string", "enum": list(service.PROJECT_TYPES)},
+        "complexity": {"type": "string", "enum": list(service.COMPLEXITIES)},
+        "construction_unit_id": {"type": "integer"},
+        "design_institute_id": {"type": "integer"},
+        "params": {"type": "object"},
+    },
+}
+
+
+@api("项目列表（仅本人可见范围）/ Projects the caller may see")
+async def list_projects(ctx: Ctx):
+    rows = await service.list_projects(ctx.session, ctx.user)
+    return [service.project_dict(p) for p in rows]
+
+
+@api("创建项目 / Create a project", body=PROJECT_BODY)
+async def create_project(ctx: Ctx):
+    require_role(ctx.principal, "project.create")
+    project = await service.create_project(ctx.session, ctx.user, await ctx.json())
+    await ctx.commit()
+    return service.project_dict(project)
+
+
+@api("项目详情 / One project")
+async def get_project(ctx: Ctx):
+    project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"))
+    return service.project_dict(project, with_code=ctx.user.role in {"construction", "window", "admin"})

@@ -1,0 +1,38 @@
+"""The arq worker: ``drawreview worker`` (needs REDIS_URL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq.connections import RedisSettings
+from arq.worker import Worker
+
+from .jobs import JOBS
+from .settings import Settings
+
+
+def make_worker(settings: Settings, burst: bool = False) -> Worker:
+    from .app import build_context
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        shared = build_context(settings)
+        ctx.update(shared)
+        await shared["broadcast"].connect()
+        await shared["queue"].start(shared)
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        await ctx["queue"].stop()
+        await ctx["broadcast"].disconnect()
+        await ctx["limiter"].close()
+        await ctx["db"].close()
+
+    return Worker(
+        functions=list(JOBS.values()),
+        redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        on_startup=on_startup,
+        on_shutdown=on_shutdown,
+        job_timeout=settings.job_timeout_s,
+        max_tries=3,
+        burst=burst,
+        handle_signals=not burst,
+    )
