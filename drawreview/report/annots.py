@@ -108,9 +108,16 @@ def add_markup(
             richtext=True,
             style=f"color:{_hex(colour)}; font-size:10pt",
         )
-    annot.set_info(title=author, content=content, subject=subject)
-    annot.update()
     doc = page.parent
+    if kind == "text":
+        # A FreeText's appearance comes from its rich text; /Contents (its plain-text
+        # alternative) is set afterwards so the box keeps showing the markup's words.
+        annot.set_info(title=author, subject=subject)
+        annot.update()
+        doc.xref_set_key(annot.xref, "Contents", pymupdf.get_pdf_str(content))
+    else:
+        annot.set_info(title=author, content=content, subject=subject)
+        annot.update()
     if name:
         doc.xref_set_key(annot.xref, "NM", pymupdf.get_pdf_str(name))
     if created_at:

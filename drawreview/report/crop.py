@@ -17,7 +17,7 @@ from drawreview.report.model import Comment
 
 PADDING = 36.0  # points around the markup at least
 MIN_ASPECT, MAX_ASPECT = 1.0, 2.2  # width / height of a crop
-MIN_SIDE = 160.0  # points: a pin still shows its surroundings
+MIN_SIDE = 240.0  # points: a pin still shows its surroundings
 MAX_ZOOM = 4.0
 
 

@@ -20,7 +20,6 @@ from drawreview.report.font import DEFAULT_FONT, load_font, missing_chars
 from drawreview.report.integrity import draw_qr
 from drawreview.report.layout import BLACK, GREY, RED, Column, Layout
 from drawreview.report.model import (
-    SEVERITIES,
     SEVERITY_LABELS,
     STATUS_LABELS,
     VERDICT_LABELS,
@@ -32,7 +31,7 @@ from drawreview.report.model import (
 )
 
 SEVERITY_COLOURS = {"mandatory": (0.8, 0.0, 0.0), "general": (0.85, 0.45, 0.0), "suggestion": (0.0, 0.4, 0.7)}
-CROP_MAX_H = 250.0
+CROP_MAX_H = 220.0
 _NUMERALS = "一二三四五六七八九十"
 
 

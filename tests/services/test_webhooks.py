@@ -157,7 +157,8 @@ def test_retry_schedule_and_max_attempts():
     failed_at = datetime(2024, 3, 4, 10)
     nxt = next_attempt_at(1, failed_at, max_attempts=3, base=60, jitter=0)
     assert nxt == failed_at + timedelta(seconds=60)
-    assert next_attempt_at(2, failed_at, max_attempts=3, base=60, jitter=0) == failed_at + timedelta(seconds=120)
+    second = next_attempt_at(2, failed_at, max_attempts=3, base=60, jitter=0)
+    assert second == failed_at + timedelta(seconds=120)
     assert next_attempt_at(3, failed_at, max_attempts=3) is None
 
 

@@ -1,0 +1,294 @@
+"""Walk DXF entities and write them onto a :class:`Canvas`.
+
+Block definitions become PDF form XObjects, painted once and invoked by every INSERT (and
+DIMENSION geometry block) with a ``cm``: a door block inserted 1,000 times is written once.
+A block that inserts itself is detected and the recursive insert skipped (noted).  Entities
+with damaged coordinates (NaN, 1e300) are skipped and counted, never drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ezdxf import path as ezpath
+from ezdxf.entities import (
+    Arc, Attrib, Circle, Dimension, Hatch, Insert, Line, LWPolyline, MText, Solid, Text, Trace,
+)
+from ezdxf.render import hatching
+
+from drawreview.cad import lettering
+from drawreview.cad.canvas import FILL, LIMIT, STROKE, TEXT, Canvas
+from drawreview.cad.style import Styles
+
+SKIP = {"POINT", "VIEWPORT", "RAY", "XLINE", "3DSOLID", "REGION", "BODY", "SURFACE", "SEQEND",
+        "VERTEX", "OLE2FRAME", "ATTDEF", "LIGHT", "SUN", "HELIX", "MESH", "POLYFACE"}
+WHITE = ((1.0, 1.0, 1.0), None, None)
+MAX_HATCH_LINES = 20000
+MAX_DEPTH = 40
+
+
+@dataclass
+class Form:
+    name: str
+    res: str
+    content: str
+    texts: list = field(default_factory=list)
+
+
+class Painter:
+    def __init__(self, doc, styles: Styles, unit_pt: float, decimals: int, layer_names: dict[str, str]) -> None:
+        self.doc = doc
+        self.styles = styles
+        self.unit_pt = unit_pt
+        self.decimals = decimals
+        self.layer_names = layer_names
+        self.forms: dict[str, Form | None] = {}
+        self._building: list[str] = []
+        self.notes: list[str] = []
+        self.failed: Counter = Counter()
+        self.skipped = 0
+        self.frozen: set[str] = set()  # extra frozen layers (viewport), top level only
+        self._by_class = {
+            Line: self._line, LWPolyline: self._lwpolyline, Circle: self._circle, Arc: self._arc,
+            Text: self._text, Attrib: self._text, MText: self._mtext, Insert: self._insert,
+            Hatch: self._hatch, Solid: self._solid, Trace: self._solid,
+        }
+
+    # -- dispatch ------------------------------------------------------------------------
+    def paint(self, e, cv: Canvas, in_block: bool = False) -> None:
+        d = e.dxf.__dict__
+        layer = d.get("layer", "0")
+        info = self.styles.layer(layer)
+        if info.frozen or (not in_block and self.frozen and layer.lower() in self.frozen):
+            return
+        oc = None if (in_block and layer == "0") else info.name
+        handler = self._by_class.get(type(e))
+        try:
+            if handler is not None:
+                handler(e, d, cv, in_block, oc)
+            else:
+                self._other(e, d, cv, in_block, oc)
+        except Exception as exc:  # noqa: BLE001 - one bad entity must not stop the sheet
+            self.failed[f"{e.dxftype()}: {type(exc).__name__}"] += 1
+
+    def _other(self, e, d, cv, in_block, oc) -> None:
+        kind = e.dxftype()
+        if kind in SKIP:
+            return
+        if isinstance(e, Dimension):
+            return self._dimension(e, d, cv, in_block, oc)
+        if kind == "WIPEOUT":
+            pts = [(v.x, v.y) for v in e.boundary_path_wcs()]
+            cv.use(FILL, oc, WHITE).append(cv.polyline(pts, True) + "f\n")
+            return
+        if kind == "IMAGE" or kind.endswith("UNDERLAY"):
+            pts = [(v.x, v.y) for v in e.boundary_path_wcs()]
+            cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(cv.polyline(pts, True))
+            return
+        if kind == "3DFACE":
+            pts = [(v.x, v.y) for v in e.wcs_vertices()]
+            cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(cv.polyline(pts, True))
+            return
+        if kind in ("ELLIPSE", "SPLINE", "POLYLINE", "HELIX"):
+            p = ezpath.make_path(e)
+            cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(cv.path(p))
+            return
+        if hasattr(e, "virtual_entities"):  # LEADER, MLEADER, MLINE, ACAD_TABLE, ...
+            for ve in e.virtual_entities():
+                self.paint(ve, cv, in_block)
+            return
+        self.failed[f"{kind}: unsupported"] += 1
+
+    # -- curves --------------------------------------------------------------------------
+    def _line(self, e, d, cv, in_block, oc) -> None:
+        s, t = d["start"], d["end"]
+        x0, y0, x1, y1 = s.x, s.y, t.x, t.y
+        if -LIMIT < x0 < LIMIT and -LIMIT < y0 < LIMIT and -LIMIT < x1 < LIMIT and -LIMIT < y1 < LIMIT:
+            ox, oy = cv.ox, cv.oy
+            cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(
+                cv.line_fmt % (x0 - ox, y0 - oy, x1 - ox, y1 - oy))
+        else:
+            cv.skipped += 1
+
+    def _lwpolyline(self, e, d, cv, in_block, oc) -> None:
+        ext = d.get("extrusion")
+        v = e.lwpoints.values
+        if not v:
+            return
+        bulges = v[4::5]
+        if any(bulges) or (ext is not None and ext.z < 0.999) or d.get("elevation"):
+            s = cv.path(ezpath.make_path(e))
+        else:
+            s = cv.polyline(list(zip(v[0::5], v[1::5])), e.closed)
+        width = d.get("const_width") or None
+        cv.use(STROKE, oc, self.styles.pen(d, in_block), width).append(s)
+
+    def _circle(self, e, d, cv, in_block, oc) -> None:
+        ext = d.get("extrusion")
+        if ext is not None and ext.z < 0.999:
+            s = cv.path(ezpath.make_path(e))
+        else:
+            c = d.get("center")
+            s = cv.arc(c.x, c.y, d.get("radius", 1.0), 0.0, 360.0) + "h\n"
+        cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(s)
+
+    def _arc(self, e, d, cv, in_block, oc) -> None:
+        ext = d.get("extrusion")
+        if ext is not None and ext.z < 0.999:
+            s = cv.path(ezpath.make_path(e))
+        else:
+            c = d.get("center")
+            s = cv.arc(c.x, c.y, d.get("radius", 1.0), d.get("start_angle", 0.0), d.get("end_angle", 360.0))
+        cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(s)
+
+    # -- areas ---------------------------------------------------------------------------
+    def _hatch(self, e, d, cv, in_block, oc) -> None:
+        pen = self.styles.pen(d, in_block)
+        if d.get("solid_fill", 1) or e.has_gradient_data:
+            paths = list(ezpath.from_hatch(e))
+            body = "".join(cv.path(p, close=True) for p in paths)
+            if body:
+                cv.use(FILL, oc, pen).append(body + "f*\n")
+            return
+        out = []
+        try:
+            for n, (a, b) in enumerate(hatching.hatch_entity(e)):
+                if n >= MAX_HATCH_LINES:
+                    break
+                out.append(cv.line_fmt % (a.x - cv.ox, a.y - cv.oy, b.x - cv.ox, b.y - cv.oy))
+        except hatching.HatchingError:
+            out = [cv.path(p, close=True) for p in ezpath.from_hatch(e)]
+        if out:
+            cv.use(STROKE, oc, (pen[0], pen[1], ())).append("".join(out))
+
+    def _solid(self, e, d, cv, in_block, oc) -> None:
+        v0, v1, v2 = d.get("vtx0"), d.get("vtx1"), d.get("vtx2")
+        v3 = d.get("vtx3") or v2
+        if v0 is None or v1 is None or v2 is None:
+            return
+        pts = [(v0.x, v0.y), (v1.x, v1.y), (v3.x, v3.y), (v2.x, v2.y)]
+        s = cv.polyline(pts, True)
+        if s:
+            cv.use(FILL, oc, self.styles.pen(d, in_block)).append(s + "f\n")
+
+    # -- text ----------------------------------------------------------------------------
+    def _text(self, e, d, cv, in_block, oc) -> None:
+        if d.get("flags", 0) & 1 and isinstance(e, Attrib):  # invisible attribute
+            return
+        text = e.plain_text()
+        if not text.strip():
+            return
+        placed = lettering.place_text(d, text)
+        if placed is None:
+            return
+        x, y, h, angle, wf, w = placed
+        if not cv.ok(x, y, h):
+            return
+        x, y = x - cv.ox, y - cv.oy
+        cv.use(TEXT, oc, self.styles.pen(d, in_block)).append(
+            lettering.text_op(text, x, y, h, angle, wf, d.get("oblique", 0.0)))
+        cv.texts.append((text, *lettering.box(x, y, w, h, angle)))
+
+    def _mtext(self, e, d, cv, in_block, oc) -> None:
+        got = lettering.mtext_lines(e)
+        if got is None:
+            return
+        lines, x, y, att, h, angle, _ = got
+        if not cv.ok(x, y, h) or not any(s.strip() for s in lines):
+            return
+        x, y = x - cv.ox, y - cv.oy
+        step = h * 1.667 * (d.get("line_spacing_factor", 1.0) or 1.0)
+        total = h + step * (len(lines) - 1)
+        row, col = (att - 1) // 3, (att - 1) % 3
+        top = {0: 0.0, 1: total / 2, 2: total}.get(row, 0.0)
+        t = math.radians(angle)
+        c, s = math.cos(t), math.sin(t)
+        run = cv.use(TEXT, oc, self.styles.pen(d, in_block))
+        for i, line in enumerate(lines):
+            if not line.strip():
+                continue
+            w = lettering.text_width(line) * h
+            dx = -w * col / 2
+            dy = top - h - i * step
+            bx, by = x + dx * c - dy * s, y + dx * s + dy * c
+            run.append(lettering.text_op(line, bx, by, h, angle))
+            cv.texts.append((line, *lettering.box(bx, by, w, h, angle)))
+
+    # -- blocks --------------------------------------------------------------------------
+    def form(self, name: str) -> Form | None:
+        if name in self.forms:
+            return self.forms[name]
+        if name in self._building or len(self._building) > MAX_DEPTH:
+            self.notes.append(f"图块 {name} 引用了自身，已跳过递归插入 / block {name} inserts itself; "
+                              "the recursive insert was skipped")
+            return None
+        block = self.doc.blocks.get(name)
+        if block is None:
+            self.forms[name] = None
+            return None
+        self._building.append(name)
+        cv = Canvas(self.unit_pt, 0.0, 0.0, self.decimals + 3, True, self.layer_names)
+        for e in block:
+            self.paint(e, cv, True)
+        self._building.pop()
+        content = cv.close()
+        self.skipped += cv.skipped
+        form = Form(name, f"B{len(self.forms)}", content, cv.texts) if content else None
+        self.forms[name] = form
+        return form
+
+    def _insert(self, e, d, cv, in_block, oc) -> None:
+        form = self.form(d.get("name", ""))
+        pen = self.styles.pen(d, in_block)
+        if form is not None:
+            inserts = e.multi_insert() if (d.get("row_count", 1) > 1 or d.get("column_count", 1) > 1) else (e,)
+            clip = self._xclip(e, cv) if e.has_extension_dict else ""
+            for ins in inserts:
+                m = ins.matrix44()
+                self._invoke(form, m.ux.x, m.ux.y, m.uy.x, m.uy.y, m.origin.x, m.origin.y, pen, cv, oc, clip)
+        for attrib in e.attribs:
+            self.paint(attrib, cv, in_block)
+
+    def _dimension(self, e, d, cv, in_block, oc) -> None:
+        form = self.form(d.get("geometry", "")) if d.get("geometry") else None
+        if form is not None:
+            self._invoke(form, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, self.styles.pen(d, in_block), cv, oc, "")
+        else:
+            for ve in e.virtual_entities():
+                self.paint(ve, cv, in_block)
+
+    def _invoke(self, form: Form, a, b, c, dd, tx, ty, pen, cv: Canvas, oc, clip: str) -> None:
+        if not cv.ok(a, b, c, dd, tx, ty):
+            return
+        rgb, lw, dash = pen
+        state = ""
+        if rgb is not None:
+            state = "%g %g %g RG %g %g %g rg " % (*rgb, *rgb)
+        if lw is not None:
+            state += "%g w " % (lw * 2.8346 / self.unit_pt if lw else 0)
+        tx, ty = tx - cv.ox, ty - cv.oy
+        cv.raw(oc, f"q {state}{clip}%.6g %.6g %.6g %.6g %.6g %.6g cm /{form.res} Do Q\n" % (a, b, c, dd, tx, ty))
+        for text, x0, y0, x1, y1 in form.texts:
+            xs = [a * x + c * y + tx for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
+            ys = [b * x + dd * y + ty for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
+            cv.texts.append((text, min(xs), min(ys), max(xs), max(ys)))
+
+    def _xclip(self, e, cv: Canvas) -> str:
+        from ezdxf.xclip import XClip
+
+        xc = XClip(e)
+        if not (xc.has_clipping_path and xc.is_clipping_enabled):
+            return ""
+        pts = [(v.x, v.y) for v in xc.get_wcs_clipping_path().vertices]
+        if len(pts) == 2:  # rectangle given by two corners
+            (x0, y0), (x1, y1) = pts
+            pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+        poly = cv.polyline(pts, True)
+        if not poly:
+            return ""
+        if xc.is_inverted_clip:
+            big = cv.polyline([(-1e9, -1e9), (1e9, -1e9), (1e9, 1e9), (-1e9, 1e9)], True)
+            return big + poly + "W* n "
+        return poly + "W n "

@@ -1,0 +1,126 @@
+"""Resolve an entity's pen: colour (ACI / true colour / ByLayer / ByBlock), lineweight and
+dash pattern, with the layer table cached once per document.
+
+A pen value of ``None`` means *inherit*: inside a block definition, ByBlock properties (and
+ByLayer on layer ``0``) take the value of the INSERT, which the PDF form XObject gets for free
+from the graphics state of the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ezdxf.colors import DXF_DEFAULT_COLORS, int2rgb
+
+MM_TO_PT = 72 / 25.4
+DEFAULT_LW = 25  # 1/100 mm; lineweights up to this are drawn as hairlines
+Rgb = tuple[float, float, float]
+
+
+def aci_rgb(aci: int) -> Rgb:
+    """ACI colour for white paper: 7 (white/black) prints black, very light colours darken."""
+    if aci in (7, 255) or not 0 < aci < 256:
+        return (0.0, 0.0, 0.0)
+    return paper(int2rgb(DXF_DEFAULT_COLORS[aci]))
+
+
+def paper(rgb) -> Rgb:
+    r, g, b = (c / 255.0 for c in rgb)
+    lum = 0.299 * r + 0.587 * g + 0.114 * b
+    if lum > 0.7:  # keep light colours readable on white paper
+        k = 0.6 / lum
+        r, g, b = r * k, g * k, b * k
+    return (round(r, 3), round(g, 3), round(b, 3))
+
+
+@dataclass
+class LayerInfo:
+    name: str
+    rgb: Rgb
+    aci: int
+    lineweight: int
+    linetype: str
+    on: bool
+    frozen: bool
+    count: int = 0
+
+
+class Styles:
+    """Pen lookups for one document, memoised by the raw DXF attributes."""
+
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self.layers: dict[str, LayerInfo] = {}
+        for layer in doc.layers:
+            d = layer.dxf
+            aci = d.get("color", 7)
+            tc = d.get("true_color")
+            rgb = paper(int2rgb(tc)) if tc is not None else aci_rgb(abs(aci))
+            info = LayerInfo(d.name, rgb, abs(aci), d.get("lineweight", -3), d.get("linetype", "Continuous"),
+                             on=aci >= 0 and not layer.is_off(), frozen=layer.is_frozen())
+            self.layers[d.name.lower()] = info
+        self.ltscale = float(doc.header.get("$LTSCALE", 1.0) or 1.0)
+        self._patterns: dict[str, tuple[float, ...]] = {}
+        self._memo: dict[tuple, tuple] = {}
+
+    def layer(self, name: str) -> LayerInfo:
+        key = name.lower()
+        info = self.layers.get(key)
+        if info is None:  # entity on an undefined layer: behaves like a default layer
+            info = self.layers[key] = LayerInfo(name, (0.0, 0.0, 0.0), 7, -3, "Continuous", True, False)
+        return info
+
+    def pattern(self, name: str) -> tuple[float, ...]:
+        key = name.upper()
+        if key not in self._patterns:
+            lt = self.doc.linetypes.get(name) if key not in ("CONTINUOUS", "BYLAYER", "BYBLOCK") else None
+            pat: tuple[float, ...] = ()
+            if lt is not None:
+                try:
+                    pat = tuple(abs(v) for v in lt.simplified_line_pattern())
+                except Exception:  # noqa: BLE001 - malformed linetype: draw solid
+                    pat = ()
+                if not any(pat):
+                    pat = ()
+            self._patterns[key] = pat
+        return self._patterns[key]
+
+    def pen(self, d: dict, in_block: bool) -> tuple:
+        """(rgb|None, lineweight-mm|None, dash-pattern|None, ltscale) for a dxf attribute dict."""
+        layer = d.get("layer", "0")
+        raw = (layer, d.get("color", 256), d.get("true_color"), d.get("linetype", "BYLAYER"),
+               d.get("lineweight", -1), d.get("ltscale", 1.0), in_block)
+        pen = self._memo.get(raw)
+        if pen is None:
+            pen = self._memo[raw] = self._resolve(*raw)
+        return pen
+
+    def _resolve(self, layer, color, true_color, linetype, lineweight, ltscale, in_block):
+        info = self.layer(layer)
+        inherit_layer = in_block and layer == "0"
+        if true_color is not None and color != 0:
+            rgb = paper(int2rgb(true_color))
+        elif color == 256:
+            rgb = None if inherit_layer else info.rgb
+        elif color == 0:
+            rgb = None if in_block else (0.0, 0.0, 0.0)
+        else:
+            rgb = aci_rgb(color)
+        if lineweight == -1:
+            lw = None if inherit_layer else info.lineweight
+        elif lineweight == -2:
+            lw = None if in_block else DEFAULT_LW
+        else:
+            lw = lineweight
+        if lw is not None:
+            lw = 0.0 if lw <= DEFAULT_LW else lw / 100.0
+        lt = linetype.upper()
+        if lt == "BYLAYER":
+            dash = None if inherit_layer else self.pattern(info.linetype)
+        elif lt == "BYBLOCK":
+            dash = None if in_block else ()
+        else:
+            dash = self.pattern(linetype)
+        if dash:
+            dash = tuple(v * ltscale * self.ltscale for v in dash)
+        return (rgb, lw, dash)

@@ -1,0 +1,94 @@
+"""Read sheet number, title, discipline and scale from a title block.
+
+Two forms (docs/contracts.md): ATTRIBs with tags ``图号/SHEET_NO``, ``图名/TITLE``,
+``专业/DISCIPLINE``, ``比例/SCALE``; or TEXT labels ``图号``/``图名`` with the value right of
+or below the label.  Failing both, any text in the title-block corner that looks like a sheet
+number (建施-01, 结施-03, 总图-01, DR-01 …) is used.
+"""
+
+from __future__ import annotations
+
+import re
+
+FIELDS = {
+    "number": ("图号", "SHEET_NO", "SHEETNO", "SHEET_NUMBER", "DWG_NO", "DWGNO", "DRAWING_NO", "图纸编号", "编号"),
+    "title": ("图名", "TITLE", "DWG_NAME", "DRAWING_TITLE", "SHEET_TITLE", "图纸名称"),
+    "discipline": ("专业", "DISCIPLINE"),
+    "scale": ("比例", "SCALE"),
+}
+_TAG = {alias.upper(): key for key, aliases in FIELDS.items() for alias in aliases}
+NUMBER = re.compile(r"^([\u4e00-\u9fa5]{1,4}|[A-Za-z]{1,4})\s*[-－—_]?\s*(\d{1,3}[A-Za-z]?)$")
+DISCIPLINES = [  # longest prefixes first
+    ("人防", "人防"), ("防雷", "防雷"), ("节能", "节能"), ("总图", "总图"), ("消防", "消防"), ("景观", "景观"),
+    ("幕墙", "幕墙"), ("建", "建筑"), ("结", "结构"), ("水", "给排水"), ("给", "给排水"), ("暖", "暖通"),
+    ("电", "电气"), ("总", "总图"), ("装", "装饰"), ("景", "景观"), ("消", "消防"), ("气", "气象"),
+    ("A", "建筑"), ("S", "结构"), ("P", "给排水"), ("M", "暖通"), ("E", "电气"), ("G", "总图"),
+]
+
+
+def discipline_of(number: str | None) -> str | None:
+    if not number:
+        return None
+    head = number.strip().upper()
+    for prefix, name in DISCIPLINES:
+        if head.startswith(prefix.upper()):
+            if prefix.isascii() and not NUMBER.match(number.strip()):
+                continue
+            return name
+    return None
+
+
+def looks_like_number(text: str) -> bool:
+    return bool(NUMBER.match(text.strip())) and any(ch.isdigit() for ch in text)
+
+
+def _label(text: str) -> str | None:
+    key = re.sub(r"[\s:：]", "", text).upper()
+    return _TAG.get(key)
+
+
+def read(attribs: list[tuple[str, str]], texts: list[tuple[str, float, float, float]]) -> dict:
+    """Fields from ATTRIB (tag, value) pairs and (text, x, y, height) items in the corner."""
+    out: dict[str, str | None] = {"number": None, "title": None, "discipline": None, "scale": None}
+    for tag, value in attribs:
+        key = _TAG.get(tag.strip().upper())
+        if key and value.strip() and not out[key]:
+            out[key] = value.strip()
+    for i, (text, x, y, h) in enumerate(texts):
+        m = re.match(r"^\s*([^:：]{2,12})\s*[:：]\s*(.+)$", text)
+        if m and _label(m.group(1)) and not out[_label(m.group(1))]:
+            out[_label(m.group(1))] = m.group(2).strip()
+            continue
+        key = _label(text)
+        if key is None or out[key]:
+            continue
+        value = _neighbour(i, texts)
+        if value:
+            out[key] = value
+    if not out["number"]:
+        for text, *_ in sorted(texts, key=lambda t: (-t[2], t[1])):
+            if looks_like_number(text) and not _label(text):
+                out["number"] = text.strip()
+                break
+    if not out["discipline"]:
+        out["discipline"] = discipline_of(out["number"])
+    return out
+
+
+def _neighbour(i: int, texts) -> str | None:
+    """Text right of the label on the same row, else the nearest one below it."""
+    _, x, y, h = texts[i]
+    best, best_d = None, None
+    for j, (t, tx, ty, th) in enumerate(texts):
+        if j == i or not t.strip() or _label(t):
+            continue
+        dx, dy = tx - x, ty - y
+        if dx > 0 and abs(dy) < max(h, th) * 0.9:
+            d = dx
+        elif dy < 0 and abs(dx) < max(h, th) * 3:
+            d = -dy * 2.0 + abs(dx)
+        else:
+            continue
+        if best_d is None or d < best_d:
+            best, best_d = t.strip(), d
+    return best

@@ -1,0 +1,106 @@
+"""JSON export of a whole review round: project, sheets, comments, findings, conclusions.
+
+The shape is versioned by ``schema_version``; adding a key is a minor change (1.x),
+renaming or removing one a major change. Times are ISO 8601 strings as stored (no time
+zone is invented), points are sheet coordinates (see ``docs/contracts.md``). Sheet PDFs
+are referred to by file name only, never by a server path.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from drawreview.report.model import Comment, DisciplineSection, Finding, ReportData
+
+SCHEMA_VERSION = "1.0"
+KIND = "drawreview.review_round"
+
+
+def _t(at: datetime | None) -> str | None:
+    return at.isoformat(timespec="seconds") if at else None
+
+
+def _comment(d: DisciplineSection, c: Comment) -> dict[str, Any]:
+    g = c.geometry
+    return {
+        "id": c.id,
+        "discipline": d.code,
+        "sheet_number": c.sheet_number,
+        "geometry": {"kind": g.kind, "points": [list(p) for p in g.points], "text": g.text, "bbox": list(g.bbox())},
+        "severity": c.severity,
+        "clause": c.clause,
+        "status": c.status,
+        "text": c.text,
+        "author": c.author,
+        "created_at": _t(c.created_at),
+        "thread": [{"author": r.author, "org": r.org, "at": _t(r.at), "text": r.text} for r in c.thread],
+    }
+
+
+def _finding(d: DisciplineSection, f: Finding) -> dict[str, Any]:
+    return {
+        "discipline": d.code,
+        "rule_id": f.rule_id,
+        "clause": f.clause,
+        "message": f.message,
+        "measured": f.measured,
+        "required": f.required,
+        "unit": f.unit,
+        "sheet_number": f.sheet_number,
+        "bbox": list(f.bbox) if f.bbox else None,
+    }
+
+
+def to_dict(data: ReportData) -> dict[str, Any]:
+    p = data.project
+    sheets: dict[str, dict[str, Any]] = {}
+    for d, c in data.all_comments():
+        s = sheets.setdefault(
+            c.sheet_number,
+            {"number": c.sheet_number, "title": c.sheet_title, "pdf_name": c.sheet_pdf_path.name, "comment_ids": []},
+        )
+        s["comment_ids"].append(c.id)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": KIND,
+        "project": {
+            "name": p.name,
+            "case_number": p.case_number,
+            "address": p.address,
+            "construction_unit": p.construction_unit,
+            "design_institute": p.design_institute,
+            "authority": p.authority,
+        },
+        "round": {
+            "round_no": p.round_no,
+            "submitted_at": _t(p.submitted_at),
+            "accepted_at": _t(p.accepted_at),
+            "issued_at": _t(p.issued_at),
+            "verdict": p.verdict,
+        },
+        "disciplines": [
+            {
+                "code": d.code,
+                "name_zh": d.name_zh,
+                "name_en": d.name_en,
+                "reviewer": d.reviewer,
+                "severity_counts": d.severity_counts(),
+                "status_counts": d.status_counts(),
+            }
+            for d in data.disciplines
+        ],
+        "sheets": list(sheets.values()),
+        "comments": [_comment(d, c) for d, c in data.all_comments()],
+        "findings": [_finding(d, f) for d in data.disciplines for f in d.findings],
+        "conclusions": [
+            {"discipline": d.code, "conclusion": d.conclusion, "reviewer": d.reviewer, "concluded_at": _t(d.concluded_at)}
+            for d in data.disciplines
+        ],
+    }
+
+
+def export_json(data: ReportData, *, indent: int | None = 2) -> str:
+    """The round as a JSON document (UTF-8 text, Chinese kept as is)."""
+    return json.dumps(to_dict(data), ensure_ascii=False, indent=indent)

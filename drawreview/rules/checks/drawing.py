@@ -1,0 +1,109 @@
+"""Drawing-standard (制图) checks: frames, text heights, $INSUNITS, audit, dimension overrides."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import shapely
+
+from .. import labels
+from ..finding import make
+from . import check
+from .measure import r
+
+RE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def frame_scale(frame) -> float:
+    for key in ("比例", "SCALE", "scale"):
+        if key in frame.attrs and (s := labels.scale_denominator(frame.attrs[key])):
+            return s
+    return frame.insert_scale or 1.0
+
+
+def _paper_mm(geo, frame) -> tuple[float, float]:
+    x0, y0, x1, y1 = frame.bbox
+    k = geo.unit_m * 1000.0 / frame_scale(frame)
+    w, h = (x1 - x0) * k, (y1 - y0) * k
+    return max(w, h), min(w, h)
+
+
+@check("frame_size")
+def frame_size(geo, rule):
+    sizes = {name: tuple(map(float, wh)) for name, wh in rule.p("sizes").items()}
+    tol = float(rule.p("tolerance"))
+    title_keys = [set(k) for k in rule.p("title_keys")]
+    for fr in geo.frames:
+        long_, short = _paper_mm(geo, fr)
+        ok = any(abs(short - s) <= tol * s and long_ >= l * (1 - tol) and long_ <= l * float(rule.p("max_lengthen"))
+                 for l, s in sizes.values())
+        has_title = all(keys & set(fr.attrs) for keys in title_keys)
+        if not ok or not has_title:
+            ev = shapely.box(*fr.bbox).exterior
+            f = make(rule, measured=f"{long_:.0f}×{short:.0f}" + ("" if has_title else " (无图签/no title block)"),
+                     required=" / ".join(f"{k} {l:.0f}×{s:.0f}" for k, (l, s) in sizes.items()),
+                     evidence=ev, unit="mm")
+            f.handles, f.layer = [fr.handle], fr.layer
+            yield f
+    if not geo.frames and rule.p("require_frame"):
+        yield make(rule, measured="无图框/no frame", required="A0–A4", unit="")
+
+
+@check("text_height")
+def text_height(geo, rule):
+    allowed = np.array(sorted(float(v) for v in rule.p("heights_mm")))
+    tol = float(rule.p("tolerance"))
+    if not geo.texts:
+        return
+    xy = np.array([(t.x, t.y) for t in geo.texts])
+    hs = np.array([t.height for t in geo.texts])
+    regions = [(fr.bbox, frame_scale(fr)) for fr in geo.frames]
+    if not regions and geo.params.get("drawing_scale"):
+        regions = [(None, float(geo.params["drawing_scale"]))]
+    for bbox, scale in regions:
+        mask = np.ones(len(xy), bool) if bbox is None else (
+            (xy[:, 0] >= bbox[0]) & (xy[:, 0] <= bbox[2]) & (xy[:, 1] >= bbox[1]) & (xy[:, 1] <= bbox[3]))
+        plotted = hs * geo.unit_m * 1000.0 / scale
+        rel = np.min(np.abs(plotted[:, None] - allowed[None, :]) / allowed[None, :], axis=1)
+        bad = np.nonzero(mask & (rel > tol))[0]
+        for h in sorted(set(np.round(plotted[bad], 2))):
+            sel = bad[np.round(plotted[bad], 2) == h]
+            f = make(rule, measured=float(h), required="/".join(f"{a:g}" for a in allowed), unit="mm",
+                     evidence=shapely.multipoints(xy[sel]), count=len(sel), scale=f"1:{scale:g}")
+            f.handles = [geo.texts[i].handle for i in sel]
+            f.layer = geo.texts[sel[0]].layer
+            yield f
+
+
+@check("insunits")
+def insunits(geo, rule):
+    allowed = set(rule.p("allowed"))
+    if geo.insunits not in allowed:
+        yield make(rule, measured=geo.insunits, required="/".join(str(a) for a in sorted(allowed)), unit="")
+
+
+@check("audit_clean")
+def audit_clean(geo, rule):
+    if geo.audit and geo.audit.get("errors", 0) > 0:
+        yield make(rule, measured=geo.audit["errors"], required=0, unit="",
+                   detail="; ".join(geo.audit.get("messages", [])[:5]))
+
+
+@check("dimension_override")
+def dimension_override(geo, rule):
+    tol_abs = float(rule.p("tolerance_abs"))
+    tol_rel = float(rule.p("tolerance_rel"))
+    for d in geo.dims:
+        text = (d.override or "").strip()
+        if not text or "<>" in text or d.measured is None:
+            continue
+        m = RE_NUMBER.search(text.replace("\\P", " "))
+        if not m:
+            continue
+        value = float(m.group(0))
+        if abs(value - d.measured) > max(tol_abs, tol_rel * abs(d.measured)):
+            f = make(rule, measured=value, required=r(d.measured, 1), unit="", evidence=shapely.Point(d.x, d.y),
+                     text=text)
+            f.handles, f.layer = [d.handle], d.layer
+            yield f

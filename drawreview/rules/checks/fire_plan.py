@@ -1,0 +1,143 @@
+"""Fire (消防) checks on floor plans: compartments, exits, evacuation distance, doors, rooms."""
+
+from __future__ import annotations
+
+import shapely
+
+from ..finding import make
+from ..joins import derive_building
+from . import check
+from .measure import r
+
+
+def _building(geo, comp=None) -> dict:
+    """Building facts for a floor plan: project parameters, refined by the compartment's texts."""
+    p = geo.params
+    a = {"height": float(p.get("building_height_m", 0.0)), "use": p.get("use")}
+    if comp is not None and comp.attrs.get("use"):
+        a["use"] = comp.attrs["use"]
+    derive_building(a, p)
+    a["sprinklers"] = bool(p.get("sprinklers", False))
+    return a
+
+
+@check("compartment_area")
+def compartment_area(geo, rule):
+    for c in geo.of(rule.sel("compartments", "compartment")):
+        b = _building(geo, c)
+        if c.attrs.get("underground") or geo.params.get("underground"):
+            limit = float(rule.p("equipment_m2") if c.attrs.get("equipment") else rule.p("underground_m2"))
+        elif b["high_rise"]:
+            limit = float(rule.p("high_rise_m2"))
+        else:
+            limit = float(rule.p("low_rise_m2"))
+        if b["sprinklers"]:
+            limit *= float(rule.p("sprinkler_factor"))
+        area = geo.m2(c.geom.area)
+        if area > limit + 0.01:
+            yield make(rule, measured=r(area, 1), required=limit, features=[c], evidence=c.geom.exterior,
+                       unit="m²", name=c.attrs.get("name", c.handle))
+
+
+def exits_of(geo, rule, comp) -> list:
+    cls = rule.sel("exits", "exit")
+    exits = geo.of(cls)
+    if not exits:
+        return []
+    idx = geo.tree(cls).query(comp.geom, predicate="dwithin", distance=geo.du(float(rule.p("snap_m", 0.5))))
+    return [exits[i] for i in sorted(idx)]
+
+
+@check("exit_count")
+def exit_count(geo, rule):
+    need = int(rule.p("min_exits"))
+    for c in geo.of(rule.sel("compartments", "compartment")):
+        ex = exits_of(geo, rule, c)
+        if len(ex) < need:
+            yield make(rule, measured=len(ex), required=need, features=[c, *ex], evidence=c.geom.exterior,
+                       unit="", name=c.attrs.get("name", c.handle))
+
+
+@check("exit_spacing")
+def exit_spacing(geo, rule):
+    need = float(rule.p("min_spacing_m"))
+    for c in geo.of(rule.sel("compartments", "compartment")):
+        ex = exits_of(geo, rule, c)
+        if len(ex) < 2:
+            continue  # exit_count reports this
+        best = (-1.0, None, None)  # exits per compartment are few: pairs are fine here
+        for i, a in enumerate(ex):
+            for b in ex[i + 1:]:
+                d = a.geom.distance(b.geom)
+                if d > best[0]:
+                    best = (d, a, b)
+        d, a, b = best
+        if geo.m(d) < need - 0.01:
+            yield make(rule, measured=r(geo.m(d)), required=need, features=[c, a, b],
+                       evidence=shapely.shortest_line(a.geom, b.geom), name=c.attrs.get("name", c.handle))
+
+
+def _limit(table: dict, use: str, high: bool, dead_end: bool) -> float:
+    for key in ((use + "_high") if high else use, use, "other_high" if high else "other"):
+        if key in table:
+            return float(table[key][1 if dead_end else 0])
+    raise KeyError(use)
+
+
+@check("evacuation_distance")
+def evacuation_distance(geo, rule):
+    """Room door → nearest exit (straight line, a lower bound of the walking distance)."""
+    uses_in = set(rule.p("uses", []))
+    uses_out = set(rule.p("exclude_uses", []))
+    dcls, ccls = rule.sel("doors", "door"), rule.sel("compartments", "compartment")
+    doors, comps = geo.of(dcls), geo.of(ccls)
+    if not doors or not comps:
+        return
+    factor = float(rule.p("sprinkler_factor"))
+    di, ci = geo.tree(ccls).query([d.geom for d in doors], predicate="within")
+    for d_idx, c_idx in zip(di, ci):
+        door, comp = doors[d_idx], comps[c_idx]
+        b = _building(geo, comp)
+        if (uses_in and b["use"] not in uses_in) or b["use"] in uses_out:
+            continue
+        ex = exits_of(geo, rule, comp)
+        if not ex:
+            continue
+        near = min(ex, key=lambda e: door.geom.distance(e.geom))
+        dist = geo.m(door.geom.distance(near.geom))
+        limit = _limit(rule.p("limits"), b["use"], b["high_rise"], dead_end=len(ex) < 2)
+        if b["sprinklers"]:
+            limit *= factor
+        if dist > limit + 0.01:
+            yield make(rule, measured=r(dist), required=r(limit), features=[door, near],
+                       evidence=shapely.shortest_line(door.geom, near.geom), door=door.block or door.handle)
+
+
+@check("door_width")
+def door_width(geo, rule):
+    need = float(rule.p("min_width_m"))
+    for d in geo.of(rule.sel("doors", "exit")):
+        w = d.attrs.get("width_m")
+        if w is not None and w < need - 1e-6:
+            yield make(rule, measured=w, required=need, features=[d], evidence=d.geom, door=d.block)
+
+
+@check("single_door_room")
+def single_door_room(geo, rule):
+    rooms = geo.of(rule.sel("rooms", "room"))
+    doors = geo.of("door") + geo.of("exit")
+    if not rooms or not doors:
+        return
+    tree = shapely.STRtree([d.geom for d in doors])
+    snap = geo.du(float(rule.p("snap_m", 0.3)))
+    limits = rule.p("limits")
+    for room in rooms:
+        idx = tree.query(room.geom.exterior, predicate="dwithin", distance=snap)
+        if len(idx) != 1:
+            continue
+        use = room.attrs.get("use") or geo.params.get("use") or "other"
+        limit = float(limits.get(use, limits["other"]))
+        area = geo.m2(room.geom.area)
+        if area > limit + 0.01:
+            yield make(rule, measured=r(area, 1), required=limit, features=[room, doors[idx[0]]],
+                       evidence=room.geom.exterior, unit="m²", name=room.attrs.get("name", room.handle))

@@ -1,0 +1,147 @@
+"""Run rulesets over a drawing: load → extract geometry → applicable rules → findings."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import ezdxf
+from ezdxf import recover
+
+from ..errors import UnreadableDrawing
+from .checks import KINDS
+from .finding import Finding
+from .geometry import Geometry, extract
+from .loader import Rule, load_layer_map, load_rules, split_params
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    unmapped_layers: dict[str, int]  # layer → number of entities that map to no class
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    def to_dict(self) -> dict:
+        return {"findings": [f.to_dict() for f in self.findings],
+                "unmapped_layers": self.unmapped_layers, "stats": self.stats}
+
+
+def read_drawing(path: str | Path):
+    """(doc, audit summary) via ezdxf's recover reader; UnreadableDrawing when it fails."""
+    path = Path(path)
+    try:
+        doc, auditor = recover.readfile(str(path))
+    except (OSError, ezdxf.DXFStructureError, ezdxf.DXFError, UnicodeDecodeError, ValueError) as exc:
+        raise UnreadableDrawing(
+            f"图纸文件无法读取：{path.name}（{type(exc).__name__}: {exc}）",
+            f"The drawing file cannot be read: {path.name} ({type(exc).__name__}: {exc})",
+            details={"file": str(path)},
+        ) from exc
+    audit = {"errors": len(auditor.errors), "fixes": len(auditor.fixes),
+             "messages": [str(e.message) for e in auditor.errors[:20]]}
+    return doc, audit
+
+
+def context(geo: Geometry, project: dict) -> dict:
+    """Values the ``applies`` facets are matched against."""
+    return {
+        "project_type": project.get("project_type", "building"),
+        "project_category": project.get("project_category"),
+        "use": project.get("use"),
+        "sprinklers": bool(project.get("sprinklers", False)),
+        "lightning_class": project.get("lightning_class"),
+        "meteorology_scope": bool(project.get("meteorology_scope", False)),
+        "sheet_type": geo.sheet_types(),
+    }
+
+
+def applies(rule: Rule, ctx: dict) -> tuple[bool, str]:
+    for key, want in rule.applies.items():
+        have = ctx.get(key)
+        if key == "sheet_type":
+            if have and not (set(want) & have):
+                return False, f"sheet_type {sorted(have)}"
+            continue
+        if isinstance(want, list):
+            if have not in want:
+                return False, f"{key}={have!r}"
+        elif have != want:
+            return False, f"{key}={have!r}"
+    return True, ""
+
+
+def run_checks(doc_or_path: Any, params: dict | None = None, disciplines: Iterable[str] | None = None,
+               ruleset_dir: str | Path | None = None, rules: list[Rule] | None = None) -> CheckResult:
+    """Check one DXF drawing (an ezdxf document or a path) against the rulesets."""
+    t0 = time.perf_counter()
+    audit = None
+    if isinstance(doc_or_path, (str, Path)):
+        doc, audit = read_drawing(doc_or_path)
+    else:
+        doc = doc_or_path
+    project, _ = split_params(params or {})
+    rules = rules if rules is not None else load_rules(ruleset_dir, params)
+    city_project = _city_project(ruleset_dir, project)
+    t1 = time.perf_counter()
+    geo = extract(doc, load_layer_map(ruleset_dir), city_project)
+    geo.audit = audit
+    t2 = time.perf_counter()
+    wanted = set(disciplines) if disciplines else None
+    ctx = context(geo, city_project)
+    findings: list[Finding] = []
+    skipped: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    timings: dict[str, float] = {}
+    for rule in rules:
+        if wanted is not None and rule.discipline not in wanted:
+            continue
+        if not rule.enabled:
+            skipped[rule.id] = "disabled"
+            continue
+        ok, why = applies(rule, ctx)
+        if not ok:
+            skipped[rule.id] = f"not applicable: {why}"
+            continue
+        if rule.missing:
+            skipped[rule.id] = "missing project parameter(s): " + ", ".join(rule.missing)
+            continue
+        fn = KINDS.get(rule.kind)
+        if fn is None:
+            errors[rule.id] = f"unknown check kind {rule.kind!r}"
+            continue
+        ts = time.perf_counter()
+        try:
+            findings.extend(fn(geo, rule))
+        except Exception as exc:  # one broken check must not hide the others' findings
+            errors[rule.id] = f"{type(exc).__name__}: {exc}"
+        timings[rule.id] = round(time.perf_counter() - ts, 4)
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule_id, f.bbox or ()))
+    stats = {
+        "entities": geo.entity_count, "units": geo.insunits, "unit_m": geo.unit_m,
+        "features": {k: len(v) for k, v in sorted(geo.features.items())},
+        "frames": len(geo.frames), "sheet_types": sorted(geo.sheet_types()),
+        "rules_run": len(timings), "skipped": skipped, "errors": errors, "timings": timings,
+        "seconds": {"load": round(t1 - t0, 4), "extract": round(t2 - t1, 4),
+                    "checks": round(time.perf_counter() - t2, 4)},
+        "audit": audit,
+    }
+    return CheckResult(findings, dict(sorted(geo.unmapped.items())), stats)
+
+
+def _city_project(ruleset_dir, project: dict) -> dict:
+    """Project values, with the city file's ``[project]`` defaults under them."""
+    city = project.get("city")
+    if not city:
+        return project
+    from .loader import DEFAULT_DIR, read_data
+
+    path = Path(ruleset_dir or DEFAULT_DIR) / "cities" / f"{city}.toml"
+    return {**read_data(path).get("project", {}), **project} if path.exists() else project

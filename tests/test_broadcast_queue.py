@@ -1,0 +1,71 @@
+"""The swappable parts with their real second implementations: Redis pub/sub and arq."""
+
+import asyncio
+
+import pytest
+import redis
+
+from drawreview.broadcast import MemoryBroadcast, RedisBroadcast
+from drawreview.queue import InProcessQueue
+from tests.conftest import REDIS_URL, flush_redis
+
+
+async def _roundtrip(pub, sub_side):
+    async with sub_side.subscribe("project:7") as sub:
+        await asyncio.sleep(0.05)
+        await pub.publish("project:7", {"type": "annotation.created", "seq": 1, "text": "消防车道宽度不足"})
+        await pub.publish("project:8", {"type": "other"})
+        got = await asyncio.wait_for(sub.__anext__(), 5)
+    return got
+
+
+async def test_memory_broadcast_delivers_to_its_channel_only():
+    b = MemoryBroadcast()
+    got = await _roundtrip(b, b)
+    assert got["seq"] == 1 and got["text"] == "消防车道宽度不足"
+
+
+async def test_redis_broadcast_crosses_instances():
+    a, b = RedisBroadcast(REDIS_URL), RedisBroadcast(REDIS_URL)
+    await a.connect()
+    await b.connect()
+    try:
+        got = await _roundtrip(a, b)  # published by one "process", received by another
+        assert got == {"type": "annotation.created", "seq": 1, "text": "消防车道宽度不足"}
+    finally:
+        await a.disconnect()
+        await b.disconnect()
+
+
+async def test_in_process_queue_runs_jobs_and_dedupes():
+    q = InProcessQueue(timeout_s=5)
+    ctx = {}
+    await q.start(ctx)
+    await q.enqueue("ping", "a", job_id="same")
+    await q.enqueue("ping", "a", job_id="same")
+    await q.enqueue("ping", "b")
+    await q.drain()
+    assert sorted(ctx["pings"]) == ["a", "b"]
+
+
+def test_arq_worker_runs_enqueued_job(tmp_path):
+    """A real arq worker in burst mode picks up a job enqueued through ArqQueue."""
+    from drawreview.queue import ArqQueue
+    from drawreview.settings import load_settings
+    from drawreview.worker import make_worker
+
+    flush_redis()
+    settings = load_settings({"DRAWREVIEW_DATA_DIR": str(tmp_path), "REDIS_URL": REDIS_URL})
+
+    async def run():
+        q = ArqQueue(REDIS_URL)
+        await q.start({})
+        await q.enqueue("ping", "via-arq", job_id="ping-1")
+        await q.stop()
+        worker = make_worker(settings, burst=True)
+        await worker.main()
+        await worker.close()
+        return worker.jobs_complete
+
+    assert asyncio.run(run()) == 1
+    assert redis.Redis.from_url(REDIS_URL).get("drawreview:ping:via-arq") == b"pong"

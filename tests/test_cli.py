@@ -1,0 +1,66 @@
+"""The `drawreview` command: demo (idempotent, --json), createuser, worker without Redis, audit verify."""
+
+import json
+import os
+import sqlite3
+import subprocess
+
+from tests.conftest import DRAWREVIEW, ROOT
+
+
+def run(args, env, **kw):
+    full = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    full.update(env)
+    return subprocess.run(DRAWREVIEW + args, env=full, cwd=ROOT, capture_output=True, text=True, timeout=180, **kw)
+
+
+def test_demo_json_is_idempotent_and_complete(tmp_path):
+    env = {"DRAWREVIEW_DATA_DIR": str(tmp_path)}
+    first = run(["demo", "--json"], env)
+    assert first.returncode == 0, first.stderr
+    second = run(["demo", "--json"], env)
+    a, b = json.loads(first.stdout), json.loads(second.stdout)
+    assert a == b
+    roles = {(x["role"], x["discipline"]) for x in a["accounts"]}
+    assert roles == {("window", None), ("designer", None), ("construction", None)} | {
+        ("reviewer", d) for d in ["planning", "fire", "civil_defence", "lightning", "meteorology"]}
+    assert all(x["password"] and x["token"].startswith("drt_") for x in a["accounts"])
+    db = sqlite3.connect(tmp_path / "drawreview.sqlite3")
+    assert db.execute("select count(*) from project").fetchone()[0] == 1
+    assert db.execute("select count(*) from user_account").fetchone()[0] == 8
+
+
+def test_worker_without_redis_exits_2_with_a_clear_message(tmp_path):
+    out = run(["worker"], {"DRAWREVIEW_DATA_DIR": str(tmp_path)})
+    assert out.returncode == 2
+    assert "REDIS_URL" in out.stderr and "需要 Redis" in out.stderr
+
+
+def test_createuser_validates(tmp_path):
+    env = {"DRAWREVIEW_DATA_DIR": str(tmp_path)}
+    assert run(["migrate"], env).returncode == 0
+    ok = run(["createuser", "fire2", "--role", "reviewer", "--discipline", "fire", "--org", "审图中心",
+              "--password", "long-enough-pw"], env)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["discipline"] == "fire"
+    bad = run(["createuser", "nodisc", "--role", "reviewer", "--org", "审图中心", "--password", "long-enough-pw"], env)
+    assert bad.returncode == 2 and "discipline" in bad.stderr
+
+
+def test_audit_verify_names_the_tampered_row(tmp_path):
+    env = {"DRAWREVIEW_DATA_DIR": str(tmp_path)}
+    assert run(["demo"], env).returncode == 0
+    good = run(["audit", "verify"], env)
+    assert good.returncode == 0 and "intact" in good.stdout
+    db = sqlite3.connect(tmp_path / "drawreview.sqlite3")
+    ids = [r[0] for r in db.execute("select id from audit_entry order by id")]
+    victim = ids[len(ids) // 2]
+    db.execute("update audit_entry set detail = ? where id = ?", (json.dumps({"name": "篡改"}), victim))
+    db.commit()
+    bad = run(["audit", "verify"], env)
+    assert bad.returncode == 1
+    assert f"id={victim}" in bad.stderr
+    # removing the last entry is caught too
+    db.execute("update audit_entry set detail = (select detail from audit_entry where id = ?) where id = ?",
+               (victim, victim))
+    db.commit()
