@@ -81,14 +81,14 @@ class Canvas:
             out.append("%g %g %g %s " % (rgb[0], rgb[1], rgb[2], "RG" if kind == STROKE else "rg"))
         if kind == STROKE:
             if width is not None:  # explicit width in drawing units (polyline widths)
-                out.append("%g w " % width)
+                out.append("%.6f w " % width)
             elif lw is not None:
-                out.append("%g w " % (lw * MM_TO_PT / self.unit_pt if lw else 0))
+                out.append("%.6f w " % (lw * MM_TO_PT / self.unit_pt if lw else 0))
             if dash is not None:
                 total = sum(dash) * self.unit_pt
                 if dash and total > 2.0:  # denser patterns would read as solid anyway
                     eps = sum(dash) / 200
-                    arr = " ".join("%g" % (v if v > 0 else eps) for v in dash)
+                    arr = " ".join("%.6f" % (v if v > 0 else eps) for v in dash)
                     out.append(f"1 J [{arr}] 0 d ")
                 else:
                     out.append("[] 0 d ")

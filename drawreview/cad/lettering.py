@@ -35,7 +35,7 @@ def text_op(text: str, x: float, y: float, h: float, angle_deg: float, wf: float
     sk = math.tan(math.radians(oblique_deg)) if oblique_deg else 0.0
     a, b = wf * h * c, wf * h * s
     cc, d = h * (sk * c - s), h * (sk * s + c)
-    return "BT /F0 1 Tf %.5g %.5g %.5g %.5g %.6g %.6g Tm %s Tj ET\n" % (a, b, cc, d, x, y, encode(text))
+    return "BT /F0 1 Tf %.6f %.6f %.6f %.6f %.6f %.6f Tm %s Tj ET\n" % (a, b, cc, d, x, y, encode(text))
 
 
 def box(x: float, y: float, w: float, h: float, angle_deg: float) -> tuple[float, float, float, float]:

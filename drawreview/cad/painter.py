@@ -114,14 +114,13 @@ class Painter:
 
     def _lwpolyline(self, e, d, cv, in_block, oc) -> None:
         ext = d.get("extrusion")
-        v = e.lwpoints.values
-        if not v:
+        v = e.lwpoints.values.reshape(-1, 5)
+        if not len(v):
             return
-        bulges = v[4::5]
-        if any(bulges) or (ext is not None and ext.z < 0.999) or d.get("elevation"):
+        if v[:, 4].any() or (ext is not None and ext.z < 0.999) or d.get("elevation"):
             s = cv.path(ezpath.make_path(e))
         else:
-            s = cv.polyline(list(zip(v[0::5], v[1::5])), e.closed)
+            s = cv.polyline(v[:, :2].tolist(), e.closed)
         width = d.get("const_width") or None
         cv.use(STROKE, oc, self.styles.pen(d, in_block), width).append(s)
 
@@ -267,9 +266,9 @@ class Painter:
         if rgb is not None:
             state = "%g %g %g RG %g %g %g rg " % (*rgb, *rgb)
         if lw is not None:
-            state += "%g w " % (lw * 2.8346 / self.unit_pt if lw else 0)
+            state += "%.6f w " % (lw * 2.8346 / self.unit_pt if lw else 0)
         tx, ty = tx - cv.ox, ty - cv.oy
-        cv.raw(oc, f"q {state}{clip}%.6g %.6g %.6g %.6g %.6g %.6g cm /{form.res} Do Q\n" % (a, b, c, dd, tx, ty))
+        cv.raw(oc, f"q {state}{clip}%.9f %.9f %.9f %.9f %.6f %.6f cm /{form.res} Do Q\n" % (a, b, c, dd, tx, ty))
         for text, x0, y0, x1, y1 in form.texts:
             xs = [a * x + c * y + tx for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
             ys = [b * x + dd * y + ty for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]

@@ -55,6 +55,20 @@ def is_cjk(ch: str) -> bool:
     )
 
 
+def char_widths(font: pymupdf.Font, text: str, size: float) -> list[float]:
+    """Advance widths of each character of ``text`` at ``size``; widths are cached on the
+    font object (PyMuPDF's per-character lookup dominates long reports otherwise)."""
+    cache: dict[str, float] | None = getattr(font, "_drawreview_widths", None)
+    if cache is None:
+        cache = {}
+        font._drawreview_widths = cache
+    new = [ch for ch in set(text) if ch not in cache]
+    if new:
+        for ch, w in zip(new, font.char_lengths("".join(new), fontsize=1.0)):
+            cache[ch] = w
+    return [cache[ch] * size for ch in text]
+
+
 def wrap(font: pymupdf.Font, text: str, size: float, width: float) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` points.
 
@@ -66,7 +80,7 @@ def wrap(font: pymupdf.Font, text: str, size: float, width: float) -> list[str]:
         if not para:
             lines.append("")
             continue
-        widths = font.char_lengths(para, fontsize=size)
+        widths = char_widths(font, para, size)
         start, run, word_start = 0, 0.0, 0
         i = 0
         while i < len(para):

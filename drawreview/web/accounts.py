@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
 from ..auth import authenticate, check_csrf, csrf_token, new_api_token, principal_from_request
 from ..errors import RateLimited, ValidationFailed
@@ -80,3 +81,11 @@ async def create_token(ctx: Ctx):
     await audit.record(ctx.session, ctx.user, "token.create", "user", user.id, detail={"name": name})
     await ctx.commit()
     return {"token": token, "name": name}
+
+
+ROUTES = [
+    Route("/login", login_page, methods=["GET", "POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/api/me", me),
+    Route("/api/tokens", create_token, methods=["POST"]),
+]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from starlette.routing import Route
+
 from ..policy import require_project, require_role
 from ..services import projects as service
 from .common import Ctx, api
@@ -39,3 +41,10 @@ async def create_project(ctx: Ctx):
 async def get_project(ctx: Ctx):
     project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"))
     return service.project_dict(project, with_code=ctx.user.role in {"construction", "window", "admin"})
+
+
+ROUTES = [
+    Route("/api/projects", list_projects, methods=["GET"]),
+    Route("/api/projects", create_project, methods=["POST"]),
+    Route("/api/projects/{project_id:int}", get_project),
+]

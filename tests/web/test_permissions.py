@@ -1,41 +1,19 @@
-"""Permission matrix: every API route × every role (and anonymous).
+"""Permission matrix: every API route × every role (and anonymous), from tests/web/matrix/.
 
-Every ``@api`` route in the app must have a row here, so a new route cannot ship without
-its permissions being stated and tested. Projects a caller may not see answer 404 (not
-403) so that ids cannot be probed.
+Every ``@api`` route must have a row, so a new route cannot ship without its permissions
+being stated and tested. Projects a caller may not see answer 404 (not 403), so ids cannot
+be probed.
 """
+
+import re
 
 import pytest
 
 from drawreview.app import routes
 from drawreview.web.openapi import api_routes
+from tests.web.matrix import ROLES, all_rows, modules
 
-ROLES = ["anonymous", "window", "planning", "fire", "civil_defence", "lightning", "meteorology", "designer",
-         "builder", "other_designer"]
-ALL = {r: 200 for r in ROLES if r != "anonymous"}
-
-
-def expect(default: int, **overrides) -> dict:
-    table = {r: default for r in ROLES}
-    table["anonymous"] = 401
-    table.update(overrides)
-    return table
-
-
-REVIEWERS_404 = {r: 404 for r in ["planning", "fire", "civil_defence", "lightning", "meteorology"]}
-
-# (method, path) -> (request builder, expected status per role)
-MATRIX = {
-    ("GET", "/api/me"): (lambda s: {}, expect(200)),
-    ("POST", "/api/tokens"): (lambda s: {"json": {"name": "t"}}, expect(200)),
-    ("GET", "/api/projects"): (lambda s: {}, expect(200)),
-    ("POST", "/api/projects"): (
-        lambda s: {"json": {"name": "权限测试项目", "construction_unit_id": s.demo["organisations"]["示范置业有限公司"],
-                            "design_institute_id": s.demo["organisations"]["示范建筑设计研究院有限公司"]}},
-        expect(403, window=200, designer=200, other_designer=403),
-    ),
-    ("GET", "/api/projects/{project_id}"): (lambda s: {}, expect(200, other_designer=404, **REVIEWERS_404)),
-}
+MATRIX = all_rows()
 
 
 def test_every_api_route_is_in_the_matrix():
@@ -65,19 +43,30 @@ def other_designer(stack, client):
     return {"Authorization": f"Bearer {asyncio.run(make())}"}
 
 
+@pytest.fixture(scope="module")
+def world(stack, client):
+    w = {}
+    for mod in modules():
+        if hasattr(mod, "prepare"):
+            mod.prepare(stack, client, w)
+    return w
+
+
+def headers_for(stack, role, other_designer):
+    if role == "anonymous":
+        return {}
+    if role == "other_designer":
+        return other_designer
+    return stack.token_headers(role)
+
+
 @pytest.mark.parametrize("route", sorted(MATRIX))
-def test_permission_matrix(stack, client, other_designer, route):
+def test_permission_matrix(stack, client, other_designer, world, route):
     method, path = route
     build, expected = MATRIX[route]
-    url = path.replace("{project_id}", str(stack.demo["project_id"]))
+    url = re.sub(r"{(\w+)(?::\w+)?}", lambda m: str(world[m.group(1)]), path)
     for role in ROLES:
-        if role == "anonymous":
-            headers = {}
-        elif role == "other_designer":
-            headers = other_designer
-        else:
-            headers = stack.token_headers(role)
-        r = client.request(method, url, headers=headers, **build(stack))
+        r = client.request(method, url, headers=headers_for(stack, role, other_designer), **build(stack, world))
         assert r.status_code == expected[role], f"{method} {path} as {role}: {r.status_code} {r.text[:200]}"
         if r.status_code >= 400:
             assert r.json()["ok"] is False
@@ -88,5 +77,3 @@ def test_listing_is_scoped(stack, client, other_designer):
     assert stack.demo["project_id"] in [p["id"] for p in mine]
     theirs = client.get("/api/projects", headers=other_designer).json()["data"]
     assert stack.demo["project_id"] not in [p["id"] for p in theirs]
-    reviewer = client.get("/api/projects", headers=stack.token_headers("fire")).json()["data"]
-    assert stack.demo["project_id"] not in [p["id"] for p in reviewer]  # no fire task on it yet

@@ -1,0 +1,284 @@
+"""Render DXF sheets to one-page vector sheet PDFs plus the metadata the viewer needs.
+
+Model space is walked once for all of its frame sheets: each top-level entity goes to the
+canvas of the frame that holds its anchor point.  Paper-space layouts draw their own
+entities and show model space through each viewport (clip + ``cm`` of a model-space form,
+one per set of viewport-frozen layers).  The page maps drawing units to points with
+``[a, e, f]`` (docs/contracts.md); layers are optional content groups.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pymupdf
+
+from drawreview.cad import lettering
+from drawreview.cad.canvas import Canvas
+from drawreview.cad.dxf import Drawing
+from drawreview.cad.painter import Form, Painter
+from drawreview.cad.sheets import SheetSpec
+from drawreview.cad.style import Styles
+
+FIT_PT = 2384.0  # long side of a fitted page (A1)
+MM_PT = 72 / 25.4
+
+
+@dataclass
+class SheetRender:
+    key: str
+    pdf: str
+    width: float
+    height: float
+    map: list[float]  # [a, e, f]: px = a*x + e, py = -a*y + f
+    units: str
+    unit_m: float
+    layers: list[dict] = field(default_factory=list)
+    texts: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def page_scale(drawing: Drawing, spec: SheetSpec) -> float:
+    """Points per drawing unit: real paper size when the scale is known, else fit to A1."""
+    x0, y0, x1, y1 = spec.bbox
+    size = max(x1 - x0, y1 - y0, 1e-9)
+    unit_mm = drawing.unit_m * 1000
+    denom = 1.0
+    if spec.scale:
+        parts = [p for p in spec.scale.replace("：", ":").split(":") if p.strip()]
+        try:
+            denom = float(parts[1]) / float(parts[0]) if len(parts) == 2 else 1.0
+        except ValueError:
+            denom = 1.0
+    a = MM_PT * unit_mm / denom
+    if spec.space == "layout" and 50 < size * a <= 14400:
+        return a
+    if spec.scale and 500 < size * a <= 14400:
+        return a
+    return FIT_PT / size
+
+
+def render_drawing(drawing: Drawing, specs: list[SheetSpec], out_dir: str | Path) -> list[SheetRender]:
+    """Render every DXF sheet spec to ``out_dir/<n>.pdf``; returns one record per sheet."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    styles = Styles(drawing.doc)
+    layer_names: dict[str, str] = {}
+    results: list[SheetRender] = []
+    model = [s for s in specs if s.space == "model" and s.bbox]
+    if model:
+        results += _render_model(drawing, model, styles, layer_names, out_dir, len(results))
+    for spec in specs:
+        if spec.space == "layout" and spec.bbox:
+            results += _render_layout(drawing, spec, styles, layer_names, out_dir, len(results))
+    return results
+
+
+def _setup(spec: SheetSpec, drawing: Drawing):
+    a = page_scale(drawing, spec)
+    x0, y0, x1, y1 = spec.bbox
+    margin = 0.02 * max(x1 - x0, y1 - y0) * a + 10
+    width, height = (x1 - x0) * a + 2 * margin, (y1 - y0) * a + 2 * margin
+    decimals = max(0, min(8, math.ceil(-math.log10(0.01 / a))))
+    return a, margin, width, height, decimals
+
+
+def _render_model(drawing, specs, styles, layer_names, out_dir, start) -> list[SheetRender]:
+    t0 = time.perf_counter()
+    setups = [_setup(s, drawing) for s in specs]
+    a_min = min(s[0] for s in setups)
+    painter = Painter(drawing.doc, styles, a_min, setups[0][4], layer_names)
+    canvases = [Canvas(st[0], s.bbox[0], s.bbox[1], st[4], layer_names=layer_names) for s, st in zip(specs, setups)]
+    counts = [dict() for _ in specs]
+    boxes = [s.bbox for s in specs]
+    single = len(specs) == 1
+    for e in drawing.doc.modelspace():
+        if single:
+            i = 0
+        else:
+            i = _bucket(e, boxes)
+            if i is None:
+                continue
+        layer = e.dxf.__dict__.get("layer", "0")
+        counts[i][layer] = counts[i].get(layer, 0) + 1
+        painter.paint(e, canvases[i])
+    shared = (time.perf_counter() - t0) / len(specs)
+    results = []
+    for n, (spec, st, cv, cnt) in enumerate(zip(specs, setups, canvases, counts)):
+        t1 = time.perf_counter()
+        content = cv.close()
+        clip = "0 0 %.6f %.6f re W n\n" % (spec.bbox[2] - spec.bbox[0], spec.bbox[3] - spec.bbox[1])
+        res = _write(drawing, spec, st, content, clip, painter, [], styles, cnt, cv.texts,
+                     out_dir / f"{start + n + 1}.pdf", cv.skipped)
+        res.seconds = round(shared + time.perf_counter() - t1, 4)
+        results.append(res)
+    return results
+
+
+def _bucket(e, boxes) -> int | None:
+    d = e.dxf.__dict__
+    p = d.get("start") or d.get("insert") or d.get("center") or d.get("defpoint")
+    if p is None:
+        if e.dxftype() == "LWPOLYLINE" and len(e.lwpoints.values):
+            v = e.lwpoints.values.reshape(-1)
+            x, y = float(v[0]), float(v[1])
+        else:
+            try:
+                from ezdxf import bbox as ezbbox
+
+                ext = ezbbox.extents([e], fast=True)
+                if not ext.has_data:
+                    return None
+                x, y = ext.center.x, ext.center.y
+            except Exception:  # noqa: BLE001
+                return None
+    else:
+        x, y = p.x, p.y
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        if x0 <= x <= x1 and y0 <= y <= y1:
+            return i
+    return None
+
+
+def _render_layout(drawing, spec, styles, layer_names, out_dir, start) -> list[SheetRender]:
+    t0 = time.perf_counter()
+    st = _setup(spec, drawing)
+    a = st[0]
+    doc = drawing.doc
+    layout = doc.layouts.get(spec.layout)
+    painter = Painter(doc, styles, a, st[4], layer_names)
+    cv = Canvas(a, spec.bbox[0], spec.bbox[1], st[4], layer_names=layer_names)
+    counts: dict[str, int] = {}
+    extra: list[Form] = []
+    msp_forms: dict[frozenset, Form | None] = {}
+    notes = []
+    for e in layout:
+        if e.dxftype() == "VIEWPORT":
+            _viewport(e, cv, painter, msp_forms, extra, notes)
+            continue
+        layer = e.dxf.__dict__.get("layer", "0")
+        counts[layer] = counts.get(layer, 0) + 1
+        painter.paint(e, cv)
+    content = cv.close()
+    clip = "0 0 %.6f %.6f re W n\n" % (spec.bbox[2] - spec.bbox[0], spec.bbox[3] - spec.bbox[1])
+    res = _write(drawing, spec, st, content, clip, painter, extra, styles, counts, cv.texts,
+                 out_dir / f"{start + 1}.pdf", cv.skipped)
+    res.notes += notes
+    res.seconds = round(time.perf_counter() - t0, 4)
+    return [res]
+
+
+def _viewport(vp, cv: Canvas, painter: Painter, msp_forms: dict, extra: list, notes: list) -> None:
+    d = vp.dxf.__dict__
+    if d.get("id") == 1 or not vp.is_visible or d.get("width", 0) <= 0 or d.get("height", 0) <= 0:
+        return
+    if not vp.is_top_view:
+        notes.append("非俯视视口未绘制 / a non-top-view viewport was not drawn")
+        return
+    frozen = frozenset(n.lower() for n in vp.frozen_layers)
+    if frozen not in msp_forms:
+        msp = painter.doc.modelspace()
+        fcv = Canvas(painter.unit_pt, 0.0, 0.0, painter.decimals + 3, True, painter.layer_names)
+        painter.frozen = set(frozen)
+        for e in msp:
+            painter.paint(e, fcv)
+        painter.frozen = set()
+        content = fcv.close()
+        form = Form(f"*MSP{len(msp_forms)}", f"M{len(msp_forms)}", content, fcv.texts) if content else None
+        msp_forms[frozen] = form
+        if form:
+            extra.append(form)
+    form = msp_forms[frozen]
+    if form is None:
+        return
+    c, w, h = d["center"], d["width"] / 2, d["height"] / 2
+    clip = cv.polyline([(c.x - w, c.y - h), (c.x + w, c.y - h), (c.x + w, c.y + h), (c.x - w, c.y + h)], True)
+    m = vp.get_transformation_matrix()
+    aa, bb, cc, dd = m.ux.x, m.ux.y, m.uy.x, m.uy.y
+    tx, ty = m.origin.x - cv.ox, m.origin.y - cv.oy
+    cv.raw(None, f"q {clip}W n %.10f %.10f %.10f %.10f %.6f %.6f cm /{form.res} Do Q\n" % (aa, bb, cc, dd, tx, ty))
+    lx0, ly0, lx1, ly1 = c.x - w - cv.ox, c.y - h - cv.oy, c.x + w - cv.ox, c.y + h - cv.oy
+    for text, x0, y0, x1, y1 in form.texts:
+        px, py = aa * (x0 + x1) / 2 + cc * (y0 + y1) / 2 + tx, bb * (x0 + x1) / 2 + dd * (y0 + y1) / 2 + ty
+        if lx0 <= px <= lx1 and ly0 <= py <= ly1:
+            s = math.hypot(aa, bb)
+            hw, hh = (x1 - x0) * s / 2, (y1 - y0) * s / 2
+            cv.texts.append((text, px - hw, py - hh, px + hw, py + hh))
+
+
+def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, texts, path, skipped) -> SheetRender:
+    a, margin, width, height, _ = st
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=width, height=height)
+    font = _font(pdf)
+    props = []
+    layers = []
+    for name, res in painter.layer_names.items():
+        info = styles.layer(name)
+        xref = pdf.add_ocg(name, on=info.on)
+        props.append(f"/{res} {xref} 0 R")
+        if name in counts or any(k.lower() == name.lower() for k in counts):
+            layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
+                           "count": counts.get(name, 0), "on": info.on, "ocg": xref})
+    for name, n in counts.items():
+        if name not in painter.layer_names:
+            info = styles.layer(name)
+            if not any(lay["name"] == name for lay in layers):
+                layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
+                               "count": n, "on": info.on, "ocg": None})
+    res_xref = pdf.get_new_xref()
+    forms = [f for f in painter.forms.values() if f is not None] + extra
+    xobjs = []
+    for form in forms:
+        fx = pdf.get_new_xref()
+        pdf.update_object(fx, f"<</Type/XObject/Subtype/Form/BBox[-1000000000 -1000000000 1000000000 1000000000]/Resources {res_xref} 0 R>>")
+        pdf.update_stream(fx, form.content.encode("latin-1"), compress=True)
+        xobjs.append(f"/{form.res} {fx} 0 R")
+    pdf.update_object(res_xref, f"<</Font<</F0 {font} 0 R>>/Properties<<{' '.join(props)}>>"
+                                f"/XObject<<{' '.join(xobjs)}>>>>")
+    pdf.xref_set_key(page.xref, "Resources", f"{res_xref} 0 R")
+    body = f"q {a:.10f} 0 0 {a:.10f} {margin:.6f} {margin:.6f} cm\n{clip}{content}Q\n"
+    cx = pdf.get_new_xref()
+    pdf.update_object(cx, "<<>>")
+    pdf.update_stream(cx, body.encode("latin-1"), compress=True)
+    pdf.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
+    pdf.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
+    pdf.save(str(path))
+    pdf.close()
+    x0, y0 = spec.bbox[0], spec.bbox[1]
+    e, f = margin - a * x0, height - margin + a * y0
+    notes = list(spec.notes)
+    skipped += painter.skipped
+    if skipped:
+        notes.append(f"{skipped} 个图元坐标异常（NaN 或超大值），已跳过 / {skipped} entities with damaged "
+                     "coordinates (NaN or huge values) were skipped")
+    notes += sorted(set(painter.notes))
+    for what, n in painter.failed.most_common(10):
+        notes.append(f"{n} 个图元无法绘制 / {n} entities could not be drawn ({what})")
+    out_texts = []
+    for text, tx0, ty0, tx1, ty1 in texts:
+        out_texts.append({"text": text, "bbox": [round(a * tx0 + margin, 2), round(height - margin - a * ty1, 2),
+                                                 round(a * tx1 + margin, 2), round(height - margin - a * ty0, 2)]})
+    return SheetRender(spec.key, str(path), round(width, 3), round(height, 3), [a, e, f], drawing.units,
+                       drawing.unit_m, layers, out_texts, notes)
+
+
+def _font(pdf) -> int:
+    """The non-embedded GB1 CJK font with real ASCII widths; returns its xref."""
+    desc, cid, top = pdf.get_new_xref(), pdf.get_new_xref(), pdf.get_new_xref()
+    pdf.update_object(desc, "<</Type/FontDescriptor/FontName/STSong-Light/Flags 6/FontBBox[-25 -254 1000 880]"
+                            "/ItalicAngle 0/Ascent 880/Descent -120/CapHeight 880/StemV 93>>")
+    widths = " ".join(str(w) for w in lettering.ASCII_W)
+    pdf.update_object(cid, f"<</Type/Font/Subtype/CIDFontType0/BaseFont/STSong-Light/CIDSystemInfo"
+                           f"<</Registry(Adobe)/Ordering(GB1)/Supplement 5>>/FontDescriptor {desc} 0 R"
+                           f"/DW 1000/W[1[{widths}]]>>")
+    pdf.update_object(top, f"<</Type/Font/Subtype/Type0/BaseFont/STSong-Light/Encoding/UniGB-UTF16-H"
+                           f"/DescendantFonts[{cid} 0 R]>>")
+    return top
