@@ -108,8 +108,7 @@ class Geometry:
         for fr in self.frames:
             joined = " ".join(str(v) for v in fr.attrs.values())
             for word, kind in (("总图", "site_plan"), ("总平面", "site_plan"), ("人防", "civil_defence"),
-                               ("防雷", "roof_plan"), ("屋顶", "roof_plan"), ("屋面", "roof_plan"),
-                               ("建施", "floor_plan"), ("平面图", "floor_plan")):
+                               ("防雷", "roof_plan"), ("建施", "floor_plan")):
                 if word in joined:
                     out.add(kind)
         return out
@@ -169,7 +168,7 @@ class _Builder:
             feats: list[Feature] = list(self.points.get(cls, []))
             rings = self.rings.get(cls, [])
             if rings:
-                polys = shapely.polygons([c for c, _ in rings])
+                polys = shapely.polygons(_ragged(shapely.linearrings, [c for c, _ in rings]))
                 bad = ~shapely.is_valid(polys)
                 if bad.any():
                     polys[bad] = shapely.make_valid(polys[bad])
@@ -178,7 +177,7 @@ class _Builder:
                         feats.append(Feature(poly, [p.handle], p.layer, cls, p.block))
             lines = self.open.get(cls, [])
             if lines:
-                geoms = shapely.linestrings([c for c, _ in lines])
+                geoms = _ragged(shapely.linestrings, [c for c, _ in lines])
                 if shape == "line":
                     for g, (_, p) in zip(geoms, lines):
                         feats.append(Feature(g, [p.handle], p.layer, cls, p.block))
@@ -186,9 +185,15 @@ class _Builder:
                     feats.extend(_polygonize(geoms, [p for _, p in lines], cls, self.snap))
             if shape == "line":
                 for coords, p in rings:  # closed linework of a line class stays linework
-                    feats.append(Feature(shapely.linearrings(coords), [p.handle], p.layer, cls, p.block))
+                    feats.append(Feature(shapely.LinearRing(coords), [p.handle], p.layer, cls, p.block))
             if feats:
                 geo.features[cls] = feats
+
+
+def _ragged(ctor, coords: list[np.ndarray]) -> np.ndarray:
+    """Vectorised construction of many rings / lines of different lengths."""
+    lengths = np.fromiter((len(c) for c in coords), dtype=np.int64, count=len(coords))
+    return ctor(np.vstack(coords), indices=np.repeat(np.arange(len(coords)), lengths))
 
 
 def _polygonize(geoms, prims: list[Prim], cls: str, snap: float) -> list[Feature]:

@@ -33,7 +33,7 @@ def api_routes(routes) -> list[tuple[str, str, dict]]:
     for route in routes:
         if isinstance(route, Route) and hasattr(route.endpoint, "openapi"):
             for method in sorted(route.methods - {"HEAD"}):
-                out.append((route.path, method, route.endpoint.openapi))
+                out.append((re.sub(r"{(\w+):\w+}", r"{\1}", route.path), method, route.endpoint.openapi))
     return out
 
 

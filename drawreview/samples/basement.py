@@ -1,0 +1,44 @@
+"""Civil-defence basement plan (人防-01) generator, 1:200: two protection units, blast units,
+entrances (one outdoor, one under the building per unit), the projection of the building above."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .sheet import Sheet
+
+BASEMENT_RULES = ("AD-01", "AD-01B", "AD-02", "AD-03", "AD-05", "AD-06")
+
+
+def basement_plan(path: Path, violate=frozenset()) -> Path:
+    v = set(violate)
+    s = Sheet(scale=200)
+    s.frame(-20, -50, {"图号": "人防-01", "图名": "地下室人防平面图", "专业": "人防"})
+    s.rect("A-MAST-UPPER", -10, -10, 90, 30)
+    s.text("PUB_TEXT", "上部建筑投影线", 80, 28, 3.5)
+    split = 55 if "AD-01" in v else 40
+    persons = 1800 if "AD-05" in v else 1200
+    s.rect("人防单元", 0, 0, split, 40)
+    s.rect("人防单元", split, 0, 80, 40)
+    s.texts("PUB_TEXT", ["防护单元一", f"掩蔽人数{persons}人"], split / 2, 20, 5)
+    s.texts("PUB_TEXT", ["防护单元二", "掩蔽人数1000人"], (split + 80) / 2, 20, 5)
+    blast = [(0, 0, 20, 20), (20, 0, 40, 20), (0, 20, 20, 40), (20, 20, 40, 40),
+             (40, 0, 60, 20), (60, 0, 80, 20), (40, 20, 60, 40), (60, 20, 80, 40)]
+    if "AD-01B" in v:
+        blast[0] = (0, 0, 25, 22)
+    for b in blast:
+        s.rect("抗爆单元", *b)
+    # entrances: ground part outside (y > 40) = outdoor, ground part y < 0 = under the building
+    if "AD-03" in v:
+        s.rect("人防出入口", 2, -4, 6, 6)
+    else:
+        s.rect("人防出入口", 2, 34, 6, 46)
+    s.rect("人防出入口", 30, -4, 34, 6)
+    s.rect("人防出入口", 74, 34, 78, 46)
+    if "AD-02" not in v:
+        s.rect("人防出入口", 46, -4, 50, 6)
+    hx = 110 if "AD-06" in v else 200
+    s.rect("易燃易爆", hx, 0, hx + 10, 10)
+    s.text("PUB_TEXT", "加油站", hx + 5, 5, 3.5)
+    s.text("PUB_TEXT", "地下室人防平面图 1:200", 40, -30, 7)
+    return s.save(path)

@@ -1,0 +1,66 @@
+"""Floor plan (建施-0n) generator, 1:100: a 72 × 24 m office floor in two fire compartments.
+
+Rooms 9 × 8 m along the south with M1021 doors; a corridor; four stairs with FM甲1221 exit
+doors (two per compartment); walls, axes. ``violate`` picks rule ids; ``use`` relabels the
+compartments (e.g. "住宅").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .sheet import Sheet
+
+FLOOR_RULES = ("FR-07", "FR-08", "FR-08B", "FR-09", "FR-10", "FR-12", "FR-13")
+
+
+def floor_params(residential: bool = False) -> dict:
+    return {"project_type": "building", "use": "residential" if residential else "office",
+            "building_height_m": 40.0, "sprinklers": False}
+
+
+def floor_plan(path: Path, violate=frozenset(), use_label: str = "办公", sheet_no: str = "建施-01",
+               title: str = "一层平面图") -> Path:
+    v = set(violate)
+    s = Sheet(scale=100)
+    s.frame(-6, -22, {"图号": sheet_no, "图名": title, "专业": "建筑"})
+    # walls and axes (ignored classes)
+    for x0, y0, x1, y1 in ((0, 0, 72, 0), (72, 0, 72, 24), (72, 24, 0, 24), (0, 24, 0, 0), (0, 8, 72, 8), (0, 10, 72, 10)):
+        s.line("WALL", x0, y0, x1, y1)
+    for i in range(9):
+        s.line("AXIS", i * 9, -3, i * 9, 27)
+        s.text("AXIS_TEXT", str(i + 1), i * 9, -4, 5)
+    # compartments
+    labels2 = "歌舞娱乐" if "FR-09" in v else use_label
+    if "FR-07" in v:
+        s.rect("防火分区", 0, 0, 72, 24)
+        s.texts("PUB_TEXT", ["防火分区一", use_label], 36, 15, 5)
+    else:
+        s.rect("防火分区", 0, 0, 36, 24)
+        s.rect("防火分区", 36, 0, 72, 24)
+        s.texts("PUB_TEXT", ["防火分区一", use_label], 18, 15, 5)
+        s.texts("PUB_TEXT", ["防火分区二", labels2], 54, 15, 5)
+    # stairs and exits
+    exits = [(5, 18), (31, 18), (41, 18), (67, 18)]
+    if "FR-08" in v or "FR-10" in v:
+        exits.remove((31, 18))
+    if "FR-08B" in v:
+        exits[exits.index((31, 18))] = (9, 18)
+    if "FR-09" in v:
+        exits[-2:] = [(37.5, 18), (43.5, 18)]
+    for x, y in exits:
+        s.rect("STAIR", x - 3, y, x + 3, y + 6)
+        s.text("PUB_TEXT", "楼梯", x, y + 3, 3.5)
+        s.door("DOOR_FIRE", "FM甲1221", x - 0.6, y, 1.2)
+    if "FR-12" in v:
+        s.door("DOOR_FIRE", "FM乙0821", 20, 24, 0.8)  # an extra narrow exit on the north wall
+    # rooms and their doors (one door each)
+    x = 0.0
+    rooms = [18.0] + [9.0] * 6 if "FR-13" in v else [9.0] * 8
+    for w in rooms:
+        s.rect("SPACE", x, 0, x + w, 8)
+        s.texts("PUB_TEXT", ["办公室" if use_label == "办公" else use_label, f"{w * 8:.0f}㎡"], x + w / 2, 4, 3.5)
+        s.door("A-DOOR", "M1021", x + w / 2 - 0.5, 8, 1.0)
+        x += w
+    s.text("PUB_TEXT", f"{title} 1:100", 36, -12, 7)
+    return s.save(path)

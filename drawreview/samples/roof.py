@@ -1,0 +1,48 @@
+"""Roof plan (防雷-01) generator, 1:100: a 40 × 20 m roof, class-2 lightning protection,
+eaves conductor + 10 m mesh, down-conductors every 15 m along the perimeter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .sheet import Sheet
+
+ROOF_RULES = ("LP-01", "LP-02", "LP-03", "LP-04")
+
+
+def roof_plan(path: Path, violate=frozenset(), sheet_no: str = "防雷-01") -> Path:
+    v = set(violate)
+    s = Sheet(scale=100)
+    s.frame(-15, -22, {"图号": sheet_no, "图名": "屋顶防雷平面图", "专业": "电气(防雷)"})
+    s.rect("A-ROOF", 0, 0, 40, 20)
+    cls = "第三类防雷建筑物" if "LP-01" in v else "第二类防雷建筑物"
+    s.texts("PUB_TEXT", [cls, "H=54.0", "商业" if "LP-01" in v else "住宅"], 5, 15, 3.5)
+    s.line("接闪带", 0, 0, 40, 0)
+    s.line("接闪带", 40, 0, 40, 20)
+    s.line("接闪带", 40, 20, 30 if "LP-03" in v else 0, 20)
+    s.line("接闪带", 0, 20, 0, 0)
+    for x in (10, 20, 30):
+        if x == 20 and "LP-02" in v:
+            continue
+        s.line("接闪带", x, 0, x, 20)
+    s.line("接闪带", 0, 10, 40, 10)
+    # down-conductors every 15 m along the perimeter (120 m)
+    pos = [0, 15, 30, 45, 60, 75, 90, 105]
+    if "LP-04" in v:
+        pos.remove(45)
+    for p in pos:
+        x, y = _along(p)
+        s.circle("引下线", x, y, 0.3)
+    s.text("PUB_TEXT", "屋顶防雷平面图 1:100", 20, -12, 7)
+    return s.save(path)
+
+
+def _along(p: float) -> tuple[float, float]:
+    """A point p metres along the roof perimeter, counter-clockwise from (0, 0)."""
+    if p <= 40:
+        return (p, 0.0)
+    if p <= 60:
+        return (40.0, p - 40)
+    if p <= 100:
+        return (40 - (p - 60), 20.0)
+    return (0.0, 20 - (p - 100))

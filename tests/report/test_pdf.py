@@ -1,0 +1,204 @@
+"""The merged review report: open the real PDF and check what a reader would see."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+
+import numpy as np
+import pymupdf
+import pytest
+from fontTools.ttLib import TTFont
+
+from drawreview.errors import UnreadableDrawing, ValidationFailed
+from drawreview.report.annots import colour_for
+from drawreview.report.font import is_cjk, load_font, missing_chars
+from drawreview.report.model import SEVERITY_LABELS, STATUS_LABELS, VERDICT_LABELS, label
+from drawreview.report.pdf import build_report, render_report
+
+
+def open_pdf(pdf: bytes) -> pymupdf.Document:
+    return pymupdf.open("pdf", pdf)
+
+
+def page_texts(doc: pymupdf.Document) -> list[str]:
+    return [p.get_text() for p in doc]
+
+
+def test_cover_shows_the_project_facts(rendered, sample_data):
+    doc = open_pdf(rendered[0])
+    cover = doc[0].get_text()
+    p = sample_data.project
+    for value in (p.name, p.case_number, p.address, p.construction_unit, p.design_institute, p.authority):
+        assert value in cover
+    assert f"第 {p.round_no} 轮" in cover
+    for at in (p.submitted_at, p.accepted_at, p.issued_at):
+        assert f"{at:%Y年%m月%d日}" in cover
+    assert label(VERDICT_LABELS, p.verdict) in cover
+    assert "审查意见书" in cover
+
+
+def test_summary_counts_per_discipline(rendered, sample_data):
+    doc = open_pdf(rendered[0])
+    summary = doc[1].get_text()
+    assert "审查汇总" in summary
+    for d in sample_data.disciplines:
+        # the row: name, reviewer, conclusion, then the six counts
+        sev, st = d.severity_counts(), d.status_counts()
+        nums = [sev["mandatory"], sev["general"], sev["suggestion"], st["open"] + st["answered"], st["closed"], len(d.findings)]
+        row = "\n".join([d.name_zh, d.reviewer, label(VERDICT_LABELS, d.conclusion), *map(str, nums)])
+        assert row in summary
+
+
+def test_one_section_and_bookmark_per_discipline_and_sheet(rendered, sample_data):
+    doc = open_pdf(rendered[0])
+    toc = doc.get_toc()
+    texts = page_texts(doc)
+    level1 = [t for lvl, t, _ in toc if lvl == 1]
+    assert level1 == ["封面 Cover", "审查汇总 Summary"] + [f"{d.name_zh} {d.name_en}" for d in sample_data.disciplines] + [
+        "审查结论 Conclusions"
+    ]
+    for d in sample_data.disciplines:
+        [(page_no,)] = [(pg,) for lvl, t, pg in toc if lvl == 1 and t == f"{d.name_zh} {d.name_en}"]
+        assert f"{d.name_zh}专业审查意见" in texts[page_no - 1]
+        assert sum(f"{d.name_zh}专业审查意见" in t for t in texts) == 1
+        for number, title, _ in d.sheets():
+            [(page_no,)] = [(pg,) for lvl, t, pg in toc if lvl == 2 and t == f"{number} {title}"]
+            assert f"图纸 {number}" in texts[page_no - 1]
+
+
+def test_every_comment_with_thread_status_severity_and_clause(rendered, sample_data):
+    doc = open_pdf(rendered[0])
+    text = "".join(page_texts(doc)).replace("\n", "")
+    for d in sample_data.disciplines:
+        for c in d.comments:
+            assert text.count(f"#{c.id}）") == 1
+            assert c.clause in text
+            assert c.text in text
+            for r in c.thread:
+                assert r.text in text and f"{r.at:%Y-%m-%d %H:%M}" in text
+    for code in ("mandatory", "general", "suggestion"):
+        assert f"【{label(SEVERITY_LABELS, code)}】" in text
+    for code in ("open", "answered", "closed"):
+        assert f"状态：{label(STATUS_LABELS, code)}" in text
+
+
+def _images_in_order(doc: pymupdf.Document) -> list[pymupdf.Pixmap]:
+    out = []
+    for page in doc:
+        infos = sorted(page.get_image_info(xrefs=True), key=lambda i: i["bbox"][1])
+        out.extend(pymupdf.Pixmap(doc, i["xref"]) for i in infos)
+    return out
+
+
+def test_one_crop_per_comment_with_the_markup_drawn(rendered, sample_data):
+    doc = open_pdf(rendered[0])
+    images = _images_in_order(doc)
+    comments = sample_data.all_comments()
+    assert len(images) == len(comments) == rendered[1].crops
+    for (d, c), pix in zip(comments, images):
+        assert pix.width >= 400
+        rgb = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, :3].astype(int)
+        target = np.array([round(v * 255) for v in colour_for(d.code)])
+        near = (np.abs(rgb - target).max(axis=2) < 40).sum()
+        # the sheet is black/grey on white; only the markup has the discipline's colour
+        assert near > 60, (c.id, c.geometry.kind, near)
+
+
+def test_crop_without_markup_has_no_markup_colour(sample_data):
+    """The colour test above is meaningful: the bare sheet has none of that colour."""
+    d, c = sample_data.all_comments()[0]
+    page = pymupdf.open(c.sheet_pdf_path)[0]
+    pix = page.get_pixmap(clip=pymupdf.Rect(c.geometry.bbox()) + (-40, -40, 40, 40), matrix=pymupdf.Matrix(2, 2))
+    rgb = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, :3].astype(int)
+    target = np.array([round(v * 255) for v in colour_for(d.code)])
+    assert (np.abs(rgb - target).max(axis=2) < 40).sum() == 0
+
+
+def test_findings_measured_vs_required(rendered, sample_data):
+    text = "".join(page_texts(open_pdf(rendered[0])))
+    assert "自动检查结果" in text
+    for d in sample_data.disciplines:
+        for f in d.findings:
+            assert f.rule_id in text.replace("\n", "")
+            assert f"{f.measured}{f.unit}\n{f.required:g}{f.unit}" in text
+
+
+def test_closing_page_with_conclusions_and_signature_block(rendered, sample_data):
+    doc = open_pdf(rendered[0])
+    last = doc[-1].get_text()
+    assert doc.get_toc()[-1][1:] == ["审查结论 Conclusions", doc.page_count]
+    assert "审查机构（盖章）" in last and sample_data.project.authority in last
+    for d in sample_data.disciplines:
+        assert f"{d.name_zh}审查人（签字）" in last and d.reviewer in last
+        assert label(VERDICT_LABELS, d.conclusion) in last
+
+
+def test_page_numbers_on_every_page(rendered):
+    doc = open_pdf(rendered[0])
+    n = doc.page_count
+    assert n == rendered[1].pages
+    for i, page in enumerate(doc, start=1):
+        found = re.findall(r"第 (\d+) 页 / 共 (\d+) 页", page.get_text())
+        assert found == [(str(i), str(n))]
+
+
+def test_embedded_subset_font_covers_every_cjk_character(rendered):
+    doc = open_pdf(rendered[0])
+    full = load_font()
+    fonts = {}
+    used: dict[int, set[tuple[str, int]]] = {}
+    for page in doc:
+        for xref, ext, ftype, basefont, *_ in page.get_fonts(full=True):
+            fonts[xref] = (ext, ftype, basefont)
+        by_name = {f[3].split("+", 1)[-1]: f[0] for f in page.get_fonts(full=True)}
+        for span in page.get_texttrace():
+            [xref] = [x for name, x in by_name.items() if name.startswith(span["font"])]
+            for ucs, gid, *_ in span["chars"]:
+                used.setdefault(xref, set()).add((chr(ucs), gid))
+    cjk = {ch for chars in used.values() for ch, _ in chars if is_cjk(ch)}
+    assert len(cjk) > 100
+    for xref, chars in used.items():
+        ext, ftype, basefont = fonts[xref]
+        assert ext == "ttf" and ftype == "Type0"  # embedded TrueType CID font
+        assert re.match(r"^[A-Z]{6}\+", basefont)  # a subset
+        name, ext2, _, buffer = doc.extract_font(xref)
+        assert len(buffer) < len(full.buffer) / 4
+        tt = TTFont(io.BytesIO(buffer))
+        order, glyf = tt.getGlyphOrder(), tt["glyf"]
+        for ch, gid in chars:
+            if ch.isspace():
+                continue
+            assert gid != 0, f"{ch!r} has no glyph"
+            assert glyf[order[gid]].numberOfContours != 0, f"{ch!r} glyph is empty in the subset"
+
+
+def test_a_character_outside_the_font_is_refused(sample_data):
+    assert missing_chars(pymupdf.Font("helv"), "审查 ok") == {"审", "查"}
+    rare = "\U0002a6a5"  # CJK Ext. B, not in Droid Sans Fallback
+    assert rare in missing_chars(load_font(), rare)
+    project = replace(sample_data.project, name=sample_data.project.name + rare)
+    data = replace(sample_data, project=project, disciplines=())
+    with pytest.raises(ValidationFailed) as err:
+        render_report(data)
+    assert rare in err.value.details["chars"]
+
+
+def test_build_report_writes_the_file(tmp_path, sample_data):
+    data = replace(sample_data, disciplines=sample_data.disciplines[:1])
+    out = tmp_path / "report.pdf"
+    info = build_report(data, out)
+    doc = pymupdf.open(out)
+    assert doc.page_count == info.pages
+    assert info.sheets_opened == len({c.sheet_pdf_path for c in data.disciplines[0].comments})
+    assert doc.metadata["title"].endswith(data.project.case_number)
+
+
+def test_missing_sheet_pdf_is_reported(tmp_path, sample_data):
+    d = sample_data.disciplines[0]
+    bad = replace(d.comments[0], sheet_pdf_path=tmp_path / "gone.pdf")
+    data = replace(sample_data, disciplines=[replace(d, comments=[bad])])
+    with pytest.raises(UnreadableDrawing) as err:
+        render_report(data)
+    assert "gone.pdf" in err.value.message_en
