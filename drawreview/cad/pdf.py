@@ -1,0 +1,116 @@
+"""PDF drawings: refuse encrypted files, strip JavaScript, one sheet per page.
+
+Decision: JavaScript (document or page actions, form scripts) is *stripped*, never executed:
+each sheet PDF is a fresh one-page document that shows the source page as a form XObject
+(``show_pdf_page``), which carries the page's drawing but none of its annotations, actions
+or scripts.  The sheet gets a note saying so.  Vector and scanned pages are both fine.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymupdf
+
+from drawreview.cad import errors as E
+from drawreview.cad import titleblock
+from drawreview.cad.render import SheetRender
+from drawreview.cad.sheets import SheetSpec
+
+PT_M = 0.0254 / 72
+_JS = re.compile(r"/(JS|JavaScript)\b")
+
+
+@dataclass
+class PdfSource:
+    doc: pymupdf.Document
+    name: str
+    path: Path
+    javascript: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def load_pdf(path: str | Path, name: str | None = None) -> PdfSource:
+    path = Path(path)
+    name = name or path.name
+    if path.stat().st_size == 0:
+        raise E.empty_file(name)
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:  # noqa: BLE001
+        raise E.broken_drawing(name, f"{type(exc).__name__}: {exc}") from exc
+    if doc.needs_pass or doc.is_encrypted:
+        doc.close()
+        raise E.encrypted_pdf(name)
+    if doc.page_count == 0:
+        doc.close()
+        raise E.no_drawable_content(name)
+    src = PdfSource(doc, name, path)
+    src.javascript = has_javascript(doc)
+    if src.javascript:
+        src.notes.append("PDF 含 JavaScript，已移除且不会执行 / the PDF contains JavaScript; it was removed "
+                         "and never executed")
+    return src
+
+
+def has_javascript(doc: pymupdf.Document) -> bool:
+    for xref in range(1, doc.xref_length()):
+        try:
+            obj = doc.xref_object(xref, compressed=True)
+        except Exception:  # noqa: BLE001 - a damaged object cannot hold a script we run anyway
+            continue
+        if _JS.search(obj):
+            return True
+    return False
+
+
+def pdf_sheets(src: PdfSource) -> list[SheetSpec]:
+    specs = []
+    for i, page in enumerate(src.doc):
+        r = page.rect
+        spec = SheetSpec(f"page:{i + 1}", "pdf", bbox=(0.0, 0.0, r.width, r.height), page=i, notes=list(src.notes))
+        texts = []
+        for x0, y0, x1, y1, word, *_ in _lines(page):
+            if x0 >= r.width * 0.5 and y1 >= r.height * 0.6:
+                texts.append((word, x0, -y1, y1 - y0))  # y up for the title-block reader
+        info = titleblock.read([], texts)
+        spec.number, spec.title, spec.discipline, spec.scale = (
+            info["number"], info["title"], info["discipline"], info["scale"])
+        spec.detected = bool(spec.number or spec.title)
+        specs.append(spec)
+    return specs
+
+
+def _lines(page) -> list[tuple]:
+    """Text lines (x0, y0, x1, y1, text) in page coordinates."""
+    out = []
+    for block in page.get_text("dict", flags=0)["blocks"]:
+        for line in block.get("lines", []):
+            text = "".join(span["text"] for span in line["spans"]).strip()
+            if text:
+                out.append((*line["bbox"], text))
+    return out
+
+
+def render_page(src: PdfSource, spec: SheetSpec, out_path: str | Path) -> SheetRender:
+    t0 = time.perf_counter()
+    page = src.doc[spec.page]
+    rect = page.rect
+    out = pymupdf.open()
+    new = out.new_page(width=rect.width, height=rect.height)
+    new.show_pdf_page(new.rect, src.doc, spec.page)
+    out.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
+    out.save(str(out_path), garbage=3, deflate=True)
+    out.close()
+    texts = [{"text": t, "bbox": [round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)]}
+             for x0, y0, x1, y1, t in _lines(page)]
+    notes = list(spec.notes)
+    if not texts and not page.get_drawings() and not page.get_images():
+        notes.append("该页为空白页 / the page is blank")
+    res = SheetRender(spec.key, str(out_path), round(rect.width, 3), round(rect.height, 3), [1.0, 0.0, 0.0],
+                      "pt", PT_M, [], texts, notes)
+    res.seconds = round(time.perf_counter() - t0, 4)
+    return res

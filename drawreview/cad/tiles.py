@@ -1,0 +1,137 @@
+"""Raster tiles of a sheet PDF (docs/contracts.md): 256 px, zoom 0 fits the page.
+
+Each sheet PDF is opened once and turned into a MuPDF display list per set of hidden layers;
+a tile then replays only what falls inside its clip (a few milliseconds).  Both are kept in a
+small LRU; a lock serialises MuPDF use, which is not thread-safe.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import pymupdf
+
+from drawreview.errors import NotFound
+
+TILE = 256
+MIN_PX_PER_PT = 8.0
+MAX_ZOOM = 8
+_lock = threading.RLock()
+_docs: OrderedDict = OrderedDict()  # path -> (mtime, doc)
+_lists: OrderedDict = OrderedDict()  # (path, mtime, hidden) -> (display list, rect)
+DOC_CACHE, LIST_CACHE = 16, 24
+
+
+def zoom0_scale(width: float, height: float) -> float:
+    return TILE / max(width, height)
+
+
+def max_zoom(width: float, height: float) -> int:
+    """Finest zoom: at least ~8 px per point, capped at 8."""
+    s0 = zoom0_scale(width, height)
+    return max(0, min(MAX_ZOOM, math.ceil(math.log2(MIN_PX_PER_PT / s0))))
+
+
+def tile_pyramid_info(width: float, height: float) -> dict:
+    """Everything a tile client needs: tile size, zoom-0 scale, max zoom, grid per zoom."""
+    s0 = zoom0_scale(width, height)
+    mz = max_zoom(width, height)
+    grid = [[math.ceil(width * s0 * 2**z / TILE), math.ceil(height * s0 * 2**z / TILE)] for z in range(mz + 1)]
+    return {"tile_size": TILE, "width": width, "height": height, "s0": s0, "max_zoom": mz, "grid": grid}
+
+
+def tile_rect(width: float, height: float, z: int, x: int, y: int) -> pymupdf.Rect:
+    s = zoom0_scale(width, height) * 2**z
+    return pymupdf.Rect(x * TILE / s, y * TILE / s, (x + 1) * TILE / s, (y + 1) * TILE / s)
+
+
+def _doc(path: str):
+    mtime = os.stat(path).st_mtime_ns
+    hit = _docs.get(path)
+    if hit and hit[0] == mtime:
+        _docs.move_to_end(path)
+        return mtime, hit[1]
+    if hit:
+        hit[1].close()
+    doc = pymupdf.open(path)
+    _docs[path] = (mtime, doc)
+    while len(_docs) > DOC_CACHE:
+        _, (_, old) = _docs.popitem(last=False)
+        old.close()
+    return mtime, doc
+
+
+def _display_list(sheet, hidden: frozenset):
+    """(display list, page rect) for a sheet path (cached) or an open document."""
+    if isinstance(sheet, pymupdf.Document):
+        _set_layers(sheet, hidden)
+        page = sheet[0]
+        return page.get_displaylist(), page.rect
+    path = str(Path(sheet))
+    mtime, doc = _doc(path)
+    key = (path, mtime, hidden)
+    hit = _lists.get(key)
+    if hit:
+        _lists.move_to_end(key)
+        return hit
+    _set_layers(doc, hidden)
+    page = doc[0]
+    hit = _lists[key] = (page.get_displaylist(), page.rect)
+    while len(_lists) > LIST_CACHE:
+        _lists.popitem(last=False)
+    return hit
+
+
+def _set_layers(doc, hidden: frozenset) -> None:
+    """Default visibility of every layer, minus *hidden* (layer names)."""
+    if not doc.get_ocgs():
+        return
+    defaults = {v["name"]: v["on"] for v in doc.get_ocgs().values()}
+    for ui in doc.layer_ui_configs():
+        want = defaults.get(ui["text"], True) and ui["text"] not in hidden
+        if bool(ui["on"]) != want:
+            doc.set_layer_ui_config(ui["number"], 0 if want else 2)
+
+
+def render_tile(sheet, z: int, x: int, y: int, hidden_layers=(), fmt: str = "png") -> bytes:
+    """PNG bytes of tile (z, x, y) of a sheet PDF (path or open document), white background."""
+    with _lock:
+        dl, rect = _display_list(sheet, frozenset(hidden_layers))
+        w, h = rect.width, rect.height
+        mz = max_zoom(w, h)
+        n = 2**z
+        if not (0 <= z <= mz and 0 <= x < n and 0 <= y < n):
+            raise NotFound(f"瓦片 {z}/{x}/{y} 超出范围", f"tile {z}/{x}/{y} is out of range",
+                           details={"max_zoom": mz})
+        s = zoom0_scale(w, h) * n
+        tile = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(x * TILE, y * TILE, (x + 1) * TILE, (y + 1) * TILE), False)
+        tile.clear_with(255)
+        clip = tile_rect(w, h, z, x, y) & rect
+        if not clip.is_empty:
+            pix = dl.get_pixmap(matrix=pymupdf.Matrix(s, s), clip=clip, alpha=False)
+            tile.copy(pix, pix.irect)
+        return tile.tobytes(fmt)
+
+
+def thumbnail(sheet, size: int = 512, hidden_layers=()) -> bytes:
+    """PNG of the whole sheet, its long side *size* pixels."""
+    with _lock:
+        dl, rect = _display_list(sheet, frozenset(hidden_layers))
+        s = size / max(rect.width, rect.height)
+        pix = dl.get_pixmap(matrix=pymupdf.Matrix(s, s), alpha=False)
+        return pix.tobytes("png")
+
+
+def forget(path) -> None:
+    """Drop a sheet from the caches (after it was re-rendered or deleted)."""
+    path = str(Path(path))
+    with _lock:
+        for key in [k for k in _lists if k[0] == path]:
+            del _lists[key]
+        hit = _docs.pop(path, None)
+        if hit:
+            hit[1].close()

@@ -1,0 +1,101 @@
+"""PAdES signing and validation with pyHanko, on real reports."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import pymupdf
+import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from drawreview.errors import UnreadableDrawing
+from drawreview.report.integrity import sha256_hex, verify
+from drawreview.report.issuance import issue_report
+from drawreview.report.signing import FIELD_NAME, ensure_authority_key, sign_pdf, validate_signature
+
+from .conftest import VERIFY_URL
+
+
+@pytest.fixture(scope="module")
+def small_data(sample_data):
+    return replace(sample_data, disciplines=sample_data.disciplines[:2])
+
+
+@pytest.fixture(scope="module")
+def issued(small_data, authority):
+    key, cert = authority
+    return issue_report(small_data, key_path=key, cert_path=cert, verify_url=VERIFY_URL)
+
+
+def test_authority_key_is_created_once(tmp_path):
+    key, cert = ensure_authority_key(tmp_path)
+    assert key.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
+    assert cert.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+    assert key.stat().st_mode & 0o077 == 0  # private key readable by the owner only
+    before = (key.read_bytes(), cert.read_bytes())
+    assert ensure_authority_key(tmp_path) == (key, cert)
+    assert (key.read_bytes(), cert.read_bytes()) == before
+
+
+def test_signed_report_validates_and_is_pades(issued, authority):
+    check = validate_signature(issued.pdf, authority[1])
+    assert check.ok, check
+    assert "drawreview demo review authority" in check.signer
+    sig = PdfFileReader(io.BytesIO(issued.pdf)).embedded_signatures[0]
+    assert sig.field_name == FIELD_NAME
+    assert sig.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+    # still a normal PDF with all its pages and bookmarks
+    doc = pymupdf.open("pdf", issued.pdf)
+    assert doc.page_count == issued.info.pages and doc.get_toc() == issued.info.toc
+
+
+def test_a_modified_byte_breaks_the_signature(issued, authority):
+    data = bytearray(issued.pdf)
+    data[len(data) // 3] ^= 0x01  # inside the signed byte range (an image or content stream)
+    check = validate_signature(bytes(data), authority[1])
+    assert not check.intact and not check.ok
+
+
+def test_an_appended_update_is_not_accepted(issued, authority):
+    doc = pymupdf.open("pdf", issued.pdf)
+    doc[0].insert_text((72, 72), "tampered")
+    out = io.BytesIO(issued.pdf)
+    out.seek(0, 2)
+    doc.save(out, incremental=False) if False else None  # PyMuPDF cannot append to a stream
+    appended = issued.pdf + b"\n1 0 obj\n<< >>\nendobj\n"
+    check = validate_signature(appended, authority[1])
+    assert check.intact and not check.whole_file and not check.ok
+
+
+def test_another_authority_is_not_trusted(issued, tmp_path):
+    _, other_cert = ensure_authority_key(tmp_path)
+    check = validate_signature(issued.pdf, other_cert)
+    assert not check.trusted and not check.ok
+
+
+def test_unsigned_or_garbage_files_are_reported_not_raised(rendered, authority):
+    assert validate_signature(rendered[0], authority[1]).signed is False
+    assert validate_signature(b"not a pdf", authority[1]).ok is False
+
+
+def test_signing_garbage_is_refused(authority):
+    with pytest.raises(UnreadableDrawing):
+        sign_pdf(b"not a pdf", *authority)
+
+
+def test_hash_refers_to_the_final_signed_file(issued, small_data):
+    assert issued.sha256 == sha256_hex(issued.pdf)
+    assert verify(issued.pdf, issued.sha256)
+    assert verify(issued.pdf, issued.sha256.upper())
+    # signing appended to the unsigned report: the unsigned bytes do not verify
+    doc = pymupdf.open("pdf", issued.pdf)
+    assert doc.get_sigflags() == 3
+    assert not verify(issued.pdf[: len(issued.pdf) // 2], issued.sha256)
+
+
+def test_written_file_is_the_issued_one(tmp_path, small_data, authority):
+    out = tmp_path / "issued.pdf"
+    issued = issue_report(small_data, key_path=authority[0], cert_path=authority[1], verify_url=VERIFY_URL, out_path=out)
+    assert out.read_bytes() == issued.pdf
+    assert verify(out.read_bytes(), issued.sha256)
