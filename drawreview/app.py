@@ -17,14 +17,15 @@ from .queue import make_queue
 from .ratelimit import make_limiter
 from .settings import Settings, load_settings
 from .storage import make_storage
-from .web import accounts, health, openapi, pages, projects
+from .web import accounts, annotations, health, openapi, pages, projects, sync
+from .web import sheets, submissions
 from .web.errors import HANDLERS
 
 STATIC = Path(__file__).parent / "web" / "static"
 
 
 # Each area's web module lists its own routes in ``ROUTES``; this table is read top to bottom.
-AREAS = (accounts, projects)
+AREAS = (accounts, projects, submissions, sheets, annotations, sync)
 
 
 def routes() -> list:

@@ -122,6 +122,19 @@ class Submission(SQLModel, table=True):
     submitted_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     total_bytes: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # joint-review workflow (services/reviews.py)
+    round_no: int = 1  # review round; a revision that answers comments starts the next one
+    previous_id: Optional[int] = Field(default=None, foreign_key="submission.id")
+    accepted_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    accepted_by: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    deficiencies: list = _json(list)  # 容缺: [{"item", "supplied_at"|None}]
+    deficiency_deadline: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    return_reasons: list = _json(list)
+    verdict: Optional[str] = Field(default=None, max_length=32)
+    concluded_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    receipt_sha256: Optional[str] = Field(default=None, max_length=64)
+    report_sha256: Optional[str] = Field(default=None, max_length=64)
+    report_issued_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
 class DrawingFile(SQLModel, table=True):
@@ -160,6 +173,7 @@ class Sheet(SQLModel, table=True):
     unit_m: float = 0.001
     pdf_sha256: Optional[str] = Field(default=None, max_length=64)
     meta_sha256: Optional[str] = Field(default=None, max_length=64)  # layers + texts JSON blob
+    thumb_sha256: Optional[str] = Field(default=None, max_length=64)  # PNG thumbnail blob
     state: str = Field(default="pending", max_length=16)
     matched_sheet_id: Optional[int] = Field(default=None, foreign_key="sheet.id")
     created_at: datetime = _ts()
@@ -178,6 +192,8 @@ class ReviewTask(SQLModel, table=True):
     due_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     concluded_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     pauses: list = _json(list)  # [[from_iso, to_iso|null], ...] while the designer revises
+    opinion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    light: str = Field(default="green", max_length=8)  # last traffic light seen by the deadline watch
     version: int = 1
 
 
@@ -193,6 +209,7 @@ class Annotation(SQLModel, table=True):
     geometry: dict = _json()
     severity: str = Field(default="general", max_length=16)  # mandatory / general / suggestion
     clause: str = Field(default="", max_length=200)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     status: str = Field(default="open", max_length=16)  # open / answered / closed
     automatic: bool = False
     finding_id: Optional[int] = Field(default=None, foreign_key="rule_finding.id")
@@ -265,3 +282,98 @@ class AuditHead(SQLModel, table=True):
     last_id: int = 0
     last_hash: str = Field(default="0" * 64, max_length=64)
 
+
+class ClientWrite(SQLModel, table=True):
+    """Idempotency record of one client write (REST or websocket): the same ``client_id`` from
+    the same user again returns the stored result instead of writing twice."""
+
+    __tablename__ = "client_write"
+    __table_args__ = (UniqueConstraint("user_id", "client_id", name="uq_client_write"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id")
+    client_id: str = Field(max_length=64)
+    op: str = Field(max_length=32)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    seq: Optional[int] = None
+    result: dict = _json()
+    created_at: datetime = _ts()
+
+
+# --- joint-review workflow: notifications, outboxes, ratings (services/notifications.py) ---
+
+class Notification(SQLModel, table=True):
+    """An in-app notification for one user."""
+
+    __tablename__ = "notification"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    project_id: Optional[int] = Field(default=None, foreign_key="project.id", index=True)
+    type: str = Field(max_length=48)
+    title_zh: str = Field(max_length=300)
+    title_en: str = Field(max_length=300)
+    payload: dict = _json()
+    read_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    created_at: datetime = _ts()
+
+
+class OutboxEmail(SQLModel, table=True):
+    """An email waiting for (or done with) SMTP delivery; written in the same transaction as
+    the change it reports, so nothing is lost while the SMTP server is down."""
+
+    __tablename__ = "outbox_email"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    to_addr: str = Field(max_length=200)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default="pending", max_length=16, index=True)  # pending / sending / sent / failed
+    attempts: int = 0
+    next_attempt_at: datetime = _ts()
+    claimed_until: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    last_error: str = Field(default="", max_length=500)
+    sent_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    created_at: datetime = _ts()
+
+
+class Webhook(SQLModel, table=True):
+    """A subscriber URL; ``org_id`` None = every project (registered by the window/admin)."""
+
+    __tablename__ = "webhook"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    org_id: Optional[int] = Field(default=None, foreign_key="organisation.id", index=True)
+    url: str = Field(max_length=500)
+    secret: str = Field(max_length=200)
+    events: list = _json(list)  # event types; empty = all
+    active: bool = True
+    created_by: int = Field(foreign_key="user_account.id")
+    created_at: datetime = _ts()
+
+
+class WebhookDelivery(SQLModel, table=True):
+    __tablename__ = "webhook_delivery"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    webhook_id: int = Field(foreign_key="webhook.id", index=True)
+    event_type: str = Field(max_length=48)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default="pending", max_length=16, index=True)  # pending / sending / delivered / failed
+    attempts: int = 0
+    next_attempt_at: datetime = _ts()
+    claimed_until: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    last_status: Optional[int] = None
+    last_error: str = Field(default="", max_length=500)
+    delivered_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    created_at: datetime = _ts()
+
+
+class Rating(SQLModel, table=True):
+    """The construction unit's or design institute's rating of the service (1–5 + text)."""
+
+    __tablename__ = "rating"
+    __table_args__ = (UniqueConstraint("project_id", "org_id", name="uq_rating_org"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    org_id: int = Field(foreign_key="organisation.id")
+    user_id: int = Field(foreign_key="user_account.id")
+    role: str = Field(max_length=32)
+    score: int
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = _ts()

@@ -70,10 +70,11 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> D
         recovered = True
         repairs.append(f"标准读取失败，已用修复模式读取 / strict reader failed ({_reason(strict_exc)}); recovered")
         repairs += _describe(auditor)
-    if _truncated(path):
-        repairs.append("文件末尾缺少 EOF，可能被截断；已读取截断前的内容 / no EOF marker: the file looks truncated")
+    truncated = _truncated(path)
     if not _has_entities(doc):
-        raise E.no_drawable_content(name)
+        raise E.truncated_drawing(name) if truncated else E.no_drawable_content(name)
+    if truncated:
+        repairs.append("文件末尾缺少 EOF，可能被截断；已读取截断前的内容 / no EOF marker: the file looks truncated")
     drawing = Drawing(doc, name, path, recovered, repairs, encoding=doc.encoding or "",
                       version=doc.dxfversion)
     _set_units(drawing)

@@ -111,3 +111,14 @@ def no_drawable_content(name: str) -> NoDrawableContent:
     return _make(
         NoDrawableContent, name, "图纸中没有可显示的内容", "the drawing has no drawable content",
     )
+
+
+class TruncatedDrawing(UnreadableDrawing):
+    code = "truncated_drawing"
+
+
+def truncated_drawing(name: str) -> TruncatedDrawing:
+    return _make(
+        TruncatedDrawing, name, "图纸文件不完整（被截断，可能上传中断），请重新上传完整文件",
+        "the drawing file is incomplete (truncated, perhaps an interrupted upload); upload the complete file",
+    )

@@ -181,8 +181,8 @@ def expand_zip(path: str | Path, dest: str | Path, name: str | None = None,
                     result.errors.append(EntryError(entry, problem))
                     continue
                 target = _target(dest, entry)
-                total = _stream(zf, info, target, total, archive_size, limits, f"{name}/{entry}")
                 written.append(target)
+                total = _stream(zf, info, target, total, archive_size, limits, f"{name}/{entry}")
                 try:
                     kind = identify(target, f"{name}/{entry}")
                     if kind == ZIP:

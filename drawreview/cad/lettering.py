@@ -61,7 +61,8 @@ def place_text(d: dict, text: str) -> tuple[float, float, float, float, float, f
     halign, valign = d.get("halign", 0), d.get("valign", 0)
     w = text_width(text) * h * wf
     if halign or valign:
-        al = d.get("align_point") or ins
+        al = d.get("align_point")
+        al = ins if al is None else al
         t = math.radians(angle)
         c, s = math.cos(t), math.sin(t)
         if halign in (3, 5):  # aligned / fit between insert and align point

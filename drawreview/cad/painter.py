@@ -164,7 +164,8 @@ class Painter:
 
     def _solid(self, e, d, cv, in_block, oc) -> None:
         v0, v1, v2 = d.get("vtx0"), d.get("vtx1"), d.get("vtx2")
-        v3 = d.get("vtx3") or v2
+        v3 = d.get("vtx3")
+        v3 = v2 if v3 is None else v3
         if v0 is None or v1 is None or v2 is None:
             return
         pts = [(v0.x, v0.y), (v1.x, v1.y), (v3.x, v3.y), (v2.x, v2.y)]

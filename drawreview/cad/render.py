@@ -20,7 +20,7 @@ from drawreview.cad import lettering
 from drawreview.cad.canvas import Canvas
 from drawreview.cad.dxf import Drawing
 from drawreview.cad.painter import Form, Painter
-from drawreview.cad.sheets import SheetSpec
+from drawreview.cad.sheets import SheetSpec, anchor
 from drawreview.cad.style import Styles
 
 FIT_PT = 2384.0  # long side of a fitted page (A1)
@@ -57,9 +57,10 @@ def page_scale(drawing: Drawing, spec: SheetSpec) -> float:
             denom = float(parts[1]) / float(parts[0]) if len(parts) == 2 else 1.0
         except ValueError:
             denom = 1.0
+    if spec.space == "layout":  # paper units: inches for small numbers, else millimetres
+        a = 72.0 if size <= 60 else MM_PT
+        return a if 50 < size * a <= 14400 else FIT_PT / size
     a = MM_PT * unit_mm / denom
-    if spec.space == "layout" and 50 < size * a <= 14400:
-        return a
     if spec.scale and 500 < size * a <= 14400:
         return a
     return FIT_PT / size
@@ -123,8 +124,7 @@ def _render_model(drawing, specs, styles, layer_names, out_dir, start) -> list[S
 
 
 def _bucket(e, boxes) -> int | None:
-    d = e.dxf.__dict__
-    p = d.get("start") or d.get("insert") or d.get("center") or d.get("defpoint")
+    p = anchor(e.dxf.__dict__)
     if p is None:
         if e.dxftype() == "LWPOLYLINE" and len(e.lwpoints.values):
             v = e.lwpoints.values.reshape(-1)

@@ -99,8 +99,8 @@ def _scan(layout, doc, block_boxes: dict, paper: bool = False) -> _Scan:
             s.count += 1
             continue
         s.count += 1
-        p = d.get("start") or d.get("insert") or d.get("center") or d.get("defpoint")
-        if p is not None:
+        p = anchor(d)
+        if p is not None and kind != "INSERT":
             pts.append((p.x, p.y))
             if kind == "LINE":
                 q = d["end"]
@@ -117,17 +117,29 @@ def _scan(layout, doc, block_boxes: dict, paper: bool = False) -> _Scan:
                 if _is_rect(xs, ys, e.closed) and FRAME_LAYER.search(d.get("layer", "")):
                     s.frames.append((*box, []))
         elif kind in ("TEXT", "MTEXT") and p is not None:
-            s.texts.append((e, p.x, p.y, d.get("height") or d.get("char_height") or 1.0))
+            th = d.get("height") or d.get("char_height") or 1.0
+            s.texts.append((e, p.x, p.y, th))
+            w = d.get("width", 0) if kind == "MTEXT" else 0
+            w = w if w and w > 0 else th * 0.6 * min(len(d.get("text", "")), 40)
+            pts.append((p.x + w, p.y + th))
         elif kind == "INSERT":
             name = d.get("name", "")
             attribs = [(a.dxf.tag, a.dxf.text, a.dxf.insert.x, a.dxf.insert.y) for a in e.attribs]
             s.attribs += attribs
-            if FRAME_BLOCK.search(name) or FRAME_LAYER.search(d.get("layer", "")) and FRAME_BLOCK.search(name):
-                box = _insert_box(e, doc, block_boxes)
-                if box is not None:
+            box = _insert_box(e, doc, block_boxes)
+            if box is not None:
+                pts += [box[:2], box[2:]]
+                if FRAME_BLOCK.search(name):
                     s.frames.append((*box, attribs))
-                    pts += [box[:2], box[2:]]
     return s
+
+
+def anchor(d: dict):
+    for key in ("start", "insert", "center", "defpoint"):
+        p = d.get(key)
+        if p is not None:
+            return p
+    return None
 
 
 def _is_rect(xs, ys, closed: bool) -> bool:
@@ -145,11 +157,24 @@ def _insert_box(e, doc, cache: dict) -> tuple | None:
     name = e.dxf.name
     if name not in cache:
         block = doc.blocks.get(name)
-        ext = ezbbox.extents(block, fast=True) if block is not None else None
-        cache[name] = (ext.extmin.x, ext.extmin.y, ext.extmax.x, ext.extmax.y) if ext and ext.has_data else None
+        try:
+            ext = ezbbox.extents(block, fast=True) if block is not None else None
+        except (RecursionError, Exception):  # noqa: BLE001 - e.g. a block that inserts itself
+            ext = None
+        base = block.block.dxf.get("base_point") if block is not None and block.block else None
+        bx, by = (base.x, base.y) if base is not None else (0.0, 0.0)
+        cache[name] = (ext.extmin.x, ext.extmin.y, ext.extmax.x, ext.extmax.y, bx, by) \
+            if ext and ext.has_data else None
     box = cache[name]
     if box is None:
         return None
+    d = e.dxf.__dict__
+    if not d.get("rotation") and d.get("extrusion") is None and all(
+            d.get(k, 1.0) == 1.0 for k in ("xscale", "yscale")) and d.get("row_count", 1) == 1 \
+            and d.get("column_count", 1) == 1:
+        ins = d["insert"]
+        dx, dy = ins.x - box[4], ins.y - box[5]
+        return box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
     m = e.matrix44()
     corners = [m.transform((x, y, 0)) for x in (box[0], box[2]) for y in (box[1], box[3])]
     xs, ys = [c.x for c in corners], [c.y for c in corners]

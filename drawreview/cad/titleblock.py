@@ -42,6 +42,9 @@ def looks_like_number(text: str) -> bool:
     return bool(NUMBER.match(text.strip())) and any(ch.isdigit() for ch in text)
 
 
+_INLINE = re.compile(r"^\s*([^:：]{2,12})\s*[:：]\s*(.+)$")
+
+
 def _label(text: str) -> str | None:
     key = re.sub(r"[\s:：]", "", text).upper()
     return _TAG.get(key)
@@ -55,7 +58,7 @@ def read(attribs: list[tuple[str, str]], texts: list[tuple[str, float, float, fl
         if key and value.strip() and not out[key]:
             out[key] = value.strip()
     for i, (text, x, y, h) in enumerate(texts):
-        m = re.match(r"^\s*([^:：]{2,12})\s*[:：]\s*(.+)$", text)
+        m = _INLINE.match(text)
         if m and _label(m.group(1)) and not out[_label(m.group(1))]:
             out[_label(m.group(1))] = m.group(2).strip()
             continue
@@ -80,13 +83,13 @@ def _neighbour(i: int, texts) -> str | None:
     _, x, y, h = texts[i]
     best, best_d = None, None
     for j, (t, tx, ty, th) in enumerate(texts):
-        if j == i or not t.strip() or _label(t):
+        if j == i or not t.strip() or _label(t) or _INLINE.match(t):
             continue
         dx, dy = tx - x, ty - y
         if dx > 0 and abs(dy) < max(h, th) * 0.9:
             d = dx
         elif dy < 0 and abs(dx) < max(h, th) * 3:
-            d = -dy * 2.0 + abs(dx)
+            d = -dy * 3.0 + abs(dx)
         else:
             continue
         if best_d is None or d < best_d:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
-from drawreview.report.font import wrap
+from drawreview.report.font import char_widths, wrap
 
 BLACK = (0.0, 0.0, 0.0)
 GREY = (0.45, 0.45, 0.45)
@@ -112,7 +112,18 @@ class Layout:
         tw.append((x, baseline), text, font=self.font, fontsize=size)
 
     def text_width(self, text: str, size: float) -> float:
-        return self.font.text_length(text, fontsize=size)
+        return sum(char_widths(self.font, text, size))
+
+    def fit(self, text: str, size: float, width: float) -> str:
+        """``text`` cut short with an ellipsis so that it is at most ``width`` wide."""
+        if self.text_width(text, size) <= width:
+            return text
+        widths, run = char_widths(self.font, text, size), self.text_width("…", size)
+        for i, w in enumerate(widths):
+            if run + w > width:
+                return text[:i] + "…"
+            run += w
+        return text
 
     def hline(self, y: float | None = None, colour=GREY, width: float = 0.6) -> None:
         y = self.y if y is None else y
@@ -198,5 +209,5 @@ class Layout:
             label = f"第 {page.number + 1} 页 / 共 {total} 页"
             x = (self.page_rect.width - self.text_width(label, size)) / 2
             self.text_at(x, base, label, size, GREY)
-            self.text_at(self.left, base, left_text, size, GREY)
+            self.text_at(self.left, base, self.fit(left_text, size, x - self.left - 12), size, GREY)
             self.flush()

@@ -96,8 +96,7 @@ def _cover(lay: Layout, data: ReportData, verify_url: str | None) -> None:
         rect = pymupdf.Rect(lay.right - side, lay.bottom - side - 14, lay.right, lay.bottom - 14)
         draw_qr(lay.page, rect, verify_url)
         lay.text_at(rect.x0, rect.y1 + 10, "扫码核验 Scan to verify", 8, GREY)
-        url_size = 7.0
-        lay.text_at(lay.left, rect.y1 + 10, verify_url, url_size, GREY)
+        lay.text_at(lay.left, rect.y1 + 10, lay.fit(verify_url, 7.0, rect.x0 - lay.left - 12), 7.0, GREY)
 
 
 def _summary(lay: Layout, data: ReportData) -> None:
@@ -157,7 +156,10 @@ def _findings(lay: Layout, findings: tuple[Finding, ...]) -> None:
         Column("规则 Rule", 0.14), Column("条文 Clause", 0.18), Column("问题 Finding", 0.32),
         Column("实测 Measured", 0.12, 1), Column("要求 Required", 0.12, 1), Column("图号 Sheet", 0.12, 1),
     ]  # fmt: skip
-    rows = [[f.rule_id, f.clause, f.message, _fmt(f.measured, f.unit), _fmt(f.required, f.unit), f.sheet_number] for f in findings]
+    rows = [
+        [f.rule_id, f.clause, f.message, _fmt(f.measured, f.unit), _fmt(f.required, f.unit), f.sheet_number]
+        for f in findings
+    ]
     lay.table(cols, rows, size=8.5)
 
 
@@ -191,8 +193,14 @@ def _closing(lay: Layout, data: ReportData) -> None:
     lay.bookmark(1, "审查结论 Conclusions")
     lay.heading("审查结论 Conclusions", size=16, before=0)
     lay.space(6)
-    cols = [Column("专业 Discipline", 0.25), Column("结论 Conclusion", 0.35), Column("审查人 Reviewer", 0.2), Column("日期 Date", 0.2)]
-    rows = [[f"{d.name_zh} {d.name_en}", label(VERDICT_LABELS, d.conclusion), d.reviewer, _date(d.concluded_at)] for d in data.disciplines]
+    cols = [
+        Column("专业 Discipline", 0.25), Column("结论 Conclusion", 0.35),
+        Column("审查人 Reviewer", 0.2), Column("日期 Date", 0.2),
+    ]  # fmt: skip
+    rows = [
+        [f"{d.name_zh} {d.name_en}", label(VERDICT_LABELS, d.conclusion), d.reviewer, _date(d.concluded_at)]
+        for d in data.disciplines
+    ]
     lay.table(cols, rows, size=9.5)
     lay.space(14)
     lay.paragraph(f"综合审查结论：{label(VERDICT_LABELS, p.verdict)}", size=13, colour=RED)
@@ -220,38 +228,40 @@ def render_report(
     """The report PDF as bytes, and facts about it."""
     typeface = load_font(font)
     doc = pymupdf.open()
-    lay = Layout(doc, typeface)
-    crops = 0
-    with SheetCache() as cache:
-        _cover(lay, data, verify_url)
-        _summary(lay, data)
-        for i, d in enumerate(data.disciplines, start=1):
-            crops += _discipline(lay, i, d, cache)
-        _closing(lay, data)
-        opened = cache.opened
-    lay.footers(f"{data.project.case_number}  {data.project.name}")
-    missing = missing_chars(typeface, "".join(lay.chars))
-    if missing and strict_glyphs:
-        raise ValidationFailed(
-            f"报告字体缺少以下字符：{''.join(sorted(missing))}",
-            f"The report font has no glyph for: {''.join(sorted(missing))}",
-            details={"chars": sorted(missing)},
+    try:
+        lay = Layout(doc, typeface)
+        crops = 0
+        with SheetCache() as cache:
+            _cover(lay, data, verify_url)
+            _summary(lay, data)
+            for i, d in enumerate(data.disciplines, start=1):
+                crops += _discipline(lay, i, d, cache)
+            _closing(lay, data)
+            opened = cache.opened
+        lay.footers(f"{data.project.case_number}  {data.project.name}")
+        missing = missing_chars(typeface, "".join(lay.chars))
+        if missing and strict_glyphs:
+            raise ValidationFailed(
+                f"报告字体缺少以下字符：{''.join(sorted(missing))}",
+                f"The report font has no glyph for: {''.join(sorted(missing))}",
+                details={"chars": sorted(missing)},
+            )
+        doc.set_toc(lay.toc)
+        doc.set_metadata(
+            {
+                "title": f"施工图设计文件审查意见书 {data.project.case_number}",
+                "author": data.project.authority,
+                "subject": data.project.name,
+                "creator": "drawreview",
+                "producer": "drawreview (PyMuPDF)",
+            }
         )
-    doc.set_toc(lay.toc)
-    doc.set_metadata(
-        {
-            "title": f"施工图设计文件审查意见书 {data.project.case_number}",
-            "author": data.project.authority,
-            "subject": data.project.name,
-            "creator": "drawreview",
-            "producer": "drawreview (PyMuPDF)",
-        }
-    )
-    doc.subset_fonts()
-    # zlib effort 20: images compress ~2.5x faster than the default for ~7 % more bytes
-    pdf = doc.tobytes(garbage=3, deflate=True, compression_effort=20)
-    info = ReportInfo(pages=doc.page_count, toc=lay.toc, crops=crops, sheets_opened=opened, missing_glyphs=missing)
-    doc.close()
+        doc.subset_fonts()
+        # zlib effort 20: images compress ~2.5x faster than the default for ~7 % more bytes
+        pdf = doc.tobytes(garbage=3, deflate=True, compression_effort=20)
+        info = ReportInfo(pages=doc.page_count, toc=lay.toc, crops=crops, sheets_opened=opened, missing_glyphs=missing)
+    finally:
+        doc.close()
     return pdf, info
 
 

@@ -46,7 +46,7 @@ def read_drawing(path: str | Path):
             details={"file": str(path)},
         ) from exc
     audit = {"errors": len(auditor.errors), "fixes": len(auditor.fixes),
-             "messages": [str(e.message) for e in auditor.errors[:20]]}
+             "messages": [str(e.message) for e in (auditor.errors + auditor.fixes)[:20]]}
     return doc, audit
 
 

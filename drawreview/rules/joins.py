@@ -27,7 +27,8 @@ def join_texts(geo: Geometry) -> None:
                 continue
             tree = geo.tree(cls)
             ti, fi = tree.query(pts, predicate="within")
-            for t_idx, f_idx in zip(ti, fi):
+            order = np.argsort(ti, kind="stable")  # keep the drawing's text order
+            for t_idx, f_idx in zip(ti[order], fi[order]):
                 geo.of(cls)[f_idx].texts.append(geo.texts[t_idx].text)
     for cls in JOIN_CLASSES:
         for f in geo.of(cls):

@@ -65,7 +65,7 @@ def parse(texts: list[str]) -> dict:
         if "设备用房" in t or "设备间" in t:
             facts["equipment"] = True
         if "name" not in facts and t.strip():
-            facts["name"] = t.strip()
+            facts["name"] = t.split()[0]
     return facts
 
 

@@ -25,7 +25,8 @@ def site_params() -> dict:
 def _building(s: Sheet, pts, texts: list[str], bulges=None, closed=True):
     s.poly("A-MAST-ROOF", pts, closed=closed, bulges=bulges)
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    s.texts("A-ANNO-TEXT", texts, (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, 3.5)
+    lines = [" ".join(texts[:2]), " ".join(texts[2:])]
+    s.texts("A-ANNO-TEXT", lines, (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, 3.5)
 
 
 def _box(x0, y0, x1, y1):

@@ -202,3 +202,40 @@ def test_missing_sheet_pdf_is_reported(tmp_path, sample_data):
     with pytest.raises(UnreadableDrawing) as err:
         render_report(data)
     assert "gone.pdf" in err.value.message_en
+
+
+def test_font_file_can_be_given(tmp_path, sample_data):
+    font_file = tmp_path / "droid.ttf"
+    font_file.write_bytes(pymupdf.Font("china-s").buffer)
+    d = replace(sample_data.disciplines[0], comments=(), findings=())
+    data = replace(sample_data, disciplines=[d])
+    pdf, info = render_report(data, font=font_file)
+    doc = open_pdf(pdf)
+    assert "本专业无审查意见" in doc[2].get_text()
+    assert info.crops == 0 and info.sheets_opened == 0
+    assert all(f[1] == "ttf" for f in doc[0].get_fonts(full=True))
+    with pytest.raises(ValidationFailed):
+        render_report(data, font=tmp_path / "nope.ttf")
+
+
+def test_long_footer_and_url_are_cut_to_fit(sample_data):
+    project = replace(sample_data.project, name="很长的项目名称" * 12)
+    data = replace(sample_data, project=project, disciplines=())
+    url = "https://review.example.cn/verify/" + "x" * 300
+    doc = open_pdf(render_report(data, verify_url=url)[0])
+    cover = doc[0]
+    [qr] = [lk["from"] for lk in cover.get_links()]
+    chars = [
+        (ch["c"], pymupdf.Rect(ch["bbox"]))
+        for block in cover.get_text("rawdict")["blocks"]
+        for line in block.get("lines", [])
+        for span in line["spans"]
+        for ch in span["chars"]
+    ]
+    [ellipsis] = [r for c, r in chars if c == "…" and r.y0 < qr.y1 + 20]  # the URL line, not the footer
+    assert ellipsis.x1 <= qr.x0  # the shortened URL ends before the QR code
+    assert "".join(c for c, _ in chars).count("x" * 40) == 1
+    page2 = doc[1]
+    [pageno] = page2.search_for("第 2 页")
+    [cut] = [r for r in page2.search_for("…") if abs(r.y1 - pageno.y1) < 2]
+    assert cut.x1 <= pageno.x0  # the shortened footer ends before the page number

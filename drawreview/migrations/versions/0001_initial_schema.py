@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:39:42.329173
+Create Date: 2026-11-22 08:46:01.770792
 """
 from typing import Sequence, Union
 
@@ -50,6 +50,23 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
     )
+    op.create_table('outbox_email',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('to_addr', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('claimed_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('outbox_email', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_email_state'), ['state'], unique=False)
+
     op.create_table('project',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -109,6 +126,41 @@ def upgrade() -> None:
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
 
+    op.create_table('client_write',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('op', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=True),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('user_id', 'client_id', name='uq_client_write')
+    )
+    with op.batch_alter_table('client_write', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_client_write_project_id'), ['project_id'], unique=False)
+
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('type', sqlmodel.sql.sqltypes.AutoString(length=48), nullable=False),
+    sa.Column('title_zh', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('title_en', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_user_id'), ['user_id'], unique=False)
+
     op.create_table('project_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -125,6 +177,24 @@ def upgrade() -> None:
     with op.batch_alter_table('project_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_event_project_id'), ['project_id'], unique=False)
 
+    op.create_table('rating',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('project_id', 'org_id', name='uq_rating_org')
+    )
+    with op.batch_alter_table('rating', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rating_project_id'), ['project_id'], unique=False)
+
     op.create_table('submission',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -135,13 +205,43 @@ def upgrade() -> None:
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('total_bytes', sa.BigInteger(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('round_no', sa.Integer(), nullable=False),
+    sa.Column('previous_id', sa.Integer(), nullable=True),
+    sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('accepted_by', sa.Integer(), nullable=True),
+    sa.Column('deficiencies', sa.JSON(), nullable=False),
+    sa.Column('deficiency_deadline', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('return_reasons', sa.JSON(), nullable=False),
+    sa.Column('verdict', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('concluded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('receipt_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('report_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('report_issued_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['accepted_by'], ['user_account.id'], ),
     sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['previous_id'], ['submission.id'], ),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('project_id', 'revision', name='uq_submission_revision')
     )
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submission_project_id'), ['project_id'], unique=False)
+
+    op.create_table('webhook',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=True),
+    sa.Column('url', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('secret', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('events', sa.JSON(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('webhook', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_org_id'), ['org_id'], unique=False)
 
     op.create_table('drawing_file',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -176,6 +276,8 @@ def upgrade() -> None:
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('concluded_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('pauses', sa.JSON(), nullable=False),
+    sa.Column('opinion', sa.Text(), nullable=False),
+    sa.Column('light', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['reviewer_id'], ['user_account.id'], ),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], ),
@@ -185,6 +287,26 @@ def upgrade() -> None:
     with op.batch_alter_table('review_task', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_review_task_reviewer_id'), ['reviewer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_review_task_submission_id'), ['submission_id'], unique=False)
+
+    op.create_table('webhook_delivery',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('webhook_id', sa.Integer(), nullable=False),
+    sa.Column('event_type', sqlmodel.sql.sqltypes.AutoString(length=48), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('claimed_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_status', sa.Integer(), nullable=True),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['webhook_id'], ['webhook.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_delivery_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_delivery_webhook_id'), ['webhook_id'], unique=False)
 
     op.create_table('sheet',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -203,6 +325,7 @@ def upgrade() -> None:
     sa.Column('unit_m', sa.Float(), nullable=False),
     sa.Column('pdf_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('meta_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('thumb_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('matched_sheet_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -244,6 +367,7 @@ def upgrade() -> None:
     sa.Column('geometry', sa.JSON(), nullable=False),
     sa.Column('severity', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('clause', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('automatic', sa.Boolean(), nullable=False),
     sa.Column('finding_id', sa.Integer(), nullable=True),
@@ -303,6 +427,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sheet_file_id'))
 
     op.drop_table('sheet')
+    with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_delivery_webhook_id'))
+        batch_op.drop_index(batch_op.f('ix_webhook_delivery_state'))
+
+    op.drop_table('webhook_delivery')
     with op.batch_alter_table('review_task', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_task_submission_id'))
         batch_op.drop_index(batch_op.f('ix_review_task_reviewer_id'))
@@ -313,14 +442,31 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_drawing_file_sha256'))
 
     op.drop_table('drawing_file')
+    with op.batch_alter_table('webhook', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_org_id'))
+
+    op.drop_table('webhook')
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_submission_project_id'))
 
     op.drop_table('submission')
+    with op.batch_alter_table('rating', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rating_project_id'))
+
+    op.drop_table('rating')
     with op.batch_alter_table('project_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_event_project_id'))
 
     op.drop_table('project_event')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notification_user_id'))
+        batch_op.drop_index(batch_op.f('ix_notification_project_id'))
+
+    op.drop_table('notification')
+    with op.batch_alter_table('client_write', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_client_write_project_id'))
+
+    op.drop_table('client_write')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 
@@ -334,6 +480,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_project_construction_unit_id'))
 
     op.drop_table('project')
+    with op.batch_alter_table('outbox_email', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_email_state'))
+
+    op.drop_table('outbox_email')
     op.drop_table('organisation')
     op.drop_table('audit_head')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable
 
 KINDS: dict[str, Callable] = {}
 
@@ -22,4 +22,4 @@ def check(kind: str) -> Callable:
 
 from . import civil_defence, drawing, fire_plan, fire_site, lightning, meteorology, planning  # noqa: E402,F401
 
-__all__ = ["KINDS", "check", "Iterable"]
+__all__ = ["KINDS", "check"]

@@ -85,8 +85,9 @@ def insunits(geo, rule):
 
 @check("audit_clean")
 def audit_clean(geo, rule):
-    if geo.audit and geo.audit.get("errors", 0) > 0:
-        yield make(rule, measured=geo.audit["errors"], required=0, unit="",
+    problems = (geo.audit or {}).get("errors", 0) + (geo.audit or {}).get("fixes", 0)
+    if problems > 0:
+        yield make(rule, measured=problems, required=0, unit="",
                    detail="; ".join(geo.audit.get("messages", [])[:5]))
 
 

@@ -1,0 +1,87 @@
+"""Periodic workflow jobs: the deadline watch and the email/webhook outbox delivery.
+
+Both are idempotent sweeps (no ids: they find their own due rows and claim them safely), so
+several app processes and workers may run them at once.
+
+Wiring (the lead's one-liners):
+* ``drawreview/jobs.py``: ``JOBS.update(jobs_workflow.JOBS)`` (done);
+* embedded mode, in the app lifespan: ``handle = jobs_workflow.start_periodic(ctx)`` after the
+  queue starts, ``await jobs_workflow.stop_periodic(handle)`` before it stops;
+* scaled mode, in ``worker.make_worker``: ``Worker(..., cron_jobs=jobs_workflow.cron_jobs())``.
+Services also call :func:`kick_delivery` after a commit so notifications go out at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from .services import events, notifications, tasks
+
+log = logging.getLogger("drawreview.jobs_workflow")
+PERIOD_S = 60
+
+
+async def deliver_notifications(ctx: dict[str, Any]) -> dict:
+    """Send due outbox emails and webhook deliveries."""
+    emails = await notifications.deliver_emails(ctx["db"], ctx["settings"])
+    hooks = await notifications.deliver_webhooks(ctx["db"])
+    return {"emails": emails, "webhooks": hooks}
+
+
+async def watch_deadlines(ctx: dict[str, Any], now_iso: str | None = None) -> dict:
+    """Traffic lights and escalation of overdue tasks (notifications go to the outbox)."""
+    from datetime import datetime
+
+    now = datetime.fromisoformat(now_iso) if now_iso else None
+    pending: list = []
+    async with ctx["db"].session() as session:
+        counts = await tasks.watch_deadlines(session, now, pending.append, tasks.config(ctx["settings"]))
+        await session.commit()
+    if pending:
+        await events.publish(ctx["broadcast"], *pending)
+    return counts
+
+
+JOBS = {"deliver_notifications": deliver_notifications, "watch_deadlines": watch_deadlines}
+
+
+async def kick_delivery(queue) -> None:
+    """Ask for a delivery run now; the periodic sweep covers any failure here."""
+    try:
+        await queue.enqueue("deliver_notifications")
+    except Exception:  # noqa: BLE001 - never fail the request that already committed
+        log.warning("could not enqueue deliver_notifications", exc_info=True)
+
+
+def start_periodic(ctx: dict[str, Any], period_s: float = PERIOD_S) -> asyncio.Task:
+    """Embedded mode: run both sweeps every ``period_s`` seconds inside the app process."""
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(period_s)
+            for job in (watch_deadlines, deliver_notifications):
+                try:
+                    await job(ctx)
+                except Exception:  # noqa: BLE001 - keep the loop alive
+                    log.exception("periodic %s failed", job.__name__)
+
+    return asyncio.create_task(loop(), name="drawreview-workflow-periodic")
+
+
+async def stop_periodic(handle: asyncio.Task | None) -> None:
+    if handle is None:
+        return
+    handle.cancel()
+    await asyncio.gather(handle, return_exceptions=True)
+
+
+def cron_jobs() -> list:
+    """Scaled mode: arq cron entries (every 5 minutes the watch, every minute delivery)."""
+    from arq.cron import cron
+
+    return [
+        cron(watch_deadlines, minute=set(range(0, 60, 5)), run_at_startup=True, unique=True),
+        cron(deliver_notifications, second={0}, run_at_startup=True, unique=True),
+    ]

@@ -1,0 +1,336 @@
+"""Markups (annotations) on sheets and their comment threads.
+
+Rules (docs/decisions/003-annotations-and-sync.md):
+* a markup belongs to its author's discipline; only reviewers of that discipline change it
+  (geometry, text, severity, clause, delete, close, reopen);
+* any reviewer of the project and the project's designer reply in its thread; the designer
+  may set ``answered``; the construction unit and the window only read;
+* every edit carries the ``version`` it was based on; a stale one is refused (``conflict``);
+* every write is idempotent by ``client_id`` (:mod:`client_writes`), appends a project event
+  and an audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..auth import Principal
+from ..errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ..models import Annotation, Comment, Sheet, Submission, User, utcnow
+from ..policy import require_own_discipline, require_project
+from . import audit, comment_library
+from . import events as events_service
+from .client_writes import WriteResult, check_client_id, perform
+
+KINDS = ("pin", "rect", "cloud", "arrow", "polyline", "text")
+SEVERITIES = ("mandatory", "general", "suggestion")
+STATUSES = ("open", "answered", "closed")
+PALETTE = comment_library.PALETTE
+MAX_POINTS = 2000
+MAX_BODY = 10_000
+MAX_COORD = 1e7
+# points each kind needs: (min, max)
+POINTS = {"pin": (1, 1), "rect": (2, 2), "cloud": (2, MAX_POINTS), "arrow": (2, 2),
+          "polyline": (2, MAX_POINTS), "text": (1, 1)}
+# (from, to) -> roles that may make the change (reviewers only for their own discipline)
+TRANSITIONS = {
+    ("open", "answered"): {"designer", "reviewer"},
+    ("open", "closed"): {"reviewer"},
+    ("answered", "closed"): {"reviewer"},
+    ("answered", "open"): {"reviewer"},  # not accepted: reopen
+    ("closed", "open"): {"reviewer"},    # reopen
+}
+
+
+# --- validation ---------------------------------------------------------------------------
+
+def _fail(field_: str, rule: str):
+    raise ValidationFailed(details={field_: rule})
+
+
+def clean_geometry(kind: str, geometry: Any) -> dict:
+    if not isinstance(geometry, dict):
+        _fail("geometry", 'object {"points": [[x, y], ...], "text"?}')
+    points = geometry.get("points")
+    lo, hi = POINTS[kind]
+    if not isinstance(points, list) or not lo <= len(points) <= hi:
+        _fail("geometry.points", f"{kind}: {lo}..{hi} points")
+    clean = []
+    for p in points:
+        if (not isinstance(p, list) or len(p) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in p)
+                or not all(math.isfinite(v) and abs(v) <= MAX_COORD for v in p)):
+            _fail("geometry.points", "each point is [x, y], finite numbers (sheet points)")
+        clean.append([float(p[0]), float(p[1])])
+    out: dict[str, Any] = {"points": clean}
+    text = geometry.get("text")
+    if kind == "text" and (not isinstance(text, str) or not text.strip()):
+        _fail("geometry.text", "required for kind text")
+    if text is not None:
+        if not isinstance(text, str) or len(text) > 2000:
+            _fail("geometry.text", "text, at most 2000 characters")
+        out["text"] = text
+    return out
+
+
+def clean_fields(data: dict, partial: bool) -> dict:
+    out: dict[str, Any] = {}
+    if "severity" in data or not partial:
+        sev = data.get("severity", "general")
+        if sev not in SEVERITIES:
+            _fail("severity", f"one of {SEVERITIES}")
+        out["severity"] = sev
+    if "clause" in data or not partial:
+        clause = data.get("clause", "")
+        if clause is None:
+            clause = ""
+        if not isinstance(clause, str) or len(clause) > 200:
+            _fail("clause", "text, at most 200 characters")
+        out["clause"] = clause.strip()
+    if "body" in data or not partial:
+        body = data.get("body", "")
+        if body is None:
+            body = ""
+        if not isinstance(body, str) or len(body) > MAX_BODY:
+            _fail("body", f"text, at most {MAX_BODY} characters")
+        out["body"] = body
+    return out
+
+
+def check_version(data: dict) -> int:
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        _fail("version", "required positive integer (the version you edited)")
+    return version
+
+
+# --- reading ------------------------------------------------------------------------------
+
+async def sheet_project_id(session: AsyncSession, sheet_id: int) -> tuple[Sheet, int]:
+    row = (await session.exec(select(Sheet, Submission.project_id).join(Submission, Submission.id == Sheet.submission_id)
+                              .where(Sheet.id == sheet_id))).first()
+    if row is None:
+        raise NotFound("找不到该图纸", "Sheet not found", details={"sheet_id": sheet_id})
+    return row[0], row[1]
+
+
+async def load(session: AsyncSession, principal: Principal | None, annotation_id: int,
+               action: str = "project.view") -> Annotation:
+    ann = await session.get(Annotation, annotation_id)
+    if ann is None or ann.deleted:
+        raise NotFound("找不到该审查意见", "Annotation not found", details={"annotation_id": annotation_id})
+    await require_project(session, principal, ann.project_id, action)
+    return ann
+
+
+async def _names(session: AsyncSession, ids) -> dict[int, User]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return {u.id: u for u in (await session.exec(select(User).where(User.id.in_(ids)))).all()}
+
+
+def comment_dict(c: Comment, users: dict[int, User]) -> dict:
+    u = users.get(c.author_id)
+    return {"id": c.id, "client_id": c.client_id, "annotation_id": c.annotation_id, "author_id": c.author_id,
+            "author": u.display_name if u else None, "author_role": u.role if u else None,
+            "author_discipline": u.discipline if u else None, "body": c.body,
+            "created_at": c.created_at.isoformat()}
+
+
+def annotation_dict(a: Annotation, users: dict[int, User], comments: list[dict] | None = None) -> dict:
+    u = users.get(a.author_id)
+    out = {"id": a.id, "client_id": a.client_id, "project_id": a.project_id, "sheet_id": a.sheet_id,
+           "author_id": a.author_id, "author": u.display_name if u else None, "discipline": a.discipline,
+           "color": PALETTE.get(a.discipline, "#555555"), "kind": a.kind, "geometry": a.geometry,
+           "severity": a.severity, "clause": a.clause, "body": a.body, "status": a.status,
+           "automatic": a.automatic, "finding_id": a.finding_id, "carried_from_id": a.carried_from_id,
+           "version": a.version, "created_at": a.created_at.isoformat(), "updated_at": a.updated_at.isoformat()}
+    if comments is not None:
+        out["comments"] = comments
+    return out
+
+
+async def render(session: AsyncSession, ann: Annotation, with_comments: bool = True) -> dict:
+    comments = []
+    if with_comments:
+        comments = list((await session.exec(select(Comment).where(Comment.annotation_id == ann.id)
+                                            .order_by(Comment.id))).all())
+    users = await _names(session, [ann.author_id, *(c.author_id for c in comments)])
+    return annotation_dict(ann, users, [comment_dict(c, users) for c in comments] if with_comments else None)
+
+
+async def list_annotations(session: AsyncSession, principal: Principal | None, project_id: int,
+                           filters: dict[str, str]) -> list[dict]:
+    await require_project(session, principal, project_id)
+    stmt = select(Annotation).where(Annotation.project_id == project_id, Annotation.deleted == False)  # noqa: E712
+    for key, allowed in (("status", STATUSES), ("severity", SEVERITIES), ("discipline", tuple(PALETTE))):
+        value = filters.get(key)
+        if value:
+            if value not in allowed:
+                _fail(key, f"one of {allowed}")
+            stmt = stmt.where(getattr(Annotation, key) == value)
+    if filters.get("sheet_id"):
+        try:
+            stmt = stmt.where(Annotation.sheet_id == int(filters["sheet_id"]))
+        except ValueError:
+            _fail("sheet_id", "integer")
+    anns = list((await session.exec(stmt.order_by(Annotation.id))).all())
+    comments: dict[int, list[Comment]] = {}
+    if anns:
+        rows = await session.exec(select(Comment).where(Comment.annotation_id.in_([a.id for a in anns]))
+                                  .order_by(Comment.id))
+        for c in rows.all():
+            comments.setdefault(c.annotation_id, []).append(c)
+    users = await _names(session, [a.author_id for a in anns] + [c.author_id for cs in comments.values() for c in cs])
+    return [annotation_dict(a, users, [comment_dict(c, users) for c in comments.get(a.id, [])]) for a in anns]
+
+
+# --- writing ------------------------------------------------------------------------------
+
+async def _event(session, project_id, type_, principal, client_id, **payload):
+    return await events_service.append(session, project_id, type_, principal, {"client_id": client_id, **payload})
+
+
+async def _bump(session: AsyncSession, ann: Annotation, version: int, values: dict) -> Annotation:
+    """Compare-and-set on ``version``: a concurrent or stale edit changes no row -> conflict."""
+    result = await session.exec(update(Annotation)
+                                .where(Annotation.id == ann.id, Annotation.version == version,
+                                       Annotation.deleted == False)  # noqa: E712
+                                .values(version=Annotation.version + 1, updated_at=utcnow(), **values))
+    if result.rowcount != 1:
+        await session.refresh(ann)
+        raise Conflict(details={"annotation_id": ann.id, "version": ann.version, "yours": version,
+                                "annotation": await render(session, ann, with_comments=False)})
+    await session.refresh(ann)
+    return ann
+
+
+async def create(session, broadcast, principal: Principal, sheet_id: int, data: dict) -> WriteResult:
+    client_id = check_client_id(data.get("client_id"))
+
+    async def write(session: AsyncSession):
+        sheet, project_id = await sheet_project_id(session, sheet_id)
+        await require_project(session, principal, project_id, "annotation.create")
+        require_own_discipline(principal, principal.discipline or "")
+        body = dict(data)
+        tpl = comment_library.template(body["template"]) if isinstance(body.get("template"), str) else None
+        if "template" in body and tpl is None:
+            _fail("template", "an id from /api/annotation-library")
+        if tpl:
+            body.setdefault("body", tpl["zh-CN"])
+            body.setdefault("severity", tpl["severity"])
+            body.setdefault("clause", tpl["clause"])
+        kind = body.get("kind")
+        if kind not in KINDS:
+            _fail("kind", f"one of {KINDS}")
+        ann = Annotation(client_id=client_id, project_id=project_id, sheet_id=sheet.id, author_id=principal.user_id,
+                         discipline=principal.discipline, kind=kind, geometry=clean_geometry(kind, body.get("geometry")),
+                         **clean_fields(body, partial=False))
+        session.add(ann)
+        await session.flush()
+        out = await render(session, ann)
+        ev = await _event(session, project_id, "annotation.created", principal, client_id, annotation=out)
+        await audit.record(session, principal, "annotation.create", "annotation", ann.id, project_id,
+                           {"sheet_id": sheet.id, "kind": kind, "client_id": client_id})
+        return {"annotation": out}, [ev], project_id
+
+    return await perform(session, broadcast, principal, "annotation.create", client_id, write)
+
+
+async def edit(session, broadcast, principal: Principal, annotation_id: int, data: dict) -> WriteResult:
+    client_id = check_client_id(data.get("client_id"), required=False)
+    version = check_version(data)
+
+    async def write(session: AsyncSession):
+        ann = await load(session, principal, annotation_id, "annotation.edit")
+        require_own_discipline(principal, ann.discipline)
+        values = clean_fields(data, partial=True)
+        if "geometry" in data:
+            values["geometry"] = clean_geometry(ann.kind, data["geometry"])
+        if not values:
+            _fail("body", "nothing to change: give geometry, severity, clause or body")
+        ann = await _bump(session, ann, version, values)
+        out = await render(session, ann)
+        ev = await _event(session, ann.project_id, "annotation.updated", principal, client_id, annotation=out)
+        await audit.record(session, principal, "annotation.update", "annotation", ann.id, ann.project_id,
+                           {"fields": sorted(values), "version": ann.version, "client_id": client_id})
+        return {"annotation": out}, [ev], ann.project_id
+
+    return await perform(session, broadcast, principal, "annotation.update", client_id, write)
+
+
+async def delete(session, broadcast, principal: Principal, annotation_id: int, data: dict) -> WriteResult:
+    client_id = check_client_id(data.get("client_id"), required=False)
+    version = check_version(data)
+
+    async def write(session: AsyncSession):
+        ann = await load(session, principal, annotation_id, "annotation.edit")
+        require_own_discipline(principal, ann.discipline)
+        ann = await _bump(session, ann, version, {"deleted": True})
+        ev = await _event(session, ann.project_id, "annotation.deleted", principal, client_id,
+                          annotation_id=ann.id, sheet_id=ann.sheet_id, version=ann.version)
+        await audit.record(session, principal, "annotation.delete", "annotation", ann.id, ann.project_id,
+                           {"version": ann.version, "client_id": client_id})
+        return {"annotation_id": ann.id, "version": ann.version}, [ev], ann.project_id
+
+    return await perform(session, broadcast, principal, "annotation.delete", client_id, write)
+
+
+async def add_comment(session, broadcast, principal: Principal, annotation_id: int, data: dict) -> WriteResult:
+    client_id = check_client_id(data.get("client_id"))
+    body = data.get("body")
+    if not isinstance(body, str) or not body.strip() or len(body) > MAX_BODY:
+        _fail("body", f"required text, at most {MAX_BODY} characters")
+
+    async def write(session: AsyncSession):
+        ann = await load(session, principal, annotation_id, "comment.create")
+        comment = Comment(client_id=client_id, annotation_id=ann.id, author_id=principal.user_id, body=body)
+        session.add(comment)
+        await session.flush()
+        out = comment_dict(comment, await _names(session, [principal.user_id]))
+        ev = await _event(session, ann.project_id, "comment.created", principal, client_id,
+                          annotation_id=ann.id, sheet_id=ann.sheet_id, comment=out)
+        await audit.record(session, principal, "comment.create", "comment", comment.id, ann.project_id,
+                           {"annotation_id": ann.id, "client_id": client_id})
+        return {"comment": out}, [ev], ann.project_id
+
+    return await perform(session, broadcast, principal, "comment.create", client_id, write)
+
+
+async def set_status(session, broadcast, principal: Principal, annotation_id: int, data: dict) -> WriteResult:
+    client_id = check_client_id(data.get("client_id"), required=False)
+    version = check_version(data)
+    status = data.get("status")
+    if status not in STATUSES:
+        _fail("status", f"one of {STATUSES}")
+
+    async def write(session: AsyncSession):
+        ann = await load(session, principal, annotation_id, "comment.create")
+        if principal.role == "reviewer":
+            require_own_discipline(principal, ann.discipline)
+        roles = TRANSITIONS.get((ann.status, status))
+        if roles is None:
+            if ann.version != version:
+                raise Conflict(details={"annotation_id": ann.id, "version": ann.version, "yours": version})
+            raise InvalidTransition(f"审查意见当前为“{ann.status}”，不能改为“{status}”",
+                                    f"The annotation is {ann.status}; it cannot become {status}",
+                                    details={"from": ann.status, "to": status})
+        if principal.role not in roles:
+            raise PermissionDenied("设计单位只能将意见标记为已答复", "The designer may only mark a comment answered",
+                                   details={"from": ann.status, "to": status})
+        previous = ann.status
+        ann = await _bump(session, ann, version, {"status": status})
+        out = await render(session, ann, with_comments=False)
+        ev = await _event(session, ann.project_id, "annotation.status", principal, client_id,
+                          annotation=out, status=status, previous=previous)
+        await audit.record(session, principal, "annotation.status", "annotation", ann.id, ann.project_id,
+                           {"from": previous, "to": status, "version": ann.version, "client_id": client_id})
+        return {"annotation": out}, [ev], ann.project_id
+
+    return await perform(session, broadcast, principal, "annotation.set_status", client_id, write)

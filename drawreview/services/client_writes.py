@@ -1,0 +1,92 @@
+"""Idempotent client writes, the same for REST and the websocket.
+
+Every write carries a client-generated ``client_id``. :func:`perform` runs the write once:
+it stores the result in ``client_write`` (unique per user + client_id) in the same
+transaction as the change, its event and its audit entry, then commits and publishes. The
+same ``client_id`` again returns the stored result with the original ``seq`` (a replay),
+also when two copies race (the loser's unique-key violation is turned into a replay).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..auth import Principal
+from ..errors import Conflict, ValidationFailed
+from ..models import ClientWrite, ProjectEvent
+from . import events as events_service
+
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
+
+# fn(session) -> (result data, events appended, project id)
+WriteFn = Callable[[AsyncSession], Awaitable[tuple[dict, list[ProjectEvent], int]]]
+
+
+@dataclass
+class WriteResult:
+    op: str
+    client_id: str | None
+    data: dict
+    seq: int | None
+    events: list[ProjectEvent] = field(default_factory=list)
+    replay: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        return {"client_id": self.client_id, "seq": self.seq, **self.data}
+
+
+def check_client_id(value: Any, required: bool = True) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not CLIENT_ID.match(value):
+        raise ValidationFailed("client_id 无效：1–64 个字母、数字或 _ . : -",
+                               "Invalid client_id: 1–64 letters, digits or _ . : -",
+                               details={"client_id": "required string, 1-64 chars [A-Za-z0-9_.:-]"})
+    return value
+
+
+async def _lookup(session: AsyncSession, user_id: int, client_id: str) -> ClientWrite | None:
+    stmt = select(ClientWrite).where(ClientWrite.user_id == user_id, ClientWrite.client_id == client_id)
+    return (await session.exec(stmt)).first()
+
+
+def _replayed(row: ClientWrite, op: str) -> WriteResult:
+    if row.op != op:
+        raise Conflict("该 client_id 已用于另一项操作", "This client_id was already used for another operation",
+                       code="client_id_reused", details={"client_id": row.client_id, "op": row.op})
+    return WriteResult(op, row.client_id, row.result, row.seq, replay=True)
+
+
+async def perform(session: AsyncSession, broadcast, principal: Principal, op: str, client_id: str | None,
+                  fn: WriteFn) -> WriteResult:
+    """Run ``fn`` once per (user, client_id); commit, then publish its events."""
+    if client_id is not None:
+        prior = await _lookup(session, principal.user_id, client_id)
+        if prior is not None:
+            return _replayed(prior, op)
+    try:
+        data, events, project_id = await fn(session)
+        seq = events[-1].seq if events else None
+        if client_id is not None:
+            session.add(ClientWrite(user_id=principal.user_id, client_id=client_id, op=op,
+                                    project_id=project_id, seq=seq, result=data))
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        if client_id is not None:
+            prior = await _lookup(session, principal.user_id, client_id)
+            if prior is not None:
+                return _replayed(prior, op)
+        raise Conflict("该 client_id 已被使用或数据冲突", "This client_id is already taken, or the write conflicts",
+                       code="client_id_taken", details={"client_id": client_id}) from None
+    except BaseException:
+        await session.rollback()
+        raise
+    await events_service.publish(broadcast, *events)
+    return WriteResult(op, client_id, data, seq, events)

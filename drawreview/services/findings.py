@@ -1,0 +1,185 @@
+"""Rule findings on sheets: store the engine's output, list, confirm into a markup, dismiss.
+
+* :func:`store_findings` replaces a sheet's findings idempotently: each finding has a
+  fingerprint (rule, handles, bbox); a finding produced again keeps its row and its decision,
+  undecided rows no longer produced are removed, decided ones are kept (they are the record).
+* confirming a finding creates an ordinary (``automatic=false``) markup of the confirming
+  reviewer, linked by ``finding_id``, a cloud around the finding's box in sheet coordinates;
+  confirming again returns the same markup. Dismissing needs a reason. Only reviewers of the
+  finding's discipline decide. See docs/decisions/003-annotations-and-sync.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..auth import Principal
+from ..errors import InvalidTransition, NotFound, ValidationFailed
+from ..models import Annotation, RuleFinding, Sheet
+from ..policy import require_own_discipline, require_project
+from . import annotations, audit
+from . import events as events_service
+from .client_writes import WriteResult, check_client_id, perform
+
+MARGIN = 6.0  # sheet points around the finding's box
+
+
+def fingerprint(f: dict) -> str:
+    bbox = [round(v, 3) for v in f.get("bbox") or []]
+    key = json.dumps([f["rule_id"], sorted(f.get("handles") or []), bbox], ensure_ascii=False)
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def to_sheet(sheet: Sheet, bbox) -> list[list[float]] | None:
+    """A drawing-units bbox -> two opposite corners in sheet points (None without a map)."""
+    if not bbox or len(sheet.transform or []) != 3:
+        return None
+    a, e, f = sheet.transform
+    x0, y0, x1, y1 = bbox
+    xs = sorted([a * x0 + e, a * x1 + e])
+    ys = sorted([-a * y0 + f, -a * y1 + f])
+    return [[xs[0], ys[0]], [xs[1], ys[1]]]
+
+
+def on_sheet(sheet: Sheet, rect) -> bool:
+    if rect is None or not (sheet.width and sheet.height):
+        return True
+    (x0, y0), (x1, y1) = rect
+    return x1 >= 0 and y1 >= 0 and x0 <= sheet.width and y0 <= sheet.height
+
+
+def finding_dict(r: RuleFinding, sheet: Sheet | None = None) -> dict:
+    data = r.data or {}
+    out = {"id": r.id, "sheet_id": r.sheet_id, "rule_id": r.rule_id, "discipline": r.discipline,
+           "severity": r.severity, "state": r.state, "dismiss_reason": r.dismiss_reason,
+           "created_at": r.created_at.isoformat(), "data": data,
+           "color": annotations.PALETTE.get(r.discipline, "#555555")}
+    if sheet is not None:
+        out["rect"] = to_sheet(sheet, data.get("bbox"))
+    return out
+
+
+async def store_findings(session: AsyncSession, sheet: Sheet, findings: list[dict]) -> dict:
+    """Replace the sheet's findings (idempotent); returns counts. The caller commits."""
+    existing = {r.data.get("fingerprint"): r for r in
+                (await session.exec(select(RuleFinding).where(RuleFinding.sheet_id == sheet.id))).all()}
+    seen, added = set(), 0
+    for f in findings:
+        fp = fingerprint(f)
+        if fp in seen:
+            continue
+        seen.add(fp)
+        data = {**f, "fingerprint": fp}
+        row = existing.get(fp)
+        if row is None:
+            session.add(RuleFinding(sheet_id=sheet.id, rule_id=f["rule_id"][:32], discipline=f["discipline"][:32],
+                                    severity=f["severity"][:16], data=data))
+            added += 1
+        else:
+            row.data = data
+            session.add(row)
+    removed = 0
+    for fp, row in existing.items():
+        if fp not in seen and row.state == "new":
+            await session.delete(row)
+            removed += 1
+    return {"total": len(seen), "added": added, "removed": removed}
+
+
+async def _load(session: AsyncSession, principal, finding_id: int, action: str):
+    row = await session.get(RuleFinding, finding_id)
+    if row is None:
+        raise NotFound("找不到该检查结果", "Finding not found", details={"finding_id": finding_id})
+    sheet, project_id = await annotations.sheet_project_id(session, row.sheet_id)
+    await require_project(session, principal, project_id, action)
+    return row, sheet, project_id
+
+
+async def list_for_sheet(session: AsyncSession, principal, sheet_id: int) -> list[dict]:
+    sheet, project_id = await annotations.sheet_project_id(session, sheet_id)
+    await require_project(session, principal, project_id)
+    rows = (await session.exec(select(RuleFinding).where(RuleFinding.sheet_id == sheet_id)
+                               .order_by(RuleFinding.id))).all()
+    return [finding_dict(r, sheet) for r in rows]
+
+
+def _severity(data: dict, severity: str) -> str:
+    if data.get("mandatory") or severity == "error":
+        return "mandatory"
+    return "general" if severity == "warning" else "suggestion"
+
+
+async def confirm(session, broadcast, principal: Principal, finding_id: int, data: dict) -> WriteResult:
+    client_id = check_client_id(data.get("client_id"), required=False)
+
+    async def write(session: AsyncSession):
+        row, sheet, project_id = await _load(session, principal, finding_id, "finding.decide")
+        require_own_discipline(principal, row.discipline)
+        linked = (await session.exec(select(Annotation).where(Annotation.finding_id == row.id,
+                                                              Annotation.deleted == False))).first()  # noqa: E712
+        if row.state == "dismissed":
+            raise InvalidTransition("该检查结果已被驳回", "This finding was dismissed", details={"state": row.state})
+        if linked is not None:  # already confirmed: the same markup, nothing new
+            return {"finding": finding_dict(row, sheet), "annotation": await annotations.render(session, linked)}, \
+                [], project_id
+        d = row.data or {}
+        rect = to_sheet(sheet, d.get("bbox"))
+        if rect is None:
+            points = [[sheet.width / 2, sheet.height / 2]]
+            kind = "pin"
+        else:
+            points = [[rect[0][0] - MARGIN, rect[0][1] - MARGIN], [rect[1][0] + MARGIN, rect[1][1] + MARGIN]]
+            kind = "cloud"
+        clause = " ".join(x for x in (d.get("standard"), d.get("clause")) if x)[:200]
+        ann = Annotation(client_id=f"finding-{row.id}-{secrets.token_hex(6)}", project_id=project_id, sheet_id=sheet.id,
+                         author_id=principal.user_id, discipline=row.discipline, kind=kind,
+                         geometry={"points": points}, severity=_severity(d, row.severity), clause=clause,
+                         body=d.get("message_zh") or d.get("title_zh") or row.rule_id, finding_id=row.id)
+        session.add(ann)
+        row.state = "confirmed"
+        session.add(row)
+        await session.flush()
+        out = await annotations.render(session, ann)
+        fd = finding_dict(row, sheet)
+        ev1 = await events_service.append(session, project_id, "annotation.created", principal,
+                                          {"client_id": client_id, "annotation": out})
+        ev2 = await events_service.append(session, project_id, "finding.confirmed", principal,
+                                          {"client_id": client_id, "finding": fd, "annotation_id": ann.id})
+        await audit.record(session, principal, "finding.confirm", "rule_finding", row.id, project_id,
+                           {"annotation_id": ann.id, "rule_id": row.rule_id})
+        return {"finding": fd, "annotation": out}, [ev1, ev2], project_id
+
+    return await perform(session, broadcast, principal, "finding.confirm", client_id, write)
+
+
+async def dismiss(session, broadcast, principal: Principal, finding_id: int, data: dict) -> WriteResult:
+    client_id = check_client_id(data.get("client_id"), required=False)
+    reason = data.get("reason")
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 500:
+        raise ValidationFailed("请填写驳回理由（不超过 500 字）", "Give a reason for dismissing (at most 500 characters)",
+                               details={"reason": "required text, at most 500 characters"})
+
+    async def write(session: AsyncSession):
+        row, sheet, project_id = await _load(session, principal, finding_id, "finding.decide")
+        require_own_discipline(principal, row.discipline)
+        if row.state == "confirmed":
+            raise InvalidTransition("该检查结果已确认为审查意见", "This finding was already confirmed",
+                                    details={"state": row.state})
+        if row.state == "dismissed":
+            return {"finding": finding_dict(row, sheet)}, [], project_id
+        row.state, row.dismiss_reason = "dismissed", reason.strip()
+        session.add(row)
+        await session.flush()
+        fd = finding_dict(row, sheet)
+        ev = await events_service.append(session, project_id, "finding.dismissed", principal,
+                                         {"client_id": client_id, "finding": fd})
+        await audit.record(session, principal, "finding.dismiss", "rule_finding", row.id, project_id,
+                           {"reason": row.dismiss_reason, "rule_id": row.rule_id})
+        return {"finding": fd}, [ev], project_id
+
+    return await perform(session, broadcast, principal, "finding.dismiss", client_id, write)

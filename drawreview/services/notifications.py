@@ -1,0 +1,284 @@
+"""Notifications: in-app rows, an email outbox and signed webhooks (transactional outbox).
+
+``notify`` runs inside the caller's transaction: it writes one ``Notification`` per recipient,
+one ``OutboxEmail`` per recipient with an address, and one ``WebhookDelivery`` per matching
+webhook. Nothing is sent there, so a change and its notifications commit (or roll back)
+together and an SMTP or receiver outage loses nothing. ``deliver_emails`` and
+``deliver_webhooks`` (run by ``jobs_workflow``) claim due rows with a conditional UPDATE (so
+several app processes and workers never send one row twice), send, and record the result;
+failures are retried with ``webhooks.backoff_delay`` until ``MAX_ATTEMPTS``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import smtplib
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+
+from sqlalchemy import func, or_, update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..models import Notification, OutboxEmail, Project, User, Webhook, WebhookDelivery
+from . import webhooks as signing
+
+MAX_ATTEMPTS = 8
+CLAIM_S = 120
+
+# type -> (audience, zh template, en template); templates see the payload plus case/project
+MESSAGES: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "submission.submitted": (("window",), "{project}：设计单位已提交报审材料，待受理",
+                             "{project}: drawings submitted, waiting for acceptance"),
+    "submission.accepted": (("designer", "construction"), "{project} 已受理，受理编号 {case}",
+                            "{project} accepted, case number {case}"),
+    "submission.returned": (("designer", "construction"), "{project} 报审材料被退回：{reasons}",
+                            "{project} was returned: {reasons}"),
+    "task.assigned": (("assignee",), "{project}：您有新的{discipline_zh}审查任务",
+                      "{project}: new {discipline} review task for you"),
+    "task.paused": (("designer",), "{project}：{discipline_zh}要求补正：{reason}",
+                    "{project}: {discipline} asks for corrections: {reason}"),
+    "task.resumed": (("assignee",), "{project}：补正材料已提交，{discipline_zh}审查恢复计时",
+                     "{project}: corrections supplied, the {discipline} review clock restarts"),
+    "task.yellow": (("assignee",), "{project}：{discipline_zh}审查即将到期（{due}）",
+                    "{project}: the {discipline} review is due soon ({due})"),
+    "task.red": (("assignee", "window"), "{project}：{discipline_zh}审查已超期（应于 {due} 完成），已督办",
+                 "{project}: the {discipline} review is overdue (due {due}); escalated"),
+    "comment.added": (("designer",), "{project}：{discipline_zh}新增审查意见",
+                      "{project}: new {discipline} review comment"),
+    "revision.required": (("designer", "construction"), "{project}：第 {round} 轮审查结论为修改后复审，请逐条回复并重新提交",
+                          "{project}: round {round} requires revision; answer every comment and resubmit"),
+    "submission.resubmitted": (("reviewers", "window"), "{project}：设计单位已提交第 {revision} 版修改图纸，请复审",
+                               "{project}: revision {revision} submitted, please re-review"),
+    "report.issued": (("designer", "construction"), "{project}：审查意见书已出具（{verdict_zh}）",
+                      "{project}: the review report was issued ({verdict})"),
+    "deficiency.overdue": (("window",), "{project}：容缺材料逾期未补齐（{items}）",
+                           "{project}: deficiency items overdue ({items})"),
+}
+EVENT_TYPES = tuple(MESSAGES)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt
+
+
+class _Safe(dict):
+    def __missing__(self, key):
+        return "—"
+
+
+def _texts(type_: str, project: Project, payload: dict) -> tuple[str, str]:
+    from .workflow import DISCIPLINES
+
+    _, zh, en = MESSAGES[type_]
+    values = _Safe({k: ("、".join(map(str, v)) if isinstance(v, list) else v) for k, v in payload.items()})
+    values.update(project=project.name, case=project.case_number or "—")
+    if "discipline" in payload:
+        values["discipline_zh"] = DISCIPLINES.get(payload["discipline"], payload["discipline"])
+    return zh.format_map(values)[:300], en.format_map(values)[:300]
+
+
+async def _audience(session: AsyncSession, project: Project, who: str, assignee_ids, disciplines) -> list[User]:
+    stmt = select(User).where(User.active == True)  # noqa: E712
+    if who == "designer":
+        stmt = stmt.where(User.role == "designer", User.org_id == project.design_institute_id)
+    elif who == "construction":
+        stmt = stmt.where(User.role == "construction", User.org_id == project.construction_unit_id)
+    elif who == "window":
+        stmt = stmt.where(User.role == "window")
+    elif who == "reviewers":
+        stmt = stmt.where(User.role == "reviewer", User.discipline.in_(list(disciplines or [])))
+    elif who == "assignee":
+        stmt = stmt.where(User.id.in_([i for i in assignee_ids or [] if i]))
+    else:
+        raise KeyError(who)
+    return list((await session.exec(stmt)).all())
+
+
+async def notify(session: AsyncSession, project: Project, type_: str, payload: dict | None = None, *,
+                 assignee_ids=(), disciplines=(), link: str | None = None) -> int:
+    """Write the notifications, emails and webhook deliveries for one workflow event.
+
+    Returns the number of in-app notifications written. Other parts call this too, e.g.
+    the annotations service with ``type_="comment.added"`` when a reviewer adds a comment.
+    """
+    payload = dict(payload or {})
+    audience, _, _ = MESSAGES[type_]
+    users: dict[int, User] = {}
+    for who in audience:
+        for user in await _audience(session, project, who, assignee_ids, disciplines):
+            users[user.id] = user
+    zh, en = _texts(type_, project, payload)
+    for user in users.values():
+        session.add(Notification(user_id=user.id, project_id=project.id, type=type_, title_zh=zh, title_en=en,
+                                 payload={**payload, "link": link}))
+        if user.email:
+            body = f"{zh}\n\n{en}\n" + (f"\n{link}\n" if link else "")
+            session.add(OutboxEmail(to_addr=user.email, subject=f"[联合图审] {zh}"[:300], body=body))
+    hooks = (await session.exec(select(Webhook).where(
+        Webhook.active == True,  # noqa: E712
+        or_(Webhook.org_id.is_(None), Webhook.org_id.in_([project.design_institute_id, project.construction_unit_id])),
+    ))).all()
+    for hook in hooks:
+        if hook.events and type_ not in hook.events:
+            continue
+        body = json.dumps({
+            "id": str(uuid.uuid4()), "type": type_, "created_at": utcnow().isoformat(),
+            "project": {"id": project.id, "name": project.name, "case_number": project.case_number},
+            "data": payload,
+        }, ensure_ascii=False, default=str)
+        session.add(WebhookDelivery(webhook_id=hook.id, event_type=type_, body=body))
+    return len(users)
+
+
+# --- in-app ----------------------------------------------------------------------------------
+
+async def list_for(session: AsyncSession, user_id: int, unread_only: bool = False, limit: int = 100) -> list[Notification]:
+    stmt = select(Notification).where(Notification.user_id == user_id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return list((await session.exec(stmt.order_by(Notification.id.desc()).limit(limit))).all())
+
+
+async def unread_count(session: AsyncSession, user_id: int) -> int:
+    stmt = select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))
+    return int((await session.exec(stmt)).one())
+
+
+async def mark_read(session: AsyncSession, user_id: int, ids: list[int] | None) -> int:
+    stmt = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if ids is not None:
+        stmt = stmt.where(Notification.id.in_(ids))
+    result = await session.exec(stmt.values(read_at=utcnow()))
+    return result.rowcount or 0
+
+
+def notification_dict(n: Notification, lang: str = "zh-CN") -> dict:
+    return {"id": n.id, "type": n.type, "project_id": n.project_id,
+            "title": n.title_en if lang.startswith("en") else n.title_zh,
+            "titles": {"zh-CN": n.title_zh, "en": n.title_en}, "payload": n.payload,
+            "read": n.read_at is not None, "created_at": aware(n.created_at).isoformat()}
+
+
+# --- delivery --------------------------------------------------------------------------------
+
+async def _claim(db, model, now: datetime, limit: int) -> list:
+    """Rows due for sending, each claimed by one conditional UPDATE (safe across processes)."""
+    async with db.session() as session:
+        due = (await session.exec(select(model).where(or_(
+            (model.state == "pending") & (model.next_attempt_at <= now),
+            (model.state == "sending") & (model.claimed_until < now),
+        )).order_by(model.id).limit(limit))).all()
+        claimed = []
+        for row in due:
+            result = await session.exec(
+                update(model).where(model.id == row.id, model.state == row.state, model.attempts == row.attempts)
+                .values(state="sending", claimed_until=now + timedelta(seconds=CLAIM_S)))
+            if result.rowcount == 1:
+                claimed.append(row.id)
+        await session.commit()
+    if not claimed:
+        return []
+    async with db.session() as session:
+        return list((await session.exec(select(model).where(model.id.in_(claimed)).order_by(model.id))).all())
+
+
+async def _record(db, model, row_id: int, now: datetime, ok: bool, error: str = "", status: int | None = None) -> str:
+    async with db.session() as session:
+        row = await session.get(model, row_id)
+        row.attempts += 1
+        row.claimed_until = None
+        row.last_error = error[:500]
+        if hasattr(row, "last_status"):
+            row.last_status = status
+        if ok:
+            row.state = "delivered" if model is WebhookDelivery else "sent"
+            setattr(row, "delivered_at" if model is WebhookDelivery else "sent_at", now)
+        else:
+            nxt = signing.next_attempt_at(row.attempts, now, max_attempts=MAX_ATTEMPTS)
+            row.state = "failed" if nxt is None else "pending"
+            if nxt is not None:
+                row.next_attempt_at = nxt
+        session.add(row)
+        await session.commit()
+        return row.state
+
+
+def _smtp_send(host: str, port: int, sender: str, email: OutboxEmail, timeout: float) -> None:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = sender, email.to_addr, email.subject
+    msg["Message-ID"] = f"<outbox-{email.id}-{uuid.uuid4().hex}@drawreview>"
+    msg.set_content(email.body)
+    with smtplib.SMTP(host, port, timeout=timeout) as smtp:
+        smtp.send_message(msg)
+
+
+async def deliver_emails(db, settings, now: datetime | None = None, limit: int = 50, timeout: float = 10) -> dict:
+    """Send the due outbox emails; an SMTP failure leaves each for a later retry."""
+    out = {"sent": 0, "retry": 0, "failed": 0}
+    if not settings.smtp_host:
+        return out  # no SMTP configured: emails wait in the outbox
+    now = now or utcnow()
+    for email in await _claim(db, OutboxEmail, now, limit):
+        try:
+            await asyncio.to_thread(_smtp_send, settings.smtp_host, settings.smtp_port, settings.smtp_from, email, timeout)
+        except (OSError, smtplib.SMTPException) as exc:
+            state = await _record(db, OutboxEmail, email.id, now, False, f"{type(exc).__name__}: {exc}")
+            out["failed" if state == "failed" else "retry"] += 1
+        else:
+            await _record(db, OutboxEmail, email.id, now, True)
+            out["sent"] += 1
+    return out
+
+
+def _post(url: str, body: bytes, headers: dict, timeout: float) -> int:
+    req = urllib.request.Request(url, data=body, headers={**headers, "User-Agent": "drawreview-webhook/1"},
+                                 method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - configured URL
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+async def deliver_webhooks(db, now: datetime | None = None, limit: int = 50, timeout: float = 10) -> dict:
+    """POST the due webhook deliveries, HMAC-signed (``webhooks.signed_headers``)."""
+    out = {"delivered": 0, "retry": 0, "failed": 0}
+    now = now or utcnow()
+    rows = await _claim(db, WebhookDelivery, now, limit)
+    if not rows:
+        return out
+    async with db.session() as session:
+        hooks = {h.id: h for h in (await session.exec(
+            select(Webhook).where(Webhook.id.in_({r.webhook_id for r in rows})))).all()}
+    for row in rows:
+        hook = hooks[row.webhook_id]
+        body = row.body.encode()
+        status, error = None, ""
+        try:
+            status = await asyncio.to_thread(_post, hook.url, body, signing.signed_headers(body, hook.secret), timeout)
+        except (OSError, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        ok = status is not None and 200 <= status < 300
+        state = await _record(db, WebhookDelivery, row.id, now, ok, error or ("" if ok else f"HTTP {status}"), status)
+        out["delivered" if ok else ("failed" if state == "failed" else "retry")] += 1
+    return out
+
+
+# --- webhooks (subscriptions) ----------------------------------------------------------------
+
+def webhook_dict(hook: Webhook) -> dict:
+    return {"id": hook.id, "org_id": hook.org_id, "url": hook.url, "events": hook.events, "active": hook.active,
+            "created_at": aware(hook.created_at).isoformat()}

@@ -1,0 +1,76 @@
+"""The public progress query (进度查询): case number + verification code, no login.
+
+Shows the stage, each discipline's task state and dates, and nothing of the drawings (no
+names of files or sheets, no comments, no people). Guessing is throttled per client IP and
+per case number (``ratelimit``); a wrong code and an unknown case answer alike.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..errors import NotFound, RateLimited, ValidationFailed
+from ..models import Project, ReviewTask, Submission
+from . import tasks, workflow
+from .notifications import aware
+
+IP_LIMIT, IP_WINDOW_S = 30, 600
+CASE_LIMIT, CASE_WINDOW_S = 10, 3600
+CASE_RE = re.compile(r"^[A-Z]{1,8}-\d{4}-\d{1,9}$")
+STAGE_NAMES = {**workflow.SUBMISSION.states, "draft": "未提交"}
+
+
+async def throttle(limiter, ip: str, case_number: str) -> None:
+    if await limiter.hit(f"progress:ip:{ip}", IP_WINDOW_S) > IP_LIMIT:
+        raise RateLimited(details={"scope": "ip", "retry_after_s": IP_WINDOW_S})
+    if await limiter.hit(f"progress:case:{case_number}", CASE_WINDOW_S) > CASE_LIMIT:
+        raise RateLimited(details={"scope": "case", "retry_after_s": CASE_WINDOW_S})
+
+
+def _iso(dt) -> str | None:
+    return aware(dt).isoformat() if dt else None
+
+
+async def query(session: AsyncSession, limiter, ip: str, case_number: str, code: str, now: datetime) -> dict:
+    case_number = (case_number or "").strip().upper()
+    code = (code or "").strip()
+    if not CASE_RE.match(case_number) or not code.isdigit() or not 6 <= len(code) <= 16:
+        raise ValidationFailed("请输入受理编号和验证码", "Enter the case number and the verification code",
+                               details={"case": "e.g. JS-2025-000001", "code": "6 or more digits"})
+    await throttle(limiter, ip, case_number)
+    project = (await session.exec(select(Project).where(Project.case_number == case_number))).first()
+    expected = (project.verification_code if project else None) or "x" * len(code)
+    if project is None or not hmac.compare_digest(expected.encode(), code.encode()):
+        raise NotFound("受理编号或验证码不正确", "Wrong case number or verification code", code="not_found")
+    subs = (await session.exec(select(Submission).where(Submission.project_id == project.id,
+                                                        Submission.accepted_at.is_not(None))
+                               .order_by(Submission.revision))).all()
+    rounds = []
+    for sub in subs:
+        rows = (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id)
+                                   .order_by(ReviewTask.id))).all()
+        rounds.append({
+            "round": sub.round_no, "revision": sub.revision, "state": sub.state,
+            "state_name": STAGE_NAMES.get(sub.state, sub.state), "submitted_at": _iso(sub.submitted_at),
+            "verdict": sub.verdict, "report_issued_at": _iso(sub.report_issued_at),
+            "disciplines": [{
+                "discipline": t.discipline, "name": workflow.DISCIPLINES.get(t.discipline, t.discipline),
+                "state": t.state, "state_name": workflow.TASK.states.get(t.state, t.state),
+                "conclusion": t.conclusion, "started_at": _iso(t.started_at), "due_at": _iso(t.due_at),
+                "concluded_at": _iso(t.concluded_at), "light": tasks.light_of(t, now),
+            } for t in rows],
+        })
+    latest = subs[-1] if subs else None
+    return {
+        "case_number": project.case_number, "project_name": project.name,
+        "stage": project.stage, "stage_name": STAGE_NAMES.get(project.stage, project.stage),
+        "accepted_at": _iso(subs[0].accepted_at) if subs else None,
+        "round": latest.round_no if latest else None,
+        "deficiencies": [{"item": d["item"], "supplied": bool(d.get("supplied_at"))} for d in (latest.deficiencies if latest else [])],
+        "rounds": rounds,
+    }

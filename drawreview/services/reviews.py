@@ -1,0 +1,351 @@
+"""The joint-review process over the database: submit, acceptance (受理), rounds, the merged
+report, and carrying open comments forward to the next revision.
+
+One ``Submission`` row per drawing revision. Revision 1 goes ``draft → submitted →
+accepted[_with_deficiencies] → in_review → concluded → revision_required | approved |
+rejected``. A revision N+1 that answers a ``revision_required`` round does not pass the
+window again: submitting it moves its predecessor ``revision_required → resubmitted`` and
+the new row enters at ``resubmitted → start_review → in_review`` with ``round_no + 1``
+(``workflow.SUBMISSION.advance``); re-review tasks start for the disciplines that asked for
+revision, and open comments are copied onto the matching sheets (see docs/decisions).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from ..models import Annotation, DrawingFile, Organisation, Project, ReviewTask, Sheet, Submission, User
+from ..policy import require_project
+from . import notifications, projects, tasks, workdays, workflow
+from .notifications import aware
+from .tasks import Emit, step, utc
+
+NOT_READY_FILE_STATES = {"uploaded", "processing"}
+
+
+async def load(session: AsyncSession, principal, submission_id: int, action: str = "project.view"):
+    sub = await session.get(Submission, submission_id)
+    if sub is None:
+        raise NotFound("找不到该报审", "Submission not found", details={"submission_id": submission_id})
+    project = await require_project(session, principal, sub.project_id, action)
+    return sub, project
+
+
+def _local(now: datetime) -> datetime:
+    return workdays.to_local(now)
+
+
+# --- completeness ----------------------------------------------------------------------------
+
+async def completeness(session: AsyncSession, sub: Submission, project: Project, cfg: dict) -> dict:
+    scope = (project.params or {}).get("lightning_scope")
+    disciplines = workflow.required_disciplines(project.project_type, scope, cfg)
+    numbers = (await session.exec(select(Sheet.number).where(Sheet.submission_id == sub.id, Sheet.number != ""))).all()
+    required = workflow.required_sheet_categories(project.project_type, disciplines, scope, cfg)
+    present = sorted({workflow.sheet_category(n, cfg) for n in numbers})
+    missing = workflow.missing_sheets(project.project_type, numbers, disciplines, scope, cfg)
+    return {"disciplines": disciplines, "required": required, "present": present, "missing": missing,
+            "complete": not missing, "sheet_count": len(numbers)}
+
+
+# --- submit ------------------------------------------------------------------------------------
+
+async def _predecessor(session: AsyncSession, sub: Submission) -> Submission | None:
+    stmt = (select(Submission).where(Submission.project_id == sub.project_id, Submission.revision < sub.revision)
+            .order_by(Submission.revision.desc()).limit(1))
+    return (await session.exec(stmt)).first()
+
+
+async def submit(session: AsyncSession, actor, sub: Submission, project: Project, now: datetime, emit: Emit,
+                 cfg: dict) -> Submission:
+    """The design institute hands the drawings in (first time, after a return, or as a revision)."""
+    if actor.org_id != project.design_institute_id:
+        raise ValidationFailed("只能提交本单位的报审", "Only the project's design institute may submit")
+    files = (await session.exec(select(DrawingFile).where(DrawingFile.submission_id == sub.id))).all()
+    if not files:
+        raise InvalidTransition("尚未上传任何图纸，不能提交", "Upload at least one drawing before submitting",
+                                code="no_files")
+    busy = [f.original_name for f in files if f.state in NOT_READY_FILE_STATES]
+    if busy:
+        raise InvalidTransition("图纸仍在处理中，请稍后提交", "Some drawings are still being processed",
+                                code="files_not_ready", details={"files": busy})
+    prev = await _predecessor(session, sub) if sub.state == "draft" else None
+    if prev is not None and prev.state == "revision_required":
+        return await _resubmit(session, actor, sub, prev, project, now, emit, cfg)
+    if prev is not None and prev.state not in ("returned", "approved", "rejected"):
+        raise InvalidTransition(
+            f"上一版报审（第 {prev.revision} 版）处于“{workflow.SUBMISSION.states.get(prev.state, prev.state)}”状态，不能提交新版本",
+            f"Revision {prev.revision} is '{prev.state}'; a new revision cannot be submitted now",
+            details={"previous_id": prev.id, "previous_state": prev.state})
+    sub.state = workflow.SUBMISSION.apply(sub.state, "submit")
+    sub.submitted_at = utc(now)
+    project.stage = "submitted"
+    session.add_all([sub, project])
+    await step(session, actor, "submission.submit", sub, project.id, emit, {"revision": sub.revision},
+               event="submission.submitted")
+    await notifications.notify(session, project, "submission.submitted", {"submission_id": sub.id})
+    return sub
+
+
+async def _resubmit(session, actor, sub, prev, project, now, emit, cfg) -> Submission:
+    prev.state = workflow.SUBMISSION.apply(prev.state, "resubmit")
+    sub.state, sub.round_no = workflow.SUBMISSION.advance(prev.state, "start_review", prev.round_no)
+    sub.previous_id, sub.submitted_at = prev.id, utc(now)
+    sub.accepted_at, sub.accepted_by = prev.accepted_at, prev.accepted_by
+    sub.deficiencies, sub.deficiency_deadline = prev.deficiencies, prev.deficiency_deadline
+    project.stage = "in_review"
+    session.add_all([prev, sub, project])
+    await session.flush()
+    await step(session, actor, "submission.resubmit", sub, project.id, emit,
+               {"revision": sub.revision, "round": sub.round_no, "previous_id": prev.id}, event="submission.resubmitted")
+    again = [t.discipline for t in (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == prev.id))).all()
+             if t.conclusion in (workflow.Conclusion.REVISION_REQUIRED, workflow.Conclusion.REJECTED)]
+    started = await tasks.start_tasks(session, actor, sub, project, again, now, cfg, emit)
+    carried = await carry_forward(session, sub, emit)
+    await notifications.notify(session, project, "submission.resubmitted",
+                               {"submission_id": sub.id, "revision": sub.revision, "round": sub.round_no,
+                                "carried": carried}, disciplines=[t.discipline for t in started])
+    return sub
+
+
+# --- acceptance --------------------------------------------------------------------------------
+
+def _items(value) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+        raise ValidationFailed(details={"missing_items": "list of text"})
+    return [i.strip() for i in value if i.strip()]
+
+
+def _when(value, field: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(details={field: "ISO date or datetime"}) from None
+    if parsed.tzinfo is None:  # a date or local time: end of that Beijing day
+        parsed = parsed.replace(hour=23, minute=59, second=59) if len(str(value)) <= 10 else parsed
+        parsed = parsed.replace(tzinfo=workdays.BEIJING)
+    return parsed
+
+
+async def accept(session: AsyncSession, actor, sub: Submission, project: Project, data: dict, now: datetime,
+                 emit: Emit, cfg: dict, storage, base_url: str) -> Submission:
+    """受理 (or 容缺受理 with ``missing_items`` + ``deficiency_deadline``): case number, receipt,
+    and one started review task per required discipline."""
+    items = _items(data.get("missing_items"))
+    check = await completeness(session, sub, project, cfg)
+    if items:
+        if not data.get("deficiency_deadline"):
+            raise ValidationFailed("容缺受理须给出补齐期限", "Give a deadline for the missing items",
+                                   details={"deficiency_deadline": "required"})
+        record = workflow.deficiency_record(items, _when(data["deficiency_deadline"], "deficiency_deadline"), now)
+        action = "accept_with_deficiencies"
+    else:
+        if check["missing"] and workflow.SUBMISSION.can(sub.state, "accept"):
+            raise Conflict("报审材料不齐全：缺少 " + "、".join(check["missing"]) + "；请容缺受理（列明缺件和期限）或退回",
+                           "The submission is incomplete (missing: " + ", ".join(check["missing"])
+                           + "); accept with listed missing items and a deadline, or return it",
+                           code="incomplete_submission", details=check)
+        record, action = None, "accept"
+    sub.state = workflow.SUBMISSION.apply(sub.state, action)
+    sub.accepted_at, sub.accepted_by = utc(now), actor.user_id
+    if record:
+        sub.deficiencies = [{"item": i, "supplied_at": None} for i in record["missing_items"]]
+        sub.deficiency_deadline = utc(record["deadline"])
+    case = await projects.issue_case_number(session, project, _local(now))
+    await step(session, actor, f"submission.{action}", sub, project.id, emit,
+               {"case_number": case, "missing_items": items, "completeness": check}, event="submission.accepted")
+    sub.state = workflow.SUBMISSION.apply(sub.state, "start_review")
+    project.stage = "in_review"
+    session.add_all([sub, project])
+    await session.flush()
+    started = await tasks.start_tasks(session, actor, sub, project, check["disciplines"], now, cfg, emit)
+    sub.receipt_sha256 = storage.put_bytes(await _receipt(session, sub, project, started, cfg, base_url, actor)).sha256
+    session.add(sub)
+    await notifications.notify(session, project, "submission.accepted",
+                               {"submission_id": sub.id, "missing_items": items}, link=progress_url(base_url, case))
+    return sub
+
+
+def progress_url(base_url: str, case_number: str) -> str:
+    return f"{base_url}/progress?case={case_number}"
+
+
+async def _receipt(session, sub, project, started, cfg, base_url, actor) -> bytes:
+    from ..report.receipt import render_receipt
+
+    cu = await session.get(Organisation, project.construction_unit_id)
+    di = await session.get(Organisation, project.design_institute_id)
+    return render_receipt({
+        "case_number": project.case_number, "project_name": project.name,
+        "construction_unit": cu.name, "design_institute": di.name,
+        "accepted_at": _local(aware(sub.accepted_at)), "due_at": _local(max(aware(t.due_at) for t in started)),
+        "disciplines": [t.discipline for t in started], "verification_code": project.verification_code,
+        "progress_url": progress_url(base_url, project.case_number),
+        "review_days": workflow.review_days(1, complex_project=project.complexity == "complex", config=cfg),
+        "missing_items": [d["item"] for d in sub.deficiencies],
+        "deficiency_deadline": _local(aware(sub.deficiency_deadline)) if sub.deficiency_deadline else None,
+        "issuer": actor.display_name,
+    })
+
+
+async def return_submission(session, actor, sub, project, reasons, now, emit) -> Submission:
+    reasons = _items(reasons) if isinstance(reasons, list) else ([reasons.strip()] if isinstance(reasons, str) and reasons.strip() else [])
+    if not reasons:
+        raise ValidationFailed("退回须写明理由", "Give the reasons for returning the submission",
+                               details={"reasons": "required"})
+    sub.state = workflow.SUBMISSION.apply(sub.state, "return")
+    sub.return_reasons = reasons
+    project.stage = "returned"
+    session.add_all([sub, project])
+    await step(session, actor, "submission.return", sub, project.id, emit, {"reasons": reasons},
+               event="submission.returned")
+    await notifications.notify(session, project, "submission.returned", {"submission_id": sub.id, "reasons": reasons})
+    return sub
+
+
+async def supply_deficiencies(session, actor, sub, project, items, now, emit) -> Submission:
+    """The window records 容缺 items as supplied."""
+    items = _items(items)
+    known = {d["item"] for d in sub.deficiencies}
+    if not sub.deficiencies or all(d.get("supplied_at") for d in sub.deficiencies):
+        raise InvalidTransition("该报审没有待补齐的容缺材料", "This submission has no outstanding deficiency items",
+                                code="no_deficiencies")
+    unknown = [i for i in items if i not in known]
+    if not items or unknown:
+        raise ValidationFailed("请选择列明的容缺材料", "Name items from the listed deficiencies",
+                               details={"unknown": unknown, "listed": sorted(known)})
+    sub.deficiencies = [{**d, "supplied_at": d.get("supplied_at") or (utc(now).isoformat() if d["item"] in items else None)}
+                        for d in sub.deficiencies]
+    session.add(sub)
+    await step(session, actor, "submission.supply_deficiencies", sub, project.id, emit, {"items": items},
+               event="deficiency.supplied")
+    return sub
+
+
+def outstanding(sub: Submission) -> list[str]:
+    return [d["item"] for d in sub.deficiencies if not d.get("supplied_at")]
+
+
+# --- the merged report -------------------------------------------------------------------------
+
+async def issue_report(session, actor, sub, project, now, emit, storage, base_url: str) -> Submission:
+    """The window issues the round's merged report; the submission moves on by the verdict."""
+    if sub.state != "concluded":
+        workflow.SUBMISSION.apply(sub.state, "approve")  # raises InvalidTransition naming the state
+    action = workflow.verdict_action(sub.verdict, outstanding(sub))
+    pdf = await build_report_pdf(session, storage, sub, project, now, base_url)
+    sub.state = workflow.SUBMISSION.apply(sub.state, action)
+    sub.report_sha256, sub.report_issued_at = storage.put_bytes(pdf).sha256, utc(now)
+    project.stage = sub.state
+    session.add_all([sub, project])
+    await step(session, actor, "report.issue", sub, project.id, emit,
+               {"verdict": sub.verdict, "state": sub.state, "round": sub.round_no, "sha256": sub.report_sha256},
+               event="report.issued")
+    label = workflow.CONCLUSION_LABELS_ZH[workflow.Conclusion(sub.verdict)]
+    await notifications.notify(session, project, "report.issued",
+                               {"submission_id": sub.id, "verdict": sub.verdict, "verdict_zh": label})
+    if sub.state == "revision_required":
+        await notifications.notify(session, project, "revision.required", {"submission_id": sub.id, "round": sub.round_no})
+    return sub
+
+
+async def build_report_pdf(session, storage, sub, project, now, base_url) -> bytes:
+    """HOOK for the report part: ``drawreview.services.reports.merged_report_pdf(session, storage,
+    submission_id, *, now, verify_url) -> bytes`` is used when it exists; until then a
+    conclusions-only report is rendered with ``report.pdf.render_report``."""
+    verify_url = progress_url(base_url, project.case_number or "")
+    try:
+        from . import reports  # the report engineer's module
+        builder = getattr(reports, "merged_report_pdf")
+    except (ImportError, AttributeError):
+        builder = None
+    if builder is not None:
+        return await builder(session, storage, sub.id, now=now, verify_url=verify_url)
+    from ..report import model
+    from ..report.pdf import render_report
+
+    cu = await session.get(Organisation, project.construction_unit_id)
+    di = await session.get(Organisation, project.design_institute_id)
+    rows = (await session.exec(select(ReviewTask, User).join(User, User.id == ReviewTask.reviewer_id, isouter=True)
+                               .where(ReviewTask.submission_id == sub.id).order_by(ReviewTask.id))).all()
+    sections = [model.DisciplineSection(
+        code=t.discipline, name_zh=workflow.DISCIPLINES.get(t.discipline, t.discipline), name_en=t.discipline,
+        reviewer=u.display_name if u else "—",
+        conclusion=workflow.CONCLUSION_LABELS_ZH.get(t.conclusion, t.conclusion or "—") + (f"：{t.opinion}" if t.opinion else ""),
+        concluded_at=_local(aware(t.concluded_at)) if t.concluded_at else None) for t, u in rows]
+    verdict = {"approved": "passed", "approved_with_comments": "passed", "revision_required": "revise",
+               "rejected": "failed"}.get(sub.verdict, sub.verdict or "pending")
+    data = model.ReportData(project=model.Project(
+        name=project.name, case_number=project.case_number or "—", address=project.address or "—",
+        construction_unit=cu.name, design_institute=di.name, authority="联合审查窗口", round_no=sub.round_no,
+        submitted_at=_local(aware(sub.submitted_at)) if sub.submitted_at else None,
+        accepted_at=_local(aware(sub.accepted_at)) if sub.accepted_at else None,
+        issued_at=_local(now), verdict=verdict), disciplines=sections)
+    pdf, _info = render_report(data, verify_url=verify_url)
+    return pdf
+
+
+# --- carrying comments forward -----------------------------------------------------------------
+
+async def carry_forward(session: AsyncSession, sub: Submission, emit: Emit | None = None) -> int:
+    """Copy the previous revision's unclosed annotations onto the matching sheets of ``sub``
+    (matched by ``Sheet.matched_sheet_id``, else by sheet number), same geometry, status open,
+    ``carried_from_id`` set. Idempotent (client_id ``carry-<old>-<sheet>``), so the sheets job
+    may call it again once a late revision's sheets are ready. Returns the number copied."""
+    if sub.previous_id is None:
+        return 0
+    new_sheets = (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id))).all()
+    by_match = {s.matched_sheet_id: s for s in new_sheets if s.matched_sheet_id}
+    by_number = {s.number.strip(): s for s in new_sheets if s.number.strip()}
+    rows = (await session.exec(
+        select(Annotation, Sheet).join(Sheet, Sheet.id == Annotation.sheet_id)
+        .where(Sheet.submission_id == sub.previous_id, Annotation.deleted == False,  # noqa: E712
+               Annotation.status != "closed").order_by(Annotation.id))).all()
+    copied = []
+    for ann, old_sheet in rows:
+        target = by_match.get(old_sheet.id) or by_number.get(old_sheet.number.strip())
+        if target is None:
+            continue
+        client_id = f"carry-{ann.id}-{target.id}"
+        if (await session.exec(select(Annotation.id).where(Annotation.client_id == client_id))).first():
+            continue
+        fields = {k: getattr(ann, k) for k in Annotation.model_fields
+                  if k not in ("id", "client_id", "sheet_id", "status", "carried_from_id", "version",
+                               "created_at", "updated_at", "finding_id", "deleted")}
+        copy = Annotation(**fields, client_id=client_id, sheet_id=target.id, status="open", carried_from_id=ann.id)
+        session.add(copy)
+        copied.append(copy)
+    if copied:
+        await session.flush()
+        project = await session.get(Project, sub.project_id)
+        await step(session, "system", "annotation.carry_forward", sub, project.id, emit or (lambda e: None),
+                   {"count": len(copied), "annotations": [[c.carried_from_id, c.id] for c in copied]},
+                   event="annotations.carried")
+    return len(copied)
+
+
+# --- views -------------------------------------------------------------------------------------
+
+async def review_view(session: AsyncSession, sub: Submission, project: Project, now: datetime) -> dict:
+    rows = (await session.exec(select(ReviewTask, User).join(User, User.id == ReviewTask.reviewer_id, isouter=True)
+                               .where(ReviewTask.submission_id == sub.id).order_by(ReviewTask.id))).all()
+    return {
+        "submission_id": sub.id, "project_id": project.id, "revision": sub.revision, "round": sub.round_no,
+        "state": sub.state, "state_name": workflow.SUBMISSION.states.get(sub.state, sub.state),
+        "allowed_actions": workflow.SUBMISSION.allowed_actions(sub.state),
+        "case_number": project.case_number, "verdict": sub.verdict,
+        "submitted_at": aware(sub.submitted_at).isoformat() if sub.submitted_at else None,
+        "accepted_at": aware(sub.accepted_at).isoformat() if sub.accepted_at else None,
+        "deficiencies": sub.deficiencies,
+        "deficiency_deadline": aware(sub.deficiency_deadline).isoformat() if sub.deficiency_deadline else None,
+        "return_reasons": sub.return_reasons,
+        "receipt": bool(sub.receipt_sha256), "report": bool(sub.report_sha256),
+        "report_issued_at": aware(sub.report_issued_at).isoformat() if sub.report_issued_at else None,
+        "tasks": [tasks.task_dict(t, now, u) for t, u in rows],
+    }

@@ -1,0 +1,199 @@
+"""Sheets (分图): one row per sheet of a drawing file, its rendered PDF, metadata and tiles.
+
+A sheet is upserted by ``(file_id, key)`` so re-running a processing job never duplicates
+sheets. Its heavy data lives in blobs: the one-page sheet PDF (``pdf_sha256``), a JSON
+metadata blob with layers, texts and notes (``meta_sha256``) and a PNG thumbnail
+(``thumb_sha256``). Sheets of revision N+1 are matched to revision N by sheet number.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..auth import Principal
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..models import DrawingFile, Project, Sheet, Submission
+from ..policy import require_project
+from . import audit, events
+
+EDITABLE_FIELDS = {"number": 64, "title": 200, "discipline": 32}
+TEXT_RESULTS = 200
+
+
+async def require_sheet(session: AsyncSession, principal: Principal | None, sheet_id: int,
+                        action: str = "project.view") -> tuple[Sheet, Submission, Project]:
+    sheet = await session.get(Sheet, sheet_id)
+    sub = await session.get(Submission, sheet.submission_id) if sheet is not None else None
+    if sheet is None or sub is None:
+        raise NotFound("找不到该图纸", "Sheet not found", details={"sheet_id": sheet_id})
+    try:
+        project = await require_project(session, principal, sub.project_id, action)
+    except NotFound:
+        raise NotFound("找不到该图纸", "Sheet not found", details={"sheet_id": sheet_id}) from None
+    return sheet, sub, project
+
+
+def require_ready(sheet: Sheet, what: str = "pdf_sha256") -> str:
+    sha = getattr(sheet, what)
+    if sheet.state != "ready" or not sha:
+        raise Conflict("图纸仍在处理中，请稍后再试", "The sheet is still being processed; try again shortly",
+                       code="sheet_not_ready", details={"sheet_id": sheet.id, "state": sheet.state})
+    return sha
+
+
+async def list_sheets(session: AsyncSession, submission_id: int) -> list[Sheet]:
+    stmt = select(Sheet).where(Sheet.submission_id == submission_id).order_by(Sheet.file_id, Sheet.id)
+    return list((await session.exec(stmt)).all())
+
+
+def sheet_dict(s: Sheet) -> dict:
+    return {
+        "id": s.id,
+        "file_id": s.file_id,
+        "submission_id": s.submission_id,
+        "key": s.key,
+        "number": s.number,
+        "title": s.title,
+        "discipline": s.discipline,
+        "detected": s.detected,
+        "state": s.state,
+        "width": s.width,
+        "height": s.height,
+        "max_zoom": s.max_zoom,
+        "transform": s.transform,
+        "units": s.units,
+        "unit_m": s.unit_m,
+        "matched_sheet_id": s.matched_sheet_id,
+        "pdf_sha256": s.pdf_sha256,
+    }
+
+
+# -- metadata blob ----------------------------------------------------------------------
+
+_meta_cache: OrderedDict[str, dict] = OrderedDict()
+_meta_lock = threading.Lock()
+
+
+def load_meta(storage, sha256: str | None) -> dict:
+    """The sheet's metadata (layers, texts, notes); blobs are immutable, so cache by hash."""
+    if not sha256:
+        return {"layers": [], "texts": [], "notes": []}
+    with _meta_lock:
+        hit = _meta_cache.get(sha256)
+        if hit is not None:
+            _meta_cache.move_to_end(sha256)
+            return hit
+    with storage.open(sha256) as fh:
+        meta = json.load(fh)
+    with _meta_lock:
+        _meta_cache[sha256] = meta
+        while len(_meta_cache) > 64:
+            _meta_cache.popitem(last=False)
+    return meta
+
+
+def search_texts(meta: dict, q: str, limit: int = TEXT_RESULTS) -> list[dict]:
+    q = q.strip().casefold()
+    out = []
+    for item in meta.get("texts", []):
+        if not q or q in item["text"].casefold():
+            out.append(item)
+            if len(out) >= limit:
+                break
+    return out
+
+
+# -- upsert and matching ----------------------------------------------------------------
+
+async def by_key(session: AsyncSession, file_id: int, key: str) -> Sheet | None:
+    return (await session.exec(select(Sheet).where(Sheet.file_id == file_id, Sheet.key == key[:200]))).first()
+
+
+async def upsert_sheet(session: AsyncSession, file: DrawingFile, key: str, fields: dict) -> tuple[Sheet, bool]:
+    """The sheet ``(file.id, key)``, created or updated with *fields*."""
+    sheet = await by_key(session, file.id, key)
+    created = sheet is None
+    if created:
+        sheet = Sheet(file_id=file.id, submission_id=file.submission_id, key=key[:200])
+    for name, value in fields.items():
+        setattr(sheet, name, value)
+    session.add(sheet)
+    await session.flush()
+    return sheet, created
+
+
+async def match_sheets(session: AsyncSession, submission: Submission) -> int:
+    """Set ``matched_sheet_id`` of the submission's sheets to the previous revision's sheet with
+    the same number (first one when numbers repeat); returns how many matched."""
+    prev = (await session.exec(select(Submission).where(
+        Submission.project_id == submission.project_id, Submission.revision == submission.revision - 1))).first()
+    by_number: dict[str, int] = {}
+    if prev is not None:
+        for s in await list_sheets(session, prev.id):
+            key = _norm_number(s.number)
+            if key and key not in by_number:
+                by_number[key] = s.id
+    matched = 0
+    for s in await list_sheets(session, submission.id):
+        target = by_number.get(_norm_number(s.number))
+        if s.matched_sheet_id != target:
+            s.matched_sheet_id = target
+            session.add(s)
+        matched += target is not None
+    await session.flush()
+    return matched
+
+
+def _norm_number(number: str | None) -> str:
+    return "".join((number or "").split()).replace("－", "-").replace("—", "-").upper()
+
+
+async def rematch_around(session: AsyncSession, submission: Submission) -> None:
+    """After a number changed: match this submission and the next revision again."""
+    await match_sheets(session, submission)
+    nxt = (await session.exec(select(Submission).where(
+        Submission.project_id == submission.project_id, Submission.revision == submission.revision + 1))).first()
+    if nxt is not None:
+        await match_sheets(session, nxt)
+
+
+# -- corrections ------------------------------------------------------------------------
+
+def validate_patch(data: dict) -> dict:
+    changes, problems = {}, {}
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            problems[name] = "unknown field; one of number, title, discipline"
+        elif not isinstance(value, str) or len(value.strip()) > EDITABLE_FIELDS[name]:
+            problems[name] = f"text, at most {EDITABLE_FIELDS[name]} characters"
+        else:
+            changes[name] = value.strip()
+    if problems or not changes:
+        raise ValidationFailed("图号、图名或专业填写有误", "Invalid sheet number, title or discipline",
+                               details=problems or {"body": "give number, title and/or discipline"})
+    return changes
+
+
+async def update_sheet(session: AsyncSession, principal: Principal, sheet: Sheet, submission: Submission,
+                       data: dict) -> tuple[Sheet, object | None]:
+    """Correct a sheet's number / title / discipline (audit-logged); returns (sheet, event)."""
+    changes = validate_patch(data)
+    before = {k: getattr(sheet, k) for k in changes}
+    if before == changes:
+        return sheet, None
+    for k, v in changes.items():
+        setattr(sheet, k, v)
+    session.add(sheet)
+    await session.flush()
+    await audit.record(session, principal, "sheet.update", "sheet", sheet.id, submission.project_id,
+                       {"before": before, "after": changes})
+    if "number" in changes:
+        await rematch_around(session, submission)
+    event = await events.append(session, submission.project_id, "sheet.updated", principal,
+                                {"submission_id": submission.id, "sheet": sheet_dict(sheet)})
+    return sheet, event

@@ -1,0 +1,135 @@
+"""Annotation, comment-thread and rule-finding endpoints (the websocket is in ``sync.py``)."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from ..errors import ValidationFailed
+from ..services import annotations as service
+from ..services import comment_library, findings
+from .common import Ctx, api
+
+POINTS = {"type": "array", "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}
+GEOMETRY = {"type": "object", "required": ["points"], "properties": {"points": POINTS, "text": {"type": "string"}}}
+CLIENT_ID = {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,64}$"}
+CREATE_BODY = {
+    "type": "object",
+    "required": ["client_id", "kind", "geometry"],
+    "properties": {"client_id": CLIENT_ID, "kind": {"type": "string", "enum": list(service.KINDS)},
+                   "geometry": GEOMETRY, "severity": {"type": "string", "enum": list(service.SEVERITIES)},
+                   "clause": {"type": "string"}, "body": {"type": "string"}, "template": {"type": "string"}},
+}
+EDIT_BODY = {
+    "type": "object", "required": ["version"],
+    "properties": {"version": {"type": "integer"}, "client_id": CLIENT_ID, "geometry": GEOMETRY,
+                   "severity": {"type": "string", "enum": list(service.SEVERITIES)},
+                   "clause": {"type": "string"}, "body": {"type": "string"}},
+}
+COMMENT_BODY = {"type": "object", "required": ["client_id", "body"],
+                "properties": {"client_id": CLIENT_ID, "body": {"type": "string"}}}
+STATUS_BODY = {"type": "object", "required": ["version", "status"],
+               "properties": {"version": {"type": "integer"}, "client_id": CLIENT_ID,
+                              "status": {"type": "string", "enum": list(service.STATUSES)}}}
+CONFIRM_BODY = {"type": "object", "properties": {"client_id": CLIENT_ID}}
+DISMISS_BODY = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"},
+                                                                         "client_id": CLIENT_ID}}
+
+
+async def _body(ctx: Ctx) -> dict:
+    return await ctx.json()
+
+
+@api("审查意见列表 / Annotations of a project (?sheet_id=&discipline=&status=&severity=)")
+async def list_annotations(ctx: Ctx):
+    q = ctx.request.query_params
+    filters = {k: q.get(k, "") for k in ("sheet_id", "discipline", "status", "severity")}
+    return await service.list_annotations(ctx.session, ctx.principal, ctx.path_int("project_id"), filters)
+
+
+@api("一条审查意见及其讨论 / One annotation with its comment thread")
+async def get_annotation(ctx: Ctx):
+    ann = await service.load(ctx.session, ctx.principal, ctx.path_int("annotation_id"))
+    return await service.render(ctx.session, ann)
+
+
+@api("新建标注 / Create a markup on a sheet (idempotent by client_id)", body=CREATE_BODY)
+async def create_annotation(ctx: Ctx):
+    sheet_id = ctx.path_int("sheet_id")
+    result = await service.create(ctx.session, ctx.state.broadcast, ctx.user, sheet_id, await _body(ctx))
+    return result.payload()
+
+
+@api("修改标注（带版本号）/ Edit a markup (409 on a stale version)", body=EDIT_BODY)
+async def edit_annotation(ctx: Ctx):
+    result = await service.edit(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("annotation_id"),
+                                await _body(ctx))
+    return result.payload()
+
+
+@api("删除标注（?version=N）/ Delete a markup (?version=N&client_id=)")
+async def delete_annotation(ctx: Ctx):
+    q = ctx.request.query_params
+    try:
+        version = int(q.get("version", ""))
+    except ValueError:
+        raise ValidationFailed(details={"version": "required integer query parameter"}) from None
+    data = {"version": version, "client_id": q.get("client_id")}
+    result = await service.delete(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("annotation_id"), data)
+    return result.payload()
+
+
+@api("回复审查意见 / Reply in a markup's comment thread", body=COMMENT_BODY)
+async def add_comment(ctx: Ctx):
+    result = await service.add_comment(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("annotation_id"),
+                                       await _body(ctx))
+    return result.payload()
+
+
+@api("设置意见状态 / Set status: open, answered, closed (reopen = open)", body=STATUS_BODY)
+async def set_status(ctx: Ctx):
+    result = await service.set_status(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("annotation_id"),
+                                      await _body(ctx))
+    return result.payload()
+
+
+@api("图纸的自动检查结果 / Rule findings of a sheet")
+async def list_findings(ctx: Ctx):
+    return await findings.list_for_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
+
+
+@api("确认检查结果为审查意见 / Confirm a finding into a markup", body=CONFIRM_BODY)
+async def confirm_finding(ctx: Ctx):
+    data = await _body(ctx) if await ctx.request.body() else {}
+    result = await findings.confirm(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("finding_id"), data)
+    return result.payload()
+
+
+@api("驳回检查结果（须填理由）/ Dismiss a finding with a reason", body=DISMISS_BODY)
+async def dismiss_finding(ctx: Ctx):
+    result = await findings.dismiss(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("finding_id"),
+                                    await _body(ctx))
+    return result.payload()
+
+
+@api("常用审查意见库与专业配色 / Standard comment library and discipline palette (?discipline=)")
+async def comment_library_view(ctx: Ctx):
+    discipline = ctx.request.query_params.get("discipline") or None
+    if discipline and discipline not in comment_library.PALETTE:
+        raise ValidationFailed(details={"discipline": f"one of {tuple(comment_library.PALETTE)}"})
+    return {"palette": comment_library.PALETTE, "kinds": list(service.KINDS), "severities": list(service.SEVERITIES),
+            "statuses": list(service.STATUSES), "comments": comment_library.library(discipline)}
+
+
+ROUTES = [
+    Route("/api/annotation-library", comment_library_view, methods=["GET"]),
+    Route("/api/projects/{project_id:int}/annotations", list_annotations, methods=["GET"]),
+    Route("/api/sheets/{sheet_id:int}/annotations", create_annotation, methods=["POST"]),
+    Route("/api/annotations/{annotation_id:int}", get_annotation, methods=["GET"]),
+    Route("/api/annotations/{annotation_id:int}", edit_annotation, methods=["PATCH"]),
+    Route("/api/annotations/{annotation_id:int}", delete_annotation, methods=["DELETE"]),
+    Route("/api/annotations/{annotation_id:int}/comments", add_comment, methods=["POST"]),
+    Route("/api/annotations/{annotation_id:int}/status", set_status, methods=["POST"]),
+    Route("/api/sheets/{sheet_id:int}/findings", list_findings, methods=["GET"]),
+    Route("/api/findings/{finding_id:int}/confirm", confirm_finding, methods=["POST"]),
+    Route("/api/findings/{finding_id:int}/dismiss", dismiss_finding, methods=["POST"]),
+]

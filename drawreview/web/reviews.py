@@ -1,0 +1,199 @@
+"""Joint-review workflow endpoints: submit, acceptance, tasks, conclusions, the merged report."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..errors import NotFound, PermissionDenied
+from ..policy import require_own_discipline, require_project, require_role  # noqa: F401
+from ..services import reviews, tasks
+from ..services.notifications import utcnow
+from .common import Ctx, api
+
+
+async def commit(ctx: Ctx) -> None:
+    """Commit, publish the events, and ask the queue to deliver the new emails/webhooks now."""
+    await ctx.commit()
+    from ..jobs_workflow import kick_delivery
+
+    await kick_delivery(ctx.state.queue)
+
+
+def _cfg(ctx: Ctx) -> dict:
+    return tasks.config(ctx.state.settings)
+
+
+async def _submission(ctx: Ctx, action: str = "project.view"):
+    return await reviews.load(ctx.session, ctx.principal, ctx.path_int("submission_id"), action)
+
+
+async def _task(ctx: Ctx, action: str):
+    task, sub, project = await tasks.get_task(ctx.session, ctx.path_int("task_id"))
+    await require_project(ctx.session, ctx.principal, project.id, action)
+    return task, sub, project
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "private, no-store"})
+
+
+@api("提交报审（设计单位）/ Submit the drawings for review")
+async def submit(ctx: Ctx):
+    sub, project = await _submission(ctx, "submission.submit")
+    await reviews.submit(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, _cfg(ctx))
+    await commit(ctx)
+    return await reviews.review_view(ctx.session, sub, project, utcnow())
+
+
+@api("审查流程概览 / The submission's review state, tasks and traffic lights")
+async def review(ctx: Ctx):
+    sub, project = await _submission(ctx)
+    return await reviews.review_view(ctx.session, sub, project, utcnow())
+
+
+@api("完整性检查 / Completeness check against the required sheet categories")
+async def completeness(ctx: Ctx):
+    sub, project = await _submission(ctx, "submission.accept")
+    return await reviews.completeness(ctx.session, sub, project, _cfg(ctx))
+
+
+ACCEPT_BODY = {"type": "object", "properties": {
+    "missing_items": {"type": "array", "items": {"type": "string"}},
+    "deficiency_deadline": {"type": "string", "format": "date"}}}
+
+
+@api("受理 / 容缺受理 (window) / Accept, optionally with listed missing items and a deadline", body=ACCEPT_BODY)
+async def accept(ctx: Ctx):
+    sub, project = await _submission(ctx, "submission.accept")
+    data = await ctx.json()
+    settings = ctx.state.settings
+    await reviews.accept(ctx.session, ctx.user, sub, project, data, utcnow(), ctx.emit, _cfg(ctx), ctx.state.storage,
+                         settings.base_url)
+    await commit(ctx)
+    return {**await reviews.review_view(ctx.session, sub, project, utcnow()),
+            "verification_code": project.verification_code}
+
+
+@api("退回 (window) / Return the submission with reasons",
+     body={"type": "object", "required": ["reasons"], "properties": {"reasons": {"type": "array", "items": {"type": "string"}}}})
+async def return_submission(ctx: Ctx):
+    sub, project = await _submission(ctx, "submission.accept")
+    data = await ctx.json()
+    await reviews.return_submission(ctx.session, ctx.user, sub, project, data.get("reasons"), utcnow(), ctx.emit)
+    await commit(ctx)
+    return await reviews.review_view(ctx.session, sub, project, utcnow())
+
+
+@api("容缺材料已补齐 (window) / Record deficiency items as supplied",
+     body={"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {"type": "string"}}}})
+async def supply(ctx: Ctx):
+    sub, project = await _submission(ctx, "submission.accept")
+    data = await ctx.json()
+    await reviews.supply_deficiencies(ctx.session, ctx.user, sub, project, data.get("items"), utcnow(), ctx.emit)
+    await commit(ctx)
+    return await reviews.review_view(ctx.session, sub, project, utcnow())
+
+
+@api("受理回执 PDF / The acceptance receipt")
+async def receipt(ctx: Ctx):
+    sub, project = await _submission(ctx, "report.download")
+    if not sub.receipt_sha256:
+        raise NotFound("该报审尚未受理，没有回执", "Not accepted yet: no receipt")
+    return _pdf(ctx.state.storage.path(sub.receipt_sha256).read_bytes(), f"receipt-{project.case_number}.pdf")
+
+
+@api("出具审查意见书 (window) / Issue the round's merged report")
+async def issue_report(ctx: Ctx):
+    sub, project = await _submission(ctx, "report.issue")
+    await reviews.issue_report(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, ctx.state.storage,
+                               ctx.state.settings.base_url)
+    await commit(ctx)
+    return await reviews.review_view(ctx.session, sub, project, utcnow())
+
+
+@api("审查意见书 PDF / The merged report")
+async def report_pdf(ctx: Ctx):
+    sub, project = await _submission(ctx, "report.download")
+    if not sub.report_sha256:
+        raise NotFound("审查意见书尚未出具", "The report has not been issued yet")
+    return _pdf(ctx.state.storage.path(sub.report_sha256).read_bytes(), f"report-{project.case_number}-r{sub.round_no}.pdf")
+
+
+@api("我的审查任务（审查人员）/ 全部未完成任务（窗口）/ Open review tasks")
+async def list_tasks(ctx: Ctx):
+    user = ctx.user
+    if user.role not in {"reviewer", "window", "admin"}:
+        raise PermissionDenied()
+    return await tasks.open_tasks(ctx.session, user, utcnow())
+
+
+@api("改派 (window) / Reassign a task", body={"type": "object", "required": ["reviewer_id"],
+                                              "properties": {"reviewer_id": {"type": "integer"}}})
+async def assign(ctx: Ctx):
+    task, sub, project = await _task(ctx, "task.assign")
+    data = await ctx.json()
+    await tasks.assign(ctx.session, ctx.user, task, sub, project, data.get("reviewer_id"), utcnow(), ctx.emit)
+    await commit(ctx)
+    return tasks.task_dict(task, utcnow())
+
+
+@api("开始审查 / Start (after reassignment)")
+async def start(ctx: Ctx):
+    task, sub, project = await _task(ctx, "task.conclude")
+    await tasks.start(ctx.session, ctx.user, task, sub, project, utcnow(), ctx.emit)
+    await commit(ctx)
+    return tasks.task_dict(task, utcnow())
+
+
+@api("要求补正（暂停计时）/ Ask for corrections; the clock stops",
+     body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}})
+async def pause(ctx: Ctx):
+    task, sub, project = await _task(ctx, "task.conclude")
+    data = await ctx.json()
+    await tasks.pause(ctx.session, ctx.user, task, sub, project, data.get("reason"), utcnow(), ctx.emit)
+    await commit(ctx)
+    return tasks.task_dict(task, utcnow())
+
+
+@api("补正完成（恢复计时）/ Corrections supplied; the clock restarts")
+async def resume(ctx: Ctx):
+    task, sub, project = await _task(ctx, "project.view")
+    if ctx.user.role not in {"designer", "window", "admin"}:
+        raise PermissionDenied(details={"action": "task.resume"})
+    await tasks.resume(ctx.session, ctx.user, task, sub, project, utcnow(), ctx.emit, _cfg(ctx))
+    await commit(ctx)
+    return tasks.task_dict(task, utcnow())
+
+
+@api("出具专业结论 / Conclude the discipline's review",
+     body={"type": "object", "required": ["conclusion"], "properties": {
+         "conclusion": {"type": "string", "enum": ["approved", "approved_with_comments", "revision_required", "rejected"]},
+         "opinion": {"type": "string"}}})
+async def conclude(ctx: Ctx):
+    task, sub, project = await _task(ctx, "task.conclude")
+    data = await ctx.json()
+    await tasks.conclude(ctx.session, ctx.user, task, sub, project, data.get("conclusion"), data.get("opinion", ""),
+                         utcnow(), ctx.emit)
+    await commit(ctx)
+    return tasks.task_dict(task, utcnow())
+
+
+ROUTES = [
+    Route("/api/submissions/{submission_id:int}/submit", submit, methods=["POST"]),
+    Route("/api/submissions/{submission_id:int}/review", review, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/completeness", completeness, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/accept", accept, methods=["POST"]),
+    Route("/api/submissions/{submission_id:int}/return", return_submission, methods=["POST"]),
+    Route("/api/submissions/{submission_id:int}/deficiencies", supply, methods=["POST"]),
+    Route("/api/submissions/{submission_id:int}/receipt.pdf", receipt, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/report", issue_report, methods=["POST"]),
+    Route("/api/submissions/{submission_id:int}/report.pdf", report_pdf, methods=["GET"]),
+    Route("/api/tasks", list_tasks, methods=["GET"]),
+    Route("/api/tasks/{task_id:int}/assign", assign, methods=["POST"]),
+    Route("/api/tasks/{task_id:int}/start", start, methods=["POST"]),
+    Route("/api/tasks/{task_id:int}/pause", pause, methods=["POST"]),
+    Route("/api/tasks/{task_id:int}/resume", resume, methods=["POST"]),
+    Route("/api/tasks/{task_id:int}/conclude", conclude, methods=["POST"]),
+]

@@ -1,0 +1,136 @@
+"""Sheet endpoints: list, detail with layers, corrections, tiles, thumbnail, texts and the PDF.
+
+Anyone who may view the project may read its sheets. Tiles are rendered from the sheet PDF
+by ``cad.tiles`` in a worker thread (CPU work never blocks the event loop) and carry an
+ETag made of the PDF's hash, the tile address and the hidden layers, so browsers and
+proxies revalidate instead of downloading again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from urllib.parse import quote
+
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from ..cad import tiles
+from ..errors import NotFound, ValidationFailed
+from ..services import sheets as service
+from ..services import submissions as submission_service
+from .common import Ctx, api
+
+CACHE = "private, max-age=86400"
+MAX_HIDDEN = 200
+
+
+@api("报审版本的图纸列表 / Sheets of a submission")
+async def list_sheets(ctx: Ctx):
+    sub, _ = await submission_service.require_submission(ctx.session, ctx.principal, ctx.path_int("submission_id"))
+    return [service.sheet_dict(s) for s in await service.list_sheets(ctx.session, sub.id)]
+
+
+@api("图纸详情（含图层）/ One sheet with its layers")
+async def get_sheet(ctx: Ctx):
+    sheet, sub, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
+    meta = await asyncio.to_thread(service.load_meta, ctx.state.storage, sheet.meta_sha256)
+    data = service.sheet_dict(sheet)
+    data.update(revision=sub.revision, project_id=sub.project_id, layers=meta.get("layers", []),
+                notes=meta.get("notes", []), scale=meta.get("scale"), text_count=len(meta.get("texts", [])),
+                tiles=tiles.tile_pyramid_info(sheet.width, sheet.height) if sheet.state == "ready" else None)
+    return data
+
+
+@api("更正图号、图名、专业 / Correct a sheet's number, title or discipline",
+     body={"type": "object", "properties": {"number": {"type": "string"}, "title": {"type": "string"},
+                                            "discipline": {"type": "string"}}})
+async def patch_sheet(ctx: Ctx):
+    sheet, sub, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"), "sheet.edit")
+    sheet, event = await service.update_sheet(ctx.session, ctx.user, sheet, sub, await ctx.json())
+    if event is not None:
+        ctx.emit(event)
+    await ctx.commit()
+    return service.sheet_dict(sheet)
+
+
+def _not_modified(ctx: Ctx, etag: str) -> Response | None:
+    given = ctx.request.headers.get("if-none-match", "")
+    if etag in [tag.strip() for tag in given.split(",")]:
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE})
+    return None
+
+
+def _hidden(ctx: Ctx) -> tuple[str, ...]:
+    raw = ctx.request.query_params.get("hidden", "")
+    names = tuple(sorted({n for n in raw.split(",") if n}))
+    if len(names) > MAX_HIDDEN:
+        raise ValidationFailed(details={"hidden": f"at most {MAX_HIDDEN} layers"})
+    return names
+
+
+def _tile_address(ctx: Ctx) -> tuple[int, int, int]:
+    z, x, y = (int(ctx.request.path_params[k]) for k in ("z", "x", "y"))
+    if z > tiles.MAX_ZOOM or x >= 2**z or y >= 2**z:
+        raise NotFound(f"瓦片 {z}/{x}/{y} 超出范围", f"tile {z}/{x}/{y} is out of range")
+    return z, x, y
+
+
+@api("图纸瓦片（PNG，256 像素）/ A 256 px PNG tile of a sheet")
+async def tile(ctx: Ctx):
+    sheet, _, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
+    sha = service.require_ready(sheet)
+    z, x, y = _tile_address(ctx)
+    hidden = _hidden(ctx)
+    etag = '"%s"' % hashlib.sha256(f"{sha}/{z}/{x}/{y}/{','.join(hidden)}".encode()).hexdigest()[:40]
+    if (hit := _not_modified(ctx, etag)) is not None:
+        return hit
+    path = str(ctx.state.storage.path(sha))
+    png = await asyncio.to_thread(tiles.render_tile, path, z, x, y, hidden)
+    return Response(png, media_type="image/png", headers={"ETag": etag, "Cache-Control": CACHE})
+
+
+@api("图纸缩略图 / Sheet thumbnail (PNG)")
+async def thumbnail(ctx: Ctx):
+    sheet, _, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
+    sha = service.require_ready(sheet, "thumb_sha256")
+    etag = f'"{sha[:40]}"'
+    if (hit := _not_modified(ctx, etag)) is not None:
+        return hit
+    return FileResponse(ctx.state.storage.path(sha), media_type="image/png",
+                        headers={"ETag": etag, "Cache-Control": CACHE})
+
+
+@api("图纸文字检索 / Search the texts of a sheet (?q=)")
+async def texts(ctx: Ctx):
+    sheet, _, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
+    q = ctx.request.query_params.get("q", "")
+    if len(q) > 200:
+        raise ValidationFailed(details={"q": "at most 200 characters"})
+    meta = await asyncio.to_thread(service.load_meta, ctx.state.storage, sheet.meta_sha256)
+    found = service.search_texts(meta, q)
+    return {"q": q, "count": len(found), "texts": found}
+
+
+@api("下载分图 PDF / Download the sheet PDF")
+async def pdf(ctx: Ctx):
+    sheet, _, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
+    sha = service.require_ready(sheet)
+    name = f"{sheet.number or sheet.key or sheet.id}.pdf".replace("/", "_").replace(":", "_")
+    etag = f'"{sha[:40]}"'
+    if (hit := _not_modified(ctx, etag)) is not None:
+        return hit
+    return FileResponse(ctx.state.storage.path(sha), media_type="application/pdf", headers={
+        "ETag": etag, "Cache-Control": CACHE,
+        "Content-Disposition": f"attachment; filename=\"sheet-{sheet.id}.pdf\"; filename*=UTF-8''{quote(name)}"})
+
+
+ROUTES = [
+    Route("/api/submissions/{submission_id:int}/sheets", list_sheets, methods=["GET"]),
+    Route("/api/sheets/{sheet_id:int}", get_sheet, methods=["GET"]),
+    Route("/api/sheets/{sheet_id:int}", patch_sheet, methods=["PATCH"]),
+    Route("/api/sheets/{sheet_id:int}/tiles/{z:int}/{x:int}/{y:int}.png", tile, methods=["GET"]),
+    Route("/api/sheets/{sheet_id:int}/thumbnail.png", thumbnail, methods=["GET"]),
+    Route("/api/sheets/{sheet_id:int}/texts", texts, methods=["GET"]),
+    Route("/api/sheets/{sheet_id:int}/pdf", pdf, methods=["GET"]),
+]

@@ -1,0 +1,260 @@
+"""Submission endpoints: create / list revisions, upload files (streamed), and the project page.
+
+Uploads are parsed from ``request.stream()`` with python-multipart's push parser: each file
+part goes chunk by chunk into ``storage.put_stream`` (hashing as it writes to a temporary
+file), so no file is ever held in memory or spooled twice. A body that stops half-way
+(client gone, or the closing boundary never arrives) raises inside the chunk iterator, so
+the temporary file is removed and no blob and no row is created.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import AsyncIterator
+
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..auth import principal_from_request
+from ..errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedFile, ValidationFailed
+from ..policy import ROLE_ACTIONS, require_project
+from ..services import sheets as sheet_service
+from ..services import submissions as service
+from .common import Ctx, api, lang_of
+from .i18n import t
+
+MAX_PARTS = 200
+MULTIPART_SLACK = 1024 * 1024  # boundaries and part headers on top of the file bytes
+
+
+class IncompleteUpload(BadRequest):
+    code = "upload_incomplete"
+    message_zh = "上传未完成（连接中断或请求体不完整），请重试"
+    message_en = "The upload did not complete (connection lost or body cut off); please retry"
+
+
+# -- streaming multipart ----------------------------------------------------------------
+
+class Part:
+    def __init__(self, headers: dict[bytes, bytes]) -> None:
+        disposition, params = parse_options_header(headers.get(b"content-disposition", b""))
+        self.name = params.get(b"name", b"").decode("utf-8", "replace")
+        raw = params.get(b"filename")
+        self.filename = None if raw is None else _decode(raw)
+        self.content_type = headers.get(b"content-type", b"").decode("latin-1")
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gbk", "replace")
+
+
+async def multipart_parts(request: Request) -> AsyncIterator[tuple[Part, AsyncIterator[bytes]]]:
+    """Yield ``(part, chunks)`` in order; *chunks* must be consumed before the next part."""
+    ctype, params = parse_options_header(request.headers.get("content-type", ""))
+    boundary = params.get(b"boundary")
+    if ctype != b"multipart/form-data" or not boundary:
+        raise UnsupportedFile("请以 multipart/form-data 上传文件（字段名 file）",
+                              "Upload files as multipart/form-data (field name 'file')", code="not_multipart")
+    queue: deque = deque()
+    header: dict = {"field": b"", "value": b"", "headers": {}}
+
+    def on_header_field(data, start, end):
+        header["field"] += data[start:end]
+
+    def on_header_value(data, start, end):
+        header["value"] += data[start:end]
+
+    def on_header_end():
+        header["headers"][header["field"].lower()] = header["value"]
+        header["field"], header["value"] = b"", b""
+
+    def on_headers_finished():
+        queue.append(("part", Part(header["headers"])))
+        header["headers"] = {}
+
+    parser = MultipartParser(boundary, {
+        "on_header_field": on_header_field, "on_header_value": on_header_value, "on_header_end": on_header_end,
+        "on_headers_finished": on_headers_finished,
+        "on_part_data": lambda data, start, end: queue.append(("data", bytes(data[start:end]))),
+        "on_part_end": lambda: queue.append(("end", None)),
+        "on_end": lambda: queue.append(("done", None)),
+    })
+
+    async def events():
+        finished = False
+        async for chunk in request.stream():
+            if chunk:
+                try:
+                    parser.write(chunk)
+                except Exception as exc:  # noqa: BLE001 - python-multipart's own parse errors
+                    raise BadRequest("上传内容格式错误", "Malformed multipart body", code="bad_multipart",
+                                     details={"error": str(exc)[:200]}) from None
+            while queue:
+                ev = queue.popleft()
+                finished = finished or ev[0] == "done"
+                yield ev
+        if not finished:
+            raise IncompleteUpload()
+
+    stream = events()
+    parts = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        async for kind, value in stream:
+            if kind == "data":
+                if value:
+                    yield value
+            elif kind == "end":
+                return
+        raise IncompleteUpload()
+
+    async for kind, value in stream:
+        if kind == "part":
+            parts += 1
+            if parts > MAX_PARTS:
+                raise BadRequest(f"一次最多上传 {MAX_PARTS} 个文件", f"At most {MAX_PARTS} files per request",
+                                 code="too_many_parts")
+            body = chunks()
+            yield value, body
+            async for _ in body:  # the caller skipped this part: read past it
+                pass
+
+
+# -- endpoints --------------------------------------------------------------------------
+
+@api("报审版本列表 / Submissions of a project")
+async def list_submissions(ctx: Ctx):
+    project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"))
+    return [service.submission_dict(s) for s in await service.list_submissions(ctx.session, project.id)]
+
+
+@api("新建报审版本 / Open the next submission revision", body={"type": "object",
+                                                         "properties": {"notes": {"type": "string"}}})
+async def create_submission(ctx: Ctx):
+    project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"), "submission.create")
+    raw = await ctx.request.body()
+    notes = ""
+    if raw.strip():
+        notes = (await ctx.json()).get("notes", "")
+        if not isinstance(notes, str) or len(notes) > 2000:
+            raise ValidationFailed(details={"notes": "text, at most 2000 characters"})
+    sub, event = await service.create_submission(ctx.session, ctx.user, project, notes)
+    ctx.emit(event)
+    await ctx.commit()
+    return {"id": sub.id, "revision": sub.revision, "state": sub.state}
+
+
+@api("报审版本及其文件 / One submission with its files")
+async def get_submission(ctx: Ctx):
+    sub, _ = await service.require_submission(ctx.session, ctx.principal, ctx.path_int("submission_id"))
+    data = service.submission_dict(sub)
+    data["files"] = [service.file_dict(f) for f in await service.files_of(ctx.session, sub.id)]
+    return data
+
+
+@api("上传图纸文件（multipart，字段 file，可多个）/ Upload drawing files (multipart field 'file')",
+     tag="upload")
+async def upload_files(ctx: Ctx):
+    sub, _ = await service.require_submission(ctx.session, ctx.principal, ctx.path_int("submission_id"),
+                                              "submission.upload")
+    service.check_editable(sub)
+    settings, storage, queue = ctx.state.settings, ctx.state.storage, ctx.state.queue
+    limit_total = settings.max_submission_bytes
+    remaining = max(0, limit_total - sub.total_bytes)
+    declared = ctx.request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > remaining + MULTIPART_SLACK:
+        raise service.SubmissionTooLarge(
+            f"报审版本总大小超过上限（{limit_total // 1024**2} MB）",
+            f"The submission would exceed its size limit ({limit_total // 1024**2} MB)",
+            details={"limit": limit_total, "declared": int(declared)})
+    await ctx.session.commit()  # release the connection while the bytes stream in
+    results = []
+    try:
+        async for part, chunks in multipart_parts(ctx.request):
+            if part.filename is None or part.name != "file":
+                continue
+            name = service.clean_name(part.filename)
+            file_limit = min(settings.max_file_bytes, remaining)
+            try:
+                blob = await storage.put_stream(chunks, limit=file_limit)
+            except PayloadTooLarge:
+                if file_limit < settings.max_file_bytes:
+                    raise service.SubmissionTooLarge(
+                        f"{name}：报审版本总大小超过上限（{limit_total // 1024**2} MB）",
+                        f"{name}: the submission would exceed its size limit ({limit_total // 1024**2} MB)",
+                        details={"file": name, "limit": limit_total}) from None
+                raise service.cad_errors.FileTooLarge(
+                    f"{name}：单个文件超过大小上限（{settings.max_file_bytes // 1024**2} MB）",
+                    f"{name}: the file exceeds the size limit ({settings.max_file_bytes // 1024**2} MB)",
+                    details={"file": name, "limit": settings.max_file_bytes}) from None
+            row, created, events = await service.register_upload(ctx.session, storage, ctx.user, sub, blob.sha256,
+                                                                 blob.size, name, limit_total)
+            for event in events:
+                ctx.emit(event)
+            await ctx.commit()
+            if created:
+                remaining = max(0, remaining - blob.size)
+            if row.state == "uploaded":
+                await queue.enqueue("process_file", row.id, job_id=f"process_file:{row.id}")
+            results.append(service.file_dict(row))
+    except ClientDisconnect:
+        raise IncompleteUpload() from None
+    if not results:
+        raise BadRequest("请求中没有文件（字段名 file）", "No file in the request (field name 'file')",
+                         code="no_file")
+    return {"files": results}
+
+
+# -- the project page -------------------------------------------------------------------
+
+PAGE_MESSAGES = [
+    "upload.drop", "upload.choose", "upload.uploading", "upload.done", "upload.failed", "upload.retry",
+    "upload.network", "file.state.uploaded", "file.state.processing", "file.state.ready", "file.state.failed",
+    "sheet.state.pending", "sheet.state.processing", "sheet.state.ready", "sheet.state.failed", "sheet.open",
+    "sheets.empty", "files.empty", "file.repairs", "file.entries",
+]
+
+
+async def project_page(request: Request) -> Response:
+    from .pages import render
+
+    async with request.app.state.db.session() as session:
+        principal = await principal_from_request(request, session)
+        if principal is None:
+            from starlette.responses import RedirectResponse
+
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        project = await require_project(session, principal, int(request.path_params["project_id"]))
+        subs = await service.list_submissions(session, project.id)
+        wanted = request.query_params.get("submission", "")
+        current = next((s for s in subs if str(s.id) == wanted), subs[-1] if subs else None)
+        if wanted and current is not None and str(current.id) != wanted:
+            raise NotFound("找不到该报审版本", "Submission not found")
+        files = await service.files_of(session, current.id) if current else []
+        sheets = await sheet_service.list_sheets(session, current.id) if current else []
+    lang = lang_of(request)
+    can_upload = principal.role in ROLE_ACTIONS["submission.upload"]
+    return render(request, "project.html", {
+        "project": project,
+        "submissions": subs,
+        "current": current,
+        "files": [service.file_dict(f) for f in files],
+        "sheets": [sheet_service.sheet_dict(s) for s in sheets],
+        "can_create": principal.role in ROLE_ACTIONS["submission.create"],
+        "can_upload": can_upload and current is not None and current.state in service.EDITABLE,
+        "js_messages": {k: t(k, lang) for k in PAGE_MESSAGES},
+    }, principal=principal)
+
+
+ROUTES = [
+    Route("/projects/{project_id:int}", project_page),
+    Route("/api/projects/{project_id:int}/submissions", list_submissions, methods=["GET"]),
+    Route("/api/projects/{project_id:int}/submissions", create_submission, methods=["POST"]),
+    Route("/api/submissions/{submission_id:int}", get_submission, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/files", upload_files, methods=["POST"]),
+]

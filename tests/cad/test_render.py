@@ -1,0 +1,129 @@
+import pymupdf
+import pytest
+
+from drawreview.cad import tiles
+from drawreview.cad.dxf import load_dxf
+from drawreview.cad.render import render_drawing
+from drawreview.cad.sheets import split_sheets
+
+from .conftest import DRAWINGS, REAL_FILES
+
+
+def _render(path, out):
+    d = load_dxf(path)
+    specs = split_sheets(d)
+    return d, specs, render_drawing(d, specs, out)
+
+
+@pytest.mark.parametrize("path", [p for p in REAL_FILES if p.suffix == ".dxf"], ids=lambda p: p.name)
+def test_every_real_dxf_renders_with_ink(path, tmp_path):
+    _, specs, results = _render(path, tmp_path)
+    assert len(results) == len(specs) >= 1
+    for res in results:
+        doc = pymupdf.open(res.pdf)
+        assert doc.page_count == 1
+        assert doc[0].rect.width == pytest.approx(res.width, abs=0.01)
+        pix = pymupdf.Pixmap(tiles.thumbnail(res.pdf, 256))
+        dark = sum(1 for i in range(0, len(pix.samples), 3) if pix.samples[i] < 200)
+        assert dark > 20, f"{res.key} looks blank"
+        tiles.forget(res.pdf)
+
+
+def test_cjk_text_is_in_the_sheet_pdf(specimens, tmp_path):
+    _, _, results = _render(specimens["gbk"], tmp_path)
+    res = results[0]
+    text = pymupdf.open(res.pdf)[0].get_text()
+    assert "卧室1" in text and "面积" in text and "建施-01" in text
+    hits = [t for t in res.texts if t["text"] == "卧室1"]
+    assert hits
+    # our search boxes agree with where MuPDF finds the glyphs
+    found = pymupdf.open(res.pdf)[0].search_for("卧室1")[0]
+    x0, y0, x1, y1 = hits[0]["bbox"]
+    assert abs((x0 + x1) / 2 - (found.x0 + found.x1) / 2) < 3
+    assert abs((y0 + y1) / 2 - (found.y0 + found.y1) / 2) < 3
+
+
+def test_cjk_text_pixels_and_layer_hiding(specimens, tmp_path):
+    _, _, results = _render(specimens["single"], tmp_path)
+    res = results[0]
+    x0, y0, x1, y1 = next(t["bbox"] for t in res.texts if t["text"].startswith("卧室"))
+    info = tiles.tile_pyramid_info(res.width, res.height)
+    z = info["max_zoom"] - 1
+    s = info["s0"] * 2**z
+    cx, cy = (x0 + x1) / 2 * s, (y0 + y1) / 2 * s
+    tx, ty = int(cx // 256), int(cy // 256)
+
+    def dark(png):
+        pix = pymupdf.Pixmap(png)
+        assert (pix.width, pix.height) == (256, 256)
+        px, py = int(cx - tx * 256), int(cy - ty * 256)
+        n = 0
+        for yy in range(max(0, py - 12), min(256, py + 12)):
+            for xx in range(max(0, px - 40), min(256, px + 40)):
+                if sum(pix.pixel(xx, yy)) < 500:
+                    n += 1
+        return n
+
+    shown = dark(tiles.render_tile(res.pdf, z, tx, ty))
+    hidden = dark(tiles.render_tile(res.pdf, z, tx, ty, hidden_layers=("TEXT",)))
+    assert shown > 30 and hidden < shown / 3
+    layers = {lay["name"]: lay for lay in res.layers}
+    assert layers["TEXT"]["count"] == 4 * 3 * 2 + 1 and layers["WALL"]["count"] == 4 * 3 * 4
+    assert layers["AXIS"]["color"] == "#ff0000"
+
+
+def test_map_places_drawing_points(specimens, tmp_path):
+    d, specs, results = _render(specimens["attrib3"], tmp_path)
+    for spec, res in zip(specs, results):
+        a, e, f = res.map
+        x0, y0, x1, y1 = spec.bbox
+        px0, py0 = a * x0 + e, -a * y0 + f  # lower-left corner of the frame
+        px1, py1 = a * x1 + e, -a * y1 + f
+        assert 0 < px0 < px1 < res.width and 0 < py1 < py0 < res.height
+        assert a == pytest.approx(72 / 25.4 / 100)  # the 1:100 title block gives real A1 paper
+        assert res.units == "mm" and res.unit_m == 0.001
+    numbers = ["建施-01", "结施-03", "总图-01"]
+    for res, number in zip(results, numbers):
+        text = pymupdf.open(res.pdf)[0].get_text()
+        assert number in text
+        assert not any(n in text for n in numbers if n != number)  # each frame only its own content
+
+
+def test_layout_viewports_show_model_space(tmp_path):
+    _, specs, results = _render(DRAWINGS / "ezdxf__xclip.dxf", tmp_path)
+    layout = next(r for r in results if r.key == "layout:Layout1")
+    doc = pymupdf.open(layout.pdf)
+    assert "/M0 Do" in doc[0].read_contents().decode()
+    assert doc[0].get_text().strip()  # model-space MTEXT seen through the viewports
+
+
+def test_wipeout_and_xclip_are_written(tmp_path):
+    _, _, results = _render(DRAWINGS / "ezdxf__wipeout_door.dxf", tmp_path)
+    doc = pymupdf.open(results[0].pdf)
+    forms = "".join(doc.xref_stream(x).decode("latin-1") for x in range(1, doc.xref_length())
+                    if doc.xref_is_stream(x))
+    assert "1 1 1 rg" in forms  # wipeout mask painted white
+    _, _, results = _render(DRAWINGS / "ezdxf__xclip.dxf", tmp_path / "x")
+    content = pymupdf.open(results[0].pdf)[0].read_contents().decode()
+    assert content.count("h\nW n ") == 6 and content.count("Do Q") == 9  # 9 inserts, 6 of them XCLIPped
+
+
+def test_linetypes_and_lineweights(specimens, tmp_path):
+    _, _, results = _render(specimens["single"], tmp_path)
+    doc = pymupdf.open(results[0].pdf)
+    content = doc[0].read_contents().decode()
+    assert "50.000000 w" in content  # WALL layer: 0.50 mm = 1.417 pt = 50 drawing units at 1:100
+    assert "0.000000 w" in content  # default lineweight: hairline
+
+
+def test_dashed_axis_lines(tmp_path):
+    import ezdxf
+
+    doc = ezdxf.new(setup=True)
+    doc.header["$LTSCALE"] = 100
+    doc.modelspace().add_line((0, 0), (10000, 0), dxfattribs={"linetype": "DASHDOT"})
+    doc.modelspace().add_line((0, 1000), (10000, 1000), dxfattribs={"color": 0})
+    doc.saveas(tmp_path / "dash.dxf")
+    _, _, results = _render(tmp_path / "dash.dxf", tmp_path / "o")
+    content = pymupdf.open(results[0].pdf)[0].read_contents().decode()
+    assert "] 0 d" in content and "[254.000000 50.800000" in content

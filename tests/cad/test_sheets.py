@@ -1,0 +1,82 @@
+import ezdxf
+import pytest
+
+from drawreview.cad import titleblock
+from drawreview.cad.dxf import load_dxf
+from drawreview.cad.sheets import robust_extents, split_sheets
+
+from .conftest import DRAWINGS, REAL_FILES
+
+
+def test_attrib_frames_side_by_side(specimens):
+    specs = split_sheets(load_dxf(specimens["attrib3"]))
+    assert [s.key for s in specs] == ["model", "model#2", "model#3"]
+    assert [s.number for s in specs] == ["建施-01", "结施-03", "总图-01"]
+    assert [s.title for s in specs] == ["一层平面图", "基础平面图", "总平面图"]
+    assert [s.discipline for s in specs] == ["建筑", "建筑", "建筑"]  # 专业 attribute wins
+    assert all(s.detected and s.scale == "1:100" for s in specs)
+    xs = [s.bbox[0] for s in specs]
+    assert xs == sorted(xs)
+    assert specs[0].bbox[2] - specs[0].bbox[0] == pytest.approx(84100)
+
+
+def test_text_label_frames(specimens):
+    specs = split_sheets(load_dxf(specimens["text2"]))
+    assert [(s.key, s.number, s.title) for s in specs] == [
+        ("model", "人防-02", "人防平面图"), ("model#2", "防雷-01", "屋面防雷平面图")]
+
+
+def test_frame_rows_ordered_top_to_bottom(tmp_path):
+    doc = ezdxf.new()
+    msp = doc.modelspace()
+    for (x, y), no in [((0, 0), "结施-02"), ((1000, 0), "结施-03"), ((0, 800), "结施-01")]:
+        msp.add_lwpolyline([(x, y), (x + 840, y), (x + 840, y + 594), (x, y + 594)], close=True,
+                           dxfattribs={"layer": "图框"})
+        msp.add_text("图号", height=5).set_placement((x + 700, y + 20))
+        msp.add_text(no, height=6).set_placement((x + 730, y + 20))
+    doc.saveas(tmp_path / "rows.dxf")
+    specs = split_sheets(load_dxf(tmp_path / "rows.dxf"))
+    assert [s.number for s in specs] == ["结施-01", "结施-02", "结施-03"]
+    assert [s.discipline for s in specs] == ["结构"] * 3
+
+
+@pytest.mark.parametrize("number, discipline", [
+    ("建施-01", "建筑"), ("结施-03", "结构"), ("总图-01", "总图"), ("人防-02", "人防"), ("防雷-01", "防雷"),
+    ("水施-12", "给排水"), ("暖施-02", "暖通"), ("电施-05", "电气"), ("DR-01", None)])
+def test_discipline_from_number(number, discipline):
+    assert titleblock.looks_like_number(number)
+    assert titleblock.discipline_of(number) == discipline
+
+
+def test_title_reader_forms():
+    got = titleblock.read([("SHEET_NO", "结施-03"), ("TITLE", "基础平面图")], [])
+    assert (got["number"], got["title"], got["discipline"]) == ("结施-03", "基础平面图", "结构")
+    got = titleblock.read([], [("图号：建施-07", 0, 0, 3), ("图 名", 0, 10, 3), ("三层平面图", 20, 10, 4)])
+    assert (got["number"], got["title"]) == ("建施-07", "三层平面图")
+    got = titleblock.read([], [("图名", 0, 10, 3), ("屋顶平面图", 0, 4, 4), ("总图-02", 50, 0, 3)])
+    assert (got["number"], got["title"]) == ("总图-02", "屋顶平面图")
+
+
+def test_layouts_with_content_become_sheets():
+    keys = [s.key for s in split_sheets(load_dxf(DRAWINGS / "ezdxf__xclip.dxf"))]
+    assert keys == ["model", "layout:Layout1", "layout:Layout2"]
+    keys = [s.key for s in split_sheets(load_dxf(DRAWINGS / "ezdxf__wipeout_door.dxf"))]
+    assert keys == ["model"]  # empty layouts are not sheets
+
+
+@pytest.mark.parametrize("path", [p for p in REAL_FILES if p.suffix == ".dxf"], ids=lambda p: p.name)
+def test_extents_match_ezdxf_reference(path):
+    """Our cheap extents agree with ezdxf.bbox (the reference) for frameless drawings."""
+    d = load_dxf(path)
+    spec = split_sheets(d)[0]
+    ref = ezdxf.bbox.extents(d.doc.modelspace(), fast=True)
+    w = max(ref.size.x, ref.size.y)
+    x0, y0, x1, y1 = spec.bbox
+    assert x0 >= ref.extmin.x - 0.05 * w and x1 <= ref.extmax.x + 0.05 * w
+    assert y0 >= ref.extmin.y - 0.05 * w and y1 <= ref.extmax.y + 0.05 * w
+    assert (x1 - x0) >= 0.5 * ref.size.x and (y1 - y0) >= 0.5 * ref.size.y
+
+
+def test_robust_extents_ignores_strays():
+    pts = [(x, x % 7) for x in range(100)] + [(1e12, 5), (float("nan"), 1)]
+    assert robust_extents(pts) == (0.0, 0.0, 99.0, 6.0)

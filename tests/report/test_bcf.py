@@ -1,0 +1,108 @@
+"""BCF 3.0 export, validated against the buildingSMART XSDs."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pymupdf
+import pytest
+import xmlschema
+
+from drawreview.report.bcf import export_bcf
+from drawreview.report.model import SEVERITY_LABELS, STATUS_LABELS
+
+XSD = Path(__file__).resolve().parents[3] / "shared" / "specs" / "bcf-3.0"
+SCHEMA_OF = {
+    "bcf.version": "version.xsd",
+    "extensions.xml": "extensions.xsd",
+    "project.bcfp": "project.xsd",
+    "markup.bcf": "markup.xsd",
+    "viewpoint.bcfv": "visinfo.xsd",
+}
+
+
+@pytest.fixture(scope="module")
+def schemas():
+    assert XSD.is_dir(), f"BCF 3.0 schemas not found at {XSD}"
+    return {name: xmlschema.XMLSchema(str(XSD / xsd)) for name, xsd in SCHEMA_OF.items()}
+
+
+@pytest.fixture(scope="module")
+def bcfzip(sample_data):
+    return export_bcf(sample_data)
+
+
+def test_every_xml_file_validates_against_the_bcf_3_schemas(bcfzip, schemas):
+    with zipfile.ZipFile(io.BytesIO(bcfzip)) as zf:
+        names = zf.namelist()
+        assert {"bcf.version", "extensions.xml"} <= set(names)
+        checked = 0
+        for name in names:
+            base = name.rsplit("/", 1)[-1]
+            if base in schemas:
+                schemas[base].validate(io.BytesIO(zf.read(name)))
+                checked += 1
+        assert checked == len([n for n in names if not n.endswith(".png")])
+        assert ET.fromstring(zf.read("bcf.version")).get("VersionId") == "3.0"
+
+
+def test_one_topic_folder_per_comment_with_snapshot(bcfzip, sample_data):
+    comments = sample_data.all_comments()
+    with zipfile.ZipFile(io.BytesIO(bcfzip)) as zf:
+        folders = {n.split("/")[0] for n in zf.namelist() if "/" in n}
+        assert len(folders) == len(comments)
+        by_id = {}
+        for folder in folders:
+            assert {f"{folder}/markup.bcf", f"{folder}/viewpoint.bcfv", f"{folder}/snapshot.png"} <= set(zf.namelist())
+            topic = ET.fromstring(zf.read(f"{folder}/markup.bcf")).find("Topic")
+            assert topic.get("Guid") == folder
+            vp = topic.find("Viewpoints/ViewPoint")
+            assert vp.findtext("Snapshot") == "snapshot.png" and vp.findtext("Viewpoint") == "viewpoint.bcfv"
+            assert ET.fromstring(zf.read(f"{folder}/viewpoint.bcfv")).get("Guid") == vp.get("Guid")
+            png = pymupdf.Pixmap(zf.read(f"{folder}/snapshot.png"))
+            assert png.width >= 400
+            by_id[topic.get("ServerAssignedId")] = topic
+    for d, c in comments:
+        t = by_id[c.id]
+        assert t.get("TopicStatus") == STATUS_LABELS[c.status][1]
+        assert t.findtext("Priority") == SEVERITY_LABELS[c.severity][1]
+        assert [lb.text for lb in t.findall("Labels/Label")] == [d.name_zh]
+        assert t.findtext("CreationAuthor") == c.author
+        assert t.findtext("CreationDate") == c.created_at.isoformat(timespec="seconds")
+        assert c.sheet_number in t.findtext("Title")
+        entries = t.findall("Comments/Comment")
+        assert len(entries) == 1 + len(c.thread)
+        assert entries[0].findtext("Comment") == c.text
+        assert [e.findtext("Comment") for e in entries[1:]] == [r.text for r in c.thread]
+
+
+def test_extensions_list_what_the_topics_use(bcfzip):
+    with zipfile.ZipFile(io.BytesIO(bcfzip)) as zf:
+        ext = ET.fromstring(zf.read("extensions.xml"))
+        allowed = {
+            "TopicStatus": {e.text for e in ext.iter("TopicStatus")},
+            "Priority": {e.text for e in ext.iter("Priority")},
+            "Label": {e.text for e in ext.iter("TopicLabel")},
+        }
+        for name in zf.namelist():
+            if name.endswith("markup.bcf"):
+                t = ET.fromstring(zf.read(name)).find("Topic")
+                assert t.get("TopicStatus") in allowed["TopicStatus"]
+                assert t.findtext("Priority") in allowed["Priority"]
+                assert {lb.text for lb in t.findall("Labels/Label")} <= allowed["Label"]
+
+
+def test_guids_are_stable_across_exports(bcfzip, sample_data):
+    again = export_bcf(sample_data)
+    names = lambda data: sorted(zipfile.ZipFile(io.BytesIO(data)).namelist())  # noqa: E731
+    assert names(again) == names(bcfzip)
+
+
+def test_invalid_document_would_be_caught(schemas):
+    """The validation is real: a topic without its required Title is rejected."""
+    bad = b'<Markup><Topic Guid="00000000-0000-0000-0000-000000000000" TopicType="Issue" TopicStatus="Open"/></Markup>'
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        schemas["markup.bcf"].validate(io.BytesIO(bad))

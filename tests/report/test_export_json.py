@@ -1,0 +1,55 @@
+"""JSON export of a whole review round."""
+
+from __future__ import annotations
+
+import json
+
+from drawreview.report.export_json import SCHEMA_VERSION, export_json, to_dict
+
+TOP_KEYS = ["schema_version", "kind", "project", "round", "disciplines", "sheets", "comments", "findings", "conclusions"]
+COMMENT_KEYS = {
+    "id", "discipline", "sheet_number", "geometry", "severity", "clause", "status", "text", "author", "created_at", "thread",
+}  # fmt: skip
+
+
+def test_round_export_has_a_stable_versioned_shape(sample_data):
+    doc = json.loads(export_json(sample_data))
+    assert list(doc) == TOP_KEYS
+    assert doc["schema_version"] == SCHEMA_VERSION == "1.0"
+    assert doc["project"]["case_number"] == sample_data.project.case_number
+    assert doc["round"]["round_no"] == sample_data.project.round_no
+    assert doc["round"]["issued_at"] == sample_data.project.issued_at.isoformat(timespec="seconds")
+    for c in doc["comments"]:
+        assert set(c) == COMMENT_KEYS
+        assert set(c["geometry"]) == {"kind", "points", "text", "bbox"}
+        for r in c["thread"]:
+            assert set(r) == {"author", "org", "at", "text"}
+
+
+def test_everything_of_the_round_is_there(sample_data):
+    doc = to_dict(sample_data)
+    comments = sample_data.all_comments()
+    assert [c["id"] for c in doc["comments"]] == [c.id for _, c in comments]
+    assert [c["discipline"] for c in doc["comments"]] == [d.code for d, _ in comments]
+    first = comments[0][1]
+    assert doc["comments"][0]["geometry"]["points"] == [list(p) for p in first.geometry.points]
+    assert doc["comments"][0]["thread"] == [
+        {"author": r.author, "org": r.org, "at": r.at.isoformat(timespec="seconds"), "text": r.text} for r in first.thread
+    ]
+    sheets = {s["number"]: s for s in doc["sheets"]}
+    assert set(sheets) == {c.sheet_number for _, c in comments}
+    assert sum(len(s["comment_ids"]) for s in doc["sheets"]) == len(comments)
+    assert len(doc["findings"]) == sum(len(d.findings) for d in sample_data.disciplines)
+    f = doc["findings"][0]
+    assert (f["measured"], f["required"], f["unit"]) == (3.5, 4.0, "m")
+    assert [c["conclusion"] for c in doc["conclusions"]] == [d.conclusion for d in sample_data.disciplines]
+    counts = doc["disciplines"][0]["severity_counts"]
+    assert sum(counts.values()) == len(sample_data.disciplines[0].comments)
+
+
+def test_no_server_paths_and_chinese_kept(sample_data):
+    text = export_json(sample_data)
+    folder = str(sample_data.disciplines[0].comments[0].sheet_pdf_path.parent)
+    assert folder not in text
+    assert sample_data.project.name in text  # ensure_ascii=False
+    assert json.loads(text) == json.loads(export_json(sample_data, indent=None))

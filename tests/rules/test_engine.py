@@ -1,0 +1,86 @@
+"""Geometry extraction, unmapped layers, units, merges (city overrides, project parameters), demo."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+
+from drawreview.rules import load_layer_map, load_rules, run_checks
+from drawreview.rules.geometry import extract
+from drawreview.samples import DEMO_PARAMS, generate_demo_set, site_params
+
+
+def test_unmapped_layers_are_reported(checked):
+    result = checked("site")
+    assert result.unmapped_layers == {"临时辅助线": 1}
+
+
+def test_geometry_from_site_plan(drawing):
+    doc = ezdxf.readfile(drawing("site"))
+    geo = extract(doc, load_layer_map(), site_params())
+    assert geo.unit_m == pytest.approx(0.001)
+    bs = {b.attrs["name"]: b for b in geo.of("building")}
+    assert set(bs) == {"1#住宅楼", "2#住宅楼", "3#商业", "4#办公楼"}
+    one = bs["1#住宅楼"].attrs
+    assert (one["height"], one["storeys"], one["rating"], one["high_rise"], one["residential"]) == (54.0, 18, 1, True, True)
+    assert bs["3#商业"].attrs["use"] == "commercial" and bs["3#商业"].attrs["rating"] == 2
+    # nearly-closed polyline snapped into a polygon; the bulged edge is flattened (area grows)
+    assert geo.m2(bs["3#商业"].geom.area) == pytest.approx(1800, rel=1e-3)
+    assert geo.m2(bs["4#办公楼"].geom.area) > 60 * 16 + 20
+    assert len(geo.frames) == 1 and geo.frames[0].attrs["图号"] == "总图-01"
+
+
+def test_block_children_on_layer_0_take_the_insert_layer(tmp_path):
+    doc = ezdxf.new()
+    doc.header["$INSUNITS"] = 6  # metres
+    blk = doc.blocks.new("BLDG")
+    blk.add_lwpolyline([(0, 0), (20, 0), (20, 10), (0, 10)], close=True)  # layer 0
+    blk.add_lwpolyline([(0, 0), (5, 0), (5, 5), (0, 5)], close=True, dxfattribs={"layer": "绿化"})
+    doc.modelspace().add_blockref("BLDG", (100, 0), dxfattribs={"layer": "A-MAST-ROOF"})
+    doc.modelspace().add_blockref("BLDG", (200, 0), dxfattribs={"layer": "A-MAST-ROOF", "xscale": 2, "yscale": 2})
+    geo = extract(doc, load_layer_map(), {})
+    areas = sorted(round(geo.m2(b.geom.area)) for b in geo.of("building"))
+    assert areas == [200, 800]
+    assert len(geo.of("green")) == 2
+    assert geo.unit_m == 1.0
+
+
+def test_city_override_merges_by_rule_id():
+    base = {r.id: r for r in load_rules()}
+    tz = {r.id: r for r in load_rules(params={"city": "taizhou"})}
+    assert base["PL-01"].params["table"][0] == [24.0, 5.0]
+    assert tz["PL-01"].params["table"][0] == [24.0, 8.0]
+    assert tz["LP-01"].params["thunderstorm_days"] == 45.0
+    assert tz["FR-01"].params == base["FR-01"].params
+
+
+def test_project_parameters_merge_and_missing_ones_skip(checked, drawing):
+    rules = {r.id: r for r in load_rules(params={"plot_ratio_max": 2.0, "rules": {"FR-03": {"severity": "error"}}})}
+    assert rules["PL-03"].params["max"] == 2.0 and rules["FR-03"].severity == "error"
+    result = checked("site", (), {"plot_ratio_max": 1.0})
+    assert [f.measured for f in result.findings if f.rule_id == "PL-03"] == [pytest.approx(1.285, abs=0.01)]
+    bare = run_checks(drawing("site"), {})
+    assert "missing project parameter" in bare.stats["skipped"]["PL-03"]
+
+
+def test_sprinklers_double_the_compartment_area(checked):
+    assert [f.rule_id for f in checked("floor", {"FR-07"}, {"sprinklers": True}).findings if f.rule_id == "FR-07"] == []
+
+
+def test_city_setback_table_changes_findings(checked):
+    # 7# guard house at 2 m: Taizhou (8 m for low buildings) reports the same building
+    f = [f for f in checked("site", {"PL-01"}, {"city": "taizhou"}).findings if f.rule_id == "PL-01"]
+    assert [x.required for x in f] == [8.0]
+
+
+def test_demo_set_shows_findings(tmp_path):
+    paths = generate_demo_set(tmp_path)
+    names = [p.name for p in paths]
+    assert names[0].startswith("总图-01") and any(n.startswith("建施-01") for n in names)
+    assert any(n.startswith("防雷-01") for n in names) and any(n.startswith("人防-01") for n in names)
+    found = set()
+    for p in paths:
+        result = run_checks(p, DEMO_PARAMS)
+        assert not result.stats["errors"]
+        found |= {f.rule_id for f in result.findings}
+    assert {"FR-01", "FR-02", "FR-13", "LP-04", "AD-03"} <= found

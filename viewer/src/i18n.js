@@ -1,0 +1,188 @@
+// The viewer's one message table: every visible string, zh-CN first, English second.
+// t('key', {n: 3}) fills {n}; the language comes from <html lang> (set by the server from the
+// user's choice, switched with /lang/en or /lang/zh-CN) and can be switched in place.
+
+export const MESSAGES = {
+  'viewer.title': ['看图审查', 'Drawing viewer'],
+  'viewer.loading': ['正在加载图纸…', 'Loading the sheet…'],
+  'viewer.loading_markups': ['正在加载审查意见…', 'Loading review comments…'],
+  'viewer.tiles': ['图块 {done}/{total}', 'Tiles {done}/{total}'],
+  'viewer.load_failed': ['加载失败：{msg}', 'Loading failed: {msg}'],
+  'viewer.back': ['返回项目', 'Back to project'],
+  'viewer.sheet': ['图纸', 'Sheet'],
+  'viewer.lang': ['English', '中文'],
+
+  'nav.fit': ['适应窗口', 'Fit to sheet'],
+  'nav.zoom_in': ['放大', 'Zoom in'],
+  'nav.zoom_out': ['缩小', 'Zoom out'],
+  'nav.coords': ['坐标', 'Coordinates'],
+  'nav.keys': ['快捷键：方向键平移，+/- 缩放，0 适应窗口，Esc 取消，1–6 标注工具，M 测距，A 测面积', 'Keys: arrows pan, +/- zoom, 0 fit, Esc cancel, 1–6 markup tools, M distance, A area'],
+
+  'tool.label': ['工具', 'Tools'],
+  'tool.select': ['选择', 'Select'],
+  'tool.pin': ['图钉', 'Pin'],
+  'tool.rect': ['矩形', 'Rectangle'],
+  'tool.cloud': ['云线', 'Revision cloud'],
+  'tool.arrow': ['箭头', 'Arrow'],
+  'tool.polyline': ['折线', 'Polyline'],
+  'tool.text': ['文字', 'Text'],
+  'tool.measure_distance': ['测距离', 'Measure distance'],
+  'tool.measure_area': ['测面积', 'Measure area'],
+  'tool.hint.draw': ['在图上绘制；双击结束折线/多边形，Esc 取消', 'Draw on the sheet; double-click ends a polyline/polygon, Esc cancels'],
+  'tool.hint.cloud': ['拖动画矩形云线；按住 Shift 逐点画多边形云线', 'Drag for a rectangular cloud; hold Shift to click a polygon cloud'],
+  'tool.readonly': ['您的角色不能添加标注', 'Your role cannot add markups'],
+
+  'measure.distance': ['距离 {v}', 'Distance {v}'],
+  'measure.area': ['面积 {v}', 'Area {v}'],
+  'measure.no_scale': ['（无比例信息，单位为图纸点）', '(no scale known; in sheet points)'],
+  'measure.clear': ['清除测量', 'Clear measurements'],
+
+  'layers.title': ['图层', 'Layers'],
+  'layers.none': ['此图纸没有图层信息', 'This sheet has no layers'],
+  'layers.count': ['{n} 个图元', '{n} entities'],
+  'layers.all_on': ['全部显示', 'Show all'],
+  'layers.all_off': ['全部隐藏', 'Hide all'],
+
+  'search.title': ['图内搜索', 'Search in sheet'],
+  'search.placeholder': ['搜索图中文字，如 楼梯间', 'Search text in the sheet, e.g. 楼梯间'],
+  'search.go': ['搜索', 'Search'],
+  'search.none': ['没有找到“{q}”', 'No match for “{q}”'],
+  'search.count': ['找到 {n} 处', '{n} matches'],
+
+  'list.title': ['审查意见', 'Review comments'],
+  'list.empty': ['没有符合条件的意见', 'No comments match'],
+  'list.count': ['共 {n} 条', '{n} in total'],
+  'filter.discipline': ['专业', 'Discipline'],
+  'filter.status': ['状态', 'Status'],
+  'filter.severity': ['性质', 'Severity'],
+  'filter.sheet': ['图纸', 'Sheet'],
+  'filter.all': ['全部', 'All'],
+  'filter.this_sheet': ['本图', 'This sheet'],
+  'filter.auto': ['来源', 'Source'],
+  'filter.auto.manual': ['人工', 'Manual'],
+  'filter.auto.automatic': ['自动', 'Automatic'],
+
+  'discipline.planning': ['规划', 'Planning'],
+  'discipline.fire': ['消防', 'Fire protection'],
+  'discipline.civil_defence': ['人防', 'Civil air defence'],
+  'discipline.lightning': ['防雷', 'Lightning protection'],
+  'discipline.meteorology': ['气象', 'Meteorology'],
+  'discipline.drawing': ['制图', 'Drawing standards'],
+  'discipline.other': ['其他', 'Other'],
+
+  'severity.mandatory': ['违反强制性条文', 'Mandatory clause'],
+  'severity.general': ['一般问题', 'General'],
+  'severity.suggestion': ['建议', 'Suggestion'],
+  'status.open': ['待答复', 'Open'],
+  'status.answered': ['已答复', 'Answered'],
+  'status.closed': ['已关闭', 'Closed'],
+  'kind.pin': ['图钉', 'Pin'],
+  'kind.rect': ['矩形', 'Rectangle'],
+  'kind.cloud': ['云线', 'Cloud'],
+  'kind.arrow': ['箭头', 'Arrow'],
+  'kind.polyline': ['折线', 'Polyline'],
+  'kind.text': ['文字', 'Text'],
+
+  'markup.new': ['新建审查意见', 'New review comment'],
+  'markup.body': ['意见内容', 'Comment'],
+  'markup.body_placeholder': ['写下审查意见…', 'Write the review comment…'],
+  'markup.text': ['图上文字', 'Text on the sheet'],
+  'markup.severity': ['性质', 'Severity'],
+  'markup.clause': ['依据条文（可选）', 'Clause (optional)'],
+  'markup.clause_placeholder': ['如 GB 50016-2014 第 5.5.17 条', 'e.g. GB 50016-2014 5.5.17'],
+  'markup.save': ['保存', 'Save'],
+  'markup.cancel': ['取消', 'Cancel'],
+  'markup.edit': ['编辑', 'Edit'],
+  'markup.delete': ['删除', 'Delete'],
+  'markup.delete_confirm': ['确定删除这条意见？', 'Delete this comment?'],
+  'markup.library': ['常用意见', 'Standard comments'],
+  'markup.library_empty': ['没有常用意见', 'No standard comments'],
+  'markup.library_insert': ['插入', 'Insert'],
+  'markup.by': ['{name} · {time}', '{name} · {time}'],
+  'markup.automatic': ['自动检查', 'Automatic'],
+  'markup.pending': ['待发送', 'Not yet sent'],
+  'markup.on_other_sheet': ['在图纸 {sheet}', 'On sheet {sheet}'],
+  'markup.goto': ['定位', 'Show'],
+
+  'thread.title': ['意见详情', 'Comment thread'],
+  'thread.close': ['关闭', 'Close'],
+  'thread.replies': ['回复', 'Replies'],
+  'thread.no_replies': ['暂无回复', 'No replies yet'],
+  'thread.reply_placeholder': ['回复…', 'Reply…'],
+  'thread.reply': ['回复', 'Reply'],
+  'thread.set_answered': ['标记为已答复', 'Mark answered'],
+  'thread.set_closed': ['关闭意见', 'Close comment'],
+  'thread.reopen': ['重新打开', 'Reopen'],
+
+  'finding.title': ['自动检查结果', 'Automatic finding'],
+  'finding.confirm': ['确认为意见', 'Confirm as comment'],
+  'finding.dismiss': ['驳回', 'Dismiss'],
+  'finding.reason': ['驳回理由', 'Reason for dismissal'],
+  'finding.reason_required': ['请填写驳回理由', 'Please give a reason'],
+  'finding.rule': ['规则 {id}', 'Rule {id}'],
+  'finding.measured': ['实测 {m}，要求 {r}', 'measured {m}, required {r}'],
+
+  'presence.title': ['在线审查人员', 'Who is here'],
+  'presence.here': ['本图', 'this sheet'],
+  'presence.other': ['图纸 {sheet}', 'sheet {sheet}'],
+  'presence.you': ['（我）', '(you)'],
+
+  'sync.online': ['已连接', 'Connected'],
+  'sync.connecting': ['正在连接…', 'Connecting…'],
+  'sync.offline': ['离线：{n} 项修改待发送', 'Offline: {n} changes waiting'],
+  'sync.sending': ['正在发送 {n} 项修改…', 'Sending {n} changes…'],
+  'sync.conflict': ['“{what}”已被 {name} 修改，您的修改未保存。已显示最新内容，请核对后重做。', '“{what}” was changed by {name}; your change was not saved. The latest version is shown: please check and redo.'],
+  'sync.conflict_title': ['修改冲突', 'Edit conflict'],
+  'sync.conflict_yours': ['您的修改', 'Your change'],
+  'sync.conflict_keep': ['重新应用我的修改', 'Apply my change again'],
+  'sync.conflict_drop': ['放弃我的修改', 'Discard my change'],
+  'sync.error': ['操作失败：{msg}', 'Failed: {msg}'],
+  'sync.remote': ['{name}：{what}', '{name}: {what}'],
+  'event.created': ['新增意见', 'added a comment'],
+  'event.updated': ['修改了意见', 'edited a comment'],
+  'event.deleted': ['删除了意见', 'deleted a comment'],
+  'event.reply': ['回复了意见', 'replied'],
+  'event.status': ['更改了状态为 {status}', 'set status to {status}'],
+
+  'unit.m': ['米', 'm'],
+  'unit.m2': ['平方米', 'm²'],
+  'unit.pt': ['点', 'pt'],
+};
+
+let current = (typeof document !== 'undefined' && document.documentElement.lang) || 'zh-CN';
+
+export function lang() {
+  return current;
+}
+
+export function setLang(value) {
+  current = value === 'en' ? 'en' : 'zh-CN';
+  document.documentElement.lang = current;
+}
+
+export function t(key, params) {
+  const row = MESSAGES[key];
+  let text = row ? row[current === 'en' ? 1 : 0] : key;
+  if (params) {
+    for (const [k, v] of Object.entries(params)) text = text.split(`{${k}}`).join(String(v));
+  }
+  return text;
+}
+
+// Server error envelopes carry {"messages": {"zh-CN", "en"}}: pick ours.
+export function serverMessage(err) {
+  if (!err) return '';
+  const m = err.messages || (err.error && err.error.messages);
+  if (m) return m[current] || m['zh-CN'] || m.en || '';
+  return err.message || (err.error && err.error.message) || String(err);
+}
+
+// Fill every element carrying data-i18n (text), data-i18n-title, data-i18n-placeholder.
+export function applyI18n(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-title]')) {
+    el.title = t(el.dataset.i18nTitle);
+    el.setAttribute('aria-label', el.title);
+  }
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+}
