@@ -19,13 +19,15 @@ from .settings import Settings, load_settings
 from .storage import make_storage
 from .web import accounts, annotations, health, openapi, pages, projects, sync
 from .web import sheets, submissions
+from .web import notifications, progress, reviews, stats, viewer
+from .web import reports
 from .web.errors import HANDLERS
 
 STATIC = Path(__file__).parent / "web" / "static"
 
 
 # Each area's web module lists its own routes in ``ROUTES``; this table is read top to bottom.
-AREAS = (accounts, projects, submissions, sheets, annotations, sync)
+AREAS = (accounts, projects, submissions, sheets, annotations, sync, reviews, notifications, progress, stats, viewer, reports)
 
 
 def routes() -> list:

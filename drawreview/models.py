@@ -377,3 +377,31 @@ class Rating(SQLModel, table=True):
     score: int
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = _ts()
+
+
+# --- issued reports (services/reports.py) ---
+
+class Report(SQLModel, table=True):
+    """An issued, signed document of one review round (the merged report, 审查意见书).
+
+    ``sha256`` is the hash of the final signed file, which is also its blob address; the
+    verification page looks reports up by it or by ``verify_code`` (random, printed as the QR
+    code on the cover: ``/verify/<code>``), so issued reports cannot be enumerated by id.
+    """
+
+    __tablename__ = "report"
+    __table_args__ = (UniqueConstraint("submission_id", "round_no", "kind", name="uq_report_round"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    round_no: int
+    kind: str = Field(default="round", max_length=16)  # round = the merged review report
+    sha256: str = Field(max_length=64, unique=True)  # of the signed file = its blob
+    size: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    pages: int = 0
+    verify_code: str = Field(max_length=32, unique=True)
+    verdict: str = Field(default="", max_length=32)
+    case_number: str = Field(default="", max_length=32)
+    signer: str = Field(default="", max_length=300)
+    issued_at: datetime = _ts()
+    issued_by: Optional[int] = Field(default=None, foreign_key="user_account.id")

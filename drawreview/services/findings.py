@@ -66,7 +66,7 @@ def finding_dict(r: RuleFinding, sheet: Sheet | None = None) -> dict:
 
 async def store_findings(session: AsyncSession, sheet: Sheet, findings: list[dict]) -> dict:
     """Replace the sheet's findings (idempotent); returns counts. The caller commits."""
-    existing = {r.data.get("fingerprint"): r for r in
+    existing = {(r.data or {}).get("fingerprint") or f"row-{r.id}": r for r in
                 (await session.exec(select(RuleFinding).where(RuleFinding.sheet_id == sheet.id))).all()}
     seen, added = set(), 0
     for f in findings:

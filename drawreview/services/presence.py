@@ -23,17 +23,21 @@ def user_public(principal: Principal) -> dict[str, Any]:
             "discipline": principal.discipline}
 
 
-def message(event: str, conn_id: str, principal: Principal, sheet_id: int | None, to: str | None = None) -> dict:
+def message(event: str, conn_id: str, principal: Principal, sheet_id: int | None, to: str | None = None,
+            client_id: str | None = None) -> dict:
     msg = {"type": "presence", "seq": None, "event": event, "conn": conn_id, "user": user_public(principal),
            "sheet_id": sheet_id}
     if to is not None:
         msg["to"] = to
+    if client_id is not None:
+        msg["client_id"] = client_id
     return msg
 
 
 async def announce(broadcast, project_id: int, event: str, conn_id: str, principal: Principal,
-                   sheet_id: int | None, to: str | None = None) -> None:
-    await broadcast.publish(events_service.channel(project_id), message(event, conn_id, principal, sheet_id, to))
+                   sheet_id: int | None, to: str | None = None, client_id: str | None = None) -> None:
+    await broadcast.publish(events_service.channel(project_id),
+                            message(event, conn_id, principal, sheet_id, to, client_id))
 
 
 def for_connection(msg: dict, conn_id: str) -> dict | None:

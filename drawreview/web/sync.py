@@ -31,6 +31,7 @@ from ..models import Project, User
 from ..policy import can_see_project
 from ..services import annotations, findings, presence
 from ..services import events as events_service
+from ..services.client_writes import check_client_id
 from .common import lang_of
 
 log = logging.getLogger("drawreview.sync")
@@ -190,9 +191,10 @@ async def on_presence(conn: Connection, msg: dict) -> dict:
         if project_id != conn.project_id:
             raise NotFound("找不到该图纸", "Sheet not found", details={"sheet_id": sheet_id})
     conn.sheet_id = sheet_id
-    await presence.announce(conn.state.broadcast, conn.project_id, "update", conn.id, conn.principal, sheet_id)
-    return {"type": "ack", "client_id": msg.get("client_id") if isinstance(msg.get("client_id"), str) else None,
-            "seq": None, "sheet_id": sheet_id}
+    client_id = check_client_id(msg.get("client_id"), required=False)
+    await presence.announce(conn.state.broadcast, conn.project_id, "update", conn.id, conn.principal, sheet_id,
+                            client_id=client_id)
+    return {"type": "ack", "client_id": client_id, "seq": None, "sheet_id": sheet_id}
 
 
 MESSAGE_HANDLERS: dict[str, Callable[[Connection, dict], Awaitable[dict | None]]] = {

@@ -122,7 +122,7 @@ export const MESSAGES = {
   'finding.rule': ['规则 {id}', 'Rule {id}'],
   'finding.measured': ['实测 {m}，要求 {r}', 'measured {m}, required {r}'],
 
-  'presence.title': ['在线审查人员', 'Who is here'],
+  'presence.title': ['在线', 'Who is here'],
   'presence.here': ['本图', 'this sheet'],
   'presence.other': ['图纸 {sheet}', 'sheet {sheet}'],
   'presence.you': ['（我）', '(you)'],

@@ -5,7 +5,7 @@ import { t, lang } from './i18n.js';
 import { colorOf } from './markups.js';
 
 const LIST_PAGE = 200;
-export const DISCIPLINES = ['planning', 'fire', 'civil_defence', 'lightning', 'meteorology'];
+export const DISCIPLINES = ['planning', 'fire', 'civil_defence', 'lightning', 'meteorology', 'drawing'];
 export const STATUSES = ['open', 'answered', 'closed'];
 export const SEVERITIES = ['mandatory', 'general', 'suggestion'];
 

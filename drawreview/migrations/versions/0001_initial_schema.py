@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:46:01.770792
+Create Date: 2026-11-22 08:49:53.233708
 """
 from typing import Sequence, Union
 
@@ -265,6 +265,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_drawing_file_sha256'), ['sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_drawing_file_submission_id'), ['submission_id'], unique=False)
 
+    op.create_table('report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('round_no', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('pages', sa.Integer(), nullable=False),
+    sa.Column('verify_code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('verdict', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('case_number', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('signer', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('issued_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['issued_by'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('sha256'),
+    sa.UniqueConstraint('submission_id', 'round_no', 'kind', name='uq_report_round'),
+    sa.UniqueConstraint('verify_code')
+    )
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_submission_id'), ['submission_id'], unique=False)
+
     op.create_table('review_task',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
@@ -437,6 +464,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_review_task_reviewer_id'))
 
     op.drop_table('review_task')
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_submission_id'))
+        batch_op.drop_index(batch_op.f('ix_report_project_id'))
+
+    op.drop_table('report')
     with op.batch_alter_table('drawing_file', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_drawing_file_submission_id'))
         batch_op.drop_index(batch_op.f('ix_drawing_file_sha256'))

@@ -1,0 +1,218 @@
+"""Gather one review round from the database into :class:`drawreview.report.model.ReportData`.
+
+The report part's functions take plain data and paths; this module reads the rows (project,
+organisations, review tasks with reviewer and conclusion, the round's markups with their
+comment threads, confirmed rule findings) and points every comment at its sheet PDF blob.
+Deleted and unconfirmed automatic markups are left out. Times are shown in Beijing time.
+Characters the report font cannot draw are replaced by ``□`` (and listed in
+``Gathered.replaced``) so one emoji in a reply cannot block an official report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..errors import Conflict, NotFound
+from ..models import (
+    DISCIPLINE_NAMES,
+    Annotation,
+    Comment,
+    Organisation,
+    Project,
+    ReviewTask,
+    RuleFinding,
+    Sheet,
+    Submission,
+    User,
+)
+from ..report import model
+from ..report.font import load_font
+from . import workdays
+from .findings import to_sheet
+from .notifications import aware
+
+DEFAULT_AUTHORITY = "联合审图中心"
+PLACEHOLDER = "□"
+# workflow conclusions -> the report's verdict codes (or free text it shows as given)
+VERDICTS = {
+    "approved": "passed",
+    "approved_with_comments": "有条件通过（附意见）",
+    "revision_required": "revise",
+    "rejected": "failed",
+}
+APPROVED = {"approved", "approved_with_comments"}
+SEVERITY_ORDER = ["approved", "approved_with_comments", "revision_required", "rejected"]
+
+
+def local(dt: datetime | None) -> datetime | None:
+    return workdays.to_local(aware(dt)) if dt else None
+
+
+def verdict_code(conclusion: str | None) -> str:
+    return VERDICTS.get(conclusion or "", conclusion or "pending")
+
+
+def round_verdict(sub: Submission, tasks: list[ReviewTask]) -> str | None:
+    """The submission's verdict, else the most severe discipline conclusion (None while open)."""
+    if sub.verdict:
+        return sub.verdict
+    known = [t.conclusion for t in tasks if t.conclusion in SEVERITY_ORDER]
+    if not tasks or len(known) < len(tasks):
+        return None
+    return max(known, key=SEVERITY_ORDER.index)
+
+
+class _Cleaner:
+    """Replaces characters the report font has no glyph for."""
+
+    def __init__(self) -> None:
+        self.font = load_font()
+        self.cache: dict[str, bool] = {}
+        self.replaced: set[str] = set()
+
+    def __call__(self, text: str | None) -> str:
+        text = text or ""
+        out = []
+        for ch in text:
+            ok = self.cache.get(ch)
+            if ok is None:
+                ok = ch.isspace() or not ch.isprintable() or self.font.has_glyph(ord(ch)) != 0
+                self.cache[ch] = ok
+            if not ok:
+                self.replaced.add(ch)
+            out.append(ch if ok else PLACEHOLDER)
+        return "".join(out)
+
+
+@dataclass
+class Gathered:
+    data: model.ReportData
+    project: Project
+    submission: Submission
+    verdict: str | None  # workflow code
+    sheets: dict[int, Sheet] = field(default_factory=dict)  # sheets that carry comments
+    comments_per_sheet: dict[int, list[tuple[str, model.Comment]]] = field(default_factory=dict)
+    replaced: set[str] = field(default_factory=set)
+
+
+async def authority_name(session: AsyncSession, actor=None) -> str:
+    org_id = getattr(actor, "org_id", None)
+    if org_id:
+        org = await session.get(Organisation, org_id)
+        if org is not None and org.kind == "review_authority":
+            return org.name
+    org = (await session.exec(select(Organisation).where(Organisation.kind == "review_authority")
+                              .order_by(Organisation.id))).first()
+    return org.name if org else DEFAULT_AUTHORITY
+
+
+def _finding(r: RuleFinding, sheet: Sheet, clean) -> model.Finding:
+    d = r.data or {}
+    rect = to_sheet(sheet, d.get("bbox"))
+
+    def value(v):
+        if v is None:
+            return "—"
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else clean(str(v))
+
+    return model.Finding(
+        rule_id=clean(r.rule_id), clause=clean(" ".join(x for x in (d.get("standard"), d.get("clause")) if x)),
+        message=clean(d.get("message_zh") or d.get("title_zh") or r.rule_id), measured=value(d.get("measured")),
+        required=value(d.get("required")), unit=clean(d.get("unit") or ""), sheet_number=clean(sheet.number or f"#{sheet.id}"),
+        bbox=(rect[0][0], rect[0][1], rect[1][0], rect[1][1]) if rect else None)
+
+
+async def gather(session: AsyncSession, storage, submission_id: int, *, actor=None, issued_at: datetime | None = None,
+                 authority: str | None = None, need_pdfs: bool = True) -> Gathered:
+    """The round of ``submission_id`` as ReportData; raises Conflict when a commented sheet
+    has no rendered PDF yet (unless ``need_pdfs`` is false: the JSON export names PDFs only)."""
+    sub = await session.get(Submission, submission_id)
+    if sub is None:
+        raise NotFound("找不到该报审", "Submission not found", details={"submission_id": submission_id})
+    project = await session.get(Project, sub.project_id)
+    clean = _Cleaner()
+    orgs = {o.id: o for o in (await session.exec(select(Organisation).where(
+        Organisation.id.in_([project.construction_unit_id, project.design_institute_id])))).all()}
+    tasks = list((await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id)
+                                     .order_by(ReviewTask.id))).all())
+    sheets = {s.id: s for s in (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id))).all()}
+    anns = list((await session.exec(select(Annotation).where(
+        Annotation.sheet_id.in_(list(sheets) or [0]), Annotation.deleted == False,  # noqa: E712
+        Annotation.automatic == False).order_by(Annotation.id))).all())  # noqa: E712
+    replies = list((await session.exec(select(Comment).where(Comment.annotation_id.in_([a.id for a in anns] or [0]))
+                                       .order_by(Comment.created_at, Comment.id))).all())
+    findings = list((await session.exec(select(RuleFinding).where(
+        RuleFinding.sheet_id.in_(list(sheets) or [0]), RuleFinding.state == "confirmed")
+        .order_by(RuleFinding.id))).all())
+    user_ids = {a.author_id for a in anns} | {c.author_id for c in replies} | {t.reviewer_id for t in tasks if t.reviewer_id}
+    users = {u.id: u for u in (await session.exec(select(User).where(User.id.in_(list(user_ids) or [0])))).all()}
+    orgs.update({o.id: o for o in (await session.exec(select(Organisation).where(
+        Organisation.id.in_([u.org_id for u in users.values() if u.org_id] or [0])))).all()})
+    authority = authority or await authority_name(session, actor)
+
+    def who(user_id: int | None) -> str:
+        u = users.get(user_id)
+        return clean(u.display_name) if u else "—"
+
+    def org_of(user_id: int) -> str:
+        u = users.get(user_id)
+        if u is None:
+            return "—"
+        if u.role == "reviewer" and u.discipline:
+            return DISCIPLINE_NAMES.get(u.discipline, (u.discipline,))[0]
+        return clean(orgs[u.org_id].name) if u.org_id in orgs else "—"
+
+    thread: dict[int, list[model.Reply]] = {}
+    for c in replies:
+        thread.setdefault(c.annotation_id, []).append(
+            model.Reply(author=who(c.author_id), org=org_of(c.author_id), at=local(c.created_at), text=clean(c.body)))
+    missing = sorted({sheets[a.sheet_id].number or str(a.sheet_id) for a in anns
+                      if not sheets[a.sheet_id].pdf_sha256 or not storage.exists(sheets[a.sheet_id].pdf_sha256)})
+    if missing and need_pdfs:
+        raise Conflict("有审查意见的图纸尚未生成 PDF，暂不能生成报告", "Some commented sheets have no rendered PDF yet",
+                       code="sheet_not_ready", details={"sheets": missing})
+
+    by_disc: dict[str, list[model.Comment]] = {}
+    per_sheet: dict[int, list[tuple[str, model.Comment]]] = {}
+    for a in anns:
+        sheet = sheets[a.sheet_id]
+        geo = a.geometry or {}
+        c = model.Comment(
+            id=str(a.id), sheet_number=clean(sheet.number or f"#{sheet.id}"), sheet_title=clean(sheet.title),
+            sheet_pdf_path=storage.path(sheet.pdf_sha256) if sheet.pdf_sha256 else Path(f"sheet-{sheet.id}.pdf"),
+            geometry=model.Geometry(kind=a.kind, points=[tuple(p) for p in geo.get("points", [])],
+                                    text=clean(geo.get("text", ""))),
+            severity=a.severity, clause=clean(a.clause), status=a.status, text=clean(a.body), author=who(a.author_id),
+            created_at=local(a.created_at), thread=thread.get(a.id, ()))
+        by_disc.setdefault(a.discipline, []).append(c)
+        per_sheet.setdefault(sheet.id, []).append((a.discipline, c))
+    found: dict[str, list[model.Finding]] = {}
+    for r in findings:
+        found.setdefault(r.discipline, []).append(_finding(r, sheets[r.sheet_id], clean))
+
+    sections = []
+    codes = [t.discipline for t in tasks] + sorted((set(by_disc) | set(found)) - {t.discipline for t in tasks})
+    task_of = {t.discipline: t for t in tasks}
+    for code in codes:
+        t = task_of.get(code)
+        zh, en = DISCIPLINE_NAMES.get(code, (code, code))
+        sections.append(model.DisciplineSection(
+            code=code, name_zh=zh, name_en=en, reviewer=who(t.reviewer_id) if t else "—",
+            conclusion=verdict_code(t.conclusion if t else None), concluded_at=local(t.concluded_at) if t else None,
+            comments=by_disc.get(code, ()), findings=found.get(code, ())))
+    verdict = round_verdict(sub, tasks)
+    cu, di = orgs.get(project.construction_unit_id), orgs.get(project.design_institute_id)
+    data = model.ReportData(project=model.Project(
+        name=clean(project.name), case_number=clean(project.case_number or "—"), address=clean(project.address or "—"),
+        construction_unit=clean(cu.name if cu else "—"), design_institute=clean(di.name if di else "—"),
+        authority=clean(authority), round_no=sub.round_no, submitted_at=local(sub.submitted_at),
+        accepted_at=local(sub.accepted_at), issued_at=local(issued_at), verdict=verdict_code(verdict)),
+        disciplines=sections)
+    return Gathered(data=data, project=project, submission=sub, verdict=verdict,
+                    sheets={sid: sheets[sid] for sid in per_sheet}, comments_per_sheet=per_sheet,
+                    replaced=clean.replaced)

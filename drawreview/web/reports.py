@@ -1,0 +1,255 @@
+"""Issued reports: list, issue (window), download; derived downloads (stamped sheets, marked-up
+sheets, BCF 3.0, JSON); and the public verification page ``/verify`` with its JSON twin
+``/api/verify``.
+
+Downloads are for everyone who may see the project (``report.download``); issuing is the
+window's (``report.issue``). Verification needs no login: the page's upload form carries the
+session's CSRF token, and scripts either send a hash (``GET /api/verify?sha256=``) or upload
+with a bearer token / ``X-CSRF-Token`` (``POST /api/verify``).
+"""
+
+from __future__ import annotations
+
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from ..auth import check_csrf
+from ..errors import BadRequest, DrawReviewError, NotFound, PayloadTooLarge, ValidationFailed
+from ..models import Report, Submission
+from ..policy import require_project
+from ..services import reports as service
+from ..services import sheets as sheet_service
+from ..services.notifications import utcnow
+from .common import Ctx, api, lang_of
+from .pages import render
+from .progress import client_ip
+from .submissions import IncompleteUpload, multipart_parts
+
+FORM_SLACK = 64 * 1024
+MAX_FIELD = 256
+
+
+def _download(data: bytes, name: str, media_type: str) -> Response:
+    return Response(data, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+
+
+async def _submission(ctx: Ctx) -> tuple[Submission, object]:
+    sub = await ctx.session.get(Submission, ctx.path_int("submission_id"))
+    if sub is None:
+        raise NotFound("找不到该报审", "Submission not found")
+    try:
+        project = await require_project(ctx.session, ctx.principal, sub.project_id, "report.download")
+    except NotFound:
+        raise NotFound("找不到该报审", "Submission not found") from None
+    return sub, project
+
+
+async def _report(ctx: Ctx) -> tuple[Report, object]:
+    r = await ctx.session.get(Report, ctx.path_int("report_id"))
+    if r is None:
+        raise NotFound("找不到该意见书", "Report not found")
+    try:
+        project = await require_project(ctx.session, ctx.principal, r.project_id, "report.download")
+    except NotFound:
+        raise NotFound("找不到该意见书", "Report not found") from None
+    return r, project
+
+
+def _case(project) -> str:
+    return project.case_number or f"project-{project.id}"
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+@api("项目的审查意见书列表 / Issued reports of a project")
+async def list_reports(ctx: Ctx):
+    project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"), "report.download")
+    return [service.report_dict(r, ctx.state.settings) for r in await service.list_reports(ctx.session, project.id)]
+
+
+@api("出具本轮审查意见书（窗口；重复调用返回同一份）/ Issue the round's signed report (idempotent)")
+async def issue(ctx: Ctx):
+    sub = await ctx.session.get(Submission, ctx.path_int("submission_id"))
+    if sub is None:
+        raise NotFound("找不到该报审", "Submission not found")
+    await require_project(ctx.session, ctx.principal, sub.project_id, "report.issue")
+    st = ctx.state
+    report = await service.issue_round_report(ctx.session, st.storage, st.settings, sub.id, ctx.user, now=utcnow(),
+                                              emit=ctx.emit)
+    await ctx.commit()
+    return service.report_dict(report, st.settings)
+
+
+@api("一份意见书的信息 / One issued report")
+async def get_report(ctx: Ctx):
+    r, _ = await _report(ctx)
+    return service.report_dict(r, ctx.state.settings)
+
+
+@api("下载意见书 PDF（已签章）/ Download the signed report PDF")
+async def report_pdf(ctx: Ctx):
+    r, project = await _report(ctx)
+    path = ctx.state.storage.path(r.sha256)
+    return FileResponse(path, media_type="application/pdf", filename=service.file_name(project, r),
+                        headers={"Cache-Control": "private, no-store"})
+
+
+# --- derived downloads -----------------------------------------------------------------------
+
+@api("盖章图纸（ZIP，仅审查通过后）/ Stamped sheets as a zip (approved rounds only)")
+async def stamped_zip(ctx: Ctx):
+    sub, project = await _submission(ctx)
+    data = await service.stamped_zip(ctx.session, ctx.state.storage, sub)
+    return _download(data, f"stamped-{_case(project)}-r{sub.round_no}.zip", "application/zip")
+
+
+@api("单张盖章图纸（仅审查通过后）/ One stamped sheet (approved rounds only)")
+async def stamped_sheet(ctx: Ctx):
+    sheet, sub, _ = await sheet_service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"),
+                                                      "report.download")
+    data = await service.stamped_sheet(ctx.session, ctx.state.storage, sub, sheet)
+    return _download(data, "stamped-" + service.sheet_file_name(sheet), "application/pdf")
+
+
+@api("带批注的图纸（ZIP，PDF 原生批注）/ Marked-up sheets as a zip (native PDF annotations)")
+async def marked_up_zip(ctx: Ctx):
+    sub, project = await _submission(ctx)
+    data = await service.marked_up_zip(ctx.session, ctx.state.storage, sub)
+    return _download(data, f"marked-up-{_case(project)}-r{sub.round_no}.zip", "application/zip")
+
+
+@api("单张带批注的图纸 / One marked-up sheet (native PDF annotations)")
+async def marked_up_sheet(ctx: Ctx):
+    sheet, sub, _ = await sheet_service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"),
+                                                      "report.download")
+    data = await service.marked_up_sheet(ctx.session, ctx.state.storage, sub, sheet)
+    return _download(data, "marked-up-" + service.sheet_file_name(sheet), "application/pdf")
+
+
+@api("BCF 3.0 导出（本轮全部意见）/ BCF 3.0 export of the round's comments")
+async def bcf(ctx: Ctx):
+    sub, project = await _submission(ctx)
+    data = await service.bcf(ctx.session, ctx.state.storage, sub)
+    return _download(data, f"{_case(project)}-r{sub.round_no}.bcfzip", "application/octet-stream")
+
+
+@api("本轮审查的 JSON 导出 / JSON export of the review round")
+async def round_json(ctx: Ctx):
+    sub, project = await _submission(ctx)
+    text = await service.round_json(ctx.session, ctx.state.storage, sub)
+    return _download(text.encode("utf-8"), f"{_case(project)}-r{sub.round_no}.json", "application/json; charset=utf-8")
+
+
+# --- verification ------------------------------------------------------------------------------
+
+async def read_form(request: Request) -> tuple[dict[str, str], bytes | None]:
+    """The verification form's text fields and the uploaded file (size-limited, in memory)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > service.MAX_VERIFY_BYTES + FORM_SLACK:
+        raise PayloadTooLarge(details={"limit": service.MAX_VERIFY_BYTES})
+    fields: dict[str, str] = {}
+    upload = None
+    try:
+        async for part, chunks in multipart_parts(request):
+            is_file = part.filename is not None
+            limit = service.MAX_VERIFY_BYTES if is_file else MAX_FIELD
+            buf = bytearray()
+            async for chunk in chunks:
+                buf += chunk
+                if len(buf) > limit:
+                    raise PayloadTooLarge(details={"limit": limit, "field": part.name})
+            if is_file:
+                if part.name == "file" and buf:
+                    upload = bytes(buf)
+            elif part.name in ("csrf_token", "sha256", "code"):
+                fields[part.name] = buf.decode("utf-8", "replace").strip()
+    except ClientDisconnect:
+        raise IncompleteUpload() from None
+    return fields, upload
+
+
+async def _check(session, request: Request, *, sha256: str | None, code: str | None, upload: bytes | None) -> dict:
+    st = request.app.state
+    await service.throttle(st.limiter, client_ip(request))
+    if upload is not None:
+        sha = service.sha256_of(upload)
+    elif sha256:
+        sha = service.clean_sha256(sha256)
+    elif code:
+        expected = await service.by_code(session, code)
+        if expected is None:
+            raise NotFound("找不到该核验码对应的意见书", "No issued report has this verification code")
+        return {"sha256": None, "issued": None, "report": None, "signature": None,
+                "expected": await service.public_facts(session, expected)}
+    else:
+        raise ValidationFailed("请上传文件或输入 SHA-256 值", "Upload the file or enter its SHA-256",
+                               details={"file": "or sha256"})
+    return await service.verify(session, st.storage, st.settings, sha256=sha, code=code or None, upload=upload)
+
+
+@api("核验意见书（公开；sha256 或核验码）/ Verify a report by SHA-256 or verification code (public)", login=False,
+     tag="verify")
+async def verify_api(ctx: Ctx):
+    q = ctx.request.query_params
+    return await _check(ctx.session, ctx.request, sha256=q.get("sha256"), code=q.get("code"), upload=None)
+
+
+@api("核验意见书文件（公开；multipart 字段 file）/ Verify an uploaded report file (public, multipart 'file')",
+     login=False, tag="verify")
+async def verify_upload_api(ctx: Ctx):
+    await ctx.session.commit()  # release the connection while the bytes stream in
+    fields, upload = await read_form(ctx.request)
+    if upload is None:
+        raise BadRequest("请求中没有文件（字段名 file）", "No file in the request (field name 'file')", code="no_file")
+    return await _check(ctx.session, ctx.request, sha256=None, code=fields.get("code"), upload=upload)
+
+
+async def verify_page(request: Request) -> Response:
+    """GET /verify[?sha256=…] and GET /verify/{code}: the form, and the result for a hash."""
+    code = request.path_params.get("code") or request.query_params.get("code") or ""
+    sha256 = request.query_params.get("sha256") or ""
+    result, error, status = None, None, 200
+    if code or sha256:
+        async with request.app.state.db.session() as session:
+            try:
+                result = await _check(session, request, sha256=sha256 or None, code=code or None, upload=None)
+            except DrawReviewError as exc:
+                error, status = exc.message(lang_of(request)), exc.status
+    return render(request, "verify.html", {"code": code, "sha256": sha256, "result": result, "error": error},
+                  status=status)
+
+
+async def verify_form(request: Request) -> Response:
+    """POST /verify: the CSRF-protected upload (or typed hash) form."""
+    fields, result, error, status = {}, None, None, 200
+    try:
+        fields, upload = await read_form(request)
+        check_csrf(request, None, fields.get("csrf_token"))
+        async with request.app.state.db.session() as session:
+            result = await _check(session, request, sha256=fields.get("sha256") or None,
+                                  code=fields.get("code") or None, upload=upload)
+    except DrawReviewError as exc:
+        error, status = exc.message(lang_of(request)), exc.status
+    return render(request, "verify.html", {"code": fields.get("code", ""), "sha256": fields.get("sha256", ""),
+                                           "result": result, "error": error, "uploaded": True}, status=status)
+
+
+ROUTES = [
+    Route("/api/projects/{project_id:int}/reports", list_reports, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/reports", issue, methods=["POST"]),
+    Route("/api/reports/{report_id:int}", get_report, methods=["GET"]),
+    Route("/api/reports/{report_id:int}/pdf", report_pdf, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/stamped-sheets.zip", stamped_zip, methods=["GET"]),
+    Route("/api/sheets/{sheet_id:int}/stamped.pdf", stamped_sheet, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/marked-up-sheets.zip", marked_up_zip, methods=["GET"]),
+    Route("/api/sheets/{sheet_id:int}/marked-up.pdf", marked_up_sheet, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/bcf", bcf, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/export.json", round_json, methods=["GET"]),
+    Route("/api/verify", verify_api, methods=["GET"]),
+    Route("/api/verify", verify_upload_api, methods=["POST"]),
+    Route("/verify", verify_page, methods=["GET"]),
+    Route("/verify", verify_form, methods=["POST"]),
+    Route("/verify/{code}", verify_page, methods=["GET"]),
+]

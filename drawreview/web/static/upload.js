@@ -1,0 +1,263 @@
+/* The project page: drag & drop uploads with a progress bar per file, retry without
+ * duplicates (the server keeps one row per bytes + name), and the file and sheet lists
+ * refreshed while processing runs. Vanilla JS, no dependencies. */
+(function () {
+  "use strict";
+  var dataEl = document.getElementById("page-data");
+  if (!dataEl) return;
+  var page = JSON.parse(dataEl.textContent);
+  var M = page.messages || {};
+  var lang = page.lang || "zh-CN";
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
+  var MAX_PARALLEL = 2;
+  var queue = [];
+  var active = 0;
+  var inFlight = 0;
+  var pollTimer = null;
+  var byFileId = {};  // file id -> upload row, to show processing errors on the row
+
+  function msg(key) { return M[key] || key; }
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function errorText(err) {
+    if (!err) return "";
+    var m = err.messages || {};
+    return m[lang] || err.message || m["zh-CN"] || err.code || "";
+  }
+  function size(n) {
+    if (n >= 1048576) return (n / 1048576).toFixed(1) + " MB";
+    if (n >= 1024) return (n / 1024).toFixed(1) + " KB";
+    return n + " B";
+  }
+
+  /* -- uploads ------------------------------------------------------------------ */
+  function addFiles(files) {
+    for (var i = 0; i < files.length; i++) {
+      var row = makeRow(files[i]);
+      queue.push(row);
+    }
+    pump();
+  }
+
+  function makeRow(file) {
+    var li = el("li", { "class": "upload", "data-name": file.name });
+    var name = el("span", { "class": "name" }, file.name + " (" + size(file.size) + ")");
+    var bar = el("progress", { max: "100", value: "0" });
+    var status = el("span", { "class": "status" }, msg("upload.uploading"));
+    var retry = el("button", { type: "button", "class": "retry", hidden: "hidden" }, msg("upload.retry"));
+    li.appendChild(name); li.appendChild(bar); li.appendChild(status); li.appendChild(retry);
+    document.getElementById("uploads").appendChild(li);
+    var row = { file: file, li: li, bar: bar, status: status, retry: retry };
+    retry.addEventListener("click", function () {
+      retry.hidden = true;
+      li.classList.remove("failed");
+      queue.push(row);
+      pump();
+    });
+    return row;
+  }
+
+  function pump() {
+    while (active < MAX_PARALLEL && queue.length) {
+      active++;
+      send(queue.shift());
+    }
+  }
+
+  function fail(row, text) {
+    row.li.classList.add("failed");
+    row.status.className = "status error";
+    row.status.textContent = msg("upload.failed") + "：" + text;
+    row.retry.hidden = false;
+  }
+
+  function send(row) {
+    var xhr = new XMLHttpRequest();
+    var form = new FormData();
+    form.append("file", row.file, row.file.name);
+    row.bar.value = 0;
+    row.status.className = "status";
+    row.status.textContent = msg("upload.uploading") + " 0%";
+    inFlight++;
+    xhr.open("POST", page.upload_url);
+    xhr.setRequestHeader("X-CSRF-Token", csrf);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.onprogress = function (ev) {
+      if (!ev.lengthComputable) return;
+      var pct = Math.floor(ev.loaded * 100 / ev.total);
+      row.bar.value = pct;
+      row.status.textContent = msg("upload.uploading") + " " + pct + "%";
+    };
+    xhr.onload = function () {
+      var body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+      if (xhr.status >= 200 && xhr.status < 300 && body && body.ok) {
+        row.bar.value = 100;
+        var f = body.data.files[0];
+        row.fileId = f.id;
+        byFileId[f.id] = row;
+        showFileState(row, f);
+      } else {
+        fail(row, body && body.error ? errorText(body.error) : ("HTTP " + xhr.status));
+      }
+    };
+    xhr.onerror = xhr.onabort = function () { fail(row, msg("upload.network")); };
+    xhr.onloadend = function () {
+      active--; inFlight--;
+      pump();
+      schedulePoll(200);
+    };
+    xhr.send(form);
+  }
+
+  function showFileState(row, f) {
+    row.li.setAttribute("data-file-id", f.id);
+    row.li.setAttribute("data-state", f.state);
+    if (f.state === "failed") {
+      row.status.className = "status error state-failed";
+      row.status.textContent = errorText(f.error);
+      return;
+    }
+    row.status.className = "status state-" + f.state;
+    var text = msg("upload.done") + " · " + msg("file.state." + f.state);
+    if (f.state === "processing") text += " " + Math.round((f.progress || 0) * 100) + "%";
+    row.status.textContent = text;
+  }
+
+  /* -- lists -------------------------------------------------------------------- */
+  function renderFiles(files) {
+    var body = document.querySelector("#files tbody");
+    if (!body) return;
+    body.textContent = "";
+    if (!files.length) {
+      var tr0 = el("tr", { "class": "empty" }); tr0.appendChild(el("td", { colspan: "4", "class": "muted" }, msg("files.empty")));
+      body.appendChild(tr0);
+    }
+    files.forEach(function (f) {
+      var tr = el("tr", { "data-file-id": f.id, "data-state": f.state });
+      tr.appendChild(el("td", null, (f.parent_id ? "└ " : "") + f.original_name));
+      tr.appendChild(el("td", null, f.format));
+      tr.appendChild(el("td", null, size(f.size)));
+      var td = el("td", { "class": "state-" + f.state });
+      var label = msg("file.state." + f.state);
+      if (f.state === "processing") label += " " + Math.round((f.progress || 0) * 100) + "%";
+      td.appendChild(el("span", null, label));
+      if (f.error) {
+        td.appendChild(el("div", { "class": "error" }, errorText(f.error)));
+        if (f.error.entries && f.error.entries.length) {
+          var ul = el("ul", { "class": "notes" });
+          f.error.entries.forEach(function (e) { ul.appendChild(el("li", { "class": "error" }, errorText(e))); });
+          td.appendChild(ul);
+        }
+      }
+      if (f.repairs && f.repairs.length) {
+        var notes = el("ul", { "class": "notes", title: msg("file.repairs") });
+        f.repairs.slice(0, 5).forEach(function (n) { notes.appendChild(el("li", null, n)); });
+        td.appendChild(notes);
+      }
+      tr.appendChild(td);
+      body.appendChild(tr);
+      var row = byFileId[f.id];
+      if (row) showFileState(row, f);
+    });
+  }
+
+  function renderSheets(sheets, files) {
+    var body = document.querySelector("#sheets tbody");
+    if (!body) return;
+    var progress = {};
+    (files || []).forEach(function (f) { progress[f.id] = f.progress; });
+    body.textContent = "";
+    if (!sheets.length) {
+      var tr0 = el("tr", { "class": "empty" }); tr0.appendChild(el("td", { colspan: "6", "class": "muted" }, msg("sheets.empty")));
+      body.appendChild(tr0);
+    }
+    sheets.forEach(function (s) {
+      var tr = el("tr", { "data-sheet-id": s.id, "data-state": s.state });
+      var tdImg = el("td");
+      if (s.state === "ready") tdImg.appendChild(el("img", { "class": "thumb", loading: "lazy", alt: s.number || s.key,
+                                                         src: "/api/sheets/" + s.id + "/thumbnail.png" }));
+      tr.appendChild(tdImg);
+      tr.appendChild(el("td", { "class": "number" }, s.number || "—"));
+      tr.appendChild(el("td", { "class": "title" }, s.title || s.key));
+      tr.appendChild(el("td", null, s.discipline || "—"));
+      var state = msg("sheet.state." + s.state);
+      if (s.state === "processing" && progress[s.file_id] !== undefined) state += " " + Math.round(progress[s.file_id] * 100) + "%";
+      tr.appendChild(el("td", { "class": "state-" + s.state }, state));
+      var tdLink = el("td");
+      if (s.state === "ready") tdLink.appendChild(el("a", { href: "/sheets/" + s.id }, msg("sheet.open")));
+      tr.appendChild(tdLink);
+      body.appendChild(tr);
+    });
+  }
+
+  function busy(files, sheets) {
+    return inFlight > 0 || files.some(function (f) { return f.state === "uploaded" || f.state === "processing"; }) ||
+      sheets.some(function (s) { return s.state === "pending" || s.state === "processing"; });
+  }
+
+  function schedulePoll(ms) {
+    if (pollTimer) clearTimeout(pollTimer);
+    pollTimer = setTimeout(poll, ms);
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (b) { if (!b.ok) throw new Error(errorText(b.error)); return b.data; });
+  }
+
+  function poll() {
+    pollTimer = null;
+    if (!page.submission_id) return;
+    Promise.all([getJSON("/api/submissions/" + page.submission_id),
+                 getJSON("/api/submissions/" + page.submission_id + "/sheets")])
+      .then(function (res) {
+        var files = res[0].files, sheets = res[1];
+        renderFiles(files);
+        renderSheets(sheets, files);
+        if (busy(files, sheets)) schedulePoll(1000);
+      })
+      .catch(function () { schedulePoll(3000); });
+  }
+
+  /* -- wiring ------------------------------------------------------------------- */
+  var zone = document.getElementById("dropzone");
+  var input = document.getElementById("file-input");
+  if (zone && input) {
+    input.addEventListener("change", function () { addFiles(input.files); input.value = ""; });
+    zone.addEventListener("keydown", function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); input.click(); } });
+    ["dragenter", "dragover"].forEach(function (t) {
+      zone.addEventListener(t, function (ev) { ev.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (t) {
+      zone.addEventListener(t, function (ev) { ev.preventDefault(); zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (ev) {
+      if (ev.dataTransfer && ev.dataTransfer.files) addFiles(ev.dataTransfer.files);
+    });
+  }
+  var create = document.getElementById("new-submission");
+  if (create) {
+    create.addEventListener("click", function () {
+      create.disabled = true;
+      fetch(create.getAttribute("data-url"), { method: "POST", credentials: "same-origin",
+        headers: { "X-CSRF-Token": csrf, "Content-Type": "application/json", Accept: "application/json" }, body: "{}" })
+        .then(function (r) { return r.json(); })
+        .then(function (b) {
+          if (b.ok) { window.location.href = "/projects/" + page.project_id + "?submission=" + b.data.id; }
+          else { create.disabled = false; alert(errorText(b.error)); }
+        })
+        .catch(function () { create.disabled = false; });
+    });
+  }
+
+  renderFiles(page.files || []);
+  renderSheets(page.sheets || [], page.files || []);
+  if (busy(page.files || [], page.sheets || [])) schedulePoll(1000);
+})();

@@ -1,0 +1,114 @@
+"""Statistics (window), service ratings, and the window's worklist page."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from ..auth import principal_from_request
+from ..errors import PermissionDenied
+from ..policy import require_project, require_role
+from ..services import ratings, stats, tasks
+from ..services.notifications import utcnow
+from .common import Ctx, api
+from .pages import render
+
+
+async def _stats(ctx_or_request, session) -> dict:
+    params = ctx_or_request.query_params
+    lo, hi = stats.parse_range(params.get("from"), params.get("to"))
+    return await stats.compute(session, lo, hi, utcnow())
+
+
+@api("统计（窗口）/ Statistics (?from=YYYY-MM-DD&to=YYYY-MM-DD)")
+async def get_stats(ctx: Ctx):
+    require_role(ctx.principal, "stats.view")
+    return await _stats(ctx.request, ctx.session)
+
+
+@api("统计导出 CSV / Statistics as CSV")
+async def stats_csv(ctx: Ctx):
+    require_role(ctx.principal, "stats.view")
+    body = stats.to_csv(await _stats(ctx.request, ctx.session))
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="drawreview-stats.csv"'})
+
+
+@api("服务评价（建设单位、设计单位）/ Rate the review service (1-5 + text)",
+     body={"type": "object", "required": ["score"], "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5},
+                                                                  "text": {"type": "string"}}})
+async def rate(ctx: Ctx):
+    project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"))
+    rating = await ratings.rate(ctx.session, ctx.user, project, await ctx.json(), ctx.emit)
+    await ctx.commit()
+    return ratings.rating_dict(rating)
+
+
+def bar_svg(items: list[tuple[str, float]], unit: str = "", width: int = 420) -> Markup:
+    """A horizontal bar chart as inline SVG (no scripts, no CDN)."""
+    items = [(label, value or 0) for label, value in items]
+    top = max([v for _, v in items] + [1e-9])
+    row, label_w = 26, 110
+    parts = [f'<svg class="chart" role="img" width="{width}" height="{row * len(items) + 6}" '
+             f'viewBox="0 0 {width} {row * len(items) + 6}" xmlns="http://www.w3.org/2000/svg">']
+    for i, (label, value) in enumerate(items):
+        y = i * row + 4
+        w = (width - label_w - 60) * value / top
+        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{escape(label)}</text>'
+                     f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="18" fill="#1f6feb"/>'
+                     f'<text x="{label_w + w + 4:.1f}" y="{y + 14}" font-size="12">{escape(f"{value:g}{unit}")}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+async def _page_principal(request: Request, action: str):
+    async with request.app.state.db.session() as session:
+        principal = await principal_from_request(request, session)
+    if principal is None:
+        return None
+    require_role(principal, action)
+    return principal
+
+
+async def stats_page(request: Request):
+    principal = await _page_principal(request, "stats.view")
+    if principal is None:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    async with request.app.state.db.session() as session:
+        data = await _stats(request, session)
+    charts = {
+        "on_time": bar_svg([(d["name"], round((d["on_time_rate"] or 0) * 100, 1)) for d in data["disciplines"]], "%"),
+        "comments": bar_svg([(d["name"], d["comments"]) for d in data["disciplines"]]),
+        "stages": bar_svg(sorted(data["projects"]["by_stage"].items())),
+        "rounds": bar_svg([(f"{n}", c) for n, c in data["rounds"]["distribution"].items()]),
+    }
+    return render(request, "stats.html", {"s": data, "charts": charts, "q": request.query_params}, principal=principal)
+
+
+async def window_page(request: Request):
+    """The window's worklist: submissions waiting for acceptance, then open tasks by urgency."""
+    principal = await _page_principal(request, "submission.accept")
+    if principal is None:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    from sqlmodel import select
+
+    from ..models import Project, Submission
+
+    async with request.app.state.db.session() as session:
+        waiting = (await session.exec(select(Submission, Project).join(Project, Project.id == Submission.project_id)
+                                      .where(Submission.state.in_(["submitted", "concluded"]))
+                                      .order_by(Submission.submitted_at))).all()
+        open_tasks = await tasks.open_tasks(session, principal, utcnow())
+    return render(request, "window.html", {"waiting": waiting, "tasks": open_tasks}, principal=principal)
+
+
+ROUTES = [
+    Route("/api/stats", get_stats, methods=["GET"]),
+    Route("/api/stats.csv", stats_csv, methods=["GET"]),
+    Route("/api/projects/{project_id:int}/ratings", rate, methods=["POST"]),
+    Route("/stats", stats_page, methods=["GET"]),
+    Route("/window", window_page, methods=["GET"]),
+]
+__all__ = ["ROUTES", "PermissionDenied"]

@@ -1,0 +1,77 @@
+"""The shared viewer page ``/sheets/{sheet_id}``: the shell that loads the bundled viewer.
+
+The page carries the sheet (with its layers), the project's sheets, the caller and the
+project's current event sequence number as JSON; ``viewer/src`` (OpenLayers, bundled by Vite
+into ``static/viewer/``) builds everything visible from its own message table. The sequence
+number lets the viewer's websocket ``hello`` ask for exactly what happened after this page
+was rendered. Permission: whoever may view the sheet's project.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlmodel import select
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from ..auth import principal_from_request
+from ..errors import NotFound
+from ..models import Project, Sheet, Submission
+from ..policy import require_project
+from ..services import sheets as sheet_service
+from .pages import render
+
+BUNDLE = Path(__file__).parent / "static" / "viewer"
+
+
+def bundle_version() -> str:
+    """Cache-busting token: the bundle's modification time (fixed file names, no hashes)."""
+    try:
+        return str(int((BUNDLE / "viewer.js").stat().st_mtime))
+    except OSError:
+        return "0"
+
+
+def _sheet_config(sheet: Sheet, sub: Submission, meta: dict) -> dict:
+    data = sheet_service.sheet_dict(sheet)
+    data.pop("pdf_sha256", None)
+    data.update(revision=sub.revision, project_id=sub.project_id, layers=meta.get("layers", []))
+    return data
+
+
+async def viewer_page(request: Request) -> Response:
+    sheet_id = int(request.path_params["sheet_id"])
+    async with request.app.state.db.session() as session:
+        principal = await principal_from_request(request, session)
+        if principal is None:
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        sheet = await session.get(Sheet, sheet_id)
+        sub = await session.get(Submission, sheet.submission_id) if sheet is not None else None
+        if sheet is None or sub is None:
+            raise NotFound("找不到该图纸", "Sheet not found", details={"sheet_id": sheet_id})
+        try:
+            project: Project = await require_project(session, principal, sub.project_id)
+        except NotFound:
+            raise NotFound("找不到该图纸", "Sheet not found", details={"sheet_id": sheet_id}) from None
+        rows = (await session.exec(
+            select(Sheet.id, Sheet.number, Sheet.title, Submission.revision)
+            .join(Submission, Submission.id == Sheet.submission_id)
+            .where(Submission.project_id == project.id).order_by(Submission.revision, Sheet.id)
+        )).all()
+        seq = project.last_event_seq
+    meta = await asyncio.to_thread(sheet_service.load_meta, request.app.state.storage, sheet.meta_sha256)
+    config = {
+        "sheet": _sheet_config(sheet, sub, meta),
+        "project": {"id": project.id, "name": project.name, "case_number": project.case_number},
+        "sheets": [{"id": r[0], "number": r[1], "title": r[2], "revision": r[3]} for r in rows],
+        "seq": seq,
+        "user": principal.public(),
+    }
+    return render(request, "viewer.html", {"config": config, "sheet": sheet, "project": project,
+                                           "bundle_version": bundle_version()}, principal=principal)
+
+
+ROUTES = [Route("/sheets/{sheet_id:int}", viewer_page)]

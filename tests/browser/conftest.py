@@ -1,0 +1,125 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright against real ``drawreview serve``
+processes (the ``servers`` fixture: one process in embedded mode, two behind PostgreSQL + Redis
+in scaled mode).
+
+``viewer_world`` builds what the viewer needs through the real API: the designer creates a
+submission and uploads a synthetic DXF floor plan; the in-process job (or the arq worker) splits
+and renders it. Review tasks for the planning and fire disciplines are written straight to the
+database (the window's accept/assign workflow is tested elsewhere), so those reviewers may see
+the project.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+BUNDLE = Path(__file__).resolve().parents[2] / "drawreview" / "web" / "static" / "viewer" / "viewer.js"
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="module")
+def browser(viewer_world):
+    """Started after the stack and its data: Playwright's sync API runs an event loop in this
+    thread, and the fixtures that migrate and seed databases call ``asyncio.run``."""
+    if not BUNDLE.exists():
+        pytest.fail("the viewer bundle is missing: run `make viewer` (npm ci && npm run build in viewer/)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def wait_for_sheets(base: str, headers: dict, submission_id: int, timeout: float = 120.0) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        sub = httpx.get(f"{base}/api/submissions/{submission_id}", headers=headers, timeout=10).json()["data"]
+        files = sub.get("files", [])
+        last = files
+        if files and all(f["state"] in {"ready", "failed"} for f in files):
+            failed = [f for f in files if f["state"] == "failed"]
+            assert not failed, failed
+            sheets = httpx.get(f"{base}/api/submissions/{submission_id}/sheets", headers=headers, timeout=10).json()["data"]
+            if sheets and all(s["state"] == "ready" for s in sheets):
+                return sheets
+        time.sleep(0.3)
+    raise AssertionError(f"sheets not ready in {timeout}s: {last}")
+
+
+async def _add_tasks(settings, submission_id: int, disciplines) -> None:
+    from sqlmodel import select
+
+    from drawreview.db import Database
+    from drawreview.models import ReviewTask
+
+    db = Database(settings)
+    try:
+        async with db.session() as session:
+            for d in disciplines:
+                have = (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == submission_id,
+                                                                    ReviewTask.discipline == d))).first()
+                if have is None:
+                    session.add(ReviewTask(submission_id=submission_id, discipline=d, state="in_review"))
+            await session.commit()
+    finally:
+        await db.close()
+
+
+def make_sheet(stack, base: str, tmp_path: Path, name: str = "建施-01.dxf") -> dict:
+    """Upload a synthetic DXF through the real API; returns {submission_id, sheets}."""
+    from drawreview.cad.specimen import floor_plan
+
+    designer = stack.token_headers("designer")
+    pid = stack.demo["project_id"]
+    r = httpx.post(f"{base}/api/projects/{pid}/submissions", headers=designer, json={}, timeout=10)
+    assert r.status_code == 200, r.text
+    sub_id = r.json()["data"]["id"]
+    path = floor_plan(tmp_path / name, frames=1, rooms=(6, 4))
+    with open(path, "rb") as fh:
+        r = httpx.post(f"{base}/api/submissions/{sub_id}/files", headers=designer,
+                       files={"file": (name, fh, "application/dxf")}, timeout=60)
+    assert r.status_code == 200, r.text
+    sheets = wait_for_sheets(base, designer, sub_id)
+    asyncio.run(_add_tasks(stack.settings, sub_id, ["planning", "fire"]))
+    return {"submission_id": sub_id, "sheets": sheets, "project_id": pid}
+
+
+@pytest.fixture(scope="module")
+def viewer_world(stack, servers, tmp_path_factory):
+    world = make_sheet(stack, servers[0], tmp_path_factory.mktemp("dxf"))
+    world["sheet_id"] = world["sheets"][0]["id"]
+    world["urls"] = servers
+    return world
+
+
+def login(context, base: str, stack, username: str):
+    """Log a browser context in through the real login form; returns a page."""
+    page = context.new_page()
+    page.goto(f"{base}/login?next=/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", stack.account(username)["password"])
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    return page
+
+
+def open_viewer(page, base: str, sheet_id: int):
+    page.goto(f"{base}/sheets/{sheet_id}")
+    page.wait_for_selector("#viewer-root[data-ready='1']", timeout=30000)
+    page.wait_for_function("document.querySelector('#sync-status')?.dataset.state === 'online'", timeout=20000)
+    return page

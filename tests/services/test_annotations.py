@@ -1,0 +1,200 @@
+"""Annotation and finding services against the real databases (SQLite and PostgreSQL + Redis):
+idempotency (also under a race), versions, status rules, the audit trail, and the
+``check_sheet`` job on a real DXF drawing."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from sqlmodel import func, select
+
+from drawreview.app import build_context
+from drawreview.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from drawreview.jobs_findings import check_sheet
+from drawreview.models import Annotation, AuditEntry, ClientWrite, ProjectEvent, RuleFinding, User
+from drawreview.samples.site import site_plan
+from drawreview.services import annotations, audit, findings
+from drawreview.services.demo import principal_for
+from tests.web.matrix.annotations import create_review_world
+
+PIN = {"kind": "pin", "geometry": {"points": [[10, 20]]}, "body": "意见"}
+
+
+@pytest.fixture(scope="module")
+def dxf(tmp_path_factory):
+    return site_plan(tmp_path_factory.mktemp("dxf") / "site.dxf", {"FR-01", "PL-01", "PL-02"})
+
+
+@pytest.fixture(scope="module")
+def world(stack, dxf):
+    return create_review_world(stack, dxf=dxf)
+
+
+@pytest.fixture
+async def ctx(stack):
+    c = build_context(stack.settings)
+    await c["broadcast"].connect()
+    await c["queue"].start(c)
+    async with c["db"].session() as s:
+        users = {u.username: u.id for u in (await s.exec(select(User))).all()}
+    c["who"] = lambda name: principal_for(stack.account(name), users[name])
+    try:
+        yield c
+    finally:
+        await c["queue"].stop()
+        await c["broadcast"].disconnect()
+        await c["limiter"].close()
+        await c["db"].close()
+
+
+def cid() -> str:
+    return uuid.uuid4().hex
+
+
+async def call(ctx, fn, who, *args):
+    async with ctx["db"].session() as s:
+        return await fn(s, ctx["broadcast"], ctx["who"](who), *args)
+
+
+async def count(ctx, stmt) -> int:
+    async with ctx["db"].session() as s:
+        return (await s.exec(stmt)).one()
+
+
+async def test_create_is_idempotent_and_audited(ctx, world):
+    key = cid()
+    first = await call(ctx, annotations.create, "fire", world["sheet_id"], {"client_id": key, **PIN})
+    again = await call(ctx, annotations.create, "fire", world["sheet_id"], {"client_id": key, **PIN})
+    assert again.replay and again.payload() == first.payload()
+    assert first.data["annotation"]["discipline"] == "fire" and first.data["annotation"]["status"] == "open"
+    assert await count(ctx, select(func.count()).select_from(Annotation).where(Annotation.client_id == key)) == 1
+    assert await count(ctx, select(func.count()).select_from(ProjectEvent).where(
+        ProjectEvent.project_id == world["project_id"], ProjectEvent.seq == first.seq)) == 1
+    n_audit = await count(ctx, select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "annotation.create", AuditEntry.object_id == str(first.data["annotation"]["id"])))
+    assert n_audit == 1
+    async with ctx["db"].session() as s:
+        assert (await audit.verify(s)).ok
+
+
+async def test_racing_copies_of_one_write_make_one_row(ctx, world):
+    key = cid()
+    results = await asyncio.gather(*[call(ctx, annotations.create, "planning", world["sheet_id"],
+                                          {"client_id": key, **PIN}) for _ in range(4)])
+    assert len({r.data["annotation"]["id"] for r in results}) == 1
+    assert len({r.seq for r in results}) == 1
+    assert await count(ctx, select(func.count()).select_from(ClientWrite).where(ClientWrite.client_id == key)) == 1
+
+
+async def test_stale_version_is_a_conflict_never_an_overwrite(ctx, world):
+    made = (await call(ctx, annotations.create, "fire", world["sheet_id"], {"client_id": cid(), **PIN})).data
+    aid = made["annotation"]["id"]
+    ok = await call(ctx, annotations.edit, "fire", aid, {"version": 1, "body": "第一"})
+    assert ok.data["annotation"]["version"] == 2
+    with pytest.raises(Conflict) as info:
+        await call(ctx, annotations.edit, "fire", aid, {"version": 1, "body": "第二"})
+    assert info.value.details["version"] == 2 and info.value.details["annotation"]["body"] == "第一"
+    with pytest.raises(Conflict):
+        await call(ctx, annotations.delete, "fire", aid, {"version": 1})
+
+
+async def test_discipline_and_role_rules(ctx, world):
+    aid = (await call(ctx, annotations.create, "fire", world["sheet_id"], {"client_id": cid(), **PIN})).data[
+        "annotation"]["id"]
+    for who in ("planning", "designer", "window", "builder"):
+        with pytest.raises(PermissionDenied):
+            await call(ctx, annotations.edit, who, aid, {"version": 1, "body": "x"})
+    for who in ("planning", "designer"):  # any reviewer of the project and the designer reply
+        await call(ctx, annotations.add_comment, who, aid, {"client_id": cid(), "body": "回复"})
+    for who in ("window", "builder"):
+        with pytest.raises(PermissionDenied):
+            await call(ctx, annotations.add_comment, who, aid, {"client_id": cid(), "body": "回复"})
+    for who in ("designer", "window", "builder"):
+        with pytest.raises(PermissionDenied):
+            await call(ctx, annotations.create, who, world["sheet_id"], {"client_id": cid(), **PIN})
+
+
+async def test_status_open_answered_closed_and_reopen(ctx, world):
+    aid = (await call(ctx, annotations.create, "fire", world["sheet_id"], {"client_id": cid(), **PIN})).data[
+        "annotation"]["id"]
+    r = await call(ctx, annotations.set_status, "designer", aid, {"version": 1, "status": "answered"})
+    assert r.data["annotation"]["status"] == "answered"
+    with pytest.raises(PermissionDenied):  # only the reviewer closes
+        await call(ctx, annotations.set_status, "designer", aid, {"version": 2, "status": "closed"})
+    with pytest.raises(PermissionDenied):  # and only of the markup's discipline
+        await call(ctx, annotations.set_status, "planning", aid, {"version": 2, "status": "closed"})
+    await call(ctx, annotations.set_status, "fire", aid, {"version": 2, "status": "closed"})
+    with pytest.raises(InvalidTransition):
+        await call(ctx, annotations.set_status, "fire", aid, {"version": 3, "status": "answered"})
+    r = await call(ctx, annotations.set_status, "fire", aid, {"version": 3, "status": "open"})  # reopen
+    assert r.data["annotation"]["status"] == "open" and r.data["annotation"]["version"] == 4
+
+
+@pytest.mark.parametrize("kind,geometry,ok", [
+    ("pin", {"points": [[1, 2]]}, True),
+    ("pin", {"points": [[1, 2], [3, 4]]}, False),
+    ("rect", {"points": [[1, 2], [3, 4]]}, True),
+    ("cloud", {"points": [[1, 2], [3, 4], [5, 1]]}, True),
+    ("arrow", {"points": [[1, 2]]}, False),
+    ("polyline", {"points": [[0, 0], [1, 1], [2, 0]]}, True),
+    ("text", {"points": [[1, 2]]}, False),
+    ("text", {"points": [[1, 2]], "text": "此处缺少疏散指示"}, True),
+    ("rect", {"points": [[1, 2], [3, float("nan")]]}, False),
+    ("rect", {"points": [[1, True], [3, 4]]}, False),
+])
+def test_geometry_per_kind(kind, geometry, ok):
+    if ok:
+        assert annotations.clean_geometry(kind, geometry)["points"]
+    else:
+        with pytest.raises(ValidationFailed):
+            annotations.clean_geometry(kind, geometry)
+
+
+async def test_check_sheet_stores_findings_idempotently_and_keeps_decisions(ctx, world):
+    first = await check_sheet(ctx, world["sheet_id"])
+    assert first["total"] > 0
+    rows = await findings_of(ctx, world["sheet_id"])
+    again = await check_sheet(ctx, world["sheet_id"])
+    assert again == {**first, "added": 0, "removed": 0}
+    assert [r.id for r in await findings_of(ctx, world["sheet_id"])] == [r.id for r in rows]
+    fire = [r for r in rows if r.discipline == "fire"]
+    planning = [r for r in rows if r.discipline == "planning"]
+    assert fire and planning
+    # confirm: a markup of the confirming reviewer, linked to the finding, on the sheet
+    with pytest.raises(PermissionDenied):
+        await call(ctx, findings.confirm, "planning", fire[0].id, {})
+    c1 = await call(ctx, findings.confirm, "fire", fire[0].id, {})
+    c2 = await call(ctx, findings.confirm, "fire", fire[0].id, {})
+    ann = c1.data["annotation"]
+    assert ann["finding_id"] == fire[0].id and ann["automatic"] is False and ann["discipline"] == "fire"
+    assert ann["severity"] == "mandatory" and "5.2.2" in ann["clause"] and ann["kind"] == "cloud"
+    (x0, y0), (x1, y1) = ann["geometry"]["points"]
+    assert 0 <= x0 < x1 and 0 <= y0 < y1
+    assert c2.data["annotation"]["id"] == ann["id"]
+    with pytest.raises(ValidationFailed):
+        await call(ctx, findings.dismiss, "planning", planning[0].id, {"reason": " "})
+    d = await call(ctx, findings.dismiss, "planning", planning[0].id, {"reason": "已按规划条件复核，不适用"})
+    assert d.data["finding"]["state"] == "dismissed"
+    with pytest.raises(InvalidTransition):
+        await call(ctx, findings.confirm, "planning", planning[0].id, {})
+    third = await check_sheet(ctx, world["sheet_id"])
+    assert third["total"] == first["total"] and third["added"] == 0
+    states = {r.id: r.state for r in await findings_of(ctx, world["sheet_id"])}
+    assert states[fire[0].id] == "confirmed" and states[planning[0].id] == "dismissed"
+    async with ctx["db"].session() as s:
+        listed = await findings.list_for_sheet(s, ctx["who"]("builder"), world["sheet_id"])
+    assert {f["id"] for f in listed} == set(states) and all(f["rect"] for f in listed if f["data"].get("bbox"))
+
+
+async def test_check_sheet_per_sheet_of_a_file(ctx, world):
+    result = await check_sheet(ctx, world["other_sheet_id"])  # same file, same page box: same findings
+    assert result["total"] == (await check_sheet(ctx, world["sheet_id"]))["total"]
+    assert (await check_sheet(ctx, 99999999))["skipped"]
+
+
+async def findings_of(ctx, sheet_id):
+    async with ctx["db"].session() as s:
+        return list((await s.exec(select(RuleFinding).where(RuleFinding.sheet_id == sheet_id)
+                                  .order_by(RuleFinding.id))).all())

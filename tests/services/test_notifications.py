@@ -1,0 +1,202 @@
+"""Notifications end to end: the email outbox survives an SMTP outage (a real SMTP server on a
+local port, down then up) and webhooks are HMAC-signed and retried with backoff against a
+real local HTTP receiver. In-app rows and the unread count are covered too."""
+
+from __future__ import annotations
+
+import json
+import socket
+import socketserver
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlmodel import select
+
+from drawreview.db import Database
+from drawreview.models import OutboxEmail, User, Webhook, WebhookDelivery
+from drawreview.services import notifications, webhooks
+from tests.conftest import free_port
+from tests.services.reviews_world import new_project, principal
+
+
+class SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP (RFC 5321) for smtplib: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT."""
+
+    def reply(self, line: str) -> None:
+        self.wfile.write((line + "\r\n").encode())
+
+    def handle(self) -> None:
+        self.reply("220 test-smtp ready")
+        mail: dict = {"rcpt": []}
+        while True:
+            line = self.rfile.readline().decode(errors="replace").rstrip("\r\n")
+            if not line:
+                return
+            verb = line.split(" ", 1)[0].upper()
+            if verb in ("EHLO", "HELO"):
+                self.reply("250 test-smtp")
+            elif verb == "MAIL":
+                mail = {"from": line[10:], "rcpt": []}
+                self.reply("250 OK")
+            elif verb == "RCPT":
+                mail["rcpt"].append(line[8:])
+                self.reply("250 OK")
+            elif verb == "DATA":
+                self.reply("354 end with .")
+                data = []
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    data.append(chunk)
+                mail["data"] = b"".join(data)
+                self.server.messages.append(mail)
+                self.reply("250 queued")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("250 OK")
+
+
+class SMTPServer(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def __init__(self, port: int):
+        self.messages: list[dict] = []
+        super().__init__(("127.0.0.1", port), SMTPHandler)
+
+
+class Receiver(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 - http.server API
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append((body, self.headers.get(webhooks.SIGNATURE_HEADER)))
+        status = self.server.statuses.pop(0) if self.server.statuses else 200
+        self.send_response(status)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+async def db(stack):
+    database = Database(stack.settings)
+    yield database
+    await database.close()
+
+
+def _port_closed(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+async def test_in_app_notifications_and_unread_count(stack, db):
+    async with db.session() as session:
+        project = await new_project(session, stack)
+        designer = await principal(session, "designer")
+        before = await notifications.unread_count(session, designer.user_id)
+        await notifications.notify(session, project, "comment.added", {"discipline": "fire"})
+        await session.commit()
+        assert await notifications.unread_count(session, designer.user_id) == before + 1
+        latest = (await notifications.list_for(session, designer.user_id, unread_only=True))[0]
+        assert latest.type == "comment.added" and "消防" in latest.title_zh and "fire" in latest.title_en
+        await notifications.mark_read(session, designer.user_id, [latest.id])
+        await session.commit()
+        assert await notifications.unread_count(session, designer.user_id) == before
+
+
+async def test_email_outbox_survives_an_smtp_outage(stack, db):
+    port = free_port()
+    settings = stack.settings.with_(smtp_host="127.0.0.1", smtp_port=port)
+    async with db.session() as session:
+        builder = (await session.exec(select(User).where(User.username == "builder"))).one()
+        builder.email = "builder@example.test"
+        session.add(builder)
+        project = await new_project(session, stack, name="外网断开测试项目")
+        await notifications.notify(session, project, "report.issued", {"verdict": "approved", "verdict_zh": "通过"})
+        await session.commit()
+    now = notifications.utcnow()
+    assert _port_closed(port)
+    result = await notifications.deliver_emails(db, settings, now=now, timeout=2)  # SMTP is down
+    assert result["retry"] == 1 and result["sent"] == 0
+    async with db.session() as session:
+        email = (await session.exec(select(OutboxEmail).where(OutboxEmail.to_addr == "builder@example.test"))).one()
+        assert email.state == "pending" and email.attempts == 1 and email.last_error
+        assert notifications.aware(email.next_attempt_at) > now
+    assert (await notifications.deliver_emails(db, settings, now=now, timeout=2))["sent"] == 0  # not due yet
+    server = SMTPServer(port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = await notifications.deliver_emails(db, settings, now=now + timedelta(hours=1), timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result["sent"] == 1
+    assert len(server.messages) == 1
+    msg = server.messages[0]
+    assert "builder@example.test" in msg["rcpt"][0]
+    assert "外网断开测试项目".encode() in msg["data"] or b"=?utf-8?" in msg["data"]
+    async with db.session() as session:
+        email = await session.get(OutboxEmail, email.id)
+        assert email.state == "sent" and email.attempts == 2
+    # sent once only
+    assert (await notifications.deliver_emails(db, settings, now=now + timedelta(days=1), timeout=2))["sent"] == 0
+
+
+async def test_webhooks_are_signed_and_retried_with_backoff(stack, db):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    server.received, server.statuses = [], [503]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = "s3cret-webhook-key-0123456789"
+    try:
+        async with db.session() as session:
+            window = await principal(session, "window")
+            hook = Webhook(url=f"http://127.0.0.1:{server.server_port}/hook", secret=secret,
+                           events=["submission.accepted"], created_by=window.user_id)
+            session.add(hook)
+            project = await new_project(session, stack, name="Webhook 测试项目")
+            await session.flush()
+            await notifications.notify(session, project, "submission.accepted", {"submission_id": 1})
+            await notifications.notify(session, project, "comment.added", {"discipline": "fire"})  # not subscribed
+            await session.commit()
+            hook_id = hook.id
+        now = notifications.utcnow()
+        first = await notifications.deliver_webhooks(db, now=now, timeout=5)
+        assert first == {"delivered": 0, "retry": 1, "failed": 0}
+        async with db.session() as session:
+            row = (await session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id))).one()
+            assert row.last_status == 503 and row.attempts == 1
+            delay = (notifications.aware(row.next_attempt_at) - now).total_seconds()
+            assert 30 * 0.8 - 1 <= delay <= 30 + 1  # first backoff step
+        assert (await notifications.deliver_webhooks(db, now=now, timeout=5))["delivered"] == 0  # not due yet
+        second = await notifications.deliver_webhooks(db, now=now + timedelta(minutes=5), timeout=5)
+        assert second["delivered"] == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(server.received) == 2
+    body, header = server.received[-1]
+    assert webhooks.verify(body, header, secret, tolerance=0)
+    assert not webhooks.is_valid(body, header, "another-secret-xxxxxxxx", tolerance=0)
+    payload = json.loads(body)
+    assert payload["type"] == "submission.accepted" and payload["project"]["name"] == "Webhook 测试项目"
+
+
+async def test_webhook_gives_up_after_max_attempts(stack, db):
+    port = free_port()  # nothing listens here
+    async with db.session() as session:
+        window = await principal(session, "window")
+        hook = Webhook(url=f"http://127.0.0.1:{port}/", secret="x" * 20, events=["report.issued"], created_by=window.user_id)
+        session.add(hook)
+        project = await new_project(session, stack)
+        await session.flush()
+        await notifications.notify(session, project, "report.issued", {})
+        await session.commit()
+        hook_id = hook.id
+    now = notifications.utcnow()
+    for k in range(notifications.MAX_ATTEMPTS):
+        await notifications.deliver_webhooks(db, now=now + timedelta(days=k), timeout=2)
+    async with db.session() as session:
+        row = (await session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id))).one()
+        assert row.state == "failed" and row.attempts == notifications.MAX_ATTEMPTS

@@ -1,0 +1,220 @@
+"""The joint-review workflow over a real database (SQLite and PostgreSQL): acceptance, the
+working-day clock across Spring Festival with a 补正 pause, traffic lights and escalation,
+verdict roll-up, rounds and comment carry-forward, audit + events for every step."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlmodel import select
+
+from drawreview.db import Database
+from drawreview.errors import Conflict, InvalidTransition, PermissionDenied
+from drawreview.models import Annotation, AuditEntry, Notification, ProjectEvent, ReviewTask, Sheet, User
+from drawreview.services import audit, reviews, tasks, workdays, workflow
+from drawreview.storage import make_storage
+from tests.services.reviews_world import BUILDING_SHEETS, new_project, new_submission, principal
+
+B = workdays.BEIJING
+
+
+def bj(*args) -> datetime:
+    return datetime(*args, tzinfo=B)
+
+
+@pytest.fixture
+async def env(stack):
+    db = Database(stack.settings)
+    async with db.session() as session:
+        yield session, stack, make_storage(stack.settings), tasks.config(stack.settings)
+    await db.close()
+
+
+async def _accept(session, stack, storage, cfg, now, **kw):
+    project = await new_project(session, stack, **kw)
+    sub = await new_submission(session, project)
+    designer, window = await principal(session, "designer"), await principal(session, "window")
+    events = []
+    await reviews.submit(session, designer, sub, project, now, events.append, cfg)
+    await reviews.accept(session, window, sub, project, {}, now, events.append, cfg, storage, "http://x")
+    await session.commit()
+    return project, sub, events
+
+
+async def _tasks(session, sub) -> dict[str, ReviewTask]:
+    return {t.discipline: t for t in (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id))).all()}
+
+
+async def test_acceptance_starts_parallel_tasks_with_case_number_and_receipt(env):
+    session, stack, storage, cfg = env
+    project, sub, events = await _accept(session, stack, storage, cfg, bj(2025, 3, 3, 10))
+    assert sub.state == "in_review" and sub.round_no == 1
+    assert project.case_number.startswith("JS-2025-") and len(project.verification_code) >= 6
+    assert storage.path(sub.receipt_sha256).read_bytes().startswith(b"%PDF")
+    by = await _tasks(session, sub)
+    assert set(by) == {"planning", "fire", "civil_defence", "lightning"}  # meteorology only in scope
+    fire = await principal(session, "fire")
+    assert by["fire"].reviewer_id == fire.user_id and by["fire"].state == "in_progress"
+    assert all(workdays.to_local(t.due_at).date().isoformat() == "2025-03-12" for t in by.values())  # 7 working days
+    types = {e.type for e in events}
+    assert {"submission.submitted", "submission.accepted", "task.start"} <= types
+    actions = set((await session.exec(select(AuditEntry.action).where(AuditEntry.project_id == project.id))).all())
+    assert {"submission.submit", "submission.accept", "task.start"} <= actions
+    assert (await audit.verify(session)).ok
+
+
+async def test_meteorology_joins_in_scope_and_complex_projects_get_ten_days(env):
+    session, stack, storage, cfg = env
+    project = await new_project(session, stack, complexity="complex", params={"lightning_scope": "flammable_explosive"})
+    sub = await new_submission(session, project, BUILDING_SHEETS + ["防雷-01"])
+    designer, window = await principal(session, "designer"), await principal(session, "window")
+    await reviews.submit(session, designer, sub, project, bj(2025, 3, 3, 10), lambda e: None, cfg)
+    await reviews.accept(session, window, sub, project, {}, bj(2025, 3, 3, 10), lambda e: None, cfg, storage, "http://x")
+    by = await _tasks(session, sub)
+    assert "meteorology" in by
+    assert workdays.to_local(by["fire"].due_at).date().isoformat() == "2025-03-17"  # 10 working days
+
+
+async def test_incomplete_submission_needs_deficiency_acceptance_or_return(env):
+    session, stack, storage, cfg = env
+    project = await new_project(session, stack)
+    sub = await new_submission(session, project, ["总图-01", "建施-01"])
+    designer, window = await principal(session, "designer"), await principal(session, "window")
+    now = bj(2025, 3, 3, 10)
+    await reviews.submit(session, designer, sub, project, now, lambda e: None, cfg)
+    check = await reviews.completeness(session, sub, project, cfg)
+    assert check["missing"] == ["结施", "水施", "暖施", "电施", "人防"]
+    with pytest.raises(Conflict) as exc:
+        await reviews.accept(session, window, sub, project, {}, now, lambda e: None, cfg, storage, "http://x")
+    assert exc.value.code == "incomplete_submission"
+    await reviews.accept(session, window, sub, project, {"missing_items": ["结构计算书", "人防施工图"],
+                                                         "deficiency_deadline": "2025-03-10"},
+                         now, lambda e: None, cfg, storage, "http://x")
+    assert sub.state == "in_review" and [d["item"] for d in sub.deficiencies] == ["结构计算书", "人防施工图"]
+    # every discipline approves, but approval waits for the missing items
+    for t in (await _tasks(session, sub)).values():
+        await tasks.conclude(session, await principal(session, t.discipline), t, sub, project, "approved", "", now,
+                             lambda e: None)
+    assert sub.state == "concluded" and sub.verdict == "approved"
+    with pytest.raises(InvalidTransition):
+        await reviews.issue_report(session, window, sub, project, now, lambda e: None, storage, "http://x")
+    await reviews.supply_deficiencies(session, window, sub, project, ["结构计算书", "人防施工图"], now, lambda e: None)
+    await reviews.issue_report(session, window, sub, project, now, lambda e: None, storage, "http://x")
+    assert sub.state == project.stage == "approved"
+    assert storage.path(sub.report_sha256).read_bytes().startswith(b"%PDF")
+
+
+async def test_clock_across_spring_festival_with_a_revision_pause(env):
+    session, stack, storage, cfg = env
+    # accepted Friday 24 Jan 2025; Spring Festival 28 Jan - 4 Feb; 26 Jan and 8 Feb are working days
+    project, sub, _ = await _accept(session, stack, storage, cfg, bj(2025, 1, 24, 10))
+    fire = (await _tasks(session, sub))["fire"]
+    assert workdays.to_local(fire.due_at).date().isoformat() == "2025-02-10"
+    reviewer, designer = await principal(session, "fire"), await principal(session, "designer")
+    await tasks.pause(session, reviewer, fire, sub, project, "补充消防车道回车场尺寸", bj(2025, 2, 5, 9), lambda e: None)
+    assert fire.state == "paused"
+    assert tasks.light_of(fire, bj(2025, 2, 20, 9)) == "green"  # frozen while the institute revises
+    with pytest.raises(InvalidTransition):
+        await tasks.conclude(session, reviewer, fire, sub, project, "approved", "", bj(2025, 2, 6), lambda e: None)
+    await tasks.resume(session, designer, fire, sub, project, bj(2025, 2, 7, 15), lambda e: None, cfg)
+    # 6 and 7 Feb (paused) do not count: due moves two working days, to Wednesday 12 Feb
+    assert workdays.to_local(fire.due_at).date().isoformat() == "2025-02-12"
+    assert tasks.light_of(fire, bj(2025, 2, 7, 16)) == "green"
+    assert tasks.light_of(fire, bj(2025, 2, 10, 10)) == "yellow"
+    assert tasks.light_of(fire, bj(2025, 2, 13, 9)) == "red"
+
+
+async def test_deadline_watch_turns_lights_and_escalates_once(env):
+    session, stack, storage, cfg = env
+    project, sub, _ = await _accept(session, stack, storage, cfg, bj(2025, 3, 3, 10))
+    window = await principal(session, "window")
+    fire = await principal(session, "fire")
+
+    async def count(user_id, type_):
+        return len((await session.exec(select(Notification).where(Notification.user_id == user_id,
+                                                                   Notification.project_id == project.id,
+                                                                   Notification.type == type_))).all())
+
+    events = []
+    await tasks.watch_deadlines(session, bj(2025, 3, 11, 9), events.append, cfg)  # 1 working day left
+    assert (await _tasks(session, sub))["fire"].light == "yellow"
+    assert await count(fire.user_id, "task.yellow") == 1
+    await tasks.watch_deadlines(session, bj(2025, 3, 13, 9), events.append, cfg)  # overdue
+    await tasks.watch_deadlines(session, bj(2025, 3, 13, 10), events.append, cfg)  # idempotent
+    assert await count(fire.user_id, "task.red") == 1
+    assert await count(window.user_id, "task.red") == 4  # escalated: one per overdue discipline, once
+    assert any(e.type == "task.light" and e.payload["discipline"] == "fire" for e in events)
+
+
+async def test_verdict_rollup_rounds_and_comment_carry_forward(env):
+    session, stack, storage, cfg = env
+    now = bj(2025, 3, 3, 10)
+    project, sub, _ = await _accept(session, stack, storage, cfg, now)
+    by = await _tasks(session, sub)
+    window, designer = await principal(session, "window"), await principal(session, "designer")
+    fire = await principal(session, "fire")
+    sheet = (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id, Sheet.number == "建施-02"))).one()
+    geometry = {"points": [[100.0, 120.0], [180.0, 160.0]]}
+    open_ann = Annotation(client_id=f"a-{sub.id}-1", project_id=project.id, sheet_id=sheet.id, author_id=fire.user_id,
+                          discipline="fire", kind="rect", geometry=geometry, severity="mandatory", clause="GB 50016 5.5.17")
+    closed_ann = Annotation(client_id=f"a-{sub.id}-2", project_id=project.id, sheet_id=sheet.id, author_id=fire.user_id,
+                            discipline="fire", kind="pin", geometry={"points": [[5.0, 5.0]]}, status="closed")
+    session.add_all([open_ann, closed_ann])
+    with pytest.raises(PermissionDenied):  # another discipline's task
+        await tasks.conclude(session, fire, by["planning"], sub, project, "approved", "", now, lambda e: None)
+    verdicts = {"planning": "approved", "fire": "revision_required", "civil_defence": "approved_with_comments",
+                "lightning": "approved"}
+    for d, verdict in verdicts.items():
+        await tasks.conclude(session, await principal(session, d), by[d], sub, project, verdict, "意见", now, lambda e: None)
+        if d != "lightning":
+            assert sub.state == "in_review"
+    assert sub.state == "concluded" and sub.verdict == "revision_required"
+    assert sub.verdict == workflow.roll_up(verdicts.values())
+    await reviews.issue_report(session, window, sub, project, now, lambda e: None, storage, "http://x")
+    assert sub.state == project.stage == "revision_required"
+    await session.commit()
+
+    # revision 2: only the fire discipline re-reviews; the open comment moves to the new 建施-02
+    rev2 = await new_submission(session, project)
+    later = bj(2025, 3, 20, 10)
+    await reviews.submit(session, designer, rev2, project, later, lambda e: None, cfg)
+    assert rev2.state == "in_review" and rev2.round_no == 2 and sub.state == "resubmitted"
+    again = await _tasks(session, rev2)
+    assert set(again) == {"fire"}
+    assert workdays.to_local(again["fire"].due_at).date().isoformat() == "2025-03-27"  # re-review: 5 working days
+    new_sheet = (await session.exec(select(Sheet).where(Sheet.submission_id == rev2.id, Sheet.number == "建施-02"))).one()
+    carried = (await session.exec(select(Annotation).where(Annotation.sheet_id == new_sheet.id))).all()
+    assert len(carried) == 1
+    assert carried[0].carried_from_id == open_ann.id and carried[0].geometry == geometry
+    assert carried[0].status == "open" and carried[0].clause == "GB 50016 5.5.17"
+    assert await reviews.carry_forward(session, rev2) == 0  # idempotent
+    await tasks.conclude(session, fire, again["fire"], rev2, project, "approved", "已修改", later, lambda e: None)
+    await reviews.issue_report(session, window, rev2, project, later, lambda e: None, storage, "http://x")
+    assert rev2.state == project.stage == "approved"
+    await session.commit()
+    seqs = (await session.exec(select(ProjectEvent.seq).where(ProjectEvent.project_id == project.id)
+                               .order_by(ProjectEvent.seq))).all()
+    assert seqs == list(range(1, len(seqs) + 1))
+
+
+async def test_reassignment_and_reviewer_pick(env):
+    session, stack, storage, cfg = env
+    project, sub, _ = await _accept(session, stack, storage, cfg, bj(2025, 3, 3, 10))
+    window = await principal(session, "window")
+    task = (await _tasks(session, sub))["planning"]
+    other = User(username=f"planning2-{sub.id}", display_name="规划审查 二", password_hash="x", role="reviewer",
+                 discipline="planning")
+    session.add(other)
+    await session.flush()
+    await tasks.assign(session, window, task, sub, project, other.id, bj(2025, 3, 4), lambda e: None)
+    assert task.state == "pending" and task.reviewer_id == other.id
+    with pytest.raises(PermissionDenied):  # the first reviewer no longer holds it
+        await tasks.start(session, await principal(session, "planning"), task, sub, project, bj(2025, 3, 4), lambda e: None)
+    fire_user = await principal(session, "fire")
+    from drawreview.errors import ValidationFailed
+    with pytest.raises(ValidationFailed):
+        await tasks.assign(session, window, task, sub, project, fire_user.user_id, bj(2025, 3, 4), lambda e: None)
+    other.active = False  # keep later picks on the demo reviewer
+    session.add(other)
+    await session.commit()

@@ -1,0 +1,63 @@
+"""Permission rows for the drawings area (submissions, uploads, sheets, tiles).
+
+Anyone who may view the project reads its submissions and sheets; only a designer of the
+project's institute opens submissions and uploads; a designer, the window or an admin
+corrects a sheet's number/title. ``prepare`` uploads a real two-sheet plan into a submission
+of the demo project and waits for the processing job, so ``sheet_id`` names a rendered sheet.
+"""
+
+import asyncio
+
+from sqlalchemy import update
+
+from tests import drawing_inputs as di
+
+from . import REVIEWERS, expect
+
+DEMO_VISIBLE = expect(200, other_designer=404, **{r: 404 for r in REVIEWERS})
+DESIGNER_ONLY = expect(403, other_designer=404, designer=200, **{r: 404 for r in REVIEWERS})
+EDITORS = expect(403, other_designer=404, designer=200, window=200, **{r: 404 for r in REVIEWERS})
+
+
+async def _set_draft(stack, submission_id: int) -> None:
+    from drawreview.db import Database
+    from drawreview.models import Submission
+
+    db = Database(stack.settings)
+    try:
+        async with db.session() as s:
+            await s.exec(update(Submission).where(Submission.id == submission_id).values(state="draft"))
+            await s.commit()
+    finally:
+        await db.close()
+
+
+def _upload(s, w):
+    asyncio.run(_set_draft(s, w["submission_id"]))  # other areas' rows may have moved it on
+    return {"files": [("file", ("矩阵.dxf", di.simple_dxf(("矩阵",))))]}
+
+
+ROWS = {
+    ("GET", "/api/projects/{project_id}/submissions"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("POST", "/api/projects/{project_id}/submissions"): (lambda s, w: {"json": {}}, DESIGNER_ONLY),
+    ("GET", "/api/submissions/{submission_id}"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("POST", "/api/submissions/{submission_id}/files"): (_upload, DESIGNER_ONLY),
+    ("GET", "/api/submissions/{submission_id}/sheets"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("GET", "/api/sheets/{sheet_id}"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("PATCH", "/api/sheets/{sheet_id}"): (lambda s, w: {"json": {"title": "一层平面图（更正）"}}, EDITORS),
+    ("GET", "/api/sheets/{sheet_id}/tiles/{z}/{x}/{y}.png"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("GET", "/api/sheets/{sheet_id}/thumbnail.png"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("GET", "/api/sheets/{sheet_id}/texts"): (lambda s, w: {"params": {"q": "平面"}}, DEMO_VISIBLE),
+    ("GET", "/api/sheets/{sheet_id}/pdf"): (lambda s, w: {}, DEMO_VISIBLE),
+}
+
+
+def prepare(stack, client, world):
+    sid = di.new_submission(client, stack)
+    di.upload(client, stack, sid, [("建施.dxf", di.plan())])
+    files = di.wait_files(client, stack, sid)
+    assert files[0]["state"] == "ready", files
+    sheets = client.get(f"/api/submissions/{sid}/sheets", headers=stack.token_headers("designer")).json()["data"]
+    world.update(submission_id=sid, z=0, x=0, y=0)
+    world["sheet_id"] = sheets[0]["id"]  # a rendered sheet of the demo project (shared with other areas)
+    world.setdefault("project_id", stack.demo["project_id"])

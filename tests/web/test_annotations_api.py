@@ -1,0 +1,136 @@
+"""The annotations REST API in both modes: markups, threads, status, filters, idempotency,
+version conflicts (409), findings, the comment library; every error is the one envelope."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from drawreview.services.comment_library import PALETTE
+from tests.web.matrix.annotations import create_review_world
+
+
+def cid() -> str:
+    return uuid.uuid4().hex
+
+
+@pytest.fixture(scope="module")
+def world(stack, client):
+    return create_review_world(stack)
+
+
+def markup(stack, client, world, who="fire", **extra):
+    body = {"client_id": cid(), "kind": "rect", "geometry": {"points": [[10, 10], [200, 120]]},
+            "severity": "general", "clause": "GB 50016-2014 5.2.2", "body": "防火间距不足", **extra}
+    r = client.post(f"/api/sheets/{world['sheet_id']}/annotations", json=body, headers=stack.token_headers(who))
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+def test_create_list_thread_and_filters(stack, client, world):
+    made = markup(stack, client, world, severity="mandatory")
+    ann = made["annotation"]
+    assert made["seq"] and made["client_id"]
+    assert ann["color"] == PALETTE["fire"] and ann["kind"] == "rect" and ann["version"] == 1
+    aid = ann["id"]
+    for who in ("designer", "planning"):
+        r = client.post(f"/api/annotations/{aid}/comments", json={"client_id": cid(), "body": f"{who} 的回复"},
+                        headers=stack.token_headers(who))
+        assert r.status_code == 200, r.text
+    got = client.get(f"/api/annotations/{aid}", headers=stack.token_headers("builder")).json()["data"]
+    assert [c["author_role"] for c in got["comments"]] == ["designer", "reviewer"]
+    url = f"/api/projects/{world['project_id']}/annotations"
+    h = stack.token_headers("builder")
+    assert aid in [a["id"] for a in client.get(url, params={"severity": "mandatory", "discipline": "fire"},
+                                               headers=h).json()["data"]]
+    assert aid not in [a["id"] for a in client.get(url, params={"status": "closed"}, headers=h).json()["data"]]
+    assert aid not in [a["id"] for a in client.get(url, params={"sheet_id": world["other_sheet_id"]},
+                                                   headers=h).json()["data"]]
+    r = client.get(url, params={"status": "maybe"}, headers=h)
+    assert r.status_code == 422 and r.json()["error"]["details"] == {"status": "one of ('open', 'answered', 'closed')"}
+
+
+def test_same_client_id_twice_gives_the_same_result(stack, client, world):
+    body = {"client_id": cid(), "kind": "pin", "geometry": {"points": [[5, 5]]}, "body": "重复提交"}
+    url = f"/api/sheets/{world['sheet_id']}/annotations"
+    r1 = client.post(url, json=body, headers=stack.token_headers("fire")).json()["data"]
+    r2 = client.post(url, json=body, headers=stack.token_headers("fire")).json()["data"]
+    assert r1 == r2
+    listed = client.get(f"/api/projects/{world['project_id']}/annotations", headers=stack.token_headers("fire"))
+    assert [a["client_id"] for a in listed.json()["data"]].count(body["client_id"]) == 1
+
+
+def test_stale_version_answers_409(stack, client, world):
+    aid = markup(stack, client, world)["annotation"]["id"]
+    h = stack.token_headers("fire")
+    assert client.patch(f"/api/annotations/{aid}", json={"version": 1, "body": "甲"}, headers=h).status_code == 200
+    r = client.patch(f"/api/annotations/{aid}", json={"version": 1, "body": "乙"}, headers=h)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "conflict"
+    assert r.json()["error"]["details"]["annotation"]["body"] == "甲"
+    assert client.delete(f"/api/annotations/{aid}", params={"version": 1}, headers=h).status_code == 409
+    assert client.delete(f"/api/annotations/{aid}", params={"version": 2}, headers=h).status_code == 200
+    assert client.get(f"/api/annotations/{aid}", headers=h).status_code == 404
+
+
+def test_status_flow_and_reopen(stack, client, world):
+    aid = markup(stack, client, world)["annotation"]["id"]
+
+    def status(who, version, value):
+        return client.post(f"/api/annotations/{aid}/status", json={"version": version, "status": value},
+                           headers=stack.token_headers(who))
+
+    assert status("designer", 1, "answered").json()["data"]["annotation"]["status"] == "answered"
+    assert status("designer", 2, "closed").status_code == 403
+    assert status("fire", 2, "closed").status_code == 200
+    r = status("fire", 3, "answered")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "invalid_transition"
+    assert status("fire", 3, "open").json()["data"]["annotation"]["status"] == "open"
+
+
+def test_library_and_template(stack, client, world):
+    lib = client.get("/api/annotation-library", headers=stack.token_headers("fire")).json()["data"]
+    assert lib["palette"] == PALETTE and set(lib["comments"]) == set(PALETTE)
+    entry = lib["comments"]["fire"][0]
+    assert entry["text"]["zh-CN"] and entry["text"]["en"]
+    only = client.get("/api/annotation-library?discipline=fire", headers=stack.token_headers("fire")).json()["data"]
+    assert list(only["comments"]) == ["fire"]
+    body = {"client_id": cid(), "kind": "pin", "geometry": {"points": [[1, 1]]}, "template": entry["id"]}
+    r = client.post(f"/api/sheets/{world['sheet_id']}/annotations", json=body, headers=stack.token_headers("fire"))
+    ann = r.json()["data"]["annotation"]
+    assert ann["body"] == entry["text"]["zh-CN"] and ann["severity"] == entry["severity"]
+    assert ann["clause"] == entry["clause"]
+
+
+def test_findings_confirm_and_dismiss(stack, client, world):
+    h = stack.token_headers("fire")
+    listed = client.get(f"/api/sheets/{world['sheet_id']}/findings", headers=stack.token_headers("designer"))
+    ids = {f["id"]: f for f in listed.json()["data"]}
+    first, second = world["finding_ids"]
+    assert ids[first]["rect"] and ids[first]["color"] == PALETTE["fire"]
+    r = client.post(f"/api/findings/{first}/confirm", headers=h)  # no body at all is fine
+    assert r.status_code == 200, r.text
+    ann = r.json()["data"]["annotation"]
+    assert ann["finding_id"] == first and ann["automatic"] is False
+    again = client.post(f"/api/findings/{first}/confirm", json={}, headers=h).json()["data"]["annotation"]
+    assert again["id"] == ann["id"]
+    assert client.post(f"/api/findings/{second}/dismiss", json={}, headers=h).status_code == 422
+    r = client.post(f"/api/findings/{second}/dismiss", json={"reason": "图面已标注，误报"}, headers=h)
+    assert r.json()["data"]["finding"]["state"] == "dismissed"
+    assert client.post(f"/api/findings/{second}/confirm", headers=h).status_code == 409
+    states = {f["id"]: f["state"] for f in client.get(f"/api/sheets/{world['sheet_id']}/findings",
+                                                        headers=h).json()["data"]}
+    assert states[first] == "confirmed" and states[second] == "dismissed"
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"kind": "star", "geometry": {"points": [[1, 1]]}}, "kind"),
+    ({"kind": "pin", "geometry": {"points": [[1, 1]]}, "severity": "urgent"}, "severity"),
+    ({"kind": "pin", "geometry": {"points": [[1, 1]]}, "clause": 5}, "clause"),
+    ({"kind": "pin", "geometry": [[1, 1]]}, "geometry"),
+    ({"kind": "pin", "geometry": {"points": [[1, 1]]}, "template": "nope"}, "template"),
+])
+def test_validation_names_the_field(stack, client, world, body, field):
+    r = client.post(f"/api/sheets/{world['sheet_id']}/annotations", json={"client_id": cid(), **body},
+                    headers=stack.token_headers("fire"))
+    assert r.status_code == 422 and field in r.json()["error"]["details"], r.text

@@ -1,0 +1,48 @@
+"""The public progress query: case number + code, nothing of the drawings, rate-limited."""
+
+from __future__ import annotations
+
+from tests.services.reviews_world import new_project, new_submission, run
+
+
+def _accepted(stack, client):
+    async def go(s):
+        project = await new_project(s, stack, name="进度查询测试项目")
+        return (await new_submission(s, project)).id
+
+    sid = run(stack, go)
+    client.post(f"/api/submissions/{sid}/submit", headers=stack.token_headers("designer"))
+    data = client.post(f"/api/submissions/{sid}/accept", headers=stack.token_headers("window"), json={}).json()["data"]
+    return data["case_number"], data["verification_code"]
+
+
+def test_progress_shows_stage_and_disciplines_but_no_drawings(stack, client):
+    case, code = _accepted(stack, client)
+    anon = client.__class__(client.app, base_url="http://testserver")  # no cookies, same app
+    r = anon.get("/api/progress", params={"case": case, "code": code})
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    assert data["stage"] == "in_review" and data["case_number"] == case
+    discs = {d["discipline"]: d for d in data["rounds"][0]["disciplines"]}
+    assert set(discs) == {"planning", "fire", "civil_defence", "lightning"}
+    assert discs["fire"]["due_at"] and discs["fire"]["light"] == "green"
+    text = r.text
+    for leak in ("建施", "sheet", "sha256", ".dxf", "reviewer", "opinion", "verification_code"):
+        assert leak not in text, leak
+    page = anon.get("/progress", params={"case": case, "code": code})
+    assert page.status_code == 200 and "进度查询测试项目" in page.text and "light-green" in page.text
+    assert anon.get("/progress", params={"case": case}).status_code == 200  # the QR code's form
+    wrong = anon.get("/api/progress", params={"case": case, "code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 404 and wrong.json()["error"]["code"] == "not_found"
+    unknown = anon.get("/api/progress", params={"case": "JS-1999-999999", "code": code})
+    assert unknown.status_code == 404 and unknown.json()["error"]["messages"] == wrong.json()["error"]["messages"]
+    assert anon.get("/api/progress", params={"case": case, "code": "12"}).status_code == 422
+
+
+def test_guessing_a_code_is_rate_limited_per_case(stack, client):
+    case, code = _accepted(stack, client)
+    statuses = [client.get("/api/progress", params={"case": case, "code": f"{n:08d}"}).status_code for n in range(12)]
+    assert statuses == [404] * 10 + [429] * 2
+    r = client.get("/api/progress", params={"case": case, "code": code})  # even the right code waits now
+    assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
+    assert r.json()["error"]["details"]["scope"] in {"case", "ip"}

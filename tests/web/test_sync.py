@@ -1,0 +1,393 @@
+"""The project websocket against real server processes, in both modes (embedded: one process;
+scaled: two app processes + Redis), with the ``websockets`` client library.
+
+Covers: refusal of callers not on the project, live fan-out across processes within a
+second, idempotent writes, version conflicts, reconnect catch-up without gaps or duplicates,
+presence, a permission check of every message type × role, and bad message shapes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+
+import httpx
+import pytest
+import websockets
+
+from tests.web.matrix.annotations import create_review_world
+
+PIN = {"kind": "pin", "geometry": {"points": [[120.5, 80.25]]}, "severity": "mandatory", "body": "请补充"}
+
+
+def cid() -> str:
+    return uuid.uuid4().hex
+
+
+@pytest.fixture(scope="module")
+def world(stack, servers):
+    return create_review_world(stack)
+
+
+class Client:
+    """A thin websocket client: JSON in, JSON out, every received message kept."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.seen: list[dict] = []
+
+    @classmethod
+    async def connect(cls, base: str, project_id: int, token: str | None, since: int | None = 0, **kw) -> "Client":
+        url = base.replace("http://", "ws://") + f"/ws/projects/{project_id}" + (f"?token={token}" if token else "")
+        client = cls(await websockets.connect(url, open_timeout=10, **kw))
+        if since is not None:
+            await client.send({"type": "hello", "since": since})
+            client.welcome = await client.expect(lambda m: m["type"] == "welcome")
+        return client
+
+    async def send(self, msg) -> None:
+        await self.ws.send(msg if isinstance(msg, (str, bytes)) else json.dumps(msg, ensure_ascii=False))
+
+    async def recv(self, timeout: float = 5.0) -> dict:
+        msg = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        self.seen.append(msg)
+        return msg
+
+    async def expect(self, pred, timeout: float = 5.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = await self.recv(max(0.01, deadline - time.monotonic()))
+            if pred(msg):
+                return msg
+
+    async def request(self, msg: dict, timeout: float = 10.0) -> dict:
+        """Send a write and return its ack or error (events in between are kept in ``seen``)."""
+        await self.send(msg)
+        key = msg.get("client_id")
+        return await self.expect(lambda m: m["type"] in {"ack", "error"} and m.get("client_id") == key, timeout)
+
+    async def quiet(self, seconds: float = 0.3) -> list[dict]:
+        out = []
+        try:
+            while True:
+                out.append(await self.recv(seconds))
+        except asyncio.TimeoutError:
+            return out
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+def token(stack, username: str) -> str:
+    return stack.account(username)["token"]
+
+
+def rest_markup(stack, servers, world, username: str = "fire") -> dict:
+    r = httpx.post(f"{servers[0]}/api/sheets/{world['sheet_id']}/annotations", headers=stack.token_headers(username),
+                   json={"client_id": cid(), **PIN}, timeout=10)
+    assert r.status_code == 200, r.text
+    return r.json()["data"]["annotation"]
+
+
+# --- who may subscribe ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("who,project,code,close", [
+    ("fire", "demo", "not_found", 4404),        # a reviewer with no task on the project
+    ("nobody", "world", "not_authenticated", 4401),
+    ("bad-token", "world", "bad_token", 4401),
+    ("window", "missing", "not_found", 4404),
+])
+async def test_callers_not_on_the_project_are_refused(stack, servers, world, who, project, code, close):
+    pid = {"demo": stack.demo["project_id"], "world": world["project_id"], "missing": 987654}[project]
+    tok = None if who == "nobody" else "drt_nope" if who == "bad-token" else token(stack, who)
+    c = await Client.connect(servers[-1], pid, tok, since=None)
+    err = await c.recv()
+    assert err["type"] == "error" and err["code"] == code
+    assert err["messages"]["zh-CN"] and err["messages"]["en"]
+    with pytest.raises(websockets.ConnectionClosed) as info:
+        await c.recv()
+    assert info.value.rcvd.code == close
+
+
+async def test_foreign_origin_with_cookie_is_refused(stack, servers, world):
+    with httpx.Client(base_url=servers[0]) as h:
+        import re
+
+        page = h.get("/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        h.post("/login", data={"username": "fire", "password": stack.account("fire")["password"], "csrf_token": csrf})
+        cookie = "; ".join(f"{k}={v}" for k, v in h.cookies.items())
+    url = servers[0].replace("http://", "ws://") + f"/ws/projects/{world['project_id']}"
+    async with websockets.connect(url, additional_headers={"Cookie": cookie}) as ws:  # same origin: fine
+        await ws.send(json.dumps({"type": "hello", "since": 0}))
+        assert json.loads(await ws.recv())["type"] == "welcome"
+    async with websockets.connect(url, additional_headers={"Cookie": cookie}, origin="http://evil.example") as ws:
+        assert json.loads(await ws.recv())["code"] == "bad_origin"
+
+
+# --- live events, idempotency, conflicts ------------------------------------------------------
+
+async def test_write_on_one_process_reaches_the_other_within_a_second(stack, servers, world):
+    a = await Client.connect(servers[0], world["project_id"], token(stack, "fire"))
+    b = await Client.connect(servers[-1], world["project_id"], token(stack, "designer"))
+    try:
+        key = cid()
+        t0 = time.monotonic()
+        ack = await a.request({"type": "annotation.create", "client_id": key, "sheet_id": world["sheet_id"], **PIN})
+        assert ack["type"] == "ack" and isinstance(ack["seq"], int), ack
+        ev = await b.expect(lambda m: m["type"] == "annotation.created" and m["client_id"] == key, timeout=1.0)
+        assert time.monotonic() - t0 < 1.0
+        assert ev["seq"] == ack["seq"] and ev["annotation"]["id"] == ack["annotation"]["id"]
+        assert ev["annotation"]["discipline"] == "fire" and ev["annotation"]["color"]
+        assert ev["actor"] and ev["actor_id"]
+        # a REST write reaches websocket clients on every process too
+        m = rest_markup(stack, servers, world)
+        for c in (a, b):
+            got = await c.expect(lambda x: x["type"] == "annotation.created" and x["annotation"]["id"] == m["id"], 1.0)
+            assert got["seq"] > ack["seq"]
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_writes_are_idempotent_by_client_id(stack, servers, world):
+    a = await Client.connect(servers[0], world["project_id"], token(stack, "fire"))
+    b = await Client.connect(servers[-1], world["project_id"], token(stack, "planning"))
+    try:
+        msg = {"type": "annotation.create", "client_id": cid(), "sheet_id": world["sheet_id"], **PIN}
+        first = await a.request(msg)
+        second = await a.request(msg)
+        assert first["type"] == second["type"] == "ack"
+        assert (first["seq"], first["annotation"]) == (second["seq"], second["annotation"])
+        assert second["replay"] is True
+        reply = {"type": "comment.create", "client_id": cid(), "annotation_id": first["annotation"]["id"], "body": "同意"}
+        r1, r2 = await b.request(reply), await b.request(reply)
+        assert r1["comment"] == r2["comment"] and r1["seq"] == r2["seq"]
+        events = [m for m in await b.quiet(0.5) + b.seen if m.get("client_id") in {msg["client_id"], reply["client_id"]}
+                  and m["type"] in {"annotation.created", "comment.created"}]
+        assert sorted(m["seq"] for m in events) == sorted({first["seq"], r1["seq"]})  # one event each
+        # the same client_id for a different operation is refused
+        other = await a.request({"type": "annotation.delete", "client_id": msg["client_id"],
+                                 "annotation_id": first["annotation"]["id"], "version": 1})
+        assert other["type"] == "error" and other["code"] == "client_id_reused"
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_concurrent_edits_are_detected_by_version(stack, servers, world):
+    m = rest_markup(stack, servers, world)
+    a = await Client.connect(servers[0], world["project_id"], token(stack, "fire"))
+    b = await Client.connect(servers[-1], world["project_id"], token(stack, "fire"))
+    try:
+        edit = {"type": "annotation.update", "annotation_id": m["id"], "version": m["version"]}
+        r1, r2 = await asyncio.gather(a.request({**edit, "client_id": cid(), "body": "甲"}),
+                                      b.request({**edit, "client_id": cid(), "body": "乙"}))
+        kinds = sorted([r1["type"], r2["type"]])
+        assert kinds == ["ack", "error"], (r1, r2)
+        err = r1 if r1["type"] == "error" else r2
+        won = r1 if r1["type"] == "ack" else r2
+        assert err["code"] == "conflict" and err["details"]["version"] == m["version"] + 1
+        assert err["messages"]["en"]
+        final = httpx.get(f"{servers[0]}/api/annotations/{m['id']}", headers=stack.token_headers("window")).json()["data"]
+        assert final["body"] == won["annotation"]["body"] and final["version"] == m["version"] + 1
+    finally:
+        await a.close()
+        await b.close()
+
+
+# --- reconnecting ----------------------------------------------------------------------------
+
+async def test_reconnect_receives_exactly_what_it_missed(stack, servers, world):
+    a = await Client.connect(servers[0], world["project_id"], token(stack, "fire"))
+    start = a.welcome["seq"]
+    await a.close()
+    made = [rest_markup(stack, servers, world) for _ in range(3)]
+    b = await Client.connect(servers[-1], world["project_id"], token(stack, "designer"), since=start)
+    try:
+        assert b.welcome["seq"] >= start + 3 and b.welcome["resync"] is False
+        missed = [await b.expect(lambda m: "seq" in m and m["seq"] is not None) for _ in range(b.welcome["seq"] - start)]
+        assert [m["seq"] for m in missed] == list(range(start + 1, b.welcome["seq"] + 1))
+        assert {x["id"] for x in made} <= {m["annotation"]["id"] for m in missed if m["type"] == "annotation.created"}
+        live = rest_markup(stack, servers, world)
+        ev = await b.expect(lambda m: m["type"] == "annotation.created" and m["annotation"]["id"] == live["id"])
+        assert ev["seq"] == b.welcome["seq"] + 1
+    finally:
+        await b.close()
+
+
+async def test_no_gap_or_duplicate_at_the_catch_up_boundary(stack, servers, world):
+    """Writes keep coming while clients reconnect: each sees every seq exactly once, in order."""
+    stop = asyncio.Event()
+
+    async def writer():
+        async with httpx.AsyncClient(base_url=servers[0], headers=stack.token_headers("planning"), timeout=10) as h:
+            while not stop.is_set():
+                r = await h.post(f"/api/sheets/{world['sheet_id']}/annotations", json={"client_id": cid(), **PIN})
+                assert r.status_code == 200, r.text
+
+    task = asyncio.create_task(writer())
+    try:
+        probe = await Client.connect(servers[0], world["project_id"], token(stack, "window"))
+        since = probe.welcome["seq"]
+        await probe.close()
+        await asyncio.sleep(0.3)
+        clients = [await Client.connect(servers[i % len(servers)], world["project_id"], token(stack, "window"),
+                                        since=since) for i in range(4)]
+        await asyncio.sleep(0.8)
+        stop.set()
+        await task
+        final = httpx.get(f"{servers[0]}/api/projects/{world['project_id']}/annotations",
+                          headers=stack.token_headers("window"))
+        assert final.status_code == 200
+        probe = await Client.connect(servers[0], world["project_id"], token(stack, "window"))
+        last = probe.welcome["seq"]
+        await probe.close()
+        for c in clients:
+            while not [m for m in c.seen if m.get("seq") == last]:
+                await c.recv(5)
+            seqs = [m["seq"] for m in c.seen if m["type"] not in {"welcome", "presence", "ack", "error"}]
+            assert seqs == list(range(since + 1, last + 1)), (seqs[:5], since, last)
+            await c.close()
+    finally:
+        stop.set()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+# --- presence --------------------------------------------------------------------------------
+
+async def test_presence_across_processes(stack, servers, world):
+    a = await Client.connect(servers[0], world["project_id"], token(stack, "fire"))
+    b = await Client.connect(servers[-1], world["project_id"], token(stack, "designer"))
+    try:
+        joined = await a.expect(lambda m: m["type"] == "presence" and m["event"] == "join"
+                                and m["user"]["role"] == "designer", 2)
+        assert joined["seq"] is None and joined["conn"] == b.welcome["conn"]
+        here = await b.expect(lambda m: m["type"] == "presence" and m["event"] == "here"
+                              and m["conn"] == a.welcome["conn"], 2)
+        assert here["user"]["discipline"] == "fire" and "to" not in here
+        ack = await b.request({"type": "presence.update", "client_id": cid(), "sheet_id": world["sheet_id"]})
+        assert ack["type"] == "ack" and ack["seq"] is None
+        moved = await a.expect(lambda m: m["type"] == "presence" and m["event"] == "update", 2)
+        assert moved["sheet_id"] == world["sheet_id"] and moved["conn"] == b.welcome["conn"]
+        bad = await b.request({"type": "presence.update", "client_id": cid(), "sheet_id": 99999999})
+        assert bad["type"] == "error" and bad["code"] == "not_found"
+        await b.close()
+        left = await a.expect(lambda m: m["type"] == "presence" and m["event"] == "leave", 2)
+        assert left["conn"] == b.welcome["conn"]
+    finally:
+        await a.close()
+
+
+# --- permissions: every message type × role -----------------------------------------------
+
+ROLES = ["window", "fire", "planning", "designer", "builder"]
+ALLOWED = {
+    "annotation.create": {"fire", "planning"},
+    "annotation.update": {"fire"},
+    "annotation.delete": {"fire"},
+    "annotation.set_status": {"fire", "designer"},
+    "comment.create": {"fire", "planning", "designer"},
+    "finding.confirm": {"fire"},
+    "finding.dismiss": {"fire"},
+    "presence.update": set(ROLES),
+    "ping": set(ROLES),
+}
+
+
+def build(kind: str, markup: dict, world: dict) -> dict:
+    base = {"type": kind, "client_id": cid()}
+    return base | {
+        "annotation.create": {"sheet_id": world["sheet_id"], **PIN},
+        "annotation.update": {"annotation_id": markup["id"], "version": 1, "body": "改"},
+        "annotation.delete": {"annotation_id": markup["id"], "version": 1},
+        "annotation.set_status": {"annotation_id": markup["id"], "version": 1, "status": "answered"},
+        "comment.create": {"annotation_id": markup["id"], "body": "答复"},
+        "finding.confirm": {"finding_id": world["finding_ids"][0]},
+        "finding.dismiss": {"finding_id": world["finding_ids"][1], "reason": "误报"},
+        "presence.update": {"sheet_id": world["other_sheet_id"]},
+        "ping": {},
+    }[kind]
+
+
+async def test_every_message_type_is_authorised_per_role(stack, servers, world):
+    from drawreview.web.sync import MESSAGE_HANDLERS
+
+    assert set(ALLOWED) | {"hello"} == set(MESSAGE_HANDLERS), "a message type lacks a permission row"
+    for role in ROLES:
+        c = await Client.connect(servers[-1], world["project_id"], token(stack, role))
+        try:
+            for kind, allowed in ALLOWED.items():
+                msg = build(kind, rest_markup(stack, servers, world), world)
+                if kind == "ping":
+                    await c.send(msg)
+                    reply = await c.expect(lambda m: m["type"] in {"pong", "error"})
+                    assert reply["type"] == "pong"
+                    continue
+                reply = await c.request(msg)
+                if role in allowed:
+                    assert reply["type"] == "ack", (role, kind, reply)
+                else:
+                    assert reply["type"] == "error" and reply["code"] == "permission_denied", (role, kind, reply)
+                    assert reply["in_reply_to"] == kind and reply["messages"]["zh-CN"]
+        finally:
+            await c.close()
+
+
+# --- bad messages ------------------------------------------------------------------------
+
+BAD = [
+    ("{not json", "bad_json"),
+    ("[1, 2]", "bad_json"),
+    ('"text"', "bad_json"),
+    ("null", "bad_json"),
+    ('{"no_type": 1}', "bad_message"),
+    ('{"type": 5}', "bad_message"),
+    ('{"type": "annotation.explode"}', "unknown_type"),
+    ('{"type": "hello", "since": 0}', "already_subscribed"),
+    ('{"type": "annotation.create", "sheet_id": 1}', "validation_failed"),  # no client_id
+    ('{"type": "annotation.create", "client_id": "x", "sheet_id": "one"}', "bad_message"),
+    ('{"type": "annotation.update", "client_id": "y", "annotation_id": true, "version": 1}', "bad_message"),
+    ('{"type": "comment.create", "client_id": "z z", "annotation_id": 1, "body": "x"}', "validation_failed"),
+    ('{"type": "presence.update", "sheet_id": -4}', "bad_message"),
+    ("x" * (300 * 1024), "too_large"),
+    (b"\x00\x01binary", "bad_json"),
+]
+
+
+async def test_bad_messages_answer_an_error_and_the_socket_stays_usable(stack, servers, world):
+    c = await Client.connect(servers[0], world["project_id"], token(stack, "fire"))
+    before = httpx.get(f"{servers[0]}/api/projects/{world['project_id']}/annotations",
+                       headers=stack.token_headers("window")).json()["data"]
+    try:
+        for frame, code in BAD:
+            await c.send(frame)
+            err = await c.expect(lambda m: m["type"] in {"error", "pong"})
+            assert err["type"] == "error" and err["code"] == code, (frame[:60], err)
+            assert err["message"] and err["messages"]["zh-CN"] and err["messages"]["en"]
+            await c.send({"type": "ping"})
+            assert (await c.expect(lambda m: m["type"] in {"pong", "error"}))["type"] == "pong"
+        m = rest_markup(stack, servers, world)
+        geometry_bad = [{"points": []}, {"points": [[1, "a"]]}, {"points": [[1, 2, 3]]}, "x", {"points": [[1e400, 1]]}]
+        for geometry in geometry_bad:
+            r = await c.request({"type": "annotation.update", "client_id": cid(), "annotation_id": m["id"],
+                                 "version": 1, "geometry": geometry})
+            assert r["type"] == "error" and r["code"] == "validation_failed", r
+    finally:
+        await c.close()
+    after = httpx.get(f"{servers[0]}/api/projects/{world['project_id']}/annotations",
+                      headers=stack.token_headers("window")).json()["data"]
+    assert len(after) == len(before) + 1  # only the markup made above
+
+
+async def test_writes_before_hello_are_refused(stack, servers, world):
+    c = await Client.connect(servers[0], world["project_id"], token(stack, "fire"), since=None)
+    try:
+        r = await c.request({"type": "annotation.create", "client_id": cid(), "sheet_id": world["sheet_id"], **PIN})
+        assert r["code"] == "hello_first"
+        await c.send({"type": "hello", "since": 0})
+        assert (await c.expect(lambda m: m["type"] == "welcome"))["seq"] >= 0
+    finally:
+        await c.close()

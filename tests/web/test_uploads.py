@@ -1,0 +1,273 @@
+"""Uploads through the API, in both modes: streaming, limits, idempotent retries, and every
+kind of bad input — each gets its specific error code with zh-CN and English messages while
+the other files of the set are kept and the server keeps serving. In scaled mode the jobs
+run in a real arq worker process (``servers``) or a burst worker."""
+
+from __future__ import annotations
+
+import socket
+import time
+from urllib.parse import urlsplit
+
+import httpx
+import pymupdf
+import pytest
+from starlette.testclient import TestClient
+
+from drawreview.app import create_app
+from tests import drawing_inputs as di
+
+
+
+def good():
+    return ("好图.dxf", di.plan())
+
+
+def designer(stack):
+    return stack.token_headers("designer")
+
+
+def sheets(client, stack, sid):
+    return client.get(f"/api/submissions/{sid}/sheets", headers=designer(stack)).json()["data"]
+
+
+def upload_with_good(client, stack, bad: tuple[str, bytes]) -> tuple[dict, dict, list]:
+    """Upload a bad file together with a good one; return (bad file, good file, sheets)."""
+    sid = di.new_submission(client, stack)
+    di.upload(client, stack, sid, [bad, good()])
+    files = di.by_name(di.wait_files(client, stack, sid))
+    got = sheets(client, stack, sid)
+    assert files["好图.dxf"]["state"] == "ready", files["好图.dxf"]
+    assert [s["number"] for s in got if s["file_id"] == files["好图.dxf"]["id"]] == ["建施-01", "建施-02"]
+    assert client.get("/healthz").status_code == 200
+    return files[bad[0]], files["好图.dxf"], got
+
+
+def assert_error(f: dict, code: str, zh_part: str, en_part: str) -> None:
+    assert f["state"] == "failed", f
+    err = f["error"]
+    assert err["code"] == code, err
+    assert zh_part in err["messages"]["zh-CN"] and en_part in err["messages"]["en"], err
+    assert f["original_name"] in err["messages"]["zh-CN"]  # the message names the file
+
+
+# -- bad inputs: a specific error each, the rest of the set kept ---------------------------
+
+def test_truncated_dxf(stack, client):
+    bad, _, _ = upload_with_good(client, stack, ("截断.dxf", di.truncated_dxf()))
+    assert_error(bad, "truncated_drawing", "截断", "truncated")
+
+
+def test_huge_and_nan_coordinates_are_skipped_with_a_note(stack, client):
+    bad, _, got = upload_with_good(client, stack, ("坐标.dxf", di.damaged_coordinates_dxf()))
+    assert bad["state"] == "ready"
+    note = next(n for n in bad["repairs"] if "NaN" in n)
+    assert "坐标异常" in note and "damaged coordinates" in note
+    assert any(s["file_id"] == bad["id"] and s["state"] == "ready" for s in got)
+
+
+def test_self_inserting_block_is_drawn_once_with_a_note(stack, client):
+    bad, _, got = upload_with_good(client, stack, ("自引用.dxf", di.self_inserting_block_dxf()))
+    assert bad["state"] == "ready"
+    assert any("引用了自身" in n and "inserts itself" in n for n in bad["repairs"]), bad["repairs"]
+    assert any(s["file_id"] == bad["id"] and s["state"] == "ready" for s in got)
+
+
+def test_zip_bomb(stack, client):
+    bad, _, _ = upload_with_good(client, stack, ("炸弹.zip", di.zip_bomb()))
+    assert_error(bad, "zip_bomb", "压缩炸弹", "zip bomb")
+
+
+def test_zip_with_parent_path_entry_keeps_the_other_members(stack, client):
+    archive = di.zip_of({"../逃逸.dxf": di.simple_dxf(), "图纸/结施-01.dxf": di.plan(("结施-01",), ("基础平面图",))})
+    sid = di.new_submission(client, stack)
+    di.upload(client, stack, sid, [("图纸包.zip", archive)])
+    files = di.by_name(di.wait_files(client, stack, sid))
+    z = files["图纸包.zip"]
+    assert z["state"] == "ready" and z["error"]["code"] == "archive_entries_rejected"
+    entry = z["error"]["entries"][0]
+    assert entry["code"] == "unsafe_path" and entry["name"] == "../逃逸.dxf"
+    assert "不安全" in entry["messages"]["zh-CN"] and "unsafe path" in entry["messages"]["en"]
+    member = files["图纸/结施-01.dxf"]
+    assert member["parent_id"] == z["id"] and member["state"] == "ready"
+    assert [s["number"] for s in sheets(client, stack, sid)] == ["结施-01"]
+    assert "逃逸.dxf" not in files
+
+
+def test_encrypted_pdf(stack, client):
+    bad, _, _ = upload_with_good(client, stack, ("加密.pdf", di.pdf_bytes(encrypt=True)))
+    assert_error(bad, "encrypted_pdf", "已加密", "encrypted")
+
+
+def test_pdf_with_javascript_is_stripped(stack, client):
+    bad, _, got = upload_with_good(client, stack, ("脚本.pdf", di.pdf_bytes(javascript=True)))
+    assert bad["state"] == "ready"
+    assert any("JavaScript" in n and "移除" in n for n in bad["repairs"])
+    sheet = next(s for s in got if s["file_id"] == bad["id"])
+    pdf = client.get(f"/api/sheets/{sheet['id']}/pdf", headers=designer(stack)).content
+    doc = pymupdf.open(stream=pdf, filetype="pdf")
+    assert not any("/JavaScript" in doc.xref_object(x) or "/JS" in doc.xref_object(x)
+                   for x in range(1, doc.xref_length()))
+
+
+def test_empty_file(stack, client):
+    bad, _, _ = upload_with_good(client, stack, ("空.dxf", b""))
+    assert_error(bad, "empty_file", "文件为空", "empty")
+
+
+def test_jpeg_named_dxf(stack, client):
+    bad, _, _ = upload_with_good(client, stack, ("照片.dxf", di.JPEG))
+    assert_error(bad, "not_a_drawing", "不是图纸文件", "JPEG")
+
+
+def test_dwg_asks_for_dxf(stack, client):
+    bad, _, _ = upload_with_good(client, stack, ("旧图.dwg", di.DWG))
+    assert_error(bad, "dwg_not_supported", "另存为 DXF", "export it as DXF")
+
+
+def test_body_without_its_closing_boundary_stores_nothing(stack, client):
+    sid = di.new_submission(client, stack)
+    head = (b"--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"half.dxf\"\r\n"
+            b"Content-Type: application/octet-stream\r\n\r\n")
+    r = client.post(f"/api/submissions/{sid}/files", content=head + di.plan()[:5000],
+                    headers={**designer(stack), "Content-Type": "multipart/form-data; boundary=xyz"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "upload_incomplete"
+    assert r.json()["error"]["messages"]["zh-CN"].startswith("上传未完成")
+    assert client.get(f"/api/submissions/{sid}", headers=designer(stack)).json()["data"]["files"] == []
+    assert list(stack.settings.blob_dir.joinpath("tmp").glob("up-*")) == []
+
+
+def test_not_multipart_is_refused(stack, client):
+    sid = di.new_submission(client, stack)
+    r = client.post(f"/api/submissions/{sid}/files", content=b"abc", headers={**designer(stack),
+                                                                            "Content-Type": "text/plain"})
+    assert r.status_code == 415 and r.json()["error"]["code"] == "not_multipart"
+
+
+# -- idempotency and limits -----------------------------------------------------------------
+
+def test_retrying_the_same_upload_returns_the_existing_file(stack, client):
+    sid = di.new_submission(client, stack)
+    data = di.simple_dxf(("重试",))
+    first = di.upload(client, stack, sid, [("重试.dxf", data)])["data"]["files"][0]
+    again = di.upload(client, stack, sid, [("重试.dxf", data)])["data"]["files"][0]
+    assert again["id"] == first["id"]
+    files = client.get(f"/api/submissions/{sid}", headers=designer(stack)).json()["data"]["files"]
+    assert len(files) == 1
+    di.wait_files(client, stack, sid)
+    assert len(sheets(client, stack, sid)) == 1
+
+
+def test_size_limits_answer_413(stack):
+    small = stack.settings.with_(max_file_bytes=4000, max_submission_bytes=6000)
+    with TestClient(create_app(small)) as c:
+        sid = di.new_submission(c, stack)
+        r = c.post(f"/api/submissions/{sid}/files", headers=designer(stack),
+                   files=[("file", ("大.dxf", b"0" * 5000))])
+        assert r.status_code == 413 and r.json()["error"]["code"] == "file_too_large"
+        assert "大.dxf" in r.json()["error"]["messages"]["zh-CN"]
+        assert c.post(f"/api/submissions/{sid}/files", headers=designer(stack),
+                      files=[("file", ("一.dxf", b"1" * 3500))]).status_code == 200
+        r = c.post(f"/api/submissions/{sid}/files", headers=designer(stack),
+                   files=[("file", ("二.dxf", b"2" * 3500))])
+        assert r.status_code == 413 and r.json()["error"]["code"] == "submission_too_large"
+        files = c.get(f"/api/submissions/{sid}", headers=designer(stack)).json()["data"]["files"]
+        assert [f["original_name"] for f in files] == ["一.dxf"]
+
+
+def test_a_submitted_submission_takes_no_more_files(stack, client):
+    import asyncio
+
+    from tests.web.matrix.drawings import _set_draft
+
+    sid = di.new_submission(client, stack)
+    asyncio.run(_set_draft(stack, sid))
+
+    async def submit():
+        from sqlalchemy import update
+
+        from drawreview.db import Database
+        from drawreview.models import Submission
+
+        db = Database(stack.settings)
+        async with db.session() as s:
+            await s.exec(update(Submission).where(Submission.id == sid).values(state="submitted"))
+            await s.commit()
+        await db.close()
+
+    asyncio.run(submit())
+    r = client.post(f"/api/submissions/{sid}/files", headers=designer(stack),
+                    files=[("file", ("晚了.dxf", di.simple_dxf()))])
+    assert r.status_code == 409 and r.json()["error"]["code"] == "invalid_transition"
+
+
+# -- every shared real drawing ingests ------------------------------------------------------
+
+def test_every_shared_drawing_gets_sheets(stack, client):
+    sid = di.new_submission(client, stack)
+    di.upload(client, stack, sid, [(p.name, p.read_bytes()) for p in di.REAL_FILES])
+    files = di.by_name(di.wait_files(client, stack, sid, timeout=240))
+    got = sheets(client, stack, sid)
+    for path in di.REAL_FILES:
+        f = files[path.name]
+        if f["state"] == "failed":
+            assert f["error"]["code"] == "no_drawable_content", f
+            continue
+        mine = [s for s in got if s["file_id"] == f["id"]]
+        assert mine and all(s["state"] == "ready" and s["width"] > 0 for s in mine), (path.name, mine)
+
+
+# -- real processes: a cut-off upload, and the arq worker ----------------------------------
+
+def _multipart(name: str, data: bytes, boundary: str = "----drawreview-test") -> tuple[bytes, str]:
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n").encode()
+    return head + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_upload_cut_off_half_way_leaves_no_row_and_no_blob(stack, servers):
+    base = servers[0]
+    headers = designer(stack)
+    sid = httpx.post(f"{base}/api/projects/{stack.demo['project_id']}/submissions", headers=headers).json()["data"]["id"]
+    blobs_before = {p.name for p in stack.settings.blob_dir.glob("??/??/*")}
+    body, ctype = _multipart("中断.dxf", di.plan() * 20)
+    host = urlsplit(base)
+    request = (f"POST /api/submissions/{sid}/files HTTP/1.1\r\nHost: {host.netloc}\r\n"
+               f"Authorization: {headers['Authorization']}\r\nContent-Type: {ctype}\r\n"
+               f"Content-Length: {len(body)}\r\n\r\n").encode()
+    with socket.create_connection((host.hostname, host.port)) as sock:
+        sock.sendall(request + body[: len(body) // 2])
+        time.sleep(0.3)
+    deadline = time.monotonic() + 15
+    while list(stack.settings.blob_dir.joinpath("tmp").glob("up-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(stack.settings.blob_dir.joinpath("tmp").glob("up-*")) == []
+    assert {p.name for p in stack.settings.blob_dir.glob("??/??/*")} == blobs_before
+    files = httpx.get(f"{base}/api/submissions/{sid}", headers=headers).json()["data"]["files"]
+    assert files == []
+    assert httpx.get(f"{base}/healthz").status_code == 200
+    # the same upload, complete this time, works
+    r = httpx.post(f"{base}/api/submissions/{sid}/files", headers={**headers, "Content-Type": ctype}, content=body)
+    assert r.status_code == 200 and r.json()["data"]["files"][0]["original_name"] == "中断.dxf"
+
+
+@pytest.mark.timeout(180)
+def test_processing_runs_in_the_server_or_its_worker(stack, servers):
+    """Embedded: the server process runs the job in-process; scaled: the arq worker process."""
+    headers = designer(stack)
+    base = servers[-1]
+    sid = httpx.post(f"{base}/api/projects/{stack.demo['project_id']}/submissions", headers=headers).json()["data"]["id"]
+    r = httpx.post(f"{base}/api/submissions/{sid}/files", headers=headers,
+                   files=[("file", ("进程.dxf", di.plan(("建施-11",), ("进程测试",))))])
+    assert r.status_code == 200, r.text
+    deadline = time.monotonic() + 120
+    while True:
+        files = httpx.get(f"{servers[0]}/api/submissions/{sid}", headers=headers).json()["data"]["files"]
+        if files[0]["state"] in di.FINAL or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert files[0]["state"] == "ready", files
+    got = httpx.get(f"{servers[0]}/api/submissions/{sid}/sheets", headers=headers).json()["data"]
+    assert [(s["number"], s["state"]) for s in got] == [("建施-11", "ready")]
+    tile = httpx.get(f"{servers[0]}/api/sheets/{got[0]['id']}/tiles/0/0/0.png", headers=headers)
+    assert tile.status_code == 200 and tile.content.startswith(b"\x89PNG")

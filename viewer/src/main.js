@@ -1,0 +1,379 @@
+// The shared browser viewer: boots from the page's JSON config (drawreview/web/viewer.py), builds
+// the layout, the map, the panels, and wires the store to the websocket (sync.js).
+
+import 'ol/ol.css';
+import './style.css';
+import { get, setCsrf, asList, getOptional } from './api.js';
+import { h, clear, toast } from './dom.js';
+import { t, applyI18n } from './i18n.js';
+import { createMap, zoomToSheetBox, boxOfPoints } from './map.js';
+import { featureOf, styleFn, DISCIPLINE_COLORS } from './markups.js';
+import { MarkupList, passes, renderLayers, renderSearch, renderPresence, findingText } from './panels.js';
+import { Store } from './store.js';
+import { Sync } from './sync.js';
+import { Tools, MARKUP_TOOLS, MEASURE_TOOLS, measurer } from './tools.js';
+import { renderThread } from './thread.js';
+import { Writes } from './writes.js';
+
+const FINDING_SEVERITY = { error: 'mandatory', warning: 'general', info: 'suggestion' };
+
+class Viewer {
+  constructor(cfg, root) {
+    this.cfg = cfg;
+    this.sheet = cfg.sheet;
+    this.root = root;
+    this.store = new Store();
+    this.filters = { discipline: '', status: '', severity: '', sheet: 'this', source: '' };
+    this.hidden = new Set();
+    this.selected = null;
+    this.library = null;
+    this.sheetNames = new Map((cfg.sheets || []).map((s) => [s.id, s.number || s.title || `#${s.id}`]));
+    setCsrf(cfg.csrf_token);
+  }
+
+  sheetName(id) {
+    return this.sheetNames.get(id) || (id != null ? `#${id}` : '');
+  }
+
+  // --- layout ------------------------------------------------------------------------------
+  build() {
+    const tb = (tool, key, keyHint) => h('button', { type: 'button', class: 'tool', id: `tool-${tool}`, dataset: { tool },
+      'aria-pressed': 'false', title: `${t(key)}${keyHint ? ` (${keyHint})` : ''}`, onclick: () => this.setTool(tool) }, t(key));
+    const canMarkup = this.cfg.user.role === 'reviewer';
+    this.toolbar = h('div', { class: 'vw-toolbar', role: 'toolbar', 'aria-label': t('tool.label') },
+      h('div', { class: 'vw-sheet-title', id: 'sheet-title' },
+        this.cfg.project ? h('a', { href: `/projects/${this.cfg.project.id}`, class: 'back' }, `← ${t('viewer.back')}`) : null,
+        h('strong', null, this.sheet.number || ''), ' ', this.sheet.title || ''),
+      h('div', { class: 'group' }, tb('select', 'tool.select', 'Esc'),
+        canMarkup ? MARKUP_TOOLS.map((k, i) => tb(k, `tool.${k}`, String(i + 1))) : null),
+      h('div', { class: 'group' }, MEASURE_TOOLS.map((k) => tb(k, `tool.${k}`, k === 'measure_distance' ? 'M' : 'A')),
+        h('button', { type: 'button', class: 'tool', id: 'measure-clear', onclick: () => this.tools.clearMeasures() }, t('measure.clear'))),
+      h('div', { class: 'group' },
+        h('button', { type: 'button', class: 'tool', id: 'zoom-in', title: `${t('nav.zoom_in')} (+)`, onclick: () => this.zoomBy(1) }, '+'),
+        h('button', { type: 'button', class: 'tool', id: 'zoom-out', title: `${t('nav.zoom_out')} (-)`, onclick: () => this.zoomBy(-1) }, '−'),
+        h('button', { type: 'button', class: 'tool', id: 'fit', title: `${t('nav.fit')} (0)`, onclick: () => this.ctx.fit() }, t('nav.fit'))));
+    this.mapEl = h('div', { class: 'vw-map', id: 'map', tabindex: 0, 'aria-label': t('viewer.sheet'), role: 'application' });
+    this.progressEl = h('div', { class: 'vw-progress', id: 'progress', role: 'progressbar', hidden: true }, h('span'));
+    this.threadEl = h('section', { class: 'vw-thread', id: 'thread', hidden: true, 'aria-label': t('thread.title') });
+    this.formEl = h('section', { class: 'vw-thread', id: 'form-panel', hidden: true, 'aria-label': t('markup.new') });
+    const tabs = [['list', 'list.title'], ['layers', 'layers.title'], ['search', 'search.title'], ['presence', 'presence.title']];
+    this.panes = {};
+    const tabBar = h('div', { class: 'vw-tabs', role: 'tablist' });
+    for (const [id, key] of tabs) {
+      const pane = h('div', { class: 'vw-pane', id: `pane-${id}`, role: 'tabpanel', hidden: id !== 'list' });
+      this.panes[id] = pane;
+      tabBar.append(h('button', { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-selected': id === 'list' ? 'true' : 'false',
+        onclick: () => this.showTab(id) }, t(key), id === 'presence' ? h('span', { class: 'badge', id: 'presence-count' }) : null));
+    }
+    this.side = h('aside', { class: 'vw-side' }, this.formEl, this.threadEl, tabBar, ...Object.values(this.panes));
+    this.coordEl = h('span', { id: 'coords' });
+    this.measureEl = h('span', { id: 'measure-result' });
+    this.tileEl = h('span', { id: 'tile-progress', class: 'muted' });
+    this.syncEl = h('span', { id: 'sync-status', class: 'sync' });
+    this.status = h('footer', { class: 'vw-status' }, this.coordEl, this.measureEl, this.tileEl,
+      h('span', { class: 'muted hint' }, t('nav.keys')), this.syncEl);
+    clear(this.root).append(h('div', { class: 'vw' }, this.toolbar,
+      h('div', { class: 'vw-body' }, h('div', { class: 'vw-map-wrap' }, this.mapEl, this.progressEl), this.side), this.status));
+    applyI18n(this.root);
+  }
+
+  showTab(id) {
+    for (const [k, pane] of Object.entries(this.panes)) {
+      pane.hidden = k !== id;
+      document.getElementById(`tab-${k}`).setAttribute('aria-selected', k === id ? 'true' : 'false');
+    }
+  }
+
+  progress(done, total, label) {
+    const busy = total > 0 && done < total;
+    this.progressEl.hidden = !busy;
+    if (busy) {
+      this.progressEl.firstChild.style.width = `${Math.round((100 * done) / total)}%`;
+      this.progressEl.setAttribute('aria-valuenow', String(Math.round((100 * done) / total)));
+      this.progressEl.title = label || '';
+    }
+  }
+
+  // --- map ---------------------------------------------------------------------------------
+  tileUrl(z, x, y) {
+    const hidden = [...this.hidden].sort();
+    const q = hidden.length ? `?hidden=${hidden.map(encodeURIComponent).join(',')}` : '';
+    return `/api/sheets/${this.sheet.id}/tiles/${z}/${x}/${y}.png${q}`;
+  }
+
+  initMap() {
+    this.ctx = createMap({
+      target: this.mapEl,
+      sheet: this.sheet,
+      tileUrl: (z, x, y) => this.tileUrl(z, x, y),
+      onTileProgress: (done, total) => {
+        this.tileEl.textContent = total && done < total ? t('viewer.tiles', { done, total }) : '';
+        this.progress(done, total, t('viewer.tiles', { done, total }));
+      },
+    });
+    this.ctx.markups.setStyle(styleFn(() => this.selected));
+    this.ctx.fit(0);
+    const m = measurer(this.sheet);
+    this.ctx.map.on('pointermove', (e) => {
+      const [px, py] = [e.coordinate[0], -e.coordinate[1]];
+      const [dx, dy] = m.toDrawing([px, py]);
+      const units = this.sheet.units || (m.scaled ? '' : t('unit.pt'));
+      this.coordEl.textContent = `${t('nav.coords')} X ${dx.toFixed(m.scaled ? 0 : 1)}  Y ${dy.toFixed(m.scaled ? 0 : 1)} ${units}`;
+    });
+    this.ctx.map.on('singleclick', (e) => {
+      if (this.tools.active !== 'select') return;
+      let key = null;
+      this.ctx.map.forEachFeatureAtPixel(e.pixel, (f) => {
+        key = f.getId();
+        return true;
+      }, { layerFilter: (l) => l === this.ctx.markups, hitTolerance: 4 });
+      this.select(key);
+    });
+    this.tools = new Tools({ ctx: this.ctx, sheet: this.sheet,
+      onMarkup: (kind, points) => this.writes.newMarkup(kind, points),
+      onMeasure: (text) => { this.measureEl.textContent = text; } });
+  }
+
+  setTool(tool) {
+    if (this.formEl && !this.formEl.hidden) return; // finish the open form first
+    this.tools.set(tool);
+    for (const b of this.toolbar.querySelectorAll('button[data-tool]')) {
+      b.setAttribute('aria-pressed', b.dataset.tool === tool ? 'true' : 'false');
+    }
+    this.mapEl.classList.toggle('drawing', tool !== 'select');
+    this.mapEl.focus({ preventScroll: true });
+  }
+
+  zoomBy(delta) {
+    const v = this.ctx.view;
+    v.animate({ zoom: v.getZoom() + delta, duration: 200 });
+  }
+
+  layersChanged() {
+    const key = [...this.hidden].sort().join(',');
+    this.ctx.source.setTileUrlFunction((c) => this.tileUrl(c[0], c[1], c[2]), `hidden:${key}`);
+  }
+
+  keys() {
+    document.addEventListener('keydown', (e) => {
+      const tag = (e.target && e.target.tagName) || '';
+      if (/INPUT|TEXTAREA|SELECT/.test(tag) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (document.querySelector('.vw-modal')) return;
+      const canMarkup = this.cfg.user.role === 'reviewer';
+      if (e.key === 'Escape') {
+        this.tools.cancel();
+        this.setTool('select');
+      } else if (e.key === '0') this.ctx.fit();
+      else if ((e.key === '+' || e.key === '=') && e.target !== this.mapEl) this.zoomBy(1);
+      else if (e.key === '-' && e.target !== this.mapEl) this.zoomBy(-1);
+      else if (canMarkup && /^[1-6]$/.test(e.key)) this.setTool(MARKUP_TOOLS[Number(e.key) - 1]);
+      else if (e.key === 'm' || e.key === 'M') this.setTool('measure_distance');
+      else if (e.key === 'a' || e.key === 'A') this.setTool('measure_area');
+      else return;
+      e.preventDefault();
+    });
+  }
+
+  // --- markups on the map and in the list ------------------------------------------------
+  views() {
+    const out = [];
+    for (const v of this.store.all()) {
+      v.key = v.client_id;
+      out.push(v);
+    }
+    for (const f of this.store.findings.values()) {
+      if (f.state !== 'new' || !f.rect) continue;
+      out.push({ key: `finding:${f.id}`, isFinding: true, finding: f, id: null, sheet_id: f.sheet_id, discipline: f.discipline,
+        kind: 'rect', geometry: { points: f.rect }, severity: FINDING_SEVERITY[f.severity] || f.severity || 'general',
+        status: 'open', automatic: true, body: findingText(f), clause: '', author: t('markup.automatic'),
+        created_at: f.created_at, comments: [] });
+    }
+    return out;
+  }
+
+  view(key) {
+    if (!key) return null;
+    if (key.startsWith('finding:')) return this.views().find((v) => v.key === key) || null;
+    const v = this.store.view(key);
+    if (v) v.key = key;
+    return v;
+  }
+
+  refreshMap(keys) {
+    const src = this.ctx.markupSource;
+    const f = { ...this.filters, sheet: 'this' };
+    if (!keys) {
+      const feats = [];
+      for (const v of this.views()) {
+        if (!passes(v, f, this.sheet.id)) continue;
+        const feat = featureOf(v.key, v);
+        if (feat) feats.push(feat);
+      }
+      src.clear(true);
+      src.addFeatures(feats);
+      return;
+    }
+    for (const key of keys) {
+      const old = src.getFeatureById(key);
+      if (old) src.removeFeature(old);
+      const v = this.view(key);
+      if (v && passes(v, f, this.sheet.id)) {
+        const feat = featureOf(key, v);
+        if (feat) src.addFeature(feat);
+      }
+    }
+  }
+
+  renderList() {
+    const items = this.views().filter((v) => passes(v, this.filters, this.sheet.id));
+    const sid = this.sheet.id;
+    items.sort((a, b) => ((b.sheet_id === sid) - (a.sheet_id === sid)) ||
+      String(b.created_at).localeCompare(String(a.created_at)));
+    this.list.render(items);
+  }
+
+  filtersChanged() {
+    this.refreshMap();
+    this.renderList();
+  }
+
+  select(key, { zoom = false } = {}) {
+    const prev = this.selected;
+    this.selected = key;
+    const v = this.view(key);
+    if (key && !v) this.selected = null;
+    if (v && v.sheet_id !== this.sheet.id) {
+      location.href = `/sheets/${v.sheet_id}#markup=${encodeURIComponent(key)}`;
+      return;
+    }
+    for (const k of [prev, this.selected]) {
+      const feat = k && this.ctx.markupSource.getFeatureById(k);
+      if (feat) feat.changed();
+    }
+    renderThread(this.threadEl, this, v);
+    for (const li of this.list.listEl.querySelectorAll('.vw-item')) {
+      const on = li.dataset.key === this.selected;
+      li.classList.toggle('selected', on);
+      li.setAttribute('aria-selected', on ? 'true' : 'false');
+    }
+    if (v && zoom && v.geometry && v.geometry.points && v.geometry.points.length) {
+      const box = boxOfPoints(v.geometry.points);
+      const pad = Math.max(20, Math.max(box[2] - box[0], box[3] - box[1]) * 0.5);
+      zoomToSheetBox(this.ctx, [box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad]);
+    }
+  }
+
+  // --- writes (thread.js calls these) ------------------------------------------------------
+  reply(key, body) { this.writes.reply(key, body); }
+  setStatus(key, status) { this.writes.setStatus(key, status); }
+  editMarkup(key) { this.writes.editMarkup(key); }
+  deleteMarkup(key) { this.writes.deleteMarkup(key); }
+  confirmFinding(id) { this.writes.confirmFinding(id); }
+  dismissFinding(id, reason) { this.writes.dismissFinding(id, reason); }
+
+  // --- search ------------------------------------------------------------------------------
+  async searchTexts(q) {
+    try {
+      return asList(await get(`/api/sheets/${this.sheet.id}/texts?q=${encodeURIComponent(q)}`), 'texts');
+    } catch (e) {
+      toast(t('sync.error', { msg: e.message }), 'error');
+      return [];
+    }
+  }
+
+  showHit(hit) {
+    const b = hit.bbox;
+    if (!b) return;
+    zoomToSheetBox(this.ctx, b, { padding: 120 });
+    this.ctx.sketchSource.getFeatures().filter((f) => f.get('hit')).forEach((f) => this.ctx.sketchSource.removeFeature(f));
+    const feat = featureOf('hit', { kind: 'rect', geometry: { points: [[b[0] - 2, b[1] - 2], [b[2] + 2, b[3] + 2]] }, discipline: 'other' });
+    feat.set('hit', true);
+    this.ctx.sketchSource.addFeature(feat);
+  }
+
+  // --- boot --------------------------------------------------------------------------------
+  async start() {
+    this.build();
+    this.initMap();
+    this.list = new MarkupList({ root: this.panes.list, app: this });
+    renderLayers(this.panes.layers, this);
+    renderSearch(this.panes.search, this);
+    this.keys();
+    this.store.addEventListener('change', (e) => this.onChange(e.detail));
+    this.writes = new Writes(this);
+    this.progress(0, 3, t('viewer.loading_markups'));
+    let done = 0;
+    const step = () => this.progress(++done, 3, t('viewer.loading_markups'));
+    const sid = this.sheet.id;
+    const pid = this.cfg.project.id;
+    const [anns, findings, lib] = await Promise.all([
+      get(`/api/projects/${pid}/annotations`).then((d) => (step(), asList(d, 'annotations'))).catch((e) => (step(), this.loadError(e), [])),
+      getOptional(`/api/sheets/${sid}/findings`).then((d) => (step(), asList(d, 'findings'))).catch(() => (step(), [])),
+      getOptional('/api/annotation-library').catch(() => null),
+    ]);
+    if (lib && lib.palette) Object.assign(DISCIPLINE_COLORS, lib.palette);
+    this.library = lib && lib.comments;
+    for (const a of anns) this.store.upsert(a);
+    this.store.setFindings(findings.map((f) => ({ ...f, sheet_id: f.sheet_id ?? sid })));
+    this.writes.restoreOutbox();
+    this.sync = new Sync({ projectId: pid, since: this.cfg.seq || 0, storageKey: `drawreview.outbox.${pid}.${this.cfg.user.id}`,
+      prepare: (op) => this.writes.wire(op) });
+    this.writes.attach(this.sync);
+    this.sync.setPresence({ sheet_id: sid });
+    this.sync.start();
+    this.refreshMap();
+    this.renderList();
+    const m = /markup=([^&]+)/.exec(location.hash);
+    if (m) this.select(decodeURIComponent(m[1]), { zoom: true });
+    this.root.dataset.ready = '1';
+  }
+
+  loadError(e) {
+    toast(t('viewer.load_failed', { msg: e.message }), 'error', 8000);
+  }
+
+  onChange({ what, keys }) {
+    if (what.has('annotations') || what.has('findings') || what.has('comments')) {
+      if (what.has('findings') || keys.size > 200) this.refreshMap();
+      else this.refreshMap([...keys]);
+      this.renderList();
+      if (this.selected && (keys.has(this.selected) || what.has('findings'))) {
+        const v = this.view(this.selected);
+        if (!v) this.selected = null;
+        const focused = document.activeElement && this.threadEl.contains(document.activeElement) ? document.activeElement.id : null;
+        const draft = document.getElementById('reply-body');
+        const keep = draft ? draft.value : '';
+        renderThread(this.threadEl, this, v);
+        const again = document.getElementById('reply-body');
+        if (again && keep) again.value = keep;
+        if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+      }
+    }
+    if (what.has('presence')) {
+      const n = renderPresence(this.panes.presence, this);
+      const badge = document.getElementById('presence-count');
+      if (badge) badge.textContent = n ? String(n) : '';
+    }
+  }
+}
+
+async function boot() {
+  const root = document.getElementById('viewer-root');
+  const cfgEl = document.getElementById('viewer-config');
+  if (!root || !cfgEl) return;
+  const cfg = JSON.parse(cfgEl.textContent);
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  cfg.csrf_token = cfg.csrf_token || (meta && meta.content);
+  document.body.classList.add('viewer-page');
+  const viewer = new Viewer(cfg, root);
+  window.drawreviewViewer = viewer; // for tests, benchmarks and the console
+  try {
+    await viewer.start();
+  } catch (e) {
+    console.error(e);
+    root.dataset.error = String(e && e.message);
+    toast(t('viewer.load_failed', { msg: e && e.message }), 'error', 10000);
+  }
+}
+
+boot();
