@@ -112,9 +112,14 @@ async def run(urls: list[list[str]], hello: bool, make_msg, match, writes: int, 
     return samples, expected - len(samples)
 
 
+ERRORS: list[dict] = []
+
+
 async def _drain(ws) -> None:
-    async for _ in ws:
-        pass
+    async for raw in ws:
+        msg = json.loads(raw)
+        if msg.get("type") == "error":
+            ERRORS.append(msg)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -194,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             stop_process(p)
         teardown_stack(stack)
 
+    for err in ERRORS[:5]:
+        print("write error:", err.get("code"), err.get("message"), err.get("details"))
     print(f"{args.projects} projects × {per} clients, {args.writes} writes per project, every {args.interval}s")
     print(f"{'path':<46} {'samples':>8} {'missing':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for name, s, miss in rows:

@@ -112,9 +112,12 @@ def _wrap(line: str, em: float) -> list[str]:
             if cut > 0 and ch != " ":
                 out.append(cur[:cut])
                 cur, cw = cur[cut + 1:], text_width(cur[cut + 1:])
-            else:
+            elif ch == " " or ord(ch) > 0x2E7F or ord(cur[-1]) > 0x2E7F:  # CJK breaks anywhere
                 out.append(cur)
                 cur, cw = "", 0.0
+                if ch == " ":
+                    continue
+            # else: a Latin word longer than the column overflows, as in CAD programs
         cur += ch
         cw += w
     if cur:

@@ -49,7 +49,8 @@ class Painter:
         self.notes: list[str] = []
         self.failed: Counter = Counter()
         self.skipped = 0
-        self.frozen: set[str] = set()  # extra frozen layers (viewport), top level only
+        self.frozen: set[str] = set()  # extra frozen layers (a viewport's), also inside blocks
+        self.prefix = "B"  # form resource names: painters of one sheet need distinct ones
         self._by_class = {
             Line: self._line, LWPolyline: self._lwpolyline, Circle: self._circle, Arc: self._arc,
             Text: self._text, Attrib: self._text, MText: self._mtext, Insert: self._insert,
@@ -61,7 +62,7 @@ class Painter:
         d = e.dxf.__dict__
         layer = d.get("layer", "0")
         info = self.styles.layer(layer)
-        if info.frozen or (not in_block and self.frozen and layer.lower() in self.frozen):
+        if info.frozen or (self.frozen and layer.lower() in self.frozen):
             return
         oc = None if (in_block and layer == "0") else info.name
         handler = self._by_class.get(type(e))
@@ -235,7 +236,7 @@ class Painter:
         self._building.pop()
         content = cv.close()
         self.skipped += cv.skipped
-        form = Form(name, f"B{len(self.forms)}", content, cv.texts) if content else None
+        form = Form(name, f"{self.prefix}{len(self.forms)}", content, cv.texts) if content else None
         self.forms[name] = form
         return form
 
@@ -281,7 +282,8 @@ class Painter:
         xc = XClip(e)
         if not (xc.has_clipping_path and xc.is_clipping_enabled):
             return ""
-        pts = [(v.x, v.y) for v in xc.get_wcs_clipping_path().vertices]
+        cp = xc.get_wcs_clipping_path()  # inverted: the hole is the smaller polygon (ezdxf's rule)
+        pts = [(v.x, v.y) for v in (cp.inner_polygon() if xc.is_inverted_clip else cp.vertices)]
         if len(pts) == 2:  # rectangle given by two corners
             (x0, y0), (x1, y1) = pts
             pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]

@@ -22,6 +22,7 @@ from drawreview.cad.dxf import Drawing
 from drawreview.cad.painter import Form, Painter
 from drawreview.cad.sheets import SheetSpec, anchor
 from drawreview.cad.style import Styles
+from drawreview.cad.viewport import ViewportPainter, model_viewports
 
 FIT_PT = 2384.0  # long side of a fitted page (A1)
 MM_PT = 72 / 25.4
@@ -157,15 +158,17 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start) -> list[S
     cv = Canvas(a, spec.bbox[0], spec.bbox[1], st[4], layer_names=layer_names)
     counts: dict[str, int] = {}
     extra: list[Form] = []
-    msp_forms: dict[frozenset, Form | None] = {}
-    notes = []
+    notes: list[str] = []
     for e in layout:
         if e.dxftype() == "VIEWPORT":
-            _viewport(e, cv, painter, msp_forms, extra, notes)
             continue
         layer = e.dxf.__dict__.get("layer", "0")
         counts[layer] = counts.get(layer, 0) + 1
         painter.paint(e, cv)
+    views = ViewportPainter(painter, extra, notes)
+    for vp in model_viewports(layout):
+        views.draw(vp, cv)
+    views.finish()
     content = cv.close()
     clip = "0 0 %.6f %.6f re W n\n" % (spec.bbox[2] - spec.bbox[0], spec.bbox[3] - spec.bbox[1])
     res = _write(drawing, spec, st, content, clip, painter, extra, styles, counts, cv.texts,
@@ -173,44 +176,6 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start) -> list[S
     res.notes += notes
     res.seconds = round(time.perf_counter() - t0, 4)
     return [res]
-
-
-def _viewport(vp, cv: Canvas, painter: Painter, msp_forms: dict, extra: list, notes: list) -> None:
-    d = vp.dxf.__dict__
-    if d.get("id") == 1 or not vp.is_visible or d.get("width", 0) <= 0 or d.get("height", 0) <= 0:
-        return
-    if not vp.is_top_view:
-        notes.append("非俯视视口未绘制 / a non-top-view viewport was not drawn")
-        return
-    frozen = frozenset(n.lower() for n in vp.frozen_layers)
-    if frozen not in msp_forms:
-        msp = painter.doc.modelspace()
-        fcv = Canvas(painter.unit_pt, 0.0, 0.0, painter.decimals + 3, True, painter.layer_names)
-        painter.frozen = set(frozen)
-        for e in msp:
-            painter.paint(e, fcv)
-        painter.frozen = set()
-        content = fcv.close()
-        form = Form(f"*MSP{len(msp_forms)}", f"M{len(msp_forms)}", content, fcv.texts) if content else None
-        msp_forms[frozen] = form
-        if form:
-            extra.append(form)
-    form = msp_forms[frozen]
-    if form is None:
-        return
-    c, w, h = d["center"], d["width"] / 2, d["height"] / 2
-    clip = cv.polyline([(c.x - w, c.y - h), (c.x + w, c.y - h), (c.x + w, c.y + h), (c.x - w, c.y + h)], True)
-    m = vp.get_transformation_matrix()
-    aa, bb, cc, dd = m.ux.x, m.ux.y, m.uy.x, m.uy.y
-    tx, ty = m.origin.x - cv.ox, m.origin.y - cv.oy
-    cv.raw(None, f"q {clip}W n %.10f %.10f %.10f %.10f %.6f %.6f cm /{form.res} Do Q\n" % (aa, bb, cc, dd, tx, ty))
-    lx0, ly0, lx1, ly1 = c.x - w - cv.ox, c.y - h - cv.oy, c.x + w - cv.ox, c.y + h - cv.oy
-    for text, x0, y0, x1, y1 in form.texts:
-        px, py = aa * (x0 + x1) / 2 + cc * (y0 + y1) / 2 + tx, bb * (x0 + x1) / 2 + dd * (y0 + y1) / 2 + ty
-        if lx0 <= px <= lx1 and ly0 <= py <= ly1:
-            s = math.hypot(aa, bb)
-            hw, hh = (x1 - x0) * s / 2, (y1 - y0) * s / 2
-            cv.texts.append((text, px - hw, py - hh, px + hw, py + hh))
 
 
 def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, texts, path, skipped) -> SheetRender:

@@ -17,6 +17,7 @@ from ezdxf import bbox as ezbbox
 
 from drawreview.cad import titleblock
 from drawreview.cad.dxf import Drawing
+from drawreview.cad.viewport import clip_outline, model_viewports
 
 FRAME_LAYER = re.compile(r"图框|(^|[^A-Z])(TK|BORDER|FRAME|TTLB|TITLE)([^A-Z]|$)", re.I)
 FRAME_BLOCK = re.compile(r"图框|TK|FRAME|BORDER", re.I)
@@ -90,13 +91,7 @@ def _scan(layout, doc, block_boxes: dict, paper: bool = False) -> _Scan:
     for e in layout:
         d = e.dxf.__dict__
         kind = e.dxftype()
-        if kind == "VIEWPORT":
-            if d.get("id") == 1 or not paper:
-                continue
-            c = d.get("center")
-            w, h = d.get("width", 0) / 2, d.get("height", 0) / 2
-            pts += [(c.x - w, c.y - h), (c.x + w, c.y + h)]
-            s.count += 1
+        if kind == "VIEWPORT":  # paper space: the viewports that show model space, below
             continue
         s.count += 1
         p = anchor(d)
@@ -131,6 +126,12 @@ def _scan(layout, doc, block_boxes: dict, paper: bool = False) -> _Scan:
                 pts += [box[:2], box[2:]]
                 if FRAME_BLOCK.search(name):
                     s.frames.append((*box, attribs))
+    if paper:
+        for vp in model_viewports(layout):
+            outline = clip_outline(vp)
+            pts += [(min(p[0] for p in outline), min(p[1] for p in outline)),
+                    (max(p[0] for p in outline), max(p[1] for p in outline))]
+            s.count += 1
     return s
 
 

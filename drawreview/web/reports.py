@@ -10,6 +10,8 @@ with a bearer token / ``X-CSRF-Token`` (``POST /api/verify``).
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -31,8 +33,10 @@ MAX_FIELD = 256
 
 
 def _download(data: bytes, name: str, media_type: str) -> Response:
-    return Response(data, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return Response(data, media_type=media_type,
+                    headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"})
 
 
 async def _submission(ctx: Ctx) -> tuple[Submission, object]:

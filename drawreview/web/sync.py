@@ -120,11 +120,13 @@ class Connection:
             return
         if seq <= self.last_seq:
             return  # already sent (from the log, or a duplicate)
-        if seq > self.last_seq + 1:
-            await self.catch_up(seq - 1)  # a later event overtook an earlier one: fill from the log
-        if seq > self.last_seq:
+        if seq == self.last_seq + 1:
             await self.send(msg)
             self.last_seq = seq
+            return
+        # a later event overtook an earlier one: the log (committed before any publish) is the
+        # truth, so send from it up to and including this seq; a seq not in the log is not ours
+        await self.catch_up(seq)
 
     async def pump(self, subscription) -> None:
         async for msg in subscription:

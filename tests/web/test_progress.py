@@ -18,7 +18,7 @@ def _accepted(stack, client):
 
 def test_progress_shows_stage_and_disciplines_but_no_drawings(stack, client):
     case, code = _accepted(stack, client)
-    anon = client.__class__(client.app, base_url="http://testserver")  # no cookies, same app
+    anon = client  # no credentials: the public query
     r = anon.get("/api/progress", params={"case": case, "code": code})
     assert r.status_code == 200, r.text
     data = r.json()["data"]

@@ -168,7 +168,7 @@ function baseStyles(f, selected) {
     styles.push(new Style({
       geometry: kind === 'cloud' ? cloudGeom : undefined,
       stroke: new Stroke({ color: stroke, width, lineDash: dash, lineCap: 'round', lineJoin: 'round' }),
-      fill: kind === 'rect' || kind === 'cloud' ? new Fill({ color: rgba(color, closed ? 0.03 : 0.07) }) : undefined,
+      fill: kind === 'rect' || kind === 'cloud' ? new Fill({ color: rgba(color, closed || f.get('automatic') ? 0.025 : 0.07) }) : undefined,
     }));
   }
   cache.set(key, styles);

@@ -43,16 +43,20 @@ def road_setback(geo, rule):
 
 
 def _outside(geo, rule, inner_cls: str, outer_cls: str):
+    """Parts of each feature outside the union of the containers it touches (local unions only)."""
     feats, outers = geo.of(inner_cls), geo.of(outer_cls)
     if not feats or not outers:
         return
-    whole = union([o.geom for o in outers])
-    shapely.prepare(whole)
     tol = float(rule.p("tolerance_m2", 0.01))
-    for f in feats:
-        if whole.covers(f.geom):
+    fi, oi = geo.tree(outer_cls).query([f.geom for f in feats], predicate="intersects")
+    touching: dict[int, list[int]] = {}
+    for i, j in zip(fi, oi):
+        touching.setdefault(int(i), []).append(int(j))
+    for i, f in enumerate(feats):
+        local = [outers[j].geom for j in touching.get(i, [])]
+        if len(local) == 1 and local[0].covers(f.geom):
             continue
-        out = f.geom.difference(whole)
+        out = f.geom.difference(union(local)) if local else f.geom
         area = geo.m2(out.area)
         if area > tol:
             yield make(rule, measured=r(area), required=0, features=[f], evidence=out, unit="m²",

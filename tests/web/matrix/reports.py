@@ -64,6 +64,7 @@ async def _world(stack, name: str, state: str, verdict: str | None) -> dict:
                 s.add(ReviewTask(submission_id=sub.id, discipline=disc, reviewer_id=users[disc].id,
                                  state="concluded" if verdict else "in_progress",
                                  conclusion="approved" if verdict else None, started_at=t0 + timedelta(days=1),
+                                 due_at=t0 + timedelta(days=10),
                                  concluded_at=t0 + timedelta(days=4) if verdict else None))
             f = DrawingFile(submission_id=sub.id, sha256=uuid.uuid4().hex * 2, original_name=f"{name}.pdf", size=1,
                             format="pdf", state="ready")
@@ -120,26 +121,74 @@ def create_report_world(stack, *, state: str = "approved", verdict: str | None =
     return asyncio.run(_world(stack, name or f"意见书测试项目-{uuid.uuid4().hex[:8]}", state, verdict))
 
 
-VISIBLE = expect(200, other_designer=404)
+VISIBLE = expect(200, other_designer=404)  # the reports world: all five disciplines review it
+DEMO_VISIBLE = expect(200, other_designer=404, **{r: 404 for r in REVIEWERS})
+WINDOW_REFUSED_BY_STATE = expect(403, window=409, other_designer=404, **{r: 404 for r in REVIEWERS})
 PUBLIC = {r: 200 for r in expect(200)}
+
+
+async def _update_submission(stack, submission_id: int, **values) -> None:
+    from sqlalchemy import update
+
+    from drawreview.db import Database
+    from drawreview.models import Submission
+
+    db = Database(stack.settings)
+    try:
+        async with db.session() as s:
+            await s.exec(update(Submission).where(Submission.id == submission_id).values(**values))
+            await s.commit()
+    finally:
+        await db.close()
+
+
+def _demo_state(state: str, verdict: str | None):
+    """``{submission_id}`` is the drawings area's submission of the demo project (shared key);
+    put it in the state the row needs (other areas' rows move it too)."""
+    def build(s, w):
+        asyncio.run(_update_submission(s, w["submission_id"], state=state, verdict=verdict))
+        return {}
+    return build
+
+
+async def _markup(stack, sheet_id: int) -> None:
+    from sqlmodel import select
+
+    from drawreview.db import Database
+    from drawreview.models import Annotation, Sheet, Submission, User
+
+    db = Database(stack.settings)
+    try:
+        async with db.session() as s:
+            sheet = await s.get(Sheet, sheet_id)
+            sub = await s.get(Submission, sheet.submission_id)
+            fire = (await s.exec(select(User).where(User.username == "fire"))).one()
+            s.add(Annotation(client_id=uuid.uuid4().hex, project_id=sub.project_id, sheet_id=sheet.id,
+                             author_id=fire.id, discipline="fire", kind="rect",
+                             geometry={"points": [[10, 10], [60, 40]]}, body="矩阵"))
+            await s.commit()
+    finally:
+        await db.close()
 
 
 def _pdf_upload(s, w):
     return {"files": {"file": ("report.pdf", w["rep_pdf"], "application/pdf")}}
 
 
+APPROVED = _demo_state("approved", "approved")
+
 ROWS = {
-    ("GET", "/api/projects/{rep_project_id}/reports"): (lambda s, w: {}, VISIBLE),
-    ("POST", "/api/submissions/{rep_submission_id}/reports"): (
-        lambda s, w: {"json": {}}, expect(403, other_designer=404, window=200)),
-    ("GET", "/api/reports/{rep_report_id}"): (lambda s, w: {}, VISIBLE),
-    ("GET", "/api/reports/{rep_report_id}/pdf"): (lambda s, w: {}, VISIBLE),
-    ("GET", "/api/submissions/{rep_submission_id}/stamped-sheets.zip"): (lambda s, w: {}, VISIBLE),
-    ("GET", "/api/sheets/{rep_sheet_id}/stamped.pdf"): (lambda s, w: {}, VISIBLE),
-    ("GET", "/api/submissions/{rep_submission_id}/marked-up-sheets.zip"): (lambda s, w: {}, VISIBLE),
-    ("GET", "/api/sheets/{rep_sheet_id}/marked-up.pdf"): (lambda s, w: {}, VISIBLE),
-    ("GET", "/api/submissions/{rep_submission_id}/bcf"): (lambda s, w: {}, VISIBLE),
-    ("GET", "/api/submissions/{rep_submission_id}/export.json"): (lambda s, w: {}, VISIBLE),
+    ("GET", "/api/projects/{project_id}/reports"): (lambda s, w: {}, DEMO_VISIBLE),
+    # the demo round has no conclusions: the window passes the permission check and meets the state
+    ("POST", "/api/submissions/{submission_id}/reports"): (_demo_state("in_review", None), WINDOW_REFUSED_BY_STATE),
+    ("GET", "/api/reports/{report_id}"): (lambda s, w: {}, VISIBLE),
+    ("GET", "/api/reports/{report_id}/pdf"): (lambda s, w: {}, VISIBLE),
+    ("GET", "/api/submissions/{submission_id}/stamped-sheets.zip"): (APPROVED, DEMO_VISIBLE),
+    ("GET", "/api/sheets/{sheet_id}/stamped.pdf"): (APPROVED, DEMO_VISIBLE),
+    ("GET", "/api/submissions/{submission_id}/marked-up-sheets.zip"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("GET", "/api/sheets/{sheet_id}/marked-up.pdf"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("GET", "/api/submissions/{submission_id}/bcf"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("GET", "/api/submissions/{submission_id}/export.json"): (lambda s, w: {}, DEMO_VISIBLE),
     ("GET", "/api/verify"): (lambda s, w: {"params": {"sha256": w["rep_sha256"]}}, PUBLIC),
     # anonymous browsers must send the page's CSRF token; scripts hash locally and use GET
     ("POST", "/api/verify"): (_pdf_upload, expect(200, anonymous=403)),
@@ -147,10 +196,13 @@ ROWS = {
 
 
 def prepare(stack, client, world):
+    """Issues a report on a world of its own (``report_id``); marks up the shared demo sheet
+    (``sheet_id``, set by the drawings area) so the marked-up and export rows have content."""
+    assert "sheet_id" in world and "submission_id" in world, "the drawings area prepares the demo sheet first"
     ids = create_report_world(stack, name="权限矩阵-意见书")
     r = client.post(f"/api/submissions/{ids['submission_id']}/reports", headers=stack.token_headers("window"))
     assert r.status_code == 200, r.text
     report = r.json()["data"]
     pdf = client.get(report["pdf_url"], headers=stack.token_headers("window")).content
-    world.update(rep_project_id=ids["project_id"], rep_submission_id=ids["submission_id"], rep_report_id=report["id"],
-                 rep_sheet_id=ids["sheet_ids"][0], rep_sha256=report["sha256"], rep_pdf=pdf)
+    asyncio.run(_markup(stack, world["sheet_id"]))
+    world.update(report_id=report["id"], rep_sha256=report["sha256"], rep_pdf=pdf)

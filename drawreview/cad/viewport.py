@@ -1,0 +1,177 @@
+"""Paper-space viewports: which ones to draw and how model space appears through each.
+
+A layout shows model space through its VIEWPORT entities.  Each viewport maps model space
+to paper space with ezdxf's own transform (view target, view centre, view height / paper
+height, twist), is clipped to its rectangle or to its non-rectangular clipping boundary, and
+hides its own frozen layers (also inside blocks).  Model space is painted once per set of
+viewport-frozen layers as a form XObject; each viewport invokes that form with ``cm`` inside
+its clip, so nine viewports of one plan cost one painted plan.
+
+Which viewports count follows ezdxf's drawing add-on: the *overall* paper-space viewport
+(``id`` 1, the layout's own ``viewport_handle``, or the lowest ``status`` 1 one) is the
+window the CAD program shows the layout through, not a view of model space; viewports that
+are off (``status`` <= 0) are skipped; the rest are drawn in stacking order.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from ezdxf import path as ezpath
+
+from drawreview.cad.canvas import Canvas
+from drawreview.cad.painter import Form, Painter
+
+MAX_FROZEN_SETS = 8  # more distinct per-viewport freeze sets than this: reuse the first
+
+
+def model_viewports(layout) -> list:
+    """The viewports of a paper-space *layout* that show model space, in stacking order."""
+    vps = [e for e in layout if e.dxftype() == "VIEWPORT"]
+    if not vps:
+        return []
+    own = layout.dxf_layout.dxf.get("viewport_handle") if hasattr(layout, "dxf_layout") else None
+
+    def status(vp) -> int:
+        return vp.dxf.get("status", 1 if vp.dxf.get("id", 2) > 1 else 0)
+
+    vps.sort(key=status)
+    vps = [vp for vp in vps if status(vp) > 0]
+    if vps and status(vps[0]) == 1:  # the "active" viewport: the layout window itself
+        vps.pop(0)
+    return [vp for vp in vps if vp.dxf.get("id", 2) != 1 and vp.dxf.handle != own
+            and vp.dxf.get("width", 0) > 0 and vp.dxf.get("height", 0) > 0]
+
+
+def clip_outline(vp) -> list[tuple[float, float]]:
+    """Paper-space outline of the viewport: its clipping boundary when it has one."""
+    if vp.has_extended_clipping_path:
+        try:
+            p = ezpath.make_path(vp)
+            pts = [(v.x, v.y) for v in p.flattening(_sagitta(vp))]
+            if len(pts) >= 3:
+                return pts
+        except Exception:  # noqa: BLE001 - a damaged boundary: fall back to the rectangle
+            pass
+    return [(v.x, v.y) for v in vp.clipping_rect_corners()]
+
+
+def _sagitta(vp) -> float:
+    return max(vp.dxf.get("height", 1.0), vp.dxf.get("width", 1.0)) / 2000
+
+
+class ViewportPainter:
+    """Draws every viewport of one layout onto the layout's canvas."""
+
+    def __init__(self, painter: Painter, extra: list[Form], notes: list[str]) -> None:
+        self.painter = painter
+        self.extra = extra  # forms the sheet PDF must also hold
+        self.notes = notes
+        self.msp_forms: dict[frozenset, Form | None] = {}
+        self.painters: dict[frozenset, Painter] = {frozenset(): painter}
+        self._points: np.ndarray | None = None
+        self.empty: list[str] = []  # handles of viewports that look at empty model space
+
+    def draw(self, vp, cv: Canvas) -> None:
+        if not vp.is_top_view:
+            self.notes.append("非俯视视口未绘制 / a non-top-view viewport was not drawn")
+            return
+        form = self._model_form(frozenset(n.lower() for n in vp.frozen_layers))
+        if form is None:
+            return
+        outline = clip_outline(vp)
+        clip = cv.polyline(outline, True)
+        if not clip:
+            return
+        m = vp.get_transformation_matrix()
+        aa, bb, cc, dd = m.ux.x, m.ux.y, m.uy.x, m.uy.y
+        tx, ty = m.origin.x - cv.ox, m.origin.y - cv.oy
+        if not cv.ok(aa, bb, cc, dd, tx, ty):
+            return
+        if not self._sees_something(vp):
+            self.empty.append(vp.dxf.handle)
+        cv.raw(None, f"q {clip}W n %.10f %.10f %.10f %.10f %.6f %.6f cm /{form.res} Do Q\n"
+               % (aa, bb, cc, dd, tx, ty))
+        xs, ys = [p[0] - cv.ox for p in outline], [p[1] - cv.oy for p in outline]
+        lx0, ly0, lx1, ly1 = min(xs), min(ys), max(xs), max(ys)
+        s = math.hypot(aa, bb)
+        for text, x0, y0, x1, y1 in form.texts:
+            mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+            px, py = aa * mx + cc * my + tx, bb * mx + dd * my + ty
+            if lx0 <= px <= lx1 and ly0 <= py <= ly1:
+                hw, hh = (x1 - x0) * s / 2, (y1 - y0) * s / 2
+                cv.texts.append((text, px - hw, py - hh, px + hw, py + hh))
+
+    def _model_form(self, frozen: frozenset) -> Form | None:
+        if frozen not in self.msp_forms and len(self.msp_forms) >= MAX_FROZEN_SETS:
+            self.notes.append("视口冻结图层组合过多，部分视口按首个组合绘制 / too many per-viewport "
+                              "frozen-layer sets; some viewports use the first one")
+            frozen = next(iter(self.msp_forms))
+        if frozen in self.msp_forms:
+            return self.msp_forms[frozen]
+        painter = self._painter(frozen)
+        n = len(self.msp_forms)
+        fcv = Canvas(painter.unit_pt, 0.0, 0.0, painter.decimals + 3, True, painter.layer_names)
+        for e in painter.doc.modelspace():
+            painter.paint(e, fcv)
+        content = fcv.close()
+        self.painter.skipped += fcv.skipped
+        form = Form(f"*MSP{n}", f"M{n}", content, fcv.texts) if content else None
+        self.msp_forms[frozen] = form
+        if form:
+            self.extra.append(form)
+        return form
+
+    def _painter(self, frozen: frozenset) -> Painter:
+        """A painter whose block forms leave out *frozen* layers (its own form names)."""
+        got = self.painters.get(frozen)
+        if got is None:
+            base = self.painter
+            got = Painter(base.doc, base.styles, base.unit_pt, base.decimals, base.layer_names)
+            got.frozen = set(frozen)
+            got.prefix = f"V{len(self.painters)}B"
+            self.painters[frozen] = got
+        return got
+
+    def _sees_something(self, vp) -> bool:
+        """True when some model-space vertex / insertion point lies in the viewport's view."""
+        if self._points is None:
+            self._points = _model_points(self.painter.doc.modelspace())
+        try:
+            x0, y0, x1, y1 = vp.get_modelspace_limits()
+        except (ValueError, ZeroDivisionError):
+            return True
+        a = self._points
+        return bool(len(a) and ((a[:, 0] >= x0) & (a[:, 0] <= x1) & (a[:, 1] >= y0) & (a[:, 1] <= y1)).any())
+
+    def finish(self) -> None:
+        """Hand the extra painters' block forms, notes and failures to the sheet."""
+        base = self.painter
+        if self.empty:
+            self.notes.append(f"{len(self.empty)} 个布局视口对准的模型空间区域没有图形（视口句柄 "
+                              f"{', '.join(self.empty)}），请核对图纸 / {len(self.empty)} layout viewport(s) "
+                              f"look at an empty part of model space (handles {', '.join(self.empty)})")
+        for frozen, p in self.painters.items():
+            if p is base:
+                continue
+            self.extra += [f for f in p.forms.values() if f is not None]
+            base.notes += p.notes
+            base.failed.update(p.failed)
+            base.skipped += p.skipped
+
+
+def _model_points(msp) -> np.ndarray:
+    """Cheap sample of model-space positions: insertion / centre / start / end points and
+    LWPOLYLINE vertices of top-level entities."""
+    pts = []
+    for e in msp:
+        d = e.dxf.__dict__
+        for key in ("start", "end", "insert", "center", "defpoint", "text_midpoint"):
+            p = d.get(key)
+            if p is not None:
+                pts.append((p.x, p.y))
+        if e.dxftype() == "LWPOLYLINE":
+            pts += e.lwpoints.values.reshape(-1, 5)[:, :2].tolist()
+    a = np.asarray(pts, dtype=float).reshape(-1, 2)
+    return a[np.isfinite(a).all(axis=1)]

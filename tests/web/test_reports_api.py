@@ -1,0 +1,146 @@
+"""The reports endpoints and the public verification page, through the real app in both modes."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+
+import pymupdf
+import pytest
+
+from drawreview.report.integrity import sha256_hex
+from drawreview.services import reports as service
+from tests.web.matrix.reports import MARKUPS, create_report_world
+from tests.web.test_errors import assert_envelope
+
+
+@pytest.fixture(scope="module")
+def approved(stack, client):
+    """An approved round with its report issued by the window through the API."""
+    world = create_report_world(stack)
+    r = client.post(f"/api/submissions/{world['submission_id']}/reports", headers=stack.token_headers("window"))
+    assert r.status_code == 200, r.text
+    report = r.json()["data"]
+    pdf = client.get(report["pdf_url"], headers=stack.token_headers("builder"))
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    return world, report, pdf.content
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_issue_list_and_download(stack, client, approved):
+    world, report, pdf = approved
+    assert sha256_hex(pdf) == report["sha256"] and report["round_no"] == 1 and report["verdict"] == "approved"
+    assert report["verify_url"].endswith("/verify/" + report["verify_url"].rsplit("/", 1)[1])
+    again = client.post(f"/api/submissions/{world['submission_id']}/reports", headers=stack.token_headers("window"))
+    assert again.json()["data"]["id"] == report["id"]  # idempotent
+    listed = client.get(f"/api/projects/{world['project_id']}/reports", headers=stack.token_headers("designer"))
+    assert [r["id"] for r in listed.json()["data"]] == [report["id"]]
+    r = client.post(f"/api/submissions/{world['submission_id']}/reports", headers=stack.token_headers("designer"))
+    assert_envelope(r, 403)
+
+
+def test_issuing_an_open_round_is_refused(stack, client):
+    world = create_report_world(stack, state="in_review", verdict=None)
+    r = client.post(f"/api/submissions/{world['submission_id']}/reports", headers=stack.token_headers("window"))
+    assert_envelope(r, 409)
+    assert r.json()["error"]["code"] == "round_not_concluded"
+
+
+def test_verify_page_by_code_then_upload(client, approved):
+    world, report, pdf = approved
+    page = client.get(report["verify_url"].replace("http://127.0.0.1:8000", ""))
+    assert page.status_code == 200 and world["name"] in page.text and report["sha256"] in page.text
+    token = csrf_of(page.text)
+    code = report["verify_url"].rsplit("/", 1)[1]
+    ok = client.post("/verify", data={"csrf_token": token, "code": code}, files={"file": ("r.pdf", pdf, "application/pdf")})
+    assert ok.status_code == 200 and 'data-issued="yes"' in ok.text and 'data-ok="yes"' in ok.text
+    assert world["case_number"] in ok.text and 'class="v-round">1<' in ok.text and world["name"] in ok.text
+    modified = pdf.replace(b"/Producer", b"/Producex", 1) if b"/Producer" in pdf else pdf + b"\n"
+    bad = client.post("/verify", data={"csrf_token": token, "code": code},
+                      files={"file": ("r.pdf", modified, "application/pdf")})
+    assert bad.status_code == 200 and 'data-issued="no"' in bad.text and 'data-ok="no"' in bad.text
+
+
+def test_verify_page_by_hash_and_bad_input(client, approved):
+    _, report, _ = approved
+    r = client.get(f"/verify?sha256={report['sha256'].upper()}")
+    assert 'data-issued="yes"' in r.text
+    r = client.get("/verify?sha256=" + "0" * 64)
+    assert 'data-issued="no"' in r.text
+    r = client.get("/verify?sha256=nothex")
+    assert r.status_code == 422 and 'id="verify-error"' in r.text
+    r = client.get("/verify/no-such-code")
+    assert r.status_code == 404
+
+
+def test_verify_form_needs_the_csrf_token(client, approved):
+    pdf = approved[2]
+    client.get("/verify")  # the session now has a token, but the form below does not carry it
+    r = client.post("/verify", files={"file": ("r.pdf", pdf, "application/pdf")})
+    assert r.status_code == 403 and 'data-issued' not in r.text
+
+
+def test_verify_upload_is_size_limited(client, approved, monkeypatch):
+    token = csrf_of(client.get("/verify").text)
+    monkeypatch.setattr(service, "MAX_VERIFY_BYTES", 1000)
+    r = client.post("/verify", data={"csrf_token": token}, files={"file": ("r.pdf", b"x" * 5000, "application/pdf")})
+    assert r.status_code == 413
+
+
+def test_verify_api_for_scripts(stack, client, approved):
+    _, report, pdf = approved
+    body = client.get("/api/verify", params={"sha256": report["sha256"]}).json()
+    assert body["ok"] and body["data"]["issued"] and body["data"]["signature"]["ok"]
+    assert body["data"]["report"]["case_number"] == approved[0]["case_number"]
+    r = client.post("/api/verify", headers=stack.token_headers("builder"), files={"file": ("r.pdf", pdf + b"%x\n")})
+    assert r.json()["data"]["issued"] is False
+    assert_envelope(client.get("/api/verify"), 422)
+
+
+def test_stamped_sheets_only_after_approval(stack, client, approved):
+    world = approved[0]
+    r = client.get(f"/api/submissions/{world['submission_id']}/stamped-sheets.zip", headers=stack.token_headers("builder"))
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
+        assert sorted(zf.namelist()) == ["建施-02-一层平面图.pdf", "总图-01-总平面图.pdf"]
+        for name in zf.namelist():
+            text = pymupdf.open("pdf", zf.read(name))[0].get_text()
+            assert "审查合格" in text and world["case_number"] in text
+    open_round = create_report_world(stack, state="concluded")
+    r = client.get(f"/api/submissions/{open_round['submission_id']}/stamped-sheets.zip",
+                   headers=stack.token_headers("builder"))
+    assert_envelope(r, 409)
+    assert r.json()["error"]["code"] == "round_not_approved"
+    r = client.get(f"/api/sheets/{open_round['sheet_ids'][0]}/stamped.pdf", headers=stack.token_headers("window"))
+    assert_envelope(r, 409)
+
+
+def test_marked_up_sheet_has_one_annotation_per_markup(stack, client, approved):
+    world = approved[0]
+    for index, sheet_id in enumerate(world["sheet_ids"]):
+        r = client.get(f"/api/sheets/{sheet_id}/marked-up.pdf", headers=stack.token_headers("designer"))
+        assert r.status_code == 200
+        annots = list(pymupdf.open("pdf", r.content)[0].annots())
+        assert len(annots) == sum(1 for m in MARKUPS if m[1] == index)
+
+
+def test_json_export(stack, client, approved):
+    world = approved[0]
+    r = client.get(f"/api/submissions/{world['submission_id']}/export.json", headers=stack.token_headers("fire"))
+    data = json.loads(r.content)
+    assert data["kind"] == "drawreview.review_round" and data["project"]["case_number"] == world["case_number"]
+    assert len(data["comments"]) == len(MARKUPS) and len(data["findings"]) == 1
+    assert {c["discipline"] for c in data["comments"]} == {"planning", "fire"}
+
+
+def test_bcf_download(stack, client, approved):
+    world = approved[0]
+    r = client.get(f"/api/submissions/{world['submission_id']}/bcf", headers=stack.token_headers("planning"))
+    with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
+        assert "bcf.version" in zf.namelist()
+        assert len({n.split("/")[0] for n in zf.namelist() if "/" in n}) == len(MARKUPS)
