@@ -64,3 +64,19 @@ def test_audit_verify_names_the_tampered_row(tmp_path):
     db.execute("update audit_entry set detail = (select detail from audit_entry where id = ?) where id = ?",
                (victim, victim))
     db.commit()
+
+
+def test_render_and_check_are_wired_into_the_command(tmp_path):
+    from drawreview.samples import site_plan
+
+    dxf = tmp_path / "site.dxf"
+    site_plan(dxf, violate={"FR-01"})
+    out = run(["render", str(dxf), "--out", str(tmp_path / "out")], {"DRAWREVIEW_DATA_DIR": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    assert list((tmp_path / "out").glob("*.pdf")) and list((tmp_path / "out").glob("*.png"))
+    checked = run(["check", str(dxf), "--format", "json"], {"DRAWREVIEW_DATA_DIR": str(tmp_path)})
+    assert checked.returncode == 1, checked.stderr
+    assert "FR-01" in checked.stdout
+    bad = tmp_path / "bad.dxf"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 not a drawing")
+    assert run(["check", str(bad)], {"DRAWREVIEW_DATA_DIR": str(tmp_path)}).returncode == 2
