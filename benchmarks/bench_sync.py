@@ -1,7 +1,7 @@
 """Live-sync latency: 100 websocket clients in 10 projects across 2 drawreview app processes
 (PostgreSQL + Redis), against a bare ``websockets`` broadcast server measured in the same run.
 
-Usage: python benchmarks/bench_sync.py [--clients 100] [--projects 10] [--writes 20] [--interval 0.1]
+Usage: python benchmarks/bench_sync.py [--clients 100] [--projects 10] [--writes 10] [--interval 1.0]
 
 In each project one client writes and the others receive; latency = receipt time − send time
 (one clock: every client lives in this process). Rows:
@@ -145,8 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=100)
     ap.add_argument("--projects", type=int, default=10)
-    ap.add_argument("--writes", type=int, default=20, help="writes per project")
-    ap.add_argument("--interval", type=float, default=0.1, help="seconds between a writer's messages")
+    ap.add_argument("--writes", type=int, default=10, help="writes per project")
+    ap.add_argument("--interval", type=float, default=1.0, help="seconds between a writer's messages")
     ap.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.bare_server:

@@ -136,3 +136,45 @@ def _frame(msp, ox: float, oy: float, number: str, name: str, title: str) -> Non
     for tag, dy in [("图名", 4500), ("图号", 3000), ("专业", 1500), ("比例", 300)]:
         msp.add_text(tag, height=350, dxfattribs={"layer": "TK"}).set_placement((x0 + 300, y0 + dy))
         msp.add_text(values[tag], height=450, dxfattribs={"layer": "TK"}).set_placement((x0 + 3000, y0 + dy))
+
+
+def layout_views(path: str | Path) -> Path:
+    """A plan in model space shown by a paper-space layout ``Views`` (A3, mm) through three
+    viewports: a plain one at 1:100, one twisted by 30° with layers ``NOTE`` and ``HATCHING``
+    frozen (``HATCHING`` is used only inside the ``MARK`` block), and one clipped by a
+    hexagon (a closed LWPOLYLINE as its clipping boundary)."""
+    doc = ezdxf.new("R2018", setup=True, units=4)
+    for name, color in [("PLAN", 7), ("NOTE", 1), ("HATCHING", 3), ("VP", 8)]:
+        doc.layers.add(name, color=color)
+    mark = doc.blocks.new("MARK")
+    mark.add_circle((0, 0), 400)  # layer 0: takes the INSERT's layer
+    mark.add_lwpolyline([(-300, -300), (300, -300), (300, 300), (-300, 300)], close=True,
+                        dxfattribs={"layer": "HATCHING"})
+    msp = doc.modelspace()
+    for i in range(7):
+        msp.add_line((0, i * 2000), (12000, i * 2000), dxfattribs={"layer": "PLAN"})
+        msp.add_line((i * 2000, 0), (i * 2000, 12000), dxfattribs={"layer": "PLAN"})
+    for i in range(6):
+        for j in range(6):
+            x, y = i * 2000 + 1000, j * 2000 + 1000
+            msp.add_blockref("MARK", (x, y), dxfattribs={"layer": "PLAN"})
+            msp.add_text(f"R{i}{j}", height=250, dxfattribs={"layer": "NOTE"}).set_placement((x - 700, y + 500))
+    psp = doc.layouts.new("Views")
+    psp.page_setup(size=(420, 297), margins=(0, 0, 0, 0), units="mm")
+    psp.add_lwpolyline([(10, 10), (410, 10), (410, 287), (10, 287)], close=True)
+    psp.add_viewport(center=(70, 150), size=(120, 120), view_center_point=(6000, 6000), view_height=12000,
+                     dxfattribs={"layer": "VP"})
+    vp = psp.add_viewport(center=(210, 150), size=(120, 120), view_center_point=(6000, 6000),
+                          view_height=12000, dxfattribs={"layer": "VP"})
+    vp.dxf.view_twist_angle = 30
+    vp.frozen_layers = ["NOTE", "HATCHING"]
+    hexagon = [(350 + 60 * math.cos(math.radians(a)), 150 + 60 * math.sin(math.radians(a)))
+               for a in range(0, 360, 60)]
+    boundary = psp.add_lwpolyline(hexagon, close=True, dxfattribs={"layer": "VP"})
+    vp = psp.add_viewport(center=(350, 150), size=(120, 104), view_center_point=(4000, 4000), view_height=5200,
+                          dxfattribs={"layer": "VP"})
+    vp.dxf.clipping_boundary_handle = boundary.dxf.handle
+    vp.dxf.flags = vp.dxf.flags | ezdxf.const.VSF_NON_RECTANGULAR_CLIPPING
+    path = Path(path)
+    doc.saveas(path)
+    return path

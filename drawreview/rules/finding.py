@@ -61,11 +61,16 @@ def fmt(value: Any) -> str:
 
 
 def _bounds(geoms: Iterable[BaseGeometry]) -> tuple[float, float, float, float] | None:
-    gs = [g for g in geoms if g is not None and not g.is_empty]
-    if not gs:
+    x0 = y0 = math.inf
+    x1 = y1 = -math.inf
+    for g in geoms:  # a plain loop: findings have one to a few geometries
+        if g is None or g.is_empty:
+            continue
+        a, b, c, d = g.bounds
+        x0, y0, x1, y1 = min(x0, a), min(y0, b), max(x1, c), max(y1, d)
+    if x0 > x1:
         return None
-    b = shapely.total_bounds(gs)
-    return tuple(round(float(v), 3) for v in b)
+    return (round(x0, 3), round(y0, 3), round(x1, 3), round(y1, 3))
 
 
 def make(rule: "Rule", *, measured: Any, required: Any, features: Iterable["Feature"] = (),

@@ -82,6 +82,7 @@ class Geometry:
     entity_count: int = 0
     audit: dict | None = None
     _trees: dict[str, STRtree] = field(default_factory=dict, repr=False)
+    _memo: dict = field(default_factory=dict, repr=False)
 
     def m(self, value: float) -> float:
         """Drawing units → metres."""
@@ -101,6 +102,12 @@ class Geometry:
         if cls not in self._trees:
             self._trees[cls] = STRtree([f.geom for f in self.of(cls)])
         return self._trees[cls]
+
+    def memo(self, key, compute):
+        """A value derived from the geometry, computed once and shared by the checks."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def sheet_types(self) -> set[str]:
         """Sheet types from title-block 专业 / 图号 attributes (empty when unknown)."""

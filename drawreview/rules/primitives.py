@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from ezdxf import path as ezpath
+from ezdxf.entities.boundary_paths import BoundaryPathType
 
 FLATTEN = 0.01  # max sagitta, in drawing units × scale (see flatten_distance)
 
@@ -48,12 +49,13 @@ def entity_prims(e, distance: float) -> list[Prim]:
         return [Prim("line", np.array([[s.x, s.y], [f.x, f.y]]), False, layer, t, handle)]
     if t == "LWPOLYLINE":
         closed = bool(e.closed)
-        if e.has_arc:
+        values = _lw_values(e)  # (n, 5): x, y, start width, end width, bulge
+        if values[:, 4].any():
             coords = _path_coords(ezpath.make_path(e), distance)
             if closed and len(coords) > 1 and np.allclose(coords[0], coords[-1]):
                 coords = coords[:-1]
         else:
-            coords = np.array(e.get_points("xy"), dtype=float).reshape(-1, 2)
+            coords = values[:, :2].copy()
         return [Prim("line", coords, closed, layer, t, handle)]
     if t == "POINT":
         p = e.dxf.location
@@ -74,12 +76,51 @@ def entity_prims(e, distance: float) -> list[Prim]:
     if t == "HATCH":
         pattern = e.dxf.get("pattern_name", "") or ""
         out = []
-        for p in ezpath.from_hatch(e):
-            coords = _path_coords(p, distance)
+        for coords in hatch_rings(e, distance):
             if len(coords) >= 3:
                 out.append(Prim("line", coords, True, layer, t, handle, pattern))
         return out
     return []
+
+
+def _lw_values(e) -> np.ndarray:
+    """The LWPOLYLINE's vertex array as ezdxf stores it, without a Python object per vertex."""
+    values = getattr(getattr(e, "lwpoints", None), "values", None)
+    if isinstance(values, np.ndarray) and values.ndim == 2 and values.shape[1] == 5:
+        return values
+    return np.array([(x, y, s, f, b) for x, y, s, f, b in e.get_points("xyseb")], dtype=float).reshape(-1, 5)
+
+
+def hatch_rings(e, distance: float) -> list[np.ndarray]:
+    """Boundary rings of a HATCH in WCS. Fast path: a hatch in the XY plane whose boundaries are
+    straight polyline paths (the common case) is read directly; anything else (edge paths, arcs,
+    bulges, a tilted OCS) goes through ``ezdxf.path.from_hatch``, the reference."""
+    extrusion = e.dxf.get("extrusion", None)
+    fast = extrusion is None or (abs(extrusion[0]) < 1e-12 and abs(extrusion[1]) < 1e-12 and extrusion[2] > 0)
+    rings = []
+    if fast:
+        for bp in e.paths:
+            vertices = getattr(bp, "vertices", None)
+            if bp.type != BoundaryPathType.POLYLINE or not vertices:
+                fast = False
+                break
+            v = np.asarray(vertices, dtype=float).reshape(len(vertices), -1)
+            if v.shape[1] > 2 and v[:, 2].any():
+                fast = False
+                break
+            coords = v[:, :2]
+            if len(coords) > 1 and coords[0, 0] == coords[-1, 0] and coords[0, 1] == coords[-1, 1]:
+                coords = coords[:-1]
+            rings.append(coords.copy())
+    if fast:
+        return rings
+    out = []
+    for p in ezpath.from_hatch(e):
+        coords = _path_coords(p, distance)
+        if len(coords) > 1 and np.allclose(coords[0], coords[-1]):
+            coords = coords[:-1]
+        out.append(coords)
+    return out
 
 
 def transform(coords: np.ndarray, m: np.ndarray) -> np.ndarray:

@@ -234,7 +234,8 @@ async def create(session, broadcast, principal: Principal, sheet_id: int, data: 
                          **clean_fields(body, partial=False))
         session.add(ann)
         await session.flush()
-        out = await render(session, ann)
+        out = annotation_dict(ann, {}, [])  # new: no thread yet; the author is the caller
+        out["author"] = principal.display_name
         ev = await _event(session, project_id, "annotation.created", principal, client_id, annotation=out)
         await audit.record(session, principal, "annotation.create", "annotation", ann.id, project_id,
                            {"sheet_id": sheet.id, "kind": kind, "client_id": client_id})

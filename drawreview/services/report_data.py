@@ -123,7 +123,8 @@ def _finding(r: RuleFinding, sheet: Sheet, clean) -> model.Finding:
     return model.Finding(
         rule_id=clean(r.rule_id), clause=clean(" ".join(x for x in (d.get("standard"), d.get("clause")) if x)),
         message=clean(d.get("message_zh") or d.get("title_zh") or r.rule_id), measured=value(d.get("measured")),
-        required=value(d.get("required")), unit=clean(d.get("unit") or ""), sheet_number=clean(sheet.number or f"#{sheet.id}"),
+        required=value(d.get("required")), unit=clean(d.get("unit") or ""),
+        sheet_number=clean(sheet.number or f"#{sheet.id}"),
         bbox=(rect[0][0], rect[0][1], rect[1][0], rect[1][1]) if rect else None)
 
 
@@ -149,7 +150,8 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
     findings = list((await session.exec(select(RuleFinding).where(
         RuleFinding.sheet_id.in_(list(sheets) or [0]), RuleFinding.state == "confirmed")
         .order_by(RuleFinding.id))).all())
-    user_ids = {a.author_id for a in anns} | {c.author_id for c in replies} | {t.reviewer_id for t in tasks if t.reviewer_id}
+    user_ids = ({a.author_id for a in anns} | {c.author_id for c in replies}
+                | {t.reviewer_id for t in tasks if t.reviewer_id})
     users = {u.id: u for u in (await session.exec(select(User).where(User.id.in_(list(user_ids) or [0])))).all()}
     orgs.update({o.id: o for o in (await session.exec(select(Organisation).where(
         Organisation.id.in_([u.org_id for u in users.values() if u.org_id] or [0])))).all()})

@@ -210,7 +210,8 @@ async def stamped_zip(session: AsyncSession, storage, sub: Submission) -> bytes:
     case, when, authority = await _stamp_facts(session, sub)
 
     def build() -> bytes:
-        return stamp_zip(((sheet_file_name(s), read_blob(storage, s.pdf_sha256)) for s in sheets), case, when, authority)
+        named = ((sheet_file_name(s), read_blob(storage, s.pdf_sha256)) for s in sheets)  # read one at a time
+        return stamp_zip(named, case, when, authority)
 
     return await asyncio.to_thread(build)
 
@@ -239,7 +240,8 @@ async def marked_up_zip(session: AsyncSession, storage, sub: Submission) -> byte
         with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for sheet_id, items in g.comments_per_sheet.items():
                 sheet = g.sheets[sheet_id]
-                zf.writestr(f"{sheet.id}-{sheet_file_name(sheet)}", annotate_sheet(read_blob(storage, sheet.pdf_sha256), items))
+                marked = annotate_sheet(read_blob(storage, sheet.pdf_sha256), items)
+                zf.writestr(f"{sheet.id}-{sheet_file_name(sheet)}", marked)
         return buf.getvalue()
 
     return await asyncio.to_thread(build)

@@ -234,19 +234,33 @@ def outstanding(sub: Submission) -> list[str]:
 
 # --- the merged report -------------------------------------------------------------------------
 
-async def issue_report(session, actor, sub, project, now, emit, storage, base_url: str) -> Submission:
+def _report_issuer():
+    """The report part's ``services.reports.issue_round_report`` when present (else None)."""
+    try:
+        from .reports import issue_round_report
+    except ImportError:
+        return None
+    return issue_round_report
+
+
+async def issue_report(session, actor, sub, project, now, emit, storage, base_url: str, settings=None) -> Submission:
     """The window issues the round's merged report; the submission moves on by the verdict."""
     if sub.state != "concluded":
         workflow.SUBMISSION.apply(sub.state, "approve")  # raises InvalidTransition naming the state
     action = workflow.verdict_action(sub.verdict, outstanding(sub))
-    pdf = await build_report_pdf(session, storage, sub, project, now, base_url)
+    issuer = _report_issuer() if settings is not None else None
+    if issuer is not None:  # the report part: signed report, Report row, audit + report.issued event
+        report = await issuer(session, storage, settings, sub.id, actor, now=utc(now), emit=emit)
+        sub.report_sha256 = report.sha256
+    else:
+        sub.report_sha256 = storage.put_bytes(await build_report_pdf(session, storage, sub, project, now, base_url)).sha256
     sub.state = workflow.SUBMISSION.apply(sub.state, action)
-    sub.report_sha256, sub.report_issued_at = storage.put_bytes(pdf).sha256, utc(now)
+    sub.report_issued_at = utc(now)
     project.stage = sub.state
     session.add_all([sub, project])
-    await step(session, actor, "report.issue", sub, project.id, emit,
+    await step(session, actor, f"submission.{action}", sub, project.id, emit,
                {"verdict": sub.verdict, "state": sub.state, "round": sub.round_no, "sha256": sub.report_sha256},
-               event="report.issued")
+               event="report.issued" if issuer is None else "submission.verdict")
     label = workflow.CONCLUSION_LABELS_ZH[workflow.Conclusion(sub.verdict)]
     await notifications.notify(session, project, "report.issued",
                                {"submission_id": sub.id, "verdict": sub.verdict, "verdict_zh": label})

@@ -6,7 +6,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import NotFound, PermissionDenied
-from ..policy import require_own_discipline, require_project, require_role  # noqa: F401
+from ..policy import require_project
 from ..services import reviews, tasks
 from ..services.notifications import utcnow
 from .common import Ctx, api
@@ -108,7 +108,7 @@ async def receipt(ctx: Ctx):
 async def issue_report(ctx: Ctx):
     sub, project = await _submission(ctx, "report.issue")
     await reviews.issue_report(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, ctx.state.storage,
-                               ctx.state.settings.base_url)
+                               ctx.state.settings.base_url, ctx.state.settings)
     await commit(ctx)
     return await reviews.review_view(ctx.session, sub, project, utcnow())
 

@@ -8,7 +8,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..auth import principal_from_request
-from ..errors import PermissionDenied
 from ..policy import require_project, require_role
 from ..services import ratings, stats, tasks
 from ..services.notifications import utcnow
@@ -111,4 +110,3 @@ ROUTES = [
     Route("/stats", stats_page, methods=["GET"]),
     Route("/window", window_page, methods=["GET"]),
 ]
-__all__ = ["ROUTES", "PermissionDenied"]

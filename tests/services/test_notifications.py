@@ -200,3 +200,27 @@ async def test_webhook_gives_up_after_max_attempts(stack, db):
     async with db.session() as session:
         row = (await session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id))).one()
         assert row.state == "failed" and row.attempts == notifications.MAX_ATTEMPTS
+
+
+async def test_workflow_jobs_are_registered_and_run_in_process(stack):
+    from drawreview.app import build_context
+    from drawreview.jobs import JOBS
+    from drawreview.jobs_workflow import cron_jobs, start_periodic, stop_periodic
+
+    assert {"watch_deadlines", "deliver_notifications"} <= set(JOBS)
+    assert len(cron_jobs()) == 2
+    ctx = build_context(stack.settings)
+    await ctx["broadcast"].connect()
+    try:
+        counts = await JOBS["watch_deadlines"](ctx)
+        assert set(counts) == {"yellow", "red", "deficiency_overdue"}
+        out = await JOBS["deliver_notifications"](ctx)
+        assert set(out) == {"emails", "webhooks"}
+        handle = start_periodic(ctx, period_s=0.01)
+        import asyncio
+        await asyncio.sleep(0.1)
+        await stop_periodic(handle)
+    finally:
+        await ctx["broadcast"].disconnect()
+        await ctx["limiter"].close()
+        await ctx["db"].close()

@@ -226,3 +226,12 @@ def test_bcf_validates_against_the_bcf_3_schemas(stack, issued):
                 checked += 1
         topics = {n.split("/")[0] for n in zf.namelist() if "/" in n}
     assert len(topics) == len(MARKUPS) and checked == 3 + 2 * len(MARKUPS)
+
+
+def test_characters_the_font_lacks_are_replaced_not_refused():
+    from drawreview.report.font import load_font, missing_chars
+    from drawreview.services.report_data import PLACEHOLDER, _Cleaner
+
+    clean = _Cleaner()
+    assert clean("已修改😀，见图") == f"已修改{PLACEHOLDER}，见图" and clean.replaced == {"😀"}
+    assert not missing_chars(load_font(), PLACEHOLDER)

@@ -33,7 +33,7 @@ async def env(stack):
 
 async def _accept(session, stack, storage, cfg, now, **kw):
     project = await new_project(session, stack, **kw)
-    sub = await new_submission(session, project)
+    sub = await new_submission(session, project, storage=storage)
     designer, window = await principal(session, "designer"), await principal(session, "window")
     events = []
     await reviews.submit(session, designer, sub, project, now, events.append, cfg)
@@ -100,7 +100,7 @@ async def test_incomplete_submission_needs_deficiency_acceptance_or_return(env):
     with pytest.raises(InvalidTransition):
         await reviews.issue_report(session, window, sub, project, now, lambda e: None, storage, "http://x")
     await reviews.supply_deficiencies(session, window, sub, project, ["结构计算书", "人防施工图"], now, lambda e: None)
-    await reviews.issue_report(session, window, sub, project, now, lambda e: None, storage, "http://x")
+    await reviews.issue_report(session, window, sub, project, now, lambda e: None, storage, "http://x", stack.settings)
     assert sub.state == project.stage == "approved"
     assert storage.path(sub.report_sha256).read_bytes().startswith(b"%PDF")
 
@@ -171,12 +171,12 @@ async def test_verdict_rollup_rounds_and_comment_carry_forward(env):
             assert sub.state == "in_review"
     assert sub.state == "concluded" and sub.verdict == "revision_required"
     assert sub.verdict == workflow.roll_up(verdicts.values())
-    await reviews.issue_report(session, window, sub, project, now, lambda e: None, storage, "http://x")
+    await reviews.issue_report(session, window, sub, project, now, lambda e: None, storage, "http://x", stack.settings)
     assert sub.state == project.stage == "revision_required"
     await session.commit()
 
     # revision 2: only the fire discipline re-reviews; the open comment moves to the new 建施-02
-    rev2 = await new_submission(session, project)
+    rev2 = await new_submission(session, project, storage=storage)
     later = bj(2025, 3, 20, 10)
     await reviews.submit(session, designer, rev2, project, later, lambda e: None, cfg)
     assert rev2.state == "in_review" and rev2.round_no == 2 and sub.state == "resubmitted"
@@ -190,7 +190,7 @@ async def test_verdict_rollup_rounds_and_comment_carry_forward(env):
     assert carried[0].status == "open" and carried[0].clause == "GB 50016 5.5.17"
     assert await reviews.carry_forward(session, rev2) == 0  # idempotent
     await tasks.conclude(session, fire, again["fire"], rev2, project, "approved", "已修改", later, lambda e: None)
-    await reviews.issue_report(session, window, rev2, project, later, lambda e: None, storage, "http://x")
+    await reviews.issue_report(session, window, rev2, project, later, lambda e: None, storage, "http://x", stack.settings)
     assert rev2.state == project.stage == "approved"
     await session.commit()
     seqs = (await session.exec(select(ProjectEvent.seq).where(ProjectEvent.project_id == project.id)

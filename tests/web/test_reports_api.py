@@ -57,7 +57,8 @@ def test_verify_page_by_code_then_upload(client, approved):
     assert page.status_code == 200 and world["name"] in page.text and report["sha256"] in page.text
     token = csrf_of(page.text)
     code = report["verify_url"].rsplit("/", 1)[1]
-    ok = client.post("/verify", data={"csrf_token": token, "code": code}, files={"file": ("r.pdf", pdf, "application/pdf")})
+    ok = client.post("/verify", data={"csrf_token": token, "code": code},
+                     files={"file": ("r.pdf", pdf, "application/pdf")})
     assert ok.status_code == 200 and 'data-issued="yes"' in ok.text and 'data-ok="yes"' in ok.text
     assert world["case_number"] in ok.text and 'class="v-round">1<' in ok.text and world["name"] in ok.text
     modified = pdf.replace(b"/Producer", b"/Producex", 1) if b"/Producer" in pdf else pdf + b"\n"
@@ -104,7 +105,8 @@ def test_verify_api_for_scripts(stack, client, approved):
 
 def test_stamped_sheets_only_after_approval(stack, client, approved):
     world = approved[0]
-    r = client.get(f"/api/submissions/{world['submission_id']}/stamped-sheets.zip", headers=stack.token_headers("builder"))
+    r = client.get(f"/api/submissions/{world['submission_id']}/stamped-sheets.zip",
+                   headers=stack.token_headers("builder"))
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
         assert sorted(zf.namelist()) == ["建施-02-一层平面图.pdf", "总图-01-总平面图.pdf"]
@@ -144,3 +146,21 @@ def test_bcf_download(stack, client, approved):
     with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
         assert "bcf.version" in zf.namelist()
         assert len({n.split("/")[0] for n in zf.namelist() if "/" in n}) == len(MARKUPS)
+
+
+def test_project_page_section_renders():
+    from types import SimpleNamespace as NS
+
+    from drawreview.web.i18n import translator
+    from drawreview.web.pages import templates
+
+    tpl = templates.get_template("_reports.html")
+    html = tpl.render(project=NS(id=7), current=NS(id=9, state="approved"), user=NS(role="window"),
+                      t=translator("zh-CN"))
+    for href in ("/api/projects/7/reports", "/api/submissions/9/marked-up-sheets.zip", "/api/submissions/9/bcf",
+                 "/api/submissions/9/export.json", "/api/submissions/9/stamped-sheets.zip", "/api/submissions/9/reports"):
+        assert href in html, href
+    assert "出具本轮意见书" in html and "/static/reports.js" in html
+    html = tpl.render(project=NS(id=7), current=NS(id=9, state="in_review"), user=NS(role="designer"),
+                      t=translator("en"))
+    assert "stamped-sheets.zip" not in html and 'id="issue-report"' not in html and "Reports and exports" in html

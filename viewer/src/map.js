@@ -6,6 +6,7 @@ import OlMap from 'ol/Map.js';
 import View from 'ol/View.js';
 import TileLayer from 'ol/layer/Tile.js';
 import VectorLayer from 'ol/layer/Vector.js';
+import VectorImageLayer from 'ol/layer/VectorImage.js';
 import TileImage from 'ol/source/TileImage.js';
 import VectorSource from 'ol/source/Vector.js';
 import TileGrid from 'ol/tilegrid/TileGrid.js';
@@ -60,14 +61,9 @@ export function createMap({ target, sheet, tileUrl, onTileProgress }) {
 
   const tiles = new TileLayer({ source, preload: 1, extent });
   const markupSource = new VectorSource({ wrapX: false });
-  const markups = new VectorLayer({
-    source: markupSource,
-    // while the user drags or zooms, the last markup frame is moved/scaled and redrawn when
-    // the gesture ends: thousands of markups stay smooth (bench_viewer.py)
-    updateWhileAnimating: false,
-    updateWhileInteracting: false,
-    renderBuffer: 200,
-  });
+  // markups render into an image that is moved and scaled while the view changes and redrawn
+  // when it settles: thousands of markups stay smooth (benchmarks/bench_viewer.py)
+  const markups = new VectorImageLayer({ source: markupSource, imageRatio: 1.5, renderBuffer: 200 });
   const sketchSource = new VectorSource({ wrapX: false });
   const sketch = new VectorLayer({ source: sketchSource, zIndex: 10 });
 

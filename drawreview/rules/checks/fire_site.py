@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
 
 from ..finding import make
 from . import check
-from .measure import r, rect_dims, square_size, union
+from .measure import as_array, r, rect_dims, square_size
 
 
 def _group(rating: int) -> str:
@@ -124,17 +125,21 @@ def _long_side_strips(geom, depth: float) -> list:
 def lane_access(geo, rule):
     """High-rise: ring lane or lanes along two long sides; residential: one long side (7.1.2)."""
     cls = rule.sel("lanes", "fire_lane")
-    lanes = geo.of(cls)
     depth = geo.du(float(rule.p("reach_m")))
-    for b in geo.of(rule.sel("buildings", "building")):
-        if not b.attrs.get("high_rise"):
-            continue
-        strips = _long_side_strips(b.geom, depth)
-        served = sum(1 for s in strips if lanes and len(geo.tree(cls).query(s, predicate="intersects")))
+    high = [b for b in geo.of(rule.sel("buildings", "building")) if b.attrs.get("high_rise")]
+    if not high:
+        return
+    strips = [_long_side_strips(b.geom, depth) for b in high]
+    served = np.zeros(len(high), dtype=int)
+    if geo.of(cls):  # one query for every strip; a strip is served when any lane reaches into it
+        flat = as_array(s for pair in strips for s in pair)
+        hit = np.unique(geo.tree(cls).query(flat, predicate="intersects")[0])
+        np.add.at(served, hit // 2, 1)
+    for b, pair, n in zip(high, strips, served.tolist()):
         need = int(rule.p("residential_sides" if b.attrs.get("residential") else "other_sides"))
-        if served < need:
-            yield make(rule, measured=served, required=need, features=[b], evidence=union(strips), unit="",
-                       name=b.attrs.get("name", b.handle))
+        if n < need:
+            yield make(rule, measured=n, required=need, features=[b], evidence=shapely.MultiPolygon(pair),
+                       unit="", name=b.attrs.get("name", b.handle))
 
 
 @check("turning_area")
@@ -147,22 +152,24 @@ def turning_area(geo, rule):
             yield make(rule, measured=r(size), required=need, features=[t], evidence=t.geom.exterior)
 
 
-def _pads_near(geo, rule, b, reach_m: float):
+def _pads_near(geo, rule, buildings, reach_m: float) -> list[list]:
+    """Per building, the pads within ``reach_m`` (one vectorised query)."""
     cls = rule.sel("pads", "hardstanding")
     pads = geo.of(cls)
-    if not pads:
-        return []
-    idx = geo.tree(cls).query(b.geom, predicate="dwithin", distance=geo.du(reach_m))
-    return [pads[i] for i in idx]
+    out: list[list] = [[] for _ in buildings]
+    if not pads or not buildings:
+        return out
+    bi, pi = geo.tree(cls).query(as_array(b.geom for b in buildings), predicate="dwithin", distance=geo.du(reach_m))
+    for b, p in zip(bi.tolist(), pi.tolist()):
+        out[b].append(pads[p])
+    return out
 
 
 @check("hardstanding_length")
 def hardstanding_length(geo, rule):
     """Pads along ≥ one long side or ≥ 1/4 of the perimeter (7.2.1)."""
-    for b in geo.of(rule.sel("buildings", "building")):
-        if not b.attrs.get("high_rise"):
-            continue
-        pads = _pads_near(geo, rule, b, float(rule.p("reach_m")))
+    high = [b for b in geo.of(rule.sel("buildings", "building")) if b.attrs.get("high_rise")]
+    for b, pads in zip(high, _pads_near(geo, rule, high, float(rule.p("reach_m")))):
         covered = sum(geo.m(rect_dims(p.geom)[0]) for p in pads)
         perim = geo.m(b.geom.exterior.length)
         need = min(perim / 4, geo.m(rect_dims(b.geom)[0]))
@@ -171,15 +178,26 @@ def hardstanding_length(geo, rule):
                        evidence=b.geom.exterior, name=b.attrs.get("name", b.handle))
 
 
+def _nearest_building(geo, rule, pads) -> tuple[np.ndarray, np.ndarray]:
+    """(pad index, building index) of each pad's nearest building(s), ties included."""
+    bcls = rule.sel("buildings", "building")
+    if not geo.of(bcls) or not pads:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    return geo.tree(bcls).query_nearest(as_array(p.geom for p in pads))
+
+
 @check("hardstanding_size")
 def hardstanding_size(geo, rule):
-    bcls = rule.sel("buildings", "building")
-    bs = geo.of(bcls)
-    for p in geo.of(rule.sel("pads", "hardstanding")):
+    bs = geo.of(rule.sel("buildings", "building"))
+    pads = geo.of(rule.sel("pads", "hardstanding"))
+    tall_m = float(rule.p("tall_m"))
+    tall = np.zeros(len(pads), dtype=bool)
+    pi, bi = _nearest_building(geo, rule, pads)
+    for p, b in zip(pi.tolist(), bi.tolist()):
+        tall[p] |= bs[b].attrs.get("height", 0) > tall_m
+    for p, is_tall in zip(pads, tall.tolist()):
         long_, short = (geo.m(v) for v in rect_dims(p.geom))
-        near = geo.tree(bcls).query_nearest(p.geom) if bs else []
-        tall = any(bs[i].attrs.get("height", 0) > float(rule.p("tall_m")) for i in near)
-        need_l = float(rule.p("tall_length_m") if tall else rule.p("length_m"))
+        need_l = float(rule.p("tall_length_m") if is_tall else rule.p("length_m"))
         need_w = float(rule.p("width_m"))
         if long_ < need_l - 0.01 or short < need_w - 0.01:
             yield make(rule, measured=f"{long_:.1f}×{short:.1f}", required=f"{need_l:.0f}×{need_w:.0f}",
@@ -188,15 +206,17 @@ def hardstanding_size(geo, rule):
 
 @check("hardstanding_distance")
 def hardstanding_distance(geo, rule):
-    bcls = rule.sel("buildings", "building")
-    bs = geo.of(bcls)
-    if not bs:
-        return
+    bs = geo.of(rule.sel("buildings", "building"))
+    pads = geo.of(rule.sel("pads", "hardstanding"))
     lo, hi = float(rule.p("min_m")), float(rule.p("max_m"))
-    for p in geo.of(rule.sel("pads", "hardstanding")):
-        i = geo.tree(bcls).query_nearest(p.geom)[0]
-        d = geo.m(p.geom.distance(bs[i].geom))
+    pi, bi = _nearest_building(geo, rule, pads)
+    seen = set()
+    for p, i in zip(pi.tolist(), bi.tolist()):
+        if p in seen:  # ties: the first nearest building
+            continue
+        seen.add(p)
+        pad, b = pads[p], bs[i]
+        d = geo.m(pad.geom.distance(b.geom))
         if d < lo - 0.01 or d > hi + 0.01:
-            yield make(rule, measured=r(d), required=f"{lo:g}–{hi:g}", features=[p, bs[i]],
-                       evidence=shapely.shortest_line(p.geom, bs[i].geom))
-
+            yield make(rule, measured=r(d), required=f"{lo:g}–{hi:g}", features=[pad, b],
+                       evidence=shapely.shortest_line(pad.geom, b.geom))

@@ -43,3 +43,42 @@ def union(geoms) -> BaseGeometry:
 
 def r(v: float, nd: int = 2) -> float:
     return round(float(v), nd)
+
+
+def as_array(geoms) -> np.ndarray:
+    """A 1-D object array of geometries (for vectorised shapely calls and fancy indexing)."""
+    geoms = list(geoms)
+    arr = np.empty(len(geoms), dtype=object)
+    arr[:] = geoms
+    return arr
+
+
+def overlap_groups(geoms, tree: shapely.STRtree) -> list[list[int]]:
+    """Indices grouped into connected sets of geometries that overlap by a positive area
+    (duplicates, pieces drawn over one another); touching or separate geometries stay apart.
+    One STRtree self-query, so O(n log n + pairs), never all pairs. Groups keep drawing order."""
+    arr = as_array(geoms)
+    n = len(arr)
+    parent = list(range(n))
+
+    def root(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    if n > 1:
+        i, j = tree.query(arr, predicate="intersects")
+        keep = i < j
+        i, j = i[keep], j[keep]
+        if len(i):
+            inter = shapely.area(shapely.intersection(arr[i], arr[j]))
+            smaller = np.minimum(shapely.area(arr[i]), shapely.area(arr[j]))
+            for a, b in zip(i[inter > 1e-9 * smaller], j[inter > 1e-9 * smaller]):
+                ra, rb = root(int(a)), root(int(b))
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for k in range(n):
+        groups.setdefault(root(k), []).append(k)
+    return list(groups.values())

@@ -9,7 +9,7 @@ from shapely import box
 from .. import labels
 from ..finding import make
 from . import check
-from .measure import r, union
+from .measure import as_array, overlap_groups, r, union
 
 
 def _setback_for(height: float, table: list) -> float:
@@ -73,56 +73,141 @@ def inside_site(geo, rule):
     yield from _outside(geo, rule, rule.sel("buildings", "building"), rule.sel("container", "site_boundary"))
 
 
-def _site(geo, rule):
-    sites = geo.of(rule.sel("site", "site_boundary"))
-    return union([s.geom for s in sites]), sites
+class Site:
+    """One site (地块): a site polygon, or site polygons drawn over one another, merged."""
+
+    __slots__ = ("geom", "features", "area")
+
+    def __init__(self, geom, features) -> None:
+        self.geom, self.features, self.area = geom, features, geom.area
+
+
+def sites(geo, cls: str) -> list[Site]:
+    """The drawing's sites. Ratios are computed per site, so a drawing holding many plots is
+    checked plot by plot with local unions only (an STRtree groups what overlaps)."""
+
+    def compute():
+        feats = geo.of(cls)
+        out = []
+        for group in overlap_groups([f.geom for f in feats], geo.tree(cls)):
+            members = [feats[k] for k in group]
+            geom = members[0].geom if len(members) == 1 else union([f.geom for f in members])
+            if not geom.is_empty and geom.area > 0:
+                out.append(Site(geom, members))
+        return out
+
+    return geo.memo(("sites", cls), compute)
+
+
+def in_sites(geo, site_cls: str, cls: str) -> list[list[tuple[int, float]]]:
+    """Per site: (feature index, area of the feature inside the site) of each ``cls`` feature
+    that reaches into it. One vectorised STRtree query for all sites."""
+
+    def compute():
+        ss, feats = sites(geo, site_cls), geo.of(cls)
+        out: list[list[tuple[int, float]]] = [[] for _ in ss]
+        if not ss or not feats:
+            return out
+        sg, fg = as_array(s.geom for s in ss), as_array(f.geom for f in feats)
+        si, fi = geo.tree(cls).query(sg, predicate="intersects")
+        covered = shapely.covers(sg[si], fg[fi])
+        areas = shapely.area(fg[fi])
+        partial = ~covered
+        if partial.any():
+            areas[partial] = shapely.area(shapely.intersection(sg[si[partial]], fg[fi[partial]]))
+        for k, i, a in zip(si.tolist(), fi.tolist(), areas.tolist()):
+            if a > 0:
+                out[k].append((i, a))
+        return out
+
+    return geo.memo(("in_sites", site_cls, cls), compute)
+
+
+def overlapping(geo, cls: str) -> set[int]:
+    """Indices of ``cls`` features that overlap another feature of the class."""
+
+    def compute():
+        groups = overlap_groups([f.geom for f in geo.of(cls)], geo.tree(cls))
+        return {k for g in groups if len(g) > 1 for k in g}
+
+    return geo.memo(("overlapping", cls), compute)
+
+
+def _cover(geo, site: Site, cls: str, members: list[tuple[int, float]]):
+    """Union of the members inside the site (geometry), only built when asked for."""
+    feats = geo.of(cls)
+    return union([feats[i].geom for i, _ in members]).intersection(site.geom)
 
 
 @check("plot_ratio")
 def plot_ratio(geo, rule):
-    site, sites = _site(geo, rule)
-    buildings = geo.of(rule.sel("buildings", "building"))
-    if site.is_empty or not buildings:
-        return
+    scls, bcls = rule.sel("site", "site_boundary"), rule.sel("buildings", "building")
+    buildings = geo.of(bcls)
     storey_h = float(geo.params.get("storey_height_m", 3.0))
-    gfa = 0.0
-    for b in buildings:
-        storeys = b.attrs.get("storeys") or max(1, round(b.attrs.get("height", storey_h) / storey_h))
-        gfa += geo.m2(b.geom.area) * storeys
-    ratio = gfa / geo.m2(site.area)
     limit = float(rule.p("max"))
-    if ratio > limit + 1e-9:
-        yield make(rule, measured=r(ratio, 3), required=limit, features=sites, unit="",
-                   gfa=r(gfa, 1), site_area=r(geo.m2(site.area), 1))
+    for site, members in zip(sites(geo, scls), in_sites(geo, scls, bcls)):
+        if not members:
+            continue
+        gfa = 0.0
+        for i, area in members:
+            b = buildings[i]
+            storeys = b.attrs.get("storeys") or max(1, round(b.attrs.get("height", storey_h) / storey_h))
+            gfa += geo.m2(area) * storeys
+        ratio = gfa / geo.m2(site.area)
+        if ratio > limit + 1e-9:
+            yield make(rule, measured=r(ratio, 3), required=limit, features=site.features, unit="",
+                       gfa=r(gfa, 1), site_area=r(geo.m2(site.area), 1))
 
 
 @check("density")
 def density(geo, rule):
-    site, sites = _site(geo, rule)
-    buildings = geo.of(rule.sel("buildings", "building"))
-    if site.is_empty or not buildings:
-        return
-    cover = union([b.geom for b in buildings]).intersection(site)
-    value = cover.area / site.area
+    scls, bcls = rule.sel("site", "site_boundary"), rule.sel("buildings", "building")
     limit = float(rule.p("max"))
-    if value > limit + 1e-9:
-        yield make(rule, measured=r(value, 4), required=limit, features=sites, evidence=cover, unit="")
+    overlaps = overlapping(geo, bcls)
+    for site, members in zip(sites(geo, scls), in_sites(geo, scls, bcls)):
+        if not members:
+            continue
+        if any(i in overlaps for i, _ in members):
+            covered = _cover(geo, site, bcls, members).area
+        else:  # footprints do not overlap: the union's area is the sum
+            covered = sum(a for _, a in members)
+        value = covered / site.area
+        if value > limit + 1e-9:
+            yield make(rule, measured=r(value, 4), required=limit, features=site.features,
+                       evidence=_cover(geo, site, bcls, members), unit="")
+
+
+def _green_touching_buildings(geo, gcls: str, bcls: str) -> set[int]:
+    def compute():
+        greens, bs = geo.of(gcls), geo.of(bcls)
+        if not greens or not bs:
+            return set()
+        gi, _ = geo.tree(bcls).query(as_array(g.geom for g in greens), predicate="intersects")
+        return set(gi.tolist())
+
+    return geo.memo(("green_touching", gcls, bcls), compute)
 
 
 @check("green_ratio")
 def green_ratio(geo, rule):
-    site, sites = _site(geo, rule)
-    if site.is_empty:
-        return
-    green = union([g.geom for g in geo.of(rule.sel("green", "green"))]).intersection(site)
-    footprints = union([b.geom for b in geo.of(rule.sel("buildings", "building"))])
-    if not green.is_empty and not footprints.is_empty:
-        green = green.difference(footprints)
-    value = green.area / site.area
+    """Green inside the site, overlaps counted once, minus building footprints."""
+    scls, gcls, bcls = rule.sel("site", "site_boundary"), rule.sel("green", "green"), rule.sel("buildings", "building")
     limit = float(rule.p("min"))
-    if value < limit - 1e-9:
-        yield make(rule, measured=r(value, 4), required=limit, features=sites, unit="",
-                   green_area=r(geo.m2(green.area), 1))
+    greens, buildings = geo.of(gcls), geo.of(bcls)
+    overlaps = overlapping(geo, gcls)
+    touching = _green_touching_buildings(geo, gcls, bcls)
+    for site, members, bmembers in zip(sites(geo, scls), in_sites(geo, scls, gcls), in_sites(geo, scls, bcls)):
+        if any(i in overlaps or i in touching for i, _ in members):
+            green = union([greens[i].geom for i, _ in members]).intersection(site.geom)
+            if not green.is_empty and bmembers:
+                green = green.difference(union([buildings[i].geom for i, _ in bmembers]))
+            area = green.area
+        else:  # separate green areas clear of the buildings: the sum of their parts in the site
+            area = sum(a for _, a in members)
+        value = area / site.area
+        if value < limit - 1e-9:
+            yield make(rule, measured=r(value, 4), required=limit, features=site.features, unit="",
+                       green_area=r(geo.m2(area), 1))
 
 
 @check("sunlight_spacing")
@@ -153,20 +238,22 @@ def sunlight_spacing(geo, rule):
 
 @check("declared_area")
 def declared_area(geo, rule):
-    site, sites = _site(geo, rule)
-    if site.is_empty:
-        return
+    """The indicator table's 用地面积 against the total area of the drawn sites."""
     declared = labels.declared_areas([t.text for t in geo.texts])
     key = rule.p("label", "用地面积")
     if key not in declared:
         return
+    ss = sites(geo, rule.sel("site", "site_boundary"))
+    if not ss:
+        return
+    all_sites = [f for s in ss for f in s.features]
     value, text = declared[key]
-    computed = geo.m2(site.area)
+    computed = geo.m2(sum(s.area for s in ss))
     tol = float(rule.p("tolerance", 0.005))
     if abs(value - computed) > tol * computed:
         handles = [t for t in geo.texts if t.text == text]
         ev = shapely.Point(handles[0].x, handles[0].y) if handles else None
-        f = make(rule, measured=r(value, 1), required=r(computed, 1), features=sites, evidence=ev, unit="m²",
+        f = make(rule, measured=r(value, 1), required=r(computed, 1), features=all_sites, evidence=ev, unit="m²",
                  label=key)
         if handles:
             f.handles.insert(0, handles[0].handle)

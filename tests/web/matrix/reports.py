@@ -102,8 +102,8 @@ async def _world(stack, name: str, state: str, verdict: str | None) -> dict:
                              body="未确认的自动标注", automatic=True))
             s.add(RuleFinding(sheet_id=sheets[0].id, rule_id="FR-01", discipline="fire", severity="error",
                               state="confirmed",
-                              data={"rule_id": "FR-01", "bbox": [3000.0, 2000.0, 4000.0, 2600.0], "standard": "GB 50016-2014",
-                                    "clause": "7.1.8", "message_zh": "消防车道净宽度不足", "measured": 3.5, "required": 4.0,
+                              data={"rule_id": "FR-01", "bbox": [3000.0, 2000.0, 4000.0, 2600.0],
+                                    "standard": "GB 50016-2014", "clause": "7.1.8", "message_zh": "消防车道净宽度不足", "measured": 3.5, "required": 4.0,
                                     "unit": "m"}))
             s.add(RuleFinding(sheet_id=sheets[0].id, rule_id="FR-02", discipline="fire", severity="error", state="new",
                               data={"rule_id": "FR-02", "message_zh": "未确认的检查结果"}))
