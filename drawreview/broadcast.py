@@ -75,10 +75,10 @@ class RedisBroadcast:
     fans messages out to its local subscribers, so a subscribe never touches Redis."""
 
     name = "redis"
-    PREFIX = "drawreview:"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, namespace: str = "default") -> None:
         self.url = url
+        self.PREFIX = f"drawreview:{namespace}:"
         self._redis = None
         self._pubsub = None
         self._reader: asyncio.Task | None = None
@@ -131,4 +131,4 @@ class RedisBroadcast:
 
 
 def make_broadcast(settings) -> Broadcast:
-    return RedisBroadcast(settings.redis_url) if settings.redis_url else MemoryBroadcast()
+    return RedisBroadcast(settings.redis_url, settings.namespace) if settings.redis_url else MemoryBroadcast()

@@ -22,6 +22,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from .cad import errors as cad_errors
 from .cad import intake, tiles
 from .cad.dxf import load_dxf
@@ -37,6 +39,7 @@ from .services import submissions as submission_service
 log = logging.getLogger("drawreview.jobs")
 MUPDF = tiles._lock  # MuPDF is not thread-safe: every MuPDF call in this process takes this lock
 THUMB_PX = 512
+DB_TRIES = 4  # deadlocks between concurrent jobs are retried, not reported as broken drawings
 
 
 class ProcessingTimeout(UnreadableDrawing):
@@ -48,27 +51,40 @@ class ProcessingFailed(UnreadableDrawing):
 
 
 async def process_file(ctx: dict[str, Any], file_id: int) -> str:
+    loop = asyncio.get_running_loop()
     budget = max(0.05, ctx["settings"].job_timeout_s * 0.9)
-    try:
-        return await asyncio.wait_for(_process(ctx, file_id), budget)
-    except asyncio.TimeoutError:
-        name = await _name_of(ctx, file_id)
-        await fail(ctx, file_id, ProcessingTimeout(
-            f"{name}：处理超时（超过 {budget:.0f} 秒），图纸可能过于复杂，请拆分后重新上传",
-            f"{name}: processing took too long (over {budget:.0f} s); the drawing may be too complex — "
-            "split it and upload again", details={"file": name, "timeout_s": budget}))
-        return "timeout"
-    except DrawReviewError as exc:
-        await fail(ctx, file_id, exc)
-        return "failed"
-    except Exception as exc:  # noqa: BLE001 - any crash becomes a readable reason on the file
-        log.exception("processing file %s failed", file_id)
-        name = await _name_of(ctx, file_id)
-        reason = f"{type(exc).__name__}: {exc}"[:300]
-        await fail(ctx, file_id, ProcessingFailed(
-            f"{name}：处理失败（{reason}）", f"{name}: processing failed ({reason})",
-            details={"file": name, "reason": reason}))
-        return "failed"
+    deadline = loop.time() + budget
+    for attempt in range(1, DB_TRIES + 1):
+        try:
+            return await asyncio.wait_for(_process(ctx, file_id), max(0.01, deadline - loop.time()))
+        except DBAPIError as exc:  # a deadlock / lock timeout: the transaction was rolled back, so redo
+            if attempt == DB_TRIES:
+                return await _crashed(ctx, file_id, exc)
+            log.warning("process_file(%s): database error, retrying: %s", file_id, exc.orig)
+            await asyncio.sleep(0.2 * attempt)
+        except asyncio.TimeoutError:
+            name = await _name_of(ctx, file_id)
+            await fail(ctx, file_id, ProcessingTimeout(
+                f"{name}：处理超时（超过 {budget:.0f} 秒），图纸可能过于复杂，请拆分后重新上传",
+                f"{name}: processing took too long (over {budget:.0f} s); the drawing may be too complex — "
+                "split it and upload again", details={"file": name, "timeout_s": budget}))
+            return "timeout"
+        except DrawReviewError as exc:
+            await fail(ctx, file_id, exc)
+            return "failed"
+        except Exception as exc:  # noqa: BLE001 - any crash becomes a readable reason on the file
+            return await _crashed(ctx, file_id, exc)
+    return "failed"  # pragma: no cover
+
+
+async def _crashed(ctx, file_id: int, exc: Exception) -> str:
+    log.error("processing file %s failed", file_id, exc_info=exc)
+    name = await _name_of(ctx, file_id)
+    reason = f"{type(exc).__name__}: {exc}"[:300]
+    await fail(ctx, file_id, ProcessingFailed(
+        f"{name}：处理失败（{reason}）", f"{name}: processing failed ({reason})",
+        details={"file": name, "reason": reason}))
+    return "failed"
 
 
 async def _name_of(ctx, file_id: int) -> str:
@@ -267,6 +283,16 @@ async def _render(run: _Run, work: Path) -> str:
 
 async def fail(ctx: dict[str, Any], file_id: int, exc: DrawReviewError) -> None:
     """Mark the file (and its unfinished sheets) failed with the error; audit + event."""
+    for attempt in range(1, DB_TRIES + 1):
+        try:
+            return await _fail(ctx, file_id, exc)
+        except DBAPIError:
+            if attempt == DB_TRIES:
+                raise
+            await asyncio.sleep(0.2 * attempt)
+
+
+async def _fail(ctx: dict[str, Any], file_id: int, exc: DrawReviewError) -> None:
     async with ctx["db"].session() as session:
         f = await session.get(DrawingFile, file_id)
         if f is None:

@@ -78,15 +78,16 @@ class InProcessQueue:
 class ArqQueue:
     name = "arq"
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis_url: str, queue_name: str = "arq:queue") -> None:
         self.redis_url = redis_url
+        self.queue_name = queue_name
         self.pool = None
 
     async def start(self, ctx: dict[str, Any]) -> None:
         from arq import create_pool
         from arq.connections import RedisSettings
 
-        self.pool = await create_pool(RedisSettings.from_dsn(self.redis_url))
+        self.pool = await create_pool(RedisSettings.from_dsn(self.redis_url), default_queue_name=self.queue_name)
 
     async def stop(self) -> None:
         if self.pool is not None:
@@ -104,5 +105,9 @@ class ArqQueue:
 
 def make_queue(settings) -> Queue:
     if settings.redis_url and not settings.jobs_inline:
-        return ArqQueue(settings.redis_url)
+        return ArqQueue(settings.redis_url, queue_name(settings))
     return InProcessQueue(settings.job_timeout_s)
+
+
+def queue_name(settings) -> str:
+    return f"drawreview:{settings.namespace}:jobs"

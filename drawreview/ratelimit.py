@@ -33,13 +33,14 @@ class MemoryLimiter:
 
 
 class RedisLimiter:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, namespace: str = "default") -> None:
         import redis.asyncio as aioredis
 
         self._redis = aioredis.from_url(url)
+        self._prefix = f"drawreview:{namespace}:rl:"
 
     async def hit(self, key: str, window_s: int) -> int:
-        k = f"drawreview:rl:{key}"
+        k = self._prefix + key
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(k)
             pipe.expire(k, window_s, nx=True)
@@ -47,11 +48,11 @@ class RedisLimiter:
         return int(count)
 
     async def reset(self, key: str) -> None:
-        await self._redis.delete(f"drawreview:rl:{key}")
+        await self._redis.delete(self._prefix + key)
 
     async def close(self) -> None:
         await self._redis.aclose()
 
 
 def make_limiter(settings):
-    return RedisLimiter(settings.redis_url) if settings.redis_url else MemoryLimiter()
+    return RedisLimiter(settings.redis_url, settings.namespace) if settings.redis_url else MemoryLimiter()

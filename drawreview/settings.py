@@ -9,6 +9,7 @@ in-memory live events.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from dataclasses import dataclass, field, replace
@@ -59,6 +60,15 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def namespace(self) -> str:
+        """Separates deployments (and test runs) sharing one Redis: channel prefix, queue name,
+        rate-limit keys. Redis pub/sub ignores the database number, so this is needed."""
+        explicit = self.extra.get("namespace")
+        if explicit:
+            return explicit
+        return hashlib.sha256(self.database_url.encode()).hexdigest()[:12]
 
     @property
     def mode(self) -> str:
@@ -120,4 +130,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_port=int(_get(env, "SMTP_PORT", "25")),
         smtp_from=_get(env, "SMTP_FROM", "drawreview@localhost"),
         city=_get(env, "CITY"),
+        extra={k: v for k, v in {"namespace": _get(env, "NAMESPACE"),
+                                 "authority_dir": _get(env, "AUTHORITY_DIR")}.items() if v},
     )

@@ -8,6 +8,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 
 from .jobs import JOBS
+from .queue import queue_name
 from .settings import Settings
 
 
@@ -29,6 +30,7 @@ def make_worker(settings: Settings, burst: bool = False) -> Worker:
     return Worker(
         functions=list(JOBS.values()),
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        queue_name=queue_name(settings),
         on_startup=on_startup,
         on_shutdown=on_shutdown,
         job_timeout=settings.job_timeout_s,

@@ -26,15 +26,19 @@ async def test_memory_broadcast_delivers_to_its_channel_only():
 
 
 async def test_redis_broadcast_crosses_instances():
-    a, b = RedisBroadcast(REDIS_URL), RedisBroadcast(REDIS_URL)
-    await a.connect()
-    await b.connect()
+    a, b = RedisBroadcast(REDIS_URL, "ns1"), RedisBroadcast(REDIS_URL, "ns1")
+    other = RedisBroadcast(REDIS_URL, "ns2")  # another deployment on the same Redis
+    for x in (a, b, other):
+        await x.connect()
     try:
-        got = await _roundtrip(a, b)  # published by one "process", received by another
-        assert got == {"type": "annotation.created", "seq": 1, "text": "消防车道宽度不足"}
+        async with other.subscribe("project:7") as foreign:
+            got = await _roundtrip(a, b)  # published by one "process", received by another
+            assert got == {"type": "annotation.created", "seq": 1, "text": "消防车道宽度不足"}
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(foreign.__anext__(), 0.3)
     finally:
-        await a.disconnect()
-        await b.disconnect()
+        for x in (a, b, other):
+            await x.disconnect()
 
 
 async def test_in_process_queue_runs_jobs_and_dedupes():
@@ -50,7 +54,7 @@ async def test_in_process_queue_runs_jobs_and_dedupes():
 
 def test_arq_worker_runs_enqueued_job(tmp_path):
     """A real arq worker in burst mode picks up a job enqueued through ArqQueue."""
-    from drawreview.queue import ArqQueue
+    from drawreview.queue import ArqQueue, queue_name
     from drawreview.settings import load_settings
     from drawreview.worker import make_worker
 
@@ -58,7 +62,7 @@ def test_arq_worker_runs_enqueued_job(tmp_path):
     settings = load_settings({"DRAWREVIEW_DATA_DIR": str(tmp_path), "REDIS_URL": REDIS_URL})
 
     async def run():
-        q = ArqQueue(REDIS_URL)
+        q = ArqQueue(REDIS_URL, queue_name(settings))
         await q.start({})
         await q.enqueue("ping", "via-arq", job_id="ping-1")
         await q.stop()

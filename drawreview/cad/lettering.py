@@ -23,8 +23,19 @@ def text_width(text: str) -> float:
     return sum(get(ch, 1.0) for ch in text)
 
 
+FONT = pymupdf.Font("cjk")  # embedded (as a subset) in every sheet PDF: glyph ids, Identity-H
+_GID: dict[str, str] = {}
+
+
 def encode(text: str) -> str:
-    return "<" + text.encode("utf-16-be", errors="replace").hex() + ">"
+    """Hex glyph ids of *text* in ``FONT`` (a missing glyph becomes .notdef)."""
+    out = []
+    for ch in text:
+        g = _GID.get(ch)
+        if g is None:
+            g = _GID[ch] = "%04x" % FONT.has_glyph(ord(ch))
+        out.append(g)
+    return "<" + "".join(out) + ">"
 
 
 def text_op(text: str, x: float, y: float, h: float, angle_deg: float, wf: float = 1.0,

@@ -182,7 +182,7 @@ def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, tex
     a, margin, width, height, _ = st
     pdf = pymupdf.open()
     page = pdf.new_page(width=width, height=height)
-    font = _font(pdf)
+    font = page.insert_font(fontname="F0", fontbuffer=lettering.FONT.buffer)
     props = []
     layers = []
     for name, res in painter.layer_names.items():
@@ -215,7 +215,8 @@ def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, tex
     pdf.update_stream(cx, body.encode("latin-1"), compress=True)
     pdf.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
     pdf.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
-    pdf.save(str(path))
+    pdf.subset_fonts()  # only the glyphs used: any PDF viewer shows the Chinese text
+    pdf.save(str(path), garbage=1)
     pdf.close()
     x0, y0 = spec.bbox[0], spec.bbox[1]
     e, f = margin - a * x0, height - margin + a * y0

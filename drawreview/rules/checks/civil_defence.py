@@ -41,12 +41,19 @@ def entrance_count(geo, rule):
 @check("outdoor_entrance")
 def outdoor_entrance(geo, rule):
     """≥ 1 entrance whose ground exit lies outside the projection of the building above."""
-    upper = union([f.geom for f in geo.of(rule.sel("upper", "upper_footprint"))])
-    shapely.prepare(upper)
+    ucls = rule.sel("upper", "upper_footprint")
+    uppers = geo.of(ucls)
     need = int(rule.p("min_outdoor"))
+
+    def indoor(part) -> bool:  # covered by the footprints above it (a local union only)
+        if not uppers:
+            return False
+        idx = geo.tree(ucls).query(part, predicate="intersects")
+        return len(idx) > 0 and union([uppers[i].geom for i in idx]).covers(part)
+
     for u in geo.of(rule.sel("units", "ad_unit")):
         ents = entrances_of(geo, rule, u)
-        outdoor = [e for e in ents if upper.is_empty or not upper.covers(_ground_part(e.geom, u.geom))]
+        outdoor = [e for e in ents if not indoor(_ground_part(e.geom, u.geom))]
         if len(outdoor) < need:
             yield make(rule, measured=len(outdoor), required=need, features=[u, *ents],
                        evidence=union([e.geom for e in ents]) if ents else u.geom.exterior, unit="",

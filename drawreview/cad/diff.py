@@ -1,0 +1,318 @@
+"""Overlay compare of two revisions of a sheet: removed in red, added in green, unchanged grey.
+
+Two ways, one result (:class:`SheetDiff`, an overlay sheet PDF that tiles like any sheet):
+
+* ``diff_drawings`` — DXF, entity level.  Every entity of the sheet gets a geometry
+  signature (type, layer, pen, rounded DXF attributes and vertices, block content for
+  INSERTs); equal signatures are *unchanged* whatever their handles; what is left pairs up by
+  handle as *changed* (old drawn red, new green), the rest is *removed* / *added*.  The overlay
+  is the usual vector sheet PDF with three optional content groups (unchanged / removed /
+  added) around the layer groups, so the viewer can hide a category.
+* ``diff_sheet_pdfs`` — any two sheet PDFs (PDF uploads, or rendered layouts), raster level:
+  both pages rasterised at one scale; ink only in the old page is red, only in the new green
+  (a 1-pixel tolerance absorbs anti-aliasing), the rest grey; one image page.
+
+Changed regions are bounding boxes in sheet coordinates (points, y down), merged when close.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+from ezdxf import bbox as ezbbox
+from ezdxf import path as ezpath
+
+from drawreview.cad import render as R
+from drawreview.cad.canvas import Canvas
+from drawreview.cad.dxf import Drawing
+from drawreview.cad.painter import Painter
+from drawreview.cad.sheets import SheetSpec
+from drawreview.cad.style import Styles
+
+GREY, RED, GREEN = (0.62, 0.62, 0.62), (0.86, 0.1, 0.1), (0.0, 0.62, 0.15)
+CATEGORIES = {"unchanged": "修订：未变 / unchanged", "removed": "修订：删除 / removed", "added": "修订：新增 / added"}
+_SKIP_ATTRIBS = {"handle", "owner", "paperspace"}
+
+
+@dataclass
+class SheetDiff:
+    pdf: str
+    width: float
+    height: float
+    map: list[float] | None  # [a, e, f] for entity diffs (drawing units -> sheet points)
+    method: str  # "entities" or "raster"
+    counts: dict = field(default_factory=dict)  # added / removed / changed / unchanged
+    regions: list[dict] = field(default_factory=list)  # {"kind", "bbox": [x0, y0, x1, y1]}
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# -- entity level (DXF) -----------------------------------------------------------------------
+class _Fixed(Styles):
+    """Styles whose every pen has one colour (lineweights and dashes kept)."""
+
+    def __init__(self, doc, rgb) -> None:
+        super().__init__(doc)
+        self.rgb = rgb
+
+    def pen(self, d: dict, in_block: bool) -> tuple:
+        _, lw, dash = super().pen(d, in_block)
+        return (self.rgb, lw, dash)
+
+
+def _entities(drawing: Drawing, spec: SheetSpec) -> list:
+    if spec.space == "layout":
+        return [e for e in drawing.doc.layouts.get(spec.layout) if e.dxftype() != "VIEWPORT"]
+    box = [spec.bbox]
+    return [e for e in drawing.doc.modelspace() if R._bucket(e, box) == 0]
+
+
+def _r(v):
+    if isinstance(v, float):
+        return round(v, 4)
+    if hasattr(v, "x") and hasattr(v, "y"):
+        return tuple(round(c, 4) for c in v)
+    return v if isinstance(v, (int, str, type(None))) else str(v)
+
+
+class _Signer:
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self.blocks: dict[str, str] = {}
+
+    def block(self, name: str) -> str:
+        if name not in self.blocks:
+            self.blocks[name] = "…"  # recursion guard
+            blk = self.doc.blocks.get(name)
+            sigs = sorted(self.sign(e) for e in blk) if blk is not None else []
+            self.blocks[name] = hashlib.sha1("|".join(sigs).encode()).hexdigest()
+        return self.blocks[name]
+
+    def sign(self, e) -> str:
+        attribs = {k: _r(v) for k, v in e.dxf.all_existing_dxf_attribs().items() if k not in _SKIP_ATTRIBS}
+        parts = [e.dxftype(), repr(sorted(attribs.items()))]
+        kind = e.dxftype()
+        if kind == "INSERT":
+            parts.append(self.block(e.dxf.name))
+            parts += [f"{a.dxf.tag}={a.dxf.text}@{_r(a.dxf.insert)}" for a in e.attribs]
+        elif kind == "DIMENSION" and e.dxf.get("geometry"):
+            parts.append(self.block(e.dxf.geometry))
+        elif kind in ("MTEXT",):
+            parts.append(e.text)
+        else:
+            try:
+                p = ezpath.make_path(e)
+                parts.append(repr([_r(v) for v in p.control_vertices()]))
+            except Exception:  # noqa: BLE001 - no path for this type: attributes only
+                pass
+        return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+
+def _match(old: list, new: list, old_doc, new_doc):
+    so, sn = _Signer(old_doc), _Signer(new_doc)
+    osig, nsig = [so.sign(e) for e in old], [sn.sign(e) for e in new]
+    pool = Counter(osig)
+    unchanged, added = [], []
+    for e, s in zip(new, nsig):
+        if pool[s] > 0:
+            pool[s] -= 1
+            unchanged.append(e)
+        else:
+            added.append(e)
+    left = Counter(nsig)
+    removed = []
+    for e, s in zip(old, osig):
+        if left[s] > 0:
+            left[s] -= 1
+        else:
+            removed.append(e)
+    by_handle = {e.dxf.handle: e for e in added}
+    changed = [(e, by_handle.pop(e.dxf.handle)) for e in removed if e.dxf.handle in by_handle]
+    paired = {id(o) for o, _ in changed}
+    removed = [e for e in removed if id(e) not in paired]
+    added = list(by_handle.values())
+    return unchanged, removed, added, changed
+
+
+def diff_drawings(old: Drawing, old_spec: SheetSpec, new: Drawing, new_spec: SheetSpec,
+                  out_pdf: str | Path) -> SheetDiff:
+    """Entity-level overlay of one sheet in two revisions of a DXF (page map of the new one)."""
+    t0 = time.perf_counter()
+    x0, y0, x1, y1 = new_spec.bbox
+    if old_spec.bbox:
+        ox0, oy0, ox1, oy1 = old_spec.bbox
+        x0, y0, x1, y1 = min(x0, ox0), min(y0, oy0), max(x1, ox1), max(y1, oy1)
+    spec = SheetSpec(new_spec.key, new_spec.space, new_spec.layout, (x0, y0, x1, y1), new_spec.number,
+                     new_spec.title, new_spec.discipline, new_spec.scale)
+    unchanged, removed, added, changed = _match(_entities(old, old_spec), _entities(new, spec),
+                                                old.doc, new.doc)
+    st = R._setup(spec, new)
+    a, decimals = st[0], st[4]
+    names: dict[str, str] = {}
+    for label in CATEGORIES.values():
+        names[label] = f"K{len(names)}"
+    painters = []
+    content = []
+    texts = []
+    skipped = 0
+    for label, drawing, rgb, ents in [
+            (CATEGORIES["unchanged"], new, GREY, unchanged),
+            (CATEGORIES["removed"], old, RED, removed + [o for o, _ in changed]),
+            (CATEGORIES["added"], new, GREEN, added + [n for _, n in changed])]:
+        styles = _Fixed(drawing.doc, rgb)
+        p = Painter(drawing.doc, styles, a, decimals, names)
+        p.prefix = f"D{len(painters)}B"  # distinct form names per painter
+        painters.append(p)
+        cv = Canvas(a, x0, y0, decimals, layer_names=names)
+        for e in ents:
+            p.paint(e, cv)
+        content.append(f"/OC /{names[label]} BDC\n{cv.close()}EMC\n")
+        texts += cv.texts
+        skipped += cv.skipped
+    extra = [f for p in painters[1:] for f in p.forms.values() if f is not None]
+    clip = "0 0 %.6f %.6f re W n\n" % (x1 - x0, y1 - y0)
+    counts = {"added": len(added), "removed": len(removed), "changed": len(changed), "unchanged": len(unchanged)}
+    res = R._write(new, spec, st, "".join(content), clip, painters[0], extra, Styles(new.doc),
+                   {label: 1 for label in CATEGORIES.values()}, texts, Path(out_pdf), skipped)
+    regions = []
+    for kind, ents in [("removed", [(e,) for e in removed]), ("added", [(e,) for e in added]),
+                       ("changed", changed)]:
+        for group in ents:  # a changed pair: one region over its old and new extents
+            boxes = [b for b in map(_extent, group) if b is not None]
+            if boxes:
+                box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                       max(b[2] for b in boxes), max(b[3] for b in boxes))
+                bx0, by0, bx1, by1 = box
+                regions.append((kind, [a * bx0 + res.map[1], -a * by1 + res.map[2],
+                                       a * bx1 + res.map[1], -a * by0 + res.map[2]]))
+    notes = res.notes
+    if spec.space == "layout":
+        notes.append("布局比较只含图纸空间图元，视口内容请用栅格比较 / layout compare covers paper-space "
+                     "entities only; compare viewport content with diff_sheet_pdfs")
+    return SheetDiff(res.pdf, res.width, res.height, res.map, "entities", counts, _merge(regions, 6.0), notes,
+                     round(time.perf_counter() - t0, 4))
+
+
+def _extent(e):
+    try:
+        ext = ezbbox.extents([e], fast=True)
+    except Exception:  # noqa: BLE001
+        return None
+    if not ext.has_data:
+        return None
+    return ext.extmin.x, ext.extmin.y, ext.extmax.x, ext.extmax.y
+
+
+def _merge(regions: list, gap: float) -> list[dict]:
+    """Merge boxes of one kind that overlap or lie within *gap* points of each other."""
+    out = []
+    for kind in ("removed", "added", "changed"):
+        boxes = [list(b) for k, b in regions if k == kind]
+        merged = True
+        while merged:
+            merged = False
+            keep: list[list] = []
+            for b in boxes:
+                for k in keep:
+                    if b[0] <= k[2] + gap and k[0] <= b[2] + gap and b[1] <= k[3] + gap and k[1] <= b[3] + gap:
+                        k[:] = [min(k[0], b[0]), min(k[1], b[1]), max(k[2], b[2]), max(k[3], b[3])]
+                        merged = True
+                        break
+                else:
+                    keep.append(b)
+            boxes = keep
+        out += [{"kind": kind, "bbox": [round(v, 2) for v in b]} for b in boxes]
+    return out
+
+
+# -- raster level (any two sheet PDFs) ---------------------------------------------------------
+def _ink(page, s: float, rect) -> np.ndarray:
+    m = pymupdf.Matrix(s * rect.width / page.rect.width, s * rect.height / page.rect.height)
+    pix = page.get_pixmap(matrix=m, colorspace=pymupdf.csGRAY, alpha=False)
+    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, :pix.width] < 230
+
+
+def _grow(mask: np.ndarray, r: int) -> np.ndarray:
+    h, w = mask.shape
+    pad = np.pad(mask, r)
+    out = np.zeros_like(mask)
+    for dy in range(2 * r + 1):
+        for dx in range(2 * r + 1):
+            out |= pad[dy:dy + h, dx:dx + w]
+    return out
+
+
+def diff_sheet_pdfs(old_pdf, new_pdf, out_pdf: str | Path, *, old_page: int = 0, new_page: int = 0,
+                    px: int = 2400, cell: int = 24) -> SheetDiff:
+    """Raster overlay of two sheet PDFs on the new page's size (the old page is stretched to it)."""
+    t0 = time.perf_counter()
+    with pymupdf.open(old_pdf) as od, pymupdf.open(new_pdf) as nd:
+        rect = nd[new_page].rect
+        s = px / max(rect.width, rect.height)
+        a, b = _ink(od[old_page], s, rect), _ink(nd[new_page], s, rect)
+        notes = []
+        if abs(od[old_page].rect.width / rect.width - od[old_page].rect.height / rect.height) > 0.01:
+            notes.append("两版图幅比例不同，旧版已拉伸对齐 / the page sizes differ; the old page was stretched")
+    h, w = min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1])
+    a, b = a[:h, :w], b[:h, :w]
+    removed = a & ~_grow(b, 1)
+    added = b & ~_grow(a, 1)
+    rgb = np.full((h, w, 3), 255, np.uint8)
+    rgb[a | b] = [round(c * 255) for c in GREY]
+    rgb[removed] = [round(c * 255) for c in RED]
+    rgb[added] = [round(c * 255) for c in GREEN]
+    out = pymupdf.open()
+    page = out.new_page(width=rect.width, height=rect.height)
+    page.insert_image(page.rect, pixmap=pymupdf.Pixmap(pymupdf.csRGB, w, h, rgb.tobytes(), False))
+    out.set_metadata({"title": "revision overlay", "creator": "drawreview"})
+    out.save(str(out_pdf), deflate=True)
+    out.close()
+    regions, counts = _raster_regions(removed, added, cell, rect.width / w)
+    return SheetDiff(str(out_pdf), round(rect.width, 3), round(rect.height, 3), None, "raster", counts, regions,
+                     notes, round(time.perf_counter() - t0, 4))
+
+
+def _raster_regions(removed: np.ndarray, added: np.ndarray, cell: int, pt_per_px: float):
+    """Group changed pixels by grid cells into connected regions; each region is added,
+    removed or changed (both)."""
+    h, w = removed.shape
+    gh, gw = -(-h // cell), -(-w // cell)
+
+    def cells(mask):
+        pad = np.zeros((gh * cell, gw * cell), bool)
+        pad[:h, :w] = mask
+        return pad.reshape(gh, cell, gw, cell).sum(axis=(1, 3)) >= 3  # a few pixels: not noise
+
+    r, g = cells(removed), cells(added)
+    hit = r | g
+    seen = np.zeros_like(hit)
+    regions, counts = [], {"added": 0, "removed": 0, "changed": 0, "unchanged": 0}
+    for i, j in zip(*np.nonzero(hit)):
+        if seen[i, j]:
+            continue
+        stack, members = [(i, j)], []
+        seen[i, j] = True
+        while stack:
+            y, x = stack.pop()
+            members.append((y, x))
+            for yy in range(y - 1, y + 2):
+                for xx in range(x - 1, x + 2):
+                    if 0 <= yy < gh and 0 <= xx < gw and hit[yy, xx] and not seen[yy, xx]:
+                        seen[yy, xx] = True
+                        stack.append((yy, xx))
+        ys, xs = [int(m[0]) for m in members], [int(m[1]) for m in members]
+        has_r, has_g = any(r[m] for m in members), any(g[m] for m in members)
+        kind = "changed" if has_r and has_g else "removed" if has_r else "added"
+        counts[kind] += 1
+        box = [min(xs) * cell, min(ys) * cell, min(w, (max(xs) + 1) * cell), min(h, (max(ys) + 1) * cell)]
+        regions.append({"kind": kind, "bbox": [round(float(v) * pt_per_px, 2) for v in box]})
+    return regions, counts

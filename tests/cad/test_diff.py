@@ -1,0 +1,90 @@
+"""Overlay compare of two revisions: a specimen plan with one entity removed, one moved, one added."""
+
+import ezdxf
+import pymupdf
+import pytest
+
+from drawreview.cad import diff, specimen
+from drawreview.cad.dxf import load_dxf
+from drawreview.cad.render import render_drawing
+from drawreview.cad.sheets import split_sheets
+
+from .conftest import DRAWINGS
+
+
+@pytest.fixture(scope="module")
+def revisions(tmp_path_factory):
+    d = tmp_path_factory.mktemp("revs")
+    rev1 = specimen.floor_plan(d / "rev1.dxf", rooms=(4, 3))
+    doc = ezdxf.readfile(rev1)
+    msp = doc.modelspace()
+    circle = msp.query("CIRCLE")[0]
+    gone = (circle.dxf.center.x, circle.dxf.center.y)
+    msp.delete_entity(circle)
+    wall = msp.query("LINE[layer=='WALL']")[5]
+    wall.dxf.start += (3000, 0)  # same handle, new geometry: "changed"
+    wall.dxf.end += (3000, 0)
+    msp.add_text("新增说明", height=600, dxfattribs={"layer": "TEXT"}).set_placement((60000, 50000))
+    doc.saveas(d / "rev2.dxf")
+    old, new = load_dxf(rev1), load_dxf(d / "rev2.dxf")
+    return d, old, new, gone
+
+
+def _rgb_at(pdf, x, y):
+    pix = pymupdf.open(pdf)[0].get_pixmap(matrix=pymupdf.Matrix(4, 4), clip=pymupdf.Rect(x - 3, y - 3, x + 3, y + 3))
+    return {pix.pixel(i, j) for i in range(pix.width) for j in range(pix.height)}
+
+
+def test_entity_diff_counts_regions_and_colours(revisions):
+    d, old, new, gone = revisions
+    res = diff.diff_drawings(old, split_sheets(old)[0], new, split_sheets(new)[0], d / "diff.pdf")
+    assert res.method == "entities"
+    assert {k: res.counts[k] for k in ("added", "removed", "changed")} == {"added": 1, "removed": 1, "changed": 1}
+    assert res.counts["unchanged"] > 300
+    kinds = sorted(r["kind"] for r in res.regions)
+    assert kinds == ["added", "changed", "removed"]
+    a, e, f = res.map
+    removed = next(r["bbox"] for r in res.regions if r["kind"] == "removed")
+    px, py = a * gone[0] + e, -a * gone[1] + f
+    assert removed[0] < px < removed[2] and removed[1] < py < removed[3]
+    # the removed circle is stroked red, the new text is green, the rest grey
+    x0, y0, x1, y1 = removed
+    assert any(r > g + 30 and g == b for r, g, b in _rgb_at(res.pdf, x0, (y0 + y1) / 2))  # red hairline
+    added = next(r["bbox"] for r in res.regions if r["kind"] == "added")
+    assert any(g > r + 30 for r, g, b in _rgb_at(res.pdf, (added[0] + added[2]) / 2, (added[1] + added[3]) / 2))
+    doc = pymupdf.open(res.pdf)
+    names = {v["name"] for v in doc.get_ocgs().values()}
+    assert set(diff.CATEGORIES.values()) <= names  # the viewer can hide a category
+    assert "新增说明" in doc[0].get_text()
+
+
+def test_same_drawing_has_no_changes(revisions):
+    d, old, _, _ = revisions
+    spec = split_sheets(old)[0]
+    res = diff.diff_drawings(old, spec, old, spec, d / "same.pdf")
+    assert res.counts["added"] == res.counts["removed"] == res.counts["changed"] == 0 and not res.regions
+
+
+def test_raster_diff_of_rendered_sheets(revisions):
+    d, old, new, gone = revisions
+    a = render_drawing(old, split_sheets(old), d / "o1")[0]
+    b = render_drawing(new, split_sheets(new), d / "o2")[0]
+    res = diff.diff_sheet_pdfs(a.pdf, b.pdf, d / "rdiff.pdf")
+    assert res.method == "raster" and (res.width, res.height) == (b.width, b.height)
+    ax, e, f = b.map
+    px, py = ax * gone[0] + e, -ax * gone[1] + f
+    hits = [r for r in res.regions if r["bbox"][0] - 5 < px < r["bbox"][2] + 5 and r["bbox"][1] - 5 < py < r["bbox"][3] + 5]
+    assert hits and hits[0]["kind"] == "removed"
+    assert res.counts["added"] >= 1 and res.counts["removed"] >= 1
+    assert 3 <= len(res.regions) <= 6  # only near the three edits
+
+
+def test_raster_diff_of_pdf_upload(tmp_path):
+    src = DRAWINGS / "ezdxf__dimtad-dimjust_bricscad.pdf"
+    doc = pymupdf.open(src)
+    doc[0].draw_rect(pymupdf.Rect(600, 100, 700, 160), color=(0, 0, 0), width=1)
+    doc.save(tmp_path / "rev2.pdf")
+    res = diff.diff_sheet_pdfs(src, tmp_path / "rev2.pdf", tmp_path / "d.pdf")
+    assert res.counts == {"added": 1, "removed": 0, "changed": 0, "unchanged": 0}
+    x0, y0, x1, y1 = res.regions[0]["bbox"]
+    assert x0 <= 600 and y0 <= 100 and x1 >= 700 and y1 >= 160 and x1 - x0 < 150
