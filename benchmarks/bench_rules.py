@@ -2,10 +2,17 @@
 
 Usage: python benchmarks/bench_rules.py [--quick] [--sizes 100000 1000000] [--dir DIR]
 
-For each generated site (≥ 100,000 entities, and 10× that unless --quick) prints: entities,
-ezdxf.readfile seconds (baseline, same run), all-rulesets check seconds (run_checks on the
-loaded document), and check/readfile. Targets: check ≤ 1 × readfile; 10× the entities costs
-≤ 15× the check time.
+For each generated site (≥ 100,000 entities, and 10× that unless --quick) the same run
+times ``ezdxf.readfile`` (the baseline), then ``run_checks`` with all rulesets on the
+already loaded document (as in production, where the document is loaded once for rendering
+and checks), split into geometry extraction and the checks themselves.
+
+Targets (issue text):
+  T1  all rulesets on a ≥ 100,000-entity site take ≤ 1 × readfile of that file;
+  T2  10× the entities costs ≤ 15× the check time (no super-linear step).
+
+Both are judged on CPU time of this process (``time.process_time``): the machines are
+shared, and wall time there measures the neighbours. Wall-time ratios are printed too.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import gc
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import ezdxf
@@ -25,19 +33,59 @@ from drawreview.rules import load_rules, run_checks  # noqa: E402
 from drawreview.samples import large_site, site_params  # noqa: E402
 
 
-def bench(path: Path) -> tuple[int, float, float, int]:
+@dataclass
+class Row:
+    entities: int
+    read_cpu: float
+    read_wall: float
+    check_cpu: float
+    check_wall: float
+    extract_cpu: float
+    findings: int
+
+
+def _timed(fn):
     gc.collect()
-    t = time.perf_counter()
-    doc = ezdxf.readfile(path)
-    read_s = time.perf_counter() - t
+    w, c = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.process_time() - c, time.perf_counter() - w
+
+
+def bench(path: Path) -> Row:
+    doc, read_cpu, read_wall = _timed(lambda: ezdxf.readfile(path))
     params = {**site_params(), "plot_ratio_max": 2.0}
     rules = load_rules(params=params)
-    gc.collect()
-    t = time.perf_counter()
-    result = run_checks(doc, params, rules=rules)
-    check_s = time.perf_counter() - t
+    result, check_cpu, check_wall = _timed(lambda: run_checks(doc, params, rules=rules))
     assert not result.stats["errors"], result.stats["errors"]
-    return len(doc.modelspace()), read_s, check_s, len(result.findings)
+    return Row(len(doc.modelspace()), read_cpu, read_wall, check_cpu, check_wall,
+               result.stats["cpu_seconds"]["extract"], len(result.findings))
+
+
+def _mark(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report(rows: list[Row]) -> bool:
+    print(f"{'entities':>10} {'readfile s':>10} {'extract s':>9} {'checks s':>8} {'total s':>8} "
+          f"{'total/read':>10} {'wall ratio':>10} {'findings':>8}  T1 (≤ 1× read)")
+    ok = True
+    for r in rows:
+        ratio = r.check_cpu / r.read_cpu
+        t1 = ratio <= 1.0
+        ok = ok and t1
+        print(f"{r.entities:>10} {r.read_cpu:>10.2f} {r.extract_cpu:>9.2f} {r.check_cpu - r.extract_cpu:>8.2f} "
+              f"{r.check_cpu:>8.2f} {ratio:>10.2f} {r.check_wall / r.read_wall:>10.2f} {r.findings:>8}  {_mark(t1)}")
+    if len(rows) >= 2:
+        small, big = rows[0], rows[-1]
+        scale = big.entities / small.entities
+        allowed = 1.5 * scale
+        growth = big.check_cpu / small.check_cpu
+        t2 = growth <= allowed
+        ok = ok and t2
+        print(f"T2: entities × {scale:.1f} → check time × {growth:.1f} (target ≤ {allowed:.1f}×; "
+              f"readfile × {big.read_cpu / small.read_cpu:.1f})  {_mark(t2)}")
+    print("targets met" if ok else "TARGETS MISSED")
+    return ok
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,17 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             large_site(path, n)
             print(f"generated {path} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
         rows.append(bench(path))
-    print(f"{'entities':>10} {'readfile s':>11} {'check s':>9} {'check/read':>11} {'findings':>9}")
-    for ents, read_s, check_s, nf in rows:
-        print(f"{ents:>10} {read_s:>11.2f} {check_s:>9.2f} {check_s / read_s:>11.2f} {nf:>9}")
-    ok = all(c <= r for _, r, c, _ in rows)
-    if len(rows) >= 2:
-        growth = rows[-1][2] / rows[0][2]
-        scale = rows[-1][0] / rows[0][0]
-        print(f"check time × {growth:.1f} for entities × {scale:.1f} (target ≤ {1.5 * scale:.0f}×)")
-        ok = ok and growth <= 1.5 * scale
-    print("targets met" if ok else "TARGETS MISSED")
-    return 0 if ok else 1
+        print(f"  {n}: done", file=sys.stderr)
+    return 0 if report(rows) else 1
 
 
 if __name__ == "__main__":

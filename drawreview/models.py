@@ -275,10 +275,11 @@ class AuditEntry(SQLModel, table=True):
 
 
 class AuditHead(SQLModel, table=True):
-    """One row holding the chain's last hash; locked while appending so the chain stays linear."""
+    """One row per chain (project id, or 0 for the global chain) holding its last hash; locked
+    while appending so each chain stays linear."""
 
     __tablename__ = "audit_head"
-    id: int = Field(default=1, primary_key=True)
+    id: int = Field(default=0, primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_id: int = 0
     last_hash: str = Field(default="0" * 64, max_length=64)
 

@@ -54,14 +54,6 @@ def drop_pg_database(url: str) -> None:
     asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def flush_redis() -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
-    client.flushdb()
-    client.close()
-
-
 @dataclass
 class Stack:
     mode: str
@@ -80,8 +72,7 @@ def build_stack(mode: str, data_dir: Path) -> Stack:
     env = {"DRAWREVIEW_DATA_DIR": str(data_dir)}
     if mode == "scaled":
         env["DATABASE_URL"] = new_pg_database()
-        env["REDIS_URL"] = REDIS_URL
-        flush_redis()
+        env["REDIS_URL"] = REDIS_URL  # isolated by settings.namespace (derived from the database URL)
     settings = load_settings(env)
     migrate(settings)
     stack = Stack(mode, settings, env)

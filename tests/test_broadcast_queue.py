@@ -7,7 +7,7 @@ import redis
 
 from drawreview.broadcast import MemoryBroadcast, RedisBroadcast
 from drawreview.queue import InProcessQueue
-from tests.conftest import REDIS_URL, flush_redis
+from tests.conftest import REDIS_URL
 
 
 async def _roundtrip(pub, sub_side):
@@ -58,7 +58,6 @@ def test_arq_worker_runs_enqueued_job(tmp_path):
     from drawreview.settings import load_settings
     from drawreview.worker import make_worker
 
-    flush_redis()
     settings = load_settings({"DRAWREVIEW_DATA_DIR": str(tmp_path), "REDIS_URL": REDIS_URL})
 
     async def run():

@@ -216,7 +216,7 @@ def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, tex
     pdf.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
     pdf.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
     pdf.subset_fonts()  # only the glyphs used: any PDF viewer shows the Chinese text
-    pdf.save(str(path), garbage=1)
+    pdf.save(str(path), garbage=1, deflate_fonts=True)
     pdf.close()
     x0, y0 = spec.bbox[0], spec.bbox[1]
     e, f = margin - a * x0, height - margin + a * y0

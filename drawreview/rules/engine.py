@@ -79,21 +79,34 @@ def applies(rule: Rule, ctx: dict) -> tuple[bool, str]:
 
 
 def run_checks(doc_or_path: Any, params: dict | None = None, disciplines: Iterable[str] | None = None,
-               ruleset_dir: str | Path | None = None, rules: list[Rule] | None = None) -> CheckResult:
-    """Check one DXF drawing (an ezdxf document or a path) against the rulesets."""
-    t0 = time.perf_counter()
-    audit = None
+               ruleset_dir: str | Path | None = None, rules: list[Rule] | None = None, *,
+               bbox: tuple[float, float, float, float] | None = None, audit: dict | None = None) -> CheckResult:
+    """Check one DXF drawing against the rulesets.
+
+    ``doc_or_path``: a path (read with ezdxf's recover reader, whose audit feeds DR-03B), an
+    already loaded ezdxf document (load once, then render and check), or an object holding
+    one as ``.doc`` (``cad.dxf.Drawing``: its ``.repairs`` become the audit summary).
+    ``bbox``: a frame of a split model space, ``(x0, y0, x1, y1)`` in drawing units: only what
+    lies in it is checked, so each sheet of a multi-sheet model space gets its own findings.
+    ``audit``: ``{"errors", "fixes", "messages"}`` for a document loaded by the caller.
+    """
+    t0, c0 = time.perf_counter(), time.process_time()
     if isinstance(doc_or_path, (str, Path)):
         doc, audit = read_drawing(doc_or_path)
+    elif hasattr(doc_or_path, "doc") and not hasattr(doc_or_path, "modelspace"):
+        doc = doc_or_path.doc
+        if audit is None and getattr(doc_or_path, "repairs", None) is not None:
+            repairs = [str(m) for m in doc_or_path.repairs]
+            audit = {"errors": 0, "fixes": len(repairs), "messages": repairs[:20]}
     else:
         doc = doc_or_path
     project, _ = split_params(params or {})
     rules = rules if rules is not None else load_rules(ruleset_dir, params)
     city_project = _city_project(ruleset_dir, project)
-    t1 = time.perf_counter()
-    geo = extract(doc, load_layer_map(ruleset_dir), city_project)
+    t1, c1 = time.perf_counter(), time.process_time()
+    geo = extract(doc, load_layer_map(ruleset_dir), city_project, bbox=bbox)
     geo.audit = audit
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     wanted = set(disciplines) if disciplines else None
     ctx = context(geo, city_project)
     findings: list[Finding] = []
@@ -131,6 +144,9 @@ def run_checks(doc_or_path: Any, params: dict | None = None, disciplines: Iterab
         "rules_run": len(timings), "skipped": skipped, "errors": errors, "timings": timings,
         "seconds": {"load": round(t1 - t0, 4), "extract": round(t2 - t1, 4),
                     "checks": round(time.perf_counter() - t2, 4)},
+        "cpu_seconds": {"load": round(c1 - c0, 4), "extract": round(c2 - c1, 4),
+                        "checks": round(time.process_time() - c2, 4)},
+        "bbox": list(geo.clip) if geo.clip else None,
         "audit": audit,
     }
     return CheckResult(findings, dict(sorted(geo.unmapped.items())), stats)

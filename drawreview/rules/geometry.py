@@ -81,6 +81,7 @@ class Geometry:
     layer_classes: dict[str, str] = field(default_factory=dict)
     entity_count: int = 0
     audit: dict | None = None
+    clip: tuple[float, float, float, float] | None = None  # the frame checked (model space)
     _trees: dict[str, STRtree] = field(default_factory=dict, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)
 
@@ -138,16 +139,34 @@ def _is_frame(name: str, cls: str | None) -> bool:
     return cls == "frame" or any(w in low for w in FRAME_WORDS)
 
 
+Box = tuple[float, float, float, float]
+
+
+def _inside(x: float, y: float, clip: Box | None) -> bool:
+    return clip is None or (clip[0] <= x <= clip[2] and clip[1] <= y <= clip[3])
+
+
+def _touches(coords: np.ndarray, clip: Box | None) -> bool:
+    """Whether the coordinates' bounding box meets the clip box (a frame in model space)."""
+    if clip is None:
+        return True
+    xs, ys = coords[:, 0], coords[:, 1]
+    return xs.min() <= clip[2] and xs.max() >= clip[0] and ys.min() <= clip[3] and ys.max() >= clip[1]
+
+
 class _Builder:
-    def __init__(self, geo: Geometry, layer_map: LayerMap, snap: float) -> None:
+    def __init__(self, geo: Geometry, layer_map: LayerMap, snap: float, clip: Box | None = None) -> None:
         self.geo = geo
         self.lm = layer_map
         self.snap = snap
+        self.clip = clip
         self.rings: dict[str, list[tuple[np.ndarray, Prim]]] = {}
         self.open: dict[str, list[tuple[np.ndarray, Prim]]] = {}
         self.points: dict[str, list[Feature]] = {}
 
     def add(self, p: Prim, cls_hint: str | None = None) -> None:
+        if self.clip is not None and (len(p.coords) == 0 or not _touches(p.coords, self.clip)):
+            return
         cls = cls_hint or self.lm.classify(p.layer, p.dxftype, p.block, p.pattern)
         if cls is None:
             self.geo.unmapped[p.layer] = self.geo.unmapped.get(p.layer, 0) + 1
@@ -219,35 +238,42 @@ def _polygonize(geoms, prims: list[Prim], cls: str, snap: float) -> list[Feature
     return out
 
 
-def extract(doc, layer_map: LayerMap, params: dict | None = None) -> Geometry:
+def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | None = None) -> Geometry:
+    """Walk model space once. With ``bbox`` (a frame of a split model space, drawing units) only
+    what lies in the frame is taken: texts, points and frames by position, linework when its
+    bounding box meets the frame (so geometry that crosses the frame edge still counts)."""
     params = params or {}
     insunits = int(doc.header.get("$INSUNITS", 0) or 0)
     unit_m = unit_factor(insunits, int(params.get("default_units", 4)))
-    geo = Geometry(insunits=insunits, unit_m=unit_m, params=params)
+    clip = tuple(float(v) for v in bbox) if bbox is not None else None
+    geo = Geometry(insunits=insunits, unit_m=unit_m, params=params, clip=clip)
     distance = 0.05 / unit_m  # flatten to 5 cm
-    builder = _Builder(geo, layer_map, snap=float(params.get("snap_m", 0.05)) / unit_m)
+    builder = _Builder(geo, layer_map, snap=float(params.get("snap_m", 0.05)) / unit_m, clip=clip)
     blocks = BlockCache(doc, distance)
     classify = layer_map.classify
+    shape_of = layer_map.shapes.get
+    unmapped = geo.unmapped
     count = 0
     for e in doc.modelspace():
         count += 1
         t = e.dxftype()
         if t in TEXT_TYPES:
-            _add_text(geo, e, t)
+            _add_text(geo, e, t, clip)
             continue
         if t == "DIMENSION":
-            _add_dim(geo, e)
+            _add_dim(geo, e, clip)
             continue
         if t == "INSERT":
             _add_insert(geo, builder, blocks, e)
             continue
-        layer = e.dxf.get("layer", "0")
-        pattern = e.dxf.get("pattern_name", "") if t == "HATCH" else ""
-        cls = classify(layer, t, "", pattern)
+        d = e.dxf.__dict__  # ezdxf keeps set DXF attributes here (what dxf.get reads)
+        layer = d.get("layer", "0")
+        cls = classify(layer, t, "", d.get("pattern_name", "") if t == "HATCH" else "")
         if cls is None:
-            geo.unmapped[layer] = geo.unmapped.get(layer, 0) + 1
+            if clip is None or _anchor_inside(e, d, clip):
+                unmapped[layer] = unmapped.get(layer, 0) + 1
             continue
-        if layer_map.shape(cls) == "ignore":
+        if shape_of(cls) == "ignore":
             geo.layer_classes.setdefault(layer, cls)
             continue
         for p in entity_prims(e, distance):
@@ -260,25 +286,43 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None) -> Geometry:
     return geo
 
 
-def _add_text(geo: Geometry, e, t: str) -> None:
+def _anchor_inside(e, d: dict, clip: Box) -> bool:
+    """Cheap position test for an entity we do not otherwise read (unmapped layers)."""
+    for key in ("start", "insert", "center", "location", "defpoint"):
+        p = d.get(key)
+        if p is not None:
+            return _inside(p[0], p[1], clip)
+    if e.dxftype() == "LWPOLYLINE" and len(e.lwpoints):
+        x, y = e.lwpoints.values[0][:2]
+        return _inside(x, y, clip)
+    return True
+
+
+def _add_text(geo: Geometry, e, t: str, clip: Box | None = None) -> None:
     if t == "TEXT":
         p = e.dxf.insert
         if e.dxf.get("halign", 0) or e.dxf.get("valign", 0):
             p = e.dxf.get("align_point", p)
+        if not _inside(p.x, p.y, clip):
+            return
         geo.texts.append(Text(p.x, p.y, e.dxf.text, e.dxf.get("height", 0.0), e.dxf.handle,
                               e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
     else:
         p = e.dxf.insert
+        if not _inside(p.x, p.y, clip):
+            return
         geo.texts.append(Text(p.x, p.y, e.plain_text(), e.dxf.get("char_height", 0.0), e.dxf.handle,
                               e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
 
 
-def _add_dim(geo: Geometry, e) -> None:
+def _add_dim(geo: Geometry, e, clip: Box | None = None) -> None:
+    p = e.dxf.get("text_midpoint", e.dxf.get("defpoint"))
+    if p is not None and not _inside(p.x, p.y, clip):
+        return
     try:
         measured = float(e.get_measurement()) if e.dimtype in (0, 1) else None
     except (TypeError, ValueError, AttributeError):
         measured = None
-    p = e.dxf.get("text_midpoint", e.dxf.get("defpoint"))
     geo.dims.append(Dimension(e.dxf.handle, e.dxf.get("layer", "0"), e.dxf.get("text", ""),
                               measured, p.x if p else 0.0, p.y if p else 0.0))
 
@@ -293,13 +337,17 @@ def _add_insert(geo: Geometry, builder: _Builder, blocks: BlockCache, e) -> None
         if prims:
             allc = np.vstack([p.coords for p in prims])
             bbox = (*allc.min(axis=0), *allc.max(axis=0))
+            if not _inside((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2, builder.clip):
+                return  # another sheet's frame
             geo.frames.append(Frame(e.dxf.handle, name, layer, tuple(float(v) for v in bbox),
                                     abs(float(e.dxf.get("xscale", 1.0))), _attribs(e)))
         return
     shape = builder.lm.shape(cls)
     if shape == "point":
-        geo.layer_classes.setdefault(layer, cls)
         p = e.dxf.insert
+        if not _inside(p.x, p.y, builder.clip):
+            return
+        geo.layer_classes.setdefault(layer, cls)
         attrs = _attribs(e)
         width = labels.door_width_m(name)
         if width is not None:

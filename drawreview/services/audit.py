@@ -1,8 +1,11 @@
 """The audit log (全程留痕): append-only, each entry hash-chained to the previous one.
 
-``record`` takes a write lock on the single ``audit_head`` row before reading the last hash,
-so concurrent writers (threads, processes, PostgreSQL or SQLite) always extend one linear
-chain. ``verify`` recomputes every hash and names the first entry that does not match.
+There is one chain per project (entries about a project) and one global chain (chain 0:
+accounts, organisations). ``record`` takes a write lock on the chain's ``audit_head`` row and
+reads its last hash in one statement (``UPDATE ... RETURNING``), so concurrent writers
+(threads, processes, PostgreSQL or SQLite) always extend each chain linearly, while writes to
+different projects do not wait for each other. ``verify`` recomputes every hash, follows every
+chain, and names the first entry that does not match.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,13 +59,8 @@ async def record(
     detail: dict | None = None,
 ) -> AuditEntry:
     """Append one entry in the caller's transaction (committed with the change it records)."""
-    # Take the chain's write lock first: a row lock on PostgreSQL, the database lock on SQLite.
-    await session.exec(update(AuditHead).where(AuditHead.id == 1).values(last_id=AuditHead.last_id))
-    head = await session.get(AuditHead, 1, with_for_update=True)
-    if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
-        session.add(head)
-        await session.flush()
+    chain = project_id or 0
+    prev_hash = await _lock_head(session, chain)
     entry = AuditEntry(
         at=utcnow(),
         actor_id=getattr(actor, "user_id", None),
@@ -70,16 +70,26 @@ async def record(
         object_id=str(object_id),
         project_id=project_id,
         detail=json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str)),
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
         hash="",
     )
-    entry.hash = entry_hash(head.last_hash, entry)
+    entry.hash = entry_hash(prev_hash, entry)
     session.add(entry)
     await session.flush()
-    head.last_id = entry.id
-    head.last_hash = entry.hash
-    session.add(head)
+    await session.exec(update(AuditHead).where(AuditHead.id == chain).values(last_id=entry.id, last_hash=entry.hash))
     return entry
+
+
+async def _lock_head(session: AsyncSession, chain: int) -> str:
+    """Lock the chain's head row (row lock on PostgreSQL, write lock on SQLite); return its hash."""
+    stmt = update(AuditHead).where(AuditHead.id == chain).values(last_id=AuditHead.last_id).returning(AuditHead.last_hash)
+    row = (await session.exec(stmt)).first()
+    if row is None:
+        dialect = session.bind.dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await session.exec(insert(AuditHead).values(id=chain, last_id=0, last_hash=GENESIS).on_conflict_do_nothing())
+        row = (await session.exec(stmt)).first()
+    return row[0]
 
 
 @dataclass
@@ -91,7 +101,7 @@ class VerifyResult:
 
 
 async def verify(session: AsyncSession, batch: int = 5000) -> VerifyResult:
-    prev = GENESIS
+    last: dict[int, tuple[int, str]] = {}  # chain -> (last entry id, last hash)
     checked = 0
     last_id = 0
     while True:
@@ -101,14 +111,18 @@ async def verify(session: AsyncSession, batch: int = 5000) -> VerifyResult:
         if not rows:
             break
         for row in rows:
+            chain = row.project_id or 0
+            prev = last.get(chain, (0, GENESIS))[1]
             if row.prev_hash != prev:
                 return VerifyResult(False, checked, row.id, "prev_hash does not link to the previous entry")
             if entry_hash(prev, row) != row.hash:
                 return VerifyResult(False, checked, row.id, "content does not match its hash")
-            prev = row.hash
+            last[chain] = (row.id, row.hash)
             checked += 1
             last_id = row.id
-    head = await session.get(AuditHead, 1)
-    if head is not None and head.last_hash != prev:
-        return VerifyResult(False, checked, head.last_id, "the chain head does not match the last entry (rows removed?)")
+    for head in (await session.exec(select(AuditHead))).all():
+        entry_id, entry_hash_ = last.get(head.id, (0, GENESIS))
+        if head.last_hash != entry_hash_:
+            return VerifyResult(False, checked, head.last_id or None,
+                                f"chain {head.id}: the head does not match its last entry (rows removed?)")
     return VerifyResult(True, checked)

@@ -4,12 +4,14 @@ A fire and a planning reviewer open the same sheet (in scaled mode on two differ
 processes behind Redis): one draws a revision cloud, the other sees it live and replies, the
 first sees the reply; a reviewer goes offline, writes, comes back, and nothing is lost or
 doubled; a stale edit is shown as a conflict; a layer toggle changes the tiles; the page is
-Chinese first with an English switch. Screenshots go to the test's tmp dir (``SHOTS``).
+Chinese first with an English switch. Screenshots go to ``$DRAWREVIEW_SHOTS`` or the test's tmp dir.
 """
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -22,6 +24,11 @@ LIVE_S = 1.0  # contract: a change shows in every other open viewer within a sec
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
+    """Screenshots: $DRAWREVIEW_SHOTS when set (to keep and look at them), else the tmp dir."""
+    keep = os.environ.get("DRAWREVIEW_SHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        return Path(keep)
     return tmp_path_factory.mktemp("shots")
 
 

@@ -99,7 +99,7 @@ export class MarkupList {
     h('div', { class: 'vw-item-body' }, (text || t(`kind.${v.kind}`)).slice(0, 120)),
     h('div', { class: 'vw-item-meta muted' },
       [v.author, fmtTime(v.updated_at || v.created_at), sheet ? t('markup.on_other_sheet', { sheet }) : '',
-        v.comments && v.comments.length ? `💬 ${v.comments.length}` : ''].filter(Boolean).join(' · ')));
+        v.comments && v.comments.length ? `${t('thread.replies')} ${v.comments.length}` : ''].filter(Boolean).join(' · ')));
   }
 }
 

@@ -295,7 +295,9 @@ export class Writes {
     const v = s.view(key);
     const what = v ? (v.body || t(`kind.${v.kind}`)).slice(0, 30) : '';
     const yours = pick(op, ['body', 'severity', 'clause', 'status']);
-    const detail = Object.entries(yours).map(([k, val]) => `${k}: ${val}`).join('\n') || op.type;
+    const label = { body: 'markup.body', severity: 'markup.severity', clause: 'markup.clause', status: 'filter.status' };
+    const shown = (k, val) => (k === 'severity' || k === 'status' ? t(`${k}.${val}`) : val || '—');
+    const detail = Object.entries(yours).map(([k, val]) => `${t(label[k])}：${shown(k, val)}`).join('\n') || op.type;
     const choice = await dialog({
       title: t('sync.conflict_title'),
       body: h('div', { id: 'conflict-dialog' },

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:49:53.233708
+Create Date: 2026-11-22 09:03:22.130291
 """
 from typing import Sequence, Union
 
@@ -37,7 +37,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_entry_project_id'), ['project_id'], unique=False)
 
     op.create_table('audit_head',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('last_id', sa.Integer(), nullable=False),
     sa.Column('last_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id')

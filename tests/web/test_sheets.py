@@ -1,0 +1,148 @@
+"""The sheets API in both modes: list, detail with layers, corrections (audit-logged), tiles
+with ETags and hidden layers, thumbnail, text search, PDF download, revision matching."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pymupdf
+import pytest
+from sqlmodel import select
+
+from tests import drawing_inputs as di
+
+
+@pytest.fixture(scope="module")
+def rev1(stack, client):
+    """A submission of the demo project with a rendered two-sheet plan."""
+    sid = di.new_submission(client, stack)
+    di.upload(client, stack, sid, [("平面图.dxf", di.plan())])
+    assert di.wait_files(client, stack, sid)[0]["state"] == "ready"
+    sheets = client.get(f"/api/submissions/{sid}/sheets", headers=stack.token_headers("designer")).json()["data"]
+    return {"submission_id": sid, "sheets": sheets}
+
+
+def H(stack, who="designer"):
+    return stack.token_headers(who)
+
+
+def test_list_has_the_contract_fields(stack, client, rev1):
+    sheets = rev1["sheets"]
+    assert [(s["number"], s["title"], s["discipline"]) for s in sheets] == [
+        ("建施-01", "一层平面图", "建筑"), ("建施-02", "二层平面图", "建筑")]
+    for s in sheets:
+        assert {"id", "number", "title", "discipline", "state", "width", "height", "max_zoom", "transform",
+                "units", "unit_m", "file_id"} <= set(s)
+        assert s["state"] == "ready" and s["units"] == "mm" and s["unit_m"] == 0.001 and len(s["transform"]) == 3
+    # the builder (construction unit) of the project sees them too
+    assert client.get(f"/api/submissions/{rev1['submission_id']}/sheets", headers=H(stack, "builder")).status_code == 200
+
+
+def test_detail_has_layers_and_tile_grid(stack, client, rev1):
+    d = client.get(f"/api/sheets/{rev1['sheets'][0]['id']}", headers=H(stack)).json()["data"]
+    names = {lay["name"] for lay in d["layers"]}
+    assert {"WALL", "TK"} <= names
+    assert d["tiles"]["max_zoom"] == d["max_zoom"] and d["tiles"]["tile_size"] == 256
+    assert d["text_count"] > 0
+
+
+def test_tiles_are_pngs_with_etags_and_layers(stack, client, rev1):
+    sid = rev1["sheets"][0]["id"]
+    url = f"/api/sheets/{sid}/tiles/0/0/0.png"
+    r = client.get(url, headers=H(stack))
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert r.content.startswith(b"\x89PNG") and "max-age" in r.headers["cache-control"]
+    etag = r.headers["etag"]
+    assert client.get(url, headers={**H(stack), "If-None-Match": etag}).status_code == 304
+    hidden = client.get(url + "?hidden=WALL,TK", headers=H(stack))
+    assert hidden.status_code == 200 and hidden.headers["etag"] != etag and hidden.content != r.content
+    pix = pymupdf.Pixmap(r.content)
+    assert (pix.width, pix.height) == (256, 256)
+    out = client.get(f"/api/sheets/{sid}/tiles/0/1/0.png", headers=H(stack))
+    assert out.status_code == 404 and out.json()["error"]["code"] == "not_found"
+    too_deep = client.get(f"/api/sheets/{sid}/tiles/9/0/0.png", headers=H(stack))
+    assert too_deep.status_code == 404
+
+
+def test_thumbnail_and_pdf(stack, client, rev1):
+    s = rev1["sheets"][1]
+    thumb = client.get(f"/api/sheets/{s['id']}/thumbnail.png", headers=H(stack))
+    assert thumb.status_code == 200 and thumb.content.startswith(b"\x89PNG")
+    pdf = client.get(f"/api/sheets/{s['id']}/pdf", headers=H(stack))
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert "filename*=UTF-8''" in pdf.headers["content-disposition"]
+    doc = pymupdf.open(stream=pdf.content, filetype="pdf")
+    assert doc.page_count == 1 and abs(doc[0].rect.width - s["width"]) < 0.01
+
+
+def test_text_search(stack, client, rev1):
+    sid = rev1["sheets"][0]["id"]
+    found = client.get(f"/api/sheets/{sid}/texts", params={"q": "一层"}, headers=H(stack)).json()["data"]
+    assert found["count"] >= 1 and all("一层" in t["text"] for t in found["texts"])
+    assert all(len(t["bbox"]) == 4 for t in found["texts"])
+    none = client.get(f"/api/sheets/{sid}/texts", params={"q": "不存在的文字"}, headers=H(stack)).json()["data"]
+    assert none["count"] == 0
+
+
+def test_designer_corrects_a_sheet_and_it_is_audited(stack, client, rev1):
+    sid = rev1["sheets"][1]["id"]
+    r = client.patch(f"/api/sheets/{sid}", json={"title": "二层平面图（修正）", "discipline": "建筑"}, headers=H(stack))
+    assert r.status_code == 200 and r.json()["data"]["title"] == "二层平面图（修正）"
+    bad = client.patch(f"/api/sheets/{sid}", json={"number": 5}, headers=H(stack))
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "validation_failed"
+    assert client.patch(f"/api/sheets/{sid}", json={"title": "x"}, headers=H(stack, "builder")).status_code == 403
+
+    async def entries():
+        from drawreview.db import Database
+        from drawreview.models import AuditEntry
+
+        db = Database(stack.settings)
+        async with db.session() as s:
+            rows = (await s.exec(select(AuditEntry).where(AuditEntry.action == "sheet.update",
+                                                          AuditEntry.object_id == str(sid)))).all()
+        await db.close()
+        return rows
+
+    rows = asyncio.run(entries())
+    assert rows and rows[-1].actor == "designer" and rows[-1].detail["after"]["title"] == "二层平面图（修正）"
+
+
+def test_next_revision_is_matched_by_number(stack, client, rev1):
+    sid2 = di.new_submission(client, stack)
+    di.upload(client, stack, sid2, [("平面图-二版.dxf", di.plan(("建施-02", "建施-05"), ("二层", "五层")))])
+    di.wait_files(client, stack, sid2)
+    sheets2 = client.get(f"/api/submissions/{sid2}/sheets", headers=H(stack)).json()["data"]
+    old = {s["number"]: s["id"] for s in rev1["sheets"]}
+    assert {s["number"]: s["matched_sheet_id"] for s in sheets2} == {"建施-02": old["建施-02"], "建施-05": None}
+    # renumbering rev 2's second sheet to 建施-01 matches it to rev 1's 建施-01
+    fifth = next(s for s in sheets2 if s["number"] == "建施-05")
+    r = client.patch(f"/api/sheets/{fifth['id']}", json={"number": "建施-01"}, headers=H(stack))
+    assert r.json()["data"]["matched_sheet_id"] == old["建施-01"]
+
+
+def test_a_sheet_still_rendering_answers_409(stack, client, rev1):
+    async def make_pending():
+        from drawreview.db import Database
+        from drawreview.models import Sheet
+
+        db = Database(stack.settings)
+        async with db.session() as s:
+            first = await s.get(Sheet, rev1["sheets"][0]["id"])
+            pending = Sheet(file_id=first.file_id, submission_id=first.submission_id, key="pending-test",
+                            state="processing")
+            s.add(pending)
+            await s.commit()
+            sheet_id = pending.id
+        await db.close()
+        return sheet_id
+
+    sid = asyncio.run(make_pending())
+    r = client.get(f"/api/sheets/{sid}/tiles/0/0/0.png", headers=H(stack))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "sheet_not_ready"
+
+
+def test_the_project_page_lists_files_and_sheets(stack, client, rev1):
+    r = client.get(f"/projects/{stack.demo['project_id']}?submission={rev1['submission_id']}", headers=H(stack))
+    assert r.status_code == 200
+    assert "上传图纸" in r.text and "/static/upload.js" in r.text and "建施-01" in r.text
+    assert client.get(f"/projects/{stack.demo['project_id']}", headers=H(stack, "planning")).status_code == 404
