@@ -1,8 +1,9 @@
 """Text placement: TEXT / ATTRIB / MTEXT to PDF text operators in the CJK font ``/F0``.
 
-The font is the non-embedded Adobe-GB1 font (``UniGB-UTF16-H``) MuPDF substitutes with its
-built-in CJK face; ASCII widths come from that face (``WIDTHS``), so we can align text
-(centre, right, middle, fit) without measuring glyphs one call at a time.
+The font is MuPDF's built-in CJK face (Droid Sans Fallback), embedded in each sheet PDF as a
+subset (``Identity-H``, glyph ids), so downloaded sheets show Chinese in any PDF viewer.
+ASCII widths come from that face (``WIDTHS``), so we can align text (centre, right, middle,
+fit) without measuring glyphs one call at a time.
 """
 
 from __future__ import annotations

@@ -234,17 +234,3 @@ def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, tex
                                                  round(a * tx1 + margin, 2), round(height - margin - a * ty0, 2)]})
     return SheetRender(spec.key, str(path), round(width, 3), round(height, 3), [a, e, f], drawing.units,
                        drawing.unit_m, layers, out_texts, notes)
-
-
-def _font(pdf) -> int:
-    """The non-embedded GB1 CJK font with real ASCII widths; returns its xref."""
-    desc, cid, top = pdf.get_new_xref(), pdf.get_new_xref(), pdf.get_new_xref()
-    pdf.update_object(desc, "<</Type/FontDescriptor/FontName/STSong-Light/Flags 6/FontBBox[-25 -254 1000 880]"
-                            "/ItalicAngle 0/Ascent 880/Descent -120/CapHeight 880/StemV 93>>")
-    widths = " ".join(str(w) for w in lettering.ASCII_W)
-    pdf.update_object(cid, f"<</Type/Font/Subtype/CIDFontType0/BaseFont/STSong-Light/CIDSystemInfo"
-                           f"<</Registry(Adobe)/Ordering(GB1)/Supplement 5>>/FontDescriptor {desc} 0 R"
-                           f"/DW 1000/W[1[{widths}]]>>")
-    pdf.update_object(top, f"<</Type/Font/Subtype/Type0/BaseFont/STSong-Light/Encoding/UniGB-UTF16-H"
-                           f"/DescendantFonts[{cid} 0 R]>>")
-    return top

@@ -129,3 +129,12 @@ def test_dashed_axis_lines(tmp_path):
     _, _, results = _render(tmp_path / "dash.dxf", tmp_path / "o")
     content = pymupdf.open(results[0].pdf)[0].read_contents().decode()
     assert "] 0 d" in content and "[254.000000 50.800000" in content
+
+
+def test_cjk_font_is_embedded_as_a_subset(specimens, tmp_path):
+    _, _, results = _render(specimens["gbk"], tmp_path)
+    doc = pymupdf.open(results[0].pdf)
+    (xref, ext, kind, name, res, enc), = doc.get_page_fonts(0)
+    assert ext == "ttf" and enc == "Identity-H" and "+" in name  # embedded subset
+    assert len(doc.tobytes()) < 200_000  # a subset, not the 3.5 MB face
+    assert "卧室1" in doc[0].get_text()  # ToUnicode kept: search and copy still work

@@ -33,7 +33,7 @@ def _gray(pdf_bytes_or_path, width: float) -> np.ndarray:
 
 def _reference(doc, layout_name: str, res) -> np.ndarray:
     """ezdxf's drawing add-on output for the same layout, placed on our sheet's page window."""
-    pytest.importorskip("PIL")  # the ezdxf drawing add-on needs Pillow
+    import PIL  # noqa: F401  (the ezdxf drawing add-on needs Pillow; a test dependency)
     from ezdxf.addons.drawing import Frontend, RenderContext, config, layout
     from ezdxf.addons.drawing.pymupdf import PyMuPdfBackend
     from ezdxf.math import BoundingBox2d
