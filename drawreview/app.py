@@ -13,7 +13,8 @@ from starlette.staticfiles import StaticFiles
 
 from .broadcast import make_broadcast
 from .db import Database
-from .queue import make_queue
+from . import jobs_workflow
+from .queue import InProcessQueue, make_queue
 from .ratelimit import make_limiter
 from .settings import Settings, load_settings
 from .storage import make_storage
@@ -65,9 +66,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             setattr(app.state, key, value)
         await ctx["broadcast"].connect()
         await ctx["queue"].start(ctx)
+        # embedded mode: deadline watch and notification delivery run here (arq cron otherwise)
+        periodic = jobs_workflow.start_periodic(ctx) if isinstance(ctx["queue"], InProcessQueue) else None
         try:
             yield
         finally:
+            await jobs_workflow.stop_periodic(periodic)
             await ctx["queue"].stop()
             await ctx["broadcast"].disconnect()
             await ctx["limiter"].close()

@@ -42,6 +42,12 @@ THUMB_PX = 512
 DB_TRIES = 4  # deadlocks between concurrent jobs are retried, not reported as broken drawings
 
 
+async def enqueue(ctx: dict[str, Any], job: str, object_id: int) -> None:
+    """Queue *job* for one id, once: the job id names the deployment (arq job ids share one
+    Redis key space across deployments, and ids restart with a fresh database)."""
+    await ctx["queue"].enqueue(job, object_id, job_id=f"{job}:{ctx['settings'].namespace}:{object_id}")
+
+
 class ProcessingTimeout(UnreadableDrawing):
     code = "processing_timeout"
 
@@ -170,7 +176,7 @@ async def _expand(run: _Run, work: Path) -> str:
     await run.commit()
     for child in children:
         if child.state == "uploaded":
-            await run.ctx["queue"].enqueue("process_file", child.id, job_id=f"process_file:{child.id}")
+            await enqueue(run.ctx, "process_file", child.id)
     return "ready"
 
 
@@ -277,7 +283,7 @@ async def _render(run: _Run, work: Path) -> str:
         if "check_sheet" in JOBS:
             for s in sheets.values():
                 if s.state == "ready":
-                    await run.ctx["queue"].enqueue("check_sheet", s.id, job_id=f"check_sheet:{s.id}")
+                    await enqueue(run.ctx, "check_sheet", s.id)
     return "ready"
 
 

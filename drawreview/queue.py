@@ -78,9 +78,10 @@ class InProcessQueue:
 class ArqQueue:
     name = "arq"
 
-    def __init__(self, redis_url: str, queue_name: str = "arq:queue") -> None:
+    def __init__(self, redis_url: str, queue_name: str = "arq:queue", namespace: str = "default") -> None:
         self.redis_url = redis_url
         self.queue_name = queue_name
+        self.namespace = namespace
         self.pool = None
 
     async def start(self, ctx: dict[str, Any]) -> None:
@@ -94,7 +95,8 @@ class ArqQueue:
             await self.pool.aclose()
 
     async def enqueue(self, job: str, *args: Any, job_id: str | None = None) -> None:
-        await self.pool.enqueue_job(job, *args, _job_id=job_id)
+        # arq keeps job ids in one keyspace for the whole Redis: prefix them per deployment
+        await self.pool.enqueue_job(job, *args, _job_id=f"{self.namespace}:{job_id}" if job_id else None)
 
     async def drain(self) -> None:
         return None
@@ -105,7 +107,7 @@ class ArqQueue:
 
 def make_queue(settings) -> Queue:
     if settings.redis_url and not settings.jobs_inline:
-        return ArqQueue(settings.redis_url, queue_name(settings))
+        return ArqQueue(settings.redis_url, queue_name(settings), settings.namespace)
     return InProcessQueue(settings.job_timeout_s)
 
 

@@ -8,6 +8,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 
 from .jobs import JOBS
+from .jobs_workflow import cron_jobs
 from .queue import queue_name
 from .settings import Settings
 
@@ -35,6 +36,8 @@ def make_worker(settings: Settings, burst: bool = False) -> Worker:
         on_shutdown=on_shutdown,
         job_timeout=settings.job_timeout_s,
         max_tries=3,
+        keep_result=0,  # a finished job may be enqueued again at once (as in the in-process queue)
+        cron_jobs=cron_jobs(),
         burst=burst,
         handle_signals=not burst,
     )

@@ -2,7 +2,10 @@
 
 Public API::
 
-    run_checks(doc_or_path, params, disciplines=None, ruleset_dir=None) -> CheckResult
+    run_checks(doc_or_path, params, disciplines=None, ruleset_dir=None, rules=None, *,
+               bbox=None, audit=None) -> CheckResult
+        doc_or_path: a path, a loaded ezdxf document, or a cad.dxf.Drawing; bbox: one frame
+        of a split model space (drawing units), checked alone
     load_rules(ruleset_dir=None, params=None) -> list[Rule]
     to_sarif(result, rules, artifact_uri) -> dict
     check_main(argv) -> int          # the ``drawreview check`` command

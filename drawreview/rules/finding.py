@@ -79,9 +79,7 @@ def make(rule: "Rule", *, measured: Any, required: Any, features: Iterable["Feat
     feats = list(features)
     values = _Safe({k: fmt(v) for k, v in extra.items()})
     values.update(measured=fmt(measured), required=fmt(required), unit=unit)
-    handles: list[str] = []
-    for f in feats:
-        handles.extend(h for h in f.handles if h and h not in handles)
+    handles = list(dict.fromkeys(h for f in feats for h in f.handles if h))  # in order, once each
     ev = evidence if evidence is not None and not evidence.is_empty else None
     bbox = _bounds([ev] if ev is not None else [f.geom for f in feats])
     return Finding(

@@ -73,6 +73,8 @@ def declared_areas(texts: list[str]) -> dict[str, tuple[float, str]]:
     """Indicator-table areas: ``用地面积: 30000.0㎡`` → {"用地面积": (30000.0, text)}."""
     out: dict[str, tuple[float, str]] = {}
     for raw in texts:
+        if "面积" not in raw:  # cheap filter: indicator tables are a few texts among many
+            continue
         for m in RE_AREA.finditer(norm(raw)):
             out.setdefault(m.group(1), (float(m.group(2)), raw))
     return out

@@ -1,5 +1,6 @@
 """Civil-defence basement plan (人防-01) generator, 1:200: two protection units, blast units,
-entrances (one outdoor, one under the building per unit), the projection of the building above."""
+entrances (one outdoor, one under the building per unit; the outdoor one of unit one marked as the
+main entrance), the projection of the building above with its height and structure."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from .sheet import Sheet
 
-BASEMENT_RULES = ("AD-01", "AD-01B", "AD-02", "AD-03", "AD-05", "AD-06")
+BASEMENT_RULES = ("AD-01", "AD-01B", "AD-02", "AD-03", "AD-04", "AD-05", "AD-06")
 
 
 def basement_plan(path: Path, violate=frozenset()) -> Path:
@@ -16,6 +17,8 @@ def basement_plan(path: Path, violate=frozenset()) -> Path:
     s.frame(-20, -50, {"图号": "人防-01", "图名": "地下室人防平面图", "专业": "人防"})
     s.rect("A-MAST-UPPER", -10, -10, 90, 30)
     s.text("PUB_TEXT", "上部建筑投影线", 80, 28, 3.5)
+    # the building above: H = 24 m; RC frame (collapse zone 5 m) or, for AD-04, masonry (0.5 H = 12 m)
+    s.texts("PUB_TEXT", ["H=24.0", "砖混结构" if "AD-04" in v else "框架结构"], 85, 10, 3.5)
     split = 55 if "AD-01" in v else 40
     persons = 1800 if "AD-05" in v else 1200
     s.rect("人防单元", 0, 0, split, 40)
@@ -31,8 +34,9 @@ def basement_plan(path: Path, violate=frozenset()) -> Path:
     # entrances: ground part outside (y > 40) = outdoor, ground part y < 0 = under the building
     if "AD-03" in v:
         s.rect("人防出入口", 2, -4, 6, 6)
-    else:
+    else:  # the main entrance: its ground part (y 40–46) is 10 m from the building above
         s.rect("人防出入口", 2, 34, 6, 46)
+        s.text("PUB_TEXT", "主要出入口", 4, 44, 3.5)
     s.rect("人防出入口", 30, -4, 34, 6)
     s.rect("人防出入口", 74, 34, 78, 46)
     if "AD-02" not in v:

@@ -1,6 +1,7 @@
 """Floor plan (建施-0n) generator, 1:100: a 72 × 24 m office floor in two fire compartments.
 
-Rooms 9 × 8 m along the south with M1021 doors; a corridor; four stairs with FM甲1221 exit
+Rooms 9 × 8 m along the south with M1021 doors; a corridor; a multi-purpose hall north of
+it (two M1521 doors); four stairs with FM甲1221 exit
 doors (two per compartment); walls, axes. ``violate`` picks rule ids; ``use`` relabels the
 compartments (e.g. "住宅").
 """
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from .sheet import Sheet
 
-FLOOR_RULES = ("FR-07", "FR-08", "FR-08B", "FR-09", "FR-10", "FR-12", "FR-13")
+FLOOR_RULES = ("FR-07", "FR-08", "FR-08B", "FR-09", "FR-10", "FR-11", "FR-12", "FR-13")
 
 
 def floor_params(residential: bool = False) -> dict:
@@ -62,5 +63,12 @@ def floor_plan(path: Path, violate=frozenset(), use_label: str = "办公", sheet
         s.texts("PUB_TEXT", ["办公室" if use_label == "办公" else use_label, f"{w * 8:.0f}㎡"], x + w / 2, 4, 3.5)
         s.door("A-DOOR", "M1021", x + w / 2 - 0.5, 8, 1.0)
         x += w
+    # a multi-purpose hall north of the corridor, two doors on the corridor side; the FR-11
+    # variant stretches it to 52 m with both doors at its west end
+    hx1, hall_doors = (62.0, (11.0, 15.0)) if "FR-11" in v else (26.0, (12.0, 23.0))
+    s.rect("SPACE", 10, 10, hx1, 17)
+    s.texts("PUB_TEXT", ["多功能厅", f"{(hx1 - 10) * 7:.0f}㎡"], (10 + hx1) / 2, 13.5, 3.5)
+    for dx in hall_doors:
+        s.door("A-DOOR", "M1521", dx, 10, 1.5)
     s.text("PUB_TEXT", f"{title} 1:100", 36, -12, 7)
     return s.save(path)

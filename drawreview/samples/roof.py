@@ -1,5 +1,6 @@
 """Roof plan (防雷-01) generator, 1:100: a 40 × 20 m roof, class-2 lightning protection,
-eaves conductor + 10 m mesh, down-conductors every 15 m along the perimeter."""
+eaves conductor on the roof edge (H = 54 m > 45 m: LP-05) + 10 m mesh, down-conductors every
+15 m along the perimeter."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from .sheet import Sheet
 
-ROOF_RULES = ("LP-01", "LP-02", "LP-03", "LP-04")
+ROOF_RULES = ("LP-01", "LP-02", "LP-03", "LP-04", "LP-05")
 
 
 def roof_plan(path: Path, violate=frozenset(), sheet_no: str = "防雷-01") -> Path:
@@ -19,7 +20,9 @@ def roof_plan(path: Path, violate=frozenset(), sheet_no: str = "防雷-01") -> P
     s.texts("PUB_TEXT", [cls, "H=54.0", "商业" if "LP-01" in v else "住宅"], 5, 15, 3.5)
     s.line("接闪带", 0, 0, 40, 0)
     s.line("接闪带", 40, 0, 40, 20)
-    s.line("接闪带", 40, 20, 30 if "LP-03" in v else 0, 20)
+    # LP-05: the north conductor set back 0.3 m onto the roof (still within LP-03's 0.5 m)
+    north = 19.7 if "LP-05" in v else 20
+    s.line("接闪带", 40, north, 30 if "LP-03" in v else 0, north)
     s.line("接闪带", 0, 20, 0, 0)
     for x in (10, 20, 30):
         if x == 20 and "LP-02" in v:

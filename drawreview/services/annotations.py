@@ -21,9 +21,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
 from ..errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from ..models import Annotation, Comment, Sheet, Submission, User, utcnow
+from ..models import Annotation, Comment, Project, Sheet, Submission, User, utcnow
 from ..policy import require_own_discipline, require_project
-from . import audit, comment_library
+from . import audit, comment_library, notifications
 from . import events as events_service
 from .client_writes import WriteResult, check_client_id, perform
 
@@ -239,6 +239,8 @@ async def create(session, broadcast, principal: Principal, sheet_id: int, data: 
         ev = await _event(session, project_id, "annotation.created", principal, client_id, annotation=out)
         await audit.record(session, principal, "annotation.create", "annotation", ann.id, project_id,
                            {"sheet_id": sheet.id, "kind": kind, "client_id": client_id})
+        await notifications.notify(session, await session.get(Project, project_id), "comment.added",
+                                   {"discipline": principal.discipline}, link=f"/sheets/{sheet.id}")
         return {"annotation": out}, [ev], project_id
 
     return await perform(session, broadcast, principal, "annotation.create", client_id, write)

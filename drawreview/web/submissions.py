@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..auth import principal_from_request
+from ..jobs_drawings import enqueue as enqueue_job
 from ..errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedFile, ValidationFailed
 from ..policy import ROLE_ACTIONS, require_project
 from ..services import sheets as sheet_service
@@ -200,7 +201,7 @@ async def upload_files(ctx: Ctx):
             if created:
                 remaining = max(0, remaining - blob.size)
             if row.state == "uploaded":
-                await queue.enqueue("process_file", row.id, job_id=f"process_file:{row.id}")
+                await enqueue_job({"queue": queue, "settings": settings}, "process_file", row.id)
             results.append(service.file_dict(row))
     except ClientDisconnect:
         raise IncompleteUpload() from None

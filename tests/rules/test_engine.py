@@ -84,3 +84,59 @@ def test_demo_set_shows_findings(tmp_path):
         assert not result.stats["errors"]
         found |= {f.rule_id for f in result.findings}
     assert {"FR-01", "FR-02", "FR-13", "LP-04", "AD-03"} <= found
+
+
+def test_hatch_fast_path_matches_ezdxf_path(tmp_path):
+    """Straight polyline boundaries are read directly; ezdxf.path.from_hatch stays the reference."""
+    import numpy as np
+    import shapely
+    from ezdxf import path as ezpath
+
+    from drawreview.rules.primitives import hatch_rings
+
+    doc = ezdxf.new()
+    msp = doc.modelspace()
+    plain = msp.add_hatch()
+    plain.paths.add_polyline_path([(0, 0), (10, 0), (10, 5), (0, 5)], is_closed=True)
+    plain.paths.add_polyline_path([(2, 2), (3, 2), (3, 3), (2, 3)], is_closed=True)
+    bulged = msp.add_hatch()
+    bulged.paths.add_polyline_path([(0, 0, 0), (10, 0, 0.5), (10, 5, 0), (0, 5, 0)], is_closed=True)
+    edged = msp.add_hatch()
+    ep = edged.paths.add_edge_path()
+    ep.add_line((0, 0), (4, 0))
+    ep.add_arc((4, 2), 2, -90, 90)
+    ep.add_line((4, 4), (0, 4))
+    ep.add_line((0, 4), (0, 0))
+    mirrored = msp.add_hatch(dxfattribs={"extrusion": (0, 0, -1)})
+    mirrored.paths.add_polyline_path([(0, 0), (10, 0), (10, 5), (0, 5)], is_closed=True)
+    for h in (plain, bulged, edged, mirrored):
+        fast = [shapely.Polygon(c) for c in hatch_rings(h, 0.01)]
+        ref = [shapely.Polygon(np.array([(v.x, v.y) for v in p.flattening(0.01)])) for p in ezpath.from_hatch(h)]
+        assert len(fast) == len(ref)
+        for a, b in zip(fast, ref):
+            assert a.symmetric_difference(b).area < 1e-6 * max(b.area, 1.0)
+
+
+def test_ratios_are_computed_per_site(tmp_path):
+    """Two plots in one drawing: each site gets its own density / green ratio (local unions)."""
+    from drawreview.samples.large import large_site
+
+    path = large_site(tmp_path / "plots.dxf", 150)  # 4 plots
+    result = run_checks(path, {**site_params(), "plot_ratio_max": 2.0})
+    dens = [f for f in result.findings if f.rule_id == "PL-04"]
+    green = [f for f in result.findings if f.rule_id == "PL-05"]
+    assert result.stats["features"]["site_boundary"] == 4
+    # 4 buildings of 45 × 14 m on a 150 × 120 m plot: 0.14 each; green (140×15 + 15×30) / 18000
+    assert [f.measured for f in dens] == [0.14] * 4
+    assert [f.measured for f in green] == [0.142] * 4
+    assert len({f.bbox for f in dens}) == 4 and len({tuple(f.handles) for f in green}) == 4
+
+
+def test_overlapping_site_polygons_merge_and_touching_ones_do_not():
+    import shapely
+
+    from drawreview.rules.checks.measure import overlap_groups
+
+    geoms = [shapely.box(0, 0, 10, 10), shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10),
+             shapely.box(15, 5, 30, 20), shapely.box(50, 50, 60, 60)]
+    assert overlap_groups(geoms, shapely.STRtree(geoms)) == [[0, 1], [2, 3], [4]]

@@ -33,7 +33,7 @@ def test_rule_cites_clause_and_has_a_check(rule):
 
 def test_unverified_thresholds_are_flagged():
     by_id = {r.id: r for r in load_rules()}
-    for rid in ("FR-09", "FR-10", "AD-01", "PL-05", "MT-02", "DR-01"):
+    for rid in ("FR-09", "FR-10", "FR-11", "AD-01", "AD-04", "PL-05", "MT-02", "DR-01"):
         assert by_id[rid].verified is False
 
 

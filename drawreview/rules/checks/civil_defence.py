@@ -92,3 +92,56 @@ def hazard_distance(geo, rule):
         yield make(rule, measured=r(d), required=need, features=[units[i], hazards[j]],
                    evidence=shapely.shortest_line(units[i].geom, hazards[j].geom),
                    name=units[i].attrs.get("name", units[i].handle))
+
+
+def _structure(texts: list[str], rule) -> str | None:
+    joined = " ".join(texts)
+    for kind in ("masonry", "frame"):
+        if any(w in joined for w in rule.p(f"{kind}_words")):
+            return kind
+    return None
+
+
+@check("collapse_zone")
+def collapse_zone(geo, rule):
+    """The main entrance's ground part lies outside the collapse zone of the buildings above:
+    0.5 H for masonry, 5 m for RC frame / shear-wall structures (3.3.3). The main entrance is
+    the one whose text says so (主要出入口), else the unit's outdoor entrance farthest away."""
+    bcls = rule.sel("buildings", "upper_footprint")
+    buildings = geo.of(bcls)
+    if not buildings:
+        return
+    main_words = tuple(rule.p("main_words"))
+    factor, frame_m = float(rule.p("masonry_factor")), float(rule.p("frame_m"))
+    reach = geo.du(max([frame_m] + [factor * float(b.attrs.get("height") or geo.params.get("building_height_m") or 0)
+                                    for b in buildings]))
+
+    def zone(b) -> tuple[float, str]:
+        kind = _structure(b.texts, rule) or geo.params.get("structure") or "frame"
+        h = float(b.attrs.get("height") or geo.params.get("building_height_m") or 0.0)
+        return (factor * h if kind == "masonry" else frame_m), kind
+
+    for u in geo.of(rule.sel("units", "ad_unit")):
+        ents = entrances_of(geo, rule, u)
+        if not ents:
+            continue
+        parts = [_ground_part(e.geom, u.geom) for e in ents]
+        marked = [k for k, e in enumerate(ents) if any(w in t for t in e.texts for w in main_words)]
+        worst = None  # (shortfall, distance, need, entrance, building) per candidate: the best one counts
+        for k in marked or range(len(ents)):
+            shortfall = None
+            for i in geo.tree(bcls).query(parts[k], predicate="dwithin", distance=reach):
+                need, kind = zone(buildings[i])
+                d = geo.m(parts[k].distance(buildings[i].geom))
+                if d < need - 0.01 and (shortfall is None or need - d > shortfall[0]):
+                    shortfall = (need - d, d, need, k, i, kind)
+            if shortfall is None:
+                worst = None
+                break  # this candidate is clear of every collapse zone
+            if worst is None or shortfall[0] < worst[0]:
+                worst = shortfall
+        if worst is not None:
+            _, d, need, k, i, kind = worst
+            yield make(rule, measured=r(d), required=r(need), features=[u, ents[k], buildings[i]],
+                       evidence=shapely.shortest_line(parts[k], buildings[i].geom), name=u.attrs.get("name", u.handle),
+                       structure="砌体/masonry" if kind == "masonry" else "框架/RC frame")

@@ -141,3 +141,57 @@ def single_door_room(geo, rule):
         if area > limit + 0.01:
             yield make(rule, measured=r(area, 1), required=limit, features=[room, doors[idx[0]]],
                        evidence=room.geom.exterior, unit="m²", name=room.attrs.get("name", room.handle))
+
+
+def farthest_point(poly, points: list) -> tuple[float, object, int]:
+    """(distance, far point, index of its nearest point): the point of ``poly`` farthest from
+    its nearest point of ``points`` (straight line). Within one Voronoi cell the distance to the
+    cell's site is convex, so the maximum lies on a vertex of (cell ∩ poly): exact, no sampling."""
+    pts = shapely.MultiPoint([p.coords[0] for p in points])
+    if len(points) == 1:
+        pieces = [(poly, 0)]
+    else:
+        cells = shapely.get_parts(shapely.voronoi_polygons(pts, extend_to=poly))
+        tree = shapely.STRtree(points)
+        pieces = []
+        for cell in cells:
+            owner = tree.query(cell, predicate="contains")
+            piece = cell.intersection(poly)
+            if len(owner) and not piece.is_empty:
+                pieces.append((piece, int(owner[0])))
+    best = (-1.0, None, 0)
+    for piece, k in pieces:
+        coords = shapely.get_coordinates(shapely.boundary(piece))
+        if not len(coords):
+            continue
+        site = points[k].coords[0]
+        d = ((coords[:, 0] - site[0]) ** 2 + (coords[:, 1] - site[1]) ** 2) ** 0.5
+        i = int(d.argmax())
+        if d[i] > best[0]:
+            best = (float(d[i]), shapely.Point(coords[i]), k)
+    return best
+
+
+@check("hall_distance")
+def hall_distance(geo, rule):
+    """Halls (观众厅, 展览厅, 多功能厅, 餐厅, 营业厅 ...): any point → nearest door ≤ 30 m straight line
+    (5.5.17-4), +25 % with sprinklers. Doors are door/exit points on or near the room's edge."""
+    words = tuple(rule.p("hall_words"))
+    rooms = [r for r in geo.of(rule.sel("rooms", "room")) if any(w in t for t in r.texts for w in words)]
+    doors = [d for cls in rule.p("door_classes", ["door", "exit"]) for d in geo.of(cls)]
+    if not rooms or not doors:
+        return
+    if int(geo.params.get("default_fire_rating", 2)) > 2:
+        return  # the clause covers buildings rated 一/二级
+    tree = shapely.STRtree([d.geom for d in doors])
+    limit = float(rule.p("max_m")) * (float(rule.p("sprinkler_factor")) if geo.params.get("sprinklers") else 1.0)
+    snap = geo.du(float(rule.p("snap_m", 0.3)))
+    for room in rooms:
+        mine = [doors[i] for i in sorted(tree.query(room.geom, predicate="dwithin", distance=snap))]
+        if not mine:
+            continue  # no door found: FR-13 / the drawing review see to it
+        d, far, k = farthest_point(room.geom, [m.geom for m in mine])
+        if geo.m(d) > limit + 0.01:
+            name = next((t for t in room.texts if any(w in t for w in words)), room.handle)
+            yield make(rule, measured=r(geo.m(d)), required=r(limit), features=[room, mine[k]],
+                       evidence=shapely.LineString([far, mine[k].geom]), name=name)

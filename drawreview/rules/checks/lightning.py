@@ -106,3 +106,29 @@ def strike_frequency(geo, rule):
         if n > threshold and declared > 2:
             yield make(rule, measured=r(n, 4), required=threshold, features=[roof], evidence=roof.geom.exterior,
                        unit="次/a", declared=declared)
+
+
+@check("outer_edge_conductor")
+def outer_edge_conductor(geo, rule):
+    """Tall buildings (class 2 > 45 m, class 3 > 60 m): the eaves conductor runs on the outer-wall
+    face or the eaves' vertical plane, or outside it (4.3.1 / 4.4.1), not set back on the roof.
+    Conductors count where they lie in the band from ``inside_tolerance_m`` inside the roof edge
+    to ``outside_reach_m`` outside it; pieces shorter than ``min_piece_m`` there (mesh lines that
+    merely end at the edge) do not cover it."""
+    heights = {str(k): float(v) for k, v in rule.p("min_height_m").items()}
+    tol_in, reach = geo.du(float(rule.p("inside_tolerance_m"))), geo.du(float(rule.p("outside_reach_m")))
+    min_piece, max_gap = geo.du(float(rule.p("min_piece_m"))), float(rule.p("max_uncovered_m"))
+    for roof in geo.of(rule.sel("roofs", "roof_outline")):
+        lp = str(_class(geo, roof))
+        h = float(roof.attrs.get("height") or geo.params.get("building_height_m") or 0.0)
+        if lp not in heights or h <= heights[lp]:
+            continue
+        edge = roof.geom.exterior
+        band = edge.buffer(reach).difference(roof.geom.buffer(-tol_in))
+        pieces = [p for l in _conductors(geo, rule, roof)
+                  for p in shapely.get_parts(l.geom.intersection(band)) if p.length >= min_piece]
+        bare = edge.difference(union(pieces).buffer(reach + tol_in)) if pieces else edge
+        length = geo.m(bare.length)
+        if length > max_gap:
+            yield make(rule, measured=r(length), required=max_gap, features=[roof], evidence=bare,
+                       height=h, lp_class=lp, limit=heights[lp])

@@ -1,0 +1,150 @@
+"""The upload page in real Chromium against a real ``drawreview serve`` process (embedded mode):
+the designer logs in, drops one file and chooses another (a good DXF and a JPEG named .dxf),
+sees a progress bar per file, the specific error for the bad one, the sheet list filling in,
+and can retry a failed upload without creating a duplicate. Screenshots go to
+``$DRAWREVIEW_SHOTS`` or the test's tmp dir."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests import drawing_inputs as di
+from tests.conftest import DRAWREVIEW, build_stack, free_port, start_process, stop_process, wait_healthy
+
+from .conftest import launch, login
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    stack = build_stack("embedded", tmp_path_factory.mktemp("upload-site"))
+    port = free_port()
+    proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "warning"], stack.env,
+                         tmp_path_factory.mktemp("logs") / "serve.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, proc)
+        yield stack, base
+    finally:
+        stop_process(proc)
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    keep = os.environ.get("DRAWREVIEW_SHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        return Path(keep)
+    return tmp_path_factory.mktemp("shots")
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+DROP_JS = """([name, b64]) => {
+  const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+  const dt = new DataTransfer();
+  dt.items.add(new File([bytes], name, {type: "application/octet-stream"}));
+  const zone = document.getElementById("dropzone");
+  zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+  zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+}"""
+
+
+@pytest.mark.timeout(240)
+def test_designer_uploads_a_good_and_a_bad_file(site, browser, shots):
+    stack, base = site
+    pid = stack.demo["project_id"]
+    headers = stack.token_headers("designer")
+    sid = httpx.post(f"{base}/api/projects/{pid}/submissions", headers=headers).json()["data"]["id"]
+    ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+    page = login(ctx, base, stack, "designer")
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/projects/{pid}?submission={sid}")
+    assert page.locator("#upload h2").inner_text() == "上传图纸"
+
+    good = di.plan(("建施-01", "建施-02"), ("一层平面图", "二层平面图"), (3, 2))
+    # a drop (DataTransfer) for the good file, the file chooser for the bad one
+    page.evaluate(DROP_JS, ["一层平面图.dxf", base64.b64encode(good).decode()])
+    page.set_input_files("#file-input", files=[{"name": "照片.dxf", "mimeType": "image/jpeg", "buffer": di.JPEG}])
+
+    rows = page.locator("#uploads li")
+    page.wait_for_function("document.querySelectorAll('#uploads li').length === 2")
+    assert rows.locator("progress").count() == 2  # one progress bar per file
+    bad = page.locator("#uploads li[data-name='照片.dxf'] .status")
+    bad.wait_for()
+    page.wait_for_function(
+        "document.querySelector(\"#uploads li[data-name='照片.dxf']\").dataset.state === 'failed'", timeout=30000)
+    assert "不是图纸文件" in bad.inner_text() and "JPEG" in bad.inner_text()
+    good_row = page.locator("#uploads li[data-name='一层平面图.dxf']")
+    page.wait_for_function(
+        "document.querySelector(\"#uploads li[data-name='一层平面图.dxf'] progress\").value === 100", timeout=30000)
+
+    # the sheet list fills in (polling), with numbers, titles, thumbnails and viewer links
+    page.wait_for_function(
+        "document.querySelectorAll(\"#sheets tbody tr[data-state='ready']\").length === 2", timeout=120000)
+    numbers = page.locator("#sheets tbody tr .number").all_inner_texts()
+    assert numbers == ["建施-01", "建施-02"]
+    assert page.locator("#sheets tbody tr").first.locator("a").get_attribute("href").startswith("/sheets/")
+    page.wait_for_function("[...document.querySelectorAll('#sheets img.thumb')].every(i => i.complete && i.naturalWidth > 0)",
+                           timeout=30000)
+    assert "已上传" in good_row.locator(".status").inner_text()
+    failed_file = page.locator("#files tbody tr[data-state='failed'] .error")
+    assert "照片.dxf" in failed_file.inner_text()
+    page.screenshot(path=str(shots / "upload-page.png"), full_page=True)
+
+    # retrying an upload sends the same bytes again: the server answers with the same row
+    page.set_input_files("#file-input", files=[{"name": "一层平面图.dxf", "mimeType": "application/dxf",
+                                                 "buffer": good}])
+    page.wait_for_function("document.querySelectorAll('#uploads li').length === 3")
+    page.wait_for_function("document.querySelectorAll('#uploads li')[2].dataset.fileId !== undefined", timeout=30000)
+    files = httpx.get(f"{base}/api/submissions/{sid}", headers=headers).json()["data"]["files"]
+    assert sorted(f["original_name"] for f in files) == ["一层平面图.dxf", "照片.dxf"]
+    assert errors == []
+    ctx.close()
+
+
+@pytest.mark.timeout(120)
+def test_a_failed_upload_can_be_retried(site, browser):
+    """The connection drops (the route is aborted once): the row offers a retry that succeeds."""
+    stack, base = site
+    pid = stack.demo["project_id"]
+    headers = stack.token_headers("designer")
+    sid = httpx.post(f"{base}/api/projects/{pid}/submissions", headers=headers).json()["data"]["id"]
+    ctx = browser.new_context(locale="zh-CN")
+    page = login(ctx, base, stack, "designer")
+    page.goto(f"{base}/projects/{pid}?submission={sid}")
+    state = {"aborted": 0}
+
+    def flaky(route):
+        if state["aborted"] == 0:
+            state["aborted"] += 1
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(f"**/api/submissions/{sid}/files", flaky)
+    page.set_input_files("#file-input", files=[{"name": "重试.dxf", "mimeType": "application/dxf",
+                                                 "buffer": di.simple_dxf(("重试",))}])
+    retry = page.locator("#uploads li button.retry")
+    retry.wait_for(state="visible", timeout=20000)
+    assert "网络中断" in page.locator("#uploads li .status").inner_text()
+    retry.click()
+    page.wait_for_function("document.querySelector('#uploads li').dataset.fileId !== undefined", timeout=30000)
+    files = httpx.get(f"{base}/api/submissions/{sid}", headers=headers).json()["data"]["files"]
+    assert [f["original_name"] for f in files] == ["重试.dxf"]
+    ctx.close()
