@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..models import AuditEntry, AuditHead, utcnow
+from ..models import AuditEntry, AuditHead, Project, utcnow
 
 GENESIS = "0" * 64
 
@@ -81,7 +81,13 @@ async def record(
 
 
 async def _lock_head(session: AsyncSession, chain: int) -> str:
-    """Lock the chain's head row (row lock on PostgreSQL, write lock on SQLite); return its hash."""
+    """Lock the chain's head row (row lock on PostgreSQL, write lock on SQLite); return its hash.
+
+    A project's chain is locked through the project row first: every writer (events, tasks,
+    audit) then takes the project row before the head, so no two orders can deadlock.
+    """
+    if chain:
+        await session.exec(update(Project).where(Project.id == chain).values(last_event_seq=Project.last_event_seq))
     stmt = update(AuditHead).where(AuditHead.id == chain).values(last_id=AuditHead.last_id).returning(AuditHead.last_hash)
     row = (await session.exec(stmt)).first()
     if row is None:

@@ -18,8 +18,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..auth import principal_from_request
-from ..jobs_drawings import enqueue as enqueue_job
 from ..errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedFile, ValidationFailed
+from ..jobs_drawings import enqueue as enqueue_job
 from ..policy import ROLE_ACTIONS, require_project
 from ..services import sheets as sheet_service
 from ..services import submissions as service

@@ -271,3 +271,26 @@ def test_processing_runs_in_the_server_or_its_worker(stack, servers):
     assert [(s["number"], s["state"]) for s in got] == [("建施-11", "ready")]
     tile = httpx.get(f"{servers[0]}/api/sheets/{got[0]['id']}/tiles/0/0/0.png", headers=headers)
     assert tile.status_code == 200 and tile.content.startswith(b"\x89PNG")
+
+
+@pytest.mark.timeout(180)
+def test_the_server_keeps_answering_while_it_processes(stack, servers):
+    """CPU work runs in a thread: /healthz on the processing server stays quick meanwhile."""
+    headers = designer(stack)
+    base = servers[0]
+    sid = httpx.post(f"{base}/api/projects/{stack.demo['project_id']}/submissions", headers=headers).json()["data"]["id"]
+    big = [(p.name, p.read_bytes()) for p in di.REAL_FILES if p.name in ("ezdxf__3_us_main.dxf", "sky__floorplan.dxf")]
+    r = httpx.post(f"{base}/api/submissions/{sid}/files", headers=headers,
+                   files=[("file", item) for item in big], timeout=60)
+    assert r.status_code == 200, r.text
+    slowest, deadline = 0.0, time.monotonic() + 120
+    while time.monotonic() < deadline:
+        t0 = time.monotonic()
+        assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200
+        slowest = max(slowest, time.monotonic() - t0)
+        files = httpx.get(f"{base}/api/submissions/{sid}", headers=headers).json()["data"]["files"]
+        if all(f["state"] in di.FINAL for f in files):
+            break
+        time.sleep(0.05)
+    assert [f["state"] for f in files] == ["ready", "ready"]
+    assert slowest < 1.0, f"/healthz took {slowest:.2f}s while processing"
