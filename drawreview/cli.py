@@ -70,8 +70,12 @@ async def _demo(settings: Settings) -> dict:
 
 
 def cmd_demo(args, settings: Settings) -> int:
+    from .demo_review import populate
+
     _migrate(settings)
     result = asyncio.run(_demo(settings))
+    if not args.no_drawings:
+        result["review"] = populate(settings, result)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -154,6 +158,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="bring the database schema up to date")
     d = sub.add_parser("demo", help="create demo accounts, organisations and a project (idempotent)")
     d.add_argument("--json", action="store_true")
+    d.add_argument("--no-drawings", action="store_true", help="accounts and project only (no drawing set)")
     c = sub.add_parser("createuser", help="create a user")
     c.add_argument("username")
     c.add_argument("--role", required=True, choices=["window", "reviewer", "designer", "construction", "admin"])

@@ -31,8 +31,25 @@ def test_make_demo_serves_demo_data(tmp_path):
                 assert c.get("/api/me").json()["data"]["username"] == username
             me = httpx.get(url + "/api/me", headers={"Authorization": f"Bearer {cred['token']}"}).json()["data"]
             assert me["username"] == username
-        projects = httpx.get(url + "/api/projects", headers={"Authorization": f"Bearer {creds['window']['token']}"})
-        assert len(projects.json()["data"]) >= 1
+        window = {"Authorization": f"Bearer {creds['window']['token']}"}
+        projects = httpx.get(url + "/api/projects", headers=window).json()["data"]
+        assert len(projects) == 1 and projects[0]["case_number"]
+        # the demo opens on real drawings under review, with markups of several disciplines
+        pid = projects[0]["id"]
+        subs = httpx.get(f"{url}/api/projects/{pid}/submissions", headers=window).json()["data"]
+        sheets = httpx.get(f"{url}/api/submissions/{subs[0]['id']}/sheets", headers=window).json()["data"]
+        numbers = {s["number"] for s in sheets}
+        assert {"总图-01", "建施-01", "人防-01", "防雷-01"} <= numbers
+        tile = httpx.get(f"{url}/api/sheets/{sheets[0]['id']}/tiles/0/0/0.png", headers=window)
+        assert tile.status_code == 200 and tile.content[:4] == b"\x89PNG"
+        anns = httpx.get(f"{url}/api/projects/{pid}/annotations", headers=window).json()["data"]
+        assert len({a["discipline"] for a in anns}) >= 3
+        assert any(len(a.get("comments", [])) >= 2 for a in anns)
+        # every reviewer sees the project (a task in his discipline)
+        fire = {"Authorization": f"Bearer {creds['fire']['token']}"}
+        assert [p["id"] for p in httpx.get(url + "/api/projects", headers=fire).json()["data"]] == [pid]
+        page = httpx.get(f"{url}/sheets/{sheets[0]['id']}", headers=fire)
+        assert page.status_code == 200 and "/static/viewer/viewer.js" in page.text
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

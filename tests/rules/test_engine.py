@@ -140,3 +140,17 @@ def test_overlapping_site_polygons_merge_and_touching_ones_do_not():
     geoms = [shapely.box(0, 0, 10, 10), shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10),
              shapely.box(15, 5, 30, 20), shapely.box(50, 50, 60, 60)]
     assert overlap_groups(geoms, shapely.STRtree(geoms)) == [[0, 1], [2, 3], [4]]
+
+
+def test_garbage_collector_state_is_restored(drawing):
+    import gc
+
+    assert gc.isenabled()
+    run_checks(drawing("roof"), {})
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run_checks(drawing("roof"), {})
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
