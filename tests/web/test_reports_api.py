@@ -158,7 +158,8 @@ def test_project_page_section_renders():
     html = tpl.render(project=NS(id=7), current=NS(id=9, state="approved"), user=NS(role="window"),
                       t=translator("zh-CN"))
     for href in ("/api/projects/7/reports", "/api/submissions/9/marked-up-sheets.zip", "/api/submissions/9/bcf",
-                 "/api/submissions/9/export.json", "/api/submissions/9/stamped-sheets.zip", "/api/submissions/9/reports"):
+                 "/api/submissions/9/export.json", "/api/submissions/9/stamped-sheets.zip",
+                 'data-url="/api/submissions/9/report"'):  # the workflow's issue step (report + state)
         assert href in html, href
     assert "出具本轮意见书" in html and "/static/reports.js" in html
     html = tpl.render(project=NS(id=7), current=NS(id=9, state="in_review"), user=NS(role="designer"),
