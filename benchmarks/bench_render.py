@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-DRAWINGS = Path("/work/shared/drawings")
+DRAWINGS = Path(__file__).resolve().parents[1].parent / "shared" / "drawings"
 
 
 def measure(path: Path, out: Path) -> dict:

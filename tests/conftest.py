@@ -26,6 +26,8 @@ from drawreview.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+if not (SHARED / "drawings").is_dir():  # the real drawings and schemas the suite tests against
+    raise RuntimeError(f"{SHARED} is missing: the suite needs ../shared (drawings, BCF schemas) beside the repo")
 PG_URL = os.environ.get("DRAWREVIEW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("DRAWREVIEW_TEST_REDIS", "redis://127.0.0.1:6379/9")
 MODES = ["embedded", "scaled"]

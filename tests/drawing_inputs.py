@@ -15,7 +15,7 @@ import pymupdf
 
 from drawreview.cad import specimen
 
-DRAWINGS = Path("/work/shared/drawings")
+DRAWINGS = Path(__file__).resolve().parents[1].parent / "shared" / "drawings"
 REAL_FILES = sorted(p for p in DRAWINGS.iterdir() if p.suffix in (".dxf", ".pdf"))
 FINAL = ("ready", "failed")
 

@@ -9,7 +9,7 @@ import pytest
 
 from drawreview.cad import specimen
 
-DRAWINGS = Path("/work/shared/drawings")
+DRAWINGS = Path(__file__).resolve().parents[2].parent / "shared" / "drawings"
 REAL_FILES = sorted(p for p in DRAWINGS.iterdir() if p.suffix in (".dxf", ".pdf"))
 
 
