@@ -154,3 +154,21 @@ def test_garbage_collector_state_is_restored(drawing):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_farthest_point_from_doors_is_exact():
+    """FR-11's measure: the Voronoi-vertex answer equals a dense brute-force search."""
+    import numpy as np
+    import shapely
+
+    from drawreview.rules.checks.fire_plan import farthest_point
+
+    hall = shapely.Polygon([(0, 0), (40, 0), (40, 10), (20, 10), (20, 30), (0, 30)])  # an L
+    doors = [shapely.Point(0, 5), shapely.Point(40, 5), shapely.Point(40, 5), shapely.Point(10, 30)]
+    d, far, k = farthest_point(hall, doors)
+    xs, ys = np.meshgrid(np.linspace(0, 40, 401), np.linspace(0, 30, 301))
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    grid = grid[shapely.covers(hall, grid)]
+    nearest = np.min([shapely.distance(grid, p) for p in doors], axis=0)
+    assert d == pytest.approx(nearest.max(), abs=0.11)
+    assert far.distance(doors[k]) == pytest.approx(d) and d >= nearest.max() - 1e-9

@@ -147,18 +147,19 @@ def farthest_point(poly, points: list) -> tuple[float, object, int]:
     """(distance, far point, index of its nearest point): the point of ``poly`` farthest from
     its nearest point of ``points`` (straight line). Within one Voronoi cell the distance to the
     cell's site is convex, so the maximum lies on a vertex of (cell ∩ poly): exact, no sampling."""
-    pts = shapely.MultiPoint([p.coords[0] for p in points])
-    if len(points) == 1:
+    unique = {p.coords[0]: k for k, p in reversed(list(enumerate(points)))}  # first index of each place
+    if len(unique) == 1:
         pieces = [(poly, 0)]
     else:
-        cells = shapely.get_parts(shapely.voronoi_polygons(pts, extend_to=poly))
-        tree = shapely.STRtree(points)
+        sites = list(unique.values())
+        cells = shapely.get_parts(shapely.voronoi_polygons(shapely.MultiPoint(list(unique)), extend_to=poly))
+        tree = shapely.STRtree([points[k] for k in sites])
         pieces = []
         for cell in cells:
             owner = tree.query(cell, predicate="contains")
             piece = cell.intersection(poly)
             if len(owner) and not piece.is_empty:
-                pieces.append((piece, int(owner[0])))
+                pieces.append((piece, sites[int(owner[0])]))
     best = (-1.0, None, 0)
     for piece, k in pieces:
         coords = shapely.get_coordinates(shapely.boundary(piece))
