@@ -88,24 +88,16 @@ class LocalStorage:
             os.close(dir_fd)
         return StoredBlob(sha256, size, created=True)
 
-    def _write_chunks(self, chunks: Iterable[bytes], limit: int | None) -> StoredBlob:
-        digest = hashlib.sha256()
-        size = 0
+    def _open_writer(self, limit: int | None) -> "_BlobWriter":
         fh, tmp_path = self._new_tmp()
-        try:
-            with fh:
-                for chunk in chunks:
-                    size += len(chunk)
-                    if limit is not None and size > limit:
-                        raise PayloadTooLarge(details={"limit": limit})
-                    digest.update(chunk)
-                    fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            tmp_path.unlink(missing_ok=True)
-            raise
-        return self._commit(tmp_path, digest.hexdigest(), size)
+        return _BlobWriter(self, fh, tmp_path, limit)
+
+    def _write_chunks(self, chunks: Iterable[bytes], limit: int | None) -> StoredBlob:
+        writer = self._open_writer(limit)
+        with writer:
+            for chunk in chunks:
+                writer.write(chunk)
+        return writer.result
 
     def put_bytes(self, data: bytes) -> StoredBlob:
         return self._write_chunks([data], None)
@@ -119,27 +111,49 @@ class LocalStorage:
         return self._write_chunks(chunks(), None)
 
     async def put_stream(self, chunks: AsyncIterable[bytes], limit: int | None = None) -> StoredBlob:
-        digest = hashlib.sha256()
-        size = 0
-        fh, tmp_path = self._new_tmp()
-        try:
-            with fh:
-                async for chunk in chunks:
-                    size += len(chunk)
-                    if limit is not None and size > limit:
-                        raise PayloadTooLarge(details={"limit": limit})
-                    digest.update(chunk)
-                    fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            tmp_path.unlink(missing_ok=True)
-            raise
-        return self._commit(tmp_path, digest.hexdigest(), size)
+        writer = self._open_writer(limit)
+        with writer:
+            async for chunk in chunks:
+                writer.write(chunk)
+        return writer.result
 
     def copy_to(self, sha256: str, dest: Path) -> Path:
         shutil.copyfile(self.path(sha256), dest)
         return dest
+
+
+class _BlobWriter:
+    """Hashes and writes chunks to a temporary file; on a clean exit fsyncs and renames it into
+    place, on any error removes it (a half-finished upload never becomes a blob)."""
+
+    def __init__(self, store: LocalStorage, fh, tmp_path: Path, limit: int | None) -> None:
+        self.store, self.fh, self.tmp_path, self.limit = store, fh, tmp_path, limit
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.result: StoredBlob | None = None
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.limit is not None and self.size > self.limit:
+            raise PayloadTooLarge(details={"limit": self.limit})
+        self.digest.update(chunk)
+        self.fh.write(chunk)
+
+    def __enter__(self) -> "_BlobWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            if exc_type is None:
+                self.fh.flush()
+                os.fsync(self.fh.fileno())
+        finally:
+            self.fh.close()
+        if exc_type is not None:
+            self.tmp_path.unlink(missing_ok=True)
+            return False
+        self.result = self.store._commit(self.tmp_path, self.digest.hexdigest(), self.size)
+        return False
 
 
 def make_storage(settings) -> LocalStorage:
