@@ -6,7 +6,7 @@ import shapely
 
 from ..finding import make
 from . import check
-from .measure import r, union
+from .measure import features_at, r, union
 
 
 @check("area_max")
@@ -20,12 +20,7 @@ def area_max(geo, rule):
 
 
 def entrances_of(geo, rule, unit) -> list:
-    cls = rule.sel("entrances", "ad_entrance")
-    ents = geo.of(cls)
-    if not ents:
-        return []
-    idx = geo.tree(cls).query(unit.geom, predicate="dwithin", distance=geo.du(float(rule.p("snap_m", 0.2))))
-    return [ents[i] for i in sorted(idx)]
+    return features_at(geo, rule, "entrances", "ad_entrance", unit.geom, 0.2)
 
 
 @check("entrance_count")

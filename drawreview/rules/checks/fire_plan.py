@@ -7,7 +7,7 @@ import shapely
 from ..finding import make
 from ..joins import derive_building
 from . import check
-from .measure import r
+from .measure import features_at, r
 
 
 def _building(geo, comp=None) -> dict:
@@ -40,12 +40,7 @@ def compartment_area(geo, rule):
 
 
 def exits_of(geo, rule, comp) -> list:
-    cls = rule.sel("exits", "exit")
-    exits = geo.of(cls)
-    if not exits:
-        return []
-    idx = geo.tree(cls).query(comp.geom, predicate="dwithin", distance=geo.du(float(rule.p("snap_m", 0.5))))
-    return [exits[i] for i in sorted(idx)]
+    return features_at(geo, rule, "exits", "exit", comp.geom, 0.5)
 
 
 @check("exit_count")

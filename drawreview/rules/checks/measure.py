@@ -82,3 +82,14 @@ def overlap_groups(geoms, tree: shapely.STRtree) -> list[list[int]]:
     for k in range(n):
         groups.setdefault(root(k), []).append(k)
     return list(groups.values())
+
+
+def features_at(geo, rule, selector: str, default_cls: str, geom: BaseGeometry, snap_m: float) -> list:
+    """Features of the rule's *selector* class lying on or within the rule's ``snap_m`` of *geom*
+    (exits on a compartment boundary, entrances of a protection unit), in drawing order."""
+    cls = rule.sel(selector, default_cls)
+    feats = geo.of(cls)
+    if not feats:
+        return []
+    idx = geo.tree(cls).query(geom, predicate="dwithin", distance=geo.du(float(rule.p("snap_m", snap_m))))
+    return [feats[i] for i in sorted(idx)]
