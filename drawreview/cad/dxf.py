@@ -66,6 +66,10 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> D
         try:
             doc, auditor = recover.readfile(path)
         except Exception as exc:  # noqa: BLE001
+            # A file cut off mid-record fails even in recover mode; say it is incomplete
+            # (the usual cause is an interrupted upload or copy), not merely damaged.
+            if _truncated(path):
+                raise E.truncated_drawing(name) from exc
             raise E.broken_drawing(name, _reason(exc)) from exc
         recovered = True
         repairs.append(f"标准读取失败，已用修复模式读取 / strict reader failed ({_reason(strict_exc)}); recovered")

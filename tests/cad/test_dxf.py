@@ -90,3 +90,23 @@ def test_damaged_coordinates_and_self_inserting_block(tmp_path):
     assert "block SELF inserts itself" in notes
     content = open(res.pdf, "rb").read()
     assert b"nan" not in content.lower()
+
+
+def test_truncation_anywhere_is_reported_as_truncation(tmp_path, specimens):
+    """Wherever an interrupted upload cuts the file (mid-line, mid-group-code), the user is told
+    the file is incomplete, never that it is merely 'damaged'."""
+    raw = specimens["gbk"].read_bytes()
+    outcomes = set()
+    for i, frac in enumerate((0.2, 0.35, 0.5, 0.55, 0.7, 0.85)):
+        for shift in range(0, 7):  # land on group codes, values and line breaks alike
+            cut = tmp_path / f"cut-{i}-{shift}.dxf"
+            cut.write_bytes(raw[: int(len(raw) * frac) + shift])
+            try:
+                d = load_dxf(cut)
+            except E.TruncatedDrawing as exc:
+                assert exc.code == "truncated_drawing" and cut.name in exc.message_zh
+                outcomes.add("rejected")
+            else:
+                assert any("truncated" in r for r in d.repairs), d.repairs
+                outcomes.add("accepted")
+    assert outcomes  # both kinds are fine; a BrokenDrawing would have escaped the loop
