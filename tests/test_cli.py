@@ -53,17 +53,33 @@ def test_audit_verify_names_the_tampered_row(tmp_path):
     good = run(["audit", "verify"], env)
     assert good.returncode == 0 and "intact" in good.stdout
     db = sqlite3.connect(tmp_path / "drawreview.sqlite3")
-    ids = [r[0] for r in db.execute("select id from audit_entry order by id")]
-    victim = ids[len(ids) // 2]
+    rows = db.execute("select id, coalesce(project_id, 0) from audit_entry order by id").fetchall()
+    chain_of = dict(rows)
+    # a victim with a later entry in the same chain, so deleting it leaves a gap inside the chain
+    victim = next(i for i, c in rows[len(rows) // 2:] + rows if any(j > i and d == c for j, d in rows))
+    original = db.execute("select detail from audit_entry where id = ?", (victim,)).fetchone()[0]
     db.execute("update audit_entry set detail = ? where id = ?", (json.dumps({"name": "篡改"}), victim))
     db.commit()
     bad = run(["audit", "verify"], env)
     assert bad.returncode == 1
     assert f"id={victim}" in bad.stderr
-    # removing the last entry is caught too
-    db.execute("update audit_entry set detail = (select detail from audit_entry where id = ?) where id = ?",
-               (victim, victim))
+    db.execute("update audit_entry set detail = ? where id = ?", (original, victim))
     db.commit()
+    assert run(["audit", "verify"], env).returncode == 0  # restored: intact again
+    # deleting a row inside a chain: the next entry of that chain no longer links, and is named
+    after = min(j for j, c in rows if j > victim and c == chain_of[victim])
+    db.execute("delete from audit_entry where id = ?", (victim,))
+    db.commit()
+    gap = run(["audit", "verify"], env)
+    assert gap.returncode == 1
+    assert f"id={after}" in gap.stderr and "prev_hash" in gap.stderr
+    # deleting the tail of the log: each cut chain's head names its missing last entry
+    db.execute("delete from audit_entry where id >= ?", (victim,))
+    db.commit()
+    tail = run(["audit", "verify"], env)
+    assert tail.returncode == 1 and "rows removed" in tail.stderr
+    cut = [h for (h,) in db.execute("select last_id from audit_head where last_id >= ?", (victim,))]
+    assert cut and any(f"id={h}" in tail.stderr for h in cut), (cut, tail.stderr)
 
 
 def test_render_and_check_are_wired_into_the_command(tmp_path):
