@@ -18,7 +18,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from ..models import Annotation, DrawingFile, Organisation, Project, ReviewTask, Sheet, Submission, User
+from ..models import Annotation, Comment, DrawingFile, Organisation, Project, ReviewTask, Sheet, Submission, User
 from ..policy import require_project
 from . import notifications, projects, tasks, workdays, workflow
 from .notifications import aware
@@ -307,11 +307,37 @@ async def build_report_pdf(session, storage, sub, project, now, base_url) -> byt
 
 # --- carrying comments forward -----------------------------------------------------------------
 
+def sheet_point_mapper(old: Sheet, new: Sheet):
+    """Sheet points of ``old`` -> sheet points of ``new`` through the drawing's own coordinates.
+
+    ``Sheet.transform`` is ``[a, e, f]``: ``px = a*x + e``, ``py = -a*y + f`` (drawing units ->
+    sheet points, y down). A revision whose extents changed gets another ``e``/``f`` (and maybe
+    ``a``), so the same drawing place has other sheet points; without a transform on either
+    side (a PDF sheet of unknown scale) the points are kept."""
+    def usable(t):
+        return isinstance(t, list) and len(t) == 3 and all(isinstance(v, (int, float)) for v in t) and t[0] != 0
+    if not (usable(old.transform) and usable(new.transform)) or list(old.transform) == list(new.transform):
+        return lambda p: [float(p[0]), float(p[1])]
+    (a, e, f), (a2, e2, f2) = old.transform, new.transform
+
+    def move(p):
+        x, y = (p[0] - e) / a, (f - p[1]) / a
+        return [round(a2 * x + e2, 3), round(-a2 * y + f2, 3)]
+    return move
+
+
+def _moved(geometry: dict, move) -> dict:
+    return {**geometry, "points": [move(p) for p in geometry.get("points", [])]}
+
+
 async def carry_forward(session: AsyncSession, sub: Submission, emit: Emit | None = None) -> int:
     """Copy the previous revision's unclosed annotations onto the matching sheets of ``sub``
-    (matched by ``Sheet.matched_sheet_id``, else by sheet number), same geometry, status open,
-    ``carried_from_id`` set. Idempotent (client_id ``carry-<old>-<sheet>``), so the sheets job
-    may call it again once a late revision's sheets are ready. Returns the number copied."""
+    (matched by ``Sheet.matched_sheet_id``, else by sheet number), status open,
+    ``carried_from_id`` set, with their reply threads. The geometry is mapped through the old
+    sheet's transform inverse and the new one's (:func:`sheet_point_mapper`), so a comment lands
+    on the same drawing place when the new revision's extents change. Idempotent (client_id
+    ``carry-<old>-<sheet>``), so the sheets job may call it again once a late revision's sheets
+    are ready. Returns the number copied."""
     if sub.previous_id is None:
         return 0
     new_sheets = (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id))).all()
@@ -332,10 +358,17 @@ async def carry_forward(session: AsyncSession, sub: Submission, emit: Emit | Non
         fields = {k: getattr(ann, k) for k in Annotation.model_fields
                   if k not in ("id", "client_id", "sheet_id", "status", "carried_from_id", "version",
                                "created_at", "updated_at", "finding_id", "deleted")}
+        fields["geometry"] = _moved(ann.geometry or {}, sheet_point_mapper(old_sheet, target))
         copy = Annotation(**fields, client_id=client_id, sheet_id=target.id, status="open", carried_from_id=ann.id)
         session.add(copy)
         copied.append(copy)
     if copied:
+        await session.flush()
+        for copy in copied:  # the reply thread comes along (same authors, bodies and times)
+            thread = (await session.exec(select(Comment).where(Comment.annotation_id == copy.carried_from_id)
+                                         .order_by(Comment.id))).all()
+            session.add_all([Comment(client_id=f"carry-{c.id}-{copy.id}", annotation_id=copy.id, author_id=c.author_id,
+                                     body=c.body, created_at=c.created_at) for c in thread])
         await session.flush()
         project = await session.get(Project, sub.project_id)
         await step(session, "system", "annotation.carry_forward", sub, project.id, emit or (lambda e: None),
@@ -346,9 +379,29 @@ async def carry_forward(session: AsyncSession, sub: Submission, emit: Emit | Non
 
 # --- views -------------------------------------------------------------------------------------
 
-async def review_view(session: AsyncSession, sub: Submission, project: Project, now: datetime) -> dict:
+async def _candidates(session: AsyncSession, disciplines: set[str]) -> dict[str, list[dict]]:
+    """Active reviewers per discipline (the window's reassign choices)."""
+    if not disciplines:
+        return {}
+    users = (await session.exec(select(User).where(User.role == "reviewer", User.active == True,  # noqa: E712
+                                                   User.discipline.in_(sorted(disciplines))).order_by(User.id))).all()
+    out: dict[str, list[dict]] = {d: [] for d in disciplines}
+    for u in users:
+        out[u.discipline].append({"id": u.id, "name": u.display_name})
+    return out
+
+
+async def review_view(session: AsyncSession, sub: Submission, project: Project, now: datetime,
+                      principal=None) -> dict:
+    """The submission's review state; for the window (``principal`` with role window/admin) each
+    open task also lists the reviewers it may be reassigned to."""
     rows = (await session.exec(select(ReviewTask, User).join(User, User.id == ReviewTask.reviewer_id, isouter=True)
                                .where(ReviewTask.submission_id == sub.id).order_by(ReviewTask.id))).all()
+    task_dicts = [tasks.task_dict(t, now, u) for t, u in rows]
+    if principal is not None and principal.role in ("window", "admin"):
+        pool = await _candidates(session, {t["discipline"] for t in task_dicts if t["state"] != "concluded"})
+        for t in task_dicts:
+            t["candidates"] = pool.get(t["discipline"], []) if t["state"] != "concluded" else []
     return {
         "submission_id": sub.id, "project_id": project.id, "revision": sub.revision, "round": sub.round_no,
         "state": sub.state, "state_name": workflow.SUBMISSION.states.get(sub.state, sub.state),
@@ -361,5 +414,7 @@ async def review_view(session: AsyncSession, sub: Submission, project: Project, 
         "return_reasons": sub.return_reasons,
         "receipt": bool(sub.receipt_sha256), "report": bool(sub.report_sha256),
         "report_issued_at": aware(sub.report_issued_at).isoformat() if sub.report_issued_at else None,
-        "tasks": [tasks.task_dict(t, now, u) for t, u in rows],
+        "project_stage": project.stage, "outstanding_deficiencies": outstanding(sub),
+        "calendar_exact": all(t["calendar_exact"] for t in task_dicts),
+        "tasks": task_dicts,
     }

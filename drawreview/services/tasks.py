@@ -77,6 +77,9 @@ def task_dict(task: ReviewTask, now: datetime, reviewer: User | None = None) -> 
         "paused": bool(pauses and pauses[-1][1] is None), "pauses": task.pauses,
         "light": light_of(task, now),
         "remaining_workdays": workdays.remaining_workdays(due, now, pauses) if due and task.state != "concluded" else None,
+        # False when a date lies beyond the years the Chinese calendar knows: the clock then
+        # counts weekends only (holidays and adjusted working days unknown), so show a warning
+        "calendar_exact": workdays.calendar_covers(*[d for d in (aware(task.started_at), due, now) if d is not None]),
         "version": task.version,
     }
 
@@ -292,3 +295,25 @@ async def open_tasks(session: AsyncSession, principal, now: datetime) -> list[di
                     "case_number": project.case_number, "round": sub.round_no, "revision": sub.revision})
     rank = {"red": 0, "yellow": 1, "green": 2}
     return sorted(out, key=lambda t: rank.get(t["light"], 3))
+
+
+WORKLIST_STATES = ("submitted", "accepted", "accepted_with_deficiencies", "in_review", "concluded")
+
+
+async def worklist(session: AsyncSession, principal, now: datetime) -> dict:
+    """The window's worklist: submissions waiting for acceptance or in review (with each one's
+    worst traffic light), and every open task worst light first."""
+    open_ = await open_tasks(session, principal, now)
+    rank = {"red": 0, "yellow": 1, "green": 2}
+    worst: dict[int, str] = {}
+    for t in open_:
+        if t["light"] and rank[t["light"]] < rank.get(worst.get(t["submission_id"]), 3):
+            worst[t["submission_id"]] = t["light"]
+    rows = (await session.exec(select(Submission, Project).join(Project, Project.id == Submission.project_id)
+                               .where(Submission.state.in_(WORKLIST_STATES))
+                               .order_by(Submission.submitted_at, Submission.id))).all()
+    subs = [{"submission_id": s.id, "project_id": p.id, "project_name": p.name, "case_number": p.case_number,
+             "revision": s.revision, "round": s.round_no, "state": s.state, "light": worst.get(s.id),
+             "submitted_at": aware(s.submitted_at).isoformat() if s.submitted_at else None} for s, p in rows]
+    subs.sort(key=lambda r: (r["state"] not in ("submitted", "concluded"), rank.get(r["light"], 3)))
+    return {"submissions": subs, "tasks": open_}

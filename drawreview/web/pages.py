@@ -11,9 +11,10 @@ from starlette.templating import Jinja2Templates
 from ..auth import csrf_token, principal_from_request
 from ..services import projects as project_service
 from .common import lang_of
-from .i18n import translator
+from .i18n import messages_for, translator
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on
+templates.env.globals["messages_for"] = messages_for  # page scripts' message tables
 
 
 def render(request: Request, name: str, context: dict, status: int = 200, principal=None) -> HTMLResponse:

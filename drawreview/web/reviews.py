@@ -44,13 +44,13 @@ async def submit(ctx: Ctx):
     sub, project = await _submission(ctx, "submission.submit")
     await reviews.submit(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, _cfg(ctx))
     await commit(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow())
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
 
 
 @api("审查流程概览 / The submission's review state, tasks and traffic lights")
 async def review(ctx: Ctx):
     sub, project = await _submission(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow())
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
 
 
 @api("完整性检查 / Completeness check against the required sheet categories")
@@ -72,7 +72,7 @@ async def accept(ctx: Ctx):
     await reviews.accept(ctx.session, ctx.user, sub, project, data, utcnow(), ctx.emit, _cfg(ctx), ctx.state.storage,
                          settings.base_url)
     await commit(ctx)
-    return {**await reviews.review_view(ctx.session, sub, project, utcnow()),
+    return {**await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal),
             "verification_code": project.verification_code}
 
 
@@ -83,7 +83,7 @@ async def return_submission(ctx: Ctx):
     data = await ctx.json()
     await reviews.return_submission(ctx.session, ctx.user, sub, project, data.get("reasons"), utcnow(), ctx.emit)
     await commit(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow())
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
 
 
 @api("容缺材料已补齐 (window) / Record deficiency items as supplied",
@@ -93,7 +93,7 @@ async def supply(ctx: Ctx):
     data = await ctx.json()
     await reviews.supply_deficiencies(ctx.session, ctx.user, sub, project, data.get("items"), utcnow(), ctx.emit)
     await commit(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow())
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
 
 
 @api("受理回执 PDF / The acceptance receipt")
@@ -110,7 +110,7 @@ async def issue_report(ctx: Ctx):
     await reviews.issue_report(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, ctx.state.storage,
                                ctx.state.settings.base_url, ctx.state.settings)
     await commit(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow())
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
 
 
 @api("审查意见书 PDF / The merged report")

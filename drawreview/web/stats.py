@@ -91,16 +91,9 @@ async def window_page(request: Request):
     principal = await _page_principal(request, "submission.accept")
     if principal is None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    from sqlmodel import select
-
-    from ..models import Project, Submission
-
     async with request.app.state.db.session() as session:
-        waiting = (await session.exec(select(Submission, Project).join(Project, Project.id == Submission.project_id)
-                                      .where(Submission.state.in_(["submitted", "concluded"]))
-                                      .order_by(Submission.submitted_at))).all()
-        open_tasks = await tasks.open_tasks(session, principal, utcnow())
-    return render(request, "window.html", {"waiting": waiting, "tasks": open_tasks}, principal=principal)
+        work = await tasks.worklist(session, principal, utcnow())
+    return render(request, "window.html", {"waiting": work["submissions"], "tasks": work["tasks"]}, principal=principal)
 
 
 ROUTES = [

@@ -1,0 +1,309 @@
+/* The project page's review panel (templates/_review.html): the submission's state, each
+ * discipline's task with its reviewer, due date and traffic light, and the actions the
+ * user's role may take now: the designer submits or starts revision N+1, the window checks
+ * completeness, accepts (容缺 with listed items and a deadline), returns, reassigns and records
+ * supplied items; a reviewer starts and concludes his discipline's task; after completion the
+ * construction unit and the design institute rate the service. Vanilla JS; every string comes
+ * from the page's message table; user text is set with textContent only. */
+(function () {
+  "use strict";
+  var root = document.getElementById("review");
+  if (!root) return;
+  var M = JSON.parse(document.getElementById("review-messages").textContent);
+  var lang = document.documentElement.getAttribute("lang") || "zh-CN";
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
+  var me = { role: root.dataset.role, id: Number(root.dataset.userId), discipline: root.dataset.discipline };
+  var subId = root.dataset.submissionId;
+  var statusEl = document.getElementById("review-status");
+  var last = null;  // the last review view rendered (the quiet refresh skips an unchanged one)
+  var busy = false;
+
+  function msg(key, vars) {
+    var s = M[key] || key;
+    Object.keys(vars || {}).forEach(function (k) { s = s.replace("{" + k + "}", vars[k]); });
+    return s;
+  }
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function errorText(err) {
+    if (!err) return "";
+    var m = err.messages || {};
+    return m[lang] || err.message || m["zh-CN"] || err.code || "";
+  }
+  function day(iso) { return iso ? iso.slice(0, 10) : "—"; }
+  function lines(text) { return text.split(/\n+/).map(function (s) { return s.trim(); }).filter(Boolean); }
+  function status(text, isError) {
+    statusEl.textContent = text || "";
+    statusEl.className = isError ? "error" : "muted";
+  }
+
+  function call(method, url, body) {
+    return fetch(url, { method: method, credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf, "Content-Type": "application/json", Accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(function (r) { return r.json(); })
+      .then(function (b) { if (!b.ok) throw new Error(errorText(b.error)); return b.data; });
+  }
+
+  /* run one action: disable the panel's buttons, show progress, refresh (or reload) after */
+  function act(url, body, after) {
+    if (busy) return;
+    busy = true;
+    root.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    status(msg("review.working"));
+    call("POST", url, body)
+      .then(function (data) {
+        status(msg("review.done"));
+        if (after) return after(data);
+        return load();
+      })
+      .catch(function (e) { status(e.message, true); })
+      .then(function () {
+        busy = false;
+        root.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+      });
+  }
+
+  function button(id, text, onClick, cls) {
+    var b = el("button", { type: "button", id: id, "class": cls || "" }, text);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  function light(l) {
+    if (!l) return el("span", { "class": "muted" }, "—");
+    return el("span", { "class": "light light-" + l, "data-light": l }, msg("light." + l));
+  }
+
+  /* -- summary ------------------------------------------------------------------------ */
+  function renderSummary(v) {
+    var box = document.getElementById("review-summary");
+    box.textContent = "";
+    var dl = el("dl", { "class": "review-facts" });
+    function fact(label, value, id) {
+      dl.appendChild(el("dt", null, label));
+      var dd = el("dd", id ? { id: id } : null);
+      if (value instanceof Node) dd.appendChild(value); else dd.textContent = value;
+      dl.appendChild(dd);
+    }
+    fact(msg("review.state"), msg("submission.state." + v.state), "review-state");
+    fact(msg("review.stage"), msg("submission.state." + v.project_stage), "review-stage");
+    if (v.state !== "draft" && v.state !== "submitted" && v.state !== "returned") fact("", msg("review.round", { n: v.round }));
+    if (v.verdict) fact(msg("review.verdict"), msg("verdict." + v.verdict), "review-verdict");
+    var links = el("span");
+    if (v.receipt) links.appendChild(el("a", { href: "/api/submissions/" + subId + "/receipt.pdf", id: "review-receipt", target: "_blank" }, msg("review.receipt")));
+    if (v.report) {
+      if (links.childNodes.length) links.appendChild(document.createTextNode(" · "));
+      links.appendChild(el("a", { href: "/api/submissions/" + subId + "/report.pdf", id: "review-report", target: "_blank" }, msg("review.report_pdf")));
+    }
+    if (links.childNodes.length) fact("PDF", links);
+    box.appendChild(dl);
+    if (v.return_reasons && v.return_reasons.length && v.state === "returned") {
+      box.appendChild(el("p", { "class": "error" }, msg("review.return_reasons") + "：" + v.return_reasons.join("；")));
+    }
+    if (v.deficiencies && v.deficiencies.length) {
+      var p = el("p", { id: "review-deficiencies" }, msg("review.deficiencies") + "：");
+      v.deficiencies.forEach(function (d, i) {
+        p.appendChild(document.createTextNode((i ? "；" : "") + d.item + (d.supplied_at ? "（" + msg("review.supplied") + "）" : "")));
+      });
+      if (v.deficiency_deadline) p.appendChild(document.createTextNode(" · " + msg("review.deadline") + " " + day(v.deficiency_deadline)));
+      box.appendChild(p);
+    }
+    if (v.state === "concluded") box.appendChild(el("p", { "class": "muted", id: "review-waiting-report" }, msg("review.waiting_report")));
+    document.getElementById("review-calendar-warning").hidden = v.calendar_exact !== false;
+  }
+
+  /* -- tasks -------------------------------------------------------------------------- */
+  function taskActions(t, v) {
+    var cell = el("td", { "class": "task-actions" });
+    var open = v.state === "in_review";
+    if (open && me.role === "reviewer" && me.discipline === t.discipline && (t.reviewer_id === null || t.reviewer_id === me.id)) {
+      if (t.state === "pending") {
+        cell.appendChild(button("task-start-" + t.id, msg("review.start"), function () {
+          act("/api/tasks/" + t.id + "/start", {});
+        }));
+      } else if (t.state === "in_progress") {
+        var sel = el("select", { id: "task-conclusion-" + t.id, "aria-label": msg("review.conclusion") });
+        ["approved", "approved_with_comments", "revision_required", "rejected"].forEach(function (c) {
+          sel.appendChild(el("option", { value: c }, msg("verdict." + c)));
+        });
+        var opinion = el("input", { type: "text", id: "task-opinion-" + t.id, placeholder: msg("review.opinion"), maxlength: "2000" });
+        cell.appendChild(sel); cell.appendChild(opinion);
+        cell.appendChild(button("task-conclude-" + t.id, msg("review.conclude"), function () {
+          act("/api/tasks/" + t.id + "/conclude", { conclusion: sel.value, opinion: opinion.value });
+        }));
+      }
+    }
+    if (open && (me.role === "window" || me.role === "admin") && t.state !== "concluded" && (t.candidates || []).length) {
+      var pick = el("select", { id: "task-reviewer-" + t.id, "aria-label": msg("review.reviewer") });
+      t.candidates.forEach(function (c) {
+        var o = el("option", { value: String(c.id) }, c.name);
+        if (c.id === t.reviewer_id) o.selected = true;
+        pick.appendChild(o);
+      });
+      cell.appendChild(pick);
+      cell.appendChild(button("task-assign-" + t.id, msg("review.reassign"), function () {
+        act("/api/tasks/" + t.id + "/assign", { reviewer_id: Number(pick.value) });
+      }, "secondary"));
+    }
+    return cell;
+  }
+
+  function renderTasks(v) {
+    var body = document.querySelector("#review-tasks tbody");
+    body.textContent = "";
+    document.getElementById("review-tasks").hidden = !v.tasks.length;
+    v.tasks.forEach(function (t) {
+      var tr = el("tr", { "data-task-id": t.id, "data-discipline": t.discipline, "data-state": t.state,
+                          "data-light": t.light || "" });
+      tr.appendChild(el("td", null, msg("discipline." + t.discipline)));
+      tr.appendChild(el("td", { "class": "reviewer" }, t.reviewer || msg("review.unassigned")));
+      tr.appendChild(el("td", { "class": "state" }, msg("task.state." + t.state)));
+      var due = el("td", { "class": "due" }, day(t.due_at));
+      if (t.remaining_workdays !== null && t.remaining_workdays !== undefined) {
+        due.appendChild(el("div", { "class": "muted" }, msg("review.remaining", { n: t.remaining_workdays })));
+      }
+      if (t.calendar_exact === false) due.appendChild(el("div", { "class": "review-warning-inline" }, "⚠ " + msg("review.calendar_approx")));
+      tr.appendChild(due);
+      var lt = el("td"); lt.appendChild(light(t.light)); tr.appendChild(lt);
+      var c = el("td", { "class": "conclusion" }, t.conclusion ? msg("verdict." + t.conclusion) : "—");
+      if (t.opinion) c.appendChild(el("div", { "class": "muted" }, t.opinion));
+      tr.appendChild(c);
+      tr.appendChild(taskActions(t, v));
+      body.appendChild(tr);
+    });
+  }
+
+  /* -- role actions --------------------------------------------------------------------- */
+  function field(labelText, input) {
+    var l = el("label", null, labelText);
+    l.appendChild(input);
+    return l;
+  }
+
+  function windowActions(v, box) {
+    if (v.state === "submitted") {
+      var check = el("div", { id: "review-completeness", "class": "muted" }, msg("review.completeness") + "…");
+      box.appendChild(check);
+      call("GET", "/api/submissions/" + subId + "/completeness").then(function (c) {
+        check.textContent = msg("review.completeness") + "：";
+        check.className = c.complete ? "ok" : "error";
+        check.dataset.complete = c.complete ? "1" : "0";
+        check.appendChild(document.createTextNode(c.complete ? msg("review.complete") : msg("review.missing") + " " + c.missing.join("、")));
+        check.appendChild(el("div", { "class": "muted" }, msg("review.required") + "：" + c.required.join("、")));
+      }).catch(function (e) { check.textContent = e.message; });
+      box.appendChild(button("review-accept", msg("review.accept"), function () {
+        act("/api/submissions/" + subId + "/accept", {});
+      }));
+      var def = el("fieldset", { "class": "review-form" });
+      def.appendChild(el("legend", null, msg("review.accept_def")));
+      var items = el("textarea", { id: "review-missing-items", rows: "2" });
+      var deadline = el("input", { type: "date", id: "review-deadline" });
+      def.appendChild(field(msg("review.missing_items"), items));
+      def.appendChild(field(msg("review.deadline"), deadline));
+      def.appendChild(button("review-accept-def", msg("review.accept_def"), function () {
+        act("/api/submissions/" + subId + "/accept", { missing_items: lines(items.value), deficiency_deadline: deadline.value });
+      }));
+      box.appendChild(def);
+      var ret = el("fieldset", { "class": "review-form" });
+      ret.appendChild(el("legend", null, msg("review.return")));
+      var reasons = el("textarea", { id: "review-return-reasons", rows: "2" });
+      ret.appendChild(field(msg("review.reasons"), reasons));
+      ret.appendChild(button("review-return", msg("review.return"), function () {
+        act("/api/submissions/" + subId + "/return", { reasons: lines(reasons.value) });
+      }, "danger"));
+      box.appendChild(ret);
+    }
+    var outstanding = v.outstanding_deficiencies || [];
+    if (outstanding.length && ["accepted_with_deficiencies", "in_review", "concluded"].indexOf(v.state) >= 0) {
+      var sup = el("fieldset", { "class": "review-form", id: "review-supply" });
+      sup.appendChild(el("legend", null, msg("review.deficiencies")));
+      var boxes = outstanding.map(function (item) {
+        var cb = el("input", { type: "checkbox", value: item });
+        var l = el("label"); l.appendChild(cb); l.appendChild(document.createTextNode(" " + item));
+        sup.appendChild(l);
+        return cb;
+      });
+      sup.appendChild(button("review-supply-send", msg("review.supply"), function () {
+        act("/api/submissions/" + subId + "/deficiencies",
+            { items: boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }) });
+      }, "secondary"));
+      box.appendChild(sup);
+    }
+  }
+
+  function designerActions(v, box) {
+    if (v.state === "draft" || v.state === "returned") {
+      box.appendChild(el("p", { "class": "muted" }, msg("review.submit_hint")));
+      box.appendChild(button("review-submit", msg("review.submit"), function () {
+        act("/api/submissions/" + subId + "/submit", {}, function () { window.location.reload(); });
+      }));
+    }
+    if (v.state === "revision_required" && root.dataset.latest === "1") {
+      box.appendChild(el("p", { id: "review-revision-hint" }, msg("review.revision_hint")));
+      box.appendChild(button("review-new-revision", msg("review.new_revision", { n: v.revision + 1 }), function () {
+        act(root.dataset.createUrl, {}, function (data) {
+          window.location.href = "/projects/" + root.dataset.projectId + "?submission=" + data.id;
+        });
+      }));
+    }
+  }
+
+  function renderRating(v) {
+    var box = document.getElementById("review-rating");
+    var show = (me.role === "designer" || me.role === "construction") &&
+      (v.project_stage === "approved" || v.project_stage === "rejected");
+    box.hidden = !show;
+    if (!show || box.dataset.built) return;
+    box.dataset.built = "1";
+    box.appendChild(el("h3", null, msg("review.rate")));
+    var score = el("select", { id: "rating-score" });
+    [5, 4, 3, 2, 1].forEach(function (n) { score.appendChild(el("option", { value: String(n) }, "★".repeat(n) + " " + n)); });
+    var text = el("textarea", { id: "rating-text", rows: "2", maxlength: "2000" });
+    box.appendChild(field(msg("review.score"), score));
+    box.appendChild(field(msg("review.rate_text"), text));
+    box.appendChild(button("rating-send", msg("review.rate_send"), function () {
+      act(root.dataset.rateUrl, { score: Number(score.value), text: text.value }, function () {
+        status(msg("review.rated"));
+        box.dataset.rated = "1";
+      });
+    }));
+  }
+
+  function render(v) {
+    last = v;
+    root.dataset.state = v.state;
+    root.dataset.stage = v.project_stage;
+    renderSummary(v);
+    renderTasks(v);
+    var box = document.getElementById("review-actions");
+    box.textContent = "";
+    if (me.role === "window" || me.role === "admin") windowActions(v, box);
+    if (me.role === "designer") designerActions(v, box);
+    renderRating(v);
+    var issue = document.getElementById("issue-report");  // in _reports.html: only useful when concluded
+    if (issue) issue.hidden = v.state !== "concluded";
+    root.dataset.loaded = String(Number(root.dataset.loaded || 0) + 1);
+  }
+
+  function load(quiet) {
+    return call("GET", root.dataset.url).then(function (v) {
+      var same = last !== null && JSON.stringify(v) === JSON.stringify(last);
+      if (quiet && (same || root.contains(document.activeElement))) return;  // keep what the user is typing
+      render(v);
+    }).catch(function (e) { if (!quiet) status(e.message, true); });
+  }
+
+  // the reports section issues the report: refresh when it says so
+  var issueStatus = document.getElementById("issue-status");
+  if (issueStatus && window.MutationObserver) {
+    new MutationObserver(function () { setTimeout(load, 100); }).observe(issueStatus, { childList: true, characterData: true, subtree: true });
+  }
+  // others act too (reviewers conclude, the window accepts): refresh now and then while visible
+  setInterval(function () { if (!busy && !document.hidden) load(true); }, 8000);
+  load();
+})();
