@@ -7,7 +7,6 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -23,6 +22,7 @@ from .web import sheets, submissions
 from .web import notifications, progress, reviews, stats, viewer
 from .web import reports
 from .web.errors import HANDLERS
+from .web.session import SchemeAwareSessionMiddleware
 
 STATIC = Path(__file__).parent / "web" / "static"
 
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     middleware = [
         Middleware(
-            SessionMiddleware,
+            SchemeAwareSessionMiddleware,  # Secure over https, or always when settings.https
             secret_key=settings.secret_key,
             session_cookie="drawreview_session",
             max_age=settings.session_max_age_s,

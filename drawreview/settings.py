@@ -17,6 +17,14 @@ from pathlib import Path
 from typing import Mapping
 
 PREFIX = "DRAWREVIEW_"
+REPO_RULESETS = Path(__file__).resolve().parents[1] / "rulesets"  # present in a checkout / editable install
+
+
+def ruleset_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``DRAWREVIEW_RULESET_DIR``, else the checkout's ``rulesets/`` (a non-editable install,
+    e.g. the Docker image, sets the variable to where it copied the rulesets)."""
+    env = os.environ if env is None else env
+    return Path(_get(env, "RULESET_DIR", str(REPO_RULESETS))).resolve()
 
 
 def _get(env: Mapping[str, str], name: str, default: str | None = None, *, bare: bool = False) -> str | None:
@@ -55,6 +63,8 @@ class Settings:
     smtp_port: int = 25
     smtp_from: str = "drawreview@localhost"
     city: str | None = None
+    ruleset_dir: Path = REPO_RULESETS
+    authority_dir: Path | None = None  # the signing key and certificate; None: <data dir>/authority
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -130,6 +140,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_port=int(_get(env, "SMTP_PORT", "25")),
         smtp_from=_get(env, "SMTP_FROM", "drawreview@localhost"),
         city=_get(env, "CITY"),
-        extra={k: v for k, v in {"namespace": _get(env, "NAMESPACE"),
-                                 "authority_dir": _get(env, "AUTHORITY_DIR")}.items() if v},
+        ruleset_dir=ruleset_dir(env),
+        authority_dir=Path(_get(env, "AUTHORITY_DIR")).resolve() if _get(env, "AUTHORITY_DIR") else None,
+        extra={k: v for k, v in {"namespace": _get(env, "NAMESPACE")}.items() if v},
     )

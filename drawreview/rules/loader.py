@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..settings import ruleset_dir
 from .finding import SEVERITIES
 from .layers import LayerMap
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "rulesets"
+DEFAULT_DIR = ruleset_dir()  # DRAWREVIEW_RULESET_DIR, else the checkout's rulesets/
 SPECIAL_FILES = {"layers.toml", "superseded.toml"}
 REQUIRED = ("id", "discipline", "title", "standard", "clause", "severity", "message", "check")
 

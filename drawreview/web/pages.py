@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -39,9 +40,24 @@ async def home(request: Request) -> Response:
     return render(request, "home.html", {"projects": projects}, principal=principal)
 
 
+def same_origin_path(request: Request, target: str | None) -> str:
+    """``target`` (a Referer) reduced to a path on this site; anything else gives ``/``, so the
+    language switch is never an open redirect."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in {"http", "https"} or parts.netloc != request.url.netloc:
+            return "/"
+    path = parts.path or "/"
+    if not path.startswith("/") or path.startswith("//") or "\\" in path or any(ord(c) < 32 for c in target):
+        return "/"
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
 async def set_lang(request: Request) -> Response:
     lang = request.path_params["lang"]
-    response = RedirectResponse(request.headers.get("referer") or "/", status_code=303)
+    response = RedirectResponse(same_origin_path(request, request.headers.get("referer")), status_code=303)
     if lang in {"en", "zh-CN"}:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
     return response
