@@ -132,6 +132,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.title": ("审查流程", "Review process"),
     "review.state": ("报审状态", "Submission state"),
     "review.stage": ("项目阶段", "Project stage"),
+    "review.case": ("受理编号", "Case number"),
     "review.round": ("第 {n} 轮审查", "Review round {n}"),
     "review.verdict": ("本轮结论", "Round verdict"),
     "review.submit": ("提交报审", "Submit for review"),

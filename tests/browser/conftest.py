@@ -74,7 +74,7 @@ async def _add_tasks(settings, submission_id: int, disciplines) -> None:
                 have = (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == submission_id,
                                                                     ReviewTask.discipline == d))).first()
                 if have is None:
-                    session.add(ReviewTask(submission_id=submission_id, discipline=d, state="in_review"))
+                    session.add(ReviewTask(submission_id=submission_id, discipline=d, state="in_progress"))
             await session.commit()
     finally:
         await db.close()
@@ -116,6 +116,23 @@ def login(context, base: str, stack, username: str):
     with page.expect_navigation():
         page.click("button[type=submit]")
     return page
+
+
+def draw_box(page, tool, x0, y0, x1, y1):
+    """Draw a two-click markup (rect, cloud...) on the open viewer's map; waits for the form."""
+    page.click(f"#tool-{tool}")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + x0, box["y"] + y0)
+    page.mouse.click(box["x"] + x1, box["y"] + y1)
+    page.wait_for_selector("#markup-form")
+
+
+def save_markup(page, body, severity="general", clause=""):
+    page.fill("#markup-body", body)
+    page.select_option("#markup-severity", severity)
+    if clause:
+        page.fill("#markup-clause", clause)
+    page.click("#markup-save")
 
 
 def open_viewer(page, base: str, sheet_id: int):

@@ -16,7 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from .conftest import draw_box as _draw_box
 from .conftest import login, open_viewer
+from .conftest import save_markup as _save_markup
 
 
 LIVE_S = 1.0  # contract: a change shows in every other open viewer within a second
@@ -44,22 +46,6 @@ def _viewer(browser, stack, base, username, sheet_id):
     open_viewer(page, base, sheet_id)
     page.errors = errors
     return ctx, page
-
-
-def _draw_box(page, tool, x0, y0, x1, y1):
-    page.click(f"#tool-{tool}")
-    box = page.locator("#map").bounding_box()
-    page.mouse.click(box["x"] + x0, box["y"] + y0)
-    page.mouse.click(box["x"] + x1, box["y"] + y1)
-    page.wait_for_selector("#markup-form")
-
-
-def _save_markup(page, body, severity="general", clause=""):
-    page.fill("#markup-body", body)
-    page.select_option("#markup-severity", severity)
-    if clause:
-        page.fill("#markup-clause", clause)
-    page.click("#markup-save")
 
 
 def _item(page, text):

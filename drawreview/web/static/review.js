@@ -90,9 +90,11 @@
       if (value instanceof Node) dd.appendChild(value); else dd.textContent = value;
       dl.appendChild(dd);
     }
-    fact(msg("review.state"), msg("submission.state." + v.state), "review-state");
+    var reviewed = v.state !== "draft" && v.state !== "submitted" && v.state !== "returned";
+    if (v.case_number) fact(msg("review.case"), v.case_number, "review-case");
+    fact(msg("review.state"), msg("submission.state." + v.state) + (reviewed ? " · " + msg("review.round", { n: v.round }) : ""),
+         "review-state");
     fact(msg("review.stage"), msg("submission.state." + v.project_stage), "review-stage");
-    if (v.state !== "draft" && v.state !== "submitted" && v.state !== "returned") fact("", msg("review.round", { n: v.round }));
     if (v.verdict) fact(msg("review.verdict"), msg("verdict." + v.verdict), "review-verdict");
     var links = el("span");
     if (v.receipt) links.appendChild(el("a", { href: "/api/submissions/" + subId + "/receipt.pdf", id: "review-receipt", target: "_blank" }, msg("review.receipt")));
@@ -119,7 +121,9 @@
 
   /* -- tasks -------------------------------------------------------------------------- */
   function taskActions(t, v) {
-    var cell = el("td", { "class": "task-actions" });
+    var td = el("td");
+    var cell = el("div", { "class": "task-actions" });
+    td.appendChild(cell);
     var open = v.state === "in_review";
     if (open && me.role === "reviewer" && me.discipline === t.discipline && (t.reviewer_id === null || t.reviewer_id === me.id)) {
       if (t.state === "pending") {
@@ -150,7 +154,7 @@
         act("/api/tasks/" + t.id + "/assign", { reviewer_id: Number(pick.value) });
       }, "secondary"));
     }
-    return cell;
+    return td;
   }
 
   function renderTasks(v) {
@@ -278,6 +282,8 @@
     last = v;
     root.dataset.state = v.state;
     root.dataset.stage = v.project_stage;
+    var pill = document.querySelector(".revisions a[data-submission-id='" + subId + "']");  // server-rendered, may be stale
+    if (pill) pill.textContent = pill.textContent.replace(/[^·]*$/, " " + msg("submission.state." + v.state));
     renderSummary(v);
     renderTasks(v);
     var box = document.getElementById("review-actions");
