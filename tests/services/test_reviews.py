@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from drawreview.db import Database
 from drawreview.errors import Conflict, InvalidTransition, PermissionDenied
-from drawreview.models import Annotation, AuditEntry, Notification, ProjectEvent, ReviewTask, Sheet, User
+from drawreview.models import Annotation, AuditEntry, Comment, Notification, ProjectEvent, ReviewTask, Sheet, User
 from drawreview.services import audit, reviews, tasks, workdays, workflow
 from drawreview.storage import make_storage
 from tests.services.reviews_world import BUILDING_SHEETS, new_project, new_submission, principal
@@ -218,3 +218,101 @@ async def test_reassignment_and_reviewer_pick(env):
     other.active = False  # keep later picks on the demo reviewer
     session.add(other)
     await session.commit()
+
+
+# --- carry-forward through the sheets' transforms --------------------------------------------------
+
+async def _to_revision_required(session, stack, storage, cfg, now):
+    """Accepted, every discipline concluded (fire asks for revision), report issued."""
+    project, sub, _ = await _accept(session, stack, storage, cfg, now)
+    by = await _tasks(session, sub)
+    for d, task in by.items():
+        verdict = "revision_required" if d == "fire" else "approved"
+        await tasks.conclude(session, await principal(session, d), task, sub, project, verdict, "", now, lambda e: None)
+    await reviews.issue_report(session, await principal(session, "window"), sub, project, now, lambda e: None, storage,
+                               "http://x", stack.settings)
+    return project, sub
+
+
+async def test_carry_forward_maps_points_through_the_sheet_transforms_and_keeps_the_thread(env):
+    session, stack, storage, cfg = env
+    now = bj(2025, 3, 3, 10)
+    project, sub = await _to_revision_required(session, stack, storage, cfg, now)
+    fire, designer = await principal(session, "fire"), await principal(session, "designer")
+    old = (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id, Sheet.number == "建施-02"))).one()
+    old.transform = [0.1, 10.0, 500.0]  # px = 0.1 x + 10, py = -0.1 y + 500
+    ann = Annotation(client_id=f"tf-{sub.id}", project_id=project.id, sheet_id=old.id, author_id=fire.user_id,
+                     discipline="fire", kind="rect", geometry={"points": [[100.0, 120.0], [180.0, 160.0]]})
+    session.add_all([old, ann])
+    await session.flush()
+    session.add(Comment(client_id=f"tf-c-{sub.id}", annotation_id=ann.id, author_id=designer.user_id, body="已修改，见新版"))
+    rev2 = await new_submission(session, project, storage=storage)
+    new = (await session.exec(select(Sheet).where(Sheet.submission_id == rev2.id, Sheet.number == "建施-02"))).one()
+    new.transform = [0.05, 40.0, 520.0]  # the revision's extents grew: other scale and origin
+    session.add(new)
+    await reviews.submit(session, designer, rev2, project, bj(2025, 3, 20, 10), lambda e: None, cfg)
+    copy = (await session.exec(select(Annotation).where(Annotation.sheet_id == new.id))).one()
+    # drawing point of (100, 120): x = (100 - 10) / 0.1 = 900, y = (500 - 120) / 0.1 = 3800
+    # on the new sheet: px = 0.05 * 900 + 40 = 85, py = -0.05 * 3800 + 520 = 330
+    assert copy.geometry["points"] == [[85.0, 330.0], [125.0, 350.0]]
+    assert copy.carried_from_id == ann.id and copy.status == "open"
+    thread = (await session.exec(select(Comment).where(Comment.annotation_id == copy.id))).all()
+    assert [(c.body, c.author_id) for c in thread] == [("已修改，见新版", designer.user_id)]
+    assert await reviews.carry_forward(session, rev2) == 0  # idempotent, the thread is not doubled
+    assert len((await session.exec(select(Comment).where(Comment.annotation_id == copy.id))).all()) == 1
+    # without a transform on one side (a PDF of unknown scale) the points are kept
+    keep = reviews.sheet_point_mapper(Sheet(transform=[]), new)
+    assert keep([100.0, 120.0]) == [100.0, 120.0]
+    await session.commit()
+
+
+# --- the audit trail of a whole cycle --------------------------------------------------------------
+
+async def test_whole_cycle_writes_every_step_to_the_audit_log(env):
+    from drawreview.services import ratings
+
+    session, stack, storage, cfg = env
+    noop = lambda e: None  # noqa: E731
+    t0 = bj(2025, 4, 7, 10)
+    project = await new_project(session, stack)
+    sub = await new_submission(session, project, [n for n in BUILDING_SHEETS if n != "人防-01"], storage=storage)
+    designer, window = await principal(session, "designer"), await principal(session, "window")
+    await reviews.submit(session, designer, sub, project, t0, noop, cfg)
+    await reviews.return_submission(session, window, sub, project, ["缺人防施工图"], t0, noop)
+    assert sub.state == "returned"
+    await reviews.submit(session, designer, sub, project, t0, noop, cfg)
+    await reviews.accept(session, window, sub, project, {"missing_items": ["人防施工图"], "deficiency_deadline": "2025-04-20"},
+                         t0, noop, cfg, storage, "http://x")
+    await reviews.supply_deficiencies(session, window, sub, project, ["人防施工图"], t0, noop)
+    by = await _tasks(session, sub)
+    planning, fire = await principal(session, "planning"), await principal(session, "fire")
+    await tasks.assign(session, window, by["planning"], sub, project, planning.user_id, t0, noop)
+    await tasks.start(session, planning, by["planning"], sub, project, t0, noop)
+    await tasks.pause(session, fire, by["fire"], sub, project, "请补充消防设计说明", t0, noop)
+    await tasks.resume(session, designer, by["fire"], sub, project, bj(2025, 4, 9, 10), noop, cfg)
+    sheet = (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id, Sheet.number == "建施-01"))).one()
+    session.add(Annotation(client_id=f"audit-{sub.id}", project_id=project.id, sheet_id=sheet.id, author_id=fire.user_id,
+                           discipline="fire", kind="pin", geometry={"points": [[1.0, 2.0]]}))
+    for d, task in by.items():
+        verdict = "revision_required" if d == "fire" else "approved"
+        await tasks.conclude(session, await principal(session, d), task, sub, project, verdict, "", t0, noop)
+    await reviews.issue_report(session, window, sub, project, t0, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    rev2 = await new_submission(session, project, storage=storage)
+    await reviews.submit(session, designer, rev2, project, bj(2025, 4, 14, 10), noop, cfg)
+    again = await _tasks(session, rev2)
+    await tasks.conclude(session, fire, again["fire"], rev2, project, "approved", "", bj(2025, 4, 15, 10), noop)
+    await reviews.issue_report(session, window, rev2, project, bj(2025, 4, 15, 10), noop, storage, "http://x", stack.settings)
+    await ratings.rate(session, await principal(session, "builder"), project, {"score": 5, "text": "好"}, noop)
+    await session.commit()
+    rows = (await session.exec(select(AuditEntry.action).where(AuditEntry.project_id == project.id)
+                               .order_by(AuditEntry.id))).all()
+    assert set(rows) == {
+        "submission.submit", "submission.return", "submission.accept_with_deficiencies", "task.start",
+        "submission.supply_deficiencies", "task.reassign", "task.pause", "task.resume", "task.conclude",
+        "submission.conclude", "report.issue", "submission.require_revision", "submission.resubmit",
+        "annotation.carry_forward", "submission.approve", "rating.set"}
+    assert rows.count("submission.submit") == 2 and rows.count("report.issue") == 2
+    assert rows.count("task.conclude") == 5  # four disciplines in round 1, fire again in round 2
+    assert rows.index("submission.resubmit") < rows.index("annotation.carry_forward") < rows.index("submission.approve")
+    assert (await audit.verify(session)).ok
