@@ -316,3 +316,14 @@ async def test_whole_cycle_writes_every_step_to_the_audit_log(env):
     assert rows.count("task.conclude") == 5  # four disciplines in round 1, fire again in round 2
     assert rows.index("submission.resubmit") < rows.index("annotation.carry_forward") < rows.index("submission.approve")
     assert (await audit.verify(session)).ok
+
+
+async def test_dates_beyond_the_calendar_are_flagged(env):
+    session, stack, storage, cfg = env
+    first, last = workdays.calendar_range()
+    inside = ReviewTask(submission_id=1, discipline="fire", state="in_progress", started_at=bj(last, 3, 2, 10),
+                        due_at=bj(last, 3, 11, 10))
+    assert tasks.task_dict(inside, bj(last, 3, 3, 10))["calendar_exact"] is True
+    beyond = ReviewTask(submission_id=1, discipline="fire", state="in_progress", started_at=bj(last, 12, 28, 10),
+                        due_at=bj(last + 1, 1, 8, 10))
+    assert tasks.task_dict(beyond, bj(last, 12, 29, 10))["calendar_exact"] is False

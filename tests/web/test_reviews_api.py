@@ -148,3 +148,19 @@ def test_full_round_trip_to_approval_with_report_ratings_and_stats(stack, client
     assert page.status_code == 200 and "<svg" in page.text and "cdn" not in page.text.lower()
     window = client.get("/window", headers=h["window"])
     assert window.status_code == 200
+
+
+def test_review_view_offers_the_window_reassign_choices_and_the_worklist_shows_lights(stack, client, h):
+    pid, sid = _make(stack)
+    client.post(f"/api/submissions/{sid}/submit", headers=h["designer"])
+    window_view = client.post(f"/api/submissions/{sid}/accept", headers=h["window"], json={}).json()["data"]
+    fire = next(t for t in window_view["tasks"] if t["discipline"] == "fire")
+    assert [c["name"] for c in fire["candidates"]] == ["消防审查 张伟"] and fire["calendar_exact"] is True
+    assert window_view["project_stage"] == "in_review" and window_view["calendar_exact"] is True
+    designer_view = client.get(f"/api/submissions/{sid}/review", headers=h["designer"]).json()["data"]
+    assert all("candidates" not in t for t in designer_view["tasks"])  # only the window reassigns
+    page = client.get("/window", headers=h["window"]).text
+    assert f'data-submission-id="{sid}" data-state="in_review" data-light="green"' in page
+    assert f'href="/projects/{pid}?submission={sid}"' in page
+    project_page = client.get(f"/projects/{pid}?submission={sid}", headers=h["window"]).text
+    assert 'id="review"' in project_page and "/static/review.js" in project_page and 'id="nav-window"' in project_page
