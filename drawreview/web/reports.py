@@ -1,11 +1,13 @@
-"""Issued reports: list, issue (window), download; derived downloads (stamped sheets, marked-up
+"""Issued reports: list and download; derived downloads (stamped sheets, marked-up
 sheets, BCF 3.0, JSON); and the public verification page ``/verify`` with its JSON twin
 ``/api/verify``.
 
-Downloads are for everyone who may see the project (``report.download``); issuing is the
-window's (``report.issue``). Verification needs no login: the page's upload form carries the
-session's CSRF token, and scripts either send a hash (``GET /api/verify?sha256=``) or upload
-with a bearer token / ``X-CSRF-Token`` (``POST /api/verify``).
+Downloads are for everyone who may see the project (``report.download``). Issuing has one
+path, the workflow's report step ``POST /api/submissions/{id}/report`` (web/reviews.py →
+services/reviews.issue_report), which signs the report, moves the round on by its verdict and
+notifies the construction unit and the design institute. Verification needs no login: the
+page's upload form carries the session's CSRF token, and scripts either send a hash
+(``GET /api/verify?sha256=``) or upload with a bearer token / ``X-CSRF-Token`` (``POST /api/verify``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from ..models import Report, Submission
 from ..policy import require_project
 from ..services import reports as service
 from ..services import sheets as sheet_service
-from ..services.notifications import utcnow
 from .common import Ctx, api, lang_of
 from .pages import render
 from .progress import client_ip
@@ -71,19 +72,6 @@ def _case(project) -> str:
 async def list_reports(ctx: Ctx):
     project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"), "report.download")
     return [service.report_dict(r, ctx.state.settings) for r in await service.list_reports(ctx.session, project.id)]
-
-
-@api("出具本轮审查意见书（窗口；重复调用返回同一份）/ Issue the round's signed report (idempotent)")
-async def issue(ctx: Ctx):
-    sub = await ctx.session.get(Submission, ctx.path_int("submission_id"))
-    if sub is None:
-        raise NotFound("找不到该报审", "Submission not found")
-    await require_project(ctx.session, ctx.principal, sub.project_id, "report.issue")
-    st = ctx.state
-    report = await service.issue_round_report(ctx.session, st.storage, st.settings, sub.id, ctx.user, now=utcnow(),
-                                              emit=ctx.emit)
-    await ctx.commit()
-    return service.report_dict(report, st.settings)
 
 
 @api("一份意见书的信息 / One issued report")
@@ -242,7 +230,6 @@ async def verify_form(request: Request) -> Response:
 
 ROUTES = [
     Route("/api/projects/{project_id:int}/reports", list_reports, methods=["GET"]),
-    Route("/api/submissions/{submission_id:int}/reports", issue, methods=["POST"]),
     Route("/api/reports/{report_id:int}", get_report, methods=["GET"]),
     Route("/api/reports/{report_id:int}/pdf", report_pdf, methods=["GET"]),
     Route("/api/submissions/{submission_id:int}/stamped-sheets.zip", stamped_zip, methods=["GET"]),

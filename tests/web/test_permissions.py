@@ -21,9 +21,7 @@ def test_every_api_route_is_in_the_matrix():
     assert declared == set(MATRIX), f"missing: {declared - set(MATRIX)}; stale: {set(MATRIX) - declared}"
 
 
-@pytest.fixture(scope="module")
-def other_designer(stack, client):
-    """A designer of another institute, to prove institutes see only their own projects."""
+def _outsider(stack, username: str, org_name: str, kind: str, role: str) -> dict:
     import asyncio
 
     from drawreview.auth import new_api_token
@@ -33,8 +31,8 @@ def other_designer(stack, client):
     async def make():
         db = Database(stack.settings)
         async with db.session() as s:
-            org = await accounts.get_or_create_org(s, "另一家设计院", "design_institute")
-            user = await accounts.create_user(s, "other_designer", "a-long-password-1", "designer", org=org)
+            org = await accounts.get_or_create_org(s, org_name, kind)
+            user = await accounts.create_user(s, username, "a-long-password-1", role, org=org)
             token = await new_api_token(s, user)
             await s.commit()
         await db.close()
@@ -44,29 +42,43 @@ def other_designer(stack, client):
 
 
 @pytest.fixture(scope="module")
+def other_designer(stack, client):
+    """A designer of another institute, to prove institutes see only their own projects."""
+    return _outsider(stack, "other_designer", "另一家设计院", "design_institute", "designer")
+
+
+@pytest.fixture(scope="module")
+def other_builder(stack, client):
+    """A construction-unit user of another organisation: sees only his own organisation's projects."""
+    return _outsider(stack, "other_builder", "另一家建设单位", "construction_unit", "construction")
+
+
+@pytest.fixture(scope="module")
 def world(stack, client):
-    w = {}
+    # rows of rate-limited public routes reset their key between roles (one limiter per app)
+    w = {"reset_limit": lambda key: client.portal.call(client.app.state.limiter.reset, key)}
     for mod in modules():
         if hasattr(mod, "prepare"):
             mod.prepare(stack, client, w)
     return w
 
 
-def headers_for(stack, role, other_designer):
+def headers_for(stack, role, outsiders):
     if role == "anonymous":
         return {}
-    if role == "other_designer":
-        return other_designer
+    if role in outsiders:
+        return outsiders[role]
     return stack.token_headers(role)
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))
-def test_permission_matrix(stack, client, other_designer, world, route):
+def test_permission_matrix(stack, client, other_designer, other_builder, world, route):
     method, path = route
     build, expected = MATRIX[route]
     url = re.sub(r"{(\w+)(?::\w+)?}", lambda m: str(world[m.group(1)]), path)
     for role in ROLES:
-        r = client.request(method, url, headers=headers_for(stack, role, other_designer), **build(stack, world))
+        outsiders = {"other_designer": other_designer, "other_builder": other_builder}
+        r = client.request(method, url, headers=headers_for(stack, role, outsiders), **build(stack, world))
         assert r.status_code == expected[role], f"{method} {path} as {role}: {r.status_code} {r.text[:200]}"
         if r.status_code >= 400:
             assert r.json()["ok"] is False
@@ -77,3 +89,46 @@ def test_listing_is_scoped(stack, client, other_designer):
     assert stack.demo["project_id"] in [p["id"] for p in mine]
     theirs = client.get("/api/projects", headers=other_designer).json()["data"]
     assert stack.demo["project_id"] not in [p["id"] for p in theirs]
+
+
+def test_other_construction_unit_cannot_see_or_read_the_demo_project(stack, client, other_builder):
+    pid = stack.demo["project_id"]
+    assert pid in [p["id"] for p in client.get("/api/projects", headers=stack.token_headers("builder")).json()["data"]]
+    assert client.get(f"/api/projects/{pid}", headers=stack.token_headers("builder")).status_code == 200
+    assert pid not in [p["id"] for p in client.get("/api/projects", headers=other_builder).json()["data"]]
+    for path in (f"/api/projects/{pid}", f"/api/projects/{pid}/submissions", f"/api/projects/{pid}/annotations"):
+        r = client.get(path, headers=other_builder)
+        assert r.status_code == 404 and r.json()["ok"] is False, path
+
+
+def test_a_reviewer_sees_a_project_only_with_a_task_in_his_discipline(stack, client):
+    import asyncio
+
+    from sqlalchemy import delete
+
+    from drawreview.db import Database
+    from drawreview.models import ReviewTask
+    from tests.web.matrix.reports import create_report_world
+
+    w = create_report_world(stack, state="in_review", verdict=None, name="只有消防任务的项目")
+
+    async def keep_only_fire():
+        db = Database(stack.settings)
+        try:
+            async with db.session() as s:
+                await s.exec(delete(ReviewTask).where(ReviewTask.submission_id == w["submission_id"],
+                                                      ReviewTask.discipline != "fire"))
+                await s.commit()
+        finally:
+            await db.close()
+
+    asyncio.run(keep_only_fire())
+    pid = w["project_id"]
+    fire = client.get("/api/projects", headers=stack.token_headers("fire")).json()["data"]
+    assert pid in [p["id"] for p in fire]
+    assert client.get(f"/api/projects/{pid}", headers=stack.token_headers("fire")).status_code == 200
+    for reviewer in ("planning", "civil_defence", "lightning", "meteorology"):
+        listed = client.get("/api/projects", headers=stack.token_headers(reviewer)).json()["data"]
+        assert pid not in [p["id"] for p in listed], reviewer
+        assert client.get(f"/api/projects/{pid}", headers=stack.token_headers(reviewer)).status_code == 404, reviewer
+    assert pid in [p["id"] for p in client.get("/api/projects", headers=stack.token_headers("window")).json()["data"]]

@@ -16,13 +16,20 @@ from tests.web.matrix.reports import MARKUPS, create_report_world
 from tests.web.test_errors import assert_envelope
 
 
+def issue(stack, client, world) -> dict:
+    """The window issues the concluded round's report through the one issuing path (the
+    workflow's report step); returns the issued report as the reports list shows it."""
+    r = client.post(f"/api/submissions/{world['submission_id']}/report", headers=stack.token_headers("window"))
+    assert r.status_code == 200, r.text
+    listed = client.get(f"/api/projects/{world['project_id']}/reports", headers=stack.token_headers("window"))
+    return listed.json()["data"][0]
+
+
 @pytest.fixture(scope="module")
 def approved(stack, client):
-    """An approved round with its report issued by the window through the API."""
-    world = create_report_world(stack)
-    r = client.post(f"/api/submissions/{world['submission_id']}/reports", headers=stack.token_headers("window"))
-    assert r.status_code == 200, r.text
-    report = r.json()["data"]
+    """A concluded round (every discipline approved) whose report the window issued through the API."""
+    world = create_report_world(stack, state="concluded")
+    report = issue(stack, client, world)
     pdf = client.get(report["pdf_url"], headers=stack.token_headers("builder"))
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     return world, report, pdf.content
@@ -36,19 +43,78 @@ def test_issue_list_and_download(stack, client, approved):
     world, report, pdf = approved
     assert sha256_hex(pdf) == report["sha256"] and report["round_no"] == 1 and report["verdict"] == "approved"
     assert report["verify_url"].endswith("/verify/" + report["verify_url"].rsplit("/", 1)[1])
-    again = client.post(f"/api/submissions/{world['submission_id']}/reports", headers=stack.token_headers("window"))
-    assert again.json()["data"]["id"] == report["id"]  # idempotent
+    again = client.post(f"/api/submissions/{world['submission_id']}/report", headers=stack.token_headers("window"))
+    assert_envelope(again, 409)  # the round moved on to approved: issued once
     listed = client.get(f"/api/projects/{world['project_id']}/reports", headers=stack.token_headers("designer"))
     assert [r["id"] for r in listed.json()["data"]] == [report["id"]]
-    r = client.post(f"/api/submissions/{world['submission_id']}/reports", headers=stack.token_headers("designer"))
+    r = client.post(f"/api/submissions/{world['submission_id']}/report", headers=stack.token_headers("designer"))
     assert_envelope(r, 403)
+    # the duplicate issuing route is gone: one path only
+    gone = client.post(f"/api/submissions/{world['submission_id']}/reports", headers=stack.token_headers("window"))
+    assert gone.status_code in (404, 405)
+
+
+def test_issuing_notifies_the_construction_unit_and_the_designer(stack, client, approved):
+    world, report, _ = approved
+    for username in ("builder", "designer"):
+        notes = client.get("/api/notifications", headers=stack.token_headers(username)).json()["data"]
+        notes = notes["items"] if isinstance(notes, dict) else notes
+        issued = [n for n in notes if n["type"] == "report.issued" and n["project_id"] == world["project_id"]]
+        assert len(issued) == 1, (username, notes)
+        assert issued[0]["payload"]["submission_id"] == world["submission_id"]
+        assert issued[0]["payload"]["verdict"] == "approved"
+    # and the round moved on by its verdict, like any issue through the workflow
+    sub = client.get(f"/api/submissions/{world['submission_id']}", headers=stack.token_headers("builder")).json()["data"]
+    assert sub["state"] == "approved"
+    # the reviewers are not the report's audience
+    notes = client.get("/api/notifications", headers=stack.token_headers("planning")).json()["data"]
+    notes = notes["items"] if isinstance(notes, dict) else notes
+    assert not [n for n in notes if n["type"] == "report.issued" and n["project_id"] == world["project_id"]]
+
+
+def test_stamped_single_sheet_carries_the_stamp(stack, client, approved):
+    world = approved[0]
+    for sheet_id in world["sheet_ids"]:
+        r = client.get(f"/api/sheets/{sheet_id}/stamped.pdf", headers=stack.token_headers("designer"))
+        assert r.status_code == 200 and r.headers["content-type"] == "application/pdf" and r.content[:5] == b"%PDF-"
+        doc = pymupdf.open("pdf", r.content)
+        text = "".join(page.get_text() for page in doc)
+        assert "审查合格" in text and world["case_number"] in text
+
+
+def test_issuing_signs_with_the_configured_authority_dir(stack, approved, tmp_path):
+    """DRAWREVIEW_AUTHORITY_DIR: the key is created there, and the issued report is signed by
+    the certificate stored there."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from starlette.testclient import TestClient
+
+    from drawreview.app import create_app
+    from drawreview.report.signing import CERT_FILE, KEY_FILE
+    from drawreview.settings import load_settings
+
+    folder = tmp_path / "authority"
+    settings = load_settings({**stack.env, "DRAWREVIEW_AUTHORITY_DIR": str(folder)})
+    assert settings.authority_dir == folder.resolve()
+    world = create_report_world(stack, state="concluded")
+    with TestClient(create_app(settings)) as c:
+        report = issue(stack, c, world)
+        pdf = c.get(report["pdf_url"], headers=stack.token_headers("builder")).content
+    assert (folder / KEY_FILE).is_file() and (folder / CERT_FILE).is_file()
+    expected = x509.load_pem_x509_certificate((folder / CERT_FILE).read_bytes()).public_bytes(Encoding.DER)
+    sig = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
+    assert sig.signer_cert.dump() == expected  # not the data dir's key (made by the fixture's issue)
+    default = settings.data_dir / "authority" / CERT_FILE
+    assert default.read_bytes() != (folder / CERT_FILE).read_bytes()
 
 
 def test_issuing_an_open_round_is_refused(stack, client):
     world = create_report_world(stack, state="in_review", verdict=None)
-    r = client.post(f"/api/submissions/{world['submission_id']}/reports", headers=stack.token_headers("window"))
+    r = client.post(f"/api/submissions/{world['submission_id']}/report", headers=stack.token_headers("window"))
     assert_envelope(r, 409)
-    assert r.json()["error"]["code"] == "round_not_concluded"
+    listed = client.get(f"/api/projects/{world['project_id']}/reports", headers=stack.token_headers("window"))
+    assert listed.json()["data"] == []
 
 
 def test_verify_page_by_code_then_upload(client, approved):

@@ -10,7 +10,7 @@ from importlib import import_module
 from pkgutil import iter_modules
 
 ROLES = ["anonymous", "window", "planning", "fire", "civil_defence", "lightning", "meteorology", "designer",
-         "builder", "other_designer"]
+         "builder", "other_designer", "other_builder"]
 REVIEWERS = ["planning", "fire", "civil_defence", "lightning", "meteorology"]
 
 
@@ -18,6 +18,9 @@ def expect(default: int, **overrides) -> dict:
     table = {r: default for r in ROLES}
     table["anonymous"] = 401
     table.update(overrides)
+    # the construction unit of another organisation stands where the other institute's designer
+    # stands: neither sees the demo project or the report world
+    table["other_builder"] = overrides.get("other_builder", table["other_designer"])
     return table
 
 

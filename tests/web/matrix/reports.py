@@ -123,7 +123,6 @@ def create_report_world(stack, *, state: str = "approved", verdict: str | None =
 
 VISIBLE = expect(200, other_designer=404)  # the reports world: all five disciplines review it
 DEMO_VISIBLE = expect(200, other_designer=404, **{r: 404 for r in REVIEWERS})
-WINDOW_REFUSED_BY_STATE = expect(403, window=409, other_designer=404, **{r: 404 for r in REVIEWERS})
 PUBLIC = {r: 200 for r in expect(200)}
 
 
@@ -179,8 +178,6 @@ APPROVED = _demo_state("approved", "approved")
 
 ROWS = {
     ("GET", "/api/projects/{project_id}/reports"): (lambda s, w: {}, DEMO_VISIBLE),
-    # the demo round has no conclusions: the window passes the permission check and meets the state
-    ("POST", "/api/submissions/{submission_id}/reports"): (_demo_state("in_review", None), WINDOW_REFUSED_BY_STATE),
     ("GET", "/api/reports/{report_id}"): (lambda s, w: {}, VISIBLE),
     ("GET", "/api/reports/{report_id}/pdf"): (lambda s, w: {}, VISIBLE),
     ("GET", "/api/submissions/{submission_id}/stamped-sheets.zip"): (APPROVED, DEMO_VISIBLE),
@@ -199,10 +196,10 @@ def prepare(stack, client, world):
     """Issues a report on a world of its own (``report_id``); marks up the shared demo sheet
     (``sheet_id``, set by the drawings area) so the marked-up and export rows have content."""
     assert "sheet_id" in world and "submission_id" in world, "the drawings area prepares the demo sheet first"
-    ids = create_report_world(stack, name="权限矩阵-意见书")
-    r = client.post(f"/api/submissions/{ids['submission_id']}/reports", headers=stack.token_headers("window"))
+    ids = create_report_world(stack, name="权限矩阵-意见书", state="concluded")
+    r = client.post(f"/api/submissions/{ids['submission_id']}/report", headers=stack.token_headers("window"))
     assert r.status_code == 200, r.text
-    report = r.json()["data"]
+    report = client.get(f"/api/projects/{ids['project_id']}/reports", headers=stack.token_headers("window")).json()["data"][0]
     pdf = client.get(report["pdf_url"], headers=stack.token_headers("window")).content
     asyncio.run(_markup(stack, world["sheet_id"]))
     world.update(report_id=report["id"], rep_sha256=report["sha256"], rep_pdf=pdf)

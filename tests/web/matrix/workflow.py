@@ -68,6 +68,11 @@ def _task(state, paused=False, **kw):
     return build
 
 
+def _progress_query(s, w):
+    w["reset_limit"](f"progress:case:{w['case']}")  # 10 queries per case an hour: fewer than the roles
+    return {"params": {"case": w["case"], "code": w["code"]}}
+
+
 ROWS = {
     ("POST", "/api/submissions/{submission_id}/submit"): (_on_submission("in_review"), DESIGNER_REFUSED_BY_STATE),
     ("GET", "/api/submissions/{submission_id}/review"): (_on_submission(), DEMO_VISIBLE),
@@ -96,7 +101,7 @@ ROWS = {
                                 ORG_MANAGERS),
     ("DELETE", "/api/webhooks/{webhook_id}"): (lambda s, w: {}, expect(403, window=200, designer=404, builder=404,
                                                                        other_designer=404)),
-    ("GET", "/api/progress"): (lambda s, w: {"params": {"case": w["case"], "code": w["code"]}}, {**ALL, "anonymous": 200}),
+    ("GET", "/api/progress"): (_progress_query, {**ALL, "anonymous": 200}),
     ("GET", "/api/stats"): (lambda s, w: {"params": {"from": "2020-01-01"}}, expect(403, window=200)),
     ("GET", "/api/stats.csv"): (lambda s, w: {}, expect(403, window=200)),
     # the demo project is not complete yet: its institute and construction unit are refused by state
