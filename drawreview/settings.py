@@ -57,6 +57,8 @@ class Settings:
     max_file_bytes: int = 1024**3
     job_timeout_s: int = 600
     jobs_inline: bool = False
+    sync_max_replay: int = 5000  # more missed events than this: the client reloads over REST (resync)
+    sync_recheck_s: float = 2.0  # how long a live connection trusts its user's active flag / project access
     token_ttl_days: int = 365
     session_max_age_s: int = 12 * 3600
     smtp_host: str | None = None
@@ -136,6 +138,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_file_bytes=int(_get(env, "MAX_FILE_BYTES", str(1024**3))),
         job_timeout_s=int(_get(env, "JOB_TIMEOUT_S", "600")),
         jobs_inline=_bool(_get(env, "JOBS_INLINE"), False),
+        sync_max_replay=int(_get(env, "SYNC_MAX_REPLAY", "5000")),
+        sync_recheck_s=float(_get(env, "SYNC_RECHECK_S", "2.0")),
         smtp_host=_get(env, "SMTP_HOST"),
         smtp_port=int(_get(env, "SMTP_PORT", "25")),
         smtp_from=_get(env, "SMTP_FROM", "drawreview@localhost"),

@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
 from ..errors import InvalidTransition, NotFound, ValidationFailed
-from ..models import Annotation, RuleFinding, Sheet
+from ..models import Annotation, RuleFinding, Sheet, Submission
 from ..policy import require_own_discipline, require_project
 from . import annotations, audit
 from . import events as events_service
@@ -106,6 +106,17 @@ async def list_for_sheet(session: AsyncSession, principal, sheet_id: int) -> lis
     rows = (await session.exec(select(RuleFinding).where(RuleFinding.sheet_id == sheet_id)
                                .order_by(RuleFinding.id))).all()
     return [finding_dict(r, sheet) for r in rows]
+
+
+async def list_for_project(session: AsyncSession, principal, project_id: int) -> list[dict]:
+    """Every finding on every sheet of the project (all submissions), for the viewer's
+    "all sheets" list; each with its sheet rectangle."""
+    await require_project(session, principal, project_id)
+    rows = (await session.exec(select(RuleFinding, Sheet).join(Sheet, Sheet.id == RuleFinding.sheet_id)
+                               .join(Submission, Submission.id == Sheet.submission_id)
+                               .where(Submission.project_id == project_id)
+                               .order_by(RuleFinding.sheet_id, RuleFinding.id))).all()
+    return [finding_dict(r, sheet) for r, sheet in rows]
 
 
 def _severity(data: dict, severity: str) -> str:

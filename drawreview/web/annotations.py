@@ -97,6 +97,11 @@ async def list_findings(ctx: Ctx):
     return await findings.list_for_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
 
 
+@api("项目全部图纸的自动检查结果 / Rule findings of every sheet of a project")
+async def list_project_findings(ctx: Ctx):
+    return await findings.list_for_project(ctx.session, ctx.principal, ctx.path_int("project_id"))
+
+
 @api("确认检查结果为审查意见 / Confirm a finding into a markup", body=CONFIRM_BODY)
 async def confirm_finding(ctx: Ctx):
     data = await _body(ctx) if await ctx.request.body() else {}
@@ -130,6 +135,7 @@ ROUTES = [
     Route("/api/annotations/{annotation_id:int}/comments", add_comment, methods=["POST"]),
     Route("/api/annotations/{annotation_id:int}/status", set_status, methods=["POST"]),
     Route("/api/sheets/{sheet_id:int}/findings", list_findings, methods=["GET"]),
+    Route("/api/projects/{project_id:int}/findings", list_project_findings, methods=["GET"]),
     Route("/api/findings/{finding_id:int}/confirm", confirm_finding, methods=["POST"]),
     Route("/api/findings/{finding_id:int}/dismiss", dismiss_finding, methods=["POST"]),
 ]

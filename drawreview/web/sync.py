@@ -27,7 +27,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..auth import Principal, principal_from_request
 from ..errors import DrawReviewError, NotAuthenticated, NotFound, ValidationFailed
-from ..models import Project, User
+from ..models import Annotation, Project, RuleFinding, User
 from ..policy import can_see_project
 from ..services import annotations, findings, presence
 from ..services import events as events_service
@@ -37,7 +37,7 @@ from .common import lang_of
 log = logging.getLogger("drawreview.sync")
 
 MAX_MESSAGE = 256 * 1024  # characters of one client message
-MAX_REPLAY = 5000  # more missed events than this: the client reloads over REST (``resync``)
+# more missed events than ``settings.sync_max_replay``: the client reloads over REST (``resync``)
 HELLO_TIMEOUT_S = 30.0
 BATCH = 500
 
@@ -85,6 +85,7 @@ class Connection:
         self.last_seq: int | None = None  # set by hello
         self.sheet_id: int | None = None
         self.joined = False
+        self.checked_at = asyncio.get_running_loop().time()  # access was checked at connect
         self._lock = asyncio.Lock()
 
     async def send(self, msg: dict) -> None:
@@ -103,6 +104,26 @@ class Connection:
             for row in rows:
                 await self.send(events_service.message(row))
                 self.last_seq = row.seq
+
+    async def still_allowed(self) -> bool:
+        """Re-check, at most every ``sync_recheck_s``, that the user is active and still on the
+        project; when not, tell the client and close: a deactivated account stops receiving."""
+        now = asyncio.get_running_loop().time()
+        if now - self.checked_at < self.state.settings.sync_recheck_s:
+            return True
+        async with self.state.db.session() as session:
+            user = await session.get(User, self.principal.user_id)
+            allowed = user is not None and user.active and await can_see_project(session, self.principal,
+                                                                                 self.project_id)
+        if allowed:
+            self.checked_at = now
+            return True
+        exc = DrawReviewError("您的账号已停用或已不是该项目的参与方，实时连接已断开",
+                              "Your account was deactivated or you are no longer on this project; "
+                              "the live connection is closed", code="access_revoked", status=403)
+        await self.send(error_message(exc, self.lang))
+        await self.ws.close(code=4403, reason=exc.code)
+        return False
 
     async def deliver(self, msg: dict) -> None:
         if msg.get("type") == "presence":
@@ -130,6 +151,8 @@ class Connection:
 
     async def pump(self, subscription) -> None:
         async for msg in subscription:
+            if not await self.still_allowed():
+                return  # the socket is closed, which ends the endpoint's receive loop
             await self.deliver(msg)
 
     async def user(self, session) -> Principal:
@@ -153,7 +176,7 @@ async def on_hello(conn: Connection, msg: dict) -> None:
     async with conn.state.db.session() as session:
         project = await session.get(Project, conn.project_id)
         current = project.last_event_seq
-    resync = since > current or current - since > MAX_REPLAY
+    resync = since > current or current - since > conn.state.settings.sync_max_replay
     conn.last_seq = current if resync else since
     await conn.send({"type": "welcome", "seq": current, "since": conn.last_seq, "resync": resync,
                      "project_id": conn.project_id, "conn": conn.id, "user": presence.user_public(conn.principal)})
@@ -165,11 +188,35 @@ async def on_ping(conn: Connection, msg: dict) -> dict:
     return {"type": "pong", "seq": conn.last_seq}
 
 
+async def require_same_project(conn: Connection, session, field: str, object_id: int) -> None:
+    """A write names an object of this connection's project, never of another one (a missing
+    object is left to the service, which answers not_found)."""
+    if field == "annotation_id":
+        row = await session.get(Annotation, object_id)
+        project_id = row.project_id if row is not None else None
+    elif field == "finding_id":
+        row = await session.get(RuleFinding, object_id)
+        project_id = (await annotations.sheet_project_id(session, row.sheet_id))[1] if row is not None else None
+    else:  # sheet_id
+        try:
+            project_id = (await annotations.sheet_project_id(session, object_id))[1]
+        except NotFound:
+            project_id = None
+    if project_id is not None and project_id != conn.project_id:
+        raise DrawReviewError("该对象不属于本连接的项目，请在对应项目中操作",
+                              "This object belongs to another project than this connection; "
+                              "write to it on that project's connection",
+                              code="wrong_project", status=400,
+                              details={field: object_id, "project_id": conn.project_id})
+
+
 def _write(service_call: Callable[..., Awaitable[Any]], id_field: str | None):
     async def handler(conn: Connection, msg: dict) -> dict:
         object_id = int_field(msg, id_field) if id_field else None
         async with conn.state.db.session() as session:
             principal = await conn.user(session)
+            if id_field:
+                await require_same_project(conn, session, id_field, object_id)
             args = (object_id, msg) if id_field else (msg,)
             result = await service_call(session, conn.state.broadcast, principal, *args)
         return {"type": "ack", **result.payload(), "replay": result.replay}
@@ -181,6 +228,7 @@ async def on_create(conn: Connection, msg: dict) -> dict:
     sheet_id = int_field(msg, "sheet_id")
     async with conn.state.db.session() as session:
         principal = await conn.user(session)
+        await require_same_project(conn, session, "sheet_id", sheet_id)
         result = await annotations.create(session, conn.state.broadcast, principal, sheet_id, msg)
     return {"type": "ack", **result.payload(), "replay": result.replay}
 

@@ -134,3 +134,34 @@ def test_validation_names_the_field(stack, client, world, body, field):
     r = client.post(f"/api/sheets/{world['sheet_id']}/annotations", json={"client_id": cid(), **body},
                     headers=stack.token_headers("fire"))
     assert r.status_code == 422 and field in r.json()["error"]["details"], r.text
+
+
+def test_project_findings_list_every_sheets_findings(stack, client):
+    own = create_review_world(stack, "全部图纸检查结果")
+    other = create_review_world(stack)  # another project: its findings never show
+    import asyncio
+
+    from drawreview.db import Database
+    from drawreview.models import RuleFinding
+
+    async def add_on_other_sheet():
+        db = Database(stack.settings)
+        try:
+            async with db.session() as s:
+                row = RuleFinding(sheet_id=own["other_sheet_id"], rule_id="FR-09", discipline="fire", severity="warning",
+                                  data={"bbox": [100000.0, 60000.0, 110000.0, 65000.0], "message_zh": "另一张图",
+                                        "message_en": "other sheet"})
+                s.add(row)
+                await s.commit()
+                return row.id
+        finally:
+            await db.close()
+
+    extra = asyncio.run(add_on_other_sheet())
+    r = client.get(f"/api/projects/{own['project_id']}/findings", headers=stack.token_headers("planning"))
+    assert r.status_code == 200, r.text
+    rows = r.json()["data"]
+    assert [f["id"] for f in rows] == own["finding_ids"] + [extra]
+    assert {f["sheet_id"] for f in rows} == {own["sheet_id"], own["other_sheet_id"]}
+    assert all(f["rect"] and f["rect"][0][1] < f["rect"][1][1] for f in rows)  # sheet rectangles
+    assert not {f["id"] for f in rows} & set(other["finding_ids"])

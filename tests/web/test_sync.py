@@ -391,3 +391,144 @@ async def test_writes_before_hello_are_refused(stack, servers, world):
         assert (await c.expect(lambda m: m["type"] == "welcome"))["seq"] >= 0
     finally:
         await c.close()
+
+
+# --- writes stay inside the connection's project ----------------------------------------------
+
+async def test_writes_naming_another_projects_objects_are_refused(stack, servers, world):
+    other = await asyncio.to_thread(create_review_world, stack)  # project B: fire reviews it too, so only the project differs
+    theirs = rest_markup(stack, servers, other)
+    before = httpx.get(f"{servers[0]}/api/projects/{other['project_id']}/annotations",
+                       headers=stack.token_headers("window")).json()["data"]
+    c = await Client.connect(servers[-1], world["project_id"], token(stack, "fire"))  # connected to project A
+    try:
+        for msg in [{"type": "annotation.create", "sheet_id": other["sheet_id"], **PIN},
+                    {"type": "annotation.update", "annotation_id": theirs["id"], "version": 1, "body": "越权"},
+                    {"type": "annotation.delete", "annotation_id": theirs["id"], "version": 1},
+                    {"type": "annotation.set_status", "annotation_id": theirs["id"], "version": 1,
+                     "status": "answered"},
+                    {"type": "comment.create", "annotation_id": theirs["id"], "body": "越权"},
+                    {"type": "finding.confirm", "finding_id": other["finding_ids"][0]},
+                    {"type": "finding.dismiss", "finding_id": other["finding_ids"][1], "reason": "越权"}]:
+            reply = await c.request({"client_id": cid(), **msg})
+            assert reply["type"] == "error" and reply["code"] == "wrong_project", (msg["type"], reply)
+            assert "项目" in reply["messages"]["zh-CN"] and "project" in reply["messages"]["en"]
+        # the same connection still writes to its own project
+        assert (await c.request({"type": "annotation.create", "client_id": cid(), "sheet_id": world["sheet_id"],
+                                 **PIN}))["type"] == "ack"
+    finally:
+        await c.close()
+    after = httpx.get(f"{servers[0]}/api/projects/{other['project_id']}/annotations",
+                      headers=stack.token_headers("window")).json()["data"]
+    assert after == before  # nothing in B changed: no new markup, same versions, bodies, statuses, threads
+    found = httpx.get(f"{servers[0]}/api/sheets/{other['sheet_id']}/findings",
+                      headers=stack.token_headers("window")).json()["data"]
+    assert {f["state"] for f in found} == {"new"}
+
+
+# --- access is re-checked while events are delivered ------------------------------------------
+
+async def _new_fire_reviewer(stack, active: bool | None = None, username: str | None = None) -> tuple[str, str]:
+    from sqlmodel import select
+
+    from drawreview.auth import new_api_token
+    from drawreview.db import Database
+    from drawreview.models import Organisation, User
+    from drawreview.services import accounts
+
+    db = Database(stack.settings)
+    try:
+        async with db.session() as s:
+            if username is None:  # create one
+                fire = (await s.exec(select(User).where(User.username == "fire"))).one()
+                username = f"fire_{uuid.uuid4().hex[:8]}"
+                user = await accounts.create_user(s, username, "a-long-password-1", "reviewer", discipline="fire",
+                                                  org=await s.get(Organisation, fire.org_id))
+                tok = await new_api_token(s, user)
+            else:
+                user = (await s.exec(select(User).where(User.username == username))).one()
+                user.active, tok = bool(active), ""
+                s.add(user)
+            await s.commit()
+            return username, tok
+    finally:
+        await db.close()
+
+
+async def test_a_deactivated_user_stops_receiving_live_events(stack, servers, world):
+    name, tok = await _new_fire_reviewer(stack)
+    gone = await Client.connect(servers[-1], world["project_id"], tok)
+    stays = await Client.connect(servers[-1], world["project_id"], token(stack, "planning"))
+    try:
+        first = rest_markup(stack, servers, world)
+        await gone.expect(lambda m: m["type"] == "annotation.created" and m["annotation"]["id"] == first["id"])
+        await _new_fire_reviewer(stack, active=False, username=name)
+        await asyncio.sleep(stack.settings.sync_recheck_s + 0.2)  # past the cached check
+        second = rest_markup(stack, servers, world)
+        err = await gone.expect(lambda m: m["type"] == "error" or m.get("annotation", {}).get("id") == second["id"])
+        assert err["type"] == "error" and err["code"] == "access_revoked", err
+        assert err["messages"]["zh-CN"] and err["messages"]["en"]
+        with pytest.raises(websockets.ConnectionClosed) as info:
+            while True:
+                assert (await gone.recv()).get("annotation", {}).get("id") != second["id"]
+        assert info.value.rcvd.code == 4403
+        # an active user past the same interval keeps receiving
+        await stays.expect(lambda m: m["type"] == "annotation.created" and m["annotation"]["id"] == second["id"])
+    finally:
+        await gone.close()
+        await stays.close()
+
+
+# --- resync --------------------------------------------------------------------------------
+
+async def test_hello_ahead_of_the_log_answers_resync(stack, servers, world):
+    probe = await Client.connect(servers[0], world["project_id"], token(stack, "window"))
+    current = probe.welcome["seq"]
+    await probe.close()
+    c = await Client.connect(servers[-1], world["project_id"], token(stack, "window"), since=current + 1000)
+    try:
+        assert c.welcome["resync"] is True and c.welcome["since"] == c.welcome["seq"] >= current
+        live = rest_markup(stack, servers, world)  # after a resync, live events continue from the current seq
+        ev = await c.expect(lambda m: m["type"] == "annotation.created" and m["annotation"]["id"] == live["id"])
+        assert ev["seq"] == c.welcome["seq"] + 1
+    finally:
+        await c.close()
+
+
+@pytest.fixture(scope="module")
+def short_replay_server(stack, servers, tmp_path_factory):
+    """One more app process on the same database, replaying at most 2 missed events."""
+    from tests.conftest import DRAWREVIEW, free_port, start_process, stop_process, wait_healthy
+
+    port = free_port()
+    proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "warning"],
+                         {**stack.env, "DRAWREVIEW_SYNC_MAX_REPLAY": "2"}, tmp_path_factory.mktemp("logs") / "short.log")
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_process(proc)
+
+
+async def test_a_gap_larger_than_the_replay_limit_answers_resync(stack, servers, world, short_replay_server):
+    probe = await Client.connect(short_replay_server, world["project_id"], token(stack, "window"))
+    start = probe.welcome["seq"]
+    await probe.close()
+    for _ in range(3):
+        rest_markup(stack, servers, world)
+    far = await Client.connect(short_replay_server, world["project_id"], token(stack, "window"), since=start)
+    try:  # 3 missed > 2: reload over REST, nothing replayed
+        assert far.welcome["resync"] is True and far.welcome["since"] == far.welcome["seq"] >= start + 3
+        await far.send({"type": "ping"})
+        pong = await far.expect(lambda m: m["type"] in {"pong", "annotation.created"})
+        assert pong["type"] == "pong"
+    finally:
+        await far.close()
+    seq = far.welcome["seq"]
+    near = await Client.connect(short_replay_server, world["project_id"], token(stack, "window"), since=seq - 2)
+    try:  # 2 missed: replayed
+        assert near.welcome["resync"] is False
+        got = [await near.expect(lambda m: m.get("seq") is not None and m["type"] != "welcome") for _ in range(2)]
+        assert [m["seq"] for m in got] == [seq - 1, seq]
+    finally:
+        await near.close()

@@ -308,7 +308,8 @@ class Viewer {
     const pid = this.cfg.project.id;
     const [anns, findings, lib] = await Promise.all([
       get(`/api/projects/${pid}/annotations`).then((d) => (step(), asList(d, 'annotations'))).catch((e) => (step(), this.loadError(e), [])),
-      getOptional(`/api/sheets/${sid}/findings`).then((d) => (step(), asList(d, 'findings'))).catch(() => (step(), [])),
+      // every sheet's findings, so the "all sheets" filter lists them too (the map shows this sheet's)
+      getOptional(`/api/projects/${pid}/findings`).then((d) => (step(), asList(d, 'findings'))).catch(() => (step(), [])),
       getOptional('/api/annotation-library').catch(() => null),
     ]);
     if (lib && lib.palette) Object.assign(DISCIPLINE_COLORS, lib.palette);

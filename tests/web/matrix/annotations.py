@@ -162,6 +162,7 @@ ROWS = {
         lambda s, w: {"json": {"client_id": _cid(), **PIN}},
         expect(403, other_designer=404, **{r: 404 for r in REVIEWERS})),
     ("GET", "/api/sheets/{sheet_id}/findings"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("GET", "/api/projects/{project_id}/findings"): (lambda s, w: {}, DEMO_VISIBLE),
     ("GET", "/api/annotations/{annotation_id}"): (lambda s, w: {}, VISIBLE),
     ("PATCH", "/api/annotations/{annotation_id}"): (_edit, ONLY_FIRE),
     ("DELETE", "/api/annotations/{annotation_id}"): (_delete, ONLY_FIRE),
