@@ -12,7 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from .broadcast import make_broadcast
 from .db import Database
-from . import jobs_workflow
+from . import jobs_drawings, jobs_workflow
 from .queue import InProcessQueue, make_queue
 from .ratelimit import make_limiter
 from .settings import Settings, load_settings
@@ -21,6 +21,7 @@ from .web import accounts, annotations, health, openapi, pages, projects, sync
 from .web import sheets, submissions
 from .web import notifications, progress, reviews, stats, viewer
 from .web import reports
+from .web import compare
 from .web.errors import HANDLERS
 from .web.session import SchemeAwareSessionMiddleware
 
@@ -28,7 +29,8 @@ STATIC = Path(__file__).parent / "web" / "static"
 
 
 # Each area's web module lists its own routes in ``ROUTES``; this table is read top to bottom.
-AREAS = (accounts, projects, submissions, sheets, annotations, sync, reviews, notifications, progress, stats, viewer, reports)
+AREAS = (accounts, projects, submissions, sheets, compare, annotations, sync, reviews, notifications, progress, stats, viewer,
+         reports)
 
 
 def routes() -> list:
@@ -68,6 +70,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await ctx["queue"].start(ctx)
         # embedded mode: deadline watch and notification delivery run here (arq cron otherwise)
         periodic = jobs_workflow.start_periodic(ctx) if isinstance(ctx["queue"], InProcessQueue) else None
+        if isinstance(ctx["queue"], InProcessQueue):  # resume files a killed server left (worker: scaled)
+            await jobs_drawings.requeue_unfinished(ctx)
         try:
             yield
         finally:

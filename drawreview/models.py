@@ -176,6 +176,8 @@ class Sheet(SQLModel, table=True):
     thumb_sha256: Optional[str] = Field(default=None, max_length=64)  # PNG thumbnail blob
     state: str = Field(default="pending", max_length=16)
     matched_sheet_id: Optional[int] = Field(default=None, foreign_key="sheet.id")
+    # overlay against the matched previous-revision sheet (services/compare.py): key, blob, regions
+    compare: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = _ts()
 
 
