@@ -7,9 +7,10 @@ Load → split into sheets → render each sheet PDF → store PDF, metadata and
 
 Idempotent: a finished file is left alone; a half-done one (job killed, retried by arq) is
 redone and its sheets are upserted by ``(file_id, key)``, so no duplicates. CPU work runs in
-a thread (``asyncio.to_thread``) so the event loop keeps serving; MuPDF calls share the
-tiles module's lock because MuPDF is not thread-safe. The job gives itself slightly less
-than ``settings.job_timeout_s`` and marks the file failed when it runs out.
+a thread (``asyncio.to_thread``) so the event loop keeps serving; MuPDF calls (and only
+those: DXF painting is pure Python) share the tiles module's lock because MuPDF is not
+thread-safe. The job gives itself slightly less than ``settings.job_timeout_s`` and marks
+the file failed when it runs out; the render thread gets the same deadline and stops.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import json
 import logging
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from .cad import errors as cad_errors
 from .cad import intake, tiles
 from .cad.dxf import load_dxf
 from .cad.pdf import load_pdf, pdf_sheets, render_page
+from .cad.painter import RenderTimeout
 from .cad.render import render_drawing
 from .cad.sheets import split_sheets
 from .errors import DrawReviewError, UnreadableDrawing
@@ -48,6 +51,27 @@ async def enqueue(ctx: dict[str, Any], job: str, object_id: int) -> None:
     await ctx["queue"].enqueue(job, object_id, job_id=f"{job}:{ctx['settings'].namespace}:{object_id}")
 
 
+async def requeue_unfinished(ctx: dict[str, Any]) -> list[int]:
+    """At start-up (the app in embedded mode, the arq worker in scaled mode): queue
+    ``process_file`` again for every file left ``uploaded`` or ``processing`` by a process that
+    was killed. Job ids are per file, so a file whose job is still queued or running elsewhere
+    is not queued twice, and the job itself upserts sheets (no duplicates)."""
+    from sqlmodel import select
+
+    try:
+        async with ctx["db"].session() as session:
+            ids = list((await session.exec(select(DrawingFile.id).where(
+                DrawingFile.state.in_(("uploaded", "processing"))).order_by(DrawingFile.id))).all())
+    except DBAPIError as exc:  # e.g. a database not migrated yet: nothing to resume
+        log.warning("could not look for unfinished files: %s", exc)
+        return []
+    for file_id in ids:
+        await enqueue(ctx, "process_file", file_id)
+    if ids:
+        log.info("re-queued %d unfinished drawing files", len(ids))
+    return ids
+
+
 class ProcessingTimeout(UnreadableDrawing):
     code = "processing_timeout"
 
@@ -62,13 +86,15 @@ async def process_file(ctx: dict[str, Any], file_id: int) -> str:
     deadline = loop.time() + budget
     for attempt in range(1, DB_TRIES + 1):
         try:
-            return await asyncio.wait_for(_process(ctx, file_id), max(0.01, deadline - loop.time()))
+            # the render thread gets the same deadline (on the monotonic clock) and stops itself
+            stop_at = time.monotonic() + (deadline - loop.time())
+            return await asyncio.wait_for(_process(ctx, file_id, stop_at), max(0.01, deadline - loop.time()))
         except DBAPIError as exc:  # a deadlock / lock timeout: the transaction was rolled back, so redo
             if attempt == DB_TRIES:
                 return await _crashed(ctx, file_id, exc)
             log.warning("process_file(%s): database error, retrying: %s", file_id, exc.orig)
             await asyncio.sleep(0.2 * attempt)
-        except asyncio.TimeoutError:
+        except (asyncio.TimeoutError, RenderTimeout):
             name = await _name_of(ctx, file_id)
             await fail(ctx, file_id, ProcessingTimeout(
                 f"{name}：处理超时（超过 {budget:.0f} 秒），图纸可能过于复杂，请拆分后重新上传",
@@ -102,8 +128,10 @@ async def _name_of(ctx, file_id: int) -> str:
 class _Run:
     """One processing run: the file, its project, and a helper to commit + publish."""
 
-    def __init__(self, ctx: dict[str, Any], session, f: DrawingFile, sub: Submission) -> None:
+    def __init__(self, ctx: dict[str, Any], session, f: DrawingFile, sub: Submission,
+                 stop_at: float | None = None) -> None:
         self.ctx, self.session, self.file, self.sub = ctx, session, f, sub
+        self.stop_at = stop_at  # time.monotonic() deadline handed to the render thread
         self.storage = ctx["storage"]
         self.pending: list = []
 
@@ -124,7 +152,7 @@ class _Run:
             self.pending.clear()
 
 
-async def _process(ctx: dict[str, Any], file_id: int) -> str:
+async def _process(ctx: dict[str, Any], file_id: int, stop_at: float | None = None) -> str:
     async with ctx["db"].session() as session:
         f = await session.get(DrawingFile, file_id)
         if f is None:
@@ -132,7 +160,7 @@ async def _process(ctx: dict[str, Any], file_id: int) -> str:
         if f.state in ("ready", "failed"):
             return f.state  # done before: running again changes nothing
         sub = await session.get(Submission, f.submission_id)
-        run = _Run(ctx, session, f, sub)
+        run = _Run(ctx, session, f, sub, stop_at)
         f.state, f.error = "processing", None
         await audit.record(session, "system", "file.processing", "drawing_file", f.id, sub.project_id,
                            {"name": f.original_name})
@@ -196,13 +224,14 @@ def _load(path: Path, kind: str, name: str):
     return drawing, specs, drawing.notes
 
 
-def _render_group(kind: str, src, group: list, out_dir: Path) -> list:
+def _render_group(kind: str, src, group: list, out_dir: Path, stop_at: float | None = None) -> list:
     out_dir.mkdir(parents=True, exist_ok=True)
     if kind == intake.PDF:
         with MUPDF:
             return [render_page(src, spec, out_dir / f"{spec.page + 1}.pdf") for spec in group]
-    with MUPDF:
-        return render_drawing(src, group, out_dir)
+    # DXF painting is pure Python: the MuPDF lock is taken only to write each sheet PDF, so
+    # tiles of other sheets are served meanwhile; the deadline stops the thread on a timeout
+    return render_drawing(src, group, out_dir, deadline=stop_at, lock=MUPDF)
 
 
 def _store(storage, res, spec, file_notes: list[str]) -> dict:
@@ -248,7 +277,7 @@ async def _render(run: _Run, work: Path) -> str:
         done = 0
         all_notes = list(notes)
         for gi, group in enumerate(groups):
-            results = await asyncio.to_thread(_render_group, kind, src, group, work / f"g{gi}")
+            results = await asyncio.to_thread(_render_group, kind, src, group, work / f"g{gi}", run.stop_at)
             by_key = {s.key: s for s in group}
             for res in results:
                 spec = by_key.get(res.key)

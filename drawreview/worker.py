@@ -8,6 +8,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 
 from .jobs import JOBS
+from .jobs_drawings import requeue_unfinished
 from .jobs_workflow import cron_jobs
 from .queue import queue_name
 from .settings import Settings
@@ -21,6 +22,7 @@ def make_worker(settings: Settings, burst: bool = False) -> Worker:
         ctx.update(shared)
         await shared["broadcast"].connect()
         await shared["queue"].start(shared)
+        await requeue_unfinished(shared)  # files a killed worker left half-done
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
         await ctx["queue"].stop()

@@ -50,6 +50,26 @@ def simple_dxf(texts: tuple[str, ...] = ("一层平面图",)) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+@lru_cache
+def slow_hatches_dxf(count: int = 24, size: float = 1000.0, scale: float = 0.05) -> bytes:
+    """Paints for seconds (pattern hatches), reads quickly: timeouts and locks. The default
+    (24 dense hatches) is also slow to rasterise; many small sparse ones (e.g. 6000, 20, 1.0)
+    rasterise quickly."""
+    doc = ezdxf.new("R2010", units=4)
+    msp = doc.modelspace()
+    cols = int(count**0.5) + 1
+    for i in range(count):
+        h = msp.add_hatch(color=1)
+        h.set_pattern_fill("ANSI31", scale=scale)
+        x, y = (i % cols) * size * 1.1, (i // cols) * size * 1.1
+        h.paths.add_polyline_path([(x, y), (x + size, y), (x + size, y + size), (x, y + size)], is_closed=True)
+    w = cols * size * 1.1
+    msp.add_lwpolyline([(-size, -size), (w, -size), (w, w), (-size, w)], close=True)
+    buf = io.StringIO()
+    doc.write(buf)
+    return buf.getvalue().encode("utf-8")
+
+
 def pdf_bytes(text: str = "总平面图 DR-01", encrypt: bool = False, javascript: bool = False) -> bytes:
     doc = pymupdf.open()
     page = doc.new_page(width=842, height=595)

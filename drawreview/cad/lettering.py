@@ -12,6 +12,8 @@ import math
 
 import pymupdf
 
+from drawreview.cad.tiles import _lock as _mupdf  # MuPDF is not thread-safe: glyph look-ups take its lock
+
 _font = pymupdf.Font("cjk")
 ASCII_W = [round(_font.glyph_advance(c) * 1000) for c in range(32, 127)]  # CID 1..95
 WIDTHS = {chr(32 + i): w / 1000 for i, w in enumerate(ASCII_W)}
@@ -34,7 +36,8 @@ def encode(text: str) -> str:
     for ch in text:
         g = _GID.get(ch)
         if g is None:
-            g = _GID[ch] = "%04x" % FONT.has_glyph(ord(ch))
+            with _mupdf:  # once per distinct character; painting otherwise runs without the lock
+                g = _GID[ch] = "%04x" % FONT.has_glyph(ord(ch))
         out.append(g)
     return "<" + "".join(out) + ">"
 

@@ -9,6 +9,7 @@ with damaged coordinates (NaN, 1e300) are skipped and counted, never drawn.
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -27,6 +28,10 @@ SKIP = {"POINT", "VIEWPORT", "RAY", "XLINE", "3DSOLID", "REGION", "BODY", "SURFA
 WHITE = ((1.0, 1.0, 1.0), None, None)
 MAX_HATCH_LINES = 20000
 MAX_DEPTH = 40
+
+
+class RenderTimeout(Exception):
+    """The render ran past its deadline and stopped (a job's timeout: the thread must not run on)."""
 
 
 @dataclass
@@ -51,6 +56,7 @@ class Painter:
         self.skipped = 0
         self.frozen: set[str] = set()  # extra frozen layers (a viewport's), also inside blocks
         self.prefix = "B"  # form resource names: painters of one sheet need distinct ones
+        self.deadline: float | None = None  # time.monotonic() after which paint() raises RenderTimeout
         self._by_class = {
             Line: self._line, LWPolyline: self._lwpolyline, Circle: self._circle, Arc: self._arc,
             Text: self._text, Attrib: self._text, MText: self._mtext, Insert: self._insert,
@@ -59,6 +65,8 @@ class Painter:
 
     # -- dispatch ------------------------------------------------------------------------
     def paint(self, e, cv: Canvas, in_block: bool = False) -> None:
+        if self.deadline is not None:  # a clock read per entity (~50 ns) against µs of painting
+            self.check_deadline()
         d = e.dxf.__dict__
         layer = d.get("layer", "0")
         info = self.styles.layer(layer)
@@ -71,8 +79,14 @@ class Painter:
                 handler(e, d, cv, in_block, oc)
             else:
                 self._other(e, d, cv, in_block, oc)
+        except RenderTimeout:
+            raise
         except Exception as exc:  # noqa: BLE001 - one bad entity must not stop the sheet
             self.failed[f"{e.dxftype()}: {type(exc).__name__}"] += 1
+
+    def check_deadline(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise RenderTimeout("render stopped at its deadline")
 
     def _other(self, e, d, cv, in_block, oc) -> None:
         kind = e.dxftype()
@@ -157,6 +171,8 @@ class Painter:
             for n, (a, b) in enumerate(hatching.hatch_entity(e)):
                 if n >= MAX_HATCH_LINES:
                     break
+                if not n & 1023 and self.deadline is not None:
+                    self.check_deadline()
                 out.append(cv.line_fmt % (a.x - cv.ox, a.y - cv.oy, b.x - cv.ox, b.y - cv.oy))
         except hatching.HatchingError:
             out = [cv.path(p, close=True) for p in ezpath.from_hatch(e)]

@@ -9,8 +9,10 @@ one per set of viewport-frozen layers).  The page maps drawing units to points w
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import pymupdf
 from drawreview.cad import lettering
 from drawreview.cad.canvas import Canvas
 from drawreview.cad.dxf import Drawing
-from drawreview.cad.painter import Form, Painter
+from drawreview.cad.painter import Form, Painter, RenderTimeout
 from drawreview.cad.sheets import SheetSpec, anchor
 from drawreview.cad.style import Styles
 from drawreview.cad.viewport import ViewportPainter, model_viewports
@@ -67,20 +69,38 @@ def page_scale(drawing: Drawing, spec: SheetSpec) -> float:
     return FIT_PT / size
 
 
-def render_drawing(drawing: Drawing, specs: list[SheetSpec], out_dir: str | Path) -> list[SheetRender]:
-    """Render every DXF sheet spec to ``out_dir/<n>.pdf``; returns one record per sheet."""
+def render_drawing(drawing: Drawing, specs: list[SheetSpec], out_dir: str | Path, *,
+                   deadline: float | None = None, lock=None) -> list[SheetRender]:
+    """Render every DXF sheet spec to ``out_dir/<n>.pdf``; returns one record per sheet.
+
+    *deadline* (``time.monotonic()``): painting raises :class:`RenderTimeout` once it is past,
+    so a timed-out job's thread stops instead of running on.  *lock* is taken only around the
+    MuPDF calls (writing each sheet PDF); painting is pure Python and runs without it.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     styles = Styles(drawing.doc)
     layer_names: dict[str, str] = {}
     results: list[SheetRender] = []
+    job = _Job(deadline, lock if lock is not None else contextlib.nullcontext())
     model = [s for s in specs if s.space == "model" and s.bbox]
     if model:
-        results += _render_model(drawing, model, styles, layer_names, out_dir, len(results))
+        results += _render_model(drawing, model, styles, layer_names, out_dir, len(results), job)
     for spec in specs:
         if spec.space == "layout" and spec.bbox:
-            results += _render_layout(drawing, spec, styles, layer_names, out_dir, len(results))
+            job.check()
+            results += _render_layout(drawing, spec, styles, layer_names, out_dir, len(results), job)
     return results
+
+
+@dataclass
+class _Job:
+    deadline: float | None
+    lock: object
+
+    def check(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise RenderTimeout("render stopped at its deadline")
 
 
 def _setup(spec: SheetSpec, drawing: Drawing):
@@ -92,11 +112,12 @@ def _setup(spec: SheetSpec, drawing: Drawing):
     return a, margin, width, height, decimals
 
 
-def _render_model(drawing, specs, styles, layer_names, out_dir, start) -> list[SheetRender]:
+def _render_model(drawing, specs, styles, layer_names, out_dir, start, job) -> list[SheetRender]:
     t0 = time.perf_counter()
     setups = [_setup(s, drawing) for s in specs]
     a_min = min(s[0] for s in setups)
     painter = Painter(drawing.doc, styles, a_min, setups[0][4], layer_names)
+    painter.deadline = job.deadline
     canvases = [Canvas(st[0], s.bbox[0], s.bbox[1], st[4], layer_names=layer_names) for s, st in zip(specs, setups)]
     counts = [dict() for _ in specs]
     boxes = [s.bbox for s in specs]
@@ -117,8 +138,9 @@ def _render_model(drawing, specs, styles, layer_names, out_dir, start) -> list[S
         t1 = time.perf_counter()
         content = cv.close()
         clip = "0 0 %.6f %.6f re W n\n" % (spec.bbox[2] - spec.bbox[0], spec.bbox[3] - spec.bbox[1])
+        job.check()
         res = _write(drawing, spec, st, content, clip, painter, [], styles, cnt, cv.texts,
-                     out_dir / f"{start + n + 1}.pdf", cv.skipped)
+                     out_dir / f"{start + n + 1}.pdf", cv.skipped, job.lock)
         res.seconds = round(shared + time.perf_counter() - t1, 4)
         results.append(res)
     return results
@@ -148,13 +170,14 @@ def _bucket(e, boxes) -> int | None:
     return None
 
 
-def _render_layout(drawing, spec, styles, layer_names, out_dir, start) -> list[SheetRender]:
+def _render_layout(drawing, spec, styles, layer_names, out_dir, start, job) -> list[SheetRender]:
     t0 = time.perf_counter()
     st = _setup(spec, drawing)
     a = st[0]
     doc = drawing.doc
     layout = doc.layouts.get(spec.layout)
     painter = Painter(doc, styles, a, st[4], layer_names)
+    painter.deadline = job.deadline
     cv = Canvas(a, spec.bbox[0], spec.bbox[1], st[4], layer_names=layer_names)
     counts: dict[str, int] = {}
     extra: list[Form] = []
@@ -171,15 +194,36 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start) -> list[S
     views.finish()
     content = cv.close()
     clip = "0 0 %.6f %.6f re W n\n" % (spec.bbox[2] - spec.bbox[0], spec.bbox[3] - spec.bbox[1])
+    job.check()
     res = _write(drawing, spec, st, content, clip, painter, extra, styles, counts, cv.texts,
-                 out_dir / f"{start + 1}.pdf", cv.skipped)
+                 out_dir / f"{start + 1}.pdf", cv.skipped, job.lock)
     res.notes += notes
     res.seconds = round(time.perf_counter() - t0, 4)
     return [res]
 
 
-def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, texts, path, skipped) -> SheetRender:
+def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, texts, path, skipped,
+           lock=None) -> SheetRender:
     a, margin, width, height, _ = st
+    # deflate in Python before taking the MuPDF lock: zlib releases the GIL (MuPDF's deflate
+    # holds it, stalling the event loop for a second on a dense sheet) and tiles keep coming
+    body = zlib.compress(f"q {a:.10f} 0 0 {a:.10f} {margin:.6f} {margin:.6f} cm\n{clip}{content}Q\n"
+                         .encode("latin-1"), 6)
+    forms = [(f, zlib.compress(f.content.encode("latin-1"), 6))
+             for f in [f for f in painter.forms.values() if f is not None] + extra]
+    with lock if lock is not None else contextlib.nullcontext():
+        layers = _write_pdf(painter, styles, counts, width, height, body, forms, spec, path)
+    return _record(drawing, spec, st, painter, texts, path, skipped, layers)
+
+
+def _stream(pdf, xref: int, deflated: bytes) -> None:
+    pdf.update_stream(xref, deflated, compress=False)
+    pdf.xref_set_key(xref, "Filter", "/FlateDecode")
+
+
+def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path) -> list[dict]:
+    """The MuPDF part: one page, the CJK font, layers as OCGs, forms and the content stream;
+    returns the sheet's layer list."""
     pdf = pymupdf.open()
     page = pdf.new_page(width=width, height=height)
     font = page.insert_font(fontname="F0", fontbuffer=lettering.FONT.buffer)
@@ -199,25 +243,28 @@ def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, tex
                 layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
                                "count": n, "on": info.on, "ocg": None})
     res_xref = pdf.get_new_xref()
-    forms = [f for f in painter.forms.values() if f is not None] + extra
     xobjs = []
-    for form in forms:
+    for form, deflated in forms:
         fx = pdf.get_new_xref()
         pdf.update_object(fx, f"<</Type/XObject/Subtype/Form/BBox[-1000000000 -1000000000 1000000000 1000000000]/Resources {res_xref} 0 R>>")
-        pdf.update_stream(fx, form.content.encode("latin-1"), compress=True)
+        _stream(pdf, fx, deflated)
         xobjs.append(f"/{form.res} {fx} 0 R")
     pdf.update_object(res_xref, f"<</Font<</F0 {font} 0 R>>/Properties<<{' '.join(props)}>>"
                                 f"/XObject<<{' '.join(xobjs)}>>>>")
     pdf.xref_set_key(page.xref, "Resources", f"{res_xref} 0 R")
-    body = f"q {a:.10f} 0 0 {a:.10f} {margin:.6f} {margin:.6f} cm\n{clip}{content}Q\n"
     cx = pdf.get_new_xref()
     pdf.update_object(cx, "<<>>")
-    pdf.update_stream(cx, body.encode("latin-1"), compress=True)
+    _stream(pdf, cx, body)
     pdf.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
     pdf.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
     pdf.subset_fonts()  # only the glyphs used: any PDF viewer shows the Chinese text
     pdf.save(str(path), garbage=1, deflate_fonts=True)
     pdf.close()
+    return layers
+
+
+def _record(drawing, spec, st, painter, texts, path, skipped, layers) -> SheetRender:
+    a, margin, width, height, _ = st
     x0, y0 = spec.bbox[0], spec.bbox[1]
     e, f = margin - a * x0, height - margin + a * y0
     notes = list(spec.notes)

@@ -131,6 +131,7 @@ class ViewportPainter:
             got = Painter(base.doc, base.styles, base.unit_pt, base.decimals, base.layer_names)
             got.frozen = set(frozen)
             got.prefix = f"V{len(self.painters)}B"
+            got.deadline = base.deadline
             self.painters[frozen] = got
         return got
 

@@ -275,15 +275,26 @@ def test_processing_runs_in_the_server_or_its_worker(stack, servers):
 
 @pytest.mark.timeout(180)
 def test_the_server_keeps_answering_while_it_processes(stack, servers):
-    """CPU work runs in a thread: /healthz on the processing server stays quick meanwhile."""
+    """CPU work runs in a thread: /healthz on the processing server stays quick meanwhile, and
+    so do tiles of sheets already processed (DXF painting does not hold the MuPDF lock)."""
     headers = designer(stack)
     base = servers[0]
     sid = httpx.post(f"{base}/api/projects/{stack.demo['project_id']}/submissions", headers=headers).json()["data"]["id"]
+    r = httpx.post(f"{base}/api/submissions/{sid}/files", headers=headers,
+                   files=[("file", ("先到.dxf", di.plan(("建施-31",), ("先处理",))))])
+    assert r.status_code == 200, r.text
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{base}/api/submissions/{sid}", headers=headers).json()["data"]["files"][0]["state"] != "ready":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    ready = httpx.get(f"{base}/api/submissions/{sid}/sheets", headers=headers).json()["data"][0]
+    tile_url = f"{base}/api/sheets/{ready['id']}/tiles"
     big = [(p.name, p.read_bytes()) for p in di.REAL_FILES if p.name in ("ezdxf__3_us_main.dxf", "sky__floorplan.dxf")]
+    big.append(("密集填充.dxf", di.slow_hatches_dxf(6000, 20.0, 1.0)))  # seconds of pure-Python painting
     r = httpx.post(f"{base}/api/submissions/{sid}/files", headers=headers,
                    files=[("file", item) for item in big], timeout=60)
     assert r.status_code == 200, r.text
-    slowest, deadline = 0.0, time.monotonic() + 120
+    slowest, tile_times, deadline = 0.0, [], time.monotonic() + 120
     while time.monotonic() < deadline:
         t0 = time.monotonic()
         assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200
@@ -291,6 +302,13 @@ def test_the_server_keeps_answering_while_it_processes(stack, servers):
         files = httpx.get(f"{base}/api/submissions/{sid}", headers=headers).json()["data"]["files"]
         if all(f["state"] in di.FINAL for f in files):
             break
+        z = 1 + len(tile_times) % max(1, ready["max_zoom"])  # a tile of the finished sheet, various zooms
+        t0 = time.monotonic()
+        tile = httpx.get(f"{tile_url}/{z}/0/0.png", headers=headers, timeout=30)
+        tile_times.append(time.monotonic() - t0)
+        assert tile.status_code == 200 and tile.content.startswith(b"\x89PNG")
         time.sleep(0.05)
-    assert [f["state"] for f in files] == ["ready", "ready"]
+    assert [f["state"] for f in files] == ["ready"] * 4
     assert slowest < 1.0, f"/healthz took {slowest:.2f}s while processing"
+    assert len(tile_times) >= 3, "the big files finished before any tile was asked for"
+    assert max(tile_times) < 1.0, f"a tile of a finished sheet took {max(tile_times):.2f}s while processing"
