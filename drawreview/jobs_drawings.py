@@ -176,7 +176,9 @@ async def _process(ctx: dict[str, Any], file_id: int, stop_at: float | None = No
 
 async def _expand(run: _Run, work: Path) -> str:
     f, sub = run.file, run.sub
-    got = await asyncio.to_thread(intake.expand_zip, run.storage.path(f.sha256), work / "x", f.original_name)
+    limits = intake.ZipLimits.for_set(run.ctx["settings"], await _set_bytes_besides(run.session, f))
+    got = await asyncio.to_thread(intake.expand_zip, run.storage.path(f.sha256), work / "x", f.original_name,
+                                  limits)
     if not got.members and not got.errors:
         raise cad_errors._make(cad_errors.NoDrawableContent, f.original_name, "压缩包内没有图纸文件",
                                "the archive holds no drawing files")
@@ -206,6 +208,16 @@ async def _expand(run: _Run, work: Path) -> str:
         if child.state == "uploaded":
             await enqueue(run.ctx, "process_file", child.id)
     return "ready"
+
+
+async def _set_bytes_besides(session, archive: DrawingFile) -> int:
+    """Bytes the submission holds besides *archive* and its members: expanded archives count
+    by their members, the others by their upload."""
+    from sqlmodel import select
+
+    rows = (await session.exec(select(DrawingFile).where(DrawingFile.submission_id == archive.submission_id))).all()
+    return sum(r.size for r in rows
+               if r.id != archive.id and r.parent_id != archive.id and not (r.format == intake.ZIP and r.state == "ready"))
 
 
 def _load(path: Path, kind: str, name: str):

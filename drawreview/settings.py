@@ -55,6 +55,8 @@ class Settings:
     https: bool = False
     max_submission_bytes: int = 2 * 1024**3
     max_file_bytes: int = 1024**3
+    zip_max_entries: int = 20000  # entries of one zip (projects with thousands of sheets)
+    zip_max_member_bytes: int = 2 * 1024**3  # one expanded entry; default: the submission limit
     job_timeout_s: int = 600
     jobs_inline: bool = False
     sync_max_replay: int = 5000  # more missed events than this: the client reloads over REST (resync)
@@ -136,6 +138,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         https=_bool(_get(env, "HTTPS"), False),
         max_submission_bytes=int(_get(env, "MAX_SUBMISSION_BYTES", str(2 * 1024**3))),
         max_file_bytes=int(_get(env, "MAX_FILE_BYTES", str(1024**3))),
+        zip_max_entries=int(_get(env, "ZIP_MAX_ENTRIES", "20000")),
+        zip_max_member_bytes=int(_get(env, "ZIP_MAX_MEMBER_BYTES", None)
+                                 or _get(env, "MAX_SUBMISSION_BYTES", str(2 * 1024**3))),
         job_timeout_s=int(_get(env, "JOB_TIMEOUT_S", "600")),
         jobs_inline=_bool(_get(env, "JOBS_INLINE"), False),
         sync_max_replay=int(_get(env, "SYNC_MAX_REPLAY", "5000")),

@@ -79,3 +79,37 @@ async def test_a_timed_out_job_stops_its_render_thread(stack):
         t0 = time.monotonic()
         assert await process_file(ctx, small.id) == "ready"
         assert time.monotonic() - t0 < 0.9
+
+
+async def test_expanded_zip_bytes_count_against_the_submission_limit(stack):
+    import io
+    import zipfile
+
+    member = di.plan(("建施-41",), ("压缩包内",))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for i in range(3):
+            zf.writestr(f"图纸/{i}.dxf", member)
+    archive = buf.getvalue()
+    other = di.simple_dxf(("另一个文件",))
+    expanded = 3 * len(member)
+    assert len(archive) + len(other) < expanded  # the upload itself fits; its contents do not
+    limit = len(other) + expanded - 1000
+    async with job_ctx(stack.settings.with_(max_submission_bytes=limit)) as ctx:
+        _, sub = await new_project_submission(ctx, stack)
+        await add_file(ctx, stack, sub, "另一个.dxf", other)
+        row = await add_file(ctx, stack, sub, "图纸集.zip", archive)
+        assert await process_file(ctx, row.id) == "failed"
+        async with ctx["db"].session() as s:
+            f = await s.get(DrawingFile, row.id)
+            assert f.error["code"] == "archive_too_large" and f.error["details"]["limit"] == limit - len(other)
+            assert "剩余的容量" in f.error["messages"]["zh-CN"] and "size limit" in f.error["messages"]["en"]
+            assert not (await s.exec(select(DrawingFile).where(DrawingFile.parent_id == row.id))).all()
+    async with job_ctx(stack.settings.with_(max_submission_bytes=limit + 2000)) as ctx:  # room for it all
+        _, sub = await new_project_submission(ctx, stack)
+        await add_file(ctx, stack, sub, "另一个.dxf", other)
+        row = await add_file(ctx, stack, sub, "图纸集.zip", archive)
+        assert await process_file(ctx, row.id) == "ready"
+        async with ctx["db"].session() as s:
+            children = (await s.exec(select(DrawingFile).where(DrawingFile.parent_id == row.id))).all()
+            assert len(children) == 3

@@ -68,6 +68,10 @@ class NestedArchive(UnsupportedFile):
     code = "nested_archive"
 
 
+class ArchiveTooLarge(PayloadTooLarge):
+    code = "archive_too_large"
+
+
 class FileTooLarge(PayloadTooLarge):
     code = "file_too_large"
 

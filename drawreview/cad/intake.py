@@ -104,11 +104,21 @@ class Intake:
 
 @dataclass(frozen=True)
 class ZipLimits:
-    max_entries: int = 2000
-    max_total: int = 2 * 1024**3  # bytes expanded in all
+    """Limits while expanding a zip; the job builds them from settings with :meth:`for_set`."""
+
+    max_entries: int = 20000
+    max_total: int = 2 * 1024**3  # bytes expanded in all (what is left of the submission's limit)
+    max_member: int = 2 * 1024**3  # bytes of one expanded entry
     max_ratio: float = 200.0  # expanded / compressed, per entry and overall
     ratio_floor: int = 1024**2  # ratios are only checked beyond this many bytes
     chunk: int = 1024 * 1024
+
+    @classmethod
+    def for_set(cls, settings, used_bytes: int) -> "ZipLimits":
+        """Limits for a zip of a submission whose other files already take *used_bytes*: the
+        expanded bytes count against ``settings.max_submission_bytes``."""
+        return cls(max_entries=settings.zip_max_entries, max_member=settings.zip_max_member_bytes,
+                   max_total=max(0, settings.max_submission_bytes - used_bytes))
 
 
 def decode_name(info: zipfile.ZipInfo) -> str:
@@ -239,8 +249,15 @@ def _stream(zf, info, target: Path, total: int, archive_size: int, limits: ZipLi
             total += len(chunk)
             out.write(chunk)
             if total > limits.max_total:
-                raise _bomb(label, f"解压后总大小超过 {limits.max_total // 1024**2} MB",
-                            f"expanded size exceeds {limits.max_total // 1024**2} MB")
+                raise E._make(E.ArchiveTooLarge, label,
+                              f"解压后总大小超过本次报审剩余的容量（{_mb(limits.max_total)}），已拒绝整个压缩包",
+                              f"the expanded archive exceeds what is left of the submission's size limit "
+                              f"({_mb(limits.max_total)}); the whole archive was rejected", limit=limits.max_total)
+            if produced > limits.max_member:
+                raise E._make(E.ArchiveTooLarge, label,
+                              f"解压后的单个文件超过大小上限（{_mb(limits.max_member)}），已拒绝整个压缩包",
+                              f"an expanded entry exceeds the file size limit ({_mb(limits.max_member)}); "
+                              "the whole archive was rejected", limit=limits.max_member)
             if produced > limits.ratio_floor and produced / compressed > limits.max_ratio:
                 raise _bomb(label, f"压缩比异常（超过 {limits.max_ratio:g} 倍）",
                             f"compression ratio above {limits.max_ratio:g}")
@@ -248,6 +265,10 @@ def _stream(zf, info, target: Path, total: int, archive_size: int, limits: ZipLi
                 raise _bomb(label, f"整体压缩比异常（超过 {limits.max_ratio:g} 倍）",
                             f"overall compression ratio above {limits.max_ratio:g}")
     return total
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024**2:.1f} MB" if n < 10 * 1024**2 else f"{n // 1024**2} MB"
 
 
 def _bomb(label: str, zh: str, en: str) -> E.ZipBomb:

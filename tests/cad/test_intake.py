@@ -4,6 +4,7 @@ import zipfile
 
 import pytest
 
+from drawreview.settings import load_settings
 from drawreview.cad import errors as E
 from drawreview.cad import intake
 from drawreview.errors import DrawReviewError, UnsafeArchive
@@ -102,8 +103,33 @@ def test_zip_total_size_limit(tmp_path):
         for i in range(3):
             zf.writestr(f"{i}.dxf", b"x" * 400_000)
     limits = intake.ZipLimits(max_total=1_000_000)
-    with pytest.raises(E.ZipBomb):
+    with pytest.raises(E.ArchiveTooLarge) as info:
         intake.expand_zip(z, tmp_path / "out", limits=limits)
+    assert info.value.code == "archive_too_large" and info.value.details["limit"] == 1_000_000
+    assert "big.zip/2.dxf" in info.value.message_zh and "size limit" in info.value.message_en
+    assert not any((tmp_path / "out").rglob("*.dxf"))
+
+
+def test_zip_member_size_limit(tmp_path):
+    z = tmp_path / "member.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("small.dxf", b"x" * 100_000)
+        zf.writestr("large.dxf", b"x" * 600_000)
+    with pytest.raises(E.ArchiveTooLarge) as info:
+        intake.expand_zip(z, tmp_path / "out", limits=intake.ZipLimits(max_member=500_000))
+    assert "member.zip/large.dxf" in info.value.message_zh and info.value.details["limit"] == 500_000
+    got = intake.expand_zip(z, tmp_path / "ok", limits=intake.ZipLimits(max_member=600_000))
+    assert len(got.members) + len(got.errors) == 2  # within the limit: expanded (then judged by content)
+
+
+def test_zip_limits_come_from_settings(tmp_path):
+    settings = load_settings({"DRAWREVIEW_DATA_DIR": str(tmp_path / "d"), "DRAWREVIEW_MAX_SUBMISSION_BYTES": "5000000"})
+    limits = intake.ZipLimits.for_set(settings, used_bytes=1_000_000)
+    assert (limits.max_entries, limits.max_member, limits.max_total) == (20000, 5_000_000, 4_000_000)
+    settings = load_settings({"DRAWREVIEW_DATA_DIR": str(tmp_path / "d"), "DRAWREVIEW_ZIP_MAX_ENTRIES": "7",
+                              "DRAWREVIEW_ZIP_MAX_MEMBER_BYTES": "123"})
+    limits = intake.ZipLimits.for_set(settings, used_bytes=0)
+    assert (limits.max_entries, limits.max_member, limits.max_total) == (7, 123, 2 * 1024**3)
 
 
 def test_zip_entry_count_limit(tmp_path):
