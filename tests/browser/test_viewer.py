@@ -290,3 +290,379 @@ def test_viewer_page_permissions(stack, viewer_world):
         assert r.status_code == status, (user, r.status_code)
     r = httpx.get(f"{base}/sheets/999999", headers=stack.token_headers("window"))
     assert r.status_code == 404
+
+
+# --- navigation, measuring, markup tools, lists, findings, replies, offline reload, compare -----
+
+import asyncio  # noqa: E402
+import uuid  # noqa: E402
+
+
+def _run(coro):
+    """asyncio.run in a thread: Playwright's sync API keeps an event loop running in this one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _rest(stack, base, username, method, path, **kw):
+    r = httpx.request(method, f"{base}{path}", headers=stack.token_headers(username), timeout=10, **kw)
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+def _markup(stack, base, username, sheet_id, body, severity="general", point=(300.0, 200.0)):
+    return _rest(stack, base, username, "POST", f"/api/sheets/{sheet_id}/annotations",
+                 json={"client_id": uuid.uuid4().hex, "kind": "pin", "geometry": {"points": [list(point)]},
+                       "severity": severity, "body": body})["annotation"]
+
+
+async def _findings(settings, rows):
+    """Insert RuleFinding rows directly (as tests/web/matrix/annotations.py ``_world`` does)."""
+    from drawreview.db import Database
+    from drawreview.models import RuleFinding, Sheet
+
+    db = Database(settings)
+    try:
+        async with db.session() as s:
+            made = []
+            for sheet_id, text in rows:
+                sheet = await s.get(Sheet, sheet_id)
+                a, e, f = sheet.transform  # a box around the sheet's middle, in drawing units
+                cx, cy = (sheet.width / 2 - e) / a, (f - sheet.height / 2) / a
+                r = RuleFinding(sheet_id=sheet_id, rule_id="FR-01", discipline="fire", severity="error",
+                                data={"bbox": [cx - 2000, cy - 2000, cx + 2000, cy + 2000], "mandatory": True,
+                                      "standard": "GB 50016-2014", "clause": "5.2.2", "message_zh": text,
+                                      "message_en": text})
+                s.add(r)
+                made.append(r)
+            await s.commit()
+            return [r.id for r in made]
+    finally:
+        await db.close()
+
+
+@pytest.fixture(scope="module")
+def compare_world(stack, viewer_world):
+    """Two revisions of a sheet in the demo project (a filled square moved left to right); the
+    second is matched to the first."""
+    from tests.web.test_compare import LEFT, RIGHT, _link, revision
+
+    from .conftest import wait_for_sheets
+
+    base, designer = viewer_world["urls"][0], stack.token_headers("designer")
+    sub = _rest(stack, base, "designer", "POST", f"/api/projects/{stack.demo['project_id']}/submissions", json={})
+    r = httpx.post(f"{base}/api/submissions/{sub['id']}/files", headers=designer, timeout=60,
+                   files=[("file", ("rev1.dxf", revision(LEFT))), ("file", ("rev2.dxf", revision(RIGHT)))])
+    assert r.status_code == 200, r.text
+    sheets = wait_for_sheets(base, designer, sub["id"])
+    files = {f["id"]: f["original_name"] for f in _rest(stack, base, "designer", "GET",
+                                                         f"/api/submissions/{sub['id']}")["files"]}
+    by_name = {files[s["file_id"]]: s for s in sheets}
+    old, new = by_name["rev1.dxf"], by_name["rev2.dxf"]
+    _run(_link(stack, new["id"], old["id"]))
+    deadline = time.monotonic() + 60  # the rule checks replace undecided findings: let them finish first
+    while not _run(_checked(stack.settings, old["id"])):
+        assert time.monotonic() < deadline, "check_sheet never finished"
+        time.sleep(0.3)
+    return {"old_id": old["id"], "new_id": new["id"]}
+
+
+async def _checked(settings, sheet_id: int) -> bool:
+    from sqlmodel import select
+
+    from drawreview.db import Database
+    from drawreview.models import ProjectEvent
+
+    db = Database(settings)
+    try:
+        async with db.session() as s:
+            rows = (await s.exec(select(ProjectEvent.payload).where(ProjectEvent.type == "findings.updated")
+                                 .order_by(ProjectEvent.id.desc()).limit(200))).all()
+            return any(p.get("sheet_id") == sheet_id for p in rows)
+    finally:
+        await db.close()
+
+
+def _view(page, what):
+    return page.evaluate(f"(() => {{ const v = window.drawreviewViewer.ctx.view; return v.{what}(); }})()")
+
+
+def test_navigation_keys_coordinates_and_area_in_square_metres(browser, stack, viewer_world):
+    urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
+    ctx, page = _viewer(browser, stack, urls[0], "planning", sheet_id)
+    try:
+        assert page.locator("#compare-toggle").count() == 0  # no previous revision: no compare toggle
+        page.wait_for_timeout(400)
+        fit_res, fit_center = _view(page, "getResolution"), _view(page, "getCenter")
+        # coordinate readout follows the mouse
+        box = page.locator("#map").bounding_box()
+        page.mouse.move(box["x"] + 200, box["y"] + 200)
+        first = page.inner_text("#coords")
+        page.mouse.move(box["x"] + 600, box["y"] + 450)
+        page.wait_for_function("t => document.querySelector('#coords').textContent !== t", arg=first)
+        second = page.inner_text("#coords")
+        assert first.startswith("坐标") and second.startswith("坐标") and first != second
+        # +/- zoom by one step each (keys outside the map: OpenLayers has its own inside it)
+        page.focus("#tab-list")
+        z0 = _view(page, "getZoom")
+        page.keyboard.press("+")
+        page.wait_for_timeout(450)
+        assert abs(_view(page, "getZoom") - (z0 + 1)) < 0.05
+        page.keyboard.press("+")
+        page.wait_for_timeout(450)
+        page.keyboard.press("-")
+        page.wait_for_timeout(450)
+        assert abs(_view(page, "getZoom") - (z0 + 1)) < 0.05
+        page.evaluate("window.drawreviewViewer.ctx.view.setCenter([10, -10])")  # pan away
+        # "0" fits the sheet again: the resolution and centre of the first fit
+        page.keyboard.press("0")
+        page.wait_for_timeout(600)
+        assert abs(_view(page, "getResolution") / fit_res - 1) < 0.01
+        assert all(abs(a - b) < 1 for a, b in zip(_view(page, "getCenter"), fit_center))
+        # area: a 200 x 100 px rectangle, in square metres through the sheet's transform and units
+        page.click("#tool-measure_area")
+        corners = [(300, 200), (500, 200), (500, 300), (300, 300)]
+        for x, y in corners:
+            page.mouse.click(box["x"] + x, box["y"] + y)
+        page.mouse.click(box["x"] + corners[0][0], box["y"] + corners[0][1])  # close the ring
+        page.wait_for_timeout(300)
+        text = page.inner_text("#measure-result")
+        assert "平方米" in text, text
+        shown = float(text.split()[1])
+        sheet = viewer_world["sheets"][0]
+        res = _view(page, "getResolution")  # sheet points per CSS pixel
+        k = sheet["unit_m"] / sheet["transform"][0]  # metres per sheet point
+        expected = (200 * res * k) * (100 * res * k)
+        assert abs(shown / expected - 1) < 0.03, (shown, expected)
+        assert not page.errors
+    finally:
+        ctx.close()
+
+
+TOOLS = [  # tool, clicks on the map (x, y), finish with a double click
+    ("pin", [(260, 160)], False),
+    ("arrow", [(320, 220), (420, 280)], False),
+    ("polyline", [(480, 200), (560, 260), (640, 210)], True),
+    ("text", [(700, 300)], False),
+]
+
+
+def test_markup_tools_and_the_standard_comment_library(browser, stack, viewer_world):
+    urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
+    tag = uuid.uuid4().hex[:6]
+    ctx, page = _viewer(browser, stack, urls[0], "fire", sheet_id)
+    try:
+        box = page.locator("#map").bounding_box()
+        for tool, clicks, dbl in TOOLS:
+            page.click(f"#tool-{tool}")
+            for i, (x, y) in enumerate(clicks):
+                if dbl and i == len(clicks) - 1:
+                    page.mouse.dblclick(box["x"] + x, box["y"] + y)
+                else:
+                    page.mouse.click(box["x"] + x, box["y"] + y)
+            page.wait_for_selector("#markup-form")
+            if tool == "text":
+                page.fill("#markup-text", f"图上文字 {tag}")
+            if tool == "pin":  # the standard-comment library fills body, severity and clause
+                page.select_option("#library-select", "FR-C02")
+                page.click("#library-insert")
+                assert page.input_value("#markup-body") == "消防车道宽度不应小于 4.0 m，请修改。"
+                assert page.input_value("#markup-severity") == "mandatory"
+                assert page.input_value("#markup-clause") == "GB 50016-2014 7.1.8"
+                page.fill("#markup-body", page.input_value("#markup-body") + f" {tool}-{tag}")
+                page.click("#markup-save")
+            else:
+                _save_markup(page, f"{tool}-{tag}")
+            shown = f"图上文字 {tag}" if tool == "text" else f"{tool}-{tag}"  # a text markup lists its text
+            page.wait_for_selector(f"#markup-list .vw-item:has-text('{shown}')", timeout=10000)
+        page.wait_for_function("document.querySelector('#sync-status').dataset.pending === '0'", timeout=10000)
+        rows = {a["body"].split()[-1]: a for a in _annotations(stack, urls[0]) if a["body"].endswith(tag)}
+        assert {k: v["kind"] for k, v in rows.items()} == {f"{t}-{tag}": t for t, _, _ in TOOLS}
+        assert [len(rows[f"{t}-{tag}"]["geometry"]["points"]) for t, _, _ in TOOLS] == [1, 2, 3, 1]
+        assert rows[f"pin-{tag}"]["severity"] == "mandatory" and rows[f"pin-{tag}"]["clause"] == "GB 50016-2014 7.1.8"
+        assert rows[f"text-{tag}"]["geometry"]["text"] == f"图上文字 {tag}"
+        open_viewer(page, urls[0], sheet_id)  # they survive a reload
+        for tool, _, _ in TOOLS:
+            _wait_count(_item(page, f"图上文字 {tag}" if tool == "text" else f"{tool}-{tag}"), 1)
+        assert not page.errors
+    finally:
+        ctx.close()
+
+
+def _filter(page, sel, value):
+    page.select_option(f"#{sel}", value)
+    page.wait_for_timeout(100)
+
+
+def _shown(page, tag):
+    return sorted(page.locator("#markup-list .vw-item", has_text=tag).locator(".vw-item-body").all_inner_texts())
+
+
+def test_list_filters_click_to_zoom_and_findings(browser, stack, viewer_world, compare_world):
+    urls, sheet_id, other = viewer_world["urls"], viewer_world["sheet_id"], compare_world["old_id"]
+    tag = uuid.uuid4().hex[:6]
+    _markup(stack, urls[0], "fire", sheet_id, f"F1 {tag}", "mandatory", point=(420.0, 300.0))
+    planned = _markup(stack, urls[0], "planning", sheet_id, f"P1 {tag}", "suggestion")
+    _rest(stack, urls[0], "designer", "POST", f"/api/annotations/{planned['id']}/status",
+          json={"version": planned["version"], "status": "answered"})
+    _markup(stack, urls[0], "planning", other, f"P2 {tag}")
+    confirm_id, dismiss_id, _ = _run(_findings(stack.settings, [
+        (sheet_id, f"A1 {tag}"), (sheet_id, f"A2 {tag}"), (other, f"A3 {tag}")]))
+    ctx, page = _viewer(browser, stack, urls[0], "fire", sheet_id)
+    try:
+        mine = [f"A1 {tag}", f"A2 {tag}", f"F1 {tag}", f"P1 {tag}"]
+        assert _shown(page, tag) == mine  # this sheet: markups and automatic findings
+        assert page.locator("#markup-list .vw-item", has_text=f"A1 {tag}").locator(".chip.auto").count() == 1
+        _filter(page, "f-discipline", "fire")
+        assert _shown(page, tag) == [f"A1 {tag}", f"A2 {tag}", f"F1 {tag}"]
+        _filter(page, "f-discipline", "")
+        _filter(page, "f-status", "answered")
+        assert _shown(page, tag) == [f"P1 {tag}"]
+        _filter(page, "f-status", "")
+        _filter(page, "f-severity", "suggestion")
+        assert _shown(page, tag) == [f"P1 {tag}"]
+        _filter(page, "f-severity", "")
+        _filter(page, "f-source", "automatic")
+        assert _shown(page, tag) == [f"A1 {tag}", f"A2 {tag}"]
+        _filter(page, "f-source", "manual")
+        assert _shown(page, tag) == [f"F1 {tag}", f"P1 {tag}"]
+        _filter(page, "f-source", "")
+        _filter(page, "f-sheet", "all")  # every sheet, other sheets' automatic findings included
+        assert _shown(page, tag) == [f"A1 {tag}", f"A2 {tag}", f"A3 {tag}", f"F1 {tag}", f"P1 {tag}", f"P2 {tag}"]
+        _filter(page, "f-sheet", str(other))
+        assert _shown(page, tag) == [f"A3 {tag}", f"P2 {tag}"]
+        _filter(page, "f-sheet", "this")
+
+        # click-to-zoom: the view zooms in and centres on the markup
+        page.keyboard.press("Escape")
+        z0 = _view(page, "getZoom")
+        _item(page, f"F1 {tag}").click()
+        page.wait_for_timeout(600)
+        cx, cy = _view(page, "getCenter")
+        assert _view(page, "getZoom") > z0 + 1
+        assert abs(cx - 420.0) < 2 and abs(cy + 300.0) < 2, (cx, cy)
+
+        # an automatic finding confirmed becomes an ordinary comment of the reviewer
+        _item(page, f"A1 {tag}").click()
+        page.click("#finding-confirm")
+        page.wait_for_function("t => ![...document.querySelectorAll('#markup-list .vw-item .chip.auto')]"
+                               ".some(c => c.closest('.vw-item').textContent.includes(t))", arg=f"A1 {tag}",
+                               timeout=10000)
+        made = [a for a in _annotations(stack, urls[0]) if a.get("finding_id") == confirm_id]
+        assert len(made) == 1 and made[0]["discipline"] == "fire" and not made[0]["automatic"]
+        # ... or dismissed with a reason
+        _item(page, f"A2 {tag}").click()
+        page.click("#finding-dismiss")
+        page.fill(".vw-dialog textarea", "误报：该处为防火墙")
+        page.click(".vw-dialog button.primary")
+        _wait_count(_item(page, f"A2 {tag}"), 0)
+        found = {f["id"]: f for f in _rest(stack, urls[0], "window", "GET", f"/api/sheets/{sheet_id}/findings")}
+        assert found[confirm_id]["state"] == "confirmed"
+        assert found[dismiss_id]["state"] == "dismissed" and found[dismiss_id]["dismiss_reason"] == "误报：该处为防火墙"
+        assert not page.errors
+    finally:
+        ctx.close()
+
+
+def test_designer_replies_and_marks_answered(browser, stack, viewer_world):
+    urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
+    body = f"设计答复测试 {uuid.uuid4().hex[:6]}"
+    m = _markup(stack, urls[0], "fire", sheet_id, body, "mandatory")
+    ctx, page = _viewer(browser, stack, urls[-1], "designer", sheet_id)
+    try:
+        assert page.locator("#tool-rect").count() == 0  # a designer has no markup tools
+        _item(page, body).click()
+        page.fill("#reply-body", "已按意见修改，见修订版")
+        page.click("#reply-send")
+        page.wait_for_selector("#replies li:has-text('已按意见修改，见修订版')")
+        page.click("#status-answered")
+        page.wait_for_selector("#thread-status:has-text('已答复')", timeout=10000)
+        page.wait_for_function("document.querySelector('#sync-status').dataset.pending === '0'", timeout=10000)
+        row = _rest(stack, urls[0], "window", "GET", f"/api/annotations/{m['id']}")
+        assert row["status"] == "answered"
+        assert [(c["body"], c["author"]) for c in row["comments"]][-1][0] == "已按意见修改，见修订版"
+        assert page.locator("#markup-edit").count() == 0  # cannot change the reviewer's markup
+    finally:
+        ctx.close()
+
+
+def test_offline_outbox_survives_a_reload(browser, stack, viewer_world):
+    urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
+    body = f"离线重载 {uuid.uuid4().hex[:6]}"
+    ctx, page = _viewer(browser, stack, urls[0], "fire", sheet_id)
+    blocked = {"on": True}
+
+    def socket(ws):  # the live connection is unreachable while blocked; pages still load
+        if blocked["on"]:
+            ws.close()
+        else:
+            ws.connect_to_server()
+
+    try:
+        ctx.set_offline(True)
+        page.evaluate("window.drawreviewViewer.sync.drop()")
+        _draw_box(page, "rect", 240, 380, 330, 460)
+        _save_markup(page, body)
+        page.wait_for_function("document.querySelector('#sync-status').dataset.pending === '1'")
+        # reload while still cut off from the live connection
+        ctx.route_web_socket("**/ws/**", socket)
+        ctx.set_offline(False)
+        page.reload()
+        page.wait_for_selector("#viewer-root[data-ready='1']", timeout=30000)
+        page.wait_for_timeout(800)
+        assert page.evaluate("document.querySelector('#sync-status').dataset.state") != "online"
+        assert page.evaluate("document.querySelector('#sync-status').dataset.pending") == "1"
+        _wait_count(_item(page, body), 1)  # shown again from the stored outbox, as pending
+        assert not [a for a in _annotations(stack, urls[0]) if a["body"] == body]
+        # the connection comes back: sent exactly once
+        blocked["on"] = False
+        page.evaluate("window.drawreviewViewer.sync.reconnectNow()")
+        page.wait_for_function("document.querySelector('#sync-status').dataset.state === 'online' && "
+                               "document.querySelector('#sync-status').dataset.pending === '0'", timeout=20000)
+        assert len([a for a in _annotations(stack, urls[0]) if a["body"] == body]) == 1
+        page.reload()
+        page.wait_for_function("document.querySelector('#sync-status')?.dataset.state === 'online'", timeout=20000)
+        page.wait_for_timeout(500)
+        _wait_count(_item(page, body), 1)
+        assert len([a for a in _annotations(stack, urls[0]) if a["body"] == body]) == 1
+        assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('drawreview.outbox.')).length") == 0
+    finally:
+        ctx.close()
+
+
+def test_compare_with_previous_revision(browser, stack, viewer_world, compare_world, shots):
+    urls = viewer_world["urls"]
+    ctx, page = _viewer(browser, stack, urls[-1], "planning", compare_world["new_id"])
+    try:
+        tiles = []
+        page.on("request", lambda r: tiles.append(r.url) if "/tiles/" in r.url else None)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(400)
+        before = page.locator("#map").screenshot()
+        toggle = page.locator("#compare-toggle")
+        assert toggle.inner_text() == "对比上一版"
+        toggle.click()
+        page.wait_for_selector("#compare-legend:not([hidden]) li[data-kind='added']", timeout=60000)
+        legend = page.inner_text("#compare-legend")
+        for word in ("新增", "删除", "修改", "上一版"):
+            assert word in legend, legend
+        colours = page.evaluate("[...document.querySelectorAll('#compare-legend li')].map(li => "
+                                "[li.dataset.kind, getComputedStyle(li.querySelector('.swatch')).backgroundColor])")
+        assert len({c for _, c in colours}) == len(colours)  # distinct colours
+        assert toggle.get_attribute("aria-pressed") == "true"
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        assert any("/compare/tiles/" in u for u in tiles), tiles[-5:]
+        overlay = page.locator("#map").screenshot()
+        assert overlay != before
+        page.screenshot(path=str(shots / f"{stack.mode}-compare.png"))
+        toggle.click()  # back to the sheet itself
+        assert page.locator("#compare-legend").is_hidden()
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(800)
+        assert page.locator("#map").screenshot() == before
+        assert not page.errors
+    finally:
+        ctx.close()

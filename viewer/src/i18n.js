@@ -18,6 +18,13 @@ export const MESSAGES = {
   'nav.coords': ['坐标', 'Coordinates'],
   'nav.keys': ['快捷键：方向键平移，+/- 缩放，0 适应窗口，Esc 取消，1–6 标注工具，M 测距，A 测面积', 'Keys: arrows pan, +/- zoom, 0 fit, Esc cancel, 1–6 markup tools, M distance, A area'],
 
+  'compare.toggle': ['对比上一版', 'Compare with previous revision'],
+  'compare.legend': ['修订对比', 'Revision compare'],
+  'compare.pending': ['正在生成对比图…', 'Building the overlay…'],
+  'compare.previous': ['上一版：{name}', 'Previous revision: {name}'],
+  'compare.none': ['没有可对比的上一版', 'There is no previous revision to compare with'],
+  'compare.failed': ['无法显示对比：{msg}', 'Cannot show the compare: {msg}'],
+
   'tool.label': ['工具', 'Tools'],
   'tool.select': ['选择', 'Select'],
   'tool.pin': ['图钉', 'Pin'],

@@ -14,6 +14,7 @@ import { Sync } from './sync.js';
 import { Tools, MARKUP_TOOLS, MEASURE_TOOLS, measurer } from './tools.js';
 import { renderThread } from './thread.js';
 import { Writes } from './writes.js';
+import { Compare } from './compare.js';
 
 const FINDING_SEVERITY = { error: 'mandatory', warning: 'general', info: 'suggestion' };
 
@@ -40,6 +41,7 @@ class Viewer {
     const tb = (tool, key, keyHint) => h('button', { type: 'button', class: 'tool', id: `tool-${tool}`, dataset: { tool },
       'aria-pressed': 'false', title: `${t(key)}${keyHint ? ` (${keyHint})` : ''}`, onclick: () => this.setTool(tool) }, t(key));
     const canMarkup = this.cfg.user.role === 'reviewer';
+    this.compare = new Compare(this);
     this.toolbar = h('div', { class: 'vw-toolbar', role: 'toolbar', 'aria-label': t('tool.label') },
       h('div', { class: 'vw-sheet-title', id: 'sheet-title' },
         this.cfg.project ? h('a', { href: `/projects/${this.cfg.project.id}`, class: 'back' }, `← ${t('viewer.back')}`) : null,
@@ -51,7 +53,8 @@ class Viewer {
       h('div', { class: 'group' },
         h('button', { type: 'button', class: 'tool', id: 'zoom-in', title: `${t('nav.zoom_in')} (+)`, onclick: () => this.zoomBy(1) }, '+'),
         h('button', { type: 'button', class: 'tool', id: 'zoom-out', title: `${t('nav.zoom_out')} (-)`, onclick: () => this.zoomBy(-1) }, '−'),
-        h('button', { type: 'button', class: 'tool', id: 'fit', title: `${t('nav.fit')} (0)`, onclick: () => this.ctx.fit() }, t('nav.fit'))));
+        h('button', { type: 'button', class: 'tool', id: 'fit', title: `${t('nav.fit')} (0)`, onclick: () => this.ctx.fit() }, t('nav.fit'))),
+      this.compare.button ? h('div', { class: 'group' }, this.compare.button) : null);
     this.mapEl = h('div', { class: 'vw-map', id: 'map', tabindex: 0, 'aria-label': t('viewer.sheet'), role: 'application' });
     this.progressEl = h('div', { class: 'vw-progress', id: 'progress', role: 'progressbar', hidden: true }, h('span'));
     this.threadEl = h('section', { class: 'vw-thread', id: 'thread', hidden: true, 'aria-label': t('thread.title') });
@@ -73,7 +76,7 @@ class Viewer {
     this.status = h('footer', { class: 'vw-status' }, this.coordEl, this.measureEl, this.tileEl,
       h('span', { class: 'muted hint' }, t('nav.keys')), this.syncEl);
     clear(this.root).append(h('div', { class: 'vw' }, this.toolbar,
-      h('div', { class: 'vw-body' }, h('div', { class: 'vw-map-wrap' }, this.mapEl, this.progressEl), this.side), this.status));
+      h('div', { class: 'vw-body' }, h('div', { class: 'vw-map-wrap' }, this.mapEl, this.progressEl, this.compare.legend), this.side), this.status));
     applyI18n(this.root);
   }
 
@@ -96,6 +99,8 @@ class Viewer {
 
   // --- map ---------------------------------------------------------------------------------
   tileUrl(z, x, y) {
+    const overlay = this.compare && this.compare.tileUrl(z, x, y);
+    if (overlay) return overlay;
     const hidden = [...this.hidden].sort();
     const q = hidden.length ? `?hidden=${hidden.map(encodeURIComponent).join(',')}` : '';
     return `/api/sheets/${this.sheet.id}/tiles/${z}/${x}/${y}.png${q}`;
@@ -150,8 +155,8 @@ class Viewer {
   }
 
   layersChanged() {
-    const key = [...this.hidden].sort().join(',');
-    this.ctx.source.setTileUrlFunction((c) => this.tileUrl(c[0], c[1], c[2]), `hidden:${key}`);
+    const key = this.compare && this.compare.on ? 'compare' : `hidden:${[...this.hidden].sort().join(',')}`;
+    this.ctx.source.setTileUrlFunction((c) => this.tileUrl(c[0], c[1], c[2]), key);
   }
 
   keys() {

@@ -1,0 +1,93 @@
+// Overlay compare with the previous revision of the sheet (GET /api/sheets/{id}/compare): the
+// server builds the overlay once (removed red, added green, unchanged grey); while it is on,
+// the map shows the overlay's tiles and a legend with the counts.  Only offered when the sheet
+// has a matched previous-revision sheet.
+
+import { get } from './api.js';
+import { h, clear, toast } from './dom.js';
+import { t, serverMessage } from './i18n.js';
+
+const POLL_MS = 800;
+
+export class Compare {
+  constructor(app) {
+    this.app = app;
+    this.on = false;
+    this.data = null;
+    this.timer = null;
+    this.available = Boolean(app.sheet.matched_sheet_id);
+    this.button = this.available ? h('button', { type: 'button', class: 'tool', id: 'compare-toggle', 'aria-pressed': 'false',
+      title: t('compare.toggle'), onclick: () => this.toggle() }, t('compare.toggle')) : null;
+    this.legend = h('div', { class: 'vw-legend', id: 'compare-legend', hidden: true, role: 'note', 'aria-label': t('compare.legend') });
+  }
+
+  tileUrl(z, x, y) {
+    return this.on && this.data ? `/api/sheets/${this.app.sheet.id}/compare/tiles/${z}/${x}/${y}.png` : null;
+  }
+
+  async toggle() {
+    if (this.on) return this.setOn(false);
+    this.button.setAttribute('aria-busy', 'true');
+    try {
+      this.data = await this.load();
+      if (this.data) this.setOn(true);
+    } finally {
+      this.button.removeAttribute('aria-busy');
+    }
+  }
+
+  async load() {
+    const deadline = Date.now() + 120000;
+    this.renderLegend(null, t('compare.pending'));
+    this.legend.hidden = false;
+    for (;;) {
+      let data;
+      try {
+        data = await get(`/api/sheets/${this.app.sheet.id}/compare`);
+      } catch (e) {
+        this.legend.hidden = true;
+        toast(t('compare.failed', { msg: serverMessage(e) || e.message }), 'error');
+        return null;
+      }
+      if (data.state === 'ready') return data;
+      if (data.state === 'none' || Date.now() > deadline) {
+        this.legend.hidden = true;
+        toast(t('compare.failed', { msg: t('compare.none') }), 'error');
+        return null;
+      }
+      await new Promise((r) => { this.timer = setTimeout(r, POLL_MS); });
+    }
+  }
+
+  setOn(on) {
+    this.on = on && Boolean(this.data);
+    this.button.setAttribute('aria-pressed', this.on ? 'true' : 'false');
+    this.legend.hidden = !this.on;
+    if (this.on) this.renderLegend(this.data);
+    this.app.mapEl.classList.toggle('comparing', this.on);
+    this.app.layersChanged();
+  }
+
+  renderLegend(data, note) {
+    const lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
+    clear(this.legend).append(h('strong', null, t('compare.legend')));
+    if (!data) {
+      this.legend.append(h('div', { class: 'muted' }, note || ''));
+      return;
+    }
+    const prev = data.previous || {};
+    this.legend.append(h('div', { class: 'muted', id: 'compare-previous' },
+      t('compare.previous', { name: prev.number || prev.title || `#${prev.id}` })));
+    const list = h('ul', null);
+    for (const item of data.legend) {
+      if (item.kind === 'unchanged') continue;
+      const n = data.counts ? data.counts[item.kind] : null;
+      list.append(h('li', { dataset: { kind: item.kind } },
+        h('span', { class: 'swatch', style: `background:${item.color}` }), ' ', item[lang] || item.en,
+        n != null ? h('span', { class: 'count' }, ` ${n}`) : null));
+    }
+    const same = data.legend.find((i) => i.kind === 'unchanged');
+    if (same) list.append(h('li', { dataset: { kind: 'unchanged' } }, h('span', { class: 'swatch', style: `background:${same.color}` }), ' ', same[lang] || same.en));
+    this.legend.append(list);
+  }
+}
