@@ -59,6 +59,10 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> D
     recovered = False
     try:
         doc = ezdxf.readfile(path)
+        if doc.dxfversion < "AC1021" and _escaped_unicode(path):
+            # Pre-2007 files keep characters outside their codepage (Chinese in an ANSI_1252
+            # file) as "\U+5EFA" escapes, which the strict reader leaves as they are
+            doc = _read_decoding(path)
         if audit:
             auditor = doc.audit()
             repairs += _describe(auditor)
@@ -98,6 +102,42 @@ def _describe(auditor) -> list[str]:
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}"[:200]
+
+
+def _read_decoding(path: Path) -> EzDoc:
+    """The strict reader, with DXF unicode escapes decoded in every string tag (as the
+    recover loader does), ASCII or binary, so text, layer and block names are all decoded."""
+    from ezdxf.lldxf.encoding import decode_dxf_unicode, has_dxf_unicode
+    from ezdxf.lldxf.tagger import ascii_tags_loader, binary_tags_loader
+    from ezdxf.lldxf.types import DXFTag
+    from ezdxf.lldxf.validator import is_binary_dxf_file
+
+    def decoded(tags):
+        for tag in tags:
+            value = tag.value
+            if tag.code and isinstance(value, str) and has_dxf_unicode(value):
+                tag = DXFTag(tag.code, decode_dxf_unicode(value))
+            yield tag
+
+    if is_binary_dxf_file(str(path)):
+        return EzDoc.load(decoded(binary_tags_loader(path.read_bytes(), errors="surrogateescape")))
+    from ezdxf.filemanagement import dxf_file_info
+
+    info = dxf_file_info(str(path))
+    with path.open("rt", encoding=info.encoding, errors="surrogateescape") as fp:
+        return EzDoc.load(decoded(ascii_tags_loader(fp, skip_comments=True)))
+
+
+def _escaped_unicode(path: Path) -> bool:
+    """True when the file holds DXF unicode escapes (``\\U+xxxx``) or MIF codes (``\\M+cxxxx``)."""
+    tail = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            window = tail + chunk
+            if b"\\U+" in window or b"\\M+" in window:
+                return True
+            tail = chunk[-3:]
+    return False
 
 
 def _truncated(path: Path) -> bool:

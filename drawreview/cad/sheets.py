@@ -111,6 +111,14 @@ def _scan(layout, doc, block_boxes: dict, paper: bool = False) -> _Scan:
                 pts += [box[:2], box[2:]]
                 if _is_rect(xs, ys, e.closed) and FRAME_LAYER.search(d.get("layer", "")):
                     s.frames.append((*box, []))
+        elif kind == "POLYLINE" and e.is_2d_polyline:  # R12 drawings draw frames this way
+            loc = [v.dxf.location for v in e.vertices]
+            if loc:
+                xs, ys = [q.x for q in loc], [q.y for q in loc]
+                box = (min(xs), min(ys), max(xs), max(ys))
+                pts += [box[:2], box[2:]]
+                if _is_rect(xs, ys, e.is_closed) and FRAME_LAYER.search(d.get("layer", "")):
+                    s.frames.append((*box, []))
         elif kind in ("TEXT", "MTEXT") and p is not None:
             th = d.get("height") or d.get("char_height") or 1.0
             s.texts.append((e, p.x, p.y, th))

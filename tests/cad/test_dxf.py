@@ -110,3 +110,60 @@ def test_truncation_anywhere_is_reported_as_truncation(tmp_path, specimens):
                 assert any("truncated" in r for r in d.repairs), d.repairs
                 outcomes.add("accepted")
     assert outcomes  # both kinds are fine; a BrokenDrawing would have escaped the loop
+
+
+VERSIONS = [("R12", "AC1009"), ("R2000", "AC1015"), ("R2004", "AC1018"), ("R2007", "AC1021"),
+            ("R2010", "AC1024"), ("R2013", "AC1027"), ("R2018", "AC1032")]
+
+
+def _versions_drawing(version: str):
+    """Two A3 frames side by side (closed 2D POLYLINEs, as R12 drawings have them) with a
+    Chinese title block each, a Chinese layer, a door block with an attribute and a room
+    name: only entities every DXF version has."""
+    doc = ezdxf.new(version)
+    doc.layers.add("TK")
+    doc.layers.add("墙体", color=1)
+    door = doc.blocks.new("门")
+    door.add_line((0, 0), (900, 0))
+    door.add_arc((0, 0), 900, 0, 90)
+    door.add_attdef("编号", (0, -300), dxfattribs={"height": 250})
+    msp = doc.modelspace()
+    for i, (number, title) in enumerate([("建施-01", "一层平面图"), ("建施-02", "二层平面图")]):
+        ox = i * 50000.0
+        msp.add_polyline2d([(ox, 0), (ox + 42000, 0), (ox + 42000, 29700), (ox, 29700)], close=True,
+                           dxfattribs={"layer": "TK"})
+        x0, y0 = ox + 24000, 1000
+        msp.add_polyline2d([(x0, y0), (x0 + 17000, y0), (x0 + 17000, y0 + 6000), (x0, y0 + 6000)], close=True,
+                           dxfattribs={"layer": "TK"})
+        for tag, value, dy in [("图名", title, 4500), ("图号", number, 3000), ("专业", "建筑", 1500),
+                               ("比例", "1:100", 300)]:
+            msp.add_text(tag, height=350, dxfattribs={"layer": "TK"}).set_placement((x0 + 300, y0 + dy))
+            msp.add_text(value, height=450, dxfattribs={"layer": "TK"}).set_placement((x0 + 3000, y0 + dy))
+        for a, b in [((2000, 8000), (30000, 8000)), ((30000, 8000), (30000, 25000)), ((2000, 25000), (30000, 25000))]:
+            msp.add_line((ox + a[0], a[1]), (ox + b[0], b[1]), dxfattribs={"layer": "墙体"})
+        msp.add_text("客厅", height=500, dxfattribs={"layer": "墙体"}).set_placement((ox + 10000, 15000))
+        msp.add_blockref("门", (ox + 5000, 8000), dxfattribs={"layer": "墙体"}).add_auto_attribs({"编号": f"M{i + 1}"})
+    return doc
+
+
+@pytest.mark.parametrize("fmt", ["asc", "bin"])
+@pytest.mark.parametrize("version,acad", VERSIONS, ids=[v for v, _ in VERSIONS])
+def test_every_dxf_version_ascii_and_binary_loads_splits_and_renders(tmp_path, version, acad, fmt):
+    import pymupdf
+
+    path = tmp_path / f"{version}-{fmt}.dxf"
+    _versions_drawing(version).saveas(path, fmt=fmt)
+    assert path.read_bytes().startswith(b"AutoCAD Binary DXF") == (fmt == "bin")
+    d = load_dxf(path)
+    assert d.version == acad and not d.recovered
+    assert "门" in d.doc.blocks and "墙体" in d.doc.layers  # pre-2007 "\U+xxxx" escapes decoded
+    specs = split_sheets(d)
+    assert [(s.number, s.title, s.detected) for s in specs] == [("建施-01", "一层平面图", True),
+                                                                 ("建施-02", "二层平面图", True)]
+    results = render_drawing(d, specs, tmp_path / "out")
+    assert len(results) == 2
+    for res, (title, door) in zip(results, [("一层平面图", "M1"), ("二层平面图", "M2")]):
+        text = pymupdf.open(res.pdf)[0].get_text()
+        assert title in text and "客厅" in text and door in text, text
+        assert {lay["name"] for lay in res.layers} >= {"TK", "墙体"}
+        assert any(t["text"] == "客厅" for t in res.texts)
