@@ -138,3 +138,131 @@ def test_cjk_font_is_embedded_as_a_subset(specimens, tmp_path):
     assert ext == "ttf" and enc == "Identity-H" and "+" in name  # embedded subset
     assert len(doc.tobytes()) < 200_000  # a subset, not the 3.5 MB face
     assert "卧室1" in doc[0].get_text()  # ToUnicode kept: search and copy still work
+
+
+# -- one feature per test: a small DXF, the rendered PDF's drawing operators / text ----------
+
+def _page(doc, tmp_path):
+    """Render the model space of *doc* (one sheet); the PDF page and the render record."""
+    path = tmp_path / "feature.dxf"
+    doc.saveas(path)
+    d = load_dxf(path)
+    specs = split_sheets(d)
+    (res,) = render_drawing(d, specs, tmp_path / "out")
+    return pymupdf.open(res.pdf)[0], res
+
+
+def _near(rgb, want, tol=0.01):
+    return rgb is not None and all(abs(a - b) <= tol for a, b in zip(rgb, want))
+
+
+def _with(drawings, key, want):
+    return [p for p in drawings if _near(p.get(key), want)]
+
+
+def aci_rgb(n):
+    from drawreview.cad.style import aci_rgb as paper_rgb  # light ACI colours darken on white paper
+
+    return paper_rgb(n)
+
+
+def _new():
+    import ezdxf
+
+    doc = ezdxf.new("R2018", units=4)
+    doc.modelspace().add_line((0, 0), (10000, 7000), dxfattribs={"color": 7})  # extents
+    return doc
+
+
+def test_true_colour_wins_over_aci_and_layer(tmp_path):
+    doc = _new()
+    doc.layers.add("红层", color=1)
+    msp = doc.modelspace()
+    line = msp.add_line((1000, 1000), (5000, 1000), dxfattribs={"layer": "红层", "color": 5})
+    line.rgb = (255, 128, 0)
+    msp.add_line((1000, 2000), (5000, 2000), dxfattribs={"layer": "红层"})  # ByLayer: red
+    page, _ = _page(doc, tmp_path)
+    drawings = page.get_drawings()
+    assert _with(drawings, "color", (1.0, 128 / 255, 0.0)), [p["color"] for p in drawings]
+    assert _with(drawings, "color", (1.0, 0.0, 0.0))
+    assert not _with(drawings, "color", (0.0, 0.0, 1.0))  # the ACI 5 behind the true colour is not used
+
+
+def test_byblock_colour_takes_each_inserts_colour(tmp_path):
+    doc = _new()
+    blk = doc.blocks.new("BYBLOCK符号")
+    blk.add_line((0, 0), (800, 0), dxfattribs={"color": 0})  # ByBlock
+    blk.add_circle((400, 400), 300, dxfattribs={"color": 0})
+    msp = doc.modelspace()
+    msp.add_blockref("BYBLOCK符号", (1000, 1000), dxfattribs={"color": 3})  # green
+    msp.add_blockref("BYBLOCK符号", (3000, 1000), dxfattribs={"color": 5})  # blue
+    page, _ = _page(doc, tmp_path)
+    drawings = page.get_drawings()
+    green, blue = _with(drawings, "color", aci_rgb(3)), _with(drawings, "color", aci_rgb(5))
+    assert green and blue, [p["color"] for p in drawings]
+    assert min(p["rect"].x0 for p in blue) > max(p["rect"].x1 for p in green)  # blue is the right-hand one
+
+
+def test_solid_hatch_solid_entity_and_pattern_hatch(tmp_path):
+    doc = _new()
+    msp = doc.modelspace()
+    h = msp.add_hatch(color=1)
+    h.paths.add_polyline_path([(1000, 1000), (3000, 1000), (3000, 3000), (1000, 3000)], is_closed=True)
+    msp.add_solid([(4000, 1000), (6000, 1000), (4000, 3000), (6000, 3000)], dxfattribs={"color": 4})
+    p = msp.add_hatch()
+    p.set_pattern_fill("ANSI31", color=6, scale=20)
+    p.paths.add_polyline_path([(7000, 1000), (9000, 1000), (9000, 3000), (7000, 3000)], is_closed=True)
+    page, _ = _page(doc, tmp_path)
+    drawings = page.get_drawings()
+    red = _with(drawings, "fill", (1.0, 0.0, 0.0))
+    cyan = _with(drawings, "fill", aci_rgb(4))  # cyan, darkened for white paper
+    assert red and cyan, [(p["fill"], p["color"]) for p in drawings]
+    assert red[0]["rect"].width == pytest.approx(red[0]["rect"].height, rel=0.01)  # the 2000 x 2000 square
+    magenta = _with(drawings, "color", (1.0, 0.0, 1.0))
+    lines = sum(1 for d in magenta for item in d["items"] if item[0] == "l")
+    assert lines > 20  # the pattern's parallel lines, stroked, not filled
+    assert not _with(drawings, "fill", (1.0, 0.0, 1.0))
+
+
+def test_dimension_lines_arrows_and_measurement(tmp_path):
+    doc = _new()
+    msp = doc.modelspace()
+    dim = msp.add_linear_dim(base=(1000, 3000), p1=(1000, 1000), p2=(4600, 1000),
+                             dxfattribs={"color": 2}, override={"dimtxt": 250, "dimasz": 200})
+    dim.render()
+    page, _ = _page(doc, tmp_path)
+    assert "3600" in page.get_text()
+    yellow = _with(page.get_drawings(), "color", aci_rgb(2))
+    assert yellow  # dimension + extension lines in the dimension's colour
+    width = max(p["rect"].x1 for p in yellow) - min(p["rect"].x0 for p in yellow)
+    xs = sorted(r.x0 for r in page.search_for("3600"))
+    assert width > 0 and xs
+
+
+def test_mtext_cjk_lines_stack_downwards(tmp_path):
+    doc = _new()
+    mt = doc.modelspace().add_mtext("第一行说明\\P第二行：防火分区", dxfattribs={"char_height": 300})
+    mt.set_location((2000, 5000))
+    page, res = _page(doc, tmp_path)
+    text = page.get_text()
+    assert "第一行说明" in text and "第二行：防火分区" in text
+    first, second = page.search_for("第一行说明")[0], page.search_for("防火分区")[0]
+    assert second.y0 > first.y1 - 1  # the second line sits below the first (PDF y grows downwards)
+    assert [t["text"] for t in res.texts] == ["第一行说明", "第二行：防火分区"]
+
+
+def test_block_attributes_visible_and_invisible(tmp_path):
+    doc = _new()
+    blk = doc.blocks.new("房间标签")
+    blk.add_circle((0, 0), 500)
+    blk.add_attdef("名称", (-400, 0), dxfattribs={"height": 200})
+    blk.add_attdef("编码", (-400, -300), dxfattribs={"height": 200, "flags": 1})  # invisible
+    ref = doc.modelspace().add_blockref("房间标签", (3000, 3000))
+    ref.add_auto_attribs({"名称": "会议室", "编码": "SECRET-42"})
+    page, res = _page(doc, tmp_path)
+    text = page.get_text()
+    assert "会议室" in text and "SECRET-42" not in text
+    hit = page.search_for("会议室")[0]
+    circle = [p for p in page.get_drawings() if any(item[0] == "c" for item in p["items"])]
+    assert circle and circle[0]["rect"].intersects(hit)  # the attribute sits inside its block's circle
+    assert any(t["text"] == "会议室" for t in res.texts)
