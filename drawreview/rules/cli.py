@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import DrawReviewError
 from .engine import run_checks
 from .loader import RuleError, load_rules, read_data
-from .sarif import to_sarif
+from .sarif import artifact_uri, to_sarif
 
 DISCIPLINES = ("planning", "fire", "civil_defence", "lightning", "meteorology", "drawing")
 
@@ -74,7 +74,7 @@ def check_main(argv: list[str]) -> int:
     if args.format == "json":
         print(json.dumps({"file": str(path), **result.to_dict()}, ensure_ascii=False, indent=1, default=str))
     elif args.format == "sarif":
-        print(json.dumps(to_sarif(result, rules, path.as_posix()), ensure_ascii=False, indent=1, default=str))
+        print(json.dumps(to_sarif(result, rules, artifact_uri(path)), ensure_ascii=False, indent=1, default=str))
     else:
         print(_text(result, str(path)))
     return 1 if result.has_errors else 0

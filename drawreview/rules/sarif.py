@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable
 
 from .engine import CheckResult
@@ -24,15 +25,21 @@ def _rule_descriptor(rule: Rule) -> dict:
     }
 
 
+def artifact_uri(path: str | Path) -> str:
+    """The artifact's absolute ``file:`` URI (SARIF wants a URI, not a file system path)."""
+    return Path(path).resolve().as_uri()
+
+
 def to_sarif(result: CheckResult, rules: Iterable[Rule], artifact_uri: str) -> dict:
     rules = list(rules)
     index = {r.id: i for i, r in enumerate(rules)}
     results = []
     for f in result.findings:
-        region = {}
+        # a DXF has no lines or columns, so no region: the drawing-space box goes in the
+        # location's property bag, the entities in logicalLocations
+        loc = {"physicalLocation": {"artifactLocation": {"uri": artifact_uri, "index": 0}}}
         if f.bbox:
-            region = {"properties": {"bbox": list(f.bbox), "units": "drawing"}}
-        loc = {"physicalLocation": {"artifactLocation": {"uri": artifact_uri}, **({"region": region} if region else {})}}
+            loc["properties"] = {"bbox": list(f.bbox), "units": "drawing"}
         if f.handles:
             loc["logicalLocations"] = [{"name": h, "kind": "object", "fullyQualifiedName": f"{f.layer or ''}:{h}"}
                                        for h in f.handles[:20]]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from drawreview.rules.cli import check_main
 from drawreview.samples.site import site_params
@@ -69,3 +71,36 @@ def test_sarif_is_valid_2_1_0(drawing, tmp_path, capsys):
         loc = res["locations"][0]["physicalLocation"]
         assert loc["artifactLocation"]["uri"].endswith(".dxf")
     assert {"FR-01", "FR-02"} <= {r["ruleId"] for r in run["results"]}
+
+
+# The official SARIF 2.1.0 schema (JSON Schema draft-04), vendored: file
+# lib/schemas/sarif-2.1.0-rtm.5.json of the npm package @microsoft/jest-sarif 1.0.0-beta.0
+# (MIT); no PyPI package ships it, and the test must not need the network.
+SARIF_SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0-rtm.5.json")
+
+
+def test_sarif_validates_against_the_official_schema(drawing, tmp_path, capsys):
+    import jsonschema
+
+    path = drawing("site", {"FR-01", "FR-02"})
+    assert check_main([str(path), "--params", _params(tmp_path), "--format", "sarif"]) == 1
+    sarif = json.loads(capsys.readouterr().out)
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(sarif)]
+    assert not errors, errors[:10]
+    run = sarif["runs"][0]
+    uri = run["artifacts"][0]["location"]["uri"]
+    assert uri == path.resolve().as_uri() and urlsplit(uri).scheme == "file"  # an absolute URI, not a path
+    for res in run["results"]:
+        loc = res["locations"][0]
+        assert loc["physicalLocation"]["artifactLocation"] == {"uri": uri, "index": 0}
+        assert "region" not in loc["physicalLocation"]  # lines and columns mean nothing in a DXF
+        if "bbox" in loc.get("properties", {}):
+            x0, y0, x1, y1 = loc["properties"]["bbox"]
+            assert x0 <= x1 and y0 <= y1
+    assert any("bbox" in res["locations"][0].get("properties", {}) for res in run["results"])
+    # the validator is not toothless: a line-less region with a bad startLine is refused
+    bad = json.loads(json.dumps(sarif))
+    bad["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"] = {"startLine": 0}
+    assert any("startLine" in "/".join(map(str, e.absolute_path)) for e in validator.iter_errors(bad))
