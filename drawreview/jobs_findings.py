@@ -1,9 +1,11 @@
 """Job ``check_sheet(ctx, sheet_id)``: run the rule engine on a sheet's source drawing and
 store its findings (idempotent: running twice gives the same rows; decisions are kept).
 
-The drawings pipeline enqueues it after rendering a sheet. A DXF file may hold several
-sheets: a finding is attached to the sheet whose page its box falls on (after the sheet's
-drawing→sheet map); a finding without a box goes to the file's first sheet only.
+The drawings pipeline enqueues it after rendering a sheet, and the designer's pre-check
+(``POST /api/submissions/{id}/precheck``) again. A model space holding several frames is
+checked one frame per sheet (the renderer's split); a finding is attached to the sheet whose
+page its box falls on (after the sheet's drawing→sheet map); a finding without a box goes to
+the file's first sheet only.
 """
 
 from __future__ import annotations
@@ -19,9 +21,21 @@ from .services import audit, findings
 from .services import events as events_service
 
 
-async def check_sheet(ctx: dict[str, Any], sheet_id: int) -> dict:
+def _check(path, params: dict, key: str):
+    """Rule checks for one sheet: a frame of a model space holding several is checked within
+    its frame only (the same split the renderer used), so no finding mixes two sheets."""
+    from .cad.dxf import load_dxf
+    from .cad.sheets import split_sheets
     from .rules import run_checks
 
+    drawing = load_dxf(path)
+    model = [s for s in split_sheets(drawing) if s.space == "model" and s.bbox]
+    spec = next((s for s in model if s.key == key), None)
+    bbox = tuple(spec.bbox) if spec is not None and len(model) > 1 else None
+    return run_checks(drawing, params, bbox=bbox)
+
+
+async def check_sheet(ctx: dict[str, Any], sheet_id: int) -> dict:
     db, storage, broadcast = ctx["db"], ctx["storage"], ctx["broadcast"]
     async with db.session() as session:
         sheet = await session.get(Sheet, sheet_id)
@@ -40,7 +54,7 @@ async def check_sheet(ctx: dict[str, Any], sheet_id: int) -> dict:
         path = storage.path(file.sha256)
         project_id = project.id
 
-    result = await asyncio.to_thread(run_checks, path, params)
+    result = await asyncio.to_thread(_check, path, params, sheet.key)
     found = []
     for f in result.findings:
         rect = findings.to_sheet(sheet, f.bbox)

@@ -20,13 +20,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
 from ..errors import InvalidTransition, NotFound, ValidationFailed
-from ..models import Annotation, RuleFinding, Sheet, Submission
+from ..models import Annotation, DrawingFile, ReviewTask, RuleFinding, Sheet, Submission
 from ..policy import require_own_discipline, require_project
 from . import annotations, audit
 from . import events as events_service
 from .client_writes import WriteResult, check_client_id, perform
 
 MARGIN = 6.0  # sheet points around the finding's box
+# Reviewers see automatic findings once the review of the submission has started (the
+# submission is in review or past it, or their discipline's task was started); the designer
+# sees them from the draft on: the pre-check before submitting.
+REVIEW_STARTED = frozenset({"in_review", "concluded", "revision_required", "resubmitted", "approved", "rejected"})
+PRECHECK_STATES = ("draft", "returned")
 
 
 def fingerprint(f: dict) -> str:
@@ -100,9 +105,26 @@ async def _load(session: AsyncSession, principal, finding_id: int, action: str):
     return row, sheet, project_id
 
 
+async def _hidden_submissions(session: AsyncSession, principal, submission_ids: set[int]) -> set[int]:
+    """Those of *submission_ids* whose findings a reviewer may not see yet (review not started)."""
+    if getattr(principal, "role", None) != "reviewer" or not submission_ids:
+        return set()
+    subs = (await session.exec(select(Submission.id, Submission.state)
+                               .where(Submission.id.in_(submission_ids)))).all()
+    waiting = {sid for sid, state in subs if state not in REVIEW_STARTED}
+    if not waiting:
+        return set()
+    started = (await session.exec(select(ReviewTask.submission_id).where(
+        ReviewTask.submission_id.in_(waiting), ReviewTask.discipline == principal.discipline,
+        ReviewTask.state != "pending"))).all()
+    return waiting - set(started)
+
+
 async def list_for_sheet(session: AsyncSession, principal, sheet_id: int) -> list[dict]:
     sheet, project_id = await annotations.sheet_project_id(session, sheet_id)
     await require_project(session, principal, project_id)
+    if await _hidden_submissions(session, principal, {sheet.submission_id}):
+        return []
     rows = (await session.exec(select(RuleFinding).where(RuleFinding.sheet_id == sheet_id)
                                .order_by(RuleFinding.id))).all()
     return [finding_dict(r, sheet) for r in rows]
@@ -116,7 +138,32 @@ async def list_for_project(session: AsyncSession, principal, project_id: int) ->
                                .join(Submission, Submission.id == Sheet.submission_id)
                                .where(Submission.project_id == project_id)
                                .order_by(RuleFinding.sheet_id, RuleFinding.id))).all()
-    return [finding_dict(r, sheet) for r, sheet in rows]
+    hidden = await _hidden_submissions(session, principal, {sheet.submission_id for _, sheet in rows})
+    return [finding_dict(r, sheet) for r, sheet in rows if sheet.submission_id not in hidden]
+
+
+async def precheck(session: AsyncSession, queue, settings, principal, submission_id: int) -> dict:
+    """The designer's pre-check: run the rule checks again on every ready DXF sheet of a draft
+    (or returned) submission. The ``check_sheet`` jobs store the findings and announce them
+    with ``findings.updated`` events; queuing twice while a job waits does nothing."""
+    from ..jobs_drawings import enqueue
+    from .submissions import require_submission
+
+    sub, _ = await require_submission(session, principal, submission_id, "submission.upload")
+    if sub.state not in PRECHECK_STATES:
+        raise InvalidTransition(
+            f"报审版本 {sub.revision} 处于“{sub.state}”状态，自检只能在提交前进行",
+            f"Submission revision {sub.revision} is '{sub.state}'; the pre-check runs before submitting",
+            details={"state": sub.state, "allowed": list(PRECHECK_STATES)})
+    ids = list((await session.exec(select(Sheet.id).join(DrawingFile, DrawingFile.id == Sheet.file_id).where(
+        Sheet.submission_id == sub.id, Sheet.state == "ready", DrawingFile.format == "dxf")
+        .order_by(Sheet.id))).all())
+    for sheet_id in ids:
+        await enqueue({"queue": queue, "settings": settings}, "check_sheet", sheet_id)
+    await audit.record(session, principal, "submission.precheck", "submission", sub.id, sub.project_id,
+                       {"sheets": len(ids)})
+    await session.commit()
+    return {"submission_id": sub.id, "queued": ids}
 
 
 def _severity(data: dict, severity: str) -> str:

@@ -102,6 +102,12 @@ async def list_project_findings(ctx: Ctx):
     return await findings.list_for_project(ctx.session, ctx.principal, ctx.path_int("project_id"))
 
 
+@api("提交前自检：重新运行自动检查 / Pre-check: run the rule checks again before submitting")
+async def precheck(ctx: Ctx):
+    return await findings.precheck(ctx.session, ctx.state.queue, ctx.state.settings, ctx.user,
+                                   ctx.path_int("submission_id"))
+
+
 @api("确认检查结果为审查意见 / Confirm a finding into a markup", body=CONFIRM_BODY)
 async def confirm_finding(ctx: Ctx):
     data = await _body(ctx) if await ctx.request.body() else {}
@@ -136,6 +142,7 @@ ROUTES = [
     Route("/api/annotations/{annotation_id:int}/status", set_status, methods=["POST"]),
     Route("/api/sheets/{sheet_id:int}/findings", list_findings, methods=["GET"]),
     Route("/api/projects/{project_id:int}/findings", list_project_findings, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/precheck", precheck, methods=["POST"]),
     Route("/api/findings/{finding_id:int}/confirm", confirm_finding, methods=["POST"]),
     Route("/api/findings/{finding_id:int}/dismiss", dismiss_finding, methods=["POST"]),
 ]

@@ -32,6 +32,11 @@ async def _set_draft(stack, submission_id: int) -> None:
         await db.close()
 
 
+def _precheck(s, w):
+    asyncio.run(_set_draft(s, w["submission_id"]))  # the pre-check runs on a draft
+    return {}
+
+
 def _upload(s, w):
     asyncio.run(_set_draft(s, w["submission_id"]))  # other areas' rows may have moved it on
     return {"files": [("file", ("矩阵.dxf", di.simple_dxf(("矩阵",))))]}
@@ -43,6 +48,7 @@ ROWS = {
     ("GET", "/api/submissions/{submission_id}"): (lambda s, w: {}, DEMO_VISIBLE),
     ("POST", "/api/submissions/{submission_id}/files"): (_upload, DESIGNER_ONLY),
     ("GET", "/api/submissions/{submission_id}/sheets"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("POST", "/api/submissions/{submission_id}/precheck"): (_precheck, DESIGNER_ONLY),
     ("GET", "/api/sheets/{sheet_id}"): (lambda s, w: {}, DEMO_VISIBLE),
     ("PATCH", "/api/sheets/{sheet_id}"): (lambda s, w: {"json": {"title": "一层平面图（更正）"}}, EDITORS),
     ("GET", "/api/sheets/{sheet_id}/tiles/{z}/{x}/{y}.png"): (lambda s, w: {}, DEMO_VISIBLE),
