@@ -28,12 +28,13 @@ from sqlalchemy.exc import DBAPIError
 
 from .cad import errors as cad_errors
 from .cad import intake, tiles
-from .cad.dxf import load_dxf
+from .cad.dxf import audit_later, load_dxf
 from .cad.pdf import load_pdf, pdf_sheets, render_page
 from .cad.painter import RenderTimeout
 from .cad.render import render_drawing
 from .cad.sheets import split_sheets
 from .errors import DrawReviewError, UnreadableDrawing
+from .gcpause import gc_paused
 from .models import DrawingFile, Sheet, Submission
 from .services import audit, events
 from .services import sheets as sheet_service
@@ -231,8 +232,9 @@ def _load(path: Path, kind: str, name: str):
                 src.doc.close()
                 raise
         return src, specs, list(src.notes)
-    drawing = load_dxf(path, name)
-    specs = split_sheets(drawing)
+    with gc_paused():
+        drawing = load_dxf(path, name, audit=False)  # audited once the sheets are viewable (_render)
+        specs = split_sheets(drawing)
     return drawing, specs, drawing.notes
 
 
@@ -243,7 +245,8 @@ def _render_group(kind: str, src, group: list, out_dir: Path, stop_at: float | N
             return [render_page(src, spec, out_dir / f"{spec.page + 1}.pdf") for spec in group]
     # DXF painting is pure Python: the MuPDF lock is taken only to write each sheet PDF, so
     # tiles of other sheets are served meanwhile; the deadline stops the thread on a timeout
-    return render_drawing(src, group, out_dir, deadline=stop_at, lock=MUPDF)
+    with gc_paused():
+        return render_drawing(src, group, out_dir, deadline=stop_at, lock=MUPDF)
 
 
 def _store(storage, res, spec, file_notes: list[str]) -> dict:
@@ -283,26 +286,21 @@ async def _render(run: _Run, work: Path) -> str:
                               discipline=(spec.discipline or "")[:32], detected=spec.detected)
             sheets[spec.key], _ = await sheet_service.upsert_sheet(session, f, spec.key, fields)
         await run.progress(0.15, sheets=len(specs))
-        # model-space frames are rendered in one pass; each layout / PDF page on its own
-        groups = [[s for s in specs if s.space == "model"]] + [[s] for s in specs if s.space != "model"]
-        groups = [g for g in groups if g]
-        done = 0
-        all_notes = list(notes)
-        for gi, group in enumerate(groups):
-            results = await asyncio.to_thread(_render_group, kind, src, group, work / f"g{gi}", run.stop_at)
-            by_key = {s.key: s for s in group}
-            for res in results:
-                spec = by_key.get(res.key)
-                if spec is None:
-                    continue
-                fields = await asyncio.to_thread(_store, run.storage, res, spec, notes)
-                sheet, _ = await sheet_service.upsert_sheet(session, f, res.key, fields)
-                all_notes += [n for n in res.notes if n not in all_notes]
-                await audit.record(session, "system", "sheet.ready", "sheet", sheet.id, sub.project_id,
-                                   {"file_id": f.id, "key": sheet.key, "number": sheet.number})
-                await run.emit("sheet.ready", {"sheet": sheet_service.sheet_dict(sheet)})
-                done += 1
-                await run.progress(0.15 + 0.83 * done / len(specs))
+        try:
+            done, all_notes = await _render_sheets(run, kind, src, specs, work, notes)
+        except (DrawReviewError, RenderTimeout, DBAPIError):
+            raise
+        except Exception:  # noqa: BLE001 - an unaudited document may trip the painter: audit, retry once
+            if kind != intake.DXF or src.audited:
+                raise
+            await asyncio.to_thread(audit_later, src)
+            done, all_notes = await _render_sheets(run, kind, src, specs, work / "audited", src.notes)
+        if kind == intake.DXF and not src.audited:
+            # audited after the sheets are viewable; a document the auditor changed is drawn again
+            if await asyncio.to_thread(audit_later, src):
+                done, all_notes = await _render_sheets(run, kind, src, specs, work / "audited", src.notes)
+            else:
+                all_notes += [n for n in src.notes if n not in all_notes]
     finally:
         if kind == intake.PDF:
             with MUPDF:
@@ -326,6 +324,32 @@ async def _render(run: _Run, work: Path) -> str:
                 if s.state == "ready":
                     await enqueue(run.ctx, "check_sheet", s.id)
     return "ready"
+
+
+async def _render_sheets(run: _Run, kind: str, src, specs: list, work: Path, notes: list[str]) -> tuple[int, list[str]]:
+    """Render every sheet and store it (idempotent per sheet key); (sheets done, notes)."""
+    f, sub, session = run.file, run.sub, run.session
+    # model-space frames are rendered in one pass; each layout / PDF page on its own
+    groups = [[s for s in specs if s.space == "model"]] + [[s] for s in specs if s.space != "model"]
+    groups = [g for g in groups if g]
+    done = 0
+    all_notes = list(notes)
+    for gi, group in enumerate(groups):
+        results = await asyncio.to_thread(_render_group, kind, src, group, work / f"g{gi}", run.stop_at)
+        by_key = {s.key: s for s in group}
+        for res in results:
+            spec = by_key.get(res.key)
+            if spec is None:
+                continue
+            fields = await asyncio.to_thread(_store, run.storage, res, spec, notes)
+            sheet, _ = await sheet_service.upsert_sheet(session, f, res.key, fields)
+            all_notes += [n for n in res.notes if n not in all_notes]
+            await audit.record(session, "system", "sheet.ready", "sheet", sheet.id, sub.project_id,
+                               {"file_id": f.id, "key": sheet.key, "number": sheet.number})
+            await run.emit("sheet.ready", {"sheet": sheet_service.sheet_dict(sheet)})
+            done += 1
+            await run.progress(0.15 + 0.83 * done / len(specs))
+    return done, all_notes
 
 
 async def fail(ctx: dict[str, Any], file_id: int, exc: DrawReviewError) -> None:

@@ -40,6 +40,7 @@ class Drawing:
     units_assumed: bool = False
     encoding: str = "utf8"
     version: str = ""
+    audited: bool = True
 
     @property
     def notes(self) -> list[str]:
@@ -84,9 +85,25 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> D
     if truncated:
         repairs.append("文件末尾缺少 EOF，可能被截断；已读取截断前的内容 / no EOF marker: the file looks truncated")
     drawing = Drawing(doc, name, path, recovered, repairs, encoding=doc.encoding or "",
-                      version=doc.dxfversion)
+                      version=doc.dxfversion, audited=audit or recovered)
     _set_units(drawing)
     return drawing
+
+
+def audit_later(drawing: Drawing) -> int:
+    """Run ezdxf's auditor on a drawing loaded with ``audit=False``; add what it repaired to
+    ``drawing.repairs`` and return how many fixes changed the document (0: it was sound, so
+    anything made from it before the audit stands).
+
+    The processing job renders a strictly-read file first and audits it afterwards, so the
+    first tile is not kept waiting for the audit (a few tenths of readfile); a file the
+    auditor had to change is rendered again from the repaired document."""
+    if drawing.audited:
+        return 0
+    auditor = drawing.doc.audit()
+    drawing.audited = True
+    drawing.repairs += _describe(auditor)
+    return len(auditor.fixes)
 
 
 def _describe(auditor) -> list[str]:

@@ -209,10 +209,12 @@ def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, tex
     # holds it, stalling the event loop for a second on a dense sheet) and tiles keep coming
     body = zlib.compress(f"q {a:.10f} 0 0 {a:.10f} {margin:.6f} {margin:.6f} cm\n{clip}{content}Q\n"
                          .encode("latin-1"), 6)
-    forms = [(f, zlib.compress(f.content.encode("latin-1"), 6))
-             for f in [f for f in painter.forms.values() if f is not None] + extra]
+    all_forms = [f for f in painter.forms.values() if f is not None] + extra
+    forms = [(f, zlib.compress(f.content.encode("latin-1"), 6)) for f in all_forms]
+    # a sheet without lettering carries no font (else the whole 1.7 MB face, deflated per sheet)
+    lettered = " Tf " in content or any(" Tf " in f.content for f in all_forms)
     with lock if lock is not None else contextlib.nullcontext():
-        layers = _write_pdf(painter, styles, counts, width, height, body, forms, spec, path)
+        layers = _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, lettered)
     return _record(drawing, spec, st, painter, texts, path, skipped, layers)
 
 
@@ -221,12 +223,12 @@ def _stream(pdf, xref: int, deflated: bytes) -> None:
     pdf.xref_set_key(xref, "Filter", "/FlateDecode")
 
 
-def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path) -> list[dict]:
-    """The MuPDF part: one page, the CJK font, layers as OCGs, forms and the content stream;
-    returns the sheet's layer list."""
+def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, lettered=True) -> list[dict]:
+    """The MuPDF part: one page, the CJK font (when there is text), layers as OCGs, forms and
+    the content stream; returns the sheet's layer list."""
     pdf = pymupdf.open()
     page = pdf.new_page(width=width, height=height)
-    font = page.insert_font(fontname="F0", fontbuffer=lettering.FONT.buffer)
+    font = page.insert_font(fontname="F0", fontbuffer=lettering.FONT.buffer) if lettered else None
     props = []
     layers = []
     for name, res in painter.layer_names.items():
@@ -249,15 +251,16 @@ def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path) 
         pdf.update_object(fx, f"<</Type/XObject/Subtype/Form/BBox[-1000000000 -1000000000 1000000000 1000000000]/Resources {res_xref} 0 R>>")
         _stream(pdf, fx, deflated)
         xobjs.append(f"/{form.res} {fx} 0 R")
-    pdf.update_object(res_xref, f"<</Font<</F0 {font} 0 R>>/Properties<<{' '.join(props)}>>"
-                                f"/XObject<<{' '.join(xobjs)}>>>>")
+    fonts = f"/Font<</F0 {font} 0 R>>" if font else ""
+    pdf.update_object(res_xref, f"<<{fonts}/Properties<<{' '.join(props)}>>/XObject<<{' '.join(xobjs)}>>>>")
     pdf.xref_set_key(page.xref, "Resources", f"{res_xref} 0 R")
     cx = pdf.get_new_xref()
     pdf.update_object(cx, "<<>>")
     _stream(pdf, cx, body)
     pdf.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
     pdf.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
-    pdf.subset_fonts()  # only the glyphs used: any PDF viewer shows the Chinese text
+    if font:
+        pdf.subset_fonts()  # only the glyphs used: any PDF viewer shows the Chinese text
     pdf.save(str(path), garbage=1, deflate_fonts=True)
     pdf.close()
     return layers

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -14,43 +11,13 @@ import ezdxf
 from ezdxf import recover
 
 from ..errors import UnreadableDrawing
+from ..gcpause import gc_paused
 from .checks import KINDS
 from .finding import Finding
 from .geometry import Geometry, extract
 from .loader import Rule, load_layer_map, load_rules, split_params
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-_gc_lock = threading.Lock()
-_gc_users = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while geometry is built and checked.
-
-    Extraction and checks allocate millions of small acyclic objects (primitives, features,
-    shapely geometries). Each time enough of them survive, CPython runs a full collection
-    over every tracked object, so the time spent collecting grew faster than the drawing:
-    more than half of the extraction time at 300,000 entities (see
-    docs/decisions/020). Nothing here builds reference cycles, so no memory is held back.
-    Nesting- and thread-safe: the first caller pauses and the last one restores the state.
-    """
-    global _gc_users, _gc_was_enabled
-    with _gc_lock:
-        if _gc_users == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_users += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_users -= 1
-            if _gc_users == 0 and _gc_was_enabled:
-                gc.enable()
-
 
 @dataclass
 class CheckResult:

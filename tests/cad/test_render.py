@@ -140,6 +140,18 @@ def test_cjk_font_is_embedded_as_a_subset(specimens, tmp_path):
     assert "卧室1" in doc[0].get_text()  # ToUnicode kept: search and copy still work
 
 
+def test_a_sheet_without_lettering_carries_no_font(tmp_path):
+    import ezdxf
+
+    doc = ezdxf.new("R2010", units=4)
+    doc.modelspace().add_lwpolyline([(0, 0), (42000, 0), (42000, 29700), (0, 29700)], close=True)
+    doc.modelspace().add_line((1000, 1000), (20000, 15000))
+    page, _ = _page(doc, tmp_path)
+    assert page.parent.get_page_fonts(0) == []  # not the whole CJK face, deflated, on every such sheet
+    assert len(page.parent.tobytes()) < 20_000
+    assert page.get_drawings()  # the lines are there
+
+
 # -- one feature per test: a small DXF, the rendered PDF's drawing operators / text ----------
 
 def _page(doc, tmp_path):

@@ -178,3 +178,27 @@ async def test_next_revision_sheets_match_by_number(stack):
         old = {s.number: s.id for s in await sheets_of(ctx, a.id)}
         new = {s.number: s.matched_sheet_id for s in await sheets_of(ctx, b.id)}
         assert new == {"建施-02": old["建施-02"], "建施-03": None}
+
+
+async def test_a_file_the_auditor_repairs_is_drawn_again_from_the_repaired_document(stack):
+    """Strictly-read DXF files are rendered first and audited afterwards (so the first tile is not
+    kept waiting); when the auditor changes the document, every sheet is rendered again from the
+    repaired document and the repairs are listed on the file and in each sheet's notes."""
+    real = di.DRAWINGS / "sky__floorplan.dxf"  # a real file with duplicate handles the auditor fixes
+    async with job_ctx(stack.settings) as ctx:
+        project, sub = await new_project_submission(ctx, stack)
+        row = await add_file(ctx, stack, sub, real.name, real.read_bytes())
+        assert await process_file(ctx, row.id) == "ready"
+        sheets = await sheets_of(ctx, row.id)
+        assert sheets and all(s.state == "ready" for s in sheets)
+        async with ctx["db"].session() as s:
+            f = await s.get(DrawingFile, row.id)
+            handles = [r for r in f.repairs if "handle" in r.lower()]
+            assert len(handles) >= 20, f.repairs  # the auditor's fixes, written down for the user
+            types = (await s.exec(select(ProjectEvent.type).where(ProjectEvent.project_id == project.id))).all()
+        assert types.count("sheet.ready") == 2 * len(sheets)  # drawn, audited, drawn again
+        import json
+
+        for sheet in sheets:
+            meta = json.loads(ctx["storage"].read_bytes(sheet.meta_sha256))
+            assert any("handle" in n.lower() for n in meta["notes"])  # the stored sheet is the repaired one
