@@ -362,6 +362,11 @@ def compare_world(stack, viewer_world):
     by_name = {files[s["file_id"]]: s for s in sheets}
     old, new = by_name["rev1.dxf"], by_name["rev2.dxf"]
     _run(_link(stack, new["id"], old["id"]))
+    # reviewers see a submission's automatic findings once their task on it has started (a
+    # draft's findings are the designer's pre-check): start fire's and planning's tasks here
+    from .conftest import _add_tasks
+
+    _run(_add_tasks(stack.settings, sub["id"], ["planning", "fire"]))
     deadline = time.monotonic() + 60  # the rule checks replace undecided findings: let them finish first
     while not _run(_checked(stack.settings, old["id"])):
         assert time.monotonic() < deadline, "check_sheet never finished"
