@@ -85,7 +85,7 @@ class Connection:
         self.last_seq: int | None = None  # set by hello
         self.sheet_id: int | None = None
         self.joined = False
-        self.checked_at = asyncio.get_running_loop().time()  # access was checked at connect
+        self.revoked = False  # set by watch() when access was withdrawn
         self._lock = asyncio.Lock()
 
     async def send(self, msg: dict) -> None:
@@ -105,25 +105,30 @@ class Connection:
                 await self.send(events_service.message(row))
                 self.last_seq = row.seq
 
-    async def still_allowed(self) -> bool:
-        """Re-check, at most every ``sync_recheck_s``, that the user is active and still on the
-        project; when not, tell the client and close: a deactivated account stops receiving."""
-        now = asyncio.get_running_loop().time()
-        if now - self.checked_at < self.state.settings.sync_recheck_s:
-            return True
-        async with self.state.db.session() as session:
-            user = await session.get(User, self.principal.user_id)
-            allowed = user is not None and user.active and await can_see_project(session, self.principal,
-                                                                                 self.project_id)
-        if allowed:
-            self.checked_at = now
-            return True
-        exc = DrawReviewError("您的账号已停用或已不是该项目的参与方，实时连接已断开",
-                              "Your account was deactivated or you are no longer on this project; "
-                              "the live connection is closed", code="access_revoked", status=403)
-        await self.send(error_message(exc, self.lang))
-        await self.ws.close(code=4403, reason=exc.code)
-        return False
+    async def watch(self) -> None:
+        """Every ``sync_recheck_s``, re-check that the user is active and still on the project;
+        when not, tell the client and close: a deactivated account stops receiving. This runs
+        beside the pump, never in the delivery path: a database round trip per delivered
+        message (even a cached one every few seconds) put the pool in every fan-out's way."""
+        period = self.state.settings.sync_recheck_s
+        while True:
+            await asyncio.sleep(period)
+            try:
+                async with self.state.db.session() as session:
+                    user = await session.get(User, self.principal.user_id)
+                    allowed = user is not None and user.active and await can_see_project(
+                        session, self.principal, self.project_id)
+            except Exception as exc:  # noqa: BLE001 - a database hiccup: try again next period
+                log.warning("websocket access re-check failed: %r", exc)
+                continue
+            if not allowed:
+                self.revoked = True
+                exc = DrawReviewError("您的账号已停用或已不是该项目的参与方，实时连接已断开",
+                                      "Your account was deactivated or you are no longer on this project; "
+                                      "the live connection is closed", code="access_revoked", status=403)
+                await self.send(error_message(exc, self.lang))
+                await self.ws.close(code=4403, reason=exc.code)
+                return
 
     async def deliver(self, msg: dict) -> None:
         if msg.get("type") == "presence":
@@ -151,8 +156,8 @@ class Connection:
 
     async def pump(self, subscription) -> None:
         async for msg in subscription:
-            if not await self.still_allowed():
-                return  # the socket is closed, which ends the endpoint's receive loop
+            if self.revoked:
+                return  # the watcher closed the socket, which ends the endpoint's receive loop
             await self.deliver(msg)
 
     async def user(self, session) -> Principal:
@@ -337,6 +342,7 @@ async def project_socket(websocket: WebSocket) -> None:
     conn = Connection(websocket, principal, project_id, lang)
     broadcast = websocket.app.state.broadcast
     pump: asyncio.Task | None = None
+    watcher: asyncio.Task | None = None
     async with broadcast.subscribe(events_service.channel(project_id)) as subscription:
         try:
             while True:
@@ -353,6 +359,8 @@ async def project_socket(websocket: WebSocket) -> None:
                 if pump is None and conn.last_seq is not None:
                     pump = asyncio.create_task(conn.pump(subscription))
                     pump.add_done_callback(_log_pump_end)
+                    watcher = asyncio.create_task(conn.watch())
+                    watcher.add_done_callback(_log_pump_end)
                     conn.joined = True
                     await presence.announce(broadcast, project_id, "join", conn.id, principal, conn.sheet_id)
                 if pump is not None and pump.done():
@@ -360,9 +368,10 @@ async def project_socket(websocket: WebSocket) -> None:
         except WebSocketDisconnect:
             return
         finally:
-            if pump is not None:
-                pump.cancel()
-                await asyncio.gather(pump, return_exceptions=True)
+            for task in (pump, watcher):
+                if task is not None:
+                    task.cancel()
+            await asyncio.gather(*(t for t in (pump, watcher) if t is not None), return_exceptions=True)
             if conn.joined:
                 try:
                     await presence.announce(broadcast, project_id, "leave", conn.id, principal, conn.sheet_id)

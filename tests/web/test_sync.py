@@ -463,7 +463,7 @@ async def test_a_deactivated_user_stops_receiving_live_events(stack, servers, wo
         first = rest_markup(stack, servers, world)
         await gone.expect(lambda m: m["type"] == "annotation.created" and m["annotation"]["id"] == first["id"])
         await _new_fire_reviewer(stack, active=False, username=name)
-        await asyncio.sleep(stack.settings.sync_recheck_s + 0.2)  # past the cached check
+        await asyncio.sleep(stack.settings.sync_recheck_s + 0.5)  # past the next re-check
         second = rest_markup(stack, servers, world)
         err = await gone.expect(lambda m: m["type"] == "error" or m.get("annotation", {}).get("id") == second["id"])
         assert err["type"] == "error" and err["code"] == "access_revoked", err
