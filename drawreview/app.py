@@ -15,6 +15,7 @@ from .db import Database
 from . import jobs_drawings, jobs_workflow
 from .queue import InProcessQueue, make_queue
 from .ratelimit import make_limiter
+from .services import workdays, workcalendar
 from .settings import Settings, load_settings
 from .storage import make_storage
 from .web import accounts, annotations, health, openapi, pages, projects, sync
@@ -48,6 +49,8 @@ def routes() -> list:
 
 def build_context(settings: Settings) -> dict:
     """The shared clients, the same for the app and for in-process jobs."""
+    # the review clock's calendar: checked strictly here, so a bad file stops the start
+    workdays.use_calendar(workcalendar.load_calendar(settings.calendar_file))
     return {
         "settings": settings,
         "db": Database(settings),

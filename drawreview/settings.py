@@ -27,6 +27,18 @@ def ruleset_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(_get(env, "RULESET_DIR", str(REPO_RULESETS))).resolve()
 
 
+def calendar_file(env: Mapping[str, str] | None = None) -> Path | None:
+    """``DRAWREVIEW_CALENDAR_FILE`` (the holidays and adjusted working days the State Council
+    published after the installed chinesecalendar), else ``<ruleset dir>/calendar/holidays.toml``
+    when it exists. An explicit path must exist (checked when the calendar is loaded)."""
+    env = os.environ if env is None else env
+    explicit = _get(env, "CALENDAR_FILE")
+    if explicit:
+        return Path(explicit).resolve()
+    default = ruleset_dir(env) / "calendar" / "holidays.toml"
+    return default if default.exists() else None
+
+
 def _get(env: Mapping[str, str], name: str, default: str | None = None, *, bare: bool = False) -> str | None:
     value = env.get(PREFIX + name)
     if value is None and bare:
@@ -69,6 +81,7 @@ class Settings:
     city: str | None = None
     ruleset_dir: Path = REPO_RULESETS
     authority_dir: Path | None = None  # the signing key and certificate; None: <data dir>/authority
+    calendar_file: Path | None = None  # holidays/调休 beyond chinese_calendar; None: chinese_calendar alone
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -151,5 +164,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         city=_get(env, "CITY"),
         ruleset_dir=ruleset_dir(env),
         authority_dir=Path(_get(env, "AUTHORITY_DIR")).resolve() if _get(env, "AUTHORITY_DIR") else None,
+        calendar_file=calendar_file(env),
         extra={k: v for k, v in {"namespace": _get(env, "NAMESPACE")}.items() if v},
     )

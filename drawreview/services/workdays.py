@@ -25,10 +25,13 @@ Times: naive datetimes are Beijing local time; aware ones are converted to UTC+8
 no daylight saving time) and due dates come back aware in UTC+8.
 
 Calendar range: ``chinese_calendar`` only knows the years it ships (it raises
-``NotImplementedError`` outside them; see :func:`calendar_range`). Outside that range these
-functions fall back to **weekends only** (holidays and adjusted working days unknown) and emit
-a :class:`CalendarRangeWarning`; call :func:`calendar_covers` to flag an approximate result, or
-pass ``strict=True`` to get :class:`CalendarOutOfRange` instead.
+``NotImplementedError`` outside them; see :func:`calendar_range`). The authority's calendar
+file (``DRAWREVIEW_CALENDAR_FILE``, see :mod:`drawreview.services.workcalendar`) adds the years
+the State Council has published since; the app and the worker install it once at startup with
+:func:`use_calendar`, and every function here also takes ``calendar=`` explicitly. Outside the
+known years these functions fall back to **weekends only** (holidays and adjusted working days
+unknown) and emit a :class:`CalendarRangeWarning`; call :func:`calendar_covers` to flag an
+approximate result, or pass ``strict=True`` to get :class:`CalendarOutOfRange` instead.
 """
 
 from __future__ import annotations
@@ -36,11 +39,10 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
-
-import chinese_calendar
 
 from drawreview.errors import DrawReviewError
+
+from .workcalendar import LIBRARY_ONLY, WorkCalendar
 
 BEIJING = timezone(timedelta(hours=8), "UTC+08:00")
 
@@ -59,51 +61,65 @@ class CalendarOutOfRange(DrawReviewError):
     message_en = "The date lies outside the years the holiday calendar knows"
 
 
-@lru_cache(maxsize=1)
-def calendar_range() -> tuple[int, int]:
-    """(first_year, last_year) that chinese_calendar knows, e.g. (2004, 2026)."""
-    known = list(chinese_calendar.holidays) + list(chinese_calendar.workdays)
-    return min(known).year, max(known).year
+_active: WorkCalendar = LIBRARY_ONLY
 
 
-def _range_messages(d: date) -> tuple[str, str]:
-    first, last = calendar_range()
-    zh = (f"日期 {d.isoformat()} 超出节假日日历已知范围（{first}–{last} 年），"
-          f"仅按周末计算工作日，未计入法定节假日和调休；请升级 chinesecalendar。")
-    en = (f"Date {d.isoformat()} is outside the holiday calendar's known years ({first}-{last}); "
+def use_calendar(calendar: WorkCalendar) -> WorkCalendar:
+    """Install the calendar the functions here use by default; returns the previous one.
+
+    Called once at startup (``app.build_context``, used by the app and the worker) with the
+    calendar loaded from ``settings.calendar_file``.
+    """
+    global _active
+    previous, _active = _active, calendar
+    return previous
+
+
+def active_calendar() -> WorkCalendar:
+    return _active
+
+
+def calendar_range(*, calendar: WorkCalendar | None = None) -> tuple[int, int]:
+    """(first_year, last_year) known without a gap, e.g. (2004, 2026): chinese_calendar's
+    years, extended by the calendar file's adjacent years (2027 once the authority enters it)."""
+    return (calendar or _active).span()
+
+
+def _range_messages(d: date, cal: WorkCalendar) -> tuple[str, str]:
+    years = cal.describe_years()
+    zh = (f"日期 {d.isoformat()} 超出节假日日历已知范围（{years} 年），"
+          f"仅按周末计算工作日，未计入法定节假日和调休；请在节假日日历文件中录入该年安排，或升级 chinesecalendar。")
+    en = (f"Date {d.isoformat()} is outside the holiday calendar's known years ({years}); "
           f"working days are counted by weekends only, without public holidays or adjusted "
-          f"working days; upgrade chinesecalendar.")
+          f"working days; enter that year's arrangement in the holiday calendar file, or upgrade chinesecalendar.")
     return zh, en
 
 
-def calendar_covers(*moments: Moment) -> bool:
+def _out_of_range(day: date, cal: WorkCalendar) -> CalendarOutOfRange:
+    zh, en = _range_messages(day, cal)
+    return CalendarOutOfRange(zh, en, details={"date": day.isoformat(), "range": cal.span()})
+
+
+def calendar_covers(*moments: Moment, calendar: WorkCalendar | None = None) -> bool:
     """True when every given date lies inside the calendar's known years (exact results)."""
-    first, last = calendar_range()
-    return all(first <= _day(m).year <= last for m in moments)
+    cal = calendar or _active
+    return all(cal.covers(_day(m).year) for m in moments)
 
 
-@lru_cache(maxsize=4096)
-def _lookup(d: date) -> bool | None:
-    """chinese_calendar's answer, or None when it has no data for the year."""
-    try:
-        return chinese_calendar.is_workday(d)
-    except NotImplementedError:
-        return None
-
-
-def is_workday(d: Moment, *, strict: bool = False) -> bool:
+def is_workday(d: Moment, *, strict: bool = False, calendar: WorkCalendar | None = None) -> bool:
     """Is this a working day in mainland China (including adjusted working weekends)?
 
     Outside the known years: weekends-only fallback plus a :class:`CalendarRangeWarning`
     (or :class:`CalendarOutOfRange` when ``strict``).
     """
+    cal = calendar or _active
     day = _day(d)
-    known = _lookup(day)
+    known = cal.lookup(day)
     if known is not None:
         return known
-    zh, en = _range_messages(day)
     if strict:
-        raise CalendarOutOfRange(zh, en, details={"date": day.isoformat(), "range": calendar_range()})
+        raise _out_of_range(day, cal)
+    zh, en = _range_messages(day, cal)
     warnings.warn(CalendarRangeWarning(f"{zh} / {en}"), stacklevel=2)
     return day.weekday() < 5
 
@@ -142,32 +158,32 @@ def _paused(day: date, windows: Sequence[tuple[date, date | None]]) -> bool:
     return any(lo < day and (hi is None or day <= hi) for lo, hi in windows)
 
 
-def _counted(day: date, windows: Sequence[tuple[date, date | None]], strict: bool) -> bool:
-    return not _paused(day, windows) and _is_workday_quiet(day, strict)
+def _counted(day: date, windows: Sequence[tuple[date, date | None]], strict: bool, cal: WorkCalendar) -> bool:
+    return not _paused(day, windows) and _is_workday_quiet(day, strict, cal)
 
 
-def _is_workday_quiet(day: date, strict: bool) -> bool:
+def _is_workday_quiet(day: date, strict: bool, cal: WorkCalendar) -> bool:
     # one warning per call of a public function is enough; see _warn_outside
-    known = _lookup(day)
+    known = cal.lookup(day)
     if known is not None:
         return known
     if strict:
-        zh, en = _range_messages(day)
-        raise CalendarOutOfRange(zh, en, details={"date": day.isoformat(), "range": calendar_range()})
+        raise _out_of_range(day, cal)
     return day.weekday() < 5
 
 
-def _warn_outside(first: date, last: date) -> None:
-    lo, hi = calendar_range()
-    for d in (first, last):
-        if not lo <= d.year <= hi:
-            zh, en = _range_messages(d)
+def _warn_outside(first: date, last: date, cal: WorkCalendar) -> None:
+    # every year from first to last: a gap between chinese_calendar's years and the file's counts
+    for year in range(first.year, last.year + 1):
+        if not cal.covers(year):
+            d = first if first.year == year else (last if last.year == year else date(year, 1, 1))
+            zh, en = _range_messages(d, cal)
             warnings.warn(CalendarRangeWarning(f"{zh} / {en}"), stacklevel=3)
             return
 
 
 def add_workdays(start: Moment, n: int, pauses: Iterable[Pause] | None = None,
-                 *, strict: bool = False) -> datetime:
+                 *, strict: bool = False, calendar: WorkCalendar | None = None) -> datetime:
     """Due moment: end of the n-th counted working day after ``start``'s day.
 
     ``start`` is the acceptance (or resubmission) moment; its day does not count. Closed
@@ -176,16 +192,17 @@ def add_workdays(start: Moment, n: int, pauses: Iterable[Pause] | None = None,
     """
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
+    cal = calendar or _active
     windows = _windows(pauses, open_ended=False)
     day = _day(start)
     first = day
     count = 0
     while count < n:
         day += timedelta(days=1)
-        if _counted(day, windows, strict):
+        if _counted(day, windows, strict, cal):
             count += 1
     if not strict:
-        _warn_outside(first, day)
+        _warn_outside(first, day, cal)
     due = datetime.combine(day, time.max)
     if isinstance(start, datetime) and start.tzinfo is not None:
         due = due.replace(tzinfo=BEIJING)
@@ -193,7 +210,7 @@ def add_workdays(start: Moment, n: int, pauses: Iterable[Pause] | None = None,
 
 
 def workdays_between(a: Moment, b: Moment, pauses: Iterable[Pause] | None = None,
-                     *, strict: bool = False) -> int:
+                     *, strict: bool = False, calendar: WorkCalendar | None = None) -> int:
     """Counted working days in ``(a.date(), b.date()]``, leaving out paused days.
 
     The elapsed review time when ``a`` is the acceptance moment and ``b`` is now (today counts
@@ -202,14 +219,15 @@ def workdays_between(a: Moment, b: Moment, pauses: Iterable[Pause] | None = None
     lo, hi = _day(a), _day(b)
     if hi <= lo:
         return 0
+    cal = calendar or _active
     windows = _windows(pauses, open_ended=True)
     if not strict:
-        _warn_outside(lo, hi)
+        _warn_outside(lo, hi, cal)
     total = 0
     day = lo
     while day < hi:
         day += timedelta(days=1)
-        if _counted(day, windows, strict):
+        if _counted(day, windows, strict, cal):
             total += 1
     return total
 
@@ -224,7 +242,7 @@ def clock_stopped_at(now: Moment, pauses: Iterable[Pause] | None = None) -> date
 
 
 def remaining_workdays(due: Moment, now: Moment, pauses: Iterable[Pause] | None = None,
-                       *, strict: bool = False) -> int:
+                       *, strict: bool = False, calendar: WorkCalendar | None = None) -> int:
     """Counted working days left after today until ``due`` (0 = due today).
 
     ``due`` is what :func:`add_workdays` gave with the closed pauses. During a pause the clock
@@ -236,8 +254,8 @@ def remaining_workdays(due: Moment, now: Moment, pauses: Iterable[Pause] | None 
     stopped = clock_stopped_at(now, pauses)
     clock = stopped if stopped is not None else to_local(now)
     if clock > to_local(due):
-        return -max(1, workdays_between(due, clock, closed, strict=strict))
-    return workdays_between(clock, due, closed, strict=strict)
+        return -max(1, workdays_between(due, clock, closed, strict=strict, calendar=calendar))
+    return workdays_between(clock, due, closed, strict=strict, calendar=calendar)
 
 
 def is_overdue(due: Moment, now: Moment, pauses: Iterable[Pause] | None = None) -> bool:

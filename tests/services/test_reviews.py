@@ -327,3 +327,27 @@ async def test_dates_beyond_the_calendar_are_flagged(env):
     beyond = ReviewTask(submission_id=1, discipline="fire", state="in_progress", started_at=bj(last, 12, 28, 10),
                         due_at=bj(last + 1, 1, 8, 10))
     assert tasks.task_dict(beyond, bj(last, 12, 29, 10))["calendar_exact"] is False
+
+
+async def test_calendar_file_setting_sets_the_due_dates_of_accepted_tasks(env, tmp_path):
+    # DRAWREVIEW_CALENDAR_FILE → settings.calendar_file → build_context (app and worker start)
+    from drawreview.app import build_context
+    from tests.services.test_workdays import write_calendar
+
+    session, stack, storage, cfg = env
+    previous = workdays.active_calendar()
+    ctx = build_context(stack.settings.with_(calendar_file=write_calendar(tmp_path)))  # made-up 2031 arrangement
+    try:
+        _, sub, events = await _accept(session, stack, storage, cfg, bj(2031, 2, 28, 10))  # a Friday
+        by = await _tasks(session, sub)
+        # 7 working days: Thu 3-06, Fri 3-07, Sat 3-08 (调休), Mon 3-10 … Thu 3-13; 3-03..05 are 春节
+        assert {workdays.to_local(t.due_at).date().isoformat() for t in by.values()} == {"2031-03-13"}
+        assert tasks.task_dict(by["fire"], bj(2031, 3, 4, 10))["calendar_exact"] is True
+        assert tasks.task_dict(by["fire"], bj(2031, 3, 4, 10))["remaining_workdays"] == 7  # none used yet: 3-04, 3-05 are 春节
+    finally:
+        workdays.use_calendar(previous)
+        await ctx["limiter"].close()
+        await ctx["db"].close()
+    # the same acceptance without the file: 2031 unknown, weekends only (would be Tue 3-11)
+    with pytest.warns(workdays.CalendarRangeWarning):
+        assert workdays.add_workdays(bj(2031, 2, 28, 10), 7).date().isoformat() == "2031-03-11"

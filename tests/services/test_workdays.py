@@ -9,8 +9,10 @@ import chinese_calendar
 import pytest
 
 from drawreview.errors import DrawReviewError
+from drawreview.services.workcalendar import LIBRARY_ONLY, CalendarFileError, load_calendar
 from drawreview.services.workdays import (
     BEIJING,
+    active_calendar,
     CalendarOutOfRange,
     CalendarRangeWarning,
     add_workdays,
@@ -20,8 +22,10 @@ from drawreview.services.workdays import (
     is_overdue,
     is_workday,
     remaining_workdays,
+    use_calendar,
     workdays_between,
 )
+from drawreview.settings import REPO_RULESETS, load_settings
 
 
 def spring_festival_2026() -> list[date]:
@@ -274,3 +278,156 @@ def test_whole_year_matches_reference():
     for month in range(1, 13):
         b = date(2024, month, 28)
         assert workdays_between(a, b) == naive_count(a, b)
+
+
+# --- the authority's calendar file (DRAWREVIEW_CALENDAR_FILE) -------------------------------
+# 2031 is a made-up test year: these dates are test data, not a State Council arrangement.
+
+TEST_CALENDAR_2031 = """
+[years.2031]
+source = "test data"
+holidays = [
+  { name = "元旦", date = 2031-01-01 },
+  { name = "春节", from = "2031-03-03", to = 2031-03-05 },  # Mon-Wed
+]
+workdays = [
+  { name = "春节调休", date = 2031-03-08 },  # Saturday
+]
+"""
+
+
+def write_calendar(tmp_path, text: str = TEST_CALENDAR_2031):
+    path = tmp_path / "holidays.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_calendar_file_moves_due_dates_across_holiday_and_adjusted_saturday(tmp_path):
+    cal = load_calendar(write_calendar(tmp_path))
+    accepted = datetime(2031, 2, 28, 16, 0)  # Friday
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a year in the file is known: no weekends-only warning
+        # counted: Thu 3-06, Fri 3-07, Sat 3-08 (调休), Mon 3-10, Tue 3-11; Mon-Wed 3-03..05 are 春节
+        assert add_workdays(accepted, 5, calendar=cal) == datetime(2031, 3, 11, 23, 59, 59, 999999)
+        assert add_workdays(accepted, 3, calendar=cal).date() == date(2031, 3, 8)
+        assert workdays_between(accepted, date(2031, 3, 11), calendar=cal) == 5
+        assert not is_workday(date(2031, 1, 1), calendar=cal)
+        assert not is_workday(date(2031, 3, 4), calendar=cal)
+        assert is_workday(date(2031, 3, 8), calendar=cal)
+        assert not is_workday(date(2031, 3, 9), calendar=cal)  # an ordinary Sunday stays a weekend
+        assert is_workday(date(2031, 3, 6), calendar=cal)
+        assert calendar_covers(accepted, date(2031, 12, 31), calendar=cal)
+        assert remaining_workdays(add_workdays(accepted, 5, calendar=cal), datetime(2031, 3, 6, 9),
+                                  calendar=cal) == 4  # after Thu 3-06: Fri, Sat (调休), Mon, Tue
+    assert cal.name(date(2031, 3, 4)) == "春节" and cal.name(date(2031, 3, 8)) == "春节调休"
+    # without the file, 2031 is unknown: weekends only, warned, and five days end on Fri 3-07
+    with pytest.warns(CalendarRangeWarning):
+        assert add_workdays(accepted, 5, calendar=LIBRARY_ONLY).date() == date(2031, 3, 7)
+    assert not calendar_covers(accepted, calendar=LIBRARY_ONLY)
+
+
+def test_installed_calendar_is_the_default_and_gaps_still_warn(tmp_path):
+    cal = load_calendar(write_calendar(tmp_path))
+    previous = use_calendar(cal)
+    try:
+        assert active_calendar() is cal
+        assert add_workdays(date(2031, 2, 28), 5).date() == date(2031, 3, 11)
+        assert calendar_covers(date(2031, 6, 1))
+        last = calendar_range()[1]
+        if last + 1 < 2030:  # the years between chinese_calendar's last and 2031 are still unknown
+            assert not calendar_covers(date(last + 1, 6, 1))
+        with pytest.warns(CalendarRangeWarning) as record:
+            add_workdays(date(2030, 12, 27), 3)  # counts through 2030, not in the file
+        assert "2031" in str(record[0].message)  # the message names the years that are known
+    finally:
+        use_calendar(previous)
+    assert add_workdays(date(2026, 3, 2), 1) == add_workdays(date(2026, 3, 2), 1, calendar=LIBRARY_ONLY)
+
+
+def test_file_year_next_to_the_library_extends_the_range_and_overrides_known_days(tmp_path):
+    lo, hi = calendar_range(calendar=LIBRARY_ONLY)
+    nxt = hi + 1
+    cal = load_calendar(write_calendar(tmp_path, f"""
+[years.{nxt}]
+holidays = [{{ name = "测试假日", date = {nxt}-01-01 }}]
+[years.2026]
+holidays = [{{ name = "测试补休", date = 2026-03-09 }}]
+"""))
+    assert calendar_range(calendar=cal) == (lo, nxt)
+    assert is_workday(date(2026, 3, 10), calendar=cal)  # other 2026 days: chinese_calendar's answer
+    assert not is_workday(date(2026, 3, 9), calendar=cal)  # a Monday the file makes a holiday
+    assert chinese_calendar.is_workday(date(2026, 3, 9))
+    assert add_workdays(date(2026, 3, 6), 1, calendar=cal).date() == date(2026, 3, 10)
+    with pytest.warns(CalendarRangeWarning):
+        is_workday(date(nxt + 1, 1, 5), calendar=cal)
+
+
+def test_shipped_calendar_file_loads_and_invents_no_year():
+    settings = load_settings({"DRAWREVIEW_DATA_DIR": str(REPO_RULESETS.parent / "var")})
+    assert settings.calendar_file == REPO_RULESETS / "calendar" / "holidays.toml"
+    cal = load_calendar(settings.calendar_file)
+    lo, hi = calendar_range(calendar=LIBRARY_ONLY)
+    assert all(lo <= y <= hi for y in cal.file_years)  # no year beyond chinese_calendar without an official source
+
+
+def test_calendar_file_setting(tmp_path):
+    path = write_calendar(tmp_path)
+    settings = load_settings({"DRAWREVIEW_DATA_DIR": str(tmp_path / "data"), "DRAWREVIEW_CALENDAR_FILE": str(path)})
+    assert settings.calendar_file == path.resolve()
+    assert load_calendar(settings.calendar_file).covers(2031)
+    missing = load_settings({"DRAWREVIEW_DATA_DIR": str(tmp_path / "data"), "DRAWREVIEW_RULESET_DIR": str(tmp_path)})
+    assert missing.calendar_file is None and load_calendar(None) is LIBRARY_ONLY
+
+
+BAD_CALENDARS = {
+    "both": ("""[years.2031]
+holidays = [{ name = "春节", from = 2031-03-03, to = 2031-03-09 }]
+workdays = [{ name = "春节调休", date = 2031-03-08 }]""",
+             "years.2031.workdays[0] (春节调休)", "既是节假日又是调休上班日", "both a holiday and an adjusted working day"),
+    "malformed": ("""[years.2031]
+holidays = [{ name = "元旦", date = "2031-1-1" }]""", "years.2031.holidays[0] (元旦)", "日期格式错误", "malformed date"),
+    "impossible": ("""[years.2031]
+holidays = [{ name = "春节", from = "2031-02-28", to = "2031-02-30" }]""", "years.2031.holidays[0] (春节)",
+                   "日期格式错误", "malformed date"),
+    "year_mismatch": ("""[years.2031]
+holidays = [{ name = "元旦", date = 2030-12-31 }]""", "years.2031.holidays[0] (元旦)", "不属于 2031 年", "not in year 2031"),
+    "weekday_workday": ("""[years.2031]
+holidays = [{ name = "元旦", date = 2031-01-01 }]
+workdays = [{ name = "调休", date = 2031-03-06 }]""", "years.2031.workdays[0] (调休)", "不是周末", "not a Saturday or Sunday"),
+    "twice": ("""[years.2031]
+holidays = [{ name = "元旦", date = 2031-01-01 }, { name = "元旦", from = 2031-01-01, to = 2031-01-02 }]""",
+              "years.2031.holidays[1] (元旦)", "重复列出", "listed twice"),
+    "empty_year": ("[years.2031]\nsource = \"待公布\"", "years.2031", "没有列出任何节假日", "lists no holidays"),
+    "bad_year": ("""[years.31]
+holidays = [{ name = "元旦", date = 2031-01-01 }]""", "years.31", "四位数字", "four digits"),
+    "unknown_key": ("""[years.2031]
+holiday = [{ name = "元旦", date = 2031-01-01 }]""", "years.2031", "未知字段", "unknown keys"),
+    "no_name": ("""[years.2031]
+holidays = [{ date = 2031-01-01 }]""", "years.2031.holidays[0]", "缺少名称", "missing name"),
+    "reversed": ("""[years.2031]
+holidays = [{ name = "春节", from = 2031-03-05, to = 2031-03-03 }]""", "years.2031.holidays[0] (春节)",
+                 "日期区间无效", "invalid date range"),
+    "syntax": ("""[years.2031]
+source = "test"
+holidays = [{ name = "元旦", date = 2031-01-01 }}]
+""", "TOML", "语法错误", "line 3"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CALENDARS))
+def test_calendar_file_is_checked_strictly(tmp_path, case):
+    text, entry, zh, en = BAD_CALENDARS[case]
+    path = write_calendar(tmp_path, text)
+    with pytest.raises(CalendarFileError) as exc:
+        load_calendar(path)
+    err = exc.value
+    assert err.code == "calendar_file_invalid" and isinstance(err, DrawReviewError)
+    assert entry in err.message_zh and zh in err.message_zh and str(path) in err.message_zh
+    assert entry in err.message_en and en in err.message_en
+    assert err.envelope()["error"]["details"]["file"] == str(path)
+
+
+def test_missing_calendar_file_is_an_error(tmp_path):
+    with pytest.raises(CalendarFileError) as exc:
+        load_calendar(tmp_path / "nope.toml")
+    assert "文件不存在" in exc.value.message_zh and "file not found" in exc.value.message_en
