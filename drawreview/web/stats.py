@@ -11,7 +11,8 @@ from ..auth import principal_from_request
 from ..policy import require_project, require_role
 from ..services import ratings, stats, tasks
 from ..services.notifications import utcnow
-from .common import Ctx, api
+from .common import Ctx, api, lang_of
+from .i18n import MESSAGES, t
 from .pages import render
 
 
@@ -47,19 +48,24 @@ async def rate(ctx: Ctx):
 
 def bar_svg(items: list[tuple[str, float]], unit: str = "", width: int = 420) -> Markup:
     """A horizontal bar chart as inline SVG (no scripts, no CDN)."""
-    items = [(label, value or 0) for label, value in items]
-    top = max([v for _, v in items] + [1e-9])
+    top = max([v for _, v in items if v is not None] + [1e-9])
     row, label_w = 26, 110
     parts = [f'<svg class="chart" role="img" width="{width}" height="{row * len(items) + 6}" '
              f'viewBox="0 0 {width} {row * len(items) + 6}" xmlns="http://www.w3.org/2000/svg">']
     for i, (label, value) in enumerate(items):
         y = i * row + 4
-        w = (width - label_w - 60) * value / top
+        w = (width - label_w - 60) * (value or 0) / top
+        shown = "—" if value is None else f"{value:g}{unit}"  # None: nothing to measure yet, not 0
         parts.append(f'<text x="0" y="{y + 15}" font-size="12">{escape(label)}</text>'
                      f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="18" fill="#1f6feb"/>'
-                     f'<text x="{label_w + w + 4:.1f}" y="{y + 14}" font-size="12">{escape(f"{value:g}{unit}")}</text>')
+                     f'<text x="{label_w + w + 4:.1f}" y="{y + 14}" font-size="12">{escape(shown)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def stage_label(stage: str, lang: str) -> str:
+    key = f"submission.state.{stage}"
+    return t(key, lang) if key in MESSAGES else stage
 
 
 async def _page_principal(request: Request, action: str):
@@ -78,12 +84,15 @@ async def stats_page(request: Request):
     async with request.app.state.db.session() as session:
         data = await _stats(request, session)
     charts = {
-        "on_time": bar_svg([(d["name"], round((d["on_time_rate"] or 0) * 100, 1)) for d in data["disciplines"]], "%"),
+        "on_time": bar_svg([(d["name"], None if d["on_time_rate"] is None else round(d["on_time_rate"] * 100, 1))
+                            for d in data["disciplines"]], "%"),
         "comments": bar_svg([(d["name"], d["comments"]) for d in data["disciplines"]]),
-        "stages": bar_svg(sorted(data["projects"]["by_stage"].items())),
+        "stages": bar_svg([(stage_label(st, lang_of(request)), n) for st, n in sorted(data["projects"]["by_stage"].items())]),
         "rounds": bar_svg([(f"{n}", c) for n, c in data["rounds"]["distribution"].items()]),
     }
-    return render(request, "stats.html", {"s": data, "charts": charts, "q": request.query_params}, principal=principal)
+    return render(request, "stats.html", {"s": data, "charts": charts, "q": request.query_params,
+                                          "stage_label": lambda st: stage_label(st, lang_of(request))},
+                  principal=principal)
 
 
 async def window_page(request: Request):
