@@ -671,3 +671,30 @@ def test_compare_with_previous_revision(browser, stack, viewer_world, compare_wo
         assert not page.errors
     finally:
         ctx.close()
+
+
+def test_a_deactivated_reviewer_is_told_and_the_viewer_stops_reconnecting(browser, stack, viewer_world):
+    from tests.web.test_sync import _new_fire_reviewer
+
+    base, sheet_id = viewer_world["urls"][0], viewer_world["sheet_id"]
+    name, _ = _run(_new_fire_reviewer(stack))
+    ctx = _context(browser)
+    try:
+        page = ctx.new_page()
+        page.goto(f"{base}/login?next=/")
+        page.fill("input[name=username]", name)
+        page.fill("input[name=password]", "a-long-password-1")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        sockets = []
+        page.on("websocket", lambda ws: sockets.append(ws.url))
+        open_viewer(page, base, sheet_id)
+        assert len(sockets) == 1
+        _run(_new_fire_reviewer(stack, active=False, username=name))
+        page.wait_for_function("document.querySelector('#sync-status').dataset.state === 'denied'",
+                               timeout=(stack.settings.sync_recheck_s + 5) * 1000)
+        assert "请重新登录" in page.inner_text("#sync-status")
+        page.wait_for_timeout(2500)  # longer than the first reconnect back-offs (0.3 + 0.6 + 1.2 s)
+        assert len(sockets) == 1  # refused, not a network failure: no reconnect storm
+    finally:
+        ctx.close()

@@ -136,6 +136,7 @@ export const MESSAGES = {
 
   'sync.online': ['已连接', 'Connected'],
   'sync.connecting': ['正在连接…', 'Connecting…'],
+  'sync.denied': ['实时连接被拒绝（已退出登录、账号停用或不再参与本项目），请重新登录；{n} 项修改未发送', 'Live connection refused (signed out, account deactivated or no longer on this project): sign in again; {n} changes not sent'],
   'sync.offline': ['离线：{n} 项修改待发送', 'Offline: {n} changes waiting'],
   'sync.sending': ['正在发送 {n} 项修改…', 'Sending {n} changes…'],
   'sync.conflict': ['“{what}”已被 {name} 修改，您的修改未保存。已显示最新内容，请核对后重做。', '“{what}” was changed by {name}; your change was not saved. The latest version is shown: please check and redo.'],

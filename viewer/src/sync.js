@@ -6,6 +6,8 @@
 // - a refused edit (`conflict`) is handed to the UI, never retried blindly.
 
 const BACKOFF_MS = [300, 600, 1200, 2500, 5000];
+// close codes of a refusal (4000 + HTTP status): not a network problem, so no reconnecting
+const DENIED = new Set([4401, 4403, 4404]);
 const ACK_TIMEOUT_MS = 8000;
 
 export function uuid() {
@@ -105,11 +107,20 @@ export class Sync extends EventTarget {
       }
       this._receive(msg);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
       this.ready = false;
       this.inflight.clear();
+      if (DENIED.has(ev.code)) {
+        // the server refused us (signed out, account deactivated, no longer on the project):
+        // retrying cannot help; unsent writes stay in the outbox for after a new sign-in
+        this.state = 'denied';
+        this.stopped = true;
+        clearTimeout(this._timer);
+        this._status();
+        return;
+      }
       this.state = 'offline';
       this._status();
       this._retry();

@@ -320,6 +320,7 @@ export class Writes {
     if (state === 'online') el.textContent = pending ? t('sync.sending', { n: pending }) : t('sync.online');
     else if (state === 'sending') el.textContent = t('sync.sending', { n: pending });
     else if (state === 'connecting') el.textContent = t('sync.connecting');
+    else if (state === 'denied') el.textContent = t('sync.denied', { n: pending });
     else el.textContent = t('sync.offline', { n: pending });
   }
 }
