@@ -130,15 +130,17 @@ def lane_access(geo, rule):
     if not high:
         return
     strips = [_long_side_strips(b.geom, depth) for b in high]
-    served = np.zeros(len(high), dtype=int)
+    hit = np.zeros(2 * len(high), dtype=bool)
     if geo.of(cls):  # one query for every strip; a strip is served when any lane reaches into it
         flat = as_array(s for pair in strips for s in pair)
-        hit = np.unique(geo.tree(cls).query(flat, predicate="intersects")[0])
-        np.add.at(served, hit // 2, 1)
-    for b, pair, n in zip(high, strips, served.tolist()):
+        hit[np.unique(geo.tree(cls).query(flat, predicate="intersects")[0])] = True
+    for k, (b, pair) in enumerate(zip(high, strips)):
+        sides = hit[2 * k:2 * k + 2]
+        n = int(sides.sum())
         need = int(rule.p("residential_sides" if b.attrs.get("residential") else "other_sides"))
-        if n < need:
-            yield make(rule, measured=n, required=need, features=[b], evidence=shapely.MultiPolygon(pair),
+        if n < need:  # evidence: the long sides' strips no lane reaches
+            bare = [s for s, served in zip(pair, sides.tolist()) if not served]
+            yield make(rule, measured=n, required=need, features=[b], evidence=shapely.MultiPolygon(bare),
                        unit="", name=b.attrs.get("name", b.handle))
 
 

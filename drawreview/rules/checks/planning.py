@@ -139,6 +139,11 @@ def _cover(geo, site: Site, cls: str, members: list[tuple[int, float]]):
     return union([feats[i].geom for i, _ in members]).intersection(site.geom)
 
 
+def _areas(geom):
+    """The polygonal parts of an overlay result (slivers of touching edges dropped)."""
+    return union([p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")])
+
+
 @check("plot_ratio")
 def plot_ratio(geo, rule):
     scls, bcls = rule.sel("site", "site_boundary"), rule.sel("buildings", "building")
@@ -156,7 +161,7 @@ def plot_ratio(geo, rule):
         ratio = gfa / geo.m2(site.area)
         if ratio > limit + 1e-9:
             yield make(rule, measured=r(ratio, 3), required=limit, features=site.features, unit="",
-                       gfa=r(gfa, 1), site_area=r(geo.m2(site.area), 1))
+                       evidence=site.geom.boundary, gfa=r(gfa, 1), site_area=r(geo.m2(site.area), 1))
 
 
 @check("density")
@@ -174,7 +179,7 @@ def density(geo, rule):
         value = covered / site.area
         if value > limit + 1e-9:
             yield make(rule, measured=r(value, 4), required=limit, features=site.features,
-                       evidence=_cover(geo, site, bcls, members), unit="")
+                       evidence=_areas(_cover(geo, site, bcls, members)), unit="")
 
 
 def _green_touching_buildings(geo, gcls: str, bcls: str) -> set[int]:
@@ -207,7 +212,7 @@ def green_ratio(geo, rule):
         value = area / site.area
         if value < limit - 1e-9:
             yield make(rule, measured=r(value, 4), required=limit, features=site.features, unit="",
-                       green_area=r(geo.m2(area), 1))
+                       evidence=site.geom.boundary, green_area=r(geo.m2(area), 1))
 
 
 @check("sunlight_spacing")
