@@ -6,17 +6,19 @@ Load → split into sheets → render each sheet PDF → store PDF, metadata and
 ``cad.intake``) into child files, each processed by its own job.
 
 Idempotent: a finished file is left alone; a half-done one (job killed, retried by arq) is
-redone and its sheets are upserted by ``(file_id, key)``, so no duplicates. CPU work runs in
-a thread (``asyncio.to_thread``) so the event loop keeps serving; MuPDF calls (and only
-those: DXF painting is pure Python) share the tiles module's lock because MuPDF is not
-thread-safe. The job gives itself slightly less than ``settings.job_timeout_s`` and marks
-the file failed when it runs out; the render thread gets the same deadline and stops.
+redone and its sheets are upserted by ``(file_id, key)``, so no duplicates.
+
+The CPU work of a DXF/PDF (identify, load, split, render, thumbnails, the deferred audit)
+runs in a warm child process (``cad.isolate``, ``cad.pipeline``; docs/decisions/022) that
+streams each rendered sheet back; this process keeps the database, storage, events and
+audit. The job gives itself slightly less than ``settings.job_timeout_s``: the painter stops
+itself at that deadline, and a child still busy shortly after (in ezdxf or MuPDF) is killed.
+A child that dies (signal, out of memory) fails the file with a readable reason.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import shutil
 import tempfile
@@ -27,22 +29,16 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from .cad import errors as cad_errors
-from .cad import intake, tiles
-from .cad.dxf import audit_later, load_dxf
-from .cad.pdf import load_pdf, pdf_sheets, render_page
+from .cad import intake, isolate
 from .cad.painter import RenderTimeout
-from .cad.render import render_drawing
-from .cad.sheets import split_sheets
+from .cad.pipeline import process_drawing
 from .errors import DrawReviewError, UnreadableDrawing
-from .gcpause import gc_paused
 from .models import DrawingFile, Sheet, Submission
 from .services import audit, events
 from .services import sheets as sheet_service
 from .services import submissions as submission_service
 
 log = logging.getLogger("drawreview.jobs")
-MUPDF = tiles._lock  # MuPDF is not thread-safe: every MuPDF call in this process takes this lock
-THUMB_PX = 512
 DB_TRIES = 4  # deadlocks between concurrent jobs are retried, not reported as broken drawings
 
 
@@ -56,9 +52,11 @@ async def requeue_unfinished(ctx: dict[str, Any]) -> list[int]:
     """At start-up (the app in embedded mode, the arq worker in scaled mode): queue
     ``process_file`` again for every file left ``uploaded`` or ``processing`` by a process that
     was killed. Job ids are per file, so a file whose job is still queued or running elsewhere
-    is not queued twice, and the job itself upserts sheets (no duplicates)."""
+    is not queued twice, and the job itself upserts sheets (no duplicates). Also starts a
+    drawing child process, so the first upload finds its imports done."""
     from sqlmodel import select
 
+    isolate.pool().warm()
     try:
         async with ctx["db"].session() as session:
             ids = list((await session.exec(select(DrawingFile.id).where(
@@ -81,21 +79,27 @@ class ProcessingFailed(UnreadableDrawing):
     code = "processing_failed"
 
 
+class ProcessingCrashed(UnreadableDrawing):
+    code = "processing_crashed"
+
+
 async def process_file(ctx: dict[str, Any], file_id: int) -> str:
     loop = asyncio.get_running_loop()
     budget = max(0.05, ctx["settings"].job_timeout_s * 0.9)
     deadline = loop.time() + budget
     for attempt in range(1, DB_TRIES + 1):
         try:
-            # the render thread gets the same deadline (on the monotonic clock) and stops itself
+            # the child gets the same deadline (on the system-wide monotonic clock): its painter
+            # stops itself then, and the pool kills it isolate.GRACE_S later if it is still busy
             stop_at = time.monotonic() + (deadline - loop.time())
-            return await asyncio.wait_for(_process(ctx, file_id, stop_at), max(0.01, deadline - loop.time()))
+            return await asyncio.wait_for(_process(ctx, file_id, stop_at),
+                                          max(0.01, deadline - loop.time()) + 2 * isolate.GRACE_S)
         except DBAPIError as exc:  # a deadlock / lock timeout: the transaction was rolled back, so redo
             if attempt == DB_TRIES:
                 return await _crashed(ctx, file_id, exc)
             log.warning("process_file(%s): database error, retrying: %s", file_id, exc.orig)
             await asyncio.sleep(0.2 * attempt)
-        except (asyncio.TimeoutError, RenderTimeout):
+        except (asyncio.TimeoutError, RenderTimeout, isolate.Timeout):
             name = await _name_of(ctx, file_id)
             await fail(ctx, file_id, ProcessingTimeout(
                 f"{name}：处理超时（超过 {budget:.0f} 秒），图纸可能过于复杂，请拆分后重新上传",
@@ -105,6 +109,8 @@ async def process_file(ctx: dict[str, Any], file_id: int) -> str:
         except DrawReviewError as exc:
             await fail(ctx, file_id, exc)
             return "failed"
+        except (isolate.ChildDied, MemoryError) as exc:
+            return await _died(ctx, file_id, exc)
         except Exception as exc:  # noqa: BLE001 - any crash becomes a readable reason on the file
             return await _crashed(ctx, file_id, exc)
     return "failed"  # pragma: no cover
@@ -116,6 +122,26 @@ async def _crashed(ctx, file_id: int, exc: Exception) -> str:
     reason = f"{type(exc).__name__}: {exc}"[:300]
     await fail(ctx, file_id, ProcessingFailed(
         f"{name}：处理失败（{reason}）", f"{name}: processing failed ({reason})",
+        details={"file": name, "reason": reason}))
+    return "failed"
+
+
+async def _died(ctx, file_id: int, exc: Exception) -> str:
+    """The drawing's child process died (a signal, e.g. the OOM killer's SIGKILL or a crash
+    in MuPDF) or ran out of memory: the file fails with a reason a designer can act on."""
+    log.error("processing file %s: the drawing process died: %s", file_id, exc)
+    name = await _name_of(ctx, file_id)
+    if isinstance(exc, MemoryError):
+        how_zh, how_en, reason = "内存不足", "ran out of memory", "MemoryError"
+    else:
+        sig = exc.signal_name
+        how_zh = f"被信号 {sig} 终止" if sig else f"异常退出（退出码 {exc.returncode}）"
+        how_en = isolate.describe_exit(exc.returncode)
+        reason = sig or f"exit {exc.returncode}"
+    await fail(ctx, file_id, ProcessingCrashed(
+        f"{name}：图纸处理进程{how_zh}，可能是文件过大（内存不足）或文件损坏；其他文件不受影响，可拆分后重新上传",
+        f"{name}: the process handling this drawing {how_en}; the file may be too large for the server's memory "
+        "or damaged. The other files are not affected; split it and upload again",
         details={"file": name, "reason": reason}))
     return "failed"
 
@@ -132,7 +158,7 @@ class _Run:
     def __init__(self, ctx: dict[str, Any], session, f: DrawingFile, sub: Submission,
                  stop_at: float | None = None) -> None:
         self.ctx, self.session, self.file, self.sub = ctx, session, f, sub
-        self.stop_at = stop_at  # time.monotonic() deadline handed to the render thread
+        self.stop_at = stop_at  # time.monotonic() deadline handed to the drawing child process
         self.storage = ctx["storage"]
         self.pending: list = []
 
@@ -221,90 +247,44 @@ async def _set_bytes_besides(session, archive: DrawingFile) -> int:
                if r.id != archive.id and r.parent_id != archive.id and not (r.format == intake.ZIP and r.state == "ready"))
 
 
-def _load(path: Path, kind: str, name: str):
-    """(source, specs, notes) for a DXF or PDF; PDF work takes the MuPDF lock."""
-    if kind == intake.PDF:
-        with MUPDF:
-            src = load_pdf(path, name)
-            try:
-                specs = pdf_sheets(src)
-            except BaseException:
-                src.doc.close()
-                raise
-        return src, specs, list(src.notes)
-    with gc_paused():
-        drawing = load_dxf(path, name, audit=False)  # audited once the sheets are viewable (_render)
-        specs = split_sheets(drawing)
-    return drawing, specs, drawing.notes
-
-
-def _render_group(kind: str, src, group: list, out_dir: Path, stop_at: float | None = None) -> list:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if kind == intake.PDF:
-        with MUPDF:
-            return [render_page(src, spec, out_dir / f"{spec.page + 1}.pdf") for spec in group]
-    # DXF painting is pure Python: the MuPDF lock is taken only to write each sheet PDF, so
-    # tiles of other sheets are served meanwhile; the deadline stops the thread on a timeout
-    with gc_paused():
-        return render_drawing(src, group, out_dir, deadline=stop_at, lock=MUPDF)
-
-
-def _store(storage, res, spec, file_notes: list[str]) -> dict:
-    """Blobs for one rendered sheet; returns the sheet fields to set."""
-    with MUPDF:
-        thumb = tiles.thumbnail(res.pdf, THUMB_PX)
-        tiles.forget(res.pdf)
-    pdf_blob = storage.put_file(Path(res.pdf))
-    thumb_blob = storage.put_bytes(thumb)
-    meta = {"key": res.key, "layers": res.layers, "texts": res.texts, "notes": list(file_notes) + res.notes,
-            "scale": spec.scale, "map": res.map}
-    meta_blob = storage.put_bytes(json.dumps(meta, ensure_ascii=False, allow_nan=False).encode())
-    return {
-        "width": res.width, "height": res.height, "max_zoom": tiles.max_zoom(res.width, res.height),
-        "transform": list(res.map), "units": res.units[:16], "unit_m": res.unit_m,
-        "pdf_sha256": pdf_blob.sha256, "meta_sha256": meta_blob.sha256, "thumb_sha256": thumb_blob.sha256,
-        "state": "ready",
-    }
-
-
 async def _render(run: _Run, work: Path) -> str:
+    """Load, split and render in a child process (cad.pipeline); rows, blobs and events here,
+    one sheet at a time as the child streams them."""
     f, sub, session = run.file, run.sub, run.session
-    path = run.storage.path(f.sha256)
-    kind = f.format if f.format in (intake.DXF, intake.PDF) else await asyncio.to_thread(
-        intake.identify, path, f.original_name)
-    src, specs, notes = await asyncio.to_thread(_load, path, kind, f.original_name)
-    try:
-        specs = [s for s in specs if s.bbox]
-        if not specs:
-            raise cad_errors.no_drawable_content(f.original_name)
-        sheets: dict[str, Sheet] = {}
-        for spec in specs:
-            fields = {"state": "processing"}
-            existing = await sheet_service.by_key(session, f.id, spec.key)
-            if existing is None or existing.state != "ready":  # keep a designer's corrections
-                fields.update(number=(spec.number or "")[:64], title=(spec.title or "")[:200],
-                              discipline=(spec.discipline or "")[:32], detected=spec.detected)
-            sheets[spec.key], _ = await sheet_service.upsert_sheet(session, f, spec.key, fields)
-        await run.progress(0.15, sheets=len(specs))
-        try:
-            done, all_notes = await _render_sheets(run, kind, src, specs, work, notes)
-        except (DrawReviewError, RenderTimeout, DBAPIError):
-            raise
-        except Exception:  # noqa: BLE001 - an unaudited document may trip the painter: audit, retry once
-            if kind != intake.DXF or src.audited:
-                raise
-            await asyncio.to_thread(audit_later, src)
-            done, all_notes = await _render_sheets(run, kind, src, specs, work / "audited", src.notes)
-        if kind == intake.DXF and not src.audited:
-            # audited after the sheets are viewable; a document the auditor changed is drawn again
-            if await asyncio.to_thread(audit_later, src):
-                done, all_notes = await _render_sheets(run, kind, src, specs, work / "audited", src.notes)
-            else:
-                all_notes += [n for n in src.notes if n not in all_notes]
-    finally:
-        if kind == intake.PDF:
-            with MUPDF:
-                src.doc.close()
+    sheets: dict[str, Sheet] = {}
+    specs: list[dict] = []
+    done = 0
+
+    async def on_item(item) -> None:
+        nonlocal done
+        kind_, value = item
+        if kind_ == "specs":
+            specs[:] = value
+            for spec in specs:
+                fields = {"state": "processing"}
+                existing = await sheet_service.by_key(session, f.id, spec["key"])
+                if existing is None or existing.state != "ready":  # keep a designer's corrections
+                    fields.update(number=(spec["number"] or "")[:64], title=(spec["title"] or "")[:200],
+                                  discipline=(spec["discipline"] or "")[:32], detected=spec["detected"])
+                sheets[spec["key"]], _ = await sheet_service.upsert_sheet(session, f, spec["key"], fields)
+            await run.progress(0.15, sheets=len(specs))
+        elif kind_ == "pass":  # a second pass redraws an audited document: same keys, upserted
+            done = 0
+        elif kind_ == "sheet":
+            fields = await asyncio.to_thread(_store, run.storage, value)
+            sheet, _ = await sheet_service.upsert_sheet(session, f, value["key"], fields)
+            sheets[value["key"]] = sheet
+            await audit.record(session, "system", "sheet.ready", "sheet", sheet.id, sub.project_id,
+                               {"file_id": f.id, "key": sheet.key, "number": sheet.number})
+            await run.emit("sheet.ready", {"sheet": sheet_service.sheet_dict(sheet)})
+            done += 1
+            await run.progress(0.15 + 0.83 * done / max(1, len(specs)))
+
+    kind = f.format if f.format in (intake.DXF, intake.PDF) else ""  # else the child identifies it
+    result = await isolate.pool().run(
+        process_drawing, (str(run.storage.path(f.sha256)), kind, f.original_name, str(work), run.stop_at),
+        deadline=run.stop_at, on_item=on_item)
+    all_notes = result["notes"]
     stale = [s for s in sheets.values() if s.state != "ready"]
     for s in stale:  # a spec the renderer produced nothing for
         s.state = "failed"
@@ -316,7 +296,7 @@ async def _render(run: _Run, work: Path) -> str:
                        {"sheets": done, "notes": len(all_notes)})
     await run.emit("file.ready", {"file": submission_service.file_dict(f), "sheets": done})
     await run.commit()
-    if kind == intake.DXF:  # rule checks (jobs_findings) on each finished sheet
+    if result["kind"] == intake.DXF:  # rule checks (jobs_findings) on each finished sheet
         from .jobs import JOBS
 
         if "check_sheet" in JOBS:
@@ -326,30 +306,13 @@ async def _render(run: _Run, work: Path) -> str:
     return "ready"
 
 
-async def _render_sheets(run: _Run, kind: str, src, specs: list, work: Path, notes: list[str]) -> tuple[int, list[str]]:
-    """Render every sheet and store it (idempotent per sheet key); (sheets done, notes)."""
-    f, sub, session = run.file, run.sub, run.session
-    # model-space frames are rendered in one pass; each layout / PDF page on its own
-    groups = [[s for s in specs if s.space == "model"]] + [[s] for s in specs if s.space != "model"]
-    groups = [g for g in groups if g]
-    done = 0
-    all_notes = list(notes)
-    for gi, group in enumerate(groups):
-        results = await asyncio.to_thread(_render_group, kind, src, group, work / f"g{gi}", run.stop_at)
-        by_key = {s.key: s for s in group}
-        for res in results:
-            spec = by_key.get(res.key)
-            if spec is None:
-                continue
-            fields = await asyncio.to_thread(_store, run.storage, res, spec, notes)
-            sheet, _ = await sheet_service.upsert_sheet(session, f, res.key, fields)
-            all_notes += [n for n in res.notes if n not in all_notes]
-            await audit.record(session, "system", "sheet.ready", "sheet", sheet.id, sub.project_id,
-                               {"file_id": f.id, "key": sheet.key, "number": sheet.number})
-            await run.emit("sheet.ready", {"sheet": sheet_service.sheet_dict(sheet)})
-            done += 1
-            await run.progress(0.15 + 0.83 * done / len(specs))
-    return done, all_notes
+def _store(storage, item: dict) -> dict:
+    """Blobs of one sheet from the child's files; the sheet fields to set."""
+    pdf_blob = storage.put_file(Path(item["pdf"]))
+    thumb_blob = storage.put_file(Path(item["thumb"]))
+    meta_blob = storage.put_file(Path(item["meta"]))
+    return {**item["fields"], "pdf_sha256": pdf_blob.sha256, "meta_sha256": meta_blob.sha256,
+            "thumb_sha256": thumb_blob.sha256, "state": "ready"}
 
 
 async def fail(ctx: dict[str, Any], file_id: int, exc: DrawReviewError) -> None:

@@ -1,21 +1,24 @@
 """The drawing job's life cycle, in both modes: files a killed process left half-done are
 re-queued when a fresh app (embedded) or worker (scaled) starts, without duplicate sheets;
-and a job past its timeout really stops its render thread (no CPU burnt, no lock held)."""
+a job past its timeout really stops its child process (no CPU burnt; killed when it does not
+stop itself), and a child that dies fails only its own file."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 
 from sqlmodel import select
 from starlette.testclient import TestClient
 
 from drawreview.app import create_app
-from drawreview.cad import tiles
+from drawreview.cad import isolate
 from drawreview.jobs_drawings import process_file
 from drawreview.models import DrawingFile, Sheet
 from tests import drawing_inputs as di
-from tests.services.test_submissions import add_file, job_ctx, new_project_submission
+from tests.services.test_submissions import add_file, job_ctx, new_project_submission, sheets_of
 
 
 def _state(stack, file_id: int, sheet_id: int, file_state: str, sheet_state: str) -> None:
@@ -56,29 +59,116 @@ def test_a_fresh_app_or_worker_resumes_files_left_processing(stack, client):
     assert tile.status_code == 200 and tile.content.startswith(b"\x89PNG")
 
 
-async def test_a_timed_out_job_stops_its_render_thread(stack):
+def _cpu_s(pid: int) -> float:
+    """CPU seconds a process has used (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+async def _busy_child(task: asyncio.Task) -> int:
+    """The pid of the drawing child process working for *task*."""
+    deadline = time.monotonic() + 30
+    while not isolate.pool().pids()["busy"]:
+        assert not task.done() and time.monotonic() < deadline
+        await asyncio.sleep(0.01)
+    (pid,) = isolate.pool().pids()["busy"]
+    return pid
+
+
+async def _no_ready_sheets(ctx, file_id: int) -> bool:
+    async with ctx["db"].session() as s:
+        return not (await s.exec(select(Sheet).where(Sheet.file_id == file_id, Sheet.state == "ready"))).all()
+
+
+def _slow_to_read_dxf(lines: int = 100_000) -> bytes:
+    """ezdxf reads this for seconds, and reading cannot stop itself at a deadline."""
+    body = "".join(f"0\nLINE\n8\n0\n10\n{i}\n20\n0\n11\n{i}\n21\n10\n" for i in range(lines))
+    return ("0\nSECTION\n2\nENTITIES\n" + body + "0\nENDSEC\n0\nEOF\n").encode()
+
+
+async def test_a_timed_out_job_stops_its_child_process(stack):
     async with job_ctx(stack.settings.with_(job_timeout_s=1)) as ctx:  # budget 0.9 s; painting takes ~4 s
         _, sub = await new_project_submission(ctx, stack)
         slow = await add_file(ctx, stack, sub, "慢图.dxf", di.slow_hatches_dxf())
         t0 = time.monotonic()
-        assert await process_file(ctx, slow.id) == "timeout"
+        task = asyncio.create_task(process_file(ctx, slow.id))
+        pid = await _busy_child(task)
+        assert await task == "timeout"
         assert time.monotonic() - t0 < 2.0
-        # the thread stopped: the process burns no CPU now (it would burn ~1 s per second)
+        # the painter stopped at the deadline: its child is idle (kept warm) or gone, and quiet
+        assert pid not in isolate.pool().pids()["busy"]
         await asyncio.sleep(0.2)
-        cpu0 = time.process_time()
+        cpu0, own0 = _cpu_s(pid), time.process_time()
         await asyncio.sleep(1.0)
-        assert time.process_time() - cpu0 < 0.3
-        assert tiles._lock.acquire(timeout=0.5)  # the MuPDF lock is free
-        tiles._lock.release()
+        assert _cpu_s(pid) - cpu0 < 0.1 and time.process_time() - own0 < 0.3
         async with ctx["db"].session() as s:
             f = await s.get(DrawingFile, slow.id)
             assert f.state == "failed" and f.error["code"] == "processing_timeout"
-            assert not (await s.exec(select(Sheet).where(Sheet.file_id == slow.id, Sheet.state == "ready"))).all()
-        # a small job right after completes promptly
+        assert await _no_ready_sheets(ctx, slow.id)
+        # a small job right after completes promptly (a warm child)
         small = await add_file(ctx, stack, sub, "小图.dxf", di.simple_dxf(("超时之后",)))
         t0 = time.monotonic()
         assert await process_file(ctx, small.id) == "ready"
         assert time.monotonic() - t0 < 0.9
+
+
+async def test_a_child_stuck_past_its_deadline_is_killed(stack):
+    """Reading a DXF does not look at the deadline: the child is SIGKILLed shortly after it."""
+    async with job_ctx(stack.settings.with_(job_timeout_s=1)) as ctx:
+        _, sub = await new_project_submission(ctx, stack)
+        stuck = await add_file(ctx, stack, sub, "读不完.dxf", _slow_to_read_dxf())
+        t0 = time.monotonic()
+        task = asyncio.create_task(process_file(ctx, stuck.id))
+        pid = await _busy_child(task)
+        assert await task == "timeout"
+        assert time.monotonic() - t0 < 2.5
+        assert _gone(pid) and pid not in sum(isolate.pool().pids().values(), [])
+        async with ctx["db"].session() as s:
+            f = await s.get(DrawingFile, stuck.id)
+            assert f.error["code"] == "processing_timeout" and "处理超时" in f.error["messages"]["zh-CN"]
+    async with job_ctx(stack.settings) as ctx:  # the next file gets a fresh child
+        _, sub = await new_project_submission(ctx, stack)
+        small = await add_file(ctx, stack, sub, "之后.dxf", di.simple_dxf(("杀掉之后",)))
+        assert await process_file(ctx, small.id) == "ready"
+
+
+async def test_a_child_killed_mid_render_fails_only_its_file(stack):
+    """A drawing process that dies (here SIGKILL, as the OOM killer sends; a MuPDF segfault
+    looks the same) fails its file with a readable reason; this process and later files go on."""
+    async with job_ctx(stack.settings) as ctx:
+        _, sub = await new_project_submission(ctx, stack)
+        slow = await add_file(ctx, stack, sub, "被杀.dxf", di.slow_hatches_dxf())
+        task = asyncio.create_task(process_file(ctx, slow.id))
+        pid = await _busy_child(task)
+        while True:  # its sheets are known: the child is painting
+            async with ctx["db"].session() as s:
+                if (await s.get(DrawingFile, slow.id)).progress >= 0.15:
+                    break
+            assert not task.done()
+            await asyncio.sleep(0.02)
+        os.kill(pid, signal.SIGKILL)
+        assert await asyncio.wait_for(task, 10) == "failed"
+        async with ctx["db"].session() as s:
+            f = await s.get(DrawingFile, slow.id)
+        assert f.state == "failed" and f.error["code"] == "processing_crashed", f.error
+        assert "被信号 SIGKILL 终止" in f.error["messages"]["zh-CN"] and "被杀.dxf" in f.error["messages"]["zh-CN"]
+        assert "killed by SIGKILL" in f.error["messages"]["en"] and f.error["details"]["reason"] == "SIGKILL"
+        assert await _no_ready_sheets(ctx, slow.id)
+        nxt = await add_file(ctx, stack, sub, "下一个.dxf", di.plan(("建施-51",), ("之后上传",)))
+        assert await process_file(ctx, nxt.id) == "ready"
+        assert len(await sheets_of(ctx, nxt.id)) == 1
 
 
 async def test_expanded_zip_bytes_count_against_the_submission_limit(stack):

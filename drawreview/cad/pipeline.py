@@ -1,0 +1,124 @@
+"""The CPU-heavy part of processing one drawing file, run in a child process (cad.isolate).
+
+``process_drawing(path, kind, name, work, stop_at, emit=...)`` identifies, loads and splits
+the file, renders its sheets one group at a time (model-space frames in one pass, each
+layout / PDF page on its own) and writes, per sheet, the sheet PDF, a thumbnail PNG and the
+metadata JSON into *work*. It streams, in order:
+
+- ``("specs", [SheetSpec dicts])`` once the sheets are known (only those with content);
+- ``("pass", n)`` before each rendering pass (n = 1, then 2 if the document is drawn again);
+- ``("sheet", {...})`` per rendered sheet: its key, file paths and the sheet row's fields;
+
+and returns ``{"notes": [...], "kind": "dxf" | "pdf"}`` (the file's repair notes). The parent (jobs_drawings) turns
+these into rows, blobs and events; nothing here touches the database or storage.
+
+A strictly-read DXF is audited after its sheets are viewable; when the auditor changed the
+document it is drawn again (pass 2) and the parent upserts the same sheet keys. Errors are
+raised as they are (``DrawReviewError`` subclasses, ``RenderTimeout`` once *stop_at*, a
+``time.monotonic()`` instant, has passed) and cross the pipe to the parent.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from drawreview.cad import errors as cad_errors
+from drawreview.cad import intake, tiles
+from drawreview.cad.dxf import audit_later, load_dxf
+from drawreview.cad.painter import RenderTimeout
+from drawreview.cad.pdf import load_pdf, pdf_sheets, render_page
+from drawreview.cad.render import render_drawing
+from drawreview.cad.sheets import split_sheets
+from drawreview.errors import DrawReviewError
+from drawreview.gcpause import gc_paused
+
+THUMB_PX = 512
+
+
+def process_drawing(path: str, kind: str, name: str, work: str, stop_at: float | None,
+                    *, emit: Callable[[Any], None]) -> dict:
+    path, work = Path(path), Path(work)
+    if kind not in (intake.DXF, intake.PDF):
+        kind = intake.identify(path, name)
+    src, specs, notes = _load(path, kind, name)
+    try:
+        specs = [s for s in specs if s.bbox]
+        if not specs:
+            raise cad_errors.no_drawable_content(name)
+        emit(("specs", [s.as_dict() for s in specs]))
+        try:
+            all_notes = _render_sheets(emit, 1, kind, src, specs, work, notes, stop_at)
+        except (DrawReviewError, RenderTimeout):
+            raise
+        except Exception:  # noqa: BLE001 - an unaudited document may trip the painter: audit, retry once
+            if kind != intake.DXF or src.audited:
+                raise
+            audit_later(src)
+            all_notes = _render_sheets(emit, 2, kind, src, specs, work / "audited", src.notes, stop_at)
+        if kind == intake.DXF and not src.audited:
+            # audited after the sheets are viewable; a document the auditor changed is drawn again
+            if audit_later(src):
+                all_notes = _render_sheets(emit, 2, kind, src, specs, work / "audited", src.notes, stop_at)
+            else:
+                all_notes += [n for n in src.notes if n not in all_notes]
+    finally:
+        if kind == intake.PDF:
+            src.doc.close()
+    return {"notes": all_notes, "kind": kind}
+
+
+def _load(path: Path, kind: str, name: str):
+    """(source, specs, notes) for a DXF or PDF."""
+    if kind == intake.PDF:
+        src = load_pdf(path, name)
+        try:
+            specs = pdf_sheets(src)
+        except BaseException:
+            src.doc.close()
+            raise
+        return src, specs, list(src.notes)
+    with gc_paused():
+        drawing = load_dxf(path, name, audit=False)  # audited once the sheets are viewable
+        specs = split_sheets(drawing)
+    return drawing, specs, drawing.notes
+
+
+def _render_sheets(emit, pass_no: int, kind: str, src, specs: list, work: Path, notes: list[str],
+                   stop_at: float | None) -> list[str]:
+    emit(("pass", pass_no))
+    groups = [[s for s in specs if s.space == "model"]] + [[s] for s in specs if s.space != "model"]
+    all_notes = list(notes)
+    for gi, group in enumerate(g for g in groups if g):
+        out_dir = work / f"g{gi}"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if kind == intake.PDF:
+            results = [render_page(src, spec, out_dir / f"{spec.page + 1}.pdf") for spec in group]
+        else:
+            with gc_paused():
+                results = render_drawing(src, group, out_dir, deadline=stop_at)
+        by_key = {s.key: s for s in group}
+        for res in results:
+            spec = by_key.get(res.key)
+            if spec is None:
+                continue
+            emit(("sheet", _files(res, spec, notes)))
+            all_notes += [n for n in res.notes if n not in all_notes]
+    return all_notes
+
+
+def _files(res, spec, file_notes: list[str]) -> dict:
+    """Thumbnail and metadata files beside the sheet PDF; the sheet row's fields."""
+    pdf = Path(res.pdf)
+    thumb, meta = pdf.with_suffix(".thumb.png"), pdf.with_suffix(".meta.json")
+    thumb.write_bytes(tiles.thumbnail(res.pdf, THUMB_PX))
+    tiles.forget(res.pdf)
+    data = {"key": res.key, "layers": res.layers, "texts": res.texts, "notes": list(file_notes) + res.notes,
+            "scale": spec.scale, "map": res.map}
+    meta.write_bytes(json.dumps(data, ensure_ascii=False, allow_nan=False).encode())
+    return {
+        "key": res.key, "pdf": str(pdf), "thumb": str(thumb), "meta": str(meta), "notes": res.notes,
+        "fields": {"width": res.width, "height": res.height, "max_zoom": tiles.max_zoom(res.width, res.height),
+                   "transform": list(res.map), "units": res.units[:16], "unit_m": res.unit_m},
+    }
