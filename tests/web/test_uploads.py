@@ -6,6 +6,7 @@ run in a real arq worker process (``servers``) or a burst worker."""
 from __future__ import annotations
 
 import socket
+import statistics
 import time
 from urllib.parse import urlsplit
 
@@ -285,8 +286,9 @@ def test_processing_runs_in_the_server_or_its_worker(stack, servers):
 
 @pytest.mark.timeout(180)
 def test_the_server_keeps_answering_while_it_processes(stack, servers):
-    """CPU work runs in a thread: /healthz on the processing server stays quick meanwhile, and
-    so do tiles of sheets already processed (DXF painting does not hold the MuPDF lock)."""
+    """Drawing processing runs in child processes (niced, a GIL of their own): /healthz on the
+    processing server stays quick meanwhile, and so do tiles of sheets already processed
+    (typically tens of milliseconds: the median is held to 0.1 s)."""
     headers = designer(stack)
     base = servers[0]
     sid = httpx.post(f"{base}/api/projects/{stack.demo['project_id']}/submissions", headers=headers).json()["data"]["id"]
@@ -319,6 +321,9 @@ def test_the_server_keeps_answering_while_it_processes(stack, servers):
         assert tile.status_code == 200 and tile.content.startswith(b"\x89PNG")
         time.sleep(0.05)
     assert [f["state"] for f in files] == ["ready"] * 4
+    # (single spikes come from the rule checks a finished sheet starts, which still run in
+    # this process: jobs_findings; processing itself runs in child processes)
     assert slowest < 1.0, f"/healthz took {slowest:.2f}s while processing"
     assert len(tile_times) >= 3, "the big files finished before any tile was asked for"
     assert max(tile_times) < 1.0, f"a tile of a finished sheet took {max(tile_times):.2f}s while processing"
+    assert statistics.median(tile_times) < 0.1, f"tiles took {statistics.median(tile_times):.3f}s (median)"
