@@ -10,29 +10,17 @@ the file's first sheet only.
 
 from __future__ import annotations
 
-import asyncio
+import time
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import select
 
+from .cad import isolate
 from .models import DrawingFile, Project, Sheet, Submission
 from .services import audit, findings
 from .services import events as events_service
-
-
-def _check(path, params: dict, key: str):
-    """Rule checks for one sheet: a frame of a model space holding several is checked within
-    its frame only (the same split the renderer used), so no finding mixes two sheets."""
-    from .cad.dxf import load_dxf
-    from .cad.sheets import split_sheets
-    from .rules import run_checks
-
-    drawing = load_dxf(path)
-    model = [s for s in split_sheets(drawing) if s.space == "model" and s.bbox]
-    spec = next((s for s in model if s.key == key), None)
-    bbox = tuple(spec.bbox) if spec is not None and len(model) > 1 else None
-    return run_checks(drawing, params, bbox=bbox)
+from .rules.sheetcheck import check_sheet_of_file
 
 
 async def check_sheet(ctx: dict[str, Any], sheet_id: int) -> dict:
@@ -54,12 +42,15 @@ async def check_sheet(ctx: dict[str, Any], sheet_id: int) -> dict:
         path = storage.path(file.sha256)
         project_id = project.id
 
-    result = await asyncio.to_thread(_check, path, params, sheet.key)
+    # in a warm child process, like the rendering (docs/decisions/022): reading the DXF again and
+    # checking it would otherwise hold the serving process's GIL for seconds in embedded mode
+    deadline = time.monotonic() + ctx["settings"].job_timeout_s * 0.9
+    result = await isolate.pool().run(check_sheet_of_file, (str(path), params, sheet.key), deadline=deadline)
     found = []
-    for f in result.findings:
-        rect = findings.to_sheet(sheet, f.bbox)
+    for bbox, f in result:
+        rect = findings.to_sheet(sheet, bbox)
         if (rect is None and sheet.id == first_sheet) or (rect is not None and findings.on_sheet(sheet, rect)):
-            found.append(f.to_dict())
+            found.append(f)
 
     async with db.session() as session:
         sheet = await session.get(Sheet, sheet_id)
