@@ -165,3 +165,18 @@ def test_project_findings_list_every_sheets_findings(stack, client):
     assert {f["sheet_id"] for f in rows} == {own["sheet_id"], own["other_sheet_id"]}
     assert all(f["rect"] and f["rect"][0][1] < f["rect"][1][1] for f in rows)  # sheet rectangles
     assert not {f["id"] for f in rows} & set(other["finding_ids"])
+
+
+def test_a_new_comment_notifies_the_design_institute(stack, client, world):
+    def mine(who):
+        rows = client.get("/api/notifications", headers=stack.token_headers(who)).json()["data"]
+        return [n for n in rows if n["type"] == "comment.added" and n["project_id"] == world["project_id"]]
+
+    before = len(mine("designer"))
+    made = markup(stack, client, world, severity="general")["annotation"]
+    after = mine("designer")
+    assert len(after) == before + 1
+    newest = max(after, key=lambda n: n["id"])
+    assert "消防" in newest["titles"]["zh-CN"] and "fire" in newest["titles"]["en"].lower()
+    assert newest["payload"].get("link", f"/sheets/{made['sheet_id']}") == f"/sheets/{made['sheet_id']}"
+    assert not mine("planning")  # reviewers are not told of each other's comments by notification

@@ -46,3 +46,19 @@ def test_guessing_a_code_is_rate_limited_per_case(stack, client):
     r = client.get("/api/progress", params={"case": case, "code": code})  # even the right code waits now
     assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
     assert r.json()["error"]["details"]["scope"] in {"case", "ip"}
+
+
+def test_one_address_walking_many_case_numbers_is_rate_limited(stack, client):
+    """Guessing across cases (a different case number each time) hits the per-address limit,
+    which the per-case limit alone would never stop."""
+    from drawreview.services.progress import IP_LIMIT
+
+    statuses = []
+    for n in range(IP_LIMIT + 1):
+        r = client.get("/api/progress", params={"case": f"JS-2099-{n:06d}", "code": "12345678"})
+        statuses.append(r.status_code)
+        if r.status_code == 429:
+            assert r.json()["error"]["details"]["scope"] == "ip"
+            assert r.json()["error"]["messages"]["zh-CN"] and r.json()["error"]["messages"]["en"]
+            break
+    assert statuses[-1] == 429 and set(statuses[:-1]) <= {404}, statuses
