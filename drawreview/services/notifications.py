@@ -56,7 +56,7 @@ MESSAGES: dict[str, tuple[tuple[str, ...], str, str]] = {
                                "{project}: revision {revision} submitted, please re-review"),
     "report.issued": (("designer", "construction"), "{project}：审查意见书已出具（{verdict_zh}）",
                       "{project}: the review report was issued ({verdict})"),
-    "deficiency.overdue": (("window",), "{project}：容缺材料逾期未补齐（{items}）",
+    "deficiency.overdue": (("window", "designer"), "{project}：容缺材料逾期未补齐（{items}）",
                            "{project}: deficiency items overdue ({items})"),
 }
 EVENT_TYPES = tuple(MESSAGES)

@@ -147,6 +147,36 @@ async def test_deadline_watch_turns_lights_and_escalates_once(env):
     assert any(e.type == "task.light" and e.payload["discipline"] == "fire" for e in events)
 
 
+async def test_missing_items_past_their_deadline_are_flagged_once(env):
+    session, stack, storage, cfg = env
+    project = await new_project(session, stack)
+    sub = await new_submission(session, project, ["总图-01", "建施-01"])
+    designer, window = await principal(session, "designer"), await principal(session, "window")
+    now = bj(2025, 3, 3, 10)
+    await reviews.submit(session, designer, sub, project, now, lambda e: None, cfg)
+    await reviews.accept(session, window, sub, project, {"missing_items": ["结构计算书", "人防施工图"],
+                                                         "deficiency_deadline": "2025-03-10"},
+                         now, lambda e: None, cfg, storage, "http://x")
+    await reviews.supply_deficiencies(session, window, sub, project, ["结构计算书"], now, lambda e: None)
+
+    async def flagged():
+        rows = (await session.exec(select(AuditEntry).where(AuditEntry.project_id == project.id,
+                                                            AuditEntry.action == "deficiency.overdue"))).all()
+        notes = (await session.exec(select(Notification).where(Notification.project_id == project.id,
+                                                               Notification.type == "deficiency.overdue"))).all()
+        return rows, notes
+
+    counts = await tasks.watch_deadlines(session, bj(2025, 3, 10, 18), lambda e: None, cfg)  # the deadline day
+    assert counts["deficiency_overdue"] == 0 and await flagged() == ([], [])
+    counts = await tasks.watch_deadlines(session, bj(2025, 3, 11, 9), lambda e: None, cfg)  # a day late
+    assert counts["deficiency_overdue"] == 1
+    rows, notes = await flagged()
+    assert len(rows) == 1 and rows[0].detail["items"] == ["人防施工图"]  # the supplied item is not named
+    assert {n.user_id for n in notes} == {designer.user_id, window.user_id}  # the institute must supply them
+    again = await tasks.watch_deadlines(session, bj(2025, 3, 12, 9), lambda e: None, cfg)  # idempotent
+    assert again["deficiency_overdue"] == 0 and len((await flagged())[0]) == 1
+
+
 async def test_verdict_rollup_rounds_and_comment_carry_forward(env):
     session, stack, storage, cfg = env
     now = bj(2025, 3, 3, 10)
