@@ -5,9 +5,13 @@ Two ways, one result (:class:`SheetDiff`, an overlay sheet PDF that tiles like a
 * ``diff_drawings`` — DXF, entity level.  Every entity of the sheet gets a geometry
   signature (type, layer, pen, rounded DXF attributes and vertices, block content for
   INSERTs); equal signatures are *unchanged* whatever their handles; what is left pairs up by
-  handle as *changed* (old drawn red, new green), the rest is *removed* / *added*.  The overlay
-  is the usual vector sheet PDF with three optional content groups (unchanged / removed /
-  added) around the layer groups, so the viewer can hide a category.
+  handle as *changed* unless it moved further than its own size — and lettering (text, dimensions, blocks with attributes) also by
+  type, layer and insertion point, so a room name or dimension value edited in a re-exported
+  file is *changed* too — (old drawn red, new orange), the rest is *removed* / *added*.  The
+  overlay is the usual vector sheet PDF with four optional content groups (unchanged /
+  removed / added / changed) around the layer groups, so the viewer can hide a category.
+  ``on_new_page=True`` lays it out on the new sheet's own page (same size and drawing→sheet
+  map as the new revision's sheet PDF), so it lines up with that sheet's tiles.
 * ``diff_sheet_pdfs`` — any two sheet PDFs (PDF uploads, or rendered layouts), raster level:
   both pages rasterised at one scale; ink only in the old page is red, only in the new green
   (a 1-pixel tolerance absorbs anti-aliasing), the rest grey; one image page.
@@ -35,8 +39,10 @@ from drawreview.cad.painter import Painter
 from drawreview.cad.sheets import SheetSpec
 from drawreview.cad.style import Styles
 
-GREY, RED, GREEN = (0.62, 0.62, 0.62), (0.86, 0.1, 0.1), (0.0, 0.62, 0.15)
-CATEGORIES = {"unchanged": "修订：未变 / unchanged", "removed": "修订：删除 / removed", "added": "修订：新增 / added"}
+GREY, RED, GREEN, ORANGE = (0.62, 0.62, 0.62), (0.86, 0.1, 0.1), (0.0, 0.62, 0.15), (0.9, 0.584, 0.0)
+CATEGORIES = {"unchanged": "修订：未变 / unchanged", "removed": "修订：删除 / removed", "added": "修订：新增 / added",
+              "changed": "修订：修改 / changed"}
+_LETTERING = {"TEXT", "MTEXT", "DIMENSION", "ARC_DIMENSION", "LARGE_RADIAL_DIMENSION", "INSERT", "ATTDEF"}
 _SKIP_ATTRIBS = {"handle", "owner", "paperspace"}
 
 
@@ -136,19 +142,59 @@ def _match(old: list, new: list, old_doc, new_doc):
         else:
             removed.append(e)
     by_handle = {e.dxf.handle: e for e in added}
-    changed = [(e, by_handle.pop(e.dxf.handle)) for e in removed if e.dxf.handle in by_handle]
+    changed = [(e, by_handle.pop(e.dxf.handle)) for e in removed
+               if e.dxf.handle in by_handle and _near(e, by_handle[e.dxf.handle])]
     paired = {id(o) for o, _ in changed}
     removed = [e for e in removed if id(e) not in paired]
     added = list(by_handle.values())
-    return unchanged, removed, added, changed
+    # lettering whose handle changed (a re-exported file): same type, layer and insertion point
+    by_place: dict = {}
+    for e in added:
+        if (k := _place(e)) is not None:
+            by_place.setdefault(k, []).append(e)
+    keep = []
+    for e in removed:
+        k = _place(e)
+        if k is not None and by_place.get(k):
+            changed.append((e, by_place[k].pop(0)))
+        else:
+            keep.append(e)
+    taken = {id(n) for _, n in changed}
+    return unchanged, keep, [e for e in added if id(e) not in taken], changed
+
+
+def _near(a, b) -> bool:
+    """A pair is one changed thing unless it moved further than its own size (then it is
+    removed there and added here)."""
+    ea, eb = _extent(a), _extent(b)
+    if ea is None or eb is None:
+        return True
+    gx = max(0.0, max(ea[0], eb[0]) - min(ea[2], eb[2]))
+    gy = max(0.0, max(ea[1], eb[1]) - min(ea[3], eb[3]))
+    size = max(ea[2] - ea[0], ea[3] - ea[1], eb[2] - eb[0], eb[3] - eb[1])
+    return (gx * gx + gy * gy) ** 0.5 <= size
+
+
+def _place(e):
+    kind = e.dxftype()
+    if kind not in _LETTERING:
+        return None
+    p = e.dxf.get("defpoint") if "DIMENSION" in kind else e.dxf.get("insert")
+    if p is None:
+        return None
+    return kind, e.dxf.get("layer", "0"), round(p.x, 3), round(p.y, 3)
 
 
 def diff_drawings(old: Drawing, old_spec: SheetSpec, new: Drawing, new_spec: SheetSpec,
-                  out_pdf: str | Path) -> SheetDiff:
-    """Entity-level overlay of one sheet in two revisions of a DXF (page map of the new one)."""
+                  out_pdf: str | Path, *, on_new_page: bool = False, deadline: float | None = None) -> SheetDiff:
+    """Entity-level overlay of one sheet in two revisions of a DXF (page map of the new one).
+
+    The page covers both sheets' boxes, or with *on_new_page* exactly the new sheet's page
+    (what lies outside it is clipped, as on the sheet itself).  *deadline*
+    (``time.monotonic()``) stops painting with :class:`RenderTimeout`."""
     t0 = time.perf_counter()
     x0, y0, x1, y1 = new_spec.bbox
-    if old_spec.bbox:
+    if old_spec.bbox and not on_new_page:
         ox0, oy0, ox1, oy1 = old_spec.bbox
         x0, y0, x1, y1 = min(x0, ox0), min(y0, oy0), max(x1, ox1), max(y1, oy1)
     spec = SheetSpec(new_spec.key, new_spec.space, new_spec.layout, (x0, y0, x1, y1), new_spec.number,
@@ -164,20 +210,25 @@ def diff_drawings(old: Drawing, old_spec: SheetSpec, new: Drawing, new_spec: She
     content = []
     texts = []
     skipped = 0
-    for label, drawing, rgb, ents in [
-            (CATEGORIES["unchanged"], new, GREY, unchanged),
-            (CATEGORIES["removed"], old, RED, removed + [o for o, _ in changed]),
-            (CATEGORIES["added"], new, GREEN, added + [n for _, n in changed])]:
-        styles = _Fixed(drawing.doc, rgb)
-        p = Painter(drawing.doc, styles, a, decimals, names)
-        p.prefix = f"D{len(painters)}B"  # distinct form names per painter
-        painters.append(p)
-        cv = Canvas(a, x0, y0, decimals, layer_names=names)
-        for e in ents:
-            p.paint(e, cv)
-        content.append(f"/OC /{names[label]} BDC\n{cv.close()}EMC\n")
-        texts += cv.texts
-        skipped += cv.skipped
+    for label, parts in [
+            (CATEGORIES["unchanged"], [(new, GREY, unchanged)]),
+            (CATEGORIES["removed"], [(old, RED, removed)]),
+            (CATEGORIES["added"], [(new, GREEN, added)]),
+            (CATEGORIES["changed"], [(old, RED, [o for o, _ in changed]), (new, ORANGE, [n for _, n in changed])])]:
+        body = []
+        for drawing, rgb, ents in parts:
+            styles = _Fixed(drawing.doc, rgb)
+            p = Painter(drawing.doc, styles, a, decimals, names)
+            p.prefix = f"D{len(painters)}B"  # distinct form names per painter
+            p.deadline = deadline
+            painters.append(p)
+            cv = Canvas(a, x0, y0, decimals, layer_names=names)
+            for e in ents:
+                p.paint(e, cv)
+            body.append(cv.close())
+            texts += cv.texts
+            skipped += cv.skipped
+        content.append(f"/OC /{names[label]} BDC\n{''.join(body)}EMC\n")
     extra = [f for p in painters[1:] for f in p.forms.values() if f is not None]
     clip = "0 0 %.6f %.6f re W n\n" % (x1 - x0, y1 - y0)
     counts = {"added": len(added), "removed": len(removed), "changed": len(changed), "unchanged": len(unchanged)}
