@@ -73,6 +73,10 @@ def _vector(old: dict, new: dict, out_pdf: str, stop_at: float | None, notes: li
                      "with the new sheet's page; the raster compare is shown")
         return None
     out = res.as_dict()
+    if any(r["bbox"][0] < 0 or r["bbox"][1] < 0 or r["bbox"][2] > res.width or r["bbox"][3] > res.height
+           for r in res.regions):
+        notes.append("部分修改位于新版图纸范围之外，对比图中未显示 / some changes lie outside the new sheet's "
+                     "page and are not shown on the overlay")
     out["method"] = VECTOR
     out["notes"] = notes + out["notes"]
     return out

@@ -651,8 +651,9 @@ def test_compare_with_previous_revision(browser, stack, viewer_world, compare_wo
         toggle.click()
         page.wait_for_selector("#compare-legend:not([hidden]) li[data-kind='added']", timeout=60000)
         legend = page.inner_text("#compare-legend")
-        for word in ("新增", "删除", "修改", "上一版"):
+        for word in ("新增", "删除", "修改", "上一版", "矢量对比"):  # two DXF revisions: the vector method
             assert word in legend, legend
+        assert page.get_attribute("#compare-method", "data-method") == "vector"
         colours = page.evaluate("[...document.querySelectorAll('#compare-legend li')].map(li => "
                                 "[li.dataset.kind, getComputedStyle(li.querySelector('.swatch')).backgroundColor])")
         assert len({c for _, c in colours}) == len(colours)  # distinct colours

@@ -271,3 +271,45 @@ def test_compare_is_read_like_the_sheet(stack, client, revs):
     assert r.status_code == 404 and r.json()["ok"] is False
     r = client.get(f"/api/sheets/{sheet_id}/compare/tiles/0/0/0.png", headers=stack.token_headers("fire"))
     assert r.status_code == 404
+
+
+async def _build_past_deadline(stack, sheet_id: int) -> str:
+    """Forget the sheet's overlay and build it again with no time left (the job's deadline)."""
+    from drawreview.db import Database
+    from drawreview.services import compare
+    from drawreview.storage import make_storage
+
+    await _forget(stack, sheet_id)
+    db = Database(stack.settings)
+    try:
+        async with db.session() as s:
+            return await compare.build(s, make_storage(stack.settings), sheet_id, timeout_s=0.0)
+    finally:
+        await db.close()
+
+
+def test_a_build_past_its_deadline_is_reported_not_waited_for(stack, client, revs):
+    sheet_id = revs["new"]["id"]
+    assert asyncio.run(_build_past_deadline(stack, sheet_id)) == "failed"
+    data = client.get(f"/api/sheets/{sheet_id}/compare", headers=stack.token_headers("window")).json()["data"]
+    assert data["state"] == "failed" and data["error"]["code"] == "compare_timeout"
+    assert data["error"]["zh-CN"] == "生成对比图超时" and data["error"]["en"] == "Building the overlay timed out"
+    r = client.get(f"/api/sheets/{sheet_id}/compare/tiles/0/0/0.png", headers=stack.token_headers("window"))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "compare_not_ready"
+    asyncio.run(_forget(stack, sheet_id))  # leave it as it was: a fresh build
+    assert wait_compare(stack, client, sheet_id)["method"] == "vector"
+
+
+async def _forget(stack, sheet_id: int) -> None:
+    from drawreview.db import Database
+    from drawreview.models import Sheet
+
+    db = Database(stack.settings)
+    try:
+        async with db.session() as s:
+            sheet = await s.get(Sheet, sheet_id)
+            sheet.compare = None
+            s.add(sheet)
+            await s.commit()
+    finally:
+        await db.close()

@@ -1,6 +1,7 @@
 // Overlay compare with the previous revision of the sheet (GET /api/sheets/{id}/compare): the
-// server builds the overlay once (removed red, added green, unchanged grey); while it is on,
-// the map shows the overlay's tiles and a legend with the counts.  Only offered when the sheet
+// server builds the overlay once (removed red, added green, changed orange, unchanged grey;
+// vector for DXF pairs, raster otherwise); while it is on, the map shows the overlay's tiles
+// and a legend with the method and the counts.  Only offered when the sheet
 // has a matched previous-revision sheet.
 
 import { get } from './api.js';
@@ -50,6 +51,12 @@ export class Compare {
         return null;
       }
       if (data.state === 'ready') return data;
+      if (data.state === 'failed') {
+        this.legend.hidden = true;
+        const lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
+        toast(t('compare.failed', { msg: (data.error && (data.error[lang] || data.error.en)) || '' }), 'error');
+        return null;
+      }
       if (data.state === 'none' || Date.now() > deadline) {
         this.legend.hidden = true;
         toast(t('compare.failed', { msg: t('compare.none') }), 'error');
@@ -78,6 +85,10 @@ export class Compare {
     const prev = data.previous || {};
     this.legend.append(h('div', { class: 'muted', id: 'compare-previous' },
       t('compare.previous', { name: prev.number || prev.title || `#${prev.id}` })));
+    if (data.method === 'vector' || data.method === 'raster') {
+      this.legend.append(h('div', { class: 'muted', id: 'compare-method', dataset: { method: data.method },
+        title: t(`compare.method.hint.${data.method}`) }, t(`compare.method.${data.method}`)));
+    }
     const list = h('ul', null);
     for (const item of data.legend) {
       if (item.kind === 'unchanged') continue;

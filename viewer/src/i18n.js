@@ -24,6 +24,10 @@ export const MESSAGES = {
   'compare.previous': ['上一版：{name}', 'Previous revision: {name}'],
   'compare.none': ['没有可对比的上一版', 'There is no previous revision to compare with'],
   'compare.failed': ['无法显示对比：{msg}', 'Cannot show the compare: {msg}'],
+  'compare.method.vector': ['矢量对比', 'Vector compare'],
+  'compare.method.raster': ['图像对比', 'Raster compare'],
+  'compare.method.hint.vector': ['按图元比较，放大后仍清晰', 'Compared entity by entity; sharp at every zoom'],
+  'compare.method.hint.raster': ['按图像比较，放大后会模糊', 'Compared as images; blurs when zoomed in'],
 
   'tool.label': ['工具', 'Tools'],
   'tool.select': ['选择', 'Select'],
