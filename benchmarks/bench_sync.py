@@ -72,8 +72,11 @@ async def listen(ws, room: Room, me: str, match) -> None:
             room.samples.append((now - room.sent[key]) * 1000)
 
 
-async def run(urls: list[list[str]], hello: bool, make_msg, match, writes: int, interval: float) -> tuple[list, int]:
-    """urls[room][i]: client i of a room (client 0 writes). Returns (latencies ms, missing)."""
+async def run(urls: list[list[str]], hello: bool, make_msg, match, writes: int, interval: float,
+              spread: bool = False) -> tuple[list, int]:
+    """urls[room][i]: client i of a room (client 0 writes). Returns (latencies ms, missing).
+    The writers write in step (every room at the same instant: the worst burst), or *spread*
+    evenly over the interval (room r starts r/rooms of an interval later), as people do."""
     rooms = [Room() for _ in urls]
     conns, tasks = [], []
     for r, room_urls in enumerate(urls):
@@ -91,6 +94,8 @@ async def run(urls: list[list[str]], hello: bool, make_msg, match, writes: int, 
     await asyncio.sleep(0.5)  # presence joins settle
 
     async def writer(r: int, ws) -> None:
+        if spread:
+            await asyncio.sleep(interval * r / len(urls))
         for _ in range(writes):
             key = uuid.uuid4().hex
             rooms[r].sent[key] = time.perf_counter()
@@ -194,6 +199,13 @@ def main(argv: list[str] | None = None) -> int:
             lambda m: m.get("client_id") if m.get("type") == "annotation.created" else None,
             args.writes, args.interval))
         rows.append(("drawreview annotation write (PG + Redis)", samples, missing))
+        samples, missing = asyncio.run(run(
+            dr_urls(), True,
+            lambda r, k: {"type": "annotation.create", "client_id": k, "sheet_id": worlds[r]["sheet_id"],
+                          "kind": "pin", "geometry": {"points": [[10, 10]]}, "body": "bench"},
+            lambda m: m.get("client_id") if m.get("type") == "annotation.created" else None,
+            args.writes, args.interval, spread=True))
+        rows.append(("  … the same, writers spread over the interval", samples, missing))
     finally:
         for p in procs:
             stop_process(p)
@@ -209,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     ratios = {name: pct(s, 95) / base for name, s, _ in rows[1:]}
     for name, ratio in ratios.items():
         print(f"p95 {name} / bare: {ratio:.1f}×")
-    ok = all(miss == 0 for _, _, miss in rows) and ratios[rows[-1][0]] <= 2.0
+    ok = all(miss == 0 for _, _, miss in rows) and ratios["drawreview annotation write (PG + Redis)"] <= 2.0
     print("goal met (write p95 ≤ 2× bare, nothing missing)" if ok else "GOAL MISSED (write p95 > 2× bare or missing)")
     return 0 if ok else 1
 
