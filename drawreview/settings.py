@@ -73,6 +73,7 @@ class Settings:
     jobs_inline: bool = False
     sync_max_replay: int = 5000  # more missed events than this: the client reloads over REST (resync)
     sync_recheck_s: float = 2.0  # how long a live connection trusts its user's active flag / project access
+    presence_beat_s: float = 15.0  # each connection re-announces itself this often; viewers drop it after 3 missed beats
     token_ttl_days: int = 365
     session_max_age_s: int = 12 * 3600
     smtp_host: str | None = None
@@ -158,6 +159,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         jobs_inline=_bool(_get(env, "JOBS_INLINE"), False),
         sync_max_replay=int(_get(env, "SYNC_MAX_REPLAY", "5000")),
         sync_recheck_s=float(_get(env, "SYNC_RECHECK_S", "2.0")),
+        presence_beat_s=float(_get(env, "PRESENCE_BEAT_S", "15.0")),
         smtp_host=_get(env, "SMTP_HOST"),
         smtp_port=int(_get(env, "SMTP_PORT", "25")),
         smtp_from=_get(env, "SMTP_FROM", "drawreview@localhost"),

@@ -6,6 +6,10 @@ the project's broadcast channel: ``join`` when it subscribes, ``update`` when it
 sheet, ``leave`` when it goes. Every connection that sees someone else's ``join`` answers
 with a ``here`` message addressed to the newcomer (``to``: its connection id), so a
 newcomer learns the whole roster whichever process the others are connected to.
+
+Every connection also sends a ``beat`` every ``settings.presence_beat_s``: a ``leave`` never
+comes from an app process that crashed or was killed, so viewers drop an entry that missed
+three beats (``welcome.presence_ttl_s``) instead of showing a ghost until they reload.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from typing import Any
 from ..auth import Principal
 from . import events as events_service
 
-EVENTS = ("join", "update", "leave", "here")
+EVENTS = ("join", "update", "leave", "here", "beat")
+TTL_BEATS = 3  # missed beats after which a viewer drops an entry
 
 
 def user_public(principal: Principal) -> dict[str, Any]:

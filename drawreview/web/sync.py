@@ -105,6 +105,17 @@ class Connection:
                 await self.send(events_service.message(row))
                 self.last_seq = row.seq
 
+    async def beat(self) -> None:
+        """Re-announce this connection every ``presence_beat_s`` (see services/presence.py)."""
+        period = self.state.settings.presence_beat_s
+        while True:
+            await asyncio.sleep(period)
+            try:
+                await presence.announce(self.state.broadcast, self.project_id, "beat", self.id, self.principal,
+                                        self.sheet_id)
+            except Exception as exc:  # noqa: BLE001 - the broadcast hiccuped: the next beat may pass
+                log.warning("presence beat failed: %r", exc)
+
     async def watch(self) -> None:
         """Every ``sync_recheck_s``, re-check that the user is active and still on the project;
         when not, tell the client and close: a deactivated account stops receiving. This runs
@@ -184,7 +195,8 @@ async def on_hello(conn: Connection, msg: dict) -> None:
     resync = since > current or current - since > conn.state.settings.sync_max_replay
     conn.last_seq = current if resync else since
     await conn.send({"type": "welcome", "seq": current, "since": conn.last_seq, "resync": resync,
-                     "project_id": conn.project_id, "conn": conn.id, "user": presence.user_public(conn.principal)})
+                     "project_id": conn.project_id, "conn": conn.id, "user": presence.user_public(conn.principal),
+                     "presence_ttl_s": presence.TTL_BEATS * conn.state.settings.presence_beat_s})
     await conn.catch_up(current)
     return None
 
@@ -343,6 +355,7 @@ async def project_socket(websocket: WebSocket) -> None:
     broadcast = websocket.app.state.broadcast
     pump: asyncio.Task | None = None
     watcher: asyncio.Task | None = None
+    beater: asyncio.Task | None = None
     async with broadcast.subscribe(events_service.channel(project_id)) as subscription:
         try:
             while True:
@@ -361,6 +374,7 @@ async def project_socket(websocket: WebSocket) -> None:
                     pump.add_done_callback(_log_pump_end)
                     watcher = asyncio.create_task(conn.watch())
                     watcher.add_done_callback(_log_pump_end)
+                    beater = asyncio.create_task(conn.beat())
                     conn.joined = True
                     await presence.announce(broadcast, project_id, "join", conn.id, principal, conn.sheet_id)
                 if pump is not None and pump.done():
@@ -368,10 +382,10 @@ async def project_socket(websocket: WebSocket) -> None:
         except WebSocketDisconnect:
             return
         finally:
-            for task in (pump, watcher):
+            for task in (pump, watcher, beater):
                 if task is not None:
                     task.cancel()
-            await asyncio.gather(*(t for t in (pump, watcher) if t is not None), return_exceptions=True)
+            await asyncio.gather(*(t for t in (pump, watcher, beater) if t is not None), return_exceptions=True)
             if conn.joined:
                 try:
                     await presence.announce(broadcast, project_id, "leave", conn.id, principal, conn.sheet_id)

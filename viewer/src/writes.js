@@ -16,6 +16,17 @@ export class Writes {
     this.store = app.store;
     this.sync = null;
     this.waiting = new Map(); // seq -> [annotation keys whose overlay clears when that event is in]
+    this.myConn = null;
+    this.presenceTtlMs = 45000; // the server's welcome says how long an entry lives without a beat
+    // a leave never comes from an app process that crashed: drop entries that stopped beating
+    this._sweeper = setInterval(() => this.sweepPresence(), 1000);
+  }
+
+  sweepPresence() {
+    const now = Date.now();
+    for (const p of [...this.store.presence.values()]) {
+      if (p.key !== this.myConn && p.seen && now - p.seen > this.presenceTtlMs) this.store.putPresence({ ...p, gone: true });
+    }
   }
 
   attach(sync) {
@@ -224,12 +235,14 @@ export class Writes {
   onPresence(msg) {
     const u = msg.user || {};
     const p = { key: msg.conn || `u${u.id}`, user_id: u.id, name: u.display_name || '', discipline: u.discipline,
-      role: u.role, sheet_id: msg.sheet_id, gone: msg.event === 'leave' };
+      role: u.role, sheet_id: msg.sheet_id, gone: msg.event === 'leave', seen: Date.now() };
     this.store.putPresence(p);
   }
 
   onWelcome(msg) {
     const me = this.app.cfg.user;
+    this.myConn = msg.conn || 'me';
+    if (typeof msg.presence_ttl_s === 'number' && msg.presence_ttl_s > 0) this.presenceTtlMs = msg.presence_ttl_s * 1000;
     // we never see our own announcements: put ourselves on the roster
     this.store.putPresence({ key: msg.conn || 'me', user_id: me.id, name: me.display_name, discipline: me.discipline,
       role: me.role, sheet_id: this.app.sheet.id });
