@@ -130,6 +130,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.by_role": ("按评价方（平均分）", "By role (mean score)"),
     # the project page's review panel (static/review.js)
     "review.title": ("审查流程", "Review process"),
+    "review.precheck_loading": ("正在读取自动检查结果…", "Loading the automatic check results…"),
+    "review.precheck_summary": ("提交前自检：自动检查发现 {n} 个问题，其中违反强制性条文 {m} 个；请在图纸中逐条查看并修改后再提交。",
+                                "Pre-check: the automatic checks found {n} issues, {m} of them against mandatory clauses; "
+                                "review them on the sheets and revise before submitting."),
+    "review.precheck_none": ("提交前自检：自动检查未发现问题。", "Pre-check: the automatic checks found no issues."),
+    "review.precheck_run": ("重新自检", "Run the pre-check again"),
+    "review.precheck_queued": ("已重新检查 {n} 张图纸，结果稍后更新", "Checking {n} sheets again; the results update shortly"),
     "review.state": ("报审状态", "Submission state"),
     "review.stage": ("项目阶段", "Project stage"),
     "review.case": ("受理编号", "Case number"),

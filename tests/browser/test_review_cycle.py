@@ -70,6 +70,23 @@ def _drawing(tmp: Path, name: str, rooms) -> Path:
     return floor_plan(tmp / name, frames=len(NUMBERS), rooms=rooms, numbers=NUMBERS, titles=TITLES, dimensions=0)
 
 
+def _settled_findings(stack, base, project_id, sheet_ids, quiet_s=2.0, timeout_s=60.0) -> list[dict]:
+    """The designer's view of the findings on *sheet_ids*, once it stopped changing."""
+    import time
+
+    deadline, last, since = time.monotonic() + timeout_s, None, time.monotonic()
+    while True:
+        rows = httpx.get(f"{base}/api/projects/{project_id}/findings", headers=stack.token_headers("designer"),
+                         timeout=10).json()["data"]
+        now = sorted(f["id"] for f in rows if f["sheet_id"] in sheet_ids and f["state"] != "dismissed")
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return [f for f in rows if f["id"] in set(now)]
+        assert time.monotonic() < deadline, "the rule checks never settled"
+        time.sleep(0.3)
+
+
 def _wait_text(page, selector: str, text: str, timeout=15000):
     page.wait_for_function("([s, t]) => (document.querySelector(s)?.textContent || '').includes(t)", arg=[selector, text],
                            timeout=timeout)
@@ -135,9 +152,19 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
         sub1 = int(designer.url.rsplit("=", 1)[1])
         sheets1 = _upload(designer, stack, base, pid, sub1, _drawing(tmp_path, "市政施工图-r1.dxf", (3, 2)))
         _wait_text(designer, "#review-state", "草稿")
+        # the pre-check: once the rule checks have settled, the panel counts what they found
+        found = _settled_findings(stack, base, pid, {s["id"] for s in sheets1.values()})
+        designer.reload()
+        designer.wait_for_function(
+            f"document.querySelector('#precheck-summary')?.dataset.count === '{len(found)}'", timeout=15000)
+        summary = designer.inner_text("#precheck-summary")
+        assert "提交前自检" in summary and (str(len(found)) in summary if found else "未发现问题" in summary)
+        designer.click("#review-precheck")
+        _wait_text(designer, "#review-status", f"已重新检查 {len(sheets1)} 张图纸")
         designer.click("#review-submit")
         designer.wait_for_load_state("load")
         _wait_text(designer, "#review-state", "已提交")
+        assert designer.locator("#review-precheck").count() == 0  # submitted: no more pre-checks
         assert designer.locator("#dropzone").count() == 0  # no more uploads to a submitted set
 
         # -- the window: worklist, completeness, accept ----------------------------------------------

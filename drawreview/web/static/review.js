@@ -240,8 +240,34 @@
     }
   }
 
+  /* the designer's pre-check: what the automatic rule checks found on this submission's sheets */
+  function precheckSummary(target) {
+    Promise.all([call("GET", "/api/submissions/" + subId + "/sheets"),
+                 call("GET", "/api/projects/" + root.dataset.projectId + "/findings")])
+      .then(function (r) {
+        var ids = {};
+        r[0].forEach(function (s) { ids[s.id] = true; });
+        var mine = r[1].filter(function (f) { return ids[f.sheet_id] && f.state !== "dismissed"; });
+        var mandatory = mine.filter(function (f) { return (f.data && f.data.mandatory) || f.severity === "error"; });
+        target.textContent = mine.length ? msg("review.precheck_summary", { n: mine.length, m: mandatory.length })
+                                         : msg("review.precheck_none");
+        target.dataset.count = String(mine.length);
+        target.dataset.mandatory = String(mandatory.length);
+      })
+      .catch(function (e) { target.textContent = e.message; });
+  }
+
   function designerActions(v, box) {
     if (v.state === "draft" || v.state === "returned") {
+      var pre = el("p", { id: "precheck-summary" }, msg("review.precheck_loading"));
+      box.appendChild(pre);
+      precheckSummary(pre);
+      box.appendChild(button("review-precheck", msg("review.precheck_run"), function () {
+        act("/api/submissions/" + subId + "/precheck", {}, function (data) {
+          status(msg("review.precheck_queued", { n: data.queued.length }));
+          setTimeout(function () { precheckSummary(pre); }, 3000);
+        });
+      }, "secondary"));
       box.appendChild(el("p", { "class": "muted" }, msg("review.submit_hint")));
       box.appendChild(button("review-submit", msg("review.submit"), function () {
         act("/api/submissions/" + subId + "/submit", {}, function () { window.location.reload(); });
