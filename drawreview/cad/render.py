@@ -9,7 +9,6 @@ one per set of viewport-frozen layers).  The page maps drawing units to points w
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
 import zlib
@@ -70,19 +69,19 @@ def page_scale(drawing: Drawing, spec: SheetSpec) -> float:
 
 
 def render_drawing(drawing: Drawing, specs: list[SheetSpec], out_dir: str | Path, *,
-                   deadline: float | None = None, lock=None) -> list[SheetRender]:
+                   deadline: float | None = None) -> list[SheetRender]:
     """Render every DXF sheet spec to ``out_dir/<n>.pdf``; returns one record per sheet.
 
     *deadline* (``time.monotonic()``): painting raises :class:`RenderTimeout` once it is past,
-    so a timed-out job's thread stops instead of running on.  *lock* is taken only around the
-    MuPDF calls (writing each sheet PDF); painting is pure Python and runs without it.
+    so a timed-out job stops instead of running on (it runs in a child process of its own,
+    ``cad.isolate``: no MuPDF lock is shared with tile serving).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     styles = Styles(drawing.doc)
     layer_names: dict[str, str] = {}
     results: list[SheetRender] = []
-    job = _Job(deadline, lock if lock is not None else contextlib.nullcontext())
+    job = _Job(deadline)
     model = [s for s in specs if s.space == "model" and s.bbox]
     if model:
         results += _render_model(drawing, model, styles, layer_names, out_dir, len(results), job)
@@ -96,7 +95,6 @@ def render_drawing(drawing: Drawing, specs: list[SheetSpec], out_dir: str | Path
 @dataclass
 class _Job:
     deadline: float | None
-    lock: object
 
     def check(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -140,7 +138,7 @@ def _render_model(drawing, specs, styles, layer_names, out_dir, start, job) -> l
         clip = "0 0 %.6f %.6f re W n\n" % (spec.bbox[2] - spec.bbox[0], spec.bbox[3] - spec.bbox[1])
         job.check()
         res = _write(drawing, spec, st, content, clip, painter, [], styles, cnt, cv.texts,
-                     out_dir / f"{start + n + 1}.pdf", cv.skipped, job.lock)
+                     out_dir / f"{start + n + 1}.pdf", cv.skipped)
         res.seconds = round(shared + time.perf_counter() - t1, 4)
         results.append(res)
     return results
@@ -196,25 +194,23 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start, job) -> l
     clip = "0 0 %.6f %.6f re W n\n" % (spec.bbox[2] - spec.bbox[0], spec.bbox[3] - spec.bbox[1])
     job.check()
     res = _write(drawing, spec, st, content, clip, painter, extra, styles, counts, cv.texts,
-                 out_dir / f"{start + 1}.pdf", cv.skipped, job.lock)
+                 out_dir / f"{start + 1}.pdf", cv.skipped)
     res.notes += notes
     res.seconds = round(time.perf_counter() - t0, 4)
     return [res]
 
 
-def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, texts, path, skipped,
-           lock=None) -> SheetRender:
+def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, texts, path, skipped) -> SheetRender:
     a, margin, width, height, _ = st
-    # deflate in Python before taking the MuPDF lock: zlib releases the GIL (MuPDF's deflate
-    # holds it, stalling the event loop for a second on a dense sheet) and tiles keep coming
+    # deflated here with zlib (it releases the GIL; MuPDF's deflate holds it for a second on a
+    # dense sheet), the PDF then only takes the ready streams
     body = zlib.compress(f"q {a:.10f} 0 0 {a:.10f} {margin:.6f} {margin:.6f} cm\n{clip}{content}Q\n"
                          .encode("latin-1"), 6)
     all_forms = [f for f in painter.forms.values() if f is not None] + extra
     forms = [(f, zlib.compress(f.content.encode("latin-1"), 6)) for f in all_forms]
     # a sheet without lettering carries no font (else the whole 1.7 MB face, deflated per sheet)
     lettered = " Tf " in content or any(" Tf " in f.content for f in all_forms)
-    with lock if lock is not None else contextlib.nullcontext():
-        layers = _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, lettered)
+    layers = _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, lettered)
     return _record(drawing, spec, st, painter, texts, path, skipped, layers)
 
 

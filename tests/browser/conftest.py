@@ -12,6 +12,7 @@ the project.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from pathlib import Path
 
@@ -28,12 +29,10 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-@pytest.fixture(scope="module")
-def browser(viewer_world):
-    """Started after the stack and its data: Playwright's sync API runs an event loop in this
-    thread, and the fixtures that migrate and seed databases call ``asyncio.run``."""
-    if not BUNDLE.exists():
-        pytest.fail("the viewer bundle is missing: run `make viewer` (npm ci && npm run build in viewer/)")
+def chromium_browser():
+    """Yields one Chromium browser for a module-scoped fixture (``yield from chromium_browser()``).
+    Start it after any fixture that seeds data: Playwright's sync API runs an event loop in this
+    thread, and seeding calls ``asyncio.run``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -42,6 +41,42 @@ def browser(viewer_world):
             yield b
         finally:
             b.close()
+
+
+def embedded_site(tmp_path_factory, name: str):
+    """Yields ``(stack, base_url)``: a fresh embedded stack with its demo data behind one real
+    ``drawreview serve`` process (``yield from embedded_site(...)`` in a module fixture)."""
+    from tests.conftest import DRAWREVIEW, build_stack, free_port, start_process, stop_process, wait_healthy
+
+    stack = build_stack("embedded", tmp_path_factory.mktemp(name))
+    port = free_port()
+    proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "warning"], stack.env,
+                         tmp_path_factory.mktemp("logs") / "serve.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, proc)
+        yield stack, base
+    finally:
+        stop_process(proc)
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    """Where screenshots go: ``$DRAWREVIEW_SHOTS`` to keep them and look, else a temp folder."""
+    keep = os.environ.get("DRAWREVIEW_SHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        return Path(keep)
+    return tmp_path_factory.mktemp("shots")
+
+
+@pytest.fixture(scope="module")
+def browser(viewer_world):
+    """Started after the stack and its data: Playwright's sync API runs an event loop in this
+    thread, and the fixtures that migrate and seed databases call ``asyncio.run``."""
+    if not BUNDLE.exists():
+        pytest.fail("the viewer bundle is missing: run `make viewer` (npm ci && npm run build in viewer/)")
+    yield from chromium_browser()
 
 
 def wait_for_sheets(base: str, headers: dict, submission_id: int, timeout: float = 120.0) -> list[dict]:

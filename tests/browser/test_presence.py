@@ -19,7 +19,7 @@ from websockets.sync.client import connect
 from tests.conftest import (DRAWREVIEW, build_stack, free_port, start_process, stop_process, teardown_stack,
                             wait_healthy)
 
-from .conftest import launch, make_sheet, open_viewer
+from .conftest import chromium_browser, login, make_sheet, open_viewer
 
 BEAT_S = 0.5  # viewers drop an entry after three missed beats: 1.5 s
 
@@ -47,44 +47,39 @@ def pair(tmp_path_factory):
         teardown_stack(stack)
 
 
+@pytest.fixture(scope="module")
+def browser(pair):
+    yield from chromium_browser()
+
+
 def _names(page) -> list[str]:
     return page.locator("#presence-list li").all_inner_texts()
 
 
-def test_a_reviewer_on_a_killed_process_leaves_the_others_viewers(pair):
-    from playwright.sync_api import sync_playwright
-
+def test_a_reviewer_on_a_killed_process_leaves_the_others_viewers(pair, browser):
     stack, urls, procs, world = pair
     planning = stack.account("planning")
     ws_url = urls[1].replace("http://", "ws://") + f"/ws/projects/{world['project_id']}?token={planning['token']}"
     ws = connect(ws_url, open_timeout=10)
     try:
         ws.send(json.dumps({"type": "hello", "since": 0}))
-        with sync_playwright() as p:
-            browser = launch(p)
-            ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-            page = ctx.new_page()
-            page.goto(f"{urls[0]}/login?next=/")
-            page.fill("input[name=username]", "fire")
-            page.fill("input[name=password]", stack.account("fire")["password"])
-            with page.expect_navigation():
-                page.click("button[type=submit]")
-            open_viewer(page, urls[0], world["sheets"][0]["id"])
-            page.click("#tab-presence")
-            deadline = time.monotonic() + 10
-            while not any(planning["display_name"] in n for n in _names(page)):
-                assert time.monotonic() < deadline, _names(page)
-                time.sleep(0.1)
-            time.sleep(4 * BEAT_S * 3)  # well past the time-to-live: his beats keep him listed
-            assert any(planning["display_name"] in n for n in _names(page)), _names(page)
-            procs[1].send_signal(signal.SIGKILL)  # his process dies: no leave is ever published
-            procs[1].wait(10)
-            t0 = time.monotonic()
-            while any(planning["display_name"] in n for n in _names(page)):
-                assert time.monotonic() - t0 < 3 * BEAT_S + 3, "a ghost stayed on the roster"
-                time.sleep(0.1)
-            assert any(stack.account("fire")["display_name"] in n for n in _names(page))  # we stay
-            browser.close()
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        page = login(ctx, urls[0], stack, "fire")
+        open_viewer(page, urls[0], world["sheets"][0]["id"])
+        page.click("#tab-presence")
+        deadline = time.monotonic() + 10
+        while not any(planning["display_name"] in n for n in _names(page)):
+            assert time.monotonic() < deadline, _names(page)
+            time.sleep(0.1)
+        time.sleep(4 * BEAT_S * 3)  # well past the time-to-live: his beats keep him listed
+        assert any(planning["display_name"] in n for n in _names(page)), _names(page)
+        procs[1].send_signal(signal.SIGKILL)  # his process dies: no leave is ever published
+        procs[1].wait(10)
+        t0 = time.monotonic()
+        while any(planning["display_name"] in n for n in _names(page)):
+            assert time.monotonic() - t0 < 3 * BEAT_S + 3, "a ghost stayed on the roster"
+            time.sleep(0.1)
+        assert any(stack.account("fire")["display_name"] in n for n in _names(page))  # we stay
     finally:
         try:
             ws.close()

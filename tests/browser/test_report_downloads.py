@@ -12,7 +12,7 @@ import httpx
 import pymupdf
 import pytest
 
-from tests.browser.conftest import launch, login
+from tests.browser.conftest import chromium_browser, login
 from tests.web.matrix.reports import create_report_world
 
 
@@ -32,14 +32,7 @@ def issued(stack, servers):
 def chromium(issued):
     """Started after the world is written (the seeding calls asyncio.run; Playwright's sync API
     runs its own loop in this thread)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium_browser()
 
 
 def _check(resp, href: str, report: dict, world: dict) -> str:

@@ -14,15 +14,13 @@ rates the service, which the statistics page shows by role. Screenshots go to
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import DRAWREVIEW, build_stack, free_port, start_process, stop_process, wait_healthy
-
-from .conftest import draw_box, launch, login, open_viewer, save_markup, wait_for_sheets
+from .conftest import (chromium_browser, draw_box, embedded_site, login, open_viewer, save_markup,
+                       wait_for_sheets)
 
 NUMBERS = ["总图-01", "道施-01", "结施-01", "排施-01", "电施-01"]
 TITLES = ["总平面图", "道路平面图", "结构布置图", "排水平面图", "照明平面图"]
@@ -31,37 +29,12 @@ COMMENTS = {"fire": "消防车道宽度不足4米，请按GB 50016 7.1.8修改",
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    stack = build_stack("embedded", tmp_path_factory.mktemp("review-site"))
-    port = free_port()
-    proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "warning"], stack.env,
-                         tmp_path_factory.mktemp("logs") / "serve.log")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
-        yield stack, base
-    finally:
-        stop_process(proc)
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    keep = os.environ.get("DRAWREVIEW_SHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        return Path(keep)
-    return tmp_path_factory.mktemp("shots")
+    yield from embedded_site(tmp_path_factory, "review-site")
 
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium_browser()
 
 
 def _drawing(tmp: Path, name: str, rooms) -> Path:

@@ -7,51 +7,23 @@ and can retry a failed upload without creating a duplicate. Screenshots go to
 from __future__ import annotations
 
 import base64
-import os
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests import drawing_inputs as di
-from tests.conftest import DRAWREVIEW, build_stack, free_port, start_process, stop_process, wait_healthy
 
-from .conftest import launch, login
+from .conftest import chromium_browser, embedded_site, login
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    stack = build_stack("embedded", tmp_path_factory.mktemp("upload-site"))
-    port = free_port()
-    proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "warning"], stack.env,
-                         tmp_path_factory.mktemp("logs") / "serve.log")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
-        yield stack, base
-    finally:
-        stop_process(proc)
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    keep = os.environ.get("DRAWREVIEW_SHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        return Path(keep)
-    return tmp_path_factory.mktemp("shots")
+    yield from embedded_site(tmp_path_factory, "upload-site")
 
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium_browser()
 
 
 DROP_JS = """([name, b64]) => {
