@@ -88,6 +88,24 @@ def pdf_bytes(text: str = "总平面图 DR-01", encrypt: bool = False, javascrip
     return out.getvalue()
 
 
+def side_by_side(left: Path, right: Path, offset_x: float, out: Path):
+    """One model space holding *left*'s drawing and *right*'s shifted *offset_x* east (two
+    title-block frames side by side, as Chinese practice often delivers them); the ezdxf
+    document, saved to *out*."""
+    from ezdxf.addons import Importer
+
+    doc, other = ezdxf.readfile(left), ezdxf.readfile(right)
+    before = {e.dxf.handle for e in doc.modelspace()}
+    imp = Importer(other, doc)
+    imp.import_modelspace()
+    imp.finalize()
+    for e in doc.modelspace():
+        if e.dxf.handle not in before:
+            e.translate(offset_x, 0, 0)
+    doc.saveas(out)
+    return doc
+
+
 # -- bad inputs -----------------------------------------------------------------------
 
 def truncated_dxf() -> bytes:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import ezdxf
 import pytest
-from ezdxf.addons import Importer
 
 from drawreview.cad.dxf import load_dxf
 from drawreview.rules import run_checks
 from drawreview.samples.floor import floor_params
+from tests.drawing_inputs import side_by_side
 
 OFFSET = 150_000.0  # mm: the second sheet sits 150 m east of the first
 
@@ -17,17 +17,8 @@ OFFSET = 150_000.0  # mm: the second sheet sits 150 m east of the first
 @pytest.fixture(scope="module")
 def two_sheets(drawing, tmp_path_factory):
     """Model space holding two floor-plan frames: a clean one, and one with FR-13 and FR-12."""
-    doc = ezdxf.readfile(drawing("floor"))
-    other = ezdxf.readfile(drawing("floor", {"FR-13", "FR-12"}))
-    before = {e.dxf.handle for e in doc.modelspace()}
-    imp = Importer(other, doc)
-    imp.import_modelspace()
-    imp.finalize()
-    for e in doc.modelspace():
-        if e.dxf.handle not in before:
-            e.translate(OFFSET, 0, 0)
     path = tmp_path_factory.mktemp("frames") / "two-sheets.dxf"
-    doc.saveas(path)
+    doc = side_by_side(drawing("floor"), drawing("floor", {"FR-13", "FR-12"}), OFFSET, path)
     return path, doc, sorted(_frames(doc), key=lambda b: b[0])
 
 

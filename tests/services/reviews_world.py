@@ -12,7 +12,7 @@ from sqlmodel import select
 from drawreview.auth import Principal
 from drawreview.db import Database
 from drawreview.models import DrawingFile, Project, Sheet, Submission, User
-from drawreview.services import demo
+from drawreview.services import demo, workdays
 
 BUILDING_SHEETS = ["总图-01", "建施-01", "建施-02", "结施-01", "水施-01", "暖施-01", "电施-01", "人防-01"]
 
@@ -78,3 +78,11 @@ def run(stack, coro_fn):
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)
+
+
+# -- Beijing times (the review clock's time zone) ---------------------------------------------
+
+def bj(*args) -> datetime:
+    """A Beijing local time (the review clock's time zone)."""
+    return datetime(*args, tzinfo=workdays.BEIJING)
+

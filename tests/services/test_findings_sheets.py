@@ -8,9 +8,7 @@ right frame's table (40 000 m²) is wrong; checked as one file, the drawn area w
 
 from __future__ import annotations
 
-import ezdxf
 import pytest
-from ezdxf.addons import Importer
 from sqlmodel import select
 
 from drawreview.app import build_context
@@ -21,6 +19,7 @@ from drawreview.models import RuleFinding, Sheet
 from drawreview.rules import run_checks
 from drawreview.samples import site as ST
 from drawreview.samples.site import site_params, site_plan
+from tests.drawing_inputs import side_by_side
 from tests.web.matrix.annotations import create_review_world
 
 OFFSET = 500_000.0  # mm: the right frame (420.5 m wide at 1:500) sits 500 m east of the left one
@@ -32,16 +31,8 @@ SITE_M2 = (ST.SITE[2] - ST.SITE[0]) * (ST.SITE[3] - ST.SITE[1])
 def two_sites(tmp_path_factory):
     """Left: a 5# building pushes the plot ratio over (PL-03); right: the table declares 40 000 m² (PL-07)."""
     root = tmp_path_factory.mktemp("two-sites")
-    doc = ezdxf.readfile(site_plan(root / "left.dxf", {"PL-03"}))
-    other = ezdxf.readfile(site_plan(root / "right.dxf", {"PL-07"}))
-    before = {e.dxf.handle for e in doc.modelspace()}
-    imp = Importer(other, doc)
-    imp.import_modelspace()
-    imp.finalize()
-    for e in doc.modelspace():
-        if e.dxf.handle not in before:
-            e.translate(OFFSET, 0, 0)
-    doc.saveas(root / "two-sites.dxf")
+    side_by_side(site_plan(root / "left.dxf", {"PL-03"}), site_plan(root / "right.dxf", {"PL-07"}), OFFSET,
+                 root / "two-sites.dxf")
     return root / "two-sites.dxf"
 
 

@@ -4,31 +4,17 @@ verdict roll-up, rounds and comment carry-forward, audit + events for every step
 
 from __future__ import annotations
 
-from datetime import datetime
 
 import pytest
 from sqlmodel import select
 
-from drawreview.db import Database
 from drawreview.errors import Conflict, InvalidTransition, PermissionDenied
 from drawreview.models import Annotation, AuditEntry, Comment, Notification, ProjectEvent, ReviewTask, Sheet, User
 from drawreview.services import audit, reviews, tasks, workdays, workflow
-from drawreview.storage import make_storage
-from tests.services.reviews_world import BUILDING_SHEETS, new_project, new_submission, principal
-
-B = workdays.BEIJING
+from tests.services.reviews_world import BUILDING_SHEETS, bj, new_project, new_submission, principal
 
 
-def bj(*args) -> datetime:
-    return datetime(*args, tzinfo=B)
 
-
-@pytest.fixture
-async def env(stack):
-    db = Database(stack.settings)
-    async with db.session() as session:
-        yield session, stack, make_storage(stack.settings), tasks.config(stack.settings)
-    await db.close()
 
 
 async def _accept(session, stack, storage, cfg, now, **kw):

@@ -5,34 +5,19 @@ ratings by role, and the date filter leaving projects out."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from itertools import count
 
-import pytest
 from sqlmodel import select
 
-from drawreview.db import Database
 from drawreview.models import Annotation, ReviewTask, Sheet
 from drawreview.services import ratings, reviews, stats, tasks, workdays
-from drawreview.storage import make_storage
-from tests.services.reviews_world import new_project, new_submission, principal
+from tests.services.reviews_world import bj, new_project, new_submission, principal
 
-B = workdays.BEIJING
 MUNICIPAL_SHEETS = ["总图-01", "道施-01", "结施-01", "排施-01", "电施-01"]
 noop = lambda e: None  # noqa: E731
 SERIAL = count()
 
 
-def bj(*args) -> datetime:
-    return datetime(*args, tzinfo=B)
-
-
-@pytest.fixture
-async def env(stack):
-    db = Database(stack.settings)
-    async with db.session() as session:
-        yield session, stack, make_storage(stack.settings), tasks.config(stack.settings)
-    await db.close()
 
 
 async def _project(session, stack, created, **kw):

@@ -8,9 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-import ezdxf
 import pytest
-from ezdxf.addons import Importer
 from sqlalchemy import delete, update
 
 from drawreview.samples.floor import floor_params, floor_plan
@@ -22,16 +20,9 @@ BAD = {"FR-12", "FR-13"}
 
 def _two_frames(tmp_path) -> bytes:
     """A clean floor plan (建施-01) and one violating FR-12 and FR-13 (建施-02) in one model space."""
-    doc = ezdxf.readfile(floor_plan(tmp_path / "clean.dxf"))
-    other = ezdxf.readfile(floor_plan(tmp_path / "bad.dxf", BAD, sheet_no="建施-02", title="二层平面图"))
-    before = {e.dxf.handle for e in doc.modelspace()}
-    imp = Importer(other, doc)
-    imp.import_modelspace()
-    imp.finalize()
-    for e in doc.modelspace():
-        if e.dxf.handle not in before:
-            e.translate(OFFSET, 0, 0)
-    doc.saveas(tmp_path / "two.dxf")
+    di.side_by_side(floor_plan(tmp_path / "clean.dxf"),
+                    floor_plan(tmp_path / "bad.dxf", BAD, sheet_no="建施-02", title="二层平面图"), OFFSET,
+                    tmp_path / "two.dxf")
     return (tmp_path / "two.dxf").read_bytes()
 
 

@@ -1,0 +1,18 @@
+"""Fixtures shared by the services tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from drawreview.db import Database
+from drawreview.services import tasks
+from drawreview.storage import make_storage
+
+
+@pytest.fixture
+async def env(stack):
+    """(session, stack, storage, workflow config) on the stack's database."""
+    db = Database(stack.settings)
+    async with db.session() as session:
+        yield session, stack, make_storage(stack.settings), tasks.config(stack.settings)
+    await db.close()
