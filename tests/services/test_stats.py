@@ -10,7 +10,7 @@ from itertools import count
 from sqlmodel import select
 
 from drawreview.models import Annotation, ReviewTask, Sheet
-from drawreview.services import ratings, reviews, stats, tasks, workdays
+from drawreview.services import ratings, reviews, stats, tasks
 from tests.services.reviews_world import bj, new_project, new_submission, principal
 
 MUNICIPAL_SHEETS = ["总图-01", "道施-01", "结施-01", "排施-01", "电施-01"]
