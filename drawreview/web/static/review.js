@@ -24,17 +24,8 @@
     Object.keys(vars || {}).forEach(function (k) { s = s.replace("{" + k + "}", vars[k]); });
     return s;
   }
-  function el(tag, attrs, text) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-    if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
-  function errorText(err) {
-    if (!err) return "";
-    var m = err.messages || {};
-    return m[lang] || err.message || m["zh-CN"] || err.code || "";
-  }
+  var el = window.drPage.el;
+  function errorText(err) { return window.drPage.errorText(err, lang); }
   function day(iso) { return iso ? iso.slice(0, 10) : "—"; }
   function lines(text) { return text.split(/\n+/).map(function (s) { return s.trim(); }).filter(Boolean); }
   function status(text, isError) {

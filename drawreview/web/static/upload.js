@@ -18,17 +18,8 @@
   var byFileId = {};  // file id -> upload row, to show processing errors on the row
 
   function msg(key) { return M[key] || key; }
-  function el(tag, attrs, text) {
-    var e = document.createElement(tag);
-    if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-    if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
-  function errorText(err) {
-    if (!err) return "";
-    var m = err.messages || {};
-    return m[lang] || err.message || m["zh-CN"] || err.code || "";
-  }
+  var el = window.drPage.el;
+  function errorText(err) { return window.drPage.errorText(err, lang); }
   function size(n) {
     if (n >= 1048576) return (n / 1048576).toFixed(1) + " MB";
     if (n >= 1024) return (n / 1024).toFixed(1) + " KB";
