@@ -20,9 +20,10 @@ async def ping(ctx: dict[str, Any], value: str) -> str:
 
 
 from .jobs_drawings import process_file  # noqa: E402
-from .jobs_findings import check_sheet  # noqa: E402
+from .jobs_findings import check_file, check_sheet  # noqa: E402
 from .jobs_compare import compare_sheet  # noqa: E402
 
-JOBS: dict[str, Callable[..., Awaitable[Any]]] = {"ping": ping, "check_sheet": check_sheet, "process_file": process_file}
+JOBS: dict[str, Callable[..., Awaitable[Any]]] = {
+    "ping": ping, "process_file": process_file, "check_file": check_file, "check_sheet": check_sheet}
 JOBS["compare_sheet"] = compare_sheet  # revision overlay of a sheet against its previous revision
 JOBS.update(__import__("drawreview.jobs_workflow", fromlist=["JOBS"]).JOBS)  # deadline watch + outbox delivery

@@ -296,13 +296,8 @@ async def _render(run: _Run, work: Path) -> str:
                        {"sheets": done, "notes": len(all_notes)})
     await run.emit("file.ready", {"file": submission_service.file_dict(f), "sheets": done})
     await run.commit()
-    if result["kind"] == intake.DXF:  # rule checks (jobs_findings) on each finished sheet
-        from .jobs import JOBS
-
-        if "check_sheet" in JOBS:
-            for s in sheets.values():
-                if s.state == "ready":
-                    await enqueue(run.ctx, "check_sheet", s.id)
+    if result["kind"] == intake.DXF and any(s.state == "ready" for s in sheets.values()):
+        await enqueue(run.ctx, "check_file", f.id)  # the rule checks of its sheets (jobs_findings)
     return "ready"
 
 

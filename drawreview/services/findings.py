@@ -144,8 +144,9 @@ async def list_for_project(session: AsyncSession, principal, project_id: int) ->
 
 async def precheck(session: AsyncSession, queue, settings, principal, submission_id: int) -> dict:
     """The designer's pre-check: run the rule checks again on every ready DXF sheet of a draft
-    (or returned) submission. The ``check_sheet`` jobs store the findings and announce them
-    with ``findings.updated`` events; queuing twice while a job waits does nothing."""
+    (or returned) submission, one ``check_file`` job per file (each file read once); the jobs
+    store the findings and announce them with ``findings.updated`` events; queuing twice while
+    a job waits does nothing."""
     from ..jobs_drawings import enqueue
     from .submissions import require_submission
 
@@ -155,11 +156,12 @@ async def precheck(session: AsyncSession, queue, settings, principal, submission
             f"报审版本 {sub.revision} 处于“{sub.state}”状态，自检只能在提交前进行",
             f"Submission revision {sub.revision} is '{sub.state}'; the pre-check runs before submitting",
             details={"state": sub.state, "allowed": list(PRECHECK_STATES)})
-    ids = list((await session.exec(select(Sheet.id).join(DrawingFile, DrawingFile.id == Sheet.file_id).where(
-        Sheet.submission_id == sub.id, Sheet.state == "ready", DrawingFile.format == "dxf")
-        .order_by(Sheet.id))).all())
-    for sheet_id in ids:
-        await enqueue({"queue": queue, "settings": settings}, "check_sheet", sheet_id)
+    rows = (await session.exec(select(Sheet.id, Sheet.file_id).join(DrawingFile, DrawingFile.id == Sheet.file_id)
+                                .where(Sheet.submission_id == sub.id, Sheet.state == "ready",
+                                       DrawingFile.format == "dxf").order_by(Sheet.id))).all()
+    ids = [sheet_id for sheet_id, _ in rows]
+    for file_id in dict.fromkeys(file_id for _, file_id in rows):
+        await enqueue({"queue": queue, "settings": settings}, "check_file", file_id)
     await audit.record(session, principal, "submission.precheck", "submission", sub.id, sub.project_id,
                        {"sheets": len(ids)})
     await session.commit()

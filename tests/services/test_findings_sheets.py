@@ -14,7 +14,7 @@ from sqlmodel import select
 from drawreview.app import build_context
 from drawreview.cad.dxf import load_dxf
 from drawreview.cad.sheets import split_sheets
-from drawreview.jobs_findings import check_sheet
+from drawreview.jobs_findings import check_file, check_sheet
 from drawreview.models import RuleFinding, Sheet
 from drawreview.rules import run_checks
 from drawreview.samples import site as ST
@@ -59,6 +59,7 @@ def world(stack, two_sites):
                     sheet = sheet or Sheet(file_id=w["file_id"], submission_id=w["submission_id"], key=spec.key)
                     sheet.number, sheet.width, sheet.height = spec.number, (x1 - x0) * PT, (y1 - y0) * PT
                     sheet.transform, sheet.units, sheet.unit_m = [PT, -x0 * PT, y1 * PT], "mm", 0.001
+                    sheet.state = "ready"
                     s.add(sheet)
                     await s.flush()
                     ids.append((sheet.id, spec.bbox))
@@ -90,10 +91,17 @@ async def ctx(stack):
         await c["db"].close()
 
 
-async def test_each_sheet_gets_its_own_frames_finding(ctx, world):
+@pytest.mark.parametrize("job", ["check_sheet", "check_file"])
+async def test_each_sheet_gets_its_own_frames_finding(ctx, world, job):
+    """The same findings whether each sheet is checked on its own or the file's sheets together
+    (the pipeline's job: the file is read once for all of them)."""
     (left_id, _), (right_id, right_box) = world["sheets"]
-    for sid in (left_id, right_id):
-        await check_sheet(ctx, sid)
+    if job == "check_file":
+        done = await check_file(ctx, world["file_id"])
+        assert {r["sheet_id"] for r in done["sheets"]} >= {left_id, right_id}
+    else:
+        for sid in (left_id, right_id):
+            await check_sheet(ctx, sid)
     async with ctx["db"].session() as s:
         rows = {sid: list((await s.exec(select(RuleFinding).where(RuleFinding.sheet_id == sid))).all())
                 for sid in (left_id, right_id)}
