@@ -28,6 +28,23 @@ def text_width(text: str) -> float:
 
 FONT = pymupdf.Font("cjk")  # embedded (as a subset) in every sheet PDF: glyph ids, Identity-H
 _GID: dict[str, str] = {}
+_face = None
+
+
+def face():
+    """``FONT`` parsed for :mod:`fontembed` (once per process, on the first lettered sheet)."""
+    global _face
+    if _face is None:
+        from drawreview.cad.fontembed import Face
+
+        _face = Face(FONT.buffer, FONT.name)
+    return _face
+
+
+def glyph_ids(chars) -> dict[str, int]:
+    """Character -> glyph id in ``FONT`` for every character in *chars* (0: not in the face)."""
+    encode("".join(ch for ch in chars if ch not in _GID))
+    return {ch: int(_GID[ch], 16) for ch in chars}
 
 
 def encode(text: str) -> str:

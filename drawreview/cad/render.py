@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pymupdf
 
-from drawreview.cad import lettering
+from drawreview.cad import fontembed, lettering
 from drawreview.cad.canvas import Canvas
 from drawreview.cad.dxf import Drawing
 from drawreview.cad.painter import Form, Painter, RenderTimeout
@@ -208,9 +208,13 @@ def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, tex
                          .encode("latin-1"), 6)
     all_forms = [f for f in painter.forms.values() if f is not None] + extra
     forms = [(f, zlib.compress(f.content.encode("latin-1"), 6)) for f in all_forms]
-    # a sheet without lettering carries no font (else the whole 1.7 MB face, deflated per sheet)
-    lettered = " Tf " in content or any(" Tf " in f.content for f in all_forms)
-    layers = _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, lettered)
+    # the characters the sheet's text operators show (each one is recorded with its box);
+    # a sheet without lettering carries no font
+    chars: set[str] = set()
+    for group in [texts] + [f.texts for f in all_forms]:
+        for t in group:
+            chars.update(t[0])
+    layers = _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, chars)
     return _record(drawing, spec, st, painter, texts, path, skipped, layers)
 
 
@@ -219,12 +223,12 @@ def _stream(pdf, xref: int, deflated: bytes) -> None:
     pdf.xref_set_key(xref, "Filter", "/FlateDecode")
 
 
-def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, lettered=True) -> list[dict]:
-    """The MuPDF part: one page, the CJK font (when there is text), layers as OCGs, forms and
-    the content stream; returns the sheet's layer list."""
+def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, chars: set[str]) -> list[dict]:
+    """The MuPDF part: one page, the CJK font subset for *chars* (when there is text), layers
+    as OCGs, forms and the content stream; returns the sheet's layer list."""
     pdf = pymupdf.open()
     page = pdf.new_page(width=width, height=height)
-    font = page.insert_font(fontname="F0", fontbuffer=lettering.FONT.buffer) if lettered else None
+    font = fontembed.embed(pdf, lettering.face(), lettering.glyph_ids(chars)) if chars else None
     props = []
     layers = []
     for name, res in painter.layer_names.items():
@@ -255,8 +259,6 @@ def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, 
     _stream(pdf, cx, body)
     pdf.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
     pdf.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
-    if font:
-        pdf.subset_fonts()  # only the glyphs used: any PDF viewer shows the Chinese text
     pdf.save(str(path), garbage=1, deflate_fonts=True)
     pdf.close()
     return layers
