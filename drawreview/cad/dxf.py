@@ -16,6 +16,7 @@ import ezdxf
 from ezdxf import recover
 from ezdxf.document import Drawing as EzDoc
 
+from drawreview.cad import dxfread
 from drawreview.cad import errors as E
 
 # $INSUNITS code -> (short name, metres per unit)
@@ -59,10 +60,12 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> D
     repairs: list[str] = []
     recovered = False
     try:
-        doc = ezdxf.readfile(path)
-        if doc.dxfversion < "AC1021" and _escaped_unicode(path):
-            # Pre-2007 files keep characters outside their codepage (Chinese in an ANSI_1252
-            # file) as "\U+5EFA" escapes, which the strict reader leaves as they are
+        # Pre-2007 files keep characters outside their codepage (Chinese in an ANSI_1252
+        # file) as "\U+5EFA" escapes, which the strict reader leaves as they are
+        escaped = _escaped_unicode(path)
+        try:
+            doc = dxfread.readfile(path, decode_unicode=escaped)
+        except dxfread.NotPlain:  # a pre-2007 file with escapes the fast reader did not take
             doc = _read_decoding(path)
         if audit:
             auditor = doc.audit()
