@@ -1,0 +1,115 @@
+"""cad/dxfread.py: the one-pass tag reader gives ezdxf's own result, or hands the file to ezdxf."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+from ezdxf.filemanagement import dxf_file_info
+from ezdxf.lldxf import loader
+from ezdxf.lldxf.tagger import ascii_tags_loader, tag_compiler
+from ezdxf.lldxf.validator import is_binary_dxf_file
+
+from drawreview.cad import dxfread
+from tests.cad.conftest import REAL_FILES
+from tests.cad.test_dxf import VERSIONS, _versions_drawing
+
+ASCII_REAL = [p for p in REAL_FILES if p.suffix == ".dxf" and not is_binary_dxf_file(str(p))]
+
+
+def _ezdxf_sections(path):
+    info = dxf_file_info(str(path))
+    with open(path, encoding=info.encoding, errors="surrogateescape") as fp:
+        return loader.load_dxf_structure(tag_compiler(ascii_tags_loader(fp)))
+
+
+def _ours(path):
+    info = dxf_file_info(str(path))
+    with open(path, encoding=info.encoding, errors="surrogateescape") as fp:
+        return dxfread.sections_of(fp.read())
+
+
+def _same_sections(a, b) -> None:
+    assert list(a) == list(b)
+    for name in a:
+        assert len(a[name]) == len(b[name]), name
+        for x, y in zip(a[name], b[name]):
+            assert [(type(t), t.code, t.value) for t in x] == [(type(t), t.code, t.value) for t in y]
+
+
+def _same_document(path) -> None:
+    ref, ours = ezdxf.readfile(path), dxfread.readfile(path)
+    assert ours.dxfversion == ref.dxfversion and ours.encoding == ref.encoding
+    assert sorted(ref.entitydb.keys()) == sorted(ours.entitydb.keys())
+    for handle, e in ref.entitydb.items():
+        o = ours.entitydb[handle]
+        assert o.dxftype() == e.dxftype()
+        assert o.dxf.all_existing_dxf_attribs() == e.dxf.all_existing_dxf_attribs(), handle
+    assert [lay.name for lay in ours.layouts] == [lay.name for lay in ref.layouts]
+
+
+@pytest.mark.parametrize("path", ASCII_REAL, ids=[p.name for p in ASCII_REAL])
+def test_real_files_read_as_ezdxf_reads_them(path):
+    try:
+        ref = _ezdxf_sections(path)
+    except ezdxf.DXFStructureError:  # damaged: ezdxf refuses it, so must we (ezdxf then decides)
+        with pytest.raises(dxfread.NotPlain):
+            _ours(path)
+        return
+    _same_sections(ref, _ours(path))
+    _same_document(path)
+
+
+@pytest.mark.parametrize("version", [v for v, _ in VERSIONS])
+def test_every_version_and_codepage(tmp_path, specimens, version):
+    path = tmp_path / f"{version}.dxf"
+    _versions_drawing(version).saveas(path)
+    _same_sections(_ezdxf_sections(path), _ours(path))
+    for key in ("gbk", "big5", "attrib3"):
+        _same_sections(_ezdxf_sections(specimens[key]), _ours(specimens[key]))
+        _same_document(specimens[key])
+
+
+def test_unicode_escapes_are_decoded_as_the_decoding_reader_does(tmp_path):
+    path = tmp_path / "r2000.dxf"
+    _versions_drawing("R2000").saveas(path)
+    raw = path.read_bytes()
+    assert b"\\U+" in raw  # ezdxf writes the Chinese of an ANSI_1252 R2000 file as escapes
+    plain = dxfread.readfile(path)
+    assert "门" not in plain.blocks  # the strict reader leaves escapes as they are
+    decoded = dxfread.readfile(path, decode_unicode=True)
+    assert "门" in decoded.blocks and "墙体" in decoded.layers
+    texts = sorted(e.dxf.text for e in decoded.query("TEXT"))
+    assert any("客厅" in t for t in texts) and not any("\\U+" in t for t in texts)
+
+
+def _in_entities(old: str, new: str):
+    def damage(text: str) -> str:
+        at = text.index("ENTITIES")
+        return text[:at] + text[at:].replace(old, new, 1)
+    return damage
+
+
+@pytest.mark.parametrize("damage,expect", [
+    (_in_entities("\n 10\n", "\n1O\n"), "group code"),  # a letter O in a group code
+    (_in_entities("\n 20\n", "\n 21\n"), "point without y"),
+    (_in_entities("\n 40\n", "\n 40\nabc\n 40\n"), "value 'abc'"),
+    (lambda s: s[:s.rindex("EOF")], "no EOF"),
+    (lambda s: s.replace("ENDSEC", "ENDSEK", 1), "SECTION inside a section"),
+])
+def test_anything_unexpected_goes_back_to_ezdxf(tmp_path, specimens, damage, expect):
+    text = specimens["single"].read_text(encoding="utf-8")
+    path = tmp_path / "damaged.dxf"
+    path.write_text(damage(text), encoding="utf-8")
+    with pytest.raises(dxfread.NotPlain, match=expect):
+        _ours(path)
+    with pytest.raises(ezdxf.DXFStructureError):  # ezdxf's strict reader refuses it too
+        ezdxf.readfile(path)
+    with pytest.raises(ezdxf.DXFStructureError):  # and readfile hands it to ezdxf, not past it
+        dxfread.readfile(path)
+
+
+def test_binary_files_are_read_by_ezdxf(tmp_path):
+    path = tmp_path / "bin.dxf"
+    _versions_drawing("R2010").saveas(path, fmt="bin")
+    doc = dxfread.readfile(path)
+    assert doc.dxfversion == "AC1024" and len(doc.modelspace()) == len(ezdxf.readfile(path).modelspace())
