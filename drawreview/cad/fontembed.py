@@ -154,33 +154,22 @@ def _to_unicode(pairs: list[tuple[int, str]]) -> bytes:
 
 def embed(pdf, face: Face, glyphs: dict[str, int]) -> int:
     """Write the font objects for *glyphs* (character -> glyph id) into *pdf* (a
-    ``pymupdf.Document``); return the xref of the Type0 font for a ``/Font`` resource."""
+    :class:`~drawreview.cad.pdfwrite.PdfWriter`); return the Type0 font's object number for
+    a ``/Font`` resource."""
     gids = {g for g in glyphs.values() if g}
     program = face.subset(gids)
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha1(program).digest()[:6])
     base = f"/{tag}+{face.name}"
-
-    def stream(obj: str, data: bytes) -> int:
-        xref = pdf.get_new_xref()
-        pdf.update_object(xref, obj)
-        pdf.update_stream(xref, zlib.compress(data, 6), compress=False)
-        pdf.xref_set_key(xref, "Filter", "/FlateDecode")
-        return xref
-
-    def obj(text: str) -> int:
-        xref = pdf.get_new_xref()
-        pdf.update_object(xref, text)
-        return xref
-
-    fontfile = stream(f"<</Length1 {len(program)}>>", program)
-    x0, y0, x1, y1 = (round(v * 1000 / face.upem) for v in face.bbox)
-    desc = obj(f"<</Type/FontDescriptor/FontName{base}/Flags 4/FontBBox[{x0} {y0} {x1} {y1}]/ItalicAngle 0"
-               f"/Ascent {round(face.ascent * 1000 / face.upem)}/Descent {round(face.descent * 1000 / face.upem)}"
-               f"/CapHeight {round(face.ascent * 1000 / face.upem)}/StemV 80/FontFile2 {fontfile} 0 R>>")
-    cid = obj(f"<</Type/Font/Subtype/CIDFontType2/BaseFont{base}/CIDSystemInfo<</Registry(Adobe)"
-              f"/Ordering(Identity)/Supplement 0>>/FontDescriptor {desc} 0 R/CIDToGIDMap/Identity"
-              f"/DW 1000/W {face.widths(sorted(gids | {0}))}>>")
+    em = 1000 / face.upem
+    fontfile = pdf.add_stream(f"/Length1 {len(program)}", zlib.compress(program, 6))
+    x0, y0, x1, y1 = (round(v * em) for v in face.bbox)
+    desc = pdf.add(f"<</Type/FontDescriptor/FontName{base}/Flags 4/FontBBox[{x0} {y0} {x1} {y1}]/ItalicAngle 0"
+                   f"/Ascent {round(face.ascent * em)}/Descent {round(face.descent * em)}"
+                   f"/CapHeight {round(face.ascent * em)}/StemV 80/FontFile2 {fontfile} 0 R>>")
+    cid = pdf.add(f"<</Type/Font/Subtype/CIDFontType2/BaseFont{base}/CIDSystemInfo<</Registry(Adobe)"
+                  f"/Ordering(Identity)/Supplement 0>>/FontDescriptor {desc} 0 R/CIDToGIDMap/Identity"
+                  f"/DW 1000/W {face.widths(sorted(gids | {0}))}>>")
     pairs = sorted({g: ch for ch, g in glyphs.items() if g}.items())
-    cmap = stream("<<>>", _to_unicode(pairs))
-    return obj(f"<</Type/Font/Subtype/Type0/BaseFont{base}/Encoding/Identity-H/DescendantFonts[{cid} 0 R]"
-               f"/ToUnicode {cmap} 0 R>>")
+    cmap = pdf.add_stream("", zlib.compress(_to_unicode(pairs), 6))
+    return pdf.add(f"<</Type/Font/Subtype/Type0/BaseFont{base}/Encoding/Identity-H/DescendantFonts[{cid} 0 R]"
+                   f"/ToUnicode {cmap} 0 R>>")

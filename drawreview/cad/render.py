@@ -15,12 +15,11 @@ import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pymupdf
-
 from drawreview.cad import fontembed, lettering
 from drawreview.cad.canvas import Canvas
 from drawreview.cad.dxf import Drawing
 from drawreview.cad.painter import Form, Painter, RenderTimeout
+from drawreview.cad.pdfwrite import PdfWriter, text_string
 from drawreview.cad.sheets import SheetSpec, anchor
 from drawreview.cad.style import Styles
 from drawreview.cad.viewport import ViewportPainter, model_viewports
@@ -218,22 +217,19 @@ def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, tex
     return _record(drawing, spec, st, painter, texts, path, skipped, layers)
 
 
-def _stream(pdf, xref: int, deflated: bytes) -> None:
-    pdf.update_stream(xref, deflated, compress=False)
-    pdf.xref_set_key(xref, "Filter", "/FlateDecode")
-
-
 def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, chars: set[str]) -> list[dict]:
-    """The MuPDF part: one page, the CJK font subset for *chars* (when there is text), layers
+    """The PDF file: one page, the CJK font subset for *chars* (when there is text), layers
     as OCGs, forms and the content stream; returns the sheet's layer list."""
-    pdf = pymupdf.open()
-    page = pdf.new_page(width=width, height=height)
+    pdf = PdfWriter()
+    catalog, pages, page, res_xref = pdf.reserve(), pdf.reserve(), pdf.reserve(), pdf.reserve()
     font = fontembed.embed(pdf, lettering.face(), lettering.glyph_ids(chars)) if chars else None
-    props = []
-    layers = []
+    props, layers, ocgs = [], [], []
     for name, res in painter.layer_names.items():
         info = styles.layer(name)
-        xref = pdf.add_ocg(name, on=info.on)
+        # (PyMuPDF reads a layer's default state only through a /Usage CreatorInfo subtype)
+        xref = pdf.add(f"<</Type/OCG/Name {text_string(name)}/Intent[/View]"
+                       f"/Usage<</CreatorInfo<</Creator(drawreview)/Subtype/Artwork>>>>>>")
+        ocgs.append((xref, info.on))
         props.append(f"/{res} {xref} 0 R")
         if name in counts or any(k.lower() == name.lower() for k in counts):
             layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
@@ -244,23 +240,27 @@ def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, 
             if not any(lay["name"] == name for lay in layers):
                 layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
                                "count": n, "on": info.on, "ocg": None})
-    res_xref = pdf.get_new_xref()
     xobjs = []
     for form, deflated in forms:
-        fx = pdf.get_new_xref()
-        pdf.update_object(fx, f"<</Type/XObject/Subtype/Form/BBox[-1000000000 -1000000000 1000000000 1000000000]/Resources {res_xref} 0 R>>")
-        _stream(pdf, fx, deflated)
+        fx = pdf.add_stream(f"/Type/XObject/Subtype/Form/BBox[-1000000000 -1000000000 1000000000 1000000000]"
+                            f"/Resources {res_xref} 0 R", deflated)
         xobjs.append(f"/{form.res} {fx} 0 R")
     fonts = f"/Font<</F0 {font} 0 R>>" if font else ""
-    pdf.update_object(res_xref, f"<<{fonts}/Properties<<{' '.join(props)}>>/XObject<<{' '.join(xobjs)}>>>>")
-    pdf.xref_set_key(page.xref, "Resources", f"{res_xref} 0 R")
-    cx = pdf.get_new_xref()
-    pdf.update_object(cx, "<<>>")
-    _stream(pdf, cx, body)
-    pdf.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
-    pdf.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
-    pdf.save(str(path), garbage=1, deflate_fonts=True)
-    pdf.close()
+    pdf.put(res_xref, f"<<{fonts}/Properties<<{' '.join(props)}>>/XObject<<{' '.join(xobjs)}>>>>")
+    content = pdf.add_stream("", body)
+    pdf.put(page, f"<</Type/Page/Parent {pages} 0 R/MediaBox[0 0 {width:.4f} {height:.4f}]"
+                  f"/Resources {res_xref} 0 R/Contents {content} 0 R>>")
+    pdf.put(pages, f"<</Type/Pages/Kids[{page} 0 R]/Count 1>>")
+    oc = ""
+    if ocgs:
+        every = " ".join(f"{x} 0 R" for x, _ in ocgs)
+        on = " ".join(f"{x} 0 R" for x, o in ocgs if o)
+        off = " ".join(f"{x} 0 R" for x, o in ocgs if not o)
+        oc = f"/OCProperties<</OCGs[{every}]/D<</ON[{on}]/OFF[{off}]/Order[{every}]/RBGroups[]>>>>"
+    pdf.put(catalog, f"<</Type/Catalog/Pages {pages} 0 R{oc}>>")
+    info = pdf.add(f"<</Title {text_string(spec.title or spec.key)}/Subject {text_string(spec.number or '')}"
+                   f"/Creator(drawreview)/Producer(drawreview)>>")
+    pdf.save(path, catalog, info)
     return layers
 
 

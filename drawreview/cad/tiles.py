@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import os
+import struct
 import threading
+import zlib
 from collections import OrderedDict
 from pathlib import Path
 
@@ -97,6 +99,22 @@ def _set_layers(doc, hidden: frozenset) -> None:
             doc.set_layer_ui_config(ui["number"], 0 if want else 2)
 
 
+def png(pix: pymupdf.Pixmap) -> bytes:
+    """PNG of an RGB pixmap, deflated at zlib level 1: a third of the time MuPDF's own PNG
+    writer takes, for files ~10% larger (tiles are mostly white and compress well anyway)."""
+    w, h, n = pix.width, pix.height, pix.n
+    rows = memoryview(pix.samples)
+    stride = w * n
+    raw = b"".join(b"\0" + rows[i * stride:(i + 1) * stride] for i in range(h))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    colour = {1: 0, 3: 2, 4: 6}[n]
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, colour, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
+
+
 def render_tile(sheet, z: int, x: int, y: int, hidden_layers=(), fmt: str = "png") -> bytes:
     """PNG bytes of tile (z, x, y) of a sheet PDF (path or open document), white background."""
     with _lock:
@@ -114,7 +132,7 @@ def render_tile(sheet, z: int, x: int, y: int, hidden_layers=(), fmt: str = "png
         if not clip.is_empty:
             pix = dl.get_pixmap(matrix=pymupdf.Matrix(s, s), clip=clip, alpha=False)
             tile.copy(pix, pix.irect)
-        return tile.tobytes(fmt)
+        return png(tile) if fmt == "png" else tile.tobytes(fmt)
 
 
 def thumbnail(sheet, size: int = 512, hidden_layers=()) -> bytes:
@@ -123,7 +141,7 @@ def thumbnail(sheet, size: int = 512, hidden_layers=()) -> bytes:
         dl, rect = _display_list(sheet, frozenset(hidden_layers))
         s = size / max(rect.width, rect.height)
         pix = dl.get_pixmap(matrix=pymupdf.Matrix(s, s), alpha=False)
-        return pix.tobytes("png")
+        return png(pix)
 
 
 def forget(path) -> None:

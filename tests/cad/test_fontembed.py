@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pymupdf
 import pytest
 
 from drawreview.cad import fontembed, lettering
+from drawreview.cad.pdfwrite import PdfWriter
 
 # CJK (simplified and traditional), ASCII, and Latin letters the face builds from components
 TEXT = "建施-01 消防總平面图 Floor À É ñ 人防地下室"
 
 
 def _sheet(use_ours: bool) -> pymupdf.Document:
+    content = lettering.text_op(TEXT, 20, 80, 36, 0).encode("latin-1")
+    if use_ours:  # as render.py writes a sheet
+        w = PdfWriter()
+        pages = w.reserve()
+        font = fontembed.embed(w, lettering.face(), lettering.glyph_ids(set(TEXT)))
+        body = w.add_stream("", zlib.compress(content))
+        page = w.add(f"<</Type/Page/Parent {pages} 0 R/MediaBox[0 0 900 200]/Resources<</Font<</F0 {font} 0 R>>>>"
+                     f"/Contents {body} 0 R>>")
+        w.put(pages, f"<</Type/Pages/Kids[{page} 0 R]/Count 1>>")
+        root = w.add(f"<</Type/Catalog/Pages {pages} 0 R>>")
+        return pymupdf.open("pdf", w.tobytes(root))
     pdf = pymupdf.open()
     page = pdf.new_page(width=900, height=200)
-    if use_ours:
-        font = fontembed.embed(pdf, lettering.face(), lettering.glyph_ids(set(TEXT)))
-    else:
-        font = page.insert_font(fontname="F0", fontbuffer=lettering.FONT.buffer)
+    font = page.insert_font(fontname="F0", fontbuffer=lettering.FONT.buffer)
     res = pdf.get_new_xref()
     pdf.update_object(res, f"<</Font<</F0 {font} 0 R>>>>")
     pdf.xref_set_key(page.xref, "Resources", f"{res} 0 R")
@@ -26,8 +37,7 @@ def _sheet(use_ours: bool) -> pymupdf.Document:
     pdf.update_object(content, "<<>>")
     pdf.update_stream(content, lettering.text_op(TEXT, 20, 80, 36, 0).encode("latin-1"))
     pdf.xref_set_key(page.xref, "Contents", f"{content} 0 R")
-    if not use_ours:
-        pdf.subset_fonts()
+    pdf.subset_fonts()
     return pymupdf.open("pdf", pdf.tobytes(garbage=1, deflate=True))
 
 
