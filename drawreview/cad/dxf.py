@@ -61,11 +61,11 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> D
     recovered = False
     try:
         # Pre-2007 files keep characters outside their codepage (Chinese in an ANSI_1252
-        # file) as "\U+5EFA" escapes, which the strict reader leaves as they are
-        escaped = _escaped_unicode(path)
+        # file) as "\U+5EFA" escapes, which the strict reader leaves as they are: the fast
+        # reader decodes them, else the decoding reader here does
         try:
-            doc = dxfread.readfile(path, decode_unicode=escaped)
-        except dxfread.NotPlain:  # a pre-2007 file with escapes the fast reader did not take
+            doc = dxfread.readfile(path)
+        except dxfread.NotPlain:
             doc = _read_decoding(path)
         if audit:
             auditor = doc.audit()
@@ -146,18 +146,6 @@ def _read_decoding(path: Path) -> EzDoc:
     info = dxf_file_info(str(path))
     with path.open("rt", encoding=info.encoding, errors="surrogateescape") as fp:
         return EzDoc.load(decoded(ascii_tags_loader(fp, skip_comments=True)))
-
-
-def _escaped_unicode(path: Path) -> bool:
-    """True when the file holds DXF unicode escapes (``\\U+xxxx``) or MIF codes (``\\M+cxxxx``)."""
-    tail = b""
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            window = tail + chunk
-            if b"\\U+" in window or b"\\M+" in window:
-                return True
-            tail = chunk[-3:]
-    return False
 
 
 def _truncated(path: Path) -> bool:

@@ -15,6 +15,7 @@ goes to ezdxf directly. tests/cad/test_dxfread.py holds ezdxf's tags as the refe
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from pathlib import Path
 
@@ -22,39 +23,49 @@ import ezdxf
 from ezdxf.document import Drawing as EzDoc
 from ezdxf.lldxf.tags import Tags
 from ezdxf.lldxf.types import BINARY_DATA, POINT_CODES, TYPE_TABLE, DXFBinaryTag, DXFTag, DXFVertex
+from ezdxf.tools.codepage import toencoding
 
 
 class NotPlain(Exception):
     """The file needs ezdxf's own reader (it may be damaged, or unusual)."""
 
 
-def readfile(path: str | Path, decode_unicode: bool = False) -> EzDoc:
-    """``ezdxf.readfile(path)``, faster. *decode_unicode*: in a pre-2007 file, decode the
-    ``\\U+xxxx`` / ``\\M+`` escapes of every string value (such files keep characters outside
-    their codepage that way); raises :class:`NotPlain` when it cannot (a binary or unusual
-    file), so the caller can use a decoding reader."""
-    from ezdxf.filemanagement import dxf_file_info
-    from ezdxf.lldxf.validator import is_binary_dxf_file, is_dxf_file
+_VERSION = re.compile(rb"\$ACADVER[ \t]*\r?\n[ \t]*1[ \t]*\r?\n[ \t]*(AC\d{4})")
+_CODEPAGE = re.compile(rb"\$DWGCODEPAGE[ \t]*\r?\n[ \t]*3[ \t]*\r?\n[ \t]*([\w-]+)")
 
+
+def readfile(path: str | Path) -> EzDoc:
+    """``ezdxf.readfile(path)``, faster; in a pre-2007 file that holds ``\\U+xxxx`` / ``\\M+``
+    escapes (characters outside its codepage, kept that way by older CAD programs) every string
+    value is decoded, as ezdxf's recover loader does.  Raises :class:`NotPlain` for such a file
+    when it is binary or unusual, so the caller can use a decoding reader."""
     path = str(path)
-    if not is_binary_dxf_file(path) and is_dxf_file(path):
-        try:
-            info = dxf_file_info(path)
-            decode = decode_unicode and info.version < "AC1021"
-            with open(path, encoding=info.encoding, errors="surrogateescape") as fp:
-                text = fp.read()
-            sections = sections_of(text, decode)
-        except (NotPlain, ezdxf.DXFError, LookupError):
-            pass
-        else:
-            del text
-            sections.pop("THUMBNAILIMAGE", None)
-            doc = EzDoc()
-            doc._load_section_dict(sections)
-            doc.filename = path
-            return doc
+    with open(path, "rb") as fh:
+        data = fh.read()
+    escaped = b"\\U+" in data or b"\\M+" in data
+    if not data.startswith(b"AutoCAD Binary DXF"):
+        header = data[:data.find(b"ENDSEC")]
+        version, codepage = _VERSION.search(header), _CODEPAGE.search(header)
+        if version:  # (no $DWGCODEPAGE: ezdxf reads it as ANSI_1252)
+            ver = version.group(1).decode()
+            encoding = "utf-8" if ver >= "AC1021" else toencoding(codepage.group(1).decode() if codepage else "")
+            try:
+                text = data.decode(encoding, "surrogateescape")
+                if "\r" in text:  # as a file opened in text mode reads it
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
+                del data
+                sections = sections_of(text, escaped and ver < "AC1021")
+            except (NotPlain, LookupError):
+                pass
+            else:
+                del text
+                sections.pop("THUMBNAILIMAGE", None)
+                doc = EzDoc()
+                doc._load_section_dict(sections)
+                doc.filename = path
+                return doc
     doc = ezdxf.readfile(path)
-    if decode_unicode and doc.dxfversion < "AC1021":
+    if escaped and doc.dxfversion < "AC1021":
         raise NotPlain("a binary or unusual pre-2007 file with unicode escapes")
     return doc
 

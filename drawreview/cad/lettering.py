@@ -9,8 +9,11 @@ fit) without measuring glyphs one call at a time.
 from __future__ import annotations
 
 import math
+import re
 
 import pymupdf
+from ezdxf.lldxf.const import SPECIAL_CHAR_ENCODING
+from ezdxf.tools.text import caret_decode
 
 from drawreview.cad.tiles import _lock as _mupdf  # MuPDF is not thread-safe: glyph look-ups take its lock
 
@@ -20,14 +23,33 @@ WIDTHS = {chr(32 + i): w / 1000 for i, w in enumerate(ASCII_W)}
 del _font
 
 
+class _Advances(dict):
+    def __missing__(self, ch: str) -> float:  # CJK and everything else beyond ASCII: one em
+        self[ch] = 1.0
+        return 1.0
+
+
+_ADVANCE = _Advances(WIDTHS)
+
+
 def text_width(text: str) -> float:
     """Advance of *text* in em (1 em = text height)."""
-    get = WIDTHS.get
-    return sum(get(ch, 1.0) for ch in text)
+    return sum(map(_ADVANCE.__getitem__, text))
 
 
 FONT = pymupdf.Font("cjk")  # embedded (as a subset) in every sheet PDF: glyph ids, Identity-H
-_GID: dict[str, str] = {}
+
+
+class _GlyphIds(dict):
+    """Character -> hex glyph id in ``FONT``, looked up once per distinct character."""
+
+    def __missing__(self, ch: str) -> str:
+        with _mupdf:  # painting otherwise runs without the lock
+            g = self[ch] = "%04x" % FONT.has_glyph(ord(ch))
+        return g
+
+
+_GID = _GlyphIds()
 _face = None
 
 
@@ -43,20 +65,12 @@ def face():
 
 def glyph_ids(chars) -> dict[str, int]:
     """Character -> glyph id in ``FONT`` for every character in *chars* (0: not in the face)."""
-    encode("".join(ch for ch in chars if ch not in _GID))
     return {ch: int(_GID[ch], 16) for ch in chars}
 
 
 def encode(text: str) -> str:
     """Hex glyph ids of *text* in ``FONT`` (a missing glyph becomes .notdef)."""
-    out = []
-    for ch in text:
-        g = _GID.get(ch)
-        if g is None:
-            with _mupdf:  # once per distinct character; painting otherwise runs without the lock
-                g = _GID[ch] = "%04x" % FONT.has_glyph(ord(ch))
-        out.append(g)
-    return "<" + "".join(out) + ">"
+    return "<" + "".join(map(_GID.__getitem__, text)) + ">"
 
 
 def text_op(text: str, x: float, y: float, h: float, angle_deg: float, wf: float = 1.0,
@@ -112,6 +126,34 @@ def place_text(d: dict, text: str) -> tuple[float, float, float, float, float, f
     return x, y, h, angle, wf, w
 
 
+_INLINE = re.compile(r"\\(?:([\\{}])|([PN])|[LlOoKkX;]|S([^;]*);|[^;]+;|(.)|$)|[{}]|%%(.)?", re.S)
+_BREAKS = {"P": "\n", "N": " "}
+
+
+def _plain_part(m: re.Match) -> str:
+    literal, brk, stacked, unended, code = m.groups()
+    if literal or stacked is not None:
+        return literal or stacked
+    if brk:
+        return _BREAKS[brk]
+    if unended:  # a command without its ";" stays as written
+        if unended == "S":  # (ezdxf keeps an unended stack's text twice: quirk for quirk)
+            return m.string[m.end():] + "\\S"
+        return "\\" + unended
+    if m.group(0).startswith("%%"):
+        if code is None:
+            return ""
+        return SPECIAL_CHAR_ENCODING.get(code.lower()) or "%%" + code
+    return ""
+
+
+def plain_mtext(text: str) -> list[str]:
+    """The lines of an MTEXT string without inline codes: ezdxf's ``fast_plain_mtext(split=True)``
+    in one regular-expression pass (ezdxf copies the rest of the string at every command,
+    which on a long formatted paragraph costs more than drawing it)."""
+    return _INLINE.sub(_plain_part, caret_decode(text)).split("\n")
+
+
 def mtext_lines(entity) -> tuple[list[str], float, float, int, float, float, float] | None:
     """(lines, insert x, y, attachment, height, angle, wrap width) of an MTEXT."""
     d = entity.dxf.__dict__
@@ -120,7 +162,7 @@ def mtext_lines(entity) -> tuple[list[str], float, float, int, float, float, flo
     if ins is None or not h or h <= 0:
         return None
     try:
-        lines = entity.plain_text(split=True)
+        lines = plain_mtext(entity.text)
     except Exception:  # noqa: BLE001 - malformed inline codes: fall back to raw text
         lines = [entity.text]
     width = d.get("width", 0.0) or 0.0
@@ -134,24 +176,28 @@ def mtext_lines(entity) -> tuple[list[str], float, float, int, float, float, flo
 
 
 def _wrap(line: str, em: float) -> list[str]:
-    if em <= 0 or text_width(line) <= em * 1.02:
+    """Break *line* into rows no wider than *em*: at the last space when there is one, anywhere
+    next to a CJK character; a Latin word longer than the row overflows, as in CAD programs."""
+    limit = em * 1.02
+    if em <= 0 or text_width(line) <= limit:
         return [line]
-    out, cur, cw = [], "", 0.0
-    for ch in line:
-        w = WIDTHS.get(ch, 1.0)
-        if cw + w > em * 1.02 and cur:
-            cut = cur.rfind(" ")
+    widths = list(map(_ADVANCE.__getitem__, line))
+    out: list[str] = []
+    start, cw = 0, 0.0  # the row so far: line[start:i], cw wide
+    for i, w in enumerate(widths):
+        if cw + w > limit and i > start:
+            ch = line[i]
+            cut = line.rfind(" ", start + 1, i)
             if cut > 0 and ch != " ":
-                out.append(cur[:cut])
-                cur, cw = cur[cut + 1:], text_width(cur[cut + 1:])
-            elif ch == " " or ord(ch) > 0x2E7F or ord(cur[-1]) > 0x2E7F:  # CJK breaks anywhere
-                out.append(cur)
-                cur, cw = "", 0.0
+                out.append(line[start:cut])
+                start, cw = cut + 1, text_width(line[cut + 1:i])
+            elif ch == " " or ord(ch) > 0x2E7F or ord(line[i - 1]) > 0x2E7F:  # CJK breaks anywhere
+                out.append(line[start:i])
+                start, cw = i, 0.0
                 if ch == " ":
+                    start = i + 1
                     continue
-            # else: a Latin word longer than the column overflows, as in CAD programs
-        cur += ch
         cw += w
-    if cur:
-        out.append(cur)
+    if start < len(line):
+        out.append(line[start:])
     return out

@@ -74,9 +74,8 @@ def test_unicode_escapes_are_decoded_as_the_decoding_reader_does(tmp_path):
     _versions_drawing("R2000").saveas(path)
     raw = path.read_bytes()
     assert b"\\U+" in raw  # ezdxf writes the Chinese of an ANSI_1252 R2000 file as escapes
-    plain = dxfread.readfile(path)
-    assert "门" not in plain.blocks  # the strict reader leaves escapes as they are
-    decoded = dxfread.readfile(path, decode_unicode=True)
+    assert "门" not in ezdxf.readfile(path).blocks  # ezdxf's strict reader leaves escapes as they are
+    decoded = dxfread.readfile(path)
     assert "门" in decoded.blocks and "墙体" in decoded.layers
     texts = sorted(e.dxf.text for e in decoded.query("TEXT"))
     assert any("客厅" in t for t in texts) and not any("\\U+" in t for t in texts)
