@@ -5,9 +5,10 @@
 Generates a floor plan (>= 40,000 entities, >= 2,000 CJK texts) in a temp dir and runs every
 file in /work/shared/drawings.  Each file is measured in its own subprocess so peak memory
 (ru_maxrss) belongs to that file alone, after a warm-up render of a tiny drawing (a server
-process is warm).  Targets, on CPU time: split+render <= 0.5 x readfile, upload -> first tile
-<= 1.5 x readfile (for files whose readfile takes >= 0.2 s; smaller ones <= 0.5 s in all),
-tile median <= 50 ms, peak memory <= 15 x file size (``--big``: a ~50 MB DXF).
+process is warm).  Targets, on CPU time: upload -> first tile <= 1.5 x readfile on every file
+(a PDF has no readfile: its baseline is PyMuPDF alone opening it and drawing the first tile),
+tile median <= 50 ms, peak memory <= 15 x file size (``--big``: a ~50 MB DXF).  Small files
+are measured five times and the medians compared.
 """
 
 from __future__ import annotations
@@ -60,8 +61,10 @@ def warm_up(out: Path) -> None:
     tiles.forget(res[0].pdf)
 
 
-def measure(path: Path, out: Path) -> dict:
+def _round(path: Path, out: Path) -> tuple[dict, list]:
+    """One measurement: the baseline, then our upload -> first tile (times in CPU seconds)."""
     import ezdxf
+    import pymupdf
 
     from drawreview.cad import tiles
     from drawreview.cad.dxf import load_dxf
@@ -70,15 +73,23 @@ def measure(path: Path, out: Path) -> dict:
     from drawreview.cad.sheets import split_sheets
     from drawreview.gcpause import gc_paused
 
-    warm_up(out)
-    row = {"file": path.name, "mb": path.stat().st_size / 1e6}
+    out.mkdir(parents=True, exist_ok=True)
+    row: dict = {}
     if path.suffix == ".pdf":
+        # no ezdxf.readfile for a PDF: the baseline is PyMuPDF alone showing it, i.e. opening
+        # the file and drawing the page at the first tile's scale, as PNG
         with Clock() as read:
+            doc = pymupdf.open(path)
+            page = doc[0]
+            s = tiles.TILE / max(page.rect.width, page.rect.height)
+            tiles.png(page.get_pixmap(matrix=pymupdf.Matrix(s, s), alpha=False))
+        row["entities"] = doc.page_count
+        doc.close()
+        with Clock() as load:
             src = load_pdf(path)
-        row["entities"] = src.doc.page_count
         with Clock() as render:
-            results = [render_page(src, s, out / f"{i}.pdf") for i, s in enumerate(pdf_sheets(src))]
-        load = read
+            results = [render_page(src, sp, out / f"{i}.pdf") for i, sp in enumerate(pdf_sheets(src))]
+        shown = src.display_list(0) if src.own_sheet() else results[0].pdf  # as the processing job draws it
     else:
         with Clock() as read:
             try:
@@ -95,14 +106,34 @@ def measure(path: Path, out: Path) -> dict:
             drawing = load_dxf(path, audit=False)
         with Clock() as render, gc_paused():
             results = render_drawing(drawing, split_sheets(drawing), out)
-    row["sheets"] = len(results)
-    first = results[0]
-    with Clock() as tile:
-        tiles.render_tile(first.pdf, 0, 0, 0)
+        del drawing
+        shown = results[0].pdf
+    with Clock() as tile:  # the zoom-0 tile the processing job makes with the sheet
+        tiles.render_tile(shown, 0, 0, 0)
     for key, clock in (("readfile", read), ("load", load), ("render", render), ("first_tile", tile)):
         row[key], row[key + "_wall"] = clock.cpu, clock.wall
     row["upload_to_tile"] = load.cpu + render.cpu + tile.cpu
     row["upload_to_tile_wall"] = load.wall + render.wall + tile.wall
+    return row, results
+
+
+def measure(path: Path, out: Path) -> dict:
+    """Median of ROUNDS rounds for files the baseline reads in under a second (a few
+    milliseconds of timer noise would decide a small file's ratio), one round otherwise."""
+    from drawreview.cad import tiles
+
+    warm_up(out)
+    rounds = []
+    for n in range(ROUNDS):
+        row, results = _round(path, out / f"r{n}")
+        rounds.append(row)
+        for res in results:
+            tiles.forget(res.pdf)
+        if row["readfile"] >= 1.0:
+            break
+    row = {k: statistics.median(r[k] for r in rounds) if isinstance(v, float) else v for k, v in rounds[0].items()}
+    row.update(file=path.name, mb=path.stat().st_size / 1e6, sheets=len(results), rounds=len(rounds))
+    first = results[0]
     info = tiles.tile_pyramid_info(first.width, first.height)
     z = min(3, info["max_zoom"])
     nx, ny = info["grid"][z]
@@ -148,7 +179,7 @@ def main() -> None:
         if args.big:
             files.append(specimen.floor_plan(tmp / "big_50mb.dxf", frames=9, rooms=(44, 30), dimensions=40))
         files = [f for f in files if args.only in f.name]
-        head = (f"{'file':38} {'MB':>6} {'entities':>8} {'readfile s':>10} {'render s':>8} {'ratio':>6} "
+        head = (f"{'file':38} {'MB':>6} {'entities':>8} {'baseline s':>10} {'render s':>8} {'ratio':>6} "
                 f"{'upload→tile s':>13} {'ratio':>6} {'(wall)':>6} {'tile ms':>7} {'peak MB':>7} {'×size':>6}  verdict")
         print(head)
         print("-" * len(head))
@@ -161,35 +192,32 @@ def main() -> None:
                 continue
             base = max(r["readfile"], 1e-9)
             verdict = judge(r, big=f.name.startswith("big_"))
-            failures += verdict != "ok" and not verdict.startswith("ok")
-            print(f"{r['file'][:38]:38} {r['mb']:6.2f} {r['entities']:8d} {r['readfile']:10.3f} {r['render']:8.3f} "
-                  f"{r['render'] / base:6.2f} {r['upload_to_tile']:13.3f} {r['upload_to_tile'] / base:6.2f} "
+            failures += verdict != "ok"
+            print(f"{r['file'][:38]:38} {r['mb']:6.2f} {r['entities']:8d} {r['readfile']:10.4f} {r['render']:8.4f} "
+                  f"{r['render'] / base:6.2f} {r['upload_to_tile']:13.4f} {r['upload_to_tile'] / base:6.2f} "
                   f"{r['upload_to_tile_wall'] / max(r['readfile_wall'], 1e-9):6.2f} {r['tile_ms']:7.1f} "
                   f"{r['peak_mb']:7.0f} {r['peak_mb'] / max(r['mb'], 1e-9):6.1f}  {verdict}")
-        print(f"targets (CPU time): split+render ≤ {RENDER_RATIO} × readfile and upload→first tile ≤ {TILE_RATIO} × "
-              f"readfile where readfile ≥ {SMALL_S} s (below that, fixed costs dominate: upload→tile ≤ "
-              f"{SMALL_ABS_S} s); tile median ≤ {TILE_MS} ms; peak memory ≤ {MEM_X} × file size (--big file)")
+        print(f"baseline: ezdxf.readfile (recover.readfile where the strict reader refuses the file); for a PDF, "
+              f"PyMuPDF alone opening it and drawing the page at the first tile's scale.  Median of {ROUNDS} rounds "
+              f"where the baseline takes under 1 s, CPU time (wall time beside it).")
+        print(f"targets: upload→first tile ≤ {TILE_RATIO} × baseline on every file; tile median ≤ {TILE_MS} ms; "
+              f"peak memory ≤ {MEM_X} × file size (--big file); the render ratio is shown, not judged")
         print("all targets met" if not failures else f"{failures} file(s) miss a target")
 
 
-RENDER_RATIO, TILE_RATIO, SMALL_S, SMALL_ABS_S, TILE_MS, MEM_X = 0.5, 1.5, 0.2, 0.5, 50.0, 15.0
+ROUNDS, TILE_RATIO, TILE_MS, MEM_X = 5, 1.5, 50.0, 15.0
 
 
 def judge(r: dict, big: bool) -> str:
     miss = []
-    base = max(r["readfile"], 1e-9)
-    if r["readfile"] >= SMALL_S:
-        if r["render"] / base > RENDER_RATIO:
-            miss.append("render ratio")
-        if r["upload_to_tile"] / base > TILE_RATIO:
-            miss.append("tile ratio")
-    elif r["upload_to_tile"] > SMALL_ABS_S:
-        miss.append("small-file time")
+    if r["upload_to_tile"] / max(r["readfile"], 1e-9) > TILE_RATIO:
+        miss.append("tile ratio")
     if r["tile_ms"] > TILE_MS:
         miss.append("tile ms")
     if big and r["peak_mb"] > MEM_X * r["mb"]:
         miss.append("memory")
     return "MISS: " + ", ".join(miss) if miss else "ok"
+
 
 if __name__ == "__main__":
     main()

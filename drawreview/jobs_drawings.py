@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from .cad import errors as cad_errors
-from .cad import intake, isolate
+from .cad import intake, isolate, tiles
 from .cad.painter import RenderTimeout
 from .cad.pipeline import process_drawing
 from .errors import DrawReviewError, UnreadableDrawing
@@ -304,6 +304,8 @@ async def _render(run: _Run, work: Path) -> str:
 def _store(storage, item: dict) -> dict:
     """Blobs of one sheet from the child's files; the sheet fields to set."""
     pdf_blob = storage.put_file(Path(item["pdf"]))
+    if item.get("tile0"):  # the zoom-0 tile the viewer asks for first, made with the thumbnail
+        storage.put_derived(pdf_blob.sha256, tiles.TILE0, Path(item["tile0"]).read_bytes())
     thumb_blob = storage.put_file(Path(item["thumb"]))
     meta_blob = storage.put_file(Path(item["meta"]))
     return {**item["fields"], "pdf_sha256": pdf_blob.sha256, "meta_sha256": meta_blob.sha256,

@@ -36,6 +36,8 @@ class BlobStore(Protocol):
     def put_bytes(self, data: bytes) -> StoredBlob: ...
     async def put_stream(self, chunks: AsyncIterable[bytes], limit: int | None = None) -> StoredBlob: ...
     def open(self, sha256: str) -> BinaryIO: ...
+    def derived(self, sha256: str, name: str) -> Path: ...
+    def put_derived(self, sha256: str, name: str, data: bytes) -> Path: ...
     def ping(self) -> bool: ...
 
 
@@ -116,6 +118,24 @@ class LocalStorage:
             async for chunk in chunks:
                 writer.write(chunk)
         return writer.result
+
+    def derived(self, sha256: str, name: str) -> Path:
+        """Where a file made from blob *sha256* is kept (e.g. a sheet PDF's zoom-0 tile): not
+        content-addressed itself, found through the blob it was made from."""
+        sha256 = _check_sha(sha256)
+        if not name or "/" in name or name.startswith("."):
+            raise ValueError(f"not a derived file name: {name!r}")
+        return self.root / "derived" / sha256[:2] / f"{sha256}.{name}"
+
+    def put_derived(self, sha256: str, name: str, data: bytes) -> Path:
+        """Write a derived file atomically (readers see the old one or the whole new one)."""
+        dest = self.derived(sha256, name)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fh, tmp_path = self._new_tmp()
+        with fh:
+            fh.write(data)
+        os.replace(tmp_path, dest)
+        return dest
 
     def copy_to(self, sha256: str, dest: Path) -> Path:
         shutil.copyfile(self.path(sha256), dest)

@@ -1,14 +1,18 @@
 """PDF drawings: refuse encrypted files, strip JavaScript, one sheet per page.
 
 Decision: JavaScript (document or page actions, form scripts) is *stripped*, never executed:
-each sheet PDF is a fresh one-page document that shows the source page as a form XObject
+a sheet PDF is a fresh one-page document that shows the source page as a form XObject
 (``show_pdf_page``), which carries the page's drawing but none of its annotations, actions
-or scripts.  The sheet gets a note saying so.  Vector and scanned pages are both fine.
+or scripts.  The sheet gets a note saying so.  A one-page PDF with nothing active in it (no
+scripts, actions, links, annotations, forms or attachments) and a sound cross-reference table
+is its own sheet PDF, byte for byte: a copy would only add time.  Vector and scanned pages are
+both fine.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +26,8 @@ from drawreview.cad.sheets import SheetSpec
 
 PT_M = 0.0254 / 72
 _JS = re.compile(r"/(JS|JavaScript)\b")
+_ACTIVE = re.compile(r"/(JS|JavaScript|AA|OpenAction|Launch|URI|GoToR|GoToE|SubmitForm|ImportData|Annots|AcroForm"
+                     r"|EmbeddedFiles?|RichMedia|XFA)\b")
 
 
 @dataclass
@@ -30,7 +36,29 @@ class PdfSource:
     name: str
     path: Path
     javascript: bool = False
+    active: bool = True  # anything beyond drawing: scripts, actions, annotations, forms, files
     notes: list[str] = field(default_factory=list)
+    lines: dict[int, list[tuple]] = field(default_factory=dict)  # page -> text lines, read once
+    lists: dict[int, pymupdf.DisplayList] = field(default_factory=dict)  # page -> its one reading
+
+    def display_list(self, i: int) -> pymupdf.DisplayList:
+        """Page *i* read once (content interpreted, fonts loaded): its text and, when the file is
+        its own sheet PDF, its first tile and thumbnail are all taken from this."""
+        if i not in self.lists:
+            self.lists[i] = self.doc[i].get_displaylist()
+        return self.lists[i]
+
+    def own_sheet(self) -> bool:
+        """True when the file is its own (one) sheet PDF, byte for byte."""
+        return not self.active and self.doc.page_count == 1
+
+    def page_lines(self, i: int) -> list[tuple]:
+        if i not in self.lines:
+            page = self.doc[i]
+            text = pymupdf.TextPage(self.display_list(i).get_textpage(0))
+            text.parent = page
+            self.lines[i] = _lines(page, text)
+        return self.lines[i]
 
 
 def load_pdf(path: str | Path, name: str | None = None) -> PdfSource:
@@ -49,7 +77,8 @@ def load_pdf(path: str | Path, name: str | None = None) -> PdfSource:
         doc.close()
         raise E.no_drawable_content(name)
     src = PdfSource(doc, name, path)
-    src.javascript = has_javascript(doc)
+    src.javascript, active = _scan(doc)
+    src.active = active or doc.is_repaired
     if src.javascript:
         src.notes.append("PDF 含 JavaScript，已移除且不会执行 / the PDF contains JavaScript; it was removed "
                          "and never executed")
@@ -57,14 +86,23 @@ def load_pdf(path: str | Path, name: str | None = None) -> PdfSource:
 
 
 def has_javascript(doc: pymupdf.Document) -> bool:
+    return _scan(doc)[0]
+
+
+def _scan(doc: pymupdf.Document) -> tuple[bool, bool]:
+    """(holds JavaScript, holds anything active) from one pass over the objects."""
+    js = active = False
     for xref in range(1, doc.xref_length()):
         try:
             obj = doc.xref_object(xref, compressed=True)
-        except Exception:  # noqa: BLE001 - a damaged object cannot hold a script we run anyway
+        except Exception:  # noqa: BLE001 - a damaged object cannot hold a script we run; be cautious
+            active = True
             continue
-        if _JS.search(obj):
-            return True
-    return False
+        if _ACTIVE.search(obj):
+            active = True
+            if _JS.search(obj):
+                return True, True
+    return js, active
 
 
 def pdf_sheets(src: PdfSource) -> list[SheetSpec]:
@@ -73,7 +111,7 @@ def pdf_sheets(src: PdfSource) -> list[SheetSpec]:
         r = page.rect
         spec = SheetSpec(f"page:{i + 1}", "pdf", bbox=(0.0, 0.0, r.width, r.height), page=i, notes=list(src.notes))
         texts = []
-        for x0, y0, x1, y1, word, *_ in _lines(page):
+        for x0, y0, x1, y1, word, *_ in src.page_lines(i):
             if x0 >= r.width * 0.5 and y1 >= r.height * 0.6:
                 texts.append((word, x0, -y1, y1 - y0))  # y up for the title-block reader
         info = titleblock.read([], texts)
@@ -84,10 +122,10 @@ def pdf_sheets(src: PdfSource) -> list[SheetSpec]:
     return specs
 
 
-def _lines(page) -> list[tuple]:
+def _lines(page, textpage=None) -> list[tuple]:
     """Text lines (x0, y0, x1, y1, text) in page coordinates."""
     out = []
-    for block in page.get_text("dict", flags=0)["blocks"]:
+    for block in page.get_text("dict", flags=0, textpage=textpage)["blocks"]:
         for line in block.get("lines", []):
             text = "".join(span["text"] for span in line["spans"]).strip()
             if text:
@@ -99,16 +137,19 @@ def render_page(src: PdfSource, spec: SheetSpec, out_path: str | Path) -> SheetR
     t0 = time.perf_counter()
     page = src.doc[spec.page]
     rect = page.rect
-    out = pymupdf.open()
-    new = out.new_page(width=rect.width, height=rect.height)
-    new.show_pdf_page(new.rect, src.doc, spec.page)
-    out.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
-    out.save(str(out_path), garbage=3, deflate=True)
-    out.close()
+    if src.own_sheet():
+        shutil.copyfile(src.path, out_path)
+    else:
+        out = pymupdf.open()
+        new = out.new_page(width=rect.width, height=rect.height)
+        new.show_pdf_page(new.rect, src.doc, spec.page)
+        out.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
+        out.save(str(out_path), garbage=3, deflate=True)
+        out.close()
     texts = [{"text": t, "bbox": [round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)]}
-             for x0, y0, x1, y1, t in _lines(page)]
+             for x0, y0, x1, y1, t in src.page_lines(spec.page)]
     notes = list(spec.notes)
-    if not texts and not page.get_drawings() and not page.get_images():
+    if not texts and not page.get_bboxlog():
         notes.append("该页为空白页 / the page is blank")
     res = SheetRender(spec.key, str(out_path), round(rect.width, 3), round(rect.height, 3), [1.0, 0.0, 0.0],
                       "pt", PT_M, [], texts, notes)

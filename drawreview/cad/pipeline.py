@@ -93,8 +93,11 @@ def _render_sheets(emit, pass_no: int, kind: str, src, specs: list, work: Path, 
     for gi, group in enumerate(g for g in groups if g):
         out_dir = work / f"g{gi}"
         out_dir.mkdir(parents=True, exist_ok=True)
+        shown = None
         if kind == intake.PDF:
             results = [render_page(src, spec, out_dir / f"{spec.page + 1}.pdf") for spec in group]
+            # the file is its own sheet PDF: its tile and thumbnail come from the reading its text came from
+            shown = src.display_list(0) if src.own_sheet() else None
         else:
             with gc_paused():
                 results = render_drawing(src, group, out_dir, deadline=stop_at)
@@ -103,22 +106,27 @@ def _render_sheets(emit, pass_no: int, kind: str, src, specs: list, work: Path, 
             spec = by_key.get(res.key)
             if spec is None:
                 continue
-            emit(("sheet", _files(res, spec, notes)))
+            emit(("sheet", _files(res, spec, notes, shown)))
             all_notes += [n for n in res.notes if n not in all_notes]
     return all_notes
 
 
-def _files(res, spec, file_notes: list[str]) -> dict:
-    """Thumbnail and metadata files beside the sheet PDF; the sheet row's fields."""
+def _files(res, spec, file_notes: list[str], shown=None) -> dict:
+    """The zoom-0 tile, thumbnail and metadata files beside the sheet PDF; the sheet row's
+    fields. The tile and thumbnail come from one reading of the sheet (*shown*: the source page's
+    display list when the sheet PDF is that file), so the viewer's first tile is ready with the
+    sheet instead of being drawn on its first request."""
     pdf = Path(res.pdf)
-    thumb, meta = pdf.with_suffix(".thumb.png"), pdf.with_suffix(".meta.json")
-    thumb.write_bytes(tiles.thumbnail(res.pdf, THUMB_PX))
+    tile0, thumb, meta = pdf.with_suffix(".z0.png"), pdf.with_suffix(".thumb.png"), pdf.with_suffix(".meta.json")
+    sheet = shown if shown is not None else res.pdf
+    tile0.write_bytes(tiles.render_tile(sheet, 0, 0, 0))
+    thumb.write_bytes(tiles.thumbnail(sheet, THUMB_PX))
     tiles.forget(res.pdf)
     data = {"key": res.key, "layers": res.layers, "texts": res.texts, "notes": list(file_notes) + res.notes,
             "scale": spec.scale, "map": res.map}
     meta.write_bytes(json.dumps(data, ensure_ascii=False, allow_nan=False).encode())
     return {
-        "key": res.key, "pdf": str(pdf), "thumb": str(thumb), "meta": str(meta), "notes": res.notes,
+        "key": res.key, "pdf": str(pdf), "tile0": str(tile0), "thumb": str(thumb), "meta": str(meta), "notes": res.notes,
         "fields": {"width": res.width, "height": res.height, "max_zoom": tiles.max_zoom(res.width, res.height),
                    "transform": list(res.map), "units": res.units[:16], "unit_m": res.unit_m},
     }

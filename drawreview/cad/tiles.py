@@ -26,6 +26,7 @@ _lock = threading.RLock()
 _docs: OrderedDict = OrderedDict()  # path -> (mtime, doc)
 _lists: OrderedDict = OrderedDict()  # (path, mtime, hidden) -> (display list, rect)
 DOC_CACHE, LIST_CACHE = 16, 24
+TILE0 = "z0.png"  # a sheet PDF's zoom-0 tile, kept beside its blob (storage.derived) by the processing job
 
 
 def zoom0_scale(width: float, height: float) -> float:
@@ -68,7 +69,12 @@ def _doc(path: str):
 
 
 def _display_list(sheet, hidden: frozenset):
-    """(display list, page rect) for a sheet path (cached) or an open document."""
+    """(display list, page rect) for a sheet path (cached), an open document, or a display list
+    already made (drawn as it is: no layers hidden)."""
+    if isinstance(sheet, pymupdf.DisplayList):
+        if hidden:
+            raise ValueError("a ready display list cannot hide layers")
+        return sheet, sheet.rect
     if isinstance(sheet, pymupdf.Document):
         _set_layers(sheet, hidden)
         page = sheet[0]

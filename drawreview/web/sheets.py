@@ -85,8 +85,15 @@ async def tile(ctx: Ctx):
     etag = '"%s"' % hashlib.sha256(f"{sha}/{z}/{x}/{y}/{','.join(hidden)}".encode()).hexdigest()[:40]
     if (hit := _not_modified(ctx, etag)) is not None:
         return hit
-    path = str(ctx.state.storage.path(sha))
-    png = await asyncio.to_thread(tiles.render_tile, path, z, x, y, hidden)
+    storage = ctx.state.storage
+    first = (z, hidden) == (0, ())
+    made = storage.derived(sha, tiles.TILE0) if first else None
+    if made is not None and made.is_file():  # the first tile a viewer asks for: made with the sheet
+        png = await asyncio.to_thread(made.read_bytes)
+        return Response(png, media_type="image/png", headers={"ETag": etag, "Cache-Control": CACHE})
+    png = await asyncio.to_thread(tiles.render_tile, str(storage.path(sha)), z, x, y, hidden)
+    if first:  # a sheet processed before zoom-0 tiles were kept: keep it now
+        await asyncio.to_thread(storage.put_derived, sha, tiles.TILE0, png)
     return Response(png, media_type="image/png", headers={"ETag": etag, "Cache-Control": CACHE})
 
 

@@ -58,3 +58,59 @@ def test_scanned_page(tmp_path):
     src = load_pdf(tmp_path / "scan.pdf")
     res = render_page(src, pdf_sheets(src)[0], tmp_path / "s.pdf")
     assert pymupdf.open(res.pdf)[0].get_pixmap().pixel(100, 100) == (0, 0, 0)
+
+
+def test_a_plain_one_page_pdf_is_its_own_sheet(tmp_path):
+    p = _make_pdf(tmp_path / "plain.pdf")
+    src = load_pdf(p)
+    assert not src.active
+    res = render_page(src, pdf_sheets(src)[0], tmp_path / "sheet.pdf")
+    assert (tmp_path / "sheet.pdf").read_bytes() == p.read_bytes()
+    assert [t["text"] for t in res.texts] == ["结施-03"]
+
+
+@pytest.mark.parametrize("extra", ["link", "annotation", "two pages"])
+def test_anything_active_gets_a_clean_copy(tmp_path, extra):
+    p = _make_pdf(tmp_path / "a.pdf")
+    doc = pymupdf.open(p)
+    if extra == "link":
+        doc[0].insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(10, 10, 50, 50), "uri": "http://x.test"})
+    elif extra == "annotation":
+        doc[0].add_text_annot((100, 100), "看这里")
+    else:
+        doc.new_page(width=842, height=595)
+    doc.save(tmp_path / "b.pdf")
+    src = load_pdf(tmp_path / "b.pdf")
+    assert src.active == (extra != "two pages")
+    res = render_page(src, pdf_sheets(src)[0], tmp_path / "sheet.pdf")
+    sheet = pymupdf.open(res.pdf)
+    assert sheet.page_count == 1 and not list(sheet[0].annots()) and not sheet[0].get_links()
+    assert "结施-03" in sheet[0].get_text()
+
+
+def test_blank_page_is_noted(tmp_path):
+    doc = pymupdf.open()
+    doc.new_page(width=400, height=300)
+    doc.save(tmp_path / "blank.pdf")
+    src = load_pdf(tmp_path / "blank.pdf")
+    res = render_page(src, pdf_sheets(src)[0], tmp_path / "s.pdf")
+    assert any("blank" in n for n in res.notes)
+    drawn = render_page(src := load_pdf(_make_pdf(tmp_path / "drawn.pdf", text="")), pdf_sheets(src)[0],
+                        tmp_path / "d.pdf")
+    assert not any("blank" in n for n in drawn.notes)  # a frame and no text is not blank
+
+
+def test_the_first_tile_from_the_source_reading_is_the_sheets_tile(tmp_path):
+    from drawreview.cad import tiles
+
+    src = load_pdf(DRAWINGS / "ezdxf__dimtad-dimjust_bricscad.pdf")
+    assert src.own_sheet()
+    res = render_page(src, pdf_sheets(src)[0], tmp_path / "1.pdf")
+    shown = src.display_list(0)
+    assert pymupdf.Pixmap(tiles.render_tile(shown, 0, 0, 0)).samples == \
+        pymupdf.Pixmap(tiles.render_tile(res.pdf, 0, 0, 0)).samples
+    assert tiles.thumbnail(shown, 300) == tiles.thumbnail(res.pdf, 300)
+    with pytest.raises(ValueError):
+        tiles.render_tile(shown, 0, 0, 0, hidden_layers=["x"])
+    # and the text the title block and search use came from that same reading
+    assert [t["text"] for t in res.texts] == [line[4] for line in src.lines[0]] and res.texts

@@ -64,6 +64,34 @@ def test_tiles_are_pngs_with_etags_and_layers(stack, client, rev1):
     assert too_deep.status_code == 404
 
 
+def test_the_first_tile_is_made_with_the_sheet(stack, client, rev1):
+    async def pdf_sha(sheet_id):
+        from drawreview.db import Database
+        from drawreview.models import Sheet
+
+        db = Database(stack.settings)
+        async with db.session() as s:
+            sha = (await s.get(Sheet, sheet_id)).pdf_sha256
+        await db.close()
+        return sha
+
+    from drawreview.cad import tiles
+    from drawreview.storage import make_storage
+
+    sid = rev1["sheets"][1]["id"]
+    storage = make_storage(stack.settings)
+    sha = asyncio.run(pdf_sha(sid))
+    made = storage.derived(sha, tiles.TILE0)
+    assert made.is_file()  # the processing job left it beside the sheet PDF
+    url = f"/api/sheets/{sid}/tiles/0/0/0.png"
+    served = client.get(url, headers=H(stack)).content
+    assert served == made.read_bytes()
+    # the same picture the tile renderer draws from the stored sheet PDF
+    assert pymupdf.Pixmap(served).samples == pymupdf.Pixmap(tiles.render_tile(str(storage.path(sha)), 0, 0, 0)).samples
+    made.unlink()  # (a sheet processed before tiles were kept): drawn on request, then kept
+    assert client.get(url, headers=H(stack)).content == served and made.read_bytes() == served
+
+
 def test_thumbnail_and_pdf(stack, client, rev1):
     s = rev1["sheets"][1]
     thumb = client.get(f"/api/sheets/{s['id']}/thumbnail.png", headers=H(stack))
