@@ -1,21 +1,23 @@
-"""A faster front end for ezdxf's strict loader (ASCII DXF).
+"""A faster front end for ezdxf's strict loader.
 
-``ezdxf.readfile`` spends about half its time turning text into tags: a ``readline`` call per
-line, then a tag compiler and a grouping pass, each a Python generator stacked on the last.
-:func:`readfile` reads the file in one call, splits it in one call and does what those three
-steps do (typed values, x/y/z merged into vertices, comments dropped, groups per structure
-tag, sections) in a single loop, then hands the sections to ezdxf's own document loader, so
-the document is ezdxf's in every other respect.
+``ezdxf.readfile`` spends about half its time turning the file into tags: a ``readline`` call
+per line (or a generator step per binary tag), then a tag compiler and a grouping pass, each a
+Python generator stacked on the last.  :func:`readfile` reads the file in one call, splits it
+into group codes and values (ASCII: one ``split``; binary DXF: one tight loop with ezdxf's
+binary rules), then does what the three steps do (typed values, x/y/z merged into vertices,
+comments dropped, groups per structure tag, sections) in a single loop, and hands the sections
+to ezdxf's own document loader, so the document is ezdxf's in every other respect.
 
 It takes only well-formed files: at the first thing it does not expect (a bad group code, a
-point without its y, a value that is not a number, a section not closed, no EOF) it gives up
-and ``ezdxf.readfile`` reads the file instead, with its own errors and messages. Binary DXF
-goes to ezdxf directly. tests/cad/test_dxfread.py holds ezdxf's tags as the reference.
+point without its y, a value that is not a number, a section not closed, no EOF, a binary file
+cut short) it gives up and ``ezdxf.readfile`` reads the file instead, with its own errors and
+messages.  tests/cad/test_dxfread.py holds ezdxf's tags and documents as the reference.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 from collections import OrderedDict
 from pathlib import Path
 
@@ -43,67 +45,143 @@ def readfile(path: str | Path) -> EzDoc:
     with open(path, "rb") as fh:
         data = fh.read()
     escaped = b"\\U+" in data or b"\\M+" in data
-    if not data.startswith(b"AutoCAD Binary DXF"):
-        header = data[:data.find(b"ENDSEC")]
-        version, codepage = _VERSION.search(header), _CODEPAGE.search(header)
-        if version:  # (no $DWGCODEPAGE: ezdxf reads it as ANSI_1252)
-            ver = version.group(1).decode()
-            encoding = "utf-8" if ver >= "AC1021" else toencoding(codepage.group(1).decode() if codepage else "")
-            try:
-                text = data.decode(encoding, "surrogateescape")
-                if "\r" in text:  # as a file opened in text mode reads it
-                    text = text.replace("\r\n", "\n").replace("\r", "\n")
-                del data
-                sections = sections_of(text, escaped and ver < "AC1021")
-            except (NotPlain, LookupError):
-                pass
-            else:
-                del text
-                sections.pop("THUMBNAILIMAGE", None)
-                doc = EzDoc()
-                doc._load_section_dict(sections)
-                doc.filename = path
-                return doc
+    sections = None
+    try:
+        if data.startswith(BINARY_SENTINEL):
+            sections = binary_sections_of(data, escaped)
+        else:
+            sections = _text_sections(data, escaped)
+    except (NotPlain, LookupError):
+        pass
+    del data
+    if sections is not None:
+        sections.pop("THUMBNAILIMAGE", None)
+        doc = EzDoc()
+        doc._load_section_dict(sections)
+        doc.filename = path
+        return doc
     doc = ezdxf.readfile(path)
     if escaped and doc.dxfversion < "AC1021":
         raise NotPlain("a binary or unusual pre-2007 file with unicode escapes")
     return doc
 
 
+def _text_sections(data: bytes, escaped: bool) -> OrderedDict | None:
+    header = data[:data.find(b"ENDSEC")]
+    version, codepage = _VERSION.search(header), _CODEPAGE.search(header)
+    if not version:
+        return None
+    # (no $DWGCODEPAGE: ezdxf reads the file as ANSI_1252)
+    ver = version.group(1).decode()
+    encoding = "utf-8" if ver >= "AC1021" else toencoding(codepage.group(1).decode() if codepage else "")
+    text = data.decode(encoding, "surrogateescape")
+    if "\r" in text:  # as a file opened in text mode reads it
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return sections_of(text, escaped and ver < "AC1021")
+
+
 def sections_of(text: str, decode_unicode: bool = False) -> OrderedDict:
-    """The section dict ``ezdxf.lldxf.loader.load_dxf_structure`` makes of the same file."""
+    """The section dict ``ezdxf.lldxf.loader.load_dxf_structure`` makes of the same ASCII file."""
+    lines = text.split("\n")
+    pairs = len(lines) // 2
+    raw = lines[0:2 * pairs:2]
+    known: dict[str, int] = {}
+    for line in set(raw):
+        try:
+            known[line] = int(line)
+        except ValueError:
+            known[line] = -1  # not a group code: an error if the structure pass reaches it
+    return _structure(list(map(known.__getitem__, raw)), lines[1:2 * pairs:2], True, decode_unicode)
+
+
+BINARY_SENTINEL = b"AutoCAD Binary DXF\r\n\x1a\x00"
+
+
+def binary_sections_of(data: bytes, decode_unicode: bool = False) -> OrderedDict:
+    """The section dict ezdxf makes of the same binary DXF (``binary_tags_loader``'s rules:
+    1-byte group codes up to R12, 2-byte after; values typed by group code; comments kept)."""
+    from ezdxf.lldxf.types import BYTES, DOUBLE, INT16, INT32, INT64
+
+    if data[:22] != BINARY_SENTINEL:
+        raise NotPlain("not binary DXF")
+    encoding, version = _binary_params(data)
+    r12 = version <= "AC1009"
+    widths = {**{c: (2, "<h") for c in INT16}, **{c: (8, "<d") for c in DOUBLE},
+              **{c: (4, "<i") for c in INT32}, **{c: (8, "<q") for c in INT64}}
+    unpack = struct.unpack_from
+    codes: list[int] = []
+    values: list = []
+    pos, n = 22, len(data)
+    try:
+        while pos < n:
+            code = data[pos]
+            if r12:
+                if code == 255:
+                    code = data[pos + 1] | data[pos + 2] << 8
+                    pos += 3
+                else:
+                    pos += 1
+            else:
+                code |= data[pos + 1] << 8
+                pos += 2
+            w = widths.get(code)
+            if w is not None:
+                value = unpack(w[1], data, pos)[0]
+                pos += w[0]
+            elif code in BINARY_DATA:
+                size = data[pos]
+                value = DXFBinaryTag(code, data[pos + 1:pos + 1 + size])
+                pos += 1 + size
+            elif code in BYTES:
+                value = data[pos]
+                pos += 1
+            else:
+                stop = data.index(b"\0", pos)
+                value = data[pos:stop].decode(encoding, "surrogateescape")
+                pos = stop + 1
+            codes.append(code)
+            values.append(value)
+            if code == 0 and value == "EOF":
+                break
+    except (IndexError, ValueError, struct.error) as exc:
+        raise NotPlain(f"binary data cut short near byte {pos}") from exc
+    return _structure(codes, values, False, decode_unicode and version < "AC1021")
+
+
+def _binary_params(data: bytes) -> tuple[str, str]:
+    """(encoding, version) as ezdxf's binary loader reads them from the first 1 KB."""
+    version, encoding = "AC1009", "cp1252"
+    at = data.find(b"$ACADVER", 22, 1024)
+    if at >= 0:
+        start = at + 10 if data[at + 10] == 65 else at + 11
+        version = data[start:start + 6].decode("ascii", "replace")
+    if version >= "AC1021":
+        return "utf8", version
+    at = data.find(b"$DWGCODEPAGE", 22, 1024)
+    if at >= 0:
+        start = at + 14 if data[at + 14] == 65 else at + 15
+        end = data.find(b"\0", start + 5)
+        encoding = toencoding(data[start:end].decode("ascii", "replace"))
+    return encoding, version
+
+
+def _structure(codes: list[int], values: list, skip_comments: bool, decode_unicode: bool) -> OrderedDict:
+    """Typed tags (vertices merged), grouped per structure tag, in sections: what ezdxf's tag
+    compiler, ``group_tags`` and ``load_dxf_structure`` make of the same tags."""
     if decode_unicode:
         from ezdxf.lldxf.encoding import decode_dxf_unicode, has_dxf_unicode
-    lines = text.split("\n")
-    end = len(lines) - 1
+    end = len(codes)
     i = 0
     sections: OrderedDict = OrderedDict()
     section: list | None = None
     group: Tags | None = None
-    codes: dict[str, int] = {}
     types = TYPE_TABLE
     points = POINT_CODES
     Tag, Vertex = DXFTag, DXFVertex
-
-    def code_of(line: str) -> int | None:
-        got = codes.get(line)
-        if got is None:
-            try:
-                got = codes[line] = int(line)
-            except ValueError:
-                return None
-        return got
-
     while i < end:
-        raw = lines[i]
-        code = codes.get(raw)
-        if code is None:
-            try:
-                code = codes[raw] = int(raw)
-            except ValueError:
-                raise NotPlain(f"group code {raw!r} at line {i + 1}") from None
-        value = lines[i + 1]
-        i += 2
+        code = codes[i]
+        value = values[i]
+        i += 1
         if code == 0:
             value = value.strip()
             if group is not None and section is not None:
@@ -126,36 +204,41 @@ def sections_of(text: str, decode_unicode: bool = False) -> OrderedDict:
             group = Tags([Tag(0, value)])
             continue
         if code in points:
-            if i >= end or code_of(lines[i]) != code + 10:
-                raise NotPlain(f"point without y at line {i}")
+            if i >= end or codes[i] != code + 10:
+                raise NotPlain(f"point without y at tag {i}")
             try:
-                x, y = float(value), float(lines[i + 1])
-                i += 2
-                if i < end and code_of(lines[i]) == code + 20:
-                    tag = Vertex(code, (x, y, float(lines[i + 1])))
-                    i += 2
+                x, y = float(value), float(values[i])
+                i += 1
+                if i < end and codes[i] == code + 20:
+                    tag = Vertex(code, (x, y, float(values[i])))
+                    i += 1
                 else:
                     tag = Vertex(code, (x, y))
             except ValueError:
-                raise NotPlain(f"coordinate is not a number near line {i}") from None
-        elif code == 999:
+                raise NotPlain(f"coordinate is not a number near tag {i}") from None
+        elif code == 999 and skip_comments:
             continue
         elif code in BINARY_DATA:
-            try:
-                tag = DXFBinaryTag.from_string(code, value)
-            except ValueError:
-                raise NotPlain(f"binary data near line {i}") from None
+            if isinstance(value, DXFBinaryTag):
+                tag = value
+            else:
+                try:
+                    tag = DXFBinaryTag.from_string(code, value)
+                except ValueError:
+                    raise NotPlain(f"binary data near tag {i}") from None
+        elif code < 0:
+            raise NotPlain(f"group code {value!r} near tag {i}")
         else:
             cast = types.get(code, str)
             try:
                 tag = Tag(code, cast(value))
             except ValueError:
                 if cast is not int:
-                    raise NotPlain(f"value {value!r} near line {i}") from None
+                    raise NotPlain(f"value {value!r} near tag {i}") from None
                 try:  # some exporters write integers as floats, which ezdxf accepts
                     tag = Tag(code, int(float(value)))
                 except ValueError:
-                    raise NotPlain(f"value {value!r} near line {i}") from None
+                    raise NotPlain(f"value {value!r} near tag {i}") from None
             if decode_unicode and cast is str and has_dxf_unicode(value):
                 tag = Tag(code, decode_dxf_unicode(value))
         if group is not None:
