@@ -58,15 +58,18 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> D
     if path.stat().st_size == 0:
         raise E.empty_file(name)
     repairs: list[str] = []
-    recovered = False
+    recovered = audited_by_recover = False
     try:
         # Pre-2007 files keep characters outside their codepage (Chinese in an ANSI_1252
         # file) as "\U+5EFA" escapes, which the strict reader leaves as they are: the fast
         # reader decodes them, else the decoding reader here does
         try:
-            doc = dxfread.readfile(path)
+            doc, fixed = dxfread.read(path)
         except dxfread.NotPlain:
-            doc = _read_decoding(path)
+            doc, fixed = _read_decoding(path), []
+        if fixed:
+            repairs += fixed
+            recovered = True
         if audit:
             auditor = doc.audit()
             repairs += _describe(auditor)
@@ -79,7 +82,7 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> D
             if _truncated(path):
                 raise E.truncated_drawing(name) from exc
             raise E.broken_drawing(name, _reason(exc)) from exc
-        recovered = True
+        recovered = audited_by_recover = True
         repairs.append(f"标准读取失败，已用修复模式读取 / strict reader failed ({_reason(strict_exc)}); recovered")
         repairs += _describe(auditor)
     truncated = _truncated(path)
@@ -88,7 +91,7 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> D
     if truncated:
         repairs.append("文件末尾缺少 EOF，可能被截断；已读取截断前的内容 / no EOF marker: the file looks truncated")
     drawing = Drawing(doc, name, path, recovered, repairs, encoding=doc.encoding or "",
-                      version=doc.dxfversion, audited=audit or recovered)
+                      version=doc.dxfversion, audited=audit or audited_by_recover)
     _set_units(drawing)
     return drawing
 

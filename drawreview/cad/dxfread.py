@@ -36,22 +36,39 @@ _VERSION = re.compile(rb"\$ACADVER[ \t]*\r?\n[ \t]*1[ \t]*\r?\n[ \t]*(AC\d{4})")
 _CODEPAGE = re.compile(rb"\$DWGCODEPAGE[ \t]*\r?\n[ \t]*3[ \t]*\r?\n[ \t]*([\w-]+)")
 
 
+REORDERED = ("直线坐标为旧式顺序（x1 x2 y1 y2），已按 ezdxf 的修复层重排后读取 / LINE coordinates were in the "
+             "old x1 x2 y1 y2 order; recovered by reordering them (ezdxf's repair layer)")
+
+
 def readfile(path: str | Path) -> EzDoc:
-    """``ezdxf.readfile(path)``, faster; in a pre-2007 file that holds ``\\U+xxxx`` / ``\\M+``
-    escapes (characters outside its codepage, kept that way by older CAD programs) every string
-    value is decoded, as ezdxf's recover loader does.  Raises :class:`NotPlain` for such a file
-    when it is binary or unusual, so the caller can use a decoding reader."""
+    """``ezdxf.readfile(path)``, faster (see :func:`read`)."""
+    return read(path)[0]
+
+
+def read(path: str | Path) -> tuple[EzDoc, list[str]]:
+    """``ezdxf.readfile(path)``, faster, and what had to be repaired to read it.
+
+    In a pre-2007 file that holds ``\\U+xxxx`` / ``\\M+`` escapes (characters outside its
+    codepage, kept that way by older CAD programs) every string value is decoded, as ezdxf's
+    recover loader does; :class:`NotPlain` is raised for such a file when it is binary or
+    unusual, so the caller can use a decoding reader.  An ASCII file whose LINEs give their
+    coordinates in the old x1 x2 y1 y2 order (the strict reader refuses it) is read through
+    ezdxf's own reordering layer, and that repair is returned."""
     path = str(path)
     with open(path, "rb") as fh:
         data = fh.read()
     escaped = b"\\U+" in data or b"\\M+" in data
-    sections = None
+    sections, repairs = None, []
     try:
         if data.startswith(BINARY_SENTINEL):
             sections = binary_sections_of(data, escaped)
         else:
             sections = _text_sections(data, escaped)
-    except (NotPlain, LookupError):
+    except NotPlain as exc:
+        if str(exc).startswith(NO_Y) and not escaped and not data.startswith(BINARY_SENTINEL):
+            sections = _reordered_sections(data)
+            repairs = [REORDERED] if sections is not None else []
+    except LookupError:
         pass
     del data
     if sections is not None:
@@ -59,11 +76,30 @@ def readfile(path: str | Path) -> EzDoc:
         doc = EzDoc()
         doc._load_section_dict(sections)
         doc.filename = path
-        return doc
+        return doc, repairs
     doc = ezdxf.readfile(path)
     if escaped and doc.dxfversion < "AC1021":
         raise NotPlain("a binary or unusual pre-2007 file with unicode escapes")
-    return doc
+    return doc, []
+
+
+def _reordered_sections(data: bytes) -> OrderedDict | None:
+    """ezdxf's strict tag pipeline with its LINE coordinate reordering layer in front."""
+    from io import StringIO
+
+    from ezdxf.lldxf import loader
+    from ezdxf.lldxf.repair import tag_reorder_layer
+    from ezdxf.lldxf.tagger import ascii_tags_loader, tag_compiler
+
+    header = data[:data.find(b"ENDSEC")]
+    version, codepage = _VERSION.search(header), _CODEPAGE.search(header)
+    if not version or version.group(1) >= b"AC1021":
+        return None
+    text = data.decode(toencoding(codepage.group(1).decode() if codepage else ""), "surrogateescape")
+    try:
+        return loader.load_dxf_structure(tag_compiler(tag_reorder_layer(ascii_tags_loader(StringIO(text)))))
+    except ezdxf.DXFError:
+        return None
 
 
 def _text_sections(data: bytes, escaped: bool) -> OrderedDict | None:
@@ -94,6 +130,7 @@ def sections_of(text: str, decode_unicode: bool = False) -> OrderedDict:
     return _structure(list(map(known.__getitem__, raw)), lines[1:2 * pairs:2], True, decode_unicode)
 
 
+NO_Y = "point without y"
 BINARY_SENTINEL = b"AutoCAD Binary DXF\r\n\x1a\x00"
 
 
@@ -205,7 +242,7 @@ def _structure(codes: list[int], values: list, skip_comments: bool, decode_unico
             continue
         if code in points:
             if i >= end or codes[i] != code + 10:
-                raise NotPlain(f"point without y at tag {i}")
+                raise NotPlain(f"{NO_Y} at tag {i}")
             try:
                 x, y = float(value), float(values[i])
                 i += 1

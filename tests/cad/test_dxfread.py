@@ -10,6 +10,7 @@ from ezdxf.lldxf.tagger import ascii_tags_loader, tag_compiler
 from ezdxf.lldxf.validator import is_binary_dxf_file
 
 from drawreview.cad import dxfread
+from drawreview.cad.dxf import load_dxf
 from tests.cad.conftest import REAL_FILES
 from tests.cad.test_dxf import VERSIONS, _versions_drawing
 
@@ -139,3 +140,21 @@ def test_a_binary_file_cut_short_goes_back_to_ezdxf(tmp_path):
     with pytest.raises(Exception) as theirs:
         ezdxf.readfile(tmp_path / "cut.dxf")
     assert type(ours.value) is type(theirs.value)  # ezdxf's own error (what load_dxf then handles)
+
+
+def test_lines_in_the_old_coordinate_order_are_reordered_as_recover_does():
+    from ezdxf import recover
+
+    path = next(p for p in REAL_FILES if p.name == "ezdxf__AC1003_LINE_Example.dxf")
+    with pytest.raises(ezdxf.DXFStructureError):
+        ezdxf.readfile(path)  # x1 x2 y1 y2: the strict reader refuses it
+    doc, repairs = dxfread.read(path)
+    assert repairs == [dxfread.REORDERED]
+    ref, _ = recover.readfile(path)
+
+    def lines(d):
+        return sorted((tuple(e.dxf.start), tuple(e.dxf.end), e.dxf.layer, e.dxf.color) for e in d.modelspace().query("LINE"))
+
+    assert lines(doc) == lines(ref) and len(lines(doc)) > 10
+    drawing = load_dxf(path, audit=False)
+    assert drawing.recovered and dxfread.REORDERED in drawing.repairs and not drawing.audited
