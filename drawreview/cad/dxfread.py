@@ -110,24 +110,58 @@ def _text_sections(data: bytes, escaped: bool) -> OrderedDict | None:
     # (no $DWGCODEPAGE: ezdxf reads the file as ANSI_1252)
     ver = version.group(1).decode()
     encoding = "utf-8" if ver >= "AC1021" else toencoding(codepage.group(1).decode() if codepage else "")
-    text = data.decode(encoding, "surrogateescape")
-    if "\r" in text:  # as a file opened in text mode reads it
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return sections_of(text, escaped and ver < "AC1021")
+    return _structure(_line_blocks(_text_blocks(data, encoding)), True, escaped and ver < "AC1021")
 
 
 def sections_of(text: str, decode_unicode: bool = False) -> OrderedDict:
     """The section dict ``ezdxf.lldxf.loader.load_dxf_structure`` makes of the same ASCII file."""
-    lines = text.split("\n")
-    pairs = len(lines) // 2
-    raw = lines[0:2 * pairs:2]
+    return _structure(_line_blocks([text]), True, decode_unicode)
+
+
+BLOCK = 4 << 20  # bytes of the file split into lines at a time
+
+
+def _text_blocks(data: bytes, encoding: str):
+    """The file decoded a block at a time, each block ending after a line break (so a
+    multi-byte character or a CR LF is never cut), as a file opened in text mode reads it."""
+    pos, n = 0, len(data)
+    while pos < n:
+        cut = data.find(b"\n", min(pos + BLOCK, n))
+        cut = n if cut < 0 else cut + 1
+        text = data[pos:cut].decode(encoding, "surrogateescape")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        pos = cut
+        yield text
+        del text
+
+
+def _line_blocks(texts):
+    """(group codes, values) of consecutive pieces of a DXF text: the lines of each piece,
+    paired across the pieces as ``text.split("\n")`` of the whole would pair them."""
     known: dict[str, int] = {}
-    for line in set(raw):
+    carry: list[str] = []
+    for text in texts:
+        lines = text.split("\n")
+        tail = lines.pop()  # the piece ends after a line break: "" (or the last line of the file)
+        if carry:
+            lines[:0] = carry
+        carry = [lines.pop()] if len(lines) % 2 else []
+        if tail:
+            carry.append(tail)
+        raw = lines[0::2]
+        for line in set(raw).difference(known):
+            try:
+                known[line] = int(line)
+            except ValueError:
+                known[line] = -1  # not a group code: an error if the structure pass reaches it
+        yield list(map(known.__getitem__, raw)), lines[1::2]
+        del lines, raw
+    if len(carry) == 2:  # the file's last value has no line break after it
         try:
-            known[line] = int(line)
+            yield [int(carry[0])], [carry[1]]
         except ValueError:
-            known[line] = -1  # not a group code: an error if the structure pass reaches it
-    return _structure(list(map(known.__getitem__, raw)), lines[1:2 * pairs:2], True, decode_unicode)
+            yield [-1], [carry[1]]
 
 
 NO_Y = "point without y"
@@ -182,7 +216,7 @@ def binary_sections_of(data: bytes, decode_unicode: bool = False) -> OrderedDict
                 break
     except (IndexError, ValueError, struct.error) as exc:
         raise NotPlain(f"binary data cut short near byte {pos}") from exc
-    return _structure(codes, values, False, decode_unicode and version < "AC1021")
+    return _structure([(codes, values)], False, decode_unicode and version < "AC1021")
 
 
 def _binary_params(data: bytes) -> tuple[str, str]:
@@ -202,20 +236,35 @@ def _binary_params(data: bytes) -> tuple[str, str]:
     return encoding, version
 
 
-def _structure(codes: list[int], values: list, skip_comments: bool, decode_unicode: bool) -> OrderedDict:
+def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict:
     """Typed tags (vertices merged), grouped per structure tag, in sections: what ezdxf's tag
-    compiler, ``group_tags`` and ``load_dxf_structure`` make of the same tags."""
+    compiler, ``group_tags`` and ``load_dxf_structure`` make of the same tags.  *blocks* yields
+    (group codes, values) lists in file order, so a large file is never split into lines all
+    at once."""
     if decode_unicode:
         from ezdxf.lldxf.encoding import decode_dxf_unicode, has_dxf_unicode
-    end = len(codes)
-    i = 0
     sections: OrderedDict = OrderedDict()
     section: list | None = None
     group: Tags | None = None
     types = TYPE_TABLE
     points = POINT_CODES
     Tag, Vertex = DXFTag, DXFVertex
-    while i < end:
+    codes: list = []
+    values: list = []
+    i = end = stop = 0
+    blocks = iter(blocks)
+    while True:
+        if i >= stop:  # the next block, with what is left of this one (a point may span them)
+            more = next(blocks, None)
+            if more is None:
+                if i >= end:
+                    break
+                stop = end
+            else:
+                codes, values = codes[i:] + more[0], values[i:] + more[1]
+                i, end = 0, len(codes)
+                stop = end - 3  # a point's y and z must be in view
+                continue
         code = codes[i]
         value = values[i]
         i += 1

@@ -158,3 +158,20 @@ def test_lines_in_the_old_coordinate_order_are_reordered_as_recover_does():
     assert lines(doc) == lines(ref) and len(lines(doc)) > 10
     drawing = load_dxf(path, audit=False)
     assert drawing.recovered and dxfread.REORDERED in drawing.repairs and not drawing.audited
+
+
+@pytest.mark.parametrize("block", [37, 1000])
+def test_reading_a_block_at_a_time_gives_the_same_tags(tmp_path, specimens, monkeypatch, block):
+    """Large files are split into lines a few MB at a time: a point, a CR LF or a multi-byte
+    character across a block boundary reads as in one piece."""
+    monkeypatch.setattr(dxfread, "BLOCK", block)
+    crlf = tmp_path / "crlf.dxf"
+    crlf.write_bytes(specimens["gbk"].read_bytes().replace(b"\n", b"\r\n"))
+    no_newline = tmp_path / "tail.dxf"
+    no_newline.write_bytes(specimens["single"].read_bytes().rstrip(b"\n"))
+    for path in [specimens["gbk"], specimens["big5"], crlf, no_newline, ASCII_REAL[0]]:
+        ref = _ezdxf_sections(path)
+        data = path.read_bytes()
+        info = dxf_file_info(str(path))
+        got = dxfread._structure(dxfread._line_blocks(dxfread._text_blocks(data, info.encoding)), True, False)
+        _same_sections(ref, got)
