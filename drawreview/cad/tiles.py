@@ -25,6 +25,7 @@ MAX_ZOOM = 8
 _lock = threading.RLock()
 _docs: OrderedDict = OrderedDict()  # path -> (mtime, doc)
 _lists: OrderedDict = OrderedDict()  # (path, mtime, hidden) -> (display list, rect)
+_shown: dict = {}  # path -> the hidden layers its open document is set to (absent: the defaults)
 DOC_CACHE, LIST_CACHE = 16, 24
 TILE0 = "z0.png"  # a sheet PDF's zoom-0 tile, kept beside its blob (storage.derived) by the processing job
 
@@ -60,10 +61,12 @@ def _doc(path: str):
         return mtime, hit[1]
     if hit:
         hit[1].close()
+    _shown.pop(path, None)
     doc = pymupdf.open(path)
     _docs[path] = (mtime, doc)
     while len(_docs) > DOC_CACHE:
-        _, (_, old) = _docs.popitem(last=False)
+        gone, (_, old) = _docs.popitem(last=False)
+        _shown.pop(gone, None)
         old.close()
     return mtime, doc
 
@@ -86,7 +89,9 @@ def _display_list(sheet, hidden: frozenset):
     if hit:
         _lists.move_to_end(key)
         return hit
-    _set_layers(doc, hidden)
+    if _shown.get(path, frozenset()) != hidden:  # a freshly opened document shows the defaults
+        _set_layers(doc, hidden)
+        _shown[path] = hidden
     page = doc[0]
     hit = _lists[key] = (page.get_displaylist(), page.rect)
     while len(_lists) > LIST_CACHE:
@@ -157,5 +162,6 @@ def forget(path) -> None:
         for key in [k for k in _lists if k[0] == path]:
             del _lists[key]
         hit = _docs.pop(path, None)
+        _shown.pop(path, None)
         if hit:
             hit[1].close()

@@ -64,3 +64,17 @@ def test_thumbnail_and_open_document(sheet):
     assert max(pymupdf.Pixmap(png).width, pymupdf.Pixmap(png).height) == 300
     doc = pymupdf.open(sheet.pdf)
     assert pymupdf.Pixmap(tiles.render_tile(doc, 0, 0, 0)).width == 256
+
+
+def test_layer_choices_in_any_order_draw_as_a_fresh_document_does(sheet):
+    names = [lay["name"] for lay in sheet.layers][:2]
+    sequence = [(), (names[0],), tuple(names), (), (names[1],), ()]
+    fresh = {}
+    for hidden in set(sequence):
+        tiles.forget(sheet.pdf)
+        fresh[hidden] = tiles.render_tile(sheet.pdf, 1, 0, 0, hidden)
+    assert len(set(fresh.values())) == len(fresh)  # each choice draws differently
+    tiles.forget(sheet.pdf)
+    for hidden in sequence:
+        tiles._lists.clear()  # the open document is reused and switched between choices
+        assert tiles.render_tile(sheet.pdf, 1, 0, 0, hidden) == fresh[hidden], hidden
