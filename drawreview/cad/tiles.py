@@ -25,7 +25,7 @@ MAX_ZOOM = 8
 _lock = threading.RLock()
 _docs: OrderedDict = OrderedDict()  # path -> (mtime, doc)
 _lists: OrderedDict = OrderedDict()  # (path, mtime, hidden) -> (display list, rect)
-_shown: dict = {}  # path -> the hidden layers its open document is set to (absent: the defaults)
+_shown: dict = {}  # path -> [hidden layers its open document is set to, its layers' defaults]
 DOC_CACHE, LIST_CACHE = 16, 24
 TILE0 = "z0.png"  # a sheet PDF's zoom-0 tile, kept beside its blob (storage.derived) by the processing job
 
@@ -89,9 +89,12 @@ def _display_list(sheet, hidden: frozenset):
     if hit:
         _lists.move_to_end(key)
         return hit
-    if _shown.get(path, frozenset()) != hidden:  # a freshly opened document shows the defaults
-        _set_layers(doc, hidden)
-        _shown[path] = hidden
+    shown, defaults = _shown.setdefault(path, [frozenset(), None])
+    if shown != hidden:  # a freshly opened document shows the defaults
+        if defaults is None:
+            defaults = _shown[path][1] = _defaults(doc)
+        _set_layers(doc, hidden, defaults)
+        _shown[path][0] = hidden
     page = doc[0]
     hit = _lists[key] = (page.get_displaylist(), page.rect)
     while len(_lists) > LIST_CACHE:
@@ -99,11 +102,17 @@ def _display_list(sheet, hidden: frozenset):
     return hit
 
 
-def _set_layers(doc, hidden: frozenset) -> None:
+def _defaults(doc) -> dict:
+    """Layer name -> shown by default, as the document was opened (``get_ocgs`` reports the
+    current state, so it is read before any layer is switched)."""
+    return {v["name"]: v["on"] for v in doc.get_ocgs().values()}
+
+
+def _set_layers(doc, hidden: frozenset, defaults: dict | None = None) -> None:
     """Default visibility of every layer, minus *hidden* (layer names)."""
-    if not doc.get_ocgs():
+    defaults = _defaults(doc) if defaults is None else defaults
+    if not defaults:
         return
-    defaults = {v["name"]: v["on"] for v in doc.get_ocgs().values()}
     for ui in doc.layer_ui_configs():
         want = defaults.get(ui["text"], True) and ui["text"] not in hidden
         if bool(ui["on"]) != want:
