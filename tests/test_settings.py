@@ -4,7 +4,6 @@ DATABASE_URL / REDIS_URL bare and prefixed, the size limit, the ruleset and auth
 from __future__ import annotations
 
 import stat
-from pathlib import Path
 
 from drawreview.settings import REPO_RULESETS, load_settings
 from tests.conftest import ROOT

@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ezdxf
 from ezdxf import recover
 from ezdxf.document import Drawing as EzDoc
 

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..auth import authenticate, check_csrf, csrf_token, new_api_token, principal_from_request
-from ..errors import RateLimited, ValidationFailed
+from ..errors import ValidationFailed
 from ..models import User
 from ..services import audit
 from .common import Ctx, api, lang_of

@@ -201,7 +201,7 @@ def test_stale_edit_is_shown_as_a_conflict(browser, stack, viewer_world, shots):
         first.click(".vw-dialog button:has-text('放弃我的修改')")
         rows = [a for a in _annotations(stack, urls[0]) if a["body"].startswith(body)]
         assert [a["body"] for a in rows] == [body + "（第二个窗口的修改）"]
-        first.wait_for_selector(f"#thread-body:has-text('第二个窗口的修改')")
+        first.wait_for_selector("#thread-body:has-text('第二个窗口的修改')")
     finally:
         ctx_a.close()
         ctx_b.close()

@@ -276,7 +276,7 @@ def _misplaced(f, expect: tuple) -> str | None:
     errors = []
     for want in shapes:  # one of the candidates (LP-02: two equal cells)
         d = shapely.hausdorff_distance(ev, want, densify=0.05)
-        if d <= tol and not (err := _bbox_is(f, want.bounds, tol)):
+        if d <= tol and not _bbox_is(f, want.bounds, tol):
             return None
         errors.append(f"evidence {shapely.to_wkt(ev, rounding_precision=2)[:200]} is {d:.3f} m from "
                       f"{shapely.to_wkt(want, rounding_precision=2)[:200]}")
