@@ -43,10 +43,14 @@ class PdfSource:
 
     def display_list(self, i: int) -> pymupdf.DisplayList:
         """Page *i* read once (content interpreted, fonts loaded): its text and, when the file is
-        its own sheet PDF, its first tile and thumbnail are all taken from this."""
-        if i not in self.lists:
-            self.lists[i] = self.doc[i].get_displaylist()
-        return self.lists[i]
+        its own sheet PDF, its first tile and thumbnail are all taken from this.  Kept only for
+        a one-page file (a 500-page set would hold every page's list)."""
+        got = self.lists.get(i)
+        if got is None:
+            got = self.doc[i].get_displaylist()
+            if self.doc.page_count == 1:
+                self.lists[i] = got
+        return got
 
     def own_sheet(self) -> bool:
         """True when the file is its own (one) sheet PDF, byte for byte."""
