@@ -236,6 +236,24 @@ def test_layer_toggle_changes_tiles(browser, stack, viewer_world, shots):
         ctx.close()
 
 
+def test_the_whole_sheet_shows_from_the_first_tile(browser, stack, viewer_world):
+    """The viewer asks for the zoom-0 tile (made with the sheet) beside the sharp ones, so the
+    whole sheet is on screen before they arrive."""
+    urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
+    ctx = _context(browser)
+    try:
+        page = login(ctx, urls[0], stack, "planning")
+        tiles = []
+        page.on("response", lambda r: tiles.append((r.url, r.status)) if "/tiles/" in r.url else None)
+        open_viewer(page, urls[0], sheet_id)
+        page.wait_for_load_state("networkidle")
+        zooms = {int(u.split("/tiles/")[1].split("/")[0]) for u, _ in tiles}
+        assert (f"/api/sheets/{sheet_id}/tiles/0/0/0.png", 200) in [(u.split(urls[0])[1], s) for u, s in tiles]
+        assert len(zooms) >= 2 and all(s == 200 for _, s in tiles)  # and the sharper level too
+    finally:
+        ctx.close()
+
+
 def test_chinese_first_english_switch_search_and_measure(browser, stack, viewer_world, shots):
     urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
     ctx, page = _viewer(browser, stack, urls[0], "fire", sheet_id)

@@ -59,7 +59,9 @@ export function createMap({ target, sheet, tileUrl, onTileProgress }) {
     tick();
   });
 
-  const tiles = new TileLayer({ source, preload: 1, extent });
+  // every coarser level is loaded too, down to zoom 0: its one tile (made with the sheet, so it
+  // is ready at once) shows the whole sheet while the sharp tiles arrive
+  const tiles = new TileLayer({ source, preload: Infinity, extent });
   const markupSource = new VectorSource({ wrapX: false });
   // markups render into an image that is moved and scaled while the view changes and redrawn
   // when it settles: thousands of markups stay smooth (benchmarks/bench_viewer.py)
