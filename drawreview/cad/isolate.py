@@ -291,7 +291,9 @@ def main(argv: list[str]) -> None:
     except OSError:  # pragma: no cover
         pass
     for module in preload:
-        importlib.import_module(module)
+        warm = getattr(importlib.import_module(module), "warm_up", None)
+        if warm is not None:
+            warm()  # first uses (fonts, caches) paid here, not by the first upload
     _serve(Connection(fd))
 
 

@@ -69,6 +69,38 @@ def process_drawing(path: str, kind: str, name: str, work: str, stop_at: float |
     return {"notes": all_notes, "kind": kind}
 
 
+WARM = {"done": False}
+
+
+def warm_up() -> None:
+    """Draw a tiny lettered drawing to a sheet, tile and thumbnail once, so the first upload a
+    child process gets does not pay the first uses: the CJK face parsed for subsetting, glyph
+    ids, MuPDF's font and drawing set-up, ezdxf's lazy imports."""
+    import tempfile
+
+    import ezdxf
+
+    with tempfile.TemporaryDirectory(prefix="warm-") as tmp:
+        doc = ezdxf.new("R2010", units=4)
+        doc.modelspace().add_line((0, 0), (1000, 1000))
+        doc.modelspace().add_text("预热 warm-up 0123", height=100)
+        doc.modelspace().add_mtext("图纸\\P审查", dxfattribs={"char_height": 80}).set_location((0, 500))
+        path = Path(tmp) / "warm.dxf"
+        doc.saveas(path)
+        with gc_paused():
+            drawing = load_dxf(path, audit=False)
+            res = render_drawing(drawing, split_sheets(drawing), Path(tmp))
+        tiles.render_tile(res[0].pdf, 0, 0, 0)
+        tiles.thumbnail(res[0].pdf, THUMB_PX)
+        tiles.forget(res[0].pdf)
+    WARM["done"] = True
+
+
+def is_warm(emit=None) -> bool:
+    """Whether this process has run :func:`warm_up` (callable in a child: ``pool.run``)."""
+    return WARM["done"]
+
+
 def _load(path: Path, kind: str, name: str):
     """(source, specs, notes) for a DXF or PDF."""
     if kind == intake.PDF:
