@@ -3,7 +3,8 @@
 Load → split into sheets → render each sheet PDF → store PDF, metadata and thumbnail blobs
 → mark the sheet ready, with ``file.progress`` / ``sheet.ready`` / ``file.ready`` /
 ``file.failed`` events and audit entries along the way. A zip is expanded (safely, by
-``cad.intake``) into child files, each processed by its own job.
+``cad.intake``, in a drawing child process like the rendering) into child files, each
+processed by its own job.
 
 Idempotent: a finished file is left alone; a half-done one (job killed, retried by arq) is
 redone and its sheets are upserted by ``(file_id, key)``, so no duplicates.
@@ -31,7 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from .cad import errors as cad_errors
 from .cad import intake, isolate, tiles
 from .cad.painter import RenderTimeout
-from .cad.pipeline import process_drawing
+from .cad.pipeline import expand_archive, process_drawing
 from .errors import DrawReviewError, UnreadableDrawing
 from .models import DrawingFile, Sheet, Submission
 from .services import audit, events
@@ -204,8 +205,9 @@ async def _process(ctx: dict[str, Any], file_id: int, stop_at: float | None = No
 async def _expand(run: _Run, work: Path) -> str:
     f, sub = run.file, run.sub
     limits = intake.ZipLimits.for_set(run.ctx["settings"], await _set_bytes_besides(run.session, f))
-    got = await asyncio.to_thread(intake.expand_zip, run.storage.path(f.sha256), work / "x", f.original_name,
-                                  limits)
+    # in a drawing child too: a hostile archive costs that process, not the server's
+    got = await isolate.pool().run(expand_archive, (str(run.storage.path(f.sha256)), str(work / "x"),
+                                                    f.original_name, limits), deadline=run.stop_at)
     if not got.members and not got.errors:
         raise cad_errors._make(cad_errors.NoDrawableContent, f.original_name, "压缩包内没有图纸文件",
                                "the archive holds no drawing files")

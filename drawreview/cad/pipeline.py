@@ -69,6 +69,12 @@ def process_drawing(path: str, kind: str, name: str, work: str, stop_at: float |
     return {"notes": all_notes, "kind": kind}
 
 
+def expand_archive(path: str, dest: str, name: str, limits: intake.ZipLimits,
+                   *, emit: Callable[[Any], None] | None = None) -> intake.Intake:
+    """``intake.expand_zip`` as a child-process call (the job runs it in the drawing pool)."""
+    return intake.expand_zip(path, dest, name, limits)
+
+
 WARM = {"done": False}
 
 
