@@ -48,6 +48,18 @@ def _viewer(browser, stack, base, username, sheet_id):
     return ctx, page
 
 
+def _renders(page) -> int:
+    return page.evaluate("Number(document.querySelector('#map').dataset.rendered || 0)")
+
+
+def _settled(page, after: int) -> None:
+    """Wait until the map has finished a render begun after the *after*-th one (every tile in
+    view loaded and faded in)."""
+    page.wait_for_function(f"Number(document.querySelector('#map').dataset.rendered || 0) > {after}",
+                           timeout=30000)
+    page.wait_for_load_state("networkidle")
+
+
 def _item(page, text):
     return page.locator("#markup-list .vw-item", has_text=text)
 
@@ -213,24 +225,23 @@ def test_layer_toggle_changes_tiles(browser, stack, viewer_world, shots):
     try:
         tiles = []
         page.on("request", lambda r: tiles.append(r.url) if "/tiles/" in r.url else None)
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(500)
+        _settled(page, 0)
         before = page.locator("#map").screenshot()
         page.click("#tab-layers")
         layers = page.locator("#layer-list input[type=checkbox]")
         assert layers.count() >= 5
         names = [layers.nth(i).get_attribute("data-layer") for i in range(layers.count())]
         assert "WALL" in names
+        n = _renders(page)
         page.uncheck("#layer-list input[data-layer='WALL']")
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(500)
+        _settled(page, n)
         assert any("hidden=WALL" in u for u in tiles), tiles[-5:]
         after = page.locator("#map").screenshot()
         assert before != after
         page.screenshot(path=str(shots / f"{stack.mode}-layers.png"))
+        n = _renders(page)
         page.check("#layer-list input[data-layer='WALL']")
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(800)
+        _settled(page, n)
         assert page.locator("#map").screenshot() == before  # the walls are back
     finally:
         ctx.close()
@@ -661,11 +672,11 @@ def test_compare_with_previous_revision(browser, stack, viewer_world, compare_wo
     try:
         tiles = []
         page.on("request", lambda r: tiles.append(r.url) if "/tiles/" in r.url else None)
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(400)
+        _settled(page, 0)
         before = page.locator("#map").screenshot()
         toggle = page.locator("#compare-toggle")
         assert toggle.inner_text() == "对比上一版"
+        n = _renders(page)
         toggle.click()
         page.wait_for_selector("#compare-legend:not([hidden]) li[data-kind='added']", timeout=60000)
         legend = page.inner_text("#compare-legend")
@@ -676,16 +687,15 @@ def test_compare_with_previous_revision(browser, stack, viewer_world, compare_wo
                                 "[li.dataset.kind, getComputedStyle(li.querySelector('.swatch')).backgroundColor])")
         assert len({c for _, c in colours}) == len(colours)  # distinct colours
         assert toggle.get_attribute("aria-pressed") == "true"
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(500)
+        _settled(page, n)
         assert any("/compare/tiles/" in u for u in tiles), tiles[-5:]
         overlay = page.locator("#map").screenshot()
         assert overlay != before
         page.screenshot(path=str(shots / f"{stack.mode}-compare.png"))
+        n = _renders(page)
         toggle.click()  # back to the sheet itself
         assert page.locator("#compare-legend").is_hidden()
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(800)
+        _settled(page, n)
         assert page.locator("#map").screenshot() == before
         assert not page.errors
     finally:

@@ -117,6 +117,11 @@ class Viewer {
       },
     });
     this.ctx.markups.setStyle(styleFn(() => this.selected));
+    // counts finished renders (every tile in view loaded and faded in): tools and tests can
+    // wait for the picture to settle instead of guessing a delay
+    this.ctx.map.on('rendercomplete', () => {
+      this.mapEl.dataset.rendered = String(Number(this.mapEl.dataset.rendered || 0) + 1);
+    });
     this.ctx.fit(0);
     const m = measurer(this.sheet);
     this.ctx.map.on('pointermove', (e) => {
