@@ -97,7 +97,8 @@ def _reordered_sections(data: bytes) -> OrderedDict | None:
         return None
     text = data.decode(toencoding(codepage.group(1).decode() if codepage else ""), "surrogateescape")
     try:
-        return loader.load_dxf_structure(tag_compiler(tag_reorder_layer(ascii_tags_loader(StringIO(text)))))
+        tags = ascii_tags_loader(StringIO(text, newline=None))
+        return loader.load_dxf_structure(tag_compiler(tag_reorder_layer(tags)))
     except ezdxf.DXFError:
         return None
 

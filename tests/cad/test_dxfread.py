@@ -160,6 +160,16 @@ def test_lines_in_the_old_coordinate_order_are_reordered_as_recover_does():
     assert drawing.recovered and dxfread.REORDERED in drawing.repairs and not drawing.audited
 
 
+def test_reordering_reads_cr_lf_files_too(tmp_path):
+    path = next(p for p in REAL_FILES if p.name == "ezdxf__AC1003_LINE_Example.dxf")
+    crlf = tmp_path / "crlf.dxf"
+    crlf.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    doc, repairs = dxfread.read(crlf)
+    assert repairs == [dxfread.REORDERED]
+    assert {e.dxf.layer for e in doc.modelspace()} == {e.dxf.layer for e in dxfread.read(path)[0].modelspace()}
+    assert not any("\r" in e.dxf.layer for e in doc.modelspace())
+
+
 @pytest.mark.parametrize("block", [37, 1000])
 def test_reading_a_block_at_a_time_gives_the_same_tags(tmp_path, specimens, monkeypatch, block):
     """Large files are split into lines a few MB at a time: a point, a CR LF or a multi-byte
