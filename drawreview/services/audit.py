@@ -23,6 +23,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..models import AuditEntry, AuditHead, Project, utcnow
+from .txlocks import held
 
 GENESIS = "0" * 64
 
@@ -77,6 +78,7 @@ async def record(
     session.add(entry)
     await session.flush()
     await session.exec(update(AuditHead).where(AuditHead.id == chain).values(last_id=entry.id, last_hash=entry.hash))
+    held(session)[("audit_head", chain)] = entry.hash
     return entry
 
 
@@ -84,9 +86,13 @@ async def _lock_head(session: AsyncSession, chain: int) -> str:
     """Lock the chain's head row (row lock on PostgreSQL, write lock on SQLite); return its hash.
 
     A project's chain is locked through the project row first: every writer (events, tasks,
-    audit) then takes the project row before the head, so no two orders can deadlock.
+    audit) then takes the project row before the head, so no two orders can deadlock. Locks
+    this transaction already holds are not taken again (``txlocks``).
     """
-    if chain:
+    locks = held(session)
+    if ("audit_head", chain) in locks:
+        return locks[("audit_head", chain)]
+    if chain and ("project", chain) not in locks:
         await session.exec(update(Project).where(Project.id == chain).values(last_event_seq=Project.last_event_seq))
     stmt = update(AuditHead).where(AuditHead.id == chain).values(last_id=AuditHead.last_id).returning(AuditHead.last_hash)
     row = (await session.exec(stmt)).first()
@@ -95,6 +101,10 @@ async def _lock_head(session: AsyncSession, chain: int) -> str:
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         await session.exec(insert(AuditHead).values(id=chain, last_id=0, last_hash=GENESIS).on_conflict_do_nothing())
         row = (await session.exec(stmt)).first()
+    locks = held(session)
+    if chain:
+        locks[("project", chain)] = True
+    locks[("audit_head", chain)] = row[0]
     return row[0]
 
 

@@ -15,6 +15,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..models import Project, ProjectEvent
+from .txlocks import held
 
 
 def channel(project_id: int) -> str:
@@ -31,6 +32,7 @@ async def append(
         .returning(Project.last_event_seq)
     )
     seq = result.scalar_one()
+    held(session)[("project", project_id)] = True  # the row stays locked until the transaction ends
     event = ProjectEvent(
         project_id=project_id,
         seq=seq,

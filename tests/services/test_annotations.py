@@ -79,6 +79,37 @@ async def test_create_is_idempotent_and_audited(ctx, world):
         assert (await audit.verify(s)).ok
 
 
+async def test_a_write_takes_each_lock_once_and_the_chain_holds(ctx, world):
+    """The event locks the project row; the audit entry after it in the same transaction does not
+    lock it again, and a second entry reuses the head it already holds (services/txlocks.py)."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()).lower())
+
+    async with ctx["db"].session() as s:  # the chain's head row exists (made by its first entry)
+        await audit.record(s, "system", "test.first", "project", world["project_id"], world["project_id"], {})
+        await s.commit()
+    engine = ctx["db"].engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        await call(ctx, annotations.create, "fire", world["sheet_id"], {"client_id": cid(), **PIN})
+        async with ctx["db"].session() as s:  # two entries in one transaction
+            for n in range(2):
+                await audit.record(s, "system", "test.twice", "annotation", n, world["project_id"], {})
+            await s.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    project_locks = [q for q in statements if q.startswith("update project ")]
+    head_locks = [q for q in statements if q.startswith("update audit_head") and "returning" in q]
+    # the write: its event's lock only; the two entries: one project lock, one head lock
+    assert len(project_locks) == 2 and len(head_locks) == 2, [q[:70] for q in statements if q.startswith("update")]
+    async with ctx["db"].session() as s:
+        assert (await audit.verify(s)).ok
+
+
 async def test_racing_copies_of_one_write_make_one_row(ctx, world):
     key = cid()
     results = await asyncio.gather(*[call(ctx, annotations.create, "planning", world["sheet_id"],
