@@ -23,6 +23,9 @@ class Queue(Protocol):
     async def ping(self) -> bool: ...
 
 
+STOP_GRACE_S = 5.0
+
+
 class InProcessQueue:
     """Runs each job as an asyncio task in this process, with the job's timeout."""
 
@@ -37,7 +40,12 @@ class InProcessQueue:
     async def start(self, ctx: dict[str, Any]) -> None:
         self.ctx = ctx
 
-    async def stop(self) -> None:
+    async def stop(self, grace_s: float = STOP_GRACE_S) -> None:
+        """Give the jobs in flight *grace_s* to finish, then cancel the rest (a job cancelled in
+        the middle of a database write can leave its connection, and on SQLite the write lock,
+        to the garbage collector; unfinished files are queued again at the next start)."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=grace_s)
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:

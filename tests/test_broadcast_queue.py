@@ -52,6 +52,29 @@ async def test_in_process_queue_runs_jobs_and_dedupes():
     assert sorted(ctx["pings"]) == ["a", "b"]
 
 
+async def test_stopping_the_in_process_queue_lets_short_jobs_finish(monkeypatch):
+    """A job in flight gets the grace period to finish (a job cut off mid-write can leave its
+    SQLite write lock to the garbage collector); one still running after it is cancelled."""
+    from drawreview import jobs
+
+    async def nap(ctx, name, seconds):
+        try:
+            await asyncio.sleep(seconds)
+            ctx.setdefault("done", []).append(name)
+        except asyncio.CancelledError:
+            ctx.setdefault("cancelled", []).append(name)
+            raise
+
+    monkeypatch.setitem(jobs.JOBS, "nap", nap)
+    q = InProcessQueue(timeout_s=60)
+    ctx = {}
+    await q.start(ctx)
+    await q.enqueue("nap", "short", 0.2)
+    await q.enqueue("nap", "long", 30)
+    await q.stop(grace_s=1.0)
+    assert ctx == {"done": ["short"], "cancelled": ["long"]}
+
+
 def test_arq_worker_runs_enqueued_job(tmp_path):
     """A real arq worker in burst mode picks up a job enqueued through ArqQueue."""
     from drawreview.queue import ArqQueue, queue_name
