@@ -41,24 +41,11 @@ class Clock:
 
 
 def warm_up(out: Path) -> None:
-    """A server process is warm: fonts, caches and imports are loaded once at its start, not
-    per upload. Render a tiny drawing first so the measured run sees the same."""
-    import ezdxf
+    """A server process is warm: its drawing children draw a tiny drawing when they start
+    (``pipeline.warm_up``), so the measured run does the same first."""
+    from drawreview.cad import pipeline
 
-    from drawreview.cad import tiles
-    from drawreview.cad.dxf import load_dxf
-    from drawreview.cad.render import render_drawing
-    from drawreview.cad.sheets import split_sheets
-
-    doc = ezdxf.new("R2010", units=4)
-    doc.modelspace().add_line((0, 0), (1000, 1000))
-    doc.modelspace().add_text("预热 warm-up", height=100)
-    path = out / "warm.dxf"
-    doc.saveas(path)
-    drawing = load_dxf(path, audit=False)
-    res = render_drawing(drawing, split_sheets(drawing), out / "warm")
-    tiles.render_tile(res[0].pdf, 0, 0, 0)
-    tiles.forget(res[0].pdf)
+    pipeline.warm_up()
 
 
 def _round(path: Path, out: Path) -> tuple[dict, list]:

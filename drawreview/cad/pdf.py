@@ -95,7 +95,7 @@ def has_javascript(doc: pymupdf.Document) -> bool:
 
 def _scan(doc: pymupdf.Document) -> tuple[bool, bool]:
     """(holds JavaScript, holds anything active) from one pass over the objects."""
-    js = active = False
+    active = False
     for xref in range(1, doc.xref_length()):
         try:
             obj = doc.xref_object(xref, compressed=True)
@@ -106,7 +106,7 @@ def _scan(doc: pymupdf.Document) -> tuple[bool, bool]:
             active = True
             if _JS.search(obj):
                 return True, True
-    return js, active
+    return False, active
 
 
 def pdf_sheets(src: PdfSource) -> list[SheetSpec]:
