@@ -70,11 +70,66 @@ def _looks_like_ascii_dxf(head: bytes) -> bool:
 
 
 def identify(path: str | Path, name: str | None = None) -> str:
-    """Kind of the file at *path* by content: ``dxf``, ``pdf`` or ``zip`` (else raises)."""
+    """Kind of the file at *path* by content: ``dxf``, ``pdf`` or ``zip`` (else raises).
+
+    A container is recognised by its own structure before anything inside it is looked at: a
+    zip whose members are stored uncompressed shows a member's ``%PDF-`` a few bytes in, yet it
+    is a zip (a local file header at offset 0, or an end-of-central-directory record whose
+    central directory is where it says). Only then is the content sniffed."""
     path = Path(path)
     with path.open("rb") as fh:
         head = fh.read(4096)
+        if head[:4] in _ZIP_HEADS or (head and _has_central_directory(fh)):
+            return ZIP
     return sniff(head, name or path.name)
+
+
+_ZIP_HEADS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # local header, empty archive, spanned marker
+_EOCD = b"PK\x05\x06"
+_EOCD_LEN = 22
+_CDH = b"PK\x01\x02"
+
+
+def _has_central_directory(fh) -> bool:
+    """True when the file ends with an end-of-central-directory record (within the 64 KiB a
+    comment may take) whose central directory starts with a central-directory header where
+    the record says: a zip with bytes in front (a self-extractor, a damaged upload) is still a
+    zip, while a PDF that merely contains the signature somewhere is not."""
+    size = fh.seek(0, 2)
+    if size < _EOCD_LEN:
+        return False
+    start = max(0, size - _EOCD_LEN - 0xFFFF)
+    fh.seek(start)
+    tail = fh.read()
+    at = tail.rfind(_EOCD)
+    while at >= 0:
+        rec = tail[at:at + _EOCD_LEN]
+        if len(rec) == _EOCD_LEN:
+            entries = int.from_bytes(rec[10:12], "little")
+            cd_size = int.from_bytes(rec[12:16], "little")
+            cd_offset = int.from_bytes(rec[16:20], "little")
+            comment = int.from_bytes(rec[20:22], "little")
+            eocd_pos = start + at
+            if eocd_pos + _EOCD_LEN + comment == size:  # the record really ends the file
+                if entries == 0 and cd_size == 0:
+                    return True
+                # the directory sits right before the record; bytes in front shift every offset
+                cd_start = eocd_pos - cd_size
+                if cd_start >= 0 and cd_offset <= cd_start and entries > 0:
+                    fh.seek(cd_start)
+                    if fh.read(4) == _CDH:
+                        return True
+                if cd_offset == 0xFFFFFFFF or entries == 0xFFFF or (
+                        eocd_pos >= 20 and _read_at(fh, eocd_pos - 20, 4) == b"PK\x06\x07"):  # zip64: zipfile decides
+                    fh.seek(0)
+                    return zipfile.is_zipfile(fh)
+        at = tail.rfind(_EOCD, 0, at)
+    return False
+
+
+def _read_at(fh, offset: int, n: int) -> bytes:
+    fh.seek(offset)
+    return fh.read(n)
 
 
 @dataclass

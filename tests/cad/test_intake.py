@@ -149,3 +149,96 @@ def test_corrupt_zip(tmp_path):
     z.write_bytes(buf.getvalue()[:60])
     with pytest.raises(E.CorruptArchive):
         intake.expand_zip(z, tmp_path / "out")
+
+
+# -- a zip is a zip: the container's own structure first, then the members' content ----------
+
+def _pdf(text: str) -> bytes:
+    import pymupdf
+
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), text)
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+def _zip(entries: dict[str, bytes], compression: int) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED], ids=["stored", "deflated"])
+def test_an_archive_of_pdfs_is_a_zip_whatever_its_members_start_with(tmp_path, compression):
+    entries = {f"图纸/建施-{i:02d}.pdf": _pdf(f"sheet {i}") for i in range(1, 11)}
+    z = tmp_path / "set.zip"
+    z.write_bytes(_zip(entries, compression))
+    if compression == zipfile.ZIP_STORED:  # what fooled the old sniffer: a member's %PDF a few bytes in
+        assert b"%PDF-" in z.read_bytes()[:1024]
+    assert intake.identify(z) == "zip"
+    got = intake.ingest(z, tmp_path / "x")
+    assert sorted(m.name for m in got.members) == sorted(entries)  # all ten, none vanished
+    assert {m.kind for m in got.members} == {"pdf"} and not got.errors
+
+
+def test_a_zip_with_bytes_in_front_is_a_zip(tmp_path):
+    """A self-extractor or a prefixed archive: no local header at 0, found by its central directory."""
+    z = tmp_path / "sfx.bin"
+    z.write_bytes(b"MZ" + b"\x90" * 3000 + _zip({"a.pdf": _pdf("a"), "b.pdf": _pdf("b")}, zipfile.ZIP_STORED))
+    assert intake.identify(z) == "zip"
+    assert sorted(m.name for m in intake.ingest(z, tmp_path / "x").members) == ["a.pdf", "b.pdf"]
+
+
+def test_a_pdf_with_leading_garbage_stays_a_pdf(tmp_path):
+    import pymupdf
+
+    p = tmp_path / "scan.pdf"
+    p.write_bytes(b"\x00garbage from a mail gateway\r\n" * 20 + _pdf("总平面图"))
+    assert intake.identify(p) == "pdf"
+    with pymupdf.open(p) as doc:  # the reference reader agrees it is one readable page
+        assert doc.page_count == 1
+
+
+def test_a_pdf_that_merely_contains_zip_signatures_stays_a_pdf(tmp_path):
+    import pymupdf
+
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "PK\x05\x06 PK\x01\x02 PK\x03\x04")
+    doc.embfile_add("inner.zip", _zip({"x.dxf": b"0\nEOF\n"}, zipfile.ZIP_STORED))  # a zip inside the PDF
+    p = tmp_path / "a.pdf"
+    p.write_bytes(doc.tobytes())
+    assert intake.identify(p) == "pdf"
+
+
+def test_a_dxf_in_a_stored_zip(tmp_path):
+    dxf = REAL_FILES[1].read_bytes()
+    z = tmp_path / "dxf.zip"
+    z.write_bytes(_zip({"plan.dxf": dxf, "cover.pdf": _pdf("目录")}, zipfile.ZIP_STORED))
+    assert intake.identify(z) == "zip"
+    got = intake.ingest(z, tmp_path / "x")
+    assert {m.name: m.kind for m in got.members} == {"plan.dxf": "dxf", "cover.pdf": "pdf"}
+
+
+def test_a_dwg_in_a_stored_zip_is_judged_as_a_dwg(tmp_path):
+    dwg_dir = REAL_FILES[0].parent / "dwg"
+    dwg = sorted(dwg_dir.glob("*.dwg"))[0].read_bytes()
+    z = tmp_path / "dwg.zip"
+    z.write_bytes(_zip({"plan.dwg": dwg, "cover.pdf": _pdf("目录")}, zipfile.ZIP_STORED))
+    assert intake.identify(z) == "zip"
+    got = intake.ingest(z, tmp_path / "x")
+    # the DWG member is looked at as a DWG (accepted once DWG input lands, else its own message)
+    judged = {m.name: m.kind for m in got.members} | {e.name: e.error.code for e in got.errors}
+    assert judged["cover.pdf"] == "pdf"
+    assert judged["plan.dwg"] in ("dwg", "dwg_not_supported"), judged
+
+
+def test_a_damaged_zip_is_reported_as_a_damaged_zip(tmp_path):
+    data = _zip({"a.pdf": _pdf("a"), "b.pdf": _pdf("b")}, zipfile.ZIP_STORED)
+    z = tmp_path / "cut.zip"
+    z.write_bytes(data[: len(data) // 2])  # local header at 0, the directory cut off
+    assert intake.identify(z) == "zip"
+    with pytest.raises(E.CorruptArchive):
+        intake.ingest(z, tmp_path / "x")

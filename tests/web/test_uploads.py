@@ -327,3 +327,23 @@ def test_the_server_keeps_answering_while_it_processes(stack, servers):
     assert len(tile_times) >= 3, "the big files finished before any tile was asked for"
     assert max(tile_times) < 0.5, f"a tile of a finished sheet took {max(tile_times):.2f}s while processing"
     assert statistics.median(tile_times) < 0.1, f"tiles took {statistics.median(tile_times):.3f}s (median)"
+
+
+def test_stored_zip_of_pdfs_gives_every_member(stack, client):
+    """ZIP_STORED puts a member's %PDF a few bytes into the archive; it is still one archive of
+    three drawings (each its own file with its sheet), not one PDF."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        for n in (1, 2, 3):
+            zf.writestr(f"建施-0{n}.pdf", di.pdf_bytes(f"{n} 层平面图 建施-0{n}"))
+    sid = di.new_submission(client, stack)
+    di.upload(client, stack, sid, [("图纸.zip", out.getvalue())])
+    files = di.by_name(di.wait_files(client, stack, sid))
+    assert files["图纸.zip"]["format"] == "zip" and files["图纸.zip"]["state"] == "ready"
+    members = {n: f for n, f in files.items() if f["parent_id"] == files["图纸.zip"]["id"]}
+    assert sorted(members) == ["建施-01.pdf", "建施-02.pdf", "建施-03.pdf"]
+    assert all(f["format"] == "pdf" and f["state"] == "ready" for f in members.values())
+    assert len(sheets(client, stack, sid)) == 3
