@@ -27,7 +27,7 @@ SEVERITY_LABELS = {
 STATUSES = ("open", "answered", "closed")
 STATUS_LABELS = {
     "open": ("待回复", "Open"),
-    "answered": ("已回复", "Answered"),
+    "answered": ("已回复待核实", "Answered, to verify"),
     "closed": ("已关闭", "Closed"),
 }
 # Verdicts / conclusions are free text; these well-known codes get a label.
@@ -163,6 +163,10 @@ class DisciplineSection:
     concluded_at: datetime | None
     comments: tuple[Comment, ...] = ()
     findings: tuple[Finding, ...] = ()
+    opinion: str = ""  # the reviewer's overall opinion with the conclusion
+    # the round the conclusion was given in; earlier than the report's round when the
+    # discipline kept its conclusion (no re-review), None when unknown
+    concluded_round: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "comments", tuple(self.comments))

@@ -58,6 +58,14 @@ def _fmt(value: float | str, unit: str) -> str:
     return f"{value}{unit}"
 
 
+def _conclusion(d: DisciplineSection, round_no: int) -> str:
+    """The conclusion's label; one kept from an earlier round says which."""
+    text = label(VERDICT_LABELS, d.conclusion)
+    if d.concluded_round and d.concluded_round != round_no:
+        text += f"（第 {d.concluded_round} 轮结论）"
+    return text
+
+
 def _cover(lay: Layout, data: ReportData, verify_url: str | None) -> None:
     p = data.project
     lay.new_page()
@@ -115,11 +123,11 @@ def _summary(lay: Layout, data: ReportData) -> None:
         sev, st = d.severity_counts(), d.status_counts()
         nums = [sev["mandatory"], sev["general"], sev["suggestion"], st["open"] + st["answered"], st["closed"], len(d.findings)]
         totals = [a + b for a, b in zip(totals, nums)]
-        rows.append([d.name_zh, d.reviewer, label(VERDICT_LABELS, d.conclusion), *map(str, nums)])
+        rows.append([d.name_zh, d.reviewer, _conclusion(d, data.project.round_no), *map(str, nums)])
     rows.append(["合计 Total", "", label(VERDICT_LABELS, data.project.verdict), *map(str, totals)])
     lay.table(cols, rows, size=9)
     lay.space(8)
-    lay.paragraph("注：强条 = 违反强制性条文；未关闭含“待回复”与“已回复”未关闭的意见；自动 = 已确认的自动检查结果。", size=8.5, colour=GREY)
+    lay.paragraph("注：强条 = 违反强制性条文；未关闭含“待回复”与“已回复待核实”的意见；自动 = 已确认的自动检查结果。", size=8.5, colour=GREY)
 
 
 def _comment(lay: Layout, d: DisciplineSection, c: Comment, no: str, cache: SheetCache) -> None:
@@ -163,15 +171,17 @@ def _findings(lay: Layout, findings: tuple[Finding, ...]) -> None:
     lay.table(cols, rows, size=8.5)
 
 
-def _discipline(lay: Layout, idx: int, d: DisciplineSection, cache: SheetCache) -> int:
+def _discipline(lay: Layout, idx: int, d: DisciplineSection, cache: SheetCache, round_no: int = 0) -> int:
     lay.new_page()
     lay.bookmark(1, f"{d.name_zh} {d.name_en}")
     lay.heading(f"{_numeral(idx)}、{d.name_zh}专业审查意见 {d.name_en}", size=16, before=0)
     lay.paragraph(
-        f"审查人：{d.reviewer}    结论：{label(VERDICT_LABELS, d.conclusion)}    日期：{_date(d.concluded_at)}",
+        f"审查人：{d.reviewer}    结论：{_conclusion(d, round_no)}    日期：{_date(d.concluded_at)}",
         size=10,
         colour=GREY,
     )
+    if d.opinion:
+        lay.paragraph(f"审查意见 Opinion：{d.opinion}", size=10)
     lay.space(6)
     n = 0
     if not d.comments:
@@ -194,11 +204,11 @@ def _closing(lay: Layout, data: ReportData) -> None:
     lay.heading("审查结论 Conclusions", size=16, before=0)
     lay.space(6)
     cols = [
-        Column("专业 Discipline", 0.25), Column("结论 Conclusion", 0.35),
-        Column("审查人 Reviewer", 0.2), Column("日期 Date", 0.2),
+        Column("专业 Discipline", 0.17), Column("结论 Conclusion", 0.21), Column("意见 Opinion", 0.32),
+        Column("审查人 Reviewer", 0.13), Column("日期 Date", 0.17),
     ]  # fmt: skip
     rows = [
-        [f"{d.name_zh} {d.name_en}", label(VERDICT_LABELS, d.conclusion), d.reviewer, _date(d.concluded_at)]
+        [f"{d.name_zh} {d.name_en}", _conclusion(d, p.round_no), d.opinion or "—", d.reviewer, _date(d.concluded_at)]
         for d in data.disciplines
     ]
     lay.table(cols, rows, size=9.5)
@@ -235,7 +245,7 @@ def render_report(
             _cover(lay, data, verify_url)
             _summary(lay, data)
             for i, d in enumerate(data.disciplines, start=1):
-                crops += _discipline(lay, i, d, cache)
+                crops += _discipline(lay, i, d, cache, data.project.round_no)
             _closing(lay, data)
             opened = cache.opened
         lay.footers(f"{data.project.case_number}  {data.project.name}")

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import NotFound, RateLimited, ValidationFailed
 from ..models import Project, ReviewTask, Submission
-from . import tasks, workflow
+from . import standing, tasks, workflow
 from .notifications import aware
 
 IP_LIMIT, IP_WINDOW_S = 30, 600
@@ -64,6 +64,10 @@ async def query(session: AsyncSession, limiter, ip: str, case_number: str, code:
                 "conclusion": t.conclusion, "started_at": _iso(t.started_at), "due_at": _iso(t.due_at),
                 "concluded_at": _iso(t.concluded_at), "light": tasks.light_of(t, now),
             } for t in rows],
+            # every discipline's standing conclusion in this round (kept ones with their round)
+            "standing": [{"discipline": d["discipline"], "name": d["discipline_name"], "conclusion": d["conclusion"],
+                          "conclusion_name": d["conclusion_name"], "round": d["round"], "carried": d["carried"],
+                          "concluded_at": d["concluded_at"]} for d in await standing.standing_dicts(session, sub)],
         })
     latest = subs[-1] if subs else None
     return {

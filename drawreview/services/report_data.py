@@ -1,8 +1,9 @@
 """Gather one review round from the database into :class:`drawreview.report.model.ReportData`.
 
 The report part's functions take plain data and paths; this module reads the rows (project,
-organisations, review tasks with reviewer and conclusion, the round's markups with their
-comment threads, confirmed rule findings) and points every comment at its sheet PDF blob.
+organisations, each discipline's standing conclusion with its reviewer, date and opinion —
+this round's, or the one kept from an earlier round (``services/standing.py``) — the round's
+markups with their comment threads, confirmed rule findings) and points every comment at its sheet PDF blob.
 Deleted and unconfirmed automatic markups are left out. Times are shown in Beijing time.
 Characters the report font cannot draw are replaced by ``□`` (and listed in
 ``Gathered.replaced``) so one emoji in a reply cannot block an official report.
@@ -24,7 +25,6 @@ from ..models import (
     Comment,
     Organisation,
     Project,
-    ReviewTask,
     RuleFinding,
     Sheet,
     Submission,
@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..report import model
 from ..report.font import load_font
-from . import workdays
+from . import standing, workdays
 from .findings import to_sheet
 from .notifications import aware
 
@@ -46,7 +46,6 @@ VERDICTS = {
     "rejected": "failed",
 }
 APPROVED = {"approved", "approved_with_comments"}
-SEVERITY_ORDER = ["approved", "approved_with_comments", "revision_required", "rejected"]
 
 
 def local(dt: datetime | None) -> datetime | None:
@@ -57,14 +56,11 @@ def verdict_code(conclusion: str | None) -> str:
     return VERDICTS.get(conclusion or "", conclusion or "pending")
 
 
-def round_verdict(sub: Submission, tasks: list[ReviewTask]) -> str | None:
-    """The submission's verdict, else the most severe discipline conclusion (None while open)."""
+def round_verdict(sub: Submission, held: dict[str, standing.Standing]) -> str | None:
+    """The submission's verdict, else the most severe standing conclusion (None while open)."""
     if sub.verdict:
         return sub.verdict
-    known = [t.conclusion for t in tasks if t.conclusion in SEVERITY_ORDER]
-    if not tasks or len(known) < len(tasks):
-        return None
-    return max(known, key=SEVERITY_ORDER.index)
+    return standing.verdict(held)
 
 
 class _Cleaner:
@@ -139,8 +135,9 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
     clean = _Cleaner()
     orgs = {o.id: o for o in (await session.exec(select(Organisation).where(
         Organisation.id.in_([project.construction_unit_id, project.design_institute_id])))).all()}
-    tasks = list((await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id)
-                                     .order_by(ReviewTask.id))).all())
+    # each discipline's standing conclusion: this round's task, or the one kept from an earlier round
+    held = await standing.of_round(session, sub)
+    tasks = [h.task for h in held.values()]
     sheets = {s.id: s for s in (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id))).all()}
     anns = list((await session.exec(select(Annotation).where(
         Annotation.sheet_id.in_(list(sheets) or [0]), Annotation.deleted == False,  # noqa: E712
@@ -201,13 +198,15 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
     codes = [t.discipline for t in tasks] + sorted((set(by_disc) | set(found)) - {t.discipline for t in tasks})
     task_of = {t.discipline: t for t in tasks}
     for code in codes:
-        t = task_of.get(code)
+        t, h = task_of.get(code), held.get(code)
+        done = h is not None and h.conclusion is not None
         zh, en = DISCIPLINE_NAMES.get(code, (code, code))
         sections.append(model.DisciplineSection(
             code=code, name_zh=zh, name_en=en, reviewer=who(t.reviewer_id) if t else "—",
-            conclusion=verdict_code(t.conclusion if t else None), concluded_at=local(t.concluded_at) if t else None,
-            comments=by_disc.get(code, ()), findings=found.get(code, ())))
-    verdict = round_verdict(sub, tasks)
+            conclusion=verdict_code(h.conclusion if h else None), concluded_at=local(t.concluded_at) if done else None,
+            comments=by_disc.get(code, ()), findings=found.get(code, ()),
+            opinion=clean(t.opinion) if done else "", concluded_round=h.round_no if done else None))
+    verdict = round_verdict(sub, held)
     cu, di = orgs.get(project.construction_unit_id), orgs.get(project.design_institute_id)
     data = model.ReportData(project=model.Project(
         name=clean(project.name), case_number=clean(project.case_number or "—"), address=clean(project.address or "—"),

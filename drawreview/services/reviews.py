@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from ..models import Annotation, Comment, DrawingFile, Organisation, Project, ReviewTask, Sheet, Submission, User
 from ..policy import require_project
-from . import notifications, projects, tasks, workdays, workflow
+from . import notifications, projects, standing, tasks, workdays, workflow
 from .notifications import aware
 from .tasks import Emit, step, utc
 
@@ -102,8 +102,8 @@ async def _resubmit(session, actor, sub, prev, project, now, emit, cfg) -> Submi
     await session.flush()
     await step(session, actor, "submission.resubmit", sub, project.id, emit,
                {"revision": sub.revision, "round": sub.round_no, "previous_id": prev.id}, event="submission.resubmitted")
-    again = [t.discipline for t in (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == prev.id))).all()
-             if t.conclusion in (workflow.Conclusion.REVISION_REQUIRED, workflow.Conclusion.REJECTED)]
+    # who reviews this round: revision asked for, or comments still open / answered to verify
+    again = await standing.disciplines_to_review_again(session, prev)
     started = await tasks.start_tasks(session, actor, sub, project, again, now, cfg, emit)
     carried = await carry_forward(session, sub, emit)
     await notifications.notify(session, project, "submission.resubmitted",
@@ -243,11 +243,14 @@ def _report_issuer():
     return issue_round_report
 
 
-async def issue_report(session, actor, sub, project, now, emit, storage, base_url: str, settings=None) -> Submission:
+async def issue_report(session, actor, sub, project, now, emit, storage, base_url: str, settings=None,
+                       cfg: dict | None = None) -> Submission:
     """The window issues the round's merged report; the submission moves on by the verdict."""
     if sub.state != "concluded":
         workflow.SUBMISSION.apply(sub.state, "approve")  # raises InvalidTransition naming the state
     action = workflow.verdict_action(sub.verdict, outstanding(sub))
+    if action == "approve":  # an approving report only when nothing stays open (decision 030)
+        standing.refuse_approval(await standing.approval_blockers(session, sub, project, cfg or (tasks.config(settings) if settings is not None else workflow.DEFAULT_CONFIG)))
     issuer = _report_issuer() if settings is not None else None
     if issuer is not None:  # the report part: signed report, Report row, audit + report.issued event
         report = await issuer(session, storage, settings, sub.id, actor, now=utc(now), emit=emit)
@@ -332,8 +335,8 @@ def _moved(geometry: dict, move) -> dict:
 
 async def carry_forward(session: AsyncSession, sub: Submission, emit: Emit | None = None) -> int:
     """Copy the previous revision's unclosed annotations onto the matching sheets of ``sub``
-    (matched by ``Sheet.matched_sheet_id``, else by sheet number), status open,
-    ``carried_from_id`` set, with their reply threads. The geometry is mapped through the old
+    (matched by ``Sheet.matched_sheet_id``, else by sheet number), keeping their status (open,
+    or answered: to verify), ``carried_from_id`` set, with their reply threads. The geometry is mapped through the old
     sheet's transform inverse and the new one's (:func:`sheet_point_mapper`), so a comment lands
     on the same drawing place when the new revision's extents change. Idempotent (client_id
     ``carry-<old>-<sheet>``), so the sheets job may call it again once a late revision's sheets
@@ -359,7 +362,8 @@ async def carry_forward(session: AsyncSession, sub: Submission, emit: Emit | Non
                   if k not in ("id", "client_id", "sheet_id", "status", "carried_from_id", "version",
                                "created_at", "updated_at", "finding_id", "deleted")}
         fields["geometry"] = _moved(ann.geometry or {}, sheet_point_mapper(old_sheet, target))
-        copy = Annotation(**fields, client_id=client_id, sheet_id=target.id, status="open", carried_from_id=ann.id)
+        # the state comes along: an answered comment arrives "answered, to verify", not open again
+        copy = Annotation(**fields, client_id=client_id, sheet_id=target.id, status=ann.status, carried_from_id=ann.id)
         session.add(copy)
         copied.append(copy)
     if copied:
@@ -417,4 +421,6 @@ async def review_view(session: AsyncSession, sub: Submission, project: Project, 
         "project_stage": project.stage, "outstanding_deficiencies": outstanding(sub),
         "calendar_exact": all(t["calendar_exact"] for t in task_dicts),
         "tasks": task_dicts,
+        # every discipline's standing conclusion: this round's, or the one kept from an earlier round
+        "standing": await standing.standing_dicts(session, sub),
     }

@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ..models import Project, ReviewTask, Submission, User
-from . import audit, events, notifications, workdays, workflow
+from . import audit, events, notifications, standing, workdays, workflow
 from .notifications import aware, utcnow
 
 Emit = Callable[[object], None]
@@ -213,7 +213,8 @@ async def resume(session, actor, task, sub, project, now, emit, cfg) -> ReviewTa
 
 async def conclude(session, actor, task, sub, project, conclusion: str, opinion: str, now, emit) -> ReviewTask:
     """A discipline's conclusion; when every task of the round has one, the round concludes
-    with the most severe as its verdict (the window then issues the merged report)."""
+    with the most severe conclusion standing across all disciplines as its verdict (those
+    kept from earlier rounds included); the window then issues the merged report."""
     _require_reviewer(actor, task)
     _require_open_round(sub, "conclude")
     verdict = workflow.parse_conclusion(conclusion)
@@ -230,7 +231,8 @@ async def conclude(session, actor, task, sub, project, conclusion: str, opinion:
     all_tasks = (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id))).all()
     if all(t.state == "concluded" for t in all_tasks):
         sub.state = workflow.SUBMISSION.apply(sub.state, "conclude")
-        sub.verdict = str(workflow.roll_up(t.conclusion for t in all_tasks))
+        # the most severe conclusion standing across all disciplines, kept ones included (decision 004)
+        sub.verdict = standing.verdict(await standing.of_round(session, sub))
         sub.concluded_at = utc(now)
         session.add(sub)
         await step(session, actor, "submission.conclude", sub, project.id, emit,

@@ -205,6 +205,8 @@ async def test_verdict_rollup_rounds_and_comment_carry_forward(env):
     assert carried[0].carried_from_id == open_ann.id and carried[0].geometry == geometry
     assert carried[0].status == "open" and carried[0].clause == "GB 50016 5.5.17"
     assert await reviews.carry_forward(session, rev2) == 0  # idempotent
+    carried[0].status = "closed"  # the reviewer verified the change (no approving report while it is open)
+    session.add(carried[0])
     await tasks.conclude(session, fire, again["fire"], rev2, project, "approved", "已修改", later, lambda e: None)
     await reviews.issue_report(session, window, rev2, project, later, lambda e: None, storage, "http://x", stack.settings)
     assert rev2.state == project.stage == "approved"
@@ -317,6 +319,10 @@ async def test_whole_cycle_writes_every_step_to_the_audit_log(env):
     rev2 = await new_submission(session, project, storage=storage)
     await reviews.submit(session, designer, rev2, project, bj(2025, 4, 14, 10), noop, cfg)
     again = await _tasks(session, rev2)
+    for copy in (await session.exec(select(Annotation).where(Annotation.carried_from_id.is_not(None),
+                                                             Annotation.project_id == project.id))).all():
+        copy.status = "closed"  # verified by the reviewer (no approving report while a comment is open)
+        session.add(copy)
     await tasks.conclude(session, fire, again["fire"], rev2, project, "approved", "", bj(2025, 4, 15, 10), noop)
     await reviews.issue_report(session, window, rev2, project, bj(2025, 4, 15, 10), noop, storage, "http://x", stack.settings)
     await ratings.rate(session, await principal(session, "builder"), project, {"score": 5, "text": "好"}, noop)

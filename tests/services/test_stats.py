@@ -41,12 +41,12 @@ async def _conclude_all(session, sub, project, verdicts: dict, when_by: dict):
         await tasks.conclude(session, await principal(session, d), task, sub, project, verdicts[d], "", when_by[d], noop)
 
 
-async def _comment(session, project, sub, discipline):
+async def _comment(session, project, sub, discipline, status="open"):
     user = await principal(session, discipline)
     sheet = (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id))).all()[0]
     session.add(Annotation(client_id=f"st-{sub.id}-{discipline}-{next(SERIAL)}", project_id=project.id,
                            sheet_id=sheet.id, author_id=user.user_id, discipline=discipline, kind="pin",
-                           geometry={"points": [[1.0, 1.0]]}))
+                           geometry={"points": [[1.0, 1.0]]}, status=status))
     await session.flush()
 
 
@@ -56,9 +56,10 @@ async def test_statistics_exact_numbers_and_date_filter(env):
     # P1 building: accepted Mon 2019-05-06, all approve Thu 05-09 (3 working days, on time)
     p1 = await _project(session, stack, bj(2019, 5, 6, 9), name="统计-房建")
     s1 = await _accepted(session, stack, storage, cfg, p1, None, bj(2019, 5, 6, 10))
-    await _comment(session, p1, s1, "fire")
-    await _comment(session, p1, s1, "fire")
-    await _comment(session, p1, s1, "planning")
+    # verified and closed before the approving report (no approving report while a comment is open)
+    await _comment(session, p1, s1, "fire", "closed")
+    await _comment(session, p1, s1, "fire", "closed")
+    await _comment(session, p1, s1, "planning", "closed")
     d4 = ["planning", "fire", "civil_defence", "lightning"]
     await _conclude_all(session, s1, p1, dict.fromkeys(d4, "approved"), dict.fromkeys(d4, bj(2019, 5, 9, 10)))
     await reviews.issue_report(session, window, s1, p1, bj(2019, 5, 9, 11), noop, storage, "http://x", stack.settings)
@@ -72,8 +73,11 @@ async def test_statistics_exact_numbers_and_date_filter(env):
     await reviews.issue_report(session, window, s2, p2, bj(2019, 5, 20, 11), noop, storage, "http://x", stack.settings)
     r2 = await new_submission(session, p2, MUNICIPAL_SHEETS, storage=storage)
     await reviews.submit(session, await principal(session, "designer"), r2, p2, bj(2019, 5, 21, 10), noop, cfg)
-    assert (await session.exec(select(Annotation).where(Annotation.carried_from_id.is_not(None),
-                                                        Annotation.project_id == p2.id))).first() is not None
+    copy = (await session.exec(select(Annotation).where(Annotation.carried_from_id.is_not(None),
+                                                        Annotation.project_id == p2.id))).first()
+    assert copy is not None
+    copy.status = "closed"  # fire verifies the change before approving
+    session.add(copy)
     await _conclude_all(session, r2, p2, {"fire": "approved"}, {"fire": bj(2019, 5, 22, 10)})
     await reviews.issue_report(session, window, r2, p2, bj(2019, 5, 22, 11), noop, storage, "http://x", stack.settings)
     # P3 building, still a draft; P4 building created in June (outside the May filter), accepted

@@ -171,6 +171,21 @@
       tr.appendChild(taskActions(t, v));
       body.appendChild(tr);
     });
+    // disciplines with no task this round keep the conclusion they gave in an earlier one
+    (v.standing || []).forEach(function (s) {
+      if (!s.carried) return;
+      var tr = el("tr", { "data-discipline": s.discipline, "data-state": "kept", "class": "kept" });
+      tr.appendChild(el("td", null, msg("discipline." + s.discipline)));
+      tr.appendChild(el("td", { "class": "reviewer" }, s.reviewer || "—"));
+      tr.appendChild(el("td", { "class": "state" }, msg("review.kept", { n: s.round })));
+      tr.appendChild(el("td", { "class": "due" }, day(s.concluded_at)));
+      tr.appendChild(el("td"));
+      var c = el("td", { "class": "conclusion" }, s.conclusion ? msg("verdict." + s.conclusion) : "—");
+      if (s.opinion) c.appendChild(el("div", { "class": "muted" }, s.opinion));
+      tr.appendChild(c);
+      tr.appendChild(el("td"));
+      body.appendChild(tr);
+    });
   }
 
   /* -- role actions --------------------------------------------------------------------- */

@@ -33,7 +33,7 @@ MARKUPS = [
 ]
 
 
-async def _world(stack, name: str, state: str, verdict: str | None) -> dict:
+async def _world(stack, name: str, state: str, verdict: str | None, closed: bool = False) -> dict:
     from sqlmodel import select
 
     from drawreview.db import Database
@@ -85,7 +85,8 @@ async def _world(stack, name: str, state: str, verdict: str | None) -> dict:
             for k, (disc, si, kind, geo, sev, status, body, replies) in enumerate(MARKUPS):
                 a = Annotation(client_id=uuid.uuid4().hex, project_id=project.id, sheet_id=sheets[si].id,
                                author_id=users[disc].id, discipline=disc, kind=kind, geometry=geo, severity=sev,
-                               clause=f"GB 50016-2014 第7.1.{k + 1}条", body=body, status=status,
+                               clause=f"GB 50016-2014 第7.1.{k + 1}条", body=body,
+                               status="closed" if closed else status,
                                created_at=t0 + timedelta(days=2, hours=k))
                 s.add(a)
                 await s.flush()
@@ -115,10 +116,16 @@ async def _world(stack, name: str, state: str, verdict: str | None) -> dict:
 
 
 def create_report_world(stack, *, state: str = "approved", verdict: str | None = "approved",
-                        name: str | None = None) -> dict:
+                        name: str | None = None, closed: bool | None = None) -> dict:
     """A round in ``state`` (``approved``: the report may be issued and stamped sheets downloaded;
-    ``concluded``; or ``in_review`` with ``verdict=None``: nobody has concluded yet)."""
-    return asyncio.run(_world(stack, name or f"意见书测试项目-{uuid.uuid4().hex[:8]}", state, verdict))
+    ``concluded``; or ``in_review`` with ``verdict=None``: nobody has concluded yet).
+
+    ``closed``: every markup closed (the reviewers verified them all). A concluded, approving
+    round defaults to it, because the workflow issues no approving report while a comment is
+    open or answered-not-verified (decision 030)."""
+    if closed is None:
+        closed = state == "concluded" and verdict in ("approved", "approved_with_comments")
+    return asyncio.run(_world(stack, name or f"意见书测试项目-{uuid.uuid4().hex[:8]}", state, verdict, closed))
 
 
 VISIBLE = expect(200, other_designer=404)  # the reports world: all five disciplines review it

@@ -1,0 +1,239 @@
+"""Three review rounds through the service layer, as a real joint review runs (issue #14):
+round 1 with mixed conclusions (one approved with comments and an open comment), the design
+institute answers, revision 2 with new file names re-reviewed in part, revision 3 approved.
+At each step: who got a task and a notice, the verdict, and the text of the issued, signed
+report PDF (read back with PyMuPDF)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pymupdf
+import pytest
+from sqlmodel import select
+
+from drawreview.broadcast import MemoryBroadcast
+from drawreview.errors import Conflict
+from drawreview.models import Annotation, Comment, Notification, Report, ReviewTask, Sheet, User
+from drawreview.services import annotations, reviews, standing, tasks, workdays
+from tests.services.reviews_world import BUILDING_SHEETS, bj, new_project, new_submission, principal
+
+OPINIONS = {
+    "planning": "总平面布置符合规划条件",
+    "fire": "疏散宽度不足，须修改",
+    "civil_defence": "人防口部做法附意见，须复核",
+    "lightning": "防雷分类正确",
+}
+
+
+def report_text(storage, sub) -> str:
+    """The issued report's text with all white space removed (table cells wrap lines)."""
+    with pymupdf.open(stream=storage.path(sub.report_sha256).read_bytes(), filetype="pdf") as doc:
+        return "".join("".join(page.get_text() for page in doc).split())
+
+
+async def _tasks(session, sub) -> dict[str, ReviewTask]:
+    rows = (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id))).all()
+    return {t.discipline: t for t in rows}
+
+
+async def _notes(session, project, type_) -> dict[str, int]:
+    """username -> number of notifications of ``type_`` for the project."""
+    rows = (await session.exec(select(User.username).join(Notification, Notification.user_id == User.id)
+                               .where(Notification.project_id == project.id, Notification.type == type_))).all()
+    out: dict[str, int] = {}
+    for name in rows:
+        out[name] = out.get(name, 0) + 1
+    return out
+
+
+async def _sheet(session, sub, number) -> Sheet:
+    return (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id, Sheet.number == number))).one()
+
+
+class Actors:
+    def __init__(self, session, broadcast):
+        self.session, self.broadcast = session, broadcast
+
+    async def who(self, name):
+        return await principal(self.session, name)
+
+    async def comment(self, name, sheet, body) -> int:
+        out = await annotations.create(self.session, self.broadcast, await self.who(name), sheet.id, {
+            "client_id": uuid.uuid4().hex, "kind": "rect", "geometry": {"points": [[100, 100], [200, 160]]},
+            "severity": "mandatory", "clause": "GB 50016-2014 5.5.18", "body": body})
+        return out.data["annotation"]["id"]
+
+    async def reply(self, name, ann_id, body) -> None:
+        await annotations.add_comment(self.session, self.broadcast, await self.who(name), ann_id,
+                                      {"client_id": uuid.uuid4().hex, "body": body})
+
+    async def status(self, name, ann_id, status) -> None:
+        ann = await self.session.get(Annotation, ann_id)
+        await self.session.refresh(ann)
+        await annotations.set_status(self.session, self.broadcast, await self.who(name), ann_id,
+                                     {"status": status, "version": ann.version})
+
+    async def conclude(self, task, sub, project, conclusion, now, opinion=None) -> None:
+        name = task.discipline
+        await tasks.conclude(self.session, await self.who(name), task, sub, project, conclusion,
+                             opinion if opinion is not None else OPINIONS[name], now, lambda e: None)
+
+
+async def test_three_rounds_keep_conclusions_carry_states_and_issue_a_truthful_report(env):
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a = Actors(session, broadcast)
+    noop = lambda e: None  # noqa: E731
+    # display names as the report text reads them (white space removed)
+    names = {u.username: "".join(u.display_name.split()) for u in (await session.exec(select(User))).all()}
+    window, designer = await principal(session, "window"), await principal(session, "designer")
+
+    # --- round 1: mixed conclusions --------------------------------------------------------------
+    t1 = bj(2025, 5, 6, 10)
+    project = await new_project(session, stack, name="三轮审查测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    await reviews.submit(session, designer, rev1, project, t1, noop, cfg)
+    await reviews.accept(session, window, rev1, project, {}, t1, noop, cfg, storage, "http://x")
+    await session.commit()
+    r1 = await _tasks(session, rev1)
+    assert set(r1) == {"planning", "fire", "civil_defence", "lightning"}
+    f_open = await a.comment("fire", await _sheet(session, rev1, "建施-02"), "疏散楼梯净宽不足 1.1 m")
+    f_later = await a.comment("fire", await _sheet(session, rev1, "建施-01"), "防火分区面积超限")
+    c_open = await a.comment("civil_defence", await _sheet(session, rev1, "人防-01"), "防护密闭门选型待复核")
+    l_closed = await a.comment("lightning", await _sheet(session, rev1, "电施-01"), "补充接地电阻值")
+    await a.status("lightning", l_closed, "closed")
+    for d, c in {"planning": "approved", "fire": "revision_required", "civil_defence": "approved_with_comments",
+                 "lightning": "approved"}.items():
+        await a.conclude(r1[d], rev1, project, c, t1)
+    assert rev1.state == "concluded" and rev1.verdict == "revision_required"
+    # a revision-required report may carry open comments: that is its point
+    await reviews.issue_report(session, window, rev1, project, t1, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    assert rev1.state == "revision_required"
+    text = report_text(storage, rev1)
+    assert "修改后复审" in text and "状态：待回复" in text
+    for d in OPINIONS:
+        assert OPINIONS[d] in text and names[d] in text
+
+    # the design institute answers two comments (one of them the approved-with-comments one)
+    await a.reply("designer", f_open, "已加宽至 1.2 m，见建施-02")
+    await a.status("designer", f_open, "answered")
+    await a.reply("designer", c_open, "已改为 HFM1020 型")
+    await a.status("designer", c_open, "answered")
+
+    # --- round 2: revision 2 (new file names) re-reviewed in part ---------------------------------
+    t2 = bj(2025, 5, 20, 10)
+    before_assigned = await _notes(session, project, "task.assigned")
+    rev2 = await new_submission(session, project, storage=storage)
+    await reviews.submit(session, designer, rev2, project, t2, noop, cfg)
+    await session.commit()
+    assert rev2.round_no == 2 and rev2.state == "in_review"
+    r2 = await _tasks(session, rev2)
+    # fire asked for revision; civil defence approved with a comment still to verify: both re-review
+    assert set(r2) == {"fire", "civil_defence"}
+    assert all(workdays.to_local(t.due_at).date().isoformat() == "2025-05-27" for t in r2.values())  # 5 working days
+    assigned = await _notes(session, project, "task.assigned")
+    assert {k: assigned.get(k, 0) - before_assigned.get(k, 0) for k in names if k in OPINIONS} == {
+        "planning": 0, "fire": 1, "civil_defence": 1, "lightning": 0}
+    resubmitted = await _notes(session, project, "submission.resubmitted")
+    assert resubmitted.get("fire") == resubmitted.get("civil_defence") == 1
+    assert "planning" not in resubmitted and "lightning" not in resubmitted and resubmitted.get("window") == 1
+    # planning and lightning keep their round-1 conclusions, with reviewer, date and opinion
+    held = {s["discipline"]: s for s in await standing.standing_dicts(session, rev2)}
+    assert held["planning"]["carried"] and held["planning"]["conclusion"] == "approved"
+    assert held["planning"]["round"] == 1 and held["planning"]["opinion"] == OPINIONS["planning"]
+    assert "".join(held["planning"]["reviewer"].split()) == names["planning"] and held["planning"]["concluded_at"]
+    assert not held["fire"]["carried"] and held["fire"]["conclusion"] is None
+    # carried comments keep their state and thread: answered arrives "answered, to verify"
+    carried = {a_.carried_from_id: a_ for a_ in (await session.exec(select(Annotation).join(
+        Sheet, Sheet.id == Annotation.sheet_id).where(Sheet.submission_id == rev2.id))).all()}
+    assert set(carried) == {f_open, f_later, c_open}  # the closed one stays behind
+    assert carried[f_open].status == "answered" and carried[c_open].status == "answered"
+    assert carried[f_later].status == "open"
+    listed = {x["id"]: x for x in await annotations.list_annotations(session, designer, project.id, {})}
+    assert [c["body"] for c in listed[carried[f_open].id]["comments"]] == ["已加宽至 1.2 m，见建施-02"]
+    # the reviewers verify: civil defence closes, fire reopens the answer it does not accept
+    await a.status("civil_defence", carried[c_open].id, "closed")
+    await a.status("fire", carried[f_open].id, "open")
+    await a.conclude(r2["civil_defence"], rev2, project, "approved", t2, "口部做法已按意见修改")
+    assert rev2.state == "in_review"  # fire still reviewing
+    await a.conclude(r2["fire"], rev2, project, "revision_required", t2, "楼梯宽度仍不满足")
+    assert rev2.state == "concluded" and rev2.verdict == "revision_required"
+    await reviews.issue_report(session, window, rev2, project, t2, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    text = report_text(storage, rev2)
+    assert "第2轮" in text and "审查中" not in text
+    assert "审查合格（第1轮结论）" in text and OPINIONS["planning"] in text and names["planning"] in text
+    assert "口部做法已按意见修改" in text and "楼梯宽度仍不满足" in text
+
+    # --- round 3: approving ----------------------------------------------------------------------
+    await a.reply("designer", carried[f_open].id, "楼梯改为 1.3 m")
+    await a.status("designer", carried[f_open].id, "answered")
+    await a.reply("designer", carried[f_later].id, "已增设防火卷帘分隔")
+    await a.status("designer", carried[f_later].id, "answered")
+    t3 = bj(2025, 6, 3, 10)
+    rev3 = await new_submission(session, project, storage=storage)
+    await reviews.submit(session, designer, rev3, project, t3, noop, cfg)
+    await session.commit()
+    r3 = await _tasks(session, rev3)
+    assert set(r3) == {"fire"}  # civil defence concluded approved with nothing open
+    held = {s["discipline"]: s for s in await standing.standing_dicts(session, rev3)}
+    assert (held["civil_defence"]["round"], held["planning"]["round"], held["fire"]["round"]) == (2, 1, 3)
+    c3 = {a_.carried_from_id: a_ for a_ in (await session.exec(select(Annotation).join(
+        Sheet, Sheet.id == Annotation.sheet_id).where(Sheet.submission_id == rev3.id))).all()}
+    assert {x.status for x in c3.values()} == {"answered"}
+    thread = (await session.exec(select(Comment.body).where(Comment.annotation_id == c3[carried[f_open].id].id)
+                                 .order_by(Comment.id))).all()
+    assert thread == ["已加宽至 1.2 m，见建施-02", "楼梯改为 1.3 m"]
+    # fire approves but verified only one answer: the approving report is refused, naming what blocks
+    await a.status("fire", c3[carried[f_open].id].id, "closed")
+    await a.conclude(r3["fire"], rev3, project, "approved", t3, "已按意见修改，同意")
+    assert rev3.state == "concluded" and rev3.verdict == "approved"
+    blocked_id = c3[carried[f_later].id].id
+    with pytest.raises(Conflict) as exc:
+        await reviews.issue_report(session, window, rev3, project, t3, noop, storage, "http://x", stack.settings)
+    err = exc.value
+    assert err.code == "report_blocked"
+    assert [c["id"] for c in err.details["comments"]] == [blocked_id] and err.details["disciplines"] == []
+    assert f"#{blocked_id}" in err.message_zh and "已回复待核实" in err.message_zh
+    assert f"#{blocked_id}" in err.message_en and "answered, to verify" in err.message_en
+    assert rev3.state == "concluded" and not rev3.report_sha256
+    assert (await session.exec(select(Report).where(Report.submission_id == rev3.id))).first() is None
+    await a.status("fire", blocked_id, "closed")
+    await reviews.issue_report(session, window, rev3, project, t3, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    assert rev3.state == project.stage == "approved"
+    text = report_text(storage, rev3)
+    assert "审查中" not in text and "状态：待回复" not in text and "状态：已回复待核实" not in text
+    assert "综合审查结论：审查合格" in text
+    expected = {"planning": (OPINIONS["planning"], 1), "lightning": (OPINIONS["lightning"], 1),
+                "civil_defence": ("口部做法已按意见修改", 2), "fire": ("已按意见修改，同意", 3)}
+    for d, (opinion, round_no) in expected.items():
+        assert opinion in text and names[d] in text
+        if round_no != 3:
+            assert f"（第{round_no}轮结论）" in text
+    assert text.count("有条件通过") == 0  # civil defence's round-1 conclusion was replaced in round 2
+    await broadcast.disconnect()
+
+
+async def test_no_approving_report_while_a_required_discipline_has_no_conclusion(env):
+    session, stack, storage, cfg = env
+    noop = lambda e: None  # noqa: E731
+    t0 = bj(2025, 5, 6, 10)
+    project = await new_project(session, stack)
+    sub = await new_submission(session, project, BUILDING_SHEETS, storage=storage)
+    designer, window = await principal(session, "designer"), await principal(session, "window")
+    await reviews.submit(session, designer, sub, project, t0, noop, cfg)
+    await reviews.accept(session, window, sub, project, {}, t0, noop, cfg, storage, "http://x")
+    for t in (await _tasks(session, sub)).values():
+        await tasks.conclude(session, await principal(session, t.discipline), t, sub, project, "approved", "同意", t0, noop)
+    # the project is found to be in the meteorology scope after acceptance: 气象 has no conclusion
+    project.params = {**project.params, "lightning_scope": "flammable_explosive"}
+    session.add(project)
+    with pytest.raises(Conflict) as exc:
+        await reviews.issue_report(session, window, sub, project, t0, noop, storage, "http://x", stack.settings)
+    assert exc.value.code == "report_blocked" and exc.value.details["disciplines"] == ["meteorology"]
+    assert "气象" in exc.value.message_zh and "meteorology" in exc.value.message_en
+    await session.rollback()
