@@ -16,6 +16,7 @@ from . import jobs_drawings, jobs_workflow
 from .queue import InProcessQueue, make_queue
 from .ratelimit import make_limiter
 from .services import workdays, workcalendar
+from .services import notifications as notification_service
 from .settings import Settings, load_settings
 from .storage import make_storage
 from .web import accounts, annotations, health, openapi, pages, projects, sync
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await ctx["queue"].stop()
             await ctx["broadcast"].disconnect()
             await ctx["limiter"].close()
+            await notification_service.drain(ctx["db"].engine)  # notices queued after the last writes
             await ctx["db"].close()
 
     middleware = [

@@ -27,9 +27,13 @@ class Broadcast(Protocol):
     async def ping(self) -> bool: ...
 
 
+SUBSCRIBER_QUEUE = 1000  # messages waiting for one subscriber; more are dropped for it (never waited for)
+
+
 class _Queue:
     def __init__(self) -> None:
-        self.queue: asyncio.Queue[dict] = asyncio.Queue(maxsize=10_000)
+        self.queue: asyncio.Queue[dict] = asyncio.Queue(maxsize=SUBSCRIBER_QUEUE)
+        self.overflowed = False  # messages were dropped: the subscriber catches up from the event log
 
     def __aiter__(self):
         return self
@@ -54,8 +58,8 @@ class MemoryBroadcast:
         for sub in list(self._subs.get(channel, ())):
             try:
                 sub.queue.put_nowait(message)
-            except asyncio.QueueFull:  # a stuck client; it will catch up from the event log
-                pass
+            except asyncio.QueueFull:  # a slow client: it never delays the others, and catches up from the log
+                sub.overflowed = True
 
     @asynccontextmanager
     async def subscribe(self, channel: str):

@@ -74,6 +74,8 @@ class Settings:
     sync_max_replay: int = 5000  # more missed events than this: the client reloads over REST (resync)
     sync_recheck_s: float = 2.0  # how long a live connection trusts its user's active flag / project access
     presence_beat_s: float = 15.0  # each connection re-announces itself this often; viewers drop it after 3 missed beats
+    sync_inbox: int = 16  # messages one websocket connection may have waiting; more: "slow_down"
+    sync_max_wait_s: float = 1.0  # a write that waited longer than this is not run: "slow_down"
     token_ttl_days: int = 365
     session_max_age_s: int = 12 * 3600
     smtp_host: str | None = None
@@ -160,6 +162,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sync_max_replay=int(_get(env, "SYNC_MAX_REPLAY", "5000")),
         sync_recheck_s=float(_get(env, "SYNC_RECHECK_S", "2.0")),
         presence_beat_s=float(_get(env, "PRESENCE_BEAT_S", "15.0")),
+        sync_inbox=int(_get(env, "SYNC_INBOX", "16")),
+        sync_max_wait_s=float(_get(env, "SYNC_MAX_WAIT_S", "1.0")),
         smtp_host=_get(env, "SMTP_HOST"),
         smtp_port=int(_get(env, "SMTP_PORT", "25")),
         smtp_from=_get(env, "SMTP_FROM", "drawreview@localhost"),

@@ -7,7 +7,9 @@ Rules (docs/decisions/003-annotations-and-sync.md):
   may set ``answered``; the construction unit and the window only read;
 * every edit carries the ``version`` it was based on; a stale one is refused (``conflict``);
 * every write is idempotent by ``client_id`` (:mod:`client_writes`), appends a project event
-  and an audit entry in the same transaction.
+  and an audit entry in the same transaction (:mod:`journal`: one statement on PostgreSQL);
+  the design institute's notification of a new markup is written after the commit
+  (``notifications.later``), off the write path.
 """
 
 from __future__ import annotations
@@ -15,17 +17,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import update
+import weakref
+
+from sqlalchemy import insert, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
-from ..errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from ..models import Annotation, Comment, Project, Sheet, Submission, User, utcnow
-from ..policy import require_own_discipline, require_project
-from . import audit, comment_library, notifications
-from . import events as events_service
+from ..errors import Conflict, DrawReviewError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ..models import Annotation, Comment, Sheet, Submission, User, utcnow
+from ..policy import require_own_discipline, require_project, require_role
+from . import comment_library, notifications
 from .client_writes import WriteResult, check_client_id, perform
+from .journal import Change
 
 KINDS = ("pin", "rect", "cloud", "arrow", "polyline", "text")
 SEVERITIES = ("mandatory", "general", "suggestion")
@@ -119,6 +123,24 @@ async def sheet_project_id(session: AsyncSession, sheet_id: int) -> tuple[Sheet,
     return row[0], row[1]
 
 
+_SHEET_PROJECT: "weakref.WeakKeyDictionary[Any, dict[int, int]]" = weakref.WeakKeyDictionary()
+
+
+async def project_of_sheet(session: AsyncSession, sheet_id: int) -> int:
+    """The project a sheet belongs to; remembered per database (a sheet never moves)."""
+    known = _SHEET_PROJECT.setdefault(session.bind.sync_engine, {})
+    project_id = known.get(sheet_id)
+    if project_id is None:
+        project_id = (await session.exec(select(Submission.project_id).join(Sheet, Sheet.submission_id == Submission.id)
+                                         .where(Sheet.id == sheet_id))).first()
+        if project_id is None:
+            raise NotFound("找不到该图纸", "Sheet not found", details={"sheet_id": sheet_id})
+        if len(known) >= 100_000:
+            known.clear()
+        known[sheet_id] = project_id
+    return project_id
+
+
 async def load(session: AsyncSession, principal: Principal | None, annotation_id: int,
                action: str = "project.view") -> Annotation:
     ann = await session.get(Annotation, annotation_id)
@@ -192,31 +214,72 @@ async def list_annotations(session: AsyncSession, principal: Principal | None, p
 
 
 # --- writing ------------------------------------------------------------------------------
+# Each write is one transaction: the row (one statement), then its journal (event, audit entry,
+# idempotency record: one statement on PostgreSQL, services/journal.py). ``checked_project`` is
+# the project a websocket connection was authorised for (and is re-checked by its watcher): the
+# object must belong to it (else ``wrong_project``) and the visibility query is not repeated.
 
-async def _event(session, project_id, type_, principal, client_id, **payload):
-    return await events_service.append(session, project_id, type_, principal, {"client_id": client_id, **payload})
+def wrong_project(field_: str, object_id: int, project_id: int) -> DrawReviewError:
+    return DrawReviewError("该对象不属于本连接的项目，请在对应项目中操作",
+                           "This object belongs to another project than this connection; "
+                           "write to it on that project's connection",
+                           code="wrong_project", status=400, details={field_: object_id, "project_id": project_id})
 
 
-async def _bump(session: AsyncSession, ann: Annotation, version: int, values: dict) -> Annotation:
-    """Compare-and-set on ``version``: a concurrent or stale edit changes no row -> conflict."""
-    result = await session.exec(update(Annotation)
-                                .where(Annotation.id == ann.id, Annotation.version == version,
-                                       Annotation.deleted == False)  # noqa: E712
-                                .values(version=Annotation.version + 1, updated_at=utcnow(), **values))
-    if result.rowcount != 1:
+async def _require(session: AsyncSession, principal: Principal, project_id: int, action: str,
+                   checked_project: int | None, field_: str, object_id: int) -> None:
+    if checked_project is None:
+        await require_project(session, principal, project_id, action)
+        return
+    if project_id != checked_project:
+        raise wrong_project(field_, object_id, checked_project)
+    require_role(principal, action)
+
+
+async def _load_for_write(session: AsyncSession, principal: Principal, annotation_id: int, action: str,
+                          checked_project: int | None) -> tuple[Annotation, str | None]:
+    """The markup and its author's name, in one statement."""
+    row = (await session.exec(select(Annotation, User.display_name).join(User, User.id == Annotation.author_id)
+                              .where(Annotation.id == annotation_id))).first()
+    if row is None or row[0].deleted:
+        raise NotFound("找不到该审查意见", "Annotation not found", details={"annotation_id": annotation_id})
+    ann, author = row
+    try:
+        await _require(session, principal, ann.project_id, action, checked_project, "annotation_id", annotation_id)
+    except NotFound:
+        raise NotFound("找不到该审查意见", "Annotation not found", details={"annotation_id": annotation_id}) from None
+    return ann, author
+
+
+def _dict(ann: Annotation, author: str | None) -> dict:
+    out = annotation_dict(ann, {})
+    out["author"] = author
+    return out
+
+
+async def _bump(session: AsyncSession, ann: Annotation, version: int, values: dict, author: str | None) -> Annotation:
+    """Compare-and-set on ``version``, returning the new row: a concurrent or stale edit changes
+    no row -> conflict (with the current markup)."""
+    stmt = (update(Annotation)
+            .where(Annotation.id == ann.id, Annotation.version == version, Annotation.deleted == False)  # noqa: E712
+            .values(version=Annotation.version + 1, updated_at=utcnow(), **values)
+            .returning(Annotation)
+            .execution_options(synchronize_session=False, populate_existing=True))
+    new = (await session.exec(stmt)).scalars().first()
+    if new is None:
         await session.refresh(ann)
         raise Conflict(details={"annotation_id": ann.id, "version": ann.version, "yours": version,
-                                "annotation": await render(session, ann, with_comments=False)})
-    await session.refresh(ann)
-    return ann
+                                "annotation": _dict(ann, author)})
+    return new
 
 
-async def create(session, broadcast, principal: Principal, sheet_id: int, data: dict) -> WriteResult:
+async def create(session, broadcast, principal: Principal, sheet_id: int, data: dict, *,
+                 checked_project: int | None = None) -> WriteResult:
     client_id = check_client_id(data.get("client_id"))
 
     async def write(session: AsyncSession):
-        sheet, project_id = await sheet_project_id(session, sheet_id)
-        await require_project(session, principal, project_id, "annotation.create")
+        project_id = await project_of_sheet(session, sheet_id)
+        await _require(session, principal, project_id, "annotation.create", checked_project, "sheet_id", sheet_id)
         require_own_discipline(principal, principal.discipline or "")
         body = dict(data)
         tpl = comment_library.template(body["template"]) if isinstance(body.get("template"), str) else None
@@ -229,84 +292,89 @@ async def create(session, broadcast, principal: Principal, sheet_id: int, data: 
         kind = body.get("kind")
         if kind not in KINDS:
             _fail("kind", f"one of {KINDS}")
-        ann = Annotation(client_id=client_id, project_id=project_id, sheet_id=sheet.id, author_id=principal.user_id,
+        ann = Annotation(client_id=client_id, project_id=project_id, sheet_id=sheet_id, author_id=principal.user_id,
                          discipline=principal.discipline, kind=kind, geometry=clean_geometry(kind, body.get("geometry")),
                          **clean_fields(body, partial=False))
-        session.add(ann)
-        await session.flush()
+        ann.updated_at = ann.created_at
+        values = {c: getattr(ann, c) for c in _COLUMNS}
+        ann.id = (await session.exec(insert(Annotation).values(**values).returning(Annotation.id))).scalar_one()
         out = annotation_dict(ann, {}, [])  # new: no thread yet; the author is the caller
         out["author"] = principal.display_name
-        ev = await _event(session, project_id, "annotation.created", principal, client_id, annotation=out)
-        await audit.record(session, principal, "annotation.create", "annotation", ann.id, project_id,
-                           {"sheet_id": sheet.id, "kind": kind, "client_id": client_id})
-        await notifications.notify(session, await session.get(Project, project_id), "comment.added",
-                                   {"discipline": principal.discipline}, link=f"/sheets/{sheet.id}")
-        return {"annotation": out}, [ev], project_id
+        return Change({"annotation": out}, project_id, "annotation.created", {"client_id": client_id, "annotation": out},
+                      "annotation.create", "annotation", ann.id, {"sheet_id": sheet_id, "kind": kind,
+                                                                  "client_id": client_id})
 
-    return await perform(session, broadcast, principal, "annotation.create", client_id, write)
+    result = await perform(session, broadcast, principal, "annotation.create", client_id, write)
+    if not result.replay:  # after the commit, off the write path (services/notifications.py: later)
+        notifications.later(session.bind, result.events[0].project_id, "comment.added",
+                            {"discipline": principal.discipline}, link=f"/sheets/{sheet_id}")
+    return result
 
 
-async def edit(session, broadcast, principal: Principal, annotation_id: int, data: dict) -> WriteResult:
+async def edit(session, broadcast, principal: Principal, annotation_id: int, data: dict, *,
+               checked_project: int | None = None) -> WriteResult:
     client_id = check_client_id(data.get("client_id"), required=False)
     version = check_version(data)
 
     async def write(session: AsyncSession):
-        ann = await load(session, principal, annotation_id, "annotation.edit")
+        ann, author = await _load_for_write(session, principal, annotation_id, "annotation.edit", checked_project)
         require_own_discipline(principal, ann.discipline)
         values = clean_fields(data, partial=True)
         if "geometry" in data:
             values["geometry"] = clean_geometry(ann.kind, data["geometry"])
         if not values:
             _fail("body", "nothing to change: give geometry, severity, clause or body")
-        ann = await _bump(session, ann, version, values)
-        out = await render(session, ann)
-        ev = await _event(session, ann.project_id, "annotation.updated", principal, client_id, annotation=out)
-        await audit.record(session, principal, "annotation.update", "annotation", ann.id, ann.project_id,
-                           {"fields": sorted(values), "version": ann.version, "client_id": client_id})
-        return {"annotation": out}, [ev], ann.project_id
+        ann = await _bump(session, ann, version, values, author)
+        out = _dict(ann, author)  # without its thread: clients keep the thread they have
+        return Change({"annotation": out}, ann.project_id, "annotation.updated",
+                      {"client_id": client_id, "annotation": out}, "annotation.update", "annotation", ann.id,
+                      {"fields": sorted(values), "version": ann.version, "client_id": client_id})
 
     return await perform(session, broadcast, principal, "annotation.update", client_id, write)
 
 
-async def delete(session, broadcast, principal: Principal, annotation_id: int, data: dict) -> WriteResult:
+async def delete(session, broadcast, principal: Principal, annotation_id: int, data: dict, *,
+                 checked_project: int | None = None) -> WriteResult:
     client_id = check_client_id(data.get("client_id"), required=False)
     version = check_version(data)
 
     async def write(session: AsyncSession):
-        ann = await load(session, principal, annotation_id, "annotation.edit")
+        ann, author = await _load_for_write(session, principal, annotation_id, "annotation.edit", checked_project)
         require_own_discipline(principal, ann.discipline)
-        ann = await _bump(session, ann, version, {"deleted": True})
-        ev = await _event(session, ann.project_id, "annotation.deleted", principal, client_id,
-                          annotation_id=ann.id, sheet_id=ann.sheet_id, version=ann.version)
-        await audit.record(session, principal, "annotation.delete", "annotation", ann.id, ann.project_id,
-                           {"version": ann.version, "client_id": client_id})
-        return {"annotation_id": ann.id, "version": ann.version}, [ev], ann.project_id
+        ann = await _bump(session, ann, version, {"deleted": True}, author)
+        return Change({"annotation_id": ann.id, "version": ann.version}, ann.project_id, "annotation.deleted",
+                      {"client_id": client_id, "annotation_id": ann.id, "sheet_id": ann.sheet_id,
+                       "version": ann.version},
+                      "annotation.delete", "annotation", ann.id, {"version": ann.version, "client_id": client_id})
 
     return await perform(session, broadcast, principal, "annotation.delete", client_id, write)
 
 
-async def add_comment(session, broadcast, principal: Principal, annotation_id: int, data: dict) -> WriteResult:
+async def add_comment(session, broadcast, principal: Principal, annotation_id: int, data: dict, *,
+                      checked_project: int | None = None) -> WriteResult:
     client_id = check_client_id(data.get("client_id"))
     body = data.get("body")
     if not isinstance(body, str) or not body.strip() or len(body) > MAX_BODY:
         _fail("body", f"required text, at most {MAX_BODY} characters")
 
     async def write(session: AsyncSession):
-        ann = await load(session, principal, annotation_id, "comment.create")
+        ann, _ = await _load_for_write(session, principal, annotation_id, "comment.create", checked_project)
         comment = Comment(client_id=client_id, annotation_id=ann.id, author_id=principal.user_id, body=body)
-        session.add(comment)
-        await session.flush()
-        out = comment_dict(comment, await _names(session, [principal.user_id]))
-        ev = await _event(session, ann.project_id, "comment.created", principal, client_id,
-                          annotation_id=ann.id, sheet_id=ann.sheet_id, comment=out)
-        await audit.record(session, principal, "comment.create", "comment", comment.id, ann.project_id,
-                           {"annotation_id": ann.id, "client_id": client_id})
-        return {"comment": out}, [ev], ann.project_id
+        comment.id = (await session.exec(insert(Comment).values(
+            client_id=client_id, annotation_id=ann.id, author_id=principal.user_id, body=body,
+            created_at=comment.created_at).returning(Comment.id))).scalar_one()
+        out = comment_dict(comment, {})
+        out.update(author=principal.display_name, author_role=principal.role,
+                   author_discipline=principal.discipline)
+        return Change({"comment": out}, ann.project_id, "comment.created",
+                      {"client_id": client_id, "annotation_id": ann.id, "sheet_id": ann.sheet_id, "comment": out},
+                      "comment.create", "comment", comment.id, {"annotation_id": ann.id, "client_id": client_id})
 
     return await perform(session, broadcast, principal, "comment.create", client_id, write)
 
 
-async def set_status(session, broadcast, principal: Principal, annotation_id: int, data: dict) -> WriteResult:
+async def set_status(session, broadcast, principal: Principal, annotation_id: int, data: dict, *,
+                     checked_project: int | None = None) -> WriteResult:
     client_id = check_client_id(data.get("client_id"), required=False)
     version = check_version(data)
     status = data.get("status")
@@ -314,7 +382,7 @@ async def set_status(session, broadcast, principal: Principal, annotation_id: in
         _fail("status", f"one of {STATUSES}")
 
     async def write(session: AsyncSession):
-        ann = await load(session, principal, annotation_id, "comment.create")
+        ann, author = await _load_for_write(session, principal, annotation_id, "comment.create", checked_project)
         if principal.role == "reviewer":
             require_own_discipline(principal, ann.discipline)
         roles = TRANSITIONS.get((ann.status, status))
@@ -328,12 +396,14 @@ async def set_status(session, broadcast, principal: Principal, annotation_id: in
             raise PermissionDenied("设计单位只能将意见标记为已答复", "The designer may only mark a comment answered",
                                    details={"from": ann.status, "to": status})
         previous = ann.status
-        ann = await _bump(session, ann, version, {"status": status})
-        out = await render(session, ann, with_comments=False)
-        ev = await _event(session, ann.project_id, "annotation.status", principal, client_id,
-                          annotation=out, status=status, previous=previous)
-        await audit.record(session, principal, "annotation.status", "annotation", ann.id, ann.project_id,
-                           {"from": previous, "to": status, "version": ann.version, "client_id": client_id})
-        return {"annotation": out}, [ev], ann.project_id
+        ann = await _bump(session, ann, version, {"status": status}, author)
+        out = _dict(ann, author)
+        return Change({"annotation": out}, ann.project_id, "annotation.status",
+                      {"client_id": client_id, "annotation": out, "status": status, "previous": previous},
+                      "annotation.status", "annotation", ann.id,
+                      {"from": previous, "to": status, "version": ann.version, "client_id": client_id})
 
     return await perform(session, broadcast, principal, "annotation.set_status", client_id, write)
+
+
+_COLUMNS = [c.name for c in Annotation.__table__.columns if c.name != "id"]

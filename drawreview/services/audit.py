@@ -34,7 +34,8 @@ def _canonical_time(at: datetime) -> str:
     return at.isoformat(timespec="microseconds")
 
 
-def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
+def canonical_body(prev_hash: str, entry: AuditEntry) -> str:
+    """The text an entry's hash is taken of (``services/journal.py`` hashes it in the database)."""
     body = {
         "prev": prev_hash,
         "at": _canonical_time(entry.at),
@@ -46,8 +47,11 @@ def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
         "project_id": entry.project_id,
         "detail": entry.detail,
     }
-    data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(data.encode()).hexdigest()
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
+    return hashlib.sha256(canonical_body(prev_hash, entry).encode()).hexdigest()
 
 
 async def record(

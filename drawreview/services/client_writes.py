@@ -18,14 +18,14 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
-from ..errors import Conflict, ValidationFailed
+from ..errors import Conflict, DrawReviewError, ValidationFailed
 from ..models import ClientWrite, ProjectEvent
 from . import events as events_service
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 
-# fn(session) -> (result data, events appended, project id)
-WriteFn = Callable[[AsyncSession], Awaitable[tuple[dict, list[ProjectEvent], int]]]
+# fn(session) -> (result data, events appended, project id), or a journal.Change
+WriteFn = Callable[[AsyncSession], Awaitable[Any]]
 
 
 @dataclass
@@ -65,17 +65,28 @@ def _replayed(row: ClientWrite, op: str) -> WriteResult:
 
 async def perform(session: AsyncSession, broadcast, principal: Principal, op: str, client_id: str | None,
                   fn: WriteFn) -> WriteResult:
-    """Run ``fn`` once per (user, client_id); commit, then publish its events."""
-    if client_id is not None:
-        prior = await _lookup(session, principal.user_id, client_id)
-        if prior is not None:
-            return _replayed(prior, op)
+    """Run ``fn`` once per (user, client_id); commit, then publish its events.
+
+    ``fn`` returns ``(data, events, project_id)`` (it appended its events and audit entries
+    itself; the idempotency record is added here) or a :class:`journal.Change`, which is
+    journaled (event, audit entry and idempotency record: one statement on PostgreSQL).
+
+    The stored result is looked up only when the write fails: a resent write fails on a unique
+    key (its row, its ``client_write``) or on its version, and then is answered from the store.
+    A first write, the common case, pays no look-up.
+    """
+    from . import journal
+
     try:
-        data, events, project_id = await fn(session)
-        seq = events[-1].seq if events else None
-        if client_id is not None:
-            session.add(ClientWrite(user_id=principal.user_id, client_id=client_id, op=op,
-                                    project_id=project_id, seq=seq, result=data))
+        out = await fn(session)
+        if isinstance(out, journal.Change):
+            event = await journal.write(session, principal, out, op, client_id)
+            data, events = out.data, [event]
+        else:
+            data, events, project_id = out
+            if client_id is not None:
+                session.add(ClientWrite(user_id=principal.user_id, client_id=client_id, op=op,
+                                        project_id=project_id, seq=events[-1].seq if events else None, result=data))
         await session.commit()
     except IntegrityError:
         await session.rollback()
@@ -85,8 +96,16 @@ async def perform(session: AsyncSession, broadcast, principal: Principal, op: st
                 return _replayed(prior, op)
         raise Conflict("该 client_id 已被使用或数据冲突", "This client_id is already taken, or the write conflicts",
                        code="client_id_taken", details={"client_id": client_id}) from None
+    except DrawReviewError:
+        await session.rollback()
+        if client_id is not None:  # a resend of a write that was done (its version moved on, its row is gone)
+            prior = await _lookup(session, principal.user_id, client_id)
+            if prior is not None:
+                return _replayed(prior, op)
+        raise
     except BaseException:
         await session.rollback()
         raise
+    seq = events[-1].seq if events else None
     await events_service.publish(broadcast, *events)
     return WriteResult(op, client_id, data, seq, events)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import smtplib
 import urllib.error
 import urllib.request
@@ -27,6 +28,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..models import Notification, OutboxEmail, Project, User, Webhook, WebhookDelivery
 from . import webhooks as signing
 
+log = logging.getLogger("drawreview.notifications")
 MAX_ATTEMPTS = 8
 CLAIM_S = 120
 
@@ -140,6 +142,70 @@ async def notify(session: AsyncSession, project: Project, type_: str, payload: d
         }, ensure_ascii=False, default=str)
         session.add(WebhookDelivery(webhook_id=hook.id, event_type=type_, body=body))
     return len(users)
+
+
+# --- after the commit, off the write path ------------------------------------------------------
+# A markup write does not wait for its notification (finding the audience, the webhooks, and one
+# row each): ``later`` queues it in this process and a task writes the queued ones together a
+# moment later, merging repeats (ten fire markups in a burst tell the designer once). The
+# markup, its event and its audit entry are committed before; a process killed in that moment
+# loses only the notice (the markups themselves are in every list). ``drain`` writes what is
+# queued at once (the app's shutdown, and tests).
+
+LATER_S = 0.2
+
+
+class _Later:
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.pending: dict[tuple, tuple] = {}
+        self.task: asyncio.Task | None = None
+
+    def add(self, project_id: int, type_: str, payload: dict, link: str | None) -> None:
+        key = (project_id, type_, json.dumps(payload, sort_keys=True, default=str), link)
+        self.pending.setdefault(key, (project_id, type_, payload, link))
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        await asyncio.sleep(LATER_S)
+        await self.flush()
+
+    async def flush(self) -> None:
+        while self.pending:
+            batch, self.pending = list(self.pending.values()), {}
+            try:
+                async with AsyncSession(self.engine, expire_on_commit=False) as session:
+                    for project_id, type_, payload, link in batch:
+                        project = await session.get(Project, project_id)
+                        if project is not None:
+                            await notify(session, project, type_, payload, link=link)
+                    await session.commit()
+            except Exception:  # noqa: BLE001 - a database outage: the notices are lost, the writes are not
+                log.exception("writing %d queued notifications failed", len(batch))
+
+
+_LATER: dict[int, _Later] = {}
+
+
+def later(engine, project_id: int, type_: str, payload: dict | None = None, *, link: str | None = None) -> None:
+    """Queue one ``notify`` for shortly after the caller's (already committed) write."""
+    key = id(engine)
+    queue = _LATER.get(key)
+    if queue is None or queue.engine is not engine:
+        queue = _LATER[key] = _Later(engine)
+    queue.add(project_id, type_, dict(payload or {}), link)
+
+
+async def drain(engine=None) -> None:
+    """Write the queued notifications now (all engines, or one)."""
+    for key, queue in list(_LATER.items()):
+        if engine is None or queue.engine is engine:
+            if queue.task is not None and not queue.task.done():
+                await queue.task
+            await queue.flush()
+            if engine is not None:
+                _LATER.pop(key, None)
 
 
 # --- in-app ----------------------------------------------------------------------------------

@@ -10,15 +10,24 @@ Protocol (docs/decisions/003-annotations-and-sync.md has the full message list):
    sends every logged event after N in order, then live events. Live events are de-duplicated
    by ``seq`` and a gap is filled from the log, so the client sees each seq exactly once, in order;
 3. writes (``MESSAGE_HANDLERS``) answer ``ack`` (``client_id``, ``seq``, result) or ``error``;
-   a bad message answers ``error`` and the connection stays usable.
+   a bad message answers ``error`` (with its ``client_id`` whenever it had one, also when it
+   was too large or not JSON) and the connection stays usable;
+4. backpressure: received messages wait in a bounded inbox (``settings.sync_inbox``) and run one
+   at a time, at most ``WRITE_SLOTS`` per process at once; a message that finds the inbox full,
+   or waited longer than ``settings.sync_max_wait_s``, is not run and answers ``slow_down``
+   (``client_id``, ``retry_after_ms``): the client keeps it and sends it again later. Outgoing,
+   each connection has its own bounded queue; a slow reader has messages dropped (never waited
+   for) and catches up from the event log;
+5. the connection's credentials are re-checked every ``settings.sync_recheck_s`` with the same
+   function as at connect: a revoked token or a deactivated user is cut (``access_revoked``, 4403).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
+import time
 from typing import Any, Awaitable, Callable
 from urllib.parse import urlsplit
 
@@ -26,17 +35,17 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..auth import Principal, principal_from_request
-from ..errors import DrawReviewError, NotAuthenticated, NotFound, ValidationFailed
-from ..models import Annotation, Project, RuleFinding, User
+from ..errors import DrawReviewError, NotAuthenticated, NotFound
+from ..models import Project, RuleFinding
 from ..policy import can_see_project
 from ..services import annotations, findings, presence
 from ..services import events as events_service
 from ..services.client_writes import check_client_id
 from .common import lang_of
+from .sync_messages import MAX_MESSAGE_BYTES, access_revoked, bad, dumps, error_message, parse
 
 log = logging.getLogger("drawreview.sync")
 
-MAX_MESSAGE = 256 * 1024  # characters of one client message
 # more missed events than ``settings.sync_max_replay``: the client reloads over REST (``resync``)
 HELLO_TIMEOUT_S = 30.0
 BATCH = 500
@@ -50,21 +59,6 @@ class _TokenScope:
         self.scope: dict = {}
 
 
-def error_message(exc: DrawReviewError, lang: str, msg: dict | None = None) -> dict:
-    out = {"type": "error", "code": exc.code, "message": exc.message(lang),
-           "messages": {"zh-CN": exc.message_zh, "en": exc.message_en}, "details": exc.details}
-    if isinstance(msg, dict):
-        if isinstance(msg.get("client_id"), str):
-            out["client_id"] = msg["client_id"]
-        if isinstance(msg.get("type"), str):
-            out["in_reply_to"] = msg["type"][:64]
-    return out
-
-
-def bad(field: str, rule: str, code: str = "bad_message") -> ValidationFailed:
-    return ValidationFailed("消息格式不正确", "The message has the wrong shape", code=code, details={field: rule})
-
-
 def int_field(msg: dict, name: str, *, nullable: bool = False) -> int | None:
     value = msg.get(name)
     if value is None and nullable:
@@ -75,9 +69,10 @@ def int_field(msg: dict, name: str, *, nullable: bool = False) -> int | None:
 
 
 class Connection:
-    def __init__(self, websocket: WebSocket, principal: Principal, project_id: int, lang: str) -> None:
+    def __init__(self, websocket: WebSocket, principal: Principal, project_id: int, lang: str, credentials) -> None:
         self.ws = websocket
         self.principal = principal
+        self.credentials = credentials  # what the connection authenticated with; the watcher re-checks it
         self.project_id = project_id
         self.lang = lang
         self.id = secrets.token_hex(8)
@@ -86,19 +81,27 @@ class Connection:
         self.sheet_id: int | None = None
         self.joined = False
         self.revoked = False  # set by watch() when access was withdrawn
+        self.gone = False  # the client went away: nothing more is sent
         self._lock = asyncio.Lock()
 
     async def send(self, msg: dict) -> None:
-        data = json.dumps(msg, ensure_ascii=False, default=str)
+        """Send one message; a client that went away raises WebSocketDisconnect (never a traceback)."""
+        if self.gone:
+            raise WebSocketDisconnect(1006)
+        data = dumps(msg)
         async with self._lock:
-            await self.ws.send_text(data)
+            try:
+                await self.ws.send_text(data)
+            except (WebSocketDisconnect, OSError, RuntimeError) as exc:  # closed, reset, or close already sent
+                self.gone = True
+                raise WebSocketDisconnect(1006) from exc
 
-    async def catch_up(self, upto: int) -> None:
-        """Send logged events ``last_seq < seq <= upto`` in order."""
-        while self.last_seq < upto:
+    async def catch_up(self, upto: int | None = None) -> None:
+        """Send logged events ``last_seq < seq <= upto`` (None: up to the newest) in order."""
+        while upto is None or self.last_seq < upto:
             async with self.state.db.session() as session:
                 rows = await events_service.since(session, self.project_id, self.last_seq, limit=BATCH)
-            rows = [r for r in rows if r.seq <= upto]
+            rows = [r for r in rows if upto is None or r.seq <= upto]
             if not rows:
                 return  # not in the log (yet): the live message will bring it
             for row in rows:
@@ -116,29 +119,39 @@ class Connection:
             except Exception as exc:  # noqa: BLE001 - the broadcast hiccuped: the next beat may pass
                 log.warning("presence beat failed: %r", exc)
 
+    async def still_allowed(self) -> bool:
+        """Authenticate again with what the connection authenticated with (the same function as at
+        connect: a revoked or expired token, a signed-out or deactivated user fail it) and check the
+        project is still visible."""
+        async with self.state.db.session() as session:
+            try:
+                now = await principal_from_request(self.credentials, session)
+            except DrawReviewError:
+                return False
+            return (now is not None and now.user_id == self.principal.user_id
+                    and await can_see_project(session, now, self.project_id))
+
     async def watch(self) -> None:
-        """Every ``sync_recheck_s``, re-check that the user is active and still on the project;
-        when not, tell the client and close: a deactivated account stops receiving. This runs
-        beside the pump, never in the delivery path: a database round trip per delivered
-        message (even a cached one every few seconds) put the pool in every fan-out's way."""
+        """Every ``sync_recheck_s``, re-check the connection's credentials and project access;
+        when they fail, tell the client and close: a revoked token or a deactivated account stops
+        receiving and writing. This runs beside the pump, never in the delivery path: a database
+        round trip per delivered message (even a cached one every few seconds) put the pool in
+        every fan-out's way."""
         period = self.state.settings.sync_recheck_s
         while True:
             await asyncio.sleep(period)
             try:
-                async with self.state.db.session() as session:
-                    user = await session.get(User, self.principal.user_id)
-                    allowed = user is not None and user.active and await can_see_project(
-                        session, self.principal, self.project_id)
+                allowed = await self.still_allowed()
             except Exception as exc:  # noqa: BLE001 - a database hiccup: try again next period
                 log.warning("websocket access re-check failed: %r", exc)
                 continue
             if not allowed:
                 self.revoked = True
-                exc = DrawReviewError("您的账号已停用或已不是该项目的参与方，实时连接已断开",
-                                      "Your account was deactivated or you are no longer on this project; "
-                                      "the live connection is closed", code="access_revoked", status=403)
-                await self.send(error_message(exc, self.lang))
-                await self.ws.close(code=4403, reason=exc.code)
+                try:
+                    await self.send(error_message(access_revoked(), self.lang))
+                    await self.ws.close(code=4403, reason="access_revoked")
+                except (WebSocketDisconnect, OSError, RuntimeError):
+                    pass
                 return
 
     async def deliver(self, msg: dict) -> None:
@@ -169,14 +182,61 @@ class Connection:
         async for msg in subscription:
             if self.revoked:
                 return  # the watcher closed the socket, which ends the endpoint's receive loop
+            if getattr(subscription, "overflowed", False):
+                # this connection fell behind and live messages were dropped for it (the fan-out
+                # never waits for one slow client): the log has every event it missed
+                subscription.overflowed = False
+                await self.catch_up()
             await self.deliver(msg)
 
-    async def user(self, session) -> Principal:
-        """The caller as of now: a deactivated account stops writing at once."""
-        user = await session.get(User, self.principal.user_id)
-        if user is None or not user.active:
+    def writer(self) -> Principal:
+        """The caller, trusted for ``sync_recheck_s`` (the watcher re-checks and cuts the socket)."""
+        if self.revoked:
             raise NotAuthenticated()
         return self.principal
+
+    # --- the inbox: a bounded queue of received messages, run one at a time in order ---------
+
+    async def run_inbox(self, inbox: asyncio.Queue) -> None:
+        max_wait = self.state.settings.sync_max_wait_s
+        slots = write_slots(self.state)
+        while True:
+            received_at, text = await inbox.get()
+            waited = time.monotonic() - received_at
+            if waited > max_wait:  # the server fell behind: say so instead of answering late
+                await self.send(slow_down(self.lang, text, waited, reason="waited"))
+                continue
+            try:
+                await asyncio.wait_for(slots.acquire(), max_wait - waited)
+            except asyncio.TimeoutError:
+                await self.send(slow_down(self.lang, text, max_wait, reason="busy"))
+                continue
+            try:
+                await handle(self, text)
+            finally:
+                slots.release()
+
+
+WRITE_SLOTS = 8  # messages one app process runs at once (below the database pool: 10 + 10)
+
+
+def write_slots(state) -> asyncio.Semaphore:
+    slots = getattr(state, "sync_write_slots", None)
+    if slots is None:
+        slots = state.sync_write_slots = asyncio.Semaphore(WRITE_SLOTS)
+    return slots
+
+
+def slow_down(lang: str, text: str | None, waited_s: float, reason: str) -> dict:
+    """The typed "slow down" answer to a message that was not run: the client keeps the write
+    and sends it again after ``retry_after_ms``."""
+    exc = DrawReviewError("服务器繁忙，该操作尚未执行，将稍后自动重试", "The server is busy; this operation was not run yet "
+                          "and will be retried shortly", code="slow_down", status=503,
+                          details={"reason": reason, "waited_ms": round(waited_s * 1000)})
+    out = error_message(exc, lang, None, text)
+    out["type"] = "slow_down"
+    out["retry_after_ms"] = 500 if reason == "full" else 1000
+    return out
 
 
 # --- message handlers: (connection, message) -> reply -------------------------------------
@@ -196,65 +256,55 @@ async def on_hello(conn: Connection, msg: dict) -> None:
     conn.last_seq = current if resync else since
     await conn.send({"type": "welcome", "seq": current, "since": conn.last_seq, "resync": resync,
                      "project_id": conn.project_id, "conn": conn.id, "user": presence.user_public(conn.principal),
-                     "presence_ttl_s": presence.TTL_BEATS * conn.state.settings.presence_beat_s})
+                     "presence_ttl_s": presence.TTL_BEATS * conn.state.settings.presence_beat_s,
+                     "max_message_bytes": MAX_MESSAGE_BYTES})
     await conn.catch_up(current)
     return None
 
 
 async def on_ping(conn: Connection, msg: dict) -> dict:
-    return {"type": "pong", "seq": conn.last_seq}
+    return {"type": "pong", "seq": conn.last_seq, "client_id": msg.get("client_id")}
 
 
 async def require_same_project(conn: Connection, session, field: str, object_id: int) -> None:
-    """A write names an object of this connection's project, never of another one (a missing
-    object is left to the service, which answers not_found)."""
-    if field == "annotation_id":
-        row = await session.get(Annotation, object_id)
-        project_id = row.project_id if row is not None else None
-    elif field == "finding_id":
-        row = await session.get(RuleFinding, object_id)
-        project_id = (await annotations.sheet_project_id(session, row.sheet_id))[1] if row is not None else None
-    else:  # sheet_id
-        try:
-            project_id = (await annotations.sheet_project_id(session, object_id))[1]
-        except NotFound:
-            project_id = None
+    """A finding write names a finding of this connection's project, never of another one (a
+    missing finding is left to the service, which answers not_found). Annotation writes check
+    this in the service (``checked_project``)."""
+    row = await session.get(RuleFinding, object_id)
+    project_id = (await annotations.sheet_project_id(session, row.sheet_id))[1] if row is not None else None
     if project_id is not None and project_id != conn.project_id:
-        raise DrawReviewError("该对象不属于本连接的项目，请在对应项目中操作",
-                              "This object belongs to another project than this connection; "
-                              "write to it on that project's connection",
-                              code="wrong_project", status=400,
-                              details={field: object_id, "project_id": conn.project_id})
+        raise annotations.wrong_project(field, object_id, conn.project_id)
 
 
-def _write(service_call: Callable[..., Awaitable[Any]], id_field: str | None):
+def _annotation_write(service_call: Callable[..., Awaitable[Any]], id_field: str):
     async def handler(conn: Connection, msg: dict) -> dict:
-        object_id = int_field(msg, id_field) if id_field else None
+        object_id = int_field(msg, id_field)
+        principal = conn.writer()
         async with conn.state.db.session() as session:
-            principal = await conn.user(session)
-            if id_field:
-                await require_same_project(conn, session, id_field, object_id)
-            args = (object_id, msg) if id_field else (msg,)
-            result = await service_call(session, conn.state.broadcast, principal, *args)
+            result = await service_call(session, conn.state.broadcast, principal, object_id, msg,
+                                        checked_project=conn.project_id)
         return {"type": "ack", **result.payload(), "replay": result.replay}
 
     return handler
 
 
-async def on_create(conn: Connection, msg: dict) -> dict:
-    sheet_id = int_field(msg, "sheet_id")
-    async with conn.state.db.session() as session:
-        principal = await conn.user(session)
-        await require_same_project(conn, session, "sheet_id", sheet_id)
-        result = await annotations.create(session, conn.state.broadcast, principal, sheet_id, msg)
-    return {"type": "ack", **result.payload(), "replay": result.replay}
+def _finding_write(service_call: Callable[..., Awaitable[Any]]):
+    async def handler(conn: Connection, msg: dict) -> dict:
+        object_id = int_field(msg, "finding_id")
+        principal = conn.writer()
+        async with conn.state.db.session() as session:
+            await require_same_project(conn, session, "finding_id", object_id)
+            result = await service_call(session, conn.state.broadcast, principal, object_id, msg)
+        return {"type": "ack", **result.payload(), "replay": result.replay}
+
+    return handler
 
 
 async def on_presence(conn: Connection, msg: dict) -> dict:
     sheet_id = int_field(msg, "sheet_id", nullable=True)
     if sheet_id is not None:
         async with conn.state.db.session() as session:
-            _, project_id = await annotations.sheet_project_id(session, sheet_id)
+            project_id = await annotations.project_of_sheet(session, sheet_id)
         if project_id != conn.project_id:
             raise NotFound("找不到该图纸", "Sheet not found", details={"sheet_id": sheet_id})
     conn.sheet_id = sheet_id
@@ -267,59 +317,47 @@ async def on_presence(conn: Connection, msg: dict) -> dict:
 MESSAGE_HANDLERS: dict[str, Callable[[Connection, dict], Awaitable[dict | None]]] = {
     "hello": on_hello,
     "ping": on_ping,
-    "annotation.create": on_create,
-    "annotation.update": _write(annotations.edit, "annotation_id"),
-    "annotation.delete": _write(annotations.delete, "annotation_id"),
-    "annotation.set_status": _write(annotations.set_status, "annotation_id"),
-    "comment.create": _write(annotations.add_comment, "annotation_id"),
-    "finding.confirm": _write(findings.confirm, "finding_id"),
-    "finding.dismiss": _write(findings.dismiss, "finding_id"),
+    "annotation.create": _annotation_write(annotations.create, "sheet_id"),
+    "annotation.update": _annotation_write(annotations.edit, "annotation_id"),
+    "annotation.delete": _annotation_write(annotations.delete, "annotation_id"),
+    "annotation.set_status": _annotation_write(annotations.set_status, "annotation_id"),
+    "comment.create": _annotation_write(annotations.add_comment, "annotation_id"),
+    "finding.confirm": _finding_write(findings.confirm),
+    "finding.dismiss": _finding_write(findings.dismiss),
     "presence.update": on_presence,
 }
 BEFORE_HELLO = {"hello", "ping"}
 
 
-def parse(text: str | None) -> dict:
-    if text is None:
-        raise bad("frame", "text frames only", code="bad_json")
-    if len(text) > MAX_MESSAGE:
-        raise bad("frame", f"at most {MAX_MESSAGE} characters", code="too_large")
-    try:
-        msg = json.loads(text)
-    except ValueError:
-        raise bad("frame", "JSON text", code="bad_json") from None
-    if not isinstance(msg, dict):
-        raise bad("frame", "a JSON object", code="bad_json")
-    if not isinstance(msg.get("type"), str):
-        raise bad("type", "required string")
-    if msg["type"] not in MESSAGE_HANDLERS:
-        raise bad("type", f"one of {sorted(MESSAGE_HANDLERS)}", code="unknown_type")
-    return msg
-
-
 async def handle(conn: Connection, text: str | None) -> None:
     msg = None
     try:
-        msg = parse(text)
+        msg = parse(text, MESSAGE_HANDLERS)
         if conn.last_seq is None and msg["type"] not in BEFORE_HELLO:
             raise bad("type", "send hello first", code="hello_first")
         reply = await MESSAGE_HANDLERS[msg["type"]](conn, msg)
+    except WebSocketDisconnect:
+        raise
     except DrawReviewError as exc:
-        reply = error_message(exc, conn.lang, msg)
+        reply = error_message(exc, conn.lang, msg, text)
     except Exception:
         log.exception("websocket message failed: %.200s", text)
         reply = error_message(DrawReviewError("服务器内部错误，已记录", "Internal server error; it has been logged",
-                                              code="internal_error"), conn.lang, msg)
+                                              code="internal_error"), conn.lang, msg, text)
     if reply is not None:
         await conn.send(reply)
 
 
 # --- the endpoint -----------------------------------------------------------------------
 
-async def _authorise(websocket: WebSocket, project_id: int) -> Principal:
+def _credentials(websocket: WebSocket):
     token = websocket.query_params.get("token")
+    return _TokenScope(token) if token else websocket
+
+
+async def _authorise(websocket: WebSocket, project_id: int, credentials) -> Principal:
     async with websocket.app.state.db.session() as session:
-        principal = await principal_from_request(_TokenScope(token) if token else websocket, session)
+        principal = await principal_from_request(credentials, session)
         if principal is None:
             raise NotAuthenticated()
         if not principal.via_token:  # cookie: refuse cross-site sockets (CSWSH)
@@ -333,29 +371,32 @@ async def _authorise(websocket: WebSocket, project_id: int) -> Principal:
 
 
 async def _refuse(websocket: WebSocket, exc: DrawReviewError, lang: str) -> None:
-    await websocket.send_text(json.dumps(error_message(exc, lang), ensure_ascii=False, default=str))
-    await websocket.close(code=4000 + exc.status, reason=exc.code)
+    try:
+        await websocket.send_text(dumps(error_message(exc, lang)))
+        await websocket.close(code=4000 + exc.status, reason=exc.code)
+    except (WebSocketDisconnect, OSError, RuntimeError):
+        pass  # the client is gone already
 
 
-def _log_pump_end(task: asyncio.Task) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.info("websocket event pump ended: %r", task.exception())
+def _log_task_end(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None and not isinstance(task.exception(), WebSocketDisconnect):
+        log.info("websocket task ended: %r", task.exception())
 
 
 async def project_socket(websocket: WebSocket) -> None:
     project_id = websocket.path_params["project_id"]
     lang = lang_of(websocket)
     await websocket.accept()
+    credentials = _credentials(websocket)
     try:
-        principal = await _authorise(websocket, project_id)
+        principal = await _authorise(websocket, project_id, credentials)
     except DrawReviewError as exc:
         await _refuse(websocket, exc, lang)
         return
-    conn = Connection(websocket, principal, project_id, lang)
+    conn = Connection(websocket, principal, project_id, lang, credentials)
     broadcast = websocket.app.state.broadcast
-    pump: asyncio.Task | None = None
-    watcher: asyncio.Task | None = None
-    beater: asyncio.Task | None = None
+    inbox: asyncio.Queue = asyncio.Queue(maxsize=max(1, websocket.app.state.settings.sync_inbox))
+    tasks: list[asyncio.Task] = []
     async with broadcast.subscribe(events_service.channel(project_id)) as subscription:
         try:
             while True:
@@ -368,28 +409,32 @@ async def project_socket(websocket: WebSocket) -> None:
                     return
                 if frame["type"] == "websocket.disconnect":
                     return
-                await handle(conn, frame.get("text"))
-                if pump is None and conn.last_seq is not None:
-                    pump = asyncio.create_task(conn.pump(subscription))
-                    pump.add_done_callback(_log_pump_end)
-                    watcher = asyncio.create_task(conn.watch())
-                    watcher.add_done_callback(_log_pump_end)
-                    beater = asyncio.create_task(conn.beat())
-                    conn.joined = True
-                    await presence.announce(broadcast, project_id, "join", conn.id, principal, conn.sheet_id)
-                if pump is not None and pump.done():
-                    return
+                text = frame.get("text")
+                if not tasks:  # before the welcome: hello (and pings) are answered here, in order
+                    await handle(conn, text)
+                    if conn.last_seq is not None:
+                        for job in (conn.pump(subscription), conn.watch(), conn.beat(), conn.run_inbox(inbox)):
+                            tasks.append(asyncio.create_task(job))
+                            tasks[-1].add_done_callback(_log_task_end)
+                        conn.joined = True
+                        await presence.announce(broadcast, project_id, "join", conn.id, principal, conn.sheet_id)
+                else:
+                    try:
+                        inbox.put_nowait((time.monotonic(), text))
+                    except asyncio.QueueFull:  # more waiting than allowed: refuse this one at once
+                        await conn.send(slow_down(lang, text, 0.0, reason="full"))
+                if tasks and any(t.done() for t in tasks[:2] + tasks[3:]):
+                    return  # pump, watcher or inbox ended (client gone, access revoked)
         except WebSocketDisconnect:
             return
         finally:
-            for task in (pump, watcher, beater):
-                if task is not None:
-                    task.cancel()
-            await asyncio.gather(*(t for t in (pump, watcher, beater) if t is not None), return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             if conn.joined:
                 try:
                     await presence.announce(broadcast, project_id, "leave", conn.id, principal, conn.sheet_id)
-                except Exception:  # the broadcast is going away too
+                except Exception:  # noqa: BLE001 - the broadcast is going away too
                     pass
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from functools import partial
 
 import pytest
 from sqlmodel import func, select
@@ -79,9 +80,12 @@ async def test_create_is_idempotent_and_audited(ctx, world):
         assert (await audit.verify(s)).ok
 
 
-async def test_a_write_takes_each_lock_once_and_the_chain_holds(ctx, world):
-    """The event locks the project row; the audit entry after it in the same transaction does not
-    lock it again, and a second entry reuses the head it already holds (services/txlocks.py)."""
+async def test_a_write_takes_each_lock_once_and_the_chain_holds(ctx, world, stack):
+    """A markup write is its row plus its journal (event, audit entry, idempotency record): two
+    statements on PostgreSQL, the journal one statement taking the project row and then the
+    audit head (services/journal.py); on SQLite the event locks the project row and the audit
+    entry after it does not lock it again. A second entry in one transaction reuses the head it
+    already holds (services/txlocks.py). Each chain verifies afterwards."""
     from sqlalchemy import event
 
     statements = []
@@ -93,21 +97,41 @@ async def test_a_write_takes_each_lock_once_and_the_chain_holds(ctx, world):
         await audit.record(s, "system", "test.first", "project", world["project_id"], world["project_id"], {})
         await s.commit()
     engine = ctx["db"].engine.sync_engine
+    mine = {"checked_project": world["project_id"]}  # as on a websocket: the connection checked the project
+    async with ctx["db"].session() as s:
+        await annotations.project_of_sheet(s, world["sheet_id"])  # remembered from the connection's first write
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        await call(ctx, annotations.create, "fire", world["sheet_id"], {"client_id": cid(), **PIN})
+        made = await call(ctx, partial(annotations.create, **mine), "fire", world["sheet_id"], {"client_id": cid(), **PIN})
+        write = list(statements)
+        edited = await call(ctx, partial(annotations.edit, **mine), "fire", made.data["annotation"]["id"],
+                            {"client_id": cid(), "version": 1, "body": "改"})
+        edit = statements[len(write):]
+        del statements[:]
         async with ctx["db"].session() as s:  # two entries in one transaction
             for n in range(2):
                 await audit.record(s, "system", "test.twice", "annotation", n, world["project_id"], {})
             await s.commit()
     finally:
         event.remove(engine, "before_cursor_execute", seen)
+    assert edited.data["annotation"]["version"] == 2 and edited.seq == made.seq + 1
+    if stack.mode == "scaled":
+        assert len(write) == 2 and write[0].startswith("insert into annotation"), write
+        assert write[1].startswith("with s as ( update project") and "for update of audit_head" in write[1]
+        assert len(edit) == 3, edit  # the markup with its author's name, the compare-and-set, the journal
+    else:
+        assert len([q for q in write if q.startswith("update project ")]) == 1, write
+        assert len([q for q in write if q.startswith("update audit_head") and "returning" in q]) == 1, write
     project_locks = [q for q in statements if q.startswith("update project ")]
     head_locks = [q for q in statements if q.startswith("update audit_head") and "returning" in q]
-    # the write: its event's lock only; the two entries: one project lock, one head lock
-    assert len(project_locks) == 2 and len(head_locks) == 2, [q[:70] for q in statements if q.startswith("update")]
+    assert len(project_locks) == 1 and len(head_locks) == 1, [q[:70] for q in statements if q.startswith("update")]
     async with ctx["db"].session() as s:
         assert (await audit.verify(s)).ok
+        entries = (await s.exec(select(AuditEntry).where(AuditEntry.project_id == world["project_id"])
+                                .order_by(AuditEntry.id))).all()
+        assert [e.action for e in entries[-4:]] == ["annotation.create", "annotation.update", "test.twice",
+                                                    "test.twice"]
+        assert entries[-4].object_id == str(made.data["annotation"]["id"])
 
 
 async def test_racing_copies_of_one_write_make_one_row(ctx, world):
