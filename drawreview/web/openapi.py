@@ -63,6 +63,7 @@ def document(routes) -> dict:
         "openapi": "3.0.3",
         "info": {"title": "drawreview API", "version": "1", "description": "互联网+联合图审 / online joint drawing review"},
         "paths": paths,
+        "x-websocket": websocket_info(),
         "components": {
             "schemas": {"Error": ERROR_SCHEMA},
             "securitySchemes": {
@@ -71,6 +72,17 @@ def document(routes) -> dict:
             },
         },
     }
+
+
+def websocket_info() -> dict:
+    """The project websocket, which OpenAPI cannot describe: its path, message types and limits
+    (the viewer checks a write against ``max_message_bytes`` before sending it)."""
+    from .sync import MESSAGE_HANDLERS
+    from .sync_messages import MAX_MESSAGE_BYTES
+
+    return {"path": "/ws/projects/{project_id}", "client_messages": sorted(MESSAGE_HANDLERS),
+            "max_message_bytes": MAX_MESSAGE_BYTES,
+            "refusals": ["error", "slow_down"], "docs": "docs/contracts.md"}
 
 
 async def openapi(request: Request) -> JSONResponse:

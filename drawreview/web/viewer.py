@@ -23,6 +23,7 @@ from ..models import Project, Sheet, Submission
 from ..policy import require_project
 from ..services import sheets as sheet_service
 from .pages import render
+from .sync_messages import MAX_MESSAGE_BYTES
 
 BUNDLE = Path(__file__).parent / "static" / "viewer"
 
@@ -69,6 +70,7 @@ async def viewer_page(request: Request) -> Response:
         "sheets": [{"id": r[0], "number": r[1], "title": r[2], "revision": r[3]} for r in rows],
         "seq": seq,
         "user": principal.public(),
+        "limits": {"max_message_bytes": MAX_MESSAGE_BYTES},
     }
     return render(request, "viewer.html", {"config": config, "sheet": sheet, "project": project,
                                            "bundle_version": bundle_version()}, principal=principal)

@@ -1,0 +1,200 @@
+"""The project websocket under bad input, load and revocation, against a real server process
+whose log is read afterwards, in both modes:
+
+* a too-large, malformed or deeply nested message is refused with an error naming its
+  ``client_id`` (read before the full parse), nothing is written, no traceback is logged;
+* a client that vanishes in the middle of its replies leaves no "Exception in ASGI application";
+* a full inbox answers ``slow_down`` (with the ``client_id``) instead of queueing without bound,
+  and every write is answered exactly once;
+* revoking an API token cuts the sockets opened with it within the re-check interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import httpx
+import pytest
+import websockets
+
+from drawreview.web.sync_messages import MAX_MESSAGE_BYTES
+from tests.web.matrix.annotations import create_review_world
+from tests.web.test_sync import PIN, Client, cid, token
+
+RECHECK_S = 0.5
+INBOX = 2
+
+
+@pytest.fixture(scope="module")
+def server(stack, tmp_path_factory):
+    """One app process with a short access re-check and a tiny inbox; yields (url, log path)."""
+    from tests.conftest import DRAWREVIEW, free_port, start_process, stop_process, wait_healthy
+
+    log = tmp_path_factory.mktemp("logs") / "app.log"
+    port = free_port()
+    proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "info"],
+                         {**stack.env, "DRAWREVIEW_SYNC_RECHECK_S": str(RECHECK_S),
+                          "DRAWREVIEW_SYNC_INBOX": str(INBOX)}, log)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", proc)
+        yield f"http://127.0.0.1:{port}", log
+    finally:
+        stop_process(proc)
+
+
+@pytest.fixture(scope="module")
+def world(stack, server):
+    return create_review_world(stack)
+
+
+def tracebacks(log) -> list[str]:
+    text = log.read_text(errors="replace")
+    return [line for line in text.splitlines() if "Traceback" in line or "Exception in ASGI application" in line]
+
+
+def count_markups(stack, url, world) -> int:
+    r = httpx.get(f"{url}/api/projects/{world['project_id']}/annotations", headers=stack.token_headers("window"))
+    return len(r.json()["data"])
+
+
+async def test_the_limit_is_published_once(stack, server, world):
+    url, _ = server
+    doc = httpx.get(f"{url}/api/openapi.json").json()
+    assert doc["x-websocket"]["max_message_bytes"] == MAX_MESSAGE_BYTES
+    c = await Client.connect(url, world["project_id"], token(stack, "fire"))
+    try:
+        assert c.welcome["max_message_bytes"] == MAX_MESSAGE_BYTES
+    finally:
+        await c.close()
+
+
+async def test_refusals_name_the_client_id_and_log_no_traceback(stack, server, world):
+    url, log = server
+    before = count_markups(stack, url, world)
+    c = await Client.connect(url, world["project_id"], token(stack, "fire"))
+    try:
+        big_id, bad_id, deep_id, odd_id = cid(), cid(), cid(), cid()
+        # one byte over the limit, counted in UTF-8 bytes (3 per Chinese character)
+        head = json.dumps({"type": "annotation.create", "client_id": big_id, "sheet_id": world["sheet_id"], **PIN},
+                          ensure_ascii=False)[:-1] + ', "clause": "'
+        body = "审" * ((MAX_MESSAGE_BYTES - len(head.encode())) // 3 + 1)
+        frame = head + body + '"}'
+        assert len(frame) < MAX_MESSAGE_BYTES < len(frame.encode())
+        cases = [
+            (frame, big_id, "too_large"),
+            ('{"type": "annotation.create", "client_id": "%s", "sheet_id": 1, "kind": "pin", ' % bad_id, bad_id,
+             "bad_json"),
+            ('{"type": "annotation.create", "client_id": "%s", "geometry": %s1%s}' % (deep_id, "[" * 100_000,
+                                                                                     "]" * 100_000), deep_id,
+             "bad_json"),
+            (json.dumps({"type": "annotation.explode", "client_id": odd_id}), odd_id, "unknown_type"),
+        ]
+        for text, client_id, code in cases:
+            await c.send(text)
+            err = await c.expect(lambda m: m["type"] == "error")
+            assert err["code"] == code and err["client_id"] == client_id, (code, err)
+            assert err["messages"]["zh-CN"] and err["messages"]["en"]
+            if code == "too_large":
+                assert err["details"]["max_bytes"] == MAX_MESSAGE_BYTES and err["in_reply_to"] == "annotation.create"
+        deep = "[" * 200_000 + "]" * 200_000  # no client_id at all: still bad_json, and no id is made up
+        await c.send(deep[: MAX_MESSAGE_BYTES - 1])
+        err = await c.expect(lambda m: m["type"] == "error")
+        assert err["code"] == "bad_json" and "client_id" not in err
+        await c.send({"type": "ping", "client_id": "p1"})
+        assert (await c.expect(lambda m: m["type"] in {"pong", "error"}))["type"] == "pong"  # still usable
+    finally:
+        await c.close()
+    assert count_markups(stack, url, world) == before
+    await asyncio.sleep(0.3)
+    assert not tracebacks(log), tracebacks(log)
+
+
+async def test_a_client_vanishing_mid_reply_leaves_no_traceback(stack, server, world):
+    url, log = server
+    for _ in range(3):
+        c = await Client.connect(url, world["project_id"], token(stack, "fire"))
+        for _ in range(INBOX + 3):  # writes, and refusals of the ones the inbox cannot take
+            await c.send({"type": "annotation.create", "client_id": cid(), "sheet_id": world["sheet_id"], **PIN})
+        c.ws.transport.abort()  # gone without a close frame, while its answers are being written
+    # a catch-up of the whole log, cut off at once
+    raw = await websockets.connect(url.replace("http://", "ws://") + f"/ws/projects/{world['project_id']}"
+                                   f"?token={token(stack, 'window')}")
+    await raw.send(json.dumps({"type": "hello", "since": 0}))
+    raw.transport.abort()
+    await asyncio.sleep(1.5)
+    assert not tracebacks(log), tracebacks(log)
+    c = await Client.connect(url, world["project_id"], token(stack, "fire"))  # the server is fine
+    try:
+        assert (await c.request({"type": "annotation.create", "client_id": cid(), "sheet_id": world["sheet_id"],
+                                 **PIN}))["type"] == "ack"
+    finally:
+        await c.close()
+
+
+async def test_a_full_inbox_answers_slow_down_and_every_write_is_answered_once(stack, server, world):
+    url, _ = server
+    before = count_markups(stack, url, world)
+    c = await Client.connect(url, world["project_id"], token(stack, "fire"))
+    try:
+        ids = [cid() for _ in range(30)]
+        for client_id in ids:  # far more than the inbox holds, without waiting for answers
+            await c.send({"type": "annotation.create", "client_id": client_id, "sheet_id": world["sheet_id"], **PIN})
+        answers: dict[str, list[dict]] = {}
+        while sum(len(v) for v in answers.values()) < len(ids):
+            m = await c.expect(lambda m: m["type"] in {"ack", "error", "slow_down"}, timeout=20)
+            answers.setdefault(m["client_id"], []).append(m)
+        await c.quiet(0.5)
+        assert all(len(answers.get(i, [])) == 1 for i in ids)  # each write answered exactly once
+        slowed = [i for i in ids if answers[i][0]["type"] == "slow_down"]
+        acked = [i for i in ids if answers[i][0]["type"] == "ack"]
+        assert slowed and acked and len(slowed) + len(acked) == len(ids)
+        first = answers[slowed[0]][0]
+        assert first["code"] == "slow_down" and first["retry_after_ms"] > 0
+        assert first["messages"]["zh-CN"] and first["messages"]["en"]
+        assert count_markups(stack, url, world) == before + len(acked)  # a slowed write was not run
+        for client_id in slowed:  # sent again, one at a time, each is written once
+            r = await c.request({"type": "annotation.create", "client_id": client_id, "sheet_id": world["sheet_id"],
+                                 **PIN})
+            assert r["type"] == "ack" and not r["replay"], r
+        assert count_markups(stack, url, world) == before + len(ids)
+    finally:
+        await c.close()
+
+
+async def test_revoking_a_token_cuts_its_sockets(stack, server, world):
+    from sqlalchemy import update
+    from sqlmodel import select
+
+    from drawreview.auth import new_api_token, token_digest
+    from drawreview.db import Database
+    from drawreview.models import ApiToken, User
+
+    url, _ = server
+    db = Database(stack.settings)
+    try:
+        async with db.session() as s:
+            user = (await s.exec(select(User).where(User.username == "fire"))).one()
+            tok = await new_api_token(s, user, "revocation test")
+            await s.commit()
+        cut = await Client.connect(url, world["project_id"], tok)
+        stays = await Client.connect(url, world["project_id"], token(stack, "fire"))  # the same user, another token
+        async with db.session() as s:
+            await s.exec(update(ApiToken).where(ApiToken.token_hash == token_digest(tok)).values(revoked=True))
+            await s.commit()
+        revoked_at = time.monotonic()
+        err = await cut.expect(lambda m: m["type"] == "error", timeout=RECHECK_S * 4 + 3)
+        assert err["code"] == "access_revoked" and time.monotonic() - revoked_at < RECHECK_S * 4 + 3
+        with pytest.raises(websockets.ConnectionClosed) as info:
+            while True:
+                await cut.recv()
+        assert info.value.rcvd.code == 4403
+        r = await stays.request({"type": "annotation.create", "client_id": cid(), "sheet_id": world["sheet_id"], **PIN})
+        assert r["type"] == "ack"
+        again = await Client.connect(url, world["project_id"], tok, since=None)  # nor open a new one
+        assert (await again.recv())["code"] == "bad_token"
+        await again.close()
+        await stays.close()
+    finally:
+        await db.close()
