@@ -1,5 +1,10 @@
-"""The rule checks of a drawing file's sheets, as run in a drawing-processing child
-(``cad.isolate``).
+"""The rule checks of a drawing file, sheet by sheet, split exactly as the upload pipeline splits it.
+
+``check_file`` (the ``drawreview check`` command, the accuracy benchmark) and
+``check_sheets_of_file`` (a drawing-processing child, ``cad.isolate``) both load with
+``cad.dxf.load_dxf`` (ASCII or binary DXF, repairs and all) and split with
+``cad.sheets.split_sheets``: each title-block frame of a model space holding several is
+checked within its frame, with the facts written on that frame.
 
 Kept apart from ``jobs_findings`` so the child imports only CAD and rule code, never the
 database layer; the parent stores what comes back.
@@ -13,6 +18,49 @@ from typing import Any, Callable
 Found = list[tuple[list[float] | None, dict]]  # (bbox in drawing units, finding dict)
 
 
+def load_drawing(path: str | Path):
+    """The drawing as the pipeline loads it: DXF (ASCII or binary) through ``load_dxf``; a DWG
+    through the DWG loader when this installation has one."""
+    from ..cad.dxf import load_dxf
+
+    path = Path(path)
+    with open(path, "rb") as fh:
+        head = fh.read(6)
+    if head.startswith(b"AC10"):
+        try:
+            from ..cad import dwg  # provided by the DWG reader, when installed
+        except ImportError:
+            from ..errors import UnreadableDrawing
+
+            raise UnreadableDrawing(
+                f"暂不支持直接检查 DWG 文件：{path.name}，请另存为 DXF 后再检查",
+                f"DWG files cannot be checked directly yet: {path.name}; save it as DXF and check again",
+                details={"file": path.name}) from None
+        return dwg.load_dwg(path)
+    return load_dxf(path, audit=True)
+
+
+def model_sheets(drawing) -> list:
+    """The model-space sheets of the pipeline's split (frames, in its order)."""
+    from ..cad.sheets import split_sheets
+
+    return [s for s in split_sheets(drawing) if s.space == "model" and s.bbox]
+
+
+def check_file(path: str | Path, params: dict | None = None, **kw) -> list[tuple[Any, Any]]:
+    """``[(sheet spec or None, CheckResult)]``: one result per model-space frame when there are
+    several, else one for the whole drawing. ``kw`` goes to ``run_checks``."""
+    from ..gcpause import gc_paused
+    from . import run_checks
+
+    with gc_paused():
+        drawing = load_drawing(path)
+        sheets = model_sheets(drawing)
+    if len(sheets) <= 1:
+        return [(sheets[0] if sheets else None, run_checks(drawing, params, **kw))]
+    return [(s, run_checks(drawing, params, bbox=tuple(s.bbox), **kw)) for s in sheets]
+
+
 def check_sheets_of_file(path: str, params: dict, keys: list[str], *,
                          emit: Callable[[Any], None] | None = None) -> dict[str, Found]:
     """``{sheet key: [(bbox, finding dict)]}`` for the sheets *keys* of the DXF at *path*, the
@@ -20,13 +68,12 @@ def check_sheets_of_file(path: str, params: dict, keys: list[str], *,
     (the renderer's split), so no finding mixes two sheets; the other sheets share one check of
     the whole drawing (the caller keeps what falls on each sheet's page)."""
     from ..cad.dxf import load_dxf
-    from ..cad.sheets import split_sheets
     from ..gcpause import gc_paused
     from . import run_checks
 
     with gc_paused():
         drawing = load_dxf(Path(path))
-        model = {s.key: s for s in split_sheets(drawing) if s.space == "model" and s.bbox}
+        model = {s.key: s for s in model_sheets(drawing)}
     by_box: dict[tuple | None, Found] = {}
     out: dict[str, Found] = {}
     for key in keys:
