@@ -11,16 +11,17 @@ import sys
 from pathlib import Path
 
 from ..errors import DrawReviewError
-from .engine import run_checks
+from .engine import merge_results
 from .loader import RuleError, load_rules, read_data
 from .sarif import artifact_uri, to_sarif
+from .sheetcheck import check_file
 
 DISCIPLINES = ("planning", "fire", "civil_defence", "lightning", "meteorology", "drawing")
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="drawreview check", description="自动规则审查 / automated rule checks")
-    p.add_argument("path", help="DXF 图纸文件 / DXF drawing")
+    p.add_argument("path", help="DXF（文本或二进制）图纸文件 / DXF drawing (ASCII or binary)")
     p.add_argument("--discipline", "-d", action="append", choices=DISCIPLINES, help="只检查这些专业 / only these")
     p.add_argument("--ruleset", type=Path, default=None, help="规则目录 / ruleset directory")
     p.add_argument("--params", type=Path, default=None, help="项目参数 TOML/JSON / project parameters")
@@ -38,11 +39,17 @@ def _text(result, path: str) -> str:
     for f in result.findings:
         where = f" @ {','.join(f'{v:.0f}' for v in f.bbox)}" if f.bbox else ""
         mark = "★" if f.mandatory else " "
-        lines.append(f"{f.severity.upper():7} {mark}{f.rule_id:7} {f.standard} {f.clause}{where}")
+        sheet = f" [{f.sheet}]" if f.sheet else ""
+        lines.append(f"{f.severity.upper():7} {mark}{f.rule_id:7} {f.standard} {f.clause}{sheet}{where}")
         lines.append(f"          {f.message_zh}")
         lines.append(f"          {f.message_en}")
+        if f.sources:
+            lines.append("          依据 / source: " + "; ".join(f"{k} ← {v}" for k, v in f.sources.items()))
     if result.unmapped_layers:
         lines.append("未识别图层 / unmapped layers: " + ", ".join(f"{k} ({v})" for k, v in result.unmapped_layers.items()))
+    if result.unusable_layers:
+        lines.append("无法使用的图元 / unusable features: "
+                     + ", ".join(f"{k} ({v})" for k, v in result.unusable_layers.items()))
     for rid, err in result.stats.get("errors", {}).items():
         lines.append(f"检查出错 / check failed: {rid}: {err}")
     return "\n".join(lines)
@@ -64,7 +71,9 @@ def check_main(argv: list[str]) -> int:
             return _fail(f"项目参数文件无法读取：{args.params}（{exc}）", f"Cannot read the parameters file {args.params} ({exc})")
     try:
         rules = load_rules(args.ruleset, params)
-        result = run_checks(path, params, disciplines=args.discipline, ruleset_dir=args.ruleset, rules=rules)
+        # the upload pipeline's loader and sheet splitter: each frame of the model space is a sheet
+        result = merge_results(check_file(path, params, disciplines=args.discipline, ruleset_dir=args.ruleset,
+                                          rules=rules))
     except DrawReviewError as exc:
         return _fail(exc.message_zh, exc.message_en)
     except (RuleError, OSError, ValueError, KeyError) as exc:

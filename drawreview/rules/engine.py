@@ -24,14 +24,15 @@ class CheckResult:
     findings: list[Finding]
     unmapped_layers: dict[str, int]  # layer → number of entities that map to no class
     stats: dict[str, Any] = field(default_factory=dict)
+    unusable_layers: dict[str, int] = field(default_factory=dict)  # layer → entities of a class no check can use
 
     @property
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
 
     def to_dict(self) -> dict:
-        return {"findings": [f.to_dict() for f in self.findings],
-                "unmapped_layers": self.unmapped_layers, "stats": self.stats}
+        return {"findings": [f.to_dict() for f in self.findings], "unmapped_layers": self.unmapped_layers,
+                "unusable_layers": self.unusable_layers, "stats": self.stats}
 
 
 def read_drawing(path: str | Path):
@@ -63,11 +64,13 @@ def context(geo: Geometry, project: dict) -> dict:
     }
 
 
-def applies(rule: Rule, ctx: dict) -> tuple[bool, str]:
+def applies(rule: Rule, ctx: dict, geo: Geometry | None = None) -> tuple[bool, str]:
     for key, want in rule.applies.items():
         have = ctx.get(key)
         if key == "sheet_type":
-            if have and not (set(want) & have):
+            # a title says what the sheet is; what it holds says so too (a roof plan numbered
+            # 建施 still carries its air-termination mesh): a rule whose classes are all drawn applies
+            if have and not (set(want) & have) and not (geo is not None and _holds(geo, rule)):
                 return False, f"sheet_type {sorted(have)}"
             continue
         if isinstance(want, list):
@@ -76,6 +79,11 @@ def applies(rule: Rule, ctx: dict) -> tuple[bool, str]:
         elif have != want:
             return False, f"{key}={have!r}"
     return True, ""
+
+
+def _holds(geo: Geometry, rule: Rule) -> bool:
+    classes = [c for c in rule.select.values() if isinstance(c, str)]
+    return bool(classes) and all(geo.of(c) for c in classes)
 
 
 def run_checks(doc_or_path: Any, params: dict | None = None, disciplines: Iterable[str] | None = None,
@@ -102,14 +110,14 @@ def run_checks(doc_or_path: Any, params: dict | None = None, disciplines: Iterab
         doc = doc_or_path
     project, _ = split_params(params or {})
     rules = rules if rules is not None else load_rules(ruleset_dir, params)
-    city_project = _city_project(ruleset_dir, project)
+    city_defaults = _city_defaults(ruleset_dir, project)
     with gc_paused():  # see gc_paused: the collector's full passes grew faster than the drawing
         t1, c1 = time.perf_counter(), time.process_time()
-        geo = extract(doc, load_layer_map(ruleset_dir), city_project, bbox=bbox)
+        geo = extract(doc, load_layer_map(ruleset_dir), project, bbox=bbox, defaults=city_defaults)
         geo.audit = audit
         t2, c2 = time.perf_counter(), time.process_time()
         wanted = set(disciplines) if disciplines else None
-        ctx = context(geo, city_project)
+        ctx = context(geo, geo.params)
         findings: list[Finding] = []
         skipped: dict[str, str] = {}
         errors: dict[str, str] = {}
@@ -120,7 +128,7 @@ def run_checks(doc_or_path: Any, params: dict | None = None, disciplines: Iterab
             if not rule.enabled:
                 skipped[rule.id] = "disabled"
                 continue
-            ok, why = applies(rule, ctx)
+            ok, why = applies(rule, ctx, geo)
             if not ok:
                 skipped[rule.id] = f"not applicable: {why}"
                 continue
@@ -133,7 +141,10 @@ def run_checks(doc_or_path: Any, params: dict | None = None, disciplines: Iterab
                 continue
             ts = time.perf_counter()
             try:
-                findings.extend(fn(geo, rule))
+                found = list(fn(geo, rule))
+                for f in found:
+                    f.sources = {**fact_sources(geo, rule), **f.sources}
+                findings.extend(found)
             except Exception as exc:  # one broken check must not hide the others' findings
                 errors[rule.id] = f"{type(exc).__name__}: {exc}"
             timings[rule.id] = round(time.perf_counter() - ts, 4)
@@ -150,15 +161,65 @@ def run_checks(doc_or_path: Any, params: dict | None = None, disciplines: Iterab
         "bbox": list(geo.clip) if geo.clip else None,
         "audit": audit,
     }
-    return CheckResult(findings, dict(sorted(geo.unmapped.items())), stats)
+    stats["facts"] = dict(geo.sources)
+    return CheckResult(findings, dict(sorted(geo.unmapped.items())), stats, dict(sorted(geo.unusable.items())))
 
 
-def _city_project(ruleset_dir, project: dict) -> dict:
-    """Project values, with the city file's ``[project]`` defaults under them."""
+def merge_results(per_sheet: list[tuple[Any, CheckResult]]) -> CheckResult:
+    """One result for a file checked sheet by sheet: findings name their sheet (图号, else the
+    split's key); layer counts add up; ``stats["sheets"]`` lists each sheet's own stats."""
+    if len(per_sheet) == 1 and per_sheet[0][0] is None:
+        return per_sheet[0][1]
+    findings: list[Finding] = []
+    unmapped: dict[str, int] = {}
+    unusable: dict[str, int] = {}
+    sheets = []
+    for spec, res in per_sheet:
+        name = (spec.number or spec.key) if spec is not None else None
+        for f in res.findings:
+            f.sheet = name
+        findings.extend(res.findings)
+        for src, dst in ((res.unmapped_layers, unmapped), (res.unusable_layers, unusable)):
+            for k, v in src.items():
+                dst[k] = dst.get(k, 0) + v
+        sheets.append({"sheet": name, "key": spec.key if spec else None, "title": spec.title if spec else None,
+                       "bbox": list(spec.bbox) if spec is not None and spec.bbox else None,
+                       "findings": len(res.findings), "facts": res.stats.get("facts", {})})
+    stats = {**per_sheet[0][1].stats, "sheets": sheets}
+    return CheckResult(findings, dict(sorted(unmapped.items())), stats, dict(sorted(unusable.items())))
+
+
+def _city_defaults(ruleset_dir, project: dict) -> dict:
+    """The city file's ``[project]`` defaults (under the sheet's facts and the project's values)."""
     city = project.get("city")
     if not city:
-        return project
+        return {}
     from .loader import DEFAULT_DIR, read_data
 
     path = Path(ruleset_dir or DEFAULT_DIR) / "cities" / f"{city}.toml"
-    return {**read_data(path).get("project", {}), **project} if path.exists() else project
+    return dict(read_data(path).get("project", {})) if path.exists() else {}
+
+
+# project facts each kind of check reads (besides the facts of the features it names)
+KIND_FACTS = {
+    "compartment_area": ("sprinklers", "high_rise", "building_height_m", "use", "underground"),
+    "evacuation_distance": ("sprinklers", "high_rise", "building_height_m", "use"),
+    "hall_distance": ("sprinklers", "default_fire_rating"),
+    "single_door_room": ("use",),
+    "fire_separation": ("default_fire_rating", "storey_height_m"),
+    "mesh_size": ("lightning_class",), "down_conductor_spacing": ("lightning_class",),
+    "outer_edge_conductor": ("lightning_class", "building_height_m"), "strike_frequency": ("lightning_class",),
+    "collapse_zone": ("building_height_m", "structure"), "observation_field": ("storey_height_m",),
+}
+
+
+def fact_sources(geo, rule: Rule) -> dict:
+    """``{fact: source}`` of the project facts the rule's check reads: a project parameter, a text
+    on the sheet (quoted), or the default."""
+    out = {}
+    for key in KIND_FACTS.get(rule.kind, ()):
+        if key in geo.sources:
+            out[key] = geo.sources[key]
+        elif key in geo.params:
+            out[key] = "默认值 default"
+    return out

@@ -36,6 +36,8 @@ class Finding:
     required: Any = None
     unit: str = ""
     verified: bool = True
+    sources: dict = field(default_factory=dict)  # fact → where its value came from
+    sheet: str | None = None  # the sheet (frame) checked, when a file holds several
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -89,7 +91,20 @@ def make(rule: "Rule", *, measured: Any, required: Any, features: Iterable["Feat
         handles=handles, layer=feats[0].layer if feats else None, bbox=bbox,
         evidence_wkt=shapely.to_wkt(ev, rounding_precision=3) if ev is not None else None,
         measured=_plain(measured), required=_plain(required), unit=unit, verified=rule.verified,
+        sources=_feature_sources(feats),
     )
+
+
+def _feature_sources(feats: list["Feature"]) -> dict:
+    """``{"<name>.<fact>": "图面文字 text on sheet:「H=54.0」"}`` for the facts read from the features' texts."""
+    out = {}
+    for f in feats:
+        src = f.attrs.get("sources") if isinstance(f.attrs, dict) else None
+        if src:
+            name = f.attrs.get("name") or f.handle
+            for key, text in src.items():
+                out[f"{name}.{key}"] = f"图面文字 text on sheet:「{text}」"
+    return out
 
 
 def _plain(v: Any) -> Any:

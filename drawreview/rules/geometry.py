@@ -78,6 +78,8 @@ class Geometry:
     dims: list[Dimension] = field(default_factory=list)
     frames: list[Frame] = field(default_factory=list)
     unmapped: dict[str, int] = field(default_factory=dict)
+    unusable: dict[str, int] = field(default_factory=dict)  # layer → entities of a class that gave no feature
+    sources: dict[str, str] = field(default_factory=dict)  # project fact → where its value came from
     layer_classes: dict[str, str] = field(default_factory=dict)
     entity_count: int = 0
     audit: dict | None = None
@@ -160,6 +162,8 @@ class _Builder:
         self.lm = layer_map
         self.snap = snap
         self.clip = clip
+        self.near = min(0.5 / geo.unit_m, max(snap, 0.5 / geo.unit_m))  # the widest gap ever snapped
+        self.symbol = 3.0 / geo.unit_m  # a symbol (exit, down-conductor) is at most 3 m across
         self.rings: dict[str, list[tuple[np.ndarray, Prim]]] = {}
         self.open: dict[str, list[tuple[np.ndarray, Prim]]] = {}
         self.points: dict[str, list[Feature]] = {}
@@ -174,19 +178,46 @@ class _Builder:
         self.geo.layer_classes.setdefault(p.layer, cls)
         shape = self.lm.shape(cls)
         if shape == "point":
-            if p.kind == "point" and p.block == "":
-                self.points.setdefault(cls, []).append(Feature(shapely.Point(p.coords[0]), [p.handle], p.layer, cls))
+            self._point(p, cls)
             return
         if shape not in ("polygon", "line") or p.kind != "line" or len(p.coords) < 2:
+            if shape in ("polygon", "line") and p.kind == "point":
+                self.geo.unusable[p.layer] = self.geo.unusable.get(p.layer, 0) + 1
             return
         closed = p.closed
-        if not closed and len(p.coords) >= 3:
+        if not closed and len(p.coords) >= 3 and shape == "polygon":
+            # a nearly closed outline: the gap is snapped up to max(snap, 2 % of its length, ≤ 0.5 m)
             gap = float(np.hypot(*(p.coords[0] - p.coords[-1])))
-            closed = gap <= self.snap
+            if gap <= self.snap:
+                closed = True
+            elif gap <= self.near:
+                length = float(np.hypot(*np.diff(p.coords, axis=0).T).sum())
+                closed = gap <= 0.02 * length
         if shape == "polygon" and closed and len(p.coords) >= 3:
             self.rings.setdefault(cls, []).append((p.coords, p))
+        elif closed and len(p.coords) >= 3 and not np.array_equal(p.coords[0], p.coords[-1]):
+            # a closed polyline on a line class keeps its closing segment
+            self.open.setdefault(cls, []).append((np.vstack([p.coords, p.coords[:1]]), p))
         else:
             self.open.setdefault(cls, []).append((p.coords, p))
+
+    def _point(self, p: Prim, cls: str) -> None:
+        """A point feature (exit, door, down-conductor) from a POINT, a circle's centre, or a small
+        closed symbol (rectangle, polygon) at its centre; anything else on the layer is reported."""
+        if p.block:
+            return  # parts of a block symbol: the INSERT is the feature
+        if p.kind == "point":
+            self.points.setdefault(cls, []).append(Feature(shapely.Point(p.coords[0]), [p.handle], p.layer, cls))
+            return
+        if p.dxftype == "CIRCLE":
+            return  # its centre comes as a point primitive
+        span = float(np.ptp(p.coords, axis=0).max()) if len(p.coords) else 0.0
+        if (p.closed or len(p.coords) >= 4 and np.allclose(p.coords[0], p.coords[-1])) and span <= self.symbol:
+            c = p.coords.mean(axis=0) if len(p.coords) < 3 else np.asarray(shapely.Polygon(p.coords).centroid.coords[0])
+            self.points.setdefault(cls, []).append(Feature(shapely.Point(c), [p.handle], p.layer, cls))
+            return
+        self.geo.unusable[p.layer] = self.geo.unusable.get(p.layer, 0) + 1
+
 
     def finish(self) -> None:
         geo = self.geo
@@ -198,9 +229,9 @@ class _Builder:
                 bad = ~shapely.is_valid(polys)
                 if bad.any():
                     polys[bad] = shapely.make_valid(polys[bad])
-                for poly, (_, p) in zip(polys, rings):
-                    if not poly.is_empty and poly.area > 0:
-                        feats.append(Feature(poly, [p.handle], p.layer, cls, p.block))
+                ring_feats = [Feature(poly, [p.handle], p.layer, cls, p.block)
+                              for poly, (_, p) in zip(polys, rings) if not poly.is_empty and poly.area > 0]
+                feats.extend(merge_duplicates(ring_feats))
             lines = self.open.get(cls, [])
             if lines:
                 geoms = _ragged(shapely.linestrings, [c for c, _ in lines])
@@ -214,6 +245,53 @@ class _Builder:
                     feats.append(Feature(shapely.LinearRing(coords), [p.handle], p.layer, cls, p.block))
             if feats:
                 geo.features[cls] = feats
+
+
+def merge_duplicates(feats: list[Feature]) -> list[Feature]:
+    """One feature for one shape drawn twice (an outline and its hatch, a polyline traced over
+    another): polygons of a class that cover each other to 1 % are merged, keeping the first
+    one drawn (usually the outline) and every handle. One bulk STRtree query; only overlapping pairs are compared."""
+    if len(feats) < 2:
+        return feats
+    geoms = np.array([f.geom for f in feats], dtype=object)
+    ii, jj = STRtree(geoms).query(geoms, predicate="intersects")
+    keep = ii < jj
+    ii, jj = ii[keep], jj[keep]
+    if not len(ii):
+        return feats
+    areas = shapely.area(geoms)
+    a, b = areas[ii], areas[jj]
+    close = np.abs(a - b) <= 0.01 * np.maximum(a, b)
+    ii, jj = ii[close], jj[close]
+    if not len(ii):
+        return feats
+    inter = shapely.area(shapely.intersection(geoms[ii], geoms[jj]))
+    same = inter >= 0.99 * np.maximum(areas[ii], areas[jj])
+    parent = list(range(len(feats)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for i, j in zip(ii[same], jj[same]):
+        ri, rj = root(int(i)), root(int(j))
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    groups: dict[int, list[int]] = {}
+    for k in range(len(feats)):
+        groups.setdefault(root(k), []).append(k)
+    out = []
+    for members in groups.values():
+        if len(members) == 1:
+            out.append(feats[members[0]])
+            continue
+        best = feats[members[0]]
+        merged = Feature(best.geom, [h for k in members for h in feats[k].handles], best.layer, best.cls, best.block,
+                         dict(best.attrs))
+        out.append(merged)
+    return out
 
 
 def _ragged(ctor, coords: list[np.ndarray]) -> np.ndarray:
@@ -238,11 +316,14 @@ def _polygonize(geoms, prims: list[Prim], cls: str, snap: float) -> list[Feature
     return out
 
 
-def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | None = None) -> Geometry:
+def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | None = None, *,
+            defaults: dict | None = None, sheet_facts: bool = True) -> Geometry:
     """Walk model space once. With ``bbox`` (a frame of a split model space, drawing units) only
     what lies in the frame is taken: texts, points and frames by position, linework when its
-    bounding box meets the frame (so geometry that crosses the frame edge still counts)."""
-    params = params or {}
+    bounding box meets the frame (so geometry that crosses the frame edge still counts).
+    ``params`` are the project's explicit parameters, ``defaults`` the values under them (a
+    city file); facts written on the sheet come in between (``apply_sheet_facts``)."""
+    params = {**(defaults or {}), **(params or {})}
     insunits = int(doc.header.get("$INSUNITS", 0) or 0)
     unit_m = unit_factor(insunits, int(params.get("default_units", 4)))
     clip = tuple(float(v) for v in bbox) if bbox is not None else None
@@ -280,10 +361,27 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
             builder.add(p, cls)
     geo.entity_count = count
     builder.finish()
-    from .joins import join_texts  # local import: joins depends on Geometry
+    if sheet_facts:
+        apply_sheet_facts(geo, params, defaults or {})
+    from .doors import sort_exits  # local imports: both depend on Geometry
+    from .joins import join_texts
 
     join_texts(geo)
+    sort_exits(geo)
     return geo
+
+
+def apply_sheet_facts(geo: Geometry, explicit: dict, defaults: dict) -> None:
+    """Project facts written on the sheet (design notes: sprinklers, high-rise, lightning class,
+    height, rating, use) fill what the project parameters leave open: the parameters stated
+    explicitly win, the sheet's text beats the city's and the program's defaults."""
+    facts, src = labels.project_facts([t.text for t in geo.texts])
+    geo.params = {**defaults, **facts, **explicit}
+    for key in facts:
+        if key not in explicit:
+            geo.sources[key] = f"图面文字 text on sheet:「{src[key]}」"
+    for key in explicit:
+        geo.sources.setdefault(key, "项目参数 project parameter")
 
 
 def _anchor_inside(e, d: dict, clip: Box) -> bool:
@@ -356,3 +454,6 @@ def _add_insert(geo: Geometry, builder: _Builder, blocks: BlockCache, e) -> None
         return
     for p in blocks.insert_prims(e):
         builder.add(p)
+    for x, y, text, height, tlayer in blocks.insert_texts(e):  # ATTRIBs and texts inside the block
+        if _inside(x, y, builder.clip):
+            geo.texts.append(Text(x, y, text, height, e.dxf.handle, tlayer, "Standard"))

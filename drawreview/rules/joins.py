@@ -50,5 +50,8 @@ def derive_building(a: dict, params: dict) -> dict:
     use = a.get("use") or params.get("use") or "public"
     a["use"] = use
     a["residential"] = use == "residential"
-    a["high_rise"] = a["height"] > (27.0 if a["residential"] else 24.0)
+    if a["height"] > 0 or "high_rise" not in params:
+        a["high_rise"] = a["height"] > (27.0 if a["residential"] else 24.0)
+    else:  # no height known: the project's (or the sheet's) word, e.g. 「高层住宅」
+        a["high_rise"] = bool(params["high_rise"])
     return a

@@ -11,13 +11,44 @@ from __future__ import annotations
 import re
 import unicodedata
 
-CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4,
+             "i": 1, "ii": 2, "iii": 3, "iv": 4}
+CN_NUM = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
-RE_HEIGHT = re.compile(r"(?:^|[^a-z])h\s*[=＝:：]\s*(\d+(?:\.\d+)?)\s*(m|米)?", re.I)
-RE_STOREYS = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:f\b|层)", re.I)
-RE_RATING = re.compile(r"(?:耐火等级\s*[:：]?\s*)?([一二三四])级")
+
+def number(word: str) -> int:
+    """``18`` → 18, ``十八`` → 18, ``二十一`` → 21, ``一百`` → 100."""
+    if word.isdigit():
+        return int(word)
+    total, cur = 0, 0
+    for ch in word:
+        if ch in CN_NUM:
+            cur = CN_NUM[ch]
+        elif ch == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif ch == "百":
+            total += (cur or 1) * 100
+            cur = 0
+    return total + cur
+
+RE_HEIGHT = re.compile(
+    r"(?:(?:建筑|檐口|屋面|房屋|总)?高度|height|(?<![a-z])h)\s*(?:[=＝:：]|为|是)?\s*(\d+(?:\.\d+)?)\s*(m|米)?(?![\d.]*\s*(?:m2|㎡|平方))",
+    re.I)
+RE_STOREYS_ABOVE = re.compile(r"地上\s*(\d{1,3}|[一二三四五六七八九十百]+)\s*层")
+RE_STOREYS_BELOW = re.compile(r"地下\s*(?:\d{1,3}|[一二三四五六七八九十百]+)\s*层")
+RE_STOREYS = re.compile(
+    r"(?:层数\s*[=＝:：]?\s*(\d{1,3}|[一二三四五六七八九十百]+)(?!\s*[层f]))"
+    r"|(?:(?:^|(?<=[^\d.a-z]))(\d{1,3}|[一二三四五六七八九十百]+)\s*(?:f\b|层(?![高平面顶]|\s*平面)|storeys?\b|stories\b|floors?\b))"
+    r"|(?:(?:storeys|floors)\s*[=:]\s*(\d{1,3}))",
+    re.I)
+RE_HEIGHT_ONLY = re.compile(r"^\s*(?:建筑高度|高度|height|h)\s*[=＝:：]\s*(\d+(?:\.\d+)?)\s*(?:m|米)?\s*$", re.I)
+RE_RATING = re.compile(r"(?:耐火等级\s*[=＝:：为]?\s*)?([一二三四])级")
+RE_RATING_EN = re.compile(r"(?:fire[\s-]*)?(?:resistance\s*)?rating\s*[=:：]?\s*([1-4]|iv|i{1,3})\b", re.I)
 RE_PERSONS = re.compile(r"(\d+)\s*人")
-RE_LP_CLASS = re.compile(r"第?\s*([一二三123])\s*类防雷")
+RE_LP_CLASS = re.compile(r"第?\s*([一二三123])\s*类防雷|防雷(?:类别|分类)\s*[=＝:：为是]?\s*(?:按)?\s*第?\s*([一二三123])\s*类")
+RE_NO_SPRINKLER = re.compile(r"(?:无|不设|未设|不设置|未设置|没有)\s*(?:置)?\s*(?:自动)?\s*(?:喷水灭火|喷淋)")
+RE_SPRINKLER = re.compile(r"(?:设|设有|设置|全面设置|采用)\s*(?:了)?\s*(?:自动)?\s*(?:喷水灭火|喷淋)")
 RE_AREA = re.compile(r"(用地面积|总建筑面积|建筑面积|地上建筑面积)\s*[:：=]?\s*(\d+(?:\.\d+)?)\s*(?:㎡|m2|m²|平方米)")
 RE_CLEAR = re.compile(r"净高\s*[=＝:：]?\s*(\d+(?:\.\d+)?)")
 RE_DOOR = re.compile(r"^(?:[a-z]*?)(fm|m)\s*[甲乙丙]?\s*(\d{2})(\d{2})", re.I)
@@ -30,7 +61,7 @@ USES = [
     ("门诊", "medical"), ("学校", "school"), ("教学", "school"), ("旅馆", "hotel"),
     ("酒店", "hotel"), ("展览", "exhibition"), ("厂房", "factory"), ("仓库", "warehouse"),
     ("住宅", "residential"), ("宿舍", "residential"), ("公寓", "residential"), ("办公", "office"),
-    ("商业", "commercial"), ("商场", "commercial"), ("公建", "public"), ("车库", "garage"),
+    ("商业", "commercial"), ("商场", "commercial"), ("公建", "public"), ("公共建筑", "public"), ("车库", "garage"),
 ]
 
 
@@ -38,35 +69,99 @@ def norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
+def storeys_of(t: str) -> int | None:
+    """Storeys above ground: ``地上18层/地下2层`` → 18, ``18F`` / ``18层`` / ``十八层`` / ``层数=18``."""
+    if m := RE_STOREYS_ABOVE.search(t):
+        return number(m.group(1))
+    t = RE_STOREYS_BELOW.sub(" ", t)
+    if m := RE_STOREYS.search(t):
+        n = number(next(g for g in m.groups() if g))
+        return n if 0 < n < 200 else None
+    return None
+
+
+def height_of(t: str) -> float | None:
+    m = RE_HEIGHT.search(t)
+    if not m or "净高" in t or "层高" in t[: m.start() + 1]:
+        return None
+    return float(m.group(1))
+
+
+def _is_name(word: str) -> bool:
+    """A building / room name (``1#住宅楼``), not a fact on its own (``H=54.0``, ``18F``, ``二级``)."""
+    return not (any(c in word for c in "=:：") or height_of(word) is not None or storeys_of(word) is not None
+                or RE_RATING.fullmatch(word) or RE_LP_CLASS.search(word))
+
+
 def parse(texts: list[str]) -> dict:
     """Facts found in a polygon's texts (first occurrence of each wins)."""
     facts: dict = {}
+    sources: dict = {}
     for raw in texts:
         t = norm(raw)
-        if "height" not in facts and (m := RE_HEIGHT.search(t)):
-            facts["height"] = float(m.group(1))
-        if "storeys" not in facts and (m := RE_STOREYS.search(t)) and "地下" not in t:
-            facts["storeys"] = int(m.group(1))
-        if "rating" not in facts and (m := RE_RATING.search(t)) and "防雷" not in t:
-            facts["rating"] = CN_DIGITS[m.group(1)]
+        if "height" not in facts and (h := height_of(t)) is not None:
+            facts["height"], sources["height"] = h, raw
+        if "storeys" not in facts and (n := storeys_of(t)) is not None:
+            facts["storeys"], sources["storeys"] = n, raw
+        if "rating" not in facts and "防雷" not in t:
+            m = RE_RATING.search(t) or RE_RATING_EN.search(t)
+            if m:
+                facts["rating"], sources["rating"] = CN_DIGITS[m.group(1).casefold()], raw
         if "persons" not in facts and (m := RE_PERSONS.search(t)):
             facts["persons"] = int(m.group(1))
         if "lightning_class" not in facts and (m := RE_LP_CLASS.search(t)):
-            facts["lightning_class"] = CN_DIGITS[m.group(1)]
+            facts["lightning_class"], sources["lightning_class"] = CN_DIGITS[m.group(1) or m.group(2)], raw
         if "clear_height" not in facts and (m := RE_CLEAR.search(t)):
             facts["clear_height"] = float(m.group(1))
         if "use" not in facts:
             for word, use in USES:
                 if word in t:
-                    facts["use"] = use
+                    facts["use"], sources["use"] = use, raw
                     break
-        if "地下" in t:
+        if "地下" in t and not RE_STOREYS_ABOVE.search(t):
             facts["underground"] = True
         if "设备用房" in t or "设备间" in t:
             facts["equipment"] = True
-        if "name" not in facts and t.strip():
+        if "name" not in facts and t.strip() and _is_name(t.split()[0]):
             facts["name"] = t.split()[0]
+    if sources:
+        facts["sources"] = sources
     return facts
+
+
+def project_facts(texts: list[str]) -> tuple[dict, dict]:
+    """Project facts written on a sheet (design notes, legends): sprinklers, high-rise, use,
+    lightning class, building height, fire-resistance rating. (facts, {fact: the text})."""
+    facts: dict = {}
+    src: dict = {}
+
+    def put(key, value, raw):
+        if key not in facts:
+            facts[key], src[key] = value, raw
+
+    for raw in texts:
+        t = norm(raw)
+        if "喷" in t:
+            if RE_NO_SPRINKLER.search(t):
+                put("sprinklers", False, raw)
+            elif RE_SPRINKLER.search(t):
+                put("sprinklers", True, raw)
+        if "高层" in t and "非高层" not in t:
+            put("high_rise", True, raw)
+        elif "多层" in t or "单层" in t or "非高层" in t:
+            put("high_rise", False, raw)
+        if m := RE_LP_CLASS.search(t):
+            put("lightning_class", CN_DIGITS[m.group(1) or m.group(2)], raw)
+        if "耐火等级" in t and (m := RE_RATING.search(t)):
+            put("default_fire_rating", CN_DIGITS[m.group(1)], raw)
+        if ("建筑高度" in t or "檐口高度" in t) and (h := height_of(t)) is not None:
+            put("building_height_m", h, raw)
+        if any(w in t for w in ("本工程", "本楼", "本建筑", "本项目", "建筑类别", "使用性质", "高层", "多层")):
+            for word, use in USES:
+                if word in t:
+                    put("use", use, raw)
+                    break
+    return facts, src
 
 
 def declared_areas(texts: list[str]) -> dict[str, tuple[float, str]]:

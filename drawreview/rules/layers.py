@@ -17,14 +17,24 @@ from pathlib import Path
 SHAPES = ("polygon", "line", "point", "ignore")
 
 
+BOUND_XREF = re.compile(r"^.*\$\d+\$")  # a bound xref's layer: XREF$0$A-WALL, SITE$12$A-WALL
+SEPARATORS = re.compile(r"[\s\-_.·—–]+")
+
+
 def normalise(name: str) -> str:
-    """NFKC, case-fold, strip an xref prefix (``XREF|A-WALL`` → ``a-wall``)."""
+    """NFKC, case-fold, strip an xref prefix (``XREF|A-WALL``, ``XREF$3$A-WALL`` → ``a-wall``)."""
     name = unicodedata.normalize("NFKC", name or "").casefold().strip()
     if "|" in name:
         name = name.rsplit("|", 1)[1]
-    if "$0$" in name:  # bound xref layers: XREF$0$A-WALL
-        name = name.rsplit("$0$", 1)[1]
-    return name
+    if "$" in name:
+        name = BOUND_XREF.sub("", name)
+    return name.strip()
+
+
+def compact(name: str) -> str:
+    """The normalised name without separators (``人防-出入口`` → ``人防出入口``): a matcher written
+    without separators also matches names that carry them."""
+    return SEPARATORS.sub("", name)
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -49,7 +59,10 @@ class Matcher:
             return False
         if self.patterns and not any(p.match(pattern) for p in self.patterns):
             return False
-        return any(n.match(layer) for n in self.names)
+        if any(n.match(layer) for n in self.names):
+            return True
+        bare = compact(layer)
+        return bare != layer and any(n.match(bare) for n in self.names)
 
 
 class LayerMap:

@@ -135,6 +135,7 @@ class BlockCache:
         self.doc = doc
         self.distance = distance
         self._blocks: dict[str, list[Prim]] = {}
+        self._texts: dict[str, list[tuple[float, float, str, float, str]]] = {}
 
     def prims(self, name: str, depth: int = 0) -> list[Prim]:
         if name in self._blocks:
@@ -166,4 +167,41 @@ class BlockCache:
             out.append(Prim(c.kind, transform(c.coords, m), c.closed,
                             layer if c.layer == "0" else c.layer, c.dxftype,
                             handle, c.pattern, name))
+        return out
+
+    def texts(self, name: str, depth: int = 0) -> list[tuple[float, float, str, float, str]]:
+        """TEXT / MTEXT inside a block definition, and nested inserts' ATTRIBs and texts, as
+        ``(x, y, text, height, layer)`` in block coordinates (computed once per block)."""
+        if name in self._texts:
+            return self._texts[name]
+        self._texts[name] = []
+        block = self.doc.blocks.get(name)
+        out: list[tuple[float, float, str, float, str]] = []
+        if block is not None and depth < 16:
+            for e in block:
+                t = e.dxftype()
+                if t == "TEXT":
+                    p = e.dxf.insert
+                    out.append((p.x, p.y, e.dxf.text, e.dxf.get("height", 0.0), e.dxf.get("layer", "0")))
+                elif t == "MTEXT":
+                    p = e.dxf.insert
+                    out.append((p.x, p.y, e.plain_text(), e.dxf.get("char_height", 0.0), e.dxf.get("layer", "0")))
+                elif t == "INSERT":
+                    out.extend(self.insert_texts(e, depth + 1))
+        self._texts[name] = out
+        return out
+
+    def insert_texts(self, insert, depth: int = 0) -> list[tuple[float, float, str, float, str]]:
+        """The insert's ATTRIBs (``tag=value``) and its block's texts, in the insert's parent
+        coordinates; rotated, mirrored and scaled with the insert."""
+        layer = insert.dxf.get("layer", "0")
+        out = [(a.dxf.insert.x, a.dxf.insert.y, f"{a.dxf.tag}={a.dxf.text}", a.dxf.get("height", 0.0), layer)
+               for a in insert.attribs]
+        children = self.texts(insert.dxf.name, depth)
+        if children:
+            m = np.array(list(insert.matrix44()), dtype=float).reshape(4, 4)
+            xy = transform(np.array([(c[0], c[1]) for c in children], dtype=float), m)
+            k = float(np.sqrt(abs(np.linalg.det(m[:2, :2]))))
+            out += [(float(x), float(y), c[2], c[3] * k, layer if c[4] == "0" else c[4])
+                    for (x, y), c in zip(xy, children)]
         return out

@@ -63,6 +63,7 @@ def to_sarif(result: CheckResult, rules: Iterable[Rule], artifact_uri: str) -> d
                                 "version": "0.1.0", "rules": [_rule_descriptor(r) for r in rules]}},
             "artifacts": [{"location": {"uri": artifact_uri}}],
             "results": results,
-            "properties": {"unmapped_layers": result.unmapped_layers},
+            "properties": {"unmapped_layers": result.unmapped_layers,
+                           "unusable_layers": result.unusable_layers},
         }],
     }

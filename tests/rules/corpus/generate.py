@@ -334,7 +334,7 @@ def multi_roof_case(conv, kind: str, variant: int) -> Case:
 
 def mixed_case(conv, kind: str, variant: int) -> Case:
     """Site plan, floor plan and roof plan side by side in one model space (three frames)."""
-    site = site_case(conv, kind if kind in ("FR-01", "PL-02", "MT-02") else "clean", variant)
+    site = site_case(conv, kind if kind in ("FR-01", "PL-02", "MT-02") else "clean", 2 + variant % 2)
     floor = floor_case(conv, kind if kind in ("FR-07", "FR-08") else "clean", variant)
     roof = roof_case(conv, kind if kind.startswith("LP") else "clean", variant)
     c = Case(f"{conv.name}-mixed-{kind}-{variant}", "all", site.families + floor.families + roof.families,
@@ -404,10 +404,13 @@ class Writer:
         return out
 
     def _labels(self, g: Polygon, facts: dict, scale: int) -> None:
-        cx, cy = g.centroid.x, g.centroid.y
-        step = 5.0 * scale / 1000.0
-        for i, line in enumerate(self._label_lines(facts)):
-            self.text(line, (cx - step * 2, cy + step * (1 - i)), scale=scale)
+        """Label lines inside the outline, top-left, as small as the outline needs."""
+        lines = self._label_lines(facts)
+        x0, y0, x1, y1 = g.bounds
+        step = min(5.0 * scale / 1000.0, (y1 - y0) / (len(lines) + 1))
+        for i, line in enumerate(lines):
+            self.text(line, (x0 + 0.1 * (x1 - x0), y1 - step * (i + 1)), h=3.5 * step / (5.0 * scale / 1000.0),
+                      scale=scale)
 
     def _block_polygon(self, role, layer, coords, g, facts, scale) -> None:
         """The polygon inside a block (on layer 0), inserted rotated / mirrored / scaled so that
@@ -428,7 +431,9 @@ class Writer:
         ins = self.msp.add_blockref(name, (cx, cy), dxfattribs={
             "layer": layer, "rotation": angle, "xscale": sx, "yscale": sy})
         self.record.append(("poly", role, ins.dxf.handle, g))
-        step = 5.0 * scale / 1000.0 * self.k
+        n = sum(1 for key in ("name", "height", "storeys", "rating", "use") if key in facts)
+        step = min(5.0 * scale / 1000.0, (g.bounds[3] - g.bounds[1]) / (n + 1)) * self.k
+        cy = self.s((0, g.bounds[3]))[1] - step
         tags = {"name": "名称", "height": "建筑高度", "storeys": "层数", "rating": "耐火等级", "use": "用途"}
         i = 0
         for key, tag in tags.items():
@@ -436,8 +441,9 @@ class Writer:
                 continue
             v = facts[key]
             value = (f"{RATING_CN[v]}级" if key == "rating" else f"{v:g}" if isinstance(v, float) else str(v))
-            a = ins.add_attrib(tag, value, insert=(cx, cy - step * i))
-            a.dxf.height = 3.5 * scale / 1000.0 * self.k
+            a = ins.add_attrib(tag, value, insert=(self.s((g.bounds[0] + 0.1 * (g.bounds[2] - g.bounds[0]), 0))[0],
+                                                   cy - step * i))
+            a.dxf.height = step * 0.7
             i += 1
 
     def point(self, role: str, pt: Pt, off, scale: int) -> None:

@@ -1,0 +1,87 @@
+"""Which fire doors are exits: the door's own label and the room it opens from, not its layer alone.
+
+天正 draws every fire door on ``DOOR_FIRE``, and many drawings put all doors on one door layer
+with ``FM甲1221`` / ``FM丙0821`` blocks. A class-C fire door (``FM丙``) closes a shaft or an
+equipment room (GB 50016 6.2.9 / 6.2.7), and a door whose nearest room label is a shaft, an
+electrical room or plant room (管井, 配电间, 设备间 ...) is not an exit either, unless a stair,
+lobby or exit label is as near. Stair doors and exterior doors stay exits. Features on a layer
+named as an exit (安全出口, A-EXIT ...) are exits whatever their label.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import shapely
+from shapely import STRtree
+
+from . import labels
+from .layers import normalise
+
+CLASS_C = re.compile(r"fm\s*丙|丙\s*级|丙\s*\d{3,4}", re.I)
+DOOR_CODE = re.compile(r"^\s*[a-z]*\s*(?:fm|m|lm|jm|tm)\s*[甲乙丙]?\s*\d{3,4}", re.I)
+EQUIPMENT = ("管井", "管道井", "水井", "电井", "风井", "强电", "弱电", "配电", "设备", "机房", "井道", "电缆井",
+             "排烟井", "送风井", "水表", "电表", "空调")
+EXIT_WORDS = ("楼梯", "前室", "出口", "疏散", "门厅", "室外", "大堂", "大厅", "走道", "走廊")
+LABEL_M = 1.2  # a door's own code sits beside it
+ROOM_M = 3.0  # the room label of a small room sits within a few metres of its door
+
+
+def door_layer(layer: str) -> bool:
+    name = normalise(layer)
+    if any(w in name for w in ("出口", "exit", "疏散", "egress")):
+        return False
+    return "door" in name or "门" in name
+
+
+def sort_exits(geo) -> None:
+    """Move fire doors that are not exits from class ``exit`` to class ``door``."""
+    exits = geo.of("exit")
+    cand = [k for k, f in enumerate(exits) if door_layer(f.layer)]
+    if not cand:
+        return
+    texts = [t for t in geo.texts if t.text and t.text.strip()]
+    tree = STRtree(shapely.points(np.array([(t.x, t.y) for t in texts], dtype=float))) if texts else None
+    moved: list[int] = []
+    for k in cand:
+        f = exits[k]
+        own = " ".join([f.block, *(str(v) for v in f.attrs.values() if isinstance(v, str))])
+        near_label, near_room = [], []
+        if tree is not None:
+            p = f.geom
+            idx = tree.query(p, predicate="dwithin", distance=geo.du(ROOM_M))
+            for i in idx:
+                t = texts[i]
+                d = geo.m(float(np.hypot(t.x - p.x, t.y - p.y)))
+                text = labels.norm(t.text)
+                if DOOR_CODE.match(text):
+                    if d <= LABEL_M:
+                        near_label.append((d, text))
+                else:
+                    near_room.append((d, text))
+        if near_label:
+            code = min(near_label)[1]
+            own += " " + code
+            if "width_m" not in f.attrs and (w := labels.door_width_m(code)) is not None:
+                f.attrs["width_m"] = w
+        if CLASS_C.search(labels.norm(own)):
+            moved.append(k)
+            continue
+        equipment = [d for d, text in near_room if any(w in text for w in EQUIPMENT)]
+        exit_ = [d for d, text in near_room if any(w in text for w in EXIT_WORDS)]
+        if equipment and (not exit_ or min(equipment) < min(exit_)):
+            moved.append(k)
+    if not moved:
+        return
+    gone = set(moved)
+    doors = geo.features.setdefault("door", [])
+    for k in moved:
+        f = exits[k]
+        f.cls = "door"
+        doors.append(f)
+    geo.features["exit"] = [f for k, f in enumerate(exits) if k not in gone]
+    if not geo.features["exit"]:
+        del geo.features["exit"]
+    geo._trees.pop("exit", None)
+    geo._trees.pop("door", None)
