@@ -192,7 +192,7 @@ async def _process(ctx: dict[str, Any], file_id: int, stop_at: float | None = No
         f.state, f.error = "processing", None
         await audit.record(session, "system", "file.processing", "drawing_file", f.id, sub.project_id,
                            {"name": f.original_name})
-        await run.progress(0.02)
+        await run.progress(0.0)  # queued: 0 until a drawing process takes the file (on_start)
         work = Path(tempfile.mkdtemp(prefix=f"file{f.id}-", dir=ctx["storage"].tmp))
         try:
             if f.format == intake.ZIP:
@@ -207,7 +207,8 @@ async def _expand(run: _Run, work: Path) -> str:
     limits = intake.ZipLimits.for_set(run.ctx["settings"], await _set_bytes_besides(run.session, f))
     # in a drawing child too: a hostile archive costs that process, not the server's
     got = await isolate.pool().run(expand_archive, (str(run.storage.path(f.sha256)), str(work / "x"),
-                                                    f.original_name, limits), deadline=run.stop_at)
+                                                    f.original_name, limits), deadline=run.stop_at,
+                                     on_start=lambda: run.progress(0.02))
     if not got.members and not got.errors:
         raise cad_errors._make(cad_errors.NoDrawableContent, f.original_name, "压缩包内没有图纸文件",
                                "the archive holds no drawing files")
@@ -285,7 +286,7 @@ async def _render(run: _Run, work: Path) -> str:
     kind = f.format if f.format in (intake.DXF, intake.PDF) else ""  # else the child identifies it
     result = await isolate.pool().run(
         process_drawing, (str(run.storage.path(f.sha256)), kind, f.original_name, str(work), run.stop_at),
-        deadline=run.stop_at, on_item=on_item)
+        deadline=run.stop_at, on_item=on_item, on_start=lambda: run.progress(0.02))
     all_notes = result["notes"]
     stale = [s for s in sheets.values() if s.state != "ready"]
     for s in stale:  # a spec the renderer produced nothing for

@@ -170,8 +170,10 @@ class Pool:
 
     # -- one call ----------------------------------------------------------------------
     async def run(self, fn: Callable, args: tuple = (), *, deadline: float | None = None,
-                  on_item: Callable[[Any], Awaitable[None]] | None = None) -> Any:
-        """``fn(*args, emit=...)`` in a child; items go to ``on_item`` in order."""
+                  on_item: Callable[[Any], Awaitable[None]] | None = None,
+                  on_start: Callable[[], Awaitable[None]] | None = None) -> Any:
+        """``fn(*args, emit=...)`` in a child; items go to ``on_item`` in order; ``on_start`` is
+        awaited once a child has taken the call (until then the call waits in the queue)."""
         child = self._take()
         while child is None:  # every child is busy: wait for one
             if deadline is not None and time.monotonic() > deadline:
@@ -180,6 +182,8 @@ class Pool:
             child = self._take()
         reusable = False
         try:
+            if on_start is not None:
+                await on_start()
             child.conn.send((fn.__module__, fn.__qualname__, args))
             ok, value, reusable = await self._collect(child, deadline, on_item)
         finally:

@@ -88,6 +88,12 @@ def _texts(type_: str, project: Project, payload: dict) -> tuple[str, str]:
     values.update(project=project.name, case=project.case_number or "—")
     if "discipline" in payload:
         values["discipline_zh"] = DISCIPLINES.get(payload["discipline"], payload["discipline"])
+    if isinstance(payload.get("verdict"), str):  # words, never the internal code
+        from ..web.i18n import MESSAGES as LABELS
+
+        zh_label, en_label = LABELS.get(f"verdict.{payload['verdict']}", ("—", "—"))
+        values["verdict"] = en_label
+        values.setdefault("verdict_zh", zh_label)
     return zh.format_map(values)[:300], en.format_map(values)[:300]
 
 
@@ -214,7 +220,9 @@ async def list_for(session: AsyncSession, user_id: int, unread_only: bool = Fals
     stmt = select(Notification).where(Notification.user_id == user_id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
-    return list((await session.exec(stmt.order_by(Notification.id.desc()).limit(limit))).all())
+    # unread first, newest first within each group (the notification centre's order)
+    order = (Notification.read_at.is_not(None), Notification.id.desc())
+    return list((await session.exec(stmt.order_by(*order).limit(limit))).all())
 
 
 async def unread_count(session: AsyncSession, user_id: int) -> int:
@@ -235,7 +243,15 @@ def notification_dict(n: Notification, lang: str = "zh-CN") -> dict:
     return {"id": n.id, "type": n.type, "project_id": n.project_id,
             "title": n.title_en if lang.startswith("en") else n.title_zh,
             "titles": {"zh-CN": n.title_zh, "en": n.title_en}, "payload": n.payload,
-            "read": n.read_at is not None, "created_at": aware(n.created_at).isoformat()}
+            "read": n.read_at is not None, "created_at": aware(n.created_at).isoformat(),
+            "link": _safe_link(n.payload.get("link")) or (f"/projects/{n.project_id}" if n.project_id else None)}
+
+
+def _safe_link(link) -> str | None:
+    """Only a path on this site is offered as a link (never another host)."""
+    if isinstance(link, str) and link.startswith("/") and not link.startswith("//") and "\\" not in link:
+        return link
+    return None
 
 
 # --- delivery --------------------------------------------------------------------------------

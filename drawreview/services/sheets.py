@@ -51,8 +51,28 @@ async def list_sheets(session: AsyncSession, submission_id: int) -> list[Sheet]:
     return list((await session.exec(stmt)).all())
 
 
+def space_label(key: str, lang: str = "zh-CN") -> str:
+    """A sheet's place in its file in words: ``model`` → 模型空间 / Model space, ``model#2`` → the
+    second frame, ``layout:A1`` → 布局 A1 / Layout A1, ``page:3`` → 第 3 页 / Page 3."""
+    en = lang.startswith("en")
+    base, _, nth = (key or "").partition("#")
+    space, _, name = base.partition(":")
+    if space == "page" and name:
+        text = f"Page {name}" if en else f"第 {name} 页"
+    elif space == "layout":
+        text = f"Layout {name}" if en else f"布局 {name}"
+    elif space == "model":
+        text = "Model space" if en else "模型空间"
+    else:
+        text = key or ("Sheet" if en else "图纸")
+    if nth:
+        text += f" (frame {nth})" if en else f"（第 {nth} 幅图框）"
+    return text
+
+
 def sheet_dict(s: Sheet) -> dict:
     return {
+        "key_label": {"zh-CN": space_label(s.key, "zh-CN"), "en": space_label(s.key, "en")},
         "id": s.id,
         "file_id": s.file_id,
         "submission_id": s.submission_id,

@@ -13,6 +13,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lang.switch": ("English", "中文"),
     "projects.title": ("我的项目", "My projects"),
     "projects.empty": ("暂无项目", "No projects yet"),
+    "projects.new": ("新建项目", "New project"),
+    "projects.create": ("创建项目", "Create project"),
+    "projects.create_failed": ("项目创建失败", "The project could not be created"),
+    "project.complexity": ("技术复杂程度", "Complexity"),
+    "project.construction_unit": ("建设单位", "Construction unit"),
+    "project.design_institute": ("设计单位", "Design institute"),
+    "complexity.normal": ("一般项目（7 个工作日）", "Normal (7 working days)"),
+    "complexity.complex": ("技术复杂项目（10 个工作日）", "Technically complex (10 working days)"),
+    "state.unknown": ("未知状态", "Unknown state"),
+    "form.choose": ("请选择", "Choose"),
+    "form.required": ("请填写所有必填项", "Please fill in every required field"),
     "project.case_number": ("受理编号", "Case number"),
     "project.name": ("项目名称", "Project"),
     "project.type": ("项目类型", "Type"),
@@ -56,7 +67,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.state": ("状态", "State"),
     "file.repairs": ("处理说明", "Notes"),
     "file.entries": ("被拒绝的文件", "Rejected entries"),
-    "file.state.uploaded": ("等待处理", "Waiting"),
+    "file.format.unknown": ("未识别", "Not identified"),
+    "file.state.uploaded": ("排队中", "Queued"),
+    "file.state.queued": ("排队中", "Queued"),
     "file.state.processing": ("处理中", "Processing"),
     "file.state.ready": ("已完成", "Ready"),
     "file.state.failed": ("失败", "Failed"),
@@ -68,6 +81,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sheet.discipline": ("专业", "Discipline"),
     "sheet.state": ("状态", "State"),
     "sheet.open": ("打开", "Open"),
+    "sheet.untitled": ("图纸", "Sheet"),
     "sheet.state.pending": ("等待", "Pending"),
     "sheet.state.processing": ("生成中", "Rendering"),
     "sheet.state.ready": ("可审查", "Ready"),
@@ -128,6 +142,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.window": ("窗口工作台", "Window"),
     "nav.stats": ("统计分析", "Statistics"),
     "nav.notifications": ("未读通知", "Unread notifications"),
+    "notif.title": ("通知", "Notifications"),
+    "notif.all_read": ("全部标为已读", "Mark all read"),
+    "notif.mark_read": ("标为已读", "Mark read"),
+    "notif.empty": ("暂无通知", "No notifications"),
+    "notif.unread": ("未读", "Unread"),
+    "notif.failed": ("通知加载失败", "Notifications could not be loaded"),
     "stats.by_role": ("按评价方（平均分）", "By role (mean score)"),
     # the project page's review panel (static/review.js)
     "review.title": ("审查流程", "Review process"),
@@ -247,3 +267,18 @@ def translator(lang: str):
 def messages_for(lang: str, prefixes) -> dict[str, str]:
     """The messages whose keys start with one of ``prefixes``, in ``lang`` (for a page script)."""
     return {k: t(k, lang) for k in MESSAGES if k.startswith(tuple(prefixes))}
+
+
+def stage_label(stage: str, lang: str) -> str:
+    """A project stage / submission state in the reader's language (never the raw code)."""
+    key = f"submission.state.{stage}"
+    if key in MESSAGES:
+        return t(key, lang)
+    return t("state.unknown", lang)
+
+
+def format_label(code: str | None, lang: str) -> str:
+    """A file format for people: DXF, DWG, PDF, ZIP; an unidentified file says so in words."""
+    if code and code.lower() in {"dxf", "dwg", "pdf", "zip"}:
+        return code.upper()
+    return t("file.format.unknown", lang)

@@ -9,13 +9,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from sqlmodel import select
+
 from ..auth import csrf_token, principal_from_request
+from ..models import Organisation, OrgKind
+from ..policy import ROLE_ACTIONS
 from ..services import projects as project_service
+from ..services.sheets import space_label
 from .common import lang_of
-from .i18n import messages_for, translator
+from .i18n import format_label, messages_for, stage_label, translator
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on
 templates.env.globals["messages_for"] = messages_for  # page scripts' message tables
+templates.env.globals["space_label"] = space_label  # model / layout:A1 / page:3 in words
+templates.env.globals["format_label"] = format_label  # dxf → DXF, unknown → 未识别
 
 
 def render(request: Request, name: str, context: dict, status: int = 200, principal=None) -> HTMLResponse:
@@ -37,7 +44,26 @@ async def home(request: Request) -> Response:
         if principal is None:
             return RedirectResponse("/login?next=/", status_code=303)
         projects = await project_service.list_projects(session, principal)
-    return render(request, "home.html", {"projects": projects}, principal=principal)
+        form = await _new_project_form(session, principal)
+    lang = lang_of(request)
+    return render(request, "home.html", {"projects": projects, **form,
+                                         "stage_label": lambda st: stage_label(st, lang)}, principal=principal)
+
+
+async def _new_project_form(session, principal) -> dict:
+    """What the home page's "new project" form offers: a design institute creates projects for
+    itself; the window and the administrator pick the institute too."""
+    if principal.role not in ROLE_ACTIONS["project.create"] or (principal.role == "designer" and not principal.org_id):
+        return {"can_create": False}
+    orgs = (await session.exec(select(Organisation).where(Organisation.kind.in_(
+        (OrgKind.construction_unit, OrgKind.design_institute))).order_by(Organisation.name))).all()
+    return {
+        "can_create": True,
+        "project_types": project_service.PROJECT_TYPES,
+        "complexities": project_service.COMPLEXITIES,
+        "construction_units": [o for o in orgs if o.kind == OrgKind.construction_unit],
+        "institutes": [] if principal.role == "designer" else [o for o in orgs if o.kind == OrgKind.design_institute],
+    }
 
 
 def same_origin_path(request: Request, target: str | None) -> str:

@@ -12,7 +12,7 @@ from ..policy import require_project, require_role
 from ..services import ratings, stats, tasks
 from ..services.notifications import utcnow
 from .common import Ctx, api, lang_of
-from .i18n import MESSAGES, t
+from .i18n import stage_label, t
 from .pages import render
 
 
@@ -61,11 +61,6 @@ def bar_svg(items: list[tuple[str, float]], unit: str = "", width: int = 420) ->
                      f'<text x="{label_w + w + 4:.1f}" y="{y + 14}" font-size="12">{escape(shown)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
-
-
-def stage_label(stage: str, lang: str) -> str:
-    key = f"submission.state.{stage}"
-    return t(key, lang) if key in MESSAGES else stage
 
 
 async def _page_principal(request: Request, action: str):

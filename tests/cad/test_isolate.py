@@ -44,3 +44,25 @@ def test_a_zip_is_expanded_in_a_child_with_its_errors_intact(tmp_path):
         assert not (tmp_path / "y").exists() or not any((tmp_path / "y").rglob("*.dxf"))
     finally:
         pool.close()
+
+
+def test_a_call_waiting_for_a_busy_child_starts_only_when_it_gets_one():
+    """``on_start`` marks the moment a drawing process takes the call: the file page shows
+    "排队中" until then, not "处理中"."""
+    pool = isolate.Pool(size=1)
+    events: list[str] = []
+
+    async def one(name: str):
+        async def started():
+            events.append(f"{name} start")
+        await pool.run(pipeline.is_warm, (), on_start=started)
+        events.append(f"{name} done")
+
+    async def both():
+        await asyncio.gather(one("a"), one("b"))
+
+    try:
+        asyncio.run(both())
+    finally:
+        pool.close()
+    assert events == ["a start", "a done", "b start", "b done"]

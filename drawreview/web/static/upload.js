@@ -18,6 +18,16 @@
   var byFileId = {};  // file id -> upload row, to show processing errors on the row
 
   function msg(key) { return M[key] || key; }
+  function formatLabel(code) {
+    return ["dxf", "dwg", "pdf", "zip"].indexOf(String(code || "").toLowerCase()) >= 0 ? code.toUpperCase() : msg("file.format.unknown");
+  }
+  /* waiting for a job or for a drawing process: 排队中, not "处理中 0%" */
+  function fileStateLabel(f) {
+    if (f.state === "uploaded" || (f.state === "processing" && !(f.progress > 0))) return msg("file.state.queued");
+    if (f.state === "processing") return msg("file.state.processing") + " " + Math.round(f.progress * 100) + "%";
+    return msg("file.state." + f.state);
+  }
+  function spaceLabel(s) { return (s.key_label && s.key_label[lang === "en" ? "en" : "zh-CN"]) || msg("sheet.untitled"); }
   var el = window.drPage.el;
   function errorText(err) { return window.drPage.errorText(err, lang); }
   function size(n) {
@@ -132,11 +142,10 @@
     files.forEach(function (f) {
       var tr = el("tr", { "data-file-id": f.id, "data-state": f.state });
       tr.appendChild(el("td", null, (f.parent_id ? "└ " : "") + f.original_name));
-      tr.appendChild(el("td", null, f.format));
+      tr.appendChild(el("td", null, formatLabel(f.format)));
       tr.appendChild(el("td", null, size(f.size)));
       var td = el("td", { "class": "state-" + f.state });
-      var label = msg("file.state." + f.state);
-      if (f.state === "processing") label += " " + Math.round((f.progress || 0) * 100) + "%";
+      var label = fileStateLabel(f);
       td.appendChild(el("span", null, label));
       if (f.error) {
         td.appendChild(el("div", { "class": "error" }, errorText(f.error)));
@@ -171,11 +180,11 @@
     sheets.forEach(function (s) {
       var tr = el("tr", { "data-sheet-id": s.id, "data-state": s.state });
       var tdImg = el("td");
-      if (s.state === "ready") tdImg.appendChild(el("img", { "class": "thumb", loading: "lazy", alt: s.number || s.key,
+      if (s.state === "ready") tdImg.appendChild(el("img", { "class": "thumb", loading: "lazy", alt: s.number || spaceLabel(s),
                                                          src: "/api/sheets/" + s.id + "/thumbnail.png" }));
       tr.appendChild(tdImg);
       tr.appendChild(el("td", { "class": "number" }, s.number || "—"));
-      tr.appendChild(el("td", { "class": "title" }, s.title || s.key));
+      tr.appendChild(el("td", { "class": "title" }, s.title || spaceLabel(s)));
       tr.appendChild(el("td", null, s.discipline || "—"));
       var state = msg("sheet.state." + s.state);
       if (s.state === "processing" && progress[s.file_id] !== undefined) state += " " + Math.round(progress[s.file_id] * 100) + "%";

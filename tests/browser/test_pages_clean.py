@@ -1,0 +1,124 @@
+"""Every main page, as each role sees it after `drawreview demo` (a review under way, with sheets
+and comments), in zh-CN and in English: no console error, no uncaught page error, no failed
+request, and no raw internal code in the visible text (`in_review`, `layout:Layout1`, `page:1`,
+`model`, `unknown` …)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import httpx
+import pytest
+
+from tests.browser.conftest import chromium_browser, login
+
+# internal codes as they would leak: snake_case words, space keys, and (on a Chinese page, where no
+# English word belongs) the lowercase state / format / verdict codes
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+SPACE_KEY = re.compile(r"\b(?:layout|page|model):\S*")
+CODES = {"draft", "submitted", "accepted", "returned", "concluded", "approved", "rejected", "pending", "ready",
+         "failed", "processing", "uploaded", "open", "answered", "closed", "model", "unknown", "dxf", "pdf", "zip",
+         "planning", "fire", "lightning", "meteorology", "designer", "reviewer", "window", "construction", "error",
+         "warning", "info", "normal", "complex", "building", "municipal", "special"}
+WORD = re.compile(r"(?<![.\w/-])[a-z]+\b")  # not a file extension or a path
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    from tests.conftest import DRAWREVIEW, build_stack, free_port, start_process, stop_process, wait_healthy
+
+    stack = build_stack("embedded", tmp_path_factory.mktemp("pages"))
+    out = subprocess.run(DRAWREVIEW + ["demo", "--json"], env={**__import__("os").environ, **stack.env},
+                         capture_output=True, timeout=600, check=True)
+    demo = json.loads(out.stdout)
+    stack.demo = demo
+    port = free_port()
+    proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "warning"], stack.env,
+                         tmp_path_factory.mktemp("logs") / "serve.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, proc)
+        yield stack, base
+    finally:
+        stop_process(proc)
+
+
+@pytest.fixture(scope="module")
+def chromium(demo_site):
+    yield from chromium_browser()
+
+
+def _pages(stack, base) -> dict[str, list[str]]:
+    pid = stack.demo["project_id"]
+    sub_id = stack.demo["review"]["submission_id"]
+    sheets = httpx.get(f"{base}/api/submissions/{sub_id}/sheets", headers=stack.token_headers("window"), timeout=10)
+    sheet = sheets.json()["data"][0]["id"]
+    project = [f"/projects/{pid}", f"/sheets/{sheet}"]
+    return {"designer": ["/", *project], "fire": ["/", *project], "planning": ["/", *project],
+            "window": ["/", "/window", "/stats", *project], "builder": ["/", f"/projects/{pid}"]}
+
+
+def _raw_codes(text: str, lang: str) -> list[str]:
+    found = SNAKE.findall(text) + SPACE_KEY.findall(text)
+    if lang == "zh-CN":
+        found += [w for w in WORD.findall(text) if w in CODES]
+    return found
+
+
+def _watch(page) -> list[str]:
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    # a request the next navigation aborts (ERR_ABORTED) is the test's doing, not a fault
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}")
+            if "ERR_ABORTED" not in (r.failure or "") else None)
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    return problems
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_main_pages_clean(demo_site, chromium, lang, shots):
+    stack, base = demo_site
+    failures = {}
+    for username, paths in _pages(stack, base).items():
+        context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale=lang)
+        try:
+            page = login(context, base, stack, username)
+            page.goto(f"{base}/lang/{lang}")
+            problems = _watch(page)
+            for path in paths:
+                page.goto(base + path)
+                page.wait_for_load_state("networkidle")
+                if path.startswith("/sheets/"):
+                    page.wait_for_selector("#map canvas", timeout=20000)
+                page.wait_for_timeout(300)
+                codes = _raw_codes(page.inner_text("body"), lang)
+                if codes:
+                    problems.append(f"raw codes: {sorted(set(codes))}")
+                if problems:
+                    failures[f"{username} {path}"] = list(problems)
+                    page.screenshot(path=str(shots / f"unclean-{lang}-{username}-{path.strip('/').replace('/', '-') or 'home'}.png"), full_page=True)
+                problems.clear()
+        finally:
+            context.close()
+    assert not failures, json.dumps(failures, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_public_pages_clean(demo_site, chromium, lang):
+    stack, base = demo_site
+    context = chromium.new_context(locale=lang)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/lang/{lang}")
+        problems = _watch(page)
+        for path in ("/login", "/progress", "/verify"):
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            codes = _raw_codes(page.inner_text("body"), lang)
+            assert not codes, (path, codes)
+        assert not problems, problems
+    finally:
+        context.close()
