@@ -154,7 +154,7 @@ def test_notification_centre(site, chromium, notified, shots):
         items.nth(0).locator("button.notif-read").click()
         page.wait_for_function("n => document.getElementById('notif-count').dataset.unread === String(n)",
                                arg=unread_before - 1, timeout=10000)
-        assert "unread" not in page.locator(f"#notif-list li[data-id='{first_id}']").get_attribute("class")
+        page.wait_for_selector(f"#notif-list li.notif-item:not(.unread)[data-id='{first_id}']", timeout=10000)
         # the link of an item opens its object
         link = page.locator("#notif-list li.notif-item a.notif-link").first.get_attribute("href")
         assert link and link.startswith("/")
