@@ -4,6 +4,12 @@ The font is MuPDF's built-in CJK face (Droid Sans Fallback), embedded in each sh
 subset (``Identity-H``, glyph ids), so downloaded sheets show Chinese in any PDF viewer.
 ASCII widths come from that face (``WIDTHS``), so we can align text (centre, right, middle,
 fit) without measuring glyphs one call at a time.
+
+In CAD a text's height is the height of its capital letters, not the em size of the font: the
+face is set at ``h / CAP`` (``CAP``: the face's cap height in em, measured by
+``tests/cad/test_lettering.py`` from rendered glyphs), and every width here is in units of that
+height.  Stacked MTEXT (``\\S1^2;``, ``\\S1/2;``, ``\\S1#2;``, tolerances) reads as the stack:
+m², 1 1/2, +0.05/−0.02.
 """
 
 from __future__ import annotations
@@ -19,21 +25,23 @@ from drawreview.cad.tiles import _lock as _mupdf  # MuPDF is not thread-safe: gl
 
 _font = pymupdf.Font("cjk")
 ASCII_W = [round(_font.glyph_advance(c) * 1000) for c in range(32, 127)]  # CID 1..95
-WIDTHS = {chr(32 + i): w / 1000 for i, w in enumerate(ASCII_W)}
+CAP = 0.715  # cap height of the face in em ("H", "E": 0.715 em rendered)
+EM = 1.0 / CAP  # font size per unit of CAD text height
+WIDTHS = {chr(32 + i): w / 1000 * EM for i, w in enumerate(ASCII_W)}  # advance per text height
 del _font
 
 
 class _Advances(dict):
     def __missing__(self, ch: str) -> float:  # CJK and everything else beyond ASCII: one em
-        self[ch] = 1.0
-        return 1.0
+        self[ch] = EM
+        return EM
 
 
 _ADVANCE = _Advances(WIDTHS)
 
 
 def text_width(text: str) -> float:
-    """Advance of *text* in em (1 em = text height)."""
+    """Advance of *text* in units of the text height (the cap height)."""
     return sum(map(_ADVANCE.__getitem__, text))
 
 
@@ -75,7 +83,9 @@ def encode(text: str) -> str:
 
 def text_op(text: str, x: float, y: float, h: float, angle_deg: float, wf: float = 1.0,
             oblique_deg: float = 0.0) -> str:
-    """``BT … ET`` drawing *text* with its baseline start at (x, y) (canvas coordinates)."""
+    """``BT … ET`` drawing *text* with its baseline start at (x, y) (canvas coordinates); *h*
+    is the CAD height (capital letters), so the face is set at ``h * EM``."""
+    h *= EM
     t = math.radians(angle_deg)
     c, s = math.cos(t), math.sin(t)
     sk = math.tan(math.radians(oblique_deg)) if oblique_deg else 0.0
@@ -85,11 +95,13 @@ def text_op(text: str, x: float, y: float, h: float, angle_deg: float, wf: float
 
 
 def box(x: float, y: float, w: float, h: float, angle_deg: float) -> tuple[float, float, float, float]:
-    """Axis-aligned bounds of a text box (baseline start x, y; width w; height h)."""
+    """Axis-aligned bounds of a text box (baseline start x, y; width w; cap height h): from the
+    descenders (0.3 h below the baseline) to the top of CJK glyphs (1.15 h)."""
     t = math.radians(angle_deg)
     c, s = math.cos(t), math.sin(t)
-    xs = [x, x + w * c, x - h * s * 1.0, x + w * c - h * s]
-    ys = [y - 0.2 * h, y + w * s - 0.2 * h, y + h * c, y + w * s + h * c]
+    pts = [(u, v) for u in (0.0, w) for v in (-0.3 * h, 1.15 * h)]
+    xs = [x + u * c - v * s for u, v in pts]
+    ys = [y + u * s + v * c for u, v in pts]
     return min(xs), min(ys), max(xs), max(ys)
 
 
@@ -132,8 +144,11 @@ _BREAKS = {"P": "\n", "N": " "}
 
 def _plain_part(m: re.Match) -> str:
     literal, brk, stacked, unended, code = m.groups()
-    if literal or stacked is not None:
-        return literal or stacked
+    if literal:
+        return literal
+    if stacked is not None:
+        before = m.string[m.start() - 1] if m.start() else ""
+        return stack(stacked, before)
     if brk:
         return _BREAKS[brk]
     if unended:  # a command without its ";" stays as written
@@ -147,11 +162,57 @@ def _plain_part(m: re.Match) -> str:
     return ""
 
 
+_SUP = dict(zip("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ"))
+_SUB = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"))
+
+
+def _script(text: str, table: dict, mark: str) -> str:
+    return "".join(table[c] for c in text) if all(c in table for c in text) else mark + text
+
+
+def _minus(text: str) -> str:
+    return "−" + text[1:] if text.startswith("-") else text
+
+
+def stack(content: str, before: str = "") -> str:
+    """The reading of a stacked MTEXT fraction ``\\S<content>;``: ``2^`` → ², ``^2`` → ₂,
+    ``+0.05^-0.02`` → +0.05/−0.02 (a tolerance), ``1/2`` and ``1#2`` → 1/2, set off by a space
+    from a number before it (1 1/2)."""
+    at = min((i for i in (content.find("^"), content.find("/"), content.find("#")) if i >= 0), default=-1)
+    if at < 0:
+        return content
+    up, sep, low = content[:at].strip(), content[at], content[at + 1:].strip()
+    if sep == "^" and not low:
+        return _script(up, _SUP, "^")
+    if sep == "^" and not up:
+        return _script(low, _SUB, "_")
+    if sep == "^":
+        return f"{_minus(up)}/{_minus(low)}"
+    out = f"{up}/{low}"
+    return " " + out if before.isdigit() else out
+
+
+_STACK = re.compile(r"\\\\|\\S([^;]*);")
+
+
 def plain_mtext(text: str) -> list[str]:
     """The lines of an MTEXT string without inline codes: ezdxf's ``fast_plain_mtext(split=True)``
     in one regular-expression pass (ezdxf copies the rest of the string at every command,
     which on a long formatted paragraph costs more than drawing it)."""
-    return _INLINE.sub(_plain_part, caret_decode(text)).split("\n")
+    stacks: list[str] = []
+    if "\\S" in text:  # read before caret decoding, which takes "^;" for a control character
+        def grab(m: re.Match) -> str:
+            if m.group(1) is None:
+                return m.group(0)
+            stacks.append(stack(m.group(1), m.string[m.start() - 1] if m.start() else ""))
+            return "\ue000"
+
+        text = _STACK.sub(grab, text)
+    out = _INLINE.sub(_plain_part, caret_decode(text))
+    if stacks:
+        parts = iter(stacks)
+        out = re.sub("\ue000", lambda _: next(parts), out)
+    return out.split("\n")
 
 
 def mtext_lines(entity) -> tuple[list[str], float, float, int, float, float, float] | None:
@@ -201,3 +262,40 @@ def _wrap(line: str, em: float) -> list[str]:
     if start < len(line):
         out.append(line[start:])
     return out
+
+
+def mtext_layout(entity) -> tuple[list[tuple[str, float, float, float]], float, float] | None:
+    """MTEXT lines placed as the painter draws them: ([(line, baseline x, y, width)], height,
+    angle); rows ``5/3 h`` apart (times the line spacing factor), aligned by the attachment point."""
+    got = mtext_lines(entity)
+    if got is None:
+        return None
+    lines, x, y, att, h, angle, _ = got
+    if not any(s.strip() for s in lines):
+        return None
+    d = entity.dxf.__dict__
+    step = h * 1.667 * (d.get("line_spacing_factor", 1.0) or 1.0)
+    total = h + step * (len(lines) - 1)
+    row, col = (att - 1) // 3, (att - 1) % 3
+    top = {0: 0.0, 1: total / 2, 2: total}.get(row, 0.0)
+    t = math.radians(angle)
+    c, s = math.cos(t), math.sin(t)
+    out = []
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        w = text_width(line) * h
+        dx = -w * col / 2
+        dy = top - h - i * step
+        out.append((line, x + dx * c - dy * s, y + dx * s + dy * c, w))
+    return out, h, angle
+
+
+def mtext_box(entity) -> tuple[float, float, float, float] | None:
+    """World box of an MTEXT's lettering (the union of its placed lines)."""
+    got = mtext_layout(entity)
+    if got is None:
+        return None
+    lines, h, angle = got
+    boxes = [box(x, y, w, h, angle) for _, x, y, w in lines]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))

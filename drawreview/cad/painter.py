@@ -8,7 +8,6 @@ with damaged coordinates (NaN, 1e300) are skipped and counted, never drawn.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -209,27 +208,15 @@ class Painter:
         cv.texts.append((text, *lettering.box(x, y, w, h, angle)))
 
     def _mtext(self, e, d, cv, in_block, oc) -> None:
-        got = lettering.mtext_lines(e)
+        got = lettering.mtext_layout(e)
         if got is None:
             return
-        lines, x, y, att, h, angle, _ = got
-        if not cv.ok(x, y, h) or not any(s.strip() for s in lines):
+        lines, h, angle = got
+        if not cv.ok(lines[0][1], lines[0][2], h):
             return
-        x, y = x - cv.ox, y - cv.oy
-        step = h * 1.667 * (d.get("line_spacing_factor", 1.0) or 1.0)
-        total = h + step * (len(lines) - 1)
-        row, col = (att - 1) // 3, (att - 1) % 3
-        top = {0: 0.0, 1: total / 2, 2: total}.get(row, 0.0)
-        t = math.radians(angle)
-        c, s = math.cos(t), math.sin(t)
         run = cv.use(TEXT, oc, self.styles.pen(d, in_block))
-        for i, line in enumerate(lines):
-            if not line.strip():
-                continue
-            w = lettering.text_width(line) * h
-            dx = -w * col / 2
-            dy = top - h - i * step
-            bx, by = x + dx * c - dy * s, y + dx * s + dy * c
+        for line, bx, by, w in lines:
+            bx, by = bx - cv.ox, by - cv.oy
             run.append(lettering.text_op(line, bx, by, h, angle))
             cv.texts.append((line, *lettering.box(bx, by, w, h, angle)))
 

@@ -58,13 +58,25 @@ def page_scale(drawing: Drawing, spec: SheetSpec) -> float:
             denom = float(parts[1]) / float(parts[0]) if len(parts) == 2 else 1.0
         except ValueError:
             denom = 1.0
-    if spec.space == "layout":  # paper units: inches for small numbers, else millimetres
-        a = 72.0 if size <= 60 else MM_PT
+    if spec.space == "layout":  # the layout's paper units (inches or millimetres)
+        units = _paper_units(drawing, spec.layout)
+        if units is None:  # not stated: inches for small numbers, else millimetres
+            units = 0 if size <= 60 else 1
+        a = 72.0 if units == 0 else MM_PT
         return a if 50 < size * a <= 14400 else FIT_PT / size
     a = MM_PT * unit_mm / denom
     if spec.scale and 500 < size * a <= 14400:
         return a
     return FIT_PT / size
+
+
+def _paper_units(drawing: Drawing, name: str | None) -> int | None:
+    """0 (inches) or 1 (millimetres): the plot settings of layout *name*; None when unknown."""
+    try:
+        units = drawing.doc.layouts.get(name).dxf_layout.dxf.get("plot_paper_units")
+    except Exception:  # noqa: BLE001 - no such layout / no plot settings
+        return None
+    return units if units in (0, 1) else None
 
 
 def render_drawing(drawing: Drawing, specs: list[SheetSpec], out_dir: str | Path, *,
@@ -134,13 +146,22 @@ def _render_model(drawing, specs, styles, layer_names, out_dir, start, job) -> l
     for n, (spec, st, cv, cnt) in enumerate(zip(specs, setups, canvases, counts)):
         t1 = time.perf_counter()
         content = cv.close()
-        clip = "0 0 %.6f %.6f re W n\n" % (spec.bbox[2] - spec.bbox[0], spec.bbox[3] - spec.bbox[1])
+        clip = _clip(spec, st)
         job.check()
         res = _write(drawing, spec, st, content, clip, painter, [], styles, cnt, cv.texts,
                      out_dir / f"{start + n + 1}.pdf", cv.skipped)
         res.seconds = round(shared + time.perf_counter() - t1, 4)
         results.append(res)
     return results
+
+
+def _clip(spec: SheetSpec, st) -> str:
+    """The page box as a clip, half the page margin wider: a line on the box's edge (the frame
+    itself, the outermost wall) is drawn whole, not cut along its middle."""
+    a, margin = st[0], st[1]
+    pad = margin * 0.5 / a
+    w, h = spec.bbox[2] - spec.bbox[0], spec.bbox[3] - spec.bbox[1]
+    return "%.6f %.6f %.6f %.6f re W n\n" % (-pad, -pad, w + 2 * pad, h + 2 * pad)
 
 
 def _bucket(e, boxes) -> int | None:
@@ -190,7 +211,7 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start, job) -> l
         views.draw(vp, cv)
     views.finish()
     content = cv.close()
-    clip = "0 0 %.6f %.6f re W n\n" % (spec.bbox[2] - spec.bbox[0], spec.bbox[3] - spec.bbox[1])
+    clip = _clip(spec, st)
     job.check()
     res = _write(drawing, spec, st, content, clip, painter, extra, styles, counts, cv.texts,
                  out_dir / f"{start + 1}.pdf", cv.skipped)

@@ -11,12 +11,32 @@ from __future__ import annotations
 import re
 
 FIELDS = {
-    "number": ("图号", "SHEET_NO", "SHEETNO", "SHEET_NUMBER", "DWG_NO", "DWGNO", "DRAWING_NO", "图纸编号", "编号"),
-    "title": ("图名", "TITLE", "DWG_NAME", "DRAWING_TITLE", "SHEET_TITLE", "图纸名称"),
+    "number": ("图号", "SHEET_NO", "SHEET", "SHEET_NUMBER", "SHEET_NUM", "DWG_NO", "DWG_NUM", "DWG_NUMBER",
+               "DRAWING_NO", "DRAWING_NUMBER", "DRG_NO", "图纸编号", "图纸号", "编号"),
+    "title": ("图名", "TITLE", "DWG_NAME", "DWG_TITLE", "DRAWING_TITLE", "DRAWING_NAME", "SHEET_TITLE",
+              "SHEET_NAME", "图纸名称"),
     "discipline": ("专业", "DISCIPLINE"),
     "scale": ("比例", "SCALE"),
 }
-_TAG = {alias.upper(): key for key, aliases in FIELDS.items() for alias in aliases}
+
+
+def _norm(tag: str) -> str:
+    """A tag or label as compared: upper case, without spaces, ``_ . - # :`` (DWG NO. = DWG_NO)."""
+    return re.sub(r"[\s_.\-#:：]", "", tag).upper()
+
+
+_TAG = {_norm(alias): key for key, aliases in FIELDS.items() for alias in aliases}
+
+
+def is_field(tag: str) -> bool:
+    """True for a title-block attribute tag (图号, SHEET NO, DWG_NO, TITLE …)."""
+    return _norm(tag) in _TAG
+
+
+def is_label(text: str) -> bool:
+    """True for title-block label lettering (``图号``, ``图 名``, ``DWG NO.``, ``比例：1:100`` …)."""
+    m = _INLINE.match(text)
+    return _label(m.group(1) if m else text) is not None
 NUMBER = re.compile(r"^([\u4e00-\u9fa5]{1,4}|[A-Za-z]{1,4})\s*[-－—_]?\s*(\d{1,3}[A-Za-z]?)$")
 DISCIPLINES = [  # longest prefixes first
     ("人防", "人防"), ("防雷", "防雷"), ("节能", "节能"), ("总图", "总图"), ("消防", "消防"), ("景观", "景观"),
@@ -46,15 +66,14 @@ _INLINE = re.compile(r"^\s*([^:：]{2,12})\s*[:：]\s*(.+)$")
 
 
 def _label(text: str) -> str | None:
-    key = re.sub(r"[\s:：]", "", text).upper()
-    return _TAG.get(key)
+    return _TAG.get(_norm(text))
 
 
 def read(attribs: list[tuple[str, str]], texts: list[tuple[str, float, float, float]]) -> dict:
     """Fields from ATTRIB (tag, value) pairs and (text, x, y, height) items in the corner."""
     out: dict[str, str | None] = {"number": None, "title": None, "discipline": None, "scale": None}
     for tag, value in attribs:
-        key = _TAG.get(tag.strip().upper())
+        key = _TAG.get(_norm(tag))
         if key and value.strip() and not out[key]:
             out[key] = value.strip()
     for i, (text, x, y, h) in enumerate(texts):

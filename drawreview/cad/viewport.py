@@ -7,10 +7,11 @@ hides its own frozen layers (also inside blocks).  Model space is painted once p
 viewport-frozen layers as a form XObject; each viewport invokes that form with ``cm`` inside
 its clip, so nine viewports of one plan cost one painted plan.
 
-Which viewports count follows ezdxf's drawing add-on: the *overall* paper-space viewport
-(``id`` 1, the layout's own ``viewport_handle``, or the lowest ``status`` 1 one) is the
-window the CAD program shows the layout through, not a view of model space; viewports that
-are off (``status`` <= 0) are skipped; the rest are drawn in stacking order.
+Which viewports count: the *overall* paper-space viewport (the layout's own
+``viewport_handle`` and ``id`` 1, else the first with ``status`` 1) is the window the CAD program shows the layout
+through, not a view of model space; viewports whose "off" flag is set are skipped; the rest are
+drawn in stacking order, including those of a layout that was not current when the file was
+saved (status 0; ezdxf's drawing add-on leaves these out).
 """
 
 from __future__ import annotations
@@ -26,22 +27,32 @@ from drawreview.cad.painter import Form, Painter
 MAX_FROZEN_SETS = 8  # more distinct per-viewport freeze sets than this: reuse the first
 
 
+VP_OFF = 0x20000  # VIEWPORT status flag: turned off
+
+
 def model_viewports(layout) -> list:
-    """The viewports of a paper-space *layout* that show model space, in stacking order."""
+    """The viewports of a paper-space *layout* that show model space, in stacking order.
+
+    A layout that was not current when the file was saved stores every viewport with status 0;
+    AutoCAD still shows them unless their "off" flag is set, so status 0 alone does not hide one.
+    The overall viewport (the layout's ``viewport_handle`` and ``id`` 1, else the first with
+    status 1, ezdxf's ``main_viewport`` rule) is the layout's own window, not a view of model
+    space."""
     vps = [e for e in layout if e.dxftype() == "VIEWPORT"]
     if not vps:
         return []
     own = layout.dxf_layout.dxf.get("viewport_handle") if hasattr(layout, "dxf_layout") else None
 
     def status(vp) -> int:
-        return vp.dxf.get("status", 1 if vp.dxf.get("id", 2) > 1 else 0)
+        return vp.dxf.get("status", 0)
 
-    vps.sort(key=status)
-    vps = [vp for vp in vps if status(vp) > 0]
-    if vps and status(vps[0]) == 1:  # the "active" viewport: the layout window itself
-        vps.pop(0)
-    return [vp for vp in vps if vp.dxf.get("id", 2) != 1 and vp.dxf.handle != own
-            and vp.dxf.get("width", 0) > 0 and vp.dxf.get("height", 0) > 0]
+    overall = [vp for vp in vps if (own and vp.dxf.handle == own) or vp.dxf.get("id", 2) == 1]
+    if not overall:  # the first one (in file order) with status 1: ezdxf's main_viewport
+        overall = [vp for vp in vps if vp.dxf.get("status", 0) == 1][:1]
+    vps = [vp for vp in vps if vp not in overall and not vp.dxf.get("flags", 0) & VP_OFF
+           and vp.dxf.get("width", 0) > 0 and vp.dxf.get("height", 0) > 0]
+    vps.sort(key=lambda vp: status(vp) or 1 << 30)  # stacking order; those saved off-screen (0) last
+    return vps
 
 
 def clip_outline(vp) -> list[tuple[float, float]]:

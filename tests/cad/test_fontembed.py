@@ -16,7 +16,7 @@ TEXT = "建施-01 消防總平面图 Floor À É ñ 人防地下室"
 
 
 def _sheet(use_ours: bool) -> pymupdf.Document:
-    content = lettering.text_op(TEXT, 20, 80, 36, 0).encode("latin-1")
+    content = lettering.text_op(TEXT, 20, 80, 26, 0).encode("latin-1")
     if use_ours:  # as render.py writes a sheet
         w = PdfWriter()
         pages = w.reserve()
@@ -35,7 +35,7 @@ def _sheet(use_ours: bool) -> pymupdf.Document:
     pdf.xref_set_key(page.xref, "Resources", f"{res} 0 R")
     content = pdf.get_new_xref()
     pdf.update_object(content, "<<>>")
-    pdf.update_stream(content, lettering.text_op(TEXT, 20, 80, 36, 0).encode("latin-1"))
+    pdf.update_stream(content, lettering.text_op(TEXT, 20, 80, 26, 0).encode("latin-1"))
     pdf.xref_set_key(page.xref, "Contents", f"{content} 0 R")
     pdf.subset_fonts()
     return pymupdf.open("pdf", pdf.tobytes(garbage=1, deflate=True))

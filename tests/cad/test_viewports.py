@@ -128,6 +128,6 @@ def test_overall_paper_viewport_is_not_a_view(tmp_path):
     vps = model_viewports(d.doc.paperspace("Layout1"))
     assert [vp.dxf.handle for vp in vps] == ["290"]
     spec = next(s for s in split_sheets(d) if s.key == "layout:Layout1")
-    assert spec.bbox == pytest.approx((0.6288, 0.8, 9.0288, 7.2), abs=1e-3)
+    assert spec.bbox == pytest.approx((-0.7005, -0.2281, 10.2995, 8.2719), abs=1e-3)  # the layout's paper
     res = render_drawing(d, [spec], tmp_path)[0]
     assert any("empty part of model space" in n for n in res.notes)
