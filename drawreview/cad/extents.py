@@ -20,6 +20,7 @@ from ezdxf import bbox as ezbbox
 from drawreview.cad import lettering
 from drawreview.cad.dxf import finite
 
+LIMIT = 1e15  # coordinates beyond (or NaN) are damaged
 NOT_DRAWN = {"VIEWPORT", "SEQEND", "VERTEX", "ATTDEF", "LIGHT", "SUN", "RAY", "XLINE"}
 Box = tuple[float, float, float, float]
 
@@ -41,6 +42,7 @@ class Measurer:
         self.doc = doc
         self.styles = styles
         self.blocks: dict[str, tuple | None] = {}
+        self._shown: dict[str, bool] = {}
 
     def visible(self, d: dict, in_block: bool = False) -> bool:
         if d.get("invisible"):
@@ -48,8 +50,11 @@ class Measurer:
         layer = d.get("layer", "0")
         if in_block and layer == "0":
             return True
-        info = self.styles.layer(layer)
-        return info.on and not info.frozen
+        shown = self._shown.get(layer)
+        if shown is None:
+            info = self.styles.layer(layer)
+            shown = self._shown[layer] = info.on and not info.frozen
+        return shown
 
     def space(self, entities, in_block: bool = False) -> Measured:
         m = Measured()
@@ -82,7 +87,7 @@ class Measurer:
                     continue
                 xs, ys = v[:, 0], v[:, 1]
                 box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
-                if _is_rect(xs.tolist(), ys.tolist(), e.closed):
+                if len(v) in (4, 5) and _is_rect(xs.tolist(), ys.tolist(), e.closed):
                     m.rects.append((*box, d.get("layer", "0")))
             elif kind in ("TEXT", "ATTRIB") and flat:
                 box = self._text(e, d, m)
@@ -95,13 +100,28 @@ class Measurer:
                 box = bb[:4] if bb else None
                 if box is None:
                     rest.append(e)
+            elif kind == "POLYLINE" and (flat or not e.is_2d_polyline):
+                box = _polyline_box(e)
+                if box is None:
+                    rest.append(e)
+                    continue
+                if e.is_2d_polyline and len(e.vertices) in (4, 5):  # R12 frames
+                    loc = [v.dxf.location for v in e.vertices]
+                    if _is_rect([q.x for q in loc], [q.y for q in loc], e.is_closed):
+                        m.rects.append((*box, d.get("layer", "0")))
+            elif kind == "LEADER" and len(e.vertices):  # its arrowhead sits at the first vertex
+                box = _box([v[0] for v in e.vertices], [v[1] for v in e.vertices])
+            elif kind == "HATCH" and flat and not d.get("elevation", None):
+                box = _hatch_box(e)
+                if box is None:
+                    rest.append(e)
             elif kind == "POINT":
                 p = d["location"]
                 box = (p.x, p.y, p.x, p.y)
             else:
                 rest.append(e)
                 continue
-            if box is not None and finite(*box):
+            if box is not None and -LIMIT < box[0] <= box[2] < LIMIT and -LIMIT < box[1] <= box[3] < LIMIT:
                 boxes.append(box)
         for e in rest:
             try:
@@ -110,10 +130,6 @@ class Measurer:
                 continue
             if ext.has_data and finite(ext.extmin.x, ext.extmin.y, ext.extmax.x, ext.extmax.y):
                 boxes.append((ext.extmin.x, ext.extmin.y, ext.extmax.x, ext.extmax.y))
-                if e.dxftype() == "POLYLINE" and e.is_2d_polyline and flat:  # R12 frames
-                    loc = [v.dxf.location for v in e.vertices]
-                    if _is_rect([q.x for q in loc], [q.y for q in loc], e.is_closed):
-                        m.rects.append((*boxes[-1], e.dxf.get("layer", "0")))
         return m
 
     # -- lettering ----------------------------------------------------------------------
@@ -202,6 +218,42 @@ def insert_box(e, d: dict, bb: tuple) -> Box:
                 dx, dy = ox * c - oy * s, ox * s + oy * c
                 xs += [x + dx for x in xs[:4]]
                 ys += [y + dy for y in ys[:4]]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _polyline_box(e) -> Box | None:
+    """Box of a POLYLINE from its vertices: 3D polylines, polyface and polygon meshes are in
+    world coordinates; a 2D one counts when it lies in the world XY plane without arcs (else
+    None: ezdxf.bbox measures it)."""
+    xs, ys = [], []
+    two_d = e.is_2d_polyline
+    for v in e.vertices:
+        vd = v.dxf.__dict__
+        if two_d and vd.get("bulge"):
+            return None
+        p = vd.get("location")
+        if p is not None:
+            xs.append(p.x)
+            ys.append(p.y)
+    return _box(xs, ys) if xs else None
+
+
+def _box(xs, ys) -> Box:
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _hatch_box(e) -> Box | None:
+    """Box of a HATCH whose boundaries are all straight polyline paths (the common case); None
+    sends it to ezdxf.bbox."""
+    xs, ys = [], []
+    for p in e.paths:
+        verts = getattr(p, "vertices", None)
+        if verts is None or not len(verts) or any(v[2] for v in verts):
+            return None
+        xs += [v[0] for v in verts]
+        ys += [v[1] for v in verts]
+    if not xs:
+        return None
     return min(xs), min(ys), max(xs), max(ys)
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
+
 from drawreview.cad import titleblock
 
 FRAME_LAYER = re.compile(r"图框|(^|[^A-Z])(TK|BORDER|FRAME|TTLB|TITLE|SHEET)([^A-Z]|$)", re.I)
@@ -34,19 +36,22 @@ NICE = (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 8, 10)
 TOL = 0.012
 
 
+_TABLE = [(name if n == 0 else f"{name}+{n}/8", L * (1 + n / 8), S)
+          for name, (L, S) in SIZES.items() for n in range(17)]
+_ASPECT = np.array([L / S for _, L, S in _TABLE])
+
+
 def sheet_size(w: float, h: float) -> str | None:
     """The standard sheet a w × h rectangle is, at some plausible scale (1:1, 1:100, 1:250 …,
     in any drawing unit), lengthened long sides (GB/T 50001: 1/8 steps) included; or None."""
     if w <= 0 or h <= 0:
         return None
     long, short = max(w, h), min(w, h)
-    for name, (L, S) in SIZES.items():
+    for i in np.nonzero(np.abs(_ASPECT * (short / long) - 1) <= 2 * TOL)[0]:
+        name, L, S = _TABLE[i]
         k = short / S
-        if not _nice(k):
-            continue
-        for n in range(0, 17):
-            if abs(long / (L * (1 + n / 8)) - k) <= TOL * k:
-                return name if n == 0 else f"{name}+{n}/8"
+        if abs(long / L - k) <= TOL * k and _nice(k):
+            return name
     return None
 
 
@@ -81,15 +86,15 @@ def find_frames(measured) -> list[tuple]:
     for x0, y0, x1, y1, layer in measured.rects:
         box = (x0, y0, x1, y1)
         std = sheet_size(x1 - x0, y1 - y0) is not None
-        titled = title_texts(box, measured.texts, measured.attribs)
-        if (FRAME_LAYER.search(layer) and (std or titled)) or (std and titled):
+        if (std or FRAME_LAYER.search(layer)) and (
+                (std and FRAME_LAYER.search(layer)) or title_texts(box, measured.texts, measured.attribs)):
             got.append((*box, [], std))
     for name, layer, box, attribs in measured.inserts:
         fields = [(t, v) for t, v in attribs if titleblock.is_field(t)]
-        named = FRAME_BLOCK.search(name) or FRAME_LAYER.search(layer)
         std = sheet_size(box[2] - box[0], box[3] - box[1]) is not None
-        if fields or (named and (std or title_texts(box, measured.texts, measured.attribs))) or \
-                (std and title_texts(box, measured.texts, measured.attribs)):
+        named = bool(FRAME_BLOCK.search(name) or FRAME_LAYER.search(layer))
+        if fields or ((named or std) and (
+                (named and std) or title_texts(box, measured.texts, measured.attribs))):
             got.append((*box[:4], attribs, std or bool(fields)))
     got.sort(key=lambda f: not f[4])  # a frame with title-block attributes wins a tie
     return outermost(got)
