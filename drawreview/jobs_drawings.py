@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from .cad import errors as cad_errors
 from .cad import intake, isolate, tiles
 from .cad.painter import RenderTimeout
+from .cad.dwg import DwgLimits
 from .cad.pipeline import expand_archive, process_drawing
 from .errors import DrawReviewError, UnreadableDrawing
 from .models import DrawingFile, Sheet, Submission
@@ -283,9 +284,10 @@ async def _render(run: _Run, work: Path) -> str:
             done += 1
             await run.progress(0.15 + 0.83 * done / max(1, len(specs)))
 
-    kind = f.format if f.format in (intake.DXF, intake.PDF) else ""  # else the child identifies it
+    kind = f.format if f.format in (intake.DXF, intake.DWG, intake.PDF) else ""  # else the child identifies it
+    limits = DwgLimits.from_settings(run.ctx["settings"])
     result = await isolate.pool().run(
-        process_drawing, (str(run.storage.path(f.sha256)), kind, f.original_name, str(work), run.stop_at),
+        process_drawing, (str(run.storage.path(f.sha256)), kind, f.original_name, str(work), run.stop_at, limits),
         deadline=run.stop_at, on_item=on_item, on_start=lambda: run.progress(0.02))
     all_notes = result["notes"]
     stale = [s for s in sheets.values() if s.state != "ready"]
@@ -299,7 +301,7 @@ async def _render(run: _Run, work: Path) -> str:
                        {"sheets": done, "notes": len(all_notes)})
     await run.emit("file.ready", {"file": submission_service.file_dict(f), "sheets": done})
     await run.commit()
-    if result["kind"] == intake.DXF and any(s.state == "ready" for s in sheets.values()):
+    if result["kind"] in intake.VECTOR and any(s.state == "ready" for s in sheets.values()):
         await enqueue(run.ctx, "check_file", f.id)  # the rule checks of its sheets (jobs_findings)
     return "ready"
 

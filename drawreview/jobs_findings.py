@@ -48,8 +48,8 @@ async def _check(ctx: dict[str, Any], sheet_ids: list[int]) -> list[dict]:
         file = await session.get(DrawingFile, sheets[0].file_id)
         submission = await session.get(Submission, sheets[0].submission_id)
         project = await session.get(Project, submission.project_id)
-        if file is None or file.format != "dxf" or not storage.exists(file.sha256):
-            return [{"sheet_id": s.id, "skipped": "no DXF source"} for s in sheets]
+        if file is None or file.format not in ("dxf", "dwg") or not storage.exists(file.sha256):
+            return [{"sheet_id": s.id, "skipped": "no DXF/DWG source"} for s in sheets]
         params = {"project_type": project.project_type, **(project.params or {})}
         city = getattr(ctx.get("settings"), "city", None)
         if city:

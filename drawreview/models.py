@@ -145,7 +145,7 @@ class DrawingFile(SQLModel, table=True):
     sha256: str = Field(max_length=64, index=True)
     original_name: str = Field(max_length=500)
     size: int = Field(sa_column=Column(BigInteger, nullable=False))
-    format: str = Field(default="unknown", max_length=16)  # dxf / pdf / zip / unknown
+    format: str = Field(default="unknown", max_length=16)  # dxf / dwg / pdf / zip / unknown
     state: str = Field(default="uploaded", max_length=16)  # uploaded/processing/ready/failed
     error: Optional[dict] = Field(default=None, sa_column=Column(JSON))
     repairs: list = _json(list)

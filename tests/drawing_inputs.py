@@ -156,7 +156,7 @@ def zip_bomb() -> bytes:
 
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 200
-DWG = b"AC1032" + b"\x00" * 500
+DWG_R12 = b"AC1009" + b"\x00" * 500  # a DWG version drawreview does not read
 
 
 # -- upload + wait --------------------------------------------------------------------

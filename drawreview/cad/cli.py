@@ -1,6 +1,6 @@
 """``drawreview render FILE --out DIR``: the whole CAD pipeline on one upload, no database.
 
-``render_file`` identifies the upload by content (DXF, PDF, or a zip of them), loads and
+``render_file`` identifies the upload by content (DXF, DWG, PDF, or a zip of them), loads and
 splits it into sheets, writes one sheet PDF and one PNG per sheet, and returns one record per
 sheet; ``render_main`` prints one line per sheet.
 """
@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from drawreview.cad import intake, tiles
-from drawreview.cad.dxf import load_dxf
+from drawreview.cad.loader import load_drawing
 from drawreview.cad.pdf import load_pdf, pdf_sheets, render_page
 from drawreview.cad.render import render_drawing
 from drawreview.cad.sheets import split_sheets
@@ -21,7 +21,7 @@ from drawreview.errors import DrawReviewError
 
 
 def render_drawing_file(path: Path, out_dir: Path, kind: str, name: str) -> list[dict]:
-    """Render one DXF or PDF (already identified) into *out_dir*."""
+    """Render one DXF, DWG or PDF (already identified) into *out_dir*."""
     t0 = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     if kind == intake.PDF:
@@ -33,7 +33,7 @@ def render_drawing_file(path: Path, out_dir: Path, kind: str, name: str) -> list
             src.doc.close()
         load_s = 0.0
     else:
-        drawing = load_dxf(path, name)
+        drawing = load_drawing(path, name)  # a DWG is converted to an ezdxf document here
         load_s = time.perf_counter() - t0
         specs = split_sheets(drawing)
         results = render_drawing(drawing, specs, out_dir)

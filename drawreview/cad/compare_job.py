@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from drawreview.cad import diff
-from drawreview.cad.dxf import load_dxf
+from drawreview.cad.loader import load_drawing
 from drawreview.cad.painter import RenderTimeout
 from drawreview.cad.sheets import split_sheets
 from drawreview.cad.viewport import model_viewports
@@ -57,7 +57,7 @@ def build_overlay(old: dict, new: dict, out_pdf: str, stop_at: float | None = No
 
 def _vector(old: dict, new: dict, out_pdf: str, stop_at: float | None, notes: list[str]) -> dict | None:
     with gc_paused():
-        old_dwg, new_dwg = load_dxf(Path(old["source"])), load_dxf(Path(new["source"]))
+        old_dwg, new_dwg = load_drawing(Path(old["source"])), load_drawing(Path(new["source"]))
         old_spec = next((s for s in split_sheets(old_dwg) if s.key == old["key"] and s.bbox), None)
         new_spec = next((s for s in split_sheets(new_dwg) if s.key == new["key"] and s.bbox), None)
     if old_spec is None or new_spec is None:

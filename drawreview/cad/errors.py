@@ -24,10 +24,6 @@ class NotADrawing(UnsupportedFile):
     code = "not_a_drawing"
 
 
-class DwgNotSupported(UnsupportedFile):
-    code = "dwg_not_supported"
-
-
 class EncryptedPdf(UnsupportedFile):
     code = "encrypted_pdf"
 
@@ -83,17 +79,8 @@ def empty_file(name: str) -> EmptyFile:
 def not_a_drawing(name: str, kind: str) -> NotADrawing:
     return _make(
         NotADrawing, name,
-        f"不是图纸文件（内容为 {kind}），请上传 DXF、PDF 或 ZIP",
-        f"not a drawing (content is {kind}); upload DXF, PDF or ZIP", kind=kind,
-    )
-
-
-def dwg_not_supported(name: str, version: str) -> DwgNotSupported:
-    return _make(
-        DwgNotSupported, name,
-        f"DWG 文件（{version}）不能直接审查，请在 CAD 中另存为 DXF 后上传",
-        f"DWG files ({version}) cannot be reviewed directly; export it as DXF in your CAD program and upload the DXF",
-        version=version,
+        f"不是图纸文件（内容为 {kind}），请上传 DWG、DXF、PDF 或 ZIP",
+        f"not a drawing (content is {kind}); upload DWG, DXF, PDF or ZIP", kind=kind,
     )
 
 
@@ -125,4 +112,67 @@ def truncated_drawing(name: str) -> TruncatedDrawing:
     return _make(
         TruncatedDrawing, name, "图纸文件不完整（被截断，可能上传中断），请重新上传完整文件",
         "the drawing file is incomplete (truncated, perhaps an interrupted upload); upload the complete file",
+    )
+
+
+# -- DWG (cad/dwg.py) -------------------------------------------------------------------------
+class DwgVersionUnsupported(UnsupportedFile):
+    code = "dwg_version_unsupported"
+
+
+class UnreadableDwg(UnreadableDrawing):
+    code = "dwg_unreadable"
+
+
+class DwgTooComplex(UnreadableDrawing):
+    code = "dwg_too_complex"
+
+
+class DwgOnlyCustomObjects(UnreadableDrawing):
+    code = "dwg_only_custom_objects"
+
+
+def dwg_version_unsupported(name: str, code: str, release: str, newer: bool) -> DwgVersionUnsupported:
+    when_zh, when_en = ("高于", "newer than") if newer else ("早于", "older than")
+    return _make(
+        DwgVersionUnsupported, name,
+        f"DWG 版本 {release}（{code}）{when_zh}系统支持的范围（R14 至 R2018，AC1014–AC1032），"
+        "请在 CAD 中另存为 AutoCAD 2018 DWG 或 DXF 后上传",
+        f"DWG version {release} ({code}) is {when_en} what drawreview reads (R14 to R2018, AC1014–AC1032); "
+        "save it as an AutoCAD 2018 DWG or as DXF in your CAD program and upload that",
+        version=code, release=release,
+    )
+
+
+def dwg_unreadable(name: str, version: str, reason: str) -> UnreadableDwg:
+    return _make(
+        UnreadableDwg, name, f"DWG 文件（{version}）已损坏，无法读取（{reason}）",
+        f"the DWG file ({version}) is damaged and cannot be read ({reason})", version=version, reason=reason,
+    )
+
+
+def dwg_truncated(name: str, version: str, reason: str) -> TruncatedDrawing:
+    return _make(
+        TruncatedDrawing, name,
+        f"DWG 文件（{version}）不完整（被截断，可能上传中断：{reason}），请重新上传完整文件",
+        f"the DWG file ({version}) is incomplete (truncated, perhaps an interrupted upload: {reason}); "
+        "upload the complete file", version=version, reason=reason,
+    )
+
+
+def dwg_too_complex(name: str, reason: str, limit: str) -> DwgTooComplex:
+    return _make(
+        DwgTooComplex, name,
+        f"DWG 文件超出处理上限（{reason}），请拆分图纸或清理（PURGE）无用对象后重新上传",
+        f"the DWG file exceeds a processing limit ({reason}); split the drawing or purge unused objects "
+        "and upload again", reason=reason, limit=limit,
+    )
+
+
+def dwg_only_custom_objects(name: str, lost_zh: str, lost_en: str, lost: dict) -> DwgOnlyCustomObjects:
+    return _make(
+        DwgOnlyCustomObjects, name,
+        f"DWG 中没有可显示的标准图元，只有转换无法保留的对象：{lost_zh}",
+        f"the DWG holds no standard entities to draw, only objects the conversion cannot carry: {lost_en}",
+        lost=lost,
     )

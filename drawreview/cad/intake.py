@@ -1,7 +1,7 @@
 """Identify uploaded files by their content and expand zip archives safely.
 
 ``identify(path)`` looks at the bytes, never the name: a ``.dxf`` that is really a JPEG is
-rejected, a DWG gets a message telling the user to export DXF.  ``expand_zip`` streams every
+rejected, a DWG of R14–R2018 is accepted (another version is named; cad/dwg.py).  ``expand_zip`` streams every
 entry to disk while counting the bytes actually produced, so a zip bomb is stopped no matter
 what its headers claim; unsafe entries (``../``, absolute paths, symlinks, encrypted) are
 reported one by one while the other entries are still accepted.
@@ -16,17 +16,15 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from drawreview.cad import dwg
 from drawreview.cad import errors as E
 from drawreview.errors import DrawReviewError
 
 DXF, PDF, ZIP = "dxf", "pdf", "zip"
+DWG = dwg.DWG
+VECTOR = (DXF, DWG)  # drawings read into an ezdxf document (cad.loader.load_drawing)
+ACCEPTED = (DWG, DXF, PDF, ZIP)  # what an upload may be (told on the upload page and in the API)
 BINARY_DXF_SENTINEL = b"AutoCAD Binary DXF"
-_DWG_VERSION = re.compile(rb"^AC1\d{3}")
-_DWG_NAMES = {
-    b"AC1.50": "R2.05", b"AC1002": "R2.6", b"AC1004": "R9", b"AC1006": "R10", b"AC1009": "R11/R12",
-    b"AC1012": "R13", b"AC1014": "R14", b"AC1015": "R2000", b"AC1018": "R2004",
-    b"AC1021": "R2007", b"AC1024": "R2010", b"AC1027": "R2013", b"AC1032": "R2018",
-}
 _MAGIC = [
     (b"\xff\xd8\xff", "JPEG image"), (b"\x89PNG", "PNG image"), (b"GIF8", "GIF image"),
     (b"II*\x00", "TIFF image"), (b"MM\x00*", "TIFF image"), (b"BM", "BMP image"),
@@ -36,7 +34,7 @@ _MAGIC = [
 
 
 def sniff(head: bytes, name: str = "file") -> str:
-    """Return ``dxf``, ``pdf`` or ``zip`` for the first bytes of a file, else raise."""
+    """Return ``dxf``, ``dwg``, ``pdf`` or ``zip`` for the first bytes of a file, else raise."""
     if not head:
         raise E.empty_file(name)
     if head.startswith(BINARY_DXF_SENTINEL):
@@ -45,8 +43,8 @@ def sniff(head: bytes, name: str = "file") -> str:
         return PDF
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return ZIP
-    if _DWG_VERSION.match(head) or head.startswith(b"AC1.50"):
-        raise E.dwg_not_supported(name, _DWG_NAMES.get(head[:6], head[:6].decode("latin-1")))
+    if dwg.is_dwg(head):
+        return dwg.check_header(head, name)  # R14–R2018, else an error naming the version
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             raise E.not_a_drawing(name, kind)
@@ -70,7 +68,7 @@ def _looks_like_ascii_dxf(head: bytes) -> bool:
 
 
 def identify(path: str | Path, name: str | None = None) -> str:
-    """Kind of the file at *path* by content: ``dxf``, ``pdf`` or ``zip`` (else raises).
+    """Kind of the file at *path* by content: ``dxf``, ``dwg``, ``pdf`` or ``zip`` (else raises).
 
     A container is recognised by its own structure before anything inside it is looked at: a
     zip whose members are stored uncompressed shows a member's ``%PDF-`` a few bytes in, yet it

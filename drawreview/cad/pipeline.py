@@ -1,7 +1,7 @@
 """The CPU-heavy part of processing one drawing file, run in a child process (cad.isolate).
 
-``process_drawing(path, kind, name, work, stop_at, emit=...)`` identifies, loads and splits
-the file, renders its sheets one group at a time (model-space frames in one pass, each
+``process_drawing(path, kind, name, work, stop_at, dwg_limits, emit=...)`` identifies, loads
+(a DWG is converted here, in the child: cad/dwg.py) and splits the file, renders its sheets one group at a time (model-space frames in one pass, each
 layout / PDF page on its own) and writes, per sheet, the sheet PDF, a thumbnail PNG and the
 metadata JSON into *work*. It streams, in order:
 
@@ -9,7 +9,7 @@ metadata JSON into *work*. It streams, in order:
 - ``("pass", n)`` before each rendering pass (n = 1, then 2 if the document is drawn again);
 - ``("sheet", {...})`` per rendered sheet: its key, file paths and the sheet row's fields;
 
-and returns ``{"notes": [...], "kind": "dxf" | "pdf"}`` (the file's repair notes). The parent (jobs_drawings) turns
+and returns ``{"notes": [...], "kind": "dxf" | "dwg" | "pdf"}`` (the file's repair notes). The parent (jobs_drawings) turns
 these into rows, blobs and events; nothing here touches the database or storage.
 
 A strictly-read DXF is audited after its sheets are viewable; when the auditor changed the
@@ -26,7 +26,9 @@ from typing import Any, Callable
 
 from drawreview.cad import errors as cad_errors
 from drawreview.cad import intake, tiles
+from drawreview.cad.dwg import DwgLimits
 from drawreview.cad.dxf import audit_later, load_dxf
+from drawreview.cad.loader import load_drawing
 from drawreview.cad.painter import RenderTimeout
 from drawreview.cad.pdf import load_pdf, pdf_sheets, render_page
 from drawreview.cad.render import render_drawing
@@ -38,11 +40,11 @@ THUMB_PX = 512
 
 
 def process_drawing(path: str, kind: str, name: str, work: str, stop_at: float | None,
-                    *, emit: Callable[[Any], None]) -> dict:
+                    dwg_limits: DwgLimits | None = None, *, emit: Callable[[Any], None]) -> dict:
     path, work = Path(path), Path(work)
-    if kind not in (intake.DXF, intake.PDF):
+    if kind not in (intake.DXF, intake.DWG, intake.PDF):
         kind = intake.identify(path, name)
-    src, specs, notes = _load(path, kind, name)
+    src, specs, notes = _load(path, kind, name, dwg_limits)
     try:
         specs = [s for s in specs if s.bbox]
         if not specs:
@@ -107,8 +109,8 @@ def is_warm(emit=None) -> bool:
     return WARM["done"]
 
 
-def _load(path: Path, kind: str, name: str):
-    """(source, specs, notes) for a DXF or PDF."""
+def _load(path: Path, kind: str, name: str, dwg_limits: DwgLimits | None = None):
+    """(source, specs, notes) for a DXF, DWG or PDF."""
     if kind == intake.PDF:
         src = load_pdf(path, name)
         try:
@@ -118,7 +120,8 @@ def _load(path: Path, kind: str, name: str):
             raise
         return src, specs, list(src.notes)
     with gc_paused():
-        drawing = load_dxf(path, name, audit=False)  # audited once the sheets are viewable
+        # a DXF is audited once the sheets are viewable; a converted DWG by ezdxf.recover at once
+        drawing = load_drawing(path, name, audit=False, dwg_limits=dwg_limits)
         specs = split_sheets(drawing)
     return drawing, specs, drawing.notes
 

@@ -21,7 +21,7 @@ DISCIPLINES = ("planning", "fire", "civil_defence", "lightning", "meteorology", 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="drawreview check", description="自动规则审查 / automated rule checks")
-    p.add_argument("path", help="DXF（文本或二进制）图纸文件 / DXF drawing (ASCII or binary)")
+    p.add_argument("path", help="DXF（文本或二进制）或 DWG 图纸文件 / DXF (ASCII or binary) or DWG drawing")
     p.add_argument("--discipline", "-d", action="append", choices=DISCIPLINES, help="只检查这些专业 / only these")
     p.add_argument("--ruleset", type=Path, default=None, help="规则目录 / ruleset directory")
     p.add_argument("--params", type=Path, default=None, help="项目参数 TOML/JSON / project parameters")

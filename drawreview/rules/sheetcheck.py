@@ -2,7 +2,7 @@
 
 ``check_file`` (the ``drawreview check`` command, the accuracy benchmark) and
 ``check_sheets_of_file`` (a drawing-processing child, ``cad.isolate``) both load with
-``cad.dxf.load_dxf`` (ASCII or binary DXF, repairs and all) and split with
+``cad.loader.load_drawing`` (ASCII or binary DXF, repairs and all, or a converted DWG) and split with
 ``cad.sheets.split_sheets``: each title-block frame of a model space holding several is
 checked within its frame, with the facts written on that frame.
 
@@ -19,25 +19,11 @@ Found = list[tuple[list[float] | None, dict]]  # (bbox in drawing units, finding
 
 
 def load_drawing(path: str | Path):
-    """The drawing as the pipeline loads it: DXF (ASCII or binary) through ``load_dxf``; a DWG
-    through the DWG loader when this installation has one."""
-    from ..cad.dxf import load_dxf
+    """The drawing as the pipeline loads it (``cad.loader.load_drawing``): a DXF (ASCII or
+    binary) through ``load_dxf``, a DWG converted by the DWG reader (in this child process)."""
+    from ..cad.loader import load_drawing as load
 
-    path = Path(path)
-    with open(path, "rb") as fh:
-        head = fh.read(6)
-    if head.startswith(b"AC10"):
-        try:
-            from ..cad import dwg  # provided by the DWG reader, when installed
-        except ImportError:
-            from ..errors import UnreadableDrawing
-
-            raise UnreadableDrawing(
-                f"暂不支持直接检查 DWG 文件：{path.name}，请另存为 DXF 后再检查",
-                f"DWG files cannot be checked directly yet: {path.name}; save it as DXF and check again",
-                details={"file": path.name}) from None
-        return dwg.load_dwg(path)
-    return load_dxf(path, audit=True)
+    return load(Path(path))
 
 
 def model_sheets(drawing) -> list:
@@ -63,16 +49,15 @@ def check_file(path: str | Path, params: dict | None = None, **kw) -> list[tuple
 
 def check_sheets_of_file(path: str, params: dict, keys: list[str], *,
                          emit: Callable[[Any], None] | None = None) -> dict[str, Found]:
-    """``{sheet key: [(bbox, finding dict)]}`` for the sheets *keys* of the DXF at *path*, the
+    """``{sheet key: [(bbox, finding dict)]}`` for the sheets *keys* of the DXF or DWG at *path*, the
     file read once. A frame of a model space holding several is checked within its frame only
     (the renderer's split), so no finding mixes two sheets; the other sheets share one check of
     the whole drawing (the caller keeps what falls on each sheet's page)."""
-    from ..cad.dxf import load_dxf
     from ..gcpause import gc_paused
     from . import run_checks
 
     with gc_paused():
-        drawing = load_dxf(Path(path))
+        drawing = load_drawing(Path(path))  # a DXF, or a DWG converted here (in the child)
         model = {s.key: s for s in model_sheets(drawing)}
     by_box: dict[tuple | None, Found] = {}
     out: dict[str, Found] = {}

@@ -107,8 +107,8 @@ async def require_overlay(session: AsyncSession, principal: Principal | None, sh
 
 
 def _side(sheet: Sheet, file: DrawingFile | None, storage) -> dict:
-    """What the child needs of one sheet: its PDF, its DXF source (if any), key and page."""
-    dxf = file is not None and file.format == "dxf" and storage.exists(file.sha256)
+    """What the child needs of one sheet: its PDF, its DXF/DWG source (if any), key and page."""
+    dxf = file is not None and file.format in ("dxf", "dwg") and storage.exists(file.sha256)
     return {"pdf": str(storage.path(sheet.pdf_sha256)), "source": str(storage.path(file.sha256)) if dxf else None,
             "key": sheet.key, "width": sheet.width, "height": sheet.height, "transform": list(sheet.transform or [])}
 

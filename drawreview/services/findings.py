@@ -158,7 +158,7 @@ async def precheck(session: AsyncSession, queue, settings, principal, submission
             details={"state": sub.state, "allowed": list(PRECHECK_STATES)})
     rows = (await session.exec(select(Sheet.id, Sheet.file_id).join(DrawingFile, DrawingFile.id == Sheet.file_id)
                                 .where(Sheet.submission_id == sub.id, Sheet.state == "ready",
-                                       DrawingFile.format == "dxf").order_by(Sheet.id))).all()
+                                       DrawingFile.format.in_(("dxf", "dwg"))).order_by(Sheet.id))).all()
     ids = [sheet_id for sheet_id, _ in rows]
     for file_id in dict.fromkeys(file_id for _, file_id in rows):
         await enqueue({"queue": queue, "settings": settings}, "check_file", file_id)

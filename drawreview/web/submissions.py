@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..auth import principal_from_request
+from ..cad.intake import ACCEPTED
 from ..errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedFile, ValidationFailed
 from ..jobs_drawings import enqueue as enqueue_job
 from ..policy import ROLE_ACTIONS, require_project
@@ -155,10 +156,12 @@ async def get_submission(ctx: Ctx):
     sub, _ = await service.require_submission(ctx.session, ctx.principal, ctx.path_int("submission_id"))
     data = service.submission_dict(sub)
     data["files"] = [service.file_dict(f) for f in await service.files_of(ctx.session, sub.id)]
+    data["accepted_formats"] = list(ACCEPTED)  # what an upload may be: DWG R14–R2018, DXF, PDF, zip
     return data
 
 
-@api("上传图纸文件（multipart，字段 file，可多个）/ Upload drawing files (multipart field 'file')",
+@api("上传图纸文件：DWG（R14–R2018）、DXF、PDF 或 ZIP（multipart，字段 file，可多个）/ "
+     "Upload drawing files: DWG (R14–R2018), DXF, PDF or ZIP (multipart field 'file', several allowed)",
      tag="upload")
 async def upload_files(ctx: Ctx):
     sub, _ = await service.require_submission(ctx.session, ctx.principal, ctx.path_int("submission_id"),

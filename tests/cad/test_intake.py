@@ -22,7 +22,8 @@ def test_binary_dxf_sentinel():
 
 
 @pytest.mark.parametrize("head, cls, code", [
-    (b"AC1032\x00\x00\x00\x00\x00\x00", E.DwgNotSupported, "dwg_not_supported"),
+    (b"AC1012\x00\x00\x00\x00\x00\x00", E.DwgVersionUnsupported, "dwg_version_unsupported"),
+    (b"AC1040\x00\x00\x00\x00\x00\x00", E.DwgVersionUnsupported, "dwg_version_unsupported"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF", E.NotADrawing, "not_a_drawing"),
     (b"hello, this is not a drawing\n", E.NotADrawing, "not_a_drawing"),
     (b"", E.EmptyFile, "empty_file"),
@@ -34,8 +35,12 @@ def test_bad_inputs_get_specific_codes(tmp_path, head, cls, code):
         intake.identify(p)
     assert info.value.code == code
     assert "plan.dxf" in info.value.message_zh and "plan.dxf" in info.value.message_en
-    if code == "dwg_not_supported":
-        assert "DXF" in info.value.message_zh and "R2018" in info.value.message_en
+    if code == "dwg_version_unsupported":  # names the version and the range read
+        version = head[:6].decode()
+        assert version in info.value.message_zh and version in info.value.message_en
+        assert "R14" in info.value.message_zh and "R2018" in info.value.message_en
+        assert ("R13" in info.value.message_en and "older" in info.value.message_en) if version == "AC1012" else \
+            "newer than R2018" in info.value.message_en
 
 
 def _gbk_zip(path, entries: dict[str, bytes]):
@@ -76,12 +81,12 @@ def test_zip_unsafe_entries_rejected_one_by_one(tmp_path):
         link = zipfile.ZipInfo("link.dxf")
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         zf.writestr(link, "/etc/passwd")
-        zf.writestr("drawing.dwg", b"AC1027" + b"\x00" * 64)
+        zf.writestr("drawing.dwg", b"AC1009" + b"\x00" * 64)  # R11/R12: a version not read
     got = intake.expand_zip(z, tmp_path / "out")
     assert [m.name for m in got.members] == ["ok/plan.dxf"]
     codes = {e.name: e.error.code for e in got.errors}
     assert codes == {"../evil.dxf": "unsafe_path", "/etc/abs.dxf": "unsafe_path",
-                     "link.dxf": "symlink_entry", "drawing.dwg": "dwg_not_supported"}
+                     "link.dxf": "symlink_entry", "drawing.dwg": "dwg_version_unsupported"}
     assert not (tmp_path / "evil.dxf").exists()
     assert all(isinstance(e.error, DrawReviewError) for e in got.errors)
     assert got.errors[0].as_dict()["code"] == "unsafe_path"
@@ -229,10 +234,9 @@ def test_a_dwg_in_a_stored_zip_is_judged_as_a_dwg(tmp_path):
     z.write_bytes(_zip({"plan.dwg": dwg, "cover.pdf": _pdf("目录")}, zipfile.ZIP_STORED))
     assert intake.identify(z) == "zip"
     got = intake.ingest(z, tmp_path / "x")
-    # the DWG member is looked at as a DWG (accepted once DWG input lands, else its own message)
+    # the DWG member is looked at as a DWG, and accepted
     judged = {m.name: m.kind for m in got.members} | {e.name: e.error.code for e in got.errors}
-    assert judged["cover.pdf"] == "pdf"
-    assert judged["plan.dwg"] in ("dwg", "dwg_not_supported"), judged
+    assert judged == {"cover.pdf": "pdf", "plan.dwg": "dwg"}, judged
 
 
 def test_a_damaged_zip_is_reported_as_a_damaged_zip(tmp_path):
@@ -242,3 +246,17 @@ def test_a_damaged_zip_is_reported_as_a_damaged_zip(tmp_path):
     assert intake.identify(z) == "zip"
     with pytest.raises(E.CorruptArchive):
         intake.ingest(z, tmp_path / "x")
+
+
+def test_real_dwgs_identified_by_content(tmp_path):
+    dwgs = sorted((REAL_FILES[0].parent / "dwg").glob("*.dwg"))
+    assert len(dwgs) >= 8
+    for path in dwgs:
+        assert intake.identify(path) == "dwg"
+    # a .dwg that is really a DXF or a PDF goes by its content
+    fake = tmp_path / "plan.dwg"
+    fake.write_bytes(REAL_FILES[1].read_bytes())
+    assert intake.identify(fake) == "dxf"
+    pdf = next(p for p in REAL_FILES if p.suffix == ".pdf")
+    fake.write_bytes(pdf.read_bytes())
+    assert intake.identify(fake) == "pdf"

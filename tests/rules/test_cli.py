@@ -105,3 +105,21 @@ def test_sarif_validates_against_the_official_schema(drawing, tmp_path, capsys):
     bad = json.loads(json.dumps(sarif))
     bad["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"] = {"startLine": 0}
     assert any("startLine" in "/".join(map(str, e.absolute_path)) for e in validator.iter_errors(bad))
+
+
+def test_check_accepts_dwg(drawing, tmp_path, capsys):
+    """The same site plan as a GBK R2000 DWG (written by ezdwg) gives the DXF's findings."""
+    from ..dwg_inputs import dxf_to_dwg
+
+    dxf = drawing("site", {"FR-01"})
+    dwg = dxf_to_dwg(dxf, tmp_path / "总平面.dwg")
+    assert check_main([str(dxf), "--params", _params(tmp_path), "--format", "json"]) == 1
+    want = json.loads(capsys.readouterr().out)
+    assert check_main([str(dwg), "--params", _params(tmp_path), "--format", "json"]) == 1
+    got = json.loads(capsys.readouterr().out)
+    assert [(f["rule_id"], f["bbox"]) for f in got["findings"]] == [(f["rule_id"], f["bbox"]) for f in want["findings"]]
+    assert [f["rule_id"] for f in got["findings"]] == ["FR-01"]
+    bad = tmp_path / "坏.dwg"
+    bad.write_bytes(dwg.read_bytes()[:2000])
+    assert check_main([str(bad)]) == 2
+    assert "坏.dwg" in capsys.readouterr().err

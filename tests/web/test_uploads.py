@@ -121,9 +121,9 @@ def test_jpeg_named_dxf(stack, client):
     assert_error(bad, "not_a_drawing", "不是图纸文件", "JPEG")
 
 
-def test_dwg_asks_for_dxf(stack, client):
-    bad, _, _ = upload_with_good(client, stack, ("旧图.dwg", di.DWG))
-    assert_error(bad, "dwg_not_supported", "另存为 DXF", "export it as DXF")
+def test_dwg_of_a_version_not_read_is_named(stack, client):
+    bad, _, _ = upload_with_good(client, stack, ("旧图.dwg", di.DWG_R12))
+    assert_error(bad, "dwg_version_unsupported", "R11/R12（AC1009）", "R11/R12 (AC1009) is older than")
 
 
 def test_body_without_its_closing_boundary_stores_nothing(stack, client):

@@ -1,0 +1,185 @@
+"""DWG input: the version from the first bytes, the conversion to an ezdxf document, and an
+honest account of what the conversion could not carry (docs/decisions/050).
+
+``check_header(head, name)`` accepts AutoCAD R14 to R2018 (AC1014 … AC1032) and names any
+other version. ``load_dwg(path)`` converts with pycadkit (a Rust reader: ``cadkit.read`` with
+limits, ``to_dxf_bytes("r2018")``), reads the DXF it writes with ``ezdxf.recover`` and returns
+a :class:`cad.dxf.Drawing` whose notes name, per type and with a count, every object the
+converter dropped, with the advice that fits (天正 → T3 export, AEC → export to AutoCAD, ...).
+
+The native reader handles untrusted bytes, so it only runs in a drawing child process
+(``cad.isolate``: the job's deadline, the pool's memory retirement, a crash costs the child);
+the server process only sniffs the first bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from drawreview.cad import errors as E
+
+DWG = "dwg"
+SUPPORTED = {
+    b"AC1014": "R14", b"AC1015": "R2000", b"AC1018": "R2004", b"AC1021": "R2007",
+    b"AC1024": "R2010", b"AC1027": "R2013", b"AC1032": "R2018",
+}
+OLDER = {
+    b"AC1.50": "R2.05", b"AC1001": "R2.2", b"AC1002": "R2.5", b"AC1003": "R2.6", b"AC1004": "R9",
+    b"AC1006": "R10", b"AC1009": "R11/R12", b"AC1012": "R13",
+}
+SIGNATURE = re.compile(rb"^AC(1\d{3}|1\.50)")
+_CODEPAGES = {29: "ANSI_1251", 30: "ANSI_1252", 38: "ANSI_932", 39: "ANSI_936", 40: "ANSI_949", 41: "ANSI_950"}
+
+
+@dataclass(frozen=True)
+class DwgLimits:
+    """What the reader may take on, checked while it reads (pycadkit's own limits)."""
+
+    max_input_bytes: int = 1024**3
+    max_decompressed_bytes: int = 4 * 1024**3
+    max_objects: int = 5_000_000
+    max_depth: int = 64
+
+    @classmethod
+    def from_settings(cls, settings) -> "DwgLimits":
+        return cls(max_input_bytes=settings.max_file_bytes, max_objects=settings.dwg_max_objects)
+
+
+def is_dwg(head: bytes) -> bool:
+    return bool(SIGNATURE.match(head))
+
+
+def release(code: bytes) -> str:
+    return SUPPORTED.get(code) or OLDER.get(code) or ("newer than R2018" if code > b"AC1032" else "unknown")
+
+
+def check_header(head: bytes, name: str) -> str:
+    """``"dwg"`` for R14–R2018; a specific error naming any other version."""
+    code = head[:6]
+    if code in SUPPORTED:
+        return DWG
+    text = code.decode("latin-1")
+    newer = code > b"AC1032" and code not in OLDER
+    raise E.dwg_version_unsupported(name, text, release(code), newer=newer)
+
+
+def version_of(path: str | Path) -> str:
+    with open(path, "rb") as fh:
+        code = fh.read(6)
+    return f"{release(code)}/{code.decode('latin-1')}"
+
+
+# -- the conversion -----------------------------------------------------------------------
+def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLimits()) -> tuple[bytes, dict]:
+    """(DXF bytes, facts) for the DWG at *path*; specific errors for what cannot be read.
+
+    Facts: ``version``, ``codepage``, ``lost`` ({type: count} of dropped objects)."""
+    import cadkit
+
+    path = Path(path)
+    name = name or path.name
+    with path.open("rb") as fh:
+        head = fh.read(128)
+    if not head:
+        raise E.empty_file(name)
+    check_header(head, name)
+    version = f"{release(head[:6])}/{head[:6].decode('latin-1')}"
+    if _sections_past_end(head, path.stat().st_size):
+        raise E.dwg_truncated(name, version, "section locator points past the end of the file")
+    try:
+        doc = cadkit.read(str(path), max_input_bytes=limits.max_input_bytes,
+                          max_decompressed_bytes=limits.max_decompressed_bytes,
+                          max_objects=limits.max_objects, max_depth=limits.max_depth)
+    except cadkit.LimitExceededError as exc:
+        raise E.dwg_too_complex(name, _text(exc), _limit_of(exc, limits)) from None
+    except cadkit.InvalidDataError as exc:
+        reason = _text(exc)
+        if re.search(r"ends early|end of data|unexpected end|truncat", reason, re.I):
+            raise E.dwg_truncated(name, version, reason) from None
+        raise E.dwg_unreadable(name, version, reason) from None
+    except cadkit.CadkitError as exc:  # UnknownFormat / Unsupported: the header lied
+        raise E.dwg_unreadable(name, version, _text(exc)) from None
+    data = doc.to_dxf_bytes("r2018")
+    from drawreview.cad import dwgloss
+
+    unknown, other = dwgloss.inventory(doc)
+    facts = {"version": version, "codepage": _codepage(head, doc), "unknown": unknown, "warnings": other}
+    return data, facts
+
+
+def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
+             limits: DwgLimits = DwgLimits()):
+    """A :class:`cad.dxf.Drawing` from a DWG: converted, read by ``ezdxf.recover`` (the DXF is
+    CR LF; a bytes stream keeps it intact), notes naming every loss."""
+    from ezdxf import recover
+
+    from drawreview.cad import dwgloss
+    from drawreview.cad.dxf import Drawing, _describe, _has_entities, _set_units
+
+    path = Path(path)
+    name = name or path.name
+    data, facts = convert(path, name, limits)
+    try:
+        doc, auditor = recover.read(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - the converter wrote something ezdxf cannot read
+        raise E.dwg_unreadable(name, facts["version"], f"converted DXF unreadable: {_text(exc)}") from exc
+    lost = dwgloss.dropped(facts["unknown"], doc)
+    notes = dwgloss.notes(lost, facts["warnings"])
+    if not _has_entities(doc):
+        if lost:
+            zh, en = dwgloss.summary(lost)
+            raise E.dwg_only_custom_objects(name, zh, en, lost)
+        raise E.no_drawable_content(name)
+    repairs = notes + [f"DXF 审核 / audit: {m}" for m in _describe(auditor)]
+    drawing = Drawing(doc, name, path, recovered=False, repairs=repairs, encoding=doc.encoding or "",
+                      version=facts["version"], audited=True)
+    drawing.dwg = facts | {"lost": lost}  # type: ignore[attr-defined]
+    _set_units(drawing)
+    return drawing
+
+
+def _text(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _limit_of(exc: BaseException, limits: DwgLimits) -> str:
+    text = str(exc)
+    if "objects" in text:
+        return f"max_objects={limits.max_objects}"
+    if "decompressed" in text:
+        return f"max_decompressed_bytes={limits.max_decompressed_bytes}"
+    if "input" in text:
+        return f"max_input_bytes={limits.max_input_bytes}"
+    return "depth" if "depth" in text or "nest" in text else "limit"
+
+
+def _codepage(head: bytes, doc) -> str:
+    if head[:6] in (b"AC1014", b"AC1015") and len(head) >= 0x15:
+        num = struct.unpack_from("<H", head, 0x13)[0]
+        if num in _CODEPAGES:
+            return _CODEPAGES[num]
+    return doc.codepage or ""
+
+
+def _sections_past_end(head: bytes, size: int) -> bool:
+    """R14/R2000 files list their sections (seeker, size) at 0x19: one that ends past the end of
+    the file means the file was cut off (R2004+ headers are encrypted; their reader says so)."""
+    if head[:6] not in (b"AC1014", b"AC1015") or len(head) < 0x19:
+        return False
+    count = struct.unpack_from("<I", head, 0x15)[0]
+    if count > 11:  # not a plausible locator table: let the reader judge
+        return False
+    for i in range(count):
+        at = 0x19 + 9 * i
+        if at + 9 > len(head):
+            break
+        _, seeker, length = struct.unpack_from("<BII", head, at)
+        if length and seeker + length > size:
+            return True
+    return False

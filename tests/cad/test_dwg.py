@@ -1,0 +1,259 @@
+"""DWG input (cad/dwg.py, cad/loader.py): every real DWG in ../shared/drawings/dwg, generated
+GBK DWGs, the fidelity of the conversion against ACadSharp's own DXF of the same file, and bad
+input (truncated, garbage, too many objects, a .dwg that is something else)."""
+
+from __future__ import annotations
+
+import collections
+import io
+
+import ezdxf
+import pymupdf
+import pytest
+from ezdxf import recover
+
+from drawreview.cad import dwg, dwgloss
+from drawreview.cad import errors as E
+from drawreview.cad import specimen
+from drawreview.cad.cli import render_file
+from drawreview.cad.loader import load_drawing
+from drawreview.cad.sheets import split_sheets
+
+from ..dwg_inputs import dxf_to_dwg
+from .conftest import DRAWINGS
+
+DWGS = DRAWINGS / "dwg"
+SAMPLES = sorted(DWGS.glob("acadsharp__sample_AC*.dwg"))
+REFERENCE = DWGS / "acadsharp__sample_AC1032_ascii.dxf"
+
+
+def _types(layout) -> collections.Counter:
+    return collections.Counter(e.dxftype() for e in layout)
+
+
+def _all_types(doc) -> collections.Counter:
+    out = collections.Counter()
+    for block in doc.blocks:  # model and paper spaces are block records too
+        out.update(_types(block))
+    return out
+
+
+def test_every_shared_dwg_renders_or_names_what_it_could_not_draw(tmp_path):
+    files = sorted(DWGS.glob("*.dwg"))
+    assert len(files) >= 9 and len(SAMPLES) == 7
+    for path in files:
+        if path.name == "acadsharp__geoloc.dwg":
+            # geolocation data only: ACadSharp's own DXF of it holds no entity either
+            ref = ezdxf.readfile(DWGS / "acadsharp__geoloc.dxf")
+            assert sum(len(layout) for layout in ref.layouts) == 0
+            with pytest.raises(E.NoDrawableContent) as info:
+                render_file(path, tmp_path / path.stem)
+            assert path.name in info.value.message_zh
+            continue
+        records = render_file(path, tmp_path / path.stem)
+        assert records and all("error" not in r for r in records), records
+        for r in records:
+            page = pymupdf.open(r["pdf"])
+            assert page.page_count == 1 and r["width"] > 0
+            page.close()
+
+
+def test_aec_objects_are_named_with_counts_and_advice():
+    drawing = load_drawing(DWGS / "acadsharp__AecObjects.dwg")
+    assert drawing.dwg["lost"] == {"AEC_WINDOW": 2, "AEC_DOOR": 1, "AEC_WALL": 1}
+    notes = "\n".join(drawing.notes)
+    for kind, n in drawing.dwg["lost"].items():
+        assert f"DWG 转换未保留 {n} 个 {kind}" in notes and f"dropped {n} {kind}" in notes
+    assert "-AECEXPORTTOAUTOCAD" in notes
+    # the paper-space layout with its viewports is still a sheet
+    assert [s.key for s in split_sheets(drawing)] == ["layout:Work"]
+
+
+def test_fidelity_against_acadsharp_dxf_of_the_same_file():
+    """The converted R2018 sample against the DXF ACadSharp exported from the same DWG: same
+    layers, layouts, blocks, viewports and attributes; per type, the entities missing are
+    exactly what the notes name."""
+    drawing = load_drawing(DWGS / "acadsharp__sample_AC1032.dwg")
+    doc, ref = drawing.doc, ezdxf.readfile(REFERENCE)
+    assert sorted(la.dxf.name for la in doc.layers) == sorted(la.dxf.name for la in ref.layers)
+    assert sorted(doc.layout_names()) == sorted(ref.layout_names())
+    assert sorted(b.name for b in doc.blocks) == sorted(b.name for b in ref.blocks)
+    got, want = _all_types(doc), _all_types(ref)
+    lost = drawing.dwg["lost"]
+    assert lost  # this sample holds tables, multileaders, solids...
+    for kind in set(got) | set(want):
+        assert want[kind] - got[kind] == lost.get(kind, 0), kind
+    notes = "\n".join(drawing.notes)
+    assert all(f"{n} 个 {kind}" in notes for kind, n in lost.items())
+
+    def viewports(d):
+        return sorted((la.name, round(v.dxf.width, 3), round(v.dxf.height, 3), round(v.dxf.view_height, 3))
+                      for la in d.layouts if not la.is_modelspace for v in la.query("VIEWPORT"))
+
+    def attribs(d):
+        return sorted((i.dxf.name, tuple(sorted(a.dxf.tag for a in i.attribs)))
+                      for la in d.layouts for i in la.query("INSERT"))
+
+    assert viewports(doc) == viewports(ref) and attribs(doc) == attribs(ref)
+    texts = sorted(t.dxf.text for t in doc.modelspace().query("TEXT"))
+    assert texts == sorted(t.dxf.text for t in ref.modelspace().query("TEXT"))
+
+
+def test_rendered_sheets_draw_nothing_the_reference_does_not(tmp_path):
+    """Model-space sheet of the converted DWG vs the same sheet of ACadSharp's DXF, both drawn
+    by the pipeline: what the DWG sheet inks is inked in the reference too (the difference is
+    only what the notes name as dropped)."""
+    got = render_file(DWGS / "acadsharp__sample_AC1032.dwg", tmp_path / "dwg")
+    ref = render_file(REFERENCE, tmp_path / "ref")
+    assert [r["key"] for r in got] == [r["key"] for r in ref]
+    for a, b in zip(got, ref):
+        assert (round(a["width"]), round(a["height"])) == (round(b["width"]), round(b["height"]))
+        ink_a, ink_b = _ink(a["pdf"]), _ink(b["pdf"], grow=2)
+        extra = sum(1 for p in ink_a if p not in ink_b)
+        assert extra <= 0.01 * max(1, len(ink_a)), (a["key"], extra, len(ink_a))
+
+
+def _ink(pdf: str, grow: int = 0) -> set[tuple[int, int]]:
+    doc = pymupdf.open(pdf)
+    pix = doc[0].get_pixmap(dpi=36, colorspace=pymupdf.csGRAY)
+    doc.close()
+    w, h, data = pix.width, pix.height, pix.samples
+    ink = {(i % w, i // w) for i in range(w * h) if data[i] < 200}
+    if grow:
+        ink = {(x + dx, y + dy) for x, y in ink for dx in range(-grow, grow + 1) for dy in range(-grow, grow + 1)}
+    return ink
+
+
+def test_every_version_gives_the_same_drawing():
+    """The sample saved as R14 … R2018: every layer of the file's own table (R14 names are upper
+    case, and ACadSharp's R14 copy has two extra ones), the same model-space entities, losses."""
+    import cadkit
+
+    base = load_drawing(SAMPLES[-1])
+    for path in SAMPLES:
+        d = load_drawing(path)
+        assert d.version.endswith(path.stem[-6:])
+        table = {la["name"] for la in cadkit.read(str(path)).layers}
+        assert {la.dxf.name for la in d.doc.layers} == table, path.name
+        assert {n.upper() for n in table} >= {la.dxf.name.upper() for la in base.doc.layers}, path.name
+        assert _types(d.doc.modelspace()) == _types(base.doc.modelspace()), path.name
+        assert d.dwg["lost"] == base.dwg["lost"], path.name
+
+
+def test_converted_dxf_read_as_bytes_keeps_its_content():
+    """pycadkit writes CR LF: ezdxf.recover reading the bytes gets every entity (a text stream
+    without universal newlines would silently give an empty drawing)."""
+    import cadkit
+
+    data = cadkit.read(str(SAMPLES[-1])).to_dxf_bytes("r2018")
+    assert b"\r\n" in data[:64]
+    doc, _ = recover.read(io.BytesIO(data))
+    assert len(doc.modelspace()) == len(load_drawing(SAMPLES[-1]).doc.modelspace()) > 100
+
+
+@pytest.fixture(scope="module")
+def chinese(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cn")
+    dxf = specimen.floor_plan(d / "plan.dxf", frames=2, rooms=(3, 2), dimensions=0,
+                              numbers=["建施-01", "建施-02"], titles=["一层平面图", "二层平面图"])
+    return dxf, dxf_to_dwg(dxf, d / "plan.dwg")
+
+
+def test_generated_gbk_dwg_splits_like_its_dxf(chinese):
+    dxf, dwg_path = chinese
+    assert dwg_path.read_bytes()[:6] == b"AC1015"
+    got, ref = load_drawing(dwg_path), load_drawing(dxf)
+    assert got.dwg["codepage"] == "ANSI_936" and got.version == "R2000/AC1015"
+    assert got.notes == []  # nothing dropped
+    sheets = [(s.key, s.number, s.title, s.discipline, s.bbox) for s in split_sheets(got)]
+    assert sheets == [(s.key, s.number, s.title, s.discipline, s.bbox) for s in split_sheets(ref)]
+    assert [s[1] for s in sheets] == ["建施-01", "建施-02"]
+    assert _types(got.doc.modelspace()) == _types(ref.doc.modelspace())
+    texts = sorted(t.dxf.text for t in got.doc.modelspace().query("TEXT"))
+    assert texts == sorted(t.dxf.text for t in ref.doc.modelspace().query("TEXT"))
+    assert any("卫生间" in t for t in texts) and any("㎡" in t for t in texts)
+    mtext = [m.plain_text() for m in got.doc.modelspace().query("MTEXT")]
+    assert any("本图尺寸以毫米计" in m for m in mtext)
+    assert got.units == "mm"
+
+
+def test_generated_gbk_dwg_renders_its_chinese_text(chinese, tmp_path):
+    _, dwg_path = chinese
+    records = render_file(dwg_path, tmp_path / "out")
+    assert [r["number"] for r in records] == ["建施-01", "建施-02"]
+    doc = pymupdf.open(records[0]["pdf"])
+    text = doc[0].get_text()
+    doc.close()
+    assert "一层平面图" in text and "建施-01" in text
+
+
+# -- bad input -------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", [SAMPLES[0], SAMPLES[1], SAMPLES[2], SAMPLES[3], SAMPLES[-1]], ids=lambda p: p.stem[-6:])
+def test_truncated_dwg(tmp_path, path):
+    cut = tmp_path / "截断.dwg"
+    cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(E.TruncatedDrawing) as info:
+        load_drawing(cut)
+    err = info.value
+    assert err.code == "truncated_drawing" and "截断.dwg" in err.message_zh and "截断.dwg" in err.message_en
+    assert path.stem[-6:] in err.message_zh and "truncated" in err.message_en
+
+
+def test_dwg_header_with_garbage(tmp_path):
+    import random
+
+    rnd = random.Random(7)
+    for source in (SAMPLES[0], SAMPLES[-1]):
+        bad = tmp_path / "乱码.dwg"
+        bad.write_bytes(source.read_bytes()[:128] + bytes(rnd.randrange(256) for _ in range(200_000)))
+        with pytest.raises((E.UnreadableDwg, E.TruncatedDrawing)) as info:
+            load_drawing(bad)
+        err = info.value
+        assert "乱码.dwg" in err.message_zh and err.details["reason"] and err.details["version"]
+        assert err.details["reason"] in err.message_en
+
+
+def test_huge_object_count_stops_at_the_limit(tmp_path):
+    with pytest.raises(E.DwgTooComplex) as info:
+        load_drawing(SAMPLES[-1], dwg_limits=dwg.DwgLimits(max_objects=200))
+    err = info.value
+    assert err.code == "dwg_too_complex" and "200" in err.message_en and err.details["limit"] == "max_objects=200"
+    assert "PURGE" in err.message_zh
+    # a generated drawing of many objects: the limit, not the size of the machine, decides
+    big = specimen.floor_plan(tmp_path / "big.dxf", frames=1, rooms=(10, 8), dimensions=0)
+    big_dwg = dxf_to_dwg(big, tmp_path / "big.dwg")
+    with pytest.raises(E.DwgTooComplex):
+        load_drawing(big_dwg, dwg_limits=dwg.DwgLimits(max_objects=1000))
+    assert len(load_drawing(big_dwg).doc.modelspace()) > 2000
+
+
+def test_dwg_named_file_that_is_a_dxf_or_pdf(tmp_path, chinese):
+    dxf, _ = chinese
+    fake = tmp_path / "plan.dwg"
+    fake.write_bytes(dxf.read_bytes())
+    drawing = load_drawing(fake)
+    assert [s.number for s in split_sheets(drawing)] == ["建施-01", "建施-02"]
+    pdf = next(p for p in DRAWINGS.iterdir() if p.suffix == ".pdf")
+    fake.write_bytes(pdf.read_bytes())
+    with pytest.raises(E.NotADrawing):  # a PDF is a drawing of another kind, not a vector one
+        load_drawing(fake)
+
+
+def test_versions_outside_r14_r2018_are_named(tmp_path):
+    for code, release, word in ((b"AC1012", "R13", "older"), (b"AC1009", "R11/R12", "older"),
+                                (b"AC1040", "newer than R2018", "newer")):
+        p = tmp_path / "old.dwg"
+        p.write_bytes(code + SAMPLES[0].read_bytes()[6:4096])
+        with pytest.raises(E.DwgVersionUnsupported) as info:
+            load_drawing(p)
+        assert code.decode() in info.value.message_en and release in info.value.message_en
+        assert word in info.value.message_en and "AC1014–AC1032" in info.value.message_zh
+
+
+def test_loss_families_give_fitting_advice():
+    assert "T3" in dwgloss.family("TCH_WALL")[2] and "天正" in dwgloss.family("TCH_OPENING")[3]
+    assert "AECEXPORTTOAUTOCAD" in dwgloss.family("AEC_DOOR")[3]
+    assert "EXPLODE" in dwgloss.family("ACAD_TABLE")[3] and "FLATSHOT" in dwgloss.family("3DSOLID")[3]
+    assert dwgloss.family("SOME_VENDOR_THING")[1] == "custom object"
+    zh, en = dwgloss.summary({"TCH_WALL": 12, "TCH_OPENING": 4})
+    assert "12 个 TCH_WALL" in zh and "T3" in zh and "4 TCH_OPENING" in en
