@@ -36,8 +36,8 @@ def test_exit_2_unreadable(tmp_path, capsys):
     bad.write_bytes(b"\x00\x01 this is not a drawing")
     assert check_main([str(bad)]) == 2
     err = capsys.readouterr().err
-    # the upload pipeline's loader and its message (zh + en, naming the file)
-    assert "图纸文件" in err and "drawing file" in err and "bad.dxf" in err
+    # the upload pipeline's loader and its message (zh + en, naming the file): judged by content
+    assert "不是图纸文件" in err and "not a drawing" in err and "bad.dxf" in err
     assert check_main([str(tmp_path / "missing.dxf")]) == 2
     params = tmp_path / "p.toml"
     params.write_text("this = = broken", encoding="utf-8")
