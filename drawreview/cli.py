@@ -21,6 +21,7 @@ def cmd_serve(args, settings: Settings) -> int:
     import uvicorn
 
     from .app import create_app
+    from .web.sync_messages import MAX_FRAME_BYTES
 
     if settings.is_sqlite or args.migrate:
         _migrate(settings)
@@ -30,7 +31,7 @@ def cmd_serve(args, settings: Settings) -> int:
         port=args.port or settings.port,
         log_level=args.log_level,
         proxy_headers=True,
-        ws_max_size=1024 * 1024,
+        ws_max_size=MAX_FRAME_BYTES,  # larger messages are still read, and refused by client_id
     )
     return 0
 

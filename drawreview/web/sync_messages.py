@@ -19,6 +19,10 @@ from ..errors import DrawReviewError, ValidationFailed
 from ..services.client_writes import CLIENT_ID
 
 MAX_MESSAGE_BYTES = 256 * 1024  # UTF-8 bytes of one client message
+# the transport's limit (uvicorn ws_max_size): a message between the two is read and refused
+# with its client_id; a larger frame closes the socket with 1009 (the viewer then drops the
+# largest write it had in flight)
+MAX_FRAME_BYTES = 16 * MAX_MESSAGE_BYTES
 
 # "client_id": "<id>" anywhere in the text; an escaped quote inside a string value ("\"client_id\"")
 # does not match, because the key's closing quote would be preceded by a backslash

@@ -149,6 +149,7 @@ export const MESSAGES = {
   'sync.conflict_keep': ['重新应用我的修改', 'Apply my change again'],
   'sync.conflict_drop': ['放弃我的修改', 'Discard my change'],
   'sync.error': ['操作失败：{msg}', 'Failed: {msg}'],
+  'sync.slow': ['服务器繁忙，{n} 项修改稍后自动发送', 'The server is busy: {n} changes will be sent shortly'],
   'sync.remote': ['{name}：{what}', '{name}: {what}'],
   'event.created': ['新增意见', 'added a comment'],
   'event.updated': ['修改了意见', 'edited a comment'],

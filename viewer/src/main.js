@@ -328,7 +328,7 @@ class Viewer {
     this.store.setFindings(findings.map((f) => ({ ...f, sheet_id: f.sheet_id ?? sid })));
     this.writes.restoreOutbox();
     this.sync = new Sync({ projectId: pid, since: this.cfg.seq || 0, storageKey: `drawreview.outbox.${pid}.${this.cfg.user.id}`,
-      prepare: (op) => this.writes.wire(op) });
+      prepare: (op) => this.writes.wire(op), maxBytes: this.cfg.limits && this.cfg.limits.max_message_bytes });
     this.writes.attach(this.sync);
     this.sync.setPresence({ sheet_id: sid });
     this.sync.start();

@@ -3,9 +3,18 @@
 // - writes go to an outbox first (memory + localStorage) and leave it only when acked or refused,
 //   so a write made while disconnected is sent on reconnect, and a reload keeps it;
 // - `hello` carries `since` = the last sequence number seen; events are deduplicated by seq;
-// - a refused edit (`conflict`) is handed to the UI, never retried blindly.
+// - a refused edit (`conflict`) is handed to the UI, never retried blindly;
+// - a write larger than the server's limit (`max_message_bytes`, the same constant the server
+//   checks) is refused here, before it is stored or sent; a write the server refuses (its error
+//   names the client_id) leaves the outbox, so one bad write never jams the ones after it;
+// - `slow_down` (the server cannot keep up): the write stays queued and the outbox waits
+//   `retry_after_ms` (with jitter) before sending again; at most MAX_INFLIGHT writes are unanswered;
+// - reconnects back off exponentially with full jitter (BACKOFF_BASE_MS doubling up to BACKOFF_CAP_MS).
 
-const BACKOFF_MS = [300, 600, 1200, 2500, 5000];
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 30000;
+const MAX_INFLIGHT = 8;
+export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024; // replaced by the page config / welcome (the server's)
 // close codes of a refusal (4000 + HTTP status): not a network problem, so no reconnecting
 const DENIED = new Set([4401, 4403, 4404]);
 const ACK_TIMEOUT_MS = 8000;
@@ -20,6 +29,19 @@ export function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of a message as it goes on the wire. */
+export function wireBytes(msg) {
+  return encoder.encode(JSON.stringify(msg)).length;
+}
+
+/** Exponential backoff with full jitter: a random delay in [base/2, min(cap, base * 2^attempt)]. */
+export function backoffDelay(attempt, rand = Math.random) {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16));
+  return Math.round(BACKOFF_BASE_MS / 2 + rand() * (ceiling - BACKOFF_BASE_MS / 2));
+}
+
 export class Sync extends EventTarget {
   /**
    * @param {object} o
@@ -28,7 +50,7 @@ export class Sync extends EventTarget {
    * @param {number} o.since       last sequence number reflected in the loaded snapshot
    * @param {(op: object) => object} o.prepare  resolves late-bound ids before sending; null = wait
    */
-  constructor({ projectId, storageKey, since, prepare, url }) {
+  constructor({ projectId, storageKey, since, prepare, url, maxBytes }) {
     super();
     this.projectId = projectId;
     this.storageKey = storageKey;
@@ -41,6 +63,9 @@ export class Sync extends EventTarget {
     this.ready = false; // welcome received on the current socket
     this.attempt = 0;
     this.inflight = new Map(); // client_id -> sent at (ms)
+    this.maxBytes = maxBytes || DEFAULT_MAX_MESSAGE_BYTES;
+    this.pausedUntil = 0; // slow_down: no sending before this time (ms)
+    this._resume = null;
     this.outbox = this._load();
     this.presence = null;
     this.stopped = false;
@@ -54,7 +79,9 @@ export class Sync extends EventTarget {
     try {
       const raw = localStorage.getItem(this.storageKey);
       const ops = raw ? JSON.parse(raw) : [];
-      return Array.isArray(ops) ? ops : [];
+      // an op stored by an older viewer that cannot be sent would block nothing now, but would
+      // be resent forever: keep only those within the limit
+      return Array.isArray(ops) ? ops.filter((op) => op && wireBytes(op) <= this.maxBytes) : [];
     } catch (_) {
       return [];
     }
@@ -94,7 +121,6 @@ export class Sync extends EventTarget {
     this.ws = ws;
     ws.onopen = () => {
       if (this.ws !== ws) return;
-      this.attempt = 0;
       ws.send(JSON.stringify({ type: 'hello', since: this.lastSeq }));
     };
     ws.onmessage = (ev) => {
@@ -108,9 +134,11 @@ export class Sync extends EventTarget {
       this._receive(msg);
     };
     ws.onclose = (ev) => {
+      this.closes = [...(this.closes || []).slice(-9), { code: ev.code, reason: ev.reason, at: Date.now() }];
       if (this.ws !== ws) return;
       this.ws = null;
       this.ready = false;
+      if (ev.code === 1009) this._tooBigForTransport();
       this.inflight.clear();
       if (DENIED.has(ev.code)) {
         // the server refused us (signed out, account deactivated, no longer on the project):
@@ -133,8 +161,9 @@ export class Sync extends EventTarget {
   _retry() {
     if (this.stopped) return;
     clearTimeout(this._timer);
-    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
+    const delay = backoffDelay(this.attempt);
     this.attempt += 1;
+    this.nextRetryMs = delay;
     this._timer = setTimeout(() => {
       if (navigator.onLine === false) {
         this._retry();
@@ -177,7 +206,9 @@ export class Sync extends EventTarget {
     switch (msg.type) {
       case 'welcome':
         this.ready = true;
+        this.attempt = 0; // a connection that got as far as welcome works: back off from scratch next time
         this.state = 'online';
+        if (typeof msg.max_message_bytes === 'number' && msg.max_message_bytes > 0) this.maxBytes = msg.max_message_bytes;
         if (typeof msg.seq === 'number' && msg.seq < this.lastSeq) {
           // the server's log is behind what we saw (a restored database): start over from it
           this.lastSeq = msg.seq;
@@ -193,10 +224,13 @@ export class Sync extends EventTarget {
         return;
       case 'error':
         if (msg.client_id && this.outbox.some((op) => op.client_id === msg.client_id)) {
-          this._settle(msg.client_id, null, msg);
+          this._settle(msg.client_id, null, msg); // refused: it leaves the outbox, the UI says why
         } else {
           this.dispatchEvent(new CustomEvent('servererror', { detail: msg }));
         }
+        return;
+      case 'slow_down':
+        this._slowDown(msg);
         return;
       case 'pong':
         return;
@@ -235,6 +269,45 @@ export class Sync extends EventTarget {
     this.flush();
   }
 
+  _slowDown(msg) {
+    // the server did not run this write: keep it, and wait before sending anything more
+    if (msg.client_id) this.inflight.delete(msg.client_id);
+    const wait = Math.max(100, msg.retry_after_ms || 1000);
+    const until = Date.now() + wait * (1 + Math.random() * 0.5);
+    if (until > this.pausedUntil) this.pausedUntil = until;
+    this.slowDowns = (this.slowDowns || 0) + 1;
+    this.dispatchEvent(new CustomEvent('slowdown', { detail: msg }));
+    clearTimeout(this._resume);
+    this._resume = setTimeout(() => this.flush(), this.pausedUntil - Date.now());
+  }
+
+  _tooBigForTransport() {
+    // 1009: a frame was over the transport's limit (the server's, or a proxy's) and the socket
+    // closed before any answer: the largest write in flight was it; drop it instead of resending
+    let worst = null;
+    let most = -1;
+    for (const op of this.outbox) {
+      if (!this.inflight.has(op.client_id)) continue;
+      const wire = this.prepare(op);
+      const bytes = wire ? wireBytes(wire) : 0;
+      if (bytes > most) [worst, most] = [op, bytes];
+    }
+    if (!worst) return;
+    this.outbox.splice(this.outbox.indexOf(worst), 1);
+    this._save();
+    this._status();
+    this._refuseLocally(worst, most);
+  }
+
+  /** A write refused here, before it is stored or sent (same shape as a server error). */
+  _refuseLocally(op, bytes) {
+    const max = this.maxBytes;
+    const error = { type: 'error', client_id: op.client_id, code: 'too_large', details: { bytes, max_bytes: max },
+      messages: { 'zh-CN': `内容过大（${bytes} 字节，上限 ${max} 字节），未保存；请缩小该审查意见后重试`,
+        en: `Too large (${bytes} bytes, at most ${max}); not saved: make the markup smaller and try again` } };
+    this.dispatchEvent(new CustomEvent('settled', { detail: { op, ack: null, error } }));
+  }
+
   _sendRaw(msg) {
     if (!this.ws || this.ws.readyState !== 1 || !this.ready) return false;
     this.ws.send(JSON.stringify(msg));
@@ -244,6 +317,12 @@ export class Sync extends EventTarget {
   /** Queue a write (it carries its own client_id) and send it when possible. */
   send(op) {
     if (!op.client_id) op.client_id = uuid();
+    const wire = this.prepare(op) || op;
+    const bytes = wireBytes(wire);
+    if (bytes > this.maxBytes) {
+      this._refuseLocally(op, bytes); // never stored: it could never be sent
+      return null;
+    }
     this.outbox.push(op);
     this._save();
     this._status();
@@ -264,10 +343,19 @@ export class Sync extends EventTarget {
 
   flush() {
     if (!this.ready) return;
-    for (const op of this.outbox) {
+    if (Date.now() < this.pausedUntil) return; // slow_down: the timer flushes later
+    for (const op of [...this.outbox]) {
+      if (this.inflight.size >= MAX_INFLIGHT) break;
       if (this.inflight.has(op.client_id)) continue;
       const wire = this.prepare(op);
       if (!wire) continue; // waits for an id (its annotation is not created yet)
+      const bytes = wireBytes(wire);
+      if (bytes > this.maxBytes) { // grew past the limit after it was queued (an edit folded into it)
+        this.outbox.splice(this.outbox.indexOf(op), 1);
+        this._save();
+        this._refuseLocally(op, bytes);
+        continue;
+      }
       if (!this._sendRaw(wire)) return;
       this.inflight.set(op.client_id, Date.now());
     }
@@ -290,6 +378,8 @@ export class Sync extends EventTarget {
       }
     }
   }
+
+  static backoffDelay = backoffDelay;
 
   setPresence(info) {
     this.presence = info;

@@ -36,6 +36,11 @@ export class Writes {
     sync.addEventListener('status', (e) => this.onStatus(e.detail));
     sync.addEventListener('welcome', (e) => this.onWelcome(e.detail));
     sync.addEventListener('servererror', (e) => toast(t('sync.error', { msg: serverMessage(e.detail) }), 'error'));
+    sync.addEventListener('slowdown', () => {
+      const el = this.app.syncEl;
+      el.dataset.state = 'slow';
+      el.textContent = t('sync.slow', { n: this.sync.outbox.length });
+    });
   }
 
   // ---- outgoing ---------------------------------------------------------------------------
