@@ -224,6 +224,9 @@ class _Builder:
         for cls, shape in self.lm.shapes.items():
             feats: list[Feature] = list(self.points.get(cls, []))
             rings = self.rings.get(cls, [])
+            if rings and shape == "polygon":
+                rings, holed = _hatch_islands(rings, cls)
+                feats.extend(holed)
             if rings:
                 polys = shapely.polygons(_ragged(shapely.linearrings, [c for c, _ in rings]))
                 bad = ~shapely.is_valid(polys)
@@ -245,6 +248,30 @@ class _Builder:
                     feats.append(Feature(shapely.LinearRing(coords), [p.handle], p.layer, cls, p.block))
             if feats:
                 geo.features[cls] = feats
+
+
+def _hatch_islands(rings: list, cls: str) -> tuple[list, list[Feature]]:
+    """A HATCH with several boundary paths (a courtyard, an island) is one shape by the even-odd
+    rule, not one polygon per path. (rings left as they are, features of the holed hatches)."""
+    by_hatch: dict[str, list[int]] = {}
+    for k, (_, p) in enumerate(rings):
+        if p.dxftype == "HATCH":
+            by_hatch.setdefault(p.handle, []).append(k)
+    multi = {h: ks for h, ks in by_hatch.items() if len(ks) > 1}
+    if not multi:
+        return rings, []
+    taken = {k for ks in multi.values() for k in ks}
+    out: list[Feature] = []
+    for ks in multi.values():
+        polys = sorted((shapely.make_valid(shapely.Polygon(rings[k][0])) for k in ks), key=lambda g: -g.area)
+        shape = polys[0]
+        for q in polys[1:]:
+            shape = shape.symmetric_difference(q)
+        p = rings[ks[0]][1]
+        for part in shapely.get_parts(shape):
+            if part.geom_type == "Polygon" and part.area > 0:
+                out.append(Feature(part, [p.handle], p.layer, cls, p.block))
+    return [r for k, r in enumerate(rings) if k not in taken], out
 
 
 def merge_duplicates(feats: list[Feature]) -> list[Feature]:

@@ -7,6 +7,8 @@ Building facts: ``height`` (from ``H=``, else storeys × ``storey_height_m``), `
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import shapely
 
@@ -18,18 +20,26 @@ JOIN_CLASSES = ("building", "compartment", "room", "ad_unit", "blast_unit", "ad_
                 "site_boundary", "turning_area", "hardstanding")
 
 
+LABEL_CLASSES = ("building", "roof_outline")  # labelled beside the outline as often as inside it
+FACT_HINT = re.compile(r"[hH=＝层级fF高]|storey|floor|rating", re.I)
+
+
 def join_texts(geo: Geometry) -> None:
     if geo.texts:
         pts = shapely.points(np.array([(t.x, t.y) for t in geo.texts], dtype=float))
+        inside = np.zeros(len(geo.texts), dtype=bool)
         for cls in JOIN_CLASSES:
             feats = [f for f in geo.of(cls) if f.geom.geom_type in ("Polygon", "MultiPolygon")]
             if not feats:
                 continue
             tree = geo.tree(cls)
             ti, fi = tree.query(pts, predicate="within")
+            if cls in LABEL_CLASSES:
+                inside[ti] = True
             order = np.argsort(ti, kind="stable")  # keep the drawing's text order
             for t_idx, f_idx in zip(ti[order], fi[order]):
                 geo.of(cls)[f_idx].texts.append(geo.texts[t_idx].text)
+        _join_beside(geo, pts, inside)
     for cls in JOIN_CLASSES:
         for f in geo.of(cls):
             facts = labels.parse(f.texts)
@@ -39,6 +49,27 @@ def join_texts(geo: Geometry) -> None:
         derive_building(b.attrs, geo.params)
     for r in geo.of("roof_outline"):
         derive_building(r.attrs, geo.params)
+
+
+def _join_beside(geo: Geometry, pts, inside: np.ndarray) -> None:
+    """A label with building facts (``H=54.0``, ``18F``, ``二级``) that sits in no outline belongs to
+    the nearest building (or roof) within four text heights, at least 3 m: a small footprint is
+    labelled beside itself. Its facts come after the ones written inside the outline."""
+    cand = [k for k in np.flatnonzero(~inside) if FACT_HINT.search(geo.texts[k].text or "")]
+    cand = [k for k in cand if {"height", "storeys", "rating", "lightning_class"} & labels.parse([geo.texts[k].text]).keys()]
+    if not cand:
+        return
+    for cls in LABEL_CLASSES:
+        feats = geo.of(cls)
+        if not feats:
+            continue
+        tree = geo.tree(cls)
+        for k in cand:
+            t = geo.texts[k]
+            reach = max(4.0 * float(t.height or 0.0), geo.du(3.0))
+            idx = tree.query_nearest(pts[k], max_distance=reach, all_matches=False)
+            if len(idx):
+                feats[int(idx[0])].texts.append(t.text)
 
 
 def derive_building(a: dict, params: dict) -> dict:

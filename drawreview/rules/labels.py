@@ -46,9 +46,9 @@ RE_HEIGHT_ONLY = re.compile(r"^\s*(?:建筑高度|高度|height|h)\s*[=＝:：]\
 RE_RATING = re.compile(r"(?:耐火等级\s*[=＝:：为]?\s*)?([一二三四])级")
 RE_RATING_EN = re.compile(r"(?:fire[\s-]*)?(?:resistance\s*)?rating\s*[=:：]?\s*([1-4]|iv|i{1,3})\b", re.I)
 RE_PERSONS = re.compile(r"(\d+)\s*人")
-RE_LP_CLASS = re.compile(r"第?\s*([一二三123])\s*类防雷|防雷(?:类别|分类)\s*[=＝:：为是]?\s*(?:按)?\s*第?\s*([一二三123])\s*类")
-RE_NO_SPRINKLER = re.compile(r"(?:无|不设|未设|不设置|未设置|没有)\s*(?:置)?\s*(?:自动)?\s*(?:喷水灭火|喷淋)")
-RE_SPRINKLER = re.compile(r"(?:设|设有|设置|全面设置|采用)\s*(?:了)?\s*(?:自动)?\s*(?:喷水灭火|喷淋)")
+RE_LP_CLASS = re.compile(r"第?\s*([一二三123])\s*类防雷|防雷(?:类别|分类|等级)\s*[=＝:：为是]?\s*(?:按)?\s*第?\s*([一二三123])\s*类")
+RE_SPRINKLER = re.compile(r"自动喷水|喷水灭火|喷淋|洒水喷头")
+RE_NEGATION = re.compile(r"无|不设|未设|不需|不考虑|没有|取消")
 RE_AREA = re.compile(r"(用地面积|总建筑面积|建筑面积|地上建筑面积)\s*[:：=]?\s*(\d+(?:\.\d+)?)\s*(?:㎡|m2|m²|平方米)")
 RE_CLEAR = re.compile(r"净高\s*[=＝:：]?\s*(\d+(?:\.\d+)?)")
 RE_DOOR = re.compile(r"^(?:[a-z]*?)(fm|m)\s*[甲乙丙]?\s*(\d{2})(\d{2})", re.I)
@@ -141,11 +141,10 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
 
     for raw in texts:
         t = norm(raw)
-        if "喷" in t:
-            if RE_NO_SPRINKLER.search(t):
-                put("sprinklers", False, raw)
-            elif RE_SPRINKLER.search(t):
-                put("sprinklers", True, raw)
+        if ("喷" in t or "洒水" in t) and (m := RE_SPRINKLER.search(t)):
+            # 「设自动喷水灭火系统」, 「采用湿式自动喷水灭火系统」 → yes; 「无 / 不设 / 未设 …」 just before → no
+            clause = re.split(r"[，,。;；、\n]", t[: m.start()])[-1]
+            put("sprinklers", not RE_NEGATION.search(clause[-8:]), raw)
         if "高层" in t and "非高层" not in t:
             put("high_rise", True, raw)
         elif "多层" in t or "单层" in t or "非高层" in t:

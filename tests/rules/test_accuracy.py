@@ -47,6 +47,8 @@ def test_generator_reproduces_the_committed_labels(tmp_path):
     subprocess.run([sys.executable, str(CORPUS / "generate.py"), str(tmp_path)], check=True, capture_output=True,
                    timeout=600)
     assert json.loads((tmp_path / "labels.json").read_text(encoding="utf-8")) == LABELS
+    for lab in LABELS:
+        assert (tmp_path / lab["file"]).read_bytes() == (CORPUS / lab["file"]).read_bytes(), lab["file"]
 
 
 def test_accuracy_goals_on_every_convention():

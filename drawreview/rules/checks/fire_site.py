@@ -10,6 +10,11 @@ from . import check
 from .measure import as_array, r, rect_dims, square_size
 
 
+def _shell(g):
+    """The polygon with its holes filled (a courtyard belongs to its building)."""
+    return shapely.Polygon(g.exterior) if g.geom_type == "Polygon" else g
+
+
 def _group(rating: int) -> str:
     return "12" if rating <= 2 else str(rating)
 
@@ -38,6 +43,8 @@ def fire_separation(geo, rule):
         if i >= j:
             continue
         a, b = bs[i], bs[j]
+        if _shell(a.geom).intersection(_shell(b.geom)).area > 0:
+            continue  # one inside or over the other (a tower on its podium, a courtyard ring): one complex
         need = separation_required(a.attrs, b.attrs, rule.params)
         d = geo.m(a.geom.distance(b.geom))
         if d < need - 1e-6:
