@@ -118,7 +118,7 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     CR LF; a bytes stream keeps it intact), notes naming every loss."""
     from ezdxf import recover
 
-    from drawreview.cad import dwgloss
+    from drawreview.cad import dwglayout, dwgloss
     from drawreview.cad.dxf import Drawing, _describe, _has_entities, _set_units
 
     path = Path(path)
@@ -129,7 +129,7 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     except Exception as exc:  # noqa: BLE001 - the converter wrote something ezdxf cannot read
         raise E.dwg_unreadable(name, facts["version"], f"converted DXF unreadable: {_text(exc)}") from exc
     lost = dwgloss.dropped(facts["unknown"], doc)
-    notes = dwgloss.notes(lost, facts["warnings"])
+    notes = dwgloss.notes(lost, facts["warnings"]) + dwglayout.restore(doc, path)
     if not _has_entities(doc):
         if lost:
             zh, en = dwgloss.summary(lost)

@@ -95,14 +95,30 @@ def test_fidelity_against_acadsharp_dxf_of_the_same_file():
                       for la in d.layouts for i in la.query("INSERT"))
 
     assert viewports(doc) == viewports(ref) and attribs(doc) == attribs(ref)
+
+    def papers(d):  # the plot settings pycadkit does not carry, restored from the LAYOUT objects
+        out = {}
+        for la in d.layouts:
+            if not la.is_modelspace:
+                x = la.dxf_layout.dxf
+                out[la.name] = (round(x.paper_width, 2), round(x.paper_height, 2), x.paper_size, x.plot_rotation,
+                                tuple(round(v, 4) for v in (x.limmin.x, x.limmin.y, x.limmax.x, x.limmax.y)))
+        return out
+
+    assert papers(doc) == papers(ref)
+    # the multi-line attribute: ACadSharp's DXF writes its value empty, the DWG holds the text
+    multi = {a.dxf.tag: a.dxf.text for la in doc.layouts for i in la.query("INSERT") for a in i.attribs}
+    ref_multi = {a.dxf.tag: a.dxf.text for la in ref.layouts for i in la.query("INSERT") for a in i.attribs}
+    assert ref_multi["MULTI_LINE_ATT"] == "" and "multi line text" in multi["MULTI_LINE_ATT"]
     texts = sorted(t.dxf.text for t in doc.modelspace().query("TEXT"))
     assert texts == sorted(t.dxf.text for t in ref.modelspace().query("TEXT"))
 
 
 def test_rendered_sheets_draw_nothing_the_reference_does_not(tmp_path):
-    """Model-space sheet of the converted DWG vs the same sheet of ACadSharp's DXF, both drawn
-    by the pipeline: what the DWG sheet inks is inked in the reference too (the difference is
-    only what the notes name as dropped)."""
+    """Every sheet of the converted DWG vs the same sheet of ACadSharp's DXF, both drawn by the
+    pipeline: same page sizes, and what the DWG sheet inks is inked in the reference too (the
+    reference has more: what the notes name as dropped). The one allowance: the multi-line
+    attribute text ACadSharp's DXF leaves empty (about 20 px at 36 dpi)."""
     got = render_file(DWGS / "acadsharp__sample_AC1032.dwg", tmp_path / "dwg")
     ref = render_file(REFERENCE, tmp_path / "ref")
     assert [r["key"] for r in got] == [r["key"] for r in ref]
@@ -110,7 +126,7 @@ def test_rendered_sheets_draw_nothing_the_reference_does_not(tmp_path):
         assert (round(a["width"]), round(a["height"])) == (round(b["width"]), round(b["height"]))
         ink_a, ink_b = _ink(a["pdf"]), _ink(b["pdf"], grow=2)
         extra = sum(1 for p in ink_a if p not in ink_b)
-        assert extra <= 0.01 * max(1, len(ink_a)), (a["key"], extra, len(ink_a))
+        assert extra <= 0.025 * max(1, len(ink_a)), (a["key"], extra, len(ink_a))
 
 
 def _ink(pdf: str, grow: int = 0) -> set[tuple[int, int]]:
@@ -137,6 +153,7 @@ def test_every_version_gives_the_same_drawing():
         assert {la.dxf.name for la in d.doc.layers} == table, path.name
         assert {n.upper() for n in table} >= {la.dxf.name.upper() for la in base.doc.layers}, path.name
         assert _types(d.doc.modelspace()) == _types(base.doc.modelspace()), path.name
+        assert sorted(d.doc.layout_names()) == sorted(base.doc.layout_names()), path.name  # R14 too
         assert d.dwg["lost"] == base.dwg["lost"], path.name
 
 
@@ -257,3 +274,26 @@ def test_loss_families_give_fitting_advice():
     assert dwgloss.family("SOME_VENDOR_THING")[1] == "custom object"
     zh, en = dwgloss.summary({"TCH_WALL": 12, "TCH_OPENING": 4})
     assert "12 个 TCH_WALL" in zh and "T3" in zh and "4 TCH_OPENING" in en
+
+
+def test_layout_papers_when_the_layout_reader_fails(tmp_path):
+    """pycadkit's placeholder limits (0,0–420,297) are dropped when the LAYOUT objects cannot be
+    read, so the splitter sizes the sheet by its content; the note says so."""
+    from drawreview.cad import dwglayout
+
+    import cadkit
+
+    data = cadkit.read(str(SAMPLES[-1])).to_dxf_bytes("r2018")
+    doc, _ = recover.read(io.BytesIO(data))
+    lay = doc.layouts.get("Layout1").dxf_layout.dxf
+    assert (lay.limmax.x, lay.limmax.y) == (420.0, 297.0)  # what pycadkit writes for every layout
+    notes = dwglayout.restore(doc, tmp_path / "missing.dwg")
+    assert notes and "paper sizes could not be read" in notes[0]
+    assert not lay.hasattr("limmax")
+    assert [s.key for s in split_sheets(dxf_drawing(doc))][1:] == ["layout:Layout1", "layout:Layout2", "layout:MyLayout"]
+
+
+def dxf_drawing(doc):
+    from drawreview.cad.dxf import Drawing
+
+    return Drawing(doc, "x.dwg", None)

@@ -1,0 +1,95 @@
+"""The paper of each layout of a converted DWG: pycadkit keeps a layout's name, block and
+viewports but writes placeholder plot settings (limits 0,0–420,297 whatever the units, paper
+size 0, no margins), so a sheet split from it would be the wrong paper. ezdwg reads the
+LAYOUT objects themselves (paper size and name, margins, rotation, limits, extents);
+``restore`` copies them onto the ezdxf document, matching layouts by name (R2000+) or, for
+names pycadkit made up from block names (R14: ``*PAPER_SPACE0``), by order, and gives such a
+layout its real name. When that reader fails, the placeholder limits are removed so the
+splitter measures the layout's content instead of inventing an A3 sheet.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+log = logging.getLogger("drawreview.dwg")
+
+PLACEHOLDER_LIMITS = ((0.0, 0.0), (420.0, 297.0))
+_MADE_UP = re.compile(r"^\*PAPER_SPACE\d*$", re.I)
+
+
+def restore(doc, path: str | Path) -> list[str]:
+    """Copy the DWG's layout plot settings onto *doc*; notes for what could not be restored."""
+    papers = [la for la in doc.layouts if not la.is_modelspace]
+    if not papers:
+        return []
+    try:
+        import ezdwg
+
+        source = ezdwg.read(str(path)).layouts()
+    except Exception as exc:  # noqa: BLE001 - a second reader's failure costs the paper sizes only
+        log.warning("DWG layout settings unreadable: %r", exc)
+        for layout in papers:
+            _drop_placeholder(layout)
+        return ["DWG 布局的图纸尺寸无法读取，按布局内容确定图幅 / the DWG's layout paper sizes could not be "
+                "read; each layout sheet is sized by its content"]
+    theirs = [(name, s) for name, s in source.items() if not s.get("model")]
+    by_name = {name.casefold(): (name, s) for name, s in theirs}
+    pairs, rest = [], []
+    for layout in papers:
+        hit = by_name.pop(layout.name.casefold(), None)
+        (pairs.append((layout, hit)) if hit else rest.append(layout))
+    left = sorted(by_name.values(), key=lambda ns: (ns[1].get("tab_order", 0), ns[1].get("handle", 0)))
+    rest.sort(key=lambda la: _block_number(la.block_record_name))
+    if len(left) == len(rest):
+        pairs += list(zip(rest, left))
+    else:
+        for layout in rest:
+            _drop_placeholder(layout)
+    for layout, (name, settings) in pairs:
+        _apply(layout, settings)
+        if layout.name != name and _MADE_UP.match(layout.name) and name not in doc.layouts:
+            doc.layouts.rename(layout.name, name)
+    return []
+
+
+def _block_number(name: str) -> int:
+    m = re.search(r"(\d+)$", name)
+    return int(m.group(1)) + 1 if m else 0
+
+
+def _apply(layout, s: dict) -> None:
+    d = layout.dxf_layout.dxf
+    if s.get("paper_width") and s.get("paper_height"):
+        d.paper_width, d.paper_height = float(s["paper_width"]), float(s["paper_height"])
+    margins = s.get("margins")
+    if margins and len(margins) == 4:
+        d.left_margin, d.bottom_margin, d.right_margin, d.top_margin = (float(v) for v in margins)
+    if s.get("paper_size"):
+        d.paper_size = str(s["paper_size"])[:255]
+    for key in ("plot_rotation", "plot_type", "plot_layout_flags"):
+        if isinstance(s.get(key), int):
+            setattr(d, key, s[key])
+    if isinstance(s.get("paper_units"), int):
+        d.plot_paper_units = s["paper_units"]
+    scale = s.get("plot_scale")
+    if scale and len(scale) == 2 and all(v and v > 0 for v in scale):
+        d.scale_numerator, d.scale_denominator = float(scale[0]), float(scale[1])
+    lo, hi = s.get("limmin"), s.get("limmax")
+    if lo and hi and hi[0] > lo[0] and hi[1] > lo[1]:
+        d.limmin, d.limmax = (lo[0], lo[1], 0.0), (hi[0], hi[1], 0.0)
+    else:
+        _drop_placeholder(layout)
+    lo, hi = s.get("extmin"), s.get("extmax")
+    if lo and hi and hi[0] >= lo[0] and hi[1] >= lo[1]:
+        d.extmin, d.extmax = tuple(lo[:3]), tuple(hi[:3])
+
+
+def _drop_placeholder(layout) -> None:
+    d = layout.dxf_layout.dxf
+    lo, hi = d.get("limmin"), d.get("limmax")
+    if lo is not None and hi is not None and ((lo.x, lo.y), (hi.x, hi.y)) == PLACEHOLDER_LIMITS:
+        d.discard("limmin")
+        d.discard("limmax")
