@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import NotFound, PermissionDenied
 from ..policy import require_project
+from ..services import report_preview as report_preview_service
 from ..services import reviews, tasks
 from ..services.notifications import utcnow
 from .common import Ctx, api
@@ -113,6 +116,34 @@ async def issue_report(ctx: Ctx):
     return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
 
 
+@api("意见书预览（签发前，窗口）/ Preview of the report before signing (window)")
+async def report_preview(ctx: Ctx):
+    sub, project = await _submission(ctx, "report.issue")
+    return await report_preview_service.preview(ctx.session, ctx.state.storage, ctx.state.settings, sub, project,
+                                                ctx.user, ctx.lang)
+
+
+@api("意见书预览 PDF（未签发）/ The unsigned preview PDF")
+async def report_preview_pdf(ctx: Ctx):
+    sub, project = await _submission(ctx, "report.issue")
+    refused = await report_preview_service.refusal(ctx.session, sub, project, ctx.state.settings)
+    if refused is not None:
+        raise refused
+    pdf = await report_preview_service.preview_pdf(ctx.session, ctx.state.storage, sub, project, ctx.user)
+    return _pdf(pdf, f"preview-{project.case_number}-r{sub.round_no}.pdf")
+
+
+@api("意见书预览页图片 / A preview page as PNG")
+async def report_preview_page(ctx: Ctx):
+    sub, project = await _submission(ctx, "report.issue")
+    refused = await report_preview_service.refusal(ctx.session, sub, project, ctx.state.settings)
+    if refused is not None:
+        raise refused
+    pdf = await report_preview_service.preview_pdf(ctx.session, ctx.state.storage, sub, project, ctx.user)
+    png = await asyncio.to_thread(report_preview_service.page_png, pdf, ctx.path_int("page"))
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+
+
 @api("审查意见书 PDF / The merged report")
 async def report_pdf(ctx: Ctx):
     sub, project = await _submission(ctx, "report.download")
@@ -189,6 +220,9 @@ ROUTES = [
     Route("/api/submissions/{submission_id:int}/deficiencies", supply, methods=["POST"]),
     Route("/api/submissions/{submission_id:int}/receipt.pdf", receipt, methods=["GET"]),
     Route("/api/submissions/{submission_id:int}/report", issue_report, methods=["POST"]),
+    Route("/api/submissions/{submission_id:int}/report/preview", report_preview, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/report/preview.pdf", report_preview_pdf, methods=["GET"]),
+    Route("/api/submissions/{submission_id:int}/report/preview/{page:int}.png", report_preview_page, methods=["GET"]),
     Route("/api/submissions/{submission_id:int}/report.pdf", report_pdf, methods=["GET"]),
     Route("/api/tasks", list_tasks, methods=["GET"]),
     Route("/api/tasks/{task_id:int}/assign", assign, methods=["POST"]),

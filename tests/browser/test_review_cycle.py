@@ -75,6 +75,10 @@ def _upload(page, stack, base, project_id, submission_id, path):
     return {s["number"]: s for s in sheets}
 
 
+CONCLUSION_ZH = {"approved": "通过", "approved_with_comments": "有条件通过", "revision_required": "修改后复审",
+                 "rejected": "不予通过"}
+
+
 def _conclude(page, base, project_id, submission_id, discipline, conclusion, opinion, shot=None):
     page.goto(f"{base}/projects/{project_id}?submission={submission_id}")
     row = page.locator(f"#review-tasks tr[data-discipline='{discipline}']")
@@ -82,11 +86,20 @@ def _conclude(page, base, project_id, submission_id, discipline, conclusion, opi
     assert row.locator("select[id^=task-conclusion]").count() == 1
     # a reviewer is offered only his own discipline's task
     assert page.locator("#review-tasks select[id^=task-conclusion]").count() == 1
+    # nothing is pre-selected: concluding without a choice is refused in the page
+    assert row.locator("select[id^=task-conclusion]").input_value() == ""
+    row.locator("button[id^=task-conclude]").click()
+    _wait_text(page, "#review-status", "请先选择审查结论")
     row.locator("select[id^=task-conclusion]").select_option(conclusion)
-    row.locator("input[id^=task-opinion]").fill(opinion)
+    row.locator("textarea[id^=task-opinion]").fill(opinion)
+    row.locator("button[id^=task-conclude]").click()
+    # the confirmation shows what will be recorded; only "confirm" records it
+    box = row.locator("div[id^=task-confirm-box]")
+    box.wait_for(state="visible")
+    assert opinion.strip() in box.inner_text() and CONCLUSION_ZH[conclusion] in box.inner_text()
     if shot:
         page.screenshot(path=str(shot), full_page=True)
-    row.locator("button[id^=task-conclude]").click()
+    row.locator("button[id^=task-confirm-]").click()
     page.wait_for_selector(f"#review-tasks tr[data-discipline='{discipline}'][data-state='concluded']", timeout=15000)
 
 
@@ -94,7 +107,15 @@ def _issue(page, base, project_id, submission_id, expect_state_zh):
     page.goto(f"{base}/projects/{project_id}?submission={submission_id}")
     _wait_text(page, "#review-state", "审查完成")
     page.wait_for_selector("#issue-report:not([hidden])")
+    issued_before = page.locator("#report-list tr[data-report-id]").count()
     page.click("#issue-report")
+    # a preview of the first pages (unsigned) and an explicit confirmation before signing
+    page.wait_for_selector("#issue-preview:not([hidden])", timeout=60000)
+    page.wait_for_function("() => [...document.querySelectorAll('#issue-preview-pages img')].length > 0 && "
+                           "[...document.querySelectorAll('#issue-preview-pages img')].every(i => i.complete && i.naturalWidth > 0)",
+                           timeout=60000)
+    assert page.locator("#report-list tr[data-report-id]").count() == issued_before  # nothing signed yet
+    page.click("#issue-confirm")
     _wait_text(page, "#review-state", expect_state_zh, timeout=60000)
 
 

@@ -44,18 +44,50 @@
     }
   }
 
+  // Issuing: the window first sees the report as it would be issued (the first pages, unsigned)
+  // or the refusal naming what blocks it, next to the button; only "confirm" signs and sends.
   const button = document.getElementById("issue-report");
   if (button) {
     const status = document.getElementById("issue-status");
+    const box = document.getElementById("issue-preview");
+    const pages = document.getElementById("issue-preview-pages");
+    const confirm = document.getElementById("issue-confirm");
+    const fill = (text, vars) => Object.keys(vars).reduce((s, k) => s.replace("{" + k + "}", vars[k]), text);
+    const say = (text, isError) => { status.textContent = text || ""; status.className = isError ? "error" : "muted"; };
+    const errText = (body) => (body && body.error && ((body.error.messages || {})[document.documentElement.lang] || body.error.message)) || "";
     button.addEventListener("click", async () => {
-      button.disabled = true; status.textContent = msg.issuing;
+      button.disabled = true; box.hidden = true; say(msg.previewing);
+      try {
+        const r = await fetch(button.dataset.previewUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        const body = await r.json();
+        if (!r.ok) { say(errText(body), true); return; }
+        const p = body.data;
+        if (!p.may_issue) { say(p.refusal.message, true); box.hidden = true; return; }
+        say("");
+        document.getElementById("issue-preview-facts").textContent =
+          fill(msg.preview_facts, { round: p.round, verdict: msg.verdicts[p.verdict] || "—", pages: p.pages });
+        document.getElementById("issue-preview-pdf").href = p.pdf_url;
+        pages.textContent = "";
+        p.page_urls.forEach((url, i) => {
+          const fig = document.createElement("figure");
+          const img = document.createElement("img");
+          img.src = url; img.alt = fill(msg.page, { n: i + 1 }); img.loading = "lazy";
+          const cap = document.createElement("figcaption"); cap.textContent = img.alt;
+          fig.appendChild(img); fig.appendChild(cap); pages.appendChild(fig);
+        });
+        box.hidden = false;
+        confirm.focus();
+      } catch (e) { say(String(e), true); } finally { button.disabled = false; }
+    });
+    document.getElementById("issue-cancel").addEventListener("click", () => { box.hidden = true; say(""); });
+    confirm.addEventListener("click", async () => {
+      confirm.disabled = true; button.disabled = true; say(msg.issuing);
       try {
         const r = await fetch(button.dataset.url, { method: "POST", credentials: "same-origin",
           headers: { "X-CSRF-Token": csrf, "Content-Type": "application/json" }, body: "{}" });
         const body = await r.json();
-        status.textContent = r.ok ? msg.issued_ok : body.error.message;
-        if (r.ok) await load();
-      } finally { button.disabled = false; }
+        if (r.ok) { box.hidden = true; say(msg.issued_ok); await load(); } else say(errText(body), true);
+      } finally { confirm.disabled = false; button.disabled = false; }
     });
   }
   load();

@@ -122,15 +122,40 @@
           act("/api/tasks/" + t.id + "/start", {});
         }));
       } else if (t.state === "in_progress") {
+        // nothing pre-selected; a multi-line opinion; a confirmation that shows what will be recorded
         var sel = el("select", { id: "task-conclusion-" + t.id, "aria-label": msg("review.conclusion") });
+        var none = el("option", { value: "" }, msg("review.choose_conclusion"));
+        none.selected = true; none.disabled = true;
+        sel.appendChild(none);
         ["approved", "approved_with_comments", "revision_required", "rejected"].forEach(function (c) {
           sel.appendChild(el("option", { value: c }, msg("verdict." + c)));
         });
-        var opinion = el("input", { type: "text", id: "task-opinion-" + t.id, placeholder: msg("review.opinion"), maxlength: "2000" });
+        var opinion = el("textarea", { id: "task-opinion-" + t.id, placeholder: msg("review.opinion"), maxlength: "2000",
+                                       rows: "4", "aria-label": msg("review.opinion") });
+        var confirmBox = el("div", { "class": "conclude-confirm", id: "task-confirm-box-" + t.id });
+        confirmBox.hidden = true;
         cell.appendChild(sel); cell.appendChild(opinion);
         cell.appendChild(button("task-conclude-" + t.id, msg("review.conclude"), function () {
-          act("/api/tasks/" + t.id + "/conclude", { conclusion: sel.value, opinion: opinion.value });
+          if (!sel.value) { status(msg("review.choose_conclusion_first"), true); sel.focus(); return; }
+          status("");
+          confirmBox.textContent = "";
+          confirmBox.appendChild(el("p", null, msg("review.confirm_intro")));
+          var dl = el("dl");
+          [[msg("review.discipline"), msg("discipline." + t.discipline)], [msg("review.conclusion"), msg("verdict." + sel.value)],
+           [msg("review.opinion_label"), opinion.value.trim() || msg("review.no_opinion")]].forEach(function (pair) {
+            dl.appendChild(el("dt", null, pair[0]));
+            dl.appendChild(el("dd", { "class": "pre" }, pair[1]));
+          });
+          confirmBox.appendChild(dl);
+          confirmBox.appendChild(button("task-confirm-" + t.id, msg("review.confirm_conclude"), function () {
+            act("/api/tasks/" + t.id + "/conclude", { conclusion: sel.value, opinion: opinion.value.trim() });
+          }));
+          confirmBox.appendChild(button("task-edit-" + t.id, msg("review.back_to_edit"), function () {
+            confirmBox.hidden = true; sel.focus();
+          }, "secondary"));
+          confirmBox.hidden = false;
         }));
+        cell.appendChild(confirmBox);
       }
     }
     if (open && (me.role === "window" || me.role === "admin") && t.state !== "concluded" && (t.candidates || []).length) {

@@ -85,6 +85,11 @@ ROWS = {
     ("GET", "/api/submissions/{submission_id}/receipt.pdf"): (_on_submission(), DEMO_VISIBLE),
     ("POST", "/api/submissions/{submission_id}/report"): (_on_submission("in_review"), WINDOW_REFUSED_BY_STATE),
     ("GET", "/api/submissions/{submission_id}/report.pdf"): (_on_submission(), DEMO_VISIBLE),
+    # the window's look before signing: the refusal in the answer, or (pictures, PDF) a 409
+    ("GET", "/api/submissions/{submission_id}/report/preview"): (_on_submission("in_review"), WINDOW_ONLY_DEMO),
+    ("GET", "/api/submissions/{submission_id}/report/preview.pdf"): (_on_submission("in_review"), WINDOW_REFUSED_BY_STATE),
+    ("GET", "/api/submissions/{submission_id}/report/preview/{page}.png"): (_on_submission("in_review"),
+                                                                            WINDOW_REFUSED_BY_STATE),
     ("GET", "/api/tasks"): (lambda s, w: {}, expect(403, window=200, **{r: 200 for r in REVIEWERS})),
     ("POST", "/api/tasks/{task_id}/assign"): (lambda s, w: {**_task("in_progress")(s, w), "json": {"reviewer_id": w["fire_id"]}},
                                               WINDOW_ONLY_TASK),
@@ -111,6 +116,7 @@ ROWS = {
 
 
 def prepare(stack, client, world):
+    world["page"] = 1  # the preview's first page
     async def make(s):
         project = await new_project(s, stack, name="权限矩阵-联审流程")
         sub = await new_submission(s, project)

@@ -1,0 +1,92 @@
+"""The window's look before signing: the round's report as it would be issued — drawn the same
+way, unsigned, every page marked 预览 · 未签发 / PREVIEW · NOT ISSUED — or the refusal that issuing
+would meet now, naming what blocks it. Nothing is written: no blob, no row, no audit entry."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import OrderedDict
+
+import pymupdf
+
+from ..errors import DrawReviewError, NotFound
+from ..models import Project, Submission
+from . import report_data, standing, tasks, workflow
+from .notifications import utcnow
+
+PAGES_SHOWN = 3  # the first pages shown before signing
+_cache: OrderedDict[tuple, bytes] = OrderedDict()  # (store, submission, project event seq, …) -> preview PDF
+_cache_lock = threading.Lock()
+CACHE_SIZE = 8
+
+
+async def refusal(session, sub: Submission, project: Project, settings) -> DrawReviewError | None:
+    """The error issuing would raise now (the same checks, in the same order), or None."""
+    try:
+        if sub.state != "concluded":
+            workflow.SUBMISSION.apply(sub.state, "approve")
+        action = workflow.verdict_action(sub.verdict, [d["item"] for d in sub.deficiencies if not d.get("supplied_at")])
+        if action == "approve":
+            cfg = tasks.config(settings) if settings is not None else workflow.DEFAULT_CONFIG
+            standing.refuse_approval(await standing.approval_blockers(session, sub, project, cfg))
+    except DrawReviewError as exc:
+        return exc
+    return None
+
+
+def _watermark(pdf: bytes) -> bytes:
+    doc = pymupdf.open("pdf", pdf)
+    try:
+        for page in doc:
+            r = page.rect
+            page.insert_textbox(pymupdf.Rect(r.x0, r.y0 + 8, r.x1, r.y0 + 30), "预览 · 未签发  PREVIEW · NOT ISSUED",
+                                fontname="china-s", fontsize=11, color=(0.78, 0.16, 0.16), align=1)
+        return doc.tobytes(garbage=1, deflate=True)
+    finally:
+        doc.close()
+
+
+async def preview_pdf(session, storage, sub: Submission, project: Project, actor) -> bytes:
+    # every change to a round is a project event; the blob root tells deployments (and tests) apart
+    key = (str(getattr(storage, "root", id(storage))), sub.id, project.last_event_seq, sub.state, sub.verdict)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    from ..report.pdf import render_report
+
+    g = await report_data.gather(session, storage, sub.id, actor=actor, issued_at=utcnow())
+    pdf, _info = await asyncio.to_thread(render_report, g.data, verify_url=None, strict_glyphs=False)
+    pdf = await asyncio.to_thread(_watermark, pdf)
+    with _cache_lock:
+        _cache[key] = pdf
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return pdf
+
+
+async def preview(session, storage, settings, sub: Submission, project: Project, actor, lang: str) -> dict:
+    """What the issuing dialog shows: the verdict, the refusal (if any), the page count and the
+    URLs of the first pages' pictures."""
+    refused = await refusal(session, sub, project, settings)
+    out = {"submission_id": sub.id, "round": sub.round_no, "verdict": sub.verdict, "may_issue": refused is None,
+           "refusal": refused.envelope(lang)["error"] if refused is not None else None, "pages": 0, "page_urls": []}
+    if refused is not None:
+        return out
+    pdf = await preview_pdf(session, storage, sub, project, actor)
+    with pymupdf.open("pdf", pdf) as doc:
+        out["pages"] = doc.page_count
+    base = f"/api/submissions/{sub.id}/report/preview"
+    out["page_urls"] = [f"{base}/{i}.png" for i in range(1, min(PAGES_SHOWN, out["pages"]) + 1)]
+    out["pdf_url"] = f"{base}.pdf"
+    return out
+
+
+def page_png(pdf: bytes, page_no: int, width_px: int = 900) -> bytes:
+    with pymupdf.open("pdf", pdf) as doc:
+        if not 1 <= page_no <= min(PAGES_SHOWN, doc.page_count):
+            raise NotFound("预览中没有这一页", "That page is not in the preview", details={"page": page_no})
+        page = doc[page_no - 1]
+        zoom = width_px / page.rect.width
+        return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
