@@ -124,6 +124,27 @@ class Geometry:
         return out
 
 
+def guess_units(doc, sample: int = 400) -> int | None:
+    """Units of a drawing whose ``$INSUNITS`` is 0, from its text heights: lettering is 2.5–10 mm
+    on paper, so at any scale 1:100–1:2000 a millimetre drawing's texts are ≥ 100 units tall and
+    a metre drawing's ≤ 20. 6 (metres), 4 (millimetres), or None without texts."""
+    heights = []
+    for e in doc.modelspace():
+        t = e.dxftype()
+        if t == "TEXT":
+            heights.append(e.dxf.get("height", 0.0))
+        elif t == "MTEXT":
+            heights.append(e.dxf.get("char_height", 0.0))
+        else:
+            continue
+        if len(heights) >= sample:
+            break
+    heights = [h for h in heights if h and h > 0]
+    if not heights:
+        return None
+    return 6 if float(np.median(heights)) < 20.0 else 4
+
+
 def unit_factor(insunits: int, default_units: int = 4) -> float:
     code = insunits or default_units
     try:
@@ -352,9 +373,15 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     city file); facts written on the sheet come in between (``apply_sheet_facts``)."""
     params = {**(defaults or {}), **(params or {})}
     insunits = int(doc.header.get("$INSUNITS", 0) or 0)
-    unit_m = unit_factor(insunits, int(params.get("default_units", 4)))
+    guessed = None
+    if insunits == 0 and "default_units" not in params:
+        guessed = guess_units(doc)
+    unit_m = unit_factor(insunits, guessed or int(params.get("default_units", 4)))
     clip = tuple(float(v) for v in bbox) if bbox is not None else None
     geo = Geometry(insunits=insunits, unit_m=unit_m, params=params, clip=clip)
+    if guessed:
+        geo.sources["units"] = ("由文字高度推断 guessed from text heights: "
+                                + {6: "米 metres", 4: "毫米 millimetres"}[guessed])
     distance = 0.05 / unit_m  # flatten to 5 cm
     builder = _Builder(geo, layer_map, snap=float(params.get("snap_m", 0.05)) / unit_m, clip=clip)
     blocks = BlockCache(doc, distance)

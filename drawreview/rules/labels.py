@@ -43,7 +43,8 @@ RE_STOREYS = re.compile(
     r"|(?:(?:storeys|floors)\s*[=:]\s*(\d{1,3}))",
     re.I)
 RE_HEIGHT_ONLY = re.compile(r"^\s*(?:建筑高度|高度|height|h)\s*[=＝:：]\s*(\d+(?:\.\d+)?)\s*(?:m|米)?\s*$", re.I)
-RE_RATING = re.compile(r"(?:耐火等级\s*[=＝:：为]?\s*)?([一二三四])级")
+RE_RATING = re.compile(r"(?:耐火等级\s*[=＝:：为]?\s*)?([一二三四])级|耐火等级\s*[=＝:：为]\s*([1-4一二三四])(?!\d)")
+NAME_TAGS = ("名称", "楼号", "楼名", "编号", "建筑名称", "name", "bldg", "building")
 RE_RATING_EN = re.compile(r"(?:fire[\s-]*)?(?:resistance\s*)?rating\s*[=:：]?\s*([1-4]|iv|i{1,3})\b", re.I)
 RE_PERSONS = re.compile(r"(\d+)\s*人")
 RE_LP_CLASS = re.compile(r"第?\s*([一二三123])\s*类防雷|防雷(?:类别|分类|等级)\s*[=＝:：为是]?\s*(?:按)?\s*第?\s*([一二三123])\s*类")
@@ -106,7 +107,7 @@ def parse(texts: list[str]) -> dict:
         if "rating" not in facts and "防雷" not in t:
             m = RE_RATING.search(t) or RE_RATING_EN.search(t)
             if m:
-                facts["rating"], sources["rating"] = CN_DIGITS[m.group(1).casefold()], raw
+                facts["rating"], sources["rating"] = CN_DIGITS[next(g for g in m.groups() if g).casefold()], raw
         if "persons" not in facts and (m := RE_PERSONS.search(t)):
             facts["persons"] = int(m.group(1))
         if "lightning_class" not in facts and (m := RE_LP_CLASS.search(t)):
@@ -122,6 +123,10 @@ def parse(texts: list[str]) -> dict:
             facts["underground"] = True
         if "设备用房" in t or "设备间" in t:
             facts["equipment"] = True
+        if "name" not in facts and "=" in t:  # an ATTRIB: 名称=1#楼
+            tag, _, value = t.partition("=")
+            if tag.strip().casefold() in NAME_TAGS and value.strip():
+                facts["name"] = value.strip()
         if "name" not in facts and t.strip() and _is_name(t.split()[0]):
             facts["name"] = t.split()[0]
     if sources:
@@ -152,7 +157,7 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
         if m := RE_LP_CLASS.search(t):
             put("lightning_class", CN_DIGITS[m.group(1) or m.group(2)], raw)
         if "耐火等级" in t and (m := RE_RATING.search(t)):
-            put("default_fire_rating", CN_DIGITS[m.group(1)], raw)
+            put("default_fire_rating", CN_DIGITS[next(g for g in m.groups() if g)], raw)
         if ("建筑高度" in t or "檐口高度" in t) and (h := height_of(t)) is not None:
             put("building_height_m", h, raw)
         if any(w in t for w in ("本工程", "本楼", "本建筑", "本项目", "建筑类别", "使用性质", "高层", "多层")):

@@ -257,3 +257,39 @@ def test_matrix_check_helper_is_independent():
     m = Matrix44.chain(Matrix44.scale(-2, 2, 1), Matrix44.z_rotate(math.radians(30)))
     p = m.transform((1, 0, 0))
     assert p.x == pytest.approx(-2 * math.cos(math.radians(30)))
+
+
+def test_one_lightning_layer_symbols_and_linework():
+    lm = load_layer_map()
+    assert lm.classify("电-防雷", "INSERT", "引下线") == "down_conductor"
+    assert lm.classify("电-防雷", "CIRCLE") == "down_conductor"
+    assert lm.classify("E-LTNG", "LWPOLYLINE") == "air_termination"
+    assert lm.classify("电-防雷-引下线", "LWPOLYLINE") == "down_conductor"  # the specific name first
+
+
+def test_attrib_tags_give_name_and_numeric_rating():
+    facts = parse(["名称=3#楼", "耐火等级=2", "FLOORS=18", "HEIGHT=54.0"])
+    assert (facts["name"], facts["rating"], facts["storeys"], facts["height"]) == ("3#楼", 2, 18, 54.0)
+
+
+@pytest.mark.parametrize("k, expected", [(1.0, 6), (1000.0, 4)])
+def test_units_guessed_from_text_heights_when_insunits_is_0(k, expected):
+    doc, msp = _doc(0)
+    msp.add_lwpolyline(_rect(0, 0, 50, 50, k), close=True, dxfattribs={"layer": "人防-防护单元"})
+    for i in range(5):
+        msp.add_text("防护单元一", height=0.5 * k, dxfattribs={"insert": (10 * k, (10 + i) * k)})
+    geo = extract(doc, load_layer_map(), {})
+    assert geo.m2(geo.of("ad_unit")[0].geom.area) == pytest.approx(2500.0)
+    assert ("millimetres" in geo.sources["units"]) == (expected == 4)
+    # an explicit parameter wins over the guess
+    assert extract(doc, load_layer_map(), {"default_units": 4}).unit_m == 0.001
+
+
+def test_mesh_lines_drawn_short_of_the_edge_still_close_their_cells():
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 20, 20), close=True, dxfattribs={"layer": "屋面轮廓"})
+    msp.add_lwpolyline(_rect(0, 0, 20, 20), close=True, dxfattribs={"layer": "接闪带"})
+    msp.add_line((10000, 150), (10000, 19850), dxfattribs={"layer": "接闪带"})  # 0.15 m short at both ends
+    msp.add_line((150, 10000), (19850, 10000), dxfattribs={"layer": "接闪带"})
+    result = run_checks(doc, {"lightning_class": 2}, disciplines=["lightning"])
+    assert not [f for f in result.findings if f.rule_id == "LP-02"]

@@ -26,6 +26,22 @@ def _conductors(geo, rule, roof):
     return [lines[i] for i in sorted(idx)]
 
 
+def _extended(g, d: float):
+    """An open conductor line lengthened by ``d`` at both ends, so a line drawn a little short of
+    the one it meets still closes its cell (the overshoot is a dangle polygonize ignores)."""
+    if g.geom_type != "LineString" or g.is_ring or d <= 0:
+        return g
+    c = np.asarray(g.coords, dtype=float)
+    if len(c) < 2:
+        return g
+    for end, nxt in ((0, 1), (-1, -2)):
+        v = c[end] - c[nxt]
+        n = float(np.hypot(*v[:2]))
+        if n > 0:
+            c[end] = c[end] + v / n * d
+    return shapely.LineString(c)
+
+
 @check("mesh_size")
 def mesh_size(geo, rule):
     sizes = rule.p("mesh")
@@ -33,7 +49,8 @@ def mesh_size(geo, rule):
     for roof in geo.of(rule.sel("roofs", "roof_outline")):
         allowed = [sorted(map(float, s), reverse=True) for s in sizes[str(_class(geo, roof))]]
         lines = _conductors(geo, rule, roof)
-        net = shapely.node(union([l.geom for l in lines] + [roof.geom.exterior])) if lines else None
+        reach = geo.du(float(rule.p("gap_m", 0.3)))
+        net = shapely.node(union([_extended(l.geom, reach) for l in lines] + [roof.geom.exterior])) if lines else None
         cells = [c for c in shapely.get_parts(shapely.polygonize(shapely.get_parts(net)))
                  if roof.geom.contains(c.representative_point())] if net is not None else [roof.geom]
         worst, worst_cell = None, None
