@@ -16,10 +16,11 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from ..models import DrawingFile, Project, Sheet, Submission
 from ..policy import require_project
 from . import audit, events
+from .submissions import EDITABLE
 
 EDITABLE_FIELDS = {"number": 64, "title": 200, "discipline": 32}
 TEXT_RESULTS = 200
@@ -187,6 +188,8 @@ async def rematch_around(session: AsyncSession, submission: Submission) -> None:
 def validate_patch(data: dict) -> dict:
     changes, problems = {}, {}
     for name, value in data.items():
+        if name == "reason":
+            continue  # checked by ``check_may_correct``
         if name not in EDITABLE_FIELDS:
             problems[name] = "unknown field; one of number, title, discipline"
         elif not isinstance(value, str) or len(value.strip()) > EDITABLE_FIELDS[name]:
@@ -199,9 +202,29 @@ def validate_patch(data: dict) -> dict:
     return changes
 
 
+def check_may_correct(principal: Principal, submission: Submission, data: dict) -> str | None:
+    """Who may correct a sheet now: the design institute only while its submission is an editable
+    draft; once submitted, only the window (or an admin), and only with a reason for the audit
+    log. Returns that reason (None while the draft is editable)."""
+    if submission.state in EDITABLE:
+        return None
+    if principal.role not in {"window", "admin"}:
+        raise InvalidTransition(
+            "报审版本已提交，图号、图名、专业只能由受理窗口更正",
+            "The submission has been submitted; only the review window may correct its sheets",
+            code="sheet_locked", details={"state": submission.state, "editable": list(EDITABLE)})
+    reason = data.get("reason")
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 500:
+        raise ValidationFailed("提交后更正图纸须填写原因（至多 500 字）",
+                               "A correction after submission needs a reason (at most 500 characters)",
+                               details={"reason": "required text, at most 500 characters"})
+    return reason.strip()
+
+
 async def update_sheet(session: AsyncSession, principal: Principal, sheet: Sheet, submission: Submission,
                        data: dict) -> tuple[Sheet, object | None]:
     """Correct a sheet's number / title / discipline (audit-logged); returns (sheet, event)."""
+    reason = check_may_correct(principal, submission, data)
     changes = validate_patch(data)
     before = {k: getattr(sheet, k) for k in changes}
     if before == changes:
@@ -211,7 +234,7 @@ async def update_sheet(session: AsyncSession, principal: Principal, sheet: Sheet
     session.add(sheet)
     await session.flush()
     await audit.record(session, principal, "sheet.update", "sheet", sheet.id, submission.project_id,
-                       {"before": before, "after": changes})
+                       {"before": before, "after": changes, **({"reason": reason} if reason else {})})
     if "number" in changes:
         await rematch_around(session, submission)
     event = await events.append(session, submission.project_id, "sheet.updated", principal,

@@ -174,3 +174,43 @@ def test_the_project_page_lists_files_and_sheets(stack, client, rev1):
     assert r.status_code == 200
     assert "上传图纸" in r.text and "/static/upload.js" in r.text and "建施-01" in r.text
     assert client.get(f"/projects/{stack.demo['project_id']}", headers=H(stack, "planning")).status_code == 404
+
+
+def test_sheets_are_locked_for_the_institute_once_submitted(stack, client):
+    """The design institute corrects sheets only while its submission is an editable draft;
+    afterwards only the window does, with a reason that goes into the audit log."""
+    orgs = stack.demo["organisations"]
+    project = client.post("/api/projects", headers=H(stack), json={
+        "name": "图纸锁定项目", "construction_unit_id": orgs["示范置业有限公司"],
+        "design_institute_id": orgs["示范建筑设计研究院有限公司"]}).json()["data"]
+    sub_id = di.new_submission(client, stack, project["id"])
+    di.upload(client, stack, sub_id, [("平面图.dxf", di.plan())])
+    di.wait_files(client, stack, sub_id)
+    sheet = client.get(f"/api/submissions/{sub_id}/sheets", headers=H(stack)).json()["data"][0]
+    url = f"/api/sheets/{sheet['id']}"
+    assert client.patch(url, json={"title": "草稿中可改"}, headers=H(stack)).status_code == 200
+    submitted = client.post(f"/api/submissions/{sub_id}/submit", headers=H(stack))
+    assert submitted.status_code == 200, submitted.text
+    locked = client.patch(url, json={"title": "提交后偷改"}, headers=H(stack))
+    assert locked.status_code == 409 and locked.json()["error"]["code"] == "sheet_locked"
+    no_reason = client.patch(url, json={"title": "窗口更正"}, headers=H(stack, "window"))
+    assert no_reason.status_code == 422 and "reason" in no_reason.json()["error"]["details"]
+    fixed = client.patch(url, json={"title": "窗口更正", "reason": "图名与目录不一致"}, headers=H(stack, "window"))
+    assert fixed.status_code == 200 and fixed.json()["data"]["title"] == "窗口更正"
+    detail = client.get(url, headers=H(stack)).json()["data"]
+    assert detail["title"] == "窗口更正"
+
+    async def last_entry():
+        from drawreview.db import Database
+        from drawreview.models import AuditEntry
+
+        db = Database(stack.settings)
+        async with db.session() as s:
+            row = (await s.exec(select(AuditEntry).where(AuditEntry.action == "sheet.update",
+                                                         AuditEntry.object_id == str(sheet["id"]))
+                                .order_by(AuditEntry.id.desc()))).first()
+        await db.close()
+        return row
+
+    entry = asyncio.run(last_entry())
+    assert entry.actor == "window" and entry.detail["reason"] == "图名与目录不一致"
