@@ -81,7 +81,9 @@ async def run(urls: list[list[str]], hello: bool, make_msg, match, writes: int, 
     conns, tasks = [], []
     for r, room_urls in enumerate(urls):
         for i, url in enumerate(room_urls):
-            ws = await websockets.connect(url, max_size=1 << 20, open_timeout=30)
+            url, _, token = url.partition("#bearer=")  # the token goes in a header, never in the URL
+            headers = {"Authorization": f"Bearer {token}"} if token else None
+            ws = await websockets.connect(url, max_size=1 << 20, open_timeout=30, additional_headers=headers)
             if hello:
                 await ws.send(json.dumps({"type": "hello", "since": 0}))
                 while json.loads(await ws.recv())["type"] != "welcome":
@@ -179,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(1.0)
 
         def dr_urls():
-            return [[f"ws://{urls[(r + i) % 2]}/ws/projects/{w['project_id']}?token={tokens[ACCOUNTS[i % len(ACCOUNTS)]]}"
+            return [[f"ws://{urls[(r + i) % 2]}/ws/projects/{w['project_id']}#bearer={tokens[ACCOUNTS[i % len(ACCOUNTS)]]}"
                      for i in range(per)] for r, w in enumerate(worlds)]
 
         bare_urls = [[f"ws://127.0.0.1:{bare_port}/room/{r}" for _ in range(per)] for r in range(args.projects)]

@@ -140,7 +140,8 @@ class Crowd:
         import websockets
 
         disc, token = self.tokens[i % len(self.tokens)]
-        async with websockets.connect(f"{self.url}?token={token}", max_size=None) as ws:
+        async with websockets.connect(self.url, max_size=None,
+                                      additional_headers={"Authorization": f"Bearer {token}"}) as ws:
             await ws.send(json.dumps({"type": "hello", "since": 0}))
             await ws.send(json.dumps({"type": "presence.update", "client_id": str(uuid.uuid4()), "sheet_id": self.sheet_id}))
             rng = random.Random(i)

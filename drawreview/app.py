@@ -24,6 +24,7 @@ from .web import sheets, submissions
 from .web import notifications, progress, reviews, stats, viewer
 from .web import reports
 from .web import compare
+from .web import accesslog
 from .web.errors import HANDLERS
 from .web.session import SchemeAwareSessionMiddleware
 
@@ -64,6 +65,7 @@ def build_context(settings: Settings) -> dict:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
+    accesslog.install()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):

@@ -146,6 +146,53 @@ def cmd_audit(args, settings: Settings) -> int:
     return 1
 
 
+async def _credential_action(settings: Settings, args) -> dict:
+    from sqlmodel import select
+
+    from .db import Database
+    from .models import ApiToken, User
+    from .services import credentials
+
+    db = Database(settings)
+    try:
+        async with db.session() as session:
+            if args.command == "user":
+                user = (await session.exec(select(User).where(User.username == args.username))).first()
+                if user is None:
+                    raise SystemExit(f"没有该用户 / no such user: {args.username}")
+                await credentials.deactivate(session, "cli", user.id)
+                out = {"user": user.username, "active": False}
+            else:
+                ids = [args.id] if args.id else []
+                if args.user:
+                    user = (await session.exec(select(User).where(User.username == args.user))).first()
+                    if user is None:
+                        raise SystemExit(f"没有该用户 / no such user: {args.user}")
+                    ids += [t.id for t in (await session.exec(select(ApiToken).where(
+                        ApiToken.user_id == user.id, ApiToken.revoked == False))).all()]  # noqa: E712
+                out = {"revoked": [(await credentials.revoke_token(session, "cli", i, settings.token_ttl_days))["id"]
+                                   for i in ids]}
+            await session.commit()
+            return out
+    finally:
+        await db.close()
+
+
+def cmd_user(args, settings: Settings) -> int:
+    out = asyncio.run(_credential_action(settings, args))
+    print(f"已停用 {out['user']}，其全部会话和令牌已结束 / deactivated {out['user']}: every session and token ended")
+    return 0
+
+
+def cmd_token(args, settings: Settings) -> int:
+    if not args.id and not args.user:
+        print("给出令牌 id 或 --user / give a token id or --user", file=sys.stderr)
+        return 2
+    out = asyncio.run(_credential_action(settings, args))
+    print(f"已撤销令牌 / revoked tokens: {out['revoked']}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="drawreview", description="互联网+联合图审 / joint drawing review")
     sub = p.add_subparsers(dest="command", required=True)
@@ -168,6 +215,13 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--org")
     c.add_argument("--org-kind", choices=["design_institute", "construction_unit", "review_authority"])
     c.add_argument("--password", help="prompted for when omitted")
+    u = sub.add_parser("user", help="user accounts")
+    u.add_argument("action", choices=["deactivate"])
+    u.add_argument("username")
+    t = sub.add_parser("token", help="API tokens")
+    t.add_argument("action", choices=["revoke"])
+    t.add_argument("id", nargs="?", type=int, help="the token's id (GET /api/tokens)")
+    t.add_argument("--user", help="revoke every token of this user")
     a = sub.add_parser("audit", help="audit log tools")
     a.add_argument("action", choices=["verify"])
     sub.add_parser("render", help="render every sheet of a drawing file", add_help=False)
@@ -182,6 +236,8 @@ COMMANDS = {
     "demo": cmd_demo,
     "createuser": cmd_createuser,
     "audit": cmd_audit,
+    "user": cmd_user,
+    "token": cmd_token,
 }
 
 

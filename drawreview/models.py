@@ -87,6 +87,18 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(default="", max_length=100)
     created_at: datetime = _ts()
     revoked: bool = False
+    revoked_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class UserSession(SQLModel, table=True):
+    """A browser login, server-side: the signed cookie carries only ``id``, so logout, a password
+    change or a deactivation ends it for every copy of the cookie (``auth.py``)."""
+
+    __tablename__ = "user_session"
+    id: str = Field(primary_key=True, max_length=64)  # random, unguessable
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = _ts()
+    revoked_at: Optional[datetime] = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
 class Project(SQLModel, table=True):

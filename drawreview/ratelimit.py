@@ -28,6 +28,12 @@ class MemoryLimiter:
     async def reset(self, key: str) -> None:
         self._hits.pop(key, None)
 
+    async def forget(self, key: str) -> None:
+        """Take one hit back (an attempt that turned out fine)."""
+        count, start = self._hits.get(key, (0, 0.0))
+        if count > 0:
+            self._hits[key] = (count - 1, start)
+
     async def close(self) -> None:
         return None
 
@@ -49,6 +55,12 @@ class RedisLimiter:
 
     async def reset(self, key: str) -> None:
         await self._redis.delete(self._prefix + key)
+
+    async def forget(self, key: str) -> None:
+        """Take one hit back (an attempt that turned out fine); never below zero."""
+        k = self._prefix + key
+        if int(await self._redis.decr(k)) < 0:
+            await self._redis.set(k, 0, keepttl=True)
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -1,4 +1,5 @@
-"""Login and logout pages, the current user, API tokens."""
+"""Login and logout pages, the account page, the current user, passwords, API tokens,
+deactivation and websocket tickets."""
 
 from __future__ import annotations
 
@@ -6,15 +7,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ..auth import authenticate, check_csrf, csrf_token, new_api_token, principal_from_request
-from ..errors import ValidationFailed
+from ..auth import (check_csrf, csrf_token, end_session, issue_ticket, new_api_token, open_session,
+                    principal_from_request)
+from ..errors import DrawReviewError, ValidationFailed
 from ..models import User
-from ..services import audit
+from ..policy import require_role
+from ..services import audit, credentials
 from .common import Ctx, api, lang_of
 from .pages import render
-
-LOGIN_WINDOW_S = 900
-LOGIN_MAX_FAILURES = 10
 
 
 def _safe_next(value: str | None) -> str:
@@ -22,6 +22,18 @@ def _safe_next(value: str | None) -> str:
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
     return "/"
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _start_session(request: Request, user_id: int, sid: str, lang: str) -> None:
+    request.session.clear()  # a fresh session on login: no session fixation
+    request.session["uid"] = user_id
+    request.session["sid"] = sid
+    request.session["lang"] = lang
+    csrf_token(request)
 
 
 async def login_page(request: Request) -> Response:
@@ -32,22 +44,20 @@ async def login_page(request: Request) -> Response:
     username = str(form.get("username", ""))[:64]
     password = str(form.get("password", ""))[:512]
     lang = lang_of(request)
-    limiter = request.app.state.limiter
-    key = f"login:{username.lower()}"
-    if await limiter.hit(key, LOGIN_WINDOW_S) > LOGIN_MAX_FAILURES:
-        return render(request, "login.html", {"next": "/", "error": "login.throttled"}, status=429)
     async with request.app.state.db.session() as session:
-        user = await authenticate(session, username, password)
-        if user is None:
+        try:
+            user = await credentials.login(session, request.app.state.limiter, username, password,
+                                           client_address(request))
+        except credentials.LoginThrottled:
+            return render(request, "login.html", {"next": "/", "error": "login.throttled"}, status=429)
+        except DrawReviewError:
             return render(request, "login.html", {"next": _safe_next(form.get("next")), "error": "login.failed"},
                           status=400)
-        await limiter.reset(key)
-        await audit.record(session, user.username, "user.login", "user", user.id, detail={"via": "form"})
+        sid = await open_session(session, user)
+        await audit.record(session, user.username, "user.login", "user", user.id,
+                           detail={"via": "form", "address": client_address(request)})
         await session.commit()
-    request.session.clear()  # a fresh session on login: no session fixation
-    request.session["uid"] = user.id
-    request.session["lang"] = lang
-    csrf_token(request)
+    _start_session(request, user.id, sid, lang)
     return RedirectResponse(_safe_next(form.get("next")), status_code=303)
 
 
@@ -57,10 +67,20 @@ async def logout(request: Request) -> Response:
         principal = await principal_from_request(request, session)
         check_csrf(request, principal, form.get("csrf_token"))
         if principal is not None:
+            await end_session(session, principal.session_id)  # every copy of the cookie dies with it
             await audit.record(session, principal, "user.logout", "user", principal.user_id)
             await session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
+
+
+async def account_page(request: Request) -> Response:
+    async with request.app.state.db.session() as session:
+        principal = await principal_from_request(request, session)
+    if principal is None:
+        return RedirectResponse("/login?next=/account", status_code=303)
+    return render(request, "account.html", {"ttl_days": request.app.state.settings.token_ttl_days},
+                  principal=principal)
 
 
 @api("当前用户 / The current user")
@@ -70,7 +90,33 @@ async def me(ctx: Ctx):
     return data
 
 
-@api("创建 API 令牌 / Create an API token for yourself", body={"name": "string"})
+@api("修改本人密码（结束全部会话并撤销全部令牌）/ Change your password (ends every session and token)",
+     body={"type": "object", "required": ["current_password", "new_password"],
+           "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string"}}})
+async def change_password(ctx: Ctx):
+    data = await ctx.json()
+    result = await credentials.change_password(ctx.session, ctx.user, data.get("current_password"),
+                                               data.get("new_password"))
+    fresh = None
+    if ctx.user.session_id is not None:  # this browser stays logged in, on a new session
+        user = await ctx.session.get(User, ctx.user.user_id)
+        fresh = await open_session(ctx.session, user)
+    await ctx.commit()
+    if fresh is not None:
+        _start_session(ctx.request, ctx.user.user_id, fresh, ctx.lang)
+        result["csrf_token"] = csrf_token(ctx.request)
+    return result
+
+
+@api("本人的 API 令牌（管理员可按 user_id 查看他人，0 为全部）/ Your API tokens (admin: user_id, 0 = all)",
+     query={"user_id": {"type": "integer", "minimum": 0}})
+async def list_tokens(ctx: Ctx):
+    raw = ctx.request.query_params.get("user_id")
+    user_id = ctx.query_int("user_id", minimum=0) if raw is not None else None
+    return await credentials.list_tokens(ctx.session, ctx.user, ctx.state.settings.token_ttl_days, user_id)
+
+
+@api("创建 API 令牌 / Create an API token for yourself", body={"type": "object", "properties": {"name": {"type": "string"}}})
 async def create_token(ctx: Ctx):
     data = await ctx.json()
     name = data.get("name", "")
@@ -78,14 +124,42 @@ async def create_token(ctx: Ctx):
         raise ValidationFailed(details={"name": "text, at most 100 characters"})
     user = await ctx.session.get(User, ctx.user.user_id)
     token = await new_api_token(ctx.session, user, name)
+    await ctx.session.flush()
     await audit.record(ctx.session, ctx.user, "token.create", "user", user.id, detail={"name": name})
     await ctx.commit()
-    return {"token": token, "name": name}
+    return {"token": token, "name": name, "ttl_days": ctx.state.settings.token_ttl_days}
+
+
+@api("撤销 API 令牌（本人的；管理员可撤销任何人的）/ Revoke an API token (yours; an admin: anyone's)")
+async def revoke_token(ctx: Ctx):
+    result = await credentials.revoke_token(ctx.session, ctx.user, ctx.path_int("token_id"),
+                                            ctx.state.settings.token_ttl_days)
+    await ctx.commit()
+    return result
+
+
+@api("停用用户（结束其全部会话与令牌）/ Deactivate a user (ends every session and token)")
+async def deactivate_user(ctx: Ctx):
+    require_role(ctx.principal, "user.create")
+    user = await credentials.deactivate(ctx.session, ctx.user, ctx.path_int("user_id"))
+    await ctx.commit()
+    return {"id": user.id, "username": user.username, "active": user.active}
+
+
+@api("实时连接的一次性票据（60 秒内有效）/ A single-use websocket ticket (valid 60 s)")
+async def ws_ticket(ctx: Ctx):
+    return {"ticket": issue_ticket(ctx.user, ctx.state.settings.secret_key), "expires_in": 60}
 
 
 ROUTES = [
     Route("/login", login_page, methods=["GET", "POST"]),
     Route("/logout", logout, methods=["POST"]),
+    Route("/account", account_page),
     Route("/api/me", me),
+    Route("/api/me/password", change_password, methods=["POST"]),
+    Route("/api/tokens", list_tokens, methods=["GET"]),
     Route("/api/tokens", create_token, methods=["POST"]),
+    Route("/api/tokens/{token_id:int}", revoke_token, methods=["DELETE"]),
+    Route("/api/users/{user_id:int}/deactivate", deactivate_user, methods=["POST"]),
+    Route("/api/ws-tickets", ws_ticket, methods=["POST"]),
 ]

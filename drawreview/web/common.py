@@ -59,6 +59,20 @@ class Ctx:
             raise ValidationFailed("路径参数无效", "Invalid path parameter", details={name: raw})
         return value
 
+    def query_int(self, name: str, default: int | None = None, minimum: int = 1, maximum: int = 2**62) -> int | None:
+        """An integer query parameter within [minimum, maximum], else 422 (never a 500)."""
+        raw = self.request.query_params.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = int(raw) if len(raw) <= 20 else None
+        except ValueError:
+            value = None
+        if value is None or not minimum <= value <= maximum:
+            raise ValidationFailed("查询参数无效", "Invalid query parameter",
+                                   details={name: f"an integer from {minimum} to {maximum}"})
+        return value
+
     async def json(self) -> dict[str, Any]:
         body = await self.request.body()
         if len(body) > MAX_JSON_BYTES:
@@ -90,8 +104,11 @@ def ok(data: Any = None, status: int = 200) -> JSONResponse:
 Handler = Callable[[Ctx], Awaitable[Any]]
 
 
-def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str = "api"):
-    """Decorate an API endpoint; ``body`` is a JSON-schema fragment for the OpenAPI document."""
+def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str = "api",
+        query: dict | None = None, produces: str = "application/json"):
+    """Decorate an API endpoint; ``body`` is a JSON-schema fragment for the OpenAPI document,
+    ``query`` maps each query parameter to its schema, ``produces`` is the media type of a
+    successful answer (a PDF, a PNG ...)."""
 
     def wrap(fn: Handler):
         @functools.wraps(fn)
@@ -107,7 +124,8 @@ def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str 
                     return result
                 return ok(result)
 
-        endpoint.openapi = {"summary": summary, "login": login, "body": body, "tag": tag}
+        endpoint.openapi = {"summary": summary, "login": login, "body": body, "tag": tag,
+                            "query": query or {}, "produces": produces}
         return endpoint
 
     return wrap

@@ -2,7 +2,8 @@
 
 Protocol (docs/decisions/003-annotations-and-sync.md has the full message list):
 
-1. connect with the session cookie, ``Authorization: Bearer`` or ``?token=``; a caller who may
+1. connect with the session cookie, ``Authorization: Bearer`` or ``?ticket=`` (single use, from
+   ``POST /api/ws-tickets``; a token never goes into the URL); a caller who may
    not see the project gets ``{"type": "error", "code": ...}`` and the socket closes (4401
    not logged in, 4404 no such project / not on it, 4403 foreign origin, 4408 no hello);
 2. the server subscribes to the project's channel *first*, then the client sends
@@ -34,7 +35,7 @@ from urllib.parse import urlsplit
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..auth import Principal, principal_from_request
+from ..auth import Principal, Reauthenticate, principal_from_request, principal_from_ticket, read_ticket
 from ..errors import DrawReviewError, NotAuthenticated, NotFound
 from ..models import Project, RuleFinding
 from ..policy import can_see_project
@@ -51,12 +52,12 @@ HELLO_TIMEOUT_S = 30.0
 BATCH = 500
 
 
-class _TokenScope:
-    """Lets ``principal_from_request`` check a ``?token=`` like an Authorization header."""
+class _Ticket(Reauthenticate):
+    """A ``?ticket=``: spent at connect; afterwards it stands for the principal it gave."""
 
-    def __init__(self, token: str) -> None:
-        self.headers = {"authorization": f"Bearer {token}"}
-        self.scope: dict = {}
+    def __init__(self, ticket: str, settings) -> None:
+        super().__init__(settings)
+        self.ticket = ticket
 
 
 def int_field(msg: dict, name: str, *, nullable: bool = False) -> int | None:
@@ -351,16 +352,35 @@ async def handle(conn: Connection, text: str | None) -> None:
 # --- the endpoint -----------------------------------------------------------------------
 
 def _credentials(websocket: WebSocket):
-    token = websocket.query_params.get("token")
-    return _TokenScope(token) if token else websocket
+    ticket = websocket.query_params.get("ticket")
+    return _Ticket(ticket, websocket.app.state.settings) if ticket else websocket
+
+
+async def _spend_ticket(websocket: WebSocket, session, credentials: _Ticket) -> Principal | None:
+    """Check a ticket from ``POST /api/ws-tickets``: signed, short-lived, spent on first use
+    (its nonce is counted in the shared limiter store, so no process accepts it twice)."""
+    state = websocket.app.state
+    body = read_ticket(credentials.ticket, state.settings.secret_key)
+    if body is None or await state.limiter.hit(f"wsticket:{body['n']}", 300) != 1:
+        raise NotAuthenticated("实时连接票据无效、已过期或已使用", "The websocket ticket is invalid, expired or used",
+                               code="bad_ticket")
+    credentials.principal = await principal_from_ticket(session, body, state.settings)
+    return credentials.principal
 
 
 async def _authorise(websocket: WebSocket, project_id: int, credentials) -> Principal:
+    if "token" in websocket.query_params:  # a token in a URL lands in logs and histories
+        raise NotAuthenticated("令牌不能放在地址中：请用 Authorization 请求头或一次性票据",
+                               "A token never goes into the URL: use the Authorization header or a ticket",
+                               code="token_in_url")
     async with websocket.app.state.db.session() as session:
-        principal = await principal_from_request(credentials, session)
+        if isinstance(credentials, _Ticket):
+            principal = await _spend_ticket(websocket, session, credentials)
+        else:
+            principal = await principal_from_request(credentials, session)
         if principal is None:
             raise NotAuthenticated()
-        if not principal.via_token:  # cookie: refuse cross-site sockets (CSWSH)
+        if not principal.via_token and credentials is websocket:  # cookie: refuse cross-site sockets (CSWSH)
             origin = websocket.headers.get("origin")
             if origin and urlsplit(origin).netloc != websocket.headers.get("host"):
                 raise DrawReviewError("来源不被允许", "Cross-origin websocket refused", code="bad_origin", status=403)

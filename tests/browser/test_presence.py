@@ -59,8 +59,8 @@ def _names(page) -> list[str]:
 def test_a_reviewer_on_a_killed_process_leaves_the_others_viewers(pair, browser):
     stack, urls, procs, world = pair
     planning = stack.account("planning")
-    ws_url = urls[1].replace("http://", "ws://") + f"/ws/projects/{world['project_id']}?token={planning['token']}"
-    ws = connect(ws_url, open_timeout=10)
+    ws_url = urls[1].replace("http://", "ws://") + f"/ws/projects/{world['project_id']}"
+    ws = connect(ws_url, open_timeout=10, additional_headers={"Authorization": f"Bearer {planning['token']}"})
     try:
         ws.send(json.dumps({"type": "hello", "since": 0}))
         ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")

@@ -40,7 +40,9 @@ class Client:
 
     @classmethod
     async def connect(cls, base: str, project_id: int, token: str | None, since: int | None = 0, **kw) -> "Client":
-        url = base.replace("http://", "ws://") + f"/ws/projects/{project_id}" + (f"?token={token}" if token else "")
+        url = base.replace("http://", "ws://") + f"/ws/projects/{project_id}"
+        if token:  # never in the URL (it would land in access logs): the Authorization header
+            kw.setdefault("additional_headers", {})["Authorization"] = f"Bearer {token}"
         client = cls(await websockets.connect(url, open_timeout=10, **kw))
         if since is not None:
             await client.send({"type": "hello", "since": since})

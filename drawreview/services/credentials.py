@@ -1,0 +1,146 @@
+"""Credentials: logins (throttled by account and by address, failures audited), password
+changes, deactivation, and API tokens (list, revoke, expiry).
+
+Everything that ends a credential goes through here, and everything here is audited on the
+global chain. ``auth.principal_still_valid`` then refuses the ended credential everywhere,
+including on open websockets at their next re-check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..auth import (Principal, authenticate, end_all_sessions, hash_password_async, token_expires_at,
+                    token_usable, verify_password_async)
+from ..errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
+from ..models import ApiToken, User, utcnow
+from . import audit
+
+LOGIN_WINDOW_S = 900
+ACCOUNT_MAX_FAILURES = 10  # per account and window, from anywhere
+ADDRESS_MAX_FAILURES = 30  # per client address and window, whatever the accounts tried
+MIN_PASSWORD = 10
+
+
+class LoginThrottled(RateLimited):
+    code = "login_throttled"
+    message_zh = "登录失败次数过多，请 15 分钟后再试"
+    message_en = "Too many failed logins; try again in 15 minutes"
+
+
+@dataclass
+class LoginKeys:
+    account: str
+    address: str
+
+
+def login_keys(username: str, address: str | None) -> LoginKeys:
+    return LoginKeys(f"login:acct:{username.strip().lower()}", f"login:addr:{address or 'unknown'}")
+
+
+async def login(session: AsyncSession, limiter, username: str, password: str, address: str | None) -> User:
+    """Check a username and password, or raise. Every attempt counts against both the account
+    and the address before the password is checked (so parallel guesses cannot slip past the
+    count); a success gives the attempts back. Failures are audited."""
+    keys = login_keys(username, address)
+    by_account = await limiter.hit(keys.account, LOGIN_WINDOW_S)
+    by_address = await limiter.hit(keys.address, LOGIN_WINDOW_S)
+    if by_account > ACCOUNT_MAX_FAILURES or by_address > ADDRESS_MAX_FAILURES:
+        raise LoginThrottled(details={"by": "account" if by_account > ACCOUNT_MAX_FAILURES else "address"})
+    user = await authenticate(session, username, password)
+    if user is None:
+        await audit.record(session, "anonymous", "user.login_failed", "user", "",
+                           detail={"username": username[:64], "address": address})
+        await session.commit()
+        raise ValidationFailed("用户名或密码错误", "Wrong username or password", code="login_failed", status=400)
+    await limiter.reset(keys.account)
+    await limiter.forget(keys.address)
+    return user
+
+
+async def change_password(session: AsyncSession, principal: Principal, current: str, new: str) -> dict:
+    """The user's own password; ends every browser session and API token of the user (a thief
+    who had either keeps nothing). The caller opens a fresh session for this browser."""
+    if not isinstance(current, str) or not isinstance(new, str) or len(new) < MIN_PASSWORD or len(new) > 512:
+        raise ValidationFailed("新密码至少 10 个字符", "The new password needs at least 10 characters",
+                               details={"new_password": f"{MIN_PASSWORD}-512 characters"})
+    user = await session.get(User, principal.user_id)
+    if user is None or not await verify_password_async(user.password_hash, current[:512]):
+        raise ValidationFailed("当前密码不正确", "The current password is wrong", code="wrong_password",
+                               details={"current_password": "wrong"})
+    user.password_hash = await hash_password_async(new)
+    session.add(user)
+    ended = await end_all_sessions(session, user.id)
+    revoked = await _revoke_all_tokens(session, user.id)
+    await audit.record(session, principal, "user.password_change", "user", user.id,
+                       detail={"sessions_ended": ended, "tokens_revoked": revoked})
+    return {"sessions_ended": ended, "tokens_revoked": revoked}
+
+
+async def deactivate(session: AsyncSession, actor, user_id: int) -> User:
+    """An admin (or the CLI) switches an account off: every session and token ends with it."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("找不到该用户", "User not found", details={"user_id": user_id})
+    user.active = False
+    session.add(user)
+    ended = await end_all_sessions(session, user.id)
+    revoked = await _revoke_all_tokens(session, user.id)
+    await audit.record(session, actor, "user.deactivate", "user", user.id,
+                       detail={"username": user.username, "sessions_ended": ended, "tokens_revoked": revoked})
+    return user
+
+
+async def _revoke_all_tokens(session: AsyncSession, user_id: int) -> int:
+    result = await session.exec(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked == False)  # noqa: E712
+                                .values(revoked=True, revoked_at=utcnow()))
+    return result.rowcount or 0
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+def token_dict(token: ApiToken, ttl_days: int, username: str | None = None) -> dict:
+    expires = token_expires_at(token, ttl_days)
+    out = {
+        "id": token.id,
+        "user_id": token.user_id,
+        "name": token.name,
+        "created_at": token.created_at.isoformat(),
+        "expires_at": expires.isoformat(),
+        "revoked": token.revoked,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+        "usable": token_usable(token, ttl_days),
+    }
+    if username is not None:
+        out["username"] = username
+    return out
+
+
+async def list_tokens(session: AsyncSession, principal: Principal, ttl_days: int,
+                      user_id: int | None = None) -> list[dict]:
+    """The caller's own tokens; an admin may list another user's (``user_id``) or everyone's (0)."""
+    if user_id is not None and user_id != principal.user_id and principal.role != "admin":
+        raise PermissionDenied(details={"action": "token.list_others"})
+    stmt = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id)
+    wanted = principal.user_id if user_id is None else user_id
+    if wanted:
+        stmt = stmt.where(ApiToken.user_id == wanted)
+    return [token_dict(t, ttl_days, name) for t, name in (await session.exec(stmt)).all()]
+
+
+async def revoke_token(session: AsyncSession, actor, token_id: int, ttl_days: int) -> dict:
+    """Revoke one token: its owner, or an admin (``actor`` may be the CLI's "system")."""
+    token = await session.get(ApiToken, token_id)
+    is_admin = not isinstance(actor, Principal) or actor.role == "admin"
+    if token is None or (not is_admin and token.user_id != actor.user_id):
+        raise NotFound("找不到该令牌", "Token not found", details={"token_id": token_id})
+    if not token.revoked:
+        token.revoked, token.revoked_at = True, utcnow()
+        session.add(token)
+        await audit.record(session, actor, "token.revoke", "api_token", token.id,
+                           detail={"user_id": token.user_id, "name": token.name})
+    return token_dict(token, ttl_days)
