@@ -1,5 +1,6 @@
-"""Secrets never reach the access log: query values of credential-like parameters are
-replaced by ``***`` in uvicorn's access-log records (the server logs the full path)."""
+"""Secrets never reach the logs: query values of credential-like parameters are replaced by
+``***`` in uvicorn's records (the access log has the full path; websocket handshakes are
+logged with theirs on ``uvicorn.error``)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,15 @@ def redact(path: str) -> str:
 class RedactQuerySecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
-        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            record.args = args[:2] + (redact(args[2]),) + args[3:]
+        if isinstance(args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) and "=" in a else a for a in args)
+        elif isinstance(record.msg, str) and "=" in record.msg and not args:
+            record.msg = redact(record.msg)
         return True
 
 
 def install() -> None:
-    logger = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, RedactQuerySecrets) for f in logger.filters):
-        logger.addFilter(RedactQuerySecrets())
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactQuerySecrets) for f in logger.filters):
+            logger.addFilter(RedactQuerySecrets())

@@ -42,6 +42,11 @@ def _upload(s, w):
     return {"files": [("file", ("矩阵.dxf", di.simple_dxf(("矩阵",))))]}
 
 
+def _correct(s, w):
+    asyncio.run(_set_draft(s, w["submission_id"]))  # a submitted set is locked (tests/web/test_sheets.py)
+    return {"json": {"title": "一层平面图（更正）"}}
+
+
 ROWS = {
     ("GET", "/api/projects/{project_id}/submissions"): (lambda s, w: {}, DEMO_VISIBLE),
     ("POST", "/api/projects/{project_id}/submissions"): (lambda s, w: {"json": {}}, DESIGNER_ONLY),
@@ -50,7 +55,7 @@ ROWS = {
     ("GET", "/api/submissions/{submission_id}/sheets"): (lambda s, w: {}, DEMO_VISIBLE),
     ("POST", "/api/submissions/{submission_id}/precheck"): (_precheck, DESIGNER_ONLY),
     ("GET", "/api/sheets/{sheet_id}"): (lambda s, w: {}, DEMO_VISIBLE),
-    ("PATCH", "/api/sheets/{sheet_id}"): (lambda s, w: {"json": {"title": "一层平面图（更正）"}}, EDITORS),
+    ("PATCH", "/api/sheets/{sheet_id}"): (_correct, EDITORS),
     ("GET", "/api/sheets/{sheet_id}/tiles/{z}/{x}/{y}.png"): (lambda s, w: {}, DEMO_VISIBLE),
     ("GET", "/api/sheets/{sheet_id}/thumbnail.png"): (lambda s, w: {}, DEMO_VISIBLE),
     ("GET", "/api/sheets/{sheet_id}/texts"): (lambda s, w: {"params": {"q": "平面"}}, DEMO_VISIBLE),
