@@ -119,8 +119,8 @@ async def test_a_client_vanishing_mid_reply_leaves_no_traceback(stack, server, w
             await c.send({"type": "annotation.create", "client_id": cid(), "sheet_id": world["sheet_id"], **PIN})
         c.ws.transport.abort()  # gone without a close frame, while its answers are being written
     # a catch-up of the whole log, cut off at once
-    raw = await websockets.connect(url.replace("http://", "ws://") + f"/ws/projects/{world['project_id']}"
-                                   f"?token={token(stack, 'window')}")
+    raw = await websockets.connect(url.replace("http://", "ws://") + f"/ws/projects/{world['project_id']}",
+                                   additional_headers={"Authorization": f"Bearer {token(stack, 'window')}"})
     await raw.send(json.dumps({"type": "hello", "since": 0}))
     raw.transport.abort()
     await asyncio.sleep(1.5)
