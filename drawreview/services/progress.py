@@ -1,12 +1,14 @@
 """The public progress query (进度查询): case number + verification code, no login.
 
 Shows the stage, each discipline's task state and dates, and nothing of the drawings (no
-names of files or sheets, no comments, no people). Guessing is throttled per client IP and
+names of files or sheets, no comments, no people) — and the issued reports, which the case
+number + code let their holder download. Guessing is throttled per client IP and
 per case number (``ratelimit``); a wrong code and an unknown case answer alike.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import re
 from datetime import datetime
@@ -15,7 +17,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import NotFound, RateLimited, ValidationFailed
-from ..models import Project, ReviewTask, Submission
+from ..models import Project, Report, ReviewTask, Submission
 from . import standing, tasks, workflow
 from .notifications import aware
 
@@ -77,4 +79,21 @@ async def query(session: AsyncSession, limiter, ip: str, case_number: str, code:
         "round": latest.round_no if latest else None,
         "deficiencies": [{"item": d["item"], "supplied": bool(d.get("supplied_at"))} for d in (latest.deficiencies if latest else [])],
         "rounds": rounds,
+        # the issued reports: the case number + code are the credential to download them
+        "reports": [{"id": r.id, "round": r.round_no, "verdict": r.verdict, "issued_at": _iso(r.issued_at),
+                     "sha256": r.sha256, "pages": r.pages}
+                    for r in (await session.exec(select(Report).where(Report.project_id == project.id)
+                                                 .order_by(Report.round_no, Report.id))).all()],
     }
+
+
+async def report_pdf(session: AsyncSession, storage, limiter, ip: str, case_number: str, code: str,
+                     report_id, now: datetime) -> tuple[Report, bytes]:
+    """An issued report of the case, for whoever holds its case number + code (checked and
+    throttled exactly as the progress query is)."""
+    facts = await query(session, limiter, ip, case_number, code, now)
+    wanted = next((r for r in facts["reports"] if str(r["id"]) == str(report_id)), None)
+    if wanted is None:
+        raise NotFound("该受理编号下没有这份意见书", "No such report for this case", code="not_found")
+    report = await session.get(Report, wanted["id"])
+    return report, await asyncio.to_thread(storage.path(report.sha256).read_bytes)

@@ -113,6 +113,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress.concluded": ("完成", "Concluded"),
     "progress.conclusion": ("结论", "Conclusion"),
     "progress.light": ("预警", "Light"),
+    "progress.reports": ("审查意见书", "Review reports"),
     "progress.kept": ("沿用第 {n} 轮结论", "Kept from round {n}"),
     "light.green": ("正常", "On time"),
     "light.yellow": ("临期", "Due soon"),

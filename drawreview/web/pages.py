@@ -23,6 +23,7 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates")) 
 templates.env.globals["messages_for"] = messages_for  # page scripts' message tables
 templates.env.globals["space_label"] = space_label  # model / layout:A1 / page:3 in words
 templates.env.globals["format_label"] = format_label  # dxf → DXF, unknown → 未识别
+templates.env.globals["stage_label"] = stage_label  # in_review → 审查中 / In review
 
 
 def render(request: Request, name: str, context: dict, status: int = 200, principal=None) -> HTMLResponse:
@@ -45,9 +46,7 @@ async def home(request: Request) -> Response:
             return RedirectResponse("/login?next=/", status_code=303)
         projects = await project_service.list_projects(session, principal)
         form = await _new_project_form(session, principal)
-    lang = lang_of(request)
-    return render(request, "home.html", {"projects": projects, **form,
-                                         "stage_label": lambda st: stage_label(st, lang)}, principal=principal)
+    return render(request, "home.html", {"projects": projects, **form}, principal=principal)
 
 
 async def _new_project_form(session, principal) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import DrawReviewError
@@ -33,10 +34,28 @@ async def page(request: Request):
                 result = await service.query(session, request.app.state.limiter, client_ip(request), case, code, utcnow())
             except DrawReviewError as exc:
                 error, status = exc.message(lang_of(request)), exc.status
-    return render(request, "progress.html", {"case": case, "result": result, "error": error}, status=status)
+    return render(request, "progress.html", {"case": case, "code": code if result else "", "result": result,
+                                             "error": error}, status=status)
+
+
+async def report_download(request: Request):
+    """POST /progress/report (case, code, report_id in the form body, never in the URL): the PDF."""
+    form = await request.form()
+    async with request.app.state.db.session() as session:
+        try:
+            report, pdf = await service.report_pdf(session, request.app.state.storage, request.app.state.limiter,
+                                                   client_ip(request), str(form.get("case", "")),
+                                                   str(form.get("code", "")), form.get("report_id"), utcnow())
+        except DrawReviewError as exc:
+            return render(request, "progress.html", {"case": form.get("case", ""), "result": None,
+                                                     "error": exc.message(lang_of(request))}, status=exc.status)
+    name = f"report-{report.case_number}-r{report.round_no}.pdf"
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})
 
 
 ROUTES = [
     Route("/api/progress", query, methods=["GET"]),
     Route("/progress", page, methods=["GET"]),
+    Route("/progress/report", report_download, methods=["POST"]),
 ]
