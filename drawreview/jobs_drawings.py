@@ -140,6 +140,8 @@ async def _died(ctx, file_id: int, exc: Exception) -> str:
         how_zh = f"被信号 {sig} 终止" if sig else f"异常退出（退出码 {exc.returncode}）"
         how_en = isolate.describe_exit(exc.returncode)
         reason = sig or f"exit {exc.returncode}"
+        if exc.cause:  # what the child said last (its exception), so the real cause is named
+            how_zh, how_en, reason = f"{how_zh}：{exc.cause}", f"{how_en}: {exc.cause}", f"{reason}: {exc.cause}"
     await fail(ctx, file_id, ProcessingCrashed(
         f"{name}：图纸处理进程{how_zh}，可能是文件过大（内存不足）或文件损坏；其他文件不受影响，可拆分后重新上传",
         f"{name}: the process handling this drawing {how_en}; the file may be too large for the server's memory "
@@ -253,36 +255,40 @@ async def _set_bytes_besides(session, archive: DrawingFile) -> int:
 
 async def _render(run: _Run, work: Path) -> str:
     """Load, split and render in a child process (cad.pipeline); rows, blobs and events here,
-    one sheet at a time as the child streams them."""
+    one sheet at a time as the child streams them. Only keys and ids are kept here (a
+    2,000-sheet file holds no 2,000 row objects): memory stays flat whatever the page count."""
     f, sub, session = run.file, run.sub, run.session
-    sheets: dict[str, Sheet] = {}
-    specs: list[dict] = []
+    keys: set[str] = set()
+    total = 0
     done = 0
 
     async def on_item(item) -> None:
-        nonlocal done
+        nonlocal done, total
         kind_, value = item
-        if kind_ == "specs":
-            specs[:] = value
-            for spec in specs:
+        if kind_ == "total":
+            total = value
+        elif kind_ == "specs":  # a batch of sheets: rows created (state processing) before drawing
+            for spec in value:
                 fields = {"state": "processing"}
                 existing = await sheet_service.by_key(session, f.id, spec["key"])
                 if existing is None or existing.state != "ready":  # keep a designer's corrections
                     fields.update(number=(spec["number"] or "")[:64], title=(spec["title"] or "")[:200],
                                   discipline=(spec["discipline"] or "")[:32], detected=spec["detected"])
-                sheets[spec["key"]], _ = await sheet_service.upsert_sheet(session, f, spec["key"], fields)
-            await run.progress(0.15, sheets=len(specs))
+                await sheet_service.upsert_sheet(session, f, spec["key"], fields)
+                keys.add(spec["key"])
+            total = max(total, len(keys))
+            await run.progress(0.15 * len(keys) / max(1, total) if done == 0 else run.file.progress,
+                               sheets=total, done=done)
         elif kind_ == "pass":  # a second pass redraws an audited document: same keys, upserted
             done = 0
         elif kind_ == "sheet":
             fields = await asyncio.to_thread(_store, run.storage, value)
             sheet, _ = await sheet_service.upsert_sheet(session, f, value["key"], fields)
-            sheets[value["key"]] = sheet
             await audit.record(session, "system", "sheet.ready", "sheet", sheet.id, sub.project_id,
                                {"file_id": f.id, "key": sheet.key, "number": sheet.number})
             await run.emit("sheet.ready", {"sheet": sheet_service.sheet_dict(sheet)})
             done += 1
-            await run.progress(0.15 + 0.83 * done / max(1, len(specs)))
+            await run.progress(0.15 + 0.83 * done / max(1, total, len(keys)), sheets=total, done=done)
 
     kind = f.format if f.format in (intake.DXF, intake.DWG, intake.PDF) else ""  # else the child identifies it
     limits = DwgLimits.from_settings(run.ctx["settings"])
@@ -290,18 +296,15 @@ async def _render(run: _Run, work: Path) -> str:
         process_drawing, (str(run.storage.path(f.sha256)), kind, f.original_name, str(work), run.stop_at, limits),
         deadline=run.stop_at, on_item=on_item, on_start=lambda: run.progress(0.02))
     all_notes = result["notes"]
-    stale = [s for s in sheets.values() if s.state != "ready"]
-    for s in stale:  # a spec the renderer produced nothing for
-        s.state = "failed"
-        session.add(s)
+    ready = await sheet_service.fail_unfinished(session, f.id)  # a spec the renderer produced nothing for
     f.state, f.progress, f.repairs = "ready", 1.0, all_notes[:200]
     session.add(f)
-    await sheet_service.match_sheets(session, sub)
+    await sheet_service.match_sheets(session, sub, file_id=f.id)
     await audit.record(session, "system", "file.ready", "drawing_file", f.id, sub.project_id,
                        {"sheets": done, "notes": len(all_notes)})
     await run.emit("file.ready", {"file": submission_service.file_dict(f), "sheets": done})
     await run.commit()
-    if result["kind"] in intake.VECTOR and any(s.state == "ready" for s in sheets.values()):
+    if result["kind"] in intake.VECTOR and ready:
         await enqueue(run.ctx, "check_file", f.id)  # the rule checks of its sheets (jobs_findings)
     return "ready"
 

@@ -207,3 +207,21 @@ def wait_files(client, stack, submission_id: int, timeout: float = 120.0, worker
 
 def by_name(files: list[dict]) -> dict[str, dict]:
     return {f["original_name"]: f for f in files}
+
+
+def many_page_pdf(pages: int) -> bytes:
+    """A set of *pages* A3 sheets, each with a frame, some lines and a title block (number at
+    the bottom right), as one PDF: the input of the many-page paths."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    for i in range(pages):
+        page = doc.new_page(width=1191, height=842)
+        page.draw_rect(pymupdf.Rect(20, 20, 1171, 822))
+        for k in range(12):
+            page.draw_line((60 + k * 80, 60), (60 + k * 80, 700))
+        page.insert_text((900, 780), f"{i + 1}层平面图", fontsize=12, fontname="china-s")  # not embedded
+        page.insert_text((900, 805), f"建施-{i + 1:03d}", fontsize=14, fontname="china-s")
+    data = doc.tobytes(garbage=1, deflate=True)
+    doc.close()
+    return data

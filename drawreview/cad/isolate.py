@@ -30,10 +30,12 @@ import atexit
 import importlib
 import logging
 import os
+import pickle
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -48,11 +50,12 @@ PRELOAD = ("drawreview.cad.pipeline",)
 
 
 class ChildDied(Exception):
-    """The child process ended without answering (signal or exit code)."""
+    """The child process ended without answering (signal or exit code); *cause* is the last
+    line it wrote to stderr (its uncaught exception, MuPDF's complaint), when it wrote one."""
 
-    def __init__(self, pid: int, returncode: int | None) -> None:
-        self.pid, self.returncode = pid, returncode
-        super().__init__(f"child {pid} {describe_exit(returncode)}")
+    def __init__(self, pid: int, returncode: int | None, cause: str = "") -> None:
+        self.pid, self.returncode, self.cause = pid, returncode, cause
+        super().__init__(f"child {pid} {describe_exit(returncode)}" + (f": {cause}" if cause else ""))
 
     @property
     def signal_name(self) -> str | None:
@@ -83,9 +86,12 @@ class _Child:
     def __init__(self, preload: tuple[str, ...]) -> None:
         parent, child = socket.socketpair()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # stderr goes to a file of its own (append mode: emptied before each call) so a child that
+        # dies can say why; a pipe could fill up and stall it
+        self.err = tempfile.TemporaryFile(mode="a+b")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "drawreview.cad.isolate", str(child.fileno()), *preload],
-            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=env, close_fds=True)
+            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, stderr=self.err, env=env, close_fds=True)
         child.close()
         parent.setblocking(True)
         self.conn = Connection(parent.detach())
@@ -109,6 +115,31 @@ class _Child:
         except OSError:  # pragma: no cover
             pass
 
+    def new_call(self) -> None:
+        """Forget what the previous call wrote to stderr."""
+        try:
+            self.err.truncate(0)
+        except (OSError, ValueError):  # pragma: no cover
+            pass
+
+    def last_words(self) -> str:
+        """The last line the child wrote to stderr (a traceback's last line names the exception)."""
+        try:
+            self.err.flush()
+            size = self.err.seek(0, 2)
+            self.err.seek(max(0, size - 8192))
+            lines = [ln.strip() for ln in self.err.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+        except (OSError, ValueError):  # pragma: no cover
+            return ""
+        return lines[-1][:300] if lines else ""
+
+    def release(self) -> None:
+        self.close()
+        try:
+            self.err.close()
+        except OSError:  # pragma: no cover
+            pass
+
     async def reap(self, wait_s: float = 2.0) -> int | None:
         """The exit status, waiting (without blocking the loop) for a dying child."""
         end = time.monotonic() + wait_s
@@ -124,6 +155,7 @@ class Pool:
         self._lock = threading.Lock()  # runs may come from several event loops (threads)
         self._idle: list[_Child] = []
         self._busy: set[_Child] = set()
+        self.largest_message = 0  # bytes of the longest message a child sent (bounded: see pipeline)
 
     # -- bookkeeping -------------------------------------------------------------------
     def warm(self) -> None:
@@ -145,7 +177,7 @@ class Pool:
                 if child.alive():
                     self._busy.add(child)
                     return child
-                child.close()
+                child.release()
             if len(self._busy) < self.size:
                 child = _Child(self.preload)
                 self._busy.add(child)
@@ -159,6 +191,7 @@ class Pool:
                 self._idle.append(child)
                 return
         child.kill()
+        child.release()
         self.warm()  # its successor imports while nobody waits for it
 
     def close(self) -> None:
@@ -167,6 +200,7 @@ class Pool:
             self._idle, self._busy = [], set()
         for child in children:
             child.kill()
+            child.release()
 
     # -- one call ----------------------------------------------------------------------
     async def run(self, fn: Callable, args: tuple = (), *, deadline: float | None = None,
@@ -184,6 +218,8 @@ class Pool:
         try:
             if on_start is not None:
                 await on_start()
+            child.new_call()
+            os.set_blocking(child.conn.fileno(), True)
             child.conn.send((fn.__module__, fn.__qualname__, args))
             ok, value, reusable = await self._collect(child, deadline, on_item)
         finally:
@@ -199,10 +235,18 @@ class Pool:
         while True:
             while conn.poll():
                 try:
-                    kind, value = conn.recv()
+                    # blocking read of one whole message: uvloop's add_reader (libuv's uv_poll)
+                    # leaves the descriptor non-blocking, and a message longer than the socket
+                    # buffer then failed half-read with EAGAIN; the parent hung up and the child
+                    # died of BrokenPipe ("exit code 1" on 200-page PDFs under uvicorn)
+                    os.set_blocking(conn.fileno(), True)
+                    raw = conn.recv_bytes()
                 except (EOFError, OSError):
                     child.close()
-                    raise ChildDied(child.pid, await child.reap()) from None
+                    code = await child.reap()
+                    raise ChildDied(child.pid, code, child.last_words()) from None
+                self.largest_message = max(self.largest_message, len(raw))
+                kind, value = pickle.loads(raw)
                 if kind == "item":
                     if on_item is not None:
                         await on_item(value)
@@ -264,6 +308,8 @@ def _serve(conn: Connection) -> None:
 
         try:
             result = fn(*args, emit=emit)
+        except (BrokenPipeError, ConnectionResetError):
+            os._exit(0)  # the parent hung up (it gave up on this call): nobody to answer
         except MemoryError:
             _send_error(conn, MemoryError("out of memory"), retire=True)
             os._exit(3)

@@ -110,20 +110,30 @@ def _scan(doc: pymupdf.Document) -> tuple[bool, bool]:
 
 
 def pdf_sheets(src: PdfSource) -> list[SheetSpec]:
-    specs = []
-    for i, page in enumerate(src.doc):
-        r = page.rect
-        spec = SheetSpec(f"page:{i + 1}", "pdf", bbox=(0.0, 0.0, r.width, r.height), page=i, notes=list(src.notes))
-        texts = []
-        for x0, y0, x1, y1, word, *_ in src.page_lines(i):
-            if x0 >= r.width * 0.5 and y1 >= r.height * 0.6:
-                texts.append((word, x0, -y1, y1 - y0))  # y up for the title-block reader
-        info = titleblock.read([], texts)
-        spec.number, spec.title, spec.discipline, spec.scale = (
-            info["number"], info["title"], info["discipline"], info["scale"])
-        spec.detected = bool(spec.number or spec.title)
-        specs.append(spec)
-    return specs
+    return [page_spec(src, i) for i in range(src.doc.page_count)]
+
+
+def page_spec(src: PdfSource, i: int) -> SheetSpec:
+    """The sheet of page *i* (its title block read from the page's text), one page at a time so
+    a 2,000-page set streams instead of being read whole first."""
+    r = src.doc[i].rect
+    spec = SheetSpec(f"page:{i + 1}", "pdf", bbox=(0.0, 0.0, r.width, r.height), page=i, notes=list(src.notes))
+    texts = []
+    for x0, y0, x1, y1, word, *_ in src.page_lines(i):
+        if x0 >= r.width * 0.5 and y1 >= r.height * 0.6:
+            texts.append((word, x0, -y1, y1 - y0))  # y up for the title-block reader
+    info = titleblock.read([], texts)
+    spec.number, spec.title, spec.discipline, spec.scale = (
+        info["number"], info["title"], info["discipline"], info["scale"])
+    spec.detected = bool(spec.number or spec.title)
+    return spec
+
+
+def forget_page(src: PdfSource, i: int) -> None:
+    """Drop what was read of page *i* once its sheet is written (memory stays flat over a long set)."""
+    src.lines.pop(i, None)
+    if src.doc.page_count > 1:
+        src.lists.pop(i, None)
 
 
 def _lines(page, textpage=None) -> list[tuple]:

@@ -148,9 +148,20 @@ async def upsert_sheet(session: AsyncSession, file: DrawingFile, key: str, field
     return sheet, created
 
 
-async def match_sheets(session: AsyncSession, submission: Submission) -> int:
-    """Set ``matched_sheet_id`` of the submission's sheets to the previous revision's sheet with
-    the same number (first one when numbers repeat); returns how many matched."""
+async def fail_unfinished(session: AsyncSession, file_id: int) -> int:
+    """Mark the file's sheets that never became ready ``failed``; returns how many are ready."""
+    from sqlalchemy import func, update
+
+    await session.execute(update(Sheet).where(Sheet.file_id == file_id, Sheet.state != "ready")
+                       .values(state="failed").execution_options(synchronize_session=False))
+    return (await session.exec(select(func.count()).select_from(Sheet).where(
+        Sheet.file_id == file_id, Sheet.state == "ready"))).one()
+
+
+async def match_sheets(session: AsyncSession, submission: Submission, file_id: int | None = None) -> int:
+    """Set ``matched_sheet_id`` of the submission's sheets (of one file, with *file_id*) to the
+    previous revision's sheet with the same number (first one when numbers repeat); returns how
+    many matched."""
     prev = (await session.exec(select(Submission).where(
         Submission.project_id == submission.project_id, Submission.revision == submission.revision - 1))).first()
     by_number: dict[str, int] = {}
@@ -160,7 +171,10 @@ async def match_sheets(session: AsyncSession, submission: Submission) -> int:
             if key and key not in by_number:
                 by_number[key] = s.id
     matched = 0
-    for s in await list_sheets(session, submission.id):
+    stmt = select(Sheet).where(Sheet.submission_id == submission.id)
+    if file_id is not None:
+        stmt = stmt.where(Sheet.file_id == file_id)
+    for s in (await session.exec(stmt.order_by(Sheet.file_id, Sheet.id))).all():
         target = by_number.get(_norm_number(s.number))
         if s.matched_sheet_id != target:
             s.matched_sheet_id = target

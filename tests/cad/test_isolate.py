@@ -66,3 +66,59 @@ def test_a_call_waiting_for_a_busy_child_starts_only_when_it_gets_one():
     finally:
         pool.close()
     assert events == ["a start", "a done", "b start", "b done"]
+
+
+# -- messages under the server's event loop; a child that dies says why ----------------------
+
+def emit_long(n_bytes: int, *, emit) -> bytes:
+    """In the child: one item and a result each far longer than a socket buffer."""
+    emit(("item", b"x" * n_bytes))
+    return b"y" * n_bytes
+
+
+def die_saying(words: str, code: int, *, emit) -> None:
+    import os
+    import sys
+
+    sys.stderr.write("a warning first\n")
+    sys.stderr.write(words + "\n")
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def test_long_messages_arrive_whole_under_uvloop():
+    """uvicorn runs on uvloop, whose add_reader leaves the pipe non-blocking: a message longer
+    than the socket buffer was read half, the parent hung up and the child died of BrokenPipe
+    (the 200-page PDFs that failed with 'exit code 1')."""
+    import uvloop
+
+    pool = isolate.Pool(size=1)
+    got = []
+
+    async def on_item(item):
+        got.append(len(item[1]))
+
+    try:
+        result = uvloop.run(pool.run(emit_long, (8 * 1024 * 1024,), on_item=on_item))
+        assert got == [8 * 1024 * 1024] and len(result) == 8 * 1024 * 1024
+        assert pool.largest_message > 8 * 1024 * 1024
+        assert pool.pids()["idle"]  # the child answered and went back, alive
+    finally:
+        pool.close()
+
+
+def test_a_child_that_dies_names_its_cause():
+    pool = isolate.Pool(size=1)
+    try:
+        try:
+            asyncio.run(pool.run(die_saying, ("MemoryError: cannot allocate 3 GB for page 2001", 7)))
+        except isolate.ChildDied as exc:
+            assert exc.returncode == 7
+            assert exc.cause == "MemoryError: cannot allocate 3 GB for page 2001"
+            assert "exited with code 7" in str(exc) and "page 2001" in str(exc)
+        else:
+            raise AssertionError("the child's death went unnoticed")
+        # the next call starts with a clean slate (what the dead child said is not repeated)
+        assert asyncio.run(pool.run(emit_long, (10,))) == b"y" * 10
+    finally:
+        pool.close()
