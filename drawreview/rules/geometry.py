@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from ezdxf import units as ezunits
+from ezdxf.protocols import query_virtual_entities
 from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 
@@ -401,6 +402,10 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
         if t == "INSERT":
             _add_insert(geo, builder, blocks, e)
             continue
+        if t == "ACAD_TABLE":  # a notes table: its cells' texts
+            for v in _table_cells(e):
+                _add_text(geo, v, v.dxftype(), clip)
+            continue
         d = e.dxf.__dict__  # ezdxf keeps set DXF attributes here (what dxf.get reads)
         layer = d.get("layer", "0")
         cls = classify(layer, t, "", d.get("pattern_name", "") if t == "HATCH" else "")
@@ -429,13 +434,22 @@ def apply_sheet_facts(geo: Geometry, explicit: dict, defaults: dict) -> None:
     """Project facts written on the sheet (design notes: sprinklers, high-rise, lightning class,
     height, rating, use) fill what the project parameters leave open: the parameters stated
     explicitly win, the sheet's text beats the city's and the program's defaults."""
-    facts, src = labels.project_facts([t.text for t in geo.texts])
+    from .notes import sheet_facts
+
+    facts, src = sheet_facts(geo.texts)
     geo.params = {**defaults, **facts, **explicit}
     for key in facts:
         if key not in explicit:
             geo.sources[key] = f"图面文字 text on sheet:「{src[key]}」"
     for key in explicit:
         geo.sources.setdefault(key, "项目参数 project parameter")
+
+
+def _table_cells(e) -> list:
+    try:
+        return [v for v in query_virtual_entities(e) if v.dxftype() in TEXT_TYPES]
+    except Exception:  # noqa: BLE001 - a damaged table loses its notes, not the check
+        return []
 
 
 def _anchor_inside(e, d: dict, clip: Box) -> bool:

@@ -50,6 +50,7 @@ RE_PERSONS = re.compile(r"(\d+)\s*人")
 RE_LP_CLASS = re.compile(r"第?\s*([一二三123])\s*类防雷|防雷(?:类别|分类|等级)\s*[=＝:：为是]?\s*(?:按)?\s*第?\s*([一二三123])\s*类")
 RE_SPRINKLER = re.compile(r"自动喷水|喷水灭火|喷淋|洒水喷头")
 RE_NEGATION = re.compile(r"无|不设|未设|不需|不考虑|没有|取消")
+RE_AFFIRM = re.compile(r"设|有|采用|配置|安装|按")
 RE_AREA = re.compile(r"(用地面积|总建筑面积|建筑面积|地上建筑面积)\s*[:：=]?\s*(\d+(?:\.\d+)?)\s*(?:㎡|m2|m²|平方米)")
 RE_CLEAR = re.compile(r"净高\s*[=＝:：]?\s*(\d+(?:\.\d+)?)")
 RE_DOOR = re.compile(r"^(?:[a-z]*?)(fm|m)\s*[甲乙丙]?\s*(\d{2})(\d{2})", re.I)
@@ -147,9 +148,19 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
     for raw in texts:
         t = norm(raw)
         if ("喷" in t or "洒水" in t) and (m := RE_SPRINKLER.search(t)):
-            # 「设自动喷水灭火系统」, 「采用湿式自动喷水灭火系统」 → yes; 「无 / 不设 / 未设 …」 just before → no
+            # 「设自动喷水灭火系统」, 「采用湿式自动喷水灭火系统」 → yes; 「无 / 不设 / 未设 …」 just before → no;
+            # 「自动喷水灭火系统：无 / 有」 → its value after the colon
             clause = re.split(r"[，,。;；、\n]", t[: m.start()])[-1]
-            put("sprinklers", not RE_NEGATION.search(clause[-8:]), raw)
+            after = re.split(r"[:：]", t[m.end():], maxsplit=1)
+            value = after[1].strip()[:4] if len(after) > 1 else ""
+            if value and (value[0] in "无否×✗—－-/" or value.startswith(("不设", "未设", "没有", "no", "n"))):
+                put("sprinklers", False, raw)
+            elif value and (value[0] in "有是设√✓✔" or value.startswith(("采用", "yes", "y"))):
+                put("sprinklers", True, raw)
+            elif RE_NEGATION.search(clause[-8:]):
+                put("sprinklers", False, raw)
+            elif RE_AFFIRM.search(clause[-8:]):  # a bare 「自动喷水灭火系统」 (a table's key cell) says nothing
+                put("sprinklers", True, raw)
         if "高层" in t and "非高层" not in t:
             put("high_rise", True, raw)
         elif "多层" in t or "单层" in t or "非高层" in t:

@@ -293,3 +293,26 @@ def test_mesh_lines_drawn_short_of_the_edge_still_close_their_cells():
     msp.add_line((150, 10000), (19850, 10000), dxfattribs={"layer": "接闪带"})
     result = run_checks(doc, {"lightning_class": 2}, disciplines=["lightning"])
     assert not [f for f in result.findings if f.rule_id == "LP-02"]
+
+
+def test_notes_table_cells_pair_key_and_value():
+    doc, msp = _doc()
+    for j, (key, value) in enumerate((("自动喷水灭火系统", "无"), ("防雷类别", "二类"), ("耐火等级", "一级"))):
+        msp.add_text(key, height=500, dxfattribs={"insert": (0, -j * 1200)})
+        msp.add_text(value, height=500, dxfattribs={"insert": (9000, -j * 1200 + 30)})
+        msp.add_lwpolyline([(-200, -j * 1200 - 300), (8800, -j * 1200 - 300), (8800, -j * 1200 + 900),
+                            (-200, -j * 1200 + 900)], close=True, dxfattribs={"layer": "表格"})
+    geo = extract(doc, load_layer_map(), {})
+    assert (geo.params["sprinklers"], geo.params["lightning_class"], geo.params["default_fire_rating"]) == (False, 2, 1)
+    assert geo.sources["sprinklers"] == "图面文字 text on sheet:「自动喷水灭火系统：无」"
+    assert project_facts(["自动喷水灭火系统：有"])[0]["sprinklers"] is True
+    assert project_facts(["自动喷水灭火系统"])[0] == {}  # a key with no value says nothing
+
+
+def test_acad_table_cells_are_texts():
+    """A real ACAD_TABLE (ACadSharp's sample): its cells reach the checks as texts."""
+    from tests.conftest import SHARED
+
+    doc = ezdxf.readfile(SHARED / "drawings" / "dwg" / "acadsharp__sample_AC1032_ascii.dxf")
+    texts = {t.text for t in extract(doc, load_layer_map(), {}).texts}
+    assert {"Hello this is a title", "This is my content", "A2 cell"} <= texts

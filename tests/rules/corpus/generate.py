@@ -222,6 +222,8 @@ FLOOR_NOTES = [  # (notes on the sheet, params, high-rise?, sprinklers?)
     (["设自动喷水灭火系统"], {"building_height_m": 54.0, "use": "office", "sprinklers": False}, True, False),
     (["设计说明：\\P1. 本工程为多层办公楼，耐火等级二级。\\P2. 全楼采用湿式自动喷水灭火系统。"], {}, False, True),
     (["本工程为高层公共建筑", "本楼不设自动喷水灭火系统"], {}, True, False),
+    ([("建筑分类", "一类高层公共建筑"), ("耐火等级", "一级"), ("自动喷水灭火系统", "有")], {}, True, True),  # a notes table
+    ([("建筑分类", "多层公共建筑"), ("自动喷水灭火系统", "无")], {}, False, False),
 ]
 
 
@@ -273,7 +275,7 @@ def defence_case(conv, kind: str, variant: int) -> Case:
     return c
 
 
-LP_NOTES = {2: ["建筑物防雷类别：第二类", "防雷等级：二类"], 3: ["本建筑为第三类防雷建筑物", "按三类防雷建筑物设计"],
+LP_NOTES = {2: ["建筑物防雷类别：第二类", ("防雷类别", "二类")], 3: ["本建筑为第三类防雷建筑物", ("防雷类别", "第三类")],
             1: ["第一类防雷建筑物", "防雷类别为第一类"]}
 
 
@@ -391,6 +393,18 @@ class Writer:
             m.set_location(self.s(xy))
         else:
             self.msp.add_text(s, height=height, dxfattribs={"layer": layer, "insert": self.s(xy)})
+
+    def table_row(self, cells: tuple, xy, scale: int) -> None:
+        """Cells of a notes table: each value in its own cell right of its key, with the grid."""
+        u = scale / 1000.0
+        x, y = xy
+        widths = (40 * u, 50 * u)
+        layer = self.conv.layer("text")
+        for (text, w) in zip(cells, widths):
+            box_ = [self.s(p) for p in ((x, y - 2 * u), (x + w, y - 2 * u), (x + w, y + 4 * u), (x, y + 4 * u))]
+            self.msp.add_lwpolyline(box_, close=True, dxfattribs={"layer": layer})
+            self.text(text, (x + 2 * u, y), scale=scale)
+            x += w
 
     def polygon(self, role: str, geom: Polygon, off, facts: dict, scale: int) -> None:
         g = shapely.affinity.translate(geom, *off)
@@ -575,12 +589,17 @@ def draw(case: Case, conv: Convention, out: Path) -> dict:
             w.nblock += 1
             blk = w.doc.blocks.new(f"NOTES_{w.nblock}")
             for j, note in enumerate(sh.notes):
-                blk.add_text(note, height=3.5 * scale / 1000.0 * w.k,
-                             dxfattribs={"insert": (0, -j * 6.0 * scale / 1000.0 * w.k)})
+                for i, cell in enumerate(note if isinstance(note, tuple) else (note,)):
+                    blk.add_text(cell, height=3.5 * scale / 1000.0 * w.k,
+                                 dxfattribs={"insert": (i * 40 * scale / 1000.0 * w.k, -j * 6.0 * scale / 1000.0 * w.k)})
             w.msp.add_blockref(blk.name, w.s((fx0 + fw * 0.05, fh * 0.15)), dxfattribs={"layer": conv.layer("text")})
         else:
             for j, note in enumerate(sh.notes):
-                w.text(note, (fx0 + fw * 0.05, fh * 0.15 - j * 6.0 * scale / 1000.0), scale=scale)
+                y = fh * 0.15 - j * 6.0 * scale / 1000.0
+                if isinstance(note, tuple):  # a notes table row: key cell | value cell, with its grid
+                    w.table_row(note, (fx0 + fw * 0.05, y), scale)
+                else:
+                    w.text(note, (fx0 + fw * 0.05, y), scale=scale)
         fbox = (fx0, 0.0, fx0 + fw, fh)
         if frames or len(case.sheets) > 1:
             w.frame(sh, fbox)

@@ -1,0 +1,56 @@
+"""Project facts from a sheet's design notes, legends and notes tables.
+
+A fact written in one text (``设自动喷水灭火系统``, ``建筑物防雷类别：第二类``) is read by
+``labels.project_facts``. A notes table writes the key in one cell and the value in the next
+(``自动喷水灭火系统 | 无``, ``防雷类别 | 二类``, ``耐火等级 | 二级``): a key cell with no value of
+its own is paired with the nearest text to its right on the same row. ACAD_TABLE contents
+arrive as texts too (``geometry.extract`` reads its cells).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from . import labels
+
+KEY = re.compile(r"喷水|喷淋|防雷(类别|分类|等级)|耐火等级|建筑高度|檐口高度|建筑(分类|类别)|使用性质|结构(形式|类型)")
+
+
+def sheet_facts(texts: list) -> tuple[dict, dict]:
+    """(facts, {fact: the text it came from}) for a sheet's texts (``geometry.Text`` items)."""
+    plain = [t.text for t in texts if t.text]
+    extra = _table_rows(texts)
+    return labels.project_facts(extra + plain)
+
+
+def _table_rows(texts: list) -> list[str]:
+    """``key：value`` for key cells whose value sits in the next cell to the right."""
+    keys = [k for k, t in enumerate(texts) if t.text and len(t.text) <= 24 and KEY.search(labels.norm(t.text))]
+    keys = [k for k in keys if not labels.project_facts([texts[k].text])[0] and not _inline_value(texts[k].text)]
+    if not keys:
+        return []
+    xs = np.array([t.x for t in texts], dtype=float)
+    ys = np.array([t.y for t in texts], dtype=float)
+    hs = np.array([float(t.height or 0.0) for t in texts], dtype=float)
+    out = []
+    for k in keys:
+        t = texts[k]
+        h = max(hs[k], 1e-9)
+        dx = xs - t.x
+        row = (np.abs(ys - t.y) <= 0.75 * np.maximum(hs, h)) & (dx > 0) & (dx <= 40.0 * h)
+        row[k] = False
+        idx = np.flatnonzero(row)
+        if not len(idx):
+            continue
+        value = labels.norm(texts[int(idx[np.argmin(dx[idx])])].text).strip()
+        key = labels.norm(t.text).strip().rstrip(":：")
+        out.append(f"{key}：{value}")
+    return out
+
+
+def _inline_value(text: str) -> bool:
+    """``自动喷水灭火系统：无`` carries its own value."""
+    _, sep, value = labels.norm(text).partition("：") if "：" in text else labels.norm(text).partition(":")
+    return bool(sep and value.strip())
