@@ -297,7 +297,9 @@ async def _render(run: _Run, work: Path) -> str:
         deadline=run.stop_at, on_item=on_item, on_start=lambda: run.progress(0.02))
     all_notes = result["notes"]
     ready = await sheet_service.fail_unfinished(session, f.id)  # a spec the renderer produced nothing for
-    f.state, f.progress, f.repairs = "ready", 1.0, all_notes[:200]
+    f.state, f.progress = "ready", 1.0
+    repairs = result.get("repairs", [])
+    f.repairs, f.notes = repairs[:200], [n for n in all_notes if n not in repairs][:200]
     session.add(f)
     await sheet_service.match_sheets(session, sub, file_id=f.id)
     await audit.record(session, "system", "file.ready", "drawing_file", f.id, sub.project_id,

@@ -160,7 +160,8 @@ class DrawingFile(SQLModel, table=True):
     format: str = Field(default="unknown", max_length=16)  # dxf / dwg / pdf / zip / unknown
     state: str = Field(default="uploaded", max_length=16)  # uploaded/processing/ready/failed
     error: Optional[dict] = Field(default=None, sa_column=Column(JSON))
-    repairs: list = _json(list)
+    repairs: list = _json(list)  # what was repaired in a damaged file (recover, audit fixes)
+    notes: list = _json(list)  # information about an intact file (no frame, units assumed, content off-sheet)
     progress: float = 0.0
     parent_id: Optional[int] = Field(default=None, foreign_key="drawing_file.id")
     created_at: datetime = _ts()

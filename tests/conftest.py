@@ -25,9 +25,7 @@ from drawreview.db import migrate
 from drawreview.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-if not (SHARED / "drawings").is_dir():  # the real drawings and schemas the suite tests against
-    raise RuntimeError(f"{SHARED} is missing: the suite needs ../shared (drawings, BCF schemas) beside the repo")
+from tests.thirdparty import SHARED  # noqa: E402  (../shared, or the locked files fetched into a cache)
 PG_URL = os.environ.get("DRAWREVIEW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("DRAWREVIEW_TEST_REDIS", "redis://127.0.0.1:6379/9")
 MODES = ["embedded", "scaled"]

@@ -15,7 +15,9 @@ import pymupdf
 
 from drawreview.cad import specimen
 
-DRAWINGS = Path(__file__).resolve().parents[1].parent / "shared" / "drawings"
+from tests.thirdparty import SHARED  # noqa: E402
+
+DRAWINGS = SHARED / "drawings"
 REAL_FILES = sorted(p for p in DRAWINGS.iterdir() if p.suffix in (".dxf", ".pdf"))
 FINAL = ("ready", "failed")
 

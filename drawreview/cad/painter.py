@@ -8,6 +8,7 @@ with damaged coordinates (NaN, 1e300) are skipped and counted, never drawn.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,17 +17,29 @@ from ezdxf import path as ezpath
 from ezdxf.entities import (
     Arc, Attrib, Circle, Dimension, Hatch, Insert, Line, LWPolyline, MText, Solid, Text, Trace,
 )
+from ezdxf.entities.dxfentity import DXFTagStorage
 from ezdxf.render import hatching
 
 from drawreview.cad import lettering
 from drawreview.cad.canvas import FILL, LIMIT, STROKE, TEXT, Canvas
 from drawreview.cad.style import Styles
 
-SKIP = {"POINT", "VIEWPORT", "RAY", "XLINE", "3DSOLID", "REGION", "BODY", "SURFACE", "SEQEND",
-        "VERTEX", "OLE2FRAME", "ATTDEF", "LIGHT", "SUN", "HELIX", "MESH", "POLYFACE"}
+SKIP = {"VIEWPORT", "SEQEND", "VERTEX", "OLE2FRAME", "ATTDEF", "LIGHT", "SUN"}
+SOLIDS = {"3DSOLID", "REGION", "BODY", "SURFACE", "EXTRUDEDSURFACE", "LOFTEDSURFACE", "REVOLVEDSURFACE",
+          "SWEPTSURFACE", "PLANESURFACE", "NURBSURFACE"}  # ACIS data: drawn from their proxy graphics
 WHITE = ((1.0, 1.0, 1.0), None, None)
 MAX_HATCH_LINES = 20000
 MAX_DEPTH = 40
+
+
+def _edges(mesh) -> set[tuple[int, int]]:
+    edges = set()
+    for face in mesh.faces:
+        for i in range(len(face)):
+            a, b = face[i], face[(i + 1) % len(face)]
+            if a != b:
+                edges.add((min(a, b), max(a, b)))
+    return edges
 
 
 class RenderTimeout(Exception):
@@ -39,6 +52,7 @@ class Form:
     res: str
     content: str
     texts: list = field(default_factory=list)
+    bbox: tuple | None = None  # content extents in form units (None: unbounded)
 
 
 class Painter:
@@ -52,10 +66,14 @@ class Painter:
         self._building: list[str] = []
         self.notes: list[str] = []
         self.failed: Counter = Counter()
+        self.custom: Counter = Counter()  # custom object types drawn as nothing (no proxy graphics)
+        self.missing: set[str] = set()  # external files (images, underlays, XREF drawings) named
         self.skipped = 0
         self.frozen: set[str] = set()  # extra frozen layers (a viewport's), also inside blocks
         self.prefix = "B"  # form resource names: painters of one sheet need distinct ones
+        self._measurer = None  # block extents for form bounding boxes
         self.deadline: float | None = None  # time.monotonic() after which paint() raises RenderTimeout
+        self.reach = 1e6  # XLINE/RAY length: past every sheet (render sets it from the sheet boxes)
         self._by_class = {
             Line: self._line, LWPolyline: self._lwpolyline, Circle: self._circle, Arc: self._arc,
             Text: self._text, Attrib: self._text, MText: self._mtext, Insert: self._insert,
@@ -91,6 +109,18 @@ class Painter:
         kind = e.dxftype()
         if kind in SKIP:
             return
+        if isinstance(e, DXFTagStorage) or kind in SOLIDS or kind == "ACAD_PROXY_ENTITY":
+            if getattr(e, "proxy_graphic", None):  # what the authoring program drew for it
+                return self._proxy(e, cv, in_block)
+            if kind not in SOLIDS:
+                self.custom[kind] += 1  # a custom object (天正, AutoCAD Architecture …) without proxy graphics
+            return
+        if kind == "POINT":
+            return self._point(e, d, cv, in_block, oc)
+        if kind in ("XLINE", "RAY"):
+            return self._ray(e, d, cv, in_block, oc, kind)
+        if kind == "MESH" or (kind == "POLYLINE" and (e.is_poly_face_mesh or e.is_polygon_mesh)):
+            return self._mesh(e, d, cv, in_block, oc)
         if isinstance(e, Dimension):
             return self._dimension(e, d, cv, in_block, oc)
         if kind == "WIPEOUT":
@@ -98,6 +128,7 @@ class Painter:
             cv.use(FILL, oc, WHITE).append(cv.polyline(pts, True) + "f\n")
             return
         if kind == "IMAGE" or kind.endswith("UNDERLAY"):
+            self._external(e, kind)
             pts = [(v.x, v.y) for v in e.boundary_path_wcs()]
             cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(cv.polyline(pts, True))
             return
@@ -114,6 +145,59 @@ class Painter:
                 self.paint(ve, cv, in_block)
             return
         self.failed[f"{kind}: unsupported"] += 1
+
+    def _proxy(self, e, cv, in_block) -> None:
+        from ezdxf.proxygraphic import ProxyGraphic
+
+        for ve in ProxyGraphic(e.proxy_graphic, self.doc).virtual_entities():
+            self.paint(ve, cv, in_block)
+
+    def _point(self, e, d, cv, in_block, oc) -> None:
+        """A POINT as $PDMODE draws it ($PDSIZE; 0: a dot); points on "Defpoints" are not plotted."""
+        if d.get("layer", "0").lower() == "defpoints":
+            return
+        head = self.doc.header
+        mode, size = int(head.get("$PDMODE", 0) or 0), float(head.get("$PDSIZE", 0) or 0)
+        p = d["location"]
+        if mode in (0, 1) or size <= 0:
+            if mode == 0:
+                r = 0.5 / self.unit_pt  # a dot of one point across
+                cv.use(FILL, oc, self.styles.pen(d, in_block)).append(cv.arc(p.x, p.y, r, 0, 360) + "f\n")
+            return
+        for ve in e.virtual_entities(size, mode):
+            self.paint(ve, cv, in_block)
+
+    def _ray(self, e, d, cv, in_block, oc, kind: str) -> None:
+        """XLINE / RAY as a segment reaching past every sheet of the drawing (the page clips it)."""
+        p, u = d["start"], d["unit_vector"]
+        n = math.hypot(u.x, u.y)
+        if not n:
+            return
+        reach = self.reach + math.hypot(p.x, p.y)
+        x0, y0 = (p.x, p.y) if kind == "RAY" else (p.x - u.x / n * reach, p.y - u.y / n * reach)
+        x1, y1 = p.x + u.x / n * reach, p.y + u.y / n * reach
+        cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(cv.polyline([(x0, y0), (x1, y1)], False))
+
+    def _mesh(self, e, d, cv, in_block, oc) -> None:
+        """MESH, polyface and polygon meshes: their edges, seen from above."""
+        from ezdxf.render import MeshBuilder
+
+        mesh = MeshBuilder.from_mesh(e) if e.dxftype() == "MESH" else MeshBuilder.from_polyface(e)
+        v = mesh.vertices
+        out = []
+        for a, b in _edges(mesh):
+            out.append(cv.polyline([(v[a].x, v[a].y), (v[b].x, v[b].y)], False))
+        if out:
+            cv.use(STROKE, oc, self.styles.pen(d, in_block)).append("".join(out))
+
+    def _external(self, e, kind: str) -> None:
+        """Name the file an IMAGE or UNDERLAY refers to: it is never part of the upload."""
+        try:
+            ref = e.image_def if kind == "IMAGE" else e.get_underlay_def()
+            name = ref.dxf.get("filename", "") if ref is not None else ""
+        except Exception:  # noqa: BLE001 - a broken reference still gets its frame
+            name = ""
+        self.missing.add(name or f"({kind})")
 
     # -- curves --------------------------------------------------------------------------
     def _line(self, e, d, cv, in_block, oc) -> None:
@@ -232,6 +316,9 @@ class Painter:
         if block is None:
             self.forms[name] = None
             return None
+        head = block.block
+        if head is not None and (head.dxf.get("flags", 0) & 4):  # an external reference (XREF)
+            self.missing.add(head.dxf.get("xref_path", "") or name)
         self._building.append(name)
         cv = Canvas(self.unit_pt, 0.0, 0.0, self.decimals + 3, True, self.layer_names)
         for e in block:
@@ -239,19 +326,38 @@ class Painter:
         self._building.pop()
         content = cv.close()
         self.skipped += cv.skipped
-        form = Form(name, f"{self.prefix}{len(self.forms)}", content, cv.texts) if content else None
+        form = Form(name, f"{self.prefix}{len(self.forms)}", content, cv.texts, self._form_box(name)) \
+            if content else None
         self.forms[name] = form
         return form
+
+    def _form_box(self, name: str) -> tuple | None:
+        """The block's extents, widened, as its form's /BBox: MuPDF drops a form whose huge
+        BBox goes through a rotated, non-uniformly scaled matrix (float precision)."""
+        if self._measurer is None:
+            from drawreview.cad.extents import Measurer
+
+            self._measurer = Measurer(self.doc, self.styles)
+        try:
+            box = self._measurer.block_box(name)
+        except Exception:  # noqa: BLE001 - unmeasurable: unbounded
+            return None
+        if box is None:
+            return None
+        pad = 0.05 * max(box[2] - box[0], box[3] - box[1]) + 1.0
+        return box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
 
     def _insert(self, e, d, cv, in_block, oc) -> None:
         form = self.form(d.get("name", ""))
         pen = self.styles.pen(d, in_block)
         if form is not None:
             inserts = e.multi_insert() if (d.get("row_count", 1) > 1 or d.get("column_count", 1) > 1) else (e,)
-            clip = self._xclip(e, cv) if e.has_extension_dict else ""
+            clip, frame = self._xclip(e, cv) if e.has_extension_dict else ("", "")
             for ins in inserts:
                 m = ins.matrix44()
                 self._invoke(form, m.ux.x, m.ux.y, m.uy.x, m.uy.y, m.origin.x, m.origin.y, pen, cv, oc, clip)
+            if frame:  # $XCLIPFRAME 1: the clipping boundary is displayed and plotted
+                cv.use(STROKE, oc, pen).append(frame)
         for attrib in e.attribs:
             self.paint(attrib, cv, in_block)
 
@@ -279,12 +385,15 @@ class Painter:
             ys = [b * x + dd * y + ty for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
             cv.texts.append((text, min(xs), min(ys), max(xs), max(ys)))
 
-    def _xclip(self, e, cv: Canvas) -> str:
+    def _xclip(self, e, cv: Canvas) -> tuple[str, str]:
+        """(clip operators, frame path) of an XCLIPped insert: the clipping boundary in world
+        coordinates (rotated, scaled and non-uniformly scaled inserts alike); an inverted clip
+        keeps everything outside its inner polygon (even-odd with a huge rectangle)."""
         from ezdxf.xclip import XClip
 
         xc = XClip(e)
         if not (xc.has_clipping_path and xc.is_clipping_enabled):
-            return ""
+            return "", ""
         cp = xc.get_wcs_clipping_path()  # inverted: the hole is the smaller polygon (ezdxf's rule)
         pts = [(v.x, v.y) for v in (cp.inner_polygon() if xc.is_inverted_clip else cp.vertices)]
         if len(pts) == 2:  # rectangle given by two corners
@@ -292,8 +401,15 @@ class Painter:
             pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
         poly = cv.polyline(pts, True)
         if not poly:
-            return ""
+            return "", ""
+        frame = poly if self._clip_frame() else ""
         if xc.is_inverted_clip:
             big = cv.polyline([(-1e9, -1e9), (1e9, -1e9), (1e9, 1e9), (-1e9, 1e9)], True)
-            return big + poly + "W* n "
-        return poly + "W n "
+            return big + poly + "W* n ", frame
+        return poly + "W n ", frame
+
+    def _clip_frame(self) -> bool:
+        try:
+            return int(self.doc.header.get("$XCLIPFRAME", 2)) == 1
+        except (TypeError, ValueError):
+            return False

@@ -16,7 +16,8 @@ list), and what the child keeps of a finished page is dropped; model-space frame
 ``MODEL_CHUNK`` at a time, so the first sheets of a 300-frame drawing are viewable after the
 first pass instead of at the end (docs/decisions/100).
 
-and returns ``{"notes": [...], "kind": "dxf" | "dwg" | "pdf"}`` (the file's repair notes). The parent (jobs_drawings) turns
+and returns ``{"notes": [...], "repairs": [...], "kind": "dxf" | "dwg" | "pdf"}``: every note of the file,
+and those of them that are repairs of a damaged file (the rest inform: no frame, units assumed …). The parent (jobs_drawings) turns
 these into rows, blobs and events; nothing here touches the database or storage.
 
 A strictly-read DXF is audited after its sheets are viewable; when the auditor changed the
@@ -85,7 +86,8 @@ def process_drawing(path: str, kind: str, name: str, work: str, stop_at: float |
     if kind == intake.PDF:
         src = load_pdf(path, name)
         try:
-            return {"notes": _stream_pdf(emit, src, work, stop_at), "kind": kind}
+            notes = _stream_pdf(emit, src, work, stop_at)
+            return {"notes": notes, "repairs": [n for n in src.notes if n in notes], "kind": kind}
         finally:
             src.doc.close()
     src, specs, notes = _load_drawing(path, name, dwg_limits)
@@ -110,7 +112,8 @@ def process_drawing(path: str, kind: str, name: str, work: str, stop_at: float |
             all_notes = _render_sheets(emit, 2, src, specs, work / "audited", src.notes, stop_at)
         else:
             all_notes += [n for n in src.notes if n not in all_notes]
-    return {"notes": all_notes, "kind": kind}
+    # repairs: what was changed in a damaged file; the other notes inform about an intact one
+    return {"notes": all_notes, "repairs": list(src.repairs), "kind": kind}
 
 
 def expand_archive(path: str, dest: str, name: str, limits: intake.ZipLimits,

@@ -127,6 +127,7 @@ def _render_model(drawing, specs, styles, layer_names, out_dir, start, job) -> l
     a_min = min(s[0] for s in setups)
     painter = Painter(drawing.doc, styles, a_min, setups[0][4], layer_names)
     painter.deadline = job.deadline
+    painter.reach = _reach(specs)
     canvases = [Canvas(st[0], s.bbox[0], s.bbox[1], st[4], layer_names=layer_names) for s, st in zip(specs, setups)]
     counts = [dict() for _ in specs]
     boxes = [s.bbox for s in specs]
@@ -153,6 +154,11 @@ def _render_model(drawing, specs, styles, layer_names, out_dir, start, job) -> l
         res.seconds = round(shared + time.perf_counter() - t1, 4)
         results.append(res)
     return results
+
+
+def _reach(specs) -> float:
+    """How far an XLINE / RAY must reach to cross every sheet box of *specs*."""
+    return 2 * max(max(abs(v) for v in s.bbox) + max(s.bbox[2] - s.bbox[0], s.bbox[3] - s.bbox[1]) for s in specs)
 
 
 def _clip(spec: SheetSpec, st) -> str:
@@ -196,6 +202,7 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start, job) -> l
     layout = doc.layouts.get(spec.layout)
     painter = Painter(doc, styles, a, st[4], layer_names)
     painter.deadline = job.deadline
+    painter.reach = _reach([spec])
     cv = Canvas(a, spec.bbox[0], spec.bbox[1], st[4], layer_names=layer_names)
     counts: dict[str, int] = {}
     extra: list[Form] = []
@@ -263,7 +270,8 @@ def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, 
                                "count": n, "on": info.on, "ocg": None})
     xobjs = []
     for form, deflated in forms:
-        fx = pdf.add_stream(f"/Type/XObject/Subtype/Form/BBox[-1000000000 -1000000000 1000000000 1000000000]"
+        bb = "%.3f %.3f %.3f %.3f" % form.bbox if form.bbox else "-1000000000 -1000000000 1000000000 1000000000"
+        fx = pdf.add_stream(f"/Type/XObject/Subtype/Form/BBox[{bb}]"
                             f"/Resources {res_xref} 0 R", deflated)
         xobjs.append(f"/{form.res} {fx} 0 R")
     fonts = f"/Font<</F0 {font} 0 R>>" if font else ""
@@ -285,6 +293,23 @@ def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, 
     return layers
 
 
+def external_notes(painter) -> list[str]:
+    """Notes (zh-CN + English) naming the external files a sheet refers to and the custom
+    objects it could not draw, so the designer can send them or export plain entities."""
+    notes = []
+    for name in sorted(painter.missing):
+        notes.append(f"引用的外部文件未随图纸提供，仅绘出其边框：{name}；请一并上传或绑定后重新上传 / external file "
+                     f"not included, only its frame is drawn: {name}; upload it too, or bind it and upload again")
+    if painter.custom:
+        n = sum(painter.custom.values())
+        kinds = ", ".join(f"{k} × {c}" for k, c in painter.custom.most_common(8))
+        notes.append(f"{n} 个自定义对象（{kinds}）无法绘制：文件未带代理图形。请在原软件中导出为普通图元后重新上传"
+                     f"（天正：“图形导出”为 T3 格式）/ {n} custom objects ({kinds}) could not be drawn: the file carries "
+                     "no proxy graphics; export plain entities from the authoring program (TArch: export to T3) "
+                     "and upload again")
+    return notes
+
+
 def _record(drawing, spec, st, painter, texts, path, skipped, layers) -> SheetRender:
     a, margin, width, height, _ = st
     x0, y0 = spec.bbox[0], spec.bbox[1]
@@ -295,6 +320,7 @@ def _record(drawing, spec, st, painter, texts, path, skipped, layers) -> SheetRe
         notes.append(f"{skipped} 个图元坐标异常（NaN 或超大值），已跳过 / {skipped} entities with damaged "
                      "coordinates (NaN or huge values) were skipped")
     notes += sorted(set(painter.notes))
+    notes += external_notes(painter)
     for what, n in painter.failed.most_common(10):
         notes.append(f"{n} 个图元无法绘制 / {n} entities could not be drawn ({what})")
     out_texts = []

@@ -122,6 +122,7 @@ class ViewportPainter:
         if frozen in self.msp_forms:
             return self.msp_forms[frozen]
         painter = self._painter(frozen)
+        painter.reach = max(painter.reach, self._model_reach())  # (the paper's own entities are drawn)
         n = len(self.msp_forms)
         fcv = Canvas(painter.unit_pt, 0.0, 0.0, painter.decimals + 3, True, painter.layer_names)
         for e in painter.doc.modelspace():
@@ -145,6 +146,15 @@ class ViewportPainter:
             got.deadline = base.deadline
             self.painters[frozen] = got
         return got
+
+    def _model_reach(self) -> float:
+        """XLINE / RAY length in model space: past everything the model's points span."""
+        if self._points is None:
+            self._points = _model_points(self.painter.doc.modelspace())
+        a = self._points
+        if not len(a):
+            return 1e6
+        return float(2 * (np.abs(a).max() + (a.max(axis=0) - a.min(axis=0)).max()))
 
     def _sees_something(self, vp) -> bool:
         """True when some model-space vertex / insertion point lies in the viewport's view."""
@@ -170,6 +180,8 @@ class ViewportPainter:
             self.extra += [f for f in p.forms.values() if f is not None]
             base.notes += p.notes
             base.failed.update(p.failed)
+            base.custom.update(p.custom)
+            base.missing |= p.missing
             base.skipped += p.skipped
 
 

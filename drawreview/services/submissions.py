@@ -136,6 +136,7 @@ def file_dict(f: DrawingFile) -> dict:
         "state": f.state,
         "error": f.error,
         "repairs": f.repairs,
+        "notes": f.notes,
         "progress": round(f.progress, 3),
         "created_at": f.created_at.isoformat(),
     }

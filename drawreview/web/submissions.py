@@ -220,7 +220,7 @@ PAGE_MESSAGES = [
     "upload.drop", "upload.choose", "upload.uploading", "upload.done", "upload.failed", "upload.retry",
     "upload.network", "file.state.uploaded", "file.state.processing", "file.state.ready", "file.state.failed",
     "sheet.state.pending", "sheet.state.processing", "sheet.state.ready", "sheet.state.failed", "sheet.open",
-    "sheets.empty", "files.empty", "file.repairs", "file.entries", "file.state.queued", "file.format.unknown",
+    "sheets.empty", "files.empty", "file.repairs", "file.notes", "file.entries", "file.state.queued", "file.format.unknown",
     "sheet.untitled",
 ]
 

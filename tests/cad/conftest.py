@@ -9,7 +9,9 @@ import pytest
 
 from drawreview.cad import specimen
 
-DRAWINGS = Path(__file__).resolve().parents[2].parent / "shared" / "drawings"
+from tests.thirdparty import SHARED  # noqa: E402
+
+DRAWINGS = SHARED / "drawings"
 REAL_FILES = sorted(p for p in DRAWINGS.iterdir() if p.suffix in (".dxf", ".pdf"))
 
 

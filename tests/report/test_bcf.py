@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pymupdf
@@ -14,7 +13,9 @@ import xmlschema
 from drawreview.report.bcf import export_bcf
 from drawreview.report.model import SEVERITY_LABELS, STATUS_LABELS
 
-XSD = Path(__file__).resolve().parents[3] / "shared" / "specs" / "bcf-3.0"
+from tests.thirdparty import SHARED  # noqa: E402
+
+XSD = SHARED / "specs" / "bcf-3.0"
 SCHEMA_OF = {
     "bcf.version": "version.xsd",
     "extensions.xml": "extensions.xsd",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import io
 import zipfile
-from pathlib import Path
 
 import pymupdf
 import pytest
@@ -24,7 +23,9 @@ from drawreview.services import reports
 from drawreview.storage import make_storage
 from tests.web.matrix.reports import MARKUPS, create_report_world
 
-XSD = Path(__file__).resolve().parents[3] / "shared" / "specs" / "bcf-3.0"
+from tests.thirdparty import SHARED  # noqa: E402
+
+XSD = SHARED / "specs" / "bcf-3.0"
 DISCIPLINES = sorted({m[0] for m in MARKUPS})
 
 

@@ -155,11 +155,13 @@
           td.appendChild(ul);
         }
       }
-      if (f.repairs && f.repairs.length) {
-        var notes = el("ul", { "class": "notes", title: msg("file.repairs") });
-        f.repairs.slice(0, 5).forEach(function (n) { notes.appendChild(el("li", null, n)); });
-        td.appendChild(notes);
-      }
+      [["repairs", "file.repairs"], ["notes", "file.notes"]].forEach(function (kind) {
+        var items = f[kind[0]];
+        if (!items || !items.length) return;
+        var list = el("ul", { "class": "notes " + kind[0], title: msg(kind[1]) });
+        items.slice(0, 5).forEach(function (n) { list.appendChild(el("li", null, n)); });
+        td.appendChild(list);
+      });
       tr.appendChild(td);
       body.appendChild(tr);
       var row = byFileId[f.id];
