@@ -17,6 +17,7 @@ from ezdxf.document import Drawing as EzDoc
 
 from drawreview.cad import dxfread
 from drawreview.cad import errors as E
+from drawreview.cad.notes import info
 
 # $INSUNITS code -> (short name, metres per unit)
 UNITS: dict[int, tuple[str, float]] = {
@@ -46,7 +47,7 @@ class Drawing:
     def notes(self) -> list[str]:
         notes = list(self.repairs)
         if self.units_assumed:
-            notes.append("图纸未设置单位（$INSUNITS），按毫米处理 / $INSUNITS not set; millimetres assumed")
+            notes.append(info("图纸未设置单位（$INSUNITS），按毫米处理 / $INSUNITS not set; millimetres assumed"))
         return notes
 
 

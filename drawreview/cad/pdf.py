@@ -22,6 +22,7 @@ import pymupdf
 from drawreview.cad import errors as E
 from drawreview.cad import titleblock
 from drawreview.cad.render import SheetRender
+from drawreview.cad.notes import info
 from drawreview.cad.sheets import SheetSpec
 
 PT_M = 0.0254 / 72
@@ -164,7 +165,7 @@ def render_page(src: PdfSource, spec: SheetSpec, out_path: str | Path) -> SheetR
              for x0, y0, x1, y1, t in src.page_lines(spec.page)]
     notes = list(spec.notes)
     if not texts and not page.get_bboxlog():
-        notes.append("该页为空白页 / the page is blank")
+        notes.append(info("该页为空白页 / the page is blank"))
     res = SheetRender(spec.key, str(out_path), round(rect.width, 3), round(rect.height, 3), [1.0, 0.0, 0.0],
                       "pt", PT_M, [], texts, notes)
     res.seconds = round(time.perf_counter() - t0, 4)

@@ -40,6 +40,7 @@ from drawreview.cad import intake, tiles
 from drawreview.cad.dwg import DwgLimits
 from drawreview.cad.dxf import audit_later, load_dxf
 from drawreview.cad.loader import load_drawing
+from drawreview.cad.notes import repairs_of
 from drawreview.cad.painter import RenderTimeout
 from drawreview.cad.pdf import forget_page, load_pdf, page_spec, render_page
 from drawreview.cad.render import render_drawing
@@ -87,7 +88,7 @@ def process_drawing(path: str, kind: str, name: str, work: str, stop_at: float |
         src = load_pdf(path, name)
         try:
             notes = _stream_pdf(emit, src, work, stop_at)
-            return {"notes": notes, "repairs": [n for n in src.notes if n in notes], "kind": kind}
+            return {"notes": notes, "repairs": repairs_of(notes), "kind": kind}
         finally:
             src.doc.close()
     src, specs, notes = _load_drawing(path, name, dwg_limits)
@@ -113,7 +114,7 @@ def process_drawing(path: str, kind: str, name: str, work: str, stop_at: float |
         else:
             all_notes += [n for n in src.notes if n not in all_notes]
     # repairs: what was changed in a damaged file; the other notes inform about an intact one
-    return {"notes": all_notes, "repairs": list(src.repairs), "kind": kind}
+    return {"notes": all_notes, "repairs": repairs_of(all_notes), "kind": kind}
 
 
 def expand_archive(path: str, dest: str, name: str, limits: intake.ZipLimits,

@@ -18,6 +18,7 @@ from pathlib import Path
 from drawreview.cad import fontembed, lettering
 from drawreview.cad.canvas import Canvas
 from drawreview.cad.dxf import Drawing
+from drawreview.cad.notes import info
 from drawreview.cad.painter import Form, Painter, RenderTimeout
 from drawreview.cad.pdfwrite import PdfWriter, text_string
 from drawreview.cad.sheets import SheetSpec, anchor
@@ -298,15 +299,15 @@ def external_notes(painter) -> list[str]:
     objects it could not draw, so the designer can send them or export plain entities."""
     notes = []
     for name in sorted(painter.missing):
-        notes.append(f"引用的外部文件未随图纸提供，仅绘出其边框：{name}；请一并上传或绑定后重新上传 / external file "
-                     f"not included, only its frame is drawn: {name}; upload it too, or bind it and upload again")
+        notes.append(info(f"引用的外部文件未随图纸提供，仅绘出其边框：{name}；请一并上传或绑定后重新上传 / external file "
+                     f"not included, only its frame is drawn: {name}; upload it too, or bind it and upload again"))
     if painter.custom:
         n = sum(painter.custom.values())
         kinds = ", ".join(f"{k} × {c}" for k, c in painter.custom.most_common(8))
-        notes.append(f"{n} 个自定义对象（{kinds}）无法绘制：文件未带代理图形。请在原软件中导出为普通图元后重新上传"
+        notes.append(info(f"{n} 个自定义对象（{kinds}）无法绘制：文件未带代理图形。请在原软件中导出为普通图元后重新上传"
                      f"（天正：“图形导出”为 T3 格式）/ {n} custom objects ({kinds}) could not be drawn: the file carries "
                      "no proxy graphics; export plain entities from the authoring program (TArch: export to T3) "
-                     "and upload again")
+                     "and upload again"))
     return notes
 
 

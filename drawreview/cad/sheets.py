@@ -19,6 +19,7 @@ from drawreview.cad import titleblock
 from drawreview.cad.dxf import Drawing, finite
 from drawreview.cad.extents import Measurer
 from drawreview.cad.frames import find_frames
+from drawreview.cad.notes import info
 from drawreview.cad.style import Styles
 from drawreview.cad.viewport import clip_outline, model_viewports
 
@@ -95,7 +96,7 @@ def _space_sheets(m, key: str, space: str, layout: str | None, paper=None) -> li
     return out
 
 
-NO_FRAME = "未识别到图框，按图纸范围出图 / no frame found; the sheet covers the drawing extents"
+NO_FRAME = info("未识别到图框，按图纸范围出图 / no frame found; the sheet covers the drawing extents")
 DEFAULT_LAYOUT = re.compile(r"^(layout|布局|model|模型|sheet|lay)\s*\d*$", re.I)
 
 
@@ -125,8 +126,8 @@ def _outside(spec: SheetSpec, sheet_boxes: list, boxes: np.ndarray) -> None:
     if n:
         where = "任何图框之外" if spec.detected else "图形主体之外很远处"
         en = "outside every sheet frame" if spec.detected else "far away from the rest of the drawing"
-        spec.notes.append(f"{n} 个可见图元位于{where}，未出现在本文件的图纸上 / {n} visible entities lie {en} "
-                          "and are on no sheet of this file")
+        spec.notes.append(info(f"{n} 个可见图元位于{where}，未出现在本文件的图纸上 / {n} visible entities lie {en} "
+                               "and are on no sheet of this file"))
 
 
 def _paper(layout) -> tuple | None:

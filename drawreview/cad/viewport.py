@@ -22,6 +22,7 @@ import numpy as np
 from ezdxf import path as ezpath
 
 from drawreview.cad.canvas import Canvas
+from drawreview.cad.notes import info
 from drawreview.cad.painter import Form, Painter
 
 MAX_FROZEN_SETS = 8  # more distinct per-viewport freeze sets than this: reuse the first
@@ -86,7 +87,7 @@ class ViewportPainter:
 
     def draw(self, vp, cv: Canvas) -> None:
         if not vp.is_top_view:
-            self.notes.append("非俯视视口未绘制 / a non-top-view viewport was not drawn")
+            self.notes.append(info("非俯视视口未绘制 / a non-top-view viewport was not drawn"))
             return
         form = self._model_form(frozenset(n.lower() for n in vp.frozen_layers))
         if form is None:
@@ -171,9 +172,9 @@ class ViewportPainter:
         """Hand the extra painters' block forms, notes and failures to the sheet."""
         base = self.painter
         if self.empty:
-            self.notes.append(f"{len(self.empty)} 个布局视口对准的模型空间区域没有图形（视口句柄 "
+            self.notes.append(info(f"{len(self.empty)} 个布局视口对准的模型空间区域没有图形（视口句柄 "
                               f"{', '.join(self.empty)}），请核对图纸 / {len(self.empty)} layout viewport(s) "
-                              f"look at an empty part of model space (handles {', '.join(self.empty)})")
+                              f"look at an empty part of model space (handles {', '.join(self.empty)})"))
         for frozen, p in self.painters.items():
             if p is base:
                 continue

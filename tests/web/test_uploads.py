@@ -64,6 +64,8 @@ def test_huge_and_nan_coordinates_are_skipped_with_a_note(stack, client):
     assert bad["state"] == "ready"
     note = next(n for n in bad["repairs"] if "NaN" in n)
     assert "坐标异常" in note and "damaged coordinates" in note
+    # notes are notes, not repairs: "no frame found" informs about the drawing, it repaired nothing
+    assert any("no frame found" in n for n in bad["notes"]) and not any("no frame" in n for n in bad["repairs"])
     assert any(s["file_id"] == bad["id"] and s["state"] == "ready" for s in got)
 
 
