@@ -103,7 +103,8 @@ def _feature_sources(feats: list["Feature"]) -> dict:
         if src:
             name = f.attrs.get("name") or f.handle
             for key, text in src.items():
-                out[f"{name}.{key}"] = f"图面文字 text on sheet:「{text}」"
+                known = text.startswith(("默认值", "推算", "项目参数", "图面文字"))
+                out[f"{name}.{key}"] = text if known else f"图面文字 text on sheet:「{text}」"
     return out
 
 

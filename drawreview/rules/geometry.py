@@ -372,7 +372,8 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     bounding box meets the frame (so geometry that crosses the frame edge still counts).
     ``params`` are the project's explicit parameters, ``defaults`` the values under them (a
     city file); facts written on the sheet come in between (``apply_sheet_facts``)."""
-    params = {**(defaults or {}), **(params or {})}
+    explicit, under = dict(params or {}), dict(defaults or {})
+    params = {**under, **explicit}
     insunits = int(doc.header.get("$INSUNITS", 0) or 0)
     guessed = None
     if insunits == 0 and "default_units" not in params:
@@ -420,23 +421,23 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
             builder.add(p, cls)
     geo.entity_count = count
     builder.finish()
-    if sheet_facts:
-        apply_sheet_facts(geo, params, defaults or {})
     from .doors import sort_exits  # local imports: both depend on Geometry
     from .joins import join_texts
 
-    join_texts(geo)
+    join_texts(geo, (lambda g, labelled: apply_sheet_facts(g, explicit, under, labelled)) if sheet_facts else None)
     sort_exits(geo)
     return geo
 
 
-def apply_sheet_facts(geo: Geometry, explicit: dict, defaults: dict) -> None:
+def apply_sheet_facts(geo: Geometry, explicit: dict, defaults: dict, labelled=None) -> None:
     """Project facts written on the sheet (design notes: sprinklers, high-rise, lightning class,
     height, rating, use) fill what the project parameters leave open: the parameters stated
-    explicitly win, the sheet's text beats the city's and the program's defaults."""
+    explicitly win, the sheet's text beats the city's and the program's defaults. Texts that
+    label a building or roof (``labelled``) are that feature's facts, not the sheet's."""
     from .notes import sheet_facts
 
-    facts, src = sheet_facts(geo.texts)
+    texts = geo.texts if labelled is None else [t for t, used in zip(geo.texts, labelled) if not used]
+    facts, src = sheet_facts(texts)
     geo.params = {**defaults, **facts, **explicit}
     for key in facts:
         if key not in explicit:

@@ -316,3 +316,22 @@ def test_acad_table_cells_are_texts():
     doc = ezdxf.readfile(SHARED / "drawings" / "dwg" / "acadsharp__sample_AC1032_ascii.dxf")
     texts = {t.text for t in extract(doc, load_layer_map(), {}).texts}
     assert {"Hello this is a title", "This is my content", "A2 cell"} <= texts
+
+
+def test_a_building_label_is_not_a_sheet_fact_and_defaults_are_named():
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 40, 16), close=True, dxfattribs={"layer": "建筑物"})
+    msp.add_text("1#楼 高层住宅 H=54.0 耐火等级一级", height=500, dxfattribs={"insert": (2000, 8000)})
+    msp.add_lwpolyline(_rect(60, 0, 30, 14), close=True, dxfattribs={"layer": "建筑物"})  # no label
+    geo = extract(doc, load_layer_map(), {})
+    assert "default_fire_rating" not in geo.params and "high_rise" not in geo.params
+    one, two = sorted(geo.of("building"), key=lambda b: b.geom.bounds[0])
+    assert (one.attrs["rating"], one.attrs["high_rise"]) == (1, True)
+    assert (two.attrs["rating"], two.attrs["high_rise"]) == (2, False)
+    assert two.attrs["sources"]["rating"].startswith("默认值 default")
+    msp.add_lwpolyline(_rect(45, 0, 10, 10), close=True, dxfattribs={"layer": "建筑物"})  # 5 m from 1#楼
+    result = run_checks(doc, {}, disciplines=["fire"])
+    (f,) = [f for f in result.findings if f.rule_id == "FR-01" and "1#楼" in f.message_zh]
+    assert f.measured == 5.0 and f.required == 9.0  # high-rise beside a low building rated 二级 (default)
+    assert any(k.endswith(".rating") and v.startswith("默认值") for k, v in f.sources.items())
+    assert f.sources["1#楼.height"] == "图面文字 text on sheet:「1#楼 高层住宅 H=54.0 耐火等级一级」"

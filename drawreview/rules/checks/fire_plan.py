@@ -16,7 +16,7 @@ def _building(geo, comp=None) -> dict:
     a = {"height": float(p.get("building_height_m", 0.0)), "use": p.get("use")}
     if comp is not None and comp.attrs.get("use"):
         a["use"] = comp.attrs["use"]
-    derive_building(a, p)
+    derive_building(a, p, geo.sources)
     a["sprinklers"] = bool(p.get("sprinklers", False))
     return a
 
