@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from ..errors import NotFound, PermissionDenied
 from ..policy import require_project
+from ..services import comment_list
 from ..services import report_preview as report_preview_service
 from ..services import reviews, tasks
 from ..services.notifications import utcnow
@@ -116,6 +117,12 @@ async def issue_report(ctx: Ctx):
     return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
 
 
+@api("本轮全部审查意见（按意见书编号）/ All comments of the round, numbered as in the report")
+async def round_comments(ctx: Ctx):
+    sub, _project = await _submission(ctx, "project.view")
+    return await comment_list.round_comments(ctx.session, ctx.state.storage, sub)
+
+
 @api("意见书预览（签发前，窗口）/ Preview of the report before signing (window)")
 async def report_preview(ctx: Ctx):
     sub, project = await _submission(ctx, "report.issue")
@@ -220,6 +227,7 @@ ROUTES = [
     Route("/api/submissions/{submission_id:int}/deficiencies", supply, methods=["POST"]),
     Route("/api/submissions/{submission_id:int}/receipt.pdf", receipt, methods=["GET"]),
     Route("/api/submissions/{submission_id:int}/report", issue_report, methods=["POST"]),
+    Route("/api/submissions/{submission_id:int}/comments", round_comments, methods=["GET"]),
     Route("/api/submissions/{submission_id:int}/report/preview", report_preview, methods=["GET"]),
     Route("/api/submissions/{submission_id:int}/report/preview.pdf", report_preview_pdf, methods=["GET"]),
     Route("/api/submissions/{submission_id:int}/report/preview/{page:int}.png", report_preview_page, methods=["GET"]),

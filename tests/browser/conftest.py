@@ -60,6 +60,29 @@ def embedded_site(tmp_path_factory, name: str):
         stop_process(proc)
 
 
+def demo_embedded_site(tmp_path_factory, name: str):
+    """Yields ``(stack, base_url)``: a fresh embedded stack filled by ``drawreview demo`` (a review
+    under way: sheets, several disciplines' comments) behind one real ``drawreview serve``."""
+    import json
+    import subprocess
+
+    from tests.conftest import DRAWREVIEW, build_stack, free_port, start_process, stop_process, wait_healthy
+
+    stack = build_stack("embedded", tmp_path_factory.mktemp(name))
+    out = subprocess.run(DRAWREVIEW + ["demo", "--json"], env={**os.environ, **stack.env},
+                         capture_output=True, timeout=600, check=True)
+    stack.demo = json.loads(out.stdout)
+    port = free_port()
+    proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "warning"], stack.env,
+                         tmp_path_factory.mktemp("logs") / "serve.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, proc)
+        yield stack, base
+    finally:
+        stop_process(proc)
+
+
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
     """Where screenshots go: ``$DRAWREVIEW_SHOTS`` to keep them and look, else a temp folder."""

@@ -163,8 +163,7 @@ def test_notification_centre(site, chromium, notified, shots):
         page.wait_for_function("() => document.getElementById('notif-count').hidden", timeout=10000)
         assert page.locator("#notif-list li.notif-item.unread").count() == 0
         page.locator("#notif-list li.notif-item a.notif-link").first.click()
-        page.wait_for_load_state()
-        assert page.url == base + link
+        page.wait_for_url(base + link, timeout=15000)
     finally:
         context.close()
 

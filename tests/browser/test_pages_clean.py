@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 
 import httpx
 import pytest
 
-from tests.browser.conftest import chromium_browser, login
+from tests.browser.conftest import chromium_browser, demo_embedded_site, login
 
 # internal codes as they would leak: snake_case words, space keys, and (on a Chinese page, where no
 # English word belongs) the lowercase state / format / verdict codes
@@ -27,22 +26,7 @@ WORD = re.compile(r"(?<![.\w/-])[a-z]+\b")  # not a file extension or a path
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory):
-    from tests.conftest import DRAWREVIEW, build_stack, free_port, start_process, stop_process, wait_healthy
-
-    stack = build_stack("embedded", tmp_path_factory.mktemp("pages"))
-    out = subprocess.run(DRAWREVIEW + ["demo", "--json"], env={**__import__("os").environ, **stack.env},
-                         capture_output=True, timeout=600, check=True)
-    demo = json.loads(out.stdout)
-    stack.demo = demo
-    port = free_port()
-    proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "warning"], stack.env,
-                         tmp_path_factory.mktemp("logs") / "serve.log")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
-        yield stack, base
-    finally:
-        stop_process(proc)
+    yield from demo_embedded_site(tmp_path_factory, "pages")
 
 
 @pytest.fixture(scope="module")

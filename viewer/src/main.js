@@ -267,8 +267,11 @@ class Viewer {
       li.setAttribute('aria-selected', on ? 'true' : 'false');
     }
     if (v && zoom && v.geometry && v.geometry.points && v.geometry.points.length) {
+      // with its surroundings: at least about a sixth of the sheet around it, never one glyph
       const box = boxOfPoints(v.geometry.points);
-      const pad = Math.max(20, Math.max(box[2] - box[0], box[3] - box[1]) * 0.5);
+      const size = Math.max(box[2] - box[0], box[3] - box[1]);
+      const sheetSize = Math.max(this.sheet.width || 0, this.sheet.height || 0);
+      const pad = Math.max(20, size * 0.5, sheetSize * 0.08);
       zoomToSheetBox(this.ctx, [box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad]);
     }
   }
@@ -336,6 +339,8 @@ class Viewer {
     this.renderList();
     const m = /markup=([^&]+)/.exec(location.hash);
     if (m) this.select(decodeURIComponent(m[1]), { zoom: true });
+    const byId = /annotation=(\d+)/.exec(location.hash);  // the project page's comment list links by id
+    if (byId && this.store.keyOfId(Number(byId[1]))) this.select(this.store.keyOfId(Number(byId[1])), { zoom: true });
     this.root.dataset.ready = '1';
   }
 

@@ -85,6 +85,7 @@ ROWS = {
     ("GET", "/api/submissions/{submission_id}/receipt.pdf"): (_on_submission(), DEMO_VISIBLE),
     ("POST", "/api/submissions/{submission_id}/report"): (_on_submission("in_review"), WINDOW_REFUSED_BY_STATE),
     ("GET", "/api/submissions/{submission_id}/report.pdf"): (_on_submission(), DEMO_VISIBLE),
+    ("GET", "/api/submissions/{submission_id}/comments"): (_on_submission(), DEMO_VISIBLE),
     # the window's look before signing: the refusal in the answer, or (pictures, PDF) a 409
     ("GET", "/api/submissions/{submission_id}/report/preview"): (_on_submission("in_review"), WINDOW_ONLY_DEMO),
     ("GET", "/api/submissions/{submission_id}/report/preview.pdf"): (_on_submission("in_review"), WINDOW_REFUSED_BY_STATE),

@@ -1,0 +1,36 @@
+"""All of a round's comments at once, numbered exactly as the merged report numbers them
+("2-3": the second discipline's third comment), for the project page's comment list. Built from
+the report's own data (``report_data.gather``), so the list and the report cannot disagree."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..models import Annotation, Submission
+from . import report_data
+
+
+async def round_comments(session: AsyncSession, storage, sub: Submission) -> list[dict]:
+    g = await report_data.gather(session, storage, sub.id, need_pdfs=False)
+    ids = [int(c.id) for d in g.data.disciplines for c in d.comments]
+    anns = {a.id: a for a in (await session.exec(select(Annotation).where(Annotation.id.in_(ids or [0])))).all()}
+    out = []
+    for idx, d in enumerate(g.data.disciplines, start=1):
+        n = 0
+        for number, title, comments in d.sheets():
+            for c in comments:
+                n += 1
+                a = anns.get(int(c.id))
+                if a is None:
+                    continue
+                out.append({
+                    "number": f"{idx}-{n}", "id": a.id, "version": a.version, "discipline": d.code,
+                    "discipline_name": {"zh-CN": d.name_zh, "en": d.name_en},
+                    "sheet_id": a.sheet_id, "sheet_number": number, "sheet_title": title,
+                    "severity": c.severity, "status": a.status, "clause": c.clause, "text": c.text,
+                    "author": c.author, "created_at": c.created_at.isoformat() if c.created_at else None,
+                    "thread": [{"author": r.author, "org": r.org, "at": r.at.isoformat() if r.at else None,
+                                "text": r.text} for r in c.thread],
+                })
+    return out

@@ -1,0 +1,94 @@
+"""The design institute sees every comment of the round at once on the project page — numbered
+as in the report, filtered — answers one in place, and jumps to another on the drawing, by
+clicking only (Chromium, real server after `drawreview demo`); outcomes checked in the page and
+in the database."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from tests.browser.conftest import chromium_browser, demo_embedded_site, login
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    yield from demo_embedded_site(tmp_path_factory, "comments")
+
+
+@pytest.fixture(scope="module")
+def chromium(demo_site):
+    yield from chromium_browser()
+
+
+def _annotation(stack, ann_id: int):
+    async def read():
+        from sqlmodel import select
+
+        from drawreview.db import Database
+        from drawreview.models import Annotation, Comment
+
+        db = Database(stack.settings)
+        try:
+            async with db.session() as s:
+                ann = await s.get(Annotation, ann_id)
+                replies = (await s.exec(select(Comment).where(Comment.annotation_id == ann_id))).all()
+                return ann.status, [c.body for c in replies]
+        finally:
+            await db.close()
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's event loop
+        return pool.submit(asyncio.run, read()).result()
+
+
+def test_designer_reads_filters_and_answers_all_comments(demo_site, chromium, shots):
+    stack, base = demo_site
+    pid, sub_id = stack.demo["project_id"], stack.demo["review"]["submission_id"]
+    api = httpx.get(f"{base}/api/submissions/{sub_id}/comments", headers=stack.token_headers("designer"), timeout=30).json()["data"]
+    assert api, "the demo review has comments"
+    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/projects/{pid}")
+        page.wait_for_selector("#comment-list li.comment")
+        numbers = page.eval_on_selector_all("#comment-list li.comment", "els => els.map(e => e.dataset.number)")
+        assert numbers == [c["number"] for c in api]
+        # numbered per discipline 1..n, disciplines in order, as the report numbers them
+        by_disc: dict[str, list[int]] = {}
+        for n in numbers:
+            d, i = map(int, n.split("-"))
+            by_disc.setdefault(d, []).append(i)
+        assert sorted(by_disc) == list(range(1, len(by_disc) + 1))
+        assert all(v == list(range(1, len(v) + 1)) for v in by_disc.values())
+        page.screenshot(path=str(shots / "comments-designer-zh.png"), full_page=True)
+
+        # filter by discipline
+        disc = api[0]["discipline"]
+        page.select_option("#comments-discipline", disc)
+        shown = page.eval_on_selector_all("#comment-list li.comment", "els => els.map(e => e.dataset.discipline)")
+        assert shown and set(shown) == {disc} and len(shown) == sum(1 for c in api if c["discipline"] == disc)
+        page.select_option("#comments-discipline", "")
+
+        # answer one open comment in place
+        target = next(c for c in api if c["status"] == "open")
+        row = page.locator(f"#comment-list li.comment[data-id='{target['id']}']")
+        row.locator("textarea").fill("已按意见修改，见第 2 版 建施-01。")
+        row.locator("button.answer-send").click()
+        page.wait_for_selector(f"#comment-list li.comment[data-id='{target['id']}'][data-status='answered']", timeout=15000)
+        assert "已按意见修改" in page.locator(f"#comment-list li.comment[data-id='{target['id']}']").inner_text()
+        status, replies = _annotation(stack, target["id"])
+        assert status == "answered" and "已按意见修改，见第 2 版 建施-01。" in replies
+
+        # jump to another comment on the drawing: the viewer selects it and shows its surroundings
+        other = next(c for c in api if c["id"] != target["id"])
+        page.locator(f"#comment-list li.comment[data-id='{other['id']}'] a.comment-sheet").click()
+        page.wait_for_url(re.compile(rf"/sheets/{other['sheet_id']}#annotation={other['id']}$"))
+        page.wait_for_selector("#viewer-root[data-ready='1']", timeout=30000)
+        page.wait_for_selector(".vw-item.selected", timeout=15000)
+        page.screenshot(path=str(shots / "comments-jump-viewer.png"))
+    finally:
+        context.close()
