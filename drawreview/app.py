@@ -25,6 +25,8 @@ from .web import notifications, progress, reviews, stats, viewer
 from .web import reports
 from .web import compare
 from .web import accesslog
+from .web.headers import SecurityHeadersMiddleware
+from .web.limits import BodyLimitMiddleware
 from .web.errors import HANDLERS
 from .web.session import SchemeAwareSessionMiddleware
 
@@ -89,6 +91,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await ctx["db"].close()
 
     middleware = [
+        Middleware(SecurityHeadersMiddleware, https=settings.https),  # outermost: error pages get them too
+        Middleware(BodyLimitMiddleware),
         Middleware(
             SchemeAwareSessionMiddleware,  # Secure over https, or always when settings.https
             secret_key=settings.secret_key,

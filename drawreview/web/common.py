@@ -8,7 +8,6 @@ and records the route's description for the OpenAPI document.
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
@@ -17,8 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..auth import Principal, check_csrf, principal_from_request
-from ..errors import NotAuthenticated, ValidationFailed
+from ..errors import NotAuthenticated, PayloadTooLarge, ValidationFailed
 from ..services import events as events_service
+from . import jsontext
 
 MAX_JSON_BYTES = 1024 * 1024
 
@@ -74,16 +74,13 @@ class Ctx:
         return value
 
     async def json(self) -> dict[str, Any]:
-        body = await self.request.body()
+        body = await self.request.body()  # bounded by web/limits.py before it is read
         if len(body) > MAX_JSON_BYTES:
-            raise ValidationFailed("请求体过大", "Request body too large", code="body_too_large")
-        try:
-            data = json.loads(body or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValidationFailed("请求体不是有效的 JSON", "The request body is not valid JSON", code="bad_json",
-                                   details={"error": str(exc)}) from None
+            raise PayloadTooLarge("请求体过大", "Request body too large", code="body_too_large",
+                                  details={"limit_bytes": MAX_JSON_BYTES})
+        data = jsontext.loads(body or b"null")
         if not isinstance(data, dict):
-            raise ValidationFailed("请求体必须是 JSON 对象", "The request body must be a JSON object", code="bad_json")
+            raise jsontext.bad_json("the body must be a JSON object")
         return data
 
     def emit(self, event) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 
+from . import jsontext
 from ..errors import DrawReviewError, ValidationFailed
 from ..services.client_writes import CLIENT_ID
 
@@ -62,7 +63,7 @@ def parse(text: str | None, known_types) -> dict:
         if size > MAX_MESSAGE_BYTES:
             raise too_large(size)
     try:
-        msg = json.loads(text)
+        msg = jsontext.loads(text)  # also refuses NUL, lone surrogates, huge integers, deep nesting
     except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder's limit
         raise bad("frame", "JSON text", code="bad_json") from None
     if not isinstance(msg, dict):

@@ -1,0 +1,85 @@
+"""Limits applied before any endpoint runs: request bodies and hostile query strings.
+
+A body that is not a multipart upload (JSON, forms) may be at most ``MAX_BODY_BYTES``: a larger
+``Content-Length`` is refused at once, and a body without one (chunked) is counted while it
+streams and refused when it passes the limit, so nothing large is ever buffered. Uploads are
+multipart and bounded by their own limits (settings.max_file_bytes / max_submission_bytes).
+A query string carrying NUL or undecodable bytes is refused (no database stores them).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote_to_bytes
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..errors import PayloadTooLarge, ValidationFailed, envelope
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge("请求体过大（上传图纸请用文件上传）", "Request body too large (upload drawings as files)",
+                           code="body_too_large", details={"limit_bytes": limit})
+
+
+def bad_query(raw: bytes) -> ValidationFailed | None:
+    if not raw:
+        return None
+    decoded = unquote_to_bytes(raw.replace(b"+", b" "))
+    if b"\x00" in decoded:
+        return ValidationFailed("查询参数含有不允许的字符", "The query string contains a NUL character",
+                                code="bad_query", status=400)
+    try:
+        decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return ValidationFailed("查询参数不是有效的 UTF-8", "The query string is not valid UTF-8",
+                                code="bad_query", status=400)
+    return None
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        problem = bad_query(scope.get("query_string", b""))
+        if problem is not None and scope["type"] == "http":
+            return await self._refuse(scope, receive, send, problem)
+        if scope["type"] == "websocket" or problem is not None:
+            return await self.app(scope, receive, send)  # the socket refuses bad queries itself
+        headers = dict(scope.get("headers") or [])
+        if headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data"):
+            return await self.app(scope, receive, send)
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                declared = self.max_bytes + 1
+            if declared > self.max_bytes:
+                return await self._refuse(scope, receive, send, too_large(self.max_bytes))
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise too_large(self.max_bytes)
+            return message
+
+        await self.app(scope, counted, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, exc) -> None:
+        accept = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1").lower()
+        lang = "en" if accept.startswith("en") else "zh-CN"
+        response = JSONResponse(envelope(exc.code, exc.message_zh, exc.message_en, exc.details, lang),
+                                status_code=exc.status, headers={"Connection": "close"})
+        await response(scope, receive, send)

@@ -1,0 +1,122 @@
+"""Hostile input on every route, in both modes: deeply nested JSON, NUL characters and lone
+surrogates in keys and values, integers beyond 64 bits and NaN answer 400 ``bad_json`` on every
+route that takes a JSON body (sent as a caller the permission matrix lets through, so the body
+is really read); bodies over the limit are refused from Content-Length or while streaming;
+NUL in a query string, out-of-range ids and query integers are 4xx; never a 5xx.
+
+The routes come from the OpenAPI document, the callers from tests/web/matrix/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.web.matrix import ROLES
+from tests.web.test_permissions import MATRIX, headers_for, other_builder, other_designer, world  # noqa: F401
+
+NESTED = ("[" * 5000 + "]" * 5000).encode()
+HOSTILE = {
+    "nested array": NESTED,
+    "nested object": ('{"a":' * 3000 + "1" + "}" * 3000).encode(),
+    "moderately nested": ('{"name": ' + "[" * 40 + '"x"' + "]" * 40 + "}").encode(),
+    "NUL in a value": json.dumps({"name": "项目\u0000名", "body": "a\u0000b", "title": "\u0000", "reason": "\u0000",
+                                  "client_id": "\u0000"}).encode(),
+    "NUL in a key": b'{"na\\u0000me": "x"}',
+    "lone surrogate": b'{"name": "\\ud800", "body": "\\udfff"}',
+    "huge integer": b'{"version": 123456789012345678901234567890, "construction_unit_id": 99999999999999999999999}',
+    "NaN": b'{"version": NaN, "x": Infinity}',
+}
+
+
+def openapi_operations(client) -> list[tuple[str, str, dict]]:
+    doc = client.get("/api/openapi.json").json()
+    return [(method.upper(), path, op) for path, ops in doc["paths"].items() for method, op in ops.items()]
+
+
+def permitted_role(method: str, path: str) -> str | None:
+    """A caller the matrix lets through (2xx), so the endpoint gets as far as reading the body."""
+    row = MATRIX.get((method, path))
+    if row is None:
+        return None
+    expected = row[1]
+    return next((r for r in ROLES if r != "anonymous" and 200 <= expected[r] < 300), None)
+
+
+def fill(path: str, world) -> str:
+    return re.sub(r"{(\w+)(?::\w+)?}", lambda m: str(world.get(m.group(1), 1)), path)
+
+
+def test_hostile_json_is_bad_json_on_every_json_route(stack, client, other_designer, other_builder, world):
+    outsiders = {"other_designer": other_designer, "other_builder": other_builder}
+    checked = 0
+    for method, path, op in openapi_operations(client):
+        if method not in {"POST", "PUT", "PATCH", "DELETE"}:
+            continue
+        role = permitted_role(method, path)
+        headers = {**headers_for(stack, role or "window", outsiders), "content-type": "application/json"}
+        takes_json = "application/json" in op.get("requestBody", {}).get("content", {})
+        for name, body in HOSTILE.items():
+            build = MATRIX[(method, path)][0]
+            build(stack, world)  # put the objects back in the state the row needs
+            r = client.request(method, fill(path, world), headers=headers, content=body)
+            assert r.status_code < 500, (method, path, name, r.text[:300])
+            if takes_json and role is not None:
+                assert r.status_code == 400 and r.json()["error"]["code"] == "bad_json", (
+                    method, path, name, role, r.status_code, r.text[:300])
+                checked += 1
+    assert checked >= 8 * 10  # most write routes take JSON: this must not silently test nothing
+
+
+def test_big_bodies_are_refused_before_they_are_read(client, stack):
+    h = {**stack.token_headers("designer"), "content-type": "application/json"}
+    big = b'{"name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    r = client.post("/api/projects", headers=h, content=big)
+    assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large"
+
+    def chunks():  # no Content-Length: counted while it streams
+        yield b'{"name": "'
+        for _ in range(40):
+            yield b"x" * 65536
+
+    r = client.post("/api/projects", headers=h, content=chunks())
+    assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large"
+    # a form (the login page) has the same bound
+    r = client.post("/login", content=b"username=" + b"a" * (2 * 1024 * 1024),
+                    headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 413
+
+
+@pytest.mark.parametrize("query", ["q=%00", "q=a%00b", "case=%FF%FE&code=1", "from=%00"])
+def test_nul_and_undecodable_queries_are_400(client, stack, query):
+    for path in ("/api/projects", "/api/stats", "/api/progress", f"/api/projects/{stack.demo['project_id']}"):
+        r = client.get(f"{path}?{query}", headers=stack.token_headers("window"))
+        assert r.status_code == 400 and r.json()["error"]["code"] == "bad_query", (path, r.text)
+
+
+def test_out_of_range_ids_and_query_values_are_4xx_on_every_route(stack, client):
+    headers = stack.token_headers("window")
+    for method, path, op in openapi_operations(client):
+        if method != "GET":
+            continue
+        for bad in ("99999999999999999999999", "9223372036854775808", "0", "-1"):
+            r = client.get(re.sub(r"{(\w+)(?::\w+)?}", bad, path), headers=headers)
+            assert 400 <= r.status_code < 500 or (r.status_code == 200 and "{" not in path), (path, bad, r.text[:200])
+        for param in op.get("parameters", []):
+            if param["in"] != "query":
+                continue
+            for bad in ("99999999999999999999999", "-99999999999999999999", "0001-01-01", "9999-12-31", "\u00e9x",
+                        "1e999"):
+                url = re.sub(r"{(\w+)(?::\w+)?}", lambda m: str(stack.demo["project_id"]), path)
+                r = client.get(url, params={param["name"]: bad}, headers=headers)
+                assert r.status_code < 500, (path, param["name"], bad, r.text[:200])
+
+
+def test_stats_dates_out_of_range_are_4xx(client, stack):
+    h = stack.token_headers("window")
+    for q in ({"from": "0001-01-01", "to": "9999-12-31"}, {"from": "2026-13-01"}, {"to": "99999-01-01"},
+              {"from": "2026-05-01", "to": "2026-01-01"}):
+        r = client.get("/api/stats", params=q, headers=h)
+        assert 400 <= r.status_code < 500 and r.json()["ok"] is False, (q, r.text[:200])
