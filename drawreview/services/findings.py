@@ -29,7 +29,7 @@ from .client_writes import WriteResult, check_client_id, perform
 MARGIN = 6.0  # sheet points around the finding's box
 # Reviewers see automatic findings once the review of the submission has started (the
 # submission is in review or past it, or their discipline's task was started); the designer
-# sees them from the draft on: the pre-check before submitting.
+# sees undecided ones only in its pre-check of a draft or returned submission (OUTSIDE_ROLES).
 REVIEW_STARTED = frozenset({"in_review", "concluded", "revision_required", "resubmitted", "approved", "rejected"})
 PRECHECK_STATES = ("draft", "returned")
 
@@ -120,14 +120,36 @@ async def _hidden_submissions(session: AsyncSession, principal, submission_ids: 
     return waiting - set(started)
 
 
+# Outside the authority (the design institute, the construction unit) automatic findings are
+# the reviewers' working material: only those a reviewer confirmed (then also a comment) are
+# shown — except to the designer's own pre-check of a draft or returned submission.
+OUTSIDE_ROLES = frozenset({"designer", "construction"})
+
+
+async def _precheck_submissions(session: AsyncSession, principal, submission_ids: set[int]) -> set[int]:
+    """Those of *submission_ids* where ``principal`` sees undecided findings as its pre-check."""
+    if getattr(principal, "role", None) != "designer" or not submission_ids:
+        return set()
+    rows = (await session.exec(select(Submission.id).where(Submission.id.in_(submission_ids),
+                                                           Submission.state.in_(PRECHECK_STATES)))).all()
+    return set(rows)
+
+
+async def _visible(session: AsyncSession, principal, pairs: list[tuple[RuleFinding, Sheet]]) -> list[dict]:
+    subs = {sheet.submission_id for _, sheet in pairs}
+    hidden = await _hidden_submissions(session, principal, subs)
+    outside = getattr(principal, "role", None) in OUTSIDE_ROLES
+    precheck = await _precheck_submissions(session, principal, subs) if outside else set()
+    return [finding_dict(r, sheet) for r, sheet in pairs if sheet.submission_id not in hidden
+            and (not outside or r.state == "confirmed" or sheet.submission_id in precheck)]
+
+
 async def list_for_sheet(session: AsyncSession, principal, sheet_id: int) -> list[dict]:
     sheet, project_id = await annotations.sheet_project_id(session, sheet_id)
     await require_project(session, principal, project_id)
-    if await _hidden_submissions(session, principal, {sheet.submission_id}):
-        return []
     rows = (await session.exec(select(RuleFinding).where(RuleFinding.sheet_id == sheet_id)
                                .order_by(RuleFinding.id))).all()
-    return [finding_dict(r, sheet) for r in rows]
+    return await _visible(session, principal, [(r, sheet) for r in rows])
 
 
 async def list_for_project(session: AsyncSession, principal, project_id: int) -> list[dict]:
@@ -138,8 +160,7 @@ async def list_for_project(session: AsyncSession, principal, project_id: int) ->
                                .join(Submission, Submission.id == Sheet.submission_id)
                                .where(Submission.project_id == project_id)
                                .order_by(RuleFinding.sheet_id, RuleFinding.id))).all()
-    hidden = await _hidden_submissions(session, principal, {sheet.submission_id for _, sheet in rows})
-    return [finding_dict(r, sheet) for r, sheet in rows if sheet.submission_id not in hidden]
+    return await _visible(session, principal, list(rows))
 
 
 async def precheck(session: AsyncSession, queue, settings, principal, submission_id: int) -> dict:

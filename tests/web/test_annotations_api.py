@@ -105,7 +105,8 @@ def test_library_and_template(stack, client, world):
 
 def test_findings_confirm_and_dismiss(stack, client, world):
     h = stack.token_headers("fire")
-    listed = client.get(f"/api/sheets/{world['sheet_id']}/findings", headers=stack.token_headers("designer"))
+    # the reviewer's working material (the design institute sees only confirmed findings: test_precheck)
+    listed = client.get(f"/api/sheets/{world['sheet_id']}/findings", headers=h)
     ids = {f["id"]: f for f in listed.json()["data"]}
     first, second = world["finding_ids"]
     assert ids[first]["rect"] and ids[first]["color"] == PALETTE["fire"]

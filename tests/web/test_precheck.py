@@ -59,13 +59,13 @@ def _findings(client, stack, sheet_id: int, who: str = "designer") -> list[dict]
     return r.json()["data"]
 
 
-def _wait_findings(client, stack, sheet_id: int) -> list[dict]:
+def _wait_findings(client, stack, sheet_id: int, who: str = "designer") -> list[dict]:
     """Findings of the sheet once its check job ran (scaled mode: a burst worker runs it)."""
     deadline = time.monotonic() + 60
     while True:
         if stack.mode == "scaled":
             di.run_queued_jobs(stack)
-        got = _findings(client, stack, sheet_id)
+        got = _findings(client, stack, sheet_id, who)
         if {f["rule_id"] for f in got} & BAD or time.monotonic() > deadline:
             return got
         time.sleep(0.2)
@@ -139,3 +139,31 @@ def test_reviewer_sees_findings_once_the_review_started(stack, client, world):
     assert BAD <= {f["rule_id"] for f in seen}
     project = client.get(f"/api/projects/{world['project_id']}/findings", headers=stack.token_headers("fire"))
     assert BAD <= {f["rule_id"] for f in project.json()["data"]}
+
+
+def test_outside_the_authority_only_confirmed_findings_are_shown(stack, client, world):
+    """Once submitted, the design institute and the construction unit see only the findings a
+    reviewer confirmed (which are comments they can answer), never undecided ones."""
+    from drawreview.models import Submission
+
+    sid, right = world["submission_id"], world["right"]
+    asyncio.run(_db(stack, lambda s: s.exec(update(Submission).where(Submission.id == sid).values(state="in_review"))))
+    undecided = [f for f in _wait_findings(client, stack, right, "fire") if f["state"] == "new"]
+    assert BAD <= {f["rule_id"] for f in undecided}
+    for who in ("designer", "builder"):
+        assert _findings(client, stack, right, who) == []
+        project = client.get(f"/api/projects/{world['project_id']}/findings", headers=stack.token_headers(who))
+        assert project.status_code == 200 and project.json()["data"] == []
+    chosen = next(f for f in undecided if f["discipline"] == "fire")
+    r = client.post(f"/api/findings/{chosen['id']}/confirm", headers=stack.token_headers("fire"), json={})
+    assert r.status_code == 200, r.text
+    markup = r.json()["data"]["annotation"]
+    for who in ("designer", "builder"):
+        seen = _findings(client, stack, right, who)
+        assert [(f["id"], f["state"]) for f in seen] == [(chosen["id"], "confirmed")]
+    anns = client.get(f"/api/projects/{world['project_id']}/annotations", headers=stack.token_headers("designer"))
+    assert markup["id"] in {a["id"] for a in anns.json()["data"]}  # a comment the institute can answer
+    # a returned submission is the designer's to correct and pre-check again: undecided ones are back
+    asyncio.run(_db(stack, lambda s: s.exec(update(Submission).where(Submission.id == sid).values(state="returned"))))
+    assert BAD <= {f["rule_id"] for f in _findings(client, stack, right, "designer")}
+    assert [f["state"] for f in _findings(client, stack, right, "builder")] == ["confirmed"]
