@@ -75,9 +75,35 @@ def check_editable(sub: Submission) -> None:
         )
 
 
+# A new revision may be started while the set is still the designer's (no revision yet, or a
+# draft) or when the round asks for one; never while the authority holds the case or after it
+# ended (issue #14: reviewers must not land on an empty draft beside the set under review).
+NEW_REVISION_AFTER = frozenset({"draft", "revision_required", "returned"})
+
+
+async def require_new_revision_allowed(session: AsyncSession, project: Project) -> None:
+    latest = (await session.exec(select(Submission).where(Submission.project_id == project.id)
+                                 .order_by(Submission.revision.desc()).limit(1))).first()
+    if latest is None or latest.state in NEW_REVISION_AFTER:
+        return
+    from .workflow import SUBMISSION
+
+    name = SUBMISSION.states.get(latest.state, latest.state)
+    raise InvalidTransition(
+        f"第 {latest.revision} 版报审处于“{name}”状态，只有审查结论为修改后复审或报审被退回时才能新建修改版",
+        f"Revision {latest.revision} is '{latest.state}'; a new revision can be started only when the review "
+        "asks for one (revision required) or the submission was returned",
+        code="new_revision_not_allowed",
+        details={"latest_id": latest.id, "latest_revision": latest.revision, "latest_state": latest.state,
+                 "allowed_after": sorted(NEW_REVISION_AFTER)})
+
+
 async def create_submission(session: AsyncSession, principal: Principal, project: Project,
                             notes: str = "") -> tuple[Submission, object]:
-    """The next revision of the project's drawing set; returns (submission, event)."""
+    """The next revision of the project's drawing set; returns (submission, event). Refused
+    (409 ``new_revision_not_allowed``) while the latest revision is with the authority or the
+    case has ended: see :data:`NEW_REVISION_AFTER`."""
+    await require_new_revision_allowed(session, project)
     for _ in range(5):
         latest = (await session.exec(
             select(func.coalesce(func.max(Submission.revision), 0)).where(Submission.project_id == project.id)
@@ -160,12 +186,47 @@ async def reserve_bytes(session: AsyncSession, submission_id: int, size: int, li
     return result.rowcount == 1
 
 
-def sniff_stored(storage, sha256: str, name: str) -> tuple[str, DrawReviewError | None]:
-    """(format, error) of a stored blob, judged by its bytes (a few KB read)."""
+# Documents that are zip packages underneath (Office Open XML, OpenDocument, e-books): judged
+# by the package's own parts, so a Word file is "not a drawing", never a zip of no drawings.
+_PACKAGE_PARTS = (("word/", "Word document"), ("xl/", "Excel workbook"), ("ppt/", "PowerPoint presentation"),
+                  ("visio/", "Visio drawing"))
+
+
+def document_package(path) -> str | None:
+    """The kind of office/e-book document a zip at *path* is, or None for an ordinary archive."""
+    import zipfile
+
     try:
-        return intake.identify(storage.path(sha256), name), None
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            if "[Content_Types].xml" in names:  # Office Open XML (docx, xlsx, pptx, vsdx...)
+                for prefix, kind in _PACKAGE_PARTS:
+                    if any(n.startswith(prefix) for n in names):
+                        return kind
+                return "Office document"
+            if "mimetype" in names and zf.getinfo("mimetype").file_size < 200:
+                mime = zf.read("mimetype").decode("ascii", "replace").strip()
+                if mime.startswith("application/vnd.oasis.opendocument"):
+                    return "OpenDocument file"
+                if mime == "application/epub+zip":
+                    return "EPUB e-book"
+    except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError):
+        return None  # a damaged archive: the zip expansion reports it
+    return None
+
+
+def sniff_stored(storage, sha256: str, name: str) -> tuple[str, DrawReviewError | None]:
+    """(format, error) of a stored blob, judged by its bytes (a few KB read; for a zip its
+    directory, to tell a Word or other office document from an archive of drawings)."""
+    try:
+        kind = intake.identify(storage.path(sha256), name)
     except DrawReviewError as exc:
         return "unknown", exc
+    if kind == intake.ZIP:
+        document = document_package(storage.path(sha256))
+        if document:
+            return "unknown", cad_errors.not_a_drawing(name, document)
+    return kind, None
 
 
 async def register_upload(session: AsyncSession, storage, principal: Principal, sub: Submission,

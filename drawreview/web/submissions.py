@@ -225,6 +225,15 @@ PAGE_MESSAGES = [
 ]
 
 
+def landing(subs: list, principal) -> object | None:
+    """The revision the project page opens on: the designer's latest (maybe its draft); for
+    everyone else the latest revision handed in (the one under review), never a draft."""
+    if principal.role == "designer" or not subs:
+        return subs[-1] if subs else None
+    handed_in = [s for s in subs if s.state != "draft"]
+    return handed_in[-1] if handed_in else subs[-1]
+
+
 async def project_page(request: Request) -> Response:
     from .pages import render
 
@@ -237,7 +246,7 @@ async def project_page(request: Request) -> Response:
         project = await require_project(session, principal, int(request.path_params["project_id"]))
         subs = await service.list_submissions(session, project.id)
         wanted = request.query_params.get("submission", "")
-        current = next((s for s in subs if str(s.id) == wanted), subs[-1] if subs else None)
+        current = next((s for s in subs if str(s.id) == wanted), None) if wanted else landing(subs, principal)
         if wanted and current is not None and str(current.id) != wanted:
             raise NotFound("找不到该报审版本", "Submission not found")
         files = await service.files_of(session, current.id) if current else []

@@ -212,6 +212,14 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
         designer.click("#review-new-revision")
         designer.wait_for_url(lambda url: f"submission={sub1}" not in url and "submission=" in url)
         sub2 = int(designer.url.rsplit("=", 1)[1])
+        # the designer's empty draft is its own: the window lands on the revision under review, and
+        # "back to project" in the viewer returns to the sheet's own revision
+        window.goto(f"{base}/projects/{pid}")
+        assert window.get_attribute("#review", "data-submission-id") == str(sub1)
+        open_viewer(pages["fire"], base, road)
+        pages["fire"].click("#viewer-back")
+        pages["fire"].wait_for_url(lambda url: f"submission={sub1}" in url)
+        assert pages["fire"].get_attribute("#review", "data-submission-id") == str(sub1)
         sheets2 = _upload(designer, stack, base, pid, sub2, _drawing(tmp_path, "市政施工图-r2.dxf", (4, 3)))
         designer.click("#review-submit")
         designer.wait_for_load_state("load")

@@ -44,7 +44,9 @@ class Viewer {
     this.compare = new Compare(this);
     this.toolbar = h('div', { class: 'vw-toolbar', role: 'toolbar', 'aria-label': t('tool.label') },
       h('div', { class: 'vw-sheet-title', id: 'sheet-title' },
-        this.cfg.project ? h('a', { href: `/projects/${this.cfg.project.id}`, class: 'back' }, `← ${t('viewer.back')}`) : null,
+        // back to the project page at this sheet's own revision (not the latest, maybe a draft)
+        this.cfg.project ? h('a', { href: `/projects/${this.cfg.project.id}${this.sheet.submission_id ? `?submission=${this.sheet.submission_id}` : ''}`,
+          class: 'back', id: 'viewer-back' }, `← ${t('viewer.back')}`) : null,
         h('strong', null, this.sheet.number || ''), ' ', this.sheet.title || ''),
       h('div', { class: 'group' }, tb('select', 'tool.select', 'Esc'),
         canMarkup ? MARKUP_TOOLS.map((k, i) => tb(k, `tool.${k}`, String(i + 1))) : null),

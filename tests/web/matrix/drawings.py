@@ -47,9 +47,35 @@ def _correct(s, w):
     return {"json": {"title": "一层平面图（更正）"}}
 
 
+async def _latest_to_draft(stack, project_id: int) -> None:
+    from sqlmodel import select
+
+    from drawreview.db import Database
+    from drawreview.models import Submission
+
+    db = Database(stack.settings)
+    try:
+        async with db.session() as s:
+            latest = (await s.exec(select(Submission).where(Submission.project_id == project_id)
+                                   .order_by(Submission.revision.desc()))).first()
+            if latest is not None and latest.state not in ("draft", "revision_required", "returned"):
+                latest.state = "draft"
+                s.add(latest)
+                await s.commit()
+    finally:
+        await db.close()
+
+
+def _new_revision(s, w):
+    # a new revision only when the round asks for one: other areas' rows may have handed the
+    # shared demo project's latest revision in, so put it back to a draft
+    asyncio.run(_latest_to_draft(s, w["project_id"]))
+    return {"json": {}}
+
+
 ROWS = {
     ("GET", "/api/projects/{project_id}/submissions"): (lambda s, w: {}, DEMO_VISIBLE),
-    ("POST", "/api/projects/{project_id}/submissions"): (lambda s, w: {"json": {}}, DESIGNER_ONLY),
+    ("POST", "/api/projects/{project_id}/submissions"): (_new_revision, DESIGNER_ONLY),
     ("GET", "/api/submissions/{submission_id}"): (lambda s, w: {}, DEMO_VISIBLE),
     ("POST", "/api/submissions/{submission_id}/files"): (_upload, DESIGNER_ONLY),
     ("GET", "/api/submissions/{submission_id}/sheets"): (lambda s, w: {}, DEMO_VISIBLE),
@@ -64,6 +90,7 @@ ROWS = {
 
 
 def prepare(stack, client, world):
+    asyncio.run(_latest_to_draft(stack, stack.demo["project_id"]))  # other areas may have handed one in
     sid = di.new_submission(client, stack)
     di.upload(client, stack, sid, [("建施.dxf", di.plan())])
     files = di.wait_files(client, stack, sid)
