@@ -25,6 +25,11 @@ class MemoryLimiter:
                 del self._hits[k]
         return count
 
+    async def count(self, key: str, window_s: int) -> int:
+        """The hits in the key's current window, without adding one."""
+        count, start = self._hits.get(key, (0, 0.0))
+        return 0 if time.monotonic() - start >= window_s else count
+
     async def reset(self, key: str) -> None:
         self._hits.pop(key, None)
 
@@ -52,6 +57,11 @@ class RedisLimiter:
             pipe.expire(k, window_s, nx=True)
             count, _ = await pipe.execute()
         return int(count)
+
+    async def count(self, key: str, window_s: int) -> int:
+        """The hits in the key's current window (it expires with the window), without adding one."""
+        value = await self._redis.get(self._prefix + key)
+        return int(value) if value else 0
 
     async def reset(self, key: str) -> None:
         await self._redis.delete(self._prefix + key)

@@ -2,8 +2,9 @@
 
 Shows the stage, each discipline's task state and dates, and nothing of the drawings (no
 names of files or sheets, no comments, no people) — and the issued reports, which the case
-number + code let their holder download. Guessing is throttled per client IP and
-per case number (``ratelimit``); a wrong code and an unknown case answer alike.
+number + code let their holder download. Guessing is throttled per client IP and per case
+number, counting failed lookups only (``throttle``); a wrong code and an unknown case answer
+alike.
 """
 
 from __future__ import annotations
@@ -27,11 +28,26 @@ CASE_RE = re.compile(r"^[A-Z]{1,8}-\d{4}-\d{1,9}$")
 STAGE_NAMES = {**workflow.SUBMISSION.states, "draft": "未提交"}
 
 
+def _keys(ip: str, case_number: str) -> dict[str, tuple[str, int]]:
+    return {"ip": (f"progress:fail:ip:{ip}", IP_WINDOW_S), "case": (f"progress:fail:case:{case_number}", CASE_WINDOW_S),
+            "case_ip": (f"progress:fail:case-ip:{case_number}:{ip}", CASE_WINDOW_S)}
+
+
 async def throttle(limiter, ip: str, case_number: str) -> None:
-    if await limiter.hit(f"progress:ip:{ip}", IP_WINDOW_S) > IP_LIMIT:
+    """Only failed lookups count. An address with too many failures is stopped; a case whose
+    code was guessed wrong too often stops every address that has already failed on it (one
+    try each for new ones), while an address that never failed — the owner with the right
+    code — is never stopped by others' guesses."""
+    keys = _keys(ip, case_number)
+    if await limiter.count(*keys["ip"]) >= IP_LIMIT:
         raise RateLimited(details={"scope": "ip", "retry_after_s": IP_WINDOW_S})
-    if await limiter.hit(f"progress:case:{case_number}", CASE_WINDOW_S) > CASE_LIMIT:
+    if await limiter.count(*keys["case"]) >= CASE_LIMIT and await limiter.count(*keys["case_ip"]) > 0:
         raise RateLimited(details={"scope": "case", "retry_after_s": CASE_WINDOW_S})
+
+
+async def failed(limiter, ip: str, case_number: str) -> None:
+    for key, window in _keys(ip, case_number).values():
+        await limiter.hit(key, window)
 
 
 def _iso(dt) -> str | None:
@@ -48,6 +64,7 @@ async def query(session: AsyncSession, limiter, ip: str, case_number: str, code:
     project = (await session.exec(select(Project).where(Project.case_number == case_number))).first()
     expected = (project.verification_code if project else None) or "x" * len(code)
     if project is None or not hmac.compare_digest(expected.encode(), code.encode()):
+        await failed(limiter, ip, case_number)
         raise NotFound("受理编号或验证码不正确", "Wrong case number or verification code", code="not_found")
     subs = (await session.exec(select(Submission).where(Submission.project_id == project.id,
                                                         Submission.accepted_at.is_not(None))

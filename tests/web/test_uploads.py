@@ -123,6 +123,40 @@ def test_jpeg_named_dxf(stack, client):
     assert_error(bad, "not_a_drawing", "不是图纸文件", "JPEG")
 
 
+def _package(parts: dict[str, str]) -> bytes:
+    """A zip package as office programs write it (the [Content_Types].xml part first)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text)
+    return buf.getvalue()
+
+
+DOCX = _package({
+    "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                           'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+                           'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0"?><Relationships/>',
+    "word/document.xml": '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                         'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>设计说明</w:t></w:r></w:p></w:body>'
+                         '</w:document>'})
+ODT = _package({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office:document-content/>"})
+
+
+@pytest.mark.parametrize("name,data,kind", [("设计说明.docx", DOCX, "Word document"),
+                                            ("设计说明.zip", DOCX, "Word document"),
+                                            ("说明.odt", ODT, "OpenDocument")])
+def test_office_documents_are_not_drawings_whatever_their_name(stack, client, name, data, kind):
+    """A .docx is a zip underneath: it is refused by its content as not a drawing, never
+    expanded as an archive (no "nested archive", no zip row)."""
+    bad, _, _ = upload_with_good(client, stack, (name, data))
+    assert_error(bad, "not_a_drawing", "不是图纸文件", kind)
+    assert bad["format"] != "zip" and bad["state"] == "failed"
+
+
 def test_dwg_of_a_version_not_read_is_named(stack, client):
     bad, _, _ = upload_with_good(client, stack, ("旧图.dwg", di.DWG_R12))
     assert_error(bad, "dwg_version_unsupported", "R11/R12（AC1009）", "R11/R12 (AC1009) is older than")
@@ -181,9 +215,13 @@ def test_size_limits_answer_413(stack):
 def test_a_submitted_submission_takes_no_more_files(stack, client):
     import asyncio
 
+    from tests.services.reviews_world import new_project, run
     from tests.web.matrix.drawings import _set_draft
 
-    sid = di.new_submission(client, stack)
+    async def own_project(s):  # handed in, it blocks new revisions: keep the shared demo project free
+        return (await new_project(s, stack, name="已提交不再收图")).id
+
+    sid = di.new_submission(client, stack, run(stack, own_project))
     asyncio.run(_set_draft(stack, sid))
 
     async def submit():
