@@ -264,7 +264,12 @@ class _Builder:
                     for g, (_, p) in zip(geoms, lines):
                         feats.append(Feature(g, [p.handle], p.layer, cls, p.block))
                 else:
-                    feats.extend(_polygonize(geoms, [p for _, p in lines], cls, self.snap))
+                    faces = _polygonize(geoms, [p for _, p in lines], cls, self.snap)
+                    feats.extend(faces)
+                    used = {h for f in faces for h in f.handles}
+                    for _, p in lines:  # linework of an area class that closes no area: reported
+                        if p.handle not in used:
+                            self.geo.unusable[p.layer] = self.geo.unusable.get(p.layer, 0) + 1
             if shape == "line":
                 for coords, p in rings:  # closed linework of a line class stays linework
                     feats.append(Feature(shapely.LinearRing(coords), [p.handle], p.layer, cls, p.block))
@@ -508,6 +513,10 @@ def _add_insert(geo: Geometry, builder: _Builder, blocks: BlockCache, e) -> None
                 return  # another sheet's frame
             geo.frames.append(Frame(e.dxf.handle, name, layer, tuple(float(v) for v in bbox),
                                     abs(float(e.dxf.get("xscale", 1.0))), _attribs(e)))
+            for a in e.attribs:  # the title block's fields (图名=地下一层平面图) are the sheet's words too
+                p = a.dxf.insert
+                geo.texts.append(Text(p.x, p.y, f"{a.dxf.tag}={a.dxf.text}", a.dxf.get("height", 0.0),
+                                      e.dxf.handle, layer, "Standard"))
         return
     shape = builder.lm.shape(cls)
     if shape == "point":

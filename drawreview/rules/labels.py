@@ -51,6 +51,7 @@ RE_LP_CLASS = re.compile(r"第?\s*([一二三123])\s*类防雷|防雷(?:类别|�
 RE_SPRINKLER = re.compile(r"自动喷水|喷水灭火|喷淋|洒水喷头")
 RE_NEGATION = re.compile(r"无|不设|未设|不需|不考虑|没有|取消")
 RE_AFFIRM = re.compile(r"设|有|采用|配置|安装|按")
+RE_BASEMENT_TITLE = re.compile(r"(?:^|=|\s)地下(?:[一二三四五1-5]层|室|车库|层)[^，,。;；]*平面图")
 RE_AREA = re.compile(r"(用地面积|总建筑面积|建筑面积|地上建筑面积)\s*[:：=]?\s*(\d+(?:\.\d+)?)\s*(?:㎡|m2|m²|平方米)")
 RE_CLEAR = re.compile(r"净高\s*[=＝:：]?\s*(\d+(?:\.\d+)?)")
 RE_DOOR = re.compile(r"^(?:[a-z]*?)(fm|m)\s*[甲乙丙]?\s*(\d{2})(\d{2})", re.I)
@@ -165,6 +166,8 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
             put("high_rise", True, raw)
         elif "多层" in t or "单层" in t or "非高层" in t:
             put("high_rise", False, raw)
+        if RE_BASEMENT_TITLE.search(t):
+            put("underground", True, raw)
         if m := RE_LP_CLASS.search(t):
             put("lightning_class", CN_DIGITS[m.group(1) or m.group(2)], raw)
         if "耐火等级" in t and (m := RE_RATING.search(t)):

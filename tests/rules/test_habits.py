@@ -335,3 +335,16 @@ def test_a_building_label_is_not_a_sheet_fact_and_defaults_are_named():
     assert f.measured == 5.0 and f.required == 9.0  # high-rise beside a low building rated 二级 (default)
     assert any(k.endswith(".rating") and v.startswith("默认值") for k, v in f.sources.items())
     assert f.sources["1#楼.height"] == "图面文字 text on sheet:「1#楼 高层住宅 H=54.0 耐火等级一级」"
+
+
+def test_basement_title_and_area_linework_that_closes_nothing():
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 30, 20), close=True, dxfattribs={"layer": "防火分区"})  # 600 m²
+    msp.add_text("地下一层平面图 1:100", height=700, dxfattribs={"insert": (0, -5000)})
+    msp.add_lwpolyline([(40000, 0), (50000, 0), (50000, 8000)], dxfattribs={"layer": "防火分区"})  # open
+    geo = extract(doc, load_layer_map(), {})
+    assert geo.params["underground"] is True and geo.unusable == {"防火分区": 1}
+    result = run_checks(doc, {}, disciplines=["fire"])
+    (f,) = [f for f in result.findings if f.rule_id == "FR-07"]
+    assert (f.measured, f.required) == (600.0, 500.0) and "地下一层平面图" in f.sources["underground"]
+    assert result.unusable_layers == {"防火分区": 1}

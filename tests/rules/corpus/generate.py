@@ -45,9 +45,11 @@ def is_high(height: float, residential: bool) -> bool:
     return height > (27.0 if residential else 24.0)
 
 
-def compartment_limit(high: bool, sprinklers: bool) -> float:
-    """GB 50016 5.3.1 (above ground): 1500 / 2500 m², doubled with automatic sprinklers."""
-    return (1500.0 if high else 2500.0) * (2.0 if sprinklers else 1.0)
+def compartment_limit(high, sprinklers: bool) -> float:
+    """GB 50016 5.3.1: high-rise 1500 m², other above-ground 2500 m², underground ("under") 500 m²;
+    doubled with automatic sprinklers."""
+    base = 500.0 if high == "under" else 1500.0 if high else 2500.0
+    return base * (2.0 if sprinklers else 1.0)
 
 
 MESH = {1: [(5, 5), (6, 4)], 2: [(10, 10), (12, 8)], 3: [(20, 20), (24, 16)]}  # GB 50057 4.2.1/4.3.1/4.4.1
@@ -224,6 +226,7 @@ FLOOR_NOTES = [  # (notes on the sheet, params, high-rise?, sprinklers?)
     (["本工程为高层公共建筑", "本楼不设自动喷水灭火系统"], {}, True, False),
     ([("建筑分类", "一类高层公共建筑"), ("耐火等级", "一级"), ("自动喷水灭火系统", "有")], {}, True, True),  # a notes table
     ([("建筑分类", "多层公共建筑"), ("自动喷水灭火系统", "无")], {}, False, False),
+    (["地下一层平面图 1:200", "无自动喷水灭火系统"], {}, "under", False),
 ]
 
 
@@ -236,7 +239,7 @@ def floor_case(conv, kind: str, variant: int) -> Case:
     area = limit + (240.0 if kind == "FR-07" else 0.0)
     width = area / depth
     comp = rect(0, 0, width, depth)
-    sh = Sheet("三层平面图", "建施-03", scale=200, notes=list(notes))
+    sh = Sheet("地下一层平面图" if high == "under" else "三层平面图", "建施-03", scale=200, notes=list(notes))
     sh.polys = [Poly("compartment", comp, {"name": "防火分区一"})]
     code = "FM甲0921" if variant % 2 else "FM甲1221"  # 0.9 m: exactly the least exit-door width (5.5.18)
     exits = [Pt("exit", (width * 0.2, 0.0), code),
