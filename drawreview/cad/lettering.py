@@ -9,7 +9,7 @@ In CAD a text's height is the height of its capital letters, not the em size of 
 face is set at ``h / CAP`` (``CAP``: the face's cap height in em, measured by
 ``tests/cad/test_lettering.py`` from rendered glyphs), and every width here is in units of that
 height.  Stacked MTEXT (``\\S1^2;``, ``\\S1/2;``, ``\\S1#2;``, tolerances) reads as the stack:
-m², 1 1/2, +0.05/−0.02.
+m², 1 1/2, +0.05/-0.02.
 """
 
 from __future__ import annotations
@@ -170,13 +170,9 @@ def _script(text: str, table: dict, mark: str) -> str:
     return "".join(table[c] for c in text) if all(c in table for c in text) else mark + text
 
 
-def _minus(text: str) -> str:
-    return "−" + text[1:] if text.startswith("-") else text
-
-
 def stack(content: str, before: str = "") -> str:
     """The reading of a stacked MTEXT fraction ``\\S<content>;``: ``2^`` → ², ``^2`` → ₂,
-    ``+0.05^-0.02`` → +0.05/−0.02 (a tolerance), ``1/2`` and ``1#2`` → 1/2, set off by a space
+    ``+0.05^-0.02`` → +0.05/-0.02 (a tolerance), ``1/2`` and ``1#2`` → 1/2, set off by a space
     from a number before it (1 1/2)."""
     at = min((i for i in (content.find("^"), content.find("/"), content.find("#")) if i >= 0), default=-1)
     if at < 0:
@@ -187,7 +183,7 @@ def stack(content: str, before: str = "") -> str:
     if sep == "^" and not up:
         return _script(low, _SUB, "_")
     if sep == "^":
-        return f"{_minus(up)}/{_minus(low)}"
+        return f"{up}/{low}"  # (ASCII minus: the face has no U+2212)
     out = f"{up}/{low}"
     return " " + out if before.isdigit() else out
 
@@ -298,4 +294,16 @@ def mtext_box(entity) -> tuple[float, float, float, float] | None:
         return None
     lines, h, angle = got
     boxes = [box(x, y, w, h, angle) for _, x, y, w in lines]
+    d = entity.dxf.__dict__
+    width, ins = d.get("width", 0.0) or 0.0, d.get("insert")
+    if width > 0 and ins is not None:  # the column as defined (CAD extents count it, ink or not)
+        col = (d.get("attachment_point", 1) - 1) % 3
+        t = math.radians(angle)
+        dx = -width * col / 2
+        _, x0, y0, _ = lines[0]
+        ux, uy = math.cos(t), math.sin(t)
+        # the first row's baseline start moved along the row to the column's own left edge
+        lx = x0 - ((x0 - ins.x) * ux + (y0 - ins.y) * uy) * ux + dx * ux
+        ly = y0 - ((x0 - ins.x) * ux + (y0 - ins.y) * uy) * uy + dx * uy
+        boxes.append(box(lx, ly, width, h, angle))
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))

@@ -136,6 +136,10 @@ class Painter:
             pts = [(v.x, v.y) for v in e.wcs_vertices()]
             cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(cv.polyline(pts, True))
             return
+        if kind == "POLYLINE" and e.is_2d_polyline and any(
+                v.dxf.get("start_width", 0) or v.dxf.get("end_width", 0) for v in e.vertices) or (
+                kind == "POLYLINE" and e.dxf.get("default_start_width", 0)):
+            return self._wide(e, d, cv, in_block, oc)
         if kind in ("ELLIPSE", "SPLINE", "POLYLINE", "HELIX"):
             p = ezpath.make_path(e)
             cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(cv.path(p))
@@ -215,12 +219,26 @@ class Painter:
         v = e.lwpoints.values.reshape(-1, 5)
         if not len(v):
             return
+        if v[:, 2:4].any():  # segments with their own start / end widths: filled, as plotted
+            return self._wide(e, d, cv, in_block, oc)
         if v[:, 4].any() or (ext is not None and ext.z < 0.999) or d.get("elevation"):
             s = cv.path(ezpath.make_path(e))
         else:
             s = cv.polyline(v[:, :2].tolist(), e.closed)
         width = d.get("const_width") or None
         cv.use(STROKE, oc, self.styles.pen(d, in_block), width).append(s)
+
+    def _wide(self, e, d, cv, in_block, oc) -> None:
+        """A polyline with tapered or wide segments as ezdxf's trace builder outlines it, filled."""
+        from ezdxf.render.trace import TraceBuilder
+
+        ocs, elevation = e.ocs(), d.get("elevation", 0.0)
+        elevation = elevation.z if hasattr(elevation, "z") else (elevation or 0.0)
+        body = []
+        for poly in TraceBuilder.from_polyline(e).polygons_wcs(ocs, elevation):
+            body.append(cv.polyline([(p.x, p.y) for p in poly], True))
+        if body:
+            cv.use(FILL, oc, self.styles.pen(d, in_block)).append("".join(body) + "f\n")
 
     def _circle(self, e, d, cv, in_block, oc) -> None:
         ext = d.get("extrusion")

@@ -126,6 +126,14 @@ def page_spec(src: PdfSource, i: int) -> SheetSpec:
     info = titleblock.read([], texts)
     spec.number, spec.title, spec.discipline, spec.scale = (
         info["number"], info["title"], info["discipline"], info["scale"])
+    if not spec.number:  # the page label the plotting program gave the page (建施-01, A-101)
+        try:
+            label = src.doc[i].get_label().strip()
+        except Exception:  # noqa: BLE001 - a damaged label tree labels nothing
+            label = ""
+        if label and titleblock.looks_like_number(label):
+            spec.number = label
+            spec.discipline = spec.discipline or titleblock.discipline_of(label)
     spec.detected = bool(spec.number or spec.title)
     return spec
 

@@ -86,7 +86,7 @@ def test_stacked_mtext_reads_as_the_stack():
     assert plain("面积 20m\\S2^;") == ["面积 20m²"]
     assert plain("3\\S1/2;\"") == ["3 1/2\""]  # a space from the whole number before it
     assert plain("\\S1#2; in") == ["1/2 in"]
-    assert plain("Ø20\\S+0.05^-0.02;") == ["Ø20+0.05/−0.02"]
+    assert plain("Ø20\\S+0.05^-0.02;") == ["Ø20+0.05/-0.02"]
     assert plain("H\\S^2;O") == ["H₂O"]
     assert plain("x\\Sab^;") == ["x^ab"]  # no superscript letters: marked as written
 

@@ -198,3 +198,24 @@ def test_minsert_rotated_box():
     # columns run along the rotated x axis: up the y axis
     assert box == pytest.approx((0, 0, 0, 210), abs=1e-9)
     assert math.isclose(box[3], 210)
+
+
+def test_pdf_sheet_number_from_corner_text_or_page_label(tmp_path):
+    from drawreview.cad.pdf import load_pdf, pdf_sheets
+
+    doc = pymupdf.open()
+    font = pymupdf.Font("cjk")
+    for i in range(3):
+        page = doc.new_page(width=1190, height=842)
+        page.draw_rect(pymupdf.Rect(20, 20, 1170, 822))
+        if i == 0:  # an English title block in the lower-right corner
+            tw = pymupdf.TextWriter(page.rect)
+            tw.append((900, 780), "DWG NO.", font=font, fontsize=10)
+            tw.append((980, 780), "A-201", font=font, fontsize=12)
+            tw.append((900, 800), "TITLE: SECOND FLOOR PLAN", font=font, fontsize=10)
+            tw.write_text(page)
+    doc.set_page_labels([{"startpage": 1, "prefix": "S-0", "style": "D", "firstpagenum": 2}])  # (PyMuPDF writes ASCII prefixes only)
+    doc.save(tmp_path / "set.pdf")
+    specs = pdf_sheets(load_pdf(tmp_path / "set.pdf"))
+    assert [(s.number, s.title) for s in specs] == [("A-201", "SECOND FLOOR PLAN"), ("S-02", None), ("S-03", None)]
+    assert [s.discipline for s in specs[1:]] == ["结构", "结构"]
