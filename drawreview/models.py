@@ -421,3 +421,20 @@ class Report(SQLModel, table=True):
     signer: str = Field(default="", max_length=300)
     issued_at: datetime = _ts()
     issued_by: Optional[int] = Field(default=None, foreign_key="user_account.id")
+
+
+class ReportFile(SQLModel, table=True):
+    """A file issued with a report and kept with it: a signed stamped sheet (审查合格), or a
+    heavy export (BCF, marked-up sheets zip) built once for the issued round. ``sha256`` is the
+    blob address; stamped sheets are found by it on the verification page."""
+
+    __tablename__ = "report_file"
+    __table_args__ = (UniqueConstraint("report_id", "kind", "name", name="uq_report_file"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    kind: str = Field(max_length=24)  # stamped_sheet / bcf / marked_up_zip / stamped_zip
+    name: str = Field(max_length=300)  # the download's file name
+    sheet_id: Optional[int] = Field(default=None, foreign_key="sheet.id")
+    sha256: str = Field(max_length=64, index=True)
+    size: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    created_at: datetime = _ts()

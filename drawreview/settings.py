@@ -86,6 +86,12 @@ class Settings:
     ruleset_dir: Path = REPO_RULESETS
     authority_dir: Path | None = None  # the signing key and certificate; None: <data dir>/authority
     calendar_file: Path | None = None  # holidays/调休 beyond chinese_calendar; None: chinese_calendar alone
+    # issued documents (report/): the public address printed in QR codes (None: the issuing request's),
+    # the RFC 3161 time-stamping service (None: PAdES B-B), a document timestamp (B-LTA), the seal image
+    public_base_url: str | None = None
+    tsa_url: str | None = None
+    pades_lta: bool = False
+    seal_image: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -175,5 +181,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ruleset_dir=ruleset_dir(env),
         authority_dir=Path(_get(env, "AUTHORITY_DIR")).resolve() if _get(env, "AUTHORITY_DIR") else None,
         calendar_file=calendar_file(env),
+        public_base_url=(_get(env, "BASE_URL") or "").rstrip("/") or None,
+        tsa_url=_get(env, "TSA_URL"),
+        pades_lta=_bool(_get(env, "PADES_LTA"), False),
+        seal_image=Path(_get(env, "SEAL_IMAGE")).resolve() if _get(env, "SEAL_IMAGE") else None,
         extra={k: v for k, v in {"namespace": _get(env, "NAMESPACE")}.items() if v},
     )

@@ -1,17 +1,20 @@
-"""Issuing a report: build it (QR code to the verification URL on the cover), sign it
-(PAdES), and hash the final signed bytes. The recorded SHA-256 therefore refers to exactly
-the file handed out, and :func:`drawreview.report.integrity.verify` accepts it."""
+"""Issuing a report: build it (QR code to the verification URL on the cover, the seal on the
+盖章 line), sign it (PAdES, with a visible signature on the last page) and hash the final
+signed bytes. The recorded SHA-256 therefore refers to exactly the file handed out, and
+:func:`drawreview.report.integrity.verify` accepts it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from drawreview.report.font import DEFAULT_FONT
+from drawreview.report.font import DEFAULT_FONT, load_font
 from drawreview.report.integrity import sha256_hex
 from drawreview.report.model import ReportData
 from drawreview.report.pdf import ReportInfo, render_report
-from drawreview.report.signing import sign_pdf
+from drawreview.report.sections import signature_appearance
+from drawreview.report.signing import Appearance, SigningConfig, sign_pdf
 
 
 @dataclass(frozen=True)
@@ -21,18 +24,36 @@ class IssuedReport:
     info: ReportInfo
 
 
+def appearance_lines(signer: str, level: str, at: datetime | None) -> list[str]:
+    when = f"{at:%Y-%m-%d %H:%M %z}" if at else ""
+    return ["电子签章 Digitally signed", signer, f"签署时间 {when}".strip(), f"PAdES {level}"]
+
+
+def visible_signature(info: ReportInfo, lines: list[str], font) -> Appearance:
+    """The signature field where the report left room for it, in PDF user space."""
+    x0, y0, x1, y1 = info.signature_rect
+    h = info.page_height
+    return Appearance(page=info.signature_page, box=(x0, h - y1, x1, h - y0),
+                      pdf=signature_appearance(lines, load_font(font), width=x1 - x0, height=y1 - y0))
+
+
 def issue_report(
     data: ReportData,
     *,
-    key_path: str | Path,
-    cert_path: str | Path,
+    key_path: str | Path | None = None,
+    cert_path: str | Path | None = None,
+    signing: SigningConfig | None = None,
     verify_url: str,
     out_path: str | Path | None = None,
     font: str | Path = DEFAULT_FONT,
+    seal: bytes | None = None,
 ) -> IssuedReport:
     """Build, sign and hash the report; also write it to ``out_path`` when given."""
-    unsigned, info = render_report(data, font=font, verify_url=verify_url)
-    signed = sign_pdf(unsigned, key_path, cert_path, reason=f"施工图审查意见书 {data.project.case_number}")
+    cfg = signing or SigningConfig(key=Path(key_path), cert=Path(cert_path))
+    unsigned, info = render_report(data, font=font, verify_url=verify_url, seal=seal)
+    lines = appearance_lines(data.project.authority, cfg.level, data.project.issued_at)
+    signed = sign_pdf(unsigned, cfg, reason=f"施工图审查意见书 {data.project.case_number}",
+                      appearance=visible_signature(info, lines, font))
     if out_path is not None:
         Path(out_path).write_bytes(signed)
     return IssuedReport(pdf=signed, sha256=sha256_hex(signed), info=info)

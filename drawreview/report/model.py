@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from drawreview import vocabulary
 from drawreview.errors import ValidationFailed
 
 GEOMETRY_KINDS = ("pin", "rect", "cloud", "arrow", "polyline", "text")
@@ -30,13 +31,8 @@ STATUS_LABELS = {
     "answered": ("已回复待核实", "Answered, to verify"),
     "closed": ("已关闭", "Closed"),
 }
-# Verdicts / conclusions are free text; these well-known codes get a label.
-VERDICT_LABELS = {
-    "passed": ("审查合格", "Passed"),
-    "failed": ("审查不合格", "Failed"),
-    "revise": ("修改后复审", "Revise and resubmit"),
-    "pending": ("审查中", "Under review"),
-}
+# Verdicts / conclusions: the authority's words from the one vocabulary table; free text is shown as given.
+VERDICT_LABELS = vocabulary.table()
 
 
 def label(table: dict[str, tuple[str, str]], code: str, lang: str = "zh-CN") -> str:
@@ -168,6 +164,8 @@ class DisciplineSection:
     # discipline kept its conclusion (no re-review), None when unknown
     concluded_round: int | None = None
 
+    checker: str = ""  # 审核人: who checked the discipline's opinion before issue
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "comments", tuple(self.comments))
         object.__setattr__(self, "findings", tuple(self.findings))
@@ -205,15 +203,56 @@ class Project:
     accepted_at: datetime | None
     issued_at: datetime | None
     verdict: str  # a VERDICT_LABELS code or free text
+    reply_deadline: datetime | None = None  # revision required: reply and resubmit by this day
+    signature_note: str = ""  # what the signature is (PAdES level) and why
+    certificate_url: str = ""  # where the authority's certificate and chain are published
+
+
+@dataclass(frozen=True, kw_only=True)
+class Drawing:
+    """One sheet of the reviewed set (图纸目录): number, title, revision and the hash of the
+    uploaded file it came from."""
+
+    number: str
+    title: str
+    discipline: str
+    revision: int
+    file_name: str
+    file_sha256: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Basis:
+    """One entry of 审查依据: a standard (with its edition) or a ruleset (with its version)."""
+
+    kind: str  # "standard" | "ruleset"
+    name: str
+    version: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Stamped:
+    """A stamped (审查合格) sheet issued with the report, by its file name and SHA-256."""
+
+    number: str
+    title: str
+    file_name: str
+    sha256: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReportData:
     project: Project
     disciplines: tuple[DisciplineSection, ...] = field(default_factory=tuple)
+    drawings: tuple[Drawing, ...] = ()
+    basis: tuple[Basis, ...] = ()
+    stamped: tuple[Stamped, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "disciplines", tuple(self.disciplines))
+        object.__setattr__(self, "drawings", tuple(self.drawings))
+        object.__setattr__(self, "basis", tuple(self.basis))
+        object.__setattr__(self, "stamped", tuple(self.stamped))
 
     def all_comments(self) -> list[tuple[DisciplineSection, Comment]]:
         return [(d, c) for d in self.disciplines for c in d.comments]

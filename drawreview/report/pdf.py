@@ -15,6 +15,7 @@ from pathlib import Path
 import pymupdf
 
 from drawreview.errors import ValidationFailed
+from drawreview.report import sections
 from drawreview.report.crop import SheetCache, render_crop
 from drawreview.report.font import DEFAULT_FONT, load_font, missing_chars
 from drawreview.report.integrity import draw_qr
@@ -42,6 +43,9 @@ class ReportInfo:
     crops: int = 0
     sheets_opened: int = 0
     missing_glyphs: set[str] = field(default_factory=set)
+    signature_page: int = -1  # where the visible signature goes (page index, PyMuPDF rect)
+    signature_rect: tuple[float, float, float, float] | None = None
+    page_height: float = 0.0
 
 
 def _date(at: datetime | None) -> str:
@@ -90,6 +94,8 @@ def _cover(lay: Layout, data: ReportData, verify_url: str | None) -> None:
         ["出具日期 Issued", _date(p.issued_at)],
         ["审查结论 Verdict", label(VERDICT_LABELS, p.verdict)],
     ]
+    if p.reply_deadline is not None:
+        rows.append(["回复期限 Reply by", _date(p.reply_deadline)])
     lay.table([Column("项目 Item", 0.32), Column("内容 Details", 0.68)], rows, size=10.5, pad=5)
     lay.space(24)
     verdict = label(VERDICT_LABELS, p.verdict)
@@ -197,7 +203,7 @@ def _discipline(lay: Layout, idx: int, d: DisciplineSection, cache: SheetCache, 
     return n
 
 
-def _closing(lay: Layout, data: ReportData) -> None:
+def _closing(lay: Layout, data: ReportData, seal: bytes | None) -> tuple[int, pymupdf.Rect]:
     p = data.project
     lay.new_page()
     lay.bookmark(1, "审查结论 Conclusions")
@@ -218,22 +224,24 @@ def _closing(lay: Layout, data: ReportData) -> None:
     lay.heading("签章 Signatures", size=12, keep=40 + 26 * len(data.disciplines))
     for d in data.disciplines:
         lay.ensure(26)
-        lay.text_at(lay.left, lay.y + 14, f"{d.name_zh}审查人（签字）：", 10.5)
-        lay.text_at(lay.left + 150, lay.y + 14, d.reviewer, 10.5)
-        lay.shape.draw_line((lay.left + 145, lay.y + 18), (lay.left + 300, lay.y + 18))
-        lay.shape.finish(color=BLACK, width=0.5)
-        lay.text_at(lay.left + 320, lay.y + 14, f"日期：{_date(d.concluded_at)}", 10.5)
+        lay.text_at(lay.left, lay.y + 14, f"{d.name_zh}审查人（签字）：", 10)
+        lay.text_at(lay.left + 106, lay.y + 14, lay.fit(d.reviewer, 10, 66), 10)
+        lay.text_at(lay.left + 182, lay.y + 14, "审核人（签字）：", 10)
+        lay.text_at(lay.left + 264, lay.y + 14, lay.fit(d.checker or "—", 10, 66), 10)
+        for x0, x1 in ((lay.left + 103, lay.left + 175), (lay.left + 261, lay.left + 333)):
+            lay.shape.draw_line((x0, lay.y + 18), (x1, lay.y + 18))
+            lay.shape.finish(color=BLACK, width=0.5)
+        lay.text_at(lay.left + 342, lay.y + 14, f"日期：{_date(d.concluded_at)}", 10)
         lay.y += 26
-    lay.space(24)
-    lay.ensure(110)
-    lay.text_at(lay.right - 230, lay.y + 14, f"审查机构（盖章）：{p.authority}", 10.5)
-    lay.text_at(lay.right - 230, lay.y + 36, f"出具日期：{_date(p.issued_at)}", 10.5)
-    lay.y += 50
-    lay.paragraph("本意见书经审查机构电子签章，扫描封面二维码可核验文件完整性。", size=8.5, colour=GREY)
+    sections.reply_deadline(lay, data)
+    sections.stamped(lay, data)
+    lay.space(16)
+    return sections.sealing(lay, data, seal)
 
 
 def render_report(
-    data: ReportData, *, font: str | Path = DEFAULT_FONT, verify_url: str | None = None, strict_glyphs: bool = True
+    data: ReportData, *, font: str | Path = DEFAULT_FONT, verify_url: str | None = None, strict_glyphs: bool = True,
+    seal: bytes | None = None,
 ) -> tuple[bytes, ReportInfo]:
     """The report PDF as bytes, and facts about it."""
     typeface = load_font(font)
@@ -244,9 +252,11 @@ def render_report(
         with SheetCache() as cache:
             _cover(lay, data, verify_url)
             _summary(lay, data)
+            sections.drawings(lay, data)
+            sections.basis(lay, data)
             for i, d in enumerate(data.disciplines, start=1):
                 crops += _discipline(lay, i, d, cache, data.project.round_no)
-            _closing(lay, data)
+            sig_page, sig_rect = _closing(lay, data, seal)
             opened = cache.opened
         lay.footers(f"{data.project.case_number}  {data.project.name}")
         missing = missing_chars(typeface, "".join(lay.chars))
@@ -269,7 +279,8 @@ def render_report(
         doc.subset_fonts()
         # zlib effort 20: images compress ~2.5x faster than the default for ~7 % more bytes
         pdf = doc.tobytes(garbage=3, deflate=True, compression_effort=20)
-        info = ReportInfo(pages=doc.page_count, toc=lay.toc, crops=crops, sheets_opened=opened, missing_glyphs=missing)
+        info = ReportInfo(pages=doc.page_count, toc=lay.toc, crops=crops, sheets_opened=opened, missing_glyphs=missing,
+                          signature_page=sig_page, signature_rect=tuple(sig_rect), page_height=doc[sig_page].rect.height)
     finally:
         doc.close()
     return pdf, info

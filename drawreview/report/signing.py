@@ -3,7 +3,9 @@
 For the demo the review authority has a self-signed key and certificate
 (:func:`ensure_authority_key`); a deployment replaces them with ones from a real CA. The
 signature is PAdES baseline B-B (CMS with the ESS signing-certificate attribute,
-SubFilter ETSI.CAdES.detached). Integrity hashes (:mod:`drawreview.report.integrity`) must
+SubFilter ETSI.CAdES.detached); with a time-stamping service configured it is B-LT (an RFC 3161
+signature timestamp and the chain's OCSP/CRL data in the document security store) or B-LTA
+(plus a document timestamp), see decision 070. Integrity hashes (:mod:`drawreview.report.integrity`) must
 be taken of the bytes :func:`sign_pdf` returns: signing appends to the file.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,19 +22,24 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from pyhanko.keys import load_cert_from_pemder
+from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.stamp import StaticStampStyle
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator import ValidationContext
 
-from drawreview.errors import UnreadableDrawing, ValidationFailed
+from drawreview.errors import ServiceUnavailable, UnreadableDrawing, ValidationFailed
 
 KEY_FILE = "authority-key.pem"
 CERT_FILE = "authority-cert.pem"
+CHAIN_FILE = "authority-chain.pem"  # optional: intermediates and root, PEM
+TRUST_FILE = "trust.pem"  # optional: extra trust anchors (e.g. the TSA's root)
 FIELD_NAME = "AuthoritySignature"
 
 
@@ -79,27 +87,136 @@ def ensure_authority_key(folder: str | Path, *, authority: str = "drawreview dem
     return key_path, cert_path
 
 
-def sign_pdf(
-    in_bytes: bytes, key: str | Path, cert: str | Path, *, reason: str = "施工图审查意见书", location: str = ""
-) -> bytes:
-    """``in_bytes`` with a PAdES B-B signature of the authority appended (incremental
-    update, so the original bytes are a prefix of the result)."""
-    signer = signers.SimpleSigner.load(str(key), str(cert))
+@dataclass(frozen=True)
+class SigningConfig:
+    """Who signs and how: the authority's key and certificate, the certificates between it
+    and a root (``chain``), an RFC 3161 time-stamping service (``tsa_url``; without one the
+    signature is PAdES B-B), and whether a document timestamp is added for B-LTA.
+    ``trust`` are extra trust anchors (the authority's root when it is not self-signed,
+    a TSA's root) used to fetch and check revocation data while signing."""
+
+    key: Path
+    cert: Path
+    chain: tuple[Path, ...] = ()
+    tsa_url: str | None = None
+    lta: bool = False
+    trust: tuple[Path, ...] = ()
+
+    @property
+    def level(self) -> str:
+        if not self.tsa_url:
+            return "B-B"
+        return "B-LTA" if self.lta else "B-LT"
+
+
+def level_note(cfg: SigningConfig) -> str:
+    """What the report says about its own signature level (zh-CN, with the English term)."""
+    if cfg.level == "B-B":
+        return ("PAdES B-B：未配置时间戳服务（TSA），签名时间取自签章服务器时钟，未嵌入证书状态信息；"
+                "证书到期后无法单凭本文件证明签名时证书有效。")
+    text = "PAdES B-LT：签名附 RFC 3161 可信时间戳，并嵌入证书链的吊销状态信息（OCSP/CRL），可长期验证。"
+    if cfg.level == "B-LTA":
+        text = text.replace("B-LT", "B-LTA").rstrip("。") + "；另加文档时间戳，保护已嵌入的验证数据。"
+    return text
+
+
+def load_signing(folder: str | Path, *, tsa_url: str | None = None, lta: bool = False) -> SigningConfig:
+    """The signing configuration of an authority folder: ``authority-key.pem``,
+    ``authority-cert.pem``, optionally ``authority-chain.pem`` (intermediates, then the root)
+    and ``trust.pem`` (extra anchors)."""
+    folder = Path(folder)
+    chain = folder / CHAIN_FILE
+    trust = folder / TRUST_FILE
+    return SigningConfig(key=folder / KEY_FILE, cert=folder / CERT_FILE,
+                         chain=(chain,) if chain.is_file() else (), tsa_url=tsa_url or None, lta=bool(lta and tsa_url),
+                         trust=(trust,) if trust.is_file() else ())
+
+
+def _pem_certs(paths) -> list:
+    out = []
+    for p in paths:
+        out.extend(load_certs_from_pemder([str(p)]))
+    return out
+
+
+def _is_root(cert) -> bool:
+    return cert.self_signed in ("yes", "maybe")  # asn1crypto answers with a string, "no" included
+
+
+def chain_certs(cfg: SigningConfig) -> list:
+    """The authority certificate followed by its chain (asn1crypto certificates)."""
+    return _pem_certs([cfg.cert, *cfg.chain])
+
+
+def _context(cfg: SigningConfig, fetching: bool) -> ValidationContext:
+    certs = chain_certs(cfg)
+    anchors = [c for c in certs if _is_root(c)] + _pem_certs(cfg.trust)
+    return ValidationContext(extra_trust_roots=anchors, other_certs=certs, allow_fetching=fetching)
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """A visible signature: ``page`` (index, -1 = last), ``box`` in PDF user space
+    (x0, y0, x1, y1, origin bottom-left), drawn from page 0 of ``pdf`` (a one-page PDF)."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    pdf: bytes
+
+
+def sign_pdf(in_bytes: bytes, key: str | Path | SigningConfig, cert: str | Path | None = None, *,
+             reason: str = "施工图审查意见书", location: str = "", appearance: Appearance | None = None) -> bytes:
+    """``in_bytes`` with the authority's PAdES signature appended (incremental updates, so the
+    original bytes are a prefix of the result): B-B, or with a TSA B-LT (signature timestamp
+    and the chain's revocation data in a DSS), or B-LTA (plus a document timestamp)."""
+    cfg = key if isinstance(key, SigningConfig) else SigningConfig(key=Path(key), cert=Path(cert))
+    try:
+        signer = signers.SimpleSigner.load(str(cfg.key), str(cfg.cert), ca_chain_files=[str(p) for p in cfg.chain])
+    except Exception:
+        signer = None
     if signer is None:
         raise ValidationFailed("无法读取审查机构的签名密钥或证书", "Cannot load the authority's signing key or certificate")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(in_bytes))
     except Exception as exc:
         raise UnreadableDrawing("待签名的 PDF 无法读取", "The PDF to sign cannot be read") from exc
+    timestamper = timestamps.HTTPTimeStamper(cfg.tsa_url, timeout=20) if cfg.tsa_url else None
     meta = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
-        md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES,
-        reason=reason,
-        location=location or None,
-    )
-    out = signers.sign_pdf(writer, meta, signer=signer)
+        field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason, location=location or None,
+        embed_validation_info=timestamper is not None, use_pades_lta=cfg.lta and timestamper is not None,
+        validation_context=_context(cfg, True) if timestamper is not None else None,
+    )  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        style, spec = None, None
+        if appearance is not None:
+            ap_path = Path(tmp) / "appearance.pdf"
+            ap_path.write_bytes(appearance.pdf)
+            style = StaticStampStyle.from_pdf_file(str(ap_path), border_width=0)
+            page = appearance.page if appearance.page >= 0 else _page_count(writer) + appearance.page
+            spec = fields.SigFieldSpec(FIELD_NAME, on_page=page, box=tuple(round(v, 2) for v in appearance.box))
+        pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=style,
+                                       new_field_spec=spec)
+        try:
+            out = pdf_signer.sign_pdf(writer)
+        except Exception as exc:  # TSA / OCSP / CRL fetch errors, a chain that does not validate
+            raise SigningFailed(exc, cfg) from exc
     return out.getvalue()
+
+
+def _page_count(writer: IncrementalPdfFileWriter) -> int:
+    return int(writer.root["/Pages"]["/Count"])
+
+
+class SigningFailed(ServiceUnavailable):
+    """The signature could not be made (the TSA or a revocation responder unreachable or refusing)."""
+
+    def __init__(self, exc: Exception, cfg: SigningConfig) -> None:
+        where = f"（时间戳服务 {cfg.tsa_url}）" if cfg.tsa_url else ""
+        super().__init__(f"签章失败{where}：{type(exc).__name__}: {exc}"[:500],
+                         f"Signing failed{' (TSA ' + cfg.tsa_url + ')' if cfg.tsa_url else ''}: "
+                         f"{type(exc).__name__}: {exc}"[:500],
+                         code="signing_failed", details={"level": cfg.level})
 
 
 @dataclass(frozen=True)
@@ -108,31 +225,73 @@ class SignatureCheck:
     intact: bool  # the signed bytes are unchanged (digest matches)
     valid: bool  # the cryptographic signature verifies
     trusted: bool  # the signer chains to the trust certificate
-    whole_file: bool  # nothing was appended after signing
+    whole_file: bool  # nothing was appended after signing but validation data / document timestamps
     signer: str = ""
+    level: str = ""  # PAdES level found in the file: B-B, B-T, B-LT, B-LTA
+    timestamp: str = ""  # the signature timestamp's time (ISO 8601) when there is one
+    timestamp_ok: bool | None = None  # the signature timestamp verifies and its TSA is trusted
+    ltv_ok: bool | None = None  # the chain validates from the embedded revocation data alone (B-LT and up)
 
     @property
     def ok(self) -> bool:
-        return self.signed and self.intact and self.valid and self.trusted and self.whole_file
+        return (self.signed and self.intact and self.valid and self.trusted and self.whole_file
+                and self.timestamp_ok is not False and self.ltv_ok is not False)
 
 
-def validate_signature(pdf_bytes: bytes, trust_cert: str | Path) -> SignatureCheck:
-    """Check the last signature of ``pdf_bytes`` against ``trust_cert``; never raises for
-    a damaged or unsigned file, it reports it."""
+def _trust(trust) -> tuple[list, list]:
+    paths = [trust] if isinstance(trust, (str, Path)) else list(trust)
+    certs = _pem_certs(paths)
+    roots = [c for c in certs if _is_root(c)] or certs[:1]
+    return roots, [c for c in certs if c not in roots]
+
+
+def _level(reader: PdfFileReader, sigs, has_ts: bool) -> str:
+    has_dss = "/DSS" in reader.root
+    doc_ts = any(s.sig_object_type == "/DocTimeStamp" for s in sigs)
+    if has_ts and has_dss and doc_ts:
+        return "B-LTA"
+    if has_ts and has_dss:
+        return "B-LT"
+    return "B-T" if has_ts else "B-B"
+
+
+def validate_signature(pdf_bytes: bytes, trust_cert) -> SignatureCheck:
+    """Check the authority's signature of ``pdf_bytes`` against ``trust_cert`` (a PEM file, or
+    several: self-signed ones are the anchors); never raises for a damaged or unsigned file,
+    it reports it. For a B-LT/B-LTA file the chain is validated a second time from the
+    embedded revocation data alone (no network), which is what makes it verifiable later."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         sigs = reader.embedded_signatures
     except Exception:
         return SignatureCheck(False, False, False, False, False)
-    if not sigs:
+    real = [s for s in sigs if s.sig_object_type != "/DocTimeStamp"]
+    if not real:
         return SignatureCheck(False, False, False, False, False)
-    sig = sigs[-1]
-    vc = ValidationContext(trust_roots=[load_cert_from_pemder(str(trust_cert))])
+    sig = next((s for s in real if s.field_name == FIELD_NAME), real[-1])
+    roots, others = _trust(trust_cert)
+    vc = ValidationContext(trust_roots=roots, other_certs=others)
     try:
         status = validate_pdf_signature(sig, vc)
     except (SignatureValidationError, PdfError, ValueError, KeyError):
         return SignatureCheck(True, False, False, False, False)
-    whole = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
+    ts = status.timestamp_validity
+    level = _level(reader, sigs, ts is not None)
+    coverage = status.coverage.name if status.coverage is not None else ""
+    level_ok = status.modification_level is None or status.modification_level.value <= ModificationLevel.LTA_UPDATES.value
+    whole = coverage == "ENTIRE_FILE" or (coverage == "ENTIRE_REVISION" and level_ok)
+    ltv_ok = None
+    if level in ("B-LT", "B-LTA"):
+        try:
+            dss = DocumentSecurityStore.read_dss(reader)
+            offline = dss.as_validation_context({"trust_roots": roots, "other_certs": others, "allow_fetching": False,
+                                                 "revocation_mode": "hard-fail"})
+            ltv_ok = bool(validate_pdf_signature(sig, offline).bottom_line)
+        except Exception:
+            ltv_ok = False
     return SignatureCheck(
-        True, bool(status.intact), bool(status.valid), bool(status.trusted), whole, status.signing_cert.subject.human_friendly
+        True, bool(status.intact), bool(status.valid), bool(status.trusted), whole,
+        status.signing_cert.subject.human_friendly, level=level,
+        timestamp=ts.timestamp.isoformat() if ts is not None else "",
+        timestamp_ok=(bool(ts.valid and ts.intact and ts.trusted) if ts is not None else None), ltv_ok=ltv_ok,
     )

@@ -41,7 +41,7 @@ PLACEHOLDER = "□"
 # workflow conclusions -> the report's verdict codes (or free text it shows as given)
 VERDICTS = {
     "approved": "passed",
-    "approved_with_comments": "有条件通过（附意见）",
+    "approved_with_comments": "approved_with_comments",
     "revision_required": "revise",
     "rejected": "failed",
 }
@@ -66,13 +66,16 @@ def round_verdict(sub: Submission, held: dict[str, standing.Standing]) -> str | 
 class _Cleaner:
     """Replaces characters the report font has no glyph for."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = False) -> None:
+        self.keep = keep  # exports (JSON, BCF) keep every character; only the PDF font substitutes
         self.font = load_font()
         self.cache: dict[str, bool] = {}
         self.replaced: set[str] = set()
 
     def __call__(self, text: str | None) -> str:
         text = text or ""
+        if self.keep:
+            return text
         out = []
         for ch in text:
             ok = self.cache.get(ch)
@@ -125,14 +128,14 @@ def _finding(r: RuleFinding, sheet: Sheet, clean) -> model.Finding:
 
 
 async def gather(session: AsyncSession, storage, submission_id: int, *, actor=None, issued_at: datetime | None = None,
-                 authority: str | None = None, need_pdfs: bool = True) -> Gathered:
+                 authority: str | None = None, need_pdfs: bool = True, raw: bool = False) -> Gathered:
     """The round of ``submission_id`` as ReportData; raises Conflict when a commented sheet
     has no rendered PDF yet (unless ``need_pdfs`` is false: the JSON export names PDFs only)."""
     sub = await session.get(Submission, submission_id)
     if sub is None:
         raise NotFound("找不到该报审", "Submission not found", details={"submission_id": submission_id})
     project = await session.get(Project, sub.project_id)
-    clean = _Cleaner()
+    clean = _Cleaner(keep=raw)
     orgs = {o.id: o for o in (await session.exec(select(Organisation).where(
         Organisation.id.in_([project.construction_unit_id, project.design_institute_id])))).all()}
     # each discipline's standing conclusion: this round's task, or the one kept from an earlier round

@@ -14,10 +14,8 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import hashlib
-import io
 import secrets
 import threading
-import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -27,20 +25,19 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidTransition, NotFound, RateLimited, ValidationFailed
-from ..models import Project, Report, ReviewTask, Sheet, Submission, User, utcnow
-from ..report.annots import annotate_sheet
-from ..report.bcf import export_bcf
-from ..report.export_json import export_json
+from ..models import Project, Report, ReportFile, ReviewTask, Sheet, Submission, User, utcnow
 from ..report.issuance import issue_report
-from ..report.signing import ensure_authority_key, validate_signature
-from ..report.stamps import stamp_sheet, stamp_zip
-from . import audit, events, report_data, workflow
+from ..report.model import Stamped
+from ..report.seal import load_seal
+from ..report.signing import SigningConfig, ensure_authority_key, level_note, load_signing, sign_pdf, validate_signature
+from ..report.stamps import stamp_sheet
+from . import audit, events, report_data, report_extras, tasks, workflow
 from .notifications import aware
 
 KIND_ROUND = "round"
+KIND_STAMPED = "stamped_sheet"
 MAX_VERIFY_BYTES = 64 * 1024 * 1024
 VERIFY_LIMIT, VERIFY_WINDOW_S = 120, 600  # verification attempts per client IP
-APPROVED_STATES = {"approved"}
 
 _key_lock = threading.Lock()
 
@@ -71,12 +68,45 @@ def authority_key(settings, authority: str = "drawreview demo review authority")
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def trust_cert(settings) -> Path:
-    return authority_key(settings)[1]
+def signing_config(settings, authority: str = "drawreview demo review authority") -> SigningConfig:
+    """The authority's key, certificate and chain, with the configured TSA (B-LT) and document
+    timestamp (B-LTA); without a TSA the signatures are B-B (decision 070)."""
+    authority_key(settings, authority)
+    return load_signing(authority_dir(settings), tsa_url=getattr(settings, "tsa_url", None),
+                        lta=getattr(settings, "pades_lta", False))
 
 
-def verify_url(settings, code: str) -> str:
-    return f"{settings.base_url}/verify/{code}"
+def trust_cert(settings) -> list[Path]:
+    """The PEM files to validate issued files against: the authority certificate and its chain."""
+    cfg = signing_config(settings)
+    return [cfg.cert, *cfg.chain, *cfg.trust]
+
+
+CERT_PATH = "/verify/authority.pem"  # the authority certificate followed by its chain, PEM
+
+
+def public_base(settings, request=None) -> str | None:
+    """The public address printed into issued files: the configured ``BASE_URL``, else the
+    address of the request that issues the document; never a built-in default."""
+    configured = getattr(settings, "public_base_url", None)
+    if configured:
+        return configured.rstrip("/")
+    if request is not None:
+        return str(request.base_url).rstrip("/")
+    return None
+
+
+def _base_or_fail(settings, base_url: str | None) -> str:
+    base = public_base(settings) or (base_url or "").rstrip("/")
+    if not base:
+        raise Conflict("未配置公开访问地址（DRAWREVIEW_BASE_URL），无法生成核验二维码",
+                       "No public address is configured (DRAWREVIEW_BASE_URL); the verification QR code cannot be made",
+                       code="base_url_unknown")
+    return base
+
+
+def verify_url(settings, code: str, base_url: str | None = None) -> str:
+    return f"{_base_or_fail(settings, base_url)}/verify/{code}"
 
 
 # --- issuing -----------------------------------------------------------------------------------
@@ -94,7 +124,8 @@ def _signer(cert_path: Path) -> str:
 
 
 async def issue_round_report(session: AsyncSession, storage, settings, submission_id: int, actor, *,
-                             now: datetime | None = None, emit: Callable | None = None) -> Report:
+                             now: datetime | None = None, emit: Callable | None = None,
+                             base_url: str | None = None) -> Report:
     """Issue (once) the merged, signed report of the submission's current round.
 
     Raises 404 for an unknown submission, 409 ``round_not_concluded`` while a discipline has
@@ -118,9 +149,16 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
                                 code="round_not_concluded", details={"pending": pending})
     workflow.verdict_action(g.verdict, [d["item"] for d in sub.deficiencies if not d.get("supplied_at")])
     code = secrets.token_urlsafe(16)
-    key, cert = await asyncio.to_thread(authority_key, settings, g.data.project.authority)
-    issued = await asyncio.to_thread(issue_report, g.data, key_path=key, cert_path=cert,
-                                     verify_url=verify_url(settings, code))
+    base = _base_or_fail(settings, base_url)
+    authority = g.data.project.authority
+    cfg = await asyncio.to_thread(signing_config, settings, authority)
+    stamped = await _stamp_round(session, storage, cfg, sub, g, now) if g.verdict in report_data.APPROVED else []
+    data = await report_extras.enrich(
+        session, g.data, sub, actor=actor, verdict=g.verdict, issued_at=now, cfg=tasks.config(settings),
+        ruleset_dir=getattr(settings, "ruleset_dir", None), signature_note=level_note(cfg),
+        certificate_url=base + CERT_PATH, stamped=tuple(entry for entry, _ in stamped))
+    seal = await asyncio.to_thread(load_seal, getattr(settings, "seal_image", None), authority)
+    issued = await asyncio.to_thread(issue_report, data, signing=cfg, verify_url=f"{base}/verify/{code}", seal=seal)
     blob = await asyncio.to_thread(storage.put_bytes, issued.pdf)
     # Serialise issuers of this submission (row lock on PostgreSQL, the write lock on SQLite), then look again.
     await session.exec(update(Submission).where(Submission.id == sub.id).values(round_no=Submission.round_no))
@@ -129,12 +167,15 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
         return found
     report = Report(project_id=g.project.id, submission_id=sub.id, round_no=sub.round_no, kind=KIND_ROUND,
                     sha256=blob.sha256, size=blob.size, pages=issued.info.pages, verify_code=code,
-                    verdict=g.verdict, case_number=g.project.case_number or "", signer=_signer(cert), issued_at=now,
+                    verdict=g.verdict, case_number=g.project.case_number or "", signer=_signer(cfg.cert), issued_at=now,
                     issued_by=getattr(actor, "user_id", None))
     session.add(report)
     await session.flush()
+    session.add_all([ReportFile(report_id=report.id, kind=KIND_STAMPED, name=entry.file_name, sheet_id=sheet_id,
+                                sha256=entry.sha256, size=size) for entry, (sheet_id, size) in stamped])
     detail = {"report_id": report.id, "submission_id": sub.id, "round": sub.round_no, "sha256": report.sha256,
-              "verdict": report.verdict, "pages": report.pages, "comments": len(g.data.all_comments())}
+              "verdict": report.verdict, "pages": report.pages, "comments": len(g.data.all_comments()),
+              "signature_level": cfg.level, "stamped_sheets": len(stamped)}
     if g.replaced:
         detail["replaced_chars"] = sorted(g.replaced)
     await audit.record(session, actor, "report.issue", "report", report.id, g.project.id, detail)
@@ -144,15 +185,50 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
     return report
 
 
+def sheet_file_name(sheet: Sheet) -> str:
+    """A human file name for a sheet: ``<number>-<title>.pdf``."""
+    base = sheet.number or f"sheet-{sheet.id}"
+    name = f"{base}-{sheet.title}" if sheet.title else base
+    return name.replace("/", "_").replace("\\", "_") + ".pdf"
+
+
+async def _stamp_round(session: AsyncSession, storage, cfg: SigningConfig, sub: Submission, g, now: datetime
+                       ) -> list[tuple[Stamped, tuple[int, int]]]:
+    """Stamp (审查合格) and sign every rendered sheet of an approved round, store the files;
+    [(entry for the report, (sheet id, size))]. The stamp is deterministic; the signature is
+    made once here, so every later download returns these very bytes."""
+    sheets = [s for s in (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id)
+                                             .order_by(Sheet.number, Sheet.id))).all() if s.pdf_sha256]
+    case, authority = g.project.case_number or "—", g.data.project.authority
+    when = report_data.local(now)
+
+    def build() -> list[tuple[Stamped, tuple[int, int]]]:
+        out, seen = [], set()
+        for s in sheets:
+            name = sheet_file_name(s)
+            if name in seen:
+                name = name[:-4] + f"-{s.id}.pdf"
+            seen.add(name)
+            stamped = stamp_sheet(read_blob(storage, s.pdf_sha256), case, when, authority)
+            signed = sign_pdf(stamped, cfg, reason=f"审查合格图纸 {case} {s.number}".strip())
+            blob = storage.put_bytes(signed)
+            out.append((Stamped(number=s.number or f"#{s.id}", title=s.title or "", file_name=name,
+                                sha256=blob.sha256), (s.id, blob.size)))
+        return out
+
+    return await asyncio.to_thread(build)
+
+
 # --- reading -----------------------------------------------------------------------------------
 
-def report_dict(r: Report, settings=None) -> dict:
+def report_dict(r: Report, settings=None, base: str | None = None) -> dict:
     out = {"id": r.id, "project_id": r.project_id, "submission_id": r.submission_id, "round_no": r.round_no,
            "kind": r.kind, "sha256": r.sha256, "size": r.size, "pages": r.pages, "verdict": r.verdict,
            "case_number": r.case_number, "signer": r.signer, "issued_at": aware(r.issued_at).isoformat(),
            "issued_by": r.issued_by, "pdf_url": f"/api/reports/{r.id}/pdf"}
     if settings is not None:
-        out["verify_url"] = verify_url(settings, r.verify_code)
+        base = public_base(settings) or base
+        out["verify_url"] = f"{base or ''}/verify/{r.verify_code}"
     return out
 
 
@@ -168,93 +244,6 @@ async def latest_for(session: AsyncSession, submission_id: int) -> Report | None
 
 def file_name(project: Project, r: Report) -> str:
     return f"report-{project.case_number or project.id}-r{r.round_no}.pdf"
-
-
-# --- derived downloads ---------------------------------------------------------------------------
-
-def require_approved(sub: Submission) -> None:
-    if sub.state not in APPROVED_STATES:
-        raise Conflict("本轮审查尚未通过，不能下载盖章图纸", "The round is not approved; stamped sheets are not available",
-                       code="round_not_approved", details={"state": sub.state})
-
-
-def sheet_file_name(sheet: Sheet) -> str:
-    base = sheet.number or f"sheet-{sheet.id}"
-    name = f"{base}-{sheet.title}" if sheet.title else base
-    return name.replace("/", "_").replace("\\", "_") + ".pdf"
-
-
-async def _stamp_facts(session: AsyncSession, sub: Submission) -> tuple[str, datetime, str]:
-    project = await session.get(Project, sub.project_id)
-    r = await latest_for(session, sub.id)
-    when = (r.issued_at if r else None) or sub.report_issued_at or sub.concluded_at or utcnow()
-    return project.case_number or "—", report_data.local(when), await report_data.authority_name(session)
-
-
-async def stamped_sheet(session: AsyncSession, storage, sub: Submission, sheet: Sheet) -> bytes:
-    require_approved(sub)
-    if not sheet.pdf_sha256:
-        raise Conflict("图纸尚未生成 PDF", "The sheet has no rendered PDF", code="sheet_not_ready",
-                       details={"sheet_id": sheet.id})
-    case, when, authority = await _stamp_facts(session, sub)
-    data = await asyncio.to_thread(read_blob, storage, sheet.pdf_sha256)
-    return await asyncio.to_thread(stamp_sheet, data, case, when, authority)
-
-
-async def stamped_zip(session: AsyncSession, storage, sub: Submission) -> bytes:
-    require_approved(sub)
-    sheets = [s for s in (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id)
-                                             .order_by(Sheet.number, Sheet.id))).all() if s.pdf_sha256]
-    if not sheets:
-        raise Conflict("没有可盖章的图纸", "There are no rendered sheets to stamp", code="no_sheets")
-    case, when, authority = await _stamp_facts(session, sub)
-
-    def build() -> bytes:
-        named = ((sheet_file_name(s), read_blob(storage, s.pdf_sha256)) for s in sheets)  # read one at a time
-        return stamp_zip(named, case, when, authority)
-
-    return await asyncio.to_thread(build)
-
-
-async def _gather_round(session, storage, sub: Submission, need_pdfs: bool = True):
-    r = await latest_for(session, sub.id)
-    return await report_data.gather(session, storage, sub.id, issued_at=r.issued_at if r else None, need_pdfs=need_pdfs)
-
-
-async def marked_up_sheet(session: AsyncSession, storage, sub: Submission, sheet: Sheet) -> bytes:
-    if not sheet.pdf_sha256:
-        raise Conflict("图纸尚未生成 PDF", "The sheet has no rendered PDF", code="sheet_not_ready",
-                       details={"sheet_id": sheet.id})
-    g = await _gather_round(session, storage, sub)
-    data = await asyncio.to_thread(read_blob, storage, sheet.pdf_sha256)
-    return await asyncio.to_thread(annotate_sheet, data, g.comments_per_sheet.get(sheet.id, []))
-
-
-async def marked_up_zip(session: AsyncSession, storage, sub: Submission) -> bytes:
-    g = await _gather_round(session, storage, sub)
-    if not g.comments_per_sheet:
-        raise Conflict("本轮没有审查意见", "This round has no comments", code="no_comments")
-
-    def build() -> bytes:
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for sheet_id, items in g.comments_per_sheet.items():
-                sheet = g.sheets[sheet_id]
-                marked = annotate_sheet(read_blob(storage, sheet.pdf_sha256), items)
-                zf.writestr(f"{sheet.id}-{sheet_file_name(sheet)}", marked)
-        return buf.getvalue()
-
-    return await asyncio.to_thread(build)
-
-
-async def bcf(session: AsyncSession, storage, sub: Submission) -> bytes:
-    g = await _gather_round(session, storage, sub)
-    return await asyncio.to_thread(export_bcf, g.data)
-
-
-async def round_json(session: AsyncSession, storage, sub: Submission) -> str:
-    g = await _gather_round(session, storage, sub, need_pdfs=False)
-    return export_json(g.data)
 
 
 # --- verification ------------------------------------------------------------------------------
@@ -291,29 +280,68 @@ async def public_facts(session: AsyncSession, r: Report) -> dict:
 
 def _signature(check) -> dict:
     return {"signed": check.signed, "intact": check.intact, "valid": check.valid, "trusted": check.trusted,
-            "whole_file": check.whole_file, "ok": check.ok, "signer": check.signer}
+            "whole_file": check.whole_file, "ok": check.ok, "signer": check.signer, "level": check.level,
+            "timestamp": check.timestamp or None, "timestamp_ok": check.timestamp_ok, "ltv_ok": check.ltv_ok}
+
+
+def _what(check, kind: str) -> list[dict]:
+    """What the verification checked, in words (zh-CN, English) with the outcome."""
+    doc = "意见书" if kind == "report" else "盖章图纸"
+    items = [("hash", f"文件 SHA-256 与出具时登记的{doc}一致", f"The file's SHA-256 equals the issued {kind.replace('_', ' ')}'s",
+              True)]
+    if check is None:
+        return [{"item": k, "zh": zh, "en": en, "ok": ok} for k, zh, en, ok in items]
+    items += [
+        ("signed", "文件带有审查机构的电子签名", "The file carries the authority's signature", check.signed),
+        ("intact", "签名所覆盖的内容未被改动", "The signed content is unchanged", check.intact and check.valid),
+        ("trusted", "签名证书链至本机构公布的证书", "The signing certificate chains to the published authority certificate",
+         check.trusted),
+        ("whole_file", "签名后未追加除验证数据外的修改", "Nothing but validation data was added after signing",
+         check.whole_file),
+    ]
+    if check.timestamp_ok is not None:
+        items.append(("timestamp", f"可信时间戳 {check.timestamp[:19]} 有效", f"Trusted timestamp {check.timestamp[:19]} is valid",
+                      check.timestamp_ok))
+    if check.ltv_ok is not None:
+        items.append(("ltv", "仅凭文件内嵌的吊销信息即可验证证书链（长期验证）",
+                      "The chain validates from the embedded revocation data alone (long-term validation)", check.ltv_ok))
+    return [{"item": k, "zh": zh, "en": en, "ok": bool(ok)} for k, zh, en, ok in items]
 
 
 async def verify(session: AsyncSession, storage, settings, *, sha256: str, code: str | None = None,
                  upload: bytes | None = None) -> dict:
-    """Is ``sha256`` (of a presented file, or typed in) an issued report? With ``code`` (from
-    the QR code) it must be that report. The signature is checked on the stored file when the
-    hash matches, on the ``upload`` otherwise (to say whether a signed report was altered)."""
+    """Is ``sha256`` (of a presented file, or typed in) an issued report, or a stamped sheet
+    issued with one? With ``code`` (from the QR code) it must be that report (or one of its
+    stamped sheets). The signature is checked on the stored file when the hash matches, on the
+    ``upload`` otherwise (to say whether a signed file was altered)."""
     r = (await session.exec(select(Report).where(Report.sha256 == sha256))).first()
+    kind = "report"
+    sheet_file = None
+    if r is None:
+        sheet_file = (await session.exec(select(ReportFile).where(ReportFile.sha256 == sha256,
+                                                                  ReportFile.kind == KIND_STAMPED))).first()
+        if sheet_file is not None:
+            r, kind = await session.get(Report, sheet_file.report_id), "stamped_sheet"
     expected = await by_code(session, code) if code else None
     if code and expected is None:
         raise NotFound("找不到该核验码对应的意见书", "No issued report has this verification code", code="not_found")
     matched = r is not None and (expected is None or expected.id == r.id)
-    out: dict = {"sha256": sha256, "issued": matched, "report": None, "signature": None,
-                 "expected": await public_facts(session, expected) if expected else None}
+    out: dict = {"sha256": sha256, "issued": matched, "kind": kind if matched else None, "report": None,
+                 "signature": None, "expected": await public_facts(session, expected) if expected else None,
+                 "stamped_sheet": {"name": sheet_file.name, "sha256": sheet_file.sha256} if matched and sheet_file else None,
+                 "checked": []}
     if matched:
         out["report"] = await public_facts(session, r)
-        pdf = await asyncio.to_thread(read_blob, storage, r.sha256)
+        pdf = await asyncio.to_thread(read_blob, storage, sha256)
     else:
         pdf = upload
+    check = None
     if pdf is not None:
         cert = await asyncio.to_thread(trust_cert, settings)
-        out["signature"] = _signature(await asyncio.to_thread(validate_signature, pdf, cert))
+        check = await asyncio.to_thread(validate_signature, pdf, cert)
+        out["signature"] = _signature(check)
+    if matched:
+        out["checked"] = _what(check, kind)
     return out
 
 

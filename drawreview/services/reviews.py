@@ -253,7 +253,7 @@ async def issue_report(session, actor, sub, project, now, emit, storage, base_ur
         standing.refuse_approval(await standing.approval_blockers(session, sub, project, cfg or (tasks.config(settings) if settings is not None else workflow.DEFAULT_CONFIG)))
     issuer = _report_issuer() if settings is not None else None
     if issuer is not None:  # the report part: signed report, Report row, audit + report.issued event
-        report = await issuer(session, storage, settings, sub.id, actor, now=utc(now), emit=emit)
+        report = await issuer(session, storage, settings, sub.id, actor, now=utc(now), emit=emit, base_url=base_url)
         sub.report_sha256 = report.sha256
     else:
         sub.report_sha256 = storage.put_bytes(await build_report_pdf(session, storage, sub, project, now, base_url)).sha256

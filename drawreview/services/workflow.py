@@ -22,6 +22,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from drawreview import vocabulary
 from drawreview.errors import InvalidTransition, ValidationFailed
 from drawreview.services import workdays
 
@@ -142,10 +143,7 @@ class Conclusion(StrEnum):
         return CONCLUSION_LABELS_ZH[self]
 
 
-CONCLUSION_LABELS_ZH = {
-    Conclusion.APPROVED: "通过", Conclusion.APPROVED_WITH_COMMENTS: "有条件通过（附意见）",
-    Conclusion.REVISION_REQUIRED: "修改后复审", Conclusion.REJECTED: "不予通过",
-}
+CONCLUSION_LABELS_ZH = {c: vocabulary.verdict_label(c.value) for c in Conclusion}  # the one vocabulary table
 
 #: what the submission does with the round's verdict
 VERDICT_ACTION = {

@@ -1,5 +1,7 @@
 """The one message table for visible strings: zh-CN first, English second."""
 
+from drawreview import vocabulary
+
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.name": ("联合图审", "Joint Drawing Review"),
     "app.tagline": ("互联网+联合图审：一次上传，多专业并联审查", "Upload once, every discipline reviews in parallel"),
@@ -266,10 +268,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.stamped": ("盖章图纸（ZIP）", "Stamped sheets (zip)"),
     "reports.bcf": ("BCF 3.0 导出", "BCF 3.0 export"),
     "reports.json": ("JSON 导出", "JSON export"),
-    "verdict.approved": ("通过", "Approved"),
-    "verdict.approved_with_comments": ("有条件通过（附意见）", "Approved with comments"),
-    "verdict.revision_required": ("修改后复审", "Revise and resubmit"),
-    "verdict.rejected": ("不予通过", "Rejected"),
+    **{f"verdict.{code}": pair for code, pair in vocabulary.table().items()},  # the one vocabulary table
     "verify.title": ("审查意见书核验", "Verify a review report"),
     "verify.note": ("上传意见书 PDF 或输入其 SHA-256 值，核验是否为本机构出具的原始文件。",
                     "Upload the report PDF or enter its SHA-256 to check that it is the file this authority issued."),
@@ -311,6 +310,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "account.new_password": ("新密码（至少 10 个字符）", "New password (at least 10 characters)"),
     "account.change_password": ("修改密码", "Change password"),
     "account.password_changed": ("密码已修改，其他会话和令牌已失效", "Password changed; other sessions and tokens have ended"),
+    "verify.match_sheet": ("核验通过：该文件是随意见书出具的盖章图纸原件。",
+                           "Verified: this is a stamped sheet issued with the report, unchanged."),
+    "verify.sheet": ("盖章图纸", "Stamped sheet"),
+    "verify.checked": ("本次核验了以下内容", "What was verified"),
+    "verify.cert": ("审查机构签章证书及证书链（可导入 Acrobat 或 pdfsig 作为信任证书）：",
+                    "The authority's signing certificate and chain (import into Acrobat or use with pdfsig as trusted):"),
 }
 
 

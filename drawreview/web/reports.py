@@ -12,6 +12,7 @@ page's upload form carries the session's CSRF token, and scripts either send a h
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import quote
 
 from starlette.requests import ClientDisconnect, Request
@@ -22,6 +23,7 @@ from ..auth import check_csrf
 from ..errors import BadRequest, DrawReviewError, NotFound, PayloadTooLarge, ValidationFailed
 from ..models import Report, Submission
 from ..policy import require_project
+from ..services import report_files as files
 from ..services import reports as service
 from ..services import sheets as sheet_service
 from .common import Ctx, api, lang_of
@@ -71,13 +73,14 @@ def _case(project) -> str:
 @api("项目的审查意见书列表 / Issued reports of a project")
 async def list_reports(ctx: Ctx):
     project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"), "report.download")
-    return [service.report_dict(r, ctx.state.settings) for r in await service.list_reports(ctx.session, project.id)]
+    base = service.public_base(ctx.state.settings, ctx.request)
+    return [service.report_dict(r, ctx.state.settings, base) for r in await service.list_reports(ctx.session, project.id)]
 
 
 @api("一份意见书的信息 / One issued report")
 async def get_report(ctx: Ctx):
     r, _ = await _report(ctx)
-    return service.report_dict(r, ctx.state.settings)
+    return service.report_dict(r, ctx.state.settings, service.public_base(ctx.state.settings, ctx.request))
 
 
 @api("下载意见书 PDF（已签章）/ Download the signed report PDF")
@@ -90,48 +93,66 @@ async def report_pdf(ctx: Ctx):
 
 # --- derived downloads -----------------------------------------------------------------------
 
+def _name(project, sub, what: str, ext: str) -> str:
+    """A human download name: 审查编号-项目名-第n轮-<what>.<ext>."""
+    name = f"{_case(project)}-{project.name}-第{sub.round_no}轮-{what}.{ext}"
+    return name.replace("/", "_").replace("\\", "_")
+
+
 @api("盖章图纸（ZIP，仅审查通过后）/ Stamped sheets as a zip (approved rounds only)")
 async def stamped_zip(ctx: Ctx):
     sub, project = await _submission(ctx)
-    data = await service.stamped_zip(ctx.session, ctx.state.storage, sub)
-    return _download(data, f"stamped-{_case(project)}-r{sub.round_no}.zip", "application/zip")
+    name = _name(project, sub, "盖章图纸", "zip")
+    data = await files.stamped_zip(ctx.session, ctx.state.storage, sub, name)
+    return _download(data, name, "application/zip")
 
 
 @api("单张盖章图纸（仅审查通过后）/ One stamped sheet (approved rounds only)")
 async def stamped_sheet(ctx: Ctx):
     sheet, sub, _ = await sheet_service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"),
                                                       "report.download")
-    data = await service.stamped_sheet(ctx.session, ctx.state.storage, sub, sheet)
-    return _download(data, "stamped-" + service.sheet_file_name(sheet), "application/pdf")
+    name, data = await files.stamped_sheet(ctx.session, ctx.state.storage, sub, sheet)
+    return _download(data, name, "application/pdf")
 
 
 @api("带批注的图纸（ZIP，PDF 原生批注）/ Marked-up sheets as a zip (native PDF annotations)")
 async def marked_up_zip(ctx: Ctx):
     sub, project = await _submission(ctx)
-    data = await service.marked_up_zip(ctx.session, ctx.state.storage, sub)
-    return _download(data, f"marked-up-{_case(project)}-r{sub.round_no}.zip", "application/zip")
+    name = _name(project, sub, "带批注图纸", "zip")
+    data = await files.marked_up_zip(ctx.session, ctx.state.storage, sub, name)
+    return _download(data, name, "application/zip")
 
 
 @api("单张带批注的图纸 / One marked-up sheet (native PDF annotations)")
 async def marked_up_sheet(ctx: Ctx):
     sheet, sub, _ = await sheet_service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"),
                                                       "report.download")
-    data = await service.marked_up_sheet(ctx.session, ctx.state.storage, sub, sheet)
-    return _download(data, "marked-up-" + service.sheet_file_name(sheet), "application/pdf")
+    data = await files.marked_up_sheet(ctx.session, ctx.state.storage, sub, sheet)
+    return _download(data, "带批注-" + service.sheet_file_name(sheet), "application/pdf")
 
 
 @api("BCF 3.0 导出（本轮全部意见）/ BCF 3.0 export of the round's comments")
 async def bcf(ctx: Ctx):
     sub, project = await _submission(ctx)
-    data = await service.bcf(ctx.session, ctx.state.storage, sub)
-    return _download(data, f"{_case(project)}-r{sub.round_no}.bcfzip", "application/octet-stream")
+    name = _name(project, sub, "审查意见", "bcfzip")
+    data = await files.bcf(ctx.session, ctx.state.storage, sub, name)
+    return _download(data, name, "application/octet-stream")
 
 
 @api("本轮审查的 JSON 导出 / JSON export of the review round")
 async def round_json(ctx: Ctx):
     sub, project = await _submission(ctx)
-    text = await service.round_json(ctx.session, ctx.state.storage, sub)
-    return _download(text.encode("utf-8"), f"{_case(project)}-r{sub.round_no}.json", "application/json; charset=utf-8")
+    text = await files.round_json(ctx.session, ctx.state.storage, sub)
+    return _download(text.encode("utf-8"), _name(project, sub, "审查数据", "json"), "application/json; charset=utf-8")
+
+
+async def authority_certificate(request: Request) -> Response:
+    """GET /verify/authority.pem: the authority's signing certificate followed by its chain
+    (public; import it as trusted in Acrobat or pass it to pdfsig/pyHanko)."""
+    paths = await asyncio.to_thread(service.trust_cert, request.app.state.settings)
+    pem = b"".join(p.read_bytes().rstrip() + b"\n" for p in paths)
+    return Response(pem, media_type="application/x-pem-file",
+                    headers={"Content-Disposition": 'inline; filename="authority.pem"', "Cache-Control": "public, max-age=3600"})
 
 
 # --- verification ------------------------------------------------------------------------------
@@ -242,5 +263,6 @@ ROUTES = [
     Route("/api/verify", verify_upload_api, methods=["POST"]),
     Route("/verify", verify_page, methods=["GET"]),
     Route("/verify", verify_form, methods=["POST"]),
+    Route(service.CERT_PATH, authority_certificate, methods=["GET"]),  # before /verify/{code}
     Route("/verify/{code}", verify_page, methods=["GET"]),
 ]

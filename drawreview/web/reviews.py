@@ -13,6 +13,7 @@ from ..services import comment_list
 from ..services import report_preview as report_preview_service
 from ..services import reviews, tasks
 from ..services.notifications import utcnow
+from ..services.reports import public_base
 from .common import Ctx, api
 
 
@@ -74,7 +75,7 @@ async def accept(ctx: Ctx):
     data = await ctx.json()
     settings = ctx.state.settings
     await reviews.accept(ctx.session, ctx.user, sub, project, data, utcnow(), ctx.emit, _cfg(ctx), ctx.state.storage,
-                         settings.base_url)
+                         public_base(settings, ctx.request))
     await commit(ctx)
     return {**await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal),
             "verification_code": project.verification_code}
@@ -112,7 +113,7 @@ async def receipt(ctx: Ctx):
 async def issue_report(ctx: Ctx):
     sub, project = await _submission(ctx, "report.issue")
     await reviews.issue_report(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, ctx.state.storage,
-                               ctx.state.settings.base_url, ctx.state.settings)
+                               public_base(ctx.state.settings, ctx.request), ctx.state.settings)
     await commit(ctx)
     return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
 

@@ -19,13 +19,14 @@ from drawreview.errors import Conflict, InvalidTransition
 from drawreview.models import AuditEntry, ProjectEvent, Report, User
 from drawreview.report.integrity import sha256_hex
 from drawreview.report.signing import validate_signature
-from drawreview.services import reports
+from drawreview.services import report_files, reports
 from drawreview.storage import make_storage
 from tests.web.matrix.reports import MARKUPS, create_report_world
 
 from tests.thirdparty import SHARED  # noqa: E402
 
 XSD = SHARED / "specs" / "bcf-3.0"
+PUBLIC = "https://review.example.cn"  # the issuing request's address (no BASE_URL configured in the test stack)
 DISCIPLINES = sorted({m[0] for m in MARKUPS})
 
 
@@ -53,7 +54,7 @@ async def window(session) -> Principal:
 def issue(stack, submission_id: int, events: list | None = None) -> Report:
     async def fn(session, storage):
         return await reports.issue_round_report(session, storage, stack.settings, submission_id, await window(session),
-                                                emit=(events.append if events is not None else None))
+                                                emit=(events.append if events is not None else None), base_url=PUBLIC)
 
     return run(stack, fn)
 
@@ -76,7 +77,8 @@ def test_the_pdf_shows_the_round(issued):
         assert value in cover, value
     level1 = [t for lvl, t, _ in doc.get_toc() if lvl == 1]
     assert level1[:2] == ["封面 Cover", "审查汇总 Summary"] and level1[-1] == "审查结论 Conclusions"
-    assert level1[2:-1] == ["规划 Planning", "消防 Fire protection", "人防 Civil air defence", "防雷 Lightning protection",
+    assert level1[2] == "审查图纸目录 Drawings reviewed"
+    assert level1[3:-1] == ["规划 Planning", "消防 Fire protection", "人防 Civil air defence", "防雷 Lightning protection",
                             "气象 Meteorology"]  # every discipline that reviewed has a section
     text = "".join(p.get_text() for p in doc).replace("\n", "")
     for disc, _si, _kind, _geo, _sev, _status, body, replies in MARKUPS:
@@ -87,7 +89,7 @@ def test_the_pdf_shows_the_round(issued):
     assert "已删除的意见" not in text and "未确认的自动标注" not in text and "未确认的检查结果" not in text
     assert "消防车道净宽度不足" in text and "3.5m" in text and "4m" in text  # the confirmed finding
     images = sum(len(p.get_image_info()) for p in doc)
-    assert images == len(MARKUPS) == len(world["annotation_ids"])  # one crop per comment
+    assert images == len(MARKUPS) + 1 == len(world["annotation_ids"]) + 1  # one crop per comment, and the seal
     assert report.pages == doc.page_count
 
 
@@ -99,7 +101,9 @@ def test_signature_validates_and_hash_is_of_the_signed_file(stack, issued):
     assert "示范市行政审批局联合审图中心" in report.signer
     doc = pymupdf.open("pdf", pdf)
     links = [link["uri"] for link in doc[0].get_links() if link.get("uri")]
-    assert links == [f"{stack.settings.base_url}/verify/{report.verify_code}"]  # the QR code's target
+    assert links == [f"{PUBLIC}/verify/{report.verify_code}"]  # the QR code's target, from the issuing request
+    last = [link["uri"] for link in doc[-1].get_links() if link.get("uri")]
+    assert f"{PUBLIC}/verify/authority.pem" in last  # the published certificate, linked from the last page
 
 
 def test_audit_entry_and_event(stack, issued):
@@ -134,7 +138,7 @@ def test_concurrent_issuers_make_one_report(stack):
         async def one():
             async with db.session() as session:
                 r = await reports.issue_round_report(session, storage, stack.settings, world["submission_id"],
-                                                     await window(session))
+                                                     await window(session), base_url=PUBLIC)
                 await session.commit()
                 return r.id
 
@@ -179,7 +183,7 @@ def test_stamped_sheets_need_an_approved_round(stack):
     async def fn(session, storage):
         from drawreview.models import Submission
 
-        return await reports.stamped_zip(session, storage, await session.get(Submission, world["submission_id"]))
+        return await report_files.stamped_zip(session, storage, await session.get(Submission, world["submission_id"]), "x.zip")
 
     with pytest.raises(Conflict) as exc:
         run(stack, fn)
@@ -192,7 +196,7 @@ def test_marked_up_sheets_have_one_pdf_annotation_per_markup(stack, issued):
     async def fn(session, storage):
         from drawreview.models import Submission
 
-        return await reports.marked_up_zip(session, storage, await session.get(Submission, world["submission_id"]))
+        return await report_files.marked_up_zip(session, storage, await session.get(Submission, world["submission_id"]), "x.zip")
 
     data = run(stack, fn)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -216,7 +220,7 @@ def test_bcf_validates_against_the_bcf_3_schemas(stack, issued):
     async def fn(session, storage):
         from drawreview.models import Submission
 
-        return await reports.bcf(session, storage, await session.get(Submission, world["submission_id"]))
+        return await report_files.bcf(session, storage, await session.get(Submission, world["submission_id"]), "x.bcfzip")
 
     with zipfile.ZipFile(io.BytesIO(run(stack, fn))) as zf:
         checked = 0

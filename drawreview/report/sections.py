@@ -1,0 +1,132 @@
+"""Parts of the 审查意见书 that make it an official document: the drawings reviewed (图纸目录
+with file hashes), the basis of the review (审查依据), the stamped sheets issued with it, the
+reply deadline, and the sealing block (the authority's seal image on the 盖章 line and the
+place of the visible signature), plus the signature's own appearance.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pymupdf
+
+from drawreview.report.layout import BLACK, GREY, RED, Column, Layout
+from drawreview.report.model import ReportData
+
+SEAL_SIDE = 118.0  # points (about 42 mm, the size of an official round seal)
+SIG_W, SIG_H = 200.0, 62.0
+
+
+def _date(at: datetime | None) -> str:
+    return f"{at:%Y年%m月%d日}" if at else "—"
+
+
+def drawings(lay: Layout, data: ReportData) -> None:
+    """图纸目录: every sheet reviewed with its revision and the SHA-256 of its uploaded file."""
+    if not data.drawings:
+        return
+    lay.new_page()
+    lay.bookmark(1, "审查图纸目录 Drawings reviewed")
+    lay.heading("审查图纸目录 Drawings reviewed", size=16, before=0)
+    lay.space(4)
+    cols = [
+        Column("序号 No.", 0.07, 1), Column("图号 Sheet", 0.13), Column("图名 Title", 0.25),
+        Column("版次 Rev.", 0.08, 1), Column("文件 File", 0.17), Column("文件 SHA-256", 0.30),
+    ]  # fmt: skip
+    rows = [[str(i), d.number, d.title, str(d.revision), d.file_name, d.file_sha256]
+            for i, d in enumerate(data.drawings, start=1)]
+    lay.table(cols, rows, size=7.5)
+    lay.space(6)
+    lay.paragraph("注：SHA-256 为送审原始文件的哈希值，可用于核对审查所依据的图纸文件未被替换。",
+                  size=8.5, colour=GREY)
+
+
+def basis(lay: Layout, data: ReportData) -> None:
+    """审查依据: the standards (with edition) and rulesets (with version) the review cites."""
+    lay.heading("审查依据 Basis of review", size=14, keep=80)
+    lay.bookmark(2, "审查依据 Basis")
+    standards = [b for b in data.basis if b.kind == "standard"]
+    rulesets = [b for b in data.basis if b.kind == "ruleset"]
+    if not standards and not rulesets:
+        lay.paragraph("本轮审查意见未引用规范条文。", size=10)
+    for i, b in enumerate(standards, start=1):
+        lay.paragraph(f"{i}. {b.name}{('（' + b.version + '）') if b.version else ''}", size=10)
+    if rulesets:
+        lay.space(4)
+        lay.paragraph("自动检查规则集 Rulesets:", size=10, colour=GREY)
+        for b in rulesets:
+            lay.paragraph(f"· {b.name}  版本 {b.version}", size=9.5, colour=GREY, indent=14)
+
+
+def reply_deadline(lay: Layout, data: ReportData) -> None:
+    p = data.project
+    if p.reply_deadline is None:
+        return
+    lay.space(6)
+    lay.paragraph(f"请设计单位于 {_date(p.reply_deadline)} 前逐条回复审查意见并提交修改后的图纸复审。"
+                  f" Reply to every comment and resubmit by {p.reply_deadline:%Y-%m-%d}.", size=11, colour=RED)
+
+
+def stamped(lay: Layout, data: ReportData) -> None:
+    """The stamped sheets issued with this report, by file name and SHA-256."""
+    if not data.stamped:
+        return
+    lay.heading("审查合格图纸（已盖章）Stamped sheets", size=12, keep=80)
+    lay.bookmark(2, "盖章图纸 Stamped sheets")
+    cols = [Column("图号 Sheet", 0.16), Column("文件 File", 0.34), Column("SHA-256", 0.50)]
+    lay.table(cols, [[s.number, s.file_name, s.sha256] for s in data.stamped], size=7.5)
+    lay.space(4)
+    lay.paragraph("盖章图纸均经审查机构电子签章，可在核验页面按 SHA-256 核验。", size=8.5, colour=GREY)
+
+
+def sealing(lay: Layout, data: ReportData, seal_png: bytes | None) -> tuple[int, pymupdf.Rect]:
+    """The 盖章 line with the seal image over it, the issue date, the signature note and
+    the certificate link; returns (page index, rect) where the visible signature goes."""
+    p = data.project
+    lay.ensure(SEAL_SIDE + SIG_H + 70)
+    x = lay.right - 250
+    base = lay.y + 40
+    lay.text_at(x, base, f"审查机构（盖章）：{p.authority}", 10.5)
+    lay.text_at(x, base + 22, f"出具日期：{_date(p.issued_at)}", 10.5)
+    if seal_png:
+        # the seal sits over the authority's name and the date, as a pressed seal does
+        cx = x + 130
+        seal = pymupdf.Rect(cx - SEAL_SIDE / 2, base - SEAL_SIDE / 2 - 2, cx + SEAL_SIDE / 2, base + SEAL_SIDE / 2 - 2)
+        lay.page.insert_image(seal, stream=seal_png, keep_proportion=True, overlay=True)
+    lay.y = base + SEAL_SIDE / 2 + 8
+    sig = pymupdf.Rect(lay.right - SIG_W, lay.y, lay.right, lay.y + SIG_H)
+    lay.text_at(lay.left, lay.y + 12, "电子签章 Digital signature：", 9.5)
+    lay.y += SIG_H + 8
+    if p.signature_note:
+        lay.paragraph(p.signature_note, size=8.5, colour=GREY)
+    if p.certificate_url:
+        lay.paragraph(f"审查机构证书及证书链 Authority certificate: {p.certificate_url}", size=8.5, colour=GREY)
+        rect = pymupdf.Rect(lay.left, lay.y - 12, lay.right, lay.y)
+        lay.page.insert_link({"kind": pymupdf.LINK_URI, "from": rect, "uri": p.certificate_url})
+    lay.paragraph("本意见书经审查机构电子签章，扫描封面二维码可核验文件完整性。", size=8.5, colour=GREY)
+    return lay.page.number, sig
+
+
+def signature_appearance(lines: list[str], font: pymupdf.Font, *, width: float = SIG_W,
+                         height: float = SIG_H) -> bytes:
+    """A one-page PDF of ``width × height`` showing the signature's facts: the picture of the
+    visible signature field (pyHanko imports it as the field's appearance)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=width, height=height)
+    shape = page.new_shape()
+    shape.draw_rect(page.rect + (1, 1, -1, -1))
+    shape.finish(color=RED, fill=(1, 0.97, 0.97), width=1.2)
+    shape.commit()
+    size = 9.0
+    tw = pymupdf.TextWriter(page.rect)
+    y = 6 + size
+    for i, text in enumerate(lines):
+        s = size + 1.5 if i == 0 else size
+        s = min(s, (width - 12) / max(font.text_length(text, 1.0), 1e-6))
+        tw.append((6, y), text, font=font, fontsize=s)
+        y += s * 1.45
+    tw.write_text(page, color=BLACK)
+    doc.subset_fonts()
+    out = doc.tobytes(garbage=3, deflate=True)
+    doc.close()
+    return out

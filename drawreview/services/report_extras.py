@@ -1,0 +1,100 @@
+"""What an official report adds to the gathered round (services/report_data.py): the drawings
+reviewed with their file hashes, the basis of the review (standards with editions, rulesets
+with versions), the checker (审核人) of each discipline, the reply deadline of a
+revision-required round, and the signature facts. Kept apart from ``report_data`` so the
+round's data (conclusions, opinions, comments) and the document's apparatus change separately.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..models import DrawingFile, RuleFinding, Sheet, Submission, User
+from ..report import model
+from . import workdays
+
+REPLY_WORKDAYS = 20  # default; the workflow configuration's "reply_days" overrides it
+# a standard's code with its year, e.g. GB 50016-2014, GB/T 50001-2017, JGJ 67-2019, DB33/T 1093-2013, GB 55037-2022
+STANDARD_RE = re.compile(r"\b((?:GB|GB/T|GBJ|JGJ|JGJ/T|CJJ|CJJ/T|CECS|QX|QX/T|RFJ|DBJ|DB\d{2}(?:/T)?)\s?\d+(?:\.\d+)?"
+                          r"(?:\s?[-—－]\s?\d{4})?)(\s?[（(]\d{4}\s?年版[)）])?")
+
+
+def _standard_key(code: str) -> str:
+    return re.sub(r"\s+", " ", code.replace("—", "-").replace("－", "-")).strip()
+
+
+def standards_in(texts) -> dict[str, str]:
+    """{standard code: edition note} found in ``texts`` (clauses, findings' standards)."""
+    out: dict[str, str] = {}
+    for text in texts:
+        for m in STANDARD_RE.finditer(text or ""):
+            code = _standard_key(m.group(1))
+            edition = (m.group(2) or "").strip(" （()）")
+            if code not in out or (edition and not out[code]):
+                out[code] = edition
+    return out
+
+
+def ruleset_version(path: Path) -> str:
+    """A ruleset's version: its declared ``version`` when it has one, always followed by the
+    first 12 hex digits of the file's SHA-256 (which names the exact rules that ran)."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    try:
+        declared = str(tomllib.loads(data.decode("utf-8")).get("version", "") or "")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        declared = ""
+    return f"{declared} sha256:{digest}".strip()
+
+
+async def drawings(session: AsyncSession, sub: Submission) -> tuple[model.Drawing, ...]:
+    rows = (await session.exec(select(Sheet, DrawingFile).join(DrawingFile, DrawingFile.id == Sheet.file_id)
+                               .where(Sheet.submission_id == sub.id).order_by(Sheet.number, Sheet.id))).all()
+    return tuple(model.Drawing(number=s.number or f"#{s.id}", title=s.title or "—", discipline=s.discipline or "",
+                               revision=sub.revision, file_name=f.original_name, file_sha256=f.sha256)
+                 for s, f in rows)
+
+
+async def basis(session: AsyncSession, data: model.ReportData, sheet_ids, ruleset_dir: Path | None) -> tuple[model.Basis, ...]:
+    texts = [c.clause for _, c in data.all_comments()]
+    found = (await session.exec(select(RuleFinding).where(RuleFinding.sheet_id.in_(list(sheet_ids) or [0]),
+                                                          RuleFinding.state == "confirmed"))).all()
+    texts += [" ".join(str(x) for x in ((f.data or {}).get("standard"), (f.data or {}).get("clause")) if x)
+              for f in found]
+    out = [model.Basis(kind="standard", name=code, version=edition)
+           for code, edition in sorted(standards_in(texts).items())]
+    if ruleset_dir is not None:
+        for code in sorted({d.code for d in data.disciplines} | {f.discipline for f in found}):
+            path = Path(ruleset_dir) / f"{code}.toml"
+            if path.is_file():
+                out.append(model.Basis(kind="ruleset", name=f"rulesets/{path.name}", version=ruleset_version(path)))
+    return tuple(out)
+
+
+def reply_deadline(verdict: str | None, issued_at: datetime, cfg: dict | None) -> datetime | None:
+    if verdict != "revision_required":
+        return None
+    days = int((cfg or {}).get("reply_days", REPLY_WORKDAYS))
+    return workdays.to_local(workdays.add_workdays(issued_at, days))
+
+
+async def enrich(session: AsyncSession, data: model.ReportData, sub: Submission, *, actor, verdict: str | None,
+                 issued_at: datetime, cfg: dict | None, ruleset_dir: Path | None, signature_note: str,
+                 certificate_url: str, stamped: tuple[model.Stamped, ...] = ()) -> model.ReportData:
+    """``data`` with the official document's additions."""
+    user = await session.get(User, getattr(actor, "user_id", None)) if getattr(actor, "user_id", None) else None
+    checker = user.display_name if user is not None else ""
+    sheet_ids = (await session.exec(select(Sheet.id).where(Sheet.submission_id == sub.id))).all()
+    project = replace(data.project, reply_deadline=reply_deadline(verdict, issued_at, cfg),
+                      signature_note=signature_note, certificate_url=certificate_url)
+    return replace(data, project=project, drawings=await drawings(session, sub),
+                   basis=await basis(session, data, sheet_ids, ruleset_dir), stamped=stamped,
+                   disciplines=tuple(replace(d, checker=d.checker or checker) for d in data.disciplines))

@@ -1,0 +1,164 @@
+"""Files that go with an issued round: signed stamped sheets (审查合格, made once at issue and
+stored, so every download is the same bytes), marked-up sheets with native PDF annotations,
+BCF 3.0 and JSON exports.
+
+The heavy exports (BCF, the marked-up zip, the stamped zip) of a round whose report is issued
+are built once and kept as ``ReportFile`` rows; before the report they are built on request
+from the current rows. JSON is cheap and always built.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from ..errors import Conflict
+from ..models import Project, Report, ReportFile, Sheet, Submission, utcnow
+from ..report.annots import annotate_sheet
+from ..report.bcf import export_bcf
+from ..report.export_json import export_json
+from ..report.stamps import stamp_sheet
+from . import report_data
+from .reports import KIND_STAMPED, latest_for, read_blob, sheet_file_name
+
+APPROVED_STATES = {"approved"}
+KIND_BCF, KIND_MARKED_ZIP, KIND_STAMPED_ZIP = "bcf", "marked_up_zip", "stamped_zip"
+
+
+def require_approved(sub: Submission) -> None:
+    if sub.state not in APPROVED_STATES:
+        raise Conflict("本轮审查尚未通过，不能下载盖章图纸", "The round is not approved; stamped sheets are not available",
+                       code="round_not_approved", details={"state": sub.state})
+
+
+def zip_entries(entries, when: datetime) -> bytes:
+    """A zip of (name, bytes) with every entry dated ``when``: the same files, the same zip."""
+    buf = io.BytesIO()
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    return buf.getvalue()
+
+
+async def _issued(session: AsyncSession, sub: Submission) -> Report | None:
+    r = await latest_for(session, sub.id)
+    return r if r is not None and r.round_no == sub.round_no else None
+
+
+async def _stored(session: AsyncSession, report: Report, kind: str) -> ReportFile | None:
+    return (await session.exec(select(ReportFile).where(ReportFile.report_id == report.id, ReportFile.kind == kind)
+                               .order_by(ReportFile.id))).first()
+
+
+async def stored_export(session: AsyncSession, storage, sub: Submission, kind: str, name: str,
+                        build: Callable[[], bytes]) -> bytes:
+    """``build()`` once per issued round (kept as a ReportFile), on every call before the report."""
+    report = await _issued(session, sub)
+    if report is None:
+        return await asyncio.to_thread(build)
+    row = await _stored(session, report, kind)
+    if row is not None:
+        return await asyncio.to_thread(read_blob, storage, row.sha256)
+    data = await asyncio.to_thread(build)
+    blob = await asyncio.to_thread(storage.put_bytes, data)
+    if await _stored(session, report, kind) is None:  # a concurrent download may have stored it meanwhile
+        session.add(ReportFile(report_id=report.id, kind=kind, name=name, sha256=blob.sha256, size=blob.size))
+        await session.commit()
+    return data
+
+
+# --- stamped sheets ----------------------------------------------------------------------------
+
+async def _stamped_rows(session: AsyncSession, sub: Submission) -> list[ReportFile]:
+    report = await _issued(session, sub)
+    if report is None:
+        return []
+    return list((await session.exec(select(ReportFile).where(ReportFile.report_id == report.id,
+                                                             ReportFile.kind == KIND_STAMPED)
+                                    .order_by(ReportFile.name))).all())
+
+
+async def stamped_sheet(session: AsyncSession, storage, sub: Submission, sheet: Sheet) -> tuple[str, bytes]:
+    """(file name, the signed stamped sheet issued with the report)."""
+    require_approved(sub)
+    row = next((r for r in await _stamped_rows(session, sub) if r.sheet_id == sheet.id), None)
+    if row is not None:
+        return row.name, await asyncio.to_thread(read_blob, storage, row.sha256)
+    if not sheet.pdf_sha256:
+        raise Conflict("图纸尚未生成 PDF", "The sheet has no rendered PDF", code="sheet_not_ready",
+                       details={"sheet_id": sheet.id})
+    # approved before stamped sheets were issued with the report: the stamp alone, unsigned
+    project = await session.get(Project, sub.project_id)
+    when = report_data.local(sub.report_issued_at or sub.concluded_at or utcnow())
+    data = await asyncio.to_thread(read_blob, storage, sheet.pdf_sha256)
+    authority = await report_data.authority_name(session)
+    return sheet_file_name(sheet), await asyncio.to_thread(
+        stamp_sheet, data, project.case_number or "—", when, authority)
+
+
+async def stamped_zip(session: AsyncSession, storage, sub: Submission, name: str) -> bytes:
+    require_approved(sub)
+    rows = await _stamped_rows(session, sub)
+    if not rows:
+        raise Conflict("没有随意见书出具的盖章图纸", "No stamped sheets were issued with the report", code="no_sheets")
+    report = await _issued(session, sub)
+
+    def build() -> bytes:
+        return zip_entries(((r.name, read_blob(storage, r.sha256)) for r in rows), report_data.local(report.issued_at))
+
+    return await stored_export(session, storage, sub, KIND_STAMPED_ZIP, name, build)
+
+
+# --- marked-up sheets, BCF, JSON -----------------------------------------------------------------
+
+async def _gather_round(session, storage, sub: Submission, need_pdfs: bool = True, raw: bool = False):
+    r = await latest_for(session, sub.id)
+    return await report_data.gather(session, storage, sub.id, issued_at=r.issued_at if r else None, need_pdfs=need_pdfs,
+                                    **({"raw": True} if raw else {}))
+
+
+async def marked_up_sheet(session: AsyncSession, storage, sub: Submission, sheet: Sheet) -> bytes:
+    if not sheet.pdf_sha256:
+        raise Conflict("图纸尚未生成 PDF", "The sheet has no rendered PDF", code="sheet_not_ready",
+                       details={"sheet_id": sheet.id})
+    g = await _gather_round(session, storage, sub)
+    data = await asyncio.to_thread(read_blob, storage, sheet.pdf_sha256)
+    return await asyncio.to_thread(annotate_sheet, data, g.comments_per_sheet.get(sheet.id, []))
+
+
+async def marked_up_zip(session: AsyncSession, storage, sub: Submission, name: str) -> bytes:
+    g = await _gather_round(session, storage, sub)
+    if not g.comments_per_sheet:
+        raise Conflict("本轮没有审查意见", "This round has no comments", code="no_comments")
+    when = g.data.project.issued_at or report_data.local(utcnow())
+
+    def build() -> bytes:
+        entries = []
+        for sheet_id, items in g.comments_per_sheet.items():
+            sheet = g.sheets[sheet_id]
+            entries.append((sheet_file_name(sheet), annotate_sheet(read_blob(storage, sheet.pdf_sha256), items)))
+        names = [n for n, _ in entries]
+        return zip_entries(((n if names.count(n) == 1 else f"{i}-{n}", d) for i, (n, d) in enumerate(entries, 1)),
+                           when)
+
+    return await stored_export(session, storage, sub, KIND_MARKED_ZIP, name, build)
+
+
+async def bcf(session: AsyncSession, storage, sub: Submission, name: str) -> bytes:
+    g = await _gather_round(session, storage, sub, raw=True)
+    return await stored_export(session, storage, sub, KIND_BCF, name, lambda: export_bcf(g.data))
+
+
+async def round_json(session: AsyncSession, storage, sub: Submission) -> str:
+    g = await _gather_round(session, storage, sub, need_pdfs=False, raw=True)
+    return export_json(g.data)
