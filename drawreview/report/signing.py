@@ -151,7 +151,7 @@ def chain_certs(cfg: SigningConfig) -> list:
 def _context(cfg: SigningConfig, fetching: bool) -> ValidationContext:
     certs = chain_certs(cfg)
     anchors = [c for c in certs if _is_root(c)] + _pem_certs(cfg.trust)
-    return ValidationContext(extra_trust_roots=anchors, other_certs=certs, allow_fetching=fetching)
+    return ValidationContext(trust_roots=anchors, other_certs=certs, allow_fetching=fetching)
 
 
 @dataclass(frozen=True)
