@@ -21,7 +21,15 @@ from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from drawreview.report.crop import SheetCache, render_crop
-from drawreview.report.model import SEVERITY_LABELS, STATUS_LABELS, Comment, DisciplineSection, ReportData, label
+from drawreview.report.model import (
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    Comment,
+    DisciplineSection,
+    ReportData,
+    aware,
+    label,
+)
 
 BCF_VERSION = "3.0"
 TOPIC_TYPE = "Issue"
@@ -42,7 +50,7 @@ def _priority(code: str) -> str:
 
 
 def _iso(at: datetime) -> str:
-    return at.isoformat(timespec="seconds")
+    return aware(at).isoformat(timespec="seconds")  # with its offset, as xs:dateTime allows
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

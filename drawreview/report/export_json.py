@@ -1,9 +1,12 @@
 """JSON export of a whole review round: project, sheets, comments, findings, conclusions.
 
 The shape is versioned by ``schema_version``; adding a key is a minor change (1.x),
-renaming or removing one a major change. Times are ISO 8601 strings as stored (no time
-zone is invented), points are sheet coordinates (see ``docs/contracts.md``). Sheet PDFs
-are referred to by file name only, never by a server path.
+renaming or removing one a major change. Times are ISO 8601 strings with their UTC offset
+(the report part's naive times are Beijing local, +08:00); points are sheet coordinates (see
+``docs/contracts.md``). Codes (severity, status, verdict, conclusion) stay codes, each with a
+``*_label`` beside it ({"zh-CN", "en"}) from the one vocabulary. Text is kept exactly as
+written (emoji, CJK Extension B): only the PDF font substitutes glyphs. Sheet PDFs are
+referred to by file name only, never by a server path.
 """
 
 from __future__ import annotations
@@ -12,14 +15,28 @@ import json
 from datetime import datetime
 from typing import Any
 
-from drawreview.report.model import Comment, DisciplineSection, Finding, ReportData
+from drawreview.report.model import (
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    VERDICT_LABELS,
+    Comment,
+    DisciplineSection,
+    Finding,
+    ReportData,
+    aware,
+    label,
+)
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 KIND = "drawreview.review_round"
 
 
 def _t(at: datetime | None) -> str | None:
-    return at.isoformat(timespec="seconds") if at else None
+    return aware(at).isoformat(timespec="seconds") if at else None
+
+
+def _labels(table: dict, code: str) -> dict[str, str]:
+    return {"zh-CN": label(table, code), "en": label(table, code, "en")}
 
 
 def _comment(d: DisciplineSection, c: Comment) -> dict[str, Any]:
@@ -30,8 +47,10 @@ def _comment(d: DisciplineSection, c: Comment) -> dict[str, Any]:
         "sheet_number": c.sheet_number,
         "geometry": {"kind": g.kind, "points": [list(p) for p in g.points], "text": g.text, "bbox": list(g.bbox())},
         "severity": c.severity,
+        "severity_label": _labels(SEVERITY_LABELS, c.severity),
         "clause": c.clause,
         "status": c.status,
+        "status_label": _labels(STATUS_LABELS, c.status),
         "text": c.text,
         "author": c.author,
         "created_at": _t(c.created_at),
@@ -79,6 +98,8 @@ def to_dict(data: ReportData) -> dict[str, Any]:
             "accepted_at": _t(p.accepted_at),
             "issued_at": _t(p.issued_at),
             "verdict": p.verdict,
+            "verdict_label": _labels(VERDICT_LABELS, p.verdict),
+            "reply_deadline": _t(p.reply_deadline),
         },
         "disciplines": [
             {
@@ -95,7 +116,9 @@ def to_dict(data: ReportData) -> dict[str, Any]:
         "comments": [_comment(d, c) for d, c in data.all_comments()],
         "findings": [_finding(d, f) for d in data.disciplines for f in d.findings],
         "conclusions": [
-            {"discipline": d.code, "conclusion": d.conclusion, "reviewer": d.reviewer, "concluded_at": _t(d.concluded_at)}
+            {"discipline": d.code, "conclusion": d.conclusion, "conclusion_label": _labels(VERDICT_LABELS, d.conclusion),
+             "reviewer": d.reviewer, "checker": d.checker, "opinion": getattr(d, "opinion", ""),
+             "concluded_at": _t(d.concluded_at)}
             for d in data.disciplines
         ],
     }

@@ -9,7 +9,7 @@ top-left, y down) of the comment's one-page sheet PDF.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from drawreview import vocabulary
@@ -33,6 +33,14 @@ STATUS_LABELS = {
 }
 # Verdicts / conclusions: the authority's words from the one vocabulary table; free text is shown as given.
 VERDICT_LABELS = vocabulary.table()
+
+
+BEIJING = timezone(timedelta(hours=8), "CST")
+
+
+def aware(at: datetime) -> datetime:
+    """``at`` with its UTC offset: the report part's times are Beijing local when naive."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=BEIJING)
 
 
 def label(table: dict[str, tuple[str, str]], code: str, lang: str = "zh-CN") -> str:

@@ -6,14 +6,10 @@ fills in the body, severity and clause the reviewer did not type.
 
 from __future__ import annotations
 
+from .. import palette
+
 # one colour per discipline (markups are drawn in their discipline's colour)
-PALETTE: dict[str, str] = {
-    "planning": "#1f6fd1",       # blue
-    "fire": "#d62728",           # red
-    "civil_defence": "#2ca02c",  # green
-    "lightning": "#9467bd",      # purple
-    "meteorology": "#ff7f0e",    # orange
-}
+PALETTE = palette.PALETTE  # the one discipline palette (drawreview/palette.py)
 
 # discipline -> [(id, severity, clause, zh, en)]
 _LIBRARY: dict[str, list[tuple[str, str, str, str, str]]] = {

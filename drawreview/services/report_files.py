@@ -107,16 +107,32 @@ async def stamped_sheet(session: AsyncSession, storage, sub: Submission, sheet: 
 
 
 async def stamped_zip(session: AsyncSession, storage, sub: Submission, name: str) -> bytes:
+    """The signed stamped sheets issued with the report, zipped (built once); a round approved
+    without them (issued before they existed) gets the stamps alone, unsigned."""
     require_approved(sub)
     rows = await _stamped_rows(session, sub)
-    if not rows:
-        raise Conflict("没有随意见书出具的盖章图纸", "No stamped sheets were issued with the report", code="no_sheets")
-    report = await _issued(session, sub)
+    if rows:
+        report = await _issued(session, sub)
 
-    def build() -> bytes:
-        return zip_entries(((r.name, read_blob(storage, r.sha256)) for r in rows), report_data.local(report.issued_at))
+        def build() -> bytes:
+            return zip_entries(((r.name, read_blob(storage, r.sha256)) for r in rows),
+                               report_data.local(report.issued_at))
 
-    return await stored_export(session, storage, sub, KIND_STAMPED_ZIP, name, build)
+        return await stored_export(session, storage, sub, KIND_STAMPED_ZIP, name, build)
+    sheets = [s for s in (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id)
+                                             .order_by(Sheet.number, Sheet.id))).all() if s.pdf_sha256]
+    if not sheets:
+        raise Conflict("没有可盖章的图纸", "There are no rendered sheets to stamp", code="no_sheets")
+    project = await session.get(Project, sub.project_id)
+    when = report_data.local(sub.report_issued_at or sub.concluded_at or utcnow())
+    authority = await report_data.authority_name(session)
+    named = [(sheet_file_name(s), s.pdf_sha256) for s in sheets]
+
+    def build_unsigned() -> bytes:
+        return zip_entries(((n, stamp_sheet(read_blob(storage, sha), project.case_number or "—", when, authority))
+                            for n, sha in named), when)
+
+    return await asyncio.to_thread(build_unsigned)
 
 
 # --- marked-up sheets, BCF, JSON -----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pymupdf
@@ -50,16 +51,15 @@ def test_one_annotation_per_markup_with_contents_author_and_colour(markups):
     out = annotate_sheet(sheet.read_bytes(), items)
     doc = pymupdf.open("pdf", out)
     page = doc[0]  # keep the page alive while its annotations are used
-    annots = list(page.annots())
+    annots = markups_of(doc, page)
     assert len(annots) == len(items)
     by_name = {a.info["id"]: a for a in annots}
     for code, c in items:
         a = by_name[f"drawreview-comment-{c.id}"]
         assert a.type[1] == EXPECTED_TYPE[c.geometry.kind]
-        assert a.info["content"] == c.thread_text()
-        assert "已修改" in a.info["content"] and c.text in a.info["content"]
+        assert a.info["content"] == (c.geometry.text if c.geometry.kind == "text" else c.text)
         assert a.info["title"] == c.author
-        assert a.info["creationDate"].startswith(f"D:{c.created_at:%Y%m%d%H%M}")
+        assert a.info["creationDate"] == f"D:{c.created_at:%Y%m%d%H%M%S}+08'00'"  # the offset is kept
         stroke = a.colors["stroke"]
         if c.geometry.kind != "text":
             assert stroke == pytest.approx(colour_for(code), abs=0.01)
@@ -81,13 +81,18 @@ def test_cloud_has_a_cloudy_border_and_arrow_an_arrow_head(markups):
     assert {"Polygon", "Line"} <= kinds
 
 
-def test_free_text_shows_its_words_and_keeps_the_thread_as_contents(markups):
+def markups_of(doc, page) -> list:
+    """The markups themselves (not replies or review states, which point at one with /IRT)."""
+    return [a for a in page.annots() if doc.xref_get_key(a.xref, "IRT")[0] == "null"]
+
+
+def test_free_text_shows_its_words(markups):
     sheet, items = markups
     doc = pymupdf.open("pdf", annotate_sheet(sheet.read_bytes(), items))
     page = doc[0]
     [ft] = [a for a in page.annots() if a.type[1] == "FreeText"]
     assert "此处净宽不足" in _ap_text(doc, ft).replace("\n", "")
-    assert ft.info["content"].startswith("审查员6")
+    assert ft.info["content"] == "此处净宽不足"
 
 
 def _ap_text(doc: pymupdf.Document, annot: pymupdf.Annot) -> str:
@@ -106,5 +111,71 @@ def test_annotate_sheets_counts_match_markups(sample_data):
     assert set(out) == set(expected)
     for number, pdf in out.items():
         doc = pymupdf.open("pdf", pdf)
-        assert len(list(doc[0].annots())) == expected[number]
+        assert len(markups_of(doc, doc[0])) == expected[number]
         assert doc.page_count == 1
+
+
+LONG = "消防车道净宽不足，应不小于4.0m，转弯半径不满足要求，请复核总平面图并补充消防车登高操作场地的尺寸标注 𠀀"
+
+
+@pytest.mark.parametrize("points", [[(100, 100)], [(100, 100), (220, 120)], [(600, 50), (640, 60)]])
+def test_free_text_box_holds_its_whole_text(sample_data, points):
+    """Read back with PyMuPDF's text extraction of the appearance: every word lies inside
+    the annotation's box and together they are the markup's text (less what no font has)."""
+    sheet = sample_data.disciplines[0].comments[0].sheet_pdf_path
+    c = replace(_comment(1, Geometry(kind="text", points=points, text=LONG), sheet), thread=())
+    doc = pymupdf.open("pdf", annotate_sheet(sheet.read_bytes(), [("fire", c)]))
+    page = doc[0]  # keep the page alive while its annotations are used
+    [ft] = [a for a in page.annots() if a.type[1] == "FreeText"]
+    words = ft.get_text("words")
+    box = ft.rect
+    assert words and all(box.x0 <= w[0] and w[2] <= box.x1 + 0.01 and box.y0 <= w[1] and w[3] <= box.y1 + 0.01
+                         for w in words)
+    shown = "".join(w[4] for w in words)
+    assert shown == LONG.replace(" ", "").replace("𠀀", "")  # 𠀀: no glyph in the PDF font, only here substituted
+    da = doc.xref_get_key(ft.xref, "DA")[1]
+    assert "/STSong 10 Tf" in da  # a Chinese font in /DA ...
+    assert doc.xref_get_key(doc.pdf_catalog(), "AcroForm/DR/Font/STSong/BaseFont")[1] == "/STSong-Light"
+    ap = doc.xref_get_key(ft.xref, "AP/N")[1].split()[0]
+    fonts = doc.xref_get_key(int(ap), "Resources/Font")[1]
+    assert "0 R" in fonts  # ... and an embedded one in the appearance
+
+
+def test_colours_are_the_viewers_palette(markups):
+    """The viewer's own palette (viewer/src/markups.js, read as text) is what the PDF carries."""
+    from pathlib import Path
+    import re
+
+    js = (Path(__file__).resolve().parents[2] / "viewer" / "src" / "markups.js").read_text(encoding="utf-8")
+    viewer = dict(re.findall(r"^\s+(\w+): '(#[0-9a-f]{6})',", js, re.M))
+    assert {"planning", "fire", "civil_defence", "lightning", "meteorology"} <= set(viewer)
+    sheet, items = markups
+    doc = pymupdf.open("pdf", annotate_sheet(sheet.read_bytes(), items))
+    page = doc[0]
+    for a in markups_of(doc, page):
+        code = next(code for code, c in items if f"drawreview-comment-{c.id}" == a.info["id"])
+        want = tuple(int(viewer[code][i:i + 2], 16) / 255 for i in (1, 3, 5))
+        got = a.colors["stroke"] if a.type[1] != "FreeText" else _da_colour(doc, a)
+        assert got == pytest.approx(want, abs=0.005), (code, a.type)
+
+
+def _da_colour(doc, a):
+    da = doc.xref_get_key(a.xref, "DA")[1]
+    return tuple(float(v) for v in da.split(" rg")[0].split()[-3:])
+
+
+def test_replies_are_native_reply_annotations_and_the_status_a_review_state(markups):
+    sheet, items = markups
+    doc = pymupdf.open("pdf", annotate_sheet(sheet.read_bytes(), items))
+    page = doc[0]
+    markup_xref = {a.info["id"]: a.xref for a in markups_of(doc, page)}
+    replies = [a for a in page.annots() if doc.xref_get_key(a.xref, "IRT")[0] != "null"]
+    for code, c in items:
+        parent = markup_xref[f"drawreview-comment-{c.id}"]
+        mine = [a for a in replies if doc.xref_get_key(a.xref, "IRT")[1] == f"{parent} 0 R"]
+        states = [a for a in mine if doc.xref_get_key(a.xref, "StateModel")[0] != "null"]
+        texts = [a.info["content"] for a in mine if a not in states]
+        assert texts == [r.text for r in c.thread]
+        assert [doc.xref_get_key(a.xref, "State")[1] for a in states] == ["/Accepted"]  # status "answered"
+        assert doc.xref_get_key(states[0].xref, "StateModel")[1] == "/Review"
+        assert all(doc.xref_get_key(a.xref, "RT")[1] == "/R" for a in mine)

@@ -72,7 +72,7 @@ def test_one_topic_folder_per_comment_with_snapshot(bcfzip, sample_data):
         assert t.findtext("Priority") == SEVERITY_LABELS[c.severity][1]
         assert [lb.text for lb in t.findall("Labels/Label")] == [d.name_zh]
         assert t.findtext("CreationAuthor") == c.author
-        assert t.findtext("CreationDate") == c.created_at.isoformat(timespec="seconds")
+        assert t.findtext("CreationDate") == c.created_at.isoformat(timespec="seconds") + "+08:00"  # with its offset
         assert c.sheet_number in t.findtext("Title")
         entries = t.findall("Comments/Comment")
         assert len(entries) == 1 + len(c.thread)
@@ -107,3 +107,22 @@ def test_invalid_document_would_be_caught(schemas):
     bad = b'<Markup><Topic Guid="00000000-0000-0000-0000-000000000000" TopicType="Issue" TopicStatus="Open"/></Markup>'
     with pytest.raises(xmlschema.XMLSchemaValidationError):
         schemas["markup.bcf"].validate(io.BytesIO(bad))
+
+
+def test_every_character_survives_in_bcf(sample_data, schemas):
+    from tests.report.test_export_json import RARE, _with_rare
+
+    data = _with_rare(sample_data)
+    c = data.disciplines[0].comments[0]
+    with zipfile.ZipFile(io.BytesIO(export_bcf(data))) as zf:
+        markups = [n for n in zf.namelist() if n.endswith("markup.bcf")]
+        found = False
+        for name in markups:
+            xml = zf.read(name)
+            schemas["markup.bcf"].validate(io.BytesIO(xml))
+            topic = ET.fromstring(xml).find("Topic")
+            if topic.get("ServerAssignedId") == c.id:
+                texts = [e.findtext("Comment") for e in topic.findall("Comments/Comment")]
+                assert texts[0] == RARE and RARE in texts[1:]
+                found = True
+    assert found

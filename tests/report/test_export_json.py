@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import json
 
+from drawreview.report.model import SEVERITY_LABELS
 from drawreview.report.export_json import SCHEMA_VERSION, export_json, to_dict
 
 TOP_KEYS = ["schema_version", "kind", "project", "round", "disciplines", "sheets", "comments", "findings", "conclusions"]
 COMMENT_KEYS = {
-    "id", "discipline", "sheet_number", "geometry", "severity", "clause", "status", "text", "author", "created_at", "thread",
+    "id", "discipline", "sheet_number", "geometry", "severity", "severity_label", "clause", "status", "status_label",
+    "text", "author", "created_at", "thread",
 }  # fmt: skip
 
 
 def test_round_export_has_a_stable_versioned_shape(sample_data):
     doc = json.loads(export_json(sample_data))
     assert list(doc) == TOP_KEYS
-    assert doc["schema_version"] == SCHEMA_VERSION == "1.0"
+    assert doc["schema_version"] == SCHEMA_VERSION == "1.1"
     assert doc["project"]["case_number"] == sample_data.project.case_number
     assert doc["round"]["round_no"] == sample_data.project.round_no
-    assert doc["round"]["issued_at"] == sample_data.project.issued_at.isoformat(timespec="seconds")
+    assert doc["round"]["issued_at"] == sample_data.project.issued_at.isoformat(timespec="seconds") + "+08:00"
     for c in doc["comments"]:
         assert set(c) == COMMENT_KEYS
         assert set(c["geometry"]) == {"kind", "points", "text", "bbox"}
@@ -53,3 +55,30 @@ def test_no_server_paths_and_chinese_kept(sample_data):
     assert folder not in text
     assert sample_data.project.name in text  # ensure_ascii=False
     assert json.loads(text) == json.loads(export_json(sample_data, indent=None))
+
+
+RARE = "已补充 𠀀𪚥 说明 😀 ✔"  # CJK Extension B, an emoji, a dingbat
+
+
+def _with_rare(sample_data):
+    from dataclasses import replace
+
+    from drawreview.report.model import Reply
+
+    d = sample_data.disciplines[0]
+    c = d.comments[0]
+    c2 = replace(c, text=RARE, thread=(Reply(author="陈工", org="设计院", at=c.created_at, text=RARE),))
+    return replace(sample_data, disciplines=(replace(d, comments=(c2, *d.comments[1:])), *sample_data.disciplines[1:]))
+
+
+def test_every_character_survives_and_codes_carry_labels(sample_data):
+    data = _with_rare(sample_data)
+    raw = export_json(data)
+    doc = json.loads(raw)  # the standard library's parser, not ours
+    first = doc["comments"][0]
+    assert first["text"] == RARE and "𠀀" in raw and "\\u" not in raw  # kept as written, UTF-8
+    assert first["severity_label"] == {"zh-CN": SEVERITY_LABELS[first["severity"]][0],
+                                       "en": SEVERITY_LABELS[first["severity"]][1]}
+    assert doc["round"]["verdict_label"]["zh-CN"] in ("审查合格", "审查合格（附意见）", "修改后复审", "审查不合格", "审查中")
+    for t in (first["created_at"], doc["round"]["issued_at"]):
+        assert t[-6:] == "+08:00"
