@@ -1,7 +1,7 @@
 """report_file: signed stamped sheets and stored exports of an issued report
 
 Revision ID: 0150_report
-Revises: 0190_security
+Revises: 0110_drawings
 Create Date: 2026-12-06 05:00:00
 """
 from typing import Sequence, Union
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0150_report'
-down_revision: Union[str, None] = '0190_security'
+down_revision: Union[str, None] = '0110_drawings'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
