@@ -391,7 +391,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
                                 + {6: "米 metres", 4: "毫米 millimetres"}[guessed])
     distance = 0.05 / unit_m  # flatten to 5 cm
     builder = _Builder(geo, layer_map, snap=float(params.get("snap_m", 0.05)) / unit_m, clip=clip)
-    blocks = BlockCache(doc, distance)
+    blocks = BlockCache(doc, distance, insunits or guessed or int(params.get("default_units", 4)))
     classify = layer_map.classify
     shape_of = layer_map.shapes.get
     unmapped = geo.unmapped

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from ezdxf import path as ezpath
+from ezdxf import units as ezunits
 from ezdxf.entities.boundary_paths import BoundaryPathType
 
 FLATTEN = 0.01  # max sagitta, in drawing units × scale (see flatten_distance)
@@ -131,9 +132,11 @@ def transform(coords: np.ndarray, m: np.ndarray) -> np.ndarray:
 class BlockCache:
     """Flattened block definitions, computed once per block name."""
 
-    def __init__(self, doc, distance: float) -> None:
+    def __init__(self, doc, distance: float, units: int = 0) -> None:
         self.doc = doc
         self.distance = distance
+        self.units = units  # the drawing's units ($INSUNITS, or the guess)
+        self._unit_fix: dict[str, tuple[float, np.ndarray] | None] = {}
         self._blocks: dict[str, list[Prim]] = {}
         self._texts: dict[str, list[tuple[float, float, str, float, str]]] = {}
 
@@ -160,14 +163,40 @@ class BlockCache:
         if not children:
             return []
         m = np.array(list(insert.matrix44()), dtype=float).reshape(4, 4)
+        fix = self.unit_fix(insert)
         layer = insert.dxf.get("layer", "0")
         handle = insert.dxf.get("handle", "") or ""
         out = []
         for c in children:
-            out.append(Prim(c.kind, transform(c.coords, m), c.closed,
+            coords = c.coords if fix is None else fix[1] + (c.coords - fix[1]) * fix[0]
+            out.append(Prim(c.kind, transform(coords, m), c.closed,
                             layer if c.layer == "0" else c.layer, c.dxftype,
                             handle, c.pattern, name))
         return out
+
+    def unit_fix(self, insert) -> tuple[float, np.ndarray] | None:
+        """(factor, base point) when the block is defined in other units than the drawing and the
+        insert does not scale it: a block drawn in millimetres placed at scale 1 in a metre
+        drawing. An insert whose scale already converts (AutoCAD bakes the factor into the scale
+        when it inserts) is left alone."""
+        name = insert.dxf.name
+        if name not in self._unit_fix:
+            self._unit_fix[name] = None
+            block = self.doc.blocks.get(name)
+            code = int(block.block_record.dxf.get("units", 0) or 0) if block is not None else 0
+            if code and self.units and code != self.units:
+                try:
+                    f = ezunits.conversion_factor(code, self.units)
+                except (KeyError, IndexError, ValueError, ZeroDivisionError):
+                    f = 1.0
+                if f != 1.0:
+                    base = block.block.dxf.get("base_point", (0, 0, 0))
+                    self._unit_fix[name] = (f, np.array([base[0], base[1]], dtype=float))
+        fix = self._unit_fix[name]
+        if fix is None:
+            return None
+        sx = abs(float(insert.dxf.get("xscale", 1.0)))
+        return fix if abs(sx - 1.0) < 1e-9 else None
 
     def texts(self, name: str, depth: int = 0) -> list[tuple[float, float, str, float, str]]:
         """TEXT / MTEXT inside a block definition, and nested inserts' ATTRIBs and texts, as
@@ -200,7 +229,11 @@ class BlockCache:
         children = self.texts(insert.dxf.name, depth)
         if children:
             m = np.array(list(insert.matrix44()), dtype=float).reshape(4, 4)
-            xy = transform(np.array([(c[0], c[1]) for c in children], dtype=float), m)
+            local = np.array([(c[0], c[1]) for c in children], dtype=float)
+            fix = self.unit_fix(insert)
+            if fix is not None:
+                local = fix[1] + (local - fix[1]) * fix[0]
+            xy = transform(local, m)
             k = float(np.sqrt(abs(np.linalg.det(m[:2, :2]))))
             out += [(float(x), float(y), c[2], c[3] * k, layer if c[4] == "0" else c[4])
                     for (x, y), c in zip(xy, children)]

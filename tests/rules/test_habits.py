@@ -348,3 +348,16 @@ def test_basement_title_and_area_linework_that_closes_nothing():
     (f,) = [f for f in result.findings if f.rule_id == "FR-07"]
     assert (f.measured, f.required) == (600.0, 500.0) and "地下一层平面图" in f.sources["underground"]
     assert result.unusable_layers == {"防火分区": 1}
+
+
+def test_block_units_when_the_insert_does_not_convert():
+    """A footprint block defined in millimetres, placed at scale 1 in a metre drawing, is scaled
+    by its units; one placed at scale 0.001 (AutoCAD baked the factor in) is not scaled twice."""
+    doc, msp = _doc(6)
+    blk = doc.blocks.new("BLDG-MM")
+    blk.block_record.dxf.units = 4  # the BLOCK_RECORD's insertion units: millimetres
+    blk.add_lwpolyline([(0, 0), (40000, 0), (40000, 16000), (0, 16000)], close=True)
+    msp.add_blockref("BLDG-MM", (0, 0), dxfattribs={"layer": "建筑物"})
+    msp.add_blockref("BLDG-MM", (100, 0), dxfattribs={"layer": "建筑物", "xscale": 0.001, "yscale": 0.001})
+    geo = extract(doc, load_layer_map(), {})
+    assert sorted(round(geo.m2(b.geom.area), 6) for b in geo.of("building")) == [640.0, 640.0]
