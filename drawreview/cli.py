@@ -121,22 +121,51 @@ def cmd_createuser(args, settings: Settings) -> int:
     return 0
 
 
-async def _audit_verify(settings: Settings):
+def _anchor_file(settings: Settings, given: str | None):
+    from pathlib import Path
+
+    from .services.anchors import export_path
+
+    return Path(given) if given else export_path(settings)
+
+
+async def _audit(settings: Settings, args):
+    from pathlib import Path
+
     from .db import Database
+    from .services import anchors
     from .services.audit import verify
 
     db = Database(settings)
     try:
         async with db.session() as session:
-            return await verify(session)
+            if args.action == "anchor":
+                heads = await anchors.current_heads(session)
+                anchors.append_export(_anchor_file(settings, args.anchors), heads)
+                return heads
+            found = []
+            export = _anchor_file(settings, args.anchors)
+            if export.exists():
+                found += anchors.read_export(export)
+            elif args.anchors:
+                raise SystemExit(f"没有该锚点文件 / no such anchor file: {export}")
+            for doc in args.document or []:
+                in_doc = anchors.anchors_in_pdf(Path(doc))
+                if not in_doc:
+                    raise SystemExit(f"文件中没有审计锚点 / no audit anchor in {doc}")
+                found += in_doc
+            return await verify(session, anchors=found)
     finally:
         await db.close()
 
 
 def cmd_audit(args, settings: Settings) -> int:
-    result = asyncio.run(_audit_verify(settings))
+    result = asyncio.run(_audit(settings, args))
+    if args.action == "anchor":
+        print(f"已记录 {len(result)} 条审计链锚点 / anchored {len(result)} chains -> {_anchor_file(settings, args.anchors)}")
+        return 0
     if result.ok:
-        print(f"审计日志完整 / audit chain intact: {result.checked} entries")
+        print(f"审计日志完整 / audit chain intact: {result.checked} entries, {result.anchors_checked} anchors")
         return 0
     print(
         f"审计日志被篡改：第一条异常记录 id={result.bad_id}（{result.reason}）\n"
@@ -223,7 +252,10 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("id", nargs="?", type=int, help="the token's id (GET /api/tokens)")
     t.add_argument("--user", help="revoke every token of this user")
     a = sub.add_parser("audit", help="audit log tools")
-    a.add_argument("action", choices=["verify"])
+    a.add_argument("action", choices=["verify", "anchor"],
+                   help="verify: the chain and its anchors; anchor: append every chain's head to the export")
+    a.add_argument("--anchors", help="the append-only anchor export (default <data dir>/audit-anchors.jsonl)")
+    a.add_argument("--document", action="append", help="a signed receipt/report PDF whose anchor to check")
     sub.add_parser("render", help="render every sheet of a drawing file", add_help=False)
     sub.add_parser("check", help="run the rule checks on a drawing file", add_help=False)
     return p

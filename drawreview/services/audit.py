@@ -112,16 +112,29 @@ async def _lock_head(session: AsyncSession, chain: int) -> str:
     return row[0]
 
 
+lock_head = _lock_head  # for services/anchors.py: a document's anchor is taken under the head lock
+
+
 @dataclass
 class VerifyResult:
     ok: bool
     checked: int
     bad_id: int | None = None
     reason: str = ""
+    anchors_checked: int = 0
 
 
-async def verify(session: AsyncSession, batch: int = 5000) -> VerifyResult:
+async def verify(session: AsyncSession, batch: int = 5000, anchors=()) -> VerifyResult:
+    """Recompute every hash and link; with ``anchors`` (services/anchors.py), also check that
+    each chain still has its anchored ``count``-th entry with the anchored hash (catches a
+    truncated tail with a rewritten head row, and a chain deleted with its head)."""
     last: dict[int, tuple[int, str]] = {}  # chain -> (last entry id, last hash)
+    wanted: dict[tuple[int, int], list] = {}  # (chain, count) -> anchors expecting that entry
+    for a in anchors:
+        if a.count > 0:
+            wanted.setdefault((a.chain, a.count), []).append(a)
+    counts: dict[int, int] = {}
+    seen_anchors = 0
     checked = 0
     last_id = 0
     while True:
@@ -137,6 +150,12 @@ async def verify(session: AsyncSession, batch: int = 5000) -> VerifyResult:
                 return VerifyResult(False, checked, row.id, "prev_hash does not link to the previous entry")
             if entry_hash(prev, row) != row.hash:
                 return VerifyResult(False, checked, row.id, "content does not match its hash")
+            counts[chain] = counts.get(chain, 0) + 1
+            for a in wanted.pop((chain, counts[chain]), ()):
+                if a.head != row.hash:
+                    return VerifyResult(False, checked, row.id, f"chain {chain}: entry {a.count} does not match the "
+                                        f"anchor in {a.source or 'the export'} (rows replaced?)", seen_anchors)
+                seen_anchors += 1
             last[chain] = (row.id, row.hash)
             checked += 1
             last_id = row.id
@@ -145,4 +164,8 @@ async def verify(session: AsyncSession, batch: int = 5000) -> VerifyResult:
         if head.last_hash != entry_hash_:
             return VerifyResult(False, checked, head.last_id or None,
                                 f"chain {head.id}: the head does not match its last entry (rows removed?)")
-    return VerifyResult(True, checked)
+    for (chain, count), missing in sorted(wanted.items()):
+        return VerifyResult(False, checked, None,
+                            f"chain {chain}: has {counts.get(chain, 0)} entries but {missing[0].source or 'an anchor'} "
+                            f"recorded {count} (tail truncated or chain deleted)", seen_anchors)
+    return VerifyResult(True, checked, anchors_checked=seen_anchors)
