@@ -20,7 +20,7 @@ JOIN_CLASSES = ("building", "compartment", "room", "ad_unit", "blast_unit", "ad_
                 "site_boundary", "turning_area", "hardstanding")
 
 
-LABEL_CLASSES = ("building", "roof_outline")  # labelled beside the outline as often as inside it
+LABEL_CLASSES = ("building", "roof_outline", "upper_footprint")  # labelled beside the outline as often as inside it
 FACT_HINT = re.compile(r"[hH=＝层级fF高]|storey|floor|rating", re.I)
 
 
@@ -52,8 +52,9 @@ def join_texts(geo: Geometry, sheet_facts=None) -> None:
             f.attrs = facts
     for b in geo.of("building"):
         derive_building(b.attrs, geo.params, geo.sources)
-    for r in geo.of("roof_outline"):
-        derive_building(r.attrs, geo.params, geo.sources)
+    for cls in ("roof_outline", "upper_footprint"):
+        for r in geo.of(cls):
+            derive_building(r.attrs, geo.params, geo.sources)
 
 
 def _join_beside(geo: Geometry, pts, inside: np.ndarray) -> np.ndarray:

@@ -166,6 +166,11 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
             put("high_rise", True, raw)
         elif "多层" in t or "单层" in t or "非高层" in t:
             put("high_rise", False, raw)
+        if "结构" in t:  # 结构形式：框架剪力墙结构 / 砖混结构 (GB 50038 3.3.3 collapse zone)
+            if any(w in t for w in ("砖混", "砌体", "砖砌", "砖木")):
+                put("structure", "masonry", raw)
+            elif any(w in t for w in ("框架", "剪力墙", "框剪", "钢筋混凝土", "框筒", "钢结构", "筒体")):
+                put("structure", "frame", raw)
         if RE_BASEMENT_TITLE.search(t):
             put("underground", True, raw)
         if m := RE_LP_CLASS.search(t):

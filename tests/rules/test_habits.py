@@ -53,6 +53,8 @@ def test_project_facts_written_on_a_sheet():
     assert src["sprinklers"] == "设自动喷水灭火系统"
     assert project_facts(["本楼无自动喷水灭火系统"])[0]["sprinklers"] is False
     assert project_facts(["多层办公楼"])[0]["high_rise"] is False
+    assert project_facts(["结构形式：框架剪力墙结构"])[0]["structure"] == "frame"
+    assert project_facts(["本工程为砖混结构"])[0]["structure"] == "masonry"
 
 
 def test_building_block_with_attribs_rotated_mirrored_scaled(tmp_path):
