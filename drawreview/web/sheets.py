@@ -12,11 +12,13 @@ import asyncio
 import hashlib
 from urllib.parse import quote
 
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from ..cad import tiles
 from ..errors import NotFound, ValidationFailed
+from ..policy import require_project
+from ..services import sheet_list
 from ..services import sheets as service
 from ..services import submissions as submission_service
 from .common import Ctx, api
@@ -25,10 +27,42 @@ CACHE = "private, max-age=86400"
 MAX_HIDDEN = 200
 
 
-@api("报审版本的图纸列表 / Sheets of a submission")
+LIST_QUERY = {
+    "limit": {"type": "integer", "minimum": 1, "maximum": sheet_list.MAX_LIMIT, "default": sheet_list.DEFAULT_LIMIT},
+    "cursor": {"type": "string", "description": "page.next of the previous page"},
+    "discipline": {"type": "string"}, "number": {"type": "string", "description": "number prefix"},
+    "state": {"type": "string", "enum": list(sheet_list.STATES)},
+    "q": {"type": "string", "description": "text in the number or title"},
+}
+
+
+def _page_response(got: dict, limit: int) -> JSONResponse:
+    """The usual envelope (``data`` is the page's sheets) plus ``page``: the next page's cursor
+    (null on the last page) and how many sheets match."""
+    items = [{**service.sheet_dict(s), "revision": rev} for s, rev in got["items"]]
+    return JSONResponse({"ok": True, "data": items,
+                         "page": {"next": got["next"], "total": got["total"], "limit": limit}})
+
+
+@api("报审版本的图纸列表（分页、筛选）/ Sheets of a submission, paged and filtered", query=LIST_QUERY)
 async def list_sheets(ctx: Ctx):
     sub, _ = await submission_service.require_submission(ctx.session, ctx.principal, ctx.path_int("submission_id"))
-    return [service.sheet_dict(s) for s in await service.list_sheets(ctx.session, sub.id)]
+    q = ctx.request.query_params
+    limit = sheet_list.parse_limit(q.get("limit"))
+    got = await sheet_list.page(ctx.session, submission_id=sub.id, filters=sheet_list.Filters.from_query(q),
+                                limit=limit, cursor=q.get("cursor"))
+    return _page_response(got, limit)
+
+
+@api("项目全部版本的图纸（分页、筛选）/ Sheets of every submission of a project, paged and filtered",
+     query=LIST_QUERY)
+async def list_project_sheets(ctx: Ctx):
+    project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"))
+    q = ctx.request.query_params
+    limit = sheet_list.parse_limit(q.get("limit"))
+    got = await sheet_list.page(ctx.session, project_id=project.id, filters=sheet_list.Filters.from_query(q),
+                                limit=limit, cursor=q.get("cursor"))
+    return _page_response(got, limit)
 
 
 @api("图纸详情（含图层）/ One sheet with its layers")
@@ -134,6 +168,7 @@ async def pdf(ctx: Ctx):
 
 ROUTES = [
     Route("/api/submissions/{submission_id:int}/sheets", list_sheets, methods=["GET"]),
+    Route("/api/projects/{project_id:int}/sheets", list_project_sheets, methods=["GET"]),
     Route("/api/sheets/{sheet_id:int}", get_sheet, methods=["GET"]),
     Route("/api/sheets/{sheet_id:int}", patch_sheet, methods=["PATCH"]),
     Route("/api/sheets/{sheet_id:int}/tiles/{z:int}/{x:int}/{y:int}.png", tile, methods=["GET"]),

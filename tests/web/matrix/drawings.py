@@ -79,6 +79,7 @@ ROWS = {
     ("GET", "/api/submissions/{submission_id}"): (lambda s, w: {}, DEMO_VISIBLE),
     ("POST", "/api/submissions/{submission_id}/files"): (_upload, DESIGNER_ONLY),
     ("GET", "/api/submissions/{submission_id}/sheets"): (lambda s, w: {}, DEMO_VISIBLE),
+    ("GET", "/api/projects/{project_id}/sheets"): (lambda s, w: {"params": {"q": "平面", "limit": "5"}}, DEMO_VISIBLE),
     ("POST", "/api/submissions/{submission_id}/precheck"): (_precheck, DESIGNER_ONLY),
     ("GET", "/api/sheets/{sheet_id}"): (lambda s, w: {}, DEMO_VISIBLE),
     ("PATCH", "/api/sheets/{sheet_id}"): (_correct, EDITORS),
