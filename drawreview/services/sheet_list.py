@@ -109,3 +109,10 @@ async def page(session: AsyncSession, *, submission_id: int | None = None, proje
     rows = rows[:limit]
     nxt = encode_cursor((rows[-1][1], rows[-1][0].file_id, rows[-1][0].id)) if more and rows else None
     return {"items": rows, "next": nxt, "total": (await session.exec(count)).one()}
+
+
+async def disciplines(session: AsyncSession, submission_id: int) -> list[str]:
+    """The disciplines the submission's sheets name (the choices of the discipline filter)."""
+    rows = await session.exec(select(Sheet.discipline).where(Sheet.submission_id == submission_id,
+                                                             Sheet.discipline != "").distinct())
+    return sorted(rows.all())

@@ -22,6 +22,7 @@ from ..cad.intake import ACCEPTED
 from ..errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedFile, ValidationFailed
 from ..jobs_drawings import enqueue as enqueue_job
 from ..policy import ROLE_ACTIONS, require_project
+from ..services import sheet_list
 from ..services import sheets as sheet_service
 from ..services import submissions as service
 from .common import Ctx, api, lang_of
@@ -220,7 +221,7 @@ PAGE_MESSAGES = [
     "upload.drop", "upload.choose", "upload.uploading", "upload.done", "upload.failed", "upload.retry",
     "upload.network", "file.state.uploaded", "file.state.processing", "file.state.ready", "file.state.failed",
     "sheet.state.pending", "sheet.state.processing", "sheet.state.ready", "sheet.state.failed", "sheet.open",
-    "sheets.empty", "files.empty", "file.repairs", "file.notes", "file.entries", "file.state.queued", "file.format.unknown",
+    "sheets.empty", "sheets.count", "files.empty", "file.repairs", "file.notes", "file.entries", "file.state.queued", "file.format.unknown",
     "sheet.untitled",
 ]
 
@@ -232,6 +233,27 @@ def landing(subs: list, principal) -> object | None:
         return subs[-1] if subs else None
     handed_in = [s for s in subs if s.state != "draft"]
     return handed_in[-1] if handed_in else subs[-1]
+
+
+SHEET_PAGE = 50  # sheets per page of the project page's list (a 5,000-sheet set pages, it is not one table)
+
+
+async def _sheet_page(session, request: Request, current) -> tuple[list[dict], dict]:
+    """One page of the submission's sheets for the project page, with the filters and cursor of
+    the query string (``sheet_q``, ``sheet_number``, ``sheet_discipline``, ``sheet_state``,
+    ``sheets_after``); the page script polls the same page through the sheet list API."""
+    q = request.query_params
+    filters = sheet_list.Filters.from_query({k: q.get(f"sheet_{k}", "") for k in ("discipline", "number", "state", "q")})
+    view = {"filters": {k: getattr(filters, k) for k in ("discipline", "number", "state", "q")},
+            "after": q.get("sheets_after") or None, "limit": SHEET_PAGE, "next": None, "total": 0,
+            "disciplines": []}
+    if current is None:
+        return [], view
+    got = await sheet_list.page(session, submission_id=current.id, filters=filters, limit=SHEET_PAGE,
+                                cursor=view["after"])
+    view.update(next=got["next"], total=got["total"],
+                disciplines=await sheet_list.disciplines(session, current.id))
+    return [sheet_service.sheet_dict(s) for s, _ in got["items"]], view
 
 
 async def project_page(request: Request) -> Response:
@@ -250,7 +272,7 @@ async def project_page(request: Request) -> Response:
         if wanted and current is not None and str(current.id) != wanted:
             raise NotFound("找不到该报审版本", "Submission not found")
         files = await service.files_of(session, current.id) if current else []
-        sheets = await sheet_service.list_sheets(session, current.id) if current else []
+        sheets, sheet_view = await _sheet_page(session, request, current)
     lang = lang_of(request)
     can_upload = principal.role in ROLE_ACTIONS["submission.upload"]
     return render(request, "project.html", {
@@ -258,7 +280,8 @@ async def project_page(request: Request) -> Response:
         "submissions": subs,
         "current": current,
         "files": [service.file_dict(f) for f in files],
-        "sheets": [sheet_service.sheet_dict(s) for s in sheets],
+        "sheets": sheets,
+        "sheet_view": sheet_view,
         "can_create": principal.role in ROLE_ACTIONS["submission.create"],
         "can_upload": can_upload and current is not None and current.state in service.EDITABLE,
         "js_messages": {k: t(k, lang) for k in PAGE_MESSAGES},

@@ -98,3 +98,41 @@ def test_bad_parameters_are_named(stack, client, big, params, code):
     assert r.status_code == 422
     err = r.json()["error"]
     assert err["code"] == code and err["messages"]["zh-CN"] and err["messages"]["en"]
+
+
+def test_the_project_page_shows_one_page_of_a_big_set(stack, client, big):
+    """With 1,234 sheets the page carries 50 rows, a count, a pager and the filters; the next
+    page and a filter are plain links/forms (they work without the script too)."""
+    import re
+    from html.parser import HTMLParser
+
+    pid = stack.demo["project_id"]
+    r = client.get(f"/projects/{pid}?submission={big}", headers=H(stack))
+    assert r.status_code == 200
+    rows = re.findall(r'<tr data-sheet-id="(\d+)"', r.text)
+    assert len(rows) == 50 and f"共 {N} 张" in r.text
+    assert len(r.content) < 200_000
+    assert 'loading="lazy"' in r.text  # thumbnails load as they scroll into view
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.next = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "a" and a.get("id") == "sheets-next":
+                self.next = a["href"]
+
+    links = Links()
+    links.feed(r.text)
+    second = client.get(links.next, headers=H(stack))
+    rows2 = re.findall(r'<tr data-sheet-id="(\d+)"', second.text)
+    assert len(rows2) == 50 and not set(rows) & set(rows2) and 'id="sheets-first"' in second.text
+    api = client.get(f"/api/submissions/{big}/sheets", headers=H(stack), params={"limit": 100}).json()["data"]
+    assert [int(x) for x in rows + rows2] == [s["id"] for s in api]  # the same order as the API
+    filtered = client.get(f"/projects/{pid}", headers=H(stack),
+                          params={"submission": big, "sheet_discipline": "结构", "sheet_number": "结施-00"})
+    numbers = re.findall(r'<td class="number">([^<]*)</td>', filtered.text)
+    assert numbers == [f["number"] for f in map(sheet_sets.sheet_fields, range(N))
+                       if f["discipline"] == "结构" and f["number"].startswith("结施-00")][:50]

@@ -208,19 +208,28 @@
     pollTimer = setTimeout(poll, ms);
   }
 
-  function getJSON(url) {
+  function getJSON(url, whole) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
-      .then(function (b) { if (!b.ok) throw new Error(errorText(b.error)); return b.data; });
+      .then(function (b) { if (!b.ok) throw new Error(errorText(b.error)); return whole ? b : b.data; });
+  }
+
+  /* the page of sheets shown (filters and cursor of the page's address), never the whole set */
+  function sheetsUrl() {
+    var v = page.sheet_view || {}, f = v.filters || {}, q = ["limit=" + (v.limit || 50)];
+    ["discipline", "number", "state", "q"].forEach(function (k) { if (f[k]) q.push(k + "=" + encodeURIComponent(f[k])); });
+    if (v.after) q.push("cursor=" + encodeURIComponent(v.after));
+    return "/api/submissions/" + page.submission_id + "/sheets?" + q.join("&");
   }
 
   function poll() {
     pollTimer = null;
     if (!page.submission_id) return;
     Promise.all([getJSON("/api/submissions/" + page.submission_id),
-                 getJSON("/api/submissions/" + page.submission_id + "/sheets")])
+                 getJSON(sheetsUrl(), true)])
       .then(function (res) {
-        var files = res[0].files, sheets = res[1];
+        var files = res[0].files, sheets = res[1].data, count = document.getElementById("sheet-count");
+        if (count && res[1].page) count.textContent = msg("sheets.count").replace("{n}", res[1].page.total);
         renderFiles(files);
         renderSheets(sheets, files);
         if (busy(files, sheets)) schedulePoll(1000);
@@ -260,6 +269,7 @@
   }
 
   renderFiles(page.files || []);
-  renderSheets(page.sheets || [], page.files || []);
-  if (busy(page.files || [], page.sheets || [])) schedulePoll(1000);
+  var shown = Array.prototype.map.call(document.querySelectorAll("#sheets tbody tr[data-state]"),
+                                       function (tr) { return { state: tr.getAttribute("data-state") }; });
+  if (busy(page.files || [], shown)) schedulePoll(1000);
 })();
