@@ -43,6 +43,9 @@ def _sheet_config(sheet: Sheet, sub: Submission, meta: dict) -> dict:
     return data
 
 
+SHEET_NAMES = 300  # sheets named in the page config; more are found with the picker's search
+
+
 async def viewer_page(request: Request) -> Response:
     sheet_id = int(request.path_params["sheet_id"])
     async with request.app.state.db.session() as session:
@@ -57,17 +60,21 @@ async def viewer_page(request: Request) -> Response:
             project: Project = await require_project(session, principal, sub.project_id)
         except NotFound:
             raise NotFound("找不到该图纸", "Sheet not found", details={"sheet_id": sheet_id}) from None
+        # names for the sheet picker and for labelling comments on other sheets: at most
+        # SHEET_NAMES of them (a 5,000-sheet project is searched through the API instead)
         rows = (await session.exec(
             select(Sheet.id, Sheet.number, Sheet.title, Submission.revision)
             .join(Submission, Submission.id == Sheet.submission_id)
             .where(Submission.project_id == project.id).order_by(Submission.revision, Sheet.id)
+            .limit(SHEET_NAMES + 1)
         )).all()
         seq = project.last_event_seq
     meta = await asyncio.to_thread(sheet_service.load_meta, request.app.state.storage, sheet.meta_sha256)
     config = {
         "sheet": _sheet_config(sheet, sub, meta),
         "project": {"id": project.id, "name": project.name, "case_number": project.case_number},
-        "sheets": [{"id": r[0], "number": r[1], "title": r[2], "revision": r[3]} for r in rows],
+        "sheets": [{"id": r[0], "number": r[1], "title": r[2], "revision": r[3]} for r in rows[:SHEET_NAMES]],
+        "sheets_more": len(rows) > SHEET_NAMES,
         "seq": seq,
         "user": principal.public(),
         "limits": {"max_message_bytes": MAX_MESSAGE_BYTES},

@@ -69,6 +69,7 @@ export const MESSAGES = {
   'filter.sheet': ['图纸', 'Sheet'],
   'filter.all': ['全部', 'All'],
   'filter.this_sheet': ['本图', 'This sheet'],
+  'filter.sheet_search': ['搜索图号、图名', 'Search number or title'],
   'filter.auto': ['来源', 'Source'],
   'filter.auto.manual': ['人工', 'Manual'],
   'filter.auto.automatic': ['自动', 'Automatic'],

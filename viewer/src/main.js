@@ -28,8 +28,12 @@ class Viewer {
     this.hidden = new Set();
     this.selected = null;
     this.library = null;
-    this.sheetNames = new Map((cfg.sheets || []).map((s) => [s.id, s.number || s.title || `#${s.id}`]));
+    this.sheetNames = new Map((cfg.sheets || []).map((s) => [s.id, this.labelSheet(s)]));
     setCsrf(cfg.csrf_token);
+  }
+
+  labelSheet(s) {
+    return s.number || s.title || `#${s.id}`;
   }
 
   sheetName(id) {

@@ -3,6 +3,7 @@
 import { h, clear, fmtTime } from './dom.js';
 import { t, lang } from './i18n.js';
 import { colorOf } from './markups.js';
+import { get } from './api.js';
 
 const LIST_PAGE = 200;
 export const DISCIPLINES = ['planning', 'fire', 'civil_defence', 'lightning', 'meteorology', 'drawing'];
@@ -42,20 +43,56 @@ export class MarkupList {
   renderFilters() {
     const f = this.app.filters;
     const all = [['', t('filter.all')]];
-    const sheets = this.app.cfg.sheets || [];
     const set = (k) => (v) => {
       f[k] = v;
       this.limit = LIST_PAGE;
       this.app.filtersChanged();
     };
     clear(this.filtersEl).append(
+      this.sheetPicker(f, set('sheet')),
       select('f-discipline', 'filter.discipline', all.concat(DISCIPLINES.map((d) => [d, t(`discipline.${d}`)])), f.discipline, set('discipline')),
       select('f-status', 'filter.status', all.concat(STATUSES.map((s) => [s, t(`status.${s}`)])), f.status, set('status')),
       select('f-severity', 'filter.severity', all.concat(SEVERITIES.map((s) => [s, t(`severity.${s}`)])), f.severity, set('severity')),
-      select('f-sheet', 'filter.sheet', [['this', t('filter.this_sheet')], ['all', t('filter.all')]]
-        .concat(sheets.filter((s) => s.id !== this.app.sheet.id).map((s) => [String(s.id), s.number || s.title || `#${s.id}`])), f.sheet, set('sheet')),
       select('f-source', 'filter.auto', [['', t('filter.all')], ['manual', t('filter.auto.manual')], ['automatic', t('filter.auto.automatic')]], f.source, set('source')),
     );
+  }
+
+  // The sheet filter: this sheet, all sheets, or one sheet found by searching the project's
+  // sheets (number or title, through the paged sheet list API) — a 5,000-sheet project is never
+  // one long list of options. The page config carries at most a few hundred names.
+  sheetPicker(f, onchange) {
+    const fixed = [['this', t('filter.this_sheet')], ['all', t('filter.all')]];
+    const known = (this.app.cfg.sheets || []).filter((s) => s.id !== this.app.sheet.id);
+    const few = !this.app.cfg.sheets_more;
+    const optionsOf = (sheets) => fixed.concat(sheets.map((s) => [String(s.id), this.app.labelSheet(s)]));
+    let shown = few ? known : known.filter((s) => String(s.id) === f.sheet);
+    const sel = h('select', { id: 'f-sheet', onchange: (e) => onchange(e.target.value) });
+    const fill = (sheets) => {
+      const chosen = sel.value || f.sheet;
+      clear(sel).append(...optionsOf(sheets).map(([v, label]) => h('option', { value: v, selected: v === chosen }, label)));
+    };
+    fill(shown);
+    let timer = null;
+    let asked = 0;
+    const search = h('input', { type: 'search', id: 'f-sheet-search', placeholder: t('filter.sheet_search'),
+      'aria-label': t('filter.sheet_search'), autocomplete: 'off',
+      oninput: (e) => {
+        clearTimeout(timer);
+        const q = e.target.value.trim();
+        timer = setTimeout(async () => {
+          const n = ++asked;
+          if (!q) { fill(shown); return; }
+          const url = `/api/projects/${this.app.cfg.project.id}/sheets?limit=20&state=ready&q=${encodeURIComponent(q)}`;
+          let found = [];
+          try { found = await get(url); } catch (_) { found = []; }
+          if (n !== asked) return; // a later search answered first
+          found = found.filter((s) => s.id !== this.app.sheet.id);
+          found.forEach((s) => this.app.sheetNames.set(s.id, this.app.labelSheet(s)));
+          fill(found);
+          sel.dataset.results = String(found.length);
+        }, 250);
+      } });
+    return h('label', { class: 'vw-filter vw-sheet-picker' }, h('span', null, t('filter.sheet')), search, sel);
   }
 
   render(items) {
