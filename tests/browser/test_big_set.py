@@ -5,6 +5,7 @@ really rendered sheet's blobs (tests/sheet_sets.py), so every one opens."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -92,12 +93,12 @@ def test_the_viewer_sheet_picker_searches(browser, site, big, shots):
     context = browser.new_context(locale="zh-CN")
     page = login(context, base, stack, "planning")
     open_viewer(page, base, api["id"])
-    cfg = page.evaluate("JSON.parse(document.getElementById('viewer-config').textContent)")
+    cfg = json.loads(page.locator("#viewer-config").text_content())
     assert len(cfg["sheets"]) <= 300 and cfg["sheets_more"] is True
     target = next(f for i, f in enumerate(map(sheet_sets.sheet_fields, range(N))) if i > 4000 and f["state"] == "ready")
     page.fill("#f-sheet-search", target["number"])
-    page.wait_for_function(f"[...document.querySelectorAll('#f-sheet option')].some(o => o.textContent === '{target['number']}')",
-                           timeout=10000)
+    page.locator("#f-sheet option", has_text=re.compile("^" + re.escape(target["number"]) + "$")).wait_for(
+        state="attached", timeout=10000)
     page.screenshot(path=str(shots / "bigset-picker.png"))
     labels = page.locator("#f-sheet option").all_inner_texts()
     assert labels[:2] == ["本图", "全部"] and target["number"] in labels and len(labels) <= 22
