@@ -11,7 +11,7 @@ from pathlib import Path
 
 from drawreview.report.font import DEFAULT_FONT, load_font
 from drawreview.report.integrity import sha256_hex
-from drawreview.report.model import ReportData
+from drawreview.report.model import ReportData, aware
 from drawreview.report.pdf import ReportInfo, render_report
 from drawreview.report.sections import signature_appearance
 from drawreview.report.signing import Appearance, SigningConfig, sign_pdf
@@ -25,7 +25,7 @@ class IssuedReport:
 
 
 def appearance_lines(signer: str, level: str, at: datetime | None) -> list[str]:
-    when = f"{at:%Y-%m-%d %H:%M %z}" if at else ""
+    when = f"{aware(at):%Y-%m-%d %H:%M %z}" if at else ""
     return ["电子签章 Digitally signed", signer, f"签署时间 {when}".strip(), f"PAdES {level}"]
 
 

@@ -224,14 +224,14 @@ def _closing(lay: Layout, data: ReportData, seal: bytes | None) -> tuple[int, py
     lay.heading("签章 Signatures", size=12, keep=40 + 26 * len(data.disciplines))
     for d in data.disciplines:
         lay.ensure(26)
-        lay.text_at(lay.left, lay.y + 14, f"{d.name_zh}审查人（签字）：", 10)
-        lay.text_at(lay.left + 106, lay.y + 14, lay.fit(d.reviewer, 10, 66), 10)
-        lay.text_at(lay.left + 182, lay.y + 14, "审核人（签字）：", 10)
-        lay.text_at(lay.left + 264, lay.y + 14, lay.fit(d.checker or "—", 10, 66), 10)
-        for x0, x1 in ((lay.left + 103, lay.left + 175), (lay.left + 261, lay.left + 333)):
+        lay.text_at(lay.left, lay.y + 14, f"{d.name_zh}审查人（签字）：", 9.5)
+        lay.text_at(lay.left + 97, lay.y + 14, lay.fit(d.reviewer, 9.5, 80), 9.5)
+        lay.text_at(lay.left + 183, lay.y + 14, "审核人（签字）：", 9.5)
+        lay.text_at(lay.left + 257, lay.y + 14, lay.fit(d.checker or "—", 9.5, 80), 9.5)
+        for x0, x1 in ((lay.left + 94, lay.left + 178), (lay.left + 254, lay.left + 338)):
             lay.shape.draw_line((x0, lay.y + 18), (x1, lay.y + 18))
             lay.shape.finish(color=BLACK, width=0.5)
-        lay.text_at(lay.left + 342, lay.y + 14, f"日期：{_date(d.concluded_at)}", 10)
+        lay.text_at(lay.left + 345, lay.y + 14, f"日期：{_date(d.concluded_at)}", 9.5)
         lay.y += 26
     sections.reply_deadline(lay, data)
     sections.stamped(lay, data)

@@ -17,6 +17,15 @@ SEAL_SIDE = 118.0  # points (about 42 mm, the size of an official round seal)
 SIG_W, SIG_H = 200.0, 62.0
 
 
+SHA_SIZE = 7.0
+
+
+def _sha_fraction(lay: Layout, size: float) -> float:
+    """The share of the text width a column needs to show a SHA-256 on one line (searchable)."""
+    widest = max("0123456789abcdef", key=lambda ch: lay.text_width(ch, size))
+    return min(0.62, (lay.text_width(widest * 64, size) + 2 * 3.0 + 4) / lay.width)
+
+
 def _date(at: datetime | None) -> str:
     return f"{at:%Y年%m月%d日}" if at else "—"
 
@@ -29,13 +38,15 @@ def drawings(lay: Layout, data: ReportData) -> None:
     lay.bookmark(1, "审查图纸目录 Drawings reviewed")
     lay.heading("审查图纸目录 Drawings reviewed", size=16, before=0)
     lay.space(4)
+    sha = _sha_fraction(lay, SHA_SIZE)
+    rest = 1.0 - sha
     cols = [
-        Column("序号 No.", 0.07, 1), Column("图号 Sheet", 0.13), Column("图名 Title", 0.25),
-        Column("版次 Rev.", 0.08, 1), Column("文件 File", 0.17), Column("文件 SHA-256", 0.30),
+        Column("序号", rest * 0.09, 1), Column("图号 Sheet", rest * 0.2), Column("图名 Title", rest * 0.3),
+        Column("版次", rest * 0.08, 1), Column("文件 File", rest * 0.33), Column("文件 SHA-256", sha),
     ]  # fmt: skip
     rows = [[str(i), d.number, d.title, str(d.revision), d.file_name, d.file_sha256]
             for i, d in enumerate(data.drawings, start=1)]
-    lay.table(cols, rows, size=7.5)
+    lay.table(cols, rows, size=SHA_SIZE)
     lay.space(6)
     lay.paragraph("注：SHA-256 为送审原始文件的哈希值，可用于核对审查所依据的图纸文件未被替换。",
                   size=8.5, colour=GREY)
@@ -73,8 +84,9 @@ def stamped(lay: Layout, data: ReportData) -> None:
         return
     lay.heading("审查合格图纸（已盖章）Stamped sheets", size=12, keep=80)
     lay.bookmark(2, "盖章图纸 Stamped sheets")
-    cols = [Column("图号 Sheet", 0.16), Column("文件 File", 0.34), Column("SHA-256", 0.50)]
-    lay.table(cols, [[s.number, s.file_name, s.sha256] for s in data.stamped], size=7.5)
+    sha = _sha_fraction(lay, SHA_SIZE)
+    cols = [Column("图号 Sheet", (1 - sha) * 0.35), Column("文件 File", (1 - sha) * 0.65), Column("SHA-256", sha)]
+    lay.table(cols, [[s.number, s.file_name, s.sha256] for s in data.stamped], size=SHA_SIZE)
     lay.space(4)
     lay.paragraph("盖章图纸均经审查机构电子签章，可在核验页面按 SHA-256 核验。", size=8.5, colour=GREY)
 

@@ -95,7 +95,7 @@ def stamp_sheet(
             font=load_font(font),
         )  # fmt: skip
         doc.subset_fonts()
-        return doc.tobytes(garbage=3, deflate=True)
+        return doc.tobytes(garbage=3, deflate=True, no_new_id=True)  # deterministic: the same sheet, the same bytes
 
 
 def _safe_name(name: str) -> str:

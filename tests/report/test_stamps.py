@@ -79,3 +79,16 @@ def test_stamp_zip_bundles_stamped_sheets_with_safe_unique_names(sheet_bytes):
         for name in names:
             page = pymupdf.open("pdf", zf.read(name))[0]
             assert "审查合格" in page.get_text() and CASE in page.get_text()
+
+
+def test_the_same_sheet_stamps_to_the_same_bytes(sample_data):
+    """Deterministic: no random document id, no dates of the moment in the file."""
+    from datetime import datetime
+
+    from drawreview.report.stamps import stamp_sheet
+
+    sheet = sample_data.disciplines[0].comments[0].sheet_pdf_path.read_bytes()
+    when = datetime(2025, 3, 9, 10, 0)
+    a = stamp_sheet(sheet, "SC-2025-0312", when, "某市施工图审查中心")
+    b = stamp_sheet(sheet, "SC-2025-0312", when, "某市施工图审查中心")
+    assert a == b
