@@ -71,6 +71,7 @@ class Settings:
     zip_max_member_bytes: int = 2 * 1024**3  # one expanded entry; default: the submission limit
     job_timeout_s: int = 600
     dwg_max_objects: int = 5_000_000  # objects one DWG may hold (the reader stops beyond: dwg_too_complex)
+    dwg_max_memory_bytes: int = 0  # memory a DWG conversion may add in its child; 0: max(1 GiB, 64 × file size)
     jobs_inline: bool = False
     sync_max_replay: int = 5000  # more missed events than this: the client reloads over REST (resync)
     sync_recheck_s: float = 2.0  # how long a live connection trusts its user's active flag / project access
@@ -166,6 +167,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                                  or _get(env, "MAX_SUBMISSION_BYTES", str(2 * 1024**3))),
         job_timeout_s=int(_get(env, "JOB_TIMEOUT_S", "600")),
         dwg_max_objects=int(_get(env, "DWG_MAX_OBJECTS", "5000000")),
+        dwg_max_memory_bytes=int(_get(env, "DWG_MAX_MEMORY_BYTES", "0")),
         jobs_inline=_bool(_get(env, "JOBS_INLINE"), False),
         sync_max_replay=int(_get(env, "SYNC_MAX_REPLAY", "5000")),
         sync_recheck_s=float(_get(env, "SYNC_RECHECK_S", "2.0")),

@@ -1,7 +1,7 @@
 """Generated DWGs with Chinese text, written by ezdwg's native AC1015 (R2000) writer.
 
 ``dxf_to_dwg`` copies an ezdxf document (the project's own specimens) entity by entity into
-an ezdwg drawing: layers, block definitions with ATTDEFs, INSERTs with ATTRIBs, lines, arcs,
+an ezdwg drawing: layers (colour, lineweight, simple linetypes), block definitions with ATTDEFs, INSERTs with ATTRIBs, lines, arcs,
 circles, light-weight polylines, TEXT, MTEXT, solid hatches. The strings are stored in the
 code page asked for (ANSI_936 / GBK by default), as a Chinese AutoCAD 2000 would store them.
 ezdwg is the only DWG writer on PyPI; it writes AC1015 only, so Unicode DWGs (R2007+) with
@@ -23,9 +23,19 @@ def dxf_to_dwg(source: str | Path, target: str | Path, codepage: int = CODEPAGE_
     out = ezdwg.new()
     out.header["codepage"] = codepage
     out.header["insunits"] = int(doc.header.get("$INSUNITS", 0))
+    used = {layer.dxf.get("linetype", "Continuous") for layer in doc.layers}
+    for lt in doc.linetypes:
+        name = lt.dxf.name
+        if name in used and name.upper() not in ("CONTINUOUS", "BYLAYER", "BYBLOCK"):
+            dashes = [float(v) for v in lt.simplified_line_pattern()]
+            if 0 < len(dashes) <= 12:
+                out.linetypes[name] = {"description": lt.dxf.get("description", ""), "dashes": dashes}
     for layer in doc.layers:
         if layer.dxf.name != "0":
-            out.layers[layer.dxf.name] = {"color_index": abs(layer.dxf.color)}
+            row = {"color_index": abs(layer.dxf.color), "lineweight": layer.dxf.get("lineweight", -3)}
+            if layer.dxf.get("linetype", "Continuous") in out.linetypes:
+                row["linetype"] = layer.dxf.linetype
+            out.layers[layer.dxf.name] = row
     for block in doc.blocks:
         if block.name.startswith("*") or block.is_any_layout:
             continue

@@ -3,8 +3,9 @@ honest account of what the conversion could not carry (docs/decisions/050).
 
 ``check_header(head, name)`` accepts AutoCAD R14 to R2018 (AC1014 … AC1032) and names any
 other version. ``load_dwg(path)`` converts with pycadkit (a Rust reader: ``cadkit.read`` with
-limits, ``to_dxf_bytes("r2018")``), reads the DXF it writes with ``ezdxf.recover`` and returns
-a :class:`cad.dxf.Drawing` whose notes name, per type and with a count, every object the
+limits, ``to_dxf_bytes("r2018")``), reads the DXF it writes as an uploaded DXF is read
+(``cad.dxf.load_dxf``: fast strict reader, ``ezdxf.recover`` as the fallback) and returns a
+:class:`cad.dxf.Drawing` whose notes name, per type and with a count, every object the
 converter dropped, with the advice that fits (天正 → T3 export, AEC → export to AutoCAD, ...).
 
 The native reader handles untrusted bytes, so it only runs in a drawing child process
@@ -14,10 +15,10 @@ the server process only sniffs the first bytes.
 
 from __future__ import annotations
 
-import io
+import os
 import re
 import struct
-from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,10 +45,15 @@ class DwgLimits:
     max_decompressed_bytes: int = 4 * 1024**3
     max_objects: int = 5_000_000
     max_depth: int = 64
+    max_memory_bytes: int = 0  # address space the conversion may add; 0: max(1 GiB, 64 × file size)
 
     @classmethod
     def from_settings(cls, settings) -> "DwgLimits":
-        return cls(max_input_bytes=settings.max_file_bytes, max_objects=settings.dwg_max_objects)
+        return cls(max_input_bytes=settings.max_file_bytes, max_objects=settings.dwg_max_objects,
+                   max_memory_bytes=settings.dwg_max_memory_bytes)
+
+    def memory_for(self, size: int) -> int:
+        return self.max_memory_bytes or max(1024**3, 64 * size)
 
 
 def is_dwg(head: bytes) -> bool:
@@ -92,9 +98,13 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
     if _sections_past_end(head, path.stat().st_size):
         raise E.dwg_truncated(name, version, "section locator points past the end of the file")
     try:
-        doc = cadkit.read(str(path), max_input_bytes=limits.max_input_bytes,
-                          max_decompressed_bytes=limits.max_decompressed_bytes,
-                          max_objects=limits.max_objects, max_depth=limits.max_depth)
+        # the native reader may not grow this process by more than its budget: past it an
+        # allocation fails (MemoryError, or the reader aborts), which costs this child only
+        with address_space_cap(limits.memory_for(path.stat().st_size)):
+            doc = cadkit.read(str(path), max_input_bytes=limits.max_input_bytes,
+                              max_decompressed_bytes=limits.max_decompressed_bytes,
+                              max_objects=limits.max_objects, max_depth=limits.max_depth)
+            data = doc.to_dxf_bytes("r2018")
     except cadkit.LimitExceededError as exc:
         raise E.dwg_too_complex(name, _text(exc), _limit_of(exc, limits)) from None
     except cadkit.InvalidDataError as exc:
@@ -104,7 +114,6 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
         raise E.dwg_unreadable(name, version, reason) from None
     except cadkit.CadkitError as exc:  # UnknownFormat / Unsupported: the header lied
         raise E.dwg_unreadable(name, version, _text(exc)) from None
-    data = doc.to_dxf_bytes("r2018")
     from drawreview.cad import dwgloss
 
     unknown, other = dwgloss.inventory(doc)
@@ -114,33 +123,68 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
 
 def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
              limits: DwgLimits = DwgLimits()):
-    """A :class:`cad.dxf.Drawing` from a DWG: converted, read by ``ezdxf.recover`` (the DXF is
-    CR LF; a bytes stream keeps it intact), notes naming every loss."""
-    from ezdxf import recover
+    """A :class:`cad.dxf.Drawing` from a DWG: converted, then read exactly as an uploaded DXF is
+    (``cad.dxf.load_dxf``: the fast strict reader, ``ezdxf.recover`` when that refuses, the
+    audit when asked), with notes naming every loss first. The converted DXF is CR LF: it goes
+    to the readers as a file of bytes, never through a text stream."""
+    import os
+    import tempfile
 
     from drawreview.cad import dwglayout, dwgloss
-    from drawreview.cad.dxf import Drawing, _describe, _has_entities, _set_units
+    from drawreview.cad.dxf import load_dxf
 
     path = Path(path)
     name = name or path.name
     data, facts = convert(path, name, limits)
+    fd, tmp = tempfile.mkstemp(prefix="dwg-", suffix=".dxf")
     try:
-        doc, auditor = recover.read(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - the converter wrote something ezdxf cannot read
-        raise E.dwg_unreadable(name, facts["version"], f"converted DXF unreadable: {_text(exc)}") from exc
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        del data
+        try:
+            drawing = load_dxf(tmp, name, audit=audit)
+        except E.NoDrawableContent:
+            lost = dict(facts["unknown"])  # nothing drawable, so nothing of theirs was carried
+            if lost:
+                zh, en = dwgloss.summary(lost)
+                raise E.dwg_only_custom_objects(name, zh, en, lost) from None
+            raise
+        except E.TruncatedDrawing as exc:  # the converter's output, not the upload, is cut short
+            raise E.dwg_unreadable(name, facts["version"], f"converted DXF unreadable: {exc.message_en}") from None
+    finally:
+        os.unlink(tmp)
+    doc = drawing.doc
     lost = dwgloss.dropped(facts["unknown"], doc)
-    notes = dwgloss.notes(lost, facts["warnings"]) + dwglayout.restore(doc, path)
-    if not _has_entities(doc):
-        if lost:
-            zh, en = dwgloss.summary(lost)
-            raise E.dwg_only_custom_objects(name, zh, en, lost)
-        raise E.no_drawable_content(name)
-    repairs = notes + [f"DXF 审核 / audit: {m}" for m in _describe(auditor)]
-    drawing = Drawing(doc, name, path, recovered=False, repairs=repairs, encoding=doc.encoding or "",
-                      version=facts["version"], audited=True)
+    drawing.repairs = dwgloss.notes(lost, facts["warnings"]) + dwglayout.restore(doc, path) + drawing.repairs
+    drawing.path, drawing.version = path, facts["version"]
     drawing.dwg = facts | {"lost": lost}  # type: ignore[attr-defined]
-    _set_units(drawing)
     return drawing
+
+
+@contextmanager
+def address_space_cap(budget: int):
+    """Lower this process's soft RLIMIT_AS to what it uses now plus *budget* for the block,
+    then put the old limit back (a child process only: the limit is process-wide)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm") as fh:
+            used = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError):  # pragma: no cover - not Linux
+        yield
+        return
+    cap = used + budget
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _text(exc: BaseException) -> str:

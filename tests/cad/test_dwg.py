@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import io
+from pathlib import Path
 
 import ezdxf
 import pymupdf
@@ -297,3 +298,31 @@ def dxf_drawing(doc):
     from drawreview.cad.dxf import Drawing
 
     return Drawing(doc, "x.dwg", None)
+
+
+def test_conversion_past_its_memory_budget_stops_its_process(tmp_path):
+    """The native reader runs under an address-space cap (what the process uses + the budget):
+    past it an allocation fails and the process converting stops (the reader aborts, or Python
+    raises MemoryError) — in production that process is a drawing child (cad.isolate), so
+    only the child dies and the file gets processing_crashed. Within its budget the same
+    conversion works, and the cap is lifted afterwards."""
+    import subprocess
+    import sys
+
+    code = ("import sys, resource; from drawreview.cad import dwg; from drawreview.cad.loader import load_drawing\n"
+            "before = resource.getrlimit(resource.RLIMIT_AS)\n"
+            "d = load_drawing(sys.argv[1], dwg_limits=dwg.DwgLimits(max_memory_bytes=int(sys.argv[2])))\n"
+            "assert resource.getrlimit(resource.RLIMIT_AS) == before\n"
+            "print(len(d.doc.modelspace()))\n")
+    root = Path(__file__).resolve().parents[2]
+    env = {**__import__("os").environ, "PYTHONPATH": str(root)}
+
+    def run(budget: int):
+        return subprocess.run([sys.executable, "-c", code, str(SAMPLES[-1]), str(budget)], capture_output=True,
+                              text=True, env=env, timeout=120)
+
+    starved = run(1024**2)
+    assert starved.returncode != 0
+    assert "memory allocation" in starved.stderr or "MemoryError" in starved.stderr, starved.stderr[-500:]
+    fed = run(0)  # the default budget: max(1 GiB, 64 × file size)
+    assert fed.returncode == 0 and int(fed.stdout.strip()) > 100, fed.stderr[-500:]
