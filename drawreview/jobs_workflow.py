@@ -26,7 +26,7 @@ PERIOD_S = 60
 async def deliver_notifications(ctx: dict[str, Any]) -> dict:
     """Send due outbox emails and webhook deliveries."""
     emails = await notifications.deliver_emails(ctx["db"], ctx["settings"])
-    hooks = await notifications.deliver_webhooks(ctx["db"])
+    hooks = await notifications.deliver_webhooks(ctx["db"], allow=ctx["settings"].webhook_allow)
     return {"emails": emails, "webhooks": hooks}
 
 

@@ -79,6 +79,7 @@ class Settings:
     sync_inbox: int = 16  # messages one websocket connection may have waiting; more: "slow_down"
     sync_max_wait_s: float = 1.0  # a write that waited longer than this is not run: "slow_down"
     token_ttl_days: int = 365
+    webhook_allow: str = ""  # networks webhooks may reach although private (intranet receivers)
     session_max_age_s: int = 12 * 3600
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -175,6 +176,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sync_inbox=int(_get(env, "SYNC_INBOX", "16")),
         sync_max_wait_s=float(_get(env, "SYNC_MAX_WAIT_S", "1.0")),
         token_ttl_days=int(_get(env, "TOKEN_TTL_DAYS", "365")),
+        webhook_allow=_get(env, "WEBHOOK_ALLOW", ""),
         session_max_age_s=int(_get(env, "SESSION_MAX_AGE_S", str(12 * 3600))),
         smtp_host=_get(env, "SMTP_HOST"),
         smtp_port=int(_get(env, "SMTP_PORT", "25")),

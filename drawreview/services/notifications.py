@@ -12,11 +12,10 @@ failures are retried with ``webhooks.backoff_delay`` until ``MAX_ATTEMPTS``.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import logging
 import smtplib
-import urllib.error
-import urllib.request
 import uuid
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -25,7 +24,9 @@ from sqlalchemy import func, or_, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..errors import DrawReviewError
 from ..models import Notification, OutboxEmail, Project, User, Webhook, WebhookDelivery
+from . import egress
 from . import webhooks as signing
 
 log = logging.getLogger("drawreview.notifications")
@@ -325,18 +326,16 @@ async def deliver_emails(db, settings, now: datetime | None = None, limit: int =
     return out
 
 
-def _post(url: str, body: bytes, headers: dict, timeout: float) -> int:
-    req = urllib.request.Request(url, data=body, headers={**headers, "User-Agent": "drawreview-webhook/1"},
-                                 method="POST")
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - configured URL
-            return resp.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+def _post(url: str, body: bytes, headers: dict, timeout: float, allow=()) -> int:
+    """Through ``egress``: the address is checked again now (DNS rebinding) and pinned."""
+    return egress.post(url, body, {**headers, "User-Agent": "drawreview-webhook/1"}, timeout, allow)
 
 
-async def deliver_webhooks(db, now: datetime | None = None, limit: int = 50, timeout: float = 10) -> dict:
-    """POST the due webhook deliveries, HMAC-signed (``webhooks.signed_headers``)."""
+async def deliver_webhooks(db, now: datetime | None = None, limit: int = 50, timeout: float = 10,
+                           allow: str = "") -> dict:
+    """POST the due webhook deliveries, HMAC-signed (``webhooks.signed_headers``), only to
+    public addresses or the administrator's allowed networks (``allow``, settings.webhook_allow)."""
+    networks = egress.parse_allow(allow)
     out = {"delivered": 0, "retry": 0, "failed": 0}
     now = now or utcnow()
     rows = await _claim(db, WebhookDelivery, now, limit)
@@ -350,8 +349,11 @@ async def deliver_webhooks(db, now: datetime | None = None, limit: int = 50, tim
         body = row.body.encode()
         status, error = None, ""
         try:
-            status = await asyncio.to_thread(_post, hook.url, body, signing.signed_headers(body, hook.secret), timeout)
-        except (OSError, ValueError) as exc:
+            status = await asyncio.to_thread(_post, hook.url, body, signing.signed_headers(body, hook.secret), timeout,
+                                             networks)
+        except DrawReviewError as exc:  # the address is refused (now): never sent
+            error = f"{exc.code}: {exc.details}"
+        except (OSError, ValueError, http.client.HTTPException) as exc:
             error = f"{type(exc).__name__}: {exc}"
         ok = status is not None and 200 <= status < 300
         state = await _record(db, WebhookDelivery, row.id, now, ok, error or ("" if ok else f"HTTP {status}"), status)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+
+import anyio
 from urllib.parse import urlsplit
 
 from sqlmodel import select
@@ -10,7 +12,7 @@ from starlette.routing import Route
 
 from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..models import Webhook
-from ..services import audit
+from ..services import audit, egress
 from ..services import notifications as service
 from .common import Ctx, api
 
@@ -75,6 +77,8 @@ async def create_webhook(ctx: Ctx):
         problems["secret"] = "16-200 characters"
     if problems:
         raise ValidationFailed(details=problems)
+    # every address the host resolves to must be public (or in the admin's allow-list)
+    await anyio.to_thread.run_sync(egress.resolve_checked, url, egress.parse_allow(ctx.state.settings.webhook_allow))
     hook = Webhook(org_id=_scope(ctx), url=url, secret=secret, events=events, created_by=ctx.user.user_id)
     ctx.session.add(hook)
     await ctx.session.flush()

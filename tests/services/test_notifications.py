@@ -162,15 +162,15 @@ async def test_webhooks_are_signed_and_retried_with_backoff(stack, db):
             await session.commit()
             hook_id = hook.id
         now = notifications.utcnow()
-        first = await notifications.deliver_webhooks(db, now=now, timeout=5)
+        first = await notifications.deliver_webhooks(db, now=now, timeout=5, allow="127.0.0.1/32")
         assert first == {"delivered": 0, "retry": 1, "failed": 0}
         async with db.session() as session:
             row = (await session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id))).one()
             assert row.last_status == 503 and row.attempts == 1
             delay = (notifications.aware(row.next_attempt_at) - now).total_seconds()
             assert 30 * 0.8 - 1 <= delay <= 30 + 1  # first backoff step
-        assert (await notifications.deliver_webhooks(db, now=now, timeout=5))["delivered"] == 0  # not due yet
-        second = await notifications.deliver_webhooks(db, now=now + timedelta(minutes=5), timeout=5)
+        assert (await notifications.deliver_webhooks(db, now=now, timeout=5, allow="127.0.0.1/32"))["delivered"] == 0  # not due yet
+        second = await notifications.deliver_webhooks(db, now=now + timedelta(minutes=5), timeout=5, allow="127.0.0.1/32")
         assert second["delivered"] == 1
     finally:
         server.shutdown()
@@ -196,7 +196,7 @@ async def test_webhook_gives_up_after_max_attempts(stack, db):
         hook_id = hook.id
     now = notifications.utcnow()
     for k in range(notifications.MAX_ATTEMPTS):
-        await notifications.deliver_webhooks(db, now=now + timedelta(days=k), timeout=2)
+        await notifications.deliver_webhooks(db, now=now + timedelta(days=k), timeout=2, allow="127.0.0.1/32")
     async with db.session() as session:
         row = (await session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id))).one()
         assert row.state == "failed" and row.attempts == notifications.MAX_ATTEMPTS

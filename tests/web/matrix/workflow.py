@@ -103,7 +103,7 @@ ROWS = {
     ("GET", "/api/notifications/unread_count"): (lambda s, w: {}, ALL),
     ("POST", "/api/notifications/read"): (lambda s, w: {"json": {}}, ALL),
     ("GET", "/api/webhooks"): (lambda s, w: {}, ORG_MANAGERS),
-    ("POST", "/api/webhooks"): (lambda s, w: {"json": {"url": "http://127.0.0.1:9/hook", "events": ["report.issued"]}},
+    ("POST", "/api/webhooks"): (lambda s, w: {"json": {"url": "http://1.1.1.1:9/hook", "events": ["report.issued"]}},
                                 ORG_MANAGERS),
     ("DELETE", "/api/webhooks/{webhook_id}"): (lambda s, w: {}, expect(403, window=200, designer=404, builder=404,
                                                                        other_designer=404)),
@@ -130,6 +130,6 @@ def prepare(stack, client, world):
     assert r.status_code == 200, r.text
     data = r.json()["data"]
     fire = next(t for t in data["tasks"] if t["discipline"] == "fire")
-    hook = client.post("/api/webhooks", headers=window, json={"url": "http://127.0.0.1:9/matrix"}).json()["data"]
+    hook = client.post("/api/webhooks", headers=window, json={"url": "http://1.1.1.1:9/matrix"}).json()["data"]
     world.update(task_id=fire["id"], fire_id=fire["reviewer_id"], wf_project_id=project_id, webhook_id=hook["id"],
                  case=data["case_number"], code=data["verification_code"])
