@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import cProfile
 import io
+import os
 import json
 import pstats
 import sys
@@ -76,6 +77,7 @@ async def drive(app, port: int, token: str, world: dict, writes: int, prof: cPro
                 if prof:
                     prof.enable()
                 t0 = time.perf_counter()
+                c0 = time.process_time()
                 for _ in range(writes):
                     if name == "create":
                         await call(create_msg())
@@ -84,10 +86,12 @@ async def drive(app, port: int, token: str, world: dict, writes: int, prof: cPro
                                             "annotation_id": ann["id"], "version": version, "body": f"v{version}"})
                         version = reply["annotation"]["version"]
                 dt = time.perf_counter() - t0
+                cpu = time.process_time() - c0
                 if prof:
                     prof.disable()
                 event.remove(engine, "before_cursor_execute", seen)
                 out[name] = {"per_write": len(statements) / writes, "writes_s": writes / dt,
+                             "cpu_ms": cpu * 1000 / writes,
                              "kinds": Counter(statements)}
     finally:
         server.should_exit = True
@@ -117,12 +121,13 @@ def main(argv: list[str] | None = None) -> int:
         teardown_stack(stack)
     print(f"mode: {stack.mode}; {args.writes} writes per operation, one client, closed loop (the client shares the process)")
     for name, r in out.items():
-        print(f"\n{name}: {r['per_write']:.1f} statements per write, {r['writes_s']:.0f} writes/s")
+        print(f"\n{name}: {r['per_write']:.1f} statements per write, {r['writes_s']:.0f} writes/s, "
+              f"{r['cpu_ms']:.2f} ms CPU per write (app and client together)")
         for stmt, n in sorted(r["kinds"].items(), key=lambda kv: -kv[1]):
             print(f"  {n / args.writes:5.2f} × {stmt}")
     if prof:
         buf = io.StringIO()
-        pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(r"drawreview|sqlalchemy|asyncpg|json", args.top)
+        pstats.Stats(prof, stream=buf).sort_stats(os.environ.get("PROF_SORT", "cumulative")).print_stats(r"drawreview|sqlalchemy|asyncpg|json", args.top)
         print(buf.getvalue())
     return 0
 

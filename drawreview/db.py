@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+import time
 from pathlib import Path
 from typing import AsyncIterator
 
 from sqlalchemy import event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,7 +31,33 @@ def make_engine(settings: Settings) -> AsyncEngine:
             cur.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    engine = create_async_engine(url, pool_size=10, max_overflow=10)
+    _ping_when_idle(engine)
+    return engine
+
+
+IDLE_PING_S = 5.0
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Ping a pooled connection at checkout only when it sat idle for IDLE_PING_S or more
+    (SQLAlchemy's ``pool_pre_ping`` pings at every checkout: on asyncpg that is BEGIN, ``;``,
+    ROLLBACK, three round trips in front of every write). A connection in steady use is known
+    good; one that waited may have been closed by a server restart or a firewall, and a failed
+    ping makes the pool open a new one (``DisconnectionError``), as pre-ping would."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(dbapi_conn, record):  # pragma: no cover - runs inside the pool
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checkout(dbapi_conn, record, proxy):  # pragma: no cover - runs inside the pool
+        since = record.info.get("idle_since")
+        if since is not None and time.monotonic() - since >= IDLE_PING_S:
+            try:
+                dbapi_conn.ping()
+            except Exception as exc:  # noqa: BLE001 - any failure: this connection is gone
+                raise DisconnectionError(f"idle connection failed its ping: {exc!r}") from exc
 
 
 class Database:

@@ -154,12 +154,12 @@ async def notify(session: AsyncSession, project: Project, type_: str, payload: d
 # --- after the commit, off the write path ------------------------------------------------------
 # A markup write does not wait for its notification (finding the audience, the webhooks, and one
 # row each): ``later`` queues it in this process and a task writes the queued ones together a
-# moment later, merging repeats (ten fire markups in a burst tell the designer once). The
+# second later (LATER_S), merging repeats (ten fire markups in a burst tell the designer once). The
 # markup, its event and its audit entry are committed before; a process killed in that moment
 # loses only the notice (the markups themselves are in every list). ``drain`` writes what is
 # queued at once (the app's shutdown, and tests).
 
-LATER_S = 0.2
+LATER_S = 1.0
 
 
 class _Later:

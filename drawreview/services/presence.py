@@ -52,4 +52,6 @@ def for_connection(msg: dict, conn_id: str) -> dict | None:
     to = msg.get("to")
     if to is not None and to != conn_id:
         return None  # a roster answer meant for another newcomer
+    if to is None:
+        return msg  # the same object for every connection (encoded once)
     return {k: v for k, v in msg.items() if k != "to"}

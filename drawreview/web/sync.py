@@ -29,6 +29,7 @@ import asyncio
 import logging
 import secrets
 import time
+from collections import OrderedDict
 from typing import Any, Awaitable, Callable
 from urllib.parse import urlsplit
 
@@ -44,6 +45,7 @@ from ..services import events as events_service
 from ..services.client_writes import check_client_id
 from .common import lang_of
 from .sync_messages import MAX_MESSAGE_BYTES, access_revoked, bad, dumps, error_message, parse
+from .sync_watch import watch_of
 
 log = logging.getLogger("drawreview.sync")
 
@@ -81,15 +83,17 @@ class Connection:
         self.last_seq: int | None = None  # set by hello
         self.sheet_id: int | None = None
         self.joined = False
-        self.revoked = False  # set by watch() when access was withdrawn
+        self.revoked = False  # set when sync_watch found the access withdrawn
         self.gone = False  # the client went away: nothing more is sent
         self._lock = asyncio.Lock()
 
-    async def send(self, msg: dict) -> None:
-        """Send one message; a client that went away raises WebSocketDisconnect (never a traceback)."""
+    async def send(self, msg: dict, shared: bool = False) -> None:
+        """Send one message; a client that went away raises WebSocketDisconnect (never a traceback).
+        ``shared``: the same message object goes to every subscriber of this process (a live
+        event): it is encoded once, not once per connection."""
         if self.gone:
             raise WebSocketDisconnect(1006)
-        data = dumps(msg)
+        data = encoded(msg) if shared else dumps(msg)
         async with self._lock:
             try:
                 await self.ws.send_text(data)
@@ -120,40 +124,15 @@ class Connection:
             except Exception as exc:  # noqa: BLE001 - the broadcast hiccuped: the next beat may pass
                 log.warning("presence beat failed: %r", exc)
 
-    async def still_allowed(self) -> bool:
-        """Authenticate again with what the connection authenticated with (the same function as at
-        connect: a revoked or expired token, a signed-out or deactivated user fail it) and check the
-        project is still visible."""
-        async with self.state.db.session() as session:
-            try:
-                now = await principal_from_request(self.credentials, session)
-            except DrawReviewError:
-                return False
-            return (now is not None and now.user_id == self.principal.user_id
-                    and await can_see_project(session, now, self.project_id))
-
-    async def watch(self) -> None:
-        """Every ``sync_recheck_s``, re-check the connection's credentials and project access;
-        when they fail, tell the client and close: a revoked token or a deactivated account stops
-        receiving and writing. This runs beside the pump, never in the delivery path: a database
-        round trip per delivered message (even a cached one every few seconds) put the pool in
-        every fan-out's way."""
-        period = self.state.settings.sync_recheck_s
-        while True:
-            await asyncio.sleep(period)
-            try:
-                allowed = await self.still_allowed()
-            except Exception as exc:  # noqa: BLE001 - a database hiccup: try again next period
-                log.warning("websocket access re-check failed: %r", exc)
-                continue
-            if not allowed:
-                self.revoked = True
-                try:
-                    await self.send(error_message(access_revoked(), self.lang))
-                    await self.ws.close(code=4403, reason="access_revoked")
-                except (WebSocketDisconnect, OSError, RuntimeError):
-                    pass
-                return
+    async def revoke(self) -> None:
+        """Access is gone (sync_watch.py found it): tell the client and close with 4403; a revoked
+        token or a deactivated account stops receiving and writing."""
+        self.revoked = True
+        try:
+            await self.send(error_message(access_revoked(), self.lang))
+            await self.ws.close(code=4403, reason="access_revoked")
+        except (WebSocketDisconnect, OSError, RuntimeError):
+            pass
 
     async def deliver(self, msg: dict) -> None:
         if msg.get("type") == "presence":
@@ -163,16 +142,16 @@ class Connection:
             if shown.get("event") == "join":  # tell the newcomer we are here
                 await presence.announce(self.state.broadcast, self.project_id, "here", self.id, self.principal,
                                         self.sheet_id, to=shown["conn"])
-            await self.send(shown)
+            await self.send(shown, shared=shown is msg)
             return
         seq = msg.get("seq")
         if not isinstance(seq, int):
-            await self.send(msg)
+            await self.send(msg, shared=True)
             return
         if seq <= self.last_seq:
             return  # already sent (from the log, or a duplicate)
         if seq == self.last_seq + 1:
-            await self.send(msg)
+            await self.send(msg, shared=True)
             self.last_seq = seq
             return
         # a later event overtook an earlier one: the log (committed before any publish) is the
@@ -216,6 +195,22 @@ class Connection:
                 await handle(self, text)
             finally:
                 slots.release()
+
+
+_WIRE: "OrderedDict[int, tuple[dict, str]]" = OrderedDict()
+
+
+def encoded(msg: dict) -> str:
+    """The JSON text of a live message, remembered for the last few hundred messages (each is
+    sent to every local subscriber of its project)."""
+    hit = _WIRE.get(id(msg))
+    if hit is not None and hit[0] is msg:
+        return hit[1]
+    text = dumps(msg)
+    _WIRE[id(msg)] = (msg, text)  # holding msg keeps its id from being reused while cached
+    if len(_WIRE) > 512:
+        _WIRE.popitem(last=False)
+    return text
 
 
 WRITE_SLOTS = 8  # messages one app process runs at once (below the database pool: 10 + 10)
@@ -433,9 +428,10 @@ async def project_socket(websocket: WebSocket) -> None:
                 if not tasks:  # before the welcome: hello (and pings) are answered here, in order
                     await handle(conn, text)
                     if conn.last_seq is not None:
-                        for job in (conn.pump(subscription), conn.watch(), conn.beat(), conn.run_inbox(inbox)):
+                        for job in (conn.pump(subscription), conn.run_inbox(inbox), conn.beat()):
                             tasks.append(asyncio.create_task(job))
                             tasks[-1].add_done_callback(_log_task_end)
+                        watch_of(websocket.app.state).add(conn)  # re-checks its access every sync_recheck_s
                         conn.joined = True
                         await presence.announce(broadcast, project_id, "join", conn.id, principal, conn.sheet_id)
                 else:
@@ -443,11 +439,12 @@ async def project_socket(websocket: WebSocket) -> None:
                         inbox.put_nowait((time.monotonic(), text))
                     except asyncio.QueueFull:  # more waiting than allowed: refuse this one at once
                         await conn.send(slow_down(lang, text, 0.0, reason="full"))
-                if tasks and any(t.done() for t in tasks[:2] + tasks[3:]):
-                    return  # pump, watcher or inbox ended (client gone, access revoked)
+                if tasks and (tasks[0].done() or tasks[1].done()):
+                    return  # pump or inbox ended (client gone, access revoked)
         except WebSocketDisconnect:
             return
         finally:
+            watch_of(websocket.app.state).discard(conn)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
