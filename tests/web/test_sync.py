@@ -372,11 +372,15 @@ async def test_bad_messages_answer_an_error_and_the_socket_stays_usable(stack, s
             await c.send({"type": "ping"})
             assert (await c.expect(lambda m: m["type"] in {"pong", "error"}))["type"] == "pong"
         m = rest_markup(stack, servers, world)
-        geometry_bad = [{"points": []}, {"points": [[1, "a"]]}, {"points": [[1, 2, 3]]}, "x", {"points": [[1e400, 1]]}]
+        geometry_bad = [{"points": []}, {"points": [[1, "a"]]}, {"points": [[1, 2, 3]]}, "x"]
         for geometry in geometry_bad:
             r = await c.request({"type": "annotation.update", "client_id": cid(), "annotation_id": m["id"],
                                  "version": 1, "geometry": geometry})
             assert r["type"] == "error" and r["code"] == "validation_failed", r
+        # Infinity is not JSON (web/jsontext.py refuses it before any field is read), still by client_id
+        r = await c.request({"type": "annotation.update", "client_id": cid(), "annotation_id": m["id"],
+                             "version": 1, "geometry": {"points": [[1e400, 1]]}})
+        assert r["type"] == "error" and r["code"] == "bad_json", r
     finally:
         await c.close()
     after = httpx.get(f"{servers[0]}/api/projects/{world['project_id']}/annotations",
