@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
+import tempfile
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -40,14 +44,44 @@ def require_approved(sub: Submission) -> None:
 def zip_entries(entries, when: datetime) -> bytes:
     """A zip of (name, bytes) with every entry dated ``when``: the same files, the same zip."""
     buf = io.BytesIO()
+    _write_zip(buf, entries, when)
+    return buf.getvalue()
+
+
+def _write_zip(target, entries, when: datetime) -> None:
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:  # *entries* may be lazy: one entry's bytes in memory at a time
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, data)
-    return buf.getvalue()
+
+
+@dataclass
+class ZipDownload:
+    """A zip on disk to send as it is read (FileResponse); *temporary*: delete it afterwards."""
+
+    path: Path
+    temporary: bool
+
+    def discard(self) -> None:
+        if self.temporary:
+            self.path.unlink(missing_ok=True)
+
+
+def zip_to_file(storage, entries, when: datetime) -> Path:
+    """:func:`zip_entries` written to a temporary file beside the blobs: a 5,000-sheet zip is
+    never held in memory, only the entry being written."""
+    fd, name = tempfile.mkstemp(dir=storage.tmp, prefix="zip-", suffix=".zip")
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            _write_zip(fh, entries, when)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
 
 
 async def _issued(session: AsyncSession, sub: Submission) -> Report | None:
@@ -106,19 +140,28 @@ async def stamped_sheet(session: AsyncSession, storage, sub: Submission, sheet: 
         stamp_sheet, data, project.case_number or "—", when, authority)
 
 
-async def stamped_zip(session: AsyncSession, storage, sub: Submission, name: str) -> bytes:
-    """The signed stamped sheets issued with the report, zipped (built once); a round approved
-    without them (issued before they existed) gets the stamps alone, unsigned."""
+async def stamped_zip(session: AsyncSession, storage, sub: Submission, name: str) -> ZipDownload:
+    """The signed stamped sheets issued with the report, zipped (built once, kept as a blob);
+    a round approved without them (issued before they existed) gets the stamps alone, unsigned.
+    The zip is written to disk entry by entry and sent from there (docs/decisions/101)."""
     require_approved(sub)
     rows = await _stamped_rows(session, sub)
     if rows:
         report = await _issued(session, sub)
-
-        def build() -> bytes:
-            return zip_entries(((r.name, read_blob(storage, r.sha256)) for r in rows),
-                               report_data.local(report.issued_at))
-
-        return await stored_export(session, storage, sub, KIND_STAMPED_ZIP, name, build)
+        stored = await _stored(session, report, KIND_STAMPED_ZIP)
+        if stored is not None:
+            return ZipDownload(storage.path(stored.sha256), temporary=False)
+        entries = ((r.name, read_blob(storage, r.sha256)) for r in rows)
+        tmp = await asyncio.to_thread(zip_to_file, storage, entries, report_data.local(report.issued_at))
+        try:
+            blob = await asyncio.to_thread(storage.put_file, tmp)
+        finally:
+            tmp.unlink(missing_ok=True)
+        if await _stored(session, report, KIND_STAMPED_ZIP) is None:  # a concurrent download may have stored it
+            session.add(ReportFile(report_id=report.id, kind=KIND_STAMPED_ZIP, name=name, sha256=blob.sha256,
+                                   size=blob.size))
+            await session.commit()
+        return ZipDownload(storage.path(blob.sha256), temporary=False)
     sheets = [s for s in (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id)
                                              .order_by(Sheet.number, Sheet.id))).all() if s.pdf_sha256]
     if not sheets:
@@ -128,11 +171,9 @@ async def stamped_zip(session: AsyncSession, storage, sub: Submission, name: str
     authority = await report_data.authority_name(session)
     named = [(sheet_file_name(s), s.pdf_sha256) for s in sheets]
 
-    def build_unsigned() -> bytes:
-        return zip_entries(((n, stamp_sheet(read_blob(storage, sha), project.case_number or "—", when, authority))
-                            for n, sha in named), when)
-
-    return await asyncio.to_thread(build_unsigned)
+    entries = ((n, stamp_sheet(read_blob(storage, sha), project.case_number or "—", when, authority))
+               for n, sha in named)
+    return ZipDownload(await asyncio.to_thread(zip_to_file, storage, entries, when), temporary=True)
 
 
 # --- marked-up sheets, BCF, JSON -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, Response
+from starlette.background import BackgroundTask
 from starlette.routing import Route
 
 from ..auth import check_csrf
@@ -35,11 +36,14 @@ FORM_SLACK = 64 * 1024
 MAX_FIELD = 256
 
 
-def _download(data: bytes, name: str, media_type: str) -> Response:
+def _download_headers(name: str) -> dict[str, str]:
     fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"})
+    return {"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
+
+
+def _download(data: bytes, name: str, media_type: str) -> Response:
+    return Response(data, media_type=media_type, headers=_download_headers(name))
 
 
 async def _submission(ctx: Ctx) -> tuple[Submission, object]:
@@ -103,8 +107,10 @@ def _name(project, sub, what: str, ext: str) -> str:
 async def stamped_zip(ctx: Ctx):
     sub, project = await _submission(ctx)
     name = _name(project, sub, "盖章图纸", "zip")
-    data = await files.stamped_zip(ctx.session, ctx.state.storage, sub, name)
-    return _download(data, name, "application/zip")
+    got = await files.stamped_zip(ctx.session, ctx.state.storage, sub, name)
+    # sent from disk as it is read (thousands of sheets are never one response body in memory)
+    return FileResponse(got.path, media_type="application/zip", headers=_download_headers(name),
+                        background=BackgroundTask(got.discard))
 
 
 @api("单张盖章图纸（仅审查通过后）/ One stamped sheet (approved rounds only)")
