@@ -1,4 +1,5 @@
-"""Which fire doors are exits: the door's own label and the room it opens from, not its layer alone.
+"""Which doors are exits: the door's own label, the room it opens from and where it leads, not
+its layer alone.
 
 天正 draws every fire door on ``DOOR_FIRE``, and many drawings put all doors on one door layer
 with ``FM甲1221`` / ``FM丙0821`` blocks. A class-C fire door (``FM丙``) closes a shaft or an
@@ -28,6 +29,76 @@ LABEL_M = 1.2  # a door's own code sits beside it
 ROOM_M = 3.0  # the room label of a small room sits within a few metres of its door
 
 
+def _text_tree(geo):
+    def build():
+        texts = [t for t in geo.texts if t.text and t.text.strip()]
+        tree = STRtree(shapely.points(np.array([(t.x, t.y) for t in texts], dtype=float))) if texts else None
+        return texts, tree
+
+    return geo.memo("door-texts", build)
+
+
+def _may_be_exit(geo, f) -> bool:
+    """False for a class-C fire door or the door of a shaft / equipment room. Reads the door's
+    own code beside it (and its width from the code)."""
+    texts, tree = _text_tree(geo)
+    own = " ".join([f.block, *(str(v) for v in f.attrs.values() if isinstance(v, str))])
+    near_label, near_room = [], []
+    if tree is not None:
+        p = f.geom
+        for i in tree.query(p, predicate="dwithin", distance=geo.du(ROOM_M)):
+            t = texts[i]
+            d = geo.m(float(np.hypot(t.x - p.x, t.y - p.y)))
+            text = labels.norm(t.text)
+            if DOOR_CODE.match(text):
+                if d <= LABEL_M:
+                    near_label.append((d, text))
+            else:
+                near_room.append((d, text))
+    if near_label:
+        code = min(near_label)[1]
+        own += " " + code
+        if "width_m" not in f.attrs and (w := labels.door_width_m(code)) is not None:
+            f.attrs["width_m"] = w
+    if CLASS_C.search(labels.norm(own)):
+        return False
+    equipment = [d for d, text in near_room if any(w in text for w in EQUIPMENT)]
+    exit_ = [d for d, text in near_room if any(w in text for w in EXIT_WORDS)]
+    return not (equipment and (not exit_ or min(equipment) < min(exit_)))
+
+
+def _exterior_doors(geo) -> None:
+    """A door in a compartment's outer wall (a metre around it is partly covered by no
+    compartment) leads outside: it is an exit (GB 50016 2.1.14), unless it is a class-C door or
+    an equipment room's. Doors inside a compartment or between two stay doors."""
+    doors, comps = geo.of("door"), geo.of("compartment")
+    if not doors or not comps:
+        return
+    snap, probe_r = geo.du(0.5), geo.du(1.0)
+    tree = geo.tree("compartment")
+    promote = []
+    for k, d in enumerate(doors):
+        near = tree.query(d.geom, predicate="dwithin", distance=snap)
+        if not len(near):
+            continue
+        probe = d.geom.buffer(probe_r, quad_segs=4)
+        covered = shapely.union_all([comps[i].geom for i in tree.query(probe)])
+        if probe.difference(covered).area > 0.2 * probe.area and _may_be_exit(geo, d):
+            promote.append(k)
+    if not promote:
+        return
+    keep = set(promote)
+    exits = geo.features.setdefault("exit", [])
+    for k in promote:
+        doors[k].cls = "exit"
+        exits.append(doors[k])
+    geo.features["door"] = [f for k, f in enumerate(doors) if k not in keep]
+    if not geo.features["door"]:
+        del geo.features["door"]
+    geo._trees.pop("exit", None)
+    geo._trees.pop("door", None)
+
+
 def door_layer(layer: str) -> bool:
     name = normalise(layer)
     if any(w in name for w in ("出口", "exit", "疏散", "egress")):
@@ -36,42 +107,18 @@ def door_layer(layer: str) -> bool:
 
 
 def sort_exits(geo) -> None:
-    """Move fire doors that are not exits from class ``exit`` to class ``door``."""
+    """Move fire doors that are not exits from class ``exit`` to class ``door``; then make the
+    ordinary doors in a compartment's outer wall (exterior doors) exits."""
+    _demote(geo)
+    _exterior_doors(geo)
+
+
+def _demote(geo) -> None:
     exits = geo.of("exit")
     cand = [k for k, f in enumerate(exits) if door_layer(f.layer)]
     if not cand:
         return
-    texts = [t for t in geo.texts if t.text and t.text.strip()]
-    tree = STRtree(shapely.points(np.array([(t.x, t.y) for t in texts], dtype=float))) if texts else None
-    moved: list[int] = []
-    for k in cand:
-        f = exits[k]
-        own = " ".join([f.block, *(str(v) for v in f.attrs.values() if isinstance(v, str))])
-        near_label, near_room = [], []
-        if tree is not None:
-            p = f.geom
-            idx = tree.query(p, predicate="dwithin", distance=geo.du(ROOM_M))
-            for i in idx:
-                t = texts[i]
-                d = geo.m(float(np.hypot(t.x - p.x, t.y - p.y)))
-                text = labels.norm(t.text)
-                if DOOR_CODE.match(text):
-                    if d <= LABEL_M:
-                        near_label.append((d, text))
-                else:
-                    near_room.append((d, text))
-        if near_label:
-            code = min(near_label)[1]
-            own += " " + code
-            if "width_m" not in f.attrs and (w := labels.door_width_m(code)) is not None:
-                f.attrs["width_m"] = w
-        if CLASS_C.search(labels.norm(own)):
-            moved.append(k)
-            continue
-        equipment = [d for d, text in near_room if any(w in text for w in EQUIPMENT)]
-        exit_ = [d for d, text in near_room if any(w in text for w in EXIT_WORDS)]
-        if equipment and (not exit_ or min(equipment) < min(exit_)):
-            moved.append(k)
+    moved = [k for k in cand if not _may_be_exit(geo, exits[k])]
     if not moved:
         return
     gone = set(moved)

@@ -363,3 +363,19 @@ def test_block_units_when_the_insert_does_not_convert():
     msp.add_blockref("BLDG-MM", (100, 0), dxfattribs={"layer": "建筑物", "xscale": 0.001, "yscale": 0.001})
     geo = extract(doc, load_layer_map(), {})
     assert sorted(round(geo.m2(b.geom.area), 6) for b in geo.of("building")) == [640.0, 640.0]
+
+
+def test_exterior_doors_are_exits_inner_doors_are_not():
+    """天正: an ordinary door ($DorLib on WINDOW) in the outer wall leads outside — an exit; the
+    same door between two compartments or inside one is not."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 40, 30), close=True, dxfattribs={"layer": "防火分区"})
+    msp.add_lwpolyline(_rect(40, 0, 40, 30), close=True, dxfattribs={"layer": "防火分区"})
+    doc.blocks.new("$DorLib2D$00000001").add_line((-600, 0), (600, 0))
+    for x, y in ((10, 0), (40, 15), (20, 15)):  # outer wall, shared wall, inside
+        msp.add_blockref("$DorLib2D$00000001", (x * 1000, y * 1000), dxfattribs={"layer": "WINDOW"})
+    msp.add_blockref("$DorLib2D$00000001", (60000, 30000), dxfattribs={"layer": "WINDOW"})
+    msp.add_text("配电间", height=500, dxfattribs={"insert": (59000, 28500)})  # outer wall, equipment room
+    geo = extract(doc, load_layer_map(), {})
+    assert [(f.geom.x, f.geom.y) for f in geo.of("exit")] == [(10000.0, 0.0)]
+    assert len(geo.of("door")) == 3

@@ -73,7 +73,7 @@ class Convention:
     binary: bool = False
 
     def layer(self, role: str) -> str:
-        return self.layers[role]
+        return self.layers["door" if role == "exterior" else role]
 
 
 CN = "零一二三四五六七八九十"
@@ -242,8 +242,12 @@ def floor_case(conv, kind: str, variant: int) -> Case:
     sh = Sheet("地下一层平面图" if high == "under" else "三层平面图", "建施-03", scale=200, notes=list(notes))
     sh.polys = [Poly("compartment", comp, {"name": "防火分区一"})]
     code = "FM甲0921" if variant % 2 else "FM甲1221"  # 0.9 m: exactly the least exit-door width (5.5.18)
-    exits = [Pt("exit", (width * 0.2, 0.0), code),
-             Pt("exit", (width * 0.8, depth), "FM乙0821" if kind == "FR-12" else code)]
+    second = "exit"
+    if variant % 3 == 0 and kind != "FR-12":  # an ordinary door in the outer wall is the second exit
+        second, code2 = "exterior", "M1521"
+    else:
+        code2 = "FM乙0821" if kind == "FR-12" else code
+    exits = [Pt("exit", (width * 0.2, 0.0), code), Pt(second, (width * 0.8, depth), code2)]
     if kind == "FR-08":
         exits = exits[:1]
     sh.points = exits + [Pt("door", (width * 0.5, depth * 0.5), "FM丙0821", "管井"),
@@ -498,8 +502,9 @@ class Writer:
         style = self.conv.exits
         if role not in ("exit", "door") and style in ("rect", "tangent"):
             style = "circle"
-        if role == "door" and style != "tangent":
-            # ordinary doors of equipment rooms: a door block on the door layer, never an exit
+        if role in ("door", "exterior") and style != "tangent":
+            # an ordinary door block on the door layer: an equipment room's (not an exit), or an
+            # exterior door in the outer wall (an exit, GB 50016 2.1.14)
             name = pt.label
             if name not in self.doc.blocks:
                 b = self.doc.blocks.new(name)
@@ -507,7 +512,8 @@ class Writer:
                 b.add_arc((0, 0), 0.9 * self.k, 0, 90)
             ins = self.msp.add_blockref(name, self.s((x, y)), dxfattribs={"layer": self.conv.layer("door")})
             self.record.append(("door", role, ins.dxf.handle, Point(x, y)))
-            self.text(pt.room, (x + 1.0, y + 1.5), scale=scale)
+            if pt.room:
+                self.text(pt.room, (x + 1.0, y + 1.5), scale=scale)
             return
         if style == "tangent":
             self.nblock += 1
@@ -515,8 +521,8 @@ class Writer:
             b = self.doc.blocks.new(name)
             b.add_line((-0.6 * self.k, 0), (0.6 * self.k, 0))
             b.add_arc((-0.6 * self.k, 0), 1.2 * self.k, 0, 90)
-            ins = self.msp.add_blockref(name, self.s((x, y)), dxfattribs={"layer": "DOOR_FIRE",
-                                                                         "rotation": 90.0 * (self.nblock % 4)})
+            ins = self.msp.add_blockref(name, self.s((x, y)), dxfattribs={
+                "layer": "WINDOW" if role == "exterior" else "DOOR_FIRE", "rotation": 90.0 * (self.nblock % 4)})
             self.msp.add_text(pt.label, height=0.35 * self.k, dxfattribs={"layer": "WINDOW_TEXT",
                                                                             "insert": self.s((x + 0.3, y + 0.4))})
             if pt.room:
