@@ -61,6 +61,8 @@ MESSAGES: dict[str, tuple[tuple[str, ...], str, str]] = {
                       "{project}: the review report was issued ({verdict})"),
     "deficiency.overdue": (("window", "designer"), "{project}：容缺材料逾期未补齐（{items}）",
                            "{project}: deficiency items overdue ({items})"),
+    "deficiency.extended": (("designer", "construction"), "{project}：容缺材料补齐期限延长至 {deadline}（{reason}）",
+                            "{project}: the deadline for the missing items was extended to {deadline} ({reason})"),
 }
 EVENT_TYPES = tuple(MESSAGES)
 

@@ -157,6 +157,8 @@ async def accept(session: AsyncSession, actor, sub: Submission, project: Project
     if record:
         sub.deficiencies = [{"item": i, "supplied_at": None} for i in record["missing_items"]]
         sub.deficiency_deadline = utc(record["deadline"])
+    else:  # a returned case accepted again in full: nothing stays missing
+        sub.deficiencies, sub.deficiency_deadline = [], None
     case = await projects.issue_case_number(session, project, _local(now))
     await step(session, actor, f"submission.{action}", sub, project.id, emit,
                {"case_number": case, "missing_items": items, "completeness": check}, event="submission.accepted")
@@ -165,6 +167,8 @@ async def accept(session: AsyncSession, actor, sub: Submission, project: Project
     session.add_all([sub, project])
     await session.flush()
     started = await tasks.start_tasks(session, actor, sub, project, check["disciplines"], now, cfg, emit)
+    if not started:  # a returned case accepted again whose disciplines had all concluded
+        started = list((await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id))).all())
     sub.receipt_sha256 = storage.put_bytes(await _receipt(session, sub, project, started, cfg, base_url, actor)).sha256
     session.add(sub)
     await notifications.notify(session, project, "submission.accepted",
@@ -419,6 +423,8 @@ async def review_view(session: AsyncSession, sub: Submission, project: Project, 
         "receipt": bool(sub.receipt_sha256), "report": bool(sub.report_sha256),
         "report_issued_at": aware(sub.report_issued_at).isoformat() if sub.report_issued_at else None,
         "project_stage": project.stage, "outstanding_deficiencies": outstanding(sub),
+        "deficiency_overdue": bool(outstanding(sub)) and sub.deficiency_deadline is not None
+        and aware(sub.deficiency_deadline) < utc(now),
         "calendar_exact": all(t["calendar_exact"] for t in task_dicts),
         "tasks": task_dicts,
         # every discipline's standing conclusion: this round's, or the one kept from an earlier round

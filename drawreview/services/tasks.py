@@ -110,7 +110,22 @@ async def start_tasks(session: AsyncSession, actor, sub: Submission, project: Pr
     """One task per discipline, started at once with its reviewer and due date."""
     days = workflow.review_days(sub.round_no, complex_project=project.complexity == "complex", config=cfg)
     out = []
+    existing = {t.discipline: t for t in (await session.exec(select(ReviewTask).where(
+        ReviewTask.submission_id == sub.id))).all()}
     for d in disciplines:
+        if d in existing:  # a returned case accepted again: its open task starts afresh
+            task = existing[d]
+            if task.state != "concluded":
+                before = aware(task.due_at).isoformat() if task.due_at else None
+                task.state, task.started_at, task.pauses, task.light = "in_progress", utc(now), [], "green"
+                task.due_at = utc(workdays.add_workdays(utc(now), days))
+                task.version += 1
+                session.add(task)
+                await step(session, actor, "task.restart", task, project.id, emit,
+                           {"discipline": d, "due_at": task.due_at.isoformat(), "previous_due_at": before,
+                            "review_days": days, "round": sub.round_no})
+                out.append(task)
+            continue
         task = ReviewTask(submission_id=sub.id, discipline=d, reviewer_id=await pick_reviewer(session, d),
                           state=workflow.TASK.apply("pending", "start"), started_at=utc(now),
                           due_at=utc(workdays.add_workdays(utc(now), days)), light="green")

@@ -83,7 +83,7 @@ SUBMISSION = Machine(
         "submit": "提交", "accept": "受理", "accept_with_deficiencies": "容缺受理",
         "return": "退回", "complete_deficiencies": "补齐容缺材料", "start_review": "开始审查",
         "conclude": "汇总结论", "require_revision": "要求补正", "resubmit": "重新提交",
-        "approve": "通过", "reject": "不予通过",
+        "approve": "通过", "reject": "不予通过", "return_overdue": "容缺逾期退回",
     },
     transitions={
         ("draft", "submit"): "submitted",
@@ -94,6 +94,8 @@ SUBMISSION = Machine(
         ("accepted_with_deficiencies", "complete_deficiencies"): "accepted",
         ("accepted_with_deficiencies", "start_review"): "in_review",
         ("accepted_with_deficiencies", "return"): "returned",  # items not supplied in time
+        ("in_review", "return_overdue"): "returned",  # 容缺 items overdue (services/deficiencies.py)
+        ("concluded", "return_overdue"): "returned",
         ("accepted", "start_review"): "in_review",
         ("in_review", "conclude"): "concluded",
         ("concluded", "require_revision"): "revision_required",

@@ -11,7 +11,7 @@ from ..errors import NotFound, PermissionDenied
 from ..policy import require_project
 from ..services import comment_list
 from ..services import report_preview as report_preview_service
-from ..services import reviews, tasks
+from ..services import deficiencies, reviews, tasks
 from ..services.notifications import utcnow
 from ..services.reports import public_base
 from .common import Ctx, api
@@ -97,6 +97,28 @@ async def supply(ctx: Ctx):
     sub, project = await _submission(ctx, "submission.accept")
     data = await ctx.json()
     await reviews.supply_deficiencies(ctx.session, ctx.user, sub, project, data.get("items"), utcnow(), ctx.emit)
+    await commit(ctx)
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
+
+
+@api("容缺逾期退回 (window) / Return the case: the missing items are overdue; the clock stops",
+     body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}})
+async def return_overdue(ctx: Ctx):
+    sub, project = await _submission(ctx, "submission.accept")
+    data = await ctx.json()
+    await deficiencies.return_overdue(ctx.session, ctx.user, sub, project, data.get("reason"), utcnow(), ctx.emit)
+    await commit(ctx)
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
+
+
+@api("延长容缺补齐期限 (window) / Extend the deadline for the missing items, with a reason",
+     body={"type": "object", "required": ["deadline", "reason"], "properties": {
+         "deadline": {"type": "string", "format": "date"}, "reason": {"type": "string"}}})
+async def extend_deficiencies(ctx: Ctx):
+    sub, project = await _submission(ctx, "submission.accept")
+    data = await ctx.json()
+    await deficiencies.extend_deadline(ctx.session, ctx.user, sub, project, data.get("deadline"), data.get("reason"),
+                                       utcnow(), ctx.emit)
     await commit(ctx)
     return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
 
@@ -226,6 +248,8 @@ ROUTES = [
     Route("/api/submissions/{submission_id:int}/accept", accept, methods=["POST"]),
     Route("/api/submissions/{submission_id:int}/return", return_submission, methods=["POST"]),
     Route("/api/submissions/{submission_id:int}/deficiencies", supply, methods=["POST"]),
+    Route("/api/submissions/{submission_id:int}/deficiencies/return", return_overdue, methods=["POST"]),
+    Route("/api/submissions/{submission_id:int}/deficiencies/extend", extend_deficiencies, methods=["POST"]),
     Route("/api/submissions/{submission_id:int}/receipt.pdf", receipt, methods=["GET"]),
     Route("/api/submissions/{submission_id:int}/report", issue_report, methods=["POST"]),
     Route("/api/submissions/{submission_id:int}/comments", round_comments, methods=["GET"]),

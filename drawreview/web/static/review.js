@@ -267,6 +267,20 @@
         act("/api/submissions/" + subId + "/deficiencies",
             { items: boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }) });
       }, "secondary"));
+      // past the deadline: return the case (as the receipt says) or give more time, with a reason
+      var newDeadline = el("input", { type: "date", id: "review-extend-deadline" });
+      var why = el("input", { type: "text", id: "review-overdue-reason", size: "40" });
+      sup.appendChild(field(msg("review.overdue_reason"), why));
+      sup.appendChild(field(msg("review.new_deadline"), newDeadline));
+      sup.appendChild(button("review-extend", msg("review.extend"), function () {
+        act("/api/submissions/" + subId + "/deficiencies/extend", { deadline: newDeadline.value, reason: why.value });
+      }, "secondary"));
+      if (v.deficiency_overdue) {
+        sup.insertBefore(el("p", { "class": "error", id: "review-overdue" }, msg("review.overdue")), sup.children[1]);
+        sup.appendChild(button("review-return-overdue", msg("review.return_overdue"), function () {
+          act("/api/submissions/" + subId + "/deficiencies/return", { reason: why.value });
+        }, "danger"));
+      }
       box.appendChild(sup);
     }
   }

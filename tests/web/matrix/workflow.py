@@ -82,6 +82,11 @@ ROWS = {
                                                           WINDOW_REFUSED_BY_STATE),
     ("POST", "/api/submissions/{submission_id}/deficiencies"): (_on_submission("in_review", json={"items": ["x"]}),
                                                                 WINDOW_REFUSED_BY_STATE),
+    # nothing missing: the window is refused by the state (409 no_deficiencies), others by permission
+    ("POST", "/api/submissions/{submission_id}/deficiencies/return"): (
+        _on_submission("in_review", json={"reason": "逾期"}), WINDOW_REFUSED_BY_STATE),
+    ("POST", "/api/submissions/{submission_id}/deficiencies/extend"): (
+        _on_submission("in_review", json={"deadline": "2099-01-01", "reason": "延期"}), WINDOW_REFUSED_BY_STATE),
     ("GET", "/api/submissions/{submission_id}/receipt.pdf"): (_on_submission(), DEMO_VISIBLE),
     ("POST", "/api/submissions/{submission_id}/report"): (_on_submission("in_review"), WINDOW_REFUSED_BY_STATE),
     ("GET", "/api/submissions/{submission_id}/report.pdf"): (_on_submission(), DEMO_VISIBLE),
