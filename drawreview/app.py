@@ -24,6 +24,7 @@ from .web import sheets, submissions
 from .web import notifications, progress, reviews, stats, viewer
 from .web import reports
 from .web import compare
+from .web import audit as audit_web
 from .web import accesslog
 from .web.headers import SecurityHeadersMiddleware
 from .web.limits import BodyLimitMiddleware
@@ -35,7 +36,7 @@ STATIC = Path(__file__).parent / "web" / "static"
 
 # Each area's web module lists its own routes in ``ROUTES``; this table is read top to bottom.
 AREAS = (accounts, projects, submissions, sheets, compare, annotations, sync, reviews, notifications, progress, stats, viewer,
-         reports)
+         reports, audit_web)
 
 
 def routes() -> list:
