@@ -83,6 +83,25 @@ def demo_embedded_site(tmp_path_factory, name: str):
         stop_process(proc)
 
 
+def wait_js(page, expression: str, arg=None, timeout: float = 30000, polling: float = 100) -> None:
+    """``page.wait_for_function`` without eval in the page: the site's Content-Security-Policy
+    (script-src 'self') forbids the eval Playwright's in-page polling uses, so poll
+    ``page.evaluate`` (run through the DevTools protocol, outside the page's CSP) instead."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except PlaywrightError as exc:  # a navigation replaced the document: look again
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} ms waiting for {expression!r}")
+        page.wait_for_timeout(polling)
+
+
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
     """Where screenshots go: ``$DRAWREVIEW_SHOTS`` to keep them and look, else a temp folder."""
@@ -196,5 +215,5 @@ def save_markup(page, body, severity="general", clause=""):
 def open_viewer(page, base: str, sheet_id: int):
     page.goto(f"{base}/sheets/{sheet_id}")
     page.wait_for_selector("#viewer-root[data-ready='1']", timeout=30000)
-    page.wait_for_function("document.querySelector('#sync-status')?.dataset.state === 'online'", timeout=20000)
+    wait_js(page, "document.querySelector('#sync-status')?.dataset.state === 'online'", timeout=20000)
     return page

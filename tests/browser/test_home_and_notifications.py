@@ -9,7 +9,7 @@ import asyncio
 
 import pytest
 
-from tests.browser.conftest import chromium_browser, embedded_site, login
+from tests.browser.conftest import chromium_browser, embedded_site, login, wait_js
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +152,7 @@ def test_notification_centre(site, chromium, notified, shots):
         # mark one read by its own button
         first_id = items.nth(0).get_attribute("data-id")
         items.nth(0).locator("button.notif-read").click()
-        page.wait_for_function("n => document.getElementById('notif-count').dataset.unread === String(n)",
+        wait_js(page, "n => document.getElementById('notif-count').dataset.unread === String(n)",
                                arg=unread_before - 1, timeout=10000)
         page.wait_for_selector(f"#notif-list li.notif-item:not(.unread)[data-id='{first_id}']", timeout=10000)
         # the link of an item opens its object
@@ -160,7 +160,7 @@ def test_notification_centre(site, chromium, notified, shots):
         assert link and link.startswith("/")
         # all read
         page.click("#notif-all-read")
-        page.wait_for_function("() => document.getElementById('notif-count').hidden", timeout=10000)
+        wait_js(page, "() => document.getElementById('notif-count').hidden", timeout=10000)
         assert page.locator("#notif-list li.notif-item.unread").count() == 0
         page.locator("#notif-list li.notif-item a.notif-link").first.click()
         page.wait_for_url(base + link, timeout=15000)

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import (chromium_browser, draw_box, embedded_site, login, open_viewer, save_markup,
+from .conftest import (wait_js, chromium_browser, draw_box, embedded_site, login, open_viewer, save_markup,
                        wait_for_sheets)
 
 NUMBERS = ["总图-01", "道施-01", "结施-01", "排施-01", "电施-01"]
@@ -61,7 +61,7 @@ def _settled_findings(stack, base, project_id, sheet_ids, quiet_s=2.0, timeout_s
 
 
 def _wait_text(page, selector: str, text: str, timeout=15000):
-    page.wait_for_function("([s, t]) => (document.querySelector(s)?.textContent || '').includes(t)", arg=[selector, text],
+    wait_js(page, "([s, t]) => (document.querySelector(s)?.textContent || '').includes(t)", arg=[selector, text],
                            timeout=timeout)
 
 
@@ -111,7 +111,7 @@ def _issue(page, base, project_id, submission_id, expect_state_zh):
     page.click("#issue-report")
     # a preview of the first pages (unsigned) and an explicit confirmation before signing
     page.wait_for_selector("#issue-preview:not([hidden])", timeout=60000)
-    page.wait_for_function("() => [...document.querySelectorAll('#issue-preview-pages img')].length > 0 && "
+    wait_js(page, "() => [...document.querySelectorAll('#issue-preview-pages img')].length > 0 && "
                            "[...document.querySelectorAll('#issue-preview-pages img')].every(i => i.complete && i.naturalWidth > 0)",
                            timeout=60000)
     assert page.locator("#report-list tr[data-report-id]").count() == issued_before  # nothing signed yet
@@ -149,7 +149,7 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
         # the pre-check: once the rule checks have settled, the panel counts what they found
         found = _settled_findings(stack, base, pid, {s["id"] for s in sheets1.values()})
         designer.reload()
-        designer.wait_for_function(
+        wait_js(designer, 
             f"document.querySelector('#precheck-summary')?.dataset.count === '{len(found)}'", timeout=15000)
         summary = designer.inner_text("#precheck-summary")
         assert "提交前自检" in summary and (str(len(found)) in summary if found else "未发现问题" in summary)

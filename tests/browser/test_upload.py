@@ -13,7 +13,7 @@ import pytest
 
 from tests import drawing_inputs as di
 
-from .conftest import chromium_browser, embedded_site, login
+from .conftest import chromium_browser, embedded_site, login, wait_js
 
 
 @pytest.fixture(scope="module")
@@ -55,24 +55,24 @@ def test_designer_uploads_a_good_and_a_bad_file(site, browser, shots):
     page.set_input_files("#file-input", files=[{"name": "照片.dxf", "mimeType": "image/jpeg", "buffer": di.JPEG}])
 
     rows = page.locator("#uploads li")
-    page.wait_for_function("document.querySelectorAll('#uploads li').length === 2")
+    wait_js(page, "document.querySelectorAll('#uploads li').length === 2")
     assert rows.locator("progress").count() == 2  # one progress bar per file
     bad = page.locator("#uploads li[data-name='照片.dxf'] .status")
     bad.wait_for()
-    page.wait_for_function(
+    wait_js(page, 
         "document.querySelector(\"#uploads li[data-name='照片.dxf']\").dataset.state === 'failed'", timeout=30000)
     assert "不是图纸文件" in bad.inner_text() and "JPEG" in bad.inner_text()
     good_row = page.locator("#uploads li[data-name='一层平面图.dxf']")
-    page.wait_for_function(
+    wait_js(page, 
         "document.querySelector(\"#uploads li[data-name='一层平面图.dxf'] progress\").value === 100", timeout=30000)
 
     # the sheet list fills in (polling), with numbers, titles, thumbnails and viewer links
-    page.wait_for_function(
+    wait_js(page, 
         "document.querySelectorAll(\"#sheets tbody tr[data-state='ready']\").length === 2", timeout=120000)
     numbers = page.locator("#sheets tbody tr .number").all_inner_texts()
     assert numbers == ["建施-01", "建施-02"]
     assert page.locator("#sheets tbody tr").first.locator("a").get_attribute("href").startswith("/sheets/")
-    page.wait_for_function("[...document.querySelectorAll('#sheets img.thumb')].every(i => i.complete && i.naturalWidth > 0)",
+    wait_js(page, "[...document.querySelectorAll('#sheets img.thumb')].every(i => i.complete && i.naturalWidth > 0)",
                            timeout=30000)
     assert "已上传" in good_row.locator(".status").inner_text()
     failed_file = page.locator("#files tbody tr[data-state='failed'] .error")
@@ -82,8 +82,8 @@ def test_designer_uploads_a_good_and_a_bad_file(site, browser, shots):
     # retrying an upload sends the same bytes again: the server answers with the same row
     page.set_input_files("#file-input", files=[{"name": "一层平面图.dxf", "mimeType": "application/dxf",
                                                  "buffer": good}])
-    page.wait_for_function("document.querySelectorAll('#uploads li').length === 3")
-    page.wait_for_function("document.querySelectorAll('#uploads li')[2].dataset.fileId !== undefined", timeout=30000)
+    wait_js(page, "document.querySelectorAll('#uploads li').length === 3")
+    wait_js(page, "document.querySelectorAll('#uploads li')[2].dataset.fileId !== undefined", timeout=30000)
     files = httpx.get(f"{base}/api/submissions/{sid}", headers=headers).json()["data"]["files"]
     assert sorted(f["original_name"] for f in files) == ["一层平面图.dxf", "照片.dxf"]
     assert errors == []
@@ -116,7 +116,7 @@ def test_a_failed_upload_can_be_retried(site, browser):
     retry.wait_for(state="visible", timeout=20000)
     assert "网络中断" in page.locator("#uploads li .status").inner_text()
     retry.click()
-    page.wait_for_function("document.querySelector('#uploads li').dataset.fileId !== undefined", timeout=30000)
+    wait_js(page, "document.querySelector('#uploads li').dataset.fileId !== undefined", timeout=30000)
     files = httpx.get(f"{base}/api/submissions/{sid}", headers=headers).json()["data"]["files"]
     assert [f["original_name"] for f in files] == ["重试.dxf"]
     ctx.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import draw_box as _draw_box
+from .conftest import draw_box as _draw_box, wait_js
 from .conftest import login, open_viewer
 from .conftest import save_markup as _save_markup
 
@@ -55,7 +55,7 @@ def _renders(page) -> int:
 def _settled(page, after: int) -> None:
     """Wait until the map has finished a render begun after the *after*-th one (every tile in
     view loaded and faded in)."""
-    page.wait_for_function(f"Number(document.querySelector('#map').dataset.rendered || 0) > {after}",
+    wait_js(page, f"Number(document.querySelector('#map').dataset.rendered || 0) > {after}",
                            timeout=30000)
     page.wait_for_load_state("networkidle")
 
@@ -150,14 +150,14 @@ def test_offline_writes_are_sent_once_on_reconnect(browser, stack, viewer_world,
         # network gone: the socket drops, writes queue up (memory + localStorage)
         ctx_a.set_offline(True)
         fire.evaluate("window.drawreviewViewer.sync.drop()")
-        fire.wait_for_function("document.querySelector('#sync-status').dataset.state !== 'online'")
+        wait_js(fire, "document.querySelector('#sync-status').dataset.state !== 'online'")
         offline_body = "离线时新增的意见：防火分区面积超限"
         _draw_box(fire, "cloud", 500, 300, 620, 420)
         _save_markup(fire, offline_body, "mandatory")
         _item(fire, base_body).click()
         fire.fill("#reply-body", "离线时的补充说明")
         fire.click("#reply-send")
-        fire.wait_for_function("document.querySelector('#sync-status').dataset.pending === '2'")
+        wait_js(fire, "document.querySelector('#sync-status').dataset.pending === '2'")
         stored = fire.evaluate("Object.keys(localStorage).filter(k => k.startsWith('drawreview.outbox.'))"
                                ".map(k => JSON.parse(localStorage.getItem(k)).length)")
         assert stored == [2]
@@ -168,7 +168,7 @@ def test_offline_writes_are_sent_once_on_reconnect(browser, stack, viewer_world,
 
         # back online: the outbox is sent once; the other viewer gets both writes
         ctx_a.set_offline(False)
-        fire.wait_for_function("document.querySelector('#sync-status').dataset.state === 'online' && "
+        wait_js(fire, "document.querySelector('#sync-status').dataset.state === 'online' && "
                                "document.querySelector('#sync-status').dataset.pending === '0'", timeout=20000)
         planning.wait_for_selector(f"#markup-list .vw-item:has-text('{offline_body}')", timeout=10000)
         _item(planning, base_body).click()
@@ -181,7 +181,7 @@ def test_offline_writes_are_sent_once_on_reconnect(browser, stack, viewer_world,
             v.sync.send({type: 'annotation.create', client_id: rec.data.client_id, sheet_id: rec.data.sheet_id,
                          kind: rec.data.kind, geometry: rec.data.geometry, severity: rec.data.severity, body: rec.data.body});
         }""" % offline_body)
-        fire.wait_for_function("document.querySelector('#sync-status').dataset.pending === '0'")
+        wait_js(fire, "document.querySelector('#sync-status').dataset.pending === '0'")
         rows = _annotations(stack, urls[0])
         assert len([a for a in rows if a["body"] == offline_body]) == 1
         base_row = next(a for a in rows if a["body"] == base_body)
@@ -212,7 +212,7 @@ def test_stale_edit_is_shown_as_a_conflict(browser, stack, viewer_world, shots):
         second.click("#markup-edit")
         second.fill("#markup-body", body + "（第二个窗口的修改）")
         second.click("#markup-save")
-        second.wait_for_function("document.querySelector('#sync-status').dataset.pending === '0'")
+        wait_js(second, "document.querySelector('#sync-status').dataset.pending === '0'")
         # ... this one edits the old version while offline, then reconnects: refused, and shown
         first.click("#markup-edit")
         first.fill("#markup-body", body + "（离线修改）")
@@ -446,7 +446,7 @@ def test_navigation_keys_coordinates_and_area_in_square_metres(browser, stack, v
         page.mouse.move(box["x"] + 200, box["y"] + 200)
         first = page.inner_text("#coords")
         page.mouse.move(box["x"] + 600, box["y"] + 450)
-        page.wait_for_function("t => document.querySelector('#coords').textContent !== t", arg=first)
+        wait_js(page, "t => document.querySelector('#coords').textContent !== t", arg=first)
         second = page.inner_text("#coords")
         assert first.startswith("坐标") and second.startswith("坐标") and first != second
         # +/- zoom by one step each (keys outside the map: OpenLayers has its own inside it)
@@ -522,7 +522,7 @@ def test_markup_tools_and_the_standard_comment_library(browser, stack, viewer_wo
                 _save_markup(page, f"{tool}-{tag}")
             shown = f"图上文字 {tag}" if tool == "text" else f"{tool}-{tag}"  # a text markup lists its text
             page.wait_for_selector(f"#markup-list .vw-item:has-text('{shown}')", timeout=10000)
-        page.wait_for_function("document.querySelector('#sync-status').dataset.pending === '0'", timeout=10000)
+        wait_js(page, "document.querySelector('#sync-status').dataset.pending === '0'", timeout=10000)
         rows = {a["body"].split()[-1]: a for a in _annotations(stack, urls[0]) if a["body"].endswith(tag)}
         assert {k: v["kind"] for k, v in rows.items()} == {f"{t}-{tag}": t for t, _, _ in TOOLS}
         assert [len(rows[f"{t}-{tag}"]["geometry"]["points"]) for t, _, _ in TOOLS] == [1, 2, 3, 1]
@@ -592,7 +592,7 @@ def test_list_filters_click_to_zoom_and_findings(browser, stack, viewer_world, c
         # an automatic finding confirmed becomes an ordinary comment of the reviewer
         _item(page, f"A1 {tag}").click()
         page.click("#finding-confirm")
-        page.wait_for_function("t => ![...document.querySelectorAll('#markup-list .vw-item .chip.auto')]"
+        wait_js(page, "t => ![...document.querySelectorAll('#markup-list .vw-item .chip.auto')]"
                                ".some(c => c.closest('.vw-item').textContent.includes(t))", arg=f"A1 {tag}",
                                timeout=10000)
         made = [a for a in _annotations(stack, urls[0]) if a.get("finding_id") == confirm_id]
@@ -624,7 +624,7 @@ def test_designer_replies_and_marks_answered(browser, stack, viewer_world):
         page.wait_for_selector("#replies li:has-text('已按意见修改，见修订版')")
         page.click("#status-answered")
         page.wait_for_selector("#thread-status:has-text('已答复')", timeout=10000)
-        page.wait_for_function("document.querySelector('#sync-status').dataset.pending === '0'", timeout=10000)
+        wait_js(page, "document.querySelector('#sync-status').dataset.pending === '0'", timeout=10000)
         row = _rest(stack, urls[0], "window", "GET", f"/api/annotations/{m['id']}")
         assert row["status"] == "answered"
         assert [(c["body"], c["author"]) for c in row["comments"]][-1][0] == "已按意见修改，见修订版"
@@ -650,7 +650,7 @@ def test_offline_outbox_survives_a_reload(browser, stack, viewer_world):
         page.evaluate("window.drawreviewViewer.sync.drop()")
         _draw_box(page, "rect", 240, 380, 330, 460)
         _save_markup(page, body)
-        page.wait_for_function("document.querySelector('#sync-status').dataset.pending === '1'")
+        wait_js(page, "document.querySelector('#sync-status').dataset.pending === '1'")
         # reload while still cut off from the live connection
         ctx.route_web_socket("**/ws/**", socket)
         ctx.set_offline(False)
@@ -664,11 +664,11 @@ def test_offline_outbox_survives_a_reload(browser, stack, viewer_world):
         # the connection comes back: sent exactly once
         blocked["on"] = False
         page.evaluate("window.drawreviewViewer.sync.reconnectNow()")
-        page.wait_for_function("document.querySelector('#sync-status').dataset.state === 'online' && "
+        wait_js(page, "document.querySelector('#sync-status').dataset.state === 'online' && "
                                "document.querySelector('#sync-status').dataset.pending === '0'", timeout=20000)
         assert len([a for a in _annotations(stack, urls[0]) if a["body"] == body]) == 1
         page.reload()
-        page.wait_for_function("document.querySelector('#sync-status')?.dataset.state === 'online'", timeout=20000)
+        wait_js(page, "document.querySelector('#sync-status')?.dataset.state === 'online'", timeout=20000)
         page.wait_for_timeout(500)
         _wait_count(_item(page, body), 1)
         assert len([a for a in _annotations(stack, urls[0]) if a["body"] == body]) == 1
@@ -734,7 +734,7 @@ def test_a_deactivated_reviewer_is_told_and_the_viewer_stops_reconnecting(browse
         open_viewer(page, base, sheet_id)
         assert len(sockets) == 1
         _run(_new_fire_reviewer(stack, active=False, username=name))
-        page.wait_for_function("document.querySelector('#sync-status').dataset.state === 'denied'",
+        wait_js(page, "document.querySelector('#sync-status').dataset.state === 'denied'",
                                timeout=(stack.settings.sync_recheck_s + 5) * 1000)
         assert "请重新登录" in page.inner_text("#sync-status")
         page.wait_for_timeout(2500)  # longer than the first reconnect back-offs (0.3 + 0.6 + 1.2 s)

@@ -16,7 +16,7 @@ import httpx
 
 from drawreview.web.sync_messages import MAX_FRAME_BYTES, MAX_MESSAGE_BYTES
 
-from .conftest import draw_box, login, open_viewer, save_markup
+from .conftest import draw_box, login, open_viewer, save_markup, wait_js
 
 
 def _viewer(browser, stack, base, username, sheet_id):
@@ -109,7 +109,7 @@ def test_a_write_the_server_refuses_leaves_the_outbox_and_the_next_passes(browse
         _draw_and_save(page, "巨" * (MAX_FRAME_BYTES // 3 + 1000), x=600)
         toast = page.wait_for_selector(".vw-toast.error", timeout=15000)
         assert "过大" in toast.inner_text()
-        page.wait_for_function("window.drawreviewViewer.sync.state === 'online'", timeout=15000)
+        wait_js(page, "window.drawreviewViewer.sync.state === 'online'", timeout=15000)
         page.evaluate(f"window.drawreviewViewer.sync.maxBytes = {MAX_MESSAGE_BYTES}")
         _wait(lambda: _outbox(page) == 0, what="the write over the transport limit to leave the outbox")
         for i in range(3):  # later markups are not stuck behind the refused ones

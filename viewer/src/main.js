@@ -79,7 +79,8 @@ class Viewer {
     this.measureEl = h('span', { id: 'measure-result' });
     this.tileEl = h('span', { id: 'tile-progress', class: 'muted' });
     this.syncEl = h('span', { id: 'sync-status', class: 'sync' });
-    this.status = h('footer', { class: 'vw-status' }, this.coordEl, this.measureEl, this.tileEl,
+    this.hintEl = h('span', { id: 'tool-hint', class: 'tool-hint', role: 'status' }, t('tool.hint.select'));
+    this.status = h('footer', { class: 'vw-status' }, this.coordEl, this.measureEl, this.tileEl, this.hintEl,
       h('span', { class: 'muted hint' }, t('nav.keys')), this.syncEl);
     clear(this.root).append(h('div', { class: 'vw' }, this.toolbar,
       h('div', { class: 'vw-body' }, h('div', { class: 'vw-map-wrap' }, this.mapEl, this.progressEl, this.compare.legend), this.side), this.status));
@@ -157,6 +158,7 @@ class Viewer {
       b.setAttribute('aria-pressed', b.dataset.tool === tool ? 'true' : 'false');
     }
     this.mapEl.classList.toggle('drawing', tool !== 'select');
+    if (this.hintEl) this.hintEl.textContent = t(`tool.hint.${tool}`);
     this.mapEl.focus({ preventScroll: true });
   }
 

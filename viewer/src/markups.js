@@ -175,10 +175,39 @@ function baseStyles(f, selected) {
   return styles;
 }
 
+// Severity on the map, not only in line width: a badge at the markup's upper right corner —
+// a red "!" for a mandatory clause, an orange dot for a general comment, a green "?" for a
+// suggestion (the list and the report use the same three).
+export const SEVERITY_COLORS = { mandatory: '#c62828', general: '#ef6c00', suggestion: '#2e7d32' };
+const SEVERITY_MARKS = { mandatory: '!', general: '•', suggestion: '?' };
+const badgeCache = new Map();
+
+function badgeStyle(severity, closed) {
+  const key = `${severity}|${closed ? 1 : 0}`;
+  let style = badgeCache.get(key);
+  if (!style) {
+    const color = SEVERITY_COLORS[severity];
+    style = new Style({
+      geometry: (f) => {
+        const e = (f.get('cloud') || f.getGeometry()).getExtent();
+        return new Point([e[2], e[3]]);
+      },
+      image: new CircleStyle({ radius: 8, fill: new Fill({ color: closed ? rgba(color, 0.45) : color }),
+                               stroke: new Stroke({ color: '#fff', width: 1.5 }) }),
+      text: new Text({ text: SEVERITY_MARKS[severity], font: 'bold 11px sans-serif', fill: new Fill({ color: '#fff' }) }),
+      zIndex: 2,
+    });
+    badgeCache.set(key, style);
+  }
+  return style;
+}
+
 export function styleFn(selectedKey) {
   return (f) => {
     const selected = f.getId() === selectedKey();
-    const styles = baseStyles(f, selected);
+    let styles = baseStyles(f, selected);
+    const sev = f.get('severity');
+    if (SEVERITY_COLORS[sev] && f.get('kind') !== 'text') styles = styles.concat(badgeStyle(sev, f.get('status') === 'closed'));
     const kind = f.get('kind');
     if (kind === 'arrow') {
       const g = f.getGeometry();

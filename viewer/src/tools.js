@@ -1,9 +1,10 @@
 // Drawing tools (OpenLayers Draw interactions): markups in sheet coordinates, and measuring
 // distance and area in real units through the sheet's transform [a, e, f] and unit_m.
 
-import Draw, { createBox } from 'ol/interaction/Draw.js';
+import Draw from 'ol/interaction/Draw.js';
 import Overlay from 'ol/Overlay.js';
 import { Fill, Stroke, Style, Circle as CircleStyle } from 'ol/style.js';
+import { BoxDraw } from './boxdraw.js';
 import { toSheet } from './map.js';
 import { t } from './i18n.js';
 
@@ -86,9 +87,13 @@ export class Tools {
     }
     this.active = tool;
     if (tool === 'select') return;
+    if (tool === 'rect' || (tool === 'cloud' && !this.cloudPolygon)) { // press-drag-release, or click-click
+      this.draw = new BoxDraw({ source: this.ctx.sketchSource, style: sketchStyle, onEnd: (f) => this._end(tool, f) });
+      this.ctx.map.addInteraction(this.draw);
+      return;
+    }
     let type = tool === 'cloud' && this.cloudPolygon ? 'Polygon' : DRAW_TYPES[tool];
     const opts = { source: this.ctx.sketchSource, type, style: sketchStyle, stopClick: true };
-    if (tool === 'rect' || (tool === 'cloud' && !this.cloudPolygon)) opts.geometryFunction = createBox();
     if (tool === 'arrow') opts.maxPoints = 2;
     this.draw = new Draw(opts);
     if (MEASURE_TOOLS.includes(tool)) this._measure(tool);
