@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/bench_fidelity.py [--only NAME] [--px 1600]
 
-For every sheet of every DXF in ../shared/drawings and of the generated cases
+For every sheet of every DXF and DWG (converted, ``cad/loader.py``) in ../shared/drawings and of
+the generated cases
 (``drawreview/cad/casebook.py``: OCS polylines, MINSERT, XCLIP, frames with Chinese title
 blocks, layouts in mm and inches, stacked MTEXT), the same layout is drawn by ezdxf's
 ``Frontend`` + ``PyMuPdfBackend`` (white paper, colour 7 black) onto a page of our sheet's size
@@ -202,11 +203,11 @@ def corrections(ezdoc, layout_name: str | None) -> list[tuple[str, object]]:
 
 
 def measure_file(path: Path, px: int, out: Path) -> list[dict]:
-    from drawreview.cad.dxf import load_dxf
+    from drawreview.cad.loader import load_drawing  # DXF, or DWG converted to an ezdxf document
     from drawreview.cad.render import render_drawing
     from drawreview.cad.sheets import split_sheets
 
-    d = load_dxf(path)
+    d = load_drawing(path)
     specs = split_sheets(d)
     results = render_drawing(d, specs, out)
     by_key = {s.key: s for s in specs}
@@ -273,7 +274,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="fidelity-") as tmp:
         tmp = Path(tmp)
-        files = sorted(DRAWINGS.glob("*.dxf")) + sorted(DRAWINGS.glob("dwg/*.dxf")) + casebook.write_all(tmp / "cases")
+        files = sorted(DRAWINGS.glob("*.dxf")) + sorted(DRAWINGS.glob("dwg/*.dxf")) + sorted(DRAWINGS.glob("dwg/*.dwg"))
+        files += casebook.write_all(tmp / "cases")
         files = [f for f in files if args.only in f.name]
         rows = []
         skipped = []

@@ -5,7 +5,8 @@ table; a sheet frame is told by what a sheet looks like:
 
 - a frame block whose INSERT carries title-block attributes (图号, 图名, DWG NO, SHEET …);
 - a frame block (named 图框, TK, FRAME, BORDER, TITLE or by sheet size: A0–A4, A1-横, 图框A2,
-  TK-A3 …) or a rectangle on a frame layer, when it is a standard sheet (GB/T 50001 / ISO
+  TK-A3 …) inserted on a frame layer;
+- such a frame block elsewhere, or a rectangle on a frame layer, when it is a standard sheet (GB/T 50001 / ISO
   A0–A4, lengthened long sides, ANSI A–E, ARCH A–E) at a plausible scale, or has title-block
   text (labels or a sheet number) in its lower-right corner;
 - any rectangle or block of a standard sheet size with title-block text in that corner.
@@ -93,7 +94,8 @@ def find_frames(measured) -> list[tuple]:
         fields = [(t, v) for t, v in attribs if titleblock.is_field(t)]
         std = sheet_size(box[2] - box[0], box[3] - box[1]) is not None
         named = bool(FRAME_BLOCK.search(name) or FRAME_LAYER.search(layer))
-        if fields or ((named or std) and (
+        both = bool(FRAME_BLOCK.search(name) and FRAME_LAYER.search(layer))  # a frame block on a frame layer
+        if fields or both or ((named or std) and (
                 (named and std) or title_texts(box, measured.texts, measured.attribs))):
             got.append((*box[:4], attribs, std or bool(fields)))
     got.sort(key=lambda f: not f[4])  # a frame with title-block attributes wins a tie

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 
 import pymupdf
 from ezdxf.lldxf.const import SPECIAL_CHAR_ENCODING
@@ -260,9 +261,29 @@ def _wrap(line: str, em: float) -> list[str]:
     return out
 
 
+_LAYOUTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def mtext_layout(entity) -> tuple[list[tuple[str, float, float, float]], float, float] | None:
     """MTEXT lines placed as the painter draws them: ([(line, baseline x, y, width)], height,
-    angle); rows ``5/3 h`` apart (times the line spacing factor), aligned by the attachment point."""
+    angle); rows ``5/3 h`` apart (times the line spacing factor), aligned by the attachment point.
+    Kept per entity (the splitter measures what the painter then draws: one reading of a long
+    formatted paragraph, not two)."""
+    d = entity.dxf.__dict__
+    key = (entity.text, d.get("char_height"), d.get("width"), d.get("insert"), d.get("attachment_point"),
+           d.get("line_spacing_factor"), d.get("rotation"), d.get("text_direction"), d.get("extrusion"))
+    try:
+        cached = _LAYOUTS.get(entity)
+    except TypeError:  # not weakly referable: no cache
+        return _mtext_layout(entity)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    got = _mtext_layout(entity)
+    _LAYOUTS[entity] = (key, got)
+    return got
+
+
+def _mtext_layout(entity):
     got = mtext_lines(entity)
     if got is None:
         return None
