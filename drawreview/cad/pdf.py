@@ -41,6 +41,7 @@ class PdfSource:
     notes: list[str] = field(default_factory=list)
     lines: dict[int, list[tuple]] = field(default_factory=dict)  # page -> text lines, read once
     lists: dict[int, pymupdf.DisplayList] = field(default_factory=dict)  # page -> its one reading
+    labelled: bool | None = None  # the file has page labels (looked up once)
 
     def display_list(self, i: int) -> pymupdf.DisplayList:
         """Page *i* read once (content interpreted, fonts loaded): its text and, when the file is
@@ -127,10 +128,14 @@ def page_spec(src: PdfSource, i: int) -> SheetSpec:
     spec.number, spec.title, spec.discipline, spec.scale = (
         info["number"], info["title"], info["discipline"], info["scale"])
     if not spec.number:  # the page label the plotting program gave the page (建施-01, A-101)
-        try:
-            label = src.doc[i].get_label().strip()
-        except Exception:  # noqa: BLE001 - a damaged label tree labels nothing
-            label = ""
+        label = ""
+        if src.labelled is None:  # one look at the catalogue per file: most PDFs have no labels
+            src.labelled = src.doc.xref_get_key(src.doc.pdf_catalog(), "PageLabels")[0] != "null"
+        if src.labelled:
+            try:
+                label = src.doc[i].get_label().strip()
+            except Exception:  # noqa: BLE001 - a damaged label tree labels nothing
+                label = ""
         if label and titleblock.looks_like_number(label):
             spec.number = label
             spec.discipline = spec.discipline or titleblock.discipline_of(label)
