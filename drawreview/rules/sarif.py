@@ -50,7 +50,8 @@ def to_sarif(result: CheckResult, rules: Iterable[Rule], artifact_uri: str) -> d
             "locations": [loc],
             "properties": {"measured": f.measured, "required": f.required, "unit": f.unit,
                            "clause": f"{f.standard} {f.clause}", "mandatory": f.mandatory,
-                           "evidence_wkt": f.evidence_wkt, "message_zh": f.message_zh, "message_en": f.message_en},
+                           "evidence_wkt": f.evidence_wkt, "message_zh": f.message_zh, "message_en": f.message_en,
+                           "sheet": f.sheet, "sources": f.sources},
         }
         if f.rule_id in index:
             res["ruleIndex"] = index[f.rule_id]
