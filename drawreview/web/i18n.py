@@ -150,6 +150,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.to": ("至", "To"),
     "stats.apply": ("筛选", "Filter"),
     "stats.csv": ("导出 CSV", "Export CSV"),
+    "stats.round_n": ("{n} 轮", "{n} round(s)"),
     "stats.projects": ("项目（按阶段）", "Projects by stage"),
     "stats.by_type": ("项目（按类型和阶段）", "Projects by type and stage"),
     "stats.first_review": ("首次审查用时（工作日）", "First review (working days)"),

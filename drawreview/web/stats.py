@@ -12,7 +12,7 @@ from ..policy import require_project, require_role
 from ..services import ratings, stats, tasks
 from ..services.notifications import utcnow
 from .common import Ctx, api, lang_of
-from .i18n import stage_label, t
+from .i18n import MESSAGES, stage_label, t
 from .pages import render
 
 
@@ -78,12 +78,19 @@ async def stats_page(request: Request):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     async with request.app.state.db.session() as session:
         data = await _stats(request, session)
+    lang = lang_of(request)
+
+    def name(d: dict) -> str:  # the reader's language, whatever the service's default label
+        key = f"discipline.{d['discipline']}"
+        return t(key, lang) if key in MESSAGES else d["name"]
+
     charts = {
-        "on_time": bar_svg([(d["name"], None if d["on_time_rate"] is None else round(d["on_time_rate"] * 100, 1))
+        "on_time": bar_svg([(name(d), None if d["on_time_rate"] is None else round(d["on_time_rate"] * 100, 1))
                             for d in data["disciplines"]], "%"),
-        "comments": bar_svg([(d["name"], d["comments"]) for d in data["disciplines"]]),
-        "stages": bar_svg([(stage_label(st, lang_of(request)), n) for st, n in sorted(data["projects"]["by_stage"].items())]),
-        "rounds": bar_svg([(f"{n}", c) for n, c in data["rounds"]["distribution"].items()]),
+        "comments": bar_svg([(name(d), d["comments"]) for d in data["disciplines"]]),
+        "stages": bar_svg([(stage_label(st, lang), n) for st, n in sorted(data["projects"]["by_stage"].items())]),
+        "rounds": bar_svg([(t("stats.round_n", lang).replace("{n}", str(n)), c)
+                           for n, c in data["rounds"]["distribution"].items()]),
     }
     return render(request, "stats.html", {"s": data, "charts": charts, "q": request.query_params,
                                           "stage_label": lambda st: stage_label(st, lang_of(request))},

@@ -79,6 +79,10 @@ def test_main_pages_clean(demo_site, chromium, lang, shots):
                     page.wait_for_selector("#map canvas", timeout=20000)
                 page.wait_for_timeout(300)
                 codes = _raw_codes(page.inner_text("body"), lang)
+                if lang == "en" and path == "/stats":  # the charts' labels are the page's words, not data
+                    labels = page.eval_on_selector_all("svg text", "els => els.map(e => e.textContent)")
+                    if any(re.search(r"[\u4e00-\u9fff]", x) for x in labels):
+                        problems.append(f"Chinese chart labels on the English page: {labels}")
                 if codes:
                     problems.append(f"raw codes: {sorted(set(codes))}")
                 if problems:
