@@ -202,12 +202,16 @@ def corrections(ezdoc, layout_name: str | None) -> list[tuple[str, object]]:
     return out
 
 
-def measure_file(path: Path, px: int, out: Path) -> list[dict]:
-    from drawreview.cad.loader import load_drawing  # DXF, or DWG converted to an ezdxf document
+def measure_file(path: Path, px: int, out: Path, ref_path: Path | None = None) -> list[dict]:
+    """Rows for every sheet of *path* (DXF, or DWG converted as the pipeline converts it). The
+    reference is ezdxf drawing the same document, or, with *ref_path*, the DXF another program
+    exported from the same file (a DWG against ACadSharp's DXF of it)."""
+    from drawreview.cad.loader import load_drawing
     from drawreview.cad.render import render_drawing
     from drawreview.cad.sheets import split_sheets
 
     d = load_drawing(path)
+    ref_doc = d.doc if ref_path is None else load_drawing(ref_path).doc
     specs = split_sheets(d)
     results = render_drawing(d, specs, out)
     by_key = {s.key: s for s in specs}
@@ -225,15 +229,19 @@ def measure_file(path: Path, px: int, out: Path) -> list[dict]:
         win = (max(0, int((a * x0 + e) * scale) - 2), max(0, int((f - a * y1) * scale) - 2),
                int((a * x1 + e) * scale) + 3, int((f - a * y0) * scale) + 3)
         iou_ezdxf_wrong = False
-        iou = linework_iou(raster(our_variant(res.pdf, "lines"), px), raster(reference(d.doc, spec.layout, res, "lines"), px), win)
+        iou = linework_iou(raster(our_variant(res.pdf, "lines"), px), raster(reference(ref_doc, spec.layout, res, "lines"), px), win)
         texts = [t for t in res.texts]
-        lr, n = lettering_ratio(raster(our_variant(res.pdf, "text"), px), raster(reference(d.doc, spec.layout, res, "text"), px),
+        lr, n = lettering_ratio(raster(our_variant(res.pdf, "text"), px), raster(reference(ref_doc, spec.layout, res, "text"), px),
                                 texts, scale)
         cov = coverage(d.doc, spec.layout, windows[spec.layout])
-        remark = "; ".join(r for r, _ in corrections(d.doc, spec.layout))
+        remark = "; ".join(r for r, _ in corrections(ref_doc, spec.layout))
+        if ref_path is not None:
+            lost = getattr(d, "dwg", {}).get("lost", {})
+            remark = "; ".join(x for x in (f"vs {ref_path.name}; dropped: " + ", ".join(
+                f"{n} {k}" for k, n in lost.items()) if lost else f"vs {ref_path.name}", remark) if x)
         if remark and iou is not None and iou < GOALS["iou"]:
             alt = linework_iou(raster(our_variant(res.pdf, "lines"), px),
-                               raster(reference(d.doc, spec.layout, res, "lines", corrected=True), px), win)
+                               raster(reference(ref_doc, spec.layout, res, "lines", corrected=True), px), win)
             remark += f"; so corrected, IoU {alt:.3f}"
             iou_ezdxf_wrong = alt >= GOALS["iou"]
         rows.append({"file": path.name, "sheet": res.key, "number": spec.number or "", "iou": iou, "lettering": lr,
@@ -274,14 +282,18 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="fidelity-") as tmp:
         tmp = Path(tmp)
-        files = sorted(DRAWINGS.glob("*.dxf")) + sorted(DRAWINGS.glob("dwg/*.dxf")) + sorted(DRAWINGS.glob("dwg/*.dwg"))
-        files += casebook.write_all(tmp / "cases")
-        files = [f for f in files if args.only in f.name]
+        files = sorted(DRAWINGS.glob("*.dxf")) + sorted(DRAWINGS.glob("dwg/*.dxf")) + casebook.write_all(tmp / "cases")
+        # DWGs converted as the pipeline converts them, against ezdxf drawing the converted
+        # document and, where ACadSharp exported the same DWG as DXF, against that DXF
+        dwgs = sorted(DRAWINGS.glob("dwg/*.dwg"))
+        pairs = [(f, None) for f in files + dwgs]
+        pairs += [(f, r) for f in dwgs for r in sorted(DRAWINGS.glob(f"dwg/{f.stem}*.dxf"))]
+        pairs = [(f, r) for f, r in pairs if args.only in f.name]
         rows = []
         skipped = []
-        for i, f in enumerate(files):
+        for i, (f, ref) in enumerate(pairs):
             try:
-                rows += measure_file(f, args.px, tmp / f"out{i}")
+                rows += measure_file(f, args.px, tmp / f"out{i}", ref)
             except Exception as exc:  # noqa: BLE001 - a file drawreview refuses (with its reason) is listed
                 skipped.append(f"{f.name}: {exc}")
     print(f"{'file':42} {'sheet':22} {'number':10} {'IoU':>6} {'letter':>7} {'n':>3} {'cover':>8}  verdict   ezdxf")

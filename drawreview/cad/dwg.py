@@ -116,8 +116,11 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
         raise E.dwg_unreadable(name, version, _text(exc)) from None
     from drawreview.cad import dwgloss
 
+    from drawreview.cad import dwglayout
+
     unknown, other = dwgloss.inventory(doc)
-    facts = {"version": version, "codepage": _codepage(head, doc), "unknown": unknown, "warnings": other}
+    facts = {"version": version, "codepage": _codepage(head, doc), "unknown": unknown, "warnings": other,
+             "mviews": dwglayout.r14_views(doc) if head[:6] == b"AC1014" else []}
     return data, facts
 
 
@@ -155,7 +158,8 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
         os.unlink(tmp)
     doc = drawing.doc
     lost = dwgloss.dropped(facts["unknown"], doc)
-    drawing.repairs = dwgloss.notes(lost, facts["warnings"]) + dwglayout.restore(doc, path) + drawing.repairs
+    layout_notes = dwglayout.restore(doc, path) + dwglayout.apply_views(doc, facts["mviews"])
+    drawing.repairs = dwgloss.notes(lost, facts["warnings"]) + layout_notes + drawing.repairs
     drawing.path, drawing.version = path, facts["version"]
     drawing.dwg = facts | {"lost": lost}  # type: ignore[attr-defined]
     return drawing

@@ -6,6 +6,11 @@ LAYOUT objects themselves (paper size and name, margins, rotation, limits, exten
 names pycadkit made up from block names (R14: ``*PAPER_SPACE0``), by order, and gives such a
 layout its real name. When that reader fails, the placeholder limits are removed so the
 splitter measures the layout's content instead of inventing an A3 sheet.
+
+R14 keeps a viewport's view (target, direction, twist, height, centre) in the viewport's
+``ACAD`` extended data (``MVIEW``), which pycadkit reads but its DXF writer leaves out (the
+viewports then show nothing): ``r14_views`` collects them from the reader's model,
+``apply_views`` writes them onto the DXF viewports with the same place and size.
 """
 
 from __future__ import annotations
@@ -93,3 +98,58 @@ def _drop_placeholder(layout) -> None:
     if lo is not None and hi is not None and ((lo.x, lo.y), (hi.x, hi.y)) == PLACEHOLDER_LIMITS:
         d.discard("limmin")
         d.discard("limmax")
+
+
+def r14_views(cad_doc) -> list[dict]:
+    """The MVIEW view of every R14 paper-space viewport: place and size, then the view."""
+    out = []
+    for model in cad_doc.models:
+        if model.get("kind") == "model":
+            continue
+        for e in model.get("entities", ()):
+            kind = e.get("kind", {})
+            eed = (e.get("props") or {}).get("dwg.eed.ACAD")
+            if kind.get("type") != "viewport" or not eed or eed[0] != "MVIEW" or len(eed) < 9:
+                continue
+            try:
+                target, direction = [float(v) for v in eed[3]], [float(v) for v in eed[4]]
+                twist, height, cx, cy = (float(v) for v in eed[5:9])
+                c = kind["center"]
+                out.append({"center": (float(c["x"]), float(c["y"])), "size": (float(kind["width"]), float(kind["height"])),
+                            "target": target, "direction": direction, "twist": twist, "height": height,
+                            "view_center": (cx, cy)})
+            except (TypeError, ValueError, KeyError, IndexError):
+                continue
+    return out
+
+
+def apply_views(doc, views: list[dict]) -> list[str]:
+    """Give the DXF viewports that have no view (height 0) the R14 view of the same place and
+    size; a note counts those still without one."""
+    if not views:
+        return []
+    left = list(views)
+    blank = 0
+    for layout in doc.layouts:
+        if layout.is_modelspace:
+            continue
+        for vp in layout.query("VIEWPORT"):
+            if vp.dxf.get("view_height", 0) > 0:
+                continue
+            key = (round(vp.dxf.center.x, 6), round(vp.dxf.center.y, 6), round(vp.dxf.width, 6), round(vp.dxf.height, 6))
+            hit = next((v for v in left if (round(v["center"][0], 6), round(v["center"][1], 6),
+                                             round(v["size"][0], 6), round(v["size"][1], 6)) == key), None)
+            if hit is None or hit["height"] <= 0:
+                blank += 1
+                continue
+            left.remove(hit)
+            vp.dxf.view_target_point = tuple(hit["target"][:3])
+            vp.dxf.view_direction_vector = tuple(hit["direction"][:3]) if any(hit["direction"]) else (0, 0, 1)
+            vp.dxf.view_twist_angle = hit["twist"]
+            vp.dxf.view_height = hit["height"]
+            vp.dxf.view_center_point = (*hit["view_center"], 0.0)
+    if not blank:
+        return []
+    return [f"{blank} 个 R14 视口的视图参数未能读取，这些视口不显示模型空间内容；请另存为 R2000 或更新版本 / "
+            f"{blank} R14 viewports' view settings could not be read, so they show no model space; "
+            "save the drawing as R2000 or newer"]

@@ -141,6 +141,12 @@ def _ink(pdf: str, grow: int = 0) -> set[tuple[int, int]]:
     return ink
 
 
+def _views(doc):
+    return sorted((la.name, round(v.dxf.view_height, 4), round(v.dxf.view_center_point.x, 4),
+                   round(v.dxf.view_center_point.y, 4)) for la in doc.layouts if not la.is_modelspace
+                  for v in la.query("VIEWPORT") if v.dxf.get("view_height", 0) > 0 and v.dxf.width < 20)
+
+
 def test_every_version_gives_the_same_drawing():
     """The sample saved as R14 … R2018: every layer of the file's own table (R14 names are upper
     case, and ACadSharp's R14 copy has two extra ones), the same model-space entities, losses."""
@@ -155,6 +161,8 @@ def test_every_version_gives_the_same_drawing():
         assert {n.upper() for n in table} >= {la.dxf.name.upper() for la in base.doc.layers}, path.name
         assert _types(d.doc.modelspace()) == _types(base.doc.modelspace()), path.name
         assert sorted(d.doc.layout_names()) == sorted(base.doc.layout_names()), path.name  # R14 too
+        # viewports look at the same model space (R14 keeps the view in the viewport's MVIEW data)
+        assert _views(d.doc) == _views(base.doc), path.name
         assert d.dwg["lost"] == base.dwg["lost"], path.name
 
 
