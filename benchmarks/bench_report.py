@@ -21,6 +21,7 @@ from drawreview.report.crop import crop_rect
 from drawreview.report.issuance import issue_report
 from drawreview.report.pdf import render_report
 from drawreview.report.sample import sample_report
+from drawreview.report.seal import default_seal
 from drawreview.report.signing import ensure_authority_key
 
 TARGET_S = 10.0
@@ -67,7 +68,8 @@ def main() -> None:
         report_s = time.perf_counter() - t
         (work / "report.pdf").write_bytes(pdf)
         t = time.perf_counter()
-        issued = issue_report(data, key_path=key, cert_path=cert, verify_url="https://review.example.cn/verify/bench")
+        issued = issue_report(data, key_path=key, cert_path=cert, verify_url="https://review.example.cn/verify/bench",
+                              seal=default_seal(data.project.authority))
         issue_s = time.perf_counter() - t
         t = time.perf_counter()
         bcf = export_bcf(data)
@@ -83,7 +85,8 @@ def main() -> None:
     ]
     for name, secs, size in rows:
         print(f"{name:<44} {secs:>8.2f} {secs / n * 1000:>11.1f} {size / 1e6:>8.1f}")
-    print(f"report / baseline: {report_s / base_s:.2f}x; target <= {TARGET_S:.0f} s: {'ok' if report_s <= TARGET_S else 'MISSED'}")
+    print(f"report / baseline: {report_s / base_s:.2f}x; issued (seal + visible signature) <= {TARGET_S:.0f} s: "
+          f"{'ok' if issue_s <= TARGET_S else 'MISSED'}")
 
 
 if __name__ == "__main__":
