@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -107,7 +108,10 @@ async def stored_export(session: AsyncSession, storage, sub: Submission, kind: s
     blob = await asyncio.to_thread(storage.put_bytes, data)
     if await _stored(session, report, kind) is None:  # a concurrent download may have stored it meanwhile
         session.add(ReportFile(report_id=report.id, kind=kind, name=name, sha256=blob.sha256, size=blob.size))
-        await session.commit()
+        try:
+            await session.commit()
+        except IntegrityError:  # it did, between the look and the insert: theirs is kept
+            await session.rollback()
     return data
 
 

@@ -242,3 +242,43 @@ def test_characters_the_font_lacks_are_replaced_not_refused():
     clean = _Cleaner()
     assert clean("已修改😀，见图") == f"已修改{PLACEHOLDER}，见图" and clean.replaced == {"😀"}
     assert not missing_chars(load_font(), PLACEHOLDER)
+
+
+def test_with_a_tsa_the_issued_report_is_b_lt_and_verify_says_so(stack, tmp_path_factory):
+    """The settings path: DRAWREVIEW_TSA_URL + an authority folder issued by a real local PKI
+    (certomancer, tests/report/pki.py) → the issued file is PAdES B-LT, pdfsig-independent
+    pyHanko validation offline succeeds, and the verification lists the timestamp and LTV."""
+    import io as _io
+
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    from tests.report.pki import start_pki
+
+    pki = start_pki(tmp_path_factory.mktemp("pki"))
+    try:
+        settings = stack.settings.with_(tsa_url=pki.tsa_url, authority_dir=pki.authority_dir)
+        world = create_report_world(stack, state="concluded")
+
+        async def fn(session, storage):
+            r = await reports.issue_round_report(session, storage, settings, world["submission_id"],
+                                                 await window(session), base_url=PUBLIC)
+            await session.flush()
+            pdf = storage.path(r.sha256).read_bytes()
+            return r, pdf, await reports.verify(session, storage, settings, sha256=r.sha256)
+
+        report, pdf, checked = run(stack, fn)
+    finally:
+        pki.stop()
+    reader = PdfFileReader(_io.BytesIO(pdf))
+    dss = DocumentSecurityStore.read_dss(reader)
+    offline = dss.as_validation_context({"trust_roots": [load_cert_from_pemder(str(pki.root_pem))],
+                                         "allow_fetching": False, "revocation_mode": "hard-fail"})
+    status = validate_pdf_signature(reader.embedded_signatures[0], offline)
+    assert status.bottom_line and status.timestamp_validity is not None
+    assert checked["signature"]["level"] == "B-LT" and checked["signature"]["ltv_ok"] and checked["signature"]["ok"]
+    assert {c["item"] for c in checked["checked"] if c["ok"]} >= {"timestamp", "ltv"}
+    text = "".join(p.get_text() for p in pymupdf.open("pdf", pdf)).replace("\n", "")
+    assert "PAdES B-LT" in text and "可信时间戳" in text

@@ -150,3 +150,32 @@ def test_revision_required_report_gives_a_reply_deadline(stack, client, tmp_path
     _, pdf = _issue(stack, client, world)
     flat = re.sub(r"\s+", "", _tool(["pdftotext"], pdf, tmp_path))
     assert "修改后复审" in flat and "回复期限" in flat and "前逐条回复审查意见" in flat
+
+
+def test_json_and_bcf_keep_every_character(stack, client):
+    """A reply with CJK Extension B and an emoji, written through the API: the PDF may show □,
+    the JSON (stdlib parser) and the BCF (xmlschema + ElementTree) keep it as written."""
+    from xml.etree import ElementTree as ET
+
+    world = create_report_world(stack, state="concluded")
+    text = "已补充 𠀀𪚥 见图 😀"
+    aid = world["annotation_ids"][0]
+    r = client.post(f"/api/annotations/{aid}/comments", headers=stack.token_headers("designer"),
+                    json={"client_id": f"rare-{aid}", "body": text})
+    assert r.status_code in (200, 201), r.text
+    data = client.get(f"/api/submissions/{world['submission_id']}/export.json", headers=stack.token_headers("window"))
+    doc = __import__("json").loads(data.content.decode("utf-8"))
+    [c] = [c for c in doc["comments"] if c["id"] == str(aid)]
+    assert c["thread"][-1]["text"] == text and c["created_at"].endswith("+08:00")
+    assert c["severity_label"]["zh-CN"] and c["status_label"]["en"]
+    assert "第1轮" in data.headers["content-disposition"] or "%E7%AC%AC1%E8%BD%AE" in data.headers["content-disposition"]
+    bcf = client.get(f"/api/submissions/{world['submission_id']}/bcf", headers=stack.token_headers("window")).content
+    schema = xmlschema.XMLSchema(str(XSD / "markup.xsd"))
+    with zipfile.ZipFile(io.BytesIO(bcf)) as zf:
+        found = []
+        for name in zf.namelist():
+            if name.endswith("markup.bcf"):
+                xml = zf.read(name)
+                schema.validate(io.BytesIO(xml))
+                found += [e.text for e in ET.fromstring(xml).iter("Comment") if e.text]
+    assert text in found
