@@ -48,6 +48,14 @@ class UnsafePath(UnsafeArchive):
     code = "unsafe_path"
 
 
+class EntryNameTooLong(UnsafeArchive):
+    code = "entry_name_too_long"
+
+
+class BadEntry(UnreadableDrawing):
+    code = "bad_entry"
+
+
 class SymlinkEntry(UnsafeArchive):
     code = "symlink_entry"
 
