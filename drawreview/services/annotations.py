@@ -245,10 +245,17 @@ _LOAD = (select(*_T.c, User.display_name.label("author_name")).select_from(_T.jo
 _INSERT = insert(_T).returning(_T.c.id)
 
 
+async def core(session: AsyncSession, stmt, params: dict | None = None):
+    """Run a Core statement on the session's connection (in its transaction), past the ORM
+    session's execution layer (a sixth of a write's CPU went there)."""
+    conn = await session.connection()
+    return await conn.execute(stmt, params or {})
+
+
 async def _load_for_write(session: AsyncSession, principal: Principal, annotation_id: int, action: str,
                           checked_project: int | None):
     """The markup (a row: attributes as on the model) and its author's name, in one statement."""
-    ann = (await session.exec(_LOAD, params={"annotation_id": annotation_id})).first()
+    ann = (await core(session, _LOAD, {"annotation_id": annotation_id})).first()
     if ann is None or ann.deleted:
         raise NotFound("找不到该审查意见", "Annotation not found", details={"annotation_id": annotation_id})
     author = ann.author_name
@@ -272,9 +279,9 @@ async def _bump(session: AsyncSession, ann, version: int, values: dict, author: 
             .where(_T.c.id == ann.id, _T.c.version == version, _T.c.deleted == False)  # noqa: E712
             .values(version=_T.c.version + 1, updated_at=utcnow(), **values)
             .returning(*_T.c))
-    new = (await session.exec(stmt)).first()
+    new = (await core(session, stmt)).first()
     if new is None:
-        now = (await session.exec(_LOAD, params={"annotation_id": ann.id})).first()
+        now = (await core(session, _LOAD, {"annotation_id": ann.id})).first()
         raise Conflict(details={"annotation_id": ann.id, "version": now.version, "yours": version,
                                 "annotation": _dict(now, author)})
     return new
@@ -304,7 +311,7 @@ async def create(session, broadcast, principal: Principal, sheet_id: int, data: 
                "discipline": principal.discipline, "kind": kind, "geometry": clean_geometry(kind, body.get("geometry")),
                **clean_fields(body, partial=False), "status": "open", "automatic": False, "finding_id": None,
                "carried_from_id": None, "deleted": False, "version": 1, "created_at": now, "updated_at": now}
-        ann = SimpleNamespace(id=(await session.exec(_INSERT, params=row)).scalar_one(), **row)
+        ann = SimpleNamespace(id=(await core(session, _INSERT, row)).scalar_one(), **row)
         out = annotation_dict(ann, {}, [])  # new: no thread yet; the author is the caller
         out["author"] = principal.display_name
         return Change({"annotation": out}, project_id, "annotation.created", {"client_id": client_id, "annotation": out},

@@ -99,7 +99,7 @@ async def write(session: AsyncSession, principal, change: Change, op: str, clien
                        object_type=change.object_type, object_id=str(change.object_id), project_id=change.project_id,
                        detail=detail, prev_hash="", hash="")
     pre, post = _hash_frame(entry)
-    row = (await session.exec(_PG, params={
+    row = (await (await session.connection()).execute(_PG, {
         "pid": change.project_id, "etype": change.event_type, "uid": principal.user_id, "payload": _dumps(payload),
         "at": at, "actor": entry.actor, "action": entry.action, "otype": entry.object_type, "oid": entry.object_id,
         "detail": _dumps(detail), "pre": pre, "post": post, "cid": client_id, "op": op,
