@@ -139,6 +139,7 @@ async def accept(session: AsyncSession, actor, sub: Submission, project: Project
     and one started review task per required discipline."""
     items = _items(data.get("missing_items"))
     check = await completeness(session, sub, project, cfg)
+    taking_part = _chosen(data.get("disciplines"), check["disciplines"])  # refused before anything changes
     if items:
         if not data.get("deficiency_deadline"):
             raise ValidationFailed("容缺受理须给出补齐期限", "Give a deadline for the missing items",
@@ -166,7 +167,7 @@ async def accept(session: AsyncSession, actor, sub: Submission, project: Project
     project.stage = "in_review"
     session.add_all([sub, project])
     await session.flush()
-    started = await tasks.start_tasks(session, actor, sub, project, check["disciplines"], now, cfg, emit)
+    started = await tasks.start_tasks(session, actor, sub, project, taking_part, now, cfg, emit)
     if not started:  # a returned case accepted again whose disciplines had all concluded
         started = list((await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id))).all())
     sub.receipt_sha256 = storage.put_bytes(await _receipt(session, sub, project, started, cfg, base_url, actor)).sha256
@@ -174,6 +175,16 @@ async def accept(session: AsyncSession, actor, sub: Submission, project: Project
     await notifications.notify(session, project, "submission.accepted",
                                {"submission_id": sub.id, "missing_items": items}, link=progress_url(base_url, case))
     return sub
+
+
+def _chosen(value, required: list[str]) -> list[str]:
+    """The disciplines the window lets take part (default: the required ones for the project)."""
+    if value is None:
+        return required
+    if not isinstance(value, list) or not value or not all(isinstance(d, str) and d in workflow.DISCIPLINES for d in value):
+        raise ValidationFailed("请至少选择一个参加审查的专业", "Choose at least one discipline to take part",
+                               details={"disciplines": list(workflow.DISCIPLINES)})
+    return list(dict.fromkeys(value))
 
 
 def progress_url(base_url: str, case_number: str) -> str:

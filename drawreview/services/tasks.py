@@ -166,6 +166,8 @@ async def assign(session, actor, task, sub, project, reviewer_id, now, emit) -> 
         raise ValidationFailed("须改派给本专业的审查人员", "Reassign to an active reviewer of the task's discipline",
                                details={"reviewer_id": reviewer_id, "discipline": task.discipline})
     _require_open_round(sub, "reassign")
+    if task.reviewer_id == user.id:  # the same reviewer again: a started task keeps its work and clock
+        return task
     task.state = workflow.TASK.apply(task.state, "reassign")
     previous, task.reviewer_id = task.reviewer_id, user.id
     task.version += 1

@@ -262,6 +262,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.start": ("开始审查", "Start review"),
     "review.conclude": ("出具结论", "Conclude"),
     "review.opinion": ("专业意见（可选）", "Opinion (optional)"),
+    "review.disciplines_taking_part": ("参加审查的专业", "Disciplines taking part"),
     "review.opinion_label": ("专业意见", "Opinion"),
     "review.no_opinion": ("（无）", "(none)"),
     "review.choose_conclusion": ("— 请选择结论 —", "— choose a conclusion —"),

@@ -66,6 +66,8 @@ async def completeness(ctx: Ctx):
 
 ACCEPT_BODY = {"type": "object", "properties": {
     "missing_items": {"type": "array", "items": {"type": "string"}},
+    "disciplines": {"type": "array", "items": {"type": "string", "enum": ["planning", "fire", "civil_defence",
+                                                                        "lightning", "meteorology"]}},
     "deficiency_deadline": {"type": "string", "format": "date"}}}
 
 

@@ -169,6 +169,10 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
         row.locator("a.open").click()
         window.wait_for_selector("#review-completeness[data-complete='1']", timeout=15000)
         assert "材料齐全" in window.inner_text("#review-completeness")
+        # the disciplines taking part are offered, the required ones checked (a municipal road: planning, fire)
+        window.wait_for_selector("#review-disciplines[data-loaded='1']")
+        checked = window.eval_on_selector_all("#review-disciplines input:checked", "els => els.map(e => e.value)")
+        assert sorted(checked) == ["fire", "planning"]
         window.screenshot(path=str(shots / "review-window-submitted.png"), full_page=True)
         window.click("#review-accept")
         _wait_text(window, "#review-state", "审查中")

@@ -222,6 +222,16 @@
 
   function windowActions(v, box) {
     if (v.state === "submitted") {
+      var who = el("fieldset", { "class": "review-form", id: "review-disciplines" });
+      who.appendChild(el("legend", null, msg("review.disciplines_taking_part")));
+      ["planning", "fire", "civil_defence", "lightning", "meteorology"].forEach(function (d) {
+        var cb = el("input", { type: "checkbox", id: "review-discipline-" + d, value: d });
+        var l = el("label", null);
+        l.appendChild(cb);
+        l.appendChild(document.createTextNode(" " + msg("discipline." + d)));
+        who.appendChild(l);
+      });
+      box.appendChild(who);
       var check = el("div", { id: "review-completeness", "class": "muted" }, msg("review.completeness") + "…");
       box.appendChild(check);
       call("GET", "/api/submissions/" + subId + "/completeness").then(function (c) {
@@ -230,9 +240,16 @@
         check.dataset.complete = c.complete ? "1" : "0";
         check.appendChild(document.createTextNode(c.complete ? msg("review.complete") : msg("review.missing") + " " + c.missing.join("、")));
         check.appendChild(el("div", { "class": "muted" }, msg("review.required") + "：" + c.required.join("、")));
+        // the disciplines that take part: the required ones checked (meteorology only where it applies)
+        c.disciplines.forEach(function (d) { var cb = who.querySelector("#review-discipline-" + d); if (cb) cb.checked = true; });
+        who.dataset.loaded = "1";
       }).catch(function (e) { check.textContent = e.message; });
+      function chosen() {  // before the required ones are known, the server's default applies
+        if (who.dataset.loaded !== "1") return undefined;
+        return [].slice.call(who.querySelectorAll("input:checked")).map(function (cb) { return cb.value; });
+      }
       box.appendChild(button("review-accept", msg("review.accept"), function () {
-        act("/api/submissions/" + subId + "/accept", {});
+        act("/api/submissions/" + subId + "/accept", { disciplines: chosen() });
       }));
       var def = el("fieldset", { "class": "review-form" });
       def.appendChild(el("legend", null, msg("review.accept_def")));
@@ -241,7 +258,8 @@
       def.appendChild(field(msg("review.missing_items"), items));
       def.appendChild(field(msg("review.deadline"), deadline));
       def.appendChild(button("review-accept-def", msg("review.accept_def"), function () {
-        act("/api/submissions/" + subId + "/accept", { missing_items: lines(items.value), deficiency_deadline: deadline.value });
+        act("/api/submissions/" + subId + "/accept", { missing_items: lines(items.value), deficiency_deadline: deadline.value,
+                                                       disciplines: chosen() });
       }));
       box.appendChild(def);
       var ret = el("fieldset", { "class": "review-form" });
