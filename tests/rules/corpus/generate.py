@@ -71,6 +71,7 @@ class Convention:
     storeys: str = "{n}F"
     rating: str = "耐火等级{r}级"
     binary: bool = False
+    rotate: float = 0.0  # plans drawn turned (true north), degrees
 
     def layer(self, role: str) -> str:
         return self.layers["door" if role == "exterior" else role]
@@ -116,10 +117,11 @@ CONVENTIONS = [
                storeys="{n} STOREYS", rating="FIRE RATING {r}"),
     Convention("jian_cn", ROLES_JIAN, exits="circle", hatch=True, height="建筑高度{h:.1f}m", storeys="{cn}层",
                rating="耐火等级：{r}级", frames=1, binary=True),
-    Convention("xref_bound", xrefd(ROLES_EN), exits="point", height="高度：{h:.1f}米", storeys="地上{n}层/地下2层"),
+    Convention("xref_bound", xrefd(ROLES_EN), exits="point", height="高度：{h:.1f}米", storeys="地上{n}层/地下2层",
+               rotate=17.0),
     Convention("blocks_attribs", ROLES_JIAN, text="attrib", exits="block", blocks=True, height="{h:.1f}",
                storeys="{n}"),
-    Convention("metres", ROLES_ADHOC, units="m", exits="circle", hatch=True, height="檐口高度{h:.1f}m",
+    Convention("metres", ROLES_ADHOC, units="m", exits="circle", hatch=True, height="檐口高度{h:.1f}m", rotate=-32.0,
                storeys="{n}层"),
     Convention("multi_frame", ROLES_JIAN, exits="block", frames=3, height="H={h:.1f}", storeys="{n}层"),
 ]
@@ -167,6 +169,11 @@ class Case:
 
 def rect(x, y, w, h) -> Polygon:
     return box(x, y, x + w, y + h)
+
+
+def rect_sides(g: Polygon) -> tuple[float, float]:
+    c = list(shapely.oriented_envelope(g).exterior.coords)
+    return (math.dist(c[0], c[1]), math.dist(c[1], c[2]))
 
 
 def building_facts(h: float, n: int, rating: int, use: str, name: str) -> dict:
@@ -453,9 +460,18 @@ class Writer:
         footprint marked ``_beside``, one line just below the outline."""
         lines = self._label_lines(facts)
         x0, y0, x1, y1 = g.bounds
-        if facts.get("_beside"):
+        if self.conv.rotate and not facts.get("_beside"):
+            short = min(rect_sides(g))
+            step = min(5.0 * scale / 1000.0, short / (len(lines) + 1))
+            c = g.centroid
+            for i, line in enumerate(lines):
+                y = c.y + step * (len(lines) / 2 - i - 0.5)
+                self.text(line, (c.x - step, y), h=3.5 * step / (5.0 * scale / 1000.0), scale=scale)
+            return
+        if facts.get("_beside"):  # under the outline's lowest corner, clear of its neighbours
             h = 3.5 * scale / 1000.0
-            self.text(" ".join(lines), (x0, y0 - 1.0 - h), h=3.5, scale=scale)
+            vx, vy = min(g.exterior.coords, key=lambda c: (c[1], c[0]))
+            self.text(" ".join(lines), (vx, vy - 1.0 - h), h=3.5, scale=scale)
             return
         step = min(5.0 * scale / 1000.0, (y1 - y0) / (len(lines) + 1))
         for i, line in enumerate(lines):
@@ -574,12 +590,25 @@ class Writer:
             a.dxf.height = 3.5 * sc
 
 
+def turned(sh: Sheet, deg: float) -> Sheet:
+    """The sheet's drawing turned by ``deg`` about its centre (distances, areas, cells unchanged)."""
+    if not deg:
+        return sh
+    c = shapely.union_all([p.geom for p in sh.polys]).centroid
+    rot = lambda g: shapely.affinity.rotate(g, deg, origin=c)  # noqa: E731
+    out = Sheet(sh.title, sh.number, scale=sh.scale, notes=list(sh.notes))
+    out.polys = [Poly(p.role, rot(p.geom), p.facts) for p in sh.polys]
+    out.lines = [(role, rot(ln)) for role, ln in sh.lines]
+    out.points = [Pt(pt.role, rot(Point(pt.xy)).coords[0], pt.label, pt.room) for pt in sh.points]
+    return out
+
+
 def draw(case: Case, conv: Convention, out: Path) -> dict:
     w = Writer(conv)
     sheets = []
     x = 0.0
     frames = conv.frames or 0
-    for i, sh in enumerate(case.sheets):
+    for i, sh in enumerate(turned(s, conv.rotate) for s in case.sheets):
         bounds = shapely.union_all([p.geom for p in sh.polys] + [ln for _, ln in sh.lines]).bounds
         scale = sh.scale
         fw, fh = 841 * scale / 1000.0, 594 * scale / 1000.0  # A1 at the sheet's scale, metres
