@@ -83,6 +83,15 @@ class Ctx:
             raise jsontext.bad_json("the body must be a JSON object")
         return data
 
+    async def record_download(self, what: str, object_type: str, object_id, project_id: int | None,
+                              name: str = "") -> None:
+        """Audit a download of a report or a drawing (who took which document), committed now."""
+        from ..services import audit
+
+        await audit.record(self.session, self.principal or "anonymous", f"{what}.download", object_type, object_id,
+                           project_id, {"name": name, "path": self.request.url.path})
+        await self.session.commit()
+
     def emit(self, event) -> None:
         """Queue an event (already appended to the log) for publishing after the commit."""
         self.pending_events.append(event)
@@ -102,10 +111,11 @@ Handler = Callable[[Ctx], Awaitable[Any]]
 
 
 def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str = "api",
-        query: dict | None = None, produces: str = "application/json"):
+        query: dict | None = None, produces: str = "application/json", csrf: bool = True):
     """Decorate an API endpoint; ``body`` is a JSON-schema fragment for the OpenAPI document,
     ``query`` maps each query parameter to its schema, ``produces`` is the media type of a
-    successful answer (a PDF, a PNG ...)."""
+    successful answer (a PDF, a PNG ...). ``csrf=False`` only for a public POST that changes
+    nothing (checking an uploaded file)."""
 
     def wrap(fn: Handler):
         @functools.wraps(fn)
@@ -114,7 +124,8 @@ def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str 
                 principal = await principal_from_request(request, session)
                 if login and principal is None:
                     raise NotAuthenticated()
-                check_csrf(request, principal)
+                if csrf:
+                    check_csrf(request, principal)
                 ctx = Ctx(request, session, principal, lang_of(request))
                 result = await fn(ctx)  # state-changing handlers call ctx.commit() themselves
                 if isinstance(result, Response):

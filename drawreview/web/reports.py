@@ -7,7 +7,8 @@ path, the workflow's report step ``POST /api/submissions/{id}/report`` (web/revi
 services/reviews.issue_report), which signs the report, moves the round on by its verdict and
 notifies the construction unit and the design institute. Verification needs no login: the
 page's upload form carries the session's CSRF token, and scripts either send a hash
-(``GET /api/verify?sha256=``) or upload with a bearer token / ``X-CSRF-Token`` (``POST /api/verify``).
+(``GET /api/verify?sha256=``) or upload the file (``POST /api/verify``, anonymous, no CSRF
+token: it changes nothing); both are rate-limited per address.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ async def get_report(ctx: Ctx):
 async def report_pdf(ctx: Ctx):
     r, project = await _report(ctx)
     path = ctx.state.storage.path(r.sha256)
+    await ctx.record_download("report", "report", r.id, project.id, service.file_name(project, r))
     return FileResponse(path, media_type="application/pdf", filename=service.file_name(project, r),
                         headers={"Cache-Control": "private, no-store"})
 
@@ -108,6 +110,7 @@ async def stamped_zip(ctx: Ctx):
     sub, project = await _submission(ctx)
     name = _name(project, sub, "盖章图纸", "zip")
     got = await files.stamped_zip(ctx.session, ctx.state.storage, sub, name)
+    await ctx.record_download("drawing", "submission", sub.id, project.id, name)
     # sent from disk as it is read (thousands of sheets are never one response body in memory)
     return FileResponse(got.path, media_type="application/zip", headers=_download_headers(name),
                         background=BackgroundTask(got.discard))
@@ -118,6 +121,7 @@ async def stamped_sheet(ctx: Ctx):
     sheet, sub, _ = await sheet_service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"),
                                                       "report.download")
     name, data = await files.stamped_sheet(ctx.session, ctx.state.storage, sub, sheet)
+    await ctx.record_download("drawing", "sheet", sheet.id, sub.project_id, name)
     return _download(data, name, "application/pdf")
 
 
@@ -126,6 +130,7 @@ async def marked_up_zip(ctx: Ctx):
     sub, project = await _submission(ctx)
     name = _name(project, sub, "带批注图纸", "zip")
     data = await files.marked_up_zip(ctx.session, ctx.state.storage, sub, name)
+    await ctx.record_download("drawing", "submission", sub.id, project.id, name)
     return _download(data, name, "application/zip")
 
 
@@ -134,6 +139,7 @@ async def marked_up_sheet(ctx: Ctx):
     sheet, sub, _ = await sheet_service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"),
                                                       "report.download")
     data = await files.marked_up_sheet(ctx.session, ctx.state.storage, sub, sheet)
+    await ctx.record_download("drawing", "sheet", sheet.id, sub.project_id, "带批注-" + service.sheet_file_name(sheet))
     return _download(data, "带批注-" + service.sheet_file_name(sheet), "application/pdf")
 
 
@@ -142,6 +148,7 @@ async def bcf(ctx: Ctx):
     sub, project = await _submission(ctx)
     name = _name(project, sub, "审查意见", "bcfzip")
     data = await files.bcf(ctx.session, ctx.state.storage, sub, name)
+    await ctx.record_download("report", "submission", sub.id, project.id, name)
     return _download(data, name, "application/octet-stream")
 
 
@@ -149,6 +156,7 @@ async def bcf(ctx: Ctx):
 async def round_json(ctx: Ctx):
     sub, project = await _submission(ctx)
     text = await files.round_json(ctx.session, ctx.state.storage, sub)
+    await ctx.record_download("report", "submission", sub.id, project.id, _name(project, sub, "审查数据", "json"))
     return _download(text.encode("utf-8"), _name(project, sub, "审查数据", "json"), "application/json; charset=utf-8")
 
 
@@ -216,7 +224,7 @@ async def verify_api(ctx: Ctx):
 
 
 @api("核验意见书文件（公开；multipart 字段 file）/ Verify an uploaded report file (public, multipart 'file')",
-     login=False, tag="verify")
+     login=False, tag="verify", csrf=False)  # changes nothing: no CSRF token needed; rate-limited by address
 async def verify_upload_api(ctx: Ctx):
     await ctx.session.commit()  # release the connection while the bytes stream in
     fields, upload = await read_form(ctx.request)

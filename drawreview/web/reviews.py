@@ -130,6 +130,7 @@ async def receipt(ctx: Ctx):
     sub, project = await _submission(ctx, "report.download")
     if not sub.receipt_sha256:
         raise NotFound("该报审尚未受理，没有回执", "Not accepted yet: no receipt")
+    await ctx.record_download("receipt", "submission", sub.id, project.id, f"receipt-{project.case_number}.pdf")
     return _pdf(ctx.state.storage.path(sub.receipt_sha256).read_bytes(), f"receipt-{project.case_number}.pdf")
 
 
@@ -181,6 +182,8 @@ async def report_pdf(ctx: Ctx):
     sub, project = await _submission(ctx, "report.download")
     if not sub.report_sha256:
         raise NotFound("审查意见书尚未出具", "The report has not been issued yet")
+    await ctx.record_download("report", "submission", sub.id, project.id,
+                              f"report-{project.case_number}-r{sub.round_no}.pdf")
     return _pdf(ctx.state.storage.path(sub.report_sha256).read_bytes(), f"report-{project.case_number}-r{sub.round_no}.pdf")
 
 

@@ -155,12 +155,13 @@ async def texts(ctx: Ctx):
 
 @api("下载分图 PDF / Download the sheet PDF")
 async def pdf(ctx: Ctx):
-    sheet, _, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
+    sheet, sub, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
     sha = service.require_ready(sheet)
     name = f"{sheet.number or sheet.key or sheet.id}.pdf".replace("/", "_").replace(":", "_")
     etag = f'"{sha[:40]}"'
     if (hit := _not_modified(ctx, etag)) is not None:
         return hit
+    await ctx.record_download("drawing", "sheet", sheet.id, sub.project_id, name)
     return FileResponse(ctx.state.storage.path(sha), media_type="application/pdf", headers={
         "ETag": etag, "Cache-Control": CACHE,
         "Content-Disposition": f"attachment; filename=\"sheet-{sheet.id}.pdf\"; filename*=UTF-8''{quote(name)}"})

@@ -169,6 +169,23 @@ def test_verify_api_for_scripts(stack, client, approved):
     assert_envelope(client.get("/api/verify"), 422)
 
 
+def test_verify_upload_is_anonymous_and_rate_limited(stack, approved):
+    """POST /api/verify: no login, no CSRF token (it changes nothing); its own per-address limit."""
+    from starlette.testclient import TestClient
+
+    from drawreview.app import create_app
+
+    _, report, pdf = approved
+    with TestClient(create_app(stack.settings), client=("198.51.100.77", 1)) as anon:
+        r = anon.post("/api/verify", files={"file": ("r.pdf", pdf)})
+        assert r.status_code == 200 and r.json()["data"]["issued"] is True, r.text
+        statuses = [anon.post("/api/verify", files={"file": ("r.pdf", b"%PDF-1.7 x")}).status_code
+                    for _ in range(service.VERIFY_LIMIT)]
+        assert statuses[-1] == 429 and statuses.count(200) == service.VERIFY_LIMIT - 1
+    with TestClient(create_app(stack.settings), client=("198.51.100.78", 1)) as other:
+        assert other.post("/api/verify", files={"file": ("r.pdf", pdf)}).status_code == 200
+
+
 def test_stamped_sheets_only_after_approval(stack, client, approved):
     world = approved[0]
     r = client.get(f"/api/submissions/{world['submission_id']}/stamped-sheets.zip",
@@ -234,3 +251,32 @@ def test_project_page_section_renders():
     html = tpl.render(project=NS(id=7), current=NS(id=9, state="in_review"), user=NS(role="designer"),
                       t=translator("en"))
     assert "stamped-sheets.zip" not in html and 'id="issue-report"' not in html and "Reports and exports" in html
+
+
+def test_downloads_of_reports_and_drawings_are_audited(stack, client, approved):
+    import asyncio
+
+    from sqlmodel import select
+
+    from drawreview.db import Database
+    from drawreview.models import AuditEntry
+
+    world, report, _ = approved
+    h = stack.token_headers("builder")
+    assert client.get(f"/api/reports/{report['id']}/pdf", headers=h).status_code == 200
+    assert client.get(f"/api/submissions/{world['submission_id']}/marked-up-sheets.zip", headers=h).status_code == 200
+
+    async def entries():
+        db = Database(stack.settings)
+        try:
+            async with db.session() as s:
+                return (await s.exec(select(AuditEntry).where(AuditEntry.action.in_(
+                    ["report.download", "drawing.download"]), AuditEntry.actor == "builder"))).all()
+        finally:
+            await db.close()
+
+    rows = asyncio.run(entries())
+    assert any(r.action == "report.download" and r.object_id == str(report["id"]) for r in rows)
+    assert any(r.action == "drawing.download" and r.object_type == "submission"
+               and r.object_id == str(world["submission_id"]) for r in rows)
+    assert all(r.project_id == world["project_id"] for r in rows)

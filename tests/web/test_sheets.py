@@ -214,3 +214,21 @@ def test_sheets_are_locked_for_the_institute_once_submitted(stack, client):
 
     entry = asyncio.run(last_entry())
     assert entry.actor == "window" and entry.detail["reason"] == "图名与目录不一致"
+
+
+def test_a_sheet_download_is_audited(stack, client, rev1):
+    sid = rev1["sheets"][0]["id"]
+    assert client.get(f"/api/sheets/{sid}/pdf", headers=H(stack, "builder")).status_code == 200
+
+    async def rows():
+        from drawreview.db import Database
+        from drawreview.models import AuditEntry
+
+        db = Database(stack.settings)
+        async with db.session() as s:
+            out = (await s.exec(select(AuditEntry).where(AuditEntry.action == "drawing.download",
+                                                         AuditEntry.object_id == str(sid)))).all()
+        await db.close()
+        return out
+
+    assert [r.actor for r in asyncio.run(rows())] == ["builder"]
