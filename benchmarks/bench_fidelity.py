@@ -125,7 +125,7 @@ def linework_iou(ours: np.ndarray, ref: np.ndarray, window, r: int = 2) -> float
     h, w = min(ours.shape[0], ref.shape[0]), min(ours.shape[1], ref.shape[1])
     a, b = ours[:h, :w][y0:y1, x0:x1], ref[:h, :w][y0:y1, x0:x1]
     total = int(a.sum() + b.sum())
-    if not total:
+    if total < 100:  # (next to) nothing on either page: nothing to compare
         return None
     return float(((a & dilate(b, r)).sum() + (b & dilate(a, r)).sum()) / total)
 
