@@ -32,6 +32,7 @@ class Measured:
     attribs: list = field(default_factory=list)  # (tag, value, x, y)
     rects: list = field(default_factory=list)  # (x0, y0, x1, y1, layer) closed axis-parallel rectangles
     inserts: list = field(default_factory=list)  # (name, layer, box, [(tag, value)])
+    axis_lines: list = field(default_factory=list)  # axis-parallel LINEs (x0, y0, x1, y1, layer): exploded frames
     count: int = 0  # drawable entities (measured or not)
 
 
@@ -74,6 +75,8 @@ class Measurer:
             if kind == "LINE":
                 s, t = d["start"], d["end"]
                 box = (min(s.x, t.x), min(s.y, t.y), max(s.x, t.x), max(s.y, t.y))
+                if not in_block and (box[0] == box[2] or box[1] == box[3]) and box != (box[0], box[1]) * 2:
+                    m.axis_lines.append((*box, d.get("layer", "0")))
             elif kind in ("CIRCLE", "ARC") and flat:
                 c, r = d["center"], abs(d.get("radius", 0.0))
                 box = _arc_box(c.x, c.y, r, d.get("start_angle", 0.0), d.get("end_angle", 360.0)) \

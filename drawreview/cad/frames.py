@@ -81,10 +81,33 @@ def title_texts(box, texts, attribs) -> bool:
     return False
 
 
+def line_rects(lines) -> list[tuple]:
+    """Rectangles drawn as four LINEs on a frame layer (an exploded frame block): two horizontal
+    lines spanning the same x range joined by two vertical lines at its ends."""
+    lines = [ln for ln in lines if FRAME_LAYER.search(ln[4])][:4000]
+    if len(lines) < 4:
+        return []
+    def key(v):
+        return round(v, 6)
+    hs = [ln for ln in lines if ln[1] == ln[3]]
+    vs = {(key(ln[0]), key(ln[1]), key(ln[3])) for ln in lines if ln[0] == ln[2]}
+    by_span: dict[tuple, list] = {}
+    for ln in hs:
+        by_span.setdefault((key(ln[0]), key(ln[2])), []).append(ln)
+    out = []
+    for (xa, xb), group in by_span.items():
+        ys = sorted({ln[1] for ln in group})
+        for i, y0 in enumerate(ys):
+            for y1 in ys[i + 1:]:
+                if (xa, key(y0), key(y1)) in vs and (xb, key(y0), key(y1)) in vs:
+                    out.append((xa, y0, xb, y1, group[0][4]))
+    return out
+
+
 def find_frames(measured) -> list[tuple]:
     """(x0, y0, x1, y1, attribs, standard) of every sheet frame in a measured space."""
     got = []
-    for x0, y0, x1, y1, layer in measured.rects:
+    for x0, y0, x1, y1, layer in measured.rects + line_rects(getattr(measured, "axis_lines", [])):
         box = (x0, y0, x1, y1)
         std = sheet_size(x1 - x0, y1 - y0) is not None
         if (std or FRAME_LAYER.search(layer)) and (

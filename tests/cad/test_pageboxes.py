@@ -219,3 +219,21 @@ def test_pdf_sheet_number_from_corner_text_or_page_label(tmp_path):
     specs = pdf_sheets(load_pdf(tmp_path / "set.pdf"))
     assert [(s.number, s.title) for s in specs] == [("A-201", "SECOND FLOOR PLAN"), ("S-02", None), ("S-03", None)]
     assert [s.discipline for s in specs[1:]] == ["结构", "结构"]
+
+
+def test_exploded_frames_drawn_as_lines(tmp_path):
+    """Frames exploded into four LINEs on the frame layer (common in Chinese sets) split the
+    model space like frame blocks do."""
+    doc = ezdxf.new(units=4)
+    msp = doc.modelspace()
+    for i, no in enumerate(["水施-01", "水施-02"]):
+        x = i * 50000
+        w, h = 42000, 29700  # A3 at 1:100
+        for a, b in [((x, 0), (x + w, 0)), ((x + w, 0), (x + w, h)), ((x + w, h), (x, h)), ((x, h), (x, 0))]:
+            msp.add_line(a, b, dxfattribs={"layer": "TK"})
+        msp.add_text("图号", height=300).set_placement((x + 36000, 800))
+        msp.add_text(no, height=400).set_placement((x + 38000, 800))
+        msp.add_circle((x + 20000, 15000), 5000)
+    _, specs, results = _sheets(doc, tmp_path)
+    assert [(s.number, s.bbox) for s in specs] == [("水施-01", (0, 0, 42000, 29700)), ("水施-02", (50000, 0, 92000, 29700))]
+    assert _ink(results[1], 50000 + 25000, 15000)  # the second sheet's circle is on the second sheet
