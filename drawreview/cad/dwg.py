@@ -158,7 +158,8 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
         os.unlink(tmp)
     doc = drawing.doc
     lost = dwgloss.dropped(facts["unknown"], doc)
-    layout_notes = dwglayout.restore(doc, path) + dwglayout.apply_views(doc, facts["mviews"])
+    layout_notes = (dwglayout.restore(doc, path) + dwglayout.apply_views(doc, facts["mviews"])
+                    + dwglayout.header_note(doc))
     drawing.repairs = dwgloss.notes(lost, facts["warnings"]) + layout_notes + drawing.repairs
     drawing.path, drawing.version = path, facts["version"]
     drawing.dwg = facts | {"lost": lost}  # type: ignore[attr-defined]
