@@ -77,7 +77,8 @@ SUBMISSION = Machine(
         "draft": "草稿", "submitted": "已提交", "accepted": "已受理",
         "accepted_with_deficiencies": "容缺受理", "returned": "已退回", "in_review": "审查中",
         "concluded": "审查完成", "revision_required": "待补正", "resubmitted": "已重新提交",
-        "approved": "审查通过", "rejected": "不予通过",
+        # the final states in the authority's words (drawreview/vocabulary.py)
+        "approved": vocabulary.AUTHORITY_WORD["approved"], "rejected": vocabulary.AUTHORITY_WORD["rejected"],
     },
     actions={
         "submit": "提交", "accept": "受理", "accept_with_deficiencies": "容缺受理",

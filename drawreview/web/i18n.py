@@ -108,8 +108,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "submission.state.concluded": ("审查完成", "Concluded"),
     "submission.state.revision_required": ("待补正", "Revision required"),
     "submission.state.resubmitted": ("已重新提交", "Resubmitted"),
-    "submission.state.approved": ("审查通过", "Approved"),
-    "submission.state.rejected": ("不予通过", "Rejected"),
+    "submission.state.approved": (vocabulary.AUTHORITY_WORD["approved"], "Passed"),  # the authority's words
+    "submission.state.rejected": (vocabulary.AUTHORITY_WORD["rejected"], "Failed"),
     # joint-review workflow: progress query, statistics, the window's worklist
     "progress.title": ("审查进度查询", "Review progress"),
     "progress.case": ("受理编号", "Case number"),

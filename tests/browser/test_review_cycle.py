@@ -75,8 +75,8 @@ def _upload(page, stack, base, project_id, submission_id, path):
     return {s["number"]: s for s in sheets}
 
 
-CONCLUSION_ZH = {"approved": "通过", "approved_with_comments": "有条件通过", "revision_required": "修改后复审",
-                 "rejected": "不予通过"}
+CONCLUSION_ZH = {"approved": "审查合格", "approved_with_comments": "审查合格（附意见）", "revision_required": "修改后复审",
+                 "rejected": "审查不合格"}  # the authority's words (drawreview/vocabulary.py)
 
 
 def _conclude(page, base, project_id, submission_id, discipline, conclusion, opinion, shot=None):
@@ -249,15 +249,15 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
         assert all(a["status"] == "closed" for a in carried)
 
         # -- the window issues the final report: approved ------------------------------------------------
-        _issue(window, base, pid, sub2, "审查通过")
-        _wait_text(window, "#review-stage", "审查通过")
-        _wait_text(window, "#review-verdict", "通过")
+        _issue(window, base, pid, sub2, "审查合格")
+        _wait_text(window, "#review-stage", "审查合格")
+        _wait_text(window, "#review-verdict", "审查合格")
         window.screenshot(path=str(shots / "review-window-approved.png"), full_page=True)
 
         # -- the construction unit rates the service; the statistics show it by role ----------------------
         builder = pages["builder"]
         builder.goto(f"{base}/projects/{pid}")
-        _wait_text(builder, "#review-stage", "审查通过")
+        _wait_text(builder, "#review-stage", "审查合格")
         builder.wait_for_selector("#review-rating:not([hidden]) #rating-send")
         builder.select_option("#rating-score", "4")
         builder.fill("#rating-text", "审查及时，意见清楚")

@@ -282,3 +282,20 @@ def test_with_a_tsa_the_issued_report_is_b_lt_and_verify_says_so(stack, tmp_path
     assert {c["item"] for c in checked["checked"] if c["ok"]} >= {"timestamp", "ltv"}
     text = "".join(p.get_text() for p in pymupdf.open("pdf", pdf)).replace("\n", "")
     assert "PAdES B-LT" in text and "可信时间戳" in text
+
+
+def test_the_public_address_is_configured_or_the_requests_never_a_default(tmp_path):
+    from starlette.requests import Request
+
+    from drawreview.settings import load_settings
+
+    unset = load_settings({"DRAWREVIEW_DATA_DIR": str(tmp_path)})
+    configured = load_settings({"DRAWREVIEW_DATA_DIR": str(tmp_path), "DRAWREVIEW_BASE_URL": "https://review.example.gov.cn/"})
+    request = Request({"type": "http", "scheme": "https", "server": ("shenpi.local", 8443), "path": "/", "root_path": "",
+                       "headers": [(b"host", b"shenpi.local:8443")], "query_string": b""})
+    assert unset.public_base_url is None and reports.public_base(unset) is None
+    assert reports.public_base(unset, request) == "https://shenpi.local:8443"
+    assert reports.public_base(configured, request) == "https://review.example.gov.cn"
+    with pytest.raises(Conflict) as exc:
+        reports.verify_url(unset, "abc")
+    assert exc.value.code == "base_url_unknown"
