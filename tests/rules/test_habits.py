@@ -379,3 +379,12 @@ def test_exterior_doors_are_exits_inner_doors_are_not():
     geo = extract(doc, load_layer_map(), {})
     assert [(f.geom.x, f.geom.y) for f in geo.of("exit")] == [(10000.0, 0.0)]
     assert len(geo.of("door")) == 3
+
+
+def test_symbols_named_for_what_they_are_count_on_any_layer():
+    lm = load_layer_map()
+    assert lm.classify("标注", "INSERT", "安全出口") == "exit"
+    assert lm.classify("0", "INSERT", "EXIT") == "exit"
+    assert lm.classify("E-LTNG", "INSERT", "引下线") == "down_conductor"
+    assert lm.classify("A-DOOR", "INSERT", "M1021") == "door"
+    assert lm.classify("标注", "LWPOLYLINE") == "dimension"
