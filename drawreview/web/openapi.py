@@ -37,6 +37,46 @@ def api_routes(routes) -> list[tuple[str, str, dict]]:
     return out
 
 
+_TEXT = {"type": "string"}
+_DAY = {"type": "string", "format": "date"}
+# query parameters of endpoints that hand the whole query to a service (declared here, next to
+# the document, so the document names every parameter; ``@api(query=...)`` adds the rest)
+QUERY: dict[tuple[str, str], dict] = {
+    ("GET", "/api/stats"): {"from": _DAY, "to": _DAY},
+    ("GET", "/api/stats.csv"): {"from": _DAY, "to": _DAY},
+    ("GET", "/api/projects/{project_id}/audit"): {"actor": _TEXT, "action": _TEXT, "from": _DAY, "to": _DAY},
+    ("GET", "/api/projects/{project_id}/audit.csv"): {"actor": _TEXT, "action": _TEXT, "from": _DAY, "to": _DAY},
+    ("GET", "/api/progress"): {"case": _TEXT, "code": _TEXT},
+    ("GET", "/api/verify"): {"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "code": _TEXT},
+    ("GET", "/api/notifications"): {"unread": {"type": "string", "enum": ["1", "true", "0", "false"]}},
+    ("GET", "/api/projects/{project_id}/annotations"): {
+        "sheet_id": {"type": "integer"}, "discipline": _TEXT, "status": _TEXT, "severity": _TEXT},
+    ("GET", "/api/projects/{project_id}/findings"): {"discipline": _TEXT},
+    ("GET", "/api/annotation-library"): {"discipline": _TEXT},
+    ("DELETE", "/api/annotations/{annotation_id}"): {"version": {"type": "integer"}, "client_id": _TEXT},
+    ("GET", "/api/sheets/{sheet_id}/tiles/{z}/{x}/{y}.png"): {"hidden": {"type": "string",
+                                                                        "description": "layer names, comma-separated"}},
+    ("GET", "/api/sheets/{sheet_id}/texts"): {"q": _TEXT},
+}
+LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["zh-CN", "en"]}}
+BY_SUFFIX = {".pdf": "application/pdf", "/pdf": "application/pdf", ".png": "image/png", ".zip": "application/zip",
+             ".csv": "text/csv", "/bcf": "application/octet-stream", ".json": "application/json"}
+
+
+def media_type(path: str, meta: dict) -> str:
+    """The media type of a successful answer: the endpoint's ``produces``, else its path's suffix."""
+    if meta.get("produces", "application/json") != "application/json":
+        return meta["produces"]
+    for suffix, kind in BY_SUFFIX.items():
+        if path.endswith(suffix):
+            return kind
+    return "application/json"
+
+
+def _schema(kind: str) -> dict:
+    return {"type": "object"} if kind == "application/json" else {"type": "string", "format": "binary"}
+
+
 def document(routes) -> dict:
     paths: dict = {}
     for path, method, meta in api_routes(routes):
@@ -44,12 +84,17 @@ def document(routes) -> dict:
             {"name": name, "in": "path", "required": True, "schema": {"type": "integer" if name.endswith("_id") else "string"}}
             for name in re.findall(r"{(\w+)(?::\w+)?}", path)
         ]
+        declared = {**QUERY.get((method, path), {}), **meta.get("query", {})}
+        params += [{"name": name, "in": "query", "required": False, "schema": schema}
+                   for name, schema in declared.items()]
+        params.append(LANG)
+        kind = media_type(path, meta)
         op = {
             "summary": meta["summary"],
             "tags": [meta["tag"]],
             "parameters": params,
             "responses": {
-                "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "200": {"description": "OK", "content": {kind: {"schema": _schema(kind)}}},
                 "default": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             },
         }

@@ -1,0 +1,59 @@
+"""The OpenAPI document tells the truth, so clients and fuzzers can rely on it: every query
+parameter an endpoint reads is declared, and every successful answer has the media type the
+document names (PDFs, PNGs, zips, CSV, JSON) — checked by calling each GET route as a caller
+the permission matrix lets through."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+from drawreview.app import routes
+from drawreview.web.openapi import api_routes, document
+from tests.web.test_permissions import MATRIX, headers_for, other_builder, other_designer, world  # noqa: F401
+from tests.web.test_hostile_input import fill, permitted_role
+
+READS = re.compile(r"""(?:query_params|\bq|\bparams)\.get\(\s*["'](\w+)["']|query_int\(\s*["'](\w+)["']""")
+
+
+def declared(doc, method: str, path: str) -> set[str]:
+    op = doc["paths"][path][method.lower()]
+    return {p["name"] for p in op["parameters"] if p["in"] == "query"}
+
+
+def test_every_query_parameter_read_is_declared():
+    doc = document(routes())
+    for path, method, _ in api_routes(routes()):
+        route = next(r for r in routes() if getattr(r, "path", None) and
+                     re.sub(r"{(\w+):\w+}", r"{\1}", r.path) == path and method in (r.methods or ()))
+        source = inspect.getsource(inspect.unwrap(route.endpoint))
+        used = {a or b for a, b in READS.findall(source)}
+        missing = used - declared(doc, method, path)
+        assert not missing, f"{method} {path} reads undeclared query parameters {missing}"
+
+
+def test_answers_have_the_declared_media_types(stack, client, other_designer, other_builder, world):
+    outsiders = {"other_designer": other_designer, "other_builder": other_builder}
+    doc = client.get("/api/openapi.json").json()
+    checked = set()
+    for path, ops in doc["paths"].items():
+        op = ops.get("get")
+        if op is None:
+            continue
+        role = permitted_role("GET", path)
+        if role is None:
+            continue
+        build = MATRIX[("GET", path)][0]
+        r = client.get(fill(path, world), headers=headers_for(stack, role, outsiders), **build(stack, world))
+        if r.status_code != 200:
+            continue
+        kind = next(iter(op["responses"]["200"]["content"]))
+        assert r.headers["content-type"].split(";")[0].strip() == kind, (path, r.headers["content-type"], kind)
+        checked.add(kind)
+    assert {"application/json", "application/pdf", "image/png", "application/zip", "text/csv"} <= checked
+
+
+def test_the_matrix_covers_every_operation_of_the_served_document(client):
+    doc = client.get("/api/openapi.json").json()
+    served = {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops}
+    assert served == set(MATRIX), f"missing rows: {served - set(MATRIX)}; stale rows: {set(MATRIX) - served}"
