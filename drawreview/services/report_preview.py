@@ -47,7 +47,20 @@ def _watermark(pdf: bytes) -> bytes:
         doc.close()
 
 
-async def preview_pdf(session, storage, sub: Submission, project: Project, actor) -> bytes:
+async def report_apparatus(session, settings, g, actor):
+    """(data with what issuing adds, seal image) — the same functions the issuing path calls."""
+    from ..report.seal import load_seal
+    from ..report.signing import level_note
+    from . import report_extras, reports
+
+    cfg = await asyncio.to_thread(reports.signing_config, settings, g.data.project.authority)
+    data = await report_extras.enrich(
+        session, g.data, g.submission, actor=actor, verdict=g.verdict, issued_at=utcnow(), cfg=tasks.config(settings),
+        ruleset_dir=getattr(settings, "ruleset_dir", None), signature_note=level_note(cfg), certificate_url="")
+    return data, await asyncio.to_thread(load_seal, getattr(settings, "seal_image", None), g.data.project.authority)
+
+
+async def preview_pdf(session, storage, sub: Submission, project: Project, actor, settings=None) -> bytes:
     # every change to a round is a project event; the blob root tells deployments (and tests) apart
     key = (str(getattr(storage, "root", id(storage))), sub.id, project.last_event_seq, sub.state, sub.verdict)
     with _cache_lock:
@@ -57,7 +70,11 @@ async def preview_pdf(session, storage, sub: Submission, project: Project, actor
     from ..report.pdf import render_report
 
     g = await report_data.gather(session, storage, sub.id, actor=actor, issued_at=utcnow())
-    pdf, _info = await asyncio.to_thread(render_report, g.data, verify_url=None, strict_glyphs=False)
+    data = g.data
+    if settings is not None:  # the official apparatus as issuing adds it (drawings, basis, deadline, seal)
+        data, seal = await report_apparatus(session, settings, g, actor)
+    pdf, _info = await asyncio.to_thread(render_report, data, verify_url=None, strict_glyphs=False,
+                                         **({"seal": seal} if settings is not None else {}))
     pdf = await asyncio.to_thread(_watermark, pdf)
     with _cache_lock:
         _cache[key] = pdf
@@ -74,7 +91,7 @@ async def preview(session, storage, settings, sub: Submission, project: Project,
            "refusal": refused.envelope(lang)["error"] if refused is not None else None, "pages": 0, "page_urls": []}
     if refused is not None:
         return out
-    pdf = await preview_pdf(session, storage, sub, project, actor)
+    pdf = await preview_pdf(session, storage, sub, project, actor, settings)
     with pymupdf.open("pdf", pdf) as doc:
         out["pages"] = doc.page_count
     base = f"/api/submissions/{sub.id}/report/preview"

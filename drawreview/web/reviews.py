@@ -162,7 +162,8 @@ async def report_preview_pdf(ctx: Ctx):
     refused = await report_preview_service.refusal(ctx.session, sub, project, ctx.state.settings)
     if refused is not None:
         raise refused
-    pdf = await report_preview_service.preview_pdf(ctx.session, ctx.state.storage, sub, project, ctx.user)
+    pdf = await report_preview_service.preview_pdf(ctx.session, ctx.state.storage, sub, project, ctx.user,
+                                                   ctx.state.settings)
     return _pdf(pdf, f"preview-{project.case_number}-r{sub.round_no}.pdf")
 
 
@@ -172,7 +173,8 @@ async def report_preview_page(ctx: Ctx):
     refused = await report_preview_service.refusal(ctx.session, sub, project, ctx.state.settings)
     if refused is not None:
         raise refused
-    pdf = await report_preview_service.preview_pdf(ctx.session, ctx.state.storage, sub, project, ctx.user)
+    pdf = await report_preview_service.preview_pdf(ctx.session, ctx.state.storage, sub, project, ctx.user,
+                                                   ctx.state.settings)
     png = await asyncio.to_thread(report_preview_service.page_png, pdf, ctx.path_int("page"))
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
 

@@ -179,3 +179,12 @@ def test_json_and_bcf_keep_every_character(stack, client):
                 schema.validate(io.BytesIO(xml))
                 found += [e.text for e in ET.fromstring(xml).iter("Comment") if e.text]
     assert text in found
+
+
+def test_the_preview_before_signing_shows_the_same_apparatus(stack, client, tmp_path):
+    world = create_report_world(stack, state="concluded")
+    r = client.get(f"/api/submissions/{world['submission_id']}/report/preview.pdf", headers=stack.token_headers("window"))
+    assert r.status_code == 200
+    flat = re.sub(r"\s+", "", _tool(["pdftotext"], r.content, tmp_path))
+    assert "审查图纸目录" in flat and "审查依据" in flat and "审核人" in flat and "预览" in flat
+    assert len(pymupdf.open("pdf", r.content)[-1].get_image_info()) == 1  # the seal, where it will be
