@@ -284,8 +284,13 @@ def validate_signature(pdf_bytes: bytes, trust_cert) -> SignatureCheck:
     if level in ("B-LT", "B-LTA"):
         try:
             dss = DocumentSecurityStore.read_dss(reader)
-            offline = dss.as_validation_context({"trust_roots": roots, "other_certs": others, "allow_fetching": False,
-                                                 "revocation_mode": "hard-fail"})
+            kwargs = {"trust_roots": roots, "other_certs": others, "allow_fetching": False,
+                      "revocation_mode": "hard-fail"}
+            if ts is not None and ts.valid and ts.trusted:
+                # validate as of the trusted signature time, accepting the revocation data fetched just
+                # after it: still true when the certificates have expired and the responders are gone
+                kwargs.update(moment=ts.timestamp, retroactive_revinfo=True)
+            offline = dss.as_validation_context(kwargs)
             ltv_ok = bool(validate_pdf_signature(sig, offline).bottom_line)
         except Exception:
             ltv_ok = False
