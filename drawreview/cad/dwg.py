@@ -15,6 +15,7 @@ the server process only sniffs the first bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import struct
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drawreview.cad import errors as E
+from drawreview.cad.dxf import Drawing
 
 DWG = "dwg"
 SUPPORTED = {
@@ -124,6 +126,21 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
     return data, facts
 
 
+@dataclasses.dataclass
+class DwgDrawing(Drawing):
+    """A converted DWG: the DXF ``Drawing`` plus what the conversion lost (``conversion``, notes
+    shown first; kept apart from ``repairs``, which are the DXF readers' and auditor's, so a
+    rule on the file's audit does not count them) and its facts (``dwg``: version, code page,
+    ``lost`` {type: count})."""
+
+    conversion: list = dataclasses.field(default_factory=list)
+    dwg: dict = dataclasses.field(default_factory=dict)
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.conversion) + Drawing.notes.fget(self)
+
+
 def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
              limits: DwgLimits = DwgLimits()):
     """A :class:`cad.dxf.Drawing` from a DWG: converted, then read exactly as an uploaded DXF is
@@ -160,10 +177,10 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     lost = dwgloss.dropped(facts["unknown"], doc)
     layout_notes = (dwglayout.restore(doc, path) + dwglayout.apply_views(doc, facts["mviews"])
                     + dwglayout.header_note(doc))
-    drawing.repairs = dwgloss.notes(lost, facts["warnings"]) + layout_notes + drawing.repairs
-    drawing.path, drawing.version = path, facts["version"]
-    drawing.dwg = facts | {"lost": lost}  # type: ignore[attr-defined]
-    return drawing
+    fields = {f.name: getattr(drawing, f.name) for f in dataclasses.fields(drawing)}
+    fields.update(path=path, version=facts["version"])
+    return DwgDrawing(**fields, conversion=dwgloss.notes(lost, facts["warnings"]) + layout_notes,
+                      dwg=facts | {"lost": lost})
 
 
 @contextmanager

@@ -67,6 +67,8 @@ def test_aec_objects_are_named_with_counts_and_advice():
         assert f"DWG 转换未保留 {n} 个 {kind}" in notes and f"dropped {n} {kind}" in notes
     assert "-AECEXPORTTOAUTOCAD" in notes
     assert "$PDMODE" in notes and "defaults" in notes  # header display settings pycadkit does not carry
+    # conversion notes are the file's notes, not the DXF auditor's repairs (rule DR-03B counts those)
+    assert not any("DWG" in r for r in drawing.repairs)
     # the paper-space layout with its viewports is still a sheet
     assert [s.key for s in split_sheets(drawing)] == ["layout:Work"]
 
@@ -335,3 +337,32 @@ def test_conversion_past_its_memory_budget_stops_its_process(tmp_path):
     assert "memory allocation" in starved.stderr or "MemoryError" in starved.stderr, starved.stderr[-500:]
     fed = run(0)  # the default budget: max(1 GiB, 64 × file size)
     assert fed.returncode == 0 and int(fed.stdout.strip()) > 100, fed.stderr[-500:]
+
+
+def test_revision_overlay_of_two_dwgs_is_a_vector_compare(tmp_path):
+    """Two revisions uploaded as DWG are compared entity by entity like two DXFs, against the
+    overlay of the DXFs they were written from."""
+    from drawreview.cad import compare_job
+    from drawreview.cad.render import render_drawing
+
+    sides = {}
+    for kind in ("dxf", "dwg"):
+        pair = []
+        for n, titles in ((1, ["一层平面图"]), (2, ["一层平面图（修改）"])):
+            dxf = specimen.floor_plan(tmp_path / f"r{n}.dxf", frames=1, rooms=(2, 2) if n == 1 else (3, 2),
+                                      dimensions=0, numbers=["建施-01"], titles=titles)
+            src = dxf if kind == "dxf" else dxf_to_dwg(dxf, tmp_path / f"r{n}.dwg")
+            d = load_drawing(src)
+            spec = next(s for s in split_sheets(d) if s.key == "model")
+            res = render_drawing(d, [spec], tmp_path / f"{kind}{n}")[0]
+            pair.append({"pdf": res.pdf, "source": str(src), "key": "model", "width": res.width,
+                         "height": res.height, "transform": res.map})
+        sides[kind] = compare_job.build_overlay(pair[0], pair[1], str(tmp_path / f"{kind}.pdf"))
+    assert sides["dwg"]["method"] == sides["dxf"]["method"] == "vector"
+    got, want = sides["dwg"]["counts"], sides["dxf"]["counts"]
+    # the same entities on each side and the same left untouched; which moved ones pair up as
+    # "changed" rather than removed + added follows the handles, which the DWG writer numbers
+    # by entity type
+    assert got["unchanged"] == want["unchanged"] and got["added"] > 0
+    assert got["added"] + got["changed"] == want["added"] + want["changed"]
+    assert got["removed"] + got["changed"] == want["removed"] + want["changed"]
