@@ -10,6 +10,7 @@ used by every API error::
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -46,14 +47,32 @@ class DrawReviewError(Exception):
         return envelope(self.code, self.message_zh, self.message_en, self.details, lang)
 
 
+_SERVER_PATH = re.compile(
+    r"(?<![\w/:.])(?:/(?:tmp|var|home|root|usr|opt|srv|work|data|mnt|app|etc|proc|run|private)"
+    r"|[A-Za-z]:\\)[^\s'\"，。（）()]*")
+
+
+def scrub(value: Any) -> Any:
+    """Server paths (a temp folder, the data directory ...) never reach a user: each is replaced
+    by its last component. Applied to every error envelope (messages and details)."""
+    if isinstance(value, str):
+        return _SERVER_PATH.sub(lambda m: "…/" + re.split(r"[/\\]", m.group(0).rstrip("/\\"))[-1], value)
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub(v) for v in value]
+    return value
+
+
 def envelope(code: str, zh: str, en: str, details: Any = None, lang: str = "zh-CN") -> dict[str, Any]:
+    zh, en = scrub(zh), scrub(en)
     return {
         "ok": False,
         "error": {
             "code": code,
             "message": en if lang.startswith("en") else zh,
             "messages": {"zh-CN": zh, "en": en},
-            "details": details,
+            "details": scrub(details),
         },
     }
 

@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..auth import Principal
 from ..cad import errors as cad_errors
 from ..cad import intake
-from ..errors import DrawReviewError, InvalidTransition, NotFound
+from ..errors import DrawReviewError, InvalidTransition, NotFound, scrub
 from ..models import DrawingFile, Project, Submission
 from ..policy import require_project
 from . import audit, events
@@ -36,8 +36,8 @@ class SubmissionTooLarge(cad_errors.FileTooLarge):
 
 def error_dict(exc: DrawReviewError) -> dict:
     """The stored form of a file error: code, zh-CN + English messages, details."""
-    return {"code": exc.code, "messages": {"zh-CN": exc.message_zh, "en": exc.message_en},
-            "details": exc.details}
+    return scrub({"code": exc.code, "messages": {"zh-CN": exc.message_zh, "en": exc.message_en},
+                  "details": exc.details})  # no server path is kept or shown
 
 
 def clean_name(raw: str | None) -> str:

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ..errors import DrawReviewError, NotAuthenticated, envelope
 from .common import lang_of
+from .headers import HEADERS as SECURITY_HEADERS
 
 log = logging.getLogger("drawreview.web")
 
@@ -45,7 +46,9 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
 
 async def internal_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return _respond(request, 500, "internal_error", "服务器内部错误，已记录", "Internal server error; it has been logged")
+    response = _respond(request, 500, "internal_error", "服务器内部错误，已记录", "Internal server error; it has been logged")
+    response.headers.update(SECURITY_HEADERS)  # answered outside the middleware that adds them
+    return response
 
 
 HANDLERS = {DrawReviewError: drawreview_error, HTTPException: http_error, Exception: internal_error}

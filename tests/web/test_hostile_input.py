@@ -120,3 +120,21 @@ def test_stats_dates_out_of_range_are_4xx(client, stack):
               {"from": "2026-05-01", "to": "2026-01-01"}):
         r = client.get("/api/stats", params=q, headers=h)
         assert 400 <= r.status_code < 500 and r.json()["ok"] is False, (q, r.text[:200])
+
+
+def test_no_error_names_a_server_path(stack, client, tmp_path):
+    """An upload whose entry name is too long for the file system: the entry alone is refused,
+    the other drawing is kept, and no answer or stored error shows where the server keeps files."""
+    from tests import drawing_inputs as di
+
+    sid = di.new_submission(client, stack)
+    long_name = "超长文件名" * 20 + ".dxf"  # 100 Chinese characters: over 255 bytes
+    r = client.post(f"/api/submissions/{sid}/files", headers=stack.token_headers("designer"),
+                    files=[("file", ("图纸包.zip", di.zip_of({long_name: di.plan(), "正常.dxf": di.plan()})))])
+    assert r.status_code == 200, r.text
+    files = di.wait_files(client, stack, sid)
+    text = r.text + str(files)
+    for root in (str(stack.settings.data_dir), "/tmp/", str(tmp_path)):
+        assert root not in text, root
+    assert any(f["state"] == "ready" for f in files), files
+    assert "entry_name_too_long" in text
