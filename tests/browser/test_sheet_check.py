@@ -1,0 +1,74 @@
+"""The design institute checks and corrects the sheet list of a draft before submitting, by
+clicking only: warnings for sheets without a number and for duplicate numbers, cells edited,
+a bulk discipline, saved — checked in the page and through the API (the stored sheets)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests import drawing_inputs as di
+from tests.browser.conftest import chromium_browser, embedded_site, login, wait_for_sheets
+
+
+@pytest.fixture(scope="module")
+def draft(tmp_path_factory):
+    """A draft with three sheets: 建施-01 and 建施-02 in one file, 建施-01 again in another, and
+    one unframed drawing without a number."""
+    for stack, base in embedded_site(tmp_path_factory, "sheetcheck"):
+        h = stack.token_headers("designer")
+        pid = stack.demo["project_id"]
+        sub = httpx.post(f"{base}/api/projects/{pid}/submissions", headers=h, json={}, timeout=10).json()["data"]["id"]
+        files = [("平面.dxf", di.plan()), ("平面-副本.dxf", di.plan(numbers=("建施-01",), titles=("一层平面图",))),
+                 ("无图框.dxf", di.simple_dxf(("草图",)))]
+        for name, data in files:
+            r = httpx.post(f"{base}/api/submissions/{sub}/files", headers=h, files={"file": (name, data, "application/dxf")},
+                           timeout=60)
+            assert r.status_code == 200, r.text
+        sheets = wait_for_sheets(base, h, sub)
+        yield stack, base, pid, sub, sheets
+
+
+@pytest.fixture(scope="module")
+def chromium(draft):
+    yield from chromium_browser()
+
+
+def test_designer_checks_and_corrects_the_sheet_list(draft, chromium, shots):
+    stack, base, pid, sub, sheets = draft
+    numbers = sorted(s["number"] or "" for s in sheets)
+    assert numbers.count("建施-01") == 2 and "" in numbers  # the world has both problems
+    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/projects/{pid}?submission={sub}")
+        page.click("#sheet-check-open")
+        page.wait_for_selector("#sheet-check-table tbody tr")
+        assert page.locator("#sheet-check-table tbody tr").count() == len(sheets)
+        assert "1 张图纸没有图号" in page.inner_text("#warn-missing")
+        assert "建施-01" in page.inner_text("#warn-duplicates")
+        page.screenshot(path=str(shots / "sheet-check-warnings.png"), full_page=True)
+        # correct: the unnumbered sheet gets 建施-03, the copy of 建施-01 becomes 建施-04
+        unnumbered = next(s for s in sheets if not s["number"])
+        copy = next(s for s in sheets if s["number"] == "建施-01" and s["file_id"] != sheets[0]["file_id"]) \
+            if any(s["number"] == "建施-01" and s["file_id"] != sheets[0]["file_id"] for s in sheets) \
+            else [s for s in sheets if s["number"] == "建施-01"][1]
+        page.fill(f"#sheet-check-table tr[data-sheet-id='{unnumbered['id']}'] input[name=number]", "建施-03")
+        page.fill(f"#sheet-check-table tr[data-sheet-id='{unnumbered['id']}'] input[name=title]", "总说明草图")
+        page.fill(f"#sheet-check-table tr[data-sheet-id='{copy['id']}'] input[name=number]", "建施-04")
+        assert page.locator("#warn-missing").count() == 0 and page.locator("#warn-duplicates").count() == 0
+        # bulk: every sheet is 建筑
+        page.check("#sheet-check-all")
+        page.fill("#bulk-discipline", "建筑")
+        page.click("#bulk-apply")
+        page.click("#sheet-check-save")
+        page.wait_for_selector("#sheet-check-status:has-text('已保存')", timeout=15000)
+        page.screenshot(path=str(shots / "sheet-check-saved.png"), full_page=True)
+    finally:
+        context.close()
+    stored = {s["id"]: s for s in httpx.get(f"{base}/api/submissions/{sub}/sheets", headers=stack.token_headers("designer"),
+                                            timeout=10).json()["data"]}
+    assert stored[unnumbered["id"]]["number"] == "建施-03" and stored[unnumbered["id"]]["title"] == "总说明草图"
+    assert stored[copy["id"]]["number"] == "建施-04"
+    assert {s["discipline"] for s in stored.values()} == {"建筑"}
+    assert len({s["number"] for s in stored.values()}) == len(stored)
