@@ -21,6 +21,7 @@ from . import labels
 from .layers import normalise
 
 CLASS_C = re.compile(r"fm\s*丙|丙\s*级|丙\s*\d{3,4}", re.I)
+SWING_DOOR = re.compile(r"^\s*(?:fm\s*[甲乙]?|m)\s*\d{3,4}", re.I)  # M1521, FM乙1221: not TLM/LM/MLC/JM
 DOOR_CODE = re.compile(r"^\s*[a-z]*\s*(?:fm|m|lm|jm|tm)\s*[甲乙丙]?\s*\d{3,4}", re.I)
 EQUIPMENT = ("管井", "管道井", "水井", "电井", "风井", "强电", "弱电", "配电", "设备", "机房", "井道", "电缆井",
              "排烟井", "送风井", "水表", "电表", "空调")
@@ -38,9 +39,9 @@ def _text_tree(geo):
     return geo.memo("door-texts", build)
 
 
-def _may_be_exit(geo, f) -> bool:
-    """False for a class-C fire door or the door of a shaft / equipment room. Reads the door's
-    own code beside it (and its width from the code)."""
+def _may_be_exit(geo, f) -> tuple[bool, str]:
+    """(False, …) for a class-C fire door or the door of a shaft / equipment room; the door's code
+    (its block name or the code written beside it, which also gives its width)."""
     texts, tree = _text_tree(geo)
     own = " ".join([f.block, *(str(v) for v in f.attrs.values() if isinstance(v, str))])
     near_label, near_room = [], []
@@ -55,16 +56,17 @@ def _may_be_exit(geo, f) -> bool:
                     near_label.append((d, text))
             else:
                 near_room.append((d, text))
+    code = labels.norm(f.block) if DOOR_CODE.match(labels.norm(f.block)) else ""
     if near_label:
         code = min(near_label)[1]
         own += " " + code
         if "width_m" not in f.attrs and (w := labels.door_width_m(code)) is not None:
             f.attrs["width_m"] = w
     if CLASS_C.search(labels.norm(own)):
-        return False
+        return False, code
     equipment = [d for d, text in near_room if any(w in text for w in EQUIPMENT)]
     exit_ = [d for d, text in near_room if any(w in text for w in EXIT_WORDS)]
-    return not (equipment and (not exit_ or min(equipment) < min(exit_)))
+    return not (equipment and (not exit_ or min(equipment) < min(exit_))), code
 
 
 def _exterior_doors(geo) -> None:
@@ -83,7 +85,10 @@ def _exterior_doors(geo) -> None:
             continue
         probe = d.geom.buffer(probe_r, quad_segs=4)
         covered = shapely.union_all([comps[i].geom for i in tree.query(probe)])
-        if probe.difference(covered).area > 0.2 * probe.area and _may_be_exit(geo, d):
+        if probe.difference(covered).area <= 0.2 * probe.area:
+            continue
+        ok, code = _may_be_exit(geo, d)
+        if ok and (not code or SWING_DOOR.match(code)):  # not a sliding / rolling door or 门连窗
             promote.append(k)
     if not promote:
         return
@@ -118,7 +123,7 @@ def _demote(geo) -> None:
     cand = [k for k, f in enumerate(exits) if door_layer(f.layer)]
     if not cand:
         return
-    moved = [k for k in cand if not _may_be_exit(geo, exits[k])]
+    moved = [k for k in cand if not _may_be_exit(geo, exits[k])[0]]
     if not moved:
         return
     gone = set(moved)

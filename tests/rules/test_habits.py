@@ -388,3 +388,13 @@ def test_symbols_named_for_what_they_are_count_on_any_layer():
     assert lm.classify("E-LTNG", "INSERT", "引下线") == "down_conductor"
     assert lm.classify("A-DOOR", "INSERT", "M1021") == "door"
     assert lm.classify("标注", "LWPOLYLINE") == "dimension"
+
+
+def test_sliding_and_rolling_doors_in_the_outer_wall_are_not_exits():
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 40, 30), close=True, dxfattribs={"layer": "防火分区"})
+    for x, name in ((10, "M1521"), (20, "TLM2421"), (30, "JM3030")):
+        doc.blocks.new(name).add_line((-600, 0), (600, 0))
+        msp.add_blockref(name, (x * 1000, 0), dxfattribs={"layer": "A-DOOR"})
+    geo = extract(doc, load_layer_map(), {})
+    assert [f.block for f in geo.of("exit")] == ["M1521"]
