@@ -302,6 +302,9 @@ class Painter:
         if placed is None:
             return
         x, y, h, angle, wf, w = placed
+        ext = d.get("extrusion")
+        if ext is not None and ext.z < -0.999999:  # OCS of extrusion -Z (a mirrored block, MIRRTEXT 1):
+            x, angle, wf, w = -x, -angle, -wf, -w   # the whole lettering mirrored in x, as plotted
         if not cv.ok(x, y, h):
             return
         x, y = x - cv.ox, y - cv.oy

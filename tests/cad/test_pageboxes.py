@@ -237,3 +237,18 @@ def test_exploded_frames_drawn_as_lines(tmp_path):
     _, specs, results = _sheets(doc, tmp_path)
     assert [(s.number, s.bbox) for s in specs] == [("水施-01", (0, 0, 42000, 29700)), ("水施-02", (50000, 0, 92000, 29700))]
     assert _ink(results[1], 50000 + 25000, 15000)  # the second sheet's circle is on the second sheet
+
+
+def test_text_mirrored_by_its_extrusion_is_where_ezdxf_puts_it(tmp_path):
+    doc = ezdxf.new(units=4)
+    msp = doc.modelspace()
+    msp.add_line((-3000, -500), (3000, 500))
+    msp.add_text("MIRROR 123", height=200, dxfattribs={"extrusion": (0, 0, -1)}).set_placement((1000, 0))
+    d, specs, (res,) = _sheets(doc, tmp_path)
+    (box,) = [t["bbox"] for t in res.texts]
+    ref = ezdxf.bbox.extents([e for e in d.doc.modelspace() if e.dxftype() == "TEXT"])
+    a, e, f = res.map
+    x0, x1 = (box[0] - e) / a, (box[2] - e) / a  # back to drawing units
+    assert x1 <= -900 and x0 >= -3500  # left of the origin: world x = -1000 and leftwards
+    assert ref.extmax.x <= -900 and abs(ref.extmax.x - x1) < 150  # ezdxf: the same place
+    assert _ink(res, -1300, 100)
