@@ -368,6 +368,8 @@ async def _authorise(websocket: WebSocket, project_id: int, credentials) -> Prin
         raise NotAuthenticated("令牌不能放在地址中：请用 Authorization 请求头或一次性票据",
                                "A token never goes into the URL: use the Authorization header or a ticket",
                                code="token_in_url")
+    if not 0 < project_id <= 2**62:  # beyond any id (and the database's 64-bit integers)
+        raise NotFound("找不到该项目", "Project not found", details={"project_id": str(project_id)[:30]})
     async with websocket.app.state.db.session() as session:
         if isinstance(credentials, _Ticket):
             principal = await _spend_ticket(websocket, session, credentials)

@@ -145,3 +145,25 @@ def test_the_access_log_redacts_query_secrets(stack, tmp_path):
     text = log.read_text()
     assert "/api/progress?case=LHST-2026-000001&code=***" in text and "lang=en" in text
     assert "SECRET" not in text, [line for line in text.splitlines() if "SECRET" in line]
+
+
+@pytest.mark.parametrize("raw", [
+    '{"type": "hello", "since": 0, "x": "\\u0000"}',
+    '{"type": "annotation.create", "client_id": "' + "a" * 8 + '", "body": "\\ud800"}',
+    '{"type": "ping", "n": 123456789012345678901234567890}',
+    "[" * 5000 + "]" * 5000,
+])
+async def test_hostile_websocket_messages_are_bad_json(stack, servers, world, raw):
+    c = await Client.connect(servers[0], world["project_id"], token(stack, "fire"), since=None)
+    await c.send(raw)
+    err = await c.expect(lambda m: m["type"] == "error")
+    assert err["code"] == "bad_json", err
+    await c.send({"type": "hello", "since": 0})  # the connection stays usable
+    assert (await c.expect(lambda m: m["type"] == "welcome"))["type"] == "welcome"
+    await c.close()
+
+
+async def test_an_out_of_range_project_id_is_not_found(stack, servers):
+    async with websockets.connect(ws_url(servers[0], 99999999999999999999999),
+                                  additional_headers={"Authorization": f"Bearer {token(stack, 'window')}"}) as ws:
+        assert (await refused(ws))["code"] == "not_found"
