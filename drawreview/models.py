@@ -210,6 +210,7 @@ class ReviewTask(SQLModel, table=True):
     opinion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     light: str = Field(default="green", max_length=8)  # last traffic light seen by the deadline watch
     version: int = 1
+    checker_id: Optional[int] = Field(default=None, foreign_key="user_account.id")  # 审核人, named when issuing
 
 
 class Annotation(SQLModel, table=True):

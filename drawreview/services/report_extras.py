@@ -1,7 +1,8 @@
 """What an official report adds to the gathered round (services/report_data.py): the drawings
 reviewed with their file hashes, the basis of the review (standards with editions, rulesets
 with versions), the checker (审核人) of each discipline, the reply deadline of a
-revision-required round, and the signature facts. Kept apart from ``report_data`` so the
+revision-required round, and the signature facts. The checker of a discipline is the one the
+window named when issuing (``assign_checkers``), else the person who issues the report. Kept apart from ``report_data`` so the
 round's data (conclusions, opinions, comments) and the document's apparatus change separately.
 """
 
@@ -17,7 +18,8 @@ from pathlib import Path
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..models import DrawingFile, RuleFinding, Sheet, Submission, User
+from ..errors import ValidationFailed
+from ..models import DrawingFile, ReviewTask, RuleFinding, Sheet, Submission, User
 from ..report import model
 from . import workdays
 
@@ -86,15 +88,54 @@ def reply_deadline(verdict: str | None, issued_at: datetime, cfg: dict | None) -
     return workdays.to_local(workdays.add_workdays(issued_at, days))
 
 
+CHECKER_ROLES = {"reviewer", "window", "admin"}  # people of the review authority
+
+
+async def assign_checkers(session: AsyncSession, sub: Submission, checkers) -> None:
+    """Record the checker (审核人) named for each discipline of the round: ``{discipline: user id}``.
+    A checker is an active member of the review authority and not the discipline's own reviewer."""
+    if not isinstance(checkers, dict) or not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+                                                 for k, v in checkers.items()):
+        raise ValidationFailed("审核人应为 {专业: 用户编号}", "checkers must be {discipline: user id}",
+                               details={"checkers": "object of discipline -> user id"})
+    tasks = {t.discipline: t for t in (await session.exec(select(ReviewTask).where(
+        ReviewTask.submission_id == sub.id))).all()}
+    for discipline, user_id in checkers.items():
+        task = tasks.get(discipline)
+        if task is None:
+            raise ValidationFailed(f"本轮没有“{discipline}”专业的审查任务", f"This round has no {discipline} review task",
+                                   details={"discipline": discipline})
+        user = await session.get(User, user_id)
+        if user is None or not user.active or user.role not in CHECKER_ROLES:
+            raise ValidationFailed(f"审核人（用户 {user_id}）不是审查机构的在岗人员",
+                                   f"The checker (user {user_id}) is not an active member of the review authority",
+                                   details={"discipline": discipline, "user_id": user_id})
+        if user_id == task.reviewer_id:
+            raise ValidationFailed(f"{user.display_name} 是该专业的审查人，不能同时担任审核人",
+                                   f"{user.display_name} reviewed this discipline and cannot also be its checker",
+                                   details={"discipline": discipline, "user_id": user_id})
+        task.checker_id = user_id
+        session.add(task)
+    await session.flush()
+
+
+async def checkers_of(session: AsyncSession, sub: Submission) -> dict[str, str]:
+    rows = (await session.exec(select(ReviewTask, User).join(User, User.id == ReviewTask.checker_id)
+                               .where(ReviewTask.submission_id == sub.id))).all()
+    return {t.discipline: u.display_name for t, u in rows}
+
+
 async def enrich(session: AsyncSession, data: model.ReportData, sub: Submission, *, actor, verdict: str | None,
                  issued_at: datetime, cfg: dict | None, ruleset_dir: Path | None, signature_note: str,
                  certificate_url: str, stamped: tuple[model.Stamped, ...] = ()) -> model.ReportData:
     """``data`` with the official document's additions."""
     user = await session.get(User, getattr(actor, "user_id", None)) if getattr(actor, "user_id", None) else None
-    checker = user.display_name if user is not None else ""
+    issuer = user.display_name if user is not None else ""
+    named = await checkers_of(session, sub)  # checkers named for disciplines; the issuer checked the others
     sheet_ids = (await session.exec(select(Sheet.id).where(Sheet.submission_id == sub.id))).all()
     project = replace(data.project, reply_deadline=reply_deadline(verdict, issued_at, cfg),
                       signature_note=signature_note, certificate_url=certificate_url)
     return replace(data, project=project, drawings=await drawings(session, sub),
                    basis=await basis(session, data, sheet_ids, ruleset_dir), stamped=stamped,
-                   disciplines=tuple(replace(d, checker=d.checker or checker) for d in data.disciplines))
+                   disciplines=tuple(replace(d, checker=d.checker or named.get(d.code) or issuer)
+                                     for d in data.disciplines))

@@ -13,6 +13,7 @@ from ..services import comment_list
 from ..services import report_preview as report_preview_service
 from ..services import deficiencies, reviews, tasks
 from ..services.notifications import utcnow
+from ..services import report_extras
 from ..services.reports import public_base
 from .common import Ctx, api
 
@@ -134,9 +135,14 @@ async def receipt(ctx: Ctx):
     return _pdf(ctx.state.storage.path(sub.receipt_sha256).read_bytes(), f"receipt-{project.case_number}.pdf")
 
 
-@api("出具审查意见书 (window) / Issue the round's merged report")
+@api("出具审查意见书 (window；可选 checkers={专业: 审核人用户编号}) / Issue the round's merged report "
+     "(optional checkers = {discipline: user id})",
+     body={"type": "object", "properties": {"checkers": {"type": "object", "additionalProperties": {"type": "integer"}}}})
 async def issue_report(ctx: Ctx):
     sub, project = await _submission(ctx, "report.issue")
+    data = await ctx.json() if await ctx.request.body() else {}
+    if data.get("checkers"):
+        await report_extras.assign_checkers(ctx.session, sub, data["checkers"])
     await reviews.issue_report(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, ctx.state.storage,
                                public_base(ctx.state.settings, ctx.request), ctx.state.settings)
     await commit(ctx)

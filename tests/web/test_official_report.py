@@ -188,3 +188,22 @@ def test_the_preview_before_signing_shows_the_same_apparatus(stack, client, tmp_
     flat = re.sub(r"\s+", "", _tool(["pdftotext"], r.content, tmp_path))
     assert "审查图纸目录" in flat and "审查依据" in flat and "审核人" in flat and "预览" in flat
     assert len(pymupdf.open("pdf", r.content)[-1].get_image_info()) == 1  # the seal, where it will be
+
+
+def test_checkers_named_when_issuing_sign_per_discipline(stack, client, tmp_path):
+    world = create_report_world(stack, state="concluded")
+    me = {u: client.get("/api/me", headers=stack.token_headers(u)).json()["data"] for u in ("planning", "fire")}
+    url = f"/api/submissions/{world['submission_id']}/report"
+    same = client.post(url, headers=stack.token_headers("window"), json={"checkers": {"fire": me["fire"]["id"]}})
+    assert same.status_code == 422 and "审核人" in same.json()["error"]["messages"]["zh-CN"]  # not its own reviewer
+    unknown = client.post(url, headers=stack.token_headers("window"), json={"checkers": {"structure": me["fire"]["id"]}})
+    assert unknown.status_code == 422
+    ok = client.post(url, headers=stack.token_headers("window"), json={"checkers": {"fire": me["planning"]["id"]}})
+    assert ok.status_code == 200, ok.text
+    report = client.get(f"/api/projects/{world['project_id']}/reports", headers=stack.token_headers("window")).json()["data"][-1]
+    pdf = client.get(report["pdf_url"], headers=stack.token_headers("window")).content
+    lines = [re.sub(r"\s+", "", ln) for ln in _tool(["pdftotext", "-layout"], pdf, tmp_path).splitlines()]
+    fire = next(ln for ln in lines if ln.startswith("消防审查人（签字）"))
+    planning = next(ln for ln in lines if ln.startswith("规划审查人（签字）"))
+    assert "审核人（签字）：" + me["planning"]["display_name"].replace(" ", "") in fire
+    assert "审核人（签字）：窗口受理员王芳" in planning  # not named: the one who issued checked it
