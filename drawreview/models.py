@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Any, Optional
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -169,7 +169,9 @@ class DrawingFile(SQLModel, table=True):
 
 class Sheet(SQLModel, table=True):
     __tablename__ = "sheet"
-    __table_args__ = (UniqueConstraint("file_id", "key", name="uq_sheet_key"),)
+    __table_args__ = (UniqueConstraint("file_id", "key", name="uq_sheet_key"),
+                      # the sheet list's page order within a submission (services/sheet_list.py)
+                      Index("ix_sheet_list_order", "submission_id", "file_id", "id"))
     id: Optional[int] = Field(default=None, primary_key=True)
     file_id: int = Field(foreign_key="drawing_file.id", index=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)

@@ -94,6 +94,9 @@ async def page(session: AsyncSession, *, submission_id: int | None = None, proje
     """``{"items": [(Sheet, revision)], "next": cursor | None, "total": n}`` of a submission or
     (with *project_id*) of every submission of a project."""
     key = (Submission.revision, Sheet.file_id, Sheet.id)
+    # within one submission the revision is fixed: order and compare by (file, id) only, so the
+    # database walks ix_sheet_list_order and stops after one page instead of sorting every row
+    order = key[1:] if submission_id is not None else key
     base = select(Sheet, Submission.revision).join(Submission, Submission.id == Sheet.submission_id)
     count = select(func.count()).select_from(Sheet).join(Submission, Submission.id == Sheet.submission_id)
     if submission_id is not None:
@@ -103,8 +106,8 @@ async def page(session: AsyncSession, *, submission_id: int | None = None, proje
     base, count = _where(base, filters), _where(count, filters)
     after = decode_cursor(cursor)
     if after is not None:
-        base = base.where(tuple_(*key) > tuple_(*after))
-    rows = list((await session.exec(base.order_by(*key).limit(limit + 1))).all())
+        base = base.where(tuple_(*order) > tuple_(*after[len(key) - len(order):]))
+    rows = list((await session.exec(base.order_by(*order).limit(limit + 1))).all())
     more = len(rows) > limit
     rows = rows[:limit]
     nxt = encode_cursor((rows[-1][1], rows[-1][0].file_id, rows[-1][0].id)) if more and rows else None
