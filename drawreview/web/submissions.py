@@ -22,7 +22,7 @@ from ..cad.intake import ACCEPTED
 from ..errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedFile, ValidationFailed
 from ..jobs_drawings import enqueue as enqueue_job
 from ..policy import ROLE_ACTIONS, require_project
-from ..services import sheet_list
+from ..services import file_removal, sheet_list
 from ..services import sheets as sheet_service
 from ..services import submissions as service
 from .common import Ctx, api, lang_of
@@ -215,6 +215,14 @@ async def upload_files(ctx: Ctx):
     return {"files": results}
 
 
+@api("删除草稿中的文件（设计单位，提交前）/ Remove a file from a draft (design institute, before submitting)")
+async def delete_file(ctx: Ctx):
+    result, event = await file_removal.remove_file(ctx.session, ctx.user, ctx.path_int("file_id"))
+    ctx.emit(event)
+    await ctx.commit()
+    return result
+
+
 # -- the project page -------------------------------------------------------------------
 
 PAGE_MESSAGES = [
@@ -222,7 +230,7 @@ PAGE_MESSAGES = [
     "upload.network", "file.state.uploaded", "file.state.processing", "file.state.ready", "file.state.failed",
     "sheet.state.pending", "sheet.state.processing", "sheet.state.ready", "sheet.state.failed", "sheet.open",
     "sheets.empty", "sheets.count", "files.empty", "file.repairs", "file.notes", "file.entries", "file.state.queued", "file.format.unknown",
-    "sheet.untitled",
+    "sheet.untitled", "file.remove", "file.replace", "file.remove_confirm", "file.removed",
 ]
 
 
@@ -294,4 +302,5 @@ ROUTES = [
     Route("/api/projects/{project_id:int}/submissions", create_submission, methods=["POST"]),
     Route("/api/submissions/{submission_id:int}", get_submission, methods=["GET"]),
     Route("/api/submissions/{submission_id:int}/files", upload_files, methods=["POST"]),
+    Route("/api/files/{file_id:int}", delete_file, methods=["DELETE"]),
 ]

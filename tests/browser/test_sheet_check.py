@@ -72,3 +72,61 @@ def test_designer_checks_and_corrects_the_sheet_list(draft, chromium, shots):
     assert stored[copy["id"]]["number"] == "建施-04"
     assert {s["discipline"] for s in stored.values()} == {"建筑"}
     assert len({s["number"] for s in stored.values()}) == len(stored)
+
+
+def test_designer_removes_and_replaces_files_of_the_draft(draft, chromium, tmp_path):
+    stack, base, pid, sub, _ = draft
+    h = stack.token_headers("designer")
+
+    def files():
+        return {f["original_name"]: f for f in httpx.get(f"{base}/api/submissions/{sub}", headers=h, timeout=10).json()["data"]["files"]}
+
+    before = files()
+    replacement = tmp_path / "无图框-修改.dxf"
+    replacement.write_bytes(di.plan(numbers=("建施-09",), titles=("修改后的平面",)))
+    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/projects/{pid}?submission={sub}")
+        # remove 平面-副本.dxf (confirmed in the browser's dialog)
+        page.once("dialog", lambda d: d.accept())
+        page.locator(f"#files tr[data-file-id='{before['平面-副本.dxf']['id']}'] button.file-remove").click()
+        page.wait_for_selector("#file-action-status:has-text('已删除')", timeout=15000)
+        page.wait_for_selector(f"#files tr[data-file-id='{before['平面-副本.dxf']['id']}']", state="detached", timeout=15000)
+        # replace 无图框.dxf by a corrected file: the new one is uploaded, then the old one removed
+        with page.expect_file_chooser() as chooser:
+            page.locator(f"#files tr[data-file-id='{before['无图框.dxf']['id']}'] button.file-replace").click()
+        chooser.value.set_files(str(replacement))
+        page.wait_for_selector(f"#files tr[data-file-id='{before['无图框.dxf']['id']}']", state="detached", timeout=30000)
+    finally:
+        context.close()
+    after = files()
+    assert "平面-副本.dxf" not in after and "无图框.dxf" not in after and "无图框-修改.dxf" in after
+    sheets = wait_for_sheets(base, h, sub)
+    assert "建施-09" in {s["number"] for s in sheets} and all(s["file_id"] in {f["id"] for f in after.values()} for s in sheets)
+
+
+def test_precheck_summary_refreshes_when_processing_ends(draft, chromium, tmp_path):
+    """Uploaded on the page, the pre-check result appears by itself when processing and the
+    rule checks end — not "no problems found" until a reload."""
+    stack, base, _, _, _ = draft
+    h = stack.token_headers("designer")
+    orgs = {a["username"]: a["org_id"] for a in stack.demo["accounts"]}
+    project = httpx.post(f"{base}/api/projects", headers=h, timeout=10, json={
+        "name": "自检刷新测试", "construction_unit_id": orgs["builder"], "design_institute_id": orgs["designer"]}).json()["data"]
+    sub = httpx.post(f"{base}/api/projects/{project['id']}/submissions", headers=h, json={}, timeout=10).json()["data"]["id"]
+    path = tmp_path / "平面.dxf"
+    path.write_bytes(di.plan())
+    context = chromium.new_context(locale="zh-CN")
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/projects/{project['id']}?submission={sub}")
+        page.wait_for_selector("#precheck-summary[data-count='0']", timeout=15000)
+        page.set_input_files("#file-input", str(path))
+        # no reload: the summary counts the findings once the file and its checks are done
+        page.wait_for_selector("#precheck-summary:not([data-count='0'])[data-count]", timeout=90000)
+        assert int(page.get_attribute("#precheck-summary", "data-count")) > 0
+    finally:
+        context.close()
+    findings = httpx.get(f"{base}/api/projects/{project['id']}/findings", headers=h, timeout=10).json()["data"]
+    assert findings  # the page shows what the API has

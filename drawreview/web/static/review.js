@@ -304,8 +304,14 @@
   }
 
   /* the designer's pre-check: what the automatic rule checks found on this submission's sheets */
+  var precheckTarget = null;
+  document.addEventListener("dr:files-settled", function () {
+    [0, 3000, 10000].forEach(function (ms) {
+      setTimeout(function () { if (precheckTarget && document.body.contains(precheckTarget)) precheckSummary(precheckTarget); }, ms);
+    });
+  });
   function precheckSummary(target) {
-    Promise.all([call("GET", "/api/submissions/" + subId + "/sheets"),
+    Promise.all([call("GET", "/api/submissions/" + subId + "/sheets?limit=1000"),
                  call("GET", "/api/projects/" + root.dataset.projectId + "/findings")])
       .then(function (r) {
         var ids = {};
@@ -325,6 +331,9 @@
       var pre = el("p", { id: "precheck-summary" }, msg("review.precheck_loading"));
       box.appendChild(pre);
       precheckSummary(pre);
+      // the rule checks run after each file is processed: look again when processing ends, and
+      // a little later for the checks that follow it (no "no problems found" until a reload)
+      precheckTarget = pre;
       box.appendChild(button("review-precheck", msg("review.precheck_run"), function () {
         act("/api/submissions/" + subId + "/precheck", {}, function (data) {
           status(msg("review.precheck_queued", { n: data.queued.length }));

@@ -15,6 +15,7 @@
   var active = 0;
   var inFlight = 0;
   var pollTimer = null;
+  var wasBusy = false;  // files were being processed at the last look
   var byFileId = {};  // file id -> upload row, to show processing errors on the row
 
   function msg(key) { return M[key] || key; }
@@ -103,6 +104,7 @@
         row.fileId = f.id;
         byFileId[f.id] = row;
         showFileState(row, f);
+        if (row.after) row.after();
       } else {
         fail(row, body && body.error ? errorText(body.error) : ("HTTP " + xhr.status));
       }
@@ -128,6 +130,52 @@
     var text = msg("upload.done") + " · " + msg("file.state." + f.state);
     if (f.state === "processing") text += " " + Math.round((f.progress || 0) * 100) + "%";
     row.status.textContent = text;
+  }
+
+  /* -- remove / replace a file of the draft ---------------------------------------- */
+  function actionStatus(text, isError) {
+    var box = document.getElementById("file-action-status");
+    if (!box) {
+      box = el("p", { id: "file-action-status", role: "status" });
+      document.getElementById("files").insertAdjacentElement("afterend", box);
+    }
+    box.textContent = text || "";
+    box.className = isError ? "error" : "muted";
+  }
+  function removeFile(f) {
+    return fetch("/api/files/" + f.id, { method: "DELETE", credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf, Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (b) {
+        if (!b.ok) throw new Error(errorText(b.error));
+        actionStatus(msg("file.removed").replace("{name}", f.original_name));
+        schedulePoll(0);
+      })
+      .catch(function (e) { actionStatus(e.message, true); });
+  }
+  var replaceInput = el("input", { type: "file", id: "replace-input", accept: ".dwg,.dxf,.pdf,.zip", hidden: "hidden" });
+  document.body.appendChild(replaceInput);
+  var replacing = null;
+  replaceInput.addEventListener("change", function () {
+    var file = replaceInput.files[0], old = replacing;
+    replaceInput.value = "";
+    if (!file || !old) return;
+    var row = makeRow(file);
+    row.after = function () { removeFile(old); };  // the new file is in before the old one goes
+    queue.push(row);
+    pump();
+  });
+  function fileActions(f) {
+    var td = el("td", { "class": "file-actions" });
+    if (f.parent_id || f.state === "uploaded" || f.state === "processing") return td;
+    var rm = el("button", { type: "button", "class": "secondary file-remove" }, msg("file.remove"));
+    rm.addEventListener("click", function () {
+      if (window.confirm(msg("file.remove_confirm").replace("{name}", f.original_name))) removeFile(f);
+    });
+    var rp = el("button", { type: "button", "class": "secondary file-replace" }, msg("file.replace"));
+    rp.addEventListener("click", function () { replacing = f; replaceInput.click(); });
+    td.appendChild(rm); td.appendChild(rp);
+    return td;
   }
 
   /* -- lists -------------------------------------------------------------------- */
@@ -163,6 +211,7 @@
         td.appendChild(list);
       });
       tr.appendChild(td);
+      if (page.upload_url) tr.appendChild(fileActions(f));
       body.appendChild(tr);
       var row = byFileId[f.id];
       if (row) showFileState(row, f);
@@ -232,7 +281,11 @@
         if (count && res[1].page) count.textContent = msg("sheets.count").replace("{n}", res[1].page.total);
         renderFiles(files);
         renderSheets(sheets, files);
-        if (busy(files, sheets)) schedulePoll(1000);
+        if (busy(files, sheets)) { wasBusy = true; schedulePoll(1000); }
+        else if (wasBusy) {  // processing ended: the review panel's pre-check summary looks again
+          wasBusy = false;
+          document.dispatchEvent(new CustomEvent("dr:files-settled"));
+        }
       })
       .catch(function () { schedulePoll(3000); });
   }

@@ -66,6 +66,31 @@ async def _latest_to_draft(stack, project_id: int) -> None:
         await db.close()
 
 
+async def _ensure_file(stack, submission_id: int, file_id: int | None) -> int:
+    """A ready file row in the draft (the same id again once a row before removed it)."""
+    from drawreview.db import Database
+    from drawreview.models import DrawingFile
+
+    db = Database(stack.settings)
+    try:
+        async with db.session() as s:
+            row = await s.get(DrawingFile, file_id) if file_id else None
+            if row is None:
+                row = DrawingFile(id=file_id, submission_id=submission_id, original_name="待删除.dxf",
+                                  sha256="0" * 64, size=1, format="dxf", state="ready")
+                s.add(row)
+                await s.commit()
+            return row.id
+    finally:
+        await db.close()
+
+
+def _removable(s, w):
+    asyncio.run(_set_draft(s, w["submission_id"]))  # a draft: files may be removed
+    asyncio.run(_ensure_file(s, w["submission_id"], w["file_id"]))
+    return {}
+
+
 def _new_revision(s, w):
     # a new revision only when the round asks for one: other areas' rows may have handed the
     # shared demo project's latest revision in, so put it back to a draft
@@ -83,6 +108,7 @@ ROWS = {
     ("POST", "/api/submissions/{submission_id}/precheck"): (_precheck, DESIGNER_ONLY),
     ("GET", "/api/sheets/{sheet_id}"): (lambda s, w: {}, DEMO_VISIBLE),
     ("PATCH", "/api/sheets/{sheet_id}"): (_correct, EDITORS),
+    ("DELETE", "/api/files/{file_id}"): (_removable, DESIGNER_ONLY),
     ("GET", "/api/sheets/{sheet_id}/tiles/{z}/{x}/{y}.png"): (lambda s, w: {}, DEMO_VISIBLE),
     ("GET", "/api/sheets/{sheet_id}/thumbnail.png"): (lambda s, w: {}, DEMO_VISIBLE),
     ("GET", "/api/sheets/{sheet_id}/texts"): (lambda s, w: {"params": {"q": "平面"}}, DEMO_VISIBLE),
@@ -98,5 +124,6 @@ def prepare(stack, client, world):
     assert files[0]["state"] == "ready", files
     sheets = client.get(f"/api/submissions/{sid}/sheets", headers=stack.token_headers("designer")).json()["data"]
     world.update(submission_id=sid, z=0, x=0, y=0)
+    world["file_id"] = asyncio.run(_ensure_file(stack, sid, None))
     world["sheet_id"] = sheets[0]["id"]  # a rendered sheet of the demo project (shared with other areas)
     world.setdefault("project_id", stack.demo["project_id"])
