@@ -2,7 +2,7 @@
 submission is read from the index instead of sorting every row (docs/decisions/101)
 
 Revision ID: 0180_scale
-Revises: 0150_report
+Revises: 0151_report
 Create Date: 2026-12-06 06:10:00
 """
 from typing import Sequence, Union
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision: str = '0180_scale'
-down_revision: Union[str, None] = '0150_report'
+down_revision: Union[str, None] = '0151_report'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
