@@ -147,6 +147,8 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
             facts[key], src[key] = value, raw
 
     for raw in texts:
+        if not raw or raw.isascii():
+            continue  # every fact below is written in Chinese (cheap skip: dimensions, codes, numbers)
         t = norm(raw)
         if ("喷" in t or "洒水" in t) and (m := RE_SPRINKLER.search(t)):
             # 「设自动喷水灭火系统」, 「采用湿式自动喷水灭火系统」 → yes; 「无 / 不设 / 未设 …」 just before → no;
@@ -171,9 +173,9 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
                 put("structure", "masonry", raw)
             elif any(w in t for w in ("框架", "剪力墙", "框剪", "钢筋混凝土", "框筒", "钢结构", "筒体")):
                 put("structure", "frame", raw)
-        if RE_BASEMENT_TITLE.search(t):
+        if "地下" in t and RE_BASEMENT_TITLE.search(t):
             put("underground", True, raw)
-        if m := RE_LP_CLASS.search(t):
+        if "防雷" in t and (m := RE_LP_CLASS.search(t)):
             put("lightning_class", CN_DIGITS[m.group(1) or m.group(2)], raw)
         if "耐火等级" in t and (m := RE_RATING.search(t)):
             put("default_fire_rating", CN_DIGITS[next(g for g in m.groups() if g)], raw)

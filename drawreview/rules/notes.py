@@ -34,17 +34,19 @@ def _table_rows(texts: list) -> list[str]:
     xs = np.array([t.x for t in texts], dtype=float)
     ys = np.array([t.y for t in texts], dtype=float)
     hs = np.array([float(t.height or 0.0) for t in texts], dtype=float)
+    order = np.argsort(ys, kind="stable")
+    ys_sorted = ys[order]
     out = []
-    for k in keys:
+    for k in keys:  # texts of the key's row only (a window of the y-sorted texts): no pass over all
         t = texts[k]
         h = max(hs[k], 1e-9)
-        dx = xs - t.x
-        row = (np.abs(ys - t.y) <= 0.75 * np.maximum(hs, h)) & (dx > 0) & (dx <= 40.0 * h)
-        row[k] = False
-        idx = np.flatnonzero(row)
-        if not len(idx):
+        lo, hi = np.searchsorted(ys_sorted, [t.y - 1.5 * h, t.y + 1.5 * h])
+        win = order[int(lo):int(hi)]
+        dx = xs[win] - t.x
+        row = (np.abs(ys[win] - t.y) <= 0.75 * np.maximum(hs[win], h)) & (dx > 0) & (dx <= 40.0 * h) & (win != k)
+        if not row.any():
             continue
-        value = labels.norm(texts[int(idx[np.argmin(dx[idx])])].text).strip()
+        value = labels.norm(texts[int(win[row][np.argmin(dx[row])])].text).strip()
         key = labels.norm(t.text).strip().rstrip(":：")
         out.append(f"{key}：{value}")
     return out
