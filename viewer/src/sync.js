@@ -115,6 +115,9 @@ export class Sync extends EventTarget {
     try {
       ws = new WebSocket(this.url);
     } catch (_) {
+      // refused before any connection (a content security policy, a malformed URL): offline, retry later
+      this.state = 'offline';
+      this._status();
       this._retry();
       return;
     }
