@@ -130,3 +130,34 @@ def test_precheck_summary_refreshes_when_processing_ends(draft, chromium, tmp_pa
         context.close()
     findings = httpx.get(f"{base}/api/projects/{project['id']}/findings", headers=h, timeout=10).json()["data"]
     assert findings  # the page shows what the API has
+
+
+def test_file_notes_and_repairs_in_the_readers_language(draft, chromium):
+    stack, base, _, _, _ = draft
+    h = stack.token_headers("designer")
+    orgs = {a["username"]: a["org_id"] for a in stack.demo["accounts"]}
+    project = httpx.post(f"{base}/api/projects", headers=h, timeout=10, json={
+        "name": "说明语言测试", "construction_unit_id": orgs["builder"], "design_institute_id": orgs["designer"]}).json()["data"]
+    sub = httpx.post(f"{base}/api/projects/{project['id']}/submissions", headers=h, json={}, timeout=10).json()["data"]["id"]
+    from tests.conftest import SHARED
+
+    damaged = (SHARED / "drawings" / "ezdxf__duplicate_handles.dxf").read_bytes()  # ezdxf's audit repairs it
+    for name, data in (("无图框.dxf", di.simple_dxf(("草图",))), ("重复句柄.dxf", damaged)):
+        r = httpx.post(f"{base}/api/submissions/{sub}/files", headers=h, files={"file": (name, data, "application/dxf")}, timeout=60)
+        assert r.status_code == 200, r.text
+    wait_for_sheets(base, h, sub)
+    files = httpx.get(f"{base}/api/submissions/{sub}", headers=h, timeout=10).json()["data"]["files"]
+    assert any(f["repairs"] for f in files) and any(f["notes"] for f in files)  # the world has both kinds
+    for lang, own, other in (("zh-CN", "未识别到图框", "no frame found"), ("en", "no frame found", "未识别到图框")):
+        context = chromium.new_context(locale=lang)
+        try:
+            page = login(context, base, stack, "designer")
+            page.goto(f"{base}/lang/{lang}")
+            page.goto(f"{base}/projects/{project['id']}?submission={sub}")
+            text = page.inner_text("#files")
+            assert own in text and other not in text, text
+            if lang == "zh-CN":  # the CAD library's English repair messages: one Chinese line, originals folded
+                assert "自动修复了" in text
+                assert page.locator("#files .repairs details").count() >= 1
+        finally:
+            context.close()

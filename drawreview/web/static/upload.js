@@ -178,6 +178,41 @@
     return td;
   }
 
+  /* Notes and repairs in the reader's language: our own notes are written "中文 / English" (the
+   * reader's half is shown); messages from the CAD library are English only — for a Chinese
+   * reader they are counted in one line, the originals kept behind a disclosure. */
+  var CJK = /[\u3400-\u9fff]/;
+  function ownHalf(n) {
+    var i = n.indexOf(" / ");
+    if (i < 0 || !CJK.test(n.slice(0, i))) return null;
+    return lang === "en" ? n.slice(i + 3) : n.slice(0, i);
+  }
+  function notesList(items, kind) {
+    var wrap = el("div", { "class": "notes-wrap " + kind[0] });
+    var list = el("ul", { "class": "notes " + kind[0], title: msg(kind[1]) });
+    var foreign = [];
+    items.forEach(function (n) {
+      var own = ownHalf(n);
+      if (own !== null) list.appendChild(el("li", null, own));
+      else if (lang !== "en" && !CJK.test(n)) foreign.push(n);
+      else list.appendChild(el("li", null, n));
+    });
+    [].slice.call(list.children, 5).forEach(function (li) { li.remove(); });
+    if (foreign.length) {
+      var li = el("li", { "class": "foreign" });
+      var det = el("details");
+      det.appendChild(el("summary", null, msg(kind[0] === "repairs" ? "file.repairs_summary" : "file.notes_summary")
+                                          .replace("{n}", foreign.length)));
+      var inner = el("ul");
+      foreign.slice(0, 20).forEach(function (n) { inner.appendChild(el("li", { lang: "en" }, n)); });
+      det.appendChild(inner);
+      li.appendChild(det);
+      list.appendChild(li);
+    }
+    wrap.appendChild(list);
+    return wrap;
+  }
+
   /* -- lists -------------------------------------------------------------------- */
   function renderFiles(files) {
     var body = document.querySelector("#files tbody");
@@ -206,9 +241,7 @@
       [["repairs", "file.repairs"], ["notes", "file.notes"]].forEach(function (kind) {
         var items = f[kind[0]];
         if (!items || !items.length) return;
-        var list = el("ul", { "class": "notes " + kind[0], title: msg(kind[1]) });
-        items.slice(0, 5).forEach(function (n) { list.appendChild(el("li", null, n)); });
-        td.appendChild(list);
+        td.appendChild(notesList(items, kind));
       });
       tr.appendChild(td);
       if (page.upload_url) tr.appendChild(fileActions(f));
