@@ -25,6 +25,7 @@ from pathlib import Path
 
 from drawreview.cad import errors as E
 from drawreview.cad.dxf import Drawing
+from drawreview.cad.notes import info
 
 DWG = "dwg"
 SUPPORTED = {
@@ -138,7 +139,8 @@ class DwgDrawing(Drawing):
 
     @property
     def notes(self) -> list[str]:
-        return list(self.conversion) + Drawing.notes.fget(self)
+        # what a conversion leaves out informs about an intact file: notes, not repairs
+        return [info(n) for n in self.conversion] + Drawing.notes.fget(self)
 
 
 def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,

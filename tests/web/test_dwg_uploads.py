@@ -57,8 +57,10 @@ def test_dwg_alone_several_and_in_a_gbk_zip(stack, client, cn_dwg, cn_dwg_fire):
         assert files[name]["state"] == "ready" and files[name]["format"] == "dwg", files[name]
     assert files["图纸.zip"]["state"] == "ready"
     assert [e["name"] for e in files["图纸.zip"]["error"]["entries"]] == ["说明.txt"]
-    assert any("MULTILEADER" in n and "多重引线" in n for n in files["样例2018.dwg"]["repairs"])
-    assert any("AEC_WALL" in n and "AECEXPORTTOAUTOCAD" in n for n in files["建筑对象.dwg"]["repairs"])
+    # what the conversion left out is a note on an intact file, not a repair
+    assert any("MULTILEADER" in n and "多重引线" in n for n in files["样例2018.dwg"]["notes"])
+    assert any("AEC_WALL" in n and "AECEXPORTTOAUTOCAD" in n for n in files["建筑对象.dwg"]["notes"])
+    assert not any("DWG" in n for n in files["样例2018.dwg"]["repairs"] + files["建筑对象.dwg"]["repairs"])
 
     got = _sheets(client, stack, sid)
     by_file = {}
