@@ -387,3 +387,22 @@ def test_stored_zip_of_pdfs_gives_every_member(stack, client):
     assert sorted(members) == ["建施-01.pdf", "建施-02.pdf", "建施-03.pdf"]
     assert all(f["format"] == "pdf" and f["state"] == "ready" for f in members.values())
     assert len(sheets(client, stack, sid)) == 3
+
+
+def test_stored_zip_of_a_dwg_and_a_dxf(stack, client):
+    """A DWG and a DXF stored (uncompressed) in one archive: each member identified by its own
+    bytes, each processed into sheets."""
+    import io
+    import zipfile
+
+    dwg = di.REAL_FILES[0].parent / "dwg" / "acadsharp__sample_AC1018.dwg"  # R2004, real geometry
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("图纸/总图.dwg", dwg.read_bytes())
+        zf.writestr("图纸/建施-01.dxf", di.plan(("建施-01",), ("一层平面图",)))
+    sid = di.new_submission(client, stack)
+    di.upload(client, stack, sid, [("混合.zip", out.getvalue())])
+    files = di.by_name(di.wait_files(client, stack, sid))
+    assert files["混合.zip"]["format"] == "zip"
+    assert files["图纸/总图.dwg"]["format"] == "dwg" and files["图纸/总图.dwg"]["state"] == "ready", files
+    assert files["图纸/建施-01.dxf"]["format"] == "dxf" and files["图纸/建施-01.dxf"]["state"] == "ready"
