@@ -197,6 +197,7 @@ def main() -> None:
             files.append(_as_dwg(files[0], tmp / "floorplan_40k.dwg"))
         if args.big:
             files.append(specimen.floor_plan(tmp / "big_50mb.dxf", frames=9, rooms=(44, 30), dimensions=40))
+            files.append(_as_dwg(files[-1], tmp / "big_50mb.dwg"))  # ~20 MB as DWG; ezdwg writes it in minutes
         files = [f for f in files if args.only in f.name]
         head = (f"{'file':38} {'MB':>6} {'entities':>8} {'baseline s':>10} {'render s':>8} {'ratio':>6} "
                 f"{'upload→tile s':>13} {'ratio':>6} {'(wall)':>6} {'tile ms':>7} {'peak MB':>7} {'×size':>6}  verdict")
