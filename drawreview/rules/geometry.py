@@ -267,9 +267,14 @@ class _Builder:
                     faces = _polygonize(geoms, [p for _, p in lines], cls, self.snap)
                     feats.extend(faces)
                     used = {h for f in faces for h in f.handles}
-                    for _, p in lines:  # linework of an area class that closes no area: reported
-                        if p.handle not in used:
-                            self.geo.unusable[p.layer] = self.geo.unusable.get(p.layer, 0) + 1
+                    left = [k for k, (_, p) in enumerate(lines) if p.handle not in used]
+                    if left and cls in OPEN_OK:
+                        feats.extend(_open_groups([geoms[k] for k in left], [lines[k][1] for k in left], cls,
+                                                  self.snap))
+                        left = []
+                    for k in left:  # linework of an area class that closes no area: reported
+                        layer = lines[k][1].layer
+                        self.geo.unusable[layer] = self.geo.unusable.get(layer, 0) + 1
             if shape == "line":
                 for coords, p in rings:  # closed linework of a line class stays linework
                     feats.append(Feature(shapely.LinearRing(coords), [p.handle], p.layer, cls, p.block))
@@ -345,6 +350,24 @@ def merge_duplicates(feats: list[Feature]) -> list[Feature]:
         merged = Feature(best.geom, [h for k in members for h in feats[k].handles], best.layer, best.cls, best.block,
                          dict(best.attrs))
         out.append(merged)
+    return out
+
+
+OPEN_OK = frozenset({"ad_entrance"})  # an entrance passage drawn as an open U against the unit wall
+
+
+def _open_groups(geoms: list, prims: list[Prim], cls: str, snap: float) -> list[Feature]:
+    """Open linework of a class that may stay open: one feature per connected group of lines
+    (the two walls and the end of a passage drawn as three LINEs are one entrance)."""
+    blobs = shapely.get_parts(shapely.union_all(shapely.buffer(np.array(geoms, dtype=object), max(snap, 1e-9))))
+    tree = STRtree(np.array(geoms, dtype=object))
+    out = []
+    for blob in blobs:
+        idx = sorted(int(i) for i in tree.query(blob, predicate="intersects"))
+        if not idx:
+            continue
+        g = shapely.union_all([geoms[i] for i in idx])
+        out.append(Feature(g, [prims[i].handle for i in idx], prims[idx[0]].layer, cls, prims[idx[0]].block))
     return out
 
 

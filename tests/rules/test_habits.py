@@ -398,3 +398,17 @@ def test_sliding_and_rolling_doors_in_the_outer_wall_are_not_exits():
         msp.add_blockref(name, (x * 1000, 0), dxfattribs={"layer": "A-DOOR"})
     geo = extract(doc, load_layer_map(), {})
     assert [f.block for f in geo.of("exit")] == ["M1521"]
+
+
+def test_entrance_drawn_as_an_open_passage_counts_once():
+    """A civil-defence entrance drawn as an open U of three LINEs against the unit wall is one
+    entrance (not unusable, not three)."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 50, 40), close=True, dxfattribs={"layer": "人防-防护单元"})
+    msp.add_lwpolyline(_rect(-8, 5, 8, 3), close=True, dxfattribs={"layer": "人防-出入口"})  # closed
+    for a, b in (((50, 30), (58, 30)), ((58, 30), (58, 33)), ((58, 33), (50, 33))):  # open U
+        msp.add_line((a[0] * 1000, a[1] * 1000), (b[0] * 1000, b[1] * 1000), dxfattribs={"layer": "人防-出入口"})
+    geo = extract(doc, load_layer_map(), {})
+    assert len(geo.of("ad_entrance")) == 2 and geo.unusable == {}
+    result = run_checks(doc, {}, disciplines=["civil_defence"])
+    assert not [f for f in result.findings if f.rule_id == "AD-02"]
