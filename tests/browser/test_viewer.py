@@ -696,7 +696,7 @@ def test_compare_with_previous_revision(browser, stack, viewer_world, compare_wo
         for word in ("新增", "删除", "修改", "上一版", "矢量对比"):  # two DXF revisions: the vector method
             assert word in legend, legend
         assert page.get_attribute("#compare-method", "data-method") == "vector"
-        colours = page.evaluate("[...document.querySelectorAll('#compare-legend li')].map(li => "
+        colours = page.evaluate("[...document.querySelectorAll('#compare-legend > ul > li')].map(li => "
                                 "[li.dataset.kind, getComputedStyle(li.querySelector('.swatch')).backgroundColor])")
         assert len({c for _, c in colours}) == len(colours)  # distinct colours
         assert toggle.get_attribute("aria-pressed") == "true"
@@ -704,7 +704,23 @@ def test_compare_with_previous_revision(browser, stack, viewer_world, compare_wo
         assert any("/compare/tiles/" in u for u in tiles), tiles[-5:]
         overlay = page.locator("#map").screenshot()
         assert overlay != before
+        # the changes one by one: the list names each, "next" zooms to it (the square moved: a
+        # removed and an added region at least)
+        regions = _rest(stack, urls[-1], "planning", "GET", f"/api/sheets/{compare_world['new_id']}/compare")["regions"]
+        assert len(regions) >= 2 and page.locator("#compare-changes li").count() == len(regions)
+        res0 = _view(page, "getResolution")
+        page.click("#compare-next")
+        wait_js(page, "document.querySelector('#compare-step').dataset.step === '1'")
+        page.wait_for_timeout(500)  # the zoom animation
+        assert _view(page, "getResolution") < res0  # zoomed in on the first change
+        centre1 = _view(page, "getCenter")
+        page.click("#compare-next")
+        wait_js(page, "document.querySelector('#compare-step').dataset.step === '2'")
+        page.wait_for_timeout(500)
+        assert _view(page, "getCenter") != centre1  # the second change is elsewhere
+        assert page.locator("#compare-changes li.current").get_attribute("data-index") == "1"
         page.screenshot(path=str(shots / f"{stack.mode}-compare.png"))
+        page.click("#fit")
         n = _renders(page)
         toggle.click()  # back to the sheet itself
         assert page.locator("#compare-legend").is_hidden()

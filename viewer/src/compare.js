@@ -7,6 +7,7 @@
 import { get } from './api.js';
 import { h, clear, toast } from './dom.js';
 import { t, serverMessage } from './i18n.js';
+import { zoomToSheetBox } from './map.js';
 
 const POLL_MS = 800;
 
@@ -100,5 +101,44 @@ export class Compare {
     const same = data.legend.find((i) => i.kind === 'unchanged');
     if (same) list.append(h('li', { dataset: { kind: 'unchanged' } }, h('span', { class: 'swatch', style: `background:${same.color}` }), ' ', same[lang] || same.en));
     this.legend.append(list);
+    this.renderSteps(data, lang);
+  }
+
+  // The changes one by one: a list in reading order (top to bottom, left to right), with
+  // previous / next; each step zooms to the changed region with some of its surroundings.
+  renderSteps(data, lang) {
+    const regions = (data.regions || []).slice().sort((a, b) => (a.bbox[1] - b.bbox[1]) || (a.bbox[0] - b.bbox[0]));
+    this.regions = regions;
+    this.step = -1;
+    if (!regions.length) {
+      this.legend.append(h('div', { class: 'muted', id: 'compare-no-changes' }, t('compare.no_changes')));
+      return;
+    }
+    const names = Object.fromEntries(data.legend.map((i) => [i.kind, i[lang] || i.en]));
+    const colours = Object.fromEntries(data.legend.map((i) => [i.kind, i.color]));
+    this.counterEl = h('span', { id: 'compare-step', class: 'muted' }, t('compare.steps', { n: regions.length }));
+    const nav = h('div', { class: 'compare-nav' },
+      h('button', { type: 'button', class: 'tool', id: 'compare-prev', title: t('compare.prev'), onclick: () => this.goto(this.step - 1) }, '◀'),
+      this.counterEl,
+      h('button', { type: 'button', class: 'tool', id: 'compare-next', title: t('compare.next'), onclick: () => this.goto(this.step + 1) }, '▶'));
+    this.stepsEl = h('ol', { id: 'compare-changes', class: 'compare-changes' },
+      regions.map((r, i) => h('li', { dataset: { kind: r.kind, index: String(i) }, tabindex: '0', role: 'button',
+        onclick: () => this.goto(i), onkeydown: (e) => { if (e.key === 'Enter') this.goto(i); } },
+        h('span', { class: 'swatch', style: `background:${colours[r.kind] || '#888'}` }), ' ', `${names[r.kind] || r.kind} ${i + 1}`)));
+    this.legend.append(nav, this.stepsEl);
+  }
+
+  goto(i) {
+    if (!this.regions || !this.regions.length) return;
+    const n = this.regions.length;
+    this.step = ((i % n) + n) % n;
+    const r = this.regions[this.step];
+    const [x0, y0, x1, y1] = r.bbox;
+    const sheetSize = Math.max(this.app.sheet.width || 0, this.app.sheet.height || 0);
+    const pad = Math.max(10, sheetSize * 0.04);
+    zoomToSheetBox(this.app.ctx, [x0 - pad, y0 - pad, x1 + pad, y1 + pad], { padding: 60 });
+    this.counterEl.textContent = t('compare.step', { i: this.step + 1, n });
+    this.counterEl.dataset.step = String(this.step + 1);
+    for (const li of this.stepsEl.children) li.classList.toggle('current', Number(li.dataset.index) === this.step);
   }
 }

@@ -26,6 +26,11 @@ export const MESSAGES = {
   'compare.failed': ['无法显示对比：{msg}', 'Cannot show the compare: {msg}'],
   'compare.method.vector': ['矢量对比', 'Vector compare'],
   'compare.method.raster': ['图像对比', 'Raster compare'],
+  'compare.steps': ['共 {n} 处变更', '{n} changes'],
+  'compare.step': ['第 {i} / {n} 处', '{i} of {n}'],
+  'compare.prev': ['上一处变更', 'Previous change'],
+  'compare.next': ['下一处变更', 'Next change'],
+  'compare.no_changes': ['两版之间没有发现变更', 'No changes between the two revisions'],
   'compare.method.hint.vector': ['按图元比较，放大后仍清晰', 'Compared entity by entity; sharp at every zoom'],
   'compare.method.hint.raster': ['按图像比较，放大后会模糊', 'Compared as images; blurs when zoomed in'],
 
