@@ -162,8 +162,9 @@ class Painter:
             return
         head = self.doc.header
         mode, size = int(head.get("$PDMODE", 0) or 0), float(head.get("$PDSIZE", 0) or 0)
+        size = size if size > 0 else 1.0  # relative sizes (0: 5 % of the screen) as ezdxf: one unit
         p = d["location"]
-        if mode in (0, 1) or size <= 0:
+        if mode in (0, 1):
             if mode == 0:
                 r = 0.5 / self.unit_pt  # a dot of one point across
                 cv.use(FILL, oc, self.styles.pen(d, in_block)).append(cv.arc(p.x, p.y, r, 0, 360) + "f\n")

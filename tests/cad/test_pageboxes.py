@@ -252,3 +252,18 @@ def test_text_mirrored_by_its_extrusion_is_where_ezdxf_puts_it(tmp_path):
     assert x1 <= -900 and x0 >= -3500  # left of the origin: world x = -1000 and leftwards
     assert ref.extmax.x <= -900 and abs(ref.extmax.x - x1) < 150  # ezdxf: the same place
     assert _ink(res, -1300, 100)
+
+
+def test_points_by_pdmode_and_construction_lines(tmp_path):
+    doc = ezdxf.new(units=4)
+    doc.header["$PDMODE"], doc.header["$PDSIZE"] = 3, 200  # an X 200 across
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (5000, 0), (5000, 4000), (0, 4000)], close=True)
+    msp.add_point((1000, 1000))
+    msp.add_xline((2500, 2000), (1, 1))  # crosses the whole page
+    msp.add_ray((0, 3000), (1, 0))  # from the left edge to the right
+    _, _, (res,) = _sheets(doc, tmp_path)
+    assert _ink(res, 1000 + 70, 1000 + 70, 1.5) and not _ink(res, 1000 + 70, 1000 - 150, 1.5)
+    assert _ink(res, 1500, 1000, 1.5) and _ink(res, 3000, 2500, 1.5)  # the xline, both sides of its point
+    assert not _ink(res, 3000, 2000, 1.5)
+    assert _ink(res, 4900, 3000, 1.5)  # the ray reaches the far side
