@@ -15,7 +15,7 @@ from .db import Database
 from . import jobs_drawings, jobs_workflow
 from .queue import InProcessQueue, make_queue
 from .ratelimit import make_limiter
-from .services import workdays, workcalendar
+from .services import calendar_years, workdays
 from .services import notifications as notification_service
 from .settings import Settings, load_settings
 from .storage import make_storage
@@ -25,6 +25,7 @@ from .web import notifications, progress, reviews, stats, viewer
 from .web import reports
 from .web import compare
 from .web import audit as audit_web
+from .web import calendar as calendar_web
 from .web import accesslog
 from .web.headers import SecurityHeadersMiddleware
 from .web.limits import BodyLimitMiddleware
@@ -36,7 +37,7 @@ STATIC = Path(__file__).parent / "web" / "static"
 
 # Each area's web module lists its own routes in ``ROUTES``; this table is read top to bottom.
 AREAS = (accounts, projects, submissions, sheets, compare, annotations, sync, reviews, notifications, progress, stats, viewer,
-         reports, audit_web)
+         reports, audit_web, calendar_web)
 
 
 def routes() -> list:
@@ -55,7 +56,7 @@ def routes() -> list:
 def build_context(settings: Settings) -> dict:
     """The shared clients, the same for the app and for in-process jobs."""
     # the review clock's calendar: checked strictly here, so a bad file stops the start
-    workdays.use_calendar(workcalendar.load_calendar(settings.calendar_file))
+    workdays.use_calendar_files(settings.calendar_file, calendar_years.entered_path(settings))
     return {
         "settings": settings,
         "db": Database(settings),

@@ -37,6 +37,7 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "stats.view": {"window", "admin"},
     "user.create": {"admin"},
     "audit.view": {"window", "admin"},
+    "calendar.edit": {"window", "admin"},
 }
 
 

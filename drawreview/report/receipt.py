@@ -148,6 +148,8 @@ def render_receipt(data: dict[str, Any]) -> bytes:
         due += f"（{int(data['review_days'])} 个工作日，补正期间不计入）"
     else:
         due += "（补正期间不计入审查时限）"
+    if data.get("due_estimated"):  # computed beyond the years the holiday calendar knows
+        due += "（按周末估算，节假日安排未录入）"
     w.row("审查截止日", "Review due", due)
     w.row("审查专业", "Disciplines", _discipline_text(data["disciplines"]))
     if items:

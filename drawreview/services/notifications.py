@@ -97,7 +97,11 @@ def _texts(type_: str, project: Project, payload: dict) -> tuple[str, str]:
         zh_label, en_label = LABELS.get(f"verdict.{payload['verdict']}", ("—", "—"))
         values["verdict"] = en_label
         values.setdefault("verdict_zh", zh_label)
-    return zh.format_map(values)[:300], en.format_map(values)[:300]
+    zh, en = zh.format_map(values), en.format_map(values)
+    if payload.get("calendar_estimated"):  # a due date counted without that year's holidays
+        zh += "（时限按周末估算，节假日安排未录入）"
+        en += " (due date estimated by weekends: the holiday arrangement has not been entered)"
+    return zh[:300], en[:300]
 
 
 async def _audience(session: AsyncSession, project: Project, who: str, assignee_ids, disciplines) -> list[User]:

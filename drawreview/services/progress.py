@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import NotFound, RateLimited, ValidationFailed
 from ..models import Project, Report, ReviewTask, Submission
-from . import standing, tasks, workflow
+from . import standing, tasks, workdays, workflow
 from .notifications import aware
 
 IP_LIMIT, IP_WINDOW_S = 30, 600
@@ -82,6 +82,8 @@ async def query(session: AsyncSession, limiter, ip: str, case_number: str, code:
                 "state": t.state, "state_name": workflow.TASK.states.get(t.state, t.state),
                 "conclusion": t.conclusion, "started_at": _iso(t.started_at), "due_at": _iso(t.due_at),
                 "concluded_at": _iso(t.concluded_at), "light": tasks.light_of(t, now),
+                # False: the due date was counted by weekends (that year's holidays not entered)
+                "calendar_exact": workdays.calendar_covers(*[d for d in (aware(t.started_at), aware(t.due_at)) if d]),
             } for t in rows],
             # every discipline's standing conclusion in this round (kept ones with their round)
             "standing": [{"discipline": d["discipline"], "name": d["discipline_name"], "conclusion": d["conclusion"],

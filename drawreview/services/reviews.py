@@ -203,6 +203,8 @@ async def _receipt(session, sub, project, started, cfg, base_url, actor) -> byte
         "disciplines": [t.discipline for t in started], "verification_code": project.verification_code,
         "progress_url": progress_url(base_url, project.case_number),
         "review_days": workflow.review_days(1, complex_project=project.complexity == "complex", config=cfg),
+        # the due date was counted without that year's holidays: the receipt says so
+        "due_estimated": not workdays.calendar_covers(aware(sub.accepted_at), *[aware(t.due_at) for t in started]),
         "missing_items": [d["item"] for d in sub.deficiencies],
         "deficiency_deadline": _local(aware(sub.deficiency_deadline)) if sub.deficiency_deadline else None,
         "issuer": actor.display_name,

@@ -135,8 +135,10 @@ async def start_tasks(session: AsyncSession, actor, sub: Submission, project: Pr
                    {"discipline": d, "reviewer_id": task.reviewer_id, "due_at": task.due_at.isoformat(),
                     "review_days": days, "round": sub.round_no})
         if task.reviewer_id:
-            await notifications.notify(session, project, "task.assigned", {"discipline": d, "task_id": task.id},
-                                       assignee_ids=[task.reviewer_id])
+            await notifications.notify(session, project, "task.assigned", {
+                "discipline": d, "task_id": task.id, "due": workdays.to_local(task.due_at).date().isoformat(),
+                "calendar_estimated": not workdays.calendar_covers(utc(now), task.due_at)},
+                assignee_ids=[task.reviewer_id])
         out.append(task)
     return out
 
@@ -281,7 +283,8 @@ async def watch_deadlines(session: AsyncSession, now: datetime | None, emit: Emi
             await step(session, "system", f"task.{light}", task, project.id, emit,
                        {"discipline": task.discipline, "due_at": due}, event="task.light")
             await notifications.notify(session, project, f"task.{light}",
-                                       {"discipline": task.discipline, "due": due, "task_id": task.id},
+                                       {"discipline": task.discipline, "due": due, "task_id": task.id,
+                                        "calendar_estimated": not workdays.calendar_covers(aware(task.due_at))},
                                        assignee_ids=[task.reviewer_id])
             counts[light] += 1
     subs = (await session.exec(select(Submission, Project).join(Project, Project.id == Submission.project_id)

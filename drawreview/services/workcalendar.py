@@ -219,3 +219,27 @@ def load_calendar(path: Path | str | None) -> WorkCalendar:
     except tomllib.TOMLDecodeError as exc:  # its message names the line and column
         raise _fail("TOML", f"语法错误：{exc}", f"syntax error: {exc}", path) from None
     return parse_calendar(data, path)
+
+
+def load_calendars(base: Path | str | None, entered: Path | str | None) -> WorkCalendar:
+    """The authority's file (``base``) with the years entered in the web UI (``entered``, see
+    ``services/calendar_years.py``) laid over it: a year in both is taken from ``entered``."""
+    entered = Path(entered) if entered else None
+    if entered is None or not entered.exists():
+        return load_calendar(base)
+    merged: dict = {"years": {}}
+    for path in (base, entered):
+        if path is None:
+            continue
+        path = Path(path)
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise _fail("file", "文件不存在", "file not found", path) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise _fail("TOML", f"语法错误：{exc}", f"syntax error: {exc}", path) from None
+        if set(data) - {"years"} or not isinstance(data.get("years", {}), dict):
+            parse_calendar(data, path)  # raises, naming the file
+        merged["years"].update(data.get("years", {}))
+    return parse_calendar(merged, entered)

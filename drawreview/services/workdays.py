@@ -36,6 +36,8 @@ approximate result, or pass ``strict=True`` to get :class:`CalendarOutOfRange` i
 
 from __future__ import annotations
 
+import os
+import time as _clock
 import warnings
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
@@ -76,13 +78,66 @@ def use_calendar(calendar: WorkCalendar) -> WorkCalendar:
 
 
 def active_calendar() -> WorkCalendar:
+    return _current()
+
+
+# The years the window enters in the web UI live in a file beside the data (shared by every
+# process of the scaled mode, like the blobs); each process reloads it when it changes.
+_files: tuple | None = None  # (base path, entered path, last mtime seen, last check)
+RELOAD_CHECK_S = 1.0
+
+
+def use_calendar_files(base, entered) -> WorkCalendar:
+    """Install the calendar of the authority's file plus the UI-entered years, and keep it
+    fresh: a change of the entered file (another process saved a year) is picked up within
+    ``RELOAD_CHECK_S``. Returns the previous calendar."""
+    global _files
+    from .workcalendar import load_calendars
+
+    previous = use_calendar(load_calendars(base, entered))
+    _files = (base, entered, _mtime(entered), _clock.monotonic())
+    return previous
+
+
+def _mtime(path) -> float | None:
+    try:
+        return os.stat(path).st_mtime_ns if path else None
+    except OSError:
+        return None
+
+
+def _current() -> WorkCalendar:
+    global _files
+    if _files is None:
+        return _active
+    base, entered, seen, checked = _files
+    now = _clock.monotonic()
+    if now - checked < RELOAD_CHECK_S:
+        return _active
+    mtime = _mtime(entered)
+    _files = (base, entered, mtime, now)
+    if mtime != seen:
+        from .workcalendar import load_calendars
+
+        try:
+            use_calendar(load_calendars(base, entered))
+        except DrawReviewError:  # a broken file written by hand: keep the calendar we have
+            _files = (base, entered, seen, now)
     return _active
+
+
+def reload_calendar() -> WorkCalendar:
+    """Reload at once (after this process saved a year)."""
+    global _files
+    if _files is not None:
+        _files = (_files[0], _files[1], None, 0.0)
+    return _current()
 
 
 def calendar_range(*, calendar: WorkCalendar | None = None) -> tuple[int, int]:
     """(first_year, last_year) known without a gap, e.g. (2004, 2026): chinese_calendar's
     years, extended by the calendar file's adjacent years (2027 once the authority enters it)."""
-    return (calendar or _active).span()
+    return (calendar or _current()).span()
 
 
 def _range_messages(d: date, cal: WorkCalendar) -> tuple[str, str]:
@@ -102,7 +157,7 @@ def _out_of_range(day: date, cal: WorkCalendar) -> CalendarOutOfRange:
 
 def calendar_covers(*moments: Moment, calendar: WorkCalendar | None = None) -> bool:
     """True when every given date lies inside the calendar's known years (exact results)."""
-    cal = calendar or _active
+    cal = calendar or _current()
     return all(cal.covers(_day(m).year) for m in moments)
 
 
@@ -112,7 +167,7 @@ def is_workday(d: Moment, *, strict: bool = False, calendar: WorkCalendar | None
     Outside the known years: weekends-only fallback plus a :class:`CalendarRangeWarning`
     (or :class:`CalendarOutOfRange` when ``strict``).
     """
-    cal = calendar or _active
+    cal = calendar or _current()
     day = _day(d)
     known = cal.lookup(day)
     if known is not None:
@@ -192,7 +247,7 @@ def add_workdays(start: Moment, n: int, pauses: Iterable[Pause] | None = None,
     """
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
-    cal = calendar or _active
+    cal = calendar or _current()
     windows = _windows(pauses, open_ended=False)
     day = _day(start)
     first = day
@@ -219,7 +274,7 @@ def workdays_between(a: Moment, b: Moment, pauses: Iterable[Pause] | None = None
     lo, hi = _day(a), _day(b)
     if hi <= lo:
         return 0
-    cal = calendar or _active
+    cal = calendar or _current()
     windows = _windows(pauses, open_ended=True)
     if not strict:
         _warn_outside(lo, hi, cal)

@@ -431,3 +431,29 @@ def test_missing_calendar_file_is_an_error(tmp_path):
     with pytest.raises(CalendarFileError) as exc:
         load_calendar(tmp_path / "nope.toml")
     assert "文件不存在" in exc.value.message_zh and "file not found" in exc.value.message_en
+
+
+def test_a_year_entered_by_another_process_is_picked_up(tmp_path, monkeypatch):
+    """The UI-entered years live in a file every process watches: a year saved elsewhere (here:
+    written to the file directly) is in this process's clock within the reload interval."""
+    import os
+    import time
+
+    from drawreview.services import workdays
+
+    entered = tmp_path / "entered.toml"
+    previous = workdays.use_calendar_files(None, entered)
+    monkeypatch.setattr(workdays, "RELOAD_CHECK_S", 0.0)
+    try:
+        assert not workdays.calendar_covers(date(2188, 5, 4))
+        entered.write_text('[years.2188]\nholidays = [{ name = "劳动节", from = "2188-05-01", to = "2188-05-05" }]\n',
+                           encoding="utf-8")
+        os.utime(entered, ns=(time.time_ns(), time.time_ns() + 1_000_000))
+        assert workdays.calendar_covers(date(2188, 5, 4))
+        assert not workdays.is_workday(date(2188, 5, 4), strict=True)
+        entered.write_text("not toml [", encoding="utf-8")  # a broken hand edit: the clock keeps what it had
+        os.utime(entered, ns=(time.time_ns(), time.time_ns() + 2_000_000))
+        assert workdays.calendar_covers(date(2188, 5, 4))
+    finally:
+        workdays._files = None
+        workdays.use_calendar(previous)
