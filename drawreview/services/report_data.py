@@ -144,7 +144,8 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
     sheets = {s.id: s for s in (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id))).all()}
     anns = list((await session.exec(select(Annotation).where(
         Annotation.sheet_id.in_(list(sheets) or [0]), Annotation.deleted == False,  # noqa: E712
-        Annotation.automatic == False).order_by(Annotation.id))).all())  # noqa: E712
+        Annotation.automatic == False).order_by(Annotation.id)  # noqa: E712
+        .execution_options(populate_existing=True))).all())  # as stored: markup writes may bypass the ORM
     replies = list((await session.exec(select(Comment).where(Comment.annotation_id.in_([a.id for a in anns] or [0]))
                                        .order_by(Comment.created_at, Comment.id))).all())
     findings = list((await session.exec(select(RuleFinding).where(

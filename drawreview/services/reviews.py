@@ -366,7 +366,8 @@ async def carry_forward(session: AsyncSession, sub: Submission, emit: Emit | Non
     rows = (await session.exec(
         select(Annotation, Sheet).join(Sheet, Sheet.id == Annotation.sheet_id)
         .where(Sheet.submission_id == sub.previous_id, Annotation.deleted == False,  # noqa: E712
-               Annotation.status != "closed").order_by(Annotation.id))).all()
+               Annotation.status != "closed").order_by(Annotation.id)
+        .execution_options(populate_existing=True))).all()  # statuses as stored (markup writes may bypass the ORM)
     copied = []
     for ann, old_sheet in rows:
         target = by_match.get(old_sheet.id) or by_number.get(old_sheet.number.strip())

@@ -94,7 +94,7 @@ async def unclosed(session: AsyncSession, sub: Submission) -> list[tuple[Annotat
         select(Annotation, Sheet).join(Sheet, Sheet.id == Annotation.sheet_id)
         .where(Sheet.submission_id.in_(ids), Annotation.deleted == False,  # noqa: E712
                Annotation.automatic == False, Annotation.status != "closed")  # noqa: E712
-        .order_by(Annotation.id))).all()
+        .order_by(Annotation.id).execution_options(populate_existing=True))).all()
     if not rows:
         return []
     copied = set((await session.exec(select(Annotation.carried_from_id).where(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from drawreview.auth import Principal
 from drawreview.errors import Conflict, InvalidTransition, PermissionDenied
 from drawreview.models import Annotation, AuditEntry, Comment, Notification, ProjectEvent, ReviewTask, Sheet, User
 from drawreview.services import audit, reviews, tasks, workdays, workflow
@@ -303,9 +304,16 @@ async def test_whole_cycle_writes_every_step_to_the_audit_log(env):
                          t0, noop, cfg, storage, "http://x")
     await reviews.supply_deficiencies(session, window, sub, project, ["人防施工图"], t0, noop)
     by = await _tasks(session, sub)
-    planning, fire = await principal(session, "planning"), await principal(session, "fire")
-    await tasks.assign(session, window, by["planning"], sub, project, planning.user_id, t0, noop)
-    await tasks.start(session, planning, by["planning"], sub, project, t0, noop)
+    fire = await principal(session, "fire")
+    # reassigned to another planning reviewer (the same one again changes nothing), who starts afresh
+    other = User(username=f"planning-audit-{sub.id}", display_name="规划审查 三", password_hash="x", role="reviewer",
+                 discipline="planning")
+    session.add(other)
+    await session.flush()
+    await tasks.assign(session, window, by["planning"], sub, project, other.id, t0, noop)
+    await tasks.start(session, Principal.of(other), by["planning"], sub, project, t0, noop)
+    other.active = False  # keep later picks on the demo reviewer
+    session.add(other)
     await tasks.pause(session, fire, by["fire"], sub, project, "请补充消防设计说明", t0, noop)
     await tasks.resume(session, designer, by["fire"], sub, project, bj(2025, 4, 9, 10), noop, cfg)
     sheet = (await session.exec(select(Sheet).where(Sheet.submission_id == sub.id, Sheet.number == "建施-01"))).one()
@@ -313,7 +321,8 @@ async def test_whole_cycle_writes_every_step_to_the_audit_log(env):
                            discipline="fire", kind="pin", geometry={"points": [[1.0, 2.0]]}))
     for d, task in by.items():
         verdict = "revision_required" if d == "fire" else "approved"
-        await tasks.conclude(session, await principal(session, d), task, sub, project, verdict, "", t0, noop)
+        who = Principal.of(other) if d == "planning" else await principal(session, d)
+        await tasks.conclude(session, who, task, sub, project, verdict, "", t0, noop)
     await reviews.issue_report(session, window, sub, project, t0, noop, storage, "http://x", stack.settings)
     await session.commit()
     rev2 = await new_submission(session, project, storage=storage)
