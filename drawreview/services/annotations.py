@@ -200,9 +200,12 @@ async def list_annotations(session: AsyncSession, principal: Principal | None, p
             stmt = stmt.where(getattr(Annotation, key) == value)
     if filters.get("sheet_id"):
         try:
-            stmt = stmt.where(Annotation.sheet_id == int(filters["sheet_id"]))
+            sheet_id = int(filters["sheet_id"])
         except ValueError:
-            _fail("sheet_id", "integer")
+            sheet_id = 0
+        if not 0 < sheet_id <= 2**62:  # beyond any id: never handed to the database
+            _fail("sheet_id", "a positive integer id")
+        stmt = stmt.where(Annotation.sheet_id == sheet_id)
     anns = list((await session.exec(stmt.order_by(Annotation.id))).all())
     comments: dict[int, list[Comment]] = {}
     if anns:
