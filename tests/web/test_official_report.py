@@ -27,7 +27,7 @@ def _issue(stack, client, world) -> tuple[dict, bytes]:
     r = client.post(f"/api/submissions/{world['submission_id']}/report", headers=stack.token_headers("window"))
     assert r.status_code == 200, r.text
     report = client.get(f"/api/projects/{world['project_id']}/reports", headers=stack.token_headers("window")).json()["data"][-1]
-    pdf = client.get(report["pdf_url"], headers=stack.token_headers("builder")).content
+    pdf = client.get(report["pdf_url"], headers=stack.token_headers("designer")).content
     return report, pdf
 
 
@@ -114,7 +114,7 @@ def test_stamped_sheets_are_signed_stable_listed_and_verifiable(stack, client, a
     world, report, pdf = approved
     text = re.sub(r"\s+", "", _tool(["pdftotext"], pdf, tmp_path))
     for sheet_id in world["sheet_ids"]:
-        a = client.get(f"/api/sheets/{sheet_id}/stamped.pdf", headers=stack.token_headers("builder"))
+        a = client.get(f"/api/sheets/{sheet_id}/stamped.pdf", headers=stack.token_headers("window"))
         b = client.get(f"/api/sheets/{sheet_id}/stamped.pdf", headers=stack.token_headers("designer"))
         assert a.status_code == 200 and a.content == b.content  # the same sheet, the same bytes
         sha = sha256_hex(a.content)
