@@ -57,3 +57,50 @@ def test_new_revision_only_when_the_round_asks_and_others_land_on_the_one_under_
         assert _landed(client, h[who], pid) == s1, who
     # a chosen revision is shown as asked
     assert 'data-submission-id="%d"' % s2 in client.get(f"/projects/{pid}?submission={s2}", headers=h["window"]).text
+
+
+def test_overdue_missing_items_through_the_api(stack, client, h):
+    """容缺 past its deadline over HTTP: extend with a reason, then return the case (the window only)."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from drawreview.models import Submission
+
+    def make(s):
+        async def go():
+            project = await new_project(s, stack, name="容缺逾期接口测试")
+            return project.id, (await new_submission(s, project)).id
+        return go()
+
+    pid, sid = run(stack, make)
+    assert client.post(f"/api/submissions/{sid}/submit", headers=h["designer"]).status_code == 200
+    r = client.post(f"/api/submissions/{sid}/accept", headers=h["window"],
+                    json={"missing_items": ["结构计算书"], "deficiency_deadline": "2099-01-31"})
+    assert r.status_code == 200, r.text
+    early = client.post(f"/api/submissions/{sid}/deficiencies/return", headers=h["window"], json={"reason": "逾期"})
+    assert early.status_code == 409 and early.json()["error"]["code"] == "deficiency_not_overdue"
+
+    def overdue(s):  # the deadline passed yesterday
+        return s.exec(update(Submission).where(Submission.id == sid).values(
+            deficiency_deadline=datetime.now(timezone.utc) - timedelta(days=1)))
+
+    run(stack, overdue)
+    view = client.get(f"/api/submissions/{sid}/review", headers=h["window"]).json()["data"]
+    assert view["deficiency_overdue"] is True and view["outstanding_deficiencies"] == ["结构计算书"]
+    assert client.post(f"/api/submissions/{sid}/deficiencies/extend", headers=h["designer"],
+                       json={"deadline": "2099-02-28", "reason": "x"}).status_code == 403
+    r = client.post(f"/api/submissions/{sid}/deficiencies/extend", headers=h["window"],
+                    json={"deadline": "2099-02-28", "reason": "结构计算书外审延误"})
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["deficiency_overdue"] is False and r.json()["data"]["deficiency_deadline"].startswith("2099-02-28")
+    run(stack, overdue)
+    r = client.post(f"/api/submissions/{sid}/deficiencies/return", headers=h["window"], json={"reason": "逾期未补齐"})
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    assert data["state"] == "returned" and data["return_reasons"][0] == "容缺材料逾期未补齐：结构计算书"
+    assert all(t["state"] in ("paused", "concluded") for t in data["tasks"])
+    trail = client.get(f"/api/projects/{pid}/audit", headers=h["window"], params={"action": "submission."}).json()["data"]
+    actions = [e["action"] for e in trail["entries"]]
+    assert "submission.extend_deficiencies" in actions and actions[-1] == "submission.return_overdue"
+    assert trail["chain"]["ok"]
