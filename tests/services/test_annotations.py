@@ -239,8 +239,12 @@ async def test_check_sheet_stores_findings_idempotently_and_keeps_decisions(ctx,
     states = {r.id: r.state for r in await findings_of(ctx, world["sheet_id"])}
     assert states[fire[0].id] == "confirmed" and states[planning[0].id] == "dismissed"
     async with ctx["db"].session() as s:
-        listed = await findings.list_for_sheet(s, ctx["who"]("builder"), world["sheet_id"])
+        listed = await findings.list_for_sheet(s, ctx["who"]("fire"), world["sheet_id"])
+        outside = await findings.list_for_sheet(s, ctx["who"]("builder"), world["sheet_id"])
     assert {f["id"] for f in listed} == set(states) and all(f["rect"] for f in listed if f["data"].get("bbox"))
+    # the construction unit sees only what a reviewer confirmed (undecided and dismissed stay internal)
+    confirmed = {i for i, state in states.items() if state == "confirmed"}
+    assert fire[0].id in confirmed and {f["id"] for f in outside} == confirmed
 
 
 async def test_check_sheet_per_sheet_of_a_file(ctx, world):
