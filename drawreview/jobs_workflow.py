@@ -1,4 +1,5 @@
-"""Periodic workflow jobs: the deadline watch and the email/webhook outbox delivery.
+"""Periodic workflow jobs: the deadline watch, the email/webhook outbox delivery, and the
+hourly audit anchors (each moved chain head appended to the authority's export).
 
 Both are idempotent sweeps (no ids: they find their own due rows and claim them safely), so
 several app processes and workers may run them at once.
@@ -44,7 +45,24 @@ async def watch_deadlines(ctx: dict[str, Any], now_iso: str | None = None) -> di
     return counts
 
 
-JOBS = {"deliver_notifications": deliver_notifications, "watch_deadlines": watch_deadlines}
+async def anchor_audit(ctx: dict[str, Any]) -> int:
+    """Append the head of every audit chain that moved since the last run to the authority's
+    append-only export (services/anchors.py); returns how many anchors were written."""
+    from .services import anchors
+
+    async with ctx["db"].session() as session:
+        heads = await anchors.current_heads(session)
+    seen = ctx.setdefault("_anchored", {})
+    fresh = [a for a in heads if seen.get(a.chain) != a.key()]
+    if fresh:
+        await asyncio.to_thread(anchors.append_export, anchors.export_path(ctx["settings"]), fresh)
+        seen.update({a.chain: a.key() for a in fresh})
+    return len(fresh)
+
+
+JOBS = {"deliver_notifications": deliver_notifications, "watch_deadlines": watch_deadlines,
+        "anchor_audit": anchor_audit}
+ANCHOR_EVERY = 60  # periodic rounds (minutes) between audit anchors in the embedded mode
 
 
 async def kick_delivery(queue) -> None:
@@ -59,9 +77,12 @@ def start_periodic(ctx: dict[str, Any], period_s: float = PERIOD_S) -> asyncio.T
     """Embedded mode: run both sweeps every ``period_s`` seconds inside the app process."""
 
     async def loop() -> None:
+        rounds = 0
         while True:
             await asyncio.sleep(period_s)
-            for job in (watch_deadlines, deliver_notifications):
+            rounds += 1
+            jobs = (watch_deadlines, deliver_notifications) + ((anchor_audit,) if rounds % ANCHOR_EVERY == 1 else ())
+            for job in jobs:
                 try:
                     await job(ctx)
                 except Exception:  # noqa: BLE001 - keep the loop alive
@@ -84,4 +105,5 @@ def cron_jobs() -> list:
     return [
         cron(watch_deadlines, minute=set(range(0, 60, 5)), run_at_startup=True, unique=True),
         cron(deliver_notifications, second={0}, run_at_startup=True, unique=True),
+        cron(anchor_audit, minute={7}, second={30}, run_at_startup=True, unique=True),  # hourly audit anchors
     ]

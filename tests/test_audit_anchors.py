@@ -115,3 +115,29 @@ def test_a_replaced_anchored_entry_is_named(tmp_path):
     (tmp_path / "forged.jsonl").write_text(forged + "\n")
     bad = run(["audit", "verify", "--anchors", str(tmp_path / "forged.jsonl")], env)
     assert bad.returncode == 1 and "does not match the anchor" in bad.stderr
+
+
+def test_the_periodic_job_appends_only_moved_heads(tmp_path):
+    """jobs_workflow.anchor_audit (hourly: in-process embedded, arq cron scaled) keeps the
+    export growing with the chains; a chain that did not move is not written again."""
+    from drawreview import jobs_workflow
+
+    env = {"DRAWREVIEW_DATA_DIR": str(tmp_path)}
+    assert run(["demo", "--no-drawings"], env).returncode == 0
+    settings = load_settings(env)
+
+    ctx = {"settings": settings}
+
+    async def sweep(times: int) -> list[int]:
+        ctx["db"] = Database(settings)
+        try:
+            return [await jobs_workflow.anchor_audit(ctx) for _ in range(times)]
+        finally:
+            await ctx["db"].close()
+
+    first, again = asyncio.run(sweep(2))
+    _more_entries(env, 1)
+    (moved,) = asyncio.run(sweep(1))
+    assert first >= 2 and again == 0 and moved == 1
+    assert len(anchors.read_export(anchors.export_path(settings))) == first + 1
+    assert run(["audit", "verify"], env).returncode == 0

@@ -207,8 +207,8 @@ async def test_workflow_jobs_are_registered_and_run_in_process(stack):
     from drawreview.jobs import JOBS
     from drawreview.jobs_workflow import cron_jobs, start_periodic, stop_periodic
 
-    assert {"watch_deadlines", "deliver_notifications"} <= set(JOBS)
-    assert len(cron_jobs()) == 2
+    assert {"watch_deadlines", "deliver_notifications", "anchor_audit"} <= set(JOBS)
+    assert {c.name for c in cron_jobs()} == {"cron:watch_deadlines", "cron:deliver_notifications", "cron:anchor_audit"}
     ctx = build_context(stack.settings)
     await ctx["broadcast"].connect()
     try:
