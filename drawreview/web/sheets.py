@@ -153,6 +153,34 @@ async def texts(ctx: Ctx):
     return {"q": q, "count": len(found), "texts": found}
 
 
+VERTEX_QUERY = {
+    "bbox": {"type": "string", "description": "x0,y0,x1,y1 in sheet points (y down)"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 2000},
+}
+
+
+@api("图纸端点（测量吸附）/ The drawing's vertices inside a box, for snapping measurements", query=VERTEX_QUERY)
+async def vertices(ctx: Ctx):
+    import math
+
+    from ..services import sheet_vertices
+
+    sheet, _, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
+    sha = service.require_ready(sheet)
+    q = ctx.request.query_params
+    try:
+        box = tuple(float(v) for v in q.get("bbox", "").split(","))
+        limit = int(q.get("limit", "2000"))
+    except ValueError:
+        box, limit = (), 0
+    if len(box) != 4 or not all(math.isfinite(v) for v in box) or not 1 <= limit <= 5000:
+        raise ValidationFailed("请给出范围 bbox=x0,y0,x1,y1 和 1–5000 的 limit", "Give bbox=x0,y0,x1,y1 and a limit of 1-5000",
+                               details={"bbox": "x0,y0,x1,y1", "limit": "1-5000"})
+    arr, sampled = await asyncio.to_thread(sheet_vertices.vertices, str(ctx.state.storage.path(sha)), sha)
+    points, more = sheet_vertices.in_box(arr, box, limit)
+    return {"points": points, "more": more, "sampled": sampled}
+
+
 @api("下载分图 PDF / Download the sheet PDF")
 async def pdf(ctx: Ctx):
     sheet, sub, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
@@ -175,5 +203,6 @@ ROUTES = [
     Route("/api/sheets/{sheet_id:int}/tiles/{z:int}/{x:int}/{y:int}.png", tile, methods=["GET"]),
     Route("/api/sheets/{sheet_id:int}/thumbnail.png", thumbnail, methods=["GET"]),
     Route("/api/sheets/{sheet_id:int}/texts", texts, methods=["GET"]),
+    Route("/api/sheets/{sheet_id:int}/vertices", vertices, methods=["GET"]),
     Route("/api/sheets/{sheet_id:int}/pdf", pdf, methods=["GET"]),
 ]

@@ -100,3 +100,52 @@ def test_drag_to_draw_hints_and_severity_badges(world, chromium, shots):
         assert _near(page, 230, 500, (239, 108, 0))
     finally:
         context.close()
+
+
+def test_measuring_snaps_to_the_drawings_ends_when_wanted(world, chromium):
+    stack, base, sheet_id = world
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    try:
+        page = login(context, base, stack, "planning")
+        open_viewer(page, base, sheet_id)
+        page.click("#tool-measure_distance")
+        page.click("#snap-toggle")
+        assert page.get_attribute("#snap-toggle", "aria-pressed") == "true"
+        wait_js(page, "Number(document.querySelector('#map').dataset.snapPoints || 0) > 10", timeout=20000)
+        # two of the drawing's own vertices in view, far apart (from the same API the viewer uses)
+        pts = page.evaluate("""async (id) => {
+            const v = window.drawreviewViewer.ctx;
+            const [x0, y0, x1, y1] = v.view.calculateExtent(v.map.getSize());
+            const r = await fetch(`/api/sheets/${id}/vertices?bbox=${x0},${-y1},${x1},${-y0}&limit=3000`);
+            return (await r.json()).data.points; }""", sheet_id)
+        box = page.locator("#map").bounding_box()
+
+        def px(p):
+            return page.evaluate("p => window.drawreviewViewer.ctx.map.getPixelFromCoordinate([p[0], -p[1]])", p)
+
+        inner = [p for p in pts if 40 < px(p)[0] < box["width"] - 40 and 40 < px(p)[1] < box["height"] - 40]
+        p, q = inner[0], max(inner, key=lambda v: (v[0] - inner[0][0]) ** 2 + (v[1] - inner[0][1]) ** 2)
+        (ax, ay), (bx, by) = px(p), px(q)
+
+        def measured():
+            return page.evaluate("""() => {
+                const f = window.drawreviewViewer.ctx.sketchSource.getFeatures()
+                  .filter((f) => f.getGeometry().getType() === 'LineString');
+                return f[f.length - 1].getGeometry().getCoordinates(); }""")
+
+        page.mouse.click(box["x"] + ax + 5, box["y"] + ay + 4)  # near, not on, the vertices
+        page.mouse.dblclick(box["x"] + bx - 4, box["y"] + by + 5)
+        page.wait_for_timeout(300)
+        line = measured()
+        assert abs(line[0][0] - p[0]) < 0.01 and abs(line[0][1] + p[1]) < 0.01, (line[0], p)
+        assert abs(line[-1][0] - q[0]) < 0.01 and abs(line[-1][1] + q[1]) < 0.01, (line[-1], q)
+        # without snapping the same clicks land where the pointer was, beside the vertices
+        page.click("#snap-toggle")
+        page.click("#tool-measure_distance")
+        page.mouse.click(box["x"] + ax + 5, box["y"] + ay + 4)
+        page.mouse.dblclick(box["x"] + bx - 4, box["y"] + by + 5)
+        page.wait_for_timeout(300)
+        free = measured()
+        assert abs(free[0][0] - p[0]) > 0.5 or abs(free[0][1] + p[1]) > 0.5
+    finally:
+        context.close()

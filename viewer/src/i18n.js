@@ -16,7 +16,7 @@ export const MESSAGES = {
   'nav.zoom_in': ['放大', 'Zoom in'],
   'nav.zoom_out': ['缩小', 'Zoom out'],
   'nav.coords': ['坐标', 'Coordinates'],
-  'nav.keys': ['快捷键：方向键平移，+/- 缩放，0 适应窗口，Esc 取消，1–6 标注工具，M 测距，A 测面积', 'Keys: arrows pan, +/- zoom, 0 fit, Esc cancel, 1–6 markup tools, M distance, A area'],
+  'nav.keys': ['快捷键：方向键平移，+/- 缩放，0 适应窗口，Esc 取消，1–6 标注工具，M 测距，A 测面积，S 吸附端点', 'Keys: arrows pan, +/- zoom, 0 fit, Esc cancel, 1–6 markup tools, M distance, A area, S snap to ends'],
 
   'compare.toggle': ['对比上一版', 'Compare with previous revision'],
   'compare.legend': ['修订对比', 'Revision compare'],
@@ -44,6 +44,7 @@ export const MESSAGES = {
   'tool.text': ['文字', 'Text'],
   'tool.measure_distance': ['测距离', 'Measure distance'],
   'tool.measure_area': ['测面积', 'Measure area'],
+  'tool.snap': ['吸附端点', 'Snap to ends'],
   'tool.hint.select': ['点击标注查看意见；拖动平移，滚轮缩放', 'Click a markup to read it; drag to pan, wheel to zoom'],
   'tool.hint.pin': ['在图上点击放置图钉，Esc 取消', 'Click on the sheet to place a pin; Esc cancels'],
   'tool.hint.rect': ['按住拖动画矩形（或点击两个对角），Esc 取消', 'Press and drag a rectangle (or click two corners); Esc cancels'],

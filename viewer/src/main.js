@@ -55,6 +55,8 @@ class Viewer {
       h('div', { class: 'group' }, tb('select', 'tool.select', 'Esc'),
         canMarkup ? MARKUP_TOOLS.map((k, i) => tb(k, `tool.${k}`, String(i + 1))) : null),
       h('div', { class: 'group' }, MEASURE_TOOLS.map((k) => tb(k, `tool.${k}`, k === 'measure_distance' ? 'M' : 'A')),
+        h('button', { type: 'button', class: 'tool', id: 'snap-toggle', 'aria-pressed': 'false', title: `${t('tool.snap')} (S)`,
+          onclick: () => this.toggleSnap() }, t('tool.snap')),
         h('button', { type: 'button', class: 'tool', id: 'measure-clear', onclick: () => this.tools.clearMeasures() }, t('measure.clear'))),
       h('div', { class: 'group' },
         h('button', { type: 'button', class: 'tool', id: 'zoom-in', title: `${t('nav.zoom_in')} (+)`, onclick: () => this.zoomBy(1) }, '+'),
@@ -151,6 +153,12 @@ class Viewer {
       onMeasure: (text) => { this.measureEl.textContent = text; } });
   }
 
+  toggleSnap() {
+    this.tools.setSnap(!this.tools.snapOn);
+    const b = this.toolbar.querySelector('#snap-toggle');
+    if (b) b.setAttribute('aria-pressed', this.tools.snapOn ? 'true' : 'false');
+  }
+
   setTool(tool) {
     if (this.formEl && !this.formEl.hidden) return; // finish the open form first
     this.tools.set(tool);
@@ -187,6 +195,7 @@ class Viewer {
       else if (canMarkup && /^[1-6]$/.test(e.key)) this.setTool(MARKUP_TOOLS[Number(e.key) - 1]);
       else if (e.key === 'm' || e.key === 'M') this.setTool('measure_distance');
       else if (e.key === 'a' || e.key === 'A') this.setTool('measure_area');
+      else if (e.key === 's' || e.key === 'S') this.toggleSnap();
       else return;
       e.preventDefault();
     });

@@ -4,8 +4,14 @@
 import Draw from 'ol/interaction/Draw.js';
 import Overlay from 'ol/Overlay.js';
 import { Fill, Stroke, Style, Circle as CircleStyle } from 'ol/style.js';
+import Feature from 'ol/Feature.js';
+import Point from 'ol/geom/Point.js';
+import Snap from 'ol/interaction/Snap.js';
+import { unByKey } from 'ol/Observable.js';
+import VectorSource from 'ol/source/Vector.js';
+import { get } from './api.js';
 import { BoxDraw } from './boxdraw.js';
-import { toSheet } from './map.js';
+import { toMap, toSheet } from './map.js';
 import { t } from './i18n.js';
 
 export const MARKUP_TOOLS = ['pin', 'rect', 'cloud', 'arrow', 'polyline', 'text'];
@@ -78,6 +84,47 @@ export class Tools {
     this.m = measurer(sheet);
     this.measureOverlays = [];
     this.cloudPolygon = false;
+    // measuring snaps to the drawing's own corners and ends when wanted (the S key / button):
+    // the vertices in view come from /api/sheets/{id}/vertices, reloaded as the view moves
+    this.snapOn = false;
+    this.snapSource = new VectorSource();
+    this.snap = null;
+    this.snapKey = null;
+  }
+
+  setSnap(on) {
+    this.snapOn = on;
+    this.applySnap();
+  }
+
+  applySnap() {
+    const want = this.snapOn && MEASURE_TOOLS.includes(this.active);
+    if (this.snap) {  // re-added after the drawing interaction, as OpenLayers asks
+      this.ctx.map.removeInteraction(this.snap);
+      this.snap = null;
+      unByKey(this.snapKey);
+      this.snapKey = null;
+    }
+    if (!want) return;
+    this.snap = new Snap({ source: this.snapSource, pixelTolerance: 12, edge: false, vertex: true });
+    this.ctx.map.addInteraction(this.snap);
+    this.snapKey = this.ctx.map.on('moveend', () => this.loadVertices());
+    this.loadVertices();
+  }
+
+  async loadVertices() {
+    const size = this.ctx.map.getSize();
+    if (!size) return;
+    const [x0, y0, x1, y1] = this.ctx.view.calculateExtent(size);
+    const bbox = [x0, -y1, x1, -y0].map((v) => v.toFixed(2)).join(',');
+    try {
+      const data = await get(`/api/sheets/${this.sheet.id}/vertices?bbox=${bbox}&limit=3000`);
+      this.snapSource.clear(true);
+      this.snapSource.addFeatures(data.points.map((p) => new Feature(new Point(toMap(p)))));
+      this.ctx.map.getTargetElement().dataset.snapPoints = String(data.points.length);
+    } catch (e) {
+      this.ctx.map.getTargetElement().dataset.snapPoints = '0';
+    }
   }
 
   set(tool) {
@@ -86,7 +133,7 @@ export class Tools {
       this.draw = null;
     }
     this.active = tool;
-    if (tool === 'select') return;
+    if (tool === 'select') { this.applySnap(); return; }
     if (tool === 'rect' || (tool === 'cloud' && !this.cloudPolygon)) { // press-drag-release, or click-click
       this.draw = new BoxDraw({ source: this.ctx.sketchSource, style: sketchStyle, onEnd: (f) => this._end(tool, f) });
       this.ctx.map.addInteraction(this.draw);
@@ -99,6 +146,7 @@ export class Tools {
     if (MEASURE_TOOLS.includes(tool)) this._measure(tool);
     this.draw.on('drawend', (e) => this._end(tool, e.feature));
     this.ctx.map.addInteraction(this.draw);
+    this.applySnap();
   }
 
   cancel() {

@@ -112,6 +112,7 @@ ROWS = {
     ("GET", "/api/sheets/{sheet_id}/tiles/{z}/{x}/{y}.png"): (lambda s, w: {}, DEMO_VISIBLE),
     ("GET", "/api/sheets/{sheet_id}/thumbnail.png"): (lambda s, w: {}, DEMO_VISIBLE),
     ("GET", "/api/sheets/{sheet_id}/texts"): (lambda s, w: {"params": {"q": "平面"}}, DEMO_VISIBLE),
+    ("GET", "/api/sheets/{sheet_id}/vertices"): (lambda s, w: {"params": {"bbox": "0,0,2000,2000"}}, DEMO_VISIBLE),
     ("GET", "/api/sheets/{sheet_id}/pdf"): (lambda s, w: {}, DEMO_VISIBLE),
 }
 
