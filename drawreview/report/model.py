@@ -214,6 +214,7 @@ class Project:
     reply_deadline: datetime | None = None  # revision required: reply and resubmit by this day
     signature_note: str = ""  # what the signature is (PAdES level) and why
     certificate_url: str = ""  # where the authority's certificate and chain are published
+    audit_anchor: str = ""  # the audit chain's head at issue (services/anchors.anchor_line), printed for audit verify
 
 
 @dataclass(frozen=True, kw_only=True)

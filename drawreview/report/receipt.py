@@ -186,6 +186,8 @@ def render_receipt(data: dict[str, Any]) -> bytes:
     w.ensure(40)
     w.text(MARGIN, w.y, f"受理窗口：{issuer}", 10.5)
     w.text(MARGIN, w.y + 16, "本回执由系统自动生成，修改期间（补正）不计入审查时限。", 8.5, GREY)
+    if data.get("audit_anchor"):  # found again by `drawreview audit verify --document`
+        w.text(MARGIN, w.y + 30, str(data["audit_anchor"]), 6.5, GREY)
 
     doc.set_metadata({"title": f"受理回执 {data['case_number']}", "author": str(issuer),
                       "subject": str(data["project_name"]), "creator": "drawreview",

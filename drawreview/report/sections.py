@@ -111,6 +111,8 @@ def sealing(lay: Layout, data: ReportData, seal_png: bytes | None) -> tuple[int,
     lay.y += SIG_H + 8
     if p.signature_note:
         lay.paragraph(p.signature_note, size=8.5, colour=GREY)
+    if p.audit_anchor:  # found again by `drawreview audit verify --document`
+        lay.paragraph(p.audit_anchor, size=7.5, colour=GREY)
     if p.certificate_url:
         lay.paragraph(f"审查机构证书及证书链 Authority certificate: {p.certificate_url}", size=8.5, colour=GREY)
         rect = pymupdf.Rect(lay.left, lay.y - 12, lay.right, lay.y)

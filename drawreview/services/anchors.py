@@ -121,6 +121,17 @@ def keep_document_anchor(settings, anchor: Anchor, source: str) -> None:
     append_export(export_path(settings), [Anchor(anchor.chain, anchor.count, anchor.head, anchor.at, source)])
 
 
+def after_commit(session, anchor: Anchor, source: str) -> None:
+    """Remember a printed anchor on the session; ``keep_pending`` adds it to the export once the
+    caller has committed (the web layer calls it right after its commit)."""
+    session.info.setdefault("document_anchors", []).append((anchor, source))
+
+
+def keep_pending(session, settings) -> None:
+    for anchor, source in session.info.pop("document_anchors", []):
+        keep_document_anchor(settings, anchor, source)
+
+
 def read_export(path: Path) -> list[Anchor]:
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

@@ -12,6 +12,7 @@ recorded SHA-256 is that of the final signed file, which is also its blob addres
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import fcntl
 import hashlib
 import secrets
@@ -31,7 +32,7 @@ from ..report.model import Stamped
 from ..report.seal import load_seal
 from ..report.signing import SigningConfig, ensure_authority_key, level_note, load_signing, sign_pdf, validate_signature
 from ..report.stamps import stamp_sheet
-from . import audit, events, report_data, report_extras, tasks, workflow
+from . import anchors, audit, events, report_data, report_extras, tasks, workflow
 from .notifications import aware
 
 KIND_ROUND = "round"
@@ -157,6 +158,11 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
         session, g.data, sub, actor=actor, verdict=g.verdict, issued_at=now, cfg=tasks.config(settings),
         ruleset_dir=getattr(settings, "ruleset_dir", None), signature_note=level_note(cfg),
         certificate_url=base + CERT_PATH, stamped=tuple(entry for entry, _ in stamped))
+    # the project's audit chain as this transaction sees it, printed in the signed report and kept
+    # in the authority's anchor export after the commit (issue #19: truncation is detectable)
+    anchor = await anchors.document_anchor(session, g.project.id)
+    data = dataclasses.replace(data, project=dataclasses.replace(data.project, audit_anchor=anchors.anchor_line(anchor)))
+    anchors.after_commit(session, anchor, f"report {g.project.case_number} r{sub.round_no}")
     seal = await asyncio.to_thread(load_seal, getattr(settings, "seal_image", None), authority)
     issued = await asyncio.to_thread(issue_report, data, signing=cfg, verify_url=f"{base}/verify/{code}", seal=seal)
     blob = await asyncio.to_thread(storage.put_bytes, issued.pdf)

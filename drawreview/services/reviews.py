@@ -193,6 +193,10 @@ def progress_url(base_url: str, case_number: str) -> str:
 
 async def _receipt(session, sub, project, started, cfg, base_url, actor) -> bytes:
     from ..report.receipt import render_receipt
+    from . import anchors
+
+    anchor = await anchors.document_anchor(session, project.id)  # printed, and kept after the commit
+    anchors.after_commit(session, anchor, f"receipt {project.case_number}")
 
     cu = await session.get(Organisation, project.construction_unit_id)
     di = await session.get(Organisation, project.design_institute_id)
@@ -208,6 +212,7 @@ async def _receipt(session, sub, project, started, cfg, base_url, actor) -> byte
         "missing_items": [d["item"] for d in sub.deficiencies],
         "deficiency_deadline": _local(aware(sub.deficiency_deadline)) if sub.deficiency_deadline else None,
         "issuer": actor.display_name,
+        "audit_anchor": anchors.anchor_line(anchor),
     })
 
 

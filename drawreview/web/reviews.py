@@ -22,6 +22,9 @@ async def commit(ctx: Ctx) -> None:
     """Commit, publish the events, and ask the queue to deliver the new emails/webhooks now."""
     await ctx.commit()
     from ..jobs_workflow import kick_delivery
+    from ..services import anchors
+
+    anchors.keep_pending(ctx.session, ctx.state.settings)  # the anchors printed in what was just issued
 
     await kick_delivery(ctx.state.queue)
 
