@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -424,7 +425,9 @@ def test_calendar_file_is_checked_strictly(tmp_path, case):
     assert err.code == "calendar_file_invalid" and isinstance(err, DrawReviewError)
     assert entry in err.message_zh and zh in err.message_zh and str(path) in err.message_zh
     assert entry in err.message_en and en in err.message_en
-    assert err.envelope()["error"]["details"]["file"] == str(path)
+    # the envelope names the file but never the server folder (decision 083)
+    details_file = err.envelope()["error"]["details"]["file"]
+    assert details_file.endswith(path.name) and str(path.parent) not in json.dumps(err.envelope(), ensure_ascii=False)
 
 
 def test_missing_calendar_file_is_an_error(tmp_path):

@@ -43,6 +43,9 @@ SUBMISSION_LEGAL = {
     ("accepted_with_deficiencies", "complete_deficiencies"): "accepted",
     ("accepted_with_deficiencies", "start_review"): "in_review",
     ("accepted_with_deficiencies", "return"): "returned",
+    # 容缺 items overdue: the window returns the case under review (decision 031)
+    ("in_review", "return_overdue"): "returned",
+    ("concluded", "return_overdue"): "returned",
     ("accepted", "start_review"): "in_review",
     ("in_review", "conclude"): "concluded",
     ("concluded", "require_revision"): "revision_required",
