@@ -91,6 +91,7 @@ async def preview(session, storage, settings, sub: Submission, project: Project,
            "refusal": refused.envelope(lang)["error"] if refused is not None else None, "pages": 0, "page_urls": []}
     if refused is not None:
         return out
+    out["checkers"] = await checker_choices(session, sub, lang)
     pdf = await preview_pdf(session, storage, sub, project, actor, settings)
     with pymupdf.open("pdf", pdf) as doc:
         out["pages"] = doc.page_count
@@ -107,3 +108,21 @@ def page_png(pdf: bytes, page_no: int, width_px: int = 900) -> bytes:
         page = doc[page_no - 1]
         zoom = width_px / page.rect.width
         return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
+
+
+async def checker_choices(session, sub: Submission, lang: str) -> dict:
+    """Who may be named checker (审核人) for each discipline of the round when issuing: an active
+    member of the review authority who is not that discipline's reviewer (report_extras)."""
+    from sqlmodel import select
+
+    from ..models import ReviewTask, User
+    from .report_extras import CHECKER_ROLES
+    from .workflow import DISCIPLINES
+
+    tasks = (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id)
+                                .order_by(ReviewTask.id))).all()
+    people = (await session.exec(select(User).where(User.active == True, User.role.in_(sorted(CHECKER_ROLES)))  # noqa: E712
+                                 .order_by(User.id))).all()
+    return {"disciplines": [{"code": t.discipline, "name": DISCIPLINES.get(t.discipline, t.discipline),
+                             "reviewer_id": t.reviewer_id, "checker_id": t.checker_id} for t in tasks],
+            "candidates": [{"id": u.id, "name": u.display_name} for u in people]}

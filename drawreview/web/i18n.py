@@ -194,6 +194,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.preview_note": ("预览未签名、未编号，仅供核对；确认后才签发并通知各方。", "The preview is not signed or registered; the report is signed and sent only after you confirm."),
     "reports.preview_pdf": ("查看全部页（PDF）", "All pages (PDF)"),
     "reports.confirm_issue": ("确认签发", "Confirm and sign"),
+    "reports.checkers": ("各专业审核人（审核人签字栏）", "Checker of each discipline (the 审核人 line)"),
+    "reports.checker_default": ("签发人审核（默认）", "The issuer (default)"),
     "reports.cancel": ("取消", "Cancel"),
     "reports.previewing": ("正在生成预览…", "Preparing the preview…"),
     "reports.preview_facts": ("第 {round} 轮 · 结论：{verdict} · 共 {pages} 页", "Round {round} · verdict: {verdict} · {pages} pages"),

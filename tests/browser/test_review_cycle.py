@@ -103,7 +103,8 @@ def _conclude(page, base, project_id, submission_id, discipline, conclusion, opi
     page.wait_for_selector(f"#review-tasks tr[data-discipline='{discipline}'][data-state='concluded']", timeout=15000)
 
 
-def _issue(page, base, project_id, submission_id, expect_state_zh):
+def _issue(page, base, project_id, submission_id, expect_state_zh, checkers=None):
+    checkers = checkers if checkers is not None else []
     page.goto(f"{base}/projects/{project_id}?submission={submission_id}")
     _wait_text(page, "#review-state", "审查完成")
     page.wait_for_selector("#issue-report:not([hidden])")
@@ -115,6 +116,14 @@ def _issue(page, base, project_id, submission_id, expect_state_zh):
                            "[...document.querySelectorAll('#issue-preview-pages img')].every(i => i.complete && i.naturalWidth > 0)",
                            timeout=60000)
     assert page.locator("#report-list tr[data-report-id]").count() == issued_before  # nothing signed yet
+    # the checker (审核人) of each discipline may be named here: never the discipline's own reviewer
+    fire = page.locator("#checker-fire")
+    if fire.count():
+        names = fire.locator("option").all_inner_texts()
+        assert "消防审查 张伟" not in names and len(names) >= 2
+        checker = names[1]
+        fire.select_option(label=checker)
+        checkers.append(checker)
     page.click("#issue-confirm")
     _wait_text(page, "#review-state", expect_state_zh, timeout=60000)
 
@@ -249,7 +258,14 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
         assert all(a["status"] == "closed" for a in carried)
 
         # -- the window issues the final report: approved ------------------------------------------------
-        _issue(window, base, pid, sub2, "审查合格")
+        named: list[str] = []
+        _issue(window, base, pid, sub2, "审查合格", named)
+        assert named, "the preview offers a checker for the fire discipline"
+        reports = httpx.get(f"{base}/api/projects/{pid}/reports", headers=stack.token_headers("window"), timeout=10).json()["data"]
+        final = httpx.get(base + reports[-1]["pdf_url"], headers=stack.token_headers("window"), timeout=30).content
+        import pymupdf
+
+        assert named[0] in "".join(page.get_text() for page in pymupdf.open("pdf", final))  # on the 审核人 line
         _wait_text(window, "#review-stage", "审查合格")
         _wait_text(window, "#review-verdict", "审查合格")
         window.screenshot(path=str(shots / "review-window-approved.png"), full_page=True)

@@ -75,16 +75,48 @@
           const cap = document.createElement("figcaption"); cap.textContent = img.alt;
           fig.appendChild(img); fig.appendChild(cap); pages.appendChild(fig);
         });
+        renderCheckers(p.checkers);
         box.hidden = false;
         confirm.focus();
       } catch (e) { say(String(e), true); } finally { button.disabled = false; }
     });
+    // the checker (审核人) of each discipline: anyone of the authority but its own reviewer
+    const checkersBox = document.getElementById("issue-checkers");
+    const lang = document.documentElement.lang === "en" ? "en" : "zh-CN";
+    function renderCheckers(c) {
+      checkersBox.querySelectorAll("label").forEach((l) => l.remove());
+      if (!c) { checkersBox.hidden = true; return; }
+      checkersBox.hidden = false;
+      for (const d of c.disciplines) {
+        const label = document.createElement("label");
+        label.textContent = (msg.disciplines && msg.disciplines[d.code]) || d.name;
+        const sel = document.createElement("select");
+        sel.dataset.discipline = d.code;
+        sel.id = "checker-" + d.code;
+        const none = document.createElement("option"); none.value = ""; none.textContent = msg.checker_default;
+        sel.appendChild(none);
+        for (const u of c.candidates) {
+          if (u.id === d.reviewer_id) continue;
+          const o = document.createElement("option"); o.value = String(u.id); o.textContent = u.name;
+          if (u.id === d.checker_id) o.selected = true;
+          sel.appendChild(o);
+        }
+        label.appendChild(sel);
+        checkersBox.appendChild(label);
+      }
+    }
+    function chosenCheckers() {
+      const out = {};
+      checkersBox.querySelectorAll("select").forEach((s) => { if (s.value) out[s.dataset.discipline] = Number(s.value); });
+      return out;
+    }
     document.getElementById("issue-cancel").addEventListener("click", () => { box.hidden = true; say(""); });
     confirm.addEventListener("click", async () => {
       confirm.disabled = true; button.disabled = true; say(msg.issuing);
       try {
         const r = await fetch(button.dataset.url, { method: "POST", credentials: "same-origin",
-          headers: { "X-CSRF-Token": csrf, "Content-Type": "application/json" }, body: "{}" });
+          headers: { "X-CSRF-Token": csrf, "Content-Type": "application/json" },
+          body: JSON.stringify({ checkers: chosenCheckers() }) });
         const body = await r.json();
         if (r.ok) { box.hidden = true; say(msg.issued_ok); await load(); } else say(errText(body), true);
       } finally { confirm.disabled = false; button.disabled = false; }
