@@ -168,9 +168,10 @@ async def assign(session, actor, task, sub, project, reviewer_id, now, emit) -> 
         raise ValidationFailed("须改派给本专业的审查人员", "Reassign to an active reviewer of the task's discipline",
                                details={"reviewer_id": reviewer_id, "discipline": task.discipline})
     _require_open_round(sub, "reassign")
+    state = workflow.TASK.apply(task.state, "reassign")  # a concluded task is refused, even to its own reviewer
     if task.reviewer_id == user.id:  # the same reviewer again: a started task keeps its work and clock
         return task
-    task.state = workflow.TASK.apply(task.state, "reassign")
+    task.state = state
     previous, task.reviewer_id = task.reviewer_id, user.id
     task.version += 1
     session.add(task)
