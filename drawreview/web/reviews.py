@@ -165,25 +165,26 @@ async def report_preview(ctx: Ctx):
                                                 ctx.user, ctx.lang)
 
 
-@api("意见书预览 PDF（未签发）/ The unsigned preview PDF")
-async def report_preview_pdf(ctx: Ctx):
+async def _preview_pdf(ctx: Ctx):
+    """The unsigned preview, refused exactly as issuing would be now."""
     sub, project = await _submission(ctx, "report.issue")
     refused = await report_preview_service.refusal(ctx.session, sub, project, ctx.state.settings)
     if refused is not None:
         raise refused
     pdf = await report_preview_service.preview_pdf(ctx.session, ctx.state.storage, sub, project, ctx.user,
                                                    ctx.state.settings)
+    return sub, project, pdf
+
+
+@api("意见书预览 PDF（未签发）/ The unsigned preview PDF")
+async def report_preview_pdf(ctx: Ctx):
+    sub, project, pdf = await _preview_pdf(ctx)
     return _pdf(pdf, f"preview-{project.case_number}-r{sub.round_no}.pdf")
 
 
 @api("意见书预览页图片 / A preview page as PNG")
 async def report_preview_page(ctx: Ctx):
-    sub, project = await _submission(ctx, "report.issue")
-    refused = await report_preview_service.refusal(ctx.session, sub, project, ctx.state.settings)
-    if refused is not None:
-        raise refused
-    pdf = await report_preview_service.preview_pdf(ctx.session, ctx.state.storage, sub, project, ctx.user,
-                                                   ctx.state.settings)
+    _, _, pdf = await _preview_pdf(ctx)
     png = await asyncio.to_thread(report_preview_service.page_png, pdf, ctx.path_int("page"))
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
 

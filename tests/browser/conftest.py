@@ -43,12 +43,21 @@ def chromium_browser():
             b.close()
 
 
-def embedded_site(tmp_path_factory, name: str):
+def embedded_site(tmp_path_factory, name: str, full_demo: bool = False):
     """Yields ``(stack, base_url)``: a fresh embedded stack with its demo data behind one real
-    ``drawreview serve`` process (``yield from embedded_site(...)`` in a module fixture)."""
+    ``drawreview serve`` process (``yield from embedded_site(...)`` in a module fixture). With
+    ``full_demo`` the data is what ``drawreview demo`` makes: a review under way, with sheets and
+    several disciplines' comments."""
+    import json
+    import subprocess
+
     from tests.conftest import DRAWREVIEW, build_stack, free_port, start_process, stop_process, wait_healthy
 
     stack = build_stack("embedded", tmp_path_factory.mktemp(name))
+    if full_demo:
+        out = subprocess.run(DRAWREVIEW + ["demo", "--json"], env={**os.environ, **stack.env},
+                             capture_output=True, timeout=600, check=True)
+        stack.demo = json.loads(out.stdout)
     port = free_port()
     proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "warning"], stack.env,
                          tmp_path_factory.mktemp("logs") / "serve.log")
@@ -61,26 +70,8 @@ def embedded_site(tmp_path_factory, name: str):
 
 
 def demo_embedded_site(tmp_path_factory, name: str):
-    """Yields ``(stack, base_url)``: a fresh embedded stack filled by ``drawreview demo`` (a review
-    under way: sheets, several disciplines' comments) behind one real ``drawreview serve``."""
-    import json
-    import subprocess
-
-    from tests.conftest import DRAWREVIEW, build_stack, free_port, start_process, stop_process, wait_healthy
-
-    stack = build_stack("embedded", tmp_path_factory.mktemp(name))
-    out = subprocess.run(DRAWREVIEW + ["demo", "--json"], env={**os.environ, **stack.env},
-                         capture_output=True, timeout=600, check=True)
-    stack.demo = json.loads(out.stdout)
-    port = free_port()
-    proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "warning"], stack.env,
-                         tmp_path_factory.mktemp("logs") / "serve.log")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
-        yield stack, base
-    finally:
-        stop_process(proc)
+    """``embedded_site`` filled by ``drawreview demo``."""
+    yield from embedded_site(tmp_path_factory, name, full_demo=True)
 
 
 def wait_js(page, expression: str, arg=None, timeout: float = 30000, polling: float = 100) -> None:

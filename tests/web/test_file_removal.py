@@ -4,25 +4,12 @@ keeps it — and only while the submission is a draft and the file is not being 
 
 from __future__ import annotations
 
-import asyncio
 
 from sqlalchemy import update
 from sqlmodel import select
 
 from tests import drawing_inputs as di
-
-
-async def _db(stack, fn):
-    from drawreview.db import Database
-
-    db = Database(stack.settings)
-    try:
-        async with db.session() as s:
-            out = await fn(s)
-            await s.commit()
-            return out
-    finally:
-        await db.close()
+from tests.services.reviews_world import run
 
 
 def _sheets(client, stack, sub):
@@ -41,7 +28,7 @@ def test_removing_a_file_takes_its_sheets_and_members_and_is_audited(stack, clie
     before = _sheets(client, stack, sub)
     kept_ids = {s["id"] for s in before if s["file_id"] == files["保留.dxf"]["id"]}
     assert kept_ids and len(before) > len(kept_ids)
-    budget = asyncio.run(_db(stack, lambda s: s.get(Submission, sub))).total_bytes
+    budget = run(stack, lambda s: s.get(Submission, sub)).total_bytes
 
     designer = stack.token_headers("designer")
     r = client.delete(f"/api/files/{files['整套.zip']['id']}", headers=designer)
@@ -61,7 +48,7 @@ def test_removing_a_file_takes_its_sheets_and_members_and_is_audited(stack, clie
                                                        AuditEntry.object_id == str(files["整套.zip"]["id"])))).all()
         return sub_row.total_bytes, left, findings, audit
 
-    total, left, findings, audit = asyncio.run(_db(stack, check))
+    total, left, findings, audit = run(stack, check)
     assert total == budget - files["整套.zip"]["size"] and not left and not findings
     assert len(audit) == 1 and audit[0].detail["name"] == "整套.zip" and audit[0].detail["members"] == 2
 
@@ -74,13 +61,13 @@ def test_removal_refused_outside_a_draft_or_while_processing(stack, client):
     f = di.wait_files(client, stack, sub)[0]
     designer = stack.token_headers("designer")
 
-    asyncio.run(_db(stack, lambda s: s.exec(update(DrawingFile).where(DrawingFile.id == f["id"]).values(state="processing"))))
+    run(stack, lambda s: s.exec(update(DrawingFile).where(DrawingFile.id == f["id"]).values(state="processing")))
     r = client.delete(f"/api/files/{f['id']}", headers=designer)
     assert r.status_code == 409 and r.json()["error"]["code"] == "file_busy"
     assert r.json()["error"]["messages"]["zh-CN"] and r.json()["error"]["messages"]["en"]
 
-    asyncio.run(_db(stack, lambda s: s.exec(update(DrawingFile).where(DrawingFile.id == f["id"]).values(state="ready"))))
-    asyncio.run(_db(stack, lambda s: s.exec(update(Submission).where(Submission.id == sub).values(state="in_review"))))
+    run(stack, lambda s: s.exec(update(DrawingFile).where(DrawingFile.id == f["id"]).values(state="ready")))
+    run(stack, lambda s: s.exec(update(Submission).where(Submission.id == sub).values(state="in_review")))
     r = client.delete(f"/api/files/{f['id']}", headers=designer)
     assert r.status_code == 409, r.text
     assert len(_sheets(client, stack, sub)) == 2  # nothing touched
