@@ -106,32 +106,6 @@ def test_designer_removes_and_replaces_files_of_the_draft(draft, chromium, tmp_p
     assert "建施-09" in {s["number"] for s in sheets} and all(s["file_id"] in {f["id"] for f in after.values()} for s in sheets)
 
 
-def test_precheck_summary_refreshes_when_processing_ends(draft, chromium, tmp_path):
-    """Uploaded on the page, the pre-check result appears by itself when processing and the
-    rule checks end — not "no problems found" until a reload."""
-    stack, base, _, _, _ = draft
-    h = stack.token_headers("designer")
-    orgs = {a["username"]: a["org_id"] for a in stack.demo["accounts"]}
-    project = httpx.post(f"{base}/api/projects", headers=h, timeout=10, json={
-        "name": "自检刷新测试", "construction_unit_id": orgs["builder"], "design_institute_id": orgs["designer"]}).json()["data"]
-    sub = httpx.post(f"{base}/api/projects/{project['id']}/submissions", headers=h, json={}, timeout=10).json()["data"]["id"]
-    path = tmp_path / "平面.dxf"
-    path.write_bytes(di.plan())
-    context = chromium.new_context(locale="zh-CN")
-    try:
-        page = login(context, base, stack, "designer")
-        page.goto(f"{base}/projects/{project['id']}?submission={sub}")
-        page.wait_for_selector("#precheck-summary[data-count='0']", timeout=15000)
-        page.set_input_files("#file-input", str(path))
-        # no reload: the summary counts the findings once the file and its checks are done
-        page.wait_for_selector("#precheck-summary:not([data-count='0'])[data-count]", timeout=90000)
-        assert int(page.get_attribute("#precheck-summary", "data-count")) > 0
-    finally:
-        context.close()
-    findings = httpx.get(f"{base}/api/projects/{project['id']}/findings", headers=h, timeout=10).json()["data"]
-    assert findings  # the page shows what the API has
-
-
 def test_file_notes_and_repairs_in_the_readers_language(draft, chromium):
     stack, base, _, _, _ = draft
     h = stack.token_headers("designer")
