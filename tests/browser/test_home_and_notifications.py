@@ -5,7 +5,6 @@ in the database."""
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
@@ -17,25 +16,14 @@ def site(tmp_path_factory):
     yield from embedded_site(tmp_path_factory, "home")
 
 
-async def _db(stack, fn):
-    from drawreview.db import Database
-
-    db = Database(stack.settings)
-    try:
-        async with db.session() as session:
-            out = await fn(session)
-            await session.commit()
-            return out
-    finally:
-        await db.close()
-
-
 def db_call(stack, fn):
-    """Run ``fn(session)`` in a thread of its own: Playwright's sync API holds this thread's loop."""
+    """``reviews_world.run`` in a thread of its own: Playwright's sync API holds this thread's loop."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from tests.services.reviews_world import run
+
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, _db(stack, fn)).result()
+        return pool.submit(run, stack, fn).result()
 
 
 async def _user_id(session, username: str) -> int:
@@ -65,7 +53,7 @@ def notified(site):
             Notification.user_id == await _user_id(session, "designer")))).all()
         return [r.id for r in rows]
 
-    return asyncio.run(_db(stack, write))
+    return db_call(stack, write)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Shared real inputs: the drawings in /work/shared/drawings and small generated specimens."""
+"""Shared real inputs: the drawings in ../shared/drawings (beside the repo) and small generated specimens."""
 
 from __future__ import annotations
 
