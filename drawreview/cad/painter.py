@@ -20,7 +20,7 @@ from ezdxf.entities import (
 from ezdxf.entities.dxfentity import DXFTagStorage
 from ezdxf.render import hatching
 
-from drawreview.cad import lettering
+from drawreview.cad import hatchfill, lettering
 from drawreview.cad.canvas import FILL, LIMIT, STROKE, TEXT, Canvas
 from drawreview.cad.style import Styles
 
@@ -270,12 +270,18 @@ class Painter:
             return
         out = []
         try:
-            for n, (a, b) in enumerate(hatching.hatch_entity(e)):
-                if n >= MAX_HATCH_LINES:
-                    break
-                if not n & 1023 and self.deadline is not None:
-                    self.check_deadline()
-                out.append(cv.line_fmt % (a.x - cv.ox, a.y - cv.oy, b.x - cv.ox, b.y - cv.oy))
+            lines = hatchfill.segments(e)  # all pattern lines at once (numpy); None: ezdxf's way
+            if lines is not None:
+                lines = (lines[:MAX_HATCH_LINES] - (cv.ox, cv.oy, cv.ox, cv.oy)).tolist()
+                fmt = cv.line_fmt
+                out = [fmt % (x0, y0, x1, y1) for x0, y0, x1, y1 in lines]
+            else:
+                for n, (a, b) in enumerate(hatching.hatch_entity(e)):
+                    if n >= MAX_HATCH_LINES:
+                        break
+                    if not n & 1023 and self.deadline is not None:
+                        self.check_deadline()
+                    out.append(cv.line_fmt % (a.x - cv.ox, a.y - cv.oy, b.x - cv.ox, b.y - cv.oy))
         except hatching.HatchingError:
             out = [cv.path(p, close=True) for p in ezpath.from_hatch(e)]
         if out:
