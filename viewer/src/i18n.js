@@ -151,6 +151,7 @@ export const MESSAGES = {
   'presence.title': ['在线', 'Who is here'],
   'presence.here': ['本图', 'this sheet'],
   'presence.other': ['图纸 {sheet}', 'sheet {sheet}'],
+  'presence.project': ['项目页', 'project page'],
   'presence.you': ['（我）', '(you)'],
 
   'sync.online': ['已连接', 'Connected'],

@@ -206,7 +206,9 @@ export function renderPresence(root, app) {
     ul.append(h('li', { dataset: { user: p.key } },
       h('span', { class: 'dot', style: { background: colorOf(p.discipline) } }),
       h('span', null, p.name + (p.user_id === app.cfg.user.id ? ' ' + t('presence.you') : '')),
-      h('span', { class: 'muted' }, ' · ' + (here ? t('presence.here') : t('presence.other', { sheet: app.sheetName(p.sheet_id) || '—' })))));
+      h('span', { class: 'muted' }, ' · ' + (here ? t('presence.here')
+        : p.sheet_id == null ? t('presence.project') // the project page (its live list), no sheet open
+          : t('presence.other', { sheet: app.sheetName(p.sheet_id) || '—' })))));
   }
   root.append(ul);
   return people.length;

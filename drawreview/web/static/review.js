@@ -310,6 +310,16 @@
       setTimeout(function () { if (precheckTarget && document.body.contains(precheckTarget)) precheckSummary(precheckTarget); }, ms);
     });
   });
+  /* the rule checks end after processing, at a time the page cannot know (a busy queue): the
+   * project's live events (live.js) say when a sheet's findings were stored */
+  var precheckTimer = null;
+  document.addEventListener("dr:live", function (ev) {
+    if (ev.detail.type !== "findings.updated" && ev.detail.type !== "file.deleted") return;
+    clearTimeout(precheckTimer);
+    precheckTimer = setTimeout(function () {
+      if (precheckTarget && document.body.contains(precheckTarget)) precheckSummary(precheckTarget);
+    }, 400);
+  });
   function precheckSummary(target) {
     Promise.all([call("GET", "/api/submissions/" + subId + "/sheets?limit=1000"),
                  call("GET", "/api/projects/" + root.dataset.projectId + "/findings")])

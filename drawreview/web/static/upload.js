@@ -354,6 +354,12 @@
     });
   }
 
+  /* a file added, removed or renamed in another tab or by another user: look again (live.js) */
+  document.addEventListener("dr:live", function (ev) {
+    var t = ev.detail.type;
+    if (t === "file.uploaded" || t === "file.deleted" || t === "file.failed" || t === "sheet.updated") schedulePoll(300);
+  });
+
   renderFiles(page.files || []);
   var shown = Array.prototype.map.call(document.querySelectorAll("#sheets tbody tr[data-state]"),
                                        function (tr) { return { state: tr.getAttribute("data-state") }; });
