@@ -152,14 +152,17 @@ async def list_for_sheet(session: AsyncSession, principal, sheet_id: int) -> lis
     return await _visible(session, principal, [(r, sheet) for r in rows])
 
 
-async def list_for_project(session: AsyncSession, principal, project_id: int) -> list[dict]:
-    """Every finding on every sheet of the project (all submissions), for the viewer's
-    "all sheets" list; each with its sheet rectangle."""
+async def list_for_project(session: AsyncSession, principal, project_id: int,
+                           submission_id: int | None = None) -> list[dict]:
+    """Every finding on every sheet of the project (all submissions, or the one given), for the
+    viewer's "all sheets" list and the designer's pre-check; each with its sheet rectangle."""
     await require_project(session, principal, project_id)
-    rows = (await session.exec(select(RuleFinding, Sheet).join(Sheet, Sheet.id == RuleFinding.sheet_id)
-                               .join(Submission, Submission.id == Sheet.submission_id)
-                               .where(Submission.project_id == project_id)
-                               .order_by(RuleFinding.sheet_id, RuleFinding.id))).all()
+    stmt = (select(RuleFinding, Sheet).join(Sheet, Sheet.id == RuleFinding.sheet_id)
+            .join(Submission, Submission.id == Sheet.submission_id)
+            .where(Submission.project_id == project_id))
+    if submission_id is not None:
+        stmt = stmt.where(Submission.id == submission_id)
+    rows = (await session.exec(stmt.order_by(RuleFinding.sheet_id, RuleFinding.id))).all()
     return await _visible(session, principal, list(rows))
 
 

@@ -97,9 +97,11 @@ async def list_findings(ctx: Ctx):
     return await findings.list_for_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
 
 
-@api("项目全部图纸的自动检查结果 / Rule findings of every sheet of a project")
+@api("项目全部图纸的自动检查结果 / Rule findings of every sheet of a project",
+     query={"submission": {"type": "integer", "minimum": 1, "description": "only this submission's sheets"}})
 async def list_project_findings(ctx: Ctx):
-    return await findings.list_for_project(ctx.session, ctx.principal, ctx.path_int("project_id"))
+    return await findings.list_for_project(ctx.session, ctx.principal, ctx.path_int("project_id"),
+                                           ctx.query_int("submission"))
 
 
 @api("提交前自检：重新运行自动检查 / Pre-check: run the rule checks again before submitting")

@@ -167,6 +167,36 @@ def test_project_findings_list_every_sheets_findings(stack, client):
     assert {f["sheet_id"] for f in rows} == {own["sheet_id"], own["other_sheet_id"]}
     assert all(f["rect"] and f["rect"][0][1] < f["rect"][1][1] for f in rows)  # sheet rectangles
     assert not {f["id"] for f in rows} & set(other["finding_ids"])
+    # one submission's findings (the designer's pre-check summary counts these, however many sheets)
+    later = create_review_world(stack, project_id=own["project_id"])
+
+    async def in_review(sid):  # planning reviews the later submission too: its findings are visible
+        from drawreview.models import ReviewTask
+        db = Database(stack.settings)
+        try:
+            async with db.session() as s:
+                s.add(ReviewTask(submission_id=sid, discipline="planning", state="reviewing"))
+                await s.commit()
+        finally:
+            await db.close()
+
+    asyncio.run(in_review(later["submission_id"]))
+    everything = client.get(f"/api/projects/{own['project_id']}/findings", headers=stack.token_headers("planning"))
+    later_sheets = {later["sheet_id"], later["other_sheet_id"]}
+    assert set(later["finding_ids"]) <= {f["id"] for f in everything.json()["data"]}
+    first = client.get(f"/api/projects/{own['project_id']}/findings", params={"submission": own["submission_id"]},
+                       headers=stack.token_headers("planning"))
+    assert [f["id"] for f in first.json()["data"]] == own["finding_ids"] + [extra]
+    second = client.get(f"/api/projects/{own['project_id']}/findings", params={"submission": later["submission_id"]},
+                        headers=stack.token_headers("planning"))
+    assert [f["id"] for f in second.json()["data"]] == [f["id"] for f in everything.json()["data"]
+                                                        if f["sheet_id"] in later_sheets]
+    foreign = client.get(f"/api/projects/{own['project_id']}/findings", params={"submission": other["submission_id"]},
+                         headers=stack.token_headers("planning"))
+    assert foreign.status_code == 200 and foreign.json()["data"] == []  # another project's submission: nothing
+    bad = client.get(f"/api/projects/{own['project_id']}/findings", params={"submission": "x"},
+                     headers=stack.token_headers("planning"))
+    assert bad.status_code == 422 and "submission" in bad.json()["error"]["details"]
 
 
 def test_a_new_comment_notifies_the_design_institute(stack, client, world):

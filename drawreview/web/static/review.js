@@ -321,12 +321,9 @@
     }, 400);
   });
   function precheckSummary(target) {
-    Promise.all([call("GET", "/api/submissions/" + subId + "/sheets?limit=1000"),
-                 call("GET", "/api/projects/" + root.dataset.projectId + "/findings")])
-      .then(function (r) {
-        var ids = {};
-        r[0].forEach(function (s) { ids[s.id] = true; });
-        var mine = r[1].filter(function (f) { return ids[f.sheet_id] && f.state !== "dismissed"; });
+    call("GET", "/api/projects/" + root.dataset.projectId + "/findings?submission=" + subId)
+      .then(function (found) {
+        var mine = found.filter(function (f) { return f.state !== "dismissed"; });
         var mandatory = mine.filter(function (f) { return (f.data && f.data.mandatory) || f.severity === "error"; });
         target.textContent = mine.length ? msg("review.precheck_summary", { n: mine.length, m: mandatory.length })
                                          : msg("review.precheck_none");
