@@ -22,7 +22,7 @@ from ..cad.intake import ACCEPTED
 from ..errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedFile, ValidationFailed
 from ..jobs_drawings import enqueue as enqueue_job
 from ..policy import ROLE_ACTIONS, require_project
-from ..services import file_removal, sheet_list
+from ..services import file_list, file_removal, sheet_list
 from ..services import sheets as sheet_service
 from ..services import submissions as service
 from .common import Ctx, api, lang_of
@@ -152,11 +152,16 @@ async def create_submission(ctx: Ctx):
     return {"id": sub.id, "revision": sub.revision, "state": sub.state}
 
 
-@api("报审版本及其文件 / One submission with its files")
+@api("报审版本及其文件 / One submission with its files",
+     query={"files_limit": {"type": "integer", "minimum": 1, "maximum": file_list.MAX_LIMIT,
+                            "description": "list at most this many files: failed and unfinished ones first, then the "
+                                           "first of the rest; file_counts tells how many there are (default: all)"}})
 async def get_submission(ctx: Ctx):
     sub, _ = await service.require_submission(ctx.session, ctx.principal, ctx.path_int("submission_id"))
     data = service.submission_dict(sub)
-    data["files"] = [service.file_dict(f) for f in await service.files_of(ctx.session, sub.id)]
+    files, tally = await file_list.shown(ctx.session, sub.id, file_list.parse_limit(ctx.request.query_params.get("files_limit")))
+    data["files"] = [service.file_dict(f) for f in files]
+    data["file_counts"] = tally
     data["accepted_formats"] = list(ACCEPTED)  # what an upload may be: DWG R14–R2018, DXF, PDF, zip
     return data
 
@@ -229,7 +234,7 @@ PAGE_MESSAGES = [
     "upload.drop", "upload.choose", "upload.uploading", "upload.done", "upload.failed", "upload.retry",
     "upload.network", "file.state.uploaded", "file.state.processing", "file.state.ready", "file.state.failed",
     "sheet.state.pending", "sheet.state.processing", "sheet.state.ready", "sheet.state.failed", "sheet.open",
-    "sheets.empty", "sheets.count", "files.empty", "file.repairs", "file.notes", "file.entries", "file.state.queued", "file.format.unknown",
+    "sheets.empty", "sheets.count", "files.empty", "files.partial", "file.repairs", "file.notes", "file.entries", "file.state.queued", "file.format.unknown",
     "sheet.untitled", "file.repairs_summary", "file.notes_summary", "file.remove", "file.replace", "file.remove_confirm", "file.removed",
 ]
 
@@ -279,7 +284,9 @@ async def project_page(request: Request) -> Response:
         current = next((s for s in subs if str(s.id) == wanted), None) if wanted else landing(subs, principal)
         if wanted and current is not None and str(current.id) != wanted:
             raise NotFound("找不到该报审版本", "Submission not found")
-        files = await service.files_of(session, current.id) if current else []
+        every_file = request.query_params.get("files") == "all"
+        files, file_counts = (await file_list.shown(session, current.id, None if every_file else file_list.SHOWN)
+                              if current else ([], {"total": 0, "by_state": {}, "shown": 0}))
         sheets, sheet_view = await _sheet_page(session, request, current)
     lang = lang_of(request)
     can_upload = principal.role in ROLE_ACTIONS["submission.upload"]
@@ -288,6 +295,8 @@ async def project_page(request: Request) -> Response:
         "submissions": subs,
         "current": current,
         "files": [service.file_dict(f) for f in files],
+        "file_counts": file_counts,
+        "files_limit": None if every_file or not current else file_list.SHOWN,
         "sheets": sheets,
         "sheet_view": sheet_view,
         "can_create": principal.role in ROLE_ACTIONS["submission.create"],

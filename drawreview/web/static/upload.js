@@ -251,6 +251,14 @@
     });
   }
 
+  /* a big set lists part of its files (failed and unfinished first): say how many there are */
+  function fileCounts(c) {
+    var p = document.getElementById("file-counts");
+    if (!p || !c) return;
+    p.hidden = c.total <= c.shown;
+    p.querySelector("span").textContent = msg("files.partial").replace("{n}", c.total).replace("{k}", c.shown);
+  }
+
   function renderSheets(sheets, files) {
     var body = document.querySelector("#sheets tbody");
     if (!body) return;
@@ -307,12 +315,13 @@
   function poll() {
     pollTimer = null;
     if (!page.submission_id) return;
-    Promise.all([getJSON("/api/submissions/" + page.submission_id),
+    Promise.all([getJSON("/api/submissions/" + page.submission_id + (page.files_limit ? "?files_limit=" + page.files_limit : "")),
                  getJSON(sheetsUrl(), true)])
       .then(function (res) {
         var files = res[0].files, sheets = res[1].data, count = document.getElementById("sheet-count");
         if (count && res[1].page) count.textContent = msg("sheets.count").replace("{n}", res[1].page.total);
         renderFiles(files);
+        fileCounts(res[0].file_counts);
         renderSheets(sheets, files);
         if (busy(files, sheets)) { wasBusy = true; schedulePoll(1000); }
         else if (wasBusy) {  // processing ended: the review panel's pre-check summary looks again
