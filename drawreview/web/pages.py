@@ -14,6 +14,7 @@ from sqlmodel import select
 from ..auth import csrf_token, principal_from_request
 from ..models import Organisation, OrgKind
 from ..policy import ROLE_ACTIONS
+from ..vocabulary import sheet_discipline_label
 from ..services import projects as project_service
 from ..services.sheets import space_label
 from .common import lang_of
@@ -24,6 +25,7 @@ templates.env.globals["messages_for"] = messages_for  # page scripts' message ta
 templates.env.globals["space_label"] = space_label  # model / layout:A1 / page:3 in words
 templates.env.globals["format_label"] = format_label  # dxf → DXF, unknown → 未识别
 templates.env.globals["stage_label"] = stage_label  # in_review → 审查中 / In review
+templates.env.globals["discipline_label"] = sheet_discipline_label  # 结构 → Structure in English
 
 
 def render(request: Request, name: str, context: dict, status: int = 200, principal=None) -> HTMLResponse:

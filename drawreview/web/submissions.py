@@ -23,6 +23,7 @@ from ..errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedFile, Val
 from ..jobs_drawings import enqueue as enqueue_job
 from ..policy import ROLE_ACTIONS, require_project
 from ..services import file_list, file_removal, sheet_list
+from ..vocabulary import SHEET_DISCIPLINES
 from ..services import sheets as sheet_service
 from ..services import submissions as service
 from .common import Ctx, api, lang_of
@@ -296,6 +297,7 @@ async def project_page(request: Request) -> Response:
         "current": current,
         "files": [service.file_dict(f) for f in files],
         "file_counts": file_counts,
+        "discipline_names": SHEET_DISCIPLINES if lang.startswith("en") else {},  # upload.js labels new rows
         "files_limit": None if every_file or not current else file_list.SHOWN,
         "sheets": sheets,
         "sheet_view": sheet_view,

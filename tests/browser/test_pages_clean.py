@@ -83,6 +83,12 @@ def test_main_pages_clean(demo_site, chromium, lang, shots):
                     labels = page.eval_on_selector_all("svg text", "els => els.map(e => e.textContent)")
                     if any(re.search(r"[\u4e00-\u9fff]", x) for x in labels):
                         problems.append(f"Chinese chart labels on the English page: {labels}")
+                if lang == "en" and path.startswith("/projects/"):  # sheet disciplines in words (建筑 → Architecture)
+                    words = page.eval_on_selector_all(
+                        "#sheets tbody td:nth-child(4), select[name=sheet_discipline] option",
+                        "els => els.map(e => e.textContent)")
+                    if any(re.search(r"[\u4e00-\u9fff]", x) for x in words):
+                        problems.append(f"Chinese sheet disciplines on the English page: {words}")
                 if codes:
                     problems.append(f"raw codes: {sorted(set(codes))}")
                 if problems:

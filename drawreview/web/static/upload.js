@@ -251,6 +251,17 @@
     });
   }
 
+  /* a sheet's discipline in the reader's language (vocabulary.sheet_discipline_label): known
+   * names translated in English, "电气(防雷)" part by part, the designer's own words as given */
+  function disciplineLabel(d) {
+    var names = page.discipline_names || {};
+    if (!d) return "—";
+    if (names[d]) return names[d];
+    var m = /^\s*([^()（）]+?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$/.exec(d);
+    if (m && names[m[1]] && names[m[2]]) return names[m[1]] + " (" + names[m[2]] + ")";
+    return d;
+  }
+
   /* a big set lists part of its files (failed and unfinished first): say how many there are */
   function fileCounts(c) {
     var p = document.getElementById("file-counts");
@@ -277,7 +288,7 @@
       tr.appendChild(tdImg);
       tr.appendChild(el("td", { "class": "number" }, s.number || "—"));
       tr.appendChild(el("td", { "class": "title" }, s.title || spaceLabel(s)));
-      tr.appendChild(el("td", null, s.discipline || "—"));
+      tr.appendChild(el("td", null, disciplineLabel(s.discipline)));
       var state = msg("sheet.state." + s.state);
       if (s.state === "processing" && progress[s.file_id] !== undefined) state += " " + Math.round(progress[s.file_id] * 100) + "%";
       tr.appendChild(el("td", { "class": "state-" + s.state }, state));
