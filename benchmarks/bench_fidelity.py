@@ -192,6 +192,18 @@ def corrections(ezdoc, layout_name: str | None) -> list[tuple[str, object]]:
                     vp.dxf.status = 100 + n
                 return lambda: [vp.dxf.set("status", 0) for vp in off]
             out.append(("ezdxf skips status-0 viewports (layout not current when saved); AutoCAD plots them", vp_on))
+    if layout_name is not None:
+        scales = {round(vp.get_scale(), 9) for vp in model_viewports(ezdoc.paperspace(layout_name))}
+        dashed = [e for e in ezdoc.modelspace() if _dashed(ezdoc, e)]
+        if len(scales) == 1 and dashed and 0 < next(iter(scales)) != 1:
+            def vp_dashes(dashed=dashed, s=next(iter(scales))):
+                old = [(e, e.dxf.get("ltscale")) for e in dashed]
+                for e, v in old:
+                    e.dxf.ltscale = (v or 1.0) * s
+                return lambda: [e.dxf.set("ltscale", v) if v is not None else e.dxf.discard("ltscale") for e, v in old]
+            out.append(("ezdxf draws model dashes in a viewport 1/scale too long (it divides the pattern by the "
+                        "viewport scale after the viewport transform); AutoCAD ($PSLTSCALE 1) draws them as "
+                        "long as paper-space dashes", vp_dashes))
     spaces = [ezdoc.modelspace()] + ([ezdoc.paperspace(layout_name)] if layout_name else [])
     clipped = any(e.has_extension_dict and XClip(e).has_clipping_path for sp in spaces for e in sp.query("INSERT"))
     if clipped and int(ezdoc.header.get("$XCLIPFRAME", 2)) == 2:
@@ -200,6 +212,19 @@ def corrections(ezdoc, layout_name: str | None) -> list[tuple[str, object]]:
             return lambda: ezdoc.header.__setitem__("$XCLIPFRAME", 2)
         out.append(("ezdxf draws XCLIP boundaries at $XCLIPFRAME 2 (shown on screen, not plotted)", no_frames))
     return out
+
+
+def _dashed(ezdoc, e) -> bool:
+    """True when ezdxf draws *e* with a dash pattern (its linetype, or its layer's)."""
+    name = str(e.dxf.get("linetype", "BYLAYER"))
+    if name.upper() == "BYLAYER":
+        layer = ezdoc.layers.get(e.dxf.get("layer", "0"))
+        name = layer.dxf.get("linetype", "Continuous") if layer is not None else "Continuous"
+    lt = ezdoc.linetypes.get(name) if name.upper() not in ("BYBLOCK", "CONTINUOUS") else None
+    try:
+        return lt is not None and len(lt.simplified_line_pattern()) >= 2
+    except Exception:  # noqa: BLE001 - a malformed linetype: ezdxf draws it solid
+        return False
 
 
 def measure_file(path: Path, px: int, out: Path, ref_path: Path | None = None) -> list[dict]:

@@ -17,6 +17,16 @@ STROKE, FILL, TEXT = "S", "F", "T"
 LIMIT = 1e15  # coordinates beyond this (or NaN) are treated as damaged
 
 
+def _with_dots(dash: tuple, dot: float) -> list[float]:
+    out = list(dash)
+    for i in range(0, len(out) - 1, 2):
+        if out[i] < dot:
+            grow = min(dot - out[i], out[i + 1])
+            out[i] += grow
+            out[i + 1] -= grow
+    return out
+
+
 class Canvas:
     def __init__(self, unit_pt: float, ox: float = 0.0, oy: float = 0.0, decimals: int = 2,
                  is_form: bool = False, layer_names: dict[str, str] | None = None) -> None:
@@ -87,8 +97,10 @@ class Canvas:
             if dash is not None:
                 total = sum(dash) * self.unit_pt
                 if dash and total > 2.0:  # denser patterns would read as solid anyway
-                    eps = sum(dash) / 200
-                    arr = " ".join("%.6f" % (v if v > 0 else eps) for v in dash)
+                    # a dot (a dash of length 0, or 0.0001 in complex linetypes) is plotted as a
+                    # dot of the pen's width: at least half a point long, so a hairline shows it
+                    # (taken from the gap after it, so the pattern keeps its period)
+                    arr = " ".join("%.6f" % v for v in _with_dots(dash, min(0.5 / self.unit_pt, sum(dash) / 4)))
                     out.append(f"1 J [{arr}] 0 d ")
                 else:
                     out.append("[] 0 d ")

@@ -117,13 +117,13 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
         raise E.dwg_unreadable(name, version, reason) from None
     except cadkit.CadkitError as exc:  # UnknownFormat / Unsupported: the header lied
         raise E.dwg_unreadable(name, version, _text(exc)) from None
-    from drawreview.cad import dwgloss
-
-    from drawreview.cad import dwglayout
+    from drawreview.cad import dwgdisplay, dwglayout, dwgloss
 
     unknown, other = dwgloss.inventory(doc)
+    model = doc.to_dict()  # the reader's whole model: header and linetype table (a few % of the DXF's size)
     facts = {"version": version, "codepage": _codepage(head, doc), "unknown": unknown, "warnings": other,
-             "mviews": dwglayout.r14_views(doc) if head[:6] == b"AC1014" else []}
+             "mviews": dwglayout.r14_views(doc) if head[:6] == b"AC1014" else [],
+             "display": dwgdisplay.settings(model), "complex_linetypes": dwgdisplay.complex_linetypes(model)}
     return data, facts
 
 
@@ -152,7 +152,7 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     import os
     import tempfile
 
-    from drawreview.cad import dwglayout, dwgloss
+    from drawreview.cad import dwgdisplay, dwglayout, dwgloss
     from drawreview.cad.dxf import load_dxf
 
     path = Path(path)
@@ -177,8 +177,9 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
         os.unlink(tmp)
     doc = drawing.doc
     lost = dwgloss.dropped(facts["unknown"], doc)
+    dwgdisplay.restore(doc, facts["display"])
     layout_notes = (dwglayout.restore(doc, path) + dwglayout.apply_views(doc, facts["mviews"])
-                    + dwglayout.header_note(doc))
+                    + dwgdisplay.header_note(doc) + dwgdisplay.linetype_note(doc, facts["complex_linetypes"]))
     fields = {f.name: getattr(drawing, f.name) for f in dataclasses.fields(drawing)}
     fields.update(path=path, version=facts["version"])
     return DwgDrawing(**fields, conversion=dwgloss.notes(lost, facts["warnings"]) + layout_notes,

@@ -158,20 +158,3 @@ def apply_views(doc, views: list[dict]) -> list[str]:
     return [f"{blank} 个 R14 视口的视图参数未能读取，这些视口不显示模型空间内容；请另存为 R2000 或更新版本 / "
             f"{blank} R14 viewports' view settings could not be read, so they show no model space; "
             "save the drawing as R2000 or newer"]
-
-
-HEADER_SHOWN = {"$PDMODE": "点样式 / point style", "$PDSIZE": "点大小 / point size",
-                "$PSLTSCALE": "图纸空间线型比例 / paper-space linetype scaling",
-                "$CELTSCALE": "线型比例 / linetype scale", "$FILLMODE": "填充显示 / fill display"}
-
-
-def header_note(doc) -> list[str]:
-    """pycadkit writes a short header (about 20 variables): name the display settings it did
-    not carry, which are then drawn with their defaults."""
-    missing = [k for k in HEADER_SHOWN if k not in doc.header]
-    if not missing:
-        return []
-    zh = "、".join(f"{HEADER_SHOWN[k].split(' / ')[0]}（{k}）" for k in missing)
-    en = ", ".join(f"{HEADER_SHOWN[k].split(' / ')[1]} ({k})" for k in missing)
-    return [f"DWG 文件头中的显示设置未能转换，按默认值显示：{zh} / the DWG header's display settings were not "
-            f"carried and are drawn with their defaults: {en}"]

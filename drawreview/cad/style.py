@@ -8,6 +8,7 @@ from the graphics state of the caller.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from ezdxf.colors import DXF_DEFAULT_COLORS, int2rgb
@@ -60,8 +61,27 @@ class Styles:
                              on=aci >= 0 and not layer.is_off(), frozen=layer.is_frozen())
             self.layers[d.name.lower()] = info
         self.ltscale = float(doc.header.get("$LTSCALE", 1.0) or 1.0)
+        self.dash_factor = 1.0  # a viewport's 1 / scale with $PSLTSCALE 1 (see ``for_viewport``)
         self._patterns: dict[str, tuple[float, ...]] = {}
         self._memo: dict[tuple, tuple] = {}
+
+    def for_viewport(self, scale: float) -> "Styles":
+        """These styles for model space seen through a viewport of *scale* (paper units per
+        model unit): with ``$PSLTSCALE`` 1 (AutoCAD's default) a dash is as long on paper as
+        in paper space, so its model length is the pattern / *scale*."""
+        try:
+            on = int(self.doc.header.get("$PSLTSCALE", 1)) != 0
+        except (TypeError, ValueError):
+            on = True
+        other = copy.copy(self)
+        other.dash_factor = 1.0 / scale if on and scale > 0 else 1.0
+        other._memo = {}
+        return other
+
+    def uses_scale(self) -> bool:
+        """True when a pen resolved so far has a dash pattern or a lineweight above a hairline,
+        i.e. would be drawn differently at another viewport scale."""
+        return any(pen[1] or pen[2] for pen in self._memo.values())
 
     def layer(self, name: str) -> LayerInfo:
         key = name.lower()
@@ -122,5 +142,5 @@ class Styles:
         else:
             dash = self.pattern(linetype)
         if dash:
-            dash = tuple(v * ltscale * self.ltscale for v in dash)
+            dash = tuple(v * ltscale * self.ltscale * self.dash_factor for v in dash)
         return (rgb, lw, dash)

@@ -4,8 +4,10 @@ A layout shows model space through its VIEWPORT entities.  Each viewport maps mo
 to paper space with ezdxf's own transform (view target, view centre, view height / paper
 height, twist), is clipped to its rectangle or to its non-rectangular clipping boundary, and
 hides its own frozen layers (also inside blocks).  Model space is painted once per set of
-viewport-frozen layers as a form XObject; each viewport invokes that form with ``cm`` inside
-its clip, so nine viewports of one plan cost one painted plan.
+viewport-frozen layers and viewport scale as a form XObject (lineweights and, with
+``$PSLTSCALE`` 1, dashes are lengths on paper, so a form is written for its scale; one without
+dashes or lineweights serves every scale); each viewport invokes that form with ``cm`` inside
+its clip, so nine viewports of one plan at one scale cost one painted plan.
 
 Which viewports count: the *overall* paper-space viewport (the layout's own
 ``viewport_handle`` and ``id`` 1, else the first with ``status`` 1) is the window the CAD program shows the layout
@@ -80,17 +82,14 @@ class ViewportPainter:
         self.painter = painter
         self.extra = extra  # forms the sheet PDF must also hold
         self.notes = notes
-        self.msp_forms: dict[frozenset, Form | None] = {}
-        self.painters: dict[frozenset, Painter] = {frozenset(): painter}
+        self.msp_forms: dict[tuple, Form | None] = {}  # (frozen layers, scale or None: any scale)
+        self.painters: dict[tuple, Painter] = {}
         self._points: np.ndarray | None = None
         self.empty: list[str] = []  # handles of viewports that look at empty model space
 
     def draw(self, vp, cv: Canvas) -> None:
         if not vp.is_top_view:
             self.notes.append(info("非俯视视口未绘制 / a non-top-view viewport was not drawn"))
-            return
-        form = self._model_form(frozenset(n.lower() for n in vp.frozen_layers))
-        if form is None:
             return
         outline = clip_outline(vp)
         clip = cv.polyline(outline, True)
@@ -99,7 +98,10 @@ class ViewportPainter:
         m = vp.get_transformation_matrix()
         aa, bb, cc, dd = m.ux.x, m.ux.y, m.uy.x, m.uy.y
         tx, ty = m.origin.x - cv.ox, m.origin.y - cv.oy
-        if not cv.ok(aa, bb, cc, dd, tx, ty):
+        if not cv.ok(aa, bb, cc, dd, tx, ty) or not math.hypot(aa, bb):
+            return
+        form = self._model_form(frozenset(n.lower() for n in vp.frozen_layers), math.hypot(aa, bb))
+        if form is None:
             return
         if not self._sees_something(vp):
             self.empty.append(vp.dxf.handle)
@@ -115,14 +117,20 @@ class ViewportPainter:
                 hw, hh = (x1 - x0) * s / 2, (y1 - y0) * s / 2
                 cv.texts.append((text, px - hw, py - hh, px + hw, py + hh))
 
-    def _model_form(self, frozen: frozenset) -> Form | None:
-        if frozen not in self.msp_forms and len(self.msp_forms) >= MAX_FROZEN_SETS:
-            self.notes.append("视口冻结图层组合过多，部分视口按首个组合绘制 / too many per-viewport "
-                              "frozen-layer sets; some viewports use the first one")
-            frozen = next(iter(self.msp_forms))
-        if frozen in self.msp_forms:
-            return self.msp_forms[frozen]
-        painter = self._painter(frozen)
+    def _model_form(self, frozen: frozenset, scale: float) -> Form | None:
+        """Model space painted for viewports hiding *frozen* layers at *scale* (paper units per
+        model unit): lineweights and, with $PSLTSCALE, dashes are paper lengths, so they are
+        written in model units for that scale. A form that holds no dash and no lineweight
+        above a hairline looks the same at every scale and serves them all."""
+        key = (frozen, "%.6g" % scale)
+        for k in ((frozen, None), key):
+            if k in self.msp_forms:
+                return self.msp_forms[k]
+        if len(self.msp_forms) >= MAX_FROZEN_SETS:
+            self.notes.append("视口冻结图层组合或比例过多，部分视口按首个组合绘制 / too many per-viewport "
+                              "frozen-layer sets or scales; some viewports use the first one")
+            return next(iter(self.msp_forms.values()))
+        painter = self._painter(key, scale)
         painter.reach = max(painter.reach, self._model_reach())  # (the paper's own entities are drawn)
         n = len(self.msp_forms)
         fcv = Canvas(painter.unit_pt, 0.0, 0.0, painter.decimals + 3, True, painter.layer_names)
@@ -131,21 +139,24 @@ class ViewportPainter:
         content = fcv.close()
         self.painter.skipped += fcv.skipped
         form = Form(f"*MSP{n}", f"M{n}", content, fcv.texts) if content else None
-        self.msp_forms[frozen] = form
+        self.msp_forms[key if painter.styles.uses_scale() else (frozen, None)] = form
         if form:
             self.extra.append(form)
         return form
 
-    def _painter(self, frozen: frozenset) -> Painter:
-        """A painter whose block forms leave out *frozen* layers (its own form names)."""
-        got = self.painters.get(frozen)
+    def _painter(self, key: tuple, scale: float) -> Painter:
+        """A painter for model space at *scale* whose block forms leave out the frozen layers
+        of *key* (its own form names): a point on paper is ``unit_pt * scale`` per model unit."""
+        got = self.painters.get(key)
         if got is None:
             base = self.painter
-            got = Painter(base.doc, base.styles, base.unit_pt, base.decimals, base.layer_names)
-            got.frozen = set(frozen)
+            got = Painter(base.doc, base.styles.for_viewport(scale), base.unit_pt * scale, base.decimals,
+                          base.layer_names)
+            got.frozen = set(key[0])
             got.prefix = f"V{len(self.painters)}B"
             got.deadline = base.deadline
-            self.painters[frozen] = got
+            got.reach = base.reach  # (not the default 1e6: far ends lose precision in the reader)
+            self.painters[key] = got
         return got
 
     def _model_reach(self) -> float:
@@ -175,9 +186,7 @@ class ViewportPainter:
             self.notes.append(info(f"{len(self.empty)} 个布局视口对准的模型空间区域没有图形（视口句柄 "
                               f"{', '.join(self.empty)}），请核对图纸 / {len(self.empty)} layout viewport(s) "
                               f"look at an empty part of model space (handles {', '.join(self.empty)})"))
-        for frozen, p in self.painters.items():
-            if p is base:
-                continue
+        for p in self.painters.values():
             self.extra += [f for f in p.forms.values() if f is not None]
             base.notes += p.notes
             base.failed.update(p.failed)
