@@ -119,10 +119,10 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
         raise E.dwg_unreadable(name, version, _text(exc)) from None
     from drawreview.cad import dwgdisplay, dwglayout, dwgloss
 
-    unknown, other = dwgloss.inventory(doc)
-    model = doc.to_dict()  # the reader's whole model: header and linetype table (a few % of the DXF's size)
+    model = doc.to_dict()  # the reader's model once: blocks, layouts, header, linetypes
+    unknown, other = dwgloss.inventory(doc.warnings, model.get("blocks") or [])
     facts = {"version": version, "codepage": _codepage(head, doc), "unknown": unknown, "warnings": other,
-             "mviews": dwglayout.r14_views(doc) if head[:6] == b"AC1014" else [],
+             "mviews": dwglayout.r14_views(model.get("models") or []) if head[:6] == b"AC1014" else [],
              "display": dwgdisplay.settings(model), "complex_linetypes": dwgdisplay.complex_linetypes(model)}
     return data, facts
 

@@ -105,10 +105,11 @@ def _drop_placeholder(layout) -> None:
         d.discard("limmax")
 
 
-def r14_views(cad_doc) -> list[dict]:
-    """The MVIEW view of every R14 paper-space viewport: place and size, then the view."""
+def r14_views(models: list[dict]) -> list[dict]:
+    """The MVIEW view of every R14 paper-space viewport (from the reader's ``models``): place
+    and size, then the view."""
     out = []
-    for model in cad_doc.models:
+    for model in models:
         if model.get("kind") == "model":
             continue
         for e in model.get("entities", ()):

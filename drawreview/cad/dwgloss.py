@@ -71,12 +71,12 @@ def family(kind: str) -> tuple[str, str, str, str]:
     return _OTHER
 
 
-def inventory(doc) -> tuple[Counter, list[tuple[str, int, str]]]:
+def inventory(warnings: list[dict], blocks: list[dict]) -> tuple[Counter, list[tuple[str, int, str]]]:
     """(unknown objects by type, other warnings as (code, count, first message)) of a cadkit
-    document."""
+    document, from its ``warnings`` and its block definitions (``to_dict()["blocks"]``)."""
     unknown: Counter = Counter()
     other: dict[str, list] = {}
-    for w in doc.warnings:
+    for w in warnings:
         m = _UNKNOWN.match(w.get("message") or "")
         if w.get("code") == "dwg.unsupported_entity" and m:
             unknown[m.group(2)] += int(m.group(1))
@@ -84,7 +84,7 @@ def inventory(doc) -> tuple[Counter, list[tuple[str, int, str]]]:
         entry = other.setdefault(w.get("code") or "dwg.warning", [0, w.get("message") or ""])
         entry[0] += 1
     in_blocks: Counter = Counter()
-    for block in doc.blocks:
+    for block in blocks:
         for e in block.get("entities", ()):
             kind = e.get("kind", {})
             if kind.get("type") == "unknown":
