@@ -162,5 +162,8 @@ def test_review_view_offers_the_window_reassign_choices_and_the_worklist_shows_l
     page = client.get("/window", headers=h["window"]).text
     assert f'data-submission-id="{sid}" data-state="in_review" data-light="green"' in page
     assert f'href="/projects/{pid}?submission={sid}"' in page
+    row = page[page.index(f'data-submission-id="{sid}"'):]
+    row = row[:row.index("</tr>")]
+    assert "第 1 版 · 第 1 轮审查" in row  # the revision and the review round, both in words
     project_page = client.get(f"/projects/{pid}?submission={sid}", headers=h["window"]).text
     assert 'id="review"' in project_page and "/static/review.js" in project_page and 'id="nav-window"' in project_page
