@@ -153,3 +153,22 @@ def test_dwg_global_linetype_scale_is_the_dwgs():
     """pycadkit writes $LTSCALE 1.0 whatever the DWG says; the DWG's 0.4 is drawn."""
     d = load_drawing(DRAWINGS / "dwg" / "acadsharp__AecObjects.dwg")
     assert d.doc.header["$LTSCALE"] == pytest.approx(0.4)
+
+
+def test_dwg_display_settings_come_from_the_reader_not_the_converted_dxf():
+    """The DXF pycadkit writes lacks the display settings (the note would name them); the
+    reader's model has the DWG's own values, and with them nothing is left to name."""
+    import io
+
+    from ezdxf import recover
+
+    from drawreview.cad import dwg, dwgdisplay
+
+    data, facts = dwg.convert(DRAWINGS / "dwg" / "acadsharp__sample_AC1018.dwg")
+    doc, _ = recover.read(io.BytesIO(data))
+    (note,) = dwgdisplay.header_note(doc)
+    assert "$PDMODE" in note and "$PSLTSCALE" in note and "defaults" in note
+    assert facts["display"]["$PDMODE"] == 34 and facts["display"]["$PSLTSCALE"] == 1
+    dwgdisplay.restore(doc, facts["display"])
+    assert dwgdisplay.header_note(doc) == [] and doc.header["$PDSIZE"] == pytest.approx(0.1)
+    assert facts["complex_linetypes"] == ["GAS_LINE", "TRACKS", "ZIGZAG", "BATTING"]
