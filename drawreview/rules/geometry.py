@@ -1,4 +1,5 @@
-"""The geometry the checks read: semantic features with facts, texts, frames, dimensions.
+"""The geometry the checks read: semantic features with facts, texts, frames, dimensions
+(the types are in ``features``, shapes from linework in ``outlines``).
 
 ``extract(doc, layer_map, params)`` walks model space once. Geometry stays in drawing
 units (so findings carry drawing-unit bboxes); ``Geometry.m`` / ``Geometry.du`` convert
@@ -7,151 +8,17 @@ lengths using ``$INSUNITS`` (0 = unitless is read as ``params["default_units"]``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import shapely
-from ezdxf import units as ezunits
 from ezdxf.protocols import query_virtual_entities
-from shapely import STRtree
-from shapely.geometry.base import BaseGeometry
 
 from . import labels
+from .features import Dimension, Feature, Frame, Geometry, Text, guess_units, unit_factor
 from .layers import LayerMap
+from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, merge_duplicates
 from .primitives import TEXT_TYPES, BlockCache, Prim, entity_prims
 
 FRAME_WORDS = ("图框", "tk", "frame")
-
-
-@dataclass(slots=True)
-class Feature:
-    geom: BaseGeometry
-    handles: list[str]
-    layer: str
-    cls: str
-    block: str = ""
-    attrs: dict = field(default_factory=dict)
-    texts: list[str] = field(default_factory=list)
-
-    @property
-    def handle(self) -> str:
-        return self.handles[0] if self.handles else ""
-
-
-@dataclass(slots=True)
-class Text:
-    x: float
-    y: float
-    text: str
-    height: float
-    handle: str
-    layer: str
-    style: str
-
-
-@dataclass(slots=True)
-class Dimension:
-    handle: str
-    layer: str
-    override: str
-    measured: float | None
-    x: float
-    y: float
-
-
-@dataclass(slots=True)
-class Frame:
-    handle: str
-    block: str
-    layer: str
-    bbox: tuple[float, float, float, float]
-    insert_scale: float
-    attrs: dict
-
-
-@dataclass
-class Geometry:
-    insunits: int
-    unit_m: float
-    params: dict
-    features: dict[str, list[Feature]] = field(default_factory=dict)
-    texts: list[Text] = field(default_factory=list)
-    dims: list[Dimension] = field(default_factory=list)
-    frames: list[Frame] = field(default_factory=list)
-    unmapped: dict[str, int] = field(default_factory=dict)
-    unusable: dict[str, int] = field(default_factory=dict)  # layer → entities of a class that gave no feature
-    sources: dict[str, str] = field(default_factory=dict)  # project fact → where its value came from
-    layer_classes: dict[str, str] = field(default_factory=dict)
-    entity_count: int = 0
-    audit: dict | None = None
-    clip: tuple[float, float, float, float] | None = None  # the frame checked (model space)
-    _trees: dict[str, STRtree] = field(default_factory=dict, repr=False)
-    _memo: dict = field(default_factory=dict, repr=False)
-
-    def m(self, value: float) -> float:
-        """Drawing units → metres."""
-        return value * self.unit_m
-
-    def m2(self, value: float) -> float:
-        return value * self.unit_m * self.unit_m
-
-    def du(self, metres: float) -> float:
-        """Metres → drawing units."""
-        return metres / self.unit_m
-
-    def of(self, cls: str) -> list[Feature]:
-        return self.features.get(cls, [])
-
-    def tree(self, cls: str) -> STRtree:
-        if cls not in self._trees:
-            self._trees[cls] = STRtree([f.geom for f in self.of(cls)])
-        return self._trees[cls]
-
-    def memo(self, key, compute):
-        """A value derived from the geometry, computed once and shared by the checks."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
-
-    def sheet_types(self) -> set[str]:
-        """Sheet types from title-block 专业 / 图号 attributes (empty when unknown)."""
-        out = set()
-        for fr in self.frames:
-            joined = " ".join(str(v) for v in fr.attrs.values())
-            for word, kind in (("总图", "site_plan"), ("总平面", "site_plan"), ("人防", "civil_defence"),
-                               ("防雷", "roof_plan"), ("建施", "floor_plan")):
-                if word in joined:
-                    out.add(kind)
-        return out
-
-
-def guess_units(doc, sample: int = 400) -> int | None:
-    """Units of a drawing whose ``$INSUNITS`` is 0, from its text heights: lettering is 2.5–10 mm
-    on paper, so at any scale 1:100–1:2000 a millimetre drawing's texts are ≥ 100 units tall and
-    a metre drawing's ≤ 20. 6 (metres), 4 (millimetres), or None without texts."""
-    heights = []
-    for e in doc.modelspace():
-        t = e.dxftype()
-        if t == "TEXT":
-            heights.append(e.dxf.get("height", 0.0))
-        elif t == "MTEXT":
-            heights.append(e.dxf.get("char_height", 0.0))
-        else:
-            continue
-        if len(heights) >= sample:
-            break
-    heights = [h for h in heights if h and h > 0]
-    if not heights:
-        return None
-    return 6 if float(np.median(heights)) < 20.0 else 4
-
-
-def unit_factor(insunits: int, default_units: int = 4) -> float:
-    code = insunits or default_units
-    try:
-        return ezunits.conversion_factor(code, ezunits.M)
-    except (KeyError, IndexError, ValueError, ZeroDivisionError):
-        return 0.001
 
 
 def _attribs(insert) -> dict:
@@ -280,118 +147,6 @@ class _Builder:
                     feats.append(Feature(shapely.LinearRing(coords), [p.handle], p.layer, cls, p.block))
             if feats:
                 geo.features[cls] = feats
-
-
-def _hatch_islands(rings: list, cls: str) -> tuple[list, list[Feature]]:
-    """A HATCH with several boundary paths (a courtyard, an island) is one shape by the even-odd
-    rule, not one polygon per path. (rings left as they are, features of the holed hatches)."""
-    by_hatch: dict[str, list[int]] = {}
-    for k, (_, p) in enumerate(rings):
-        if p.dxftype == "HATCH":
-            by_hatch.setdefault(p.handle, []).append(k)
-    multi = {h: ks for h, ks in by_hatch.items() if len(ks) > 1}
-    if not multi:
-        return rings, []
-    taken = {k for ks in multi.values() for k in ks}
-    out: list[Feature] = []
-    for ks in multi.values():
-        polys = sorted((shapely.make_valid(shapely.Polygon(rings[k][0])) for k in ks), key=lambda g: -g.area)
-        shape = polys[0]
-        for q in polys[1:]:
-            shape = shape.symmetric_difference(q)
-        p = rings[ks[0]][1]
-        for part in shapely.get_parts(shape):
-            if part.geom_type == "Polygon" and part.area > 0:
-                out.append(Feature(part, [p.handle], p.layer, cls, p.block))
-    return [r for k, r in enumerate(rings) if k not in taken], out
-
-
-def merge_duplicates(feats: list[Feature]) -> list[Feature]:
-    """One feature for one shape drawn twice (an outline and its hatch, a polyline traced over
-    another): polygons of a class that cover each other to 1 % are merged, keeping the first
-    one drawn (usually the outline) and every handle. One bulk STRtree query; only overlapping pairs are compared."""
-    if len(feats) < 2:
-        return feats
-    geoms = np.array([f.geom for f in feats], dtype=object)
-    ii, jj = STRtree(geoms).query(geoms, predicate="intersects")
-    keep = ii < jj
-    ii, jj = ii[keep], jj[keep]
-    if not len(ii):
-        return feats
-    areas = shapely.area(geoms)
-    a, b = areas[ii], areas[jj]
-    close = np.abs(a - b) <= 0.01 * np.maximum(a, b)
-    ii, jj = ii[close], jj[close]
-    if not len(ii):
-        return feats
-    inter = shapely.area(shapely.intersection(geoms[ii], geoms[jj]))
-    same = inter >= 0.99 * np.maximum(areas[ii], areas[jj])
-    parent = list(range(len(feats)))
-
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for i, j in zip(ii[same], jj[same]):
-        ri, rj = root(int(i)), root(int(j))
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
-    groups: dict[int, list[int]] = {}
-    for k in range(len(feats)):
-        groups.setdefault(root(k), []).append(k)
-    out = []
-    for members in groups.values():
-        if len(members) == 1:
-            out.append(feats[members[0]])
-            continue
-        best = feats[members[0]]
-        merged = Feature(best.geom, [h for k in members for h in feats[k].handles], best.layer, best.cls, best.block,
-                         dict(best.attrs))
-        out.append(merged)
-    return out
-
-
-OPEN_OK = frozenset({"ad_entrance"})  # an entrance passage drawn as an open U against the unit wall
-
-
-def _open_groups(geoms: list, prims: list[Prim], cls: str, snap: float) -> list[Feature]:
-    """Open linework of a class that may stay open: one feature per connected group of lines
-    (the two walls and the end of a passage drawn as three LINEs are one entrance)."""
-    blobs = shapely.get_parts(shapely.union_all(shapely.buffer(np.array(geoms, dtype=object), max(snap, 1e-9))))
-    tree = STRtree(np.array(geoms, dtype=object))
-    out = []
-    for blob in blobs:
-        idx = sorted(int(i) for i in tree.query(blob, predicate="intersects"))
-        if not idx:
-            continue
-        g = shapely.union_all([geoms[i] for i in idx])
-        out.append(Feature(g, [prims[i].handle for i in idx], prims[idx[0]].layer, cls, prims[idx[0]].block))
-    return out
-
-
-def _ragged(ctor, coords: list[np.ndarray]) -> np.ndarray:
-    """Vectorised construction of many rings / lines of different lengths."""
-    lengths = np.fromiter((len(c) for c in coords), dtype=np.int64, count=len(coords))
-    return ctor(np.vstack(coords), indices=np.repeat(np.arange(len(coords)), lengths))
-
-
-def _polygonize(geoms, prims: list[Prim], cls: str, snap: float) -> list[Feature]:
-    """Polygons formed by loose linework (walls drawn as LINEs); handles of the edges."""
-    snapped = shapely.set_precision(geoms, snap / 2) if snap > 0 else geoms
-    polys = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.node(shapely.union_all(snapped)))))
-    if len(polys) == 0:
-        return []
-    tree = STRtree(geoms)
-    out = []
-    for poly in polys:
-        idx = tree.query(poly.boundary, predicate="dwithin", distance=snap) if snap > 0 else tree.query(poly.boundary)
-        hs = [prims[i].handle for i in idx]
-        layer = prims[idx[0]].layer if len(idx) else ""
-        out.append(Feature(poly, hs, layer, cls))
-    return out
-
 
 def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | None = None, *,
             defaults: dict | None = None, sheet_facts: bool = True) -> Geometry:

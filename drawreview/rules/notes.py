@@ -19,7 +19,7 @@ KEY = re.compile(r"喷水|喷淋|防雷(类别|分类|等级)|耐火等级|建�
 
 
 def sheet_facts(texts: list) -> tuple[dict, dict]:
-    """(facts, {fact: the text it came from}) for a sheet's texts (``geometry.Text`` items)."""
+    """(facts, {fact: the text it came from}) for a sheet's texts (``features.Text`` items)."""
     plain = [t.text for t in texts if t.text]
     extra = _table_rows(texts)
     return labels.project_facts(extra + plain)

@@ -1,0 +1,124 @@
+"""Shapes from linework as drafters draw it: several hatch boundary paths as one shape (even-odd),
+one feature for a shape drawn twice (an outline and its hatch), polygons closed by loose LINEs,
+and the open groups of lines a class may keep open (an entrance passage).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely import STRtree
+
+from .features import Feature
+from .primitives import Prim
+
+
+def _hatch_islands(rings: list, cls: str) -> tuple[list, list[Feature]]:
+    """A HATCH with several boundary paths (a courtyard, an island) is one shape by the even-odd
+    rule, not one polygon per path. (rings left as they are, features of the holed hatches)."""
+    by_hatch: dict[str, list[int]] = {}
+    for k, (_, p) in enumerate(rings):
+        if p.dxftype == "HATCH":
+            by_hatch.setdefault(p.handle, []).append(k)
+    multi = {h: ks for h, ks in by_hatch.items() if len(ks) > 1}
+    if not multi:
+        return rings, []
+    taken = {k for ks in multi.values() for k in ks}
+    out: list[Feature] = []
+    for ks in multi.values():
+        polys = sorted((shapely.make_valid(shapely.Polygon(rings[k][0])) for k in ks), key=lambda g: -g.area)
+        shape = polys[0]
+        for q in polys[1:]:
+            shape = shape.symmetric_difference(q)
+        p = rings[ks[0]][1]
+        for part in shapely.get_parts(shape):
+            if part.geom_type == "Polygon" and part.area > 0:
+                out.append(Feature(part, [p.handle], p.layer, cls, p.block))
+    return [r for k, r in enumerate(rings) if k not in taken], out
+
+
+def merge_duplicates(feats: list[Feature]) -> list[Feature]:
+    """One feature for one shape drawn twice (an outline and its hatch, a polyline traced over
+    another): polygons of a class that cover each other to 1 % are merged, keeping the first
+    one drawn (usually the outline) and every handle. One bulk STRtree query; only overlapping pairs are compared."""
+    if len(feats) < 2:
+        return feats
+    geoms = np.array([f.geom for f in feats], dtype=object)
+    ii, jj = STRtree(geoms).query(geoms, predicate="intersects")
+    keep = ii < jj
+    ii, jj = ii[keep], jj[keep]
+    if not len(ii):
+        return feats
+    areas = shapely.area(geoms)
+    a, b = areas[ii], areas[jj]
+    close = np.abs(a - b) <= 0.01 * np.maximum(a, b)
+    ii, jj = ii[close], jj[close]
+    if not len(ii):
+        return feats
+    inter = shapely.area(shapely.intersection(geoms[ii], geoms[jj]))
+    same = inter >= 0.99 * np.maximum(areas[ii], areas[jj])
+    parent = list(range(len(feats)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for i, j in zip(ii[same], jj[same]):
+        ri, rj = root(int(i)), root(int(j))
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    groups: dict[int, list[int]] = {}
+    for k in range(len(feats)):
+        groups.setdefault(root(k), []).append(k)
+    out = []
+    for members in groups.values():
+        if len(members) == 1:
+            out.append(feats[members[0]])
+            continue
+        best = feats[members[0]]
+        merged = Feature(best.geom, [h for k in members for h in feats[k].handles], best.layer, best.cls, best.block,
+                         dict(best.attrs))
+        out.append(merged)
+    return out
+
+
+OPEN_OK = frozenset({"ad_entrance"})  # an entrance passage drawn as an open U against the unit wall
+
+
+def _open_groups(geoms: list, prims: list[Prim], cls: str, snap: float) -> list[Feature]:
+    """Open linework of a class that may stay open: one feature per connected group of lines
+    (the two walls and the end of a passage drawn as three LINEs are one entrance)."""
+    blobs = shapely.get_parts(shapely.union_all(shapely.buffer(np.array(geoms, dtype=object), max(snap, 1e-9))))
+    tree = STRtree(np.array(geoms, dtype=object))
+    out = []
+    for blob in blobs:
+        idx = sorted(int(i) for i in tree.query(blob, predicate="intersects"))
+        if not idx:
+            continue
+        g = shapely.union_all([geoms[i] for i in idx])
+        out.append(Feature(g, [prims[i].handle for i in idx], prims[idx[0]].layer, cls, prims[idx[0]].block))
+    return out
+
+
+def _ragged(ctor, coords: list[np.ndarray]) -> np.ndarray:
+    """Vectorised construction of many rings / lines of different lengths."""
+    lengths = np.fromiter((len(c) for c in coords), dtype=np.int64, count=len(coords))
+    return ctor(np.vstack(coords), indices=np.repeat(np.arange(len(coords)), lengths))
+
+
+def _polygonize(geoms, prims: list[Prim], cls: str, snap: float) -> list[Feature]:
+    """Polygons formed by loose linework (walls drawn as LINEs); handles of the edges."""
+    snapped = shapely.set_precision(geoms, snap / 2) if snap > 0 else geoms
+    polys = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.node(shapely.union_all(snapped)))))
+    if len(polys) == 0:
+        return []
+    tree = STRtree(geoms)
+    out = []
+    for poly in polys:
+        idx = tree.query(poly.boundary, predicate="dwithin", distance=snap) if snap > 0 else tree.query(poly.boundary)
+        hs = [prims[i].handle for i in idx]
+        layer = prims[idx[0]].layer if len(idx) else ""
+        out.append(Feature(poly, hs, layer, cls))
+    return out
