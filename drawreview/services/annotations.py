@@ -7,7 +7,8 @@ Rules (docs/decisions/003-annotations-and-sync.md):
   may set ``answered``; the construction unit and the window only read;
 * every edit carries the ``version`` it was based on; a stale one is refused (``conflict``);
 * every write is idempotent by ``client_id`` (:mod:`client_writes`), appends a project event
-  and an audit entry in the same transaction (:mod:`journal`: one statement on PostgreSQL);
+  and an audit entry in the same transaction (:mod:`journal`: one statement on PostgreSQL; a
+  create's row is in that statement too, which then commits on its own);
   the design institute's notification of a new markup is written after the commit
   (``notifications.later``), off the write path.
 """
@@ -30,7 +31,7 @@ from ..models import Annotation, Comment, Sheet, Submission, User, utcnow
 from ..policy import require_own_discipline, require_project, require_role
 from . import comment_library, notifications
 from .client_writes import WriteResult, check_client_id, perform
-from .journal import Change
+from .journal import Change, NewRow
 
 KINDS = ("pin", "rect", "cloud", "arrow", "polyline", "text")
 SEVERITIES = ("mandatory", "general", "suggestion")
@@ -242,10 +243,9 @@ async def _require(session: AsyncSession, principal: Principal, project_id: int,
 
 _T = Annotation.__table__
 # Core statements, built once (the ORM's per-call statement building and object loading was a
-# third of a write's CPU): the markup with its author's name; the insert
+# third of a write's CPU): the markup with its author's name
 _LOAD = (select(*_T.c, User.display_name.label("author_name")).select_from(_T.join(User.__table__, User.id == _T.c.author_id))
          .where(_T.c.id == bindparam("annotation_id")))
-_INSERT = insert(_T).returning(_T.c.id)
 
 
 async def core(session: AsyncSession, stmt, params: dict | None = None):
@@ -314,12 +314,14 @@ async def create(session, broadcast, principal: Principal, sheet_id: int, data: 
                "discipline": principal.discipline, "kind": kind, "geometry": clean_geometry(kind, body.get("geometry")),
                **clean_fields(body, partial=False), "status": "open", "automatic": False, "finding_id": None,
                "carried_from_id": None, "deleted": False, "version": 1, "created_at": now, "updated_at": now}
-        ann = SimpleNamespace(id=(await core(session, _INSERT, row)).scalar_one(), **row)
-        out = annotation_dict(ann, {}, [])  # new: no thread yet; the author is the caller
-        out["author"] = principal.display_name
+        if session.in_transaction():  # only reads so far (a sheet not yet remembered, REST visibility): end
+            await session.commit()       # them, so the write can run as one statement on its own
+        new = NewRow(_T, row)  # inserted with its journal (one statement on PostgreSQL); its id replaces the marker
+        out = annotation_dict(SimpleNamespace(id=new.marker, **row), {}, [])  # new: no thread yet
+        out["author"] = principal.display_name  # the author is the caller
         return Change({"annotation": out}, project_id, "annotation.created", {"client_id": client_id, "annotation": out},
-                      "annotation.create", "annotation", ann.id, {"sheet_id": sheet_id, "kind": kind,
-                                                                  "client_id": client_id})
+                      "annotation.create", "annotation", new.marker, {"sheet_id": sheet_id, "kind": kind,
+                                                                      "client_id": client_id}, new_row=new)
 
     result = await perform(session, broadcast, principal, "annotation.create", client_id, write)
     if not result.replay:  # after the commit, off the write path (services/notifications.py: later)

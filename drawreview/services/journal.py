@@ -10,6 +10,14 @@ Python prepares around the previous hash (``sha256(prefix || prev || suffix)``),
 byte-for-byte the hash ``audit.verify`` recomputes. On SQLite (embedded, in-process, no
 round trips to save) it is the same rows written by the ordinary functions.
 
+A change that **creates** a row (:class:`NewRow`: a markup create) writes that row in the same
+statement, and when the session has not begun a transaction the statement runs on its own
+(autocommit): a single-statement transaction, committed (fsync) when it returns, without the
+BEGIN and COMMIT round trips. The new row's id is not known before the statement, so the
+answer, the event and the audit entry carry a random placeholder (``NewRow.marker``) that the
+database replaces with the id (in the JSON texts and in the text the audit hash is taken of)
+and Python replaces in the returned data.
+
 docs/decisions/090-one-statement-journal.md says why.
 """
 
@@ -20,13 +28,24 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import JSON, Table, insert, text
+from sqlalchemy.dialects import postgresql
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..models import AuditEntry, ClientWrite, ProjectEvent, utcnow
 from . import audit
 from . import events as events_service
 from .txlocks import held
+
+
+@dataclass
+class NewRow:
+    """The row a change creates: put ``marker`` wherever its id goes in the change's ``data``,
+    ``event_payload`` and ``object_id`` (never in ``detail``); the journal replaces it."""
+
+    table: Table
+    values: dict  # every column but the id
+    marker: str = field(default_factory=lambda: "newrow" + secrets.token_hex(16))
 
 
 @dataclass
@@ -41,6 +60,7 @@ class Change:
     object_type: str
     object_id: Any
     detail: dict = field(default_factory=dict)
+    new_row: NewRow | None = None
 
 
 _PG = text("""
@@ -75,6 +95,54 @@ FROM s
 """)
 
 
+def _alone_sql(table: Table):
+    """The journal statement with the new row's insert in front (``nr``): nothing is written when
+    the project's audit chain has no head yet (its first entry is written by ``audit.record``)."""
+    cols = [c for c in table.c if c.name != "id"]
+    dialect = postgresql.dialect()
+    values = ", ".join(f"CAST(:r_{c.name} AS {c.type.compile(dialect=dialect)})" for c in cols)
+    return text(f"""
+WITH s AS (
+    UPDATE project SET last_event_seq = last_event_seq + 1
+    WHERE id = CAST(:pid AS INTEGER) AND EXISTS (SELECT 1 FROM audit_head WHERE audit_head.id = CAST(:pid AS INTEGER))
+    RETURNING last_event_seq AS seq
+), h AS (
+    SELECT audit_head.last_hash FROM audit_head, s WHERE audit_head.id = CAST(:pid AS INTEGER)
+    FOR UPDATE OF audit_head
+), nr AS (
+    INSERT INTO {table.name} ({", ".join(c.name for c in cols)}) SELECT {values} FROM s RETURNING id
+), i AS (
+    SELECT CAST(nr.id AS TEXT) AS id FROM nr
+), ev AS (
+    INSERT INTO project_event (project_id, seq, type, actor_id, payload, created_at)
+    SELECT CAST(:pid AS INTEGER), s.seq, CAST(:etype AS VARCHAR), CAST(:uid AS INTEGER),
+           CAST(replace(CAST(:payload AS TEXT), CAST(:qmark AS TEXT), i.id) AS JSON), CAST(:at AS TIMESTAMPTZ)
+    FROM s, i RETURNING seq
+), au AS (
+    INSERT INTO audit_entry (at, actor_id, actor, action, object_type, object_id, project_id, detail, prev_hash, hash)
+    SELECT CAST(:at AS TIMESTAMPTZ), CAST(:uid AS INTEGER), CAST(:actor AS VARCHAR), CAST(:action AS VARCHAR),
+           CAST(:otype AS VARCHAR), i.id, CAST(:pid AS INTEGER), CAST(:detail AS JSON), h.last_hash,
+           encode(sha256(convert_to(replace(CAST(:pre AS TEXT), CAST(:mark AS TEXT), i.id) || h.last_hash
+                                    || replace(CAST(:post AS TEXT), CAST(:mark AS TEXT), i.id), 'UTF8')), 'hex')
+    FROM h, i RETURNING id, hash
+), hu AS (
+    UPDATE audit_head SET last_id = au.id, last_hash = au.hash FROM au
+    WHERE audit_head.id = CAST(:pid AS INTEGER) RETURNING au.hash
+), cw AS (
+    INSERT INTO client_write (user_id, client_id, op, project_id, seq, result, created_at)
+    SELECT CAST(:uid AS INTEGER), CAST(:cid AS VARCHAR), CAST(:op AS VARCHAR), CAST(:pid AS INTEGER), s.seq,
+           CAST(replace(CAST(:result AS TEXT), CAST(:qmark AS TEXT), i.id) AS JSON), CAST(:at AS TIMESTAMPTZ)
+    FROM s, i WHERE CAST(:cid AS VARCHAR) IS NOT NULL RETURNING id
+)
+SELECT s.seq, (SELECT hash FROM hu) AS audit_hash, (SELECT id FROM nr) AS new_id, (SELECT count(*) FROM ev),
+       (SELECT count(*) FROM cw)
+FROM s
+"""), [(c.name, isinstance(c.type, JSON)) for c in cols]
+
+
+_ALONE: dict[str, tuple] = {}
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -88,17 +156,46 @@ def _hash_frame(entry: AuditEntry) -> tuple[str, str]:
     return pre, post
 
 
+def _fill(value: Any, marker: str, new_id: int) -> Any:
+    """``value`` with the placeholder ``marker`` replaced by ``new_id`` (dicts and lists in place)."""
+    if value == marker:
+        return new_id
+    if isinstance(value, dict):
+        for k, v in value.items():
+            value[k] = _fill(v, marker, new_id)
+    elif isinstance(value, list):
+        for n, v in enumerate(value):
+            value[n] = _fill(v, marker, new_id)
+    return value
+
+
+def _new_id(change: Change, new_id: int) -> None:
+    marker = change.new_row.marker
+    _fill(change.data, marker, new_id)
+    _fill(change.event_payload, marker, new_id)
+    if change.object_id == marker:
+        change.object_id = new_id
+
+
 async def write(session: AsyncSession, principal, change: Change, op: str, client_id: str | None) -> ProjectEvent:
-    """Journal ``change`` in the session's transaction; return the event (publish it after commit)."""
+    """Journal ``change`` in the session's transaction; return the event (publish it after commit).
+    A change with a new row, on a session that has not begun a transaction (PostgreSQL): the row
+    and its journal in one statement that commits on its own."""
+    pg = session.bind.dialect.name == "postgresql"
+    if change.new_row is not None:
+        if pg and not session.in_transaction():
+            event = await _write_alone(session, principal, change, op, client_id)
+            if event is not None:
+                return event
+        table = change.new_row.table
+        new_id = (await (await session.connection()).execute(insert(table).returning(table.c.id),
+                                                              change.new_row.values)).scalar_one()
+        _new_id(change, new_id)
     at = utcnow()
     payload = dict(change.event_payload, actor=principal.display_name)
-    if session.bind.dialect.name != "postgresql":
+    if not pg:
         return await _write_generic(session, principal, change, op, client_id, payload)
-    detail = json.loads(_dumps(change.detail))
-    entry = AuditEntry(at=at, actor_id=principal.user_id, actor=principal.username, action=change.action,
-                       object_type=change.object_type, object_id=str(change.object_id), project_id=change.project_id,
-                       detail=detail, prev_hash="", hash="")
-    pre, post = _hash_frame(entry)
+    entry, detail, pre, post = _entry(principal, change, at)
     row = (await (await session.connection()).execute(_PG, {
         "pid": change.project_id, "etype": change.event_type, "uid": principal.user_id, "payload": _dumps(payload),
         "at": at, "actor": entry.actor, "action": entry.action, "otype": entry.object_type, "oid": entry.object_id,
@@ -114,6 +211,46 @@ async def write(session: AsyncSession, principal, change: Change, op: str, clien
                            change.project_id, change.detail)
     else:
         locks[("audit_head", change.project_id)] = audit_hash
+    return ProjectEvent(project_id=change.project_id, seq=seq, type=change.event_type, actor_id=principal.user_id,
+                        payload=payload, created_at=at)
+
+
+def _entry(principal, change: Change, at) -> tuple[AuditEntry, dict, str, str]:
+    detail = json.loads(_dumps(change.detail))
+    entry = AuditEntry(at=at, actor_id=principal.user_id, actor=principal.username, action=change.action,
+                       object_type=change.object_type, object_id=str(change.object_id), project_id=change.project_id,
+                       detail=detail, prev_hash="", hash="")
+    pre, post = _hash_frame(entry)
+    return entry, detail, pre, post
+
+
+async def _write_alone(session: AsyncSession, principal, change: Change, op: str,
+                       client_id: str | None) -> ProjectEvent | None:
+    """The new row and its journal in one statement on an autocommit connection: committed when
+    this returns (PostgreSQL runs a lone statement as its own transaction, and waits for its
+    commit record to be flushed, as for COMMIT). None, with nothing written, when the project's
+    audit chain has no head yet: the caller then writes in an ordinary transaction."""
+    new = change.new_row
+    stmt, columns = _ALONE.get(new.table.name) or _ALONE.setdefault(new.table.name, _alone_sql(new.table))
+    at = utcnow()
+    payload = dict(change.event_payload, actor=principal.display_name)
+    entry, detail, pre, post = _entry(principal, change, at)
+    if new.marker in _dumps(detail):
+        raise ValueError("a new row's id placeholder belongs in data, payload or object_id, not in the audit detail")
+    params = {f"r_{name}": _dumps(new.values[name]) if is_json else new.values[name] for name, is_json in columns}
+    params.update({
+        "pid": change.project_id, "etype": change.event_type, "uid": principal.user_id, "payload": _dumps(payload),
+        "at": at, "actor": entry.actor, "action": entry.action, "otype": entry.object_type, "detail": _dumps(detail),
+        "pre": pre, "post": post, "mark": new.marker, "qmark": _dumps(new.marker), "cid": client_id, "op": op,
+        "result": _dumps(change.data)})
+    conn = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    row = (await conn.execute(stmt, params)).first()
+    if row is None:  # no audit head yet (or no project): nothing was written
+        await session.rollback()  # gives the autocommit connection back; the caller begins a transaction
+        return None
+    seq, new_id = row[0], row[2]
+    _new_id(change, new_id)
+    _fill(payload, new.marker, new_id)
     return ProjectEvent(project_id=change.project_id, seq=seq, type=change.event_type, actor_id=principal.user_id,
                         payload=payload, created_at=at)
 

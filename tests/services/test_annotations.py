@@ -80,9 +80,60 @@ async def test_create_is_idempotent_and_audited(ctx, world):
         assert (await audit.verify(s)).ok
 
 
+@pytest.fixture
+def headless_world(stack, dxf):
+    return create_review_world(stack, dxf=dxf)  # made without any audit entry: no chain head yet
+
+
+async def test_a_create_in_one_statement_names_its_new_id_everywhere(ctx, headless_world):
+    """The create's id is only known after its one statement: the answer, the logged and the live
+    event, the audit entry (and its hash) and the stored replay all carry the real id. A
+    project whose audit chain has no head yet (a new world has no audit entry) writes its first
+    markup in an ordinary transaction, nothing written twice; the next one in one statement."""
+    from sqlalchemy import event
+
+    world = headless_world
+    made, statements = [], []
+    engine = ctx["db"].engine.sync_engine
+    seen = (lambda conn, cursor, statement, *args: statements[-1].append(" ".join(statement.split()).lower()))
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        async with ctx["broadcast"].subscribe(f"project:{world['project_id']}") as sub:
+            for _ in range(2):
+                key = cid()
+                statements.append([])
+                made.append((key, await call(ctx, partial(annotations.create, checked_project=world["project_id"]),
+                                             "fire", world["sheet_id"], {"client_id": key, **PIN, "body": key})))
+            live = [await asyncio.wait_for(sub.__anext__(), 5) for _ in range(2)]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    if ctx["db"].engine.dialect.name == "postgresql":  # first: the one statement wrote nothing, then a transaction
+        first = [q for q in statements[0] if not q.startswith("select submission.project_id")]  # the sheet's project
+        assert first[0].startswith("with s as") and any("audit_head" in q for q in first[1:]), first
+        assert len(statements[1]) == 1 and "insert into annotation" in statements[1][0], statements[1]
+    async with ctx["db"].session() as s:
+        for (key, result), msg in zip(made, live):
+            row = (await s.exec(select(Annotation).where(Annotation.client_id == key))).one()
+            assert result.data["annotation"]["id"] == row.id and result.data["annotation"]["body"] == key
+            assert msg["annotation"]["id"] == row.id and msg["seq"] == result.seq
+            logged = (await s.exec(select(ProjectEvent).where(ProjectEvent.project_id == world["project_id"],
+                                                              ProjectEvent.seq == result.seq))).one()
+            assert logged.payload["annotation"]["id"] == row.id and logged.payload["client_id"] == key
+            stored = (await s.exec(select(ClientWrite).where(ClientWrite.client_id == key))).one()
+            assert stored.result["annotation"]["id"] == row.id and stored.seq == result.seq
+            entries = (await s.exec(select(AuditEntry).where(AuditEntry.project_id == world["project_id"],
+                                                             AuditEntry.object_id == str(row.id)))).all()
+            assert [e.action for e in entries] == ["annotation.create"]
+        assert made[1][1].seq == made[0][1].seq + 1
+        assert (await audit.verify(s)).ok
+    again = await call(ctx, annotations.create, "fire", world["sheet_id"], {"client_id": made[1][0], **PIN,
+                                                                            "body": made[1][0]})
+    assert again.replay and again.payload() == made[1][1].payload()
+
+
 async def test_a_write_takes_each_lock_once_and_the_chain_holds(ctx, world, stack):
-    """A markup write is its row plus its journal (event, audit entry, idempotency record): two
-    statements on PostgreSQL, the journal one statement taking the project row and then the
+    """A markup create is its row plus its journal (event, audit entry, idempotency record): one
+    statement on PostgreSQL (an edit: load, compare-and-set, journal), the journal one statement taking the project row and then the
     audit head (services/journal.py); on SQLite the event locks the project row and the audit
     entry after it does not lock it again. A second entry in one transaction reuses the head it
     already holds (services/txlocks.py). Each chain verifies afterwards."""
@@ -116,8 +167,9 @@ async def test_a_write_takes_each_lock_once_and_the_chain_holds(ctx, world, stac
         event.remove(engine, "before_cursor_execute", seen)
     assert edited.data["annotation"]["version"] == 2 and edited.seq == made.seq + 1
     if stack.mode == "scaled":
-        assert len(write) == 2 and write[0].startswith("insert into annotation"), write
-        assert write[1].startswith("with s as ( update project") and "for update of audit_head" in write[1]
+        # the row and its journal: one statement, run on its own (no BEGIN/COMMIT round trips)
+        assert len(write) == 1 and write[0].startswith("with s as ( update project"), write
+        assert "insert into annotation" in write[0] and "for update of audit_head" in write[0]
         assert len(edit) == 3, edit  # the markup with its author's name, the compare-and-set, the journal
     else:
         assert len([q for q in write if q.startswith("update project ")]) == 1, write
