@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Protocol
 
@@ -27,6 +28,7 @@ class Broadcast(Protocol):
     async def ping(self) -> bool: ...
 
 
+ORIGIN_BYTES = 17  # RedisBroadcast: the publishing process's id and a space before the JSON
 SUBSCRIBER_QUEUE = 1000  # messages waiting for one subscriber; more are dropped for it (never waited for)
 
 
@@ -76,7 +78,11 @@ class MemoryBroadcast:
 
 class RedisBroadcast:
     """Redis pub/sub. Each process pattern-subscribes once to every drawreview channel and
-    fans messages out to its local subscribers, so a subscribe never touches Redis."""
+    fans messages out to its local subscribers, so a subscribe never touches Redis.
+
+    A message published in this process reaches this process's subscribers at once, not via the
+    Redis round trip (about 0.6 ms, half of a write's receivers, in bench_sync): each message on
+    Redis starts with its publisher's origin id, and the reader skips this process's own."""
 
     name = "redis"
 
@@ -87,6 +93,7 @@ class RedisBroadcast:
         self._pubsub = None
         self._reader: asyncio.Task | None = None
         self._local = MemoryBroadcast()
+        self._origin = secrets.token_hex(8).encode() + b" "  # "<16 hex> " in front of each message's JSON
 
     async def connect(self) -> None:
         import redis.asyncio as aioredis
@@ -107,9 +114,12 @@ class RedisBroadcast:
                 continue
             if msg is None:
                 continue
+            data = msg["data"]
+            if data.startswith(self._origin):
+                continue  # ours: delivered locally when it was published
             channel = msg["channel"]
             channel = channel.decode() if isinstance(channel, bytes) else channel
-            await self._local.publish(channel[len(self.PREFIX):], json.loads(msg["data"]))
+            await self._local.publish(channel[len(self.PREFIX):], json.loads(data[ORIGIN_BYTES:]))
 
     async def disconnect(self) -> None:
         if self._reader:
@@ -124,7 +134,8 @@ class RedisBroadcast:
             await self._redis.aclose()
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
-        data = json.dumps(message, ensure_ascii=False, default=str)
+        data = self._origin + json.dumps(message, ensure_ascii=False, default=str).encode()
+        await self._local.publish(channel, message)  # queued for the local subscribers (never waits)
         await self._redis.publish(self.PREFIX + channel, data)
 
     def subscribe(self, channel: str):

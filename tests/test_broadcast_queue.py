@@ -41,6 +41,28 @@ async def test_redis_broadcast_crosses_instances():
             await x.disconnect()
 
 
+async def test_redis_broadcast_delivers_its_own_messages_locally_once():
+    """A process's own message reaches its subscribers at once (not via Redis) and only once;
+    another process still gets it through Redis."""
+    a, b = RedisBroadcast(REDIS_URL, "ns1"), RedisBroadcast(REDIS_URL, "ns1")
+    for x in (a, b):
+        await x.connect()
+    try:
+        async with a.subscribe("project:7") as mine, b.subscribe("project:7") as theirs:
+            await asyncio.sleep(0.05)
+            for n in (1, 2):
+                await a.publish("project:7", {"type": "annotation.created", "seq": n})
+                assert mine.queue.get_nowait()["seq"] == n  # already queued when publish returned
+            assert [(await asyncio.wait_for(theirs.__anext__(), 5))["seq"] for _ in range(2)] == [1, 2]
+            await b.publish("project:7", {"type": "presence", "seq": None})
+            assert (await asyncio.wait_for(mine.__anext__(), 5))["type"] == "presence"
+            await asyncio.sleep(0.3)  # time for a's own two messages to come back from Redis, were they not skipped
+            assert mine.queue.empty() and theirs.queue.qsize() == 1
+    finally:
+        for x in (a, b):
+            await x.disconnect()
+
+
 async def test_in_process_queue_runs_jobs_and_dedupes():
     q = InProcessQueue(timeout_s=5)
     ctx = {}
