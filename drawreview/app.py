@@ -12,7 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from .broadcast import make_broadcast
 from .db import Database
-from . import jobs_drawings, jobs_workflow
+from . import gcpause, jobs_drawings, jobs_workflow
 from .queue import InProcessQueue, make_queue
 from .ratelimit import make_limiter
 from .services import calendar_years, workdays
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         periodic = jobs_workflow.start_periodic(ctx) if isinstance(ctx["queue"], InProcessQueue) else None
         if isinstance(ctx["queue"], InProcessQueue):  # resume files a killed server left (worker: scaled)
             await jobs_drawings.requeue_unfinished(ctx)
+        gcpause.settle()  # the started app's heap leaves the collector's full passes
         try:
             yield
         finally:
