@@ -27,6 +27,10 @@ _docs: OrderedDict = OrderedDict()  # path -> (mtime, doc)
 _lists: OrderedDict = OrderedDict()  # (path, mtime, hidden) -> (display list, rect)
 _shown: dict = {}  # path -> [hidden layers its open document is set to, its layers' defaults]
 DOC_CACHE, LIST_CACHE = 16, 24
+# thin lines at least one device pixel wide, as CAD viewers draw them (Acrobat: "enhance thin
+# lines"): without it MuPDF anti-aliases a 0.1 pt wall of a zoomed-out sheet to a faint grey
+# (~13 % ink) and plans read as empty; only while drawing tiles and thumbnails (a global setting)
+MIN_LINE_PX = 1.0
 TILE0 = "z0.png"  # a sheet PDF's zoom-0 tile, kept beside its blob (storage.derived) by the processing job
 
 
@@ -150,7 +154,7 @@ def render_tile(sheet, z: int, x: int, y: int, hidden_layers=(), fmt: str = "png
         tile.clear_with(255)
         clip = tile_rect(w, h, z, x, y) & rect
         if not clip.is_empty:
-            pix = dl.get_pixmap(matrix=pymupdf.Matrix(s, s), clip=clip, alpha=False)
+            pix = _draw(dl, pymupdf.Matrix(s, s), clip)
             tile.copy(pix, pix.irect)
         return png(tile) if fmt == "png" else tile.tobytes(fmt)
 
@@ -160,8 +164,16 @@ def thumbnail(sheet, size: int = 512, hidden_layers=()) -> bytes:
     with _lock:
         dl, rect = _display_list(sheet, frozenset(hidden_layers))
         s = size / max(rect.width, rect.height)
-        pix = dl.get_pixmap(matrix=pymupdf.Matrix(s, s), alpha=False)
-        return png(pix)
+        return png(_draw(dl, pymupdf.Matrix(s, s)))
+
+
+def _draw(dl, matrix, clip=None):
+    """A display list drawn with thin lines kept visible (MIN_LINE_PX); the caller holds _lock."""
+    pymupdf.TOOLS.set_graphics_min_line_width(MIN_LINE_PX)
+    try:
+        return dl.get_pixmap(matrix=matrix, clip=clip, alpha=False)
+    finally:
+        pymupdf.TOOLS.set_graphics_min_line_width(0.0)
 
 
 def forget(path) -> None:

@@ -52,10 +52,15 @@ def test_png_holds_exactly_the_rendered_pixels(sheet):
     gray = pymupdf.Pixmap(pymupdf.csGRAY, pix)
     assert pymupdf.Pixmap(tiles.png(gray)).samples == gray.samples
     # the tile endpoint's bytes are that PNG: same pixels as MuPDF draws for the tile's clip
+    # (with thin lines kept one pixel wide, as tiles draw them)
     tile = pymupdf.Pixmap(tiles.render_tile(sheet.pdf, 1, 0, 0))
     s = tiles.zoom0_scale(sheet.width, sheet.height) * 2
-    ref = doc[0].get_pixmap(matrix=pymupdf.Matrix(s, s), clip=tiles.tile_rect(sheet.width, sheet.height, 1, 0, 0),
-                            alpha=False)
+    pymupdf.TOOLS.set_graphics_min_line_width(tiles.MIN_LINE_PX)
+    try:
+        ref = doc[0].get_pixmap(matrix=pymupdf.Matrix(s, s), clip=tiles.tile_rect(sheet.width, sheet.height, 1, 0, 0),
+                                alpha=False)
+    finally:
+        pymupdf.TOOLS.set_graphics_min_line_width(0.0)
     assert tile.pixel(100, 100) == ref.pixel(100, 100) and tile.color_count() > 1
 
 
@@ -78,3 +83,32 @@ def test_layer_choices_in_any_order_draw_as_a_fresh_document_does(sheet):
     for hidden in sequence:
         tiles._lists.clear()  # the open document is reused and switched between choices
         assert tiles.render_tile(sheet.pdf, 1, 0, 0, hidden) == fresh[hidden], hidden
+
+
+def test_thin_lines_stay_visible_at_every_zoom(tmp_path):
+    """A 0.1 pt line (a wall of a zoomed-out A1 sheet is far thinner than a pixel) is drawn at
+    least one pixel dark, as CAD viewers draw it — not anti-aliased to a faint grey — in tiles and
+    thumbnails; other PyMuPDF drawing in the process is left as it was."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=2384, height=1684)
+    shape = page.new_shape()
+    for y in (400.3, 800.7, 1200.5):
+        shape.draw_line((100, y), (2200, y))
+    shape.finish(width=0.1, color=(0, 0, 0))
+    shape.commit()
+    path = tmp_path / "thin.pdf"
+    doc.save(path)
+
+    def darkest_column(pix, x):
+        return [pix.pixel(x, y)[0] for y in range(pix.height)]
+
+    tile = pymupdf.Pixmap(tiles.render_tile(path, 0, 0, 0))
+    col = darkest_column(tile, 128)
+    assert sum(v < 140 for v in col) >= 3, sorted(col)[:6]  # the three lines, each dark
+    thumb = pymupdf.Pixmap(tiles.thumbnail(path, 512))
+    assert sum(v < 140 for v in darkest_column(thumb, 256)) >= 3
+    deep = pymupdf.Pixmap(tiles.render_tile(path, 3, 2, 1))  # zoomed in: still a line, not a band
+    dark_rows = [y for y in range(deep.height) if deep.pixel(100, y)[0] < 140]
+    assert 1 <= len(dark_rows) <= 3
+    plain = pymupdf.open(path)[0].get_pixmap(matrix=pymupdf.Matrix(256 / 2384, 256 / 2384), alpha=False)
+    assert min(darkest_column(plain, 128)) > 180  # outside tiles MuPDF's default drawing is unchanged
