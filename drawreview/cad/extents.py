@@ -16,6 +16,9 @@ import math
 from dataclasses import dataclass, field
 
 from ezdxf import bbox as ezbbox
+from ezdxf import disassemble
+from ezdxf.entities import Insert
+from ezdxf.math import BoundingBox
 
 from drawreview.cad import lettering
 from drawreview.cad.dxf import finite
@@ -128,7 +131,7 @@ class Measurer:
                 boxes.append(box)
         for e in rest:
             try:
-                ext = ezbbox.extents([e], fast=True)
+                ext = ez_box(e)
             except Exception:  # noqa: BLE001 - a damaged entity adds nothing
                 continue
             if ext.has_data and finite(ext.extmin.x, ext.extmin.y, ext.extmax.x, ext.extmax.y):
@@ -199,6 +202,17 @@ class Measurer:
         box = (min(b[0] for b in got), min(b[1] for b in got), max(b[2] for b in got), max(b[3] for b in got), bx, by)
         self.blocks[name] = box
         return box
+
+
+def ez_box(e):
+    """``ezdxf.bbox.extents([e], fast=True)``: for an entity that is its own drawing primitive
+    (no INSERT, no virtual entities) straight from its primitive, as ``extents`` gets it,
+    without the decomposition's typing-protocol ``isinstance`` (~40 µs per entity: a third
+    of splitting ACadSharp's sample)."""
+    if isinstance(e, Insert) or hasattr(type(e), "__virtual_entities__"):
+        return ezbbox.extents([e], fast=True)
+    primitive = disassemble.make_primitive(e)
+    return BoundingBox() if primitive.is_empty else primitive.bbox(fast=True)
 
 
 def insert_box(e, d: dict, bb: tuple) -> Box:

@@ -196,7 +196,7 @@ def robust_extents(points) -> tuple[float, float, float, float] | None:
     a = a[np.isfinite(a).all(axis=1) & (np.abs(a) < LIMIT).all(axis=1)]
     if not len(a):
         return None
-    lo, hi = np.percentile(a, 1, axis=0), np.percentile(a, 99, axis=0)
+    lo, hi = np.percentile(a, [1, 99], axis=0)
     span = np.maximum(hi - lo, 1e-9)
     keep = ((a >= lo - 2 * span) & (a <= hi + 2 * span)).all(axis=1)
     a = a[keep]
