@@ -183,6 +183,8 @@ def binary_sections_of(data: bytes, decode_unicode: bool = False) -> OrderedDict
     unpack = struct.unpack_from
     codes: list[int] = []
     values: list = []
+    strings: list[int] = []  # where in *values* the strings go: decoded in one call below
+    raw: list[bytes] = []
     pos, n = 22, len(data)
     try:
         while pos < n:
@@ -209,14 +211,21 @@ def binary_sections_of(data: bytes, decode_unicode: bool = False) -> OrderedDict
                 pos += 1
             else:
                 stop = data.index(b"\0", pos)
-                value = data[pos:stop].decode(encoding, "surrogateescape")
+                value = data[pos:stop]
                 pos = stop + 1
+                if code == 0 and value == b"EOF":
+                    codes.append(code)
+                    values.append("EOF")
+                    break
+                strings.append(len(values))
+                raw.append(value)
             codes.append(code)
             values.append(value)
-            if code == 0 and value == "EOF":
-                break
     except (IndexError, ValueError, struct.error) as exc:
         raise NotPlain(f"binary data cut short near byte {pos}") from exc
+    # one decoding call for every string of the file (no string holds a NUL: it ends them)
+    for i, text in zip(strings, b"\0".join(raw).decode(encoding, "surrogateescape").split("\0")):
+        values[i] = text
     return _structure([(codes, values)], False, decode_unicode and version < "AC1021")
 
 

@@ -42,6 +42,17 @@ class PdfSource:
     lines: dict[int, list[tuple]] = field(default_factory=dict)  # page -> text lines, read once
     lists: dict[int, pymupdf.DisplayList] = field(default_factory=dict)  # page -> its one reading
     labelled: bool | None = None  # the file has page labels (looked up once)
+    pages: dict[int, pymupdf.Page] = field(default_factory=dict)  # page -> loaded once (one-page file)
+
+    def page(self, i: int) -> pymupdf.Page:
+        """Page *i*, loaded once for a one-page file (its spec, text, reading and sheet all
+        use it; each ``doc[i]`` loads the page again)."""
+        got = self.pages.get(i)
+        if got is None:
+            got = self.doc[i]
+            if self.doc.page_count == 1:
+                self.pages[i] = got
+        return got
 
     def display_list(self, i: int) -> pymupdf.DisplayList:
         """Page *i* read once (content interpreted, fonts loaded): its text and, when the file is
@@ -49,7 +60,7 @@ class PdfSource:
         a one-page file (a 500-page set would hold every page's list)."""
         got = self.lists.get(i)
         if got is None:
-            got = self.doc[i].get_displaylist()
+            got = self.page(i).get_displaylist()
             if self.doc.page_count == 1:
                 self.lists[i] = got
         return got
@@ -60,7 +71,7 @@ class PdfSource:
 
     def page_lines(self, i: int) -> list[tuple]:
         if i not in self.lines:
-            page = self.doc[i]
+            page = self.page(i)
             text = pymupdf.TextPage(self.display_list(i).get_textpage(0))
             text.parent = page
             self.lines[i] = _lines(page, text)
@@ -118,7 +129,7 @@ def pdf_sheets(src: PdfSource) -> list[SheetSpec]:
 def page_spec(src: PdfSource, i: int) -> SheetSpec:
     """The sheet of page *i* (its title block read from the page's text), one page at a time so
     a 2,000-page set streams instead of being read whole first."""
-    r = src.doc[i].rect
+    r = src.page(i).rect
     spec = SheetSpec(f"page:{i + 1}", "pdf", bbox=(0.0, 0.0, r.width, r.height), page=i, notes=list(src.notes))
     texts = []
     for x0, y0, x1, y1, word, *_ in src.page_lines(i):
@@ -163,7 +174,7 @@ def _lines(page, textpage=None) -> list[tuple]:
 
 def render_page(src: PdfSource, spec: SheetSpec, out_path: str | Path) -> SheetRender:
     t0 = time.perf_counter()
-    page = src.doc[spec.page]
+    page = src.page(spec.page)
     rect = page.rect
     if src.own_sheet():
         shutil.copyfile(src.path, out_path)
