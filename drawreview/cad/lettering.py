@@ -100,10 +100,10 @@ def box(x: float, y: float, w: float, h: float, angle_deg: float) -> tuple[float
     descenders (0.3 h below the baseline) to the top of CJK glyphs (1.15 h)."""
     t = math.radians(angle_deg)
     c, s = math.cos(t), math.sin(t)
-    pts = [(u, v) for u in (0.0, w) for v in (-0.3 * h, 1.15 * h)]
-    xs = [x + u * c - v * s for u, v in pts]
-    ys = [y + u * s + v * c for u, v in pts]
-    return min(xs), min(ys), max(xs), max(ys)
+    lo, hi = -0.3 * h, 1.15 * h  # the four corners (0 | w, lo | hi), as plain arithmetic
+    x0, x1, x2, x3 = x + 0.0 * c - lo * s, x + 0.0 * c - hi * s, x + w * c - lo * s, x + w * c - hi * s
+    y0, y1, y2, y3 = y + 0.0 * s + lo * c, y + 0.0 * s + hi * c, y + w * s + lo * c, y + w * s + hi * c
+    return min(x0, x1, x2, x3), min(y0, y1, y2, y3), max(x0, x1, x2, x3), max(y0, y1, y2, y3)
 
 
 def place_text(d: dict, text: str) -> tuple[float, float, float, float, float, float] | None:
