@@ -246,6 +246,16 @@ def _binary_params(data: bytes) -> tuple[str, str]:
     return encoding, version
 
 
+def _plain_codes(skip_comments: bool) -> dict[int, type]:
+    """Group code -> value type of every code _structure takes as it is (no structure tag,
+    point, binary data or skipped comment)."""
+    return {c: TYPE_TABLE.get(c, str) for c in range(1, 1072)
+            if c not in POINT_CODES and c not in BINARY_DATA and not (c == 999 and skip_comments)}
+
+
+_PLAIN = {True: _plain_codes(True), False: _plain_codes(False)}
+
+
 def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict:
     """Typed tags (vertices merged), grouped per structure tag, in sections: what ezdxf's tag
     compiler, ``group_tags`` and ``load_dxf_structure`` make of the same tags.  *blocks* yields
@@ -258,6 +268,7 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
     group: Tags | None = None
     types = TYPE_TABLE
     points = POINT_CODES
+    plain = _PLAIN[skip_comments]
     Tag, Vertex = DXFTag, DXFVertex
     codes: list = []
     values: list = []
@@ -278,6 +289,22 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
         code = codes[i]
         value = values[i]
         i += 1
+        cast = plain.get(code)
+        if cast is not None:  # the common tag: one look-up instead of the checks below
+            try:
+                tag = Tag(code, cast(value))
+            except ValueError:
+                if cast is not int:
+                    raise NotPlain(f"value {value!r} near tag {i}") from None
+                try:  # some exporters write integers as floats, which ezdxf accepts
+                    tag = Tag(code, int(float(value)))
+                except ValueError:
+                    raise NotPlain(f"value {value!r} near tag {i}") from None
+            if decode_unicode and cast is str and has_dxf_unicode(value):
+                tag = Tag(code, decode_dxf_unicode(value))
+            if group is not None:
+                group.append(tag)
+            continue
         if code == 0:
             value = value.strip()
             if group is not None and section is not None:
