@@ -106,6 +106,22 @@ def box(x: float, y: float, w: float, h: float, angle_deg: float) -> tuple[float
     return min(x0, x1, x2, x3), min(y0, y1, y2, y3), max(x0, x1, x2, x3), max(y0, y1, y2, y3)
 
 
+def row_boxes(rows, h: float, angle_deg: float, dx: float = 0.0, dy: float = 0.0) -> list[tuple]:
+    """``box(x - dx, y - dy, w, h, angle)`` of each ``(text, x, y, w)`` row of an MTEXT (one
+    height and angle for all: the rotation is computed once)."""
+    t = math.radians(angle_deg)
+    c, s = math.cos(t), math.sin(t)
+    lo, hi = -0.3 * h, 1.15 * h
+    ls, hs, lc, hc = lo * s, hi * s, lo * c, hi * c
+    out = []
+    for _, x, y, w in rows:
+        x, y = x - dx, y - dy
+        x0, x1, x2, x3 = x + 0.0 * c - ls, x + 0.0 * c - hs, x + w * c - ls, x + w * c - hs
+        y0, y1, y2, y3 = y + 0.0 * s + lc, y + 0.0 * s + hc, y + w * s + lc, y + w * s + hc
+        out.append((min(x0, x1, x2, x3), min(y0, y1, y2, y3), max(x0, x1, x2, x3), max(y0, y1, y2, y3)))
+    return out
+
+
 def place_text(d: dict, text: str) -> tuple[float, float, float, float, float, float] | None:
     """Baseline start, height, angle, width factor, width for a TEXT/ATTRIB dxf dict."""
     h = d.get("height", 2.5)
@@ -314,7 +330,7 @@ def mtext_box(entity) -> tuple[float, float, float, float] | None:
     if got is None:
         return None
     lines, h, angle = got
-    boxes = [box(x, y, w, h, angle) for _, x, y, w in lines]
+    boxes = row_boxes(lines, h, angle)
     d = entity.dxf.__dict__
     width, ins = d.get("width", 0.0) or 0.0, d.get("insert")
     if width > 0 and ins is not None:  # the column as defined (CAD extents count it, ink or not)

@@ -327,10 +327,10 @@ class Painter:
         if not cv.ok(lines[0][1], lines[0][2], h):
             return
         run = cv.use(TEXT, oc, self.styles.pen(d, in_block))
-        for line, bx, by, w in lines:
-            bx, by = bx - cv.ox, by - cv.oy
-            run.append(lettering.text_op(line, bx, by, h, angle))
-            cv.texts.append((line, *lettering.box(bx, by, w, h, angle)))
+        ox, oy = cv.ox, cv.oy
+        for (line, bx, by, w), b in zip(lines, lettering.row_boxes(lines, h, angle, ox, oy)):
+            run.append(lettering.text_op(line, bx - ox, by - oy, h, angle))
+            cv.texts.append((line, *b))
 
     # -- blocks --------------------------------------------------------------------------
     def form(self, name: str) -> Form | None:

@@ -11,6 +11,7 @@ both fine.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -172,12 +173,21 @@ def _lines(page, textpage=None) -> list[tuple]:
     return out
 
 
+def _same_file(path: Path, out_path: Path) -> None:
+    """The file, byte for byte, at *out_path*: a hard link (nothing copied; the upload is never
+    written to), a copy where no link can be made (another file system, a name taken)."""
+    try:
+        os.link(path, out_path)
+    except OSError:
+        shutil.copyfile(path, out_path)
+
+
 def render_page(src: PdfSource, spec: SheetSpec, out_path: str | Path) -> SheetRender:
     t0 = time.perf_counter()
     page = src.page(spec.page)
     rect = page.rect
     if src.own_sheet():
-        shutil.copyfile(src.path, out_path)
+        _same_file(src.path, Path(out_path))
     else:
         out = pymupdf.open()
         new = out.new_page(width=rect.width, height=rect.height)
