@@ -287,6 +287,46 @@ def report_part(sheets: int, comments: int, work: Path) -> dict:
             "sheets": sheets, "comments": comments}
 
 
+def real_report(base: str, stack, procs, sid: int, comments: int, work: Path, how: str = "processed") -> dict:
+    """A real round on the ingested submission *sid* (benchmarks/scale_review.py): *comments*
+    markups through the API, the report issued by the window, the stamped zip downloaded; both
+    checked with poppler / pyHanko / zipfile. Prints two rows."""
+    import scale_review as sr
+
+    work.mkdir(parents=True, exist_ok=True)
+    app = {"app": procs["app"].pid}
+    made = sr.review(base, stack, sid, comments)
+    print(f"\nreview of {len(made['sheets'])} {how} sheets: {len(made['comments'])} comments by "
+          f"{len(set(c['discipline'] for c in made['comments']))} disciplines on "
+          f"{len(set(c['sheet'] for c in made['comments']))} sheets, every {sr.REPLY_EVERY}th with a reply, all closed, "
+          f"in {made['markup_s']:.0f} s (submit + accept {made['setup_s']:.1f} s)  [{_uptime()}]", flush=True)
+    listed = httpx.get(f"{base}/api/submissions/{sid}/comments", headers=stack.token_headers("window"), timeout=600)
+    made["numbers"] = {c["id"]: c["number"] for c in listed.json()["data"]}
+    rep = sr.issue(base, stack, sid, lambda: Sampler(app), _rss, work / "report.pdf")
+    cert = httpx.get(f"{base}/verify/authority.pem", timeout=30).content
+    pdf = sr.check_pdf(work / "report.pdf", made, cert, work)
+    ph = rep["phases"]
+    print(f"report issued over {len(made['sheets'])} sheets, {len(made['comments'])} comments: {rep['wall']:.1f} s "
+          f"(server CPU {rep['cpu_s']:.0f} s) = " + ", ".join(f"{k} {v:.1f} s" for k, v in ph.items())
+          + f"; {rep['pdf_mb']:.1f} MB, {pdf['pages']} pages; server peak {rep['peak_mb']:.0f} MB "
+          f"(+{rep['grew_mb']:.0f} MB)  [{_uptime()}]\n"
+          f"  pdftotext: {pdf['comments_listed']} comments listed ({pdf['distinct']} distinct, all present: "
+          f"{pdf['all_present']}, numbers differing from the system's: {pdf['numbers_wrong']}), sheets reviewed "
+          f"missing from the list: {pdf['sheets_missing']}; {pdf['signature']}", flush=True)
+    z = sr.download_zip(base, stack, sid, lambda: Sampler(app), _rss, work / "stamped.zip")
+    again = sr.download_zip(base, stack, sid, lambda: Sampler(app), _rss, work / "stamped-again.zip")
+    members = sr.check_zip(work / "stamped.zip", len(made["sheets"]))
+    print(f"stamped zip of {members['expected']} sheets (GET …/stamped-sheets.zip): first download {z['wall']:.1f} s "
+          f"(first byte after {z['first_byte']:.1f} s, server CPU {z['cpu_s']:.0f} s), again {again['wall']:.1f} s; "
+          f"{z['zip_mb']:.0f} MB, {members['members']} members ({members['pdfs']} PDFs, CRC ok: {members['crc_ok']}); "
+          f"server memory grew {z['grew_mb']:.0f} MB (again {again['grew_mb']:.0f} MB)  [{_uptime()}]", flush=True)
+    return {"made": made, "report": rep, "pdf": pdf, "zip": z, "again": again, "members": members}
+
+
+def _uptime() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 # -- main ------------------------------------------------------------------------------------------
 
 def main() -> None:
@@ -296,7 +336,10 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip-long", action="store_true")
     ap.add_argument("--skip-pages", action="store_true")
-    ap.add_argument("--skip-report", action="store_true")
+    ap.add_argument("--skip-report", action="store_true", help="skip the generated-sample report and zip")
+    ap.add_argument("--skip-review", action="store_true",
+                    help="skip the real round (comments, issued report, stamped zip) on the largest embedded set")
+    ap.add_argument("--comments", type=int, default=1000, help="comments of the real round (default 1000)")
     ap.add_argument("--seeded-pages", type=int, default=0, metavar="N",
                     help="also measure the pages on N sheet rows written straight into the database "
                          "(sharing one really processed sheet's blobs), without processing N sheets")
@@ -319,12 +362,14 @@ def main() -> None:
                     if mode == "embedded" and n == max(sizes) and not args.skip_pages:
                         last = pages(base, stack, got["submission_id"])
                         print_pages(last, n)
+                    if mode == "embedded" and n == max(sizes) and not args.skip_review:
+                        real_report(base, stack, procs, got["submission_id"], args.comments, tmp / "review")
                     if mode == "embedded" and n == max(sizes) and not args.skip_long:
                         long_files(base, stack, procs, tmp)
                 finally:
                     stop_mode(stack, procs)
         if args.seeded_pages:
-            seeded_pages(args.seeded_pages, tmp)
+            seeded_pages(args.seeded_pages, tmp, None if args.skip_review else args.comments, args.skip_pages)
         if not args.skip_report:
             rep = report_part(max(sizes), 1000, tmp / "report")
             print(f"\nreport: {rep['comments']} comments in {rep['report_s']:.1f} s ({rep['report_mb']:.1f} MB; sample set up in {rep['setup_s']:.1f} s); "
@@ -332,7 +377,7 @@ def main() -> None:
                   f"{rep['zip_mb']:.0f} MB, this process's peak memory grew {rep['zip_rss_grew_mb']:.0f} MB", flush=True)
 
 
-def seeded_pages(n: int, tmp: Path) -> None:
+def seeded_pages(n: int, tmp: Path, comments: int | None = None, skip_pages: bool = False) -> None:
     from drawreview.cad import specimen
     from tests import sheet_sets
 
@@ -349,7 +394,16 @@ def seeded_pages(n: int, tmp: Path) -> None:
         sid = httpx.post(f"{base}/api/projects/{stack.demo['project_id']}/submissions", headers=headers,
                          timeout=30).json()["data"]["id"]
         sheet_sets.seed(stack.settings, sid, n, files=25, blobs=blobs)
-        print_pages(pages(base, stack, sid), n, "seeded rows")
+        if not skip_pages:
+            print_pages(pages(base, stack, sid), n, "seeded rows")
+        if comments:  # a project of its own: the one-sheet draft above would block submitting
+            orgs = stack.demo["organisations"]
+            pid = httpx.post(f"{base}/api/projects", headers=headers, timeout=30, json={
+                "name": "大型图纸集审查", "construction_unit_id": orgs["示范置业有限公司"],
+                "design_institute_id": orgs["示范建筑设计研究院有限公司"]}).json()["data"]["id"]
+            sid = httpx.post(f"{base}/api/projects/{pid}/submissions", headers=headers, timeout=30).json()["data"]["id"]
+            sheet_sets.seed(stack.settings, sid, n, files=25, blobs=blobs)
+            real_report(base, stack, procs, sid, comments, tmp / "seeded-review", "seeded")
     finally:
         stop_mode(stack, procs)
 

@@ -7,6 +7,7 @@ is finished, shapes first so text stays on top.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import pymupdf
@@ -19,6 +20,24 @@ LIGHT = (0.93, 0.93, 0.93)
 RED = (0.8, 0.0, 0.0)
 
 A4 = pymupdf.paper_rect("a4")
+
+
+IMAGE_ZLIB_LEVEL = 2  # as fast as the final save's compression, slightly smaller files
+
+
+def compressed_image(doc: pymupdf.Document, pixmap: pymupdf.Pixmap) -> int:
+    """An image object holding ``pixmap`` deflated now (its xref). ``insert_image(pixmap=)``
+    keeps the raw pixels in the document until it is saved: ~0.5 MB per drawing crop, so a
+    1,000-comment report grew the process by about a gigabyte; deflated at once, it stays flat."""
+    if pixmap.alpha or pixmap.n not in (1, 3):
+        pixmap = pymupdf.Pixmap(pymupdf.csRGB, pixmap, 0)  # drop alpha / convert, as insert_image would flatten
+    space = "/DeviceGray" if pixmap.n == 1 else "/DeviceRGB"
+    xref = doc.get_new_xref()
+    doc.update_object(xref, f"<</Type/XObject/Subtype/Image/Width {pixmap.width}/Height {pixmap.height}"
+                            f"/ColorSpace{space}/BitsPerComponent 8>>")
+    doc.update_stream(xref, zlib.compress(pixmap.samples, IMAGE_ZLIB_LEVEL), compress=False)
+    doc.xref_set_key(xref, "Filter", "/FlateDecode")  # set after: update_stream drops the dictionary's filter
+    return xref
 
 
 @dataclass
@@ -161,7 +180,7 @@ class Layout:
         w, h = pixmap.width * scale, pixmap.height * scale
         self.ensure(h + 4)
         rect = pymupdf.Rect(self.left, self.y, self.left + w, self.y + h)
-        self.page.insert_image(rect, pixmap=pixmap)
+        self.page.insert_image(rect, xref=compressed_image(self.doc, pixmap))
         self.box(rect, stroke=frame)
         self.y += h + 4
         return rect

@@ -164,18 +164,42 @@ class Appearance:
     pdf: bytes
 
 
+def _load_signer(cfg: SigningConfig) -> signers.SimpleSigner:
+    try:
+        return signers.SimpleSigner.load(str(cfg.key), str(cfg.cert), ca_chain_files=[str(p) for p in cfg.chain])
+    except Exception:
+        raise ValidationFailed("无法读取审查机构的签名密钥或证书",
+                               "Cannot load the authority's signing key or certificate") from None
+
+
 def sign_pdf(in_bytes: bytes, key: str | Path | SigningConfig, cert: str | Path | None = None, *,
              reason: str = "施工图审查意见书", location: str = "", appearance: Appearance | None = None) -> bytes:
     """``in_bytes`` with the authority's PAdES signature appended (incremental updates, so the
     original bytes are a prefix of the result): B-B, or with a TSA B-LT (signature timestamp
     and the chain's revocation data in a DSS), or B-LTA (plus a document timestamp)."""
     cfg = key if isinstance(key, SigningConfig) else SigningConfig(key=Path(key), cert=Path(cert))
-    try:
-        signer = signers.SimpleSigner.load(str(cfg.key), str(cfg.cert), ca_chain_files=[str(p) for p in cfg.chain])
-    except Exception:
-        signer = None
-    if signer is None:
-        raise ValidationFailed("无法读取审查机构的签名密钥或证书", "Cannot load the authority's signing key or certificate")
+    return _sign(in_bytes, cfg, _load_signer(cfg), reason=reason, location=location, appearance=appearance)
+
+
+class BatchSigner:
+    """Signs many files with one configuration (the stamped sheets of a round, thousands at a
+    time): the key and certificate are read once, and for B-B signatures (no TSA, so the
+    signature container has the same size every time) the space pyHanko sizes with a dry-run
+    signature of the first file is reserved for the rest without that dry run."""
+
+    def __init__(self, cfg: SigningConfig) -> None:
+        self.cfg, self.signer, self.reserved = cfg, _load_signer(cfg), None
+
+    def sign(self, in_bytes: bytes, *, reason: str) -> bytes:
+        out = _sign(in_bytes, self.cfg, self.signer, reason=reason, bytes_reserved=self.reserved)
+        if self.reserved is None and not self.cfg.tsa_url:
+            sig = PdfFileReader(io.BytesIO(out)).embedded_signatures[-1]
+            self.reserved = 2 * len(sig.sig_object["/Contents"])  # hex digits, as pyHanko counts them
+        return out
+
+
+def _sign(in_bytes: bytes, cfg: SigningConfig, signer, *, reason: str, location: str = "",
+          appearance: Appearance | None = None, bytes_reserved: int | None = None) -> bytes:
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(in_bytes))
     except Exception as exc:
@@ -198,7 +222,7 @@ def sign_pdf(in_bytes: bytes, key: str | Path | SigningConfig, cert: str | Path 
         pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=style,
                                        new_field_spec=spec)
         try:
-            out = pdf_signer.sign_pdf(writer)
+            out = pdf_signer.sign_pdf(writer, bytes_reserved=bytes_reserved)
         except Exception as exc:  # TSA / OCSP / CRL fetch errors, a chain that does not validate
             raise SigningFailed(exc, cfg) from exc
     return out.getvalue()

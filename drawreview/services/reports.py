@@ -30,9 +30,12 @@ from ..models import Project, Report, ReportFile, ReviewTask, Sheet, Submission,
 from ..report.issuance import issue_report
 from ..report.model import Stamped
 from ..report.seal import load_seal
-from ..report.signing import SigningConfig, ensure_authority_key, level_note, load_signing, sign_pdf, validate_signature
+from ..report.signing import (BatchSigner, SigningConfig, ensure_authority_key, level_note, load_signing,
+                              validate_signature)
 from ..report.stamps import stamp_sheet
 from . import anchors, audit, events, report_data, report_extras, tasks, workflow
+from .report_phases import add as add_phase
+from .report_phases import phase
 from .notifications import aware
 
 KIND_ROUND = "round"
@@ -141,7 +144,8 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
     if found is not None:
         return found
     now = now or utcnow()
-    g = await report_data.gather(session, storage, sub.id, actor=actor, issued_at=now)
+    with phase("gather"):
+        g = await report_data.gather(session, storage, sub.id, actor=actor, issued_at=now)
     if g.verdict is None:
         pending = [t.discipline for t in (await session.exec(select(ReviewTask).where(
             ReviewTask.submission_id == sub.id))).all() if not t.conclusion]
@@ -153,8 +157,10 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
     base = _base_or_fail(settings, base_url)
     authority = g.data.project.authority
     cfg = await asyncio.to_thread(signing_config, settings, authority)
-    stamped = await _stamp_round(session, storage, cfg, sub, g, now) if g.verdict in report_data.APPROVED else []
-    data = await report_extras.enrich(
+    with phase("stamp"):
+        stamped = await _stamp_round(session, storage, cfg, sub, g, now) if g.verdict in report_data.APPROVED else []
+    with phase("gather"):
+        data = await report_extras.enrich(
         session, g.data, sub, actor=actor, verdict=g.verdict, issued_at=now, cfg=tasks.config(settings),
         ruleset_dir=getattr(settings, "ruleset_dir", None), signature_note=level_note(cfg),
         certificate_url=base + CERT_PATH, stamped=tuple(entry for entry, _ in stamped))
@@ -165,7 +171,10 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
     anchors.after_commit(session, anchor, f"report {g.project.case_number} r{sub.round_no}")
     seal = await asyncio.to_thread(load_seal, getattr(settings, "seal_image", None), authority)
     issued = await asyncio.to_thread(issue_report, data, signing=cfg, verify_url=f"{base}/verify/{code}", seal=seal)
-    blob = await asyncio.to_thread(storage.put_bytes, issued.pdf)
+    add_phase("render", issued.render_s)
+    add_phase("sign", issued.sign_s)
+    with phase("store"):
+        blob = await asyncio.to_thread(storage.put_bytes, issued.pdf)
     # Serialise issuers of this submission (row lock on PostgreSQL, the write lock on SQLite), then look again.
     await session.exec(update(Submission).where(Submission.id == sub.id).values(round_no=Submission.round_no))
     found = await _existing(session, sub.id, sub.round_no, KIND_ROUND)
@@ -209,14 +218,14 @@ async def _stamp_round(session: AsyncSession, storage, cfg: SigningConfig, sub: 
     when = report_data.local(now)
 
     def build() -> list[tuple[Stamped, tuple[int, int]]]:
-        out, seen = [], set()
+        out, seen, signer = [], set(), BatchSigner(cfg)
         for s in sheets:
             name = sheet_file_name(s)
             if name in seen:
                 name = name[:-4] + f"-{s.id}.pdf"
             seen.add(name)
             stamped = stamp_sheet(read_blob(storage, s.pdf_sha256), case, when, authority)
-            signed = sign_pdf(stamped, cfg, reason=f"审查合格图纸 {case} {s.number}".strip())
+            signed = signer.sign(stamped, reason=f"审查合格图纸 {case} {s.number}".strip())
             blob = storage.put_bytes(signed)
             out.append((Stamped(number=s.number or f"#{s.id}", title=s.title or "", file_name=name,
                                 sha256=blob.sha256), (s.id, blob.size)))

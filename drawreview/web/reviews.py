@@ -13,9 +13,9 @@ from ..services import comment_list
 from ..services import report_preview as report_preview_service
 from ..services import deficiencies, reviews, tasks
 from ..services.notifications import utcnow
-from ..services import report_extras
+from ..services import report_extras, report_phases
 from ..services.reports import public_base
-from .common import Ctx, api
+from .common import Ctx, api, ok
 
 
 async def commit(ctx: Ctx) -> None:
@@ -146,10 +146,13 @@ async def issue_report(ctx: Ctx):
     data = await ctx.json() if await ctx.request.body() else {}
     if data.get("checkers"):
         await report_extras.assign_checkers(ctx.session, sub, data["checkers"])
-    await reviews.issue_report(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, ctx.state.storage,
-                               public_base(ctx.state.settings, ctx.request), ctx.state.settings)
-    await commit(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
+    with report_phases.recording() as phases:  # where the time went: Server-Timing (gather, stamp, render, sign …)
+        await reviews.issue_report(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, ctx.state.storage,
+                                   public_base(ctx.state.settings, ctx.request), ctx.state.settings)
+        await commit(ctx)
+    response = ok(await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal))
+    response.headers["Server-Timing"] = report_phases.server_timing(phases)
+    return response
 
 
 @api("本轮全部审查意见（按意见书编号）/ All comments of the round, numbered as in the report")

@@ -14,7 +14,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from drawreview.errors import UnreadableDrawing
 from drawreview.report.integrity import sha256_hex, verify
 from drawreview.report.issuance import issue_report
-from drawreview.report.signing import FIELD_NAME, ensure_authority_key, sign_pdf, validate_signature
+from drawreview.report.signing import (FIELD_NAME, BatchSigner, SigningConfig, ensure_authority_key, sign_pdf,
+                                      validate_signature)
 
 from .conftest import VERIFY_URL
 
@@ -86,6 +87,33 @@ def test_unsigned_or_garbage_files_are_reported_not_raised(rendered, authority):
 def test_signing_garbage_is_refused(authority):
     with pytest.raises(UnreadableDrawing):
         sign_pdf(b"not a pdf", *authority)
+
+
+def _reserved(pdf: bytes) -> int:
+    """The hex digits reserved for the signature container (pyHanko's ``bytes_reserved``)."""
+    return 2 * len(PdfFileReader(io.BytesIO(pdf)).embedded_signatures[-1].sig_object["/Contents"])
+
+
+def test_batch_signing_reserves_the_first_files_space_for_the_rest(authority):
+    """The stamped sheets of a round are signed by one BatchSigner: every file is validly
+    signed, and the files after the first (signed without pyHanko's dry run) reserve the space
+    that dry run sized for the first — what sign_pdf reserves, give or take the few bytes an
+    ECDSA signature's DER length varies by."""
+    key, cert = authority
+    batch = BatchSigner(SigningConfig(key=key, cert=cert))
+    sheets = []
+    for i in range(3):
+        doc = pymupdf.open()
+        doc.new_page(width=1191, height=842).insert_text((72, 72 + 40 * i), f"sheet {i}" * (i + 1))
+        sheets.append(doc.tobytes())
+    signed = [batch.sign(pdf, reason=f"审查合格图纸 {i}") for i, pdf in enumerate(sheets)]
+    assert batch.reserved and batch.reserved % 2 == 0
+    for i, (pdf, out) in enumerate(zip(sheets, signed)):
+        assert out.startswith(pdf)
+        check = validate_signature(out, cert)
+        assert check.ok and check.whole_file, check
+        assert _reserved(out) == batch.reserved
+        assert abs(_reserved(sign_pdf(pdf, key, cert, reason=f"审查合格图纸 {i}")) - batch.reserved) <= 16
 
 
 def test_hash_refers_to_the_final_signed_file(issued, small_data):
