@@ -68,6 +68,59 @@ def draw_stamp(
     tw.write_text(page, color=STAMP_RED)
 
 
+POSITIONS = ("top-right", "top-left", "bottom-right", "bottom-left")
+
+
+class Stamper:
+    """Stamps many sheets with one stamp (a round's case number, date and authority): the stamp
+    is drawn and its CJK font subset once per stamp size, then placed on each sheet as a form
+    XObject — a 5,000-sheet round no longer subsets the font 5,000 times."""
+
+    def __init__(self, case_number: str, date: Date | datetime | str, authority: str, *,
+                 position: str = "top-right", font: str = DEFAULT_FONT) -> None:
+        if position not in POSITIONS:
+            raise ValidationFailed(f"无效的印章位置：{position}", f"Invalid stamp position: {position}")
+        self.case_number, self.date, self.authority, self.position = case_number, date, authority, position
+        self.font = load_font(font)
+        self._stamps: dict[tuple[float, float], pymupdf.Document] = {}
+
+    def _stamp(self, rect: pymupdf.Rect) -> pymupdf.Document:
+        size = (round(rect.width, 2), round(rect.height, 2))
+        doc = self._stamps.get(size)
+        if doc is None:
+            doc = pymupdf.open()
+            page = doc.new_page(width=size[0], height=size[1])
+            draw_stamp(page, page.rect, case_number=self.case_number, date=self.date, authority=self.authority,
+                       font=self.font)
+            doc.subset_fonts()
+            doc = pymupdf.open("pdf", doc.tobytes(garbage=3, deflate=True, no_new_id=True))
+            self._stamps[size] = doc
+        return doc
+
+    def stamp(self, sheet_pdf_bytes: bytes) -> bytes:
+        """The sheet PDF with the review stamp on its first page."""
+        try:
+            doc = pymupdf.open("pdf", sheet_pdf_bytes)
+        except Exception as exc:
+            raise UnreadableDrawing("待盖章的图纸 PDF 无法读取", "The sheet PDF to stamp cannot be read") from exc
+        with doc:
+            if doc.page_count < 1 or doc.needs_pass:
+                raise UnreadableDrawing("待盖章的图纸 PDF 无法读取", "The sheet PDF to stamp cannot be read")
+            page = doc[0]
+            if page.rotation:
+                page.remove_rotation()  # draw in the coordinates the sheet is seen in
+            rect = stamp_rect(page.rect, self.position)
+            stamp = self._stamp(rect)
+            page.show_pdf_page(pymupdf.Rect(rect.x0, rect.y0, rect.x0 + stamp[0].rect.width,
+                                            rect.y0 + stamp[0].rect.height), stamp, 0)
+            return doc.tobytes(garbage=3, deflate=True, no_new_id=True)  # deterministic: the same sheet, the same bytes
+
+    def close(self) -> None:
+        for doc in self._stamps.values():
+            doc.close()
+        self._stamps.clear()
+
+
 def stamp_sheet(
     sheet_pdf_bytes: bytes,
     case_number: str,
@@ -77,25 +130,12 @@ def stamp_sheet(
     position: str = "top-right",
     font: str = DEFAULT_FONT,
 ) -> bytes:
-    """The sheet PDF with the review stamp drawn on its first page."""
-    if position not in ("top-right", "top-left", "bottom-right", "bottom-left"):
-        raise ValidationFailed(f"无效的印章位置：{position}", f"Invalid stamp position: {position}")
+    """The sheet PDF with the review stamp drawn on its first page (one sheet; many: :class:`Stamper`)."""
+    stamper = Stamper(case_number, date, authority, position=position, font=font)
     try:
-        doc = pymupdf.open("pdf", sheet_pdf_bytes)
-    except Exception as exc:
-        raise UnreadableDrawing("待盖章的图纸 PDF 无法读取", "The sheet PDF to stamp cannot be read") from exc
-    with doc:
-        if doc.page_count < 1 or doc.needs_pass:
-            raise UnreadableDrawing("待盖章的图纸 PDF 无法读取", "The sheet PDF to stamp cannot be read")
-        page = doc[0]
-        if page.rotation:
-            page.remove_rotation()  # draw in the coordinates the sheet is seen in
-        draw_stamp(
-            page, stamp_rect(page.rect, position), case_number=case_number, date=date, authority=authority,
-            font=load_font(font),
-        )  # fmt: skip
-        doc.subset_fonts()
-        return doc.tobytes(garbage=3, deflate=True, no_new_id=True)  # deterministic: the same sheet, the same bytes
+        return stamper.stamp(sheet_pdf_bytes)
+    finally:
+        stamper.close()
 
 
 def _safe_name(name: str) -> str:

@@ -28,7 +28,7 @@ from ..models import Project, Report, ReportFile, Sheet, Submission, utcnow
 from ..report.annots import annotate_sheet
 from ..report.bcf import export_bcf
 from ..report.export_json import export_json
-from ..report.stamps import stamp_sheet
+from ..report.stamps import Stamper, stamp_sheet
 from . import report_data
 from .reports import KIND_STAMPED, latest_for, read_blob, sheet_file_name
 
@@ -175,8 +175,8 @@ async def stamped_zip(session: AsyncSession, storage, sub: Submission, name: str
     authority = await report_data.authority_name(session)
     named = [(sheet_file_name(s), s.pdf_sha256) for s in sheets]
 
-    entries = ((n, stamp_sheet(read_blob(storage, sha), project.case_number or "—", when, authority))
-               for n, sha in named)
+    stamper = Stamper(project.case_number or "—", when, authority)
+    entries = ((n, stamper.stamp(read_blob(storage, sha))) for n, sha in named)
     return ZipDownload(await asyncio.to_thread(zip_to_file, storage, entries, when), temporary=True)
 
 

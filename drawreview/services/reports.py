@@ -32,7 +32,7 @@ from ..report.model import Stamped
 from ..report.seal import load_seal
 from ..report.signing import (BatchSigner, SigningConfig, ensure_authority_key, level_note, load_signing,
                               validate_signature)
-from ..report.stamps import stamp_sheet
+from ..report.stamps import Stamper
 from . import anchors, audit, events, report_data, report_extras, tasks, workflow
 from .report_phases import add as add_phase
 from .report_phases import phase
@@ -218,17 +218,20 @@ async def _stamp_round(session: AsyncSession, storage, cfg: SigningConfig, sub: 
     when = report_data.local(now)
 
     def build() -> list[tuple[Stamped, tuple[int, int]]]:
-        out, seen, signer = [], set(), BatchSigner(cfg)
-        for s in sheets:
-            name = sheet_file_name(s)
-            if name in seen:
-                name = name[:-4] + f"-{s.id}.pdf"
-            seen.add(name)
-            stamped = stamp_sheet(read_blob(storage, s.pdf_sha256), case, when, authority)
-            signed = signer.sign(stamped, reason=f"审查合格图纸 {case} {s.number}".strip())
-            blob = storage.put_bytes(signed)
-            out.append((Stamped(number=s.number or f"#{s.id}", title=s.title or "", file_name=name,
-                                sha256=blob.sha256), (s.id, blob.size)))
+        out, seen, signer, stamper = [], set(), BatchSigner(cfg), Stamper(case, when, authority)
+        try:
+            for s in sheets:
+                name = sheet_file_name(s)
+                if name in seen:
+                    name = name[:-4] + f"-{s.id}.pdf"
+                seen.add(name)
+                stamped = stamper.stamp(read_blob(storage, s.pdf_sha256))
+                signed = signer.sign(stamped, reason=f"审查合格图纸 {case} {s.number}".strip())
+                blob = storage.put_bytes(signed)
+                out.append((Stamped(number=s.number or f"#{s.id}", title=s.title or "", file_name=name,
+                                    sha256=blob.sha256), (s.id, blob.size)))
+        finally:
+            stamper.close()
         return out
 
     return await asyncio.to_thread(build)
