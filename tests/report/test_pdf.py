@@ -239,3 +239,28 @@ def test_long_footer_and_url_are_cut_to_fit(sample_data):
     [pageno] = page2.search_for("第 2 页")
     [cut] = [r for r in page2.search_for("…") if abs(r.y1 - pageno.y1) < 2]
     assert cut.x1 <= pageno.x0  # the shortened footer ends before the page number
+
+
+def test_a_crop_is_held_deflated_from_the_moment_it_is_added(sample_data):
+    """A 1,000-comment report adds 1,000 drawing crops: each is deflated as it is placed (the
+    open document holds a fraction of the raw pixels), and it shows the very same pixels."""
+    from drawreview.report.crop import SheetCache, render_crop
+    from drawreview.report.layout import Layout
+
+    d = sample_data.disciplines[0]
+    with SheetCache() as cache:
+        pix, _ = render_crop(cache.page(d.comments[0].sheet_pdf_path), d.comments[0], d.code)
+    doc = pymupdf.open()
+    lay = Layout(doc, load_font())
+    lay.new_page()
+    rect = lay.image(pix, lay.width, 300)
+    [(xref, *_)] = lay.page.get_images()
+    assert doc.xref_get_key(xref, "Filter") == ("name", "/FlateDecode")
+    assert len(doc.xref_stream_raw(xref)) < len(pix.samples) / 4  # not the raw pixels, before any save
+    assert doc.xref_stream(xref) == pix.samples
+    saved = pymupdf.open("pdf", doc.tobytes(garbage=3, deflate=True))
+    shown = saved[0].get_pixmap(clip=rect, matrix=pymupdf.Matrix(pix.width / rect.width, pix.width / rect.width))
+    reference = pymupdf.open()
+    reference.new_page(width=doc[0].rect.width, height=doc[0].rect.height).insert_image(rect, pixmap=pix)
+    expected = reference[0].get_pixmap(clip=rect, matrix=pymupdf.Matrix(pix.width / rect.width, pix.width / rect.width))
+    assert shown.samples == expected.samples

@@ -92,3 +92,22 @@ def test_the_same_sheet_stamps_to_the_same_bytes(sample_data):
     a = stamp_sheet(sheet, "SC-2025-0312", when, "某市施工图审查中心")
     b = stamp_sheet(sheet, "SC-2025-0312", when, "某市施工图审查中心")
     assert a == b
+
+
+def test_one_stamper_for_many_sheets_gives_each_the_bytes_stamp_sheet_gives(sheet_bytes):
+    """A round's sheets are stamped by one Stamper (the stamp made once per size): sheets of
+    other sizes in between change nothing, each file is what stamp_sheet makes of it alone."""
+    from drawreview.report.stamps import Stamper
+
+    other = pymupdf.open()
+    other.new_page(width=2384, height=1684).draw_line((10, 10), (2000, 1500))
+    sheets = [sheet_bytes, other.tobytes(), sheet_bytes]
+    stamper = Stamper(CASE, DAY, AUTHORITY)
+    try:
+        out = [stamper.stamp(s) for s in sheets]
+    finally:
+        stamper.close()
+    assert out == [stamp_sheet(s, CASE, DAY, AUTHORITY) for s in sheets]
+    big = pymupdf.open("pdf", out[1])[0]
+    [hit] = big.search_for("审查合格")
+    assert hit.x0 > big.rect.width * 0.7 and _red_pixels(big, hit) > 50
