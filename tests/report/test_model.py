@@ -84,3 +84,24 @@ def test_sheet_cache_opens_each_sheet_once_and_leaves_no_annotation(sample_data)
             render_crop(page, c, d.code)
             assert page.first_annot is None
         assert cache.opened == len(pages)
+
+
+def test_sheet_cache_keeps_a_bounded_number_of_sheets_open(sample_data):
+    """A report on 1,000 sheets must not hold 1,000 open documents: with ``keep=2`` at most two
+    are open, a sheet left behind is opened again when it comes back, and the crops are the
+    same as with every sheet kept open."""
+    comments = sample_data.all_comments()
+    comments = comments + comments[::-1]  # back again: the sheets left behind come back
+    paths = [c.sheet_pdf_path for _, c in comments]
+    assert len(set(paths)) >= 3
+    with SheetCache() as wide, SheetCache(keep=2) as narrow:
+        reopened, recent = 0, []
+        for d, c in comments:
+            a = render_crop(wide.page(c.sheet_pdf_path), c, d.code)[0]
+            b = render_crop(narrow.page(c.sheet_pdf_path), c, d.code)[0]
+            assert a.samples == b.samples
+            assert narrow.open_now <= 2
+            if c.sheet_pdf_path not in recent:
+                reopened += 1
+            recent = ([p for p in recent if p != c.sheet_pdf_path] + [c.sheet_pdf_path])[-2:]
+        assert narrow.opened == reopened > wide.opened == len(set(paths))
