@@ -10,11 +10,21 @@
 3. **Pages** (Chromium, on the largest ingested set): the project page's size and load time
    (goal ≤ 200 KB, ≤ 2 s), one page of the sheet list API (goal ≤ 50 ms, median of 20), and
    opening a sheet in the viewer to its first tile (goal ≤ 1 s, median of 5).
-4. **Report**: the merged report over 1,000 comments, and a stamped-sheets zip of every sheet
-   written to disk (time, peak memory of this process).
+4. **A real round** (benchmarks/scale_review.py; on the largest embedded set, or with
+   ``--seeded-pages N`` on N seeded rows in a project of its own): ``--comments`` (1,000) markups
+   with text by the five disciplines' reviewers through the API, spread over the sheets, every
+   fourth answered by the designer, all closed; the disciplines conclude; the window issues the
+   signed report (``POST /api/submissions/{id}/report``, timed, with the phases its
+   ``Server-Timing`` header names, the server's CPU seconds and peak memory); the stamped-sheets zip
+   is downloaded through its endpoint (time, the server's memory growth). Checked from outside:
+   ``pdftotext`` finds every comment once with the number ``/comments`` gives it and every sheet
+   reviewed, ``pdfsig`` and pyHanko validate the signature, the zip has one PDF per sheet.
+5. **Report, generated** (``--skip-report`` skips it): the merged report over 1,000 comments of a
+   generated sample, and a stamped zip of that many sheets written to disk by this process.
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 1000,5000] [--modes embedded,scaled]
-        [--workers 2] [--skip-long] [--skip-pages] [--skip-report]
+        [--workers 2] [--skip-long] [--skip-pages] [--skip-report] [--skip-review] [--comments N]
+        [--seeded-pages N]
 """
 
 from __future__ import annotations
@@ -298,10 +308,12 @@ def real_report(base: str, stack, procs, sid: int, comments: int, work: Path, ho
     made = sr.review(base, stack, sid, comments)
     print(f"\nreview of {len(made['sheets'])} {how} sheets: {len(made['comments'])} comments by "
           f"{len(set(c['discipline'] for c in made['comments']))} disciplines on "
-          f"{len(set(c['sheet'] for c in made['comments']))} sheets, every {sr.REPLY_EVERY}th with a reply, all closed, "
+          f"{len(set(c['sheet_id'] for c in made['comments']))} sheets, every {sr.REPLY_EVERY}th with a reply, all closed, "
           f"in {made['markup_s']:.0f} s (submit + accept {made['setup_s']:.1f} s)  [{_uptime()}]", flush=True)
     listed = httpx.get(f"{base}/api/submissions/{sid}/comments", headers=stack.token_headers("window"), timeout=600)
     made["numbers"] = {c["id"]: c["number"] for c in listed.json()["data"]}
+    made["file_hashes"] = [f["sha256"] for f in httpx.get(f"{base}/api/submissions/{sid}", timeout=60,
+                                                          headers=stack.token_headers("window")).json()["data"]["files"]]
     rep = sr.issue(base, stack, sid, lambda: Sampler(app), _rss, work / "report.pdf")
     cert = httpx.get(f"{base}/verify/authority.pem", timeout=30).content
     pdf = sr.check_pdf(work / "report.pdf", made, cert, work)
@@ -311,14 +323,16 @@ def real_report(base: str, stack, procs, sid: int, comments: int, work: Path, ho
           + f"; {rep['pdf_mb']:.1f} MB, {pdf['pages']} pages; server peak {rep['peak_mb']:.0f} MB "
           f"(+{rep['grew_mb']:.0f} MB)  [{_uptime()}]\n"
           f"  pdftotext: {pdf['comments_listed']} comments listed ({pdf['distinct']} distinct, all present: "
-          f"{pdf['all_present']}, numbers differing from the system's: {pdf['numbers_wrong']}), sheets reviewed "
-          f"missing from the list: {pdf['sheets_missing']}; {pdf['signature']}", flush=True)
+          f"{pdf['all_present']}, numbers differing from the system's: {pdf['numbers_wrong']}); drawings list: "
+          f"{pdf['drawing_rows']} rows (by file SHA-256), sheet numbers missing: {pdf['sheets_missing']}; "
+          f"{pdf['signature']}", flush=True)
     z = sr.download_zip(base, stack, sid, lambda: Sampler(app), _rss, work / "stamped.zip")
     again = sr.download_zip(base, stack, sid, lambda: Sampler(app), _rss, work / "stamped-again.zip")
-    members = sr.check_zip(work / "stamped.zip", len(made["sheets"]))
+    members = sr.check_zip(work / "stamped.zip", len(made["sheets"]), work / "report.pdf")
     print(f"stamped zip of {members['expected']} sheets (GET …/stamped-sheets.zip): first download {z['wall']:.1f} s "
           f"(first byte after {z['first_byte']:.1f} s, server CPU {z['cpu_s']:.0f} s), again {again['wall']:.1f} s; "
-          f"{z['zip_mb']:.0f} MB, {members['members']} members ({members['pdfs']} PDFs, CRC ok: {members['crc_ok']}); "
+          f"{z['zip_mb']:.0f} MB, {members['members']} members ({members['pdfs']} PDFs, CRC ok: {members['crc_ok']}, "
+          f"listed in the report by SHA-256: {members['in_report']}); "
           f"server memory grew {z['grew_mb']:.0f} MB (again {again['grew_mb']:.0f} MB)  [{_uptime()}]", flush=True)
     return {"made": made, "report": rep, "pdf": pdf, "zip": z, "again": again, "members": members}
 

@@ -93,7 +93,7 @@ def review(base: str, stack, sid: int, comments: int, threads: int = 4) -> dict:
                                      json={"status": "answered", "version": version}))["annotation"]["version"]
             _ok(c.post(f"/api/annotations/{ann['id']}/status", headers=h[disc],
                        json={"status": "closed", "version": version}))
-        return {"id": ann["id"], "sheet": sheet["number"], "discipline": disc}
+        return {"id": ann["id"], "sheet_id": sheet["id"], "sheet": sheet["number"], "discipline": disc}
 
     t = time.perf_counter()
     with ThreadPoolExecutor(threads) as pool:
@@ -164,22 +164,28 @@ def download_zip(base: str, stack, sid: int, sampler_for, rss, out: Path) -> dic
             "cpu_s": sampler.cpu[app], "zip_mb": out.stat().st_size / 1024**2}
 
 
+def report_text(pdf: Path) -> str:
+    """The report's text as poppler reads it, without any whitespace."""
+    return "".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split())
+
+
 def check_pdf(pdf: Path, made: dict, cert_pem: bytes, work: Path) -> dict:
-    """Read the issued report back with poppler: every comment by its system id, in the
-    order and with the numbers of ``/api/submissions/{id}/comments``; every sheet reviewed;
-    the signature valid against the authority certificate."""
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    flat = "".join(text.split())
+    """Read the issued report back with poppler: every comment by its system id, with the
+    numbers of ``/api/submissions/{id}/comments``; one row per sheet reviewed in the drawings
+    list (each row prints its uploaded file's SHA-256); the signature valid against the
+    authority certificate."""
+    flat = report_text(pdf)
     listed = re.findall(r"意见(\d+-\d+)（#(\d+)）", flat)
     ids = [int(i) for _, i in listed]
     want = {c["id"] for c in made["comments"]}
     numbers = made.get("numbers") or {}
     wrong_no = [i for no, i in listed if numbers and numbers.get(int(i)) != no]
     sheets_missing = [s["number"] for s in made["sheets"] if s["number"] not in flat]
+    drawing_rows = sum(flat.count(sha) for sha in set(made.get("file_hashes", ())))
     sig = _pdfsig(pdf, cert_pem, work) if shutil.which("pdfsig") else "pdfsig not installed"
     return {"comments_listed": len(ids), "distinct": len(set(ids)), "all_present": set(ids) == want,
-            "numbers_wrong": len(wrong_no), "sheets_missing": len(sheets_missing), "signature": sig,
+            "numbers_wrong": len(wrong_no), "sheets_missing": len(sheets_missing), "drawing_rows": drawing_rows,
+            "signature": sig,
             "pages": int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
                                                                      text=True).stdout).group(1))}
 
@@ -202,9 +208,15 @@ def _pdfsig(pdf: Path, cert_pem: bytes, work: Path) -> str:
             f"trusted={status.trusted} coverage={status.coverage.name}")
 
 
-def check_zip(path: Path, sheets: int) -> dict:
+def check_zip(path: Path, sheets: int, report: Path) -> dict:
+    """Members, their CRCs, and how many of them the report lists among its stamped sheets
+    (by SHA-256)."""
+    import hashlib
+
+    flat = report_text(report)
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
         bad = zf.testzip()
+        listed = sum(hashlib.sha256(zf.read(n)).hexdigest() in flat for n in names)
     return {"members": len(names), "pdfs": sum(n.endswith(".pdf") for n in names), "expected": sheets,
-            "crc_ok": bad is None}
+            "crc_ok": bad is None, "in_report": listed}
