@@ -63,6 +63,24 @@ async def test_redis_broadcast_delivers_its_own_messages_locally_once():
             await x.disconnect()
 
 
+async def test_redis_broadcast_sends_in_publish_order_and_before_disconnecting():
+    """Publishing does not wait for Redis: a burst leaves in order (pipelined), and what was
+    published before a disconnect still reaches the other processes."""
+    a, b = RedisBroadcast(REDIS_URL, "ns1"), RedisBroadcast(REDIS_URL, "ns1")
+    for x in (a, b):
+        await x.connect()
+    try:
+        async with b.subscribe("project:9") as theirs:
+            await asyncio.sleep(0.05)
+            for n in range(500):
+                await a.publish("project:9", {"type": "annotation.created", "seq": n})
+            await a.disconnect()
+            got = [(await asyncio.wait_for(theirs.__anext__(), 5))["seq"] for _ in range(500)]
+            assert got == list(range(500))
+    finally:
+        await b.disconnect()
+
+
 async def test_in_process_queue_runs_jobs_and_dedupes():
     q = InProcessQueue(timeout_s=5)
     ctx = {}
