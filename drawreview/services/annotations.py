@@ -316,8 +316,9 @@ async def create(session, broadcast, principal: Principal, sheet_id: int, data: 
                "carried_from_id": None, "deleted": False, "version": 1, "created_at": now, "updated_at": now}
         if session.in_transaction():  # only reads so far (a sheet not yet remembered, REST visibility): end
             await session.commit()       # them, so the write can run as one statement on its own
-        new = NewRow(_T, row)  # inserted with its journal (one statement on PostgreSQL); its id replaces the marker
-        out = annotation_dict(SimpleNamespace(id=new.marker, **row), {}, [])  # new: no thread yet
+        new = NewRow(_T, row)  # inserted with its journal (one statement on PostgreSQL), which fills in its id
+        out = annotation_dict(SimpleNamespace(id=None, **row), {}, [])  # new: no thread yet
+        new.id_at(out)
         out["author"] = principal.display_name  # the author is the caller
         return Change({"annotation": out}, project_id, "annotation.created", {"client_id": client_id, "annotation": out},
                       "annotation.create", "annotation", new.marker, {"sheet_id": sheet_id, "kind": kind,
