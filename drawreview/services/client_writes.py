@@ -34,7 +34,7 @@ class WriteResult:
     client_id: str | None
     data: dict
     seq: int | None
-    events: list[ProjectEvent] = field(default_factory=list)
+    events: list[ProjectEvent | events_service.Logged] = field(default_factory=list)
     replay: bool = False
 
     def payload(self) -> dict[str, Any]:

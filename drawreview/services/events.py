@@ -8,6 +8,8 @@ reconnects asks ``since(seq)`` for exactly what it missed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -44,7 +46,20 @@ async def append(
     return event
 
 
-def message(event: ProjectEvent) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Logged:
+    """An event the journal wrote with a Core statement (services/journal.py): what ``message``
+    and ``publish`` read, without building a ``ProjectEvent`` model (~50 µs a write)."""
+
+    project_id: int
+    seq: int
+    type: str
+    actor_id: int | None
+    payload: dict
+    created_at: datetime
+
+
+def message(event: ProjectEvent | Logged) -> dict[str, Any]:
     return {
         "type": event.type,
         "project_id": event.project_id,
@@ -55,7 +70,7 @@ def message(event: ProjectEvent) -> dict[str, Any]:
     }
 
 
-async def publish(broadcast, *events: ProjectEvent) -> None:
+async def publish(broadcast, *events: ProjectEvent | Logged) -> None:
     for event in events:
         await broadcast.publish(channel(event.project_id), message(event))
 

@@ -171,7 +171,8 @@ def _new_id(change: Change, new_id: int) -> None:
         change.object_id = new_id
 
 
-async def write(session: AsyncSession, principal, change: Change, op: str, client_id: str | None) -> ProjectEvent:
+async def write(session: AsyncSession, principal, change: Change, op: str,
+                client_id: str | None) -> ProjectEvent | events_service.Logged:
     """Journal ``change`` in the session's transaction; return the event (publish it after commit).
     A change with a new row, on a session that has not begun a transaction (PostgreSQL): the row
     and its journal in one statement that commits on its own."""
@@ -205,8 +206,8 @@ async def write(session: AsyncSession, principal, change: Change, op: str, clien
                            change.project_id, change.detail)
     else:
         locks[("audit_head", change.project_id)] = audit_hash
-    return ProjectEvent(project_id=change.project_id, seq=seq, type=change.event_type, actor_id=principal.user_id,
-                        payload=payload, created_at=at)
+    return events_service.Logged(project_id=change.project_id, seq=seq, type=change.event_type,
+                                 actor_id=principal.user_id, payload=payload, created_at=at)
 
 
 def _entry(principal, change: Change, at) -> tuple[SimpleNamespace, dict, str, str]:
@@ -221,7 +222,7 @@ def _entry(principal, change: Change, at) -> tuple[SimpleNamespace, dict, str, s
 
 
 async def _write_alone(session: AsyncSession, principal, change: Change, op: str,
-                       client_id: str | None) -> ProjectEvent | None:
+                       client_id: str | None) -> events_service.Logged | None:
     """The new row and its journal in one statement on an autocommit connection: committed when
     this returns (PostgreSQL runs a lone statement as its own transaction, and waits for its
     commit record to be flushed, as for COMMIT). None, with nothing written, when the project's
@@ -247,8 +248,8 @@ async def _write_alone(session: AsyncSession, principal, change: Change, op: str
     seq, new_id = row[0], row[2]
     _new_id(change, new_id)
     payload = dict(change.event_payload, actor=principal.display_name)  # as stored: with the id
-    return ProjectEvent(project_id=change.project_id, seq=seq, type=change.event_type, actor_id=principal.user_id,
-                        payload=payload, created_at=at)
+    return events_service.Logged(project_id=change.project_id, seq=seq, type=change.event_type,
+                                 actor_id=principal.user_id, payload=payload, created_at=at)
 
 
 async def _write_generic(session: AsyncSession, principal, change: Change, op: str, client_id: str | None,
