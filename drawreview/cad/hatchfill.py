@@ -26,6 +26,7 @@ tests/cad/test_hatchfill.py holds ezdxf's lines as the reference.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -150,18 +151,18 @@ def _dashes(runs, lines, org, off, dx, dy) -> np.ndarray | None:
     if not len(b):
         return np.empty((0, 4))
     # per baseline: its pattern period and its dashes/dots as (start, end) within a period
-    period = np.zeros(len(lines))
-    starts, ends, owner = [], [], []
-    for j, ln in enumerate(lines):
-        items = list(ln.dash_length_items)
-        period[j] = math.fsum(abs(x) for x in items)
-        pos = 0.0
-        for x in items:
-            if x >= 0.0:
-                starts.append(pos)
-                ends.append(pos + x)
-                owner.append(j)
-            pos += abs(x)
+    patterns = [ln.dash_length_items for ln in lines]
+    counts = np.fromiter(map(len, patterns), np.int64, len(patterns))
+    flat = np.fromiter(itertools.chain.from_iterable(patterns), float, int(counts.sum()))
+    length = np.abs(flat)
+    owner_all = np.repeat(np.arange(len(lines)), counts)
+    period = np.bincount(owner_all, length, minlength=len(lines))
+    begin = np.cumsum(length) - length  # where each item starts, counted from its pattern's start
+    first = np.cumsum(counts) - counts
+    if len(flat):
+        begin -= begin[np.minimum(first, len(flat) - 1)][owner_all]
+    drawn = flat >= 0.0  # dashes and dots; gaps are left out
+    starts, ends, owner = begin[drawn], begin[drawn] + flat[drawn], owner_all[drawn]
     solid = period[b] < 1e-9  # no pattern: the whole stretch
     out_u0, out_u1, out_b, out_k = [u0[solid]], [u1[solid]], [b[solid]], [k[solid]]
     dashed = ~solid
