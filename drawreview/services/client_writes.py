@@ -65,7 +65,9 @@ def _replayed(row: ClientWrite, op: str) -> WriteResult:
 
 async def perform(session: AsyncSession, broadcast, principal: Principal, op: str, client_id: str | None,
                   fn: WriteFn) -> WriteResult:
-    """Run ``fn`` once per (user, client_id); commit, then publish its events.
+    """Run ``fn`` once per (user, client_id); commit, then publish its events (an event the
+    journal wrote in a lone autocommit statement is committed already and published before the
+    session is closed).
 
     ``fn`` returns ``(data, events, project_id)`` (it appended its events and audit entries
     itself; the idempotency record is added here) or a :class:`journal.Change`, which is
@@ -79,9 +81,13 @@ async def perform(session: AsyncSession, broadcast, principal: Principal, op: st
 
     try:
         out = await fn(session)
+        published = False
         if isinstance(out, journal.Change):
             event = await journal.write(session, principal, out, op, client_id)
             data, events = out.data, [event]
+            if getattr(event, "committed", False):  # a lone statement, durable already: fan out first
+                await events_service.publish(broadcast, event)
+                published = True
         else:
             data, events, project_id = out
             if client_id is not None:
@@ -107,5 +113,6 @@ async def perform(session: AsyncSession, broadcast, principal: Principal, op: st
         await session.rollback()
         raise
     seq = events[-1].seq if events else None
-    await events_service.publish(broadcast, *events)
+    if not published:
+        await events_service.publish(broadcast, *events)
     return WriteResult(op, client_id, data, seq, events)

@@ -57,6 +57,7 @@ class Logged:
     actor_id: int | None
     payload: dict
     created_at: datetime
+    committed: bool = False  # written by a lone autocommit statement: durable when it is returned
 
 
 def message(event: ProjectEvent | Logged) -> dict[str, Any]:

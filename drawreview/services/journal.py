@@ -249,7 +249,7 @@ async def _write_alone(session: AsyncSession, principal, change: Change, op: str
     _new_id(change, new_id)
     payload = dict(change.event_payload, actor=principal.display_name)  # as stored: with the id
     return events_service.Logged(project_id=change.project_id, seq=seq, type=change.event_type,
-                                 actor_id=principal.user_id, payload=payload, created_at=at)
+                                 actor_id=principal.user_id, payload=payload, created_at=at, committed=True)
 
 
 async def _write_generic(session: AsyncSession, principal, change: Change, op: str, client_id: str | None,
