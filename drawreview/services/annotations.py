@@ -275,14 +275,30 @@ def _dict(ann: Annotation, author: str | None) -> dict:
     return out
 
 
+_BUMPS: dict[tuple, Any] = {}
+
+
+def _bump_statement(keys: tuple[str, ...]):
+    """The compare-and-set ``UPDATE … RETURNING`` for the columns ``keys``, built once per set of
+    columns (building it per write, with its cache key, was ~0.2 ms of an edit's CPU)."""
+    stmt = _BUMPS.get(keys)
+    if stmt is None:
+        stmt = _BUMPS[keys] = (
+            update(_T)
+            .where(_T.c.id == bindparam("b_id"), _T.c.version == bindparam("b_version"),
+                   _T.c.deleted == False)  # noqa: E712
+            .values(version=_T.c.version + 1, updated_at=bindparam("b_at", type_=_T.c.updated_at.type),
+                    **{k: bindparam(f"v_{k}", type_=_T.c[k].type) for k in keys})
+            .returning(*_T.c))
+    return stmt
+
+
 async def _bump(session: AsyncSession, ann, version: int, values: dict, author: str | None):
     """Compare-and-set on ``version``, returning the new row: a concurrent or stale edit changes
     no row -> conflict (with the current markup)."""
-    stmt = (update(_T)
-            .where(_T.c.id == ann.id, _T.c.version == version, _T.c.deleted == False)  # noqa: E712
-            .values(version=_T.c.version + 1, updated_at=utcnow(), **values)
-            .returning(*_T.c))
-    new = (await core(session, stmt)).first()
+    params = {f"v_{k}": v for k, v in values.items()}
+    params.update(b_id=ann.id, b_version=version, b_at=utcnow())
+    new = (await core(session, _bump_statement(tuple(sorted(values))), params)).first()
     if new is None:
         now = (await core(session, _LOAD, {"annotation_id": ann.id})).first()
         raise Conflict(details={"annotation_id": ann.id, "version": now.version, "yours": version,
