@@ -30,10 +30,8 @@ from ..models import Project, Report, ReportFile, ReviewTask, Sheet, Submission,
 from ..report.issuance import issue_report
 from ..report.model import Stamped
 from ..report.seal import load_seal
-from ..report.signing import (BatchSigner, SigningConfig, ensure_authority_key, level_note, load_signing,
-                              validate_signature)
-from ..report.stamps import Stamper
-from . import anchors, audit, events, report_data, report_extras, tasks, workflow
+from ..report.signing import SigningConfig, ensure_authority_key, level_note, load_signing, validate_signature
+from . import anchors, audit, events, report_data, report_extras, report_stamping, tasks, workflow
 from .report_phases import add as add_phase
 from .report_phases import phase
 from .notifications import aware
@@ -217,24 +215,17 @@ async def _stamp_round(session: AsyncSession, storage, cfg: SigningConfig, sub: 
     case, authority = g.project.case_number or "—", g.data.project.authority
     when = report_data.local(now)
 
-    def build() -> list[tuple[Stamped, tuple[int, int]]]:
-        out, seen, signer, stamper = [], set(), BatchSigner(cfg), Stamper(case, when, authority)
-        try:
-            for s in sheets:
-                name = sheet_file_name(s)
-                if name in seen:
-                    name = name[:-4] + f"-{s.id}.pdf"
-                seen.add(name)
-                stamped = stamper.stamp(read_blob(storage, s.pdf_sha256))
-                signed = signer.sign(stamped, reason=f"审查合格图纸 {case} {s.number}".strip())
-                blob = storage.put_bytes(signed)
-                out.append((Stamped(number=s.number or f"#{s.id}", title=s.title or "", file_name=name,
-                                    sha256=blob.sha256), (s.id, blob.size)))
-        finally:
-            stamper.close()
-        return out
-
-    return await asyncio.to_thread(build)
+    names, seen = [], set()
+    for s in sheets:
+        name = sheet_file_name(s)
+        if name in seen:
+            name = name[:-4] + f"-{s.id}.pdf"
+        seen.add(name)
+        names.append(name)
+    items = [(s.pdf_sha256, f"审查合格图纸 {case} {s.number}".strip()) for s in sheets]
+    stored = await report_stamping.stamp_all(storage, cfg, case, when, authority, items)
+    return [(Stamped(number=s.number or f"#{s.id}", title=s.title or "", file_name=name, sha256=sha256), (s.id, size))
+            for s, name, (sha256, size) in zip(sheets, names, stored)]
 
 
 # --- reading -----------------------------------------------------------------------------------
