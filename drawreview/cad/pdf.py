@@ -174,8 +174,10 @@ def _lines(page, textpage=None) -> list[tuple]:
 
 
 def _same_file(path: Path, out_path: Path) -> None:
-    """The file, byte for byte, at *out_path*: a hard link (nothing copied; the upload is never
-    written to), a copy where no link can be made (another file system, a name taken)."""
+    """The file, byte for byte, at *out_path*: a hard link (nothing copied), a copy where no link
+    can be made (another file system). A file already at *out_path* (a sheet drawn before, maybe
+    a link to some upload) is removed first, never written into."""
+    out_path.unlink(missing_ok=True)
     try:
         os.link(path, out_path)
     except OSError:

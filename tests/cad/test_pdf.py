@@ -2,7 +2,7 @@ import pymupdf
 import pytest
 
 from drawreview.cad import errors as E
-from drawreview.cad.pdf import has_javascript, load_pdf, pdf_sheets, render_page
+from drawreview.cad.pdf import has_javascript, load_pdf, page_spec, pdf_sheets, render_page
 
 from .conftest import DRAWINGS
 
@@ -114,3 +114,21 @@ def test_the_first_tile_from_the_source_reading_is_the_sheets_tile(tmp_path):
         tiles.render_tile(shown, 0, 0, 0, hidden_layers=["x"])
     # and the text the title block and search use came from that same reading
     assert [t["text"] for t in res.texts] == [line[4] for line in src.lines[0]] and res.texts
+
+
+def test_a_sheet_drawn_again_over_a_linked_one_leaves_the_uploads_alone(tmp_path):
+    # the sheet of a plain one-page PDF is the file itself (a hard link); drawing a sheet again
+    # where one exists replaces it and never writes into the file it was linked to
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    for path, text in ((first, "A-101"), (second, "B-202")):
+        doc = pymupdf.open()
+        doc.new_page(width=400, height=300).insert_text((50, 150), text)
+        doc.save(path)
+    before = first.read_bytes()
+    out = tmp_path / "out.pdf"
+    for path in (first, first, second):
+        src = load_pdf(path)
+        render_page(src, page_spec(src, 0), out)
+        src.doc.close()
+    assert out.read_bytes() == second.read_bytes()
+    assert first.read_bytes() == before
