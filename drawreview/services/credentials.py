@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..auth import (Principal, authenticate, end_all_sessions, hash_password_async, token_expires_at,
                     token_usable, verify_password_async)
 from ..errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
-from ..models import ApiToken, User, utcnow
+from ..models import ApiToken, Organisation, User, utcnow
 from . import audit
 
 LOGIN_WINDOW_S = 900
@@ -86,6 +86,10 @@ async def deactivate(session: AsyncSession, actor, user_id: int) -> User:
     user = await session.get(User, user_id)
     if user is None:
         raise NotFound("找不到该用户", "User not found", details={"user_id": user_id})
+    if isinstance(actor, Principal) and actor.user_id == user_id:  # an admin locking himself out
+        raise ValidationFailed("不能停用自己的账号，请由另一位管理员操作",
+                               "You cannot deactivate your own account; ask another administrator",
+                               details={"user_id": user_id})
     user.active = False
     session.add(user)
     ended = await end_all_sessions(session, user.id)
@@ -144,3 +148,21 @@ async def revoke_token(session: AsyncSession, actor, token_id: int, ttl_days: in
         await audit.record(session, actor, "token.revoke", "api_token", token.id,
                            detail={"user_id": token.user_id, "name": token.name})
     return token_dict(token, ttl_days)
+
+
+# --- the admin's user list --------------------------------------------------------------------
+
+async def list_users(session: AsyncSession, principal: Principal, ttl_days: int) -> list[dict]:
+    """Every account with its organisation and how many of its API tokens are usable (admin only:
+    the user-management page, where accounts are deactivated and tokens revoked)."""
+    if principal.role != "admin":
+        raise PermissionDenied(details={"action": "user.list"})
+    users = (await session.exec(select(User, Organisation.name).join(Organisation, Organisation.id == User.org_id,
+                                                                       isouter=True).order_by(User.id))).all()
+    usable: dict[int, int] = {}
+    for token in (await session.exec(select(ApiToken).where(ApiToken.revoked == False))).all():  # noqa: E712
+        if token_usable(token, ttl_days):
+            usable[token.user_id] = usable.get(token.user_id, 0) + 1
+    return [{"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role,
+             "discipline": u.discipline, "organisation": org, "active": u.active, "usable_tokens": usable.get(u.id, 0)}
+            for u, org in users]

@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from ..auth import (check_csrf, csrf_token, end_session, issue_ticket, new_api_token, open_session,
                     principal_from_request)
-from ..errors import DrawReviewError, ValidationFailed
+from ..errors import DrawReviewError, PermissionDenied, ValidationFailed
 from ..models import User
 from ..policy import require_role
 from ..services import audit, credentials
@@ -81,6 +81,22 @@ async def account_page(request: Request) -> Response:
         return RedirectResponse("/login?next=/account", status_code=303)
     return render(request, "account.html", {"ttl_days": request.app.state.settings.token_ttl_days},
                   principal=principal)
+
+
+async def users_page(request: Request) -> Response:
+    """The administrator's user management: accounts (deactivate) and every API token (revoke)."""
+    async with request.app.state.db.session() as session:
+        principal = await principal_from_request(request, session)
+    if principal is None:
+        return RedirectResponse("/login?next=/admin/users", status_code=303)
+    if principal.role != "admin":
+        raise PermissionDenied(details={"action": "user.list"})
+    return render(request, "users.html", {}, principal=principal)
+
+
+@api("全部用户及其可用令牌数（管理员）/ Every user with its usable API tokens (administrators)")
+async def list_users(ctx: Ctx):
+    return await credentials.list_users(ctx.session, ctx.user, ctx.state.settings.token_ttl_days)
 
 
 @api("当前用户 / The current user")
@@ -160,6 +176,8 @@ ROUTES = [
     Route("/api/tokens", list_tokens, methods=["GET"]),
     Route("/api/tokens", create_token, methods=["POST"]),
     Route("/api/tokens/{token_id:int}", revoke_token, methods=["DELETE"]),
+    Route("/admin/users", users_page),
+    Route("/api/users", list_users, methods=["GET"]),
     Route("/api/users/{user_id:int}/deactivate", deactivate_user, methods=["POST"]),
     Route("/api/ws-tickets", ws_ticket, methods=["POST"]),
 ]

@@ -208,3 +208,14 @@ def open_viewer(page, base: str, sheet_id: int):
     page.wait_for_selector("#viewer-root[data-ready='1']", timeout=30000)
     wait_js(page, "document.querySelector('#sync-status')?.dataset.state === 'online'", timeout=20000)
     return page
+
+
+def db_call(stack, fn):
+    """``reviews_world.run(stack, fn)`` in a thread of its own: Playwright's sync API holds this
+    thread's event loop, so ``asyncio.run`` cannot run here."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.services.reviews_world import run
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run, stack, fn).result()

@@ -8,22 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import chromium_browser, embedded_site, login, wait_js
+from tests.browser.conftest import chromium_browser, db_call, embedded_site, login, wait_js
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     yield from embedded_site(tmp_path_factory, "home")
-
-
-def db_call(stack, fn):
-    """``reviews_world.run`` in a thread of its own: Playwright's sync API holds this thread's loop."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from tests.services.reviews_world import run
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run, stack, fn).result()
 
 
 async def _user_id(session, username: str) -> int:

@@ -11,6 +11,7 @@ ROWS = {
         lambda s, w: {"json": {"current_password": "not-it", "new_password": "a-new-long-password"}},
         expect(422)),
     ("POST", "/api/users/{user_id}/deactivate"): (lambda s, w: {}, expect(403)),
+    ("GET", "/api/users"): (lambda s, w: {}, expect(403)),  # the user list: administrators only
     ("POST", "/api/ws-tickets"): (lambda s, w: {}, expect(200)),
     ("GET", "/api/projects"): (lambda s, w: {}, expect(200)),
     ("POST", "/api/projects"): (
