@@ -10,7 +10,7 @@
 3. **Pages** (Chromium, on the largest ingested set): the project page's size and load time
    (goal ≤ 200 KB, ≤ 2 s), one page of the sheet list API (goal ≤ 50 ms, median of 20), and
    opening a sheet in the viewer to its first tile (goal ≤ 1 s, median of 5).
-4. **A real round** (benchmarks/scale_review.py; on the largest embedded set, or with
+4. **A real round** (benchmarks/scale_review.py; on the largest set in each mode, or with
    ``--seeded-pages N`` on N seeded rows in a project of its own): ``--comments`` (1,000) markups
    with text by the five disciplines' reviewers through the API, spread over the sheets, every
    fourth answered by the designer, all closed; the disciplines conclude; the window issues the
@@ -352,7 +352,7 @@ def main() -> None:
     ap.add_argument("--skip-pages", action="store_true")
     ap.add_argument("--skip-report", action="store_true", help="skip the generated-sample report and zip")
     ap.add_argument("--skip-review", action="store_true",
-                    help="skip the real round (comments, issued report, stamped zip) on the largest embedded set")
+                    help="skip the real round (comments, issued report, stamped zip) on the largest set")
     ap.add_argument("--comments", type=int, default=1000, help="comments of the real round (default 1000)")
     ap.add_argument("--seeded-pages", type=int, default=0, metavar="N",
                     help="also measure the pages on N sheet rows written straight into the database "
@@ -376,8 +376,9 @@ def main() -> None:
                     if mode == "embedded" and n == max(sizes) and not args.skip_pages:
                         last = pages(base, stack, got["submission_id"])
                         print_pages(last, n)
-                    if mode == "embedded" and n == max(sizes) and not args.skip_review:
-                        real_report(base, stack, procs, got["submission_id"], args.comments, tmp / "review")
+                    if n == max(sizes) and not args.skip_review:  # every mode: the scaled app issues too
+                        real_report(base, stack, procs, got["submission_id"], args.comments, tmp / f"review-{mode}",
+                                    f"processed ({mode})")
                     if mode == "embedded" and n == max(sizes) and not args.skip_long:
                         long_files(base, stack, procs, tmp)
                 finally:
