@@ -126,8 +126,9 @@ def _outside(spec: SheetSpec, sheet_boxes: list, boxes: np.ndarray) -> None:
     if n:
         where = "任何图框之外" if spec.detected else "图形主体之外很远处"
         en = "outside every sheet frame" if spec.detected else "far away from the rest of the drawing"
-        spec.notes.append(info(f"{n} 个可见图元位于{where}，未出现在本文件的图纸上 / {n} visible entities lie {en} "
-                               "and are on no sheet of this file"))
+        lies, is_ = ("1 visible entity lies", "is") if n == 1 else (f"{n} visible entities lie", "are")
+        spec.notes.append(info(f"{n} 个可见图元位于{where}，未出现在本文件的图纸上 / {lies} {en} "
+                               f"and {is_} on no sheet of this file"))
 
 
 def _paper(layout) -> tuple | None:

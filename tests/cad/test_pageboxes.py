@@ -111,7 +111,7 @@ def test_curtain_wall_framing_is_not_a_sheet_frame(tmp_path):
     assert [(s.key, s.number, s.detected) for s in specs] == [("model", "建施-01", True)]
     assert specs[0].bbox == pytest.approx((0, 0, 84100, 59400))
     # the window beside the sheet is on no sheet: the notes say so
-    assert any("1 visible entities lie outside every sheet frame" in n for n in results[0].notes)
+    assert any("1 visible entity lies outside every sheet frame and is on no sheet" in n for n in results[0].notes)
 
 
 def test_standard_sizes_and_frame_blocks(tmp_path):
