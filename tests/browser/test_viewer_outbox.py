@@ -134,7 +134,7 @@ def test_reconnects_back_off_exponentially_with_jitter(browser, stack, viewer_wo
         }""")
         assert all(lo == 250 for lo, _ in bounds), bounds  # the shortest wait never shrinks to nothing
         assert [hi for _, hi in bounds] == [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]
-        delays = page.evaluate("""() => {
+        delays = page.evaluate(r"""() => {
           const sync = window.drawreviewViewer.sync;
           sync.url = sync.url.replace(/\/ws\/projects\/.*/, '/ws/no-such-socket');  // refused at the handshake
           return new Promise((resolve) => {
