@@ -54,7 +54,8 @@ def _write_zip(target, entries, when: datetime) -> None:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, data in entries:  # *entries* may be lazy: one entry's bytes in memory at a time
             info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # a PDF's streams are compressed already: deflating it again costs CPU and saves ~nothing
+            info.compress_type = zipfile.ZIP_STORED if name.lower().endswith(".pdf") else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, data)
 

@@ -29,6 +29,8 @@ def test_the_stamped_zip_is_sent_from_disk_and_kept(stack, client):
     assert "attachment" in first.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(first.content)) as zf:
         assert zf.testzip() is None and zf.namelist()
+        # the PDFs are stored as they are (their streams are compressed already): no CPU spent deflating them
+        assert {i.compress_type for i in zf.infolist() if i.filename.endswith(".pdf")} == {zipfile.ZIP_STORED}
         for name in zf.namelist():
             assert "审查合格" in pymupdf.open("pdf", zf.read(name))[0].get_text()
     assert set(tmp.iterdir()) == before  # nothing left in the temporary folder
