@@ -256,6 +256,17 @@ def _plain_codes(skip_comments: bool) -> dict[int, type]:
 _PLAIN = {True: _plain_codes(True), False: _plain_codes(False)}
 
 
+def _lenient(code: int, cast, value: str, i: int) -> DXFTag:
+    """A value its group code's type refused: an integer written as a float (some exporters do,
+    and ezdxf accepts it), else the file is not plain DXF here."""
+    if cast is int:
+        try:
+            return DXFTag(code, int(float(value)))
+        except ValueError:
+            pass
+    raise NotPlain(f"value {value!r} near tag {i}") from None
+
+
 def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict:
     """Typed tags (vertices merged), grouped per structure tag, in sections: what ezdxf's tag
     compiler, ``group_tags`` and ``load_dxf_structure`` make of the same tags.  *blocks* yields
@@ -294,12 +305,7 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
             try:
                 tag = Tag(code, cast(value))
             except ValueError:
-                if cast is not int:
-                    raise NotPlain(f"value {value!r} near tag {i}") from None
-                try:  # some exporters write integers as floats, which ezdxf accepts
-                    tag = Tag(code, int(float(value)))
-                except ValueError:
-                    raise NotPlain(f"value {value!r} near tag {i}") from None
+                tag = _lenient(code, cast, value, i)
             if decode_unicode and cast is str and has_dxf_unicode(value):
                 tag = Tag(code, decode_dxf_unicode(value))
             if group is not None:
@@ -356,12 +362,7 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
             try:
                 tag = Tag(code, cast(value))
             except ValueError:
-                if cast is not int:
-                    raise NotPlain(f"value {value!r} near tag {i}") from None
-                try:  # some exporters write integers as floats, which ezdxf accepts
-                    tag = Tag(code, int(float(value)))
-                except ValueError:
-                    raise NotPlain(f"value {value!r} near tag {i}") from None
+                tag = _lenient(code, cast, value, i)
             if decode_unicode and cast is str and has_dxf_unicode(value):
                 tag = Tag(code, decode_dxf_unicode(value))
         if group is not None:
