@@ -243,6 +243,16 @@ def test_dwg_header_with_garbage(tmp_path):
         assert err.details["reason"] in err.message_en
 
 
+def test_a_dwg_past_the_input_limit_is_refused_by_size(tmp_path):
+    """Within its limit the reader gets the file's bytes; past it the path, and the reader refuses
+    the file by its size without reading it into memory: the same specific error either way."""
+    size = SAMPLES[-1].stat().st_size
+    assert load_drawing(SAMPLES[-1], dwg_limits=dwg.DwgLimits(max_input_bytes=size)).doc.modelspace()
+    with pytest.raises(E.DwgTooComplex) as info:
+        load_drawing(SAMPLES[-1], dwg_limits=dwg.DwgLimits(max_input_bytes=size - 1))
+    assert info.value.details["limit"] == f"max_input_bytes={size - 1}"
+
+
 def test_huge_object_count_stops_at_the_limit(tmp_path):
     with pytest.raises(E.DwgTooComplex) as info:
         load_drawing(SAMPLES[-1], dwg_limits=dwg.DwgLimits(max_objects=200))
