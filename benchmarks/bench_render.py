@@ -22,6 +22,7 @@ import argparse
 import gc
 import json
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -71,6 +72,11 @@ def _round(path: Path, out: Path) -> tuple[dict, list]:
         from drawreview.cad import dwg
         from drawreview.cad.loader import load_drawing
 
+        # each round converts its own copy, as every upload is a new file: a reader's caches keyed
+        # by path (ezdwg's) must not make later rounds cheaper than a real upload
+        upload = out / f"{path.stem}.upload.dwg"
+        shutil.copyfile(path, upload)
+        path = upload
         converted = out / f"{path.stem}.converted.dxf"  # the baseline reads what the converter wrote
         converted.write_bytes(dwg.convert(path)[0])
         gc.collect()

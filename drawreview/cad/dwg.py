@@ -126,10 +126,13 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
     from drawreview.cad import dwgdisplay, dwglayout, dwgloss
 
     model = _reader_model(doc, r14=head[:6] == b"AC1014")  # blocks, header, linetypes (R14: layouts)
+    props = model.get("props") or {}
     unknown, other = dwgloss.inventory(doc.warnings, model.get("blocks") or [])
     facts = {"version": version, "codepage": _codepage(head, doc), "unknown": unknown, "warnings": other,
              "mviews": dwglayout.r14_views(model.get("models") or []) if head[:6] == b"AC1014" else [],
-             "display": dwgdisplay.settings(model), "complex_linetypes": dwgdisplay.complex_linetypes(model)}
+             "display": dwgdisplay.settings(model), "complex_linetypes": dwgdisplay.complex_linetypes(model),
+             "spaces": {"model": props.get("dwg.header.BLOCK_RECORD_MODEL_SPACE"),
+                        "paper": props.get("dwg.header.BLOCK_RECORD_PAPER_SPACE")}}
     return data, facts
 
 
@@ -208,7 +211,7 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     doc = drawing.doc
     lost = dwgloss.dropped(facts["unknown"], doc)
     dwgdisplay.restore(doc, facts["display"])
-    layout_notes = (dwglayout.restore(doc, path) + dwglayout.apply_views(doc, facts["mviews"])
+    layout_notes = (dwglayout.restore(doc, path, facts["spaces"]) + dwglayout.apply_views(doc, facts["mviews"])
                     + dwgdisplay.header_note(doc) + dwgdisplay.linetype_note(doc, facts["complex_linetypes"]))
     fields = {f.name: getattr(drawing, f.name) for f in dataclasses.fields(drawing)}
     fields.update(path=path, version=facts["version"])

@@ -1,7 +1,9 @@
 """The paper of each layout of a converted DWG: pycadkit keeps a layout's name, block and
 viewports but writes placeholder plot settings (limits 0,0–420,297 whatever the units, paper
 size 0, no margins), so a sheet split from it would be the wrong paper. ezdwg reads the
-LAYOUT objects themselves (paper size and name, margins, rotation, limits, extents);
+LAYOUT objects themselves (paper size and name, margins, rotation, limits, extents;
+``read_layouts``: those objects alone, model tab and active sheet from the header's space block
+records);
 ``restore`` copies them onto the ezdxf document, matching layouts by name (R2000+) or, for
 names pycadkit made up from block names (R14: ``*PAPER_SPACE0``), by order, and gives such a
 layout its real name. When that reader fails, the placeholder limits are removed so the
@@ -25,15 +27,55 @@ PLACEHOLDER_LIMITS = ((0.0, 0.0), (420.0, 297.0))
 _MADE_UP = re.compile(r"^\*PAPER_SPACE\d*$", re.I)
 
 
-def restore(doc, path: str | Path) -> list[str]:
+def read_layouts(path: str | Path, spaces: dict | None = None) -> dict[str, dict]:
+    """The DWG's LAYOUT objects by name, as ``ezdwg.Document.layouts()`` gives them (``model``,
+    ``active``, paper, margins, rotation, limits, extents, plot scale).
+
+    With *spaces* (the block record handles of ``*Model_Space`` and ``*Paper_Space`` from the
+    DWG header, which pycadkit has read already) only the layout objects are decoded: the model
+    tab is the layout of the model-space block record, the active sheet the layout of the
+    paper-space one. ``layouts()`` finds both by decoding every block header and every entity's
+    placement as well, which costs 2–6 times as much (AecObjects.dwg: 16 ms of layouts, 20 ms of
+    block headers and placements). Rows of an unexpected shape fall back to ``layouts()``.
+    ezdwg keeps what it decoded in caches keyed by path, released here: a drawing child reads
+    many files."""
+    import ezdwg
+
+    try:
+        model, paper = (spaces or {}).get("model"), (spaces or {}).get("paper")
+        if isinstance(model, int) and isinstance(paper, int):
+            try:
+                return _layouts_from_rows(ezdwg.raw.decode_layout_objects(str(path)), model, paper)
+            except (AttributeError, TypeError, ValueError, IndexError) as exc:
+                log.info("ezdwg layout rows unexpected (%r): reading its layout table", exc)
+        return ezdwg.read(str(path)).layouts()
+    finally:
+        ezdwg.clear_decode_caches()
+
+
+def _layouts_from_rows(rows, model: int, paper: int) -> dict[str, dict]:
+    table: dict[str, dict] = {}
+    for (handle, name, tab_order, flags, block, (width, height, margins, size, units, rotation), limits, extents,
+         viewports, last_viewport, plot) in sorted(rows, key=lambda r: (int(r[2]), int(r[0]))):
+        table.setdefault(str(name) or f"LAYOUT_{int(handle):X}", {
+            "handle": int(handle), "tab_order": int(tab_order), "flags": int(flags), "model": int(block) == model,
+            "active": int(block) == paper, "block_record_handle": int(block), "paper_width": float(width),
+            "paper_height": float(height), "margins": tuple(float(v) for v in margins), "paper_size": str(size),
+            "paper_units": int(units), "plot_rotation": int(rotation), "limmin": tuple(limits[0]),
+            "limmax": tuple(limits[1]), "extmin": tuple(extents[0]), "extmax": tuple(extents[1]),
+            "viewport_handles": [int(v) for v in viewports], "last_active_viewport_handle": int(last_viewport),
+            "plot_layout_flags": int(plot[0]), "plot_type": int(plot[2]),
+            "plot_scale": (float(plot[5]), float(plot[6]))})
+    return table
+
+
+def restore(doc, path: str | Path, spaces: dict | None = None) -> list[str]:
     """Copy the DWG's layout plot settings onto *doc*; notes for what could not be restored."""
     papers = [la for la in doc.layouts if not la.is_modelspace]
     if not papers:
         return []
     try:
-        import ezdwg
-
-        source = ezdwg.read(str(path)).layouts()
+        source = read_layouts(path, spaces)
     except Exception as exc:  # noqa: BLE001 - a second reader's failure costs the paper sizes only
         log.warning("DWG layout settings unreadable: %r", exc)
         for layout in papers:

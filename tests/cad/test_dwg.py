@@ -377,3 +377,29 @@ def test_revision_overlay_of_two_dwgs_is_a_vector_compare(tmp_path):
     assert got["unchanged"] == want["unchanged"] and got["added"] > 0
     assert got["added"] + got["changed"] == want["added"] + want["changed"]
     assert got["removed"] + got["changed"] == want["removed"] + want["changed"]
+
+
+@pytest.mark.parametrize("source", sorted(DWGS.glob("*.dwg")), ids=lambda p: p.name)
+def test_layouts_read_with_the_header_spaces_equal_ezdwgs_own_table(source, tmp_path):
+    """The layout settings are read from the LAYOUT objects alone, model tab and active sheet
+    taken from the header's space block records (pycadkit's model); the reference is ezdwg's own
+    ``layouts()``, which finds both by decoding every block header and entity placement. Each
+    read uses its own copy: ezdwg caches by path, and the caches are released after the read."""
+    import shutil
+
+    import ezdwg
+
+    from drawreview.cad import dwglayout
+
+    _, facts = dwg.convert(source)
+    assert set(facts["spaces"]) == {"model", "paper"} and all(isinstance(v, int) for v in facts["spaces"].values())
+    theirs_path, mine_path = tmp_path / "theirs.dwg", tmp_path / "mine.dwg"
+    shutil.copyfile(source, theirs_path)
+    shutil.copyfile(source, mine_path)
+    theirs = ezdwg.read(str(theirs_path)).layouts()
+    ezdwg.clear_decode_caches()
+    mine = dwglayout.read_layouts(mine_path, facts["spaces"])
+    assert mine == theirs
+    assert sum(v["model"] for v in mine.values()) == 1 and sum(v["active"] for v in mine.values()) == 1
+    # without the header's handles (or with rows it cannot read) it is ezdwg's table itself
+    assert dwglayout.read_layouts(mine_path) == theirs
