@@ -33,18 +33,13 @@ sys.path.insert(0, str(ROOT))
 async def drive(app, port: int, token: str, world: dict, writes: int, prof: cProfile.Profile | None) -> dict:
     import uvicorn
     import websockets
-    from sqlalchemy import event
 
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.05)
-    engine = app.state.db.engine.sync_engine
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split())[:110])
+    from tests.statements import watch_statements
 
     out = {}
     try:
@@ -72,8 +67,8 @@ async def drive(app, port: int, token: str, world: dict, writes: int, prof: cPro
             for name in ("create", "edit"):
                 ann = (await call(create_msg()))["annotation"] if name == "edit" else None
                 version = ann["version"] if ann else 0
-                statements.clear()
-                event.listen(engine, "before_cursor_execute", seen)
+                watching = watch_statements(app.state.db.engine)
+                statements = watching.__enter__()
                 if prof:
                     prof.enable()
                 t0 = time.perf_counter()
@@ -89,7 +84,8 @@ async def drive(app, port: int, token: str, world: dict, writes: int, prof: cPro
                 cpu = time.process_time() - c0
                 if prof:
                     prof.disable()
-                event.remove(engine, "before_cursor_execute", seen)
+                watching.__exit__(None, None, None)
+                statements = [q[:110] for q in statements]
                 out[name] = {"per_write": len(statements) / writes, "writes_s": writes / dt,
                              "cpu_ms": cpu * 1000 / writes,
                              "kinds": Counter(statements)}

@@ -18,6 +18,7 @@ from drawreview.models import Annotation, AuditEntry, ClientWrite, ProjectEvent,
 from drawreview.samples.site import site_plan
 from drawreview.services import annotations, audit, findings
 from drawreview.services.demo import principal_for
+from tests.statements import watch_statements
 from tests.web.matrix.annotations import create_review_world
 
 PIN = {"kind": "pin", "geometry": {"points": [[10, 20]]}, "body": "意见"}
@@ -90,23 +91,16 @@ async def test_a_create_in_one_statement_names_its_new_id_everywhere(ctx, headle
     event, the audit entry (and its hash) and the stored replay all carry the real id. A
     project whose audit chain has no head yet (a new world has no audit entry) writes its first
     markup in an ordinary transaction, nothing written twice; the next one in one statement."""
-    from sqlalchemy import event
-
     world = headless_world
     made, statements = [], []
-    engine = ctx["db"].engine.sync_engine
-    seen = (lambda conn, cursor, statement, *args: statements[-1].append(" ".join(statement.split()).lower()))
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        async with ctx["broadcast"].subscribe(f"project:{world['project_id']}") as sub:
-            for _ in range(2):
-                key = cid()
-                statements.append([])
+    async with ctx["broadcast"].subscribe(f"project:{world['project_id']}") as sub:
+        for _ in range(2):
+            key = cid()
+            with watch_statements(ctx["db"].engine) as seen:
                 made.append((key, await call(ctx, partial(annotations.create, checked_project=world["project_id"]),
                                              "fire", world["sheet_id"], {"client_id": key, **PIN, "body": key})))
-            live = [await asyncio.wait_for(sub.__anext__(), 5) for _ in range(2)]
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+            statements.append(seen)
+        live = [await asyncio.wait_for(sub.__anext__(), 5) for _ in range(2)]
     if ctx["db"].engine.dialect.name == "postgresql":  # first: the one statement wrote nothing, then a transaction
         first = [q for q in statements[0] if not q.startswith("select submission.project_id")]  # the sheet's project
         assert first[0].startswith("with s as") and any("audit_head" in q for q in first[1:]), first
@@ -137,13 +131,6 @@ async def test_a_write_takes_each_lock_once_and_the_chain_holds(ctx, world, stac
     audit head (services/journal.py); on SQLite the event locks the project row and the audit
     entry after it does not lock it again. A second entry in one transaction reuses the head it
     already holds (services/txlocks.py). Each chain verifies afterwards."""
-    from sqlalchemy import event
-
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(" ".join(statement.split()).lower())
-
     async with ctx["db"].session() as s:  # the chain's head row exists (made by its first entry)
         await audit.record(s, "system", "test.first", "project", world["project_id"], world["project_id"], {})
         await s.commit()
@@ -151,8 +138,7 @@ async def test_a_write_takes_each_lock_once_and_the_chain_holds(ctx, world, stac
     mine = {"checked_project": world["project_id"]}  # as on a websocket: the connection checked the project
     async with ctx["db"].session() as s:
         await annotations.project_of_sheet(s, world["sheet_id"])  # remembered from the connection's first write
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with watch_statements(engine) as statements:
         made = await call(ctx, partial(annotations.create, **mine), "fire", world["sheet_id"], {"client_id": cid(), **PIN})
         write = list(statements)
         edited = await call(ctx, partial(annotations.edit, **mine), "fire", made.data["annotation"]["id"],
@@ -163,8 +149,6 @@ async def test_a_write_takes_each_lock_once_and_the_chain_holds(ctx, world, stac
             for n in range(2):
                 await audit.record(s, "system", "test.twice", "annotation", n, world["project_id"], {})
             await s.commit()
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert edited.data["annotation"]["version"] == 2 and edited.seq == made.seq + 1
     if stack.mode == "scaled":
         # the row and its journal: one statement, run on its own (no BEGIN/COMMIT round trips)
