@@ -10,6 +10,10 @@ Parts (each prints a table):
 * latency — 100 clients in 10 projects (one writer each, the others receive), writes spread
   evenly at 10/50/100/200/400 writes/s in total: write → other clients p50/p95 against the
   bare relay at the same rate, and presence fan-out at 50/s. Goal at 50/s: p95 ≤ 2 × bare.
+  Beside them the *durable floor*: the bare relay made durable in drawreview's topology (two
+  processes, one INSERT committed before the fan-out, Redis between them), the least any relay
+  that keeps what it forwards pays here; ``× floor`` is what drawreview adds on top of it. An
+  unmeasured warm-up first (each project's first markups are once in its life).
 * backpressure — (a) the 50/s run again with one client per project that never reads its
   socket: the others' p95 must not move; (b) 20 writers flooding without waiting for acks:
   the server answers ``slow_down`` instead of queueing, so the slowest answer stays near
@@ -61,6 +65,51 @@ async def bare_server(port: int) -> None:
 
     async with serve(handler, "127.0.0.1", port, max_size=1 << 22):
         await asyncio.Future()
+
+
+async def floor_server(port: int, database_url: str, redis_url: str) -> None:
+    """The least a relay must do to be durable in drawreview's topology, with the same
+    ``websockets`` server as the bare relay: each message is first written to PostgreSQL (one
+    INSERT, committed and flushed before it returns, as drawreview's journal statement), then sent
+    to this process's room and through Redis to the other process's (two processes). No
+    authentication, validation, audit chain, sequence numbers or idempotency: the floor under
+    drawreview's latency, not a competitor."""
+    import secrets
+
+    import asyncpg
+    import redis.asyncio as aioredis
+    from websockets.asyncio.server import broadcast, serve
+
+    pool = await asyncpg.create_pool(database_url.replace("postgresql+asyncpg://", "postgresql://"),
+                                     min_size=2, max_size=10)
+    red = aioredis.from_url(redis_url)
+    pubsub = red.pubsub()
+    await pubsub.subscribe("bench-floor")
+    rooms: dict[str, set] = {}
+    me = secrets.token_hex(4)
+
+    async def read_redis() -> None:
+        async for msg in pubsub.listen():
+            if msg["type"] == "message":
+                origin, room, text = msg["data"].decode().split(" ", 2)
+                if origin != me:
+                    broadcast(rooms.get(room, ()), text)
+
+    async def handler(ws):
+        room = rooms.setdefault(ws.request.path, set())
+        room.add(ws)
+        try:
+            async for message in ws:
+                await pool.execute("INSERT INTO bench_floor (room, body) VALUES ($1, $2)", ws.request.path, message)
+                broadcast(room, message)
+                await red.publish("bench-floor", f"{me} {ws.request.path} {message}")
+        finally:
+            room.discard(ws)
+
+    reader = asyncio.create_task(read_redis())
+    async with serve(handler, "127.0.0.1", port, max_size=1 << 22):
+        await asyncio.Future()
+    reader.cancel()
 
 
 # --- measuring clients --------------------------------------------------------------------
@@ -252,6 +301,17 @@ def pg_backends(database_url: str) -> list[int]:
     return asyncio.run(q())
 
 
+async def _floor_table(database_url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (id bigserial PRIMARY KEY, room text NOT NULL, "
+                           "body text NOT NULL, at timestamptz NOT NULL DEFAULT now())")
+    finally:
+        await conn.close()
+
+
 def load() -> str:
     return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -277,9 +337,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--writers", default="1,2,10,20")
     ap.add_argument("--rates", default="10,50,100,200,400")
     ap.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--floor-server", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.bare_server:
         asyncio.run(bare_server(args.bare_server))
+        return 0
+    if args.floor_server:
+        asyncio.run(floor_server(args.floor_server, os.environ["DATABASE_URL"], os.environ["REDIS_URL"]))
         return 0
     from tests.conftest import DRAWREVIEW, free_port, start_process, stop_process, teardown_stack, wait_healthy
 
@@ -300,7 +364,13 @@ def main(argv: list[str] | None = None) -> int:
         bare_port = free_port()
         procs.append(start_process([sys.executable, str(Path(__file__).resolve()), "--bare-server", str(bare_port)],
                                    {}, tmp / "bare.log"))
-        time.sleep(1.0)
+        asyncio.run(_floor_table(env["DATABASE_URL"]))
+        floor_ports = [free_port(), free_port()]
+        for i, port in enumerate(floor_ports):
+            procs.append(start_process([sys.executable, str(Path(__file__).resolve()), "--floor-server", str(port)],
+                                       {"DATABASE_URL": env["DATABASE_URL"], "REDIS_URL": env["REDIS_URL"]},
+                                       tmp / f"floor{i}.log"))
+        time.sleep(1.5)
 
         def ws_url(r: int, i: int, who: str | None = None, host: int | None = None) -> str:
             who = who or ACCOUNTS[i % len(ACCOUNTS)]
@@ -316,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
                     [worlds[i % len(worlds)]["sheet_id"] for i in range(n)])
 
         bare_urls = [[f"ws://127.0.0.1:{bare_port}/room/{r}" for _ in range(per)] for r in range(args.projects)]
+        floor_urls = [[f"ws://127.0.0.1:{floor_ports[(r + i) % 2]}/room/{r}" for i in range(per)]
+                      for r in range(args.projects)]
         create = (lambda r, k: {"type": "annotation.create", "client_id": k, "sheet_id": worlds[r]["sheet_id"],
                                 "kind": "pin", "geometry": {"points": [[10, 10]]}, "body": "bench"})
         created = (lambda m: m.get("client_id") if m.get("type") == "annotation.created" else None)
@@ -344,25 +416,37 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.part in ("all", "latency"):
             print(f"\nlatency: {args.projects} projects × {per} clients, write → the other clients ({load()})")
-            print(f"{'writes/s':>9} {'bare p50':>9} {'bare p95':>9} {'write p50':>10} {'write p95':>10} "
-                  f"{'× bare':>7} {'missing':>8} {'slow_down':>10}")
+            print("bare: the websockets relay, one process; floor: the same relay made durable in drawreview's "
+                  "topology (2 processes,\none INSERT committed before the fan-out, Redis between the processes); "
+                  "write: drawreview (markup create)")
+            print(f"{'writes/s':>9} {'bare p50':>9} {'bare p95':>9} {'floor p50':>10} {'floor p95':>10} "
+                  f"{'write p50':>10} {'write p95':>10} {'× bare':>7} {'× floor':>8} {'missing':>8} {'slow_down':>10}")
+            note = (lambda r, k: {"type": "note", "client_id": k, "_from": f"{r}:0"})
+            # unmeasured: each project's first markups (its audit chain's first entry, the pools'
+            # new connections and their first statement plans) are once in a project's life, not
+            # its steady state; without this the 10/s row's p95 is those first writes (~30 ms)
+            asyncio.run(fan_out(bare_urls, False, note, lambda m: None, 50, 1.0))
+            asyncio.run(fan_out(floor_urls, False, note, lambda m: None, 50, 1.0))
+            asyncio.run(fan_out(room_urls(), True, create, created, 50, 2.0))
             for rate in [float(x) for x in args.rates.split(",")]:
-                bare, bmiss = asyncio.run(fan_out(bare_urls, False, lambda r, k: {"type": "note", "client_id": k,
-                                                                                  "_from": f"{r}:0"},
-                                                  lambda m: m.get("client_id"), rate, args.seconds))
+                bare, bmiss = asyncio.run(fan_out(bare_urls, False, note, lambda m: m.get("client_id"), rate,
+                                                  args.seconds))
+                floor, fmiss = asyncio.run(fan_out(floor_urls, False, note, lambda m: m.get("client_id"), rate,
+                                                   args.seconds))
                 before = COUNTS["slow_down"]
                 dr, miss = asyncio.run(fan_out(room_urls(), True, create, created, rate, args.seconds))
                 ratio = pct(dr, 95) / pct(bare, 95)
-                print(f"{rate:>9.0f} {pct(bare, 50):>9.1f} {pct(bare, 95):>9.1f} {pct(dr, 50):>10.1f} "
-                      f"{pct(dr, 95):>10.1f} {ratio:>7.1f} {miss:>8} {COUNTS['slow_down'] - before:>10}")
+                print(f"{rate:>9.0f} {pct(bare, 50):>9.1f} {pct(bare, 95):>9.1f} {pct(floor, 50):>10.1f} "
+                      f"{pct(floor, 95):>10.1f} {pct(dr, 50):>10.1f} {pct(dr, 95):>10.1f} {ratio:>7.1f} "
+                      f"{pct(dr, 95) / pct(floor, 95):>8.1f} {miss:>8} {COUNTS['slow_down'] - before:>10}")
                 if rate == 50:
                     ok &= ratio <= 2.0 and miss == 0
                     pres, pmiss = asyncio.run(fan_out(
                         room_urls(), True, lambda r, k: {"type": "presence.update", "client_id": k, "sheet_id": None},
                         lambda m: m.get("client_id") if m.get("type") == "presence" else None, rate, args.seconds))
                     pratio = pct(pres, 95) / pct(bare, 95)
-                    print(f"{'presence':>9} {'':>9} {'':>9} {pct(pres, 50):>10.1f} {pct(pres, 95):>10.1f} "
-                          f"{pratio:>7.1f} {pmiss:>8}")
+                    print(f"{'presence':>9} {'':>9} {'':>9} {'':>10} {'':>10} {pct(pres, 50):>10.1f} "
+                          f"{pct(pres, 95):>10.1f} {pratio:>7.1f} {'':>8} {pmiss:>8}")
                     ok &= pratio <= 2.0 and pmiss == 0
 
         if args.part in ("all", "backpressure"):
