@@ -150,3 +150,78 @@ def test_reconnects_back_off_exponentially_with_jitter(browser, stack, viewer_wo
         assert len(set(delays)) == len(delays), delays  # jittered: no two viewers retry in step
     finally:
         ctx.close()
+
+
+def _journal_table(stack, away: bool) -> None:
+    """A real failure of the server's writes: the table every markup write records its client_id
+    in is renamed away (each write then fails inside the server: internal_error), or back."""
+    old, new = ("client_write", "client_write_away") if away else ("client_write_away", "client_write")
+    sql = f"ALTER TABLE {old} RENAME TO {new}"
+    if stack.mode == "scaled":
+        import asyncio
+
+        import asyncpg
+
+        async def run():
+            conn = await asyncpg.connect(stack.env["DATABASE_URL"].replace("postgresql+asyncpg://", "postgresql://"))
+            try:
+                await conn.execute(sql)
+            finally:
+                await conn.close()
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:  # Playwright's sync API runs its own event loop in this thread
+            pool.submit(asyncio.run, run()).result()
+    else:
+        import sqlite3
+
+        path = stack.settings.database_url.split("///", 1)[1]
+        with sqlite3.connect(path, timeout=30) as db:
+            db.execute(sql)
+
+
+def test_a_write_the_server_failed_is_sent_again_and_dropped_only_after_its_last_try(browser, stack, viewer_world,
+                                                                                       shots):
+    base = viewer_world["urls"][-1]
+    ctx, page = _viewer(browser, stack, base, "fire", viewer_world["sheet_id"])
+    try:
+        page.evaluate("""() => { window.retried = [];
+          window.drawreviewViewer.sync.addEventListener('retrying', (e) => window.retried.push(e.detail)); }""")
+        before = len(_server_markups(stack, base, viewer_world))
+        _journal_table(stack, away=True)
+        try:
+            _draw_and_save(page, "数据库恢复后保存的意见")
+            wait_js(page, "window.retried.length >= 1", timeout=10000)
+            sync_el = page.locator(".vw-status .sync")
+            assert sync_el.get_attribute("data-state") == "retrying" and "自动重试" in sync_el.inner_text()
+            page.screenshot(path=str(shots / f"{stack.mode}-retrying.png"))
+            assert _outbox(page) == 1 and _stored(page)  # kept, also across a reload
+        finally:
+            _journal_table(stack, away=False)
+        _wait(lambda: len(_server_markups(stack, base, viewer_world)) == before + 1, what="the retried markup")
+        _wait(lambda: _outbox(page) == 0, what="the outbox to empty")
+        bodies = [m["body"] for m in _server_markups(stack, base, viewer_world)]
+        assert bodies.count("数据库恢复后保存的意见") == 1  # sent again, stored once
+        assert page.locator(".vw-toast.error").count() == 0
+        retried = page.evaluate("window.retried")
+        assert retried[0]["error"]["code"] == "internal_error" and retried[0]["max"] == 5
+        # a write that keeps failing is given up after its last try, with the server's message, and
+        # does not hold back the next one
+        page.evaluate("window.retried = []")
+        _journal_table(stack, away=True)
+        try:
+            _draw_and_save(page, "一直失败的意见", x=450)
+            toast = page.wait_for_selector(".vw-toast.error", timeout=20000)
+            assert "服务器内部错误" in toast.inner_text(), toast.inner_text()
+            assert [r["tries"] for r in page.evaluate("window.retried")] == [1, 2, 3, 4]
+            _wait(lambda: _outbox(page) == 0, what="the failed write to leave the outbox")
+        finally:
+            _journal_table(stack, away=False)
+        _draw_and_save(page, "恢复之后的下一条意见", x=600)
+        _wait(lambda: "恢复之后的下一条意见" in [m["body"] for m in _server_markups(stack, base, viewer_world)],
+              what="the next markup")
+        assert "一直失败的意见" not in [m["body"] for m in _server_markups(stack, base, viewer_world)]
+        assert len(page.sockets) == 1 and not page.errors, (page.sockets, page.errors)
+    finally:
+        ctx.close()

@@ -165,6 +165,7 @@ export const MESSAGES = {
   'sync.conflict_keep': ['重新应用我的修改', 'Apply my change again'],
   'sync.conflict_drop': ['放弃我的修改', 'Discard my change'],
   'sync.error': ['操作失败：{msg}', 'Failed: {msg}'],
+  'sync.retrying': ['服务器未能保存修改（第 {n}/{max} 次），{s} 秒后自动重试', 'The server could not save a change (try {n} of {max}); retrying in {s} s'],
   'sync.slow': ['服务器繁忙，{n} 项修改稍后自动发送', 'The server is busy: {n} changes will be sent shortly'],
   'sync.remote': ['{name}：{what}', '{name}: {what}'],
   'event.created': ['新增意见', 'added a comment'],

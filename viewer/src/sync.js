@@ -9,7 +9,11 @@
 //   names the client_id) leaves the outbox, so one bad write never jams the ones after it;
 // - `slow_down` (the server cannot keep up): the write stays queued and the outbox waits
 //   `retry_after_ms` (with jitter) before sending again; at most MAX_INFLIGHT writes are unanswered;
-// - reconnects back off exponentially with full jitter (BACKOFF_BASE_MS doubling up to BACKOFF_CAP_MS).
+// - reconnects back off exponentially with full jitter (BACKOFF_BASE_MS doubling up to BACKOFF_CAP_MS);
+// - a write that failed on the server's side (`internal_error`, `service_unavailable`: a database
+//   restart, a bug hit once) is not the reviewer's fault and may pass later: it stays in the
+//   outbox and is sent again with the same backoff (the server runs it once: same client_id), up
+//   to MAX_WRITE_TRIES attempts; then it is dropped with the server's message like a refusal.
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30000;
@@ -18,6 +22,8 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024; // replaced by the page con
 // close codes of a refusal (4000 + HTTP status): not a network problem, so no reconnecting
 const DENIED = new Set([4401, 4403, 4404]);
 const ACK_TIMEOUT_MS = 8000;
+const RETRYABLE = new Set(['internal_error', 'service_unavailable']);
+const MAX_WRITE_TRIES = 5;
 
 export function uuid() {
   if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -63,6 +69,7 @@ export class Sync extends EventTarget {
     this.ready = false; // welcome received on the current socket
     this.attempt = 0;
     this.inflight = new Map(); // client_id -> sent at (ms)
+    this.retries = new Map(); // client_id -> { tries, notBefore }: writes that failed on the server's side
     this.maxBytes = maxBytes || DEFAULT_MAX_MESSAGE_BYTES;
     this.pausedUntil = 0; // slow_down: no sending before this time (ms)
     this._resume = null;
@@ -227,6 +234,7 @@ export class Sync extends EventTarget {
         return;
       case 'error':
         if (msg.client_id && this.outbox.some((op) => op.client_id === msg.client_id)) {
+          if (RETRYABLE.has(msg.code) && this._retryWrite(msg)) return;
           this._settle(msg.client_id, null, msg); // refused: it leaves the outbox, the UI says why
         } else {
           this.dispatchEvent(new CustomEvent('servererror', { detail: msg }));
@@ -261,11 +269,28 @@ export class Sync extends EventTarget {
     this.__floor = drop[drop.length - 1];
   }
 
+  /** A write the server failed to run: send it again after a backoff; false after the last try. */
+  _retryWrite(msg) {
+    const r = this.retries.get(msg.client_id) || { tries: 0, notBefore: 0 };
+    r.tries += 1;
+    if (r.tries >= MAX_WRITE_TRIES) return false; // _settle forgets it
+    r.notBefore = Date.now() + backoffDelay(r.tries - 1);
+    this.retries.set(msg.client_id, r);
+    this.inflight.delete(msg.client_id);
+    this.dispatchEvent(new CustomEvent('retrying', { detail: { client_id: msg.client_id, tries: r.tries,
+      max: MAX_WRITE_TRIES, inMs: r.notBefore - Date.now(), error: msg } }));
+    const next = Math.min(...[...this.retries.values()].map((x) => x.notBefore));
+    clearTimeout(this._retryTimer);
+    this._retryTimer = setTimeout(() => this.flush(), Math.max(0, next - Date.now()) + 5);
+    return true;
+  }
+
   _settle(clientId, ack, error) {
     const i = this.outbox.findIndex((op) => op.client_id === clientId);
     if (i < 0) return;
     const [op] = this.outbox.splice(i, 1);
     this.inflight.delete(clientId);
+    this.retries.delete(clientId);
     this._save();
     this._status();
     this.dispatchEvent(new CustomEvent('settled', { detail: { op, ack, error } }));
@@ -350,6 +375,8 @@ export class Sync extends EventTarget {
     for (const op of [...this.outbox]) {
       if (this.inflight.size >= MAX_INFLIGHT) break;
       if (this.inflight.has(op.client_id)) continue;
+      const again = this.retries.get(op.client_id);
+      if (again && again.notBefore > Date.now()) continue; // failed on the server: its timer flushes later
       const wire = this.prepare(op);
       if (!wire) continue; // waits for an id (its annotation is not created yet)
       const bytes = wireBytes(wire);

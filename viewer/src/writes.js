@@ -36,6 +36,12 @@ export class Writes {
     sync.addEventListener('status', (e) => this.onStatus(e.detail));
     sync.addEventListener('welcome', (e) => this.onWelcome(e.detail));
     sync.addEventListener('servererror', (e) => toast(t('sync.error', { msg: serverMessage(e.detail) }), 'error'));
+    sync.addEventListener('retrying', (e) => {
+      const el = this.app.syncEl;
+      el.dataset.state = 'retrying';
+      el.textContent = t('sync.retrying', { n: e.detail.tries, max: e.detail.max,
+        s: Math.max(1, Math.round(e.detail.inMs / 1000)) });
+    });
     sync.addEventListener('slowdown', () => {
       const el = this.app.syncEl;
       el.dataset.state = 'slow';
