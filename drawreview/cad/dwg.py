@@ -7,6 +7,8 @@ limits, ``to_dxf_bytes("r2018")``), reads the DXF it writes as an uploaded DXF i
 (``cad.dxf.load_dxf``: fast strict reader, ``ezdxf.recover`` as the fallback) and returns a
 :class:`cad.dxf.Drawing` whose notes name, per type and with a count, every object the
 converter dropped, with the advice that fits (天正 → T3 export, AEC → export to AutoCAD, ...).
+Multilines and geometric tolerances it drops are read back from the DWG by a second reader
+(``cad.dwgrecover``, ezdwg; decision 051) and named once as read back instead.
 
 The native reader handles untrusted bytes, so it only runs in a drawing child process
 (``cad.isolate``: the job's deadline, the pool's memory retirement, a crash costs the child);
@@ -87,7 +89,10 @@ def version_of(path: str | Path) -> str:
 def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLimits()) -> tuple[bytes, dict]:
     """(DXF bytes, facts) for the DWG at *path*; specific errors for what cannot be read.
 
-    Facts: ``version``, ``codepage``, ``lost`` ({type: count} of dropped objects)."""
+    Facts: ``version``, ``codepage``, ``unknown`` ({type: count} of objects the reader could not
+    translate), ``warnings``, ``spaces`` (the model and paper space block record handles),
+    ``blocks`` ({block record handle: name}, kept only when there is something for
+    ``dwgrecover`` to place), display settings, complex linetypes, R14 views."""
     import cadkit
 
     path = Path(path)
@@ -123,12 +128,14 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
         raise E.dwg_unreadable(name, version, reason) from None
     except cadkit.CadkitError as exc:  # UnknownFormat / Unsupported: the header lied
         raise E.dwg_unreadable(name, version, _text(exc)) from None
-    from drawreview.cad import dwgdisplay, dwglayout, dwgloss
+    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgrecover
 
     model = _reader_model(doc, r14=head[:6] == b"AC1014")  # blocks, header, linetypes (R14: layouts)
     props = model.get("props") or {}
     unknown, other = dwgloss.inventory(doc.warnings, model.get("blocks") or [])
+    blocks = dwgrecover.block_names(model.get("blocks") or []) if dwgrecover.wanted(unknown) else {}
     facts = {"version": version, "codepage": _codepage(head, doc), "unknown": unknown, "warnings": other,
+             "blocks": blocks,
              "mviews": dwglayout.r14_views(model.get("models") or []) if head[:6] == b"AC1014" else [],
              "display": dwgdisplay.settings(model), "complex_linetypes": dwgdisplay.complex_linetypes(model),
              "spaces": {"model": props.get("dwg.header.BLOCK_RECORD_MODEL_SPACE"),
@@ -181,28 +188,30 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     """A :class:`cad.dxf.Drawing` from a DWG: converted, then read exactly as an uploaded DXF is
     (``cad.dxf.load_dxf``: the fast strict reader, ``ezdxf.recover`` when that refuses, the
     audit when asked), with notes naming every loss first. The converted DXF is CR LF: it goes
-    to the readers as a file of bytes, never through a text stream."""
+    to the readers as a file of bytes, never through a text stream. MLINE and TOLERANCE the
+    converter dropped are added back from ezdwg (``dwgrecover``; only when there are any, under
+    the same address-space budget as the conversion); if that reader fails, only they stay lost."""
     import os
     import tempfile
 
-    from drawreview.cad import dwgdisplay, dwglayout, dwgloss
-    from drawreview.cad.dxf import load_dxf
+    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgrecover
+    from drawreview.cad.dxf import has_entities, load_dxf
 
     path = Path(path)
     name = name or path.name
     data, facts = convert(path, name, limits)
+    # a DWG whose only drawable entities are ones pycadkit drops but ezdwg reads (walls drawn as
+    # multilines) is judged after the recovery, not refused as empty before it
+    recoverable = bool(dwgrecover.wanted(facts["unknown"]))
     fd, tmp = tempfile.mkstemp(prefix="dwg-", suffix=".dxf")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         del data
         try:
-            drawing = load_dxf(tmp, name, audit=audit)
+            drawing = load_dxf(tmp, name, audit=audit, allow_empty=recoverable)
         except E.NoDrawableContent:
-            lost = dict(facts["unknown"])  # nothing drawable, so nothing of theirs was carried
-            if lost:
-                zh, en = dwgloss.summary(lost)
-                raise E.dwg_only_custom_objects(name, zh, en, lost) from None
+            _only_custom_objects(name, dict(facts["unknown"]))  # nothing drawable, so nothing of theirs was carried
             raise
         except E.TruncatedDrawing as exc:  # the converter's output, not the upload, is cut short
             raise E.dwg_unreadable(name, facts["version"], f"converted DXF unreadable: {exc.message_en}") from None
@@ -211,12 +220,34 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     doc = drawing.doc
     lost = dwgloss.dropped(facts["unknown"], doc)
     dwgdisplay.restore(doc, facts["display"])
-    layout_notes = (dwglayout.restore(doc, path, facts["spaces"]) + dwglayout.apply_views(doc, facts["mviews"])
-                    + dwgdisplay.header_note(doc) + dwgdisplay.linetype_note(doc, facts["complex_linetypes"]))
+    recover = bool(dwgrecover.wanted(lost))
+    # the recovery reads the file with ezdwg too: the layout read leaves the file decoded for it
+    # (5–10 ms of decompression on the R2004+ samples), and the recovery releases it
+    layout_notes = dwglayout.restore(doc, path, facts["spaces"], release=not recover)
+    recovery = dwgrecover.Recovery()
+    if recover:  # after the layouts got their real names (R14)
+        with address_space_cap(limits.memory_for(path.stat().st_size)):
+            recovery = dwgrecover.recover(doc, path, lost, facts, limits.max_objects)
+        lost = dwgloss.remaining(lost, recovery.counts)
+    layout_notes += (dwglayout.apply_views(doc, facts["mviews"]) + dwgdisplay.header_note(doc)
+                     + dwgdisplay.linetype_note(doc, facts["complex_linetypes"]))
+    if recoverable and not has_entities(doc):
+        _only_custom_objects(name, lost)
+        raise E.no_drawable_content(name)
     fields = {f.name: getattr(drawing, f.name) for f in dataclasses.fields(drawing)}
     fields.update(path=path, version=facts["version"])
-    return DwgDrawing(**fields, conversion=dwgloss.notes(lost, facts["warnings"]) + layout_notes,
-                      dwg=facts | {"lost": lost})
+    conversion = (dwgloss.notes(lost, facts["warnings"]) + dwgloss.recovered(recovery.counts) + recovery.notes
+                  + layout_notes)
+    return DwgDrawing(**fields, conversion=conversion, dwg=facts | {"lost": lost, "recovered": recovery.counts})
+
+
+def _only_custom_objects(name: str, lost: dict) -> None:
+    """Raise ``dwg_only_custom_objects`` listing *lost* when there is anything in it."""
+    from drawreview.cad import dwgloss
+
+    if lost:
+        zh, en = dwgloss.summary(lost)
+        raise E.dwg_only_custom_objects(name, zh, en, lost) from None
 
 
 @contextmanager

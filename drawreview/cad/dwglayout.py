@@ -27,7 +27,7 @@ PLACEHOLDER_LIMITS = ((0.0, 0.0), (420.0, 297.0))
 _MADE_UP = re.compile(r"^\*PAPER_SPACE\d*$", re.I)
 
 
-def read_layouts(path: str | Path, spaces: dict | None = None) -> dict[str, dict]:
+def read_layouts(path: str | Path, spaces: dict | None = None, release: bool = True) -> dict[str, dict]:
     """The DWG's LAYOUT objects by name, as ``ezdwg.Document.layouts()`` gives them (``model``,
     ``active``, paper, margins, rotation, limits, extents, plot scale).
 
@@ -37,8 +37,9 @@ def read_layouts(path: str | Path, spaces: dict | None = None) -> dict[str, dict
     paper-space one. ``layouts()`` finds both by decoding every block header and every entity's
     placement as well, which costs 2–6 times as much (AecObjects.dwg: 16 ms of layouts, 20 ms of
     block headers and placements). Rows of an unexpected shape fall back to ``layouts()``.
-    ezdwg keeps what it decoded in caches keyed by path, released here: a drawing child reads
-    many files."""
+    ezdwg keeps what it decoded in caches keyed by path, released here (a drawing child reads
+    many files) unless *release* is false: the caller reads the same file with ezdwg next
+    (``dwgrecover``) and releases them itself."""
     import ezdwg
 
     try:
@@ -50,7 +51,8 @@ def read_layouts(path: str | Path, spaces: dict | None = None) -> dict[str, dict
                 log.info("ezdwg layout rows unexpected (%r): reading its layout table", exc)
         return ezdwg.read(str(path)).layouts()
     finally:
-        ezdwg.clear_decode_caches()
+        if release:
+            ezdwg.clear_decode_caches()
 
 
 def _layouts_from_rows(rows, model: int, paper: int) -> dict[str, dict]:
@@ -69,13 +71,14 @@ def _layouts_from_rows(rows, model: int, paper: int) -> dict[str, dict]:
     return table
 
 
-def restore(doc, path: str | Path, spaces: dict | None = None) -> list[str]:
-    """Copy the DWG's layout plot settings onto *doc*; notes for what could not be restored."""
+def restore(doc, path: str | Path, spaces: dict | None = None, release: bool = True) -> list[str]:
+    """Copy the DWG's layout plot settings onto *doc*; notes for what could not be restored.
+    *release*: as for ``read_layouts``."""
     papers = [la for la in doc.layouts if not la.is_modelspace]
     if not papers:
         return []
     try:
-        source = read_layouts(path, spaces)
+        source = read_layouts(path, spaces, release)
     except Exception as exc:  # noqa: BLE001 - a second reader's failure costs the paper sizes only
         log.warning("DWG layout settings unreadable: %r", exc)
         for layout in papers:

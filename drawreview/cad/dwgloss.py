@@ -4,8 +4,10 @@ pycadkit maps every object it cannot translate to an ``Unknown`` entity and says
 ``doc.warnings`` ("2 MULTILEADER entities mapped to Unknown"); some of those it still writes
 to the DXF (XLINE, RAY, ATTDEF...), the rest are dropped. ``inventory`` counts the unknowns
 (the warnings for the layouts, a scan of the block definitions, which the warnings leave
-out), ``dropped`` keeps the types the converted DXF does not hold as many of, and ``notes``
-turns them into one zh-CN / English note per type with advice that fits the source program.
+out), ``dropped`` keeps the types the converted DXF does not hold as many of, ``remaining``
+takes off what a second reader gave back (``dwgrecover``: MLINE, TOLERANCE), and ``notes``
+turns the rest into one zh-CN / English note per type with advice that fits the source
+program; ``recovered`` says once what was read back, with counts.
 """
 
 from __future__ import annotations
@@ -104,6 +106,21 @@ def dropped(unknown: Counter, ezdoc) -> dict[str, int]:
                 carried[e.dxftype()] += 1
     out = {kind: n - carried[kind] for kind, n in unknown.items() if n > carried[kind]}
     return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def remaining(lost: dict[str, int], recovered: dict[str, int]) -> dict[str, int]:
+    """*lost* less what a second reader gave back (``dwgrecover``), in the same order."""
+    return {kind: n - recovered.get(kind, 0) for kind, n in lost.items() if n > recovered.get(kind, 0)}
+
+
+def recovered(counts: dict[str, int]) -> list[str]:
+    """One note (zh-CN / English) naming what a second reader read back, with counts."""
+    if not counts:
+        return []
+    zh = "、".join(f"{n} 个 {k}（{family(k)[0]}）" for k, n in counts.items())
+    en = ", ".join(f"{n} {k} ({family(k)[1]})" for k, n in counts.items())
+    return [f"DWG 转换器未能转换的 {zh}已由第二个读取器（ezdwg）从 DWG 读回 / "
+            f"read back from the DWG by a second reader (ezdwg), which the DWG converter had dropped: {en}"]
 
 
 def notes(lost: dict[str, int], other: list[tuple[str, int, str]]) -> list[str]:

@@ -51,8 +51,10 @@ class Drawing:
         return notes
 
 
-def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> Drawing:
-    """Read a DXF; raise ``BrokenDrawing`` (zh + en, naming the file) when nothing works."""
+def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allow_empty: bool = False) -> Drawing:
+    """Read a DXF; raise ``BrokenDrawing`` (zh + en, naming the file) when nothing works.
+    *allow_empty*: a document without entities is returned (the caller judges it: a converted
+    DWG may get entities back from a second reader)."""
     path = Path(path)
     name = name or path.name
     if path.stat().st_size == 0:
@@ -86,8 +88,11 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True) -> D
         repairs.append(f"标准读取失败，已用修复模式读取 / strict reader failed ({_reason(strict_exc)}); recovered")
         repairs += _describe(auditor)
     truncated = _truncated(path)
-    if not _has_entities(doc):
-        raise E.truncated_drawing(name) if truncated else E.no_drawable_content(name)
+    if not has_entities(doc):
+        if truncated:
+            raise E.truncated_drawing(name)
+        if not allow_empty:
+            raise E.no_drawable_content(name)
     if truncated:
         repairs.append("文件末尾缺少 EOF，可能被截断；已读取截断前的内容 / no EOF marker: the file looks truncated")
     drawing = Drawing(doc, name, path, recovered, repairs, encoding=doc.encoding or "",
@@ -158,7 +163,7 @@ def _truncated(path: Path) -> bool:
     return b"EOF" not in tail
 
 
-def _has_entities(doc: EzDoc) -> bool:
+def has_entities(doc: EzDoc) -> bool:
     if len(doc.modelspace()) > 0:
         return True
     return any(len(layout) > 1 for layout in doc.layouts if not layout.is_modelspace)

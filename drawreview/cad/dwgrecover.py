@@ -1,0 +1,261 @@
+"""What pycadkit drops and a second reader gives back: multilines (MLINE) and geometric
+tolerances (TOLERANCE), read from the DWG with ezdwg and added to the converted document.
+
+Draftsmen draw walls with MLINE in plain AutoCAD; a review drawing without them misleads the
+reviewer and the rule checks. pycadkit maps both types to unknown objects and leaves them out
+of its DXF (``dwgloss`` names them); ezdwg decodes them (``raw.decode_mline_entities``,
+``raw.decode_tolerance_entities``), but its model space holds block and paper-space content
+too: each entity goes where the DWG's own placement says (``raw.decode_entity_placements``:
+model space, the active paper space, or an owner block record), to the layout of that block
+record (the LAYOUT objects) or the block of that handle (pycadkit's blocks keep the DWG
+handles and names), with its layer, colour, linetype and lineweight read by handle. pycadkit
+renumbers handles, so the DWG handles are looked up in the DWG's tables, never in the DXF's.
+
+A multiline is drawn by ezdxf from its style; the style it names is decoded from the DWG
+(``dwgmlstyle``) and written into the document; a style that cannot be read leaves its
+multilines on ezdxf's ``Standard`` (two lines at ±0.5 × scale) and a note says so. The
+geometry is ezdxf's from the DWG's vertices and the style; gaps cut into a multiline's lines
+(MLEDIT) are not carried: ezdwg does not give the per-vertex line parameters that hold them.
+A TOLERANCE keeps its text, insertion point, direction and dimension style (its height);
+drawreview's renderer does not draw TOLERANCE yet (the sheet's note counts it).
+
+``recover`` runs only for the types the conversion dropped, so files without them pay
+nothing. Any failure of the second reader costs the recovery only: it is logged, and the
+pycadkit result and its notes naming the losses stay as they are.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger("drawreview.dwg")
+
+KINDS = ("MLINE", "TOLERANCE")
+_LINETYPE_FLAGS = {1: "BYBLOCK", 2: "CONTINUOUS"}  # 0: BYLAYER, 3: by handle
+
+
+@dataclass
+class Recovery:
+    counts: dict[str, int] = field(default_factory=dict)  # recovered, by type
+    notes: list[str] = field(default_factory=list)
+
+
+def wanted(lost) -> list[str]:
+    """The recoverable types among *lost* ({type: count})."""
+    return [k for k in KINDS if lost.get(k)]
+
+
+def block_names(blocks: list[dict]) -> dict[int, str]:
+    """{DWG block record handle: name} of pycadkit's block definitions (``to_dict()["blocks"]``),
+    layouts' blocks left out (the DXF writer renames those: they are found by layout)."""
+    out = {}
+    for b in blocks:
+        name, handle = b.get("name"), b.get("id")
+        if isinstance(handle, int) and name and not str(name).upper().startswith(("*MODEL_SPACE", "*PAPER_SPACE")):
+            out[handle] = str(name)
+    return out
+
+
+def recover(doc, path: str | Path, lost: dict[str, int], facts: dict, max_objects: int | None = None) -> Recovery:
+    """Add the MLINE and TOLERANCE entities of the DWG at *path* that the conversion dropped
+    (*lost*) to *doc*; what was added, by type, and notes. *facts*: the conversion's
+    (``spaces``, ``blocks``, ``version``, ``codepage``)."""
+    kinds = wanted(lost)
+    if not kinds:
+        return Recovery()
+    import ezdwg
+
+    try:
+        source = _read(str(path), kinds, facts, max_objects)
+    except Exception as exc:  # noqa: BLE001 - the second reader's failure costs the recovery only
+        log.warning("DWG %s: %s not recovered, second reader failed: %r", Path(path).name, "/".join(kinds), exc)
+        return Recovery()
+    finally:
+        ezdwg.clear_decode_caches()  # path-keyed caches: a drawing child reads many files
+    return _add(doc, source, facts)
+
+
+def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
+    from ezdwg import raw
+
+    from drawreview.cad import dwgmlstyle
+
+    mlines = list(raw.decode_mline_entities(path, limit)) if "MLINE" in kinds else []
+    tolerances = list(raw.decode_tolerance_entities(path, limit)) if "TOLERANCE" in kinds else []
+    out = {"mlines": mlines, "tolerances": tolerances}
+    if not mlines and not tolerances:
+        return out
+    wanted_handles = {int(r[0]) for r in mlines} | {int(r[0]) for r in tolerances}
+    out["placements"] = {int(h): (int(m), int(o)) for h, m, o in raw.decode_entity_placements(path, limit)
+                         if int(h) in wanted_handles}
+    out["styles"] = {int(h): (ci, tc, lh) for h, ci, tc, lh in raw.decode_entity_styles(path, limit)
+                     if int(h) in wanted_handles}
+    out["linetypes"] = {int(h): (lh, flags, lt, scale) for h, lh, flags, lt, scale
+                        in raw.decode_entity_linetypes(path, limit) if int(h) in wanted_handles}
+    out["lineweights"] = {int(h): (lw, invisible) for h, lw, invisible in raw.decode_entity_lineweights(path, limit)
+                          if int(h) in wanted_handles}
+    out["layer_names"] = {int(h): str(n) for h, n in raw.decode_layer_names(path, limit)}
+    out["linetype_names"] = {int(h): str(n) for h, n, *_ in raw.decode_linetypes(path, limit)}
+    if tolerances:
+        out["dimstyles"] = {int(h): (str(n), float(scale), float(txt)) for h, n, scale, _asz, txt
+                            in raw.decode_dimstyles(path, limit)}
+    blocks, spaces = facts.get("blocks") or {}, facts.get("spaces") or {}
+    owners = {owner(m, o, spaces) for m, o in out["placements"].values()}
+    if owners - set(blocks) - {spaces.get("model")}:  # paper space: its layout by block record
+        out["layouts"] = {int(row[4]): str(row[1]) for row in raw.decode_layout_objects(path, limit)}
+    if mlines:
+        code = str(facts.get("version", "")).rpartition("/")[2]
+        out["mline_styles"] = dwgmlstyle.read(path, {r[8] for r in mlines}, code, _codec(facts.get("codepage")),
+                                              out["linetype_names"], limit)
+    return out
+
+
+def owner(mode: int, block: int, spaces: dict) -> int | None:
+    """The block record handle of an entity placed (*mode*, *block*) (ezdwg's entity
+    placement: 2 model space, 1 the active paper space, 0 the block record *block*)."""
+    return spaces.get("model") if mode == 2 else spaces.get("paper") if mode == 1 else block
+
+
+def _codec(codepage: str | None) -> str:
+    from ezdxf.tools.codepage import toencoding
+
+    return toencoding(codepage or "ANSI_1252")
+
+
+def _add(doc, source: dict, facts: dict) -> Recovery:
+    counts: dict[str, int] = {}
+    containers: dict[int | None, object] = {}
+    styles = _styles(doc, source.get("mline_styles") or {})
+    unstyled = 0
+
+    def container(row) -> object:
+        block = owner(*source["placements"].get(int(row[0]), (-1, -1)), facts.get("spaces") or {})
+        if block not in containers:
+            containers[block] = container_of(doc, block, facts, source.get("layouts") or {})
+        return containers[block]
+
+    for row in source["mlines"]:
+        handle, scale, justification, _base, extrusion, flags, _lines, vertices, style_handle = row
+        layout = container(row)
+        points = [v[0] for v in vertices if v]
+        if layout is None or not points:
+            continue
+        style = styles.get(style_handle)
+        unstyled += style is None
+        attribs = _common(doc, int(handle), source) | {
+            "style_name": style or "Standard", "scale_factor": float(scale), "justification": int(justification),
+            "extrusion": tuple(extrusion), "flags": int(flags)}
+        if _added(layout.add_mline, points, close=bool(int(flags) & 2), dxfattribs=attribs):
+            counts["MLINE"] = counts.get("MLINE", 0) + 1
+    for row in source["tolerances"]:
+        handle, text, insert, direction, extrusion, height, _gap, dimstyle_handle = row
+        layout = container(row)
+        if layout is None:
+            continue
+        attribs = _common(doc, int(handle), source) | {
+            "insert": tuple(insert), "content": str(text).replace("\r\n", "^J").replace("\n", "^J"),
+            "x_axis_vector": tuple(direction), "extrusion": tuple(extrusion),
+            "dimstyle": _dimstyle(doc, source["dimstyles"].get(dimstyle_handle))}
+        entity = _added(layout.new_entity, "TOLERANCE", attribs)
+        if entity is not None:
+            _text_height(doc, entity, float(height))
+            counts["TOLERANCE"] = counts.get("TOLERANCE", 0) + 1
+    notes = []
+    if unstyled and counts.get("MLINE"):
+        notes.append(f"{unstyled} 条多线的样式未能从 DWG 读取，按 Standard 样式（两条线，偏移 ±0.5 × 比例）绘制 / "
+                     f"{unstyled} multilines' styles could not be read from the DWG; they are drawn with the "
+                     "Standard style (two lines at ±0.5 × their scale)")
+    return Recovery(counts, notes)
+
+
+def _added(make, *args, **kwargs):
+    try:
+        return make(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - one bad entity stays lost, the others are added
+        log.info("recovered DWG entity not added: %r", exc)
+        return None
+
+
+def container_of(doc, block: int | None, facts: dict, layouts: dict[int, str]):
+    """The ezdxf layout or block definition of a DWG block record handle (*layouts*: {block
+    record: layout name} of the LAYOUT objects), None if the converted document has none."""
+    if block is None or block < 0:
+        return None
+    if block == (facts.get("spaces") or {}).get("model"):
+        return doc.modelspace()
+    name = layouts.get(block)
+    if name is not None:
+        try:
+            return doc.layouts.get(name)
+        except KeyError:
+            return None
+    name = (facts.get("blocks") or {}).get(block)
+    return doc.blocks.get(name) if name else None
+
+
+def _styles(doc, decoded: dict[int, dict]) -> dict[int, str]:
+    """Write the decoded multiline styles into *doc*; {DWG style handle: name in doc}. A style
+    of the same name (ezdxf's default ``Standard``) takes the DWG's definition."""
+    out = {}
+    for handle, s in decoded.items():
+        try:
+            style = doc.mline_styles.get(s["name"]) or doc.mline_styles.new(s["name"])
+            style.dxf.description = s["description"][:255]
+            style.dxf.flags, style.dxf.fill_color = s["flags"], s["fill_color"]
+            style.dxf.start_angle, style.dxf.end_angle = s["start_angle"], s["end_angle"]
+            style.elements.elements.clear()
+            for offset, color, linetype in s["elements"]:
+                style.elements.append(offset, color, linetype if linetype in doc.linetypes else "BYLAYER")
+            out[handle] = style.dxf.name
+        except Exception as exc:  # noqa: BLE001 - its multilines fall back to Standard
+            log.info("MLINESTYLE %s not written: %r", s.get("name"), exc)
+    return out
+
+
+def _common(doc, handle: int, source: dict) -> dict:
+    """Layer, colour, linetype and lineweight of a DWG entity, by handle."""
+    names = source["layer_names"]
+    ci, tc, layer = source["styles"].get(handle, (None, None, None))
+    lt_layer, lt_flags, lt_handle, lt_scale = source["linetypes"].get(handle, (None, 0, None, 1.0))
+    if layer not in names:
+        layer = lt_layer
+    out = {"layer": _layer(doc, names.get(layer, "0"))}
+    if isinstance(ci, int) and 0 <= ci < 256:
+        out["color"] = ci
+    if isinstance(tc, int):
+        out["true_color"] = tc & 0xFFFFFF
+    linetype = _LINETYPE_FLAGS.get(lt_flags) or (source["linetype_names"].get(lt_handle) if lt_flags == 3 else None)
+    if linetype and linetype in doc.linetypes:
+        out["linetype"] = doc.linetypes.get(linetype).dxf.name
+    if isinstance(lt_scale, float) and lt_scale > 0 and lt_scale != 1.0:
+        out["ltscale"] = lt_scale
+    lineweight, invisible = source["lineweights"].get(handle, (None, False))
+    if isinstance(lineweight, int) and lineweight != -1:
+        out["lineweight"] = lineweight
+    if invisible:
+        out["invisible"] = 1
+    return out
+
+
+def _layer(doc, name: str) -> str:
+    layer = doc.layers.get(name) if name in doc.layers else None
+    return layer.dxf.name if layer is not None else doc.layers.add(name).dxf.name
+
+
+def _dimstyle(doc, dimstyle) -> str:
+    if dimstyle and dimstyle[0] in doc.dimstyles:
+        return doc.dimstyles.get(dimstyle[0]).dxf.name
+    return "Standard"
+
+
+def _text_height(doc, entity, height: float) -> None:
+    """R13/R14 store a tolerance's text height with the entity; where it is not its dimension
+    style's, it goes on the entity as the style override AutoCAD writes (ACAD DSTYLE, DIMTXT)."""
+    if height <= 0 or entity.dxf.dimstyle not in doc.dimstyles:
+        return
+    style = doc.dimstyles.get(entity.dxf.dimstyle).dxf
+    scale = style.get("dimscale", 1.0) or 1.0
+    if abs(style.get("dimtxt", 0.18) * scale - height) > 1e-9:
+        entity.set_xdata("ACAD", [(1000, "DSTYLE"), (1002, "{"), (1070, 140), (1040, height / scale), (1002, "}")])
