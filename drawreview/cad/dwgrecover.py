@@ -129,53 +129,59 @@ def _add(doc, source: dict, facts: dict) -> Recovery:
     containers: dict[int | None, object] = {}
     styles = _styles(doc, source.get("mline_styles") or {})
     unstyled = 0
-
-    def container(row) -> object:
+    rows = [("MLINE", row) for row in source["mlines"]] + [("TOLERANCE", row) for row in source["tolerances"]]
+    for kind, row in rows:
         block = owner(*source["placements"].get(int(row[0]), (-1, -1)), facts.get("spaces") or {})
         if block not in containers:
             containers[block] = container_of(doc, block, facts, source.get("layouts") or {})
-        return containers[block]
-
-    for row in source["mlines"]:
-        handle, scale, justification, _base, extrusion, flags, _lines, vertices, style_handle = row
-        layout = container(row)
-        points = [v[0] for v in vertices if v]
-        if layout is None or not points:
-            continue
-        style = styles.get(style_handle)
-        unstyled += style is None
-        attribs = _common(doc, int(handle), source) | {
-            "style_name": style or "Standard", "scale_factor": float(scale), "justification": int(justification),
-            "extrusion": tuple(extrusion), "flags": int(flags)}
-        if _added(layout.add_mline, points, close=bool(int(flags) & 2), dxfattribs=attribs):
-            counts["MLINE"] = counts.get("MLINE", 0) + 1
-    for row in source["tolerances"]:
-        handle, text, insert, direction, extrusion, height, _gap, dimstyle_handle = row
-        layout = container(row)
+        layout = containers[block]
         if layout is None:
             continue
-        attribs = _common(doc, int(handle), source) | {
-            "insert": tuple(insert), "content": str(text).replace("\r\n", "^J").replace("\n", "^J"),
-            "x_axis_vector": tuple(direction), "extrusion": tuple(extrusion),
-            "dimstyle": _dimstyle(doc, source["dimstyles"].get(dimstyle_handle))}
-        entity = _added(layout.new_entity, "TOLERANCE", attribs)
-        if entity is not None:
-            _text_height(doc, entity, float(height))
-            counts["TOLERANCE"] = counts.get("TOLERANCE", 0) + 1
+        try:  # one entity that cannot be made stays lost; the others are added
+            if kind == "MLINE":
+                _mline(doc, layout, row, source, styles)
+                unstyled += row[8] not in styles
+            else:
+                _tolerance(doc, layout, row, source)
+        except Exception as exc:  # noqa: BLE001
+            log.info("DWG %s %X not added: %r", kind, int(row[0]), exc)
+            continue
+        counts[kind] = counts.get(kind, 0) + 1
     notes = []
-    if unstyled and counts.get("MLINE"):
+    if unstyled:
         notes.append(f"{unstyled} 条多线的样式未能从 DWG 读取，按 Standard 样式（两条线，偏移 ±0.5 × 比例）绘制 / "
                      f"{unstyled} multilines' styles could not be read from the DWG; they are drawn with the "
                      "Standard style (two lines at ±0.5 × their scale)")
     return Recovery(counts, notes)
 
 
-def _added(make, *args, **kwargs):
+def _mline(doc, layout, row, source: dict, styles: dict[int, str]) -> None:
+    handle, scale, justification, _base, extrusion, flags, _lines, vertices, style_handle = row
+    points = [tuple(v[0]) for v in vertices if v]
+    if not points:
+        raise ValueError("no vertices")
+    attribs = _common(doc, int(handle), source) | {
+        "style_name": styles.get(style_handle, "Standard"), "scale_factor": float(scale),
+        "justification": int(justification), "extrusion": tuple(extrusion), "flags": int(flags)}
+    mline = layout.add_mline(None, close=bool(int(flags) & 2), dxfattribs=attribs)
     try:
-        return make(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - one bad entity stays lost, the others are added
-        log.info("recovered DWG entity not added: %r", exc)
-        return None
+        mline.extend(points)  # ezdxf computes the lines from the style
+    except Exception:
+        layout.delete_entity(mline)
+        raise
+
+
+def _tolerance(doc, layout, row, source: dict) -> None:
+    handle, text, insert, direction, extrusion, height, _gap, dimstyle_handle = row
+    attribs = _common(doc, int(handle), source) | {
+        "insert": tuple(insert), "content": str(text).replace("\r\n", "^J").replace("\n", "^J"),
+        "x_axis_vector": tuple(direction), "extrusion": tuple(extrusion),
+        "dimstyle": _dimstyle(doc, source["dimstyles"].get(dimstyle_handle))}
+    entity = layout.new_entity("TOLERANCE", attribs)
+    try:
+        _text_height(doc, entity, float(height))
+    except Exception as exc:  # noqa: BLE001 - the entity stands, drawn at its style's height
+        log.info("TOLERANCE %X height not kept: %r", int(handle), exc)
 
 
 def container_of(doc, block: int | None, facts: dict, layouts: dict[int, str]):
@@ -215,7 +221,10 @@ def _styles(doc, decoded: dict[int, dict]) -> dict[int, str]:
 
 
 def _common(doc, handle: int, source: dict) -> dict:
-    """Layer, colour, linetype and lineweight of a DWG entity, by handle."""
+    """Layer, colour, linetype and lineweight of a DWG entity, by handle (values ezdxf would
+    refuse are left to their defaults)."""
+    from ezdxf.lldxf.validator import is_valid_lineweight
+
     names = source["layer_names"]
     ci, tc, layer = source["styles"].get(handle, (None, None, None))
     lt_layer, lt_flags, lt_handle, lt_scale = source["linetypes"].get(handle, (None, 0, None, 1.0))
@@ -229,10 +238,10 @@ def _common(doc, handle: int, source: dict) -> dict:
     linetype = _LINETYPE_FLAGS.get(lt_flags) or (source["linetype_names"].get(lt_handle) if lt_flags == 3 else None)
     if linetype and linetype in doc.linetypes:
         out["linetype"] = doc.linetypes.get(linetype).dxf.name
-    if isinstance(lt_scale, float) and lt_scale > 0 and lt_scale != 1.0:
+    if isinstance(lt_scale, float) and 0 < lt_scale < 1e12 and lt_scale != 1.0:
         out["ltscale"] = lt_scale
     lineweight, invisible = source["lineweights"].get(handle, (None, False))
-    if isinstance(lineweight, int) and lineweight != -1:
+    if isinstance(lineweight, int) and lineweight != -1 and is_valid_lineweight(lineweight):
         out["lineweight"] = lineweight
     if invisible:
         out["invisible"] = 1

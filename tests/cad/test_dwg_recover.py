@@ -221,3 +221,18 @@ def test_style_decoder_refuses_a_damaged_record():
             dwgmlstyle.decode(record[:-12], version)
         with pytest.raises((ValueError, IndexError)):
             dwgmlstyle.decode(record, "AC1015" if version >= "AC1018" else "AC1018")
+
+
+def test_a_style_that_cannot_be_read_leaves_its_multilines_on_standard(tmp_path):
+    """The multilines are added all the same, drawn with ezdxf's Standard, and a note says so
+    (here the style record is read with the wrong version's layout: the decoder refuses it)."""
+    from drawreview.cad.dxf import load_dxf
+
+    data, facts = dwg.convert(SAMPLES[-1])
+    (tmp_path / "c.dxf").write_bytes(data)
+    doc = load_dxf(tmp_path / "c.dxf").doc
+    got = dwgrecover.recover(doc, SAMPLES[-1], {"MLINE": 3}, facts | {"version": "R2000/AC1015"})
+    assert got.counts == {"MLINE": 3} and len(got.notes) == 1
+    assert "3 multilines' styles could not be read" in got.notes[0] and "Standard" in got.notes[0]
+    assert all(m.style.dxf.name == "Standard" and len(m.vertices) >= 2 for m in doc.modelspace().query("MLINE"))
+    assert not doc.modelspace().query("TOLERANCE")  # only what was asked for
