@@ -91,8 +91,9 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
 
     Facts: ``version``, ``codepage``, ``unknown`` ({type: count} of objects the reader could not
     translate), ``warnings``, ``spaces`` (the model and paper space block record handles),
-    ``blocks`` ({block record handle: name}, kept only when there is something for
-    ``dwgrecover`` to place), display settings, complex linetypes, R14 views."""
+    ``blocks`` ({block record handle: name}) and ``layers`` ({LAYER handle: name}), kept only
+    when there is something for ``dwgrecover`` to place, display settings, complex linetypes,
+    R14 views."""
     import cadkit
 
     path = Path(path)
@@ -133,9 +134,11 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
     model = _reader_model(doc, r14=head[:6] == b"AC1014")  # blocks, header, linetypes (R14: layouts)
     props = model.get("props") or {}
     unknown, other = dwgloss.inventory(doc.warnings, model.get("blocks") or [])
-    blocks = dwgrecover.block_names(model.get("blocks") or []) if dwgrecover.wanted(unknown) else {}
+    recoverable = bool(dwgrecover.wanted(unknown))
+    blocks = dwgrecover.block_names(model.get("blocks") or []) if recoverable else {}
+    layers = dwgrecover.layer_names(model.get("layers") or []) if recoverable else {}
     facts = {"version": version, "codepage": _codepage(head, doc), "unknown": unknown, "warnings": other,
-             "blocks": blocks,
+             "blocks": blocks, "layers": layers,
              "mviews": dwglayout.r14_views(model.get("models") or []) if head[:6] == b"AC1014" else [],
              "display": dwgdisplay.settings(model), "complex_linetypes": dwgdisplay.complex_linetypes(model),
              "spaces": {"model": props.get("dwg.header.BLOCK_RECORD_MODEL_SPACE"),

@@ -21,67 +21,14 @@ import logging
 import math
 import struct
 
+from drawreview.cad.dwgbits import Bits, absolute, modular_char, modular_short, object_type, string_stream
+
 log = logging.getLogger("drawreview.dwg")
 
 MLINESTYLE_TYPE = 73
 # DWG flag bit → DXF group 70 bit (the DWG swaps fill/joints, round/inner-arc caps)
 _FLAGS = {1: 2, 2: 1, 16: 16, 32: 64, 64: 32, 256: 256, 512: 1024, 1024: 512}
 _BYLAYER_INDEX, _BYBLOCK_INDEX = 32767, 32766
-
-
-class Bits:
-    """A DWG bit stream: MSB first, the bit codes BS, BL, BD, H, TV/TU and raw values."""
-
-    def __init__(self, data: bytes, pos: int = 0, end: int | None = None) -> None:
-        self.data, self.pos = data, pos
-        self.end = len(data) * 8 if end is None else min(end, len(data) * 8)
-
-    def bits(self, n: int) -> int:
-        if self.pos + n > self.end:
-            raise ValueError("record ends early")
-        v = 0
-        for _ in range(n):
-            v = (v << 1) | ((self.data[self.pos >> 3] >> (7 - (self.pos & 7))) & 1)
-            self.pos += 1
-        return v
-
-    def raw(self, n: int) -> bytes:
-        return bytes(self.bits(8) for _ in range(n))
-
-    def rs(self) -> int:
-        return struct.unpack("<H", self.raw(2))[0]
-
-    def rl(self) -> int:
-        return struct.unpack("<I", self.raw(4))[0]
-
-    def bs(self) -> int:
-        code = self.bits(2)
-        return self.rs() if code == 0 else self.bits(8) if code == 1 else 0 if code == 2 else 256
-
-    def bl(self) -> int:
-        code = self.bits(2)
-        if code == 3:
-            raise ValueError("bad BL code")
-        return self.rl() if code == 0 else self.bits(8) if code == 1 else 0
-
-    def bd(self) -> float:
-        code = self.bits(2)
-        if code == 3:
-            raise ValueError("bad BD code")
-        value = struct.unpack("<d", self.raw(8))[0] if code == 0 else 1.0 if code == 1 else 0.0
-        if not math.isfinite(value):
-            raise ValueError("non-finite double")
-        return value
-
-    def handle(self) -> tuple[int, int]:
-        code, count = self.bits(4), self.bits(4)
-        return code, int.from_bytes(self.raw(count), "big") if count else 0
-
-    def text(self, codec: str) -> str:
-        return self.raw(self.bs()).split(b"\0", 1)[0].decode(codec, "replace")
-
-    def unicode(self) -> str:
-        return self.raw(2 * self.bs()).decode("utf-16-le", "replace").split("\0", 1)[0]
 
 
 def read(path: str, handles, version: str, codec: str = "cp1252", linetypes: dict[int, str] | None = None,
@@ -110,13 +57,13 @@ def decode(record: bytes, version: str, codec: str = "cp1252", linetypes: dict[i
     MLINESTYLE record as ezdwg gives it (modular-short size, R2010+ the handle-stream size,
     then the object's bits); *version* is the file's ``AC10xx``."""
     r2004, r2007, r2010, r2013, r2018 = (version >= v for v in ("AC1018", "AC1021", "AC1024", "AC1027", "AC1032"))
-    size, at = _modular_short(record)
+    size, at = modular_short(record)
     hsize = 0
     if r2010:
-        hsize, at = _modular_char(record, at)
+        hsize, at = modular_char(record, at)
     r = Bits(record[at:at + size])
     if r2010:
-        kind, bitsize = _object_type(r), size * 8 - hsize
+        kind, bitsize = object_type(r), size * 8 - hsize
     else:
         kind = r.bs()
         bitsize = r.rl() if version >= "AC1015" else None  # R14: after the extended data
@@ -137,7 +84,7 @@ def decode(record: bytes, version: str, codec: str = "cp1252", linetypes: dict[i
         r.bits(1)  # has binary data
     strings, data_end = r, bitsize
     if r2007:
-        strings, data_end = _string_stream(r.data, bitsize)
+        strings, data_end = string_stream(r.data, bitsize)
     text = (lambda: strings.unicode()) if r2007 else (lambda: r.text(codec))
     name, description = text(), text()
     flags = r.bs()
@@ -156,7 +103,7 @@ def decode(record: bytes, version: str, codec: str = "cp1252", linetypes: dict[i
         for _ in range(1 + reactors + (0 if xdict_missing else 1)):
             h.handle()
         for element in elements:
-            lt = _absolute(h.handle(), own)
+            lt = absolute(h.handle(), own)
             element[2] = _linetype_name(linetypes.get(lt) if linetypes else None)
     if not name or not elements:
         raise ValueError("style without a name or lines")
@@ -166,56 +113,8 @@ def decode(record: bytes, version: str, codec: str = "cp1252", linetypes: dict[i
             "elements": [tuple(e) for e in elements]}
 
 
-def _modular_short(data: bytes) -> tuple[int, int]:
-    value, shift, at = 0, 0, 0
-    while True:
-        word = data[at] | (data[at + 1] << 8)
-        at += 2
-        value |= (word & 0x7FFF) << shift
-        shift += 15
-        if not word & 0x8000:
-            return value, at
-        if shift > 45:
-            raise ValueError("bad object size")
 
 
-def _modular_char(data: bytes, at: int) -> tuple[int, int]:
-    value, shift = 0, 0
-    while True:
-        byte = data[at]
-        at += 1
-        if byte & 0x80:
-            value |= (byte & 0x7F) << shift
-            shift += 7
-            if shift > 56:
-                raise ValueError("bad handle stream size")
-            continue
-        value |= (byte & 0x3F) << shift
-        return (-value if byte & 0x40 else value), at
-
-
-def _object_type(r: Bits) -> int:
-    code = r.bits(2)
-    return r.bits(8) if code == 0 else r.bits(8) + 0x1F0 if code == 1 else r.rs()
-
-
-def _string_stream(data: bytes, bitsize: int) -> tuple[Bits, int]:
-    """(reader at the start of an R2007+ object's strings, the bit where they start): a flag at
-    the object's last bit, below it the strings' size in bits (RS, a second RS when large)."""
-    s = Bits(data, bitsize - 1, bitsize)
-    if not s.bits(1):
-        return s, bitsize - 1
-    start = bitsize - 17
-    s.pos = start
-    size = s.rs()
-    if size & 0x8000:
-        start -= 16
-        s.pos = start
-        size = (size & 0x7FFF) | (s.rs() << 15)
-    begin = start - size
-    if begin < 0:
-        raise ValueError("string stream outside the object")
-    return Bits(data, begin, start), begin
 
 
 def _color(r: Bits, r2004: bool, text) -> int:
@@ -249,10 +148,6 @@ def _nearest_aci(rgb: int) -> int:
                                              + (((DXF_DEFAULT_COLORS[i] >> 8) & 0xFF) - g) ** 2
                                              + ((DXF_DEFAULT_COLORS[i] & 0xFF) - b) ** 2))
 
-
-def _absolute(ref: tuple[int, int], own: int) -> int:
-    code, value = ref
-    return {6: own + 1, 8: own - 1, 10: own + value, 12: own - value}.get(code, value)
 
 
 def _linetype_name(name: str | None) -> str:

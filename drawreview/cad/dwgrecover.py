@@ -5,11 +5,14 @@ Draftsmen draw walls with MLINE in plain AutoCAD; a review drawing without them 
 reviewer and the rule checks. pycadkit maps both types to unknown objects and leaves them out
 of its DXF (``dwgloss`` names them); ezdwg decodes them (``raw.decode_mline_entities``,
 ``raw.decode_tolerance_entities``), but its model space holds block and paper-space content
-too: each entity goes where the DWG's own placement says (``raw.decode_entity_placements``:
-model space, the active paper space, or an owner block record), to the layout of that block
+too: each entity goes where the DWG's own placement says (its entity mode: model space, the
+active paper space, or an owner block record), to the layout of that block
 record (the LAYOUT objects) or the block of that handle (pycadkit's blocks keep the DWG
-handles and names), with its layer, colour, linetype and lineweight read by handle. pycadkit
-renumbers handles, so the DWG handles are looked up in the DWG's tables, never in the DXF's.
+handles and names), with its layer, colour, linetype and lineweight. Placement and properties
+come from these entities' own records (``dwgentity``: ~0.1 ms, where ezdwg's passes over every
+entity of the file cost 5–9 ms); ezdwg's passes stay the fallback for a record it refuses.
+pycadkit renumbers handles, so the DWG handles are looked up in the DWG's tables, never in the
+DXF's.
 
 A multiline is drawn by ezdxf from its style; the style it names is decoded from the DWG
 (``dwgmlstyle``) and written into the document; a style that cannot be read leaves its
@@ -58,6 +61,12 @@ def block_names(blocks: list[dict]) -> dict[int, str]:
     return out
 
 
+def layer_names(layers: list[dict]) -> dict[int, str]:
+    """{DWG LAYER handle: name} of pycadkit's layers (``to_dict()["layers"]``: its ``id`` is the
+    DWG handle; the same table as ezdwg's ``raw.decode_layer_names`` on every sample)."""
+    return {int(la["id"]): str(la["name"]) for la in layers if isinstance(la.get("id"), int) and la.get("name")}
+
+
 def recover(doc, path: str | Path, lost: dict[str, int], facts: dict, max_objects: int | None = None) -> Recovery:
     """Add the MLINE and TOLERANCE entities of the DWG at *path* that the conversion dropped
     (*lost*) to *doc*; what was added, by type, and notes. *facts*: the conversion's
@@ -80,24 +89,29 @@ def recover(doc, path: str | Path, lost: dict[str, int], facts: dict, max_object
 def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
     from ezdwg import raw
 
-    from drawreview.cad import dwgmlstyle
+    from drawreview.cad import dwgentity, dwgmlstyle
 
     mlines = list(raw.decode_mline_entities(path, limit)) if "MLINE" in kinds else []
     tolerances = list(raw.decode_tolerance_entities(path, limit)) if "TOLERANCE" in kinds else []
     out = {"mlines": mlines, "tolerances": tolerances}
     if not mlines and not tolerances:
         return out
+    code = str(facts.get("version", "")).rpartition("/")[2]
     wanted_handles = {int(r[0]) for r in mlines} | {int(r[0]) for r in tolerances}
-    out["placements"] = {int(h): (int(m), int(o)) for h, m, o in raw.decode_entity_placements(path, limit)
-                         if int(h) in wanted_handles}
-    out["styles"] = {int(h): (ci, tc, lh) for h, ci, tc, lh in raw.decode_entity_styles(path, limit)
-                     if int(h) in wanted_handles}
-    out["linetypes"] = {int(h): (lh, flags, lt, scale) for h, lh, flags, lt, scale
-                        in raw.decode_entity_linetypes(path, limit) if int(h) in wanted_handles}
-    out["lineweights"] = {int(h): (lw, invisible) for h, lw, invisible in raw.decode_entity_lineweights(path, limit)
-                          if int(h) in wanted_handles}
-    out["layer_names"] = {int(h): str(n) for h, n in raw.decode_layer_names(path, limit)}
-    out["linetype_names"] = {int(h): str(n) for h, n, *_ in raw.decode_linetypes(path, limit)}
+    # placement, layer, colour, linetype, lineweight from these entities' own records; ezdwg's
+    # passes over every entity of the file only for a record the narrow decoder refuses
+    common = dwgentity.read(path, wanted_handles, code, limit)
+    if wanted_handles - set(common):
+        common |= _common_from_passes(path, wanted_handles - set(common), limit)
+    out["common"] = common
+    out["placements"] = {h: (c.mode, c.owner) for h, c in common.items()}
+    out["layer_names"] = dict(facts.get("layers") or {})
+    if {c.layer for c in common.values()} - set(out["layer_names"]):  # a layer pycadkit did not list
+        out["layer_names"] = {int(h): str(n) for h, n in raw.decode_layer_names(path, limit)}
+    # linetype names only for an entity of a linetype of its own, or R2018 style elements (by handle)
+    needs_linetypes = any(c.linetype_flags == 3 for c in common.values()) or (mlines and code >= "AC1032")
+    out["linetype_names"] = ({int(h): str(n) for h, n, *_ in raw.decode_linetypes(path, limit)}
+                             if needs_linetypes else {})
     if tolerances:
         out["dimstyles"] = {int(h): (str(n), float(scale), float(txt)) for h, n, scale, _asz, txt
                             in raw.decode_dimstyles(path, limit)}
@@ -106,9 +120,31 @@ def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
     if owners - set(blocks) - {spaces.get("model")}:  # paper space: its layout by block record
         out["layouts"] = {int(row[4]): str(row[1]) for row in raw.decode_layout_objects(path, limit)}
     if mlines:
-        code = str(facts.get("version", "")).rpartition("/")[2]
         out["mline_styles"] = dwgmlstyle.read(path, {r[8] for r in mlines}, code, _codec(facts.get("codepage")),
                                               out["linetype_names"], limit)
+    return out
+
+
+def _common_from_passes(path: str, handles: set[int], limit: int | None) -> dict:
+    """The common data of *handles* from ezdwg's whole-file passes (a colour by the styles
+    pass's layer where that names one, else the linetype pass's: R14 LWPOLYLINE)."""
+    from ezdwg import raw
+
+    from drawreview.cad.dwgentity import Common
+
+    placements = {int(h): (int(m), int(o)) for h, m, o in raw.decode_entity_placements(path, limit) if int(h) in handles}
+    styles = {int(h): (ci, tc, lh) for h, ci, tc, lh in raw.decode_entity_styles(path, limit) if int(h) in handles}
+    linetypes = {int(h): (lh, flags, lt, scale) for h, lh, flags, lt, scale
+                 in raw.decode_entity_linetypes(path, limit) if int(h) in handles}
+    weights = {int(h): (lw, inv) for h, lw, inv in raw.decode_entity_lineweights(path, limit) if int(h) in handles}
+    names = {int(h) for h, _ in raw.decode_layer_names(path, limit)}
+    out = {}
+    for h in handles & set(placements):
+        ci, tc, layer = styles.get(h, (None, None, None))
+        lt_layer, lt_flags, lt_handle, lt_scale = linetypes.get(h, (None, 0, None, 1.0))
+        lw, invisible = weights.get(h, (None, False))
+        out[h] = Common(*placements[h], ci if isinstance(ci, int) else 256, tc, layer if layer in names else lt_layer,
+                        lt_flags, lt_handle, lt_scale, lw, bool(invisible))
     return out
 
 
@@ -225,25 +261,23 @@ def _common(doc, handle: int, source: dict) -> dict:
     refuse are left to their defaults)."""
     from ezdxf.lldxf.validator import is_valid_lineweight
 
-    names = source["layer_names"]
-    ci, tc, layer = source["styles"].get(handle, (None, None, None))
-    lt_layer, lt_flags, lt_handle, lt_scale = source["linetypes"].get(handle, (None, 0, None, 1.0))
-    if layer not in names:
-        layer = lt_layer
-    out = {"layer": _layer(doc, names.get(layer, "0"))}
-    if isinstance(ci, int) and 0 <= ci < 256:
-        out["color"] = ci
-    if isinstance(tc, int):
-        out["true_color"] = tc & 0xFFFFFF
-    linetype = _LINETYPE_FLAGS.get(lt_flags) or (source["linetype_names"].get(lt_handle) if lt_flags == 3 else None)
+    c = source["common"].get(handle)
+    if c is None:
+        return {"layer": _layer(doc, "0")}
+    out = {"layer": _layer(doc, source["layer_names"].get(c.layer, "0"))}
+    if isinstance(c.color, int) and 0 <= c.color < 256:
+        out["color"] = c.color
+    if isinstance(c.true_color, int):
+        out["true_color"] = c.true_color & 0xFFFFFF
+    linetype = _LINETYPE_FLAGS.get(c.linetype_flags) or (
+        source["linetype_names"].get(c.linetype) if c.linetype_flags == 3 else None)
     if linetype and linetype in doc.linetypes:
         out["linetype"] = doc.linetypes.get(linetype).dxf.name
-    if isinstance(lt_scale, float) and 0 < lt_scale < 1e12 and lt_scale != 1.0:
-        out["ltscale"] = lt_scale
-    lineweight, invisible = source["lineweights"].get(handle, (None, False))
-    if isinstance(lineweight, int) and lineweight != -1 and is_valid_lineweight(lineweight):
-        out["lineweight"] = lineweight
-    if invisible:
+    if isinstance(c.linetype_scale, float) and 0 < c.linetype_scale < 1e12 and c.linetype_scale != 1.0:
+        out["ltscale"] = c.linetype_scale
+    if isinstance(c.lineweight, int) and c.lineweight != -1 and is_valid_lineweight(c.lineweight):
+        out["lineweight"] = c.lineweight
+    if c.invisible:
         out["invisible"] = 1
     return out
 
