@@ -19,8 +19,9 @@ A multiline is drawn by ezdxf from its style; the style it names is decoded from
 multilines on ezdxf's ``Standard`` (two lines at ±0.5 × scale) and a note says so. The
 geometry is ezdxf's from the DWG's vertices and the style; gaps cut into a multiline's lines
 (MLEDIT) are not carried: ezdwg does not give the per-vertex line parameters that hold them.
-A TOLERANCE keeps its text, insertion point, direction and dimension style (its height);
-drawreview's renderer does not draw TOLERANCE yet (the sheet's note counts it).
+A TOLERANCE keeps its text, insertion point, direction and dimension style, and the DWG
+style's text height as a style override (pycadkit writes no dimension styles); the painter
+draws its frames (``cad.tolerance``).
 
 ``recover`` runs only for the types the conversion dropped, so files without them pay
 nothing. Any failure of the second reader costs the recovery only: it is logged, and the
@@ -215,7 +216,7 @@ def _tolerance(doc, layout, row, source: dict) -> None:
         "dimstyle": _dimstyle(doc, source["dimstyles"].get(dimstyle_handle))}
     entity = layout.new_entity("TOLERANCE", attribs)
     try:
-        _text_height(doc, entity, float(height))
+        _sizes(doc, entity, float(height), source["dimstyles"].get(dimstyle_handle))
     except Exception as exc:  # noqa: BLE001 - the entity stands, drawn at its style's height
         log.info("TOLERANCE %X height not kept: %r", int(handle), exc)
 
@@ -293,12 +294,19 @@ def _dimstyle(doc, dimstyle) -> str:
     return "Standard"
 
 
-def _text_height(doc, entity, height: float) -> None:
-    """R13/R14 store a tolerance's text height with the entity; where it is not its dimension
-    style's, it goes on the entity as the style override AutoCAD writes (ACAD DSTYLE, DIMTXT)."""
-    if height <= 0 or entity.dxf.dimstyle not in doc.dimstyles:
+def _sizes(doc, entity, height: float, dwg_style) -> None:
+    """The frame's size as the DWG gives it, on the entity as the style override AutoCAD writes
+    (ACAD DSTYLE: DIMTXT, DIMSCALE, DIMGAP) where the document's style differs: pycadkit writes
+    no dimension styles, so the document's ``Standard`` is ezdxf's (2.5, metric) whatever the
+    DWG's is. DIMTXT and DIMSCALE are the DWG style's (ezdwg's ``decode_dimstyles``), R13/R14
+    an entity height of its own first; DIMGAP is not decoded by either reader: half the text
+    height, the ratio of AutoCAD's default style (0.09 for 0.18)."""
+    name, scale, txt = dwg_style if dwg_style else (None, 0.0, 0.0)
+    scale = scale if scale > 0 else 1.0  # 0: scaled by the viewport (annotative)
+    txt = height / scale if height > 0 else txt
+    if txt <= 0 or entity.dxf.dimstyle not in doc.dimstyles:
         return
     style = doc.dimstyles.get(entity.dxf.dimstyle).dxf
-    scale = style.get("dimscale", 1.0) or 1.0
-    if abs(style.get("dimtxt", 0.18) * scale - height) > 1e-9:
-        entity.set_xdata("ACAD", [(1000, "DSTYLE"), (1002, "{"), (1070, 140), (1040, height / scale), (1002, "}")])
+    if abs(style.dimtxt * (style.dimscale or 1.0) - txt * scale) > 1e-9:
+        entity.set_xdata("ACAD", [(1000, "DSTYLE"), (1002, "{"), (1070, 140), (1040, txt), (1070, 40), (1040, scale),
+                                  (1070, 147), (1040, txt / 2), (1002, "}")])

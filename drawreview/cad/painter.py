@@ -144,6 +144,12 @@ class Painter:
             p = ezpath.make_path(e)
             cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(cv.path(p))
             return
+        if kind == "TOLERANCE":  # feature control frames: ezdxf draws none (cad/tolerance.py)
+            from drawreview.cad import tolerance
+
+            for ve in tolerance.virtual_entities(e):
+                self.paint(ve, cv, in_block)
+            return
         if hasattr(e, "virtual_entities"):  # LEADER, MLEADER, MLINE, ACAD_TABLE, ...
             for ve in e.virtual_entities():
                 self.paint(ve, cv, in_block)
