@@ -186,11 +186,14 @@ class Connection:
             if waited > max_wait:  # the server fell behind: say so instead of answering late
                 await self.send(slow_down(self.lang, text, waited, reason="waited"))
                 continue
-            try:
-                await asyncio.wait_for(slots.acquire(), max_wait - waited)
-            except asyncio.TimeoutError:
-                await self.send(slow_down(self.lang, text, max_wait, reason="busy"))
-                continue
+            if slots.locked():  # all slots busy: wait, but not past max_wait
+                try:
+                    await asyncio.wait_for(slots.acquire(), max_wait - waited)
+                except asyncio.TimeoutError:
+                    await self.send(slow_down(self.lang, text, max_wait, reason="busy"))
+                    continue
+            else:  # a free slot is taken at once (wait_for would wrap it in a task and a timer)
+                await slots.acquire()
             try:
                 await handle(self, text)
             finally:
