@@ -107,11 +107,12 @@ FROM s
 
 def _alone_sql(table: Table):
     """The journal statement with the new row's insert in front (``nr``): nothing is written when
-    the project's audit chain has no head yet (its first entry is written by ``audit.record``)."""
+    the project's audit chain has no head yet (its first entry is written by ``audit.record``).
+    Returns (SQL with asyncpg's ``$n`` placeholders, parameter names in order, (column, is JSON))."""
     cols = [c for c in table.c if c.name != "id"]
     dialect = postgresql.dialect()
     values = ", ".join(f"CAST(:r_{c.name} AS {c.type.compile(dialect=dialect)})" for c in cols)
-    return text(f"""
+    sql = f"""
 WITH s AS (
     UPDATE project SET last_event_seq = last_event_seq + 1
     WHERE id = CAST(:pid AS INTEGER) AND EXISTS (SELECT 1 FROM audit_head WHERE audit_head.id = CAST(:pid AS INTEGER))
@@ -147,14 +148,15 @@ WITH s AS (
 SELECT s.seq, (SELECT hash FROM hu) AS audit_hash, (SELECT id FROM nr) AS new_id, (SELECT count(*) FROM ev),
        (SELECT count(*) FROM cw)
 FROM s
-"""), [(c.name, isinstance(c.type, JSON)) for c in cols]
+"""
+    return (*_positional(sql), [(c.name, isinstance(c.type, JSON)) for c in cols])
 
 
 _ALONE: dict[str, tuple] = {}
 _BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")  # a named parameter, as sqlalchemy.text() finds them
 
 
-def _positional(stmt) -> tuple[str, list[str]]:
+def _positional(sql: str) -> tuple[str, list[str]]:
     """The statement's SQL with asyncpg's ``$n`` placeholders, and the parameter names in order."""
     names: list[str] = []
 
@@ -163,10 +165,10 @@ def _positional(stmt) -> tuple[str, list[str]]:
             names.append(m.group(1))
         return f"${names.index(m.group(1)) + 1}"
 
-    return _BIND.sub(number, stmt.text), names
+    return _BIND.sub(number, sql), names
 
 
-async def _fetch_alone(session: AsyncSession, stmt, params: dict):
+async def _fetch_alone(session: AsyncSession, sql: str, names: list[str], params: dict):
     """Run the lone statement on a pooled connection's asyncpg driver directly, outside any
     transaction (so it commits on its own), and give the connection back.
 
@@ -178,7 +180,6 @@ async def _fetch_alone(session: AsyncSession, stmt, params: dict):
     import asyncpg
     from sqlalchemy.exc import DBAPIError, IntegrityError
 
-    sql, names = _POSITIONAL.get(stmt.text) or _POSITIONAL.setdefault(stmt.text, _positional(stmt))
     fairy = await session.bind.raw_connection()
     try:
         return await fairy.driver_connection.fetchrow(sql, *[params[n] for n in names])
@@ -190,8 +191,6 @@ async def _fetch_alone(session: AsyncSession, stmt, params: dict):
     finally:
         await greenlet_spawn(fairy.close)  # back to the pool (nothing to roll back: no transaction)
 
-
-_POSITIONAL: dict[str, tuple[str, list[str]]] = {}
 
 
 def _dumps(value: Any) -> str:
@@ -271,7 +270,7 @@ async def _write_alone(session: AsyncSession, principal, change: Change, op: str
     commit record to be flushed, as for COMMIT). None, with nothing written, when the project's
     audit chain has no head yet: the caller then writes in an ordinary transaction."""
     new = change.new_row
-    stmt, columns = _ALONE.get(new.table.name) or _ALONE.setdefault(new.table.name, _alone_sql(new.table))
+    sql, names, columns = _ALONE.get(new.table.name) or _ALONE.setdefault(new.table.name, _alone_sql(new.table))
     at = utcnow()
     payload = dict(change.event_payload, actor=principal.display_name)
     entry, detail, pre, post = _entry(principal, change, at)
@@ -283,7 +282,7 @@ async def _write_alone(session: AsyncSession, principal, change: Change, op: str
         "at": at, "actor": entry.actor, "action": entry.action, "otype": entry.object_type, "detail": _dumps(detail),
         "pre": pre, "post": post, "mark": new.marker, "qmark": _dumps(new.marker), "cid": client_id, "op": op,
         "result": _dumps(change.data)})
-    row = await _fetch_alone(session, stmt, params)
+    row = await _fetch_alone(session, sql, names, params)
     if row is None:  # no audit head yet (or no project): nothing was written; the caller begins a transaction
         return None
     seq, new_id = row[0], row[2]
