@@ -34,7 +34,10 @@ async def drive(app, port: int, token: str, world: dict, writes: int, prof: cPro
     import uvicorn
     import websockets
 
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    from drawreview.web.wsdeflate import protocol_class
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
+                            ws=protocol_class())  # as `drawreview serve`
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     while not server.started:

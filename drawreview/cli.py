@@ -22,6 +22,7 @@ def cmd_serve(args, settings: Settings) -> int:
 
     from .app import create_app
     from .web.sync_messages import MAX_FRAME_BYTES
+    from .web.wsdeflate import protocol_class
 
     if settings.is_sqlite or args.migrate:
         _migrate(settings)
@@ -31,6 +32,7 @@ def cmd_serve(args, settings: Settings) -> int:
         port=args.port or settings.port,
         log_level=args.log_level,
         proxy_headers=True,
+        ws=protocol_class(),  # small messages go out uncompressed (web/wsdeflate.py)
         ws_max_size=MAX_FRAME_BYTES,  # larger messages are still read, and refused by client_id
     )
     return 0

@@ -1,0 +1,75 @@
+"""Websocket compression that skips small messages.
+
+uvicorn negotiates permessage-deflate (RFC 7692) and then compresses every message it sends,
+once per connection: a live event that goes to 100 reviewers is deflated 100 times, and each
+browser inflates it again. For the small messages that make up almost all of the live traffic
+(acks, presence, a markup's event: a few hundred bytes) that costs more than it saves — on a
+loopback it was 0.5 ms of the presence fan-out's p95 at 50 messages/s (benchmarks/bench_sync.py)
+— while a catch-up batch or a long comment still shrinks by 70–90 %.
+
+RFC 7692 decides per message: a compressed message has the RSV1 bit set, any other is sent as
+is, and an uncompressed message does not touch the compression context. So the extension
+negotiated here is websockets' own, and ``encode`` passes a message shorter than
+``THRESHOLD`` bytes through unchanged (1024, the threshold okhttp, Node's ``ws`` and Meteor use
+by default). Decoding is untouched: the client decides for its own messages.
+
+``ThresholdDeflateProtocol`` is uvicorn's websockets-sansio protocol with this extension in
+place of the plain one (``drawreview serve`` passes it as ``ws=``); tests/web/test_wsdeflate.py
+reads the frames off the wire with a raw socket.
+"""
+
+from __future__ import annotations
+
+from websockets.extensions.base import Extension
+from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
+from websockets.frames import CONT, CTRL_OPCODES, Frame
+
+THRESHOLD = 1024  # bytes of a message's payload below which it is sent uncompressed
+
+
+class SmallUncompressed(Extension):
+    """Wraps a negotiated ``PerMessageDeflate``: messages under *threshold* bytes go out as they are."""
+
+    def __init__(self, deflate: Extension, threshold: int = THRESHOLD) -> None:
+        self.deflate = deflate
+        self.name = deflate.name
+        self.threshold = threshold
+        self._compressing = False  # the message whose continuation frames follow was compressed
+
+    def decode(self, frame: Frame, *, max_size: int | None = None) -> Frame:
+        return self.deflate.decode(frame, max_size=max_size)
+
+    def encode(self, frame: Frame) -> Frame:
+        if frame.opcode in CTRL_OPCODES:
+            return frame
+        if frame.opcode is not CONT:  # a new message: a fragmented one is always compressed
+            self._compressing = not frame.fin or len(frame.data) >= self.threshold
+        return self.deflate.encode(frame) if self._compressing else frame
+
+    def __repr__(self) -> str:
+        return f"SmallUncompressed({self.deflate!r}, threshold={self.threshold})"
+
+
+class ThresholdDeflateFactory(ServerPerMessageDeflateFactory):
+    def __init__(self, *args, threshold: int = THRESHOLD, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.threshold = threshold
+
+    def process_request_params(self, params, accepted_extensions):
+        response, deflate = super().process_request_params(params, accepted_extensions)
+        return response, SmallUncompressed(deflate, self.threshold)
+
+
+def protocol_class():
+    """uvicorn's sansio websocket protocol, negotiating ``ThresholdDeflateFactory`` (with
+    uvicorn's own window and memory settings) when ``ws_per_message_deflate`` is on."""
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+    class ThresholdDeflateProtocol(WebSocketsSansIOProtocol):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            if self.config.ws_per_message_deflate:
+                self.conn.available_extensions = [ThresholdDeflateFactory(
+                    server_max_window_bits=12, client_max_window_bits=12, compress_settings={"memLevel": 5})]
+
+    return ThresholdDeflateProtocol
