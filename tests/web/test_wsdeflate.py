@@ -72,11 +72,33 @@ class RawSocket:
         raise AssertionError("no such message")
 
     def send(self, msg: dict) -> None:
-        data = json.dumps(msg).encode()
+        self.send_frame(json.dumps(msg).encode())
+
+    def send_frame(self, data: bytes, compressed: bool = False) -> None:
+        """One masked text frame (RSV1 set when *compressed*)."""
         mask = os.urandom(4)
-        head = bytes([0x81]) + (bytes([0x80 | len(data)]) if len(data) < 126 else
-                                bytes([0x80 | 126]) + struct.pack("!H", len(data)))
-        self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+        size = (bytes([0x80 | len(data)]) if len(data) < 126 else bytes([0x80 | 126]) + struct.pack("!H", len(data))
+                if len(data) < 65536 else bytes([0x80 | 127]) + struct.pack("!Q", len(data)))
+        masked = (int.from_bytes(data, "big") ^ int.from_bytes((mask * (len(data) // 4 + 1))[:len(data)], "big"))
+        self.sock.sendall(bytes([0xC1 if compressed else 0x81]) + size + mask + masked.to_bytes(len(data), "big"))
+
+    def send_compressed(self, text: bytes) -> None:
+        """A message deflated as RFC 7692 says (the server allows a 12-bit client window)."""
+        deflate = zlib.compressobj(wbits=-12)
+        data = deflate.compress(text) + deflate.flush(zlib.Z_SYNC_FLUSH)
+        assert data.endswith(b"\x00\x00\xff\xff")
+        self.send_frame(data[:-4], compressed=True)
+
+    def closed_with(self) -> int | None:
+        """The close code the server sends next (skipping other messages), None if it just hung up."""
+        try:
+            for _ in range(50):
+                _, opcode, payload = self.frame()
+                if opcode == 8:
+                    return struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
+        except (AssertionError, OSError):
+            return None
+        raise AssertionError("no close frame")
 
     def close(self) -> None:
         self.sock.close()
@@ -123,3 +145,37 @@ def test_a_client_without_compression_gets_plain_frames(stack, servers, world):
         assert not rsv1 and size > 6000 and ack["annotation"]["body"] == "审" * 2000
     finally:
         ws.close()
+
+
+def test_a_deflate_bomb_is_refused_and_the_server_keeps_serving(stack, servers, world):
+    """64 MiB of JSON-ish text deflated to ~64 KB: the server stops inflating at its frame limit
+    (MAX_FRAME_BYTES, 4 MiB) and closes with 1009 (message too big) instead of inflating it all;
+    a message that inflates to between the message and the frame limit is refused by client_id."""
+    ws = RawSocket(servers[0], f"/ws/projects/{world['project_id']}", token(stack, "fire"))
+    try:
+        ws.send({"type": "hello", "since": 10**9})
+        ws.until(lambda m: m["type"] == "welcome")
+        key = uuid.uuid4().hex
+        big = json.dumps({"type": "annotation.create", "client_id": key, "sheet_id": world["sheet_id"], "kind": "pin",
+                          "geometry": {"points": [[1, 1]]}, "body": "审" * 200_000}).encode()  # ~600 KB, ~2 KB sent
+        ws.send_compressed(big)
+        _, _, refused = ws.until(lambda m: m.get("client_id") == key)
+        assert refused["type"] == "error" and refused["code"] == "too_large"
+        assert refused["messages"]["zh-CN"] and refused["messages"]["en"]
+    finally:
+        ws.close()
+    ws = RawSocket(servers[0], f"/ws/projects/{world['project_id']}", token(stack, "fire"))
+    try:
+        ws.send({"type": "hello", "since": 10**9})
+        ws.until(lambda m: m["type"] == "welcome")
+        bomb = b'{"type": "ping", "client_id": "' + b"0" * (64 * 1024 * 1024) + b'"}'
+        ws.send_compressed(bomb)
+        assert ws.closed_with() == 1009
+    finally:
+        ws.close()
+    again = RawSocket(servers[-1], f"/ws/projects/{world['project_id']}", token(stack, "fire"))
+    try:
+        again.send({"type": "hello", "since": 10**9})
+        assert again.until(lambda m: m["type"] == "welcome")[2]["type"] == "welcome"
+    finally:
+        again.close()
