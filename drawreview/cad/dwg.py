@@ -90,7 +90,7 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
     """(DXF bytes, facts) for the DWG at *path*; specific errors for what cannot be read.
 
     Facts: ``version``, ``codepage``, ``unknown`` ({type: count} of objects the reader could not
-    translate), ``warnings``, ``spaces`` (the model and paper space block record handles),
+    translate), ``warnings``, ``spaces`` (the model and paper space block record handles, the layouts dictionary),
     ``blocks`` ({block record handle: name}) and ``layers`` ({LAYER handle: name}), kept only
     when there is something for ``dwgrecover`` to place, display settings, complex linetypes,
     R14 views."""
@@ -142,7 +142,8 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
              "mviews": dwglayout.r14_views(model.get("models") or []) if head[:6] == b"AC1014" else [],
              "display": dwgdisplay.settings(model), "complex_linetypes": dwgdisplay.complex_linetypes(model),
              "spaces": {"model": props.get("dwg.header.BLOCK_RECORD_MODEL_SPACE"),
-                        "paper": props.get("dwg.header.BLOCK_RECORD_PAPER_SPACE")}}
+                        "paper": props.get("dwg.header.BLOCK_RECORD_PAPER_SPACE"),
+                        "layouts": props.get("dwg.header.DICTIONARY_LAYOUTS")}}
     return data, facts
 
 
@@ -226,7 +227,7 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     recover = bool(dwgrecover.wanted(lost))
     # the recovery reads the file with ezdwg too: the layout read leaves the file decoded for it
     # (5–10 ms of decompression on the R2004+ samples), and the recovery releases it
-    layout_notes = dwglayout.restore(doc, path, facts["spaces"], release=not recover)
+    layout_notes = dwglayout.restore(doc, path, facts["spaces"], release=not recover, codepage=facts["codepage"])
     recovery = dwgrecover.Recovery()
     if recover:  # after the layouts got their real names (R14)
         with address_space_cap(limits.memory_for(path.stat().st_size)):

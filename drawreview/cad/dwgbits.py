@@ -68,6 +68,22 @@ class Bits:
         return self.raw(2 * self.bs()).decode("utf-16-le", "replace").split("\0", 1)[0]
 
 
+def codec(codepage: str | None) -> str:
+    """The Python codec of a DWG code page name as either reader gives it (``ANSI_936``,
+    ``windows-936``, ``gbk`` → ``gbk``; none or unknown: ANSI_1252's)."""
+    import codecs
+
+    from ezdxf.tools.codepage import toencoding
+
+    name = toencoding(codepage or "ANSI_1252")
+    if name == "cp1252" and codepage and "1252" not in codepage:
+        try:
+            return codecs.lookup(codepage).name
+        except LookupError:
+            pass
+    return name
+
+
 def modular_short(data: bytes) -> tuple[int, int]:
     value, shift, at = 0, 0, 0
     while True:
@@ -126,3 +142,58 @@ def absolute(ref: tuple[int, int], own: int) -> int:
     6/8 are the next/previous handle, 10/12 an offset up/down, the others absolute."""
     code, value = ref
     return {6: own + 1, 8: own - 1, 10: own + value, 12: own - value}.get(code, value)
+
+
+class Object:
+    """A non-entity object record opened past its common data (type, handle, extended data,
+    reactor count, R2004+ the missing-dictionary flag, R2013+ the binary-data flag), as the
+    decoders of whole objects need it: ``r`` reads its data, ``text()`` its strings (R2007+
+    from the string stream), ``data_end`` is the bit its data must end at, ``handles()`` a
+    reader past the owner, reactors and dictionary in its handle stream."""
+
+    def __init__(self, record: bytes, version: str, codec: str = "cp1252") -> None:
+        r2004, r2007, r2010, r2013 = (version >= v for v in ("AC1018", "AC1021", "AC1024", "AC1027"))
+        size, at = modular_short(record)
+        hsize = 0
+        if r2010:
+            hsize, at = modular_char(record, at)
+        data = record[at:at + size]
+        if len(data) < size:
+            raise ValueError("record shorter than its size")
+        r = Bits(data)
+        if r2010:
+            self.kind, bitsize = object_type(r), size * 8 - hsize
+        else:
+            self.kind = r.bs()
+            bitsize = r.rl() if version >= "AC1015" else None  # R13/R14: after the extended data
+        _, self.own = r.handle()
+        while (n := r.bs()):  # extended data: (size, application handle, bytes)*
+            r.handle()
+            r.raw(n)
+        if bitsize is None:
+            bitsize = r.rl()
+        if not 0 < bitsize <= size * 8:
+            raise ValueError("bit size outside the record")
+        r.end = self.bitsize = bitsize
+        self.reactors = r.bl()
+        if self.reactors > 100_000:
+            raise ValueError("implausible reactor count")
+        self.xdict_missing = r.bits(1) if r2004 else 0
+        if r2013:
+            r.bits(1)  # has binary data
+        self.r, self.strings, self.data_end = r, r, bitsize
+        if r2007:
+            self.strings, self.data_end = string_stream(data, bitsize)
+            self.text = self.strings.unicode
+        else:
+            self.text = lambda: r.text(codec)
+
+    def handles(self) -> Bits:
+        h = Bits(self.r.data, self.bitsize, len(self.r.data) * 8)
+        for _ in range(1 + self.reactors + (0 if self.xdict_missing else 1)):
+            h.handle()
+        return h
+
+    def ref(self, h: Bits) -> int:
+        """The absolute handle of the next reference in *h*."""
+        return absolute(h.handle(), self.own)

@@ -91,6 +91,7 @@ def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
     from ezdwg import raw
 
     from drawreview.cad import dwgentity, dwgmlstyle
+    from drawreview.cad.dwgbits import codec
 
     mlines = list(raw.decode_mline_entities(path, limit)) if "MLINE" in kinds else []
     tolerances = list(raw.decode_tolerance_entities(path, limit)) if "TOLERANCE" in kinds else []
@@ -121,7 +122,7 @@ def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
     if owners - set(blocks) - {spaces.get("model")}:  # paper space: its layout by block record
         out["layouts"] = {int(row[4]): str(row[1]) for row in raw.decode_layout_objects(path, limit)}
     if mlines:
-        out["mline_styles"] = dwgmlstyle.read(path, {r[8] for r in mlines}, code, _codec(facts.get("codepage")),
+        out["mline_styles"] = dwgmlstyle.read(path, {r[8] for r in mlines}, code, codec(facts.get("codepage")),
                                               out["linetype_names"], limit)
     return out
 
@@ -153,12 +154,6 @@ def owner(mode: int, block: int, spaces: dict) -> int | None:
     """The block record handle of an entity placed (*mode*, *block*) (ezdwg's entity
     placement: 2 model space, 1 the active paper space, 0 the block record *block*)."""
     return spaces.get("model") if mode == 2 else spaces.get("paper") if mode == 1 else block
-
-
-def _codec(codepage: str | None) -> str:
-    from ezdxf.tools.codepage import toencoding
-
-    return toencoding(codepage or "ANSI_1252")
 
 
 def _add(doc, source: dict, facts: dict) -> Recovery:

@@ -1,0 +1,106 @@
+"""DWG records read page by page (cad/dwgpages.py, dwgobjects.py) and LAYOUT objects decoded
+from them (cad/dwgsheet.py), checked against the library they replace in the layout read:
+ezdwg's whole sections, object map, records and layout rows, on every shared DWG and on a GBK
+DWG ezdwg itself wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from drawreview.cad import dwg, dwgobjects, dwgpages, dwgsheet, specimen
+from drawreview.cad.dwgbits import codec
+
+from ..dwg_inputs import dxf_to_dwg
+from .conftest import DRAWINGS
+
+DWGS = DRAWINGS / "dwg"
+SAMPLES = sorted(DWGS.glob("*.dwg"))
+READ_HERE = ("AC1014", "AC1015") + dwgpages.FAMILY  # R2007 (AC1021) goes to ezdwg
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    d = tmp_path_factory.mktemp("gbk")
+    plan = specimen.floor_plan(d / "plan.dxf", frames=1, rooms=(2, 2), dimensions=0, numbers=["建施-01"],
+                               titles=["一层平面图"])
+    return dxf_to_dwg(plan, d / "plan.dwg")
+
+
+def _all(generated):
+    return SAMPLES + [generated]
+
+
+@pytest.mark.parametrize("source", [p for p in SAMPLES if p.read_bytes()[:6].decode() in dwgpages.FAMILY],
+                         ids=lambda p: p.name)
+def test_sections_decompress_to_ezdwgs_bytes(source):
+    """Every compressed section, whole and over ranges that start and stop inside pages (a
+    page decompressed only as far as a record needs, then the rest of it)."""
+    from ezdwg import raw
+
+    sections = dwgpages.Sections(source.read_bytes())
+    names = [row[0] for row in raw.list_section_locators(str(source))]
+    checked = 0
+    for i, name in enumerate(names):
+        if name not in sections.sections or not sections.sections[name][1] or sections.sections[name][2] == 1:
+            continue
+        want = bytes(raw.read_section_bytes(str(source), i))
+        fresh = dwgpages.Sections(source.read_bytes())
+        for start, stop in ((100, 140), (29_000, 30_100), (len(want) - 50, len(want))):
+            if 0 <= start < stop <= len(want):
+                assert fresh.section_bytes(name, start, stop) == want[start:stop], (name, start, stop)
+        assert fresh.section_bytes(name) == want, name
+        assert sections.section_bytes(name) == want, name
+        checked += 1
+    assert checked >= 8  # objects, handles, classes, header... all of them
+
+
+def test_object_map_and_records_equal_ezdwgs(generated):
+    from ezdwg import raw
+
+    for source in _all(generated):
+        data = source.read_bytes()
+        if data[:6].decode() not in READ_HERE:
+            with pytest.raises(ValueError):
+                dwgobjects.Objects(data)
+            continue
+        objects = dwgobjects.Objects(data)
+        want = {int(h): int(o) for h, o in raw.list_object_map_entries(str(source))}
+        assert objects.map == want and len(want) > 100, source.name
+        records = {int(h): bytes(d) for h, _o, _s, _t, d in raw.read_object_records_by_handle(str(source), sorted(want))}
+        assert objects.records(sorted(want)) == records, source.name
+
+
+def test_layout_rows_equal_ezdwgs(generated):
+    """Each LAYOUT the header's layouts dictionary names, decoded from its record, is ezdwg's
+    row for it: paper, margins, limits, extents, block, viewports and plot settings."""
+    import cadkit
+    from ezdwg import raw
+
+    decoded = 0
+    for source in _all(generated):
+        data = source.read_bytes()
+        props = cadkit.read(data).to_dict()["props"]
+        dictionary = props.get("dwg.header.DICTIONARY_LAYOUTS")
+        want = sorted((tuple(r) for r in raw.decode_layout_objects(str(source))), key=lambda r: r[0])
+        if data[:6].decode() not in READ_HERE or dictionary is None:
+            assert data[:6].decode() in ("AC1021", "AC1014"), source.name  # R2007; R14 has no layouts dictionary
+            continue
+        _, facts = dwg.convert(source)
+        assert dwgsheet.rows(data, dictionary, codec(facts["codepage"])) == want, source.name
+        decoded += 1
+    assert decoded == len(SAMPLES) - 1  # every shared file but the R2007 and R14 ones, and the generated one
+
+
+def test_what_does_not_decode_is_refused():
+    """A handle the map does not hold, a record of another type, a file cut short: errors,
+    never rows."""
+    source = DWGS / "acadsharp__sample_AC1032.dwg"
+    data = source.read_bytes()
+    with pytest.raises(KeyError):
+        dwgsheet.rows(data, 0xFFFFFF, "cp1252")
+    with pytest.raises(ValueError):
+        dwgsheet.rows(data, 31, "cp1252")  # the model space block record, not a dictionary
+    with pytest.raises((ValueError, IndexError)):
+        dwgsheet.rows(data[:len(data) // 2], 26, "cp1252")
+    with pytest.raises(ValueError):
+        dwgpages.decompress(bytes([0x05]) + b"x" * 8 + bytes([0x07]), 100)  # an opcode the format has not
