@@ -129,9 +129,9 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
         raise E.dwg_unreadable(name, version, reason) from None
     except cadkit.CadkitError as exc:  # UnknownFormat / Unsupported: the header lied
         raise E.dwg_unreadable(name, version, _text(exc)) from None
-    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgrecover
+    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgmodel, dwgrecover
 
-    model = _reader_model(doc, r14=head[:6] == b"AC1014")  # blocks, header, linetypes (R14: layouts)
+    model = dwgmodel.read(doc, r14=head[:6] == b"AC1014")  # blocks, header, linetypes (R14: viewports)
     props = model.get("props") or {}
     unknown, other = dwgloss.inventory(doc.warnings, model.get("blocks") or [])
     recoverable = bool(dwgrecover.wanted(unknown))
@@ -145,30 +145,6 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
                         "paper": props.get("dwg.header.BLOCK_RECORD_PAPER_SPACE"),
                         "layouts": props.get("dwg.header.DICTIONARY_LAYOUTS")}}
     return data, facts
-
-
-def _reader_model(doc, r14: bool) -> dict:
-    """The reader's model as ``doc.to_dict()`` gives it, without the spaces' entities
-    (``models``) unless they are needed (R14 views): ``to_dict`` turns every entity of every
-    space into Python dicts (3.6 ms of ACadSharp's 1 MB sample, half its conversion after the
-    read; 4 s and 750 MB on a 26 MB DWG), where the conversion reads the header properties, the
-    linetypes and the block definitions. The JSON is cut around ``"models"`` and both parts
-    parsed; anything unexpected (a part that is not whole JSON, other keys) parses it all."""
-    import json
-
-    if r14:
-        return doc.to_dict()
-    text = doc.to_json()
-    at, end = text.find(',"models":'), text.rfind(',"props":')
-    if 0 < at < end:
-        try:
-            model, rest = json.loads(text[:at] + "}"), json.loads("{" + text[end + 1:])
-        except ValueError:
-            rest = {}
-        if set(rest) == {"props", "warnings"}:
-            model.update(rest)
-            return model
-    return json.loads(text)
 
 
 @dataclasses.dataclass
