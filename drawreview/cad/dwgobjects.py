@@ -29,23 +29,41 @@ def object_map(raw: bytes) -> dict[int, int]:
     signed modular char) from 0, 0, and a CRC; a section of size 2 ends the map."""
     out: dict[int, int] = {}
     at = 0
-    while at + 2 <= len(raw):
-        size = struct.unpack_from(">H", raw, at)[0]
-        if size <= 2:
-            break
-        end = at + size
-        if end > len(raw):
-            raise ValueError("object map section runs past its data")
-        handle = offset = 0
-        p = at + 2
-        while p < end:
-            step, p = modular_char(raw, p)
-            delta, p = _signed_char(raw, p)
-            handle += step
-            offset += delta
-            out[handle] = offset
-        at = end + 2
+    while (at := _map_section(raw, at, out)) is not None:
+        pass
     return out
+
+
+def _map_section(raw: bytes, at: int, out: dict[int, int]) -> int | None:
+    """Add the section of the object map at *at* to *out*; where the next one starts, None
+    after the last."""
+    if at + 2 > len(raw):
+        return None
+    size = (raw[at] << 8) | raw[at + 1]
+    if size <= 2:
+        return None
+    end = at + size
+    if end > len(raw):
+        raise ValueError("object map section runs past its data")
+    handle = offset = 0
+    p = at + 2
+    while p < end:
+        b = raw[p]
+        if b < 0x80:  # one byte, the common case
+            p += 1
+            handle += b
+        else:
+            step, p = modular_char(raw, p)
+            handle += step
+        b = raw[p]
+        if b < 0x80:
+            p += 1
+            offset += -(b & 0x3F) if b & 0x40 else b
+        else:
+            delta, p = _signed_char(raw, p)
+            offset += delta
+        out[handle] = offset
+    return end + 2
 
 
 def _signed_char(data: bytes, at: int) -> tuple[int, int]:
@@ -76,12 +94,33 @@ class Objects:
             _, seeker, size = struct.unpack_from("<BII", data, 0x19 + 9 * 2)
             if seeker + size > len(data):
                 raise ValueError("object map past the end of the file")
-            self.map = object_map(data[seeker:seeker + size])
+            self._map_raw, self._map_at, self._map = data[seeker:seeker + size], 0, {}
         elif self.version in FAMILY:
             self.sections = Sections(data)
-            self.map = object_map(self.sections.section_bytes(HANDLES))
+            self._map_raw, self._map_at, self._map = self.sections.section_bytes(HANDLES), 0, {}
         else:
             raise ValueError(f"{self.version} object records are not read here")
+
+    @property
+    def map(self) -> dict[int, int]:
+        """{handle: offset} of every object (the whole map parsed)."""
+        while self._more():
+            pass
+        return self._map
+
+    def _more(self) -> bool:
+        """Parse the next section of the map; False when it is all parsed."""
+        if self._map_at is None:
+            return False
+        self._map_at = _map_section(self._map_raw, self._map_at, self._map)
+        return self._map_at is not None
+
+    def offset(self, handle: int) -> int:
+        """Where the record of *handle* starts: the map is parsed only as far as that handle
+        (sections come in handle order; a handle not met by then is looked for to the end)."""
+        while handle not in self._map and self._more():
+            pass
+        return self._map[handle]
 
     def _bytes(self, start: int, stop: int) -> bytes:
         if self.sections is None:
@@ -91,7 +130,7 @@ class Objects:
     def record(self, handle: int) -> bytes:
         """The record of *handle* (size, R2010+ handle-stream size, data, CRC); ``KeyError`` when
         the map has no such handle, ``ValueError`` when its record cannot be framed."""
-        offset = self.map[handle]
+        offset = self.offset(handle)
         head = self._bytes(offset, offset + 12)
         if len(head) < 3:
             raise ValueError(f"record {handle:X} outside its section")

@@ -52,13 +52,14 @@ def decompress(src: bytes, size: int, at: int = 0, end: int | None = None, stop:
         out += src[i:i + n]
         i += n
         op = 0
-    while i < end and len(out) < stop:
+    n = len(out)  # kept by hand: len() on every step costs
+    while i < end and n < stop:
         if op == 0:
             op = src[i]
             i += 1
         if op >= 0x40:
             count = (op >> 4) - 1
-            offset = (src[i] << 2) | ((op >> 2) & 3)
+            start = n - ((src[i] << 2) | ((op >> 2) & 3)) - 1
             lit = op & 3
             i += 1
         else:
@@ -80,15 +81,16 @@ def decompress(src: bytes, size: int, at: int = 0, end: int | None = None, stop:
             offset, lit = (b >> 2) | (src[i + 1] << 6), b & 3
             if op < 0x20:
                 offset += 0x3FFF
+            start = n - offset - 1
             i += 2
-        start = len(out) - offset - 1
         if start < 0:
             raise ValueError("back reference before the start")
-        if offset + 1 >= count:
+        if n - start >= count:
             out += out[start:start + count]
         else:  # the copy overlaps what it writes: the run repeats
             run = out[start:]
             out += (run * (count // len(run) + 1))[:count]
+        n += count
         if lit:
             op = 0
         else:  # a literal run follows, or the next opcode
@@ -104,7 +106,8 @@ def decompress(src: bytes, size: int, at: int = 0, end: int | None = None, stop:
         if lit:
             out += src[i:i + lit]
             i += lit
-        if len(out) > size:
+            n += lit
+        if n > size:
             raise ValueError("page expands past its size")
     if len(out) < stop or len(out) > size:
         raise ValueError(f"page expands to {len(out)} bytes, not {size}")

@@ -382,7 +382,7 @@ def test_revision_overlay_of_two_dwgs_is_a_vector_compare(tmp_path):
 
 
 @pytest.mark.parametrize("source", sorted(DWGS.glob("*.dwg")), ids=lambda p: p.name)
-def test_layouts_read_with_the_header_spaces_equal_ezdwgs_own_table(source, tmp_path):
+def test_layouts_read_with_the_header_spaces_equal_ezdwgs_own_table(source, tmp_path, caplog):
     """The layout settings are read from the LAYOUT objects alone, model tab and active sheet
     taken from the header's space block records (pycadkit's model); the reference is ezdwg's own
     ``layouts()``, which finds both by decoding every block header and entity placement. Each
@@ -403,8 +403,10 @@ def test_layouts_read_with_the_header_spaces_equal_ezdwgs_own_table(source, tmp_
     shutil.copyfile(source, mine_path)
     theirs = ezdwg.read(str(theirs_path)).layouts()
     ezdwg.clear_decode_caches()
-    mine = dwglayout.read_layouts(mine_path, spaces)  # the LAYOUT records decoded here (dwgsheet), R2007/R14: ezdwg's rows
+    with caplog.at_level("INFO", logger="drawreview.dwg"):
+        mine = dwglayout.read_layouts(mine_path, spaces)  # R2004 family: the LAYOUT records decoded here (dwgsheet)
     assert mine == theirs
+    assert "not read from their records" not in caplog.text  # no silent fall back to ezdwg
     assert sum(v["model"] for v in mine.values()) == 1 and sum(v["active"] for v in mine.values()) == 1
     # ezdwg's rows when an ezdwg read of the file follows (the recovery reuses its decompression)
     assert dwglayout.read_layouts(mine_path, spaces, release=False) == theirs
