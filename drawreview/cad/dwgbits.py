@@ -1,7 +1,8 @@
 """DWG object records read bit by bit: the bit codes (BS, BL, BD, H, TV/TU, ...) and the
 record framing (modular sizes, the object type, the R2007+ string stream, relative handle
 references) as the Open Design Specification lays them out, R14 (AC1014) to R2018 (AC1032).
-Shared by the decoders of the few records ezdwg gives as bytes (``dwgmlstyle``, ``dwgentity``).
+Shared by the decoders of single records (``dwgentity``, ``dwgmlstyle``, ``dwgsheet``), whether
+ezdwg or ``dwgobjects`` gives the bytes; ``Object`` frames a non-entity record for them.
 """
 
 from __future__ import annotations

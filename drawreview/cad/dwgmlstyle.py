@@ -21,7 +21,7 @@ import logging
 import math
 import struct
 
-from drawreview.cad.dwgbits import Bits, absolute, modular_char, modular_short, object_type, string_stream
+from drawreview.cad.dwgbits import Bits, Object
 
 log = logging.getLogger("drawreview.dwg")
 
@@ -56,36 +56,12 @@ def decode(record: bytes, version: str, codec: str = "cp1252", linetypes: dict[i
     ``end_angle`` (degrees) and ``elements`` [(offset, ACI colour, linetype name)] of one
     MLINESTYLE record as ezdwg gives it (modular-short size, R2010+ the handle-stream size,
     then the object's bits); *version* is the file's ``AC10xx``."""
-    r2004, r2007, r2010, r2013, r2018 = (version >= v for v in ("AC1018", "AC1021", "AC1024", "AC1027", "AC1032"))
-    size, at = modular_short(record)
-    hsize = 0
-    if r2010:
-        hsize, at = modular_char(record, at)
-    r = Bits(record[at:at + size])
-    if r2010:
-        kind, bitsize = object_type(r), size * 8 - hsize
-    else:
-        kind = r.bs()
-        bitsize = r.rl() if version >= "AC1015" else None  # R14: after the extended data
-    if kind != MLINESTYLE_TYPE:
-        raise ValueError(f"object type {kind}, not MLINESTYLE")
-    _, own = r.handle()
-    while (n := r.bs()):  # extended data: (size, application handle, bytes)*
-        r.handle()
-        r.raw(n)
-    if bitsize is None:
-        bitsize = r.rl()
-    if not 0 < bitsize <= len(record[at:at + size]) * 8:
-        raise ValueError("bit size outside the record")
-    r.end = bitsize
-    reactors = r.bl()
-    xdict_missing = r.bits(1) if r2004 else 0
-    if r2013:
-        r.bits(1)  # has binary data
-    strings, data_end = r, bitsize
-    if r2007:
-        strings, data_end = string_stream(r.data, bitsize)
-    text = (lambda: strings.unicode()) if r2007 else (lambda: r.text(codec))
+    r2004, r2007, r2018 = (version >= v for v in ("AC1018", "AC1021", "AC1032"))
+    o = Object(record, version, codec)
+    if o.kind != MLINESTYLE_TYPE:
+        raise ValueError(f"object type {o.kind}, not MLINESTYLE")
+    r, strings, data_end, bitsize = o.r, o.strings, o.data_end, o.bitsize
+    text = o.text
     name, description = text(), text()
     flags = r.bs()
     fill = _color(r, r2004, text)
@@ -99,11 +75,9 @@ def decode(record: bytes, version: str, codec: str = "cp1252", linetypes: dict[i
     if r.pos != data_end or (r2007 and strings.pos > bitsize):
         raise ValueError(f"data ends at bit {r.pos}, the object at {data_end}")
     if r2018 and count:  # the element linetypes are the last handles of the handle stream
-        h = Bits(r.data, bitsize, len(r.data) * 8)
-        for _ in range(1 + reactors + (0 if xdict_missing else 1)):
-            h.handle()
+        h = o.handles()
         for element in elements:
-            lt = absolute(h.handle(), own)
+            lt = o.ref(h)
             element[2] = _linetype_name(linetypes.get(lt) if linetypes else None)
     if not name or not elements:
         raise ValueError("style without a name or lines")
@@ -111,10 +85,6 @@ def decode(record: bytes, version: str, codec: str = "cp1252", linetypes: dict[i
             "flags": sum(dxf for dwg, dxf in _FLAGS.items() if flags & dwg), "fill_color": fill,
             "start_angle": math.degrees(start), "end_angle": math.degrees(end),
             "elements": [tuple(e) for e in elements]}
-
-
-
-
 
 
 def _color(r: Bits, r2004: bool, text) -> int:
@@ -147,7 +117,6 @@ def _nearest_aci(rgb: int) -> int:
     return min(range(1, 256), key=lambda i: (((DXF_DEFAULT_COLORS[i] >> 16) - r) ** 2
                                              + (((DXF_DEFAULT_COLORS[i] >> 8) & 0xFF) - g) ** 2
                                              + ((DXF_DEFAULT_COLORS[i] & 0xFF) - b) ** 2))
-
 
 
 def _linetype_name(name: str | None) -> str:
