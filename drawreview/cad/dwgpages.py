@@ -83,8 +83,8 @@ def decompress(src: bytes, size: int, at: int = 0, end: int | None = None, stop:
                 offset += 0x3FFF
             start = n - offset - 1
             i += 2
-        if start < 0:
-            raise ValueError("back reference before the start")
+        if start < 0 or n + count > size:
+            raise ValueError("back reference before the start, or past the page's size")
         if n - start >= count:
             out += out[start:start + count]
         else:  # the copy overlaps what it writes: the run repeats
@@ -107,9 +107,7 @@ def decompress(src: bytes, size: int, at: int = 0, end: int | None = None, stop:
             out += src[i:i + lit]
             i += lit
             n += lit
-        if n > size:
-            raise ValueError("page expands past its size")
-    if len(out) < stop or len(out) > size:
+    if len(out) < stop or len(out) > size:  # a literal run past the size, or input cut short
         raise ValueError(f"page expands to {len(out)} bytes, not {size}")
     return bytes(out)
 

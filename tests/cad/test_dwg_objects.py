@@ -104,3 +104,13 @@ def test_what_does_not_decode_is_refused():
         dwgsheet.rows(data[:len(data) // 2], 26, "cp1252")
     with pytest.raises(ValueError):
         dwgpages.decompress(bytes([0x05]) + b"x" * 8 + bytes([0x07]), 100)  # an opcode the format has not
+
+
+def test_a_stream_that_claims_more_than_its_page_is_refused_before_it_is_written():
+    """A back reference whose length runs past the page size (a long count made of zero bytes,
+    255 each) raises before the bytes are made, so a crafted page cannot allocate far past it."""
+    stream = bytes([0x01]) + b"abcd" + bytes([0x20]) + bytes(4000) + bytes([0xFF, 0x04, 0x00, 0x11])
+    with pytest.raises(ValueError):
+        dwgpages.decompress(stream, 0x7400)
+    ok = bytes([0x01]) + b"abcd" + bytes([0x22, 0x0C, 0x00, 0x11])  # "abcd" then 4 bytes from 4 back
+    assert dwgpages.decompress(ok, 8) == b"abcdabcd"
