@@ -42,6 +42,9 @@ class Drawing:
     encoding: str = "utf8"
     version: str = ""
     audited: bool = True
+    # block extents by block name, measured by the splitter (``sheets.split_sheets``) and reused
+    # for the painter's form boxes (``render``); dropped when the auditor changes the document
+    block_boxes: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def notes(self) -> list[str]:
@@ -114,6 +117,8 @@ def audit_later(drawing: Drawing) -> int:
     auditor = drawing.doc.audit()
     drawing.audited = True
     drawing.repairs += _describe(auditor)
+    if auditor.fixes:
+        drawing.block_boxes = None  # measured on the document before the auditor changed it
     return len(auditor.fixes)
 
 

@@ -365,6 +365,17 @@ class Painter:
         self.forms[name] = form
         return form
 
+    def use_block_boxes(self, boxes: dict) -> None:
+        """Take the form boxes from *boxes* (block extents by name, the splitter's, kept on the
+        drawing) and add what is measured here to it: the splitter has measured every block it
+        met, and each group of sheets gets a painter of its own (1.4 ms of ACadSharp's sample
+        model space was measuring its dimension blocks again). Only for a painter with the
+        document's own layer states: a viewport's painter hides other layers."""
+        from drawreview.cad.extents import Measurer
+
+        self._measurer = Measurer(self.doc, self.styles)
+        self._measurer.blocks = boxes
+
     def _form_box(self, name: str) -> tuple | None:
         """The block's extents, widened, as its form's /BBox: MuPDF drops a form whose huge
         BBox goes through a rotated, non-uniformly scaled matrix (float precision)."""

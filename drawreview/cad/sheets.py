@@ -66,6 +66,7 @@ def split_sheets(drawing: Drawing) -> list[SheetSpec]:
         m.count += len(outlines)
         if m.count:
             specs += _space_sheets(m, f"layout:{layout.name}", "layout", layout.name, _paper(layout))
+    drawing.block_boxes = measurer.blocks  # the painter's form boxes are these block extents
     return specs
 
 

@@ -279,3 +279,34 @@ def test_block_attributes_visible_and_invisible(tmp_path):
     circle = [p for p in page.get_drawings() if any(item[0] == "c" for item in p["items"])]
     assert circle and circle[0]["rect"].intersects(hit)  # the attribute sits inside its block's circle
     assert any(t["text"] == "会议室" for t in res.texts)
+
+
+@pytest.mark.parametrize("path", [DRAWINGS / "dwg" / "acadsharp__sample_AC1032.dwg", DRAWINGS / "sky__floorplan.dxf"],
+                         ids=lambda p: p.name)
+def test_form_boxes_come_from_the_splitters_block_extents(path, tmp_path):
+    """The painter's form boxes are the block extents the splitter measured (kept on the
+    drawing): every sheet is the same file as when the painter measures them itself; a box put
+    there is the one the sheet's form gets; the auditor changing the document drops them."""
+    import re
+
+    from drawreview.cad.dxf import audit_later
+    from drawreview.cad.loader import load_drawing
+
+    d = load_drawing(path, audit=False)
+    specs = split_sheets(d)
+    assert d.block_boxes  # the splitter's measurer, dimension and inserted blocks included
+    reused = render_drawing(d, specs, tmp_path / "reused")
+    d.block_boxes = None
+    fresh = render_drawing(d, specs, tmp_path / "fresh")
+    assert [open(r.pdf, "rb").read() for r in reused] == [open(r.pdf, "rb").read() for r in fresh]
+    # a box on the drawing is the one used: the form of that block gets it (padded) as its /BBox
+    split_sheets(d)
+    name = next(n for n, box in d.block_boxes.items() if box and n.upper().startswith(("*D", "*U", "*T", "A", "B")))
+    d.block_boxes[name] = (-1000.0, -1000.0, 1000.0, 1000.0, 0.0, 0.0)
+    marked = render_drawing(d, specs, tmp_path / "marked")
+    boxes = [m for r in marked for m in re.findall(rb"/BBox\[([^\]]*)\]", open(r.pdf, "rb").read())]
+    assert any(b.split()[:2] == [b"-1101.000", b"-1101.000"] for b in boxes), boxes[:5]
+    line = d.doc.modelspace().add_line((0, 0), (1, 1))
+    line.dxf.__dict__["linetype"] = "NO_SUCH_LINETYPE"  # the auditor removes it: the document changes
+    d.audited = False
+    assert audit_later(d) >= 1 and d.block_boxes is None
