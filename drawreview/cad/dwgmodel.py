@@ -15,7 +15,8 @@ object by its ``"type":"unknown","type_name":…`` and an R14 viewport by its ``
 "viewport"``, decoding each such entity alone from the ``{"id":`` that opens it. A quote
 inside a JSON string is escaped, so these patterns match structure only. The result has the
 shape of ``json.loads(doc.to_json())`` for what its readers use: blocks carry only their
-unknown entities, spaces only their viewports. Text of another shape is parsed whole.
+unknown entities, spaces only their viewports. Text of another shape (other top-level keys, a
+first block or space whose keys do not open as expected) is parsed whole.
 tests/cad/test_dwg_model.py compares what every consumer reads from both, on every sample.
 """
 
@@ -52,13 +53,25 @@ def parse(text: str, r14: bool) -> dict:
     if set(rest) != {"props", "warnings"} or set(model) & set(rest):
         return json.loads(text)
     model.update(rest)
-    model["blocks"] = _blocks(text, blocks_at, spaces_at)
-    model["models"] = _spaces(text, spaces_at, props_at) if r14 else []
+    blocks = _blocks(text, blocks_at, spaces_at)
+    spaces = _spaces(text, spaces_at, props_at) if r14 else []
+    if blocks is None or spaces is None:  # their keys in another order: not the shape read here
+        return json.loads(text)
+    model["blocks"], model["models"] = blocks, spaces
     return model
 
 
-def _blocks(text: str, start: int, end: int) -> list[dict]:
+def _starts_array(heads: list, text: str, start: int, end: int, key: str) -> bool:
+    """Whether the first match opens the array (an empty array has none): a block or space
+    whose keys come in another order would not match there."""
+    first = start + len(f',"{key}":[')
+    return (heads[0].start() == first) if heads else text[first:first + 1] == "]" or first >= end
+
+
+def _blocks(text: str, start: int, end: int) -> list[dict] | None:
     heads = list(_BLOCK.finditer(text, start, end))
+    if not _starts_array(heads, text, start, end, "blocks"):
+        return None
     out = []
     for k, m in enumerate(heads):
         stop = heads[k + 1].start() if k + 1 < len(heads) else end
@@ -68,8 +81,10 @@ def _blocks(text: str, start: int, end: int) -> list[dict]:
     return out
 
 
-def _spaces(text: str, start: int, end: int) -> list[dict]:
+def _spaces(text: str, start: int, end: int) -> list[dict] | None:
     heads = list(_SPACE.finditer(text, start, end))
+    if not _starts_array(heads, text, start, end, "models"):
+        return None
     decoder = json.JSONDecoder()
     out = []
     for k, m in enumerate(heads):

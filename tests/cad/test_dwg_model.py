@@ -60,3 +60,10 @@ def test_text_of_another_shape_is_parsed_whole():
     whole = json.loads(doc.to_json())
     whole["extra"] = 1  # a key after the spaces that the parts would not carry
     assert dwgmodel.parse(json.dumps(whole, separators=(",", ":")), r14=False) == whole
+    del whole["extra"]
+    # a block whose keys come in another order: found by no pattern, so the whole text is parsed
+    whole["blocks"] = [{"id": b["id"], **{k: v for k, v in b.items() if k != "id"}} for b in whole["blocks"]]
+    assert whole["blocks"] and dwgmodel.parse(json.dumps(whole, separators=(",", ":")), r14=False) == whole
+    whole["models"] = [{"kind": m["kind"], **{k: v for k, v in m.items() if k != "kind"}} for m in whole["models"]]
+    whole["blocks"] = []
+    assert dwgmodel.parse(json.dumps(whole, separators=(",", ":")), r14=True) == whole
