@@ -21,6 +21,7 @@ import struct
 
 FAMILY = ("AC1018", "AC1024", "AC1027", "AC1032")
 PAGE_MAP, SECTION_MAP, DATA_PAGE = 0x41630E3B, 0x4163003B, 0x4163043B
+SYSTEM_MAX = 16 << 20  # a page map of 8 bytes a page: 16 MB would map a 60 GB file
 
 
 def decompress(src: bytes, size: int, at: int = 0, end: int | None = None, stop: int | None = None) -> bytes:
@@ -158,6 +159,8 @@ class Sections:
         typ, size, packed, method = struct.unpack_from("<IIII", self.data, address)
         if typ != kind or method != 2 or address + 20 + packed > len(self.data):
             raise ValueError(f"system page at {address:#x} is not of type {kind:#x}")
+        if size > SYSTEM_MAX:
+            raise ValueError(f"system page at {address:#x} claims {size} bytes")
         return decompress(self.data, size, address + 20, address + 20 + packed)
 
     def _section_map(self, raw: bytes) -> dict[str, tuple]:

@@ -104,6 +104,16 @@ def test_what_does_not_decode_is_refused():
         dwgsheet.rows(data[:len(data) // 2], 26, "cp1252")
     with pytest.raises(ValueError):
         dwgpages.decompress(bytes([0x05]) + b"x" * 8 + bytes([0x07]), 100)  # an opcode the format has not
+    # a page map that claims to expand to 2 GB is refused before it is expanded
+    import struct
+
+    head = dwgpages._header(data)
+    at = 0x100 + struct.unpack_from("<Q", head, 0x54)[0]
+    assert struct.unpack_from("<I", data, at)[0] == dwgpages.PAGE_MAP
+    crafted = bytearray(data)
+    struct.pack_into("<I", crafted, at + 4, 0x7FFFFFFF)
+    with pytest.raises(ValueError, match="claims"):
+        dwgpages.Sections(bytes(crafted))
 
 
 def test_a_stream_that_claims_more_than_its_page_is_refused_before_it_is_written():
