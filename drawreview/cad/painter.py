@@ -175,6 +175,23 @@ class Painter:
                 r = 0.5 / self.unit_pt  # a dot of one point across
                 cv.use(FILL, oc, self.styles.pen(d, in_block)).append(cv.arc(p.x, p.y, r, 0, 360) + "f\n")
             return
+        from drawreview.cad import pointstyle
+
+        shape = pointstyle.symbol(e, d, size, mode)
+        if shape is None:
+            return self._point_entities(e, cv, in_block, size, mode)
+        pen, ox, oy = self.styles.pen(d, in_block), cv.ox, cv.oy
+        for s, t in shape[0]:  # as _line draws ezdxf's LINE entities of the symbol
+            if -LIMIT < s.x < LIMIT and -LIMIT < s.y < LIMIT and -LIMIT < t.x < LIMIT and -LIMIT < t.y < LIMIT:
+                cv.use(STROKE, oc, pen).append(cv.line_fmt % (s.x - ox, s.y - oy, t.x - ox, t.y - oy))
+            else:
+                cv.skipped += 1
+        if shape[1] is not None:  # as _circle draws its CIRCLE
+            c, r = shape[1]
+            cv.use(STROKE, oc, pen).append(cv.arc(c.x, c.y, r, 0.0, 360.0) + "h\n")
+
+    def _point_entities(self, e, cv, in_block, size: float, mode: int) -> None:
+        """The symbol as ezdxf's LINE and CIRCLE entities, painted (the reference)."""
         for ve in e.virtual_entities(size, mode):
             self.paint(ve, cv, in_block)
 
