@@ -18,7 +18,7 @@ from __future__ import annotations
 from drawreview.cad.dwgbits import Object
 from drawreview.cad.dwgobjects import Objects
 
-DICTIONARY_TYPE = 42
+DICTIONARY_TYPE, LAYOUT_TYPE = 42, 82
 
 
 def dictionary(record: bytes, version: str, codec: str) -> dict[str, int]:
@@ -48,6 +48,8 @@ def layout(record: bytes, version: str, codec: str, handle: int) -> tuple:
     numerator, denominator, scale type, scale factor))."""
     r2004, r2007 = version >= "AC1018", version >= "AC1021"
     o = Object(record, version, codec)
+    if o.kind != LAYOUT_TYPE and o.kind < 500:  # 82, or a class number where a file lists it as a class
+        raise ValueError(f"object type {o.kind}, not LAYOUT")
     r, text = o.r, o.text
     text(), text()  # page setup name, printer / configuration
     plot_flags = r.bs()

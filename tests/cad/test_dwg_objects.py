@@ -100,6 +100,9 @@ def test_what_does_not_decode_is_refused():
         dwgsheet.rows(data, 0xFFFFFF, "cp1252")
     with pytest.raises(ValueError):
         dwgsheet.rows(data, 31, "cp1252")  # the model space block record, not a dictionary
+    objects = dwgobjects.Objects(data)
+    with pytest.raises(ValueError, match="not LAYOUT"):
+        dwgsheet.layout(objects.record(26), "AC1032", "cp1252", 26)  # the dictionary itself
     with pytest.raises((ValueError, IndexError)):
         dwgsheet.rows(data[:len(data) // 2], 26, "cp1252")
     with pytest.raises(ValueError):
