@@ -90,8 +90,9 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
     """(DXF bytes, facts) for the DWG at *path*; specific errors for what cannot be read.
 
     Facts: ``version``, ``codepage``, ``unknown`` ({type: count} of objects the reader could not
-    translate), ``warnings``, ``spaces`` (the model and paper space block record handles, the layouts dictionary),
-    ``blocks`` ({block record handle: name}) and ``layers`` ({LAYER handle: name}), kept only
+    translate), ``warnings``, ``spaces`` (the model and paper space block record handles and the
+    layouts dictionary's), ``blocks`` ({block record handle: name}) and ``layers`` ({LAYER
+    handle: name}), kept only
     when there is something for ``dwgrecover`` to place, display settings, complex linetypes,
     R14 views."""
     import cadkit

@@ -44,10 +44,10 @@ def read_layouts(path: str | Path, spaces: dict | None = None, release: bool = T
     AecObjects.dwg 10.8 → 1.1 ms, the R2004+ samples about as fast as ezdwg); R2007 files,
     R14/R2000 files (uncompressed: ezdwg's scan is quicker than parsing their object map here,
     5.5 against 9–11 ms on the 2.6 MB generated plan) and records that do not decode go to
-    ezdwg, whose decompression of the whole file the recovery (*release* false) reuses. Rows of an unexpected shape fall back to
-    ``layouts()``. ezdwg keeps what it decoded in caches keyed by path, released here (a
-    drawing child reads many files) unless *release* is false: the caller reads the same file
-    with ezdwg next (``dwgrecover``) and releases them itself."""
+    ezdwg, whose decompression of the whole file the recovery (*release* false) reuses. Rows
+    of an unexpected shape fall back to ``layouts()``. ezdwg keeps what it decoded in caches
+    keyed by path, released here (a drawing child reads many files) unless *release* is false:
+    the caller reads the same file with ezdwg next (``dwgrecover``) and releases them itself."""
     model, paper = (spaces or {}).get("model"), (spaces or {}).get("paper")
     dictionary = (spaces or {}).get("layouts")
     if release and isinstance(model, int) and isinstance(paper, int) and isinstance(dictionary, int):
@@ -60,7 +60,7 @@ def read_layouts(path: str | Path, spaces: dict | None = None, release: bool = T
                 data = data + fh.read() if data.decode("latin-1") in dwgpages.FAMILY else None
             if data is not None:
                 return _layouts_from_rows(dwgsheet.rows(data, dictionary, codec(codepage)), model, paper)
-        except (ValueError, KeyError, IndexError, UnicodeError, struct.error) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, UnicodeError, struct.error) as exc:
             log.info("DWG layouts not read from their records (%s): reading them with ezdwg", exc)
     import ezdwg
 
