@@ -92,9 +92,8 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
     Facts: ``version``, ``codepage``, ``unknown`` ({type: count} of objects the reader could not
     translate), ``warnings``, ``spaces`` (the model and paper space block record handles and the
     layouts dictionary's), ``blocks`` ({block record handle: name}) and ``layers`` ({LAYER
-    handle: name}), kept only
-    when there is something for ``dwgrecover`` to place, display settings, complex linetypes,
-    R14 views."""
+    handle: name}), kept only when there is something for ``dwgrecover`` to place, display
+    settings, complex linetypes, R14 views."""
     import cadkit
 
     path = Path(path)
