@@ -164,6 +164,12 @@ async def notify(session: AsyncSession, project: Project, type_: str, payload: d
 # markup, its event and its audit entry are committed before; a process killed in that moment
 # loses only the notice (the markups themselves are in every list). ``drain`` writes what is
 # queued at once (the app's shutdown, and tests).
+#
+# Under a steady stream of writes the task still writes at most one batch a second: what arrives
+# while a batch is being written waits for the next second. (It used to write again at once while
+# anything was pending, so under load it never paused: one notify — four statements and the ORM
+# around them — per ~6 markups, 1.0 → 1.6 statements and 2.0 → 3.0 ms CPU per markup create in
+# benchmarks/profile_writes.py, on the event loop that fans the markups out.)
 
 LATER_S = 1.0
 
@@ -181,21 +187,28 @@ class _Later:
             self.task = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
-        await asyncio.sleep(LATER_S)
-        await self.flush()
+        while self.pending:
+            await asyncio.sleep(LATER_S)
+            await self._write()
 
     async def flush(self) -> None:
+        """Everything queued, now."""
         while self.pending:
-            batch, self.pending = list(self.pending.values()), {}
-            try:
-                async with AsyncSession(self.engine, expire_on_commit=False) as session:
-                    for project_id, type_, payload, link in batch:
-                        project = await session.get(Project, project_id)
-                        if project is not None:
-                            await notify(session, project, type_, payload, link=link)
-                    await session.commit()
-            except Exception:  # noqa: BLE001 - a database outage: the notices are lost, the writes are not
-                log.exception("writing %d queued notifications failed", len(batch))
+            await self._write()
+
+    async def _write(self) -> None:
+        batch, self.pending = list(self.pending.values()), {}
+        if not batch:
+            return
+        try:
+            async with AsyncSession(self.engine, expire_on_commit=False) as session:
+                for project_id, type_, payload, link in batch:
+                    project = await session.get(Project, project_id)
+                    if project is not None:
+                        await notify(session, project, type_, payload, link=link)
+                await session.commit()
+        except Exception:  # noqa: BLE001 - a database outage: the notices are lost, the writes are not
+            log.exception("writing %d queued notifications failed", len(batch))
 
 
 _LATER: dict[int, _Later] = {}

@@ -4,6 +4,7 @@ real local HTTP receiver. In-app rows and the unread count are covered too."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import socketserver
@@ -224,3 +225,26 @@ async def test_workflow_jobs_are_registered_and_run_in_process(stack):
         await ctx["broadcast"].disconnect()
         await ctx["limiter"].close()
         await ctx["db"].close()
+
+
+async def test_later_writes_at_most_one_batch_a_second_under_a_steady_stream(stack, db, monkeypatch):
+    """A markup every millisecond or so for 1.7 s, faster than a batch is written: the designer
+    is told once per LATER_S (0.5 s here), merged, not after every few markups (210–302 notices
+    before the fix); what came while a batch was written waits for the next period, and
+    ``drain`` writes the rest at once."""
+    monkeypatch.setattr(notifications, "LATER_S", 0.5)
+    async with db.session() as session:
+        project = await new_project(session, stack)
+        designer = await principal(session, "designer")
+        await session.commit()
+        before = await notifications.unread_count(session, designer.user_id)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    while loop.time() - start < 1.7:
+        notifications.later(db.engine, project.id, "comment.added", {"discipline": "fire"}, link="/x")
+        await asyncio.sleep(0.001)
+    await notifications.drain(db.engine)
+    async with db.session() as session:
+        written = await notifications.unread_count(session, designer.user_id) - before
+    # batches at ~0.5, ~1.0, ~1.5 s and the drain's
+    assert 3 <= written <= 5
