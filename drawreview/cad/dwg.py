@@ -129,7 +129,7 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
         raise E.dwg_unreadable(name, version, reason) from None
     except cadkit.CadkitError as exc:  # UnknownFormat / Unsupported: the header lied
         raise E.dwg_unreadable(name, version, _text(exc)) from None
-    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgmodel, dwgrecover
+    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgmodel, dwgrecover, dwgtable
 
     model = dwgmodel.read(doc, r14=head[:6] == b"AC1014")  # blocks, header, linetypes (R14: viewports)
     props = model.get("props") or {}
@@ -138,7 +138,7 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
     blocks = dwgrecover.block_names(model.get("blocks") or []) if recoverable else {}
     layers = dwgrecover.layer_names(model.get("layers") or []) if recoverable else {}
     facts = {"version": version, "codepage": _codepage(head, doc), "unknown": unknown, "warnings": other,
-             "blocks": blocks, "layers": layers,
+             "blocks": blocks, "layers": layers, "table_classes": dwgtable.class_numbers(props) if recoverable else [],
              "mviews": dwglayout.r14_views(model.get("models") or []) if head[:6] == b"AC1014" else [],
              "display": dwgdisplay.settings(model), "complex_linetypes": dwgdisplay.complex_linetypes(model),
              "spaces": {"model": props.get("dwg.header.BLOCK_RECORD_MODEL_SPACE"),

@@ -72,6 +72,14 @@ def read(path: str, handles, version: str, limit: int | None = None) -> dict[int
 def decode(record: bytes, version: str) -> Common:
     """The common data of one entity record as ezdwg gives it (modular-short size, R2010+ the
     handle-stream size, then the object's bits)."""
+    return decode_with_rest(record, version)[0]
+
+
+def decode_with_rest(record: bytes, version: str) -> tuple[Common, Bits, Bits]:
+    """``decode``, and two readers placed where the entity's own part begins: its data (after
+    the lineweight) and its handle references (after the common ones: owner, reactors,
+    extension dictionary, links, colour book, layer, linetype, material, plot style and visual
+    styles, each present as the common data's flags say)."""
     r14 = version < "AC1015"
     r2004, r2007, r2010, r2013 = (version >= v for v in ("AC1018", "AC1021", "AC1024", "AC1027"))
     size, at = modular_short(record)
@@ -118,9 +126,13 @@ def decode(record: bytes, version: str) -> Common:
         color = r.bs()
     scale = r.bd()
     linetype_flags = (0 if bylayer_linetype else 3) if r14 else r.bits(2)
-    # flags of what follows the linetype in the handle stream, not needed here: R2000+ plot
-    # style (BB), R2007+ material (BB) and shadow (RC), R2010+ three visual styles (B each)
-    r.bits((0 if r14 else 2) + (10 if r2007 else 0) + (3 if r2010 else 0))
+    # what follows the linetype in the handle stream: R2000+ plot style (BB), R2007+ material
+    # (BB) and shadow (RC), R2010+ full, face and edge visual styles (B each)
+    plotstyle_flags = 0 if r14 else r.bits(2)
+    material_flags = r.bits(2) if r2007 else 0
+    if r2007:
+        r.bits(8)  # shadow
+    visual_styles = (r.bits(1) + r.bits(1) + r.bits(1)) if r2010 else 0
     invisible = bool(r.bs() & 1)
     lineweight = None if r14 else _lineweight(r.bits(8))
     if reactors > 100_000:
@@ -140,7 +152,10 @@ def decode(record: bytes, version: str) -> Common:
     if not r14:
         layer = absolute(h.handle(), own)
         linetype = absolute(h.handle(), own) if linetype_flags == 3 else None
-    return Common(mode, owner, color, true_color, layer, linetype_flags, linetype, scale, lineweight, invisible)
+    for _ in range((material_flags == 3) + (plotstyle_flags == 3) + visual_styles):
+        h.handle()  # material (R2007+) before plot style, then the visual styles
+    common = Common(mode, owner, color, true_color, layer, linetype_flags, linetype, scale, lineweight, invisible)
+    return common, r, h
 
 
 def _lineweight(index: int) -> int | None:

@@ -1,5 +1,6 @@
-"""What pycadkit drops and a second reader gives back: multilines (MLINE) and geometric
-tolerances (TOLERANCE), read from the DWG with ezdwg and added to the converted document.
+"""What pycadkit drops and a second reader gives back: multilines (MLINE), geometric
+tolerances (TOLERANCE) and tables (ACAD_TABLE, as the block that draws them: ``dwgtable``),
+read from the DWG with ezdwg and added to the converted document.
 
 Draftsmen draw walls with MLINE in plain AutoCAD; a review drawing without them misleads the
 reviewer and the rule checks. pycadkit maps both types to unknown objects and leaves them out
@@ -36,7 +37,7 @@ from pathlib import Path
 
 log = logging.getLogger("drawreview.dwg")
 
-KINDS = ("MLINE", "TOLERANCE")
+KINDS = ("MLINE", "TOLERANCE", "ACAD_TABLE")
 _LINETYPE_FLAGS = {1: "BYBLOCK", 2: "CONTINUOUS"}  # 0: BYLAYER, 3: by handle
 
 
@@ -90,19 +91,21 @@ def recover(doc, path: str | Path, lost: dict[str, int], facts: dict, max_object
 def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
     from ezdwg import raw
 
-    from drawreview.cad import dwgentity, dwgmlstyle
+    from drawreview.cad import dwgentity, dwgmlstyle, dwgtable
     from drawreview.cad.dwgbits import codec
 
+    code = str(facts.get("version", "")).rpartition("/")[2]
     mlines = list(raw.decode_mline_entities(path, limit)) if "MLINE" in kinds else []
     tolerances = list(raw.decode_tolerance_entities(path, limit)) if "TOLERANCE" in kinds else []
-    out = {"mlines": mlines, "tolerances": tolerances}
-    if not mlines and not tolerances:
+    tables = (dwgtable.read(path, dwgtable.handles(path, facts.get("table_classes") or ()), code, limit)
+              if "ACAD_TABLE" in kinds else [])
+    out = {"mlines": mlines, "tolerances": tolerances, "tables": tables}
+    if not mlines and not tolerances and not tables:
         return out
-    code = str(facts.get("version", "")).rpartition("/")[2]
     wanted_handles = {int(r[0]) for r in mlines} | {int(r[0]) for r in tolerances}
     # placement, layer, colour, linetype, lineweight from these entities' own records; ezdwg's
     # passes over every entity of the file only for a record the narrow decoder refuses
-    common = dwgentity.read(path, wanted_handles, code, limit)
+    common = dwgentity.read(path, wanted_handles, code, limit) | {t.handle: t.common for t in tables}
     if wanted_handles - set(common):
         common |= _common_from_passes(path, wanted_handles - set(common), limit)
     out["common"] = common
@@ -161,9 +164,11 @@ def _add(doc, source: dict, facts: dict) -> Recovery:
     containers: dict[int | None, object] = {}
     styles = _styles(doc, source.get("mline_styles") or {})
     unstyled = 0
-    rows = [("MLINE", row) for row in source["mlines"]] + [("TOLERANCE", row) for row in source["tolerances"]]
-    for kind, row in rows:
-        block = owner(*source["placements"].get(int(row[0]), (-1, -1)), facts.get("spaces") or {})
+    rows = ([("MLINE", int(row[0]), row) for row in source["mlines"]]
+            + [("TOLERANCE", int(row[0]), row) for row in source["tolerances"]]
+            + [("ACAD_TABLE", t.handle, t) for t in source.get("tables") or ()])
+    for kind, handle, row in rows:
+        block = owner(*source["placements"].get(handle, (-1, -1)), facts.get("spaces") or {})
         if block not in containers:
             containers[block] = container_of(doc, block, facts, source.get("layouts") or {})
         layout = containers[block]
@@ -173,10 +178,12 @@ def _add(doc, source: dict, facts: dict) -> Recovery:
             if kind == "MLINE":
                 _mline(doc, layout, row, source, styles)
                 unstyled += row[8] not in styles
-            else:
+            elif kind == "TOLERANCE":
                 _tolerance(doc, layout, row, source)
+            else:
+                _table(doc, layout, row, source, facts)
         except Exception as exc:  # noqa: BLE001
-            log.info("DWG %s %X not added: %r", kind, int(row[0]), exc)
+            log.info("DWG %s %X not added: %r", kind, handle, exc)
             continue
         counts[kind] = counts.get(kind, 0) + 1
     notes = []
@@ -214,6 +221,20 @@ def _tolerance(doc, layout, row, source: dict) -> None:
         _sizes(doc, entity, float(height), source["dimstyles"].get(dimstyle_handle))
     except Exception as exc:  # noqa: BLE001 - the entity stands, drawn at its style's height
         log.info("TOLERANCE %X height not kept: %r", int(handle), exc)
+
+
+def _table(doc, layout, table, source: dict, facts: dict) -> None:
+    """The table's ``*T`` block inserted where the table stands (``dwgtable``); a table whose
+    block the conversion does not have stays lost."""
+    import math
+
+    name = (facts.get("blocks") or {}).get(table.block)
+    if not name or name not in doc.blocks:
+        raise LookupError(f"no block for handle {table.block:X}")
+    x, y, z = table.scale
+    layout.add_blockref(name, table.insert, dxfattribs=_common(doc, table.handle, source) | {
+        "xscale": x, "yscale": y, "zscale": z, "rotation": math.degrees(table.rotation),
+        "extrusion": table.extrusion})
 
 
 def container_of(doc, block: int | None, facts: dict, layouts: dict[int, str]):
