@@ -55,6 +55,12 @@ class Form:
     bbox: tuple | None = None  # content extents in form units (None: unbounded)
 
 
+def _unrotated(table) -> bool:
+    """A table whose direction is the x axis (or not given)."""
+    d = table.dxf.get("horizontal_direction")
+    return d is None or (abs(d[1]) < 1e-9 and abs(d[2]) < 1e-9 and d[0] >= 0)
+
+
 class Painter:
     def __init__(self, doc, styles: Styles, unit_pt: float, decimals: int, layer_names: dict[str, str]) -> None:
         self.doc = doc
@@ -108,6 +114,13 @@ class Painter:
     def _other(self, e, d, cv, in_block, oc) -> None:
         kind = e.dxftype()
         if kind in SKIP:
+            return
+        if kind == "ACAD_TABLE" and e.get_block_name() in self.doc.blocks and _unrotated(e):
+            # the block AutoCAD regenerates for the table, as ezdxf draws it (its proxy graphics
+            # lose the cell fills) and as a DWG's table is read back (cad/dwgtable.py); ezdxf
+            # places the block by its insertion point only, so a turned table keeps its proxy
+            for ve in e.virtual_entities():
+                self.paint(ve, cv, in_block)
             return
         if isinstance(e, DXFTagStorage) or kind in SOLIDS or kind == "ACAD_PROXY_ENTITY":
             if getattr(e, "proxy_graphic", None):  # what the authoring program drew for it

@@ -128,27 +128,13 @@ def test_rendered_sheets_draw_nothing_the_reference_does_not(tmp_path):
     reference has more: what the notes name as dropped). The one allowance: the multi-line
     attribute text ACadSharp's DXF leaves empty (about 20 px at 36 dpi)."""
     got = render_file(DWGS / "acadsharp__sample_AC1032.dwg", tmp_path / "dwg")
-    ref = render_file(_tables_as_blocks(REFERENCE, tmp_path / "ref.dxf"), tmp_path / "ref")
+    ref = render_file(REFERENCE, tmp_path / "ref")
     assert [r["key"] for r in got] == [r["key"] for r in ref]
     for a, b in zip(got, ref):
         assert (round(a["width"]), round(a["height"])) == (round(b["width"]), round(b["height"]))
         ink_a, ink_b = _ink(a["pdf"]), _ink(b["pdf"], grow=2)
         extra = sum(1 for p in ink_a if p not in ink_b)
         assert extra <= 0.025 * max(1, len(ink_a)), (a["key"], extra, len(ink_a))
-
-
-def _tables_as_blocks(path: Path, out: Path) -> Path:
-    """The DXF with each ACAD_TABLE replaced by an INSERT of the block that draws it (its
-    ``*T`` block, at its insertion point): what the DWG path draws for a table (``dwgtable``).
-    The table's proxy graphics, which the pipeline draws for a DXF table, leave out the cell
-    fills that AutoCAD's block holds."""
-    doc = ezdxf.readfile(path)
-    for layout in doc.layouts:
-        for table in list(layout.query("ACAD_TABLE")):
-            layout.add_blockref(table.dxf.geometry, table.dxf.insert)
-            layout.delete_entity(table)
-    doc.saveas(out)
-    return out
 
 
 def _ink(pdf: str, grow: int = 0) -> set[tuple[int, int]]:

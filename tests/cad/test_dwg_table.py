@@ -105,3 +105,30 @@ def test_a_table_without_its_block_stays_named_as_dropped(tmp_path, monkeypatch)
     drawing = load_drawing(DWGS / "acadsharp__sample_AC1032.dwg", audit=False)
     assert drawing.dwg["lost"].get("ACAD_TABLE") == 2 and "ACAD_TABLE" not in drawing.dwg["recovered"]
     assert not [e for e in drawing.doc.modelspace().query("INSERT") if e.dxf.name.upper().startswith("*T")]
+
+
+def test_a_dxf_table_is_drawn_from_its_block_unless_turned(tmp_path):
+    """The painter draws a DXF's ACAD_TABLE from its *T block (as ezdxf's renderer does: the
+    sample's blue cell fill), and keeps the proxy graphics for a table turned away from the x
+    axis (ezdxf would place its block unturned)."""
+    import pymupdf
+
+    from drawreview.cad.cli import render_file
+
+    def blue_pixels(dxf) -> int:
+        pdf = render_file(dxf, tmp_path / dxf.stem)[0]["pdf"]
+        pix = pymupdf.open(pdf)[0].get_pixmap(dpi=72)
+        s, n = pix.samples, pix.n
+        return sum(1 for i in range(0, len(s), n) if s[i + 2] > 100 and s[i] < 100 and s[i + 1] < 120)
+
+    drawn = blue_pixels(REFERENCE)
+    # the table turned a quarter: its direction (AcDbTable 11/21/31) along y, in the DXF's own
+    # text (ezdxf writes a table back with the tags it read)
+    lines = REFERENCE.read_text(encoding="utf-8").split("\n")
+    at = next(i for i in range(len(lines) - 2) if lines[i].strip() == "ACAD_TABLE" and lines[i + 2].strip() == "528")
+    at = next(i for i in range(at, len(lines)) if lines[i].strip() == "11")
+    assert (lines[at + 1].strip(), lines[at + 3].strip()) == ("1.0", "0.0")
+    lines[at + 1], lines[at + 3] = "0.0", "1.0"
+    turned = tmp_path / "turned.dxf"
+    turned.write_text("\n".join(lines), encoding="utf-8")
+    assert drawn - blue_pixels(turned) > 50  # the block's blue fill row of "Table sample"; the proxy has none
