@@ -145,6 +145,19 @@ def absolute(ref: tuple[int, int], own: int) -> int:
     return {6: own + 1, 8: own - 1, 10: own + value, 12: own - value}.get(code, value)
 
 
+def record_data(record: bytes, r2010: bool) -> tuple[bytes, int, int]:
+    """(the object's bytes, their size, R2010+ the handle stream's size in bits) of a record as
+    the readers give it: a modular-short size, R2010+ a modular-char handle-stream size, the bytes."""
+    size, at = modular_short(record)
+    hsize = 0
+    if r2010:
+        hsize, at = modular_char(record, at)
+    data = record[at:at + size]
+    if len(data) < size:
+        raise ValueError("record shorter than its size")
+    return data, size, hsize
+
+
 class Object:
     """A non-entity object record opened past its common data (type, handle, extended data,
     reactor count, R2004+ the missing-dictionary flag, R2013+ the binary-data flag), as the
@@ -154,13 +167,7 @@ class Object:
 
     def __init__(self, record: bytes, version: str, codec: str = "cp1252") -> None:
         r2004, r2007, r2010, r2013 = (version >= v for v in ("AC1018", "AC1021", "AC1024", "AC1027"))
-        size, at = modular_short(record)
-        hsize = 0
-        if r2010:
-            hsize, at = modular_char(record, at)
-        data = record[at:at + size]
-        if len(data) < size:
-            raise ValueError("record shorter than its size")
+        data, size, hsize = record_data(record, r2010)
         r = Bits(data)
         if r2010:
             self.kind, bitsize = object_type(r), size * 8 - hsize

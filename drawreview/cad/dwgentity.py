@@ -23,7 +23,7 @@ import logging
 import struct
 from dataclasses import dataclass
 
-from drawreview.cad.dwgbits import Bits, absolute, modular_char, modular_short, object_type
+from drawreview.cad.dwgbits import Bits, absolute, object_type, record_data
 
 log = logging.getLogger("drawreview.dwg")
 
@@ -82,13 +82,7 @@ def decode_with_rest(record: bytes, version: str) -> tuple[Common, Bits, Bits]:
     styles, each present as the common data's flags say)."""
     r14 = version < "AC1015"
     r2004, r2007, r2010, r2013 = (version >= v for v in ("AC1018", "AC1021", "AC1024", "AC1027"))
-    size, at = modular_short(record)
-    hsize = 0
-    if r2010:
-        hsize, at = modular_char(record, at)
-    data = record[at:at + size]
-    if len(data) < size:
-        raise ValueError("record shorter than its size")
+    data, size, hsize = record_data(record, r2010)
     r = Bits(data)
     if r2010:
         object_type(r)

@@ -34,3 +34,14 @@ def specimens(tmp_path_factory) -> dict[str, Path]:
     doc.saveas(d / "big5.dxf")
     out["big5"] = d / "big5.dxf"
     return out
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A small plan with Chinese text as a GBK R2000 DWG (written by ezdwg: tests/dwg_inputs.py)."""
+    from tests.dwg_inputs import dxf_to_dwg
+
+    d = tmp_path_factory.mktemp("gbk")
+    plan = specimen.floor_plan(d / "plan.dxf", frames=1, rooms=(2, 2), dimensions=0, numbers=["建施-01"],
+                               titles=["一层平面图"])
+    return dxf_to_dwg(plan, d / "plan.dwg")

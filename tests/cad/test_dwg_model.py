@@ -8,22 +8,12 @@ from __future__ import annotations
 import json
 
 import cadkit
-import pytest
 
-from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgmodel, dwgrecover, specimen
+from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgmodel, dwgrecover
 
-from ..dwg_inputs import dxf_to_dwg
 from .conftest import DRAWINGS
 
 SAMPLES = sorted((DRAWINGS / "dwg").glob("*.dwg"))
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    d = tmp_path_factory.mktemp("gbk")
-    plan = specimen.floor_plan(d / "plan.dxf", frames=1, rooms=(2, 2), dimensions=0, numbers=["建施-01"],
-                               titles=["一层平面图"])
-    return dxf_to_dwg(plan, d / "plan.dwg")
 
 
 def _consumers(model: dict, doc) -> dict:

@@ -7,23 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from drawreview.cad import dwg, dwgobjects, dwgpages, dwgsheet, specimen
+from drawreview.cad import dwg, dwgobjects, dwgpages, dwgsheet
 from drawreview.cad.dwgbits import codec
 
-from ..dwg_inputs import dxf_to_dwg
 from .conftest import DRAWINGS
 
 DWGS = DRAWINGS / "dwg"
 SAMPLES = sorted(DWGS.glob("*.dwg"))
 READ_HERE = ("AC1014", "AC1015") + dwgpages.FAMILY  # R2007 (AC1021) goes to ezdwg
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    d = tmp_path_factory.mktemp("gbk")
-    plan = specimen.floor_plan(d / "plan.dxf", frames=1, rooms=(2, 2), dimensions=0, numbers=["建施-01"],
-                               titles=["一层平面图"])
-    return dxf_to_dwg(plan, d / "plan.dwg")
 
 
 def _all(generated):
