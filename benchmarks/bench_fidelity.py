@@ -18,7 +18,8 @@ same resolution (``--px`` on the long side). Measured:
 - **lettering ratio** (goal 0.95–1.05): text-only pages (ours with every path-painting
   operator replaced by ``n``; ezdxf's with all non-text entities made invisible); for each of
   our texts made only of capitals, digits and ``-.=/`` (no descenders, no CJK: their ink
-  height is the cap height in any font) at least 8 px tall, the ink height in its box on both
+  height is the cap height in any font) at least 8 px tall and level (its ink's principal axis within 2° of the
+  horizontal: a turned text's box is not its height), the ink height in its box on both
   pages; the median of ours / ezdxf's.
 - **coverage** (goal 100 %): the share of visible entities of the space (layer on and thawed;
   boxes from ``ezdxf.bbox``) whose box lies inside the page of one of the space's sheets.
@@ -139,6 +140,8 @@ def lettering_ratio(ours: np.ndarray, ref: np.ndarray, texts, scale: float) -> t
         if by1 - by0 < 8 or bx1 - bx0 < 4:
             continue
         x0, y0, x1, y1 = int(bx0), int(by0), int(bx1) + 1, int(by1) + 1
+        if _slanted(ours[max(0, y0):y1, max(0, x0):x1]):
+            continue  # a turned text's box is not its cap height (and its width is the font's)
         hs = []
         for img in (ours, ref):
             rows = np.nonzero(img[max(0, y0):y1, max(0, x0):x1].any(axis=1))[0]
@@ -146,6 +149,17 @@ def lettering_ratio(ours: np.ndarray, ref: np.ndarray, texts, scale: float) -> t
         if hs[0] >= 8 and hs[1] >= 8:
             ratios.append(hs[0] / hs[1])
     return (statistics.median(ratios) if ratios else None), len(ratios)
+
+
+def _slanted(ink: np.ndarray, tolerance_deg: float = 2.0) -> bool:
+    """Whether the ink of a text lies along a line turned off the horizontal: the principal axis
+    of its pixels (a word's ink is longer than it is tall) more than *tolerance_deg* off."""
+    ys, xs = np.nonzero(ink)
+    if len(xs) < 8:
+        return False
+    cov = np.cov(np.vstack([xs, ys]).astype(float))
+    angle = 0.5 * np.degrees(np.arctan2(2 * cov[0, 1], cov[0, 0] - cov[1, 1]))
+    return abs(angle) > tolerance_deg
 
 
 def coverage(ezdoc, layout_name: str | None, pages: list) -> float | None:

@@ -129,7 +129,7 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
         raise E.dwg_unreadable(name, version, reason) from None
     except cadkit.CadkitError as exc:  # UnknownFormat / Unsupported: the header lied
         raise E.dwg_unreadable(name, version, _text(exc)) from None
-    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgmodel, dwgrecover, dwgtable
+    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgmodel, dwgproxy, dwgrecover
 
     model = dwgmodel.read(doc, r14=head[:6] == b"AC1014")  # blocks, header, linetypes (R14: viewports)
     props = model.get("props") or {}
@@ -138,7 +138,7 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
     blocks = dwgrecover.block_names(model.get("blocks") or []) if recoverable else {}
     layers = dwgrecover.layer_names(model.get("layers") or []) if recoverable else {}
     facts = {"version": version, "codepage": _codepage(head, doc), "unknown": unknown, "warnings": other,
-             "blocks": blocks, "layers": layers, "table_classes": dwgtable.class_numbers(props) if recoverable else [],
+             "blocks": blocks, "layers": layers, "classes": dwgproxy.class_names(props) if recoverable else {},
              "mviews": dwglayout.r14_views(model.get("models") or []) if head[:6] == b"AC1014" else [],
              "display": dwgdisplay.settings(model), "complex_linetypes": dwgdisplay.complex_linetypes(model),
              "spaces": {"model": props.get("dwg.header.BLOCK_RECORD_MODEL_SPACE"),
@@ -208,7 +208,7 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     if recover:  # after the layouts got their real names (R14)
         with address_space_cap(limits.memory_for(path.stat().st_size)):
             recovery = dwgrecover.recover(doc, path, lost, facts, limits.max_objects)
-        lost = dwgloss.remaining(lost, recovery.counts)
+        lost = dwgloss.remaining(lost, recovery.counts | recovery.images)
     layout_notes += (dwglayout.apply_views(doc, facts["mviews"]) + dwgdisplay.header_note(doc)
                      + dwgdisplay.linetype_note(doc, facts["complex_linetypes"]))
     if recoverable and not has_entities(doc):
@@ -216,9 +216,10 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
         raise E.no_drawable_content(name)
     fields = {f.name: getattr(drawing, f.name) for f in dataclasses.fields(drawing)}
     fields.update(path=path, version=facts["version"])
-    conversion = (dwgloss.notes(lost, facts["warnings"]) + dwgloss.recovered(recovery.counts) + recovery.notes
-                  + layout_notes)
-    return DwgDrawing(**fields, conversion=conversion, dwg=facts | {"lost": lost, "recovered": recovery.counts})
+    conversion = (dwgloss.notes(lost, facts["warnings"]) + dwgloss.recovered(recovery.counts)
+                  + dwgloss.imaged(recovery.images) + recovery.notes + layout_notes)
+    return DwgDrawing(**fields, conversion=conversion,
+                      dwg=facts | {"lost": lost, "recovered": recovery.counts, "images": recovery.images})
 
 
 def _only_custom_objects(name: str, lost: dict) -> None:

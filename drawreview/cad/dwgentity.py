@@ -80,6 +80,12 @@ def decode_with_rest(record: bytes, version: str) -> tuple[Common, Bits, Bits]:
     the lineweight) and its handle references (after the common ones: owner, reactors,
     extension dictionary, links, colour book, layer, linetype, material, plot style and visual
     styles, each present as the common data's flags say)."""
+    return decode_with_graphic(record, version)[:3]
+
+
+def decode_with_graphic(record: bytes, version: str) -> tuple[Common, Bits, Bits, bytes | None]:
+    """``decode_with_rest`` and the entity's graphic image (its proxy graphics: what AutoCAD
+    draws for it without the application that made it), None when it has none."""
     r14 = version < "AC1015"
     r2004, r2007, r2010, r2013 = (version >= v for v in ("AC1018", "AC1021", "AC1024", "AC1027"))
     data, size, hsize = record_data(record, r2010)
@@ -94,8 +100,9 @@ def decode_with_rest(record: bytes, version: str) -> tuple[Common, Bits, Bits]:
     while (n := r.bs()):  # extended data: (size, application handle, bytes)*
         r.handle()
         r.raw(n)
+    graphic = None
     if r.bits(1):  # a graphic (proxy) image
-        r.raw(r.bll() if r2010 else r.rl())
+        graphic = r.raw(r.bll() if r2010 else r.rl())  # bounded by the record (Bits)
     if r14:
         handles_at = r.rl()
     if not 0 < handles_at <= size * 8:
@@ -149,7 +156,7 @@ def decode_with_rest(record: bytes, version: str) -> tuple[Common, Bits, Bits]:
     for _ in range((material_flags == 3) + (plotstyle_flags == 3) + visual_styles):
         h.handle()  # material (R2007+) before plot style, then the visual styles
     common = Common(mode, owner, color, true_color, layer, linetype_flags, linetype, scale, lineweight, invisible)
-    return common, r, h
+    return common, r, h, graphic
 
 
 def _lineweight(index: int) -> int | None:

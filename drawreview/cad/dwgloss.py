@@ -60,6 +60,7 @@ _FAMILIES: list[tuple[str, str, str, str, str]] = [
      "embedded OLE objects (an Excel sheet...) are not drawn; redraw them as exploded CAD tables or upload a PDF"),
     ("ACAD_PROXY_ENTITY", "代理对象", "proxy entity", _EXPLODE_ZH, _EXPLODE_EN),
 ]
+_DATA_FAMILIES = ("TCH_", "AEC_", "AECC_")  # objects whose data (not only their picture) matters
 _OTHER = ("自定义对象", "custom object",
           "请在原软件中导出为 AutoCAD 基本图元（或分解）后重新上传",
           "export or explode them to plain AutoCAD entities in the program that made them, and upload again")
@@ -121,6 +122,27 @@ def recovered(counts: dict[str, int]) -> list[str]:
     en = ", ".join(f"{n} {k} ({family(k)[1]})" for k, n in counts.items())
     return [f"DWG 转换器未能转换的 {zh}已由第二个读取器（ezdwg）从 DWG 读回 / "
             f"read back from the DWG by a second reader (ezdwg), which the DWG converter had dropped: {en}"]
+
+
+def imaged(counts: dict[str, int]) -> list[str]:
+    """One note (zh-CN / English) per family of types drawn from their proxy graphics
+    (``dwgproxy``): the picture stands, the object data does not; the advice of the families
+    whose objects carry data a reviewer may need (天正, AutoCAD Architecture, Civil 3D, other
+    applications' objects)."""
+    by_family: dict[tuple, list[str]] = {}
+    for kind, n in counts.items():
+        by_family.setdefault(family(kind), []).append(kind)
+    out = []
+    for (zh, en, adv_zh, adv_en), kinds in by_family.items():
+        zh_list = "、".join(f"{counts[k]} 个 {k}" for k in kinds)
+        en_list = ", ".join(f"{counts[k]} {k}" for k in kinds)
+        data = any(k.startswith(_DATA_FAMILIES) for k in kinds) or (zh, en) == _OTHER[:2]
+        out.append(f"DWG 转换器不支持的 {zh_list}（{zh}）已按随文件保存的代理图形绘制（即未安装其软件的 AutoCAD 所显示的图形），"
+                   f"对象本身的数据未保留{'；如需对象数据，' + adv_zh if data else ''} / {en_list} ({en}), which the DWG "
+                   f"converter does not support, are drawn from the proxy graphics saved with them (what AutoCAD shows "
+                   f"without the program that made them); the objects' own data is not kept"
+                   f"{'; if the data matters, ' + adv_en if data else ''}")
+    return out
 
 
 def notes(lost: dict[str, int], other: list[tuple[str, int, str]]) -> list[str]:

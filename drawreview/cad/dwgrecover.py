@@ -38,6 +38,8 @@ from pathlib import Path
 log = logging.getLogger("drawreview.dwg")
 
 KINDS = ("MLINE", "TOLERANCE", "ACAD_TABLE")
+# a wipeout's image is its frame alone, not the mask it is: drawn, it adds a frame the plot may not show
+NOT_IMAGED = ("WIPEOUT",)
 _LINETYPE_FLAGS = {1: "BYBLOCK", 2: "CONTINUOUS"}  # 0: BYLAYER, 3: by handle
 
 
@@ -45,11 +47,13 @@ _LINETYPE_FLAGS = {1: "BYBLOCK", 2: "CONTINUOUS"}  # 0: BYLAYER, 3: by handle
 class Recovery:
     counts: dict[str, int] = field(default_factory=dict)  # recovered, by type
     notes: list[str] = field(default_factory=list)
+    images: dict[str, int] = field(default_factory=dict)  # drawn from their proxy graphics, by type
 
 
 def wanted(lost) -> list[str]:
-    """The recoverable types among *lost* ({type: count})."""
-    return [k for k in KINDS if lost.get(k)]
+    """The recoverable types among *lost* ({type: count}): those with a reader of their own,
+    then every other one, whose entities may carry an image to draw (``dwgproxy``)."""
+    return [k for k in KINDS if lost.get(k)] + [k for k, n in lost.items() if n and k not in KINDS + NOT_IMAGED]
 
 
 def block_names(blocks: list[dict]) -> dict[int, str]:
@@ -91,21 +95,26 @@ def recover(doc, path: str | Path, lost: dict[str, int], facts: dict, max_object
 def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
     from ezdwg import raw
 
-    from drawreview.cad import dwgentity, dwgmlstyle, dwgtable
+    from drawreview.cad import dwgentity, dwgmlstyle, dwgproxy, dwgtable
     from drawreview.cad.dwgbits import codec
 
     code = str(facts.get("version", "")).rpartition("/")[2]
     mlines = list(raw.decode_mline_entities(path, limit)) if "MLINE" in kinds else []
     tolerances = list(raw.decode_tolerance_entities(path, limit)) if "TOLERANCE" in kinds else []
-    tables = (dwgtable.read(path, dwgtable.handles(path, facts.get("table_classes") or ()), code, limit)
+    imaged = [k for k in kinds if k not in KINDS]
+    headers = list(raw.list_object_headers_with_type(path)) if imaged or "ACAD_TABLE" in kinds else []
+    classes = facts.get("classes") or {}
+    tables = (dwgtable.read(path, dwgtable.handles(headers, classes), code, limit)
               if "ACAD_TABLE" in kinds else [])
-    out = {"mlines": mlines, "tolerances": tolerances, "tables": tables}
-    if not mlines and not tolerances and not tables:
+    proxies = dwgproxy.read(path, dwgproxy.handles(headers, imaged, classes), code, limit) if imaged else []
+    out = {"mlines": mlines, "tolerances": tolerances, "tables": tables, "proxies": proxies}
+    if not mlines and not tolerances and not tables and not proxies:
         return out
     wanted_handles = {int(r[0]) for r in mlines} | {int(r[0]) for r in tolerances}
     # placement, layer, colour, linetype, lineweight from these entities' own records; ezdwg's
     # passes over every entity of the file only for a record the narrow decoder refuses
-    common = dwgentity.read(path, wanted_handles, code, limit) | {t.handle: t.common for t in tables}
+    common = (dwgentity.read(path, wanted_handles, code, limit) | {t.handle: t.common for t in tables}
+              | {p.handle: p.common for p in proxies})
     if wanted_handles - set(common):
         common |= _common_from_passes(path, wanted_handles - set(common), limit)
     out["common"] = common
@@ -164,9 +173,11 @@ def _add(doc, source: dict, facts: dict) -> Recovery:
     containers: dict[int | None, object] = {}
     styles = _styles(doc, source.get("mline_styles") or {})
     unstyled = 0
+    images: dict[str, int] = {}
     rows = ([("MLINE", int(row[0]), row) for row in source["mlines"]]
             + [("TOLERANCE", int(row[0]), row) for row in source["tolerances"]]
-            + [("ACAD_TABLE", t.handle, t) for t in source.get("tables") or ()])
+            + [("ACAD_TABLE", t.handle, t) for t in source.get("tables") or ()]
+            + [(p.kind, p.handle, p) for p in source.get("proxies") or ()])
     for kind, handle, row in rows:
         block = owner(*source["placements"].get(handle, (-1, -1)), facts.get("spaces") or {})
         if block not in containers:
@@ -180,8 +191,12 @@ def _add(doc, source: dict, facts: dict) -> Recovery:
                 unstyled += row[8] not in styles
             elif kind == "TOLERANCE":
                 _tolerance(doc, layout, row, source)
-            else:
+            elif kind == "ACAD_TABLE":
                 _table(doc, layout, row, source, facts)
+            else:
+                if _image(doc, layout, row, source, facts):
+                    images[kind] = images.get(kind, 0) + 1
+                continue
         except Exception as exc:  # noqa: BLE001
             log.info("DWG %s %X not added: %r", kind, handle, exc)
             continue
@@ -191,7 +206,17 @@ def _add(doc, source: dict, facts: dict) -> Recovery:
         notes.append(f"{unstyled} 条多线的样式未能从 DWG 读取，按 Standard 样式（两条线，偏移 ±0.5 × 比例）绘制 / "
                      f"{unstyled} multilines' styles could not be read from the DWG; they are drawn with the "
                      "Standard style (two lines at ±0.5 × their scale)")
-    return Recovery(counts, notes)
+    return Recovery(counts, notes, images)
+
+
+def _image(doc, layout, proxy, source: dict, facts: dict) -> int:
+    """An entity drawn from its proxy graphics (``dwgproxy``), with its own properties."""
+    from drawreview.cad import dwgproxy
+    from drawreview.cad.dwgbits import codec
+
+    own = _common(doc, proxy.handle, source)
+    return dwgproxy.draw(doc, layout, proxy, own, list((facts.get("layers") or {}).values()),
+                         codec(facts.get("codepage")))
 
 
 def _mline(doc, layout, row, source: dict, styles: dict[int, str]) -> None:

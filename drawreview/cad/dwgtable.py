@@ -38,25 +38,13 @@ class Table:
     block: int  # the block record handle of its ``*T`` block
 
 
-def class_numbers(props: dict) -> list[int]:
-    """The object type numbers the file's classes section gives ACAD_TABLE (pycadkit's header
-    properties list the classes as ``"523=ACAD_TABLE"``)."""
-    out = []
-    for entry in props.get("dwg.classes") or ():
-        number, _, name = str(entry).partition("=")
-        if name == TYPE_NAME and number.isdigit():
-            out.append(int(number))
-    return out
-
-
-def handles(path: str, classes=()) -> list[int]:
-    """The handles of the file's table entities: by ezdwg's object headers, which name a class
-    where they can, or by its number in *classes* (R2004 files: ezdwg leaves their classes
-    unnamed)."""
-    from ezdwg import raw
-
-    return [int(h) for h, _offset, _size, code, name, kind in raw.list_object_headers_with_type(path)
-            if (name == TYPE_NAME and kind == "E") or (int(code) in classes and name != TYPE_NAME)]
+def handles(headers, classes: dict[int, str]) -> list[int]:
+    """The handles of the file's table entities among ezdwg's object *headers*: by the name
+    ezdwg gives where it can, or by the class number *classes* gives ACAD_TABLE (R2004 files:
+    ezdwg leaves their classes unnamed)."""
+    numbers = {n for n, name in classes.items() if name == TYPE_NAME}
+    return [int(h) for h, _offset, _size, code, name, kind in headers
+            if (name == TYPE_NAME and kind == "E") or (int(code) in numbers and name != TYPE_NAME)]
 
 
 def read(path: str, wanted: list[int], version: str, limit: int | None = None) -> list[Table]:

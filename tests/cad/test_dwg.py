@@ -59,19 +59,31 @@ def test_every_shared_dwg_renders_or_names_what_it_could_not_draw(tmp_path):
             page.close()
 
 
-def test_aec_objects_are_named_with_counts_and_advice():
-    drawing = load_drawing(DWGS / "acadsharp__AecObjects.dwg")
-    assert drawing.dwg["lost"] == {"AEC_WINDOW": 2, "AEC_DOOR": 1, "AEC_WALL": 1}
+def test_aec_objects_are_drawn_from_their_images_with_counts_and_advice():
+    """The wall, door and windows pycadkit drops are drawn from the proxy graphics saved with
+    them (cad/dwgproxy.py), each on its own layer, and the note says their data is not kept."""
+    from ezdwg import raw
+
+    path = DWGS / "acadsharp__AecObjects.dwg"
+    drawing = load_drawing(path)
+    assert drawing.dwg["lost"] == {}
+    assert drawing.dwg["images"] == {"AEC_WINDOW": 2, "AEC_DOOR": 1, "AEC_WALL": 1}
     notes = "\n".join(drawing.notes)
-    for kind, n in drawing.dwg["lost"].items():
-        assert f"DWG 转换未保留 {n} 个 {kind}" in notes and f"dropped {n} {kind}" in notes
-    assert "-AECEXPORTTOAUTOCAD" in notes
+    assert "1 个 AEC_WALL" in notes and "2 个 AEC_WINDOW" in notes and "代理图形" in notes
+    assert "drawn from the proxy graphics" in notes and "-AECEXPORTTOAUTOCAD" in notes
+    assert "DWG 转换未保留" not in notes
+    # each object's lines on its own layer (the DWG's layer table, as pycadkit names it), none on "0"
+    names = {str(n) for _h, n in raw.decode_layer_names(str(path))}
+    assert {"A-Wall", "A-Door", "A-Glaz"} <= names
+    lines = [e for e in drawing.doc.modelspace() if e.dxftype() == "POLYLINE"]
+    assert {e.dxf.layer for e in lines} == {"A-Wall", "A-Door", "A-Glaz"}
+    assert len(lines) >= 9  # the wall's, door's and windows' outlines
     # the header's display settings pycadkit's DXF leaves out come from its reader's model
     assert "defaults" not in notes and drawing.doc.header["$PSLTSCALE"] == 1
     # conversion notes are the file's notes, not the DXF auditor's repairs (rule DR-03B counts those)
     assert not any("DWG" in r for r in drawing.repairs)
-    # the paper-space layout with its viewports is still a sheet
-    assert [s.key for s in split_sheets(drawing)] == ["layout:Work"]
+    # the model space now holds the objects: a sheet of its own beside the layout with its viewports
+    assert [s.key for s in split_sheets(drawing)] == ["model", "layout:Work"]
 
 
 def test_fidelity_against_acadsharp_dxf_of_the_same_file():
@@ -88,11 +100,28 @@ def test_fidelity_against_acadsharp_dxf_of_the_same_file():
     assert lost  # this sample holds tables, multileaders, solids...
     tables = drawing.dwg["recovered"].get("ACAD_TABLE", 0)  # read back as INSERTs of their blocks
     assert tables == want["ACAD_TABLE"] == 2
+    images = drawing.dwg["images"]
+    assert images == {"MULTILEADER": 15, "MESH": 2}
+    drawn = _image_parts(ref, images)  # what the reference's own copies of those images draw
     for kind in set(got) | set(want):
         moved = tables if kind == "ACAD_TABLE" else -tables if kind == "INSERT" else 0
-        assert want[kind] - got[kind] == lost.get(kind, 0) + moved, kind
+        assert want[kind] - got[kind] == lost.get(kind, 0) + images.get(kind, 0) + moved - drawn[kind], kind
     notes = "\n".join(drawing.notes)
-    assert all(f"{n} 个 {kind}" in notes for kind, n in lost.items())
+    assert all(f"{n} 个 {kind}" in notes for kind, n in (lost | images).items())
+
+
+def _image_parts(ref, kinds) -> collections.Counter:
+    """Per type, the entities ezdxf makes of the proxy graphics the reference DXF (ACadSharp's
+    export) stores with its entities of *kinds*: the same images the DWG holds, read from
+    another file by another writer."""
+    from ezdxf.proxygraphic import ProxyGraphic
+
+    out: collections.Counter = collections.Counter()
+    for layout in ref.layouts:
+        for e in layout:
+            if e.dxftype() in kinds and getattr(e, "proxy_graphic", None):
+                out.update(x.dxftype() for x in ProxyGraphic(e.proxy_graphic, ref).virtual_entities())
+    return out
 
     def viewports(d):
         return sorted((la.name, round(v.dxf.width, 3), round(v.dxf.height, 3), round(v.dxf.view_height, 3))
@@ -184,7 +213,8 @@ def test_converted_dxf_read_as_bytes_keeps_its_content():
     loaded = load_drawing(SAMPLES[-1])  # plus what the second reader read back (cad/dwgrecover)
     converted = [e for e in loaded.doc.modelspace() if e.dxftype() not in loaded.dwg["recovered"]
                  and not (e.dxftype() == "INSERT" and e.dxf.name.upper().startswith("*T"))]  # tables read back
-    assert len(doc.modelspace()) == len(converted) > 100
+    drawn = sum(_image_parts(ezdxf.readfile(REFERENCE), loaded.dwg["images"]).values())  # drawn from images
+    assert len(doc.modelspace()) == len(converted) - drawn > 100
 
 
 @pytest.fixture(scope="module")

@@ -92,7 +92,7 @@ def test_recovered_entities_equal_acadsharps_dxf(path, reference):
 def test_notes_name_what_was_read_back_not_as_lost():
     drawing = load_drawing(SAMPLES[-1])
     lost = drawing.dwg["lost"]
-    assert "MLINE" not in lost and "TOLERANCE" not in lost and lost["MULTILEADER"] == 15
+    assert "MLINE" not in lost and "TOLERANCE" not in lost and "MULTILEADER" not in lost and lost["3DSOLID"] == 2
     notes = "\n".join(drawing.notes)
     assert "个 MLINE" in notes and "MLINE (multiline)" in notes  # named once, as read back
     assert "未保留 3 个 MLINE" not in notes and "dropped 3 MLINE" not in notes
@@ -102,14 +102,20 @@ def test_notes_name_what_was_read_back_not_as_lost():
     assert "3 个 MLINE（多线）、3 个 TOLERANCE（形位公差）" in recovered[0]
     assert "3 MLINE (multiline), 3 TOLERANCE (geometric tolerance)" in recovered[0]
     # what was not read back is still named as lost, in the same words as before
-    assert "DWG 转换未保留 15 个 MULTILEADER（多重引线）" in notes and "dropped 15 MULTILEADER" in notes
+    assert "DWG 转换未保留 2 个 3DSOLID（三维实体）" in notes and "dropped 2 3DSOLID" in notes
+    # multileaders are drawn from their images: named so, not as dropped
+    assert "未保留 15 个 MULTILEADER" not in notes and "dropped 15 MULTILEADER" not in notes
+    imaged = [n for n in drawing.notes if "proxy graphics saved with them" in n]
+    assert any("15 个 MULTILEADER（多重引线）" in n and "15 MULTILEADER (multileader)" in n for n in imaged)
     assert "Standard style" not in notes  # the DWG's own style was read
 
 
-def test_a_file_without_recoverable_types_does_not_read_it_again():
-    drawing = load_drawing(DWGS / "acadsharp__AecObjects.dwg")
-    assert drawing.dwg["recovered"] == {} and drawing.dwg["blocks"] == {}
-    assert not any("second reader" in n for n in drawing.notes)
+def test_a_file_without_recoverable_types_does_not_read_it_again(generated):
+    """Nothing dropped (the GBK plan ezdwg writes): nothing read back, nothing named as such."""
+    drawing = load_drawing(generated)
+    assert drawing.dwg["lost"] == {}  # (its ATTDEFs are carried)
+    assert drawing.dwg["recovered"] == {} and drawing.dwg["images"] == {}
+    assert not any("second reader" in n or "proxy graphics" in n for n in drawing.notes)
 
 
 def test_a_failing_second_reader_keeps_the_upload(tmp_path, caplog):

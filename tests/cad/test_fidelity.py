@@ -34,7 +34,8 @@ def test_generated_cases_match_ezdxf(case, tmp_path):
     rows = bench.measure_file(path, PX, tmp_path / "out")
     _check(rows)
     if case in ("content", "stacks"):  # lettering at the CAD height: within 5 % of ezdxf's
-        assert all(r["lettering"] is not None and r["n_text"] >= 3 for r in rows)
+        least = {"content": 2, "stacks": 3}[case]  # level texts only: content's turned ones are not measured
+        assert all(r["lettering"] is not None and r["n_text"] >= least for r in rows)
     if case == "layouts":  # the status-0 viewport: ezdxf leaves it out, AutoCAD (and we) draw it
         row = next(r for r in rows if r["sheet"] == "layout:建施-03")
         assert "status-0" in row["ezdxf"] and row["ezdxf_wrong"]

@@ -1,0 +1,145 @@
+"""Entities the converter drops, drawn from the proxy graphics saved with them.
+
+AutoCAD saves with an entity of a class it may not know elsewhere (a multileader, a mesh, an
+AutoCAD Architecture wall, a 天正 door: any object an application adds) a graphic image: the
+lines, arcs, polygons and texts it drew last, so that a program without that application can
+still show it. pycadkit drops these entities (``dwgloss`` names them); their records still
+hold the image. ``read`` finds the records of the dropped types (by class number where the
+type is a class), decodes each one's common data and image (``dwgentity``), and ``draw`` adds
+what ezdxf's proxy graphics reader makes of the image (``ezdxf.proxygraphic``) where the entity
+stood, as a block reference's content is drawn: what is on layer "0" or BYBLOCK takes the
+entity's own layer, colour, linetype and lineweight.
+
+The image is what the drawing showed when it was saved, not the object's data (a wall's
+thickness, a door's type): the notes say so. An entity without an image (AutoCAD writes none
+for 3D solids and regions) or whose image does not decode stays named as dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+from dataclasses import dataclass
+
+from drawreview.cad.dwgentity import Common, decode_with_graphic
+
+log = logging.getLogger("drawreview.dwg")
+
+MIN_IMAGE = 16  # an image of the 8-byte head alone (or little more) draws nothing
+_BYBLOCK_COLOR, _BYBLOCK_WEIGHT = 0, -2
+
+
+@dataclass(frozen=True)
+class Proxy:
+    handle: int
+    kind: str  # the object type as pycadkit names it (MULTILEADER, TCH_WALL...)
+    common: Common
+    image: bytes
+
+
+def class_names(props: dict) -> dict[int, str]:
+    """{object type number: class name} of the file's classes (pycadkit's header properties
+    list them as ``"526=MULTILEADER"``)."""
+    out = {}
+    for entry in props.get("dwg.classes") or ():
+        number, _, name = str(entry).partition("=")
+        if number.isdigit() and name:
+            out[int(number)] = name
+    return out
+
+
+def handles(headers, kinds, classes: dict[int, str]) -> dict[int, str]:
+    """{handle: type} of the objects of *kinds* among ezdwg's object *headers* (handle, offset,
+    size, type number, name, kind): a class by its number in *classes* (ezdwg names R2004
+    classes ``UNKNOWN(…)``), a fixed type by ezdwg's name."""
+    kinds = set(kinds)
+    out = {}
+    for handle, _offset, _size, code, name, _kind in headers:
+        code = int(code)
+        kind = classes.get(code) if code >= 500 else str(name)
+        if kind in kinds:
+            out[int(handle)] = kind
+    return out
+
+
+def read(path: str, wanted: dict[int, str], version: str, limit: int | None = None) -> list[Proxy]:
+    """The entities of *wanted* ({handle: type}) whose records decode and hold an image;
+    *version* is the file's ``AC10xx``."""
+    from ezdwg import raw
+
+    out = []
+    if not wanted:
+        return out
+    for handle, _offset, _size, _type, data in raw.read_object_records_by_handle(path, sorted(wanted), limit):
+        try:
+            common, _, _, image = decode_with_graphic(bytes(data), version)
+        except (ValueError, IndexError, struct.error) as exc:
+            log.info("DWG %s %X unreadable: %s", wanted[int(handle)], int(handle), exc)
+            continue
+        if image is not None and len(image) >= MIN_IMAGE:
+            out.append(Proxy(int(handle), wanted[int(handle)], common, image))
+    return out
+
+
+def draw(doc, layout, proxy: Proxy, own: dict, layers: list[str], encoding: str | None) -> int:
+    """Add the entities of *proxy*'s image to *layout*; how many. *own*: the entity's DXF
+    attributes (layer, colour...) that stand in for layer "0" and BYBLOCK; *layers*: the DWG's
+    layer names in table order (the image names layers by index); *encoding*: the codec of
+    the DWG's code page, for texts the image stores as bytes."""
+    from ezdxf.entities import factory
+
+    image = _image_class()(proxy.image, doc)
+    if layers:
+        image.layers = list(layers)
+    if encoding:
+        image.encoding = encoding
+    made = list(image.virtual_entities())  # all or nothing: a broken image adds no part of itself
+    for e in made:
+        _inherit(e, own)
+        factory.bind(e, doc)
+        layout.add_entity(e)
+    return len(made)
+
+
+def _image_class():
+    """ezdxf's proxy graphics reader, its texts on the document's styles: the image names a
+    font (``Arial``; R2007+ often none), which ezdxf would make a style of its own of (named
+    ``Arial`` with font ``Arial``, or with an empty name), so those texts were drawn in another
+    font than the style that has it (``arial.ttf``) everywhere else; here a font is matched by
+    its name without extension, case aside, and a text without one is on ``Standard``."""
+    from pathlib import PurePath
+
+    from ezdxf.proxygraphic import ProxyGraphic
+
+    def key(font: str) -> str:
+        return PurePath(font).stem.lower() if font else ""
+
+    class Image(ProxyGraphic):
+        def _get_style(self, font: str, bigfont: str) -> str:
+            styles = self._doc.styles
+            if not hasattr(self, "_by_font"):
+                self._by_font = {}
+                for style in styles:
+                    self._by_font.setdefault(key(style.dxf.get("font", "") or ""), style.dxf.name)
+            if not key(font):
+                return "Standard" if styles.has_entry("Standard") else next(iter(styles)).dxf.name
+            return self._by_font.get(key(font)) or super()._get_style(font, bigfont)
+
+    return Image
+
+
+def _inherit(e, own: dict) -> None:
+    """Block-content semantics: layer "0" and BYBLOCK properties become the entity's own."""
+    d = e.dxf
+    if d.get("layer", "0") == "0" and own.get("layer"):
+        d.layer = own["layer"]
+    if d.get("color", 256) == _BYBLOCK_COLOR and not d.hasattr("true_color"):
+        if "true_color" in own:
+            d.true_color = own["true_color"]
+        d.color = own.get("color", 256)
+    if str(d.get("linetype", "BYLAYER")).upper() == "BYBLOCK":
+        d.linetype = own.get("linetype", "BYLAYER")
+    if d.get("lineweight", -1) == _BYBLOCK_WEIGHT:
+        d.lineweight = own.get("lineweight", -1)
+    if own.get("invisible"):
+        d.invisible = 1

@@ -1,0 +1,127 @@
+"""Entities pycadkit drops, drawn from the proxy graphics saved with them (cad/dwgproxy.py):
+on every ACadSharp sample, R14 to R2018, each multileader of the DXF ACadSharp exported from
+the R2018 sample comes back as its texts, where that multileader stands; and on images built
+here, byte by byte, as the Open Design Specification lays them out: layer "0" and BYBLOCK
+take the entity's own properties, layers are named by index, texts stored as bytes are read
+in the DWG's code page, and an image that does not decode adds nothing."""
+
+from __future__ import annotations
+
+import collections
+import struct
+
+import ezdxf
+import pytest
+from ezdxf import bbox
+
+from drawreview.cad import dwgproxy
+from drawreview.cad.dwgentity import Common
+from drawreview.cad.loader import load_drawing
+
+from .conftest import DRAWINGS
+
+DWGS = DRAWINGS / "dwg"
+SAMPLES = sorted(DWGS.glob("acadsharp__sample_AC*.dwg"))
+REFERENCE = DWGS / "acadsharp__sample_AC1032_ascii.dxf"
+
+
+@pytest.fixture(scope="module")
+def reference():
+    doc = ezdxf.readfile(REFERENCE)
+    return doc, {s.dxf.name.casefold() for s in doc.styles}  # before ezdxf's own drawing of them adds any
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem.rsplit("_", 1)[-1])
+def test_multileaders_come_back_as_their_texts(path, reference):
+    reference, styles = reference
+    drawing = load_drawing(path, audit=False)
+    assert drawing.dwg["images"]["MULTILEADER"] == 15 and "MULTILEADER" not in drawing.dwg["lost"]
+    texts = [e for e in drawing.doc.modelspace().query("TEXT")]
+    leaders = reference.modelspace().query("MULTILEADER")
+    assert len(leaders) == 15
+    for leader in leaders:
+        box = bbox.extents([leader])
+        # its words, as AutoCAD wrapped them into rows when it drew the image
+        words = collections.Counter(" ".join(leader.context.mtext.default_content.split("\\P")).split())
+        near = collections.Counter(w for t in texts if box.inside(t.dxf.insert) for w in t.dxf.text.split())
+        assert words <= near, (leader.dxf.handle, words, near)
+    # the images' texts are on the document's own styles: none made of a bare font name, or nameless
+    ours = {s.dxf.name.casefold() for s in drawing.doc.styles} - {"_"}  # "_": a shape file pycadkit lists
+    assert ours == styles
+    assert all(t.dxf.style in drawing.doc.styles for t in texts)
+
+
+# -- images built here --------------------------------------------------------------------
+def _chunk(kind: int, data: bytes) -> bytes:
+    return struct.pack("<2L", 8 + len(data), kind) + data
+
+
+def _image(*chunks: bytes) -> bytes:
+    body = b"".join(chunks)
+    return struct.pack("<2L", 8 + len(body), len(chunks)) + body
+
+
+def _polyline(*points) -> bytes:
+    return _chunk(6, struct.pack("<L", len(points)) + b"".join(struct.pack("<3d", x, y, 0) for x, y in points))
+
+
+def _text(x: float, y: float, raw: bytes) -> bytes:
+    padded = raw + b"\0" + b"\0" * (-(len(raw) + 1) % 4)
+    return _chunk(10, struct.pack("<12d", x, y, 0, 0, 0, 1, 1, 0, 0, 2.5, 1.0, 0.0) + padded)
+
+
+def _proxy(image: bytes) -> dwgproxy.Proxy:
+    common = Common(2, 0, 3, None, 0, 0, None, 1.0, None, False)
+    return dwgproxy.Proxy(0x2A, "TCH_DOOR", common, image)
+
+
+def test_image_parts_take_the_entity_properties_like_block_content():
+    doc = ezdxf.new("R2018")
+    for name in ("A-Wall", "A-Door"):
+        doc.layers.add(name)
+    msp = doc.modelspace()
+    image = _image(
+        _polyline((0, 0), (1, 0)),  # nothing set: layer "0", BYLAYER
+        _chunk(14, struct.pack("<L", 0)), _polyline((0, 1), (1, 1)),  # BYBLOCK colour
+        _chunk(16, struct.pack("<L", 2)), _chunk(14, struct.pack("<L", 5)), _polyline((0, 2), (1, 2)),
+        _text(0, 3, "防火门 FM甲".encode("gbk")),
+    )
+    own = {"layer": "A-Door", "color": 3}
+    made = dwgproxy.draw(doc, msp, _proxy(image), own, ["0", "A-Wall", "A-Door"], "gbk")
+    assert made == 4 and len(msp) == 4
+    first, byblock, named, text = list(msp)
+    assert (first.dxf.layer, first.dxf.color) == ("A-Door", 256)  # layer "0" → the entity's; BYLAYER stays
+    assert (byblock.dxf.layer, byblock.dxf.color) == ("A-Door", 3)  # BYBLOCK → the entity's colour
+    assert (named.dxf.layer, named.dxf.color) == ("A-Door", 5)  # layer index 2 of the DWG's table
+    assert text.dxftype() == "TEXT" and text.dxf.text == "防火门 FM甲" and text.dxf.layer == "A-Door"
+    assert all(e.dxf.handle and e.dxf.owner == msp.layout_key for e in msp)  # bound: real entities of the doc
+
+
+def test_layers_by_index_follow_the_dwg_table_not_the_document():
+    doc = ezdxf.new("R2018")
+    for name in ("Z-last", "A-first"):
+        doc.layers.add(name)
+    msp = doc.modelspace()
+    image = _image(_chunk(16, struct.pack("<L", 1)), _polyline((0, 0), (1, 1)))
+    dwgproxy.draw(doc, msp, _proxy(image), {"layer": "0"}, ["0", "A-first", "Z-last"], None)
+    assert [e.dxf.layer for e in msp] == ["A-first"]
+
+
+def test_a_broken_image_adds_nothing():
+    doc = ezdxf.new("R2018")
+    msp = doc.modelspace()
+    broken = _image(_polyline((0, 0), (1, 1))) + struct.pack("<2L", 4, 6)  # a chunk shorter than its head
+    with pytest.raises(Exception):
+        dwgproxy.draw(doc, msp, _proxy(broken), {"layer": "0"}, ["0"], None)
+    assert len(msp) == 0
+
+
+def test_types_are_found_by_class_number_or_fixed_name():
+    classes = dwgproxy.class_names({"dwg.classes": ["500=ACDBDICTIONARYWDFLT", "526=MULTILEADER", "bad", "7=",
+                                                    "900=TCH_WALL"]})
+    assert classes == {500: "ACDBDICTIONARYWDFLT", 526: "MULTILEADER", 900: "TCH_WALL"}
+    headers = [(1, 0, 0, 526, "UNKNOWN(0x20E)", ""), (2, 0, 0, 900, "TCHAPP|x", "E"), (3, 0, 0, 38, "3DSOLID", "E"),
+               (4, 0, 0, 1, "TEXT", "E"), (5, 0, 0, 901, "TCH_WALL", "E")]
+    assert dwgproxy.handles(headers, ["MULTILEADER", "TCH_WALL", "3DSOLID"], classes) == \
+        {1: "MULTILEADER", 2: "TCH_WALL", 3: "3DSOLID"}
+    assert collections.Counter(dwgproxy.handles(headers, ["TEXT"], classes).values()) == {"TEXT": 1}
