@@ -106,7 +106,8 @@ def _image_class():
     font (``Arial``; R2007+ often none), which ezdxf would make a style of its own of (named
     ``Arial`` with font ``Arial``, or with an empty name), so those texts were drawn in another
     font than the style that has it (``arial.ttf``) everywhere else; here a font is matched by
-    its name without extension, case aside, and a text without one is on ``Standard``."""
+    its name without extension, case aside, and a text without one is on ``Standard``. Its
+    polylines become LINEs and LWPOLYLINEs where those draw the same."""
     from pathlib import PurePath
 
     from ezdxf.proxygraphic import ProxyGraphic
@@ -124,6 +125,20 @@ def _image_class():
             if not key(font):
                 return "Standard" if styles.has_entry("Standard") else next(iter(styles)).dxf.name
             return self._by_font.get(key(font)) or super()._get_style(font, bigfont)
+
+        def _polyline(self, vertices, *, close=False, normal=None):
+            # the lighter entity where it draws the same: ezdxf makes every image polyline a
+            # POLYLINE with a VERTEX entity per point (a mesh's image is hundreds of 2-point edges)
+            if len(vertices) == 2 and not close and not vertices[0].isclose(vertices[1]):
+                return self._factory("LINE", dxfattribs=self._build_dxf_attribs()
+                                     | {"start": vertices[0], "end": vertices[1]})
+            z = vertices[0].z if vertices else 0.0
+            if len(vertices) > 2 and all(abs(v.z - z) < 1e-12 for v in vertices):
+                line = self._factory("LWPOLYLINE", dxfattribs=self._build_dxf_attribs() | {"elevation": z})
+                line.set_points([(v.x, v.y) for v in vertices], format="xy")
+                line.closed = close
+                return line
+            return super()._polyline(vertices, close=close)
 
     return Image
 

@@ -125,3 +125,21 @@ def test_types_are_found_by_class_number_or_fixed_name():
     assert dwgproxy.handles(headers, ["MULTILEADER", "TCH_WALL", "3DSOLID"], classes) == \
         {1: "MULTILEADER", 2: "TCH_WALL", 3: "3DSOLID"}
     assert collections.Counter(dwgproxy.handles(headers, ["TEXT"], classes).values()) == {"TEXT": 1}
+
+
+def test_polylines_become_lines_and_lwpolylines_that_draw_the_same():
+    doc = ezdxf.new("R2018")
+    msp = doc.modelspace()
+    image = _image(_polyline((0, 0), (5, 0)),  # two points: a LINE
+                   _polyline((0, 0), (5, 0), (5, 5)),  # level: an LWPOLYLINE
+                   _chunk(7, struct.pack("<L", 3) + b"".join(struct.pack("<3d", x, y, 2.0)
+                                                              for x, y in ((0, 0), (1, 0), (1, 1)))),  # closed polygon
+                   _chunk(6, struct.pack("<L", 3) + struct.pack("<9d", 0, 0, 0, 1, 0, 1, 1, 1, 2)))  # 3D
+    dwgproxy.draw(doc, msp, _proxy(image), {"layer": "0"}, ["0"], None)
+    line, level, polygon, spatial = list(msp)
+    assert line.dxftype() == "LINE" and (line.dxf.start, line.dxf.end) == ((0, 0, 0), (5, 0, 0))
+    assert level.dxftype() == "LWPOLYLINE" and list(level.vertices()) == [(0, 0), (5, 0), (5, 5)]
+    assert not level.closed
+    assert polygon.dxftype() == "LWPOLYLINE" and polygon.closed and polygon.dxf.elevation == 2.0
+    assert spatial.dxftype() == "POLYLINE" and spatial.is_3d_polyline
+    assert [tuple(v) for v in spatial.points()] == [(0, 0, 0), (1, 0, 1), (1, 1, 2)]
