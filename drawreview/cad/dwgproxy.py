@@ -17,6 +17,7 @@ for 3D solids and regions) or whose image does not decode stays named as dropped
 
 from __future__ import annotations
 
+import functools
 import logging
 import struct
 from dataclasses import dataclass
@@ -89,25 +90,27 @@ def draw(doc, layout, proxy: Proxy, own: dict, layers: list[str], encoding: str 
     from ezdxf.entities import factory
 
     image = _image_class()(proxy.image, doc)
+    image.own = own
     if layers:
         image.layers = list(layers)
     if encoding:
         image.encoding = encoding
     made = list(image.virtual_entities())  # all or nothing: a broken image adds no part of itself
     for e in made:
-        _inherit(e, own)
         factory.bind(e, doc)
         layout.add_entity(e)
     return len(made)
 
 
+@functools.cache
 def _image_class():
     """ezdxf's proxy graphics reader, its texts on the document's styles: the image names a
     font (``Arial``; R2007+ often none), which ezdxf would make a style of its own of (named
     ``Arial`` with font ``Arial``, or with an empty name), so those texts were drawn in another
     font than the style that has it (``arial.ttf``) everywhere else; here a font is matched by
     its name without extension, case aside, and a text without one is on ``Standard``. Its
-    polylines become LINEs and LWPOLYLINEs where those draw the same."""
+    polylines become LINEs and LWPOLYLINEs where those draw the same, and every part is made
+    with the entity's own properties in place of layer "0" and BYBLOCK (``_inherit``)."""
     from pathlib import PurePath
 
     from ezdxf.proxygraphic import ProxyGraphic
@@ -126,6 +129,9 @@ def _image_class():
                 return "Standard" if styles.has_entry("Standard") else next(iter(styles)).dxf.name
             return self._by_font.get(key(font)) or super()._get_style(font, bigfont)
 
+        def _build_dxf_attribs(self) -> dict:
+            return _inherit(super()._build_dxf_attribs(), self.own)
+
         def _polyline(self, vertices, *, close=False, normal=None):
             # the lighter entity where it draws the same: ezdxf makes every image polyline a
             # POLYLINE with a VERTEX entity per point (a mesh's image is hundreds of 2-point edges)
@@ -143,18 +149,19 @@ def _image_class():
     return Image
 
 
-def _inherit(e, own: dict) -> None:
-    """Block-content semantics: layer "0" and BYBLOCK properties become the entity's own."""
-    d = e.dxf
-    if d.get("layer", "0") == "0" and own.get("layer"):
-        d.layer = own["layer"]
-    if d.get("color", 256) == _BYBLOCK_COLOR and not d.hasattr("true_color"):
+def _inherit(attribs: dict, own: dict) -> dict:
+    """Block-content semantics on a part's DXF attributes (ezdxf's, which leave out layer "0",
+    BYLAYER and the default lineweight): layer "0" and BYBLOCK properties become the entity's own."""
+    if attribs.get("layer", "0") == "0" and own.get("layer"):
+        attribs["layer"] = own["layer"]
+    if attribs.get("color", 256) == _BYBLOCK_COLOR and "true_color" not in attribs:
+        attribs["color"] = own.get("color", 256)
         if "true_color" in own:
-            d.true_color = own["true_color"]
-        d.color = own.get("color", 256)
-    if str(d.get("linetype", "BYLAYER")).upper() == "BYBLOCK":
-        d.linetype = own.get("linetype", "BYLAYER")
-    if d.get("lineweight", -1) == _BYBLOCK_WEIGHT:
-        d.lineweight = own.get("lineweight", -1)
+            attribs["true_color"] = own["true_color"]
+    if str(attribs.get("linetype", "BYLAYER")).upper() == "BYBLOCK":
+        attribs["linetype"] = own.get("linetype", "BYLAYER")
+    if attribs.get("lineweight", -1) == _BYBLOCK_WEIGHT:
+        attribs["lineweight"] = own.get("lineweight", -1)
     if own.get("invisible"):
-        d.invisible = 1
+        attribs["invisible"] = 1
+    return attribs
