@@ -12,7 +12,8 @@ entity's own layer, colour, linetype and lineweight.
 
 The image is what the drawing showed when it was saved, not the object's data (a wall's
 thickness, a door's type): the notes say so. An entity without an image (AutoCAD writes none
-for 3D solids and regions) or whose image does not decode stays named as dropped.
+for 3D solids and regions) or whose image does not decode stays named as dropped. A wipeout's
+image is only its frame, not the mask: wipeouts are read from their records (``dwgwipeout``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """What pycadkit drops and a second reader gives back: multilines (MLINE), geometric
-tolerances (TOLERANCE) and tables (ACAD_TABLE, as the block that draws them: ``dwgtable``),
-read from the DWG with ezdwg and added to the converted document.
+tolerances (TOLERANCE), tables (ACAD_TABLE, as the block that draws them: ``dwgtable``) and
+wipeouts (``dwgwipeout``), read from the DWG with ezdwg and added to the converted document;
+every other dropped entity that carries proxy graphics is drawn from them (``dwgproxy``).
 
 Draftsmen draw walls with MLINE in plain AutoCAD; a review drawing without them misleads the
 reviewer and the rule checks. pycadkit maps both types to unknown objects and leaves them out
@@ -37,9 +38,7 @@ from pathlib import Path
 
 log = logging.getLogger("drawreview.dwg")
 
-KINDS = ("MLINE", "TOLERANCE", "ACAD_TABLE")
-# a wipeout's image is its frame alone, not the mask it is: drawn, it adds a frame the plot may not show
-NOT_IMAGED = ("WIPEOUT",)
+KINDS = ("MLINE", "TOLERANCE", "ACAD_TABLE", "WIPEOUT")
 _LINETYPE_FLAGS = {1: "BYBLOCK", 2: "CONTINUOUS"}  # 0: BYLAYER, 3: by handle
 
 
@@ -53,7 +52,7 @@ class Recovery:
 def wanted(lost) -> list[str]:
     """The recoverable types among *lost* ({type: count}): those with a reader of their own,
     then every other one, whose entities may carry an image to draw (``dwgproxy``)."""
-    return [k for k in KINDS if lost.get(k)] + [k for k, n in lost.items() if n and k not in KINDS + NOT_IMAGED]
+    return [k for k in KINDS if lost.get(k)] + [k for k, n in lost.items() if n and k not in KINDS]
 
 
 def block_names(blocks: list[dict]) -> dict[int, str]:
@@ -95,26 +94,29 @@ def recover(doc, path: str | Path, lost: dict[str, int], facts: dict, max_object
 def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
     from ezdwg import raw
 
-    from drawreview.cad import dwgentity, dwgmlstyle, dwgproxy, dwgtable
+    from drawreview.cad import dwgentity, dwgmlstyle, dwgproxy, dwgtable, dwgwipeout
     from drawreview.cad.dwgbits import codec
 
     code = str(facts.get("version", "")).rpartition("/")[2]
     mlines = list(raw.decode_mline_entities(path, limit)) if "MLINE" in kinds else []
     tolerances = list(raw.decode_tolerance_entities(path, limit)) if "TOLERANCE" in kinds else []
     imaged = [k for k in kinds if k not in KINDS]
-    headers = list(raw.list_object_headers_with_type(path)) if imaged or "ACAD_TABLE" in kinds else []
+    by_header = imaged + [k for k in ("ACAD_TABLE", "WIPEOUT") if k in kinds]
+    headers = list(raw.list_object_headers_with_type(path)) if by_header else []
     classes = facts.get("classes") or {}
     tables = (dwgtable.read(path, dwgtable.handles(headers, classes), code, limit)
               if "ACAD_TABLE" in kinds else [])
-    proxies = dwgproxy.read(path, dwgproxy.handles(headers, imaged, classes), code, limit) if imaged else []
-    out = {"mlines": mlines, "tolerances": tolerances, "tables": tables, "proxies": proxies}
-    if not mlines and not tolerances and not tables and not proxies:
+    found = dwgproxy.handles(headers, by_header, classes)  # the entities of these types, by handle
+    wipeouts = dwgwipeout.read(path, [h for h, k in found.items() if k == "WIPEOUT"], code, limit)
+    proxies = dwgproxy.read(path, {h: k for h, k in found.items() if k in imaged}, code, limit) if imaged else []
+    out = {"mlines": mlines, "tolerances": tolerances, "tables": tables, "proxies": proxies, "wipeouts": wipeouts}
+    if not mlines and not tolerances and not tables and not proxies and not wipeouts:
         return out
     wanted_handles = {int(r[0]) for r in mlines} | {int(r[0]) for r in tolerances}
     # placement, layer, colour, linetype, lineweight from these entities' own records; ezdwg's
     # passes over every entity of the file only for a record the narrow decoder refuses
     common = (dwgentity.read(path, wanted_handles, code, limit) | {t.handle: t.common for t in tables}
-              | {p.handle: p.common for p in proxies})
+              | {p.handle: p.common for p in proxies} | {w.handle: w.common for w in wipeouts})
     if wanted_handles - set(common):
         common |= _common_from_passes(path, wanted_handles - set(common), limit)
     out["common"] = common
@@ -177,6 +179,7 @@ def _add(doc, source: dict, facts: dict) -> Recovery:
     rows = ([("MLINE", int(row[0]), row) for row in source["mlines"]]
             + [("TOLERANCE", int(row[0]), row) for row in source["tolerances"]]
             + [("ACAD_TABLE", t.handle, t) for t in source.get("tables") or ()]
+            + [("WIPEOUT", w.handle, w) for w in source.get("wipeouts") or ()]
             + [(p.kind, p.handle, p) for p in source.get("proxies") or ()])
     for kind, handle, row in rows:
         block = owner(*source["placements"].get(handle, (-1, -1)), facts.get("spaces") or {})
@@ -193,6 +196,10 @@ def _add(doc, source: dict, facts: dict) -> Recovery:
                 _tolerance(doc, layout, row, source)
             elif kind == "ACAD_TABLE":
                 _table(doc, layout, row, source, facts)
+            elif kind == "WIPEOUT":
+                from drawreview.cad import dwgwipeout
+
+                dwgwipeout.add(layout, row, _common(doc, row.handle, source))
             else:
                 if _image(doc, layout, row, source, facts):
                     images[kind] = images.get(kind, 0) + 1

@@ -61,7 +61,8 @@ def _lines(e) -> list[tuple]:
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem[-6:])
 def test_recovered_entities_equal_acadsharps_dxf(path, reference):
     drawing = load_drawing(path)
-    assert drawing.dwg["recovered"] == {"MLINE": 3, "TOLERANCE": 3, "ACAD_TABLE": 2}  # tables: test_dwg_table.py
+    assert drawing.dwg["recovered"] == {"MLINE": 3, "TOLERANCE": 3, "ACAD_TABLE": 2, "WIPEOUT": 1}  # tables:
+    # test_dwg_table.py, wipeouts: test_dwg_wipeout.py
     got, want = _where(drawing.doc), _where(reference)
     for kind in KINDS:
         assert len(want[kind]) == 3
