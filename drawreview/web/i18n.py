@@ -75,6 +75,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.notes": ("图纸说明", "Notes"),
     "file.repairs_summary": ("读取时自动修复了 {n} 处文件结构问题（CAD 库的英文原文）", "{n} file-structure problems repaired on reading"),
     "file.notes_summary": ("{n} 条读取说明（CAD 库的英文原文）", "{n} notes from reading the file"),
+    "file.more_notes": ("另有 {n} 条", "{n} more"),
     "file.entries": ("被拒绝的文件", "Rejected entries"),
     "file.remove": ("删除", "Remove"),
     "file.replace": ("替换", "Replace"),

@@ -197,7 +197,17 @@
       else if (lang !== "en" && !CJK.test(n)) foreign.push(n);
       else list.appendChild(el("li", null, n));
     });
-    [].slice.call(list.children, 5).forEach(function (li) { li.remove(); });
+    var more = [].slice.call(list.children, 5);  // past five: behind a disclosure, never dropped
+    if (more.length) {
+      var rest = el("details", { "class": "more" });
+      rest.appendChild(el("summary", null, msg("file.more_notes").replace("{n}", more.length)));
+      var restList = el("ul");
+      more.forEach(function (li) { restList.appendChild(li); });
+      rest.appendChild(restList);
+      var holder = el("li", { "class": "more" });
+      holder.appendChild(rest);
+      list.appendChild(holder);
+    }
     if (foreign.length) {
       var li = el("li", { "class": "foreign" });
       var det = el("details");
