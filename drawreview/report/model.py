@@ -103,8 +103,12 @@ class Reply:
 class Comment:
     """A reviewer's comment anchored to a markup on one sheet.
 
-    ``text``/``author``/``created_at`` are the opening remark; ``thread`` the replies
+    ``text``/``author``/``created_at`` are the opening remark (``created_at``: when it was
+    first raised, also for a comment carried into a later round); ``thread`` the replies
     that followed (design institute answers, reviewer follow-ups), oldest first.
+    ``raised_round`` is the round the comment was first raised in and ``first_id`` its number
+    then (a carried comment is a copy with its own ``id``); ``sheet_round`` is set when the
+    comment sits on an earlier round's drawing that the report's round no longer has.
     """
 
     id: str
@@ -119,9 +123,13 @@ class Comment:
     author: str
     created_at: datetime
     thread: tuple[Reply, ...] = ()
+    raised_round: int | None = None
+    first_id: str = ""
+    sheet_round: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", str(self.id))
+        object.__setattr__(self, "first_id", str(self.first_id or self.id))
         object.__setattr__(self, "sheet_pdf_path", Path(self.sheet_pdf_path))
         object.__setattr__(self, "thread", tuple(self.thread))
         if self.severity not in SEVERITIES:

@@ -136,7 +136,7 @@ def _summary(lay: Layout, data: ReportData) -> None:
     lay.paragraph("注：强条 = 违反强制性条文；未关闭含“待回复”与“已回复待核实”的意见；自动 = 已确认的自动检查结果。", size=8.5, colour=GREY)
 
 
-def _comment(lay: Layout, d: DisciplineSection, c: Comment, no: str, cache: SheetCache) -> None:
+def _comment(lay: Layout, d: DisciplineSection, c: Comment, no: str, cache: SheetCache, round_no: int = 0) -> None:
     sev_colour = SEVERITY_COLOURS[c.severity]
     lay.ensure(60)
     head = f"意见 {no}（#{c.id}）"
@@ -149,6 +149,9 @@ def _comment(lay: Layout, d: DisciplineSection, c: Comment, no: str, cache: Shee
     x += lay.text_width(tag, 10.5) + 8
     lay.text_at(x, base, f"状态：{label(STATUS_LABELS, c.status)}", 10.5, GREY)
     lay.y += 10.5 * 1.6
+    origin = sections.comment_origin(c, round_no)
+    if origin:
+        lay.paragraph(origin, size=9.5, colour=GREY)
     if c.clause:
         lay.paragraph(f"依据条文：{c.clause}", size=9.5, colour=GREY)
     lay.paragraph(f"{c.author}（{_date(c.created_at)}）：{c.text}", size=10)
@@ -197,7 +200,7 @@ def _discipline(lay: Layout, idx: int, d: DisciplineSection, cache: SheetCache, 
         lay.bookmark(2, f"{number} {title}")
         for c in comments:
             n += 1
-            _comment(lay, d, c, f"{idx}-{n}", cache)
+            _comment(lay, d, c, f"{idx}-{n}", cache, round_no)
     if d.findings:
         _findings(lay, d.findings)
     return n

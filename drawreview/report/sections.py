@@ -11,7 +11,7 @@ from datetime import datetime
 import pymupdf
 
 from drawreview.report.layout import BLACK, GREY, RED, Column, Layout
-from drawreview.report.model import ReportData
+from drawreview.report.model import Comment, ReportData
 
 SEAL_SIDE = 118.0  # points (about 42 mm, the size of an official round seal)
 SIG_W, SIG_H = 200.0, 62.0
@@ -67,6 +67,21 @@ def basis(lay: Layout, data: ReportData) -> None:
         lay.paragraph("自动检查规则集 Rulesets:", size=10, colour=GREY)
         for b in rulesets:
             lay.paragraph(f"· {b.name}  版本 {b.version}", size=9.5, colour=GREY, indent=14)
+
+
+def comment_origin(c: Comment, round_no: int) -> str:
+    """The round the comment was raised in (with its number then, when it was carried here),
+    and, for a comment left on an earlier round's drawing, which drawing that is."""
+    parts = []
+    if c.raised_round and c.raised_round == round_no:
+        parts.append(f"提出轮次：第 {c.raised_round} 轮（本轮） Raised in this round")
+    elif c.raised_round:
+        first = f"，原编号 #{c.first_id}" if c.first_id != c.id else ""
+        parts.append(f"提出轮次：第 {c.raised_round} 轮{first} Raised in round {c.raised_round}"
+                     + (f" as #{c.first_id}" if first else ""))
+    if c.sheet_round and c.sheet_round != round_no:
+        parts.append(f"所在图纸为第 {c.sheet_round} 轮送审图纸，本轮送审图纸中已无此图")
+    return "；".join(parts)
 
 
 def reply_deadline(lay: Layout, data: ReportData) -> None:

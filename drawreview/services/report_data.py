@@ -88,6 +88,25 @@ class _Cleaner:
         return "".join(out)
 
 
+async def _origins(session: AsyncSession, anns: list[Annotation]) -> dict[int, Annotation]:
+    """annotation id -> the markup it was first raised as: a comment carried into later
+    revisions is a chain of copies (``carried_from_id``); the first one has its round and time."""
+    known = {a.id: a for a in anns}
+    wanted = {a.carried_from_id for a in anns if a.carried_from_id} - set(known)
+    while wanted:
+        rows = (await session.exec(select(Annotation).where(Annotation.id.in_(list(wanted))))).all()
+        known.update({r.id: r for r in rows})
+        wanted = {r.carried_from_id for r in rows if r.carried_from_id} - set(known)
+
+    def first(a: Annotation) -> Annotation:
+        seen = {a.id}
+        while a.carried_from_id in known and a.carried_from_id not in seen:
+            a = known[a.carried_from_id]
+            seen.add(a.id)
+        return a
+    return {a.id: first(a) for a in anns}
+
+
 @dataclass
 class Gathered:
     data: model.ReportData
@@ -146,10 +165,20 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
         Annotation.sheet_id.in_(list(sheets) or [0]), Annotation.deleted == False,  # noqa: E712
         Annotation.automatic == False).order_by(Annotation.id)  # noqa: E712
         .execution_options(populate_existing=True))).all())  # as stored: markup writes may bypass the ORM
+    # comments still open on an earlier revision's sheet that this revision dropped (no copy
+    # was carried): they stay open for the approval gate, so the report lists them too
+    left_behind = [(a, s) for a, s in await standing.unclosed(session, sub) if s.submission_id != sub.id]
+    own = list(sheets)  # this revision's sheets (its confirmed findings)
+    sheets.update({s.id: s for _, s in left_behind})
+    anns = sorted(anns + [a for a, _ in left_behind], key=lambda a: a.id)
+    rounds = {s.id: s.round_no for s in await standing.chain(session, sub)}
+    origin = await _origins(session, anns)
+    origin_sub = dict((await session.exec(select(Sheet.id, Sheet.submission_id).where(
+        Sheet.id.in_([o.sheet_id for o in origin.values()] or [0])))).all())
     replies = list((await session.exec(select(Comment).where(Comment.annotation_id.in_([a.id for a in anns] or [0]))
                                        .order_by(Comment.created_at, Comment.id))).all())
     findings = list((await session.exec(select(RuleFinding).where(
-        RuleFinding.sheet_id.in_(list(sheets) or [0]), RuleFinding.state == "confirmed")
+        RuleFinding.sheet_id.in_(own or [0]), RuleFinding.state == "confirmed")
         .order_by(RuleFinding.id))).all())
     user_ids = ({a.author_id for a in anns} | {c.author_id for c in replies}
                 | {t.reviewer_id for t in tasks if t.reviewer_id})
@@ -191,7 +220,9 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
             geometry=model.Geometry(kind=a.kind, points=[tuple(p) for p in geo.get("points", [])],
                                     text=clean(geo.get("text", ""))),
             severity=a.severity, clause=clean(a.clause), status=a.status, text=clean(a.body), author=who(a.author_id),
-            created_at=local(a.created_at), thread=thread.get(a.id, ()))
+            created_at=local(origin[a.id].created_at), thread=thread.get(a.id, ()),
+            raised_round=rounds.get(origin_sub.get(origin[a.id].sheet_id)), first_id=str(origin[a.id].id),
+            sheet_round=rounds.get(sheet.submission_id) if sheet.submission_id != sub.id else None)
         by_disc.setdefault(a.discipline, []).append(c)
         per_sheet.setdefault(sheet.id, []).append((a.discipline, c))
     found: dict[str, list[model.Finding]] = {}

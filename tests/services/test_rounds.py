@@ -10,12 +10,12 @@ import uuid
 
 import pymupdf
 import pytest
-from sqlmodel import select
+from sqlmodel import select, update
 
 from drawreview.broadcast import MemoryBroadcast
 from drawreview.errors import Conflict
 from drawreview.models import Annotation, Comment, Notification, Report, ReviewTask, Sheet, User
-from drawreview.services import annotations, reviews, standing, tasks, workdays
+from drawreview.services import annotations, comment_list, report_data, reviews, standing, tasks, workdays
 from tests.services.reviews_world import BUILDING_SHEETS, bj, new_project, new_submission, principal
 
 OPINIONS = {
@@ -237,3 +237,97 @@ async def test_no_approving_report_while_a_required_discipline_has_no_conclusion
     assert exc.value.code == "report_blocked" and exc.value.details["disciplines"] == ["meteorology"]
     assert "气象" in exc.value.message_zh and "meteorology" in exc.value.message_en
     await session.rollback()
+
+
+async def _raised_at(session, ann_id: int, when) -> None:
+    """The comment was written at ``when`` (the clock is the edge of the world here)."""
+    await session.exec(update(Annotation).where(Annotation.id == ann_id).values(created_at=when))
+    await session.commit()
+
+
+async def _round_one(session, stack, storage, cfg, a, project, rev1, when) -> dict[str, ReviewTask]:
+    designer, window = await principal(session, "designer"), await principal(session, "window")
+    await reviews.submit(session, designer, rev1, project, when, lambda e: None, cfg)
+    await reviews.accept(session, window, rev1, project, {}, when, lambda e: None, cfg, storage, "http://x")
+    await session.commit()
+    return await _tasks(session, rev1)
+
+
+async def test_a_carried_comment_shows_the_round_and_day_it_was_raised(env):
+    """Round 2's report names the round (and first number) of a comment carried from round 1,
+    and dates it when it was raised, not when the revision copied it; a new one is this round's."""
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a, noop = Actors(session, broadcast), (lambda e: None)
+    window, designer = await principal(session, "window"), await principal(session, "designer")
+    t1, t2 = bj(2025, 5, 6, 10), bj(2025, 5, 20, 10)
+    project = await new_project(session, stack, name="意见轮次测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, t1)
+    first = await a.comment("fire", await _sheet(session, rev1, "建施-02"), "楼梯净宽 <1.1 m & 未标注")
+    await _raised_at(session, first, t1)
+    for d, task in r1.items():
+        await a.conclude(task, rev1, project, "revision_required" if d == "fire" else "approved", t1)
+    await reviews.issue_report(session, window, rev1, project, t1, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    assert "提出轮次：第1轮（本轮）" in report_text(storage, rev1)
+    await a.reply("designer", first, "已加宽")
+    await a.status("designer", first, "answered")
+
+    rev2 = await new_submission(session, project, storage=storage)
+    await reviews.submit(session, designer, rev2, project, t2, noop, cfg)
+    await session.commit()
+    copy = (await session.exec(select(Annotation).where(Annotation.carried_from_id == first))).one()
+    await a.status("fire", copy.id, "open")
+    new = await a.comment("fire", await _sheet(session, rev2, "建施-01"), "新增：防火门未标注")
+    await _raised_at(session, new, t2)
+    await a.conclude((await _tasks(session, rev2))["fire"], rev2, project, "revision_required", t2)
+    await reviews.issue_report(session, window, rev2, project, t2, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    text = report_text(storage, rev2)
+    assert f"意见2-1（#{copy.id}）" in text and f"提出轮次：第1轮，原编号#{first}" in text
+    assert "（2025年05月06日）：楼梯净宽<1.1m&未标注" in text  # raised on day 1, shown literally
+    assert "提出轮次：第2轮（本轮）" in text and "（2025年05月20日）：新增：防火门未标注" in text
+    assert text.count("楼梯净宽<1.1m&未标注") == 1  # once: the copy stands for the first comment
+    await broadcast.disconnect()
+
+
+async def test_an_open_comment_on_a_sheet_the_revision_left_out_stays_in_the_report(env):
+    """A sheet with an open comment is missing from revision 2: nothing was carried, the comment
+    still blocks approval, and round 2's report lists it as open on round 1's drawing."""
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a, noop = Actors(session, broadcast), (lambda e: None)
+    window, designer = await principal(session, "window"), await principal(session, "designer")
+    t1, t2 = bj(2025, 5, 6, 10), bj(2025, 5, 20, 10)
+    project = await new_project(session, stack, name="缺图意见测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, t1)
+    left = await a.comment("fire", await _sheet(session, rev1, "暖施-01"), "排烟风机未设于专用机房")
+    kept = await a.comment("fire", await _sheet(session, rev1, "建施-01"), "防火分区面积超限")
+    for d, task in r1.items():
+        await a.conclude(task, rev1, project, "revision_required" if d == "fire" else "approved", t1)
+    await reviews.issue_report(session, window, rev1, project, t1, noop, storage, "http://x", stack.settings)
+    await session.commit()
+
+    rev2 = await new_submission(session, project, [n for n in BUILDING_SHEETS if n != "暖施-01"], storage=storage)
+    await reviews.submit(session, designer, rev2, project, t2, noop, cfg)
+    await session.commit()
+    copies = (await session.exec(select(Annotation.carried_from_id).where(
+        Annotation.carried_from_id.in_([left, kept])))).all()
+    assert copies == [kept]  # the 暖施-01 comment had no sheet to go to
+    blockers = await standing.approval_blockers(session, rev2, project, cfg)
+    assert left in [c["id"] for c in blockers["comments"]]  # still open for the approval gate
+    await a.conclude((await _tasks(session, rev2))["fire"], rev2, project, "revision_required", t2)
+    await reviews.issue_report(session, window, rev2, project, t2, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    text = report_text(storage, rev2)
+    assert "排烟风机未设于专用机房" in text and "所在图纸为第1轮送审图纸，本轮送审图纸中已无此图" in text
+    assert f"意见2-1（#{left}）" in text and "防火分区面积超限" in text
+    listed = {c["id"]: c for c in await comment_list.round_comments(session, storage, rev2)}
+    assert listed[left]["status"] == "open" and listed[left]["sheet_number"] == "暖施-01"
+    fire = next(d for d in (await report_data.gather(session, storage, rev2.id)).data.disciplines if d.code == "fire")
+    assert fire.status_counts()["open"] == 2  # the summary's 未关闭 counts it, as the approval gate does
+    await broadcast.disconnect()
