@@ -220,6 +220,7 @@ class Project:
     issued_at: datetime | None
     verdict: str  # a VERDICT_LABELS code or free text
     reply_deadline: datetime | None = None  # revision required: reply and resubmit by this day
+    reply_deadline_estimated: bool = False  # counted by weekends: that year's holidays are not entered
     signature_note: str = ""  # what the signature is (PAdES level) and why
     certificate_url: str = ""  # where the authority's certificate and chain are published
     audit_anchor: str = ""  # the audit chain's head at issue (services/anchors.anchor_line), printed for audit verify

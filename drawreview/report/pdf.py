@@ -95,7 +95,7 @@ def _cover(lay: Layout, data: ReportData, verify_url: str | None) -> None:
         ["审查结论 Verdict", label(VERDICT_LABELS, p.verdict)],
     ]
     if p.reply_deadline is not None:
-        rows.append(["回复期限 Reply by", _date(p.reply_deadline)])
+        rows.append(["回复期限 Reply by", _date(p.reply_deadline) + (sections.ESTIMATED if p.reply_deadline_estimated else "")])
     lay.table([Column("项目 Item", 0.32), Column("内容 Details", 0.68)], rows, size=10.5, pad=5)
     lay.space(24)
     verdict = label(VERDICT_LABELS, p.verdict)

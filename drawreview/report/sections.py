@@ -18,6 +18,7 @@ SIG_W, SIG_H = 200.0, 62.0
 
 
 SHA_SIZE = 7.0
+ESTIMATED = "（按周末估算，节假日安排未录入）"  # as the receipt says of a due date beyond the known years
 
 
 def _sha_fraction(lay: Layout, size: float) -> float:
@@ -91,6 +92,10 @@ def reply_deadline(lay: Layout, data: ReportData) -> None:
     lay.space(6)
     lay.paragraph(f"请设计单位于 {_date(p.reply_deadline)} 前逐条回复审查意见并提交修改后的图纸复审。"
                   f" Reply to every comment and resubmit by {p.reply_deadline:%Y-%m-%d}.", size=11, colour=RED)
+    if p.reply_deadline_estimated:
+        lay.paragraph(f"注：回复期限{ESTIMATED}，可能不准确。"
+                      " The deadline is estimated by weekends: that year's public holidays are not entered yet.",
+                      size=8.5, colour=GREY)
 
 
 def stamped(lay: Layout, data: ReportData) -> None:

@@ -133,7 +133,9 @@ async def enrich(session: AsyncSession, data: model.ReportData, sub: Submission,
     issuer = user.display_name if user is not None else ""
     named = await checkers_of(session, sub)  # checkers named for disciplines; the issuer checked the others
     sheet_ids = (await session.exec(select(Sheet.id).where(Sheet.submission_id == sub.id))).all()
-    project = replace(data.project, reply_deadline=reply_deadline(verdict, issued_at, cfg),
+    deadline = reply_deadline(verdict, issued_at, cfg)
+    project = replace(data.project, reply_deadline=deadline,  # said to be estimated, as the receipt does
+                      reply_deadline_estimated=deadline is not None and not workdays.calendar_covers(issued_at, deadline),
                       signature_note=signature_note, certificate_url=certificate_url)
     return replace(data, project=project, drawings=await drawings(session, sub),
                    basis=await basis(session, data, sheet_ids, ruleset_dir), stamped=stamped,

@@ -331,3 +331,28 @@ async def test_an_open_comment_on_a_sheet_the_revision_left_out_stays_in_the_rep
     fire = next(d for d in (await report_data.gather(session, storage, rev2.id)).data.disciplines if d.code == "fire")
     assert fire.status_counts()["open"] == 2  # the summary's 未关闭 counts it, as the approval gate does
     await broadcast.disconnect()
+
+
+@pytest.mark.parametrize("issued, estimated", [((2025, 5, 6, 10), False), ((2026, 12, 7, 10), True)])
+async def test_a_reply_deadline_beyond_the_known_holidays_is_marked_estimated(env, issued, estimated):
+    """A revision-required report issued in December counts its 20 working days into a year whose
+    holidays the calendar does not know: the signed report says the date is estimated, as the
+    receipt does; within known years it does not."""
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a, noop = Actors(session, broadcast), (lambda e: None)
+    window = await principal(session, "window")
+    when = bj(*issued)
+    assert not workdays.calendar_covers(bj(2027, 1, 10))  # the premise: the calendar does not know 2027
+    project = await new_project(session, stack, name="回复期限测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, when)
+    for d, task in r1.items():
+        await a.conclude(task, rev1, project, "revision_required" if d == "fire" else "approved", when)
+    await reviews.issue_report(session, window, rev1, project, when, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    text = report_text(storage, rev1)
+    assert "回复期限" in text and "前逐条回复审查意见" in text
+    assert (text.count("按周末估算，节假日安排未录入") == 2) is estimated  # the cover's row and the closing note
+    await broadcast.disconnect()
