@@ -9,8 +9,9 @@ may still be open: then it has no standing conclusion yet), else its latest conc
 an earlier round of the chain. The round's verdict is the most severe standing conclusion.
 
 Open comments: a markup copied into the next revision (``carried_from_id``) is superseded by
-its copy; an unclosed markup without a copy (open, or answered and not yet verified) is
-still open, whichever revision it sits on.
+its copy (also when the copy was deleted: the comment was withdrawn); an unclosed markup
+without a copy (open, or answered and not yet verified) is still open, whichever revision it
+sits on.
 """
 
 from __future__ import annotations
@@ -97,8 +98,10 @@ async def unclosed(session: AsyncSession, sub: Submission) -> list[tuple[Annotat
         .order_by(Annotation.id).execution_options(populate_existing=True))).all()
     if not rows:
         return []
+    # a copy supersedes its original even when it was deleted since: the reviewer withdrew the
+    # comment in the later round, and the earlier revision's markup must not come back as open
     copied = set((await session.exec(select(Annotation.carried_from_id).where(
-        Annotation.carried_from_id.in_([a.id for a, _ in rows]), Annotation.deleted == False))).all())  # noqa: E712
+        Annotation.carried_from_id.in_([a.id for a, _ in rows])))).all())
     return [(a, s) for a, s in rows if a.id not in copied]
 
 

@@ -356,3 +356,34 @@ async def test_a_reply_deadline_beyond_the_known_holidays_is_marked_estimated(en
     assert "回复期限" in text and "前逐条回复审查意见" in text
     assert (text.count("按周末估算，节假日安排未录入") == 2) is estimated  # the cover's row and the closing note
     await broadcast.disconnect()
+
+
+async def test_a_comment_withdrawn_in_a_later_round_does_not_come_back_open(env):
+    """Fire deletes (withdraws) the copy of its round-1 comment in round 2 and approves: the
+    round-1 markup the copy replaced is not open again, so the approving report is issued."""
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a, noop = Actors(session, broadcast), (lambda e: None)
+    window, designer = await principal(session, "window"), await principal(session, "designer")
+    t1, t2 = bj(2025, 5, 6, 10), bj(2025, 5, 20, 10)
+    project = await new_project(session, stack, name="撤回意见测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, t1)
+    first = await a.comment("fire", await _sheet(session, rev1, "建施-01"), "第二轮撤回的意见")
+    for d, task in r1.items():
+        await a.conclude(task, rev1, project, "revision_required" if d == "fire" else "approved", t1)
+    await reviews.issue_report(session, window, rev1, project, t1, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    rev2 = await new_submission(session, project, storage=storage)
+    await reviews.submit(session, designer, rev2, project, t2, noop, cfg)
+    await session.commit()
+    copy = (await session.exec(select(Annotation).where(Annotation.carried_from_id == first))).one()
+    await annotations.delete(session, broadcast, await a.who("fire"), copy.id, {"version": copy.version})
+    await session.commit()
+    assert (await standing.approval_blockers(session, rev2, project, cfg))["comments"] == []
+    await a.conclude((await _tasks(session, rev2))["fire"], rev2, project, "approved", t2, "同意")
+    await reviews.issue_report(session, window, rev2, project, t2, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    assert rev2.state == "approved" and "第二轮撤回的意见" not in report_text(storage, rev2)
+    await broadcast.disconnect()
