@@ -4,7 +4,8 @@ BCF 3.0 and JSON exports.
 
 The heavy exports (BCF, the marked-up zip, the stamped zip) of a round whose report is issued
 are built once and kept as ``ReportFile`` rows; before the report they are built on request
-from the current rows. JSON is cheap and always built.
+from the current rows. The JSON of an issued round is made at issue from the report's own data
+(``services/report_json.py``); before the report it is built on request.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ..report.annots import annotate_sheet
 from ..report.bcf import export_bcf
 from ..report.export_json import export_json
 from ..report.stamps import Stamper, stamp_sheet
-from . import report_data
+from . import report_data, report_json
 from .reports import KIND_STAMPED, latest_for, read_blob, sheet_file_name
 
 APPROVED_STATES = {"approved"}
@@ -222,5 +223,10 @@ async def bcf(session: AsyncSession, storage, sub: Submission, name: str) -> byt
 
 
 async def round_json(session: AsyncSession, storage, sub: Submission) -> str:
+    """An issued round's JSON as kept at issue (the signed report's data); before the report,
+    or for a round issued before the JSON was kept, built from the current rows."""
+    kept = await report_json.issued(session, storage, await latest_for(session, sub.id))
+    if kept is not None:
+        return kept
     g = await _gather_round(session, storage, sub, need_pdfs=False, raw=True)
     return export_json(g.data)

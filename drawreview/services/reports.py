@@ -31,7 +31,7 @@ from ..report.issuance import issue_report
 from ..report.model import Stamped
 from ..report.seal import load_seal
 from ..report.signing import SigningConfig, ensure_authority_key, level_note, load_signing, validate_signature
-from . import anchors, audit, events, report_data, report_extras, report_stamping, tasks, workflow
+from . import anchors, audit, events, report_data, report_extras, report_json, report_stamping, tasks, workflow
 from .report_phases import add as add_phase
 from .report_phases import phase
 from .notifications import aware
@@ -157,11 +157,11 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
     cfg = await asyncio.to_thread(signing_config, settings, authority)
     with phase("stamp"):
         stamped = await _stamp_round(session, storage, cfg, sub, g, now) if g.verdict in report_data.APPROVED else []
+    extras = dict(actor=actor, verdict=g.verdict, issued_at=now, cfg=tasks.config(settings),
+                  ruleset_dir=getattr(settings, "ruleset_dir", None), signature_note=level_note(cfg),
+                  certificate_url=base + CERT_PATH, stamped=tuple(entry for entry, _ in stamped))
     with phase("gather"):
-        data = await report_extras.enrich(
-        session, g.data, sub, actor=actor, verdict=g.verdict, issued_at=now, cfg=tasks.config(settings),
-        ruleset_dir=getattr(settings, "ruleset_dir", None), signature_note=level_note(cfg),
-        certificate_url=base + CERT_PATH, stamped=tuple(entry for entry, _ in stamped))
+        data = await report_extras.enrich(session, g.data, sub, **extras)
     # the project's audit chain as this transaction sees it, printed in the signed report and kept
     # in the authority's anchor export after the commit (issue #19: truncation is detectable)
     anchor = await anchors.document_anchor(session, g.project.id)
@@ -173,6 +173,9 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
     add_phase("sign", issued.sign_s)
     with phase("store"):
         blob = await asyncio.to_thread(storage.put_bytes, issued.pdf)
+        # the JSON export of this round, from the same data (kept: later rows must not change it)
+        json_blob = await asyncio.to_thread(storage.put_bytes, await report_json.build(
+            session, storage, sub, issued_at=now, audit_anchor=data.project.audit_anchor, extras=extras))
     # Serialise issuers of this submission (row lock on PostgreSQL, the write lock on SQLite), then look again.
     await session.exec(update(Submission).where(Submission.id == sub.id).values(round_no=Submission.round_no))
     found = await _existing(session, sub.id, sub.round_no, KIND_ROUND)
@@ -186,6 +189,7 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
     await session.flush()
     session.add_all([ReportFile(report_id=report.id, kind=KIND_STAMPED, name=entry.file_name, sheet_id=sheet_id,
                                 sha256=entry.sha256, size=size) for entry, (sheet_id, size) in stamped])
+    session.add(report_json.file_row(report, json_blob, file_name(g.project, report)[:-4] + ".json"))
     detail = {"report_id": report.id, "submission_id": sub.id, "round": sub.round_no, "sha256": report.sha256,
               "verdict": report.verdict, "pages": report.pages, "comments": len(g.data.all_comments()),
               "signature_level": cfg.level, "stamped_sheets": len(stamped)}

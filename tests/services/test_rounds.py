@@ -6,7 +6,9 @@ report PDF (read back with PyMuPDF)."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import datetime
 
 import pymupdf
 import pytest
@@ -15,7 +17,8 @@ from sqlmodel import select, update
 from drawreview.broadcast import MemoryBroadcast
 from drawreview.errors import Conflict
 from drawreview.models import Annotation, Comment, Notification, Report, ReviewTask, Sheet, User
-from drawreview.services import annotations, comment_list, report_data, reviews, standing, tasks, workdays
+from drawreview.services import annotations, comment_list, report_data, report_files, reviews, standing, tasks
+from drawreview.services import workdays
 from tests.services.reviews_world import BUILDING_SHEETS, bj, new_project, new_submission, principal
 
 OPINIONS = {
@@ -386,4 +389,36 @@ async def test_a_comment_withdrawn_in_a_later_round_does_not_come_back_open(env)
     await reviews.issue_report(session, window, rev2, project, t2, noop, storage, "http://x", stack.settings)
     await session.commit()
     assert rev2.state == "approved" and "第二轮撤回的意见" not in report_text(storage, rev2)
+    await broadcast.disconnect()
+
+
+async def test_an_issued_rounds_json_is_the_signed_reports_data(env):
+    """The JSON export of round 1, downloaded after the designer answered, shows what the issued
+    report shows: the comment open with no reply, the checker and the reply deadline."""
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a, noop = Actors(session, broadcast), (lambda e: None)
+    window = await principal(session, "window")
+    t1 = bj(2025, 5, 6, 10)
+    project = await new_project(session, stack, name="导出一致性测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, t1)
+    first = await a.comment("fire", await _sheet(session, rev1, "建施-02"), "楼梯净宽不足")
+    for d, task in r1.items():
+        await a.conclude(task, rev1, project, "revision_required" if d == "fire" else "approved", t1)
+    await reviews.issue_report(session, window, rev1, project, t1, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    await a.reply("designer", first, "已加宽至 1.2 m")
+    await a.status("designer", first, "answered")
+    await session.commit()
+    doc = json.loads(await report_files.round_json(session, storage, rev1))
+    text = report_text(storage, rev1)
+    [c] = doc["comments"]
+    assert c["id"] == str(first) and c["status"] == "open" and c["thread"] == [] and "状态：待回复" in text
+    assert "已加宽至1.2m" not in text
+    deadline = datetime.fromisoformat(doc["round"]["reply_deadline"])
+    assert f"前逐条回复审查意见并提交修改后的图纸复审。Replytoeverycommentandresubmitby{deadline:%Y-%m-%d}" in text
+    issuer = "".join(window.display_name.split())
+    assert {x["checker"] for x in doc["conclusions"]} == {window.display_name} and f"审核人（签字）：{issuer}" in text
     await broadcast.disconnect()
