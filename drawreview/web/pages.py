@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from ..models import Organisation, OrgKind
 from ..policy import ROLE_ACTIONS
 from ..vocabulary import sheet_discipline_label
 from ..services import projects as project_service
+from ..services import workdays
 from ..services.sheets import space_label
 from .common import lang_of
 from .i18n import format_label, messages_for, stage_label, translator
@@ -26,6 +28,21 @@ templates.env.globals["space_label"] = space_label  # model / layout:A1 / page:3
 templates.env.globals["format_label"] = format_label  # dxf → DXF, unknown → 未识别
 templates.env.globals["stage_label"] = stage_label  # in_review → 审查中 / In review
 templates.env.globals["discipline_label"] = sheet_discipline_label  # 结构 → Structure in English
+
+
+def local_date(value) -> str:
+    """An API time (ISO 8601, UTC) as the Beijing date the reports and receipts print ('—' for none):
+    a report issued at 00:40 Beijing time is issued that day, not the UTC day before."""
+    if not value:
+        return "—"
+    try:
+        at = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)[:10]
+    return workdays.to_local(at if at.tzinfo else at.replace(tzinfo=timezone.utc)).date().isoformat()
+
+
+templates.env.filters["local_date"] = local_date
 
 
 def render(request: Request, name: str, context: dict, status: int = 200, principal=None) -> HTMLResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from tests.services.reviews_world import new_project, new_submission, run
 
 
@@ -39,6 +41,29 @@ def test_progress_shows_stage_and_disciplines_but_no_drawings(stack, client):
     assert anon.get("/api/progress", params={"case": case, "code": "12"}).status_code == 422
 
 
+def test_progress_page_dates_are_beijing_dates_as_in_the_reports(stack, client):
+    """A task started at 00:30 Beijing time (16:30 UTC the day before) shows the Beijing day, the
+    day the receipt and the reports print, not the UTC date of the API's ISO time."""
+    from sqlalchemy import update
+    from sqlmodel import select
+
+    from drawreview.models import Project, ReviewTask, Submission
+
+    case, code = _accepted(stack, client)
+
+    async def go(s):
+        project = (await s.exec(select(Project).where(Project.case_number == case))).one()
+        sub = (await s.exec(select(Submission).where(Submission.project_id == project.id))).one()
+        await s.exec(update(ReviewTask).where(ReviewTask.submission_id == sub.id)
+                     .values(started_at=datetime(2025, 5, 6, 16, 30, tzinfo=timezone.utc)))
+
+    run(stack, go)
+    data = client.get("/api/progress", params={"case": case, "code": code}).json()["data"]
+    assert {d["started_at"][:10] for d in data["rounds"][0]["disciplines"]} == {"2025-05-06"}  # UTC in the API
+    page = client.get("/progress", params={"case": case, "code": code}).text
+    assert "2025-05-07" in page and "2025-05-06" not in page
+
+
 def test_guessing_a_code_is_rate_limited_per_case(stack, client):
     case, code = _accepted(stack, client)
     statuses = [client.get("/api/progress", params={"case": case, "code": f"{n:08d}"}).status_code for n in range(12)]
@@ -62,3 +87,4 @@ def test_one_address_walking_many_case_numbers_is_rate_limited(stack, client):
             assert r.json()["error"]["messages"]["zh-CN"] and r.json()["error"]["messages"]["en"]
             break
     assert statuses[-1] == 429 and set(statuses[:-1]) <= {404}, statuses
+
