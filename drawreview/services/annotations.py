@@ -164,7 +164,7 @@ def comment_dict(c: Comment, users: dict[int, User]) -> dict:
     return {"id": c.id, "client_id": c.client_id, "annotation_id": c.annotation_id, "author_id": c.author_id,
             "author": u.display_name if u else None, "author_role": u.role if u else None,
             "author_discipline": u.discipline if u else None, "body": c.body,
-            "created_at": c.created_at.isoformat()}
+            "created_at": notifications.aware(c.created_at).isoformat()}  # with its offset (SQLite: naive UTC)
 
 
 def annotation_dict(a: Annotation, users: dict[int, User], comments: list[dict] | None = None) -> dict:
@@ -174,7 +174,8 @@ def annotation_dict(a: Annotation, users: dict[int, User], comments: list[dict] 
            "color": PALETTE.get(a.discipline, "#555555"), "kind": a.kind, "geometry": a.geometry,
            "severity": a.severity, "clause": a.clause, "body": a.body, "status": a.status,
            "automatic": a.automatic, "finding_id": a.finding_id, "carried_from_id": a.carried_from_id,
-           "version": a.version, "created_at": a.created_at.isoformat(), "updated_at": a.updated_at.isoformat()}
+           "version": a.version, "created_at": notifications.aware(a.created_at).isoformat(),
+           "updated_at": notifications.aware(a.updated_at).isoformat()}
     if comments is not None:
         out["comments"] = comments
     return out

@@ -214,3 +214,19 @@ def test_a_new_comment_notifies_the_design_institute(stack, client, world):
     assert "消防" in newest["titles"]["zh-CN"] and "fire" in newest["titles"]["en"].lower()
     assert newest["payload"].get("link", f"/sheets/{made['sheet_id']}") == f"/sheets/{made['sheet_id']}"
     assert not mine("planning")  # reviewers are not told of each other's comments by notification
+
+
+def test_times_carry_their_utc_offset_in_both_modes(stack, client, world):
+    """A markup's and a reply's times read back with their offset: on SQLite the stored time is
+    naive UTC, and an ISO time without an offset is read as local time by a browser (8 h off)."""
+    from datetime import datetime, timedelta
+
+    aid = markup(stack, client, world)["annotation"]["id"]
+    r = client.post(f"/api/annotations/{aid}/comments", json={"client_id": cid(), "body": "已修改"},
+                    headers=stack.token_headers("designer"))
+    assert r.status_code == 200, r.text
+    got = client.get(f"/api/annotations/{aid}", headers=stack.token_headers("builder")).json()["data"]
+    listed = next(a for a in client.get(f"/api/projects/{world['project_id']}/annotations",
+                                        headers=stack.token_headers("builder")).json()["data"] if a["id"] == aid)
+    for at in (got["created_at"], got["updated_at"], got["comments"][0]["created_at"], listed["created_at"]):
+        assert datetime.fromisoformat(at).utcoffset() == timedelta(0), at
