@@ -244,9 +244,13 @@ async def _require(session: AsyncSession, principal: Principal, project_id: int,
 
 _T = Annotation.__table__
 # Core statements, built once (the ORM's per-call statement building and object loading was a
-# third of a write's CPU): the markup with its author's name
-_LOAD = (select(*_T.c, User.display_name.label("author_name")).select_from(_T.join(User.__table__, User.id == _T.c.author_id))
+# third of a write's CPU): the markup with its author's name and the state of its revision
+_LOAD = (select(*_T.c, User.display_name.label("author_name"), Submission.state.label("revision_state"))
+         .select_from(_T.join(User.__table__, User.id == _T.c.author_id)
+                      .join(Sheet.__table__, Sheet.id == _T.c.sheet_id)
+                      .join(Submission.__table__, Submission.id == Sheet.submission_id))
          .where(_T.c.id == bindparam("annotation_id")))
+_COPY = select(_T.c.id).where(_T.c.carried_from_id == bindparam("annotation_id")).limit(1)
 
 
 async def core(session: AsyncSession, stmt, params: dict | None = None):
@@ -267,6 +271,12 @@ async def _load_for_write(session: AsyncSession, principal: Principal, annotatio
         await _require(session, principal, ann.project_id, action, checked_project, "annotation_id", annotation_id)
     except NotFound:
         raise NotFound("找不到该审查意见", "Annotation not found", details={"annotation_id": annotation_id}) from None
+    if ann.revision_state == "resubmitted":  # the next revision is in: was this markup carried into it?
+        copy = (await core(session, _COPY, {"annotation_id": ann.id})).scalar()
+        if copy is not None:
+            raise Conflict(f"该审查意见已转入新版报审（#{copy}），请在新版图纸上回复或处理",
+                           f"This comment was carried into the next revision as #{copy}; reply or change it there",
+                           code="annotation_superseded", details={"annotation_id": ann.id, "current_id": copy})
     return ann, author
 
 

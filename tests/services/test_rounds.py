@@ -422,3 +422,42 @@ async def test_an_issued_rounds_json_is_the_signed_reports_data(env):
     issuer = "".join(window.display_name.split())
     assert {x["checker"] for x in doc["conclusions"]} == {window.display_name} and f"审核人（签字）：{issuer}" in text
     await broadcast.disconnect()
+
+
+async def test_writes_to_a_comment_carried_into_the_next_revision_are_refused(env):
+    """Once revision 2 is in, the designer's answer written on the round-1 markup (a stale tab)
+    would never reach the copy that round 2 and its report show: it is refused with a 409 that
+    names the copy; a comment left on a dropped sheet (no copy) can still be answered."""
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a, noop = Actors(session, broadcast), (lambda e: None)
+    window, designer = await principal(session, "window"), await principal(session, "designer")
+    t1, t2 = bj(2025, 5, 6, 10), bj(2025, 5, 20, 10)
+    project = await new_project(session, stack, name="旧版意见写入测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, t1)
+    first = await a.comment("fire", await _sheet(session, rev1, "建施-01"), "防火分区面积超限")
+    left = await a.comment("fire", await _sheet(session, rev1, "暖施-01"), "排烟风机未设于专用机房")
+    for d, task in r1.items():
+        await a.conclude(task, rev1, project, "revision_required" if d == "fire" else "approved", t1)
+    await reviews.issue_report(session, window, rev1, project, t1, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    rev2 = await new_submission(session, project, [n for n in BUILDING_SHEETS if n != "暖施-01"], storage=storage)
+    await reviews.submit(session, designer, rev2, project, t2, noop, cfg)
+    await session.commit()
+    copy = (await session.exec(select(Annotation.id).where(Annotation.carried_from_id == first))).one()
+    for write in (lambda: a.reply("designer", first, "已增设防火卷帘"), lambda: a.status("designer", first, "answered")):
+        with pytest.raises(Conflict) as exc:
+            await write()
+        assert exc.value.code == "annotation_superseded" and exc.value.details["current_id"] == copy
+        assert f"#{copy}" in exc.value.message_zh and f"#{copy}" in exc.value.message_en
+        await session.rollback()
+    await a.reply("designer", copy, "已增设防火卷帘")
+    await a.status("designer", copy, "answered")
+    await a.reply("designer", left, "风机已移入专用机房")  # no copy: answered where it is
+    await a.status("designer", left, "answered")
+    await session.commit()
+    thread = (await session.exec(select(Comment.body).where(Comment.annotation_id == copy))).all()
+    assert thread == ["已增设防火卷帘"]
+    await broadcast.disconnect()
