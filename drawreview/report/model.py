@@ -181,6 +181,7 @@ class DisciplineSection:
     concluded_round: int | None = None
 
     checker: str = ""  # 审核人: who checked the discipline's opinion before issue
+    closed_before: int = 0  # comments of this discipline closed in earlier rounds (not listed again)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "comments", tuple(self.comments))

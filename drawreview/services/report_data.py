@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, NotFound
@@ -172,6 +172,12 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
     sheets.update({s.id: s for _, s in left_behind})
     anns = sorted(anns + [a for a, _ in left_behind], key=lambda a: a.id)
     rounds = {s.id: s.round_no for s in await standing.chain(session, sub)}
+    # comments closed in earlier rounds (a discipline with none left here says so, not "no comments")
+    closed_before = dict((await session.exec(
+        select(Annotation.discipline, func.count()).join(Sheet, Sheet.id == Annotation.sheet_id)
+        .where(Sheet.submission_id.in_([i for i in rounds if i != sub.id] or [0]), Annotation.status == "closed",
+               Annotation.deleted == False, Annotation.automatic == False)  # noqa: E712
+        .group_by(Annotation.discipline))).all())
     origin = await _origins(session, anns)
     origin_sub = dict((await session.exec(select(Sheet.id, Sheet.submission_id).where(
         Sheet.id.in_([o.sheet_id for o in origin.values()] or [0])))).all())
@@ -240,7 +246,8 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
             code=code, name_zh=zh, name_en=en, reviewer=who(t.reviewer_id) if t else "—",
             conclusion=verdict_code(h.conclusion if h else None), concluded_at=local(t.concluded_at) if done else None,
             comments=by_disc.get(code, ()), findings=found.get(code, ()),
-            opinion=clean(t.opinion) if done else "", concluded_round=h.round_no if done else None))
+            opinion=clean(t.opinion) if done else "", concluded_round=h.round_no if done else None,
+            closed_before=closed_before.get(code, 0)))
     verdict = round_verdict(sub, held)
     cu, di = orgs.get(project.construction_unit_id), orgs.get(project.design_institute_id)
     data = model.ReportData(project=model.Project(

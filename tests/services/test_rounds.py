@@ -461,3 +461,41 @@ async def test_writes_to_a_comment_carried_into_the_next_revision_are_refused(en
     thread = (await session.exec(select(Comment.body).where(Comment.annotation_id == copy))).all()
     assert thread == ["已增设防火卷帘"]
     await broadcast.disconnect()
+
+
+async def test_a_discipline_whose_comments_were_closed_earlier_does_not_read_no_comments(env):
+    """Planning's comment is closed in round 2; round 3's report does not list it again and says
+    so, instead of "本专业无审查意见" for a discipline that did comment."""
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a, noop = Actors(session, broadcast), (lambda e: None)
+    window, designer = await principal(session, "window"), await principal(session, "designer")
+    project = await new_project(session, stack, name="前轮意见已关闭测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, bj(2025, 5, 6, 10))
+    plan = await a.comment("planning", await _sheet(session, rev1, "总图-01"), "退让道路红线不足")
+    for d, task in r1.items():
+        await a.conclude(task, rev1, project, "revision_required" if d in ("planning", "fire") else "approved",
+                         bj(2025, 5, 6, 10))
+    await reviews.issue_report(session, window, rev1, project, bj(2025, 5, 6, 10), noop, storage, "http://x",
+                               stack.settings)
+    await session.commit()
+    rev = rev1
+    for n, when in ((2, bj(2025, 5, 20, 10)), (3, bj(2025, 6, 3, 10))):
+        nxt = await new_submission(session, project, storage=storage)
+        await reviews.submit(session, designer, nxt, project, when, noop, cfg)
+        await session.commit()
+        if n == 2:
+            copy = (await session.exec(select(Annotation.id).where(Annotation.carried_from_id == plan))).one()
+            await a.status("planning", copy, "closed")
+        for d, task in (await _tasks(session, nxt)).items():
+            await a.conclude(task, nxt, project, "revision_required" if d == "fire" and n == 2 else "approved", when)
+        await reviews.issue_report(session, window, nxt, project, when, noop, storage, "http://x", stack.settings)
+        await session.commit()
+        rev = nxt
+    assert rev.state == "approved"
+    text = report_text(storage, rev)
+    assert "退让道路红线不足" not in text and "本轮本专业无审查意见；此前各轮提出的1条意见均已关闭。" in text
+    assert text.count("本专业无审查意见。Nocomments.") == 3  # fire, civil defence, lightning never commented
+    await broadcast.disconnect()
