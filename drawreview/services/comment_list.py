@@ -30,6 +30,8 @@ async def round_comments(session: AsyncSession, storage, sub: Submission) -> lis
                     "sheet_id": a.sheet_id, "sheet_number": number, "sheet_title": title,
                     "severity": c.severity, "status": a.status, "clause": c.clause, "text": c.text,
                     "author": c.author, "created_at": c.created_at.isoformat() if c.created_at else None,
+                    # the round it was raised in and its number then (a carried comment is a copy)
+                    "raised_round": c.raised_round, "first_id": int(c.first_id), "sheet_round": c.sheet_round,
                     "thread": [{"author": r.author, "org": r.org, "at": r.at.isoformat() if r.at else None,
                                 "text": r.text} for r in c.thread],
                 })

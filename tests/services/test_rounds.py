@@ -331,6 +331,9 @@ async def test_an_open_comment_on_a_sheet_the_revision_left_out_stays_in_the_rep
     assert f"意见2-1（#{left}）" in text and "防火分区面积超限" in text
     listed = {c["id"]: c for c in await comment_list.round_comments(session, storage, rev2)}
     assert listed[left]["status"] == "open" and listed[left]["sheet_number"] == "暖施-01"
+    assert listed[left]["sheet_round"] == 1 and listed[left]["raised_round"] == 1
+    [kept_copy] = [c for c in listed.values() if c["first_id"] == kept and c["id"] != kept]
+    assert kept_copy["raised_round"] == 1 and kept_copy["sheet_round"] is None  # carried onto round 2's sheet
     fire = next(d for d in (await report_data.gather(session, storage, rev2.id)).data.disciplines if d.code == "fire")
     assert fire.status_counts()["open"] == 2  # the summary's 未关闭 counts it, as the approval gate does
     await broadcast.disconnect()
