@@ -19,9 +19,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import ValidationFailed
-from ..models import DrawingFile, ReviewTask, RuleFinding, Sheet, Submission, User
+from ..models import DrawingFile, Report, ReviewTask, RuleFinding, Sheet, Submission, User
 from ..report import model
-from . import workdays
+from . import standing, workdays
 
 REPLY_WORKDAYS = 20  # default; the workflow configuration's "reply_days" overrides it
 # a standard's code with its year, e.g. GB 50016-2014, GB/T 50001-2017, JGJ 67-2019, DB33/T 1093-2013, GB 55037-2022
@@ -120,9 +120,18 @@ async def assign_checkers(session: AsyncSession, sub: Submission, checkers) -> N
 
 
 async def checkers_of(session: AsyncSession, sub: Submission) -> dict[str, str]:
-    rows = (await session.exec(select(ReviewTask, User).join(User, User.id == ReviewTask.checker_id)
-                               .where(ReviewTask.submission_id == sub.id))).all()
-    return {t.discipline: u.display_name for t, u in rows}
+    """discipline -> the checker of its standing conclusion: the one named on that task, else, for
+    a conclusion kept from an earlier round, whoever issued that round's report (its checker
+    then); this round's others are left to the issuer."""
+    held = await standing.of_round(session, sub)
+    named = {d: h.task.checker_id for d, h in held.items() if h.task.checker_id}
+    kept = {d: h.task.submission_id for d, h in held.items() if h.carried and d not in named}
+    issuers = dict((await session.exec(select(Report.submission_id, Report.issued_by).where(
+        Report.submission_id.in_(list(kept.values()) or [0]), Report.kind == "round"))).all())
+    who = {d: issuers.get(s) for d, s in kept.items() if issuers.get(s)} | named
+    users = {u.id: u.display_name for u in (await session.exec(select(User).where(
+        User.id.in_(list(who.values()) or [0])))).all()}
+    return {d: users[u] for d, u in who.items() if u in users}
 
 
 async def enrich(session: AsyncSession, data: model.ReportData, sub: Submission, *, actor, verdict: str | None,

@@ -17,7 +17,8 @@ from sqlmodel import select, update
 from drawreview.broadcast import MemoryBroadcast
 from drawreview.errors import Conflict
 from drawreview.models import Annotation, Comment, Notification, Report, ReviewTask, Sheet, User
-from drawreview.services import annotations, comment_list, report_data, report_files, reviews, standing, tasks
+from drawreview.services import annotations, comment_list, report_data, report_extras, report_files, reviews, standing
+from drawreview.services import tasks
 from drawreview.services import workdays
 from tests.services.reviews_world import BUILDING_SHEETS, bj, new_project, new_submission, principal
 
@@ -501,4 +502,37 @@ async def test_a_discipline_whose_comments_were_closed_earlier_does_not_read_no_
     text = report_text(storage, rev)
     assert "退让道路红线不足" not in text and "本轮本专业无审查意见；此前各轮提出的1条意见均已关闭。" in text
     assert text.count("本专业无审查意见。Nocomments.") == 3  # fire, civil defence, lightning never commented
+    await broadcast.disconnect()
+
+
+async def test_a_kept_conclusion_keeps_the_checker_who_checked_it(env):
+    """Planning concludes in round 1, checked by a named checker; in round 2 it keeps that
+    conclusion, and its 审核人 is still that checker, not whoever issues round 2."""
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a, noop = Actors(session, broadcast), (lambda e: None)
+    window, designer = await principal(session, "window"), await principal(session, "designer")
+    names = {u.username: "".join(u.display_name.split()) for u in (await session.exec(select(User))).all()}
+    checker = await a.who("lightning")
+    t1, t2 = bj(2025, 5, 6, 10), bj(2025, 5, 20, 10)
+    project = await new_project(session, stack, name="沿用结论审核人测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, t1)
+    for d, task in r1.items():
+        await a.conclude(task, rev1, project, "revision_required" if d == "fire" else "approved", t1)
+    await report_extras.assign_checkers(session, rev1, {"planning": checker.user_id})
+    await reviews.issue_report(session, window, rev1, project, t1, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    signed = f"规划审查人（签字）：{names['planning']}审核人（签字）：{names['lightning']}"
+    assert signed in report_text(storage, rev1)
+    rev2 = await new_submission(session, project, storage=storage)
+    await reviews.submit(session, designer, rev2, project, t2, noop, cfg)
+    await session.commit()
+    await a.conclude((await _tasks(session, rev2))["fire"], rev2, project, "approved", t2, "同意")
+    await reviews.issue_report(session, window, rev2, project, t2, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    text = report_text(storage, rev2)
+    assert signed in text  # kept from round 1 with its checker
+    assert f"消防审查人（签字）：{names['fire']}审核人（签字）：{names['window']}" in text  # this round's: the issuer
     await broadcast.disconnect()
