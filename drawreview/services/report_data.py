@@ -25,6 +25,7 @@ from ..models import (
     Comment,
     Organisation,
     Project,
+    Report,
     RuleFinding,
     Sheet,
     Submission,
@@ -181,6 +182,16 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
     origin = await _origins(session, anns)
     origin_sub = dict((await session.exec(select(Sheet.id, Sheet.submission_id).where(
         Sheet.id.in_([o.sheet_id for o in origin.values()] or [0])))).all())
+    issued = dict((await session.exec(select(Report.submission_id, Report.issued_at).where(
+        Report.submission_id.in_(list(rounds) or [0]), Report.kind == "round"))).all())
+
+    def raised_round(first: Annotation) -> int | None:
+        """The round whose report first shows the comment: its drawing's round, or the next one
+        for a comment added to that drawing after that round's report was issued."""
+        revision = origin_sub.get(first.sheet_id)
+        n, at = rounds.get(revision), issued.get(revision)
+        late = n is not None and at is not None and revision != sub.id and aware(first.created_at) > aware(at)
+        return n + 1 if late else n
     replies = list((await session.exec(select(Comment).where(Comment.annotation_id.in_([a.id for a in anns] or [0]))
                                        .order_by(Comment.created_at, Comment.id))).all())
     findings = list((await session.exec(select(RuleFinding).where(
@@ -227,7 +238,7 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
                                     text=clean(geo.get("text", ""))),
             severity=a.severity, clause=clean(a.clause), status=a.status, text=clean(a.body), author=who(a.author_id),
             created_at=local(origin[a.id].created_at), thread=thread.get(a.id, ()),
-            raised_round=rounds.get(origin_sub.get(origin[a.id].sheet_id)), first_id=str(origin[a.id].id),
+            raised_round=raised_round(origin[a.id]), first_id=str(origin[a.id].id),
             sheet_round=rounds.get(sheet.submission_id) if sheet.submission_id != sub.id else None)
         by_disc.setdefault(a.discipline, []).append(c)
         per_sheet.setdefault(sheet.id, []).append((a.discipline, c))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pymupdf
 import pytest
@@ -244,8 +244,9 @@ async def test_no_approving_report_while_a_required_discipline_has_no_conclusion
 
 
 async def _raised_at(session, ann_id: int, when) -> None:
-    """The comment was written at ``when`` (the clock is the edge of the world here)."""
-    await session.exec(update(Annotation).where(Annotation.id == ann_id).values(created_at=when))
+    """The comment was written at ``when`` (the clock is the edge of the world here), stored in
+    UTC as the server stores every time (SQLite keeps no offset)."""
+    await session.exec(update(Annotation).where(Annotation.id == ann_id).values(created_at=when.astimezone(timezone.utc)))
     await session.commit()
 
 
@@ -297,6 +298,42 @@ async def test_a_carried_comment_shows_the_round_and_day_it_was_raised(env):
     await broadcast.disconnect()
 
 
+async def test_a_comment_added_after_its_rounds_report_counts_from_the_next_round(env):
+    """Round 1's report is issued; a reviewer then adds a comment to round 1's drawing. Round 1's
+    signed report never showed it, so round 2's report says it was raised in round 2, not
+    "raised in round 1 as #n"."""
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a, noop = Actors(session, broadcast), (lambda e: None)
+    window, designer = await principal(session, "window"), await principal(session, "designer")
+    t1, late, t2 = bj(2025, 5, 6, 10), bj(2025, 5, 7, 9), bj(2025, 5, 20, 10)
+    project = await new_project(session, stack, name="意见书后补充意见测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, t1)
+    early = await a.comment("fire", await _sheet(session, rev1, "建施-02"), "疏散距离超限")
+    await _raised_at(session, early, t1)
+    for d, task in r1.items():
+        await a.conclude(task, rev1, project, "revision_required" if d == "fire" else "approved", t1)
+    await reviews.issue_report(session, window, rev1, project, t1, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    after = await a.comment("fire", await _sheet(session, rev1, "建施-01"), "补充：消火栓间距未标注")
+    await _raised_at(session, after, late)
+    assert "补充：消火栓间距未标注" not in report_text(storage, rev1)
+
+    rev2 = await new_submission(session, project, storage=storage)
+    await reviews.submit(session, designer, rev2, project, t2, noop, cfg)
+    await session.commit()
+    await a.conclude((await _tasks(session, rev2))["fire"], rev2, project, "revision_required", t2)
+    await reviews.issue_report(session, window, rev2, project, t2, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    text = report_text(storage, rev2)
+    assert f"提出轮次：第1轮，原编号#{early}" in text  # raised before round 1's report: round 1
+    assert f"原编号#{after}" not in text  # raised after it: first shown now
+    assert text.count("提出轮次：第2轮（本轮）") == 1 and text.count("提出轮次：") == 2  # the late one only
+    await broadcast.disconnect()
+
+
 async def test_an_open_comment_on_a_sheet_the_revision_left_out_stays_in_the_report(env):
     """A sheet with an open comment is missing from revision 2: nothing was carried, the comment
     still blocks approval, and round 2's report lists it as open on round 1's drawing."""
@@ -311,6 +348,8 @@ async def test_an_open_comment_on_a_sheet_the_revision_left_out_stays_in_the_rep
     r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, t1)
     left = await a.comment("fire", await _sheet(session, rev1, "暖施-01"), "排烟风机未设于专用机房")
     kept = await a.comment("fire", await _sheet(session, rev1, "建施-01"), "防火分区面积超限")
+    for ann in (left, kept):  # raised before round 1's report is issued (at t1)
+        await _raised_at(session, ann, t1)
     for d, task in r1.items():
         await a.conclude(task, rev1, project, "revision_required" if d == "fire" else "approved", t1)
     await reviews.issue_report(session, window, rev1, project, t1, noop, storage, "http://x", stack.settings)
