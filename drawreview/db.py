@@ -12,6 +12,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from .errors import ValueOutOfRange
 from .settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -58,6 +59,24 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
                 dbapi_conn.ping()
             except Exception as exc:  # noqa: BLE001 - any failure: this connection is gone
                 raise DisconnectionError(f"idle connection failed its ping: {exc!r}") from exc
+
+
+# PostgreSQL "data exception" states that a client's value causes: asyncpg refusing to bind a
+# number beyond its column's type (22000, "value out of int32 range"), a number out of range
+# (22003), a text longer than its column (22001), a character the database cannot store (NUL:
+# 22021, 22P05). SQLite stores all of these (its integers are 64-bit; web/jsontext bounds them).
+CLIENT_DATA_STATES = frozenset({"22000", "22001", "22003", "22021", "22P05"})
+
+
+def value_error(exc: BaseException) -> ValueOutOfRange | None:
+    """The client error a database error stands for (422 ``value_out_of_range``), or None when
+    it is the server's. Used by the HTTP error handler and the websocket, so that a value that
+    slipped past an endpoint's own checks is still answered as the client's mistake."""
+    state = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if state in CLIENT_DATA_STATES:
+        cause = exc.orig.__cause__ or exc.orig
+        return ValueOutOfRange(details={"database": str(cause).split("\n")[0][:200]})
+    return None
 
 
 class Database:

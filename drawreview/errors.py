@@ -88,6 +88,15 @@ class ValidationFailed(DrawReviewError):
     message_en = "The submitted data is not valid"
 
 
+class ValueOutOfRange(ValidationFailed):
+    """A value the database cannot store: a number beyond its column's range, a text longer
+    than its column, a character it refuses (NUL). The client's error, never a 500."""
+
+    code = "value_out_of_range"
+    message_zh = "提交的值超出允许范围（数字过大、文字过长或含有不允许的字符）"
+    message_en = "A submitted value is out of range (a number too large, a text too long or a character not allowed)"
+
+
 class NotAuthenticated(DrawReviewError):
     status = 401
     code = "not_authenticated"

@@ -18,6 +18,16 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# Ids and versions are INTEGER columns: 32-bit on PostgreSQL (64-bit on SQLite). A number from
+# outside beyond this is no object's id or version, and is refused before it reaches a query.
+MAX_INT = 2**31 - 1
+
+
+def is_id(value: Any) -> bool:
+    """Whether a value from a request body can be an object's id (a JSON true is not 1)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_INT
+
+
 def _ts(**kw) -> Any:
     return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kw))
 

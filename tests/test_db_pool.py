@@ -8,11 +8,12 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
-from sqlalchemy import event, text
+from sqlalchemy import Integer, bindparam, event, text
 
 from drawreview import db as db_module
 from drawreview.broadcast import SUBSCRIBER_QUEUE, MemoryBroadcast
-from drawreview.db import Database
+from drawreview.db import Database, value_error
+from drawreview.errors import ValueOutOfRange
 from drawreview.settings import load_settings
 from tests.conftest import drop_pg_database, new_pg_database
 
@@ -69,3 +70,33 @@ async def test_a_slow_subscriber_never_holds_up_the_others():
         await asyncio.wait_for(reader, 5)
         assert got == list(range(1, SUBSCRIBER_QUEUE + 501))  # every message, in order
         assert slow.overflowed and slow.queue.qsize() == SUBSCRIBER_QUEUE  # dropped for the slow one only
+
+
+async def test_values_postgresql_cannot_store_are_the_clients_error(tmp_path):
+    """A number beyond an INTEGER column, a text beyond a VARCHAR, a NUL character: PostgreSQL
+    refuses them (SQLite stores them); db.value_error names them the client's error (422), and
+    leaves any other database error the server's."""
+    url = await asyncio.to_thread(new_pg_database)
+    database = Database(load_settings({"DATABASE_URL": url, "DRAWREVIEW_DATA_DIR": str(tmp_path)}))
+    refused = []
+    try:
+        async with database.session() as s:
+            await s.exec(text("CREATE TABLE t (n integer, v varchar(3), x text)"))
+            await s.commit()
+        for sql, params in [
+            (text("SELECT 1 FROM t WHERE n = :n").bindparams(bindparam("n", type_=Integer)), {"n": 2**31}),
+            (text("INSERT INTO t (v) VALUES (:v)"), {"v": "四个字符"}),
+            (text("INSERT INTO t (x) VALUES (:x)"), {"x": "a\x00b"}),
+            (text("SELECT * FROM no_such_table"), {}),
+        ]:
+            async with database.session() as s:
+                try:
+                    await s.exec(sql, params=params)
+                except Exception as exc:  # noqa: BLE001 - what the driver raised is the subject
+                    refused.append(value_error(exc))
+    finally:
+        await database.close()
+        await asyncio.to_thread(drop_pg_database, url)
+    assert [type(e) for e in refused] == [ValueOutOfRange, ValueOutOfRange, ValueOutOfRange, type(None)]
+    assert all(e.status == 422 and e.code == "value_out_of_range" for e in refused[:3])
+    assert "int32" in refused[0].details["database"] and "varying(3)" in refused[1].details["database"]

@@ -27,7 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
 from ..errors import Conflict, DrawReviewError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from ..models import Annotation, Comment, Sheet, Submission, User, utcnow
+from ..models import MAX_INT, Annotation, Comment, Sheet, Submission, User, utcnow
 from ..policy import require_own_discipline, require_project, require_role
 from . import comment_library, notifications
 from .client_writes import WriteResult, check_client_id, perform
@@ -110,7 +110,7 @@ def clean_fields(data: dict, partial: bool) -> dict:
 
 def check_version(data: dict) -> int:
     version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_INT:
         _fail("version", "required positive integer (the version you edited)")
     return version
 
@@ -205,7 +205,7 @@ async def list_annotations(session: AsyncSession, principal: Principal | None, p
             sheet_id = int(filters["sheet_id"])
         except ValueError:
             sheet_id = 0
-        if not 0 < sheet_id <= 2**62:  # beyond any id: never handed to the database
+        if not 0 < sheet_id <= MAX_INT:  # beyond any id: never handed to the database
             _fail("sheet_id", "a positive integer id")
         stmt = stmt.where(Annotation.sheet_id == sheet_id)
     anns = list((await session.exec(stmt.order_by(Annotation.id))).all())

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
 from ..errors import PermissionDenied, ValidationFailed
-from ..models import Organisation, OrgKind, Project
+from ..models import Organisation, OrgKind, Project, is_id
 from ..policy import visible_projects_clause
 from . import audit
 
@@ -31,10 +31,10 @@ def _validate(data: dict) -> dict:
     if data.get("complexity", "normal") not in COMPLEXITIES:
         problems["complexity"] = f"one of {COMPLEXITIES}"
     for key in ("construction_unit_id", "design_institute_id"):
-        if not isinstance(data.get(key), int) or isinstance(data.get(key), bool):
+        if not is_id(data.get(key)):
             problems[key] = "required integer id"
-    if not isinstance(data.get("address", ""), str):
-        problems["address"] = "text"
+    if not isinstance(data.get("address", ""), str) or len(data.get("address", "")) > 300:
+        problems["address"] = "text, at most 300 characters"
     if not isinstance(data.get("params", {}), dict):
         problems["params"] = "object"
     if problems:

@@ -19,7 +19,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import ValidationFailed
-from ..models import DrawingFile, Report, ReviewTask, RuleFinding, Sheet, Submission, User
+from ..models import DrawingFile, Report, ReviewTask, RuleFinding, Sheet, Submission, User, is_id
 from ..report import model
 from . import standing, workdays
 
@@ -94,8 +94,7 @@ CHECKER_ROLES = {"reviewer", "window", "admin"}  # people of the review authorit
 async def assign_checkers(session: AsyncSession, sub: Submission, checkers) -> None:
     """Record the checker (审核人) named for each discipline of the round: ``{discipline: user id}``.
     A checker is an active member of the review authority and not the discipline's own reviewer."""
-    if not isinstance(checkers, dict) or not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
-                                                 for k, v in checkers.items()):
+    if not isinstance(checkers, dict) or not all(isinstance(k, str) and is_id(v) for k, v in checkers.items()):
         raise ValidationFailed("审核人应为 {专业: 用户编号}", "checkers must be {discipline: user id}",
                                details={"checkers": "object of discipline -> user id"})
     tasks = {t.discipline: t for t in (await session.exec(select(ReviewTask).where(

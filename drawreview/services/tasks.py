@@ -19,7 +19,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from ..models import Project, ReviewTask, Submission, User
+from ..models import Project, ReviewTask, Submission, User, is_id
 from . import audit, events, notifications, standing, workdays, workflow
 from .notifications import aware, utcnow
 
@@ -163,7 +163,7 @@ def _require_open_round(sub: Submission, action: str) -> None:
 
 
 async def assign(session, actor, task, sub, project, reviewer_id, now, emit) -> ReviewTask:
-    user = await session.get(User, reviewer_id) if isinstance(reviewer_id, int) else None
+    user = await session.get(User, reviewer_id) if is_id(reviewer_id) else None
     if user is None or not user.active or user.role != "reviewer" or user.discipline != task.discipline:
         raise ValidationFailed("须改派给本专业的审查人员", "Reassign to an active reviewer of the task's discipline",
                                details={"reviewer_id": reviewer_id, "discipline": task.discipline})

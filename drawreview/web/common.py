@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..auth import Principal, check_csrf, principal_from_request
 from ..errors import NotAuthenticated, PayloadTooLarge, ValidationFailed
+from ..models import MAX_INT
 from ..services import events as events_service
 from . import jsontext
 
@@ -55,11 +56,11 @@ class Ctx:
             value = int(raw)
         except (TypeError, ValueError):
             raise ValidationFailed("路径参数无效", "Invalid path parameter", details={name: raw}) from None
-        if value <= 0 or value > 2**62:
+        if value <= 0 or value > MAX_INT:  # no id is beyond the id columns' range
             raise ValidationFailed("路径参数无效", "Invalid path parameter", details={name: raw})
         return value
 
-    def query_int(self, name: str, default: int | None = None, minimum: int = 1, maximum: int = 2**62) -> int | None:
+    def query_int(self, name: str, default: int | None = None, minimum: int = 1, maximum: int = MAX_INT) -> int | None:
         """An integer query parameter within [minimum, maximum], else 422 (never a 500)."""
         raw = self.request.query_params.get(name)
         if raw is None or raw == "":

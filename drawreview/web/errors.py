@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from ..db import value_error
 from ..errors import DrawReviewError, NotAuthenticated, envelope
 from .common import lang_of
 from .headers import HEADERS as SECURITY_HEADERS
@@ -51,5 +53,17 @@ async def internal_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-HANDLERS = {DrawReviewError: drawreview_error, HTTPException: http_error, Exception: internal_error}
+async def database_error(request: Request, exc: DBAPIError) -> Response:
+    """A value the database refused (a number beyond an id column, a text too long ...) is the
+    client's error; any other database error is the server's."""
+    client_error = value_error(exc)
+    if client_error is None:
+        return await internal_error(request, exc)
+    log.info("value refused by the database on %s %s: %s", request.method, request.url.path,
+             client_error.details["database"])
+    return await drawreview_error(request, client_error)
+
+
+HANDLERS = {DrawReviewError: drawreview_error, HTTPException: http_error, DBAPIError: database_error,
+            Exception: internal_error}
 __all__ = ["HANDLERS", "NotAuthenticated"]

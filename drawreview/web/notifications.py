@@ -11,7 +11,7 @@ from sqlmodel import select
 from starlette.routing import Route
 
 from ..errors import NotFound, PermissionDenied, ValidationFailed
-from ..models import Webhook
+from ..models import Webhook, is_id
 from ..services import audit, egress
 from ..services import notifications as service
 from .common import Ctx, api
@@ -34,8 +34,8 @@ async def unread_count(ctx: Ctx):
 async def mark_read(ctx: Ctx):
     data = await ctx.json()
     ids = data.get("ids")
-    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) for i in ids)):
-        raise ValidationFailed(details={"ids": "list of integers"})
+    if ids is not None and (not isinstance(ids, list) or not all(is_id(i) for i in ids)):
+        raise ValidationFailed(details={"ids": "list of notification ids (positive integers)"})
     count = await service.mark_read(ctx.session, ctx.user.user_id, ids)
     await ctx.commit()
     return {"marked": count}

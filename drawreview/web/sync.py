@@ -38,7 +38,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..auth import Principal, Reauthenticate, principal_from_request, principal_from_ticket, read_ticket
 from ..errors import DrawReviewError, NotAuthenticated, NotFound
-from ..models import Project, RuleFinding
+from ..db import value_error
+from ..models import MAX_INT, Project, RuleFinding, is_id
 from ..policy import can_see_project
 from ..services import annotations, findings, presence
 from ..services import events as events_service
@@ -66,7 +67,7 @@ def int_field(msg: dict, name: str, *, nullable: bool = False) -> int | None:
     value = msg.get(name)
     if value is None and nullable:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0 or value > 2**62:
+    if not is_id(value):
         raise bad(name, "positive integer" + (" or null" if nullable else ""))
     return value
 
@@ -339,10 +340,12 @@ async def handle(conn: Connection, text: str | None) -> None:
         raise
     except DrawReviewError as exc:
         reply = error_message(exc, conn.lang, msg, text)
-    except Exception:
-        log.exception("websocket message failed: %.200s", text)
-        reply = error_message(DrawReviewError("服务器内部错误，已记录", "Internal server error; it has been logged",
-                                              code="internal_error"), conn.lang, msg, text)
+    except Exception as exc:
+        refused = value_error(exc)  # a value the database cannot store: the client's error
+        if refused is None:
+            log.exception("websocket message failed: %.200s", text)
+        reply = error_message(refused or DrawReviewError("服务器内部错误，已记录", "Internal server error; it has been logged",
+                                                         code="internal_error"), conn.lang, msg, text)
     if reply is not None:
         await conn.send(reply)
 
@@ -371,7 +374,7 @@ async def _authorise(websocket: WebSocket, project_id: int, credentials) -> Prin
         raise NotAuthenticated("令牌不能放在地址中：请用 Authorization 请求头或一次性票据",
                                "A token never goes into the URL: use the Authorization header or a ticket",
                                code="token_in_url")
-    if not 0 < project_id <= 2**62:  # beyond any id (and the database's 64-bit integers)
+    if not 0 < project_id <= MAX_INT:  # beyond any id (the id columns are 32-bit on PostgreSQL)
         raise NotFound("找不到该项目", "Project not found", details={"project_id": str(project_id)[:30]})
     async with websocket.app.state.db.session() as session:
         if isinstance(credentials, _Ticket):
