@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Match, Route
 
 from ..db import value_error
 from ..errors import DrawReviewError, NotAuthenticated, envelope
@@ -26,15 +27,23 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
-def _respond(request: Request, status: int, code: str, zh: str, en: str, details=None) -> Response:
+# A 401 names the scheme to authenticate with (RFC 9110 15.5.2: a 401 must carry WWW-Authenticate)
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="drawreview"'}
+
+
+def _respond(request: Request, status: int, code: str, zh: str, en: str, details=None,
+             headers: dict | None = None) -> Response:
     lang = lang_of(request)
     if _wants_json(request):
-        return JSONResponse(envelope(code, zh, en, details, lang), status_code=status)
+        headers = {**(headers or {}), **(CHALLENGE if status == 401 else {})}
+        return JSONResponse(envelope(code, zh, en, details, lang), status_code=status, headers=headers)
     if status == 401:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     from .pages import render
 
-    return render(request, "error.html", {"message": en if lang == "en" else zh}, status=status)
+    response = render(request, "error.html", {"message": en if lang == "en" else zh}, status=status)
+    response.headers.update(headers or {})
+    return response
 
 
 async def drawreview_error(request: Request, exc: DrawReviewError) -> Response:
@@ -43,7 +52,20 @@ async def drawreview_error(request: Request, exc: DrawReviewError) -> Response:
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
     code, zh, en = HTTP_CODES.get(exc.status_code, ("http_error", "请求失败", "Request failed"))
-    return _respond(request, exc.status_code, code, zh, en)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
+    return _respond(request, exc.status_code, code, zh, en, headers=headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the path answers (RFC 9110: a 405 lists them). Starlette names only those of
+    the first route it matched, and one path is often several routes (GET and POST apart)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
 
 
 async def internal_error(request: Request, exc: Exception) -> Response:

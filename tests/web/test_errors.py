@@ -36,7 +36,18 @@ def test_routes_with_bad_input_answer_the_envelope(stack, client, path, method):
 
 def test_unknown_route_and_method(client):
     assert_envelope(client.get("/api/no-such-thing"), 404)
-    assert_envelope(client.delete("/api/projects"), 405)
+    r = client.delete("/api/projects")
+    assert_envelope(r, 405)
+    assert set(r.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}  # RFC 9110: a 405 names them
+
+
+def test_not_authenticated_names_the_scheme(client):
+    """RFC 9110: a 401 carries WWW-Authenticate (scripts use a bearer token); a page redirects to the login."""
+    for r in (client.get("/api/projects"), client.get("/api/projects", headers={"Authorization": "Bearer drt_nope"})):
+        assert_envelope(r, 401)
+        assert r.headers["www-authenticate"].startswith("Bearer "), r.headers
+    r = client.get("/account", follow_redirects=False)
+    assert r.status_code == 303 and "www-authenticate" not in r.headers
 
 
 def test_english_messages_on_request(stack, client):
