@@ -92,6 +92,11 @@ async def set_year(session: AsyncSession, actor, settings, year, source: str, ho
     year = int(year)
     if not 2000 <= year <= 2200:
         raise ValidationFailed("年份无效", "Invalid year", details={"year": year})
+    not_text = {k: "text" for k, v in (("source", source), ("holidays", holidays), ("workdays", workdays_text))
+                if v is not None and not isinstance(v, str)}
+    if not_text:  # e.g. holidays sent as a JSON list of lines
+        raise ValidationFailed("来源、节假日和调休应为文字（每行一项）", "source, holidays and workdays are text (one entry a line)",
+                               details=not_text)
     table = {"source": (source or "").strip()[:200], "holidays": parse_lines(holidays, "holidays"),
              "workdays": parse_lines(workdays_text, "workdays")}
     if not table["source"]:

@@ -41,6 +41,9 @@ def test_the_window_enters_a_year_and_the_clock_uses_it(stack, client):
     assert bad.status_code == 422 and "不是周末" in bad.json()["error"]["messages"]["zh-CN"]
     bad = client.put(f"/api/calendar/years/{YEAR}", headers=h, json={**body, "holidays": "春节 二月初一"})
     assert bad.status_code == 422 and "第 1 行" in bad.json()["error"]["messages"]["zh-CN"]
+    for wrong in ({"holidays": body["holidays"].split("\n")}, {"workdays": {"a": 1}}, {"source": 2190}):
+        bad = client.put(f"/api/calendar/years/{YEAR}", headers=h, json={**body, **wrong})  # not text: 422, not 500
+        assert bad.status_code == 422 and set(bad.json()["error"]["details"]) == set(wrong), bad.text
     assert client.put(f"/api/calendar/years/{YEAR}", headers=stack.token_headers("designer"), json=body).status_code == 403
     r = client.put(f"/api/calendar/years/{YEAR}", headers=h, json=body)
     assert r.status_code == 200, r.text
