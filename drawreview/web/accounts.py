@@ -10,7 +10,7 @@ from starlette.routing import Route
 from ..auth import (check_csrf, csrf_token, end_session, issue_ticket, new_api_token, open_session,
                     principal_from_request)
 from ..errors import DrawReviewError, PermissionDenied, ValidationFailed
-from ..models import User
+from ..models import MAX_INT, User
 from ..policy import require_role
 from ..services import audit, credentials
 from .common import Ctx, api, lang_of
@@ -125,7 +125,7 @@ async def change_password(ctx: Ctx):
 
 
 @api("本人的 API 令牌（管理员可按 user_id 查看他人，0 为全部）/ Your API tokens (admin: user_id, 0 = all)",
-     query={"user_id": {"type": "integer", "minimum": 0}})
+     query={"user_id": {"type": "integer", "minimum": 0, "maximum": MAX_INT}})
 async def list_tokens(ctx: Ctx):
     raw = ctx.request.query_params.get("user_id")
     user_id = ctx.query_int("user_id", minimum=0) if raw is not None else None

@@ -7,7 +7,7 @@ from starlette.routing import Route
 from ..errors import ValidationFailed
 from ..services import annotations as service
 from ..services import comment_library, findings
-from .common import Ctx, api
+from .common import ID_SCHEMA, Ctx, api
 
 POINTS = {"type": "array", "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}
 GEOMETRY = {"type": "object", "required": ["points"], "properties": {"points": POINTS, "text": {"type": "string"}}}
@@ -21,14 +21,14 @@ CREATE_BODY = {
 }
 EDIT_BODY = {
     "type": "object", "required": ["version"],
-    "properties": {"version": {"type": "integer"}, "client_id": CLIENT_ID, "geometry": GEOMETRY,
+    "properties": {"version": ID_SCHEMA, "client_id": CLIENT_ID, "geometry": GEOMETRY,
                    "severity": {"type": "string", "enum": list(service.SEVERITIES)},
                    "clause": {"type": "string"}, "body": {"type": "string"}},
 }
 COMMENT_BODY = {"type": "object", "required": ["client_id", "body"],
                 "properties": {"client_id": CLIENT_ID, "body": {"type": "string"}}}
 STATUS_BODY = {"type": "object", "required": ["version", "status"],
-               "properties": {"version": {"type": "integer"}, "client_id": CLIENT_ID,
+               "properties": {"version": ID_SCHEMA, "client_id": CLIENT_ID,
                               "status": {"type": "string", "enum": list(service.STATUSES)}}}
 CONFIRM_BODY = {"type": "object", "properties": {"client_id": CLIENT_ID}}
 DISMISS_BODY = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"},
@@ -98,7 +98,7 @@ async def list_findings(ctx: Ctx):
 
 
 @api("项目全部图纸的自动检查结果 / Rule findings of every sheet of a project",
-     query={"submission": {"type": "integer", "minimum": 1, "description": "only this submission's sheets"}})
+     query={"submission": {**ID_SCHEMA, "description": "only this submission's sheets"}})
 async def list_project_findings(ctx: Ctx):
     return await findings.list_for_project(ctx.session, ctx.principal, ctx.path_int("project_id"),
                                            ctx.query_int("submission"))

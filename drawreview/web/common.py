@@ -22,6 +22,7 @@ from ..services import events as events_service
 from . import jsontext
 
 MAX_JSON_BYTES = 1024 * 1024
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_INT}  # an id or a version, in the OpenAPI document
 
 
 def lang_of(request: Request) -> str:
@@ -112,9 +113,11 @@ Handler = Callable[[Ctx], Awaitable[Any]]
 
 
 def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str = "api",
-        query: dict | None = None, produces: str = "application/json", csrf: bool = True):
-    """Decorate an API endpoint; ``body`` is a JSON-schema fragment for the OpenAPI document,
-    ``query`` maps each query parameter to its schema, ``produces`` is the media type of a
+        query: dict | None = None, produces: str = "application/json", csrf: bool = True,
+        form: dict | None = None):
+    """Decorate an API endpoint; ``body`` is a JSON-schema fragment for the OpenAPI document
+    (``form``: the same for a multipart/form-data body), ``query`` maps each query parameter to
+    its schema (``"required": True`` in it: the parameter must be given), ``produces`` is the media type of a
     successful answer (a PDF, a PNG ...). ``csrf=False`` only for a public POST that changes
     nothing (checking an uploaded file)."""
 
@@ -134,7 +137,7 @@ def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str 
                 return ok(result)
 
         endpoint.openapi = {"summary": summary, "login": login, "body": body, "tag": tag,
-                            "query": query or {}, "produces": produces}
+                            "query": query or {}, "produces": produces, "form": form}
         return endpoint
 
     return wrap

@@ -14,7 +14,7 @@ from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..models import Webhook, is_id
 from ..services import audit, egress
 from ..services import notifications as service
-from .common import Ctx, api
+from .common import ID_SCHEMA, Ctx, api
 
 
 @api("我的通知 / My notifications (?unread=1)")
@@ -30,7 +30,7 @@ async def unread_count(ctx: Ctx):
 
 
 @api("标记已读 / Mark notifications read (ids, or all)",
-     body={"type": "object", "properties": {"ids": {"type": "array", "items": {"type": "integer"}}}})
+     body={"type": "object", "properties": {"ids": {"type": "array", "items": ID_SCHEMA}}})
 async def mark_read(ctx: Ctx):
     data = await ctx.json()
     ids = data.get("ids")

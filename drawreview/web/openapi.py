@@ -8,6 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ..models import MAX_INT
+from .common import ID_SCHEMA as ID
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["ok", "error"],
@@ -48,17 +51,21 @@ QUERY: dict[tuple[str, str], dict] = {
     ("GET", "/api/projects/{project_id}/audit.csv"): {"actor": _TEXT, "action": _TEXT, "from": _DAY, "to": _DAY},
     ("GET", "/api/progress"): {"case": _TEXT, "code": _TEXT},
     ("GET", "/api/verify"): {"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "code": _TEXT},
-    ("GET", "/api/notifications"): {"unread": {"type": "string", "enum": ["1", "true", "0", "false"]}},
+    ("GET", "/api/notifications"): {"unread": {"type": "string", "description": "1 or true: only unread ones"}},
     ("GET", "/api/projects/{project_id}/annotations"): {
-        "sheet_id": {"type": "integer"}, "discipline": _TEXT, "status": _TEXT, "severity": _TEXT},
+        "sheet_id": {"type": "integer", "minimum": 1, "maximum": MAX_INT}, "discipline": _TEXT, "status": _TEXT,
+        "severity": _TEXT},
     ("GET", "/api/projects/{project_id}/findings"): {"discipline": _TEXT},
     ("GET", "/api/annotation-library"): {"discipline": _TEXT},
-    ("DELETE", "/api/annotations/{annotation_id}"): {"version": {"type": "integer"}, "client_id": _TEXT},
+    ("DELETE", "/api/annotations/{annotation_id}"): {"version": {"type": "integer", "minimum": 1, "maximum": MAX_INT,
+                                                                 "required": True}, "client_id": _TEXT},
     ("GET", "/api/sheets/{sheet_id}/tiles/{z}/{x}/{y}.png"): {"hidden": {"type": "string",
                                                                         "description": "layer names, comma-separated"}},
     ("GET", "/api/sheets/{sheet_id}/texts"): {"q": _TEXT},
 }
-LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["zh-CN", "en"]}}
+# any other value is not refused: the language cookie, then Accept-Language decide (web/common.lang_of)
+LANG = {"name": "lang", "in": "query", "required": False,
+        "schema": {"type": "string", "description": "zh-CN or en; anything else: the Accept-Language header decides"}}
 BY_SUFFIX = {".pdf": "application/pdf", "/pdf": "application/pdf", ".png": "image/png", ".zip": "application/zip",
              ".csv": "text/csv", "/bcf": "application/octet-stream", ".json": "application/json"}
 
@@ -77,15 +84,28 @@ def _schema(kind: str) -> dict:
     return {"type": "object"} if kind == "application/json" else {"type": "string", "format": "binary"}
 
 
+PATH_INTS = {"year": {"type": "integer", "minimum": 2000, "maximum": 2200},  # services/calendar_years.set_year
+             "page": ID}  # web/common.path_int
+
+
+def path_schema(name: str, convertor: str | None) -> dict:
+    """An id is a positive INTEGER; another ``{name:int}`` (a tile's z/x/y ...) is a number of
+    digits; anything else a string."""
+    if name.endswith("_id"):
+        return ID
+    return PATH_INTS.get(name, {"type": "integer", "minimum": 0}) if convertor == "int" else {"type": "string"}
+
+
 def document(routes) -> dict:
     paths: dict = {}
+    convertors = {name: conv for route in routes if isinstance(route, Route)
+                  for name, conv in re.findall(r"{(\w+):(\w+)}", route.path)}
     for path, method, meta in api_routes(routes):
-        params = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "integer" if name.endswith("_id") else "string"}}
-            for name in re.findall(r"{(\w+)(?::\w+)?}", path)
-        ]
+        params = [{"name": name, "in": "path", "required": True, "schema": path_schema(name, convertors.get(name))}
+                  for name in re.findall(r"{(\w+)(?::\w+)?}", path)]
         declared = {**QUERY.get((method, path), {}), **meta.get("query", {})}
-        params += [{"name": name, "in": "query", "required": False, "schema": schema}
+        params += [{"name": name, "in": "query", "required": bool(schema.get("required")),
+                    "schema": {k: v for k, v in schema.items() if k != "required"}}
                    for name, schema in declared.items()]
         params.append(LANG)
         kind = media_type(path, meta)
@@ -102,6 +122,8 @@ def document(routes) -> dict:
             op["security"] = [{"bearer": []}, {"session": []}]
         if meta["body"] is not None:
             op["requestBody"] = {"required": True, "content": {"application/json": {"schema": meta["body"]}}}
+        if meta.get("form") is not None:
+            op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": meta["form"]}}}
         clean = re.sub(r"{(\w+):\w+}", r"{\1}", path)
         paths.setdefault(clean, {})[method.lower()] = op
     return {

@@ -6,7 +6,7 @@ from starlette.routing import Route
 
 from ..policy import require_project, require_role
 from ..services import projects as service
-from .common import Ctx, api
+from .common import ID_SCHEMA, Ctx, api
 
 PROJECT_BODY = {
     "type": "object",
@@ -16,8 +16,8 @@ PROJECT_BODY = {
         "address": {"type": "string"},
         "project_type": {"type": "string", "enum": list(service.PROJECT_TYPES)},
         "complexity": {"type": "string", "enum": list(service.COMPLEXITIES)},
-        "construction_unit_id": {"type": "integer"},
-        "design_institute_id": {"type": "integer"},
+        "construction_unit_id": ID_SCHEMA,
+        "design_institute_id": ID_SCHEMA,
         "params": {"type": "object"},
     },
 }

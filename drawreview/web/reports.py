@@ -224,7 +224,8 @@ async def verify_api(ctx: Ctx):
 
 
 @api("核验意见书文件（公开；multipart 字段 file）/ Verify an uploaded report file (public, multipart 'file')",
-     login=False, tag="verify", csrf=False)  # changes nothing: no CSRF token needed; rate-limited by address
+     login=False, tag="verify", csrf=False, form={"type": "object", "required": ["file"], "properties": {
+         "file": {"type": "string", "format": "binary"}, "code": {"type": "string"}}})  # changes nothing: no CSRF token needed; rate-limited by address
 async def verify_upload_api(ctx: Ctx):
     await ctx.session.commit()  # release the connection while the bytes stream in
     fields, upload = await read_form(ctx.request)

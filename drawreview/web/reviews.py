@@ -15,7 +15,7 @@ from ..services import deficiencies, reviews, tasks
 from ..services.notifications import utcnow
 from ..services import report_extras, report_phases
 from ..services.reports import public_base
-from .common import Ctx, api, ok
+from .common import ID_SCHEMA, Ctx, api, ok
 
 
 async def commit(ctx: Ctx) -> None:
@@ -140,7 +140,7 @@ async def receipt(ctx: Ctx):
 
 @api("出具审查意见书 (window；可选 checkers={专业: 审核人用户编号}) / Issue the round's merged report "
      "(optional checkers = {discipline: user id})",
-     body={"type": "object", "properties": {"checkers": {"type": "object", "additionalProperties": {"type": "integer"}}}})
+     body={"type": "object", "properties": {"checkers": {"type": "object", "additionalProperties": ID_SCHEMA}}})
 async def issue_report(ctx: Ctx):
     sub, project = await _submission(ctx, "report.issue")
     data = await ctx.json() if await ctx.request.body() else {}
@@ -211,7 +211,7 @@ async def list_tasks(ctx: Ctx):
 
 
 @api("改派 (window) / Reassign a task", body={"type": "object", "required": ["reviewer_id"],
-                                              "properties": {"reviewer_id": {"type": "integer"}}})
+                                              "properties": {"reviewer_id": ID_SCHEMA}})
 async def assign(ctx: Ctx):
     task, sub, project = await _task(ctx, "task.assign")
     data = await ctx.json()
