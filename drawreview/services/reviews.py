@@ -130,6 +130,14 @@ def _when(value, field: str) -> datetime:
     if parsed.tzinfo is None:  # a date or local time: end of that Beijing day
         parsed = parsed.replace(hour=23, minute=59, second=59) if len(str(value)) <= 10 else parsed
         parsed = parsed.replace(tzinfo=workdays.BEIJING)
+    try:  # 9999-12-31T23:00-05:00 is in year 10000 in UTC: beyond datetime, once a 500
+        day = workdays.to_local(parsed).date()
+    except OverflowError:
+        day = None
+    if day is None or not workdays.DAY_RANGE[0] <= day <= workdays.DAY_RANGE[1]:
+        low, high = workdays.DAY_RANGE
+        raise ValidationFailed("日期超出支持的范围", "The date is outside the supported range",
+                               details={field: f"{low} to {high}"})
     return parsed
 
 

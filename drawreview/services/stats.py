@@ -22,7 +22,7 @@ from . import workdays, workflow
 from .notifications import aware
 
 
-DAY_RANGE = (date(1970, 1, 1), date(2199, 12, 31))  # far beyond any review; datetime arithmetic stays safe
+DAY_RANGE = workdays.DAY_RANGE
 
 
 def parse_range(raw_from: str | None, raw_to: str | None) -> tuple[datetime | None, datetime | None]:

@@ -47,6 +47,9 @@ from drawreview.errors import DrawReviewError
 from .workcalendar import LIBRARY_ONLY, WorkCalendar
 
 BEIJING = timezone(timedelta(hours=8), "UTC+08:00")
+# the days a date from outside may name (a deadline, a statistics range): far beyond any review,
+# and datetime arithmetic (time zones, working days added) stays inside datetime's years 1..9999
+DAY_RANGE = (date(1970, 1, 1), date(2199, 12, 31))
 
 Moment = date | datetime
 Pause = tuple[Moment, Moment | None]

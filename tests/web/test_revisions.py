@@ -75,6 +75,13 @@ def test_overdue_missing_items_through_the_api(stack, client, h):
 
     pid, sid = run(stack, make)
     assert client.post(f"/api/submissions/{sid}/submit", headers=h["designer"]).status_code == 200
+    # a deadline beyond the supported days (one in year 10000 in UTC was a 500): 422, nothing accepted
+    beyond = ("9999-12-31T23:00:00-05:00", "9999-12-31", "2200-01-01", "1969-12-31")
+    for deadline in beyond:
+        r = client.post(f"/api/submissions/{sid}/accept", headers=h["window"],
+                        json={"missing_items": ["结构计算书"], "deficiency_deadline": deadline})
+        assert r.status_code == 422 and r.json()["error"]["details"] == {
+            "deficiency_deadline": "1970-01-01 to 2199-12-31"}, (deadline, r.text)
     r = client.post(f"/api/submissions/{sid}/accept", headers=h["window"],
                     json={"missing_items": ["结构计算书"], "deficiency_deadline": "2099-01-31"})
     assert r.status_code == 200, r.text
@@ -90,6 +97,10 @@ def test_overdue_missing_items_through_the_api(stack, client, h):
     assert view["deficiency_overdue"] is True and view["outstanding_deficiencies"] == ["结构计算书"]
     assert client.post(f"/api/submissions/{sid}/deficiencies/extend", headers=h["designer"],
                        json={"deadline": "2099-02-28", "reason": "x"}).status_code == 403
+    for deadline in beyond:
+        r = client.post(f"/api/submissions/{sid}/deficiencies/extend", headers=h["window"],
+                        json={"deadline": deadline, "reason": "结构计算书外审延误"})
+        assert r.status_code == 422 and r.json()["error"]["details"] == {"deadline": "1970-01-01 to 2199-12-31"}, r.text
     r = client.post(f"/api/submissions/{sid}/deficiencies/extend", headers=h["window"],
                     json={"deadline": "2099-02-28", "reason": "结构计算书外审延误"})
     assert r.status_code == 200, r.text
