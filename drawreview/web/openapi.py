@@ -18,12 +18,14 @@ ERROR_SCHEMA = {
         "ok": {"type": "boolean", "enum": [False]},
         "error": {
             "type": "object",
-            "required": ["code", "message", "messages"],
+            "required": ["code", "message", "messages", "details"],
             "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "messages": {"type": "object", "properties": {"zh-CN": {"type": "string"}, "en": {"type": "string"}}},
-                "details": {},
+                "code": {"type": "string", "minLength": 1},
+                "message": {"type": "string", "minLength": 1},
+                "messages": {"type": "object", "required": ["zh-CN", "en"],  # every error in both languages
+                             "properties": {"zh-CN": {"type": "string", "minLength": 1},
+                                            "en": {"type": "string", "minLength": 1}}},
+                "details": {"nullable": True},
             },
         },
     },
@@ -80,8 +82,15 @@ def media_type(path: str, meta: dict) -> str:
     return "application/json"
 
 
-def _schema(kind: str) -> dict:
-    return {"type": "object"} if kind == "application/json" else {"type": "string", "format": "binary"}
+OK_SCHEMA = {"type": "object", "required": ["ok", "data"], "properties": {"ok": {"type": "boolean", "enum": [True]}}}
+
+
+def _schema(kind: str, path: str) -> dict:
+    """The envelope ``{"ok": true, "data": …}`` for JSON answers; a file for the rest (a ``….json``
+    download such as the round's export is a document of its own, not the envelope)."""
+    if kind != "application/json":
+        return {"type": "string", "format": "binary"}
+    return {"type": "object"} if path.endswith(".json") else OK_SCHEMA
 
 
 PATH_INTS = {"year": {"type": "integer", "minimum": 2000, "maximum": 2200},  # services/calendar_years.set_year
@@ -114,7 +123,7 @@ def document(routes) -> dict:
             "tags": [meta["tag"]],
             "parameters": params,
             "responses": {
-                "200": {"description": "OK", "content": {kind: {"schema": _schema(kind)}}},
+                "200": {"description": "OK", "content": {kind: {"schema": _schema(kind, path)}}},
                 "default": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             },
         }

@@ -8,6 +8,8 @@ from __future__ import annotations
 import inspect
 import re
 
+import jsonschema
+
 from drawreview.app import routes
 from drawreview.models import MAX_INT
 from drawreview.web.openapi import api_routes, document
@@ -48,8 +50,10 @@ def test_answers_have_the_declared_media_types(stack, client, other_designer, ot
         r = client.get(fill(path, world), headers=headers_for(stack, role, outsiders), **build(stack, world))
         if r.status_code != 200:
             continue
-        kind = next(iter(op["responses"]["200"]["content"]))
+        kind, content = next(iter(op["responses"]["200"]["content"].items()))
         assert r.headers["content-type"].split(";")[0].strip() == kind, (path, r.headers["content-type"], kind)
+        if kind == "application/json":  # the envelope {"ok": true, "data": …}, or a .json document
+            jsonschema.validate(r.json(), content["schema"])
         checked.add(kind)
     assert {"application/json", "application/pdf", "image/png", "application/zip", "text/csv"} <= checked
 
@@ -101,3 +105,18 @@ def test_ids_declare_the_range_the_server_takes(stack, client):
                 assert (r.status_code == 422) == refused and r.status_code < 500, (url, r.status_code, r.text[:200])
             checked += 1
     assert checked >= 30
+
+
+def test_errors_match_the_documented_envelope(stack, client):
+    """Every kind of error (unknown route, method, login, permission, validation, bad JSON, bad
+    query) validates against the document's Error schema: code, message, both languages, details."""
+    doc = client.get("/api/openapi.json").json()
+    error = doc["components"]["schemas"]["Error"]
+    h = stack.token_headers("builder")
+    answers = [client.get("/api/no-such-thing"), client.delete("/api/projects"), client.get("/api/projects"),
+               client.get("/api/users", headers=h), client.post("/api/projects", headers=h, json={}),
+               client.post("/api/tokens", headers=h, content=b"{"), client.get("/api/projects?q=%00", headers=h),
+               client.get("/api/projects/2147483648", headers=h)]
+    assert {r.status_code for r in answers} == {400, 401, 403, 404, 405, 422}
+    for r in answers:
+        jsonschema.validate(r.json(), error)
