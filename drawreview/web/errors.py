@@ -47,7 +47,9 @@ def _respond(request: Request, status: int, code: str, zh: str, en: str, details
 
 
 async def drawreview_error(request: Request, exc: DrawReviewError) -> Response:
-    return _respond(request, exc.status, exc.code, exc.message_zh, exc.message_en, exc.details)
+    wait = exc.details.get("retry_after_s") if isinstance(exc.details, dict) else None
+    headers = {"Retry-After": str(int(wait))} if exc.status == 429 and isinstance(wait, (int, float)) else None
+    return _respond(request, exc.status, exc.code, exc.message_zh, exc.message_en, exc.details, headers=headers)
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -71,6 +71,8 @@ def test_guessing_a_code_is_rate_limited_per_case(stack, client):
     r = client.get("/api/progress", params={"case": case, "code": code})  # even the right code waits now
     assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
     assert r.json()["error"]["details"]["scope"] in {"case", "ip"}
+    # RFC 6585: when to come back, for clients that wait by the header (a fuzzer's --rate-limit auto)
+    assert int(r.headers["retry-after"]) == r.json()["error"]["details"]["retry_after_s"] > 0
 
 
 def test_one_address_walking_many_case_numbers_is_rate_limited(stack, client):
