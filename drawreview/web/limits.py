@@ -4,7 +4,8 @@ A body that is not a multipart upload (JSON, forms) may be at most ``MAX_BODY_BY
 ``Content-Length`` is refused at once, and a body without one (chunked) is counted while it
 streams and refused when it passes the limit, so nothing large is ever buffered. Uploads are
 multipart and bounded by their own limits (settings.max_file_bytes / max_submission_bytes).
-A query string carrying NUL or undecodable bytes is refused (no database stores them).
+A query string carrying NUL or undecodable bytes is refused (no database stores them), and so is
+a path carrying NUL (``/verify/{code}`` hands its text to a query).
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ def bad_query(raw: bytes) -> ValidationFailed | None:
     return None
 
 
+def bad_path(path: str) -> ValidationFailed | None:
+    if "\x00" in path:
+        return ValidationFailed("地址含有不允许的字符", "The address contains a NUL character", code="bad_path", status=400)
+    return None
+
+
 class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
         self.app = app
@@ -47,7 +54,7 @@ class BodyLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
-        problem = bad_query(scope.get("query_string", b""))
+        problem = bad_query(scope.get("query_string", b"")) or bad_path(scope.get("path", ""))
         if problem is not None and scope["type"] == "http":
             return await self._refuse(scope, receive, send, problem)
         if scope["type"] == "websocket" or problem is not None:

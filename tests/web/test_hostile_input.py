@@ -162,6 +162,14 @@ def test_nul_and_undecodable_queries_are_400(client, stack, query):
         assert r.status_code == 400 and r.json()["error"]["code"] == "bad_query", (path, r.text)
 
 
+def test_nul_in_a_path_is_400(client, stack):
+    """A path naming text (/verify/{code}) hands it to a query: NUL is refused before, as in a
+    query string (PostgreSQL cannot compare it: it was a 500 there)."""
+    for path in ("/verify/JS-2026%00", "/api/projects/1%00", "/lang/en%00"):
+        r = client.get(path, headers=stack.token_headers("window"), follow_redirects=False)
+        assert r.status_code == 400 and r.json()["error"]["code"] == "bad_path", (path, r.text[:200])
+
+
 def test_out_of_range_ids_and_query_values_are_4xx_on_every_route(stack, client):
     headers = stack.token_headers("window")
     for method, path, op in openapi_operations(client):
