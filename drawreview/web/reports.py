@@ -192,6 +192,9 @@ async def read_form(request: Request) -> tuple[dict[str, str], bytes | None]:
                     upload = bytes(buf)
             elif part.name in ("csrf_token", "sha256", "code"):
                 fields[part.name] = buf.decode("utf-8", "replace").strip()
+                if "\x00" in fields[part.name]:  # as in a JSON body or a query: no database stores it
+                    raise ValidationFailed("表单字段含有不允许的字符", "A form field contains a NUL character",
+                                           code="bad_form", status=400, details={"field": part.name})
     except ClientDisconnect:
         raise IncompleteUpload() from None
     return fields, upload

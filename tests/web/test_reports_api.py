@@ -166,6 +166,9 @@ def test_verify_api_for_scripts(stack, client, approved):
     assert body["data"]["report"]["case_number"] == approved[0]["case_number"]
     r = client.post("/api/verify", headers=stack.token_headers("builder"), files={"file": ("r.pdf", pdf + b"%x\n")})
     assert r.json()["data"]["issued"] is False
+    # NUL in a text field is refused as in a JSON body (on PostgreSQL it reached a query)
+    r = client.post("/api/verify", data={"code": "JS-2026\x00"}, files={"file": ("r.pdf", pdf)})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_form", r.text
     assert_envelope(client.get("/api/verify"), 422)
 
 
