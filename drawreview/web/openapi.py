@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ..models import MAX_INT
 from .common import ID_SCHEMA as ID
 
 ERROR_SCHEMA = {
@@ -55,12 +54,10 @@ QUERY: dict[tuple[str, str], dict] = {
     ("GET", "/api/verify"): {"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "code": _TEXT},
     ("GET", "/api/notifications"): {"unread": {"type": "string", "description": "1 or true: only unread ones"}},
     ("GET", "/api/projects/{project_id}/annotations"): {
-        "sheet_id": {"type": "integer", "minimum": 1, "maximum": MAX_INT}, "discipline": _TEXT, "status": _TEXT,
-        "severity": _TEXT},
+        "sheet_id": ID, "discipline": _TEXT, "status": _TEXT, "severity": _TEXT},
     ("GET", "/api/projects/{project_id}/findings"): {"discipline": _TEXT},
     ("GET", "/api/annotation-library"): {"discipline": _TEXT},
-    ("DELETE", "/api/annotations/{annotation_id}"): {"version": {"type": "integer", "minimum": 1, "maximum": MAX_INT,
-                                                                 "required": True}, "client_id": _TEXT},
+    ("DELETE", "/api/annotations/{annotation_id}"): {"version": {**ID, "required": True}, "client_id": _TEXT},
     ("GET", "/api/sheets/{sheet_id}/tiles/{z}/{x}/{y}.png"): {"hidden": {"type": "string",
                                                                         "description": "layer names, comma-separated"}},
     ("GET", "/api/sheets/{sheet_id}/texts"): {"q": _TEXT},
