@@ -18,7 +18,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import ValidationFailed
-from ..models import Sheet, Submission
+from ..models import Sheet, Submission, is_id
 
 DEFAULT_LIMIT = 500  # what a client that names no limit gets (older clients read one list)
 MAX_LIMIT = 1000
@@ -59,13 +59,16 @@ def encode_cursor(key: tuple[int, int, int]) -> str:
 
 
 def decode_cursor(raw: str | None) -> tuple[int, int, int] | None:
+    """The sort key a cursor carries: three ids (revision, file, sheet). A cursor comes from the
+    client and may be forged: anything else (a number beyond the id columns, true, deep nesting)
+    is refused here, never handed to a query (SQLite cannot bind beyond 64 bits: it was a 500)."""
     if not raw:
         return None
     try:
         key = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-        if isinstance(key, list) and len(key) == 3 and all(isinstance(v, int) for v in key):
+        if isinstance(key, list) and len(key) == 3 and all(is_id(v) for v in key):
             return tuple(key)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # RecursionError: "[[[[…" nested past the limit
         pass
     raise ValidationFailed("分页游标无效，请从第一页重新开始", "invalid page cursor; start again from the first page",
                            code="invalid_cursor", details={"cursor": raw[:100]})

@@ -87,8 +87,20 @@ def test_the_project_list_spans_revisions(stack, client, big):
     assert revs == sorted(revs)
 
 
+def _forged(text: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
 @pytest.mark.parametrize("params, code", [
     ({"cursor": "not-a-cursor"}, "invalid_cursor"),
+    # forged cursors: beyond 64 bits (SQLite cannot bind it: a 500), beyond the id columns, true,
+    # nested past the JSON decoder's recursion limit (a 500)
+    ({"cursor": _forged("[1, 99999999999999999999, 1]")}, "invalid_cursor"),
+    ({"cursor": _forged("[1, 2147483648, 1]")}, "invalid_cursor"),
+    ({"cursor": _forged("[1, true, 1]")}, "invalid_cursor"),
+    ({"cursor": _forged("[" * 3000)}, "invalid_cursor"),
     ({"limit": "0"}, "validation_failed"),
     ({"limit": "100000"}, "validation_failed"),
     ({"state": "burnt"}, "validation_failed"),
