@@ -153,15 +153,20 @@ async def list_for_sheet(session: AsyncSession, principal, sheet_id: int) -> lis
 
 
 async def list_for_project(session: AsyncSession, principal, project_id: int,
-                           submission_id: int | None = None) -> list[dict]:
-    """Every finding on every sheet of the project (all submissions, or the one given), for the
-    viewer's "all sheets" list and the designer's pre-check; each with its sheet rectangle."""
+                           submission_id: int | None = None, discipline: str | None = None) -> list[dict]:
+    """Every finding on every sheet of the project (all submissions, or the one given; every
+    discipline, or the one given), for the viewer's "all sheets" list and the designer's
+    pre-check; each with its sheet rectangle."""
+    if discipline and discipline not in annotations.PALETTE:
+        raise ValidationFailed(details={"discipline": f"one of {tuple(annotations.PALETTE)}"})
     await require_project(session, principal, project_id)
     stmt = (select(RuleFinding, Sheet).join(Sheet, Sheet.id == RuleFinding.sheet_id)
             .join(Submission, Submission.id == Sheet.submission_id)
             .where(Submission.project_id == project_id))
     if submission_id is not None:
         stmt = stmt.where(Submission.id == submission_id)
+    if discipline:
+        stmt = stmt.where(RuleFinding.discipline == discipline)
     rows = (await session.exec(stmt.order_by(RuleFinding.sheet_id, RuleFinding.id))).all()
     return await _visible(session, principal, list(rows))
 

@@ -101,7 +101,8 @@ async def list_findings(ctx: Ctx):
      query={"submission": {**ID_SCHEMA, "description": "only this submission's sheets"}})
 async def list_project_findings(ctx: Ctx):
     return await findings.list_for_project(ctx.session, ctx.principal, ctx.path_int("project_id"),
-                                           ctx.query_int("submission"))
+                                           ctx.query_int("submission"),
+                                           ctx.request.query_params.get("discipline") or None)
 
 
 @api("提交前自检：重新运行自动检查 / Pre-check: run the rule checks again before submitting")

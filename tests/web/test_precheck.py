@@ -139,6 +139,15 @@ def test_reviewer_sees_findings_once_the_review_started(stack, client, world):
     assert BAD <= {f["rule_id"] for f in seen}
     project = client.get(f"/api/projects/{world['project_id']}/findings", headers=stack.token_headers("fire"))
     assert BAD <= {f["rule_id"] for f in project.json()["data"]}
+    # ?discipline= (which the OpenAPI document declared and the endpoint ignored) filters, and a
+    # discipline that does not exist is named, not answered with everything
+    every = client.get(f"/api/projects/{world['project_id']}/findings", headers=stack.token_headers("window"))
+    fire = client.get(f"/api/projects/{world['project_id']}/findings", headers=stack.token_headers("window"),
+                      params={"discipline": "fire"})
+    assert [f for f in every.json()["data"] if f["discipline"] == "fire"] == fire.json()["data"] != []
+    r = client.get(f"/api/projects/{world['project_id']}/findings", headers=stack.token_headers("window"),
+                   params={"discipline": "castle"})
+    assert r.status_code == 422 and "discipline" in r.json()["error"]["details"], r.text
 
 
 def test_outside_the_authority_only_confirmed_findings_are_shown(stack, client, world):
