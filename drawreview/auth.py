@@ -113,7 +113,8 @@ async def new_api_token(session: AsyncSession, user: User, name: str = "") -> st
 
 
 async def authenticate(session: AsyncSession, username: str, password: str) -> User | None:
-    user = (await session.exec(select(User).where(User.username == username))).first()
+    # no username holds NUL (and PostgreSQL cannot compare it): such a name is a wrong one
+    user = None if "\x00" in username else (await session.exec(select(User).where(User.username == username))).first()
     if user is None or not user.active:
         await hash_password_async(password)  # same cost either way: no user-enumeration by timing
         return None

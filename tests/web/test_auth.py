@@ -41,6 +41,8 @@ def test_every_demo_account_logs_in_by_page_and_by_token(stack, username):
 def test_wrong_password_is_refused_and_logout_ends_session(stack, client):
     r = login(client, "fire", "not-the-password")
     assert r.status_code == 400 and "用户名或密码错误" in r.text
+    r = login(client, "fi\x00re", "not-the-password")  # a NUL reached the query: 500 on PostgreSQL
+    assert r.status_code == 400 and "用户名或密码错误" in r.text
     assert client.get("/api/me").status_code == 401
     login(client, "fire", stack.account("fire")["password"])
     assert client.get("/api/me").status_code == 200
