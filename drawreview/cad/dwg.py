@@ -139,6 +139,7 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
     layers = dwgrecover.layer_names(model.get("layers") or []) if recoverable else {}
     facts = {"version": version, "codepage": _codepage(head, doc), "unknown": unknown, "warnings": other,
              "blocks": blocks, "layers": layers, "classes": dwgproxy.class_names(props) if recoverable else {},
+             "unknown_handles": model.get("unknown_handles") or {} if recoverable else {},
              "mviews": dwglayout.r14_views(model.get("models") or []) if head[:6] == b"AC1014" else [],
              "display": dwgdisplay.settings(model), "complex_linetypes": dwgdisplay.complex_linetypes(model),
              "spaces": {"model": props.get("dwg.header.BLOCK_RECORD_MODEL_SPACE"),
@@ -203,7 +204,8 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     recover = bool(dwgrecover.wanted(lost))
     # the recovery reads the file with ezdwg too: the layout read leaves the file decoded for it
     # (5–10 ms of decompression on the R2004+ samples), and the recovery releases it
-    layout_notes = dwglayout.restore(doc, path, facts["spaces"], release=not recover, codepage=facts["codepage"])
+    layout_notes = dwglayout.restore(doc, path, facts["spaces"], codepage=facts["codepage"],
+                                     release=not (recover and dwgrecover.reads_whole_file(lost, facts)))
     recovery = dwgrecover.Recovery()
     if recover:  # after the layouts got their real names (R14)
         with address_space_cap(limits.memory_for(path.stat().st_size)):

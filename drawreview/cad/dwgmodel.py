@@ -34,8 +34,29 @@ _VIEWPORT = re.compile(r'"kind":\{"type":"viewport"')
 
 def read(doc, r14: bool) -> dict:
     """The reader's model of *doc* (a ``cadkit.Document``) as the conversion uses it; *r14*:
-    keep the paper-space viewports."""
-    return parse(doc.to_json(), r14)
+    keep the paper-space viewports. ``unknown_handles``: {DWG handle: type} of the objects it
+    could not translate, wherever they are (``unknown_handles``)."""
+    text = doc.to_json()
+    model = parse(text, r14)
+    model["unknown_handles"] = unknown_handles(text)
+    return model
+
+
+_ID = re.compile(r'\{"id":(\d+),')
+
+
+def unknown_handles(text: str) -> dict[int, str]:
+    """{handle: type} of the unknown objects in the model's JSON *text*: each is an entity
+    object opening with its ``"id"`` (the DWG handle) whose ``kind`` names the type; the
+    opening is the last ``{"id":`` before its ``"type":"unknown"`` (no other key of an entity
+    before its kind holds an object with an id)."""
+    out = {}
+    for m in _UNKNOWN.finditer(text):
+        opening = text.rfind('{"id":', 0, m.start())
+        head = _ID.match(text, opening) if opening >= 0 else None
+        if head:
+            out[int(head.group(1))] = str(json.loads(m.group(1))).removeprefix("dwg.")
+    return out
 
 
 def parse(text: str, r14: bool) -> dict:

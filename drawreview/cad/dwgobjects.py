@@ -151,3 +151,34 @@ class Objects:
             except (KeyError, ValueError, IndexError):
                 continue
         return out
+
+
+def by_ezdwg(path, wanted, limit: int | None = None):
+    """(handle, record) of the handles *wanted*, as ezdwg reads them (it decompresses the whole
+    objects section of an R2004+ file first)."""
+    from ezdwg import raw
+
+    for handle, _offset, _size, _type, data in raw.read_object_records_by_handle(str(path), sorted(wanted), limit):
+        yield int(handle), bytes(data)
+
+
+def by_pages(path):
+    """A ``by_ezdwg`` that reads records through the object map and only the pages that hold
+    them (:class:`Objects`); a file it does not read (R2007, or a map that does not parse) and a
+    handle it does not find go to ezdwg."""
+    objects: list = []
+
+    def read(path_, wanted, limit: int | None = None):
+        if not objects:
+            try:
+                with open(path, "rb") as fh:
+                    objects.append(Objects(fh.read()))
+            except (ValueError, IndexError, struct.error, OSError):
+                objects.append(None)
+        got = objects[0].records(wanted) if objects[0] is not None else {}
+        yield from got.items()
+        rest = [h for h in wanted if h not in got]
+        if rest:
+            yield from by_ezdwg(path_, rest, limit)
+
+    return read

@@ -64,15 +64,15 @@ def handles(headers, kinds, classes: dict[int, str]) -> dict[int, str]:
     return out
 
 
-def read(path: str, wanted: dict[int, str], version: str, limit: int | None = None) -> list[Proxy]:
+def read(path: str, wanted: dict[int, str], version: str, limit: int | None = None, records=None) -> list[Proxy]:
     """The entities of *wanted* ({handle: type}) whose records decode and hold an image;
     *version* is the file's ``AC10xx``."""
-    from ezdwg import raw
+    from drawreview.cad.dwgobjects import by_ezdwg
 
     out = []
     if not wanted:
         return out
-    for handle, _offset, _size, _type, data in raw.read_object_records_by_handle(path, sorted(wanted), limit):
+    for handle, data in (records or by_ezdwg)(path, wanted, limit):
         try:
             common, _, _, image = decode_with_graphic(bytes(data), version)
         except (ValueError, IndexError, struct.error) as exc:

@@ -55,6 +55,18 @@ def wanted(lost) -> list[str]:
     return [k for k in KINDS if lost.get(k)] + [k for k, n in lost.items() if n and k not in KINDS]
 
 
+def reads_whole_file(lost, facts: dict) -> bool:
+    """Whether recovering *lost* ({type: count} or types) has ezdwg decompress the whole file:
+    multilines and tolerances (its passes over every entity), an R2007 file (its pages are not
+    read here) or a type pycadkit did not list by handle. Otherwise the records are read page by
+    page (``dwgobjects``), and so are the layouts (``dwglayout``)."""
+    kinds = wanted(dict.fromkeys(lost, 1) if not isinstance(lost, dict) else lost)
+    listed = set((facts.get("unknown_handles") or {}).values())
+    code = str(facts.get("version", "")).rpartition("/")[2]
+    return bool({"MLINE", "TOLERANCE"} & set(kinds)) or code == "AC1021" or bool(
+        set(kinds) - {"MLINE", "TOLERANCE"} - listed)
+
+
 def block_names(blocks: list[dict]) -> dict[int, str]:
     """{DWG block record handle: name} of pycadkit's block definitions (``to_dict()["blocks"]``),
     layouts' blocks left out (the DXF writer renames those: they are found by layout)."""
@@ -94,21 +106,23 @@ def recover(doc, path: str | Path, lost: dict[str, int], facts: dict, max_object
 def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
     from ezdwg import raw
 
-    from drawreview.cad import dwgentity, dwgmlstyle, dwgproxy, dwgtable, dwgwipeout
+    from drawreview.cad import dwgentity, dwgmlstyle, dwgobjects, dwgproxy, dwgtable, dwgwipeout
     from drawreview.cad.dwgbits import codec
 
     code = str(facts.get("version", "")).rpartition("/")[2]
     mlines = list(raw.decode_mline_entities(path, limit)) if "MLINE" in kinds else []
     tolerances = list(raw.decode_tolerance_entities(path, limit)) if "TOLERANCE" in kinds else []
     imaged = [k for k in kinds if k not in KINDS]
-    by_header = imaged + [k for k in ("ACAD_TABLE", "WIPEOUT") if k in kinds]
-    headers = list(raw.list_object_headers_with_type(path)) if by_header else []
-    classes = facts.get("classes") or {}
-    tables = (dwgtable.read(path, dwgtable.handles(headers, classes), code, limit)
-              if "ACAD_TABLE" in kinds else [])
-    found = dwgproxy.handles(headers, by_header, classes)  # the entities of these types, by handle
-    wipeouts = dwgwipeout.read(path, [h for h, k in found.items() if k == "WIPEOUT"], code, limit)
-    proxies = dwgproxy.read(path, {h: k for h, k in found.items() if k in imaged}, code, limit) if imaged else []
+    by_record = imaged + [k for k in ("ACAD_TABLE", "WIPEOUT") if k in kinds]
+    # the entities of these types, by handle: as pycadkit listed them, else by ezdwg's object headers
+    found = {h: k for h, k in (facts.get("unknown_handles") or {}).items() if k in by_record}
+    if set(by_record) - set(found.values()):
+        found = dwgproxy.handles(raw.list_object_headers_with_type(path), by_record, facts.get("classes") or {})
+    # their records page by page, unless ezdwg decompresses the whole file for this recovery anyway
+    records = None if reads_whole_file(kinds, facts) else dwgobjects.by_pages(path)
+    tables = dwgtable.read(path, [h for h, k in found.items() if k == "ACAD_TABLE"], code, limit, records)
+    wipeouts = dwgwipeout.read(path, [h for h, k in found.items() if k == "WIPEOUT"], code, limit, records)
+    proxies = dwgproxy.read(path, {h: k for h, k in found.items() if k in imaged}, code, limit, records)
     out = {"mlines": mlines, "tolerances": tolerances, "tables": tables, "proxies": proxies, "wipeouts": wipeouts}
     if not mlines and not tolerances and not tables and not proxies and not wipeouts:
         return out

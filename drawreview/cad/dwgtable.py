@@ -38,21 +38,12 @@ class Table:
     block: int  # the block record handle of its ``*T`` block
 
 
-def handles(headers, classes: dict[int, str]) -> list[int]:
-    """The handles of the file's table entities among ezdwg's object *headers*: by the name
-    ezdwg gives where it can, or by the class number *classes* gives ACAD_TABLE (R2004 files:
-    ezdwg leaves their classes unnamed)."""
-    numbers = {n for n, name in classes.items() if name == TYPE_NAME}
-    return [int(h) for h, _offset, _size, code, name, kind in headers
-            if (name == TYPE_NAME and kind == "E") or (int(code) in numbers and name != TYPE_NAME)]
-
-
-def read(path: str, wanted: list[int], version: str, limit: int | None = None) -> list[Table]:
+def read(path: str, wanted: list[int], version: str, limit: int | None = None, records=None) -> list[Table]:
     """The tables among *wanted* whose records decode; *version* is the file's ``AC10xx``."""
-    from ezdwg import raw
+    from drawreview.cad.dwgobjects import by_ezdwg
 
     out = []
-    for handle, _offset, _size, _type, data in raw.read_object_records_by_handle(path, sorted(wanted), limit):
+    for handle, data in (records or by_ezdwg)(path, wanted, limit):
         try:
             out.append(decode(int(handle), bytes(data), version))
         except (ValueError, IndexError, struct.error) as exc:

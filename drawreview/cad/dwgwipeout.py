@@ -43,14 +43,14 @@ class Wipeout:
     boundary: list[tuple[float, float]]  # two corners (rectangle) or a polygon's vertices, in pixels
 
 
-def read(path: str, wanted, version: str, limit: int | None = None) -> list[Wipeout]:
+def read(path: str, wanted, version: str, limit: int | None = None, records=None) -> list[Wipeout]:
     """The wipeouts among the handles *wanted* whose records decode."""
-    from ezdwg import raw
+    from drawreview.cad.dwgobjects import by_ezdwg
 
     out = []
     if not wanted:
         return out
-    for handle, _offset, _size, _type, data in raw.read_object_records_by_handle(path, sorted(wanted), limit):
+    for handle, data in (records or by_ezdwg)(path, wanted, limit):
         try:
             out.append(decode(int(handle), bytes(data), version))
         except (ValueError, IndexError, struct.error) as exc:

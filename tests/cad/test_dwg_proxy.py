@@ -143,3 +143,46 @@ def test_polylines_become_lines_and_lwpolylines_that_draw_the_same():
     assert polygon.dxftype() == "LWPOLYLINE" and polygon.closed and polygon.dxf.elevation == 2.0
     assert spatial.dxftype() == "POLYLINE" and spatial.is_3d_polyline
     assert [tuple(v) for v in spatial.points()] == [(0, 0, 0), (1, 0, 1), (1, 1, 2)]
+
+
+def test_handles_listed_by_the_converter_match_ezdwgs_headers():
+    """pycadkit's model names each object it could not translate with its DWG handle: the same
+    handles ezdwg's object headers give those types (classes by pycadkit's class numbers)."""
+    import cadkit
+    from ezdwg import raw
+
+    from drawreview.cad import dwgmodel
+
+    for path in [*SAMPLES, DWGS / "acadsharp__AecObjects.dwg"]:
+        model = dwgmodel.read(cadkit.read(str(path)), r14=path.name.endswith("AC1014.dwg"))
+        listed = model["unknown_handles"]
+        kinds = set(listed.values()) - {"ATTDEF", "XLINE", "RAY"}  # carried by the converter
+        classes = dwgproxy.class_names(model.get("props") or {})
+        headers = dwgproxy.handles(raw.list_object_headers_with_type(str(path)), kinds, classes)
+        assert {h: k for h, k in listed.items() if k in kinds} == headers, path.name
+
+
+def test_records_page_by_page_equal_ezdwgs(monkeypatch):
+    """Where no multiline or tolerance makes ezdwg decompress the whole file, the dropped
+    entities' records are read page by page (cad/dwgobjects.py): the same bytes ezdwg gives, and
+    AecObjects' objects are drawn without ezdwg listing or decompressing anything."""
+    from ezdwg import raw
+
+    from drawreview.cad import dwgobjects
+
+    for path in [*SAMPLES, DWGS / "acadsharp__AecObjects.dwg"]:
+        if "AC1021" in path.name:
+            continue  # R2007 pages are not read here: ezdwg reads them
+        handles = [int(h) for h, *_ in raw.list_object_headers_with_type(str(path))][:400]
+        ours = dict(dwgobjects.by_pages(path)(str(path), handles))
+        assert ours == dict(dwgobjects.by_ezdwg(str(path), handles)) and len(ours) == len(handles), path.name
+
+    def refuse(*_a, **_k):
+        raise AssertionError("ezdwg read the whole file")
+
+    for name in ("list_object_headers_with_type", "read_object_records_by_handle", "decode_layout_objects"):
+        monkeypatch.setattr(raw, name, refuse)
+    drawing = load_drawing(DWGS / "acadsharp__AecObjects.dwg", audit=False)
+    assert drawing.dwg["images"] == {"AEC_WINDOW": 2, "AEC_DOOR": 1, "AEC_WALL": 1}
+    assert not any("could not be read" in n for n in drawing.notes)  # its layout read page by page too
+    assert drawing.doc.layouts.get("Work").dxf.get("paper_width", 0) > 0
