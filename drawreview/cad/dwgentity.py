@@ -163,3 +163,24 @@ def _lineweight(index: int) -> int | None:
     if index < len(LINEWEIGHTS):
         return LINEWEIGHTS[index]
     return _SPECIAL_LINEWEIGHTS.get(index)
+
+
+def from_passes(path: str, handles: set[int], limit: int | None) -> dict:
+    """The common data of *handles* from ezdwg's whole-file passes (a colour by the styles
+    pass's layer where that names one, else the linetype pass's: R14 LWPOLYLINE)."""
+    from ezdwg import raw
+
+    placements = {int(h): (int(m), int(o)) for h, m, o in raw.decode_entity_placements(path, limit) if int(h) in handles}
+    styles = {int(h): (ci, tc, lh) for h, ci, tc, lh in raw.decode_entity_styles(path, limit) if int(h) in handles}
+    linetypes = {int(h): (lh, flags, lt, scale) for h, lh, flags, lt, scale
+                 in raw.decode_entity_linetypes(path, limit) if int(h) in handles}
+    weights = {int(h): (lw, inv) for h, lw, inv in raw.decode_entity_lineweights(path, limit) if int(h) in handles}
+    names = {int(h) for h, _ in raw.decode_layer_names(path, limit)}
+    out = {}
+    for h in handles & set(placements):
+        ci, tc, layer = styles.get(h, (None, None, None))
+        lt_layer, lt_flags, lt_handle, lt_scale = linetypes.get(h, (None, 0, None, 1.0))
+        lw, invisible = weights.get(h, (None, False))
+        out[h] = Common(*placements[h], ci if isinstance(ci, int) else 256, tc, layer if layer in names else lt_layer,
+                        lt_flags, lt_handle, lt_scale, lw, bool(invisible))
+    return out

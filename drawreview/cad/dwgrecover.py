@@ -21,9 +21,7 @@ A multiline is drawn by ezdxf from its style; the style it names is decoded from
 multilines on ezdxf's ``Standard`` (two lines at ±0.5 × scale) and a note says so. The
 geometry is ezdxf's from the DWG's vertices and the style; gaps cut into a multiline's lines
 (MLEDIT) are not carried: ezdwg does not give the per-vertex line parameters that hold them.
-A TOLERANCE keeps its text, insertion point, direction and dimension style, and the DWG
-style's text height as a style override (pycadkit writes no dimension styles); the painter
-draws its frames (``cad.tolerance``).
+A TOLERANCE is added by ``dwgtolerance``.
 
 ``recover`` runs only for the types the conversion dropped, so files without them pay
 nothing. Any failure of the second reader costs the recovery only: it is logged, and the
@@ -132,7 +130,7 @@ def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
     common = (dwgentity.read(path, wanted_handles, code, limit) | {t.handle: t.common for t in tables}
               | {p.handle: p.common for p in proxies} | {w.handle: w.common for w in wipeouts})
     if wanted_handles - set(common):
-        common |= _common_from_passes(path, wanted_handles - set(common), limit)
+        common |= dwgentity.from_passes(path, wanted_handles - set(common), limit)
     out["common"] = common
     out["placements"] = {h: (c.mode, c.owner) for h, c in common.items()}
     out["layer_names"] = dict(facts.get("layers") or {})
@@ -155,29 +153,6 @@ def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
     return out
 
 
-def _common_from_passes(path: str, handles: set[int], limit: int | None) -> dict:
-    """The common data of *handles* from ezdwg's whole-file passes (a colour by the styles
-    pass's layer where that names one, else the linetype pass's: R14 LWPOLYLINE)."""
-    from ezdwg import raw
-
-    from drawreview.cad.dwgentity import Common
-
-    placements = {int(h): (int(m), int(o)) for h, m, o in raw.decode_entity_placements(path, limit) if int(h) in handles}
-    styles = {int(h): (ci, tc, lh) for h, ci, tc, lh in raw.decode_entity_styles(path, limit) if int(h) in handles}
-    linetypes = {int(h): (lh, flags, lt, scale) for h, lh, flags, lt, scale
-                 in raw.decode_entity_linetypes(path, limit) if int(h) in handles}
-    weights = {int(h): (lw, inv) for h, lw, inv in raw.decode_entity_lineweights(path, limit) if int(h) in handles}
-    names = {int(h) for h, _ in raw.decode_layer_names(path, limit)}
-    out = {}
-    for h in handles & set(placements):
-        ci, tc, layer = styles.get(h, (None, None, None))
-        lt_layer, lt_flags, lt_handle, lt_scale = linetypes.get(h, (None, 0, None, 1.0))
-        lw, invisible = weights.get(h, (None, False))
-        out[h] = Common(*placements[h], ci if isinstance(ci, int) else 256, tc, layer if layer in names else lt_layer,
-                        lt_flags, lt_handle, lt_scale, lw, bool(invisible))
-    return out
-
-
 def owner(mode: int, block: int, spaces: dict) -> int | None:
     """The block record handle of an entity placed (*mode*, *block*) (ezdwg's entity
     placement: 2 model space, 1 the active paper space, 0 the block record *block*)."""
@@ -185,6 +160,8 @@ def owner(mode: int, block: int, spaces: dict) -> int | None:
 
 
 def _add(doc, source: dict, facts: dict) -> Recovery:
+    from drawreview.cad import dwgtolerance, dwgwipeout
+
     counts: dict[str, int] = {}
     containers: dict[int | None, object] = {}
     styles = _styles(doc, source.get("mline_styles") or {})
@@ -207,12 +184,10 @@ def _add(doc, source: dict, facts: dict) -> Recovery:
                 _mline(doc, layout, row, source, styles)
                 unstyled += row[8] not in styles
             elif kind == "TOLERANCE":
-                _tolerance(doc, layout, row, source)
+                dwgtolerance.add(layout, row, _common(doc, int(row[0]), source), source["dimstyles"])
             elif kind == "ACAD_TABLE":
                 _table(doc, layout, row, source, facts)
             elif kind == "WIPEOUT":
-                from drawreview.cad import dwgwipeout
-
                 dwgwipeout.add(layout, row, _common(doc, row.handle, source))
             else:
                 if _image(doc, layout, row, source, facts):
@@ -254,19 +229,6 @@ def _mline(doc, layout, row, source: dict, styles: dict[int, str]) -> None:
     except Exception:
         layout.delete_entity(mline)
         raise
-
-
-def _tolerance(doc, layout, row, source: dict) -> None:
-    handle, text, insert, direction, extrusion, height, _gap, dimstyle_handle = row
-    attribs = _common(doc, int(handle), source) | {
-        "insert": tuple(insert), "content": str(text).replace("\r\n", "^J").replace("\n", "^J"),
-        "x_axis_vector": tuple(direction), "extrusion": tuple(extrusion),
-        "dimstyle": _dimstyle(doc, source["dimstyles"].get(dimstyle_handle))}
-    entity = layout.new_entity("TOLERANCE", attribs)
-    try:
-        _sizes(doc, entity, float(height), source["dimstyles"].get(dimstyle_handle))
-    except Exception as exc:  # noqa: BLE001 - the entity stands, drawn at its style's height
-        log.info("TOLERANCE %X height not kept: %r", int(handle), exc)
 
 
 def _table(doc, layout, table, source: dict, facts: dict) -> None:
@@ -348,27 +310,3 @@ def _common(doc, handle: int, source: dict) -> dict:
 def _layer(doc, name: str) -> str:
     layer = doc.layers.get(name) if name in doc.layers else None
     return layer.dxf.name if layer is not None else doc.layers.add(name).dxf.name
-
-
-def _dimstyle(doc, dimstyle) -> str:
-    if dimstyle and dimstyle[0] in doc.dimstyles:
-        return doc.dimstyles.get(dimstyle[0]).dxf.name
-    return "Standard"
-
-
-def _sizes(doc, entity, height: float, dwg_style) -> None:
-    """The frame's size as the DWG gives it, on the entity as the style override AutoCAD writes
-    (ACAD DSTYLE: DIMTXT, DIMSCALE, DIMGAP) where the document's style differs: pycadkit writes
-    no dimension styles, so the document's ``Standard`` is ezdxf's (2.5, metric) whatever the
-    DWG's is. DIMTXT and DIMSCALE are the DWG style's (ezdwg's ``decode_dimstyles``), R13/R14
-    an entity height of its own first; DIMGAP is not decoded by either reader: half the text
-    height, the ratio of AutoCAD's default style (0.09 for 0.18)."""
-    name, scale, txt = dwg_style if dwg_style else (None, 0.0, 0.0)
-    scale = scale if scale > 0 else 1.0  # 0: scaled by the viewport (annotative)
-    txt = height / scale if height > 0 else txt
-    if txt <= 0 or entity.dxf.dimstyle not in doc.dimstyles:
-        return
-    style = doc.dimstyles.get(entity.dxf.dimstyle).dxf
-    if abs(style.dimtxt * (style.dimscale or 1.0) - txt * scale) > 1e-9:
-        entity.set_xdata("ACAD", [(1000, "DSTYLE"), (1002, "{"), (1070, 140), (1040, txt), (1070, 40), (1040, scale),
-                                  (1070, 147), (1040, txt / 2), (1002, "}")])
