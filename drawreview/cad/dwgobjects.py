@@ -15,12 +15,14 @@ the reference.
 
 from __future__ import annotations
 
+import logging
 import struct
 
 from drawreview.cad.dwgbits import modular_char, modular_short
 from drawreview.cad.dwgpages import FAMILY, Sections
 
 OBJECTS, HANDLES = "AcDb:AcDbObjects", "AcDb:Handles"
+log = logging.getLogger("drawreview.dwg")
 
 
 def object_map(raw: bytes) -> dict[int, int]:
@@ -182,3 +184,21 @@ def by_pages(path):
             yield from by_ezdwg(path_, rest, limit)
 
     return read
+
+
+def decoded(path, wanted, decode, what: str, limit: int | None = None, records=None) -> list:
+    """``decode(handle, record)`` of each record among the handles *wanted* (read by *records*,
+    a ``by_pages`` reader, else ``by_ezdwg``); a record that does not decode is logged and left
+    out, and so is a None result."""
+    out = []
+    if not wanted:
+        return out
+    for handle, data in (records or by_ezdwg)(path, wanted, limit):
+        try:
+            got = decode(handle, data)
+        except (ValueError, IndexError, struct.error) as exc:
+            log.info("DWG %s %X unreadable: %s", what, handle, exc)
+            continue
+        if got is not None:
+            out.append(got)
+    return out

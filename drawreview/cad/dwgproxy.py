@@ -19,13 +19,10 @@ image is only its frame, not the mask: wipeouts are read from their records (``d
 from __future__ import annotations
 
 import functools
-import logging
-import struct
 from dataclasses import dataclass
 
 from drawreview.cad.dwgentity import Common, decode_with_graphic
 
-log = logging.getLogger("drawreview.dwg")
 
 MIN_IMAGE = 16  # an image of the 8-byte head alone (or little more) draws nothing
 _BYBLOCK_COLOR, _BYBLOCK_WEIGHT = 0, -2
@@ -67,20 +64,13 @@ def handles(headers, kinds, classes: dict[int, str]) -> dict[int, str]:
 def read(path: str, wanted: dict[int, str], version: str, limit: int | None = None, records=None) -> list[Proxy]:
     """The entities of *wanted* ({handle: type}) whose records decode and hold an image;
     *version* is the file's ``AC10xx``."""
-    from drawreview.cad.dwgobjects import by_ezdwg
+    from drawreview.cad.dwgobjects import decoded
 
-    out = []
-    if not wanted:
-        return out
-    for handle, data in (records or by_ezdwg)(path, wanted, limit):
-        try:
-            common, _, _, image = decode_with_graphic(bytes(data), version)
-        except (ValueError, IndexError, struct.error) as exc:
-            log.info("DWG %s %X unreadable: %s", wanted[int(handle)], int(handle), exc)
-            continue
-        if image is not None and len(image) >= MIN_IMAGE:
-            out.append(Proxy(int(handle), wanted[int(handle)], common, image))
-    return out
+    def proxy(handle: int, record: bytes) -> Proxy | None:
+        common, _, _, image = decode_with_graphic(record, version)
+        return Proxy(handle, wanted[handle], common, image) if image is not None and len(image) >= MIN_IMAGE else None
+
+    return decoded(path, wanted, proxy, "custom entity", limit, records)
 
 
 def draw(doc, layout, proxy: Proxy, own: dict, layers: list[str], encoding: str | None) -> int:

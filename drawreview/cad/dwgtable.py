@@ -15,14 +15,12 @@ conversion does not have, or whose record does not decode, stays named as droppe
 
 from __future__ import annotations
 
-import logging
 import struct
 from dataclasses import dataclass
 
 from drawreview.cad.dwgbits import Bits, absolute
 from drawreview.cad.dwgentity import Common, decode_with_rest
 
-log = logging.getLogger("drawreview.dwg")
 
 TYPE_NAME = "ACAD_TABLE"
 
@@ -40,15 +38,9 @@ class Table:
 
 def read(path: str, wanted: list[int], version: str, limit: int | None = None, records=None) -> list[Table]:
     """The tables among *wanted* whose records decode; *version* is the file's ``AC10xx``."""
-    from drawreview.cad.dwgobjects import by_ezdwg
+    from drawreview.cad.dwgobjects import decoded
 
-    out = []
-    for handle, data in (records or by_ezdwg)(path, wanted, limit):
-        try:
-            out.append(decode(int(handle), bytes(data), version))
-        except (ValueError, IndexError, struct.error) as exc:
-            log.info("DWG table %X unreadable: %s", int(handle), exc)
-    return out
+    return decoded(path, wanted, lambda handle, record: decode(handle, record, version), "table", limit, records)
 
 
 def decode(handle: int, record: bytes, version: str) -> Table:

@@ -13,14 +13,12 @@ which the painter fills as it fills a DXF's.
 
 from __future__ import annotations
 
-import logging
 import struct
 from dataclasses import dataclass
 
 from drawreview.cad.dwgbits import Bits
 from drawreview.cad.dwgentity import Common, decode_with_rest
 
-log = logging.getLogger("drawreview.dwg")
 
 TYPE_NAME = "WIPEOUT"
 MAX_VERTICES = 100_000
@@ -45,17 +43,9 @@ class Wipeout:
 
 def read(path: str, wanted, version: str, limit: int | None = None, records=None) -> list[Wipeout]:
     """The wipeouts among the handles *wanted* whose records decode."""
-    from drawreview.cad.dwgobjects import by_ezdwg
+    from drawreview.cad.dwgobjects import decoded
 
-    out = []
-    if not wanted:
-        return out
-    for handle, data in (records or by_ezdwg)(path, wanted, limit):
-        try:
-            out.append(decode(int(handle), bytes(data), version))
-        except (ValueError, IndexError, struct.error) as exc:
-            log.info("DWG wipeout %X unreadable: %s", int(handle), exc)
-    return out
+    return decoded(path, wanted, lambda handle, record: decode(handle, record, version), "wipeout", limit, records)
 
 
 def decode(handle: int, record: bytes, version: str) -> Wipeout:
