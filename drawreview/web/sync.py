@@ -189,16 +189,40 @@ class Connection:
                 continue
             if slots.locked():  # all slots busy: wait, but not past max_wait
                 try:
-                    await asyncio.wait_for(slots.acquire(), max_wait - waited)
-                except asyncio.TimeoutError:
+                    # asyncio.timeout, not wait_for: on Python 3.11 a wait_for cancelled just as
+                    # its acquire succeeded dropped the slot, and lost slots starved every writer
+                    async with asyncio.timeout(max_wait - waited):
+                        await slots.acquire()
+                except TimeoutError:
                     await self.send(slow_down(self.lang, text, max_wait, reason="busy"))
                     continue
-            else:  # a free slot is taken at once (wait_for would wrap it in a task and a timer)
+            else:
                 await slots.acquire()
             try:
-                await handle(self, text)
+                await finished(handle(self, text))
             finally:
                 slots.release()
+
+
+async def finished(job) -> None:
+    """Run ``job`` to its end even when the connection's task is cancelled (the client went
+    away): a write cut off inside its commit leaves the pool resetting a connection half-way
+    (an error in the log, the connection lost), while a finished one is simply answered to
+    nobody. The cancellation is raised once the job is done."""
+    task = asyncio.ensure_future(job)
+    cancelled = None
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError as exc:
+            cancelled = exc
+        except Exception:  # noqa: BLE001 - read below, after the loop
+            break
+    if cancelled is not None:
+        if not task.cancelled() and task.exception() is not None:
+            log.info("write after the client left ended: %r", task.exception())
+        raise cancelled
+    task.result()
 
 
 _WIRE: "OrderedDict[int, tuple[dict, str]]" = OrderedDict()

@@ -113,10 +113,14 @@ async def test_refusals_name_the_client_id_and_log_no_traceback(stack, server, w
 
 async def test_a_client_vanishing_mid_reply_leaves_no_traceback(stack, server, world):
     url, log = server
-    for _ in range(3):
+    for n in range(30):
         c = await Client.connect(url, world["project_id"], token(stack, "fire"))
         for _ in range(INBOX + 3):  # writes, and refusals of the ones the inbox cannot take
             await c.send({"type": "annotation.create", "client_id": cid(), "sheet_id": world["sheet_id"], **PIN})
+        # gone at a different moment of its writes each time: before, inside or after a commit
+        # (writes cut off inside their commits logged pool errors, and afterwards every write
+        # of every client was refused with slow_down)
+        await asyncio.sleep(0.002 * (n % 10))
         c.ws.transport.abort()  # gone without a close frame, while its answers are being written
     # a catch-up of the whole log, cut off at once
     raw = await websockets.connect(url.replace("http://", "ws://") + f"/ws/projects/{world['project_id']}",
