@@ -27,7 +27,7 @@ from drawreview.report.model import (
     label,
 )
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"  # 1.2: each comment names its sheet PDF (two sheets may share a number)
 KIND = "drawreview.review_round"
 
 
@@ -45,6 +45,7 @@ def _comment(d: DisciplineSection, c: Comment) -> dict[str, Any]:
         "id": c.id,
         "discipline": d.code,
         "sheet_number": c.sheet_number,
+        "sheet_pdf_name": c.sheet_pdf_path.name,
         "geometry": {"kind": g.kind, "points": [list(p) for p in g.points], "text": g.text, "bbox": list(g.bbox())},
         "severity": c.severity,
         "severity_label": _labels(SEVERITY_LABELS, c.severity),

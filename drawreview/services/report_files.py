@@ -5,13 +5,16 @@ BCF 3.0 and JSON exports.
 The heavy exports (BCF, the marked-up zip, the stamped zip) of a round whose report is issued
 are built once and kept as ``ReportFile`` rows; before the report they are built on request
 from the current rows. The JSON of an issued round is made at issue from the report's own data
-(``services/report_json.py``); before the report it is built on request.
+(``services/report_json.py``); the BCF and the marked-up sheets of an issued round are drawn
+from that JSON (``report/round_doc.py``), so a later answer or state change does not show in
+them when it is not in the signed report. Before the report they are built on request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import tempfile
 import zipfile
@@ -28,7 +31,9 @@ from ..errors import Conflict
 from ..models import Project, Report, ReportFile, Sheet, Submission, utcnow
 from ..report.annots import annotate_sheet
 from ..report.bcf import export_bcf
+from ..report import round_doc
 from ..report.export_json import export_json
+from ..report.model import Comment, ReportData
 from ..report.stamps import Stamper, stamp_sheet
 from . import report_data, report_json
 from .reports import KIND_STAMPED, latest_for, read_blob, sheet_file_name
@@ -190,26 +195,55 @@ async def _gather_round(session, storage, sub: Submission, need_pdfs: bool = Tru
                                     **({"raw": True} if raw else {}))
 
 
+async def _kept(session: AsyncSession, storage, sub: Submission) -> ReportData | None:
+    """The issued round's data as kept at issue (None before the report, or for a round issued
+    before its JSON was kept: those are drawn from the current rows)."""
+    text = await report_json.issued(session, storage, await _issued(session, sub))
+    return round_doc.from_dict(json.loads(text), storage.path) if text is not None else None
+
+
 async def marked_up_sheet(session: AsyncSession, storage, sub: Submission, sheet: Sheet) -> bytes:
     if not sheet.pdf_sha256:
         raise Conflict("图纸尚未生成 PDF", "The sheet has no rendered PDF", code="sheet_not_ready",
                        details={"sheet_id": sheet.id})
-    g = await _gather_round(session, storage, sub)
+    kept = await _kept(session, storage, sub)
+    if kept is not None:
+        items = round_doc.by_sheet(kept).get(sheet.pdf_sha256, [])
+    else:
+        items = (await _gather_round(session, storage, sub)).comments_per_sheet.get(sheet.id, [])
     data = await asyncio.to_thread(read_blob, storage, sheet.pdf_sha256)
-    return await asyncio.to_thread(annotate_sheet, data, g.comments_per_sheet.get(sheet.id, []))
+    return await asyncio.to_thread(annotate_sheet, data, items)
+
+
+async def _sheet_names(session: AsyncSession, sub: Submission, shas) -> dict[str, str]:
+    """{sheet PDF sha256: the file name of a sheet of this project drawn as that PDF}."""
+    rows = (await session.exec(select(Sheet).join(Submission, Submission.id == Sheet.submission_id).where(
+        Submission.project_id == sub.project_id, Sheet.pdf_sha256.in_(list(shas) or [""]))
+        .order_by(Sheet.id))).all()
+    names: dict[str, str] = {}
+    for sheet in rows:
+        names.setdefault(sheet.pdf_sha256, sheet_file_name(sheet))
+    return names
 
 
 async def marked_up_zip(session: AsyncSession, storage, sub: Submission, name: str) -> bytes:
-    g = await _gather_round(session, storage, sub)
-    if not g.comments_per_sheet:
+    kept = await _kept(session, storage, sub)
+    groups: list[tuple[str, str, list[tuple[str, Comment]]]]  # (file name, PDF sha256, comments)
+    if kept is not None:
+        per_pdf = round_doc.by_sheet(kept)
+        names = await _sheet_names(session, sub, per_pdf)
+        groups = [(names.get(sha) or f"{items[0][1].sheet_number}.pdf", sha, items) for sha, items in per_pdf.items()]
+        when = kept.project.issued_at
+    else:
+        g = await _gather_round(session, storage, sub)
+        groups = [(sheet_file_name(g.sheets[sid]), g.sheets[sid].pdf_sha256, items)
+                  for sid, items in g.comments_per_sheet.items()]
+        when = g.data.project.issued_at or report_data.local(utcnow())
+    if not groups:
         raise Conflict("本轮没有审查意见", "This round has no comments", code="no_comments")
-    when = g.data.project.issued_at or report_data.local(utcnow())
 
     def build() -> bytes:
-        entries = []
-        for sheet_id, items in g.comments_per_sheet.items():
-            sheet = g.sheets[sheet_id]
-            entries.append((sheet_file_name(sheet), annotate_sheet(read_blob(storage, sheet.pdf_sha256), items)))
+        entries = [(file, annotate_sheet(read_blob(storage, sha), items)) for file, sha, items in groups]
         names = [n for n, _ in entries]
         return zip_entries(((n if names.count(n) == 1 else f"{i}-{n}", d) for i, (n, d) in enumerate(entries, 1)),
                            when)
@@ -218,8 +252,8 @@ async def marked_up_zip(session: AsyncSession, storage, sub: Submission, name: s
 
 
 async def bcf(session: AsyncSession, storage, sub: Submission, name: str) -> bytes:
-    g = await _gather_round(session, storage, sub, raw=True)
-    return await stored_export(session, storage, sub, KIND_BCF, name, lambda: export_bcf(g.data))
+    data = await _kept(session, storage, sub) or (await _gather_round(session, storage, sub, raw=True)).data
+    return await stored_export(session, storage, sub, KIND_BCF, name, lambda: export_bcf(data))
 
 
 async def round_json(session: AsyncSession, storage, sub: Submission) -> str:

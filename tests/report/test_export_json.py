@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 from drawreview.report.model import SEVERITY_LABELS
 from drawreview.report.export_json import SCHEMA_VERSION, export_json, to_dict
 
 TOP_KEYS = ["schema_version", "kind", "project", "round", "disciplines", "sheets", "comments", "findings", "conclusions"]
 COMMENT_KEYS = {
-    "id", "discipline", "sheet_number", "geometry", "severity", "severity_label", "clause", "status", "status_label",
+    "id", "discipline", "sheet_number", "sheet_pdf_name", "geometry", "severity", "severity_label", "clause", "status", "status_label",
     "text", "author", "created_at", "thread",
 }  # fmt: skip
 
@@ -17,7 +18,7 @@ COMMENT_KEYS = {
 def test_round_export_has_a_stable_versioned_shape(sample_data):
     doc = json.loads(export_json(sample_data))
     assert list(doc) == TOP_KEYS
-    assert doc["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert doc["schema_version"] == SCHEMA_VERSION == "1.2"
     assert doc["project"]["case_number"] == sample_data.project.case_number
     assert doc["round"]["round_no"] == sample_data.project.round_no
     assert doc["round"]["issued_at"] == sample_data.project.issued_at.isoformat(timespec="seconds") + "+08:00"
@@ -82,3 +83,29 @@ def test_every_character_survives_and_codes_carry_labels(sample_data):
     assert doc["round"]["verdict_label"]["zh-CN"] in ("审查合格", "审查合格（附意见）", "修改后复审", "审查不合格", "审查中")
     for t in (first["created_at"], doc["round"]["issued_at"]):
         assert t[-6:] == "+08:00"
+
+
+def test_an_issued_round_read_back_from_its_json_gives_the_same_bcf_and_marked_up_sheets(sample_data):
+    """round_doc.from_dict is to_dict's inverse for what the later exports draw: the BCF and the
+    marked-up sheets made from the kept JSON are the ones made from the report's own data."""
+    from drawreview.report.annots import annotate_sheets
+    from drawreview.report.bcf import export_bcf
+    from drawreview.report.round_doc import by_sheet, from_dict
+
+    folders = {c.sheet_pdf_path.name: c.sheet_pdf_path.parent for _, c in sample_data.all_comments()}
+    back = from_dict(json.loads(export_json(sample_data)), lambda name: folders[name] / name)
+    assert to_dict(back)["comments"] == to_dict(sample_data)["comments"]
+    assert to_dict(back)["conclusions"] == to_dict(sample_data)["conclusions"]
+    assert to_dict(back)["findings"] == to_dict(sample_data)["findings"]
+    assert export_bcf(back) == export_bcf(sample_data)
+    same_file = re.compile(rb"/ID\[<[0-9A-F]+><[0-9A-F]+>\]")  # MuPDF gives every save a new file ID
+
+    def marked(data):
+        return {n: same_file.sub(b"", pdf) for n, pdf in annotate_sheets(data.disciplines).items()}
+
+    assert marked(back) == marked(sample_data)
+    grouped = by_sheet(back)
+    assert sum(len(v) for v in grouped.values()) == len(sample_data.all_comments())
+    for name, items in grouped.items():
+        ids = [int(c.id) for _, c in items if c.id.isdigit()]
+        assert ids == sorted(ids) and all(c.sheet_pdf_path.name == name for _, c in items)

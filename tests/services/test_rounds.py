@@ -6,8 +6,11 @@ report PDF (read back with PyMuPDF)."""
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
+import zipfile
+import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 import pymupdf
@@ -436,8 +439,9 @@ async def test_a_comment_withdrawn_in_a_later_round_does_not_come_back_open(env)
 
 
 async def test_an_issued_rounds_json_is_the_signed_reports_data(env):
-    """The JSON export of round 1, downloaded after the designer answered, shows what the issued
-    report shows: the comment open with no reply, the checker and the reply deadline."""
+    """The JSON, BCF and marked-up exports of round 1, downloaded after the designer answered,
+    show what the issued report shows: the comment open with no reply, the checker and the
+    reply deadline."""
     session, stack, storage, cfg = env
     broadcast = MemoryBroadcast()
     await broadcast.connect()
@@ -464,6 +468,20 @@ async def test_an_issued_rounds_json_is_the_signed_reports_data(env):
     assert f"前逐条回复审查意见并提交修改后的图纸复审。Replytoeverycommentandresubmitby{deadline:%Y-%m-%d}" in text
     issuer = "".join(window.display_name.split())
     assert {x["checker"] for x in doc["conclusions"]} == {window.display_name} and f"审核人（签字）：{issuer}" in text
+    # the BCF and the marked-up sheets, first made now, show the round as signed too
+    with zipfile.ZipFile(io.BytesIO(await report_files.bcf(session, storage, rev1, "r1.bcf"))) as zf:
+        [markup] = [ET.fromstring(zf.read(n)) for n in zf.namelist() if n.endswith("markup.bcf")]
+    ns = {"": markup.tag.split("}")[0][1:]} if markup.tag.startswith("{") else {}
+    assert markup.find("Topic", ns).get("TopicStatus") == "Open"
+    assert "已加宽" not in ET.tostring(markup, encoding="unicode")
+    sheet = await _sheet(session, rev1, "建施-02")
+    with zipfile.ZipFile(io.BytesIO(await report_files.marked_up_zip(session, storage, rev1, "r1.zip"))) as zf:
+        pdfs = [zf.read(n) for n in zf.namelist()]
+    for pdf in pdfs + [await report_files.marked_up_sheet(session, storage, rev1, sheet)]:
+        with pymupdf.open("pdf", pdf) as marked:
+            notes = [a.info["content"] for a in marked[0].annots()]
+        assert "楼梯净宽不足" in notes and not any("已加宽" in n for n in notes)
+        assert any(n.startswith("待回复") for n in notes) and not any(n.startswith("已回复") for n in notes)
     await broadcast.disconnect()
 
 
