@@ -175,7 +175,7 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     import os
     import tempfile
 
-    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgrecover
+    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgobjects, dwgrecover, dwgsource
     from drawreview.cad.dxf import has_entities, load_dxf
 
     path = Path(path)
@@ -202,14 +202,17 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     lost = dwgloss.dropped(facts["unknown"], doc)
     dwgdisplay.restore(doc, facts["display"])
     recover = bool(dwgrecover.wanted(lost))
-    # the recovery reads the file with ezdwg too: the layout read leaves the file decoded for it
-    # (5–10 ms of decompression on the R2004+ samples), and the recovery releases it
-    layout_notes = dwglayout.restore(doc, path, facts["spaces"], codepage=facts["codepage"],
-                                     release=not (recover and dwgrecover.reads_whole_file(lost, facts)))
+    # the recovery reads its records page by page (dwgobjects) through the object map the layout
+    # read opens; where it has ezdwg read the whole file instead (R2007, many records), the layout
+    # read leaves the file decoded for it (2–10 ms of decompression) and the recovery releases it
+    whole = recover and dwgsource.reads_whole_file(lost, facts, path.stat().st_size)
+    pages = dwgobjects.by_pages(path) if recover and not whole else None
+    layout_notes = dwglayout.restore(doc, path, facts["spaces"], codepage=facts["codepage"], release=not whole,
+                                     pages=pages)
     recovery = dwgrecover.Recovery()
     if recover:  # after the layouts got their real names (R14)
         with address_space_cap(limits.memory_for(path.stat().st_size)):
-            recovery = dwgrecover.recover(doc, path, lost, facts, limits.max_objects)
+            recovery = dwgrecover.recover(doc, path, lost, facts, limits.max_objects, pages)
         lost = dwgloss.remaining(lost, recovery.counts | recovery.images)
     layout_notes += (dwglayout.apply_views(doc, facts["mviews"]) + dwgdisplay.header_note(doc)
                      + dwgdisplay.linetype_note(doc, facts["complex_linetypes"]))

@@ -4,10 +4,10 @@
 ezdwg gives these for every entity of the file at once (``raw.decode_entity_placements``,
 ``decode_entity_styles``, ``decode_entity_linetypes``, ``decode_entity_lineweights``): four
 passes over every record, 5–9 ms on ACadSharp's 1 MB samples, for the handful of multilines
-and tolerances ``dwgrecover`` adds. ``read`` takes only the records asked for
-(``raw.read_object_records_by_handle``, ~0.1 ms) and decodes the common entity data and its
-handle references with the DWG bit codes as the Open Design Specification lays them out, R14
-(AC1014) to R2018 (AC1032): R13/R14 with the layer and linetype first in the handle stream and
+and tolerances ``dwgrecover`` adds. ``read`` takes only the records asked for (``dwgobjects``:
+page by page, or ``raw.read_object_records_by_handle``, ~0.1 ms) and decodes the common entity
+data and its handle references with the DWG bit codes as the Open Design Specification lays
+them out, R14 (AC1014) to R2018 (AC1032): R13/R14 with the layer and linetype first in the handle stream and
 no lineweight; R13–R2000 the links to the previous and next entity; R2004+ the encoded colour
 (index, true colour, transparency); R2007+ material and shadow, R2010+ visual styles.
 
@@ -19,13 +19,10 @@ every entity of every sample against ezdwg's four passes.
 
 from __future__ import annotations
 
-import logging
-import struct
 from dataclasses import dataclass
 
 from drawreview.cad.dwgbits import Bits, absolute, object_type, record_data
 
-log = logging.getLogger("drawreview.dwg")
 
 # DWG lineweight index (RC) → DXF group 370 (1/100 mm); 29/30/31: BYLAYER/BYBLOCK/default
 LINEWEIGHTS = (0, 5, 9, 13, 15, 18, 20, 25, 30, 35, 40, 50, 53, 60, 70, 80, 90, 100, 106, 120, 140, 158, 200, 211)
@@ -52,21 +49,15 @@ class Common:
     invisible: bool
 
 
-def read(path: str, handles, version: str, limit: int | None = None) -> dict[int, Common]:
+def read(path: str, handles, version: str, limit: int | None = None, records=None) -> dict[int, Common]:
     """{handle: common data} of the entities among *handles* whose records decode; *version*
-    is the file's ``AC10xx``."""
-    from ezdwg import raw
+    is the file's ``AC10xx``; *records*: a ``dwgobjects.by_pages`` reader (ezdwg's without)."""
+    from drawreview.cad.dwgobjects import decoded
 
     wanted = sorted({int(h) for h in handles if h})
-    out: dict[int, Common] = {}
-    if not wanted:
-        return out
-    for handle, _offset, _size, _type, data in raw.read_object_records_by_handle(path, wanted, limit):
-        try:
-            out[int(handle)] = decode(bytes(data), version)
-        except (ValueError, IndexError, struct.error) as exc:
-            log.info("DWG entity %X common data unreadable: %s", int(handle), exc)
-    return out
+    rows = decoded(path, wanted, lambda handle, record: (handle, decode(record, version)), "entity common data",
+                   limit, records)
+    return dict(rows)
 
 
 def decode(record: bytes, version: str) -> Common:

@@ -29,7 +29,7 @@ _MADE_UP = re.compile(r"^\*PAPER_SPACE\d*$", re.I)
 
 
 def read_layouts(path: str | Path, spaces: dict | None = None, release: bool = True,
-                 codepage: str | None = None) -> dict[str, dict]:
+                 codepage: str | None = None, pages=None) -> dict[str, dict]:
     """The DWG's LAYOUT objects by name, as ``ezdwg.Document.layouts()`` gives them (``model``,
     ``active``, paper, margins, rotation, limits, extents, plot scale).
 
@@ -47,7 +47,9 @@ def read_layouts(path: str | Path, spaces: dict | None = None, release: bool = T
     ezdwg, whose decompression of the whole file the recovery (*release* false) reuses. Rows
     of an unexpected shape fall back to ``layouts()``. ezdwg keeps what it decoded in caches
     keyed by path, released here (a drawing child reads many files) unless *release* is false:
-    the caller reads the same file with ezdwg next (``dwgrecover``) and releases them itself."""
+    the caller reads the same file with ezdwg next (``dwgrecover``) and releases them itself.
+    *pages*: a ``dwgobjects.Pages`` of the file that the recovery reads its records with next:
+    the layout read opens the file's object map and pages through it, and the recovery reuses them."""
     model, paper = (spaces or {}).get("model"), (spaces or {}).get("paper")
     dictionary = (spaces or {}).get("layouts")
     if release and isinstance(model, int) and isinstance(paper, int) and isinstance(dictionary, int):
@@ -56,8 +58,9 @@ def read_layouts(path: str | Path, spaces: dict | None = None, release: bool = T
 
         try:
             with open(path, "rb") as fh:  # R14/R2000 are not compressed: ezdwg's scan of them is quicker
-                data = fh.read(6)
-                data = data + fh.read() if data.decode("latin-1") in dwgpages.FAMILY else None
+                head = fh.read(6)
+                family = head.decode("latin-1") in dwgpages.FAMILY
+                data = None if not family else pages.objects() if pages is not None else head + fh.read()
             if data is not None:
                 return _layouts_from_rows(dwgsheet.rows(data, dictionary, codec(codepage)), model, paper)
         except (ValueError, TypeError, KeyError, IndexError, UnicodeError, struct.error) as exc:
@@ -93,14 +96,14 @@ def _layouts_from_rows(rows, model: int, paper: int) -> dict[str, dict]:
 
 
 def restore(doc, path: str | Path, spaces: dict | None = None, release: bool = True,
-            codepage: str | None = None) -> list[str]:
+            codepage: str | None = None, pages=None) -> list[str]:
     """Copy the DWG's layout plot settings onto *doc*; notes for what could not be restored.
-    *spaces*, *release*, *codepage*: as for ``read_layouts``."""
+    *spaces*, *release*, *codepage*, *pages*: as for ``read_layouts``."""
     papers = [la for la in doc.layouts if not la.is_modelspace]
     if not papers:
         return []
     try:
-        source = read_layouts(path, spaces, release, codepage)
+        source = read_layouts(path, spaces, release, codepage, pages)
     except Exception as exc:  # noqa: BLE001 - a second reader's failure costs the paper sizes only
         log.warning("DWG layout settings unreadable: %r", exc)
         for layout in papers:

@@ -4,26 +4,24 @@ A multiline is drawn from its style: how many lines, their offsets, colours and 
 caps, the fill. Neither reader here decodes the style: pycadkit's DXF holds none (ezdxf adds
 its default ``Standard``, two lines at ±0.5), ezdwg gives each MLINE the handle of its style
 only. A wall style of offsets ±120 drawn as ``Standard`` would collapse to one line, a
-four-line window style would lose two. ``read`` takes the records of the styles asked for from
-ezdwg (``raw.read_object_records_by_handle``) and decodes them with the DWG bit codes as the
-Open Design Specification lays the object out, R14 (AC1014) to R2018 (AC1032). A record is
-accepted only when its data ends exactly where the object says it ends (R14–R2004: at its bit
-size; R2007+: where its string stream begins), so a misread is refused, never guessed at.
+four-line window style would lose two. ``read`` takes the records of the styles asked for
+(``dwgobjects``: page by page, or ezdwg's ``raw.read_object_records_by_handle``) and decodes
+them with the DWG bit codes as the Open Design Specification lays the object out, R14 (AC1014)
+to R2018 (AC1032). A record is accepted only when its data ends exactly where the object says
+it ends (R14–R2004: at its bit size; R2007+: where its string stream begins), so a misread is
+refused, never guessed at.
 
-Element linetypes: R2018 names them by handle (resolved with ezdwg's linetype table); before
-R2018 the record holds an index into the linetype table that neither reader exposes: BYLAYER
-and BYBLOCK are kept, any other index is drawn BYLAYER.
+Element linetypes: R2018 names them by handle (resolved with the LTYPE records' names, or
+ezdwg's linetype table); before R2018 the record holds an index into the linetype table that
+neither reader exposes: BYLAYER and BYBLOCK are kept, any other index is drawn BYLAYER.
 """
 
 from __future__ import annotations
 
-import logging
 import math
-import struct
 
 from drawreview.cad.dwgbits import Bits, Object
 
-log = logging.getLogger("drawreview.dwg")
 
 MLINESTYLE_TYPE = 73
 # DWG flag bit → DXF group 70 bit (the DWG swaps fill/joints, round/inner-arc caps)
@@ -31,24 +29,17 @@ _FLAGS = {1: 2, 2: 1, 16: 16, 32: 64, 64: 32, 256: 256, 512: 1024, 1024: 512}
 _BYLAYER_INDEX, _BYBLOCK_INDEX = 32767, 32766
 
 
-def read(path: str, handles, version: str, codec: str = "cp1252", linetypes: dict[int, str] | None = None,
-         limit: int | None = None) -> dict[int, dict]:
-    """{style handle: style} for the MLINESTYLE objects among *handles* (``decode``); records
-    that cannot be read are logged and left out."""
-    from ezdwg import raw
+def read(path: str, handles, version: str, codec: str = "cp1252", linetypes=None, limit: int | None = None,
+         records=None) -> dict[int, dict]:
+    """{style handle: style} for the MLINESTYLE objects among *handles* (``decode``; *linetypes*:
+    {LTYPE handle: name}, anything with ``get``); *records*: a ``dwgobjects.by_pages`` reader
+    (ezdwg's without). Records that cannot be read are logged and left out."""
+    from drawreview.cad.dwgobjects import decoded
 
-    out = {}
     wanted = sorted({int(h) for h in handles if h})
-    if not wanted:
-        return out
-    for handle, _offset, _size, type_code, data in raw.read_object_records_by_handle(path, wanted, limit):
-        if int(type_code) != MLINESTYLE_TYPE:
-            continue
-        try:
-            out[int(handle)] = decode(bytes(data), version, codec, linetypes or {})
-        except (ValueError, IndexError, struct.error, UnicodeError) as exc:
-            log.info("MLINESTYLE %X unreadable: %s", handle, exc)
-    return out
+    rows = decoded(path, wanted, lambda handle, record: (handle, decode(record, version, codec, linetypes or {})),
+                   "multiline style", limit, records)
+    return dict(rows)
 
 
 def decode(record: bytes, version: str, codec: str = "cp1252", linetypes: dict[int, str] | None = None) -> dict:

@@ -15,6 +15,7 @@ the reference.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import struct
 
@@ -124,6 +125,22 @@ class Objects:
             pass
         return self._map[handle]
 
+    def _prefetch(self, handles) -> None:
+        page_size, _, _, pages = self.sections.sections[OBJECTS]
+        last: dict[int, int] = {}  # page number → the offset of its last wanted record in it
+        starts = [begin for begin, _, _ in pages]
+        for h in handles:
+            try:
+                offset = self.offset(h)
+            except KeyError:
+                continue
+            k = bisect.bisect_right(starts, offset) - 1
+            if k >= 0 and offset < starts[k] + page_size:
+                number = pages[k][1]
+                last[number] = max(last.get(number, 0), offset - starts[k])
+        for number, at in last.items():
+            self.sections.page(number, page_size, min(page_size, at + 64))
+
     def _bytes(self, start: int, stop: int) -> bytes:
         if self.sections is None:
             return self.data[start:stop]
@@ -145,7 +162,11 @@ class Objects:
         return blob
 
     def records(self, handles) -> dict[int, bytes]:
-        """{handle: record} of those *handles* the map holds and that frame."""
+        """{handle: record} of those *handles* the map holds and that frame. Each page that holds
+        some is decompressed once, as far as the last of them (record by record, a page would be
+        decompressed in part for the first and again for a later one)."""
+        if self.sections is not None and len(handles) > 1:
+            self._prefetch(handles)
         out = {}
         for h in handles:
             try:
@@ -164,26 +185,38 @@ def by_ezdwg(path, wanted, limit: int | None = None):
         yield int(handle), bytes(data)
 
 
-def by_pages(path):
+class Pages:
     """A ``by_ezdwg`` that reads records through the object map and only the pages that hold
-    them (:class:`Objects`); a file it does not read (R2007, or a map that does not parse) and a
-    handle it does not find go to ezdwg."""
-    objects: list = []
+    them (:class:`Objects`, opened at the first read and kept: the layout read and the recovery
+    share one); a file it does not read (R2007, or a map that does not parse) and a handle it
+    does not find go to ezdwg."""
 
-    def read(path_, wanted, limit: int | None = None):
-        if not objects:
+    def __init__(self, path) -> None:
+        self.path = path
+        self._objects: list = []
+
+    def objects(self) -> Objects | None:
+        """The file's :class:`Objects`, None when it is not read here."""
+        if not self._objects:
             try:
-                with open(path, "rb") as fh:
-                    objects.append(Objects(fh.read()))
+                with open(self.path, "rb") as fh:
+                    self._objects.append(Objects(fh.read()))
             except (ValueError, IndexError, struct.error, OSError):
-                objects.append(None)
-        got = objects[0].records(wanted) if objects[0] is not None else {}
+                self._objects.append(None)
+        return self._objects[0]
+
+    def __call__(self, path, wanted, limit: int | None = None):
+        objects = self.objects()
+        got = objects.records(wanted) if objects is not None else {}
         yield from got.items()
         rest = [h for h in wanted if h not in got]
         if rest:
-            yield from by_ezdwg(path_, rest, limit)
+            yield from by_ezdwg(path, rest, limit)
 
-    return read
+
+def by_pages(path) -> Pages:
+    """A :class:`Pages` reader of the DWG at *path*."""
+    return Pages(path)
 
 
 def decoded(path, wanted, decode, what: str, limit: int | None = None, records=None) -> list:
@@ -202,3 +235,29 @@ def decoded(path, wanted, decode, what: str, limit: int | None = None, records=N
         if got is not None:
             out.append(got)
     return out
+
+
+class Names:
+    """{handle: name} of table entries (linetypes, layers...) read as they are asked for: the
+    entry's record (by *records*, a ``by_pages`` reader, else ``by_ezdwg``), its name the first
+    string after the common object data. ``get`` like a dict's; a record that does not decode
+    gives the default."""
+
+    def __init__(self, path, version: str, codec: str = "cp1252", records=None, limit: int | None = None) -> None:
+        self.path, self.version, self.codec, self.records, self.limit = path, version, codec, records, limit
+        self._names: dict[int, str | None] = {}
+
+    def get(self, handle, default=None):
+        if handle is None:
+            return default
+        if handle not in self._names:
+            from drawreview.cad.dwgbits import Object
+
+            got = decoded(self.path, [handle], lambda h, record: Object(record, self.version, self.codec).text(),
+                          "table entry", self.limit, self.records)
+            self._names[handle] = got[0] if got and got[0] else None
+        name = self._names[handle]
+        return default if name is None else name
+
+    def __bool__(self) -> bool:
+        return True

@@ -1,26 +1,27 @@
 """What pycadkit drops and a second reader gives back: multilines (MLINE), geometric
 tolerances (TOLERANCE), tables (ACAD_TABLE, as the block that draws them: ``dwgtable``) and
-wipeouts (``dwgwipeout``), read from the DWG with ezdwg and added to the converted document;
-every other dropped entity that carries proxy graphics is drawn from them (``dwgproxy``).
+wipeouts (``dwgwipeout``), read from the DWG (``dwgsource``: their own records, or ezdwg's
+passes) and added to the converted document; every other dropped entity that carries proxy
+graphics is drawn from them (``dwgproxy``).
 
 Draftsmen draw walls with MLINE in plain AutoCAD; a review drawing without them misleads the
 reviewer and the rule checks. pycadkit maps both types to unknown objects and leaves them out
-of its DXF (``dwgloss`` names them); ezdwg decodes them (``raw.decode_mline_entities``,
-``raw.decode_tolerance_entities``), but its model space holds block and paper-space content
-too: each entity goes where the DWG's own placement says (its entity mode: model space, the
-active paper space, or an owner block record), to the layout of that block
-record (the LAYOUT objects) or the block of that handle (pycadkit's blocks keep the DWG
-handles and names), with its layer, colour, linetype and lineweight. Placement and properties
-come from these entities' own records (``dwgentity``: ~0.1 ms, where ezdwg's passes over every
-entity of the file cost 5–9 ms); ezdwg's passes stay the fallback for a record it refuses.
-pycadkit renumbers handles, so the DWG handles are looked up in the DWG's tables, never in the
-DXF's.
+of its DXF (``dwgloss`` names them); their records decode (``dwgmline``, ``dwgtolerance``; or
+ezdwg's ``raw.decode_mline_entities``, ``raw.decode_tolerance_entities``), but the entities
+live in block and paper-space content too: each entity goes where the DWG's own placement
+says (its entity mode: model space, the active paper space, or an owner block record), to the
+layout of that block record (the LAYOUT objects) or the block of that handle (pycadkit's
+blocks keep the DWG handles and names), with its layer, colour, linetype and lineweight.
+Placement and properties come from these entities' own records (``dwgentity``: ~0.1 ms, where
+ezdwg's passes over every entity of the file cost 5–9 ms); ezdwg's passes stay the fallback
+for a record it refuses. pycadkit renumbers handles, so the DWG handles are looked up in the
+DWG's tables, never in the DXF's.
 
 A multiline is drawn by ezdxf from its style; the style it names is decoded from the DWG
 (``dwgmlstyle``) and written into the document; a style that cannot be read leaves its
 multilines on ezdxf's ``Standard`` (two lines at ±0.5 × scale) and a note says so. The
 geometry is ezdxf's from the DWG's vertices and the style; gaps cut into a multiline's lines
-(MLEDIT) are not carried: ezdwg does not give the per-vertex line parameters that hold them.
+(MLEDIT) are not carried: the per-vertex line parameters that hold them are skipped.
 A TOLERANCE is added by ``dwgtolerance``.
 
 ``recover`` runs only for the types the conversion dropped, so files without them pay
@@ -33,6 +34,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from drawreview.cad.dwgsource import owner
 
 log = logging.getLogger("drawreview.dwg")
 
@@ -53,18 +56,6 @@ def wanted(lost) -> list[str]:
     return [k for k in KINDS if lost.get(k)] + [k for k, n in lost.items() if n and k not in KINDS]
 
 
-def reads_whole_file(lost, facts: dict) -> bool:
-    """Whether recovering *lost* ({type: count} or types) has ezdwg decompress the whole file:
-    multilines and tolerances (its passes over every entity), an R2007 file (its pages are not
-    read here) or a type pycadkit did not list by handle. Otherwise the records are read page by
-    page (``dwgobjects``), and so are the layouts (``dwglayout``)."""
-    kinds = wanted(dict.fromkeys(lost, 1) if not isinstance(lost, dict) else lost)
-    listed = set((facts.get("unknown_handles") or {}).values())
-    code = str(facts.get("version", "")).rpartition("/")[2]
-    return bool({"MLINE", "TOLERANCE"} & set(kinds)) or code == "AC1021" or bool(
-        set(kinds) - {"MLINE", "TOLERANCE"} - listed)
-
-
 def block_names(blocks: list[dict]) -> dict[int, str]:
     """{DWG block record handle: name} of pycadkit's block definitions (``to_dict()["blocks"]``),
     layouts' blocks left out (the DXF writer renames those: they are found by layout)."""
@@ -82,7 +73,8 @@ def layer_names(layers: list[dict]) -> dict[int, str]:
     return {int(la["id"]): str(la["name"]) for la in layers if isinstance(la.get("id"), int) and la.get("name")}
 
 
-def recover(doc, path: str | Path, lost: dict[str, int], facts: dict, max_objects: int | None = None) -> Recovery:
+def recover(doc, path: str | Path, lost: dict[str, int], facts: dict, max_objects: int | None = None,
+            pages=None) -> Recovery:
     """Add the MLINE and TOLERANCE entities of the DWG at *path* that the conversion dropped
     (*lost*) to *doc*; what was added, by type, and notes. *facts*: the conversion's
     (``spaces``, ``blocks``, ``version``, ``codepage``)."""
@@ -91,72 +83,16 @@ def recover(doc, path: str | Path, lost: dict[str, int], facts: dict, max_object
         return Recovery()
     import ezdwg
 
+    from drawreview.cad import dwgsource
+
     try:
-        source = _read(str(path), kinds, facts, max_objects)
+        source = dwgsource.read(str(path), kinds, facts, max_objects, pages)
     except Exception as exc:  # noqa: BLE001 - the second reader's failure costs the recovery only
         log.warning("DWG %s: %s not recovered, second reader failed: %r", Path(path).name, "/".join(kinds), exc)
         return Recovery()
     finally:
         ezdwg.clear_decode_caches()  # path-keyed caches: a drawing child reads many files
     return _add(doc, source, facts)
-
-
-def _read(path: str, kinds: list[str], facts: dict, limit: int | None) -> dict:
-    from ezdwg import raw
-
-    from drawreview.cad import dwgentity, dwgmlstyle, dwgobjects, dwgproxy, dwgtable, dwgwipeout
-    from drawreview.cad.dwgbits import codec
-
-    code = str(facts.get("version", "")).rpartition("/")[2]
-    mlines = list(raw.decode_mline_entities(path, limit)) if "MLINE" in kinds else []
-    tolerances = list(raw.decode_tolerance_entities(path, limit)) if "TOLERANCE" in kinds else []
-    imaged = [k for k in kinds if k not in KINDS]
-    by_record = imaged + [k for k in ("ACAD_TABLE", "WIPEOUT") if k in kinds]
-    # the entities of these types, by handle: as pycadkit listed them, else by ezdwg's object headers
-    found = {h: k for h, k in (facts.get("unknown_handles") or {}).items() if k in by_record}
-    if set(by_record) - set(found.values()):
-        found = dwgproxy.handles(raw.list_object_headers_with_type(path), by_record, facts.get("classes") or {})
-    # their records page by page, unless ezdwg decompresses the whole file for this recovery anyway
-    records = None if reads_whole_file(kinds, facts) else dwgobjects.by_pages(path)
-    tables = dwgtable.read(path, [h for h, k in found.items() if k == "ACAD_TABLE"], code, limit, records)
-    wipeouts = dwgwipeout.read(path, [h for h, k in found.items() if k == "WIPEOUT"], code, limit, records)
-    proxies = dwgproxy.read(path, {h: k for h, k in found.items() if k in imaged}, code, limit, records)
-    out = {"mlines": mlines, "tolerances": tolerances, "tables": tables, "proxies": proxies, "wipeouts": wipeouts}
-    if not mlines and not tolerances and not tables and not proxies and not wipeouts:
-        return out
-    wanted_handles = {int(r[0]) for r in mlines} | {int(r[0]) for r in tolerances}
-    # placement, layer, colour, linetype, lineweight from these entities' own records; ezdwg's
-    # passes over every entity of the file only for a record the narrow decoder refuses
-    common = (dwgentity.read(path, wanted_handles, code, limit) | {t.handle: t.common for t in tables}
-              | {p.handle: p.common for p in proxies} | {w.handle: w.common for w in wipeouts})
-    if wanted_handles - set(common):
-        common |= dwgentity.from_passes(path, wanted_handles - set(common), limit)
-    out["common"] = common
-    out["placements"] = {h: (c.mode, c.owner) for h, c in common.items()}
-    out["layer_names"] = dict(facts.get("layers") or {})
-    if {c.layer for c in common.values()} - set(out["layer_names"]):  # a layer pycadkit did not list
-        out["layer_names"] = {int(h): str(n) for h, n in raw.decode_layer_names(path, limit)}
-    # linetype names only for an entity of a linetype of its own, or R2018 style elements (by handle)
-    needs_linetypes = any(c.linetype_flags == 3 for c in common.values()) or (mlines and code >= "AC1032")
-    out["linetype_names"] = ({int(h): str(n) for h, n, *_ in raw.decode_linetypes(path, limit)}
-                             if needs_linetypes else {})
-    if tolerances:
-        out["dimstyles"] = {int(h): (str(n), float(scale), float(txt)) for h, n, scale, _asz, txt
-                            in raw.decode_dimstyles(path, limit)}
-    blocks, spaces = facts.get("blocks") or {}, facts.get("spaces") or {}
-    owners = {owner(m, o, spaces) for m, o in out["placements"].values()}
-    if owners - set(blocks) - {spaces.get("model")}:  # paper space: its layout by block record
-        out["layouts"] = {int(row[4]): str(row[1]) for row in raw.decode_layout_objects(path, limit)}
-    if mlines:
-        out["mline_styles"] = dwgmlstyle.read(path, {r[8] for r in mlines}, code, codec(facts.get("codepage")),
-                                              out["linetype_names"], limit)
-    return out
-
-
-def owner(mode: int, block: int, spaces: dict) -> int | None:
-    """The block record handle of an entity placed (*mode*, *block*) (ezdwg's entity
-    placement: 2 model space, 1 the active paper space, 0 the block record *block*)."""
-    return spaces.get("model") if mode == 2 else spaces.get("paper") if mode == 1 else block
 
 
 def _add(doc, source: dict, facts: dict) -> Recovery:

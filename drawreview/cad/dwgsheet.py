@@ -92,9 +92,10 @@ def layout(record: bytes, version: str, codec: str, handle: int) -> tuple:
                                        scale_type, scale_factor))
 
 
-def rows(data: bytes, dictionary_handle: int, codec: str) -> list[tuple]:
-    """The rows of every LAYOUT the layouts dictionary of the DWG in *data* names."""
-    objects = Objects(data)
+def rows(data, dictionary_handle: int, codec: str) -> list[tuple]:
+    """The rows of every LAYOUT the layouts dictionary of the DWG in *data* (its bytes, or its
+    :class:`Objects` already open) names."""
+    objects = data if isinstance(data, Objects) else Objects(data)
     version = objects.version
     entries = dictionary(objects.record(dictionary_handle), version, codec)
     return [layout(objects.record(h), version, codec, h) for h in sorted(set(entries.values()))]

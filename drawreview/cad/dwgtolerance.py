@@ -50,3 +50,98 @@ def _sizes(doc, entity, height: float, dwg_style) -> None:
     if abs(style.dimtxt * (style.dimscale or 1.0) - txt * scale) > 1e-9:
         entity.set_xdata("ACAD", [(1000, "DSTYLE"), (1002, "{"), (1070, 140), (1040, txt), (1070, 40), (1040, scale),
                                   (1070, 147), (1040, txt / 2), (1002, "}")])
+
+
+def read(path: str, wanted, version: str, codec: str = "cp1252", limit: int | None = None, records=None) -> list[tuple]:
+    """The rows of the tolerances among the handles *wanted* whose records decode (``decode``)."""
+    from drawreview.cad.dwgobjects import decoded
+
+    return decoded(path, wanted, lambda handle, record: decode(handle, record, version, codec), "tolerance",
+                   limit, records)
+
+
+def decode(handle: int, record: bytes, version: str, codec: str = "cp1252") -> tuple:
+    """One TOLERANCE record as a row of ezdwg's ``decode_tolerance_entities`` (handle, text,
+    insertion point, direction, extrusion, height, gap, dimension style handle), read as the
+    Open Design Specification lays it out: the common entity data (``dwgentity``), R13/R14 a
+    short, the height and the gap, then the point, the direction, the extrusion (three doubles,
+    not the bit-coded extrusion: the text would start a few bits early) and the text (R2007+ in
+    the string stream), and the dimension style's handle."""
+    from drawreview.cad.dwgbits import absolute, string_stream
+    from drawreview.cad.dwgentity import decode_with_rest
+
+    _, r, h = decode_with_rest(record, version)
+    height = gap = 0.0
+    if version < "AC1015":
+        r.bs()
+        height, gap = r.bd(), r.bd()
+    insert, direction = _point(r), _point(r)
+    extrusion = _point(r)
+    if version >= "AC1021":
+        text = string_stream(r.data, r.end)[0].unicode()
+    else:
+        text = r.text(codec)
+    if not all(abs(x) < 1e12 for x in (*insert, *direction, *extrusion, height, gap)):
+        raise ValueError("implausible tolerance")
+    return (handle, text, insert, direction, extrusion, height, gap, absolute(h.handle(), handle))
+
+
+def _point(r) -> tuple[float, float, float]:
+    return r.bd(), r.bd(), r.bd()
+
+
+DIMSTYLE_TYPE = 69
+
+
+def dimstyles(path: str, wanted, version: str, codec: str = "cp1252", limit: int | None = None,
+              records=None) -> dict[int, tuple[str, float, float]]:
+    """{handle: (name, DIMSCALE, DIMTXT)} of the dimension styles among *wanted*, as ezdwg's
+    ``raw.decode_dimstyles`` gives them, decoded from their own records (``dimstyle``)."""
+    from drawreview.cad.dwgobjects import decoded
+
+    rows = decoded(path, wanted, lambda handle, record: (handle, *dimstyle(record, version, codec)), "dimstyle",
+                   limit, records)
+    return {h: (name, scale, txt) for h, name, scale, txt in rows}
+
+
+def dimstyle(record: bytes, version: str, codec: str = "cp1252") -> tuple[str, float, float]:
+    """(name, DIMSCALE, DIMTXT) of a DIMSTYLE record, read as the Open Design Specification
+    lays it out: the table entry (name, flags, before R2007 the xref index), then R13/R14 eleven flags, two
+    bytes, two flags, three bytes, a flag, four bytes and six shorts before DIMSCALE, and
+    DIMTXT nine doubles on; R2000+ DIMPOST and DIMAPOST, DIMSCALE, eight doubles, R2007+ two
+    more doubles, a short and a colour, then six flags and three (R2007+ four) shorts before
+    DIMTXT."""
+    from drawreview.cad.dwgbits import Object
+    from drawreview.cad.dwgmlstyle import _color
+
+    o = Object(record, version, codec)
+    if o.kind != DIMSTYLE_TYPE:
+        raise ValueError(f"object type {o.kind}, not DIMSTYLE")
+    r, text = o.r, o.text
+    name = text()
+    if version >= "AC1021":
+        r.bits(2)  # 64-flag, xref dependent (no xref index: ezdwg's values agree only without it)
+    else:
+        r.bits(1), r.bs(), r.bits(1)  # 64-flag, xref index + 1, xref dependent
+    if version < "AC1015":
+        r.bits(11), r.bits(16), r.bits(2), r.bits(24), r.bits(1), r.bits(32)
+        for _ in range(6):
+            r.bs()
+        scale = r.bd()
+        for _ in range(8):
+            r.bd()
+    else:
+        text(), text()  # DIMPOST, DIMAPOST
+        scale = r.bd()
+        for _ in range(8):
+            r.bd()
+        if version >= "AC1021":
+            r.bd(), r.bd(), r.bs()  # DIMFXL, DIMJOGANG, DIMTFILL
+            _color(r, True, text)  # DIMTFILLCLR
+        r.bits(6)
+        for _ in range(4 if version >= "AC1021" else 3):
+            r.bs()
+    txt = r.bd()
+    if not name or not 0 <= scale < 1e12 or not 0 <= txt < 1e12:
+        raise ValueError("implausible dimension style")
+    return name, scale, txt
