@@ -186,3 +186,39 @@ def test_records_page_by_page_equal_ezdwgs(monkeypatch):
     assert drawing.dwg["images"] == {"AEC_WINDOW": 2, "AEC_DOOR": 1, "AEC_WALL": 1}
     assert not any("could not be read" in n for n in drawing.notes)  # its layout read page by page too
     assert drawing.doc.layouts.get("Work").dxf.get("paper_width", 0) > 0
+
+
+def test_parts_made_from_templates_equal_ezdxfs_own(monkeypatch):
+    """The parts of every sample's images are made from a template per property set (checked
+    once) instead of ezdxf's ``factory.new`` each: the same entities, tag for tag."""
+    import io
+
+    from ezdxf.entities import factory
+    from ezdxf.lldxf.tagwriter import TagWriter
+
+    drawn = []
+    draw = dwgproxy.draw
+    monkeypatch.setattr(dwgproxy, "draw", lambda *a: drawn.append(a) or draw(*a))
+    load_drawing(SAMPLES[-1], audit=False)
+    image = dwgproxy._image_class()
+
+    def parts(doc, proxy, own, layers, encoding, new) -> list[str]:
+        img = image(proxy.image, doc)
+        if new is not None:
+            img._factory = new
+        img.own, img.layers, img.encoding = own, list(layers), encoding
+        out = []
+        for e in img.virtual_entities():
+            factory.bind(e, doc)
+            e.dxf.handle = "1"
+            tags = io.StringIO()
+            e.export_dxf(TagWriter(tags, dxfversion=doc.dxfversion))
+            out.append(tags.getvalue())
+        return out
+
+    kinds = collections.Counter()
+    for doc, _layout, proxy, own, layers, encoding in drawn:
+        ours = parts(doc, proxy, own, layers, encoding, None)
+        assert ours == parts(doc, proxy, own, layers, encoding, factory.new) and ours
+        kinds.update(t.split("\n")[1] for t in ours)
+    assert set(kinds) >= {"LINE", "TEXT", "HATCH", "LWPOLYLINE"} and sum(kinds.values()) > 300
