@@ -8,8 +8,9 @@ Specification lays out MLINE: the common entity data (``dwgentity``), the scale,
 justification, the base point, the extrusion, the open/closed flag, the number of lines in
 the style and of vertices, each vertex with its direction and miter direction and, per line,
 its segment and area fill parameters (skipped: ezdxf computes the lines from the style), then
-the style's handle. A row has ezdwg's shape: (handle, scale, justification, base point,
-extrusion, open/closed, lines, [(vertex, direction, miter)], style handle).
+the style's handle; a record whose data does not end there is refused. A row has ezdwg's
+shape: (handle, scale, justification, base point, extrusion, open/closed, lines, [(vertex,
+direction, miter)], style handle).
 tests/cad/test_dwg_mline.py compares the rows with ezdwg's and ACadSharp's DXF on every sample.
 """
 
@@ -46,6 +47,8 @@ def decode(handle: int, record: bytes, version: str) -> tuple:
                     raise ValueError(f"{n} parameters on a multiline vertex")
                 for _ in range(n):
                     r.bd()
+    if r.pos != r.end - (version >= "AC1021"):  # R2007+: the string stream's flag (no strings) is left
+        raise ValueError(f"data ends at bit {r.pos}, the object at {r.end}")
     style = absolute(h.handle(), handle)  # its own handle: relative references count from it
     values = (scale, *base, *extrusion, *(c for v in vertices for p in v for c in p))
     if not all(abs(x) < 1e12 for x in values):

@@ -66,7 +66,8 @@ def decode(handle: int, record: bytes, version: str, codec: str = "cp1252") -> t
     Open Design Specification lays it out: the common entity data (``dwgentity``), R13/R14 a
     short, the height and the gap, then the point, the direction, the extrusion (three doubles,
     not the bit-coded extrusion: the text would start a few bits early) and the text (R2007+ in
-    the string stream), and the dimension style's handle."""
+    the string stream), and the dimension style's handle; a record whose data does not end there is
+    refused."""
     from drawreview.cad.dwgbits import absolute, string_stream
     from drawreview.cad.dwgentity import decode_with_rest
 
@@ -78,9 +79,12 @@ def decode(handle: int, record: bytes, version: str, codec: str = "cp1252") -> t
     insert, direction = _point(r), _point(r)
     extrusion = _point(r)
     if version >= "AC1021":
-        text = string_stream(r.data, r.end)[0].unicode()
+        strings, end = string_stream(r.data, r.end)
+        text = strings.unicode()
     else:
-        text = r.text(codec)
+        text, end = r.text(codec), r.end
+    if r.pos != end:
+        raise ValueError(f"data ends at bit {r.pos}, the object at {end}")
     if not all(abs(x) < 1e12 for x in (*insert, *direction, *extrusion, height, gap)):
         raise ValueError("implausible tolerance")
     return (handle, text, insert, direction, extrusion, height, gap, absolute(h.handle(), handle))

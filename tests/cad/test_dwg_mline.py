@@ -130,9 +130,15 @@ def test_many_records_go_to_ezdwg_few_page_by_page():
 
 
 def test_a_damaged_record_is_refused():
-    """A multiline record cut short, or read as the wrong version's, does not decode."""
+    """A multiline or tolerance record cut short, or read as another version's, does not decode."""
     path = SAMPLES[-1]
-    (record,) = dict(dwgobjects.by_pages(path)(str(path), [907])).values()
-    assert dwgmline.decode(907, record, "AC1032")[0] == 907
+    records = dict(dwgobjects.by_pages(path)(str(path), [907, 2082]))
+    assert dwgmline.decode(907, records[907], "AC1032")[0] == 907
+    assert dwgtolerance.decode(2082, records[2082], "AC1032")[0] == 2082
+    for version in ("AC1018", "AC1015"):
+        with pytest.raises((ValueError, IndexError)):
+            dwgmline.decode(907, records[907], version)
+        with pytest.raises((ValueError, IndexError)):
+            dwgtolerance.decode(2082, records[2082], version)
     with pytest.raises((ValueError, IndexError)):
-        dwgmline.decode(907, record[:40], "AC1032")
+        dwgmline.decode(907, records[907][:40], "AC1032")
