@@ -125,7 +125,11 @@ class Objects:
             pass
         return self._map[handle]
 
-    def _prefetch(self, handles) -> None:
+    def prefetch(self, handles) -> None:
+        """Decompress the pages that hold the records of *handles*, each as far as the last of
+        them in it (R14/R2000: nothing to do)."""
+        if self.sections is None or OBJECTS not in self.sections.sections:
+            return
         page_size, _, _, pages = self.sections.sections[OBJECTS]
         last: dict[int, int] = {}  # page number → the offset of its last wanted record in it
         starts = [begin for begin, _, _ in pages]
@@ -139,7 +143,10 @@ class Objects:
                 number = pages[k][1]
                 last[number] = max(last.get(number, 0), offset - starts[k])
         for number, at in last.items():
-            self.sections.page(number, page_size, min(page_size, at + 64))
+            try:
+                self.sections.page(number, page_size, min(page_size, at + 64))
+            except (ValueError, IndexError, KeyError, struct.error):
+                continue  # its records are framed one by one, and refused there
 
     def _bytes(self, start: int, stop: int) -> bytes:
         if self.sections is None:
@@ -165,8 +172,8 @@ class Objects:
         """{handle: record} of those *handles* the map holds and that frame. Each page that holds
         some is decompressed once, as far as the last of them (record by record, a page would be
         decompressed in part for the first and again for a later one)."""
-        if self.sections is not None and len(handles) > 1:
-            self._prefetch(handles)
+        if len(handles) > 1:
+            self.prefetch(handles)
         out = {}
         for h in handles:
             try:

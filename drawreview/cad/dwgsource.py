@@ -78,7 +78,7 @@ def read(path: str, kinds: list[str], facts: dict, limit: int | None, pages=None
         found = dwgproxy.handles(raw.list_object_headers_with_type(path), by_record, facts.get("classes") or {})
 
     if records is not None and records.objects() is not None:
-        records.objects().records(list(found))  # their pages decompressed once, not record by record
+        records.objects().prefetch(found)  # their pages decompressed once, not record by record
 
     def of(kind: str) -> list[int]:
         return [h for h, k in found.items() if k == kind] if kind in kinds else []
