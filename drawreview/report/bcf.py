@@ -173,15 +173,23 @@ def export_bcf(data: ReportData, *, snapshot_px: int = 900) -> bytes:
     """The ``.bcfzip`` bytes for every comment of ``data``."""
     buf = io.BytesIO()
     case = data.project.case_number
+    # every entry dated the round's issue (a name alone would take the clock's second: the same
+    # round exported twice gave two different files)
+    at = data.project.issued_at or data.project.accepted_at or data.project.submitted_at
+    stamp = (max(at.year, 1980), at.month, at.day, at.hour, at.minute, at.second) if at else (1980, 1, 1, 0, 0, 0)
+
+    def put(name: str, payload: bytes) -> None:
+        zf.writestr(zipfile.ZipInfo(name, date_time=stamp), payload, compress_type=zipfile.ZIP_DEFLATED)
+
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf, SheetCache() as cache:
-        zf.writestr("bcf.version", version_xml())
-        zf.writestr("extensions.xml", extensions_xml(data))
-        zf.writestr("project.bcfp", project_xml(data))
+        put("bcf.version", version_xml())
+        put("extensions.xml", extensions_xml(data))
+        put("project.bcfp", project_xml(data))
         for d, c in data.all_comments():
             topic = _guid(case, "topic", c.id)
             viewpoint = _guid(case, "viewpoint", c.id)
             pix, clip = render_crop(cache.page(c.sheet_pdf_path), c, d.code, width_px=snapshot_px)
-            zf.writestr(f"{topic}/markup.bcf", markup_xml(data, d, c, topic, viewpoint))
-            zf.writestr(f"{topic}/viewpoint.bcfv", viewpoint_xml(viewpoint, c, tuple(clip)))
-            zf.writestr(f"{topic}/snapshot.png", pix.tobytes("png"))
+            put(f"{topic}/markup.bcf", markup_xml(data, d, c, topic, viewpoint))
+            put(f"{topic}/viewpoint.bcfv", viewpoint_xml(viewpoint, c, tuple(clip)))
+            put(f"{topic}/snapshot.png", pix.tobytes("png"))
     return buf.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from xml.etree import ElementTree as ET
 
@@ -100,6 +101,16 @@ def test_guids_are_stable_across_exports(bcfzip, sample_data):
     again = export_bcf(sample_data)
     names = lambda data: sorted(zipfile.ZipFile(io.BytesIO(data)).namelist())  # noqa: E731
     assert names(again) == names(bcfzip)
+
+
+def test_the_same_round_exports_the_same_bytes(bcfzip, sample_data):
+    """Entries are dated the round's issue, not the clock: an export made seconds later (the
+    bcfzip fixture was made earlier in the session) is the same file."""
+    time.sleep(1.1)
+    assert export_bcf(sample_data) == bcfzip
+    issued = sample_data.project.issued_at
+    dates = {i.date_time for i in zipfile.ZipFile(io.BytesIO(bcfzip)).infolist()}
+    assert dates == {(issued.year, issued.month, issued.day, issued.hour, issued.minute, issued.second)}
 
 
 def test_invalid_document_would_be_caught(schemas):
