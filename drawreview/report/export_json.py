@@ -27,7 +27,7 @@ from drawreview.report.model import (
     label,
 )
 
-SCHEMA_VERSION = "1.2"  # 1.2: each comment names its sheet PDF (two sheets may share a number)
+SCHEMA_VERSION = "1.2"  # 1.2: each comment names its sheet PDF (two sheets may share a number), findings their facts
 KIND = "drawreview.review_round"
 
 
@@ -70,6 +70,7 @@ def _finding(d: DisciplineSection, f: Finding) -> dict[str, Any]:
         "unit": f.unit,
         "sheet_number": f.sheet_number,
         "bbox": list(f.bbox) if f.bbox else None,
+        "facts": f.facts,
     }
 
 

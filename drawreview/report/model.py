@@ -163,6 +163,7 @@ class Finding:
     unit: str = ""
     sheet_number: str = ""
     bbox: tuple[float, float, float, float] | None = None  # sheet coordinates
+    facts: str = ""  # where the facts the check read came from (rules.finding.facts_line)
 
 
 @dataclass(frozen=True, kw_only=True)

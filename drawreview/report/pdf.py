@@ -174,7 +174,8 @@ def _findings(lay: Layout, findings: tuple[Finding, ...]) -> None:
         Column("实测 Measured", 0.12, 1), Column("要求 Required", 0.12, 1), Column("图号 Sheet", 0.12, 1),
     ]  # fmt: skip
     rows = [
-        [f.rule_id, f.clause, f.message, _fmt(f.measured, f.unit), _fmt(f.required, f.unit), f.sheet_number]
+        [f.rule_id, f.clause, f.message + (f"\n依据 Facts：{f.facts}" if f.facts else ""), _fmt(f.measured, f.unit),
+         _fmt(f.required, f.unit), f.sheet_number]
         for f in findings
     ]
     lay.table(cols, rows, size=8.5)

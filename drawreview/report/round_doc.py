@@ -47,7 +47,7 @@ def _comment(c: dict[str, Any], title: dict[str, str], pdf_path: Callable[[str],
 def _finding(f: dict[str, Any]) -> Finding:
     return Finding(rule_id=f["rule_id"], clause=f["clause"], message=f["message"], measured=f["measured"],
                    required=f["required"], unit=f.get("unit", ""), sheet_number=f.get("sheet_number", ""),
-                   bbox=tuple(f["bbox"]) if f.get("bbox") else None)
+                   bbox=tuple(f["bbox"]) if f.get("bbox") else None, facts=f.get("facts", ""))
 
 
 def from_dict(doc: dict[str, Any], pdf_path: Callable[[str], Path]) -> ReportData:

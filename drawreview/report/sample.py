@@ -140,6 +140,7 @@ def sample_report(
             Finding(
                 rule_id=f"{code}.road_width", clause="GB 50016-2014 第7.1.8条", message="消防车道净宽度不足",
                 measured=3.5, required=4.0, unit="m", sheet_number=sheets[0][0], bbox=(300, 300, 420, 360),
+                facts="1#楼 高度、层数 ← 图面文字 text on sheet:「1#楼 H=54.0 18F」",
             )
         ]  # fmt: skip
         sections.append(

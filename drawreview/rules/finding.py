@@ -108,6 +108,33 @@ def _feature_sources(feats: list["Feature"]) -> dict:
     return out
 
 
+# the facts the checks read, in the report's words (the viewer has the same in its message table)
+FACT_NAMES = {
+    "height": "高度", "storeys": "层数", "rating": "耐火等级", "use": "使用性质", "sprinklers": "自动喷水灭火系统",
+    "high_rise": "高层建筑", "building_height_m": "建筑高度", "underground": "地下部分",
+    "default_fire_rating": "耐火等级", "storey_height_m": "层高", "lightning_class": "防雷类别",
+    "structure": "结构类型", "units": "图形单位",
+}  # fmt: skip
+
+
+def facts_line(sources: dict) -> str:
+    """A finding's sources on one line, one part per source: "2#楼办公 高度、层数 ← 图面文字 …；
+    自动喷水灭火系统 ← 默认值 default（图面未注明，请核实）"."""
+    by_source: dict[str, dict[str, list[str]]] = {}
+    for key, source in (sources or {}).items():
+        owner, _, fact = str(key).rpartition(".")
+        names = by_source.setdefault(str(source), {}).setdefault(owner, [])
+        name = FACT_NAMES.get(fact, fact)
+        if name not in names:
+            names.append(name)
+    parts = []
+    for source, owners in by_source.items():
+        who = "；".join((f"{owner} " if owner else "") + "、".join(names) for owner, names in owners.items())
+        note = "（图面未注明，请核实 not on the drawing: verify）" if source.startswith("默认值") else ""
+        parts.append(f"{who} ← {source}{note}")
+    return "；".join(parts)
+
+
 def _plain(v: Any) -> Any:
     if isinstance(v, float):
         return round(v, 3) if math.isfinite(v) else None

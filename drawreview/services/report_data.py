@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..report import model
 from ..report.font import load_font
+from ..rules.finding import facts_line
 from . import standing, workdays
 from .findings import to_sheet
 from .notifications import aware
@@ -144,7 +145,8 @@ def _finding(r: RuleFinding, sheet: Sheet, clean) -> model.Finding:
         message=clean(d.get("message_zh") or d.get("title_zh") or r.rule_id), measured=value(d.get("measured")),
         required=value(d.get("required")), unit=clean(d.get("unit") or ""),
         sheet_number=clean(sheet.number or f"#{sheet.id}"),
-        bbox=(rect[0][0], rect[0][1], rect[1][0], rect[1][1]) if rect else None)
+        bbox=(rect[0][0], rect[0][1], rect[1][0], rect[1][1]) if rect else None,
+        facts=clean(facts_line(d.get("sources") or {})))
 
 
 async def gather(session: AsyncSession, storage, submission_id: int, *, actor=None, issued_at: datetime | None = None,

@@ -367,14 +367,14 @@ async def _findings(settings, rows):
     try:
         async with db.session() as s:
             made = []
-            for sheet_id, text in rows:
+            for sheet_id, text, *sources in rows:
                 sheet = await s.get(Sheet, sheet_id)
                 a, e, f = sheet.transform  # a box around the sheet's middle, in drawing units
                 cx, cy = (sheet.width / 2 - e) / a, (f - sheet.height / 2) / a
                 r = RuleFinding(sheet_id=sheet_id, rule_id="FR-01", discipline="fire", severity="error",
                                 data={"bbox": [cx - 2000, cy - 2000, cx + 2000, cy + 2000], "mandatory": True,
                                       "standard": "GB 50016-2014", "clause": "5.2.2", "message_zh": text,
-                                      "message_en": text})
+                                      "message_en": text, **({"sources": sources[0]} if sources else {})})
                 s.add(r)
                 made.append(r)
             await s.commit()
@@ -545,7 +545,7 @@ def _shown(page, tag):
     return sorted(page.locator("#markup-list .vw-item", has_text=tag).locator(".vw-item-body").all_inner_texts())
 
 
-def test_list_filters_click_to_zoom_and_findings(browser, stack, viewer_world, compare_world):
+def test_list_filters_click_to_zoom_and_findings(browser, stack, viewer_world, compare_world, shots):
     urls, sheet_id, other = viewer_world["urls"], viewer_world["sheet_id"], compare_world["old_id"]
     tag = uuid.uuid4().hex[:6]
     _markup(stack, urls[0], "fire", sheet_id, f"F1 {tag}", "mandatory", point=(420.0, 300.0))
@@ -553,8 +553,10 @@ def test_list_filters_click_to_zoom_and_findings(browser, stack, viewer_world, c
     _rest(stack, urls[0], "designer", "POST", f"/api/annotations/{planned['id']}/status",
           json={"version": planned["version"], "status": "answered"})
     _markup(stack, urls[0], "planning", other, f"P2 {tag}")
+    label = "图面文字 text on sheet:「2#楼办公 H=54.0 18F 耐火等级一级」"  # as rules/finding.py writes them
+    facts = {"2#楼办公.height": label, "2#楼办公.storeys": label, "sprinklers": "默认值 default"}
     confirm_id, dismiss_id, _ = _run(_findings(stack.settings, [
-        (sheet_id, f"A1 {tag}"), (sheet_id, f"A2 {tag}"), (other, f"A3 {tag}")]))
+        (sheet_id, f"A1 {tag}", facts), (sheet_id, f"A2 {tag}"), (other, f"A3 {tag}")]))
     ctx, page = _viewer(browser, stack, urls[0], "fire", sheet_id)
     try:
         mine = [f"A1 {tag}", f"A2 {tag}", f"F1 {tag}", f"P1 {tag}"]
@@ -589,6 +591,16 @@ def test_list_filters_click_to_zoom_and_findings(browser, stack, viewer_world, c
         assert _view(page, "getZoom") > z0 + 1
         assert abs(cx - 420.0) < 2 and abs(cy + 300.0) < 2, (cx, cy)
 
+        # a finding says which facts it rests on and where each came from; a default is marked
+        _item(page, f"A1 {tag}").click()
+        lines = page.locator("#finding-facts li")
+        assert lines.count() == 2
+        assert lines.nth(0).inner_text() == f"2#楼办公 高度、层数 ← {label}"
+        assert "自动喷水灭火系统 ← 默认值 default" in lines.nth(1).inner_text()
+        assert lines.nth(1).locator(".chip.warn").inner_text() == "图面未注明，按默认值检查，请核实"
+        page.locator("#thread-body").screenshot(path=str(shots / f"{stack.mode}-finding-facts.png"))
+        _item(page, f"A2 {tag}").click()
+        assert page.locator("#finding-facts").count() == 0  # a finding without sources: no empty list
         # an automatic finding confirmed becomes an ordinary comment of the reviewer
         _item(page, f"A1 {tag}").click()
         page.click("#finding-confirm")

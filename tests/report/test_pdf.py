@@ -123,6 +123,7 @@ def test_findings_measured_vs_required(rendered, sample_data):
         for f in d.findings:
             assert f.rule_id in text.replace("\n", "")
             assert f"{f.measured}{f.unit}\n{f.required:g}{f.unit}" in text
+            assert "依据Facts：" + "".join(f.facts.split()) in "".join(text.split())  # where its facts came from
 
 
 def test_closing_page_with_conclusions_and_signature_block(rendered, sample_data):

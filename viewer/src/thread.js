@@ -124,6 +124,41 @@ export function renderThread(root, app, v) {
   }
 }
 
+// A fact's owner and name: "height" (the project's) or "2#楼办公.height" (a building's own).
+function factName(key) {
+  const dot = key.lastIndexOf('.');
+  const [owner, fact] = dot > 0 ? [key.slice(0, dot), key.slice(dot + 1)] : ['', key];
+  const label = t(`fact.${fact}`);
+  return [owner, label === `fact.${fact}` ? fact : label];
+}
+
+// Where each fact a finding rests on came from (a text on the sheet, a project parameter, a
+// derivation, or a default), one line per source: "2#楼办公 高度、层数 ← 图面文字「…」". A fact
+// taken from a default is marked: the drawing did not say it, so the finding may not hold.
+export function factList(sources) {
+  const entries = Object.entries(sources || {});
+  if (!entries.length) return null;
+  const bySource = new Map();
+  for (const [key, source] of entries) {
+    const [owner, name] = factName(key);
+    const owners = bySource.get(source) || new Map();
+    bySource.set(source, owners);
+    if (!owners.has(owner)) owners.set(owner, []);
+    if (!owners.get(owner).includes(name)) owners.get(owner).push(name);
+  }
+  const en = lang() === 'en';
+  const names = (owners) => [...owners].map(([owner, list]) => (owner ? owner + ' ' : '') + list.join(en ? ', ' : '、'))
+    .join(en ? '; ' : '；');
+  return h('div', { class: 'vw-facts', id: 'finding-facts' },
+    h('p', { class: 'muted' }, t('finding.facts')),
+    h('ul', null, [...bySource].map(([source, owners]) => {
+      const assumed = String(source).startsWith('默认值');
+      return h('li', { class: assumed ? 'assumed' : '' },
+        h('span', { class: 'fact-names' }, names(owners)), ' ← ', h('span', { class: 'fact-source' }, String(source)),
+        assumed ? h('span', { class: 'chip warn' }, t('finding.assumed')) : null);
+    })));
+}
+
 function renderFinding(root, app, v) {
   const f = v.finding;
   const d = f.data || {};
@@ -131,7 +166,8 @@ function renderFinding(root, app, v) {
     h('p', null, h('strong', null, t('finding.title')), ' · ', t('finding.rule', { id: f.rule_id })),
     h('p', null, findingText(f)),
     d.measured !== undefined && d.required !== undefined ? h('p', { class: 'muted' }, t('finding.measured', { m: d.measured, r: d.required })) : null,
-    d.clause || d.standard ? h('p', { class: 'clause muted' }, [d.standard, d.clause].filter(Boolean).join(' ')) : null));
+    d.clause || d.standard ? h('p', { class: 'clause muted' }, [d.standard, d.clause].filter(Boolean).join(' ')) : null,
+    factList(d.sources)));
   const me = app.cfg.user;
   if (me.role === 'reviewer' && me.discipline === f.discipline && f.state === 'new') {
     root.append(h('div', { class: 'vw-row' },
