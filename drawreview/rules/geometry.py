@@ -15,7 +15,7 @@ from ezdxf.protocols import query_virtual_entities
 from . import labels
 from .features import Dimension, Feature, Frame, Geometry, Text, guess_units, unit_factor
 from .layers import LayerMap
-from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, merge_duplicates
+from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates
 from .primitives import TEXT_TYPES, BlockCache, Prim, entity_prims
 
 FRAME_WORDS = ("图框", "tk", "frame")
@@ -56,6 +56,7 @@ class _Builder:
         self.rings: dict[str, list[tuple[np.ndarray, Prim]]] = {}
         self.open: dict[str, list[tuple[np.ndarray, Prim]]] = {}
         self.points: dict[str, list[Feature]] = {}
+        self.loose: dict[str, list[Prim]] = {}  # open linework on a point class (an exploded door)
 
     def add(self, p: Prim, cls_hint: str | None = None) -> None:
         if self.clip is not None and (len(p.coords) == 0 or not _touches(p.coords, self.clip)):
@@ -105,11 +106,19 @@ class _Builder:
             c = p.coords.mean(axis=0) if len(p.coords) < 3 else np.asarray(shapely.Polygon(p.coords).centroid.coords[0])
             self.points.setdefault(cls, []).append(Feature(shapely.Point(c), [p.handle], p.layer, cls))
             return
+        if not p.closed and span <= self.symbol:
+            self.loose.setdefault(cls, []).append(p)  # maybe part of an exploded symbol: see finish
+            return
         self.geo.unusable[p.layer] = self.geo.unusable.get(p.layer, 0) + 1
 
 
     def finish(self) -> None:
         geo = self.geo
+        for cls, prims in self.loose.items():
+            feats, left = loose_symbols(prims, cls, self.snap, self.symbol)
+            self.points.setdefault(cls, []).extend(feats)
+            for p in left:
+                geo.unusable[p.layer] = geo.unusable.get(p.layer, 0) + 1
         for cls, shape in self.lm.shapes.items():
             feats: list[Feature] = list(self.points.get(cls, []))
             rings = self.rings.get(cls, [])
