@@ -319,6 +319,39 @@ def _add_insert(geo: Geometry, builder: _Builder, blocks: BlockCache, e) -> None
         return
     for p in blocks.insert_prims(e):
         builder.add(p)
+    _nested_points(geo, builder, blocks, e, e.matrix44(), layer, e.dxf.handle)
     for x, y, text, height, tlayer in blocks.insert_texts(e):  # ATTRIBs and texts inside the block
         if _inside(x, y, builder.clip):
             geo.texts.append(Text(x, y, text, height, e.dxf.handle, tlayer, "Standard"))
+
+
+def _nested_points(geo: Geometry, builder: _Builder, blocks: BlockCache, insert, m, layer: str, handle: str,
+                   depth: int = 0) -> None:
+    """Point symbols (doors, exits, down-conductors) placed inside a block that is not itself a
+    symbol — a floor plan bound from an xref or WBLOCKed and inserted whole: each nested symbol
+    INSERT is a feature at its place in the drawing, as if it were inserted in model space
+    (children on layer ``0`` take the enclosing insert's layer; the handle is the model-space
+    insert's, the one a reviewer can pick)."""
+    if depth >= 16:
+        return
+    lm = builder.lm
+    for child in blocks.inserts(insert.dxf.name):
+        name = child.dxf.name
+        clayer = child.dxf.get("layer", "0")
+        clayer = layer if clayer == "0" else clayer
+        cls = lm.classify(clayer, "INSERT", name)
+        if _is_frame(name, cls):
+            continue
+        if lm.shape(cls) != "point":
+            _nested_points(geo, builder, blocks, child, child.matrix44() * m, clayer, handle, depth + 1)
+            continue
+        p = m.transform(child.ocs().to_wcs(child.dxf.insert))
+        if not _inside(p.x, p.y, builder.clip):
+            continue
+        geo.layer_classes.setdefault(clayer, cls)
+        attrs = _attribs(child)
+        width = labels.door_width_m(name)
+        if width is not None:
+            attrs.setdefault("width_m", width)
+        builder.points.setdefault(cls, []).append(
+            Feature(shapely.Point(p.x, p.y), [handle], clayer, cls, name, attrs))

@@ -139,6 +139,15 @@ class BlockCache:
         self._unit_fix: dict[str, tuple[float, np.ndarray] | None] = {}
         self._blocks: dict[str, list[Prim]] = {}
         self._texts: dict[str, list[tuple[float, float, str, float, str]]] = {}
+        self._inserts: dict[str, list] = {}
+
+    def inserts(self, name: str) -> list:
+        """The INSERTs directly inside a block definition (a door block in a plan that is itself
+        a block: a bound xref, a WBLOCKed floor)."""
+        if name not in self._inserts:
+            block = self.doc.blocks.get(name)
+            self._inserts[name] = [e for e in block if e.dxftype() == "INSERT"] if block is not None else []
+        return self._inserts[name]
 
     def prims(self, name: str, depth: int = 0) -> list[Prim]:
         if name in self._blocks:
