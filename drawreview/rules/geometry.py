@@ -16,7 +16,7 @@ from . import labels
 from .features import Dimension, Feature, Frame, Geometry, Text, guess_units, unit_factor
 from .layers import LayerMap
 from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates
-from .primitives import TEXT_TYPES, BlockCache, Prim, entity_prims
+from .primitives import TEXT_TYPES, BlockCache, Prim, entity_prims, flipped
 
 FRAME_WORDS = ("图框", "tk", "frame")
 
@@ -262,6 +262,8 @@ def _add_text(geo: Geometry, e, t: str, clip: Box | None = None) -> None:
         p = e.dxf.insert
         if e.dxf.get("halign", 0) or e.dxf.get("valign", 0):
             p = e.dxf.get("align_point", p)
+        if flipped(e):  # a TEXT's points are in its OCS
+            p = e.ocs().to_wcs(p)
         if not _inside(p.x, p.y, clip):
             return
         geo.texts.append(Text(p.x, p.y, e.dxf.text, e.dxf.get("height", 0.0), e.dxf.handle,

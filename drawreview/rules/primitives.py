@@ -40,6 +40,19 @@ def _path_coords(path, distance: float) -> np.ndarray:
     return np.array([(p.x, p.y) for p in pts], dtype=float) if pts else np.zeros((0, 2))
 
 
+def flipped(e) -> bool:
+    """Whether the entity's OCS is not the WCS: an extrusion other than +Z (a mirrored or
+    exploded-from-mirrored entity has (0, 0, -1), its x negated)."""
+    ext = e.dxf.get("extrusion", None)
+    return ext is not None and not (abs(ext[0]) < 1e-12 and abs(ext[1]) < 1e-12 and ext[2] > 0)
+
+
+def to_wcs(e, coords: np.ndarray, elevation: float = 0.0) -> np.ndarray:
+    """OCS coordinates of a flipped entity (LWPOLYLINE vertices, a CIRCLE's or TEXT's point) in WCS."""
+    ocs = e.ocs()
+    return np.array([(v.x, v.y) for v in ocs.points_to_wcs([(x, y, elevation) for x, y in coords])], dtype=float)
+
+
 def entity_prims(e, distance: float) -> list[Prim]:
     """Primitives of one (non-INSERT, non-text) entity."""
     t = e.dxftype()
@@ -57,12 +70,16 @@ def entity_prims(e, distance: float) -> list[Prim]:
                 coords = coords[:-1]
         else:
             coords = values[:, :2].copy()
+            if flipped(e):
+                coords = to_wcs(e, coords, e.dxf.get("elevation", 0.0))
         return [Prim("line", coords, closed, layer, t, handle)]
     if t == "POINT":
         p = e.dxf.location
         return [Prim("point", np.array([[p.x, p.y]]), False, layer, t, handle)]
     if t == "CIRCLE":
         c, r = e.dxf.center, e.dxf.radius
+        if flipped(e):
+            c = e.ocs().to_wcs(c)
         ang = np.linspace(0, 2 * np.pi, max(8, min(64, int(2 * np.pi * r / max(distance, 1e-9)) + 1)), endpoint=False)
         ring = np.column_stack([c.x + r * np.cos(ang), c.y + r * np.sin(ang)])
         return [Prim("line", ring, True, layer, t, handle),
@@ -219,7 +236,7 @@ class BlockCache:
             for e in block:
                 t = e.dxftype()
                 if t == "TEXT":
-                    p = e.dxf.insert
+                    p = e.ocs().to_wcs(e.dxf.insert) if flipped(e) else e.dxf.insert
                     out.append((p.x, p.y, e.dxf.text, e.dxf.get("height", 0.0), e.dxf.get("layer", "0")))
                 elif t == "MTEXT":
                     p = e.dxf.insert
