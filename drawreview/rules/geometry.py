@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 from ezdxf.protocols import query_virtual_entities
+from ezdxf.tools.text import plain_mtext
 
 from . import labels
 from .features import Dimension, Feature, Frame, Geometry, Text, guess_units, unit_factor
@@ -192,6 +193,9 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
         if t == "DIMENSION":
             _add_dim(geo, e, clip)
             continue
+        if t == "MULTILEADER":
+            _add_leader_text(geo, e, clip)
+            continue
         if t == "INSERT":
             _add_insert(geo, builder, blocks, e)
             continue
@@ -274,6 +278,28 @@ def _add_text(geo: Geometry, e, t: str, clip: Box | None = None) -> None:
             return
         geo.texts.append(Text(p.x, p.y, e.plain_text(), e.dxf.get("char_height", 0.0), e.dxf.handle,
                               e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
+
+
+def _add_leader_text(geo: Geometry, e, clip: Box | None = None) -> None:
+    """A MULTILEADER's text (``H=54.0`` on a leader pointing into the building), placed at the
+    leader's arrowhead: the point the drafter labels, not where the words happen to sit."""
+    ctx = getattr(e, "context", None)
+    mtext = getattr(ctx, "mtext", None)
+    if mtext is None or not mtext.default_content:
+        return
+    p = mtext.insert
+    for leader in ctx.leaders:
+        for line in leader.lines:
+            if line.vertices:
+                p = line.vertices[0]
+                break
+        else:
+            continue
+        break
+    if not _inside(p[0], p[1], clip):
+        return
+    geo.texts.append(Text(p[0], p[1], plain_mtext(mtext.default_content, split=False), ctx.char_height,
+                          e.dxf.handle, e.dxf.get("layer", "0"), "Standard"))
 
 
 def _add_dim(geo: Geometry, e, clip: Box | None = None) -> None:
