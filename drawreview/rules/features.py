@@ -138,6 +138,33 @@ def guess_units(doc, sample: int = 400) -> int | None:
     return 6 if float(np.median(heights)) < 20.0 else 4
 
 
+def drawn_in_metres(doc, is_area, sample: int = 200) -> bool:
+    """A drawing whose ``$INSUNITS`` says millimetres but whose geometry is in metres (a site plan
+    drawn in metres on a template that left the header at 4): its closed area outlines
+    (buildings, compartments, sites …) are under 1 000 units — 1 m in millimetres — across at the
+    median, which no building or room is, and its lettering, if any, is metre-sized
+    (``guess_units``). Both readings must agree; a millimetre plan's outlines are ≥ 3 000 units."""
+    spans = []
+    for e in doc.modelspace().query("LWPOLYLINE"):
+        if not e.closed or not is_area(e.dxf.get("layer", "0")):
+            continue
+        xy = _lw_xy(e)
+        if len(xy) >= 3:
+            spans.append(float(np.ptp(xy, axis=0).max()))
+            if len(spans) >= sample:
+                break
+    if not spans or float(np.median(spans)) >= 1000.0:
+        return False
+    return guess_units(doc) in (6, None)
+
+
+def _lw_xy(e) -> np.ndarray:
+    values = getattr(getattr(e, "lwpoints", None), "values", None)
+    if isinstance(values, np.ndarray) and values.ndim == 2 and values.shape[1] == 5:
+        return values[:, :2]
+    return np.array([(x, y) for x, y in e.get_points("xy")], dtype=float).reshape(-1, 2)
+
+
 def unit_factor(insunits: int, default_units: int = 4) -> float:
     code = insunits or default_units
     try:

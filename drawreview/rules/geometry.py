@@ -14,7 +14,7 @@ from ezdxf.protocols import query_virtual_entities
 from ezdxf.tools.text import plain_mtext
 
 from . import labels
-from .features import Dimension, Feature, Frame, Geometry, Text, guess_units, unit_factor
+from .features import Dimension, Feature, Frame, Geometry, Text, drawn_in_metres, guess_units, unit_factor
 from .layers import LayerMap
 from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates
 from .primitives import TEXT_TYPES, BlockCache, Prim, entity_prims, flipped
@@ -168,13 +168,20 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     explicit, under = dict(params or {}), dict(defaults or {})
     params = {**under, **explicit}
     insunits = int(doc.header.get("$INSUNITS", 0) or 0)
-    guessed = None
+    guessed, contradicted = None, False
     if insunits == 0 and "default_units" not in params:
         guessed = guess_units(doc)
+    elif insunits == 4 and not params.get("trust_insunits") and drawn_in_metres(
+            doc, lambda layer: layer_map.shape(layer_map.classify(layer, "LWPOLYLINE")) == "polygon"):
+        guessed, contradicted = 6, True
+        insunits = 0  # the header's millimetres are not what the geometry says (see drawn_in_metres)
     unit_m = unit_factor(insunits, guessed or int(params.get("default_units", 4)))
     clip = tuple(float(v) for v in bbox) if bbox is not None else None
-    geo = Geometry(insunits=insunits, unit_m=unit_m, params=params, clip=clip)
-    if guessed:
+    geo = Geometry(insunits=int(doc.header.get("$INSUNITS", 0) or 0), unit_m=unit_m, params=params, clip=clip)
+    if contradicted:
+        geo.sources["units"] = ("$INSUNITS=4（毫米）与图形不符，按米计算 / $INSUNITS=4 (millimetres) contradicts the "
+                                "geometry (area outlines under 1 m across, metre-sized lettering): metres assumed")
+    elif guessed:
         geo.sources["units"] = ("由文字高度推断 guessed from text heights: "
                                 + {6: "米 metres", 4: "毫米 millimetres"}[guessed])
     distance = 0.05 / unit_m  # flatten to 5 cm

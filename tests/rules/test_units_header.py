@@ -1,0 +1,41 @@
+"""A drawing whose header says millimetres ($INSUNITS=4, a template's default) but that is drawn
+in metres: its outlines are tens of units across and its lettering under a unit tall. Read as
+metres (and say so), not as a site 1 000 times too small."""
+
+from __future__ import annotations
+
+import ezdxf
+
+from drawreview.rules import load_layer_map, run_checks
+from drawreview.rules.geometry import extract
+
+
+def _site(gap_m: float, text_h: float):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4  # says millimetres
+    msp = doc.modelspace()
+    for x0 in (0.0, 40.0 + gap_m):  # drawn in metres
+        msp.add_lwpolyline([(x0, 0), (x0 + 40, 0), (x0 + 40, 15), (x0, 15)], close=True,
+                           dxfattribs={"layer": "总图-建筑物"})
+        for i, t in enumerate(("H=54.0", "18F", "耐火等级二级")):
+            msp.add_text(t, height=text_h, dxfattribs={"layer": "文字", "insert": (x0 + 3, 12 - 2 * i)})
+    return doc
+
+
+def test_header_millimetres_geometry_in_metres_is_read_as_metres():
+    geo = extract(_site(14.0, 0.5), load_layer_map(), {})
+    assert geo.unit_m == 1.0 and "$INSUNITS=4" in geo.sources["units"]
+    assert [round(geo.m2(b.geom.area)) for b in geo.of("building")] == [600, 600]
+
+    def fr01(gap):
+        return [f for f in run_checks(_site(gap, 0.5), {}, disciplines=["fire"]).findings
+                if f.rule_id.startswith("FR-01") and f.severity == "error"]
+
+    assert fr01(10.0) and not fr01(14.0)
+
+
+def test_millimetre_lettering_keeps_the_header():
+    """Tiny outlines with millimetre-sized lettering (350 units: 3.5 mm at 1:100) are what the
+    header says; so is an explicit ``trust_insunits``."""
+    assert extract(_site(14.0, 350.0), load_layer_map(), {}).unit_m == 0.001
+    assert extract(_site(14.0, 0.5), load_layer_map(), {"trust_insunits": True}).unit_m == 0.001
