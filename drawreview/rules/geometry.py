@@ -322,7 +322,7 @@ def _add_dim(geo: Geometry, e, clip: Box | None = None) -> None:
 
 
 def _add_insert(geo: Geometry, builder: _Builder, blocks: BlockCache, e) -> None:
-    name = e.dxf.name
+    name = blocks.effective_name(e.dxf.name)  # a dynamic block's *U reference by its own name
     layer = e.dxf.get("layer", "0")
     cls = builder.lm.classify(layer, "INSERT", name)
     if _is_frame(name, cls):
@@ -371,7 +371,7 @@ def _nested_points(geo: Geometry, builder: _Builder, blocks: BlockCache, insert,
         return
     lm = builder.lm
     for child in blocks.inserts(insert.dxf.name):
-        name = child.dxf.name
+        name = blocks.effective_name(child.dxf.name)
         clayer = child.dxf.get("layer", "0")
         clayer = layer if clayer == "0" else clayer
         cls = lm.classify(clayer, "INSERT", name)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from ezdxf import path as ezpath
 from ezdxf import units as ezunits
+from ezdxf.dynblkhelper import get_dynamic_block_record_handle
 from ezdxf.entities.boundary_paths import BoundaryPathType
 
 FLATTEN = 0.01  # max sagitta, in drawing units × scale (see flatten_distance)
@@ -157,6 +158,22 @@ class BlockCache:
         self._blocks: dict[str, list[Prim]] = {}
         self._texts: dict[str, list[tuple[float, float, str, float, str]]] = {}
         self._inserts: dict[str, list] = {}
+        self._names: dict[str, str] = {}
+
+    def effective_name(self, name: str) -> str:
+        """The name a drafter gave a block: a dynamic block's reference points at an anonymous
+        ``*U12`` copy, whose BLOCK_RECORD names the dynamic definition (``FM乙0821``) in its
+        ``AcDbBlockRepBTag`` XDATA. Any other name is itself."""
+        if not name.startswith("*"):
+            return name
+        if name not in self._names:
+            self._names[name] = name
+            block = self.doc.blocks.get(name)
+            handle = get_dynamic_block_record_handle(block.block_record) if block is not None else ""
+            record = self.doc.entitydb.get(handle) if handle else None
+            if record is not None and record.dxf.get("name"):
+                self._names[name] = record.dxf.name
+        return self._names[name]
 
     def inserts(self, name: str) -> list:
         """The INSERTs directly inside a block definition (a door block in a plan that is itself
