@@ -102,24 +102,11 @@ def _open_groups(geoms: list, prims: list[Prim], cls: str, snap: float) -> list[
     return out
 
 
-def _arc_centre(c: np.ndarray) -> np.ndarray | None:
-    """The centre of a flattened arc (circumcentre of its first, middle and last vertices)."""
-    if len(c) < 3:
-        return None
-    (ax, ay), (bx, by), (cx, cy) = c[0], c[len(c) // 2], c[-1]
-    d = 2.0 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by))
-    if abs(d) < 1e-12:
-        return None
-    a2, b2, c2 = ax * ax + ay * ay, bx * bx + by * by, cx * cx + cy * cy
-    return np.array([(a2 * (by - cy) + b2 * (cy - ay) + c2 * (ay - by)) / d,
-                     (a2 * (cx - bx) + b2 * (ax - cx) + c2 * (bx - ax)) / d])
-
-
 def loose_symbols(prims: list[Prim], cls: str, snap: float, span: float) -> tuple[list[Feature], list[Prim]]:
     """Symbols of a point class drawn as loose linework instead of a block: an exploded door is
-    a leaf (LINE) and its swing (ARC) touching at the hinge. One point feature per connected
-    group at most ``span`` across that holds an arc, at its arcs' centres (the hinge; between
-    the two hinges of a double door). Groups without an arc (a window's parallel lines on a
+    a leaf (LINE) and its swing (ARC) touching at the hinge, or one polyline whose bulge is the
+    swing. One point feature per connected group at most ``span`` across that holds an arc, at
+    its arcs' centres (the hinge; between the two hinges of a double door). Groups without an arc (a window's parallel lines on a
     门窗 layer) or wider than a symbol are left over: (features, prims not used)."""
     geoms = _ragged(shapely.linestrings, [p.coords for p in prims])
     blobs = shapely.get_parts(shapely.union_all(shapely.buffer(geoms, max(snap, 1e-9))))
@@ -130,7 +117,7 @@ def loose_symbols(prims: list[Prim], cls: str, snap: float, span: float) -> tupl
         if not idx:
             continue
         allc = np.vstack([prims[i].coords for i in idx])
-        centres = [c for i in idx if prims[i].dxftype == "ARC" and (c := _arc_centre(prims[i].coords)) is not None]
+        centres = [prims[i].centre for i in idx if prims[i].centre is not None]
         if not centres or float(np.ptp(allc, axis=0).max()) > span:
             continue
         used.update(idx)

@@ -17,6 +17,7 @@ from ezdxf import path as ezpath
 from ezdxf import units as ezunits
 from ezdxf.dynblkhelper import get_dynamic_block_record_handle
 from ezdxf.entities.boundary_paths import BoundaryPathType
+from ezdxf.math import Vec2, bulge_center
 
 FLATTEN = 0.01  # max sagitta, in drawing units × scale (see flatten_distance)
 
@@ -34,6 +35,7 @@ class Prim:
     handle: str
     pattern: str = ""
     block: str = ""
+    centre: np.ndarray | None = None  # an arc's centre (ARC, a polyline's first bulge): a door's hinge
 
 
 def _path_coords(path, distance: float) -> np.ndarray:
@@ -65,10 +67,18 @@ def entity_prims(e, distance: float) -> list[Prim]:
     if t == "LWPOLYLINE":
         closed = bool(e.closed)
         values = _lw_values(e)  # (n, 5): x, y, start width, end width, bulge
+        centre = None
         if values[:, 4].any():
             coords = _path_coords(ezpath.make_path(e), distance)
             if closed and len(coords) > 1 and np.allclose(coords[0], coords[-1]):
                 coords = coords[:-1]
+            k = int(np.flatnonzero(values[:, 4])[0])
+            if k + 1 < len(values) or closed:
+                a, b = values[k, :2], values[(k + 1) % len(values), :2]
+                c = bulge_center(Vec2(a), Vec2(b), float(values[k, 4]))
+                centre = (to_wcs(e, np.array([[c.x, c.y]]), e.dxf.get("elevation", 0.0))[0] if flipped(e)
+                          else np.array([c.x, c.y]))
+            return [Prim("line", coords, closed, layer, t, handle, centre=centre)]
         else:
             coords = values[:, :2].copy()
             if flipped(e):
@@ -91,7 +101,11 @@ def entity_prims(e, distance: float) -> list[Prim]:
         except (TypeError, ValueError):
             return []
         closed = bool(getattr(e, "is_closed", False)) or (t == "POLYLINE" and bool(e.is_closed))
-        return [Prim("line", _path_coords(p, distance), closed, layer, t, handle)]
+        centre = None
+        if t == "ARC":
+            c = e.ocs().to_wcs(e.dxf.center) if flipped(e) else e.dxf.center
+            centre = np.array([c.x, c.y])
+        return [Prim("line", _path_coords(p, distance), closed, layer, t, handle, centre=centre)]
     if t == "HATCH":
         pattern = e.dxf.get("pattern_name", "") or ""
         out = []
@@ -212,9 +226,11 @@ class BlockCache:
         out = []
         for c in children:
             coords = c.coords if fix is None else fix[1] + (c.coords - fix[1]) * fix[0]
+            centre = None if c.centre is None else transform(
+                (c.centre if fix is None else fix[1] + (c.centre - fix[1]) * fix[0])[None, :], m)[0]
             out.append(Prim(c.kind, transform(coords, m), c.closed,
                             layer if c.layer == "0" else c.layer, c.dxftype,
-                            handle, c.pattern, name))
+                            handle, c.pattern, name, centre))
         return out
 
     def unit_fix(self, insert) -> tuple[float, np.ndarray] | None:

@@ -45,3 +45,21 @@ def test_exploded_doors_in_the_outer_wall_are_exits_and_window_lines_are_not_doo
     geo = extract(doc, load_layer_map(), {})
     assert len(geo.of("exit")) == 2 and not geo.of("door")
     assert geo.unusable == {"A-DOOR": 2}
+
+
+def test_a_door_drawn_as_one_polyline_with_a_bulged_swing_is_one_door_at_its_hinge():
+    import math
+
+    import ezdxf
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (50 * K, 0), (50 * K, 40 * K), (0, 40 * K)], close=True,
+                       dxfattribs={"layer": "防火分区"})
+    b = math.tan(math.pi / 8)  # a quarter circle
+    for hx, hy, s in ((10, 0, 1), (40, 40, -1)):  # hinge → leaf end → swing back to the wall
+        msp.add_lwpolyline([(hx * K, hy * K, 0, 0, 0), (hx * K, (hy + s * 1.2) * K, 0, 0, -s * b),
+                            ((hx + 1.2) * K, hy * K, 0, 0, 0)], format="xyseb", dxfattribs={"layer": "DOOR_FIRE"})
+    geo = extract(doc, load_layer_map(), {})
+    assert sorted((round(f.geom.x), round(f.geom.y)) for f in geo.of("exit")) == [(10000, 0), (40000, 40000)]
