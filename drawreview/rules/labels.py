@@ -33,7 +33,7 @@ def number(word: str) -> int:
     return total + cur
 
 RE_HEIGHT = re.compile(
-    r"(?:(?:建筑|檐口|屋面|房屋|总)?高度|height|(?<![a-z])h)\s*(?:[=＝:：]|为|是)?\s*(\d+(?:\.\d+)?)\s*(m|米)?(?![\d.]*\s*(?:m2|㎡|平方))",
+    r"(?:(?:建筑|檐口|屋面|房屋|总)?高度|檐高|height|(?<![a-z])h)\s*(?:[=＝:：]|为|是)?\s*(\d+(?:\.\d+)?)\s*(m|米)?(?![\d.]*\s*(?:m2|㎡|平方))",
     re.I)
 RE_STOREYS_ABOVE = re.compile(r"地上\s*(\d{1,3}|[一二三四五六七八九十百]+)\s*层")
 RE_STOREYS_BELOW = re.compile(r"地下\s*(?:\d{1,3}|[一二三四五六七八九十百]+)\s*层")
@@ -43,7 +43,8 @@ RE_STOREYS = re.compile(
     r"|(?:(?:storeys|floors)\s*[=:]\s*(\d{1,3}))",
     re.I)
 RE_HEIGHT_ONLY = re.compile(r"^\s*(?:建筑高度|高度|height|h)\s*[=＝:：]\s*(\d+(?:\.\d+)?)\s*(?:m|米)?\s*$", re.I)
-RE_RATING = re.compile(r"(?:耐火等级\s*[=＝:：为]?\s*)?([一二三四])级|耐火等级\s*[=＝:：为]\s*([1-4一二三四])(?!\d)")
+RE_RATING = re.compile(r"(?:耐火等级\s*[=＝:：为]?\s*)?([一二三四])级|耐火等级\s*[=＝:：为]\s*([1-4一二三四])(?!\d)"
+                       r"|耐火等级\s*[=＝:：为]?\s*(iv|i{1,3})\s*级", re.I)  # Ⅱ级: NFKC makes it II
 NAME_TAGS = ("名称", "楼号", "楼名", "编号", "建筑名称", "name", "bldg", "building")
 RE_RATING_EN = re.compile(r"(?:fire[\s-]*)?(?:resistance\s*)?rating\s*[=:：]?\s*([1-4]|iv|i{1,3})\b", re.I)
 RE_PERSONS = re.compile(r"(\d+)\s*人")
@@ -178,7 +179,7 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
         if "防雷" in t and (m := RE_LP_CLASS.search(t)):
             put("lightning_class", CN_DIGITS[m.group(1) or m.group(2)], raw)
         if "耐火等级" in t and (m := RE_RATING.search(t)):
-            put("default_fire_rating", CN_DIGITS[next(g for g in m.groups() if g)], raw)
+            put("default_fire_rating", CN_DIGITS[next(g for g in m.groups() if g).casefold()], raw)
         if ("建筑高度" in t or "檐口高度" in t) and (h := height_of(t)) is not None:
             put("building_height_m", h, raw)
         if any(w in t for w in ("本工程", "本楼", "本建筑", "本项目", "建筑类别", "使用性质", "高层", "多层")):

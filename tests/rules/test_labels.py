@@ -20,6 +20,9 @@ from drawreview.samples.site import site_params
     (["3 层"], {"storeys": 3}),
     (["一级"], {"rating": 1}),
     (["耐火等级：二级"], {"rating": 2}),
+    (["耐火等级Ⅲ级"], {"rating": 3}),  # Roman numerals (Ⅰ–Ⅳ; NFKC reads Ⅲ as III)
+    (["耐火等级：Ⅱ级"], {"rating": 2}),
+    (["檐高54.0m"], {"height": 54.0}),  # 檐高 = 檐口高度
     (["住宅"], {"use": "residential"}),
     (["办公楼"], {"use": "office"}),
     (["幼儿园"], {"use": "nursery"}),
@@ -58,3 +61,8 @@ def test_site_only_rule_is_skipped_with_its_reason_on_a_floor_plan(drawing):
     site = run_checks(drawing("site", {"FR-01"}), site_params())  # the same rule runs on a site plan
     assert "FR-01" not in site.stats["skipped"] and "FR-01" in site.stats["timings"]
     assert [f for f in site.findings if f.rule_id == "FR-01"]
+
+
+def test_roman_rating_in_the_design_notes():
+    facts, _ = labels.project_facts(["本工程耐火等级为Ⅰ级"])
+    assert facts["default_fire_rating"] == 1
