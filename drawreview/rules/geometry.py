@@ -17,6 +17,7 @@ from . import labels
 from .features import Dimension, Feature, Frame, Geometry, Text, drawn_in_metres, guess_units, unit_factor
 from .layers import LayerMap
 from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates
+from .paper import paper_texts
 from .primitives import TEXT_TYPES, BlockCache, Prim, entity_prims, flipped
 
 FRAME_WORDS = ("图框", "tk", "frame")
@@ -227,19 +228,32 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     from .doors import sort_exits  # local imports: both depend on Geometry
     from .joins import join_texts
 
-    join_texts(geo, (lambda g, labelled: apply_sheet_facts(g, explicit, under, labelled)) if sheet_facts else None)
+    paper = paper_texts(doc, blocks, clip or _extent(geo)) if sheet_facts and len(doc.layouts) > 1 else []
+    join_texts(geo, (lambda g, labelled: apply_sheet_facts(g, explicit, under, labelled, paper))
+               if sheet_facts else None)
     sort_exits(geo)
     return geo
 
 
-def apply_sheet_facts(geo: Geometry, explicit: dict, defaults: dict, labelled=None) -> None:
+def _extent(geo: Geometry) -> Box | None:
+    """The bounding box of every feature drawn (model space without a frame)."""
+    geoms = [f.geom for feats in geo.features.values() for f in feats]
+    if not geoms:
+        return None
+    x0, y0, x1, y1 = shapely.total_bounds(geoms)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def apply_sheet_facts(geo: Geometry, explicit: dict, defaults: dict, labelled=None, paper=()) -> None:
     """Project facts written on the sheet (design notes: sprinklers, high-rise, lightning class,
     height, rating, use) fill what the project parameters leave open: the parameters stated
     explicitly win, the sheet's text beats the city's and the program's defaults. Texts that
-    label a building or roof (``labelled``) are that feature's facts, not the sheet's."""
+    label a building or roof (``labelled``) are that feature's facts, not the sheet's; ``paper``
+    are the words of the paper-space layout that shows this region (``paper.paper_texts``)."""
     from .notes import sheet_facts
 
     texts = geo.texts if labelled is None else [t for t, used in zip(geo.texts, labelled) if not used]
+    texts = [*texts, *paper]  # the title block and notes of the layout showing this region (``paper``)
     facts, src = sheet_facts(texts)
     geo.params = {**defaults, **facts, **explicit}
     for key in facts:
