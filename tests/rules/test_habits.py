@@ -232,6 +232,8 @@ def test_door_fire_semantics():
     ("A-SHEL-UNIT", "ad_unit"), ("A-SHEL-ENTR", "ad_entrance"), ("E-LTNG-AIRT", "air_termination"),
     ("E-LTNG-DOWN", "down_conductor"), ("E-LTNG-ROOF", "roof_outline"), ("C-SITE-METR", "weather_station"),
     ("总图-建筑物", "building"), ("电-防雷-接闪带", "air_termination"), ("A-FLOR-EXIT", "exit"), ("屋面", "roof_outline"),
+    ("FHFQ", "compartment"), ("FH-FQ", "compartment"), ("fanghuofenqu", "compartment"), ("JZWLK", "building"),
+    ("XFCD", "fire_lane"), ("DGCD", "hardstanding"), ("AQCK", "exit"), ("FHDY", "ad_unit"), ("YDHX", "site_boundary"),
 ])
 def test_layer_names(layer, cls):
     assert load_layer_map().classify(layer, "LWPOLYLINE") == cls
