@@ -59,6 +59,7 @@ class _Builder:
         self.open: dict[str, list[tuple[np.ndarray, Prim]]] = {}
         self.points: dict[str, list[Feature]] = {}
         self.loose: dict[str, list[Prim]] = {}  # open linework on a point class (an exploded door)
+        self.plan = False  # adding the primitives of a block that is a plan, not a symbol
 
     def add(self, p: Prim, cls_hint: str | None = None) -> None:
         if self.clip is not None and (len(p.coords) == 0 or not _touches(p.coords, self.clip)):
@@ -96,7 +97,7 @@ class _Builder:
     def _point(self, p: Prim, cls: str) -> None:
         """A point feature (exit, door, down-conductor) from a POINT, a circle's centre, or a small
         closed symbol (rectangle, polygon) at its centre; anything else on the layer is reported."""
-        if p.block:
+        if p.block and (p.nested or not self.plan):
             return  # parts of a block symbol: the INSERT is the feature
         if p.kind == "point":
             self.points.setdefault(cls, []).append(Feature(shapely.Point(p.coords[0]), [p.handle], p.layer, cls))
@@ -366,8 +367,13 @@ def _add_insert(geo: Geometry, builder: _Builder, blocks: BlockCache, e) -> None
             attrs.setdefault("width_m", width)
         builder.points.setdefault(cls, []).append(Feature(shapely.Point(p.x, p.y), [e.dxf.handle], layer, cls, name, attrs))
         return
-    for p in blocks.insert_prims(e):
+    prims = blocks.insert_prims(e)
+    if prims:  # a block wider than a symbol is a plan: its own circles and points can be symbols
+        allc = np.vstack([p.coords for p in prims])
+        builder.plan = float(np.ptp(allc, axis=0).max()) > builder.symbol
+    for p in prims:
         builder.add(p)
+    builder.plan = False
     _nested_points(geo, builder, blocks, e, e.matrix44(), layer, e.dxf.handle)
     for x, y, text, height, tlayer in blocks.insert_texts(e):  # ATTRIBs and texts inside the block
         if _inside(x, y, builder.clip):

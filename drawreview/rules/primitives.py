@@ -36,6 +36,7 @@ class Prim:
     pattern: str = ""
     block: str = ""
     centre: np.ndarray | None = None  # an arc's centre (ARC, a polyline's first bulge): a door's hinge
+    nested: bool = False  # inside a block: part of an INSERT nested in it (a symbol within a plan block)
 
 
 def _path_coords(path, distance: float) -> np.ndarray:
@@ -207,7 +208,9 @@ class BlockCache:
             for e in block:
                 t = e.dxftype()
                 if t == "INSERT":
-                    out.extend(self.insert_prims(e, depth + 1))
+                    for p in self.insert_prims(e, depth + 1):
+                        p.nested = True
+                        out.append(p)
                 elif t not in TEXT_TYPES and t not in ("ATTDEF", "DIMENSION"):
                     out.extend(entity_prims(e, self.distance))
         self._blocks[name] = out
@@ -230,7 +233,7 @@ class BlockCache:
                 (c.centre if fix is None else fix[1] + (c.centre - fix[1]) * fix[0])[None, :], m)[0]
             out.append(Prim(c.kind, transform(coords, m), c.closed,
                             layer if c.layer == "0" else c.layer, c.dxftype,
-                            handle, c.pattern, name, centre))
+                            handle, c.pattern, name, centre, c.nested))
         return out
 
     def unit_fix(self, insert) -> tuple[float, np.ndarray] | None:

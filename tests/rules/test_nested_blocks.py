@@ -48,3 +48,18 @@ def test_one_exit_inside_a_plan_block_is_still_one_too_few():
     doc, _, _ = _plan_as_block(exits=1)
     fr08 = [f for f in run_checks(doc, PARAMS, disciplines=["fire"]).findings if f.rule_id.startswith("FR-08")]
     assert fr08 and fr08[0].severity == "error"
+
+
+def test_exit_circles_and_points_drawn_in_a_plan_block_are_exits():
+    """Exits drawn as circles or points (not blocks) inside the plan block count; the parts of
+    the door blocks nested in it do not count again."""
+    doc, m, _ = _plan_as_block(exits=0)
+    floor = doc.blocks.get("XREF-三层平面")
+    floor.add_circle((10 * K, 0), 300, dxfattribs={"layer": "安全出口"})
+    floor.add_point((40 * K, 40 * K), dxfattribs={"layer": "安全出口"})
+    doc.blocks.get("DOORS").add_blockref("FM甲1221", (25 * K, 0), dxfattribs={"layer": "A-DOOR"})
+    geo = extract(doc, load_layer_map(), {})
+    got = sorted((round(f.geom.x), round(f.geom.y)) for f in geo.of("exit"))
+    want = sorted((round(v.x), round(v.y)) for v in (m.transform((10 * K, 0, 0)), m.transform((40 * K, 40 * K, 0)),
+                                                     m.transform((25 * K, 0, 0))))
+    assert got == want
