@@ -1,0 +1,108 @@
+"""INSERTs as the checks read them: a title-block frame (its ATTRIBs are the sheet's words), a
+symbol (door, exit, down-conductor: one point feature, named by its block or, for a dynamic
+block's ``*U`` copy, by its definition), or anything else, whose primitives and texts are added
+in place — with the symbols nested in it at any depth (a plan inserted whole).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from . import labels
+from .features import Feature, Frame, Geometry, Text
+from .primitives import BlockCache
+
+FRAME_WORDS = ("图框", "tk", "frame")
+
+
+def _attribs(insert) -> dict:
+    return {a.dxf.tag: a.dxf.text for a in insert.attribs}
+
+
+def _is_frame(name: str, cls: str | None) -> bool:
+    low = name.casefold()
+    return cls == "frame" or any(w in low for w in FRAME_WORDS)
+
+
+Box = tuple[float, float, float, float]
+
+
+def _inside(x: float, y: float, clip: Box | None) -> bool:
+    return clip is None or (clip[0] <= x <= clip[2] and clip[1] <= y <= clip[3])
+
+
+def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
+    name = blocks.effective_name(e.dxf.name)  # a dynamic block's *U reference by its own name
+    layer = e.dxf.get("layer", "0")
+    cls = builder.lm.classify(layer, "INSERT", name)
+    if _is_frame(name, cls):
+        geo.layer_classes.setdefault(layer, "frame")
+        prims = blocks.insert_prims(e)
+        if prims:
+            allc = np.vstack([p.coords for p in prims])
+            bbox = (*allc.min(axis=0), *allc.max(axis=0))
+            if not _inside((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2, builder.clip):
+                return  # another sheet's frame
+            geo.frames.append(Frame(e.dxf.handle, name, layer, tuple(float(v) for v in bbox),
+                                    abs(float(e.dxf.get("xscale", 1.0))), _attribs(e)))
+            for a in e.attribs:  # the title block's fields (图名=地下一层平面图) are the sheet's words too
+                p = a.dxf.insert
+                geo.texts.append(Text(p.x, p.y, f"{a.dxf.tag}={a.dxf.text}", a.dxf.get("height", 0.0),
+                                      e.dxf.handle, layer, "Standard"))
+        return
+    shape = builder.lm.shape(cls)
+    if shape == "point":
+        p = e.dxf.insert
+        if not _inside(p.x, p.y, builder.clip):
+            return
+        geo.layer_classes.setdefault(layer, cls)
+        attrs = _attribs(e)
+        width = labels.door_width_m(name)
+        if width is not None:
+            attrs.setdefault("width_m", width)
+        builder.points.setdefault(cls, []).append(Feature(shapely.Point(p.x, p.y), [e.dxf.handle], layer, cls, name, attrs))
+        return
+    prims = blocks.insert_prims(e)
+    if prims:  # a block wider than a symbol is a plan: its own circles and points can be symbols
+        allc = np.vstack([p.coords for p in prims])
+        builder.plan = float(np.ptp(allc, axis=0).max()) > builder.symbol
+    for p in prims:
+        builder.add(p)
+    builder.plan = False
+    _nested_points(geo, builder, blocks, e, e.matrix44(), layer, e.dxf.handle)
+    for x, y, text, height, tlayer in blocks.insert_texts(e):  # ATTRIBs and texts inside the block
+        if _inside(x, y, builder.clip):
+            geo.texts.append(Text(x, y, text, height, e.dxf.handle, tlayer, "Standard"))
+
+
+def _nested_points(geo: Geometry, builder, blocks: BlockCache, insert, m, layer: str, handle: str,
+                   depth: int = 0) -> None:
+    """Point symbols (doors, exits, down-conductors) placed inside a block that is not itself a
+    symbol — a floor plan bound from an xref or WBLOCKed and inserted whole: each nested symbol
+    INSERT is a feature at its place in the drawing, as if it were inserted in model space
+    (children on layer ``0`` take the enclosing insert's layer; the handle is the model-space
+    insert's, the one a reviewer can pick)."""
+    if depth >= 16:
+        return
+    lm = builder.lm
+    for child in blocks.inserts(insert.dxf.name):
+        name = blocks.effective_name(child.dxf.name)
+        clayer = child.dxf.get("layer", "0")
+        clayer = layer if clayer == "0" else clayer
+        cls = lm.classify(clayer, "INSERT", name)
+        if _is_frame(name, cls):
+            continue
+        if lm.shape(cls) != "point":
+            _nested_points(geo, builder, blocks, child, child.matrix44() * m, clayer, handle, depth + 1)
+            continue
+        p = m.transform(child.ocs().to_wcs(child.dxf.insert))
+        if not _inside(p.x, p.y, builder.clip):
+            continue
+        geo.layer_classes.setdefault(clayer, cls)
+        attrs = _attribs(child)
+        width = labels.door_width_m(name)
+        if width is not None:
+            attrs.setdefault("width_m", width)
+        builder.points.setdefault(cls, []).append(
+            Feature(shapely.Point(p.x, p.y), [handle], clayer, cls, name, attrs))
