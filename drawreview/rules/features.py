@@ -138,12 +138,13 @@ def guess_units(doc, sample: int = 400) -> int | None:
     return 6 if float(np.median(heights)) < 20.0 else 4
 
 
-def drawn_in_metres(doc, is_area, sample: int = 200) -> bool:
-    """A drawing whose ``$INSUNITS`` says millimetres but whose geometry is in metres (a site plan
-    drawn in metres on a template that left the header at 4): its closed area outlines
-    (buildings, compartments, sites …) are under 1 000 units — 1 m in millimetres — across at the
-    median, which no building or room is, and its lettering, if any, is metre-sized
-    (``guess_units``). Both readings must agree; a millimetre plan's outlines are ≥ 3 000 units."""
+def units_drawn(doc, is_area, sample: int = 200) -> int | None:
+    """The units the geometry is drawn in, when it says so plainly: 6 (metres) when the median
+    closed area outline (buildings, compartments, sites …) is under 1 000 units across — 1 m in
+    millimetres, which no building or room is — and the lettering, if any, is metre-sized; 4
+    (millimetres) when it is over 2 000 units — 2 km in metres, which no building is — and the
+    lettering, if any, is millimetre-sized (``guess_units``). Else None. Catches a header a
+    template left behind (a metre site plan on a mm template, a mm plan on a metre one)."""
     spans = []
     for e in doc.modelspace().query("LWPOLYLINE"):
         if not e.closed or not is_area(e.dxf.get("layer", "0")):
@@ -153,9 +154,14 @@ def drawn_in_metres(doc, is_area, sample: int = 200) -> bool:
             spans.append(float(np.ptp(xy, axis=0).max()))
             if len(spans) >= sample:
                 break
-    if not spans or float(np.median(spans)) >= 1000.0:
-        return False
-    return guess_units(doc) in (6, None)
+    if not spans:
+        return None
+    median = float(np.median(spans))
+    if median < 1000.0:
+        return 6 if guess_units(doc) in (6, None) else None
+    if median > 2000.0:
+        return 4 if guess_units(doc) in (4, None) else None
+    return None
 
 
 def _lw_xy(e) -> np.ndarray:

@@ -14,12 +14,15 @@ import shapely
 from ezdxf.protocols import query_virtual_entities
 from ezdxf.tools.text import plain_mtext
 
-from .features import Dimension, Feature, Geometry, Text, drawn_in_metres, guess_units, unit_factor
+from .features import Dimension, Feature, Geometry, Text, guess_units, unit_factor, units_drawn
 from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
 from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates
 from .paper import paper_texts
 from .primitives import TEXT_TYPES, BlockCache, Prim, entity_prims, flipped
+
+
+METRIC = (0, 4, 5, 6)  # unitless, mm, cm, m: the headers a GB drawing may carry (others are guessed over)
 
 
 def _touches(coords: np.ndarray, clip: Box | None) -> bool:
@@ -152,23 +155,31 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     city file); facts written on the sheet come in between (``apply_sheet_facts``)."""
     explicit, under = dict(params or {}), dict(defaults or {})
     params = {**under, **explicit}
-    insunits = int(doc.header.get("$INSUNITS", 0) or 0)
+    insunits = header = int(doc.header.get("$INSUNITS", 0) or 0)
     guessed, contradicted = None, False
+    if header not in METRIC and not params.get("trust_insunits"):
+        insunits = 0  # inches, feet … (the acad.dwt template's header) are no GB drawing's units: guessed
     if insunits == 0 and "default_units" not in params:
         guessed = guess_units(doc)
-    elif insunits == 4 and not params.get("trust_insunits") and drawn_in_metres(
-            doc, lambda layer: layer_map.shape(layer_map.classify(layer, "LWPOLYLINE")) == "polygon"):
-        guessed, contradicted = 6, True
-        insunits = 0  # the header's millimetres are not what the geometry says (see drawn_in_metres)
+    elif insunits in (4, 6) and not params.get("trust_insunits"):
+        drawn = units_drawn(doc, lambda layer: layer_map.shape(layer_map.classify(layer, "LWPOLYLINE")) == "polygon")
+        if drawn and drawn != insunits:  # the header is not what the geometry and lettering say (see units_drawn)
+            guessed, contradicted = drawn, True
+            insunits = 0
     unit_m = unit_factor(insunits, guessed or int(params.get("default_units", 4)))
     clip = tuple(float(v) for v in bbox) if bbox is not None else None
     geo = Geometry(insunits=int(doc.header.get("$INSUNITS", 0) or 0), unit_m=unit_m, params=params, clip=clip)
     if contradicted:
-        geo.sources["units"] = ("$INSUNITS=4（毫米）与图形不符，按米计算 / $INSUNITS=4 (millimetres) contradicts the "
-                                "geometry (area outlines under 1 m across, metre-sized lettering): metres assumed")
+        name = {6: "米 metres", 4: "毫米 millimetres"}[guessed]
+        geo.sources["units"] = (f"$INSUNITS={header} 与图形不符，按{name.split()[0]}计算 / $INSUNITS={header} contradicts the "
+                                f"geometry (its area outlines' size and its lettering): {name.split()[1]} assumed")
     elif guessed:
         geo.sources["units"] = ("由文字高度推断 guessed from text heights: "
                                 + {6: "米 metres", 4: "毫米 millimetres"}[guessed])
+    if header != insunits and not contradicted:
+        geo.sources["units"] = (f"$INSUNITS={header} 非国标图纸单位，不采用 / $INSUNITS={header} is no unit of a GB "
+                                "drawing (an imperial template's header), not used; "
+                                + geo.sources.get("units", f"默认 default: {unit_m:g} m"))
     distance = 0.05 / unit_m  # flatten to 5 cm
     builder = _Builder(geo, layer_map, snap=float(params.get("snap_m", 0.05)) / unit_m, clip=clip)
     blocks = BlockCache(doc, distance, insunits or guessed or int(params.get("default_units", 4)))

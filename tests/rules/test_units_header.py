@@ -39,3 +39,23 @@ def test_millimetre_lettering_keeps_the_header():
     header says; so is an explicit ``trust_insunits``."""
     assert extract(_site(14.0, 350.0), load_layer_map(), {}).unit_m == 0.001
     assert extract(_site(14.0, 0.5), load_layer_map(), {"trust_insunits": True}).unit_m == 0.001
+
+
+def _mm_plan(header: int):
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = header
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (50000, 0), (50000, 40000), (0, 40000)], close=True, dxfattribs={"layer": "防火分区"})
+    msp.add_text("三层平面图", height=700, dxfattribs={"insert": (0, -6000)})
+    return doc
+
+
+def test_a_millimetre_plan_under_a_metre_or_imperial_header_is_read_in_millimetres():
+    """A 50 × 40 m compartment drawn in mm under $INSUNITS 6 (metres), 1 (inches, acad.dwt) or
+    2 (feet) is 2 000 m², not 2 000 000 000 m² or 1.3 million m²."""
+    for header in (6, 1, 2):
+        geo = extract(_mm_plan(header), load_layer_map(), {})
+        assert geo.unit_m == 0.001, header
+        assert f"$INSUNITS={header}" in geo.sources["units"]
+        assert round(geo.m2(geo.of("compartment")[0].geom.area)) == 2000
+    assert extract(_mm_plan(4), load_layer_map(), {}).sources.get("units") is None

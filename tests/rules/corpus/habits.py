@@ -279,6 +279,9 @@ def generate(out_dir: Path) -> list[dict]:
         two_frames("polyline-frames", kind)
         floor("units-unset-metres-no-text", kind, units="m", insunits=0)
 
+    for kind in ("clean", "FR-07", "FR-08"):
+        floor("header-inches-acad-dwt", kind, insunits=1)
+        floor("header-m-drawn-in-mm", kind, insunits=6)
     for kind in ("clean", "FR-01"):
         site("rating-roman", kind, h=15.0, n=5, rating=3, short=1.0, fmt=("H={h:.1f}", "{n}F", "耐火等级Ⅲ级"))
     (OUT / "labels.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1), encoding="utf-8")
