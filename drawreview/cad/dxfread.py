@@ -16,6 +16,7 @@ messages.  tests/cad/test_dxfread.py holds ezdxf's tags and documents as the ref
 
 from __future__ import annotations
 
+import codecs
 import re
 import struct
 from collections import OrderedDict
@@ -34,6 +35,34 @@ class NotPlain(Exception):
 
 _VERSION = re.compile(rb"\$ACADVER[ \t]*\r?\n[ \t]*1[ \t]*\r?\n[ \t]*(AC\d{4})")
 _CODEPAGE = re.compile(rb"\$DWGCODEPAGE[ \t]*\r?\n[ \t]*3[ \t]*\r?\n[ \t]*([\w-]+)")
+
+
+GBK_SNIFFED = ("文件声明代码页为 ANSI_1252，但其文字为 GBK 编码（常见于英文版 CAD 保存的中文图纸），已按 GBK 读取 / "
+               "the file declares code page ANSI_1252 but its texts are GBK (Chinese saved by an English CAD "
+               "program); read as GBK")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SNIFF_BYTES = 4 << 20  # the header, the tables (layer names) and the first entities' texts
+
+
+def sniffed_encoding(data: bytes, declared: str) -> str:
+    """*declared*, or ``gbk`` for a file that says ANSI_1252 (or nothing) while its texts are
+    GBK: the bytes decode as GBK, and most characters are common Chinese ones (both bytes in
+    GB2312's rows, 0xA1–0xFE). A Western text decodes as GBK too, but its accented letter
+    pairs with the ASCII letter after it ("ü" + "r" in "Türen"), outside those rows."""
+    if declared != "cp1252":
+        return declared
+    try:  # incremental: a character cut at the sample's end is not an error
+        text = codecs.getincrementaldecoder("gbk")().decode(data[:_SNIFF_BYTES], final=False)
+    except UnicodeDecodeError:
+        return declared
+    chars = _NON_ASCII.findall(text, 0, len(text))[:20_000]
+    common = sum(1 for ch in chars if _gb2312(ch))
+    return "gbk" if len(chars) >= 4 and common >= 0.8 * len(chars) else declared
+
+
+def _gb2312(ch: str) -> bool:
+    b = ch.encode("gbk")
+    return len(b) == 2 and b[0] >= 0xA1 and b[1] >= 0xA1
 
 
 REORDERED = ("直线坐标为旧式顺序（x1 x2 y1 y2），已按 ezdxf 的修复层重排后读取 / LINE coordinates were in the "
@@ -58,32 +87,48 @@ def read(path: str | Path) -> tuple[EzDoc, list[str]]:
     with open(path, "rb") as fh:
         data = fh.read()
     escaped = b"\\U+" in data or b"\\M+" in data
+    binary = data.startswith(BINARY_SENTINEL)
+    gbk = not binary and _declares_western(data) and sniffed_encoding(data, "cp1252") == "gbk"
+    override = "gbk" if gbk else None
     sections, repairs = None, []
     try:
-        if data.startswith(BINARY_SENTINEL):
+        if binary:
             sections = binary_sections_of(data, escaped)
         else:
-            sections = _text_sections(data, escaped)
+            sections = _text_sections(data, escaped, override)
     except NotPlain as exc:
-        if str(exc).startswith(NO_Y) and not escaped and not data.startswith(BINARY_SENTINEL):
-            sections = _reordered_sections(data)
+        if str(exc).startswith(NO_Y) and not escaped and not binary:
+            sections = _reordered_sections(data, override)
             repairs = [REORDERED] if sections is not None else []
     except LookupError:
         pass
     del data
+    if gbk:
+        repairs = repairs + [GBK_SNIFFED]
     if sections is not None:
         sections.pop("THUMBNAILIMAGE", None)
         doc = EzDoc()
         doc._load_section_dict(sections)
         doc.filename = path
+        if gbk:  # written again (a sheet's own DXF), it says what it holds
+            doc.header["$DWGCODEPAGE"] = "ANSI_936"
+            doc.encoding = "gbk"
         return doc, repairs
-    doc = ezdxf.readfile(path)
+    doc = ezdxf.readfile(path, encoding="gbk") if gbk else ezdxf.readfile(path)
     if escaped and doc.dxfversion < "AC1021":
         raise NotPlain("a binary or unusual pre-2007 file with unicode escapes")
     return doc, []
 
 
-def _reordered_sections(data: bytes) -> OrderedDict | None:
+def _declares_western(data: bytes) -> bool:
+    """A pre-2007 text file whose code page is ANSI_1252 or not given (read as ANSI_1252)."""
+    header = data[:data.find(b"ENDSEC")]
+    version, codepage = _VERSION.search(header), _CODEPAGE.search(header)
+    return bool(version) and version.group(1) < b"AC1021" and toencoding(
+        codepage.group(1).decode() if codepage else "") == "cp1252"
+
+
+def _reordered_sections(data: bytes, override: str | None = None) -> OrderedDict | None:
     """ezdxf's strict tag pipeline with its LINE coordinate reordering layer in front."""
     from io import StringIO
 
@@ -95,7 +140,7 @@ def _reordered_sections(data: bytes) -> OrderedDict | None:
     version, codepage = _VERSION.search(header), _CODEPAGE.search(header)
     if not version or version.group(1) >= b"AC1021":
         return None
-    text = data.decode(toencoding(codepage.group(1).decode() if codepage else ""), "surrogateescape")
+    text = data.decode(override or toencoding(codepage.group(1).decode() if codepage else ""), "surrogateescape")
     try:
         tags = ascii_tags_loader(StringIO(text, newline=None))
         return loader.load_dxf_structure(tag_compiler(tag_reorder_layer(tags)))
@@ -103,14 +148,14 @@ def _reordered_sections(data: bytes) -> OrderedDict | None:
         return None
 
 
-def _text_sections(data: bytes, escaped: bool) -> OrderedDict | None:
+def _text_sections(data: bytes, escaped: bool, override: str | None = None) -> OrderedDict | None:
     header = data[:data.find(b"ENDSEC")]
     version, codepage = _VERSION.search(header), _CODEPAGE.search(header)
     if not version:
         return None
     # (no $DWGCODEPAGE: ezdxf reads the file as ANSI_1252)
     ver = version.group(1).decode()
-    encoding = "utf-8" if ver >= "AC1021" else toencoding(codepage.group(1).decode() if codepage else "")
+    encoding = "utf-8" if ver >= "AC1021" else override or toencoding(codepage.group(1).decode() if codepage else "")
     return _structure(_line_blocks(_text_blocks(data, encoding)), True, escaped and ver < "AC1021")
 
 

@@ -185,3 +185,48 @@ def test_reading_a_block_at_a_time_gives_the_same_tags(tmp_path, specimens, monk
         info = dxf_file_info(str(path))
         got = dxfread._structure(dxfread._line_blocks(dxfread._text_blocks(data, info.encoding)), True, False)
         _same_sections(ref, got)
+
+
+def _saved_in(tmp_path, name: str, texts: list[str], layer: str, codepage: str, encoding: str):
+    """An R2000 file whose texts are bytes of *encoding* while its header says *codepage*, as
+    an English CAD program saves a Chinese drawing (ezdxf itself would write \\U+ escapes)."""
+    import re
+
+    doc = ezdxf.new("R2000")
+    doc.layers.add(layer)
+    for i, t in enumerate(texts):
+        doc.modelspace().add_text(t, dxfattribs={"layer": layer, "insert": (0, i * 10)})
+    doc.saveas(tmp_path / "escaped.dxf")
+    text = (tmp_path / "escaped.dxf").read_text("cp1252")
+    text = re.sub(r"\\U\+([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    path = tmp_path / name
+    path.write_bytes(text.replace("ANSI_1252", codepage).encode(encoding))
+    return path
+
+
+CHINESE = ["一层平面图 建筑面积 1200㎡", "防火分区面积", "疏散楼梯", "±0.000"]
+
+
+@pytest.mark.parametrize("codepage", ["ANSI_1252", "ANSI_1251_IS_NOT_A_PAGE"])
+def test_gbk_texts_under_an_ansi_1252_header_are_read_as_gbk(tmp_path, codepage):
+    """A pre-2007 file that says ANSI_1252 (or a page ezdxf reads as ANSI_1252) but holds GBK
+    bytes: its layer names and texts come back Chinese, and the notes say why."""
+    drawing = load_dxf(_saved_in(tmp_path, "lied.dxf", CHINESE, "防火分区", codepage, "gbk"))
+    assert "防火分区" in [layer.dxf.name for layer in drawing.doc.layers]
+    assert [e.dxf.text for e in drawing.doc.modelspace().query("TEXT")] == CHINESE
+    assert dxfread.GBK_SNIFFED in drawing.repairs
+    assert drawing.doc.header["$DWGCODEPAGE"] == "ANSI_936"
+
+
+def test_a_western_ansi_1252_file_stays_ansi_1252(tmp_path):
+    german = ["Türen und Maße", "Größe 12 m²", "Fluchtweg Länge ≤ 35 m".replace("≤", "<"), "Höhe 3,50 m"]
+    drawing = load_dxf(_saved_in(tmp_path, "west.dxf", german, "Wände", "ANSI_1252", "cp1252"))
+    assert "Wände" in [layer.dxf.name for layer in drawing.doc.layers]
+    assert [e.dxf.text for e in drawing.doc.modelspace().query("TEXT")] == german
+    assert dxfread.GBK_SNIFFED not in drawing.repairs
+
+
+def test_a_file_that_says_gbk_is_not_second_guessed(tmp_path):
+    drawing = load_dxf(_saved_in(tmp_path, "honest.dxf", CHINESE, "防火分区", "ANSI_936", "gbk"))
+    assert [e.dxf.text for e in drawing.doc.modelspace().query("TEXT")] == CHINESE
+    assert dxfread.GBK_SNIFFED not in drawing.repairs
