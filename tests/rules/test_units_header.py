@@ -5,6 +5,7 @@ metres (and say so), not as a site 1 000 times too small."""
 from __future__ import annotations
 
 import ezdxf
+import pytest
 
 from drawreview.rules import load_layer_map, run_checks
 from drawreview.rules.geometry import extract
@@ -59,3 +60,22 @@ def test_a_millimetre_plan_under_a_metre_or_imperial_header_is_read_in_millimetr
         assert f"$INSUNITS={header}" in geo.sources["units"]
         assert round(geo.m2(geo.of("compartment")[0].geom.area)) == 2000
     assert extract(_mm_plan(4), load_layer_map(), {}).sources.get("units") is None
+
+
+@pytest.mark.parametrize(("header", "said_zh", "said_en"), [
+    (0, "$INSUNITS=0（未设置图形单位）", "drawing units not set"),
+    (1, "$INSUNITS=1（英寸，非国标图纸单位）", "inches, no unit of a GB drawing"),
+    (2, "$INSUNITS=2（英尺，非国标图纸单位）", "feet, no unit of a GB drawing"),
+])
+def test_the_units_finding_says_what_the_header_means_and_what_was_used(header, said_zh, said_en):
+    """DR-03 names the header's unit (an imperial template's inches are not "not set") and the
+    unit the checks used instead: millimetres for a plan drawn in millimetres."""
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = header
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (60_000, 0), (60_000, 40_000), (0, 40_000)], close=True,
+                       dxfattribs={"layer": "防火分区"})
+    msp.add_text("一层平面图", dxfattribs={"height": 350, "insert": (1000, 1000)})
+    [finding] = [f for f in run_checks(doc, {}, disciplines=["drawing"]).findings if f.rule_id == "DR-03"]
+    assert said_zh in finding.message_zh and said_en in finding.message_en
+    assert finding.message_zh.endswith("按毫米计算") and finding.message_en.endswith("millimetres assumed")

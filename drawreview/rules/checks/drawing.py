@@ -76,11 +76,20 @@ def text_height(geo, rule):
             yield f
 
 
+# what a $INSUNITS value says, and the unit the checks used instead (geometry.unit_m)
+_HEADER = {0: ("未设置图形单位", "drawing units not set"), 1: ("英寸，非国标图纸单位", "inches, no unit of a GB drawing"),
+           2: ("英尺，非国标图纸单位", "feet, no unit of a GB drawing")}
+_ASSUMED = {0.001: ("毫米", "millimetres"), 0.01: ("厘米", "centimetres"), 1.0: ("米", "metres")}
+
+
 @check("insunits")
 def insunits(geo, rule):
     allowed = set(rule.p("allowed"))
     if geo.insunits not in allowed:
-        yield make(rule, measured=geo.insunits, required="/".join(str(a) for a in sorted(allowed)), unit="")
+        header = _HEADER.get(geo.insunits, ("非国标图纸单位", "no unit of a GB drawing"))
+        assumed = _ASSUMED.get(round(geo.unit_m, 6), (f"{geo.unit_m:g} 米/单位", f"{geo.unit_m:g} m per unit"))
+        yield make(rule, measured=geo.insunits, required="/".join(str(a) for a in sorted(allowed)), unit="",
+                   header_zh=header[0], header_en=header[1], assumed_zh=assumed[0], assumed_en=assumed[1])
 
 
 @check("audit_clean")
