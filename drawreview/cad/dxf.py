@@ -8,6 +8,7 @@ assumed).  Codepages (ANSI_936/GBK, ANSI_950/Big5, ...) are handled by ezdxf fro
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,7 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
             repairs += _describe(auditor)
     except Exception as strict_exc:  # noqa: BLE001 - any reader failure goes to recover
         try:
-            doc, auditor = recover.readfile(path)
+            doc, auditor = _recover(path, repairs)
         except Exception as exc:  # noqa: BLE001
             # A file cut off mid-record fails even in recover mode; say it is incomplete
             # (the usual cause is an interrupted upload or copy), not merely damaged.
@@ -102,6 +103,20 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
                       version=doc.dxfversion, audited=audit or audited_by_recover)
     _set_units(drawing)
     return drawing
+
+
+def _recover(path: Path, repairs: list[str]):
+    """ezdxf's recover reader; a file that says ANSI_1252 over GBK texts (dxfread.sniffed_encoding)
+    is handed to it saying ANSI_936, so that its words survive the repair too."""
+    with open(path, "rb") as fh:
+        head = fh.read(dxfread.SNIFF_BYTES)
+    if (not head.startswith(dxfread.BINARY_SENTINEL) and dxfread.declares_western(head)
+            and dxfread.sniffed_encoding(head, "cp1252") == "gbk" and b"ANSI_1252" in head[:head.find(b"ENDSEC")]):
+        data = path.read_bytes()
+        at = data.find(b"ANSI_1252")
+        repairs.append(dxfread.GBK_SNIFFED)
+        return recover.read(io.BytesIO(data[:at] + b"ANSI_936" + data[at + 9:]))
+    return recover.readfile(path)
 
 
 def audit_later(drawing: Drawing) -> int:

@@ -41,7 +41,7 @@ GBK_SNIFFED = ("文件声明代码页为 ANSI_1252，但其文字为 GBK 编码�
                "the file declares code page ANSI_1252 but its texts are GBK (Chinese saved by an English CAD "
                "program); read as GBK")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_SNIFF_BYTES = 4 << 20  # the header, the tables (layer names) and the first entities' texts
+SNIFF_BYTES = 4 << 20  # the header, the tables (layer names) and the first entities' texts
 
 
 def sniffed_encoding(data: bytes, declared: str) -> str:
@@ -52,7 +52,7 @@ def sniffed_encoding(data: bytes, declared: str) -> str:
     if declared != "cp1252":
         return declared
     try:  # incremental: a character cut at the sample's end is not an error
-        text = codecs.getincrementaldecoder("gbk")().decode(data[:_SNIFF_BYTES], final=False)
+        text = codecs.getincrementaldecoder("gbk")().decode(data[:SNIFF_BYTES], final=False)
     except UnicodeDecodeError:
         return declared
     chars = _NON_ASCII.findall(text, 0, len(text))[:20_000]
@@ -88,7 +88,7 @@ def read(path: str | Path) -> tuple[EzDoc, list[str]]:
         data = fh.read()
     escaped = b"\\U+" in data or b"\\M+" in data
     binary = data.startswith(BINARY_SENTINEL)
-    gbk = not binary and _declares_western(data) and sniffed_encoding(data, "cp1252") == "gbk"
+    gbk = not binary and declares_western(data) and sniffed_encoding(data, "cp1252") == "gbk"
     override = "gbk" if gbk else None
     sections, repairs = None, []
     try:
@@ -120,7 +120,7 @@ def read(path: str | Path) -> tuple[EzDoc, list[str]]:
     return doc, []
 
 
-def _declares_western(data: bytes) -> bool:
+def declares_western(data: bytes) -> bool:
     """A pre-2007 text file whose code page is ANSI_1252 or not given (read as ANSI_1252)."""
     header = data[:data.find(b"ENDSEC")]
     version, codepage = _VERSION.search(header), _CODEPAGE.search(header)

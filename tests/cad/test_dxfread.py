@@ -230,3 +230,16 @@ def test_a_file_that_says_gbk_is_not_second_guessed(tmp_path):
     drawing = load_dxf(_saved_in(tmp_path, "honest.dxf", CHINESE, "防火分区", "ANSI_936", "gbk"))
     assert [e.dxf.text for e in drawing.doc.modelspace().query("TEXT")] == CHINESE
     assert dxfread.GBK_SNIFFED not in drawing.repairs
+
+
+def test_gbk_texts_survive_the_recover_reader_too(tmp_path):
+    """A damaged file of the same kind (a group code written "8.0": the strict readers refuse
+    it) goes to ezdxf's recover reader, told the file's real code page."""
+    raw = _saved_in(tmp_path, "lied.dxf", CHINESE, "防火分区", "ANSI_1252", "gbk").read_bytes()
+    at = raw.find(b"ENTITIES")
+    damaged = tmp_path / "damaged.dxf"
+    damaged.write_bytes(raw[:at] + raw[at:].replace(b"\n  8\n", b"\n8.0\n", 1))
+    drawing = load_dxf(damaged)
+    assert drawing.recovered and dxfread.GBK_SNIFFED in drawing.repairs
+    assert "防火分区" in [layer.dxf.name for layer in drawing.doc.layers]
+    assert [e.dxf.text for e in drawing.doc.modelspace().query("TEXT")] == CHINESE
