@@ -18,6 +18,9 @@ from drawreview.samples.site import site_params
     (["18F"], {"storeys": 18}),
     (["18层"], {"storeys": 18}),
     (["3 层"], {"storeys": 3}),
+    (["18/2F"], {"storeys": 18}),  # above ground / below ground
+    (["18F/-2F"], {"storeys": 18}),
+    (["2#楼 H=54.0 18/-1F 耐火等级一级"], {"height": 54.0, "storeys": 18, "rating": 1}),
     (["一级"], {"rating": 1}),
     (["耐火等级：二级"], {"rating": 2}),
     (["耐火等级Ⅲ级"], {"rating": 3}),  # Roman numerals (Ⅰ–Ⅳ; NFKC reads Ⅲ as III)
@@ -42,6 +45,7 @@ def test_label_facts(texts, facts):
     (["1:100"], "storeys"),
     (["HX=12"], "height"),
     (["H=54.0"], "storeys"),
+    (["1/100"], "storeys"),  # a scale written with a slash is no storey count
 ])
 def test_label_facts_not_misread(texts, absent):
     assert absent not in labels.parse(texts)
