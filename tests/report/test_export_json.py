@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 from drawreview.report.model import SEVERITY_LABELS
 from drawreview.report.export_json import SCHEMA_VERSION, export_json, to_dict
@@ -98,10 +97,8 @@ def test_an_issued_round_read_back_from_its_json_gives_the_same_bcf_and_marked_u
     assert to_dict(back)["conclusions"] == to_dict(sample_data)["conclusions"]
     assert to_dict(back)["findings"] == to_dict(sample_data)["findings"]
     assert export_bcf(back) == export_bcf(sample_data)
-    same_file = re.compile(rb"/ID\[<[0-9A-F]+><[0-9A-F]+>\]")  # MuPDF gives every save a new file ID
-
-    def marked(data):
-        return {n: same_file.sub(b"", pdf) for n, pdf in annotate_sheets(data.disciplines).items()}
+    def marked(data):  # up to the trailer, whose file ID MuPDF draws anew on every save (or leaves out)
+        return {n: pdf[:pdf.rindex(b"trailer")] for n, pdf in annotate_sheets(data.disciplines).items()}
 
     assert marked(back) == marked(sample_data)
     grouped = by_sheet(back)
