@@ -19,7 +19,7 @@ from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
 from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates
 from .paper import paper_texts
-from .primitives import TEXT_TYPES, BlockCache, Prim, entity_prims, flipped
+from .primitives import TEXT_TYPES, BlockCache, Prim, drawn_text, entity_prims, flipped
 
 
 METRIC = (0, 4, 5, 6)  # unitless, mm, cm, m: the headers a GB drawing may carry (others are guessed over)
@@ -286,7 +286,7 @@ def _add_text(geo: Geometry, e, t: str, clip: Box | None = None) -> None:
             p = e.ocs().to_wcs(p)
         if not _inside(p.x, p.y, clip):
             return
-        geo.texts.append(Text(p.x, p.y, e.dxf.text, e.dxf.get("height", 0.0), e.dxf.handle,
+        geo.texts.append(Text(p.x, p.y, drawn_text(e), e.dxf.get("height", 0.0), e.dxf.handle,
                               e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
     else:
         p = e.dxf.insert

@@ -11,13 +11,13 @@ import shapely
 
 from . import labels
 from .features import Feature, Frame, Geometry, Text
-from .primitives import BlockCache
+from .primitives import BlockCache, drawn_text
 
 FRAME_WORDS = ("图框", "tk", "frame")
 
 
 def _attribs(insert) -> dict:
-    return {a.dxf.tag: a.dxf.text for a in insert.attribs}
+    return {a.dxf.tag: drawn_text(a) for a in insert.attribs}
 
 
 def _is_frame(name: str, cls: str | None) -> bool:
@@ -48,7 +48,7 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
                                     abs(float(e.dxf.get("xscale", 1.0))), _attribs(e)))
             for a in e.attribs:  # the title block's fields (图名=地下一层平面图) are the sheet's words too
                 p = a.dxf.insert
-                geo.texts.append(Text(p.x, p.y, f"{a.dxf.tag}={a.dxf.text}", a.dxf.get("height", 0.0),
+                geo.texts.append(Text(p.x, p.y, f"{a.dxf.tag}={drawn_text(a)}", a.dxf.get("height", 0.0),
                                       e.dxf.handle, layer, "Standard"))
         return
     shape = builder.lm.shape(cls)

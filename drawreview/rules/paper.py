@@ -10,7 +10,7 @@ words cannot be told apart — and the sheet's facts come from model space alone
 from __future__ import annotations
 
 from .features import Text
-from .primitives import TEXT_TYPES, BlockCache
+from .primitives import TEXT_TYPES, BlockCache, drawn_text
 
 Box = tuple[float, float, float, float]
 
@@ -54,7 +54,7 @@ def paper_texts(doc, blocks: BlockCache, region: Box | None) -> list[Text]:
         t = e.dxftype()
         if t in TEXT_TYPES:
             p = e.dxf.insert
-            text = e.dxf.text if t == "TEXT" else e.plain_text()
+            text = drawn_text(e) if t == "TEXT" else e.plain_text()
             out.append(Text(p.x, p.y, text, 0.0, e.dxf.handle, e.dxf.get("layer", "0"), "paper"))
         elif t == "INSERT":
             for x, y, text, height, layer in blocks.insert_texts(e):

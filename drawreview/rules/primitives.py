@@ -22,6 +22,14 @@ from ezdxf.math import Vec2, bulge_center
 FLATTEN = 0.01  # max sagitta, in drawing units × scale (see flatten_distance)
 
 TEXT_TYPES = frozenset({"TEXT", "MTEXT"})
+
+
+def drawn_text(e) -> str:
+    """A TEXT's or ATTRIB's words as drawn: the control codes (%%u underline, %%c ⌀, %%d °)
+    decoded by ezdxf's ``plain_text``, only where there are any (most texts have none)."""
+    text = e.dxf.text
+    return e.plain_text() if "%%" in text else text
+
 CURVE_TYPES = frozenset({"ARC", "ELLIPSE", "SPLINE", "POLYLINE"})
 
 
@@ -273,7 +281,7 @@ class BlockCache:
                 t = e.dxftype()
                 if t == "TEXT":
                     p = e.ocs().to_wcs(e.dxf.insert) if flipped(e) else e.dxf.insert
-                    out.append((p.x, p.y, e.dxf.text, e.dxf.get("height", 0.0), e.dxf.get("layer", "0")))
+                    out.append((p.x, p.y, drawn_text(e), e.dxf.get("height", 0.0), e.dxf.get("layer", "0")))
                 elif t == "MTEXT":
                     p = e.dxf.insert
                     out.append((p.x, p.y, e.plain_text(), e.dxf.get("char_height", 0.0), e.dxf.get("layer", "0")))
@@ -286,7 +294,7 @@ class BlockCache:
         """The insert's ATTRIBs (``tag=value``) and its block's texts, in the insert's parent
         coordinates; rotated, mirrored and scaled with the insert."""
         layer = insert.dxf.get("layer", "0")
-        out = [(a.dxf.insert.x, a.dxf.insert.y, f"{a.dxf.tag}={a.dxf.text}", a.dxf.get("height", 0.0), layer)
+        out = [(a.dxf.insert.x, a.dxf.insert.y, f"{a.dxf.tag}={drawn_text(a)}", a.dxf.get("height", 0.0), layer)
                for a in insert.attribs]
         children = self.texts(insert.dxf.name, depth)
         if children:

@@ -172,3 +172,29 @@ def test_farthest_point_from_doors_is_exact():
     nearest = np.min([shapely.distance(grid, p) for p in doors], axis=0)
     assert d == pytest.approx(nearest.max(), abs=0.11)
     assert far.distance(doors[k]) == pytest.approx(d) and d >= nearest.max() - 1e-9
+
+
+def test_texts_with_cad_control_codes_are_read_as_they_are_drawn():
+    # %%u / %%o toggle under- and overlining, %%c is ⌀: a reviewer sees "KITCHEN", so the
+    # findings must name "KITCHEN", not "%%uKITCHEN" (as on sky__floorplan.dxf)
+    doc = ezdxf.new()
+    doc.header["$INSUNITS"] = 6  # metres
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (20, 0), (20, 10), (0, 10)], close=True, dxfattribs={"layer": "A-MAST-ROOF"})
+    msp.add_text("%%u1#住宅楼%%u", dxfattribs={"insert": (5, 5), "height": 1})
+    msp.add_text("%%c50 %%oH=24.0", dxfattribs={"insert": (5, 3), "height": 1})
+    geo = extract(doc, load_layer_map(), {})
+    texts = {t.text for t in geo.texts}
+    assert {"1#住宅楼", "Ø50 H=24.0"} <= texts, texts
+    (b,) = geo.of("building")
+    assert b.attrs["name"] == "1#住宅楼" and b.attrs["height"] == 24.0
+
+
+def test_real_plan_findings_carry_no_control_codes():
+    """sky__floorplan.dxf underlines its room names with %%u: the findings name the rooms as drawn."""
+    from tests.conftest import SHARED
+
+    doc = ezdxf.readfile(SHARED / "drawings" / "sky__floorplan.dxf")
+    result = run_checks(doc, {}, disciplines=["fire"])
+    words = [f.message_zh + f.message_en for f in result.findings]
+    assert words and not [w for w in words if "%%" in w], words[:3]
