@@ -238,6 +238,9 @@ def report_dict(r: Report, settings=None, base: str | None = None) -> dict:
     out = {"id": r.id, "project_id": r.project_id, "submission_id": r.submission_id, "round_no": r.round_no,
            "kind": r.kind, "sha256": r.sha256, "size": r.size, "pages": r.pages, "verdict": r.verdict,
            "case_number": r.case_number, "signer": r.signer, "issued_at": aware(r.issued_at).isoformat(),
+           # the Beijing date the PDF prints as 出具日期 (a report issued at 04:00 Beijing time is
+           # issued that day, not on the UTC day before)
+           "issued_date": f"{report_data.local(r.issued_at):%Y-%m-%d}",
            "issued_by": r.issued_by, "pdf_url": f"/api/reports/{r.id}/pdf"}
     if settings is not None:
         base = public_base(settings) or base

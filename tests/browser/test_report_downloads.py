@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pymupdf
@@ -72,6 +73,9 @@ def test_project_page_lists_the_report_with_working_downloads(stack, servers, is
         page.goto(f"{base}/projects/{world['project_id']}")
         row = page.wait_for_selector(f"#report-list tr[data-report-id='{report['id']}']", timeout=15000)
         assert report["sha256"][:16] in row.inner_text()
+        # the issue date is the Beijing one the PDF prints, in whatever zone the browser is
+        beijing = datetime.fromisoformat(report["issued_at"]).astimezone(timezone(timedelta(hours=8))).date()
+        assert row.eval_on_selector("td:nth-child(2)", "td => td.textContent") == beijing.isoformat()
         hrefs = page.eval_on_selector_all("#reports a[href]", "els => els.map(a => a.href)")
         # the verification link is the public one (DRAWREVIEW_BASE_URL, printed in the QR code);
         # these servers listen on free ports, so fetch it from the server under test

@@ -299,3 +299,15 @@ def test_the_public_address_is_configured_or_the_requests_never_a_default(tmp_pa
     with pytest.raises(Conflict) as exc:
         reports.verify_url(unset, "abc")
     assert exc.value.code == "base_url_unknown"
+
+
+def test_the_listed_issue_date_is_the_beijing_date_the_pdf_prints():
+    """Issued at 04:38 Beijing time (20:38 UTC the day before): the project page's list shows the
+    date the report itself prints as 出具日期, not the UTC day."""
+    from datetime import datetime
+
+    r = Report(id=1, project_id=1, submission_id=1, round_no=1, kind="review", sha256="0" * 64, size=1, pages=1,
+               verdict="approved", case_number="JS-2026-000001", signer="", issued_at=datetime(2026, 12, 6, 20, 38),
+               issued_by=None, verify_code="x", blob_sha256="0" * 64)
+    d = reports.report_dict(r)
+    assert d["issued_at"].startswith("2026-12-06T20:38") and d["issued_date"] == "2026-12-07"

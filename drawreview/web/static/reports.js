@@ -32,7 +32,7 @@
       const row = tbody.insertRow();
       row.dataset.reportId = rep.id;
       cell(row, String(rep.round_no));
-      cell(row, rep.issued_at.slice(0, 10));
+      cell(row, rep.issued_date);  // the Beijing date the PDF prints, not the UTC day
       cell(row, msg.verdicts[rep.verdict] || rep.verdict);
       const code = document.createElement("code"); code.textContent = rep.sha256.slice(0, 16) + "…"; code.title = rep.sha256;
       cell(row, code);
