@@ -215,13 +215,17 @@ async def _expand(run: _Run, work: Path) -> str:
     if not got.members and not got.errors:
         raise cad_errors._make(cad_errors.NoDrawableContent, f.original_name, "压缩包内没有图纸文件",
                                "the archive holds no drawing files")
-    children = []
+    children, already = [], []
     for i, member in enumerate(got.members):
         blob = await asyncio.to_thread(run.storage.put_file, member.path)
         child, _ = await submission_service.add_member(run.session, f, sub.project_id, blob.sha256, blob.size,
                                                        member.name, member.kind)
-        children.append(child)
+        if child.parent_id == f.id:
+            children.append(child)
+        else:  # the same name and bytes uploaded on their own (or in another zip): nothing to add
+            already.append(child.original_name)
         await run.progress(0.05 + 0.9 * (i + 1) / len(got.members))
+    f.notes = [_already_note(already)] if already else []
     if got.errors:
         n = len(got.errors)
         f.error = {
@@ -241,6 +245,14 @@ async def _expand(run: _Run, work: Path) -> str:
         if child.state == "uploaded":
             await enqueue(run.ctx, "process_file", child.id)
     return "ready"
+
+
+def _already_note(names: list[str]) -> str:
+    """The archive's note for members the submission holds already (shown on its row)."""
+    shown = names[:5] + (["…"] if len(names) > 5 else [])
+    return (f"压缩包中 {len(names)} 个文件与本报审版本中已有的文件相同（同名同内容），未重复接收：{'、'.join(shown)}"
+            f" / {len(names)} entries of the archive are already in this submission (same name and content)"
+            f" and were not added again: {', '.join(shown)}")
 
 
 async def _set_bytes_besides(session, archive: DrawingFile) -> int:

@@ -205,3 +205,33 @@ async def test_expanded_zip_bytes_count_against_the_submission_limit(stack):
         async with ctx["db"].session() as s:
             children = (await s.exec(select(DrawingFile).where(DrawingFile.parent_id == row.id))).all()
             assert len(children) == 3
+
+
+async def test_zip_members_already_in_the_submission_are_named_on_the_archive(stack):
+    """A set uploaded both as files and as a zip of them: the zip's members are the files already
+    there (same name, same bytes), so nothing is added; the archive row says so instead of
+    showing a bare "done" with nothing under it."""
+    import io
+    import zipfile
+
+    plan, other = di.plan(("建施-61",), ("已上传",)), di.simple_dxf(("压缩包新文件",))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("建施-61.dxf", plan)
+        zf.writestr("新文件.dxf", other)
+    async with job_ctx(stack.settings) as ctx:
+        _, sub = await new_project_submission(ctx, stack)
+        await add_file(ctx, stack, sub, "建施-61.dxf", plan)
+        row = await add_file(ctx, stack, sub, "图纸集.zip", buf.getvalue())
+        for _ in range(2):  # a retried job finds its own members: they are not "already there"
+            assert await process_file(ctx, row.id) == "ready"
+            async with ctx["db"].session() as s:
+                f = await s.get(DrawingFile, row.id)
+                children = (await s.exec(select(DrawingFile).where(DrawingFile.parent_id == row.id))).all()
+                assert [c.original_name for c in children] == ["新文件.dxf"]
+                assert len(f.notes) == 1, f.notes
+                zh, en = f.notes[0].split(" / ", 1)
+                assert "1 个文件" in zh and "建施-61.dxf" in zh and "already in this submission" in en
+                f.state, f.notes = "processing", []  # as if the job had died after expanding
+                s.add(f)
+                await s.commit()
