@@ -49,7 +49,10 @@ async def rate(ctx: Ctx):
 def bar_svg(items: list[tuple[str, float]], unit: str = "", width: int = 420) -> Markup:
     """A horizontal bar chart as inline SVG (no scripts, no CDN)."""
     top = max([v for _, v in items if v is not None] + [1e-9])
-    row, label_w = 26, 110
+    # the label column as wide as the longest label ("Lightning protection" ran under its bar at a
+    # fixed 110 px): a CJK character is about the font size wide, a Latin one at most 0.6 of it
+    longest = max((sum(12 if ord(c) > 0x2E80 else 7.2 for c in label) for label, _ in items), default=0)
+    row, label_w = 26, max(110, int(longest) + 8)
     parts = [f'<svg class="chart" role="img" width="{width}" height="{row * len(items) + 6}" '
              f'viewBox="0 0 {width} {row * len(items) + 6}" xmlns="http://www.w3.org/2000/svg">']
     for i, (label, value) in enumerate(items):

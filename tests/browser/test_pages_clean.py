@@ -139,3 +139,23 @@ def test_main_pages_fit_a_phone(demo_site, chromium, shots):
         finally:
             context.close()
     assert not wide, wide
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_statistics_labels_stay_clear_of_their_bars(demo_site, chromium, lang):
+    """Each chart label ends before its bar starts ("Lightning protection" ran under its bar)."""
+    stack, base = demo_site
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale=lang)
+    try:
+        page = login(context, base, stack, "window")
+        page.goto(f"{base}/lang/{lang}")
+        page.goto(f"{base}/stats")
+        page.wait_for_load_state("networkidle")
+        overlaps = page.evaluate("""() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+            const texts = [...svg.querySelectorAll('text')], rects = [...svg.querySelectorAll('rect')];
+            return rects.map((r, i) => [texts[2 * i].textContent, texts[2 * i].getBBox().x + texts[2 * i].getBBox().width,
+                                        r.x.baseVal.value]).filter(([, end, x]) => end > x);
+        })""")
+        assert not overlaps, overlaps
+    finally:
+        context.close()
