@@ -90,3 +90,12 @@ def test_one_address_walking_many_case_numbers_is_rate_limited(stack, client):
             break
     assert statuses[-1] == 429 and set(statuses[:-1]) <= {404}, statuses
 
+
+
+def test_the_login_page_leads_to_the_public_progress_query_and_verification(client):
+    """A construction unit without an account, or one who lost the receipt's QR code, finds the
+    query by case number + code (and the report verification) from the login page."""
+    for lang, words in (("zh-CN", "审查进度查询"), ("en", "Review progress")):
+        client.get(f"/lang/{lang}")
+        page = client.get("/login").text
+        assert 'href="/progress"' in page and 'href="/verify"' in page and words in page
