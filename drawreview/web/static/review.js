@@ -31,6 +31,8 @@
   function status(text, isError) {
     statusEl.textContent = text || "";
     statusEl.className = isError ? "error" : "muted";
+    // a refusal is read where it is written: below the tasks table it was out of sight
+    if (isError && text && statusEl.scrollIntoView) statusEl.scrollIntoView({ block: "center" });
   }
 
   function call(method, url, body) {
