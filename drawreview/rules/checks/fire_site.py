@@ -39,14 +39,17 @@ def fire_separation(geo, rule):
     reach = geo.du(max([float(rule.p("high_high"))] + [float(v) for v in rule.p("high_low").values()]
                        + [float(v) for v in rule.p("low_low").values()]))
     ii, jj = geo.tree(cls).query([b.geom for b in bs], predicate="dwithin", distance=reach)
+    touching = float(geo.params.get("snap_m", 0.05))  # outlines this close share a wall (drafting tolerance)
     for i, j in zip(ii, jj):
         if i >= j:
             continue
         a, b = bs[i], bs[j]
         if _shell(a.geom).intersection(_shell(b.geom)).area > 0:
             continue  # one inside or over the other (a tower on its podium, a courtyard ring): one complex
-        need = separation_required(a.attrs, b.attrs, rule.params)
         d = geo.m(a.geom.distance(b.geom))
+        if d <= touching:
+            continue  # wall to wall: one building drawn in parts (or attached across a fire wall), no gap to keep
+        need = separation_required(a.attrs, b.attrs, rule.params)
         if d < need - 1e-6:
             yield make(rule, measured=r(d), required=need, features=[a, b],
                        evidence=shapely.shortest_line(a.geom, b.geom),
