@@ -159,3 +159,19 @@ def test_statistics_labels_stay_clear_of_their_bars(demo_site, chromium, lang):
         assert not overlaps, overlaps
     finally:
         context.close()
+
+
+def test_portal_dates_are_beijing_dates(demo_site, chromium):
+    """The portal scripts date an API time (it carries its UTC offset) by its Beijing day, as
+    the reports and deadlines do: sliced, 17:30 UTC read a day early. The browser runs in
+    another zone than Beijing, so its own local day is no help either."""
+    stack, base = demo_site
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, timezone_id="America/New_York")
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/login")
+        days = page.evaluate("""() => ["2026-12-06T17:30:00+00:00", "2026-12-06T15:59:59Z",
+            "2026-12-07T01:00:00+08:00", "2026-12-07", null].map((t) => window.drPage.day(t))""")
+        assert days == ["2026-12-07", "2026-12-06", "2026-12-07", "2026-12-07", ""]
+    finally:
+        context.close()

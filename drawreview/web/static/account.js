@@ -10,7 +10,7 @@
     if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
     return fetch(url, opts).then(function (r) { return r.json(); });
   }
-  function day(iso) { return iso ? iso.slice(0, 10) : ""; }
+  function day(iso) { return iso ? window.drPage.day(iso) : ""; }
   function load() {
     call("GET", "/api/tokens").then(function (res) {
       var body = document.querySelector("#tokens tbody");

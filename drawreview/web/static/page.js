@@ -9,6 +9,16 @@
       if (text !== undefined && text !== null) e.textContent = text;
       return e;
     },
+    // The Beijing date (YYYY-MM-DD) of an API time: the API's times carry their offset (UTC),
+    // and the reports and deadlines are dated in Beijing, so slicing the string gave the UTC day
+    // (a day early for anything between 00:00 and 08:00 Beijing time). A bare date stays as is.
+    day: function (iso) {
+      if (!iso) return "";
+      if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
+      var d = new Date(iso);
+      if (isNaN(d.getTime())) return String(iso).slice(0, 10);
+      return new Date(d.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);  // UTC+8, no summer time
+    },
     errorText: function (err, lang) {
       if (!err) return "";
       var m = err.messages || {};

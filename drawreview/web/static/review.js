@@ -26,7 +26,7 @@
   }
   var el = window.drPage.el;
   function errorText(err) { return window.drPage.errorText(err, lang); }
-  function day(iso) { return iso ? iso.slice(0, 10) : "—"; }
+  function day(iso) { return iso ? window.drPage.day(iso) : "—"; }
   function lines(text) { return text.split(/\n+/).map(function (s) { return s.trim(); }).filter(Boolean); }
   function status(text, isError) {
     statusEl.textContent = text || "";

@@ -12,7 +12,7 @@
                         headers: { "X-CSRF-Token": csrf(), "Accept": "application/json" } })
       .then(function (r) { return r.json(); });
   }
-  function day(iso) { return iso ? iso.slice(0, 10) : ""; }
+  function day(iso) { return iso ? window.drPage.day(iso) : ""; }
   function msg(key, vars) {
     var s = M[key] || key;
     Object.keys(vars || {}).forEach(function (k) { s = s.replace("{" + k + "}", vars[k]); });
