@@ -16,7 +16,7 @@ from pathlib import Path
 from ezdxf import recover
 from ezdxf.document import Drawing as EzDoc
 
-from drawreview.cad import dxfread
+from drawreview.cad import codepage, dxfread
 from drawreview.cad import errors as E
 from drawreview.cad.notes import info
 
@@ -106,15 +106,15 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
 
 
 def _recover(path: Path, repairs: list[str]):
-    """ezdxf's recover reader; a file that says ANSI_1252 over GBK texts (dxfread.sniffed_encoding)
+    """ezdxf's recover reader; a file that says ANSI_1252 over GBK texts (codepage.sniffed_encoding)
     is handed to it saying ANSI_936, so that its words survive the repair too."""
     with open(path, "rb") as fh:
-        head = fh.read(dxfread.SNIFF_BYTES)
-    if (not head.startswith(dxfread.BINARY_SENTINEL) and dxfread.declares_western(head)
-            and dxfread.sniffed_encoding(head, "cp1252") == "gbk" and b"ANSI_1252" in head[:head.find(b"ENDSEC")]):
+        head = fh.read(codepage.SNIFF_BYTES)
+    if (not head.startswith(dxfread.BINARY_SENTINEL) and codepage.declares_western(head)
+            and codepage.sniffed_encoding(head, "cp1252") == "gbk" and b"ANSI_1252" in head[:head.find(b"ENDSEC")]):
         data = path.read_bytes()
         at = data.find(b"ANSI_1252")
-        repairs.append(dxfread.GBK_SNIFFED)
+        repairs.append(codepage.GBK_SNIFFED)
         return recover.read(io.BytesIO(data[:at] + b"ANSI_936" + data[at + 9:]))
     return recover.readfile(path)
 

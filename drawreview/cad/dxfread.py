@@ -16,7 +16,6 @@ messages.  tests/cad/test_dxfread.py holds ezdxf's tags and documents as the ref
 
 from __future__ import annotations
 
-import codecs
 import re
 import struct
 from collections import OrderedDict
@@ -28,41 +27,13 @@ from ezdxf.lldxf.tags import Tags
 from ezdxf.lldxf.types import BINARY_DATA, POINT_CODES, TYPE_TABLE, DXFBinaryTag, DXFTag, DXFVertex
 from ezdxf.tools.codepage import toencoding
 
+from .codepage import CODEPAGE as _CODEPAGE, VERSION as _VERSION, GBK_SNIFFED, declares_western, sniffed_encoding
+
 
 class NotPlain(Exception):
     """The file needs ezdxf's own reader (it may be damaged, or unusual)."""
 
 
-_VERSION = re.compile(rb"\$ACADVER[ \t]*\r?\n[ \t]*1[ \t]*\r?\n[ \t]*(AC\d{4})")
-_CODEPAGE = re.compile(rb"\$DWGCODEPAGE[ \t]*\r?\n[ \t]*3[ \t]*\r?\n[ \t]*([\w-]+)")
-
-
-GBK_SNIFFED = ("文件声明代码页为 ANSI_1252，但其文字为 GBK 编码（常见于英文版 CAD 保存的中文图纸），已按 GBK 读取 / "
-               "the file declares code page ANSI_1252 but its texts are GBK (Chinese saved by an English CAD "
-               "program); read as GBK")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-SNIFF_BYTES = 4 << 20  # the header, the tables (layer names) and the first entities' texts
-
-
-def sniffed_encoding(data: bytes, declared: str) -> str:
-    """*declared*, or ``gbk`` for a file that says ANSI_1252 (or nothing) while its texts are
-    GBK: the bytes decode as GBK, and most characters are common Chinese ones (both bytes in
-    GB2312's rows, 0xA1–0xFE). A Western text decodes as GBK too, but its accented letter
-    pairs with the ASCII letter after it ("ü" + "r" in "Türen"), outside those rows."""
-    if declared != "cp1252":
-        return declared
-    try:  # incremental: a character cut at the sample's end is not an error
-        text = codecs.getincrementaldecoder("gbk")().decode(data[:SNIFF_BYTES], final=False)
-    except UnicodeDecodeError:
-        return declared
-    chars = _NON_ASCII.findall(text, 0, len(text))[:20_000]
-    common = sum(1 for ch in chars if _gb2312(ch))
-    return "gbk" if len(chars) >= 4 and common >= 0.8 * len(chars) else declared
-
-
-def _gb2312(ch: str) -> bool:
-    b = ch.encode("gbk")
-    return len(b) == 2 and b[0] >= 0xA1 and b[1] >= 0xA1
 
 
 REORDERED = ("直线坐标为旧式顺序（x1 x2 y1 y2），已按 ezdxf 的修复层重排后读取 / LINE coordinates were in the "
@@ -118,14 +89,6 @@ def read(path: str | Path) -> tuple[EzDoc, list[str]]:
     if escaped and doc.dxfversion < "AC1021":
         raise NotPlain("a binary or unusual pre-2007 file with unicode escapes")
     return doc, []
-
-
-def declares_western(data: bytes) -> bool:
-    """A pre-2007 text file whose code page is ANSI_1252 or not given (read as ANSI_1252)."""
-    header = data[:data.find(b"ENDSEC")]
-    version, codepage = _VERSION.search(header), _CODEPAGE.search(header)
-    return bool(version) and version.group(1) < b"AC1021" and toencoding(
-        codepage.group(1).decode() if codepage else "") == "cp1252"
 
 
 def _reordered_sections(data: bytes, override: str | None = None) -> OrderedDict | None:

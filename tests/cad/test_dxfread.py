@@ -10,6 +10,7 @@ from ezdxf.lldxf.tagger import ascii_tags_loader, tag_compiler
 from ezdxf.lldxf.validator import is_binary_dxf_file
 
 from drawreview.cad import dxfread
+from drawreview.cad.codepage import GBK_SNIFFED
 from drawreview.cad.dxf import load_dxf
 from tests.cad.conftest import REAL_FILES
 from tests.cad.test_dxf import VERSIONS, _versions_drawing
@@ -214,7 +215,7 @@ def test_gbk_texts_under_an_ansi_1252_header_are_read_as_gbk(tmp_path, codepage)
     drawing = load_dxf(_saved_in(tmp_path, "lied.dxf", CHINESE, "防火分区", codepage, "gbk"))
     assert "防火分区" in [layer.dxf.name for layer in drawing.doc.layers]
     assert [e.dxf.text for e in drawing.doc.modelspace().query("TEXT")] == CHINESE
-    assert dxfread.GBK_SNIFFED in drawing.repairs
+    assert GBK_SNIFFED in drawing.repairs
     assert drawing.doc.header["$DWGCODEPAGE"] == "ANSI_936"
 
 
@@ -223,13 +224,13 @@ def test_a_western_ansi_1252_file_stays_ansi_1252(tmp_path):
     drawing = load_dxf(_saved_in(tmp_path, "west.dxf", german, "Wände", "ANSI_1252", "cp1252"))
     assert "Wände" in [layer.dxf.name for layer in drawing.doc.layers]
     assert [e.dxf.text for e in drawing.doc.modelspace().query("TEXT")] == german
-    assert dxfread.GBK_SNIFFED not in drawing.repairs
+    assert GBK_SNIFFED not in drawing.repairs
 
 
 def test_a_file_that_says_gbk_is_not_second_guessed(tmp_path):
     drawing = load_dxf(_saved_in(tmp_path, "honest.dxf", CHINESE, "防火分区", "ANSI_936", "gbk"))
     assert [e.dxf.text for e in drawing.doc.modelspace().query("TEXT")] == CHINESE
-    assert dxfread.GBK_SNIFFED not in drawing.repairs
+    assert GBK_SNIFFED not in drawing.repairs
 
 
 def test_gbk_texts_survive_the_recover_reader_too(tmp_path):
@@ -240,6 +241,6 @@ def test_gbk_texts_survive_the_recover_reader_too(tmp_path):
     damaged = tmp_path / "damaged.dxf"
     damaged.write_bytes(raw[:at] + raw[at:].replace(b"\n  8\n", b"\n8.0\n", 1))
     drawing = load_dxf(damaged)
-    assert drawing.recovered and dxfread.GBK_SNIFFED in drawing.repairs
+    assert drawing.recovered and GBK_SNIFFED in drawing.repairs
     assert "防火分区" in [layer.dxf.name for layer in drawing.doc.layers]
     assert [e.dxf.text for e in drawing.doc.modelspace().query("TEXT")] == CHINESE

@@ -1,0 +1,49 @@
+"""The code page a DXF's texts are really in. A pre-2007 DXF declares its code page in
+``$DWGCODEPAGE``; an English CAD program saving a Chinese drawing writes ANSI_1252 over GBK
+bytes, and read as declared its layer names and texts are mojibake (no layer maps, no rule
+checks anything)."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ezdxf.tools.codepage import toencoding
+
+VERSION = re.compile(rb"\$ACADVER[ \t]*\r?\n[ \t]*1[ \t]*\r?\n[ \t]*(AC\d{4})")
+CODEPAGE = re.compile(rb"\$DWGCODEPAGE[ \t]*\r?\n[ \t]*3[ \t]*\r?\n[ \t]*([\w-]+)")
+
+GBK_SNIFFED = ("文件声明代码页为 ANSI_1252，但其文字为 GBK 编码（常见于英文版 CAD 保存的中文图纸），已按 GBK 读取 / "
+               "the file declares code page ANSI_1252 but its texts are GBK (Chinese saved by an English CAD "
+               "program); read as GBK")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+SNIFF_BYTES = 4 << 20  # the header, the tables (layer names) and the first entities' texts
+
+
+def sniffed_encoding(data: bytes, declared: str) -> str:
+    """*declared*, or ``gbk`` for a file that says ANSI_1252 (or nothing) while its texts are
+    GBK: the bytes decode as GBK, and most characters are common Chinese ones (both bytes in
+    GB2312's rows, 0xA1–0xFE). A Western text decodes as GBK too, but its accented letter
+    pairs with the ASCII letter after it ("ü" + "r" in "Türen"), outside those rows."""
+    if declared != "cp1252":
+        return declared
+    try:  # incremental: a character cut at the sample's end is not an error
+        text = codecs.getincrementaldecoder("gbk")().decode(data[:SNIFF_BYTES], final=False)
+    except UnicodeDecodeError:
+        return declared
+    chars = _NON_ASCII.findall(text, 0, len(text))[:20_000]
+    common = sum(1 for ch in chars if _gb2312(ch))
+    return "gbk" if len(chars) >= 4 and common >= 0.8 * len(chars) else declared
+
+
+def _gb2312(ch: str) -> bool:
+    b = ch.encode("gbk")
+    return len(b) == 2 and b[0] >= 0xA1 and b[1] >= 0xA1
+
+
+def declares_western(data: bytes) -> bool:
+    """A pre-2007 text file whose code page is ANSI_1252 or not given (read as ANSI_1252)."""
+    header = data[:data.find(b"ENDSEC")]
+    version, codepage = VERSION.search(header), CODEPAGE.search(header)
+    return bool(version) and version.group(1) < b"AC1021" and toencoding(
+        codepage.group(1).decode() if codepage else "") == "cp1252"
