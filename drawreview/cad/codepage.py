@@ -17,6 +17,7 @@ GBK_SNIFFED = ("文件声明代码页为 ANSI_1252，但其文字为 GBK 编码�
                "the file declares code page ANSI_1252 but its texts are GBK (Chinese saved by an English CAD "
                "program); read as GBK")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_HIGH = re.compile(rb"[\x80-\xff]")
 SNIFF_BYTES = 4 << 20  # the header, the tables (layer names) and the first entities' texts
 
 
@@ -27,8 +28,11 @@ def sniffed_encoding(data: bytes, declared: str) -> str:
     pairs with the ASCII letter after it ("ü" + "r" in "Türen"), outside those rows."""
     if declared != "cp1252":
         return declared
+    sample = data[:SNIFF_BYTES]
+    if not _HIGH.search(sample):  # ASCII only (most files; Chinese as \U+ escapes): nothing to decide
+        return declared
     try:  # incremental: a character cut at the sample's end is not an error
-        text = codecs.getincrementaldecoder("gbk")().decode(data[:SNIFF_BYTES], final=False)
+        text = codecs.getincrementaldecoder("gbk")().decode(sample, final=False)
     except UnicodeDecodeError:
         return declared
     chars = _NON_ASCII.findall(text, 0, len(text))[:20_000]

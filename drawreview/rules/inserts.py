@@ -56,12 +56,7 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
         p = e.dxf.insert
         if not _inside(p.x, p.y, builder.clip):
             return
-        geo.layer_classes.setdefault(layer, cls)
-        attrs = _attribs(e)
-        width = labels.door_width_m(name)
-        if width is not None:
-            attrs.setdefault("width_m", width)
-        builder.points.setdefault(cls, []).append(Feature(shapely.Point(p.x, p.y), [e.dxf.handle], layer, cls, name, attrs))
+        _add_symbol(geo, builder, e, p, e.dxf.handle, layer, cls, name)
         return
     prims = blocks.insert_prims(e)
     if prims:  # a block wider than a symbol is a plan: its own circles and points can be symbols
@@ -74,6 +69,17 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
     for x, y, text, height, tlayer in blocks.insert_texts(e):  # ATTRIBs and texts inside the block
         if _inside(x, y, builder.clip):
             geo.texts.append(Text(x, y, text, height, e.dxf.handle, tlayer, "Standard"))
+
+
+def _add_symbol(geo: Geometry, builder, insert, p, handle: str, layer: str, cls: str, name: str) -> None:
+    """A point symbol (door, exit, down-conductor) at ``p``: its ATTRIBs, and a door's width read
+    from its block name (FM乙0821 → 0.8 m) when no ATTRIB gives one."""
+    geo.layer_classes.setdefault(layer, cls)
+    attrs = _attribs(insert)
+    width = labels.door_width_m(name)
+    if width is not None:
+        attrs.setdefault("width_m", width)
+    builder.points.setdefault(cls, []).append(Feature(shapely.Point(p.x, p.y), [handle], layer, cls, name, attrs))
 
 
 def _nested_points(geo: Geometry, builder, blocks: BlockCache, insert, m, layer: str, handle: str,
@@ -99,10 +105,4 @@ def _nested_points(geo: Geometry, builder, blocks: BlockCache, insert, m, layer:
         p = m.transform(child.ocs().to_wcs(child.dxf.insert))
         if not _inside(p.x, p.y, builder.clip):
             continue
-        geo.layer_classes.setdefault(clayer, cls)
-        attrs = _attribs(child)
-        width = labels.door_width_m(name)
-        if width is not None:
-            attrs.setdefault("width_m", width)
-        builder.points.setdefault(cls, []).append(
-            Feature(shapely.Point(p.x, p.y), [handle], clayer, cls, name, attrs))
+        _add_symbol(geo, builder, child, p, handle, clayer, cls, name)
