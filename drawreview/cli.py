@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import json
 import sys
+import warnings
 
 from .settings import Settings, load_settings
 
@@ -67,24 +68,29 @@ async def _demo(settings: Settings) -> dict:
     db = Database(settings)
     try:
         async with db.session() as session:
-            return await ensure_demo(session, settings.data_dir)
+            return await ensure_demo(session, settings.data_dir, settings.token_ttl_days)
     finally:
         await db.close()
 
 
 def cmd_demo(args, settings: Settings) -> int:
-    from .demo_review import populate
+    from .demo_review import DemoError, populate
 
     _migrate(settings)
     result = asyncio.run(_demo(settings))
     if not args.no_drawings:
-        result["review"] = populate(settings, result)
+        try:
+            result["review"] = populate(settings, result)
+        except DemoError as exc:  # e.g. a demo account deactivated since the last run
+            print(f"演示审查数据未能生成 / the demo review could not be made: {exc}", file=sys.stderr)
+            return 1
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print("演示数据已就绪 / demo data ready:")
         for acc in result["accounts"]:
-            print(f"  {acc['username']:<14} {acc['password']:<20} {acc['role']:<13} {acc['discipline'] or ''}")
+            state = "" if acc["active"] else "  已停用 / deactivated"
+            print(f"  {acc['username']:<14} {acc['password']:<20} {acc['role']:<13} {acc['discipline'] or ''}{state}")
         print(f"  project id: {result['project_id']}")
     return 0
 
@@ -277,6 +283,9 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # pyHanko imports DSA support, which cryptography marks deprecated at import: a notice about
+    # a library's internals on every command's first line, not something an operator can act on
+    warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko\.")
     if argv and argv[0] == "render":
         from .cad.cli import render_main
 

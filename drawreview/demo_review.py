@@ -48,7 +48,10 @@ def populate(settings: Settings, demo: dict, timeout_s: float = 600) -> dict:
     import warnings
 
     with warnings.catch_warnings():
+        # the in-process client's transport notice (httpx vs httpx2; Starlette ≥ 1.x warns with
+        # its own UserWarning subclass) is not the newcomer's business: ``make demo`` prints it
         warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message=r".*starlette\.testclient.*")
         from starlette.testclient import TestClient
 
     from .app import create_app

@@ -30,6 +30,37 @@ def test_demo_json_is_idempotent_and_complete(tmp_path):
     assert db.execute("select count(*) from user_account").fetchone()[0] == 8
 
 
+def test_demo_again_after_its_token_was_revoked_and_a_password_changed(tmp_path):
+    """An administrator revoked the demo window's token and the fire reviewer changed their
+    password: the next ``drawreview demo`` issues the window a new token (the review it drives
+    used the revoked one and stopped with a traceback), keeps it for later runs, and does not
+    print a password that no longer logs in."""
+    from argon2 import PasswordHasher
+
+    env = {"DRAWREVIEW_DATA_DIR": str(tmp_path)}
+    first = run(["demo", "--json", "--no-drawings"], env)
+    assert first.returncode == 0, first.stderr
+    revoked = run(["token", "revoke", "--user", "window"], env)
+    assert revoked.returncode == 0, revoked.stderr
+    db = sqlite3.connect(tmp_path / "drawreview.sqlite3")
+    db.execute("update user_account set password_hash = ? where username = 'fire'", (PasswordHasher().hash("a-new-one-12"),))
+    db.commit()
+    second = run(["demo", "--json"], env)
+    assert second.returncode == 0, second.stderr
+    assert "Traceback" not in second.stderr and "Warning" not in second.stderr  # nothing for a newcomer to puzzle over
+    a, b = ({x["username"]: x for x in json.loads(r.stdout)["accounts"]} for r in (first, second))
+    assert b["window"]["token"] != a["window"]["token"]
+    assert b["planning"]["token"] == a["planning"]["token"]  # untouched ones stay
+    usable = db.execute("select count(*) from api_token t join user_account u on u.id = t.user_id "
+                        "where u.username = 'window' and not t.revoked").fetchone()[0]
+    assert usable == 1
+    assert json.loads(second.stdout)["review"]  # the demo review ran with the new token
+    assert b["fire"]["password"] != a["fire"]["password"] and "changed" in b["fire"]["password"]
+    assert b["planning"]["password"] == a["planning"]["password"]
+    third = run(["demo", "--json", "--no-drawings"], env)  # the new token was kept
+    assert {x["username"]: x["token"] for x in json.loads(third.stdout)["accounts"]}["window"] == b["window"]["token"]
+
+
 def test_worker_without_redis_exits_2_with_a_clear_message(tmp_path):
     out = run(["worker"], {"DRAWREVIEW_DATA_DIR": str(tmp_path)})
     assert out.returncode == 2

@@ -1,6 +1,9 @@
 """Demo data: a review authority with its window and five reviewers, a design institute, a
 construction unit and one project. Idempotent: credentials are created once and kept in
-``<data dir>/demo_accounts.json`` (mode 0600), so a second run prints the same ones.
+``<data dir>/demo_accounts.json`` (mode 0600), so a second run prints the same ones, except
+what changed since: a demo token revoked or expired is replaced by a new one (kept in the
+file), a password changed in the meantime is not printed (it would not log in), and a
+deactivated account is said to be.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..auth import Principal, token_digest
+from ..auth import Principal, token_digest, token_usable, verify_password_async
 from ..models import ApiToken, Project, User
 from . import accounts, audit
 
@@ -43,16 +46,25 @@ def _credentials(path: Path) -> dict:
         name: {"password": secrets.token_urlsafe(12), "token": "drt_" + secrets.token_urlsafe(32)}
         for name, *_ in ACCOUNTS
     }
+    _save(path, creds)
+    return creds
+
+
+def _save(path: Path, creds: dict) -> None:
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(creds, fh)
     os.replace(tmp, path)
-    return creds
 
 
-async def ensure_demo(session: AsyncSession, data_dir: Path) -> dict:
-    creds = _credentials(data_dir / "demo_accounts.json")
+PASSWORD_CHANGED = "（已修改 / changed）"
+
+
+async def ensure_demo(session: AsyncSession, data_dir: Path, token_ttl_days: int = 365) -> dict:
+    path = data_dir / "demo_accounts.json"
+    creds = _credentials(path)
+    renewed = False
     orgs = {name: await accounts.get_or_create_org(session, name, kind, "demo") for name, kind in ORG_KINDS.items()}
     out = []
     for username, display, role, discipline, org_name in ACCOUNTS:
@@ -62,11 +74,20 @@ async def ensure_demo(session: AsyncSession, data_dir: Path) -> dict:
                 session, username, creds[username]["password"], role, display, discipline, orgs[org_name], actor="demo"
             )
         digest = token_digest(creds[username]["token"])
-        if (await session.exec(select(ApiToken).where(ApiToken.token_hash == digest))).first() is None:
+        stored = (await session.exec(select(ApiToken).where(ApiToken.token_hash == digest))).first()
+        if stored is not None and (stored.user_id != user.id or not token_usable(stored, token_ttl_days)):
+            # revoked (or expired) since the last run: the demo's token is a new one
+            creds[username]["token"] = "drt_" + secrets.token_urlsafe(32)
+            digest, stored, renewed = token_digest(creds[username]["token"]), None, True
+        if stored is None:
             session.add(ApiToken(user_id=user.id, token_hash=digest, name="demo"))
+        password = creds[username]["password"]
+        if not await verify_password_async(user.password_hash, password):
+            password = PASSWORD_CHANGED  # its owner changed it: the stored one would not log in
         out.append({
             "username": username,
-            "password": creds[username]["password"],
+            "password": password,
+            "active": user.active,
             "role": role,
             "discipline": discipline,
             "display_name": display,
@@ -92,6 +113,8 @@ async def ensure_demo(session: AsyncSession, data_dir: Path) -> dict:
         await audit.record(session, designer["username"], "project.create", "project", project.id, project.id,
                            {"name": PROJECT, "via": "demo"})
     await session.commit()
+    if renewed:
+        _save(path, creds)
     return {"accounts": out, "project_id": project.id, "organisations": {k: v.id for k, v in orgs.items()}}
 
 
