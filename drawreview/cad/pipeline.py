@@ -44,7 +44,7 @@ from drawreview.cad.notes import repairs_of
 from drawreview.cad.painter import RenderTimeout
 from drawreview.cad.pdf import forget_page, load_pdf, page_spec, render_page
 from drawreview.cad.render import render_drawing
-from drawreview.cad.sheets import split_sheets
+from drawreview.cad.sheets import name_from_file, split_sheets
 from drawreview.errors import DrawReviewError
 from drawreview.gcpause import gc_paused
 
@@ -63,6 +63,9 @@ def _stream_pdf(emit, src, work: Path, stop_at: float | None) -> list[str]:
     all_notes = list(src.notes)
     for start in range(0, n, SPEC_BATCH):
         batch = [page_spec(src, i) for i in range(start, min(n, start + SPEC_BATCH))]
+        if n == 1:  # a one-page PDF named after its sheet (建施-01.pdf)
+            name_from_file(batch, src.name or "")
+            batch[0].detected = bool(batch[0].number or batch[0].title)
         emit(("specs", [s.as_dict() for s in batch]))
         out_dir = work / f"p{start}"
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -95,6 +98,7 @@ def process_drawing(path: str, kind: str, name: str, work: str, stop_at: float |
     specs = [s for s in specs if s.bbox]
     if not specs:
         raise cad_errors.no_drawable_content(name)
+    name_from_file(specs, name)
     emit(("total", len(specs)))
     for i in range(0, len(specs), SPEC_BATCH):
         emit(("specs", [s.as_dict() for s in specs[i:i + SPEC_BATCH]]))

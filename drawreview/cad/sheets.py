@@ -114,6 +114,25 @@ def _name_from_layout(spec: SheetSpec) -> None:
         spec.title = name
 
 
+NUMBER_FROM_FILE = info("图号取自文件名（图面未注明图号）/ the sheet number is taken from the file name "
+                        "(the drawing names none)")
+
+
+def name_from_file(specs: list[SheetSpec], file_name: str) -> None:
+    """A file that makes one sheet and names no number on it, named after that sheet
+    (建施-01 一层平面图.dwg): the number (and title) from the file name, said in the sheet's
+    notes, so completeness and the report know the sheet. Several sheets: the name is no one's."""
+    if len(specs) != 1 or specs[0].number:
+        return
+    got = titleblock.number_from_file_name(file_name or "")
+    if got is None:
+        return
+    spec = specs[0]
+    spec.number, spec.title = got[0], spec.title or got[1] or None
+    spec.discipline = spec.discipline or titleblock.discipline_of(got[0])
+    spec.notes = spec.notes + [NUMBER_FROM_FILE]
+
+
 def _outside(spec: SheetSpec, sheet_boxes: list, boxes: np.ndarray) -> None:
     """Name in *spec*'s notes the visible entities whose box meets none of *sheet_boxes*."""
     if not len(boxes):

@@ -62,6 +62,23 @@ def looks_like_number(text: str) -> bool:
     return bool(NUMBER.match(text.strip())) and any(ch.isdigit() for ch in text)
 
 
+# a file named after its one sheet: 建施-01 一层平面图.dwg, 结施03_基础平面.pdf, A-101 Plan.dxf
+_FILE_NUMBER = re.compile(r"^\s*((?:[\u4e00-\u9fa5]{1,4}|[A-Za-z]{1,2})\s*[-－—_]?\s*\d{1,3}[A-Za-z]?)"
+                          r"(?![0-9A-Za-z])[\s_\-－—、.,，]*(.*)$")
+
+
+def number_from_file_name(name: str) -> tuple[str, str] | None:
+    """(sheet number, title) from a drawing file's name that begins with a sheet number of a
+    known discipline (建施-01 一层平面图.dwg → 建施-01, 一层平面图); None for other names
+    (Drawing1.dwg, plan2.dxf, 总说明.pdf)."""
+    stem = re.split(r"[\\/]", name)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    m = _FILE_NUMBER.match(stem)
+    if not m or not discipline_of(m.group(1)):
+        return None
+    return m.group(1).strip(), m.group(2).strip()
+
+
 _INLINE = re.compile(r"^\s*([^:：]{2,12})\s*[:：]\s*(.+)$")
 
 
