@@ -62,6 +62,13 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
     if prims:  # a block wider than a symbol is a plan: its own circles and points can be symbols
         allc = np.vstack([p.coords for p in prims])
         builder.plan = float(np.ptp(allc, axis=0).max()) > builder.symbol
+        part = None if builder.plan else _parts_class(builder.lm, prims)
+        if part is not None:  # a symbol on a plain layer drawn on a door/exit layer: that is its class
+            p = e.dxf.insert
+            if _inside(p.x, p.y, builder.clip):
+                _add_symbol(geo, builder, e, p, e.dxf.handle, part[1], part[0], name)
+            builder.plan = False
+            return
     for p in prims:
         builder.add(p)
     builder.plan = False
@@ -69,6 +76,19 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
     for x, y, text, height, tlayer in blocks.insert_texts(e):  # ATTRIBs and texts inside the block
         if _inside(x, y, builder.clip):
             geo.texts.append(Text(x, y, text, height, e.dxf.handle, tlayer, "Standard"))
+
+
+def _parts_class(lm, prims) -> tuple[str, str] | None:
+    """(class, layer) of a symbol-sized block whose parts are drawn on the layers of one point
+    class (a door block inserted on an annotation layer, its leaf and swing on A-DOOR), else None."""
+    found: dict[str, str] = {}
+    for p in prims:
+        cls = lm.classify(p.layer, p.dxftype, p.block, p.pattern)
+        if cls is not None:
+            if lm.shape(cls) != "point":
+                return None
+            found.setdefault(cls, p.layer)
+    return next(iter(found.items())) if len(found) == 1 else None
 
 
 def _add_symbol(geo: Geometry, builder, insert, p, handle: str, layer: str, cls: str, name: str) -> None:

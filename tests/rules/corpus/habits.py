@@ -131,6 +131,12 @@ def floor(habit, kind, *, comp_layer="A-AREA-FIRE", exit_layer="A-DOOR", exit_st
             b.add_arc((0, 0), 1.2 * w.k, 0, 90)
             b.block_record.set_xdata("AcDbBlockRepBTag", [(1070, 1), (1005, w.doc.blocks.get(lbl).block_record.dxf.handle)])
             target.add_blockref(b.name, w.s((x, y)), dxfattribs={"layer": w.layer(exit_layer)})
+        elif exit_style == "parts-on-layer":  # a neutral block on a plain layer, drawn on the door layer
+            if "SYM-D1" not in w.doc.blocks:
+                b = w.doc.blocks.new("SYM-D1")
+                b.add_line((0, 0), (1.2 * w.k, 0), dxfattribs={"layer": w.layer(exit_layer)})
+                b.add_arc((0, 0), 1.2 * w.k, 0, 90, dxfattribs={"layer": w.layer(exit_layer)})
+            target.add_blockref("SYM-D1", w.s((x, y)), dxfattribs={"layer": w.layer("A-ANNO-SYMB")})
         elif exit_style == "bulge":  # leaf + swing as ONE polyline with a bulge
             sgn = 1 if y == 0 else -1
             pts = [(x + 1.2, y, 0, 0, 0), (x, y, 0, 0, 0), (x, y + sgn * 1.2, 0, 0, -sgn * math.tan(math.pi / 8)), (x + 1.2, y, 0, 0, 0)]
@@ -282,6 +288,8 @@ def generate(out_dir: Path) -> list[dict]:
     for kind in ("clean", "FR-07", "FR-08"):
         floor("header-inches-acad-dwt", kind, insunits=1)
         floor("header-m-drawn-in-mm", kind, insunits=6)
+    for kind in ("clean", "FR-07", "FR-08"):
+        floor("symbol-parts-on-door-layer", kind, exit_style="parts-on-layer")
     for kind in ("clean", "FR-01"):
         site("rating-roman", kind, h=15.0, n=5, rating=3, short=1.0, fmt=("H={h:.1f}", "{n}F", "耐火等级Ⅲ级"))
     (OUT / "labels.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1), encoding="utf-8")
