@@ -3,8 +3,11 @@ layout whose viewports show the part of model space being checked (图名 地下
 灭火系统 …). Many sets keep the frame and its notes in a layout and only the plan in model space.
 
 A layout counts when one of its viewports' model-space windows meets the checked region (a
-model-space frame, or the whole model space); when several layouts do, none is used — their
-words cannot be told apart — and the sheet's facts come from model space alone, as before.
+model-space frame, or the whole model space). When several do, the one made for the region is
+used: it shows at least half of the region, and the region fills several times more of its
+window than of any other's (the plan's own layout beside a key plan or a site overview whose
+window takes in far more). Otherwise (two layouts of the same region) none is used — their words
+cannot be told apart — and the sheet's facts come from model space alone.
 """
 
 from __future__ import annotations
@@ -17,6 +20,23 @@ Box = tuple[float, float, float, float]
 
 def _meets(a: Box, b: Box | None) -> bool:
     return b is not None and a[0] <= b[2] and a[2] >= b[0] and a[1] <= b[3] and a[3] >= b[1]
+
+
+def _area(b: Box) -> float:
+    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+
+def _fill(window: Box, region: Box) -> float:
+    """How much of *window* the region fills, if the window shows at least half of the region
+    (else 0): a plan's own viewport is mostly the plan, a key plan's is mostly elsewhere."""
+    inter = _area((max(window[0], region[0]), max(window[1], region[1]),
+                   min(window[2], region[2]), min(window[3], region[3])))
+    if inter <= 0 or inter < 0.5 * _area(region):
+        return 0.0
+    return inter / _area(window) if _area(window) > 0 else 0.0
+
+
+CLEARLY = 4.0  # the region fills this many times more of the chosen layout's window than of any other's
 
 
 def _windows(layout) -> list[Box]:
@@ -39,18 +59,20 @@ def paper_texts(doc, blocks: BlockCache, region: Box | None) -> list[Text]:
     """The texts (TEXT, MTEXT, INSERT ATTRIBs as ``tag=value`` and texts inside blocks) of the one
     paper-space layout that shows *region* of model space (a frame, or the extent of what is
     drawn); [] when none or several do, or there is no region."""
-    showing = []
+    showing = []  # (how much of its windows the region fills, layout)
     for layout in doc.layouts:
         if layout.is_modelspace:
             continue
-        if any(_meets(w, region) for w in _windows(layout)):
-            showing.append(layout)
-            if len(showing) > 1:
-                return []
+        windows = [w for w in _windows(layout) if _meets(w, region)]
+        if windows:
+            showing.append((max(_fill(w, region) for w in windows), layout))
+    showing.sort(key=lambda s: -s[0])
+    if len(showing) > 1 and not showing[0][0] > CLEARLY * showing[1][0]:
+        return []  # no layout made for this region alone
     if not showing:
         return []
     out: list[Text] = []
-    for e in showing[0]:
+    for e in showing[0][1]:
         t = e.dxftype()
         if t in TEXT_TYPES:
             p = e.dxf.insert

@@ -80,7 +80,7 @@ def case(name, habit, families, violation, params=None, note=""):
 # ------------------------------------------------------------------ floor plans: FR-07 + FR-08
 def floor(habit, kind, *, comp_layer="A-AREA-FIRE", exit_layer="A-DOOR", exit_style="block", units="mm",
           insunits=None, wrap=False, extrusion=False, label_codes=False, notes_in_paper=None, params=None,
-          families=("FR-07", "FR-08")):
+          families=("FR-07", "FR-08"), overview=False):
     """Compartment W×40 m, exits FM甲1221 at the outer wall. kind: clean | FR-07 | FR-08."""
     limit = 500.0 if notes_in_paper else 2500.0
     area = limit * (1.2 if kind == "FR-07" else 0.8)
@@ -160,6 +160,12 @@ def floor(habit, kind, *, comp_layer="A-AREA-FIRE", exit_layer="A-DOOR", exit_st
         ps.add_text(title, height=7, dxfattribs={"layer": w.layer("TK"), "insert": (660, 30)})
         ps.add_text("设计说明：本层为地下汽车库及设备用房" if notes_in_paper == "note" else "建施-05", height=3.5,
                     dxfattribs={"layer": w.layer("PUB_TEXT"), "insert": (30, 560)})
+        if overview:  # a second layout: a key plan at a small scale whose window takes in this plan too
+            key = w.doc.layouts.new("区位示意")
+            key.add_lwpolyline([(0, 0), (420, 0), (420, 297), (0, 297)], close=True, dxfattribs={"layer": w.layer("TK")})
+            key.add_viewport(center=(210, 150), size=(380, 250), view_center_point=w.s((width / 2, 20)),
+                             view_height=600 * w.k)
+            key.add_text("区位示意图", height=7, dxfattribs={"layer": w.layer("TK"), "insert": (250, 20)})
     else:
         target.add_text(title, height=0.7 * w.k, dxfattribs={"layer": w.layer("PUB_TEXT"),
                                                               "insert": w.s((0, -6))})
@@ -290,6 +296,7 @@ def generate(out_dir: Path) -> list[dict]:
         floor("header-m-drawn-in-mm", kind, insunits=6)
     for kind in ("clean", "FR-07", "FR-08"):
         floor("symbol-parts-on-door-layer", kind, exit_style="parts-on-layer")
+        floor("title-in-paperspace-and-a-key-plan", kind, notes_in_paper="title", overview=True)
     for kind in ("clean", "FR-01"):
         site("rating-roman", kind, h=15.0, n=5, rating=3, short=1.0, fmt=("H={h:.1f}", "{n}F", "耐火等级Ⅲ级"))
     (OUT / "labels.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1), encoding="utf-8")
