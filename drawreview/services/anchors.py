@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import func, true
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -49,14 +49,27 @@ def _chain_clause(chain: int):
 
 
 async def document_anchor(session: AsyncSession, project_id: int | None) -> Anchor:
-    """The project's chain as this transaction sees it (its own entries included): the data
-    to print into a signed document issued in the same transaction."""
-    from .audit import lock_head
+    """A state of the project's chain (its head and the number of entries up to it) to print
+    into a signed document issued in this transaction: its own entries included when it has
+    appended some, else the chain as last committed.
+
+    Read, not locked: the document is rendered and signed after this, which takes seconds (a
+    large round minutes), and the head's lock would hold every other writer of the project that
+    long (on SQLite, every writer of every project: the lock is the database's write lock). A
+    chain only grows, so the printed state stays a true prefix of it whatever is appended before
+    the document's own entry; the anchor check (``audit verify``) asks exactly that."""
+    from .audit import GENESIS, held
 
     chain = project_id or 0
     await session.flush()
-    head = await lock_head(session, chain)  # no other writer moves the chain until we commit
-    count = (await session.exec(select(func.count()).select_from(AuditEntry).where(_chain_clause(chain)))).one()
+    head = held(session).get(("audit_head", chain))
+    if head is None:
+        row = (await session.exec(select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == chain))).first()
+        last_id, head = (row[0], row[1]) if row is not None else (0, GENESIS)
+        upto = AuditEntry.id <= last_id
+    else:  # this transaction appended: its entries count, and it holds the lock already
+        upto = true()
+    count = (await session.exec(select(func.count()).select_from(AuditEntry).where(_chain_clause(chain), upto))).one()
     return Anchor(chain, int(count), head, datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
