@@ -146,6 +146,9 @@ async def issue_report(ctx: Ctx):
     data = await ctx.json() if await ctx.request.body() else {}
     if data.get("checkers"):
         await report_extras.assign_checkers(ctx.session, sub, data["checkers"])
+        # committed before the report renders and is signed: a write held open through that (on
+        # SQLite the database's one write lock) would make every other writer wait (decision 081)
+        await ctx.session.commit()
     with report_phases.recording() as phases:  # where the time went: Server-Timing (gather, stamp, render, sign …)
         await reviews.issue_report(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, ctx.state.storage,
                                    public_base(ctx.state.settings, ctx.request), ctx.state.settings)
