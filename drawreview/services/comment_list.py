@@ -28,6 +28,8 @@ async def round_comments(session: AsyncSession, storage, sub: Submission) -> lis
                     "number": f"{idx}-{n}", "id": a.id, "version": a.version, "discipline": d.code,
                     "discipline_name": {"zh-CN": d.name_zh, "en": d.name_en},
                     "sheet_id": a.sheet_id, "sheet_number": number, "sheet_title": title,
+                    # the sheet as users see it everywhere: a number, or the file and its place
+                    "sheet_label": {"zh-CN": number, "en": g.sheet_names.get(a.sheet_id, {}).get("en", number)},
                     "severity": c.severity, "status": a.status, "clause": c.clause, "text": c.text,
                     "author": c.author, "created_at": c.created_at.isoformat() if c.created_at else None,
                     # the round it was raised in and its number then (a carried comment is a copy)

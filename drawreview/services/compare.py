@@ -79,7 +79,9 @@ async def describe(session: AsyncSession, queue, namespace: str, principal: Prin
     out = {"sheet_id": sheet.id, "available": old is not None, "legend": LEGEND}
     if old is None:
         return {**out, "state": "none"}
-    out["previous"] = {"id": old.id, "number": old.number, "title": old.title, "submission_id": old.submission_id}
+    files = await sheet_service.file_names(session, [old.file_id])
+    out["previous"] = {"id": old.id, "number": old.number, "title": old.title, "submission_id": old.submission_id,
+                       "key_label": sheet_service.key_labels(old.key), "file_name": files.get(old.file_id)}
     done = current(sheet, old)
     if done is not None and done.get("failed"):
         return {**out, "state": "failed", "error": done["failed"]}

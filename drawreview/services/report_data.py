@@ -34,6 +34,7 @@ from ..models import (
 from ..report import model
 from ..report.font import load_font
 from ..rules.finding import facts_line
+from . import sheets as sheet_service
 from . import standing, workdays
 from .findings import to_sheet
 from .notifications import aware
@@ -118,6 +119,8 @@ class Gathered:
     sheets: dict[int, Sheet] = field(default_factory=dict)  # sheets that carry comments
     comments_per_sheet: dict[int, list[tuple[str, model.Comment]]] = field(default_factory=dict)
     replaced: set[str] = field(default_factory=set)
+    # {sheet id: {"zh-CN": name, "en": name}} of the sheets above (their name in the report)
+    sheet_names: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 async def authority_name(session: AsyncSession, actor=None) -> str:
@@ -131,7 +134,7 @@ async def authority_name(session: AsyncSession, actor=None) -> str:
     return org.name if org else DEFAULT_AUTHORITY
 
 
-def _finding(r: RuleFinding, sheet: Sheet, clean) -> model.Finding:
+def _finding(r: RuleFinding, sheet: Sheet, sheet_name: str, clean) -> model.Finding:
     d = r.data or {}
     rect = to_sheet(sheet, d.get("bbox"))
 
@@ -144,9 +147,29 @@ def _finding(r: RuleFinding, sheet: Sheet, clean) -> model.Finding:
         rule_id=clean(r.rule_id), clause=clean(" ".join(x for x in (d.get("standard"), d.get("clause")) if x)),
         message=clean(d.get("message_zh") or d.get("title_zh") or r.rule_id), measured=value(d.get("measured")),
         required=value(d.get("required")), unit=clean(d.get("unit") or ""),
-        sheet_number=clean(sheet.number or f"#{sheet.id}"),
+        sheet_number=clean(sheet_name),
         bbox=(rect[0][0], rect[0][1], rect[1][0], rect[1][1]) if rect else None,
         facts=clean(facts_line(d.get("sources") or {})))
+
+
+async def _sheet_names(session: AsyncSession, sheets: dict[int, Sheet], sub: Submission,
+                       rounds: dict[int, int]) -> dict[int, dict[str, str]]:
+    """{sheet id: {"zh-CN": its name in the report, "en": in English}}: :func:`sheets.sheet_label`
+    without the title, which has its own field. The report groups comments by that name, so two
+    sheets that would be named alike (the same unnumbered file resubmitted; an earlier round's
+    sheet left behind) are told apart by their round, else by their id."""
+    files = await sheet_service.file_names(session, (s.file_id for s in sheets.values()))
+    out: dict[int, dict[str, str]] = {}
+    taken: set[str] = set()
+    for s in sorted(sheets.values(), key=lambda s: (s.submission_id != sub.id, s.id)):
+        zh, en = (sheet_service.sheet_label(s, files.get(s.file_id), lang, title=False) for lang in ("zh-CN", "en"))
+        if zh in taken:
+            earlier = rounds.get(s.submission_id) if s.submission_id != sub.id else None
+            zh, en = (zh + f"（第 {earlier} 轮）", en + f" (round {earlier})") if earlier \
+                else (zh + f"（#{s.id}）", en + f" (#{s.id})")
+        taken.add(zh)
+        out[s.id] = {"zh-CN": zh, "en": en}
+    return out
 
 
 async def gather(session: AsyncSession, storage, submission_id: int, *, actor=None, issued_at: datetime | None = None,
@@ -222,7 +245,8 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
     for c in replies:
         thread.setdefault(c.annotation_id, []).append(
             model.Reply(author=who(c.author_id), org=org_of(c.author_id), at=local(c.created_at), text=clean(c.body)))
-    missing = sorted({sheets[a.sheet_id].number or str(a.sheet_id) for a in anns
+    name = await _sheet_names(session, sheets, sub, rounds)
+    missing = sorted({name[a.sheet_id]["zh-CN"] for a in anns
                       if not sheets[a.sheet_id].pdf_sha256 or not storage.exists(sheets[a.sheet_id].pdf_sha256)})
     if missing and need_pdfs:
         raise Conflict("有审查意见的图纸尚未生成 PDF，暂不能生成报告", "Some commented sheets have no rendered PDF yet",
@@ -234,7 +258,7 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
         sheet = sheets[a.sheet_id]
         geo = a.geometry or {}
         c = model.Comment(
-            id=str(a.id), sheet_number=clean(sheet.number or f"#{sheet.id}"), sheet_title=clean(sheet.title),
+            id=str(a.id), sheet_number=clean(name[sheet.id]["zh-CN"]), sheet_title=clean(sheet.title),
             sheet_pdf_path=storage.path(sheet.pdf_sha256) if sheet.pdf_sha256 else Path(f"sheet-{sheet.id}.pdf"),
             geometry=model.Geometry(kind=a.kind, points=[tuple(p) for p in geo.get("points", [])],
                                     text=clean(geo.get("text", ""))),
@@ -246,7 +270,7 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
         per_sheet.setdefault(sheet.id, []).append((a.discipline, c))
     found: dict[str, list[model.Finding]] = {}
     for r in findings:
-        found.setdefault(r.discipline, []).append(_finding(r, sheets[r.sheet_id], clean))
+        found.setdefault(r.discipline, []).append(_finding(r, sheets[r.sheet_id], name[r.sheet_id]["zh-CN"], clean))
 
     sections = []
     codes = [t.discipline for t in tasks] + sorted((set(by_disc) | set(found)) - {t.discipline for t in tasks})
@@ -271,4 +295,4 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
         disciplines=sections)
     return Gathered(data=data, project=project, submission=sub, verdict=verdict,
                     sheets={sid: sheets[sid] for sid in per_sheet}, comments_per_sheet=per_sheet,
-                    replaced=clean.replaced)
+                    replaced=clean.replaced, sheet_names={sid: name[sid] for sid in per_sheet})

@@ -22,6 +22,7 @@ from ..errors import ValidationFailed
 from ..models import DrawingFile, Report, ReviewTask, RuleFinding, Sheet, Submission, User, is_id
 from ..report import model
 from . import standing, workdays
+from .sheets import sheet_label
 
 REPLY_WORKDAYS = 20  # default; the workflow configuration's "reply_days" overrides it
 # a standard's code with its year, e.g. GB 50016-2014, GB/T 50001-2017, JGJ 67-2019, DB33/T 1093-2013, GB 55037-2022
@@ -60,7 +61,8 @@ def ruleset_version(path: Path) -> str:
 async def drawings(session: AsyncSession, sub: Submission) -> tuple[model.Drawing, ...]:
     rows = (await session.exec(select(Sheet, DrawingFile).join(DrawingFile, DrawingFile.id == Sheet.file_id)
                                .where(Sheet.submission_id == sub.id).order_by(Sheet.number, Sheet.id))).all()
-    return tuple(model.Drawing(number=s.number or f"#{s.id}", title=s.title or "—", discipline=s.discipline or "",
+    # the file has its own column: an unnumbered sheet is named by its place in the file
+    return tuple(model.Drawing(number=sheet_label(s, title=False), title=s.title or "—", discipline=s.discipline or "",
                                revision=sub.revision, file_name=f.original_name, file_sha256=f.sha256)
                  for s, f in rows)
 

@@ -37,6 +37,7 @@ from ..report.model import Comment, ReportData
 from ..report.stamps import Stamper, stamp_sheet
 from . import report_data, report_json
 from .reports import KIND_STAMPED, latest_for, read_blob, sheet_file_name
+from .sheets import file_names
 
 APPROVED_STATES = {"approved"}
 KIND_BCF, KIND_MARKED_ZIP, KIND_STAMPED_ZIP = "bcf", "marked_up_zip", "stamped_zip"
@@ -147,7 +148,8 @@ async def stamped_sheet(session: AsyncSession, storage, sub: Submission, sheet: 
     when = report_data.local(sub.report_issued_at or sub.concluded_at or utcnow())
     data = await asyncio.to_thread(read_blob, storage, sheet.pdf_sha256)
     authority = await report_data.authority_name(session)
-    return sheet_file_name(sheet), await asyncio.to_thread(
+    files = await file_names(session, [sheet.file_id])
+    return sheet_file_name(sheet, files.get(sheet.file_id)), await asyncio.to_thread(
         stamp_sheet, data, project.case_number or "—", when, authority)
 
 
@@ -180,7 +182,8 @@ async def stamped_zip(session: AsyncSession, storage, sub: Submission, name: str
     project = await session.get(Project, sub.project_id)
     when = report_data.local(sub.report_issued_at or sub.concluded_at or utcnow())
     authority = await report_data.authority_name(session)
-    named = [(sheet_file_name(s), s.pdf_sha256) for s in sheets]
+    files = await file_names(session, (s.file_id for s in sheets))
+    named = [(sheet_file_name(s, files.get(s.file_id)), s.pdf_sha256) for s in sheets]
 
     stamper = Stamper(project.case_number or "—", when, authority)
     entries = ((n, stamper.stamp(read_blob(storage, sha))) for n, sha in named)
@@ -220,9 +223,10 @@ async def _sheet_names(session: AsyncSession, sub: Submission, shas) -> dict[str
     rows = (await session.exec(select(Sheet).join(Submission, Submission.id == Sheet.submission_id).where(
         Submission.project_id == sub.project_id, Sheet.pdf_sha256.in_(list(shas) or [""]))
         .order_by(Sheet.id))).all()
+    files = await file_names(session, (s.file_id for s in rows))
     names: dict[str, str] = {}
     for sheet in rows:
-        names.setdefault(sheet.pdf_sha256, sheet_file_name(sheet))
+        names.setdefault(sheet.pdf_sha256, sheet_file_name(sheet, files.get(sheet.file_id)))
     return names
 
 
@@ -236,7 +240,8 @@ async def marked_up_zip(session: AsyncSession, storage, sub: Submission, name: s
         when = kept.project.issued_at
     else:
         g = await _gather_round(session, storage, sub)
-        groups = [(sheet_file_name(g.sheets[sid]), g.sheets[sid].pdf_sha256, items)
+        files = await file_names(session, (s.file_id for s in g.sheets.values()))
+        groups = [(sheet_file_name(g.sheets[sid], files.get(g.sheets[sid].file_id)), g.sheets[sid].pdf_sha256, items)
                   for sid, items in g.comments_per_sheet.items()]
         when = g.data.project.issued_at or report_data.local(utcnow())
     if not groups:

@@ -35,6 +35,7 @@ from . import anchors, audit, events, report_data, report_extras, report_json, r
 from .report_phases import add as add_phase
 from .report_phases import phase
 from .notifications import aware
+from .sheets import file_names, sheet_label
 
 KIND_ROUND = "round"
 KIND_STAMPED = "stamped_sheet"
@@ -202,9 +203,13 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
     return report
 
 
-def sheet_file_name(sheet: Sheet) -> str:
-    """A human file name for a sheet: ``<number>-<title>.pdf``."""
-    base = sheet.number or f"sheet-{sheet.id}"
+def sheet_file_name(sheet: Sheet, file_name: str | None = None) -> str:
+    """A human file name for a sheet: ``<number>-<title>.pdf``; an unnumbered sheet of the
+    uploaded file *file_name* ``<file>-<place>-<title>.pdf`` (``XX-布局 Layout1.pdf``)."""
+    if sheet.number or not file_name:
+        base = sheet.number or f"sheet-{sheet.id}"
+    else:
+        base = sheet_label(sheet, Path(file_name).stem, title=False).replace(" · ", "-")
     name = f"{base}-{sheet.title}" if sheet.title else base
     return name.replace("/", "_").replace("\\", "_") + ".pdf"
 
@@ -219,16 +224,18 @@ async def _stamp_round(session: AsyncSession, storage, cfg: SigningConfig, sub: 
     case, authority = g.project.case_number or "—", g.data.project.authority
     when = report_data.local(now)
 
+    files = await file_names(session, (s.file_id for s in sheets))
     names, seen = [], set()
     for s in sheets:
-        name = sheet_file_name(s)
+        name = sheet_file_name(s, files.get(s.file_id))
         if name in seen:
             name = name[:-4] + f"-{s.id}.pdf"
         seen.add(name)
         names.append(name)
     items = [(s.pdf_sha256, f"审查合格图纸 {case} {s.number}".strip()) for s in sheets]
     stored = await report_stamping.stamp_all(storage, cfg, case, when, authority, items)
-    return [(Stamped(number=s.number or f"#{s.id}", title=s.title or "", file_name=name, sha256=sha256), (s.id, size))
+    return [(Stamped(number=sheet_label(s, files.get(s.file_id), title=False), title=s.title or "", file_name=name,
+                     sha256=sha256), (s.id, size))
             for s, name, (sha256, size) in zip(sheets, names, stored)]
 
 

@@ -4,7 +4,8 @@
 file, sheet id — with keyset pagination: the cursor is the last row's sort key, so a page costs
 the same wherever it is in the list and sheets added meanwhile neither repeat nor vanish.
 Filters: ``discipline`` (exact), ``number`` (prefix, any case), ``state`` and ``q`` (text in the
-number or the title). ``total`` counts the rows matching the filters.
+number, the title or the file's name: a sheet without a number is found by its file). ``total``
+counts the rows matching the filters.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import ValidationFailed
-from ..models import Sheet, Submission, is_id
+from ..models import DrawingFile, Sheet, Submission, is_id
 
 DEFAULT_LIMIT = 500  # what a client that names no limit gets (older clients read one list)
 MAX_LIMIT = 1000
@@ -88,20 +89,24 @@ def _where(stmt, f: Filters):
     if f.q:
         pattern = "%" + _like(f.q.lower()) + "%"
         stmt = stmt.where(or_(func.lower(Sheet.number).like(pattern, escape="\\"),
-                              func.lower(Sheet.title).like(pattern, escape="\\")))
+                              func.lower(Sheet.title).like(pattern, escape="\\"),
+                              func.lower(DrawingFile.original_name).like(pattern, escape="\\")))
     return stmt
 
 
 async def page(session: AsyncSession, *, submission_id: int | None = None, project_id: int | None = None,
                filters: Filters = Filters(), limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> dict:
-    """``{"items": [(Sheet, revision)], "next": cursor | None, "total": n}`` of a submission or
-    (with *project_id*) of every submission of a project."""
+    """``{"items": [(Sheet, revision, file name)], "next": cursor | None, "total": n}`` of a
+    submission or (with *project_id*) of every submission of a project."""
     key = (Submission.revision, Sheet.file_id, Sheet.id)
     # within one submission the revision is fixed: order and compare by (file, id) only, so the
     # database walks ix_sheet_list_order and stops after one page instead of sorting every row
     order = key[1:] if submission_id is not None else key
-    base = select(Sheet, Submission.revision).join(Submission, Submission.id == Sheet.submission_id)
+    base = (select(Sheet, Submission.revision, DrawingFile.original_name)
+            .join(Submission, Submission.id == Sheet.submission_id).join(DrawingFile, DrawingFile.id == Sheet.file_id))
     count = select(func.count()).select_from(Sheet).join(Submission, Submission.id == Sheet.submission_id)
+    if filters.q:  # the text may be in the file's name
+        count = count.join(DrawingFile, DrawingFile.id == Sheet.file_id)
     if submission_id is not None:
         base, count = base.where(Sheet.submission_id == submission_id), count.where(Sheet.submission_id == submission_id)
     else:

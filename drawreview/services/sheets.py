@@ -71,9 +71,45 @@ def space_label(key: str, lang: str = "zh-CN") -> str:
     return text
 
 
-def sheet_dict(s: Sheet) -> dict:
+def key_labels(key: str) -> dict[str, str]:
+    """:func:`space_label` in both languages, for JSON."""
+    return {"zh-CN": space_label(key, "zh-CN"), "en": space_label(key, "en")}
+
+
+def sheet_label(sheet: Sheet, file_name: str | None = None, lang: str = "zh-CN", *, title: bool = True) -> str:
+    """How a sheet is named wherever users see it (report, comment list, messages, exports):
+    its drawing number, followed by its title; a sheet without a number (a DXF without a title
+    block: model space, a layout named Layout1) by its file's name and its place in the file,
+    ``XX.dxf · 布局 Layout1``, followed by its title if it has one. ``title=False`` leaves the
+    title out (where the title has its own column or field); without ``file_name`` (where the
+    file is named beside it) only the place is given."""
+    number = (sheet.number or "").strip()
+    if number:
+        name = number
+    else:
+        place = space_label(sheet.key, lang)
+        name = f"{file_name} · {place}" if file_name else place
+    heading = (sheet.title or "").strip() if title else ""
+    return f"{name} {heading}" if heading else name
+
+
+async def file_names(session: AsyncSession, file_ids) -> dict[int, str]:
+    """{file id: the uploaded file's name}, for :func:`sheet_label`."""
+    ids = sorted({i for i in file_ids if i is not None})
+    if not ids:
+        return {}
+    rows = await session.exec(select(DrawingFile.id, DrawingFile.original_name).where(DrawingFile.id.in_(ids)))
+    return {i: name for i, name in rows.all()}
+
+
+def sheet_dict(s: Sheet, file_name: str | None = None) -> dict:
+    """A sheet as JSON; with *file_name* also ``file_name`` and ``label`` (:func:`sheet_label`)."""
+    extra = {} if file_name is None else {
+        "file_name": file_name,
+        "label": {"zh-CN": sheet_label(s, file_name, "zh-CN"), "en": sheet_label(s, file_name, "en")}}
     return {
-        "key_label": {"zh-CN": space_label(s.key, "zh-CN"), "en": space_label(s.key, "en")},
+        **extra,
+        "key_label": key_labels(s.key),
         "id": s.id,
         "file_id": s.file_id,
         "submission_id": s.submission_id,

@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict
 from ..models import Annotation, Project, ReviewTask, Sheet, Submission, User
-from . import workflow
+from . import sheets, workflow
 from .notifications import aware
 
 REVIEW_AGAIN = (workflow.Conclusion.REVISION_REQUIRED, workflow.Conclusion.REJECTED)
@@ -124,8 +124,10 @@ async def approval_blockers(session: AsyncSession, sub: Submission, project: Pro
     required = workflow.required_disciplines(project.project_type, scope, cfg)
     missing = [d for d in dict.fromkeys([*required, *standing]) if standing.get(d) is None
                or standing[d].conclusion is None]
-    comments = [{"id": a.id, "discipline": a.discipline, "sheet": s.number or f"#{s.id}", "status": a.status,
-                 "submission_id": s.submission_id} for a, s in await unclosed(session, sub)]
+    rows = await unclosed(session, sub)
+    files = await sheets.file_names(session, (s.file_id for _, s in rows))
+    comments = [{"id": a.id, "discipline": a.discipline, "sheet": sheets.sheet_label(s, files.get(s.file_id), title=False),
+                 "status": a.status, "submission_id": s.submission_id} for a, s in rows]
     return {"disciplines": missing, "comments": comments}
 
 

@@ -139,8 +139,10 @@ async def marked_up_sheet(ctx: Ctx):
     sheet, sub, _ = await sheet_service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"),
                                                       "report.download")
     data = await files.marked_up_sheet(ctx.session, ctx.state.storage, sub, sheet)
-    await ctx.record_download("drawing", "sheet", sheet.id, sub.project_id, "带批注-" + service.sheet_file_name(sheet))
-    return _download(data, "带批注-" + service.sheet_file_name(sheet), "application/pdf")
+    uploaded = await sheet_service.file_names(ctx.session, [sheet.file_id])
+    name = "带批注-" + service.sheet_file_name(sheet, uploaded.get(sheet.file_id))
+    await ctx.record_download("drawing", "sheet", sheet.id, sub.project_id, name)
+    return _download(data, name, "application/pdf")
 
 
 @api("BCF 3.0 导出（本轮全部意见）/ BCF 3.0 export of the round's comments")

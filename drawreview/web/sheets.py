@@ -32,14 +32,14 @@ LIST_QUERY = {
     "cursor": {"type": "string", "description": "page.next of the previous page"},
     "discipline": {"type": "string"}, "number": {"type": "string", "description": "number prefix"},
     "state": {"type": "string", "enum": list(sheet_list.STATES)},
-    "q": {"type": "string", "description": "text in the number or title"},
+    "q": {"type": "string", "description": "text in the number, title or file name"},
 }
 
 
 def _page_response(got: dict, limit: int) -> JSONResponse:
     """The usual envelope (``data`` is the page's sheets) plus ``page``: the next page's cursor
     (null on the last page) and how many sheets match."""
-    items = [{**service.sheet_dict(s), "revision": rev} for s, rev in got["items"]]
+    items = [{**service.sheet_dict(s, file_name), "revision": rev} for s, rev, file_name in got["items"]]
     return JSONResponse({"ok": True, "data": items,
                          "page": {"next": got["next"], "total": got["total"], "limit": limit}})
 

@@ -268,7 +268,7 @@ async def _sheet_page(session, request: Request, current) -> tuple[list[dict], d
                                 cursor=view["after"])
     view.update(next=got["next"], total=got["total"],
                 disciplines=await sheet_list.disciplines(session, current.id))
-    return [sheet_service.sheet_dict(s) for s, _ in got["items"]], view
+    return [sheet_service.sheet_dict(s, file_name) for s, _, file_name in got["items"]], view
 
 
 async def project_page(request: Request) -> Response:

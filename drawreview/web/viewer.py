@@ -19,9 +19,10 @@ from starlette.routing import Route
 
 from ..auth import principal_from_request
 from ..errors import NotFound
-from ..models import Project, Sheet, Submission
+from ..models import DrawingFile, Project, Sheet, Submission
 from ..policy import require_project
 from ..services import sheets as sheet_service
+from .common import lang_of
 from .pages import render
 from .sync_messages import MAX_MESSAGE_BYTES
 
@@ -36,8 +37,8 @@ def bundle_version() -> str:
         return "0"
 
 
-def _sheet_config(sheet: Sheet, sub: Submission, meta: dict) -> dict:
-    data = sheet_service.sheet_dict(sheet)
+def _sheet_config(sheet: Sheet, sub: Submission, meta: dict, file_name: str | None) -> dict:
+    data = sheet_service.sheet_dict(sheet, file_name)
     data.pop("pdf_sha256", None)
     data.update(revision=sub.revision, project_id=sub.project_id, layers=meta.get("layers", []))
     return data
@@ -63,23 +64,28 @@ async def viewer_page(request: Request) -> Response:
         # names for the sheet picker and for labelling comments on other sheets: at most
         # SHEET_NAMES of them (a 5,000-sheet project is searched through the API instead)
         rows = (await session.exec(
-            select(Sheet.id, Sheet.number, Sheet.title, Submission.revision)
-            .join(Submission, Submission.id == Sheet.submission_id)
+            select(Sheet.id, Sheet.number, Sheet.title, Submission.revision, Sheet.key, DrawingFile.original_name)
+            .join(Submission, Submission.id == Sheet.submission_id).join(DrawingFile, DrawingFile.id == Sheet.file_id)
             .where(Submission.project_id == project.id).order_by(Submission.revision, Sheet.id)
             .limit(SHEET_NAMES + 1)
         )).all()
         seq = project.last_event_seq
+        files = await sheet_service.file_names(session, [sheet.file_id])
     meta = await asyncio.to_thread(sheet_service.load_meta, request.app.state.storage, sheet.meta_sha256)
     config = {
-        "sheet": _sheet_config(sheet, sub, meta),
+        "sheet": _sheet_config(sheet, sub, meta, files.get(sheet.file_id)),
         "project": {"id": project.id, "name": project.name, "case_number": project.case_number},
-        "sheets": [{"id": r[0], "number": r[1], "title": r[2], "revision": r[3]} for r in rows[:SHEET_NAMES]],
+        # file_name and key_label name a sheet without a number (the viewer's labelSheet)
+        "sheets": [{"id": r[0], "number": r[1], "title": r[2], "revision": r[3], "file_name": r[5],
+                    "key_label": sheet_service.key_labels(r[4])} for r in rows[:SHEET_NAMES]],
         "sheets_more": len(rows) > SHEET_NAMES,
         "seq": seq,
         "user": principal.public(),
         "limits": {"max_message_bytes": MAX_MESSAGE_BYTES},
     }
     return render(request, "viewer.html", {"config": config, "sheet": sheet, "project": project,
+                                           "sheet_label": sheet_service.sheet_label(sheet, files.get(sheet.file_id),
+                                                                                    lang_of(request)),
                                            "bundle_version": bundle_version()}, principal=principal)
 
 

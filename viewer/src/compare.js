@@ -8,6 +8,7 @@ import { get } from './api.js';
 import { h, clear, toast } from './dom.js';
 import { t, serverMessage } from './i18n.js';
 import { zoomToSheetBox } from './map.js';
+import { sheetLabel } from './sheets.js';
 
 const POLL_MS = 800;
 
@@ -85,7 +86,7 @@ export class Compare {
     }
     const prev = data.previous || {};
     this.legend.append(h('div', { class: 'muted', id: 'compare-previous' },
-      t('compare.previous', { name: prev.number || prev.title || `#${prev.id}` })));
+      t('compare.previous', { name: sheetLabel(prev, { title: true }) })));
     if (data.method === 'vector' || data.method === 'raster') {
       this.legend.append(h('div', { class: 'muted', id: 'compare-method', dataset: { method: data.method },
         title: t(`compare.method.hint.${data.method}`) }, t(`compare.method.${data.method}`)));

@@ -15,6 +15,7 @@ import { Tools, MARKUP_TOOLS, MEASURE_TOOLS, measurer } from './tools.js';
 import { renderThread } from './thread.js';
 import { Writes } from './writes.js';
 import { Compare } from './compare.js';
+import { sheetLabel } from './sheets.js';
 
 const FINDING_SEVERITY = { error: 'mandatory', warning: 'general', info: 'suggestion' };
 
@@ -33,7 +34,7 @@ class Viewer {
   }
 
   labelSheet(s) {
-    return s.number || s.title || `#${s.id}`;
+    return sheetLabel(s);
   }
 
   sheetName(id) {
@@ -51,7 +52,7 @@ class Viewer {
         // back to the project page at this sheet's own revision (not the latest, maybe a draft)
         this.cfg.project ? h('a', { href: `/projects/${this.cfg.project.id}${this.sheet.submission_id ? `?submission=${this.sheet.submission_id}` : ''}`,
           class: 'back', id: 'viewer-back' }, `← ${t('viewer.back')}`) : null,
-        h('strong', null, this.sheet.number || ''), ' ', this.sheet.title || ''),
+        h('strong', null, sheetLabel(this.sheet)), ' ', this.sheet.title || ''),
       h('div', { class: 'group' }, tb('select', 'tool.select', 'Esc'),
         canMarkup ? MARKUP_TOOLS.map((k, i) => tb(k, `tool.${k}`, String(i + 1))) : null),
       h('div', { class: 'group' }, MEASURE_TOOLS.map((k) => tb(k, `tool.${k}`, k === 'measure_distance' ? 'M' : 'A')),

@@ -38,6 +38,12 @@
     select.value = pairs.some(function (p) { return p[0] === keep; }) ? keep : "";
   }
 
+  // the sheet as the report names it: its number, or (no number) its file and place in the file
+  function sheetName(c) {
+    var name = (c.sheet_label && c.sheet_label[lang]) || c.sheet_number;
+    return name + (c.sheet_title ? " " + c.sheet_title : "");
+  }
+
   function item(c) {
     var li = el("li", { "class": "comment status-" + c.status + " severity-" + c.severity, "data-id": String(c.id),
                         "data-number": c.number, "data-status": c.status, "data-discipline": c.discipline });
@@ -47,7 +53,7 @@
     head.appendChild(el("span", { "class": "tag sev-" + c.severity }, msg("severity." + c.severity)));
     head.appendChild(el("span", { "class": "tag st-" + c.status }, msg("comments.status." + c.status)));
     var link = el("a", { href: "/sheets/" + c.sheet_id + "#annotation=" + c.id, "class": "comment-sheet" },
-                  msg("comments.sheet") + " " + c.sheet_number + (c.sheet_title ? " " + c.sheet_title : ""));
+                  msg("comments.sheet") + " " + sheetName(c));
     head.appendChild(link);
     li.appendChild(head);
     li.appendChild(el("p", { "class": "comment-text pre" }, c.text));
@@ -110,7 +116,7 @@
       var discs = {}, sheets = {};
       rows.forEach(function (c) {
         discs[c.discipline] = c.discipline_name[lang];
-        sheets[c.sheet_id] = c.sheet_number + (c.sheet_title ? " " + c.sheet_title : "");
+        sheets[c.sheet_id] = sheetName(c);
       });
       fillOptions(selects.discipline, Object.keys(discs).map(function (k) { return [k, discs[k]]; }));
       fillOptions(selects.sheet, Object.keys(sheets).map(function (k) { return [k, sheets[k]]; }));
