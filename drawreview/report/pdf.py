@@ -70,6 +70,13 @@ def _conclusion(d: DisciplineSection, round_no: int) -> str:
     return text
 
 
+def _one_line(lay: Layout, texts, size: float, lo: float, hi: float, pad: float = 3.0) -> float:
+    """The fraction of the table width a column needs to keep the longest of ``texts`` on one
+    line (a reviewer's name: "规划审查 李明", "欧阳明华"), kept within ``lo``..``hi``."""
+    need = max((lay.text_width(t, size) for t in texts if t), default=0.0) + 2 * pad + 2
+    return min(hi, max(lo, need / lay.width))
+
+
 def _cover(lay: Layout, data: ReportData, verify_url: str | None) -> None:
     p = data.project
     lay.new_page()
@@ -118,10 +125,12 @@ def _summary(lay: Layout, data: ReportData) -> None:
     lay.bookmark(1, "审查汇总 Summary")
     lay.heading("审查汇总 Summary", size=16, before=0)
     lay.space(6)
+    # the counts are short: narrow columns, so the reviewer's name fits on one line
+    who = _one_line(lay, [d.reviewer for d in data.disciplines], 9, 0.14, 0.26)
     cols = [
-        Column("专业 Discipline", 0.17), Column("审查人 Reviewer", 0.12), Column("结论 Conclusion", 0.15),
-        Column("强条", 0.08, 1), Column("一般", 0.08, 1), Column("建议", 0.08, 1),
-        Column("未关闭 Open", 0.11, 1), Column("已关闭 Closed", 0.11, 1), Column("自动", 0.10, 1),
+        Column("专业 Discipline", 0.15), Column("审查人 Reviewer", who), Column("结论 Conclusion", 0.41 - who),
+        Column("强条", 0.065, 1), Column("一般", 0.065, 1), Column("建议", 0.065, 1),
+        Column("未关闭 Open", 0.09, 1), Column("已关闭 Closed", 0.09, 1), Column("自动", 0.065, 1),
     ]  # fmt: skip
     rows = []
     totals = [0] * 6
@@ -215,9 +224,10 @@ def _closing(lay: Layout, data: ReportData, seal: bytes | None) -> tuple[int, py
     lay.bookmark(1, "审查结论 Conclusions")
     lay.heading("审查结论 Conclusions", size=16, before=0)
     lay.space(6)
+    who = _one_line(lay, [d.reviewer for d in data.disciplines], 9.5, 0.13, 0.24)
     cols = [
-        Column("专业 Discipline", 0.17), Column("结论 Conclusion", 0.21), Column("意见 Opinion", 0.32),
-        Column("审查人 Reviewer", 0.13), Column("日期 Date", 0.17),
+        Column("专业 Discipline", 0.17), Column("结论 Conclusion", 0.21), Column("意见 Opinion", 0.45 - who),
+        Column("审查人 Reviewer", who), Column("日期 Date", 0.17),
     ]  # fmt: skip
     rows = [
         [f"{d.name_zh} {d.name_en}", _conclusion(d, p.round_no), d.opinion or "—", d.reviewer, _date(d.concluded_at)]

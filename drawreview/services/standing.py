@@ -126,8 +126,9 @@ async def approval_blockers(session: AsyncSession, sub: Submission, project: Pro
                or standing[d].conclusion is None]
     rows = await unclosed(session, sub)
     files = await sheets.file_names(session, (s.file_id for _, s in rows))
-    comments = [{"id": a.id, "discipline": a.discipline, "sheet": sheets.sheet_label(s, files.get(s.file_id), title=False),
-                 "status": a.status, "submission_id": s.submission_id} for a, s in rows]
+    comments = [{"id": a.id, "discipline": a.discipline, "status": a.status, "submission_id": s.submission_id,
+                 "sheet": sheets.sheet_label(s, files.get(s.file_id), title=False),
+                 "sheet_en": sheets.sheet_label(s, files.get(s.file_id), "en", title=False)} for a, s in rows]
     return {"disciplines": missing, "comments": comments}
 
 
@@ -146,7 +147,7 @@ def refuse_approval(blockers: dict) -> None:
             f"#{c['id']}（{workflow.DISCIPLINES.get(c['discipline'], c['discipline'])}，图纸 {c['sheet']}，"
             f"{STATUS_ZH.get(c['status'], c['status'])}）" for c in shown) + ("等" if len(comments) > NAMED else ""))
         en.append(f"{len(comments)} comment(s) not closed: " + "; ".join(
-            f"#{c['id']} ({c['discipline']}, sheet {c['sheet']}, {STATUS_EN.get(c['status'], c['status'])})"
+            f"#{c['id']} ({c['discipline']}, sheet {c['sheet_en']}, {STATUS_EN.get(c['status'], c['status'])})"
             for c in shown) + (" …" if len(comments) > NAMED else ""))
     raise Conflict("不能出具审查合格的意见书。" + "；".join(zh) + "。请相关专业核实关闭意见或出具结论。",
                    "An approving report cannot be issued. " + "; ".join(en)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from dataclasses import replace
 
 import numpy as np
@@ -49,6 +50,25 @@ def test_summary_counts_per_discipline(rendered, sample_data):
         nums = [sev["mandatory"], sev["general"], sev["suggestion"], st["open"] + st["answered"], st["closed"], len(d.findings)]
         row = "\n".join([d.name_zh, d.reviewer, label(VERDICT_LABELS, d.conclusion), *map(str, nums)])
         assert row in summary
+
+
+def test_reviewer_names_stay_on_one_line(sample_data, tmp_path):
+    """The summary and the conclusions name each reviewer on one line (the reviewer column used
+    to be so narrow that "规划审查 李明" broke after 李): read back with poppler's pdftotext."""
+    names = ["规划审查 李明", "消防审查 欧阳明华", "张伟", "司马相如"]
+    data = replace(sample_data, disciplines=tuple(replace(d, reviewer=names[i % len(names)])
+                                                  for i, d in enumerate(sample_data.disciplines)))
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(data)[0])
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, timeout=120,
+                          check=True).stdout
+    summary = text.split("审查汇总 Summary")[-1].split("注：")[0]
+    conclusions = text.split("审查结论 Conclusions")[-1].split("综合审查结论")[0]
+    for part in (summary, conclusions):
+        lines = part.splitlines()
+        for d in data.disciplines:
+            row = next(line for line in lines if line.strip().startswith(d.name_zh))
+            assert d.reviewer in row, (d.reviewer, row)
 
 
 def test_one_section_and_bookmark_per_discipline_and_sheet(rendered, sample_data):

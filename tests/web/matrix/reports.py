@@ -33,7 +33,11 @@ MARKUPS = [
 ]
 
 
-async def _world(stack, name: str, state: str, verdict: str | None, closed: bool = False) -> dict:
+NUMBERLESS_FILE = "某住宅楼-结构.dxf"  # the file of the second sheet when it has no drawing number
+
+
+async def _world(stack, name: str, state: str, verdict: str | None, closed: bool = False,
+                 numberless: bool = False) -> dict:
     from sqlmodel import select
 
     from drawreview.db import Database
@@ -70,12 +74,20 @@ async def _world(stack, name: str, state: str, verdict: str | None, closed: bool
                             format="pdf", state="ready")
             s.add(f)
             await s.flush()
+            # numberless: the second sheet is a DXF's layout without a title block (no number, no title)
+            dxf = DrawingFile(submission_id=sub.id, sha256=uuid.uuid4().hex * 2, original_name=NUMBERLESS_FILE, size=1,
+                              format="dxf", state="ready") if numberless else f
+            s.add(dxf)
+            await s.flush()
             sheets = []
+            places = [(f, "page:0", "总图-01", "总平面图"), (f, "page:1", "建施-02", "一层平面图")]
+            if numberless:
+                places[1] = (dxf, "layout:Layout1", "", "")
             with tempfile.TemporaryDirectory() as tmp:
-                for i, (number, title) in enumerate([("总图-01", "总平面图"), ("建施-02", "一层平面图")]):
+                for i, (file, key, number, title) in enumerate(places):
                     pdf = make_sheet_pdf(Path(tmp) / f"{i}.pdf", number, title, seed=i, lines=150)
                     blob = storage.put_file(pdf)
-                    sheet = Sheet(file_id=f.id, submission_id=sub.id, key=f"page:{i}", number=number, title=title,
+                    sheet = Sheet(file_id=file.id, submission_id=sub.id, key=key, number=number, title=title,
                                   width=1684, height=1191, transform=TRANSFORM, units="mm", state="ready",
                                   pdf_sha256=blob.sha256)
                     s.add(sheet)
@@ -116,16 +128,20 @@ async def _world(stack, name: str, state: str, verdict: str | None, closed: bool
 
 
 def create_report_world(stack, *, state: str = "approved", verdict: str | None = "approved",
-                        name: str | None = None, closed: bool | None = None) -> dict:
+                        name: str | None = None, closed: bool | None = None, numberless: bool = False) -> dict:
     """A round in ``state`` (``approved``: the report may be issued and stamped sheets downloaded;
     ``concluded``; or ``in_review`` with ``verdict=None``: nobody has concluded yet).
 
     ``closed``: every markup closed (the reviewers verified them all). A concluded, approving
     round defaults to it, because the workflow issues no approving report while a comment is
-    open or answered-not-verified (decision 030)."""
+    open or answered-not-verified (decision 030).
+
+    ``numberless``: the second sheet is layout Layout1 of ``NUMBERLESS_FILE`` with no drawing
+    number or title (a DXF without a title block)."""
     if closed is None:
         closed = state == "concluded" and verdict in ("approved", "approved_with_comments")
-    return asyncio.run(_world(stack, name or f"意见书测试项目-{uuid.uuid4().hex[:8]}", state, verdict, closed))
+    return asyncio.run(_world(stack, name or f"意见书测试项目-{uuid.uuid4().hex[:8]}", state, verdict, closed,
+                              numberless))
 
 
 VISIBLE = expect(200, other_designer=404)  # the reports world: all five disciplines review it
