@@ -75,6 +75,8 @@ export const MESSAGES = {
   'search.count': ['找到 {n} 处', '{n} matches'],
 
   'list.title': ['审查意见', 'Review comments'],
+  'side.hide': ['收起面板', 'Hide panel'],
+  'side.show': ['显示面板', 'Show panel'],
   'list.empty': ['没有符合条件的意见', 'No comments match'],
   'list.count': ['共 {n} 条', '{n} in total'],
   'filter.discipline': ['专业', 'Discipline'],
@@ -83,7 +85,7 @@ export const MESSAGES = {
   'filter.sheet': ['图纸', 'Sheet'],
   'filter.all': ['全部', 'All'],
   'filter.this_sheet': ['本图', 'This sheet'],
-  'filter.sheet_search': ['搜索图号、图名', 'Search number or title'],
+  'filter.sheet_search': ['搜索图号、图名、文件名', 'Search number, title or file'],
   'filter.auto': ['来源', 'Source'],
   'filter.auto.manual': ['人工', 'Manual'],
   'filter.auto.automatic': ['自动', 'Automatic'],

@@ -63,7 +63,10 @@ class Viewer {
         h('button', { type: 'button', class: 'tool', id: 'zoom-in', title: `${t('nav.zoom_in')} (+)`, onclick: () => this.zoomBy(1) }, '+'),
         h('button', { type: 'button', class: 'tool', id: 'zoom-out', title: `${t('nav.zoom_out')} (-)`, onclick: () => this.zoomBy(-1) }, '−'),
         h('button', { type: 'button', class: 'tool', id: 'fit', title: `${t('nav.fit')} (0)`, onclick: () => this.ctx.fit() }, t('nav.fit'))),
-      this.compare.button ? h('div', { class: 'group' }, this.compare.button) : null);
+      this.compare.button ? h('div', { class: 'group' }, this.compare.button) : null,
+      // the side panel folds away (on a phone it sits below the drawing): the drawing gets the room
+      h('div', { class: 'group' }, h('button', { type: 'button', class: 'tool', id: 'side-toggle', 'aria-controls': 'side-panel',
+        'aria-expanded': 'true', onclick: () => this.showSide(this.body.classList.contains('side-collapsed')) }, t('side.hide'))));
     this.mapEl = h('div', { class: 'vw-map', id: 'map', tabindex: 0, 'aria-label': t('viewer.sheet'), role: 'application' });
     this.progressEl = h('div', { class: 'vw-progress', id: 'progress', role: 'progressbar', hidden: true }, h('span'));
     this.threadEl = h('section', { class: 'vw-thread', id: 'thread', hidden: true, 'aria-label': t('thread.title') });
@@ -77,7 +80,7 @@ class Viewer {
       tabBar.append(h('button', { type: 'button', role: 'tab', id: `tab-${id}`, 'aria-selected': id === 'list' ? 'true' : 'false',
         onclick: () => this.showTab(id) }, t(key), id === 'presence' ? h('span', { class: 'badge', id: 'presence-count' }) : null));
     }
-    this.side = h('aside', { class: 'vw-side' }, this.formEl, this.threadEl, tabBar, ...Object.values(this.panes));
+    this.side = h('aside', { class: 'vw-side', id: 'side-panel' }, this.formEl, this.threadEl, tabBar, ...Object.values(this.panes));
     this.coordEl = h('span', { id: 'coords' });
     this.measureEl = h('span', { id: 'measure-result' });
     this.tileEl = h('span', { id: 'tile-progress', class: 'muted' });
@@ -85,9 +88,20 @@ class Viewer {
     this.hintEl = h('span', { id: 'tool-hint', class: 'tool-hint', role: 'status' }, t('tool.hint.select'));
     this.status = h('footer', { class: 'vw-status' }, this.coordEl, this.measureEl, this.tileEl, this.hintEl,
       h('span', { class: 'muted hint' }, t('nav.keys')), this.syncEl);
-    clear(this.root).append(h('div', { class: 'vw' }, this.toolbar,
-      h('div', { class: 'vw-body' }, h('div', { class: 'vw-map-wrap' }, this.mapEl, this.progressEl, this.compare.legend), this.side), this.status));
+    this.body = h('div', { class: 'vw-body' }, h('div', { class: 'vw-map-wrap' }, this.mapEl, this.progressEl, this.compare.legend), this.side);
+    clear(this.root).append(h('div', { class: 'vw' }, this.toolbar, this.body, this.status));
     applyI18n(this.root);
+  }
+
+  // Show or fold away the side panel (comments, layers, search, who is here); a form or a
+  // thread that opens in it shows it again.
+  showSide(open) {
+    if (!this.body || open === !this.body.classList.contains('side-collapsed')) return;
+    this.body.classList.toggle('side-collapsed', !open);
+    const b = this.toolbar.querySelector('#side-toggle');
+    b.setAttribute('aria-expanded', open ? 'true' : 'false');
+    b.textContent = t(open ? 'side.hide' : 'side.show');
+    if (this.ctx) this.ctx.map.updateSize();
   }
 
   showTab(id) {

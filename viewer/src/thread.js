@@ -60,6 +60,7 @@ export function markupForm(root, app, { kind, initial = {}, title }) {
       h('button', { type: 'submit', id: 'markup-save' }, t('markup.save'))));
     clear(root).append(form);
     root.hidden = false;
+    app.showSide(true);
     (text || body).focus();
   });
 }
@@ -71,6 +72,7 @@ export function renderThread(root, app, v) {
     return;
   }
   root.hidden = false;
+  app.showSide(true);
   const me = app.cfg.user;
   const mine = me.role === 'reviewer' && me.discipline === v.discipline;
   const text = v.kind === 'text' && v.geometry ? v.geometry.text : '';

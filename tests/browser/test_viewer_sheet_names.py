@@ -1,0 +1,139 @@
+"""The viewer names a sheet without a drawing number by its file and its place in it, and keeps
+the drawing wide on a phone (Chromium against a real ``drawreview serve``).
+
+A DXF without a title block (lines in model space and in a layout named Layout1) is uploaded
+beside a numbered floor plan through the real API; its two sheets have no number. The sheet
+picker and the toolbar must say "无图框草图.dxf · 模型空间" / "… · 布局 Layout1", not "#6".
+At 390 px wide the side panel sits below the drawing (the drawing keeps the whole width) and
+folds away with one button."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from .conftest import chromium_browser, embedded_site, login, make_sheet, open_viewer, wait_for_sheets
+
+BARE = "无图框草图.dxf"
+
+
+def _bare_dxf(path):
+    import ezdxf
+
+    doc = ezdxf.new("R2018", units=4)
+    msp = doc.modelspace()
+    for i in range(6):
+        msp.add_line((0, i * 1000), (8000, i * 1000))
+        msp.add_line((i * 1600, 0), (i * 1600, 5000))
+    layout = doc.layouts.get("Layout1")
+    layout.add_line((20, 20), (200, 150))
+    layout.add_circle((120, 90), 40)
+    doc.saveas(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    yield from embedded_site(tmp_path_factory, "sheetnames")
+
+
+@pytest.fixture(scope="module")
+def world(site, tmp_path_factory):
+    stack, base = site
+    made = make_sheet(stack, base, tmp_path_factory.mktemp("dxf"))
+    designer = stack.token_headers("designer")
+    path = _bare_dxf(tmp_path_factory.mktemp("bare") / BARE)
+    with open(path, "rb") as fh:
+        r = httpx.post(f"{base}/api/submissions/{made['submission_id']}/files", headers=designer,
+                       files={"file": (BARE, fh, "application/dxf")}, timeout=60)
+    assert r.status_code == 200, r.text
+    file_id = r.json()["data"]["id"]
+    sheets = wait_for_sheets(base, designer, made["submission_id"])
+    bare = {s["key"]: s for s in sheets if s["file_id"] == file_id}
+    assert set(bare) == {"model", "layout:Layout1"} and not any(s["number"] for s in bare.values()), sheets
+    numbered = next(s for s in sheets if s["number"])
+    return {"numbered": numbered, "model": bare["model"], "layout": bare["layout:Layout1"]}
+
+
+@pytest.fixture(scope="module")
+def browser(world):
+    yield from chromium_browser()
+
+
+def test_the_sheet_picker_names_the_file_and_space(browser, site, world, shots):
+    stack, base = site
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    try:
+        page = login(context, base, stack, "planning")
+        open_viewer(page, base, world["numbered"]["id"])
+        options = dict(zip(page.eval_on_selector_all("#f-sheet option", "els => els.map(e => e.value)"),
+                           page.locator("#f-sheet option").all_inner_texts()))
+        assert options[str(world["model"]["id"])] == f"{BARE} · 模型空间"
+        assert options[str(world["layout"]["id"])] == f"{BARE} · 布局 Layout1"
+        assert not any(text.startswith("#") for text in options.values()), options
+        # the search finds a sheet by its file's name
+        page.fill("#f-sheet-search", "无图框")
+        page.wait_for_selector("#f-sheet[data-results='2']", state="attached", timeout=10000)
+        found = page.locator("#f-sheet option").all_inner_texts()[2:]
+        assert sorted(found) == sorted([f"{BARE} · 模型空间", f"{BARE} · 布局 Layout1"])
+        page.select_option("#f-sheet", str(world["layout"]["id"]))
+        page.screenshot(path=str(shots / "sheet-names-picker.png"))
+
+        # the numberless sheet's own viewer: the toolbar and the page title name it too
+        open_viewer(page, base, world["layout"]["id"])
+        assert page.locator("#sheet-title strong").inner_text() == f"{BARE} · 布局 Layout1"
+        assert page.title().startswith(f"{BARE} · 布局 Layout1 · ")
+        page.screenshot(path=str(shots / "sheet-names-toolbar.png"))
+    finally:
+        context.close()
+
+    context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900})
+    try:
+        page = login(context, base, stack, "planning")
+        page.goto(f"{base}/lang/en")
+        open_viewer(page, base, world["numbered"]["id"])
+        assert page.locator(f"#f-sheet option[value='{world['layout']['id']}']").inner_text() == \
+            f"{BARE} · Layout Layout1"
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_drawing_keeps_the_width(browser, site, world, shots):
+    stack, base = site
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    try:
+        page = login(context, base, stack, "planning")
+        open_viewer(page, base, world["numbered"]["id"])
+        page.screenshot(path=str(shots / "phone-viewer.png"))
+        box = page.locator("#map").bounding_box()
+        assert box["width"] >= 0.8 * 390, box  # the drawing keeps (nearly) the whole width
+        assert box["height"] >= 0.4 * 844, box
+        side = page.locator("#side-panel").bounding_box()
+        assert side["y"] >= box["y"] + box["height"] - 1, (side, box)  # the panel sits below the drawing
+        assert page.locator("#markup-list").is_visible()
+
+        # folded away: the drawing takes the panel's height too; shown again on demand
+        page.click("#side-toggle")
+        assert page.locator("#side-toggle").get_attribute("aria-expanded") == "false"
+        assert not page.locator("#side-panel").is_visible()
+        folded = page.locator("#map").bounding_box()
+        assert folded["height"] > box["height"] + 100 and folded["width"] >= 0.8 * 390, (folded, box)
+        page.screenshot(path=str(shots / "phone-viewer-folded.png"))
+        page.click("#side-toggle")
+        assert page.locator("#side-panel").is_visible()
+        assert page.locator("#side-toggle").get_attribute("aria-expanded") == "true"
+    finally:
+        context.close()
+
+    # on a desk the panel stays at the side, and folds away there too
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    try:
+        page = login(context, base, stack, "planning")
+        open_viewer(page, base, world["numbered"]["id"])
+        box, side = page.locator("#map").bounding_box(), page.locator("#side-panel").bounding_box()
+        assert side["x"] >= box["x"] + box["width"] - 1 and abs(side["y"] - box["y"]) < 2
+        page.click("#side-toggle")
+        assert page.locator("#map").bounding_box()["width"] > box["width"] + 200
+    finally:
+        context.close()
