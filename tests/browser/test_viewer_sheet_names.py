@@ -47,8 +47,9 @@ def world(site, tmp_path_factory):
         r = httpx.post(f"{base}/api/submissions/{made['submission_id']}/files", headers=designer,
                        files={"file": (BARE, fh, "application/dxf")}, timeout=60)
     assert r.status_code == 200, r.text
-    file_id = r.json()["data"]["id"]
     sheets = wait_for_sheets(base, designer, made["submission_id"])
+    files = httpx.get(f"{base}/api/submissions/{made['submission_id']}", headers=designer, timeout=10).json()["data"]
+    file_id = next(f["id"] for f in files["files"] if f["original_name"] == BARE)
     bare = {s["key"]: s for s in sheets if s["file_id"] == file_id}
     assert set(bare) == {"model", "layout:Layout1"} and not any(s["number"] for s in bare.values()), sheets
     numbered = next(s for s in sheets if s["number"])
