@@ -9,6 +9,9 @@ folds away with one button."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+
 import httpx
 import pytest
 
@@ -53,7 +56,29 @@ def world(site, tmp_path_factory):
     bare = {s["key"]: s for s in sheets if s["file_id"] == file_id}
     assert set(bare) == {"model", "layout:Layout1"} and not any(s["number"] for s in bare.values()), sheets
     numbered = next(s for s in sheets if s["number"])
-    return {"numbered": numbered, "model": bare["model"], "layout": bare["layout:Layout1"]}
+    # under review, with a planning comment on the layout without a number (the comment list)
+    asyncio.run(_set_state(stack, made["submission_id"], "in_review"))
+    r = httpx.post(f"{base}/api/sheets/{bare['layout:Layout1']['id']}/annotations", headers=stack.token_headers("planning"),
+                   json={"client_id": uuid.uuid4().hex, "kind": "pin", "geometry": {"points": [[100.0, 100.0]]},
+                         "severity": "general", "body": "请补充图框与图号。"}, timeout=10)
+    assert r.status_code == 200, r.text
+    return {"numbered": numbered, "model": bare["model"], "layout": bare["layout:Layout1"],
+            "submission_id": made["submission_id"], "project_id": made["project_id"]}
+
+
+async def _set_state(stack, submission_id: int, state: str) -> None:
+    from sqlalchemy import update
+
+    from drawreview.db import Database
+    from drawreview.models import Submission
+
+    db = Database(stack.settings)
+    try:
+        async with db.session() as s:
+            await s.exec(update(Submission).where(Submission.id == submission_id).values(state=state))
+            await s.commit()
+    finally:
+        await db.close()
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +163,23 @@ def test_on_a_phone_the_drawing_keeps_the_width(browser, site, world, shots):
         assert page.locator("#map").bounding_box()["width"] > box["width"] + 200
     finally:
         context.close()
+
+
+def test_the_comment_list_names_the_file_and_space(browser, site, world, shots):
+    stack, base = site
+    for locale, lang, label in (("zh-CN", None, f"图纸 {BARE} · 布局 Layout1"),
+                                ("en-US", "en", f"Sheet {BARE} · Layout Layout1")):
+        context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 900})
+        try:
+            page = login(context, base, stack, "designer")
+            if lang:
+                page.goto(f"{base}/lang/{lang}")
+            page.goto(f"{base}/projects/{world['project_id']}?submission={world['submission_id']}")
+            page.wait_for_selector("#comment-list li.comment")
+            link = page.locator("#comment-list li.comment a.comment-sheet").first
+            assert link.inner_text() == label
+            options = page.locator("#comments-sheet option").all_inner_texts()
+            assert label.split(" ", 1)[1] in options, options
+            page.locator("#comments").screenshot(path=str(shots / f"sheet-names-comments-{locale}.png"))
+        finally:
+            context.close()
