@@ -165,7 +165,7 @@ def test_on_a_phone_the_drawing_keeps_the_width(browser, site, world, shots):
         context.close()
 
 
-def test_the_comment_list_names_the_file_and_space(browser, site, world, shots):
+def test_the_comment_list_and_sheet_table_name_the_file_and_space(browser, site, world, shots):
     stack, base = site
     for locale, lang, label in (("zh-CN", None, f"图纸 {BARE} · 布局 Layout1"),
                                 ("en-US", "en", f"Sheet {BARE} · Layout Layout1")):
@@ -181,5 +181,9 @@ def test_the_comment_list_names_the_file_and_space(browser, site, world, shots):
             options = page.locator("#comments-sheet option").all_inner_texts()
             assert label.split(" ", 1)[1] in options, options
             page.locator("#comments").screenshot(path=str(shots / f"sheet-names-comments-{locale}.png"))
+            # the project page's sheet table names it the same way
+            title = page.locator(f"#sheets tr[data-sheet-id='{world['layout']['id']}'] td.title").inner_text()
+            assert title == label.split(" ", 1)[1], title
+            page.locator("#sheets").screenshot(path=str(shots / f"sheet-names-table-{locale}.png"))
         finally:
             context.close()

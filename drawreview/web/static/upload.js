@@ -29,6 +29,11 @@
     return msg("file.state." + f.state);
   }
   function spaceLabel(s) { return (s.key_label && s.key_label[lang === "en" ? "en" : "zh-CN"]) || msg("sheet.untitled"); }
+  /* the title cell: a sheet without a number is named by its file and place (the server's label) */
+  function titleLabel(s) {
+    if (!s.number && s.label) return s.label[lang === "en" ? "en" : "zh-CN"];
+    return s.title || spaceLabel(s);
+  }
   var el = window.drPage.el;
   function errorText(err) { return window.drPage.errorText(err, lang); }
   function size(n) {
@@ -293,11 +298,11 @@
     sheets.forEach(function (s) {
       var tr = el("tr", { "data-sheet-id": s.id, "data-state": s.state });
       var tdImg = el("td");
-      if (s.state === "ready") tdImg.appendChild(el("img", { "class": "thumb", loading: "lazy", alt: s.number || spaceLabel(s),
+      if (s.state === "ready") tdImg.appendChild(el("img", { "class": "thumb", loading: "lazy", alt: s.number || titleLabel(s),
                                                          src: "/api/sheets/" + s.id + "/thumbnail.png" }));
       tr.appendChild(tdImg);
       tr.appendChild(el("td", { "class": "number" }, s.number || "—"));
-      tr.appendChild(el("td", { "class": "title" }, s.title || spaceLabel(s)));
+      tr.appendChild(el("td", { "class": "title" }, titleLabel(s)));
       tr.appendChild(el("td", null, disciplineLabel(s.discipline)));
       var state = msg("sheet.state." + s.state);
       if (s.state === "processing" && progress[s.file_id] !== undefined) state += " " + Math.round(progress[s.file_id] * 100) + "%";
