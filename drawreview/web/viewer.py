@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -22,6 +23,7 @@ from ..errors import NotFound
 from ..models import DrawingFile, Project, Sheet, Submission
 from ..policy import require_project
 from ..services import sheets as sheet_service
+from ..services.notifications import aware
 from .common import lang_of
 from .pages import render
 from .sync_messages import MAX_MESSAGE_BYTES
@@ -71,6 +73,8 @@ async def viewer_page(request: Request) -> Response:
         )).all()
         seq = project.last_event_seq
         files = await sheet_service.file_names(session, [sheet.file_id])
+        latest = (await session.exec(select(func.max(Submission.revision)).where(
+            Submission.project_id == project.id, Submission.state != "draft"))).one()
     meta = await asyncio.to_thread(sheet_service.load_meta, request.app.state.storage, sheet.meta_sha256)
     config = {
         "sheet": _sheet_config(sheet, sub, meta, files.get(sheet.file_id)),
@@ -82,6 +86,10 @@ async def viewer_page(request: Request) -> Response:
         "seq": seq,
         "user": principal.public(),
         "limits": {"max_message_bytes": MAX_MESSAGE_BYTES},
+        # where this sheet's round stands (the viewer's notice: report issued, a newer revision, case closed)
+        "round": {"state": sub.state, "round_no": sub.round_no, "case_stage": project.stage,
+                  "report_issued_at": aware(sub.report_issued_at).isoformat() if sub.report_issued_at else None,
+                  "latest_revision": latest or sub.revision},
     }
     return render(request, "viewer.html", {"config": config, "sheet": sheet, "project": project,
                                            "sheet_label": sheet_service.sheet_label(sheet, files.get(sheet.file_id),

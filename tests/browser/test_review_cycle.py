@@ -230,6 +230,10 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
         window.goto(f"{base}/projects/{pid}")
         assert window.get_attribute("#review", "data-submission-id") == str(sub1)
         open_viewer(pages["fire"], base, road)
+        # the viewer says the round's report is out: what is added now counts in the next round
+        notice = pages["fire"].inner_text("#round-notice")
+        assert "第 1 轮审查意见书已于" in notice and "计入下一轮审查" in notice, notice
+        assert pages["fire"].locator("#tool-rect").count() == 1  # still marks up
         pages["fire"].click("#viewer-back")
         pages["fire"].wait_for_url(lambda url: f"submission={sub1}" in url)
         assert pages["fire"].get_attribute("#review", "data-submission-id") == str(sub1)
@@ -241,6 +245,8 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
 
         # -- reviewers verify: the comment is on the new sheet; close it and approve ---------------------
         road2 = sheets2["道施-01"]["id"]
+        open_viewer(pages["fire"], base, road)  # the old revision's sheet points to the new one
+        assert "第 2 版已提交" in pages["fire"].inner_text("#round-notice")
         for who in ("fire", "planning"):
             page = pages[who]
             open_viewer(page, base, road2)
@@ -268,6 +274,10 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
         assert named[0] in "".join(page.get_text() for page in pymupdf.open("pdf", final))  # on the 审核人 line
         _wait_text(window, "#review-stage", "审查合格")
         _wait_text(window, "#review-verdict", "审查合格")
+        open_viewer(pages["fire"], base, road2)  # the case is closed: no markup tools, and it says why
+        assert "本项目审查已完结（审查合格）" in pages["fire"].inner_text("#round-notice")
+        assert pages["fire"].locator("#tool-rect").count() == 0
+        pages["fire"].screenshot(path=str(shots / "viewer-case-closed.png"))
         window.screenshot(path=str(shots / "review-window-approved.png"), full_page=True)
 
         # -- the construction unit rates the service; the statistics show it by role ----------------------

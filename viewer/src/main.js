@@ -45,7 +45,7 @@ class Viewer {
   build() {
     const tb = (tool, key, keyHint) => h('button', { type: 'button', class: 'tool', id: `tool-${tool}`, dataset: { tool },
       'aria-pressed': 'false', title: `${t(key)}${keyHint ? ` (${keyHint})` : ''}`, onclick: () => this.setTool(tool) }, t(key));
-    const canMarkup = this.cfg.user.role === 'reviewer';
+    const canMarkup = this.canMarkup();
     this.compare = new Compare(this);
     this.toolbar = h('div', { class: 'vw-toolbar', role: 'toolbar', 'aria-label': t('tool.label') },
       h('div', { class: 'vw-sheet-title', id: 'sheet-title' },
@@ -89,8 +89,31 @@ class Viewer {
     this.status = h('footer', { class: 'vw-status' }, this.coordEl, this.measureEl, this.tileEl, this.hintEl,
       h('span', { class: 'muted hint' }, t('nav.keys')), this.syncEl);
     this.body = h('div', { class: 'vw-body' }, h('div', { class: 'vw-map-wrap' }, this.mapEl, this.progressEl, this.compare.legend), this.side);
-    clear(this.root).append(h('div', { class: 'vw' }, this.toolbar, this.body, this.status));
+    clear(this.root).append(h('div', { class: 'vw' }, this.toolbar, this.roundNotice(), this.body, this.status));
     applyI18n(this.root);
+  }
+
+  // A reviewer marks up, unless the case is closed (its final report issued: the server refuses).
+  canMarkup() {
+    const r = this.cfg.round || {};
+    return this.cfg.user.role === 'reviewer' && r.case_stage !== 'approved' && r.case_stage !== 'rejected';
+  }
+
+  // Where this sheet's round stands, when it changes what a comment made here means: the case is
+  // closed, a newer revision is in, or this round's report is issued (new comments count in the next).
+  roundNotice() {
+    const r = this.cfg.round;
+    if (!r) return null;
+    let text = null;
+    if (r.case_stage === 'approved' || r.case_stage === 'rejected') {
+      text = t('round.closed', { stage: t(`stage.${r.case_stage}`) });
+    } else if (r.latest_revision > this.sheet.revision) {
+      text = t('round.newer', { rev: this.sheet.revision, latest: r.latest_revision });
+    } else if (r.report_issued_at && r.state === 'revision_required') {
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(r.report_issued_at));
+      text = t('round.issued', { round: r.round_no, day });
+    }
+    return text ? h('div', { class: 'vw-notice', id: 'round-notice', role: 'status' }, text) : null;
   }
 
   // Show or fold away the side panel (comments, layers, search, who is here); a form or a
@@ -200,7 +223,7 @@ class Viewer {
       const tag = (e.target && e.target.tagName) || '';
       if (/INPUT|TEXTAREA|SELECT/.test(tag) || e.ctrlKey || e.metaKey || e.altKey) return;
       if (document.querySelector('.vw-modal')) return;
-      const canMarkup = this.cfg.user.role === 'reviewer';
+      const canMarkup = this.canMarkup();
       if (e.key === 'Escape') {
         this.tools.cancel();
         this.setTool('select');
