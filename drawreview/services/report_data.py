@@ -194,6 +194,8 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
     # comments still open on an earlier revision's sheet that this revision dropped (no copy
     # was carried): they stay open for the approval gate, so the report lists them too
     left_behind = [(a, s) for a, s in await standing.unclosed(session, sub) if s.submission_id != sub.id]
+    # and those closed in this round where they were left: verified here, listed and counted closed
+    left_behind += await standing.closed_in_round(session, sub)
     own = list(sheets)  # this revision's sheets (its confirmed findings)
     sheets.update({s.id: s for _, s in left_behind})
     anns = sorted(anns + [a for a, _ in left_behind], key=lambda a: a.id)
@@ -202,7 +204,8 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
     closed_before = dict((await session.exec(
         select(Annotation.discipline, func.count()).join(Sheet, Sheet.id == Annotation.sheet_id)
         .where(Sheet.submission_id.in_([i for i in rounds if i != sub.id] or [0]), Annotation.status == "closed",
-               Annotation.deleted == False, Annotation.automatic == False)  # noqa: E712
+               Annotation.deleted == False, Annotation.automatic == False,  # noqa: E712
+               Annotation.id.notin_([a.id for a, _ in left_behind] or [0]))
         .group_by(Annotation.discipline))).all())
     origin = await _origins(session, anns)
     origin_sub = dict((await session.exec(select(Sheet.id, Sheet.submission_id).where(

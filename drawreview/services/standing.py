@@ -22,7 +22,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict
-from ..models import Annotation, Project, ReviewTask, Sheet, Submission, User
+from ..models import Annotation, Project, ProjectEvent, ReviewTask, Sheet, Submission, User
 from . import sheets, workflow
 from .notifications import aware
 
@@ -103,6 +103,43 @@ async def unclosed(session: AsyncSession, sub: Submission) -> list[tuple[Annotat
     copied = set((await session.exec(select(Annotation.carried_from_id).where(
         Annotation.carried_from_id.in_([a.id for a, _ in rows])))).all())
     return [(a, s) for a, s in rows if a.id not in copied]
+
+
+async def closed_in_round(session: AsyncSession, sub: Submission) -> list[tuple[Annotation, Sheet]]:
+    """Reviewers' markups on an earlier revision's sheet, with no copy in a later one, that were
+    closed in ``sub``'s round: after the previous round's report was issued. Such a comment was
+    listed unclosed in an earlier report and is verified where it was left, so ``sub``'s report
+    lists (and counts) it closed, as it does a closed copy on its own sheets. The order of the
+    project's events decides, not the clock: the last ``annotation.status`` event that closed it
+    comes after the event of the previous round's issue."""
+    earlier = [s.id for s in await chain(session, sub) if s.id != sub.id]
+    if not earlier:
+        return []
+    rows = (await session.exec(
+        select(Annotation, Sheet).join(Sheet, Sheet.id == Annotation.sheet_id)
+        .where(Sheet.submission_id.in_(earlier), Annotation.deleted == False,  # noqa: E712
+               Annotation.automatic == False, Annotation.status == "closed")  # noqa: E712
+        .order_by(Annotation.id).execution_options(populate_existing=True))).all()
+    if not rows:
+        return []
+    copied = set((await session.exec(select(Annotation.carried_from_id).where(
+        Annotation.carried_from_id.in_([a.id for a, _ in rows])))).all())
+    rows = [(a, s) for a, s in rows if a.id not in copied]
+    issues = (await session.exec(select(ProjectEvent.seq, ProjectEvent.payload).where(
+        ProjectEvent.project_id == sub.project_id,
+        ProjectEvent.type.in_(("report.issued", "submission.verdict"))))).all()
+    since = max((seq for seq, p in issues if (p or {}).get("object_type") == "submission"
+                 and (p or {}).get("object_id") == sub.previous_id), default=None)
+    if not rows or since is None:
+        return []
+    closed: dict[int, bool] = {}  # annotation id -> its last status event (after ``since``) closed it
+    for _seq, p in (await session.exec(select(ProjectEvent.seq, ProjectEvent.payload).where(
+            ProjectEvent.project_id == sub.project_id, ProjectEvent.type == "annotation.status",
+            ProjectEvent.seq > since).order_by(ProjectEvent.seq))).all():
+        ann = (p or {}).get("annotation") or {}
+        if isinstance(ann.get("id"), int):
+            closed[ann["id"]] = p.get("status") == "closed"
+    return [(a, s) for a, s in rows if closed.get(a.id)]
 
 
 async def disciplines_to_review_again(session: AsyncSession, prev: Submission) -> list[str]:

@@ -593,3 +593,51 @@ async def test_a_kept_conclusion_keeps_the_checker_who_checked_it(env):
     assert signed in text  # kept from round 1 with its checker
     assert f"消防审查人（签字）：{names['fire']}审核人（签字）：{names['window']}" in text  # this round's: the issuer
     await broadcast.disconnect()
+
+
+async def test_a_comment_closed_where_it_was_left_behind_counts_in_the_round_that_closed_it(env):
+    """Revision 2 leaves out the sheet of an answered fire comment (nothing is carried); fire
+    verifies and closes it where it is in round 2. Round 2's report lists it as closed and its
+    summary counts it under 已关闭, as it does for a comment closed on a carried copy; round 3's
+    report does not list it again (found by a three-round HTTP probe: round 2's summary read
+    已关闭 0 after four comments were closed in it)."""
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a, noop = Actors(session, broadcast), (lambda e: None)
+    window, designer = await principal(session, "window"), await principal(session, "designer")
+    t1, t2, t3 = bj(2025, 5, 6, 10), bj(2025, 5, 20, 10), bj(2025, 6, 3, 10)
+    project = await new_project(session, stack, name="留置意见关闭测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, t1)
+    left = await a.comment("fire", await _sheet(session, rev1, "暖施-01"), "排烟风机未设于专用机房")
+    kept = await a.comment("fire", await _sheet(session, rev1, "建施-01"), "防火分区面积超限")
+    for ann in (left, kept):
+        await _raised_at(session, ann, t1)
+    for d, task in r1.items():
+        await a.conclude(task, rev1, project, "revision_required" if d == "fire" else "approved", t1)
+    await reviews.issue_report(session, window, rev1, project, t1, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    await a.reply("designer", left, "风机已移入专用机房")
+    await a.status("designer", left, "answered")
+
+    rev2 = await new_submission(session, project, [n for n in BUILDING_SHEETS if n != "暖施-01"], storage=storage)
+    await reviews.submit(session, designer, rev2, project, t2, noop, cfg)
+    await session.commit()
+    await a.status("fire", left, "closed")  # verified where it was left: round 1's drawing
+    await a.conclude((await _tasks(session, rev2))["fire"], rev2, project, "revision_required", t2)
+    await reviews.issue_report(session, window, rev2, project, t2, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    text = report_text(storage, rev2)
+    assert "排烟风机未设于专用机房" in text and "风机已移入专用机房" in text
+    fire = next(d for d in (await report_data.gather(session, storage, rev2.id)).data.disciplines if d.code == "fire")
+    assert fire.status_counts() == {"open": 1, "answered": 0, "closed": 1}  # the kept copy is open
+    listed = {c["id"]: c for c in await comment_list.round_comments(session, storage, rev2)}
+    assert listed[left]["status"] == "closed" and listed[left]["sheet_round"] == 1
+
+    rev3 = await new_submission(session, project, [n for n in BUILDING_SHEETS if n != "暖施-01"], storage=storage)
+    await reviews.submit(session, designer, rev3, project, t3, noop, cfg)
+    await session.commit()
+    fire3 = next(d for d in (await report_data.gather(session, storage, rev3.id)).data.disciplines if d.code == "fire")
+    assert left not in [int(c.id) for c in fire3.comments]  # closed in round 2, shown there, not again
+    await broadcast.disconnect()
