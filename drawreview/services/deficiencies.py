@@ -29,6 +29,28 @@ def is_overdue(sub: Submission, now: datetime) -> bool:
     return bool(outstanding(sub)) and sub.deficiency_deadline is not None and aware(sub.deficiency_deadline) < utc(now)
 
 
+async def require_current(session: AsyncSession, sub: Submission) -> None:
+    """容缺 items travel with the case to each new revision (``reviews._resubmit`` copies them);
+    a revision a later one has answered keeps only a copy, which the approval gate no longer
+    reads. Writing to it would be accepted and change nothing that counts: refuse, naming the
+    revision to use."""
+    if sub.state != "resubmitted":
+        return
+    current = sub
+    while True:
+        nxt = (await session.exec(select(Submission).where(Submission.previous_id == current.id))).first()
+        if nxt is None or nxt.id == sub.id:
+            break
+        current = nxt
+    raise Conflict(f"第 {sub.revision} 版已由第 {current.revision} 版取代，容缺材料请在第 {current.revision} 版（报审编号 "
+                   f"{current.id}）上登记",
+                   f"Revision {sub.revision} was replaced by revision {current.revision}; record the missing items on "
+                   f"revision {current.revision} (submission {current.id})",
+                   code="superseded_revision",
+                   details={"submission_id": sub.id, "current_submission_id": current.id,
+                            "current_revision": current.revision})
+
+
 def _require_outstanding(sub: Submission) -> list[str]:
     items = outstanding(sub)
     if not items or sub.deficiency_deadline is None:
@@ -88,6 +110,7 @@ async def extend_deadline(session: AsyncSession, actor, sub: Submission, project
     """A later deadline for the outstanding 容缺 items, with a reason."""
     from .reviews import _when
 
+    await require_current(session, sub)
     items = _require_outstanding(sub)
     reason = _reason(reason)
     if not deadline:

@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from ..models import Annotation, Comment, DrawingFile, Organisation, Project, ReviewTask, Sheet, Submission, User
 from ..policy import require_project
-from . import notifications, projects, standing, tasks, workdays, workflow
+from . import deficiencies, notifications, projects, standing, tasks, workdays, workflow
 from .notifications import aware
 from .tasks import Emit, step, utc
 
@@ -240,7 +240,8 @@ async def return_submission(session, actor, sub, project, reasons, now, emit) ->
 
 
 async def supply_deficiencies(session, actor, sub, project, items, now, emit) -> Submission:
-    """The window records 容缺 items as supplied."""
+    """The window records 容缺 items as supplied (on the revision under review)."""
+    await deficiencies.require_current(session, sub)
     items = _items(items)
     known = {d["item"] for d in sub.deficiencies}
     if not sub.deficiencies or all(d.get("supplied_at") for d in sub.deficiencies):

@@ -100,3 +100,34 @@ async def test_the_deadline_can_be_extended_with_a_reason(env):
     with pytest.raises(InvalidTransition):
         await deficiencies.extend_deadline(session, window, sub, project, "2025-04-01", "再延", bj(2025, 3, 21), noop)
     await session.commit()
+
+
+async def test_items_are_recorded_on_the_revision_under_review_not_on_one_it_replaced(env):
+    """Revision 2 answers round 1 and carries its 容缺 items; recording them as supplied (or
+    extending their deadline) on revision 1, the row the receipt was issued for, is refused with
+    the revision to use, and changes nothing: before, it answered 200 and wrote to the replaced
+    row, while the approval gate kept reading revision 2's items as missing (found by a
+    three-round HTTP probe)."""
+    session, stack, storage, cfg = env
+    project, rev1, window = await _accepted_with_missing(session, stack, storage, cfg, bj(2025, 3, 3, 10))
+    for t in (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == rev1.id))).all():
+        await tasks.conclude(session, await principal(session, t.discipline), t, rev1, project,
+                             "revision_required" if t.discipline == "fire" else "approved", "", bj(2025, 3, 5), noop)
+    await reviews.issue_report(session, window, rev1, project, bj(2025, 3, 5, 10), noop, storage, "http://x",
+                               stack.settings)
+    rev2 = await new_submission(session, project)
+    await reviews.submit(session, await principal(session, "designer"), rev2, project, bj(2025, 3, 6, 9), noop, cfg)
+    assert rev1.state == "resubmitted" and reviews.outstanding(rev2) == ["结构计算书", "人防施工图"]
+    before = len(await _audit(session, project, "submission.supply_deficiencies"))
+    with pytest.raises(Conflict) as exc:
+        await reviews.supply_deficiencies(session, window, rev1, project, ["结构计算书"], bj(2025, 3, 7), noop)
+    assert exc.value.code == "superseded_revision" and exc.value.details["current_submission_id"] == rev2.id
+    assert "第 2 版" in exc.value.message_zh and "revision 2" in exc.value.message_en
+    with pytest.raises(Conflict) as exc:
+        await deficiencies.extend_deadline(session, window, rev1, project, "2025-03-20", "延期", bj(2025, 3, 7), noop)
+    assert exc.value.code == "superseded_revision"
+    assert reviews.outstanding(rev1) == ["结构计算书", "人防施工图"]
+    assert len(await _audit(session, project, "submission.supply_deficiencies")) == before
+    await reviews.supply_deficiencies(session, window, rev2, project, ["结构计算书", "人防施工图"], bj(2025, 3, 7), noop)
+    assert reviews.outstanding(rev2) == []
+    await session.commit()
