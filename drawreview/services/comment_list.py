@@ -8,7 +8,13 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..models import Annotation, Submission
+from ..report.model import aware
 from . import report_data
+
+
+def _beijing(at) -> str | None:
+    """The report's times are Beijing local times; the API says so (+08:00)."""
+    return aware(at).isoformat() if at else None
 
 
 async def round_comments(session: AsyncSession, storage, sub: Submission) -> list[dict]:
@@ -31,10 +37,10 @@ async def round_comments(session: AsyncSession, storage, sub: Submission) -> lis
                     # the sheet as users see it everywhere: a number, or the file and its place
                     "sheet_label": {"zh-CN": number, "en": g.sheet_names.get(a.sheet_id, {}).get("en", number)},
                     "severity": c.severity, "status": a.status, "clause": c.clause, "text": c.text,
-                    "author": c.author, "created_at": c.created_at.isoformat() if c.created_at else None,
+                    "author": c.author, "created_at": _beijing(c.created_at),
                     # the round it was raised in and its number then (a carried comment is a copy)
                     "raised_round": c.raised_round, "first_id": int(c.first_id), "sheet_round": c.sheet_round,
-                    "thread": [{"author": r.author, "org": r.org, "at": r.at.isoformat() if r.at else None,
+                    "thread": [{"author": r.author, "org": r.org, "at": _beijing(r.at),
                                 "text": r.text} for r in c.thread],
                 })
     return out

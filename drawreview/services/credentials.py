@@ -19,6 +19,7 @@ from ..auth import (Principal, authenticate, end_all_sessions, hash_password_asy
 from ..errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from ..models import ApiToken, Organisation, User, utcnow
 from . import audit
+from .notifications import aware
 
 LOGIN_WINDOW_S = 900
 ACCOUNT_MAX_FAILURES = 10  # per account and window, from anywhere
@@ -113,10 +114,10 @@ def token_dict(token: ApiToken, ttl_days: int, username: str | None = None) -> d
         "id": token.id,
         "user_id": token.user_id,
         "name": token.name,
-        "created_at": token.created_at.isoformat(),
-        "expires_at": expires.isoformat(),
+        "created_at": aware(token.created_at).isoformat(),
+        "expires_at": aware(expires).isoformat(),
         "revoked": token.revoked,
-        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+        "revoked_at": aware(token.revoked_at).isoformat() if token.revoked_at else None,
         "usable": token_usable(token, ttl_days),
     }
     if username is not None:

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..models import Project, ProjectEvent
 from .txlocks import held
+from .notifications import aware
 
 
 def channel(project_id: int) -> str:
@@ -65,7 +66,7 @@ def message(event: ProjectEvent | Logged) -> dict[str, Any]:
         "type": event.type,
         "project_id": event.project_id,
         "seq": event.seq,
-        "at": event.created_at.isoformat(),
+        "at": aware(event.created_at).isoformat(),
         "actor_id": event.actor_id,
         **event.payload,
     }

@@ -25,6 +25,7 @@ from ..policy import require_own_discipline, require_project
 from . import annotations, audit
 from . import events as events_service
 from .client_writes import WriteResult, check_client_id, perform
+from .notifications import aware
 
 MARGIN = 6.0  # sheet points around the finding's box
 # Reviewers see automatic findings once the review of the submission has started (the
@@ -62,7 +63,7 @@ def finding_dict(r: RuleFinding, sheet: Sheet | None = None) -> dict:
     data = r.data or {}
     out = {"id": r.id, "sheet_id": r.sheet_id, "rule_id": r.rule_id, "discipline": r.discipline,
            "severity": r.severity, "state": r.state, "dismiss_reason": r.dismiss_reason,
-           "created_at": r.created_at.isoformat(), "data": data,
+           "created_at": aware(r.created_at).isoformat(), "data": data,
            "color": annotations.PALETTE.get(r.discipline, "#555555")}
     if sheet is not None:
         out["rect"] = to_sheet(sheet, data.get("bbox"))

@@ -15,6 +15,7 @@ from ..errors import PermissionDenied, ValidationFailed
 from ..models import Organisation, OrgKind, Project, is_id
 from ..policy import visible_projects_clause
 from . import audit
+from .notifications import aware
 
 PROJECT_TYPES = ("building", "municipal", "special")
 COMPLEXITIES = ("normal", "complex")
@@ -108,7 +109,7 @@ def project_dict(project: Project, with_code: bool = False) -> dict:
         "case_number": project.case_number,
         "stage": project.stage,
         "params": project.params,
-        "created_at": project.created_at.isoformat(),
+        "created_at": aware(project.created_at).isoformat(),
         "version": project.version,
     }
     if with_code:

@@ -25,6 +25,7 @@ from ..errors import DrawReviewError, InvalidTransition, NotFound, scrub
 from ..models import DrawingFile, Project, Submission
 from ..policy import require_project
 from . import audit, events
+from .notifications import aware
 
 EDITABLE = ("draft", "returned")  # states in which the designer may add files
 MAX_NAME = 500
@@ -142,8 +143,8 @@ def submission_dict(sub: Submission) -> dict:
         "revision": sub.revision,
         "state": sub.state,
         "created_by": sub.created_by,
-        "created_at": sub.created_at.isoformat(),
-        "submitted_at": sub.submitted_at.isoformat() if sub.submitted_at else None,
+        "created_at": aware(sub.created_at).isoformat(),
+        "submitted_at": aware(sub.submitted_at).isoformat() if sub.submitted_at else None,
         "total_bytes": sub.total_bytes,
         "notes": sub.notes,
         "editable": sub.state in EDITABLE,
@@ -164,7 +165,7 @@ def file_dict(f: DrawingFile) -> dict:
         "repairs": f.repairs,
         "notes": f.notes,
         "progress": round(f.progress, 3),
-        "created_at": f.created_at.isoformat(),
+        "created_at": aware(f.created_at).isoformat(),
     }
 
 
