@@ -157,7 +157,8 @@ def _require_reviewer(actor, task: ReviewTask) -> None:
 def _require_open_round(sub: Submission, action: str) -> None:
     if sub.state != "in_review":
         raise InvalidTransition(
-            f"报审处于“{workflow.SUBMISSION.states.get(sub.state, sub.state)}”状态，审查任务不能{action}",
+            f"报审处于“{workflow.SUBMISSION.states.get(sub.state, sub.state)}”状态，审查任务不能"
+            f"{workflow.TASK.actions.get(action, action)}",
             f"The submission is '{sub.state}'; its review tasks cannot be changed ({action})",
             details={"state": sub.state, "action": action})
 

@@ -253,6 +253,20 @@ async def _to_revision_required(session, stack, storage, cfg, now):
     return project, sub
 
 
+async def test_task_actions_after_the_round_name_the_action_in_the_readers_language(env):
+    """Reassigning a task of a round whose report is issued is refused; the Chinese message named
+    the action by its code (审查任务不能reassign), found by an outside probe."""
+    session, stack, storage, cfg = env
+    project, sub = await _to_revision_required(session, stack, storage, cfg, bj(2025, 3, 3, 10))
+    task = (await _tasks(session, sub))["fire"]
+    with pytest.raises(InvalidTransition) as exc:
+        await tasks.assign(session, await principal(session, "window"), task, sub, project,
+                           (await principal(session, "fire")).user_id, bj(2025, 3, 4), lambda e: None)
+    assert exc.value.message_zh.endswith("审查任务不能改派") and "reassign" not in exc.value.message_zh
+    assert "reassign" in exc.value.message_en
+    await session.rollback()
+
+
 async def test_carry_forward_maps_points_through_the_sheet_transforms_and_keeps_the_thread(env):
     session, stack, storage, cfg = env
     now = bj(2025, 3, 3, 10)
