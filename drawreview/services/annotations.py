@@ -27,11 +27,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
 from ..errors import Conflict, DrawReviewError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from ..models import MAX_INT, Annotation, Comment, Sheet, Submission, User, utcnow
+from ..models import MAX_INT, Annotation, Comment, Project, Sheet, Submission, User, utcnow
+from .. import vocabulary
 from ..policy import require_own_discipline, require_project, require_role
 from . import comment_library, notifications
 from .client_writes import WriteResult, check_client_id, perform
 from .journal import Change, NewRow
+
+CLOSED_STAGES = ("approved", "rejected")  # the case's last report is issued: no later revision
 
 KINDS = ("pin", "rect", "cloud", "arrow", "polyline", "text")
 SEVERITIES = ("mandatory", "general", "suggestion")
@@ -232,10 +235,23 @@ def wrong_project(field_: str, object_id: int, project_id: int) -> DrawReviewErr
                            code="wrong_project", status=400, details={field_: object_id, "project_id": project_id})
 
 
+def refuse_closed_case(stage: str | None) -> None:
+    """A case whose final report is issued (审查合格 / 审查不合格) takes no more markups, replies
+    or status changes: nothing can follow them (no later revision) and no report would show
+    them, while the design institute would be told to answer (decision 030)."""
+    if stage in CLOSED_STAGES:
+        word = vocabulary.AUTHORITY_WORD.get(stage, stage)
+        raise Conflict(f"本项目已审查完结（{word}），审查意见不能再新增、修改或回复",
+                       f"The review of this project is finished ({stage}); its comments can no longer be added, "
+                       "changed or answered", code="case_closed", details={"stage": stage})
+
+
 async def _require(session: AsyncSession, principal: Principal, project_id: int, action: str,
                    checked_project: int | None, field_: str, object_id: int) -> None:
     if checked_project is None:
-        await require_project(session, principal, project_id, action)
+        project = await require_project(session, principal, project_id, action)
+        if action == "annotation.create":  # a new markup: writes to existing ones check in _load_for_write
+            refuse_closed_case(project.stage)
         return
     if project_id != checked_project:
         raise wrong_project(field_, object_id, checked_project)
@@ -245,10 +261,12 @@ async def _require(session: AsyncSession, principal: Principal, project_id: int,
 _T = Annotation.__table__
 # Core statements, built once (the ORM's per-call statement building and object loading was a
 # third of a write's CPU): the markup with its author's name and the state of its revision
-_LOAD = (select(*_T.c, User.display_name.label("author_name"), Submission.state.label("revision_state"))
+_LOAD = (select(*_T.c, User.display_name.label("author_name"), Submission.state.label("revision_state"),
+                Project.stage.label("case_stage"))
          .select_from(_T.join(User.__table__, User.id == _T.c.author_id)
                       .join(Sheet.__table__, Sheet.id == _T.c.sheet_id)
-                      .join(Submission.__table__, Submission.id == Sheet.submission_id))
+                      .join(Submission.__table__, Submission.id == Sheet.submission_id)
+                      .join(Project.__table__, Project.id == Submission.project_id))
          .where(_T.c.id == bindparam("annotation_id")))
 _COPY = select(_T.c.id).where(_T.c.carried_from_id == bindparam("annotation_id")).limit(1)
 
@@ -271,6 +289,7 @@ async def _load_for_write(session: AsyncSession, principal: Principal, annotatio
         await _require(session, principal, ann.project_id, action, checked_project, "annotation_id", annotation_id)
     except NotFound:
         raise NotFound("找不到该审查意见", "Annotation not found", details={"annotation_id": annotation_id}) from None
+    refuse_closed_case(ann.case_stage)
     if ann.revision_state == "resubmitted":  # the next revision is in: was this markup carried into it?
         copy = (await core(session, _COPY, {"annotation_id": ann.id})).scalar()
         if copy is not None:

@@ -102,7 +102,9 @@ async def _load(session: AsyncSession, principal, finding_id: int, action: str):
     if row is None:
         raise NotFound("找不到该检查结果", "Finding not found", details={"finding_id": finding_id})
     sheet, project_id = await annotations.sheet_project_id(session, row.sheet_id)
-    await require_project(session, principal, project_id, action)
+    project = await require_project(session, principal, project_id, action)
+    if action == "finding.decide":
+        annotations.refuse_closed_case(project.stage)
     return row, sheet, project_id
 
 

@@ -85,6 +85,7 @@ class Connection:
         self.sheet_id: int | None = None
         self.joined = False
         self.revoked = False  # set when sync_watch found the access withdrawn
+        self.case_stage: str | None = None  # the project's stage, at connect and at each re-check
         self.gone = False  # the client went away: nothing more is sent
         self._lock = asyncio.Lock()
 
@@ -304,6 +305,8 @@ def _annotation_write(service_call: Callable[..., Awaitable[Any]], id_field: str
     async def handler(conn: Connection, msg: dict) -> dict:
         object_id = int_field(msg, id_field)
         principal = conn.writer()
+        if id_field == "sheet_id":  # a new markup (the others are checked with the markup they change)
+            annotations.refuse_closed_case(conn.case_stage)  # as of connect or the last re-check
         async with conn.state.db.session() as session:
             result = await service_call(session, conn.state.broadcast, principal, object_id, msg,
                                         checked_project=conn.project_id)
@@ -393,7 +396,7 @@ async def _spend_ticket(websocket: WebSocket, session, credentials: _Ticket) -> 
     return credentials.principal
 
 
-async def _authorise(websocket: WebSocket, project_id: int, credentials) -> Principal:
+async def _authorise(websocket: WebSocket, project_id: int, credentials) -> tuple[Principal, str]:
     if "token" in websocket.query_params:  # a token in a URL lands in logs and histories
         raise NotAuthenticated("令牌不能放在地址中：请用 Authorization 请求头或一次性票据",
                                "A token never goes into the URL: use the Authorization header or a ticket",
@@ -411,10 +414,11 @@ async def _authorise(websocket: WebSocket, project_id: int, credentials) -> Prin
             origin = websocket.headers.get("origin")
             if origin and urlsplit(origin).netloc != websocket.headers.get("host"):
                 raise DrawReviewError("来源不被允许", "Cross-origin websocket refused", code="bad_origin", status=403)
-        if await session.get(Project, project_id) is None or not await can_see_project(session, principal, project_id):
+        project = await session.get(Project, project_id)
+        if project is None or not await can_see_project(session, principal, project_id):
             raise NotFound("找不到该项目，或您不是该项目的参与方", "Project not found, or you are not on it",
                            details={"project_id": project_id})
-    return principal
+    return principal, project.stage
 
 
 async def _refuse(websocket: WebSocket, exc: DrawReviewError, lang: str) -> None:
@@ -436,11 +440,12 @@ async def project_socket(websocket: WebSocket) -> None:
     await websocket.accept()
     credentials = _credentials(websocket)
     try:
-        principal = await _authorise(websocket, project_id, credentials)
+        principal, stage = await _authorise(websocket, project_id, credentials)
     except DrawReviewError as exc:
         await _refuse(websocket, exc, lang)
         return
     conn = Connection(websocket, principal, project_id, lang, credentials)
+    conn.case_stage = stage
     broadcast = websocket.app.state.broadcast
     inbox: asyncio.Queue = asyncio.Queue(maxsize=max(1, websocket.app.state.settings.sync_inbox))
     tasks: list[asyncio.Task] = []

@@ -4,7 +4,8 @@ Every ``settings.sync_recheck_s`` one task per app process takes all its open co
 in one database session: authenticates each distinct credential again with the same function
 as at connect (``auth.principal_from_request``: a revoked or expired token, a signed-out or
 deactivated user fail it), then asks once per user which of that user's connected projects it
-may still see. Connections that fail are told (``access_revoked``) and closed with 4403.
+may still see, and their stage (a case closed since takes no new markup on the socket).
+Connections that fail are told (``access_revoked``) and closed with 4403.
 
 It first ran as a task per connection (a session and two queries each, every period): with
 ten connections that was 5 % of an app process's CPU under write load, and it grows with every
@@ -89,9 +90,11 @@ class SocketWatch:
                         by_user.setdefault(now.user_id, (now, []))[1].append(conn)
             for principal, members in by_user.values():
                 projects = {conn.project_id for conn in members}
-                visible = set((await session.exec(select(Project.id).where(
+                visible = dict((await session.exec(select(Project.id, Project.stage).where(
                     Project.id.in_(projects), visible_projects_clause(principal)))).all())
                 denied.extend(conn for conn in members if conn.project_id not in visible)
+                for conn in members:  # a case closed since: new markups are refused (annotations.create)
+                    conn.case_stage = visible.get(conn.project_id, conn.case_stage)
         return denied
 
 

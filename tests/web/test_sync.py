@@ -538,3 +538,74 @@ async def test_a_gap_larger_than_the_replay_limit_answers_resync(stack, servers,
         assert [m["seq"] for m in got] == [seq - 1, seq]
     finally:
         await near.close()
+
+
+# --- a case whose final report is issued takes no more markups ----------------------------------
+
+async def _close_case(stack, project_id: int, stage: str) -> None:
+    from sqlmodel import select
+
+    from drawreview.db import Database
+    from drawreview.models import Project, Submission
+
+    db = Database(stack.settings)
+    try:
+        async with db.session() as s:
+            project = await s.get(Project, project_id)
+            project.stage = stage
+            for sub in (await s.exec(select(Submission).where(Submission.project_id == project_id))).all():
+                sub.state = stage
+                s.add(sub)
+            s.add(project)
+            await s.commit()
+    finally:
+        await db.close()
+
+
+async def test_a_closed_case_takes_no_more_markups(stack, servers, world):
+    """After the final report (审查合格) nothing can follow: no later revision, no report would show
+    a new comment, yet the design institute would be told to answer it. Found by an outside
+    probe: the planning reviewer added an open comment to an approved case (200). Every markup
+    write, over REST and over the websocket (also on a socket opened before the case closed,
+    from its next access re-check), is refused with case_closed and changes nothing."""
+    own = await asyncio.to_thread(create_review_world, stack)
+    mine = rest_markup(stack, servers, own)
+    early = await Client.connect(servers[-1], own["project_id"], token(stack, "fire"))
+    await _close_case(stack, own["project_id"], "approved")
+    h = stack.token_headers("fire")
+    before = httpx.get(f"{servers[0]}/api/projects/{own['project_id']}/annotations",
+                       headers=stack.token_headers("window")).json()["data"]
+    base = servers[0]
+    refused = [
+        httpx.post(f"{base}/api/sheets/{own['sheet_id']}/annotations", headers=h, json={"client_id": cid(), **PIN}),
+        httpx.patch(f"{base}/api/annotations/{mine['id']}", headers=h, json={"version": mine["version"], "body": "改"}),
+        httpx.post(f"{base}/api/annotations/{mine['id']}/status", headers=h,
+                   json={"version": mine["version"], "status": "closed"}),
+        httpx.post(f"{base}/api/annotations/{mine['id']}/comments", headers=stack.token_headers("designer"),
+                   json={"client_id": cid(), "body": "已修改"}),
+        httpx.post(f"{base}/api/findings/{own['finding_ids'][0]}/confirm", headers=h, json={}),
+    ]
+    for r in refused:
+        assert r.status_code == 409 and r.json()["error"]["code"] == "case_closed", r.text
+        messages = r.json()["error"]["messages"]
+        assert "审查完结" in messages["zh-CN"] and "finished" in messages["en"]
+    late = await Client.connect(servers[-1], own["project_id"], token(stack, "fire"))
+    try:
+        await asyncio.sleep(stack.settings.sync_recheck_s + 0.5)  # the early socket's next re-check
+        for c in (late, early):
+            for msg in [{"type": "annotation.create", "sheet_id": own["sheet_id"], **PIN},
+                        {"type": "annotation.update", "annotation_id": mine["id"], "version": mine["version"],
+                         "body": "改"},
+                        {"type": "annotation.set_status", "annotation_id": mine["id"], "version": mine["version"],
+                         "status": "closed"},
+                        {"type": "annotation.delete", "annotation_id": mine["id"], "version": mine["version"]},
+                        {"type": "comment.create", "annotation_id": mine["id"], "body": "复核"}]:
+                reply = await c.request({"client_id": cid(), **msg})
+                assert reply["type"] == "error" and reply["code"] == "case_closed", (msg["type"], reply)
+                assert "审查完结" in reply["messages"]["zh-CN"] and "finished" in reply["messages"]["en"]
+    finally:
+        await late.close()
+        await early.close()
+    after = httpx.get(f"{servers[0]}/api/projects/{own['project_id']}/annotations",
+                      headers=stack.token_headers("window")).json()["data"]
+    assert after == before
