@@ -153,12 +153,30 @@ async def disciplines_to_review_again(session: AsyncSession, prev: Submission) -
     return again
 
 
+async def left_out_at_acceptance(session: AsyncSession, sub: Submission) -> set[str]:
+    """The disciplines the window left out when it accepted the case: required then (the
+    acceptance event keeps the completeness check it showed), but chosen not to take part (no
+    task in the case). The case is reviewed without them, so they do not block its approval; a
+    discipline that became required only after acceptance (a scope change) still does."""
+    ids = [s.id for s in await chain(session, sub)]
+    accepted = [p for p in (await session.exec(select(ProjectEvent.payload).where(
+        ProjectEvent.project_id == sub.project_id, ProjectEvent.type == "submission.accepted")
+        .order_by(ProjectEvent.seq))).all() if (p or {}).get("object_id") in ids]
+    if not accepted:
+        return set()
+    offered = set((accepted[-1].get("completeness") or {}).get("disciplines") or ())
+    taking_part = set((await session.exec(select(ReviewTask.discipline).where(
+        ReviewTask.submission_id.in_(ids)))).all())
+    return offered - taking_part
+
+
 async def approval_blockers(session: AsyncSession, sub: Submission, project: Project, cfg: dict) -> dict:
     """What stands in the way of an approving report: required disciplines without a standing
     conclusion, and comments still open or answered-not-verified."""
     standing = await of_round(session, sub)
     scope = (project.params or {}).get("lightning_scope")
-    required = workflow.required_disciplines(project.project_type, scope, cfg)
+    left_out = await left_out_at_acceptance(session, sub)
+    required = [d for d in workflow.required_disciplines(project.project_type, scope, cfg) if d not in left_out]
     missing = [d for d in dict.fromkeys([*required, *standing]) if standing.get(d) is None
                or standing[d].conclusion is None]
     rows = await unclosed(session, sub)

@@ -57,3 +57,23 @@ async def test_reassigning_to_the_same_reviewer_keeps_a_started_task(env):
     reassigned = (await session.exec(select(AuditEntry).where(AuditEntry.project_id == project.id,
                                                               AuditEntry.action == "task.reassign"))).all()
     assert reassigned == []
+
+
+async def test_a_case_accepted_without_a_required_discipline_can_be_approved(env):
+    """The window leaves civil defence and lightning out at acceptance (a building without a
+    shelter, say); planning and fire approve. The approving report is issued: the case was
+    reviewed without them. It was refused for ever (report_blocked: 尚无审查结论的专业：人防、防雷)
+    with no way to give them a task: found by an outside probe through the HTTP API."""
+    session, stack, storage, cfg = env
+    now = bj(2025, 3, 3, 10)
+    project, sub = await _submitted(session, stack, storage, cfg, now)
+    window = await principal(session, "window")
+    await reviews.accept(session, window, sub, project, {"disciplines": ["planning", "fire"]}, now, lambda e: None, cfg,
+                         storage, "http://x")
+    for t in (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id))).all():
+        await tasks.conclude(session, await principal(session, t.discipline), t, sub, project, "approved", "同意",
+                             bj(2025, 3, 5, 10), lambda e: None)
+    await reviews.issue_report(session, window, sub, project, bj(2025, 3, 6, 10), lambda e: None, storage, "http://x",
+                               stack.settings)
+    await session.commit()
+    assert sub.state == project.stage == "approved"
