@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,11 +28,21 @@ from .tasks import Emit, step, utc
 NOT_READY_FILE_STATES = {"uploaded", "processing"}
 
 
-async def load(session: AsyncSession, principal, submission_id: int, action: str = "project.view"):
+async def load(session: AsyncSession, principal, submission_id: int, action: str = "project.view", *,
+               lock: bool = False):
+    """The submission and its project, for ``action``. ``lock``: a workflow step that changes the
+    submission holds its row (PostgreSQL) or the write lock (SQLite) from here to its commit, and
+    reads the row again: a second request at the same moment (a double click, two windows) waits,
+    then meets the state the first left and is refused by the workflow, instead of doing the step
+    again (three accepts gave three case numbers, three receipts and every notice three times)."""
     sub = await session.get(Submission, submission_id)
     if sub is None:
         raise NotFound("找不到该报审", "Submission not found", details={"submission_id": submission_id})
     project = await require_project(session, principal, sub.project_id, action)
+    if lock:
+        await session.exec(update(Submission).where(Submission.id == sub.id).values(round_no=Submission.round_no))
+        await session.refresh(sub)
+        await session.refresh(project)
     return sub, project
 
 
@@ -285,6 +296,14 @@ async def issue_report(session, actor, sub, project, now, emit, storage, base_ur
     issuer = _report_issuer() if settings is not None else None
     if issuer is not None:  # the report part: signed report, Report row, audit + report.issued event
         report = await issuer(session, storage, settings, sub.id, actor, now=utc(now), emit=emit, base_url=base_url)
+        # the issuer holds the submission's lock now: a concurrent request that issued this round
+        # first has moved it on; its step and notices stand, and this request answers with them
+        state = (await session.exec(select(Submission.state).where(Submission.id == sub.id)
+                                    .execution_options(populate_existing=True))).one()
+        if state != sub.state:
+            await session.refresh(sub)
+            await session.refresh(project)
+            return sub
         sub.report_sha256 = report.sha256
     else:
         sub.report_sha256 = storage.put_bytes(await build_report_pdf(session, storage, sub, project, now, base_url)).sha256

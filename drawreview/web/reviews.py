@@ -33,8 +33,8 @@ def _cfg(ctx: Ctx) -> dict:
     return tasks.config(ctx.state.settings)
 
 
-async def _submission(ctx: Ctx, action: str = "project.view"):
-    return await reviews.load(ctx.session, ctx.principal, ctx.path_int("submission_id"), action)
+async def _submission(ctx: Ctx, action: str = "project.view", *, lock: bool = False):
+    return await reviews.load(ctx.session, ctx.principal, ctx.path_int("submission_id"), action, lock=lock)
 
 
 async def _task(ctx: Ctx, action: str):
@@ -50,7 +50,7 @@ def _pdf(data: bytes, name: str) -> Response:
 
 @api("提交报审（设计单位）/ Submit the drawings for review")
 async def submit(ctx: Ctx):
-    sub, project = await _submission(ctx, "submission.submit")
+    sub, project = await _submission(ctx, "submission.submit", lock=True)
     await reviews.submit(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, _cfg(ctx))
     await commit(ctx)
     return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
@@ -77,7 +77,7 @@ ACCEPT_BODY = {"type": "object", "properties": {
 
 @api("受理 / 容缺受理 (window) / Accept, optionally with listed missing items and a deadline", body=ACCEPT_BODY)
 async def accept(ctx: Ctx):
-    sub, project = await _submission(ctx, "submission.accept")
+    sub, project = await _submission(ctx, "submission.accept", lock=True)
     data = await ctx.json()
     settings = ctx.state.settings
     await reviews.accept(ctx.session, ctx.user, sub, project, data, utcnow(), ctx.emit, _cfg(ctx), ctx.state.storage,
@@ -90,7 +90,7 @@ async def accept(ctx: Ctx):
 @api("退回 (window) / Return the submission with reasons",
      body={"type": "object", "required": ["reasons"], "properties": {"reasons": {"type": "array", "items": {"type": "string"}}}})
 async def return_submission(ctx: Ctx):
-    sub, project = await _submission(ctx, "submission.accept")
+    sub, project = await _submission(ctx, "submission.accept", lock=True)
     data = await ctx.json()
     await reviews.return_submission(ctx.session, ctx.user, sub, project, data.get("reasons"), utcnow(), ctx.emit)
     await commit(ctx)
@@ -100,7 +100,7 @@ async def return_submission(ctx: Ctx):
 @api("容缺材料已补齐 (window) / Record deficiency items as supplied",
      body={"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {"type": "string"}}}})
 async def supply(ctx: Ctx):
-    sub, project = await _submission(ctx, "submission.accept")
+    sub, project = await _submission(ctx, "submission.accept", lock=True)
     data = await ctx.json()
     await reviews.supply_deficiencies(ctx.session, ctx.user, sub, project, data.get("items"), utcnow(), ctx.emit)
     await commit(ctx)
@@ -110,7 +110,7 @@ async def supply(ctx: Ctx):
 @api("容缺逾期退回 (window) / Return the case: the missing items are overdue; the clock stops",
      body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}})
 async def return_overdue(ctx: Ctx):
-    sub, project = await _submission(ctx, "submission.accept")
+    sub, project = await _submission(ctx, "submission.accept", lock=True)
     data = await ctx.json()
     await deficiencies.return_overdue(ctx.session, ctx.user, sub, project, data.get("reason"), utcnow(), ctx.emit)
     await commit(ctx)
@@ -121,7 +121,7 @@ async def return_overdue(ctx: Ctx):
      body={"type": "object", "required": ["deadline", "reason"], "properties": {
          "deadline": {"type": "string", "format": "date"}, "reason": {"type": "string"}}})
 async def extend_deficiencies(ctx: Ctx):
-    sub, project = await _submission(ctx, "submission.accept")
+    sub, project = await _submission(ctx, "submission.accept", lock=True)
     data = await ctx.json()
     await deficiencies.extend_deadline(ctx.session, ctx.user, sub, project, data.get("deadline"), data.get("reason"),
                                        utcnow(), ctx.emit)

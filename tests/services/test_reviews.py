@@ -396,3 +396,48 @@ async def test_calendar_file_setting_sets_the_due_dates_of_accepted_tasks(env, t
     # the same acceptance without the file: 2031 unknown, weekends only (would be Tue 3-11)
     with pytest.warns(workdays.CalendarRangeWarning):
         assert workdays.add_workdays(bj(2031, 2, 28, 10), 7).date().isoformat() == "2031-03-11"
+
+
+async def test_a_round_issued_by_two_requests_at_once_is_issued_once(env):
+    """Two windows (or one double click) issue the same concluded round at once: each request
+    loaded the round before the other committed. The report is signed and stored once, and so is
+    the step: one submission.approve audit entry, one verdict event, one notice per recipient.
+    Found by an outside probe: three concurrent POST …/report answered 200 with one report row
+    but three approvals in the audit trail and three notices each to the institute and builder."""
+    from drawreview.db import Database
+    from drawreview.models import Project, Report, Submission
+
+    session, stack, storage, cfg = env
+    now = bj(2025, 3, 3, 10)
+    project, sub, _ = await _accept(session, stack, storage, cfg, now)
+    for d, task in (await _tasks(session, sub)).items():
+        await tasks.conclude(session, await principal(session, d), task, sub, project, "approved", "同意", now,
+                             lambda e: None)
+    await session.commit()
+    other_db = Database(stack.settings)
+    try:
+        async with other_db.session() as other:
+            sub2, project2 = await other.get(Submission, sub.id), await other.get(Project, project.id)
+            assert sub2.state == "concluded"  # the second request has loaded the round before the first issues
+            window = await principal(session, "window")
+            await reviews.issue_report(session, window, sub, project, bj(2025, 3, 4, 10), lambda e: None, storage,
+                                       "http://x", stack.settings)
+            await session.commit()
+            again = await reviews.issue_report(other, await principal(other, "window"), sub2, project2,
+                                               bj(2025, 3, 4, 10, 1), lambda e: None, storage, "http://x",
+                                               stack.settings)
+            await other.commit()
+            assert again.state == "approved" and again.report_sha256 == sub.report_sha256
+    finally:
+        await other_db.close()
+    assert len((await session.exec(select(Report).where(Report.submission_id == sub.id))).all()) == 1
+    approvals = (await session.exec(select(AuditEntry).where(AuditEntry.project_id == project.id,
+                                                             AuditEntry.action == "submission.approve"))).all()
+    assert len(approvals) == 1
+    verdicts = (await session.exec(select(ProjectEvent).where(ProjectEvent.project_id == project.id,
+                                                              ProjectEvent.type == "submission.verdict"))).all()
+    assert len(verdicts) == 1
+    notes = (await session.exec(select(Notification.user_id).where(Notification.project_id == project.id,
+                                                                    Notification.type == "report.issued"))).all()
+    assert len(notes) == len(set(notes)) > 0
+    assert (await audit.verify(session)).ok
