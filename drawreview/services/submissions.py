@@ -79,22 +79,14 @@ def check_editable(sub: Submission) -> None:
 # A new revision may be started while the set is still the designer's (no revision yet, or a
 # draft) or when the round asks for one; never while the authority holds the case or after it
 # ended (issue #14: reviewers must not land on an empty draft beside the set under review).
-NEW_REVISION_AFTER = frozenset({"revision_required", "returned"})
+NEW_REVISION_AFTER = frozenset({"draft", "revision_required", "returned"})
 
 
 async def require_new_revision_allowed(session: AsyncSession, project: Project) -> None:
     latest = (await session.exec(select(Submission).where(Submission.project_id == project.id)
-                                 .order_by(Submission.revision.desc()).limit(1)
-                                 .execution_options(populate_existing=True))).first()
+                                 .order_by(Submission.revision.desc()).limit(1))).first()
     if latest is None or latest.state in NEW_REVISION_AFTER:
         return
-    if latest.state == "draft":  # a second draft could never be submitted (its predecessor is a draft)
-        raise InvalidTransition(
-            f"第 {latest.revision} 版报审还是草稿，请在该版上传图纸并提交，无需新建修改版",
-            f"Revision {latest.revision} is still a draft: upload to it and submit it; no new revision is needed",
-            code="new_revision_not_allowed",
-            details={"latest_id": latest.id, "latest_revision": latest.revision, "latest_state": latest.state,
-                     "allowed_after": sorted(NEW_REVISION_AFTER)})
     from .workflow import SUBMISSION
 
     name = SUBMISSION.states.get(latest.state, latest.state)
@@ -111,10 +103,7 @@ async def create_submission(session: AsyncSession, principal: Principal, project
                             notes: str = "") -> tuple[Submission, object]:
     """The next revision of the project's drawing set; returns (submission, event). Refused
     (409 ``new_revision_not_allowed``) while the latest revision is with the authority or the
-    case has ended: see :data:`NEW_REVISION_AFTER`. The project's row is held (PostgreSQL) or the
-    write lock taken (SQLite) first, so two requests at once cannot both find the round asking
-    for a revision and open two drafts."""
-    await session.exec(update(Project).where(Project.id == project.id).values(version=Project.version))
+    case has ended: see :data:`NEW_REVISION_AFTER`."""
     await require_new_revision_allowed(session, project)
     for _ in range(5):
         latest = (await session.exec(
