@@ -43,6 +43,8 @@ PALETTE = comment_library.PALETTE
 MAX_POINTS = 2000
 MAX_BODY = 10_000
 MAX_COORD = 1e7
+MAX_CLAUSE = 200
+MAX_TEXT = 2000  # a text markup's words
 # points each kind needs: (min, max)
 POINTS = {"pin": (1, 1), "rect": (2, 2), "cloud": (2, MAX_POINTS), "arrow": (2, 2),
           "polyline": (2, MAX_POINTS), "text": (1, 1)}
@@ -81,8 +83,8 @@ def clean_geometry(kind: str, geometry: Any) -> dict:
     if kind == "text" and (not isinstance(text, str) or not text.strip()):
         _fail("geometry.text", "required for kind text")
     if text is not None:
-        if not isinstance(text, str) or len(text) > 2000:
-            _fail("geometry.text", "text, at most 2000 characters")
+        if not isinstance(text, str) or len(text) > MAX_TEXT:
+            _fail("geometry.text", f"text, at most {MAX_TEXT} characters")
         out["text"] = text
     return out
 
@@ -98,8 +100,8 @@ def clean_fields(data: dict, partial: bool) -> dict:
         clause = data.get("clause", "")
         if clause is None:
             clause = ""
-        if not isinstance(clause, str) or len(clause) > 200:
-            _fail("clause", "text, at most 200 characters")
+        if not isinstance(clause, str) or len(clause) > MAX_CLAUSE:
+            _fail("clause", f"text, at most {MAX_CLAUSE} characters")
         out["clause"] = clause.strip()
     if "body" in data or not partial:
         body = data.get("body", "")

@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import DrawReviewError, ValidationFailed
 from . import audit, workcalendar, workdays
 
+MAX_SOURCE = 200  # where the arrangement was published (the State Council notice)
 LINE = re.compile(r"^\s*(?P<name>.*?)\s*(?P<from>\d{4}-\d{2}-\d{2})(?:\s*(?:~|～|至|到|--?|—)\s*(?P<to>\d{4}-\d{2}-\d{2}))?\s*$")
 WEEKENDS_ONLY_ZH = "按周末估算，节假日安排未录入"
 WEEKENDS_ONLY_EN = "estimated by weekends: the holiday arrangement has not been entered"
@@ -97,7 +98,10 @@ async def set_year(session: AsyncSession, actor, settings, year, source: str, ho
     if not_text:  # e.g. holidays sent as a JSON list of lines
         raise ValidationFailed("来源、节假日和调休应为文字（每行一项）", "source, holidays and workdays are text (one entry a line)",
                                details=not_text)
-    table = {"source": (source or "").strip()[:200], "holidays": parse_lines(holidays, "holidays"),
+    if len(source or "") > MAX_SOURCE:  # refused, not cut short
+        raise ValidationFailed(f"来源至多 {MAX_SOURCE} 字", f"The source is at most {MAX_SOURCE} characters",
+                               details={"source": f"at most {MAX_SOURCE} characters"})
+    table = {"source": (source or "").strip(), "holidays": parse_lines(holidays, "holidays"),
              "workdays": parse_lines(workdays_text, "workdays")}
     if not table["source"]:
         table.pop("source")

@@ -44,7 +44,7 @@ class WriteResult:
 def check_client_id(value: Any, required: bool = True) -> str | None:
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not CLIENT_ID.match(value):
+    if not isinstance(value, str) or not CLIENT_ID.fullmatch(value):
         raise ValidationFailed("client_id 无效：1–64 个字母、数字或 _ . : -",
                                "Invalid client_id: 1–64 letters, digits or _ . : -",
                                details={"client_id": "required string, 1-64 chars [A-Za-z0-9_.:-]"})

@@ -64,6 +64,11 @@ def library(discipline: str | None = None) -> dict[str, list[dict]]:
     return out
 
 
+def template_ids() -> list[str]:
+    """Every template id, for the OpenAPI document's enumeration."""
+    return [row[0] for rows in _LIBRARY.values() for row in rows]
+
+
 def template(template_id: str) -> dict | None:
     for disc, rows in _LIBRARY.items():
         for i, sev, clause, zh, en in rows:

@@ -20,6 +20,8 @@ from . import notifications, workdays, workflow
 from .notifications import aware
 from .tasks import Emit, pauses_of, step, utc
 
+MAX_REASON = 500
+
 
 def outstanding(sub: Submission) -> list[str]:
     return [d["item"] for d in sub.deficiencies if not d.get("supplied_at")]
@@ -62,7 +64,10 @@ def _require_outstanding(sub: Submission) -> list[str]:
 def _reason(value) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationFailed("请写明理由", "Give the reason", details={"reason": "required"})
-    return value.strip()[:500]
+    if len(value) > MAX_REASON:  # refused, not cut: the audit log keeps what was written
+        raise ValidationFailed(f"理由至多 {MAX_REASON} 字", f"The reason is at most {MAX_REASON} characters",
+                               details={"reason": f"at most {MAX_REASON} characters"})
+    return value.strip()
 
 
 def _day(dt: datetime) -> str:

@@ -53,7 +53,10 @@ def blocked(ip: Address, allow: tuple[Network, ...] = ()) -> str | None:
 
 
 def _target(url: str) -> tuple[str, str, int, str]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[": an unclosed IPv6 address
+        raise refused("scheme", url=url) from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise refused("scheme", url=url)
     try:

@@ -28,6 +28,7 @@ from .client_writes import WriteResult, check_client_id, perform
 from .notifications import aware
 
 MARGIN = 6.0  # sheet points around the finding's box
+MAX_REASON = 500  # a dismissal's reason
 # Reviewers see automatic findings once the review of the submission has started (the
 # submission is in review or past it, or their discipline's task was started); the designer
 # sees undecided ones only in its pre-check of a draft or returned submission (OUTSIDE_ROLES).
@@ -252,9 +253,10 @@ async def confirm(session, broadcast, principal: Principal, finding_id: int, dat
 async def dismiss(session, broadcast, principal: Principal, finding_id: int, data: dict) -> WriteResult:
     client_id = check_client_id(data.get("client_id"), required=False)
     reason = data.get("reason")
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > 500:
-        raise ValidationFailed("请填写驳回理由（不超过 500 字）", "Give a reason for dismissing (at most 500 characters)",
-                               details={"reason": "required text, at most 500 characters"})
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
+        raise ValidationFailed(f"请填写驳回理由（不超过 {MAX_REASON} 字）",
+                               f"Give a reason for dismissing (at most {MAX_REASON} characters)",
+                               details={"reason": f"required text, at most {MAX_REASON} characters"})
 
     async def write(session: AsyncSession):
         row, sheet, project_id = await _load(session, principal, finding_id, "finding.decide")

@@ -65,6 +65,9 @@ MESSAGES: dict[str, tuple[tuple[str, ...], str, str]] = {
                             "{project}: the deadline for the missing items was extended to {deadline} ({reason})"),
 }
 EVENT_TYPES = tuple(MESSAGES)
+# a webhook's address and secret (the OpenAPI document declares these; the host is checked by egress)
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s\u0000]+([/?#][^\s\u0000]*)?$"
+MAX_URL, MIN_SECRET, MAX_SECRET = 500, 16, 200
 
 
 def utcnow() -> datetime:

@@ -24,7 +24,11 @@ from .notifications import aware
 
 IP_LIMIT, IP_WINDOW_S = 30, 600
 CASE_LIMIT, CASE_WINDOW_S = 10, 3600
-CASE_RE = re.compile(r"^[A-Z]{1,8}-\d{4}-\d{1,9}$")
+# what the query takes (the OpenAPI document declares these very patterns): a case number in
+# either case and a code of ASCII digits, spaces around them ignored
+CASE_PATTERN = r"^\s*[A-Za-z]{1,8}-[0-9]{4}-[0-9]{1,9}\s*$"
+CODE_PATTERN = r"^\s*[0-9]{6,16}\s*$"
+CASE_RE, CODE_RE = re.compile(CASE_PATTERN), re.compile(CODE_PATTERN)
 STAGE_NAMES = {**workflow.SUBMISSION.states, "draft": "未提交"}
 
 
@@ -55,11 +59,10 @@ def _iso(dt) -> str | None:
 
 
 async def query(session: AsyncSession, limiter, ip: str, case_number: str, code: str, now: datetime) -> dict:
-    case_number = (case_number or "").strip().upper()
-    code = (code or "").strip()
-    if not CASE_RE.match(case_number) or not code.isdigit() or not 6 <= len(code) <= 16:
+    if not CASE_RE.match(case_number or "") or not CODE_RE.match(code or ""):
         raise ValidationFailed("请输入受理编号和验证码", "Enter the case number and the verification code",
-                               details={"case": "e.g. JS-2025-000001", "code": "6 or more digits"})
+                               details={"case": "e.g. JS-2025-000001", "code": "6 to 16 digits"})
+    case_number, code = case_number.strip().upper(), code.strip()
     await throttle(limiter, ip, case_number)
     project = (await session.exec(select(Project).where(Project.case_number == case_number))).first()
     expected = (project.verification_code if project else None) or "x" * len(code)

@@ -20,13 +20,14 @@ from .notifications import aware
 PROJECT_TYPES = ("building", "municipal", "special")
 COMPLEXITIES = ("normal", "complex")
 CASE_PREFIX = "JS"
+MAX_NAME, MAX_ADDRESS = 200, 300
 
 
 def _validate(data: dict) -> dict:
     problems = {}
     name = data.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        problems["name"] = "required text, at most 200 characters"
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
+        problems["name"] = f"required text, at most {MAX_NAME} characters"
     if data.get("project_type", "building") not in PROJECT_TYPES:
         problems["project_type"] = f"one of {PROJECT_TYPES}"
     if data.get("complexity", "normal") not in COMPLEXITIES:
@@ -34,8 +35,8 @@ def _validate(data: dict) -> dict:
     for key in ("construction_unit_id", "design_institute_id"):
         if not is_id(data.get(key)):
             problems[key] = "required integer id"
-    if not isinstance(data.get("address", ""), str) or len(data.get("address", "")) > 300:
-        problems["address"] = "text, at most 300 characters"
+    if not isinstance(data.get("address", ""), str) or len(data.get("address", "")) > MAX_ADDRESS:
+        problems["address"] = f"text, at most {MAX_ADDRESS} characters"
     if not isinstance(data.get("params", {}), dict):
         problems["params"] = "object"
     if problems:

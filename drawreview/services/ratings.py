@@ -11,6 +11,7 @@ from ..models import Project, Rating
 from . import audit, events
 
 FINAL_STAGES = ("approved", "rejected")
+MAX_TEXT = 2000  # a rating's words
 
 
 async def rate(session: AsyncSession, actor, project: Project, data: dict, emit) -> Rating:
@@ -23,8 +24,8 @@ async def rate(session: AsyncSession, actor, project: Project, data: dict, emit)
     score, text = data.get("score"), data.get("text", "")
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise ValidationFailed(details={"score": "integer 1-5"})
-    if not isinstance(text, str) or len(text) > 2000:
-        raise ValidationFailed(details={"text": "text, at most 2000 characters"})
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise ValidationFailed(details={"text": f"text, at most {MAX_TEXT} characters"})
     rating = (await session.exec(select(Rating).where(Rating.project_id == project.id,
                                                       Rating.org_id == actor.org_id))).first()
     if rating is None:

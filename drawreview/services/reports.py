@@ -40,6 +40,7 @@ from .sheets import file_names, sheet_label
 KIND_ROUND = "round"
 KIND_STAMPED = "stamped_sheet"
 MAX_VERIFY_BYTES = 64 * 1024 * 1024
+MAX_VERIFY_CODE = 32  # a verification code is shorter: a longer one finds nothing
 VERIFY_LIMIT, VERIFY_WINDOW_S = 120, 600  # verification attempts per client IP
 
 _key_lock = threading.Lock()
@@ -286,7 +287,7 @@ def clean_sha256(value: str | None) -> str:
 
 async def by_code(session: AsyncSession, code: str) -> Report | None:
     code = (code or "").strip()
-    if not code or len(code) > 32:
+    if not code or len(code) > MAX_VERIFY_CODE:
         return None
     return (await session.exec(select(Report).where(Report.verify_code == code))).first()
 

@@ -133,6 +133,14 @@ def _items(value) -> list[str]:
     return [i.strip() for i in value if i.strip()]
 
 
+def _texts(value, field: str, zh: str, en: str, one: bool = False) -> list[str]:
+    """A list of texts (or, with ``one``, a single text), none blank (a blank reason is a slip)."""
+    texts = [value] if one and isinstance(value, str) else value
+    if not isinstance(texts, list) or not texts or not all(isinstance(t, str) and t.strip() for t in texts):
+        raise ValidationFailed(zh, en, details={field: "required: text, or a list of texts, none blank"})
+    return [t.strip() for t in texts]
+
+
 def _when(value, field: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(str(value))
@@ -157,13 +165,15 @@ async def accept(session: AsyncSession, actor, sub: Submission, project: Project
     """受理 (or 容缺受理 with ``missing_items`` + ``deficiency_deadline``): case number, receipt,
     and one started review task per required discipline."""
     items = _items(data.get("missing_items"))
+    deadline = data.get("deficiency_deadline")
+    deadline = _when(deadline, "deficiency_deadline") if deadline else None  # checked even when unused
     check = await completeness(session, sub, project, cfg)
     taking_part = _chosen(data.get("disciplines"), check["disciplines"])  # refused before anything changes
     if items:
-        if not data.get("deficiency_deadline"):
+        if deadline is None:
             raise ValidationFailed("容缺受理须给出补齐期限", "Give a deadline for the missing items",
                                    details={"deficiency_deadline": "required"})
-        record = workflow.deficiency_record(items, _when(data["deficiency_deadline"], "deficiency_deadline"), now)
+        record = workflow.deficiency_record(items, deadline, now)
         action = "accept_with_deficiencies"
     else:
         if check["missing"] and workflow.SUBMISSION.can(sub.state, "accept"):
@@ -236,10 +246,8 @@ async def _receipt(session, sub, project, started, cfg, base_url, actor) -> byte
 
 
 async def return_submission(session, actor, sub, project, reasons, now, emit) -> Submission:
-    reasons = _items(reasons) if isinstance(reasons, list) else ([reasons.strip()] if isinstance(reasons, str) and reasons.strip() else [])
-    if not reasons:
-        raise ValidationFailed("退回须写明理由", "Give the reasons for returning the submission",
-                               details={"reasons": "required"})
+    reasons = _texts(reasons, "reasons", "退回须写明理由（每条理由不能为空）",
+                     "Give the reasons for returning the submission (none blank)", one=True)
     sub.state = workflow.SUBMISSION.apply(sub.state, "return")
     sub.return_reasons = reasons
     project.stage = "returned"
@@ -253,7 +261,7 @@ async def return_submission(session, actor, sub, project, reasons, now, emit) ->
 async def supply_deficiencies(session, actor, sub, project, items, now, emit) -> Submission:
     """The window records 容缺 items as supplied (on the revision under review)."""
     await deficiencies.require_current(session, sub)
-    items = _items(items)
+    items = _texts(items, "items", "请选择列明的容缺材料", "Name items from the listed deficiencies")
     known = {d["item"] for d in sub.deficiencies}
     if not sub.deficiencies or all(d.get("supplied_at") for d in sub.deficiencies):
         raise InvalidTransition("该报审没有待补齐的容缺材料", "This submission has no outstanding deficiency items",

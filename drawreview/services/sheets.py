@@ -23,6 +23,7 @@ from . import audit, events
 from .submissions import EDITABLE
 
 EDITABLE_FIELDS = {"number": 64, "title": 200, "discipline": 32}
+MAX_REASON = 500  # a correction's reason, after submission
 TEXT_RESULTS = 200
 
 
@@ -242,7 +243,7 @@ def validate_patch(data: dict) -> dict:
             continue  # checked by ``check_may_correct``
         if name not in EDITABLE_FIELDS:
             problems[name] = "unknown field; one of number, title, discipline"
-        elif not isinstance(value, str) or len(value.strip()) > EDITABLE_FIELDS[name]:
+        elif not isinstance(value, str) or len(value) > EDITABLE_FIELDS[name]:
             problems[name] = f"text, at most {EDITABLE_FIELDS[name]} characters"
         else:
             changes[name] = value.strip()
@@ -264,10 +265,10 @@ def check_may_correct(principal: Principal, submission: Submission, data: dict) 
             "The submission has been submitted; only the review window may correct its sheets",
             code="sheet_locked", details={"state": submission.state, "editable": list(EDITABLE)})
     reason = data.get("reason")
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > 500:
-        raise ValidationFailed("提交后更正图纸须填写原因（至多 500 字）",
-                               "A correction after submission needs a reason (at most 500 characters)",
-                               details={"reason": "required text, at most 500 characters"})
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
+        raise ValidationFailed(f"提交后更正图纸须填写原因（至多 {MAX_REASON} 字）",
+                               f"A correction after submission needs a reason (at most {MAX_REASON} characters)",
+                               details={"reason": f"required text, at most {MAX_REASON} characters"})
     return reason.strip()
 
 

@@ -36,9 +36,7 @@ def parse_range(raw_from: str | None, raw_to: str | None) -> tuple[datetime | No
             day = date.fromisoformat(raw)
         except ValueError:
             raise ValidationFailed(details={name: "YYYY-MM-DD"}) from None
-        if not DAY_RANGE[0] <= day <= DAY_RANGE[1]:
-            raise ValidationFailed("日期超出支持的范围", "The date is outside the supported range",
-                                   details={name: f"{DAY_RANGE[0]} to {DAY_RANGE[1]}"})
+        day = min(max(day, DAY_RANGE[0]), DAY_RANGE[1])  # a bound beyond the range: no record lies there
         out.append(datetime.combine(day + timedelta(days=extra), t, workdays.BEIJING).astimezone(timezone.utc))
     if out[0] and out[1] and out[0] >= out[1]:
         raise ValidationFailed(details={"from": "must be before to"})

@@ -13,8 +13,10 @@ from ..errors import DrawReviewError, PermissionDenied, ValidationFailed
 from ..models import MAX_INT, User
 from ..policy import require_role
 from ..services import audit, credentials
-from .common import Ctx, api, lang_of
+from .common import Ctx, api, lang_of, text
 from .pages import render
+
+MAX_TOKEN_NAME = 100
 
 
 def _safe_next(value: str | None) -> str:
@@ -132,12 +134,12 @@ async def list_tokens(ctx: Ctx):
     return await credentials.list_tokens(ctx.session, ctx.user, ctx.state.settings.token_ttl_days, user_id)
 
 
-@api("创建 API 令牌 / Create an API token for yourself", body={"type": "object", "properties": {"name": {"type": "string"}}})
+@api("创建 API 令牌 / Create an API token for yourself", body={"type": "object", "properties": {"name": text(MAX_TOKEN_NAME)}})
 async def create_token(ctx: Ctx):
     data = await ctx.json()
     name = data.get("name", "")
-    if not isinstance(name, str) or len(name) > 100:
-        raise ValidationFailed(details={"name": "text, at most 100 characters"})
+    if not isinstance(name, str) or len(name) > MAX_TOKEN_NAME:
+        raise ValidationFailed(details={"name": f"text, at most {MAX_TOKEN_NAME} characters"})
     user = await ctx.session.get(User, ctx.user.user_id)
     token = await new_api_token(ctx.session, user, name)
     await ctx.session.flush()

@@ -7,32 +7,38 @@ from starlette.routing import Route
 from ..errors import ValidationFailed
 from ..services import annotations as service
 from ..services import comment_library, findings
-from .common import ID_SCHEMA, Ctx, api
+from ..services.client_writes import CLIENT_ID as CLIENT_ID_RE
+from .common import ID_SCHEMA, Ctx, api, text
 
-POINTS = {"type": "array", "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}
-GEOMETRY = {"type": "object", "required": ["points"], "properties": {"points": POINTS, "text": {"type": "string"}}}
-CLIENT_ID = {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,64}$"}
+COORD = {"type": "number", "minimum": -service.MAX_COORD, "maximum": service.MAX_COORD}  # sheet points
+POINTS = {"type": "array", "minItems": 1, "maxItems": service.MAX_POINTS,  # how many: per kind (services/annotations.POINTS)
+          "items": {"type": "array", "items": COORD, "minItems": 2, "maxItems": 2}}
+GEOMETRY = {"type": "object", "required": ["points"],
+            "properties": {"points": POINTS, "text": text(service.MAX_TEXT, nullable=True)}}
+CLIENT_ID = {"type": "string", "pattern": CLIENT_ID_RE.pattern}
+SEVERITY = {"type": "string", "enum": list(service.SEVERITIES)}
+CLAUSE = text(service.MAX_CLAUSE, nullable=True)
+BODY = text(service.MAX_BODY, nullable=True)
 CREATE_BODY = {
     "type": "object",
     "required": ["client_id", "kind", "geometry"],
     "properties": {"client_id": CLIENT_ID, "kind": {"type": "string", "enum": list(service.KINDS)},
-                   "geometry": GEOMETRY, "severity": {"type": "string", "enum": list(service.SEVERITIES)},
-                   "clause": {"type": "string"}, "body": {"type": "string"}, "template": {"type": "string"}},
+                   "geometry": GEOMETRY, "severity": SEVERITY, "clause": CLAUSE, "body": BODY,
+                   "template": {"type": "string", "enum": comment_library.template_ids()}},
 }
 EDIT_BODY = {
     "type": "object", "required": ["version"],
-    "properties": {"version": ID_SCHEMA, "client_id": CLIENT_ID, "geometry": GEOMETRY,
-                   "severity": {"type": "string", "enum": list(service.SEVERITIES)},
-                   "clause": {"type": "string"}, "body": {"type": "string"}},
+    "properties": {"version": ID_SCHEMA, "client_id": CLIENT_ID, "geometry": GEOMETRY, "severity": SEVERITY,
+                   "clause": CLAUSE, "body": BODY},
 }
 COMMENT_BODY = {"type": "object", "required": ["client_id", "body"],
-                "properties": {"client_id": CLIENT_ID, "body": {"type": "string"}}}
+                "properties": {"client_id": CLIENT_ID, "body": text(service.MAX_BODY, required=True)}}
 STATUS_BODY = {"type": "object", "required": ["version", "status"],
                "properties": {"version": ID_SCHEMA, "client_id": CLIENT_ID,
                               "status": {"type": "string", "enum": list(service.STATUSES)}}}
 CONFIRM_BODY = {"type": "object", "properties": {"client_id": CLIENT_ID}}
-DISMISS_BODY = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"},
-                                                                         "client_id": CLIENT_ID}}
+DISMISS_BODY = {"type": "object", "required": ["reason"],
+                "properties": {"reason": text(findings.MAX_REASON, required=True), "client_id": CLIENT_ID}}
 
 
 async def _body(ctx: Ctx) -> dict:
@@ -111,7 +117,7 @@ async def precheck(ctx: Ctx):
                                    ctx.path_int("submission_id"))
 
 
-@api("确认检查结果为审查意见 / Confirm a finding into a markup", body=CONFIRM_BODY)
+@api("确认检查结果为审查意见 / Confirm a finding into a markup", body=CONFIRM_BODY, body_required=False)
 async def confirm_finding(ctx: Ctx):
     data = await _body(ctx) if await ctx.request.body() else {}
     result = await findings.confirm(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("finding_id"), data)

@@ -11,12 +11,13 @@ from ..auth import check_csrf, principal_from_request
 from ..errors import DrawReviewError
 from ..policy import require_role
 from ..services import calendar_years
-from .common import Ctx, api, lang_of
+from .common import Ctx, api, lang_of, text
 from .pages import render
 
 YEAR_BODY = {"type": "object", "required": ["holidays"], "properties": {
-    "source": {"type": "string"}, "holidays": {"type": "string", "description": "lines: 名称 YYYY-MM-DD[ ~ YYYY-MM-DD]"},
-    "workdays": {"type": "string", "description": "lines: 名称 YYYY-MM-DD (adjusted working weekend days)"}}}
+    "source": text(calendar_years.MAX_SOURCE, nullable=True),
+    "holidays": text(required=True, description="lines: 名称 YYYY-MM-DD[ ~ YYYY-MM-DD], days of that year"),
+    "workdays": text(nullable=True, description="lines: 名称 YYYY-MM-DD (adjusted working weekend days)")}}
 
 
 @api("节假日日历：已知年份与已录入安排 / The holiday calendar: known years and entered arrangements")

@@ -23,6 +23,44 @@ from . import jsontext
 
 MAX_JSON_BYTES = 1024 * 1024
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_INT}  # an id or a version, in the OpenAPI document
+# strings in the OpenAPI document: no NUL anywhere (web/jsontext and web/limits refuse it), and
+# text the services require holds a character that is not blank (they strip it)
+NUL_FREE = "^[^\\u0000]*$"
+NON_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+
+
+# a day the services take as a deadline: services/workdays.DAY_RANGE (1970-01-01..2199-12-31)
+DAY_PATTERN = ("^(19[7-9][0-9]|2[01][0-9]{2})-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)"
+               "|(0[13578]|1[02])-31|02-29)$")
+DAY_SCHEMA = {"type": "string", "format": "date", "pattern": DAY_PATTERN}
+
+
+def text(max_length: int | None = None, *, required: bool = False, **extra) -> dict:
+    """The schema of a text field: ``required`` text must not be blank; ``max_length`` is the
+    service's own limit (pass its constant, so the document cannot drift from the check)."""
+    schema: dict = {"type": "string", "pattern": NON_BLANK if required else NUL_FREE}
+    if required:
+        schema["minLength"] = 1
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    return {**schema, **extra}
+
+
+def unknown_fields(schema: dict | None, data, prefix: str = "") -> list[str]:
+    """The properties of ``data`` that its declared object ``schema`` does not name (nested objects
+    included), unless the schema leaves them open with ``additionalProperties``."""
+    if not isinstance(schema, dict) or not isinstance(data, dict) or "properties" not in schema:
+        return []
+    if schema.get("additionalProperties", False) is not False:
+        return []
+    out = []
+    for key, value in data.items():
+        sub = schema["properties"].get(key)
+        if sub is None:
+            out.append(prefix + key)
+        else:
+            out += unknown_fields(sub, value, f"{prefix}{key}.")
+    return out
 
 
 def lang_of(request: Request) -> str:
@@ -40,6 +78,7 @@ class Ctx:
     principal: Principal | None
     lang: str
     pending_events: list = field(default_factory=list)
+    body_schema: dict | None = None  # the endpoint's declared JSON body (``@api(body=...)``)
 
     @property
     def state(self):
@@ -83,6 +122,12 @@ class Ctx:
         data = jsontext.loads(body or b"null")
         if not isinstance(data, dict):
             raise jsontext.bad_json("the body must be a JSON object")
+        unknown = unknown_fields(self.body_schema, data)
+        if unknown:  # a misspelt field would otherwise be dropped without a word
+            raise ValidationFailed("请求含有不认识的字段：" + "、".join(unknown),
+                                   "The body has fields this endpoint does not take: " + ", ".join(unknown),
+                                   code="unknown_field",
+                                   details={"unknown": unknown, "allowed": sorted(self.body_schema["properties"])})
         return data
 
     async def record_download(self, what: str, object_type: str, object_id, project_id: int | None,
@@ -114,10 +159,11 @@ Handler = Callable[[Ctx], Awaitable[Any]]
 
 def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str = "api",
         query: dict | None = None, produces: str = "application/json", csrf: bool = True,
-        form: dict | None = None):
+        form: dict | None = None, body_required: bool = True):
     """Decorate an API endpoint; ``body`` is a JSON-schema fragment for the OpenAPI document
     (``form``: the same for a multipart/form-data body), ``query`` maps each query parameter to
-    its schema (``"required": True`` in it: the parameter must be given), ``produces`` is the media type of a
+    its schema (``"required": True`` in it: the parameter must be given); ``body_required=False``: no
+    body at all is taken too; ``produces`` is the media type of a
     successful answer (a PDF, a PNG ...). ``csrf=False`` only for a public POST that changes
     nothing (checking an uploaded file)."""
 
@@ -130,14 +176,14 @@ def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str 
                     raise NotAuthenticated()
                 if csrf:
                     check_csrf(request, principal)
-                ctx = Ctx(request, session, principal, lang_of(request))
+                ctx = Ctx(request, session, principal, lang_of(request), body_schema=body)
                 result = await fn(ctx)  # state-changing handlers call ctx.commit() themselves
                 if isinstance(result, Response):
                     return result
                 return ok(result)
 
         endpoint.openapi = {"summary": summary, "login": login, "body": body, "tag": tag,
-                            "query": query or {}, "produces": produces, "form": form}
+                            "query": query or {}, "produces": produces, "form": form, "body_required": body_required}
         return endpoint
 
     return wrap

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 import anyio
-from urllib.parse import urlsplit
 
 from sqlmodel import select
 from starlette.routing import Route
@@ -14,7 +14,7 @@ from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..models import Webhook, is_id
 from ..services import audit, egress
 from ..services import notifications as service
-from .common import ID_SCHEMA, Ctx, api
+from .common import ID_SCHEMA, Ctx, api, text
 
 
 @api("我的通知 / My notifications (?unread=1)")
@@ -30,7 +30,8 @@ async def unread_count(ctx: Ctx):
 
 
 @api("标记已读 / Mark notifications read (ids, or all)",
-     body={"type": "object", "properties": {"ids": {"type": "array", "items": ID_SCHEMA}}})
+     body={"type": "object", "properties": {"ids": {"type": "array", "items": ID_SCHEMA, "nullable": True,
+                                                    "description": "these notifications; absent or null: all"}}})
 async def mark_read(ctx: Ctx):
     data = await ctx.json()
     ids = data.get("ids")
@@ -61,20 +62,22 @@ async def list_webhooks(ctx: Ctx):
 
 @api("注册 Webhook / Register a webhook (the secret is shown once)", body={
     "type": "object", "required": ["url"], "properties": {
-        "url": {"type": "string"}, "secret": {"type": "string"},
+        "url": text(service.MAX_URL, pattern=service.URL_PATTERN),
+        "secret": {"type": "string", "nullable": True, "maxLength": service.MAX_SECRET,
+                   "pattern": f"^$|^[^\\u0000]{{{service.MIN_SECRET},}}$", "description": "empty or absent: one is made"},
         "events": {"type": "array", "items": {"type": "string", "enum": list(service.EVENT_TYPES)}}}})
 async def create_webhook(ctx: Ctx):
     _may_manage(ctx)
     data = await ctx.json()
     url, events = data.get("url"), data.get("events", [])
     problems = {}
-    if not isinstance(url, str) or urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).netloc or len(url) > 500:
+    if not isinstance(url, str) or not re.match(service.URL_PATTERN, url) or len(url) > service.MAX_URL:
         problems["url"] = "http(s) URL"
     if not isinstance(events, list) or any(e not in service.EVENT_TYPES for e in events):
         problems["events"] = list(service.EVENT_TYPES)
     secret = data.get("secret") or secrets.token_urlsafe(32)
-    if not isinstance(secret, str) or not 16 <= len(secret) <= 200:
-        problems["secret"] = "16-200 characters"
+    if not isinstance(secret, str) or not service.MIN_SECRET <= len(secret) <= service.MAX_SECRET:
+        problems["secret"] = f"{service.MIN_SECRET}-{service.MAX_SECRET} characters"
     if problems:
         raise ValidationFailed(details=problems)
     # every address the host resolves to must be public (or in the admin's allow-list)

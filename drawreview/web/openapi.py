@@ -8,7 +8,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ..services import progress, reports, stats
+from ..services.annotations import SEVERITIES, STATUSES
+from ..services.comment_library import PALETTE
+from .annotations import CLIENT_ID
 from .common import ID_SCHEMA as ID
+from .common import NUL_FREE, text
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -42,7 +47,9 @@ def api_routes(routes) -> list[tuple[str, str, dict]]:
 
 
 _TEXT = {"type": "string"}
-_DAY = {"type": "string", "format": "date"}
+_DAY = {"type": "string", "format": "date", "description": "YYYY-MM-DD, a Beijing day; one outside "
+        f"{stats.DAY_RANGE[0]}..{stats.DAY_RANGE[1]} is read as that range's end (no record lies beyond)"}
+_DISCIPLINE = {"type": "string", "enum": list(PALETTE)}
 # query parameters of endpoints that hand the whole query to a service (declared here, next to
 # the document, so the document names every parameter; ``@api(query=...)`` adds the rest)
 QUERY: dict[tuple[str, str], dict] = {
@@ -50,21 +57,66 @@ QUERY: dict[tuple[str, str], dict] = {
     ("GET", "/api/stats.csv"): {"from": _DAY, "to": _DAY},
     ("GET", "/api/projects/{project_id}/audit"): {"actor": _TEXT, "action": _TEXT, "from": _DAY, "to": _DAY},
     ("GET", "/api/projects/{project_id}/audit.csv"): {"actor": _TEXT, "action": _TEXT, "from": _DAY, "to": _DAY},
-    ("GET", "/api/progress"): {"case": _TEXT, "code": _TEXT},
-    ("GET", "/api/verify"): {"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "code": _TEXT},
+    ("GET", "/api/progress"): {
+        "case": {"type": "string", "pattern": progress.CASE_PATTERN, "required": True,
+                 "description": "the case number on the receipt, e.g. JS-2025-000001 (letters in any case)"},
+        "code": {"type": "string", "pattern": progress.CODE_PATTERN, "required": True,
+                 "description": "the verification code on the receipt: 6-16 digits"}},
+    ("GET", "/api/verify"): {"sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+                             "code": text(reports.MAX_VERIFY_CODE,
+                                          description="the report's verification code (give it or sha256)")},
     ("GET", "/api/notifications"): {"unread": {"type": "string", "description": "1 or true: only unread ones"}},
     ("GET", "/api/projects/{project_id}/annotations"): {
-        "sheet_id": ID, "discipline": _TEXT, "status": _TEXT, "severity": _TEXT},
-    ("GET", "/api/projects/{project_id}/findings"): {"discipline": _TEXT},
-    ("GET", "/api/annotation-library"): {"discipline": _TEXT},
-    ("DELETE", "/api/annotations/{annotation_id}"): {"version": {**ID, "required": True}, "client_id": _TEXT},
+        "sheet_id": ID, "discipline": _DISCIPLINE, "status": {"type": "string", "enum": list(STATUSES)},
+        "severity": {"type": "string", "enum": list(SEVERITIES)}},
+    ("GET", "/api/projects/{project_id}/findings"): {"discipline": _DISCIPLINE},
+    ("GET", "/api/annotation-library"): {"discipline": _DISCIPLINE},
+    ("DELETE", "/api/annotations/{annotation_id}"): {"version": {**ID, "required": True}, "client_id": CLIENT_ID},
     ("GET", "/api/sheets/{sheet_id}/tiles/{z}/{x}/{y}.png"): {"hidden": {"type": "string",
                                                                         "description": "layer names, comma-separated"}},
-    ("GET", "/api/sheets/{sheet_id}/texts"): {"q": _TEXT},
+    ("GET", "/api/sheets/{sheet_id}/texts"): {"q": text(200)},
 }
+# query parameters whose empty value is refused rather than read as absent
+EMPTY_REFUSED = {"client_id"}
 # any other value is not refused: the language cookie, then Accept-Language decide (web/common.lang_of)
-LANG = {"name": "lang", "in": "query", "required": False,
-        "schema": {"type": "string", "description": "zh-CN or en; anything else: the Accept-Language header decides"}}
+LANG = {"name": "lang", "in": "query", "required": False, "allowEmptyValue": True,
+        "schema": {"type": "string", "pattern": NUL_FREE,
+                   "description": "zh-CN or en; anything else: the Accept-Language header decides"}}
+STRING_OWN = {"pattern", "enum", "format"}
+
+
+def as_served(schema, closed: bool = True):
+    """A declared schema as the server reads it: a string without a pattern, enum or format of
+    its own takes no NUL (no database stores it: web/jsontext, web/limits); an object that names
+    its properties takes no others when ``closed`` (a JSON body: web/common.Ctx.json refuses them)."""
+    if isinstance(schema, list):
+        return [as_served(s, closed) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key == "properties":
+            out[key] = {name: as_served(s, closed) for name, s in value.items()}
+        elif key in ("items", "additionalProperties", "anyOf", "oneOf", "allOf", "not"):
+            out[key] = as_served(value, closed)
+        else:
+            out[key] = value
+    if out.get("type") == "string" and not STRING_OWN & out.keys():
+        out["pattern"] = NUL_FREE
+    if closed and out.get("type") == "object" and "properties" in out:
+        out.setdefault("additionalProperties", False)
+    return out
+
+
+def query_parameter(name: str, schema: dict) -> dict:
+    required = bool(schema.get("required"))
+    param = {"name": name, "in": "query", "required": required,
+             "schema": as_served({k: v for k, v in schema.items() if k != "required"})}
+    if not required and name not in EMPTY_REFUSED:
+        param["allowEmptyValue"] = True  # ``?to=``: as if not given
+    return param
+
+
 BY_SUFFIX = {".pdf": "application/pdf", "/pdf": "application/pdf", ".png": "image/png", ".zip": "application/zip",
              ".csv": "text/csv", "/bcf": "application/octet-stream", ".json": "application/json"}
 
@@ -110,9 +162,7 @@ def document(routes) -> dict:
         params = [{"name": name, "in": "path", "required": True, "schema": path_schema(name, convertors.get(name))}
                   for name in re.findall(r"{(\w+)(?::\w+)?}", path)]
         declared = {**QUERY.get((method, path), {}), **meta.get("query", {})}
-        params += [{"name": name, "in": "query", "required": bool(schema.get("required")),
-                    "schema": {k: v for k, v in schema.items() if k != "required"}}
-                   for name, schema in declared.items()]
+        params += [query_parameter(name, schema) for name, schema in declared.items()]
         params.append(LANG)
         kind = media_type(path, meta)
         op = {
@@ -127,9 +177,11 @@ def document(routes) -> dict:
         if meta["login"]:
             op["security"] = [{"bearer": []}, {"session": []}]
         if meta["body"] is not None:
-            op["requestBody"] = {"required": True, "content": {"application/json": {"schema": meta["body"]}}}
+            op["requestBody"] = {"required": meta.get("body_required", True),
+                                 "content": {"application/json": {"schema": as_served(meta["body"])}}}
         if meta.get("form") is not None:
-            op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": meta["form"]}}}
+            op["requestBody"] = {"required": True, "content": {
+                "multipart/form-data": {"schema": as_served(meta["form"], closed=False)}}}
         clean = re.sub(r"{(\w+):\w+}", r"{\1}", path)
         paths.setdefault(clean, {})[method.lower()] = op
     return {

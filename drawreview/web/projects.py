@@ -6,19 +6,19 @@ from starlette.routing import Route
 
 from ..policy import require_project, require_role
 from ..services import projects as service
-from .common import ID_SCHEMA, Ctx, api
+from .common import ID_SCHEMA, Ctx, api, text
 
 PROJECT_BODY = {
     "type": "object",
     "required": ["name", "construction_unit_id", "design_institute_id"],
     "properties": {
-        "name": {"type": "string"},
-        "address": {"type": "string"},
+        "name": text(service.MAX_NAME, required=True),
+        "address": text(service.MAX_ADDRESS),
         "project_type": {"type": "string", "enum": list(service.PROJECT_TYPES)},
         "complexity": {"type": "string", "enum": list(service.COMPLEXITIES)},
         "construction_unit_id": ID_SCHEMA,
         "design_institute_id": ID_SCHEMA,
-        "params": {"type": "object"},
+        "params": {"type": "object", "description": "rule parameters and overrides (free-form)"},
     },
 }
 

@@ -15,7 +15,8 @@ from ..services import deficiencies, reviews, tasks
 from ..services.notifications import utcnow
 from ..services import report_extras, report_phases
 from ..services.reports import public_base
-from .common import ID_SCHEMA, Ctx, api, ok
+from ..services import workflow
+from .common import DAY_SCHEMA, ID_SCHEMA, Ctx, api, ok, text
 
 
 async def commit(ctx: Ctx) -> None:
@@ -68,11 +69,14 @@ async def completeness(ctx: Ctx):
     return await reviews.completeness(ctx.session, sub, project, _cfg(ctx))
 
 
+REASON = text(required=True)
 ACCEPT_BODY = {"type": "object", "properties": {
-    "missing_items": {"type": "array", "items": {"type": "string"}},
-    "disciplines": {"type": "array", "items": {"type": "string", "enum": ["planning", "fire", "civil_defence",
-                                                                        "lightning", "meteorology"]}},
-    "deficiency_deadline": {"type": "string", "format": "date"}}}
+    "missing_items": {"type": "array", "items": {"type": "string"}, "nullable": True,
+                      "description": "容缺 items; blank ones are left out"},
+    "disciplines": {"type": "array", "minItems": 1, "nullable": True,
+                    "items": {"type": "string", "enum": list(workflow.DISCIPLINES)}},
+    "deficiency_deadline": {"anyOf": [DAY_SCHEMA, {"type": "string", "enum": [""]}], "nullable": True,
+                            "description": "required with missing_items"}}}
 
 
 @api("受理 / 容缺受理 (window) / Accept, optionally with listed missing items and a deadline", body=ACCEPT_BODY)
@@ -88,7 +92,8 @@ async def accept(ctx: Ctx):
 
 
 @api("退回 (window) / Return the submission with reasons",
-     body={"type": "object", "required": ["reasons"], "properties": {"reasons": {"type": "array", "items": {"type": "string"}}}})
+     body={"type": "object", "required": ["reasons"], "properties": {"reasons": {"oneOf": [
+         {"type": "array", "minItems": 1, "items": REASON}, REASON]}}})
 async def return_submission(ctx: Ctx):
     sub, project = await _submission(ctx, "submission.accept", lock=True)
     data = await ctx.json()
@@ -98,7 +103,8 @@ async def return_submission(ctx: Ctx):
 
 
 @api("容缺材料已补齐 (window) / Record deficiency items as supplied",
-     body={"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {"type": "string"}}}})
+     body={"type": "object", "required": ["items"], "properties": {"items": {
+         "type": "array", "minItems": 1, "items": REASON, "description": "items listed at acceptance"}}})
 async def supply(ctx: Ctx):
     sub, project = await _submission(ctx, "submission.accept", lock=True)
     data = await ctx.json()
@@ -108,7 +114,7 @@ async def supply(ctx: Ctx):
 
 
 @api("容缺逾期退回 (window) / Return the case: the missing items are overdue; the clock stops",
-     body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}})
+     body={"type": "object", "required": ["reason"], "properties": {"reason": text(deficiencies.MAX_REASON, required=True)}})
 async def return_overdue(ctx: Ctx):
     sub, project = await _submission(ctx, "submission.accept", lock=True)
     data = await ctx.json()
@@ -119,7 +125,7 @@ async def return_overdue(ctx: Ctx):
 
 @api("延长容缺补齐期限 (window) / Extend the deadline for the missing items, with a reason",
      body={"type": "object", "required": ["deadline", "reason"], "properties": {
-         "deadline": {"type": "string", "format": "date"}, "reason": {"type": "string"}}})
+         "deadline": DAY_SCHEMA, "reason": text(deficiencies.MAX_REASON, required=True)}})
 async def extend_deficiencies(ctx: Ctx):
     sub, project = await _submission(ctx, "submission.accept", lock=True)
     data = await ctx.json()
@@ -140,7 +146,9 @@ async def receipt(ctx: Ctx):
 
 @api("出具审查意见书 (window；可选 checkers={专业: 审核人用户编号}) / Issue the round's merged report "
      "(optional checkers = {discipline: user id})",
-     body={"type": "object", "properties": {"checkers": {"type": "object", "additionalProperties": ID_SCHEMA}}})
+     body={"type": "object", "properties": {"checkers": {
+         "type": "object", "nullable": True, "properties": {d: ID_SCHEMA for d in workflow.DISCIPLINES},
+         "description": "a discipline named must have a task in this round"}}}, body_required=False)
 async def issue_report(ctx: Ctx):
     sub, project = await _submission(ctx, "report.issue")
     data = await ctx.json() if await ctx.request.body() else {}
@@ -232,7 +240,7 @@ async def start(ctx: Ctx):
 
 
 @api("要求补正（暂停计时）/ Ask for corrections; the clock stops",
-     body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}})
+     body={"type": "object", "required": ["reason"], "properties": {"reason": REASON}})
 async def pause(ctx: Ctx):
     task, sub, project = await _task(ctx, "task.conclude")
     data = await ctx.json()
@@ -253,7 +261,7 @@ async def resume(ctx: Ctx):
 
 @api("出具专业结论 / Conclude the discipline's review",
      body={"type": "object", "required": ["conclusion"], "properties": {
-         "conclusion": {"type": "string", "enum": ["approved", "approved_with_comments", "revision_required", "rejected"]},
+         "conclusion": {"type": "string", "enum": [c.value for c in workflow.Conclusion]},
          "opinion": {"type": "string"}}})
 async def conclude(ctx: Ctx):
     task, sub, project = await _task(ctx, "task.conclude")

@@ -21,7 +21,7 @@ from ..policy import require_project
 from ..services import sheet_list
 from ..services import sheets as service
 from ..services import submissions as submission_service
-from .common import Ctx, api
+from .common import Ctx, api, text
 
 CACHE = "private, max-age=86400"
 MAX_HIDDEN = 200
@@ -77,8 +77,11 @@ async def get_sheet(ctx: Ctx):
 
 
 @api("更正图号、图名、专业 / Correct a sheet's number, title or discipline",
-     body={"type": "object", "properties": {"number": {"type": "string"}, "title": {"type": "string"},
-                                            "discipline": {"type": "string"}}})
+     body={"type": "object", "minProperties": 1,
+           "properties": {**{name: text(most) for name, most in service.EDITABLE_FIELDS.items()},
+                          "reason": text(service.MAX_REASON, required=True,
+                                         description="required once the submission is submitted")},
+           "anyOf": [{"required": [name]} for name in service.EDITABLE_FIELDS]})
 async def patch_sheet(ctx: Ctx):
     sheet, sub, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"), "sheet.edit")
     sheet, event = await service.update_sheet(ctx.session, ctx.user, sheet, sub, await ctx.json())
@@ -153,8 +156,10 @@ async def texts(ctx: Ctx):
     return {"q": q, "count": len(found), "texts": found}
 
 
+NUMBER = r"\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*"  # what float() reads, finite
 VERTEX_QUERY = {
-    "bbox": {"type": "string", "description": "x0,y0,x1,y1 in sheet points (y down)"},
+    "bbox": {"type": "string", "required": True, "pattern": f"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$",
+             "description": "x0,y0,x1,y1 in sheet points (y down)"},
     "limit": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 2000},
 }
 
@@ -170,7 +175,7 @@ async def vertices(ctx: Ctx):
     q = ctx.request.query_params
     try:
         box = tuple(float(v) for v in q.get("bbox", "").split(","))
-        limit = int(q.get("limit", "2000"))
+        limit = int(q.get("limit") or "2000")  # ?limit= : the default, as every other query
     except ValueError:
         box, limit = (), 0
     if len(box) != 4 or not all(math.isfinite(v) for v in box) or not 1 <= limit <= 5000:

@@ -11,7 +11,7 @@ from ..auth import principal_from_request
 from ..policy import require_project, require_role
 from ..services import ratings, stats, tasks
 from ..services.notifications import utcnow
-from .common import Ctx, api, lang_of
+from .common import Ctx, api, lang_of, text
 from .i18n import MESSAGES, stage_label, t
 from .pages import render
 
@@ -38,7 +38,7 @@ async def stats_csv(ctx: Ctx):
 
 @api("服务评价（建设单位、设计单位）/ Rate the review service (1-5 + text)",
      body={"type": "object", "required": ["score"], "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5},
-                                                                  "text": {"type": "string"}}})
+                                                                  "text": text(ratings.MAX_TEXT)}})
 async def rate(ctx: Ctx):
     project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"))
     rating = await ratings.rate(ctx.session, ctx.user, project, await ctx.json(), ctx.emit)

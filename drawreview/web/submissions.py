@@ -26,10 +26,11 @@ from ..services import file_list, file_removal, sheet_list
 from ..vocabulary import SHEET_DISCIPLINES
 from ..services import sheets as sheet_service
 from ..services import submissions as service
-from .common import Ctx, api, lang_of
+from .common import Ctx, api, lang_of, text
 from .i18n import t
 
 MAX_PARTS = 200
+MAX_NOTES = 2000  # a submission's notes
 MULTIPART_SLACK = 1024 * 1024  # boundaries and part headers on top of the file bytes
 
 
@@ -138,15 +139,15 @@ async def list_submissions(ctx: Ctx):
 
 
 @api("新建报审版本 / Open the next submission revision", body={"type": "object",
-                                                         "properties": {"notes": {"type": "string"}}})
+                                                         "properties": {"notes": text(MAX_NOTES)}}, body_required=False)
 async def create_submission(ctx: Ctx):
     project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"), "submission.create")
     raw = await ctx.request.body()
     notes = ""
     if raw.strip():
         notes = (await ctx.json()).get("notes", "")
-        if not isinstance(notes, str) or len(notes) > 2000:
-            raise ValidationFailed(details={"notes": "text, at most 2000 characters"})
+        if not isinstance(notes, str) or len(notes) > MAX_NOTES:
+            raise ValidationFailed(details={"notes": f"text, at most {MAX_NOTES} characters"})
     sub, event = await service.create_submission(ctx.session, ctx.user, project, notes)
     ctx.emit(event)
     await ctx.commit()
