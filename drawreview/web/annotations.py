@@ -16,6 +16,7 @@ POINTS = {"type": "array", "minItems": 1, "maxItems": service.MAX_POINTS,  # how
 GEOMETRY = {"type": "object", "required": ["points"],
             "properties": {"points": POINTS, "text": text(service.MAX_TEXT, nullable=True)}}
 CLIENT_ID = {"type": "string", "pattern": CLIENT_ID_RE.pattern}
+MAY_CLIENT_ID = {**CLIENT_ID, "nullable": True}  # null or absent: the write is not made idempotent
 SEVERITY = {"type": "string", "enum": list(service.SEVERITIES)}
 CLAUSE = text(service.MAX_CLAUSE, nullable=True)
 BODY = text(service.MAX_BODY, nullable=True)
@@ -28,17 +29,18 @@ CREATE_BODY = {
 }
 EDIT_BODY = {
     "type": "object", "required": ["version"],
-    "properties": {"version": ID_SCHEMA, "client_id": CLIENT_ID, "geometry": GEOMETRY, "severity": SEVERITY,
+    "properties": {"version": ID_SCHEMA, "client_id": MAY_CLIENT_ID, "geometry": GEOMETRY, "severity": SEVERITY,
                    "clause": CLAUSE, "body": BODY},
+    "anyOf": [{"required": [name]} for name in ("geometry", "severity", "clause", "body")],  # something to change
 }
 COMMENT_BODY = {"type": "object", "required": ["client_id", "body"],
                 "properties": {"client_id": CLIENT_ID, "body": text(service.MAX_BODY, required=True)}}
 STATUS_BODY = {"type": "object", "required": ["version", "status"],
-               "properties": {"version": ID_SCHEMA, "client_id": CLIENT_ID,
+               "properties": {"version": ID_SCHEMA, "client_id": MAY_CLIENT_ID,
                               "status": {"type": "string", "enum": list(service.STATUSES)}}}
-CONFIRM_BODY = {"type": "object", "properties": {"client_id": CLIENT_ID}}
+CONFIRM_BODY = {"type": "object", "properties": {"client_id": MAY_CLIENT_ID}}
 DISMISS_BODY = {"type": "object", "required": ["reason"],
-                "properties": {"reason": text(findings.MAX_REASON, required=True), "client_id": CLIENT_ID}}
+                "properties": {"reason": text(findings.MAX_REASON, required=True), "client_id": MAY_CLIENT_ID}}
 
 
 async def _body(ctx: Ctx) -> dict:

@@ -28,7 +28,7 @@ from ..policy import require_project
 from ..services import report_files as files
 from ..services import reports as service
 from ..services import sheets as sheet_service
-from .common import Ctx, api, lang_of
+from .common import Ctx, api, lang_of, text
 from .pages import render
 from .progress import client_ip
 from .submissions import IncompleteUpload, multipart_parts
@@ -173,8 +173,9 @@ async def authority_certificate(request: Request) -> Response:
 
 # --- verification ------------------------------------------------------------------------------
 
-async def read_form(request: Request) -> tuple[dict[str, str], bytes | None]:
-    """The verification form's text fields and the uploaded file (size-limited, in memory)."""
+async def read_form(request: Request, only: tuple[str, ...] | None = None) -> tuple[dict[str, str], bytes | None]:
+    """The verification form's text fields and the uploaded file (size-limited, in memory);
+    ``only``: the text fields taken, any other part is refused (the API's declared form)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > service.MAX_VERIFY_BYTES + FORM_SLACK:
         raise PayloadTooLarge(details={"limit": service.MAX_VERIFY_BYTES})
@@ -183,6 +184,9 @@ async def read_form(request: Request) -> tuple[dict[str, str], bytes | None]:
     try:
         async for part, chunks in multipart_parts(request):
             is_file = part.filename is not None
+            if only is not None and part.name != "file" and part.name not in only:
+                raise ValidationFailed("表单含有不认识的字段", "The form has a field this endpoint does not take",
+                                       code="unknown_field", details={"unknown": [part.name], "allowed": ["file", *only]})
             limit = service.MAX_VERIFY_BYTES if is_file else MAX_FIELD
             buf = bytearray()
             async for chunk in chunks:
@@ -230,10 +234,13 @@ async def verify_api(ctx: Ctx):
 
 @api("核验意见书文件（公开；multipart 字段 file）/ Verify an uploaded report file (public, multipart 'file')",
      login=False, tag="verify", csrf=False, form={"type": "object", "required": ["file"], "properties": {
-         "file": {"type": "string", "format": "binary"}, "code": {"type": "string"}}})  # changes nothing: no CSRF token needed; rate-limited by address
+         "file": {"type": "string", "format": "binary", "minLength": 1}, "code": text(service.MAX_VERIFY_CODE)},
+         "additionalProperties": False})  # changes nothing: no CSRF token needed; rate-limited by address
 async def verify_upload_api(ctx: Ctx):
     await ctx.session.commit()  # release the connection while the bytes stream in
-    fields, upload = await read_form(ctx.request)
+    fields, upload = await read_form(ctx.request, only=("code",))
+    if len(fields.get("code", "")) > service.MAX_VERIFY_CODE:
+        raise ValidationFailed(details={"code": f"at most {service.MAX_VERIFY_CODE} characters"})
     if upload is None:
         raise BadRequest("请求中没有文件（字段名 file）", "No file in the request (field name 'file')", code="no_file")
     return await _check(ctx.session, ctx.request, sha256=None, code=fields.get("code"), upload=upload)

@@ -171,7 +171,7 @@ async def get_submission(ctx: Ctx):
 @api("上传图纸文件：DWG（R14–R2018）、DXF、PDF 或 ZIP（multipart，字段 file，可多个）/ "
      "Upload drawing files: DWG (R14–R2018), DXF, PDF or ZIP (multipart field 'file', several allowed)",
      tag="upload", form={"type": "object", "required": ["file"], "properties": {
-         "file": {"type": "array", "items": {"type": "string", "format": "binary"}}}})
+         "file": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"}}}})
 async def upload_files(ctx: Ctx):
     sub, _ = await service.require_submission(ctx.session, ctx.principal, ctx.path_int("submission_id"),
                                               "submission.upload")
