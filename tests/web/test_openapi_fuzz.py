@@ -55,8 +55,10 @@ SEMANTIC = {
         "the reviewer must be an active reviewer of the task's discipline",
     ("POST /api/webhooks", "webhook_address_refused", "reason"):
         "the host must resolve to a public address (or one the admin allowed)",
+    ("PUT /api/calendar/years/{year}", "validation_failed", "line"):
+        "each line is 名称 YYYY-MM-DD[ ~ YYYY-MM-DD] (a grammar of lines, not a pattern worth keeping in step)",
     ("PUT /api/calendar/years/{year}", "validation_failed", "entry"):
-        "each line is 名称 YYYY-MM-DD[ ~ YYYY-MM-DD] with days of that year, as the calendar file is checked",
+        "the days must lie in that year and agree with each other, as the calendar file is checked",
     ("PATCH /api/annotations/{annotation_id}", "validation_failed", "geometry.points"):
         "how many points a markup has depends on its kind (pin 1, rect 2, cloud 2..2000 ...)",
     ("POST /api/sheets/{sheet_id}/annotations", "validation_failed", "geometry.points"):
