@@ -62,7 +62,7 @@ QUERY: dict[tuple[str, str], dict] = {
                  "description": "the case number on the receipt, e.g. JS-2025-000001 (letters in any case)"},
         "code": {"type": "string", "pattern": progress.CODE_PATTERN, "required": True,
                  "description": "the verification code on the receipt: 6-16 digits"}},
-    ("GET", "/api/verify"): {"sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+    ("GET", "/api/verify"): {"sha256": {"type": "string", "pattern": r"^\s*[0-9a-fA-F]{64}\s*$"},
                              "code": text(reports.MAX_VERIFY_CODE,
                                           description="the report's verification code (give it or sha256)")},
     ("GET", "/api/notifications"): {"unread": {"type": "string", "description": "1 or true: only unread ones"}},

@@ -120,3 +120,23 @@ def test_errors_match_the_documented_envelope(stack, client):
     assert {r.status_code for r in answers} == {400, 401, 403, 404, 405, 422}
     for r in answers:
         jsonschema.validate(r.json(), error)
+
+
+def test_a_json_body_with_a_field_the_document_does_not_name_is_refused(stack, client):
+    """The document closes every JSON body it describes (additionalProperties: false), and the
+    server agrees: a misspelt field is a 422 naming it, not silently dropped."""
+    doc = client.get("/api/openapi.json").json()
+    body = doc["paths"]["/api/projects"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["additionalProperties"] is False and body["properties"]["name"]["minLength"] == 1
+    h = stack.token_headers("window")
+    r = client.post("/api/projects", headers=h, json={"name": "x", "construction_unit_id": 3,
+                                                       "design_institute_id": 2, "adress": "typo"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_field", r.text[:300]
+    assert r.json()["error"]["details"]["unknown"] == ["adress"] and "address" in r.json()["error"]["details"]["allowed"]
+    assert r.json()["error"]["messages"]["zh-CN"].endswith("adress")
+    free = client.post("/api/projects", headers=h, json={"name": "x", "construction_unit_id": 3,
+                                                          "design_institute_id": 2, "params": {"any": {"thing": 1}}})
+    assert free.status_code == 200, free.text[:300]  # params is free-form, and says so
+    strings = [s for op in doc["paths"].values() for o in op.values() for p in o["parameters"]
+               for s in [p["schema"]] if s.get("type") == "string"]
+    assert strings and all("pattern" in s or "enum" in s or "format" in s for s in strings)  # none takes a NUL
