@@ -27,8 +27,6 @@ ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_INT}  # an id or a 
 # text the services require holds a character that is not blank (they strip it)
 NUL_FREE = "^[^\\u0000]*$"
 NON_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
-
-
 # a day the services take as a deadline: services/workdays.DAY_RANGE (1970-01-01..2199-12-31)
 DAY_PATTERN = ("^(19[7-9][0-9]|2[01][0-9]{2})-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)"
                "|(0[13578]|1[02])-31|02-29)$")
