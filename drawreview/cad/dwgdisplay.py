@@ -70,6 +70,9 @@ def header_note(doc) -> list[str]:
             f"carried and are drawn with their defaults: {en}"]
 
 
+BYLAYER, _UNSEEN = "BYLAYER", object()
+
+
 def linetype_note(doc, names: list[str]) -> list[str]:
     """One note naming each complex linetype in use (directly or through its layer) with the
     number of entities drawn with it: only its dashes are drawn."""
@@ -78,13 +81,25 @@ def linetype_note(doc, names: list[str]) -> list[str]:
     wanted = {n.upper(): n for n in names}
     by_layer = {layer.dxf.name.upper(): str(layer.dxf.get("linetype", "")).upper() for layer in doc.layers}
     used: Counter = Counter()
+    # the stored values read directly (``dxf.get`` of a stored attribute costs 3 ×) and each
+    # distinct linetype / layer name resolved once: this runs before the first tile
+    by_linetype: dict = {}  # stored linetype -> wanted name, None, or BYLAYER
+    of_layer: dict = {}  # layer -> wanted name or None
     for block in doc.blocks:  # model and paper spaces are block records too
         for e in block:
-            lt = str(e.dxf.get("linetype", "BYLAYER")).upper()
-            if lt == "BYLAYER":
-                lt = by_layer.get(str(e.dxf.get("layer", "0")).upper(), "")
-            if lt in wanted:
-                used[wanted[lt]] += 1
+            d = e.dxf.__dict__
+            lt = d.get("linetype", "BYLAYER")
+            name = by_linetype.get(lt, _UNSEEN)
+            if name is _UNSEEN:
+                upper = str(lt).upper()
+                name = by_linetype[lt] = BYLAYER if upper == BYLAYER else wanted.get(upper)
+            if name is BYLAYER:
+                layer = d.get("layer", "0")
+                name = of_layer.get(layer, _UNSEEN)
+                if name is _UNSEEN:
+                    name = of_layer[layer] = wanted.get(by_layer.get(str(layer).upper(), ""))
+            if name:
+                used[name] += 1
     if not used:
         return []
     zh = "、".join(f"{n}（{c} 个图元）" for n, c in used.items())

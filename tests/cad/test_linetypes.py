@@ -172,3 +172,30 @@ def test_dwg_display_settings_come_from_the_reader_not_the_converted_dxf():
     dwgdisplay.restore(doc, facts["display"])
     assert dwgdisplay.header_note(doc) == [] and doc.header["$PDSIZE"] == pytest.approx(0.1)
     assert facts["complex_linetypes"] == ["GAS_LINE", "TRACKS", "ZIGZAG", "BATTING"]
+
+
+def test_complex_linetype_note_counts_direct_and_by_layer_uses():
+    """Every entity drawn with a complex linetype counts: named on the entity (any case), or
+    BYLAYER on a layer whose linetype it is, in model space, a layout or a block; BYBLOCK, other
+    linetypes and layers do not."""
+    from drawreview.cad.dwgdisplay import linetype_note
+
+    doc = ezdxf.new("R2018")
+    for name in ("GAS_LINE", "ZIGZAG", "DASHED"):
+        doc.linetypes.add(name, [0.5, 0.25, -0.25])
+    doc.layers.add("PIPES", linetype="gas_line")
+    doc.layers.add("WALLS", linetype="DASHED")
+    msp = doc.modelspace()
+    msp.add_line((0, 0), (1, 0), dxfattribs={"linetype": "GAS_LINE"})
+    msp.add_line((0, 0), (1, 0), dxfattribs={"linetype": "Gas_Line"})
+    msp.add_line((0, 0), (1, 0), dxfattribs={"layer": "pipes"})  # BYLAYER on PIPES
+    msp.add_line((0, 0), (1, 0), dxfattribs={"layer": "PIPES", "linetype": "BYBLOCK"})
+    msp.add_line((0, 0), (1, 0), dxfattribs={"layer": "WALLS"})
+    doc.paperspace().add_circle((0, 0), 1, dxfattribs={"layer": "PIPES", "linetype": "ByLayer"})
+    block = doc.blocks.new("B")
+    block.add_line((0, 0), (1, 0), dxfattribs={"linetype": "ZIGZAG"})
+    block.add_line((0, 0), (1, 0), dxfattribs={"layer": "PIPES"})
+    (note,) = linetype_note(doc, ["GAS_LINE", "ZIGZAG", "BATTING"])
+    assert "GAS_LINE（5 个图元）、ZIGZAG（1 个图元）；" in note
+    assert "GAS_LINE (5 entities), ZIGZAG (1 entity);" in note and "BATTING" not in note
+    assert linetype_note(doc, ["BATTING"]) == [] and linetype_note(doc, []) == []
