@@ -26,6 +26,7 @@ from drawreview.cad.dwgentity import Common, decode_with_graphic
 
 MIN_IMAGE = 16  # an image of the 8-byte head alone (or little more) draws nothing
 _BYBLOCK_COLOR, _BYBLOCK_WEIGHT = 0, -2
+_UNSET = object()
 # the properties an image's parts share (ezdxf's ProxyGraphic._build_dxf_attribs, ``_inherit``)
 _PROPERTIES = ("layer", "color", "linetype", "lineweight", "ltscale", "true_color", "invisible")
 
@@ -106,13 +107,18 @@ def _image_class():
     with the entity's own properties in place of layer "0" and BYBLOCK (``_inherit``)."""
     from pathlib import PurePath
 
-    from ezdxf.entities import factory
+    from struct import unpack_from
+
+    from ezdxf.entities import Line, factory
     from ezdxf.math import Vec3
-    from ezdxf.proxygraphic import ProxyGraphic
+    from ezdxf.proxygraphic import ProxyGraphic, ProxyGraphicTypes
 
     @functools.lru_cache(maxsize=1024)
     def key(font: str) -> str:
         return PurePath(font).stem.lower() if font else ""
+
+    # a LINE's points are set as they are only where ezdxf's check would set them so
+    direct = _templated("LINE") and _point("LINE", "start") and _point("LINE", "end")
 
     class Image(ProxyGraphic):
         made: dict = {}  # templates, by type and properties: unbound, so shared by every image
@@ -129,12 +135,7 @@ def _image_class():
             attribs = dxfattribs or {}
             if not _templated(dxftype):
                 return factory.new(dxftype, attribs)
-            own = tuple((k, attribs[k]) for k in _PROPERTIES if k in attribs)
-            template = self.made.get((dxftype, own))
-            if template is None:
-                if len(self.made) > 4096:
-                    self.made.clear()
-                template = self.made[dxftype, own] = factory.new(dxftype, dict(own))
+            template = self._template(dxftype, attribs)
             entity = type(template)()
             dxf = entity.dxf = template.dxf.copy(entity)
             for k, v in attribs.items():
@@ -145,6 +146,63 @@ def _image_class():
                 else:
                     dxf.set(k, v)
             return entity.cast() if hasattr(entity, "cast") else entity
+
+        def unsafe_virtual_entities(self):
+            """ezdxf's command loop (``ProxyGraphic.unsafe_virtual_entities``) with each command's
+            method looked up once per type code instead of through the enum and ``getattr`` per
+            command (an image is hundreds of commands)."""
+            methods = self.__dict__.setdefault("_methods", {})
+            buffer, index, end = self._buffer, self._index, len(self._buffer)
+            while index < end:
+                size, code = unpack_from("<2L", buffer, index)
+                if size < 8:
+                    raise ValueError("parsing error: chunk size < 8 bytes")
+                method = methods.get(code, _UNSET)
+                if method is _UNSET:
+                    try:
+                        name = ProxyGraphicTypes(code).name.lower()
+                    except ValueError:
+                        name = ""
+                    method = methods[code] = getattr(self, name, None) if name else None
+                if method is not None:
+                    result = method(buffer[index + 8:index + size])
+                    if isinstance(result, tuple):
+                        for entity in result:
+                            yield entity.transform(self.matrices[-1]) if self.matrices else entity
+                    elif result:
+                        yield result.transform(self.matrices[-1]) if self.matrices else result
+                    if result:  # reset fill after each graphic entity
+                        self.fill = False
+                index += size
+
+        def _template(self, dxftype: str, attribs: dict):
+            own = tuple((k, attribs[k]) for k in _PROPERTIES if k in attribs)
+            template = self.made.get((dxftype, own))
+            if template is None:
+                if len(self.made) > 4096:
+                    self.made.clear()
+                template = self.made[dxftype, own] = factory.new(dxftype, dict(own))
+            return template
+
+        def polyline(self, data: bytes):
+            """A 2-point polyline (a mesh's image is hundreds of edges) read in one unpack and
+            made a LINE from the template of the properties in force, which are looked up once
+            per property state: what ezdxf's reading, ``_polyline`` and ``_new`` make of it."""
+            if direct and len(data) >= 52 and data[:4] == b"\x02\x00\x00\x00":
+                x0, y0, z0, x1, y1, z1 = unpack_from("<6d", data, 4)
+                start, end = Vec3(x0, y0, z0), Vec3(x1, y1, z1)
+                if not start.isclose(end):
+                    state = (self.layer, self.color, self.linetype, self.lineweight, self.ltscale, self.true_color)
+                    lines = self.__dict__.setdefault("_lines", {})
+                    template = lines.get(state)
+                    if template is None:
+                        template = lines[state] = self._template("LINE", self._build_dxf_attribs())
+                    entity = Line()
+                    dxf = entity.dxf = template.dxf.copy(entity)
+                    dxf.unprotected_set("start", start)
+                    dxf.unprotected_set("end", end)
+                    return entity
+            return super().polyline(data)
 
         def _get_style(self, font: str, bigfont: str) -> str:
             styles = self._doc.styles

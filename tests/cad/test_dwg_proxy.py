@@ -190,11 +190,13 @@ def test_records_page_by_page_equal_ezdwgs(monkeypatch):
 
 def test_parts_made_from_templates_equal_ezdxfs_own(monkeypatch):
     """The parts of every sample's images are made from a template per property set (checked
-    once) instead of ezdxf's ``factory.new`` each: the same entities, tag for tag."""
+    once) instead of ezdxf's ``factory.new`` each, and 2-point polylines read in one unpack: the
+    same entities, tag for tag, as ezdxf's own reading of each command and its factory."""
     import io
 
     from ezdxf.entities import factory
     from ezdxf.lldxf.tagwriter import TagWriter
+    from ezdxf.proxygraphic import ProxyGraphic
 
     drawn = []
     draw = dwgproxy.draw
@@ -202,8 +204,12 @@ def test_parts_made_from_templates_equal_ezdxfs_own(monkeypatch):
     load_drawing(SAMPLES[-1], audit=False)
     image = dwgproxy._image_class()
 
+    class Reference(image):  # ezdxf's own reading of every command, each part made by its factory
+        polyline = ProxyGraphic.polyline
+        unsafe_virtual_entities = ProxyGraphic.unsafe_virtual_entities
+
     def parts(doc, proxy, own, layers, encoding, new) -> list[str]:
-        img = image(proxy.image, doc)
+        img = (image if new is None else Reference)(proxy.image, doc)
         if new is not None:
             img._factory = new
         img.own, img.layers, img.encoding = own, list(layers), encoding
