@@ -275,6 +275,10 @@ def _lenient(code: int, cast, value: str, i: int) -> DXFTag:
     raise NotPlain(f"value {value!r} near tag {i}") from None
 
 
+UNIQUE = frozenset((5, 105))  # handles: never repeated, not worth keeping
+SHARED = 1 << 16  # distinct tags kept for sharing at most (then the table starts again)
+
+
 def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict:
     """Typed tags (vertices merged), grouped per structure tag, in sections: what ezdxf's tag
     compiler, ``group_tags`` and ``load_dxf_structure`` make of the same tags.  *blocks* yields
@@ -291,6 +295,9 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
     Tag, Vertex = DXFTag, DXFVertex
     codes: list = []
     values: list = []
+    # a tag is immutable (ezdxf's ``DXFTag.clone`` returns it): one object serves every
+    # repetition of the same code and value (a layer, a subclass marker, 0.0 …: 3 in 4 tags)
+    made = {code: {} for code in plain}
     i = end = stop = 0
     blocks = iter(blocks)
     while True:
@@ -310,12 +317,20 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
         i += 1
         cast = plain.get(code)
         if cast is not None:  # the common tag: one look-up instead of the checks below
-            try:
-                tag = Tag(code, cast(value))
-            except ValueError:
-                tag = _lenient(code, cast, value, i)
-            if decode_unicode and cast is str and has_dxf_unicode(value):
-                tag = Tag(code, decode_dxf_unicode(value))
+            same = made[code]
+            tag = same.get(value)
+            if tag is None:
+                try:
+                    tag = Tag(code, cast(value))
+                except ValueError:
+                    tag = _lenient(code, cast, value, i)
+                if decode_unicode and cast is str and has_dxf_unicode(value):
+                    tag = Tag(code, decode_dxf_unicode(value))
+                if type(value) is str and code not in UNIQUE:  # (a binary file's numbers come typed:
+                    # 0.0 and -0.0 would be one key)
+                    if len(same) >= SHARED:
+                        same.clear()
+                    same[value] = tag
             if group is not None:
                 group.append(tag)
             continue

@@ -129,6 +129,41 @@ def test_binary_files_read_as_ezdxf_reads_them(tmp_path, version):
         assert "门" in dxfread.readfile(path).blocks and "门" not in ezdxf.readfile(path).blocks
 
 
+def test_repeated_tags_are_one_object_and_keep_their_values():
+    """A tag repeated with the same code and value is read once and shared (tags are immutable:
+    ezdxf's ``clone`` returns the tag itself); values that are equal but written apart stay
+    apart: 0.0 and -0.0 (in a binary file the numbers come typed, and 0.0 == -0.0), "1" and "1.0"."""
+    import math
+    import struct
+
+    texts = [("0", "0.0", "1"), ("0", "-0.0", "1.0"), ("0", "0.0", "1"), ("0", "-0.0", "1")]
+    ascii_text = "  0\nSECTION\n  2\nENTITIES\n" + "".join(
+        f"  0\nTEXT\n  8\nWALL\n 10\n{x}\n 20\n0\n 40\n{h}\n 72\n{flag}\n  1\nA\n" for x, h, flag in texts) \
+        + "  0\nENDSEC\n  0\nEOF\n"
+
+    def tag(code, value):  # R12 binary DXF: a 1-byte group code, doubles of 8 bytes, strings ending in NUL
+        if code in (10, 20, 40):
+            return bytes([code]) + struct.pack("<d", float(value))
+        if code == 72:
+            return bytes([code]) + struct.pack("<h", int(float(value)))
+        return bytes([code]) + value.encode() + b"\0"
+
+    binary = dxfread.BINARY_SENTINEL + b"".join(
+        [tag(0, "SECTION"), tag(2, "ENTITIES")]
+        + [tag(0, "TEXT") + tag(8, "WALL") + tag(10, x) + tag(20, 0) + tag(40, h) + tag(72, f) + tag(1, "A")
+           for x, h, f in texts] + [tag(0, "ENDSEC"), tag(0, "EOF")])
+    for sections in (dxfread.sections_of(ascii_text), dxfread.binary_sections_of(binary)):
+        groups = sections["ENTITIES"]
+        heights = [t.value for g in groups for t in g if t.code == 40]
+        assert [math.copysign(1, h) for h in heights] == [1, -1, 1, -1] and heights == [0.0] * 4
+        layers = [t for g in groups for t in g if t.code == 8]
+        assert [t.value for t in layers] == ["WALL"] * 4 and all(t is layers[0] for t in layers)
+        aligns = [t for g in groups for t in g if t.code == 72]
+        assert [t.value for t in aligns] == [1, 1, 1, 1]
+    aligns = [t for g in dxfread.sections_of(ascii_text)["ENTITIES"] for t in g if t.code == 72]
+    assert aligns[0] is aligns[2] is aligns[3] is not aligns[1]  # "1.0" read on its own
+
+
 def test_a_binary_file_cut_short_goes_back_to_ezdxf(tmp_path):
     path = tmp_path / "bin.dxf"
     _versions_drawing("R2010").saveas(path, fmt="bin")
