@@ -138,8 +138,18 @@ def virtual_entities(entity) -> list:
     def at(x: float, y: float) -> Vec3:
         return origin + ux * x + uy * y
 
+    # the frame's lines share their properties: checked once, on a template each line copies
+    # before its own points are set (``Line.new`` per line checked every property again: a
+    # frame is 10-20 lines, most of the time of drawing it)
+    template = Line.new(dxfattribs=attribs, doc=doc)
+
     def line(x0, y0, x1, y1):
-        out.append(Line.new(dxfattribs=attribs | {"start": at(x0, y0), "end": at(x1, y1)}, doc=doc))
+        ln = Line()
+        ln.doc = doc
+        dxf = ln.dxf = template.dxf.copy(ln)
+        dxf.unprotected_set("start", at(x0, y0))  # a Vec3: what the check would make of it
+        dxf.unprotected_set("end", at(x1, y1))
+        out.append(ln)
 
     def text(s: str, cx: float, cy: float, height: float):
         p = at(cx, cy)

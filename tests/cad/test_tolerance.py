@@ -108,3 +108,22 @@ def test_recovered_tolerances_are_drawn_on_the_sheet(name, tmp_path):
     for text, (x, y) in (("99", want[1]), ("a", want[1]), (".5", want[0]), ("5", want[0])):
         px, py = a * x + ex, f - a * y
         assert any(w[4] == text and px < w[0] < px + 3 * row and py < w[3] < py + 4 * row for w in words), text
+
+
+def test_frame_lines_are_the_lines_ezdxf_makes():
+    """The frame's LINEs are copied from one checked template: each equals ``Line.new`` of the
+    entity's properties and its points, attribute for attribute, bound to the same document."""
+    from ezdxf.entities import Line
+
+    doc = ezdxf.new("R2018", setup=["linetypes"])
+    doc.layers.add("GDT")
+    e = doc.modelspace().new_entity("TOLERANCE", {
+        "content": "{\\Fgdt;j}%%v0.1%%vA^J{\\Fgdt;u}%%v0.2", "insert": (10, 20), "x_axis_vector": (1, 1, 0),
+        "layer": "GDT", "color": 3, "linetype": "DASHED", "lineweight": 35, "true_color": 0x123456, "ltscale": 2.0})
+    lines = [v for v in tolerance.virtual_entities(e) if v.dxftype() == "LINE"]
+    assert len(lines) >= 10
+    own = {k: e.dxf.get(k) for k in ("layer", "color", "true_color", "linetype", "lineweight", "ltscale")}
+    for ln in lines:
+        ref = Line.new(dxfattribs=own | {"start": ln.dxf.start, "end": ln.dxf.end}, doc=doc)
+        assert ln.dxfattribs() == ref.dxfattribs() and ln.doc is doc and ln.dxf.handle is None
+        assert type(ln.dxf.start) is type(ref.dxf.start) and ln.dxf.owner is None
