@@ -267,3 +267,35 @@ def test_points_by_pdmode_and_construction_lines(tmp_path):
     assert _ink(res, 1500, 1000, 1.5) and _ink(res, 3000, 2500, 1.5)  # the xline, both sides of its point
     assert not _ink(res, 3000, 2000, 1.5)
     assert _ink(res, 4900, 3000, 1.5)  # the ray reaches the far side
+
+
+def test_solids_traces_and_faces_are_measured_as_ezdxf_measures_them():
+    """SOLID, TRACE and 3DFACE boxes come from their WCS vertices instead of ezdxf's path of
+    them (a dimension block's arrowheads are SOLIDs: 3 × faster): the same numbers as
+    ``ezdxf.bbox`` on every one of the shared drawings and DWGs, and on triangles, points
+    closer than ezdxf keeps apart, collapsed ones and a SOLID under a mirrored extrusion."""
+    from drawreview.cad.extents import QUADRILATERALS, ez_box, quadrilateral_box
+    from drawreview.cad.loader import load_drawing
+
+    from .conftest import DRAWINGS
+
+    doc = ezdxf.new("R2018")
+    msp = doc.modelspace()
+    msp.add_solid([(0, 0), (3, 1), (3, -1)])
+    msp.add_solid([(1, 1), (5, 1), (1, 4), (5, 4)], dxfattribs={"extrusion": (0, 0, -1), "elevation": 2})
+    msp.add_trace([(0, 0), (1e-13, 0), (2, 2), (2, 2 + 1e-13)])
+    msp.add_solid([(7, 7), (7, 7), (7, 7 + 1e-13)])  # one point: its box
+    msp.add_3dface([(0, 0, 0), (4, 0, 1), (4, 5, 2), (0, 5, 3)])
+    msp.add_3dface([(0, 0, 0), (4, 0, 1), (4, 5, 2)])
+    docs = [doc] + [load_drawing(p, audit=False).doc for p in sorted(DRAWINGS.glob("*.dxf"))
+                    + sorted((DRAWINGS / "dwg").glob("acadsharp__sample_*.dwg"))]
+    measured = 0
+    for d in docs:
+        for e in d.entitydb.values():
+            if e.dxftype() in QUADRILATERALS:
+                ref = ez_box(e)
+                assert quadrilateral_box(e) == ((ref.extmin.x, ref.extmin.y, ref.extmax.x, ref.extmax.y)
+                                                if ref.has_data else None), (e.dxftype(), e.dxf.handle)
+                measured += 1
+    assert measured > 100 and quadrilateral_box(list(msp)[3]) == (7.0, 7.0, 7.0, 7.0)
+    assert quadrilateral_box(list(msp)[1]) == (-5.0, 1.0, -1.0, 4.0)  # mirrored by its extrusion
