@@ -147,7 +147,7 @@ class Measurer:
         if d.get("flags", 0) & 1 and e.dxftype() == "ATTRIB":
             return None
         try:
-            text = e.plain_text()
+            text = lettering.plain_text(e.dxf.text)
         except Exception:  # noqa: BLE001
             return None
         placed = lettering.place_text(d, text) if text.strip() else None

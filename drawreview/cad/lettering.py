@@ -14,6 +14,7 @@ m², 1 1/2, +0.05/-0.02.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import weakref
@@ -21,6 +22,7 @@ import weakref
 import pymupdf
 from ezdxf.lldxf.const import SPECIAL_CHAR_ENCODING
 from ezdxf.tools.text import caret_decode
+from ezdxf.tools.text import plain_text as _ez_plain_text
 
 from drawreview.cad.tiles import _lock as _mupdf  # MuPDF is not thread-safe: glyph look-ups take its lock
 
@@ -39,6 +41,14 @@ class _Advances(dict):
 
 
 _ADVANCE = _Advances(WIDTHS)
+
+
+@functools.lru_cache(maxsize=8192)
+def plain_text(raw: str) -> str:
+    """``Text.plain_text()`` of a TEXT or ATTRIB whose ``dxf.text`` is *raw* (ezdxf's
+    ``plain_text``), read once per distinct string: the splitter measures each text and the
+    painter draws it, and drawings repeat their labels (axis numbers, room names)."""
+    return _ez_plain_text(raw)
 
 
 def text_width(text: str) -> float:

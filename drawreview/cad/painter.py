@@ -338,7 +338,7 @@ class Painter:
     def _text(self, e, d, cv, in_block, oc) -> None:
         if d.get("flags", 0) & 1 and isinstance(e, Attrib):  # invisible attribute
             return
-        text = e.plain_text()
+        text = lettering.plain_text(e.dxf.text)
         if not text.strip():
             return
         placed = lettering.place_text(d, text)

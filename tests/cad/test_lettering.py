@@ -119,3 +119,19 @@ def test_cad_height_is_the_cap_height(tmp_path):
     rows = np.where(band.any(axis=1))[0]
     height = (rows.max() - rows.min() + 1) / zoom / a
     assert 96 <= height <= 104, height
+
+
+def test_plain_text_is_ezdxfs_read_once_per_string():
+    """The splitter and the painter read a TEXT's words through one cached reading per distinct
+    string: what ezdxf's ``Text.plain_text`` gives, control codes and all."""
+    import ezdxf
+
+    from drawreview.cad.lettering import plain_text
+
+    msp = ezdxf.new("R2018").modelspace()
+    for raw in ("%%c100", "%%uKITCHEN%%u", "50%%d ±%%p1", "A^IB^JC", "100%%%", "建筑%%c施工", "", "  ", "%%123x"):
+        e = msp.add_text(raw)
+        assert plain_text(e.dxf.text) == e.plain_text() == plain_text(raw), raw
+    hits = plain_text.cache_info().hits
+    plain_text("%%c100")
+    assert plain_text.cache_info().hits == hits + 1
