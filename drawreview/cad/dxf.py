@@ -46,6 +46,9 @@ class Drawing:
     # block extents by block name, measured by the splitter (``sheets.split_sheets``) and reused
     # for the painter's form boxes (``render``); dropped when the auditor changes the document
     block_boxes: dict | None = field(default=None, repr=False, compare=False)
+    # MLINE -> its virtual entities (lines, arcs, fills), made by the splitter to measure it and
+    # drawn by the painter; dropped with the block extents
+    exploded: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def notes(self) -> list[str]:
@@ -133,7 +136,7 @@ def audit_later(drawing: Drawing) -> int:
     drawing.audited = True
     drawing.repairs += _describe(auditor)
     if auditor.fixes:
-        drawing.block_boxes = None  # measured on the document before the auditor changed it
+        drawing.block_boxes = drawing.exploded = None  # made from the document before the auditor changed it
     return len(auditor.fixes)
 
 

@@ -46,6 +46,7 @@ class Measurer:
         self.doc = doc
         self.styles = styles
         self.blocks: dict[str, tuple | None] = {}
+        self.exploded: dict = {}  # MLINE -> [its virtual entities], for the painter too
         self._shown: dict[str, bool] = {}
 
     def visible(self, d: dict, in_block: bool = False) -> bool:
@@ -135,7 +136,11 @@ class Measurer:
                 boxes.append(box)
         for e in rest:
             try:
-                ext = ez_box(e)
+                if e.dxftype() == "MLINE":  # measured from its parts, which the painter then draws
+                    parts = self.exploded[e] = list(e.virtual_entities())
+                    ext = ezbbox.extents(parts, fast=True)  # what extents([e]) decomposes it into
+                else:
+                    ext = ez_box(e)
             except Exception:  # noqa: BLE001 - a damaged entity adds nothing
                 continue
             if ext.has_data and finite(ext.extmin.x, ext.extmin.y, ext.extmax.x, ext.extmax.y):

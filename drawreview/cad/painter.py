@@ -78,6 +78,7 @@ class Painter:
         self.frozen: set[str] = set()  # extra frozen layers (a viewport's), also inside blocks
         self.prefix = "B"  # form resource names: painters of one sheet need distinct ones
         self._measurer = None  # block extents for form bounding boxes
+        self.exploded: dict = {}  # MLINE -> its virtual entities, made by the splitter
         self.deadline: float | None = None  # time.monotonic() after which paint() raises RenderTimeout
         self.reach = 1e6  # XLINE/RAY length: past every sheet (render sets it from the sheet boxes)
         self._by_class = {
@@ -164,7 +165,8 @@ class Painter:
                 self.paint(ve, cv, in_block)
             return
         if hasattr(e, "virtual_entities"):  # LEADER, MLEADER, MLINE, ACAD_TABLE, ...
-            for ve in e.virtual_entities():
+            parts = self.exploded.get(e) if kind == "MLINE" else None  # the splitter's
+            for ve in e.virtual_entities() if parts is None else parts:
                 self.paint(ve, cv, in_block)
             return
         self.failed[f"{kind}: unsupported"] += 1
@@ -394,6 +396,15 @@ class Painter:
             if content else None
         self.forms[name] = form
         return form
+
+    def use_split(self, drawing) -> None:
+        """Reuse what the splitter made of *drawing*: block extents (``use_block_boxes``) and the
+        multilines' virtual entities (ezdxf computes a multiline's lines from its style anew
+        each time it is asked)."""
+        if drawing.block_boxes is not None:
+            self.use_block_boxes(drawing.block_boxes)
+        if drawing.exploded is not None:
+            self.exploded = drawing.exploded
 
     def use_block_boxes(self, boxes: dict) -> None:
         """Take the form boxes from *boxes* (block extents by name, the splitter's, kept on the

@@ -129,8 +129,7 @@ def _render_model(drawing, specs, styles, layer_names, out_dir, start, job) -> l
     setups = [_setup(s, drawing) for s in specs]
     a_min = min(s[0] for s in setups)
     painter = Painter(drawing.doc, styles, a_min, setups[0][4], layer_names)
-    if drawing.block_boxes is not None:
-        painter.use_block_boxes(drawing.block_boxes)
+    painter.use_split(drawing)
     painter.deadline = job.deadline
     painter.reach = _reach(specs)
     canvases = [Canvas(st[0], s.bbox[0], s.bbox[1], st[4], layer_names=layer_names) for s, st in zip(specs, setups)]
@@ -206,8 +205,7 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start, job) -> l
     doc = drawing.doc
     layout = doc.layouts.get(spec.layout)
     painter = Painter(doc, styles, a, st[4], layer_names)
-    if drawing.block_boxes is not None:
-        painter.use_block_boxes(drawing.block_boxes)
+    painter.use_split(drawing)
     painter.deadline = job.deadline
     painter.reach = _reach([spec])
     cv = Canvas(a, spec.bbox[0], spec.bbox[1], st[4], layer_names=layer_names)

@@ -67,6 +67,7 @@ def split_sheets(drawing: Drawing) -> list[SheetSpec]:
         if m.count:
             specs += _space_sheets(m, f"layout:{layout.name}", "layout", layout.name, _paper(layout))
     drawing.block_boxes = measurer.blocks  # the painter's form boxes are these block extents
+    drawing.exploded = measurer.exploded  # and it draws the multilines measured here
     return specs
 
 

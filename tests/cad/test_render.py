@@ -310,3 +310,43 @@ def test_form_boxes_come_from_the_splitters_block_extents(path, tmp_path):
     line.dxf.__dict__["linetype"] = "NO_SUCH_LINETYPE"  # the auditor removes it: the document changes
     d.audited = False
     assert audit_later(d) >= 1 and d.block_boxes is None
+
+
+def test_multilines_are_drawn_from_the_parts_the_splitter_measured(tmp_path, monkeypatch):
+    """A multiline's lines are computed once: the splitter measures them and keeps them on the
+    drawing, the painter draws those same parts; each sheet is the same file as when the
+    painter computes them itself (ACadSharp's sample: its three MLINEs, one with a style of
+    its own), the box is ezdxf's box of the MLINE, and the auditor changing the document drops them."""
+    from ezdxf import bbox as ezbbox
+
+    from drawreview.cad.dxf import audit_later
+    from drawreview.cad.loader import load_drawing
+    from drawreview.cad.painter import Painter
+
+    d = load_drawing(DRAWINGS / "dwg" / "acadsharp__sample_AC1032.dwg", audit=False)
+    specs = split_sheets(d)
+    mlines = list(d.doc.modelspace().query("MLINE"))
+    assert len(mlines) == 3 and set(d.exploded) == set(mlines)
+    for m in mlines:
+        assert ezbbox.extents(d.exploded[m], fast=True).extmin == ezbbox.extents([m], fast=True).extmin
+        assert [p.dxftype() for p in d.exploded[m]] == [p.dxftype() for p in m.virtual_entities()]
+    drawn = []
+    paint = Painter.paint
+
+    def spy(self, e, cv, in_block=False):
+        drawn.append(e)
+        return paint(self, e, cv, in_block)
+
+    monkeypatch.setattr(Painter, "paint", spy)  # the real painter, watched
+    reused = render_drawing(d, specs, tmp_path / "reused")
+    monkeypatch.undo()
+    ids = {id(e) for e in drawn}
+    assert all(id(p) in ids for parts in d.exploded.values() for p in parts)
+    d.exploded = None
+    fresh = render_drawing(d, specs, tmp_path / "fresh")
+    assert [open(r.pdf, "rb").read() for r in reused] == [open(r.pdf, "rb").read() for r in fresh]
+    split_sheets(d)
+    line = d.doc.modelspace().add_line((0, 0), (1, 1))
+    line.dxf.__dict__["linetype"] = "NO_SUCH_LINETYPE"  # the auditor removes it: the document changes
+    d.audited = False
+    assert d.exploded and audit_later(d) >= 1 and d.exploded is None
