@@ -51,6 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "project.no_submissions": ("尚无报审版本", "No submissions yet"),
     "submission.revision": ("第 {n} 版", "Revision {n}"),
     "submission.new": ("新建报审版本", "New submission revision"),
+    "submission.continue_draft": ("继续编辑第 {n} 版草稿", "Continue the draft of revision {n}"),
     "submission.state": ("状态", "State"),
     "submission.readonly": ("该报审版本已提交，不能再上传图纸", "This submission is no longer editable"),
     "upload.title": ("上传图纸", "Upload drawings"),

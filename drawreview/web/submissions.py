@@ -304,6 +304,10 @@ async def project_page(request: Request) -> Response:
         "sheets": sheets,
         "sheet_view": sheet_view,
         "can_create": principal.role in ROLE_ACTIONS["submission.create"],
+        # the designer's open draft is continued, not doubled (a second draft could never be
+        # submitted after the first); no new revision is offered while the authority holds the set
+        "latest_draft": subs[-1] if subs and subs[-1].state == "draft" else None,
+        "may_start": not subs or subs[-1].state in service.NEW_REVISION_AFTER,
         "can_upload": can_upload and current is not None and current.state in service.EDITABLE,
         "js_messages": {k: t(k, lang) for k in PAGE_MESSAGES},
     }, principal=principal)

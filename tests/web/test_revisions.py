@@ -115,3 +115,34 @@ def test_overdue_missing_items_through_the_api(stack, client, h):
     actions = [e["action"] for e in trail["entries"]]
     assert "submission.extend_deficiencies" in actions and actions[-1] == "submission.return_overdue"
     assert trail["chain"]["ok"]
+
+
+def test_the_project_page_continues_an_open_draft_instead_of_starting_another(stack, client, h):
+    """A second draft after a draft could never be submitted (its predecessor was never handed
+    in), so the page offers the open draft; while the authority holds the set it offers no new
+    revision at all (the API would refuse it); when the round asks for one it offers it again."""
+    def make(s):
+        async def go():
+            project = await new_project(s, stack, name="草稿续编测试")
+            sub = await new_submission(s, project)
+            return project.id, sub.id
+        return go()
+
+    pid, s1 = run(stack, make)
+    page = lambda who="designer", **q: client.get(f"/projects/{pid}", headers=h[who], params=q).text  # noqa: E731
+    html = page()  # the designer lands on its draft: nothing to start or continue
+    assert 'id="new-submission"' not in html and 'id="continue-draft"' not in html
+    r = client.post(f"/api/submissions/{s1}/submit", headers=h["designer"])
+    assert r.status_code == 200, r.text
+    assert 'id="new-submission"' not in page() and 'id="continue-draft"' not in page()  # handed in
+    view = client.post(f"/api/submissions/{s1}/accept", headers=h["window"], json={}).json()["data"]
+    for t in view["tasks"]:
+        verdict = "revision_required" if t["discipline"] == "fire" else "approved"
+        assert client.post(f"/api/tasks/{t['id']}/conclude", headers=h[t["discipline"]],
+                           json={"conclusion": verdict}).status_code == 200
+    assert client.post(f"/api/submissions/{s1}/report", headers=h["window"]).status_code == 200
+    assert 'id="new-submission"' in page()  # the round asks for a revision
+    s2 = client.post(f"/api/projects/{pid}/submissions", headers=h["designer"], json={}).json()["data"]["id"]
+    on_first = page(submission=str(s1))  # looking at revision 1: the open draft is offered, not a third
+    assert f'id="continue-draft" class="button" href="/projects/{pid}?submission={s2}"' in on_first
+    assert "继续编辑第 2 版草稿" in on_first and 'id="new-submission"' not in on_first
