@@ -220,8 +220,12 @@ export class Sync extends EventTarget {
         this.state = 'online';
         if (typeof msg.max_message_bytes === 'number' && msg.max_message_bytes > 0) this.maxBytes = msg.max_message_bytes;
         if (typeof msg.seq === 'number' && msg.seq < this.lastSeq) {
-          // the server's log is behind what we saw (a restored database): start over from it
+          // the server's log is behind what we saw (a restored database): start over from it,
+          // and take its next events although their numbers were seen before (they are other
+          // events now; kept in the seen set they were dropped as duplicates and never shown)
           this.lastSeq = msg.seq;
+          for (const s of [...this.seen]) if (s > msg.seq) this.seen.delete(s);
+          if (this._floor > msg.seq) this.__floor = msg.seq;
         }
         this._status();
         this.dispatchEvent(new CustomEvent('welcome', { detail: msg }));
