@@ -264,6 +264,20 @@ def _plain_codes(skip_comments: bool) -> dict[int, type]:
 _PLAIN = {True: _plain_codes(True), False: _plain_codes(False)}
 
 
+def _typed(code: int, cast, value, i: int, decode_unicode: bool) -> DXFTag:
+    """The tag of one group code and value, typed as ezdxf types it (leniently where it is lenient)."""
+    try:
+        tag = DXFTag(code, cast(value))
+    except ValueError:
+        tag = _lenient(code, cast, value, i)
+    if decode_unicode and cast is str:
+        from ezdxf.lldxf.encoding import decode_dxf_unicode, has_dxf_unicode
+
+        if has_dxf_unicode(value):
+            tag = DXFTag(code, decode_dxf_unicode(value))
+    return tag
+
+
 def _lenient(code: int, cast, value: str, i: int) -> DXFTag:
     """A value its group code's type refused: an integer written as a float (some exporters do,
     and ezdxf accepts it), else the file is not plain DXF here."""
@@ -284,8 +298,6 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
     compiler, ``group_tags`` and ``load_dxf_structure`` make of the same tags.  *blocks* yields
     (group codes, values) lists in file order, so a large file is never split into lines all
     at once."""
-    if decode_unicode:
-        from ezdxf.lldxf.encoding import decode_dxf_unicode, has_dxf_unicode
     sections: OrderedDict = OrderedDict()
     section: list | None = None
     group: Tags | None = None
@@ -320,12 +332,7 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
             same = made[code]
             tag = same.get(value)
             if tag is None:
-                try:
-                    tag = Tag(code, cast(value))
-                except ValueError:
-                    tag = _lenient(code, cast, value, i)
-                if decode_unicode and cast is str and has_dxf_unicode(value):
-                    tag = Tag(code, decode_dxf_unicode(value))
+                tag = _typed(code, cast, value, i, decode_unicode)
                 if type(value) is str and code not in UNIQUE:  # (a binary file's numbers come typed:
                     # 0.0 and -0.0 would be one key)
                     if len(same) >= SHARED:
@@ -381,13 +388,7 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
         elif code < 0:
             raise NotPlain(f"group code {value!r} near tag {i}")
         else:
-            cast = types.get(code, str)
-            try:
-                tag = Tag(code, cast(value))
-            except ValueError:
-                tag = _lenient(code, cast, value, i)
-            if decode_unicode and cast is str and has_dxf_unicode(value):
-                tag = Tag(code, decode_dxf_unicode(value))
+            tag = _typed(code, types.get(code, str), value, i, decode_unicode)
         if group is not None:
             group.append(tag)
     raise NotPlain("no EOF")
