@@ -2,7 +2,10 @@
 exploded and bulged doors, plans as blocks, dynamic blocks, flipped OCS, multileader labels,
 pinyin layers, a millimetre header on a metre drawing, titles in paper space, Roman ratings …).
 
-Usage: python benchmarks/bench_rules_habits.py [--keep DIR]
+Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside]
+
+``--corpus outside`` scores the second outside probe (tests/rules/corpus/outside.py: dividing
+lines across a floor outline, basement titles, R12 and 天正 T3 exports, ``\\U+`` escapes …).
 
 Each habit is a clean / violating pair generated into a temporary folder (or DIR) and checked
 as ``drawreview check`` checks it (``rules.sheetcheck.check_file``). A prediction is an
@@ -27,16 +30,19 @@ sys.path.insert(0, str(ROOT))
 from drawreview.rules.sheetcheck import check_file  # noqa: E402
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("habits", ROOT / "tests" / "rules" / "corpus" / "habits.py")
+CORPORA = ("habits", "outside")
+
+
+def load_generator(corpus: str = "habits"):
+    spec = importlib.util.spec_from_file_location(corpus, ROOT / "tests" / "rules" / "corpus" / f"{corpus}.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
 
 
-def score(out: Path) -> tuple[dict, list]:
+def score(out: Path, corpus: str = "habits") -> tuple[dict, list]:
     """({habit: {found, missed, false, clean}}, [(file, what went wrong)])."""
-    labels = load_generator().generate(out)
+    labels = load_generator(corpus).generate(out)
     table: dict = defaultdict(lambda: {"found": 0, "missed": 0, "false": 0, "clean": 0})
     wrong = []
     for lab in labels:
@@ -60,14 +66,15 @@ def score(out: Path) -> tuple[dict, list]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--keep", type=Path, default=None, help="write the drawings here and keep them")
+    ap.add_argument("--corpus", choices=CORPORA, default="habits", help="which labelled corpus")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        table, wrong = score(args.keep or Path(tmp))
-    print(f"{'habit':30} found missed false clean")
+        table, wrong = score(args.keep or Path(tmp), args.corpus)
+    print(f"{'habit':38} found missed false clean")
     for habit, r in table.items():
-        print(f"{habit:30} {r['found']:5} {r['missed']:6} {r['false']:5} {r['clean']:5}")
+        print(f"{habit:38} {r['found']:5} {r['missed']:6} {r['false']:5} {r['clean']:5}")
     tot = {k: sum(r[k] for r in table.values()) for k in ("found", "missed", "false", "clean")}
-    print(f"{'total':30} {tot['found']:5} {tot['missed']:6} {tot['false']:5} {tot['clean']:5}")
+    print(f"{'total':38} {tot['found']:5} {tot['missed']:6} {tot['false']:5} {tot['clean']:5}")
     for name, why in wrong:
         print(f"  {name}: {why}")
     print("goal met" if not wrong else "goal not met")

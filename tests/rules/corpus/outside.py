@@ -1,0 +1,273 @@
+"""A second outside probe: labelled drawings in drafting habits neither generate.py nor habits.py
+draws — compartments split by dividing lines drawn across one floor outline (防火分区线), basement
+sheets titled the ways Chinese sets title them (负一层, B1, -1F, 防火分区示意图, 平面布置图), an R12
+export (heavy POLYLINEs, no MTEXT), 天正 T3 doors (``$DorLib2D$`` blocks scaled to the opening,
+codes as texts on WINDOW_TEXT, ordinary doors on WINDOW), texts as ``\\U+`` escapes in a UTF-8
+file, ratings written ``耐火等级3级``, buildings as mirrored / rotated blocks, labels as ATTRIBs,
+a centimetre drawing, hatch-only outlines with edge paths, polylines closed by a repeated vertex
+and drawn with width, outlines drawn as overshooting LINEs. One habit at a time, each a clean /
+violating pair that differs only in the seeded violation.
+
+Imports nothing from drawreview. The labels are this module's own reading of the clauses, measured
+on the scene placed here (shapely, arithmetic):
+- GB 50016-2014 (2018) 5.3.1: a compartment of a building ≤ 24 m (not high-rise) ≤ 2500 m²; an
+  underground (地下 / 半地下) storey ≤ 500 m²; doubled with an automatic fire-extinguishing system.
+- 5.5.8: each compartment has ≥ 2 exits (exits on the compartment's boundary).
+- 5.5.18: exit doors ≥ 0.90 m clear (the width is the door code's first two digits, dm).
+- 5.2.2: civil buildings ≤ 24 m, both 一/二级 6 m; both 三级 8 m; high-rise to high-rise 13 m.
+``generate(out_dir)`` writes ``*.dxf`` and ``labels.json`` and returns the labels.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import ezdxf
+from shapely.geometry import LineString, Point, box
+
+UNITS = {"mm": (1000.0, 4), "m": (1.0, 6), "cm": (100.0, 5)}
+ABOVE, BELOW = 2500.0, 500.0  # GB 50016 5.3.1
+FLOOR = {"building_height_m": 18.0, "use": "office", "sprinklers": False, "high_rise": False}
+
+
+def separation(h: float, rating: int) -> float:  # GB 50016 5.2.2, two buildings of one height and rating
+    if h > 24.0:
+        return 13.0
+    return {1: 6.0, 2: 6.0, 3: 8.0, 4: 12.0}[rating]
+
+
+class Sheet:
+    """One drawing in metres, written in ``units``; ``add_*`` take metre coordinates."""
+
+    def __init__(self, units="mm", version="R2018"):
+        self.k, code = UNITS[units]
+        self.doc = ezdxf.new(version, setup=version != "R12")
+        self.doc.header["$INSUNITS"] = code
+        self.r12 = version == "R12"
+        self.msp = self.doc.modelspace()
+
+    def s(self, p):
+        return (p[0] * self.k, p[1] * self.k)
+
+    def layer(self, name):
+        if name not in self.doc.layers:
+            self.doc.layers.add(name)
+        return name
+
+    def outline(self, coords, layer, space=None, **kw):
+        sp = space or self.msp
+        pts = [self.s(c) for c in coords]
+        if self.r12:
+            return sp.add_polyline2d(pts, close=True, dxfattribs={"layer": self.layer(layer)})
+        return sp.add_lwpolyline(pts, close=True, dxfattribs={"layer": self.layer(layer), **kw})
+
+    def text(self, t, p, layer="PUB_TEXT", h=0.35, space=None):
+        sp = space or self.msp
+        return sp.add_text(t, height=h * self.k, dxfattribs={"layer": self.layer(layer), "insert": self.s(p)})
+
+    def door(self, name, p, layer="A-DOOR", leaf=1.2, **attribs):
+        """A door block (leaf + swing, drawn in the drawing's units) inserted with its hinge at p."""
+        if name not in self.doc.blocks:
+            b = self.doc.blocks.new(name)
+            b.add_line((0, 0), (leaf * self.k, 0))
+            b.add_arc((0, 0), leaf * self.k, 0, 90)
+        return self.msp.add_blockref(name, self.s(p), dxfattribs={"layer": self.layer(layer), **attribs})
+
+    def save(self, path):
+        self.doc.saveas(path)
+
+
+cases: list[dict] = []
+OUT = Path(".")
+
+
+def record(sheet, name, habit, families, violation, params):
+    sheet.save(OUT / f"{name}.dxf")
+    cases.append({"file": f"{name}.dxf", "habit": habit, "families": list(families), "violation": violation,
+                  "params": params})
+
+
+def judge(comps, exits, limit, widths=None):
+    """The seeded family from the scene: a compartment over the limit, one with < 2 exits on its
+    boundary, an exit door narrower than 0.9 m."""
+    found = set()
+    for c in comps:
+        if c.area > limit + 0.01:
+            found.add("FR-07")
+        if sum(1 for e in exits if c.exterior.distance(Point(e)) < 0.3) < 2:
+            found.add("FR-08")
+    if widths and min(widths) < 0.9:
+        found.add("FR-12")
+    assert len(found) <= 1, found
+    return next(iter(found), None)
+
+
+# ------------------------------------------------------------------ floor plans (FR-07, FR-08, FR-12)
+def split_floor(habit, kind):
+    """One floor outline (closed polyline) on the compartment layer, divided into two compartments
+    by a dividing line across it (the 防火分区线 along the fire wall), as compartment diagrams do."""
+    wa = 50.0
+    wb = 70.0 if kind == "FR-07" else 50.0  # 40 m deep: 2000 m² + 2000 / 2800 m²
+    a, b = box(0, 0, wa, 40), box(wa, 0, wa + wb, 40)
+    exits = [(10, 0), (40, 40), (wa + 10, 0)] + ([] if kind == "FR-08" else [(wa + wb - 10, 40)])
+    assert judge([a, b], exits, ABOVE) == (None if kind == "clean" else kind)
+    w = Sheet()
+    w.outline([(0, 0), (wa + wb, 0), (wa + wb, 40), (0, 40)], "防火分区")
+    w.msp.add_line(w.s((wa, 0)), w.s((wa, 40)), dxfattribs={"layer": "防火分区"})
+    w.text("防火分区一", (20, 20), h=0.5)
+    w.text("防火分区二", (wa + 20, 20), h=0.5)
+    for x, y in exits:
+        w.door("FM甲1221", (x, y))
+    w.text("三层平面图", (0, -6), h=0.7)
+    record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind, FLOOR)
+
+
+def floor(habit, kind, *, units="mm", version="R2018", title="三层平面图", underground=False, comp="polyline",
+          door="block", params=None, codes=("FM甲1221", "FM甲1221"), families=("FR-07", "FR-08")):
+    """One compartment W × 40 m with two exits on opposite walls; the habit changes one thing."""
+    limit = BELOW if underground else ABOVE
+    area = limit * (1.2 if kind == "FR-07" else 0.8)
+    wd = area / 40.0
+    exits = [(wd * 0.25, 0.0), (wd * 0.75, 40.0)][: 1 if kind == "FR-08" else 2]
+    widths = [int(c[-4:-2]) / 10 for c in codes[: len(exits)]]
+    shape = box(0, 0, wd, 40)
+    assert judge([shape], exits, limit, widths) == (None if kind == "clean" else kind)
+    w = Sheet(units, version)
+    ring = [(0, 0), (wd, 0), (wd, 40), (0, 40)]
+    if comp == "polyline":
+        w.outline(ring, "防火分区")
+    elif comp == "repeat-vertex-width":  # closed by repeating the first vertex, no closed flag; 0.3 m wide
+        w.msp.add_lwpolyline([w.s(c) for c in ring + ring[:1]], close=False,
+                             dxfattribs={"layer": w.layer("防火分区"), "const_width": 0.3 * w.k})
+    elif comp == "hatch-edges":  # only a hatch, its boundary an edge path (lines and a rounded corner)
+        h = w.msp.add_hatch(color=1, dxfattribs={"layer": w.layer("防火分区")})
+        h.set_pattern_fill("ANSI31", scale=50.0)
+        ep = h.paths.add_edge_path()
+        r = 2.0  # the corner (wd, 40) rounded with r: area loses r²(1 - π/4) = 0.86 m²
+        ep.add_line(w.s((0, 0)), w.s((wd, 0)))
+        ep.add_line(w.s((wd, 0)), w.s((wd, 40 - r)))
+        ep.add_arc(w.s((wd - r, 40 - r)), r * w.k, 0, 90)
+        ep.add_line(w.s((wd - r, 40)), w.s((0, 40)))
+        ep.add_line(w.s((0, 40)), w.s((0, 0)))
+    elif comp == "overshoot-lines":  # four LINEs, each running 0.4 m past the corners
+        o = 0.4
+        for (x0, y0), (x1, y1) in ((ring[0], ring[1]), (ring[1], ring[2]), (ring[2], ring[3]), (ring[3], ring[0])):
+            dx, dy = (x1 - x0), (y1 - y0)
+            n = math.hypot(dx, dy)
+            ux, uy = dx / n * o, dy / n * o
+            w.msp.add_line(w.s((x0 - ux, y0 - uy)), w.s((x1 + ux, y1 + uy)), dxfattribs={"layer": w.layer("防火分区")})
+    for i, (x, y) in enumerate(exits):
+        code = codes[i]
+        if door == "block":
+            w.door(code, (x, y))
+        elif door == "tarch":  # 天正 T3: a library block drawn 1 unit wide, scaled to the opening, code as text
+            name = "$DorLib2D$00000001"
+            if name not in w.doc.blocks:
+                b = w.doc.blocks.new(name)
+                b.add_line((-0.5, 0), (0.5, 0))
+                b.add_arc((-0.5, 0), 1.0, 0, 90)
+                b.add_line((-0.5, 0), (-0.5, 1.0))
+            wm = int(code[-4:-2]) / 10
+            sy = 1 if y == 0 else -1
+            w.msp.add_blockref(name, w.s((x, y)), dxfattribs={
+                "layer": w.layer("DOOR_FIRE"), "xscale": wm * w.k * (-1 if i % 2 else 1), "yscale": wm * w.k * sy})
+            w.text(code, (x - 0.6, y + 0.4 * sy), layer="WINDOW_TEXT", h=0.3)
+        elif door == "tarch-window":  # 天正: ordinary doors on WINDOW, codes M1221 / M0821 beside them
+            name = f"$DorLib2D$0000000{i + 2}"
+            b = w.doc.blocks.new(name)
+            b.add_line((-0.5, 0), (0.5, 0))
+            b.add_arc((-0.5, 0), 1.0, 0, 90)
+            wm = int(code[-4:-2]) / 10
+            w.msp.add_blockref(name, w.s((x, y)), dxfattribs={"layer": w.layer("WINDOW"), "xscale": wm * w.k,
+                                                               "yscale": wm * w.k, "rotation": 0 if y == 0 else 180})
+            w.text(code, (x - 0.6, y + (0.4 if y == 0 else -0.7)), layer="WINDOW_TEXT", h=0.3)
+        elif door == "mirrored":  # a door block mirrored (x scale -1) and turned 180°
+            w.door(code, (x, y), xscale=-1.0, rotation=180.0)
+    if title:
+        w.text(title, (0, -6), h=0.7)
+    name = f"floor-{habit}-{kind}"
+    record(w, name, habit, families, None if kind == "clean" else kind,
+           params if params is not None else ({} if underground else FLOOR))
+
+
+# ------------------------------------------------------------------ site plans (FR-01)
+def site(habit, kind, *, h=54.0, storeys=18, rating=2, labels=("H={h:.1f}m", "{n}F"), style="text", short=2.0):
+    need = separation(h, rating)
+    gap = need + 1.5 if kind == "clean" else need - short
+    a, b = box(0, 0, 40, 15), box(40 + gap, 0, 80 + gap, 15)
+    assert (a.distance(b) < need) == (kind == "FR-01")
+    w = Sheet()
+    words = [f.format(h=h, n=storeys, r=rating) for f in labels]
+    if style == "block":  # each building a block (its outline and labels inside), mirrored / turned
+        blk = w.doc.blocks.new("BLDG-A")
+        blk.add_lwpolyline([(-20e3, -7.5e3), (20e3, -7.5e3), (20e3, 7.5e3), (-20e3, 7.5e3)], close=True)
+        for i, t in enumerate(words):
+            blk.add_text(t, height=500, dxfattribs={"insert": (-15e3, 4e3 - 1.5e3 * i)})
+        w.layer("总图-建筑物")
+        w.msp.add_blockref("BLDG-A", w.s((20, 7.5)), dxfattribs={"layer": "总图-建筑物", "xscale": -1})
+        w.msp.add_blockref("BLDG-A", w.s((60 + gap, 7.5)), dxfattribs={"layer": "总图-建筑物", "rotation": 180})
+    else:
+        for g in (a, b):
+            x0, y0, x1, y1 = g.bounds
+            w.outline(list(g.exterior.coords)[:-1], "总图-建筑物")
+            if style == "attrib":  # the labels as ATTRIBs of a label block placed in the outline
+                if "LABEL" not in w.doc.blocks:
+                    lb = w.doc.blocks.new("LABEL")
+                    lb.add_circle((0, 0), 300)
+                    for i, tag in enumerate(("层数", "高度", "耐火等级")):
+                        lb.add_attdef(tag, (600, -600 * i), dxfattribs={"height": 400})
+                ref = w.msp.add_blockref("LABEL", w.s((x0 + 4, y1 - 4)), dxfattribs={"layer": w.layer("A-ANNO-TEXT")})
+                ref.add_auto_attribs({"层数": str(storeys), "高度": f"{h:.2f}", "耐火等级": "三级" if rating == 3 else "二级"})
+            elif style == "escapes":  # \U+ escapes in a UTF-8 (R2018) file, as some converters write them
+                for i, t in enumerate(words):
+                    esc = "".join(c if c.isascii() else f"\\U+{ord(c):04X}" for c in t)
+                    w.text(esc, (x0 + 3, y1 - 3 - 2 * i), h=0.5)
+            else:
+                for i, t in enumerate(words):
+                    w.text(t, (x0 + 3, y1 - 3 - 2 * i), h=0.5)
+    w.text("总平面图", (0, -10), h=1.0)
+    record(w, f"site-{habit}-{kind}", habit, ("FR-01",), None if kind == "clean" else "FR-01",
+           {"use": "office"} if h <= 24 else {})
+
+
+def generate(out_dir: Path) -> list[dict]:
+    global OUT
+    OUT = Path(out_dir)
+    OUT.mkdir(parents=True, exist_ok=True)
+    cases.clear()
+    for kind in ("clean", "FR-07", "FR-08"):
+        floor("baseline", kind)
+        split_floor("dividing-line", kind)
+        floor("r12-export", kind, version="R12")
+        floor("units-cm", kind, units="cm")
+        floor("hatch-edge-path-only", kind, comp="hatch-edges")
+        floor("closed-by-repeat-vertex-width", kind, comp="repeat-vertex-width")
+        floor("overshooting-lines", kind, comp="overshoot-lines")
+        floor("tarch-door-lib-blocks", kind, door="tarch")
+        floor("mirrored-door-blocks", kind, door="mirrored")
+        for tag, title in (("plain", "地下一层平面图"), ("fu", "负一层平面图"), ("b1", "B1层平面图"), ("minus1f", "-1F平面图"),
+                           ("zoning", "地下一层防火分区示意图"), ("layout", "地下一层平面布置图"),
+                           ("escaped", "\\U+5730\\U+4E0B\\U+4E00\\U+5C42\\U+5E73\\U+9762\\U+56FE")):
+            floor(f"basement-title-{tag}", kind, title=title, underground=True)
+    for kind in ("clean", "FR-12"):
+        codes = ("FM甲1221", "FM乙0821" if kind == "FR-12" else "FM甲1221")
+        floor("tarch-door-lib-width", kind, door="tarch", codes=codes, families=("FR-07", "FR-08", "FR-12"))
+        wcodes = ("M1221", "M0821" if kind == "FR-12" else "M1221")
+        floor("tarch-window-layer-doors", kind, door="tarch-window", codes=wcodes,
+              families=("FR-07", "FR-08", "FR-12"))
+    for kind in ("clean", "FR-01"):
+        site("baseline", kind)
+        site("rating-arabic-no-colon", kind, h=15.0, storeys=5, rating=3, labels=("H={h:.1f}m", "{n}F", "耐火等级{r}级"))
+        site("rating-before-word", kind, h=15.0, storeys=5, rating=3, labels=("H={h:.1f}m", "{n}F", "三级耐火"))
+        site("buildings-as-mirrored-blocks", kind)
+        site("labels-as-attribs", kind, h=15.0, storeys=5, rating=3, style="attrib")
+        site("labels-as-unicode-escapes", kind, labels=("建筑高度{h:.1f}米", "地上{n}层"), style="escapes")
+    (OUT / "labels.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1), encoding="utf-8")
+    return list(cases)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(len(generate(Path(sys.argv[1] if len(sys.argv) > 1 else "outside-cases"))), "drawings")
