@@ -17,9 +17,10 @@ from ezdxf.tools.text import plain_mtext
 from .features import Dimension, Feature, Geometry, Text, guess_units, unit_factor, units_drawn
 from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
-from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates
+from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates,
+                       split_by_lines)
 from .paper import paper_texts
-from .primitives import TEXT_TYPES, BlockCache, Prim, drawn_text, entity_prims, flipped
+from .primitives import TEXT_TYPES, BlockCache, Prim, drawn_text, entity_prims, flipped, unescaped
 
 
 METRIC = (0, 4, 5, 6)  # unitless, mm, cm, m: the headers a GB drawing may carry (others are guessed over)
@@ -133,6 +134,10 @@ class _Builder:
                     feats.extend(faces)
                     used = {h for f in faces for h in f.handles}
                     left = [k for k, (_, p) in enumerate(lines) if p.handle not in used]
+                    if left and shape == "polygon":  # dividing lines drawn across an outline
+                        feats, cut = split_by_lines(feats, geoms[left], [lines[k][1] for k in left], self.snap,
+                                                    self.near)
+                        left = [k for n, k in enumerate(left) if n not in cut]
                     if left and cls in OPEN_OK:
                         feats.extend(_open_groups([geoms[k] for k in left], [lines[k][1] for k in left], cls,
                                                   self.snap))
@@ -292,7 +297,7 @@ def _add_text(geo: Geometry, e, t: str, clip: Box | None = None) -> None:
         p = e.dxf.insert
         if not _inside(p.x, p.y, clip):
             return
-        geo.texts.append(Text(p.x, p.y, e.plain_text(), e.dxf.get("char_height", 0.0), e.dxf.handle,
+        geo.texts.append(Text(p.x, p.y, drawn_text(e), e.dxf.get("char_height", 0.0), e.dxf.handle,
                               e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
 
 
@@ -314,7 +319,7 @@ def _add_leader_text(geo: Geometry, e, clip: Box | None = None) -> None:
         break
     if not _inside(p[0], p[1], clip):
         return
-    geo.texts.append(Text(p[0], p[1], plain_mtext(mtext.default_content, split=False), ctx.char_height,
+    geo.texts.append(Text(p[0], p[1], unescaped(plain_mtext(mtext.default_content, split=False)), ctx.char_height,
                           e.dxf.handle, e.dxf.get("layer", "0"), "Standard"))
 
 

@@ -46,6 +46,7 @@ RE_STOREYS = re.compile(
     re.I)
 RE_HEIGHT_ONLY = re.compile(r"^\s*(?:建筑高度|高度|height|h)\s*[=＝:：]\s*(\d+(?:\.\d+)?)\s*(?:m|米)?\s*$", re.I)
 RE_RATING = re.compile(r"(?:耐火等级\s*[=＝:：为]?\s*)?([一二三四])级|耐火等级\s*[=＝:：为]\s*([1-4一二三四])(?!\d)"
+                       r"|耐火等级\s*([1-4])\s*级"  # 耐火等级2级
                        r"|耐火等级\s*[=＝:：为]?\s*(iv|i{1,3})\s*级", re.I)  # Ⅱ级: NFKC makes it II
 NAME_TAGS = ("名称", "楼号", "楼名", "编号", "建筑名称", "name", "bldg", "building")
 RE_RATING_EN = re.compile(r"(?:fire[\s-]*)?(?:resistance\s*)?rating\s*[=:：]?\s*([1-4]|iv|i{1,3})\b", re.I)
@@ -54,7 +55,11 @@ RE_LP_CLASS = re.compile(r"第?\s*([一二三123])\s*类防雷|防雷(?:类别|�
 RE_SPRINKLER = re.compile(r"自动喷水|喷水灭火|喷淋|洒水喷头")
 RE_NEGATION = re.compile(r"无|不设|未设|不需|不考虑|没有|取消")
 RE_AFFIRM = re.compile(r"设|有|采用|配置|安装|按")
-RE_BASEMENT_TITLE = re.compile(r"(?:^|=|\s)地下(?:[一二三四五1-5]层|室|车库|层)[^，,。;；]*平面图")
+# a basement sheet's title: 地下一层 / 地下室 / 负一层 / -1F / B1层 / B1F … then 平面图, 平面布置图,
+# 防火分区示意图 … (not a cross-reference: 详见 / 参见 … 图)
+RE_BASEMENT_TITLE = re.compile(
+    r"(?:^|=|\s)(?:地下(?:[一二三四五1-5]层|室|车库|层)|负\s*[一二三四五1-5]\s*层|-\s*[1-5]\s*(?:层|f)"
+    r"|b[1-5](?:层|f|(?=平面)))[^，,。;；见详参]{0,16}?(?:平面|示意|布置|分区)[^，,。;；见详参]{0,8}?图", re.I)
 RE_AREA = re.compile(r"(用地面积|总建筑面积|建筑面积|地上建筑面积)\s*[:：=]?\s*(\d+(?:\.\d+)?)\s*(?:㎡|m2|m²|平方米)")
 RE_CLEAR = re.compile(r"净高\s*[=＝:：]?\s*(\d+(?:\.\d+)?)")
 RE_DOOR = re.compile(r"^(?:[a-z]*?)(fm|m)\s*[甲乙丙]?\s*(\d{2})(\d{2})", re.I)
@@ -180,7 +185,7 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
                 put("structure", "masonry", raw)
             elif any(w in t for w in ("框架", "剪力墙", "框剪", "钢筋混凝土", "框筒", "钢结构", "筒体")):
                 put("structure", "frame", raw)
-        if "地下" in t and RE_BASEMENT_TITLE.search(t):
+        if "图" in t and RE_BASEMENT_TITLE.search(t):
             put("underground", True, raw)
         if "防雷" in t and (m := RE_LP_CLASS.search(t)):
             put("lightning_class", CN_DIGITS[m.group(1) or m.group(2)], raw)

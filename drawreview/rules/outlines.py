@@ -146,3 +146,51 @@ def _polygonize(geoms, prims: list[Prim], cls: str, snap: float) -> list[Feature
         layer = prims[idx[0]].layer if len(idx) else ""
         out.append(Feature(poly, hs, layer, cls))
     return out
+
+
+def split_by_lines(feats: list[Feature], geoms, prims: list[Prim], snap: float, reach: float
+                   ) -> tuple[list[Feature], set[int]]:
+    """Outlines of an area class divided by open lines of the same class drawn across them: one
+    floor outline with a 防火分区线 along each fire wall is several compartments, not one. A line
+    (extended by ``reach`` at both ends, so one stopping short of the wall still divides) splits
+    an outline when the outline's edge and the lines close two or more faces that tile it; lines
+    ending inside (a dangle, a leader) split nothing. (features, indices of the lines used)."""
+    if not feats or not len(geoms):
+        return feats, set()
+    tree = STRtree(np.array([f.geom for f in feats], dtype=object))
+    li, fi = tree.query(np.asarray(geoms, dtype=object), predicate="dwithin", distance=max(snap, reach))
+    by_feat: dict[int, list[int]] = {}
+    for i, j in zip(li.tolist(), fi.tolist()):
+        by_feat.setdefault(j, []).append(i)
+    out, used = [], set()
+    for j, f in enumerate(feats):
+        idx = by_feat.get(j)
+        if not idx or f.geom.geom_type != "Polygon":
+            out.append(f)
+            continue
+        cut = [_lengthened(geoms[i], reach) for i in idx]
+        net = shapely.node(shapely.union_all([f.geom.boundary, *cut]))
+        faces = [g for g in shapely.get_parts(shapely.polygonize(shapely.get_parts(net)))
+                 if g.area > 0 and f.geom.contains(g.representative_point())]
+        if len(faces) < 2 or abs(sum(g.area for g in faces) - f.geom.area) > 0.01 * f.geom.area:
+            out.append(f)
+            continue
+        edges = shapely.union_all([g.boundary for g in faces]).buffer(max(snap, 1e-9))
+        mine = [i for i in idx if geoms[i].difference(edges).length <= 0.5 * geoms[i].length]  # not a dangle
+        used.update(mine)
+        handles = [*f.handles, *(prims[i].handle for i in mine)]
+        out.extend(Feature(g, handles, f.layer, f.cls, f.block, dict(f.attrs)) for g in faces)
+    return out, used
+
+
+def _lengthened(g, d: float):
+    """An open line lengthened by ``d`` along its end segments (a divider drawn a little short)."""
+    c = np.asarray(g.coords, dtype=float)
+    if len(c) < 2 or d <= 0 or np.allclose(c[0], c[-1]):
+        return g
+    for end, nxt in ((0, 1), (-1, -2)):
+        v = c[end] - c[nxt]
+        n = float(np.hypot(*v))
+        if n > 0:
+            c[end] = c[end] + v / n * d
+    return shapely.LineString(c)

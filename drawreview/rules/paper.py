@@ -76,7 +76,7 @@ def paper_texts(doc, blocks: BlockCache, region: Box | None) -> list[Text]:
         t = e.dxftype()
         if t in TEXT_TYPES:
             p = e.dxf.insert
-            text = drawn_text(e) if t == "TEXT" else e.plain_text()
+            text = drawn_text(e)
             out.append(Text(p.x, p.y, text, 0.0, e.dxf.handle, e.dxf.get("layer", "0"), "paper"))
         elif t == "INSERT":
             for x, y, text, height, layer in blocks.insert_texts(e):

@@ -17,6 +17,7 @@ from ezdxf import path as ezpath
 from ezdxf import units as ezunits
 from ezdxf.dynblkhelper import get_dynamic_block_record_handle
 from ezdxf.entities.boundary_paths import BoundaryPathType
+from ezdxf.lldxf.encoding import decode_dxf_unicode, has_dxf_unicode
 from ezdxf.math import Vec2, bulge_center
 
 FLATTEN = 0.01  # max sagitta, in drawing units × scale (see flatten_distance)
@@ -25,10 +26,22 @@ TEXT_TYPES = frozenset({"TEXT", "MTEXT"})
 
 
 def drawn_text(e) -> str:
-    """A TEXT's or ATTRIB's words as drawn: the control codes (%%u underline, %%c ⌀, %%d °)
-    decoded by ezdxf's ``plain_text``, only where there are any (most texts have none)."""
-    text = e.dxf.text
-    return e.plain_text() if "%%" in text else text
+    """A TEXT's, ATTRIB's or MTEXT's words as drawn: the control codes (%%u underline, %%c ⌀,
+    %%d °; an MTEXT's formatting) decoded by ezdxf's ``plain_text``, only where there are any
+    (most texts have none), and ``\\U+5730`` escapes read as the characters CAD programs draw
+    for them in a file of any version (converters write them in UTF-8 files too; the loader
+    decodes them only in pre-2007 files)."""
+    if e.dxftype() == "MTEXT":
+        text = e.plain_text()
+    else:
+        text = e.dxf.text
+        text = e.plain_text() if "%%" in text else text
+    return unescaped(text)
+
+
+def unescaped(text: str) -> str:
+    """``\\U+5730\\U+4E0B`` → ``地下`` (ezdxf's decoder); any other text as it is."""
+    return decode_dxf_unicode(text) if "\\" in text and has_dxf_unicode(text) else text
 
 CURVE_TYPES = frozenset({"ARC", "ELLIPSE", "SPLINE", "POLYLINE"})
 
@@ -284,7 +297,7 @@ class BlockCache:
                     out.append((p.x, p.y, drawn_text(e), e.dxf.get("height", 0.0), e.dxf.get("layer", "0")))
                 elif t == "MTEXT":
                     p = e.dxf.insert
-                    out.append((p.x, p.y, e.plain_text(), e.dxf.get("char_height", 0.0), e.dxf.get("layer", "0")))
+                    out.append((p.x, p.y, drawn_text(e), e.dxf.get("char_height", 0.0), e.dxf.get("layer", "0")))
                 elif t == "INSERT":
                     out.extend(self.insert_texts(e, depth + 1))
         self._texts[name] = out

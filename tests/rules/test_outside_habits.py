@@ -1,0 +1,102 @@
+"""Habits found by the second outside probe (tests/rules/corpus/outside.py, decision 118): compartments
+divided by lines drawn across one outline, basement sheets titled 负一层 / B1 / -1F / 示意图 /
+布置图, ``\\U+`` escapes in a UTF-8 file, ratings written 耐火等级3级."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+
+from drawreview.rules import load_layer_map, run_checks
+from drawreview.rules.geometry import extract
+from drawreview.rules.labels import parse, project_facts
+
+PARAMS = {"building_height_m": 18.0, "use": "office", "sprinklers": False, "high_rise": False}
+
+
+def _doc():
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 4
+    return doc, doc.modelspace()
+
+
+def _rect(x, y, w, h, k=1000.0):
+    return [(x * k, y * k), ((x + w) * k, y * k), ((x + w) * k, (y + h) * k), (x * k, (y + h) * k)]
+
+
+def _door(doc, msp, x, y):
+    if "FM甲1221" not in doc.blocks:
+        b = doc.blocks.new("FM甲1221")
+        b.add_line((0, 0), (1200, 0))
+        b.add_arc((0, 0), 1200, 0, 90)
+    msp.add_blockref("FM甲1221", (x * 1000, y * 1000), dxfattribs={"layer": "A-DOOR"})
+
+
+def test_a_dividing_line_across_a_floor_outline_makes_two_compartments():
+    """120 × 40 m floor outline with a 防火分区线 at x = 50 m: 2000 m² + 2800 m², not one 4800 m²;
+    each part needs its own two exits. The line stops 0.3 m short of the far wall (still divides);
+    a leader line ending inside a compartment divides nothing."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 120, 40), close=True, dxfattribs={"layer": "防火分区"})
+    msp.add_line((50000, 0), (50000, 39700), dxfattribs={"layer": "防火分区"})
+    msp.add_line((80000, 10000), (90000, 20000), dxfattribs={"layer": "防火分区"})  # ends inside
+    for x, y in ((10, 0), (40, 40), (60, 0)):  # the 2800 m² part has one exit
+        _door(doc, msp, x, y)
+    geo = extract(doc, load_layer_map(), PARAMS)
+    areas = sorted(round(geo.m2(f.geom.area)) for f in geo.of("compartment"))
+    assert areas == [2000, 2800]
+    assert geo.unusable == {"防火分区": 1}  # the leader line
+    result = run_checks(doc, PARAMS, disciplines=["fire"])
+    got = sorted((f.rule_id, f.measured) for f in result.findings if f.rule_id in ("FR-07", "FR-08"))
+    assert got == [("FR-07", 2800.0), ("FR-08", 1)]
+
+
+def test_an_outline_without_dividing_lines_stays_whole():
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 50, 40), close=True, dxfattribs={"layer": "防火分区"})
+    msp.add_line((0, 0), (50000, 0), dxfattribs={"layer": "防火分区"})  # traced over its own edge
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert [round(geo.m2(f.geom.area)) for f in geo.of("compartment")] == [2000]
+
+
+@pytest.mark.parametrize("title", ["负一层平面图", "B1层平面图", "B1F平面图", "-1F平面图", "-2层平面图",
+                                   "地下一层防火分区示意图", "地下一层平面布置图", "地下室防火分区图 1:100"])
+def test_basement_titles_as_sets_write_them(title):
+    assert project_facts([title])[0].get("underground") is True
+
+
+@pytest.mark.parametrize("title", ["三层平面图", "B1栋三层平面图", "地下一层平面详见建施-05图", "1-1F平面图"])
+def test_titles_that_are_no_basement(title):
+    assert "underground" not in project_facts([title])[0]
+
+
+def test_a_basement_title_decides_the_limit():
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 15, 40), close=True, dxfattribs={"layer": "防火分区"})  # 600 m²
+    msp.add_text("负一层平面图", height=700, dxfattribs={"insert": (0, -6000)})
+    result = run_checks(doc, {}, disciplines=["fire"])
+    (f,) = [f for f in result.findings if f.rule_id == "FR-07"]
+    assert (f.measured, f.required) == (600.0, 500.0)
+
+
+def test_unicode_escapes_in_a_utf8_file_are_read_as_characters(tmp_path):
+    """A converter's ``\\U+`` escapes in an R2018 file: TEXT, MTEXT and ATTRIB say what they draw."""
+    doc, msp = _doc()
+    esc = lambda s: "".join(c if c.isascii() else f"\\U+{ord(c):04X}" for c in s)  # noqa: E731
+    msp.add_lwpolyline(_rect(0, 0, 40, 15), close=True, dxfattribs={"layer": "总图-建筑物"})
+    msp.add_text(esc("建筑高度54.0米"), height=500, dxfattribs={"insert": (3000, 12000)})
+    msp.add_mtext(esc("地上18层\\P耐火等级一级"), dxfattribs={"insert": (3000, 10000), "char_height": 500})
+    b = doc.blocks.new("LBL")
+    b.add_attdef("名称", (0, 0), dxfattribs={"height": 400})
+    msp.add_blockref("LBL", (3000, 5000)).add_auto_attribs({"名称": esc("1#楼")})
+    path = tmp_path / "escaped.dxf"
+    doc.saveas(path)
+    geo = extract(ezdxf.readfile(path), load_layer_map(), {})
+    (bldg,) = geo.of("building")
+    a = bldg.attrs
+    assert (a["height"], a["storeys"], a["rating"], a["name"]) == (54.0, 18, 1, "1#楼")
+
+
+@pytest.mark.parametrize("text, rating", [("耐火等级3级", 3), ("耐火等级 2 级", 2), ("耐火等级三级", 3)])
+def test_ratings_in_arabic_digits_without_a_colon(text, rating):
+    assert parse([text])["rating"] == rating
