@@ -5,7 +5,9 @@ export (heavy POLYLINEs, no MTEXT), 天正 T3 doors (``$DorLib2D$`` blocks scale
 codes as texts on WINDOW_TEXT, ordinary doors on WINDOW), texts as ``\\U+`` escapes in a UTF-8
 file, ratings written ``耐火等级3级``, buildings as mirrored / rotated blocks, labels as ATTRIBs,
 a centimetre drawing, hatch-only outlines with edge paths, polylines closed by a repeated vertex
-and drawn with width, outlines drawn as overshooting LINEs. One habit at a time, each a clean /
+and drawn with width, outlines drawn as overshooting LINEs, a bound xref's ``NAME$0$`` prefixes,
+sprinklers stated in the clause's own words, fire lanes drawn by their edges (two edge lines, a
+ring lane as outer + inner outline), protection units divided by a line, a Roman lightning class. One habit at a time, each a clean /
 violating pair that differs only in the seeded violation.
 
 Imports nothing from drawreview. The labels are this module's own reading of the clauses, measured
@@ -15,6 +17,8 @@ on the scene placed here (shapely, arithmetic):
 - 5.5.8: each compartment has ≥ 2 exits (exits on the compartment's boundary).
 - 5.5.18: exit doors ≥ 0.90 m clear (the width is the door code's first two digits, dm).
 - 5.2.2: civil buildings ≤ 24 m, both 一/二级 6 m; both 三级 8 m; high-rise to high-rise 13 m.
+- 7.1.8-1: fire lanes ≥ 4.0 m clear. GB 50038-2005 3.2.6: protection unit ≤ 2000 m²; 3.3.1: ≥ 2
+  entrances per unit. GB 50057-2010 4.3.1: class 2 air-termination mesh ≤ 10 × 10 m or 12 × 8 m.
 ``generate(out_dir)`` writes ``*.dxf`` and ``labels.json`` and returns the labels.
 """
 from __future__ import annotations
@@ -231,6 +235,107 @@ def site(habit, kind, *, h=54.0, storeys=18, rating=2, labels=("H={h:.1f}m", "{n
            {"use": "office"} if h <= 24 else {})
 
 
+# ------------------------------------------------------------------ more floors: bound xref names, notes
+def xref_floor(habit, kind):
+    """A floor bound from an xref: layers and block names carry the xref's ``NAME$0$`` prefix."""
+    codes = ("FM甲1221", "FM乙0821" if kind == "FR-12" else "FM甲1221")
+    floor_kind = kind if kind in ("FR-07", "FR-08") else "clean"
+    area = ABOVE * (1.2 if floor_kind == "FR-07" else 0.8)
+    wd = area / 40.0
+    exits = [(wd * 0.25, 0.0), (wd * 0.75, 40.0)][: 1 if floor_kind == "FR-08" else 2]
+    widths = [int(c[-4:-2]) / 10 for c in codes[: len(exits)]]
+    assert judge([box(0, 0, wd, 40)], exits, ABOVE, widths) == (None if kind == "clean" else kind)
+    w = Sheet()
+    pre = "三层平面$0$"
+    w.outline([(0, 0), (wd, 0), (wd, 40), (0, 40)], pre + "防火分区")
+    for (x, y), code in zip(exits, codes):
+        w.door(pre + code, (x, y), layer=pre + "A-DOOR")
+    w.text("三层平面图", (0, -6), h=0.7)
+    record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08", "FR-12"), None if kind == "clean" else kind, FLOOR)
+
+
+def noted_floor(habit, kind, note):
+    """Sprinklers stated by a design note, not a parameter: the 5.3.1 limit doubles (5000 m²)."""
+    limit = 2 * ABOVE
+    area = limit * (1.04 if kind == "FR-07" else 0.8)
+    wd = area / 40.0
+    exits = [(wd * 0.25, 0.0), (wd * 0.75, 40.0)]
+    assert judge([box(0, 0, wd, 40)], exits, limit) == (None if kind == "clean" else kind)
+    w = Sheet()
+    w.outline([(0, 0), (wd, 0), (wd, 40), (0, 40)], "防火分区")
+    for x, y in exits:
+        w.door("FM甲1221", (x, y))
+    w.text("三层平面图", (0, -6), h=0.7)
+    w.text(note, (0, -10), h=0.35)
+    record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind,
+           {k: v for k, v in FLOOR.items() if k != "sprinklers"})
+
+
+# ------------------------------------------------------------------ fire lanes (FR-02, 7.1.8-1: ≥ 4.0 m)
+def lane(habit, kind):
+    """A fire lane drawn by its edges: two open edge lines along a straight lane, or a ring lane
+    around a building drawn as its outer and inner outlines (no hatch)."""
+    wl = 3.5 if kind == "FR-02" else 4.5
+    w = Sheet()
+    if habit == "lane-two-edge-lines":
+        strip = box(0, 0, 120, wl)
+        for y in (0, wl):
+            w.msp.add_lwpolyline([w.s((0, y)), w.s((60, y)), w.s((120, y))], dxfattribs={"layer": w.layer("消防车道")})
+    else:  # ring around a 60 × 30 m building, 8 m off it; the north side is wl wide, the others 5 m
+        inner = box(-8, -8, 68, 38)
+        outer = box(-13, -13, 73, 38 + wl)
+        strip = outer.difference(inner)
+        w.outline(list(outer.exterior.coords)[:-1], "消防车道")
+        w.outline(list(inner.exterior.coords)[:-1], "消防车道")
+        w.outline([(0, 0), (60, 0), (60, 30), (0, 30)], "总图-建筑物")
+        w.text("H=15.0m", (3, 27), h=0.5)
+    narrow = strip.difference(strip.buffer(-3.999 / 2, join_style=2).buffer(3.999 / 2, join_style=2)).area > 0.5
+    assert narrow == (kind == "FR-02")
+    w.text("总平面图", (0, -20), h=1.0)
+    record(w, f"site-{habit}-{kind}", habit, ("FR-02",), None if kind == "clean" else kind, {"use": "office"})
+
+
+# ------------------------------------------------------------------ civil defence (GB 50038 3.2.6, 3.3.1)
+def shelter(habit, kind):
+    """Protection units ≤ 2000 m² with ≥ 2 entrances each, drawn as one outline divided by a line."""
+    xd = 55.0 if kind == "AD-01" else 40.0
+    a, b = box(0, 0, xd, 40), box(xd, 0, 80, 40)
+    ents = [box(5, -6, 8, 0), box(5, 40, 8, 46), box(xd + 5, -6, xd + 8, 0)]
+    if kind != "AD-02":
+        ents.append(box(72, 40, 75, 46))
+    found = {"AD-01" for u in (a, b) if u.area > 2000.0} | {
+        "AD-02" for u in (a, b) if sum(1 for e in ents if e.distance(u) < 0.2) < 2}
+    assert found == ({kind} if kind != "clean" else set())
+    w = Sheet()
+    w.outline([(0, 0), (80, 0), (80, 40), (0, 40)], "防护单元")
+    w.msp.add_line(w.s((xd, 0)), w.s((xd, 40)), dxfattribs={"layer": "防护单元"})
+    for e in ents:
+        w.outline(list(e.exterior.coords)[:-1], "人防出入口")
+    w.text("人防地下室平面图", (0, -10), h=0.7)
+    record(w, f"shelter-{habit}-{kind}", habit, ("AD-01", "AD-02"), None if kind == "clean" else kind, {})
+
+
+# ------------------------------------------------------------------ lightning (GB 50057 4.3.1: class 2 mesh)
+def roof(habit, kind, note):
+    """A 45 × 30 m roof, conductors along its edge and a grid: 9 × 10 m cells (clean) or 15 × 10
+    (too wide for class 2's 10 × 10 / 12 × 8, fine for class 3's 20 × 20); the class is the note's."""
+    step = 15.0 if kind == "LP-02" else 9.0
+    fits = lambda a, b: (max(a, b) <= 10 and min(a, b) <= 10) or (max(a, b) <= 12 and min(a, b) <= 8)  # noqa: E731
+    assert (not fits(step, 10.0)) == (kind == "LP-02")
+    w = Sheet()
+    w.outline([(0, 0), (45, 0), (45, 30), (0, 30)], "屋面轮廓")
+    w.outline([(0, 0), (45, 0), (45, 30), (0, 30)], "接闪带")
+    x = step
+    while x < 45 - 1e-6:
+        w.msp.add_line(w.s((x, 0)), w.s((x, 30)), dxfattribs={"layer": "接闪带"})
+        x += step
+    for y in (10, 20):
+        w.msp.add_line(w.s((0, y)), w.s((45, y)), dxfattribs={"layer": "接闪带"})
+    w.text("屋顶防雷平面图", (0, -6), h=0.7)
+    w.text(note, (0, -10), h=0.35)
+    record(w, f"roof-{habit}-{kind}", habit, ("LP-02",), None if kind == "clean" else kind, {})
+
+
 def generate(out_dir: Path) -> list[dict]:
     global OUT
     OUT = Path(out_dir)
@@ -263,6 +368,19 @@ def generate(out_dir: Path) -> list[dict]:
         site("buildings-as-mirrored-blocks", kind)
         site("labels-as-attribs", kind, h=15.0, storeys=5, rating=3, style="attrib")
         site("labels-as-unicode-escapes", kind, labels=("建筑高度{h:.1f}米", "地上{n}层"), style="escapes")
+    for kind in ("clean", "FR-07", "FR-08", "FR-12"):
+        xref_floor("bound-xref-prefixes", kind)
+    for kind in ("clean", "FR-07"):
+        noted_floor("sprinkler-note-baseline", kind, "本建筑设自动喷水灭火系统")
+        noted_floor("sprinkler-note-clause-words", kind, "本建筑全部设置自动灭火系统")
+    for kind in ("clean", "FR-02"):
+        lane("lane-two-edge-lines", kind)
+        lane("lane-ring-two-outlines", kind)
+    for kind in ("clean", "AD-01", "AD-02"):
+        shelter("unit-dividing-line", kind)
+    for kind in ("clean", "LP-02"):
+        roof("lp-class-baseline", kind, "本建筑物按第二类防雷建筑物设防")
+        roof("lp-class-roman", kind, "本建筑物按第Ⅱ类防雷建筑物设防")
     (OUT / "labels.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1), encoding="utf-8")
     return list(cases)
 
