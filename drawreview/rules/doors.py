@@ -56,7 +56,7 @@ def _may_be_exit(geo, f) -> tuple[bool, str]:
                     near_label.append((d, text))
             else:
                 near_room.append((d, text))
-    code = labels.norm(f.block) if DOOR_CODE.match(labels.norm(f.block)) else ""
+    code = labels.bare_block(f.block) if DOOR_CODE.match(labels.bare_block(f.block)) else ""
     if near_label:
         code = min(near_label)[1]
         own += " " + code

@@ -17,8 +17,8 @@ from ezdxf.tools.text import plain_mtext
 from .features import Dimension, Feature, Geometry, Text, guess_units, unit_factor, units_drawn
 from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
-from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates,
-                       split_by_lines)
+from .outlines import (OPEN_OK, STRIPS, _hatch_islands, _open_groups, _polygonize, _ragged, edge_strips, loose_symbols,
+                       merge_duplicates, nested_as_holes, split_by_lines)
 from .paper import paper_texts
 from .primitives import TEXT_TYPES, BlockCache, Prim, drawn_text, entity_prims, flipped, unescaped
 
@@ -111,10 +111,9 @@ class _Builder:
                 geo.unusable[p.layer] = geo.unusable.get(p.layer, 0) + 1
         for cls, shape in self.lm.shapes.items():
             feats: list[Feature] = list(self.points.get(cls, []))
-            rings = self.rings.get(cls, [])
+            rings, holed, ring_feats = self.rings.get(cls, []), [], []
             if rings and shape == "polygon":
                 rings, holed = _hatch_islands(rings, cls)
-                feats.extend(holed)
             if rings:
                 polys = shapely.polygons(_ragged(shapely.linearrings, [c for c, _ in rings]))
                 bad = ~shapely.is_valid(polys)
@@ -122,7 +121,11 @@ class _Builder:
                     polys[bad] = shapely.make_valid(polys[bad])
                 ring_feats = [Feature(poly, [p.handle], p.layer, cls, p.block)
                               for poly, (_, p) in zip(polys, rings) if not poly.is_empty and poly.area > 0]
-                feats.extend(merge_duplicates(ring_feats))
+                ring_feats = merge_duplicates(ring_feats)
+            if cls in STRIPS and ring_feats:  # a ring lane's outer + inner outline: the band (its hatch too)
+                feats.extend(merge_duplicates(holed + nested_as_holes(ring_feats)))
+            else:
+                feats.extend(holed + ring_feats)
             lines = self.open.get(cls, [])
             if lines:
                 geoms = _ragged(shapely.linestrings, [c for c, _ in lines])
@@ -137,6 +140,10 @@ class _Builder:
                     if left and shape == "polygon":  # dividing lines drawn across an outline
                         feats, cut = split_by_lines(feats, geoms[left], [lines[k][1] for k in left], self.snap,
                                                     self.near)
+                        left = [k for n, k in enumerate(left) if n not in cut]
+                    if left and cls in STRIPS:  # a lane drawn as its two edge lines
+                        strips, cut = edge_strips(geoms[left], [lines[k][1] for k in left], cls, geo.du(15.0))
+                        feats.extend(strips)
                         left = [k for n, k in enumerate(left) if n not in cut]
                     if left and cls in OPEN_OK:
                         feats.extend(_open_groups([geoms[k] for k in left], [lines[k][1] for k in left], cls,

@@ -51,8 +51,12 @@ RE_RATING = re.compile(r"(?:耐火等级\s*[=＝:：为]?\s*)?([一二三四])�
 NAME_TAGS = ("名称", "楼号", "楼名", "编号", "建筑名称", "name", "bldg", "building")
 RE_RATING_EN = re.compile(r"(?:fire[\s-]*)?(?:resistance\s*)?rating\s*[=:：]?\s*([1-4]|iv|i{1,3})\b", re.I)
 RE_PERSONS = re.compile(r"(\d+)\s*人")
-RE_LP_CLASS = re.compile(r"第?\s*([一二三123])\s*类防雷|防雷(?:类别|分类|等级)\s*[=＝:：为是]?\s*(?:按)?\s*第?\s*([一二三123])\s*类")
-RE_SPRINKLER = re.compile(r"自动喷水|喷水灭火|喷淋|洒水喷头")
+RE_LP_CLASS = re.compile(  # 第二类防雷, 防雷类别：二类; Roman 第Ⅱ类 (NFKC makes it II)
+    r"第?\s*([一二三123]|i{1,3})\s*类防雷|防雷(?:类别|分类|等级)\s*[=＝:：为是]?\s*(?:按)?\s*第?\s*([一二三123]|i{1,3})\s*类",
+    re.I)
+RE_SPRINKLER = re.compile(r"自动喷水|喷水灭火|喷淋|洒水喷头|自动灭火系统")  # 5.3.1's own words: 设置自动灭火系统
+# ... not a gas, powder or local system (one room's, GB 50016 8.3.9): those double no compartment
+RE_LOCAL_SYSTEM = re.compile(r"气体|七氟丙烷|ig\s*-?\s*541|二氧化碳|干粉|泡沫|局部|厨房", re.I)
 RE_NEGATION = re.compile(r"无|不设|未设|不需|不考虑|没有|取消")
 RE_AFFIRM = re.compile(r"设|有|采用|配置|安装|按")
 # a basement sheet's title: 地下一层 / 地下室 / 负一层 / -1F / B1层 / B1F … then 平面图, 平面布置图,
@@ -125,7 +129,7 @@ def parse(texts: list[str]) -> dict:
         if "persons" not in facts and (m := RE_PERSONS.search(t)):
             facts["persons"] = int(m.group(1))
         if "lightning_class" not in facts and (m := RE_LP_CLASS.search(t)):
-            facts["lightning_class"], sources["lightning_class"] = CN_DIGITS[m.group(1) or m.group(2)], raw
+            facts["lightning_class"], sources["lightning_class"] = CN_DIGITS[(m.group(1) or m.group(2)).casefold()], raw
         if "clear_height" not in facts and (m := RE_CLEAR.search(t)):
             facts["clear_height"] = float(m.group(1))
         if "use" not in facts:
@@ -148,6 +152,15 @@ def parse(texts: list[str]) -> dict:
     return facts
 
 
+def _sprinkler(t: str):
+    """The first mention of a sprinkler system (or, in 5.3.1's words, an automatic fire-extinguishing
+    system that is not a gas, powder or local one) in *t*, else None."""
+    for m in RE_SPRINKLER.finditer(t):
+        if m.group(0) != "自动灭火系统" or not RE_LOCAL_SYSTEM.search(re.split(r"[，,。;；]", t[: m.start()])[-1]):
+            return m
+    return None
+
+
 def project_facts(texts: list[str]) -> tuple[dict, dict]:
     """Project facts written on a sheet (design notes, legends): sprinklers, high-rise, use,
     lightning class, building height, fire-resistance rating. (facts, {fact: the text})."""
@@ -162,7 +175,7 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
         if not raw or raw.isascii():
             continue  # every fact below is written in Chinese (cheap skip: dimensions, codes, numbers)
         t = norm(raw)
-        if ("喷" in t or "洒水" in t) and (m := RE_SPRINKLER.search(t)):
+        if ("喷" in t or "洒水" in t or "灭火系统" in t) and (m := _sprinkler(t)):
             # 「设自动喷水灭火系统」, 「采用湿式自动喷水灭火系统」 → yes; 「无 / 不设 / 未设 …」 just before → no;
             # 「自动喷水灭火系统：无 / 有」 → its value after the colon
             clause = re.split(r"[，,。;；、\n]", t[: m.start()])[-1]
@@ -188,7 +201,7 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
         if "图" in t and RE_BASEMENT_TITLE.search(t):
             put("underground", True, raw)
         if "防雷" in t and (m := RE_LP_CLASS.search(t)):
-            put("lightning_class", CN_DIGITS[m.group(1) or m.group(2)], raw)
+            put("lightning_class", CN_DIGITS[(m.group(1) or m.group(2)).casefold()], raw)
         if "耐火等级" in t and (m := RE_RATING.search(t)):
             put("default_fire_rating", CN_DIGITS[next(g for g in m.groups() if g).casefold()], raw)
         if ("建筑高度" in t or "檐口高度" in t) and (h := height_of(t)) is not None:
@@ -212,9 +225,19 @@ def declared_areas(texts: list[str]) -> dict[str, tuple[float, str]]:
     return out
 
 
+def bare_block(name: str) -> str:
+    """A block's own name, without the prefix binding an xref gives it (``三层平面$0$FM甲1221``,
+    ``XREF|FM甲1221`` → ``FM甲1221``)."""
+    name = norm(name).strip().rsplit("|", 1)[-1]
+    return RE_BOUND.sub("", name) if "$" in name else name
+
+
+RE_BOUND = re.compile(r"^.*\$\d+\$")
+
+
 def door_width_m(block_name: str) -> float | None:
     """``M1021`` → 1.0; ``FM甲1221`` → 1.2 (the first two digits are the width in dm)."""
-    m = RE_DOOR.search(norm(block_name).strip())
+    m = RE_DOOR.search(bare_block(block_name))
     return int(m.group(2)) / 10.0 if m else None
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import labels
 
-KEY = re.compile(r"喷水|喷淋|防雷(类别|分类|等级)|耐火等级|建筑高度|檐口高度|建筑(分类|类别)|使用性质|结构(形式|类型)")
+KEY = re.compile(r"喷水|喷淋|自动灭火系统|防雷(类别|分类|等级)|耐火等级|建筑高度|檐口高度|建筑(分类|类别)|使用性质|结构(形式|类型)")
 
 
 def sheet_facts(texts: list) -> tuple[dict, dict]:

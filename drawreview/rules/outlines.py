@@ -194,3 +194,73 @@ def _lengthened(g, d: float):
         if n > 0:
             c[end] = c[end] + v / n * d
     return shapely.LineString(c)
+
+
+STRIPS = frozenset({"fire_lane"})  # drawn by their edges: an outline inside another is the strip's inner edge
+
+
+def nested_as_holes(feats: list[Feature]) -> list[Feature]:
+    """Outlines of a strip class inside one another read even-odd, as a hatch between them would
+    fill: a ring lane drawn as its outer and inner outline is the band between them, not two
+    full shapes. Polygons only; each keeps the handles of the outlines that bound it."""
+    polys = [k for k, f in enumerate(feats) if f.geom.geom_type == "Polygon"]
+    if len(polys) < 2:
+        return feats
+    geoms = np.array([feats[k].geom for k in polys], dtype=object)
+    inner, outer = STRtree(geoms).query(geoms, predicate="contains_properly")
+    keep = inner != outer
+    inner, outer = inner[keep], outer[keep]
+    if not len(inner):
+        return feats
+    depth = np.bincount(outer, minlength=len(polys))  # how many outlines contain each one
+    holes: dict[int, list[int]] = {}
+    for i, o in zip(inner.tolist(), outer.tolist()):
+        if depth[o] == depth[i] + 1:  # o directly inside i
+            holes.setdefault(i, []).append(o)
+    out = [f for k, f in enumerate(feats) if k not in set(polys)]
+    for n, k in enumerate(polys):
+        f = feats[k]
+        if depth[n] % 2:
+            continue  # an inner edge: a hole of its container
+        kids = holes.get(n, [])
+        if not kids:
+            out.append(f)
+            continue
+        g = f.geom.difference(shapely.union_all([geoms[c] for c in kids]))
+        handles = [*f.handles, *(h for c in kids for h in feats[polys[c]].handles)]
+        out.extend(Feature(p, handles, f.layer, f.cls, f.block, dict(f.attrs))
+                   for p in shapely.get_parts(g) if p.geom_type == "Polygon" and p.area > 0)
+    return out
+
+
+def edge_strips(geoms, prims: list[Prim], cls: str, max_width: float) -> tuple[list[Feature], set[int]]:
+    """A strip (a fire lane) drawn as its two edge lines, open and unconnected: two lines that
+    run side by side — each end of one within ``max_width`` of an end of the other, every point
+    of one within ``max_width`` of the other, lengths within 20 % — close the strip between them.
+    Lines that pair with none (a junction's broken edges) are left: (features, lines used)."""
+    n = len(geoms)
+    if n < 2:
+        return [], set()
+    tree = STRtree(np.asarray(geoms, dtype=object))
+    ii, jj = tree.query(np.asarray(geoms, dtype=object), predicate="dwithin", distance=max_width)
+    out, used = [], set()
+    for i, j in sorted(zip(ii.tolist(), jj.tolist())):
+        if i >= j or i in used or j in used:
+            continue
+        a, b = geoms[i], geoms[j]
+        la, lb = a.length, b.length
+        if not la or not lb or abs(la - lb) > 0.2 * max(la, lb) or a.hausdorff_distance(b) > max_width:
+            continue
+        ca, cb = np.asarray(a.coords), np.asarray(b.coords)
+        if np.hypot(*(ca[0] - cb[0])) + np.hypot(*(ca[-1] - cb[-1])) > np.hypot(*(ca[0] - cb[-1])) + np.hypot(
+                *(ca[-1] - cb[0])):
+            cb = cb[::-1]
+        if max(np.hypot(*(ca[0] - cb[0])), np.hypot(*(ca[-1] - cb[-1]))) > max_width:
+            continue
+        poly = shapely.make_valid(shapely.Polygon(np.vstack([ca, cb[::-1]])))
+        parts = [p for p in shapely.get_parts(poly) if p.geom_type == "Polygon" and p.area > 0]
+        if len(parts) != 1:
+            continue  # the edges cross: not a strip
+        used.update((i, j))
+        out.append(Feature(parts[0], [prims[i].handle, prims[j].handle], prims[i].layer, cls, prims[i].block))
+    return out, used

@@ -100,3 +100,71 @@ def test_unicode_escapes_in_a_utf8_file_are_read_as_characters(tmp_path):
 @pytest.mark.parametrize("text, rating", [("耐火等级3级", 3), ("耐火等级 2 级", 2), ("耐火等级三级", 3)])
 def test_ratings_in_arabic_digits_without_a_colon(text, rating):
     assert parse([text])["rating"] == rating
+
+
+def test_a_bound_xref_door_keeps_its_width():
+    """Binding an xref prefixes its blocks and layers (``三层平面$0$FM乙0821``): the code still gives 0.8 m."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 50, 40), close=True, dxfattribs={"layer": "三层平面$0$防火分区"})
+    for x, y, code in ((10, 0, "FM甲1221"), (40, 40, "FM乙0821")):
+        b = doc.blocks.new(f"三层平面$0${code}")
+        b.add_line((0, 0), (1000, 0))
+        b.add_arc((0, 0), 1000, 0, 90)
+        msp.add_blockref(b.name, (x * 1000, y * 1000), dxfattribs={"layer": "三层平面$0$A-DOOR"})
+    result = run_checks(doc, PARAMS, disciplines=["fire"])
+    assert [(f.rule_id, f.measured) for f in result.findings if f.rule_id == "FR-12"] == [("FR-12", 0.8)]
+
+
+@pytest.mark.parametrize("note, cls", [("本建筑物按第Ⅱ类防雷建筑物设防", 2), ("防雷类别：III类", 3),
+                                       ("第二类防雷建筑物", 2)])
+def test_roman_lightning_classes(note, cls):
+    assert project_facts([note])[0]["lightning_class"] == cls
+
+
+@pytest.mark.parametrize("note, value", [
+    ("本建筑全部设置自动灭火系统", True),  # GB 50016 5.3.1's own words
+    ("本工程不设自动灭火系统", False),
+    ("变配电室设置七氟丙烷气体自动灭火系统", None),  # one room's gas system doubles no compartment
+    ("局部设置自动灭火系统", None),
+    ("本建筑设自动喷水灭火系统", True),
+])
+def test_sprinklers_in_the_clause_words(note, value):
+    assert project_facts([note])[0].get("sprinklers") == value
+
+
+def _lanes(doc):
+    return sorted(round(g.area / 1e6, 1) for g in (f.geom for f in
+                  extract(doc, load_layer_map(), {}).of("fire_lane")))
+
+
+def test_a_lane_drawn_as_two_edge_lines_is_the_strip_between_them():
+    doc, msp = _doc()
+    for y in (0, 3500):
+        msp.add_lwpolyline([(0, y), (60000, y), (120000, y)], dxfattribs={"layer": "消防车道"})
+    assert _lanes(doc) == [420.0]
+    result = run_checks(doc, {"use": "office"}, disciplines=["fire"])
+    assert [(f.rule_id, f.measured) for f in result.findings if f.rule_id == "FR-02"] == [("FR-02", 3.5)]
+
+
+def test_edge_lines_that_do_not_run_side_by_side_stay_unpaired():
+    doc, msp = _doc()
+    msp.add_lwpolyline([(0, 0), (120000, 0)], dxfattribs={"layer": "消防车道"})
+    msp.add_lwpolyline([(0, 4000), (40000, 4000)], dxfattribs={"layer": "消防车道"})  # a third of it: a junction
+    geo = extract(doc, load_layer_map(), {})
+    assert geo.of("fire_lane") == [] and geo.unusable == {"消防车道": 2}
+
+
+@pytest.mark.parametrize("hatched", [False, True])
+def test_a_ring_lane_drawn_as_outer_and_inner_outline_is_the_band(hatched):
+    doc, msp = _doc()
+    outer, inner = _rect(-13, -13, 86, 54.5), _rect(-8, -8, 76, 46)  # the north side 3.5 m wide, the rest 5 m
+    msp.add_lwpolyline(outer, close=True, dxfattribs={"layer": "消防车道"})
+    msp.add_lwpolyline(inner, close=True, dxfattribs={"layer": "消防车道"})
+    if hatched:
+        h = msp.add_hatch(dxfattribs={"layer": "消防车道"})
+        h.paths.add_polyline_path(outer, is_closed=True)
+        h.paths.add_polyline_path(inner, is_closed=True)
+    band = round((86 * 54.5 - 76 * 46), 1)
+    assert _lanes(doc) == [band]
+    result = run_checks(doc, {"use": "office"}, disciplines=["fire"])
+    assert [(f.rule_id, f.measured) for f in result.findings if f.rule_id == "FR-02"] == [("FR-02", 3.5)]
