@@ -336,6 +336,84 @@ def roof(habit, kind, note):
     record(w, f"roof-{habit}-{kind}", habit, ("LP-02",), None if kind == "clean" else kind, {})
 
 
+# ------------------------------------------------------------------ more habits: layouts, layer names, rooms, sites
+def layouts_floor(habit, kind):
+    """A basement plan in model space; its frame and title in two layouts that both show it (an A1
+    layout and an A3 print of the same sheet), each with the same title."""
+    area = BELOW * (1.2 if kind == "FR-07" else 0.8)
+    wd = area / 40.0
+    exits = [(wd * 0.25, 0.0), (wd * 0.75, 40.0)]
+    assert judge([box(0, 0, wd, 40)], exits, BELOW) == (None if kind == "clean" else kind)
+    w = Sheet()
+    w.outline([(0, 0), (wd, 0), (wd, 40), (0, 40)], "防火分区")
+    for x, y in exits:
+        w.door("FM甲1221", (x, y))
+    for name, (pw, ph) in (("A1", (841, 594)), ("A3", (420, 297))):
+        ps = w.doc.layouts.new(name) if name not in w.doc.layouts else w.doc.layouts.get(name)
+        ps.add_lwpolyline([(0, 0), (pw, 0), (pw, ph), (0, ph)], close=True, dxfattribs={"layer": w.layer("TK")})
+        ps.add_viewport(center=(pw * 0.45, ph * 0.55), size=(pw * 0.8, ph * 0.8),
+                        view_center_point=w.s((wd / 2, 20)), view_height=60 * w.k)
+        ps.add_text("地下一层平面图", height=ph / 60, dxfattribs={"layer": w.layer("TK"), "insert": (pw * 0.75, ph * 0.05)})
+    record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind, {})
+
+
+def layer_floor(habit, kind, comp_layer):
+    floor_kind = kind
+    area = ABOVE * (1.2 if floor_kind == "FR-07" else 0.8)
+    wd = area / 40.0
+    exits = [(wd * 0.25, 0.0), (wd * 0.75, 40.0)][: 1 if kind == "FR-08" else 2]
+    assert judge([box(0, 0, wd, 40)], exits, ABOVE) == (None if kind == "clean" else kind)
+    w = Sheet()
+    w.outline([(0, 0), (wd, 0), (wd, 40), (0, 40)], comp_layer)
+    for x, y in exits:
+        w.door("FM甲1221", (x, y))
+    w.text("三层平面图", (0, -6), h=0.7)
+    record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind, FLOOR)
+
+
+def rooms(habit, kind):
+    """GB 50016 5.5.15: a room over 120 m² needs two doors. 天正 rooms: outlines on SPACE along the
+    walls' inner faces, names on SPACE; doors as $DorLib2D$ blocks on WINDOW at the wall's centre
+    line (0.1 m outside the room outline), codes on WINDOW_TEXT."""
+    room = box(0, 0, 12, 12)  # 144 m²
+    doors = [(3, -0.1)] + ([] if kind == "FR-13" else [(9, 12.1)])
+    n = sum(1 for d in doors if room.exterior.distance(Point(d)) < 0.3)
+    assert (room.area > 120 and n == 1) == (kind == "FR-13")
+    w = Sheet()
+    w.outline(list(room.exterior.coords)[:-1], "SPACE")
+    w.text("办公室", (5, 6), layer="SPACE", h=0.35)
+    w.text("144.00㎡", (5, 5.2), layer="SPACE", h=0.3)
+    b = w.doc.blocks.new("$DorLib2D$00000009")
+    b.add_line((-0.5, 0), (0.5, 0))
+    b.add_arc((-0.5, 0), 1.0, 0, 90)
+    for i, (x, y) in enumerate(doors):
+        w.msp.add_blockref(b.name, w.s((x, y)), dxfattribs={"layer": w.layer("WINDOW"), "xscale": w.k,
+                                                              "yscale": w.k, "rotation": 0 if y < 0 else 180})
+        w.text("M1021", (x - 0.5, y - 0.6 if y < 0 else y + 0.3), layer="WINDOW_TEXT", h=0.3)
+    w.text("二层平面图", (0, -6), h=0.7)
+    record(w, f"floor-{habit}-{kind}", habit, ("FR-13",), None if kind == "clean" else kind, {"use": "office"})
+
+
+def red_line_site(habit, kind):
+    """GB 50352 4.3.1 (as RULES.md reads it): nothing crosses the site boundary. The red line drawn
+    as loose LINEs and ARCs (rounded corners at the road junction), exploded from a polyline."""
+    site_poly = box(0, 0, 100, 80).buffer(-8).buffer(8, quad_segs=32)  # 8 m corner radius
+    bx1 = 103.0 if kind == "PL-02" else 90.0
+    bld = box(60, 20, bx1, 50)
+    assert (bld.difference(site_poly).area > 0.01) == (kind == "PL-02")
+    w = Sheet()
+    r = 8.0
+    for (x0, y0), (x1, y1) in (((r, 0), (100 - r, 0)), ((100, r), (100, 80 - r)), ((100 - r, 80), (r, 80)),
+                               ((0, 80 - r), (0, r))):
+        w.msp.add_line(w.s((x0, y0)), w.s((x1, y1)), dxfattribs={"layer": w.layer("用地红线")})
+    for (cx, cy), a0 in (((r, r), 180), ((100 - r, r), 270), ((100 - r, 80 - r), 0), ((r, 80 - r), 90)):
+        w.msp.add_arc(w.s((cx, cy)), r * w.k, a0, a0 + 90, dxfattribs={"layer": "用地红线"})
+    w.outline(list(bld.exterior.coords)[:-1], "总图-建筑物")
+    w.text("H=15.0m", (62, 47), h=0.5)
+    w.text("总平面图", (0, -10), h=1.0)
+    record(w, f"site-{habit}-{kind}", habit, ("PL-02",), None if kind == "clean" else kind, {"use": "office"})
+
+
 def generate(out_dir: Path) -> list[dict]:
     global OUT
     OUT = Path(out_dir)
@@ -381,6 +459,16 @@ def generate(out_dir: Path) -> list[dict]:
     for kind in ("clean", "LP-02"):
         roof("lp-class-baseline", kind, "本建筑物按第二类防雷建筑物设防")
         roof("lp-class-roman", kind, "本建筑物按第Ⅱ类防雷建筑物设防")
+    for kind in ("clean", "FR-07"):
+        layouts_floor("title-in-two-layouts", kind)
+    for kind in ("clean", "FR-07", "FR-08"):
+        layer_floor("layer-xiaofang-fenqu", kind, "消防分区")
+        layer_floor("layer-en-FIRE-AREA", kind, "FIRE-AREA")
+        layer_floor("layer-fullwidth-spaces", kind, " 建筑－防火分区 （一） ")
+    for kind in ("clean", "FR-13"):
+        rooms("tarch-space-rooms", kind)
+    for kind in ("clean", "PL-02"):
+        red_line_site("red-line-lines-and-arcs", kind)
     (OUT / "labels.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1), encoding="utf-8")
     return list(cases)
 
