@@ -6,8 +6,9 @@ A layout counts when one of its viewports' model-space windows meets the checked
 model-space frame, or the whole model space). When several do, the one made for the region is
 used: it shows at least half of the region, and the region fills several times more of its
 window than of any other's (the plan's own layout beside a key plan or a site overview whose
-window takes in far more). Otherwise (two layouts of the same region) none is used — their words
-cannot be told apart — and the sheet's facts come from model space alone.
+window takes in far more). Otherwise (two layouts of the same region: an A1 sheet and its A3
+print) only the words every one of them writes count (the same title, the same notes): words one
+layout alone writes cannot be told to be this region's.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _windows(layout) -> list[Box]:
 def paper_texts(doc, blocks: BlockCache, region: Box | None) -> list[Text]:
     """The texts (TEXT, MTEXT, INSERT ATTRIBs as ``tag=value`` and texts inside blocks) of the one
     paper-space layout that shows *region* of model space (a frame, or the extent of what is
-    drawn); [] when none or several do, or there is no region."""
+    drawn), or the words shared by all when several show it equally; [] when none does."""
     showing = []  # (how much of its windows the region fills, layout)
     for layout in doc.layouts:
         if layout.is_modelspace:
@@ -67,12 +68,20 @@ def paper_texts(doc, blocks: BlockCache, region: Box | None) -> list[Text]:
         if windows:
             showing.append((max(_fill(w, region) for w in windows), layout))
     showing.sort(key=lambda s: -s[0])
-    if len(showing) > 1 and not showing[0][0] > CLEARLY * showing[1][0]:
-        return []  # no layout made for this region alone
     if not showing:
         return []
+    if len(showing) == 1 or showing[0][0] > CLEARLY * showing[1][0]:
+        return _texts(showing[0][1], blocks)
+    # no layout made for this region alone (an A1 layout and an A3 print of one sheet): the words
+    # every one of them writes (the same title, the same notes) are still this region's
+    each = [_texts(layout, blocks) for _, layout in showing]
+    common = set.intersection(*({t.text for t in texts} for texts in each))
+    return [t for t in each[0] if t.text in common]
+
+
+def _texts(layout, blocks: BlockCache) -> list[Text]:
     out: list[Text] = []
-    for e in showing[0][1]:
+    for e in layout:
         t = e.dxftype()
         if t in TEXT_TYPES:
             p = e.dxf.insert

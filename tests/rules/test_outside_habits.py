@@ -168,3 +168,33 @@ def test_a_ring_lane_drawn_as_outer_and_inner_outline_is_the_band(hatched):
     assert _lanes(doc) == [band]
     result = run_checks(doc, {"use": "office"}, disciplines=["fire"])
     assert [(f.rule_id, f.measured) for f in result.findings if f.rule_id == "FR-02"] == [("FR-02", 3.5)]
+
+
+def _two_layouts(titles):
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 15, 40), close=True, dxfattribs={"layer": "防火分区"})  # 600 m²
+    for x, y in ((3, 0), (12, 40)):
+        _door(doc, msp, x, y)
+    for name, title in zip(("A1", "A3"), titles):
+        ps = doc.layouts.new(name)
+        ps.add_viewport(center=(420, 300), size=(760, 500), view_center_point=(7500, 20000), view_height=60000)
+        ps.add_text(title, height=7, dxfattribs={"insert": (660, 30)})
+        ps.add_text("设计说明：本层不设自动喷水灭火系统", height=3.5, dxfattribs={"insert": (30, 560)})
+    return doc
+
+
+def test_two_layouts_of_one_sheet_give_the_words_both_write():
+    """An A1 layout and its A3 print of one plan, both titled 地下一层平面图: the title is the sheet's."""
+    geo = extract(_two_layouts(["地下一层平面图", "地下一层平面图"]), load_layer_map(), {})
+    assert geo.params.get("underground") is True and geo.params.get("sprinklers") is False
+    result = run_checks(_two_layouts(["地下一层平面图", "地下一层平面图"]), {}, disciplines=["fire"])
+    assert [(f.rule_id, f.required) for f in result.findings if f.rule_id == "FR-07"] == [("FR-07", 500.0)]
+    disagree = extract(_two_layouts(["地下一层平面图", "三层平面图"]), load_layer_map(), {})
+    assert "underground" not in disagree.params and disagree.params.get("sprinklers") is False
+
+
+@pytest.mark.parametrize("layer", ["消防分区", "FIRE-AREA", "fire_area_1F"])
+def test_compartment_layer_names(layer):
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 50, 40), close=True, dxfattribs={"layer": layer})
+    assert len(extract(doc, load_layer_map(), PARAMS).of("compartment")) == 1

@@ -1,6 +1,6 @@
 """The frame and its notes in a paper-space layout, the plan in model space: the layout whose
 viewport shows the plan gives the sheet its words (地下一层平面图 → underground, 500 m² per
-compartment, GB 50016 5.3.1); two layouts showing the same region give none."""
+compartment, GB 50016 5.3.1); two layouts showing the same region give only the words both write."""
 
 from __future__ import annotations
 
