@@ -445,6 +445,7 @@ def generate(out_dir: Path) -> list[dict]:
         site("rating-before-word", kind, h=15.0, storeys=5, rating=3, labels=("H={h:.1f}m", "{n}F", "三级耐火"))
         site("buildings-as-mirrored-blocks", kind)
         site("labels-as-attribs", kind, h=15.0, storeys=5, rating=3, style="attrib")
+        site("storeys-plus-roof-floor", kind, h=57.0, storeys=19, labels=("1#楼", "18+1F"))
         site("labels-as-unicode-escapes", kind, labels=("建筑高度{h:.1f}米", "地上{n}层"), style="escapes")
     for kind in ("clean", "FR-07", "FR-08", "FR-12"):
         xref_floor("bound-xref-prefixes", kind)
