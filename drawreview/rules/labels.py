@@ -36,9 +36,11 @@ RE_HEIGHT = re.compile(
     r"(?:(?:建筑|檐口|屋面|房屋|总)?高度|檐高|height|(?<![a-z])h)\s*(?:[=＝:：]|为|是)?\s*(\d+(?:\.\d+)?)\s*(m|米)?(?![\d.]*\s*(?:m2|㎡|平方))",
     re.I)
 RE_STOREYS_ABOVE = re.compile(r"地上\s*(\d{1,3}|[一二三四五六七八九十百]+)\s*层")
-RE_STOREYS_BELOW = re.compile(r"地下\s*(?:\d{1,3}|[一二三四五六七八九十百]+)\s*层")
+RE_STOREYS_BELOW = re.compile(r"地下\s*(?:\d{1,3}|[一二三四五六七八九十百]+)(?:\s*[+＋]\s*\d{1,2})?\s*层")
 # "18/2F", "18F/-2F": storeys above ground / below ground, the first number being the building's
 RE_STOREYS_SPLIT = re.compile(r"(?<![\d.])(\d{1,3})\s*f?\s*[/／]\s*-?\s*\d{1,2}\s*f\b", re.I)
+# "18+1F", "地上18+1层": storeys plus a roof / duplex floor, all above ground
+RE_STOREYS_PLUS = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:f|层)?\s*[+＋]\s*(\d{1,2})\s*(?:f\b|层)", re.I)
 RE_STOREYS = re.compile(
     r"(?:层数\s*[=＝:：]?\s*(\d{1,3}|[一二三四五六七八九十百]+)(?!\s*[层f]))"
     r"|(?:(?:^|(?<=[^\d.a-z]))(\d{1,3}|[一二三四五六七八九十百]+)\s*(?:f\b|层(?![高平面顶]|\s*平面)|storeys?\b|stories\b|floors?\b))"
@@ -85,11 +87,14 @@ def norm(text: str) -> str:
 
 
 def storeys_of(t: str) -> int | None:
-    """Storeys above ground: ``地上18层/地下2层`` → 18, ``18/2F`` / ``18F/-2F`` → 18, ``18F`` / ``18层`` /
+    """Storeys above ground: ``地上18层/地下2层`` → 18, ``18/2F`` / ``18F/-2F`` → 18, ``18+1F`` → 19, ``18F`` / ``18层`` /
     ``十八层`` / ``层数=18``."""
     if m := RE_STOREYS_ABOVE.search(t):
         return number(m.group(1))
     t = RE_STOREYS_BELOW.sub(" ", t)
+    if m := RE_STOREYS_PLUS.search(t):
+        n = int(m.group(1)) + int(m.group(2))
+        return n if 0 < n < 200 else None
     if m := RE_STOREYS_SPLIT.search(t):
         n = int(m.group(1))
         return n if 0 < n < 200 else None

@@ -198,3 +198,9 @@ def test_compartment_layer_names(layer):
     doc, msp = _doc()
     msp.add_lwpolyline(_rect(0, 0, 50, 40), close=True, dxfattribs={"layer": layer})
     assert len(extract(doc, load_layer_map(), PARAMS).of("compartment")) == 1
+
+
+@pytest.mark.parametrize("text, storeys", [("18+1F", 19), ("地上18+1层", 19), ("18+1层住宅", 19),
+                                           ("地上18层/地下2+1层", 18), ("18/2F", 18), ("1-18F", 18)])
+def test_storeys_with_a_roof_floor_added(text, storeys):
+    assert parse([text])["storeys"] == storeys
