@@ -17,7 +17,7 @@ from ezdxf.tools.text import plain_mtext
 from .features import Dimension, Feature, Geometry, Text, guess_units, unit_factor, units_drawn
 from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
-from .outlines import (OPEN_OK, STRIPS, _hatch_islands, _open_groups, _polygonize, _ragged, edge_strips, loose_symbols,
+from .outlines import (DIVIDED, OPEN_OK, STRIPS, _hatch_islands, _open_groups, _polygonize, _ragged, edge_strips, loose_symbols,
                        merge_duplicates, nested_as_holes, split_by_lines)
 from .paper import paper_texts
 from .primitives import TEXT_TYPES, BlockCache, Prim, drawn_text, entity_prims, flipped, unescaped
@@ -137,7 +137,7 @@ class _Builder:
                     feats.extend(faces)
                     used = {h for f in faces for h in f.handles}
                     left = [k for k, (_, p) in enumerate(lines) if p.handle not in used]
-                    if left and shape == "polygon":  # dividing lines drawn across an outline
+                    if left and cls in DIVIDED:  # dividing lines drawn across an outline
                         feats, cut = split_by_lines(feats, geoms[left], [lines[k][1] for k in left], self.snap,
                                                     self.near)
                         left = [k for n, k in enumerate(left) if n not in cut]

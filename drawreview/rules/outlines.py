@@ -148,6 +148,11 @@ def _polygonize(geoms, prims: list[Prim], cls: str, snap: float) -> list[Feature
     return out
 
 
+# areas drawn as one outline and the lines that divide it (防火分区线, 防护单元分隔线); on other
+# classes a line across an outline is something else (a roof's ridge, a building's settlement joint)
+DIVIDED = frozenset({"compartment", "ad_unit", "blast_unit"})
+
+
 def split_by_lines(feats: list[Feature], geoms, prims: list[Prim], snap: float, reach: float
                    ) -> tuple[list[Feature], set[int]]:
     """Outlines of an area class divided by open lines of the same class drawn across them: one

@@ -204,3 +204,12 @@ def test_compartment_layer_names(layer):
                                            ("地上18层/地下2+1层", 18), ("18/2F", 18), ("1-18F", 18)])
 def test_storeys_with_a_roof_floor_added(text, storeys):
     assert parse([text])["storeys"] == storeys
+
+
+@pytest.mark.parametrize("layer, cls", [("总图-建筑物", "building"), ("屋面轮廓", "roof_outline")])
+def test_a_line_across_a_building_or_roof_divides_nothing(layer, cls):
+    """A settlement joint across a footprint, a ridge across a roof: one building, one roof."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 60, 20), close=True, dxfattribs={"layer": layer})
+    msp.add_line((30000, 0), (30000, 20000), dxfattribs={"layer": layer})
+    assert len(extract(doc, load_layer_map(), {}).of(cls)) == 1
