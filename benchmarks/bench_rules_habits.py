@@ -10,7 +10,8 @@ lines across a floor outline, basement titles, R12 and 天正 T3 exports, ``\\U+
 Each habit is a clean / violating pair generated into a temporary folder (or DIR) and checked
 as ``drawreview check`` checks it (``rules.sheetcheck.check_file``). A prediction is an
 error-severity finding of a family the drawing is labelled for; per habit: violations found,
-missed, false alarms (a family predicted that was not seeded) and clean drawings passed.
+missed, false alarms (a family predicted that was not seeded) and clean drawings passed. A drawing
+labelled ``any_severity`` (a family whose rule is a warning, PL-07) counts findings of any severity.
 Goal: nothing missed, no false alarm.
 """
 
@@ -50,7 +51,7 @@ def score(out: Path, corpus: str = "habits") -> tuple[dict, list]:
         for _, result in check_file(out / lab["file"], lab["params"]):
             for f in result.findings:
                 fam = re.match(r"[A-Z]+-\d+", f.rule_id).group(0)
-                if f.severity == "error" and fam in lab["families"]:
+                if (f.severity == "error" or lab.get("any_severity")) and fam in lab["families"]:
                     got.add(fam)
         seeded = {lab["violation"]} if lab["violation"] else set()
         row = table[lab["habit"]]

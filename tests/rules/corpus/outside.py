@@ -414,6 +414,33 @@ def red_line_site(habit, kind):
     record(w, f"site-{habit}-{kind}", habit, ("PL-02",), None if kind == "clean" else kind, {"use": "office"})
 
 
+# ------------------------------------------------------------------ indicator tables (PL-07, a warning)
+def indicator(habit, kind, style):
+    """施工图审查要点 (RULES.md PL-07): the declared 用地面积 matches the drawn site within 0.5 %. A
+    200 × 150 m site (30 000 m²); the table declares it (clean) or 5 % more (violating)."""
+    drawn = 200.0 * 150.0
+    declared = drawn * (1.05 if kind == "PL-07" else 1.0)
+    assert (abs(declared - drawn) > 0.005 * drawn) == (kind == "PL-07")
+    w = Sheet()
+    w.outline([(0, 0), (200, 0), (200, 150), (0, 150)], "用地红线")
+    x, y = 210.0, 140.0
+    if style == "unit-first":
+        w.text(f"用地面积(㎡)：{declared:.2f}", (x, y), h=1.0)
+    elif style == "thousands":
+        w.text(f"用地面积：{declared:,.2f}㎡", (x, y), h=1.0)
+    elif style == "hectares":
+        w.text(f"用地面积：{declared / 10000:.2f}公顷", (x, y), h=1.0)
+    elif style == "table-cells":  # key, value and unit in three cells of one row
+        w.text("用地面积", (x, y), h=1.0)
+        w.text(f"{declared:.2f}", (x + 20, y), h=1.0)
+        w.text("㎡", (x + 35, y), h=1.0)
+    else:
+        w.text(f"用地面积：{declared:.2f}㎡", (x, y), h=1.0)
+    w.text("总平面图", (0, -10), h=1.0)
+    record(w, f"site-{habit}-{kind}", habit, ("PL-07",), None if kind == "clean" else kind, {})
+    cases[-1]["any_severity"] = True  # PL-07 is a warning
+
+
 def generate(out_dir: Path) -> list[dict]:
     global OUT
     OUT = Path(out_dir)
@@ -470,6 +497,9 @@ def generate(out_dir: Path) -> list[dict]:
         rooms("tarch-space-rooms", kind)
     for kind in ("clean", "PL-02"):
         red_line_site("red-line-lines-and-arcs", kind)
+    for kind in ("clean", "PL-07"):
+        for style in ("baseline", "unit-first", "thousands", "hectares", "table-cells"):
+            indicator(f"declared-area-{style}", kind, style)
     (OUT / "labels.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1), encoding="utf-8")
     return list(cases)
 
