@@ -66,7 +66,11 @@ RE_AFFIRM = re.compile(r"设|有|采用|配置|安装|按")
 RE_BASEMENT_TITLE = re.compile(
     r"(?:^|=|\s)(?:地下(?:[一二三四五1-5]层|室|车库|层)|负\s*[一二三四五1-5]\s*层|-\s*[1-5]\s*(?:层|f)"
     r"|b[1-5](?:层|f|(?=平面)))[^，,。;；见详参]{0,16}?(?:平面|示意|布置|分区)[^，,。;；见详参]{0,8}?图", re.I)
-RE_AREA = re.compile(r"(用地面积|总建筑面积|建筑面积|地上建筑面积)\s*[:：=]?\s*(\d+(?:\.\d+)?)\s*(?:㎡|m2|m²|平方米)")
+# 用地面积：30000㎡ / 用地面积(㎡)：30000 / 30,000.00㎡ / 3.00公顷 (NFKC makes ㎡ and m² "m2"); a unit is required
+AREA_UNIT = r"(m2|㎡|m²|平方米|公顷|hm2|ha)"
+RE_AREA = re.compile(r"(用地面积|总建筑面积|建筑面积|地上建筑面积)\s*(?:[(（\[]\s*" + AREA_UNIT + r"\s*[)）\]])?\s*[:：=]?"
+                     r"\s*(?:s\s*=\s*)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*" + AREA_UNIT + "?", re.I)
+HECTARE = ("公顷", "hm2", "ha")
 RE_CLEAR = re.compile(r"净高\s*[=＝:：]?\s*(\d+(?:\.\d+)?)")
 RE_DOOR = re.compile(r"^(?:[a-z]*?)(fm|m)\s*[甲乙丙]?\s*(\d{2})(\d{2})", re.I)
 RE_SCALE = re.compile(r"1\s*[:：]\s*(\d+(?:\.\d+)?)")
@@ -220,13 +224,17 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
 
 
 def declared_areas(texts: list[str]) -> dict[str, tuple[float, str]]:
-    """Indicator-table areas: ``用地面积: 30000.0㎡`` → {"用地面积": (30000.0, text)}."""
+    """Indicator-table areas in m²: ``用地面积: 30000.0㎡``, ``用地面积(㎡)：30,000``, ``用地面积：3.0公顷``
+    → {"用地面积": (30000.0, text)}. A number without a unit is not read."""
     out: dict[str, tuple[float, str]] = {}
     for raw in texts:
         if "面积" not in raw:  # cheap filter: indicator tables are a few texts among many
             continue
         for m in RE_AREA.finditer(norm(raw)):
-            out.setdefault(m.group(1), (float(m.group(2)), raw))
+            unit = (m.group(2) or m.group(4) or "").casefold()
+            if unit:
+                value = float(m.group(3).replace(",", "")) * (10000.0 if unit in HECTARE else 1.0)
+                out.setdefault(m.group(1), (value, raw))
     return out
 
 

@@ -25,9 +25,18 @@ def sheet_facts(texts: list) -> tuple[dict, dict]:
     return labels.project_facts(extra + plain)
 
 
-def _table_rows(texts: list) -> list[str]:
-    """``key：value`` for key cells whose value sits in the next cell to the right."""
-    keys = [k for k, t in enumerate(texts) if t.text and len(t.text) <= 24 and KEY.search(labels.norm(t.text))]
+AREA_KEY = re.compile(r"用地面积|建筑面积")
+
+
+def area_rows(texts: list) -> list[str]:
+    """``用地面积：30000.00 ㎡`` for an indicator table that writes the key, the value and the unit in
+    cells of one row (the value and the next cell to its right)."""
+    return _table_rows(texts, AREA_KEY, cells=2)
+
+
+def _table_rows(texts: list, key_re: re.Pattern = KEY, cells: int = 1) -> list[str]:
+    """``key：value`` for key cells whose value sits in the next cell (``cells`` cells) to the right."""
+    keys = [k for k, t in enumerate(texts) if t.text and len(t.text) <= 24 and key_re.search(labels.norm(t.text))]
     keys = [k for k in keys if not labels.project_facts([texts[k].text])[0] and not _inline_value(texts[k].text)]
     if not keys:
         return []
@@ -46,7 +55,8 @@ def _table_rows(texts: list) -> list[str]:
         row = (np.abs(ys[win] - t.y) <= 0.75 * np.maximum(hs[win], h)) & (dx > 0) & (dx <= 40.0 * h) & (win != k)
         if not row.any():
             continue
-        value = labels.norm(texts[int(win[row][np.argmin(dx[row])])].text).strip()
+        right = win[row][np.argsort(dx[row], kind="stable")][:cells]
+        value = " ".join(labels.norm(texts[int(i)].text).strip() for i in right)
         key = labels.norm(t.text).strip().rstrip(":：")
         out.append(f"{key}：{value}")
     return out

@@ -213,3 +213,28 @@ def test_a_line_across_a_building_or_roof_divides_nothing(layer, cls):
     msp.add_lwpolyline(_rect(0, 0, 60, 20), close=True, dxfattribs={"layer": layer})
     msp.add_line((30000, 0), (30000, 20000), dxfattribs={"layer": layer})
     assert len(extract(doc, load_layer_map(), {}).of(cls)) == 1
+
+
+@pytest.mark.parametrize("text, value", [("用地面积(㎡)：31500.00", 31500.0), ("用地面积：31,500.00㎡", 31500.0),
+                                         ("用地面积：3.15公顷", 31500.0), ("用地面积 S=30000m²", 30000.0)])
+def test_declared_areas_as_indicator_tables_write_them(text, value):
+    from drawreview.rules.labels import declared_areas
+
+    assert declared_areas([text])["用地面积"][0] == value
+
+
+def test_a_declared_area_without_a_unit_is_not_read():
+    from drawreview.rules.labels import declared_areas
+
+    assert declared_areas(["用地面积：30000.00"]) == {}
+
+
+def test_a_declared_area_in_table_cells():
+    """用地面积 | 31500.00 | ㎡ as three texts of one row: 5 % more than the 30 000 m² drawn."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 200, 150), close=True, dxfattribs={"layer": "用地红线"})
+    for x, t in ((210, "用地面积"), (230, "31500.00"), (245, "㎡")):
+        msp.add_text(t, height=1000, dxfattribs={"insert": (x * 1000, 140000)})
+    result = run_checks(doc, {}, disciplines=["planning"])
+    assert [(f.rule_id, f.measured, f.required) for f in result.findings if f.rule_id == "PL-07"] == [
+        ("PL-07", 31500.0, 30000.0)]

@@ -7,6 +7,7 @@ import shapely
 from shapely import box
 
 from .. import labels
+from ..notes import area_rows
 from ..finding import make
 from . import check
 from .measure import as_array, overlap_groups, r, union
@@ -244,7 +245,7 @@ def sunlight_spacing(geo, rule):
 @check("declared_area")
 def declared_area(geo, rule):
     """The indicator table's 用地面积 against the total area of the drawn sites."""
-    declared = labels.declared_areas([t.text for t in geo.texts])
+    declared = labels.declared_areas([t.text for t in geo.texts] + area_rows(geo.texts))
     key = rule.p("label", "用地面积")
     if key not in declared:
         return
