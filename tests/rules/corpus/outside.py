@@ -441,6 +441,25 @@ def indicator(habit, kind, style):
     cases[-1]["any_severity"] = True  # PL-07 is a warning
 
 
+def courtyard_floor(habit, kind, label):
+    """A compartment around a courtyard / atrium void, drawn as its outer and inner outline on the
+    compartment layer: the compartment's area is the floor between them (5.3.1 counts floor area)."""
+    wd = 65.0 if kind == "FR-07" else 60.0
+    comp = box(0, 0, wd, 45).difference(box(20, 15, 35, 30))  # the void 15 × 15 m
+    exits = [(10, 0), (wd - 10, 45)]
+    assert judge([comp], exits, ABOVE) == (None if kind == "clean" else kind)
+    w = Sheet()
+    w.outline([(0, 0), (wd, 0), (wd, 45), (0, 45)], "防火分区")
+    w.outline([(20, 15), (35, 15), (35, 30), (20, 30)], "防火分区")
+    if label:
+        w.text(label, (25, 22), h=0.5)
+    w.text("防火分区一", (5, 40), h=0.5)
+    for x, y in exits:
+        w.door("FM甲1221", (x, y))
+    w.text("三层平面图", (0, -6), h=0.7)
+    record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind, FLOOR)
+
+
 def generate(out_dir: Path) -> list[dict]:
     global OUT
     OUT = Path(out_dir)
@@ -493,6 +512,9 @@ def generate(out_dir: Path) -> list[dict]:
         layer_floor("layer-xiaofang-fenqu", kind, "消防分区")
         layer_floor("layer-en-FIRE-AREA", kind, "FIRE-AREA")
         layer_floor("layer-fullwidth-spaces", kind, " 建筑－防火分区 （一） ")
+    for kind in ("clean", "FR-07"):
+        courtyard_floor("courtyard-inner-outline", kind, "中庭上空")
+        courtyard_floor("courtyard-inner-outline-unlabelled", kind, "")
     for kind in ("clean", "FR-13"):
         rooms("tarch-space-rooms", kind)
     for kind in ("clean", "PL-02"):
