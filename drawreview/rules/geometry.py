@@ -17,8 +17,8 @@ from ezdxf.tools.text import plain_mtext
 from .features import Dimension, Feature, Geometry, Text, guess_units, unit_factor, units_drawn
 from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
-from .outlines import (DIVIDED, OPEN_OK, STRIPS, _hatch_islands, _open_groups, _polygonize, _ragged, edge_strips, loose_symbols,
-                       merge_duplicates, nested_as_holes, split_by_lines)
+from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates
+from .partitions import DIVIDED, STRIPS, edge_strips, nested_as_holes, split_by_lines, voids_as_holes
 from .paper import paper_texts
 from .primitives import TEXT_TYPES, BlockCache, Prim, drawn_text, entity_prims, flipped, unescaped
 
@@ -124,6 +124,8 @@ class _Builder:
                 ring_feats = merge_duplicates(ring_feats)
             if cls in STRIPS and ring_feats:  # a ring lane's outer + inner outline: the band (its hatch too)
                 feats.extend(merge_duplicates(holed + nested_as_holes(ring_feats)))
+            elif cls in DIVIDED and (holey := voids_as_holes(ring_feats, geo.texts)) is not None:
+                feats.extend(merge_duplicates(holed + holey))  # a compartment around a courtyard (its hatch too)
             else:
                 feats.extend(holed + ring_feats)
             lines = self.open.get(cls, [])

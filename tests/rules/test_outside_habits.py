@@ -238,3 +238,28 @@ def test_a_declared_area_in_table_cells():
     result = run_checks(doc, {}, disciplines=["planning"])
     assert [(f.rule_id, f.measured, f.required) for f in result.findings if f.rule_id == "PL-07"] == [
         ("PL-07", 31500.0, 30000.0)]
+
+
+@pytest.mark.parametrize("label, kept", [("中庭上空", False), ("", False), ("防火分区二", True)])
+def test_an_outline_inside_a_compartment_is_a_hole(label, kept):
+    """60 × 45 m compartment around a 15 × 15 m outline: the compartment is the 2475 m² between them;
+    the inner outline is a compartment of its own only when labelled as one."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 60, 45), close=True, dxfattribs={"layer": "防火分区"})
+    msp.add_lwpolyline(_rect(20, 15, 15, 15), close=True, dxfattribs={"layer": "防火分区"})
+    if label:
+        msp.add_text(label, height=500, dxfattribs={"insert": (25000, 22000)})
+    geo = extract(doc, load_layer_map(), PARAMS)
+    areas = sorted(round(geo.m2(f.geom.area)) for f in geo.of("compartment"))
+    assert areas == ([225, 2475] if kept else [2475])
+
+
+def test_a_hatch_inset_in_its_outline_is_no_hole():
+    """A hatch drawn a wall's thickness inside its compartment outline (more than half of it) stays
+    what it was: no ring-shaped sliver compartment."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 50, 40), close=True, dxfattribs={"layer": "防火分区"})
+    h = msp.add_hatch(dxfattribs={"layer": "防火分区"})
+    h.paths.add_polyline_path(_rect(0.2, 0.2, 49.6, 39.6), is_closed=True)
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert sorted(round(geo.m2(f.geom.area)) for f in geo.of("compartment")) == [1964, 2000]

@@ -28,7 +28,7 @@ import math
 from pathlib import Path
 
 import ezdxf
-from shapely.geometry import LineString, Point, box
+from shapely.geometry import Point, box
 
 UNITS = {"mm": (1000.0, 4), "m": (1.0, 6), "cm": (100.0, 5)}
 ABOVE, BELOW = 2500.0, 500.0  # GB 50016 5.3.1
