@@ -107,33 +107,44 @@ def edge_strips(geoms, prims: list[Prim], cls: str, max_width: float) -> tuple[l
     """A strip (a fire lane) drawn as its two edge lines, open and unconnected: two lines that
     run side by side — each end of one within ``max_width`` of an end of the other, every point
     of one within ``max_width`` of the other, lengths within 20 % — close the strip between them.
-    Lines that pair with none (a junction's broken edges) are left: (features, lines used)."""
-    n = len(geoms)
-    if n < 2:
+    A line lying between two such lines (a centre line) is no edge; pairs are taken narrowest
+    first. Lines that pair with none (a junction's broken edges) are left: (features, lines used)."""
+    if len(geoms) < 2:
         return [], set()
     tree = STRtree(np.asarray(geoms, dtype=object))
     ii, jj = tree.query(np.asarray(geoms, dtype=object), predicate="dwithin", distance=max_width)
+    strips = []  # (width, i, j, polygon)
+    for i, j in zip(ii.tolist(), jj.tolist()):
+        if i < j and (poly := _strip(geoms[i], geoms[j], max_width)) is not None:
+            strips.append((geoms[i].hausdorff_distance(geoms[j]), i, j, poly))
+    if not strips:
+        return [], set()
+    mids = shapely.points([g.interpolate(0.5, normalized=True).coords[0] for g in geoms])
+    between = {int(k) for _, i, j, poly in strips for k in np.flatnonzero(shapely.contains(poly, mids))
+               if k not in (i, j)}
     out, used = [], set()
-    for i, j in sorted(zip(ii.tolist(), jj.tolist())):
-        if i >= j or i in used or j in used:
+    for _, i, j, poly in sorted(strips, key=lambda s: s[0]):
+        if i in used or j in used or i in between or j in between:
             continue
-        a, b = geoms[i], geoms[j]
-        la, lb = a.length, b.length
-        if not la or not lb or abs(la - lb) > 0.2 * max(la, lb) or a.hausdorff_distance(b) > max_width:
-            continue
-        ca, cb = np.asarray(a.coords), np.asarray(b.coords)
-        if np.hypot(*(ca[0] - cb[0])) + np.hypot(*(ca[-1] - cb[-1])) > np.hypot(*(ca[0] - cb[-1])) + np.hypot(
-                *(ca[-1] - cb[0])):
-            cb = cb[::-1]
-        if max(np.hypot(*(ca[0] - cb[0])), np.hypot(*(ca[-1] - cb[-1]))) > max_width:
-            continue
-        poly = shapely.make_valid(shapely.Polygon(np.vstack([ca, cb[::-1]])))
-        parts = [p for p in shapely.get_parts(poly) if p.geom_type == "Polygon" and p.area > 0]
-        if len(parts) != 1:
-            continue  # the edges cross: not a strip
         used.update((i, j))
-        out.append(Feature(parts[0], [prims[i].handle, prims[j].handle], prims[i].layer, cls, prims[i].block))
+        out.append(Feature(poly, [prims[i].handle, prims[j].handle], prims[i].layer, cls, prims[i].block))
     return out, used
+
+
+def _strip(a, b, max_width: float):
+    """The polygon between two lines that run side by side (see ``edge_strips``), else None."""
+    la, lb = a.length, b.length
+    if not la or not lb or abs(la - lb) > 0.2 * max(la, lb) or a.hausdorff_distance(b) > max_width:
+        return None
+    ca, cb = np.asarray(a.coords), np.asarray(b.coords)
+    if np.hypot(*(ca[0] - cb[0])) + np.hypot(*(ca[-1] - cb[-1])) > np.hypot(*(ca[0] - cb[-1])) + np.hypot(
+            *(ca[-1] - cb[0])):
+        cb = cb[::-1]
+    if max(np.hypot(*(ca[0] - cb[0])), np.hypot(*(ca[-1] - cb[-1]))) > max_width:
+        return None
+    poly = shapely.make_valid(shapely.Polygon(np.vstack([ca, cb[::-1]])))
+    parts = [p for p in shapely.get_parts(poly) if p.geom_type == "Polygon" and p.area > 0]
+    return parts[0] if len(parts) == 1 else None  # edges that cross make no strip
 
 
 VOID_WORDS = ("中庭", "天井", "庭院", "内院", "采光井", "上空", "挑空", "共享空间", "void", "atrium", "courtyard")

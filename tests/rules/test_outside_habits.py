@@ -263,3 +263,14 @@ def test_a_hatch_inset_in_its_outline_is_no_hole():
     h.paths.add_polyline_path(_rect(0.2, 0.2, 49.6, 39.6), is_closed=True)
     geo = extract(doc, load_layer_map(), PARAMS)
     assert sorted(round(geo.m2(f.geom.area)) for f in geo.of("compartment")) == [1964, 2000]
+
+
+def test_a_centre_line_between_two_lane_edges_is_no_edge():
+    """Edges 4.5 m apart with a centre line between them on the lane layer: one 4.5 m lane, not a
+    2.25 m one (no FR-02)."""
+    doc, msp = _doc()
+    for y in (0, 2250, 4500):
+        msp.add_lwpolyline([(0, y), (120000, y)], dxfattribs={"layer": "消防车道"})
+    assert _lanes(doc) == [540.0]
+    result = run_checks(doc, {"use": "office"}, disciplines=["fire"])
+    assert [f for f in result.findings if f.rule_id == "FR-02"] == []
