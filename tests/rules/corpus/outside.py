@@ -460,6 +460,30 @@ def courtyard_floor(habit, kind, label):
     record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind, FLOOR)
 
 
+def nested_floor(habit, kind):
+    """A floor bound from an xref (``平面$0$`` names) whose compartment and doors sit one block deeper
+    (a 核心区 block inside the plan block), drawn on layer 0 so they take the enclosing inserts'
+    layer; the plan block is inserted mirrored (x scale -1) and turned 90°."""
+    area = ABOVE * (1.2 if kind == "FR-07" else 0.8)
+    wd = area / 40.0
+    exits = [(wd * 0.25, 0.0), (wd * 0.75, 40.0)][: 1 if kind == "FR-08" else 2]
+    assert judge([box(0, 0, wd, 40)], exits, ABOVE) == (None if kind == "clean" else kind)
+    w = Sheet()
+    inner = w.doc.blocks.new("平面$0$核心区")
+    inner.add_lwpolyline([w.s(c) for c in ((0, 0), (wd, 0), (wd, 40), (0, 40))], close=True)  # layer 0
+    if "平面$0$FM甲1221" not in w.doc.blocks:
+        d = w.doc.blocks.new("平面$0$FM甲1221")
+        d.add_line((0, 0), (1.2 * w.k, 0))
+        d.add_arc((0, 0), 1.2 * w.k, 0, 90)
+    outer = w.doc.blocks.new("平面$0$三层")
+    outer.add_blockref(inner.name, (0, 0), dxfattribs={"layer": w.layer("平面$0$防火分区")})
+    for x, y in exits:
+        outer.add_blockref("平面$0$FM甲1221", w.s((x, y)), dxfattribs={"layer": w.layer("平面$0$A-DOOR")})
+    w.msp.add_blockref(outer.name, w.s((100, 100)), dxfattribs={"layer": "0", "xscale": -1, "rotation": 90})
+    w.text("三层平面图", (40, 40), h=0.7)
+    record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind, FLOOR)
+
+
 def generate(out_dir: Path) -> list[dict]:
     global OUT
     OUT = Path(out_dir)
@@ -512,6 +536,8 @@ def generate(out_dir: Path) -> list[dict]:
         layer_floor("layer-xiaofang-fenqu", kind, "消防分区")
         layer_floor("layer-en-FIRE-AREA", kind, "FIRE-AREA")
         layer_floor("layer-fullwidth-spaces", kind, " 建筑－防火分区 （一） ")
+    for kind in ("clean", "FR-07", "FR-08"):
+        nested_floor("xref-nested-two-levels-mirrored", kind)
     for kind in ("clean", "FR-07"):
         courtyard_floor("courtyard-inner-outline", kind, "中庭上空")
         courtyard_floor("courtyard-inner-outline-unlabelled", kind, "")
