@@ -328,7 +328,8 @@ def _add_leader_text(geo: Geometry, e, clip: Box | None = None) -> None:
         break
     if not _inside(p[0], p[1], clip):
         return
-    geo.texts.append(Text(p[0], p[1], unescaped(plain_mtext(mtext.default_content, split=False)), ctx.char_height,
+    words = unescaped(plain_mtext(mtext.default_content, split=False).replace("\\~", " "))  # \~: non-breaking space
+    geo.texts.append(Text(p[0], p[1], words, ctx.char_height,
                           e.dxf.handle, e.dxf.get("layer", "0"), "Standard"))
 
 

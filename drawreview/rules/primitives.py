@@ -27,12 +27,14 @@ TEXT_TYPES = frozenset({"TEXT", "MTEXT"})
 
 def drawn_text(e) -> str:
     """A TEXT's, ATTRIB's or MTEXT's words as drawn: the control codes (%%u underline, %%c ⌀,
-    %%d °; an MTEXT's formatting) decoded by ezdxf's ``plain_text``, only where there are any
-    (most texts have none), and ``\\U+5730`` escapes read as the characters CAD programs draw
-    for them in a file of any version (converters write them in UTF-8 files too; the loader
-    decodes them only in pre-2007 files)."""
+    %%d °; an MTEXT's formatting and its ``\\~`` non-breaking space) decoded by ezdxf's
+    ``plain_text``, only where there are any (most texts have none), and ``\\U+5730`` escapes
+    read as the characters CAD programs draw for them in a file of any version (converters write
+    them in UTF-8 files too; the loader decodes them only in pre-2007 files)."""
     if e.dxftype() == "MTEXT":
         text = e.plain_text()
+        if "\\~" in text:  # MTEXT's non-breaking space, which plain_text leaves as written
+            text = text.replace("\\~", " ")
     else:
         text = e.dxf.text
         text = e.plain_text() if "%%" in text else text

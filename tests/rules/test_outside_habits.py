@@ -274,3 +274,11 @@ def test_a_centre_line_between_two_lane_edges_is_no_edge():
     assert _lanes(doc) == [540.0]
     result = run_checks(doc, {"use": "office"}, disciplines=["fire"])
     assert [f for f in result.findings if f.rule_id == "FR-02"] == []
+
+
+def test_an_mtext_non_breaking_space_is_a_space():
+    from drawreview.rules.primitives import drawn_text
+
+    doc, msp = _doc()
+    text = drawn_text(msp.add_mtext("H\\~=\\~54.0m\\P耐火等级\\~二级"))
+    assert parse([text])["height"] == 54.0 and parse([text])["rating"] == 2
