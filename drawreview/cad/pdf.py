@@ -184,6 +184,24 @@ def _same_file(path: Path, out_path: Path) -> None:
         shutil.copyfile(path, out_path)
 
 
+def _show_as_seen(target: pymupdf.Page, doc: pymupdf.Document, pno: int) -> None:
+    """Page *pno* of *doc* drawn onto *target* (a page of its seen size) as a reader sees it:
+    cropped to its CropBox and turned by its ``/Rotate``. PyMuPDF's ``show_pdf_page`` takes the
+    source rectangle from the turned page but places it as if unturned, so a page plotted or
+    scanned with ``/Rotate 90`` came out squeezed into the wrong corner (180: upside down).
+    The source page is shown unturned and the turn is given to ``show_pdf_page`` (its sense is
+    the opposite of ``/Rotate``'s); the source's ``/Rotate`` is put back."""
+    turn = doc[pno].rotation
+    if not turn:
+        target.show_pdf_page(target.rect, doc, pno)
+        return
+    doc[pno].set_rotation(0)
+    try:
+        target.show_pdf_page(target.rect, doc, pno, rotate=-turn)
+    finally:
+        doc[pno].set_rotation(turn)
+
+
 def render_page(src: PdfSource, spec: SheetSpec, out_path: str | Path) -> SheetRender:
     t0 = time.perf_counter()
     page = src.page(spec.page)
@@ -193,7 +211,7 @@ def render_page(src: PdfSource, spec: SheetSpec, out_path: str | Path) -> SheetR
     else:
         out = pymupdf.open()
         new = out.new_page(width=rect.width, height=rect.height)
-        new.show_pdf_page(new.rect, src.doc, spec.page)
+        _show_as_seen(new, src.doc, spec.page)
         out.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
         out.save(str(out_path), garbage=3, deflate=True)
         out.close()
