@@ -5,8 +5,9 @@ a sheet PDF is a fresh one-page document that shows the source page as a form XO
 (``show_pdf_page``), which carries the page's drawing but none of its annotations, actions
 or scripts.  The sheet gets a note saying so.  A one-page PDF with nothing active in it (no
 scripts, actions, links, annotations, forms or attachments) and a sound cross-reference table
-is its own sheet PDF, byte for byte: a copy would only add time.  Vector and scanned pages are
-both fine.
+is its own sheet PDF, byte for byte: a copy would only add time; unless its page is saved turned
+(``/Rotate``): every sheet PDF is upright, so its coordinates are the ones the viewer shows.
+Vector and scanned pages are both fine.
 """
 
 from __future__ import annotations
@@ -67,8 +68,11 @@ class PdfSource:
         return got
 
     def own_sheet(self) -> bool:
-        """True when the file is its own (one) sheet PDF, byte for byte."""
-        return not self.active and self.doc.page_count == 1
+        """True when the file is its own (one) sheet PDF, byte for byte: one upright page. A page
+        saved with ``/Rotate`` gets an upright copy (``_show_as_seen``): what reads a sheet's
+        coordinates (snapping vertices, markup annotations in the report's crops, the comparison)
+        takes them from its unturned content, while the viewer shows it turned."""
+        return not self.active and self.doc.page_count == 1 and not self.page(0).rotation
 
     def page_lines(self, i: int) -> list[tuple]:
         if i not in self.lines:

@@ -186,3 +186,37 @@ def test_a_turned_page_of_a_set_is_drawn_as_a_reader_sees_it(tmp_path, turn, cro
         [text] = [t for t in res.texts if t["text"].startswith("A-10")]
         assert np.allclose(text["bbox"], word[:4], atol=1.0)
         assert src.doc[spec.page].rotation == turn  # the source is left as it was
+
+
+@pytest.mark.parametrize("turn", [0, 90, 270])
+def test_the_sheet_of_a_turned_one_page_pdf_is_upright_for_snapping_and_markups(tmp_path, turn):
+    # a plain one-page PDF is its own sheet, but one saved with /Rotate is not: the snapping
+    # vertices (and the markups the report draws as PDF annotations) take the unturned
+    # coordinates of a turned page, while the viewer shows it turned; they missed the drawing
+    import numpy as np
+
+    from drawreview.services.sheet_vertices import _read
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=842, height=595)
+    page.draw_rect(pymupdf.Rect(100, 100, 200, 150), color=(0, 0, 0), width=1)
+    page.set_rotation(turn)
+    doc.save(tmp_path / "one.pdf")
+    src = load_pdf(tmp_path / "one.pdf")
+    assert src.own_sheet() == (turn == 0)
+    res = render_page(src, pdf_sheets(src)[0], tmp_path / "sheet.pdf")
+    sheet = pymupdf.open(res.pdf)[0]
+    assert sheet.rotation == 0 and (res.width, res.height) == (sheet.rect.width, sheet.rect.height)
+    ink = _poppler_ink(tmp_path / "one.pdf", 0, 842)  # 1 px a point: the reader's view of the file
+    ys, xs = np.nonzero(ink)
+    corners = _read(res.pdf)[0]
+    assert np.allclose(corners.min(axis=0), (xs.min(), ys.min()), atol=1.5)
+    assert np.allclose(corners.max(axis=0), (xs.max(), ys.max()), atol=1.5)
+    # a markup drawn where the reader sees the rectangle lands on it
+    annot = sheet.add_rect_annot(pymupdf.Rect(xs.min() - 5, ys.min() - 5, xs.max() + 5, ys.max() + 5))
+    annot.set_colors(stroke=(1, 0, 0))
+    annot.update()
+    pix = sheet.get_pixmap(annots=True, alpha=False)
+    rgb = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3)
+    ry, rx = np.nonzero((rgb[..., 0] > 200) & (rgb[..., 1] < 80))
+    assert abs(rx.min() - (xs.min() - 5)) <= 2 and abs(ry.max() - (ys.max() + 5)) <= 2
