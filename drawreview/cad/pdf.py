@@ -206,6 +206,28 @@ def _show_as_seen(target: pymupdf.Page, doc: pymupdf.Document, pno: int) -> None
         doc[pno].set_rotation(turn)
 
 
+def _carry_layer_states(out: pymupdf.Document, doc: pymupdf.Document) -> None:
+    """The shown page's optional content (PDF layers) as the source document sets it. The copy
+    carries the page's layers but not the catalogue's ``/OCProperties``, and a reader shows
+    every layer the catalogue does not list, so a layer the source hides (a non-plotting layer,
+    an alternative) was drawn on the sheet. Each copied layer gets its source's default state,
+    found by its dictionary (else its name)."""
+    states = doc.get_ocgs()
+    if not states:
+        return
+    by_obj = {doc.xref_object(x, compressed=True): v["on"] for x, v in states.items()}
+    by_name = {v["name"]: v["on"] for v in states.values()}
+    on, off = [], []
+    for x in range(1, out.xref_length()):
+        if out.xref_get_key(x, "Type") != ("name", "/OCG"):
+            continue
+        shown = by_obj.get(out.xref_object(x, compressed=True), by_name.get(out.xref_get_key(x, "Name")[1], True))
+        (on if shown else off).append(f"{x} 0 R")
+    if on or off:
+        out.xref_set_key(out.pdf_catalog(), "OCProperties",
+                         f"<</OCGs[{' '.join(on + off)}]/D<</ON[{' '.join(on)}]/OFF[{' '.join(off)}]>>>>")
+
+
 def render_page(src: PdfSource, spec: SheetSpec, out_path: str | Path) -> SheetRender:
     t0 = time.perf_counter()
     page = src.page(spec.page)
@@ -216,6 +238,7 @@ def render_page(src: PdfSource, spec: SheetSpec, out_path: str | Path) -> SheetR
         out = pymupdf.open()
         new = out.new_page(width=rect.width, height=rect.height)
         _show_as_seen(new, src.doc, spec.page)
+        _carry_layer_states(out, src.doc)
         out.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
         out.save(str(out_path), garbage=3, deflate=True)
         out.close()

@@ -220,3 +220,29 @@ def test_the_sheet_of_a_turned_one_page_pdf_is_upright_for_snapping_and_markups(
     rgb = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3)
     ry, rx = np.nonzero((rgb[..., 0] > 200) & (rgb[..., 1] < 80))
     assert abs(rx.min() - (xs.min() - 5)) <= 2 and abs(ry.max() - (ys.max() + 5)) <= 2
+
+
+@pytest.mark.parametrize("name", ["Hidden", "不打印的图层"])
+def test_a_layer_the_pdf_hides_stays_hidden_on_its_sheet(tmp_path, name):
+    # programs that plot with layer information save layers that are off by default (notes,
+    # alternatives, non-plotting layers); the copied sheet lost the catalogue that says so,
+    # and every such layer was drawn (IoU 0.455 against poppler)
+    import numpy as np
+
+    from drawreview.cad import tiles
+
+    doc = pymupdf.open()
+    shown, hidden = doc.add_ocg("Shown", on=True), doc.add_ocg(name, on=False)
+    for _ in range(2):  # a set: each page is copied into its sheet
+        page = doc.new_page(width=842, height=595)
+        page.draw_rect(pymupdf.Rect(50, 50, 300, 300), color=(0, 0, 0), fill=(0, 0, 0), oc=shown)
+        page.draw_rect(pymupdf.Rect(400, 50, 700, 300), color=(0, 0, 0), fill=(0, 0, 0), oc=hidden)
+    doc.save(tmp_path / "layers.pdf")
+    src = load_pdf(tmp_path / "layers.pdf")
+    res = render_page(src, pdf_sheets(src)[0], tmp_path / "sheet.pdf")
+    want = _poppler_ink(tmp_path / "layers.pdf", 0, 842)
+    assert not want[100:250, 450:650].any()  # the reader hides it
+    pix = pymupdf.Pixmap(tiles.thumbnail(res.pdf, 842))
+    got = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)[..., 0] < 128
+    assert got.shape == want.shape and (got & want).sum() / (got | want).sum() > 0.98
+    assert {v["name"]: v["on"] for v in pymupdf.open(res.pdf).get_ocgs().values()} == {"Shown": True, name: False}
