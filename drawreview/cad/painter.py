@@ -22,6 +22,7 @@ from ezdxf.render import hatching
 
 from drawreview.cad import hatchfill, lettering
 from drawreview.cad.canvas import FILL, LIMIT, STROKE, TEXT, Canvas
+from drawreview.cad.extents import OWN
 from drawreview.cad.style import Styles
 
 SKIP = {"VIEWPORT", "SEQEND", "VERTEX", "OLE2FRAME", "ATTDEF", "LIGHT", "SUN"}
@@ -371,30 +372,37 @@ class Painter:
             cv.texts.append((line, *b))
 
     # -- blocks --------------------------------------------------------------------------
-    def form(self, name: str) -> Form | None:
-        if name in self.forms:
-            return self.forms[name]
-        if name in self._building or len(self._building) > MAX_DEPTH:
+    def form(self, name: str, own: bool = False) -> Form | None:
+        """The block *name* as a form; *own*: only its content on layers other than 0, for an
+        insert on a layer that is off (its layer-0 content takes that layer, and is hidden)."""
+        key = name + OWN if own else name
+        if key in self.forms:
+            return self.forms[key]
+        if key in self._building or len(self._building) > MAX_DEPTH:
             self.notes.append(f"图块 {name} 引用了自身，已跳过递归插入 / block {name} inserts itself; "
                               "the recursive insert was skipped")
             return None
         block = self.doc.blocks.get(name)
         if block is None:
-            self.forms[name] = None
+            self.forms[key] = None
             return None
         head = block.block
         if head is not None and (head.dxf.get("flags", 0) & 4):  # an external reference (XREF)
             self.missing.add(head.dxf.get("xref_path", "") or name)
-        self._building.append(name)
+        self._building.append(key)
         cv = Canvas(self.unit_pt, 0.0, 0.0, self.decimals + 3, True, self.layer_names)
         for e in block:
+            if own and e.dxf.__dict__.get("layer", "0") == "0":  # takes the insert's layer: off
+                if isinstance(e, Insert) and not e.dxf.__dict__.get("invisible"):
+                    self._insert(e, e.dxf.__dict__, cv, True, None, own=True)
+                continue
             self.paint(e, cv, True)
         self._building.pop()
         content = cv.close()
         self.skipped += cv.skipped
         form = Form(name, f"{self.prefix}{len(self.forms)}", content, cv.texts, self._form_box(name)) \
             if content else None
-        self.forms[name] = form
+        self.forms[key] = form
         return form
 
     def use_split(self, drawing) -> None:
@@ -433,15 +441,19 @@ class Painter:
         pad = 0.05 * max(box[2] - box[0], box[3] - box[1]) + 1.0
         return box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
 
-    def _insert(self, e, d, cv, in_block, oc) -> None:
-        form = self.form(d.get("name", ""))
+    def _insert(self, e, d, cv, in_block, oc, own: bool = False) -> None:
+        # on a layer that is off (not frozen) the block's content on other layers still shows,
+        # as in AutoCAD: that content alone, outside the off layer (*own*: the layer inherited)
+        own = own or (oc is not None and not self.styles.layer(oc).on)
+        form = self.form(d.get("name", ""), own)
         pen = self.styles.pen(d, in_block)
         if form is not None:
             inserts = e.multi_insert() if (d.get("row_count", 1) > 1 or d.get("column_count", 1) > 1) else (e,)
             clip, frame = self._xclip(e, cv) if e.has_extension_dict else ("", "")
             for ins in inserts:
                 m = ins.matrix44()
-                self._invoke(form, m.ux.x, m.ux.y, m.uy.x, m.uy.y, m.origin.x, m.origin.y, pen, cv, oc, clip)
+                self._invoke(form, m.ux.x, m.ux.y, m.uy.x, m.uy.y, m.origin.x, m.origin.y, pen, cv,
+                             None if own else oc, clip)
             if frame:  # $XCLIPFRAME 1: the clipping boundary is displayed and plotted
                 cv.use(STROKE, oc, pen).append(frame)
         for attrib in e.attribs:
