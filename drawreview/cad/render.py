@@ -274,13 +274,13 @@ def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, 
         props.append(f"/{res} {xref} 0 R")
         if name in counts or any(k.lower() == name.lower() for k in counts):
             layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
-                           "count": counts.get(name, 0), "on": info.on, "ocg": xref})
+                           "count": counts.get(name, 0), "on": info.on, "frozen": info.frozen, "ocg": xref})
     for name, n in counts.items():
         if name not in painter.layer_names:
             info = styles.layer(name)
             if not any(lay["name"] == name for lay in layers):
                 layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
-                               "count": n, "on": info.on, "ocg": None})
+                               "count": n, "on": info.on, "frozen": info.frozen, "ocg": None})
     xobjs = []
     for form, deflated in forms:
         bb = "%.3f %.3f %.3f %.3f" % form.bbox if form.bbox else "-1000000000 -1000000000 1000000000 1000000000"
