@@ -13,7 +13,6 @@ import pytest
 from ezdxf import bbox as ezbbox
 from sqlmodel import select
 
-from drawreview.app import build_context
 from drawreview.cad.dxf import load_dxf
 from drawreview.cad.render import render_drawing
 from drawreview.cad.sheets import split_sheets
@@ -67,18 +66,6 @@ def world(stack, site_with_layout):
             await db.close()
 
     return {**w, "sheets": asyncio.run(add())}
-
-
-@pytest.fixture
-async def ctx(stack):
-    c = build_context(stack.settings)
-    await c["broadcast"].connect()
-    try:
-        yield c
-    finally:
-        await c["broadcast"].disconnect()
-        await c["limiter"].close()
-        await c["db"].close()
 
 
 async def test_model_space_findings_stay_off_the_layout_sheet(ctx, world):
