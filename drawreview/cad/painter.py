@@ -444,6 +444,7 @@ class Painter:
     def _insert(self, e, d, cv, in_block, oc, own: bool = False) -> None:
         # on a layer that is off (not frozen) the block's content on other layers still shows,
         # as in AutoCAD: that content alone, outside the off layer (*own*: the layer inherited)
+        inherited = own  # a layer-0 insert inside such a block: its own layer-0 parts are off too
         own = own or (oc is not None and not self.styles.layer(oc).on)
         form = self.form(d.get("name", ""), own)
         pen = self.styles.pen(d, in_block)
@@ -454,10 +455,11 @@ class Painter:
                 m = ins.matrix44()
                 self._invoke(form, m.ux.x, m.ux.y, m.uy.x, m.uy.y, m.origin.x, m.origin.y, pen, cv,
                              None if own else oc, clip)
-            if frame:  # $XCLIPFRAME 1: the clipping boundary is displayed and plotted
+            if frame and not inherited:  # $XCLIPFRAME 1: the clipping boundary is displayed and plotted
                 cv.use(STROKE, oc, pen).append(frame)
         for attrib in e.attribs:
-            self.paint(attrib, cv, in_block)
+            if not (inherited and attrib.dxf.get("layer", "0") == "0"):
+                self.paint(attrib, cv, in_block)
 
     def _dimension(self, e, d, cv, in_block, oc) -> None:
         form = self.form(d.get("geometry", "")) if d.get("geometry") else None

@@ -29,6 +29,9 @@ def _drawing(path, frozen_insert: bool):
     outer.add_line((-300, 0), (-300, 1000), dxfattribs={"layer": "0"})  # takes DOOR: hidden
     outer.add_line((600, 0), (600, 1000), dxfattribs={"layer": "WIN"})  # shown
     outer.add_blockref("PANE", (300, 0), dxfattribs={"layer": "0"})  # nested, takes DOOR
+    inner.add_attdef("MARK", (50, 500), dxfattribs={"layer": "0", "height": 200})
+    pane = outer.add_blockref("PANE", (300, 0), dxfattribs={"layer": "0"})  # its attribute takes DOOR too
+    pane.add_attrib("MARK", "HIDDEN", (350, 500), dxfattribs={"layer": "0", "height": 200})
     msp.add_blockref("D1", (0, 0), dxfattribs={"layer": "DOOR"})  # off: its other layers show
     if frozen_insert:
         msp.add_blockref("D1", (-5000, 0), dxfattribs={"layer": "ICE"})  # frozen: nothing shows
@@ -73,6 +76,7 @@ def test_a_block_on_an_off_layer_shows_what_it_holds_on_other_layers(tmp_path):
     assert len(want) == 3  # GLASS at 400, WIN at 600, the line at 2000; layer-0 content hidden
     res = _sheet(tmp_path / "off.dxf", tmp_path / "a")
     assert _sheet_columns(res.pdf) == pytest.approx(want, abs=0.01)
+    assert "HIDDEN" not in pymupdf.open(res.pdf)[0].get_text()
     # a block on a frozen layer shows nothing, and the sheet does not reach out to it
     _drawing(tmp_path / "frozen.dxf", frozen_insert=True)
     res2 = _sheet(tmp_path / "frozen.dxf", tmp_path / "b")
