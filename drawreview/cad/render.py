@@ -19,7 +19,8 @@ from drawreview.cad import fontembed, lettering
 from drawreview.cad.canvas import Canvas
 from drawreview.cad.dxf import Drawing
 from drawreview.cad.notes import info
-from drawreview.cad.painter import Form, Painter, RenderTimeout
+from drawreview.cad.blockforms import Form
+from drawreview.cad.painter import Painter, RenderTimeout
 from drawreview.cad.pdfwrite import PdfWriter, text_string
 from drawreview.cad.sheets import SheetSpec, anchor
 from drawreview.cad.style import Styles

@@ -25,7 +25,8 @@ from ezdxf import path as ezpath
 
 from drawreview.cad.canvas import Canvas
 from drawreview.cad.notes import info
-from drawreview.cad.painter import Form, Painter
+from drawreview.cad.blockforms import Form
+from drawreview.cad.painter import Painter
 
 MAX_FROZEN_SETS = 8  # more distinct per-viewport freeze sets than this: reuse the first
 

@@ -202,7 +202,7 @@ def document(routes) -> dict:
 def websocket_info() -> dict:
     """The project websocket, which OpenAPI cannot describe: its path, message types and limits
     (the viewer checks a write against ``max_message_bytes`` before sending it)."""
-    from .sync import MESSAGE_HANDLERS
+    from .sync_handlers import MESSAGE_HANDLERS
     from .sync_messages import MAX_MESSAGE_BYTES
 
     return {"path": "/ws/projects/{project_id}", "client_messages": sorted(MESSAGE_HANDLERS),

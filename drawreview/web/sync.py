@@ -10,7 +10,7 @@ Protocol (docs/decisions/003-annotations-and-sync.md has the full message list):
    ``{"type": "hello", "since": N}``; the server answers ``welcome`` (``seq`` = current),
    sends every logged event after N in order, then live events. Live events are de-duplicated
    by ``seq`` and a gap is filled from the log, so the client sees each seq exactly once, in order;
-3. writes (``MESSAGE_HANDLERS``) answer ``ack`` (``client_id``, ``seq``, result) or ``error``;
+3. writes (``sync_handlers.MESSAGE_HANDLERS``) answer ``ack`` (``client_id``, ``seq``, result) or ``error``;
    a bad message answers ``error`` (with its ``client_id`` whenever it had one, also when it
    was too large or not JSON) and the connection stays usable;
 4. backpressure: received messages wait in a bounded inbox (``settings.sync_inbox``) and run one
@@ -30,22 +30,18 @@ import logging
 import secrets
 import time
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable
-from urllib.parse import urlsplit
 
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..auth import Principal, Reauthenticate, principal_from_request, principal_from_ticket, read_ticket
-from ..errors import DrawReviewError, NotAuthenticated, NotFound
-from ..db import value_error
-from ..models import MAX_INT, Project, RuleFinding, is_id
-from ..policy import can_see_project
-from ..services import annotations, findings, presence
+from ..auth import Principal
+from ..errors import DrawReviewError, NotAuthenticated
+from ..services import presence
 from ..services import events as events_service
-from ..services.client_writes import check_client_id
 from .common import lang_of
-from .sync_messages import MAX_MESSAGE_BYTES, access_revoked, bad, dumps, error_message, parse
+from .sync_auth import authorise, credentials_of, refuse
+from .sync_handlers import handle
+from .sync_messages import access_revoked, dumps, error_message
 from .sync_watch import watch_of
 
 log = logging.getLogger("drawreview.sync")
@@ -53,23 +49,6 @@ log = logging.getLogger("drawreview.sync")
 # more missed events than ``settings.sync_max_replay``: the client reloads over REST (``resync``)
 HELLO_TIMEOUT_S = 30.0
 BATCH = 500
-
-
-class _Ticket(Reauthenticate):
-    """A ``?ticket=``: spent at connect; afterwards it stands for the principal it gave."""
-
-    def __init__(self, ticket: str, settings) -> None:
-        super().__init__(settings)
-        self.ticket = ticket
-
-
-def int_field(msg: dict, name: str, *, nullable: bool = False) -> int | None:
-    value = msg.get(name)
-    if value is None and nullable:
-        return None
-    if not is_id(value):
-        raise bad(name, "positive integer" + (" or null" if nullable else ""))
-    return value
 
 
 class Connection:
@@ -264,170 +243,7 @@ def slow_down(lang: str, text: str | None, waited_s: float, reason: str) -> dict
     return out
 
 
-# --- message handlers: (connection, message) -> reply -------------------------------------
-
-async def on_hello(conn: Connection, msg: dict) -> None:
-    if conn.last_seq is not None:
-        raise bad("type", "hello was already received", code="already_subscribed")
-    since = msg.get("since", 0)
-    if since is None:
-        since = 0
-    if not isinstance(since, int) or isinstance(since, bool) or since < 0:
-        raise bad("since", "integer >= 0")
-    async with conn.state.db.session() as session:
-        project = await session.get(Project, conn.project_id)
-        current = project.last_event_seq
-    resync = since > current or current - since > conn.state.settings.sync_max_replay
-    conn.last_seq = current if resync else since
-    await conn.send({"type": "welcome", "seq": current, "since": conn.last_seq, "resync": resync,
-                     "project_id": conn.project_id, "conn": conn.id, "user": presence.user_public(conn.principal),
-                     "presence_ttl_s": presence.TTL_BEATS * conn.state.settings.presence_beat_s,
-                     "max_message_bytes": MAX_MESSAGE_BYTES})
-    await conn.catch_up(current)
-    return None
-
-
-async def on_ping(conn: Connection, msg: dict) -> dict:
-    return {"type": "pong", "seq": conn.last_seq, "client_id": msg.get("client_id")}
-
-
-async def require_same_project(conn: Connection, session, field: str, object_id: int) -> None:
-    """A finding write names a finding of this connection's project, never of another one (a
-    missing finding is left to the service, which answers not_found). Annotation writes check
-    this in the service (``checked_project``)."""
-    row = await session.get(RuleFinding, object_id)
-    project_id = (await annotations.sheet_project_id(session, row.sheet_id))[1] if row is not None else None
-    if project_id is not None and project_id != conn.project_id:
-        raise annotations.wrong_project(field, object_id, conn.project_id)
-
-
-def _annotation_write(service_call: Callable[..., Awaitable[Any]], id_field: str):
-    async def handler(conn: Connection, msg: dict) -> dict:
-        object_id = int_field(msg, id_field)
-        principal = conn.writer()
-        if id_field == "sheet_id":  # a new markup (the others are checked with the markup they change)
-            annotations.refuse_closed_case(conn.case_stage)  # as of connect or the last re-check
-        async with conn.state.db.session() as session:
-            result = await service_call(session, conn.state.broadcast, principal, object_id, msg,
-                                        checked_project=conn.project_id)
-        return {"type": "ack", **result.payload(), "replay": result.replay}
-
-    return handler
-
-
-def _finding_write(service_call: Callable[..., Awaitable[Any]]):
-    async def handler(conn: Connection, msg: dict) -> dict:
-        object_id = int_field(msg, "finding_id")
-        principal = conn.writer()
-        async with conn.state.db.session() as session:
-            await require_same_project(conn, session, "finding_id", object_id)
-            result = await service_call(session, conn.state.broadcast, principal, object_id, msg)
-        return {"type": "ack", **result.payload(), "replay": result.replay}
-
-    return handler
-
-
-async def on_presence(conn: Connection, msg: dict) -> dict:
-    sheet_id = int_field(msg, "sheet_id", nullable=True)
-    if sheet_id is not None:
-        async with conn.state.db.session() as session:
-            project_id = await annotations.project_of_sheet(session, sheet_id)
-        if project_id != conn.project_id:
-            raise NotFound("找不到该图纸", "Sheet not found", details={"sheet_id": sheet_id})
-    conn.sheet_id = sheet_id
-    client_id = check_client_id(msg.get("client_id"), required=False)
-    await presence.announce(conn.state.broadcast, conn.project_id, "update", conn.id, conn.principal, sheet_id,
-                            client_id=client_id)
-    return {"type": "ack", "client_id": client_id, "seq": None, "sheet_id": sheet_id}
-
-
-MESSAGE_HANDLERS: dict[str, Callable[[Connection, dict], Awaitable[dict | None]]] = {
-    "hello": on_hello,
-    "ping": on_ping,
-    "annotation.create": _annotation_write(annotations.create, "sheet_id"),
-    "annotation.update": _annotation_write(annotations.edit, "annotation_id"),
-    "annotation.delete": _annotation_write(annotations.delete, "annotation_id"),
-    "annotation.set_status": _annotation_write(annotations.set_status, "annotation_id"),
-    "comment.create": _annotation_write(annotations.add_comment, "annotation_id"),
-    "finding.confirm": _finding_write(findings.confirm),
-    "finding.dismiss": _finding_write(findings.dismiss),
-    "presence.update": on_presence,
-}
-BEFORE_HELLO = {"hello", "ping"}
-
-
-async def handle(conn: Connection, text: str | None) -> None:
-    msg = None
-    try:
-        msg = parse(text, MESSAGE_HANDLERS)
-        if conn.last_seq is None and msg["type"] not in BEFORE_HELLO:
-            raise bad("type", "send hello first", code="hello_first")
-        reply = await MESSAGE_HANDLERS[msg["type"]](conn, msg)
-    except WebSocketDisconnect:
-        raise
-    except DrawReviewError as exc:
-        reply = error_message(exc, conn.lang, msg, text)
-    except Exception as exc:
-        refused = value_error(exc)  # a value the database cannot store: the client's error
-        if refused is None:
-            log.exception("websocket message failed: %.200s", text)
-        reply = error_message(refused or DrawReviewError("服务器内部错误，已记录", "Internal server error; it has been logged",
-                                                         code="internal_error"), conn.lang, msg, text)
-    if reply is not None:
-        await conn.send(reply)
-
-
 # --- the endpoint -----------------------------------------------------------------------
-
-def _credentials(websocket: WebSocket):
-    ticket = websocket.query_params.get("ticket")
-    return _Ticket(ticket, websocket.app.state.settings) if ticket else websocket
-
-
-async def _spend_ticket(websocket: WebSocket, session, credentials: _Ticket) -> Principal | None:
-    """Check a ticket from ``POST /api/ws-tickets``: signed, short-lived, spent on first use
-    (its nonce is counted in the shared limiter store, so no process accepts it twice)."""
-    state = websocket.app.state
-    body = read_ticket(credentials.ticket, state.settings.secret_key)
-    if body is None or await state.limiter.hit(f"wsticket:{body['n']}", 300) != 1:
-        raise NotAuthenticated("实时连接票据无效、已过期或已使用", "The websocket ticket is invalid, expired or used",
-                               code="bad_ticket")
-    credentials.principal = await principal_from_ticket(session, body, state.settings)
-    return credentials.principal
-
-
-async def _authorise(websocket: WebSocket, project_id: int, credentials) -> tuple[Principal, str]:
-    if "token" in websocket.query_params:  # a token in a URL lands in logs and histories
-        raise NotAuthenticated("令牌不能放在地址中：请用 Authorization 请求头或一次性票据",
-                               "A token never goes into the URL: use the Authorization header or a ticket",
-                               code="token_in_url")
-    if not 0 < project_id <= MAX_INT:  # beyond any id (the id columns are 32-bit on PostgreSQL)
-        raise NotFound("找不到该项目", "Project not found", details={"project_id": str(project_id)[:30]})
-    async with websocket.app.state.db.session() as session:
-        if isinstance(credentials, _Ticket):
-            principal = await _spend_ticket(websocket, session, credentials)
-        else:
-            principal = await principal_from_request(credentials, session)
-        if principal is None:
-            raise NotAuthenticated()
-        if not principal.via_token and credentials is websocket:  # cookie: refuse cross-site sockets (CSWSH)
-            origin = websocket.headers.get("origin")
-            if origin and urlsplit(origin).netloc != websocket.headers.get("host"):
-                raise DrawReviewError("来源不被允许", "Cross-origin websocket refused", code="bad_origin", status=403)
-        project = await session.get(Project, project_id)
-        if project is None or not await can_see_project(session, principal, project_id):
-            raise NotFound("找不到该项目，或您不是该项目的参与方", "Project not found, or you are not on it",
-                           details={"project_id": project_id})
-    return principal, project.stage
-
-
-async def _refuse(websocket: WebSocket, exc: DrawReviewError, lang: str) -> None:
-    try:
-        await websocket.send_text(dumps(error_message(exc, lang)))
-        await websocket.close(code=4000 + exc.status, reason=exc.code)
-    except (WebSocketDisconnect, OSError, RuntimeError):
-        pass  # the client is gone already
-
 
 def _log_task_end(task: asyncio.Task) -> None:
     if not task.cancelled() and task.exception() is not None and not isinstance(task.exception(), WebSocketDisconnect):
@@ -438,11 +254,11 @@ async def project_socket(websocket: WebSocket) -> None:
     project_id = websocket.path_params["project_id"]
     lang = lang_of(websocket)
     await websocket.accept()
-    credentials = _credentials(websocket)
+    credentials = credentials_of(websocket)
     try:
-        principal, stage = await _authorise(websocket, project_id, credentials)
+        principal, stage = await authorise(websocket, project_id, credentials)
     except DrawReviewError as exc:
-        await _refuse(websocket, exc, lang)
+        await refuse(websocket, exc, lang)
         return
     conn = Connection(websocket, principal, project_id, lang, credentials)
     conn.case_stage = stage
@@ -456,7 +272,7 @@ async def project_socket(websocket: WebSocket) -> None:
                 try:
                     frame = await asyncio.wait_for(websocket.receive(), timeout)
                 except asyncio.TimeoutError:
-                    await _refuse(websocket, DrawReviewError("未收到 hello", "No hello received in time",
+                    await refuse(websocket, DrawReviewError("未收到 hello", "No hello received in time",
                                                              code="hello_timeout", status=408), lang)
                     return
                 if frame["type"] == "websocket.disconnect":

@@ -315,7 +315,7 @@ def build(kind: str, markup: dict, world: dict) -> dict:
 
 
 async def test_every_message_type_is_authorised_per_role(stack, servers, world):
-    from drawreview.web.sync import MESSAGE_HANDLERS
+    from drawreview.web.sync_handlers import MESSAGE_HANDLERS
 
     assert set(ALLOWED) | {"hello"} == set(MESSAGE_HANDLERS), "a message type lacks a permission row"
     for role in ROLES:

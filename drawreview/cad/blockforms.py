@@ -1,0 +1,175 @@
+"""Blocks as PDF form XObjects, for :class:`cad.painter.Painter`.
+
+A block definition is painted once into a form (``Form``) and every INSERT, MINSERT cell and
+DIMENSION geometry block invokes it with a ``cm``: a door block inserted 1,000 times is written
+once. The form's /BBox is the block's measured extents (``cad.extents``), an XCLIPped insert is
+clipped to its boundary, and a block that inserts itself is skipped and noted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ezdxf.entities import Insert
+
+from drawreview.cad.canvas import STROKE, Canvas
+from drawreview.cad.extents import OWN
+
+MAX_DEPTH = 40  # nested block definitions deeper than this are a loop (or a bomb)
+
+
+@dataclass
+class Form:
+    name: str
+    res: str
+    content: str
+    texts: list = field(default_factory=list)
+    bbox: tuple | None = None  # content extents in form units (None: unbounded)
+
+
+class BlockForms:
+    """The block half of the painter: needs ``doc``, ``styles``, ``unit_pt``, ``decimals``,
+    ``layer_names``, ``forms``, ``_building``, ``notes``, ``missing``, ``skipped``, ``prefix``,
+    ``_measurer`` and ``paint`` from the class it is mixed into."""
+
+    def form(self, name: str, own: bool = False) -> Form | None:
+        """The block *name* as a form; *own*: only its content on layers other than 0, for an
+        insert on a layer that is off (its layer-0 content takes that layer, and is hidden)."""
+        key = name + OWN if own else name
+        if key in self.forms:
+            return self.forms[key]
+        if key in self._building or len(self._building) > MAX_DEPTH:
+            self.notes.append(f"图块 {name} 引用了自身，已跳过递归插入 / block {name} inserts itself; "
+                              "the recursive insert was skipped")
+            return None
+        block = self.doc.blocks.get(name)
+        if block is None:
+            self.forms[key] = None
+            return None
+        head = block.block
+        if head is not None and (head.dxf.get("flags", 0) & 4):  # an external reference (XREF)
+            self.missing.add(head.dxf.get("xref_path", "") or name)
+        self._building.append(key)
+        cv = Canvas(self.unit_pt, 0.0, 0.0, self.decimals + 3, True, self.layer_names)
+        for e in block:
+            if own and e.dxf.__dict__.get("layer", "0") == "0":  # takes the insert's layer: off
+                if isinstance(e, Insert) and not e.dxf.__dict__.get("invisible"):
+                    self._insert(e, e.dxf.__dict__, cv, True, None, own=True)
+                continue
+            self.paint(e, cv, True)
+        self._building.pop()
+        content = cv.close()
+        self.skipped += cv.skipped
+        form = Form(name, f"{self.prefix}{len(self.forms)}", content, cv.texts, self._form_box(name)) \
+            if content else None
+        self.forms[key] = form
+        return form
+
+    def use_split(self, drawing) -> None:
+        """Reuse what the splitter made of *drawing*: block extents (``use_block_boxes``) and the
+        multilines' virtual entities (ezdxf computes a multiline's lines from its style anew
+        each time it is asked)."""
+        if drawing.block_boxes is not None:
+            self.use_block_boxes(drawing.block_boxes)
+        if drawing.exploded is not None:
+            self.exploded = drawing.exploded
+
+    def use_block_boxes(self, boxes: dict) -> None:
+        """Take the form boxes from *boxes* (block extents by name, the splitter's, kept on the
+        drawing) and add what is measured here to it: the splitter has measured every block it
+        met, and each group of sheets gets a painter of its own (1.4 ms of ACadSharp's sample
+        model space was measuring its dimension blocks again). Only for a painter with the
+        document's own layer states: a viewport's painter hides other layers."""
+        from drawreview.cad.extents import Measurer
+
+        self._measurer = Measurer(self.doc, self.styles)
+        self._measurer.blocks = boxes
+
+    def _form_box(self, name: str) -> tuple | None:
+        """The block's extents, widened, as its form's /BBox: MuPDF drops a form whose huge
+        BBox goes through a rotated, non-uniformly scaled matrix (float precision)."""
+        if self._measurer is None:
+            from drawreview.cad.extents import Measurer
+
+            self._measurer = Measurer(self.doc, self.styles)
+        try:
+            box = self._measurer.block_box(name)
+        except Exception:  # noqa: BLE001 - unmeasurable: unbounded
+            return None
+        if box is None:
+            return None
+        pad = 0.05 * max(box[2] - box[0], box[3] - box[1]) + 1.0
+        return box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
+
+    def _insert(self, e, d, cv, in_block, oc, own: bool = False) -> None:
+        # on a layer that is off (not frozen) the block's content on other layers still shows,
+        # as in AutoCAD: that content alone, outside the off layer (*own*: the layer inherited)
+        inherited = own  # a layer-0 insert inside such a block: its own layer-0 parts are off too
+        own = own or (oc is not None and not self.styles.layer(oc).on)
+        form = self.form(d.get("name", ""), own)
+        pen = self.styles.pen(d, in_block)
+        if form is not None:
+            inserts = e.multi_insert() if (d.get("row_count", 1) > 1 or d.get("column_count", 1) > 1) else (e,)
+            clip, frame = self._xclip(e, cv) if e.has_extension_dict else ("", "")
+            for ins in inserts:
+                m = ins.matrix44()
+                self._invoke(form, m.ux.x, m.ux.y, m.uy.x, m.uy.y, m.origin.x, m.origin.y, pen, cv,
+                             None if own else oc, clip)
+            if frame and not inherited:  # $XCLIPFRAME 1: the clipping boundary is displayed and plotted
+                cv.use(STROKE, oc, pen).append(frame)
+        for attrib in e.attribs:
+            if not (inherited and attrib.dxf.get("layer", "0") == "0"):
+                self.paint(attrib, cv, in_block)
+
+    def _dimension(self, e, d, cv, in_block, oc) -> None:
+        form = self.form(d.get("geometry", "")) if d.get("geometry") else None
+        if form is not None:
+            self._invoke(form, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, self.styles.pen(d, in_block), cv, oc, "")
+        else:
+            for ve in e.virtual_entities():
+                self.paint(ve, cv, in_block)
+
+    def _invoke(self, form: Form, a, b, c, dd, tx, ty, pen, cv: Canvas, oc, clip: str) -> None:
+        if not cv.ok(a, b, c, dd, tx, ty):
+            return
+        rgb, lw, dash = pen
+        state = ""
+        if rgb is not None:
+            state = "%g %g %g RG %g %g %g rg " % (*rgb, *rgb)
+        if lw is not None:
+            state += "%.6f w " % (lw * 2.8346 / self.unit_pt if lw else 0)
+        tx, ty = tx - cv.ox, ty - cv.oy
+        cv.raw(oc, f"q {state}{clip}%.9f %.9f %.9f %.9f %.6f %.6f cm /{form.res} Do Q\n" % (a, b, c, dd, tx, ty))
+        for text, x0, y0, x1, y1 in form.texts:
+            xs = [a * x + c * y + tx for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
+            ys = [b * x + dd * y + ty for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
+            cv.texts.append((text, min(xs), min(ys), max(xs), max(ys)))
+
+    def _xclip(self, e, cv: Canvas) -> tuple[str, str]:
+        """(clip operators, frame path) of an XCLIPped insert: the clipping boundary in world
+        coordinates (rotated, scaled and non-uniformly scaled inserts alike); an inverted clip
+        keeps everything outside its inner polygon (even-odd with a huge rectangle)."""
+        from ezdxf.xclip import XClip
+
+        xc = XClip(e)
+        if not (xc.has_clipping_path and xc.is_clipping_enabled):
+            return "", ""
+        cp = xc.get_wcs_clipping_path()  # inverted: the hole is the smaller polygon (ezdxf's rule)
+        pts = [(v.x, v.y) for v in (cp.inner_polygon() if xc.is_inverted_clip else cp.vertices)]
+        if len(pts) == 2:  # rectangle given by two corners
+            (x0, y0), (x1, y1) = pts
+            pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+        poly = cv.polyline(pts, True)
+        if not poly:
+            return "", ""
+        frame = poly if self._clip_frame() else ""
+        if xc.is_inverted_clip:
+            big = cv.polyline([(-1e9, -1e9), (1e9, -1e9), (1e9, 1e9), (-1e9, 1e9)], True)
+            return big + poly + "W* n ", frame
+        return poly + "W n ", frame
+
+    def _clip_frame(self) -> bool:
+        try:
+            return int(self.doc.header.get("$XCLIPFRAME", 2)) == 1
+        except (TypeError, ValueError):
+            return False
