@@ -81,8 +81,9 @@ class Measurer:
             if kind in NOT_DRAWN:
                 continue
             d = e.dxf.__dict__
-            if (own and d.get("layer", "0") == "0") or not self.visible(d, in_block):
-                if kind == "INSERT" and (own and d.get("layer", "0") == "0" or self.switched_off(d)):
+            inherits_off = own and d.get("layer", "0") == "0"  # takes the off layer of the insert
+            if inherits_off or not self.visible(d, in_block):
+                if kind == "INSERT" and (inherits_off or self.switched_off(d)):
                     bb = self.block_box(d.get("name", ""), own=True)
                     if bb is not None and not d.get("invisible"):
                         m.count += 1
