@@ -4,9 +4,10 @@ the source drawing of a file's sheets (read once per file) and store each sheet'
 
 The drawings pipeline enqueues ``check_file`` once a file's sheets are rendered, and the
 designer's pre-check (``POST /api/submissions/{id}/precheck``) again for each DXF file. A model space holding several frames is
-checked one frame per sheet (the renderer's split); a finding is attached to the sheet whose
-page its box falls on (after the sheet's drawing→sheet map); a finding without a box goes to
-the file's first sheet only.
+checked one frame per sheet (the renderer's split); a finding is attached to the model-space
+sheet whose page its box falls on (after the sheet's drawing→sheet map; a paper-space layout's
+map takes paper units, so a model-space box is never placed on a layout sheet); a finding
+without a box goes to the file's first sheet only.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ async def _check(ctx: dict[str, Any], sheet_ids: list[int]) -> list[dict]:
     for sheet in sheets:
         found = []
         for bbox, f in by_key[sheet.key]:
+            if bbox and sheet.key.startswith("layout:"):
+                continue  # a model-space box; a layout's map takes paper units (on its model sheet)
             rect = findings.to_sheet(sheet, bbox)
             if (rect is None and sheet.id == first_sheet) or (rect is not None and findings.on_sheet(sheet, rect)):
                 found.append(f)

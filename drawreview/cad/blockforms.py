@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ezdxf.entities import Insert
+
 from drawreview.cad.canvas import STROKE, Canvas
+from drawreview.cad.extents import OWN
 
 MAX_DEPTH = 40  # nested block definitions deeper than this are a loop (or a bomb)
 
@@ -29,30 +32,37 @@ class BlockForms:
     ``layer_names``, ``forms``, ``_building``, ``notes``, ``missing``, ``skipped``, ``prefix``,
     ``_measurer`` and ``paint`` from the class it is mixed into."""
 
-    def form(self, name: str) -> Form | None:
-        if name in self.forms:
-            return self.forms[name]
-        if name in self._building or len(self._building) > MAX_DEPTH:
+    def form(self, name: str, own: bool = False) -> Form | None:
+        """The block *name* as a form; *own*: only its content on layers other than 0, for an
+        insert on a layer that is off (its layer-0 content takes that layer, and is hidden)."""
+        key = name + OWN if own else name
+        if key in self.forms:
+            return self.forms[key]
+        if key in self._building or len(self._building) > MAX_DEPTH:
             self.notes.append(f"图块 {name} 引用了自身，已跳过递归插入 / block {name} inserts itself; "
                               "the recursive insert was skipped")
             return None
         block = self.doc.blocks.get(name)
         if block is None:
-            self.forms[name] = None
+            self.forms[key] = None
             return None
         head = block.block
         if head is not None and (head.dxf.get("flags", 0) & 4):  # an external reference (XREF)
             self.missing.add(head.dxf.get("xref_path", "") or name)
-        self._building.append(name)
+        self._building.append(key)
         cv = Canvas(self.unit_pt, 0.0, 0.0, self.decimals + 3, True, self.layer_names)
         for e in block:
+            if own and e.dxf.__dict__.get("layer", "0") == "0":  # takes the insert's layer: off
+                if isinstance(e, Insert) and not e.dxf.__dict__.get("invisible"):
+                    self._insert(e, e.dxf.__dict__, cv, True, None, own=True)
+                continue
             self.paint(e, cv, True)
         self._building.pop()
         content = cv.close()
         self.skipped += cv.skipped
         form = Form(name, f"{self.prefix}{len(self.forms)}", content, cv.texts, self._form_box(name)) \
             if content else None
-        self.forms[name] = form
+        self.forms[key] = form
         return form
 
     def use_split(self, drawing) -> None:
@@ -91,19 +101,25 @@ class BlockForms:
         pad = 0.05 * max(box[2] - box[0], box[3] - box[1]) + 1.0
         return box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
 
-    def _insert(self, e, d, cv, in_block, oc) -> None:
-        form = self.form(d.get("name", ""))
+    def _insert(self, e, d, cv, in_block, oc, own: bool = False) -> None:
+        # on a layer that is off (not frozen) the block's content on other layers still shows,
+        # as in AutoCAD: that content alone, outside the off layer (*own*: the layer inherited)
+        inherited = own  # a layer-0 insert inside such a block: its own layer-0 parts are off too
+        own = own or (oc is not None and not self.styles.layer(oc).on)
+        form = self.form(d.get("name", ""), own)
         pen = self.styles.pen(d, in_block)
         if form is not None:
             inserts = e.multi_insert() if (d.get("row_count", 1) > 1 or d.get("column_count", 1) > 1) else (e,)
             clip, frame = self._xclip(e, cv) if e.has_extension_dict else ("", "")
             for ins in inserts:
                 m = ins.matrix44()
-                self._invoke(form, m.ux.x, m.ux.y, m.uy.x, m.uy.y, m.origin.x, m.origin.y, pen, cv, oc, clip)
-            if frame:  # $XCLIPFRAME 1: the clipping boundary is displayed and plotted
+                self._invoke(form, m.ux.x, m.ux.y, m.uy.x, m.uy.y, m.origin.x, m.origin.y, pen, cv,
+                             None if own else oc, clip)
+            if frame and not inherited:  # $XCLIPFRAME 1: the clipping boundary is displayed and plotted
                 cv.use(STROKE, oc, pen).append(frame)
         for attrib in e.attribs:
-            self.paint(attrib, cv, in_block)
+            if not (inherited and attrib.dxf.get("layer", "0") == "0"):
+                self.paint(attrib, cv, in_block)
 
     def _dimension(self, e, d, cv, in_block, oc) -> None:
         form = self.form(d.get("geometry", "")) if d.get("geometry") else None

@@ -39,6 +39,9 @@ class Measured:
     count: int = 0  # drawable entities (measured or not)
 
 
+OWN = "\x00own"  # key suffix of a block's content on its own layers (cad/painter too)
+
+
 class Measurer:
     """Measures the entities of one document; block boxes are cached by block name."""
 
@@ -61,7 +64,15 @@ class Measurer:
             shown = self._shown[layer] = info.on and not info.frozen
         return shown
 
-    def space(self, entities, in_block: bool = False) -> Measured:
+    def switched_off(self, d: dict) -> bool:
+        """True for an entity whose layer is off (not frozen): an INSERT there still shows
+        its block's content on other layers (AutoCAD's off, unlike its freeze)."""
+        info = self.styles.layer(d.get("layer", "0"))
+        return not d.get("invisible") and not info.on and not info.frozen
+
+    def space(self, entities, in_block: bool = False, own: bool = False) -> Measured:
+        """*own*: a block inserted on a layer that is off: only what it holds on other
+        layers (its layer-0 content takes the insert's layer)."""
         m = Measured()
         rest = []
         boxes = m.boxes
@@ -70,7 +81,13 @@ class Measurer:
             if kind in NOT_DRAWN:
                 continue
             d = e.dxf.__dict__
-            if not self.visible(d, in_block):
+            inherits_off = own and d.get("layer", "0") == "0"  # takes the off layer of the insert
+            if inherits_off or not self.visible(d, in_block):
+                if kind == "INSERT" and (inherits_off or self.switched_off(d)):
+                    bb = self.block_box(d.get("name", ""), own=True)
+                    if bb is not None and not d.get("invisible"):
+                        m.count += 1
+                        boxes.append(insert_box(e, d, bb))
                 continue
             m.count += 1
             ext = d.get("extrusion")
@@ -192,16 +209,18 @@ class Measurer:
             m.inserts.append((d.get("name", ""), d.get("layer", "0"), out[-1], attribs))
         return box
 
-    def block_box(self, name: str) -> tuple | None:
-        """(x0, y0, x1, y1, base x, base y) of a block's visible content, or None."""
-        if name in self.blocks:
-            return self.blocks[name]
-        self.blocks[name] = None  # while it is measured: a block that inserts itself adds nothing
+    def block_box(self, name: str, own: bool = False) -> tuple | None:
+        """(x0, y0, x1, y1, base x, base y) of a block's visible content, or None; *own*: of
+        its content on layers other than 0 (inserted on a layer that is off)."""
+        key = name + OWN if own else name
+        if key in self.blocks:
+            return self.blocks[key]
+        self.blocks[key] = None  # while it is measured: a block that inserts itself adds nothing
         block = self.doc.blocks.get(name)
         if block is None:
             return None
         try:
-            got = self.space(block, in_block=True).boxes
+            got = self.space(block, in_block=True, own=own).boxes
         except RecursionError:  # blocks nested hundreds deep
             return None
         if not got:
@@ -209,7 +228,7 @@ class Measurer:
         base = block.block.dxf.get("base_point") if block.block else None
         bx, by = (base.x, base.y) if base is not None else (0.0, 0.0)
         box = (min(b[0] for b in got), min(b[1] for b in got), max(b[2] for b in got), max(b[3] for b in got), bx, by)
-        self.blocks[name] = box
+        self.blocks[key] = box
         return box
 
 

@@ -5,8 +5,9 @@ a sheet PDF is a fresh one-page document that shows the source page as a form XO
 (``show_pdf_page``), which carries the page's drawing but none of its annotations, actions
 or scripts.  The sheet gets a note saying so.  A one-page PDF with nothing active in it (no
 scripts, actions, links, annotations, forms or attachments) and a sound cross-reference table
-is its own sheet PDF, byte for byte: a copy would only add time.  Vector and scanned pages are
-both fine.
+is its own sheet PDF, byte for byte: a copy would only add time; unless its page is saved turned
+(``/Rotate``): every sheet PDF is upright, so its coordinates are the ones the viewer shows.
+Vector and scanned pages are both fine.
 """
 
 from __future__ import annotations
@@ -67,8 +68,11 @@ class PdfSource:
         return got
 
     def own_sheet(self) -> bool:
-        """True when the file is its own (one) sheet PDF, byte for byte."""
-        return not self.active and self.doc.page_count == 1
+        """True when the file is its own (one) sheet PDF, byte for byte: one upright page. A page
+        saved with ``/Rotate`` gets an upright copy (``_show_as_seen``): what reads a sheet's
+        coordinates (snapping vertices, markup annotations in the report's crops, the comparison)
+        takes them from its unturned content, while the viewer shows it turned."""
+        return not self.active and self.doc.page_count == 1 and not self.page(0).rotation
 
     def page_lines(self, i: int) -> list[tuple]:
         if i not in self.lines:
@@ -184,6 +188,46 @@ def _same_file(path: Path, out_path: Path) -> None:
         shutil.copyfile(path, out_path)
 
 
+def _show_as_seen(target: pymupdf.Page, doc: pymupdf.Document, pno: int) -> None:
+    """Page *pno* of *doc* drawn onto *target* (a page of its seen size) as a reader sees it:
+    cropped to its CropBox and turned by its ``/Rotate``. PyMuPDF's ``show_pdf_page`` takes the
+    source rectangle from the turned page but places it as if unturned, so a page plotted or
+    scanned with ``/Rotate 90`` came out squeezed into the wrong corner (180: upside down).
+    The source page is shown unturned and the turn is given to ``show_pdf_page`` (its sense is
+    the opposite of ``/Rotate``'s); the source's ``/Rotate`` is put back."""
+    turn = doc[pno].rotation
+    if not turn:
+        target.show_pdf_page(target.rect, doc, pno)
+        return
+    doc[pno].set_rotation(0)
+    try:
+        target.show_pdf_page(target.rect, doc, pno, rotate=-turn)
+    finally:
+        doc[pno].set_rotation(turn)
+
+
+def _carry_layer_states(out: pymupdf.Document, doc: pymupdf.Document) -> None:
+    """The shown page's optional content (PDF layers) as the source document sets it. The copy
+    carries the page's layers but not the catalogue's ``/OCProperties``, and a reader shows
+    every layer the catalogue does not list, so a layer the source hides (a non-plotting layer,
+    an alternative) was drawn on the sheet. Each copied layer gets its source's default state,
+    found by its dictionary (else its name)."""
+    states = doc.get_ocgs()
+    if not states:
+        return
+    by_obj = {doc.xref_object(x, compressed=True): v["on"] for x, v in states.items()}
+    by_name = {v["name"]: v["on"] for v in states.values()}
+    on, off = [], []
+    for x in range(1, out.xref_length()):
+        if out.xref_get_key(x, "Type") != ("name", "/OCG"):
+            continue
+        shown = by_obj.get(out.xref_object(x, compressed=True), by_name.get(out.xref_get_key(x, "Name")[1], True))
+        (on if shown else off).append(f"{x} 0 R")
+    if on or off:
+        out.xref_set_key(out.pdf_catalog(), "OCProperties",
+                         f"<</OCGs[{' '.join(on + off)}]/D<</ON[{' '.join(on)}]/OFF[{' '.join(off)}]>>>>")
+
+
 def render_page(src: PdfSource, spec: SheetSpec, out_path: str | Path) -> SheetRender:
     t0 = time.perf_counter()
     page = src.page(spec.page)
@@ -193,7 +237,8 @@ def render_page(src: PdfSource, spec: SheetSpec, out_path: str | Path) -> SheetR
     else:
         out = pymupdf.open()
         new = out.new_page(width=rect.width, height=rect.height)
-        new.show_pdf_page(new.rect, src.doc, spec.page)
+        _show_as_seen(new, src.doc, spec.page)
+        _carry_layer_states(out, src.doc)
         out.set_metadata({"title": spec.title or spec.key, "subject": spec.number or "", "creator": "drawreview"})
         out.save(str(out_path), garbage=3, deflate=True)
         out.close()

@@ -24,7 +24,7 @@ from drawreview.cad.painter import Painter, RenderTimeout
 from drawreview.cad.pdfwrite import PdfWriter, text_string
 from drawreview.cad.sheets import SheetSpec, anchor
 from drawreview.cad.style import Styles
-from drawreview.cad.viewport import ViewportPainter, model_viewports
+from drawreview.cad.viewport import ViewportPainter, layout_measure, model_viewports
 
 FIT_PT = 2384.0  # long side of a fitted page (A1)
 DEFLATE = 3  # zlib level of the content streams: level 6 took twice as long for ~13 % smaller
@@ -63,15 +63,22 @@ def page_scale(drawing: Drawing, spec: SheetSpec) -> float:
         except ValueError:
             denom = 1.0
     if spec.space == "layout":  # the layout's paper units (inches or millimetres)
-        units = _paper_units(drawing, spec.layout)
-        if units is None:  # not stated: inches for small numbers, else millimetres
-            units = 0 if size <= 60 else 1
-        a = 72.0 if units == 0 else MM_PT
+        a = 72.0 if paper_units(drawing, spec) == 0 else MM_PT
         return a if 50 < size * a <= 14400 else FIT_PT / size
     a = MM_PT * unit_mm / denom
     if spec.scale and 500 < size * a <= 14400:
         return a
     return FIT_PT / size
+
+
+def paper_units(drawing: Drawing, spec: SheetSpec) -> int:
+    """0 (inches) or 1 (millimetres): the paper units of layout sheet *spec*, as its plot
+    settings state them, else inches for small numbers and millimetres for large ones."""
+    units = _paper_units(drawing, spec.layout)
+    if units is None:
+        x0, y0, x1, y1 = spec.bbox
+        units = 0 if max(x1 - x0, y1 - y0, 1e-9) <= 60 else 1
+    return units
 
 
 def _paper_units(drawing: Drawing, name: str | None) -> int | None:
@@ -229,6 +236,7 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start, job) -> l
     res = _write(drawing, spec, st, content, clip, painter, extra, styles, counts, cv.texts,
                  out_dir / f"{start + 1}.pdf", cv.skipped)
     res.notes += notes
+    res.units, res.unit_m = layout_measure(paper_units(drawing, spec), drawing.unit_m, views.scales)
     res.seconds = round(time.perf_counter() - t0, 4)
     return [res]
 
@@ -267,13 +275,13 @@ def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, 
         props.append(f"/{res} {xref} 0 R")
         if name in counts or any(k.lower() == name.lower() for k in counts):
             layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
-                           "count": counts.get(name, 0), "on": info.on, "ocg": xref})
+                           "count": counts.get(name, 0), "on": info.on, "frozen": info.frozen, "ocg": xref})
     for name, n in counts.items():
         if name not in painter.layer_names:
             info = styles.layer(name)
             if not any(lay["name"] == name for lay in layers):
                 layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
-                               "count": n, "on": info.on, "ocg": None})
+                               "count": n, "on": info.on, "frozen": info.frozen, "ocg": None})
     xobjs = []
     for form, deflated in forms:
         bb = "%.3f %.3f %.3f %.3f" % form.bbox if form.bbox else "-1000000000 -1000000000 1000000000 1000000000"

@@ -87,6 +87,7 @@ class ViewportPainter:
         self.painters: dict[tuple, Painter] = {}
         self._points: np.ndarray | None = None
         self.empty: list[str] = []  # handles of viewports that look at empty model space
+        self.scales: list[float] = []  # paper units per model unit of each viewport drawn
 
     def draw(self, vp, cv: Canvas) -> None:
         if not vp.is_top_view:
@@ -106,6 +107,7 @@ class ViewportPainter:
             return
         if not self._sees_something(vp):
             self.empty.append(vp.dxf.handle)
+        self.scales.append(math.hypot(aa, bb))
         cv.raw(None, f"q {clip}W n %.10f %.10f %.10f %.10f %.6f %.6f cm /{form.res} Do Q\n"
                % (aa, bb, cc, dd, tx, ty))
         xs, ys = [p[0] - cv.ox for p in outline], [p[1] - cv.oy for p in outline]
@@ -194,6 +196,23 @@ class ViewportPainter:
             base.custom.update(p.custom)
             base.missing |= p.missing
             base.skipped += p.skipped
+
+
+PAPER_UNITS = {0: ("in", 0.0254), 1: ("mm", 0.001)}  # plot paper units: inches, millimetres
+
+
+def layout_measure(paper_units: int, model_unit_m: float, scales: list[float]) -> tuple[str, float]:
+    """(units, unit_m) of a layout sheet, whose map takes paper units (docs/decisions/117): its
+    coordinates are in the paper unit; a length measured on it is a model length when every
+    viewport shows model space at one scale (*scales*: paper units per model unit), a paper
+    length when it has no viewport, and no real length (0: the viewer measures in points) when
+    its viewports differ in scale."""
+    units, paper_m = PAPER_UNITS[paper_units]
+    if not scales:
+        return units, paper_m
+    if max(scales) - min(scales) > 1e-6 * max(scales):
+        return units, 0.0
+    return units, model_unit_m / scales[0]
 
 
 def _model_points(msp) -> np.ndarray:

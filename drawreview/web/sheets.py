@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus
 
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -99,8 +99,15 @@ def _not_modified(ctx: Ctx, etag: str) -> Response | None:
 
 
 def _hidden(ctx: Ctx) -> tuple[str, ...]:
-    raw = ctx.request.query_params.get("hidden", "")
-    names = tuple(sorted({n for n in raw.split(",") if n}))
+    """The layer names of ``?hidden=``: comma-separated, each percent-encoded (the viewer's
+    ``encodeURIComponent``). The commas are read before decoding: a DXF layer name may hold a
+    comma (``A,B`` comes as ``A%2CB``), and splitting the decoded value hid layers A and B."""
+    raw = ""
+    for part in ctx.request.url.query.split("&"):
+        key, _, value = part.partition("=")
+        if unquote_plus(key) == "hidden":
+            raw = value  # the last one, as query_params.get gives it
+    names = tuple(sorted({unquote_plus(n) for n in raw.split(",") if n}))
     if len(names) > MAX_HIDDEN:
         raise ValidationFailed(details={"hidden": f"at most {MAX_HIDDEN} layers"})
     return names
@@ -119,7 +126,7 @@ async def tile(ctx: Ctx):
     sha = service.require_ready(sheet)
     z, x, y = _tile_address(ctx)
     hidden = _hidden(ctx)
-    etag = '"%s"' % hashlib.sha256(f"{sha}/{z}/{x}/{y}/{','.join(hidden)}".encode()).hexdigest()[:40]
+    etag = '"%s"' % hashlib.sha256(f"{sha}/{z}/{x}/{y}/{chr(0).join(hidden)}".encode()).hexdigest()[:40]
     if (hit := _not_modified(ctx, etag)) is not None:
         return hit
     storage = ctx.state.storage

@@ -148,8 +148,9 @@ async def _add_tasks(settings, submission_id: int, disciplines) -> None:
         await db.close()
 
 
-def make_sheet(stack, base: str, tmp_path: Path, name: str = "建施-01.dxf") -> dict:
-    """Upload a synthetic DXF through the real API; returns {submission_id, sheets}."""
+def make_sheet(stack, base: str, tmp_path: Path, name: str = "建施-01.dxf", edit=None) -> dict:
+    """Upload a synthetic DXF through the real API; returns {submission_id, sheets}. *edit*
+    (an ezdxf document -> None) changes the drawing before it is uploaded."""
     from drawreview.cad.specimen import floor_plan
 
     designer = stack.token_headers("designer")
@@ -158,6 +159,12 @@ def make_sheet(stack, base: str, tmp_path: Path, name: str = "建施-01.dxf") ->
     assert r.status_code == 200, r.text
     sub_id = r.json()["data"]["id"]
     path = floor_plan(tmp_path / name, frames=1, rooms=(6, 4))
+    if edit is not None:
+        import ezdxf
+
+        doc = ezdxf.readfile(path)
+        edit(doc)
+        doc.saveas(path)
     with open(path, "rb") as fh:
         r = httpx.post(f"{base}/api/submissions/{sub_id}/files", headers=designer,
                        files={"file": (name, fh, "application/dxf")}, timeout=60)

@@ -132,3 +132,117 @@ def test_a_sheet_drawn_again_over_a_linked_one_leaves_the_uploads_alone(tmp_path
         src.doc.close()
     assert out.read_bytes() == second.read_bytes()
     assert first.read_bytes() == before
+
+
+def _poppler_ink(pdf, page: int, size: int):
+    """Dark pixels of *page* (0-based) as poppler draws it for a reader (CropBox, /Rotate): an
+    independent reader of the same file."""
+    import subprocess
+
+    import numpy as np
+    from PIL import Image
+
+    out = pdf.with_name(f"{pdf.stem}-poppler-{page}")
+    subprocess.run(["pdftoppm", "-png", "-singlefile", "-cropbox", "-scale-to", str(size), "-f", str(page + 1),
+                    "-l", str(page + 1), str(pdf), str(out)], check=True, capture_output=True)
+    return np.asarray(Image.open(f"{out}.png").convert("L")) < 128
+
+
+@pytest.mark.parametrize("crop", [False, True])
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_turned_page_of_a_set_is_drawn_as_a_reader_sees_it(tmp_path, turn, crop):
+    # plotters and scanners save landscape sheets as portrait pages with /Rotate; a page of a
+    # set (not its own sheet) is copied into a fresh sheet PDF, which must show what a reader
+    # sees: it came out squeezed into a corner, unturned (180: upside down)
+    import numpy as np
+
+    from drawreview.cad import tiles
+
+    doc = pymupdf.open()
+    for n in range(2):
+        page = doc.new_page(width=842, height=595)
+        page.draw_rect(pymupdf.Rect(20, 20, 220, 60), color=(0, 0, 0), fill=(0, 0, 0))  # an L: shows any turn
+        page.draw_rect(pymupdf.Rect(20, 20, 60, 300), color=(0, 0, 0), fill=(0, 0, 0))
+        page.draw_rect(pymupdf.Rect(700, 500, 800, 560), color=(0, 0, 0), fill=(0, 0, 0))
+        page.insert_text((560, 540), f"A-10{n + 1}", fontsize=20)
+        if crop:
+            page.set_cropbox(pymupdf.Rect(10, 15, 810, 580))
+        page.set_rotation(turn)
+    doc.save(tmp_path / "set.pdf")
+    src = load_pdf(tmp_path / "set.pdf")
+    assert not src.own_sheet()
+    for spec in pdf_sheets(src):
+        res = render_page(src, spec, tmp_path / f"{spec.page}.pdf")
+        want = _poppler_ink(tmp_path / "set.pdf", spec.page, 600)
+        w, h = (800.0, 565.0) if crop else (842.0, 595.0)
+        assert (res.width, res.height) == ((h, w) if turn in (90, 270) else (w, h))
+        pix = pymupdf.Pixmap(tiles.thumbnail(res.pdf, 600))
+        got = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)[..., 0] < 128
+        assert got.shape == want.shape
+        assert (got & want).sum() / (got | want).sum() > 0.95
+        # the words the viewer's search highlights sit where the sheet shows them
+        sheet = pymupdf.open(res.pdf)[0]
+        [word] = [w for w in sheet.get_text("words") if w[4].startswith("A-10")]
+        [text] = [t for t in res.texts if t["text"].startswith("A-10")]
+        assert np.allclose(text["bbox"], word[:4], atol=1.0)
+        assert src.doc[spec.page].rotation == turn  # the source is left as it was
+
+
+@pytest.mark.parametrize("turn", [0, 90, 270])
+def test_the_sheet_of_a_turned_one_page_pdf_is_upright_for_snapping_and_markups(tmp_path, turn):
+    # a plain one-page PDF is its own sheet, but one saved with /Rotate is not: the snapping
+    # vertices (and the markups the report draws as PDF annotations) take the unturned
+    # coordinates of a turned page, while the viewer shows it turned; they missed the drawing
+    import numpy as np
+
+    from drawreview.services.sheet_vertices import _read
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=842, height=595)
+    page.draw_rect(pymupdf.Rect(100, 100, 200, 150), color=(0, 0, 0), width=1)
+    page.set_rotation(turn)
+    doc.save(tmp_path / "one.pdf")
+    src = load_pdf(tmp_path / "one.pdf")
+    assert src.own_sheet() == (turn == 0)
+    res = render_page(src, pdf_sheets(src)[0], tmp_path / "sheet.pdf")
+    sheet = pymupdf.open(res.pdf)[0]
+    assert sheet.rotation == 0 and (res.width, res.height) == (sheet.rect.width, sheet.rect.height)
+    ink = _poppler_ink(tmp_path / "one.pdf", 0, 842)  # 1 px a point: the reader's view of the file
+    ys, xs = np.nonzero(ink)
+    corners = _read(res.pdf)[0]
+    assert np.allclose(corners.min(axis=0), (xs.min(), ys.min()), atol=1.5)
+    assert np.allclose(corners.max(axis=0), (xs.max(), ys.max()), atol=1.5)
+    # a markup drawn where the reader sees the rectangle lands on it
+    annot = sheet.add_rect_annot(pymupdf.Rect(xs.min() - 5, ys.min() - 5, xs.max() + 5, ys.max() + 5))
+    annot.set_colors(stroke=(1, 0, 0))
+    annot.update()
+    pix = sheet.get_pixmap(annots=True, alpha=False)
+    rgb = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3)
+    ry, rx = np.nonzero((rgb[..., 0] > 200) & (rgb[..., 1] < 80))
+    assert abs(rx.min() - (xs.min() - 5)) <= 2 and abs(ry.max() - (ys.max() + 5)) <= 2
+
+
+@pytest.mark.parametrize("name", ["Hidden", "不打印的图层"])
+def test_a_layer_the_pdf_hides_stays_hidden_on_its_sheet(tmp_path, name):
+    # programs that plot with layer information save layers that are off by default (notes,
+    # alternatives, non-plotting layers); the copied sheet lost the catalogue that says so,
+    # and every such layer was drawn (IoU 0.455 against poppler)
+    import numpy as np
+
+    from drawreview.cad import tiles
+
+    doc = pymupdf.open()
+    shown, hidden = doc.add_ocg("Shown", on=True), doc.add_ocg(name, on=False)
+    for _ in range(2):  # a set: each page is copied into its sheet
+        page = doc.new_page(width=842, height=595)
+        page.draw_rect(pymupdf.Rect(50, 50, 300, 300), color=(0, 0, 0), fill=(0, 0, 0), oc=shown)
+        page.draw_rect(pymupdf.Rect(400, 50, 700, 300), color=(0, 0, 0), fill=(0, 0, 0), oc=hidden)
+    doc.save(tmp_path / "layers.pdf")
+    src = load_pdf(tmp_path / "layers.pdf")
+    res = render_page(src, pdf_sheets(src)[0], tmp_path / "sheet.pdf")
+    want = _poppler_ink(tmp_path / "layers.pdf", 0, 842)
+    assert not want[100:250, 450:650].any()  # the reader hides it
+    pix = pymupdf.Pixmap(tiles.thumbnail(res.pdf, 842))
+    got = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)[..., 0] < 128
+    assert got.shape == want.shape and (got & want).sum() / (got | want).sum() > 0.98
+    assert {v["name"]: v["on"] for v in pymupdf.open(res.pdf).get_ocgs().values()} == {"Shown": True, name: False}

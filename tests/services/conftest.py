@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from drawreview.app import build_context
 from drawreview.db import Database
 from drawreview.services import tasks
 from drawreview.storage import make_storage
@@ -16,3 +17,16 @@ async def env(stack):
     async with db.session() as session:
         yield session, stack, make_storage(stack.settings), tasks.config(stack.settings)
     await db.close()
+
+
+@pytest.fixture
+async def ctx(stack):
+    """A job's context (the app's collaborators) on the stack, closed after the test."""
+    c = build_context(stack.settings)
+    await c["broadcast"].connect()
+    try:
+        yield c
+    finally:
+        await c["broadcast"].disconnect()
+        await c["limiter"].close()
+        await c["db"].close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from drawreview.app import build_context
 from drawreview.cad.dxf import load_dxf
 from drawreview.cad.sheets import split_sheets
 from drawreview.jobs_findings import check_file, check_sheet
@@ -77,18 +76,6 @@ def test_whole_file_checking_would_mix_the_frames(two_sites):
     mixed = [f for f in run_checks(two_sites, site_params()).findings if f.rule_id == "PL-07"]
     assert [(f.measured, f.required) for f in mixed] == [(SITE_M2, 2 * SITE_M2)]
     assert mixed[0].bbox[0] < OFFSET
-
-
-@pytest.fixture
-async def ctx(stack):
-    c = build_context(stack.settings)
-    await c["broadcast"].connect()
-    try:
-        yield c
-    finally:
-        await c["broadcast"].disconnect()
-        await c["limiter"].close()
-        await c["db"].close()
 
 
 @pytest.mark.parametrize("job", ["check_sheet", "check_file"])

@@ -232,3 +232,37 @@ def test_a_sheet_download_is_audited(stack, client, rev1):
         return out
 
     assert [r.actor for r in asyncio.run(rows())] == ["builder"]
+
+
+def test_a_layer_named_with_a_comma_is_hidden_alone(stack, client):
+    # the viewer sends ?hidden= as percent-encoded names joined by commas; a DXF layer name may
+    # hold a comma (AutoCAD and ezdxf allow it), and the server split the decoded value, so
+    # hiding 'A,B' hid the layers A and B instead
+    import ezdxf
+
+    from drawreview.cad import specimen
+
+    path = specimen.floor_plan(di._specimen_dir() / "comma-layers.dxf", frames=1, rooms=(2, 2))
+    doc = ezdxf.readfile(path)
+    for i, name in enumerate(("A,B", "A", "B")):
+        doc.layers.add(name)
+        doc.modelspace().add_line((2000 + 3000 * i, 1000), (2000 + 3000 * i, 9000), dxfattribs={"layer": name})
+    doc.saveas(path)
+    sid = di.new_submission(client, stack)
+    di.upload(client, stack, sid, [("逗号图层.dxf", path.read_bytes())])
+    assert di.wait_files(client, stack, sid)[0]["state"] == "ready"
+    sheet = client.get(f"/api/submissions/{sid}/sheets", headers=H(stack)).json()["data"][0]
+    assert {"A,B", "A", "B"} <= {lay["name"] for lay in client.get(f"/api/sheets/{sheet['id']}",
+                                                                   headers=H(stack)).json()["data"]["layers"]}
+    url = f"/api/sheets/{sheet['id']}/tiles/0/0/0.png"
+
+    def ink(query: str) -> int:
+        got = client.get(url + query, headers=H(stack))
+        assert got.status_code == 200
+        pix = pymupdf.Pixmap(got.content)
+        return sum(1 for v in pix.samples[::3] if v < 128)
+
+    every, one, two = ink(""), ink("?hidden=A%2CB"), ink("?hidden=A,B")
+    assert every > one > two  # one line hidden, then two
+    etags = {client.get(url + q, headers=H(stack)).headers["etag"] for q in ("?hidden=A%2CB", "?hidden=A,B")}
+    assert len(etags) == 2

@@ -67,6 +67,8 @@ export const MESSAGES = {
   'layers.count': ['{n} 个图元', '{n} entities'],
   'layers.all_on': ['全部显示', 'Show all'],
   'layers.all_off': ['全部隐藏', 'Hide all'],
+  'layers.off': ['（原图中已关闭，未出图）', '(off in the drawing, not plotted)'],
+  'layers.frozen': ['（原图中已冻结，未出图）', '(frozen in the drawing, not plotted)'],
 
   'search.title': ['图内搜索', 'Search in sheet'],
   'search.placeholder': ['搜索图中文字，如 楼梯间', 'Search text in the sheet, e.g. 楼梯间'],

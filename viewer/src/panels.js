@@ -147,8 +147,11 @@ export function renderLayers(root, app) {
     root.append(h('p', { class: 'muted' }, t('layers.none')));
     return;
   }
+  // a layer off or frozen in the drawing is not drawn on the sheet: shown unticked, and no
+  // button shows it (its checkbox said it was shown while nothing of it was)
+  const shut = (l) => l.on === false || l.frozen === true;
   const setAll = (on) => {
-    app.hidden = on ? new Set() : new Set(layers.map((l) => l.name));
+    app.hidden = on ? new Set() : new Set(layers.filter((l) => !shut(l)).map((l) => l.name));
     app.layersChanged();
     renderLayers(root, app);
   };
@@ -158,8 +161,10 @@ export function renderLayers(root, app) {
   const ul = h('ul', { class: 'vw-layers', id: 'layer-list' });
   for (const l of layers) {
     const id = `layer-${l.name.replace(/[^A-Za-z0-9_-]/g, (c) => c.charCodeAt(0).toString(16))}`;
-    ul.append(h('li', null, h('label', { for: id },
-      h('input', { type: 'checkbox', id, checked: !app.hidden.has(l.name), dataset: { layer: l.name },
+    const note = shut(l) ? t(l.frozen ? 'layers.frozen' : 'layers.off') : null;
+    ul.append(h('li', { class: note ? 'shut' : null, title: note }, h('label', { for: id },
+      h('input', { type: 'checkbox', id, checked: !note && !app.hidden.has(l.name), disabled: !!note,
+        dataset: { layer: l.name },
         onchange: (e) => {
           if (e.target.checked) app.hidden.delete(l.name);
           else app.hidden.add(l.name);
@@ -167,6 +172,7 @@ export function renderLayers(root, app) {
         } }),
       h('span', { class: 'swatch', style: { background: l.color || '#000' } }),
       h('span', { class: 'lname' }, l.name),
+      note ? h('span', { class: 'muted shut-note' }, note) : null,
       h('span', { class: 'muted count' }, t('layers.count', { n: l.count ?? 0 })))));
   }
   root.append(ul);

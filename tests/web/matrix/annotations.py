@@ -52,7 +52,7 @@ async def _world(stack, name: str, dxf: Path | None, project_id: int | None = No
             sheet = Sheet(file_id=f.id, submission_id=sub.id, key="model", number="总图-01", title="总平面图",
                           width=420500 * a, height=297000 * a, transform=SHEET_TRANSFORM, units="mm", unit_m=0.001,
                           state="ready")
-            other_sheet = Sheet(file_id=f.id, submission_id=sub.id, key="layout:2", number="总图-02",
+            other_sheet = Sheet(file_id=f.id, submission_id=sub.id, key="model#2", number="总图-02",
                                 width=420500 * a, height=297000 * a, transform=SHEET_TRANSFORM, state="ready")
             s.add(sheet)
             s.add(other_sheet)
