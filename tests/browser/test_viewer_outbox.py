@@ -225,3 +225,42 @@ def test_a_write_the_server_failed_is_sent_again_and_dropped_only_after_its_last
         assert len(page.sockets) == 1 and not page.errors, (page.sockets, page.errors)
     finally:
         ctx.close()
+
+
+RECORD_RETRIES = """window.retried = [];
+  const dispatch = EventTarget.prototype.dispatchEvent;
+  EventTarget.prototype.dispatchEvent = function (e) {
+    if (e.type === 'retrying') window.retried.push(e.detail);
+    return dispatch.call(this, e);
+  };"""
+
+
+def test_a_failing_writes_tries_survive_a_reload(browser, stack, viewer_world, shots):
+    """The tries a write has used are kept beside the outbox: reloading the page does not give a
+    write that keeps failing its full count again (it used to start from 1 after every reload)."""
+    base = viewer_world["urls"][-1]
+    ctx, page = _viewer(browser, stack, base, "fire", viewer_world["sheet_id"])
+    page.add_init_script(RECORD_RETRIES)  # from the next load on, from the viewer's first event
+    page.evaluate("() => {" + RECORD_RETRIES + "}")
+    try:
+        _journal_table(stack, away=True)
+        try:
+            _draw_and_save(page, "重新加载前后都失败的意见")
+            wait_js(page, "window.retried.length >= 2", timeout=15000)
+            before = [r["tries"] for r in page.evaluate("window.retried")]
+            page.reload()
+            wait_js(page, "!!(window.drawreviewViewer && window.drawreviewViewer.sync)", timeout=15000)
+            toast = page.wait_for_selector(".vw-toast.error", timeout=30000)
+            assert "服务器内部错误" in toast.inner_text(), toast.inner_text()
+            after = [r["tries"] for r in page.evaluate("window.retried")]
+            # each failure counted once over both loads: tries go on from where they were
+            assert after and after[0] == before[-1] + 1, (before, after)
+            assert before + after == list(range(1, 5))[: len(before) + len(after)], (before, after)
+            _wait(lambda: _outbox(page) == 0, what="the failed write to leave the outbox")
+            key = page.evaluate("window.drawreviewViewer.sync.storageKey")
+            assert page.evaluate(f"window.localStorage.getItem({key!r} + ':tries')") is None
+        finally:
+            _journal_table(stack, away=False)
+        assert "重新加载前后都失败的意见" not in [m["body"] for m in _server_markups(stack, base, viewer_world)]
+    finally:
+        ctx.close()

@@ -13,7 +13,8 @@
 // - a write that failed on the server's side (`internal_error`, `service_unavailable`: a database
 //   restart, a bug hit once) is not the reviewer's fault and may pass later: it stays in the
 //   outbox and is sent again with the same backoff (the server runs it once: same client_id), up
-//   to MAX_WRITE_TRIES attempts; then it is dropped with the server's message like a refusal.
+//   to MAX_WRITE_TRIES attempts (counted across reloads: the tries are stored beside the outbox);
+//   then it is dropped with the server's message like a refusal.
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30000;
@@ -69,11 +70,13 @@ export class Sync extends EventTarget {
     this.ready = false; // welcome received on the current socket
     this.attempt = 0;
     this.inflight = new Map(); // client_id -> sent at (ms)
-    this.retries = new Map(); // client_id -> { tries, notBefore }: writes that failed on the server's side
     this.maxBytes = maxBytes || DEFAULT_MAX_MESSAGE_BYTES;
     this.pausedUntil = 0; // slow_down: no sending before this time (ms)
     this._resume = null;
     this.outbox = this._load();
+    // client_id -> { tries, notBefore }: writes that failed on the server's side; the tries are
+    // kept beside the outbox, so a reload does not give a failing write its full count again
+    this.retries = this._loadTries();
     this.presence = null;
     this.stopped = false;
     this._timer = null;
@@ -100,6 +103,32 @@ export class Sync extends EventTarget {
       else localStorage.removeItem(this.storageKey);
     } catch (_) {
       /* storage full or disabled: the in-memory outbox still works */
+    }
+  }
+
+  /** The server-side failures counted so far for the writes still in the outbox. */
+  _loadTries() {
+    const out = new Map();
+    try {
+      const raw = JSON.parse(localStorage.getItem(this.storageKey + ':tries') || '{}');
+      for (const op of this.outbox) {
+        const tries = raw && raw[op.client_id];
+        if (Number.isInteger(tries) && tries > 0) out.set(op.client_id, { tries, notBefore: 0 });
+      }
+    } catch (_) {
+      /* unreadable: count from zero */
+    }
+    return out;
+  }
+
+  _saveTries() {
+    try {
+      const tries = {};
+      for (const [id, r] of this.retries) tries[id] = r.tries;
+      if (this.retries.size) localStorage.setItem(this.storageKey + ':tries', JSON.stringify(tries));
+      else localStorage.removeItem(this.storageKey + ':tries');
+    } catch (_) {
+      /* storage full or disabled: the in-memory counts still work */
     }
   }
 
@@ -280,6 +309,7 @@ export class Sync extends EventTarget {
     if (r.tries >= MAX_WRITE_TRIES) return false; // _settle forgets it
     r.notBefore = Date.now() + backoffDelay(r.tries - 1);
     this.retries.set(msg.client_id, r);
+    this._saveTries();
     this.inflight.delete(msg.client_id);
     this.dispatchEvent(new CustomEvent('retrying', { detail: { client_id: msg.client_id, tries: r.tries,
       max: MAX_WRITE_TRIES, inMs: r.notBefore - Date.now(), error: msg } }));
@@ -294,7 +324,7 @@ export class Sync extends EventTarget {
     if (i < 0) return;
     const [op] = this.outbox.splice(i, 1);
     this.inflight.delete(clientId);
-    this.retries.delete(clientId);
+    if (this.retries.delete(clientId)) this._saveTries();
     this._save();
     this._status();
     this.dispatchEvent(new CustomEvent('settled', { detail: { op, ack, error } }));
