@@ -130,6 +130,10 @@ def entity_prims(e, distance: float) -> list[Prim]:
             c = e.ocs().to_wcs(e.dxf.center) if flipped(e) else e.dxf.center
             centre = np.array([c.x, c.y])
         return [Prim("line", _path_coords(p, distance), closed, layer, t, handle, centre=centre)]
+    if t == "REGION":  # an ACIS body's faces (regions.py)
+        from .regions import region_prims
+
+        return region_prims(e, layer, handle)
     if t == "HATCH":
         pattern = e.dxf.get("pattern_name", "") or ""
         out = []

@@ -1,0 +1,67 @@
+"""Habits found by the third outside probe (tests/rules/corpus/outside3.py, decision 121): REGION
+outlines, compartments drawn as one hatch whose paths share an edge, a fire wall drawn as a thin
+closed band on the compartment layer, a basement title split over two texts, a roof outlined by
+its parapet (女儿墙)."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+from ezdxf.acis import api as acis
+from ezdxf.render import MeshBuilder
+
+from drawreview.rules import load_layer_map, run_checks
+from drawreview.rules.geometry import extract
+
+PARAMS = {"building_height_m": 18.0, "use": "office", "sprinklers": False, "high_rise": False}
+
+
+def _doc(version="R2018"):
+    doc = ezdxf.new(version)
+    doc.header["$INSUNITS"] = 4
+    return doc, doc.modelspace()
+
+
+def _rect(x, y, w, h, k=1000.0):
+    return [(x * k, y * k), ((x + w) * k, y * k), ((x + w) * k, (y + h) * k), (x * k, (y + h) * k)]
+
+
+def _door(doc, msp, x, y):
+    if "FM甲1221" not in doc.blocks:
+        b = doc.blocks.new("FM甲1221")
+        b.add_line((0, 0), (1200, 0))
+        b.add_arc((0, 0), 1200, 0, 90)
+    msp.add_blockref("FM甲1221", (x * 1000, y * 1000), dxfattribs={"layer": "A-DOOR"})
+
+
+def _fire(doc):
+    result = run_checks(doc, PARAMS, disciplines=["fire"])
+    return sorted((f.rule_id, f.measured) for f in result.findings if f.rule_id in ("FR-07", "FR-08"))
+
+
+@pytest.mark.parametrize("version", ["R2000", "R2018"])  # SAT text, SAB binary
+def test_a_region_is_an_outline(version, tmp_path):
+    """A 75 × 40 m REGION with a 15 × 10 m hole (an L of two faces around it) on the compartment
+    layer: 3000 − 150 = 2850 m² over 2500 m², read back from the file as ezdxf writes it."""
+    doc, msp = _doc(version)
+    mb = MeshBuilder()
+    mb.add_face([(0, 0, 0), (75000, 0, 0), (75000, 15000, 0), (0, 15000, 0)])  # below the hole (30..45 × 15..25)
+    mb.add_face([(0, 15000, 0), (30000, 15000, 0), (30000, 40000, 0), (0, 40000, 0)])
+    mb.add_face([(45000, 15000, 0), (75000, 15000, 0), (75000, 40000, 0), (45000, 40000, 0)])
+    mb.add_face([(30000, 25000, 0), (45000, 25000, 0), (45000, 40000, 0), (30000, 40000, 0)])
+    reg = msp.add_region(dxfattribs={"layer": "A-AREA-FIRE"})  # ASCII: R2000 escapes CJK names
+    acis.export_dxf(reg, [acis.body_from_mesh(mb)])
+    for x, y in ((10, 0), (60, 40)):
+        _door(doc, msp, x, y)
+    doc.saveas(tmp_path / "r.dxf")
+    doc = ezdxf.readfile(tmp_path / "r.dxf")
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert [round(geo.m2(f.geom.area)) for f in geo.of("compartment")] == [2850]
+    assert _fire(doc) == [("FR-07", 2850.0)]
+
+
+def test_an_unreadable_region_gives_nothing():
+    doc, msp = _doc()
+    msp.add_region(dxfattribs={"layer": "防火分区"})  # no ACIS data at all
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert geo.of("compartment") == []
