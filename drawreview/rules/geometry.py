@@ -113,7 +113,7 @@ class _Builder:
             feats: list[Feature] = list(self.points.get(cls, []))
             rings, holed, ring_feats = self.rings.get(cls, []), [], []
             if rings and shape == "polygon":
-                rings, holed = _hatch_islands(rings, cls)
+                rings, holed = _hatch_islands(rings, cls, cls in DIVIDED)
             if rings:
                 polys = shapely.polygons(_ragged(shapely.linearrings, [c for c, _ in rings]))
                 bad = ~shapely.is_valid(polys)

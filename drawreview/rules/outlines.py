@@ -13,9 +13,13 @@ from .features import Feature
 from .primitives import Prim
 
 
-def _hatch_islands(rings: list, cls: str) -> tuple[list, list[Feature]]:
+def _hatch_islands(rings: list, cls: str, apart: bool = False) -> tuple[list, list[Feature]]:
     """A HATCH with several boundary paths (a courtyard, an island) is one shape by the even-odd
-    rule, not one polygon per path. (rings left as they are, features of the holed hatches)."""
+    rule, not one polygon per path. With ``apart`` (areas that tile a floor: compartments, units)
+    paths whose insides do not overlap — side by side, sharing at most an edge — are areas of
+    their own, as a compartment diagram hatches each compartment as one path of one hatch; the
+    even-odd rule applies within each group of overlapping (nested) paths. (rings left as they
+    are, features of the holed hatches)."""
     by_hatch: dict[str, list[int]] = {}
     for k, (_, p) in enumerate(rings):
         if p.dxftype == "HATCH":
@@ -27,14 +31,35 @@ def _hatch_islands(rings: list, cls: str) -> tuple[list, list[Feature]]:
     out: list[Feature] = []
     for ks in multi.values():
         polys = sorted((shapely.make_valid(shapely.Polygon(rings[k][0])) for k in ks), key=lambda g: -g.area)
-        shape = polys[0]
-        for q in polys[1:]:
-            shape = shape.symmetric_difference(q)
         p = rings[ks[0]][1]
-        for part in shapely.get_parts(shape):
-            if part.geom_type == "Polygon" and part.area > 0:
-                out.append(Feature(part, [p.handle], p.layer, cls, p.block))
+        for group in (_overlapping(polys) if apart else [polys]):
+            shape = group[0]
+            for q in group[1:]:
+                shape = shape.symmetric_difference(q)
+            for part in shapely.get_parts(shape):
+                if part.geom_type == "Polygon" and part.area > 0:
+                    out.append(Feature(part, [p.handle], p.layer, cls, p.block))
     return [r for k, r in enumerate(rings) if k not in taken], out
+
+
+def _overlapping(polys: list) -> list[list]:
+    """Groups of polygons (largest first) whose insides overlap, directly or through another."""
+    parent = list(range(len(polys)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    tree = STRtree(polys)
+    for i, j in zip(*tree.query(polys, predicate="intersects").tolist()):
+        if i < j and polys[i].intersection(polys[j]).area > 1e-6 * min(polys[i].area, polys[j].area):
+            parent[root(j)] = root(i)
+    groups: dict[int, list] = {}
+    for k, g in enumerate(polys):
+        groups.setdefault(root(k), []).append(g)
+    return list(groups.values())
 
 
 def merge_duplicates(feats: list[Feature]) -> list[Feature]:

@@ -65,3 +65,25 @@ def test_an_unreadable_region_gives_nothing():
     msp.add_region(dxfattribs={"layer": "防火分区"})  # no ACIS data at all
     geo = extract(doc, load_layer_map(), PARAMS)
     assert geo.of("compartment") == []
+
+
+def test_hatch_paths_side_by_side_are_compartments_of_their_own():
+    """One hatch on the compartment layer, one path per compartment (50 × 40 and 70 × 40 m sharing
+    the edge x = 50 m) and a 10 × 10 m courtyard path inside the first: 1900 and 2800 m², not one
+    4700 m² area."""
+    doc, msp = _doc()
+    h = msp.add_hatch(dxfattribs={"layer": "防火分区"})
+    for r in (_rect(0, 0, 50, 40), _rect(50, 0, 70, 40), _rect(20, 15, 10, 10)):
+        h.paths.add_polyline_path(r, is_closed=True)
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert sorted(round(geo.m2(f.geom.area)) for f in geo.of("compartment")) == [1900, 2800]
+
+
+def test_hatch_paths_side_by_side_stay_one_building():
+    """A building's footprint hatched as two paths sharing an edge is one building (even-odd)."""
+    doc, msp = _doc()
+    h = msp.add_hatch(dxfattribs={"layer": "总图-建筑物"})
+    for r in (_rect(0, 0, 50, 40), _rect(50, 0, 20, 20)):
+        h.paths.add_polyline_path(r, is_closed=True)
+    geo = extract(doc, load_layer_map(), {})
+    assert [round(geo.m2(f.geom.area)) for f in geo.of("building")] == [2400]
