@@ -18,7 +18,8 @@ from .features import Dimension, Feature, Geometry, Text, guess_units, unit_fact
 from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
 from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates
-from .partitions import DIVIDED, STRIPS, edge_strips, nested_as_holes, split_by_lines, voids_as_holes
+from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands, split_by_lines,
+                         voids_as_holes)
 from .paper import paper_texts
 from .primitives import TEXT_TYPES, BlockCache, Prim, drawn_text, entity_prims, flipped, unescaped
 
@@ -122,6 +123,9 @@ class _Builder:
                 ring_feats = [Feature(poly, [p.handle], p.layer, cls, p.block)
                               for poly, (_, p) in zip(polys, rings) if not poly.is_empty and poly.area > 0]
                 ring_feats = merge_duplicates(ring_feats)
+            walls = []
+            if cls in DIVIDED:  # a fire wall drawn as a thin band on the compartment layer
+                ring_feats, walls = bands(ring_feats, geo.du(BAND_M))
             if cls in STRIPS and ring_feats:  # a ring lane's outer + inner outline: the band (its hatch too)
                 feats.extend(merge_duplicates(holed + nested_as_holes(ring_feats)))
             elif cls in DIVIDED and (holey := voids_as_holes(ring_feats, geo.texts)) is not None:
@@ -140,8 +144,8 @@ class _Builder:
                     used = {h for f in faces for h in f.handles}
                     left = [k for k, (_, p) in enumerate(lines) if p.handle not in used]
                     if left and cls in DIVIDED:  # dividing lines drawn across an outline
-                        feats, cut = split_by_lines(feats, geoms[left], [lines[k][1] for k in left], self.snap,
-                                                    self.near)
+                        feats, cut = split_by_lines(feats, geoms[left], [lines[k][1].handle for k in left],
+                                                    self.snap, self.near)
                         left = [k for n, k in enumerate(left) if n not in cut]
                     if left and cls in STRIPS:  # a lane drawn as its two edge lines
                         strips, cut = edge_strips(geoms[left], [lines[k][1] for k in left], cls, geo.du(15.0))
@@ -154,6 +158,8 @@ class _Builder:
                     for k in left:  # linework of an area class that closes no area: reported
                         layer = lines[k][1].layer
                         self.geo.unusable[layer] = self.geo.unusable.get(layer, 0) + 1
+            if cls in DIVIDED and feats:
+                feats = split_by_bands(feats, walls, self.snap, self.near, geo.du(BAND_M))
             if shape == "line":
                 for coords, p in rings:  # closed linework of a line class stays linework
                     feats.append(Feature(shapely.LinearRing(coords), [p.handle], p.layer, cls, p.block))

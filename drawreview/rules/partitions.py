@@ -18,7 +18,7 @@ from .primitives import Prim
 DIVIDED = frozenset({"compartment", "ad_unit", "blast_unit"})
 
 
-def split_by_lines(feats: list[Feature], geoms, prims: list[Prim], snap: float, reach: float
+def split_by_lines(feats: list[Feature], geoms, handles: list[str], snap: float, reach: float
                    ) -> tuple[list[Feature], set[int]]:
     """Outlines of an area class divided by open lines of the same class drawn across them: one
     floor outline with a 防火分区线 along each fire wall is several compartments, not one. A line
@@ -48,9 +48,35 @@ def split_by_lines(feats: list[Feature], geoms, prims: list[Prim], snap: float, 
         edges = shapely.union_all([g.boundary for g in faces]).buffer(max(snap, 1e-9))
         mine = [i for i in idx if geoms[i].difference(edges).length <= 0.5 * geoms[i].length]  # not a dangle
         used.update(mine)
-        handles = [*f.handles, *(prims[i].handle for i in mine)]
-        out.extend(Feature(g, handles, f.layer, f.cls, f.block, dict(f.attrs)) for g in faces)
+        hs = [*f.handles, *(handles[i] for i in mine)]
+        out.extend(Feature(g, hs, f.layer, f.cls, f.block, dict(f.attrs)) for g in faces)
     return out, used
+
+
+BAND_M = 1.0  # an area outline narrower than this is a wall drawn on the area's layer, not an area
+
+
+def _thin(g, width: float) -> bool:
+    """Narrower than ``width`` on average (twice the area over the perimeter: a band's width)."""
+    return g.geom_type == "Polygon" and 2.0 * g.area < width * g.length
+
+
+def bands(feats: list[Feature], width: float) -> tuple[list[Feature], list[Feature]]:
+    """(areas, bands): a closed outline on an area's layer narrower than ``width`` (1 m) is no
+    compartment or unit but a fire wall or unit wall drawn as a thin band between them."""
+    thin = [_thin(f.geom, width) for f in feats]
+    return [f for f, t in zip(feats, thin) if not t], [f for f, t in zip(feats, thin) if t]
+
+
+def split_by_bands(feats: list[Feature], walls: list[Feature], snap: float, reach: float, width: float
+                   ) -> list[Feature]:
+    """The areas divided by the bands' edges, as by dividing lines (``split_by_lines``); what is
+    left of a band (it lies on the areas' edges or across one outline) is dropped: no area is
+    narrower than ``width``."""
+    if walls:
+        edges = np.array([shapely.LineString(w.geom.exterior.coords) for w in walls], dtype=object)
+        feats, _ = split_by_lines(feats, edges, [w.handles[0] for w in walls], snap, reach)
+    return [f for f in feats if not _thin(f.geom, width)]
 
 
 def _lengthened(g, d: float):

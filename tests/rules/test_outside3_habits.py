@@ -87,3 +87,27 @@ def test_hatch_paths_side_by_side_stay_one_building():
         h.paths.add_polyline_path(r, is_closed=True)
     geo = extract(doc, load_layer_map(), {})
     assert [round(geo.m2(f.geom.area)) for f in geo.of("building")] == [2400]
+
+
+@pytest.mark.parametrize("outlines", [[(0, 0, 50, 40), (50, 0, 70, 40)], [(0, 0, 120, 40)]])
+def test_a_fire_wall_drawn_as_a_thin_band_is_no_compartment(outlines):
+    """The fire wall at x = 50 m drawn as a closed 0.2 m band on the compartment layer, between two
+    compartment outlines or across one floor outline: two compartments (≈ 2000 and 2800 m²), no
+    8 m² compartment without exits."""
+    doc, msp = _doc()
+    for r in outlines:
+        msp.add_lwpolyline(_rect(*r), close=True, dxfattribs={"layer": "防火分区"})
+    msp.add_lwpolyline(_rect(49.9, 0, 0.2, 40), close=True, dxfattribs={"layer": "防火分区"})
+    for x, y in ((10, 0), (40, 40), (60, 0), (110, 40)):
+        _door(doc, msp, x, y)
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert sorted(round(geo.m2(f.geom.area) / 10) * 10 for f in geo.of("compartment")) == [2000, 2800]
+    assert [r for r, _ in _fire(doc)] == ["FR-07"]
+
+
+def test_a_narrow_room_outline_is_still_a_room():
+    """Only the compartment-like classes drop bands: a 0.8 m wide room (a shaft) stays."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 0.8, 3), close=True, dxfattribs={"layer": "SPACE"})
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert len(geo.of("room")) == 1
