@@ -21,8 +21,19 @@ KEY = re.compile(r"喷水|喷淋|自动灭火系统|防雷(类别|分类|等级)
 def sheet_facts(texts: list) -> tuple[dict, dict]:
     """(facts, {fact: the text it came from}) for a sheet's texts (``features.Text`` items)."""
     plain = [t.text for t in texts if t.text]
-    extra = _table_rows(texts)
+    extra = _table_rows(texts) + title_rows(texts)
     return labels.project_facts(extra + plain)
+
+
+# a floor's name written alone — 地下一层 / 负一层 / B1 / -1F — with 平面图 in the next text of its row
+FLOOR_NAME = re.compile(r"^\s*(?:地下(?:[一二三四五1-5]层|室|车库)|负\s*[一二三四五1-5]\s*层|-\s*[1-5]\s*(?:层|f)"
+                        r"|b[1-5](?:层|f)?)\s*$", re.I)
+
+
+def title_rows(texts: list) -> list[str]:
+    """``地下一层平面图`` for a title split over two texts on one row (``地下一层`` then ``平面图`` at
+    most 10 heights to its right), as a title block's cells or a drafter's two texts write it."""
+    return _table_rows(texts, FLOOR_NAME, reach=10.0, sep="")
 
 
 AREA_KEY = re.compile(r"用地面积|建筑面积")
@@ -34,8 +45,10 @@ def area_rows(texts: list) -> list[str]:
     return _table_rows(texts, AREA_KEY, cells=2)
 
 
-def _table_rows(texts: list, key_re: re.Pattern = KEY, cells: int = 1) -> list[str]:
-    """``key：value`` for key cells whose value sits in the next cell (``cells`` cells) to the right."""
+def _table_rows(texts: list, key_re: re.Pattern = KEY, cells: int = 1, reach: float = 40.0, sep: str = "："
+                ) -> list[str]:
+    """``key：value`` for key cells whose value sits in the next cell (``cells`` cells, within ``reach``
+    text heights) to the right."""
     keys = [k for k, t in enumerate(texts) if t.text and len(t.text) <= 24 and key_re.search(labels.norm(t.text))]
     keys = [k for k in keys if not labels.project_facts([texts[k].text])[0] and not _inline_value(texts[k].text)]
     if not keys:
@@ -52,13 +65,13 @@ def _table_rows(texts: list, key_re: re.Pattern = KEY, cells: int = 1) -> list[s
         lo, hi = np.searchsorted(ys_sorted, [t.y - 1.5 * h, t.y + 1.5 * h])
         win = order[int(lo):int(hi)]
         dx = xs[win] - t.x
-        row = (np.abs(ys[win] - t.y) <= 0.75 * np.maximum(hs[win], h)) & (dx > 0) & (dx <= 40.0 * h) & (win != k)
+        row = (np.abs(ys[win] - t.y) <= 0.75 * np.maximum(hs[win], h)) & (dx > 0) & (dx <= reach * h) & (win != k)
         if not row.any():
             continue
         right = win[row][np.argsort(dx[row], kind="stable")][:cells]
         value = " ".join(labels.norm(texts[int(i)].text).strip() for i in right)
         key = labels.norm(t.text).strip().rstrip(":：")
-        out.append(f"{key}：{value}")
+        out.append(f"{key}{sep}{value}")
     return out
 
 

@@ -111,3 +111,28 @@ def test_a_narrow_room_outline_is_still_a_room():
     msp.add_lwpolyline(_rect(0, 0, 0.8, 3), close=True, dxfattribs={"layer": "SPACE"})
     geo = extract(doc, load_layer_map(), PARAMS)
     assert len(geo.of("room")) == 1
+
+
+def _split_title(left, right, gap):
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 15, 40), close=True, dxfattribs={"layer": "防火分区"})  # 600 m²
+    for x, y in ((3, 0), (12, 40)):
+        _door(doc, msp, x, y)
+    msp.add_text(left, height=700, dxfattribs={"layer": "PUB_TEXT", "insert": (0, -6000)})
+    msp.add_text(right, height=700, dxfattribs={"layer": "PUB_TEXT", "insert": (gap * 1000, -6000)})
+    return doc
+
+
+@pytest.mark.parametrize("left", ["地下一层", "负一层", "B1", "-1F", "地下室"])
+def test_a_basement_title_split_over_two_texts_sets_the_underground_limit(left):
+    """GB 50016 5.3.1: 600 m² is over an underground storey's 500 m² (fine above ground)."""
+    doc = _split_title(left, "平面图", 3.1)
+    assert _fire(doc) == [("FR-07", 600.0)]
+
+
+@pytest.mark.parametrize("left, right, gap", [("地下一层", "平面图", 30.0),  # far apart: two things
+                                              ("地下一层", "2500㎡", 3.1),  # an area table's row
+                                              ("三层", "平面图", 2.2)])
+def test_texts_that_make_no_basement_title(left, right, gap):
+    doc = _split_title(left, right, gap)
+    assert _fire(doc) == []
