@@ -122,7 +122,7 @@ class _Builder:
                     polys[bad] = shapely.make_valid(polys[bad])
                 ring_feats = [Feature(poly, [p.handle], p.layer, cls, p.block)
                               for poly, (_, p) in zip(polys, rings) if not poly.is_empty and poly.area > 0]
-                ring_feats = merge_duplicates(ring_feats)
+                ring_feats = merge_duplicates(ring_feats, 0.0 if cls in STRIPS else geo.du(BAND_M))
             walls = []
             if cls in DIVIDED:  # a fire wall drawn as a thin band on the compartment layer
                 ring_feats, walls = bands(ring_feats, geo.du(BAND_M))

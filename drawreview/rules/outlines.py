@@ -62,10 +62,13 @@ def _overlapping(polys: list) -> list[list]:
     return list(groups.values())
 
 
-def merge_duplicates(feats: list[Feature]) -> list[Feature]:
+def merge_duplicates(feats: list[Feature], wall: float = 0.0) -> list[Feature]:
     """One feature for one shape drawn twice (an outline and its hatch, a polyline traced over
     another): polygons of a class that cover each other to 1 % are merged, keeping the first
-    one drawn (usually the outline) and every handle. One bulk STRtree query; only overlapping pairs are compared."""
+    one drawn (usually the outline) and every handle. With ``wall`` (drawing units), an outline
+    inside another with only a band narrower than ``wall`` between them — a parapet's or a wall's
+    inner and outer face — is the same shape too, and the outer one is kept. One bulk STRtree
+    query; only overlapping pairs are compared."""
     if len(feats) < 2:
         return feats
     geoms = np.array([f.geom for f in feats], dtype=object)
@@ -77,11 +80,15 @@ def merge_duplicates(feats: list[Feature]) -> list[Feature]:
     areas = shapely.area(geoms)
     a, b = areas[ii], areas[jj]
     close = np.abs(a - b) <= 0.01 * np.maximum(a, b)
+    if wall > 0:  # the band between the faces: twice its area under wall × the two perimeters
+        lengths = shapely.length(geoms)
+        close |= 2.0 * np.abs(a - b) < wall * (lengths[ii] + lengths[jj])
     ii, jj = ii[close], jj[close]
     if not len(ii):
         return feats
     inter = shapely.area(shapely.intersection(geoms[ii], geoms[jj]))
-    same = inter >= 0.99 * np.maximum(areas[ii], areas[jj])
+    big, small = np.maximum(areas[ii], areas[jj]), np.minimum(areas[ii], areas[jj])
+    same = (inter >= 0.99 * big) | ((wall > 0) & (inter >= 0.99 * small))
     parent = list(range(len(feats)))
 
     def root(k: int) -> int:
@@ -102,7 +109,8 @@ def merge_duplicates(feats: list[Feature]) -> list[Feature]:
         if len(members) == 1:
             out.append(feats[members[0]])
             continue
-        best = feats[members[0]]
+        first, outer = members[0], max(members, key=lambda k: areas[k])
+        best = feats[outer if areas[outer] > 1.01 * areas[first] else first]
         merged = Feature(best.geom, [h for k in members for h in feats[k].handles], best.layer, best.cls, best.block,
                          dict(best.attrs))
         out.append(merged)

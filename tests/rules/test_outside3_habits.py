@@ -136,3 +136,33 @@ def test_a_basement_title_split_over_two_texts_sets_the_underground_limit(left):
 def test_texts_that_make_no_basement_title(left, right, gap):
     doc = _split_title(left, right, gap)
     assert _fire(doc) == []
+
+
+@pytest.mark.parametrize("layer", ["女儿墙", "A-ROOF-PARAPET"])
+@pytest.mark.parametrize("faces", [1, 2])
+def test_a_roof_outlined_by_its_parapet(layer, faces):
+    """A 45 × 30 m roof whose edge is only its parapet (one outline, or its outer and inner face
+    0.2 m apart): one roof outline, the outer one, so GB 50057 4.3.1's mesh is checked on it."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 45, 30), close=True, dxfattribs={"layer": layer})
+    if faces == 2:
+        msp.add_lwpolyline(_rect(0.2, 0.2, 44.6, 29.6), close=True, dxfattribs={"layer": layer})
+    msp.add_lwpolyline(_rect(0, 0, 45, 30), close=True, dxfattribs={"layer": "接闪带"})
+    for x in (15, 30):
+        msp.add_line((x * 1000, 0), (x * 1000, 30000), dxfattribs={"layer": "接闪带"})
+    for y in (10, 20):
+        msp.add_line((0, y * 1000), (45000, y * 1000), dxfattribs={"layer": "接闪带"})
+    geo = extract(doc, load_layer_map(), {"lightning_class": 2})
+    assert [round(geo.m2(f.geom.area)) for f in geo.of("roof_outline")] == [1350]
+    result = run_checks(doc, {"lightning_class": 2}, disciplines=["lightning"])
+    assert sum(f.rule_id == "LP-02" for f in result.findings) == 1  # one 15 × 10 m cell reported
+
+
+def test_an_outline_a_wall_inside_another_is_the_same_compartment():
+    """A compartment drawn by its wall's outer and inner face (0.3 m apart): one compartment."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 20, 20), close=True, dxfattribs={"layer": "防火分区"})
+    msp.add_lwpolyline(_rect(0.3, 0.3, 19.4, 19.4), close=True, dxfattribs={"layer": "防火分区"})
+    msp.add_lwpolyline(_rect(5, 5, 4, 4), close=True, dxfattribs={"layer": "防火分区"})  # a shaft: no face
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert sorted(round(geo.m2(f.geom.area)) for f in geo.of("compartment")) == [384]

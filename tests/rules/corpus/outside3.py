@@ -224,12 +224,16 @@ def site(habit, kind, labels, *, high=True, params=None):
 
 
 # ------------------------------------------------------------------ lightning (GB 50057 4.3.1)
-def roof(habit, kind, edge_layer):
+def roof(habit, kind, edge_layer, faces=1):
+    """A 45 × 30 m roof, its edge drawn on ``edge_layer`` (``faces`` 2: the parapet's outer and
+    inner face, 0.2 m apart), conductors along it and a grid of 9 × 10 m (clean) or 15 × 10 m."""
     step = 15.0 if kind == "LP-02" else 9.0
     fits = (max(step, 10.0) <= 10) or (max(step, 10.0) <= 12 and min(step, 10.0) <= 8)
     assert (not fits) == (kind == "LP-02")
     w = Sheet()
     w.outline([(0, 0), (45, 0), (45, 30), (0, 30)], edge_layer)
+    if faces == 2:
+        w.outline([(0.2, 0.2), (44.8, 0.2), (44.8, 29.8), (0.2, 29.8)], edge_layer)
     w.outline([(0, 0), (45, 0), (45, 30), (0, 30)], "接闪带")
     x = step
     while x < 45 - 1e-6:
@@ -275,6 +279,8 @@ def generate(out_dir: Path) -> list[dict]:
     for kind in ("clean", "LP-02"):
         roof("roof-outline-baseline", kind, "屋面轮廓")
         roof("roof-parapet-only", kind, "女儿墙")
+        roof("roof-parapet-two-faces", kind, "女儿墙", faces=2)
+        roof("roof-parapet-two-faces-en", kind, "A-ROOF-PARAPET", faces=2)
     for kind in ("clean", "PL-07"):
         indicator("declared-area-m2", kind, "用地面积：{a:.1f} m2")
         indicator("declared-area-sqm-word", kind, "总用地面积{a:,.2f}平方米")
