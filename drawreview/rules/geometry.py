@@ -17,6 +17,7 @@ from ezdxf.tools.text import plain_mtext
 from .features import Dimension, Feature, Geometry, Text, guess_units, unit_factor, units_drawn
 from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
+from .leaders import texts_to_arrowheads
 from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates
 from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands, split_by_lines,
                          voids_as_holes)
@@ -207,6 +208,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     shape_of = layer_map.shapes.get
     unmapped = geo.unmapped
     count = 0
+    leaders: list = []
     for e in doc.modelspace():
         count += 1
         t = e.dxftype()
@@ -226,6 +228,8 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
             for v in _table_cells(e):
                 _add_text(geo, v, v.dxftype(), clip)
             continue
+        if t == "LEADER":
+            leaders.append(e)  # its text is placed at its arrowhead once all texts are read (leaders.py)
         d = e.dxf.__dict__  # ezdxf keeps set DXF attributes here (what dxf.get reads)
         layer = d.get("layer", "0")
         cls = classify(layer, t, "", d.get("pattern_name", "") if t == "HATCH" else "")
@@ -239,6 +243,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
         for p in entity_prims(e, distance):
             builder.add(p, cls)
     geo.entity_count = count
+    texts_to_arrowheads(geo.texts, leaders)
     builder.finish()
     from .doors import sort_exits  # local imports: both depend on Geometry
     from .joins import join_texts

@@ -166,3 +166,37 @@ def test_an_outline_a_wall_inside_another_is_the_same_compartment():
     msp.add_lwpolyline(_rect(5, 5, 4, 4), close=True, dxfattribs={"layer": "防火分区"})  # a shaft: no face
     geo = extract(doc, load_layer_map(), PARAMS)
     assert sorted(round(geo.m2(f.geom.area)) for f in geo.of("compartment")) == [384]
+
+
+def _inner_compartment(doc, msp, exits_inner):
+    msp.add_lwpolyline(_rect(0, 0, 60, 45), close=True, dxfattribs={"layer": "防火分区"})
+    msp.add_lwpolyline(_rect(20, 15, 20, 20), close=True, dxfattribs={"layer": "防火分区"})
+    for x, y in [(10, 0), (50, 45), *exits_inner]:
+        _door(doc, msp, x, y)
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_a_label_on_a_leader_names_the_compartment_it_points_into(linked):
+    """防火分区二 outside the floor on a LEADER pointing into the inner outline: the inner outline is
+    a compartment of its own (400 m², one exit: FR-08), not a void of the outer one."""
+    doc, msp = _doc()
+    _inner_compartment(doc, msp, [(25, 15)])
+    t = msp.add_text("防火分区二", height=500, dxfattribs={"layer": "PUB_TEXT", "insert": (70000, 50000)})
+    ld = msp.add_leader([(30000, 25000), (66000, 50000), (69500, 50000)], dxfattribs={"layer": "PUB_TEXT"})
+    if linked:
+        t.dxf.insert = (90000, 60000)  # the link decides, not the distance
+        ld.dxf.annotation_handle = t.dxf.handle
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert sorted(round(geo.m2(f.geom.area)) for f in geo.of("compartment")) == [400, 2300]
+    assert _fire(doc) == [("FR-08", 1)]
+
+
+def test_a_text_far_from_a_leaders_tail_stays_where_it_is():
+    """A LEADER whose tail has no text near it (2 heights away and more) moves nothing: the inner
+    outline is an unlabelled void."""
+    doc, msp = _doc()
+    _inner_compartment(doc, msp, [(25, 15)])
+    msp.add_text("防火分区二", height=500, dxfattribs={"layer": "PUB_TEXT", "insert": (71000, 50000)})
+    msp.add_leader([(30000, 25000), (66000, 50000), (69500, 50000)], dxfattribs={"layer": "PUB_TEXT"})
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert [round(geo.m2(f.geom.area)) for f in geo.of("compartment")] == [2300]

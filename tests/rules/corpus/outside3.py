@@ -24,6 +24,8 @@ import json
 from pathlib import Path
 
 import ezdxf
+import ezdxf.math
+import ezdxf.render.mleader
 from shapely.geometry import Point, box
 
 ABOVE, BELOW = 2500.0, 500.0  # GB 50016 5.3.1
@@ -206,6 +208,33 @@ def two_compartments(habit, kind, how):
     record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind, FLOOR)
 
 
+def labelled_inside(habit, kind, how):
+    """A compartment (20 × 20 m) drawn strictly inside another (60 × 45 m), its name outside the
+    floor on a leader pointing into it. The inner one is a compartment (400 m², two exits of its
+    own; one for FR-08), the outer one the floor between them (2300 m²)."""
+    outer = box(0, 0, 60, 45).difference(box(20, 15, 40, 35))
+    inner = box(20, 15, 40, 35)
+    exits_o, exits_i = [(10, 0), (50, 45)], [(25, 15)] + ([] if kind == "FR-08" else [(35, 35)])
+    assert judge([outer, inner], exits_o + exits_i, ABOVE) == (None if kind == "clean" else kind)
+    w = Sheet()
+    w.outline([(0, 0), (60, 0), (60, 45), (0, 45)], "防火分区")
+    w.outline([(20, 15), (40, 15), (40, 35), (20, 35)], "防火分区")
+    w.text("防火分区一", (5, 40), h=0.5)
+    tip, at = (30, 25), (70, 50)
+    if how == "leader":  # a LEADER and a TEXT at its tail (no annotation link, as converters write it)
+        w.msp.add_leader([w.s(tip), w.s((66, 50)), w.s((69.5, 50))], dxfattribs={"layer": w.layer("PUB_TEXT")})
+        w.text("防火分区二", at, h=0.5)
+    else:  # a MULTILEADER with the text
+        ml = w.msp.add_multileader_mtext("Standard", dxfattribs={"layer": w.layer("PUB_TEXT")})
+        ml.set_content("防火分区二", char_height=0.5 * w.k)
+        ml.add_leader_line(ezdxf.render.mleader.ConnectionSide.left, [ezdxf.math.Vec2(w.s(tip))])
+        ml.build(insert=ezdxf.math.Vec2(w.s(at)))
+    for x, y in exits_o + exits_i:
+        w.door("FM甲1221", (x, y))
+    w.text("三层平面图", (0, -6), h=0.7)
+    record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind, FLOOR)
+
+
 # ------------------------------------------------------------------ site plans (FR-01)
 def site(habit, kind, labels, *, high=True, params=None):
     need = 13.0 if high else 6.0
@@ -270,6 +299,9 @@ def generate(out_dir: Path) -> list[dict]:
             floor(how, kind, how)
         for how in ("hatch-paths-touch", "fire-wall-band", "outer-edge-on-wall", "two-buildings"):
             two_compartments(how, kind, how)
+    for kind in ("clean", "FR-08"):
+        labelled_inside("inner-compartment-label-on-leader", kind, "leader")
+        labelled_inside("inner-compartment-label-on-mleader", kind, "mleader")
     for kind in ("clean", "FR-01"):
         site("baseline-high", kind, ("H=54.0m", "18F"))
         site("fullwidth-digits", kind, ("Ｈ＝５４．０ｍ", "１８Ｆ"))
