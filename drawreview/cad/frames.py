@@ -114,7 +114,7 @@ def find_frames(measured) -> list[tuple]:
                 (std and FRAME_LAYER.search(layer)) or title_texts(box, measured.texts, measured.attribs)):
             got.append((*box, [], std))
     for name, layer, box, attribs in measured.inserts:
-        fields = [(t, v) for t, v in attribs if titleblock.is_field(t)]
+        fields = [(t, v) for t, v in attribs if titleblock.is_sheet_field(t)]  # a door's 编号 alone is none
         std = sheet_size(box[2] - box[0], box[3] - box[1]) is not None
         named = bool(FRAME_BLOCK.search(name) or FRAME_LAYER.search(layer))
         both = bool(FRAME_BLOCK.search(name) and FRAME_LAYER.search(layer))  # a frame block on a frame layer

@@ -33,6 +33,16 @@ def is_field(tag: str) -> bool:
     return _norm(tag) in _TAG
 
 
+# tags every numbered symbol carries too (a door's, a window's, an axis bubble's 编号): a title-block
+# field, but on its own no sign that the block is a title block
+GENERIC_TAGS = frozenset({_norm("编号")})
+
+
+def is_sheet_field(tag: str) -> bool:
+    """True for a title-block attribute tag that only a title block carries (not a bare 编号)."""
+    return is_field(tag) and _norm(tag) not in GENERIC_TAGS
+
+
 def is_label(text: str) -> bool:
     """True for title-block label lettering (``图号``, ``图 名``, ``DWG NO.``, ``比例：1:100`` …)."""
     m = _INLINE.match(text)

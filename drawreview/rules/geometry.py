@@ -18,7 +18,8 @@ from .features import Dimension, Feature, Geometry, Text, guess_units, unit_fact
 from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
 from .leaders import texts_to_arrowheads
-from .outlines import OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, loose_symbols, merge_duplicates
+from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, areal, loose_symbols,
+                       merge_duplicates)
 from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands, split_by_lines,
                          voids_as_holes)
 from .paper import paper_texts
@@ -120,7 +121,7 @@ class _Builder:
                 polys = shapely.polygons(_ragged(shapely.linearrings, [c for c, _ in rings]))
                 bad = ~shapely.is_valid(polys)
                 if bad.any():
-                    polys[bad] = shapely.make_valid(polys[bad])
+                    polys[bad] = [areal(g) for g in shapely.make_valid(polys[bad])]
                 ring_feats = [Feature(poly, [p.handle], p.layer, cls, p.block)
                               for poly, (_, p) in zip(polys, rings) if not poly.is_empty and poly.area > 0]
                 ring_feats = merge_duplicates(ring_feats, 0.0 if cls in STRIPS else geo.du(BAND_M))

@@ -93,10 +93,18 @@ def _parts_class(lm, prims) -> tuple[str, str] | None:
 
 def _add_symbol(geo: Geometry, builder, insert, p, handle: str, layer: str, cls: str, name: str) -> None:
     """A point symbol (door, exit, down-conductor) at ``p``: its ATTRIBs, and a door's width read
-    from its block name (FM乙0821 → 0.8 m) when no ATTRIB gives one."""
+    from its block name (FM乙0821 → 0.8 m) when no ATTRIB gives one. A generic door block (门,
+    DOOR) whose ATTRIB holds the code (编号 = FM乙0821) is read as if named by that code: its
+    width, and its class (a fire door on a door layer is an exit)."""
     geo.layer_classes.setdefault(layer, cls)
     attrs = _attribs(insert)
     width = labels.door_width_m(name)
+    if width is None and cls in ("door", "exit"):
+        code = next((v for v in attrs.values() if labels.door_width_m(v) is not None), None)
+        if code is not None:
+            width = labels.door_width_m(code)
+            cls = builder.lm.classify(layer, "INSERT", labels.norm(code).strip()) or cls
+            cls = cls if cls in ("door", "exit") else "door"
     if width is not None:
         attrs.setdefault("width_m", width)
     builder.points.setdefault(cls, []).append(Feature(shapely.Point(p.x, p.y), [handle], layer, cls, name, attrs))

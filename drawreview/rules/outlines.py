@@ -62,6 +62,14 @@ def _overlapping(polys: list) -> list[list]:
     return list(groups.values())
 
 
+def areal(g):
+    """The area of a repaired outline: an outline drawn with a spike (a vertex out and back along
+    one line) or a dangling tail repairs to a polygon plus lines; the lines bound nothing."""
+    if g.geom_type != "GeometryCollection":
+        return g
+    return shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")])
+
+
 def merge_duplicates(feats: list[Feature], wall: float = 0.0) -> list[Feature]:
     """One feature for one shape drawn twice (an outline and its hatch, a polyline traced over
     another): polygons of a class that cover each other to 1 % are merged, keeping the first

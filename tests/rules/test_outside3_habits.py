@@ -200,3 +200,51 @@ def test_a_text_far_from_a_leaders_tail_stays_where_it_is():
     msp.add_leader([(30000, 25000), (66000, 50000), (69500, 50000)], dxfattribs={"layer": "PUB_TEXT"})
     geo = extract(doc, load_layer_map(), PARAMS)
     assert [round(geo.m2(f.geom.area)) for f in geo.of("compartment")] == [2300]
+
+
+def test_an_outline_drawn_with_a_spike_is_still_a_compartment():
+    """A vertex drawn 3 m out and back along one line (a zero-area spike): the repaired outline
+    is the 75 × 40 m polygon, checked as one (3000 m² over 2500 m²)."""
+    doc, msp = _doc()
+    pts = [(0, 0), (37500, 0), (37500, -3000), (37500, 0), (75000, 0), (75000, 40000), (0, 40000)]
+    msp.add_lwpolyline(pts, close=True, dxfattribs={"layer": "防火分区"})
+    for x, y in ((10, 0), (60, 40)):
+        _door(doc, msp, x, y)
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert [(f.geom.geom_type, round(geo.m2(f.geom.area))) for f in geo.of("compartment")] == [("Polygon", 3000)]
+    assert _fire(doc) == [("FR-07", 3000.0)]
+
+
+def _attrib_doors(codes, tag="编号"):
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 50, 40), close=True, dxfattribs={"layer": "防火分区"})
+    b = doc.blocks.new("门")
+    b.add_line((0, 0), (1000, 0))
+    b.add_arc((0, 0), 1000, 0, 90)
+    b.add_attdef(tag, (0, -400), dxfattribs={"height": 300})
+    for (x, y), code in zip(((12.5, 0), (37.5, 40), (25, 20)), codes):
+        ref = msp.add_blockref("门", (x * 1000, y * 1000), dxfattribs={"layer": "A-DOOR"})
+        ref.add_auto_attribs({tag: code})
+    return doc
+
+
+def test_a_generic_door_block_is_read_by_the_code_in_its_attrib():
+    """GB 50016 5.5.18: the exit 门 {编号: FM乙0821} is 0.8 m wide (< 0.9 m); the interior door
+    门 {编号: FM甲1221} in the middle of the floor is an exit by its code (a fire door)."""
+    doc = _attrib_doors(["FM甲1221", "FM乙0821", "FM甲1221"])
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert sorted(f.attrs.get("width_m") for f in geo.of("exit")) == [0.8, 1.2, 1.2]
+    result = run_checks(doc, PARAMS, disciplines=["fire"])
+    assert sorted(f.rule_id for f in result.findings) == ["FR-12"]
+
+
+def test_a_door_numbered_in_its_attrib_is_no_sheet_frame(tmp_path):
+    """A door block whose ATTRIB is tagged 编号 (the door's number) is no title block: the model
+    space is one sheet, not one per door."""
+    from drawreview.rules.sheetcheck import check_file, load_drawing, model_sheets
+
+    doc = _attrib_doors(["M1", "M2"])
+    doc.saveas(tmp_path / "d.dxf")
+    assert len(model_sheets(load_drawing(tmp_path / "d.dxf"))) <= 1
+    (_, result), = check_file(tmp_path / "d.dxf", PARAMS, disciplines=["fire"])
+    assert [f.rule_id for f in result.findings] == []

@@ -148,6 +148,11 @@ def floor(habit, kind, how):
             w.msp.add_line(w.s((x0 + ux, y0 + uy)), w.s((x1 - ux, y1 - uy)), dxfattribs={"layer": w.layer(comp_layer)})
         for (cx, cy), a0 in (((r, r), 180), ((wd - r, r), 270), ((wd - r, 40 - r), 0), ((r, 40 - r), 90)):
             w.msp.add_arc(w.s((cx, cy)), r * w.k, a0 + 0.02, a0 + 90 - 0.02, dxfattribs={"layer": comp_layer})
+    elif how == "spike":  # a vertex drawn out 3 m and back along the same line (a zero-area spike)
+        pts = [ring[0], (wd / 2, 0), (wd / 2, -3), (wd / 2, 0), ring[1], ring[2], ring[3]]
+        w.msp.add_lwpolyline([w.s(c) for c in pts], close=True, dxfattribs={"layer": w.layer(comp_layer)})
+    elif how == "polyline-3d":  # a 3D POLYLINE at the storey's elevation (z = 9 m)
+        w.msp.add_polyline3d([(*w.s(c), 9000.0) for c in ring], close=True, dxfattribs={"layer": w.layer(comp_layer)})
     elif how == "region":  # a REGION (ACIS body) as the compartment outline
         from ezdxf.acis import api as acis
         from ezdxf.render import MeshBuilder
@@ -170,6 +175,26 @@ def floor(habit, kind, how):
     record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind,
            {} if underground else FLOOR, encoding="gbk" if how == "gbk-r2000" else None,
            strip_handles=how == "r12-no-handles")
+
+
+def door_attrib(habit, kind):
+    """GB 50016 5.5.18: exit doors ≥ 0.90 m. The door is one generic block (门, drawn 1 m wide and
+    scaled) whose code is its ATTRIB 编号: FM甲1221 (1.2 m), or FM乙0821 (0.8 m) for FR-12."""
+    wd, exits = scene("clean")
+    codes = ["FM甲1221", "FM乙0821" if kind == "FR-12" else "FM甲1221"]
+    assert (min(int(c[-4:-2]) / 10 for c in codes) < 0.9) == (kind == "FR-12")
+    w = Sheet()
+    w.outline([(0, 0), (wd, 0), (wd, 40), (0, 40)], "防火分区")
+    b = w.doc.blocks.new("门")
+    b.add_line((0, 0), (1000, 0))
+    b.add_arc((0, 0), 1000, 0, 90)
+    b.add_attdef("编号", (0, -400), dxfattribs={"height": 300})
+    for (x, y), code in zip(exits, codes):
+        wm = int(code[-4:-2]) / 10
+        ref = w.msp.add_blockref("门", w.s((x, y)), dxfattribs={"layer": w.layer("A-DOOR"), "xscale": wm, "yscale": wm})
+        ref.add_auto_attribs({"编号": code})
+    w.text("三层平面图", (0, -6), h=0.7)
+    record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08", "FR-12"), None if kind == "clean" else kind, FLOOR)
 
 
 def two_compartments(habit, kind, how):
@@ -295,10 +320,12 @@ def generate(out_dir: Path) -> list[dict]:
     cases.clear()
     for kind in ("clean", "FR-07", "FR-08"):
         for how in ("baseline", "r12-no-handles", "gbk-r2000", "xref-pipe", "block-negative-nonuniform",
-                    "lines-arcs-gaps", "region", "title-split"):
+                    "lines-arcs-gaps", "region", "title-split", "spike", "polyline-3d"):
             floor(how, kind, how)
         for how in ("hatch-paths-touch", "fire-wall-band", "outer-edge-on-wall", "two-buildings"):
             two_compartments(how, kind, how)
+    for kind in ("clean", "FR-12"):
+        door_attrib("door-code-as-attrib", kind)
     for kind in ("clean", "FR-08"):
         labelled_inside("inner-compartment-label-on-leader", kind, "leader")
         labelled_inside("inner-compartment-label-on-mleader", kind, "mleader")
