@@ -5,8 +5,10 @@ non-uniform, negative scale, outlines of LINEs and ARCs that meet only within 0.
 drawn as one hatch whose two boundary paths share an edge, a fire wall drawn as a thin closed band
 on the compartment layer, a compartment's outer edge only on the wall layer, a basement title split
 over two texts, a floor plan with two buildings, full-width digits in labels, a storeys label only
-(``18/2F``), a roof outlined only by its parapet (女儿墙), declared areas written ``m2``, REGION
-outlines. One habit at a time, each a clean / violating pair that differs only in the violation.
+(``18/2F``), a roof outlined only by its parapet (女儿墙, one face or two), declared areas written
+``m2``, REGION outlines, an outline with a spike, a 3D polyline, a polyline stopping 0.4 mm short
+of closing, a hatch path not flagged closed, a compartment inside another labelled on a LEADER or
+MULTILEADER, a generic door block whose code is its ATTRIB. One habit at a time, each a clean / violating pair that differs only in the violation.
 
 Imports nothing from drawreview. The labels are this module's own reading of the clauses, measured
 on the scene placed here (shapely, arithmetic):
@@ -153,6 +155,12 @@ def floor(habit, kind, how):
         w.msp.add_lwpolyline([w.s(c) for c in pts], close=True, dxfattribs={"layer": w.layer(comp_layer)})
     elif how == "polyline-3d":  # a 3D POLYLINE at the storey's elevation (z = 9 m)
         w.msp.add_polyline3d([(*w.s(c), 9000.0) for c in ring], close=True, dxfattribs={"layer": w.layer(comp_layer)})
+    elif how == "nearly-closed":  # an open polyline whose last vertex stops 0.4 mm short of the first
+        pts = [w.s(c) for c in ring] + [(0.0, 0.4)]
+        w.msp.add_lwpolyline(pts, close=False, dxfattribs={"layer": w.layer(comp_layer)})
+    elif how == "hatch-path-flag-open":  # only a hatch, no outline; its polyline path not flagged closed
+        h = w.msp.add_hatch(color=1, dxfattribs={"layer": w.layer(comp_layer)})
+        h.paths.add_polyline_path([w.s(c) for c in ring], is_closed=False)  # closed by repeating nothing, flag off
     elif how == "region":  # a REGION (ACIS body) as the compartment outline
         from ezdxf.acis import api as acis
         from ezdxf.render import MeshBuilder
@@ -320,7 +328,8 @@ def generate(out_dir: Path) -> list[dict]:
     cases.clear()
     for kind in ("clean", "FR-07", "FR-08"):
         for how in ("baseline", "r12-no-handles", "gbk-r2000", "xref-pipe", "block-negative-nonuniform",
-                    "lines-arcs-gaps", "region", "title-split", "spike", "polyline-3d"):
+                    "lines-arcs-gaps", "region", "title-split", "spike", "polyline-3d",
+                    "nearly-closed", "hatch-path-flag-open"):
             floor(how, kind, how)
         for how in ("hatch-paths-touch", "fire-wall-band", "outer-edge-on-wall", "two-buildings"):
             two_compartments(how, kind, how)
