@@ -8,7 +8,8 @@ over two texts, a floor plan with two buildings, full-width digits in labels, a 
 (``18/2F``), a roof outlined only by its parapet (女儿墙, one face or two), declared areas written
 ``m2``, REGION outlines, an outline with a spike, a 3D polyline, a polyline stopping 0.4 mm short
 of closing, a hatch path not flagged closed, a compartment inside another labelled on a LEADER or
-MULTILEADER, a generic door block whose code is its ATTRIB. One habit at a time, each a clean / violating pair that differs only in the violation.
+MULTILEADER, a generic door block whose code is its ATTRIB. One habit at a time, each a clean /
+violating pair that differs only in the violation.
 
 Imports nothing from drawreview. The labels are this module's own reading of the clauses, measured
 on the scene placed here (shapely, arithmetic):
