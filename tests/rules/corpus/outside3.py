@@ -1,6 +1,6 @@
 """A third outside probe: labelled drawings in drafting habits neither generate.py, habits.py nor
-outside.py draws — an R12 file written without handles, a GBK-encoded R2000 file with a big-font
-style, layers behind an xref's ``|`` prefix, a compartment held in a block inserted with a
+outside.py draws — an R12 file written without handles, a GBK-encoded R2000 file with a
+big-font style (its header saying ANSI_936, or ANSI_1252 over GBK bytes as some exporters write it), layers behind an xref's ``|`` prefix, a compartment held in a block inserted with a
 non-uniform, negative scale, outlines of LINEs and ARCs that meet only within 0.5 mm, compartments
 drawn as one hatch whose two boundary paths share an edge, a fire wall drawn as a thin closed band
 on the compartment layer, a compartment's outer edge only on the wall layer, a basement title split
@@ -127,13 +127,14 @@ def floor(habit, kind, how):
     underground = how == "title-split"
     wd, exits = scene(kind, BELOW if underground else ABOVE)
     ring = [(0, 0), (wd, 0), (wd, 40), (0, 40)]
-    version = {"r12-no-handles": "R12", "gbk-r2000": "R2000"}.get(how, "R2018")
+    version = {"r12-no-handles": "R12", "gbk-r2000": "R2000", "gbk-bytes-ansi1252-header": "R2000"}.get(how, "R2018")
     w = Sheet(version)
     comp_layer, door_layer, title_style = "防火分区", "A-DOOR", None
     if how == "xref-pipe":
         comp_layer, door_layer = "建筑底图|防火分区", "建筑底图|A-DOOR"
-    if how == "gbk-r2000":
-        w.doc.header["$DWGCODEPAGE"] = "ANSI_936"
+    if how in ("gbk-r2000", "gbk-bytes-ansi1252-header"):
+        if how == "gbk-r2000":
+            w.doc.encoding = "gbk"  # $DWGCODEPAGE ANSI_936, written in GBK
         st = w.doc.styles.new("HZ", dxfattribs={"font": "txt.shx", "bigfont": "gbcbig.shx"})
         title_style = st.dxf.name
     if how == "block-negative-nonuniform":  # drawn at half width, inserted with x scale -2, y scale 0.5
@@ -179,10 +180,10 @@ def floor(habit, kind, how):
         w.text("平面图", (0.7 * 4 + 0.3, -6), h=0.7)
     else:
         w.text("三层平面图", (0, -6), h=0.7, style=title_style)
-    if how == "gbk-r2000":
+    if how in ("gbk-r2000", "gbk-bytes-ansi1252-header"):
         w.text("防火分区一", (wd / 2, 20), h=0.5, style=title_style)
     record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind,
-           {} if underground else FLOOR, encoding="gbk" if how == "gbk-r2000" else None,
+           {} if underground else FLOOR, encoding="gbk" if how == "gbk-bytes-ansi1252-header" else None,
            strip_handles=how == "r12-no-handles")
 
 
@@ -328,7 +329,8 @@ def generate(out_dir: Path) -> list[dict]:
     OUT.mkdir(parents=True, exist_ok=True)
     cases.clear()
     for kind in ("clean", "FR-07", "FR-08"):
-        for how in ("baseline", "r12-no-handles", "gbk-r2000", "xref-pipe", "block-negative-nonuniform",
+        for how in ("baseline", "r12-no-handles", "gbk-r2000", "gbk-bytes-ansi1252-header", "xref-pipe",
+                    "block-negative-nonuniform",
                     "lines-arcs-gaps", "region", "title-split", "spike", "polyline-3d",
                     "nearly-closed", "hatch-path-flag-open"):
             floor(how, kind, how)
