@@ -1,6 +1,7 @@
 """A third outside probe: labelled drawings in drafting habits neither generate.py, habits.py nor
 outside.py draws — an R12 file written without handles, a GBK-encoded R2000 file with a
-big-font style (its header saying ANSI_936, or ANSI_1252 over GBK bytes as some exporters write it), layers behind an xref's ``|`` prefix, a compartment held in a block inserted with a
+big-font style (its header saying ANSI_936, or ANSI_1252 over GBK bytes as some exporters write
+it), layers behind an xref's ``|`` prefix, a compartment held in a block inserted with a
 non-uniform, negative scale, outlines of LINEs and ARCs that meet only within 0.5 mm, compartments
 drawn as one hatch whose two boundary paths share an edge, a fire wall drawn as a thin closed band
 on the compartment layer, a compartment's outer edge only on the wall layer, a basement title split
