@@ -84,10 +84,21 @@ def empty_file(name: str) -> EmptyFile:
     return _make(EmptyFile, name, "文件为空（0 字节）", "the file is empty (0 bytes)")
 
 
+# what a refused file holds, in the zh-CN message (the English message keeps the kind as found)
+KIND_ZH = {
+    "JPEG image": "JPEG 图片", "PNG image": "PNG 图片", "GIF image": "GIF 图片", "TIFF image": "TIFF 图片",
+    "BMP image": "BMP 图片", "RAR archive": "RAR 压缩包", "7-Zip archive": "7-Zip 压缩包",
+    "gzip archive": "gzip 压缩包", "Office document": "Office 文档", "RTF document": "RTF 文档",
+    "Word document": "Word 文档", "Excel workbook": "Excel 工作簿", "PowerPoint presentation": "PowerPoint 演示文稿",
+    "Visio drawing": "Visio 绘图", "OpenDocument file": "OpenDocument 文档", "EPUB e-book": "EPUB 电子书",
+    "unknown data": "无法识别的二进制数据", "text": "纯文本",
+}
+
+
 def not_a_drawing(name: str, kind: str) -> NotADrawing:
     return _make(
         NotADrawing, name,
-        f"不是图纸文件（内容为 {kind}），请上传 DWG、DXF、PDF 或 ZIP",
+        f"不是图纸文件（内容为{KIND_ZH.get(kind, kind)}），请上传 DWG、DXF、PDF 或 ZIP",
         f"not a drawing (content is {kind}); upload DWG, DXF, PDF or ZIP", kind=kind,
     )
 

@@ -43,6 +43,30 @@ def test_bad_inputs_get_specific_codes(tmp_path, head, cls, code):
             "newer than R2018" in info.value.message_en
 
 
+@pytest.mark.parametrize("head, zh", [
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG 图片"),
+    (b"Rar!\x1a\x07\x00", "RAR 压缩包"),
+    (b"\x00\x01\x02 random bytes" * 20, "无法识别的二进制数据"),
+    (b"hello, this is not a drawing\n", "纯文本"),
+])
+def test_what_a_refused_file_holds_is_said_in_chinese(tmp_path, head, zh):
+    """The zh-CN message names the content in Chinese (it said "内容为 unknown data")."""
+    p = tmp_path / "说明.dxf"
+    p.write_bytes(head)
+    with pytest.raises(E.NotADrawing) as info:
+        intake.identify(p)
+    assert zh in info.value.message_zh, info.value.message_zh
+    assert not any(word in info.value.message_zh for word in ("unknown", "text", "image", "archive"))
+
+
+def test_every_document_kind_has_its_chinese_name():
+    from drawreview.services import submissions
+
+    kinds = {kind for _, kind in intake._MAGIC} | {kind for _, kind in submissions._PACKAGE_PARTS}
+    kinds |= {"unknown data", "text", "Office document", "OpenDocument file", "EPUB e-book"}
+    assert kinds <= set(E.KIND_ZH), kinds - set(E.KIND_ZH)
+
+
 def _gbk_zip(path, entries: dict[str, bytes]):
     """Zip whose names are GBK bytes without the UTF-8 flag, as Windows zip tools write them."""
     placeholders = {}
