@@ -309,6 +309,10 @@ async def project_page(request: Request) -> Response:
         "latest_draft": subs[-1] if subs and subs[-1].state == "draft" else None,
         "may_start": not subs or subs[-1].state in service.NEW_REVISION_AFTER,
         "can_upload": can_upload and current is not None and current.state in service.EDITABLE,
+        # once submitted, the window corrects the sheet list (with a reason): the designer's note
+        # says so, and the completeness check reads the sheet numbers
+        "can_correct_sheets": principal.role in {"window", "admin"} and current is not None
+        and current.state not in service.EDITABLE,
         "js_messages": {k: t(k, lang) for k in PAGE_MESSAGES},
     }, principal=principal)
 

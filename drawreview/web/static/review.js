@@ -411,6 +411,8 @@
     }).catch(function (e) { if (!quiet) status(e.message, true); });
   }
 
+  // the window corrected the sheet list: the completeness check reads the new numbers
+  document.addEventListener("dr:sheets-corrected", function () { if (!busy) load(); });
   // the reports section issues the report: refresh when it says so
   var issueStatus = document.getElementById("issue-status");
   if (issueStatus && window.MutationObserver) {

@@ -86,6 +86,11 @@
       return [r, patch];
     }).filter(function (p) { return Object.keys(p[1]).length; });
     if (!changed.length) { say(msg("nothing")); return Promise.resolve(); }
+    // after submission the window corrects, and each correction carries its reason (audit log)
+    var reasonInput = document.getElementById("sheet-check-reason");
+    var reason = reasonInput ? reasonInput.value.trim() : "";
+    if (reasonInput && !reason) { say(msg("reason_required"), true); reasonInput.focus(); return Promise.resolve(); }
+    if (reason) changed.forEach(function (p) { p[1].reason = reason; });
     var button = document.getElementById("sheet-check-save");
     button.disabled = true;
     var done = 0;
@@ -101,7 +106,10 @@
           });
       });
     }, Promise.resolve())
-      .then(function () { say(msg("saved", { n: done })); })
+      .then(function () {
+        say(msg("saved", { n: done }));
+        document.dispatchEvent(new CustomEvent("dr:sheets-corrected", { detail: { n: done } }));
+      })
       .catch(function (e) { say(e.message, true); })
       .then(function () { button.disabled = false; });
   }
