@@ -1,0 +1,31 @@
+"""The project page's heading facts (受理编号 · 建设地点 · 审计记录): one separator between each
+two facts present, none before the first (a project without an address showed "· 审计记录")."""
+
+from __future__ import annotations
+
+import re
+
+
+def _facts(html: str) -> str:
+    m = re.search(r'id="project-name">.*?</h1>\s*<p class="muted"[^>]*>(.*?)</p>', html, re.S)
+    assert m, html[:2000]
+    return re.sub(r"<[^>]+>", "", m.group(1)).strip()
+
+
+def test_heading_facts_have_no_stray_separator(stack, client):
+    orgs = {a["username"]: a["org_id"] for a in stack.demo["accounts"]}
+    designer, window = stack.token_headers("designer"), stack.token_headers("window")
+    made = {}
+    for address in ("", "示范市<b>滨湖</b>大道88号"):
+        r = client.post("/api/projects", headers=designer, json={
+            "name": "地点测试", "address": address, "construction_unit_id": orgs["builder"],
+            "design_institute_id": orgs["designer"]})
+        assert r.status_code == 200, r.text
+        made[address] = r.json()["data"]["id"]
+    no_address = _facts(client.get(f"/projects/{made['']}", headers=window).text)
+    assert no_address == "审计记录（全程留痕）", no_address
+    assert _facts(client.get(f"/projects/{made['']}", headers=designer).text) == ""
+    html = client.get(f"/projects/{made['示范市<b>滨湖</b>大道88号']}", headers=window).text
+    assert "示范市&lt;b&gt;滨湖&lt;/b&gt;大道88号" in html  # user text escaped
+    with_address = _facts(html)
+    assert with_address.startswith("示范市&lt;b&gt;") and " · 审计记录" in with_address, with_address
