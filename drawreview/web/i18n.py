@@ -256,6 +256,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.precheck_summary": ("提交前自检：自动检查发现 {n} 个问题，其中违反强制性条文 {m} 个；请在图纸中逐条查看并修改后再提交。",
                                 "Pre-check: the automatic checks found {n} issues, {m} of them against mandatory clauses; "
                                 "review them on the sheets and revise before submitting."),
+    "review.precheck_no_files": ("提交前自检：尚未上传图纸，上传并处理完成后自动检查。",
+                                 "Pre-check: no drawings uploaded yet; they are checked once uploaded and processed."),
+    "review.precheck_processing": ("提交前自检：{n} 个文件仍在处理，处理完成后显示自动检查结果。",
+                                   "Pre-check: {n} file(s) still being processed; the automatic check results follow."),
+    "review.precheck_more": ("另有 {n} 个文件仍在处理。", "{n} more file(s) still being processed."),
     "review.precheck_none": ("提交前自检：自动检查未发现问题。", "Pre-check: the automatic checks found no issues."),
     "review.precheck_run": ("重新自检", "Run the pre-check again"),
     "review.precheck_queued": ("已重新检查 {n} 张图纸，结果稍后更新", "Checking {n} sheets again; the results update shortly"),

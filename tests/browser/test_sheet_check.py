@@ -228,3 +228,23 @@ def test_window_corrects_the_sheet_list_of_a_submitted_set(draft, chromium, shot
     assert stored[wrong["id"]]["number"] == "电施-01"
     trail = httpx.get(f"{base}/api/projects/{project['id']}/audit", headers=stack.token_headers("window"), timeout=10)
     assert "设计单位来电确认图号笔误" in trail.text
+
+
+def test_precheck_of_an_empty_draft_does_not_say_no_problems(draft, chromium):
+    """A draft without drawings was told "自动检查未发现问题" (nothing had been checked): it now
+    says that no drawing has been uploaded yet."""
+    stack, base, _, _, _ = draft
+    h = stack.token_headers("designer")
+    orgs = {a["username"]: a["org_id"] for a in stack.demo["accounts"]}
+    project = httpx.post(f"{base}/api/projects", headers=h, timeout=10, json={
+        "name": "空草稿自检", "construction_unit_id": orgs["builder"], "design_institute_id": orgs["designer"]}).json()["data"]
+    sub = httpx.post(f"{base}/api/projects/{project['id']}/submissions", headers=h, json={}, timeout=10).json()["data"]["id"]
+    context = chromium.new_context(locale="zh-CN")
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/projects/{project['id']}?submission={sub}")
+        page.wait_for_selector("#precheck-summary[data-count='0']", timeout=15000)
+        text = page.inner_text("#precheck-summary")
+        assert "尚未上传图纸" in text and "未发现问题" not in text, text
+    finally:
+        context.close()

@@ -323,12 +323,21 @@
     }, 400);
   });
   function precheckSummary(target) {
-    call("GET", "/api/projects/" + root.dataset.projectId + "/findings?submission=" + subId)
-      .then(function (found) {
+    // "no problems found" only once there are drawings and none is still being processed
+    Promise.all([call("GET", "/api/projects/" + root.dataset.projectId + "/findings?submission=" + subId),
+                 call("GET", "/api/submissions/" + subId + "?files_limit=1")])
+      .then(function (both) {
+        var found = both[0], tally = both[1].file_counts || { total: 0, by_state: {} };
+        var busyFiles = (tally.by_state.uploaded || 0) + (tally.by_state.processing || 0);
         var mine = found.filter(function (f) { return f.state !== "dismissed"; });
         var mandatory = mine.filter(function (f) { return (f.data && f.data.mandatory) || f.severity === "error"; });
-        target.textContent = mine.length ? msg("review.precheck_summary", { n: mine.length, m: mandatory.length })
-                                         : msg("review.precheck_none");
+        var text = mine.length ? msg("review.precheck_summary", { n: mine.length, m: mandatory.length })
+          : !tally.total ? msg("review.precheck_no_files")
+          : busyFiles ? msg("review.precheck_processing", { n: busyFiles }) : msg("review.precheck_none");
+        if (mine.length && busyFiles) text += " " + msg("review.precheck_more", { n: busyFiles });
+        target.textContent = text;
+        target.dataset.files = String(tally.total);
+        target.dataset.busy = String(busyFiles);
         target.dataset.count = String(mine.length);
         target.dataset.mandatory = String(mandatory.length);
       })
