@@ -623,6 +623,51 @@ def test_list_filters_click_to_zoom_and_findings(browser, stack, viewer_world, c
         ctx.close()
 
 
+async def _whole_sheet_finding(settings, sheet_id: int, text: str) -> int:
+    """A finding about the whole sheet, without a box (as DR-03 "drawing units" writes them)."""
+    from drawreview.db import Database
+    from drawreview.models import RuleFinding
+
+    db = Database(settings)
+    try:
+        async with db.session() as s:
+            r = RuleFinding(sheet_id=sheet_id, rule_id="FR-99", discipline="fire", severity="warning",
+                            data={"bbox": None, "mandatory": False, "standard": "GB 50016-2014", "clause": "1.0.1",
+                                  "message_zh": text, "message_en": text})
+            s.add(r)
+            await s.commit()
+            return r.id
+    finally:
+        await db.close()
+
+
+def test_a_finding_about_the_whole_sheet_is_listed_and_decided(browser, stack, viewer_world):
+    """A finding without a place on the drawing (the units, the file's structure) was left out of
+    the list: the designer's pre-check counted it and sent him to the drawings, where it could not
+    be found, and the reviewer could neither confirm nor dismiss it. It is listed, marked 整张图纸,
+    and decided like any finding."""
+    urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
+    text = f"整图检查 {uuid.uuid4().hex[:6]}"
+    fid = _run(_whole_sheet_finding(stack.settings, sheet_id, text))
+    ctx, page = _viewer(browser, stack, urls[0], "fire", sheet_id)
+    try:
+        item = _item(page, text)
+        item.wait_for(timeout=10000)
+        assert item.locator(".chip.auto").count() == 1 and item.locator(".chip.whole-sheet").inner_text() == "整张图纸"
+        item.click()
+        page.wait_for_selector("#finding-whole-sheet")
+        assert "图上没有标注位置" in page.inner_text("#finding-whole-sheet")
+        page.click("#finding-dismiss")
+        page.fill(".vw-dialog textarea", "单位已在图签中注明")
+        page.click(".vw-dialog button.primary")
+        _wait_count(_item(page, text), 0)
+        found = {f["id"]: f for f in _rest(stack, urls[0], "window", "GET", f"/api/sheets/{sheet_id}/findings")}
+        assert found[fid]["state"] == "dismissed" and found[fid]["dismiss_reason"] == "单位已在图签中注明"
+        assert not page.errors
+    finally:
+        ctx.close()
+
+
 def test_designer_replies_and_marks_answered(browser, stack, viewer_world):
     urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
     body = f"设计答复测试 {uuid.uuid4().hex[:6]}"

@@ -247,9 +247,11 @@ class Viewer {
       out.push(v);
     }
     for (const f of this.store.findings.values()) {
-      if (f.state !== 'new' || !f.rect) continue;
+      if (f.state !== 'new') continue;
+      // a finding about the whole sheet (units, the file's structure...) has no place on the map:
+      // it is listed all the same (the designer's pre-check counts it and sends him to look for it)
       out.push({ key: `finding:${f.id}`, isFinding: true, finding: f, id: null, sheet_id: f.sheet_id, discipline: f.discipline,
-        kind: 'rect', geometry: { points: f.rect }, severity: FINDING_SEVERITY[f.severity] || f.severity || 'general',
+        kind: 'rect', geometry: f.rect ? { points: f.rect } : null, wholeSheet: !f.rect, severity: FINDING_SEVERITY[f.severity] || f.severity || 'general',
         status: 'open', automatic: true, body: findingText(f), clause: '', author: t('markup.automatic'),
         created_at: f.created_at, comments: [] });
     }

@@ -132,6 +132,7 @@ export class MarkupList {
       h('span', { class: `chip sev-${v.severity}` }, t(`severity.${v.severity}`)),
       h('span', { class: `chip st-${v.status}` }, t(`status.${v.status}`)),
       v.automatic ? h('span', { class: 'chip auto' }, t('markup.automatic')) : null,
+      v.wholeSheet ? h('span', { class: 'chip whole-sheet' }, t('finding.whole_sheet')) : null,
       v.pending ? h('span', { class: 'chip pending' }, t('markup.pending')) : null),
     h('div', { class: 'vw-item-body' }, (text || t(`kind.${v.kind}`)).slice(0, 120)),
     h('div', { class: 'vw-item-meta muted' },

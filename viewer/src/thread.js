@@ -167,6 +167,7 @@ function renderFinding(root, app, v) {
   root.append(h('div', { class: 'vw-thread-body', id: 'thread-body' },
     h('p', null, h('strong', null, t('finding.title')), ' · ', t('finding.rule', { id: f.rule_id })),
     h('p', null, findingText(f)),
+    f.rect ? null : h('p', { class: 'muted', id: 'finding-whole-sheet' }, t('finding.whole_sheet_note')),
     d.measured !== undefined && d.required !== undefined ? h('p', { class: 'muted' }, t('finding.measured', { m: d.measured, r: d.required })) : null,
     d.clause || d.standard ? h('p', { class: 'clause muted' }, [d.standard, d.clause].filter(Boolean).join(' ')) : null,
     factList(d.sources)));
