@@ -92,3 +92,37 @@ def test_designer_reads_filters_and_answers_all_comments(demo_site, chromium, sh
         page.screenshot(path=str(shots / "comments-jump-viewer.png"))
     finally:
         context.close()
+
+
+def test_a_comment_has_one_time_on_every_page_whatever_the_browsers_zone(demo_site, chromium):
+    """The project page dates comments in Beijing time; the viewer used the browser's zone, so a
+    reviewer whose computer is not on Beijing time read two different times for one comment."""
+    stack, base = demo_site
+    pid = stack.demo["project_id"]
+    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN",
+                                   timezone_id="America/New_York")
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/projects/{pid}")
+        first = page.locator("#comment-list li.comment").first
+        first.wait_for()
+        ann_id, sheet_id = first.get_attribute("data-id"), None
+        listed = re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", first.locator(".comment-by").inner_text()).group(0)
+        first.locator("a.comment-sheet").click()
+        page.wait_for_selector("#viewer-root[data-ready='1']", timeout=30000)
+        page.wait_for_selector(".vw-item.selected", timeout=15000)
+        page.wait_for_selector("#thread-body")
+        assert listed in page.inner_text("#thread-body"), (listed, page.inner_text("#thread-body"), ann_id, sheet_id)
+        assert listed in page.inner_text(".vw-item.selected")
+        # the notification centre too
+        from datetime import datetime, timedelta, timezone
+
+        notes = httpx.get(f"{base}/api/notifications", headers=stack.token_headers("designer"), timeout=10).json()["data"]
+        assert notes, "the demo notifies the designer"
+        at = datetime.fromisoformat(notes[0]["created_at"]).astimezone(timezone(timedelta(hours=8)))
+        page.click("#notif-bell")
+        page.wait_for_selector("#notif-list li.notif-item time")
+        shown = page.locator("#notif-list li.notif-item time").first.inner_text()
+        assert shown == f"{at.year}/{at.month}/{at.day} {at:%H:%M}", (shown, notes[0]["created_at"])
+    finally:
+        context.close()

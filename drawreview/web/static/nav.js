@@ -34,7 +34,9 @@
   }
   function when(iso) {
     var d = new Date(iso);
-    return isNaN(d) ? "" : d.toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { dateStyle: "short", timeStyle: "short" });
+    // in Beijing time, as every other page dates things (not the browser's own zone)
+    return isNaN(d) ? "" : d.toLocaleString(lang === "en" ? "en-GB" : "zh-CN",
+                                            { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Shanghai" });
   }
   function item(n) {
     var li = document.createElement("li");
