@@ -197,28 +197,46 @@ async def fail_unfinished(session: AsyncSession, file_id: int) -> int:
 
 async def match_sheets(session: AsyncSession, submission: Submission, file_id: int | None = None) -> int:
     """Set ``matched_sheet_id`` of the submission's sheets (of one file, with *file_id*) to the
-    previous revision's sheet with the same number (first one when numbers repeat); returns how
-    many matched."""
+    previous revision's sheet with the same number (first one when numbers repeat); a sheet
+    without a number, to the previous revision's unnumbered sheet at the same place of a file of
+    the same name (real drawings often carry no number the splitter reads: their comments were
+    not carried and no comparison was offered). Returns how many matched."""
     prev = (await session.exec(select(Submission).where(
         Submission.project_id == submission.project_id, Submission.revision == submission.revision - 1))).first()
     by_number: dict[str, int] = {}
+    by_place: dict[tuple[str, str], int] = {}
     if prev is not None:
-        for s in await list_sheets(session, prev.id):
+        for s, name in await _sheets_with_file_names(session, prev.id):
             key = _norm_number(s.number)
             if key and key not in by_number:
                 by_number[key] = s.id
+            elif not key:
+                by_place.setdefault((_file_name(name), s.key), s.id)
     matched = 0
-    stmt = select(Sheet).where(Sheet.submission_id == submission.id)
+    stmt = select(Sheet, DrawingFile.original_name).join(DrawingFile, DrawingFile.id == Sheet.file_id).where(
+        Sheet.submission_id == submission.id)
     if file_id is not None:
         stmt = stmt.where(Sheet.file_id == file_id)
-    for s in (await session.exec(stmt.order_by(Sheet.file_id, Sheet.id))).all():
-        target = by_number.get(_norm_number(s.number))
+    for s, name in (await session.exec(stmt.order_by(Sheet.file_id, Sheet.id))).all():
+        number = _norm_number(s.number)
+        target = by_number.get(number) if number else by_place.get((_file_name(name), s.key))
         if s.matched_sheet_id != target:
             s.matched_sheet_id = target
             session.add(s)
         matched += target is not None
     await session.flush()
     return matched
+
+
+async def _sheets_with_file_names(session: AsyncSession, submission_id: int) -> list[tuple[Sheet, str]]:
+    stmt = (select(Sheet, DrawingFile.original_name).join(DrawingFile, DrawingFile.id == Sheet.file_id)
+            .where(Sheet.submission_id == submission_id).order_by(Sheet.file_id, Sheet.id))
+    return list((await session.exec(stmt)).all())
+
+
+def _file_name(name: str | None) -> str:
+    """A file's name without the folder or archive it came in, for matching across revisions."""
+    return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip().casefold()
 
 
 def _norm_number(number: str | None) -> str:

@@ -180,6 +180,30 @@ async def test_next_revision_sheets_match_by_number(stack):
         assert new == {"建施-02": old["建施-02"], "建施-03": None}
 
 
+async def test_next_revision_sheets_without_numbers_match_by_file_name_and_place(stack):
+    """Real drawings often carry no number the splitter reads: an unnumbered sheet matches the
+    previous revision's unnumbered sheet at the same place of a file of the same name (the
+    comments were not carried and no comparison was offered). A different file stays unmatched."""
+    async with job_ctx(stack.settings) as ctx:
+        project, rev1 = await new_project_submission(ctx, stack)
+        a = await add_file(ctx, stack, rev1, "草图.dxf", di.simple_dxf(("草图",)))
+        other = await add_file(ctx, stack, rev1, "另一张.dxf", di.simple_dxf(("另一张",)))
+        for f in (a, other):
+            await process_file(ctx, f.id)
+        async with ctx["db"].session() as s:
+            rev2, _ = await service.create_submission(s, await designer(s, stack), project)
+            await s.commit()
+        b = await add_file(ctx, stack, rev2, "草图.DXF", di.simple_dxf(("草图（修改）",)))
+        c = await add_file(ctx, stack, rev2, "新增.dxf", di.simple_dxf(("新增",)))
+        for f in (b, c):
+            await process_file(ctx, f.id)
+        old = await sheets_of(ctx, a.id)
+        new, added = await sheets_of(ctx, b.id), await sheets_of(ctx, c.id)
+        assert old and all(not x.number for x in old + new + added)  # the world: no numbers anywhere
+        assert [x.matched_sheet_id for x in new] == [x.id for x in old]
+        assert all(x.matched_sheet_id is None for x in added)
+
+
 async def test_a_file_the_auditor_repairs_is_drawn_again_from_the_repaired_document(stack):
     """Strictly-read DXF files are rendered first and audited afterwards (so the first tile is not
     kept waiting); when the auditor changes the document, every sheet is rendered again from the
