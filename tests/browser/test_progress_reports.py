@@ -53,3 +53,38 @@ def test_the_public_downloads_the_report_with_case_and_code(issued, chromium, la
         assert hashlib.sha256(data).hexdigest() == report["sha256"]
     finally:
         context.close()
+
+
+def test_on_a_phone_every_discipline_reads_whole(issued, chromium, shots):
+    """At 390 px the progress tables scrolled inside themselves: the conclusion and the warning
+    light were out of sight and each state wrapped one character a line. Each row now stacks as
+    label: value lines, every value on the screen; each field's label sits above it."""
+    stack, base, world, report = issued
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                   has_touch=True, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/progress?case={world['case_number']}")
+        for name in ("case", "code"):  # the label above its field, not at the end of the line before
+            label = page.locator(f"#progress-form label:has(input[name={name}])").bounding_box()
+            field = page.locator(f"#progress-form input[name={name}]").bounding_box()
+            assert field["x"] - label["x"] < 5 and field["width"] > 250, (name, label, field)
+        page.fill("#progress-form input[name=code]", "123456")
+        page.click("#progress-form button[type=submit]")
+        page.wait_for_selector("#progress-result")
+        rows = page.locator("table.progress-round tbody tr")
+        assert rows.count() > 0
+        for i in range(rows.count()):
+            cell = rows.nth(i).locator("td.conclusion")
+            box = cell.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+            assert "结论" in cell.evaluate("e => getComputedStyle(e, '::before').content")  # labelled
+            state = rows.nth(i).locator("td").nth(1).bounding_box()
+            assert state["height"] < 40, state  # one line, not a character a line
+        button = page.locator(f"#progress-reports tr[data-report-id='{report['id']}'] button.download-report")
+        box = button.bounding_box()
+        assert box["x"] + box["width"] <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(shots / "progress-phone.png"), full_page=True)
+    finally:
+        context.close()
