@@ -7,9 +7,12 @@ from __future__ import annotations
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..models import Annotation, Submission
+from ..models import DISCIPLINE_NAMES, Annotation, Submission
 from ..report.model import aware
 from . import report_data
+
+
+_ORG_EN = {zh: en for zh, en in DISCIPLINE_NAMES.values()}
 
 
 def _beijing(at) -> str | None:
@@ -40,7 +43,8 @@ async def round_comments(session: AsyncSession, storage, sub: Submission) -> lis
                     "author": c.author, "created_at": _beijing(c.created_at),
                     # the round it was raised in and its number then (a carried comment is a copy)
                     "raised_round": c.raised_round, "first_id": int(c.first_id), "sheet_round": c.sheet_round,
-                    "thread": [{"author": r.author, "org": r.org, "at": _beijing(r.at),
-                                "text": r.text} for r in c.thread],
+                    "thread": [{"author": r.author, "org": r.org, "at": _beijing(r.at), "text": r.text,
+                                # a reviewer's "org" is his discipline's Chinese name: named in English too
+                                "org_name": {"zh-CN": r.org, "en": _ORG_EN.get(r.org, r.org)}} for r in c.thread],
                 })
     return out

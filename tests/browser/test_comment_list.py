@@ -126,3 +126,30 @@ def test_a_comment_has_one_time_on_every_page_whatever_the_browsers_zone(demo_si
         assert shown == f"{at.year}/{at.month}/{at.day} {at:%H:%M}", (shown, notes[0]["created_at"])
     finally:
         context.close()
+
+
+def test_the_english_comment_list_speaks_english_around_the_users_words(demo_site, chromium):
+    """On an English page a reviewer's reply was signed "张伟（消防）" and the clause read
+    "Clause：…": the discipline is named in English and the punctuation is the page's."""
+    import uuid
+
+    stack, base = demo_site
+    pid, sub_id = stack.demo["project_id"], stack.demo["review"]["submission_id"]
+    api = httpx.get(f"{base}/api/submissions/{sub_id}/comments", headers=stack.token_headers("fire"), timeout=30).json()["data"]
+    target = next(c for c in api if c["clause"])
+    text = f"reply {uuid.uuid4().hex[:6]}"
+    r = httpx.post(f"{base}/api/annotations/{target['id']}/comments", headers=stack.token_headers("fire"), timeout=10,
+                   json={"client_id": uuid.uuid4().hex, "body": text})
+    assert r.status_code == 200, r.text
+    context = chromium.new_context(locale="en-US")
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/projects/{pid}")
+        row = page.locator(f"#comment-list li.comment[data-id='{target['id']}']")
+        row.wait_for()
+        reply = row.locator(".comment-thread li", has_text=text).inner_text()
+        assert "(Fire protection)" in reply and "（" not in reply and "：" not in reply, reply
+        clause = row.locator("p.muted", has_text=target["clause"]).first.inner_text()
+        assert clause.startswith("Clause: "), clause
+    finally:
+        context.close()

@@ -8,6 +8,8 @@
   if (!root) return;
   var M = JSON.parse(document.getElementById("comments-messages").textContent);
   var lang = document.documentElement.lang === "en" ? "en" : "zh-CN";
+  var en = lang === "en";
+  var colon = en ? ": " : "：";  // the page language's punctuation (an English page showed "Clause：")
   var canAnswer = root.dataset.canAnswer === "true";
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var listEl = document.getElementById("comment-list");
@@ -57,13 +59,15 @@
     head.appendChild(link);
     li.appendChild(head);
     li.appendChild(el("p", { "class": "comment-text pre" }, c.text));
-    if (c.clause) li.appendChild(el("p", { "class": "muted" }, msg("comments.clause") + "：" + c.clause));
+    if (c.clause) li.appendChild(el("p", { "class": "muted" }, msg("comments.clause") + colon + c.clause));
     li.appendChild(el("p", { "class": "muted comment-by" }, c.author + " · " + when(c.created_at)));
     if (c.thread.length) {
       var thread = el("ul", { "class": "comment-thread" });
       c.thread.forEach(function (r) {
         var ri = el("li");
-        ri.appendChild(el("span", { "class": "muted" }, r.author + (r.org ? "（" + r.org + "）" : "") + " · " + when(r.at) + "："));
+        var org = (r.org_name && r.org_name[lang]) || r.org;
+        ri.appendChild(el("span", { "class": "muted" }, r.author + (org ? (en ? " (" + org + ")" : "（" + org + "）") : "") +
+                                                       " · " + when(r.at) + colon));
         ri.appendChild(el("span", { "class": "pre" }, r.text));
         thread.appendChild(ri);
       });
@@ -121,7 +125,7 @@
       fillOptions(selects.discipline, Object.keys(discs).map(function (k) { return [k, discs[k]]; }));
       fillOptions(selects.sheet, Object.keys(sheets).map(function (k) { return [k, sheets[k]]; }));
       render();
-    }).catch(function (e) { say(msg("comments.load_failed") + "：" + e.message, true); });
+    }).catch(function (e) { say(msg("comments.load_failed") + colon + e.message, true); });
   }
   Object.keys(selects).forEach(function (k) { selects[k].addEventListener("change", render); });
   load();
