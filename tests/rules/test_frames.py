@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import ezdxf
 import pytest
 
@@ -66,5 +68,10 @@ def test_loaded_drawing_object_and_audit(drawing):
     result = run_checks(loaded, {})
     assert result.stats["audit"]["fixes"] == len(loaded.repairs) > 0
     assert "DR-03B" in _ids(result)
+    # the zh-CN message is Chinese: the CAD library's English messages only in the English one
+    audit = next(f for f in result.findings if f.rule_id == "DR-03B")
+    zh, en = audit.to_dict()["message_zh"], audit.to_dict()["message_en"]
+    assert not re.search(r"[A-Za-z]{4,}", zh.replace("DXF", "").replace("CAD", "")), zh
+    assert str(audit.measured) in zh and loaded.repairs[0][:20] in en
     plain = run_checks(ezdxf.readfile(drawing("site")), {}, audit={"errors": 0, "fixes": 0, "messages": []})
     assert "DR-03B" not in _ids(plain)
