@@ -14,6 +14,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "logout": ("退出登录", "Log out"),
     "lang.switch": ("English", "中文"),
     "projects.title": ("我的项目", "My projects"),
+    "home.my_tasks": ("我的审查任务", "My review tasks"),
+    "home.no_tasks": ("暂无待办的审查任务", "No open review tasks"),
     "projects.empty": ("暂无项目", "No projects yet"),
     "projects.new": ("新建项目", "New project"),
     "projects.create": ("创建项目", "Create project"),

@@ -17,6 +17,8 @@ from ..models import Organisation, OrgKind
 from ..policy import ROLE_ACTIONS
 from ..vocabulary import sheet_discipline_label
 from ..services import projects as project_service
+from ..services import tasks as task_service
+from ..services.notifications import utcnow
 from ..services import workdays
 from ..services.sheets import space_label
 from .common import lang_of
@@ -65,7 +67,9 @@ async def home(request: Request) -> Response:
             return RedirectResponse("/login?next=/", status_code=303)
         projects = await project_service.list_projects(session, principal)
         form = await _new_project_form(session, principal)
-    return render(request, "home.html", {"projects": projects, **form}, principal=principal)
+        # a reviewer opens his own tasks here, the most urgent first, with their due dates
+        my_tasks = await task_service.open_tasks(session, principal, utcnow()) if principal.role == "reviewer" else None
+    return render(request, "home.html", {"projects": projects, "my_tasks": my_tasks, **form}, principal=principal)
 
 
 async def _new_project_form(session, principal) -> dict:
