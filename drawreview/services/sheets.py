@@ -85,13 +85,21 @@ def sheet_label(sheet: Sheet, file_name: str | None = None, lang: str = "zh-CN",
     title out (where the title has its own column or field); without ``file_name`` (where the
     file is named beside it) only the place is given."""
     number = (sheet.number or "").strip()
+    heading = (sheet.title or "").strip() if title else ""
     if number:
         name = number
     else:
         place = space_label(sheet.key, lang)
         name = f"{file_name} · {place}" if file_name else place
-    heading = (sheet.title or "").strip() if title else ""
+        if heading and heading.casefold() == _layout_name(sheet.key).casefold():
+            heading = ""  # a layout titled by its own name: "布局 MyLayout MyLayout" said it twice
     return f"{name} {heading}" if heading else name
+
+
+def _layout_name(key: str | None) -> str:
+    base = (key or "").partition("#")[0]
+    space, _, name = base.partition(":")
+    return name if space == "layout" else ""
 
 
 async def file_names(session: AsyncSession, file_ids) -> dict[int, str]:

@@ -31,6 +31,12 @@ def test_sheet_label_rule():
     assert sheet_label(bare) == "布局 Layout1"  # the file is named beside it
     model = Sheet(file_id=1, submission_id=1, key="model#2", number="", title="总平面图")
     assert sheet_label(model, "XX.dxf") == "XX.dxf · 模型空间（第 2 幅图框） 总平面图"
+    # a layout whose title is its own name (a DWG's "MyLayout"): the name once, not twice
+    named = Sheet(file_id=1, submission_id=1, key="layout:MyLayout", number="", title="MyLayout")
+    assert sheet_label(named, "结施.dwg") == "结施.dwg · 布局 MyLayout"
+    assert sheet_label(named, "结施.dwg", "en") == "结施.dwg · Layout MyLayout"
+    titled = Sheet(file_id=1, submission_id=1, key="layout:MyLayout", number="", title="首层平面")
+    assert sheet_label(titled, "结施.dwg") == "结施.dwg · 布局 MyLayout 首层平面"
 
 
 @pytest.fixture(scope="module")
