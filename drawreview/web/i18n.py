@@ -262,6 +262,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "Pre-check: no drawings uploaded yet; they are checked once uploaded and processed."),
     "review.precheck_processing": ("提交前自检：{n} 个文件仍在处理，处理完成后显示自动检查结果。",
                                    "Pre-check: {n} file(s) still being processed; the automatic check results follow."),
+    "review.precheck_nothing_readable": ("提交前自检：没有可以检查的图纸，已上传的文件都未能读取，请按文件列表中的说明更换。",
+                                         "Pre-check: nothing to check; no uploaded file could be read (see the file list for why)."),
     "review.precheck_more": ("另有 {n} 个文件仍在处理。", "{n} more file(s) still being processed."),
     "review.precheck_none": ("提交前自检：自动检查未发现问题。", "Pre-check: the automatic checks found no issues."),
     "review.precheck_run": ("重新自检", "Run the pre-check again"),

@@ -246,5 +246,11 @@ def test_precheck_of_an_empty_draft_does_not_say_no_problems(draft, chromium):
         page.wait_for_selector("#precheck-summary[data-count='0']", timeout=15000)
         text = page.inner_text("#precheck-summary")
         assert "尚未上传图纸" in text and "未发现问题" not in text, text
+        # a file that cannot be read: nothing was checked, and the page says so without a reload
+        page.set_input_files("#file-input", files=[{"name": "说明.dxf", "mimeType": "application/dxf",
+                                                    "buffer": "设计说明，不是图纸\n".encode()}])
+        page.wait_for_selector("#files tr[data-file-id]", timeout=30000)
+        page.wait_for_selector("#precheck-summary:has-text('没有可以检查的图纸')", timeout=15000)
+        assert "未发现问题" not in page.inner_text("#precheck-summary")
     finally:
         context.close()

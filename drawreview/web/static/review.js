@@ -316,7 +316,8 @@
    * project's live events (live.js) say when a sheet's findings were stored */
   var precheckTimer = null;
   document.addEventListener("dr:live", function (ev) {
-    if (ev.detail.type !== "findings.updated" && ev.detail.type !== "file.deleted") return;
+    // a file added, refused, processed or removed changes what there is to check, as findings do
+    if (ev.detail.type !== "findings.updated" && !/^file\.(uploaded|failed|ready|deleted)$/.test(ev.detail.type)) return;
     clearTimeout(precheckTimer);
     precheckTimer = setTimeout(function () {
       if (precheckTarget && document.body.contains(precheckTarget)) precheckSummary(precheckTarget);
@@ -333,7 +334,8 @@
         var mandatory = mine.filter(function (f) { return (f.data && f.data.mandatory) || f.severity === "error"; });
         var text = mine.length ? msg("review.precheck_summary", { n: mine.length, m: mandatory.length })
           : !tally.total ? msg("review.precheck_no_files")
-          : busyFiles ? msg("review.precheck_processing", { n: busyFiles }) : msg("review.precheck_none");
+          : busyFiles ? msg("review.precheck_processing", { n: busyFiles })
+          : !tally.by_state.ready ? msg("review.precheck_nothing_readable") : msg("review.precheck_none");
         if (mine.length && busyFiles) text += " " + msg("review.precheck_more", { n: busyFiles });
         target.textContent = text;
         target.dataset.files = String(tally.total);
