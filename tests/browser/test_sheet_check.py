@@ -254,3 +254,35 @@ def test_precheck_of_an_empty_draft_does_not_say_no_problems(draft, chromium):
         assert "未发现问题" not in page.inner_text("#precheck-summary")
     finally:
         context.close()
+
+
+def test_the_english_review_panel_uses_english_punctuation(draft, chromium):
+    """The review panel joined its English labels to the users' words with Chinese punctuation:
+    "Missing items (容缺)：A；B", "Completeness：Missing 总图、建施"."""
+    stack, base, _, _, _ = draft
+    h = stack.token_headers("designer")
+    orgs = {a["username"]: a["org_id"] for a in stack.demo["accounts"]}
+    project = httpx.post(f"{base}/api/projects", headers=h, timeout=10, json={
+        "name": "英文标点", "construction_unit_id": orgs["builder"], "design_institute_id": orgs["designer"]}).json()["data"]
+    sub = httpx.post(f"{base}/api/projects/{project['id']}/submissions", headers=h, json={}, timeout=10).json()["data"]["id"]
+    r = httpx.post(f"{base}/api/submissions/{sub}/files", headers=h, timeout=60,
+                   files={"file": ("平面.dxf", di.plan(), "application/dxf")})
+    assert r.status_code == 200, r.text
+    wait_for_sheets(base, h, sub)
+    assert httpx.post(f"{base}/api/submissions/{sub}/submit", headers=h, json={}, timeout=30).status_code == 200
+    context = chromium.new_context(locale="en-US")
+    try:
+        page = login(context, base, stack, "window")
+        page.goto(f"{base}/lang/en")
+        page.goto(f"{base}/projects/{project['id']}?submission={sub}")
+        page.wait_for_selector("#review-completeness[data-complete='0']", timeout=15000)
+        check = page.inner_text("#review-completeness")
+        assert check.startswith("Completeness: Missing ") and "：" not in check and "、" not in check, check
+        page.fill("#review-missing-items", "消防设计专篇\n人防施工图")
+        page.fill("#review-deadline", "2030-01-10")
+        page.click("#review-accept-def")
+        page.wait_for_selector("#review-deficiencies", timeout=15000)
+        text = page.inner_text("#review-deficiencies")
+        assert text.startswith("Missing items (容缺): 消防设计专篇; 人防施工图"), text
+    finally:
+        context.close()

@@ -11,6 +11,9 @@
   if (!root) return;
   var M = JSON.parse(document.getElementById("review-messages").textContent);
   var lang = document.documentElement.getAttribute("lang") || "zh-CN";
+  // the page language's punctuation around the users' words (an English page read "Missing items (容缺)：…；…")
+  var P = lang === "en" ? { colon: ": ", semi: "; ", list: ", ", open: " (", close: ")" }
+                        : { colon: "：", semi: "；", list: "、", open: "（", close: "）" };
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
   var me = { role: root.dataset.role, id: Number(root.dataset.userId), discipline: root.dataset.discipline };
@@ -98,12 +101,12 @@
     if (links.childNodes.length) fact("PDF", links);
     box.appendChild(dl);
     if (v.return_reasons && v.return_reasons.length && v.state === "returned") {
-      box.appendChild(el("p", { "class": "error" }, msg("review.return_reasons") + "：" + v.return_reasons.join("；")));
+      box.appendChild(el("p", { "class": "error" }, msg("review.return_reasons") + P.colon + v.return_reasons.join(P.semi)));
     }
     if (v.deficiencies && v.deficiencies.length) {
-      var p = el("p", { id: "review-deficiencies" }, msg("review.deficiencies") + "：");
+      var p = el("p", { id: "review-deficiencies" }, msg("review.deficiencies") + P.colon);
       v.deficiencies.forEach(function (d, i) {
-        p.appendChild(document.createTextNode((i ? "；" : "") + d.item + (d.supplied_at ? "（" + msg("review.supplied") + "）" : "")));
+        p.appendChild(document.createTextNode((i ? P.semi : "") + d.item + (d.supplied_at ? P.open + msg("review.supplied") + P.close : "")));
       });
       if (v.deficiency_deadline) p.appendChild(document.createTextNode(" · " + msg("review.deadline") + " " + day(v.deficiency_deadline)));
       box.appendChild(p);
@@ -237,11 +240,11 @@
       var check = el("div", { id: "review-completeness", "class": "muted" }, msg("review.completeness") + "…");
       box.appendChild(check);
       call("GET", "/api/submissions/" + subId + "/completeness").then(function (c) {
-        check.textContent = msg("review.completeness") + "：";
+        check.textContent = msg("review.completeness") + P.colon;
         check.className = c.complete ? "ok" : "error";
         check.dataset.complete = c.complete ? "1" : "0";
-        check.appendChild(document.createTextNode(c.complete ? msg("review.complete") : msg("review.missing") + " " + c.missing.join("、")));
-        check.appendChild(el("div", { "class": "muted" }, msg("review.required") + "：" + c.required.join("、")));
+        check.appendChild(document.createTextNode(c.complete ? msg("review.complete") : msg("review.missing") + " " + c.missing.join(P.list)));
+        check.appendChild(el("div", { "class": "muted" }, msg("review.required") + P.colon + c.required.join(P.list)));
         // the disciplines that take part: the required ones checked (meteorology only where it applies)
         c.disciplines.forEach(function (d) { var cb = who.querySelector("#review-discipline-" + d); if (cb) cb.checked = true; });
         who.dataset.loaded = "1";
