@@ -29,3 +29,18 @@ def test_heading_facts_have_no_stray_separator(stack, client):
     assert "示范市&lt;b&gt;滨湖&lt;/b&gt;大道88号" in html  # user text escaped
     with_address = _facts(html)
     assert with_address.startswith("示范市&lt;b&gt;") and " · 审计记录" in with_address, with_address
+
+
+def test_the_revision_hint_names_the_state_the_pages_show():
+    """The hint after a "revision required" round told the designer to mark each comment “已修改”,
+    a state no page has (the viewer and the comment list say 已答复 / Answered)."""
+    from pathlib import Path
+
+    from drawreview.web.i18n import MESSAGES
+
+    viewer = (Path(__file__).resolve().parents[2] / "viewer" / "src" / "i18n.js").read_text(encoding="utf-8")
+    statuses = re.search(r"'status\.answered': \['([^']+)', '([^']+)'\]", viewer).groups()
+    zh, en = MESSAGES["review.revision_hint"]
+    quoted_zh, quoted_en = re.findall(r"“([^”]+)”", zh), re.findall(r"“([^”]+)”", en)
+    assert quoted_zh and set(quoted_zh) <= {statuses[0]}, quoted_zh
+    assert quoted_en and set(quoted_en) <= {statuses[1]}, quoted_en
