@@ -94,6 +94,10 @@ def _texts(type_: str, project: Project, payload: dict) -> tuple[str, str]:
     values.update(project=project.name, case=project.case_number or "—")
     if "discipline" in payload:
         values["discipline_zh"] = DISCIPLINES.get(payload["discipline"], payload["discipline"])
+        # the English text names the discipline in words too ("civil_defence" is a code)
+        from ..models import DISCIPLINE_NAMES
+
+        values["discipline"] = DISCIPLINE_NAMES.get(payload["discipline"], (None, payload["discipline"]))[1].lower()
     if isinstance(payload.get("verdict"), str):  # words, never the internal code
         from ..web.i18n import MESSAGES as LABELS
 

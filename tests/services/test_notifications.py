@@ -248,3 +248,16 @@ async def test_later_writes_at_most_one_batch_a_second_under_a_steady_stream(sta
         written = await notifications.unread_count(session, designer.user_id) - before
     # batches at ~0.5, ~1.0, ~1.5 s and the drain's
     assert 3 <= written <= 5
+
+
+def test_the_english_text_names_the_discipline_in_words():
+    """English notifications read "new civil_defence review comment": the code, not a name."""
+    from drawreview.models import Project
+    from drawreview.services.notifications import _texts
+
+    project = Project(name="示范项目", project_type="building", construction_unit_id=1, design_institute_id=2)
+    zh, en = _texts("comment.added", project, {"discipline": "civil_defence"})
+    assert zh == "示范项目：人防新增审查意见"
+    assert en == "示范项目: new civil air defence review comment"
+    zh, en = _texts("task.yellow", project, {"discipline": "fire", "due": "2026-12-14"})
+    assert "fire protection review is due soon" in en and "消防审查即将到期" in zh
