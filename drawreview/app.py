@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from .broadcast import make_broadcast
 from .db import Database
 from . import gcpause, jobs_drawings, jobs_workflow
+from .loopwatch import LoopWatch
 from .queue import InProcessQueue, make_queue
 from .ratelimit import make_limiter
 from .services import calendar_years, workdays
@@ -83,9 +84,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if isinstance(ctx["queue"], InProcessQueue):  # resume files a killed server left (worker: scaled)
             await jobs_drawings.requeue_unfinished(ctx)
         gcpause.settle()  # the started app's heap leaves the collector's full passes
+        app.state.loopwatch = LoopWatch("app")  # stalls of this loop, in /healthz (docs/decisions/119)
+        app.state.loopwatch.start()
         try:
             yield
         finally:
+            await app.state.loopwatch.stop()
             await jobs_workflow.stop_periodic(periodic)
             await ctx["queue"].stop()
             await ctx["broadcast"].disconnect()

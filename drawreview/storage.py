@@ -9,6 +9,7 @@ has to implement the same :class:`BlobStore` protocol.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import shutil
@@ -113,11 +114,18 @@ class LocalStorage:
         return self._write_chunks(chunks(), None)
 
     async def put_stream(self, chunks: AsyncIterable[bytes], limit: int | None = None) -> StoredBlob:
-        writer = self._open_writer(limit)
-        with writer:
+        """Called on the event loop (uploads): each chunk is hashed and written there (a chunk
+        is at most what one socket read gave, microseconds of work), while opening the
+        temporary file, the fsync and the rename run in a worker thread — an fsync of a large
+        upload waits on the disk for as long as it takes to write it (docs/decisions/119)."""
+        writer = await asyncio.to_thread(self._open_writer, limit)
+        try:
             async for chunk in chunks:
                 writer.write(chunk)
-        return writer.result
+        except BaseException:
+            writer.discard()  # closing and unlinking: no fsync, quick
+            raise
+        return await asyncio.to_thread(writer.finish)
 
     def derived(self, sha256: str, name: str) -> Path:
         """Where a file made from blob *sha256* is kept (e.g. a sheet PDF's zoom-0 tile): not
@@ -162,17 +170,29 @@ class _BlobWriter:
     def __enter__(self) -> "_BlobWriter":
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def finish(self) -> StoredBlob:
+        """fsync the temporary file and rename it into place (or drop it: an identical blob)."""
         try:
-            if exc_type is None:
+            try:
                 self.fh.flush()
                 os.fsync(self.fh.fileno())
-        finally:
-            self.fh.close()
-        if exc_type is not None:
+            finally:
+                self.fh.close()
+        except BaseException:
             self.tmp_path.unlink(missing_ok=True)
-            return False
+            raise
         self.result = self.store._commit(self.tmp_path, self.digest.hexdigest(), self.size)
+        return self.result
+
+    def discard(self) -> None:
+        self.fh.close()
+        self.tmp_path.unlink(missing_ok=True)
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is not None:
+            self.discard()
+        else:
+            self.finish()
         return False
 
 

@@ -10,6 +10,7 @@ from arq.worker import Worker
 from .jobs import JOBS
 from .jobs_drawings import requeue_unfinished
 from .jobs_workflow import cron_jobs
+from .loopwatch import LoopWatch
 from .queue import queue_name
 from .settings import Settings
 
@@ -23,8 +24,12 @@ def make_worker(settings: Settings, burst: bool = False) -> Worker:
         await shared["broadcast"].connect()
         await shared["queue"].start(shared)
         await requeue_unfinished(shared)  # files a killed worker left half-done
+        ctx["loopwatch"] = LoopWatch("worker")  # a blocked job step is logged (docs/decisions/119)
+        ctx["loopwatch"].start()
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
+        if "loopwatch" in ctx:
+            await ctx["loopwatch"].stop()
         await ctx["queue"].stop()
         await ctx["broadcast"].disconnect()
         await ctx["limiter"].close()

@@ -1,4 +1,5 @@
-"""/healthz: database, storage, queue and broadcast state."""
+"""/healthz: database, storage, queue and broadcast state, and the event loop's recent stalls
+(``loop``: drawreview/loopwatch.py)."""
 
 from __future__ import annotations
 
@@ -31,4 +32,7 @@ async def healthz(request: Request) -> JSONResponse:
     checks["broadcast"]["backend"] = state.broadcast.name
     ok = all(c["ok"] for c in checks.values())
     body = {"ok": ok, "status": "ok" if ok else "degraded", "mode": state.settings.mode, "checks": checks}
+    watch = getattr(state, "loopwatch", None)
+    if watch is not None:
+        body["loop"] = watch.report()
     return JSONResponse(body, status_code=200 if ok else 503)

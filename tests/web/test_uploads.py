@@ -326,9 +326,14 @@ def test_processing_runs_in_the_server_or_its_worker(stack, servers):
 
 @pytest.mark.timeout(180)
 def test_the_server_keeps_answering_while_it_processes(stack, servers):
-    """Drawing processing runs in child processes (niced, a GIL of their own): /healthz on the
-    processing server stays quick meanwhile, and so do tiles of sheets already processed
-    (typically tens of milliseconds: the median is held to 0.1 s)."""
+    """Drawing processing runs in child processes (niced, a GIL of their own): the serving
+    process's event loop is never held for long meanwhile — measured inside the server by its
+    loop watch (``/healthz`` ``loop``: each tick that came back late, and how much of that the
+    kernel kept the process waiting for a CPU on a busy machine; the rest is this code's
+    doing, docs/decisions/119) — and /healthz and tiles of sheets already processed keep
+    answering. Client-side times include the machine's load (this test runs beside others on
+    two cores), so they get generous bounds, and tiles are compared with the same tiles asked
+    for before the processing started."""
     headers = designer(stack)
     base = servers[0]
     sid = httpx.post(f"{base}/api/projects/{stack.demo['project_id']}/submissions", headers=headers).json()["data"]["id"]
@@ -341,32 +346,44 @@ def test_the_server_keeps_answering_while_it_processes(stack, servers):
         time.sleep(0.1)
     ready = httpx.get(f"{base}/api/submissions/{sid}/sheets", headers=headers).json()["data"][0]
     tile_url = f"{base}/api/sheets/{ready['id']}/tiles"
+    web = httpx.Client(headers=headers, timeout=30)  # one client: its own set-up is not timed
+
+    def timed_tile(i: int) -> float:
+        z = 1 + i % max(1, ready["max_zoom"])  # a tile of the finished sheet, various zooms
+        t0 = time.monotonic()
+        tile = web.get(f"{tile_url}/{z}/0/0.png")
+        took = time.monotonic() - t0
+        assert tile.status_code == 200 and tile.content.startswith(b"\x89PNG")
+        return took
+
+    before = [timed_tile(i) for i in range(12)]  # the same tiles, before the processing
     big = [(p.name, p.read_bytes()) for p in di.REAL_FILES if p.name in ("ezdxf__3_us_main.dxf", "sky__floorplan.dxf")]
     big.append(("密集填充.dxf", di.slow_hatches_dxf(6000, 20.0, 1.0)))  # seconds of pure-Python painting
-    r = httpx.post(f"{base}/api/submissions/{sid}/files", headers=headers,
-                   files=[("file", item) for item in big], timeout=60)
+    since = time.time()
+    r = web.post(f"{base}/api/submissions/{sid}/files", files=[("file", item) for item in big], timeout=60)
     assert r.status_code == 200, r.text
-    slowest, tile_times, deadline = 0.0, [], time.monotonic() + 120
+    slowest, tile_times, stalls, deadline = 0.0, [], {}, time.monotonic() + 180
     while time.monotonic() < deadline:
         t0 = time.monotonic()
-        assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200
+        health = web.get(f"{base}/healthz", timeout=10)
         slowest = max(slowest, time.monotonic() - t0)
-        files = httpx.get(f"{base}/api/submissions/{sid}", headers=headers).json()["data"]["files"]
+        assert health.status_code == 200
+        stalls.update({s["at"]: s for s in health.json()["loop"]["stalls"] if s["at"] >= since})
+        files = web.get(f"{base}/api/submissions/{sid}").json()["data"]["files"]
         if all(f["state"] in di.FINAL for f in files):
             break
-        z = 1 + len(tile_times) % max(1, ready["max_zoom"])  # a tile of the finished sheet, various zooms
-        t0 = time.monotonic()
-        tile = httpx.get(f"{tile_url}/{z}/0/0.png", headers=headers, timeout=30)
-        tile_times.append(time.monotonic() - t0)
-        assert tile.status_code == 200 and tile.content.startswith(b"\x89PNG")
+        tile_times.append(timed_tile(len(tile_times)))
         time.sleep(0.05)
     assert [f["state"] for f in files] == ["ready"] * 4
-    # (single spikes come from the rule checks a finished sheet starts, which still run in
-    # this process: jobs_findings; processing itself runs in child processes)
-    assert slowest < 0.5, f"/healthz took {slowest:.2f}s while processing"
+    assert health.json()["loop"]["running"]
+    blocked = max((s["blocked_ms"] for s in stalls.values()), default=0.0)
+    assert blocked < 200, f"the server's event loop was blocked for {blocked:.0f} ms while processing: {stalls}"
+    assert slowest < 2.0, f"/healthz took {slowest:.2f}s while processing"
     assert len(tile_times) >= 3, "the big files finished before any tile was asked for"
-    assert max(tile_times) < 0.5, f"a tile of a finished sheet took {max(tile_times):.2f}s while processing"
-    assert statistics.median(tile_times) < 0.1, f"tiles took {statistics.median(tile_times):.3f}s (median)"
+    assert max(tile_times) < 2.0, f"a tile of a finished sheet took {max(tile_times):.2f}s while processing"
+    usual = statistics.median(before)
+    assert statistics.median(tile_times) < max(0.1, 3 * usual), \
+        f"tiles took {statistics.median(tile_times):.3f}s (median) while processing, {usual:.3f}s before"
 
 
 def test_stored_zip_of_pdfs_gives_every_member(stack, client):
