@@ -11,6 +11,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .broadcast import make_broadcast
+from .cad.tileserver import TileRenderer
 from .db import Database
 from . import gcpause, jobs_drawings, jobs_workflow
 from .loopwatch import LoopWatch
@@ -65,6 +66,7 @@ def build_context(settings: Settings) -> dict:
         "queue": make_queue(settings),
         "broadcast": make_broadcast(settings),
         "limiter": make_limiter(settings),
+        "tiles": TileRenderer(),  # its child starts at the first tile drawn
     }
 
 
@@ -96,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await ctx["limiter"].close()
             await notification_service.drain(ctx["db"].engine)  # notices queued after the last writes
             await ctx["db"].close()
+            ctx["tiles"].close()
 
     middleware = [
         Middleware(SecurityHeadersMiddleware, https=settings.https),  # outermost: error pages get them too

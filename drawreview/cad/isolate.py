@@ -83,14 +83,14 @@ def describe_exit(returncode: int | None) -> str:
 
 
 class _Child:
-    def __init__(self, preload: tuple[str, ...]) -> None:
+    def __init__(self, preload: tuple[str, ...], nice: int = NICE) -> None:
         parent, child = socket.socketpair()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         # stderr goes to a file of its own (append mode: emptied before each call) so a child that
         # dies can say why; a pipe could fill up and stall it
         self.err = tempfile.TemporaryFile(mode="a+b")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "drawreview.cad.isolate", str(child.fileno()), *preload],
+            [sys.executable, "-m", "drawreview.cad.isolate", str(child.fileno()), f"--nice={nice}", *preload],
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, stderr=self.err, env=env, close_fds=True)
         child.close()
         parent.setblocking(True)
@@ -149,9 +149,10 @@ class _Child:
 
 
 class Pool:
-    def __init__(self, size: int | None = None, preload: tuple[str, ...] = PRELOAD) -> None:
+    def __init__(self, size: int | None = None, preload: tuple[str, ...] = PRELOAD, nice: int = NICE) -> None:
         self.size = max(1, size or os.cpu_count() or 1)
         self.preload = preload
+        self.nice = nice  # the drawing children yield to requests; a tile child (a viewer waits) does not
         self._lock = threading.Lock()  # runs may come from several event loops (threads)
         self._idle: list[_Child] = []
         self._busy: set[_Child] = set()
@@ -164,7 +165,7 @@ class Pool:
         with self._lock:
             self._idle = [c for c in self._idle if c.alive()]
             if not self._idle and len(self._busy) < self.size:
-                self._idle.append(_Child(self.preload))
+                self._idle.append(_Child(self.preload, self.nice))
 
     def pids(self) -> dict[str, list[int]]:
         with self._lock:
@@ -179,7 +180,7 @@ class Pool:
                     return child
                 child.release()
             if len(self._busy) < self.size:
-                child = _Child(self.preload)
+                child = _Child(self.preload, self.nice)
                 self._busy.add(child)
                 return child
             return None
@@ -334,10 +335,13 @@ def _send_error(conn: Connection, exc: BaseException, retire: bool) -> None:
 
 
 def main(argv: list[str]) -> None:
-    fd, preload = int(argv[0]), argv[1:]
+    fd, rest = int(argv[0]), argv[1:]
+    nice = next((int(a.split("=", 1)[1]) for a in rest if a.startswith("--nice=")), NICE)
+    preload = [a for a in rest if not a.startswith("--")]
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server; the server stops us
     try:
-        os.nice(NICE)
+        if nice:
+            os.nice(nice)
     except OSError:  # pragma: no cover
         pass
     for module in preload:

@@ -5,13 +5,11 @@ Whoever may read the sheet may read its overlay.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..cad import tiles
 from ..services import compare as service
 from .common import Ctx, api
 from .sheets import CACHE, _not_modified, _tile_address
@@ -31,7 +29,7 @@ async def compare_tile(ctx: Ctx):
     etag = '"%s"' % hashlib.sha256(f"compare/{sha}/{z}/{x}/{y}".encode()).hexdigest()[:40]
     if (hit := _not_modified(ctx, etag)) is not None:
         return hit
-    png = await asyncio.to_thread(tiles.render_tile, str(ctx.state.storage.path(sha)), z, x, y)
+    png = await ctx.state.tiles.render(str(ctx.state.storage.path(sha)), z, x, y)
     return Response(png, media_type="image/png", headers={"ETag": etag, "Cache-Control": CACHE})
 
 

@@ -1,7 +1,8 @@
 """Sheet endpoints: list, detail with layers, corrections, tiles, thumbnail, texts and the PDF.
 
 Anyone who may view the project may read its sheets. Tiles are rendered from the sheet PDF
-by ``cad.tiles`` in a worker thread (CPU work never blocks the event loop) and carry an
+by ``cad.tiles`` in the app's tile child (``cad.tileserver``: MuPDF keeps the GIL while it
+draws, so a worker thread would hold the event loop) and carry an
 ETag made of the PDF's hash, the tile address and the hidden layers, so browsers and
 proxies revalidate instead of downloading again.
 """
@@ -135,7 +136,7 @@ async def tile(ctx: Ctx):
     if made is not None and made.is_file():  # the first tile a viewer asks for: made with the sheet
         png = await asyncio.to_thread(made.read_bytes)
         return Response(png, media_type="image/png", headers={"ETag": etag, "Cache-Control": CACHE})
-    png = await asyncio.to_thread(tiles.render_tile, str(storage.path(sha)), z, x, y, hidden)
+    png = await ctx.state.tiles.render(str(storage.path(sha)), z, x, y, hidden)  # in a child: MuPDF keeps the GIL
     if first:  # a sheet processed before zoom-0 tiles were kept: keep it now
         await asyncio.to_thread(storage.put_derived, sha, tiles.TILE0, png)
     return Response(png, media_type="image/png", headers={"ETag": etag, "Cache-Control": CACHE})

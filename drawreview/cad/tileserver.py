@@ -1,0 +1,62 @@
+"""Tiles drawn in a child process of their own, so the serving loop stays free
+(docs/decisions/119).
+
+MuPDF keeps the GIL while it draws: a tile drawn in a worker thread of the app held the event
+loop for as long as it took — measured on a 6,000-hatch sheet, 0.25 s for its display list and
+0.1–0.3 s per tile; 0.8 s of loop held for eight tiles of a 60,000-stroke PDF. The tile
+endpoints therefore hand each tile to a warm child (``cad.isolate``; not niced: a viewer waits
+for it), where ``cad.tiles`` keeps its open documents and display lists between calls as it
+did in the app. One child by default: MuPDF use was already serialised by one lock, and each
+child would hold its own caches. Calls queue on a semaphore (first come, first served); a
+child that crashes on a sheet (MuPDF) or overruns ``TIMEOUT_S`` is replaced, and that tile is a
+readable error while the server goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from ..errors import DrawReviewError, ServiceUnavailable
+from . import isolate, tiles
+
+TIMEOUT_S = 30.0
+
+
+class TileFailed(DrawReviewError):
+    status = 500
+    code = "tile_failed"
+
+
+def draw_tile(path: str, z: int, x: int, y: int, hidden: tuple[str, ...], *, emit) -> bytes:
+    """In the child: PNG bytes of one tile (``cad.tiles``, its caches kept between calls)."""
+    return tiles.render_tile(path, z, x, y, hidden)
+
+
+class TileRenderer:
+    """The app's tile children (one per app, started at the first tile, closed at stop)."""
+
+    def __init__(self, size: int = 1, timeout_s: float = TIMEOUT_S) -> None:
+        self.pool = isolate.Pool(size, preload=("drawreview.cad.tileserver",), nice=0)
+        self.timeout_s = timeout_s
+        self._slots: asyncio.Semaphore | None = None
+
+    async def render(self, path: str, z: int, x: int, y: int, hidden: tuple[str, ...] = ()) -> bytes:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.pool.size)
+        async with self._slots:
+            try:
+                return await self.pool.run(draw_tile, (path, z, x, y, tuple(hidden)),
+                                           deadline=time.monotonic() + self.timeout_s)
+            except isolate.Timeout:
+                raise ServiceUnavailable(
+                    f"瓦片 {z}/{x}/{y} 生成超时（超过 {self.timeout_s:.0f} 秒），请稍后重试",
+                    f"Drawing tile {z}/{x}/{y} took too long (over {self.timeout_s:.0f} s); try again later",
+                    code="tile_timeout", details={"tile": [z, x, y], "timeout_s": self.timeout_s}) from None
+            except isolate.ChildDied as exc:
+                raise TileFailed(f"瓦片 {z}/{x}/{y} 生成失败（图纸 PDF 无法绘制）",
+                                 f"Drawing tile {z}/{x}/{y} failed (the sheet PDF could not be drawn)",
+                                 details={"tile": [z, x, y], "reason": str(exc)[:200]}) from None
+
+    def close(self) -> None:
+        self.pool.close()
