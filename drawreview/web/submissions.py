@@ -168,8 +168,30 @@ async def get_submission(ctx: Ctx):
     return data
 
 
+def refuse_declared_length(declared: str | None, file_limit: int, remaining: int, limit_total: int) -> None:
+    """Refuse an upload by its ``Content-Length`` before a byte of its body is read (nothing
+    is stored; the client is not kept sending for nothing): a request carries at most one
+    file's limit — the page sends one file per request, a script splits bigger sets the same
+    way — and no more than the submission has room for (docs/decisions/119). A body without a
+    length (chunked) is still counted as it streams, file by file."""
+    if not declared or not declared.strip().isdigit():
+        return
+    size = int(declared)
+    if size > remaining + MULTIPART_SLACK:
+        raise service.SubmissionTooLarge(
+            f"报审版本总大小超过上限（{limit_total // 1024**2} MB）",
+            f"The submission would exceed its size limit ({limit_total // 1024**2} MB)",
+            details={"limit": limit_total, "declared": size})
+    if size > file_limit + MULTIPART_SLACK:
+        raise service.cad_errors.FileTooLarge(
+            f"上传内容超过单个文件的大小上限（{file_limit // 1024**2} MB）：每次上传一个文件，每个文件不超过该上限",
+            f"The upload exceeds the size limit of one file ({file_limit // 1024**2} MB): upload one file per "
+            "request, each within the limit", details={"limit": file_limit, "declared": size})
+
+
 @api("上传图纸文件：DWG（R14–R2018）、DXF、PDF 或 ZIP（multipart，字段 file，可多个）/ "
-     "Upload drawing files: DWG (R14–R2018), DXF, PDF or ZIP (multipart field 'file', several allowed)",
+     "Upload drawing files: DWG (R14–R2018), DXF, PDF or ZIP (multipart field 'file', several allowed; "
+     "one request at most one file's size limit, refused by its Content-Length before the body is read)",
      tag="upload", form={"type": "object", "required": ["file"], "properties": {
          "file": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"}}}})
 async def upload_files(ctx: Ctx):
@@ -179,12 +201,7 @@ async def upload_files(ctx: Ctx):
     settings, storage, queue = ctx.state.settings, ctx.state.storage, ctx.state.queue
     limit_total = settings.max_submission_bytes
     remaining = max(0, limit_total - sub.total_bytes)
-    declared = ctx.request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > remaining + MULTIPART_SLACK:
-        raise service.SubmissionTooLarge(
-            f"报审版本总大小超过上限（{limit_total // 1024**2} MB）",
-            f"The submission would exceed its size limit ({limit_total // 1024**2} MB)",
-            details={"limit": limit_total, "declared": int(declared)})
+    refuse_declared_length(ctx.request.headers.get("content-length"), settings.max_file_bytes, remaining, limit_total)
     await ctx.session.commit()  # release the connection while the bytes stream in
     results = []
     try:

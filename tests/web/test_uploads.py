@@ -302,6 +302,53 @@ def test_upload_cut_off_half_way_leaves_no_row_and_no_blob(stack, servers):
     assert r.status_code == 200 and r.json()["data"]["files"][0]["original_name"] == "中断.dxf"
 
 
+def _answer_to_headers_alone(base: str, sid: int, headers: dict, declared: int) -> tuple[int, dict, bytes]:
+    """Send an upload's headers, declaring *declared* bytes, and none of its body; return the
+    answer's status, JSON body and what followed (a server waiting for the body answers nothing:
+    the read times out)."""
+    host = urlsplit(base)
+    request = (f"POST /api/submissions/{sid}/files HTTP/1.1\r\nHost: {host.netloc}\r\n"
+               f"Authorization: {headers['Authorization']}\r\nAccept-Language: zh-CN\r\n"
+               "Content-Type: multipart/form-data; boundary=drawreview-119\r\n"
+               f"Content-Length: {declared}\r\n\r\n").encode()
+    import json
+
+    with socket.create_connection((host.hostname, host.port), timeout=10) as sock:
+        sock.sendall(request)
+        raw = b""
+        while b"\r\n\r\n" not in raw:
+            raw += sock.recv(65536) or b"!"  # (a closed connection ends the headers too)
+        head, _, body = raw.partition(b"\r\n\r\n")
+        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+        while len(body) < length:
+            body += sock.recv(65536)
+    return int(head.split()[1]), json.loads(body), head
+
+
+def test_an_upload_declared_too_large_is_refused_before_its_body(stack, servers):
+    """A Content-Length beyond one file's limit, or beyond the room the submission has left, is
+    answered 413 at once, before the client sends the body; nothing is stored."""
+    base = servers[0]
+    headers = designer(stack)
+    sid = httpx.post(f"{base}/api/projects/{stack.demo['project_id']}/submissions", headers=headers).json()["data"]["id"]
+    blobs_before = {p.name for p in stack.settings.blob_dir.glob("??/??/*")}
+    limits = stack.settings
+    status, body, _ = _answer_to_headers_alone(base, sid, headers, limits.max_file_bytes + 2 * 1024**2)
+    assert status == 413, body
+    err = body["error"]
+    assert err["code"] == "file_too_large" and err["details"]["limit"] == limits.max_file_bytes
+    assert "单个文件的大小上限" in err["messages"]["zh-CN"] and "size limit of one file" in err["messages"]["en"]
+    status, body, _ = _answer_to_headers_alone(base, sid, headers, limits.max_submission_bytes + 2 * 1024**2)
+    assert status == 413 and body["error"]["code"] == "submission_too_large", body
+    assert "总大小超过上限" in body["error"]["messages"]["zh-CN"] and "size limit" in body["error"]["messages"]["en"]
+    assert list(stack.settings.blob_dir.joinpath("tmp").glob("up-*")) == []
+    assert {p.name for p in stack.settings.blob_dir.glob("??/??/*")} == blobs_before
+    assert httpx.get(f"{base}/api/submissions/{sid}", headers=headers).json()["data"]["files"] == []
+    # a file within the limit, declared honestly, still goes in
+    r = httpx.post(f"{base}/api/submissions/{sid}/files", headers=headers, files=[("file", good())])
+    assert r.status_code == 200 and r.json()["data"]["files"][0]["original_name"] == "好图.dxf", r.text
+
+
 @pytest.mark.timeout(180)
 def test_processing_runs_in_the_server_or_its_worker(stack, servers):
     """Embedded: the server process runs the job in-process; scaled: the arq worker process."""
