@@ -55,13 +55,16 @@ def routes() -> list:
     return table
 
 
-def build_context(settings: Settings) -> dict:
-    """The shared clients, the same for the app and for in-process jobs."""
+def build_context(settings: Settings, role: str = "app") -> dict:
+    """The shared clients, the same for the app and for in-process jobs (``role="worker"``: the
+    arq worker's, whose statements may run as long as a job)."""
     # the review clock's calendar: checked strictly here, so a bad file stops the start
     workdays.use_calendar_files(settings.calendar_file, calendar_years.entered_path(settings))
+    timeout_s = settings.db_statement_timeout_s if role == "app" else \
+        (settings.worker_statement_timeout_s if settings.worker_statement_timeout_s is not None else settings.job_timeout_s)
     return {
         "settings": settings,
-        "db": Database(settings),
+        "db": Database(settings, statement_timeout_s=timeout_s),
         "storage": make_storage(settings),
         "queue": make_queue(settings),
         "broadcast": make_broadcast(settings),

@@ -12,13 +12,15 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .errors import ValueOutOfRange
+from .errors import ServiceUnavailable, ValueOutOfRange
 from .settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def make_engine(settings: Settings) -> AsyncEngine:
+def make_engine(settings: Settings, statement_timeout_s: float | None = None) -> AsyncEngine:
+    """The engine; on PostgreSQL each connection gets ``statement_timeout`` (seconds, None or 0:
+    none) in its start-up packet, so the limit costs no round trip (docs/decisions/119)."""
     url = settings.database_url
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
@@ -32,7 +34,9 @@ def make_engine(settings: Settings) -> AsyncEngine:
             cur.close()
 
         return engine
-    engine = create_async_engine(url, pool_size=10, max_overflow=10)
+    server_settings = {"statement_timeout": str(int(statement_timeout_s * 1000))} if statement_timeout_s else {}
+    engine = create_async_engine(url, pool_size=10, max_overflow=10,
+                                 connect_args={"server_settings": server_settings} if server_settings else {})
     _ping_when_idle(engine)
     return engine
 
@@ -79,12 +83,31 @@ def value_error(exc: BaseException) -> ValueOutOfRange | None:
     return None
 
 
-class Database:
-    """Owns the engine; hands out sessions. Opened once in the app's lifespan."""
+QUERY_CANCELED = "57014"  # PostgreSQL: statement_timeout reached (or an administrator's cancel)
 
-    def __init__(self, settings: Settings) -> None:
+
+def timeout_error(exc: BaseException) -> ServiceUnavailable | None:
+    """The 503 a statement cancelled by ``statement_timeout`` stands for, else None."""
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED:
+        return ServiceUnavailable("数据库查询超过时限被取消，请稍后重试", "A database query ran past its time limit and "
+                                  "was cancelled; try again later", code="query_timeout",
+                                  details={"sqlstate": QUERY_CANCELED})
+    return None
+
+
+def known_error(exc: BaseException):
+    """The readable error a database error stands for (the client's value, or a timeout), else None."""
+    return value_error(exc) or timeout_error(exc)
+
+
+class Database:
+    """Owns the engine; hands out sessions. Opened once in the app's lifespan (the app's and the
+    worker's connections each with their statement timeout; the CLI's without)."""
+
+    def __init__(self, settings: Settings, statement_timeout_s: float | None = None) -> None:
         self.settings = settings
-        self.engine = make_engine(settings)
+        self.statement_timeout_s = statement_timeout_s
+        self.engine = make_engine(settings, statement_timeout_s)
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 
     @asynccontextmanager

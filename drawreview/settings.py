@@ -70,6 +70,11 @@ class Settings:
     zip_max_entries: int = 20000  # entries of one zip (projects with thousands of sheets)
     zip_max_member_bytes: int = 2 * 1024**3  # one expanded entry; default: the submission limit
     job_timeout_s: int = 600
+    # PostgreSQL statement_timeout of the app's connections (a runaway query or a lock wait ends
+    # with a 503 instead of holding a connection forever) and of the worker's (jobs: the job's
+    # own timeout by default); 0 = none. Migrations and the CLI run without one.
+    db_statement_timeout_s: float = 30.0
+    worker_statement_timeout_s: float | None = None  # None: job_timeout_s
     dwg_max_objects: int = 5_000_000  # objects one DWG may hold (the reader stops beyond: dwg_too_complex)
     dwg_max_memory_bytes: int = 0  # memory a DWG conversion may add in its child; 0: max(1 GiB, 64 × file size)
     jobs_inline: bool = False
@@ -167,6 +172,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         zip_max_member_bytes=int(_get(env, "ZIP_MAX_MEMBER_BYTES", None)
                                  or _get(env, "MAX_SUBMISSION_BYTES", str(2 * 1024**3))),
         job_timeout_s=int(_get(env, "JOB_TIMEOUT_S", "600")),
+        db_statement_timeout_s=float(_get(env, "DB_STATEMENT_TIMEOUT_S", "30")),
+        worker_statement_timeout_s=float(_get(env, "WORKER_STATEMENT_TIMEOUT_S"))
+        if _get(env, "WORKER_STATEMENT_TIMEOUT_S") else None,
         dwg_max_objects=int(_get(env, "DWG_MAX_OBJECTS", "5000000")),
         dwg_max_memory_bytes=int(_get(env, "DWG_MAX_MEMORY_BYTES", "0")),
         jobs_inline=_bool(_get(env, "JOBS_INLINE"), False),

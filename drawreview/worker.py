@@ -19,7 +19,7 @@ def make_worker(settings: Settings, burst: bool = False) -> Worker:
     from .app import build_context
 
     async def on_startup(ctx: dict[str, Any]) -> None:
-        shared = build_context(settings)
+        shared = build_context(settings, role="worker")
         ctx.update(shared)
         await shared["broadcast"].connect()
         await shared["queue"].start(shared)

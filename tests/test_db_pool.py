@@ -6,8 +6,10 @@ A slow subscriber of the broadcast has messages dropped for it, never holding up
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import asyncpg
+import pytest
 from sqlalchemy import Integer, bindparam, event, text
 
 from drawreview import db as db_module
@@ -100,3 +102,94 @@ async def test_values_postgresql_cannot_store_are_the_clients_error(tmp_path):
     assert [type(e) for e in refused] == [ValueOutOfRange, ValueOutOfRange, ValueOutOfRange, type(None)]
     assert all(e.status == 422 and e.code == "value_out_of_range" for e in refused[:3])
     assert "int32" in refused[0].details["database"] and "varying(3)" in refused[1].details["database"]
+
+
+async def test_a_runaway_statement_is_cancelled_at_the_statement_timeout(tmp_path):
+    """The app's PostgreSQL connections carry ``statement_timeout`` (settings.db_statement_timeout_s,
+    sent in the connection's start-up): a statement running past it is cancelled by the server
+    and stands for a 503 ``query_timeout``; a connection without a limit (the CLI's) still waits."""
+    from drawreview.db import timeout_error
+    from sqlalchemy.exc import DBAPIError
+
+    url = await asyncio.to_thread(new_pg_database)
+    settings = load_settings({"DATABASE_URL": url, "DRAWREVIEW_DATA_DIR": str(tmp_path),
+                              "DRAWREVIEW_DB_STATEMENT_TIMEOUT_S": "0.3"})
+    assert settings.db_statement_timeout_s == 0.3
+    limited, unlimited = Database(settings, statement_timeout_s=0.3), Database(settings)
+    try:
+        async with limited.session() as s:
+            assert (await s.exec(text("SHOW statement_timeout"))).scalar_one() == "300ms"
+        try:
+            async with limited.session() as s:
+                await s.exec(text("SELECT pg_sleep(30)"))
+        except DBAPIError as exc:
+            err = timeout_error(exc)
+        else:
+            raise AssertionError("pg_sleep(30) was not cancelled")
+        assert err is not None and err.status == 503 and err.code == "query_timeout"
+        assert "超过时限" in err.message_zh and "time limit" in err.message_en
+        async with limited.session() as s:  # the connection is fine afterwards
+            assert (await s.exec(text("SELECT 1"))).scalar_one() == 1
+        async with unlimited.session() as s:
+            assert (await s.exec(text("SHOW statement_timeout"))).scalar_one() == "0"
+            await s.exec(text("SELECT pg_sleep(0.5)"))
+    finally:
+        await limited.close()
+        await unlimited.close()
+        await asyncio.to_thread(drop_pg_database, url)
+
+
+@pytest.mark.timeout(120)  # without a statement timeout the request waits on the lock for ever
+def test_a_request_held_by_a_lock_gets_a_503_envelope(tmp_path):
+    """A request whose statement waits past the timeout (here: on a table another session holds
+    locked) is answered with the one error envelope, 503 query_timeout in both languages, and
+    the app goes on answering once the lock is gone."""
+    from starlette.testclient import TestClient
+
+    from drawreview.app import create_app
+    from tests.conftest import build_stack, teardown_stack
+
+    stack = build_stack("scaled", tmp_path)
+    try:
+        app = create_app(stack.settings.with_(db_statement_timeout_s=0.5))
+        headers = stack.token_headers("designer")
+        url = f"/api/projects/{stack.demo['project_id']}"
+
+        async def hold_lock(ready, release):
+            admin = await asyncpg.connect(stack.env["DATABASE_URL"])
+            try:
+                async with admin.transaction():
+                    await admin.execute("LOCK TABLE project IN ACCESS EXCLUSIVE MODE")
+                    ready.set()
+                    await release.wait()
+            finally:
+                await admin.close()
+
+        with TestClient(app) as client:
+            assert client.get(url, headers=headers).status_code == 200
+            locked, loop = threading.Event(), asyncio.new_event_loop()
+            release = asyncio.Event()  # (bound to the holder's loop at its first wait)
+
+            async def holder():
+                ready = asyncio.Event()
+                task = asyncio.ensure_future(hold_lock(ready, release))
+                await ready.wait()
+                locked.set()
+                await task
+
+            thread = threading.Thread(target=loop.run_until_complete, args=(holder(),))
+            thread.start()
+            try:
+                assert locked.wait(10)
+                r = client.get(url, headers=headers)  # waits on the lock until the timeout cancels it
+            finally:
+                loop.call_soon_threadsafe(release.set)
+                thread.join(10)
+                loop.close()
+            assert r.status_code == 503, r.text
+            err = r.json()["error"]
+            assert err["code"] == "query_timeout" and r.json()["ok"] is False
+            assert "超过时限" in err["messages"]["zh-CN"] and "time limit" in err["messages"]["en"]
+            assert client.get(url, headers=headers).status_code == 200
+    finally:
+        teardown_stack(stack)

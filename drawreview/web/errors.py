@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Match, Route
 
-from ..db import value_error
+from ..db import timeout_error, value_error
 from ..errors import DrawReviewError, NotAuthenticated, envelope
 from .common import lang_of
 from .headers import HEADERS as SECURITY_HEADERS
@@ -79,7 +79,12 @@ async def internal_error(request: Request, exc: Exception) -> Response:
 
 async def database_error(request: Request, exc: DBAPIError) -> Response:
     """A value the database refused (a number beyond an id column, a text too long ...) is the
-    client's error; any other database error is the server's."""
+    client's error; a statement cancelled by the statement timeout a 503 ``query_timeout``; any
+    other database error is the server's."""
+    timed_out = timeout_error(exc)
+    if timed_out is not None:
+        log.warning("database statement timeout on %s %s", request.method, request.url.path)
+        return await drawreview_error(request, timed_out)
     client_error = value_error(exc)
     if client_error is None:
         return await internal_error(request, exc)

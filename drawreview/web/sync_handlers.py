@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from starlette.websockets import WebSocketDisconnect
 
-from ..db import value_error
+from ..db import known_error
 from ..errors import DrawReviewError, NotFound
 from ..models import Project, RuleFinding, is_id
 from ..services import annotations, findings, presence
@@ -134,7 +134,7 @@ async def handle(conn: Connection, text: str | None) -> None:
     except DrawReviewError as exc:
         reply = error_message(exc, conn.lang, msg, text)
     except Exception as exc:
-        refused = value_error(exc)  # a value the database cannot store: the client's error
+        refused = known_error(exc)  # a value the database cannot store (the client's error), a timeout
         if refused is None:
             log.exception("websocket message failed: %.200s", text)
         reply = error_message(refused or DrawReviewError("服务器内部错误，已记录", "Internal server error; it has been logged",
