@@ -34,7 +34,7 @@ def draw_tile(path: str, z: int, x: int, y: int, hidden: tuple[str, ...], *, emi
 
 
 class TileRenderer:
-    """The app's tile children (one per app, started at the first tile, closed at stop)."""
+    """The app's tile children (one per app, started when a viewer is near, closed at stop)."""
 
     def __init__(self, size: int = 1, timeout_s: float = TIMEOUT_S) -> None:
         self.pool = isolate.Pool(size, preload=("drawreview.cad.tileserver",), nice=0)
@@ -57,6 +57,12 @@ class TileRenderer:
                 raise TileFailed(f"瓦片 {z}/{x}/{y} 生成失败（图纸 PDF 无法绘制）",
                                  f"Drawing tile {z}/{x}/{y} failed (the sheet PDF could not be drawn)",
                                  details={"tile": [z, x, y], "reason": str(exc)[:200]}) from None
+
+    def warm(self) -> None:
+        """Start the child now if none is waiting (the viewer page and a sheet's details call
+        this: the tiles they lead to find MuPDF imported). Not at the app's start: most app
+        instances (tests, the worker) never draw a tile."""
+        self.pool.warm()
 
     def close(self) -> None:
         self.pool.close()

@@ -69,6 +69,7 @@ async def list_project_sheets(ctx: Ctx):
 @api("图纸详情（含图层）/ One sheet with its layers")
 async def get_sheet(ctx: Ctx):
     sheet, sub, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
+    ctx.state.tiles.warm()  # its tiles come next (cad/tileserver.py)
     meta = await asyncio.to_thread(service.load_meta, ctx.state.storage, sheet.meta_sha256)
     data = service.sheet_dict(sheet)
     data.update(revision=sub.revision, project_id=sub.project_id, layers=meta.get("layers", []),

@@ -75,6 +75,7 @@ async def viewer_page(request: Request) -> Response:
         files = await sheet_service.file_names(session, [sheet.file_id])
         latest = (await session.exec(select(func.max(Submission.revision)).where(
             Submission.project_id == project.id, Submission.state != "draft"))).one()
+    request.app.state.tiles.warm()  # its tiles come next (cad/tileserver.py)
     meta = await asyncio.to_thread(sheet_service.load_meta, request.app.state.storage, sheet.meta_sha256)
     config = {
         "sheet": _sheet_config(sheet, sub, meta, files.get(sheet.file_id)),
