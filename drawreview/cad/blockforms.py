@@ -15,6 +15,7 @@ from ezdxf.entities import Insert
 from drawreview.cad.canvas import STROKE, Canvas
 from drawreview.cad.extents import OWN
 
+ZERO = "\x00zero"  # form key suffix of a block's layer-0 content alone
 MAX_DEPTH = 40  # nested block definitions deeper than this are a loop (or a bomb)
 
 
@@ -25,6 +26,7 @@ class Form:
     content: str
     texts: list = field(default_factory=list)
     bbox: tuple | None = None  # content extents in form units (None: unbounded)
+    layers: set = field(default_factory=set)  # the layers its content is marked with
 
 
 class BlockForms:
@@ -32,10 +34,12 @@ class BlockForms:
     ``layer_names``, ``forms``, ``_building``, ``notes``, ``missing``, ``skipped``, ``prefix``,
     ``_measurer`` and ``paint`` from the class it is mixed into."""
 
-    def form(self, name: str, own: bool = False) -> Form | None:
+    def form(self, name: str, own: bool = False, zero: bool = False) -> Form | None:
         """The block *name* as a form; *own*: only its content on layers other than 0, for an
-        insert on a layer that is off (its layer-0 content takes that layer, and is hidden)."""
-        key = name + OWN if own else name
+        insert on a layer that is off (its layer-0 content takes that layer, and is hidden);
+        *zero*: only that layer-0 content (nested layer-0 inserts' too), which such an insert
+        invokes inside its own layer's optional content, off by default."""
+        key = name + OWN if own else name + ZERO if zero else name
         if key in self.forms:
             return self.forms[key]
         if key in self._building or len(self._building) > MAX_DEPTH:
@@ -52,15 +56,20 @@ class BlockForms:
         self._building.append(key)
         cv = Canvas(self.unit_pt, 0.0, 0.0, self.decimals + 3, True, self.layer_names)
         for e in block:
-            if own and e.dxf.__dict__.get("layer", "0") == "0":  # takes the insert's layer: off
+            on0 = e.dxf.__dict__.get("layer", "0") == "0"
+            if own and on0:  # takes the insert's layer: off
                 if isinstance(e, Insert) and not e.dxf.__dict__.get("invisible"):
                     self._insert(e, e.dxf.__dict__, cv, True, None, own=True)
+                continue
+            if zero and (not on0 or isinstance(e, Insert)):
+                if on0 and not e.dxf.__dict__.get("invisible"):
+                    self._insert(e, e.dxf.__dict__, cv, True, None, zero=True)
                 continue
             self.paint(e, cv, True)
         self._building.pop()
         content = cv.close()
         self.skipped += cv.skipped
-        form = Form(name, f"{self.prefix}{len(self.forms)}", content, cv.texts, self._form_box(name)) \
+        form = Form(name, f"{self.prefix}{len(self.forms)}", content, cv.texts, self._form_box(name), cv.used) \
             if content else None
         self.forms[key] = form
         return form
@@ -101,24 +110,30 @@ class BlockForms:
         pad = 0.05 * max(box[2] - box[0], box[3] - box[1]) + 1.0
         return box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
 
-    def _insert(self, e, d, cv, in_block, oc, own: bool = False) -> None:
-        # on a layer that is off (not frozen) the block's content on other layers still shows,
-        # as in AutoCAD: that content alone, outside the off layer (*own*: the layer inherited)
-        inherited = own  # a layer-0 insert inside such a block: its own layer-0 parts are off too
-        own = own or (oc is not None and not self.styles.layer(oc).on)
-        form = self.form(d.get("name", ""), own)
+    def _insert(self, e, d, cv, in_block, oc, own: bool = False, zero: bool = False) -> None:
+        # on a layer that is off or not plotted (not frozen) the block's content on other layers
+        # still shows, as in AutoCAD: that content alone, outside the off layer (*own*: the layer
+        # inherited); its layer-0 content goes inside the off layer (*zero*: the layer inherited)
+        inherited = own or zero  # a layer-0 insert inside such a block: its own layer-0 parts are off too
+        own = own or (not zero and oc is not None and not self.styles.layer(oc).shown)
+        name = d.get("name", "")
+        form = self.form(name, own, zero)
+        zeros = self.form(name, zero=True) if own and not inherited else None
         pen = self.styles.pen(d, in_block)
-        if form is not None:
+        if form is not None or zeros is not None:
             inserts = e.multi_insert() if (d.get("row_count", 1) > 1 or d.get("column_count", 1) > 1) else (e,)
             clip, frame = self._xclip(e, cv) if e.has_extension_dict else ("", "")
             for ins in inserts:
                 m = ins.matrix44()
-                self._invoke(form, m.ux.x, m.ux.y, m.uy.x, m.uy.y, m.origin.x, m.origin.y, pen, cv,
-                             None if own else oc, clip)
+                for f, layer in ((form, None if own else oc), (zeros, oc)):
+                    if f is not None:
+                        self._invoke(f, m.ux.x, m.ux.y, m.uy.x, m.uy.y, m.origin.x, m.origin.y, pen, cv,
+                                     layer, clip)
             if frame and not inherited:  # $XCLIPFRAME 1: the clipping boundary is displayed and plotted
                 cv.use(STROKE, oc, pen).append(frame)
         for attrib in e.attribs:
-            if not (inherited and attrib.dxf.get("layer", "0") == "0"):
+            on0 = attrib.dxf.get("layer", "0") == "0"
+            if (zero and on0) or not (inherited or zero) or (own and not on0):
                 self.paint(attrib, cv, in_block)
 
     def _dimension(self, e, d, cv, in_block, oc) -> None:
@@ -140,6 +155,7 @@ class BlockForms:
             state += "%.6f w " % (lw * 2.8346 / self.unit_pt if lw else 0)
         tx, ty = tx - cv.ox, ty - cv.oy
         cv.raw(oc, f"q {state}{clip}%.9f %.9f %.9f %.9f %.6f %.6f cm /{form.res} Do Q\n" % (a, b, c, dd, tx, ty))
+        cv.used |= form.layers  # the layers drawn through the form are on this canvas too
         for text, x0, y0, x1, y1 in form.texts:
             xs = [a * x + c * y + tx for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
             ys = [b * x + dd * y + ty for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]

@@ -38,6 +38,7 @@ class Canvas:
         self.run_key: tuple | None = None
         self.layer: str | None = None
         self.layer_names = layer_names if layer_names is not None else {}
+        self.used: set[str] = set()  # the layers this canvas writes marked content for
         self.texts: list[tuple] = []  # (text, x0, y0, x1, y1) in canvas drawing coordinates
         self.skipped = 0  # entities with damaged coordinates
         self.set_decimals(decimals)
@@ -62,6 +63,7 @@ class Canvas:
                 if res is None:
                     res = self.layer_names[layer] = f"L{len(self.layer_names)}"
                 self.parts.append(f"/OC /{res} BDC\n")
+                self.used.add(layer)
             self.layer = layer
         key = (kind, pen, width)
         if key != self.run_key:

@@ -162,7 +162,7 @@ def _render_model(drawing, specs, styles, layer_names, out_dir, start, job) -> l
         clip = _clip(spec, st)
         job.check()
         res = _write(drawing, spec, st, content, clip, painter, [], styles, cnt, cv.texts,
-                     out_dir / f"{start + n + 1}.pdf", cv.skipped)
+                     out_dir / f"{start + n + 1}.pdf", cv.skipped, cv.used)
         res.seconds = round(shared + time.perf_counter() - t1, 4)
         results.append(res)
     return results
@@ -234,14 +234,15 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start, job) -> l
     clip = _clip(spec, st)
     job.check()
     res = _write(drawing, spec, st, content, clip, painter, extra, styles, counts, cv.texts,
-                 out_dir / f"{start + 1}.pdf", cv.skipped)
+                 out_dir / f"{start + 1}.pdf", cv.skipped, cv.used)
     res.notes += notes
     res.units, res.unit_m = layout_measure(paper_units(drawing, spec), drawing.unit_m, views.scales)
     res.seconds = round(time.perf_counter() - t0, 4)
     return [res]
 
 
-def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, texts, path, skipped) -> SheetRender:
+def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, texts, path, skipped,
+           used=frozenset()) -> SheetRender:
     a, margin, width, height, _ = st
     # deflated here with zlib (it releases the GIL; MuPDF's deflate holds it for a second on a
     # dense sheet), the PDF then only takes the ready streams
@@ -255,13 +256,16 @@ def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, tex
     for group in [texts] + [f.texts for f in all_forms]:
         for t in group:
             chars.update(t[0])
-    layers = _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, chars)
+    layers = _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, chars, used)
     return _record(drawing, spec, st, painter, texts, path, skipped, layers)
 
 
-def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, chars: set[str]) -> list[dict]:
+def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, chars: set[str],
+               used: set[str] = frozenset()) -> list[dict]:
     """The PDF file: one page, the CJK font subset for *chars* (when there is text), layers
-    as OCGs, forms and the content stream; returns the sheet's layer list."""
+    as OCGs, forms and the content stream; returns the sheet's layer list: the layers of the
+    sheet's own entities (*counts*) and those only its blocks and viewports draw (*used*, with
+    a count of 0), so each can be shown or hidden."""
     pdf = PdfWriter()
     catalog, pages, page, res_xref = pdf.reserve(), pdf.reserve(), pdf.reserve(), pdf.reserve()
     font = fontembed.embed(pdf, lettering.face(), lettering.glyph_ids(chars)) if chars else None
@@ -271,17 +275,18 @@ def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, 
         # (PyMuPDF reads a layer's default state only through a /Usage CreatorInfo subtype)
         xref = pdf.add(f"<</Type/OCG/Name {text_string(name)}/Intent[/View]"
                        f"/Usage<</CreatorInfo<</Creator(drawreview)/Subtype/Artwork>>>>>>")
-        ocgs.append((xref, info.on))
+        ocgs.append((xref, info.shown))  # a layer off or not plotted: OFF, as the drawing is issued
         props.append(f"/{res} {xref} 0 R")
-        if name in counts or any(k.lower() == name.lower() for k in counts):
+        if name in counts or name in used or any(k.lower() == name.lower() for k in counts):
             layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
-                           "count": counts.get(name, 0), "on": info.on, "frozen": info.frozen, "ocg": xref})
+                           "count": counts.get(name, 0), "on": info.on, "frozen": info.frozen,
+                           "plot": info.plot, "ocg": xref})
     for name, n in counts.items():
         if name not in painter.layer_names:
             info = styles.layer(name)
             if not any(lay["name"] == name for lay in layers):
                 layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
-                               "count": n, "on": info.on, "frozen": info.frozen, "ocg": None})
+                               "count": n, "on": info.on, "frozen": info.frozen, "plot": info.plot, "ocg": None})
     xobjs = []
     for form, deflated in forms:
         bb = "%.3f %.3f %.3f %.3f" % form.bbox if form.bbox else "-1000000000 -1000000000 1000000000 1000000000"

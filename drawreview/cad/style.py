@@ -44,6 +44,18 @@ class LayerInfo:
     on: bool
     frozen: bool
     count: int = 0
+    plot: bool = True  # False: the layer's plot flag is 0, or it is Defpoints (never plotted)
+
+    @property
+    def shown(self) -> bool:
+        """On the sheet as issued (plotted): on, and plotted; a frozen layer is not drawn at all."""
+        return self.on and self.plot
+
+
+def plots(name: str, flag) -> bool:
+    """Does AutoCAD plot a layer? Not when its plot flag is 0 (ezdxf's drawing add-on hides such
+    layers in its export mode) and never the Defpoints layer, whatever its flag (AutoCAD)."""
+    return name.lower() != "defpoints" and flag != 0
 
 
 class Styles:
@@ -58,7 +70,8 @@ class Styles:
             tc = d.get("true_color")
             rgb = paper(int2rgb(tc)) if tc is not None else aci_rgb(abs(aci))
             info = LayerInfo(d.name, rgb, abs(aci), d.get("lineweight", -3), d.get("linetype", "Continuous"),
-                             on=aci >= 0 and not layer.is_off(), frozen=layer.is_frozen())
+                             on=aci >= 0 and not layer.is_off(), frozen=layer.is_frozen(),
+                             plot=plots(d.name, d.get("plot", 1)))
             self.layers[d.name.lower()] = info
         self.ltscale = float(doc.header.get("$LTSCALE", 1.0) or 1.0)
         self.dash_factor = 1.0  # a viewport's 1 / scale with $PSLTSCALE 1 (see ``for_viewport``)

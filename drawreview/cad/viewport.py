@@ -110,6 +110,7 @@ class ViewportPainter:
         self.scales.append(math.hypot(aa, bb))
         cv.raw(None, f"q {clip}W n %.10f %.10f %.10f %.10f %.6f %.6f cm /{form.res} Do Q\n"
                % (aa, bb, cc, dd, tx, ty))
+        cv.used |= form.layers
         xs, ys = [p[0] - cv.ox for p in outline], [p[1] - cv.oy for p in outline]
         lx0, ly0, lx1, ly1 = min(xs), min(ys), max(xs), max(ys)
         s = math.hypot(aa, bb)
@@ -141,7 +142,7 @@ class ViewportPainter:
             painter.paint(e, fcv)
         content = fcv.close()
         self.painter.skipped += fcv.skipped
-        form = Form(f"*MSP{n}", f"M{n}", content, fcv.texts) if content else None
+        form = Form(f"*MSP{n}", f"M{n}", content, fcv.texts, None, fcv.used) if content else None
         self.msp_forms[key if painter.styles.uses_scale() else (frozen, None)] = form
         if form:
             self.extra.append(form)
