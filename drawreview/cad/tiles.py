@@ -25,8 +25,8 @@ MIN_PX_PER_PT = 8.0
 MAX_ZOOM = 8
 _lock = threading.RLock()
 _docs: OrderedDict = OrderedDict()  # path -> (mtime, doc)
-_lists: OrderedDict = OrderedDict()  # (path, mtime, hidden) -> (display list, rect)
-_shown: dict = {}  # path -> [hidden layers its open document is set to, its layers' defaults]
+_lists: OrderedDict = OrderedDict()  # (path, mtime, hidden, shown) -> (display list, rect)
+_shown: dict = {}  # path -> [(hidden, shown) layers its open document is set to, its layers' defaults]
 DOC_CACHE, LIST_CACHE = 16, 24
 # thin lines at least one device pixel wide, as CAD viewers draw them (Acrobat: "enhance thin
 # lines"): without it MuPDF anti-aliases a 0.1 pt wall of a zoomed-out sheet to a faint grey
@@ -76,30 +76,30 @@ def _doc(path: str):
     return mtime, doc
 
 
-def _display_list(sheet, hidden: frozenset):
+def _display_list(sheet, hidden: frozenset, shown: frozenset = frozenset()):
     """(display list, page rect) for a sheet path (cached), an open document, or a display list
-    already made (drawn as it is: no layers hidden)."""
+    already made (drawn as it is: no layers hidden or shown)."""
     if isinstance(sheet, pymupdf.DisplayList):
-        if hidden:
-            raise ValueError("a ready display list cannot hide layers")
+        if hidden or shown:
+            raise ValueError("a ready display list cannot hide or show layers")
         return sheet, sheet.rect
     if isinstance(sheet, pymupdf.Document):
-        _set_layers(sheet, hidden)
+        _set_layers(sheet, hidden, shown=shown)
         page = sheet[0]
         return page.get_displaylist(), page.rect
     path = str(Path(sheet))
     mtime, doc = _doc(path)
-    key = (path, mtime, hidden)
+    key = (path, mtime, hidden, shown)
     hit = _lists.get(key)
     if hit:
         _lists.move_to_end(key)
         return hit
-    shown, defaults = _shown.setdefault(path, [frozenset(), None])
-    if shown != hidden:  # a freshly opened document shows the defaults
+    state, defaults = _shown.setdefault(path, [(frozenset(), frozenset()), None])
+    if state != (hidden, shown):  # a freshly opened document shows the defaults
         if defaults is None:
             defaults = _shown[path][1] = _defaults(doc)
-        _set_layers(doc, hidden, defaults)
-        _shown[path][0] = hidden
+        _set_layers(doc, hidden, defaults, shown)
+        _shown[path][0] = (hidden, shown)
     page = doc[0]
     hit = _lists[key] = (page.get_displaylist(), page.rect)
     while len(_lists) > LIST_CACHE:
@@ -113,13 +113,14 @@ def _defaults(doc) -> dict:
     return {v["name"]: v["on"] for v in doc.get_ocgs().values()}
 
 
-def _set_layers(doc, hidden: frozenset, defaults: dict | None = None) -> None:
-    """Default visibility of every layer, minus *hidden* (layer names)."""
+def _set_layers(doc, hidden: frozenset, defaults: dict | None = None, shown: frozenset = frozenset()) -> None:
+    """Default visibility of every layer, plus *shown* (layers off by default: off or not
+    plotted in the drawing), minus *hidden* (layer names; hidden wins)."""
     defaults = _defaults(doc) if defaults is None else defaults
     if not defaults:
         return
     for ui in doc.layer_ui_configs():
-        want = defaults.get(ui["text"], True) and ui["text"] not in hidden
+        want = (defaults.get(ui["text"], True) or ui["text"] in shown) and ui["text"] not in hidden
         if bool(ui["on"]) != want:
             doc.set_layer_ui_config(ui["number"], 0 if want else 2)
 
@@ -139,10 +140,11 @@ def png(pix: pymupdf.Pixmap) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
 
 
-def render_tile(sheet, z: int, x: int, y: int, hidden_layers=(), fmt: str = "png") -> bytes:
-    """PNG bytes of tile (z, x, y) of a sheet PDF (path or open document), white background."""
+def render_tile(sheet, z: int, x: int, y: int, hidden_layers=(), fmt: str = "png", shown_layers=()) -> bytes:
+    """PNG bytes of tile (z, x, y) of a sheet PDF (path or open document), white background;
+    *hidden_layers* drawn hidden, *shown_layers* (off by default) drawn."""
     with _lock:
-        dl, rect = _display_list(sheet, frozenset(hidden_layers))
+        dl, rect = _display_list(sheet, frozenset(hidden_layers), frozenset(shown_layers))
         w, h = rect.width, rect.height
         mz = max_zoom(w, h)
         n = 2**z

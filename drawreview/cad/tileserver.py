@@ -28,9 +28,10 @@ class TileFailed(DrawReviewError):
     code = "tile_failed"
 
 
-def draw_tile(path: str, z: int, x: int, y: int, hidden: tuple[str, ...], *, emit) -> bytes:
+def draw_tile(path: str, z: int, x: int, y: int, hidden: tuple[str, ...], shown: tuple[str, ...] = (), *,
+              emit) -> bytes:
     """In the child: PNG bytes of one tile (``cad.tiles``, its caches kept between calls)."""
-    return tiles.render_tile(path, z, x, y, hidden)
+    return tiles.render_tile(path, z, x, y, hidden, "png", shown)
 
 
 class TileRenderer:
@@ -41,12 +42,13 @@ class TileRenderer:
         self.timeout_s = timeout_s
         self._slots: asyncio.Semaphore | None = None
 
-    async def render(self, path: str, z: int, x: int, y: int, hidden: tuple[str, ...] = ()) -> bytes:
+    async def render(self, path: str, z: int, x: int, y: int, hidden: tuple[str, ...] = (),
+                     shown: tuple[str, ...] = ()) -> bytes:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.pool.size)
         async with self._slots:
             try:
-                return await self.pool.run(draw_tile, (path, z, x, y, tuple(hidden)),
+                return await self.pool.run(draw_tile, (path, z, x, y, tuple(hidden), tuple(shown)),
                                            deadline=time.monotonic() + self.timeout_s)
             except isolate.Timeout:
                 raise ServiceUnavailable(

@@ -1,7 +1,9 @@
 """The drawing's own corners and ends, for snapping measurements: every vertex of the sheet PDF's
 vector linework (line ends, curve ends, rectangle and quad corners), in sheet points (PyMuPDF page
 coordinates, y down — the viewer's sheet coordinates). Read once per sheet PDF and kept in a small
-cache; a query returns the vertices inside a box, nearest the box's centre first."""
+cache per set of layers the reviewer hid or showed (the tiles' ``?hidden=`` / ``?shown=``): the
+vertices are those of the linework drawn on the tiles, so a measurement snaps only to what is seen.
+A query returns the vertices inside a box, nearest the box's centre first."""
 
 from __future__ import annotations
 
@@ -12,14 +14,18 @@ import numpy as np
 import pymupdf
 
 MAX_VERTICES = 400_000  # a sheet with more is sampled by its first vertices (said in the answer)
-_cache: OrderedDict[str, tuple[np.ndarray, bool]] = OrderedDict()
+_cache: OrderedDict[tuple, tuple[np.ndarray, bool]] = OrderedDict()
 _lock = threading.Lock()
 CACHE_SIZE = 8
 
 
-def _read(path: str) -> tuple[np.ndarray, bool]:
+def _read(path: str, hidden: frozenset, shown: frozenset) -> tuple[np.ndarray, bool]:
+    from drawreview.cad.tiles import _set_layers
+
     pts: list[tuple[float, float]] = []
     with pymupdf.open(path) as doc:
+        if hidden or shown:  # MuPDF lists only the drawings of the optional content switched on
+            _set_layers(doc, hidden, None, shown)
         for drawing in doc[0].get_drawings():
             for item in drawing["items"]:
                 op = item[0]
@@ -40,12 +46,16 @@ def _read(path: str) -> tuple[np.ndarray, bool]:
     return arr, truncated
 
 
-def vertices(path: str, key: str) -> tuple[np.ndarray, bool]:
+def vertices(path: str, key: str, hidden=(), shown=()) -> tuple[np.ndarray, bool]:
+    """The vertices of sheet PDF *path* (*key*: its hash) with its layers in their default states,
+    *hidden* layers hidden and *shown* ones (off by default) shown."""
+    hidden, shown = frozenset(hidden), frozenset(shown)
+    key = (key, hidden, shown)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    got = _read(path)
+    got = _read(path, hidden, shown)
     with _lock:
         _cache[key] = got
         while len(_cache) > CACHE_SIZE:

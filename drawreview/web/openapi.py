@@ -72,8 +72,10 @@ QUERY: dict[tuple[str, str], dict] = {
     ("GET", "/api/projects/{project_id}/findings"): {"discipline": _DISCIPLINE},
     ("GET", "/api/annotation-library"): {"discipline": _DISCIPLINE},
     ("DELETE", "/api/annotations/{annotation_id}"): {"version": {**ID, "required": True}, "client_id": CLIENT_ID},
-    ("GET", "/api/sheets/{sheet_id}/tiles/{z}/{x}/{y}.png"): {"hidden": {"type": "string",
-                                                                        "description": "layer names, comma-separated"}},
+    ("GET", "/api/sheets/{sheet_id}/tiles/{z}/{x}/{y}.png"): {
+        "hidden": {"type": "string", "description": "layer names to hide, comma-separated, each percent-encoded"},
+        "shown": {"type": "string", "description": "layers off by default (off or not plotted in the drawing) "
+                                                   "to show, comma-separated, each percent-encoded"}},
     ("GET", "/api/sheets/{sheet_id}/texts"): {"q": text(200)},
 }
 # query parameters whose empty value is refused rather than read as absent

@@ -100,19 +100,26 @@ def _not_modified(ctx: Ctx, etag: str) -> Response | None:
     return None
 
 
-def _hidden(ctx: Ctx) -> tuple[str, ...]:
-    """The layer names of ``?hidden=``: comma-separated, each percent-encoded (the viewer's
-    ``encodeURIComponent``). The commas are read before decoding: a DXF layer name may hold a
-    comma (``A,B`` comes as ``A%2CB``), and splitting the decoded value hid layers A and B."""
+def _layer_names(ctx: Ctx, param: str) -> tuple[str, ...]:
+    """The layer names of ``?hidden=`` or ``?shown=``: comma-separated, each percent-encoded (the
+    viewer's ``encodeURIComponent``). The commas are read before decoding: a DXF layer name may
+    hold a comma (``A,B`` comes as ``A%2CB``), and splitting the decoded value hid layers A and B."""
     raw = ""
     for part in ctx.request.url.query.split("&"):
         key, _, value = part.partition("=")
-        if unquote_plus(key) == "hidden":
+        if unquote_plus(key) == param:
             raw = value  # the last one, as query_params.get gives it
     names = tuple(sorted({unquote_plus(n) for n in raw.split(",") if n}))
     if len(names) > MAX_HIDDEN:
-        raise ValidationFailed(details={"hidden": f"at most {MAX_HIDDEN} layers"})
+        raise ValidationFailed(details={param: f"at most {MAX_HIDDEN} layers"})
     return names
+
+
+def _layers(ctx: Ctx) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(hidden, shown): layers drawn hidden, and layers off by default in the sheet PDF (off or
+    not plotted in the drawing) drawn shown; a layer in both is hidden."""
+    hidden = _layer_names(ctx, "hidden")
+    return hidden, tuple(n for n in _layer_names(ctx, "shown") if n not in hidden)
 
 
 def _tile_address(ctx: Ctx) -> tuple[int, int, int]:
@@ -127,17 +134,19 @@ async def tile(ctx: Ctx):
     sheet, _, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
     sha = service.require_ready(sheet)
     z, x, y = _tile_address(ctx)
-    hidden = _hidden(ctx)
-    etag = '"%s"' % hashlib.sha256(f"{sha}/{z}/{x}/{y}/{chr(0).join(hidden)}".encode()).hexdigest()[:40]
+    hidden, shown = _layers(ctx)
+    # shown layers after a separator no name holds (NUL): the old ETags of hidden-only tiles stay valid
+    state = chr(0).join(hidden) + (chr(0) * 2 + chr(0).join(shown) if shown else "")
+    etag = '"%s"' % hashlib.sha256(f"{sha}/{z}/{x}/{y}/{state}".encode()).hexdigest()[:40]
     if (hit := _not_modified(ctx, etag)) is not None:
         return hit
     storage = ctx.state.storage
-    first = (z, hidden) == (0, ())
+    first = (z, hidden, shown) == (0, (), ())
     made = storage.derived(sha, tiles.TILE0) if first else None
     if made is not None and made.is_file():  # the first tile a viewer asks for: made with the sheet
         png = await asyncio.to_thread(made.read_bytes)
         return Response(png, media_type="image/png", headers={"ETag": etag, "Cache-Control": CACHE})
-    png = await ctx.state.tiles.render(str(storage.path(sha)), z, x, y, hidden)  # in a child: MuPDF keeps the GIL
+    png = await ctx.state.tiles.render(str(storage.path(sha)), z, x, y, hidden, shown)  # in a child: MuPDF keeps the GIL
     if first:  # a sheet processed before zoom-0 tiles were kept: keep it now
         await asyncio.to_thread(storage.put_derived, sha, tiles.TILE0, png)
     return Response(png, media_type="image/png", headers={"ETag": etag, "Cache-Control": CACHE})
@@ -170,6 +179,8 @@ VERTEX_QUERY = {
     "bbox": {"type": "string", "required": True, "pattern": f"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$",
              "description": "x0,y0,x1,y1 in sheet points (y down)"},
     "limit": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 2000},
+    "hidden": {"type": "string", "description": "layer names hidden in the viewer, as the tiles take them"},
+    "shown": {"type": "string", "description": "layers off by default shown in the viewer, as the tiles take them"},
 }
 
 
@@ -190,7 +201,9 @@ async def vertices(ctx: Ctx):
     if len(box) != 4 or not all(math.isfinite(v) for v in box) or not 1 <= limit <= 5000:
         raise ValidationFailed("请给出范围 bbox=x0,y0,x1,y1 和 1–5000 的 limit", "Give bbox=x0,y0,x1,y1 and a limit of 1-5000",
                                details={"bbox": "x0,y0,x1,y1", "limit": "1-5000"})
-    arr, sampled = await asyncio.to_thread(sheet_vertices.vertices, str(ctx.state.storage.path(sha)), sha)
+    hidden, shown = _layers(ctx)  # the layers drawn on the reviewer's tiles: snap only to what is seen
+    arr, sampled = await asyncio.to_thread(sheet_vertices.vertices, str(ctx.state.storage.path(sha)), sha,
+                                           hidden, shown)
     points, more = sheet_vertices.in_box(arr, box, limit)
     return {"points": points, "more": more, "sampled": sampled}
 

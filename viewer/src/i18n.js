@@ -67,7 +67,8 @@ export const MESSAGES = {
   'layers.count': ['{n} 个图元', '{n} entities'],
   'layers.all_on': ['全部显示', 'Show all'],
   'layers.all_off': ['全部隐藏', 'Hide all'],
-  'layers.off': ['（原图中已关闭，未出图）', '(off in the drawing, not plotted)'],
+  'layers.off': ['（原图中已关闭，未出图；可勾选查看）', '(off in the drawing, not plotted; tick to see it)'],
+  'layers.noplot': ['（原图中设为不打印；可勾选查看）', '(not plotted in the drawing; tick to see it)'],
   'layers.frozen': ['（原图中已冻结，未出图）', '(frozen in the drawing, not plotted)'],
 
   'search.title': ['图内搜索', 'Search in sheet'],

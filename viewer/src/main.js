@@ -26,7 +26,8 @@ class Viewer {
     this.root = root;
     this.store = new Store();
     this.filters = { discipline: '', status: '', severity: '', sheet: 'this', source: '' };
-    this.hidden = new Set();
+    this.hidden = new Set(); // layers the reviewer hid
+    this.shown = new Set(); // layers off by default (off or not plotted in the drawing) the reviewer showed
     this.selected = null;
     this.library = null;
     this.sheetNames = new Map((cfg.sheets || []).map((s) => [s.id, this.labelSheet(s)]));
@@ -148,9 +149,15 @@ class Viewer {
   tileUrl(z, x, y) {
     const overlay = this.compare && this.compare.tileUrl(z, x, y);
     if (overlay) return overlay;
-    const hidden = [...this.hidden].sort();
-    const q = hidden.length ? `?hidden=${hidden.map(encodeURIComponent).join(',')}` : '';
-    return `/api/sheets/${this.sheet.id}/tiles/${z}/${x}/${y}.png${q}`;
+    const q = this.layerQuery();
+    return `/api/sheets/${this.sheet.id}/tiles/${z}/${x}/${y}.png${q ? `?${q}` : ''}`;
+  }
+
+  // The layer state as the tiles and the snapping vertices take it: each name percent-encoded,
+  // then comma-joined (a name may hold a comma: hiding `A,B` is not hiding `A` and `B`).
+  layerQuery() {
+    const part = (key, names) => (names.size ? `${key}=${[...names].sort().map(encodeURIComponent).join(',')}` : '');
+    return [part('hidden', this.hidden), part('shown', this.shown)].filter(Boolean).join('&');
   }
 
   initMap() {
@@ -186,7 +193,7 @@ class Viewer {
       }, { layerFilter: (l) => l === this.ctx.markups, hitTolerance: 4 });
       this.select(key);
     });
-    this.tools = new Tools({ ctx: this.ctx, sheet: this.sheet,
+    this.tools = new Tools({ ctx: this.ctx, sheet: this.sheet, layerQuery: () => this.layerQuery(),
       onMarkup: (kind, points) => this.writes.newMarkup(kind, points),
       onMeasure: (text) => { this.measureEl.textContent = text; } });
   }
@@ -214,8 +221,11 @@ class Viewer {
   }
 
   layersChanged() {
-    const key = this.compare && this.compare.on ? 'compare' : `hidden:${[...this.hidden].sort().join(',')}`;
+    // the tile cache's key: the query itself (names encoded), so `A,B` and `A` + `B` differ
+    const key = this.compare && this.compare.on ? 'compare' : `layers:${this.layerQuery()}`;
     this.ctx.source.setTileUrlFunction((c) => this.tileUrl(c[0], c[1], c[2]), key);
+    this.mapEl.dataset.layerKey = key;
+    if (this.tools && this.tools.snap) this.tools.loadVertices(); // snap only to what is shown
   }
 
   keys() {

@@ -148,11 +148,16 @@ export function renderLayers(root, app) {
     root.append(h('p', { class: 'muted' }, t('layers.none')));
     return;
   }
-  // a layer off or frozen in the drawing is not drawn on the sheet: shown unticked, and no
-  // button shows it (its checkbox said it was shown while nothing of it was)
-  const shut = (l) => l.on === false || l.frozen === true;
-  const setAll = (on) => {
-    app.hidden = on ? new Set() : new Set(layers.filter((l) => !shut(l)).map((l) => l.name));
+  // the sheet shows the drawing as plotted: a layer off or not plotted in the drawing is in the
+  // sheet but hidden by default (unticked, with a note; ticking it shows it: ?shown=); a frozen
+  // layer is not in the sheet at all (unticked and disabled, as AutoCAD does not draw it)
+  const frozen = (l) => l.frozen === true;
+  const byDefault = (l) => !frozen(l) && l.on !== false && l.plot !== false;
+  const isShown = (l) => !frozen(l) && !app.hidden.has(l.name) && (byDefault(l) || app.shown.has(l.name));
+  const noteOf = (l) => (frozen(l) ? 'layers.frozen' : l.on === false ? 'layers.off' : l.plot === false ? 'layers.noplot' : null);
+  const setAll = (on) => { // "show all": every layer as issued; "hide all": none
+    app.hidden = on ? new Set() : new Set(layers.filter((l) => !frozen(l)).map((l) => l.name));
+    if (!on) app.shown = new Set();
     app.layersChanged();
     renderLayers(root, app);
   };
@@ -162,13 +167,18 @@ export function renderLayers(root, app) {
   const ul = h('ul', { class: 'vw-layers', id: 'layer-list' });
   for (const l of layers) {
     const id = `layer-${l.name.replace(/[^A-Za-z0-9_-]/g, (c) => c.charCodeAt(0).toString(16))}`;
-    const note = shut(l) ? t(l.frozen ? 'layers.frozen' : 'layers.off') : null;
+    const note = noteOf(l) ? t(noteOf(l)) : null;
     ul.append(h('li', { class: note ? 'shut' : null, title: note }, h('label', { for: id },
-      h('input', { type: 'checkbox', id, checked: !note && !app.hidden.has(l.name), disabled: !!note,
+      h('input', { type: 'checkbox', id, checked: isShown(l), disabled: frozen(l),
         dataset: { layer: l.name },
         onchange: (e) => {
-          if (e.target.checked) app.hidden.delete(l.name);
-          else app.hidden.add(l.name);
+          if (e.target.checked) {
+            app.hidden.delete(l.name);
+            if (!byDefault(l)) app.shown.add(l.name);
+          } else {
+            app.shown.delete(l.name);
+            if (byDefault(l)) app.hidden.add(l.name);
+          }
           app.layersChanged();
         } }),
       h('span', { class: 'swatch', style: { background: l.color || '#000' } }),

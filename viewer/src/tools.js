@@ -74,11 +74,13 @@ export function measurer(sheet) {
 }
 
 export class Tools {
-  constructor({ ctx, sheet, onMarkup, onMeasure }) {
+  constructor({ ctx, sheet, onMarkup, onMeasure, layerQuery }) {
     this.ctx = ctx;
     this.sheet = sheet;
     this.onMarkup = onMarkup;
     this.onMeasure = onMeasure;
+    this.layerQuery = layerQuery || (() => '');
+    this.vertexAsk = 0; // the latest vertex request: an older answer (other layers) is dropped
     this.active = 'select';
     this.draw = null;
     this.m = measurer(sheet);
@@ -117,8 +119,11 @@ export class Tools {
     if (!size) return;
     const [x0, y0, x1, y1] = this.ctx.view.calculateExtent(size);
     const bbox = [x0, -y1, x1, -y0].map((v) => v.toFixed(2)).join(',');
+    const layers = this.layerQuery();
+    const ask = ++this.vertexAsk;
     try {
-      const data = await get(`/api/sheets/${this.sheet.id}/vertices?bbox=${bbox}&limit=3000`);
+      const data = await get(`/api/sheets/${this.sheet.id}/vertices?bbox=${bbox}&limit=3000${layers ? `&${layers}` : ''}`);
+      if (ask !== this.vertexAsk) return;
       this.snapSource.clear(true);
       this.snapSource.addFeatures(data.points.map((p) => new Feature(new Point(toMap(p)))));
       this.ctx.map.getTargetElement().dataset.snapPoints = String(data.points.length);
