@@ -161,10 +161,10 @@ def render_tile(sheet, z: int, x: int, y: int, hidden_layers=(), fmt: str = "png
         return png(tile) if fmt == "png" else tile.tobytes(fmt)
 
 
-def thumbnail(sheet, size: int = 512, hidden_layers=()) -> bytes:
+def thumbnail(sheet, size: int = 512, hidden_layers=(), shown_layers=()) -> bytes:
     """PNG of the whole sheet, its long side *size* pixels."""
     with _lock:
-        dl, rect = _display_list(sheet, frozenset(hidden_layers))
+        dl, rect = _display_list(sheet, frozenset(hidden_layers), frozenset(shown_layers))
         s = size / max(rect.width, rect.height)
         return png(_draw(dl, pymupdf.Matrix(s, s)))
 

@@ -19,7 +19,7 @@ _lock = threading.Lock()
 CACHE_SIZE = 8
 
 
-def _read(path: str, hidden: frozenset, shown: frozenset) -> tuple[np.ndarray, bool]:
+def _read(path: str, hidden: frozenset = frozenset(), shown: frozenset = frozenset()) -> tuple[np.ndarray, bool]:
     from drawreview.cad.tiles import _set_layers
 
     pts: list[tuple[float, float]] = []

@@ -1,0 +1,113 @@
+"""Layers the drawing does not plot: a layer whose plot flag is 0 is left out of a plot by AutoCAD
+and by ezdxf's drawing add-on in its export mode (``RenderContext(export_mode=True)``, the
+reference here), and AutoCAD never plots the Defpoints layer. The sheet shows the drawing as
+plotted, and keeps what it leaves out as optional content that is off by default, so a reviewer
+can show it (``tiles.render_tile(shown_layers=...)``), like a layer switched off in the drawing."""
+
+import ezdxf
+import numpy as np
+import pymupdf
+import pytest
+
+from drawreview.cad import tiles
+from drawreview.cad.dxf import load_dxf
+from drawreview.cad.render import render_drawing
+from drawreview.cad.sheets import split_sheets
+from drawreview.services.sheet_vertices import vertices
+
+
+def _drawing(path, defpoints_plot: int = 0):
+    doc = ezdxf.new("R2010", units=4)
+    msp = doc.modelspace()
+    doc.layers.add("WALL")
+    doc.layers.add("TEMP").dxf.plot = 0  # a construction layer set not to plot
+    doc.layers.get("Defpoints").dxf.plot = defpoints_plot  # AutoCAD (and ezdxf.new) make it with flag 0
+    doc.layers.add("SHUT").off()
+    mark = doc.blocks.new("MARK")
+    mark.add_line((0, 0), (0, 1000), dxfattribs={"layer": "0"})  # takes TEMP through the insert
+    mark.add_line((200, 0), (200, 1000), dxfattribs={"layer": "WALL"})  # plotted
+    msp.add_line((0, 0), (0, 1000), dxfattribs={"layer": "WALL"})
+    msp.add_line((1000, 0), (1000, 1000), dxfattribs={"layer": "TEMP"})
+    msp.add_line((2000, 0), (2000, 1000), dxfattribs={"layer": "Defpoints"})
+    msp.add_blockref("MARK", (3000, 0), dxfattribs={"layer": "TEMP"})
+    msp.add_line((4000, 0), (4000, 1000), dxfattribs={"layer": "SHUT"})
+    msp.add_line((5000, 0), (5000, 1000), dxfattribs={"layer": "WALL"})
+    doc.saveas(path)
+    return doc
+
+
+def _ezdxf_columns(doc) -> list[float]:
+    """x of each vertical line ezdxf's add-on draws in export (plot) mode, as a fraction of the
+    span from the first to the last."""
+    from ezdxf.addons.drawing import Frontend, RenderContext, layout
+    from ezdxf.addons.drawing.pymupdf import PyMuPdfBackend
+
+    backend = PyMuPdfBackend()
+    Frontend(RenderContext(doc, export_mode=True), backend).draw_layout(doc.modelspace())
+    page = pymupdf.open("pdf", backend.get_pdf_bytes(
+        layout.Page(0, 0, layout.Units.mm, margins=layout.Margins.all(2))))[0]
+    xs = sorted({round(it[1].x, 1) for d in page.get_drawings() for it in d["items"]
+                 if it[0] == "l" and abs(it[1].x - it[2].x) < 0.01})
+    return [(x - xs[0]) / (xs[-1] - xs[0]) for x in xs]
+
+
+def _columns(png: bytes) -> list[float]:
+    pix = pymupdf.Pixmap(png)
+    ink = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)[..., 0] < 200
+    cols = np.nonzero(ink.any(axis=0))[0]
+    groups = np.split(cols, np.nonzero(np.diff(cols) > 3)[0] + 1)
+    return [(g.mean() - groups[0].mean()) / (groups[-1].mean() - groups[0].mean()) for g in groups]
+
+
+def _sheet(path, out):
+    drawing = load_dxf(path)
+    [res] = render_drawing(drawing, split_sheets(drawing), out)
+    return res
+
+
+def test_the_sheet_shows_what_a_plot_shows(tmp_path):
+    doc = _drawing(tmp_path / "plot.dxf")
+    want = _ezdxf_columns(doc)
+    # WALL at 0, the block's WALL line at 3200, WALL at 5000: TEMP, Defpoints, the block's
+    # layer-0 line (it takes TEMP) and the off layer are not plotted
+    assert want == pytest.approx([0, 0.64, 1], abs=0.01)
+    res = _sheet(tmp_path / "plot.dxf", tmp_path / "a")
+    assert _columns(tiles.thumbnail(res.pdf, 1600)) == pytest.approx(want, abs=0.01)
+    by_name = {lay["name"]: lay for lay in res.layers}
+    assert by_name["TEMP"]["plot"] is False and by_name["TEMP"]["on"] is True
+    assert by_name["Defpoints"]["plot"] is False and by_name["WALL"]["plot"] is True
+    off = {v["name"] for v in pymupdf.open(res.pdf).get_ocgs().values() if not v["on"]}
+    assert off == {"TEMP", "Defpoints", "SHUT"}
+
+
+def test_what_a_plot_leaves_out_is_kept_and_can_be_shown(tmp_path):
+    _drawing(tmp_path / "plot.dxf")
+    res = _sheet(tmp_path / "plot.dxf", tmp_path / "a")
+    shown = tiles.thumbnail(res.pdf, 1600, shown_layers=("TEMP",))
+    # TEMP's line at 1000 and the block's layer-0 line at 3000 (inside TEMP through the insert)
+    assert _columns(shown) == pytest.approx([0, 0.2, 0.6, 0.64, 1], abs=0.01)
+    every = tiles.thumbnail(res.pdf, 1600, shown_layers=("TEMP", "Defpoints", "SHUT"))
+    assert _columns(every) == pytest.approx([0, 0.2, 0.4, 0.6, 0.64, 0.8, 1], abs=0.01)
+    # hidden wins over shown; the tile draws the same as the thumbnail
+    assert _columns(tiles.thumbnail(res.pdf, 1600, hidden_layers=("TEMP",), shown_layers=("TEMP",))) \
+        == pytest.approx([0, 0.64, 1], abs=0.01)
+    assert tiles.render_tile(res.pdf, 0, 0, 0, shown_layers=("TEMP",)) != tiles.render_tile(res.pdf, 0, 0, 0)
+
+
+def test_defpoints_is_never_plotted_whatever_its_flag(tmp_path):
+    # AutoCAD: objects on Defpoints do not plot; ezdxf's export mode reads only the flag, so a
+    # Defpoints layer written with flag 1 is the one case judged by AutoCAD's rule alone
+    _drawing(tmp_path / "dp.dxf", defpoints_plot=1)
+    res = _sheet(tmp_path / "dp.dxf", tmp_path / "a")
+    assert {lay["name"]: lay["plot"] for lay in res.layers}["Defpoints"] is False
+    assert _columns(tiles.thumbnail(res.pdf, 1600)) == pytest.approx([0, 0.64, 1], abs=0.01)
+
+
+def test_snapping_vertices_follow_the_layers_drawn(tmp_path):
+    _drawing(tmp_path / "plot.dxf")
+    res = _sheet(tmp_path / "plot.dxf", tmp_path / "a")
+    xs = lambda arr: sorted({round(float(x)) for x in arr[:, 0]})  # noqa: E731
+    plotted = xs(vertices(res.pdf, "plot")[0])
+    assert len(plotted) == 3  # the ends of the three plotted lines
+    assert len(xs(vertices(res.pdf, "plot", shown=("TEMP",))[0])) == 5
+    assert len(xs(vertices(res.pdf, "plot", hidden=("WALL",), shown=("TEMP",))[0])) == 2
