@@ -266,3 +266,50 @@ def test_a_layer_named_with_a_comma_is_hidden_alone(stack, client):
     assert every > one > two  # one line hidden, then two
     etags = {client.get(url + q, headers=H(stack)).headers["etag"] for q in ("?hidden=A%2CB", "?hidden=A,B")}
     assert len(etags) == 2
+
+
+def test_layers_the_drawing_does_not_plot_can_be_shown_and_snapping_follows_the_layers(stack, client):
+    # a layer set not to plot (and one switched off) is in the sheet PDF as optional content
+    # that is off by default: ?shown= draws it, with its own ETag; the snapping vertices take
+    # the same ?hidden= / ?shown= so a measurement snaps only to what the reviewer sees
+    import ezdxf
+
+    from drawreview.cad import specimen
+
+    path = specimen.floor_plan(di._specimen_dir() / "noplot-layers.dxf", frames=1, rooms=(2, 2))
+    doc = ezdxf.readfile(path)
+    doc.layers.add("不打印").dxf.plot = 0
+    doc.layers.add("关,闭").off()
+    for i, name in enumerate(("不打印", "关,闭")):
+        doc.modelspace().add_line((2000 + 3000 * i, 1000), (2000 + 3000 * i, 9000), dxfattribs={"layer": name})
+    doc.saveas(path)
+    sid = di.new_submission(client, stack)
+    di.upload(client, stack, sid, [("不打印图层.dxf", path.read_bytes())])
+    assert di.wait_files(client, stack, sid)[0]["state"] == "ready"
+    sheet = client.get(f"/api/submissions/{sid}/sheets", headers=H(stack)).json()["data"][0]
+    layers = {lay["name"]: lay for lay in client.get(f"/api/sheets/{sheet['id']}", headers=H(stack)).json()["data"]["layers"]}
+    assert layers["不打印"]["plot"] is False and layers["关,闭"]["on"] is False
+    url = f"/api/sheets/{sheet['id']}/tiles/0/0/0.png"
+
+    def ink(query: str) -> tuple[int, str]:
+        got = client.get(url + query, headers=H(stack))
+        assert got.status_code == 200
+        pix = pymupdf.Pixmap(got.content)
+        return sum(1 for v in pix.samples[::3] if v < 128), got.headers["etag"]
+
+    noplot, off = "%E4%B8%8D%E6%89%93%E5%8D%B0", "%E5%85%B3%2C%E9%97%AD"
+    (plain, e0), (one, e1), (two, e2) = ink(""), ink(f"?shown={noplot}"), ink(f"?shown={noplot},{off}")
+    assert plain < one < two and len({e0, e1, e2}) == 3
+    assert ink(f"?shown={noplot}&hidden={noplot}")[0] == plain  # hidden wins
+
+    box = f"0,0,{sheet['width']},{sheet['height']}"
+
+    def points(query: str) -> set:
+        got = client.get(f"/api/sheets/{sheet['id']}/vertices?bbox={box}&limit=5000{query}", headers=H(stack))
+        assert got.status_code == 200, got.text
+        return {tuple(p) for p in got.json()["data"]["points"]}
+
+    every = points("")
+    with_noplot = points(f"&shown={noplot}")
+    assert every < with_noplot and len(with_noplot - every) == 2  # the two ends of the line
+    assert points(f"&shown={noplot},{off}") - with_noplot and points("&hidden=WALL") < every
