@@ -60,7 +60,7 @@ def _settled(page, tiles, part: str):
         if any(part in u for u in tiles):
             break
         page.wait_for_timeout(100)
-    assert any(part in u for u in tiles), tiles[-4:]
+    assert any(part in u for u in tiles), sorted({u.split("?")[-1] for u in tiles})
     n = page.evaluate("() => Number(document.querySelector('#map').dataset.rendered || 0)")
     wait_js(page, "(n) => Number(document.querySelector('#map').dataset.rendered || 0) > n", n)
 
