@@ -6,7 +6,8 @@ For every sheet of every DXF and DWG (converted, ``cad/loader.py``) in ../shared
 the generated cases
 (``drawreview/cad/casebook.py``: OCS polylines, MINSERT, XCLIP, frames with Chinese title
 blocks, layouts in mm and inches, stacked MTEXT), the same layout is drawn by ezdxf's
-``Frontend`` + ``PyMuPdfBackend`` (white paper, colour 7 black) onto a page of our sheet's size
+``Frontend`` + ``PyMuPdfBackend`` (white paper, colour 7 black; its export mode, which leaves out
+layers whose plot flag is 0, as a plot does and as our sheets show by default) onto a page of our sheet's size
 and window (``render_box`` = our page in drawing units), and both pages are rasterised at the
 same resolution (``--px`` on the long side). Measured:
 
@@ -86,7 +87,7 @@ def reference(ezdoc, layout_name: str | None, res, keep: str, corrected: bool = 
     from ezdxf.math import BoundingBox2d
 
     space = ezdoc.modelspace() if layout_name is None else ezdoc.paperspace(layout_name)
-    ctx = RenderContext(ezdoc)
+    ctx = RenderContext(ezdoc, export_mode=True)  # as plotted: layers whose plot flag is 0 left out
     ctx.set_current_layout(space)
     backend = PyMuPdfBackend()
     cfg = config.Configuration(background_policy=config.BackgroundPolicy.WHITE,

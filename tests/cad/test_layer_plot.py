@@ -111,3 +111,19 @@ def test_snapping_vertices_follow_the_layers_drawn(tmp_path):
     assert len(plotted) == 3  # the ends of the three plotted lines
     assert len(xs(vertices(res.pdf, "plot", shown=("TEMP",))[0])) == 5
     assert len(xs(vertices(res.pdf, "plot", hidden=("WALL",), shown=("TEMP",))[0])) == 2
+
+
+def test_the_stamped_sheet_and_its_crops_show_the_plot(tmp_path):
+    # the issued (stamped) sheet keeps the layers and their default states: what the drawing
+    # does not plot stays off there too, and a crop drawn from it (report, BCF) leaves it out
+    from drawreview.report.stamps import stamp_sheet
+
+    _drawing(tmp_path / "plot.dxf")
+    res = _sheet(tmp_path / "plot.dxf", tmp_path / "a")
+    stamped = pymupdf.open("pdf", stamp_sheet(open(res.pdf, "rb").read(), "TZ-2026-0001", "2026-12-07", "泰州市"))
+    assert {v["name"] for v in stamped.get_ocgs().values() if not v["on"]} == {"TEMP", "Defpoints", "SHUT"}
+    page = stamped[0]
+    a, e, _ = res.map
+    xs = sorted({round((it[1].x - e) / a) for d in page.get_drawings() for it in d["items"]
+                 if it[0] == "l" and abs(it[1].x - it[2].x) < 0.01 and it[1].y != it[2].y})
+    assert [x for x in xs if -10 < x < 5010] == [0, 3200, 5000]
