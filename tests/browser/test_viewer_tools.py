@@ -85,7 +85,13 @@ def test_drag_to_draw_hints_and_severity_badges(world, chromium, shots):
         save_markup(page, "点击两角的矩形：一般意见", "general")
         wait_js(page, "() => [...document.querySelectorAll('#markup-list .vw-item')].some(e => e.textContent.includes('点击两角的矩形'))",
                                timeout=15000)
-        kinds = {m["body"]: m["kind"] for m in _markups(page)}
+        # the list shows a markup as soon as it is drawn (pending in the outbox): wait for the
+        # server to hold it before reading the API
+        for _ in range(150):
+            kinds = {m["body"]: m["kind"] for m in _markups(page)}
+            if "点击两角的矩形：一般意见" in kinds:
+                break
+            page.wait_for_timeout(100)
         assert kinds["拖动绘制的云线：补充疏散指示"] == "cloud" and kinds["点击两角的矩形：一般意见"] == "rect"
 
         # severity badges at each box's upper right corner, in the severity's colour
