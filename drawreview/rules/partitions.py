@@ -95,17 +95,26 @@ def _lengthened(g, d: float):
 STRIPS = frozenset({"fire_lane"})  # drawn by their edges: an outline inside another is the strip's inner edge
 
 
+def _nested_pairs(feats: list[Feature]):
+    """(indices of the polygon features, their geometries, container, contained): the pairs of
+    those polygons where one properly contains the other, as positions in the index list; all None
+    with fewer than two polygons."""
+    polys = [k for k, f in enumerate(feats) if f.geom.geom_type == "Polygon"]
+    if len(polys) < 2:
+        return None, None, None, None
+    geoms = np.array([feats[k].geom for k in polys], dtype=object)
+    container, contained = STRtree(geoms).query(geoms, predicate="contains_properly")
+    keep = container != contained
+    return polys, geoms, container[keep], contained[keep]
+
+
 def nested_as_holes(feats: list[Feature]) -> list[Feature]:
     """Outlines of a strip class inside one another read even-odd, as a hatch between them would
     fill: a ring lane drawn as its outer and inner outline is the band between them, not two
     full shapes. Polygons only; each keeps the handles of the outlines that bound it."""
-    polys = [k for k, f in enumerate(feats) if f.geom.geom_type == "Polygon"]
-    if len(polys) < 2:
+    polys, geoms, container, contained = _nested_pairs(feats)
+    if polys is None:
         return feats
-    geoms = np.array([feats[k].geom for k in polys], dtype=object)
-    container, contained = STRtree(geoms).query(geoms, predicate="contains_properly")
-    keep = container != contained
-    container, contained = container[keep], contained[keep]
     if not len(container):
         return feats
     depth = np.bincount(contained, minlength=len(polys))  # how many outlines contain each one
@@ -182,13 +191,9 @@ def voids_as_holes(feats: list[Feature], texts: list) -> list[Feature] | None:
     floor is what lies between them. The inner outline stays a feature of its own only when a text
     inside it names something other than a void (防火分区二 …); unlabelled or labelled 中庭 /
     天井 / 上空 … it is the hole alone. None when no outline lies in another."""
-    polys = [k for k, f in enumerate(feats) if f.geom.geom_type == "Polygon"]
-    if len(polys) < 2:
+    polys, geoms, container, contained = _nested_pairs(feats)
+    if polys is None:
         return None
-    geoms = np.array([feats[k].geom for k in polys], dtype=object)
-    container, contained = STRtree(geoms).query(geoms, predicate="contains_properly")
-    keep = container != contained
-    container, contained = container[keep], contained[keep]
     depth = np.bincount(contained, minlength=len(polys))  # how many outlines contain each one
     areas = shapely.area(geoms)
     pairs = [(i, o) for i, o in zip(container.tolist(), contained.tolist())
