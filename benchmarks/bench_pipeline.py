@@ -33,7 +33,7 @@ TARGET, SMALL_S = 1.5, 0.2
 
 async def upload_to_tile(ctx, stack, data: bytes, name: str) -> float:
     from drawreview.cad import tiles
-    from drawreview.jobs_drawings import process_file
+    from drawreview.jobs.drawings import process_file
     from drawreview.models import Sheet
     from tests.services.test_submissions import add_file, new_project_submission
 

@@ -13,9 +13,11 @@ from starlette.staticfiles import StaticFiles
 from .broadcast import make_broadcast
 from .cad.tileserver import TileRenderer
 from .db import Database
-from . import gcpause, jobs_drawings, jobs_workflow
+from . import gcpause
 from .loopwatch import LoopWatch
-from .queue import InProcessQueue, make_queue
+from .jobs import drawings as drawing_jobs
+from .jobs import workflow as workflow_jobs
+from .jobs.queue import InProcessQueue, make_queue
 from .ratelimit import make_limiter
 from .services import calendar_years, workdays
 from .services import notifications as notification_service
@@ -85,9 +87,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await ctx["broadcast"].connect()
         await ctx["queue"].start(ctx)
         # embedded mode: deadline watch and notification delivery run here (arq cron otherwise)
-        periodic = jobs_workflow.start_periodic(ctx) if isinstance(ctx["queue"], InProcessQueue) else None
+        periodic = workflow_jobs.start_periodic(ctx) if isinstance(ctx["queue"], InProcessQueue) else None
         if isinstance(ctx["queue"], InProcessQueue):  # resume files a killed server left (worker: scaled)
-            await jobs_drawings.requeue_unfinished(ctx)
+            await drawing_jobs.requeue_unfinished(ctx)
         gcpause.settle()  # the started app's heap leaves the collector's full passes
         app.state.loopwatch = LoopWatch("app")  # stalls of this loop, in /healthz (docs/decisions/119)
         app.state.loopwatch.start()
@@ -95,7 +97,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await app.state.loopwatch.stop()
-            await jobs_workflow.stop_periodic(periodic)
+            await workflow_jobs.stop_periodic(periodic)
             await ctx["queue"].stop()
             await ctx["broadcast"].disconnect()
             await ctx["limiter"].close()

@@ -48,7 +48,7 @@ def cmd_worker(args, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    from .worker import make_worker
+    from .jobs.worker import make_worker
 
     worker = make_worker(settings, burst=args.burst)
     worker.run()
@@ -63,7 +63,7 @@ def cmd_migrate(args, settings: Settings) -> int:
 
 async def _demo(settings: Settings) -> dict:
     from .db import Database
-    from .services.demo import ensure_demo
+    from .demo.accounts import ensure_demo
 
     db = Database(settings)
     try:
@@ -74,7 +74,7 @@ async def _demo(settings: Settings) -> dict:
 
 
 def cmd_demo(args, settings: Settings) -> int:
-    from .demo_review import DemoError, populate
+    from .demo.review import DemoError, populate
 
     _migrate(settings)
     result = asyncio.run(_demo(settings))

@@ -82,7 +82,7 @@ def build_stack(mode: str, data_dir: Path) -> Stack:
 
 async def _demo(settings: Settings) -> dict:
     from drawreview.db import Database
-    from drawreview.services.demo import ensure_demo
+    from drawreview.demo.accounts import ensure_demo
 
     db = Database(settings)
     try:

@@ -179,7 +179,7 @@ def upload(client, stack, submission_id: int, files: list[tuple[str, bytes]], ex
 
 def run_queued_jobs(stack) -> None:
     """Scaled mode without a worker process: run a real arq worker in burst mode."""
-    from drawreview.worker import make_worker
+    from drawreview.jobs.worker import make_worker
 
     async def burst():
         worker = make_worker(stack.settings, burst=True)

@@ -120,7 +120,7 @@ def test_a_replaced_anchored_entry_is_named(tmp_path):
 def test_the_periodic_job_appends_only_moved_heads(tmp_path):
     """jobs_workflow.anchor_audit (hourly: in-process embedded, arq cron scaled) keeps the
     export growing with the chains; a chain that did not move is not written again."""
-    from drawreview import jobs_workflow
+    from drawreview.jobs import workflow as jobs_workflow
 
     env = {"DRAWREVIEW_DATA_DIR": str(tmp_path)}
     assert run(["demo", "--no-drawings"], env).returncode == 0

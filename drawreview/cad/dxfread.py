@@ -16,7 +16,6 @@ messages.  tests/cad/test_dxfread.py holds ezdxf's tags and documents as the ref
 
 from __future__ import annotations
 
-import re
 import struct
 from collections import OrderedDict
 from pathlib import Path

@@ -17,7 +17,7 @@ list), and what the child keeps of a finished page is dropped; model-space frame
 first pass instead of at the end (docs/decisions/100).
 
 and returns ``{"notes": [...], "repairs": [...], "kind": "dxf" | "dwg" | "pdf"}``: every note of the file,
-and those of them that are repairs of a damaged file (the rest inform: no frame, units assumed …). The parent (jobs_drawings) turns
+and those of them that are repairs of a damaged file (the rest inform: no frame, units assumed …). The parent (jobs.drawings) turns
 these into rows, blobs and events; nothing here touches the database or storage.
 
 A strictly-read DXF is audited after its sheets are viewable; when the auditor changed the

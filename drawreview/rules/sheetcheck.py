@@ -6,7 +6,7 @@
 ``cad.sheets.split_sheets``: each title-block frame of a model space holding several is
 checked within its frame, with the facts written on that frame.
 
-Kept apart from ``jobs_findings`` so the child imports only CAD and rule code, never the
+Kept apart from ``jobs.findings`` so the child imports only CAD and rule code, never the
 database layer; the parent stores what comes back.
 """
 

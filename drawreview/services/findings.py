@@ -197,7 +197,7 @@ async def precheck(session: AsyncSession, queue, settings, principal, submission
     (or returned) submission, one ``check_file`` job per file (each file read once); the jobs
     store the findings and announce them with ``findings.updated`` events; queuing twice while
     a job waits does nothing."""
-    from ..jobs_drawings import enqueue
+    from ..jobs.drawings import enqueue
     from .submissions import require_submission
 
     sub, _ = await require_submission(session, principal, submission_id, "submission.upload")

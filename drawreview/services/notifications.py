@@ -4,7 +4,7 @@
 one ``OutboxEmail`` per recipient with an address, and one ``WebhookDelivery`` per matching
 webhook. Nothing is sent there, so a change and its notifications commit (or roll back)
 together and an SMTP or receiver outage loses nothing. ``deliver_emails`` and
-``deliver_webhooks`` (run by ``jobs_workflow``) claim due rows with a conditional UPDATE (so
+``deliver_webhooks`` (run by ``jobs.workflow``) claim due rows with a conditional UPDATE (so
 several app processes and workers never send one row twice), send, and record the result;
 failures are retried with ``webhooks.backoff_delay`` until ``MAX_ATTEMPTS``.
 """

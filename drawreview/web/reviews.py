@@ -22,7 +22,7 @@ from .common import DAY_SCHEMA, ID_SCHEMA, Ctx, api, ok, text
 async def commit(ctx: Ctx) -> None:
     """Commit, publish the events, and ask the queue to deliver the new emails/webhooks now."""
     await ctx.commit()
-    from ..jobs_workflow import kick_delivery
+    from ..jobs.workflow import kick_delivery
     from ..services import anchors
 
     anchors.keep_pending(ctx.session, ctx.state.settings)  # the anchors printed in what was just issued

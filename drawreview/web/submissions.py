@@ -20,7 +20,7 @@ from starlette.routing import Route
 from ..auth import principal_from_request
 from ..cad.intake import ACCEPTED
 from ..errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedFile, ValidationFailed
-from ..jobs_drawings import enqueue as enqueue_job
+from ..jobs.drawings import enqueue as enqueue_job
 from ..policy import ROLE_ACTIONS, require_project
 from ..services import file_list, file_removal, sheet_list
 from ..vocabulary import SHEET_DISCIPLINES

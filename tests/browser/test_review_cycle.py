@@ -132,7 +132,7 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
     stack, base = site
     designer_h = stack.token_headers("designer")
     orgs = stack.demo["organisations"]
-    from drawreview.services import demo
+    from drawreview.demo import accounts as demo
 
     r = httpx.post(f"{base}/api/projects", headers=designer_h, timeout=10, json={
         "name": "滨江路市政道路改造工程", "project_type": "municipal", "address": "示范市滨江路",

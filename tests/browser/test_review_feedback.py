@@ -22,7 +22,7 @@ def browser(site):
 
 def test_a_refused_accept_is_shown_in_view(site, browser, tmp_path):
     from drawreview.cad.specimen import floor_plan
-    from drawreview.services import demo
+    from drawreview.demo import accounts as demo
 
     stack, base = site
     designer = stack.token_headers("designer")

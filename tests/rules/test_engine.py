@@ -7,7 +7,8 @@ import pytest
 
 from drawreview.rules import load_layer_map, load_rules, run_checks
 from drawreview.rules.geometry import extract
-from drawreview.samples import DEMO_PARAMS, generate_demo_set, site_params
+from drawreview.demo.drawings import DEMO_PARAMS, generate_demo_set
+from drawreview.samples import site_params
 
 
 def test_unmapped_layers_are_reported(checked):

@@ -11,8 +11,9 @@ from sqlmodel import select
 
 from drawreview.auth import Principal
 from drawreview.db import Database
+from drawreview.demo import accounts as demo
 from drawreview.models import DrawingFile, Project, Sheet, Submission, User
-from drawreview.services import demo, workdays
+from drawreview.services import workdays
 
 BUILDING_SHEETS = ["总图-01", "建施-01", "建施-02", "结施-01", "水施-01", "暖施-01", "电施-01", "人防-01"]
 

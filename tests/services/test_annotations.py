@@ -13,11 +13,11 @@ from sqlmodel import func, select
 
 from drawreview.app import build_context
 from drawreview.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
-from drawreview.jobs_findings import check_sheet
+from drawreview.jobs.findings import check_sheet
 from drawreview.models import Annotation, AuditEntry, ClientWrite, ProjectEvent, RuleFinding, User
 from drawreview.samples.site import site_plan
 from drawreview.services import annotations, audit, findings
-from drawreview.services.demo import principal_for
+from drawreview.demo.accounts import principal_for
 from tests.statements import watch_statements
 from tests.web.matrix.annotations import create_review_world
 

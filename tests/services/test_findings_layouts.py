@@ -16,7 +16,7 @@ from sqlmodel import select
 from drawreview.cad.dxf import load_dxf
 from drawreview.cad.render import render_drawing
 from drawreview.cad.sheets import split_sheets
-from drawreview.jobs_findings import check_file
+from drawreview.jobs.findings import check_file
 from drawreview.models import RuleFinding, Sheet
 from drawreview.samples.site import site_plan
 from tests.web.matrix.annotations import create_review_world

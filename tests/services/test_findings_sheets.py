@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from drawreview.cad.dxf import load_dxf
 from drawreview.cad.sheets import split_sheets
-from drawreview.jobs_findings import check_file, check_sheet
+from drawreview.jobs.findings import check_file, check_sheet
 from drawreview.models import RuleFinding, Sheet
 from drawreview.rules import run_checks
 from drawreview.samples import site as ST

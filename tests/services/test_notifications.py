@@ -206,7 +206,7 @@ async def test_webhook_gives_up_after_max_attempts(stack, db):
 async def test_workflow_jobs_are_registered_and_run_in_process(stack):
     from drawreview.app import build_context
     from drawreview.jobs import JOBS
-    from drawreview.jobs_workflow import cron_jobs, start_periodic, stop_periodic
+    from drawreview.jobs.workflow import cron_jobs, start_periodic, stop_periodic
 
     assert {"watch_deadlines", "deliver_notifications", "anchor_audit"} <= set(JOBS)
     assert {c.name for c in cron_jobs()} == {"cron:watch_deadlines", "cron:deliver_notifications", "cron:anchor_audit"}

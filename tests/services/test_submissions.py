@@ -9,11 +9,11 @@ import pytest
 from sqlmodel import select
 
 from drawreview.app import build_context
-from drawreview.jobs_drawings import process_file
+from drawreview.jobs.drawings import process_file
 from drawreview.models import AuditEntry, DrawingFile, Project, ProjectEvent, Sheet, Submission, User
 from drawreview.services import audit
 from drawreview.services import submissions as service
-from drawreview.services.demo import principal_for
+from drawreview.demo.accounts import principal_for
 from tests import drawing_inputs as di
 
 LIMIT = 2 * 1024**3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shapely
 
 from ..finding import make
-from . import check
+from .registry import check
 from .measure import features_at, r, union
 
 

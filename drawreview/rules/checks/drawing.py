@@ -9,7 +9,7 @@ import shapely
 
 from .. import labels
 from ..finding import make
-from . import check
+from .registry import check
 from .measure import r
 
 RE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

@@ -6,7 +6,7 @@ import shapely
 
 from ..finding import make
 from ..joins import derive_building
-from . import check
+from .registry import check
 from .measure import features_at, r
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import shapely
 
 from ..finding import make
-from . import check
+from .registry import check
 from .measure import as_array, r, rect_dims, square_size
 
 

@@ -9,7 +9,7 @@ import shapely
 from shapely.ops import substring
 
 from ..finding import make
-from . import check
+from .registry import check
 from .measure import r, rect_dims, union
 
 

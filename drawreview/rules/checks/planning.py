@@ -9,7 +9,7 @@ from shapely import box
 from .. import labels
 from ..notes import area_rows
 from ..finding import make
-from . import check
+from .registry import check
 from .measure import as_array, overlap_groups, r, union
 
 

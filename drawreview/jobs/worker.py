@@ -7,16 +7,16 @@ from typing import Any
 from arq.connections import RedisSettings
 from arq.worker import Worker
 
-from .jobs import JOBS
-from .jobs_drawings import requeue_unfinished
-from .jobs_workflow import cron_jobs
-from .loopwatch import LoopWatch
+from ..loopwatch import LoopWatch
+from ..settings import Settings
+from . import JOBS
+from .drawings import requeue_unfinished
 from .queue import queue_name
-from .settings import Settings
+from .workflow import cron_jobs
 
 
 def make_worker(settings: Settings, burst: bool = False) -> Worker:
-    from .app import build_context
+    from ..app import build_context
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         shared = build_context(settings, role="worker")

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from typing import Any, Protocol
 
-log = logging.getLogger("drawreview.queue")
+log = logging.getLogger("drawreview.jobs.queue")
 
 
 class Queue(Protocol):
@@ -52,7 +52,7 @@ class InProcessQueue:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _run(self, job: str, args: tuple, key: str) -> None:
-        from .jobs import JOBS
+        from . import JOBS
 
         try:
             await asyncio.wait_for(JOBS[job](self.ctx, *args), self.timeout_s)
@@ -62,7 +62,7 @@ class InProcessQueue:
             self._running.discard(key)
 
     async def enqueue(self, job: str, *args: Any, job_id: str | None = None) -> None:
-        from .jobs import JOBS
+        from . import JOBS
 
         if job not in JOBS:
             raise KeyError(job)

@@ -15,7 +15,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from .settings import Settings
+from ..settings import Settings
 
 # sheet-number prefix -> (reviewer, markup kind, geometry as fractions of the sheet, severity, clause, text)
 MARKUPS = [
@@ -54,8 +54,8 @@ def populate(settings: Settings, demo: dict, timeout_s: float = 600) -> dict:
         warnings.filterwarnings("ignore", message=r".*starlette\.testclient.*")
         from starlette.testclient import TestClient
 
-    from .app import create_app
-    from .samples import generate_demo_set
+    from ..app import create_app
+    from .drawings import generate_demo_set
 
     tokens = {a["username"]: a["token"] for a in demo["accounts"]}
 

@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from .cad import isolate
-from .models import DrawingFile, Project, Sheet, Submission
-from .services import audit, findings
-from .services import events as events_service
-from .rules.sheetcheck import check_sheets_of_file
+from ..cad import isolate
+from ..models import DrawingFile, Project, Sheet, Submission
+from ..services import audit, findings
+from ..services import events as events_service
+from ..rules.sheetcheck import check_sheets_of_file
 
 
 async def check_file(ctx: dict[str, Any], file_id: int) -> dict:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Sheet, Submission
-from .services import compare, events
+from ..models import Sheet, Submission
+from ..services import compare, events
 
 
 async def compare_sheet(ctx: dict[str, Any], sheet_id: int) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .basement import basement_plan
-from .floor import floor_plan
-from .roof import roof_plan
-from .site import site_plan
+from ..samples.basement import basement_plan
+from ..samples.floor import floor_plan
+from ..samples.roof import roof_plan
+from ..samples.site import site_plan
 
 DEMO_PARAMS = {"project_type": "building", "plot_ratio_max": 1.4, "density_max": 0.13, "green_ratio_min": 0.30,
                "use": "office", "building_height_m": 40.0, "sprinklers": True, "lightning_class": 2}

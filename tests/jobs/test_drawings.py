@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from drawreview.app import create_app
 from drawreview.cad import isolate
-from drawreview.jobs_drawings import process_file
+from drawreview.jobs.drawings import process_file
 from drawreview.models import DrawingFile, Sheet
 from tests import drawing_inputs as di
 from tests.services.test_submissions import add_file, job_ctx, new_project_submission, sheets_of

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal, token_digest, token_usable, verify_password_async
 from ..models import ApiToken, Project, User
-from . import accounts, audit
+from ..services import accounts, audit
 
 AUTHORITY = "示范市行政审批局联合审图中心"
 INSTITUTE = "示范建筑设计研究院有限公司"

@@ -4,11 +4,11 @@ hourly audit anchors (each moved chain head appended to the authority's export).
 Both are idempotent sweeps (no ids: they find their own due rows and claim them safely), so
 several app processes and workers may run them at once.
 
-Wiring (the lead's one-liners):
-* ``drawreview/jobs.py``: ``JOBS.update(jobs_workflow.JOBS)`` (done);
-* embedded mode, in the app lifespan: ``handle = jobs_workflow.start_periodic(ctx)`` after the
-  queue starts, ``await jobs_workflow.stop_periodic(handle)`` before it stops;
-* scaled mode, in ``worker.make_worker``: ``Worker(..., cron_jobs=jobs_workflow.cron_jobs())``.
+Wiring:
+* ``drawreview/jobs/__init__.py``: ``JOBS.update(workflow.JOBS)`` (done);
+* embedded mode, in the app lifespan: ``handle = workflow.start_periodic(ctx)`` after the
+  queue starts, ``await workflow.stop_periodic(handle)`` before it stops;
+* scaled mode, in ``worker.make_worker``: ``Worker(..., cron_jobs=workflow.cron_jobs())``.
 Services also call :func:`kick_delivery` after a commit so notifications go out at once.
 """
 
@@ -18,9 +18,9 @@ import asyncio
 import logging
 from typing import Any
 
-from .services import events, notifications, tasks
+from ..services import events, notifications, tasks
 
-log = logging.getLogger("drawreview.jobs_workflow")
+log = logging.getLogger("drawreview.jobs.workflow")
 PERIOD_S = 60
 
 
@@ -48,7 +48,7 @@ async def watch_deadlines(ctx: dict[str, Any], now_iso: str | None = None) -> di
 async def anchor_audit(ctx: dict[str, Any]) -> int:
     """Append the head of every audit chain that moved since the last run to the authority's
     append-only export (services/anchors.py); returns how many anchors were written."""
-    from .services import anchors
+    from ..services import anchors
 
     async with ctx["db"].session() as session:
         heads = await anchors.current_heads(session)

@@ -29,16 +29,16 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from .cad import errors as cad_errors
-from .cad import intake, isolate, tiles
-from .cad.painter import RenderTimeout
-from .cad.dwg import DwgLimits
-from .cad.pipeline import expand_archive, process_drawing
-from .errors import DrawReviewError, UnreadableDrawing
-from .models import DrawingFile, Sheet, Submission
-from .services import audit, events
-from .services import sheets as sheet_service
-from .services import submissions as submission_service
+from ..cad import errors as cad_errors
+from ..cad import intake, isolate, tiles
+from ..cad.painter import RenderTimeout
+from ..cad.dwg import DwgLimits
+from ..cad.pipeline import expand_archive, process_drawing
+from ..errors import DrawReviewError, UnreadableDrawing
+from ..models import DrawingFile, Submission
+from ..services import audit, events
+from ..services import sheets as sheet_service
+from ..services import submissions as submission_service
 
 log = logging.getLogger("drawreview.jobs")
 DB_TRIES = 4  # deadlocks between concurrent jobs are retried, not reported as broken drawings
@@ -319,7 +319,7 @@ async def _render(run: _Run, work: Path) -> str:
     await run.emit("file.ready", {"file": submission_service.file_dict(f), "sheets": done})
     await run.commit()
     if result["kind"] in intake.VECTOR and ready:
-        await enqueue(run.ctx, "check_file", f.id)  # the rule checks of its sheets (jobs_findings)
+        await enqueue(run.ctx, "check_file", f.id)  # the rule checks of its sheets (jobs.findings)
     return "ready"
 
 
