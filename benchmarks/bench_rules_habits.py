@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from drawreview.rules.sheetcheck import check_file  # noqa: E402
 
 
-CORPORA = ("habits", "outside", "outside3")
+CORPORA = ("habits", "outside", "outside3", "outside4")
 
 
 def load_generator(corpus: str = "habits"):
