@@ -243,6 +243,8 @@ def floor(habit, kind, how):
     if sprinklers:
         w.mtext("设计说明\\P1. 本工程耐火等级为二级。\\P2. 本工程地上各层均设置自动喷淋系统。", (0, -12), h=0.35)
     params = {} if underground else dict(FLOOR)
+    if sprinklers:  # the sheet's note says it, not the project's parameters
+        del params["sprinklers"]
     record(w, f"floor-{habit}-{kind}", habit, ("FR-07", "FR-08"), None if kind == "clean" else kind, params)
 
 
