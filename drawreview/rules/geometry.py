@@ -23,7 +23,7 @@ from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragg
 from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands, split_by_lines,
                          voids_as_holes)
 from .paper import paper_texts
-from .primitives import TEXT_TYPES, BlockCache, Prim, drawn_text, entity_prims, flipped, unescaped
+from .primitives import TEXT_TYPES, BlockCache, Prim, copies, drawn_text, entity_prims, flipped, unescaped
 
 
 METRIC = (0, 4, 5, 6)  # unitless, mm, cm, m: the headers a GB drawing may carry (others are guessed over)
@@ -223,7 +223,8 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
             _add_leader_text(geo, e, clip)
             continue
         if t == "INSERT":
-            _add_insert(geo, builder, blocks, e)
+            for ref in copies(e):  # a MINSERT: each copy of its grid
+                _add_insert(geo, builder, blocks, ref)
             continue
         if t == "ACAD_TABLE":  # a notes table: its cells' texts
             for v in _table_cells(e):

@@ -10,6 +10,7 @@ layer, as AutoCAD draws them).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from ezdxf.dynblkhelper import get_dynamic_block_record_handle
 from ezdxf.entities.boundary_paths import BoundaryPathType
 from ezdxf.lldxf.encoding import decode_dxf_unicode, has_dxf_unicode
 from ezdxf.math import Vec2, bulge_center
+from ezdxf.tools.text import plain_mtext
 
 FLATTEN = 0.01  # max sagitta, in drawing units × scale (see flatten_distance)
 
@@ -32,13 +34,35 @@ def drawn_text(e) -> str:
     read as the characters CAD programs draw for them in a file of any version (converters write
     them in UTF-8 files too; the loader decodes them only in pre-2007 files)."""
     if e.dxftype() == "MTEXT":
-        text = e.plain_text()
+        raw = e.text
+        text = plain_mtext(unstacked(raw), split=False) if "\\S" in raw else e.plain_text()
         if "\\~" in text:  # MTEXT's non-breaking space, which plain_text leaves as written
             text = text.replace("\\~", " ")
     else:
         text = e.dxf.text
         text = e.plain_text() if "%%" in text else text
     return unescaped(text)
+
+
+# an MTEXT stack: \S1/2; (a fraction), \S1#2; (diagonal), \S2^; (superscript), \S18F^-2F; (tolerance);
+# ezdxf's plain_text reads the caret as a control code (\S18^F; → "18\x06")
+STACK = re.compile(r"\\S([^;^/#]*)([/#^])([^;]*);")
+
+
+def unstacked(text: str) -> str:
+    r"""An MTEXT's stacks written on one line as a reader says them: ``\S1/2;`` → ``1/2``, ``m\S2^;`` →
+    ``m2`` (a superscript), ``\S18^F;`` → ``18F`` (a unit under its number), ``\S18F^-2F;`` →
+    ``18F/-2F`` (storeys above over below ground)."""
+
+    def one(m: re.Match) -> str:
+        top, sep, bottom = m.group(1).strip(), m.group(2), m.group(3).strip()
+        if sep == "^" and (not top or not bottom):
+            return top or bottom
+        if sep == "^" and bottom.isascii() and bottom.isalpha():
+            return top + bottom
+        return f"{top}/{bottom}"
+
+    return STACK.sub(one, text)
 
 
 def unescaped(text: str) -> str:
@@ -124,7 +148,8 @@ def entity_prims(e, distance: float) -> list[Prim]:
             p = ezpath.make_path(e)
         except (TypeError, ValueError):
             return []
-        closed = bool(getattr(e, "is_closed", False)) or (t == "POLYLINE" and bool(e.is_closed))
+        closed = (bool(getattr(e, "is_closed", False)) or (t == "POLYLINE" and bool(e.is_closed))
+                  or (t == "SPLINE" and bool(e.closed)))  # a SPLINE's closed flag (ezdxf: Spline.closed)
         centre = None
         if t == "ARC":
             c = e.ocs().to_wcs(e.dxf.center) if flipped(e) else e.dxf.center
@@ -184,6 +209,18 @@ def hatch_rings(e, distance: float) -> list[np.ndarray]:
     return out
 
 
+def copies(insert) -> list:
+    """A MINSERT's grid of block references (ezdxf's ``multi_insert``), each keeping the MINSERT's
+    handle (the entity a reviewer can pick); an INSERT is its one copy."""
+    if int(insert.dxf.get("row_count", 1) or 1) * int(insert.dxf.get("column_count", 1) or 1) <= 1:
+        return [insert]
+    out = []
+    for ref in insert.multi_insert():
+        ref.dxf.handle = insert.dxf.get("handle", None)
+        out.append(ref)
+    return out
+
+
 def transform(coords: np.ndarray, m: np.ndarray) -> np.ndarray:
     """Apply an ezdxf Matrix44 (row-vector convention, as a 4×4 array) to 2-D coords."""
     return coords @ m[:2, :2] + m[3, :2]
@@ -222,7 +259,8 @@ class BlockCache:
         a block: a bound xref, a WBLOCKed floor)."""
         if name not in self._inserts:
             block = self.doc.blocks.get(name)
-            self._inserts[name] = [e for e in block if e.dxftype() == "INSERT"] if block is not None else []
+            self._inserts[name] = ([r for e in block if e.dxftype() == "INSERT" for r in copies(e)]
+                                   if block is not None else [])
         return self._inserts[name]
 
     def prims(self, name: str, depth: int = 0) -> list[Prim]:
@@ -235,9 +273,10 @@ class BlockCache:
             for e in block:
                 t = e.dxftype()
                 if t == "INSERT":
-                    for p in self.insert_prims(e, depth + 1):
-                        p.nested = True
-                        out.append(p)
+                    for ref in copies(e):
+                        for p in self.insert_prims(ref, depth + 1):
+                            p.nested = True
+                            out.append(p)
                 elif t not in TEXT_TYPES and t not in ("ATTDEF", "DIMENSION"):
                     out.extend(entity_prims(e, self.distance))
         self._blocks[name] = out
@@ -305,7 +344,8 @@ class BlockCache:
                     p = e.dxf.insert
                     out.append((p.x, p.y, drawn_text(e), e.dxf.get("char_height", 0.0), e.dxf.get("layer", "0")))
                 elif t == "INSERT":
-                    out.extend(self.insert_texts(e, depth + 1))
+                    for ref in copies(e):
+                        out.extend(self.insert_texts(ref, depth + 1))
         self._texts[name] = out
         return out
 
