@@ -66,11 +66,16 @@ RE_AFFIRM = re.compile(r"设|有|采用|配置|安装|按")
 RE_BASEMENT_TITLE = re.compile(
     r"(?:^|=|\s)(?:地下(?:[一二三四五1-5]层|室|车库|层)|负\s*[一二三四五1-5]\s*层|-\s*[1-5]\s*(?:层|f)"
     r"|b[1-5](?:层|f|(?=平面)))[^，,。;；见详参]{0,16}?(?:平面|示意|布置|分区)[^，,。;；见详参]{0,8}?图", re.I)
-# 用地面积：30000㎡ / 用地面积(㎡)：30000 / 30,000.00㎡ / 3.00公顷 (NFKC makes ㎡ and m² "m2"); a unit is required
-AREA_UNIT = r"(m2|㎡|m²|平方米|公顷|hm2|ha)"
+# an English office's title: BASEMENT FLOOR PLAN, BASEMENT 1 PLAN, B1 FLOOR PLAN, LEVEL B2 PLAN
+RE_BASEMENT_TITLE_EN = re.compile(r"\b(?:basement(?:\s*(?:level\s*)?[1-5])?|(?:level\s*)?b[1-5])\s*(?:floor\s*)?plan\b",
+                                  re.I)
+# 用地面积：30000㎡ / 用地面积(㎡)：30000 / 30,000.00㎡ / 3.00公顷 / 45.00亩 (NFKC makes ㎡ and m² "m2"); a unit
+# is required
+AREA_UNIT = r"(m2|㎡|m²|平方米|公顷|hm2|ha|亩)"
 RE_AREA = re.compile(r"(用地面积|总建筑面积|建筑面积|地上建筑面积)\s*(?:[(（\[]\s*" + AREA_UNIT + r"\s*[)）\]])?\s*[:：=]?"
                      r"\s*(?:s\s*=\s*)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*" + AREA_UNIT + "?", re.I)
 HECTARE = ("公顷", "hm2", "ha")
+UNIT_M2 = {**{u: 10000.0 for u in HECTARE}, "亩": 2000.0 / 3.0}  # 1 亩 = 666.67 m² (15 亩 = 1 公顷)
 RE_CLEAR = re.compile(r"净高\s*[=＝:：]?\s*(\d+(?:\.\d+)?)")
 RE_DOOR = re.compile(r"^(?:[a-z]*?)(fm|m)\s*[甲乙丙]?\s*(\d{2})(\d{2})", re.I)
 RE_SCALE = re.compile(r"1\s*[:：]\s*(\d+(?:\.\d+)?)")
@@ -181,8 +186,12 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
             facts[key], src[key] = value, raw
 
     for raw in texts:
-        if not raw or raw.isascii():
-            continue  # every fact below is written in Chinese (cheap skip: dimensions, codes, numbers)
+        if not raw:
+            continue
+        if raw.isascii():  # every fact below is written in Chinese (cheap skip: dimensions, codes, numbers) …
+            if "plan" in raw.casefold() and RE_BASEMENT_TITLE_EN.search(raw):  # … but an English sheet title
+                put("underground", True, raw)
+            continue
         t = norm(raw)
         if ("喷" in t or "洒水" in t or "灭火系统" in t) and (m := _sprinkler(t)):
             # 「设自动喷水灭火系统」, 「采用湿式自动喷水灭火系统」 → yes; 「无 / 不设 / 未设 …」 just before → no;
@@ -224,8 +233,8 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
 
 
 def declared_areas(texts: list[str]) -> dict[str, tuple[float, str]]:
-    """Indicator-table areas in m²: ``用地面积: 30000.0㎡``, ``用地面积(㎡)：30,000``, ``用地面积：3.0公顷``
-    → {"用地面积": (30000.0, text)}. A number without a unit is not read."""
+    """Indicator-table areas in m²: ``用地面积: 30000.0㎡``, ``用地面积(㎡)：30,000``, ``用地面积：3.0公顷``,
+    ``用地面积：45亩`` → {"用地面积": (30000.0, text)}. A number without a unit is not read."""
     out: dict[str, tuple[float, str]] = {}
     for raw in texts:
         if "面积" not in raw:  # cheap filter: indicator tables are a few texts among many
@@ -233,7 +242,7 @@ def declared_areas(texts: list[str]) -> dict[str, tuple[float, str]]:
         for m in RE_AREA.finditer(norm(raw)):
             unit = (m.group(2) or m.group(4) or "").casefold()
             if unit:
-                value = float(m.group(3).replace(",", "")) * (10000.0 if unit in HECTARE else 1.0)
+                value = float(m.group(3).replace(",", "")) * UNIT_M2.get(unit, 1.0)
                 out.setdefault(m.group(1), (value, raw))
     return out
 

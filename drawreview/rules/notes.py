@@ -69,10 +69,19 @@ def _table_rows(texts: list, key_re: re.Pattern = KEY, cells: int = 1, reach: fl
         if not row.any():
             continue
         right = win[row][np.argsort(dx[row], kind="stable")][:cells]
-        value = " ".join(labels.norm(texts[int(i)].text).strip() for i in right)
+        value = " ".join(_cell(texts[int(i)].text) for i in right)
         key = labels.norm(t.text).strip().rstrip(":：")
         out.append(f"{key}{sep}{value}")
     return out
+
+
+# an ATTRIB's words arrive as ``tag=value`` (``YDMJ=30000.00``): a table cell holding a number shows the value
+ATTRIB_NUMBER = re.compile(r"^[^=\s]{1,24}=\s*(?=[\d.,]+\s*$)")
+
+
+def _cell(text: str) -> str:
+    """A value cell's words as drawn: an ATTRIB's number without its tag."""
+    return ATTRIB_NUMBER.sub("", labels.norm(text).strip())
 
 
 def _inline_value(text: str) -> bool:
