@@ -17,15 +17,17 @@ from ezdxf.tools.text import plain_mtext
 from .features import Dimension, Feature, Geometry, Text, guess_units, unit_factor, units_drawn
 from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
-from .leaders import texts_to_arrowheads
+from .leaders import drawn_leaders, texts_to_arrowheads
 from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, areal, loose_symbols,
                        merge_duplicates)
 from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands, split_by_lines,
                          voids_as_holes)
 from .paper import paper_texts
-from .primitives import TEXT_TYPES, BlockCache, Prim, copies, drawn_text, entity_prims, flipped, unescaped
+from .primitives import (TEXT_TYPES, BlockCache, Prim, _lw_values, copies, drawn_text, entity_prims, flipped,
+                         unescaped)
 
 
+PAINTED_M = 1.0  # an open polyline at least this wide paints an area (a pen's heavy line is ≤ 0.5 m at 1:100)
 METRIC = (0, 4, 5, 6)  # unitless, mm, cm, m: the headers a GB drawing may carry (others are guessed over)
 
 
@@ -50,6 +52,7 @@ class _Builder:
         self.points: dict[str, list[Feature]] = {}
         self.loose: dict[str, list[Prim]] = {}  # open linework on a point class (an exploded door)
         self.plan = False  # adding the primitives of a block that is a plan, not a symbol
+        self.leaders: list = []  # LEADERs (model space, and inside blocks) whose texts go to their arrowheads
 
     def add(self, p: Prim, cls_hint: str | None = None) -> None:
         if self.clip is not None and (len(p.coords) == 0 or not _touches(p.coords, self.clip)):
@@ -76,6 +79,12 @@ class _Builder:
             elif gap <= self.near:
                 length = float(np.hypot(*np.diff(p.coords, axis=0).T).sum())
                 closed = gap <= 0.02 * length
+        if shape == "polygon" and not closed and p.width >= self.geo.du(PAINTED_M):
+            # a polyline drawn as wide as the thing it shows (a lane, a road): the area it paints
+            strip = shapely.LineString(p.coords).buffer(p.width / 2, cap_style="flat", join_style="mitre")
+            if isinstance(strip, shapely.Polygon) and not strip.is_empty and not strip.interiors:
+                self.rings.setdefault(cls, []).append((np.asarray(strip.exterior.coords)[:-1], p))
+                return
         if shape == "polygon" and closed and len(p.coords) >= 3:
             self.rings.setdefault(cls, []).append((p.coords, p))
         elif closed and len(p.coords) >= 3 and not np.array_equal(p.coords[0], p.coords[-1]):
@@ -209,7 +218,9 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     shape_of = layer_map.shapes.get
     unmapped = geo.unmapped
     count = 0
-    leaders: list = []
+    leaders = builder.leaders
+    solids: list = []  # arrowheads and linework of leaders drawn as plain entities (leaders.drawn_leaders)
+    leader_lines: dict[str, list] = {}
     for e in doc.modelspace():
         count += 1
         t = e.dxftype()
@@ -235,6 +246,8 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
         d = e.dxf.__dict__  # ezdxf keeps set DXF attributes here (what dxf.get reads)
         layer = d.get("layer", "0")
         cls = classify(layer, t, "", d.get("pattern_name", "") if t == "HATCH" else "")
+        if (cls is None or cls == "annotation") and t in DRAWN_LEADER_TYPES:
+            _leader_part(e, t, layer, solids, leader_lines)
         if cls is None:
             if clip is None or _anchor_inside(e, d, clip):
                 unmapped[layer] = unmapped.get(layer, 0) + 1
@@ -245,6 +258,8 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
         for p in entity_prims(e, distance):
             builder.add(p, cls)
     geo.entity_count = count
+    if solids:
+        leaders.extend(drawn_leaders(solids, leader_lines, geo.du(2.0)))
     texts_to_arrowheads(geo.texts, leaders)
     builder.finish()
     from .doors import sort_exits  # local imports: both depend on Geometry
@@ -283,6 +298,21 @@ def apply_sheet_facts(geo: Geometry, explicit: dict, defaults: dict, labelled=No
             geo.sources[key] = f"图面文字 text on sheet:「{src[key]}」"
     for key in explicit:
         geo.sources.setdefault(key, "项目参数 project parameter")
+
+
+DRAWN_LEADER_TYPES = frozenset({"SOLID", "LINE", "LWPOLYLINE"})
+
+
+def _leader_part(e, t: str, layer: str, solids: list, lines: dict) -> None:
+    """Keep a SOLID, a LINE or an open straight polyline on a text layer (or an unmapped one): maybe
+    part of a leader drawn as plain entities."""
+    if t == "SOLID":
+        solids.append(e)
+    elif t == "LINE":
+        s, f = e.dxf.start, e.dxf.end
+        lines.setdefault(layer, []).append(((s.x, s.y), (f.x, f.y)))
+    elif not e.closed and not flipped(e):
+        lines.setdefault(layer, []).append(_lw_values(e)[:, :2])
 
 
 def _table_cells(e) -> list:

@@ -76,6 +76,7 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
     for x, y, text, height, tlayer in blocks.insert_texts(e):  # ATTRIBs and texts inside the block
         if _inside(x, y, builder.clip):
             geo.texts.append(Text(x, y, text, height, e.dxf.handle, tlayer, "Standard"))
+    builder.leaders.extend(blocks.insert_leaders(e))  # a labelled plan inserted whole: its leaders too
 
 
 def _parts_class(lm, prims) -> tuple[str, str] | None:

@@ -84,6 +84,7 @@ class Prim:
     block: str = ""
     centre: np.ndarray | None = None  # an arc's centre (ARC, a polyline's first bulge): a door's hinge
     nested: bool = False  # inside a block: part of an INSERT nested in it (a symbol within a plan block)
+    width: float = 0.0  # a polyline's constant width (drawing units): a wide open one paints an area
 
 
 def _path_coords(path, distance: float) -> np.ndarray:
@@ -131,7 +132,7 @@ def entity_prims(e, distance: float) -> list[Prim]:
             coords = values[:, :2].copy()
             if flipped(e):
                 coords = to_wcs(e, coords, e.dxf.get("elevation", 0.0))
-        return [Prim("line", coords, closed, layer, t, handle)]
+        return [Prim("line", coords, closed, layer, t, handle, width=_const_width(e, values))]
     if t == "POINT":
         p = e.dxf.location
         return [Prim("point", np.array([[p.x, p.y]]), False, layer, t, handle)]
@@ -167,6 +168,16 @@ def entity_prims(e, distance: float) -> list[Prim]:
                 out.append(Prim("line", coords, True, layer, t, handle, pattern))
         return out
     return []
+
+
+def _const_width(e, values: np.ndarray) -> float:
+    """The polyline's width where it is one width all along (its constant width, or every vertex's
+    start and end width alike), else 0."""
+    w = float(e.dxf.get("const_width", 0.0) or 0.0)
+    if w > 0:
+        return w
+    ends = values[:-1, 2:4] if not e.closed and len(values) > 1 else values[:, 2:4]
+    return float(ends[0, 0]) if len(ends) and ends[0, 0] > 0 and np.all(ends == ends[0, 0]) else 0.0
 
 
 def _lw_values(e) -> np.ndarray:
@@ -238,6 +249,7 @@ class BlockCache:
         self._texts: dict[str, list[tuple[float, float, str, float, str]]] = {}
         self._inserts: dict[str, list] = {}
         self._names: dict[str, str] = {}
+        self._leaders: dict[str, bool] = {}
 
     def effective_name(self, name: str) -> str:
         """The name a drafter gave a block: a dynamic block's reference points at an anonymous
@@ -292,6 +304,7 @@ class BlockCache:
         fix = self.unit_fix(insert)
         layer = insert.dxf.get("layer", "0")
         handle = insert.dxf.get("handle", "") or ""
+        k = float(np.sqrt(abs(np.linalg.det(m[:2, :2])))) * (1.0 if fix is None else fix[0])
         out = []
         for c in children:
             coords = c.coords if fix is None else fix[1] + (c.coords - fix[1]) * fix[0]
@@ -299,7 +312,8 @@ class BlockCache:
                 (c.centre if fix is None else fix[1] + (c.centre - fix[1]) * fix[0])[None, :], m)[0]
             out.append(Prim(c.kind, transform(coords, m), c.closed,
                             layer if c.layer == "0" else c.layer, c.dxftype,
-                            handle, c.pattern, name, centre, c.nested))
+                            handle, c.pattern, name, centre, c.nested,
+                            c.width * k if c.width else 0.0))
         return out
 
     def unit_fix(self, insert) -> tuple[float, np.ndarray] | None:
@@ -325,6 +339,30 @@ class BlockCache:
             return None
         sx = abs(float(insert.dxf.get("xscale", 1.0)))
         return fix if abs(sx - 1.0) < 1e-9 else None
+
+    def has_leaders(self, name: str, depth: int = 0) -> bool:
+        """Whether the block holds a LEADER, itself or in a block nested in it (cached per name)."""
+        if name not in self._leaders:
+            self._leaders[name] = False  # guards against recursive definitions
+            block = self.doc.blocks.get(name)
+            self._leaders[name] = block is not None and depth < 16 and any(
+                e.dxftype() == "LEADER" or (e.dxftype() == "INSERT" and self.has_leaders(e.dxf.name, depth + 1))
+                for e in block)
+        return self._leaders[name]
+
+    def insert_leaders(self, insert, depth: int = 0) -> list:
+        """The LEADERs inside the insert's block (at any depth) as ezdxf places them in the insert's
+        parent coordinates (virtual copies: a labelled plan inserted whole)."""
+        if depth >= 16 or not self.has_leaders(insert.dxf.name):
+            return []
+        out = []
+        for v in insert.virtual_entities():
+            if v.dxftype() == "LEADER":
+                out.append(v)
+            elif v.dxftype() == "INSERT":
+                for ref in copies(v):
+                    out.extend(self.insert_leaders(ref, depth + 1))
+        return out
 
     def texts(self, name: str, depth: int = 0) -> list[tuple[float, float, str, float, str]]:
         """TEXT / MTEXT inside a block definition, and nested inserts' ATTRIBs and texts, as

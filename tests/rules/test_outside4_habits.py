@@ -152,3 +152,81 @@ def test_an_attrib_tag_is_not_read_as_a_value_when_the_cell_holds_words():
 def test_an_area_in_mu(text, m2):
     (value, _), = declared_areas([text]).values()
     assert value == pytest.approx(m2)
+
+
+@pytest.mark.parametrize("width, narrow", [(3.5, True), (4.5, False)])
+def test_a_lane_drawn_as_one_wide_polyline_is_the_strip_it_paints(width, narrow):
+    """GB 50016 7.1.8-1: an L-shaped lane drawn as its centre line with the lane's width as the
+    polyline's constant width is that strip (3.5 m: too narrow)."""
+    doc, msp = _doc()
+    msp.add_lwpolyline([(0, 0), (60000, 0), (60000, 50000)], dxfattribs={"layer": "消防车道", "const_width": width * 1000})
+    geo = extract(doc, load_layer_map(), {"use": "office"})
+    (lane,) = geo.of("fire_lane")
+    assert geo.m2(lane.geom.area) == pytest.approx(width * (60 + 50), rel=0.02)
+    result = run_checks(doc, {"use": "office"}, disciplines=["fire"])
+    assert any(f.rule_id == "FR-02" for f in result.findings) == narrow
+
+
+def test_a_heavy_line_is_not_an_area():
+    """A dividing line drawn with a 0.3 m pen width across a compartment still divides it."""
+    doc, msp = _doc()
+    msp.add_lwpolyline(_rect(0, 0, 100, 40), close=True, dxfattribs={"layer": "防火分区"})
+    msp.add_lwpolyline([(50000, 0), (50000, 40000)], dxfattribs={"layer": "防火分区", "const_width": 300})
+    assert _areas(doc) == [2000, 2000]
+
+
+def _inner(doc, msp, space, exits_inner):
+    for r in (_rect(0, 0, 60, 45), _rect(20, 15, 20, 20)):
+        space.add_lwpolyline(r, close=True, dxfattribs={"layer": "防火分区"})
+    for x, y in [(10, 0), (50, 45), *exits_inner]:
+        _door(doc, msp, x, y)
+
+
+def test_a_leader_inside_a_plan_block_labels_where_it_points():
+    """防火分区二 on a LEADER, both inside the plan block inserted whole (moved 100 m): the inner
+    outline is a compartment of its own (400 m², one exit: FR-08)."""
+    doc, msp = _doc()
+    blk = doc.blocks.new("PLAN")
+    _inner(doc, blk, blk, [])
+    blk.add_text("防火分区二", height=500, dxfattribs={"layer": "PUB_TEXT", "insert": (70000, 50000)})
+    blk.add_leader([(30000, 25000), (66000, 50000), (69500, 50000)], dxfattribs={"layer": "PUB_TEXT"})
+    msp.add_blockref("PLAN", (100000, 0))
+    for x, y in ((110, 0), (150, 45), (125, 15)):
+        _door(doc, msp, x, y)
+    assert _areas(doc) == [400, 2300]
+    assert _fire(doc) == [("FR-08", 1)]
+
+
+def _drawn_leader(msp, tip=(30000, 25000), knee=(66000, 50000), arrow=1000.0, solid=True, layer="PUB_TEXT"):
+    msp.add_line(tip, knee, dxfattribs={"layer": layer})
+    msp.add_line(knee, (69500, 50000), dxfattribs={"layer": layer})
+    if solid:
+        import math
+
+        d = (knee[0] - tip[0], knee[1] - tip[1])
+        n = math.hypot(*d)
+        u, v = (d[0] / n, d[1] / n), (-d[1] / n, d[0] / n)
+        b = (tip[0] + arrow * u[0], tip[1] + arrow * u[1])
+        msp.add_solid([tip, (b[0] + 0.2 * arrow * v[0], b[1] + 0.2 * arrow * v[1]),
+                       (b[0] - 0.2 * arrow * v[0], b[1] - 0.2 * arrow * v[1])], dxfattribs={"layer": layer})
+
+
+def test_a_leader_drawn_as_lines_and_a_solid_arrow_labels_where_it_points():
+    doc, msp = _doc()
+    _inner(doc, msp, msp, [(25, 15)])
+    msp.add_text("防火分区二", height=500, dxfattribs={"layer": "PUB_TEXT", "insert": (70000, 50000)})
+    _drawn_leader(msp)
+    assert _areas(doc) == [400, 2300]
+    assert _fire(doc) == [("FR-08", 1)]
+
+
+@pytest.mark.parametrize("how", ["no-arrow", "huge-solid", "wall-layer"])
+def test_lines_that_make_no_leader_move_nothing(how):
+    """Without an arrowhead, with a filled triangle 10 m long (no arrow), or on a layer that is not a
+    text layer, the lines are no leader: the inner outline stays an unlabelled void."""
+    doc, msp = _doc()
+    _inner(doc, msp, msp, [(25, 15)])
+    msp.add_text("防火分区二", height=500, dxfattribs={"layer": "PUB_TEXT", "insert": (70000, 50000)})
+    _drawn_leader(msp, solid=how != "no-arrow", arrow=10000.0 if how == "huge-solid" else 1000.0,
+                  layer="WALL" if how == "wall-layer" else "PUB_TEXT")
+    assert _areas(doc) == [2300]
