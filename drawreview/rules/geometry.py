@@ -23,6 +23,7 @@ from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragg
 from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands, split_by_lines,
                          voids_as_holes)
 from .paper import paper_texts
+from .walls import OPENING_M, enclosed_floors, wall_line
 from .primitives import (TEXT_TYPES, BlockCache, Prim, _lw_values, copies, drawn_text, entity_prims, flipped,
                          unescaped)
 
@@ -52,6 +53,7 @@ class _Builder:
         self.points: dict[str, list[Feature]] = {}
         self.loose: dict[str, list[Prim]] = {}  # open linework on a point class (an exploded door)
         self.plan = False  # adding the primitives of a block that is a plan, not a symbol
+        self.walls: list[np.ndarray] = []  # wall linework: a floor whose outer edge is only its walls (walls.py)
         self.leaders: list = []  # LEADERs (model space, and inside blocks) whose texts go to their arrowheads
 
     def add(self, p: Prim, cls_hint: str | None = None) -> None:
@@ -65,6 +67,9 @@ class _Builder:
         shape = self.lm.shape(cls)
         if shape == "point":
             self._point(p, cls)
+            return
+        if cls == "wall" and p.kind == "line":
+            self.walls.append(wall_line(p))
             return
         if shape not in ("polygon", "line") or p.kind != "line" or len(p.coords) < 2:
             if shape in ("polygon", "line") and p.kind == "point":
@@ -157,6 +162,13 @@ class _Builder:
                     if left and cls in DIVIDED:  # dividing lines drawn across an outline
                         feats, cut = split_by_lines(feats, geoms[left], [lines[k][1].handle for k in left],
                                                     self.snap, self.near)
+                        if not cut and self.walls and not any(f.geom.geom_type == "Polygon" for f in feats):
+                            # … or across a floor whose outer edge is only its walls
+                            floors = [Feature(g, [], lines[left[0]][1].layer, cls)
+                                      for g in enclosed_floors(self.walls, geo.du(OPENING_M))]
+                            parts, cut = split_by_lines(floors, geoms[left], [lines[k][1].handle for k in left],
+                                                        self.snap, self.near)
+                            feats.extend(f for f in parts if f.handles)  # the floors cut, not the others
                         left = [k for n, k in enumerate(left) if n not in cut]
                     if left and cls in STRIPS:  # a lane drawn as its two edge lines
                         strips, cut = edge_strips(geoms[left], [lines[k][1] for k in left], cls, geo.du(15.0))
@@ -254,6 +266,8 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
             continue
         if shape_of(cls) == "ignore":
             geo.layer_classes.setdefault(layer, cls)
+            if cls == "wall":
+                builder.walls.extend(wall_line(p) for p in entity_prims(e, distance) if p.kind == "line")
             continue
         for p in entity_prims(e, distance):
             builder.add(p, cls)

@@ -1,8 +1,8 @@
 """The third outside probe (tests/rules/corpus/outside3.py, labelled without drawreview): R12 without
 handles, GBK R2000, ``|`` xref layers, outlines in blocks with negative non-uniform scale, LINEs and
 ARCs meeting within 0.5 mm, REGION outlines, split titles, touching hatch paths, fire-wall bands,
-parapet roofs, ``m2`` areas. Every habit the engine reads is judged right; the habits left open are
-listed (decision 121) and must stay exactly those."""
+parapet roofs, ``m2`` areas. Every habit is judged right (decision 121 left the floor whose outer edge
+is only its walls open; decision 126 reads it)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# decision 121's known gaps: these drawings are still judged wrong
-OPEN = {"floor-outer-edge-on-wall-FR-07.dxf", "floor-outer-edge-on-wall-FR-08.dxf"}
+# decision 121's known gaps, closed by decision 126 (a floor's outer edge only on the wall layer)
+OPEN: set[str] = set()
 
 
 def test_every_outside3_habit_pair_is_judged_right(tmp_path):

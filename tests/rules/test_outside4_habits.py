@@ -230,3 +230,60 @@ def test_lines_that_make_no_leader_move_nothing(how):
     _drawn_leader(msp, solid=how != "no-arrow", arrow=10000.0 if how == "huge-solid" else 1000.0,
                   layer="WALL" if how == "wall-layer" else "PUB_TEXT")
     assert _areas(doc) == [2300]
+
+
+def _walled_floor(doc, msp, width, doors, *, pairs=True, opening=1.2, t=0.24):
+    """A width × 40 m floor whose edge is only its walls: 天正 face-line pairs (``t`` apart) broken
+    at each door (``opening`` wide, jambs closing the faces), or one closed outline on WALL."""
+    if not pairs:
+        msp.add_lwpolyline(_rect(0, 0, width, 40), close=True, dxfattribs={"layer": "WALL"})
+        return
+    gaps = {}
+    for x, y in doors:
+        gaps.setdefault(y, []).append(x)
+    for off in (0.0, t):
+        x0, x1, y0, y1 = off, width - off, off, 40 - off
+        for y, side in ((y0, 0), (y1, 40)):
+            cuts = sorted(gaps.get(side, []))
+            start = x0
+            for x in cuts:
+                msp.add_line((start * 1000, y * 1000), ((x - opening / 2) * 1000, y * 1000), dxfattribs={"layer": "WALL"})
+                start = x + opening / 2
+            msp.add_line((start * 1000, y * 1000), (x1 * 1000, y * 1000), dxfattribs={"layer": "WALL"})
+        for x in (x0, x1):
+            msp.add_line((x * 1000, y0 * 1000), (x * 1000, y1 * 1000), dxfattribs={"layer": "WALL"})
+    for y, d in ((0, t), (40, -t)):
+        for x in gaps.get(y, []):
+            for xe in (x - opening / 2, x + opening / 2):
+                msp.add_line((xe * 1000, y * 1000), (xe * 1000, (y + d) * 1000), dxfattribs={"layer": "WALL"})
+
+
+@pytest.mark.parametrize("pairs", [True, False])
+def test_a_floor_edged_only_by_its_walls_is_cut_by_the_dividing_line(pairs):
+    """The floor's edge only on WALL (天正 wall pairs broken at the doors, or one closed outline),
+    the 防火分区线 at x = 50 m on the compartment layer: compartments of 2000 and 2800 m² (the
+    second over 2500 m², FR-07)."""
+    doc, msp = _doc()
+    doors = [(10, 0), (40, 40), (60, 0), (110, 40)]
+    _walled_floor(doc, msp, 120, doors, pairs=pairs)
+    msp.add_line((50000, 0), (50000, 40000), dxfattribs={"layer": "防火分区"})
+    for x, y in doors:
+        _door(doc, msp, x - 0.6, y, layer="DOOR_FIRE")
+    assert _areas(doc) == [2000, 2800]
+    assert _fire(doc) == [("FR-07", 2800.0)]
+
+
+def test_walls_open_wider_than_a_door_close_no_floor():
+    """A 6 m opening (a loading bay) is not closed over: the walls enclose nothing, no compartment."""
+    doc, msp = _doc()
+    _walled_floor(doc, msp, 120, [(30, 0)], opening=6.0)
+    msp.add_line((50000, 0), (50000, 40000), dxfattribs={"layer": "防火分区"})
+    assert _areas(doc) == []
+
+
+def test_a_line_that_divides_nothing_makes_no_compartment_of_the_walls():
+    """A compartment-layer line ending inside the floor (a dangle) cuts nothing: no compartment."""
+    doc, msp = _doc()
+    _walled_floor(doc, msp, 120, [(30, 0)])
+    msp.add_line((50000, 0), (50000, 20000), dxfattribs={"layer": "防火分区"})
+    assert _areas(doc) == []
