@@ -22,6 +22,7 @@ from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragg
                        merge_duplicates)
 from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands, split_by_lines,
                          voids_as_holes)
+from .junctions import junction_strips
 from .paper import paper_texts
 from .walls import OPENING_M, enclosed_floors, wall_line
 from .primitives import (TEXT_TYPES, BlockCache, Prim, _lw_values, copies, drawn_text, entity_prims, flipped,
@@ -172,6 +173,10 @@ class _Builder:
                         left = [k for n, k in enumerate(left) if n not in cut]
                     if left and cls in STRIPS:  # a lane drawn as its two edge lines
                         strips, cut = edge_strips(geoms[left], [lines[k][1] for k in left], cls, geo.du(15.0))
+                        feats.extend(strips)
+                        left = [k for n, k in enumerate(left) if n not in cut]
+                    if len(left) > 1 and cls in STRIPS:  # … or as edges that turn into each other at junctions
+                        strips, cut = junction_strips(geoms[left], [lines[k][1] for k in left], cls, geo.du(15.0))
                         feats.extend(strips)
                         left = [k for n, k in enumerate(left) if n not in cut]
                     if left and cls in OPEN_OK:

@@ -169,7 +169,10 @@ def edge_strips(geoms, prims: list[Prim], cls: str, max_width: float) -> tuple[l
 def _strip(a, b, max_width: float):
     """The polygon between two lines that run side by side (see ``edge_strips``), else None."""
     la, lb = a.length, b.length
-    if not la or not lb or abs(la - lb) > 0.2 * max(la, lb) or a.hausdorff_distance(b) > max_width:
+    apart = a.hausdorff_distance(b)
+    if not la or not lb or abs(la - lb) > 0.2 * max(la, lb) or apart > max_width:
+        return None
+    if min(la, lb) < 2 * apart:  # ticks or a width mark drawn as two short lines: no strip is shorter than twice its width
         return None
     ca, cb = np.asarray(a.coords), np.asarray(b.coords)
     if np.hypot(*(ca[0] - cb[0])) + np.hypot(*(ca[-1] - cb[-1])) > np.hypot(*(ca[0] - cb[-1])) + np.hypot(

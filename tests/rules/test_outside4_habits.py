@@ -287,3 +287,40 @@ def test_a_line_that_divides_nothing_makes_no_compartment_of_the_walls():
     _walled_floor(doc, msp, 120, [(30, 0)])
     msp.add_line((50000, 0), (50000, 20000), dxfattribs={"layer": "防火分区"})
     assert _areas(doc) == []
+
+
+def _lane_doc(polylines):
+    doc, msp = _doc()
+    for pts in polylines:
+        msp.add_lwpolyline([(x * 1000, y * 1000) for x, y in pts], dxfattribs={"layer": "消防车道"})
+    return doc
+
+
+@pytest.mark.parametrize("wl", [3.5, 4.5])
+def test_lane_edges_turning_into_a_branch_at_a_t_junction(wl):
+    """A 120 m lane and a branch off its middle, both wl wide, drawn by three edges: the far edge,
+    and two polylines that each run along the main lane and turn up the branch. One lane network of
+    120 × wl + wl × (60 − wl) m²; too narrow (FR-02) at 3.5 m."""
+    h = wl / 2
+    doc = _lane_doc([[(0, wl), (60 - h, wl), (60 - h, 60)], [(60 + h, 60), (60 + h, wl), (120, wl)], [(0, 0), (120, 0)]])
+    geo = extract(doc, load_layer_map(), {"use": "office"})
+    assert [round(geo.m2(f.geom.area), 1) for f in geo.of("fire_lane")] == [round(120 * wl + wl * (60 - wl), 1)]
+    result = run_checks(doc, {"use": "office"}, disciplines=["fire"])
+    assert any(f.rule_id == "FR-02" for f in result.findings) == (wl < 4.0)
+
+
+def test_a_cross_junction_drawn_by_four_turning_edges_is_one_network():
+    """Two 4.5 m lanes crossing, each quarter's edge one polyline turning the corner: one network
+    (the junction square included), not four arms."""
+    h = 2.25
+    doc = _lane_doc([[(0, 60 - h), (60 - h, 60 - h), (60 - h, 0)], [(60 + h, 0), (60 + h, 60 - h), (120, 60 - h)],
+                     [(120, 60 + h), (60 + h, 60 + h), (60 + h, 120)], [(60 - h, 120), (60 - h, 60 + h), (0, 60 + h)]])
+    geo = extract(doc, load_layer_map(), {"use": "office"})
+    assert [round(geo.m2(f.geom.area), 1) for f in geo.of("fire_lane")] == [round(2 * 120 * 4.5 - 4.5 * 4.5, 1)]
+
+
+def test_short_parallel_ticks_on_the_lane_layer_are_no_lane():
+    """Two 1 m ticks 4 m apart (a width mark drawn as lines) bound no lane."""
+    doc = _lane_doc([[(0, 0), (0, 1)], [(4, 0), (4, 1)]])
+    geo = extract(doc, load_layer_map(), {"use": "office"})
+    assert geo.of("fire_lane") == []
