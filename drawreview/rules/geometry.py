@@ -17,7 +17,7 @@ from ezdxf.tools.text import plain_mtext
 from .features import Dimension, Feature, Geometry, Text, guess_units, unit_factor, units_drawn
 from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
-from .leaders import drawn_leaders, texts_to_arrowheads
+from .leaders import DRAWN_LEADER_TYPES, drawn_leaders, leader_part, texts_to_arrowheads
 from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, areal, loose_symbols,
                        merge_duplicates)
 from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands, split_by_lines,
@@ -25,8 +25,8 @@ from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_
 from .junctions import junction_strips
 from .paper import paper_texts
 from .walls import OPENING_M, enclosed_floors, wall_line
-from .primitives import (TEXT_TYPES, BlockCache, Prim, _lw_values, copies, drawn_text, entity_prims, flipped,
-                         unescaped)
+from .wording import drawn_text, unescaped
+from .primitives import TEXT_TYPES, BlockCache, Prim, copies, entity_prims, flipped
 
 
 PAINTED_M = 1.0  # an open polyline at least this wide paints an area (a pen's heavy line is ≤ 0.5 m at 1:100)
@@ -264,7 +264,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
         layer = d.get("layer", "0")
         cls = classify(layer, t, "", d.get("pattern_name", "") if t == "HATCH" else "")
         if (cls is None or cls == "annotation") and t in DRAWN_LEADER_TYPES:
-            _leader_part(e, t, layer, solids, leader_lines)
+            leader_part(e, t, layer, solids, leader_lines)
         if cls is None:
             if clip is None or _anchor_inside(e, d, clip):
                 unmapped[layer] = unmapped.get(layer, 0) + 1
@@ -317,21 +317,6 @@ def apply_sheet_facts(geo: Geometry, explicit: dict, defaults: dict, labelled=No
             geo.sources[key] = f"图面文字 text on sheet:「{src[key]}」"
     for key in explicit:
         geo.sources.setdefault(key, "项目参数 project parameter")
-
-
-DRAWN_LEADER_TYPES = frozenset({"SOLID", "LINE", "LWPOLYLINE"})
-
-
-def _leader_part(e, t: str, layer: str, solids: list, lines: dict) -> None:
-    """Keep a SOLID, a LINE or an open straight polyline on a text layer (or an unmapped one): maybe
-    part of a leader drawn as plain entities."""
-    if t == "SOLID":
-        solids.append(e)
-    elif t == "LINE":
-        s, f = e.dxf.start, e.dxf.end
-        lines.setdefault(layer, []).append(((s.x, s.y), (f.x, f.y)))
-    elif not e.closed and not flipped(e):
-        lines.setdefault(layer, []).append(_lw_values(e)[:, :2])
 
 
 def _table_cells(e) -> list:

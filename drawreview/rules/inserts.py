@@ -11,7 +11,8 @@ import shapely
 
 from . import labels
 from .features import Feature, Frame, Geometry, Text
-from .primitives import BlockCache, drawn_text
+from .wording import drawn_text
+from .primitives import BlockCache
 
 FRAME_WORDS = ("图框", "tk", "frame")
 

@@ -17,6 +17,8 @@ import numpy as np
 import shapely
 from shapely import STRtree
 
+from .primitives import _lw_values, flipped
+
 
 def _extent(t):
     """A text's extent: its insertion point, one height per character to the right and up."""
@@ -124,3 +126,18 @@ def drawn_leaders(solids: list, lines: dict, most: float) -> list[DrawnLeader]:
         if len(chain) >= 2:
             out.append(DrawnLeader([(float(x), float(y)) for x, y in chain]))
     return out
+
+
+DRAWN_LEADER_TYPES = frozenset({"SOLID", "LINE", "LWPOLYLINE"})
+
+
+def leader_part(e, t: str, layer: str, solids: list, lines: dict) -> None:
+    """Keep a SOLID, a LINE or an open straight polyline on a text layer (or an unmapped one): maybe
+    part of a leader drawn as plain entities."""
+    if t == "SOLID":
+        solids.append(e)
+    elif t == "LINE":
+        s, f = e.dxf.start, e.dxf.end
+        lines.setdefault(layer, []).append(((s.x, s.y), (f.x, f.y)))
+    elif not e.closed and not flipped(e):
+        lines.setdefault(layer, []).append(_lw_values(e)[:, :2])

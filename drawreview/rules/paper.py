@@ -14,7 +14,8 @@ layout alone writes cannot be told to be this region's.
 from __future__ import annotations
 
 from .features import Text
-from .primitives import TEXT_TYPES, BlockCache, drawn_text
+from .wording import drawn_text
+from .primitives import TEXT_TYPES, BlockCache
 
 Box = tuple[float, float, float, float]
 

@@ -13,7 +13,7 @@ import shapely
 from drawreview.rules import load_layer_map, run_checks
 from drawreview.rules.geometry import extract
 from drawreview.rules.labels import declared_areas, storeys_of
-from drawreview.rules.primitives import drawn_text
+from drawreview.rules.wording import drawn_text
 
 PARAMS = {"building_height_m": 18.0, "use": "office", "sprinklers": False, "high_rise": False}
 

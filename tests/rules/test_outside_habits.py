@@ -278,7 +278,7 @@ def test_a_centre_line_between_two_lane_edges_is_no_edge():
 
 
 def test_an_mtext_non_breaking_space_is_a_space():
-    from drawreview.rules.primitives import drawn_text
+    from drawreview.rules.wording import drawn_text
 
     doc, msp = _doc()
     text = drawn_text(msp.add_mtext("H\\~=\\~54.0m\\P耐火等级\\~二级"))
