@@ -2,13 +2,16 @@
 exploded and bulged doors, plans as blocks, dynamic blocks, flipped OCS, multileader labels,
 pinyin layers, a millimetre header on a metre drawing, titles in paper space, Roman ratings …).
 
-Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3]
+Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4]
 
 ``--corpus outside`` scores the second outside probe (tests/rules/corpus/outside.py: dividing
 lines across a floor outline, basement titles, R12 and 天正 T3 exports, ``\\U+`` escapes …);
 ``--corpus outside3`` the third (tests/rules/corpus/outside3.py, decision 121: R12 without handles,
 GBK R2000, ``|`` xref layers, REGION outlines, touching hatch paths, fire-wall bands, split
-titles, parapet roofs, labels on LEADERs, door codes in ATTRIBs …).
+titles, parapet roofs, labels on LEADERs, door codes in ATTRIBs …); ``--corpus outside4`` the fourth
+(tests/rules/corpus/outside4.py, decision 126: bulged, spline and hatch outlines, MINSERT, turned and
+metre blocks, 天正 wall pairs, a whole T20 floor, FP- layers, English and ATTRIB titles, leaders in
+blocks or drawn as lines, stacked MTEXT, lane junctions, wide polylines, 亩 …).
 
 Each habit is a clean / violating pair generated into a temporary folder (or DIR) and checked
 as ``drawreview check`` checks it (``rules.sheetcheck.check_file``). A prediction is an
