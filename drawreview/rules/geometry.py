@@ -55,6 +55,8 @@ class _Builder:
         self.loose: dict[str, list[Prim]] = {}  # open linework on a point class (an exploded door)
         self.plan = False  # adding the primitives of a block that is a plan, not a symbol
         self.walls: list[np.ndarray] = []  # wall linework: a floor whose outer edge is only its walls (walls.py)
+        self.wall_entities: list = []  # model-space wall entities, flattened only when walls are needed
+        self.distance = 0.0  # the flattening distance (drawing units)
         self.leaders: list = []  # LEADERs (model space, and inside blocks) whose texts go to their arrowheads
 
     def add(self, p: Prim, cls_hint: str | None = None) -> None:
@@ -98,6 +100,13 @@ class _Builder:
             self.open.setdefault(cls, []).append((np.vstack([p.coords, p.coords[:1]]), p))
         else:
             self.open.setdefault(cls, []).append((p.coords, p))
+
+    def _wall_lines(self) -> list[np.ndarray]:
+        """Every wall line: the blocks' (kept as they were added) and model space's (flattened now)."""
+        self.walls.extend(wall_line(p) for e in self.wall_entities for p in entity_prims(e, self.distance)
+                          if p.kind == "line" and len(p.coords) and _touches(p.coords, self.clip))
+        self.wall_entities = []
+        return self.walls
 
     def _point(self, p: Prim, cls: str) -> None:
         """A point feature (exit, door, down-conductor) from a POINT, a circle's centre, or a small
@@ -163,10 +172,11 @@ class _Builder:
                     if left and cls in DIVIDED:  # dividing lines drawn across an outline
                         feats, cut = split_by_lines(feats, geoms[left], [lines[k][1].handle for k in left],
                                                     self.snap, self.near)
-                        if not cut and self.walls and not any(f.geom.geom_type == "Polygon" for f in feats):
+                        if not cut and (self.walls or self.wall_entities) and not any(
+                                f.geom.geom_type == "Polygon" for f in feats):
                             # … or across a floor whose outer edge is only its walls
                             floors = [Feature(g, [], lines[left[0]][1].layer, cls)
-                                      for g in enclosed_floors(self.walls, geo.du(OPENING_M))]
+                                      for g in enclosed_floors(self._wall_lines(), geo.du(OPENING_M))]
                             parts, cut = split_by_lines(floors, geoms[left], [lines[k][1].handle for k in left],
                                                         self.snap, self.near)
                             feats.extend(f for f in parts if f.handles)  # the floors cut, not the others
@@ -230,6 +240,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
                                 + geo.sources.get("units", f"默认 default: {unit_m:g} m"))
     distance = 0.05 / unit_m  # flatten to 5 cm
     builder = _Builder(geo, layer_map, snap=float(params.get("snap_m", 0.05)) / unit_m, clip=clip)
+    builder.distance = distance
     blocks = BlockCache(doc, distance, insunits or guessed or int(params.get("default_units", 4)))
     classify = layer_map.classify
     shape_of = layer_map.shapes.get
@@ -272,7 +283,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
         if shape_of(cls) == "ignore":
             geo.layer_classes.setdefault(layer, cls)
             if cls == "wall":
-                builder.walls.extend(wall_line(p) for p in entity_prims(e, distance) if p.kind == "line")
+                builder.wall_entities.append(e)
             continue
         for p in entity_prims(e, distance):
             builder.add(p, cls)
