@@ -324,3 +324,19 @@ def test_short_parallel_ticks_on_the_lane_layer_are_no_lane():
     doc = _lane_doc([[(0, 0), (0, 1)], [(4, 0), (4, 1)]])
     geo = extract(doc, load_layer_map(), {"use": "office"})
     assert geo.of("fire_lane") == []
+
+
+@pytest.mark.parametrize("shape", ["L", "T", "neck"])
+def test_a_narrow_lane_reports_its_own_width_not_a_bends(shape):
+    """FR-02's measured width is the narrow lane's: 3.5 m for an L lane (its corner holds a 4.1 m
+    circle), for a 3.5 m branch off a 4.5 m lane, and for a 3.5 m neck in a 6 m lane."""
+    doc, msp = _doc()
+    if shape == "L":
+        pts = [(0, 0), (80, 0), (80, 80), (76.5, 80), (76.5, 3.5), (0, 3.5)]
+    elif shape == "T":
+        pts = [(0, 0), (120, 0), (120, 4.5), (61.75, 4.5), (61.75, 60), (58.25, 60), (58.25, 4.5), (0, 4.5)]
+    else:
+        pts = [(0, 0), (120, 0), (120, 6), (62.5, 6), (62.5, 3.5), (57.5, 3.5), (57.5, 6), (0, 6)]
+    msp.add_lwpolyline([(x * 1000, y * 1000) for x, y in pts], close=True, dxfattribs={"layer": "消防车道"})
+    result = run_checks(doc, {"use": "office"}, disciplines=["fire"])
+    assert [(f.rule_id, f.measured) for f in result.findings if f.rule_id == "FR-02"] == [("FR-02", 3.5)]
