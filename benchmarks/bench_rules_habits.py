@@ -2,7 +2,7 @@
 exploded and bulged doors, plans as blocks, dynamic blocks, flipped OCS, multileader labels,
 pinyin layers, a millimetre header on a metre drawing, titles in paper space, Roman ratings …).
 
-Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4]
+Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5]
 
 ``--corpus outside`` scores the second outside probe (tests/rules/corpus/outside.py: dividing
 lines across a floor outline, basement titles, R12 and 天正 T3 exports, ``\\U+`` escapes …);
@@ -11,7 +11,10 @@ GBK R2000, ``|`` xref layers, REGION outlines, touching hatch paths, fire-wall b
 titles, parapet roofs, labels on LEADERs, door codes in ATTRIBs …); ``--corpus outside4`` the fourth
 (tests/rules/corpus/outside4.py, decision 126: bulged, spline and hatch outlines, MINSERT, turned and
 metre blocks, 天正 wall pairs, a whole T20 floor, FP- layers, English and ATTRIB titles, leaders in
-blocks or drawn as lines, stacked MTEXT, lane junctions, wide polylines, 亩 …).
+blocks or drawn as lines, stacked MTEXT, lane junctions, wide polylines, 亩 …); ``--corpus outside5``
+the fifth (tests/rules/corpus/outside5.py, written without reading the engine: far labels on leaders,
+circled numbers, split and duplicate outlines, 2D POLYLINEs, inches, side-by-side floors, level-only
+basement titles, negated and English sprinkler notes, lanes and red lines as hatches, 万㎡, 二类 …).
 
 Each habit is a clean / violating pair generated into a temporary folder (or DIR) and checked
 as ``drawreview check`` checks it (``rules.sheetcheck.check_file``). A prediction is an
@@ -37,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from drawreview.rules.sheetcheck import check_file  # noqa: E402
 
 
-CORPORA = ("habits", "outside", "outside3", "outside4")
+CORPORA = ("habits", "outside", "outside3", "outside4", "outside5")
 
 
 def load_generator(corpus: str = "habits"):
