@@ -33,36 +33,42 @@ log = logging.getLogger("drawreview.notifications")
 MAX_ATTEMPTS = 8
 CLAIM_S = 120
 
-# type -> (audience, zh template, en template); templates see the payload plus case/project
+# type -> (audience, zh template, en template); templates see the payload plus case/project.
+# Every template starts "{project}：" (zh) / "{project}: " (en), and uses the page's words for
+# states, lights and verdicts (web/i18n.py, drawreview/vocabulary.py): tests/services/test_notifications.py
 MESSAGES: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "submission.submitted": (("window",), "{project}：设计单位已提交报审材料，待受理",
-                             "{project}: drawings submitted, waiting for acceptance"),
-    "submission.accepted": (("designer", "construction"), "{project} 已受理，受理编号 {case}",
-                            "{project} accepted, case number {case}"),
-    "submission.returned": (("designer", "construction"), "{project} 报审材料被退回：{reasons}",
-                            "{project} was returned: {reasons}"),
+    "submission.submitted": (("window",), "{project}：设计单位已提交报审，待受理",
+                             "{project}: the design institute submitted the drawings, waiting for acceptance"),
+    "submission.accepted": (("designer", "construction"), "{project}：已受理，受理编号 {case}",
+                            "{project}: accepted, case number {case}"),
+    "submission.returned": (("designer", "construction"), "{project}：报审已退回，退回理由：{reasons}",
+                            "{project}: returned; reasons for return: {reasons}"),
     "task.assigned": (("assignee",), "{project}：您有新的{discipline_zh}审查任务",
                       "{project}: new {discipline} review task for you"),
-    "task.paused": (("designer",), "{project}：{discipline_zh}要求补正：{reason}",
-                    "{project}: {discipline} asks for corrections: {reason}"),
+    "task.paused": (("designer",), "{project}：{discipline_zh}要求补正（暂停计时）：{reason}",
+                    "{project}: {discipline} asks for corrections (the clock stops): {reason}"),
     "task.resumed": (("assignee",), "{project}：补正材料已提交，{discipline_zh}审查恢复计时",
-                     "{project}: corrections supplied, the {discipline} review clock restarts"),
-    "task.yellow": (("assignee",), "{project}：{discipline_zh}审查即将到期（{due}）",
-                    "{project}: the {discipline} review is due soon ({due})"),
-    "task.red": (("assignee", "window"), "{project}：{discipline_zh}审查已超期（应于 {due} 完成），已督办",
+                     "{project}: corrections supplied; the {discipline} review clock restarts"),
+    "task.yellow": (("assignee",), "{project}：{discipline_zh}审查临期（时限 {due}）",
+                    "{project}: the {discipline} review is due soon (due {due})"),
+    "task.red": (("assignee", "window"), "{project}：{discipline_zh}审查超期（时限 {due}），已督办",
                  "{project}: the {discipline} review is overdue (due {due}); escalated"),
     "comment.added": (("designer",), "{project}：{discipline_zh}新增审查意见",
                       "{project}: new {discipline} review comment"),
-    "revision.required": (("designer", "construction"), "{project}：第 {round} 轮审查结论为修改后复审，请逐条回复并重新提交",
-                          "{project}: round {round} requires revision; answer every comment and resubmit"),
+    "revision.required": (("designer", "construction"), "{project}：第 {round} 轮审查结论为修改后复审，请逐条答复审查意见并重新提交",
+                          "{project}: the verdict of round {round} is revise and resubmit; answer every comment and resubmit"),
     "submission.resubmitted": (("reviewers", "window"), "{project}：设计单位已提交第 {revision} 版修改图纸，请复审",
-                               "{project}: revision {revision} submitted, please re-review"),
+                               "{project}: the design institute submitted revision {revision}; please review it again"),
     "report.issued": (("designer", "construction"), "{project}：审查意见书已出具（{verdict_zh}）",
                       "{project}: the review report was issued ({verdict})"),
     "deficiency.overdue": (("window", "designer"), "{project}：容缺材料逾期未补齐（{items}）",
-                           "{project}: deficiency items overdue ({items})"),
-    "deficiency.extended": (("designer", "construction"), "{project}：容缺材料补齐期限延长至 {deadline}（{reason}）",
-                            "{project}: the deadline for the missing items was extended to {deadline} ({reason})"),
+                           "{project}: the missing items are overdue ({items})"),
+    "deficiency.extended": (("designer", "construction"), "{project}：容缺材料补齐期限延长至 {deadline}，理由：{reason}",
+                            "{project}: the deadline for the missing items was extended to {deadline}; reason: {reason}"),
+    "review_period.changed": (("designer", "construction", "assignee"),
+                              "{project}：审查时限由{previous_complexity_zh}调整为{complexity_zh}，理由：{reason}",
+                              "{project}: the review period was changed from {previous_complexity} to {complexity}; "
+                              "reason: {reason}"),
 }
 EVENT_TYPES = tuple(MESSAGES)
 # a webhook's address and secret (the OpenAPI document declares these; the host is checked by egress)
@@ -89,22 +95,29 @@ class _Safe(dict):
 def _texts(type_: str, project: Project, payload: dict) -> tuple[str, str]:
     from .workflow import DISCIPLINES
 
+    from ..web.i18n import MESSAGES as LABELS
+
     _, zh, en = MESSAGES[type_]
+    # a list in each language's own punctuation (an English notice read "returned: a、b")
     values = _Safe({k: ("、".join(map(str, v)) if isinstance(v, list) else v) for k, v in payload.items()})
-    values.update(project=project.name, case=project.case_number or "—")
+    values_en = _Safe({k: ("; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in payload.items()})
+    for vals in (values, values_en):
+        vals.update(project=project.name, case=project.case_number or "—")
     if "discipline" in payload:
         values["discipline_zh"] = DISCIPLINES.get(payload["discipline"], payload["discipline"])
         # the English text names the discipline in words too ("civil_defence" is a code)
         from ..models import DISCIPLINE_NAMES
 
-        values["discipline"] = DISCIPLINE_NAMES.get(payload["discipline"], (None, payload["discipline"]))[1].lower()
+        values_en["discipline"] = DISCIPLINE_NAMES.get(payload["discipline"], (None, payload["discipline"]))[1].lower()
     if isinstance(payload.get("verdict"), str):  # words, never the internal code
-        from ..web.i18n import MESSAGES as LABELS
-
         zh_label, en_label = LABELS.get(f"verdict.{payload['verdict']}", ("—", "—"))
-        values["verdict"] = en_label
+        values_en["verdict"] = en_label.lower()
         values.setdefault("verdict_zh", zh_label)
-    zh, en = zh.format_map(values), en.format_map(values)
+    for key in ("complexity", "previous_complexity"):  # the review period as the project page names it
+        if isinstance(payload.get(key), str):
+            zh_label, en_label = LABELS.get(f"complexity.{payload[key]}", (payload[key], payload[key]))
+            values[f"{key}_zh"], values_en[key] = zh_label, en_label.lower()
+    zh, en = zh.format_map(values), en.format_map(values_en)
     if payload.get("calendar_estimated"):  # a due date counted without that year's holidays
         zh += "（时限按周末估算，节假日安排未录入）"
         en += " (due date estimated by weekends: the holiday arrangement has not been entered)"

@@ -260,4 +260,63 @@ def test_the_english_text_names_the_discipline_in_words():
     assert zh == "示范项目：人防新增审查意见"
     assert en == "示范项目: new civil air defence review comment"
     zh, en = _texts("task.yellow", project, {"discipline": "fire", "due": "2026-12-14"})
-    assert "fire protection review is due soon" in en and "消防审查即将到期" in zh
+    assert "fire protection review is due soon" in en and "消防审查临期" in zh  # the light's word (light.yellow)
+
+
+# --- every template: punctuation of its language, and the pages' words -------------------------
+
+SAMPLE = {"reasons": ["缺少人防图纸", "图签不全"], "discipline": "fire", "reason": "补充疏散宽度", "due": "2026-12-14",
+          "round": 2, "revision": 3, "verdict": "revision_required", "verdict_zh": "修改后复审", "items": ["节能计算书"],
+          "deadline": "2026-12-20", "complexity": "complex", "previous_complexity": "normal"}
+CJK_PUNCTUATION = "：；，。、（）“”"
+
+
+def _sample_texts(type_):
+    from drawreview.models import Project
+    from drawreview.services.notifications import _texts
+
+    project = Project(name="示范项目", case_number="JS-2026-000001", project_type="building",
+                      construction_unit_id=1, design_institute_id=2)
+    return _texts(type_, project, SAMPLE)
+
+
+@pytest.mark.parametrize("type_", list(notifications.MESSAGES))
+def test_each_notice_is_punctuated_in_its_own_language(type_):
+    """The Chinese "returned" notice read "示范项目 报审材料被退回：…" (no "：" after the name);
+    English notices joined the reasons with "、". Each template: "{project}：" / "{project}: ",
+    Chinese punctuation only in Chinese, none of it in English (the users' own words aside)."""
+    _, zh_t, en_t = notifications.MESSAGES[type_]
+    assert zh_t.startswith("{project}：") and en_t.startswith("{project}: ")
+    assert not any(c in zh_t for c in ":;()"), zh_t
+    assert not any(c in en_t for c in CJK_PUNCTUATION), en_t
+    zh, en = _sample_texts(type_)
+    assert zh.startswith("示范项目：") and en.startswith("示范项目: ")
+    assert "—" not in zh and "—" not in en  # every placeholder filled
+    words = [w for w in SAMPLE.values() if isinstance(w, str) and any("\u4e00" <= c <= "\u9fff" for c in w)]
+    en_own = en
+    for w in words + SAMPLE["reasons"] + SAMPLE["items"] + ["示范项目"]:
+        en_own = en_own.replace(w, "")
+    assert not any(c in en_own for c in CJK_PUNCTUATION + "\u4e00"), en
+
+
+def test_the_notices_use_the_pages_words():
+    """One vocabulary: a notice names states, lights, verdicts and periods as the pages do."""
+    from drawreview.web.i18n import MESSAGES as UI
+
+    expected = {
+        "submission.accepted": ["project.case_number"],
+        "submission.returned": ["review.return_reasons"],
+        "task.yellow": ["light.yellow"],
+        "task.red": ["light.red"],
+        "revision.required": ["verdict.revision_required"],
+        "report.issued": ["verdict.revision_required"],
+        "deficiency.overdue": ["review.deficiencies"],
+        "review_period.changed": ["complexity.normal", "complexity.complex"],
+    }
+    for type_, keys in expected.items():
+        zh, en = _sample_texts(type_)
+        for key in keys:
+            zh_word, en_word = UI[key]
+            en_word = en_word.split(" (")[0] if key == "review.deficiencies" else en_word
+            assert zh_word in zh, (type_, key, zh)
+            assert en_word.lower() in en.lower(), (type_, key, en)
