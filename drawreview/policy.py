@@ -21,10 +21,12 @@ ROLE_ACTIONS: dict[str, set[str]] = {
     "project.create": {"designer", "window", "admin"},
     "project.view": {"designer", "construction", "reviewer", "window", "admin"},
     "project.edit": {"designer", "window", "admin"},
+    "project.review_period": {"window"},  # 7 <-> 10 working days after creation (services/review_period.py)
     "submission.create": {"designer"},
     "submission.upload": {"designer"},
     "submission.submit": {"designer"},
     "submission.accept": {"window", "admin"},
+    "submission.check": {"designer", "window", "admin"},  # the completeness check, before and after submitting
     "task.assign": {"window", "admin"},
     "task.conclude": {"reviewer"},
     "annotation.create": {"reviewer"},

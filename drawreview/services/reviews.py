@@ -53,14 +53,31 @@ def _local(now: datetime) -> datetime:
 # --- completeness ----------------------------------------------------------------------------
 
 async def completeness(session: AsyncSession, sub: Submission, project: Project, cfg: dict) -> dict:
+    """The check the window runs before accepting, and the designer sees before submitting: the
+    required sheet categories (and disciplines) against the sheet numbers, and the files — still
+    processing (a submit waits for them), unreadable (their sheets are not there)."""
     scope = (project.params or {}).get("lightning_scope")
     disciplines = workflow.required_disciplines(project.project_type, scope, cfg)
     numbers = (await session.exec(select(Sheet.number).where(Sheet.submission_id == sub.id, Sheet.number != ""))).all()
     required = workflow.required_sheet_categories(project.project_type, disciplines, scope, cfg)
     present = sorted({workflow.sheet_category(n, cfg) for n in numbers})
     missing = workflow.missing_sheets(project.project_type, numbers, disciplines, scope, cfg)
+    files = (await session.exec(select(DrawingFile).where(DrawingFile.submission_id == sub.id)
+                                .order_by(DrawingFile.id))).all()
+    unreadable = [{"name": f.original_name, "messages": (f.error or {}).get("messages", {})}
+                  for f in files if f.state == "failed"]
     return {"disciplines": disciplines, "required": required, "present": present, "missing": missing,
-            "complete": not missing, "sheet_count": len(numbers)}
+            "complete": not missing, "sheet_count": len(numbers),
+            "files": {"total": len(files), "busy": [f.original_name for f in files if f.state in NOT_READY_FILE_STATES],
+                      "unreadable": unreadable},
+            # what a submit is refused for now (the window's own rules decide the rest: see submit)
+            "submit_blockers": _submit_blockers(files)}
+
+
+def _submit_blockers(files) -> list[str]:
+    if not files:
+        return ["no_files"]
+    return ["files_not_ready"] if any(f.state in NOT_READY_FILE_STATES for f in files) else []
 
 
 # --- submit ------------------------------------------------------------------------------------
@@ -77,12 +94,14 @@ async def submit(session: AsyncSession, actor, sub: Submission, project: Project
     if actor.org_id != project.design_institute_id:
         raise ValidationFailed("只能提交本单位的报审", "Only the project's design institute may submit")
     files = (await session.exec(select(DrawingFile).where(DrawingFile.submission_id == sub.id))).all()
-    if not files:
+    blockers = _submit_blockers(files)
+    if "no_files" in blockers:
         raise InvalidTransition("尚未上传任何图纸，不能提交", "Upload at least one drawing before submitting",
                                 code="no_files")
-    busy = [f.original_name for f in files if f.state in NOT_READY_FILE_STATES]
-    if busy:
-        raise InvalidTransition("图纸仍在处理中，请稍后提交", "Some drawings are still being processed",
+    if "files_not_ready" in blockers:
+        busy = [f.original_name for f in files if f.state in NOT_READY_FILE_STATES]
+        raise InvalidTransition(f"以下图纸仍在处理中，处理完成后才能提交：{'、'.join(busy)}",
+                                f"These drawings are still being processed; submit once they are done: {', '.join(busy)}",
                                 code="files_not_ready", details={"files": busy})
     prev = await _predecessor(session, sub) if sub.state == "draft" else None
     if prev is not None and prev.state == "revision_required":

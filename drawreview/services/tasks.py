@@ -263,6 +263,29 @@ async def conclude(session, actor, task, sub, project, conclusion: str, opinion:
 
 # --- the deadline watch ----------------------------------------------------------------------------
 
+async def relight(session: AsyncSession, task: ReviewTask, project: Project, now: datetime, emit: Emit,
+                  cfg: dict) -> str | None:
+    """The task's traffic light now; a light that worsened is audited and announced (red
+    escalates to the window). Returns the worsened light, else None. The deadline watch calls
+    it for every open task, a change of the review period for the tasks it moved."""
+    light = light_of(task, now, cfg)
+    if light is None or light == task.light:
+        return None
+    rank = {"green": 0, "yellow": 1, "red": 2}
+    before, task.light = task.light, light
+    session.add(task)
+    if rank[light] <= rank.get(before, 0):
+        return None
+    due = workdays.to_local(aware(task.due_at)).date().isoformat()
+    await step(session, "system", f"task.{light}", task, project.id, emit,
+               {"discipline": task.discipline, "due_at": due}, event="task.light")
+    await notifications.notify(session, project, f"task.{light}",
+                               {"discipline": task.discipline, "due": due, "task_id": task.id,
+                                "calendar_estimated": not workdays.calendar_covers(aware(task.due_at))},
+                               assignee_ids=[task.reviewer_id])
+    return light
+
+
 async def watch_deadlines(session: AsyncSession, now: datetime | None, emit: Emit, cfg: dict) -> dict:
     """Turn lights yellow/red and notify once per change; red escalates to the window.
     Also flags 容缺 items not supplied by their deadline. Idempotent."""
@@ -274,20 +297,8 @@ async def watch_deadlines(session: AsyncSession, now: datetime | None, emit: Emi
         .join(Project, Project.id == Submission.project_id)
         .where(ReviewTask.state != "concluded", Submission.state == "in_review"))).all()
     for task, sub, project in rows:
-        light = light_of(task, now, cfg)
-        if light is None or light == task.light:
-            continue
-        rank = {"green": 0, "yellow": 1, "red": 2}
-        before, task.light = task.light, light
-        session.add(task)
-        if rank[light] > rank.get(before, 0):
-            due = workdays.to_local(aware(task.due_at)).date().isoformat()
-            await step(session, "system", f"task.{light}", task, project.id, emit,
-                       {"discipline": task.discipline, "due_at": due}, event="task.light")
-            await notifications.notify(session, project, f"task.{light}",
-                                       {"discipline": task.discipline, "due": due, "task_id": task.id,
-                                        "calendar_estimated": not workdays.calendar_covers(aware(task.due_at))},
-                                       assignee_ids=[task.reviewer_id])
+        light = await relight(session, task, project, now, emit, cfg)
+        if light is not None:
             counts[light] += 1
     subs = (await session.exec(select(Submission, Project).join(Project, Project.id == Submission.project_id)
                                .where(Submission.deficiency_deadline.is_not(None)))).all()

@@ -6,6 +6,8 @@ from starlette.routing import Route
 
 from ..policy import require_project, require_role
 from ..services import projects as service
+from ..services import review_period
+from ..services.notifications import utcnow
 from .common import ID_SCHEMA, Ctx, api, text
 
 PROJECT_BODY = {
@@ -43,8 +45,26 @@ async def get_project(ctx: Ctx):
     return service.project_dict(project, with_code=ctx.user.role in {"construction", "window", "admin"})
 
 
+@api("调整审查时限（窗口，须写明理由；本轮审查结束后不能调整）/ Change the review period (window, with a reason; "
+     "refused once the review round has concluded)",
+     body={"type": "object", "required": ["complexity", "reason"], "properties": {
+         "complexity": {"type": "string", "enum": list(service.COMPLEXITIES)},
+         "reason": text(review_period.MAX_REASON, required=True)}})
+async def change_review_period(ctx: Ctx):
+    from .reviews import _cfg, commit
+
+    project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"), "project.review_period")
+    data = await ctx.json()
+    moved = await review_period.change(ctx.session, ctx.user, project, data.get("complexity"), data.get("reason"),
+                                       utcnow(), ctx.emit, _cfg(ctx))
+    await commit(ctx)
+    return {**service.project_dict(project), "tasks_moved": [t.id for t in moved],
+            "history": await review_period.history(ctx.session, project.id)}
+
+
 ROUTES = [
     Route("/api/projects", list_projects, methods=["GET"]),
     Route("/api/projects", create_project, methods=["POST"]),
     Route("/api/projects/{project_id:int}", get_project),
+    Route("/api/projects/{project_id:int}/review-period", change_review_period, methods=["POST"]),
 ]

@@ -54,7 +54,9 @@ async def submit(ctx: Ctx):
     sub, project = await _submission(ctx, "submission.submit", lock=True)
     await reviews.submit(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, _cfg(ctx))
     await commit(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
+    # what the window will find missing (it accepts with listed missing items, or returns the set)
+    return {**await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal),
+            "completeness": await reviews.completeness(ctx.session, sub, project, _cfg(ctx))}
 
 
 @api("审查流程概览 / The submission's review state, tasks and traffic lights")
@@ -63,9 +65,10 @@ async def review(ctx: Ctx):
     return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
 
 
-@api("完整性检查 / Completeness check against the required sheet categories")
+@api("完整性检查（窗口受理前；设计单位提交前）/ Completeness check against the required sheet categories, "
+     "with the files still processing or unreadable (the window before accepting; the designer before submitting)")
 async def completeness(ctx: Ctx):
-    sub, project = await _submission(ctx, "submission.accept")
+    sub, project = await _submission(ctx, "submission.check")
     return await reviews.completeness(ctx.session, sub, project, _cfg(ctx))
 
 

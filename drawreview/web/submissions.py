@@ -22,7 +22,8 @@ from ..cad.intake import ACCEPTED
 from ..errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedFile, ValidationFailed
 from ..jobs.drawings import enqueue as enqueue_job
 from ..policy import ROLE_ACTIONS, require_project
-from ..services import file_list, file_removal, sheet_list
+from ..services import file_list, file_removal, review_period, sheet_list
+from ..services.projects import COMPLEXITIES
 from ..vocabulary import SHEET_DISCIPLINES
 from ..services import sheets as sheet_service
 from ..services import submissions as service
@@ -308,6 +309,7 @@ async def project_page(request: Request) -> Response:
         files, file_counts = (await file_list.shown(session, current.id, None if every_file else file_list.SHOWN)
                               if current else ([], {"total": 0, "by_state": {}, "shown": 0}))
         sheets, sheet_view = await _sheet_page(session, request, current)
+        period_history = await review_period.history(session, project.id)
     lang = lang_of(request)
     can_upload = principal.role in ROLE_ACTIONS["submission.upload"]
     return render(request, "project.html", {
@@ -331,6 +333,11 @@ async def project_page(request: Request) -> Response:
         "can_correct_sheets": principal.role in {"window", "admin"} and current is not None
         and current.state not in service.EDITABLE,
         "js_messages": {k: t(k, lang) for k in PAGE_MESSAGES},
+        # the review period (7 / 10 working days): its changes, and the window's form while it may change
+        "period_history": period_history,
+        "can_change_period": principal.role in ROLE_ACTIONS["project.review_period"]
+        and review_period.open_for_change(subs[-1] if subs else None),
+        "complexities": COMPLEXITIES,
     }, principal=principal)
 
 

@@ -240,11 +240,7 @@
       var check = el("div", { id: "review-completeness", "class": "muted" }, msg("review.completeness") + "…");
       box.appendChild(check);
       call("GET", "/api/submissions/" + subId + "/completeness").then(function (c) {
-        check.textContent = msg("review.completeness") + P.colon;
-        check.className = c.complete ? "ok" : "error";
-        check.dataset.complete = c.complete ? "1" : "0";
-        check.appendChild(document.createTextNode(c.complete ? msg("review.complete") : msg("review.missing") + " " + c.missing.join(P.list)));
-        check.appendChild(el("div", { "class": "muted" }, msg("review.required") + P.colon + c.required.join(P.list)));
+        window.drCompleteness.render(check, c, msg, P, lang);
         // the disciplines that take part: the required ones checked (meteorology only where it applies)
         c.disciplines.forEach(function (d) { var cb = who.querySelector("#review-discipline-" + d); if (cb) cb.checked = true; });
         who.dataset.loaded = "1";
@@ -349,6 +345,23 @@
       .catch(function (e) { target.textContent = e.message; });
   }
 
+  /* the designer's completeness check: drawn now, and again when files settle or change */
+  var checkTarget = null;
+  function refreshCheck() {
+    if (!checkTarget || !document.body.contains(checkTarget)) return Promise.resolve(null);
+    var target = checkTarget;
+    return call("GET", "/api/submissions/" + subId + "/completeness").then(function (c) {
+      window.drCompleteness.render(target, c, msg, P, lang);
+      return c;
+    }).catch(function (e) { target.textContent = e.message; return null; });
+  }
+  var checkTimer = null;
+  function refreshSoon() { clearTimeout(checkTimer); checkTimer = setTimeout(refreshCheck, 400); }
+  document.addEventListener("dr:files-settled", refreshSoon);
+  document.addEventListener("dr:live", function (ev) {
+    if (/^(file\.|sheets?\.)/.test(ev.detail.type)) refreshSoon();
+  });
+
   function designerActions(v, box) {
     if (v.state === "draft" || v.state === "returned") {
       var pre = el("p", { id: "precheck-summary" }, msg("review.precheck_loading"));
@@ -363,10 +376,35 @@
           setTimeout(function () { precheckSummary(pre); }, 3000);
         });
       }, "secondary"));
+      // the window's completeness check, before the designer presses submit (the same words)
+      var check = el("div", { id: "review-completeness", "class": "muted" }, msg("review.completeness") + "…");
+      box.appendChild(check);
+      checkTarget = check;
+      refreshCheck();
       box.appendChild(el("p", { "class": "muted" }, msg("review.submit_hint")));
+      var confirmBox = el("div", { "class": "conclude-confirm", id: "review-submit-confirm" });
+      confirmBox.hidden = true;
+      function submitNow() { act("/api/submissions/" + subId + "/submit", {}, function () { window.location.reload(); }); }
       box.appendChild(button("review-submit", msg("review.submit"), function () {
-        act("/api/submissions/" + subId + "/submit", {}, function () { window.location.reload(); });
+        // the check again now (files may have finished since): an incomplete set is submitted only
+        // once the designer has read what the window will find and what it may do about it
+        refreshCheck().then(function (c) {
+          if (!c) return;
+          if (c.submit_blockers.length) { status(msg("review.submit_blocked_" + c.submit_blockers[0]), true); return; }
+          var found = window.drCompleteness.findings(c, msg, P);
+          if (!found.length) { submitNow(); return; }
+          confirmBox.textContent = "";
+          confirmBox.appendChild(el("p", null, msg("review.submit_confirm_intro")));
+          var ul = el("ul");
+          found.forEach(function (line) { ul.appendChild(el("li", null, line)); });
+          confirmBox.appendChild(ul);
+          confirmBox.appendChild(el("p", { "class": "muted" }, msg(c.missing.length ? "review.submit_missing_note" : "review.submit_unreadable_note")));
+          confirmBox.appendChild(button("review-submit-anyway", msg("review.submit_anyway"), submitNow));
+          confirmBox.appendChild(button("review-submit-back", msg("review.back_to_edit"), function () { confirmBox.hidden = true; }, "secondary"));
+          confirmBox.hidden = false;
+        });
       }));
+      box.appendChild(confirmBox);
     }
     if (v.state === "revision_required" && root.dataset.latest === "1") {
       box.appendChild(el("p", { id: "review-revision-hint" }, msg("review.revision_hint")));

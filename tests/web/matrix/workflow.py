@@ -73,10 +73,22 @@ def _progress_query(s, w):
     return {"params": {"case": w["case"], "code": w["code"]}}
 
 
+def _period_body(s, w):
+    """Normal again before each request, so the window's change to complex goes through every time."""
+    from drawreview.models import Project
+
+    async def go(session):
+        await session.exec(update(Project).where(Project.id == w["project_id"]).values(complexity="normal"))
+    run(s, go)
+    return {"json": {"complexity": "complex", "reason": "权限矩阵"}}
+
+
 ROWS = {
     ("POST", "/api/submissions/{submission_id}/submit"): (_on_submission("in_review"), DESIGNER_REFUSED_BY_STATE),
     ("GET", "/api/submissions/{submission_id}/review"): (_on_submission(), DEMO_VISIBLE),
-    ("GET", "/api/submissions/{submission_id}/completeness"): (_on_submission(), WINDOW_ONLY_DEMO),
+    # the window before accepting, the project's design institute before submitting
+    ("GET", "/api/submissions/{submission_id}/completeness"): (_on_submission(), expect(403, window=200, designer=200,
+                                                                                         **SEEN_BY_DEMO)),
     ("POST", "/api/submissions/{submission_id}/accept"): (_on_submission("in_review", json={}), WINDOW_REFUSED_BY_STATE),
     ("POST", "/api/submissions/{submission_id}/return"): (_on_submission("in_review", json={"reasons": ["缺图"]}),
                                                           WINDOW_REFUSED_BY_STATE),
@@ -115,6 +127,8 @@ ROWS = {
     ("GET", "/api/progress"): (_progress_query, {**ALL, "anonymous": 200}),
     ("GET", "/api/stats"): (lambda s, w: {"params": {"from": "2020-01-01"}}, expect(403, window=200)),
     ("GET", "/api/stats.csv"): (lambda s, w: {}, expect(403, window=200)),
+    # the window only (the demo project is in its first round: the change goes through)
+    ("POST", "/api/projects/{project_id}/review-period"): (_period_body, WINDOW_ONLY_DEMO),
     # the demo project is not complete yet: its institute and construction unit are refused by state
     ("POST", "/api/projects/{project_id}/ratings"): (lambda s, w: {"json": {"score": 5, "text": "高效"}},
                                                      expect(403, designer=409, builder=409, **SEEN_BY_DEMO)),

@@ -1,0 +1,124 @@
+"""The design institute sees the window's completeness check before pressing submit, and an
+incomplete set is submitted only after reading what the window will find; the window changes
+the review period on the project page, with a reason, and everyone sees the change. Real
+Chromium against a real ``drawreview serve`` (embedded mode), at 1280×800 and at phone width."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from drawreview.models import DrawingFile
+from tests.browser.conftest import chromium_browser, embedded_site, login, wait_js
+from tests.services.reviews_world import new_project, new_submission, run
+
+WITHOUT_CIVIL_DEFENCE = ["总图-01", "建施-01", "结施-01", "水施-01", "暖施-01", "电施-01"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    for stack, base in embedded_site(tmp_path_factory, "submit-check"):
+        async def make(s):
+            project = await new_project(s, stack, name="提交前检查项目")
+            sub = await new_submission(s, project, WITHOUT_CIVIL_DEFENCE)
+            s.add(DrawingFile(submission_id=sub.id, sha256=secrets.token_hex(32), original_name="损坏的图纸.dwg", size=5,
+                              format="unknown", state="failed",
+                              error={"code": "unreadable_drawing",
+                                     "messages": {"zh-CN": "文件已损坏，无法读取", "en": "The file is damaged and cannot be read"}}))
+            return project.id, sub.id
+
+        pid, sid = run(stack, make)
+        yield stack, base, pid, sid
+
+
+@pytest.fixture(scope="module")
+def chromium(site):
+    yield from chromium_browser()
+
+
+def test_the_designer_sees_the_check_and_confirms_an_incomplete_submit(site, chromium, shots):
+    stack, base, pid, sid = site
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/projects/{pid}?submission={sid}")
+        check = page.locator("#review-completeness")
+        wait_js(page, "() => document.querySelector('#review-completeness')?.dataset.complete !== undefined")
+        text = check.inner_text()
+        # the window's words: what is missing, which file cannot be read and why
+        assert "缺少 人防" in text and "损坏的图纸.dwg：文件已损坏，无法读取" in text, text
+        assert "应有图纸类别" in text
+        page.click("#review-submit")
+        box = page.locator("#review-submit-confirm")
+        box.wait_for(state="visible")
+        said = box.inner_text()
+        assert "人防" in said and "损坏的图纸.dwg" in said and "容缺受理" in said, said
+        page.screenshot(path=str(shots / "submit-check-confirm-1280.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        # at phone width the check and the confirmation fit the screen (no sideways scrolling)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+        page.screenshot(path=str(shots / "submit-check-confirm-390.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 800})
+        with page.expect_navigation():
+            page.click("#review-submit-anyway")
+        wait_js(page, "() => document.querySelector('#review')?.dataset.state === 'submitted'")
+    finally:
+        context.close()
+
+    # the window reads the same check before accepting
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    try:
+        page = login(context, base, stack, "window")
+        page.goto(f"{base}/projects/{pid}?submission={sid}")
+        wait_js(page, "() => document.querySelector('#review-completeness')?.dataset.complete === '0'")
+        text = page.inner_text("#review-completeness")
+        assert "缺少 人防" in text and "损坏的图纸.dwg" in text
+    finally:
+        context.close()
+
+
+def test_the_window_changes_the_review_period_on_the_project_page(site, chromium, shots):
+    stack, base, pid, sid = site
+    import httpx
+
+    r = httpx.post(f"{base}/api/submissions/{sid}/accept", headers=stack.token_headers("window"),
+                   json={"missing_items": ["人防施工图"], "deficiency_deadline": "2099-01-31"}, timeout=60)
+    assert r.status_code in (200, 409), r.text  # accepted here, or by a rerun of the test before
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="en")
+    try:
+        page = login(context, base, stack, "window")
+        page.goto(f"{base}/lang/en")
+        page.goto(f"{base}/projects/{pid}")
+        page.wait_for_selector("#review-period-form")
+        before = {t["discipline"]: t["due_at"] for t in httpx.get(
+            f"{base}/api/submissions/{sid}/review", headers=stack.token_headers("window"), timeout=10).json()["data"]["tasks"]}
+        page.select_option("#review-period-complexity", "complex")
+        page.click("#review-period-save")  # no reason: refused in the page, in English
+        wait_js(page, "() => document.querySelector('#review-period-status')?.textContent.length > 0")
+        assert page.inner_text("#review-period-status") == "Give the reason for changing the review period"
+        page.fill("#review-period-reason", "Long-span steel roof: technically complex")
+        with page.expect_navigation():
+            page.click("#review-period-save")
+        history = page.locator("#review-period-history li")
+        history.first.wait_for()
+        line = history.first.inner_text()
+        assert "changed the review period from Normal (7 working days) to Technically complex (10 working days)" in line
+        assert "Long-span steel roof" in line and "：" not in line
+        after = {t["discipline"]: t["due_at"] for t in httpx.get(
+            f"{base}/api/submissions/{sid}/review", headers=stack.token_headers("window"), timeout=10).json()["data"]["tasks"]}
+        assert set(after) == set(before) and all(after[d] > before[d] for d in before)
+        page.screenshot(path=str(shots / "review-period-1280-en.png"), full_page=True)
+    finally:
+        context.close()
+    # the construction unit reads it too, without the form
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    try:
+        page = login(context, base, stack, "builder")
+        page.goto(f"{base}/projects/{pid}")
+        assert "Long-span steel roof" in page.inner_text("#review-period-history")
+        assert page.locator("#review-period-form").count() == 0
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+        page.screenshot(path=str(shots / "review-period-390-builder.png"), full_page=True)
+    finally:
+        context.close()
