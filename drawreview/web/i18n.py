@@ -34,6 +34,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "period.changed": ("{day} {actor} 将审查时限由{from}调整为{to}，理由：{reason}",
                        "{day}: {actor} changed the review period from {from} to {to}; reason: {reason}"),
     "state.unknown": ("未知状态", "Unknown state"),
+    # punctuation between the page's words and a value: each language its own ("Stage：In review" was English)
+    "punct.colon": ("：", ": "),
+    "punct.open": ("（", " ("),
+    "punct.close": ("）", ")"),
+    "punct.list": ("、", ", "),
     "form.choose": ("请选择", "Choose"),
     "form.required": ("请填写所有必填项", "Please fill in every required field"),
     "project.case_number": ("受理编号", "Case number"),

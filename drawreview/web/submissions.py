@@ -257,6 +257,7 @@ PAGE_MESSAGES = [
     "sheet.state.pending", "sheet.state.processing", "sheet.state.ready", "sheet.state.failed", "sheet.open",
     "sheets.empty", "sheets.count", "files.empty", "files.partial", "file.repairs", "file.notes", "file.entries", "file.state.queued", "file.format.unknown",
     "sheet.untitled", "file.repairs_summary", "file.notes_summary", "file.more_notes", "file.remove", "file.replace", "file.remove_confirm", "file.removed",
+    "punct.colon",
 ]
 
 

@@ -286,3 +286,23 @@ def test_the_english_review_panel_uses_english_punctuation(draft, chromium):
         assert text.startswith("Missing items (容缺): 消防设计专篇; 人防施工图"), text
     finally:
         context.close()
+
+
+def test_duplicate_numbers_are_listed_with_english_punctuation(draft, chromium):
+    """The duplicate-number warning joined the numbers with "、" on the English page too."""
+    stack, base, pid, sub, sheets = draft
+    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="en-US")
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/lang/en")
+        page.goto(f"{base}/projects/{pid}?submission={sub}")
+        page.click("#sheet-check-open")
+        page.wait_for_selector("#sheet-check-table tbody tr")
+        inputs = page.locator("#sheet-check-table tbody tr input[name=number]")
+        assert inputs.count() >= 4
+        for i in range(inputs.count()):  # two numbers, each twice or more: two duplicates to list
+            inputs.nth(i).fill("A-01" if i % 2 == 0 else "A-02")
+        warning = page.inner_text("#warn-duplicates")
+        assert warning == "Duplicate numbers: A-01, A-02", warning
+    finally:
+        context.close()

@@ -120,3 +120,26 @@ def test_a_failed_upload_can_be_retried(site, browser):
     files = httpx.get(f"{base}/api/submissions/{sid}", headers=headers).json()["data"]["files"]
     assert [f["original_name"] for f in files] == ["重试.dxf"]
     ctx.close()
+
+
+def test_a_failed_upload_says_so_in_english_punctuation(site, browser):
+    """The row of a failed upload read "Upload failed：Network error; please retry" on the English page."""
+    stack, base = site
+    pid = stack.demo["project_id"]
+    headers = stack.token_headers("designer")
+    subs = httpx.get(f"{base}/api/projects/{pid}/submissions", headers=headers).json()["data"]
+    sid = next((s["id"] for s in subs if s["editable"]), None) or httpx.post(
+        f"{base}/api/projects/{pid}/submissions", headers=headers).json()["data"]["id"]
+    ctx = browser.new_context(locale="en-US")
+    try:
+        page = login(ctx, base, stack, "designer")
+        page.goto(f"{base}/lang/en")
+        page.goto(f"{base}/projects/{pid}?submission={sid}")
+        page.route(f"**/api/submissions/{sid}/files", lambda route: route.abort())
+        page.set_input_files("#file-input", files=[{"name": "net.dxf", "mimeType": "application/dxf",
+                                                     "buffer": di.simple_dxf(("net",))}])
+        page.locator("#uploads li button.retry").wait_for(state="visible", timeout=20000)
+        status = page.locator("#uploads li .status").inner_text()
+        assert status == "Upload failed: Network error; please retry", status
+    finally:
+        ctx.close()

@@ -51,7 +51,7 @@
     box.textContent = "";
     var dups = Object.keys(dup).map(function (k) { return dup[k]; });
     if (missing) box.appendChild(el("span", { "class": "warn", id: "warn-missing" }, msg("no_number", { n: missing })));
-    if (dups.length) box.appendChild(el("span", { "class": "warn", id: "warn-duplicates" }, msg("duplicates", { list: dups.join("、") })));
+    if (dups.length) box.appendChild(el("span", { "class": "warn", id: "warn-duplicates" }, msg("duplicates", { list: dups.join(lang === "en" ? ", " : "、") })));
     if (!missing && !dups.length) box.appendChild(el("span", { "class": "ok" }, msg("all_good")));
   }
 

@@ -79,7 +79,7 @@
   function fail(row, text) {
     row.li.classList.add("failed");
     row.status.className = "status error";
-    row.status.textContent = msg("upload.failed") + "：" + text;
+    row.status.textContent = msg("upload.failed") + msg("punct.colon") + text;
     row.retry.hidden = false;
   }
 
