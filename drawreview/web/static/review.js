@@ -161,7 +161,21 @@
           confirmBox.hidden = false;
         }));
         cell.appendChild(confirmBox);
+        // 要求补正: the clock stops until the design institute has supplied the corrections
+        var why = el("input", { type: "text", id: "task-pause-reason-" + t.id, maxlength: "2000",
+                                placeholder: msg("review.pause_reason"), "aria-label": msg("review.pause_reason") });
+        cell.appendChild(why);
+        cell.appendChild(button("task-pause-" + t.id, msg("review.pause"), function () {
+          if (!why.value.trim()) { status(msg("review.pause_reason_first"), true); why.focus(); return; }
+          act("/api/tasks/" + t.id + "/pause", { reason: why.value.trim() });
+        }, "secondary"));
       }
+    }
+    // the corrections are in: the design institute (or the window for it) restarts the clock
+    if (open && t.state === "paused" && (me.role === "designer" || me.role === "window" || me.role === "admin")) {
+      cell.appendChild(button("task-resume-" + t.id, msg("review.resume"), function () {
+        act("/api/tasks/" + t.id + "/resume", {});
+      }));
     }
     if (open && (me.role === "window" || me.role === "admin") && t.state !== "concluded" && (t.candidates || []).length) {
       var pick = el("select", { id: "task-reviewer-" + t.id, "aria-label": msg("review.reviewer") });

@@ -1,0 +1,70 @@
+"""要求补正 from the page: the reviewer asks for corrections (the clock stops) and the design
+institute says they are supplied (the clock restarts), by clicking only — both needed the API
+before. Real Chromium against a real ``drawreview serve`` (embedded mode)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.browser.conftest import chromium_browser, embedded_site, login, wait_js
+from tests.services.reviews_world import new_project, new_submission, run
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory):
+    for stack, base in embedded_site(tmp_path_factory, "corrections"):
+        async def make(s):
+            project = await new_project(s, stack, name="补正流程项目")
+            return project.id, (await new_submission(s, project)).id
+
+        pid, sid = run(stack, make)
+        assert httpx.post(f"{base}/api/submissions/{sid}/submit", headers=stack.token_headers("designer"),
+                          timeout=30).status_code == 200
+        data = httpx.post(f"{base}/api/submissions/{sid}/accept", headers=stack.token_headers("window"), json={},
+                          timeout=60).json()["data"]
+        fire = next(t for t in data["tasks"] if t["discipline"] == "fire")
+        yield stack, base, pid, sid, fire
+
+
+@pytest.fixture(scope="module")
+def chromium(case):
+    yield from chromium_browser()
+
+
+def _task(stack, base, sid, task_id):
+    view = httpx.get(f"{base}/api/submissions/{sid}/review", headers=stack.token_headers("window"), timeout=10).json()
+    return next(t for t in view["data"]["tasks"] if t["id"] == task_id)
+
+
+def test_the_reviewer_asks_for_corrections_and_the_designer_supplies_them(case, chromium, shots):
+    stack, base, pid, sid, fire = case
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    try:
+        page = login(context, base, stack, "fire")
+        page.goto(f"{base}/projects/{pid}?submission={sid}")
+        page.wait_for_selector(f"#task-pause-{fire['id']}")
+        page.click(f"#task-pause-{fire['id']}")  # no reason: refused in the page
+        wait_js(page, "() => document.querySelector('#review-status')?.textContent.includes('请先写明需要补正的内容')")
+        page.fill(f"#task-pause-reason-{fire['id']}", "补充消防车道宽度标注")
+        page.click(f"#task-pause-{fire['id']}")
+        page.wait_for_selector(f"#review-tasks tr[data-task-id='{fire['id']}'][data-state='paused']", timeout=15000)
+        page.screenshot(path=str(shots / "corrections-paused.png"), full_page=True)
+    finally:
+        context.close()
+    assert _task(stack, base, sid, fire["id"])["paused"] is True
+    notes = httpx.get(f"{base}/api/notifications", headers=stack.token_headers("designer"), timeout=10).json()["data"]
+    assert any(n["type"] == "task.paused" and "补充消防车道宽度标注" in n["title"] for n in notes)
+
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/projects/{pid}?submission={sid}")
+        page.wait_for_selector(f"#task-resume-{fire['id']}")
+        assert page.locator("button[id^=task-resume-]").count() == 1  # only the paused task
+        page.click(f"#task-resume-{fire['id']}")
+        page.wait_for_selector(f"#review-tasks tr[data-task-id='{fire['id']}'][data-state='in_progress']", timeout=15000)
+    finally:
+        context.close()
+    after = _task(stack, base, sid, fire["id"])
+    assert after["state"] == "in_progress" and after["pauses"][0][1] is not None  # the pause closed: the clock runs
