@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -45,6 +47,15 @@ def local_date(value) -> str:
 
 
 templates.env.filters["local_date"] = local_date
+
+
+def readable_json(value) -> str:
+    """A JSON value as people read it (the audit trail's detail): Chinese as written, not
+    ``\\u603b\\u56fe`` (Jinja's ``tojson`` escapes every non-ASCII character for scripts)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+templates.env.filters["readable_json"] = readable_json
 
 
 def render(request: Request, name: str, context: dict, status: int = 200, principal=None) -> HTMLResponse:

@@ -122,3 +122,24 @@ def test_the_window_changes_the_review_period_on_the_project_page(site, chromium
         page.screenshot(path=str(shots / "review-period-390-builder.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_audit_trail_reads_in_chinese_and_fits_the_screen(site, chromium, shots):
+    """The audit trail's detail showed Chinese as ``\\u4eba\\u9632`` escapes, and a long value made
+    the page 1,429 px wide at 1280."""
+    stack, base, pid, sid = site
+    import httpx
+
+    r = httpx.post(f"{base}/api/projects/{pid}/review-period", headers=stack.token_headers("window"), timeout=30,
+                   json={"complexity": "normal", "reason": "专家论证意见 https://example.org/" + "x" * 160})
+    assert r.status_code in (200, 422), r.text  # 422 when a rerun finds it normal already
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    try:
+        page = login(context, base, stack, "window")
+        page.goto(f"{base}/projects/{pid}/audit")
+        text = page.inner_text("#audit-entries")
+        assert "人防" in text and "专家论证意见" in text and "\\u" not in text
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+        page.screenshot(path=str(shots / "audit-1280.png"))
+    finally:
+        context.close()
