@@ -68,3 +68,26 @@ def test_the_reviewer_asks_for_corrections_and_the_designer_supplies_them(case, 
         context.close()
     after = _task(stack, base, sid, fire["id"])
     assert after["state"] == "in_progress" and after["pauses"][0][1] is not None  # the pause closed: the clock runs
+
+
+def test_a_reviewer_on_a_phone_reaches_his_task(case, chromium, shots):
+    """At 390 px the tasks table squeezed each column to one character a line, and the
+    reviewer's conclusion form sat outside the screen (scrolled inside the table): each task now
+    reads as "label  value" lines, its actions in full width."""
+    stack, base, pid, sid, fire = case
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    try:
+        page = login(context, base, stack, "fire")
+        page.goto(f"{base}/projects/{pid}?submission={sid}")
+        row = page.locator(f"#review-tasks tr[data-task-id='{fire['id']}']")
+        select = row.locator("select[id^=task-conclusion]")
+        select.wait_for(timeout=15000)
+        for target in (select, row.locator("button[id^=task-conclude]"), row.locator("button[id^=task-pause-]")):
+            box = target.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        reviewer = row.locator("td.reviewer").bounding_box()
+        assert reviewer["width"] > 200, reviewer  # a line of its own, not a one-character column
+        assert row.locator("td.reviewer").get_attribute("data-label") == "审查人"
+        page.screenshot(path=str(shots / "tasks-phone-reviewer.png"), full_page=True)
+    finally:
+        context.close()

@@ -192,6 +192,17 @@
     return td;
   }
 
+  /* on a phone each task row stacks as "label  value" lines (app.css .stack-on-phone): the
+   * header's words as labels, the discipline as the row's head, the actions without a label */
+  function labelCells(tr) {
+    var heads = [].slice.call(document.querySelectorAll("#review-tasks thead th")).map(function (th) { return th.textContent; });
+    [].slice.call(tr.children).forEach(function (td, i) {
+      td.setAttribute("data-label", heads[i] || "");
+      if (i === 0) td.classList.add("stack-head");
+      if (i === tr.children.length - 1) td.classList.add("stack-actions");
+    });
+  }
+
   function renderTasks(v) {
     var body = document.querySelector("#review-tasks tbody");
     body.textContent = "";
@@ -213,6 +224,7 @@
       if (t.opinion) c.appendChild(el("div", { "class": "muted" }, t.opinion));
       tr.appendChild(c);
       tr.appendChild(taskActions(t, v));
+      labelCells(tr);
       body.appendChild(tr);
     });
     // disciplines with no task this round keep the conclusion they gave in an earlier one
@@ -228,6 +240,7 @@
       if (s.opinion) c.appendChild(el("div", { "class": "muted" }, s.opinion));
       tr.appendChild(c);
       tr.appendChild(el("td"));
+      labelCells(tr);
       body.appendChild(tr);
     });
   }
