@@ -74,6 +74,27 @@ def test_designer_checks_and_corrects_the_sheet_list(draft, chromium, shots):
     assert len({s["number"] for s in stored.values()}) == len(stored)
 
 
+def test_duplicate_numbers_are_listed_with_english_punctuation(draft, chromium):
+    """The duplicate-number warning joined the numbers with "、" on the English page too. (Before the
+    file removal test below: it needs the draft's four sheets.)"""
+    stack, base, pid, sub, sheets = draft
+    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="en-US")
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/lang/en")
+        page.goto(f"{base}/projects/{pid}?submission={sub}")
+        page.click("#sheet-check-open")
+        page.wait_for_selector("#sheet-check-table tbody tr")
+        inputs = page.locator("#sheet-check-table tbody tr input[name=number]")
+        assert inputs.count() >= 4
+        for i in range(inputs.count()):  # two numbers, each twice or more: two duplicates to list
+            inputs.nth(i).fill("A-01" if i % 2 == 0 else "A-02")
+        warning = page.inner_text("#warn-duplicates")
+        assert warning == "Duplicate numbers: A-01, A-02", warning
+    finally:
+        context.close()
+
+
 def test_designer_removes_and_replaces_files_of_the_draft(draft, chromium, tmp_path):
     stack, base, pid, sub, _ = draft
     h = stack.token_headers("designer")
@@ -287,22 +308,3 @@ def test_the_english_review_panel_uses_english_punctuation(draft, chromium):
     finally:
         context.close()
 
-
-def test_duplicate_numbers_are_listed_with_english_punctuation(draft, chromium):
-    """The duplicate-number warning joined the numbers with "、" on the English page too."""
-    stack, base, pid, sub, sheets = draft
-    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="en-US")
-    try:
-        page = login(context, base, stack, "designer")
-        page.goto(f"{base}/lang/en")
-        page.goto(f"{base}/projects/{pid}?submission={sub}")
-        page.click("#sheet-check-open")
-        page.wait_for_selector("#sheet-check-table tbody tr")
-        inputs = page.locator("#sheet-check-table tbody tr input[name=number]")
-        assert inputs.count() >= 4
-        for i in range(inputs.count()):  # two numbers, each twice or more: two duplicates to list
-            inputs.nth(i).fill("A-01" if i % 2 == 0 else "A-02")
-        warning = page.inner_text("#warn-duplicates")
-        assert warning == "Duplicate numbers: A-01, A-02", warning
-    finally:
-        context.close()
