@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 
 from .broadcast import make_broadcast
 from .cad.tileserver import TileRenderer
+from .report import printer as report_printer
 from .db import Database
 from . import gcpause
 from .loopwatch import LoopWatch
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await notification_service.drain(ctx["db"].engine)  # notices queued after the last writes
             await ctx["db"].close()
             ctx["tiles"].close()
+            report_printer.close()  # its child, if a report was drawn (docs/decisions/128)
 
     middleware = [
         Middleware(SecurityHeadersMiddleware, https=settings.https),  # outermost: error pages get them too

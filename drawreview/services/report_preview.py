@@ -8,15 +8,14 @@ import asyncio
 import threading
 from collections import OrderedDict
 
-import pymupdf
-
 from ..errors import DrawReviewError, NotFound
 from ..models import Project, Submission
+from ..report.printer import printer
 from . import report_data, standing, tasks, workflow
 from .notifications import utcnow
 
 PAGES_SHOWN = 3  # the first pages shown before signing
-_cache: OrderedDict[tuple, bytes] = OrderedDict()  # (store, submission, project event seq, …) -> preview PDF
+_cache: OrderedDict[tuple, tuple[bytes, int]] = OrderedDict()  # (store, submission, event seq, …) -> (PDF, pages)
 _cache_lock = threading.Lock()
 CACHE_SIZE = 8
 
@@ -35,18 +34,6 @@ async def refusal(session, sub: Submission, project: Project, settings) -> DrawR
     return None
 
 
-def _watermark(pdf: bytes) -> bytes:
-    doc = pymupdf.open("pdf", pdf)
-    try:
-        for page in doc:
-            r = page.rect
-            page.insert_textbox(pymupdf.Rect(r.x0, r.y0 + 8, r.x1, r.y0 + 30), "预览 · 未签发  PREVIEW · NOT ISSUED",
-                                fontname="china-s", fontsize=11, color=(0.78, 0.16, 0.16), align=1)
-        return doc.tobytes(garbage=1, deflate=True)
-    finally:
-        doc.close()
-
-
 async def report_apparatus(session, settings, g, actor):
     """(data with what issuing adds, seal image) — the same functions the issuing path calls."""
     from ..report.seal import load_seal
@@ -60,27 +47,30 @@ async def report_apparatus(session, settings, g, actor):
     return data, await asyncio.to_thread(load_seal, getattr(settings, "seal_image", None), g.data.project.authority)
 
 
-async def preview_pdf(session, storage, sub: Submission, project: Project, actor, settings=None) -> bytes:
+async def preview_document(session, storage, sub: Submission, project: Project, actor,
+                           settings=None) -> tuple[bytes, int]:
+    """(the preview PDF, its page count), drawn by the report printer's child (MuPDF keeps the
+    GIL while it draws the comments' crops: docs/decisions/128)."""
     # every change to a round is a project event; the blob root tells deployments (and tests) apart
     key = (str(getattr(storage, "root", id(storage))), sub.id, project.last_event_seq, sub.state, sub.verdict)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    from ..report.pdf import render_report
-
     g = await report_data.gather(session, storage, sub.id, actor=actor, issued_at=utcnow())
-    data = g.data
+    data, seal = g.data, None
     if settings is not None:  # the official apparatus as issuing adds it (drawings, basis, deadline, seal)
         data, seal = await report_apparatus(session, settings, g, actor)
-    pdf, _info = await asyncio.to_thread(render_report, data, verify_url=None, strict_glyphs=False,
-                                         **({"seal": seal} if settings is not None else {}))
-    pdf = await asyncio.to_thread(_watermark, pdf)
+    made = await printer().preview(data, seal)
     with _cache_lock:
-        _cache[key] = pdf
+        _cache[key] = made
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
-    return pdf
+    return made
+
+
+async def preview_pdf(session, storage, sub: Submission, project: Project, actor, settings=None) -> bytes:
+    return (await preview_document(session, storage, sub, project, actor, settings))[0]
 
 
 async def preview(session, storage, settings, sub: Submission, project: Project, actor, lang: str) -> dict:
@@ -92,22 +82,19 @@ async def preview(session, storage, settings, sub: Submission, project: Project,
     if refused is not None:
         return out
     out["checkers"] = await checker_choices(session, sub, lang)
-    pdf = await preview_pdf(session, storage, sub, project, actor, settings)
-    with pymupdf.open("pdf", pdf) as doc:
-        out["pages"] = doc.page_count
+    _pdf, out["pages"] = await preview_document(session, storage, sub, project, actor, settings)
     base = f"/api/submissions/{sub.id}/report/preview"
     out["page_urls"] = [f"{base}/{i}.png" for i in range(1, min(PAGES_SHOWN, out["pages"]) + 1)]
     out["pdf_url"] = f"{base}.pdf"
     return out
 
 
-def page_png(pdf: bytes, page_no: int, width_px: int = 900) -> bytes:
-    with pymupdf.open("pdf", pdf) as doc:
-        if not 1 <= page_no <= min(PAGES_SHOWN, doc.page_count):
-            raise NotFound("预览中没有这一页", "That page is not in the preview", details={"page": page_no})
-        page = doc[page_no - 1]
-        zoom = width_px / page.rect.width
-        return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
+async def page_png(pdf: bytes, pages: int, page_no: int, width_px: int = 900) -> bytes:
+    """A picture of one of the first pages of the preview *pdf* (of *pages* pages), drawn in the
+    report printer's child."""
+    if not 1 <= page_no <= min(PAGES_SHOWN, pages):
+        raise NotFound("预览中没有这一页", "That page is not in the preview", details={"page": page_no})
+    return await printer().page_png(pdf, page_no, width_px)
 
 
 async def checker_choices(session, sub: Submission, lang: str) -> dict:

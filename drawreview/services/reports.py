@@ -27,7 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidTransition, NotFound, RateLimited, ValidationFailed
 from ..models import Project, Report, ReportFile, ReviewTask, Sheet, Submission, User, utcnow
-from ..report.issuance import issue_report
+from ..report.printer import printer
 from ..report.model import Stamped
 from ..report.seal import load_seal
 from ..report.signing import SigningConfig, ensure_authority_key, level_note, load_signing, validate_signature
@@ -170,7 +170,8 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
     data = dataclasses.replace(data, project=dataclasses.replace(data.project, audit_anchor=anchors.anchor_line(anchor)))
     anchors.after_commit(session, anchor, f"report {g.project.case_number} r{sub.round_no}")
     seal = await asyncio.to_thread(load_seal, getattr(settings, "seal_image", None), authority)
-    issued = await asyncio.to_thread(issue_report, data, signing=cfg, verify_url=f"{base}/verify/{code}", seal=seal)
+    # drawn and signed in the report printer's child: MuPDF keeps the GIL while it draws (decision 128)
+    issued = await printer().issue(data, signing=cfg, verify_url=f"{base}/verify/{code}", seal=seal)
     add_phase("render", issued.render_s)
     add_phase("sign", issued.sign_s)
     with phase("store"):

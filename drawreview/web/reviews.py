@@ -188,21 +188,21 @@ async def _preview_pdf(ctx: Ctx):
     refused = await report_preview_service.refusal(ctx.session, sub, project, ctx.state.settings)
     if refused is not None:
         raise refused
-    pdf = await report_preview_service.preview_pdf(ctx.session, ctx.state.storage, sub, project, ctx.user,
-                                                   ctx.state.settings)
-    return sub, project, pdf
+    pdf, pages = await report_preview_service.preview_document(ctx.session, ctx.state.storage, sub, project,
+                                                               ctx.user, ctx.state.settings)
+    return sub, project, pdf, pages
 
 
 @api("意见书预览 PDF（未签发）/ The unsigned preview PDF")
 async def report_preview_pdf(ctx: Ctx):
-    sub, project, pdf = await _preview_pdf(ctx)
+    sub, project, pdf, _pages = await _preview_pdf(ctx)
     return _pdf(pdf, f"preview-{project.case_number}-r{sub.round_no}.pdf")
 
 
 @api("意见书预览页图片 / A preview page as PNG")
 async def report_preview_page(ctx: Ctx):
-    _, _, pdf = await _preview_pdf(ctx)
-    png = await asyncio.to_thread(report_preview_service.page_png, pdf, ctx.path_int("page"))
+    _, _, pdf, pages = await _preview_pdf(ctx)
+    png = await report_preview_service.page_png(pdf, pages, ctx.path_int("page"))  # in a child: docs/decisions/128
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
 
 

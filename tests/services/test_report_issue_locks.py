@@ -16,7 +16,8 @@ from sqlmodel import select
 from drawreview.broadcast import MemoryBroadcast
 from drawreview.db import Database
 from drawreview.models import AuditEntry, Report
-from drawreview.services import annotations, anchors, audit_trail, reports, reviews
+from drawreview.report.printer import ReportPrinter
+from drawreview.services import annotations, anchors, audit_trail, reviews
 from tests.services.reviews_world import bj, new_project, new_submission, principal
 from tests.services.test_rounds import Actors, _round_one, _sheet
 
@@ -37,14 +38,14 @@ async def test_a_reply_is_written_while_the_report_renders(env, monkeypatch):
     await session.commit()
 
     rendering, release = threading.Event(), threading.Event()
-    real = reports.issue_report
+    real = ReportPrinter.issue
 
-    def held_in_render(*args, **kw):  # the real renderer, entered and then held until the reply is in
+    async def held_in_render(self, *args, **kw):  # the real renderer, entered and then held until the reply is in
         rendering.set()
-        assert release.wait(60)
-        return real(*args, **kw)
+        assert await asyncio.to_thread(release.wait, 60)
+        return await real(self, *args, **kw)
 
-    monkeypatch.setattr(reports, "issue_report", held_in_render)
+    monkeypatch.setattr(ReportPrinter, "issue", held_in_render)
     issuing = asyncio.create_task(reviews.issue_report(session, window, rev1, project, t1, lambda e: None, storage,
                                                        "http://x", stack.settings))
     try:

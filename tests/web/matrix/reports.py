@@ -37,7 +37,7 @@ NUMBERLESS_FILE = "某住宅楼-结构.dxf"  # the file of the second sheet when
 
 
 async def _world(stack, name: str, state: str, verdict: str | None, closed: bool = False,
-                 numberless: bool = False) -> dict:
+                 numberless: bool = False, lines: int = 150) -> dict:
     from sqlmodel import select
 
     from drawreview.db import Database
@@ -85,7 +85,7 @@ async def _world(stack, name: str, state: str, verdict: str | None, closed: bool
                 places[1] = (dxf, "layout:Layout1", "", "")
             with tempfile.TemporaryDirectory() as tmp:
                 for i, (file, key, number, title) in enumerate(places):
-                    pdf = make_sheet_pdf(Path(tmp) / f"{i}.pdf", number, title, seed=i, lines=150)
+                    pdf = make_sheet_pdf(Path(tmp) / f"{i}.pdf", number, title, seed=i, lines=lines)
                     blob = storage.put_file(pdf)
                     sheet = Sheet(file_id=file.id, submission_id=sub.id, key=key, number=number, title=title,
                                   width=1684, height=1191, transform=TRANSFORM, units="mm", state="ready",
@@ -128,7 +128,8 @@ async def _world(stack, name: str, state: str, verdict: str | None, closed: bool
 
 
 def create_report_world(stack, *, state: str = "approved", verdict: str | None = "approved",
-                        name: str | None = None, closed: bool | None = None, numberless: bool = False) -> dict:
+                        name: str | None = None, closed: bool | None = None, numberless: bool = False,
+                        lines: int = 150) -> dict:
     """A round in ``state`` (``approved``: the report may be issued and stamped sheets downloaded;
     ``concluded``; or ``in_review`` with ``verdict=None``: nobody has concluded yet).
 
@@ -137,11 +138,14 @@ def create_report_world(stack, *, state: str = "approved", verdict: str | None =
     open or answered-not-verified (decision 030).
 
     ``numberless``: the second sheet is layout Layout1 of ``NUMBERLESS_FILE`` with no drawing
-    number or title (a DXF without a title block)."""
+    number or title (a DXF without a title block).
+
+    ``lines``: random detail strokes per sheet PDF (tens of thousands: a sheet MuPDF takes long
+    to draw)."""
     if closed is None:
         closed = state == "concluded" and verdict in ("approved", "approved_with_comments")
     return asyncio.run(_world(stack, name or f"意见书测试项目-{uuid.uuid4().hex[:8]}", state, verdict, closed,
-                              numberless))
+                              numberless, lines))
 
 
 VISIBLE = expect(200, other_designer=404)  # the reports world: all five disciplines review it
