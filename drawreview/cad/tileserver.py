@@ -28,6 +28,18 @@ class TileFailed(DrawReviewError):
     code = "tile_failed"
 
 
+def find_vertices(path: str, key: str, hidden: tuple[str, ...], shown: tuple[str, ...],
+                  box: tuple[float, float, float, float], limit: int, *, emit) -> tuple[list, bool, bool]:
+    """In the child: (the vertices inside *box*, more than *limit* there, the sheet sampled) of
+    the linework drawn with these layers (``services.sheet_vertices``, its cache kept between
+    calls; docs/decisions/128: reading the linework held the app's loop up to 0.24 s)."""
+    from ..services import sheet_vertices
+
+    arr, sampled = sheet_vertices.vertices(path, key, hidden, shown)
+    points, more = sheet_vertices.in_box(arr, box, limit)
+    return points, more, sampled
+
+
 def draw_tile(path: str, z: int, x: int, y: int, hidden: tuple[str, ...], shown: tuple[str, ...] = (), *,
               emit) -> bytes:
     """In the child: PNG bytes of one tile (``cad.tiles``, its caches kept between calls)."""
@@ -59,6 +71,25 @@ class TileRenderer:
                 raise TileFailed(f"瓦片 {z}/{x}/{y} 生成失败（图纸 PDF 无法绘制）",
                                  f"Drawing tile {z}/{x}/{y} failed (the sheet PDF could not be drawn)",
                                  details={"tile": [z, x, y], "reason": str(exc)[:200]}) from None
+
+    async def vertices(self, path: str, key: str, hidden: tuple[str, ...], shown: tuple[str, ...],
+                       box: tuple[float, float, float, float], limit: int) -> tuple[list, bool, bool]:
+        """Snapping's vertices, read in the tile child (MuPDF keeps the GIL while it lists drawings)."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.pool.size)
+        async with self._slots:
+            try:
+                return await self.pool.run(find_vertices, (path, key, tuple(hidden), tuple(shown), tuple(box), limit),
+                                           deadline=time.monotonic() + self.timeout_s)
+            except isolate.Timeout:
+                raise ServiceUnavailable(
+                    f"读取图纸端点超时（超过 {self.timeout_s:.0f} 秒），请稍后重试",
+                    f"Reading the sheet's vertices took too long (over {self.timeout_s:.0f} s); try again later",
+                    code="vertices_timeout", details={"timeout_s": self.timeout_s}) from None
+            except isolate.ChildDied as exc:
+                raise TileFailed("读取图纸端点失败（图纸 PDF 无法读取）",
+                                 "Reading the sheet's vertices failed (the sheet PDF could not be read)",
+                                 details={"reason": str(exc)[:200]}) from None
 
     def warm(self) -> None:
         """Start the child now if none is waiting (the viewer page and a sheet's details call

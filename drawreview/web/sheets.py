@@ -188,8 +188,6 @@ VERTEX_QUERY = {
 async def vertices(ctx: Ctx):
     import math
 
-    from ..services import sheet_vertices
-
     sheet, _, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
     sha = service.require_ready(sheet)
     q = ctx.request.query_params
@@ -202,9 +200,9 @@ async def vertices(ctx: Ctx):
         raise ValidationFailed("请给出范围 bbox=x0,y0,x1,y1 和 1–5000 的 limit", "Give bbox=x0,y0,x1,y1 and a limit of 1-5000",
                                details={"bbox": "x0,y0,x1,y1", "limit": "1-5000"})
     hidden, shown = _layers(ctx)  # the layers drawn on the reviewer's tiles: snap only to what is seen
-    arr, sampled = await asyncio.to_thread(sheet_vertices.vertices, str(ctx.state.storage.path(sha)), sha,
-                                           hidden, shown)
-    points, more = sheet_vertices.in_box(arr, box, limit)
+    # read in the tile child: MuPDF keeps the GIL while it lists the drawings (docs/decisions/128)
+    points, more, sampled = await ctx.state.tiles.vertices(str(ctx.state.storage.path(sha)), sha, hidden, shown,
+                                                           box, limit)
     return {"points": points, "more": more, "sampled": sampled}
 
 

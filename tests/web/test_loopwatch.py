@@ -83,7 +83,7 @@ def test_snapping_on_a_dense_sheet_leaves_the_loop_free(stack, client):
     sheet = client.get(f"/api/submissions/{sid}/sheets", headers=headers).json()["data"][0]
 
     def snap():
-        for layers in ("", "&hidden=0", "&hidden=x", "&shown=y"):  # each layer state: a new read of the linework
+        for layers in ("", "&hidden=0", *(f"&hidden=x{i}" for i in range(6))):  # each layer state: a new read
             r = client.get(f"/api/sheets/{sheet['id']}/vertices?bbox=0,0,600,600&limit=50{layers}", headers=headers)
             assert r.status_code == 200, r.text
             assert r.json()["data"]["points"] and r.json()["data"]["more"]
