@@ -111,11 +111,13 @@ class BlockForms:
         return box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
 
     def _insert(self, e, d, cv, in_block, oc, own: bool = False, zero: bool = False) -> None:
-        # on a layer that is off or not plotted (not frozen) the block's content on other layers
-        # still shows, as in AutoCAD: that content alone, outside the off layer (*own*: the layer
-        # inherited); its layer-0 content goes inside the off layer (*zero*: the layer inherited)
+        # the insert's layer holds only what takes it (the block's layer-0 content, *zero*);
+        # the block's content on other layers is outside it (*own*). Turning the layer off, in
+        # the drawing or in the viewer (``?hidden=``), hides only the first, as in AutoCAD and
+        # ezdxf's drawing add-on (an INSERT's own layer does not hide it; docs/decisions/128);
+        # a frozen layer is not written at all (``paint``)
         inherited = own or zero  # a layer-0 insert inside such a block: its own layer-0 parts are off too
-        own = own or (not zero and oc is not None and not self.styles.layer(oc).shown)
+        own = own or (not zero and oc is not None)
         name = d.get("name", "")
         form = self.form(name, own, zero)
         zeros = self.form(name, zero=True) if own and not inherited else None
