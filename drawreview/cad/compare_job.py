@@ -74,7 +74,7 @@ def _vector(old: dict, new: dict, out_pdf: str, stop_at: float | None, notes: li
         return None
     out = res.as_dict()
     if any(r["bbox"][0] < 0 or r["bbox"][1] < 0 or r["bbox"][2] > res.width or r["bbox"][3] > res.height
-           for r in res.regions):
+           for r in res.regions if not r.get("hidden")):
         notes.append("部分修改位于新版图纸范围之外，对比图中未显示 / some changes lie outside the new sheet's "
                      "page and are not shown on the overlay")
     out["method"] = VECTOR

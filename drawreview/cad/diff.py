@@ -57,6 +57,9 @@ class SheetDiff:
     regions: list[dict] = field(default_factory=list)  # {"kind", "bbox": [x0, y0, x1, y1]}
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # changes on layers hidden by default (off or not plotted): counted apart, their regions
+    # flagged ``hidden`` with the layers (decision 128); {"added", "removed", "changed", "layers"}
+    hidden: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -234,23 +237,60 @@ def diff_drawings(old: Drawing, old_spec: SheetSpec, new: Drawing, new_spec: She
     counts = {"added": len(added), "removed": len(removed), "changed": len(changed), "unchanged": len(unchanged)}
     res = R._write(new, spec, st, "".join(content), clip, painters[0], extra, Styles(new.doc),
                    {label: 1 for label in CATEGORIES.values()}, texts, Path(out_pdf), skipped)
-    regions = []
+    regions, hidden_regions = [], []
+    hidden = {"added": 0, "removed": 0, "changed": 0}
+    hidden_layers: set[str] = set()
+    seen = _Seen(old.doc, new.doc)
     for kind, ents in [("removed", [(e,) for e in removed]), ("added", [(e,) for e in added]),
                        ("changed", changed)]:
         for group in ents:  # a changed pair: one region over its old and new extents
+            # a removed entity is judged in the old revision, an added one in the new, a changed
+            # pair in both: hidden only when neither sheet as issued draws it
+            revisions = (False,) if kind == "removed" else (True,) if kind == "added" else (False, True)
+            unseen = not any(seen.drawn(e, in_new) for e, in_new in zip(group, revisions))
+            if unseen:  # reported apart
+                hidden[kind] += 1
+                counts[kind] -= 1
+                hidden_layers.update(e.dxf.get("layer", "0") for e in group)
             boxes = [b for b in map(_extent, group) if b is not None]
             if boxes:
                 box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                        max(b[2] for b in boxes), max(b[3] for b in boxes))
                 bx0, by0, bx1, by1 = box
-                regions.append((kind, [a * bx0 + res.map[1], -a * by1 + res.map[2],
-                                       a * bx1 + res.map[1], -a * by0 + res.map[2]]))
+                (hidden_regions if unseen else regions).append(
+                    (kind, [a * bx0 + res.map[1], -a * by1 + res.map[2], a * bx1 + res.map[1], -a * by0 + res.map[2]]))
     notes = res.notes
     if spec.space == "layout":
         notes.append("布局比较只含图纸空间图元，视口内容请用栅格比较 / layout compare covers paper-space "
                      "entities only; compare viewport content with diff_sheet_pdfs")
-    return SheetDiff(res.pdf, res.width, res.height, res.map, "entities", counts, _merge(regions, 6.0), notes,
-                     round(time.perf_counter() - t0, 4))
+    merged = _merge(regions, 6.0) + [{**r, "hidden": True} for r in _merge(hidden_regions, 6.0)]
+    if hidden_layers:
+        hidden["layers"] = sorted(hidden_layers)
+    return SheetDiff(res.pdf, res.width, res.height, res.map, "entities", counts, merged, notes,
+                     round(time.perf_counter() - t0, 4), hidden)
+
+
+class _Seen:
+    """Whether a changed entity is drawn on its sheet as issued: its layer is on and plotted
+    (``LayerInfo.shown``), or it is a block inserted on a layer hidden by default that holds
+    content on other layers (which shows: AutoCAD's layer off, cad/blockforms.py)."""
+
+    def __init__(self, old_doc, new_doc) -> None:
+        from drawreview.cad.extents import Measurer
+
+        self.styles = {True: Styles(new_doc), False: Styles(old_doc)}
+        self.measurers = {True: Measurer(new_doc, self.styles[True]), False: Measurer(old_doc, self.styles[False])}
+
+    def drawn(self, e, in_new: bool) -> bool:
+        d = e.dxf.__dict__
+        if self.styles[in_new].layer(d.get("layer", "0")).shown:
+            return True
+        if e.dxftype() == "INSERT":
+            try:
+                return self.measurers[in_new].block_box(d.get("name", ""), own=True) is not None
+            except Exception:  # noqa: BLE001 - unmeasurable: say it is drawn rather than hide it
+                return True
+        return False
 
 
 def _extent(e):

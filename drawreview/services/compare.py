@@ -32,7 +32,7 @@ from ..models import DrawingFile, Sheet
 from . import sheets as sheet_service
 
 JOB = "compare_sheet"
-VERSION = 2  # overlays recorded by an older builder (raster only) are built again
+VERSION = 3  # overlays recorded by an older builder (raster only; 2: changes on hidden layers counted in) are built again
 _CHANGED = {
     "vector": {"zh-CN": "修改", "en": "Changed"},  # drawn orange (new version) over red (old)
     "raster": {"zh-CN": "修改（区域）", "en": "Changed (region)"},  # a region with both red and green ink
@@ -90,7 +90,7 @@ async def describe(session: AsyncSession, queue, namespace: str, principal: Prin
         method = done["method"]
         return {**out, "state": "ready", "method": method, "method_label": METHODS[method],
                 "legend": legend(method), "counts": done["counts"], "regions": done["regions"],
-                "notes": done["notes"], "tiles": info}
+                "hidden": done.get("hidden") or {}, "notes": done["notes"], "tiles": info}
     key = pair_key(old, sheet)
     if key is None:
         return {**out, "state": "waiting"}  # a sheet is still being processed
@@ -148,7 +148,7 @@ async def build(session: AsyncSession, storage, sheet_id: int, timeout_s: float 
             blob = storage.put_file(out)
             record.update({"pdf_sha256": blob.sha256, "width": result["width"], "height": result["height"],
                            "method": result["method"], "counts": result["counts"], "regions": result["regions"],
-                           "notes": result["notes"]})
+                           "hidden": result.get("hidden") or {}, "notes": result["notes"]})
     sheet = await session.get(Sheet, sheet_id)
     sheet.compare = record
     session.add(sheet)

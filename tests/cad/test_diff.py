@@ -1,6 +1,7 @@
 """Overlay compare of two revisions: a specimen plan with one entity removed, one moved, one added."""
 
 import ezdxf
+import numpy as np
 import pymupdf
 import pytest
 
@@ -88,3 +89,53 @@ def test_raster_diff_of_pdf_upload(tmp_path):
     assert res.counts == {"added": 1, "removed": 0, "changed": 0, "unchanged": 0}
     x0, y0, x1, y1 = res.regions[0]["bbox"]
     assert x0 <= 600 and y0 <= 100 and x1 >= 700 and y1 >= 160 and x1 - x0 < 150
+
+
+def test_changes_on_layers_hidden_by_default_are_reported_apart(tmp_path):
+    """The overlay shows the sheets as issued: a layer off or not plotted is there but off. A
+    change on such a layer is counted apart (``hidden``) and its region flagged, so the steps
+    through the changes stop only where the overlay shows something; poppler (``pdftoppm``,
+    which draws optional content in its default state) is the reference for what is shown. A
+    block inserted on an off layer that holds content on other layers is seen: it counts."""
+    import subprocess
+
+    def revision(path, moved: bool):
+        doc = ezdxf.new("R2010", units=4)
+        msp = doc.modelspace()
+        doc.layers.add("WALL")
+        doc.layers.add("SHUT").off()
+        doc.layers.add("TEMP").dxf.plot = 0
+        door = doc.blocks.new("DOOR")
+        door.add_line((0, 0), (0, 900), dxfattribs={"layer": "WALL"})
+        dx = 2000 if moved else 0
+        msp.add_lwpolyline([(0, 0), (20000, 0), (20000, 10000), (0, 10000)], close=True, dxfattribs={"layer": "WALL"})
+        msp.add_line((1000 + dx, 1000), (1000 + dx, 3000), dxfattribs={"layer": "WALL"})  # seen: changed
+        msp.add_line((1000 + dx, 5000), (1000 + dx, 7000), dxfattribs={"layer": "SHUT"})  # off: changed
+        if moved:
+            msp.add_line((15000, 1000), (17000, 1000), dxfattribs={"layer": "TEMP"})  # not plotted: added
+            msp.add_blockref("DOOR", (15000, 6000), dxfattribs={"layer": "SHUT"})  # off, its WALL line shows: added
+        doc.saveas(path)
+        return load_dxf(path)
+
+    old, new = revision(tmp_path / "r1.dxf", False), revision(tmp_path / "r2.dxf", True)
+    old_spec, new_spec = split_sheets(old)[0], split_sheets(new)[0]
+    res = diff.diff_drawings(old, old_spec, new, new_spec, tmp_path / "overlay.pdf")
+    assert (res.counts["changed"], res.counts["added"], res.counts["removed"]) == (1, 1, 0)
+    assert res.hidden == {"added": 1, "removed": 0, "changed": 1, "layers": ["SHUT", "TEMP"]}
+    seen = [r for r in res.regions if not r.get("hidden")]
+    unseen = [r for r in res.regions if r.get("hidden")]
+    assert len(seen) == 2 and len(unseen) == 2
+
+    subprocess.run(["pdftoppm", "-r", "36", "-png", "-singlefile", str(tmp_path / "overlay.pdf"),
+                    str(tmp_path / "poppler")], check=True)
+    pix = pymupdf.Pixmap(str(tmp_path / "poppler.png"))
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)
+    s = pix.width / res.width
+
+    def coloured(r) -> bool:  # red, green or orange ink inside the region (the grey is unchanged)
+        x0, y0, x1, y1 = (int(v * s) for v in r["bbox"])
+        part = img[max(0, y0 - 1):y1 + 2, max(0, x0 - 1):x1 + 2, :3].astype(int)
+        return bool(((part.max(axis=2) - part.min(axis=2)) > 80).any())
+
+    assert all(coloured(r) for r in seen), seen
+    assert not any(coloured(r) for r in unseen), unseen
