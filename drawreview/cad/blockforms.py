@@ -158,10 +158,10 @@ class BlockForms:
         tx, ty = tx - cv.ox, ty - cv.oy
         cv.raw(oc, f"q {state}{clip}%.9f %.9f %.9f %.9f %.6f %.6f cm /{form.res} Do Q\n" % (a, b, c, dd, tx, ty))
         cv.used |= form.layers  # the layers drawn through the form are on this canvas too
-        for text, x0, y0, x1, y1 in form.texts:
+        for text, x0, y0, x1, y1, layer in form.texts:
             xs = [a * x + c * y + tx for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
             ys = [b * x + dd * y + ty for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
-            cv.texts.append((text, min(xs), min(ys), max(xs), max(ys)))
+            cv.texts.append((text, min(xs), min(ys), max(xs), max(ys), oc if layer is None else layer))
 
     def _xclip(self, e, cv: Canvas) -> tuple[str, str]:
         """(clip operators, frame path) of an XCLIPped insert: the clipping boundary in world

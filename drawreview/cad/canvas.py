@@ -39,7 +39,9 @@ class Canvas:
         self.layer: str | None = None
         self.layer_names = layer_names if layer_names is not None else {}
         self.used: set[str] = set()  # the layers this canvas writes marked content for
-        self.texts: list[tuple] = []  # (text, x0, y0, x1, y1) in canvas drawing coordinates
+        # (text, x0, y0, x1, y1, layer) in canvas drawing coordinates; layer None: inside a block
+        # on layer 0, it takes the layer of the insert that shows it
+        self.texts: list[tuple] = []
         self.skipped = 0  # entities with damaged coordinates
         self.set_decimals(decimals)
         self._prefix: dict[tuple, str] = {}

@@ -344,7 +344,7 @@ class Painter(BlockForms):
         x, y = x - cv.ox, y - cv.oy
         cv.use(TEXT, oc, self.styles.pen(d, in_block)).append(
             lettering.text_op(text, x, y, h, angle, wf, d.get("oblique", 0.0)))
-        cv.texts.append((text, *lettering.box(x, y, w, h, angle)))
+        cv.texts.append((text, *lettering.box(x, y, w, h, angle), oc))  # oc None: takes the insert's layer
 
     def _mtext(self, e, d, cv, in_block, oc) -> None:
         got = lettering.mtext_layout(e)
@@ -357,4 +357,4 @@ class Painter(BlockForms):
         ox, oy = cv.ox, cv.oy
         for (line, bx, by, w), b in zip(lines, lettering.row_boxes(lines, h, angle, ox, oy)):
             run.append(lettering.text_op(line, bx - ox, by - oy, h, angle))
-            cv.texts.append((line, *b))
+            cv.texts.append((line, *b, oc))

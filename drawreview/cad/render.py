@@ -19,6 +19,7 @@ from drawreview.cad import fontembed, lettering
 from drawreview.cad.canvas import Canvas
 from drawreview.cad.dxf import Drawing
 from drawreview.cad.notes import info
+from drawreview.cad.pagereach import mark_beyond_page
 from drawreview.cad.blockforms import Form
 from drawreview.cad.painter import Painter, RenderTimeout
 from drawreview.cad.pdfwrite import PdfWriter, text_string
@@ -257,6 +258,7 @@ def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, tex
         for t in group:
             chars.update(t[0])
     layers = _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, chars, used)
+    layers = mark_beyond_page(path, layers)  # a layer hidden by default, cut at the page edge when shown
     return _record(drawing, spec, st, painter, texts, path, skipped, layers)
 
 
@@ -343,8 +345,11 @@ def _record(drawing, spec, st, painter, texts, path, skipped, layers) -> SheetRe
     for what, n in painter.failed.most_common(10):
         notes.append(f"{n} 个图元无法绘制 / {n} entities could not be drawn ({what})")
     out_texts = []
-    for text, tx0, ty0, tx1, ty1 in texts:
-        out_texts.append({"text": text, "bbox": [round(a * tx0 + margin, 2), round(height - margin - a * ty1, 2),
-                                                 round(a * tx1 + margin, 2), round(height - margin - a * ty0, 2)]})
+    for text, tx0, ty0, tx1, ty1, layer in texts:
+        item = {"text": text, "bbox": [round(a * tx0 + margin, 2), round(height - margin - a * ty1, 2),
+                                       round(a * tx1 + margin, 2), round(height - margin - a * ty0, 2)]}
+        if layer is not None and not painter.styles.layer(layer).shown:  # off or not plotted: not on the sheet
+            item.update(hidden=True, layer=painter.styles.layer(layer).name)  # as issued (decision 128)
+        out_texts.append(item)
     return SheetRender(spec.key, str(path), round(width, 3), round(height, 3), [a, e, f], drawing.units,
                        drawing.unit_m, layers, out_texts, notes)

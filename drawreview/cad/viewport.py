@@ -114,12 +114,12 @@ class ViewportPainter:
         xs, ys = [p[0] - cv.ox for p in outline], [p[1] - cv.oy for p in outline]
         lx0, ly0, lx1, ly1 = min(xs), min(ys), max(xs), max(ys)
         s = math.hypot(aa, bb)
-        for text, x0, y0, x1, y1 in form.texts:
+        for text, x0, y0, x1, y1, layer in form.texts:
             mx, my = (x0 + x1) / 2, (y0 + y1) / 2
             px, py = aa * mx + cc * my + tx, bb * mx + dd * my + ty
             if lx0 <= px <= lx1 and ly0 <= py <= ly1:
                 hw, hh = (x1 - x0) * s / 2, (y1 - y0) * s / 2
-                cv.texts.append((text, px - hw, py - hh, px + hw, py + hh))
+                cv.texts.append((text, px - hw, py - hh, px + hw, py + hh, layer))
 
     def _model_form(self, frozen: frozenset, scale: float) -> Form | None:
         """Model space painted for viewports hiding *frozen* layers at *scale* (paper units per

@@ -164,14 +164,17 @@ def load_meta(storage, sha256: str | None) -> dict:
 
 
 def search_texts(meta: dict, q: str, limit: int = TEXT_RESULTS) -> list[dict]:
+    """The sheet's lettering holding *q*: what the sheet shows first, then lettering on layers
+    hidden by default (off or not plotted in the drawing), each of those marked ``hidden``
+    with its ``layer`` (the sheet's texts say so: cad/render.py; docs/decisions/128)."""
     q = q.strip().casefold()
-    out = []
+    shown, hidden = [], []
     for item in meta.get("texts", []):
         if not q or q in item["text"].casefold():
-            out.append(item)
-            if len(out) >= limit:
+            (hidden if item.get("hidden") else shown).append(item)
+            if len(shown) >= limit:
                 break
-    return out
+    return (shown + hidden)[:limit]
 
 
 # -- upsert and matching ----------------------------------------------------------------

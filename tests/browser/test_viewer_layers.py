@@ -13,7 +13,7 @@ import pytest
 
 from .conftest import chromium_browser, login, make_sheet, open_viewer, wait_js
 
-OFF, NOPLOT = "备用-关闭", "辅助线-不打印"
+OFF, NOPLOT, FAR = "备用-关闭", "辅助线-不打印", "远处-关闭"
 
 
 def _layers(doc) -> None:
@@ -24,6 +24,8 @@ def _layers(doc) -> None:
     msp.add_line((0, 0), (5000, 5000), dxfattribs={"layer": OFF})
     msp.add_line((0, 5000), (5000, 0), dxfattribs={"layer": "ICE"})
     msp.add_line((0, 2500), (5000, 2500), dxfattribs={"layer": NOPLOT})
+    doc.layers.add(FAR).off()
+    msp.add_line((900_000, 0), (900_000, 5000), dxfattribs={"layer": FAR})  # far beyond the plotted page
     for i, name in enumerate(("A", "B", "A,B")):
         doc.layers.add(name, color=[1, 3, 5][i])
         msp.add_line((1000 + 1500 * i, 500), (1000 + 1500 * i, 4500), dxfattribs={"layer": name})
@@ -75,6 +77,8 @@ def test_layers_off_or_not_plotted_are_unticked_and_can_be_shown(browser, stack,
             row = page.locator("#layer-list li", has=page.locator(f"input[data-layer='{name}']"))
             assert said in row.inner_text()
         assert _box(page, OFF).is_enabled() and _box(page, NOPLOT).is_enabled() and _box(page, "ICE").is_disabled()
+        far = page.locator("#layer-list li", has=page.locator(f"input[data-layer='{FAR}']")).inner_text()
+        assert "原图中已关闭" in far and "图幅之外" in far  # shown, it is cut at the page edge: said so
         assert not any("shown=" in u for u in tiles)  # the sheet as plotted
         page.screenshot(path=str(tmp_path / "plotted.png"))
         _box(page, NOPLOT).check()

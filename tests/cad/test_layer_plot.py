@@ -127,3 +127,54 @@ def test_the_stamped_sheet_and_its_crops_show_the_plot(tmp_path):
     xs = sorted({round((it[1].x - e) / a) for d in page.get_drawings() for it in d["items"]
                  if it[0] == "l" and abs(it[1].x - it[2].x) < 0.01 and it[1].y != it[2].y})
     assert [x for x in xs if -10 < x < 5010] == [0, 3200, 5000]
+
+
+def test_a_hidden_layer_beyond_the_page_is_said_to_be_cut(tmp_path):
+    """The page is the plot's; a layer hidden by default that reaches beyond it is cut at the
+    page edge when shown, and its entry in the layer list says so (``beyond_page``)."""
+    doc = ezdxf.new("R2010", units=4)
+    msp = doc.modelspace()
+    doc.layers.add("FAR").off()  # off in the drawing, 4 m right of what is plotted
+    doc.layers.add("NEAR").off()  # off, inside the plotted extents
+    doc.layers.add("SCRAP").off()  # off, reached only through a block (nested optional content)
+    far = doc.blocks.new("FARAWAY")
+    far.add_line((0, 0), (0, 500), dxfattribs={"layer": "SCRAP"})
+    msp.add_line((0, 0), (1000, 1000))
+    msp.add_line((5000, 0), (5000, 800), dxfattribs={"layer": "FAR"})
+    msp.add_line((200, 200), (800, 200), dxfattribs={"layer": "NEAR"})
+    msp.add_blockref("FARAWAY", (500, -3000))
+    doc.saveas(tmp_path / "far.dxf")
+    res = _sheet(tmp_path / "far.dxf", tmp_path / "a")
+    by_name = {lay["name"]: lay for lay in res.layers}
+    assert by_name["FAR"].get("beyond_page") is True and by_name["SCRAP"].get("beyond_page") is True
+    assert "beyond_page" not in by_name["NEAR"] and "beyond_page" not in by_name["0"]
+    # the page is the plot's (the square of the diagonal), not grown to the far layers
+    page = pymupdf.open(res.pdf)[0].rect
+    assert page.width == pytest.approx(page.height, rel=0.05)
+
+
+def test_lettering_on_layers_hidden_by_default_is_marked(tmp_path):
+    """The sheet's texts (what the search reads) mark lettering on a layer off or not plotted
+    (``hidden`` and its ``layer``), also layer-0 lettering of a block inserted on such a layer
+    (it takes that layer), and not a block's lettering on a layer of its own, which shows. The
+    texts not marked are what poppler's ``pdftotext`` reads from the sheet PDF as issued."""
+    import subprocess
+
+    doc = ezdxf.new("R2010", units=4)
+    msp = doc.modelspace()
+    doc.layers.add("SHUT").off()
+    doc.layers.add("TEMP").dxf.plot = 0
+    doc.layers.add("NOTE")
+    msp.add_line((0, 0), (10000, 5000))
+    for text, layer, y in (("SHOWNTEXT", "NOTE", 500), ("OFFTEXT", "SHUT", 1500), ("TEMPTEXT", "TEMP", 2500)):
+        msp.add_text(text, height=300, dxfattribs={"layer": layer}).set_placement((500, y))
+    tag = doc.blocks.new("TAG")
+    tag.add_text("ZEROTEXT", height=300, dxfattribs={"layer": "0"}).set_placement((0, 0))
+    tag.add_text("NOTETEXT", height=300, dxfattribs={"layer": "NOTE"}).set_placement((0, -600))
+    msp.add_blockref("TAG", (5000, 3000), dxfattribs={"layer": "SHUT"})
+    doc.saveas(tmp_path / "t.dxf")
+    res = _sheet(tmp_path / "t.dxf", tmp_path / "a")
+    marked = {t["text"]: t.get("layer") for t in res.texts if t.get("hidden")}
+    assert marked == {"OFFTEXT": "SHUT", "TEMPTEXT": "TEMP", "ZEROTEXT": "SHUT"}
+    issued = subprocess.run(["pdftotext", res.pdf, "-"], capture_output=True, text=True, check=True).stdout.split()
+    assert sorted(issued) == sorted(t["text"] for t in res.texts if not t.get("hidden")) == ["NOTETEXT", "SHOWNTEXT"]

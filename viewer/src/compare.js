@@ -108,11 +108,20 @@ export class Compare {
   // The changes one by one: a list in reading order (top to bottom, left to right), with
   // previous / next; each step zooms to the changed region with some of its surroundings.
   renderSteps(data, lang) {
-    const regions = (data.regions || []).slice().sort((a, b) => (a.bbox[1] - b.bbox[1]) || (a.bbox[0] - b.bbox[0]));
+    // changes on layers hidden by default (off or not plotted in the drawing) are not drawn on
+    // the overlay: the steps skip them and one line says how many there are, and on which layers
+    const regions = (data.regions || []).filter((r) => !r.hidden)
+      .sort((a, b) => (a.bbox[1] - b.bbox[1]) || (a.bbox[0] - b.bbox[0]));
     this.regions = regions;
     this.step = -1;
+    const hidden = data.hidden || {};
+    const unseen = (hidden.added || 0) + (hidden.removed || 0) + (hidden.changed || 0);
+    if (unseen) {
+      this.legend.append(h('div', { class: 'muted', id: 'compare-hidden' },
+        t('compare.hidden', { n: unseen, layers: (hidden.layers || []).join('、') })));
+    }
     if (!regions.length) {
-      this.legend.append(h('div', { class: 'muted', id: 'compare-no-changes' }, t('compare.no_changes')));
+      if (!unseen) this.legend.append(h('div', { class: 'muted', id: 'compare-no-changes' }, t('compare.no_changes')));
       return;
     }
     const names = Object.fromEntries(data.legend.map((i) => [i.kind, i[lang] || i.en]));

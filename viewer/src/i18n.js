@@ -31,6 +31,7 @@ export const MESSAGES = {
   'compare.prev': ['上一处变更', 'Previous change'],
   'compare.next': ['下一处变更', 'Next change'],
   'compare.no_changes': ['两版之间没有发现变更', 'No changes between the two revisions'],
+  'compare.hidden': ['另有 {n} 处变更位于默认隐藏的图层（{layers}），对比图上不显示', '{n} more changes are on layers hidden by default ({layers}) and are not drawn on the overlay'],
   'compare.method.hint.vector': ['按图元比较，放大后仍清晰', 'Compared entity by entity; sharp at every zoom'],
   'compare.method.hint.raster': ['按图像比较，放大后会模糊', 'Compared as images; blurs when zoomed in'],
 
@@ -69,6 +70,7 @@ export const MESSAGES = {
   'layers.all_off': ['全部隐藏', 'Hide all'],
   'layers.off': ['（原图中已关闭，未出图；可勾选查看）', '(off in the drawing, not plotted; tick to see it)'],
   'layers.noplot': ['（原图中设为不打印；可勾选查看）', '(not plotted in the drawing; tick to see it)'],
+  'layers.beyond_page': ['部分内容在图幅之外，显示时在图边被裁切', 'part of it lies outside the sheet and is cut at its edge when shown'],
   'layers.frozen': ['（原图中已冻结，未出图）', '(frozen in the drawing, not plotted)'],
 
   'search.title': ['图内搜索', 'Search in sheet'],
@@ -76,6 +78,7 @@ export const MESSAGES = {
   'search.go': ['搜索', 'Search'],
   'search.none': ['没有找到“{q}”', 'No match for “{q}”'],
   'search.count': ['找到 {n} 处', '{n} matches'],
+  'search.hidden_layer': ['（位于默认隐藏的图层 {layer}）', '(on layer {layer}, hidden by default)'],
 
   'list.title': ['审查意见', 'Review comments'],
   'side.hide': ['收起面板', 'Hide panel'],

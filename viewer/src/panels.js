@@ -167,7 +167,8 @@ export function renderLayers(root, app) {
   const ul = h('ul', { class: 'vw-layers', id: 'layer-list' });
   for (const l of layers) {
     const id = `layer-${l.name.replace(/[^A-Za-z0-9_-]/g, (c) => c.charCodeAt(0).toString(16))}`;
-    const note = noteOf(l) ? t(noteOf(l)) : null;
+    // a layer hidden by default may reach beyond the page (fitted to the plot): cut when shown
+    const note = noteOf(l) ? t(noteOf(l)) + (l.beyond_page ? ` ${t('layers.beyond_page')}` : '') : null;
     ul.append(h('li', { class: note ? 'shut' : null, title: note }, h('label', { for: id },
       h('input', { type: 'checkbox', id, checked: isShown(l), disabled: frozen(l),
         dataset: { layer: l.name },
@@ -201,8 +202,10 @@ export function renderSearch(root, app) {
     clear(results);
     status.textContent = hits.length ? t('search.count', { n: hits.length }) : t('search.none', { q });
     hits.forEach((hit, i) => {
-      results.append(h('li', null, h('button', { type: 'button', class: 'link', onclick: () => app.showHit(hit) },
-        `${i + 1}. ${hit.text}`)));
+      // lettering on a layer hidden by default (off or not plotted in the drawing) is listed
+      // last, saying so: it is not on the sheet until that layer is ticked
+      results.append(h('li', { class: hit.hidden ? 'shut' : null }, h('button', { type: 'button', class: 'link', onclick: () => app.showHit(hit) },
+        `${i + 1}. ${hit.text}`), hit.hidden ? h('span', { class: 'muted shut-note' }, t('search.hidden_layer', { layer: hit.layer })) : null));
     });
     if (hits.length) app.showHit(hits[0]);
   };
