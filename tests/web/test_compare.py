@@ -313,3 +313,27 @@ async def _forget(stack, sheet_id: int) -> None:
             await s.commit()
     finally:
         await db.close()
+
+
+def _with_shut_line(square, x: float) -> bytes:
+    """``revision(square)`` plus a line on a layer switched off in the drawing, at *x*."""
+    doc = ezdxf.read(io.StringIO(revision(square).decode()))
+    doc.layers.add("SHUT").off()
+    doc.modelspace().add_line((x, 500), (x, 5500), dxfattribs={"layer": "SHUT"})
+    buf = io.StringIO()
+    doc.write(buf)
+    return buf.getvalue().encode()
+
+
+def test_a_change_on_a_layer_off_in_the_drawing_is_reported_apart(stack, client):
+    """The overlay shows the sheets as issued: a line moved on a switched-off layer is not drawn
+    on it, so it is not one of the changes to step through; it is counted apart, with its layer
+    (docs/decisions/128)."""
+    pair = make_revisions(stack, client, ("shut1.dxf", _with_shut_line(LEFT, 4000)),
+                          ("shut2.dxf", _with_shut_line(RIGHT, 6000)))
+    data = wait_compare(stack, client, pair["new"]["id"])
+    assert data["method"] == "vector"
+    assert data["hidden"] == {"added": 0, "removed": 0, "changed": 1, "layers": ["SHUT"]}
+    assert data["counts"]["changed"] == 0 and data["counts"]["added"] >= 1 and data["counts"]["removed"] >= 1
+    flagged = [r for r in data["regions"] if r.get("hidden")]
+    assert len(flagged) == 1 and flagged[0]["kind"] == "changed"
