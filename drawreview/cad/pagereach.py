@@ -7,7 +7,9 @@ says so instead of growing the page: a page grown to a far-off construction line
 the issued drawing and move every comment's coordinates, and such layers are where stray
 content lives. MuPDF lists the box of everything drawn with every layer on (``get_bboxlog``,
 nested forms too, each box with the optional content it is in); a layer with a box beyond the
-page gets ``beyond_page: true`` in the sheet's layer list, and the viewer notes it.
+page gets ``beyond_page: true`` in the sheet's layer list, and the viewer notes it. Run only for
+a sheet with such a layer: measured 0.17 s of a 1.1 s render (``sky__floorplan.dxf``; drawing
+only the optional layers saved nothing).
 """
 
 from __future__ import annotations
