@@ -25,6 +25,8 @@ def _layers(doc) -> None:
     msp.add_line((0, 5000), (5000, 0), dxfattribs={"layer": "ICE"})
     msp.add_line((0, 2500), (5000, 2500), dxfattribs={"layer": NOPLOT})
     doc.layers.add(FAR).off()
+    msp.add_text("备用机房", height=250, dxfattribs={"layer": OFF}).set_placement((600, 3800))
+    msp.add_text("备用机房", height=250, dxfattribs={"layer": "WALL"}).set_placement((600, 4400))
     msp.add_line((900_000, 0), (900_000, 5000), dxfattribs={"layer": FAR})  # far beyond the plotted page
     for i, name in enumerate(("A", "B", "A,B")):
         doc.layers.add(name, color=[1, 3, 5][i])
@@ -137,5 +139,21 @@ def test_snapping_offers_only_the_points_of_layers_shown(browser, stack, servers
         _box(page, NOPLOT).check()  # its line's two ends come back to snap to
         wait_js(page, "(n) => window.drawreviewViewer.tools.snapSource.getFeatures().length > n", fewer, timeout=20000)
         assert f"shown={quote(NOPLOT, safe='')}" in asked[-1]
+    finally:
+        ctx.close()
+
+
+def test_the_search_says_which_hits_are_on_a_hidden_layer(browser, stack, servers, layer_world):
+    """Lettering on a layer off in the drawing is found, listed after what the sheet shows, and
+    says it is on a layer hidden by default (docs/decisions/128)."""
+    ctx, page, _tiles = _open(browser, stack, servers, layer_world)
+    try:
+        page.click("#tab-search")
+        page.fill("#search-input", "备用机房")
+        page.click("#search-go")
+        page.wait_for_selector("#search-results li >> nth=1", timeout=10000)
+        rows = page.locator("#search-results li").all_inner_texts()
+        assert len(rows) == 2 and "默认隐藏" not in rows[0], rows
+        assert f"位于默认隐藏的图层 {OFF}" in rows[1], rows
     finally:
         ctx.close()
