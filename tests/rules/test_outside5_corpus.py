@@ -20,10 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Each entry is an open gap, found by the probe and not fixed: file -> what the bench reports.
 OPEN: dict[str, str] = {
-    # open gap: an English sprinkler note ("PROTECTED THROUGHOUT BY AN AUTOMATIC SPRINKLER SYSTEM") is
-    # not read, so a 4000 m² compartment is held to 2500 m² instead of 5000 m²
-    "o5-sprinkler-note-english-clean.dxf": "missed [], false ['FR-07']",
-    "o5-sprinkler-note-english-FR-08.dxf": "missed [], false ['FR-07']",
     # open gap: two plans side by side in one model space without frames, titled 一层平面图 and
     # 地下一层平面图 under each: the basement title is applied to the ground floor too (2000 m² vs 500)
     "o5-two-floors-side-by-side-clean.dxf": "missed [], false ['FR-07']",
@@ -36,14 +32,6 @@ OPEN: dict[str, str] = {
     # so a 3000 m² compartment measures ~4.6 m² and its exits ~2 m apart
     "o5-units-inches-FR-07.dxf": "missed ['FR-07'], false ['FR-08']",
     "o5-units-inches-FR-08.dxf": "missed ['FR-08'], false []",
-    # open gap: a basement named only by its level ("-4.800m标高层平面图") is taken as above ground
-    "o5-basement-title-level-FR-07.dxf": "missed ['FR-07'], false []",
-    # open gap: a door code with a dash ("FM甲-0821", 0.8 m) is not read as a width
-    "o5-door-code-dash-FR-12.dxf": "missed ['FR-12'], false []",
-    # open gap: a site area declared in 万㎡ ("总用地面积: 1.26万㎡" vs 12000 m² drawn) is not read
-    "o5-declared-area-wan-PL-07.dxf": "missed ['PL-07'], false []",
-    # open gap: "LIGHTNING PROTECTION: CLASS 2" is not read as class 2 (15 × 15 m mesh passes)
-    "o5-lp-class-english-LP-02.dxf": "missed ['LP-02'], false []",
 }
 
 

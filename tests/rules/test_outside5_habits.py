@@ -1,0 +1,86 @@
+"""Habits found by the fifth outside probe (tests/rules/corpus/outside5.py, decision 126's fifth-probe
+section): English general notes (sprinklers, lightning class), a basement named by its level, door
+codes and site areas written another way, near-valid outlines, drawings in inches and plans side by
+side in one model space."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+
+from drawreview.rules import run_checks
+from drawreview.rules.english import english_facts
+from drawreview.rules.labels import declared_areas, door_width_m, project_facts
+
+PARAMS = {"building_height_m": 18.0, "use": "office", "high_rise": False}
+
+
+def _doc():
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 4
+    return doc, doc.modelspace()
+
+
+def _floor(doc, msp, w, d, x0=0.0, k=1000.0, door="FM甲1221"):
+    msp.add_lwpolyline([(x0 * k, 0), ((x0 + w) * k, 0), ((x0 + w) * k, d * k), (x0 * k, d * k)], close=True,
+                       dxfattribs={"layer": "防火分区"})
+    if door not in doc.blocks:
+        b = doc.blocks.new(door)
+        b.add_line((0, 0), (1.2 * k, 0))
+        b.add_arc((0, 0), 1.2 * k, 0, 90)
+    for x, y, r in ((x0 + w * 0.25, 0.0, 0.0), (x0 + w * 0.75, d, 180.0)):
+        msp.add_blockref(door, (x * k, y * k), dxfattribs={"layer": "A-DOOR", "rotation": r})
+
+
+def _fire(doc, params=PARAMS):
+    result = run_checks(doc, params, disciplines=["fire"])
+    return sorted((f.rule_id, f.measured) for f in result.findings if f.rule_id in ("FR-07", "FR-08"))
+
+
+@pytest.mark.parametrize("text, facts", [
+    ("NOTE: THE BUILDING IS PROTECTED THROUGHOUT BY AN AUTOMATIC SPRINKLER SYSTEM.", {"sprinklers": True}),
+    ("FULLY SPRINKLERED BUILDING", {"sprinklers": True}),
+    ("THE BUILDING IS NOT PROTECTED BY AN AUTOMATIC SPRINKLER SYSTEM.", {"sprinklers": False}),
+    ("SPRINKLERS: NONE", {"sprinklers": False}),
+    ("SPRINKLER PUMP ROOM", {}),
+    ("LIGHTNING PROTECTION: CLASS 2", {"lightning_class": 2}),
+    ("LIGHTNING PROTECTION CLASS III", {"lightning_class": 3}),
+    ("GENERAL NOTES", {}),
+])
+def test_english_general_notes_state_facts(text, facts):
+    assert english_facts(text) == facts
+    assert {k: v for k, v in project_facts([text])[0].items() if k in facts} == facts
+
+
+def test_an_english_sprinkler_note_doubles_the_compartment_limit():
+    """GB 50016 5.3.1: 4000 m² above ground is within 2500 × 2 with sprinklers; the English note says so."""
+    doc, msp = _doc()
+    _floor(doc, msp, 100.0, 40.0)
+    msp.add_text("一层平面图 1:100", height=700, dxfattribs={"insert": (44000, -6000)})
+    assert _fire(doc) == [("FR-07", 4000.0)]
+    msp.add_text("NOTE: THE BUILDING IS PROTECTED THROUGHOUT BY AN AUTOMATIC SPRINKLER SYSTEM.", height=500,
+                 dxfattribs={"insert": (0, -10000)})
+    assert _fire(doc) == []
+
+
+def test_a_basement_named_by_its_level():
+    """-4.800m标高层平面图 is a basement floor; its 标高层 is no 高层 (high-rise); ±0.000 or -0.450 is not."""
+    facts, _ = project_facts(["-4.800m标高层平面图 1:100"])
+    assert facts.get("underground") is True and "high_rise" not in facts
+    for title in ("±0.000标高层平面图 1:100", "-0.450标高层平面图 1:100", "4.800m标高层平面图 1:100"):
+        facts, _ = project_facts([title])
+        assert "underground" not in facts and "high_rise" not in facts, title
+
+
+def test_a_door_code_with_a_dash():
+    assert door_width_m("FM甲-0821") == 0.8
+    assert door_width_m("M-1021") == 1.0
+    assert door_width_m("FM甲1221") == 1.2
+
+
+def test_a_site_area_in_wan_square_metres():
+    """1.26万㎡ is 12 600 m²; the total floor area beside it is read as its own key."""
+    got = declared_areas(["主要经济技术指标\n总用地面积: 1.26万㎡\n总建筑面积: 3.60万㎡"])
+    assert got["用地面积"][0] == pytest.approx(12600.0)
+    assert got["总建筑面积"][0] == pytest.approx(36000.0)
+    assert declared_areas(["用地面积: 12,600㎡"])["用地面积"][0] == pytest.approx(12600.0)
