@@ -64,10 +64,19 @@ def _overlapping(polys: list) -> list[list]:
 
 def areal(g):
     """The area of a repaired outline: an outline drawn with a spike (a vertex out and back along
-    one line) or a dangling tail repairs to a polygon plus lines; the lines bound nothing."""
-    if g.geom_type != "GeometryCollection":
-        return g
-    return shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")])
+    one line) or a dangling tail repairs to a polygon plus lines; the lines bound nothing. A corner
+    picked out of order (a small bow-tie loop) repairs to the outline plus a sliver: the outline
+    is the largest part when the rest is under ``SLIVER`` of it (a real figure-of-eight stays whole)."""
+    if g.geom_type == "GeometryCollection":
+        g = shapely.union_all([p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")])
+    if g.geom_type == "MultiPolygon":
+        parts = sorted(shapely.get_parts(g), key=lambda p: -p.area)
+        if sum(p.area for p in parts[1:]) < SLIVER * parts[0].area:
+            return parts[0]
+    return g
+
+
+SLIVER = 0.02  # of the largest part's area
 
 
 def merge_duplicates(feats: list[Feature], wall: float = 0.0) -> list[Feature]:

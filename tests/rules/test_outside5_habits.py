@@ -84,3 +84,23 @@ def test_a_site_area_in_wan_square_metres():
     assert got["用地面积"][0] == pytest.approx(12600.0)
     assert got["总建筑面积"][0] == pytest.approx(36000.0)
     assert declared_areas(["用地面积: 12,600㎡"])["用地面积"][0] == pytest.approx(12600.0)
+
+
+def test_an_outline_with_a_bow_tie_corner_is_repaired_and_measured():
+    """The last corner picked out of order: a 75 × 40 m outline with a 0.5 m bow-tie loop at one corner
+    is the outline (its small loop dropped), measured and checked; a real figure-of-eight is not cut."""
+    from drawreview.rules.outlines import areal
+    import shapely
+
+    doc, msp = _doc()
+    pts = [(0, 0), (75, 0), (75, 40), (0, 39.5), (0.5, 40)]
+    msp.add_lwpolyline([(x * 1000, y * 1000) for x, y in pts], close=True, dxfattribs={"layer": "防火分区"})
+    b = doc.blocks.new("FM甲1221")
+    b.add_line((0, 0), (1200, 0))
+    msp.add_blockref("FM甲1221", (18750, 0), dxfattribs={"layer": "A-DOOR"})
+    msp.add_blockref("FM甲1221", (56250, 40000), dxfattribs={"layer": "A-DOOR", "rotation": 180})
+    repaired = shapely.make_valid(shapely.Polygon(pts))
+    (rule, area), = _fire(doc)
+    assert rule == "FR-07" and area == pytest.approx(max(p.area for p in shapely.get_parts(repaired)), abs=0.1)
+    eight = shapely.make_valid(shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)]))
+    assert areal(eight).geom_type == "MultiPolygon"
