@@ -15,6 +15,7 @@ from ezdxf.protocols import query_virtual_entities
 from ezdxf.tools.text import plain_mtext
 
 from .features import Dimension, Feature, Geometry, Text, guess_units, unit_factor, units_drawn
+from .imperial import drawn_in_inches
 from .inserts import Box, _add_insert, _inside
 from .layers import LayerMap
 from .leaders import DRAWN_LEADER_TYPES, drawn_leaders, leader_part, texts_to_arrowheads
@@ -215,7 +216,8 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     params = {**under, **explicit}
     insunits = header = int(doc.header.get("$INSUNITS", 0) or 0)
     guessed, contradicted = None, False
-    if header not in METRIC and not params.get("trust_insunits"):
+    inches = header == 1 and not params.get("trust_insunits") and drawn_in_inches(doc)  # see imperial.py
+    if header not in METRIC and not params.get("trust_insunits") and not inches:
         insunits = 0  # inches, feet … (the acad.dwt template's header) are no GB drawing's units: guessed
     if insunits == 0 and "default_units" not in params:
         guessed = guess_units(doc)
@@ -234,6 +236,9 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     elif guessed:
         geo.sources["units"] = ("由文字高度推断 guessed from text heights: "
                                 + {6: "米 metres", 4: "毫米 millimetres"}[guessed])
+    if inches:
+        geo.sources["units"] = ("$INSUNITS=1 且文字高度按英寸合理，按英寸计算 / $INSUNITS=1 and the lettering is "
+                                "paper-sized in inches at the sheet's scale: inches")
     if header != insunits and not contradicted:
         geo.sources["units"] = (f"$INSUNITS={header} 非国标图纸单位，不采用 / $INSUNITS={header} is no unit of a GB "
                                 "drawing (an imperial template's header), not used; "

@@ -24,10 +24,6 @@ OPEN: dict[str, str] = {
     # 地下一层平面图 under each: the basement title is applied to the ground floor too (2000 m² vs 500)
     "o5-two-floors-side-by-side-clean.dxf": "missed [], false ['FR-07']",
     "o5-two-floors-side-by-side-FR-08.dxf": "missed [], false ['FR-07']",
-    # open gap: a drawing truly drawn in inches ($INSUNITS=1, geometry in inches) is read as millimetres,
-    # so a 3000 m² compartment measures ~4.6 m² and its exits ~2 m apart
-    "o5-units-inches-FR-07.dxf": "missed ['FR-07'], false ['FR-08']",
-    "o5-units-inches-FR-08.dxf": "missed ['FR-08'], false []",
 }
 
 

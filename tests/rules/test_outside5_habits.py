@@ -104,3 +104,21 @@ def test_an_outline_with_a_bow_tie_corner_is_repaired_and_measured():
     assert rule == "FR-07" and area == pytest.approx(max(p.area for p in shapely.get_parts(repaired)), abs=0.1)
     eight = shapely.make_valid(shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)]))
     assert areal(eight).geom_type == "MultiPolygon"
+
+
+@pytest.mark.parametrize("title", ["一层平面图 1:100", "一层平面图"])
+def test_a_drawing_truly_in_inches_is_read_in_inches(title):
+    """$INSUNITS=1 with the geometry in inches (a 75 × 40 m compartment is 2953 × 1575 units, its
+    lettering 14–28 units tall: 3.5–7 mm at 1:100 in inches, 0.14 mm in millimetres): 3000 m²."""
+    from drawreview.rules import load_layer_map
+    from drawreview.rules.geometry import extract
+
+    doc, msp = _doc()
+    doc.header["$INSUNITS"] = 1
+    k = 1000.0 / 25.4
+    _floor(doc, msp, 75.0, 40.0, k=k)
+    msp.add_text("防火分区一", height=0.35 * k, dxfattribs={"insert": (30 * k, 20 * k)})
+    msp.add_text(title, height=0.7 * k, dxfattribs={"insert": (30 * k, -6 * k)})
+    geo = extract(doc, load_layer_map(), PARAMS)
+    assert geo.unit_m == pytest.approx(0.0254)
+    assert _fire(doc) == [("FR-07", 3000.0)]

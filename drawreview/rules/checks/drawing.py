@@ -79,7 +79,7 @@ def text_height(geo, rule):
 # what a $INSUNITS value says, and the unit the checks used instead (geometry.unit_m)
 _HEADER = {0: ("未设置图形单位", "drawing units not set"), 1: ("英寸，非国标图纸单位", "inches, no unit of a GB drawing"),
            2: ("英尺，非国标图纸单位", "feet, no unit of a GB drawing")}
-_ASSUMED = {0.001: ("毫米", "millimetres"), 0.01: ("厘米", "centimetres"), 1.0: ("米", "metres")}
+_ASSUMED = {0.0254: ("英寸", "inches"), 0.001: ("毫米", "millimetres"), 0.01: ("厘米", "centimetres"), 1.0: ("米", "metres")}
 
 
 @check("insunits")
