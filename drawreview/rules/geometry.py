@@ -27,6 +27,7 @@ from .junctions import junction_strips
 from .paper import paper_texts
 from .walls import OPENING_M, enclosed_floors, wall_line
 from .wording import drawn_text, unescaped
+from .titles import titles_govern_floors
 from .primitives import TEXT_TYPES, BlockCache, Prim, copies, entity_prims, flipped
 
 
@@ -303,6 +304,8 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     paper = paper_texts(doc, blocks, clip or _extent(geo)) if sheet_facts and len(doc.layouts) > 1 else []
     join_texts(geo, (lambda g, labelled: apply_sheet_facts(g, explicit, under, labelled, paper))
                if sheet_facts else None)
+    if sheet_facts:
+        titles_govern_floors(geo, explicit)  # plans side by side: each under its own title (titles.py)
     sort_exits(geo)
     return geo
 

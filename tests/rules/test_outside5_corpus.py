@@ -20,10 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Each entry is an open gap, found by the probe and not fixed: file -> what the bench reports.
 OPEN: dict[str, str] = {
-    # open gap: two plans side by side in one model space without frames, titled 一层平面图 and
-    # 地下一层平面图 under each: the basement title is applied to the ground floor too (2000 m² vs 500)
-    "o5-two-floors-side-by-side-clean.dxf": "missed [], false ['FR-07']",
-    "o5-two-floors-side-by-side-FR-08.dxf": "missed [], false ['FR-07']",
 }
 
 

@@ -122,3 +122,33 @@ def test_a_drawing_truly_in_inches_is_read_in_inches(title):
     geo = extract(doc, load_layer_map(), PARAMS)
     assert geo.unit_m == pytest.approx(0.0254)
     assert _fire(doc) == [("FR-07", 3000.0)]
+
+
+def _two_floors(scale=" 1:100"):
+    """A 50 × 40 m ground floor (2000 m²) and, 90 m to its right, a 30 × 20 m basement (600 m²),
+    each titled beneath its own drawing."""
+    doc, msp = _doc()
+    _floor(doc, msp, 50.0, 40.0)
+    _floor(doc, msp, 30.0, 20.0, x0=90.0)
+    msp.add_text("一层平面图" + scale, height=700, dxfattribs={"insert": (18000, -6000)})
+    msp.add_text("地下一层平面图" + scale, height=700, dxfattribs={"insert": (95000, -6000)})
+    return doc, msp
+
+
+def test_plans_side_by_side_each_take_their_own_title():
+    """GB 50016 5.3.1: the ground floor's 2000 m² is held to 2500 m², the basement's 600 m² to 500 m²."""
+    doc, _ = _two_floors()
+    assert _fire(doc) == [("FR-07", 600.0)]
+
+
+def test_a_title_with_its_scale_in_a_separate_text_governs_too():
+    doc, msp = _two_floors(scale="")
+    msp.add_text("1:100", height=500, dxfattribs={"insert": (24000, -6000)})
+    msp.add_text("1:100", height=500, dxfattribs={"insert": (104000, -6000)})
+    assert _fire(doc) == [("FR-07", 600.0)]
+
+
+def test_names_without_a_scale_are_no_plan_titles():
+    """A drawing list names plans but carries no scale: the sheet's words stand for every plan."""
+    doc, _ = _two_floors(scale="")
+    assert _fire(doc) == [("FR-07", 600.0), ("FR-07", 2000.0)]

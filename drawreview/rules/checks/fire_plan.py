@@ -25,7 +25,7 @@ def _building(geo, comp=None) -> dict:
 def compartment_area(geo, rule):
     for c in geo.of(rule.sel("compartments", "compartment")):
         b = _building(geo, c)
-        if c.attrs.get("underground") or geo.params.get("underground"):
+        if c.attrs.get("underground", geo.params.get("underground")):  # its own label or title, else the sheet's
             limit = float(rule.p("equipment_m2") if c.attrs.get("equipment") else rule.p("underground_m2"))
         elif b["high_rise"]:
             limit = float(rule.p("high_rise_m2"))
