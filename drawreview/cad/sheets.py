@@ -209,20 +209,56 @@ def _title(frame, scan) -> dict:
 
 def robust_extents(points) -> tuple[float, float, float, float] | None:
     """Bounding box of *points* (x, y) or boxes (x0, y0, x1, y1) ignoring damaged values and
-    far-away strays (the entities left out are named in the sheet's notes)."""
+    far-away strays (the entities left out are named in the sheet's notes).
+
+    A stray lies apart from the drawing: beyond twice the span of the bulk of it (the 1st to
+    99th percentile of the corners) and joined to it by nothing.  What reaches out from the bulk
+    (a frame's side lines around a title block of a thousand exploded letter strokes) is the
+    drawing, however few its corners are: boxes are measured as the intervals they cover, and
+    the intervals joined to the bulk keep their whole length (docs/decisions/129)."""
     a = np.asarray(points, dtype=float)
     if not a.size:
         return None
-    if a.shape[1] == 4:
-        a = a.reshape(-1, 2)
-    a = a[np.isfinite(a).all(axis=1) & (np.abs(a) < LIMIT).all(axis=1)]
-    if not len(a):
+    boxes = a if a.shape[1] == 4 else np.hstack([a, a])
+    boxes = boxes[np.isfinite(boxes).all(axis=1) & (np.abs(boxes) < LIMIT).all(axis=1)]
+    if not len(boxes):
         return None
-    lo, hi = np.percentile(a, [1, 99], axis=0)
+    corners = boxes.reshape(-1, 2)
+    lo, hi = np.percentile(corners, [1, 99], axis=0)
     span = np.maximum(hi - lo, 1e-9)
-    keep = ((a >= lo - 2 * span) & (a <= hi + 2 * span)).all(axis=1)
-    a = a[keep]
+    reach = [_reach(boxes[:, axis], boxes[:, axis + 2], lo[axis], hi[axis], span[axis], float(span.max()))
+             for axis in (0, 1)]
+    keep = np.ones(len(corners), dtype=bool)
+    for axis, (r0, r1) in enumerate(reach):
+        keep &= (corners[:, axis] >= r0) & (corners[:, axis] <= r1)
+    a = corners[keep]
     (x0, y0), (x1, y1) = a.min(axis=0), a.max(axis=0)
     if x1 - x0 <= 0 and y1 - y0 <= 0:
         x0, y0, x1, y1 = x0 - 1, y0 - 1, x1 + 1, y1 + 1
     return float(x0), float(y0), float(x1), float(y1)
+
+
+def _reach(starts: np.ndarray, ends: np.ndarray, lo: float, hi: float, span: float,
+           size: float) -> tuple[float, float]:
+    """The range along one axis that the drawing covers: the bulk [lo, hi] widened by twice its
+    span, and further by every run of overlapping intervals that meets that window.  An interval
+    longer than ``LONG`` times the bulk's *size* (its larger span) joins nothing (a line to a
+    damaged far point)."""
+    w0, w1 = lo - 2 * span, hi + 2 * span
+    short = (ends - starts) <= LONG * size
+    s, e = starts[short], ends[short]
+    order = np.argsort(s, kind="stable")
+    s, e = s[order], e[order]
+    if not len(s):
+        return w0, w1
+    run_end = np.maximum.accumulate(e)
+    first = np.r_[True, s[1:] > run_end[:-1]]  # where a run of overlapping intervals begins
+    run_lo = s[first]
+    run_hi = np.maximum.reduceat(e, np.nonzero(first)[0])
+    meets = (run_hi >= w0) & (run_lo <= w1)
+    if meets.any():
+        w0, w1 = min(w0, float(run_lo[meets].min())), max(w1, float(run_hi[meets].max()))
+    return w0, w1
+
+
+LONG = 100  # an interval longer than this many bulk spans is no part of the drawing's reach

@@ -80,3 +80,30 @@ def test_extents_match_ezdxf_reference(path):
 def test_robust_extents_ignores_strays():
     pts = [(x, x % 7) for x in range(100)] + [(1e12, 5), (float("nan"), 1)]
     assert robust_extents(pts) == (0.0, 0.0, 99.0, 6.0)
+
+
+def test_exploded_title_block_keeps_the_frame_around_it(tmp_path):
+    """A sheet template whose title-block lettering is exploded into thousands of short LINE
+    strokes (LibreCAD's GOST sheets: 4,053 LINEs, the frame eight of them, on layer 0, no
+    TEXT) spans the whole frame: its sides are joined to the strokes, not strays."""
+    doc = ezdxf.new()
+    msp = doc.modelspace()
+    for x0, y0, x1, y1 in ((0, 0, 420, 297), (20, 5, 415, 292)):  # sheet edge, inner border
+        for a, b in (((x0, y0), (x1, y0)), ((x1, y0), (x1, y1)), ((x1, y1), (x0, y1)), ((x0, y1), (x0, y0))):
+            msp.add_line(a, b)
+    for i in range(2000):  # the strokes of the letters of a 185 × 55 title block
+        x, y = 230 + (i * 7.3) % 184, 5 + (i * 3.1) % 54
+        msp.add_line((x, y), (x + 0.8, y + 1.6))
+    path = tmp_path / "a3_gost.dxf"
+    doc.saveas(path)
+    [spec] = split_sheets(load_dxf(path))
+    assert spec.bbox == pytest.approx((0, 0, 420, 297))
+    assert not any("far away" in n for n in spec.notes)
+
+
+def test_robust_extents_measures_boxes_as_what_they_cover():
+    strokes = [(x / 10, 0.0, x / 10 + 1, 2.0) for x in range(2000)]
+    sides = [(0.0, 0.0, 0.0, 300.0), (0.0, 300.0, 200.0, 300.0)]  # joined to the strokes
+    stray = [(5e6, 5e6, 5e6 + 1, 5e6 + 1)]  # joined to nothing
+    damaged = [(10.0, 1.0, 9e9, 1.0)]  # a line to a damaged far point: its near end counts
+    assert robust_extents(strokes + sides + stray + damaged) == (0.0, 0.0, 200.9, 300.0)
