@@ -165,8 +165,8 @@ def place_text(d: dict, text: str) -> tuple[float, float, float, float, float, f
     return x, y, h, angle, wf, w
 
 
-_INLINE = re.compile(r"\\(?:([\\{}])|([PN])|[LlOoKkX;]|S([^;]*);|[^;]+;|(.)|$)|[{}]|%%(.)?", re.S)
-_BREAKS = {"P": "\n", "N": " "}
+_INLINE = re.compile(r"\\(?:([\\{}])|([PN~])|[LlOoKkX;]|S([^;]*);|[^;]+;|(.)|$)|[{}]|%%(.)?", re.S)
+_BREAKS = {"P": "\n", "N": " ", "~": " "}  # "\~": a non-breaking space (ezdxf's fast reading keeps it as written)
 
 
 def _plain_part(m: re.Match) -> str:
@@ -221,7 +221,9 @@ _STACK = re.compile(r"\\\\|\\S([^;]*);")
 def plain_mtext(text: str) -> list[str]:
     """The lines of an MTEXT string without inline codes: ezdxf's ``fast_plain_mtext(split=True)``
     in one regular-expression pass (ezdxf copies the rest of the string at every command,
-    which on a long formatted paragraph costs more than drawing it)."""
+    which on a long formatted paragraph costs more than drawing it).  Where the fast reading
+    keeps ``\\~`` as written, this reads it as AutoCAD and ezdxf's full MTEXT parser do: a
+    (non-breaking) space, so LibreCAD's ``scale\\~1\\~:\\~1`` shows "scale 1 : 1"."""
     stacks: list[str] = []
     if "\\S" in text:  # read before caret decoding, which takes "^;" for a control character
         def grab(m: re.Match) -> str:

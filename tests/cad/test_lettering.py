@@ -76,9 +76,31 @@ def test_plain_mtext_is_ezdxfs_plain_text(specimens):
               "{", "}", ";", "%%c", "%%D", "%%p", "%%", "%%z", "%", "^I", "^J", "a", "消防", " ", "\\~", "\\A1"]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(3000)]
     for text in texts:
-        if "\\S" in text:  # stacks read as the stack here (test below); ezdxf runs them together
-            continue
+        if "\\S" in text or "\\~" in text:  # stacks read as the stack here, "\~" as a space (tests
+            continue  # below); ezdxf's fast reading runs stacks together and keeps "\~" as written
         assert lettering.plain_mtext(text) == fast_plain_mtext(text, split=True), text
+
+
+def test_nonbreaking_space_code_reads_as_a_space(tmp_path):
+    """LibreCAD writes the spaces of its title-block MTEXT as ``\\~`` (AutoCAD's non-breaking
+    space): the sheet shows "scale 1 : 1", as ezdxf's full MTEXT parser reads it, not the code."""
+    import ezdxf
+    from ezdxf.tools.text import plain_mtext as ezdxf_plain_mtext
+
+    from drawreview.cad.dxf import load_dxf
+    from drawreview.cad.render import render_drawing
+    from drawreview.cad.sheets import split_sheets
+
+    raw = "scale\\~\\~1\\~:\\~1"
+    assert lettering.plain_mtext(raw) == [ezdxf_plain_mtext(raw)] == ["scale  1 : 1"]
+    assert lettering.plain_mtext("a\\\\~b") == ["a\\~b"]  # an escaped backslash, then "~"
+    doc = ezdxf.new()
+    doc.modelspace().add_mtext(raw, dxfattribs={"char_height": 2.5, "width": 100, "attachment_point": 7})
+    doc.modelspace().add_line((0, 0), (60, 20))
+    doc.saveas(tmp_path / "nbsp.dxf")
+    d = load_dxf(tmp_path / "nbsp.dxf")
+    res = render_drawing(d, split_sheets(d), tmp_path)[0]
+    assert [t["text"] for t in res.texts] == ["scale  1 : 1"]
 
 
 def test_stacked_mtext_reads_as_the_stack():
