@@ -240,6 +240,14 @@ def plain_mtext(text: str) -> list[str]:
     return out.split("\n")
 
 
+def words(entity) -> str:
+    """What a TEXT, ATTRIB or MTEXT says on one line, read as the painter draws it (title blocks
+    are read with it: an MTEXT's ``\\~`` is a space there too)."""
+    if entity.dxftype() == "MTEXT":
+        return " ".join(plain_mtext(entity.text))
+    return plain_text(entity.dxf.text)
+
+
 def mtext_lines(entity) -> tuple[list[str], float, float, int, float, float, float] | None:
     """(lines, insert x, y, attachment, height, angle, wrap width) of an MTEXT."""
     d = entity.dxf.__dict__

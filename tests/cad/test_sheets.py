@@ -107,3 +107,19 @@ def test_robust_extents_measures_boxes_as_what_they_cover():
     stray = [(5e6, 5e6, 5e6 + 1, 5e6 + 1)]  # joined to nothing
     damaged = [(10.0, 1.0, 9e9, 1.0)]  # a line to a damaged far point: its near end counts
     assert robust_extents(strokes + sides + stray + damaged) == (0.0, 0.0, 200.9, 300.0)
+
+
+def test_title_block_mtext_with_nonbreaking_spaces(tmp_path):
+    """A title block's MTEXT written with ``\\~`` between its words (LibreCAD) titles the sheet
+    with spaces, not with the code."""
+    doc = ezdxf.new()
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (420, 0), (420, 297), (0, 297)], close=True, dxfattribs={"layer": "border"})
+    msp.add_mtext("图名", dxfattribs={"insert": (300, 30), "char_height": 3})
+    msp.add_mtext("一层\\~平面图", dxfattribs={"insert": (330, 30), "char_height": 5})
+    msp.add_mtext("图号", dxfattribs={"insert": (300, 15), "char_height": 3})
+    msp.add_mtext("建施-01", dxfattribs={"insert": (330, 15), "char_height": 5})
+    doc.saveas(tmp_path / "nbsp_title.dxf")
+    [spec] = split_sheets(load_dxf(tmp_path / "nbsp_title.dxf"))
+    assert spec.detected and spec.number == "建施-01"
+    assert spec.title == "一层 平面图"
