@@ -167,3 +167,26 @@ def test_every_dxf_version_ascii_and_binary_loads_splits_and_renders(tmp_path, v
         assert title in text and "客厅" in text and door in text, text
         assert {lay["name"] for lay in res.layers} >= {"TK", "墙体"}
         assert any(t["text"] == "客厅" for t in res.texts)
+
+
+COMMA_DXF = "\n".join([
+    "999", "written by an exporter in a comma locale (as OpenSCAD's test file for its issue 593)",
+    "0", "SECTION", "2", "HEADER", "9", "$EXTMIN", "10", "0,1", "20", "-0,0244140625", "0", "ENDSEC",
+    "0", "SECTION", "2", "ENTITIES",
+    "0", "LINE", "8", "0", "10", "0,1", "20", "0,1", "11", "2,5", "21", "0",
+    "0", "LINE", "8", "0", "10", "2,5", "20", "0", "11", "-1,75e1", "21", "12,5",
+    "0", "TEXT", "8", "0", "10", "0", "20", "0", "40", "2,5", "1", "1,5 m",
+    "0", "ENDSEC", "0", "EOF", ""])
+
+
+def test_decimal_commas_keep_their_fractions(tmp_path):
+    """Numbers written "2,5" (an exporter in a comma locale) are read as 2.5, not cut to 2.0 as
+    ezdxf's recover reader would; a text that says "1,5 m" stays as written."""
+    path = tmp_path / "comma.dxf"
+    path.write_text(COMMA_DXF)
+    d = load_dxf(path)
+    a, b, t = d.doc.modelspace()
+    assert (a.dxf.start.x, a.dxf.start.y, a.dxf.end.x) == (0.1, 0.1, 2.5)
+    assert (b.dxf.start.x, b.dxf.end.x, b.dxf.end.y) == (2.5, -17.5, 12.5)
+    assert t.dxf.height == 2.5 and t.dxf.text == "1,5 m"
+    assert any("decimal comma" in r for r in d.repairs)
