@@ -47,8 +47,25 @@ _ADVANCE = _Advances(WIDTHS)
 def plain_text(raw: str) -> str:
     """``Text.plain_text()`` of a TEXT or ATTRIB whose ``dxf.text`` is *raw* (ezdxf's
     ``plain_text``), read once per distinct string: the splitter measures each text and the
-    painter draws it, and drawings repeat their labels (axis numbers, room names)."""
+    painter draws it, and drawings repeat their labels (axis numbers, room names).  AutoCAD's
+    ``%%nnn`` (the character numbered nnn; 127-129 are its °, ±, Ø, as R10-era dimensions
+    write them: ``90%%127``, ``%%1292.0000``), which ezdxf keeps as written, is read first."""
+    if "%%" in raw:
+        raw = _NUMBERED.sub(_numbered, raw)
     return _ez_plain_text(raw)
+
+
+_NUMBERED = re.compile(r"(?<!%)%%([0-9]{3})")
+_SHAPE_SYMBOLS = {127: "°", 128: "±", 129: "Ø"}  # AutoCAD's fonts at these numbers
+
+
+def _numbered(m: re.Match) -> str:
+    n = int(m.group(1))
+    if n in _SHAPE_SYMBOLS:
+        return _SHAPE_SYMBOLS[n]
+    if 32 <= n < 127 and n != 37 or 160 <= n <= 255:  # printable (a "%" would start a code again)
+        return chr(n)
+    return m.group(0)
 
 
 def text_width(text: str) -> float:

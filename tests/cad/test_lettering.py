@@ -145,15 +145,42 @@ def test_cad_height_is_the_cap_height(tmp_path):
 
 def test_plain_text_is_ezdxfs_read_once_per_string():
     """The splitter and the painter read a TEXT's words through one cached reading per distinct
-    string: what ezdxf's ``Text.plain_text`` gives, control codes and all."""
+    string: what ezdxf's ``Text.plain_text`` gives, control codes and all (``%%nnn`` aside, which
+    ezdxf keeps as written: test below)."""
     import ezdxf
 
     from drawreview.cad.lettering import plain_text
 
     msp = ezdxf.new("R2018").modelspace()
-    for raw in ("%%c100", "%%uKITCHEN%%u", "50%%d ±%%p1", "A^IB^JC", "100%%%", "建筑%%c施工", "", "  ", "%%123x"):
+    for raw in ("%%c100", "%%uKITCHEN%%u", "50%%d ±%%p1", "A^IB^JC", "100%%%", "建筑%%c施工", "", "  "):
         e = msp.add_text(raw)
         assert plain_text(e.dxf.text) == e.plain_text() == plain_text(raw), raw
     hits = plain_text.cache_info().hits
     plain_text("%%c100")
     assert plain_text.cache_info().hits == hits + 1
+
+
+def test_numbered_characters_read_as_autocad_draws_them(tmp_path):
+    """``%%nnn`` is the character numbered nnn (AutoCAD's TEXT control code); an R2.6 / R10
+    dimension block writes its diameter and degrees that way (``%%1292.0000``, ``90%%127``)."""
+    import ezdxf
+
+    from drawreview.cad.dxf import load_dxf
+    from drawreview.cad.render import render_drawing
+    from drawreview.cad.sheets import split_sheets
+
+    plain = lettering.plain_text
+    assert plain("%%1292.0000") == "Ø2.0000" and plain("90%%127") == "90°" and plain("%%128 0.05") == "± 0.05"
+    assert plain("%%065B") == "AB" and plain("%%123x") == "{x" and plain("%%c20") == "Ø20"
+    assert plain("100%%%") == "100%" and plain("%%%%127") == "%%127"  # "%%%" is a percent sign
+    doc = ezdxf.new("R12")
+    block = doc.blocks.new("*D0")  # an anonymous dimension block, as AutoCAD R2.6 wrote them
+    block.add_line((3, 1), (3, 2))
+    block.add_text("%%1292.0000", height=0.18).set_placement((2.55, 1.41))
+    block.add_text("90%%127", height=0.18).set_placement((3, 3))
+    doc.modelspace().add_circle((3, 2), 1)
+    doc.modelspace().add_blockref("*D0", (0, 0))
+    doc.saveas(tmp_path / "r26_dims.dxf")
+    d = load_dxf(tmp_path / "r26_dims.dxf")
+    res = render_drawing(d, split_sheets(d), tmp_path)[0]
+    assert sorted(t["text"] for t in res.texts) == ["90°", "Ø2.0000"]
