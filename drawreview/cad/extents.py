@@ -96,7 +96,7 @@ class Measurer:
             if kind == "LINE":
                 s, t = d["start"], d["end"]
                 box = (min(s.x, t.x), min(s.y, t.y), max(s.x, t.x), max(s.y, t.y))
-                if not in_block and (box[0] == box[2] or box[1] == box[3]) and box != (box[0], box[1]) * 2:
+                if not in_block and axis_parallel(box):
                     m.axis_lines.append((*box, d.get("layer", "0")))
             elif kind in ("CIRCLE", "ARC") and flat:
                 c, r = d["center"], abs(d.get("radius", 0.0))
@@ -331,6 +331,14 @@ def _arc_box(cx, cy, r, a0, a1) -> Box:
             pts.append((cx + r * math.cos(math.radians(q)), cy + r * math.sin(math.radians(q))))
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
     return min(xs), min(ys), max(xs), max(ys)
+
+
+def axis_parallel(box) -> bool:
+    """Whether a LINE of this box runs along x or y: within a billionth of its length, since
+    programs write a frame's corner 10.000000000000002 at one end and 9.999999999999945 at the
+    other (LibreCAD)."""
+    dx, dy = box[2] - box[0], box[3] - box[1]
+    return dx + dy > 0 and (dx <= 1e-9 * dy or dy <= 1e-9 * dx)
 
 
 def _is_rect(xs, ys, closed: bool) -> bool:

@@ -82,15 +82,21 @@ def title_texts(box, texts, attribs) -> bool:
 
 
 def line_rects(lines) -> list[tuple]:
-    """Rectangles drawn as four LINEs on a frame layer (an exploded frame block): two horizontal
-    lines spanning the same x range joined by two vertical lines at its ends."""
-    lines = [ln for ln in lines if FRAME_LAYER.search(ln[4])][:4000]
+    """Rectangles drawn as four LINEs (an exploded frame block): two horizontal lines spanning
+    the same x range joined by two vertical lines at its ends.  Those on a frame layer, and the
+    longest lines of other layers (a sheet's edge drawn on layer 0 or "help-lines", which
+    ``find_frames`` takes only at a standard sheet size with a title block in its corner)."""
+    framed = [ln for ln in lines if FRAME_LAYER.search(ln[4])][:4000]
+    rest = [ln for ln in lines if not FRAME_LAYER.search(ln[4])]
+    if len(rest) > 4000:
+        rest.sort(key=lambda ln: ln[2] - ln[0] + ln[3] - ln[1], reverse=True)
+    lines = framed + rest[:4000]
     if len(lines) < 4:
         return []
     def key(v):
         return round(v, 6)
-    hs = [ln for ln in lines if ln[1] == ln[3]]
-    vs = {(key(ln[0]), key(ln[1]), key(ln[3])) for ln in lines if ln[0] == ln[2]}
+    hs = [ln for ln in lines if ln[3] - ln[1] <= 1e-9 * (ln[2] - ln[0])]  # (boxes: x0 <= x1, y0 <= y1)
+    vs = {(key(ln[0]), key(ln[1]), key(ln[3])) for ln in lines if ln[2] - ln[0] <= 1e-9 * (ln[3] - ln[1])}
     by_span: dict[tuple, list] = {}
     for ln in hs:
         by_span.setdefault((key(ln[0]), key(ln[2])), []).append(ln)

@@ -123,3 +123,49 @@ def test_title_block_mtext_with_nonbreaking_spaces(tmp_path):
     [spec] = split_sheets(load_dxf(tmp_path / "nbsp_title.dxf"))
     assert spec.detected and spec.number == "建施-01"
     assert spec.title == "一层 平面图"
+
+
+def _frame_lines(msp, x0, y0, x1, y1, layer, noise=0.0):
+    """A rectangle as four LINEs, each corner written a little differently at the two lines that
+    meet there (LibreCAD: 10.000000000000002 on one, 9.999999999999945 on the other)."""
+    e = noise
+    msp.add_line((x0, y1), (x0, y0 + e), dxfattribs={"layer": layer})
+    msp.add_line((x0, y0 + e), (x1, y0 - 2.5 * e), dxfattribs={"layer": layer})
+    msp.add_line((x1 - e, y0 - 2.5 * e), (x1, y1 - e), dxfattribs={"layer": layer})
+    msp.add_line((x1, y1 - e), (x0, y1), dxfattribs={"layer": layer})
+
+
+def test_exploded_frames_with_rounding_noise_are_frames(tmp_path):
+    """Exploded frames whose corners differ in the last digits at the two lines meeting there
+    are frames: two of them side by side make two sheets, not one."""
+    doc = ezdxf.new()
+    msp = doc.modelspace()
+    for x, no in ((0, "建施-01"), (700, "建施-02")):
+        _frame_lines(msp, x, 10.000000000000002, x + 594, 420, "图框", noise=5.7e-14)
+        msp.add_text("图号", height=5).set_placement((x + 480, 20))
+        msp.add_text(no, height=6).set_placement((x + 520, 20))
+        msp.add_circle((x + 300, 200), 80)
+    doc.saveas(tmp_path / "noisy.dxf")
+    specs = split_sheets(load_dxf(tmp_path / "noisy.dxf"))
+    assert [s.number for s in specs] == ["建施-01", "建施-02"]
+    assert specs[0].bbox == pytest.approx((0, 10, 594, 420))
+
+
+def test_sheet_edge_drawn_as_lines_on_any_layer(tmp_path):
+    """A sheet's trimmed edge drawn as four LINEs on a layer with no frame name (LibreCAD's A3
+    template: layer "help-lines", the inner border on "border", zone numbers between the two)
+    is the sheet, at a standard size with a title block in its corner: the zone numbers are on it."""
+    doc = ezdxf.new()
+    msp = doc.modelspace()
+    _frame_lines(msp, 0, 0, 420, 297, "help-lines")
+    _frame_lines(msp, 20, 10, 410, 287, "border", noise=5.7e-14)
+    for i, x in enumerate((72, 177, 278, 363)):  # zone numbers between the edge and the border
+        msp.add_text(str(i + 1), height=3).set_placement((x, 292))
+        msp.add_text(str(i + 1), height=3).set_placement((x, 4))
+    msp.add_text("TITLE", height=2.5).set_placement((330, 40))
+    msp.add_text("SHEET", height=2.5).set_placement((380, 15))
+    doc.saveas(tmp_path / "a3_iso.dxf")
+    [spec] = split_sheets(load_dxf(tmp_path / "a3_iso.dxf"))
+    assert spec.detected
+    assert spec.bbox == pytest.approx((0, 0, 420, 297))
+    assert not spec.notes
