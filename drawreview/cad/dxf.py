@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ezdxf import recover
 from ezdxf.document import Drawing as EzDoc
 
-from drawreview.cad import codepage, dxfread
+from drawreview.cad import codepage, dxfread, legacy
 from drawreview.cad import errors as E
 from drawreview.cad.notes import info
 
@@ -80,6 +79,9 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
         if fixed:
             repairs += fixed
             recovered = True
+        lines = legacy.convert_3dlines(doc)
+        if lines:
+            repairs.append(legacy.LINES_3D.format(n=lines))
         if audit:
             auditor = doc.audit()
             repairs += _describe(auditor)
@@ -112,7 +114,8 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
 def _recover(path: Path, repairs: list[str]):
     """ezdxf's recover reader; a file that says ANSI_1252 over GBK texts (codepage.sniffed_encoding)
     is handed to it saying ANSI_936, so that its words survive the repair too, and numbers
-    written with a decimal comma are read with their fractions (``decimal_points``)."""
+    written with a decimal comma are read with their fractions and 3DLINEs as LINEs
+    (``cad.legacy``), before its auditor would cut the one and remove the other."""
     with open(path, "rb") as fh:
         head = fh.read(codepage.SNIFF_BYTES)
     if head.startswith(dxfread.BINARY_SENTINEL):
@@ -124,29 +127,13 @@ def _recover(path: Path, repairs: list[str]):
         at = data.find(b"ANSI_1252")
         repairs.append(codepage.GBK_SNIFFED)
         data = data[:at] + b"ANSI_936" + data[at + 9:]
-    data, commas = decimal_points(data)
+    data, commas = legacy.decimal_points(data)
     if commas:
-        repairs.append(DECIMAL_COMMAS.format(n=commas))
-    return recover.read(io.BytesIO(data)) if gbk or commas else recover.readfile(path)
-
-
-# a real-valued group code (10-59, 110-149, 210-239, 460-469, 1010-1059) and, on the next line,
-# a number written with a decimal comma ("2,5"), as exporters running in a German or Russian
-# locale write them; a group code never holds a comma, so the comma line is always a value
-_COMMA_NUMBER = re.compile(
-    rb"(?m)^([ \t]*(?:[1-5][0-9]|1[1-4][0-9]|2[1-3][0-9]|46[0-9]|10[1-5][0-9])[ \t]*\r?\n[ \t]*[-+]?[0-9]*),"
-    rb"([0-9]+(?:[eE][-+]?[0-9]+)?[ \t]*\r?)$")
-DECIMAL_COMMAS = ("{n} 个坐标或数值以逗号作小数点（如 2,5），已按 2.5 读取 / {n} coordinates or values were written "
-                  "with a decimal comma (2,5); read as 2.5")
-
-
-def decimal_points(data: bytes) -> tuple[bytes, int]:
-    """*data* with the decimal commas of its real values made points, and how many there were.
-    ezdxf's recover reader would keep only the whole part ("2,5" as 2.0), silently moving the
-    geometry."""
-    if b"," not in data:
-        return data, 0
-    return _COMMA_NUMBER.subn(rb"\1.\2", data)
+        repairs.append(legacy.DECIMAL_COMMAS.format(n=commas))
+    data, lines = legacy.renamed_3dlines(data)
+    if lines:
+        repairs.append(legacy.LINES_3D.format(n=lines))
+    return recover.read(io.BytesIO(data)) if gbk or commas or lines else recover.readfile(path)
 
 
 def audit_later(drawing: Drawing) -> int:

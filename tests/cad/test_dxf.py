@@ -190,3 +190,38 @@ def test_decimal_commas_keep_their_fractions(tmp_path):
     assert (b.dxf.start.x, b.dxf.end.x, b.dxf.end.y) == (2.5, -17.5, 12.5)
     assert t.dxf.height == 2.5 and t.dxf.text == "1,5 m"
     assert any("decimal comma" in r for r in d.repairs)
+
+
+def _r10_dxf(damaged: bool) -> str:
+    """An AutoCAD R10 file (AC1006) whose model space and a block hold a 3DLINE, as LibreDWG's
+    test data r10/entities.dxf does; *damaged*: a stray ENDSEC first, so only ezdxf's recover
+    reader takes it (its auditor runs inside it)."""
+    line3d = ["0", "3DLINE", "8", "WALLS", "62", "1", "10", "5.0", "20", "9.0", "30", "0.0",
+              "11", "6.0", "21", "10.0", "31", "1.0"]
+    return "\n".join((["0", "ENDSEC"] if damaged else []) + [
+        "0", "SECTION", "2", "HEADER", "9", "$ACADVER", "1", "AC1006", "0", "ENDSEC",
+        "0", "SECTION", "2", "TABLES", "0", "TABLE", "2", "LAYER", "70", "1",
+        "0", "LAYER", "2", "WALLS", "70", "0", "62", "7", "6", "CONTINUOUS", "0", "ENDTAB", "0", "ENDSEC",
+        "0", "SECTION", "2", "BLOCKS", "0", "BLOCK", "8", "0", "2", "B3D", "70", "0", "10", "0.0", "20", "0.0",
+        *line3d, "0", "ENDBLK", "8", "0", "0", "ENDSEC",
+        "0", "SECTION", "2", "ENTITIES", "0", "LINE", "8", "0", "10", "2.0", "20", "3.0", "11", "3.0", "21", "4.0",
+        *line3d, "0", "INSERT", "8", "0", "2", "B3D", "10", "20.0", "20", "0.0", "0", "ENDSEC", "0", "EOF", ""])
+
+
+@pytest.mark.parametrize("damaged", [False, True], ids=["strict", "recovered"])
+def test_3dlines_of_old_autocad_are_lines(tmp_path, damaged):
+    """A 3DLINE (AutoCAD 2.6 to R10) is drawn as the LINE it is, in model space and in blocks,
+    not dropped as an unknown entity by ezdxf's auditor."""
+    path = tmp_path / "r10.dxf"
+    path.write_text(_r10_dxf(damaged))
+    for audit in (True, False):
+        d = load_dxf(path, audit=audit)
+        assert d.recovered == damaged
+        lines = [e for e in d.doc.modelspace() if e.dxftype() == "LINE"]
+        assert [(tuple(e.dxf.start), tuple(e.dxf.end)) for e in lines] == [
+            ((2, 3, 0), (3, 4, 0)), ((5, 9, 0), (6, 10, 1))]
+        assert (lines[1].dxf.layer, lines[1].dxf.color) == ("WALLS", 1)
+        assert [e.dxftype() for e in d.doc.blocks["B3D"]] == ["LINE"]
+        assert any("3DLINE" in r for r in d.repairs)
+    [spec] = split_sheets(d)
+    assert spec.bbox == pytest.approx((2, 3, 26, 10))  # the block's 3DLINE at x 25-26
