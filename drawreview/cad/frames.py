@@ -96,17 +96,19 @@ def line_rects(lines) -> list[tuple]:
     def key(v):
         return round(v, 6)
     hs = [ln for ln in lines if ln[3] - ln[1] <= 1e-9 * (ln[2] - ln[0])]  # (boxes: x0 <= x1, y0 <= y1)
-    vs = {(key(ln[0]), key(ln[1]), key(ln[3])) for ln in lines if ln[2] - ln[0] <= 1e-9 * (ln[3] - ln[1])}
+    sides: dict[float, set] = {}  # x -> the (y0, y1) of the vertical lines there
+    for ln in lines:
+        if ln[2] - ln[0] <= 1e-9 * (ln[3] - ln[1]):
+            sides.setdefault(key(ln[0]), set()).add((key(ln[1]), key(ln[3])))
     by_span: dict[tuple, list] = {}
     for ln in hs:
         by_span.setdefault((key(ln[0]), key(ln[2])), []).append(ln)
     out = []
-    for (xa, xb), group in by_span.items():
-        ys = sorted({ln[1] for ln in group})
-        for i, y0 in enumerate(ys):
-            for y1 in ys[i + 1:]:
-                if (xa, key(y0), key(y1)) in vs and (xb, key(y0), key(y1)) in vs:
-                    out.append((xa, y0, xb, y1, group[0][4]))
+    for (xa, xb), group in by_span.items():  # (a line per pair of sides, not per pair of rows:
+        ys = {key(ln[1]): ln[1] for ln in group}  # 4,000 parallel lines of one span are cheap)
+        for y0, y1 in sorted(sides.get(xa, set()) & sides.get(xb, set())):
+            if y0 in ys and y1 in ys:
+                out.append((xa, ys[y0], xb, ys[y1], group[0][4]))
     return out
 
 
