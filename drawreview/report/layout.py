@@ -3,6 +3,10 @@
 Text goes through one ``TextWriter`` per colour per page (the font is embedded once per
 document); lines and fills through one ``Shape`` per page. Both are written when the page
 is finished, shapes first so text stays on top.
+
+Every piece of text enters through :meth:`Layout.drawable`: a character the font has no glyph
+for is drawn as ``□`` and listed in ``Layout.replaced``, whichever field it came from (a sheet
+title, a file name, a checker's name), so no text can make the report unissuable.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ BLACK = (0.0, 0.0, 0.0)
 GREY = (0.45, 0.45, 0.45)
 LIGHT = (0.93, 0.93, 0.93)
 RED = (0.8, 0.0, 0.0)
+PLACEHOLDER = "□"  # drawn for a character the font cannot draw
 
 A4 = pymupdf.paper_rect("a4")
 
@@ -55,12 +60,28 @@ class Layout:
     margin: tuple[float, float, float, float] = (56.0, 56.0, 56.0, 64.0)  # left, top, right, bottom
     toc: list[list] = field(default_factory=list)
     chars: set[str] = field(default_factory=set)  # every character written
+    replaced: set[str] = field(default_factory=set)  # characters drawn as PLACEHOLDER
 
     def __post_init__(self) -> None:
         self.page: pymupdf.Page | None = None
         self.y = 0.0
         self._writers: dict[tuple[float, ...], pymupdf.TextWriter] = {}
         self._shape: pymupdf.Shape | None = None
+        self._drawable: dict[str, bool] = {}
+
+    def drawable(self, text: str) -> str:
+        """``text`` with each character the font has no glyph for replaced by ``□``."""
+        known = self._drawable
+        out = None
+        for i, ch in enumerate(text):
+            ok = known.get(ch)
+            if ok is None:
+                ok = known[ch] = ch.isspace() or not ch.isprintable() or self.font.has_glyph(ord(ch)) != 0
+            if not ok:
+                self.replaced.add(ch)
+                out = out if out is not None else list(text)
+                out[i] = PLACEHOLDER
+        return text if out is None else "".join(out)
 
     # -- pages -----------------------------------------------------------------------------
     @property
@@ -123,6 +144,7 @@ class Layout:
         """One line of text with its left end at (x, baseline)."""
         if not text:
             return
+        text = self.drawable(text)
         self.chars.update(text)
         key = tuple(colour)
         tw = self._writers.get(key)
@@ -131,10 +153,11 @@ class Layout:
         tw.append((x, baseline), text, font=self.font, fontsize=size)
 
     def text_width(self, text: str, size: float) -> float:
-        return sum(char_widths(self.font, text, size))
+        return sum(char_widths(self.font, self.drawable(text), size))
 
     def fit(self, text: str, size: float, width: float) -> str:
         """``text`` cut short with an ellipsis so that it is at most ``width`` wide."""
+        text = self.drawable(text)
         if self.text_width(text, size) <= width:
             return text
         widths, run = char_widths(self.font, text, size), self.text_width("…", size)
@@ -160,7 +183,7 @@ class Layout:
         """Wrapped text at the cursor, breaking pages between lines."""
         width = self.width - indent
         line_h = size * leading
-        for line in wrap(self.font, text, size, width):
+        for line in wrap(self.font, self.drawable(text), size, width):
             self.ensure(line_h)
             x = self.left + indent
             if align == 1:
@@ -191,7 +214,7 @@ class Layout:
         line_h = size * 1.4
 
         def cell_lines(row: list[str]) -> list[list[str]]:
-            return [wrap(self.font, str(v), size, w - 2 * pad) for v, w in zip(row, widths)]
+            return [wrap(self.font, self.drawable(str(v)), size, w - 2 * pad) for v, w in zip(row, widths)]
 
         def draw_row(lines: list[list[str]], height: float, fill=None) -> None:
             x = self.left

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pymupdf
 
-from drawreview.errors import ValidationFailed
 from drawreview.report import sections
 from drawreview.report.crop import SheetCache, render_crop
-from drawreview.report.font import DEFAULT_FONT, load_font, missing_chars
+from drawreview.report.font import DEFAULT_FONT, load_font
 from drawreview.report.integrity import draw_qr
 from drawreview.report.layout import BLACK, GREY, RED, Column, Layout
 from drawreview.report.model import (
@@ -256,7 +255,7 @@ def _closing(lay: Layout, data: ReportData, seal: bytes | None) -> tuple[int, py
 
 
 def render_report(
-    data: ReportData, *, font: str | Path = DEFAULT_FONT, verify_url: str | None = None, strict_glyphs: bool = True,
+    data: ReportData, *, font: str | Path = DEFAULT_FONT, verify_url: str | None = None,
     seal: bytes | None = None,
 ) -> tuple[bytes, ReportInfo]:
     """The report PDF as bytes, and facts about it."""
@@ -275,13 +274,7 @@ def render_report(
             sig_page, sig_rect = _closing(lay, data, seal)
             opened = cache.opened
         lay.footers(f"{data.project.case_number}  {data.project.name}")
-        missing = missing_chars(typeface, "".join(lay.chars))
-        if missing and strict_glyphs:
-            raise ValidationFailed(
-                f"报告字体缺少以下字符：{''.join(sorted(missing))}",
-                f"The report font has no glyph for: {''.join(sorted(missing))}",
-                details={"chars": sorted(missing)},
-            )
+        missing = set(lay.replaced)  # drawn as □ (Layout.drawable): said in the issuing audit record
         doc.set_toc(lay.toc)
         doc.set_metadata(
             {

@@ -44,8 +44,7 @@ def preview_document(data, seal: bytes | None, *, emit) -> tuple[bytes, int]:
 
     from .pdf import render_report
 
-    pdf, _info = render_report(data, verify_url=None, strict_glyphs=False,
-                               **({"seal": seal} if seal is not None else {}))
+    pdf, _info = render_report(data, verify_url=None, **({"seal": seal} if seal is not None else {}))
     doc = pymupdf.open("pdf", pdf)
     try:
         for page in doc:

@@ -196,8 +196,9 @@ async def issue_round_report(session: AsyncSession, storage, settings, submissio
     detail = {"report_id": report.id, "submission_id": sub.id, "round": sub.round_no, "sha256": report.sha256,
               "verdict": report.verdict, "pages": report.pages, "comments": len(g.data.all_comments()),
               "signature_level": cfg.level, "stamped_sheets": len(stamped)}
-    if g.replaced:
-        detail["replaced_chars"] = sorted(g.replaced)
+    replaced = set(g.replaced) | set(issued.info.missing_glyphs)  # drawn as □ (the font has no glyph)
+    if replaced:
+        detail["replaced_chars"] = sorted(replaced)
     await audit.record(session, actor, "report.issue", "report", report.id, g.project.id, detail)
     ev = await events.append(session, g.project.id, "report.issued", actor, detail)
     if emit is not None:

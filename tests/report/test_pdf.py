@@ -195,15 +195,19 @@ def test_embedded_subset_font_covers_every_cjk_character(rendered):
             assert glyf[order[gid]].numberOfContours != 0, f"{ch!r} glyph is empty in the subset"
 
 
-def test_a_character_outside_the_font_is_refused(sample_data):
+def test_a_character_outside_the_font_is_drawn_as_a_box_and_listed(sample_data, tmp_path):
+    """Whatever field it comes from, a character the font cannot draw is drawn as □ (read back
+    with pdftotext) and listed in ``missing_glyphs``; it never makes the report unissuable."""
     assert missing_chars(pymupdf.Font("helv"), "审查 ok") == {"审", "查"}
     rare = "\U0002a6a5"  # CJK Ext. B, not in Droid Sans Fallback
     assert rare in missing_chars(load_font(), rare)
     project = replace(sample_data.project, name=sample_data.project.name + rare)
     data = replace(sample_data, project=project, disciplines=())
-    with pytest.raises(ValidationFailed) as err:
-        render_report(data)
-    assert rare in err.value.details["chars"]
+    pdf, info = render_report(data)
+    assert rare in info.missing_glyphs
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True)
+    assert sample_data.project.name + "□" in out.stdout.replace("\n", "")
 
 
 def test_build_report_writes_the_file(tmp_path, sample_data):
