@@ -27,6 +27,7 @@ PLACEHOLDER = "□"  # drawn for a character the font cannot draw
 A4 = pymupdf.paper_rect("a4")
 
 
+MIN_SPLIT_LINES = 3  # a row taller than a page is split only where at least this many of its lines fit
 IMAGE_ZLIB_LEVEL = 2  # as fast as the final save's compression, slightly smaller files
 
 
@@ -232,13 +233,22 @@ class Layout:
         header_h = max(len(c) for c in header) * line_h + 2 * pad
         self.ensure(header_h + line_h + 2 * pad)
         draw_row(header, header_h, fill=LIGHT)
+        # the most lines one row may show on a page under the repeated header
+        page_lines = max(1, int((self.bottom - self.page_rect.y0 - self.margin[1] - header_h - 2 * pad) // line_h))
         for row in rows:
             lines = cell_lines(row)
-            h = max(len(c) for c in lines) * line_h + 2 * pad
-            if self.y + h > self.bottom:
+            while True:
+                n = max(len(c) for c in lines)
+                if self.y + n * line_h + 2 * pad <= self.bottom:
+                    draw_row(lines, n * line_h + 2 * pad)
+                    break
+                room = int((self.bottom - self.y - 2 * pad) // line_h)
+                if n > page_lines and room >= min(MIN_SPLIT_LINES, page_lines):
+                    # taller than a page: show what fits here, continue the row on the next page
+                    draw_row([c[:room] for c in lines], room * line_h + 2 * pad)
+                    lines = [c[room:] for c in lines]
                 self.new_page()
                 draw_row(header, header_h, fill=LIGHT)
-            draw_row(lines, h)
 
     def footers(self, left_text: str) -> None:
         """'第 n 页 / 共 N 页' centred at the foot of every page, ``left_text`` at the left."""

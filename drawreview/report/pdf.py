@@ -16,7 +16,7 @@ import pymupdf
 
 from drawreview.report import sections
 from drawreview.report.crop import SheetCache, render_crop
-from drawreview.report.font import DEFAULT_FONT, load_font
+from drawreview.report.font import DEFAULT_FONT, load_font, wrap
 from drawreview.report.integrity import draw_qr
 from drawreview.report.layout import BLACK, GREY, RED, Column, Layout
 from drawreview.report.model import (
@@ -32,6 +32,7 @@ from drawreview.report.model import (
 
 SEVERITY_COLOURS = {"mandatory": (0.8, 0.0, 0.0), "general": (0.85, 0.45, 0.0), "suggestion": (0.0, 0.4, 0.7)}
 CROP_MAX_H = 220.0
+SIGN_LINE = 12.0  # leading of a signer's name wrapped on the signature line
 _NUMERALS = "一二三四五六七八九十"
 
 
@@ -238,16 +239,21 @@ def _closing(lay: Layout, data: ReportData, seal: bytes | None) -> tuple[int, py
     lay.space(20)
     lay.heading("签章 Signatures", size=12, keep=40 + 26 * len(data.disciplines))
     for d in data.disciplines:
-        lay.ensure(26)
+        # names are printed whole (wrapped in their column), never cut short: a signature line
+        # must say who signs
+        names = [wrap(lay.font, lay.drawable(n), 9.5, 80) or [""] for n in (d.reviewer, d.checker or "—")]
+        extra = SIGN_LINE * (max(len(n) for n in names) - 1)
+        lay.ensure(26 + extra)
         lay.text_at(lay.left, lay.y + 14, f"{d.name_zh}审查人（签字）：", 9.5)
-        lay.text_at(lay.left + 97, lay.y + 14, lay.fit(d.reviewer, 9.5, 80), 9.5)
         lay.text_at(lay.left + 183, lay.y + 14, "审核人（签字）：", 9.5)
-        lay.text_at(lay.left + 257, lay.y + 14, lay.fit(d.checker or "—", 9.5, 80), 9.5)
+        for x, lines in zip((lay.left + 97, lay.left + 257), names):
+            for i, line in enumerate(lines):
+                lay.text_at(x, lay.y + 14 + i * SIGN_LINE, line, 9.5)
         for x0, x1 in ((lay.left + 94, lay.left + 178), (lay.left + 254, lay.left + 338)):
-            lay.shape.draw_line((x0, lay.y + 18), (x1, lay.y + 18))
+            lay.shape.draw_line((x0, lay.y + 18 + extra), (x1, lay.y + 18 + extra))
             lay.shape.finish(color=BLACK, width=0.5)
         lay.text_at(lay.left + 345, lay.y + 14, f"日期：{_date(d.concluded_at)}", 9.5)
-        lay.y += 26
+        lay.y += 26 + extra
     sections.reply_deadline(lay, data)
     sections.stamped(lay, data)
     lay.space(16)

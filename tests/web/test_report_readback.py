@@ -50,3 +50,76 @@ def test_a_sheet_title_the_font_cannot_draw_does_not_block_the_report(stack, cli
     trail = client.get(f"/api/projects/{world['project_id']}/audit", headers=window,
                        params={"action": "report.issue"}).json()["data"]["entries"]
     assert set(RARE) <= set(trail[-1]["detail"]["replaced_chars"])
+
+
+def _words(pdf: bytes, tmp: Path) -> list[tuple[int, float, float, str]]:
+    """(page, yMin, yMax, word) for every word poppler finds, with each page's height."""
+    html = _tool(["pdftotext", "-bbox"], pdf, tmp)
+    out, page, height = [], 0, 0.0
+    for line in html.splitlines():
+        if m := re.search(r'<page width="[\d.]+" height="([\d.]+)"', line):
+            page, height = page + 1, float(m.group(1))
+        elif m := re.search(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*)</word>', line):
+            out.append((page, float(m.group(1)) / height, float(m.group(2)) / height, m.group(3)))
+    return out
+
+
+def _set_opinion(stack, submission_id: int, discipline: str, opinion: str) -> None:
+    from sqlmodel import select
+
+    from drawreview.models import ReviewTask
+    from tests.services.reviews_world import run
+
+    async def go(s):
+        task = (await s.exec(select(ReviewTask).where(ReviewTask.submission_id == submission_id,
+                                                      ReviewTask.discipline == discipline))).one()
+        task.opinion = opinion
+        s.add(task)
+    run(stack, go)
+
+
+def test_a_conclusion_taller_than_a_page_continues_on_the_next_page(stack, client, tmp_path):
+    """A written opinion of a few thousand characters made its row in the conclusions table
+    (审查结论) taller than a page: the row ran over the footer and off the bottom edge, and
+    the end of the opinion was lost. The row now continues on the next page, under the
+    repeated header; poppler finds the whole opinion and nothing below the footer line."""
+    world = create_report_world(stack, state="concluded")
+    opinion = "疏散楼梯间前室面积不足，" * 250 + "意见到此结束"
+    _set_opinion(stack, world["submission_id"], "fire", opinion)
+    pdf = _issue(stack, client, world)
+    flat = re.sub(r"\s+", "", _tool(["pdftotext", "-raw"], pdf, tmp_path))
+    assert flat.count("意见到此结束") == 2  # the discipline's section and the conclusions table
+    words = _words(pdf, tmp_path)
+    footers = {p: y0 for p, y0, _, w in words if w == "页" and y0 > 0.9}  # "第 n 页 / 共 N 页"
+    assert footers and all(y1 <= 1.0 for _, _, y1, _ in words)  # nothing past the page's edge
+    body = [(p, y1) for p, _, y1, w in words if "疏散楼梯间" in w or "前室面积" in w]
+    assert all(y1 < footers[p] for p, y1 in body)  # the opinion never runs into the footer
+
+
+def test_a_signer_s_long_name_is_printed_whole_on_the_signature_line(stack, client, tmp_path):
+    """The signature block cut reviewers' and checkers' names to 80 points with "…": the line
+    that says who signs named part of a person. Names now wrap within their column."""
+    from drawreview.services import accounts
+    from tests.services.reviews_world import run
+
+    checker_name = "审核人 Maximilian Alexander von Hohenberg-Schönfeld"
+    username = f"chk{uuid.uuid4().hex[:8]}"
+
+    async def make(s):
+        authority = await accounts.get_or_create_org(s, stack.account("window")["org"], "review_authority",
+                                                     actor="test")
+        user = await accounts.create_user(s, username, "a-long-password-1", "window", checker_name, None, authority,
+                                          actor="test")
+        return user.id
+    checker_id = run(stack, make)
+    world = create_report_world(stack, state="concluded")
+    r = client.post(f"/api/submissions/{world['submission_id']}/report", headers=stack.token_headers("window"),
+                    json={"checkers": {"fire": checker_id}})
+    assert r.status_code == 200, r.text
+    report = client.get(f"/api/projects/{world['project_id']}/reports", headers=stack.token_headers("window")).json()["data"][-1]
+    pdf = client.get(report["pdf_url"], headers=stack.token_headers("builder")).content
+    flat = re.sub(r"\s+", "", _tool(["pdftotext", "-raw"], pdf, tmp_path))
+    whole = re.sub(r"\s+", "", checker_name)
+    assert whole in flat
+    # wherever the name starts, it is there in full (no "审核人Maximilian…")
+    assert flat.count(whole[:12]) == flat.count(whole) and "…" not in flat.split("签章Signatures")[-1].split("综合")[0]
