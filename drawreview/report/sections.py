@@ -64,6 +64,8 @@ def basis(lay: Layout, data: ReportData) -> None:
     for i, b in enumerate(standards, start=1):
         lay.paragraph(f"{i}. {b.name}{('（' + b.version + '）') if b.version else ''}", size=10)
     if rulesets:
+        # the list is short: kept on one page with its label, never one line left over alone
+        lay.ensure(4 + 10 * 1.55 + len(rulesets) * 9.5 * 1.55)
         lay.space(4)
         lay.paragraph("自动检查规则集 Rulesets:", size=10, colour=GREY)
         for b in rulesets:

@@ -289,3 +289,26 @@ def test_a_crop_is_held_deflated_from_the_moment_it_is_added(sample_data):
     reference.new_page(width=doc[0].rect.width, height=doc[0].rect.height).insert_image(rect, pixmap=pix)
     expected = reference[0].get_pixmap(clip=rect, matrix=pymupdf.Matrix(pix.width / rect.width, pix.width / rect.width))
     assert shown.samples == expected.samples
+
+
+def test_the_ruleset_list_never_leaves_a_line_alone_on_a_page(sample_data, tmp_path):
+    """However long the drawings list before it, the rulesets of 审查依据 stay on the page of
+    their label (a 22-sheet round left its last ruleset alone at the top of a page); read back
+    page by page with pdftotext."""
+    from drawreview.report.model import Basis, Drawing
+
+    rulesets = tuple(Basis(kind="ruleset", name=f"rulesets/{d}.toml", version=f"sha256:{i:012d}")
+                     for i, d in enumerate(("civil_defence", "fire", "lightning", "meteorology", "planning")))
+    pdf_path = tmp_path / "r.pdf"
+    for count in range(1, 60):
+        drawings = tuple(Drawing(number=f"建施-{i:02d}", title=f"平面图{i}", discipline="建筑", revision=1,
+                                 file_name=f"f{i}.dxf", file_sha256=f"{i:064x}") for i in range(count))
+        data = replace(sample_data, disciplines=(), drawings=drawings,
+                       basis=(Basis(kind="standard", name="GB 50016-2014"), *rulesets))
+        pdf, _ = render_report(data)
+        pdf_path.write_bytes(pdf)
+        pages = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True,
+                               check=True).stdout.split("\f")
+        [label] = [i for i, p in enumerate(pages) if "自动检查规则集" in p]
+        for b in rulesets:
+            assert b.name in pages[label], f"{count} drawings: {b.name} is not on the page of its label"
