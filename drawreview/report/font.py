@@ -8,6 +8,7 @@ shipped inside PyMuPDF, so every machine has it). Any TrueType/OpenType file (``
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +18,14 @@ from drawreview.errors import ValidationFailed
 
 DEFAULT_FONT = "china-s"
 _BUILTIN = ("china-s", "china-ss", "china-t", "china-ts", "japan", "korea", "cjk")
+# Fonts that draw what the default lacks (CJK Extension B and later, recent BMP ideographs such
+# as 鿰) when the machine has them: Debian's fonts-hanazono and fonts-babelstone-han
+# (Makefile, Dockerfile). Missing files are skipped; a character no font has is drawn as □.
+FALLBACK_FONTS = (
+    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+    "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf",
+)
 
 # Characters that must not start a line (CJK closing punctuation).
 _NO_LINE_START = set("，。、；：？！）》」』】〕”’%,.;:!?)]}")
@@ -37,6 +46,82 @@ def load_font(spec: str | Path = DEFAULT_FONT) -> pymupdf.Font:
         raise ValidationFailed(
             f"字体文件无法读取：{spec}", f"Font file cannot be read: {spec}", details={"font": spec}
         ) from exc
+
+
+class FontChain:
+    """A primary font and fallbacks, used where a ``pymupdf.Font`` is (``has_glyph``,
+    ``char_lengths``, ``text_length``): each character is measured and drawn with the first
+    font that has a glyph for it (the primary when none has)."""
+
+    def __init__(self, fonts: list[pymupdf.Font]) -> None:
+        self.fonts = fonts
+        self.primary = fonts[0]
+        self._which: dict[str, int] = {}
+
+    def index(self, ch: str) -> int:
+        i = self._which.get(ch)
+        if i is None:
+            cp = ord(ch)
+            i = next((k for k, f in enumerate(self.fonts) if f.has_glyph(cp)), 0)
+            self._which[ch] = i
+        return i
+
+    def has_glyph(self, cp: int) -> int:
+        ch = chr(cp)
+        return self.fonts[self.index(ch)].has_glyph(cp)
+
+    def char_lengths(self, text: str, fontsize: float = 11.0) -> list[float]:
+        return [self.fonts[self.index(ch)].text_length(ch, fontsize) for ch in text]
+
+    def text_length(self, text: str, fontsize: float = 11.0) -> float:
+        return sum(self.char_lengths(text, fontsize))
+
+    def runs(self, text: str) -> list[tuple[pymupdf.Font, str]]:
+        """``text`` cut where the drawing font changes: (font, piece) in order."""
+        out: list[tuple[pymupdf.Font, str]] = []
+        for ch in text:
+            f = self.fonts[self.index(ch)]
+            if out and out[-1][0] is f:
+                out[-1] = (f, out[-1][1] + ch)
+            else:
+                out.append((f, ch))
+        return out
+
+
+@lru_cache(maxsize=8)
+def font_chain(spec: str | Path = DEFAULT_FONT, fallbacks: tuple[str, ...] = FALLBACK_FONTS) -> FontChain:
+    """The report's font (``load_font(spec)``) with the fallbacks that exist on this machine."""
+    fonts = [load_font(spec)]
+    for path in fallbacks:
+        if Path(path).is_file():
+            try:
+                fonts.append(load_font(path))
+            except ValidationFailed:
+                continue  # an unreadable fallback is no fallback
+    return FontChain(fonts)
+
+
+_WIDE = re.compile(rb"(<[0-9a-fA-F]{4}>\s+(?:<[0-9a-fA-F]{4}>\s+)?)<([0-9a-fA-F]{5,6})>")
+
+
+def _utf16(match: re.Match) -> bytes:
+    cp = int(match.group(2), 16) - 0x10000
+    return match.group(1) + b"<%04X%04X>" % (0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF))
+
+
+def fix_tounicode(doc: pymupdf.Document) -> None:
+    """Write a character beyond the BMP (CJK Extension B: 𠀀) in every font's ToUnicode map as the
+    UTF-16 surrogate pair the PDF format asks for. MuPDF writes its code point as five hex
+    digits, which readers cut to 16 bits: 𠀀 (U+20000) extracted as U+2000, a space."""
+    for xref in range(1, doc.xref_length()):
+        kind, value = doc.xref_get_key(xref, "ToUnicode")
+        if kind != "xref":
+            continue
+        cmap = int(value.split()[0])
+        data = doc.xref_stream(cmap)
+        fixed = _WIDE.sub(_utf16, data)
+        if fixed != data:
+            doc.update_stream(cmap, fixed)
 
 
 def missing_chars(font: pymupdf.Font, text: str) -> set[str]:

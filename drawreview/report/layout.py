@@ -56,7 +56,7 @@ class Column:
 @dataclass
 class Layout:
     doc: pymupdf.Document
-    font: pymupdf.Font
+    font: pymupdf.Font  # or a report.font.FontChain (fallback fonts for what the first lacks)
     page_rect: pymupdf.Rect = field(default_factory=lambda: pymupdf.Rect(A4))
     margin: tuple[float, float, float, float] = (56.0, 56.0, 56.0, 64.0)  # left, top, right, bottom
     toc: list[list] = field(default_factory=list)
@@ -151,7 +151,10 @@ class Layout:
         tw = self._writers.get(key)
         if tw is None:
             tw = self._writers[key] = pymupdf.TextWriter(self.page.rect)
-        tw.append((x, baseline), text, font=self.font, fontsize=size)
+        runs = self.font.runs(text) if hasattr(self.font, "runs") else [(self.font, text)]
+        for font, piece in runs:
+            tw.append((x, baseline), piece, font=font, fontsize=size)
+            x += font.text_length(piece, size)
 
     def text_width(self, text: str, size: float) -> float:
         return sum(char_widths(self.font, self.drawable(text), size))

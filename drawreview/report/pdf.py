@@ -16,7 +16,7 @@ import pymupdf
 
 from drawreview.report import sections
 from drawreview.report.crop import SheetCache, render_crop
-from drawreview.report.font import DEFAULT_FONT, load_font, wrap
+from drawreview.report.font import DEFAULT_FONT, fix_tounicode, font_chain, wrap
 from drawreview.report.integrity import draw_qr
 from drawreview.report.layout import BLACK, GREY, RED, Column, Layout
 from drawreview.report.model import (
@@ -265,7 +265,7 @@ def render_report(
     seal: bytes | None = None,
 ) -> tuple[bytes, ReportInfo]:
     """The report PDF as bytes, and facts about it."""
-    typeface = load_font(font)
+    typeface = font_chain(font)
     doc = pymupdf.open()
     try:
         lay = Layout(doc, typeface)
@@ -292,6 +292,7 @@ def render_report(
             }
         )
         doc.subset_fonts()
+        fix_tounicode(doc)  # characters beyond the BMP (fallback fonts) extract as written
         # zlib effort 20: images compress ~2.5x faster than the default for ~7 % more bytes
         pdf = doc.tobytes(garbage=3, deflate=True, compression_effort=20)
         info = ReportInfo(pages=doc.page_count, toc=lay.toc, crops=crops, sheets_opened=opened, missing_glyphs=missing,

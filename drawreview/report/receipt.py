@@ -27,7 +27,7 @@ import pymupdf
 import segno
 
 from drawreview.errors import ValidationFailed
-from drawreview.report.font import DEFAULT_FONT, load_font, wrap
+from drawreview.report.font import DEFAULT_FONT, FontChain, fix_tounicode, font_chain, wrap
 from drawreview.services.workflow import DISCIPLINES
 
 REQUIRED = ("case_number", "project_name", "construction_unit", "design_institute",
@@ -43,8 +43,9 @@ RULE = (0.6, 0.6, 0.6)
 QR_SIZE = 112.0
 
 
-def _font() -> pymupdf.Font:
-    return load_font(DEFAULT_FONT)
+def _font() -> FontChain:
+    """The report's fonts: the CJK font, then fallbacks for rare ideographs (decision 124)."""
+    return font_chain(DEFAULT_FONT)
 
 
 def _fmt_time(value: Any, *, date_only: bool = False) -> str:
@@ -74,7 +75,8 @@ class _Writer:
 
     def new_page(self) -> None:
         self.page = self.doc.new_page(width=PAGE_W, height=PAGE_H)
-        self.page.insert_font(fontname=FONT, fontbuffer=_font().buffer)
+        self.page.insert_font(fontname=FONT, fontbuffer=_font().primary.buffer)
+        self.fonts_on_page = {FONT}
         self.y = MARGIN
 
     def ensure(self, height: float) -> None:
@@ -82,7 +84,16 @@ class _Writer:
             self.new_page()
 
     def text(self, x: float, y: float, s: str, size: float, color=INK) -> None:
-        self.page.insert_text((x, y), s, fontname=FONT, fontsize=size, color=color)
+        """One line; each run in the font that draws it, □ for a character none draws."""
+        chain = _font()
+        s = "".join(ch if ch.isspace() or chain.has_glyph(ord(ch)) else "□" for ch in s)
+        for font, piece in chain.runs(s):
+            name = FONT if font is chain.primary else f"fb{chain.fonts.index(font)}"
+            if name not in self.fonts_on_page:  # a fallback is embedded only where it is used
+                self.page.insert_font(fontname=name, fontbuffer=font.buffer)
+                self.fonts_on_page.add(name)
+            self.page.insert_text((x, y), piece, fontname=name, fontsize=size, color=color)
+            x += font.text_length(piece, fontsize=size)
 
     def centered(self, s: str, size: float, color=INK, gap: float = 6) -> None:
         w = _font().text_length(s, fontsize=size)
@@ -193,6 +204,7 @@ def render_receipt(data: dict[str, Any]) -> bytes:
                       "subject": str(data["project_name"]), "creator": "drawreview",
                       "producer": "drawreview (PyMuPDF)"})
     doc.subset_fonts()
+    fix_tounicode(doc)  # characters beyond the BMP extract as written
     out = doc.tobytes(garbage=3, deflate=True)
     doc.close()
     return out

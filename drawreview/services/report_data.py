@@ -32,7 +32,7 @@ from ..models import (
     User,
 )
 from ..report import model
-from ..report.font import load_font
+from ..report.font import font_chain
 from ..rules.finding import facts_line
 from . import sheets as sheet_service
 from . import standing, workdays
@@ -71,7 +71,7 @@ class _Cleaner:
 
     def __init__(self, keep: bool = False) -> None:
         self.keep = keep  # exports (JSON, BCF) keep every character; only the PDF font substitutes
-        self.font = load_font()
+        self.font = font_chain()  # the report's fonts: a character one of them draws is kept
         self.cache: dict[str, bool] = {}
         self.replaced: set[str] = set()
 

@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 
 from drawreview.errors import UnreadableDrawing, ValidationFailed
 from drawreview.report.annots import colour_for
-from drawreview.report.font import is_cjk, load_font, missing_chars
+from drawreview.report.font import font_chain, is_cjk, load_font, missing_chars
 from drawreview.report.model import SEVERITY_LABELS, STATUS_LABELS, VERDICT_LABELS, label
 from drawreview.report.pdf import build_report, render_report
 
@@ -196,11 +196,10 @@ def test_embedded_subset_font_covers_every_cjk_character(rendered):
 
 
 def test_a_character_outside_the_font_is_drawn_as_a_box_and_listed(sample_data, tmp_path):
-    """Whatever field it comes from, a character the font cannot draw is drawn as □ (read back
-    with pdftotext) and listed in ``missing_glyphs``; it never makes the report unissuable."""
+    """Whatever field it comes from, a character no report font can draw is drawn as □ (read
+    back with pdftotext) and listed in ``missing_glyphs``; it never makes the report unissuable."""
     assert missing_chars(pymupdf.Font("helv"), "审查 ok") == {"审", "查"}
-    rare = "\U0002a6a5"  # CJK Ext. B, not in Droid Sans Fallback
-    assert rare in missing_chars(load_font(), rare)
+    rare = next(ch for ch in "🚒🛸🧯\U0001fa90" if missing_chars(font_chain(), ch))
     project = replace(sample_data.project, name=sample_data.project.name + rare)
     data = replace(sample_data, project=project, disciplines=())
     pdf, info = render_report(data)
@@ -208,6 +207,26 @@ def test_a_character_outside_the_font_is_drawn_as_a_box_and_listed(sample_data, 
     (tmp_path / "r.pdf").write_bytes(pdf)
     out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True)
     assert sample_data.project.name + "□" in out.stdout.replace("\n", "")
+
+
+def test_rare_characters_are_drawn_with_a_fallback_font_and_extract_as_written(sample_data, tmp_path):
+    """CJK Extension B (𠀀, 𪚥) and a recent BMP ideograph (鿰) that Droid Sans Fallback lacks
+    are drawn with the fallback fonts (Debian's fonts-hanazono, fonts-babelstone-han, installed
+    by `make browser-deps`) and pdftotext reads them back as written: the ToUnicode map gives
+    characters beyond the BMP as UTF-16 surrogate pairs (MuPDF's five hex digits read as U+2000)."""
+    rare = "𠀀鿰𪚥"
+    assert missing_chars(load_font(), rare) == set(rare)  # the default font has none of them
+    assert not missing_chars(font_chain(), rare), "install fonts-hanazono and fonts-babelstone-han"
+    name = f"生僻字{rare}项目 Café"
+    data = replace(sample_data, project=replace(sample_data.project, name=name), disciplines=())
+    pdf, info = render_report(data)
+    assert not info.missing_glyphs
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True)
+    assert name in out.stdout
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert len(fonts) >= 2 and all(line.split()[-5] == "yes" for line in fonts)  # each embedded
 
 
 def test_build_report_writes_the_file(tmp_path, sample_data):

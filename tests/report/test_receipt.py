@@ -121,3 +121,21 @@ def test_missing_required_field_is_refused(field):
         render_receipt(data)
     assert field in exc.value.details["missing"]
     assert field in exc.value.message_zh and field in exc.value.message_en
+
+
+def test_rare_ideographs_in_the_receipt_read_back_as_written(tmp_path):
+    """A project named with CJK Extension B (𠀀) or a recent ideograph (鿰) printed nothing where
+    they stand (Droid Sans Fallback has no glyph); they are drawn with the fallback fonts and
+    pdftotext reads them back as written; a character no font has is printed as □."""
+    import subprocess
+
+    from drawreview.report.font import font_chain, missing_chars
+
+    lost = next(ch for ch in "🚒🛸🧯\U0001fa90" if missing_chars(font_chain(), ch))
+    name = f"生僻字𠀀鿰𪚥工程{lost}"
+    (tmp_path / "r.pdf").write_bytes(render_receipt(sample(project_name=name)))
+    out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True)
+    assert name.replace(lost, "□") in out.stdout
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert len(fonts) >= 2 and all(line.split()[-5] == "yes" for line in fonts)
