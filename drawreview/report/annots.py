@@ -21,7 +21,7 @@ import pymupdf
 
 from drawreview import palette
 from drawreview.errors import UnreadableDrawing
-from drawreview.report.font import load_font, wrap
+from drawreview.report.font import fix_tounicode, font_chain, wrap
 from drawreview.report.model import SEVERITY_LABELS, STATUS_LABELS, Comment, Geometry, aware, label
 
 Colour = tuple[float, float, float]
@@ -58,7 +58,7 @@ def _freetext(page: pymupdf.Page, geometry: Geometry, text: str, colour: Colour)
     """A FreeText whose box holds its whole text: the width is the markup's (or one fitted to
     the text, at most 320 pt), the height that of the wrapped lines; returns the lines."""
     x0, y0, x1, y1 = geometry.bbox()
-    font = load_font()
+    font = font_chain()
     if len(geometry.points) == 1:
         x1 = x0 + min(max(60.0, font.text_length(text, FONT_SIZE) + 2 * PAD + 2), 320.0)
     lines = [ln for para in (text or " ").split("\n") for ln in (wrap(font, para, FONT_SIZE, x1 - x0 - 2 * PAD) or [""])]
@@ -81,11 +81,16 @@ def _freetext_appearance(doc: pymupdf.Document, annot: pymupdf.Annot, lines: lis
     shape.finish(color=colour, fill=(1, 1, 1), width=1)
     shape.commit()
     tw = pymupdf.TextWriter(p.rect)
-    font = load_font()
+    chain = font_chain()  # rare ideographs from the fallback fonts (decision 124)
     for i, line in enumerate(lines):
-        tw.append((PAD, PAD + FONT_SIZE * (i * LEADING + 0.95)), line, font=font, fontsize=FONT_SIZE)
+        x = PAD
+        line = "".join(ch if ch.isspace() or chain.has_glyph(ord(ch)) else "□" for ch in line)
+        for font, piece in chain.runs(line):
+            tw.append((x, PAD + FONT_SIZE * (i * LEADING + 0.95)), piece, font=font, fontsize=FONT_SIZE)
+            x += font.text_length(piece, FONT_SIZE)
     tw.write_text(p, color=colour)
     tmp.subset_fonts()
+    fix_tounicode(tmp)
     # the scratch page becomes a Form XObject of ``doc`` (fonts grafted along), as show_pdf_page does
     xobj = pymupdf.JM_xobject_from_page(pymupdf._as_pdf_document(doc), tmp[0], 0, pymupdf.Graftmap(doc).this)
     ap = pymupdf.mupdf.pdf_to_num(xobj)
