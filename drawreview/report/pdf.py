@@ -260,6 +260,17 @@ def _closing(lay: Layout, data: ReportData, seal: bytes | None) -> tuple[int, py
     return sections.sealing(lay, data, seal)
 
 
+def pdf_date(at: datetime | None) -> str:
+    """A PDF date string (``D:20261207141933+08'00'``); a naive time is Beijing time, as every
+    time of the report model is (services/report_data.local). Empty when unknown."""
+    if at is None:
+        return ""
+    offset = at.utcoffset()
+    minutes = 8 * 60 if offset is None else int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"D:{at:%Y%m%d%H%M%S}{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
+
+
 def render_report(
     data: ReportData, *, font: str | Path = DEFAULT_FONT, verify_url: str | None = None,
     seal: bytes | None = None,
@@ -289,6 +300,8 @@ def render_report(
                 "subject": data.project.name,
                 "creator": "drawreview",
                 "producer": "drawreview (PyMuPDF)",
+                "creationDate": pdf_date(data.project.issued_at),  # the issue time, with its offset
+                "modDate": pdf_date(data.project.issued_at),  # signing sets it again, to the signing time
             }
         )
         doc.subset_fonts()

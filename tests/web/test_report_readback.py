@@ -128,3 +128,19 @@ def test_a_signer_s_long_name_is_printed_whole_on_the_signature_line(stack, clie
     assert whole in flat
     # wherever the name starts, it is there in full (no "审核人Maximilian…")
     assert flat.count(whole[:12]) == flat.count(whole) and "…" not in flat.split("签章Signatures")[-1].split("综合")[0]
+
+
+def test_the_report_says_when_it_was_issued_in_its_metadata(stack, client, tmp_path):
+    """pdfinfo showed no CreationDate: the document's own metadata did not say when it was made.
+    It is now the issue time in Beijing time with its offset: the day the cover prints as 出具日期
+    and the time the signature carries (ModDate is the signing time, set by the signer)."""
+    world = create_report_world(stack, state="concluded")
+    pdf = _issue(stack, client, world)
+    info = dict(line.split(":", 1) for line in _tool(["pdfinfo", "-isodates"], pdf, tmp_path).splitlines() if ":" in line)
+    created = info.get("CreationDate", "").strip()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08(:00)?", created), info
+    day = created[:10]
+    flat = re.sub(r"\s+", "", _tool(["pdftotext", "-layout"], pdf, tmp_path))
+    assert f"出具日期Issued{day[:4]}年{day[5:7]}月{day[8:10]}日" in flat
+    signed = re.search(r"签署时间(\d{4}-\d\d-\d\d)(\d\d:\d\d)\+0800", flat)
+    assert signed and signed.group(1) == day and created[11:16] == signed.group(2)
