@@ -12,6 +12,7 @@ import pymupdf
 
 from drawreview.report.layout import BLACK, GREY, RED, Column, Layout
 from drawreview.report.model import Comment, ReportData
+from drawreview.vocabulary import canonical
 
 SEAL_SIDE = 118.0  # points (about 42 mm, the size of an official round seal)
 SIG_W, SIG_H = 200.0, 62.0
@@ -88,7 +89,16 @@ def comment_origin(c: Comment, round_no: int) -> str:
 
 
 def reply_deadline(lay: Layout, data: ReportData) -> None:
+    """What the design institute does next: reply by the deadline (revision required), or, for a
+    failed review, know that the case is closed and the project must be submitted anew."""
     p = data.project
+    if canonical(p.verdict) == "rejected":
+        lay.space(6)
+        lay.paragraph("本项目审查不合格，本次审查终结，不再受理对本轮意见的回复或修改图纸；"
+                      "修改设计后须重新申报审查。 The review has failed and the case is closed: no reply or revised"
+                      " drawings are taken for it; after redesign the project must be submitted for review anew.",
+                      size=11, colour=RED)
+        return
     if p.reply_deadline is None:
         return
     lay.space(6)

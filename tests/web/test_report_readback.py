@@ -144,3 +144,17 @@ def test_the_report_says_when_it_was_issued_in_its_metadata(stack, client, tmp_p
     assert f"出具日期Issued{day[:4]}年{day[5:7]}月{day[8:10]}日" in flat
     signed = re.search(r"签署时间(\d{4}-\d\d-\d\d)(\d\d:\d\d)\+0800", flat)
     assert signed and signed.group(1) == day and created[11:16] == signed.group(2)
+
+
+def test_a_failed_review_says_the_case_is_closed_and_what_follows(stack, client, tmp_path):
+    """A 审查不合格 report ended with the verdict and said nothing of what follows, while the
+    case is closed (no reply, no new revision: decision 030) and its comments still read
+    "待回复". It now says the case is closed and the project must be submitted anew; a
+    revision-required report keeps its reply deadline and has no such sentence."""
+    failed = create_report_world(stack, state="concluded", verdict="rejected")
+    flat = re.sub(r"\s+", "", _tool(["pdftotext", "-layout"], _issue(stack, client, failed), tmp_path))
+    assert "综合审查结论：审查不合格" in flat and "本次审查终结" in flat and "重新申报审查" in flat
+    assert "前逐条回复审查意见" not in flat
+    revise = create_report_world(stack, state="concluded", verdict="revision_required")
+    flat = re.sub(r"\s+", "", _tool(["pdftotext", "-layout"], _issue(stack, client, revise), tmp_path))
+    assert "前逐条回复审查意见" in flat and "本次审查终结" not in flat
