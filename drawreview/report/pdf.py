@@ -244,9 +244,9 @@ def _closing(lay: Layout, data: ReportData, seal: bytes | None) -> tuple[int, py
         names = [wrap(lay.font, lay.drawable(n), 9.5, 80) or [""] for n in (d.reviewer, d.checker or "—")]
         extra = SIGN_LINE * (max(len(n) for n in names) - 1)
         lay.ensure(26 + extra)
-        lay.text_at(lay.left, lay.y + 14, f"{d.name_zh}审查人（签字）：", 9.5)
-        lay.text_at(lay.left + 183, lay.y + 14, "审核人（签字）：", 9.5)
-        for x, lines in zip((lay.left + 97, lay.left + 257), names):
+        for (lx, caption), x, lines in zip(((lay.left, f"{d.name_zh}审查人（签字）："), (lay.left + 183, "审核人（签字）：")),
+                                         (lay.left + 97, lay.left + 257), names):
+            lay.text_at(lx, lay.y + 14, caption, 9.5)  # each caption, then its name: read in that order
             for i, line in enumerate(lines):
                 lay.text_at(x, lay.y + 14 + i * SIGN_LINE, line, 9.5)
         for x0, x1 in ((lay.left + 94, lay.left + 178), (lay.left + 254, lay.left + 338)):
