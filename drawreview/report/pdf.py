@@ -249,8 +249,9 @@ def _closing(lay: Layout, data: ReportData, seal: bytes | None) -> tuple[int, py
             lay.text_at(lx, lay.y + 14, caption, 9.5)  # each caption, then its name: read in that order
             for i, line in enumerate(lines):
                 lay.text_at(x, lay.y + 14 + i * SIGN_LINE, line, 9.5)
-        for x0, x1 in ((lay.left + 94, lay.left + 178), (lay.left + 254, lay.left + 338)):
-            lay.shape.draw_line((x0, lay.y + 18 + extra), (x1, lay.y + 18 + extra))
+        for (x0, x1), lines in zip(((lay.left + 94, lay.left + 178), (lay.left + 254, lay.left + 338)), names):
+            under = lay.y + 18 + SIGN_LINE * (len(lines) - 1)  # each name on its own line
+            lay.shape.draw_line((x0, under), (x1, under))
             lay.shape.finish(color=BLACK, width=0.5)
         lay.text_at(lay.left + 345, lay.y + 14, f"日期：{_date(d.concluded_at)}", 9.5)
         lay.y += 26 + extra
