@@ -51,17 +51,30 @@ def load_font(spec: str | Path = DEFAULT_FONT) -> pymupdf.Font:
 class FontChain:
     """A primary font and fallbacks, used where a ``pymupdf.Font`` is (``has_glyph``,
     ``char_lengths``, ``text_length``): each character is measured and drawn with the first
-    font that has a glyph for it (the primary when none has)."""
+    font that has a glyph for it (the primary when none has). The fallback files (about 100 MB)
+    are read only when a character the primary lacks is first asked for."""
 
-    def __init__(self, fonts: list[pymupdf.Font]) -> None:
-        self.fonts = fonts
-        self.primary = fonts[0]
+    def __init__(self, primary: pymupdf.Font, fallbacks: tuple[str, ...] = ()) -> None:
+        self.primary = primary
+        self.fonts = [primary]
+        self._pending = fallbacks
         self._which: dict[str, int] = {}
+
+    def _load_fallbacks(self) -> None:
+        paths, self._pending = self._pending, ()
+        for path in paths:
+            if Path(path).is_file():
+                try:
+                    self.fonts.append(load_font(path))
+                except ValidationFailed:
+                    continue  # an unreadable fallback is no fallback
 
     def index(self, ch: str) -> int:
         i = self._which.get(ch)
         if i is None:
             cp = ord(ch)
+            if not self.primary.has_glyph(cp) and self._pending:
+                self._load_fallbacks()
             i = next((k for k, f in enumerate(self.fonts) if f.has_glyph(cp)), 0)
             self._which[ch] = i
         return i
@@ -90,15 +103,8 @@ class FontChain:
 
 @lru_cache(maxsize=8)
 def font_chain(spec: str | Path = DEFAULT_FONT, fallbacks: tuple[str, ...] = FALLBACK_FONTS) -> FontChain:
-    """The report's font (``load_font(spec)``) with the fallbacks that exist on this machine."""
-    fonts = [load_font(spec)]
-    for path in fallbacks:
-        if Path(path).is_file():
-            try:
-                fonts.append(load_font(path))
-            except ValidationFailed:
-                continue  # an unreadable fallback is no fallback
-    return FontChain(fonts)
+    """The report's font (``load_font(spec)``) with the fallbacks found on this machine."""
+    return FontChain(load_font(spec), fallbacks)
 
 
 _WIDE = re.compile(rb"(<[0-9a-fA-F]{4}>\s+(?:<[0-9a-fA-F]{4}>\s+)?)<([0-9a-fA-F]{5,6})>")

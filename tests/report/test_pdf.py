@@ -331,3 +331,12 @@ def test_the_ruleset_list_never_leaves_a_line_alone_on_a_page(sample_data, tmp_p
         [label] = [i for i, p in enumerate(pages) if "自动检查规则集" in p]
         for b in rulesets:
             assert b.name in pages[label], f"{count} drawings: {b.name} is not on the page of its label"
+
+
+def test_the_fallback_fonts_are_read_only_when_a_character_needs_them():
+    """The fallback files are about 100 MB: a report without rare characters never reads them."""
+    from drawreview.report.font import FALLBACK_FONTS, FontChain
+
+    chain = FontChain(load_font(), FALLBACK_FONTS)
+    assert chain.text_length("审查意见书 Report", 10) > 0 and len(chain.fonts) == 1
+    assert chain.has_glyph(ord("𠀀")) and len(chain.fonts) > 1
