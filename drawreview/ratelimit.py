@@ -6,7 +6,26 @@ shares one count.
 
 from __future__ import annotations
 
+import ipaddress
 import time
+
+# An IPv6 client is given a whole /64 by its provider (SLAAC, privacy addresses) and can change
+# its address within it at will, so a count per IPv6 address stops nobody: IPv6 addresses are
+# counted per /64 network, IPv4 addresses (and IPv4-mapped IPv6 ones) per address.
+IPV6_PREFIX = 64
+
+
+def address_key(address: str | None) -> str:
+    """The part of a client address that attempt counters count by (see ``IPV6_PREFIX``)."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip().split("%", 1)[0])
+    except ValueError:
+        return (address or "unknown")[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False))
+    return str(ip)
 
 
 class MemoryLimiter:

@@ -18,6 +18,7 @@ from ..auth import (Principal, authenticate, end_all_sessions, hash_password_asy
                     token_usable, verify_password_async)
 from ..errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from ..models import ApiToken, Organisation, User, utcnow
+from ..ratelimit import address_key
 from . import audit
 from .notifications import aware
 
@@ -40,7 +41,7 @@ class LoginKeys:
 
 
 def login_keys(username: str, address: str | None) -> LoginKeys:
-    return LoginKeys(f"login:acct:{username.strip().lower()}", f"login:addr:{address or 'unknown'}")
+    return LoginKeys(f"login:acct:{username.strip().lower()}", f"login:addr:{address_key(address)}")
 
 
 async def login(session: AsyncSession, limiter, username: str, password: str, address: str | None) -> User:

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import NotFound, RateLimited, ValidationFailed
 from ..models import Project, Report, ReviewTask, Submission
+from ..ratelimit import address_key
 from . import standing, tasks, workdays, workflow
 from .notifications import aware
 
@@ -33,6 +34,7 @@ STAGE_NAMES = {**workflow.SUBMISSION.states, "draft": "未提交"}
 
 
 def _keys(ip: str, case_number: str) -> dict[str, tuple[str, int]]:
+    ip = address_key(ip)  # an IPv6 client counts by its /64, not by one of its many addresses
     return {"ip": (f"progress:fail:ip:{ip}", IP_WINDOW_S), "case": (f"progress:fail:case:{case_number}", CASE_WINDOW_S),
             "case_ip": (f"progress:fail:case-ip:{case_number}:{ip}", CASE_WINDOW_S)}
 

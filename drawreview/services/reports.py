@@ -27,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidTransition, NotFound, RateLimited, ValidationFailed
 from ..models import Project, Report, ReportFile, ReviewTask, Sheet, Submission, User, utcnow
+from ..ratelimit import address_key
 from ..report.printer import printer
 from ..report.model import Stamped
 from ..report.seal import load_seal
@@ -275,7 +276,7 @@ def file_name(project: Project, r: Report) -> str:
 # --- verification ------------------------------------------------------------------------------
 
 async def throttle(limiter, ip: str) -> None:
-    if await limiter.hit(f"verify:ip:{ip}", VERIFY_WINDOW_S) > VERIFY_LIMIT:
+    if await limiter.hit(f"verify:ip:{address_key(ip)}", VERIFY_WINDOW_S) > VERIFY_LIMIT:
         raise RateLimited(details={"scope": "ip", "retry_after_s": VERIFY_WINDOW_S})
 
 
