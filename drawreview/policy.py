@@ -102,3 +102,36 @@ def require_own_discipline(principal: Principal, discipline: str) -> None:
             details={"discipline": discipline},
         )
 
+
+
+
+def not_assigned(discipline: str) -> PermissionDenied:
+    return PermissionDenied("本专业的审查任务已分派给其他审查人员，您只能查看和回复",
+                            "This discipline's review task is assigned to another reviewer; you may read and reply",
+                            code="not_assigned", details={"discipline": discipline})
+
+
+async def assigned_elsewhere(session: AsyncSession, principal: Principal, project_ids) -> set[int]:
+    """Those of ``project_ids`` where the principal is a reviewer and his discipline's latest
+    review task (highest revision) is assigned to another reviewer (docs/decisions/125)."""
+    if principal.role != "reviewer" or not principal.discipline or not project_ids:
+        return set()
+    rows = (await session.exec(
+        select(Submission.project_id, ReviewTask.reviewer_id).join(Submission, Submission.id == ReviewTask.submission_id)
+        .where(Submission.project_id.in_(list(project_ids)), ReviewTask.discipline == principal.discipline)
+        .order_by(Submission.project_id, Submission.revision.desc(), ReviewTask.id.desc()))).all()
+    holder: dict[int, int | None] = {}
+    for project_id, reviewer_id in rows:
+        holder.setdefault(project_id, reviewer_id)  # the first row of a project is its latest task
+    return {p for p, r in holder.items() if r is not None and r != principal.user_id}
+
+
+async def require_assigned_reviewer(session: AsyncSession, principal: Principal, project_id: int,
+                                    discipline: str) -> None:
+    """A reviewer writes for his discipline on a project (markups, their status, rule findings)
+    only while the discipline's latest review task there is assigned to him or to nobody yet:
+    another reviewer of the same discipline reads the project (a checker, 审核人) and replies,
+    but does not write in the assigned reviewer's name (docs/decisions/125)."""
+    require_own_discipline(principal, discipline)
+    if project_id in await assigned_elsewhere(session, principal, [project_id]):
+        raise not_assigned(discipline)

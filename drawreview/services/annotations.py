@@ -29,7 +29,7 @@ from ..auth import Principal
 from ..errors import Conflict, DrawReviewError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ..models import MAX_INT, Annotation, Comment, Project, Sheet, Submission, User, utcnow
 from .. import vocabulary
-from ..policy import require_own_discipline, require_project, require_role
+from ..policy import require_assigned_reviewer, require_own_discipline, require_project, require_role
 from . import comment_library, notifications
 from .client_writes import WriteResult, check_client_id, perform
 from .journal import Change, NewRow
@@ -260,6 +260,17 @@ async def _require(session: AsyncSession, principal: Principal, project_id: int,
     require_role(principal, action)
 
 
+async def _require_writer(session: AsyncSession, principal: Principal, project_id: int, discipline: str,
+                          checked_project: int | None) -> None:
+    """A markup write of the discipline's assigned reviewer (or anyone's of it while its task is
+    unassigned, decision 125). On a websocket (``checked_project``) the connection checked the
+    assignment at connect and checks it at each re-check, so the write adds no read here."""
+    if checked_project is None:
+        await require_assigned_reviewer(session, principal, project_id, discipline)
+    else:
+        require_own_discipline(principal, discipline)
+
+
 _T = Annotation.__table__
 # Core statements, built once (the ORM's per-call statement building and object loading was a
 # third of a write's CPU): the markup with its author's name and the state of its revision
@@ -345,7 +356,7 @@ async def create(session, broadcast, principal: Principal, sheet_id: int, data: 
     async def write(session: AsyncSession):
         project_id = await project_of_sheet(session, sheet_id)
         await _require(session, principal, project_id, "annotation.create", checked_project, "sheet_id", sheet_id)
-        require_own_discipline(principal, principal.discipline or "")
+        await _require_writer(session, principal, project_id, principal.discipline or "", checked_project)
         body = dict(data)
         tpl = comment_library.template(body["template"]) if isinstance(body.get("template"), str) else None
         if "template" in body and tpl is None:
@@ -386,7 +397,7 @@ async def edit(session, broadcast, principal: Principal, annotation_id: int, dat
 
     async def write(session: AsyncSession):
         ann, author = await _load_for_write(session, principal, annotation_id, "annotation.edit", checked_project)
-        require_own_discipline(principal, ann.discipline)
+        await _require_writer(session, principal, ann.project_id, ann.discipline, checked_project)
         values = clean_fields(data, partial=True)
         if "geometry" in data:
             values["geometry"] = clean_geometry(ann.kind, data["geometry"])
@@ -408,7 +419,7 @@ async def delete(session, broadcast, principal: Principal, annotation_id: int, d
 
     async def write(session: AsyncSession):
         ann, author = await _load_for_write(session, principal, annotation_id, "annotation.edit", checked_project)
-        require_own_discipline(principal, ann.discipline)
+        await _require_writer(session, principal, ann.project_id, ann.discipline, checked_project)
         ann = await _bump(session, ann, version, {"deleted": True}, author)
         return Change({"annotation_id": ann.id, "version": ann.version}, ann.project_id, "annotation.deleted",
                       {"client_id": client_id, "annotation_id": ann.id, "sheet_id": ann.sheet_id,
@@ -452,7 +463,7 @@ async def set_status(session, broadcast, principal: Principal, annotation_id: in
     async def write(session: AsyncSession):
         ann, author = await _load_for_write(session, principal, annotation_id, "comment.create", checked_project)
         if principal.role == "reviewer":
-            require_own_discipline(principal, ann.discipline)
+            await _require_writer(session, principal, ann.project_id, ann.discipline, checked_project)
         roles = TRANSITIONS.get((ann.status, status))
         if roles is None:
             if ann.version != version:

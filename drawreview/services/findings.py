@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..auth import Principal
 from ..errors import InvalidTransition, NotFound, ValidationFailed
 from ..models import Annotation, DrawingFile, ReviewTask, RuleFinding, Sheet, Submission
-from ..policy import require_own_discipline, require_project
+from ..policy import require_assigned_reviewer, require_project
 from . import annotations, audit
 from . import events as events_service
 from .client_writes import WriteResult, check_client_id, perform
@@ -229,7 +229,7 @@ async def confirm(session, broadcast, principal: Principal, finding_id: int, dat
 
     async def write(session: AsyncSession):
         row, sheet, project_id = await _load(session, principal, finding_id, "finding.decide")
-        require_own_discipline(principal, row.discipline)
+        await require_assigned_reviewer(session, principal, project_id, row.discipline)
         linked = (await session.exec(select(Annotation).where(Annotation.finding_id == row.id,
                                                               Annotation.deleted == False))).first()  # noqa: E712
         if row.state == "dismissed":
@@ -277,7 +277,7 @@ async def dismiss(session, broadcast, principal: Principal, finding_id: int, dat
 
     async def write(session: AsyncSession):
         row, sheet, project_id = await _load(session, principal, finding_id, "finding.decide")
-        require_own_discipline(principal, row.discipline)
+        await require_assigned_reviewer(session, principal, project_id, row.discipline)
         if row.state == "confirmed":
             raise InvalidTransition("该检查结果已确认为审查意见", "This finding was already confirmed",
                                     details={"state": row.state})

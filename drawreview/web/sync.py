@@ -65,6 +65,9 @@ class Connection:
         self.joined = False
         self.revoked = False  # set when sync_watch found the access withdrawn
         self.case_stage: str | None = None  # the project's stage, at connect and at each re-check
+        # a reviewer whose discipline's task here is another reviewer's: reads and replies only
+        # (decision 125), as of connect and each re-check
+        self.assigned_elsewhere = False
         self.gone = False  # the client went away: nothing more is sent
         self._lock = asyncio.Lock()
 
@@ -256,12 +259,13 @@ async def project_socket(websocket: WebSocket) -> None:
     await websocket.accept()
     credentials = credentials_of(websocket)
     try:
-        principal, stage = await authorise(websocket, project_id, credentials)
+        principal, stage, elsewhere = await authorise(websocket, project_id, credentials)
     except DrawReviewError as exc:
         await refuse(websocket, exc, lang)
         return
     conn = Connection(websocket, principal, project_id, lang, credentials)
     conn.case_stage = stage
+    conn.assigned_elsewhere = elsewhere
     broadcast = websocket.app.state.broadcast
     inbox: asyncio.Queue = asyncio.Queue(maxsize=max(1, websocket.app.state.settings.sync_inbox))
     tasks: list[asyncio.Task] = []

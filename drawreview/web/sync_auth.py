@@ -11,7 +11,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from ..auth import Principal, Reauthenticate, principal_from_request, principal_from_ticket, read_ticket
 from ..errors import DrawReviewError, NotAuthenticated, NotFound
 from ..models import MAX_INT, Project
-from ..policy import can_see_project
+from ..policy import assigned_elsewhere, can_see_project
 from .sync_messages import dumps, error_message
 
 
@@ -40,7 +40,9 @@ async def spend_ticket(websocket: WebSocket, session, credentials: Ticket) -> Pr
     return credentials.principal
 
 
-async def authorise(websocket: WebSocket, project_id: int, credentials) -> tuple[Principal, str]:
+async def authorise(websocket: WebSocket, project_id: int, credentials) -> tuple[Principal, str, bool]:
+    """The caller, the project's stage, and whether the caller is a reviewer whose discipline's
+    task on the project is assigned to another reviewer (he then reads and replies only)."""
     if "token" in websocket.query_params:  # a token in a URL lands in logs and histories
         raise NotAuthenticated("令牌不能放在地址中：请用 Authorization 请求头或一次性票据",
                                "A token never goes into the URL: use the Authorization header or a ticket",
@@ -62,7 +64,8 @@ async def authorise(websocket: WebSocket, project_id: int, credentials) -> tuple
         if project is None or not await can_see_project(session, principal, project_id):
             raise NotFound("找不到该项目，或您不是该项目的参与方", "Project not found, or you are not on it",
                            details={"project_id": project_id})
-    return principal, project.stage
+        elsewhere = project_id in await assigned_elsewhere(session, principal, [project_id])
+    return principal, project.stage, elsewhere
 
 
 async def refuse(websocket: WebSocket, exc: DrawReviewError, lang: str) -> None:

@@ -13,6 +13,7 @@ from starlette.websockets import WebSocketDisconnect
 from ..db import known_error
 from ..errors import DrawReviewError, NotFound
 from ..models import Project, RuleFinding, is_id
+from ..policy import not_assigned
 from ..services import annotations, findings, presence
 from ..services.client_writes import check_client_id
 from .sync_messages import MAX_MESSAGE_BYTES, bad, error_message, parse
@@ -67,10 +68,14 @@ async def require_same_project(conn: Connection, session, field: str, object_id:
         raise annotations.wrong_project(field, object_id, conn.project_id)
 
 
-def _annotation_write(service_call: Callable[..., Awaitable[Any]], id_field: str):
+def _annotation_write(service_call: Callable[..., Awaitable[Any]], id_field: str, assigned: bool = True):
+    """``assigned``: a reviewer's write of this kind is his discipline's assigned reviewer's
+    (decision 125; replies are anyone's), checked against the connection's state."""
     async def handler(conn: Connection, msg: dict) -> dict:
         object_id = int_field(msg, id_field)
         principal = conn.writer()
+        if assigned and conn.assigned_elsewhere:
+            raise not_assigned(principal.discipline or "")
         if id_field == "sheet_id":  # a new markup (the others are checked with the markup they change)
             annotations.refuse_closed_case(conn.case_stage)  # as of connect or the last re-check
         async with conn.state.db.session() as session:
@@ -114,7 +119,7 @@ MESSAGE_HANDLERS: dict[str, Callable[[Connection, dict], Awaitable[dict | None]]
     "annotation.update": _annotation_write(annotations.edit, "annotation_id"),
     "annotation.delete": _annotation_write(annotations.delete, "annotation_id"),
     "annotation.set_status": _annotation_write(annotations.set_status, "annotation_id"),
-    "comment.create": _annotation_write(annotations.add_comment, "annotation_id"),
+    "comment.create": _annotation_write(annotations.add_comment, "annotation_id", assigned=False),
     "finding.confirm": _finding_write(findings.confirm),
     "finding.dismiss": _finding_write(findings.dismiss),
     "presence.update": on_presence,

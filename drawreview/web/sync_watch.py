@@ -4,7 +4,8 @@ Every ``settings.sync_recheck_s`` one task per app process takes all its open co
 in one database session: authenticates each distinct credential again with the same function
 as at connect (``auth.principal_from_request``: a revoked or expired token, a signed-out or
 deactivated user fail it), then asks once per user which of that user's connected projects it
-may still see, and their stage (a case closed since takes no new markup on the socket).
+may still see, and their stage (a case closed since takes no new markup on the socket) and
+whether a reviewer's task there went to another reviewer (decision 125: he then only replies).
 Connections that fail are told (``access_revoked``) and closed with 4403.
 
 It first ran as a task per connection (a session and two queries each, every period): with
@@ -23,7 +24,7 @@ from sqlmodel import select
 from ..auth import Reauthenticate, principal_from_request
 from ..errors import DrawReviewError
 from ..models import Project
-from ..policy import visible_projects_clause
+from ..policy import assigned_elsewhere, visible_projects_clause
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sync import Connection
@@ -93,8 +94,10 @@ class SocketWatch:
                 visible = dict((await session.exec(select(Project.id, Project.stage).where(
                     Project.id.in_(projects), visible_projects_clause(principal)))).all())
                 denied.extend(conn for conn in members if conn.project_id not in visible)
+                elsewhere = await assigned_elsewhere(session, principal, visible)  # a reassigned task
                 for conn in members:  # a case closed since: new markups are refused (annotations.create)
                     conn.case_stage = visible.get(conn.project_id, conn.case_stage)
+                    conn.assigned_elsewhere = conn.project_id in elsewhere
         return denied
 
 
