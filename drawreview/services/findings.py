@@ -147,6 +147,16 @@ async def _hidden_submissions(session: AsyncSession, principal, submission_ids: 
 OUTSIDE_ROLES = frozenset({"designer", "construction"})
 
 
+def event_for(role: str | None, msg: dict) -> dict:
+    """A live or logged project event as a reader in ``role`` receives it on the websocket. A
+    dismissed finding is working material outside the authority (as in ``_visible``): its
+    content, the reviewer's reason and who dismissed it are left out; the seq stays, so the
+    client still counts every event once."""
+    if role in OUTSIDE_ROLES and msg.get("type") == "finding.dismissed":
+        return {key: msg[key] for key in ("type", "project_id", "seq", "at") if key in msg}
+    return msg
+
+
 async def _precheck_submissions(session: AsyncSession, principal, submission_ids: set[int]) -> set[int]:
     """Those of *submission_ids* where ``principal`` sees undecided findings as its pre-check."""
     if getattr(principal, "role", None) != "designer" or not submission_ids:

@@ -36,7 +36,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..auth import Principal
 from ..errors import DrawReviewError, NotAuthenticated
-from ..services import presence
+from ..services import findings, presence
 from ..services import events as events_service
 from .common import lang_of
 from .sync_auth import authorise, credentials_of, refuse
@@ -94,7 +94,7 @@ class Connection:
             if not rows:
                 return  # not in the log (yet): the live message will bring it
             for row in rows:
-                await self.send(events_service.message(row))
+                await self.send(findings.event_for(self.principal.role, events_service.message(row)))
                 self.last_seq = row.seq
 
     async def beat(self) -> None:
@@ -135,7 +135,8 @@ class Connection:
         if seq <= self.last_seq:
             return  # already sent (from the log, or a duplicate)
         if seq == self.last_seq + 1:
-            await self.send(msg, shared=True)
+            shown = findings.event_for(self.principal.role, msg)  # what this reader may see of it
+            await self.send(shown, shared=shown is msg)
             self.last_seq = seq
             return
         # a later event overtook an earlier one: the log (committed before any publish) is the
