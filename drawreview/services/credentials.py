@@ -64,16 +64,23 @@ async def login(session: AsyncSession, limiter, username: str, password: str, ad
     return user
 
 
-async def change_password(session: AsyncSession, principal: Principal, current: str, new: str) -> dict:
+async def change_password(session: AsyncSession, limiter, principal: Principal, current: str, new: str) -> dict:
     """The user's own password; ends every browser session and API token of the user (a thief
-    who had either keeps nothing). The caller opens a fresh session for this browser."""
+    who had either keeps nothing). The caller opens a fresh session for this browser.
+
+    The current password is checked like a login: each check counts against the account's login
+    limit, so whoever holds a stolen session or token cannot guess the password here without end."""
     if not isinstance(current, str) or not isinstance(new, str) or len(new) < MIN_PASSWORD or len(new) > 512:
         raise ValidationFailed("新密码至少 10 个字符", "The new password needs at least 10 characters",
                                details={"new_password": f"{MIN_PASSWORD}-512 characters"})
+    account = login_keys(principal.username, None).account
+    if await limiter.hit(account, LOGIN_WINDOW_S) > ACCOUNT_MAX_FAILURES:
+        raise LoginThrottled(details={"by": "account"})
     user = await session.get(User, principal.user_id)
     if user is None or not await verify_password_async(user.password_hash, current[:512]):
         raise ValidationFailed("当前密码不正确", "The current password is wrong", code="wrong_password",
                                details={"current_password": "wrong"})
+    await limiter.reset(account)
     user.password_hash = await hash_password_async(new)
     session.add(user)
     ended = await end_all_sessions(session, user.id)

@@ -113,7 +113,7 @@ async def me(ctx: Ctx):
            "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string"}}})
 async def change_password(ctx: Ctx):
     data = await ctx.json()
-    result = await credentials.change_password(ctx.session, ctx.user, data.get("current_password"),
+    result = await credentials.change_password(ctx.session, ctx.state.limiter, ctx.user, data.get("current_password"),
                                                data.get("new_password"))
     fresh = None
     if ctx.user.session_id is not None:  # this browser stays logged in, on a new session
