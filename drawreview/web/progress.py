@@ -25,8 +25,14 @@ async def query(ctx: Ctx):
 
 
 async def page(request: Request):
-    """GET /progress?case=…: the form (prefilled from the receipt's QR code); with &code=… the result."""
-    case, code = request.query_params.get("case", ""), request.query_params.get("code", "")
+    """GET /progress?case=…: the form (prefilled from the receipt's QR code). The form posts the
+    case number and code to POST /progress, so the code never stands in an address (browser
+    history, bookmarks, proxies); GET with &code=… still answers, for links made before."""
+    if request.method == "POST":
+        form = await request.form()
+        case, code = str(form.get("case", "")), str(form.get("code", ""))
+    else:
+        case, code = request.query_params.get("case", ""), request.query_params.get("code", "")
     result, error, status = None, None, 200
     if code:
         async with request.app.state.db.session() as session:
@@ -56,6 +62,6 @@ async def report_download(request: Request):
 
 ROUTES = [
     Route("/api/progress", query, methods=["GET"]),
-    Route("/progress", page, methods=["GET"]),
+    Route("/progress", page, methods=["GET", "POST"]),  # POST: a public query that changes nothing (no CSRF)
     Route("/progress/report", report_download, methods=["POST"]),
 ]
