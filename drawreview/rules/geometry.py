@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from ezdxf.protocols import query_virtual_entities
-from ezdxf.tools.text import plain_mtext
 
-from .features import Dimension, Feature, Geometry, Text, guess_units, unit_factor, units_drawn
+from . import notes, texts
+from .features import Feature, Geometry, guess_units, unit_factor, units_drawn
 from .imperial import drawn_in_inches
-from .inserts import Box, _add_insert, _inside
+from .inserts import Box, _add_insert
 from .layers import LayerMap
 from .leaders import DRAWN_LEADER_TYPES, drawn_leaders, leader_part, texts_to_arrowheads
 from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, areal, loose_symbols,
@@ -26,9 +25,8 @@ from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_
 from .junctions import junction_strips
 from .paper import paper_texts
 from .walls import OPENING_M, enclosed_floors, wall_line
-from .wording import drawn_text, unescaped
 from .titles import titles_govern_floors
-from .primitives import TEXT_TYPES, BlockCache, Prim, copies, entity_prims, flipped
+from .primitives import TEXT_TYPES, BlockCache, Prim, copies, entity_prims
 
 
 PAINTED_M = 1.0  # an open polyline at least this wide paints an area (a pen's heavy line is ≤ 0.5 m at 1:100)
@@ -212,7 +210,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     what lies in the frame is taken: texts, points and frames by position, linework when its
     bounding box meets the frame (so geometry that crosses the frame edge still counts).
     ``params`` are the project's explicit parameters, ``defaults`` the values under them (a
-    city file); facts written on the sheet come in between (``apply_sheet_facts``)."""
+    city file); facts written on the sheet come in between (``notes.apply_sheet_facts``)."""
     explicit, under = dict(params or {}), dict(defaults or {})
     params = {**under, **explicit}
     insunits = header = int(doc.header.get("$INSUNITS", 0) or 0)
@@ -259,21 +257,21 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
         count += 1
         t = e.dxftype()
         if t in TEXT_TYPES:
-            _add_text(geo, e, t, clip)
+            texts.add_text(geo, e, t, clip)
             continue
         if t == "DIMENSION":
-            _add_dim(geo, e, clip)
+            texts.add_dim(geo, e, clip)
             continue
         if t == "MULTILEADER":
-            _add_leader_text(geo, e, clip)
+            texts.add_leader_text(geo, e, clip)
             continue
         if t == "INSERT":
             for ref in copies(e):  # a MINSERT: each copy of its grid
                 _add_insert(geo, builder, blocks, ref)
             continue
         if t == "ACAD_TABLE":  # a notes table: its cells' texts
-            for v in _table_cells(e):
-                _add_text(geo, v, v.dxftype(), clip)
+            for v in texts.table_cells(e):
+                texts.add_text(geo, v, v.dxftype(), clip)
             continue
         if t == "LEADER":
             leaders.append(e)  # its text is placed at its arrowhead once all texts are read (leaders.py)
@@ -283,7 +281,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
         if (cls is None or cls == "annotation") and t in DRAWN_LEADER_TYPES:
             leader_part(e, t, layer, solids, leader_lines)
         if cls is None:
-            if clip is None or _anchor_inside(e, d, clip):
+            if clip is None or texts.anchor_inside(e, d, clip):
                 unmapped[layer] = unmapped.get(layer, 0) + 1
             continue
         if shape_of(cls) == "ignore":
@@ -302,7 +300,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     from .joins import join_texts
 
     paper = paper_texts(doc, blocks, clip or _extent(geo)) if sheet_facts and len(doc.layouts) > 1 else []
-    join_texts(geo, (lambda g, labelled: apply_sheet_facts(g, explicit, under, labelled, paper))
+    join_texts(geo, (lambda g, labelled: notes.apply_sheet_facts(g, explicit, under, labelled, paper))
                if sheet_facts else None)
     if sheet_facts:
         titles_govern_floors(geo, explicit)  # plans side by side: each under its own title (titles.py)
@@ -317,95 +315,3 @@ def _extent(geo: Geometry) -> Box | None:
         return None
     x0, y0, x1, y1 = shapely.total_bounds(geoms)
     return float(x0), float(y0), float(x1), float(y1)
-
-
-def apply_sheet_facts(geo: Geometry, explicit: dict, defaults: dict, labelled=None, paper=()) -> None:
-    """Project facts written on the sheet (design notes: sprinklers, high-rise, lightning class,
-    height, rating, use) fill what the project parameters leave open: the parameters stated
-    explicitly win, the sheet's text beats the city's and the program's defaults. Texts that
-    label a building or roof (``labelled``) are that feature's facts, not the sheet's; ``paper``
-    are the words of the paper-space layout that shows this region (``paper.paper_texts``)."""
-    from .notes import sheet_facts
-
-    texts = geo.texts if labelled is None else [t for t, used in zip(geo.texts, labelled) if not used]
-    texts = [*texts, *paper]  # the title block and notes of the layout showing this region (``paper``)
-    facts, src = sheet_facts(texts)
-    geo.params = {**defaults, **facts, **explicit}
-    for key in facts:
-        if key not in explicit:
-            geo.sources[key] = f"图面文字 text on sheet:「{src[key]}」"
-    for key in explicit:
-        geo.sources.setdefault(key, "项目参数 project parameter")
-
-
-def _table_cells(e) -> list:
-    try:
-        return [v for v in query_virtual_entities(e) if v.dxftype() in TEXT_TYPES]
-    except Exception:  # noqa: BLE001 - a damaged table loses its notes, not the check
-        return []
-
-
-def _anchor_inside(e, d: dict, clip: Box) -> bool:
-    """Cheap position test for an entity we do not otherwise read (unmapped layers)."""
-    for key in ("start", "insert", "center", "location", "defpoint"):
-        p = d.get(key)
-        if p is not None:
-            return _inside(p[0], p[1], clip)
-    if e.dxftype() == "LWPOLYLINE" and len(e.lwpoints):
-        x, y = e.lwpoints.values[0][:2]
-        return _inside(x, y, clip)
-    return True
-
-
-def _add_text(geo: Geometry, e, t: str, clip: Box | None = None) -> None:
-    if t == "TEXT":
-        p = e.dxf.insert
-        if e.dxf.get("halign", 0) or e.dxf.get("valign", 0):
-            p = e.dxf.get("align_point", p)
-        if flipped(e):  # a TEXT's points are in its OCS
-            p = e.ocs().to_wcs(p)
-        if not _inside(p.x, p.y, clip):
-            return
-        geo.texts.append(Text(p.x, p.y, drawn_text(e), e.dxf.get("height", 0.0), e.dxf.handle,
-                              e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
-    else:
-        p = e.dxf.insert
-        if not _inside(p.x, p.y, clip):
-            return
-        geo.texts.append(Text(p.x, p.y, drawn_text(e), e.dxf.get("char_height", 0.0), e.dxf.handle,
-                              e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
-
-
-def _add_leader_text(geo: Geometry, e, clip: Box | None = None) -> None:
-    """A MULTILEADER's text (``H=54.0`` on a leader pointing into the building), placed at the
-    leader's arrowhead: the point the drafter labels, not where the words happen to sit."""
-    ctx = getattr(e, "context", None)
-    mtext = getattr(ctx, "mtext", None)
-    if mtext is None or not mtext.default_content:
-        return
-    p = mtext.insert
-    for leader in ctx.leaders:
-        for line in leader.lines:
-            if line.vertices:
-                p = line.vertices[0]
-                break
-        else:
-            continue
-        break
-    if not _inside(p[0], p[1], clip):
-        return
-    words = unescaped(plain_mtext(mtext.default_content, split=False).replace("\\~", " "))  # \~: non-breaking space
-    geo.texts.append(Text(p[0], p[1], words, ctx.char_height,
-                          e.dxf.handle, e.dxf.get("layer", "0"), "Standard"))
-
-
-def _add_dim(geo: Geometry, e, clip: Box | None = None) -> None:
-    p = e.dxf.get("text_midpoint", e.dxf.get("defpoint"))
-    if p is not None and not _inside(p.x, p.y, clip):
-        return
-    try:
-        measured = float(e.get_measurement()) if e.dimtype in (0, 1) else None
-    except (TypeError, ValueError, AttributeError):
-        measured = None
-    geo.dims.append(Dimension(e.dxf.handle, e.dxf.get("layer", "0"), e.dxf.get("text", ""),
-                              measured, p.x if p else 0.0, p.y if p else 0.0))

@@ -3,7 +3,7 @@ outside it with a LEADER whose tail ends at the words, and the words mean the po
 touches. A LEADER's text is its annotation (``annotation_handle``) or, as converters and older
 programs write it without that link, the text whose extent lies within 1.5 text heights of the
 leader's last vertex (the nearest one). That text is placed at the arrowhead (the first vertex),
-as a MULTILEADER's text is (``geometry._add_leader_text``). One text per leader, one leader per text.
+as a MULTILEADER's text is (``texts.add_leader_text``). One text per leader, one leader per text.
 
 Decision 126: a LEADER inside a block (a plan inserted whole) is read where the insert places it
 (``primitives.BlockCache.insert_leaders``), and a leader drawn as plain linework — a small SOLID

@@ -14,6 +14,7 @@ import re
 import numpy as np
 
 from . import labels
+from .features import Geometry
 
 KEY = re.compile(r"喷水|喷淋|自动灭火系统|防雷(类别|分类|等级)|耐火等级|建筑高度|檐口高度|建筑(分类|类别)|使用性质|结构(形式|类型)")
 
@@ -88,3 +89,20 @@ def _inline_value(text: str) -> bool:
     """``自动喷水灭火系统：无`` carries its own value."""
     _, sep, value = labels.norm(text).partition("：") if "：" in text else labels.norm(text).partition(":")
     return bool(sep and value.strip())
+
+
+def apply_sheet_facts(geo: Geometry, explicit: dict, defaults: dict, labelled=None, paper=()) -> None:
+    """Project facts written on the sheet (design notes: sprinklers, high-rise, lightning class,
+    height, rating, use) fill what the project parameters leave open: the parameters stated
+    explicitly win, the sheet's text beats the city's and the program's defaults. Texts that
+    label a building or roof (``labelled``) are that feature's facts, not the sheet's; ``paper``
+    are the words of the paper-space layout that shows this region (``paper.paper_texts``)."""
+    texts = geo.texts if labelled is None else [t for t, used in zip(geo.texts, labelled) if not used]
+    texts = [*texts, *paper]  # the title block and notes of the layout showing this region (``paper``)
+    facts, src = sheet_facts(texts)
+    geo.params = {**defaults, **facts, **explicit}
+    for key in facts:
+        if key not in explicit:
+            geo.sources[key] = f"图面文字 text on sheet:「{src[key]}」"
+    for key in explicit:
+        geo.sources.setdefault(key, "项目参数 project parameter")

@@ -2,7 +2,7 @@
 
 A drafter who draws two floors side by side writes each one's title under (or over) its own
 drawing: ``一层平面图 1:100`` beneath the ground floor, ``地下一层平面图 1:100`` beneath the basement.
-The sheet's facts (``geometry.apply_sheet_facts``) read every text of the space as one sheet's, so a
+The sheet's facts (``notes.apply_sheet_facts``) read every text of the space as one sheet's, so a
 basement title would make every floor a basement. When the space holds plan titles that disagree
 on whether their floor is underground, each compartment takes the word of the title nearest to it.
 

@@ -1,0 +1,86 @@
+"""The words and measures a drawing carries, as the rules read them: TEXT and MTEXT at their
+anchor, a MULTILEADER's text at its arrowhead, an ACAD_TABLE's cells, a DIMENSION's measurement.
+Each adds to a :class:`features.Geometry` what lies inside the region being read (``clip``)."""
+
+from __future__ import annotations
+
+from ezdxf.protocols import query_virtual_entities
+from ezdxf.tools.text import plain_mtext
+
+from .features import Dimension, Geometry, Text
+from .inserts import Box, _inside
+from .primitives import TEXT_TYPES, flipped
+from .wording import drawn_text, unescaped
+
+
+def table_cells(e) -> list:
+    try:
+        return [v for v in query_virtual_entities(e) if v.dxftype() in TEXT_TYPES]
+    except Exception:  # noqa: BLE001 - a damaged table loses its notes, not the check
+        return []
+
+
+def anchor_inside(e, d: dict, clip: Box) -> bool:
+    """Cheap position test for an entity we do not otherwise read (unmapped layers)."""
+    for key in ("start", "insert", "center", "location", "defpoint"):
+        p = d.get(key)
+        if p is not None:
+            return _inside(p[0], p[1], clip)
+    if e.dxftype() == "LWPOLYLINE" and len(e.lwpoints):
+        x, y = e.lwpoints.values[0][:2]
+        return _inside(x, y, clip)
+    return True
+
+
+def add_text(geo: Geometry, e, t: str, clip: Box | None = None) -> None:
+    if t == "TEXT":
+        p = e.dxf.insert
+        if e.dxf.get("halign", 0) or e.dxf.get("valign", 0):
+            p = e.dxf.get("align_point", p)
+        if flipped(e):  # a TEXT's points are in its OCS
+            p = e.ocs().to_wcs(p)
+        if not _inside(p.x, p.y, clip):
+            return
+        geo.texts.append(Text(p.x, p.y, drawn_text(e), e.dxf.get("height", 0.0), e.dxf.handle,
+                              e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
+    else:
+        p = e.dxf.insert
+        if not _inside(p.x, p.y, clip):
+            return
+        geo.texts.append(Text(p.x, p.y, drawn_text(e), e.dxf.get("char_height", 0.0), e.dxf.handle,
+                              e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
+
+
+def add_leader_text(geo: Geometry, e, clip: Box | None = None) -> None:
+    """A MULTILEADER's text (``H=54.0`` on a leader pointing into the building), placed at the
+    leader's arrowhead: the point the drafter labels, not where the words happen to sit."""
+    ctx = getattr(e, "context", None)
+    mtext = getattr(ctx, "mtext", None)
+    if mtext is None or not mtext.default_content:
+        return
+    p = mtext.insert
+    for leader in ctx.leaders:
+        for line in leader.lines:
+            if line.vertices:
+                p = line.vertices[0]
+                break
+        else:
+            continue
+        break
+    if not _inside(p[0], p[1], clip):
+        return
+    words = unescaped(plain_mtext(mtext.default_content, split=False).replace("\\~", " "))  # \~: non-breaking space
+    geo.texts.append(Text(p[0], p[1], words, ctx.char_height,
+                          e.dxf.handle, e.dxf.get("layer", "0"), "Standard"))
+
+
+def add_dim(geo: Geometry, e, clip: Box | None = None) -> None:
+    p = e.dxf.get("text_midpoint", e.dxf.get("defpoint"))
+    if p is not None and not _inside(p.x, p.y, clip):
+        return
+    try:
+        measured = float(e.get_measurement()) if e.dimtype in (0, 1) else None
+    except (TypeError, ValueError, AttributeError):
+        measured = None
+    geo.dims.append(Dimension(e.dxf.handle, e.dxf.get("layer", "0"), e.dxf.get("text", ""),
+                              measured, p.x if p else 0.0, p.y if p else 0.0))
