@@ -8,7 +8,7 @@
   viewports. The overlay is laid out on the new sheet's own page; it is used only when its
   size and drawing→sheet map equal the new sheet's (else the overlay would not line up with
   the new sheet's tiles, and the raster method is used, with a note);
-- **raster** (``diff.diff_sheet_pdfs`` of the two sheet PDFs) otherwise: PDF uploads, layouts
+- **raster** (``rasterdiff.diff_sheet_pdfs`` of the two sheet PDFs) otherwise: PDF uploads, layouts
   showing model space through viewports, a sheet key no longer found in its file.
 
 *old* / *new* are plain dicts: ``pdf`` (the sheet PDF), ``source`` (the DXF path, or None),
@@ -23,7 +23,7 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
-from drawreview.cad import diff
+from drawreview.cad import diff, rasterdiff
 from drawreview.cad.loader import load_drawing
 from drawreview.cad.painter import RenderTimeout
 from drawreview.cad.sheets import split_sheets
@@ -49,7 +49,7 @@ def build_overlay(old: dict, new: dict, out_pdf: str, stop_at: float | None = No
             res = None
         if res is not None:
             return res
-    res = diff.diff_sheet_pdfs(old["pdf"], new["pdf"], out_pdf).as_dict()
+    res = rasterdiff.diff_sheet_pdfs(old["pdf"], new["pdf"], out_pdf).as_dict()
     res["method"] = RASTER
     res["notes"] = notes + res["notes"]
     return res

@@ -6,7 +6,7 @@ process (``cad.isolate``, docs/decisions/022) with ``cad.compare_job.build_overl
 - **vector** when both sheets come from DXF files (model space, or a layout's paper-space
   entities): ``cad.diff.diff_drawings`` on the new sheet's own page, so it stays sharp at every
   zoom and lines up with the new sheet's tiles;
-- **raster** otherwise (PDF uploads, layouts with viewports): ``cad.diff.diff_sheet_pdfs``.
+- **raster** otherwise (PDF uploads, layouts with viewports): ``cad.rasterdiff.diff_sheet_pdfs``.
 
 Removed ink is red, added green, changed orange (vector: the new version; its old version
 red), unchanged grey; changed regions are boxes in sheet points. The overlay is stored as a

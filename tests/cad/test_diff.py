@@ -5,7 +5,7 @@ import numpy as np
 import pymupdf
 import pytest
 
-from drawreview.cad import diff, specimen
+from drawreview.cad import diff, rasterdiff, specimen
 from drawreview.cad.dxf import load_dxf
 from drawreview.cad.render import render_drawing
 from drawreview.cad.sheets import split_sheets
@@ -70,7 +70,7 @@ def test_raster_diff_of_rendered_sheets(revisions):
     d, old, new, gone = revisions
     a = render_drawing(old, split_sheets(old), d / "o1")[0]
     b = render_drawing(new, split_sheets(new), d / "o2")[0]
-    res = diff.diff_sheet_pdfs(a.pdf, b.pdf, d / "rdiff.pdf")
+    res = rasterdiff.diff_sheet_pdfs(a.pdf, b.pdf, d / "rdiff.pdf")
     assert res.method == "raster" and (res.width, res.height) == (b.width, b.height)
     ax, e, f = b.map
     px, py = ax * gone[0] + e, -ax * gone[1] + f
@@ -85,7 +85,7 @@ def test_raster_diff_of_pdf_upload(tmp_path):
     doc = pymupdf.open(src)
     doc[0].draw_rect(pymupdf.Rect(600, 100, 700, 160), color=(0, 0, 0), width=1)
     doc.save(tmp_path / "rev2.pdf")
-    res = diff.diff_sheet_pdfs(src, tmp_path / "rev2.pdf", tmp_path / "d.pdf")
+    res = rasterdiff.diff_sheet_pdfs(src, tmp_path / "rev2.pdf", tmp_path / "d.pdf")
     assert res.counts == {"added": 1, "removed": 0, "changed": 0, "unchanged": 0}
     x0, y0, x1, y1 = res.regions[0]["bbox"]
     assert x0 <= 600 and y0 <= 100 and x1 >= 700 and y1 >= 160 and x1 - x0 < 150
