@@ -20,7 +20,7 @@ from ezdxf import disassemble
 from ezdxf.entities import Insert
 from ezdxf.math import BoundingBox
 
-from drawreview.cad import lettering
+from drawreview.cad import lettering, textcodes
 from drawreview.cad.dxf import finite
 
 LIMIT = 1e15  # coordinates beyond (or NaN) are damaged
@@ -169,7 +169,7 @@ class Measurer:
         if d.get("flags", 0) & 1 and e.dxftype() == "ATTRIB":
             return None
         try:
-            text = lettering.plain_text(e.dxf.text)
+            text = textcodes.plain_text(e.dxf.text)
         except Exception:  # noqa: BLE001
             return None
         placed = lettering.place_text(d, text) if text.strip() else None

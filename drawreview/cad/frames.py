@@ -22,7 +22,7 @@ import re
 
 import numpy as np
 
-from drawreview.cad import lettering, titleblock
+from drawreview.cad import textcodes, titleblock
 
 FRAME_LAYER = re.compile(r"图框|(^|[^A-Z])(TK|BORDER|FRAME|TTLB|TITLE|SHEET)([^A-Z]|$)", re.I)
 FRAME_BLOCK = re.compile(r"图框|图幅|(^|[^A-Z])(TK|BORDER|FRAME|TITLE|TTLB)([^A-Z]|$)|(^|[^A-Z])A[0-4]([^0-9]|$)", re.I)
@@ -73,7 +73,7 @@ def title_texts(box, texts, attribs) -> bool:
     for e, x, y, _ in texts:
         if cx <= x <= x1 and y0 <= y <= cy:
             try:
-                text = lettering.words(e)
+                text = textcodes.words(e)
             except Exception:  # noqa: BLE001
                 continue
             if titleblock.is_label(text) or titleblock.looks_like_number(text):

@@ -18,7 +18,7 @@ from ezdxf.entities import (
 from ezdxf.entities.dxfentity import DXFTagStorage
 from ezdxf.render import hatching
 
-from drawreview.cad import hatchfill, lettering
+from drawreview.cad import hatchfill, lettering, textcodes
 from drawreview.cad.blockforms import BlockForms, Form
 from drawreview.cad.canvas import FILL, LIMIT, STROKE, TEXT, Canvas
 from drawreview.cad.style import Styles
@@ -329,7 +329,7 @@ class Painter(BlockForms):
     def _text(self, e, d, cv, in_block, oc) -> None:
         if d.get("flags", 0) & 1 and isinstance(e, Attrib):  # invisible attribute
             return
-        text = lettering.plain_text(e.dxf.text)
+        text = textcodes.plain_text(e.dxf.text)
         if not text.strip():
             return
         placed = lettering.place_text(d, text)

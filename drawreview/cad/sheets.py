@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from drawreview.cad import lettering, titleblock
+from drawreview.cad import textcodes, titleblock
 from drawreview.cad.dxf import Drawing, finite
 from drawreview.cad.extents import Measurer
 from drawreview.cad.frames import find_frames
@@ -200,7 +200,7 @@ def _title(frame, scan) -> dict:
     for e, x, y, th in scan.texts:
         if corner(x, y):
             try:
-                text = lettering.words(e)
+                text = textcodes.words(e)
             except Exception:  # noqa: BLE001
                 continue
             texts.append((text.strip(), x, y, th))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from drawreview.cad import lettering
+from drawreview.cad import lettering, textcodes
 
 
 def _wrap_reference(line: str, em: float) -> list[str]:
@@ -78,7 +78,7 @@ def test_plain_mtext_is_ezdxfs_plain_text(specimens):
     for text in texts:
         if "\\S" in text or "\\~" in text:  # stacks read as the stack here, "\~" as a space (tests
             continue  # below); ezdxf's fast reading runs stacks together and keeps "\~" as written
-        assert lettering.plain_mtext(text) == fast_plain_mtext(text, split=True), text
+        assert textcodes.plain_mtext(text) == fast_plain_mtext(text, split=True), text
 
 
 def test_nonbreaking_space_code_reads_as_a_space(tmp_path):
@@ -92,8 +92,8 @@ def test_nonbreaking_space_code_reads_as_a_space(tmp_path):
     from drawreview.cad.sheets import split_sheets
 
     raw = "scale\\~\\~1\\~:\\~1"
-    assert lettering.plain_mtext(raw) == [ezdxf_plain_mtext(raw)] == ["scale  1 : 1"]
-    assert lettering.plain_mtext("a\\\\~b") == ["a\\~b"]  # an escaped backslash, then "~"
+    assert textcodes.plain_mtext(raw) == [ezdxf_plain_mtext(raw)] == ["scale  1 : 1"]
+    assert textcodes.plain_mtext("a\\\\~b") == ["a\\~b"]  # an escaped backslash, then "~"
     doc = ezdxf.new()
     doc.modelspace().add_mtext(raw, dxfattribs={"char_height": 2.5, "width": 100, "attachment_point": 7})
     doc.modelspace().add_line((0, 0), (60, 20))
@@ -104,7 +104,7 @@ def test_nonbreaking_space_code_reads_as_a_space(tmp_path):
 
 
 def test_stacked_mtext_reads_as_the_stack():
-    plain = lettering.plain_mtext
+    plain = textcodes.plain_mtext
     assert plain("面积 20m\\S2^;") == ["面积 20m²"]
     assert plain("3\\S1/2;\"") == ["3 1/2\""]  # a space from the whole number before it
     assert plain("\\S1#2; in") == ["1/2 in"]
@@ -149,7 +149,7 @@ def test_plain_text_is_ezdxfs_read_once_per_string():
     ezdxf keeps as written: test below)."""
     import ezdxf
 
-    from drawreview.cad.lettering import plain_text
+    from drawreview.cad.textcodes import plain_text
 
     msp = ezdxf.new("R2018").modelspace()
     for raw in ("%%c100", "%%uKITCHEN%%u", "50%%d ±%%p1", "A^IB^JC", "100%%%", "建筑%%c施工", "", "  "):
@@ -169,7 +169,7 @@ def test_numbered_characters_read_as_autocad_draws_them(tmp_path):
     from drawreview.cad.render import render_drawing
     from drawreview.cad.sheets import split_sheets
 
-    plain = lettering.plain_text
+    plain = textcodes.plain_text
     assert plain("%%1292.0000") == "Ø2.0000" and plain("90%%127") == "90°" and plain("%%128 0.05") == "± 0.05"
     assert plain("%%065B") == "AB" and plain("%%123x") == "{x" and plain("%%c20") == "Ø20"
     assert plain("100%%%") == "100%" and plain("%%%%127") == "%%127"  # "%%%" is a percent sign
