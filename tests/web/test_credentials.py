@@ -13,7 +13,6 @@ import time
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 

@@ -7,7 +7,6 @@ approvals recorded for one signed report."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 
 import httpx
