@@ -1,7 +1,8 @@
 """The shared viewer page ``/sheets/{sheet_id}``: the shell that loads the bundled viewer.
 
-The page carries the sheet (with its layers), the project's sheets, the caller and the
-project's current event sequence number as JSON; ``viewer/src`` (OpenLayers, bundled by Vite
+The page carries the sheet (with its layers), the project's sheets, the caller (and whether
+his discipline's task here is another reviewer's: decision 125, policy.assigned_elsewhere) and
+the project's current event sequence number as JSON; ``viewer/src`` (OpenLayers, bundled by Vite
 into ``static/viewer/``) builds everything visible from its own message table. The sequence
 number lets the viewer's websocket ``hello`` ask for exactly what happened after this page
 was rendered. Permission: whoever may view the sheet's project.
@@ -21,7 +22,7 @@ from starlette.routing import Route
 from ..auth import principal_from_request
 from ..errors import NotFound
 from ..models import DrawingFile, Project, Sheet, Submission
-from ..policy import require_project
+from ..policy import assigned_elsewhere, require_project
 from ..services import sheets as sheet_service
 from ..services.notifications import aware
 from .common import lang_of
@@ -72,6 +73,8 @@ async def viewer_page(request: Request) -> Response:
             .limit(SHEET_NAMES + 1)
         )).all()
         seq = project.last_event_seq
+        # the server's own rule for a reviewer's writes (decision 125): the viewer offers none it would refuse
+        elsewhere = project.id in await assigned_elsewhere(session, principal, [project.id])
         files = await sheet_service.file_names(session, [sheet.file_id])
         latest = (await session.exec(select(func.max(Submission.revision)).where(
             Submission.project_id == project.id, Submission.state != "draft"))).one()
@@ -86,6 +89,8 @@ async def viewer_page(request: Request) -> Response:
         "sheets_more": len(rows) > SHEET_NAMES,
         "seq": seq,
         "user": principal.public(),
+        # a reviewer whose discipline's task here is another's reads and replies, writes nothing
+        "assigned_elsewhere": elsewhere,
         "limits": {"max_message_bytes": MAX_MESSAGE_BYTES},
         # where this sheet's round stands (the viewer's notice: report issued, a newer revision, case closed)
         "round": {"state": sub.state, "round_no": sub.round_no, "case_stage": project.stage,

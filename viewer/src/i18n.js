@@ -90,6 +90,8 @@ export const MESSAGES = {
     'This is revision {rev}; revision {latest} has been submitted: review and reply on the new revision'],
   'round.issued': ['第 {round} 轮审查意见书已于 {day} 出具；此后新增的意见计入下一轮审查',
     "Round {round}'s report was issued on {day}; comments added from now on count in the next round"],
+  'assigned.note': ['本专业的审查任务已分派给其他审查人员：您可以查看和回复，不能新增或修改标注、处理规则检查结果',
+    "This discipline's review task is assigned to another reviewer: you may read and reply, but not add or change markups or decide findings"],
   'stage.approved': ['审查合格', 'approved'],
   'stage.rejected': ['审查不合格', 'rejected'],
   'list.empty': ['没有符合条件的意见', 'No comments match'],

@@ -90,14 +90,43 @@ class Viewer {
     this.status = h('footer', { class: 'vw-status' }, this.coordEl, this.measureEl, this.tileEl, this.hintEl,
       h('span', { class: 'muted hint' }, t('nav.keys')), this.syncEl);
     this.body = h('div', { class: 'vw-body' }, h('div', { class: 'vw-map-wrap' }, this.mapEl, this.progressEl, this.compare.legend), this.side);
-    clear(this.root).append(h('div', { class: 'vw' }, this.toolbar, this.roundNotice(), this.body, this.status));
+    this.assignedEl = h('div', { class: 'vw-notice', id: 'assigned-note', role: 'status', hidden: !this.cfg.assigned_elsewhere },
+      t('assigned.note'));
+    clear(this.root).append(h('div', { class: 'vw' }, this.toolbar, this.roundNotice(), this.assignedEl, this.body, this.status));
     applyI18n(this.root);
   }
 
-  // A reviewer marks up, unless the case is closed (its final report issued: the server refuses).
+  // A reviewer marks up, unless the case is closed (its final report issued: the server refuses)
+  // or his discipline's task here is another reviewer's (decision 125: the page says so, from
+  // the server's own rule, policy.assigned_elsewhere).
   canMarkup() {
     const r = this.cfg.round || {};
-    return this.cfg.user.role === 'reviewer' && r.case_stage !== 'approved' && r.case_stage !== 'rejected';
+    return this.cfg.user.role === 'reviewer' && !this.cfg.assigned_elsewhere && r.case_stage !== 'approved' &&
+      r.case_stage !== 'rejected';
+  }
+
+  // May the user change a markup or decide a finding of this discipline (edit, delete, status,
+  // confirm, dismiss)? Replies are not asked here: every reviewer with a task here replies.
+  mayWrite(discipline) {
+    const me = this.cfg.user;
+    return me.role === 'reviewer' && me.discipline === discipline && !this.cfg.assigned_elsewhere;
+  }
+
+  // The server refused a write with not_assigned (the task was reassigned while the page was
+  // open): stop offering the writes it will refuse, and say why.
+  lockWrites() {
+    if (this.cfg.assigned_elsewhere) return;
+    this.cfg.assigned_elsewhere = true;
+    if (MARKUP_TOOLS.includes(this.tools.active)) {
+      this.tools.cancel();
+      this.setTool('select');
+    }
+    for (const k of MARKUP_TOOLS) {
+      const b = this.toolbar.querySelector(`#tool-${k}`);
+      if (b) b.remove();
+    }
+    this.assignedEl.hidden = false;
+    if (this.selected) renderThread(this.threadEl, this, this.view(this.selected));
   }
 
   // Where this sheet's round stands, when it changes what a comment made here means: the case is

@@ -74,7 +74,7 @@ export function renderThread(root, app, v) {
   root.hidden = false;
   app.showSide(true);
   const me = app.cfg.user;
-  const mine = me.role === 'reviewer' && me.discipline === v.discipline;
+  const mine = app.mayWrite(v.discipline);
   const text = v.kind === 'text' && v.geometry ? v.geometry.text : '';
   const head = h('div', { class: 'vw-thread-head' },
     h('span', { class: 'chip disc', style: { background: colorOf(v.discipline) } }, t(`discipline.${v.discipline}`)),
@@ -171,8 +171,7 @@ function renderFinding(root, app, v) {
     d.measured !== undefined && d.required !== undefined ? h('p', { class: 'muted' }, t('finding.measured', { m: d.measured, r: d.required })) : null,
     d.clause || d.standard ? h('p', { class: 'clause muted' }, [d.standard, d.clause].filter(Boolean).join(' ')) : null,
     factList(d.sources)));
-  const me = app.cfg.user;
-  if (me.role === 'reviewer' && me.discipline === f.discipline && f.state === 'new') {
+  if (app.mayWrite(f.discipline) && f.state === 'new') {
     root.append(h('div', { class: 'vw-row' },
       h('button', { type: 'button', id: 'finding-confirm', onclick: () => app.confirmFinding(f.id) }, t('finding.confirm')),
       h('button', { type: 'button', class: 'secondary', id: 'finding-dismiss', onclick: async () => {

@@ -303,6 +303,7 @@ export class Writes {
       this.conflict(op, key, error);
       return;
     }
+    if (error.code === 'not_assigned') this.app.lockWrites();
     if (op.type === 'annotation.create') s.remove(key);
     else if (op.type === 'comment.create') s.dropLocalComment(key, op.client_id);
     else if (op.type === 'annotation.delete') s.markDeleted(key, false);
