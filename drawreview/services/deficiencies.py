@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidTransition, ValidationFailed
 from ..models import Project, ReviewTask, Submission
-from . import notifications, workdays, workflow
+from . import notifications, return_reasons, workdays, workflow
 from .notifications import aware
 from .tasks import Emit, pauses_of, step, utc
 
@@ -97,7 +97,7 @@ async def return_overdue(session: AsyncSession, actor, sub: Submission, project:
             task.pauses = [*task.pauses, [utc(now).isoformat(), None]]
         task.version += 1
         session.add(task)
-    sub.return_reasons = [f"容缺材料逾期未补齐：{'、'.join(items)}", reason]
+    sub.return_reasons = [return_reasons.deficiency_overdue(items), reason]  # read in either language
     project.stage = "returned"
     session.add_all([sub, project])
     clock = {"stopped_at": utc(now).isoformat(), "tasks": stopped,
@@ -106,7 +106,8 @@ async def return_overdue(session: AsyncSession, actor, sub: Submission, project:
                {"items": items, "deadline": aware(sub.deficiency_deadline).isoformat(), "reason": reason,
                 "clock": clock}, event="submission.returned")
     await notifications.notify(session, project, "submission.returned",
-                               {"submission_id": sub.id, "reasons": sub.return_reasons})
+                               {"submission_id": sub.id, "reasons": return_reasons.texts(sub.return_reasons, "zh-CN"),
+                                "reasons_en": return_reasons.texts(sub.return_reasons, "en")})
     return sub
 
 

@@ -103,6 +103,9 @@ def _texts(type_: str, project: Project, payload: dict) -> tuple[str, str]:
     values_en = _Safe({k: ("; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in payload.items()})
     for vals in (values, values_en):
         vals.update(project=project.name, case=project.case_number or "—")
+    for key, value in payload.items():  # "x_en" in the payload: the English text's {x} (a reason in words)
+        if key.endswith("_en") and key[:-3] in payload:
+            values_en[key[:-3]] = "; ".join(map(str, value)) if isinstance(value, list) else value
     if "discipline" in payload:
         values["discipline_zh"] = DISCIPLINES.get(payload["discipline"], payload["discipline"])
         # the English text names the discipline in words too ("civil_defence" is a code)

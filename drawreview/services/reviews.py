@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from ..models import Annotation, Comment, DrawingFile, Organisation, Project, ReviewTask, Sheet, Submission, User
 from ..policy import require_project
-from . import deficiencies, notifications, projects, standing, tasks, workdays, workflow
+from . import deficiencies, notifications, projects, return_reasons, standing, tasks, workdays, workflow
 from .notifications import aware
 from .tasks import Emit, step, utc
 
@@ -493,7 +493,9 @@ async def review_view(session: AsyncSession, sub: Submission, project: Project, 
         "accepted_at": aware(sub.accepted_at).isoformat() if sub.accepted_at else None,
         "deficiencies": sub.deficiencies,
         "deficiency_deadline": aware(sub.deficiency_deadline).isoformat() if sub.deficiency_deadline else None,
-        "return_reasons": sub.return_reasons,
+        # in words, each language its own (a coded reason is rendered; the window's words stay as written)
+        "return_reasons": return_reasons.texts(sub.return_reasons, "zh-CN"),
+        "return_reasons_en": return_reasons.texts(sub.return_reasons, "en"),
         "receipt": bool(sub.receipt_sha256), "report": bool(sub.report_sha256),
         "report_issued_at": aware(sub.report_issued_at).isoformat() if sub.report_issued_at else None,
         "project_stage": project.stage, "outstanding_deficiencies": outstanding(sub),

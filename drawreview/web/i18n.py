@@ -313,6 +313,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.return": ("退回", "Return"),
     "review.reasons": ("退回理由（每行一条）", "Reasons (one per line)"),
     "review.return_reasons": ("退回理由", "Reasons for return"),
+    # reasons the system states itself (services/return_reasons.py): a code and its parameters
+    "return_reason.deficiency_overdue": ("容缺材料逾期未补齐：{items}",
+                                         "The missing items (容缺) were not supplied by the deadline: {items}"),
     "review.receipt": ("受理回执（PDF）", "Acceptance receipt (PDF)"),
     "review.report_pdf": ("本轮审查意见书（PDF）", "This round's report (PDF)"),
     "review.deficiencies": ("容缺材料", "Missing items (容缺)"),

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from drawreview.errors import Conflict, InvalidTransition, ValidationFailed
 from drawreview.models import AuditEntry, Notification, ReviewTask
-from drawreview.services import audit, deficiencies, reviews, tasks, workdays
+from drawreview.services import audit, deficiencies, return_reasons, reviews, tasks, workdays
 from tests.services.reviews_world import bj, new_project, new_submission, principal
 
 noop = lambda e: None  # noqa: E731
@@ -45,7 +45,11 @@ async def test_overdue_items_return_the_case_and_stop_the_clock(env):
         await deficiencies.return_overdue(session, window, sub, project, " ", bj(2025, 3, 11, 9), noop)
     await deficiencies.return_overdue(session, window, sub, project, "经催告仍未补齐", bj(2025, 3, 11, 9), noop)
     assert sub.state == project.stage == "returned"
-    assert sub.return_reasons == ["容缺材料逾期未补齐：人防施工图", "经催告仍未补齐"]
+    # the system's own reason is kept as a code and its items, read in either language; the window's as written
+    assert sub.return_reasons == [{"code": "deficiency_overdue", "params": {"items": ["人防施工图"]}}, "经催告仍未补齐"]
+    assert return_reasons.texts(sub.return_reasons, "zh-CN") == ["容缺材料逾期未补齐：人防施工图", "经催告仍未补齐"]
+    assert return_reasons.texts(sub.return_reasons, "en") == [
+        "The missing items (容缺) were not supplied by the deadline: 人防施工图", "经催告仍未补齐"]
     by = {t.discipline: t for t in (await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id))).all()}
     assert by["fire"].state == "concluded"  # its conclusion stands
     assert all(t.state == "paused" and t.pauses[-1][1] is None for d, t in by.items() if d != "fire")
@@ -59,7 +63,9 @@ async def test_overdue_items_return_the_case_and_stop_the_clock(env):
     assert all(t["remaining_workdays"] == 1 and t["due_at"].startswith("2025-03-12") for t in clock["tasks"])
     notes = (await session.exec(select(Notification).where(Notification.project_id == project.id,
                                                            Notification.type == "submission.returned"))).all()
-    assert notes and "逾期" in notes[0].title_zh
+    assert notes and "容缺材料逾期未补齐：人防施工图" in notes[0].title_zh
+    assert "were not supplied by the deadline: 人防施工图; 经催告仍未补齐" in notes[0].title_en
+    assert "逾期未补齐" not in notes[0].title_en
     # the institute hands it in again; accepted in full, the open tasks start afresh
     designer = await principal(session, "designer")
     await reviews.submit(session, designer, sub, project, bj(2025, 3, 17, 9), noop, cfg)

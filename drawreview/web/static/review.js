@@ -100,8 +100,11 @@
     }
     if (links.childNodes.length) fact("PDF", links);
     box.appendChild(dl);
-    if (v.return_reasons && v.return_reasons.length && v.state === "returned") {
-      box.appendChild(el("p", { "class": "error" }, msg("review.return_reasons") + P.colon + v.return_reasons.join(P.semi)));
+    // the reasons in the page's language (a reason the system wrote comes in both; the window's words as written)
+    var reasons = lang === "en" && v.return_reasons_en ? v.return_reasons_en : v.return_reasons;
+    if (reasons && reasons.length && v.state === "returned") {
+      box.appendChild(el("p", { "class": "error", id: "review-return-reasons-text" },
+                         msg("review.return_reasons") + P.colon + reasons.join(P.semi)));
     }
     if (v.deficiencies && v.deficiencies.length) {
       var p = el("p", { id: "review-deficiencies" }, msg("review.deficiencies") + P.colon);
