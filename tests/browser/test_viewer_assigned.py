@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from tests.browser.conftest import chromium_browser, embedded_site, make_sheet, open_viewer, wait_js
+from tests.browser.conftest import chromium_browser, db_call, embedded_site, make_sheet, save_markup, wait_js
 
 PASSWORD = "a-long-password-1"
 
@@ -54,7 +54,7 @@ def world(tmp_path_factory):
                        json={"client_id": uuid.uuid4().hex, "kind": "pin", "geometry": {"points": [[120.5, 80.25]]},
                              "severity": "mandatory", "body": "请补充防火分区面积"})
         assert r.status_code == 200, r.text
-        yield stack, base, sheet_id, other, r.json()["data"]["annotation"]["id"]
+        yield stack, base, sheet_id, other, r.json()["data"]["annotation"]["id"], made["submission_id"]
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def _open_markup(page, base, sheet_id, annotation_id):
 
 
 def test_the_assigned_reviewer_gets_the_tools(world, chromium):
-    stack, base, sheet_id, _, annotation_id = world
+    stack, base, sheet_id, _, annotation_id, _ = world
     context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     try:
         page = _login(context, base, "fire", stack.account("fire")["password"])
@@ -97,7 +97,7 @@ def test_the_assigned_reviewer_gets_the_tools(world, chromium):
 
 @pytest.mark.parametrize("lang,words", [("zh-CN", "已分派给其他审查人员"), ("en", "assigned to another reviewer")])
 def test_an_unassigned_reviewer_of_the_discipline_reads_and_replies_without_tools(world, chromium, lang, words):
-    stack, base, sheet_id, other, annotation_id = world
+    stack, base, sheet_id, other, annotation_id, _ = world
     context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale=lang)
     try:
         page = _login(context, base, other, PASSWORD)
@@ -127,3 +127,43 @@ def test_an_unassigned_reviewer_of_the_discipline_reads_and_replies_without_tool
                       ".some((e) => e.textContent === b)", arg=body, timeout=15000)
     finally:
         context.close()
+
+
+def test_a_task_reassigned_away_while_the_page_is_open_takes_the_tools_away(world, chromium):
+    """The page was opened while the fire task was nobody's (anyone of the discipline may write);
+    the window then gives it to the other reviewer: the next write is refused (not_assigned, at
+    the socket's next access re-check) and the viewer stops offering writes, with the note."""
+    from drawreview.models import ReviewTask, User
+
+    stack, base, sheet_id, other, annotation_id, submission_id = world
+
+    def holder(user):
+        def change(s):
+            async def go():
+                task = (await s.exec(select(ReviewTask).where(ReviewTask.submission_id == submission_id,
+                                                              ReviewTask.discipline == "fire"))).one()
+                task.reviewer_id = None if user is None else (await s.exec(select(User.id).where(User.username == user))).one()
+                s.add(task)
+            return go()
+        return change
+
+    db_call(stack, holder(None))
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    try:
+        page = _login(context, base, other, PASSWORD)
+        _open_markup(page, base, sheet_id, annotation_id)
+        assert page.locator("#tool-pin").is_visible() and not page.locator("#assigned-note").is_visible()
+        assert page.locator("#status-closed").count() == 1  # an unassigned task: anyone of the discipline writes
+        db_call(stack, holder("fire"))
+        page.wait_for_timeout(3000)  # the socket's access re-check (settings.sync_recheck_s, 2 s)
+        page.click("#tool-pin")
+        box = page.locator("#map").bounding_box()
+        page.mouse.click(box["x"] + 400, box["y"] + 300)
+        page.wait_for_selector("#markup-form", timeout=10000)
+        save_markup(page, "改派后的标注", "general")
+        page.wait_for_selector("#assigned-note:not([hidden])", timeout=15000)
+        assert page.locator("#tool-pin").count() == 0
+        assert page.evaluate("document.getElementById('map').classList.contains('drawing')") is False
+    finally:
+        context.close()
+        db_call(stack, holder("fire"))
