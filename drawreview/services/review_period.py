@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..errors import InvalidTransition, ValidationFailed
+from ..errors import Conflict, InvalidTransition, ValidationFailed
 from ..models import AuditEntry, Project, ReviewTask, Submission, User
 from . import audit, events, notifications, tasks, workdays, workflow
 from .notifications import aware
@@ -70,8 +70,9 @@ async def change(session: AsyncSession, actor, project: Project, complexity, rea
                                details={"complexity": list(COMPLEXITIES)})
     reason = _reason(reason)
     if complexity == project.complexity:
-        raise ValidationFailed("审查时限没有变化", "The project already has this review period",
-                               code="review_period_unchanged", details={"complexity": complexity})
+        # the request is well formed; the project's state refuses it (as a concluded round does)
+        raise Conflict("审查时限没有变化", "The project already has this review period",
+                       code="review_period_unchanged", details={"complexity": complexity})
     latest = await _latest(session, project)
     _refuse_concluded(latest)
     before = project.complexity

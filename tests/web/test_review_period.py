@@ -133,7 +133,7 @@ def test_refusals(stack, client, h):
     r = _post(client, h, pid, "window", complexity="complex", reason="  ")
     assert r.status_code == 422
     r = _post(client, h, pid, "window", complexity="normal", reason="不变")
-    assert r.status_code == 422 and r.json()["error"]["code"] == "review_period_unchanged"
+    assert r.status_code == 409 and r.json()["error"]["code"] == "review_period_unchanged"
     for d, t in tasks.items():
         assert client.post(f"/api/tasks/{t['id']}/conclude", headers=h[d], json={"conclusion": "approved"}).status_code == 200
     r = _post(client, h, pid, "window", complexity="complex", reason="太晚了")
