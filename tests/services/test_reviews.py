@@ -11,7 +11,7 @@ from sqlmodel import select
 from drawreview.auth import Principal
 from drawreview.errors import Conflict, InvalidTransition, PermissionDenied
 from drawreview.models import Annotation, AuditEntry, Comment, Notification, ProjectEvent, ReviewTask, Sheet, User
-from drawreview.services import audit, reviews, tasks, workdays, workflow
+from drawreview.services import audit, carryover, reviews, tasks, workdays, workflow
 from tests.services.reviews_world import BUILDING_SHEETS, bj, new_project, new_submission, principal
 
 
@@ -205,7 +205,7 @@ async def test_verdict_rollup_rounds_and_comment_carry_forward(env):
     assert len(carried) == 1
     assert carried[0].carried_from_id == open_ann.id and carried[0].geometry == geometry
     assert carried[0].status == "open" and carried[0].clause == "GB 50016 5.5.17"
-    assert await reviews.carry_forward(session, rev2) == 0  # idempotent
+    assert await carryover.carry_forward(session, rev2) == 0  # idempotent
     carried[0].status = "closed"  # the reviewer verified the change (no approving report while it is open)
     session.add(carried[0])
     await tasks.conclude(session, fire, again["fire"], rev2, project, "approved", "已修改", later, lambda e: None)
@@ -291,10 +291,10 @@ async def test_carry_forward_maps_points_through_the_sheet_transforms_and_keeps_
     assert copy.carried_from_id == ann.id and copy.status == "open"
     thread = (await session.exec(select(Comment).where(Comment.annotation_id == copy.id))).all()
     assert [(c.body, c.author_id) for c in thread] == [("已修改，见新版", designer.user_id)]
-    assert await reviews.carry_forward(session, rev2) == 0  # idempotent, the thread is not doubled
+    assert await carryover.carry_forward(session, rev2) == 0  # idempotent, the thread is not doubled
     assert len((await session.exec(select(Comment).where(Comment.annotation_id == copy.id))).all()) == 1
     # without a transform on one side (a PDF of unknown scale) the points are kept
-    keep = reviews.sheet_point_mapper(Sheet(transform=[]), new)
+    keep = carryover.sheet_point_mapper(Sheet(transform=[]), new)
     assert keep([100.0, 120.0]) == [100.0, 120.0]
     await session.commit()
 
