@@ -54,42 +54,36 @@ class TileRenderer:
         self.timeout_s = timeout_s
         self._slots: asyncio.Semaphore | None = None
 
-    async def render(self, path: str, z: int, x: int, y: int, hidden: tuple[str, ...] = (),
-                     shown: tuple[str, ...] = ()) -> bytes:
+    async def _run(self, fn, args: tuple, doing_zh: str, doing_en: str, timeout_code: str, details: dict,
+                   pdf_zh: str = "绘制", pdf_en: str = "drawn"):
+        """``fn(*args)`` in a tile child, at most one call per child at a time; a timeout is a
+        503 *timeout_code*, a child that died a ``TileFailed`` (both name what was being done)."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.pool.size)
         async with self._slots:
             try:
-                return await self.pool.run(draw_tile, (path, z, x, y, tuple(hidden), tuple(shown)),
-                                           deadline=time.monotonic() + self.timeout_s)
+                return await self.pool.run(fn, args, deadline=time.monotonic() + self.timeout_s)
             except isolate.Timeout:
                 raise ServiceUnavailable(
-                    f"瓦片 {z}/{x}/{y} 生成超时（超过 {self.timeout_s:.0f} 秒），请稍后重试",
-                    f"Drawing tile {z}/{x}/{y} took too long (over {self.timeout_s:.0f} s); try again later",
-                    code="tile_timeout", details={"tile": [z, x, y], "timeout_s": self.timeout_s}) from None
+                    f"{doing_zh}超时（超过 {self.timeout_s:.0f} 秒），请稍后重试",
+                    f"{doing_en} took too long (over {self.timeout_s:.0f} s); try again later",
+                    code=timeout_code, details={**details, "timeout_s": self.timeout_s}) from None
             except isolate.ChildDied as exc:
-                raise TileFailed(f"瓦片 {z}/{x}/{y} 生成失败（图纸 PDF 无法绘制）",
-                                 f"Drawing tile {z}/{x}/{y} failed (the sheet PDF could not be drawn)",
-                                 details={"tile": [z, x, y], "reason": str(exc)[:200]}) from None
+                raise TileFailed(f"{doing_zh}失败（图纸 PDF 无法{pdf_zh}）",
+                                 f"{doing_en} failed (the sheet PDF could not be {pdf_en})",
+                                 details={**details, "reason": str(exc)[:200]}) from None
+
+    async def render(self, path: str, z: int, x: int, y: int, hidden: tuple[str, ...] = (),
+                     shown: tuple[str, ...] = ()) -> bytes:
+        return await self._run(draw_tile, (path, z, x, y, tuple(hidden), tuple(shown)),
+                               f"瓦片 {z}/{x}/{y} 生成", f"Drawing tile {z}/{x}/{y}", "tile_timeout",
+                               {"tile": [z, x, y]})
 
     async def vertices(self, path: str, key: str, hidden: tuple[str, ...], shown: tuple[str, ...],
                        box: tuple[float, float, float, float], limit: int) -> tuple[list, bool, bool]:
         """Snapping's vertices, read in the tile child (MuPDF keeps the GIL while it lists drawings)."""
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.pool.size)
-        async with self._slots:
-            try:
-                return await self.pool.run(find_vertices, (path, key, tuple(hidden), tuple(shown), tuple(box), limit),
-                                           deadline=time.monotonic() + self.timeout_s)
-            except isolate.Timeout:
-                raise ServiceUnavailable(
-                    f"读取图纸端点超时（超过 {self.timeout_s:.0f} 秒），请稍后重试",
-                    f"Reading the sheet's vertices took too long (over {self.timeout_s:.0f} s); try again later",
-                    code="vertices_timeout", details={"timeout_s": self.timeout_s}) from None
-            except isolate.ChildDied as exc:
-                raise TileFailed("读取图纸端点失败（图纸 PDF 无法读取）",
-                                 "Reading the sheet's vertices failed (the sheet PDF could not be read)",
-                                 details={"reason": str(exc)[:200]}) from None
+        return await self._run(find_vertices, (path, key, tuple(hidden), tuple(shown), tuple(box), limit),
+                               "读取图纸端点", "Reading the sheet's vertices", "vertices_timeout", {}, "读取", "read")
 
     def warm(self) -> None:
         """Start the child now if none is waiting (the viewer page and a sheet's details call
