@@ -20,6 +20,10 @@ Parts (each prints a table):
   the server answers ``slow_down`` instead of queueing, so the slowest answer stays near
   ``sync_max_wait_s`` instead of growing with the backlog.
 
+``--proxy``: drawreview's and the floor's clients connect through deploy/nginx.conf, the proxy
+docker-compose puts in front of the replicas (a project's sockets meet in one process), instead of
+alternating between the two processes; the bare relay stays direct.
+
 The machine is shared: numbers measured while other work runs are noisy (the load average is
 printed with each table). Needs PostgreSQL and Redis (DRAWREVIEW_TEST_PG / DRAWREVIEW_TEST_REDIS,
 as the tests); do not run it beside the scaled tests (Redis pub/sub channels are global).
@@ -338,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--writers", default="1,2,10,20")
     ap.add_argument("--rates", default="10,50,100,200,400")
     ap.add_argument("--rounds", type=int, default=3, help="alternating rounds pooled at the goal's rate (50/s)")
+    ap.add_argument("--proxy", action="store_true",
+                    help="clients of drawreview and of the floor connect through deploy/nginx.conf (docker-compose's "
+                         "proxy: a project's sockets meet in one process) instead of alternating between the processes")
     ap.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--floor-server", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -372,12 +379,20 @@ def main(argv: list[str] | None = None) -> int:
             procs.append(start_process([sys.executable, str(Path(__file__).resolve()), "--floor-server", str(port)],
                                        {"DATABASE_URL": env["DATABASE_URL"], "REDIS_URL": env["REDIS_URL"]},
                                        tmp / f"floor{i}.log"))
+        if args.proxy:  # one nginx in front of the apps, one in front of the floor's processes
+            from tests.nginx import start_nginx
+
+            proxied = []
+            for name, ports in (("app", [int(h.rsplit(":", 1)[1]) for h in hosts]), ("floor", floor_ports)):
+                listen = free_port()
+                procs.append(start_nginx(tmp / f"nginx-{name}", listen, ports))
+                proxied.append(f"127.0.0.1:{listen}")
         time.sleep(1.5)
 
         def ws_url(r: int, i: int, who: str | None = None, host: int | None = None) -> str:
             who = who or ACCOUNTS[i % len(ACCOUNTS)]
-            host = (r + i) % 2 if host is None else host
-            return f"ws://{hosts[host]}/ws/projects/{worlds[r]['project_id']}#bearer={tokens[who]}"
+            address = proxied[0] if args.proxy else hosts[(r + i) % 2 if host is None else host]
+            return f"ws://{address}/ws/projects/{worlds[r]['project_id']}#bearer={tokens[who]}"
 
         def room_urls():
             return [[ws_url(r, i) for i in range(per)] for r in range(len(worlds))]
@@ -388,7 +403,8 @@ def main(argv: list[str] | None = None) -> int:
                     [worlds[i % len(worlds)]["sheet_id"] for i in range(n)])
 
         bare_urls = [[f"ws://127.0.0.1:{bare_port}/room/{r}" for _ in range(per)] for r in range(args.projects)]
-        floor_urls = [[f"ws://127.0.0.1:{floor_ports[(r + i) % 2]}/room/{r}" for i in range(per)]
+        floor_urls = [[f"ws://{proxied[1]}/ws/projects/{r}" if args.proxy
+                       else f"ws://127.0.0.1:{floor_ports[(r + i) % 2]}/room/{r}" for i in range(per)]
                       for r in range(args.projects)]
         create = (lambda r, k: {"type": "annotation.create", "client_id": k, "sheet_id": worlds[r]["sheet_id"],
                                 "kind": "pin", "geometry": {"points": [[10, 10]]}, "body": "bench"})
@@ -421,6 +437,9 @@ def main(argv: list[str] | None = None) -> int:
             print("bare: the websockets relay, one process; floor: the same relay made durable in drawreview's "
                   "topology (2 processes,\none INSERT committed before the fan-out, Redis between the processes); "
                   "write: drawreview (markup create)")
+            if args.proxy:
+                print("--proxy: floor and drawreview clients connect through deploy/nginx.conf (a project's sockets "
+                      "meet in one process); bare: direct")
             print(f"{'writes/s':>9} {'bare p50':>9} {'bare p95':>9} {'floor p50':>10} {'floor p95':>10} "
                   f"{'write p50':>10} {'write p95':>10} {'× bare':>7} {'× floor':>8} {'missing':>8} {'slow_down':>10}")
             note = (lambda r, k: {"type": "note", "client_id": k, "_from": f"{r}:0"})

@@ -33,6 +33,7 @@ def cmd_serve(args, settings: Settings) -> int:
         port=args.port or settings.port,
         log_level=args.log_level,
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,  # behind docker-compose's proxy: its network
         ws=protocol_class(),  # small messages go out uncompressed (web/wsdeflate.py)
         ws_max_size=MAX_FRAME_BYTES,  # larger messages are still read, and refused by client_id
     )

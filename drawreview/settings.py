@@ -64,6 +64,9 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
+    # addresses (or networks) of the reverse proxies whose X-Forwarded-For / -Proto the server
+    # believes: the client address that throttling and the audit trail record (decision 136)
+    trusted_proxies: str = "127.0.0.1"
     https: bool = False
     max_submission_bytes: int = 2 * 1024**3
     max_file_bytes: int = 1024**3
@@ -165,6 +168,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         base_url=_get(env, "BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         host=_get(env, "HOST", "127.0.0.1"),
         port=int(_get(env, "PORT", "8000")),
+        trusted_proxies=_get(env, "TRUSTED_PROXIES", "127.0.0.1"),
         https=_bool(_get(env, "HTTPS"), False),
         max_submission_bytes=int(_get(env, "MAX_SUBMISSION_BYTES", str(2 * 1024**3))),
         max_file_bytes=int(_get(env, "MAX_FILE_BYTES", str(1024**3))),

@@ -84,3 +84,23 @@ def test_dockerfile_creates_the_data_dir_for_the_runtime_user():
     copied = re.search(r"^COPY rulesets/ (\S+)", joined, re.M).group(1)
     workdir = re.search(r"^WORKDIR (\S+)", joined, re.M).group(1)
     assert env["DRAWREVIEW_RULESET_DIR"] == f"{workdir.rstrip('/')}/{copied.rstrip('/')}"
+
+
+def test_compose_users_reach_one_proxy_that_the_app_trusts():
+    """One published address (the proxy, running deploy/nginx.conf — tests/test_proxy.py runs that
+    file with the real nginx); the replicas publish nothing and believe X-Forwarded-For only
+    from the proxy's fixed address, inside the network's fixed subnet."""
+    import ipaddress
+
+    c = _compose()
+    services = c["services"]
+    published = {name for name, s in services.items() if s.get("ports")}
+    assert published == {"proxy"}
+    proxy = services["proxy"]
+    assert any(str(v).startswith("./deploy/nginx.conf:/etc/nginx/conf.d/") for v in proxy["volumes"])
+    assert (ROOT / "deploy" / "nginx.conf").is_file()
+    address = ipaddress.ip_address(proxy["networks"]["default"]["ipv4_address"])
+    subnet = ipaddress.ip_network(c["networks"]["default"]["ipam"]["config"][0]["subnet"])
+    assert address in subnet
+    assert _env_file(services["app"])["DRAWREVIEW_TRUSTED_PROXIES"] == str(address)
+    assert proxy["depends_on"]["app"]["condition"] == "service_healthy"
