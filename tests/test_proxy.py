@@ -170,3 +170,27 @@ def test_the_apps_body_limit_answers_through_the_proxy(site):
         assert r.status_code == 413 and r.headers["content-type"].startswith("application/json"), r.text[:200]
         error = r.json()["error"]
         assert error["code"] == "body_too_large" and error["messages"]["zh-CN"] and error["messages"]["en"]
+
+
+def test_an_early_answer_reads_the_rest_of_the_body_before_closing(site):
+    """The app answers an oversized body before reading it; the client (a proxy streaming an
+    upload) goes on sending. The app reads and drops the rest before it closes, so the client
+    reads the whole answer and a clean end, not a connection reset (which nginx turns into 502)."""
+    import socket
+
+    length = 3 * 1024 * 1024
+    with socket.create_connection(("127.0.0.1", site["ports"][0]), timeout=10) as sock:
+        head = (f"POST /api/projects HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {length}\r\n\r\n").encode()
+        sock.sendall(head + b"x" * 65536)
+        answer = sock.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:100]
+        sent = 65536
+        while sent < length:  # a reset here, or below, is what the proxy would see
+            sock.sendall(b"x" * 65536)
+            sent += 65536
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    declared = int(re.search(rb"content-length: (\d+)", head, re.I).group(1))
+    assert len(body) == declared and json.loads(body)["error"]["code"] == "body_too_large"

@@ -6,10 +6,17 @@ streams and refused when it passes the limit, so nothing large is ever buffered.
 multipart and bounded by their own limits (settings.max_file_bytes / max_submission_bytes).
 A query string carrying NUL or undecodable bytes is refused (no database stores them), and so is
 a path carrying NUL (``/verify/{code}`` hands its text to a query).
+
+An answer given before the request's body was read (a refusal: too large, not allowed, a closed
+case) goes out at once, and the rest of the body is then read and dropped, up to
+``LINGER_BYTES`` / ``LINGER_S``, before the connection closes: closing a socket with unread bytes
+makes the kernel reset it, and a proxy streaming the upload (deploy/nginx.conf) would answer its
+own 502 page instead of the app's bilingual error (decision 136).
 """
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import unquote_to_bytes
 
 from starlette.responses import JSONResponse
@@ -18,6 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import PayloadTooLarge, ValidationFailed, envelope
 
 MAX_BODY_BYTES = 1024 * 1024
+LINGER_BYTES = 16 * 1024 * 1024  # of a body left unread after an early answer, read and dropped
+LINGER_S = 3.0
 
 
 def too_large(limit: int) -> PayloadTooLarge:
@@ -54,6 +63,8 @@ class BodyLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
+        if scope["type"] == "http" and _has_body(scope):
+            receive, send = _lingering(receive, send)
         problem = bad_query(scope.get("query_string", b"")) or bad_path(scope.get("path", ""))
         if problem is not None and scope["type"] == "http":
             return await self._refuse(scope, receive, send, problem)
@@ -90,3 +101,42 @@ class BodyLimitMiddleware:
         response = JSONResponse(envelope(exc.code, exc.message_zh, exc.message_en, exc.details, lang),
                                 status_code=exc.status, headers={"Connection": "close"})
         await response(scope, receive, send)
+
+
+def _has_body(scope: Scope) -> bool:
+    headers = dict(scope.get("headers") or [])
+    return headers.get(b"content-length", b"0") not in (b"0", b"") or b"transfer-encoding" in headers
+
+
+def _lingering(receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """receive/send that, when the response ends before the request body was read to its end,
+    send the response, then read and drop the rest of the body (bounded) before the end."""
+    done = False
+
+    async def tracked() -> Message:
+        nonlocal done
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            done = True
+        return message
+
+    async def drain() -> None:
+        left = LINGER_BYTES
+        try:
+            async with asyncio.timeout(LINGER_S):
+                while left > 0:
+                    message = await receive()
+                    if message["type"] != "http.request" or not message.get("more_body", False):
+                        return
+                    left -= len(message.get("body", b""))
+        except TimeoutError:
+            pass
+
+    async def lingering(message: Message) -> None:
+        if message["type"] == "http.response.body" and not message.get("more_body", False) and not done:
+            await send({**message, "more_body": True})
+            await drain()
+            message = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(message)
+
+    return tracked, lingering
