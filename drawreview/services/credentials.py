@@ -40,15 +40,20 @@ class LoginKeys:
     address: str
 
 
-def login_keys(username: str, address: str | None) -> LoginKeys:
-    return LoginKeys(f"login:acct:{username.strip().lower()}", f"login:addr:{address_key(address)}")
+def login_keys(username: str, address: str | None, device: str | None = None) -> LoginKeys:
+    """*device*: the id of a browser that logged in to this account before (web/devices.py); its
+    attempts count against that device, not against the account strangers can fail on purpose."""
+    account = f"login:dev:{device}" if device else f"login:acct:{username.strip().lower()}"
+    return LoginKeys(account, f"login:addr:{address_key(address)}")
 
 
-async def login(session: AsyncSession, limiter, username: str, password: str, address: str | None) -> User:
+async def login(session: AsyncSession, limiter, username: str, password: str, address: str | None,
+                device: str | None = None) -> User:
     """Check a username and password, or raise. Every attempt counts against both the account
-    and the address before the password is checked (so parallel guesses cannot slip past the
-    count); a success gives the attempts back. Failures are audited."""
-    keys = login_keys(username, address)
+    (or the known device it comes from) and the address before the password is checked (so
+    parallel guesses cannot slip past the count); a success gives the attempts back. Failures are
+    audited."""
+    keys = login_keys(username, address, device)
     by_account = await limiter.hit(keys.account, LOGIN_WINDOW_S)
     by_address = await limiter.hit(keys.address, LOGIN_WINDOW_S)
     if by_account > ACCOUNT_MAX_FAILURES or by_address > ADDRESS_MAX_FAILURES:
@@ -56,7 +61,7 @@ async def login(session: AsyncSession, limiter, username: str, password: str, ad
     user = await authenticate(session, username, password)
     if user is None:
         await audit.record(session, "anonymous", "user.login_failed", "user", "",
-                           detail={"username": username[:64], "address": address})
+                           detail={"username": username[:64], "address": address, "known_device": bool(device)})
         await session.commit()
         raise ValidationFailed("用户名或密码错误", "Wrong username or password", code="login_failed", status=400)
     await limiter.reset(keys.account)

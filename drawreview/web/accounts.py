@@ -14,6 +14,7 @@ from ..models import MAX_INT, User
 from ..policy import require_role
 from ..services import audit, credentials
 from .common import Ctx, api, lang_of, text
+from .devices import known_device, remember_device
 from .pages import render
 
 MAX_TOKEN_NAME = 100
@@ -46,10 +47,11 @@ async def login_page(request: Request) -> Response:
     username = str(form.get("username", ""))[:64]
     password = str(form.get("password", ""))[:512]
     lang = lang_of(request)
+    device = known_device(request, username)
     async with request.app.state.db.session() as session:
         try:
             user = await credentials.login(session, request.app.state.limiter, username, password,
-                                           client_address(request))
+                                           client_address(request), device)
         except credentials.LoginThrottled:
             return render(request, "login.html", {"next": "/", "error": "login.throttled"}, status=429)
         except DrawReviewError:
@@ -60,7 +62,9 @@ async def login_page(request: Request) -> Response:
                            detail={"via": "form", "address": client_address(request)})
         await session.commit()
     _start_session(request, user.id, sid, lang)
-    return RedirectResponse(_safe_next(form.get("next")), status_code=303)
+    response = RedirectResponse(_safe_next(form.get("next")), status_code=303)
+    remember_device(request, response, user.username, device)
+    return response
 
 
 async def logout(request: Request) -> Response:
