@@ -2,7 +2,7 @@
 exploded and bulged doors, plans as blocks, dynamic blocks, flipped OCS, multileader labels,
 pinyin layers, a millimetre header on a metre drawing, titles in paper space, Roman ratings …).
 
-Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5]
+Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5|outside6]
 
 ``--corpus outside`` scores the second outside probe (tests/rules/corpus/outside.py: dividing
 lines across a floor outline, basement titles, R12 and 天正 T3 exports, ``\\U+`` escapes …);
@@ -14,7 +14,12 @@ metre blocks, 天正 wall pairs, a whole T20 floor, FP- layers, English and ATTR
 blocks or drawn as lines, stacked MTEXT, lane junctions, wide polylines, 亩 …); ``--corpus outside5``
 the fifth (tests/rules/corpus/outside5.py, written without reading the engine: far labels on leaders,
 circled numbers, split and duplicate outlines, 2D POLYLINEs, inches, side-by-side floors, level-only
-basement titles, negated and English sprinkler notes, lanes and red lines as hatches, 万㎡, 二类 …).
+basement titles, negated and English sprinkler notes, lanes and red lines as hatches, 万㎡, 二类 …); ``--corpus outside6``
+the sixth (tests/rules/corpus/outside6.py, also written without reading the engine: ``%%u``, letter-spaced
+and MTEXT-coded basement titles, ELLIPSE, elevated and edge-path-hatch compartments, key plans, area
+tables and frozen layers that must raise nothing, stair doors as exits, ``FMJ`` / ``甲FM`` codes, 天正
+door-library blocks, heights in 米 or 十八层, 楼号 ATTRIBs, MLINE lanes, 平米, 避雷带, donut
+down-conductors, HFM entrances, gradient hatches, DIMLFAC …).
 
 Each habit is a clean / violating pair generated into a temporary folder (or DIR) and checked
 as ``drawreview check`` checks it (``rules.sheetcheck.check_file``). A prediction is an
@@ -40,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from drawreview.rules.sheetcheck import check_file  # noqa: E402
 
 
-CORPORA = ("habits", "outside", "outside3", "outside4", "outside5")
+CORPORA = ("habits", "outside", "outside3", "outside4", "outside5", "outside6")
 
 
 def load_generator(corpus: str = "habits"):
