@@ -3,29 +3,39 @@ corpora's generators: drafting habits of Chinese design institutes that habits.p
 outside3.py, outside4.py and outside5.py do not draw.
 
 Floors (GB 50016 5.3.1, 5.5.8, 5.5.18):
-- basement titles underlined with the ``%%u`` control code, letter-spaced (``地 下 一 层 平 面 图``),
-  or in MTEXT broken by font, colour and height codes (``{\\fSimHei|b1;\\C1;地下一层}{\\H0.7x;平面图}``);
-- a compartment drawn as an ELLIPSE, as a polyline at a storey's elevation (z = 4.5 m), or only as a
-  hatch whose edge path is lines and an arc (no polyline path);
+- basement titles underlined with the ``%%u`` control code or MTEXT's ``\\L``, letter-spaced
+  (``地 下 一 层 平 面 图``), in MTEXT broken by font, colour and height codes
+  (``{\\fSimHei|b1;\\C1;地下一层}{\\H0.7x;平面图}``) or over two lines, or in the ``\\M+5XXXX``
+  multibyte escapes ODA's converter and old AutoCAD write for GBK text; a 半地下室 (half-sunk
+  storey: 500 m² as a basement); a basement compartment of equipment rooms only (设备用房: 1000 m²);
+- a compartment drawn as an ELLIPSE or a CIRCLE, as a polyline at a storey's elevation (z = 4.5 m),
+  or only as a hatch whose edge path is lines and an arc (no polyline path);
 - traps that must not raise anything: the 防火分区示意图 key plan (the same compartments at 1:500
-  beside the 1:100 plan, hatched, no doors), the compartment area table drawn with LINEs on the
-  compartment layer, an old scheme left on a frozen, switched-off layer;
+  beside the 1:100 plan, hatched, no doors, on the plan's layer or its own), the compartment area
+  table drawn with LINEs on the compartment layer, an old scheme left on a frozen, switched-off layer,
+  a bound plan block XCLIPped to one zone (the clipped-away zone belongs to another sheet), the
+  FM丙0618 doors of pipe shafts and the door samples of a 图例 (fire doors, but no exits);
 - exits that are the doors of enclosed stairs inside the compartment, not on its edge;
 - fire-door codes with the grade in pinyin (``FMJ1221``) or before the code (``甲FM1221``), 天正
   door-library blocks (``$DorLib2D$…`` one unit wide, scaled to the width) with their number as a
   TEXT on ``WINDOW_TEXT``;
 - a compartment layer with a full-width bracketed suffix (``防火分区（一层）``);
-- the building height only in the general notes, in 米 (``建筑高度：49.80米``), with no parameter.
+- the building height only in the general notes, in 米 (``建筑高度：49.80米``), with no parameter;
+  the sprinkler system named only in the compartment's label, with no parameter.
 Sites (GB 50016 5.2.2, 7.1.8-1; GB 50352 4.3.1; RULES.md PL-07):
 - storeys in Chinese numerals (``地上十八层``), building labels as a 楼号 block's ATTRIBs, heights in
   MTEXT with font and colour codes, heights in 米;
-- a fire lane drawn as an MLINE; a site red line cut at a road corner by an arc;
-- site areas in 平米, in ``m^2``, or as a key TEXT and a value TEXT side by side (no table lines).
-Roofs (GB 50057 4.3.1, 4.4.1, 4.3.3, 4.4.3): the pre-2010 words 避雷带 / 避雷网 as layer names;
-class 3 written ``防雷类别：三类``; a mesh drawn cell by cell as closed rectangles; down-conductors
-drawn as DONUTs (wide bulged polylines) or as SOLID-hatched dots.
+- a fire lane drawn as an MLINE, or by its two edges as SPLINEs; a site red line cut at a road
+  corner by an arc; a basement outline (地下室轮廓线) or balconies (阳台) across the red line;
+- site areas in 平米, in ``m^2``, as a key TEXT and a value TEXT side by side (no table lines), in an
+  MTEXT whose cells are tab stops, or as 总用地 (with the land given up to roads) beside 净用地.
+Roofs (GB 50057 4.3.1, 4.4.1, 4.3.3, 4.4.3, App. B): the pre-2010 words 避雷带 / 避雷网 as layer
+names; class 3 written ``防雷类别：三类``; a mesh drawn cell by cell as closed rectangles;
+down-conductors drawn as DONUTs (wide bulged polylines) or as SOLID-hatched dots; the edge conductor
+on the parapet 0.15 m in from the roof edge, or 3 m in on the slab.
 Civil defence (GB 50038 3.2, 3.3.1): entrances as 防护密闭门 blocks (``HFM1520``) on a door layer;
-a protection unit only as a gradient hatch.
+a 竖井式应急出口 and a 连通口 between two units drawn on the entrance layer (neither counts as an
+entrance); a protection unit only as a gradient hatch.
 Dimensions (RULES.md DR-04): an enlarged detail whose DIMLFAC is 0.5, a metre drawing whose
 DIMLFAC is 1000, overrides with a bracketed word after the number.
 
@@ -171,6 +181,28 @@ def titled_basement(how, kind):
     poly = box(0, 0, w, h)
     exits = [sum(on_edge(poly, d) for d in doors)]
     record(sh, f"o6-{how}-{kind}", how, ("FR-07", "FR-08"), fire_verdict([poly.area], BELOW, exits), dict(FLOOR))
+
+
+def basement_kinds(how, kind):
+    """GB 50016 5.3.1 on a half-sunk storey (半地下室: 500 m², as a basement) and on a basement
+    compartment of equipment rooms only (设备用房: 1000 m²)."""
+    sh = Sheet()
+    if how == "title-semi-basement":
+        w, h = (24.0, 25.0) if kind == "viol" else (20.0, 22.0)
+        limit = BELOW
+        sh.text("半地下室平面图  1:100", (0, -3), 0.7)
+    else:
+        w, h = (44.0, 25.0) if kind == "viol" else (32.0, 25.0)
+        limit = 2 * BELOW  # equipment rooms only
+        sh.text("地下一层平面图  1:100", (0, -3), 0.7)
+        sh.text("防火分区一（设备用房）", (2, h / 2), 0.6)
+        for i, room in enumerate(("水泵房", "变配电室", "消防控制室")):
+            sh.text(room, (2 + i * w / 3, h / 2 - 4), 0.5)
+    sh.rect(0, 0, w, h, "防火分区")
+    doors = two_doors(sh, 0, 0, w, h)
+    poly = box(0, 0, w, h)
+    record(sh, f"o6-{how}-{kind}", how, ("FR-07", "FR-08"),
+           fire_verdict([poly.area], limit, [sum(on_edge(poly, d) for d in doors)]), dict(FLOOR))
 
 
 # ---------------------------------------------------------------- floors: outline forms
@@ -363,6 +395,33 @@ def door_codes(how, kind):
     sh = Sheet()
     sh.rect(0, 0, 60, 40, "防火分区")
     doors = two_doors(sh, 0, 0, 60, 40, code, width)
+    sh.text("一层平面图  1:100", (0, -4), 0.7)
+    poly = box(0, 0, 60, 40)
+    record(sh, f"o6-{how}-{kind}", how, ("FR-07", "FR-08", "FR-12"),
+           fire_verdict([poly.area], ABOVE, [sum(on_edge(poly, d) for d in doors)], [width, width]), dict(FLOOR))
+
+
+def non_exit_doors(how, kind):
+    """Fire doors that are no exits, so 5.5.18's 0.90 m does not apply to them: the FM丙0618 doors of
+    pipe shafts (管井) inside the floor, or a door sample in the 图例 beside the plan. The two exits
+    are FM甲1221 (clean) or FM甲0821 (viol)."""
+    width = 0.8 if kind == "viol" else 1.2
+    code = f"FM甲{int(round(width * 10)):02d}21"
+    sh = Sheet()
+    sh.rect(0, 0, 60, 40, "防火分区")
+    doors = two_doors(sh, 0, 0, 60, 40, code, width)
+    if how == "shaft-doors-fm-bing":
+        for x in (20.0, 40.0):
+            sh.rect(x, 20.0, 1.5, 1.0, "WALL")
+            sh.door("FM丙0618", 0.6, (x + 0.4, 20.0), 180, "A-DOOR")
+            sh.text("管井", (x + 0.2, 20.3), 0.3)
+    else:
+        sh.rect(70.0, 20.0, 12.0, 8.0, "PUB_TEXT")
+        sh.text("图例", (74.0, 28.5), 0.6)
+        sh.door("FM乙0821", 0.8, (71.0, 25.0), 0, "A-DOOR")
+        sh.text("乙级防火门", (73.0, 25.2), 0.4)
+        sh.door("FM丙0618", 0.6, (71.0, 22.0), 0, "A-DOOR")
+        sh.text("丙级防火门（管井检修门）", (73.0, 22.2), 0.4)
     sh.text("一层平面图  1:100", (0, -4), 0.7)
     poly = box(0, 0, 60, 40)
     record(sh, f"o6-{how}-{kind}", how, ("FR-07", "FR-08", "FR-12"),
@@ -567,7 +626,15 @@ def site_area(how, kind):
     if how == "site-area-pingmi":
         sh.text(f"总用地面积：{declared:.0f}平米", (210, 140), 2.0)
     elif how == "site-area-caret":
-        sh.text(f"SITE AREA / 用地面积 = {declared:.2f} m^2", (210, 140), 2.0)
+        sh.text(f"总用地面积：{declared:.2f} m^2", (210, 140), 2.0)
+    elif how == "site-area-gross-and-net":
+        # 总用地 takes in the road and green land the site gives up (代征); the red line bounds the
+        # 净用地 (建设用地), which is what the drawn site is compared with
+        net = 28000.0 if kind == "viol" else 30000.0
+        sh.text("总用地面积：31500.00㎡", (210, 140), 2.0)
+        sh.text("其中：代征道路用地面积：1500.00㎡", (210, 136), 2.0)
+        sh.text(f"净用地面积：{net:.2f}㎡", (210, 132), 2.0)
+        declared = net
     elif how == "site-area-mtext-tabs":
         sh.mtext(f"主要技术经济指标\\P总用地面积\\t{declared:.2f}\\t㎡\\P总建筑面积\\t3600.00\\t㎡", (210, 140), 2.0)
     else:  # key and value as two TEXTs on one row, no table lines
@@ -779,6 +846,8 @@ def generate(out_dir: Path) -> list[dict]:
         for how in ("title-underline-code", "title-letter-spaced", "title-mtext-codes", "title-mtext-underline",
                     "title-mtext-two-lines", "title-mbcs-escapes"):
             titled_basement(how, kind)
+        for how in ("title-semi-basement", "basement-plant-rooms"):
+            basement_kinds(how, kind)
         ellipse_compartment(kind)
         circle_compartment(kind)
         xclip_zone(kind)
@@ -792,6 +861,8 @@ def generate(out_dir: Path) -> list[dict]:
         for how in ("door-code-pinyin-grade", "door-code-grade-first"):
             door_codes(how, kind)
         tangent_doorlib(kind)
+        for how in ("shaft-doors-fm-bing", "legend-door-sample"):
+            non_exit_doors(how, kind)
         layer_fullwidth_suffix(kind)
         height_note(kind)
         sprinkler_label(kind)
@@ -802,7 +873,8 @@ def generate(out_dir: Path) -> list[dict]:
         for how in ("basement-outline-crosses", "balcony-layer-crosses"):
             crossing_part(how, kind)
         red_line_arc_corner(kind)
-        for how in ("site-area-pingmi", "site-area-caret", "site-area-key-value-texts", "site-area-mtext-tabs"):
+        for how in ("site-area-pingmi", "site-area-caret", "site-area-key-value-texts", "site-area-mtext-tabs",
+                    "site-area-gross-and-net"):
             site_area(how, kind)
         for how in ("old-term-bileidai", "class3-written-sanlei", "mesh-cell-rectangles",
                     "downconductor-donut", "downconductor-solid-dot", "mesh-on-parapet"):
