@@ -1,19 +1,20 @@
 """The sixth outside probe (tests/rules/corpus/outside6.py), written and labelled without reading the
-rule engine, the rulesets or the earlier corpora's generators. Its 53 habits: ``%%u``, ``\\L``,
-letter-spaced, MTEXT-coded, two-line and ``\\M+5`` basement titles, 半地下室, basement plant rooms;
-ELLIPSE, CIRCLE, elevated and edge-path-hatch compartments; an XCLIPped plan block, a 防火分区示意图
-key plan, an area table on the compartment layer, an old scheme on a frozen layer, shaft doors
-FM丙0618 and a 图例's door samples (none of which may raise anything); stair doors as exits; ``FMJ``
-and ``甲FM`` door codes, 天正 door-library blocks; a compartment layer with a full-width suffix; the
-height only in the notes in 米; sprinklers named in a compartment's label; storeys in Chinese
+rule engine, the rulesets or the earlier corpora's generators. Its 58 habits: ``%%u``, ``\\L``,
+letter-spaced, MTEXT-coded, two-line and ``\\M+5`` basement titles, 半地下室, basement plant rooms,
+plans stacked with a basement below; ELLIPSE, CIRCLE, elevated and edge-path-hatch compartments; an
+XCLIPped plan block, a 防火分区示意图 key plan, an area table on the compartment layer, an old scheme on a
+frozen layer, shaft doors FM丙0618 and a 图例's door samples (none of which may raise anything); stair
+doors as exits; ``FMJ`` and ``甲FM`` door codes, 天正 door-library blocks; a compartment layer with a
+full-width suffix; the height only in the notes in 米; sprinklers named in a compartment's label;
+rooms as a SPACE hatch or with a 子母门; 登高场地 on a 消防扑救场地 layer or only hatched; storeys in Chinese
 numerals, 楼号 ATTRIBs, heights in formatted MTEXT or in 米; MLINE and SPLINE lanes; a red line cut by
 an arc, basements and balconies across it; site areas in 平米, ``m^2``, key and value texts, an MTEXT
-with tabs, or 总用地 beside 净用地; 避雷带 layers, class 3 as ``三类``, cell-by-cell meshes, donut and
-hatched down-conductors, a conductor on the parapet; HFM entrances, a shaft exit, a 连通口 between
-units, a gradient-hatched unit; dimensions with DIMLFAC or a bracketed word.
+with tabs, or 总用地 beside 净用地; 避雷带 layers, class 3 as ``三类``, cell-by-cell meshes, donut and hatched
+down-conductors, a conductor on the parapet; HFM entrances, a shaft exit, a 连通口 between units, a
+gradient-hatched unit; dimensions with DIMLFAC or a bracketed word.
 
-First run (main at e5f2976): 39 found, 14 missed, 11 false alarms over 53 habits (106 drawings),
-25 wrong drawings. The cases the engine judges right must stay right; the wrong ones are listed in
+First run (main at e5f2976): 44 found, 14 missed, 12 false alarms over 58 habits (116 drawings),
+26 wrong drawings. The cases the engine judges right must stay right; the wrong ones are listed in
 OPEN exactly as the bench reports them, each an open gap in the engine, not fixed here. The test
 fails if any case changes, so a fix must move its entry out of OPEN."""
 
@@ -35,6 +36,8 @@ OPEN: dict[str, str] = {
     "o6-key-plan-own-layer-viol.dxf": "missed [], false ['FR-08']",
     "o6-frozen-old-scheme-clean.dxf": "missed [], false ['FR-07']",
     "o6-legend-door-sample-clean.dxf": "missed [], false ['FR-12']",
+    # A layer name not mapped: the 登高场地 on 消防扑救场地.
+    "o6-pad-layer-fujiu-clean.dxf": "missed [], false ['FR-06']",
     # Words not read: letter-spaced and \M+5-escaped titles, 半地下室, 平米, m^2, tab-separated cells;
     # 总用地 read where the red line bounds 净用地.
     "o6-title-letter-spaced-viol.dxf": "missed ['FR-07'], false []",
@@ -68,6 +71,6 @@ def test_outside6_right_cases_stay_right_and_open_gaps_are_known(tmp_path):
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     table, wrong = bench.score(tmp_path, "outside6")
-    assert len(table) == 53
-    assert sum(r["found"] + r["missed"] for r in table.values()) == 53
+    assert len(table) == 58
+    assert sum(r["found"] + r["missed"] for r in table.values()) == 58
     assert dict(wrong) == OPEN

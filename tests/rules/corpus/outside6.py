@@ -2,12 +2,13 @@
 corpora's generators: drafting habits of Chinese design institutes that habits.py, outside.py,
 outside3.py, outside4.py and outside5.py do not draw.
 
-Floors (GB 50016 5.3.1, 5.5.8, 5.5.18):
+Floors (GB 50016 5.3.1, 5.5.8, 5.5.15, 5.5.18):
 - basement titles underlined with the ``%%u`` control code or MTEXT's ``\\L``, letter-spaced
   (``地 下 一 层 平 面 图``), in MTEXT broken by font, colour and height codes
   (``{\\fSimHei|b1;\\C1;地下一层}{\\H0.7x;平面图}``) or over two lines, or in the ``\\M+5XXXX``
   multibyte escapes ODA's converter and old AutoCAD write for GBK text; a 半地下室 (half-sunk
   storey: 500 m² as a basement); a basement compartment of equipment rooms only (设备用房: 1000 m²);
+  a ground floor and a basement stacked one above the other in one model space, each titled below;
 - a compartment drawn as an ELLIPSE or a CIRCLE, as a polyline at a storey's elevation (z = 4.5 m),
   or only as a hatch whose edge path is lines and an arc (no polyline path);
 - traps that must not raise anything: the 防火分区示意图 key plan (the same compartments at 1:500
@@ -20,12 +21,15 @@ Floors (GB 50016 5.3.1, 5.5.8, 5.5.18):
   door-library blocks (``$DorLib2D$…`` one unit wide, scaled to the width) with their number as a
   TEXT on ``WINDOW_TEXT``;
 - a compartment layer with a full-width bracketed suffix (``防火分区（一层）``);
+- rooms (5.5.15) exported by 天正 as a filled hatch on SPACE with no outline, or with one
+  double-leaf door (子母门 ``M1521``, one block holding two leaves);
 - the building height only in the general notes, in 米 (``建筑高度：49.80米``), with no parameter;
   the sprinkler system named only in the compartment's label, with no parameter.
-Sites (GB 50016 5.2.2, 7.1.8-1; GB 50352 4.3.1; RULES.md PL-07):
+Sites (GB 50016 5.2.2, 7.1.8-1, 7.2.1-7.2.2; GB 50352 4.3.1; RULES.md PL-07):
 - storeys in Chinese numerals (``地上十八层``), building labels as a 楼号 block's ATTRIBs, heights in
   MTEXT with font and colour codes, heights in 米;
-- a fire lane drawn as an MLINE, or by its two edges as SPLINEs; a site red line cut at a road
+- a fire lane drawn as an MLINE, or by its two edges as SPLINEs; a 登高场地 (7.2.1-7.2.2) on a
+  layer named by its other name 消防扑救场地, or drawn only as a hatch; a site red line cut at a road
   corner by an arc; a basement outline (地下室轮廓线) or balconies (阳台) across the red line;
 - site areas in 平米, in ``m^2``, as a key TEXT and a value TEXT side by side (no table lines), in an
   MTEXT whose cells are tab stops, or as 总用地 (with the land given up to roads) beside 净用地.
@@ -203,6 +207,23 @@ def basement_kinds(how, kind):
     poly = box(0, 0, w, h)
     record(sh, f"o6-{how}-{kind}", how, ("FR-07", "FR-08"),
            fire_verdict([poly.area], limit, [sum(on_edge(poly, d) for d in doors)]), dict(FLOOR))
+
+
+def stacked_plans(kind):
+    """Two plans one above the other in one model space, each titled below: the ground floor on top
+    (2400 m², 2500 m² limit), the basement under it (600 m² viol or 440 m² clean, 500 m² limit)."""
+    w, h = (24.0, 25.0) if kind == "viol" else (20.0, 22.0)
+    sh = Sheet()
+    sh.rect(0, 50, 60, 40, "防火分区")
+    ground = two_doors(sh, 0, 50, 60, 40)
+    sh.text("一层平面图  1:100", (0, 46), 0.7)
+    sh.rect(0, 0, w, h, "防火分区")
+    basement = two_doors(sh, 0, 0, w, h)
+    sh.text("地下一层平面图  1:100", (0, -4), 0.7)
+    g, b = box(0, 50, 60, 90), box(0, 0, w, h)
+    verdict = ("FR-07" if b.area > BELOW or g.area > ABOVE else
+               fire_verdict([], ABOVE, [sum(on_edge(g, d) for d in ground), sum(on_edge(b, d) for d in basement)]))
+    record(sh, f"o6-plans-stacked-{kind}", "plans-stacked", ("FR-07", "FR-08"), verdict, dict(FLOOR))
 
 
 # ---------------------------------------------------------------- floors: outline forms
@@ -428,6 +449,38 @@ def non_exit_doors(how, kind):
            fire_verdict([poly.area], ABOVE, [sum(on_edge(poly, d) for d in doors)], [width, width]), dict(FLOOR))
 
 
+def single_door_room(how, kind):
+    """GB 50016 5.5.15: a room with one door only when it is at most 120 m². The room is 15 × 10 m
+    (viol) or 10 × 10 m (clean), inside a compliant compartment."""
+    w = 15.0 if kind == "viol" else 10.0
+    sh = Sheet()
+    sh.rect(0, 0, 60, 40, "防火分区")
+    two_doors(sh, 0, 0, 60, 40)
+    room = box(5, 10, 5 + w, 20)
+    if how == "room-space-hatch":  # 天正 rooms exported as a filled hatch on SPACE, no outline
+        hatch = sh.msp.add_hatch(color=254, dxfattribs={"layer": sh.layer("SPACE")})
+        hatch.paths.add_polyline_path([sh.s(p) for p in room.exterior.coords[:-1]], is_closed=True)
+        sh.door("M1021", 1.0, (8.0, 20.0), 180, "DOOR_FIRE")
+        doors = 1
+    else:  # one double-leaf door (子母门 M1521): one door, two leaves in one block
+        sh.rect(5, 10, w, 10, "SPACE")
+        name = "M1521"
+        b = sh.doc.blocks.new(name)
+        k = sh.k
+        b.add_line((0, 0), (1.5 * k, 0))
+        b.add_arc((0, 0), 0.75 * k, 0, 90)
+        b.add_arc((1.5 * k, 0), 0.75 * k, 90, 180)
+        b.add_line((0, 0), (0, 0.75 * k))
+        b.add_line((1.5 * k, 0), (1.5 * k, 0.75 * k))
+        sh.msp.add_blockref(name, sh.s((6.0 + w / 2, 20.0)), dxfattribs={"layer": sh.layer("DOOR_FIRE"),
+                                                                          "rotation": 180})
+        doors = 1
+    sh.text("会议室", (6.0, 14.0), 0.5)
+    sh.text("一层平面图  1:100", (0, -4), 0.7)
+    record(sh, f"o6-{how}-{kind}", how, ("FR-07", "FR-08", "FR-13"),
+           "FR-13" if room.area > 120.0 and doors < 2 else None, dict(FLOOR))
+
+
 def tangent_doorlib(kind):
     """天正's door library: one block one unit wide, inserted scaled to the width on DOOR_FIRE;
     the door number is a TEXT on WINDOW_TEXT beside it."""
@@ -589,6 +642,31 @@ def crossing_part(how, kind):
             sh.rect(x0, y0, x1 - x0, yy - y0, "阳台")
         part = unary_union(parts)
     record(sh, f"o6-{how}-{kind}", how, ("PL-02",), None if site.contains(part) else "PL-02", {})
+
+
+def hardstanding(how, kind):
+    """GB 50016 7.2.1-7.2.2: the 登高场地 of a 30 × 15 m office (H = 30 m) runs along a long side or a
+    quarter of the perimeter (22.5 m), is at least 15 × 10 m and 5-10 m from the wall. It is 30 × 10 m
+    (clean) or 20 × 10 m (viol), 6 m from the south wall."""
+    length = 20.0 if kind == "viol" else 30.0
+    sh = Sheet()
+    sh.rect(0, 0, 200, 150, "A-REDL")
+    bld = box(60, 60, 90, 75)
+    sh.rect(60, 60, 30, 15, "A-MAST-ROOF")
+    sh.text("1# 10F H=30.00 一级 办公", (62, 67), 1.5)
+    pad = box(60, 44, 60 + length, 54)
+    if how == "pad-layer-fujiu":  # 消防扑救场地, the other name sets give the pad
+        sh.rect(60, 44, length, 10, "消防扑救场地")
+    else:  # only a hatch, no outline
+        hatch = sh.msp.add_hatch(color=3, dxfattribs={"layer": sh.layer("登高场地")})
+        hatch.set_pattern_fill("ANSI37", scale=1000.0)
+        hatch.paths.add_polyline_path([sh.s(p) for p in pad.exterior.coords[:-1]], is_closed=True)
+    sh.text("消防登高场地", (62, 48), 1.5)
+    quarter = bld.exterior.length / 4
+    along = min(pad.bounds[2], bld.bounds[2]) - max(pad.bounds[0], bld.bounds[0])  # its run along the south wall
+    gap = pad.distance(bld)
+    ok = (along >= min(30.0, quarter) - 1e-6) and 5.0 <= gap <= 10.0 and length >= 15.0
+    record(sh, f"o6-{how}-{kind}", how, ("FR-06",), None if ok else "FR-06", {})
 
 
 def red_line_arc_corner(kind):
@@ -848,6 +926,7 @@ def generate(out_dir: Path) -> list[dict]:
             titled_basement(how, kind)
         for how in ("title-semi-basement", "basement-plant-rooms"):
             basement_kinds(how, kind)
+        stacked_plans(kind)
         ellipse_compartment(kind)
         circle_compartment(kind)
         xclip_zone(kind)
@@ -863,12 +942,16 @@ def generate(out_dir: Path) -> list[dict]:
         tangent_doorlib(kind)
         for how in ("shaft-doors-fm-bing", "legend-door-sample"):
             non_exit_doors(how, kind)
+        for how in ("room-space-hatch", "room-double-leaf-door"):
+            single_door_room(how, kind)
         layer_fullwidth_suffix(kind)
         height_note(kind)
         sprinkler_label(kind)
         for how in ("storeys-chinese-numerals", "building-label-attribs", "height-mtext-codes", "height-unit-mi"):
             site_pair(how, kind)
         mline_lane(kind)
+        for how in ("pad-layer-fujiu", "pad-hatch-only"):
+            hardstanding(how, kind)
         spline_lane(kind)
         for how in ("basement-outline-crosses", "balcony-layer-crosses"):
             crossing_part(how, kind)
