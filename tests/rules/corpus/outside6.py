@@ -33,8 +33,8 @@ Sites (GB 50016 5.2.2, 7.1.8-1, 7.2.1-7.2.2; GB 50352 4.3.1; RULES.md PL-07):
   corner by an arc; a basement outline (地下室轮廓线) or balconies (阳台) across the red line;
 - site areas in 平米, in ``m^2``, as a key TEXT and a value TEXT side by side (no table lines), in an
   MTEXT whose cells are tab stops, or as 总用地 (with the land given up to roads) beside 净用地.
-Roofs (GB 50057 4.3.1, 4.4.1, 4.3.3, 4.4.3, App. B): the pre-2010 words 避雷带 / 避雷网 as layer
-names; class 3 written ``防雷类别：三类``; a mesh drawn cell by cell as closed rectangles;
+Roofs (GB 50057 4.3.1, 4.4.1, 4.3.3, 4.4.3, App. B): the pre-2010 word 避雷带 as the mesh layer's
+name; class 3 written ``防雷类别：三类``; a mesh drawn cell by cell as closed rectangles;
 down-conductors drawn as DONUTs (wide bulged polylines) or as SOLID-hatched dots; the edge conductor
 on the parapet 0.15 m in from the roof edge, or 3 m in on the slab.
 Civil defence (GB 50038 3.2, 3.3.1): entrances as 防护密闭门 blocks (``HFM1520``) on a door layer;
@@ -579,7 +579,9 @@ def site_pair(how, kind):
         elif how == "height-unit-mi":
             sh.text(f"{no}住宅楼  一级", (cx, cy + 2), 1.5)
             sh.text("H=54.00米", (cx, cy - 2), 1.5)
-    record(sh, f"o6-{how}-{kind}", how, ("FR-01",), "FR-01" if gap < 13.0 else None, {})
+    # both towers are high-rise: 54 m, or 18 residential storeys (≥ 2.8 m each, so over 27 m)
+    measured = box(a[0], a[1], a[0] + a[2], a[1] + a[3]).distance(box(b[0], b[1], b[0] + b[2], b[1] + b[3]))
+    record(sh, f"o6-{how}-{kind}", how, ("FR-01",), "FR-01" if measured < 13.0 else None, {})
 
 
 def mline_lane(kind):
@@ -885,23 +887,20 @@ def ad_gradient_hatch(kind):
 
 # ---------------------------------------------------------------- dimensions (DR-04, a warning)
 def dims(how, kind):
-    """A 6 m wall dimensioned; the override either tells the displayed value or departs from it."""
+    """A 6-unit wall dimensioned; the override either tells the value ``<>`` would show (the
+    measurement × DIMLFAC) or departs from it by 10 %."""
     if how == "dim-metre-dimlfac":
-        sh = Sheet(k=1.0, insunits=6)
-        lfac, shown = 1000.0, 6000.0
+        sh, lfac = Sheet(k=1.0, insunits=6), 1000.0  # drawn in metres, dimensioned in mm
     elif how == "dim-detail-dimlfac":
-        sh = Sheet()
-        lfac, shown = 0.5, 3000.0  # a 1:50 detail drawn twice size on a 1:100 sheet
+        sh, lfac = Sheet(), 0.5  # a 1:50 detail drawn twice size on a 1:100 sheet
     else:
-        sh = Sheet()
-        lfac, shown = 1.0, 6000.0
-    wall = 6.0 if how != "dim-detail-dimlfac" else 6.0
+        sh, lfac = Sheet(), 1.0
+    wall = 6.0
     sh.rect(0, 0, wall, 0.2, "A-WALL")
     sh.rect(0, 4.0, wall, 0.2, "A-WALL")
-    written = shown if kind == "clean" else shown * 0.9
-    text = f"{written:.0f}"
-    if how == "dim-bracketed-word":
-        text = f"{written:.0f}(净宽)"
+    displayed = wall * sh.k * lfac
+    written = displayed if kind == "clean" else displayed * 0.9
+    text = f"{written:.0f}(净宽)" if how == "dim-bracketed-word" else f"{written:.0f}"
     d = sh.msp.add_linear_dim(base=sh.s((0, -1.5)), p1=sh.s((0, 0)), p2=sh.s((wall, 0)), text=text,
                               override={"dimlfac": lfac}, dxfattribs={"layer": sh.layer("PUB_DIM")})
     d.render()
@@ -910,7 +909,6 @@ def dims(how, kind):
     d.render()
     if how == "dim-detail-dimlfac":
         sh.text("楼梯大样  1:50", (0, -4), 0.7)
-    displayed = wall * (sh.k) * lfac
     record(sh, f"o6-{how}-{kind}", how, ("DR-04",), None if abs(written - displayed) < 0.5 else "DR-04", {},
            any_severity=True)
 
