@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .areas import declared_areas  # noqa: F401 - read with the other labels' facts
 from .english import english_facts
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4,
@@ -64,26 +65,17 @@ RE_LOCAL_SYSTEM = re.compile(r"气体|七氟丙烷|ig\s*-?\s*541|二氧化碳|�
 RE_HIGH_RISE = re.compile(r"(?<![非标])高层")
 RE_NEGATION = re.compile(r"无|不设|未设|不需|不考虑|没有|取消")
 RE_AFFIRM = re.compile(r"设|有|采用|配置|安装|按")
-# a basement sheet's title: 地下一层 / 地下室 / 负一层 / -1F / B1层 / B1F … then 平面图, 平面布置图,
+# a basement sheet's title: 地下一层 / 地下室 / 半地下室 (a half-sunk storey: GB 50016 5.3.1 gives it the
+# basement's limit) / 负一层 / -1F / B1层 / B1F … then 平面图, 平面布置图,
 # 防火分区示意图 …; or by its level, at least 2 m below ground: -4.800m标高层平面图 (not a cross-reference:
 # 详见 / 参见 … 图)
 RE_BASEMENT_TITLE = re.compile(
-    r"(?:^|=|\s)(?:地下(?:[一二三四五1-5]层|室|车库|层)|负\s*[一二三四五1-5]\s*层|-\s*[1-5]\s*(?:层|f)"
+    r"(?:^|=|\s)(?:半?地下(?:[一二三四五1-5]层|室|车库|层)|负\s*[一二三四五1-5]\s*层|-\s*[1-5]\s*(?:层|f)"
     r"|b[1-5](?:层|f|(?=平面))|-\s*(?:[2-9]|\d{2})\.\d{1,3}\s*m?\s*标高)"
     r"[^，,。;；见详参]{0,16}?(?:平面|示意|布置|分区)[^，,。;；见详参]{0,8}?图", re.I)
 # an English office's title: BASEMENT FLOOR PLAN, BASEMENT 1 PLAN, B1 FLOOR PLAN, LEVEL B2 PLAN
 RE_BASEMENT_TITLE_EN = re.compile(r"\b(?:basement(?:\s*(?:level\s*)?[1-5])?|(?:level\s*)?b[1-5])\s*(?:floor\s*)?plan\b",
                                   re.I)
-# 用地面积：30000㎡ / 用地面积(㎡)：30000 / 30,000.00㎡ / 3.00公顷 / 45.00亩 (NFKC makes ㎡ and m² "m2"); a unit
-# is required
-AREA_UNIT = r"(m2|㎡|m²|平方米|公顷|hm2|ha|亩)"
-RE_AREA = re.compile(r"(用地面积|总建筑面积|建筑面积|地上建筑面积)\s*(?:[(（\[]\s*" + AREA_UNIT + r"\s*[)）\]])?\s*[:：=]?"
-                     r"\s*(?:s\s*=\s*)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*" + AREA_UNIT + "?", re.I)
-# … or in 万㎡ (tens of thousands of m²): 总用地面积: 1.26万㎡
-RE_AREA_WAN = re.compile(r"(用地面积|总建筑面积|建筑面积|地上建筑面积)\s*[:：=]?\s*(?:s\s*=\s*)?(\d+(?:\.\d+)?)\s*万\s*"
-                         + AREA_UNIT, re.I)
-HECTARE = ("公顷", "hm2", "ha")
-UNIT_M2 = {**{u: 10000.0 for u in HECTARE}, "亩": 2000.0 / 3.0}  # 1 亩 = 666.67 m² (15 亩 = 1 公顷)
 RE_CLEAR = re.compile(r"净高\s*[=＝:：]?\s*(\d+(?:\.\d+)?)")
 RE_DOOR = re.compile(r"^(?:[a-z]*?)(fm|m)\s*[甲乙丙]?\s*[-_]?\s*(\d{2})(\d{2})", re.I)  # FM甲1221, FM甲-0821
 RE_SCALE = re.compile(r"1\s*[:：]\s*(\d+(?:\.\d+)?)")
@@ -240,23 +232,6 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
                     put("use", use, raw)
                     break
     return facts, src
-
-
-def declared_areas(texts: list[str]) -> dict[str, tuple[float, str]]:
-    """Indicator-table areas in m²: ``用地面积: 30000.0㎡``, ``用地面积(㎡)：30,000``, ``用地面积：3.0公顷``,
-    ``用地面积：45亩`` → {"用地面积": (30000.0, text)}. A number without a unit is not read."""
-    out: dict[str, tuple[float, str]] = {}
-    for raw in texts:
-        if "面积" not in raw:  # cheap filter: indicator tables are a few texts among many
-            continue
-        for m in RE_AREA_WAN.finditer(norm(raw)):  # 1.26万㎡: read before RE_AREA reads 1.26 without a unit
-            out.setdefault(m.group(1), (float(m.group(2)) * 10000.0 * UNIT_M2.get(m.group(3).casefold(), 1.0), raw))
-        for m in RE_AREA.finditer(norm(raw)):
-            unit = (m.group(2) or m.group(4) or "").casefold()
-            if unit:
-                value = float(m.group(3).replace(",", "")) * UNIT_M2.get(unit, 1.0)
-                out.setdefault(m.group(1), (value, raw))
-    return out
 
 
 def bare_block(name: str) -> str:

@@ -27,7 +27,7 @@ def sheet_facts(texts: list) -> tuple[dict, dict]:
 
 
 # a floor's name written alone — 地下一层 / 负一层 / B1 / -1F — with 平面图 in the next text of its row
-FLOOR_NAME = re.compile(r"^\s*(?:地下(?:[一二三四五1-5]层|室|车库)|负\s*[一二三四五1-5]\s*层|-\s*[1-5]\s*(?:层|f)"
+FLOOR_NAME = re.compile(r"^\s*(?:半?地下(?:[一二三四五1-5]层|室|车库)|负\s*[一二三四五1-5]\s*层|-\s*[1-5]\s*(?:层|f)"
                         r"|b[1-5](?:层|f)?)\s*$", re.I)
 
 

@@ -74,12 +74,24 @@ def add_leader_text(geo: Geometry, e, clip: Box | None = None) -> None:
                           e.dxf.handle, e.dxf.get("layer", "0"), "Standard"))
 
 
+def length_factor(e) -> float:
+    """The DIMLFAC the dimension shows its length with (its own override, else its style's): a
+    detail drawn twice size writes 0.5, a drawing in metres dimensioned in mm 1000. ``<>`` shows
+    the measurement times this factor, so an override that agrees with it is no override. A
+    negative factor applies only in paper space (AutoCAD), so in model space it is 1."""
+    try:
+        factor = float(e.override().get("dimlfac", 1.0) or 1.0)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return 1.0
+    return factor if factor > 0 else 1.0
+
+
 def add_dim(geo: Geometry, e, clip: Box | None = None) -> None:
     p = e.dxf.get("text_midpoint", e.dxf.get("defpoint"))
     if p is not None and not _inside(p.x, p.y, clip):
         return
     try:
-        measured = float(e.get_measurement()) if e.dimtype in (0, 1) else None
+        measured = float(e.get_measurement()) * length_factor(e) if e.dimtype in (0, 1) else None
     except (TypeError, ValueError, AttributeError):
         measured = None
     geo.dims.append(Dimension(e.dxf.handle, e.dxf.get("layer", "0"), e.dxf.get("text", ""),

@@ -38,15 +38,6 @@ OPEN: dict[str, str] = {
     "o6-legend-door-sample-clean.dxf": "missed [], false ['FR-12']",
     # A layer name not mapped: the 登高场地 on 消防扑救场地.
     "o6-pad-layer-fujiu-clean.dxf": "missed [], false ['FR-06']",
-    # Words not read: letter-spaced and \M+5-escaped titles, 半地下室, 平米, m^2, tab-separated cells;
-    # 总用地 read where the red line bounds 净用地.
-    "o6-title-letter-spaced-viol.dxf": "missed ['FR-07'], false []",
-    "o6-title-mbcs-escapes-viol.dxf": "missed ['FR-07'], false []",
-    "o6-title-semi-basement-viol.dxf": "missed ['FR-07'], false []",
-    "o6-site-area-pingmi-viol.dxf": "missed ['PL-07'], false []",
-    "o6-site-area-caret-viol.dxf": "missed ['PL-07'], false []",
-    "o6-site-area-mtext-tabs-viol.dxf": "missed ['PL-07'], false []",
-    "o6-site-area-gross-and-net-clean.dxf": "missed [], false ['PL-07']",
     # Door widths not read: FMJ / 甲FM codes, 天正 door-library blocks scaled to the width.
     "o6-door-code-pinyin-grade-viol.dxf": "missed ['FR-12'], false []",
     "o6-door-code-grade-first-viol.dxf": "missed ['FR-12'], false []",
@@ -60,9 +51,6 @@ OPEN: dict[str, str] = {
     "o6-ad-hfm-doors-clean.dxf": "missed [], false ['AD-02']",
     "o6-ad-shaft-exit-viol.dxf": "missed ['AD-02'], false []",
     "o6-ad-inter-unit-door-viol.dxf": "missed ['AD-02'], false []",
-    # DR-04 compares the override with the raw measurement, not with the measurement × DIMLFAC.
-    "o6-dim-detail-dimlfac-clean.dxf": "missed [], false ['DR-04']",
-    "o6-dim-metre-dimlfac-clean.dxf": "missed [], false ['DR-04']",
 }
 
 
