@@ -18,11 +18,12 @@ import shapely
 from shapely import STRtree
 
 from . import labels
+from .legends import drop_legend_samples
 from .layers import normalise
 
 CLASS_C = re.compile(r"fm\s*丙|丙\s*级|丙\s*\d{3,4}", re.I)
 SWING_DOOR = re.compile(r"^\s*(?:fm\s*[甲乙]?|m)\s*\d{3,4}", re.I)  # M1521, FM乙1221: not TLM/LM/MLC/JM
-DOOR_CODE = re.compile(r"^\s*[a-z]*\s*(?:fm|m|lm|jm|tm)\s*[甲乙丙]?\s*\d{3,4}", re.I)
+DOOR_CODE = re.compile(r"^\s*[a-z]*\s*(?:fm|m|lm|jm|tm)\s*[甲乙丙]?\s*\d{3,4}", re.I)  # … or any form door_code reads
 EQUIPMENT = ("管井", "管道井", "水井", "电井", "风井", "强电", "弱电", "配电", "设备", "机房", "井道", "电缆井",
              "排烟井", "送风井", "水表", "电表", "空调")
 EXIT_WORDS = ("楼梯", "前室", "出口", "疏散", "门厅", "室外", "大堂", "大厅", "走道", "走廊")
@@ -51,12 +52,14 @@ def _may_be_exit(geo, f) -> tuple[bool, str]:
             t = texts[i]
             d = geo.m(float(np.hypot(t.x - p.x, t.y - p.y)))
             text = labels.norm(t.text)
-            if DOOR_CODE.match(text):
-                if d <= LABEL_M:
-                    near_label.append((d, text))
+            if DOOR_CODE.match(text) or labels.door_code(text):
+                if geo.m(_gap(t, p)) <= LABEL_M:
+                    near_label.append((d, labels.door_code(text) or text))
             else:
                 near_room.append((d, text))
-    code = labels.bare_block(f.block) if DOOR_CODE.match(labels.bare_block(f.block)) else ""
+    block = labels.bare_block(f.block)
+    code = labels.door_code(block) or (block if DOOR_CODE.match(block) else "")
+    own += " " + code  # FMB0618, 丙FM0618: the class as FM丙0618 writes it
     if near_label:
         code = min(near_label)[1]
         own += " " + code
@@ -67,6 +70,14 @@ def _may_be_exit(geo, f) -> tuple[bool, str]:
     equipment = [d for d, text in near_room if any(w in text for w in EQUIPMENT)]
     exit_ = [d for d, text in near_room if any(w in text for w in EXIT_WORDS)]
     return not (equipment and (not exit_ or min(equipment) < min(exit_))), code
+
+
+def _gap(t, p) -> float:
+    """The distance from the point *p* to a text's words (a character about 0.8 of its height wide,
+    from its insertion point): a code written beside a door starts a little to its side."""
+    h = max(float(t.height or 0.0), 0.0)
+    x1, y1 = t.x + 0.8 * h * max(len(t.text.strip()), 1), t.y + h
+    return float(np.hypot(max(t.x - p.x, 0.0, p.x - x1), max(t.y - p.y, 0.0, p.y - y1)))
 
 
 def _exterior_doors(geo) -> None:
@@ -113,9 +124,14 @@ def door_layer(layer: str) -> bool:
 
 def sort_exits(geo) -> None:
     """Move fire doors that are not exits from class ``exit`` to class ``door``; then make the
-    ordinary doors in a compartment's outer wall (exterior doors) exits."""
+    ordinary doors in a compartment's outer wall (exterior doors) exits. A legend's door samples
+    are no doors of the floor (``legends``)."""
+    drop_legend_samples(geo)
     _demote(geo)
     _exterior_doors(geo)
+    for f in geo.of("exit"):  # a door-library symbol's width from its scale, when no code gave one
+        if "width_m" not in f.attrs and "scaled_width_m" in f.attrs:
+            f.attrs["width_m"] = f.attrs["scaled_width_m"]
 
 
 def _demote(geo) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from ezdxf import bbox
 
 from . import labels
 from .features import Feature, Frame, Geometry, Text
@@ -107,9 +108,27 @@ def _add_symbol(geo: Geometry, builder, insert, p, handle: str, layer: str, cls:
             width = labels.door_width_m(code)
             cls = builder.lm.classify(layer, "INSERT", labels.norm(code).strip()) or cls
             cls = cls if cls in ("door", "exit") else "door"
+    if width is None and cls in ("door", "exit") and (scaled := _library_width(geo, insert, name)) is not None:
+        attrs["scaled_width_m"] = scaled  # below a code written beside it (doors.sort_exits)
     if width is not None:
         attrs.setdefault("width_m", width)
     builder.points.setdefault(cls, []).append(Feature(shapely.Point(p.x, p.y), [handle], layer, cls, name, attrs))
+
+
+def _library_width(geo: Geometry, insert, name: str) -> float | None:
+    """A 天正 door-library symbol (``$DorLib2D$…``) drawn one unit wide and inserted scaled to the door's
+    width: the X scale (in m). A library block drawn full size (1200 units) is a generic symbol whose
+    width only its code tells."""
+    if not labels.bare_block(name).casefold().startswith("$dorlib") or insert.doc is None:
+        return None
+    block = insert.doc.blocks.get(insert.dxf.name)
+    if block is None:
+        return None
+    ext = geo.memo(("block-extent", insert.dxf.name), lambda: bbox.extents(block))
+    if not ext.has_data or not 0.5 <= float(ext.size.x) <= 1.5:
+        return None
+    width = abs(float(insert.dxf.get("xscale", 1.0))) * float(ext.size.x) * geo.unit_m
+    return round(width, 2) if width > 0 else None
 
 
 def _nested_points(geo: Geometry, builder, blocks: BlockCache, insert, m, layer: str, handle: str,

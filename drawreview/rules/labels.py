@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from .areas import declared_areas  # noqa: F401 - read with the other labels' facts
+from .doorcodes import bare_block, door_code, door_width_m  # noqa: F401 - door names are labels too
 from .english import english_facts
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4,
@@ -77,7 +78,6 @@ RE_BASEMENT_TITLE = re.compile(
 RE_BASEMENT_TITLE_EN = re.compile(r"\b(?:basement(?:\s*(?:level\s*)?[1-5])?|(?:level\s*)?b[1-5])\s*(?:floor\s*)?plan\b",
                                   re.I)
 RE_CLEAR = re.compile(r"净高\s*[=＝:：]?\s*(\d+(?:\.\d+)?)")
-RE_DOOR = re.compile(r"^(?:[a-z]*?)(fm|m)\s*[甲乙丙]?\s*[-_]?\s*(\d{2})(\d{2})", re.I)  # FM甲1221, FM甲-0821
 RE_SCALE = re.compile(r"1\s*[:：]\s*(\d+(?:\.\d+)?)")
 
 # use keyword → (category, is_residential); order matters (first hit wins)
@@ -232,22 +232,6 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
                     put("use", use, raw)
                     break
     return facts, src
-
-
-def bare_block(name: str) -> str:
-    """A block's own name, without the prefix binding an xref gives it (``三层平面$0$FM甲1221``,
-    ``XREF|FM甲1221`` → ``FM甲1221``)."""
-    name = norm(name).strip().rsplit("|", 1)[-1]
-    return RE_BOUND.sub("", name) if "$" in name else name
-
-
-RE_BOUND = re.compile(r"^.*\$\d+\$")
-
-
-def door_width_m(block_name: str) -> float | None:
-    """``M1021`` → 1.0; ``FM甲1221`` → 1.2 (the first two digits are the width in dm)."""
-    m = RE_DOOR.search(bare_block(block_name))
-    return int(m.group(2)) / 10.0 if m else None
 
 
 def scale_denominator(text: str) -> float | None:

@@ -16,9 +16,10 @@ import numpy as np
 from ezdxf import path as ezpath
 from ezdxf import units as ezunits
 from ezdxf.dynblkhelper import get_dynamic_block_record_handle
-from ezdxf.entities.boundary_paths import BoundaryPathType
 from ezdxf.math import Vec2, bulge_center
 
+from .hatches import hatch_rings
+from .hatches import path_coords as _path_coords
 from .wording import drawn_text
 
 FLATTEN = 0.01  # max sagitta, in drawing units × scale (see flatten_distance)
@@ -42,11 +43,6 @@ class Prim:
     centre: np.ndarray | None = None  # an arc's centre (ARC, a polyline's first bulge): a door's hinge
     nested: bool = False  # inside a block: part of an INSERT nested in it (a symbol within a plan block)
     width: float = 0.0  # a polyline's constant width (drawing units): a wide open one paints an area
-
-
-def _path_coords(path, distance: float) -> np.ndarray:
-    pts = list(path.flattening(distance))
-    return np.array([(p.x, p.y) for p in pts], dtype=float) if pts else np.zeros((0, 2))
 
 
 def flipped(e) -> bool:
@@ -117,6 +113,10 @@ def entity_prims(e, distance: float) -> list[Prim]:
         from .regions import region_prims
 
         return region_prims(e, layer, handle)
+    if t == "MLINE":  # the band between its outermost elements (mlines.py)
+        from .mlines import mline_prims
+
+        return mline_prims(e, layer, handle)
     if t == "HATCH":
         pattern = e.dxf.get("pattern_name", "") or ""
         out = []
@@ -143,38 +143,6 @@ def _lw_values(e) -> np.ndarray:
     if isinstance(values, np.ndarray) and values.ndim == 2 and values.shape[1] == 5:
         return values
     return np.array([(x, y, s, f, b) for x, y, s, f, b in e.get_points("xyseb")], dtype=float).reshape(-1, 5)
-
-
-def hatch_rings(e, distance: float) -> list[np.ndarray]:
-    """Boundary rings of a HATCH in WCS. Fast path: a hatch in the XY plane whose boundaries are
-    straight polyline paths (the common case) is read directly; anything else (edge paths, arcs,
-    bulges, a tilted OCS) goes through ``ezdxf.path.from_hatch``, the reference."""
-    extrusion = e.dxf.get("extrusion", None)
-    fast = extrusion is None or (abs(extrusion[0]) < 1e-12 and abs(extrusion[1]) < 1e-12 and extrusion[2] > 0)
-    rings = []
-    if fast:
-        for bp in e.paths:
-            vertices = getattr(bp, "vertices", None)
-            if bp.type != BoundaryPathType.POLYLINE or not vertices:
-                fast = False
-                break
-            v = np.asarray(vertices, dtype=float).reshape(len(vertices), -1)
-            if v.shape[1] > 2 and v[:, 2].any():
-                fast = False
-                break
-            coords = v[:, :2]
-            if len(coords) > 1 and coords[0, 0] == coords[-1, 0] and coords[0, 1] == coords[-1, 1]:
-                coords = coords[:-1]
-            rings.append(coords.copy())
-    if fast:
-        return rings
-    out = []
-    for p in ezpath.from_hatch(e):
-        coords = _path_coords(p, distance)
-        if len(coords) > 1 and np.allclose(coords[0], coords[-1]):
-            coords = coords[:-1]
-        out.append(coords)
-    return out
 
 
 def copies(insert) -> list:

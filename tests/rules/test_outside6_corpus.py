@@ -28,24 +28,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each entry is an open gap, found by the probe and not fixed: file -> what the bench reports.
 OPEN: dict[str, str] = {
     # Drawn but not part of the checked design: the zone an XCLIP hides, a 1:500 key plan (on the
-    # plan's layer or its own), an old scheme on a frozen, switched-off layer, a 图例's door sample.
+    # plan's layer or its own), an old scheme on a frozen, switched-off layer.
     "o6-xclip-zone-clean.dxf": "missed [], false ['FR-07']",
     "o6-key-plan-thumbnail-clean.dxf": "missed [], false ['FR-08']",
     "o6-key-plan-thumbnail-viol.dxf": "missed [], false ['FR-08']",
     "o6-key-plan-own-layer-clean.dxf": "missed [], false ['FR-08']",
     "o6-key-plan-own-layer-viol.dxf": "missed [], false ['FR-08']",
     "o6-frozen-old-scheme-clean.dxf": "missed [], false ['FR-07']",
-    "o6-legend-door-sample-clean.dxf": "missed [], false ['FR-12']",
-    # A layer name not mapped: the 登高场地 on 消防扑救场地.
-    "o6-pad-layer-fujiu-clean.dxf": "missed [], false ['FR-06']",
-    # Door widths not read: FMJ / 甲FM codes, 天正 door-library blocks scaled to the width.
-    "o6-door-code-pinyin-grade-viol.dxf": "missed ['FR-12'], false []",
-    "o6-door-code-grade-first-viol.dxf": "missed ['FR-12'], false []",
-    "o6-tangent-doorlib-viol.dxf": "missed ['FR-12'], false []",
-    # Geometry not read: an MLINE lane, a basement outline and balconies on their own layers.
-    "o6-lane-mline-viol.dxf": "missed ['FR-02'], false []",
-    "o6-basement-outline-crosses-viol.dxf": "missed ['PL-02'], false []",
-    "o6-balcony-layer-crosses-viol.dxf": "missed ['PL-02'], false []",
     # Civil-defence entrances: HFM doors on a door layer are not entrances; a shaft exit and a
     # 连通口 on the entrance layer are.
     "o6-ad-hfm-doors-clean.dxf": "missed [], false ['AD-02']",

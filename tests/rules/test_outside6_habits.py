@@ -111,3 +111,137 @@ def test_a_dimension_override_is_compared_with_what_dimlfac_shows(k, lfac, writt
     d.render()
     got = [(f.measured, f.required) for f in run_checks(doc, {}).findings if f.rule_id == "DR-04"]
     assert got == ([(float(written), 6000.0 * (0.5 if lfac == 0.5 else 1.0))] if warned else [])
+
+
+@pytest.mark.parametrize("name, code, width", [
+    ("FMJ0821", "FM甲0821", 0.8), ("FMY1221", "FM乙1221", 1.2), ("FMB0618", "FM丙0618", 0.6),
+    ("甲FM0821", "FM甲0821", 0.8), ("乙级FM1021", "FM乙1021", 1.0), ("FM1221甲", "FM甲1221", 1.2),
+    ("FM甲-0821", "FM甲0821", 0.8), ("M1021", "M1021", 1.0), ("三层$0$FMJ1221", "FM甲1221", 1.2),
+])
+def test_fire_door_codes_in_every_form_read_alike(name, code, width):
+    from drawreview.rules.labels import door_code, door_width_m
+
+    assert door_code(name) == code
+    assert door_width_m(name) == width
+
+
+@pytest.mark.parametrize("code", ["FMJ0821", "甲FM0821", "FMY0821", "乙FM0821"])
+def test_a_narrow_exit_door_is_found_whatever_the_code_form(code):
+    """GB 50016 5.5.18: an exit door is at least 0.90 m wide."""
+    doc, msp = _doc()
+    _floor(doc, msp, 60.0, 40.0, door=code)
+    msp.add_text("一层平面图  1:100", height=700, dxfattribs={"insert": (0, -4000)})
+    assert _found(doc) == [("FR-12", 0.8), ("FR-12", 0.8)]
+
+
+@pytest.mark.parametrize("code", ["FMB0821", "丙FM0821"])
+def test_a_class_c_door_in_any_form_is_no_exit(code):
+    doc, msp = _doc()
+    _floor(doc, msp, 60.0, 40.0)
+    b = doc.blocks.new(code)
+    b.add_line((0, 0), (800, 0))
+    b.add_arc((0, 0), 800, 0, 90)
+    msp.add_blockref(code, (30000, 20000), dxfattribs={"layer": "A-DOOR"})
+    msp.add_text("一层平面图  1:100", height=700, dxfattribs={"insert": (0, -4000)})
+    assert _found(doc) == []
+
+
+def _doorlib(doc, msp, width_mm, at, rotation=0.0, layer="DOOR_FIRE", unit=1.0):
+    name = "$DorLib2D$00000012"
+    if name not in doc.blocks:
+        b = doc.blocks.new(name)
+        b.add_line((0, 0), (unit, 0))
+        b.add_arc((0, 0), unit, 0, 90)
+    s = width_mm / unit
+    msp.add_blockref(name, at, dxfattribs={"layer": layer, "rotation": rotation, "xscale": s, "yscale": s})
+
+
+@pytest.mark.parametrize("width, found", [(800, [("FR-12", 0.8), ("FR-12", 0.8)]), (1200, [])])
+def test_a_door_library_block_is_as_wide_as_its_scale(width, found):
+    """天正's door library draws each door one unit wide and scales it to the width (no code here)."""
+    doc, msp = _doc()
+    msp.add_lwpolyline([(0, 0), (60000, 0), (60000, 40000), (0, 40000)], close=True, dxfattribs={"layer": "防火分区"})
+    _doorlib(doc, msp, width, (15000, 0))
+    _doorlib(doc, msp, width, (45000, 40000), 180.0)
+    msp.add_text("一层平面图  1:100", height=700, dxfattribs={"insert": (0, -4000)})
+    assert _found(doc) == found
+
+
+def test_a_code_written_beside_a_door_library_block_beats_its_scale():
+    doc, msp = _doc()
+    msp.add_lwpolyline([(0, 0), (60000, 0), (60000, 40000), (0, 40000)], close=True, dxfattribs={"layer": "防火分区"})
+    _doorlib(doc, msp, 1200, (15000, 0))
+    _doorlib(doc, msp, 1200, (45000, 40000), 180.0)
+    msp.add_text("FM甲0821", height=350, dxfattribs={"insert": (13500, 600), "layer": "WINDOW_TEXT"})
+    msp.add_text("一层平面图  1:100", height=700, dxfattribs={"insert": (0, -4000)})
+    assert _found(doc) == [("FR-12", 0.8)]
+
+
+@pytest.mark.parametrize("title", ["图例", "图  例", "LEGEND"])
+def test_a_legends_door_samples_are_no_exits(title):
+    doc, msp = _doc()
+    _floor(doc, msp, 60.0, 40.0)
+    for code, y, words in (("FM乙0821", 25000, "乙级防火门"), ("M0721", 22000, "普通木门")):
+        b = doc.blocks.new(code)
+        b.add_line((0, 0), (800, 0))
+        b.add_arc((0, 0), 800, 0, 90)
+        msp.add_blockref(code, (71000, y), dxfattribs={"layer": "A-DOOR"})
+        msp.add_text(words, height=400, dxfattribs={"insert": (73000, y + 200)})
+    msp.add_text(title, height=600, dxfattribs={"insert": (74000, 28500)})
+    msp.add_text("一层平面图  1:100", height=700, dxfattribs={"insert": (0, -4000)})
+    assert _found(doc) == []
+
+
+def test_a_door_outside_the_compartments_without_legend_words_is_still_read():
+    """Without a legend's words beside it, an exit door drawn off the outline keeps its width."""
+    doc, msp = _doc()
+    _floor(doc, msp, 60.0, 40.0)
+    b = doc.blocks.new("FM乙0821")
+    b.add_line((0, 0), (800, 0))
+    b.add_arc((0, 0), 800, 0, 90)
+    msp.add_blockref("FM乙0821", (71000, 25000), dxfattribs={"layer": "A-DOOR"})
+    msp.add_text("图例", height=600, dxfattribs={"insert": (74000, 28500)})
+    msp.add_text("一层平面图  1:100", height=700, dxfattribs={"insert": (0, -4000)})
+    assert _found(doc) == [("FR-12", 0.8)]
+
+
+def _site(msp, layer_parts, part_boxes):
+    msp.add_lwpolyline([(0, 0), (200000, 0), (200000, 150000), (0, 150000)], close=True,
+                       dxfattribs={"layer": "A-REDL"})
+    msp.add_lwpolyline([(80000, 60000), (120000, 60000), (120000, 78000), (80000, 78000)], close=True,
+                       dxfattribs={"layer": "A-MAST-ROOF"})
+    for x0, y0, x1, y1 in part_boxes:
+        msp.add_lwpolyline([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], close=True, dxfattribs={"layer": layer_parts})
+
+
+@pytest.mark.parametrize("layer", ["地下室轮廓线", "阳台", "雨篷", "A-BALC"])
+@pytest.mark.parametrize("top, found", [(152000, True), (147000, False)])
+def test_parts_on_layers_of_their_own_stay_inside_the_red_line(layer, top, found):
+    """GB 50352 4.3.1: basements, balconies and canopies do not cross the site's red line either."""
+    doc, msp = _doc()
+    _site(msp, layer, [(60000, 140000, 140000, top)])
+    got = [f.rule_id for f in run_checks(doc, {}).findings if f.rule_id == "PL-02"]
+    assert got == (["PL-02"] if found else [])
+
+
+def test_a_hardstanding_on_a_layer_named_for_rescue_is_read():
+    doc, msp = _doc()
+    msp.add_lwpolyline([(0, 0), (30000, 0), (30000, 10000), (0, 10000)], close=True,
+                       dxfattribs={"layer": "消防扑救场地"})
+    result = run_checks(doc, {})
+    assert result.stats["features"].get("hardstanding") == 1 and "消防扑救场地" not in result.unmapped_layers
+
+
+@pytest.mark.parametrize("width, found", [(3.5, [("FR-02", 3.5)]), (4.0, [])])
+def test_a_fire_lane_drawn_as_an_mline_is_the_band_it_draws(width, found):
+    """GB 50016 7.1.8-1: a lane at least 4.0 m wide; the MLINE's scale is its width (STANDARD style)."""
+    doc, msp = _doc()
+    msp.add_lwpolyline([(0, 0), (200000, 0), (200000, 150000), (0, 150000)], close=True,
+                       dxfattribs={"layer": "A-REDL"})
+    msp.add_lwpolyline([(70000, 60000), (110000, 60000), (110000, 78000), (70000, 78000)], close=True,
+                       dxfattribs={"layer": "A-MAST-ROOF"})
+    msp.add_mline([(20000, 40000), (180000, 40000), (180000, 110000)],
+                  dxfattribs={"layer": "消防车道", "scale_factor": width * 1000, "style_name": "STANDARD",
+                              "justification": 1})
+    got = [(f.rule_id, f.measured) for f in run_checks(doc, {}).findings if f.rule_id == "FR-02"]
+    assert got == found

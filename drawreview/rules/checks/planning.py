@@ -71,7 +71,12 @@ def inside_control_line(geo, rule):
 
 @check("inside_site")
 def inside_site(geo, rule):
-    yield from _outside(geo, rule, rule.sel("buildings", "building"), rule.sel("container", "site_boundary"))
+    """Buildings, and the parts of them drawn on layers of their own (a basement's outline, the
+    balconies, the canopies: GB 50352 4.3.1 names them), inside the site's red line."""
+    container = rule.sel("container", "site_boundary")
+    yield from _outside(geo, rule, rule.sel("buildings", "building"), container)
+    for part in rule.p("parts", []):
+        yield from _outside(geo, rule, part, container)
 
 
 class Site:

@@ -1,0 +1,49 @@
+"""Door codes as drawing sets write them (门窗编号): ``M1021`` is a door 1.0 m wide and 2.1 m high
+(the first two digits are the width in decimetres); ``FM甲1221`` a class-A fire door (GB 50016 6.5.1:
+甲 / 乙 / 丙 are classes A / B / C).
+
+Offices write the fire-door class in several places: after FM (``FM甲1221``, ``FM甲-1221``), in pinyin
+initials (``FMJ1221``: J 甲 jia, Y 乙 yi, B 丙 bing), before the code (``甲FM1221``, ``甲级FM1221``) or
+after the size (``FM1221甲``). ``door_code`` writes each of them the one way (``FM甲1221``), so the
+width and the class are read alike whatever the habit."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PINYIN = {"j": "甲", "y": "乙", "b": "丙"}
+RE_CODE = re.compile(
+    r"^(?:(?P<before>[甲乙丙])\s*级?\s*)?"  # 甲FM1221, 甲级FM1221
+    r"(?P<prefix>[a-z]*?)(?:(?P<fm>fm)\s*(?P<grade>[甲乙丙]|[jyb](?![a-z]))?|m)"  # FM甲, FMJ; M; TLM, JM
+    r"\s*[-_]?\s*(?P<w>\d{2})(?P<h>\d{2})"  # 1221, -1221
+    r"(?:\s*(?P<after>[甲乙丙]))?", re.I)  # FM1221甲
+RE_BOUND = re.compile(r"^.*\$\d+\$")
+
+
+def bare_block(name: str) -> str:
+    """A block's own name, without the prefix binding an xref gives it (``三层平面$0$FM甲1221``,
+    ``XREF|FM甲1221`` → ``FM甲1221``)."""
+    name = unicodedata.normalize("NFKC", name or "").strip().rsplit("|", 1)[-1]
+    return RE_BOUND.sub("", name) if "$" in name else name
+
+
+def door_code(name: str) -> str | None:
+    """The code a door's block name or label writes, the one way: ``FMJ0821``, ``甲FM0821``,
+    ``FM1221甲`` → ``FM甲0821`` / ``FM甲1221``; ``M1021`` → ``M1021``; ``LM1521`` → ``LM1521``; None for
+    a name that is no door code."""
+    m = RE_CODE.search(bare_block(name))
+    if not m:
+        return None
+    size = m.group("w") + m.group("h")
+    if not m.group("fm"):
+        return f"{m.group('prefix').upper()}M{size}"
+    grade = m.group("grade") or m.group("before") or m.group("after") or ""
+    return f"{m.group('prefix').upper()}FM{PINYIN.get(grade.casefold(), grade)}{size}"
+
+
+def door_width_m(block_name: str) -> float | None:
+    """``M1021`` → 1.0; ``FM甲1221``, ``FMJ1221``, ``甲FM1221`` → 1.2 (the first two digits are the
+    width in dm)."""
+    code = door_code(block_name)
+    return int(code[-4:-2]) / 10.0 if code else None

@@ -1,0 +1,53 @@
+"""A 图例 (legend) draws one sample of each symbol the plan uses, each with its words beside it:
+a door block and ``乙级防火门``, another and ``丙级防火门（管井检修门）``. The samples are not doors of
+the floor, so no exit, width or count is read from them.
+
+A door symbol is a legend sample when the sheet has a legend title (``图例``, ``图 例``, ``LEGEND``),
+the symbol stands outside every compartment drawn, and the first words to its right on its row,
+a few metres off, describe a door (``…门``) rather than give its code (``FM乙0821``)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from . import labels
+
+LEGEND_TITLE = re.compile(r"^\s*(?:图\s*例|legend)\s*[:：]?\s*$", re.I)
+WORDS_M = 5.0  # a sample's words start within this distance to its right
+OUTSIDE_M = 1.0  # a door on a compartment's edge (its wall) is the floor's
+
+
+def _describes_door(text: str) -> bool:
+    t = labels.norm(text).strip()
+    return "门" in t and labels.door_code(t) is None and not re.match(r"^[a-z]*\s*m\s*\d", t, re.I)
+
+
+def drop_legend_samples(geo) -> None:
+    """Remove the door and exit symbols that are a legend's samples (see the module's note)."""
+    if not any(t.text and LEGEND_TITLE.match(labels.norm(t.text)) for t in geo.texts):
+        return
+    comps = geo.of("compartment")
+    reach = geo.du(OUTSIDE_M)
+    words = [t for t in geo.texts if t.text and t.text.strip()]  # the legend's title is one of them
+    at = np.array([(t.x, t.y, max(float(t.height or 0.0), geo.du(0.2))) for t in words], dtype=float)
+    for cls in ("exit", "door"):
+        feats = geo.of(cls)
+        keep = [f for f in feats if not _sample(geo, f, comps, reach, words, at)]
+        if len(keep) == len(feats):
+            continue
+        if keep:
+            geo.features[cls] = keep
+        else:
+            del geo.features[cls]
+        geo._trees.pop(cls, None)
+
+
+def _sample(geo, f, comps, reach, words, at) -> bool:
+    p = f.geom
+    if any(c.geom.distance(p) <= reach for c in comps):
+        return False
+    dx = at[:, 0] - p.x
+    row = np.nonzero((dx > 0.0) & (dx <= geo.du(WORDS_M)) & (np.abs(at[:, 1] - p.y) <= 2.0 * at[:, 2]))[0]
+    return bool(len(row)) and _describes_door(words[int(row[np.argmin(dx[row])])].text)
