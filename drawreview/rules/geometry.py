@@ -13,8 +13,8 @@ import numpy as np
 import shapely
 
 from . import notes, texts
-from .features import Feature, Geometry, guess_units, unit_factor, units_drawn
-from .imperial import drawn_in_inches
+from .features import Feature, Geometry
+from .hidden import hidden_layers
 from .inserts import Box, _add_insert
 from .layers import LayerMap
 from .leaders import DRAWN_LEADER_TYPES, drawn_leaders, leader_part, texts_to_arrowheads
@@ -26,11 +26,11 @@ from .junctions import junction_strips
 from .paper import paper_texts
 from .walls import OPENING_M, enclosed_floors, wall_line
 from .titles import titles_govern_floors
+from .units import drawing_units
 from .primitives import TEXT_TYPES, BlockCache, Prim, copies, entity_prims
 
 
 PAINTED_M = 1.0  # an open polyline at least this wide paints an area (a pen's heavy line is ≤ 0.5 m at 1:100)
-METRIC = (0, 4, 5, 6)  # unitless, mm, cm, m: the headers a GB drawing may carry (others are guessed over)
 
 
 def _touches(coords: np.ndarray, clip: Box | None) -> bool:
@@ -58,9 +58,12 @@ class _Builder:
         self.wall_entities: list = []  # model-space wall entities, flattened only when walls are needed
         self.distance = 0.0  # the flattening distance (drawing units)
         self.leaders: list = []  # LEADERs (model space, and inside blocks) whose texts go to their arrowheads
+        self.hidden: frozenset[str] = frozenset()  # layers frozen or switched off: not on the sheet (hidden.py)
 
     def add(self, p: Prim, cls_hint: str | None = None) -> None:
         if self.clip is not None and (len(p.coords) == 0 or not _touches(p.coords, self.clip)):
+            return
+        if self.hidden and p.layer.casefold() in self.hidden:  # on a frozen or switched-off layer (hidden.py)
             return
         cls = cls_hint or self.lm.classify(p.layer, p.dxftype, p.block, p.pattern)
         if cls is None:
@@ -213,39 +216,16 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     city file); facts written on the sheet come in between (``notes.apply_sheet_facts``)."""
     explicit, under = dict(params or {}), dict(defaults or {})
     params = {**under, **explicit}
-    insunits = header = int(doc.header.get("$INSUNITS", 0) or 0)
-    guessed, contradicted = None, False
-    inches = header == 1 and not params.get("trust_insunits") and drawn_in_inches(doc)  # see imperial.py
-    if header not in METRIC and not params.get("trust_insunits") and not inches:
-        insunits = 0  # inches, feet … (the acad.dwt template's header) are no GB drawing's units: guessed
-    if insunits == 0 and "default_units" not in params:
-        guessed = guess_units(doc)
-    elif insunits in (4, 6) and not params.get("trust_insunits"):
-        drawn = units_drawn(doc, lambda layer: layer_map.shape(layer_map.classify(layer, "LWPOLYLINE")) == "polygon")
-        if drawn and drawn != insunits:  # the header is not what the geometry and lettering say (see units_drawn)
-            guessed, contradicted = drawn, True
-            insunits = 0
-    unit_m = unit_factor(insunits, guessed or int(params.get("default_units", 4)))
+    unit_m, block_units, units_source = drawing_units(doc, layer_map, params)
     clip = tuple(float(v) for v in bbox) if bbox is not None else None
     geo = Geometry(insunits=int(doc.header.get("$INSUNITS", 0) or 0), unit_m=unit_m, params=params, clip=clip)
-    if contradicted:
-        name = {6: "米 metres", 4: "毫米 millimetres"}[guessed]
-        geo.sources["units"] = (f"$INSUNITS={header} 与图形不符，按{name.split()[0]}计算 / $INSUNITS={header} contradicts the "
-                                f"geometry (its area outlines' size and its lettering): {name.split()[1]} assumed")
-    elif guessed:
-        geo.sources["units"] = ("由文字高度推断 guessed from text heights: "
-                                + {6: "米 metres", 4: "毫米 millimetres"}[guessed])
-    if inches:
-        geo.sources["units"] = ("$INSUNITS=1 且文字高度按英寸合理，按英寸计算 / $INSUNITS=1 and the lettering is "
-                                "paper-sized in inches at the sheet's scale: inches")
-    if header != insunits and not contradicted:
-        geo.sources["units"] = (f"$INSUNITS={header} 非国标图纸单位，不采用 / $INSUNITS={header} is no unit of a GB "
-                                "drawing (an imperial template's header), not used; "
-                                + geo.sources.get("units", f"默认 default: {unit_m:g} m"))
+    if units_source:
+        geo.sources["units"] = units_source
     distance = 0.05 / unit_m  # flatten to 5 cm
     builder = _Builder(geo, layer_map, snap=float(params.get("snap_m", 0.05)) / unit_m, clip=clip)
     builder.distance = distance
-    blocks = BlockCache(doc, distance, insunits or guessed or int(params.get("default_units", 4)))
+    frozen, builder.hidden = hidden_layers(doc)
+    blocks = BlockCache(doc, distance, block_units)
     classify = layer_map.classify
     shape_of = layer_map.shapes.get
     unmapped = geo.unmapped
@@ -256,6 +236,9 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     for e in doc.modelspace():
         count += 1
         t = e.dxftype()
+        if builder.hidden and (lay := e.dxf.get("layer", "0").casefold()) in builder.hidden and (
+                t != "INSERT" or lay in frozen):
+            continue  # not on the sheet: frozen, or switched off (an INSERT there still shows its other layers)
         if t in TEXT_TYPES:
             texts.add_text(geo, e, t, clip)
             continue

@@ -76,7 +76,7 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
     builder.plan = False
     _nested_points(geo, builder, blocks, e, e.matrix44(), layer, e.dxf.handle)
     for x, y, text, height, tlayer in blocks.insert_texts(e):  # ATTRIBs and texts inside the block
-        if _inside(x, y, builder.clip):
+        if _inside(x, y, builder.clip) and tlayer.casefold() not in builder.hidden:
             geo.texts.append(Text(x, y, text, height, e.dxf.handle, tlayer, "Standard"))
     builder.leaders.extend(blocks.insert_leaders(e))  # a labelled plan inserted whole: its leaders too
 
@@ -99,6 +99,8 @@ def _add_symbol(geo: Geometry, builder, insert, p, handle: str, layer: str, cls:
     from its block name (FM乙0821 → 0.8 m) when no ATTRIB gives one. A generic door block (门,
     DOOR) whose ATTRIB holds the code (编号 = FM乙0821) is read as if named by that code: its
     width, and its class (a fire door on a door layer is an exit)."""
+    if builder.hidden and layer.casefold() in builder.hidden:
+        return  # on a frozen or switched-off layer: not on the sheet
     geo.layer_classes.setdefault(layer, cls)
     attrs = _attribs(insert)
     width = labels.door_width_m(name)

@@ -28,18 +28,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each entry is an open gap, found by the probe and not fixed: file -> what the bench reports.
 OPEN: dict[str, str] = {
     # Drawn but not part of the checked design: the zone an XCLIP hides, a 1:500 key plan (on the
-    # plan's layer or its own), an old scheme on a frozen, switched-off layer.
+    # plan's layer or its own).
     "o6-xclip-zone-clean.dxf": "missed [], false ['FR-07']",
     "o6-key-plan-thumbnail-clean.dxf": "missed [], false ['FR-08']",
     "o6-key-plan-thumbnail-viol.dxf": "missed [], false ['FR-08']",
     "o6-key-plan-own-layer-clean.dxf": "missed [], false ['FR-08']",
     "o6-key-plan-own-layer-viol.dxf": "missed [], false ['FR-08']",
-    "o6-frozen-old-scheme-clean.dxf": "missed [], false ['FR-07']",
-    # Civil-defence entrances: HFM doors on a door layer are not entrances; a shaft exit and a
-    # 连通口 on the entrance layer are.
-    "o6-ad-hfm-doors-clean.dxf": "missed [], false ['AD-02']",
-    "o6-ad-shaft-exit-viol.dxf": "missed ['AD-02'], false []",
-    "o6-ad-inter-unit-door-viol.dxf": "missed ['AD-02'], false []",
 }
 
 

@@ -245,3 +245,94 @@ def test_a_fire_lane_drawn_as_an_mline_is_the_band_it_draws(width, found):
                               "justification": 1})
     got = [(f.rule_id, f.measured) for f in run_checks(doc, {}).findings if f.rule_id == "FR-02"]
     assert got == found
+
+
+def _unit(msp, x0, x1, y1=36000, layer="人防-防护单元"):
+    msp.add_lwpolyline([(x0, 0), (x1, 0), (x1, y1), (x0, y1)], close=True, dxfattribs={"layer": layer})
+
+
+def _hfm(doc, msp, at, rotation, layer, name="HFM1520"):
+    if name not in doc.blocks:
+        b = doc.blocks.new(name)
+        b.add_line((0, 0), (1500, 0))
+        b.add_line((0, 0), (0, 1500))
+        b.add_arc((0, 0), 1500, 0, 90)
+    msp.add_blockref(name, at, dxfattribs={"layer": layer, "rotation": rotation})
+
+
+def _ad(doc):
+    doc.modelspace().add_text("地下一层人防平面图  1:100", height=700, dxfattribs={"insert": (0, -4000)})
+    return sorted((f.rule_id, f.measured) for f in run_checks(doc, {}).findings if f.rule_id == "AD-02")
+
+
+@pytest.mark.parametrize("name", ["HFM1520", "GHFM1520", "HM1520"])
+@pytest.mark.parametrize("doors, found", [(1, [("AD-02", 1)]), (2, [])])
+def test_protective_doors_in_the_outer_wall_are_entrances(name, doors, found):
+    """GB 50038 3.3.1: two entrances per protection unit; the 防护密闭门 on a door layer is one."""
+    doc, msp = _doc()
+    _unit(msp, 0, 50000)
+    for at, rot in [((10000, 0), 0), ((40000, 36000), 180)][:doors]:
+        _hfm(doc, msp, at, rot, "人防门", name)
+    assert _ad(doc) == found
+
+
+def test_a_door_inside_the_unit_is_no_entrance():
+    doc, msp = _doc()
+    _unit(msp, 0, 50000)
+    _hfm(doc, msp, (10000, 0), 0, "人防门")
+    _hfm(doc, msp, (25000, 18000), 0, "人防门")
+    assert _ad(doc) == [("AD-02", 1)]
+
+
+@pytest.mark.parametrize("words", ["竖井式应急出口", "应急出口（竖井）"])
+def test_a_shaft_on_the_entrance_layer_is_no_entrance(words):
+    doc, msp = _doc()
+    _unit(msp, 0, 50000)
+    _hfm(doc, msp, (10000, 0), 0, "人防出入口")
+    _hfm(doc, msp, (50000, 20000), 90, "人防出入口", "HFM1020")
+    msp.add_text(words, height=500, dxfattribs={"insert": (52500, 20000)})
+    assert _ad(doc) == [("AD-02", 1)]
+
+
+@pytest.mark.parametrize("label", [True, False])
+def test_an_opening_between_two_units_is_no_entrance(label):
+    """A 连通口 in the wall two units share counts for neither, labelled or not."""
+    doc, msp = _doc()
+    _unit(msp, 0, 40000, 40000)
+    _unit(msp, 40000, 80000, 40000)
+    for at, rot in (((10000, 0), 0), ((50000, 0), 0), ((70000, 40000), 180)):
+        _hfm(doc, msp, at, rot, "人防出入口")
+    _hfm(doc, msp, (40000, 19000), 90, "人防出入口")
+    if label:
+        msp.add_text("连通口", height=500, dxfattribs={"insert": (40500, 21000)})
+    assert _ad(doc) == [("AD-02", 1)]
+
+
+@pytest.mark.parametrize("freeze, off, found", [(True, True, []), (True, False, []), (False, True, []),
+                                                (False, False, [("FR-07", 4125.0)])])
+def test_a_frozen_or_switched_off_layer_is_not_on_the_sheet(freeze, off, found):
+    """An old scheme kept on a frozen or switched-off layer is not plotted, so not checked."""
+    doc, msp = _doc()
+    _floor(doc, msp, 60.0, 40.0)
+    old = doc.layers.add("防火分区-原方案")
+    if freeze:
+        old.freeze()
+    if off:
+        old.off()
+    msp.add_lwpolyline([(-5000, -5000), (70000, -5000), (70000, 50000), (-5000, 50000)], close=True,
+                       dxfattribs={"layer": "防火分区-原方案"})
+    msp.add_text("一层平面图  1:100", height=700, dxfattribs={"insert": (0, -8000)})
+    assert [x for x in _found(doc) if x[0] == "FR-07"] == found
+
+
+def test_a_block_on_a_switched_off_layer_still_shows_its_other_layers():
+    """AutoCAD hides an INSERT on an off layer only in its layer-0 parts; a frozen one wholly."""
+    doc, msp = _doc()
+    b = doc.blocks.new("平面")
+    b.add_lwpolyline([(0, 0), (60000, 0), (60000, 45000), (0, 45000)], close=True, dxfattribs={"layer": "防火分区"})
+    doc.layers.add("底图").off()
+    msp.add_blockref("平面", (0, 0), dxfattribs={"layer": "底图"})
+    msp.add_text("一层平面图  1:100", height=700, dxfattribs={"insert": (0, -8000)})
+    assert [x for x in _found(doc) if x[0] == "FR-07"] == [("FR-07", 2700.0)]
+    doc.layers.get("底图").freeze()
+    assert [x for x in _found(doc) if x[0] == "FR-07"] == []

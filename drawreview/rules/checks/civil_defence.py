@@ -6,7 +6,8 @@ import shapely
 
 from ..finding import make
 from .registry import check
-from .measure import features_at, r, union
+from ..entrances import unit_entrances
+from .measure import r, union
 
 
 @check("area_max")
@@ -20,7 +21,10 @@ def area_max(geo, rule):
 
 
 def entrances_of(geo, rule, unit) -> list:
-    return features_at(geo, rule, "entrances", "ad_entrance", unit.geom, 0.2)
+    """The unit's entrances as 3.3.1 counts them: on the entrance layer or protective doors in its
+    outer wall, not shafts nor openings to another unit (``rules.entrances``)."""
+    return unit_entrances(geo, unit, rule.sel("entrances", "ad_entrance"), rule.sel("units", "ad_unit"),
+                          geo.du(float(rule.p("snap_m", 0.2))))
 
 
 @check("entrance_count")
