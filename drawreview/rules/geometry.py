@@ -23,9 +23,9 @@ from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragg
 from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands, split_by_lines,
                          voids_as_holes)
 from .junctions import junction_strips
-from .paper import paper_texts
+from .paper import drawn_extent, paper_texts
 from .walls import OPENING_M, enclosed_floors, wall_line
-from .titles import titles_govern_floors
+from .titles import drop_key_plans, titles_govern_floors
 from .units import drawing_units
 from .primitives import TEXT_TYPES, BlockCache, Prim, copies, entity_prims
 
@@ -59,6 +59,7 @@ class _Builder:
         self.distance = 0.0  # the flattening distance (drawing units)
         self.leaders: list = []  # LEADERs (model space, and inside blocks) whose texts go to their arrowheads
         self.hidden: frozenset[str] = frozenset()  # layers frozen or switched off: not on the sheet (hidden.py)
+        self.shown = None  # while adding an XCLIPped INSERT's nested symbols: the region it shows (xclips.py)
 
     def add(self, p: Prim, cls_hint: str | None = None) -> None:
         if self.clip is not None and (len(p.coords) == 0 or not _touches(p.coords, self.clip)):
@@ -130,7 +131,6 @@ class _Builder:
             self.loose.setdefault(cls, []).append(p)  # maybe part of an exploded symbol: see finish
             return
         self.geo.unusable[p.layer] = self.geo.unusable.get(p.layer, 0) + 1
-
 
     def finish(self) -> None:
         geo = self.geo
@@ -279,22 +279,14 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
         leaders.extend(drawn_leaders(solids, leader_lines, geo.du(2.0)))
     texts_to_arrowheads(geo.texts, leaders)
     builder.finish()
+    drop_key_plans(geo)  # a 防火分区示意图 beside its plan is a diagram, not the floor (titles.py)
     from .doors import sort_exits  # local imports: both depend on Geometry
     from .joins import join_texts
 
-    paper = paper_texts(doc, blocks, clip or _extent(geo)) if sheet_facts and len(doc.layouts) > 1 else []
+    paper = paper_texts(doc, blocks, clip or drawn_extent(geo)) if sheet_facts and len(doc.layouts) > 1 else []
     join_texts(geo, (lambda g, labelled: notes.apply_sheet_facts(g, explicit, under, labelled, paper))
                if sheet_facts else None)
     if sheet_facts:
         titles_govern_floors(geo, explicit)  # plans side by side: each under its own title (titles.py)
     sort_exits(geo)
     return geo
-
-
-def _extent(geo: Geometry) -> Box | None:
-    """The bounding box of every feature drawn (model space without a frame)."""
-    geoms = [f.geom for feats in geo.features.values() for f in feats]
-    if not geoms:
-        return None
-    x0, y0, x1, y1 = shapely.total_bounds(geoms)
-    return float(x0), float(y0), float(x1), float(y1)

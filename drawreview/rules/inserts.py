@@ -13,6 +13,7 @@ from ezdxf import bbox
 from . import labels
 from .features import Feature, Frame, Geometry, Text
 from .wording import drawn_text
+from .xclips import shown_region
 from .primitives import BlockCache
 
 FRAME_WORDS = ("图框", "tk", "frame")
@@ -71,12 +72,17 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
                 _add_symbol(geo, builder, e, p, e.dxf.handle, part[1], part[0], name)
             builder.plan = False
             return
+    shown = shown_region(e)  # an XCLIPped plan: only what its boundary shows (xclips.py)
     for p in prims:
-        builder.add(p)
+        if shown is None or shown.coords(p.coords):
+            builder.add(p)
     builder.plan = False
+    builder.shown = shown
     _nested_points(geo, builder, blocks, e, e.matrix44(), layer, e.dxf.handle)
+    builder.shown = None
     for x, y, text, height, tlayer in blocks.insert_texts(e):  # ATTRIBs and texts inside the block
-        if _inside(x, y, builder.clip) and tlayer.casefold() not in builder.hidden:
+        if (_inside(x, y, builder.clip) and tlayer.casefold() not in builder.hidden
+                and (shown is None or shown.point(x, y))):
             geo.texts.append(Text(x, y, text, height, e.dxf.handle, tlayer, "Standard"))
     builder.leaders.extend(blocks.insert_leaders(e))  # a labelled plan inserted whole: its leaders too
 
@@ -154,6 +160,6 @@ def _nested_points(geo: Geometry, builder, blocks: BlockCache, insert, m, layer:
             _nested_points(geo, builder, blocks, child, child.matrix44() * m, clayer, handle, depth + 1)
             continue
         p = m.transform(child.ocs().to_wcs(child.dxf.insert))
-        if not _inside(p.x, p.y, builder.clip):
+        if not _inside(p.x, p.y, builder.clip) or (builder.shown is not None and not builder.shown.point(p.x, p.y)):
             continue
         _add_symbol(geo, builder, child, p, handle, clayer, cls, name)

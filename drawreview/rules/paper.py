@@ -13,6 +13,8 @@ layout alone writes cannot be told to be this region's.
 
 from __future__ import annotations
 
+import shapely
+
 from .features import Text
 from .wording import drawn_text
 from .primitives import TEXT_TYPES, BlockCache
@@ -92,3 +94,12 @@ def _texts(layout, blocks: BlockCache) -> list[Text]:
             for x, y, text, height, layer in blocks.insert_texts(e):
                 out.append(Text(x, y, text, height, e.dxf.handle, layer, "paper"))
     return out
+
+
+def drawn_extent(geo) -> tuple[float, float, float, float] | None:
+    """The bounding box of every feature drawn (model space without a frame)."""
+    geoms = [f.geom for feats in geo.features.values() for f in feats]
+    if not geoms:
+        return None
+    x0, y0, x1, y1 = shapely.total_bounds(geoms)
+    return float(x0), float(y0), float(x1), float(y1)

@@ -15,26 +15,29 @@ import re
 
 import shapely
 
-from .labels import RE_SCALE, norm, project_facts
+from .labels import RE_SCALE, norm, project_facts, scale_denominator
 
 RE_PLAN = re.compile(r"平面图|平面布置图|\bplan\b", re.I)
+RE_KEY_PLAN = re.compile(r"示意图|索引图|索引平面|key\s*plan", re.I)  # a diagram of the plan beside it
 SCALE_REACH = 12.0  # a separate scale text: at most this many title heights past its end, on the row
 
 
-def plan_titles(texts: list) -> list[tuple[object, bool]]:
+def _scale(t, scales: list) -> float | None:
+    """The scale denominator a title writes, in its own text or just to its right on the row."""
+    if (n := scale_denominator(t.text)) is not None:
+        return n
+    h = max(t.height, 1e-9)
+    for s in scales:
+        if s is not t and 0.0 < s.x - t.x <= h * (len(t.text) + SCALE_REACH) and abs(s.y - t.y) <= max(h, s.height):
+            return scale_denominator(s.text)
+    return None
+
+
+def plan_titles(texts: list, pattern: re.Pattern = RE_PLAN) -> list[tuple[object, bool]]:
     """[(text, underground?)] for the texts that are plan titles with a scale."""
     scales = [t for t in texts if t.text and RE_SCALE.search(norm(t.text))]
-    out = []
-    for t in texts:
-        if not t.text or not RE_PLAN.search(t.text):
-            continue
-        h = max(t.height, 1e-9)
-        if not RE_SCALE.search(norm(t.text)) and not any(
-                s is not t and 0.0 < s.x - t.x <= h * (len(t.text) + SCALE_REACH)
-                and abs(s.y - t.y) <= max(h, s.height) for s in scales):
-            continue
-        out.append((t, bool(project_facts([t.text])[0].get("underground"))))
-    return out
+    return [(t, bool(project_facts([t.text])[0].get("underground"))) for t in texts
+            if t.text and pattern.search(t.text) and not RE_KEY_PLAN.search(t.text) and _scale(t, scales) is not None]
 
 
 def _extent(t) -> shapely.LineString:
@@ -57,3 +60,41 @@ def titles_govern_floors(geo, explicit: dict, cls: str = "compartment") -> None:
             continue
         k = min(range(len(titles)), key=lambda i: c.geom.distance(lines[i]))
         c.attrs["underground"] = titles[k][1]
+
+
+def drop_key_plans(geo, cls: str = "compartment") -> None:
+    """A key plan (防火分区示意图 1:500, 索引图) beside the plan it sums up (一层平面图 1:100) draws the
+    same compartments again, smaller: a diagram, not the floor. Compartments that lie together
+    (touching, or within a metre) are one drawing, under the title nearest to it. A drawing whose
+    title names a diagram at a smaller scale than a plan title on the sheet is dropped, with the
+    features within it (its hatches, its labels' doors). A sheet that is only a 防火分区示意图 keeps
+    it: that diagram is the plan checked."""
+    comps = geo.of(cls)
+    if not comps or not any(t.text and RE_KEY_PLAN.search(t.text) for t in geo.texts):
+        return
+    scales = [t for t in geo.texts if t.text and RE_SCALE.search(norm(t.text))]
+    titles = [(t, _scale(t, scales), bool(RE_KEY_PLAN.search(t.text))) for t in geo.texts
+              if t.text and (RE_PLAN.search(t.text) or RE_KEY_PLAN.search(t.text))]
+    titles = [(t, n, key) for t, n, key in titles if n is not None or key]
+    plan_scales = [n for _, n, key in titles if not key and n is not None]
+    if not plan_scales:
+        return
+    lines = [_extent(t) for t, _, _ in titles]
+    drawings = shapely.get_parts(shapely.union_all([c.geom.buffer(geo.du(0.5)) for c in comps]))
+    drop = []
+    for d in drawings:
+        k = min(range(len(titles)), key=lambda i: d.distance(lines[i]))
+        _, n, key = titles[k]
+        if key and (n is None or n > min(plan_scales)):
+            drop.append(d)
+    if not drop:
+        return
+    gone = shapely.union_all(drop)
+    shapely.prepare(gone)
+    for name, feats in list(geo.features.items()):
+        keep = [f for f in feats if not gone.covers(f.geom)]
+        if len(keep) != len(feats):
+            geo.features[name] = keep
+            geo._trees.pop(name, None)
+            if not keep:
+                del geo.features[name]

@@ -26,15 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each entry is an open gap, found by the probe and not fixed: file -> what the bench reports.
-OPEN: dict[str, str] = {
-    # Drawn but not part of the checked design: the zone an XCLIP hides, a 1:500 key plan (on the
-    # plan's layer or its own).
-    "o6-xclip-zone-clean.dxf": "missed [], false ['FR-07']",
-    "o6-key-plan-thumbnail-clean.dxf": "missed [], false ['FR-08']",
-    "o6-key-plan-thumbnail-viol.dxf": "missed [], false ['FR-08']",
-    "o6-key-plan-own-layer-clean.dxf": "missed [], false ['FR-08']",
-    "o6-key-plan-own-layer-viol.dxf": "missed [], false ['FR-08']",
-}
+OPEN: dict[str, str] = {}  # decision 137 read all 26 first-run gaps (44 / 14 / 12 -> 58 / 0 / 0)
 
 
 def test_outside6_right_cases_stay_right_and_open_gaps_are_known(tmp_path):

@@ -336,3 +336,73 @@ def test_a_block_on_a_switched_off_layer_still_shows_its_other_layers():
     assert [x for x in _found(doc) if x[0] == "FR-07"] == [("FR-07", 2700.0)]
     doc.layers.get("底图").freeze()
     assert [x for x in _found(doc) if x[0] == "FR-07"] == []
+
+
+def _zoned_plan(doc, msp, west_w, clip, inverted=False):
+    """A floor plan block of two zones (west_w × 40 m and 60 × 50 m), inserted whole and XCLIPped."""
+    import ezdxf.xclip
+
+    blk = doc.blocks.new("三层平面图-底图")
+    for x0, x1, y1 in ((0.0, west_w, 40.0), (west_w + 20.0, west_w + 80.0, 50.0)):
+        blk.add_lwpolyline([(x0 * 1000, 0), (x1 * 1000, 0), (x1 * 1000, y1 * 1000), (x0 * 1000, y1 * 1000)], close=True,
+                           dxfattribs={"layer": "防火分区"})
+    ins = msp.add_blockref("三层平面图-底图", (0, 0), dxfattribs={"layer": "0"})
+    xc = ezdxf.xclip.XClip(ins)
+    xc.set_block_clipping_path([(v[0] * 1000, v[1] * 1000) for v in clip])
+    msp.add_text("三层平面图  1:100", height=700, dxfattribs={"insert": (0, -5000)})
+    return ins
+
+
+@pytest.mark.parametrize("west_w, found", [(50.0, []), (65.0, [("FR-07", 2600.0)])])
+def test_an_xclipped_plan_shows_only_its_zone(west_w, found):
+    """The clipped-away zone (3000 m², over 2500) belongs to another sheet."""
+    doc, msp = _doc()
+    _zoned_plan(doc, msp, west_w, [(-2.0, -2.0), (west_w + 5.0, 45.0)])
+    assert [x for x in _found(doc) if x[0] == "FR-07"] == found
+
+
+def test_a_clip_switched_off_shows_the_whole_plan():
+    import ezdxf.xclip
+
+    doc, msp = _doc()
+    ins = _zoned_plan(doc, msp, 50.0, [(-2.0, -2.0), (55.0, 45.0)])
+    ezdxf.xclip.XClip(ins).disable_clipping()
+    assert [x for x in _found(doc) if x[0] == "FR-07"] == [("FR-07", 3000.0)]
+
+
+def _key_plan_sheet(layer, key_title, w2=50.0, scale_key=0.2, plan_title="一层平面图  1:100"):
+    doc, msp = _doc()
+    for x0, w in ((0.0, 50.0), (50.0, w2)):
+        _floor(doc, msp, w, 40.0, x0=x0)
+    msp.add_text(plan_title, height=700, dxfattribs={"insert": (0, -4000)})
+    ox = 140.0
+    for x0, w in ((0.0, 50.0), (50.0, w2)):
+        pts = [(ox + x0 * scale_key, 0), (ox + (x0 + w) * scale_key, 0), (ox + (x0 + w) * scale_key, 40 * scale_key),
+               (ox + x0 * scale_key, 40 * scale_key)]
+        msp.add_lwpolyline([(x * 1000, y * 1000) for x, y in pts], close=True, dxfattribs={"layer": layer})
+        h = msp.add_hatch(color=1, dxfattribs={"layer": layer})
+        h.paths.add_polyline_path([(x * 1000, y * 1000) for x, y in pts], is_closed=True)
+    if key_title:
+        msp.add_text(key_title, height=500, dxfattribs={"insert": (ox * 1000, -3000)})
+    return doc
+
+
+@pytest.mark.parametrize("layer", ["防火分区", "防火分区示意"])
+@pytest.mark.parametrize("key_title", ["防火分区示意图  1:500", "防火分区示意图 1:300", "KEY PLAN 1:500"])
+def test_a_key_plan_beside_its_plan_is_no_floor(layer, key_title):
+    """GB 50016 5.5.8 counts exits on the floor, not on its 1:500 diagram (which has no doors)."""
+    assert _found(_key_plan_sheet(layer, key_title)) == []
+    assert _found(_key_plan_sheet(layer, key_title, w2=70.0)) == [("FR-07", 2800.0)]
+
+
+def test_small_compartments_under_no_diagram_title_are_still_checked():
+    """Without a 示意图 title the small outlines are compartments of the floor: no exits on them."""
+    assert [x[0] for x in _found(_key_plan_sheet("防火分区", None))] == ["FR-08", "FR-08"]
+
+
+def test_a_sheet_that_is_only_a_compartment_diagram_is_checked():
+    """防火分区示意图 1:200 as the sheet's only drawing: its compartments are the floor's."""
+    doc, msp = _doc()
+    _floor(doc, msp, 60.0, 45.0)
+    msp.add_text("一层防火分区示意图  1:200", height=1400, dxfattribs={"insert": (0, -6000)})
+    assert _found(doc) == [("FR-07", 2700.0)]
