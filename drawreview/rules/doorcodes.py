@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .wording import unescaped
+
 PINYIN = {"j": "甲", "y": "乙", "b": "丙"}
 RE_CODE = re.compile(
     r"^(?:(?P<before>[甲乙丙])\s*级?\s*)?"  # 甲FM1221, 甲级FM1221
-    r"(?P<prefix>[a-z]*?)(?:(?P<fm>fm)\s*(?P<grade>[甲乙丙]|[jyb](?![a-z]))?|m)"  # FM甲, FMJ; M; TLM, JM
+    r"(?P<prefix>[a-z]*?)(?:(?P<fm>fm)\s*[-_]?\s*(?:(?P<grade>[甲乙丙]|[jyb](?![a-z]))\s*级?)?|m)"  # FM甲, FM-J, FM甲级
     r"\s*[-_]?\s*(?P<w>\d{2})(?P<h>\d{2})"  # 1221, -1221
     r"(?:\s*(?P<after>[甲乙丙]))?", re.I)  # FM1221甲
 RE_BOUND = re.compile(r"^.*\$\d+\$")
@@ -24,6 +26,7 @@ RE_BOUND = re.compile(r"^.*\$\d+\$")
 def bare_block(name: str) -> str:
     """A block's own name, without the prefix binding an xref gives it (``三层平面$0$FM甲1221``,
     ``XREF|FM甲1221`` → ``FM甲1221``)."""
+    name = unescaped(name) if "\\" in (name or "") else name  # FM\\M+5BCD71221: FM甲1221 in an old file
     name = unicodedata.normalize("NFKC", name or "").strip().rsplit("|", 1)[-1]
     return RE_BOUND.sub("", name) if "$" in name else name
 

@@ -17,7 +17,7 @@ import shapely
 
 from . import labels
 
-PROTECTIVE_DOOR = re.compile(r"^(?:g?hfm|g?hm|fmm)\s*\d{3,4}", re.I)  # 防护密闭门 / 密闭门 codes
+PROTECTIVE_DOOR = re.compile(r"^(?:g?hfm|g?hm|fmm)\s*[-_]?\s*\d{3,4}", re.I)  # 防护密闭门 / 密闭门 codes
 SHAFT = re.compile(r"竖井")
 BETWEEN = re.compile(r"连通口|单元连通|防护单元之间")
 LABEL_M = 3.0  # an entrance's label sits within this distance of it

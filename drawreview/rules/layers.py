@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .wording import unescaped
+
 SHAPES = ("polygon", "line", "point", "ignore")
 
 
@@ -22,7 +24,9 @@ SEPARATORS = re.compile(r"[\s\-_.·—–]+")
 
 
 def normalise(name: str) -> str:
-    """NFKC, case-fold, strip an xref prefix (``XREF|A-WALL``, ``XREF$3$A-WALL`` → ``a-wall``)."""
+    """NFKC, case-fold, strip an xref prefix (``XREF|A-WALL``, ``XREF$3$A-WALL`` → ``a-wall``); a name an
+    old or converted file writes in ``\\M+5B7C0`` / ``\\U+9632`` escapes is read as its characters."""
+    name = unescaped(name or "") if "\\" in (name or "") else name
     name = unicodedata.normalize("NFKC", name or "").casefold().strip()
     if "|" in name:
         name = name.rsplit("|", 1)[1]

@@ -3,8 +3,8 @@ a door block and ``乙级防火门``, another and ``丙级防火门（管井检�
 the floor, so no exit, width or count is read from them.
 
 A door symbol is a legend sample when the sheet has a legend title (``图例``, ``图 例``, ``LEGEND``),
-the symbol stands outside every compartment drawn, and the first words to its right on its row,
-a few metres off, describe a door (``…门``) rather than give its code (``FM乙0821``)."""
+the symbol stands outside every compartment drawn, and words to its right on its row, a few metres
+off, name a kind of door (``…门``; not a code such as ``FM乙0821``, nor a room such as ``门厅``)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,16 @@ import numpy as np
 
 from . import labels
 
-LEGEND_TITLE = re.compile(r"^\s*(?:图\s*例|legend)\s*[:：]?\s*$", re.I)
+LEGEND_TITLE = re.compile(r"^\s*(?:图\s*例(?:\s*说\s*明|\s*表)?|legends?)\s*[:：]?\s*$", re.I)
+# the words of a door sample name a kind of door: 乙级防火门, 普通木门, 丙级防火门（管井检修门）; not 门厅
+DOOR_KIND = re.compile(r"门\s*(?:[(（][^)）]*[)）])?\s*$")
 WORDS_M = 5.0  # a sample's words start within this distance to its right
 OUTSIDE_M = 1.0  # a door on a compartment's edge (its wall) is the floor's
 
 
 def _describes_door(text: str) -> bool:
     t = labels.norm(text).strip()
-    return "门" in t and labels.door_code(t) is None and not re.match(r"^[a-z]*\s*m\s*\d", t, re.I)
+    return bool(DOOR_KIND.search(t)) and labels.door_code(t) is None
 
 
 def drop_legend_samples(geo) -> None:
@@ -50,4 +52,4 @@ def _sample(geo, f, comps, reach, words, at) -> bool:
         return False
     dx = at[:, 0] - p.x
     row = np.nonzero((dx > 0.0) & (dx <= geo.du(WORDS_M)) & (np.abs(at[:, 1] - p.y) <= 2.0 * at[:, 2]))[0]
-    return bool(len(row)) and _describes_door(words[int(row[np.argmin(dx[row])])].text)
+    return any(_describes_door(words[int(i)].text) for i in row)  # its code may come first, then its words

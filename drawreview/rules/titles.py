@@ -18,7 +18,7 @@ import shapely
 from .labels import RE_SCALE, norm, project_facts, scale_denominator
 
 RE_PLAN = re.compile(r"平面图|平面布置图|\bplan\b", re.I)
-RE_KEY_PLAN = re.compile(r"示意图|索引图|索引平面|key\s*plan", re.I)  # a diagram of the plan beside it
+RE_KEY_PLAN = re.compile(r"示意|索引图|索引平面|key\s*plan", re.I)  # a diagram of the plan beside it
 SCALE_REACH = 12.0  # a separate scale text: at most this many title heights past its end, on the row
 
 
@@ -67,8 +67,8 @@ def drop_key_plans(geo, cls: str = "compartment") -> None:
     same compartments again, smaller: a diagram, not the floor. Compartments that lie together
     (touching, or within a metre) are one drawing, under the title nearest to it. A drawing whose
     title names a diagram at a smaller scale than a plan title on the sheet is dropped, with the
-    features within it (its hatches, its labels' doors). A sheet that is only a 防火分区示意图 keeps
-    it: that diagram is the plan checked."""
+    features within it (its hatches, its labels' doors), while another drawing stays. A sheet that
+    is only a 防火分区示意图 keeps it: that diagram is the plan checked."""
     comps = geo.of(cls)
     if not comps or not any(t.text and RE_KEY_PLAN.search(t.text) for t in geo.texts):
         return
@@ -87,8 +87,8 @@ def drop_key_plans(geo, cls: str = "compartment") -> None:
         _, n, key = titles[k]
         if key and (n is None or n > min(plan_scales)):
             drop.append(d)
-    if not drop:
-        return
+    if not drop or len(drop) == len(drawings):
+        return  # no diagram, or no plan drawn beside it (its compartments are the only ones: keep them)
     gone = shapely.union_all(drop)
     shapely.prepare(gone)
     for name, feats in list(geo.features.items()):

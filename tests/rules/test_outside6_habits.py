@@ -406,3 +406,41 @@ def test_a_sheet_that_is_only_a_compartment_diagram_is_checked():
     _floor(doc, msp, 60.0, 45.0)
     msp.add_text("一层防火分区示意图  1:200", height=1400, dxfattribs={"insert": (0, -6000)})
     assert _found(doc) == [("FR-07", 2700.0)]
+
+
+def test_names_written_in_escapes_are_read_as_their_characters():
+    """An old or converted file writes a layer's or a block's Chinese name in \\M+ or \\U+ escapes."""
+    from drawreview.rules.layers import normalise
+
+    gbk = "".join(f"\\M+5{c.encode('gbk').hex().upper()}" for c in "防火分区")
+    assert normalise(gbk) == "防火分区"
+    assert normalise("\\U+9632\\U+706B\\U+5206\\U+533A") == "防火分区"
+    from drawreview.rules.labels import door_code
+
+    assert door_code("FM\\M+5BCD7" + "1221") == "FM甲1221"
+
+
+@pytest.mark.parametrize("name, code", [("FM-J0821", "FM甲0821"), ("FM甲级1221", "FM甲1221"),
+                                        ("HFM1520", "HFM1520")])  # a protective door keeps its prefix: no FM
+def test_more_fire_door_code_forms(name, code):
+    from drawreview.rules.labels import door_code
+
+    assert door_code(name) == code
+
+
+def test_a_door_beside_a_lobby_label_is_no_legend_sample():
+    """门厅 names a room, not a kind of door: the door stays the floor's."""
+    from drawreview.rules.legends import _describes_door
+
+    assert not _describes_door("门厅")
+    assert _describes_door("丙级防火门（管井检修门）") and _describes_door("普通木门")
+    assert not _describes_door("FM乙0821")
+
+
+def test_a_plan_beside_a_larger_compartment_diagram_keeps_the_diagram_when_it_alone_holds_compartments():
+    """一层平面图 1:100 with no compartment drawn, and the 防火分区示意图 1:200 holding them: checked."""
+    doc, msp = _doc()
+    _floor(doc, msp, 60.0, 45.0)
+    msp.add_text("一层防火分区示意图  1:200", height=1400, dxfattribs={"insert": (0, -6000)})
+    msp.add_text("一层平面图  1:100", height=700, dxfattribs={"insert": (200000, -6000)})
+    assert _found(doc) == [("FR-07", 2700.0)]
