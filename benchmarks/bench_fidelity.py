@@ -194,11 +194,23 @@ def page_window(res) -> tuple[float, float, float, float]:
 def corrections(ezdoc, layout_name: str | None) -> list[tuple[str, object]]:
     """(remark, fix) where ezdxf's drawing differs from what the CAD program plots; *fix*
     changes the document so that ezdxf draws the plot, and returns the function undoing it."""
+    from ezdxf.entities.ltype import LinetypePattern
+    from ezdxf.lldxf.tags import Tags
     from ezdxf.xclip import XClip
 
+    from drawreview.cad.linetypes import complex_linetypes, linetype_note
     from drawreview.cad.viewport import model_viewports
 
     out = []
+    complex_lts = [ezdoc.linetypes.get(n) for n in complex_linetypes(ezdoc)]
+    if complex_lts and linetype_note(ezdoc, [lt.dxf.name for lt in complex_lts]):
+        def lt_dashes(lts=complex_lts):
+            old = [(lt, lt.pattern_tags) for lt in lts]
+            for lt, tags in old:
+                lt.pattern_tags = LinetypePattern(Tags(t for t in tags.tags if t.code in (72, 73, 40, 49)))
+            return lambda: [setattr(lt, "pattern_tags", tags) for lt, tags in old]
+        out.append(("ezdxf draws complex linetypes (text or shapes between the dashes) solid; AutoCAD plots "
+                    "their dashes", lt_dashes))
     if layout_name is not None:
         off = [vp for vp in model_viewports(ezdoc.paperspace(layout_name)) if vp.dxf.get("status", 0) <= 0]
         if off:
@@ -230,14 +242,16 @@ def corrections(ezdoc, layout_name: str | None) -> list[tuple[str, object]]:
 
 
 def _dashed(ezdoc, e) -> bool:
-    """True when ezdxf draws *e* with a dash pattern (its linetype, or its layer's)."""
+    """True when *e* is plotted with a dash pattern (its linetype, or its layer's)."""
+    from drawreview.cad.linetypes import dashes
+
     name = str(e.dxf.get("linetype", "BYLAYER"))
     if name.upper() == "BYLAYER":
         layer = ezdoc.layers.get(e.dxf.get("layer", "0"))
         name = layer.dxf.get("linetype", "Continuous") if layer is not None else "Continuous"
     lt = ezdoc.linetypes.get(name) if name.upper() not in ("BYBLOCK", "CONTINUOUS") else None
     try:
-        return lt is not None and len(lt.simplified_line_pattern()) >= 2
+        return lt is not None and len(dashes(lt)) >= 2  # a complex linetype too: its dashes, as plotted
     except Exception:  # noqa: BLE001 - a malformed linetype: ezdxf draws it solid
         return False
 

@@ -175,7 +175,7 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     import os
     import tempfile
 
-    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgobjects, dwgrecover, dwgsource
+    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgobjects, dwgrecover, dwgsource, linetypes
     from drawreview.cad.dxf import has_entities, load_dxf
 
     path = Path(path)
@@ -215,7 +215,7 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
             recovery = dwgrecover.recover(doc, path, lost, facts, limits.max_objects, pages)
         lost = dwgloss.remaining(lost, recovery.counts | recovery.images)
     layout_notes += (dwglayout.apply_views(doc, facts["mviews"]) + dwgdisplay.header_note(doc)
-                     + dwgdisplay.linetype_note(doc, facts["complex_linetypes"]))
+                     + linetypes.linetype_note(doc, facts["complex_linetypes"]))
     if recoverable and not has_entities(doc):
         _only_custom_objects(name, lost)
         raise E.no_drawable_content(name)

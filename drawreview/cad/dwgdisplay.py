@@ -11,13 +11,11 @@ any still missing.
 Complex linetypes (dashes with shapes from an SHX file or text between them, e.g. GAS_LINE,
 BATTING): pycadkit keeps their dash pattern and flags them ``dwg.complex``, but neither it
 nor ezdwg reads the shape and text elements, and the shapes live in a support file that does
-not travel with the DWG. ``complex_linetypes`` lists them; ``linetype_note`` names each one
-in use with the number of entities drawn with it, which show their dashes only.
+not travel with the DWG. ``complex_linetypes`` lists them; ``linetypes.linetype_note`` names
+each one in use with the number of entities drawn with it, which show their dashes only.
 """
 
 from __future__ import annotations
-
-from collections import Counter
 
 # DXF header variable → (reader's key, cast, zh, en)
 DISPLAY = {
@@ -68,43 +66,3 @@ def header_note(doc) -> list[str]:
     en = ", ".join(f"{DISPLAY[k][3]} ({k})" for k in missing)
     return [f"DWG 文件头中的显示设置未能转换，按默认值显示：{zh} / the DWG header's display settings were not "
             f"carried and are drawn with their defaults: {en}"]
-
-
-BYLAYER, _UNSEEN = "BYLAYER", object()
-
-
-def linetype_note(doc, names: list[str]) -> list[str]:
-    """One note naming each complex linetype in use (directly or through its layer) with the
-    number of entities drawn with it: only its dashes are drawn."""
-    if not names:
-        return []
-    wanted = {n.upper(): n for n in names}
-    by_layer = {layer.dxf.name.upper(): str(layer.dxf.get("linetype", "")).upper() for layer in doc.layers}
-    used: Counter = Counter()
-    # the stored values read directly (``dxf.get`` of a stored attribute costs 3 ×) and each
-    # distinct linetype / layer name resolved once: this runs before the first tile
-    by_linetype: dict = {}  # stored linetype -> wanted name, None, or BYLAYER
-    of_layer: dict = {}  # layer -> wanted name or None
-    for block in doc.blocks:  # model and paper spaces are block records too
-        for e in block:
-            d = e.dxf.__dict__
-            lt = d.get("linetype", "BYLAYER")
-            name = by_linetype.get(lt, _UNSEEN)
-            if name is _UNSEEN:
-                upper = str(lt).upper()
-                name = by_linetype[lt] = BYLAYER if upper == BYLAYER else wanted.get(upper)
-            if name is BYLAYER:
-                layer = d.get("layer", "0")
-                name = of_layer.get(layer, _UNSEEN)
-                if name is _UNSEEN:
-                    name = of_layer[layer] = wanted.get(by_layer.get(str(layer).upper(), ""))
-            if name:
-                used[name] += 1
-    if not used:
-        return []
-    zh = "、".join(f"{n}（{c} 个图元）" for n, c in used.items())
-    en = ", ".join(f"{n} ({c} {'entity' if c == 1 else 'entities'})" for n, c in used.items())
-    return [f"DWG 转换未保留 {len(used)} 种复杂线型中的形和文字，这些线只画出短划线：{zh}；"
-            f"如需审查其中的符号，请同时上传由 CAD 打印的 PDF / the DWG conversion dropped the shapes and text of "
-            f"{len(used)} complex linetype(s), drawn with their dashes only: {en}; if their symbols matter, "
-            f"upload a PDF plotted from your CAD program as well"]

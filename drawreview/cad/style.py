@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from ezdxf.colors import DXF_DEFAULT_COLORS, int2rgb
 
+from drawreview.cad.linetypes import dashes
+
 MM_TO_PT = 72 / 25.4
 DEFAULT_LW = 25  # 1/100 mm; lineweights up to this are drawn as hairlines
 Rgb = tuple[float, float, float]
@@ -110,7 +112,7 @@ class Styles:
             pat: tuple[float, ...] = ()
             if lt is not None:
                 try:
-                    pat = tuple(abs(v) for v in lt.simplified_line_pattern())
+                    pat = tuple(abs(v) for v in dashes(lt))
                 except Exception:  # noqa: BLE001 - malformed linetype: draw solid
                     pat = ()
                 if not any(pat):

@@ -178,7 +178,7 @@ def test_complex_linetype_note_counts_direct_and_by_layer_uses():
     """Every entity drawn with a complex linetype counts: named on the entity (any case), or
     BYLAYER on a layer whose linetype it is, in model space, a layout or a block; BYBLOCK, other
     linetypes and layers do not."""
-    from drawreview.cad.dwgdisplay import linetype_note
+    from drawreview.cad.linetypes import linetype_note
 
     doc = ezdxf.new("R2018")
     for name in ("GAS_LINE", "ZIGZAG", "DASHED"):
@@ -199,3 +199,77 @@ def test_complex_linetype_note_counts_direct_and_by_layer_uses():
     assert "GAS_LINE（5 个图元）、ZIGZAG（1 个图元）；" in note
     assert "GAS_LINE (5 entities), ZIGZAG (1 entity);" in note and "BATTING" not in note
     assert linetype_note(doc, ["BATTING"]) == [] and linetype_note(doc, []) == []
+
+
+def _model_row(doc, tmp_path, y: float = 0.0, px_per_pt: int = 8):
+    """The ink along model y = *y* of the one sheet of *doc* (x 0–400), and px per unit."""
+    doc.saveas(tmp_path / "model.dxf")
+    d = load_drawing(tmp_path / "model.dxf")
+    (res,) = render_drawing(d, split_sheets(d), tmp_path)
+    page = pymupdf.open(res.pdf)[0]
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(px_per_pt, px_per_pt), colorspace=pymupdf.csGRAY, alpha=False)
+    ink = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width) < 250
+    a, e, f = res.map
+    r = int(round((f - a * y) * px_per_pt))
+    x0, x1 = (int((a * x + e) * px_per_pt) for x in (0, 400))
+    return d, ink[r - 2:r + 3, x0 + 2:x1 - 2].any(axis=0), a * px_per_pt
+
+
+def _gaps(row: np.ndarray) -> list[int]:
+    return _runs(~row)
+
+
+def test_complex_linetype_of_a_dxf_is_drawn_with_its_dashes_and_named(tmp_path):
+    """GAS_LINE (----GAS----): AutoCAD plots its dashes with the text in the gaps. ezdxf's
+    pattern reading gives up on a linetype with text or shapes and draws it solid (as this
+    did); its dashes and gaps are drawn, as for a DWG, and a note names what is not drawn."""
+    doc = ezdxf.new("R2018")
+    doc.header["$INSUNITS"] = 4
+    doc.linetypes.add("GAS_LINE", pattern='A,5,-2,["GAS",STANDARD,S=1,U=0.0,X=-1,Y=-0.5],-2.5',
+                      description="Gas line ----GAS----", length=9.5)
+    assert doc.linetypes.get("GAS_LINE").simplified_line_pattern() == ()  # ezdxf: solid
+    doc.modelspace().add_line((0, 0), (400, 0), dxfattribs={"linetype": "GAS_LINE"})
+    doc.modelspace().add_line((0, -50), (400, -50))
+    d, row, px = _model_row(doc, tmp_path)
+    dashes = _runs(row)[1:-1]
+    assert 38 <= len(dashes) <= 44  # 400 / 9.5 periods
+    assert np.median(dashes) == pytest.approx(5 * px, rel=0.1)
+    assert np.median(_gaps(row)) == pytest.approx(4.5 * px, rel=0.1)
+    (note,) = [n for n in d.notes if "GAS_LINE" in n]
+    assert "GAS_LINE (1 entity)" in note and "only their dashes" in note and "GAS_LINE（1 个图元）" in note
+    assert "DWG" not in note.split(" / ")[1]
+
+
+def test_a_pattern_ending_in_a_dash_repeats_as_the_linetype_does(tmp_path):
+    """5 on, 2 off, 3 on (length 10) plots as 8 on, 2 off: ezdxf's pattern is (5, 2, 3), and a
+    PDF dash array of odd length repeats with dashes and gaps swapped (5 on 2 off 3 on 5 off
+    2 on 3 off …)."""
+    doc = ezdxf.new("R2018")
+    doc.linetypes.add("DGD", pattern=[10.0, 5.0, -2.0, 3.0], description="dash gap dash")
+    assert len(doc.linetypes.get("DGD").simplified_line_pattern()) == 3
+    doc.modelspace().add_line((0, 0), (400, 0), dxfattribs={"linetype": "DGD"})
+    doc.modelspace().add_line((0, -50), (400, -50))
+    _, row, px = _model_row(doc, tmp_path)
+    gaps, dashes = _gaps(row), _runs(row)[1:-1]
+    assert 38 <= len(gaps) <= 41
+    assert max(gaps) < 2.5 * px and min(dashes) > 7 * px, (gaps, dashes, px)
+
+
+def test_a_pattern_longer_than_its_elements_by_rounding_stays_dotted(tmp_path):
+    """ZIGZAG as ACadSharp's DXF writes it: length 0.8001000000000001 over the elements 0.0001,
+    -0.2, -0.4, -0.2. ezdxf appends the 1e-16 remainder as a last gap, an odd pattern that the
+    PDF repeated as long dashes (0.8 on, a dot off); it stays dots 0.8 apart (here × 25)."""
+    import math
+
+    from ezdxf.entities.ltype import compile_line_pattern
+
+    total = math.nextafter(20.0025, math.inf)
+    elements = [0.0025, -5.0, -10.0, -5.0]
+    assert len(compile_line_pattern(total, elements)) == 3
+    doc = ezdxf.new("R2018")
+    doc.linetypes.add("DOTS20", pattern=[total, *elements], description=". . .")
+    doc.modelspace().add_line((0, 0), (400, 0), dxfattribs={"linetype": "DOTS20"})
+    doc.modelspace().add_line((0, -50), (400, -50))
+    _, row, px = _model_row(doc, tmp_path)
+    dots = _runs(row)
+    assert 19 <= len(dots) <= 22 and max(dots) < 2 * px, (dots, px)
