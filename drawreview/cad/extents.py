@@ -78,7 +78,7 @@ class Measurer:
         boxes = m.boxes
         for e in entities:
             kind = e.dxftype()
-            if kind in NOT_DRAWN:
+            if kind in NOT_DRAWN and (in_block or kind != "ATTDEF"):  # an ATTDEF outside a block shows its tag
                 continue
             d = e.dxf.__dict__
             inherits_off = own and d.get("layer", "0") == "0"  # takes the off layer of the insert
@@ -113,7 +113,7 @@ class Measurer:
                 box = (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
                 if len(v) in (4, 5) and _is_rect(xs.tolist(), ys.tolist(), e.closed):
                     m.rects.append((*box, d.get("layer", "0")))
-            elif kind in ("TEXT", "ATTRIB") and flat:
+            elif kind in ("TEXT", "ATTRIB", "ATTDEF") and flat:
                 box = self._text(e, d, m)
             elif kind == "MTEXT":
                 box = self._mtext(e, d, m)
@@ -169,7 +169,7 @@ class Measurer:
         if d.get("flags", 0) & 1 and e.dxftype() == "ATTRIB":
             return None
         try:
-            text = textcodes.plain_text(e.dxf.text)
+            text = textcodes.plain_text(lettering.shown_text(e))
         except Exception:  # noqa: BLE001
             return None
         placed = lettering.place_text(d, text) if text.strip() else None

@@ -120,6 +120,12 @@ def row_boxes(rows, h: float, angle_deg: float, dx: float = 0.0, dy: float = 0.0
     return out
 
 
+def shown_text(e) -> str:
+    """What a TEXT, ATTRIB or ATTDEF shows: an attribute definition outside a block shows its
+    tag (AutoCAD; ezdxf draws it so too), the others their text."""
+    return e.dxf.get("tag", "") if e.dxftype() == "ATTDEF" else e.dxf.text
+
+
 def place_text(d: dict, text: str) -> tuple[float, float, float, float, float, float] | None:
     """Baseline start, height, angle, width factor, width for a TEXT/ATTRIB dxf dict."""
     h = d.get("height", 2.5)

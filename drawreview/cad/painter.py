@@ -13,7 +13,7 @@ from collections import Counter
 
 from ezdxf import path as ezpath
 from ezdxf.entities import (
-    Arc, Attrib, Circle, Dimension, Hatch, Insert, Line, LWPolyline, MText, Solid, Text, Trace,
+    Arc, AttDef, Attrib, Circle, Dimension, Hatch, Insert, Line, LWPolyline, MText, Solid, Text, Trace,
 )
 from ezdxf.entities.dxfentity import DXFTagStorage
 from ezdxf.render import hatching
@@ -23,7 +23,7 @@ from drawreview.cad.blockforms import BlockForms, Form
 from drawreview.cad.canvas import FILL, LIMIT, STROKE, TEXT, Canvas
 from drawreview.cad.style import Styles
 
-SKIP = {"VIEWPORT", "SEQEND", "VERTEX", "OLE2FRAME", "ATTDEF", "LIGHT", "SUN"}
+SKIP = {"VIEWPORT", "SEQEND", "VERTEX", "OLE2FRAME", "LIGHT", "SUN"}
 SOLIDS = {"3DSOLID", "REGION", "BODY", "SURFACE", "EXTRUDEDSURFACE", "LOFTEDSURFACE", "REVOLVEDSURFACE",
           "SWEPTSURFACE", "PLANESURFACE", "NURBSURFACE"}  # ACIS data: drawn from their proxy graphics
 WHITE = ((1.0, 1.0, 1.0), None, None)
@@ -72,7 +72,7 @@ class Painter(BlockForms):
         self.reach = 1e6  # XLINE/RAY length: past every sheet (render sets it from the sheet boxes)
         self._by_class = {
             Line: self._line, LWPolyline: self._lwpolyline, Circle: self._circle, Arc: self._arc,
-            Text: self._text, Attrib: self._text, MText: self._mtext, Insert: self._insert,
+            Text: self._text, Attrib: self._text, AttDef: self._text, MText: self._mtext, Insert: self._insert,
             Hatch: self._hatch, Solid: self._solid, Trace: self._solid,
         }
 
@@ -327,9 +327,9 @@ class Painter(BlockForms):
 
     # -- text ----------------------------------------------------------------------------
     def _text(self, e, d, cv, in_block, oc) -> None:
-        if d.get("flags", 0) & 1 and isinstance(e, Attrib):  # invisible attribute
-            return
-        text = textcodes.plain_text(e.dxf.text)
+        if d.get("flags", 0) & 1 and isinstance(e, Attrib) or in_block and isinstance(e, AttDef):
+            return  # an invisible attribute; a block's attribute definition (its inserts' ATTRIBs show)
+        text = textcodes.plain_text(lettering.shown_text(e))
         if not text.strip():
             return
         placed = lettering.place_text(d, text)
