@@ -8,6 +8,11 @@
   LINE): ezdxf keeps it as an unknown entity that nothing draws, and its auditor removes it.
   Its group codes are a LINE's, so it is read as one (``convert_3dlines`` after the strict
   reader, ``renamed_3dlines`` before the recover reader, whose auditor runs inside it).
+- **An escape cut between MTEXT chunks**: before R2007 a character outside the codepage is
+  written ``\\U+043c``, and a long MTEXT is written in chunks of 250 characters. Writers that
+  cut the chunks blindly (LibreCAD's dxflib: ``…\\U`` | ``+043c…``) leave an escape that
+  neither ezdxf's reader (it decodes each chunk) nor we decoded: the paragraph showed
+  ``раз\\U+043cеров``. ``joined_escapes`` decodes them in the joined text.
 
 docs/decisions/129.
 """
@@ -58,4 +63,22 @@ def convert_3dlines(doc) -> int:
                 block.add_line(tags[10], tags[11], dxfattribs=attribs)
                 n += 1
             block.delete_entity(e)
+    return n
+
+
+_ESCAPE = re.compile(r"\\U\+([0-9A-Fa-f]{4})")
+
+
+def joined_escapes(doc) -> int:
+    """Decode the ``\\U+xxxx`` escapes left in the joined text of *doc*'s MTEXTs (a pre-R2007
+    file); return how many MTEXTs had one."""
+    if doc.dxfversion >= "AC1021":
+        return 0
+    n = 0
+    for e in doc.entitydb.values():
+        if e.dxftype() == "MTEXT" and "\\U+" in e.text:
+            text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), e.text)
+            if text != e.text:
+                e.text = text
+                n += 1
     return n

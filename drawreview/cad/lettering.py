@@ -31,9 +31,16 @@ del _font
 
 
 class _Advances(dict):
-    def __missing__(self, ch: str) -> float:  # CJK and everything else beyond ASCII: one em
-        self[ch] = EM
-        return EM
+    def __missing__(self, ch: str) -> float:
+        """Beyond ASCII, the face's own advance, looked up once per character: the sheet PDF
+        sets each glyph at that advance (its ``/W`` widths), so the layout must too. CJK is one
+        em; Cyrillic, Greek, accented Latin and the signs of drawings (± ° Ø ²) are about half
+        of that, and counted as one em they wrapped an MTEXT column twice as early and shifted
+        centred text. A character the face lacks stays at one em."""
+        with _mupdf:
+            w = FONT.glyph_advance(ord(ch)) * EM if FONT.has_glyph(ord(ch)) else EM
+        self[ch] = w
+        return w
 
 
 _ADVANCE = _Advances(WIDTHS)

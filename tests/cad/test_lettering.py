@@ -184,3 +184,91 @@ def test_numbered_characters_read_as_autocad_draws_them(tmp_path):
     d = load_dxf(tmp_path / "r26_dims.dxf")
     res = render_drawing(d, split_sheets(d), tmp_path)[0]
     assert sorted(t["text"] for t in res.texts) == ["90°", "Ø2.0000"]
+
+
+def _sheet_of(doc, tmp_path):
+    from drawreview.cad.dxf import load_dxf
+    from drawreview.cad.render import render_drawing
+    from drawreview.cad.sheets import split_sheets
+
+    doc.saveas(tmp_path / "t.dxf")
+    d = load_dxf(tmp_path / "t.dxf")
+    return d, render_drawing(d, split_sheets(d), tmp_path)[0]
+
+
+def test_a_centred_text_beyond_ascii_is_centred_on_its_point(tmp_path):
+    """Cyrillic, Greek, accented Latin and the signs of drawings (± ° Ø) are set at the face's
+    own advances in the sheet PDF; laid out at one em each (as CJK), a centred text started
+    too far left. Measured on the rendered ink."""
+    import ezdxf
+    import numpy as np
+    import pymupdf
+    from ezdxf.enums import TextEntityAlignment
+
+    doc = ezdxf.new(units=4)
+    msp = doc.modelspace()
+    msp.add_text("Размеры ±0,5° Ø12", height=50).set_placement((1000, 0), align=TextEntityAlignment.BOTTOM_CENTER)
+    msp.add_line((0, -100), (2000, -100))
+    msp.add_line((0, 300), (2000, 300))
+    _, res = _sheet_of(doc, tmp_path)
+    page = pymupdf.open(res.pdf)[0]
+    zoom = 2
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width)
+    a, e, f = res.map
+    band = img[int((f - a * 150) * zoom):int((f - a * -50) * zoom)] < 128
+    cols = np.where(band.any(axis=0))[0]
+    centre = ((cols.min() + cols.max()) / 2 / zoom - e) / a
+    width = (cols.max() - cols.min()) / zoom / a
+    assert abs(centre - 1000) < 0.03 * width, (centre, width)
+    (t,) = res.texts
+    box_w = (t["bbox"][2] - t["bbox"][0]) / a
+    assert box_w == __import__("pytest").approx(width, rel=0.1)  # the text's box is its ink
+
+
+def test_mtext_wraps_at_the_advances_the_sheet_draws(tmp_path):
+    """A Cyrillic paragraph in a 100-unit column breaks where MuPDF's own measure of the face
+    (``Font.text_length``, the PDF's advances) says its words no longer fit."""
+    import ezdxf
+    import pymupdf
+
+    words = "1. Неуказанные предельные отклонения размеров отверстий".split()
+    doc = ezdxf.new(units=4)
+    doc.modelspace().add_mtext(" ".join(words), dxfattribs={"char_height": 4.5, "width": 100})
+    doc.modelspace().add_line((0, -50), (100, -50))
+    _, res = _sheet_of(doc, tmp_path)
+    font, size = pymupdf.Font("cjk"), 4.5 / lettering.CAP
+    want, cur = [], ""
+    for w in words:
+        if cur and font.text_length(cur + " " + w, fontsize=size) > 100 * 1.02:
+            want.append(cur)
+            cur = w
+        else:
+            cur = (cur + " " + w).strip()
+    want.append(cur)
+    assert len(want) > 1  # it does wrap
+    assert [t["text"] for t in res.texts] == want
+
+
+def test_an_escape_cut_between_mtext_chunks_is_decoded(tmp_path):
+    """LibreCAD (dxflib) writes a long pre-R2007 MTEXT in 250-character chunks cut blindly, one
+    through a ``\\U+043c`` escape: each chunk is decoded alone (by ezdxf's reader too), so the
+    sheet showed ``раз\\U+043cеров``. The escape is decoded in the joined text."""
+    import ezdxf
+
+    doc = ezdxf.new("R2000")
+    doc.modelspace().add_mtext("XYZZYQ", dxfattribs={"char_height": 2.5, "width": 300})
+    doc.modelspace().add_line((0, -20), (100, -20))
+    doc.saveas(tmp_path / "w.dxf")
+    raw = "1.\\~" + "".join("\\U+%04x" % ord(c) for c in "Неуказанные предельные отклонения раз") + "\\U+043c"
+    raw += "".join("\\U+%04x" % ord(c) for c in "еров")
+    cut = raw.index("\\U+043c") + 2  # chunk one ends with "\U", chunk two starts "+043c"
+    text = (tmp_path / "w.dxf").read_text()
+    assert text.count("XYZZYQ") == 1
+    (tmp_path / "w.dxf").write_text(text.replace("  1\nXYZZYQ\n", f"  3\n{raw[:cut]}\n  1\n{raw[cut:]}\n"))
+    assert "\\U+043c" in ezdxf.readfile(tmp_path / "w.dxf").modelspace().query("MTEXT")[0].text  # ezdxf: as written
+    from drawreview.cad.dxf import load_dxf
+
+    d = load_dxf(tmp_path / "w.dxf")
+    (m,) = d.doc.modelspace().query("MTEXT")
+    assert textcodes.plain_mtext(m.text) == ["1. Неуказанные предельные отклонения размеров"]
