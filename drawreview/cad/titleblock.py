@@ -115,13 +115,25 @@ def read(attribs: list[tuple[str, str]], texts: list[tuple[str, float, float, fl
         if value:
             out[key] = value
     if not out["number"]:
-        for text, *_ in sorted(texts, key=lambda t: (-t[2], t[1])):
-            if looks_like_number(text) and not _label(text):
+        for text, x, y, h in sorted(texts, key=lambda t: (-t[2], t[1])):
+            if looks_like_number(text) and not _label(text) and not _dated_row(y, h, texts):
                 out["number"] = text.strip()
                 break
     if not out["discipline"]:
         out["discipline"] = discipline_of(out["number"])
     return out
+
+
+# a date as title blocks and revision tables write it: 01/01/01, 07.01.2004, 2024-03-01, 2024.3,
+# 2023年5月8日 (not "1/1", a sheet of a set)
+DATE = re.compile(r"^(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}\s*[./\-年]\s*\d{1,2}(\s*[./\-月]\s*\d{1,2}\s*日?)?\s*月?)$")
+
+
+def _dated_row(y: float, h: float, texts) -> bool:
+    """Whether a row of lettering at *y* holds a date: a revision table's or a sign-off row
+    (LibreCAD's A3 sheet: ``A1 | initial design | 01/01/01 | DDil``, A1 the zone of the change).
+    An unlabelled number-like text there is that row's entry, not the sheet's number."""
+    return any(DATE.match(t.strip()) and abs(ty - y) < max(h, th) * 0.9 for t, _, ty, th in texts)
 
 
 def _neighbour(i: int, texts) -> str | None:

@@ -169,3 +169,25 @@ def test_sheet_edge_drawn_as_lines_on_any_layer(tmp_path):
     assert spec.detected
     assert spec.bbox == pytest.approx((0, 0, 420, 297))
     assert not spec.notes
+
+
+@pytest.mark.parametrize("number", [None, "S-03"])
+def test_a_revision_rows_entry_is_not_the_sheet_number(number, tmp_path):
+    """LibreCAD's A3 sheet: the revision table's row ``A1 | initial design | 01/01/01 | DDil``
+    (A1: the zone of the change) was the only number-like lettering in the title block's
+    corner, so the sheet was numbered A1. An unlabelled number-like text in a row holding a
+    date is that row's entry; a number elsewhere in the corner is still read."""
+    doc = ezdxf.new()
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (420, 0), (420, 297), (0, 297)], close=True, dxfattribs={"layer": "border"})
+    for text, x, y in (("A1", 223, 25), ("initial design", 232, 25), ("01/01/01", 257, 25), ("DDil", 271, 25),
+                       ("loc", 223, 20), ("change", 236, 20), ("date", 258, 20), ("name", 270, 20),
+                       ("DD00NN", 368, 30), ("part number", 322, 25), ("scale 1 : 1", 322, 60)):
+        msp.add_mtext(text, dxfattribs={"insert": (x, y), "char_height": 2.5, "attachment_point": 7})
+    if number:
+        msp.add_mtext(number, dxfattribs={"insert": (380, 12), "char_height": 5, "attachment_point": 7})
+    doc.saveas(tmp_path / "revisions.dxf")
+    [spec] = split_sheets(load_dxf(tmp_path / "revisions.dxf"))
+    assert spec.detected and spec.number == number
+    got = titleblock.read([], [("A-1", 0, 20, 3), ("2024-03-01", 40, 20, 3), ("A-2", 0, 10, 3)])
+    assert got["number"] == "A-2"
