@@ -350,11 +350,11 @@ class Painter(BlockForms):
         got = lettering.mtext_layout(e)
         if got is None:
             return
-        lines, h, angle = got
+        lines, h, angle, wf = got
         if not cv.ok(lines[0][1], lines[0][2], h):
             return
         run = cv.use(TEXT, oc, self.styles.pen(d, in_block))
         ox, oy = cv.ox, cv.oy
         for (line, bx, by, w), b in zip(lines, lettering.row_boxes(lines, h, angle, ox, oy)):
-            run.append(lettering.text_op(line, bx - ox, by - oy, h, angle))
+            run.append(lettering.text_op(line, bx - ox, by - oy, h, angle, wf))
             cv.texts.append((line, *b, oc))

@@ -272,3 +272,55 @@ def test_an_escape_cut_between_mtext_chunks_is_decoded(tmp_path):
     d = load_dxf(tmp_path / "w.dxf")
     (m,) = d.doc.modelspace().query("MTEXT")
     assert textcodes.plain_mtext(m.text) == ["1. Неуказанные предельные отклонения размеров"]
+
+
+def _ink_width(pdf_bytes_or_path, zoom: float = 1.0, rows=None) -> int:
+    """Width in pixels of the ink on the first page (within *rows*, page points, if given)."""
+    import numpy as np
+    import pymupdf
+
+    doc = pymupdf.open(pdf_bytes_or_path) if not isinstance(pdf_bytes_or_path, bytes) else pymupdf.open(
+        "pdf", pdf_bytes_or_path)
+    pix = doc[0].get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY)
+    ink = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width) < 200
+    if rows is not None:
+        ink = ink[int(rows[0] * zoom):int(rows[1] * zoom)]
+    cols = np.where(ink.any(axis=0))[0]
+    return int(cols.max() - cols.min())
+
+
+def test_mtext_takes_its_styles_width_factor_as_ezdxf_draws_it(tmp_path):
+    """A paragraph of a text style with width factor 0.5 is drawn half as wide (ezdxf's drawing
+    add-on, the reference, draws it so; a TEXT carries its own factor instead), and wraps at the
+    column by its narrower letters."""
+    import ezdxf
+    from ezdxf.addons.drawing import Frontend, RenderContext, config, layout
+    from ezdxf.addons.drawing.pymupdf import PyMuPdfBackend
+    from ezdxf.math import BoundingBox2d
+
+    def doc_of(wf: float):
+        doc = ezdxf.new(units=4)
+        doc.styles.add("NARROW", font="txt").dxf.width = wf
+        doc.modelspace().add_mtext("HEH HEH HEH", dxfattribs={"char_height": 10, "insert": (0, 10), "style": "NARROW"})
+        return doc
+
+    ours, ref = {}, {}
+    for wf in (1.0, 0.5):
+        doc = doc_of(wf)
+        backend = PyMuPdfBackend()
+        Frontend(RenderContext(doc), backend, config=config.Configuration(
+            background_policy=config.BackgroundPolicy.WHITE)).draw_layout(doc.modelspace())
+        ref[wf] = _ink_width(backend.get_pdf_bytes(layout.Page(400, 60, layout.Units.mm, layout.Margins.all(0)),
+                                                   settings=layout.Settings(fit_page=False, scale=1),
+                                                   render_box=BoundingBox2d([(-10, -20), (390, 40)])))
+        doc.modelspace().add_line((0, -20), (300, -20))  # below the lettering: the page's extent
+        (tmp_path / str(wf)).mkdir()
+        _, res = _sheet_of(doc, tmp_path / str(wf))
+        a, e, f = res.map
+        ours[wf] = _ink_width(res.pdf, zoom=4, rows=(f - a * 12, f - a * -2))
+    assert ref[0.5] / ref[1.0] == __import__("pytest").approx(0.5, abs=0.05)
+    assert ours[0.5] / ours[1.0] == __import__("pytest").approx(ref[0.5] / ref[1.0], abs=0.05)
+    narrow = doc_of(0.5)
+    narrow.modelspace().query("MTEXT")[0].dxf.width = lettering.text_width("HEH HEH") * 10 * 0.5 * 1.01
+    (m,) = narrow.modelspace().query("MTEXT")
+    assert [line for line, *_ in lettering.mtext_layout(m)[0]] == ["HEH HEH", "HEH"]
