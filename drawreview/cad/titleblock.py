@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
-FIELDS = {
+FIELDS = {  # (and GOST 2.104's: Обозначение, Наименование, Масштаб — LibreCAD's A0–A4 sheets)
     "number": ("图号", "SHEET_NO", "SHEET", "SHEET_NUMBER", "SHEET_NUM", "DWG_NO", "DWG_NUM", "DWG_NUMBER",
-               "DRAWING_NO", "DRAWING_NUMBER", "DRG_NO", "图纸编号", "图纸号", "编号"),
+               "DRAWING_NO", "DRAWING_NUMBER", "DRG_NO", "图纸编号", "图纸号", "编号", "Обозначение"),
     "title": ("图名", "TITLE", "DWG_NAME", "DWG_TITLE", "DRAWING_TITLE", "DRAWING_NAME", "SHEET_TITLE",
-              "SHEET_NAME", "图纸名称"),
+              "SHEET_NAME", "图纸名称", "Наименование"),
     "discipline": ("专业", "DISCIPLINE"),
-    "scale": ("比例", "SCALE"),
+    "scale": ("比例", "SCALE", "Масштаб"),
 }
 
 

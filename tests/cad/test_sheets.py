@@ -191,3 +191,19 @@ def test_a_revision_rows_entry_is_not_the_sheet_number(number, tmp_path):
     assert spec.detected and spec.number == number
     got = titleblock.read([], [("A-1", 0, 20, 3), ("2024-03-01", 40, 20, 3), ("A-2", 0, 10, 3)])
     assert got["number"] == "A-2"
+
+
+def test_a_gost_title_block_makes_the_sheet_a_frame(tmp_path):
+    """LibreCAD's GOST sheets (A1–A4 ``_1_draw``): the sheet edge as four LINEs on layer 0, and
+    the title block's labels in Russian (Масштаб, Обозначение, Наименование). Unread, the edge
+    was no frame, and the labels' 100-unit MTEXT columns widened the page to 524 × 350."""
+    doc = ezdxf.new()
+    msp = doc.modelspace()
+    _frame_lines(msp, 0, 0, 420, 297, "0")
+    for text, x, y in (("Масштаб", 398, 42), ("1:1", 404, 31), ("Обозначение", 300, 42), ("АБВГ.123456.001", 300, 31),
+                       ("Лист", 367, 21)):
+        msp.add_mtext(text, dxfattribs={"insert": (x, y), "char_height": 2.5, "width": 100, "attachment_point": 7})
+    doc.saveas(tmp_path / "gost.dxf")
+    [spec] = split_sheets(load_dxf(tmp_path / "gost.dxf"))
+    assert spec.detected and spec.bbox == pytest.approx((0, 0, 420, 297))
+    assert (spec.scale, spec.number) == ("1:1", "АБВГ.123456.001")
