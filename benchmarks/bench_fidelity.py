@@ -232,6 +232,16 @@ def corrections(ezdoc, layout_name: str | None) -> list[tuple[str, object]]:
                         "viewport scale after the viewport transform); AutoCAD ($PSLTSCALE 1) draws them as "
                         "long as paper-space dashes", vp_dashes))
     spaces = [ezdoc.modelspace()] + ([ezdoc.paperspace(layout_name)] if layout_name else [])
+    known = {layer.dxf.name.lower() for layer in ezdoc.layers}
+    undefined = sorted({e.dxf.get("layer", "0") for sp in spaces for e in sp} - {None}, key=str)
+    undefined = [n for n in undefined if n.lower() not in known]
+    if undefined:
+        def define(names=undefined):
+            for n in names:
+                ezdoc.layers.add(n)
+            return lambda: [ezdoc.layers.remove(n) for n in names]
+        out.append(("ezdxf draws entities on a layer the file never defines in white, on white paper; AutoCAD "
+                    "makes such a layer with colour 7 (black)", define))
     clipped = any(e.has_extension_dict and XClip(e).has_clipping_path for sp in spaces for e in sp.query("INSERT"))
     if clipped and int(ezdoc.header.get("$XCLIPFRAME", 2)) == 2:
         def no_frames():
