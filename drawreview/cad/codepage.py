@@ -16,6 +16,9 @@ CODEPAGE = re.compile(rb"\$DWGCODEPAGE[ \t]*\r?\n[ \t]*3[ \t]*\r?\n[ \t]*([\w-]+
 GBK_SNIFFED = ("文件声明代码页为 ANSI_1252，但其文字为 GBK 编码（常见于英文版 CAD 保存的中文图纸），已按 GBK 读取 / "
                "the file declares code page ANSI_1252 but its texts are GBK (Chinese saved by an English CAD "
                "program); read as GBK")
+UTF8_LINES = ("文件声明代码页为 ANSI_1252，但其中 {n} 行（图层名、文字等）为 UTF-8 编码（常见于 GDAL 等程序导出的图纸），"
+              "已按 UTF-8 读取 / the file declares code page ANSI_1252 but {n} of its lines (layer names, texts) "
+              "are UTF-8 (as GDAL's ogr2ogr writes them); read as UTF-8")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _HIGH = re.compile(rb"[\x80-\xff]")
 SNIFF_BYTES = 4 << 20  # the header, the tables (layer names) and the first entities' texts
@@ -51,3 +54,32 @@ def declares_western(data: bytes) -> bool:
     version, codepage = VERSION.search(header), CODEPAGE.search(header)
     return bool(version) and version.group(1) < b"AC1021" and toencoding(
         codepage.group(1).decode() if codepage else "") == "cp1252"
+
+
+_HIGH_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+
+
+def utf8_lines_escaped(data: bytes) -> tuple[bytes, int]:
+    """*data* (a pre-2007 ASCII DXF declared ANSI_1252, not GBK) with each line that is UTF-8
+    written as the DXF's own ``\\U+xxxx`` escapes, and how many lines that was. GDAL writes layer
+    names in UTF-8 into such a file (its texts as escapes, a ``±`` as the ANSI byte), so one
+    file holds both: judged a line at a time. A line of ANSI letters is valid UTF-8 only where
+    its accented letters come in the pairs of mojibake (``Ã©``); such a line is not taken."""
+    if not _HIGH.search(data, 0, SNIFF_BYTES) and not _HIGH.search(data):
+        return data, 0
+    n = 0
+
+    def escape(m: re.Match) -> bytes:
+        nonlocal n
+        try:
+            text = m.group(0).decode("utf-8")
+        except UnicodeDecodeError:
+            return m.group(0)
+        if any(0x80 <= ord(ch) <= 0xFF for ch in text):  # Ã©, Â±: ANSI read as UTF-8, not UTF-8
+            return m.group(0)
+        n += 1
+        return _NON_ASCII.sub(lambda c: "\\U+%04x" % ord(c.group(0)) if ord(c.group(0)) <= 0xFFFF else "?",
+                              text).encode("ascii")
+
+    out = _HIGH_LINE.sub(escape, data)
+    return (out, n) if n else (data, 0)

@@ -129,13 +129,17 @@ def _recover(path: Path, repairs: list[str]):
         at = data.find(b"ANSI_1252")
         repairs.append(codepage.GBK_SNIFFED)
         data = data[:at] + b"ANSI_936" + data[at + 9:]
+    utf8 = 0
+    if not gbk and codepage.declares_western(head):
+        data, utf8 = codepage.utf8_lines_escaped(data)
+        repairs += [codepage.UTF8_LINES.format(n=utf8)] if utf8 else []
     data, commas = legacy.decimal_points(data)
     if commas:
         repairs.append(legacy.DECIMAL_COMMAS.format(n=commas))
     data, lines = legacy.renamed_3dlines(data)
     if lines:
         repairs.append(legacy.LINES_3D.format(n=lines))
-    return recover.read(io.BytesIO(data)) if gbk or commas or lines else recover.readfile(path)
+    return recover.read(io.BytesIO(data)) if gbk or utf8 or commas or lines else recover.readfile(path)
 
 
 def audit_later(drawing: Drawing) -> int:

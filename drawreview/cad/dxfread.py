@@ -26,7 +26,8 @@ from ezdxf.lldxf.tags import Tags
 from ezdxf.lldxf.types import BINARY_DATA, POINT_CODES, TYPE_TABLE, DXFBinaryTag, DXFTag, DXFVertex
 from ezdxf.tools.codepage import toencoding
 
-from .codepage import CODEPAGE as _CODEPAGE, VERSION as _VERSION, GBK_SNIFFED, declares_western, sniffed_encoding
+from .codepage import CODEPAGE as _CODEPAGE, VERSION as _VERSION, GBK_SNIFFED, UTF8_LINES, declares_western
+from .codepage import sniffed_encoding, utf8_lines_escaped
 
 
 class NotPlain(Exception):
@@ -56,11 +57,15 @@ def read(path: str | Path) -> tuple[EzDoc, list[str]]:
     path = str(path)
     with open(path, "rb") as fh:
         data = fh.read()
-    escaped = b"\\U+" in data or b"\\M+" in data
     binary = data.startswith(BINARY_SENTINEL)
-    gbk = not binary and declares_western(data) and sniffed_encoding(data, "cp1252") == "gbk"
+    western = not binary and declares_western(data)
+    gbk = western and sniffed_encoding(data, "cp1252") == "gbk"
     override = "gbk" if gbk else None
     sections, repairs = None, []
+    if western and not gbk:
+        data, utf8 = utf8_lines_escaped(data)
+        repairs = [UTF8_LINES.format(n=utf8)] if utf8 else []
+    escaped = b"\\U+" in data or b"\\M+" in data
     try:
         if binary:
             sections = binary_sections_of(data, escaped)
@@ -69,7 +74,7 @@ def read(path: str | Path) -> tuple[EzDoc, list[str]]:
     except NotPlain as exc:
         if str(exc).startswith(NO_Y) and not escaped and not binary:
             sections = _reordered_sections(data, override)
-            repairs = [REORDERED] if sections is not None else []
+            repairs = repairs + ([REORDERED] if sections is not None else [])
     except LookupError:
         pass
     del data
