@@ -56,30 +56,33 @@ def declares_western(data: bytes) -> bool:
         codepage.group(1).decode() if codepage else "") == "cp1252"
 
 
-_HIGH_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
-
-
 def utf8_lines_escaped(data: bytes) -> tuple[bytes, int]:
     """*data* (a pre-2007 ASCII DXF declared ANSI_1252, not GBK) with each line that is UTF-8
     written as the DXF's own ``\\U+xxxx`` escapes, and how many lines that was. GDAL writes layer
     names in UTF-8 into such a file (its texts as escapes, a ``±`` as the ANSI byte), so one
     file holds both: judged a line at a time. A line of ANSI letters is valid UTF-8 only where
-    its accented letters come in the pairs of mojibake (``Ã©``); such a line is not taken."""
-    if not _HIGH.search(data, 0, SNIFF_BYTES) and not _HIGH.search(data):
-        return data, 0
-    n = 0
-
-    def escape(m: re.Match) -> bytes:
-        nonlocal n
+    its accented letters come in the pairs of mojibake (``Ã©``); such a line is not taken.
+    Only the lines holding a byte above 0x7F are looked at (one pass from each to its line's end)."""
+    parts, pos, n = [], 0, 0
+    m = _HIGH.search(data)
+    while m is not None:
+        start = data.rfind(b"\n", 0, m.start()) + 1
+        end = data.find(b"\n", m.start())
+        end = len(data) if end < 0 else end
+        line = data[start:end]
         try:
-            text = m.group(0).decode("utf-8")
+            text = line.decode("utf-8")
         except UnicodeDecodeError:
-            return m.group(0)
-        if any(0x80 <= ord(ch) <= 0xFF for ch in text):  # Ã©, Â±: ANSI read as UTF-8, not UTF-8
-            return m.group(0)
-        n += 1
-        return _NON_ASCII.sub(lambda c: "\\U+%04x" % ord(c.group(0)) if ord(c.group(0)) <= 0xFFFF else "?",
-                              text).encode("ascii")
+            text = None
+        if text is not None and not any(0x80 <= ord(ch) <= 0xFF for ch in text):  # Ã©: ANSI, not UTF-8
+            parts += [data[pos:start], _NON_ASCII.sub(_escape, text).encode("ascii")]
+            pos, n = end, n + 1
+        m = _HIGH.search(data, end)
+    if not n:
+        return data, 0
+    parts.append(data[pos:])
+    return b"".join(parts), n
 
-    out = _HIGH_LINE.sub(escape, data)
-    return (out, n) if n else (data, 0)
+
+def _escape(c: re.Match) -> str:
+    return "\\U+%04x" % ord(c.group(0)) if ord(c.group(0)) <= 0xFFFF else "?"
