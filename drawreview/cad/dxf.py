@@ -74,8 +74,9 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
         # reader decodes them, else the decoding reader here does
         try:
             doc, fixed = dxfread.read(path)
-        except dxfread.NotPlain:
+        except dxfread.NotPlain:  # (a file with escapes: one cut between MTEXT chunks decoded too)
             doc, fixed = _read_decoding(path), []
+            legacy.joined_escapes(doc)
         if fixed:
             repairs += fixed
             recovered = True
@@ -105,7 +106,6 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
             raise E.no_drawable_content(name)
     if truncated:
         repairs.append("文件末尾缺少 EOF，可能被截断；已读取截断前的内容 / no EOF marker: the file looks truncated")
-    legacy.joined_escapes(doc)
     repairs += linetypes.linetype_note(doc, linetypes.complex_linetypes(doc), converted=False)
     drawing = Drawing(doc, name, path, recovered, repairs, encoding=doc.encoding or "",
                       version=doc.dxfversion, audited=audit or audited_by_recover)
@@ -139,7 +139,10 @@ def _recover(path: Path, repairs: list[str]):
     data, lines = legacy.renamed_3dlines(data)
     if lines:
         repairs.append(legacy.LINES_3D.format(n=lines))
-    return recover.read(io.BytesIO(data)) if gbk or utf8 or commas or lines else recover.readfile(path)
+    doc, auditor = recover.read(io.BytesIO(data)) if gbk or utf8 or commas or lines else recover.readfile(path)
+    if b"\\U+" in data:  # an escape cut between MTEXT chunks (dxflib): decoded in the joined text
+        legacy.joined_escapes(doc)
+    return doc, auditor
 
 
 def audit_later(drawing: Drawing) -> int:

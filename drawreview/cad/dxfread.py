@@ -28,6 +28,7 @@ from ezdxf.tools.codepage import toencoding
 
 from .codepage import CODEPAGE as _CODEPAGE, VERSION as _VERSION, GBK_SNIFFED, UTF8_LINES, declares_western
 from .codepage import sniffed_encoding, utf8_lines_escaped
+from .legacy import joined_escapes
 
 
 class NotPlain(Exception):
@@ -88,6 +89,8 @@ def read(path: str | Path) -> tuple[EzDoc, list[str]]:
         if gbk:  # written again (a sheet's own DXF), it says what it holds
             doc.header["$DWGCODEPAGE"] = "ANSI_936"
             doc.encoding = "gbk"
+        if escaped:  # an escape cut between MTEXT chunks (dxflib): decoded in the joined text
+            joined_escapes(doc)
         return doc, repairs
     doc = ezdxf.readfile(path, encoding="gbk") if gbk else ezdxf.readfile(path)
     if escaped and doc.dxfversion < "AC1021":

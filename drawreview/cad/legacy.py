@@ -71,7 +71,8 @@ _ESCAPE = re.compile(r"\\U\+([0-9A-Fa-f]{4})")
 
 def joined_escapes(doc) -> int:
     """Decode the ``\\U+xxxx`` escapes left in the joined text of *doc*'s MTEXTs (a pre-R2007
-    file); return how many MTEXTs had one."""
+    file); return how many MTEXTs had one. The readers call it only for a file whose bytes hold
+    escapes at all (a walk costs 0.1 s per 200,000 entities)."""
     if doc.dxfversion >= "AC1021":
         return 0
     n = 0

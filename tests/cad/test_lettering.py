@@ -250,7 +250,8 @@ def test_mtext_wraps_at_the_advances_the_sheet_draws(tmp_path):
     assert [t["text"] for t in res.texts] == want
 
 
-def test_an_escape_cut_between_mtext_chunks_is_decoded(tmp_path):
+@__import__("pytest").mark.parametrize("damaged", [False, True], ids=["strict", "recover"])
+def test_an_escape_cut_between_mtext_chunks_is_decoded(tmp_path, damaged):
     """LibreCAD (dxflib) writes a long pre-R2007 MTEXT in 250-character chunks cut blindly, one
     through a ``\\U+043c`` escape: each chunk is decoded alone (by ezdxf's reader too), so the
     sheet showed ``раз\\U+043cеров``. The escape is decoded in the joined text."""
@@ -265,11 +266,17 @@ def test_an_escape_cut_between_mtext_chunks_is_decoded(tmp_path):
     cut = raw.index("\\U+043c") + 2  # chunk one ends with "\U", chunk two starts "+043c"
     text = (tmp_path / "w.dxf").read_text()
     assert text.count("XYZZYQ") == 1
-    (tmp_path / "w.dxf").write_text(text.replace("  1\nXYZZYQ\n", f"  3\n{raw[:cut]}\n  1\n{raw[cut:]}\n"))
-    assert "\\U+043c" in ezdxf.readfile(tmp_path / "w.dxf").modelspace().query("MTEXT")[0].text  # ezdxf: as written
+    text = text.replace("  1\nXYZZYQ\n", f"  3\n{raw[:cut]}\n  1\n{raw[cut:]}\n")
+    if damaged:  # a group code written "8.0": the strict readers refuse it, ezdxf's recover reads it
+        at = text.find("\n  8\n", text.find("ENTITIES"))
+        text = text[:at] + "\n8.0\n" + text[at + 5:]
+    (tmp_path / "w.dxf").write_text(text)
+    if not damaged:
+        assert "\\U+043c" in ezdxf.readfile(tmp_path / "w.dxf").modelspace().query("MTEXT")[0].text  # ezdxf: as written
     from drawreview.cad.dxf import load_dxf
 
     d = load_dxf(tmp_path / "w.dxf")
+    assert d.recovered == damaged
     (m,) = d.doc.modelspace().query("MTEXT")
     assert textcodes.plain_mtext(m.text) == ["1. Неуказанные предельные отклонения размеров"]
 
