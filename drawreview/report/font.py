@@ -101,6 +101,21 @@ class FontChain:
         return out
 
 
+def append_text(tw: pymupdf.TextWriter, x: float, baseline: float, text: str, font, size: float) -> float:
+    """Append ``text`` at (x, baseline) to ``tw`` in the font of each character (``font``: a
+    :class:`FontChain` or a plain font); a character no font has is written as □. Returns the
+    end x. The one way small drawings (signature field, sheet stamp) write a name in a report font."""
+    if isinstance(font, FontChain):
+        text = "".join(ch if ch.isspace() or font.has_glyph(ord(ch)) else "□" for ch in text)
+        runs = font.runs(text)
+    else:
+        runs = [(font, text)]
+    for f, piece in runs:
+        tw.append((x, baseline), piece, font=f, fontsize=size)
+        x += f.text_length(piece, size)
+    return x
+
+
 @lru_cache(maxsize=8)
 def font_chain(spec: str | Path = DEFAULT_FONT, fallbacks: tuple[str, ...] = FALLBACK_FONTS) -> FontChain:
     """The report's font (``load_font(spec)``) with the fallbacks found on this machine."""

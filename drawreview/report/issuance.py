@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from drawreview.report.font import DEFAULT_FONT, load_font
+from drawreview.report.font import DEFAULT_FONT, font_chain
 from drawreview.report.integrity import sha256_hex
 from drawreview.report.model import ReportData, aware
 from drawreview.report.pdf import ReportInfo, render_report
@@ -37,7 +37,7 @@ def visible_signature(info: ReportInfo, lines: list[str], font) -> Appearance:
     x0, y0, x1, y1 = info.signature_rect
     h = info.page_height
     return Appearance(page=info.signature_page, box=(x0, h - y1, x1, h - y0),
-                      pdf=signature_appearance(lines, load_font(font), width=x1 - x0, height=y1 - y0))
+                      pdf=signature_appearance(lines, font_chain(font), width=x1 - x0, height=y1 - y0))
 
 
 def issue_report(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pymupdf
 
 from drawreview.errors import ValidationFailed
-from drawreview.report.font import DEFAULT_FONT, load_font
+from drawreview.report.font import DEFAULT_FONT, font_chain
 
 SEAL_RED = (0.86, 0.08, 0.08)
 SIDE = 160.0  # points of the drawing page; the PNG is rendered at ZOOM
@@ -52,8 +52,15 @@ def default_seal(authority: str, *, font: str = DEFAULT_FONT) -> bytes:
     span = min(250.0, 24.0 * n)
     size = min(20.0, max(9.0, 2 * math.pi * (ring - 18) * span / 360.0 / max(n, 1) * 0.92))
     radius = ring - 6 - size
-    fontname = "F0"
-    page.insert_font(fontname=fontname, fontbuffer=load_font(font).buffer)
+    # each character in the first report font that has it (a rare one in the name: a fallback
+    # font, as the report's text; decision 132); one no font has is drawn as □
+    chain = font_chain(font)
+    name = "".join(ch if chain.has_glyph(ord(ch)) else "□" for ch in name)
+    names: dict[int, str] = {}
+    for k in sorted({chain.index(ch) for ch in name + SUBTITLE}):
+        names[k] = f"F{k}"
+        page.insert_font(fontname=names[k], fontbuffer=chain.fonts[k].buffer)
+    fontname = names[chain.index(SUBTITLE[0])]
     for i, ch in enumerate(name):
         t = 0.5 if n == 1 else i / (n - 1)
         deg = 90 + span / 2 - t * span  # 90° = straight up
@@ -62,10 +69,10 @@ def default_seal(authority: str, *, font: str = DEFAULT_FONT) -> bytes:
         # the glyph's baseline centre sits on the arc, its top facing outwards
         rot = deg - 90
         origin = pymupdf.Point(x - size / 2 * math.cos(math.radians(rot)), y + size / 2 * math.sin(math.radians(rot)))
-        page.insert_text(origin, ch, fontsize=size, fontname=fontname, color=SEAL_RED,
+        page.insert_text(origin, ch, fontsize=size, fontname=names[chain.index(ch)], color=SEAL_RED,
                          morph=(origin, pymupdf.Matrix(rot)))
     sub = SIDE * 0.1
-    width = load_font(font).text_length(SUBTITLE, sub)
+    width = chain.fonts[chain.index(SUBTITLE[0])].text_length(SUBTITLE, sub)
     page.insert_text((c - width / 2, c + SIDE * 0.3), SUBTITLE, fontsize=sub, fontname=fontname, color=SEAL_RED)
     pix = page.get_pixmap(matrix=pymupdf.Matrix(ZOOM, ZOOM), alpha=True)
     png = pix.tobytes("png")

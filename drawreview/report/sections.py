@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pymupdf
 
+from drawreview.report.font import append_text, fix_tounicode
 from drawreview.report.layout import BLACK, GREY, RED, Column, Layout
 from drawreview.report.model import Comment, ReportData
 from drawreview.vocabulary import canonical
@@ -156,7 +157,9 @@ def sealing(lay: Layout, data: ReportData, seal_png: bytes | None) -> tuple[int,
 def signature_appearance(lines: list[str], font: pymupdf.Font, *, width: float = SIG_W,
                          height: float = SIG_H) -> bytes:
     """A one-page PDF of ``width × height`` showing the signature's facts: the picture of the
-    visible signature field (pyHanko imports it as the field's appearance)."""
+    visible signature field (pyHanko imports it as the field's appearance). ``font`` is the
+    report's :class:`~drawreview.report.font.FontChain`: the authority's name is its seal's, and
+    a rare character in it is drawn by a fallback font as in the report's text (decision 132)."""
     doc = pymupdf.open()
     page = doc.new_page(width=width, height=height)
     shape = page.new_shape()
@@ -169,10 +172,11 @@ def signature_appearance(lines: list[str], font: pymupdf.Font, *, width: float =
     for i, text in enumerate(lines):
         s = size + 1.5 if i == 0 else size
         s = min(s, (width - 12) / max(font.text_length(text, 1.0), 1e-6))
-        tw.append((6, y), text, font=font, fontsize=s)
+        append_text(tw, 6, y, text, font, s)
         y += s * 1.45
     tw.write_text(page, color=BLACK)
     doc.subset_fonts()
+    fix_tounicode(doc)
     out = doc.tobytes(garbage=3, deflate=True)
     doc.close()
     return out

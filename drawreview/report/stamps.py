@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 import pymupdf
 
 from drawreview.errors import UnreadableDrawing, ValidationFailed
-from drawreview.report.font import DEFAULT_FONT, load_font
+from drawreview.report.font import DEFAULT_FONT, append_text, fix_tounicode, font_chain
 
 STAMP_RED = (0.85, 0.05, 0.05)
 STAMP_TITLE = "审查合格"
@@ -63,7 +63,7 @@ def draw_stamp(
     for text, size in lines:
         size = min(size, (w - 16) / max(font.text_length(text, 1.0), 1e-6))  # shrink long names to fit
         x = rect.x0 + (w - font.text_length(text, size)) / 2
-        tw.append((x, y + size * 0.95), text, font=font, fontsize=size)
+        append_text(tw, x, y + size * 0.95, text, font, size)
         y += size * 1.15 + gap
     tw.write_text(page, color=STAMP_RED)
 
@@ -81,7 +81,7 @@ class Stamper:
         if position not in POSITIONS:
             raise ValidationFailed(f"无效的印章位置：{position}", f"Invalid stamp position: {position}")
         self.case_number, self.date, self.authority, self.position = case_number, date, authority, position
-        self.font = load_font(font)
+        self.font = font_chain(font)  # a rare character in the authority's name: a fallback font
         self._stamps: dict[tuple[float, float], pymupdf.Document] = {}
 
     def _stamp(self, rect: pymupdf.Rect) -> pymupdf.Document:
@@ -93,6 +93,7 @@ class Stamper:
             draw_stamp(page, page.rect, case_number=self.case_number, date=self.date, authority=self.authority,
                        font=self.font)
             doc.subset_fonts()
+            fix_tounicode(doc)
             doc = pymupdf.open("pdf", doc.tobytes(garbage=3, deflate=True, no_new_id=True))
             self._stamps[size] = doc
         return doc
