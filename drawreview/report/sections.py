@@ -12,7 +12,7 @@ import pymupdf
 
 from drawreview.report.font import append_text, fix_tounicode
 from drawreview.report.layout import BLACK, GREY, RED, Column, Layout
-from drawreview.report.model import Comment, ReportData
+from drawreview.report.model import VERDICT_LABELS, Comment, DisciplineSection, ReportData, label
 from drawreview.vocabulary import canonical
 
 SEAL_SIDE = 118.0  # points (about 42 mm, the size of an official round seal)
@@ -31,6 +31,14 @@ def _sha_fraction(lay: Layout, size: float) -> float:
 
 def _date(at: datetime | None) -> str:
     return f"{at:%Y年%m月%d日}" if at else "—"
+
+
+def conclusion_text(d: DisciplineSection, round_no: int) -> str:
+    """The conclusion's label; one kept from an earlier round says which."""
+    text = label(VERDICT_LABELS, d.conclusion)
+    if d.concluded_round and d.concluded_round != round_no:
+        text += f"（第 {d.concluded_round} 轮结论）"
+    return text
 
 
 def drawings(lay: Layout, data: ReportData) -> None:
