@@ -195,11 +195,22 @@ class Layout:
             self.text_at(x, self.y + size * 1.05, line, size, colour)
             self.y += line_h
 
+    def lines_height(self, text: str, size: float, indent: float = 0.0, most: int | None = None,
+                     leading: float = 1.55) -> float:
+        """The height :meth:`paragraph` gives ``text`` (of its first ``most`` lines when given)."""
+        n = len(wrap(self.font, self.drawable(text), size, self.width - indent))
+        return min(n, most or n) * size * leading
+
     def heading(self, text: str, size: float = 14.0, colour=BLACK, before: float = 8.0, keep: float = 80.0) -> None:
         """A heading kept on a page with at least ``keep`` points of what follows."""
         self.ensure(before + size * 1.6 + keep)
         self.y += before
         self.paragraph(text, size=size, colour=colour, leading=1.5)
+
+    @staticmethod
+    def image_height(pixmap: pymupdf.Pixmap, max_w: float, max_h: float) -> float:
+        """The room :meth:`image` takes for the pixmap (its scaled height and the gap after it)."""
+        return pixmap.height * min(max_w / pixmap.width, max_h / pixmap.height) + 4
 
     def image(self, pixmap: pymupdf.Pixmap, max_w: float, max_h: float, frame=GREY) -> pymupdf.Rect:
         """The pixmap scaled to fit max_w × max_h at the cursor (left aligned)."""

@@ -12,6 +12,7 @@ from drawreview.report.sections import conclusion_text as _conclusion
 
 SEVERITY_COLOURS = {"mandatory": (0.8, 0.0, 0.0), "general": (0.85, 0.45, 0.0), "suggestion": (0.0, 0.4, 0.7)}
 CROP_MAX_H = 220.0
+REPLY_LINES = 2  # a reply starts where at least this many of its lines fit
 _NUMERALS = "一二三四五六七八九十"
 _date = sections._date
 
@@ -46,10 +47,23 @@ def _comment(lay: Layout, d: DisciplineSection, c: Comment, no: str, cache: Shee
         lay.paragraph(f"依据条文：{c.clause}", size=9.5, colour=GREY)
     lay.paragraph(f"{c.author}（{_date(c.created_at)}）：{c.text}", size=10)
     pix, _clip = render_crop(cache.page(c.sheet_pdf_path), c, d.code)
+    replies = [f"↳ {r.author}（{r.org}） {r.at:%Y-%m-%d %H:%M}：{r.text}" for r in c.thread]
+
+    def continued(need: float) -> None:
+        """A part of the comment that starts a page says whose it is (a reply alone at the top
+        of a page read as an answer to nothing, or to the comment above it)."""
+        if lay.y + need > lay.bottom:
+            lay.new_page()
+            lay.paragraph(f"{head}（续） Comment {no} (continued)", size=9, colour=GREY)
+
     lay.space(2)
+    # the crop and the first lines of the first reply: together, as the reply answers what it shows
+    continued(lay.image_height(pix, lay.width, CROP_MAX_H) + (lay.lines_height(replies[0], 9.5, 14, REPLY_LINES)
+                                                               if replies else 0))
     lay.image(pix, lay.width, CROP_MAX_H)
-    for r in c.thread:
-        lay.paragraph(f"↳ {r.author}（{r.org}） {r.at:%Y-%m-%d %H:%M}：{r.text}", size=9.5, indent=14)
+    for text in replies:
+        continued(lay.lines_height(text, 9.5, 14, REPLY_LINES))
+        lay.paragraph(text, size=9.5, indent=14)
     lay.space(4)
     lay.ensure(6)
     lay.hline(colour=(0.8, 0.8, 0.8), width=0.4)
