@@ -27,7 +27,8 @@ from drawreview.report.model import (
     label,
 )
 
-SCHEMA_VERSION = "1.2"  # 1.2: each comment names its sheet PDF (two sheets may share a number), findings their facts
+SCHEMA_VERSION = "1.3"  # 1.2: each comment names its sheet PDF (two sheets may share a number), findings their facts;
+# 1.3: "history", every comment of the case with its course through the rounds (from round 2 on)
 KIND = "drawreview.review_round"
 
 
@@ -122,6 +123,12 @@ def to_dict(data: ReportData) -> dict[str, Any]:
              "reviewer": d.reviewer, "checker": d.checker, "opinion": getattr(d, "opinion", ""),
              "concluded_at": _t(d.concluded_at)}
             for d in data.disciplines
+        ],
+        "history": [
+            {"first_id": e.first_id, "ids": list(e.ids), "discipline": e.discipline, "sheet": e.sheet,
+             "severity": e.severity, "text": e.text, "raised_round": e.raised_round, "closed_round": e.closed_round,
+             "status": e.status, "course": [{"round": r, "step": step} for r, step in e.course]}
+            for e in data.history
         ],
     }
 

@@ -261,12 +261,31 @@ class Stamped:
 
 
 @dataclass(frozen=True, kw_only=True)
+class HistoryEntry:
+    """One comment of the case through its rounds (report/history.py): ``ids`` are the markup and
+    its copies in later revisions; ``course`` is [(round, step)], step one of raised, answered,
+    reopened, closed, withdrawn; ``status`` the state at the report's round (or withdrawn)."""
+
+    first_id: str
+    ids: tuple[str, ...]
+    discipline: str
+    sheet: str
+    severity: str
+    text: str
+    raised_round: int
+    closed_round: int | None
+    status: str
+    course: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReportData:
     project: Project
     disciplines: tuple[DisciplineSection, ...] = field(default_factory=tuple)
     drawings: tuple[Drawing, ...] = ()
     basis: tuple[Basis, ...] = ()
     stamped: tuple[Stamped, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()  # every comment of the case (a report of round 2 or later)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "disciplines", tuple(self.disciplines))

@@ -99,8 +99,9 @@ def discipline(lay: Layout, idx: int, d: DisciplineSection, cache: SheetCache, r
     lay.space(6)
     n = 0
     if not d.comments:
-        lay.paragraph(f"本轮本专业无审查意见；此前各轮提出的 {d.closed_before} 条意见均已关闭。"
-                      f"No comments in this round; the {d.closed_before} raised in earlier rounds are closed."
+        lay.paragraph(f"本轮本专业无审查意见；此前各轮提出的 {d.closed_before} 条意见均已关闭，见“审查意见处理记录”。"
+                      f"No comments in this round; the {d.closed_before} raised in earlier rounds are closed"
+                      " (see Comment history)."
                       if d.closed_before else "本专业无审查意见。No comments.", size=10)
     for number, title, comments in d.sheets():
         lay.heading(f"图纸 {number}  {title}", size=12, keep=120)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pymupdf
 
-from drawreview.report import opinions, sections
+from drawreview.report import history, opinions, sections
 from drawreview.report.sections import conclusion_text as _conclusion
 from drawreview.report.crop import SheetCache
 from drawreview.report.font import DEFAULT_FONT, fix_tounicode, font_chain, wrap
@@ -187,6 +187,7 @@ def render_report(
             sections.basis(lay, data)
             for i, d in enumerate(data.disciplines, start=1):
                 crops += opinions.discipline(lay, i, d, cache, data.project.round_no)
+            history.section(lay, data)  # every comment of the case, from round 2 on
             sig_page, sig_rect = _closing(lay, data, seal)
             opened = cache.opened
         lay.footers(f"{data.project.case_number}  {data.project.name}")

@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import ValidationFailed
 from ..models import DrawingFile, Report, ReviewTask, RuleFinding, Sheet, Submission, User, is_id
 from ..report import model
-from . import standing, workdays
+from . import report_history, standing, workdays
 from .sheets import sheet_label
 
 REPLY_WORKDAYS = 20  # default; the workflow configuration's "reply_days" overrides it
@@ -149,5 +149,6 @@ async def enrich(session: AsyncSession, data: model.ReportData, sub: Submission,
                       signature_note=signature_note, certificate_url=certificate_url)
     return replace(data, project=project, drawings=await drawings(session, sub),
                    basis=await basis(session, data, sheet_ids, ruleset_dir), stamped=stamped,
+                   history=await report_history.history(session, sub),
                    disciplines=tuple(replace(d, checker=d.checker or named.get(d.code) or issuer)
                                      for d in data.disciplines))

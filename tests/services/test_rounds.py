@@ -434,7 +434,13 @@ async def test_a_comment_withdrawn_in_a_later_round_does_not_come_back_open(env)
     await a.conclude((await _tasks(session, rev2))["fire"], rev2, project, "approved", t2, "同意")
     await reviews.issue_report(session, window, rev2, project, t2, noop, storage, "http://x", stack.settings)
     await session.commit()
-    assert rev2.state == "approved" and "第二轮撤回的意见" not in report_text(storage, rev2)
+    text = report_text(storage, rev2)
+    assert rev2.state == "approved"
+    # not listed as a comment of the round; the case's history says it was withdrawn (decision 132)
+    history = text.index("审查意见处理记录Commenthistory")
+    assert text.count("第二轮撤回的意见") == 1 and text.index("第二轮撤回的意见") > history
+    assert f"#{first}消防建施-01强条第二轮撤回的意见第1轮提出；第2轮撤回R1raised;R2withdrawn" in text
+    assert "撤回1条" in text
     await broadcast.disconnect()
 
 
@@ -525,8 +531,12 @@ async def test_writes_to_a_comment_carried_into_the_next_revision_are_refused(en
 
 
 async def test_a_discipline_whose_comments_were_closed_earlier_does_not_read_no_comments(env):
-    """Planning's comment is closed in round 2; round 3's report does not list it again and says
-    so, instead of "本专业无审查意见" for a discipline that did comment."""
+    """Planning's comment is closed in round 2; round 3's discipline section does not list it
+    again and says so, instead of "本专业无审查意见" for a discipline that did comment. The final
+    report's 审查意见处理记录 (decision 132) still shows it, with its text and the rounds it was
+    raised, answered and closed in — before, the comment was nowhere in the round-3 report; and
+    the fire comment that was answered, reopened in round 2 and closed in round 3 reads so.
+    Round 1's report has no such section (nothing earlier) and stays byte-identical."""
     session, stack, storage, cfg = env
     broadcast = MemoryBroadcast()
     await broadcast.connect()
@@ -536,20 +546,30 @@ async def test_a_discipline_whose_comments_were_closed_earlier_does_not_read_no_
     rev1 = await new_submission(session, project, storage=storage)
     r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, bj(2025, 5, 6, 10))
     plan = await a.comment("planning", await _sheet(session, rev1, "总图-01"), "退让道路红线不足")
+    fire = await a.comment("fire", await _sheet(session, rev1, "建施-01"), "疏散宽度不足")
+    await a.status("designer", plan, "answered")
+    await a.status("designer", fire, "answered")
     for d, task in r1.items():
         await a.conclude(task, rev1, project, "revision_required" if d in ("planning", "fire") else "approved",
                          bj(2025, 5, 6, 10))
     await reviews.issue_report(session, window, rev1, project, bj(2025, 5, 6, 10), noop, storage, "http://x",
                                stack.settings)
     await session.commit()
-    rev = rev1
+    first_report = storage.path(rev1.report_sha256).read_bytes()
+    assert "审查意见处理记录" not in report_text(storage, rev1)
+    rev, fire_copy = rev1, fire
     for n, when in ((2, bj(2025, 5, 20, 10)), (3, bj(2025, 6, 3, 10))):
         nxt = await new_submission(session, project, storage=storage)
         await reviews.submit(session, designer, nxt, project, when, noop, cfg)
         await session.commit()
+        fire_copy = (await session.exec(select(Annotation.id).where(Annotation.carried_from_id == fire_copy))).one()
         if n == 2:
             copy = (await session.exec(select(Annotation.id).where(Annotation.carried_from_id == plan))).one()
             await a.status("planning", copy, "closed")
+            await a.status("fire", fire_copy, "open")  # the answer is not accepted
+            await a.status("designer", fire_copy, "answered")
+        else:
+            await a.status("fire", fire_copy, "closed")
         for d, task in (await _tasks(session, nxt)).items():
             await a.conclude(task, nxt, project, "revision_required" if d == "fire" and n == 2 else "approved", when)
         await reviews.issue_report(session, window, nxt, project, when, noop, storage, "http://x", stack.settings)
@@ -557,8 +577,14 @@ async def test_a_discipline_whose_comments_were_closed_earlier_does_not_read_no_
         rev = nxt
     assert rev.state == "approved"
     text = report_text(storage, rev)
-    assert "退让道路红线不足" not in text and "本轮本专业无审查意见；此前各轮提出的1条意见均已关闭。" in text
-    assert text.count("本专业无审查意见。Nocomments.") == 3  # fire, civil defence, lightning never commented
+    assert "本轮本专业无审查意见；此前各轮提出的1条意见均已关闭，见“审查意见处理记录”。" in text
+    assert text.count("本专业无审查意见。Nocomments.") == 2  # civil defence, lightning never commented
+    history = text[text.index("审查意见处理记录Commenthistory"):text.index("审查结论Conclusions")]
+    assert "全部审查意见2条：已关闭2条（其中此前各轮关闭1条），未关闭0条" in history
+    # planning's comment, closed in round 2, with its text; fire's, listed in full above, by its number
+    assert f"#{plan}规划总图-01强条退让道路红线不足第1轮提出、回复；第2轮关闭R1raised,answered;R2closed" in history
+    assert f"#{fire}消防建施-01强条见本意见书意见2-1Seecomment2-1第1轮提出、回复；第2轮重新打开、回复；第3轮关闭" in history
+    assert storage.path(rev1.report_sha256).read_bytes() == first_report  # round 1's signed report as issued
     await broadcast.disconnect()
 
 

@@ -94,7 +94,8 @@ def test_three_rounds_through_the_api(stack, client, h):
     assert review(s1)["verdict"] == "revision_required"
     assert ok(client.post(f"/api/submissions/{s1}/report", headers=h["window"]))["state"] == "revision_required"
     text = report_text(client, h, s1)
-    assert "修改后复审" in text and "状态：待回复" in text and "口部附意见" in text
+    round_one = client.get(f"/api/submissions/{s1}/report.pdf", headers=h["builder"]).content
+    assert "修改后复审" in text and "审查意见处理记录" not in text and "状态：待回复" in text and "口部附意见" in text
     answer(fire1, "已缩短疏散距离")
     answer(cd1, "已按意见修改口部")
 
@@ -122,6 +123,7 @@ def test_three_rounds_through_the_api(stack, client, h):
     assert review(s2)["verdict"] == "revision_required"
     ok(client.post(f"/api/submissions/{s2}/report", headers=h["window"]))
     text = report_text(client, h, s2)
+    round_two = client.get(f"/api/submissions/{s2}/report.pdf", headers=h["builder"]).content
     assert "审查中" not in text and "审查合格（第1轮结论）" in text and "符合规划条件" in text and names["planning"] in text
 
     # round 3: fire alone; it approves, but one answer is not verified yet: refused, then issued
@@ -150,6 +152,20 @@ def test_three_rounds_through_the_api(stack, client, h):
                        ("fire", "同意")):
         assert opinion in text and names[d] in text
     assert "（第1轮结论）" in text and "（第2轮结论）" in text
+    # the final report shows the whole case (decision 132): civil defence's comment, closed in
+    # round 2 and in none of round 3's discipline sections, with its text and rounds; fire's, listed
+    # in full, by its number, reopened in round 2
+    history = text[text.index("审查意见处理记录Commenthistory"):text.index("审查结论Conclusions")]
+    assert "全部审查意见2条：已关闭2条（其中此前各轮关闭1条）" in history
+    assert f"#{cd1}人防人防-01一般口部防护待复核第1轮提出；第2轮回复、关闭" in history
+    assert f"#{fire1}消防建施-02一般见本意见书意见" in history
+    assert "第1轮提出；第2轮回复、重新打开；第3轮回复、关闭" in history
+    kept = client.get(f"/api/submissions/{s3}/export.json", headers=h["builder"]).json()
+    course = {e["first_id"]: [(c["round"], c["step"]) for c in e["course"]] for e in kept["history"]}
+    assert course[str(cd1)] == [(1, "raised"), (2, "answered"), (2, "closed")]
+    # the earlier rounds' signed reports are served as they were issued
+    for sid, first in ((s1, round_one), (s2, round_two)):
+        assert client.get(f"/api/submissions/{sid}/report.pdf", headers=h["builder"]).content == first
     progress = ok(client.get(f"/api/submissions/{s3}/review", headers=h["builder"]))
     assert {s["discipline"]: s["conclusion"] for s in progress["standing"]} == {
         "planning": "approved", "fire": "approved", "civil_defence": "approved", "lightning": "approved"}
