@@ -13,7 +13,9 @@ receipt reads the same on any viewer (about 40 KB with the QR code).
 as a date, the end of that working day), ``disciplines`` (codes like ``"fire"`` or labels),
 ``verification_code``, ``progress_url``. Optional: ``missing_items`` (list of str; makes the
 receipt a 容缺受理 receipt), ``deficiency_deadline``, ``review_days`` (int), ``issuer``
-(the accepting window), ``verify_url`` (where the code can be checked).
+(the accepting window), ``verify_url`` (where the code can be checked), ``period_changes``
+(the window's changes of the review period since acceptance, each ``{at, from_days, to_days,
+previous_due, reason}``: listed, and the receipt says it was drawn again; decision 132).
 """
 
 from __future__ import annotations
@@ -123,6 +125,13 @@ class _Writer:
             label, label_en = label + "（续）", label_en + " (cont.)"
 
 
+def _period_change(c: dict[str, Any]) -> str:
+    """"2026-12-07 调整为 10 个工作日（原 7 个工作日，原截止日 2026-12-16）；理由：…"."""
+    before = f"原 {c['from_days']} 个工作日" + (f"，原截止日 {_fmt_time(c['previous_due'], date_only=True)}"
+                                            if c.get("previous_due") else "")
+    return f"{_fmt_time(c['at'], date_only=True)} 调整为 {c['to_days']} 个工作日（{before}）；理由：{c.get('reason') or '—'}"
+
+
 def _validate(data: dict[str, Any]) -> None:
     missing = [k for k in REQUIRED if data.get(k) in (None, "", [])]
     if missing:
@@ -162,6 +171,9 @@ def render_receipt(data: dict[str, Any]) -> bytes:
     if data.get("due_estimated"):  # computed beyond the years the holiday calendar knows
         due += "（按周末估算，节假日安排未录入）"
     w.row("审查截止日", "Review due", due)
+    changes = data.get("period_changes") or []
+    if changes:
+        w.row("时限调整", "Period changed", "\n".join(_period_change(c) for c in changes))
     w.row("审查专业", "Disciplines", _discipline_text(data["disciplines"]))
     if items:
         listed = "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
@@ -197,8 +209,15 @@ def render_receipt(data: dict[str, Any]) -> bytes:
     w.ensure(40)
     w.text(MARGIN, w.y, f"受理窗口：{issuer}", 10.5)
     w.text(MARGIN, w.y + 16, "本回执由系统自动生成，修改期间（补正）不计入审查时限。", 8.5, GREY)
+    below = 30
+    if changes:  # the acceptance is the same; the due date is not the one first printed
+        redrawn = (f"本回执于 {_fmt_time(changes[-1]['at'])} 因审查时限调整重新出具，受理事项不变。"
+                   f" Drawn again on {_fmt_time(changes[-1]['at'])} after the review period was changed.")
+        for part in _wrap(redrawn, 8.5, PAGE_W - 2 * MARGIN):
+            w.text(MARGIN, w.y + below, part, 8.5, GREY)
+            below += 13
     if data.get("audit_anchor"):  # found again by `drawreview audit verify --document`
-        w.text(MARGIN, w.y + 30, str(data["audit_anchor"]), 6.5, GREY)
+        w.text(MARGIN, w.y + below, str(data["audit_anchor"]), 6.5, GREY)
 
     doc.set_metadata({"title": f"受理回执 {data['case_number']}", "author": str(issuer),
                       "subject": str(data["project_name"]), "creator": "drawreview",

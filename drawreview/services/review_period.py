@@ -1,7 +1,7 @@
 """The review period of a project (审查时限): 7 working days, or 10 for a technically complex
 project (``Project.complexity``), changed by the joint-review window after the project was
 created — with a reason, audited, and the running disciplines' due dates recomputed
-(docs/decisions/127).
+(docs/decisions/127); the receipt is drawn again with the new due date (decision 132).
 
 The new due date of each running task counts from the same start (its ``started_at``) with the
 new number of days; the designer's 补正 time still does not count (closed pauses push it back,
@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidTransition, ValidationFailed
 from ..models import AuditEntry, Project, ReviewTask, Submission, User
-from . import audit, events, notifications, tasks, workdays, workflow
+from . import audit, events, notifications, receipts, tasks, workdays, workflow
 from .notifications import aware
 from .projects import COMPLEXITIES
 from .tasks import Emit, pauses_of, utc
@@ -63,8 +63,10 @@ def _refuse_concluded(latest: Submission | None) -> None:
 
 
 async def change(session: AsyncSession, actor, project: Project, complexity, reason, now: datetime, emit: Emit,
-                 cfg: dict) -> list[ReviewTask]:
-    """Set the project's complexity (its review period); returns the tasks whose due date moved."""
+                 cfg: dict, storage=None, base_url: str | None = None) -> list[ReviewTask]:
+    """Set the project's complexity (its review period); returns the tasks whose due date moved.
+    With ``storage`` and ``base_url``, the accepted revision's receipt is drawn again with the new
+    due date and the change (services/receipts.py)."""
     if complexity not in COMPLEXITIES:
         raise ValidationFailed("请选择审查时限：一般项目或技术复杂项目", "Choose the review period: normal or technically complex",
                                details={"complexity": list(COMPLEXITIES)})
@@ -101,6 +103,11 @@ async def change(session: AsyncSession, actor, project: Project, complexity, rea
                                assignee_ids=[t.reviewer_id for t in running])
     for task in running:  # the warnings from the new due dates (announced once, as the watch does)
         await tasks.relight(session, task, project, now, emit, cfg)
+    if storage is not None and base_url and latest is not None and running:
+        first = latest.receipt_sha256
+        if await receipts.redraw(session, storage, latest, project, cfg, base_url):
+            await audit.record(session, actor, "submission.receipt_redrawn", "submission", latest.id, project.id,
+                               {"reason": ACTION, "from": first, "to": latest.receipt_sha256})
     return running
 
 

@@ -21,9 +21,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from ..models import DrawingFile, Organisation, Project, ReviewTask, Sheet, Submission, User
 from ..policy import require_project
-from . import deficiencies, notifications, projects, return_reasons, standing, tasks, workdays, workflow
+from . import deficiencies, notifications, projects, receipts, return_reasons, standing, tasks, workdays, workflow
 from .notifications import aware
 from .carryover import carry_forward
+from .receipts import progress_url
 from .tasks import Emit, step, utc
 
 NOT_READY_FILE_STATES = {"uploaded", "processing"}
@@ -219,7 +220,8 @@ async def accept(session: AsyncSession, actor, sub: Submission, project: Project
     started = await tasks.start_tasks(session, actor, sub, project, taking_part, now, cfg, emit)
     if not started:  # a returned case accepted again whose disciplines had all concluded
         started = list((await session.exec(select(ReviewTask).where(ReviewTask.submission_id == sub.id))).all())
-    sub.receipt_sha256 = storage.put_bytes(await _receipt(session, sub, project, started, cfg, base_url, actor)).sha256
+    sub.receipt_sha256 = storage.put_bytes(await receipts.render(session, sub, project, started, cfg, base_url,
+                                                                 actor.display_name)).sha256
     session.add(sub)
     await notifications.notify(session, project, "submission.accepted",
                                {"submission_id": sub.id, "missing_items": items}, link=progress_url(base_url, case))
@@ -234,35 +236,6 @@ def _chosen(value, required: list[str]) -> list[str]:
         raise ValidationFailed("请至少选择一个参加审查的专业", "Choose at least one discipline to take part",
                                details={"disciplines": list(workflow.DISCIPLINES)})
     return list(dict.fromkeys(value))
-
-
-def progress_url(base_url: str, case_number: str) -> str:
-    return f"{base_url}/progress?case={case_number}"
-
-
-async def _receipt(session, sub, project, started, cfg, base_url, actor) -> bytes:
-    from ..report.receipt import render_receipt
-    from . import anchors
-
-    anchor = await anchors.document_anchor(session, project.id)  # printed, and kept after the commit
-    anchors.after_commit(session, anchor, f"receipt {project.case_number}")
-
-    cu = await session.get(Organisation, project.construction_unit_id)
-    di = await session.get(Organisation, project.design_institute_id)
-    return render_receipt({
-        "case_number": project.case_number, "project_name": project.name,
-        "construction_unit": cu.name, "design_institute": di.name,
-        "accepted_at": _local(aware(sub.accepted_at)), "due_at": _local(max(aware(t.due_at) for t in started)),
-        "disciplines": [t.discipline for t in started], "verification_code": project.verification_code,
-        "progress_url": progress_url(base_url, project.case_number),
-        "review_days": workflow.review_days(1, complex_project=project.complexity == "complex", config=cfg),
-        # the due date was counted without that year's holidays: the receipt says so
-        "due_estimated": not workdays.calendar_covers(aware(sub.accepted_at), *[aware(t.due_at) for t in started]),
-        "missing_items": [d["item"] for d in sub.deficiencies],
-        "deficiency_deadline": _local(aware(sub.deficiency_deadline)) if sub.deficiency_deadline else None,
-        "issuer": actor.display_name,
-        "audit_anchor": anchors.anchor_line(anchor),
-    })
 
 
 async def return_submission(session, actor, sub, project, reasons, now, emit) -> Submission:

@@ -51,12 +51,14 @@ async def get_project(ctx: Ctx):
          "complexity": {"type": "string", "enum": list(service.COMPLEXITIES)},
          "reason": text(review_period.MAX_REASON, required=True)}})
 async def change_review_period(ctx: Ctx):
+    from ..services.reports import public_base
     from .reviews import _cfg, commit
 
     project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"), "project.review_period")
     data = await ctx.json()
     moved = await review_period.change(ctx.session, ctx.user, project, data.get("complexity"), data.get("reason"),
-                                       utcnow(), ctx.emit, _cfg(ctx))
+                                       utcnow(), ctx.emit, _cfg(ctx), ctx.state.storage,
+                                       public_base(ctx.state.settings, ctx.request))
     await commit(ctx)
     return {**service.project_dict(project), "tasks_moved": [t.id for t in moved],
             "history": await review_period.history(ctx.session, project.id)}

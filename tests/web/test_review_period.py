@@ -143,3 +143,52 @@ def test_refusals(stack, client, h):
     assert "审查已结束" in err["messages"]["zh-CN"] and "can no longer be changed" in err["messages"]["en"]
     page = client.get(f"/projects/{pid}", headers=h["window"]).text
     assert 'id="review-period-form"' not in page  # not offered once it would be refused
+
+
+def _pdftotext(pdf: bytes, tmp_path) -> str:
+    import subprocess
+    import uuid
+
+    path = tmp_path / f"{uuid.uuid4().hex}.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True,
+                          timeout=60).stdout
+
+
+def test_the_receipt_is_drawn_again_with_the_new_due_date(stack, client, h, tmp_path):
+    """The receipt kept printing the due date of the acceptance after the window changed the
+    period (decision 127 left it as issued): the construction unit's copy named a date the clock
+    no longer kept. It is now drawn again (decision 132): the acceptance's facts as they were, the
+    new due date, the change with the earlier due date and the reason, and that it was redrawn;
+    the first receipt's file is kept and the audit names both. Read back with pdftotext."""
+    import hashlib
+
+    pid, sid, _tasks_ = _accepted(stack, client, h, "回执时限调整项目")
+    first = client.get(f"/api/submissions/{sid}/receipt.pdf", headers=h["builder"])
+    assert first.status_code == 200
+    before = _pdftotext(first.content, tmp_path)
+
+    def due(tasks):
+        return max(workdays.to_local(aware(t.due_at)) for t in tasks.values()).date().isoformat()
+    old_due = due(_tasks(stack, sid))
+    assert f"{old_due}（7 个工作日" in before
+    r = _post(client, h, pid, "window", complexity="complex", reason="超高层，技术复杂")
+    assert r.status_code == 200, r.text
+    new_due = due(_tasks(stack, sid))
+    assert new_due > old_due
+    again = client.get(f"/api/submissions/{sid}/receipt.pdf", headers=h["builder"])
+    text = _pdftotext(again.content, tmp_path)
+    assert f"{new_due}（10 个工作日" in text and f"{old_due}（7 个工作日" not in text
+    flat = "".join(text.split())  # wrapped lines joined
+    assert f"调整为10个工作日（原7个工作日，原截止日{old_due}）；理由：超高层，技术复杂" in flat
+    assert "因审查时限调整重新出具，受理事项不变" in flat
+    for fact in ("受理编号", "验证码", "受理窗口："):  # the acceptance as it was: same lines, same values
+        line = lambda t: next(x for x in t.splitlines() if x.startswith(fact) or fact in x)  # noqa: E731
+        assert line(text) == line(before)
+
+    async def trail(s):
+        return (await s.exec(select(AuditEntry).where(AuditEntry.project_id == pid,
+                                                      AuditEntry.action == "submission.receipt_redrawn"))).all()
+    entry, = run(stack, trail)
+    assert entry.detail["from"] == hashlib.sha256(first.content).hexdigest()
+    assert entry.detail["to"] == hashlib.sha256(again.content).hexdigest()
