@@ -1,6 +1,7 @@
 """The one message table for visible strings: zh-CN first, English second."""
 
 from drawreview import vocabulary
+from drawreview.web.messages_calendar import CALENDAR
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.name": ("联合图审", "Joint Drawing Review"),
@@ -153,18 +154,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "progress.light": ("预警", "Light"),
     "progress.reports": ("审查意见书", "Review reports"),
     "progress.kept": ("沿用第 {n} 轮结论", "Kept from round {n}"),
-    "calendar.title": ("节假日与调休日历", "Holiday calendar"),
-    "calendar.known": ("工作日时钟已知年份", "Years the working-day clock knows"),
-    "calendar.note": ("国务院办公厅每年公布次年节假日安排后，请在此录入；未录入的年份，时限按周末估算。",
-                      "Enter each year's arrangement once the State Council publishes it; for years not entered, due dates are estimated by weekends."),
-    "calendar.year": ("年份", "Year"),
-    "calendar.source": ("依据", "Source"),
-    "calendar.holidays": ("节假日（每行：名称 日期，或 名称 起 ~ 止）", "Holidays (per line: name date, or name from ~ to)"),
-    "calendar.workdays": ("调休上班日（周末，每行：名称 日期）", "Adjusted working days (weekend days; per line: name date)"),
-    "calendar.save": ("保存（记入审计记录）", "Save (audited)"),
-    "calendar.saved": ("{year} 年安排已保存并生效", "The {year} arrangement was saved and is in effect"),
-    "calendar.entered": ("已在系统中录入的年份", "Years entered here"),
-    "calendar.link": ("节假日日历", "Holiday calendar"),
     "audit.title": ("审计记录", "Audit trail"),
     "audit.link": ("审计记录（全程留痕）", "Audit trail"),
     "audit.chain_ok": ("哈希链校验通过：{n} 条记录均未被改动", "Hash chain verified: none of the {n} entries was altered"),
@@ -384,6 +373,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.stamped": ("盖章图纸（ZIP）", "Stamped sheets (zip)"),
     "reports.bcf": ("BCF 3.0 导出", "BCF 3.0 export"),
     "reports.json": ("JSON 导出", "JSON export"),
+    **CALENDAR,  # the holiday calendar page's words (web/messages_calendar.py)
     **{f"verdict.{code}": pair for code, pair in vocabulary.table().items()},  # the one vocabulary table
     "verify.title": ("审查意见书核验", "Verify a review report"),
     "verify.note": ("上传意见书 PDF 或输入其 SHA-256 值，核验是否为本机构出具的原始文件。",

@@ -90,3 +90,27 @@ def test_a_receipt_and_notices_say_when_the_clock_counted_weekends_only(stack, c
     assert "按周末估算，节假日安排未录入" in text
     assert zh and all("按周末估算，节假日安排未录入" in t for t in zh)
     assert all("estimated by weekends" in t for t in en)
+
+
+def test_the_form_examples_are_in_the_readers_language_and_can_be_entered(stack, client):
+    """The calendar form's placeholders were Chinese on the English page (decision 132); each
+    language's example is in its words and is a line the form accepts."""
+    import html
+    import re
+
+    from drawreview.services import calendar_years
+
+    h = stack.token_headers("window")
+    found = {}
+    for lang in ("zh-CN", "en"):
+        page = client.get(f"/calendar?lang={lang}", headers=h)
+        assert page.status_code == 200
+        found[lang] = [html.unescape(p) for p in re.findall(r'placeholder="([^"]*)"', page.text)]
+        assert len(found[lang]) == 3
+    assert all(re.search(r"[\u4e00-\u9fff]", p) for p in found["zh-CN"])
+    assert not any(re.search(r"[\u3000-\u9fff\uff00-\uffef]", p) for p in found["en"]), found["en"]
+    for lang in found:
+        _source, holidays, workdays_ = found[lang]
+        assert [e["name"] for e in calendar_years.parse_lines(holidays, "holidays")][:1] == \
+            [holidays.split("\n")[0].rsplit(" ", 1)[0]]
+        assert len(calendar_years.parse_lines(workdays_, "workdays")) == 1
