@@ -113,7 +113,9 @@ def _summary(lay: Layout, data: ReportData) -> None:
     rows.append(["合计 Total", "", label(VERDICT_LABELS, data.project.verdict), *map(str, totals)])
     lay.table(cols, rows, size=9)
     lay.space(8)
-    lay.paragraph("注：强条 = 违反强制性条文；未关闭含“待回复”与“已回复待核实”的意见；自动 = 已确认的自动检查结果。", size=8.5, colour=GREY)
+    lay.paragraph("注：强条 = 违反强制性条文；未关闭含“待回复”与“已回复待核实”的意见；自动 = 已确认的自动检查结果。"
+                  + ("本表计本轮所列意见；此前各轮已关闭的意见见“审查意见处理记录”。" if data.history else ""),
+                  size=8.5, colour=GREY)
 
 
 def _closing(lay: Layout, data: ReportData, seal: bytes | None) -> tuple[int, pymupdf.Rect]:

@@ -157,6 +157,7 @@ def test_three_rounds_through_the_api(stack, client, h):
     # in full, by its number, reopened in round 2
     history = text[text.index("审查意见处理记录Commenthistory"):text.index("审查结论Conclusions")]
     assert "全部审查意见2条：已关闭2条（其中此前各轮关闭1条）" in history
+    assert "本表计本轮所列意见；此前各轮已关闭的意见见“审查意见处理记录”。" in text  # the summary's counts say whose
     assert f"#{cd1}人防人防-01一般口部防护待复核第1轮提出；第2轮回复、关闭" in history
     assert f"#{fire1}消防建施-02一般见本意见书意见" in history
     assert "第1轮提出；第2轮回复、重新打开；第3轮回复、关闭" in history
