@@ -154,7 +154,7 @@ class Layout:
         runs = self.font.runs(text) if hasattr(self.font, "runs") else [(self.font, text)]
         for font, piece in runs:
             tw.append((x, baseline), piece, font=font, fontsize=size)
-            x += font.text_length(piece, size)
+            x += sum(char_widths(font, piece, size))  # cached widths: MuPDF measures a character at a time
 
     def text_width(self, text: str, size: float) -> float:
         return sum(char_widths(self.font, self.drawable(text), size))
