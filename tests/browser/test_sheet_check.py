@@ -127,47 +127,6 @@ def test_designer_removes_and_replaces_files_of_the_draft(draft, chromium, tmp_p
     assert "建施-09" in {s["number"] for s in sheets} and all(s["file_id"] in {f["id"] for f in after.values()} for s in sheets)
 
 
-def test_precheck_summary_refreshes_when_the_checks_end(draft, chromium, tmp_path, shots):
-    """The pre-check result appears by itself when the rule checks end — also when the file was
-    uploaded in another tab, so this page saw no upload and no processing: the project's live
-    events (findings stored) make it look again. Never "no problems found" until a reload."""
-    stack, base, _, _, _ = draft
-    h = stack.token_headers("designer")
-    orgs = {a["username"]: a["org_id"] for a in stack.demo["accounts"]}
-    project = httpx.post(f"{base}/api/projects", headers=h, timeout=10, json={
-        "name": "自检刷新测试", "construction_unit_id": orgs["builder"], "design_institute_id": orgs["designer"]}).json()["data"]
-    sub = httpx.post(f"{base}/api/projects/{project['id']}/submissions", headers=h, json={}, timeout=10).json()["data"]["id"]
-    path = tmp_path / "平面.dxf"
-    path.write_bytes(di.plan())
-    context = chromium.new_context(locale="zh-CN")
-    errors: list[str] = []
-    try:
-        watcher = login(context, base, stack, "designer")
-        watcher.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        watcher.goto(f"{base}/projects/{project['id']}?submission={sub}")
-        watcher.wait_for_selector("#precheck-summary[data-count='0']", timeout=15000)
-        watcher.evaluate("window.__notReloaded = true")
-        # a second tab of the same designer uploads the drawing by clicking
-        uploader = context.new_page()
-        uploader.goto(f"{base}/projects/{project['id']}?submission={sub}")
-        uploader.set_input_files("#file-input", str(path))
-        # the first tab counts the findings once the checks are done, without a reload
-        watcher.wait_for_selector("#precheck-summary:not([data-count='0'])[data-count]", timeout=120000)
-        # and its file list shows the file the other tab uploaded
-        watcher.wait_for_selector("#files tr[data-file-id]", timeout=30000)
-        assert "平面.dxf" in watcher.inner_text("#files")
-        assert watcher.evaluate("window.__notReloaded") is True
-        count = int(watcher.get_attribute("#precheck-summary", "data-count"))
-        shown = watcher.inner_text("#precheck-summary")
-        watcher.screenshot(path=str(shots / "precheck-refreshed.png"), full_page=True)
-    finally:
-        context.close()
-    findings = httpx.get(f"{base}/api/projects/{project['id']}/findings", headers=h, timeout=10).json()["data"]
-    assert count == len([f for f in findings if f["state"] != "dismissed"]) > 0  # the page shows what the API has
-    assert str(count) in shown and "未发现" not in shown
-    assert not errors, errors
-
-
 def test_file_notes_and_repairs_in_the_readers_language(draft, chromium):
     stack, base, _, _, _ = draft
     h = stack.token_headers("designer")
@@ -249,32 +208,6 @@ def test_window_corrects_the_sheet_list_of_a_submitted_set(draft, chromium, shot
     assert stored[wrong["id"]]["number"] == "电施-01"
     trail = httpx.get(f"{base}/api/projects/{project['id']}/audit", headers=stack.token_headers("window"), timeout=10)
     assert "设计单位来电确认图号笔误" in trail.text
-
-
-def test_precheck_of_an_empty_draft_does_not_say_no_problems(draft, chromium):
-    """A draft without drawings was told "自动检查未发现问题" (nothing had been checked): it now
-    says that no drawing has been uploaded yet."""
-    stack, base, _, _, _ = draft
-    h = stack.token_headers("designer")
-    orgs = {a["username"]: a["org_id"] for a in stack.demo["accounts"]}
-    project = httpx.post(f"{base}/api/projects", headers=h, timeout=10, json={
-        "name": "空草稿自检", "construction_unit_id": orgs["builder"], "design_institute_id": orgs["designer"]}).json()["data"]
-    sub = httpx.post(f"{base}/api/projects/{project['id']}/submissions", headers=h, json={}, timeout=10).json()["data"]["id"]
-    context = chromium.new_context(locale="zh-CN")
-    try:
-        page = login(context, base, stack, "designer")
-        page.goto(f"{base}/projects/{project['id']}?submission={sub}")
-        page.wait_for_selector("#precheck-summary[data-count='0']", timeout=15000)
-        text = page.inner_text("#precheck-summary")
-        assert "尚未上传图纸" in text and "未发现问题" not in text, text
-        # a file that cannot be read: nothing was checked, and the page says so without a reload
-        page.set_input_files("#file-input", files=[{"name": "说明.dxf", "mimeType": "application/dxf",
-                                                    "buffer": "设计说明，不是图纸\n".encode()}])
-        page.wait_for_selector("#files tr[data-file-id]", timeout=30000)
-        page.wait_for_selector("#precheck-summary:has-text('没有可以检查的图纸')", timeout=15000)
-        assert "未发现问题" not in page.inner_text("#precheck-summary")
-    finally:
-        context.close()
 
 
 def test_the_english_review_panel_uses_english_punctuation(draft, chromium):

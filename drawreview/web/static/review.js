@@ -334,47 +334,6 @@
     }
   }
 
-  /* the designer's pre-check: what the automatic rule checks found on this submission's sheets */
-  var precheckTarget = null;
-  document.addEventListener("dr:files-settled", function () {
-    [0, 3000, 10000].forEach(function (ms) {
-      setTimeout(function () { if (precheckTarget && document.body.contains(precheckTarget)) precheckSummary(precheckTarget); }, ms);
-    });
-  });
-  /* the rule checks end after processing, at a time the page cannot know (a busy queue): the
-   * project's live events (live.js) say when a sheet's findings were stored */
-  var precheckTimer = null;
-  document.addEventListener("dr:live", function (ev) {
-    // a file added, refused, processed or removed changes what there is to check, as findings do
-    if (ev.detail.type !== "findings.updated" && !/^file\.(uploaded|failed|ready|deleted)$/.test(ev.detail.type)) return;
-    clearTimeout(precheckTimer);
-    precheckTimer = setTimeout(function () {
-      if (precheckTarget && document.body.contains(precheckTarget)) precheckSummary(precheckTarget);
-    }, 400);
-  });
-  function precheckSummary(target) {
-    // "no problems found" only once there are drawings and none is still being processed
-    Promise.all([call("GET", "/api/projects/" + root.dataset.projectId + "/findings?submission=" + subId),
-                 call("GET", "/api/submissions/" + subId + "?files_limit=1")])
-      .then(function (both) {
-        var found = both[0], tally = both[1].file_counts || { total: 0, by_state: {} };
-        var busyFiles = (tally.by_state.uploaded || 0) + (tally.by_state.processing || 0);
-        var mine = found.filter(function (f) { return f.state !== "dismissed"; });
-        var mandatory = mine.filter(function (f) { return (f.data && f.data.mandatory) || f.severity === "error"; });
-        var text = mine.length ? msg("review.precheck_summary", { n: mine.length, m: mandatory.length })
-          : !tally.total ? msg("review.precheck_no_files")
-          : busyFiles ? msg("review.precheck_processing", { n: busyFiles })
-          : !tally.by_state.ready ? msg("review.precheck_nothing_readable") : msg("review.precheck_none");
-        if (mine.length && busyFiles) text += " " + msg("review.precheck_more", { n: busyFiles });
-        target.textContent = text;
-        target.dataset.files = String(tally.total);
-        target.dataset.busy = String(busyFiles);
-        target.dataset.count = String(mine.length);
-        target.dataset.mandatory = String(mandatory.length);
-      })
-      .catch(function (e) { target.textContent = e.message; });
-  }
-
   /* the designer's completeness check: drawn now, and again when files settle or change */
   var checkTarget = null;
   function refreshCheck() {
@@ -396,14 +355,11 @@
     if (v.state === "draft" || v.state === "returned") {
       var pre = el("p", { id: "precheck-summary" }, msg("review.precheck_loading"));
       box.appendChild(pre);
-      precheckSummary(pre);
-      // the rule checks run after each file is processed: look again when processing ends, and
-      // a little later for the checks that follow it (no "no problems found" until a reload)
-      precheckTarget = pre;
+      var precheckAgain = window.drPrecheck.show(pre, call, msg, root.dataset.projectId, subId);  // precheck.js
       box.appendChild(button("review-precheck", msg("review.precheck_run"), function () {
         act("/api/submissions/" + subId + "/precheck", {}, function (data) {
           status(msg("review.precheck_queued", { n: data.queued.length }));
-          setTimeout(function () { precheckSummary(pre); }, 3000);
+          setTimeout(precheckAgain, 3000);
         });
       }, "secondary"));
       // the window's completeness check, before the designer presses submit (the same words)
