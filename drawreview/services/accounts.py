@@ -19,6 +19,9 @@ ROLE_ORG_KIND = {
     "window": OrgKind.review_authority,
     "reviewer": OrgKind.review_authority,
 }
+ORG_KIND_WORDS = {"design_institute": ("设计单位", "design institute"),
+                  "construction_unit": ("建设单位", "construction unit"),
+                  "review_authority": ("审查机构", "review authority")}
 
 
 async def get_or_create_org(session: AsyncSession, name: str, kind: str, actor="system") -> Organisation:
@@ -34,19 +37,23 @@ async def get_or_create_org(session: AsyncSession, name: str, kind: str, actor="
 
 
 def validate_user(username: str, password: str, role: str, discipline: str | None) -> None:
-    problems = {}
+    """Raise one error that names every problem, in both languages (the admin's form shows it)."""
+    problems: dict[str, tuple[str, str, str]] = {}  # field -> (zh, en, detail)
     if not USERNAME.match(username or ""):
-        problems["username"] = "3-64 letters, digits, _ . -"
+        problems["username"] = ("用户名须为 3–64 个字母、数字或 _ . -", "The username must be 3–64 letters, digits, _ . or -",
+                                "3-64 letters, digits, _ . -")
     if len(password or "") < 10:
-        problems["password"] = "at least 10 characters"
+        problems["password"] = ("密码至少 10 个字符", "The password needs at least 10 characters", "at least 10 characters")
     if role not in Role.__members__:
-        problems["role"] = f"one of {sorted(Role.__members__)}"
+        problems["role"] = ("请选择角色", "Choose a role", f"one of {sorted(Role.__members__)}")
     if role == "reviewer" and discipline not in Discipline.__members__:
-        problems["discipline"] = f"a reviewer needs exactly one of {sorted(Discipline.__members__)}"
+        problems["discipline"] = ("审查人员须选择一个专业", "A reviewer needs a discipline",
+                                  f"a reviewer needs exactly one of {sorted(Discipline.__members__)}")
     if role != "reviewer" and discipline:
-        problems["discipline"] = "only reviewers have a discipline"
+        problems["discipline"] = ("只有审查人员有专业", "Only reviewers have a discipline", "only reviewers have a discipline")
     if problems:
-        raise ValidationFailed("用户信息不完整或无效", "The user's data is incomplete or invalid", details=problems)
+        raise ValidationFailed("；".join(p[0] for p in problems.values()), "; ".join(p[1] for p in problems.values()),
+                               details={k: p[2] for k, p in problems.items()})
 
 
 async def create_user(
@@ -65,9 +72,9 @@ async def create_user(
         raise Conflict("用户名已存在", "That username is taken", code="username_taken")
     wanted = ROLE_ORG_KIND.get(role)
     if wanted is not None and (org is None or org.kind != wanted):
-        raise ValidationFailed(
-            "该角色必须属于相应类型的单位", f"A {role} must belong to a {wanted.value}", details={"org": wanted.value}
-        )
+        zh, en = ORG_KIND_WORDS[wanted.value]
+        raise ValidationFailed(f"该角色的账号须属于一家{zh}", f"This role's account must belong to a {en}",
+                               details={"org": wanted.value})
     user = User(
         username=username,
         display_name=display_name or username,

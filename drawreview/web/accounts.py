@@ -10,9 +10,9 @@ from starlette.routing import Route
 from ..auth import (check_csrf, csrf_token, end_session, issue_ticket, new_api_token, open_session,
                     principal_from_request)
 from ..errors import DrawReviewError, PermissionDenied, ValidationFailed
-from ..models import MAX_INT, User
+from ..models import MAX_INT, Discipline, Role, User
 from ..policy import require_role
-from ..services import audit, credentials
+from ..services import account_admin, audit, credentials
 from .common import Ctx, api, lang_of, text
 from .devices import known_device, remember_device
 from .pages import render
@@ -160,6 +160,19 @@ async def revoke_token(ctx: Ctx):
     return result
 
 
+@api("新建账号（管理员）/ Open an account (administrators)", body={
+    "type": "object", "required": ["username", "role", "password"], "properties": {
+        "username": text(64, required=True), "display_name": text(account_admin.MAX_DISPLAY_NAME),
+        "role": {"type": "string", "enum": [r.value for r in Role]},
+        "discipline": {"type": "string", "enum": ["", *[d.value for d in Discipline]]},
+        "organisation": text(account_admin.MAX_ORG_NAME),
+        "password": {"type": "string", "minLength": 10, "maxLength": account_admin.MAX_PASSWORD}}})
+async def create_user(ctx: Ctx):
+    user = await account_admin.open_account(ctx.session, ctx.user, await ctx.json())
+    await ctx.commit()
+    return user
+
+
 @api("停用用户（结束其全部会话与令牌）/ Deactivate a user (ends every session and token)")
 async def deactivate_user(ctx: Ctx):
     require_role(ctx.principal, "user.create")
@@ -184,6 +197,7 @@ ROUTES = [
     Route("/api/tokens/{token_id:int}", revoke_token, methods=["DELETE"]),
     Route("/admin/users", users_page),
     Route("/api/users", list_users, methods=["GET"]),
+    Route("/api/users", create_user, methods=["POST"]),
     Route("/api/users/{user_id:int}/deactivate", deactivate_user, methods=["POST"]),
     Route("/api/ws-tickets", ws_ticket, methods=["POST"]),
 ]

@@ -3,6 +3,8 @@
 from drawreview import vocabulary
 from drawreview.web.messages_calendar import CALENDAR
 
+from .i18n_accounts import ACCOUNT_MESSAGES
+
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.name": ("联合图审", "Joint Drawing Review"),
     "app.tagline": ("互联网+联合图审：一次上传，多专业并联审查", "Upload once, every discipline reviews in parallel"),
@@ -394,48 +396,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.sig_ok": ("有效（文件未被改动，签章可信）", "valid (file unchanged, signer trusted)"),
     "verify.sig_bad": ("无效（文件被改动或签章不可信）", "invalid (file altered or signer not trusted)"),
     "verify.sig_none": ("文件没有电子签章", "the file carries no signature"),
-    "users.title": ("用户管理", "User management"),
-    "users.nav": ("用户管理", "Users"),
-    "users.accounts": ("账号", "Accounts"),
-    "users.deactivate_note": ("停用后，该账号的全部登录会话、API 令牌和实时连接立即结束，且不能再登录；操作记入审计日志。",
-                              "Deactivating an account ends all its sessions, API tokens and live connections at once and stops it logging in; the audit log records it."),
-    "users.all_tokens": ("全部 API 令牌", "Every API token"),
-    "users.revoke_note": ("撤销后该令牌立即失效，用它建立的实时连接在下次复核时断开；操作记入审计日志。",
-                          "A revoked token stops working at once; live connections opened with it are cut at the next re-check; the audit log records it."),
-    "users.username": ("用户名", "Username"),
-    "users.name": ("姓名", "Name"),
-    "users.role": ("角色", "Role"),
-    "users.organisation": ("单位", "Organisation"),
-    "users.tokens": ("有效令牌", "Valid tokens"),
-    "users.active": ("在用", "active"),
-    "users.inactive": ("已停用", "deactivated"),
-    "users.deactivate": ("停用", "Deactivate"),
-    "users.deactivate_confirm": ("停用 {name}（{user}）？其全部会话、令牌和实时连接将立即结束。",
-                                 "Deactivate {name} ({user})? All their sessions, tokens and live connections end at once."),
-    "users.deactivated": ("已停用 {user}", "{user} deactivated"),
-    "users.revoked": ("已撤销 {user} 的令牌“{name}”", "Token '{name}' of {user} revoked"),
-    "account.title": ("我的账号", "My account"),
-    "account.nav": ("账号", "Account"),
-    "account.tokens": ("API 令牌", "API tokens"),
-    "account.tokens_note": ("令牌供脚本调用接口使用，到期自动失效", "Tokens let scripts call the API; they expire by themselves"),
-    "account.days": ("天", "days"),
-    "account.token_name": ("名称", "Name"),
-    "account.created": ("创建日期", "Created"),
-    "account.expires": ("到期日期", "Expires"),
-    "account.state": ("状态", "State"),
-    "account.usable": ("有效", "valid"),
-    "account.expired": ("已过期", "expired"),
-    "account.revoked": ("已撤销", "revoked"),
-    "account.revoke": ("撤销", "Revoke"),
-    "account.create_token": ("新建令牌", "Create a token"),
-    "account.token_once": ("新令牌（只显示这一次，请妥善保存）：", "Your new token (shown only once; keep it safe):"),
-    "account.password": ("修改密码", "Change password"),
-    "account.password_note": ("修改后，其他设备上的登录和全部 API 令牌都会失效",
-                              "Afterwards every other login and every API token of yours stops working"),
-    "account.current_password": ("当前密码", "Current password"),
-    "account.new_password": ("新密码（至少 10 个字符）", "New password (at least 10 characters)"),
-    "account.change_password": ("修改密码", "Change password"),
-    "account.password_changed": ("密码已修改，其他会话和令牌已失效", "Password changed; other sessions and tokens have ended"),
     "verify.match_sheet": ("核验通过：该文件是随意见书出具的盖章图纸原件。",
                            "Verified: this is a stamped sheet issued with the report, unchanged."),
     "verify.sheet": ("盖章图纸", "Stamped sheet"),
@@ -443,6 +403,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.cert": ("审查机构签章证书及证书链（可导入 Acrobat 或 pdfsig 作为信任证书）：",
                     "The authority's signing certificate and chain (import into Acrobat or use with pdfsig as trusted):"),
 }
+MESSAGES.update(ACCOUNT_MESSAGES)  # accounts, tokens, the admin's user management
 
 
 def t(key: str, lang: str = "zh-CN") -> str:

@@ -7,9 +7,11 @@
   var me = 0;  // the admin's own id: no "deactivate" on his own row
   var lang = document.documentElement.lang || "zh-CN";
   function csrf() { var m = document.querySelector('meta[name="csrf-token"]'); return m ? m.content : ""; }
-  function call(method, url) {
-    return fetch(url, { method: method, credentials: "same-origin",
-                        headers: { "X-CSRF-Token": csrf(), "Accept": "application/json" } })
+  function call(method, url, body) {
+    var headers = { "X-CSRF-Token": csrf(), "Accept": "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(url, { method: method, credentials: "same-origin", headers: headers,
+                        body: body === undefined ? undefined : JSON.stringify(body) })
       .then(function (r) { return r.json(); });
   }
   function day(iso) { return iso ? window.drPage.day(iso) : ""; }
@@ -34,6 +36,10 @@
   }
 
   function users(list) {
+    var names = document.getElementById("org-names");  // the new-account form offers the known names
+    names.textContent = "";
+    list.map(function (u) { return u.organisation; }).filter(function (n, i, all) { return n && all.indexOf(n) === i; })
+      .forEach(function (n) { names.appendChild(drPage.el("option", { value: n })); });
     var body = document.querySelector("#users tbody");
     body.textContent = "";
     list.forEach(function (u) {
@@ -93,9 +99,39 @@
     });
   }
 
+  /* the new-account form: a discipline only for a reviewer; the server's refusal is shown in words */
+  function newAccount(form) {
+    var role = form.elements.role, discipline = form.elements.discipline;
+    function fit() {
+      var reviewer = role.value === "reviewer";
+      discipline.disabled = !reviewer;
+      discipline.required = reviewer;
+      if (!reviewer) discipline.value = "";
+    }
+    role.addEventListener("change", fit);
+    fit();
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var body = {};
+      ["username", "display_name", "role", "discipline", "organisation", "password"].forEach(function (k) {
+        body[k] = form.elements[k].value;
+      });
+      var button = document.getElementById("new-user-create");
+      button.disabled = true;
+      var said = document.getElementById("new-user-status");  // beside the button: the page's top is out of sight
+      call("POST", "/api/users", body).then(function (res) {
+        said.textContent = res.ok ? msg("users.created", { user: body.username }) : drPage.errorText(res.error, lang);
+        said.className = res.ok ? "muted" : "error";
+        if (res.ok) { form.reset(); fit(); load(); }
+      }).catch(function (e) { said.textContent = e.message; said.className = "error"; })
+        .then(function () { button.disabled = false; });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     M = JSON.parse(document.getElementById("users-messages").textContent);
     me = Number(document.getElementById("users").dataset.me);
+    newAccount(document.getElementById("new-user"));
     load();
   });
 })();

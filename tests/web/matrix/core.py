@@ -12,6 +12,9 @@ ROWS = {
         expect(422)),
     ("POST", "/api/users/{user_id}/deactivate"): (lambda s, w: {}, expect(403)),
     ("GET", "/api/users"): (lambda s, w: {}, expect(403)),  # the user list: administrators only
+    ("POST", "/api/users"): (  # opening accounts: administrators only
+        lambda s, w: {"json": {"username": "matrix-user", "role": "designer", "organisation": "示范建筑设计研究院有限公司",
+                               "password": "a-long-password-1"}}, expect(403)),
     ("POST", "/api/ws-tickets"): (lambda s, w: {}, expect(200)),
     ("GET", "/api/projects"): (lambda s, w: {}, expect(200)),
     ("POST", "/api/projects"): (
