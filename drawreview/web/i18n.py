@@ -4,6 +4,7 @@ from drawreview import vocabulary
 from drawreview.web.messages_calendar import CALENDAR
 
 from .i18n_accounts import ACCOUNT_MESSAGES
+from .i18n_audit import AUDIT_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.name": ("联合图审", "Joint Drawing Review"),
@@ -404,6 +405,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "The authority's signing certificate and chain (import into Acrobat or use with pdfsig as trusted):"),
 }
 MESSAGES.update(ACCOUNT_MESSAGES)  # accounts, tokens, the admin's user management
+MESSAGES.update(AUDIT_MESSAGES)  # the audit trail's actions and objects in words
 
 
 def t(key: str, lang: str = "zh-CN") -> str:

@@ -25,12 +25,14 @@ from ..services import workdays
 from ..services.sheets import space_label
 from .common import lang_of
 from .i18n import format_label, messages_for, stage_label, translator
+from .i18n_audit import audit_label
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on
 templates.env.globals["messages_for"] = messages_for  # page scripts' message tables
 templates.env.globals["space_label"] = space_label  # model / layout:A1 / page:3 in words
 templates.env.globals["format_label"] = format_label  # dxf → DXF, unknown → 未识别
 templates.env.globals["stage_label"] = stage_label  # in_review → 审查中 / In review
+templates.env.globals["audit_label"] = audit_label  # submission.accept → 受理 / Accepted
 templates.env.globals["discipline_label"] = sheet_discipline_label  # 结构 → Structure in English
 
 

@@ -1,0 +1,64 @@
+"""The window reads a project's audit trail in words, in zh-CN and in English: the actions, the
+objects and the system's own entries were shown as codes (submission.accept_with_deficiencies,
+drawing_file 3, system), and the action filter listed the codes. The code stays the filter's
+value and each cell's title."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import chromium_browser, demo_embedded_site, login
+
+CODE = re.compile(r"\b[a-z]+(?:[._][a-z_]+)+\b")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    yield from demo_embedded_site(tmp_path_factory, "audit-page")
+
+
+@pytest.fixture(scope="module")
+def chromium(demo_site):
+    yield from chromium_browser()
+
+
+@pytest.mark.parametrize("lang, accepted", [("zh-CN", "容缺受理"), ("en", "Accepted with missing items")])
+def test_the_trail_reads_in_words(demo_site, chromium, shots, lang, accepted):
+    stack, base = demo_site
+    pid = stack.demo["project_id"]
+    context = chromium.new_context(locale=lang, viewport={"width": 1366, "height": 900})
+    try:
+        page = login(context, base, stack, "window")
+        page.goto(f"{base}/lang/{lang}")
+        page.goto(f"{base}/projects/{pid}/audit")
+        rows = page.locator("#audit-entries tbody tr[data-action]")
+        assert rows.count() >= 20
+        cells = page.eval_on_selector_all(
+            "#audit-entries tbody tr[data-action]",
+            "trs => trs.map(tr => [tr.dataset.action, tr.cells[2].innerText, tr.cells[3].innerText, tr.cells[4].innerText,"
+            " tr.cells[3].title])")
+        actions = {c[0] for c in cells}
+        assert {"submission.accept_with_deficiencies", "file.upload", "findings.store", "task.start"} <= actions
+        for action, actor, said, obj, title in cells:
+            assert title == action  # the code stays at hand
+            assert actor not in ("system", "anonymous", "cli"), (action, actor)  # a username stays as it is
+            for text in (said, obj):
+                assert not CODE.search(text), (action, text)
+            if lang == "en":
+                assert not CJK.search(said + obj), (action, said, obj)
+        options = page.eval_on_selector_all("#audit-filters select[name=action] option[value]:not([value=''])",
+                                            "os => os.map(o => [o.value, o.textContent])")
+        assert options and all(not CODE.search(label) for _, label in options), options
+        assert any(a == "submission.accept_with_deficiencies" and label == accepted for a, label in options), options
+        # the filter by its words: only that action's entries remain
+        page.select_option("#audit-filters select[name=action]", label=accepted)
+        with page.expect_navigation():
+            page.click("#audit-filters button[type=submit]")
+        kept = page.eval_on_selector_all("#audit-entries tbody tr[data-action]", "trs => trs.map(tr => tr.dataset.action)")
+        assert kept == ["submission.accept_with_deficiencies"], kept
+        page.screenshot(path=str(shots / f"audit-words-{lang}.png"), full_page=True)
+    finally:
+        context.close()
