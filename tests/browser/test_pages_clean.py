@@ -198,3 +198,33 @@ def test_portal_dates_are_beijing_dates(demo_site, chromium):
         assert days == ["2026-12-07", "2026-12-06", "2026-12-07", "2026-12-07", ""]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_each_sheet_link_names_its_sheet(demo_site, chromium, lang):
+    """The sheet list's links all read "打开" / "Open": a screen reader listing the page's links
+    heard five identical ones. Each now names its sheet (number and title), as the server draws
+    the list and after the page's script draws it again (the filter)."""
+    stack, base = demo_site
+    pid = stack.demo["project_id"]
+    sheets = httpx.get(f"{base}/api/submissions/{stack.demo['review']['submission_id']}/sheets",
+                       headers=stack.token_headers("window"), timeout=10).json()["data"]
+    opener = "打开" if lang == "zh-CN" else "Open"
+    context = chromium.new_context(locale=lang)
+    try:
+        page = login(context, base, stack, "window")
+        page.goto(f"{base}/lang/{lang}")
+        page.goto(f"{base}/projects/{pid}")
+        for drawn_by in ("server", "script"):
+            links = page.locator("#sheets tbody a[href^='/sheets/']")
+            assert links.count() == len(sheets), drawn_by
+            for s in sheets:
+                named = page.get_by_role("link", name=f"{opener} {s['number']}")
+                assert named.count() == 1, (drawn_by, s["number"])
+                assert named.get_attribute("href") == f"/sheets/{s['id']}"
+            if drawn_by == "server":
+                with page.expect_response(lambda r: "/sheets" in r.url and "/api/" in r.url):
+                    page.click("#sheet-filters button[type=submit]")
+                page.wait_for_load_state("networkidle")
+    finally:
+        context.close()

@@ -308,7 +308,9 @@
       if (s.state === "processing" && progress[s.file_id] !== undefined) state += " " + Math.round(progress[s.file_id] * 100) + "%";
       tr.appendChild(el("td", { "class": "state-" + s.state }, state));
       var tdLink = el("td");
-      if (s.state === "ready") tdLink.appendChild(el("a", { href: "/sheets/" + s.id }, msg("sheet.open")));
+      // "Open" five times over says nothing to a screen reader: the link names its sheet
+      if (s.state === "ready") tdLink.appendChild(el("a", { href: "/sheets/" + s.id, "aria-label":
+        [msg("sheet.open"), s.number, titleLabel(s)].filter(Boolean).join(" ") }, msg("sheet.open")));
       tr.appendChild(tdLink);
       body.appendChild(tr);
     });
