@@ -228,3 +228,27 @@ def test_each_sheet_link_names_its_sheet(demo_site, chromium, lang):
                 page.wait_for_load_state("networkidle")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_due_dates_stay_whole_on_a_phone(demo_site, chromium, lang):
+    """On a phone each review task stacks as label/value lines; the due cell's note (7 working days
+    left) stood beside the date and squeezed it into 2026-12- / 16. The note now takes its own line."""
+    stack, base = demo_site
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale=lang)
+    try:
+        page = login(context, base, stack, "builder")
+        page.goto(f"{base}/lang/{lang}")
+        page.goto(f"{base}/projects/{stack.demo['project_id']}")
+        page.wait_for_selector("#review-tasks tbody td.due")
+        dates = page.eval_on_selector_all("#review-tasks tbody td.due", """tds => tds.map(td => {
+            const text = [...td.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+            const r = document.createRange(); r.selectNodeContents(text);
+            const note = td.querySelector('div');
+            return [text.textContent.trim(), new Set([...r.getClientRects()].map(b => Math.round(b.top))).size,
+                    note ? note.getBoundingClientRect().top >= r.getBoundingClientRect().bottom - 1 : true];
+        })""")
+        assert dates and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d, _, _ in dates), dates
+        assert all(lines == 1 and below for _, lines, below in dates), dates
+    finally:
+        context.close()
