@@ -154,3 +154,29 @@ def test_notification_centre(site, chromium, notified, shots):
             Notification.user_id == await _user_id(session, "designer"), Notification.read_at.is_(None)))).all()
 
     assert db_call(stack, unread) == []
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_notification_panel_fits_a_phone(site, chromium, notified, shots, lang):
+    """At 390 px the top bar wraps and the bell stands at its left; the panel, hung from the bell's
+    right edge, lay 200 px off the screen (x = -201): its notifications could not be read. It now
+    opens across the screen, under the top bar, and each notification is readable and clickable."""
+    stack, base = site
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale=lang)
+    try:
+        page = login(context, base, stack, "designer")
+        page.goto(f"{base}/lang/{lang}")
+        page.goto(f"{base}/")
+        page.click("#notif-bell")
+        page.wait_for_selector("#notif-list li", timeout=15000)
+        panel = page.locator("#notif-panel").bounding_box()
+        bar = page.locator(".topbar").bounding_box()
+        assert panel["x"] >= 0 and panel["x"] + panel["width"] <= 390, panel
+        assert panel["y"] >= bar["y"] + bar["height"] - 1, (panel, bar)
+        for item in page.locator("#notif-list li a").all():
+            box = item.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(shots / f"notifications-phone-{lang}.png"))
+    finally:
+        context.close()
