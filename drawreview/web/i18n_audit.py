@@ -26,6 +26,7 @@ _ACTIONS = {
     "submission.approve": ("审查通过", "Approved"),
     "submission.reject": ("审查不予通过", "Rejected"),
     "submission.precheck": ("提交前自检", "Pre-check run"),
+    "submission.receipt_redrawn": ("重新出具受理回执", "Acceptance receipt drawn again"),
     "deficiency.overdue": ("容缺材料逾期", "Missing items overdue"),
     "file.upload": ("上传文件", "File uploaded"),
     "file.extract": ("解压文件", "File extracted from an archive"),
