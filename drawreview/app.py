@@ -33,7 +33,7 @@ from .web import audit as audit_web
 from .web import calendar as calendar_web
 from .web import accesslog
 from .web.headers import SecurityHeadersMiddleware
-from .web.limits import BodyLimitMiddleware
+from .web.limits import BodyLimitMiddleware, upload_routes
 from .web.errors import HANDLERS
 from .web.session import SchemeAwareSessionMiddleware
 
@@ -107,9 +107,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ctx["tiles"].close()
             report_printer.close()  # its child, if a report was drawn (docs/decisions/128)
 
+    table = routes()
     middleware = [
         Middleware(SecurityHeadersMiddleware, https=settings.https),  # outermost: error pages get them too
-        Middleware(BodyLimitMiddleware),
+        Middleware(BodyLimitMiddleware, uploads=upload_routes(table)),  # only uploads take large multipart bodies
         Middleware(
             SchemeAwareSessionMiddleware,  # Secure over https, or always when settings.https
             secret_key=settings.secret_key,
@@ -119,4 +120,4 @@ def create_app(settings: Settings | None = None) -> Starlette:
             https_only=settings.https,
         )
     ]
-    return Starlette(routes=routes(), middleware=middleware, exception_handlers=HANDLERS, lifespan=lifespan)
+    return Starlette(routes=table, middleware=middleware, exception_handlers=HANDLERS, lifespan=lifespan)

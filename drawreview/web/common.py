@@ -180,6 +180,8 @@ def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str 
                     return result
                 return ok(result)
 
+        if form is not None:  # a multipart body, read by the endpoint under its own limits (web/limits.py)
+            endpoint.streams_uploads = True
         endpoint.openapi = {"summary": summary, "login": login, "body": body, "tag": tag,
                             "query": query or {}, "produces": produces, "form": form, "body_required": body_required}
         return endpoint

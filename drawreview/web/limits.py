@@ -2,8 +2,11 @@
 
 A body that is not a multipart upload (JSON, forms) may be at most ``MAX_BODY_BYTES``: a larger
 ``Content-Length`` is refused at once, and a body without one (chunked) is counted while it
-streams and refused when it passes the limit, so nothing large is ever buffered. Uploads are
-multipart and bounded by their own limits (settings.max_file_bytes / max_submission_bytes).
+streams and refused when it passes the limit, so nothing large is ever buffered. Only the routes that
+stream uploads themselves (marked with :func:`streams_uploads`: the drawing upload and the report verification, bounded by
+their own limits, settings.max_file_bytes / max_submission_bytes and the verifier's) take a larger
+multipart body; any other route gets the same limit whatever the body's type (a multipart body to
+a JSON route or a page form was read whole before it was refused, decision 134).
 A query string carrying NUL or undecodable bytes is refused (no database stores them), and so is
 a path carrying NUL (``/verify/{code}`` hands its text to a query).
 
@@ -17,6 +20,7 @@ own 502 page instead of the app's bilingual error (decision 136).
 from __future__ import annotations
 
 import asyncio
+import re
 from urllib.parse import unquote_to_bytes
 
 from starlette.responses import JSONResponse
@@ -49,6 +53,18 @@ def bad_query(raw: bytes) -> ValidationFailed | None:
     return None
 
 
+def streams_uploads(endpoint):
+    """Mark an endpoint that reads a multipart body itself, chunk by chunk, under its own limits."""
+    endpoint.streams_uploads = True
+    return endpoint
+
+
+def upload_routes(routes) -> list[tuple[re.Pattern, frozenset]]:
+    """(path pattern, methods) of the routes marked with :func:`streams_uploads`."""
+    return [(r.path_regex, frozenset(r.methods or ())) for r in routes
+            if getattr(getattr(r, "endpoint", None), "streams_uploads", False)]
+
+
 def bad_path(path: str) -> ValidationFailed | None:
     if "\x00" in path:
         return ValidationFailed("地址含有不允许的字符", "The address contains a NUL character", code="bad_path", status=400)
@@ -56,9 +72,17 @@ def bad_path(path: str) -> ValidationFailed | None:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES,
+                 uploads: list[tuple[re.Pattern, frozenset]] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = list(uploads)
+
+    def _streams_upload(self, scope: Scope, headers: dict) -> bool:
+        if not headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data"):
+            return False
+        path, method = scope.get("path", ""), scope.get("method", "")
+        return any(method in methods and pattern.match(path) for pattern, methods in self.uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -71,7 +95,7 @@ class BodyLimitMiddleware:
         if scope["type"] == "websocket" or problem is not None:
             return await self.app(scope, receive, send)  # the socket refuses bad queries itself
         headers = dict(scope.get("headers") or [])
-        if headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data"):
+        if self._streams_upload(scope, headers):
             return await self.app(scope, receive, send)
         length = headers.get(b"content-length")
         if length is not None:

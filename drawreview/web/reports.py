@@ -29,6 +29,7 @@ from ..services import report_files as files
 from ..services import reports as service
 from ..services import sheets as sheet_service
 from .common import Ctx, api, lang_of, text
+from .limits import streams_uploads
 from .pages import render
 from .progress import client_ip
 from .submissions import IncompleteUpload, multipart_parts
@@ -261,6 +262,7 @@ async def verify_page(request: Request) -> Response:
                   status=status)
 
 
+@streams_uploads  # read_form streams the file under MAX_VERIFY_BYTES
 async def verify_form(request: Request) -> Response:
     """POST /verify: the CSRF-protected upload (or typed hash) form."""
     fields, result, error, status = {}, None, None, 200
