@@ -56,15 +56,33 @@ async def _lookup(session: AsyncSession, user_id: int, client_id: str) -> Client
     return (await session.exec(stmt)).first()
 
 
-def _replayed(row: ClientWrite, op: str) -> WriteResult:
-    if row.op != op:
-        raise Conflict("该 client_id 已用于另一项操作", "This client_id was already used for another operation",
-                       code="client_id_reused", details={"client_id": row.client_id, "op": row.op})
+def names(result: dict, field: str, value: int) -> bool:
+    """Whether a stored result is about the object ``field`` = ``value`` (``sheet_id``,
+    ``annotation_id``, ``finding_id``): at its top, or in one of its objects (``{"annotation":
+    {"id": …, "sheet_id": …}}``, ``{"comment": {"annotation_id": …}}``)."""
+    if result.get(field) == value:
+        return True
+    return any(isinstance(inner, dict) and (inner.get(field) == value or (field == f"{key}_id" and inner.get("id") == value))
+               for key, inner in result.items())
+
+
+def _replayed(row: ClientWrite, op: str, target: tuple[str, int] | None) -> WriteResult:
+    """The stored result of a resent write; a different write under the same ``client_id`` (another
+    operation, or the same one on another object) is refused, not answered with the first one's
+    result as if it had been done (decision 134)."""
+    if row.op != op or (target is not None and not names(row.result or {}, *target)):
+        details = {"client_id": row.client_id, "op": row.op}
+        if target is not None:
+            details["yours"] = {"op": op, target[0]: target[1]}
+        raise Conflict("该 client_id 已用于另一项操作，本次操作未执行；请为每项新操作生成新的 client_id",
+                       "This client_id was already used for another operation; this one was not done. "
+                       "Give every new operation a new client_id",
+                       code="client_id_reused", details=details)
     return WriteResult(op, row.client_id, row.result, row.seq, replay=True)
 
 
 async def perform(session: AsyncSession, broadcast, principal: Principal, op: str, client_id: str | None,
-                  fn: WriteFn) -> WriteResult:
+                  fn: WriteFn, target: tuple[str, int] | None = None) -> WriteResult:
     """Run ``fn`` once per (user, client_id); commit, then publish its events (an event the
     journal wrote in a lone autocommit statement is committed already and published before the
     session is closed).
@@ -75,7 +93,8 @@ async def perform(session: AsyncSession, broadcast, principal: Principal, op: st
 
     The stored result is looked up only when the write fails: a resent write fails on a unique
     key (its row, its ``client_write``) or on its version, and then is answered from the store.
-    A first write, the common case, pays no look-up.
+    A first write, the common case, pays no look-up. ``target`` (``("annotation_id", 7)``) names
+    the object the write is about: a stored result about another object is not this write's.
     """
     from . import journal
 
@@ -99,7 +118,7 @@ async def perform(session: AsyncSession, broadcast, principal: Principal, op: st
         if client_id is not None:
             prior = await _lookup(session, principal.user_id, client_id)
             if prior is not None:
-                return _replayed(prior, op)
+                return _replayed(prior, op, target)
         raise Conflict("该 client_id 已被使用或数据冲突", "This client_id is already taken, or the write conflicts",
                        code="client_id_taken", details={"client_id": client_id}) from None
     except DrawReviewError:
@@ -107,7 +126,7 @@ async def perform(session: AsyncSession, broadcast, principal: Principal, op: st
         if client_id is not None:  # a resend of a write that was done (its version moved on, its row is gone)
             prior = await _lookup(session, principal.user_id, client_id)
             if prior is not None:
-                return _replayed(prior, op)
+                return _replayed(prior, op, target)
         raise
     except BaseException:
         await session.rollback()

@@ -274,7 +274,7 @@ async def confirm(session, broadcast, principal: Principal, finding_id: int, dat
                            {"annotation_id": ann.id, "rule_id": row.rule_id})
         return {"finding": fd, "annotation": out}, [ev1, ev2], project_id
 
-    return await perform(session, broadcast, principal, "finding.confirm", client_id, write)
+    return await perform(session, broadcast, principal, "finding.confirm", client_id, write, target=("finding_id", finding_id))
 
 
 async def dismiss(session, broadcast, principal: Principal, finding_id: int, data: dict) -> WriteResult:
@@ -303,4 +303,4 @@ async def dismiss(session, broadcast, principal: Principal, finding_id: int, dat
                            {"reason": row.dismiss_reason, "rule_id": row.rule_id})
         return {"finding": fd}, [ev], project_id
 
-    return await perform(session, broadcast, principal, "finding.dismiss", client_id, write)
+    return await perform(session, broadcast, principal, "finding.dismiss", client_id, write, target=("finding_id", finding_id))
