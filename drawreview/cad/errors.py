@@ -6,6 +6,7 @@ Every error names the file (and zip entry) concerned in both zh-CN and English; 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from drawreview.errors import PayloadTooLarge, UnreadableDrawing, UnsafeArchive, UnsupportedFile
@@ -14,6 +15,26 @@ from drawreview.errors import PayloadTooLarge, UnreadableDrawing, UnsafeArchive,
 def _make(cls, name: str, zh: str, en: str, **details: Any):
     info = {"file": name, **details}
     return cls(f"{name}：{zh}", f"{name}: {en}", details=info)
+
+
+MAX_LISTED_ENTRIES = 50  # refused entries an archive's row lists one by one
+
+
+def rejected_entries(archive: str, errors: list, accepted: int) -> dict:
+    """The stored error of an archive some of whose entries were refused (``errors``: intake's
+    EntryError list): how many, how many for each reason, and the first ``MAX_LISTED_ENTRIES``
+    with their own messages. Every one was listed before: a zip of 20,000 text files made a 12 MB
+    row, sent with every file list and project page and each poll of it (decision 134)."""
+    n, listed = len(errors), [e.as_dict() for e in errors[:MAX_LISTED_ENTRIES]]
+    zh = f"{archive}：压缩包中有 {n} 个文件被拒绝，其余文件已接收"
+    en = f"{archive}: {n} entries of the archive were rejected; the others were accepted"
+    if n > len(listed):
+        zh += f"（列出前 {len(listed)} 个，其余 {n - len(listed)} 个原因相同或相近，未逐一列出）"
+        en += f" (the first {len(listed)} are listed; {n - len(listed)} more are not listed one by one)"
+    return {"code": "archive_entries_rejected", "messages": {"zh-CN": zh, "en": en},
+            "details": {"file": archive, "rejected": n, "accepted": accepted, "listed": len(listed),
+                        "by_code": dict(Counter(e.error.code for e in errors))},
+            "entries": listed}
 
 
 class EmptyFile(UnreadableDrawing):

@@ -227,14 +227,7 @@ async def _expand(run: _Run, work: Path) -> str:
         await run.progress(0.05 + 0.9 * (i + 1) / len(got.members))
     f.notes = [_already_note(already)] if already else []
     if got.errors:
-        n = len(got.errors)
-        f.error = {
-            "code": "archive_entries_rejected",
-            "messages": {"zh-CN": f"{f.original_name}：压缩包中有 {n} 个文件被拒绝，其余文件已接收",
-                         "en": f"{f.original_name}: {n} entries of the archive were rejected; the others were accepted"},
-            "details": {"file": f.original_name, "rejected": n, "accepted": len(got.members)},
-            "entries": [e.as_dict() for e in got.errors],
-        }
+        f.error = cad_errors.rejected_entries(f.original_name, got.errors, len(got.members))
     f.state, f.progress = "ready", 1.0
     run.session.add(f)
     await audit.record(run.session, "system", "file.ready", "drawing_file", f.id, sub.project_id,
