@@ -31,6 +31,12 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+# The browser's cache of this site is emptied when a session starts or ends (decision 134): sheet
+# PDFs and tiles are cached ``private, max-age=86400`` (fast reopening), and on a shared computer
+# they stayed in the cache after logout, readable offline with the old cookie or from the disk.
+CLEAR_CACHE = {"Clear-Site-Data": '"cache"'}
+
+
 def _start_session(request: Request, user_id: int, sid: str, lang: str) -> None:
     request.session.clear()  # a fresh session on login: no session fixation
     request.session["uid"] = user_id
@@ -62,7 +68,7 @@ async def login_page(request: Request) -> Response:
                            detail={"via": "form", "address": client_address(request)})
         await session.commit()
     _start_session(request, user.id, sid, lang)
-    response = RedirectResponse(_safe_next(form.get("next")), status_code=303)
+    response = RedirectResponse(_safe_next(form.get("next")), status_code=303, headers=CLEAR_CACHE)
     remember_device(request, response, user.username, device)
     return response
 
@@ -77,7 +83,7 @@ async def logout(request: Request) -> Response:
             await audit.record(session, principal, "user.logout", "user", principal.user_id)
             await session.commit()
     request.session.clear()
-    return RedirectResponse("/login", status_code=303)
+    return RedirectResponse("/login", status_code=303, headers=CLEAR_CACHE)
 
 
 async def account_page(request: Request) -> Response:
