@@ -15,16 +15,22 @@ by default). Decoding is untouched: the client decides for its own messages.
 
 ``ThresholdDeflateProtocol`` is uvicorn's websockets-sansio protocol with this extension in
 place of the plain one (``drawreview serve`` passes it as ``ws=``); tests/web/test_wsdeflate.py
-reads the frames off the wire with a raw socket.
+reads the frames off the wire with a raw socket. It also fails a connection whose text message
+is not UTF-8 (close 1007, as RFC 6455 requires, with a reason in both languages) with one log
+line: uvicorn logged a traceback at ERROR level for each such message (decision 134).
 """
 
 from __future__ import annotations
+
+import logging
 
 from websockets.extensions.base import Extension
 from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
 from websockets.frames import CONT, CTRL_OPCODES, Frame
 
 THRESHOLD = 1024  # bytes of a message's payload below which it is sent uncompressed
+NOT_UTF8 = "text frame is not UTF-8 / 文本帧不是有效的 UTF-8"  # a close reason: at most 123 bytes
+log = logging.getLogger("drawreview.web.sync")
 
 
 class SmallUncompressed(Extension):
@@ -71,5 +77,18 @@ def protocol_class():
             if self.config.ws_per_message_deflate:
                 self.conn.available_extensions = [ThresholdDeflateFactory(
                     server_max_window_bits=12, client_max_window_bits=12, compress_settings={"memLevel": 5})]
+
+        def send_receive_event_to_app(self) -> None:
+            if self.curr_msg_data_type == "text" and not self.close_sent:
+                try:
+                    b"".join(self.frames).decode()
+                except UnicodeDecodeError:
+                    self.frames = []
+                    log.warning("websocket from %s closed (1007): a text message that is not UTF-8",
+                                (self.client or ("?",))[0])
+                    self.conn.send_close(1007, NOT_UTF8)
+                    self.handle_parser_exception()
+                    return
+            super().send_receive_event_to_app()
 
     return ThresholdDeflateProtocol

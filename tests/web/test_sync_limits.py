@@ -3,6 +3,8 @@ whose log is read afterwards, in both modes:
 
 * a too-large, malformed or deeply nested message is refused with an error naming its
   ``client_id`` (read before the full parse), nothing is written, no traceback is logged;
+* a text message that is not UTF-8 fails the connection (1007, a reason in both languages) with
+  one log line and no traceback; other connections and writes go on;
 * a client that vanishes in the middle of its replies leaves no "Exception in ASGI application";
 * a full inbox answers ``slow_down`` (with the ``client_id``) instead of queueing without bound,
   and every write is answered exactly once;
@@ -109,6 +111,39 @@ async def test_refusals_name_the_client_id_and_log_no_traceback(stack, server, w
     assert count_markups(stack, url, world) == before
     await asyncio.sleep(0.3)
     assert not tracebacks(log), tracebacks(log)
+
+
+async def test_a_text_message_not_utf8_closes_1007_without_a_traceback(stack, server, world):
+    url, log = server
+    before = count_markups(stack, url, world)
+    other = await Client.connect(url, world["project_id"], token(stack, "planning"))
+    try:
+        for _ in range(3):
+            c = await Client.connect(url, world["project_id"], token(stack, "fire"))
+            await c.ws.send(b'\xff\xfe{"type": "ping"}', text=True)
+            with pytest.raises(websockets.ConnectionClosedError) as closed:
+                while True:  # presence messages may come first
+                    await c.recv()
+            assert closed.value.rcvd.code == 1007, closed.value
+            assert closed.value.rcvd.reason == "text frame is not UTF-8 / 文本帧不是有效的 UTF-8"
+        await other.send({"type": "ping", "client_id": "p2"})
+        assert (await other.expect(lambda m: m["type"] in {"pong", "error"}))["type"] == "pong"
+        markup = await asyncio.to_thread(rest_id, stack, url, world)
+        ack = await other.request({"type": "comment.create", "client_id": cid(), "annotation_id": markup, "body": "继续"})
+        assert ack["type"] == "ack", ack
+    finally:
+        await other.close()
+    assert count_markups(stack, url, world) == before + 1
+    await asyncio.sleep(0.3)
+    assert not tracebacks(log), tracebacks(log)
+    assert log.read_text(errors="replace").count("a text message that is not UTF-8") == 3
+
+
+def rest_id(stack, url, world) -> int:
+    r = httpx.post(f"{url}/api/sheets/{world['sheet_id']}/annotations", headers=stack.token_headers("fire"),
+                   json={"client_id": cid(), **PIN})
+    assert r.status_code == 200, r.text
+    return r.json()["data"]["annotation"]["id"]
 
 
 async def test_a_client_vanishing_mid_reply_leaves_no_traceback(stack, server, world):
