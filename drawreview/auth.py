@@ -35,7 +35,7 @@ from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .errors import CsrfFailed, NotAuthenticated
+from .errors import CsrfFailed, NotAuthenticated, SessionEnded
 from .models import ApiToken, User, UserSession, utcnow
 
 _hasher = PasswordHasher()
@@ -211,8 +211,16 @@ async def principal_from_request(request, session: AsyncSession) -> Principal | 
     if (user is None or not user.active or not isinstance(sid, str)
             or not await _live_session(session, sid, user.id, _max_age(settings))):
         request.session.clear()
+        request.scope["drawreview.session_ended"] = True  # for not_authenticated(): a specific error
         return None
     return Principal.of(user, session_id=sid)
+
+
+def not_authenticated(request) -> NotAuthenticated:
+    """The error for a request that gave no valid credentials: ``session_ended`` when its cookie
+    named a session that expired or was ended, else ``not_authenticated``."""
+    scope = getattr(request, "scope", None) or {}
+    return SessionEnded() if scope.get("drawreview.session_ended") else NotAuthenticated()
 
 
 async def principal_still_valid(session: AsyncSession, principal: Principal, settings=None) -> bool:

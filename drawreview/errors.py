@@ -104,6 +104,14 @@ class NotAuthenticated(DrawReviewError):
     message_en = "Please log in first"
 
 
+class SessionEnded(NotAuthenticated):
+    """The browser's cookie named a session that has expired or was ended (logout elsewhere, a
+    password change, a deactivation): said so, not "please log in first" (decision 134)."""
+    code = "session_ended"
+    message_zh = "您的登录已过期或已结束，请重新登录"
+    message_en = "Your sign-in has expired or was ended; please log in again"
+
+
 class PermissionDenied(DrawReviewError):
     status = 403
     code = "permission_denied"

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..auth import Principal, check_csrf, principal_from_request
+from ..auth import Principal, check_csrf, not_authenticated, principal_from_request
 from ..errors import NotAuthenticated, PayloadTooLarge, ValidationFailed
 from ..models import MAX_INT
 from ..services import events as events_service
@@ -171,7 +171,7 @@ def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str 
             async with request.app.state.db.session() as session:
                 principal = await principal_from_request(request, session)
                 if login and principal is None:
-                    raise NotAuthenticated()
+                    raise not_authenticated(request)
                 if csrf:
                     check_csrf(request, principal)
                 ctx = Ctx(request, session, principal, lang_of(request), body_schema=body)

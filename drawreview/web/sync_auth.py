@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..auth import Principal, Reauthenticate, principal_from_request, principal_from_ticket, read_ticket
+from ..auth import (Principal, Reauthenticate, not_authenticated, principal_from_request, principal_from_ticket,
+                    read_ticket)
 from ..errors import DrawReviewError, NotAuthenticated, NotFound
 from ..models import MAX_INT, Project
 from ..policy import assigned_elsewhere, can_see_project
@@ -55,7 +56,7 @@ async def authorise(websocket: WebSocket, project_id: int, credentials) -> tuple
         else:
             principal = await principal_from_request(credentials, session)
         if principal is None:
-            raise NotAuthenticated()
+            raise not_authenticated(credentials)
         if not principal.via_token and credentials is websocket:  # cookie: refuse cross-site sockets (CSWSH)
             origin = websocket.headers.get("origin")
             if origin and urlsplit(origin).netloc != websocket.headers.get("host"):
