@@ -15,6 +15,7 @@ the crop; the markup's segments are BCF ``Lines`` at Z = 0.
 from __future__ import annotations
 
 import io
+import re
 import uuid
 import zipfile
 from datetime import datetime
@@ -53,10 +54,21 @@ def _iso(at: datetime) -> str:
     return aware(at).isoformat(timespec="seconds")  # with its offset, as xs:dateTime allows
 
 
+# what XML 1.0 cannot carry: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """Text as XML 1.0 can carry it: a character it forbids (a control character pasted into a
+    comment) becomes U+FFFD. ElementTree writes such characters as they are, and the whole file
+    then failed to parse in any BCF reader (decision 134); the JSON export keeps them."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, attrs)
+    el = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 
