@@ -1,12 +1,12 @@
 """Limits applied before any endpoint runs: request bodies and hostile query strings.
 
-A body that is not a multipart upload (JSON, forms) may be at most ``MAX_BODY_BYTES``: a larger
-``Content-Length`` is refused at once, and a body without one (chunked) is counted while it
-streams and refused when it passes the limit, so nothing large is ever buffered. Only the routes that
-stream uploads themselves (marked with :func:`streams_uploads`: the drawing upload and the report verification, bounded by
-their own limits, settings.max_file_bytes / max_submission_bytes and the verifier's) take a larger
-multipart body; any other route gets the same limit whatever the body's type (a multipart body to
-a JSON route or a page form was read whole before it was refused, decision 134).
+A body may be at most ``MAX_BODY_BYTES`` whatever its type: a larger ``Content-Length`` is
+refused at once, and a body without one (chunked) is counted while it streams and refused when
+it passes the limit, so nothing large is ever buffered. Only the routes that stream uploads
+themselves (marked with :func:`streams_uploads`: the drawing upload and the report verification,
+bounded by settings.max_file_bytes / max_submission_bytes and the verifier's own limit) take a
+larger multipart body; before, any multipart body passed on any route, and a JSON route or a page
+form read it whole before refusing it (decision 134).
 A query string carrying NUL or undecodable bytes is refused (no database stores them), and so is
 a path carrying NUL (``/verify/{code}`` hands its text to a query).
 
