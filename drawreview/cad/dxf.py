@@ -49,6 +49,8 @@ class Drawing:
     # MLINE -> its virtual entities (lines, arcs, fills), made by the splitter to measure it and
     # drawn by the painter; dropped with the block extents
     exploded: dict | None = field(default=None, repr=False, compare=False)
+    # the boxes of what the layers hidden by default draw (``cad.pagereach``), dropped with them
+    reach: object | None = field(default=None, repr=False, compare=False)
 
     @property
     def notes(self) -> list[str]:
@@ -159,7 +161,7 @@ def audit_later(drawing: Drawing) -> int:
     drawing.audited = True
     drawing.repairs += _describe(auditor)
     if auditor.fixes:
-        drawing.block_boxes = drawing.exploded = None  # made from the document before the auditor changed it
+        drawing.block_boxes = drawing.exploded = drawing.reach = None  # made from the document before the auditor changed it
     return len(auditor.fixes)
 
 

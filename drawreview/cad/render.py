@@ -15,14 +15,13 @@ import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from drawreview.cad import fontembed, lettering
 from drawreview.cad.canvas import Canvas
 from drawreview.cad.dxf import Drawing
 from drawreview.cad.notes import info
-from drawreview.cad.pagereach import mark_beyond_page
+from drawreview.cad.pagereach import mark_beyond_page, reach_of
 from drawreview.cad.blockforms import Form
 from drawreview.cad.painter import Painter, RenderTimeout
-from drawreview.cad.pdfwrite import PdfWriter, text_string
+from drawreview.cad.sheetfile import write_sheet_pdf
 from drawreview.cad.sheets import SheetSpec, anchor
 from drawreview.cad.style import Styles
 from drawreview.cad.viewport import ViewportPainter, layout_measure, model_viewports
@@ -143,6 +142,7 @@ def _render_model(drawing, specs, styles, layer_names, out_dir, start, job) -> l
     painter.reach = _reach(specs)
     canvases = [Canvas(st[0], s.bbox[0], s.bbox[1], st[4], layer_names=layer_names) for s, st in zip(specs, setups)]
     counts = [dict() for _ in specs]
+    reach, reached = reach_of(drawing, styles), [dict() for _ in specs]  # hidden layers' boxes
     boxes = [s.bbox for s in specs]
     single = len(specs) == 1
     for e in drawing.doc.modelspace():
@@ -155,15 +155,17 @@ def _render_model(drawing, specs, styles, layer_names, out_dir, start, job) -> l
         layer = e.dxf.__dict__.get("layer", "0")
         counts[i][layer] = counts[i].get(layer, 0) + 1
         painter.paint(e, canvases[i])
+        if reach:
+            reach.add(e, reached[i])
     shared = (time.perf_counter() - t0) / len(specs)
     results = []
-    for n, (spec, st, cv, cnt) in enumerate(zip(specs, setups, canvases, counts)):
+    for n, (spec, st, cv, cnt, far) in enumerate(zip(specs, setups, canvases, counts, reached)):
         t1 = time.perf_counter()
         content = cv.close()
         clip = _clip(spec, st)
         job.check()
         res = _write(drawing, spec, st, content, clip, painter, [], styles, cnt, cv.texts,
-                     out_dir / f"{start + n + 1}.pdf", cv.skipped, cv.used)
+                     out_dir / f"{start + n + 1}.pdf", cv.skipped, cv.used, far)
         res.seconds = round(shared + time.perf_counter() - t1, 4)
         results.append(res)
     return results
@@ -221,21 +223,25 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start, job) -> l
     counts: dict[str, int] = {}
     extra: list[Form] = []
     notes: list[str] = []
+    reach, far = reach_of(drawing, styles), {}  # hidden layers' boxes
     for e in layout:
         if e.dxftype() == "VIEWPORT":
             continue
         layer = e.dxf.__dict__.get("layer", "0")
         counts[layer] = counts.get(layer, 0) + 1
         painter.paint(e, cv)
+        if reach:
+            reach.add(e, far)
     views = ViewportPainter(painter, extra, notes)
     for vp in model_viewports(layout):
-        views.draw(vp, cv)
+        if views.draw(vp, cv) and reach:
+            reach.through(vp, far)
     views.finish()
     content = cv.close()
     clip = _clip(spec, st)
     job.check()
     res = _write(drawing, spec, st, content, clip, painter, extra, styles, counts, cv.texts,
-                 out_dir / f"{start + 1}.pdf", cv.skipped, cv.used)
+                 out_dir / f"{start + 1}.pdf", cv.skipped, cv.used, far)
     res.notes += notes
     res.units, res.unit_m = layout_measure(paper_units(drawing, spec), drawing.unit_m, views.scales)
     res.seconds = round(time.perf_counter() - t0, 4)
@@ -243,7 +249,7 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start, job) -> l
 
 
 def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, texts, path, skipped,
-           used=frozenset()) -> SheetRender:
+           used=frozenset(), far=None) -> SheetRender:
     a, margin, width, height, _ = st
     # deflated here with zlib (it releases the GIL; MuPDF's deflate holds it for a second on a
     # dense sheet), the PDF then only takes the ready streams
@@ -257,61 +263,12 @@ def _write(drawing, spec, st, content, clip, painter, extra, styles, counts, tex
     for group in [texts] + [f.texts for f in all_forms]:
         for t in group:
             chars.update(t[0])
-    layers = _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, chars, used)
-    layers = mark_beyond_page(path, layers)  # a layer hidden by default, cut at the page edge when shown
+    layers = write_sheet_pdf(painter, styles, counts, width, height, body, forms, spec, path, chars, used)
+    # a layer hidden by default, cut at the page edge when shown: the page in drawing units
+    x0, y0, x1, y1 = spec.bbox
+    pad = margin / a
+    layers = mark_beyond_page(layers, far or {}, (x0 - pad, y0 - pad, x1 + pad, y1 + pad), a)
     return _record(drawing, spec, st, painter, texts, path, skipped, layers)
-
-
-def _write_pdf(painter, styles, counts, width, height, body, forms, spec, path, chars: set[str],
-               used: set[str] = frozenset()) -> list[dict]:
-    """The PDF file: one page, the CJK font subset for *chars* (when there is text), layers
-    as OCGs, forms and the content stream; returns the sheet's layer list: the layers of the
-    sheet's own entities (*counts*) and those only its blocks and viewports draw (*used*, with
-    a count of 0), so each can be shown or hidden."""
-    pdf = PdfWriter()
-    catalog, pages, page, res_xref = pdf.reserve(), pdf.reserve(), pdf.reserve(), pdf.reserve()
-    font = fontembed.embed(pdf, lettering.face(), lettering.glyph_ids(chars)) if chars else None
-    props, layers, ocgs = [], [], []
-    for name, res in painter.layer_names.items():
-        info = styles.layer(name)
-        # (PyMuPDF reads a layer's default state only through a /Usage CreatorInfo subtype)
-        xref = pdf.add(f"<</Type/OCG/Name {text_string(name)}/Intent[/View]"
-                       f"/Usage<</CreatorInfo<</Creator(drawreview)/Subtype/Artwork>>>>>>")
-        ocgs.append((xref, info.shown))  # a layer off or not plotted: OFF, as the drawing is issued
-        props.append(f"/{res} {xref} 0 R")
-        if name in counts or name in used or any(k.lower() == name.lower() for k in counts):
-            layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
-                           "count": counts.get(name, 0), "on": info.on, "frozen": info.frozen,
-                           "plot": info.plot, "ocg": xref})
-    for name, n in counts.items():
-        if name not in painter.layer_names:
-            info = styles.layer(name)
-            if not any(lay["name"] == name for lay in layers):
-                layers.append({"name": name, "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in info.rgb),
-                               "count": n, "on": info.on, "frozen": info.frozen, "plot": info.plot, "ocg": None})
-    xobjs = []
-    for form, deflated in forms:
-        bb = "%.3f %.3f %.3f %.3f" % form.bbox if form.bbox else "-1000000000 -1000000000 1000000000 1000000000"
-        fx = pdf.add_stream(f"/Type/XObject/Subtype/Form/BBox[{bb}]"
-                            f"/Resources {res_xref} 0 R", deflated)
-        xobjs.append(f"/{form.res} {fx} 0 R")
-    fonts = f"/Font<</F0 {font} 0 R>>" if font else ""
-    pdf.put(res_xref, f"<<{fonts}/Properties<<{' '.join(props)}>>/XObject<<{' '.join(xobjs)}>>>>")
-    content = pdf.add_stream("", body)
-    pdf.put(page, f"<</Type/Page/Parent {pages} 0 R/MediaBox[0 0 {width:.4f} {height:.4f}]"
-                  f"/Resources {res_xref} 0 R/Contents {content} 0 R>>")
-    pdf.put(pages, f"<</Type/Pages/Kids[{page} 0 R]/Count 1>>")
-    oc = ""
-    if ocgs:
-        every = " ".join(f"{x} 0 R" for x, _ in ocgs)
-        on = " ".join(f"{x} 0 R" for x, o in ocgs if o)
-        off = " ".join(f"{x} 0 R" for x, o in ocgs if not o)
-        oc = f"/OCProperties<</OCGs[{every}]/D<</ON[{on}]/OFF[{off}]/Order[{every}]/RBGroups[]>>>>"
-    pdf.put(catalog, f"<</Type/Catalog/Pages {pages} 0 R{oc}>>")
-    info = pdf.add(f"<</Title {text_string(spec.title or spec.key)}/Subject {text_string(spec.number or '')}"
-                   f"/Creator(drawreview)/Producer(drawreview)>>")
-    pdf.save(path, catalog, info)
-    return layers
 
 
 def external_notes(painter) -> list[str]:

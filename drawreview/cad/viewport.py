@@ -89,22 +89,23 @@ class ViewportPainter:
         self.empty: list[str] = []  # handles of viewports that look at empty model space
         self.scales: list[float] = []  # paper units per model unit of each viewport drawn
 
-    def draw(self, vp, cv: Canvas) -> None:
+    def draw(self, vp, cv: Canvas) -> bool:
+        """Draw model space through *vp*; False when nothing was drawn through it."""
         if not vp.is_top_view:
             self.notes.append(info("非俯视视口未绘制 / a non-top-view viewport was not drawn"))
-            return
+            return False
         outline = clip_outline(vp)
         clip = cv.polyline(outline, True)
         if not clip:
-            return
+            return False
         m = vp.get_transformation_matrix()
         aa, bb, cc, dd = m.ux.x, m.ux.y, m.uy.x, m.uy.y
         tx, ty = m.origin.x - cv.ox, m.origin.y - cv.oy
         if not cv.ok(aa, bb, cc, dd, tx, ty) or not math.hypot(aa, bb):
-            return
+            return False
         form = self._model_form(frozenset(n.lower() for n in vp.frozen_layers), math.hypot(aa, bb))
         if form is None:
-            return
+            return False
         if not self._sees_something(vp):
             self.empty.append(vp.dxf.handle)
         self.scales.append(math.hypot(aa, bb))
@@ -120,6 +121,7 @@ class ViewportPainter:
             if lx0 <= px <= lx1 and ly0 <= py <= ly1:
                 hw, hh = (x1 - x0) * s / 2, (y1 - y0) * s / 2
                 cv.texts.append((text, px - hw, py - hh, px + hw, py + hh, layer))
+        return True
 
     def _model_form(self, frozen: frozenset, scale: float) -> Form | None:
         """Model space painted for viewports hiding *frozen* layers at *scale* (paper units per
