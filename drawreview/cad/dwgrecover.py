@@ -97,12 +97,14 @@ def recover(doc, path: str | Path, lost: dict[str, int], facts: dict, max_object
 
 def _add(doc, source: dict, facts: dict) -> Recovery:
     from drawreview.cad import dwgtolerance, dwgwipeout
+    from drawreview.cad.dwgbits import codec
 
     counts: dict[str, int] = {}
     containers: dict[int | None, object] = {}
     styles = _styles(doc, source.get("mline_styles") or {})
     unstyled = 0
     images: dict[str, int] = {}
+    image_args = None  # (layer names, codec): the same for every image of the file
     rows = ([("MLINE", int(row[0]), row) for row in source["mlines"]]
             + [("TOLERANCE", int(row[0]), row) for row in source["tolerances"]]
             + [("ACAD_TABLE", t.handle, t) for t in source.get("tables") or ()]
@@ -126,7 +128,9 @@ def _add(doc, source: dict, facts: dict) -> Recovery:
             elif kind == "WIPEOUT":
                 dwgwipeout.add(layout, row, _common(doc, row.handle, source))
             else:
-                if _image(doc, layout, row, source, facts):
+                if image_args is None:
+                    image_args = (list((facts.get("layers") or {}).values()), codec(facts.get("codepage")))
+                if _image(doc, layout, row, source, *image_args):
                     images[kind] = images.get(kind, 0) + 1
                 continue
         except Exception as exc:  # noqa: BLE001
@@ -141,14 +145,13 @@ def _add(doc, source: dict, facts: dict) -> Recovery:
     return Recovery(counts, notes, images)
 
 
-def _image(doc, layout, proxy, source: dict, facts: dict) -> int:
-    """An entity drawn from its proxy graphics (``dwgproxy``), with its own properties."""
+def _image(doc, layout, proxy, source: dict, layers: list[str], text_codec: str) -> int:
+    """An entity drawn from its proxy graphics (``dwgproxy``), with its own properties; *layers*:
+    the DWG's layer names in table order, *text_codec*: its code page's codec."""
     from drawreview.cad import dwgproxy
-    from drawreview.cad.dwgbits import codec
 
     own = _common(doc, proxy.handle, source)
-    return dwgproxy.draw(doc, layout, proxy, own, list((facts.get("layers") or {}).values()),
-                         codec(facts.get("codepage")))
+    return dwgproxy.draw(doc, layout, proxy, own, layers, text_codec)
 
 
 def _mline(doc, layout, row, source: dict, styles: dict[int, str]) -> None:

@@ -60,11 +60,14 @@ class Reach:
         layers; *frozen*: lower-case names of a viewport's frozen layers."""
         d = e.dxf.__dict__
         layer = d.get("layer", "0")
-        info = self.styles.layer(layer)
-        if info.frozen or (frozen and layer.lower() in frozen):
-            return
+        key = layer.lower()
+        hidden = key in self.hidden
         kind = e.dxftype()
-        hidden = layer.lower() in self.hidden
+        if not hidden and kind not in PLACED:  # most entities: a visible layer, no block
+            return
+        info = self.styles.layer(layer)
+        if info.frozen or (frozen and key in frozen):
+            return
         if kind in PLACED:
             self._placed(e, d, kind, info.name, hidden, out, frozen)
         elif hidden:
