@@ -199,7 +199,7 @@ async def accept(session: AsyncSession, actor, sub: Submission, project: Project
     else:
         if check["missing"] and workflow.SUBMISSION.can(sub.state, "accept"):
             raise Conflict("报审材料不齐全：缺少 " + "、".join(check["missing"]) + "；请容缺受理（列明缺件和期限）或退回",
-                           "The submission is incomplete (missing: " + ", ".join(check["missing"])
+                           "The submission is incomplete (missing: " + ", ".join(map(workflow.category_en, check["missing"]))
                            + "); accept with listed missing items and a deadline, or return it",
                            code="incomplete_submission", details=check)
         record, action = None, "accept"

@@ -247,6 +247,20 @@ DEFAULT_CONFIG: dict[str, Any] = {
 }
 
 
+# English words for the sheet categories (the prefixes of Chinese sheet numbers), for English
+# messages: "结施 (structure)". A category a city adds without one is shown as written.
+SHEET_CATEGORY_EN = {
+    "总图": "site plan", "建施": "architecture", "结施": "structure", "水施": "plumbing", "暖施": "HVAC",
+    "电施": "electrical", "道施": "roads", "排施": "drainage", "人防": "civil air defence",
+    "防雷": "lightning protection",
+}
+
+
+def category_en(category: str) -> str:
+    words = SHEET_CATEGORY_EN.get(category)
+    return f"{category} ({words})" if words else category
+
+
 def merged_config(overrides: Mapping[str, Any] | None = None,
                   base: Mapping[str, Any] = DEFAULT_CONFIG) -> dict[str, Any]:
     """``base`` with ``overrides`` merged in (dicts one level deep, other values replaced)."""

@@ -75,6 +75,9 @@ async def test_incomplete_submission_needs_deficiency_acceptance_or_return(env):
     with pytest.raises(Conflict) as exc:
         await reviews.accept(session, window, sub, project, {}, now, lambda e: None, cfg, storage, "http://x")
     assert exc.value.code == "incomplete_submission"
+    assert "结施、水施" in exc.value.message_zh  # the English message says what the prefixes are
+    assert "结施 (structure), 水施 (plumbing), 暖施 (HVAC), 电施 (electrical), 人防 (civil air defence)" \
+        in exc.value.message_en
     await reviews.accept(session, window, sub, project, {"missing_items": ["结构计算书", "人防施工图"],
                                                          "deficiency_deadline": "2025-03-10"},
                          now, lambda e: None, cfg, storage, "http://x")
