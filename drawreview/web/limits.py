@@ -87,14 +87,14 @@ class BodyLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
-        if scope["type"] == "http" and _has_body(scope):
+        headers = dict(scope.get("headers") or [])
+        if scope["type"] == "http" and _has_body(headers):
             receive, send = _lingering(receive, send)
         problem = bad_query(scope.get("query_string", b"")) or bad_path(scope.get("path", ""))
         if problem is not None and scope["type"] == "http":
             return await self._refuse(scope, receive, send, problem)
         if scope["type"] == "websocket" or problem is not None:
             return await self.app(scope, receive, send)  # the socket refuses bad queries itself
-        headers = dict(scope.get("headers") or [])
         if self._streams_upload(scope, headers):
             return await self.app(scope, receive, send)
         length = headers.get(b"content-length")
@@ -127,8 +127,7 @@ class BodyLimitMiddleware:
         await response(scope, receive, send)
 
 
-def _has_body(scope: Scope) -> bool:
-    headers = dict(scope.get("headers") or [])
+def _has_body(headers: dict) -> bool:
     return headers.get(b"content-length", b"0") not in (b"0", b"") or b"transfer-encoding" in headers
 
 
