@@ -18,7 +18,7 @@ import asyncio
 import logging
 from typing import Any
 
-from ..services import events, notifications, tasks
+from ..services import deliveries, events, tasks
 
 log = logging.getLogger("drawreview.jobs.workflow")
 PERIOD_S = 60
@@ -26,8 +26,8 @@ PERIOD_S = 60
 
 async def deliver_notifications(ctx: dict[str, Any]) -> dict:
     """Send due outbox emails and webhook deliveries."""
-    emails = await notifications.deliver_emails(ctx["db"], ctx["settings"])
-    hooks = await notifications.deliver_webhooks(ctx["db"], allow=ctx["settings"].webhook_allow)
+    emails = await deliveries.deliver_emails(ctx["db"], ctx["settings"])
+    hooks = await deliveries.deliver_webhooks(ctx["db"], allow=ctx["settings"].webhook_allow)
     return {"emails": emails, "webhooks": hooks}
 
 

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from drawreview.errors import ValidationFailed
 from drawreview.models import Webhook, WebhookDelivery
-from drawreview.services import egress, notifications
+from drawreview.services import deliveries, egress, notifications
 
 BAD = ["http://127.0.0.1/hook", "http://localhost:8000/", "http://[::1]/", "http://169.254.169.254/latest/meta-data",
        "http://10.0.0.5/", "http://192.168.1.1/", "http://172.16.0.1/", "http://100.64.0.1/", "http://0.0.0.0/",
@@ -80,7 +80,7 @@ async def test_delivery_rechecks_the_address(stack):
             await notifications.notify(session, project, "report.issued", {})
             await session.commit()
             hook_id = hook.id
-        out = await notifications.deliver_webhooks(db, timeout=2)
+        out = await deliveries.deliver_webhooks(db, timeout=2)
         assert out["delivered"] == 0 and server.hits == 0
         async with db.session() as session:
             row = (await session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id))).one()
@@ -88,7 +88,7 @@ async def test_delivery_rechecks_the_address(stack):
         # the administrator allows the receiver's network: delivered, and the redirect not followed
         from datetime import timedelta
         later = notifications.utcnow() + timedelta(days=1)
-        await notifications.deliver_webhooks(db, now=later, timeout=2, allow="127.0.0.0/8,::1/128")
+        await deliveries.deliver_webhooks(db, now=later, timeout=2, allow="127.0.0.0/8,::1/128")
         assert server.hits == 1
         async with db.session() as session:
             row = (await session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id))).one()

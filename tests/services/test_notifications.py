@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from drawreview.db import Database
 from drawreview.models import OutboxEmail, User, Webhook, WebhookDelivery
-from drawreview.services import notifications, webhooks
+from drawreview.services import deliveries, notifications, webhooks
 from tests.conftest import free_port
 from tests.services.reviews_world import new_project, principal
 
@@ -119,17 +119,17 @@ async def test_email_outbox_survives_an_smtp_outage(stack, db):
         await session.commit()
     now = notifications.utcnow()
     assert _port_closed(port)
-    result = await notifications.deliver_emails(db, settings, now=now, timeout=2)  # SMTP is down
+    result = await deliveries.deliver_emails(db, settings, now=now, timeout=2)  # SMTP is down
     assert result["retry"] == 1 and result["sent"] == 0
     async with db.session() as session:
         email = (await session.exec(select(OutboxEmail).where(OutboxEmail.to_addr == "builder@example.test"))).one()
         assert email.state == "pending" and email.attempts == 1 and email.last_error
         assert notifications.aware(email.next_attempt_at) > now
-    assert (await notifications.deliver_emails(db, settings, now=now, timeout=2))["sent"] == 0  # not due yet
+    assert (await deliveries.deliver_emails(db, settings, now=now, timeout=2))["sent"] == 0  # not due yet
     server = SMTPServer(port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        result = await notifications.deliver_emails(db, settings, now=now + timedelta(hours=1), timeout=5)
+        result = await deliveries.deliver_emails(db, settings, now=now + timedelta(hours=1), timeout=5)
     finally:
         server.shutdown()
         server.server_close()
@@ -142,7 +142,7 @@ async def test_email_outbox_survives_an_smtp_outage(stack, db):
         email = await session.get(OutboxEmail, email.id)
         assert email.state == "sent" and email.attempts == 2
     # sent once only
-    assert (await notifications.deliver_emails(db, settings, now=now + timedelta(days=1), timeout=2))["sent"] == 0
+    assert (await deliveries.deliver_emails(db, settings, now=now + timedelta(days=1), timeout=2))["sent"] == 0
 
 
 async def test_webhooks_are_signed_and_retried_with_backoff(stack, db):
@@ -163,15 +163,15 @@ async def test_webhooks_are_signed_and_retried_with_backoff(stack, db):
             await session.commit()
             hook_id = hook.id
         now = notifications.utcnow()
-        first = await notifications.deliver_webhooks(db, now=now, timeout=5, allow="127.0.0.1/32")
+        first = await deliveries.deliver_webhooks(db, now=now, timeout=5, allow="127.0.0.1/32")
         assert first == {"delivered": 0, "retry": 1, "failed": 0}
         async with db.session() as session:
             row = (await session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id))).one()
             assert row.last_status == 503 and row.attempts == 1
             delay = (notifications.aware(row.next_attempt_at) - now).total_seconds()
             assert 30 * 0.8 - 1 <= delay <= 30 + 1  # first backoff step
-        assert (await notifications.deliver_webhooks(db, now=now, timeout=5, allow="127.0.0.1/32"))["delivered"] == 0  # not due yet
-        second = await notifications.deliver_webhooks(db, now=now + timedelta(minutes=5), timeout=5, allow="127.0.0.1/32")
+        assert (await deliveries.deliver_webhooks(db, now=now, timeout=5, allow="127.0.0.1/32"))["delivered"] == 0  # not due yet
+        second = await deliveries.deliver_webhooks(db, now=now + timedelta(minutes=5), timeout=5, allow="127.0.0.1/32")
         assert second["delivered"] == 1
     finally:
         server.shutdown()
@@ -196,11 +196,11 @@ async def test_webhook_gives_up_after_max_attempts(stack, db):
         await session.commit()
         hook_id = hook.id
     now = notifications.utcnow()
-    for k in range(notifications.MAX_ATTEMPTS):
-        await notifications.deliver_webhooks(db, now=now + timedelta(days=k), timeout=2, allow="127.0.0.1/32")
+    for k in range(deliveries.MAX_ATTEMPTS):
+        await deliveries.deliver_webhooks(db, now=now + timedelta(days=k), timeout=2, allow="127.0.0.1/32")
     async with db.session() as session:
         row = (await session.exec(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id))).one()
-        assert row.state == "failed" and row.attempts == notifications.MAX_ATTEMPTS
+        assert row.state == "failed" and row.attempts == deliveries.MAX_ATTEMPTS
 
 
 async def test_workflow_jobs_are_registered_and_run_in_process(stack):
