@@ -2,7 +2,7 @@
 exploded and bulged doors, plans as blocks, dynamic blocks, flipped OCS, multileader labels,
 pinyin layers, a millimetre header on a metre drawing, titles in paper space, Roman ratings …).
 
-Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5|outside6]
+Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5|outside6|outside7]
 
 ``--corpus outside`` scores the second outside probe (tests/rules/corpus/outside.py: dividing
 lines across a floor outline, basement titles, R12 and 天正 T3 exports, ``\\U+`` escapes …);
@@ -19,7 +19,13 @@ the sixth (tests/rules/corpus/outside6.py, also written without reading the engi
 and MTEXT-coded basement titles, ELLIPSE, elevated and edge-path-hatch compartments, key plans, area
 tables and frozen layers that must raise nothing, stair doors as exits, ``FMJ`` / ``甲FM`` codes, 天正
 door-library blocks, heights in 米 or 十八层, 楼号 ATTRIBs, MLINE lanes, 平米, 避雷带, donut
-down-conductors, HFM entrances, gradient hatches, DIMLFAC …).
+down-conductors, HFM entrances, gradient hatches, DIMLFAC …); ``--corpus outside7`` the seventh
+(tests/rules/corpus/outside7.py, written without reading the engine: polyface, 3DFACE, SOLID and MPOLYGON
+outlines, layer-0 blocks three deep, Revit and GB/T 18112 layers, traditional-character titles, sprinklers
+in a 消防设计说明 table or a paper-space note, a 楼层表, 防火墙 lines and 防火卷帘, bracketed and full-width
+door codes, Revit door families, OCS -Z doors, legend swatches and paper overlays, 3D red lines, squeezed
+lane blocks, towers in podiums, green islands, 公顷 and hm², mesh pieces, MINSERT meshes, POINT
+down-conductors, ``R`` / ``%%c`` / ``%%d`` overrides, ``$INSUNITS`` 0 …).
 
 Each habit is a clean / violating pair generated into a temporary folder (or DIR) and checked
 as ``drawreview check`` checks it (``rules.sheetcheck.check_file``). A prediction is an
@@ -45,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 from drawreview.rules.sheetcheck import check_file  # noqa: E402
 
 
-CORPORA = ("habits", "outside", "outside3", "outside4", "outside5", "outside6")
+CORPORA = ("habits", "outside", "outside3", "outside4", "outside5", "outside6", "outside7")
 
 
 def load_generator(corpus: str = "habits"):
