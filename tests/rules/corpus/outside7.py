@@ -16,15 +16,16 @@ full-width letters, Revit door families named by size in mm, a door block in an 
 extrusion (0, 0, -1); traps: a compartment swatch in a 图例, the compartments traced again in paper space
 over the viewport, DIMENSIONs on the compartment layer.
 Sites (GB 50016 5.2.2, 7.1.8-1, 7.2.2; GB 50352 4.3.1; RULES.md PL-04, PL-05, PL-07): footprints as
-extruded polyface massing or only as solid hatches, labelled ``6层/23.10米/二级``;
-a 3D red line at survey elevations; a tower footprint drawn inside its podium's; a green hatch with a
-building as its island; a fire lane block squeezed by its Y scale; a lane on a pinyin-initials layer (``ZT-XFCD``); a 登高操作场地 as a unit block scaled to size; site areas
-in 公顷, in hm², in ``ha``, with the unit in the key (``规划用地面积（公顷）``), with space-grouped thousands,
-in ㎡ with 亩 in brackets.
+extruded polyface massing or only as solid hatches, labelled ``6层/23.10米/二级``; a 3D red line at survey
+elevations; a tower footprint drawn inside its podium's; a green hatch with a building as its island; a
+fire lane block squeezed by its Y scale; a lane on a pinyin-initials layer (``ZT-XFCD``); a 登高操作场地 as a
+unit block scaled to size; site areas in 公顷, in hm², in ``ha``, with the unit in the key
+(``规划用地面积（公顷）``), with space-grouped thousands, in ㎡ with 亩 in brackets.
 Roofs (GB 50057 4.3.1, 4.3.3): a mesh of LINE pieces broken at every crossing, a mesh as a MINSERT of
 one cell, down-conductors as POINTs or as a layer-0 BYBLOCK symbol block. Civil defence (GB 50038
 3.2.6): protection units as polyface, in nested blocks, on a pinyin-initials layer (``RF-FHDY``).
-Dimensions (RULES.md DR-04): overrides with thousands commas, a ``mm`` suffix, an ``L=`` prefix, ``R`` and ``%%c`` prefixes, angular ``%%d``.
+Dimensions (RULES.md DR-04): overrides with thousands commas, a ``mm`` suffix, an ``L=`` prefix, ``R``
+and ``%%c`` prefixes, angular ``%%d``.
 File quality (DR-03): ``$INSUNITS`` 0.
 
 Imports nothing from drawreview. Each label is decided here from RULES.md on the scene as placed:
