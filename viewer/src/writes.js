@@ -6,7 +6,7 @@ import { dialog, h, toast } from './dom.js';
 import { t, serverMessage } from './i18n.js';
 import { get, asList } from './api.js';
 import { markupForm } from './thread.js';
-import { uuid } from './sync.js';
+import { uuid } from './wire.js';
 
 const VERSIONED = new Set(['annotation.update', 'annotation.delete', 'annotation.set_status']);
 
