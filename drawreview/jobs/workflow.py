@@ -18,7 +18,7 @@ import asyncio
 import logging
 from typing import Any
 
-from ..services import deliveries, events, tasks
+from ..services import deadlines, deliveries, events, tasks
 
 log = logging.getLogger("drawreview.jobs.workflow")
 PERIOD_S = 60
@@ -38,7 +38,7 @@ async def watch_deadlines(ctx: dict[str, Any], now_iso: str | None = None) -> di
     now = datetime.fromisoformat(now_iso) if now_iso else None
     pending: list = []
     async with ctx["db"].session() as session:
-        counts = await tasks.watch_deadlines(session, now, pending.append, tasks.config(ctx["settings"]))
+        counts = await deadlines.watch_deadlines(session, now, pending.append, tasks.config(ctx["settings"]))
         await session.commit()
     if pending:
         await events.publish(ctx["broadcast"], *pending)

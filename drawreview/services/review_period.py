@@ -7,7 +7,7 @@ The new due date of each running task counts from the same start (its ``started_
 new number of days; the designer's 补正 time still does not count (closed pauses push it back,
 an open pause keeps the clock stopped, as ``tasks.resume`` counts it). The traffic light is
 recomputed as the deadline watch would: a light that worsens is announced and escalated the
-same way (``tasks.relight``). Once the first review round has concluded the period has done its
+same way (``deadlines.relight``). Once the first review round has concluded the period has done its
 work (later rounds have the re-review period) and the change is refused.
 """
 
@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict, InvalidTransition, ValidationFailed
 from ..models import AuditEntry, Project, ReviewTask, Submission, User
-from . import audit, events, notifications, receipts, tasks, workdays, workflow
+from . import audit, deadlines, events, notifications, receipts, workdays, workflow
 from .notifications import aware
 from .projects import COMPLEXITIES
 from .tasks import Emit, pauses_of, utc
@@ -102,7 +102,7 @@ async def change(session: AsyncSession, actor, project: Project, complexity, rea
                                 "review_days": days},
                                assignee_ids=[t.reviewer_id for t in running])
     for task in running:  # the warnings from the new due dates (announced once, as the watch does)
-        await tasks.relight(session, task, project, now, emit, cfg)
+        await deadlines.relight(session, task, project, now, emit, cfg)
     if storage is not None and base_url and latest is not None and running:
         first = latest.receipt_sha256
         if await receipts.redraw(session, storage, latest, project, cfg, base_url):

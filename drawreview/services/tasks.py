@@ -1,5 +1,5 @@
 """Review tasks over the database: one per discipline and round, the working-day clock,
-assignment, 补正 pauses, conclusions and the deadline watch.
+assignment, 补正 pauses and conclusions (the deadline watch is ``deadlines``, what is waiting ``worklist``).
 
 The rules themselves are pure and live in ``workflow`` (state machines, roll-up, traffic
 light) and ``workdays`` (the calendar); this module applies them to rows, and every step
@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ..models import Project, ReviewTask, Submission, User, is_id
 from . import audit, events, notifications, standing, workdays, workflow
-from .notifications import aware, utcnow
+from .notifications import aware
 
 Emit = Callable[[object], None]
 
@@ -259,96 +259,3 @@ async def conclude(session, actor, task, sub, project, conclusion: str, opinion:
         await step(session, actor, "submission.conclude", sub, project.id, emit,
                    {"verdict": sub.verdict, "round": sub.round_no}, event="review.concluded")
     return task
-
-
-# --- the deadline watch ----------------------------------------------------------------------------
-
-async def relight(session: AsyncSession, task: ReviewTask, project: Project, now: datetime, emit: Emit,
-                  cfg: dict) -> str | None:
-    """The task's traffic light now; a light that worsened is audited and announced (red
-    escalates to the window). Returns the worsened light, else None. The deadline watch calls
-    it for every open task, a change of the review period for the tasks it moved."""
-    light = light_of(task, now, cfg)
-    if light is None or light == task.light:
-        return None
-    rank = {"green": 0, "yellow": 1, "red": 2}
-    before, task.light = task.light, light
-    session.add(task)
-    if rank[light] <= rank.get(before, 0):
-        return None
-    due = workdays.to_local(aware(task.due_at)).date().isoformat()
-    await step(session, "system", f"task.{light}", task, project.id, emit,
-               {"discipline": task.discipline, "due_at": due}, event="task.light")
-    await notifications.notify(session, project, f"task.{light}",
-                               {"discipline": task.discipline, "due": due, "task_id": task.id,
-                                "calendar_estimated": not workdays.calendar_covers(aware(task.due_at))},
-                               assignee_ids=[task.reviewer_id])
-    return light
-
-
-async def watch_deadlines(session: AsyncSession, now: datetime | None, emit: Emit, cfg: dict) -> dict:
-    """Turn lights yellow/red and notify once per change; red escalates to the window.
-    Also flags 容缺 items not supplied by their deadline. Idempotent."""
-    now = now or utcnow()
-    counts = {"yellow": 0, "red": 0, "deficiency_overdue": 0}
-    rows = (await session.exec(
-        select(ReviewTask, Submission, Project)
-        .join(Submission, Submission.id == ReviewTask.submission_id)
-        .join(Project, Project.id == Submission.project_id)
-        .where(ReviewTask.state != "concluded", Submission.state == "in_review"))).all()
-    for task, sub, project in rows:
-        light = await relight(session, task, project, now, emit, cfg)
-        if light is not None:
-            counts[light] += 1
-    subs = (await session.exec(select(Submission, Project).join(Project, Project.id == Submission.project_id)
-                               .where(Submission.deficiency_deadline.is_not(None)))).all()
-    for sub, project in subs:
-        missing = [d["item"] for d in sub.deficiencies if not d.get("supplied_at")]
-        if (missing and aware(sub.deficiency_deadline) < now and not any(d.get("overdue_notified") for d in sub.deficiencies)
-                and sub.state not in ("approved", "rejected", "returned")):
-            sub.deficiencies = [{**d, "overdue_notified": True} for d in sub.deficiencies]
-            session.add(sub)
-            await step(session, "system", "deficiency.overdue", sub, project.id, emit, {"items": missing})
-            await notifications.notify(session, project, "deficiency.overdue", {"items": missing})
-            counts["deficiency_overdue"] += 1
-    return counts
-
-
-async def open_tasks(session: AsyncSession, principal, now: datetime) -> list[dict]:
-    """A reviewer's own unfinished tasks, or (window/admin) every unfinished task, worst light first."""
-    stmt = (select(ReviewTask, Submission, Project, User)
-            .join(Submission, Submission.id == ReviewTask.submission_id)
-            .join(Project, Project.id == Submission.project_id)
-            .join(User, User.id == ReviewTask.reviewer_id, isouter=True)
-            .where(ReviewTask.state != "concluded", Submission.state == "in_review"))
-    if principal.role == "reviewer":
-        stmt = stmt.where(ReviewTask.discipline == principal.discipline,
-                          (ReviewTask.reviewer_id == principal.user_id) | ReviewTask.reviewer_id.is_(None))
-    out = []
-    for task, sub, project, user in (await session.exec(stmt.order_by(ReviewTask.due_at, ReviewTask.id))).all():
-        out.append({**task_dict(task, now, user), "project_id": project.id, "project_name": project.name,
-                    "case_number": project.case_number, "round": sub.round_no, "revision": sub.revision})
-    rank = {"red": 0, "yellow": 1, "green": 2}
-    return sorted(out, key=lambda t: rank.get(t["light"], 3))
-
-
-WORKLIST_STATES = ("submitted", "accepted", "accepted_with_deficiencies", "in_review", "concluded")
-
-
-async def worklist(session: AsyncSession, principal, now: datetime) -> dict:
-    """The window's worklist: submissions waiting for acceptance or in review (with each one's
-    worst traffic light), and every open task worst light first."""
-    open_ = await open_tasks(session, principal, now)
-    rank = {"red": 0, "yellow": 1, "green": 2}
-    worst: dict[int, str] = {}
-    for t in open_:
-        if t["light"] and rank[t["light"]] < rank.get(worst.get(t["submission_id"]), 3):
-            worst[t["submission_id"]] = t["light"]
-    rows = (await session.exec(select(Submission, Project).join(Project, Project.id == Submission.project_id)
-                               .where(Submission.state.in_(WORKLIST_STATES))
-                               .order_by(Submission.submitted_at, Submission.id))).all()
-    subs = [{"submission_id": s.id, "project_id": p.id, "project_name": p.name, "case_number": p.case_number,
-             "revision": s.revision, "round": s.round_no, "state": s.state, "light": worst.get(s.id),
-             "submitted_at": aware(s.submitted_at).isoformat() if s.submitted_at else None} for s, p in rows]
-    subs.sort(key=lambda r: (r["state"] not in ("submitted", "concluded"), rank.get(r["light"], 3)))
-    return {"submissions": subs, "tasks": open_}

@@ -19,7 +19,7 @@ from ..models import Organisation, OrgKind
 from ..policy import ROLE_ACTIONS
 from ..vocabulary import sheet_discipline_label
 from ..services import projects as project_service
-from ..services import tasks as task_service
+from ..services import worklist as worklist_service
 from ..services.notifications import utcnow
 from ..services import workdays
 from ..services.sheets import space_label
@@ -81,7 +81,7 @@ async def home(request: Request) -> Response:
         projects = await project_service.list_projects(session, principal)
         form = await _new_project_form(session, principal)
         # a reviewer opens his own tasks here, the most urgent first, with their due dates
-        my_tasks = await task_service.open_tasks(session, principal, utcnow()) if principal.role == "reviewer" else None
+        my_tasks = await worklist_service.open_tasks(session, principal, utcnow()) if principal.role == "reviewer" else None
     return render(request, "home.html", {"projects": projects, "my_tasks": my_tasks, **form}, principal=principal)
 
 

@@ -9,7 +9,7 @@ from ..errors import NotFound, PermissionDenied
 from ..policy import require_project
 from ..services import comment_list
 from ..services import report_preview as report_preview_service
-from ..services import deficiencies, reviews, tasks
+from ..services import deficiencies, reviews, tasks, worklist
 from ..services.notifications import utcnow
 from ..services import report_extras, report_phases
 from ..services.reports import public_base
@@ -219,7 +219,7 @@ async def list_tasks(ctx: Ctx):
     user = ctx.user
     if user.role not in {"reviewer", "window", "admin"}:
         raise PermissionDenied()
-    return await tasks.open_tasks(ctx.session, user, utcnow())
+    return await worklist.open_tasks(ctx.session, user, utcnow())
 
 
 @api("改派 (window) / Reassign a task", body={"type": "object", "required": ["reviewer_id"],

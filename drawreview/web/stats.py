@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from ..auth import principal_from_request
 from ..policy import require_project, require_role
-from ..services import ratings, stats, tasks
+from ..services import ratings, stats, worklist
 from ..services.notifications import utcnow
 from .common import Ctx, api, lang_of, text
 from .i18n import MESSAGES, stage_label, t
@@ -106,7 +106,7 @@ async def window_page(request: Request):
     if principal is None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     async with request.app.state.db.session() as session:
-        work = await tasks.worklist(session, principal, utcnow())
+        work = await worklist.worklist(session, principal, utcnow())
     return render(request, "window.html", {"waiting": work["submissions"], "tasks": work["tasks"]}, principal=principal)
 
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from drawreview.errors import Conflict, InvalidTransition, ValidationFailed
 from drawreview.models import AuditEntry, Notification, ReviewTask
-from drawreview.services import audit, deficiencies, return_reasons, reviews, tasks, workdays
+from drawreview.services import audit, deadlines, deficiencies, return_reasons, reviews, tasks, workdays
 from tests.services.reviews_world import bj, new_project, new_submission, principal
 
 noop = lambda e: None  # noqa: E731
@@ -86,7 +86,7 @@ async def test_overdue_items_return_the_case_and_stop_the_clock(env):
 async def test_the_deadline_can_be_extended_with_a_reason(env):
     session, stack, storage, cfg = env
     project, sub, window = await _accepted_with_missing(session, stack, storage, cfg, bj(2025, 3, 3, 10))
-    counts = await tasks.watch_deadlines(session, bj(2025, 3, 11, 9), noop, cfg)
+    counts = await deadlines.watch_deadlines(session, bj(2025, 3, 11, 9), noop, cfg)
     assert counts["deficiency_overdue"] == 1
     with pytest.raises(ValidationFailed):  # no reason
         await deficiencies.extend_deadline(session, window, sub, project, "2025-03-20", "", bj(2025, 3, 11, 9), noop)
@@ -101,7 +101,7 @@ async def test_the_deadline_can_be_extended_with_a_reason(env):
     [entry] = await _audit(session, project, "submission.extend_deficiencies")
     assert entry.detail["reason"] == "人防审批延误，申请延期" and entry.detail["to"].startswith("2025-03-20")
     # overdue again after the new deadline: flagged again
-    assert (await tasks.watch_deadlines(session, bj(2025, 3, 21, 9), noop, cfg))["deficiency_overdue"] == 1
+    assert (await deadlines.watch_deadlines(session, bj(2025, 3, 21, 9), noop, cfg))["deficiency_overdue"] == 1
     await reviews.supply_deficiencies(session, window, sub, project, ["结构计算书", "人防施工图"], bj(2025, 3, 21), noop)
     with pytest.raises(InvalidTransition):
         await deficiencies.extend_deadline(session, window, sub, project, "2025-04-01", "再延", bj(2025, 3, 21), noop)

@@ -11,7 +11,7 @@ from sqlmodel import select
 from drawreview.auth import Principal
 from drawreview.errors import Conflict, InvalidTransition, PermissionDenied
 from drawreview.models import Annotation, AuditEntry, Comment, Notification, ProjectEvent, ReviewTask, Sheet, User
-from drawreview.services import audit, carryover, reviews, tasks, workdays, workflow
+from drawreview.services import audit, carryover, deadlines, reviews, tasks, workdays, workflow
 from tests.services.reviews_world import BUILDING_SHEETS, bj, new_project, new_submission, principal
 
 
@@ -127,11 +127,11 @@ async def test_deadline_watch_turns_lights_and_escalates_once(env):
                                                                    Notification.type == type_))).all())
 
     events = []
-    await tasks.watch_deadlines(session, bj(2025, 3, 11, 9), events.append, cfg)  # 1 working day left
+    await deadlines.watch_deadlines(session, bj(2025, 3, 11, 9), events.append, cfg)  # 1 working day left
     assert (await _tasks(session, sub))["fire"].light == "yellow"
     assert await count(fire.user_id, "task.yellow") == 1
-    await tasks.watch_deadlines(session, bj(2025, 3, 13, 9), events.append, cfg)  # overdue
-    await tasks.watch_deadlines(session, bj(2025, 3, 13, 10), events.append, cfg)  # idempotent
+    await deadlines.watch_deadlines(session, bj(2025, 3, 13, 9), events.append, cfg)  # overdue
+    await deadlines.watch_deadlines(session, bj(2025, 3, 13, 10), events.append, cfg)  # idempotent
     assert await count(fire.user_id, "task.red") == 1
     assert await count(window.user_id, "task.red") == 4  # escalated: one per overdue discipline, once
     assert any(e.type == "task.light" and e.payload["discipline"] == "fire" for e in events)
@@ -156,14 +156,14 @@ async def test_missing_items_past_their_deadline_are_flagged_once(env):
                                                                Notification.type == "deficiency.overdue"))).all()
         return rows, notes
 
-    counts = await tasks.watch_deadlines(session, bj(2025, 3, 10, 18), lambda e: None, cfg)  # the deadline day
+    counts = await deadlines.watch_deadlines(session, bj(2025, 3, 10, 18), lambda e: None, cfg)  # the deadline day
     assert counts["deficiency_overdue"] == 0 and await flagged() == ([], [])
-    counts = await tasks.watch_deadlines(session, bj(2025, 3, 11, 9), lambda e: None, cfg)  # a day late
+    counts = await deadlines.watch_deadlines(session, bj(2025, 3, 11, 9), lambda e: None, cfg)  # a day late
     assert counts["deficiency_overdue"] == 1
     rows, notes = await flagged()
     assert len(rows) == 1 and rows[0].detail["items"] == ["人防施工图"]  # the supplied item is not named
     assert {n.user_id for n in notes} == {designer.user_id, window.user_id}  # the institute must supply them
-    again = await tasks.watch_deadlines(session, bj(2025, 3, 12, 9), lambda e: None, cfg)  # idempotent
+    again = await deadlines.watch_deadlines(session, bj(2025, 3, 12, 9), lambda e: None, cfg)  # idempotent
     assert again["deficiency_overdue"] == 0 and len((await flagged())[0]) == 1
 
 
