@@ -9,6 +9,7 @@ shipped inside PyMuPDF, so every machine has it). Any TrueType/OpenType file (``
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,21 @@ FALLBACK_FONTS = (
     "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
     "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf",
 )
+
+
+def invisible(ch: str) -> bool:
+    """A format character (Unicode category Cf: the marks and overrides of right-to-left text
+    U+200E/U+200F/U+202A–U+202E/U+2066–U+2069, zero-width space and joiners, the soft hyphen,
+    U+FEFF): it has no visible form. BabelStone Han draws each as a dotted box with its
+    abbreviation ("RLM"), so a designer's answer pasted from a right-to-left editor printed
+    boxes in the report; such characters are left out of every drawn text."""
+    return unicodedata.category(ch) == "Cf"
+
+
+def visible(text: str) -> str:
+    """``text`` without its format characters (:func:`invisible`)."""
+    return "".join(ch for ch in text if not invisible(ch)) if any(map(invisible, text)) else text
+
 
 # Characters that must not start a line (CJK closing punctuation).
 _NO_LINE_START = set("，。、；：？！）》」』】〕”’%,.;:!?)]}")
@@ -92,7 +108,7 @@ class FontChain:
     def runs(self, text: str) -> list[tuple[pymupdf.Font, str]]:
         """``text`` cut where the drawing font changes: (font, piece) in order."""
         out: list[tuple[pymupdf.Font, str]] = []
-        for ch in text:
+        for ch in visible(text):
             f = self.fonts[self.index(ch)]
             if out and out[-1][0] is f:
                 out[-1] = (f, out[-1][1] + ch)
@@ -105,6 +121,7 @@ def append_text(tw: pymupdf.TextWriter, x: float, baseline: float, text: str, fo
     """Append ``text`` at (x, baseline) to ``tw`` in the font of each character (``font``: a
     :class:`FontChain` or a plain font); a character no font has is written as □. Returns the
     end x. The one way small drawings (signature field, sheet stamp) write a name in a report font."""
+    text = visible(text)
     if isinstance(font, FontChain):
         text = "".join(ch if ch.isspace() or font.has_glyph(ord(ch)) else "□" for ch in text)
         runs = font.runs(text)

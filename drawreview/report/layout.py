@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
-from drawreview.report.font import char_widths, wrap
+from drawreview.report.font import char_widths, visible, wrap
 
 BLACK = (0.0, 0.0, 0.0)
 GREY = (0.45, 0.45, 0.45)
@@ -71,7 +71,9 @@ class Layout:
         self._drawable: dict[str, bool] = {}
 
     def drawable(self, text: str) -> str:
-        """``text`` with each character the font has no glyph for replaced by ``□``."""
+        """``text`` with each character the font has no glyph for replaced by ``□``, and without
+        the format characters that have no visible form (``font.invisible``)."""
+        text = visible(text)
         known = self._drawable
         out = None
         for i, ch in enumerate(text):

@@ -45,9 +45,9 @@ def _comment(lay: Layout, d: DisciplineSection, c: Comment, no: str, cache: Shee
         lay.paragraph(origin, size=9.5, colour=GREY)
     if c.clause:
         lay.paragraph(f"依据条文：{c.clause}", size=9.5, colour=GREY)
-    lay.paragraph(f"{c.author}（{_date(c.created_at)}）：{c.text}", size=10)
+    lay.paragraph(f"{c.author} {sections.moment(c.created_at)}：{c.text}", size=10)
     pix, _clip = render_crop(cache.page(c.sheet_pdf_path), c, d.code)
-    replies = [f"↳ {r.author}（{r.org}） {r.at:%Y-%m-%d %H:%M}：{r.text}" for r in c.thread]
+    replies = [f"↳ {r.author}（{r.org}） {sections.moment(r.at)}：{r.text}" for r in c.thread]
 
     def continued(need: float) -> None:
         """A part of the comment that starts a page says whose it is (a reply alone at the top

@@ -33,6 +33,12 @@ def _date(at: datetime | None) -> str:
     return f"{at:%Y年%m月%d日}" if at else "—"
 
 
+def moment(at: datetime) -> str:
+    """When a comment was raised or a reply written: the report's date with the minute (a
+    thread's order within a day is part of what it says). Comments and replies alike."""
+    return f"{at:%Y年%m月%d日 %H:%M}"
+
+
 def conclusion_text(d: DisciplineSection, round_no: int) -> str:
     """The conclusion's label; one kept from an earlier round says which."""
     text = label(VERDICT_LABELS, d.conclusion)

@@ -98,7 +98,7 @@ def test_every_comment_with_thread_status_severity_and_clause(rendered, sample_d
             assert c.clause in text
             assert c.text in text
             for r in c.thread:
-                assert r.text in text and f"{r.at:%Y-%m-%d %H:%M}" in text
+                assert r.text in text and f"{r.at:%Y年%m月%d日 %H:%M}" in text
     for code in ("mandatory", "general", "suggestion"):
         assert f"【{label(SEVERITY_LABELS, code)}】" in text
     for code in ("open", "answered", "closed"):

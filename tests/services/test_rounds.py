@@ -295,8 +295,8 @@ async def test_a_carried_comment_shows_the_round_and_day_it_was_raised(env):
     await session.commit()
     text = report_text(storage, rev2)
     assert f"意见2-1（#{copy.id}）" in text and f"提出轮次：第1轮，原编号#{first}" in text
-    assert "（2025年05月06日）：楼梯净宽<1.1m&未标注" in text  # raised on day 1, shown literally
-    assert "提出轮次：第2轮（本轮）" in text and "（2025年05月20日）：新增：防火门未标注" in text
+    assert "2025年05月06日10:00：楼梯净宽<1.1m&未标注" in text  # raised on day 1, shown literally
+    assert "提出轮次：第2轮（本轮）" in text and "2025年05月20日10:00：新增：防火门未标注" in text
     assert text.count("楼梯净宽<1.1m&未标注") == 1  # once: the copy stands for the first comment
     await broadcast.disconnect()
 
