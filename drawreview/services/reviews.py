@@ -73,7 +73,9 @@ async def completeness(session: AsyncSession, sub: Submission, project: Project,
             "files": {"total": len(files), "busy": [f.original_name for f in files if f.state in NOT_READY_FILE_STATES],
                       "unreadable": unreadable},
             # what a submit is refused for now (the window's own rules decide the rest: see submit)
-            "submit_blockers": _submit_blockers(files)}
+            "submit_blockers": _submit_blockers(files),
+            # each category in the page's words: "结施 (structure)" on the English page
+            "category_names": {c: {"zh-CN": c, "en": workflow.category_en(c)} for c in [*required, *present]}}
 
 
 def _submit_blockers(files) -> list[str]:

@@ -377,7 +377,7 @@
         refreshCheck().then(function (c) {
           if (!c) return;
           if (c.submit_blockers.length) { status(msg("review.submit_blocked_" + c.submit_blockers[0]), true); return; }
-          var found = window.drCompleteness.findings(c, msg, P);
+          var found = window.drCompleteness.findings(c, msg, P, lang);
           if (!found.length) { submitNow(); return; }
           confirmBox.textContent = "";
           confirmBox.appendChild(el("p", null, msg("review.submit_confirm_intro")));
