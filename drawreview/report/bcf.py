@@ -5,7 +5,10 @@ folder per topic GUID holding ``markup.bcf``, ``viewpoint.bcfv`` and ``snapshot.
 report crop, markup drawn). One topic per comment: title, status, priority (from the
 severity), labels (the discipline), creation author and date, the opening remark and every
 reply as BCF comments. GUIDs are UUID-5 of the case number and comment id, so exporting
-the same round twice gives the same GUIDs.
+the same round twice gives the same GUIDs. A topic's GUID (and so its comments') comes from the
+comment's first number (``first_id``): the same comment carried into a later revision is the
+same topic in every round's export, which a BIM tool then updates instead of adding a second
+one (decision 143); its viewpoint is the revision's own.
 
 Sheets are 2D, so the viewpoint is an orthogonal camera looking down (-Z) on the sheet
 laid in the XY plane in paper metres (x right, y up: ``(px, -py) * 0.0254 / 72``), framing
@@ -198,7 +201,7 @@ def export_bcf(data: ReportData, *, snapshot_px: int = 900) -> bytes:
         put("extensions.xml", extensions_xml(data))
         put("project.bcfp", project_xml(data))
         for d, c in data.all_comments():
-            topic = _guid(case, "topic", c.id)
+            topic = _guid(case, "topic", c.first_id)
             viewpoint = _guid(case, "viewpoint", c.id)
             pix, clip = render_crop(cache.page(c.sheet_pdf_path), c, d.code, width_px=snapshot_px)
             put(f"{topic}/markup.bcf", markup_xml(data, d, c, topic, viewpoint))
