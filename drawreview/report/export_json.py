@@ -27,8 +27,9 @@ from drawreview.report.model import (
     label,
 )
 
-SCHEMA_VERSION = "1.3"  # 1.2: each comment names its sheet PDF (two sheets may share a number), findings their facts;
-# 1.3: "history", every comment of the case with its course through the rounds (from round 2 on)
+SCHEMA_VERSION = "1.4"  # 1.2: each comment names its sheet PDF (two sheets may share a number), findings their facts;
+# 1.3: "history", every comment of the case with its course through the rounds (from round 2 on);
+# 1.4: each comment's "first_id" (its number when first raised) and "raised_round"
 KIND = "drawreview.review_round"
 
 
@@ -44,6 +45,8 @@ def _comment(d: DisciplineSection, c: Comment) -> dict[str, Any]:
     g = c.geometry
     return {
         "id": c.id,
+        "first_id": c.first_id,
+        "raised_round": c.raised_round,
         "discipline": d.code,
         "sheet_number": c.sheet_number,
         "sheet_pdf_name": c.sheet_pdf_path.name,

@@ -32,11 +32,19 @@ def _at(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text).astimezone(BEIJING).replace(tzinfo=None) if text else None
 
 
-def _comment(c: dict[str, Any], title: dict[str, str], pdf_path: Callable[[str], Path], pdf_name: dict[str, str]
-             ) -> Comment:
+def _origins(doc: dict[str, Any]) -> dict[str, tuple[str, int | None]]:
+    """{comment id: (first id, round raised)} from the history (a document kept before schema
+    1.4 names them there only): the BCF topic of a carried comment is its first one's."""
+    return {str(i): (str(e["first_id"]), e.get("raised_round")) for e in doc.get("history") or () for i in e["ids"]}
+
+
+def _comment(c: dict[str, Any], title: dict[str, str], pdf_path: Callable[[str], Path], pdf_name: dict[str, str],
+             origins: dict[str, tuple[str, int | None]]) -> Comment:
     g = c["geometry"]
+    first, raised = origins.get(str(c["id"]), (None, None))
     return Comment(
-        id=c["id"], sheet_number=c["sheet_number"], sheet_title=title.get(c["sheet_number"], ""),
+        id=c["id"], first_id=c.get("first_id") or first or "", raised_round=c.get("raised_round") or raised,
+        sheet_number=c["sheet_number"], sheet_title=title.get(c["sheet_number"], ""),
         sheet_pdf_path=pdf_path(c.get("sheet_pdf_name") or pdf_name[c["sheet_number"]]),
         geometry=Geometry(kind=g["kind"], points=tuple(tuple(p) for p in g["points"]), text=g.get("text", "")),
         severity=c["severity"], clause=c["clause"], status=c["status"], text=c["text"], author=c["author"],
@@ -55,6 +63,7 @@ def from_dict(doc: dict[str, Any], pdf_path: Callable[[str], Path]) -> ReportDat
     title = {s["number"]: s["title"] for s in doc["sheets"]}
     pdf_name = {s["number"]: s["pdf_name"] for s in doc["sheets"]}
     concluded = {x["discipline"]: x for x in doc["conclusions"]}
+    origins = _origins(doc)
     sections = []
     for d in doc["disciplines"]:
         x = concluded.get(d["code"], {})
@@ -62,7 +71,7 @@ def from_dict(doc: dict[str, Any], pdf_path: Callable[[str], Path]) -> ReportDat
             code=d["code"], name_zh=d["name_zh"], name_en=d["name_en"], reviewer=d["reviewer"],
             conclusion=x.get("conclusion", "pending"), concluded_at=_at(x.get("concluded_at")),
             opinion=x.get("opinion", ""), checker=x.get("checker", ""),
-            comments=tuple(_comment(c, title, pdf_path, pdf_name) for c in doc["comments"]
+            comments=tuple(_comment(c, title, pdf_path, pdf_name, origins) for c in doc["comments"]
                            if c["discipline"] == d["code"]),
             findings=tuple(_finding(f) for f in doc["findings"] if f["discipline"] == d["code"])))
     project = Project(

@@ -44,3 +44,29 @@ def test_a_carried_comment_keeps_its_topic_and_its_comment_guids(sample_data):
     # a comment raised in round 2 on its own is a topic of its own
     other = replace(first, id="64", first_id="64", raised_round=2)
     assert _topics(export_bcf(_round(sample_data, d, other, 2))).keys() != one.keys()
+
+
+def test_an_issued_round_s_bcf_made_from_its_kept_json_keeps_the_topic(sample_data, tmp_path):
+    """An issued round's BCF is drawn from the JSON kept at issue (round_doc): the comments there
+    had no first number, so the round's BCF still made a new topic of a carried comment. The
+    JSON names it now (schema 1.4); a document kept before names it in its history only."""
+    import json
+
+    from drawreview.report.export_json import export_json
+    from drawreview.report.model import HistoryEntry
+    from drawreview.report.round_doc import from_dict
+
+    d = sample_data.disciplines[0]
+    first = replace(d.comments[0], thread=())
+    copy = replace(first, id="63", first_id=first.id, raised_round=1, status="answered")
+    one = _topics(export_bcf(_round(sample_data, d, first, 1))).keys()
+    entry = HistoryEntry(first_id=first.id, ids=(first.id, "63"), discipline=d.name_zh, sheet=first.sheet_number,
+                         severity=first.severity, text=first.text, raised_round=1, closed_round=None,
+                         status="answered", course=((1, "raised"), (2, "answered")))
+    doc = json.loads(export_json(replace(_round(sample_data, d, copy, 2), history=(entry,))))
+    assert doc["comments"][0]["first_id"] == first.id and doc["comments"][0]["raised_round"] == 1
+    pdfs = {c.sheet_pdf_path.name: c.sheet_pdf_path for c in d.comments}
+    assert _topics(export_bcf(from_dict(doc, pdfs.__getitem__))).keys() == one
+    for c in doc["comments"]:  # as kept before schema 1.4
+        del c["first_id"], c["raised_round"]
+    assert _topics(export_bcf(from_dict(doc, pdfs.__getitem__))).keys() == one
