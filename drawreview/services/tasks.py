@@ -105,6 +105,20 @@ async def pick_reviewer(session: AsyncSession, discipline: str) -> int | None:
     return row[0] if row else None
 
 
+async def earlier_reviewers(session: AsyncSession, sub: Submission) -> dict[str, int]:
+    """Discipline -> the reviewer of its task in the project's latest earlier round, while he is
+    still an active reviewer of that discipline: a re-review goes to whoever wrote the comments it
+    checks (the window's reassignment included), not to whoever has the fewest tasks."""
+    rows = (await session.exec(
+        select(ReviewTask.discipline, ReviewTask.reviewer_id)
+        .join(Submission, Submission.id == ReviewTask.submission_id)
+        .join(User, User.id == ReviewTask.reviewer_id)
+        .where(Submission.project_id == sub.project_id, Submission.id < sub.id, User.active == True,  # noqa: E712
+               User.role == "reviewer", User.discipline == ReviewTask.discipline)
+        .order_by(Submission.id, ReviewTask.id))).all()
+    return {discipline: reviewer_id for discipline, reviewer_id in rows}  # later rounds win
+
+
 async def start_tasks(session: AsyncSession, actor, sub: Submission, project: Project, disciplines: list[str],
                       now: datetime, cfg: dict, emit: Emit) -> list[ReviewTask]:
     """One task per discipline, started at once with its reviewer and due date."""
@@ -112,6 +126,7 @@ async def start_tasks(session: AsyncSession, actor, sub: Submission, project: Pr
     out = []
     existing = {t.discipline: t for t in (await session.exec(select(ReviewTask).where(
         ReviewTask.submission_id == sub.id))).all()}
+    earlier = await earlier_reviewers(session, sub)
     for d in disciplines:
         if d in existing:  # a returned case accepted again: its open task starts afresh
             task = existing[d]
@@ -126,7 +141,7 @@ async def start_tasks(session: AsyncSession, actor, sub: Submission, project: Pr
                             "review_days": days, "round": sub.round_no})
                 out.append(task)
             continue
-        task = ReviewTask(submission_id=sub.id, discipline=d, reviewer_id=await pick_reviewer(session, d),
+        task = ReviewTask(submission_id=sub.id, discipline=d, reviewer_id=earlier.get(d) or await pick_reviewer(session, d),
                           state=workflow.TASK.apply("pending", "start"), started_at=utc(now),
                           due_at=utc(workdays.add_workdays(utc(now), days)), light="green")
         session.add(task)

@@ -667,3 +667,46 @@ async def test_a_comment_closed_where_it_was_left_behind_counts_in_the_round_tha
     fire3 = next(d for d in (await report_data.gather(session, storage, rev3.id)).data.disciplines if d.code == "fire")
     assert left not in [int(c.id) for c in fire3.comments]  # closed in round 2, shown there, not again
     await broadcast.disconnect()
+
+
+async def test_a_re_review_goes_to_the_reviewer_of_the_earlier_round(env):
+    """The window reassigns fire to a second fire reviewer in round 1; round 2's fire task is his,
+    although the first fire reviewer now has fewer open tasks (the load balancer's pick). A
+    discipline whose earlier reviewer was deactivated goes to the balancer again."""
+    session, stack, storage, cfg = env
+    broadcast = MemoryBroadcast()
+    await broadcast.connect()
+    a, noop = Actors(session, broadcast), (lambda e: None)
+    window, designer = await principal(session, "window"), await principal(session, "designer")
+    t1, t2 = bj(2025, 5, 6, 10), bj(2025, 5, 20, 10)
+    project = await new_project(session, stack, name="复审沿用审查人测试项目")
+    rev1 = await new_submission(session, project, storage=storage)
+    r1 = await _round_one(session, stack, storage, cfg, a, project, rev1, t1)
+    first_fire = r1["fire"].reviewer_id
+    second = User(username=f"fire-second-{rev1.id}", display_name="消防审查 二", password_hash="x", role="reviewer",
+                  discipline="fire", active=True)
+    session.add(second)
+    await session.flush()
+    await tasks.assign(session, window, r1["fire"], rev1, project, second.id, t1, noop)
+    await tasks.start(session, await principal(session, second.username), r1["fire"], rev1, project, t1, noop)
+    await session.commit()
+    for d, task in r1.items():
+        reviewer = await principal(session, second.username) if d == "fire" else await a.who(d)
+        await tasks.conclude(session, reviewer, task, rev1, project, "revision_required", OPINIONS[d], t1, noop)
+    await reviews.issue_report(session, window, rev1, project, t1, noop, storage, "http://x", stack.settings)
+    await session.commit()
+    planning_user = await session.get(User, r1["planning"].reviewer_id)
+    planning_user.active = False  # left the centre between the rounds
+    session.add(planning_user)
+    await session.commit()
+    rev2 = await new_submission(session, project, storage=storage)
+    await reviews.submit(session, designer, rev2, project, t2, noop, cfg)
+    await session.commit()
+    r2 = await _tasks(session, rev2)
+    assert r2["fire"].reviewer_id == second.id != first_fire
+    assert r2["civil_defence"].reviewer_id == r1["civil_defence"].reviewer_id
+    assert r2["planning"].reviewer_id != planning_user.id  # an inactive reviewer gets no task
+    planning_user.active = True
+    session.add(planning_user)
+    await session.commit()
+    await broadcast.disconnect()
