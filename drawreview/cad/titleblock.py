@@ -44,9 +44,10 @@ def is_sheet_field(tag: str) -> bool:
 
 
 def is_label(text: str) -> bool:
-    """True for title-block label lettering (``图号``, ``图 名``, ``DWG NO.``, ``比例：1:100`` …)."""
+    """True for title-block label lettering (``图号``, ``图 名``, ``DWG NO.``, ``比例：1:100``,
+    ``图号 建施-01`` …)."""
     m = _INLINE.match(text)
-    return _label(m.group(1) if m else text) is not None
+    return _label(m.group(1) if m else text) is not None or _leading(text) is not None
 NUMBER = re.compile(r"^([\u4e00-\u9fa5]{1,4}|[A-Za-z]{1,4})\s*[-－—_]?\s*(\d{1,3}[A-Za-z]?)$")
 DISCIPLINES = [  # longest prefixes first
     ("人防", "人防"), ("防雷", "防雷"), ("节能", "节能"), ("总图", "总图"), ("消防", "消防"), ("景观", "景观"),
@@ -96,6 +97,39 @@ def _label(text: str) -> str | None:
     return _TAG.get(_norm(text))
 
 
+_SCALE = re.compile(r"^1\s*[:：/]\s*\d+(\.\d+)?$")
+_LONGEST_LABEL = max(len(a) for aliases in FIELDS.values() for a in aliases) + 3  # room for spaces and dots
+
+
+def _fits(key: str, value: str) -> bool:
+    """Whether *value* can be the *key* field's value (a number that looks like one, a ratio …)."""
+    if not value or _label(value) or _INLINE.match(value):
+        return False
+    if key == "number":
+        return looks_like_number(value)
+    if key == "scale":
+        return bool(_SCALE.match(value))
+    return len(value) <= 60
+
+
+def _leading(text: str) -> tuple[str, str] | None:
+    """(field, value) of lettering that starts with a label and goes on with its value, with a
+    space or nothing between: ``图号 建施-01``, ``图号建施-01``, ``DWG NO. A-101``, ``比例 1:100``.
+    A PDF joins a title block's label cell and value cell into one line, and some programs write
+    the pair as one TEXT. The value must fit the field (``SHEET 1 OF 5`` is no sheet number), and
+    a Latin label must end at a word's end (``SCALEBAR`` holds no label)."""
+    s = text.strip()
+    for n in range(min(len(s) - 1, _LONGEST_LABEL), 0, -1):  # the longest label first
+        head, rest = s[:n], s[n:]
+        key = _label(head)
+        if key is None or (head[-1].isascii() and head[-1].isalnum() and rest[:1].isascii() and rest[:1].isalnum()):
+            continue
+        value = rest.strip().lstrip(":：").strip()
+        if _fits(key, value):
+            return key, value
+    return None
+
+
 def read(attribs: list[tuple[str, str]], texts: list[tuple[str, float, float, float]]) -> dict:
     """Fields from ATTRIB (tag, value) pairs and (text, x, y, height) items in the corner."""
     out: dict[str, str | None] = {"number": None, "title": None, "discipline": None, "scale": None}
@@ -109,7 +143,12 @@ def read(attribs: list[tuple[str, str]], texts: list[tuple[str, float, float, fl
             out[_label(m.group(1))] = m.group(2).strip()
             continue
         key = _label(text)
-        if key is None or out[key]:
+        if key is None:
+            pair = _leading(text)
+            if pair and not out[pair[0]]:
+                out[pair[0]] = pair[1]
+            continue
+        if out[key]:
             continue
         value = _neighbour(i, texts)
         if value:

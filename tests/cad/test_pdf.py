@@ -246,3 +246,22 @@ def test_a_layer_the_pdf_hides_stays_hidden_on_its_sheet(tmp_path, name):
     got = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n)[..., 0] < 128
     assert got.shape == want.shape and (got & want).sum() / (got | want).sum() > 0.98
     assert {v["name"]: v["on"] for v in pymupdf.open(res.pdf).get_ocgs().values()} == {"Shown": True, name: False}
+
+
+@pytest.mark.parametrize("lettering, number, scale", [
+    (["图号 建施-01", "比例 1:100"], "建施-01", "1:100"),   # label and value cells on one line, a space between
+    (["图号建施-02"], "建施-02", None),                    # ... nothing between (the cells touch)
+    (["DWG NO. A-103", "SCALE 1:50"], "A-103", "1:50"),
+])
+def test_a_title_block_label_and_its_value_on_one_line_are_read(tmp_path, lettering, number, scale):
+    """A PDF joins a title block's label cell and its value cell into one text line (and some
+    programs write the pair as one text run, as report.sample does): the value is the sheet's."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=842, height=595)
+    for k, text in enumerate(lettering):
+        page.insert_text((640, 540 + 20 * k), text, fontname="china-s", fontsize=12)
+    page.draw_rect(pymupdf.Rect(20, 20, 822, 575))
+    doc.save(tmp_path / "one-line.pdf")
+    spec = page_spec(load_pdf(tmp_path / "one-line.pdf"), 0)
+    assert (spec.number, spec.scale) == (number, scale)
+    assert spec.discipline == "建筑"

@@ -207,3 +207,11 @@ def test_a_gost_title_block_makes_the_sheet_a_frame(tmp_path):
     [spec] = split_sheets(load_dxf(tmp_path / "gost.dxf"))
     assert spec.detected and spec.bbox == pytest.approx((0, 0, 420, 297))
     assert (spec.scale, spec.number) == ("1:1", "АБВГ.123456.001")
+
+
+def test_a_label_and_its_value_in_one_lettering_are_read_only_when_the_value_fits():
+    got = titleblock.read([], [("图号 建施-07", 0, 0, 3), ("图名 三层平面图", 0, 10, 3), ("比例 1:100", 0, 20, 3)])
+    assert (got["number"], got["title"], got["scale"]) == ("建施-07", "三层平面图", "1:100")
+    # a sheet count, a scale bar's name and a word that merely starts like a label are no fields
+    got = titleblock.read([], [("SHEET 1 OF 5", 0, 0, 3), ("SCALEBAR 1:100", 0, 10, 3), ("编号说明", 0, 20, 3)])
+    assert (got["number"], got["scale"]) == (None, None)
