@@ -8,6 +8,7 @@ clipped to its boundary, and a block that inserts itself is skipped and noted.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ezdxf.entities import Insert
@@ -32,7 +33,7 @@ class Form:
 class BlockForms:
     """The block half of the painter: needs ``doc``, ``styles``, ``unit_pt``, ``decimals``,
     ``layer_names``, ``forms``, ``_building``, ``notes``, ``missing``, ``skipped``, ``prefix``,
-    ``_measurer`` and ``paint`` from the class it is mixed into."""
+    ``_measurer``, ``pagereach`` and ``paint`` from the class it is mixed into."""
 
     def form(self, name: str, own: bool = False, zero: bool = False) -> Form | None:
         """The block *name* as a form; *own*: only its content on layers other than 0, for an
@@ -107,8 +108,27 @@ class BlockForms:
             return None
         if box is None:
             return None
+        box = self._with_hidden(name, box)
         pad = 0.05 * max(box[2] - box[0], box[3] - box[1]) + 1.0
         return box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
+
+    def _with_hidden(self, name: str, box: tuple) -> tuple:
+        """*box* grown by the block's content on layers hidden by default (``pagereach``'s
+        boxes): the form holds it as optional content a reviewer may show, and the /BBox
+        clips what the form draws."""
+        reach = self.pagereach
+        if not reach:
+            return box
+        frozen = frozenset(self.frozen)
+        got = list(reach.named(name, frozen).values())
+        zero = reach.zero(name, frozen)
+        if zero is not None:
+            got.append(zero)
+        got = [b for b in got if all(map(math.isfinite, b[:4]))]  # an XLINE: its reach is the sheet's
+        if not got:
+            return box
+        return (min(box[0], *(b[0] for b in got)), min(box[1], *(b[1] for b in got)),
+                max(box[2], *(b[2] for b in got)), max(box[3], *(b[3] for b in got)))
 
     def _insert(self, e, d, cv, in_block, oc, own: bool = False, zero: bool = False) -> None:
         # the insert's layer holds only what takes it (the block's layer-0 content, *zero*);

@@ -67,6 +67,7 @@ class Painter(BlockForms):
         self.frozen: set[str] = set()  # extra frozen layers (a viewport's), also inside blocks
         self.prefix = "B"  # form resource names: painters of one sheet need distinct ones
         self._measurer = None  # block extents for form bounding boxes
+        self.pagereach = None  # cad.pagereach.Reach: blocks' content on hidden layers, for those boxes
         self.exploded: dict = {}  # MLINE -> its virtual entities, made by the splitter
         self.deadline: float | None = None  # time.monotonic() after which paint() raises RenderTimeout
         self.reach = 1e6  # XLINE/RAY length: past every sheet (render sets it from the sheet boxes)

@@ -143,6 +143,7 @@ def _render_model(drawing, specs, styles, layer_names, out_dir, start, job) -> l
     canvases = [Canvas(st[0], s.bbox[0], s.bbox[1], st[4], layer_names=layer_names) for s, st in zip(specs, setups)]
     counts = [dict() for _ in specs]
     reach, reached = reach_of(drawing, styles), [dict() for _ in specs]  # hidden layers' boxes
+    painter.pagereach = reach
     boxes = [s.bbox for s in specs]
     single = len(specs) == 1
     for e in drawing.doc.modelspace():
@@ -224,6 +225,7 @@ def _render_layout(drawing, spec, styles, layer_names, out_dir, start, job) -> l
     extra: list[Form] = []
     notes: list[str] = []
     reach, far = reach_of(drawing, styles), {}  # hidden layers' boxes
+    painter.pagereach = reach
     for e in layout:
         if e.dxftype() == "VIEWPORT":
             continue

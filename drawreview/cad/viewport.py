@@ -162,6 +162,7 @@ class ViewportPainter:
             got.prefix = f"V{len(self.painters)}B"
             got.deadline = base.deadline
             got.reach = base.reach  # (not the default 1e6: far ends lose precision in the reader)
+            got.pagereach = base.pagereach
             self.painters[key] = got
         return got
 
