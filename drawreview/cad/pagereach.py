@@ -9,14 +9,15 @@ comment's coordinates, and such layers are where stray content lives.
 
 Measured here, while the sheet is drawn, from the drawing itself: the box of what each hidden
 layer puts on the sheet, as the painter writes it — an entity on the layer; a block's content on
-the layer, through every insert (nested ones too); the layer-0 content of a block inserted on the
-layer (it takes the insert's layer); model space seen through a layout's viewports. Frozen
-layers (the drawing's, a viewport's) are not drawn and not measured. Only entities on hidden
-layers, and each block once, are measured, so a sheet pays almost nothing for it. The reference
-is MuPDF's list of the boxes of everything the sheet PDF draws with every layer on
-(``get_bboxlog``; tests/cad/test_pagereach.py compares both on every shared drawing): that was
-the measure until decision 131, ~3 ms a sheet (0.17 s of a 1.1 s render of a floor plan), paid
-before the first tile.
+the layer, through every insert (nested ones too), cut at an XCLIP boundary's box; the layer-0
+content of a block inserted on the layer (it takes the insert's layer); model space seen through
+a layout's viewports, cut at each viewport's outline (decision 141: before, all 22 flags of the
+shared drawings were model space cut there). Frozen layers (the drawing's, a viewport's) are not
+drawn and not measured. Only entities on hidden layers, and each block once, are measured, so a
+sheet pays almost nothing for it. The reference is ezdxf's drawing add-on drawing the sheet with
+every layer on, whose output is cut at every clip (tests/cad/test_pagereach.py compares both on
+every shared drawing); MuPDF's boxes of the finished PDF, the measure until decision 131, do not
+see clips.
 """
 
 from __future__ import annotations
@@ -74,8 +75,10 @@ class Reach:
             _grow_all(out, info.name, self._measure(e))
 
     def through(self, vp, out: dict) -> None:
-        """Grow *out* by model space as viewport *vp* shows it on paper (MuPDF's boxes do not
-        see the viewport's clip: what a hidden layer holds beyond it counts, as it did)."""
+        """Grow *out* by model space as viewport *vp* shows it on paper: cut at the viewport's
+        outline (its clipping boundary's box), as the painter clips it."""
+        from drawreview.cad.viewport import clip_outline
+
         frozen = frozenset(n.lower() for n in vp.frozen_layers)
         model = self._model.get(frozen)
         if model is None:
@@ -84,14 +87,22 @@ class Reach:
                 self.add(e, model, frozen)
         if not model:
             return
+        outline = clip_outline(vp)
+        if not outline:
+            return
+        window = (min(p[0] for p in outline), min(p[1] for p in outline),
+                  max(p[0] for p in outline), max(p[1] for p in outline))
         m = vp.get_transformation_matrix()
         for layer, (x0, y0, x1, y1) in model.items():
             if not all(map(math.isfinite, (x0, y0, x1, y1))):
-                _grow(out, layer, EVERYWHERE)
-                continue
-            corners = [m.transform((x, y, 0.0)) for x in (x0, x1) for y in (y0, y1)]
-            xs, ys = [c.x for c in corners], [c.y for c in corners]
-            _grow(out, layer, (min(xs), min(ys), max(xs), max(ys)))
+                box = EVERYWHERE
+            else:
+                corners = [m.transform((x, y, 0.0)) for x in (x0, x1) for y in (y0, y1)]
+                xs, ys = [c.x for c in corners], [c.y for c in corners]
+                box = (min(xs), min(ys), max(xs), max(ys))
+            box = _cut(box, window)
+            if box is not None:
+                _grow(out, layer, box)
 
     def _placed(self, e, d, kind: str, name: str | None, zero: bool, out: dict, frozen: frozenset) -> None:
         """An INSERT (its attributes too) or a DIMENSION's geometry block: the block's content
@@ -103,15 +114,20 @@ class Reach:
                 _grow_all(out, name, self._measure(e))
             return
 
-        def place(bb):  # a dimension's block is drawn where it stands
-            return insert_box(e, d, bb) if kind == "INSERT" else bb[:4]
+        window = _xclip_box(e) if kind == "INSERT" and e.has_extension_dict else None
+
+        def place(bb):  # a dimension's block is drawn where it stands; an XCLIP cuts an insert
+            box = insert_box(e, d, bb) if kind == "INSERT" else bb[:4]
+            return box if window is None else _cut(box, window)
 
         for layer, bb in self.named(block, frozen).items():
-            _grow(out, layer, place(bb))
+            box = place(bb)
+            if box is not None:
+                _grow(out, layer, box)
         if zero:
             box = self.zero(block, frozen)
-            if box is not None:
-                _grow(out, name, place(box))
+            if box is not None and (box := place(box)) is not None:
+                _grow(out, name, box)
         if kind != "INSERT":
             return
         for a in e.attribs:
@@ -204,6 +220,30 @@ def reach_of(drawing, styles) -> Reach:
     if drawing.reach is None:
         drawing.reach = Reach(drawing.doc, styles)
     return drawing.reach
+
+
+def _cut(box, window) -> tuple | None:
+    """*box* cut at *window* (both (x0, y0, x1, y1)); None when they do not meet."""
+    x0, y0 = max(box[0], window[0]), max(box[1], window[1])
+    x1, y1 = min(box[2], window[2]), min(box[3], window[3])
+    return (x0, y0, x1, y1) if x0 <= x1 and y0 <= y1 else None
+
+
+def _xclip_box(e) -> tuple | None:
+    """The box of an XCLIPped insert's clipping boundary where the insert stands (None: not
+    clipped, or inverted: it keeps what lies outside its boundary), as ``blockforms`` clips."""
+    from ezdxf.xclip import XClip
+
+    try:
+        xc = XClip(e)
+        if not (xc.has_clipping_path and xc.is_clipping_enabled) or xc.is_inverted_clip:
+            return None
+        pts = list(xc.get_wcs_clipping_path().vertices)
+    except Exception:  # noqa: BLE001 - a clip the painter cannot read is not drawn either
+        return None
+    if len(pts) < 2:
+        return None
+    return min(p.x for p in pts), min(p.y for p in pts), max(p.x for p in pts), max(p.y for p in pts)
 
 
 def _grow(out: dict, layer, box) -> None:

@@ -1,48 +1,112 @@
-"""The beyond-page flag of layers hidden by default (docs/decisions/128, 131) against MuPDF.
+"""The beyond-page flag of layers hidden by default (docs/decisions/128, 131, 141) against ezdxf.
 
 The sheet measures what each hidden layer draws while it draws it (``cad.pagereach``). The
-reference is independent of that measure: MuPDF reading the finished sheet PDF with every layer
-switched on and listing the box of everything it draws, with the optional content each box is in
-(``get_bboxlog``, nested forms included), a layer being beyond the page when one of its boxes
-passes the page by more than a point. Both must name the same layers on every sheet of every
-shared drawing (DXF and DWG) and of a drawing built to hold every way content reaches a layer.
+reference is independent of that measure and of our PDF: ezdxf's drawing add-on drawing the
+same sheet (a layout, or the model-space entities the sheet holds) with every layer that is not
+frozen switched on, into its recording backend; the geometry it emits is already cut at each
+viewport and XCLIP boundary, and a layer is beyond the page when what it emits passes the page
+by more than a point. (MuPDF's boxes, the reference until decision 141, do not see clips: all
+22 flags of the shared drawings were model space cut at a viewport.) Both must name the same
+layers on every sheet of every shared drawing (DXF and DWG) and of drawings built to hold every
+way content reaches a layer.
 """
 
 from __future__ import annotations
 
 import ezdxf
-import pymupdf
 import pytest
 
 from drawreview.cad.loader import load_drawing
 from drawreview.cad.pagereach import SLACK_PT
-from drawreview.cad.render import render_drawing
+from drawreview.cad.render import _bucket, render_drawing
 from drawreview.cad.sheets import split_sheets
+from drawreview.cad.viewport import model_viewports
 
 from .conftest import DRAWINGS
 
 FILES = sorted(DRAWINGS.glob("*.dxf")) + sorted(p for p in (DRAWINGS / "dwg").glob("*.dwg") if "geoloc" not in p.name)
 
 
-def mupdf_beyond(pdf: str, layers: list[dict]) -> set[str]:
-    """The layers hidden by default that MuPDF finds drawn beyond the page of sheet *pdf*."""
-    optional = {lay["name"] for lay in layers if lay.get("on") is False or lay.get("plot") is False}
+def ezdxf_beyond(doc, spec, specs, res) -> set[str]:
+    """The layers hidden by default that ezdxf draws beyond the page of sheet *res* (of *spec*,
+    one of *specs*) when every layer that is not frozen is on."""
+    from ezdxf.addons.drawing import Frontend, RenderContext, config
+    from ezdxf.addons.drawing.recorder import Recorder
+
+    optional = {lay["name"].lower(): lay["name"] for lay in res.layers
+                if lay.get("on") is False or lay.get("plot") is False}
     if not optional:
         return set()
-    with pymupdf.open(pdf) as doc:
-        for ui in doc.layer_ui_configs():
-            if not ui["on"]:
-                doc.set_layer_ui_config(ui["number"], 0)
-        page = doc[0]
-        r = page.rect
-        return {layer for _kind, (x0, y0, x1, y1), layer in page.get_bboxlog(layers=True)
-                if layer in optional and (x0 < r.x0 - SLACK_PT or y0 < r.y0 - SLACK_PT
-                                          or x1 > r.x1 + SLACK_PT or y1 > r.y1 + SLACK_PT)}
+    space = doc.modelspace() if spec.layout is None else doc.paperspace(spec.layout)
+    states = [(lay, lay.is_on(), lay.dxf.get("plot", 1)) for lay in doc.layers]
+    viewports = [vp for vp in model_viewports(space)] if spec.layout is not None else []
+    status = [(vp, vp.dxf.get("status", 0)) for vp in viewports]
+    for lay, _, _ in states:
+        lay.on()
+        lay.dxf.plot = 1
+    for n, vp in enumerate(viewports):  # ezdxf skips status-0 viewports; the sheet draws them
+        if vp.dxf.get("status", 0) <= 0:
+            vp.dxf.status = 100 + n
+    try:
+        ctx = RenderContext(doc)
+        ctx.set_current_layout(space)
+        recorder = Recorder()
+        front = Frontend(ctx, recorder, config=config.Configuration(infinite_line_length=1e9))
+        front.push_property_override_function(_dimension_layer(doc))
+        if spec.layout is not None:
+            front.draw_layout(space, finalize=True)
+        else:
+            mine = [s for s in specs if s.layout is None]
+            boxes = [s.bbox for s in mine]
+            k = mine.index(spec)
+            front.draw_entities(e for e in space if len(mine) == 1 or _bucket(e, boxes) == k)
+            recorder.finalize()
+    finally:
+        for lay, on, plot in states:
+            lay.on() if on else lay.off()
+            lay.dxf.plot = plot
+        for vp, st in status:
+            vp.dxf.status = st
+    a, e, f = res.map
+    slack = SLACK_PT / a
+    x0, y0, x1, y1 = -e / a - slack, (f - res.height) / a - slack, (res.width - e) / a + slack, f / a + slack
+    out = set()
+    for record, props in recorder.player().recordings():
+        name = optional.get((props.layer or "").lower())
+        if name is None or name in out:
+            continue
+        bb = record.bbox()
+        if bb.has_data and (bb.extmin.x < x0 or bb.extmin.y < y0 or bb.extmax.x > x1 or bb.extmax.y > y1):
+            out.add(name)
+    return out
+
+
+def _dimension_layer(doc):
+    """ezdxf labels a dimension block's layer-0 content "0"; AutoCAD draws it on the
+    DIMENSION's layer, as an insert's (which ezdxf labels so): relabelled here."""
+    owners: dict[str, str] = {}
+
+    def override(entity, props):
+        if entity.dxftype() == "DIMENSION":
+            block = doc.blocks.get(entity.dxf.get("geometry", ""))
+            if block is not None:
+                owners[block.block_record_handle] = props.layer
+        elif props.layer == "0":
+            source = getattr(entity, "source_of_copy", None)
+            layer = owners.get(source.dxf.get("owner")) if source is not None else None
+            if layer is not None:
+                props.layer = layer
+    return override
 
 
 def _sheets(path, out):
     drawing = load_drawing(path)
-    return render_drawing(drawing, split_sheets(drawing), out)
+    specs = split_sheets(drawing)
+    results = render_drawing(drawing, specs, out)
+    by_key = {s.key: s for s in specs}
+    for res in results:
+        res.reference = ezdxf_beyond(drawing.doc, by_key[res.key], specs, res)
+    return results
 
 
 def _compare(results) -> tuple[int, int]:
@@ -50,24 +114,64 @@ def _compare(results) -> tuple[int, int]:
     optional = flagged = 0
     for res in results:
         ours = {lay["name"] for lay in res.layers if lay.get("beyond_page")}
-        assert ours == mupdf_beyond(res.pdf, res.layers), res.key
+        assert ours == res.reference, res.key
         optional += any(lay.get("on") is False or lay.get("plot") is False for lay in res.layers)
         flagged += len(ours)
     return optional, flagged
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
-def test_every_shared_sheet_flags_what_mupdf_finds_beyond_its_page(path, tmp_path):
+def test_every_shared_sheet_flags_what_ezdxf_draws_beyond_its_page(path, tmp_path):
     _compare(_sheets(path, tmp_path))
 
 
-def test_the_shared_drawings_hold_both_answers(tmp_path):
-    # the comparison above means something: the samples have sheets with a hidden layer inside
-    # the page (their model space's Defpoints) and beyond it (seen through a layout's viewport)
+def test_model_space_cut_at_a_viewport_is_not_beyond_the_page(tmp_path):
+    # the shared samples' layouts show model space whose Defpoints reach past the paper, cut
+    # at the viewport: flagged until decision 141, though nothing of it can be shown there
     results = _sheets(DRAWINGS / "dwg" / "acadsharp__sample_AC1018.dwg", tmp_path)
     by_key = {res.key: {lay["name"]: lay.get("beyond_page", False) for lay in res.layers} for res in results}
-    assert by_key["model"]["Defpoints"] is False
-    assert by_key["layout:Layout1"]["Defpoints"] is True
+    assert by_key["layout:Layout1"]["Defpoints"] is False
+    _compare(results)
+
+
+def test_clips_cut_what_a_hidden_layer_reaches(tmp_path):
+    """A hidden layer's far-off model content seen through a viewport (its border on a layer
+    that is off, or not), and a block's hidden content cut by an XCLIP, stay on the page; the
+    same block not clipped, or the layer's own line on paper past the paper's edge, is beyond it."""
+    doc = ezdxf.new("R2010", units=4)
+    msp = doc.modelspace()
+    doc.layers.add("AUX").off()
+    doc.layers.add("VPBORDER").off()
+    msp.add_line((0, 0), (1000, 1000))
+    msp.add_line((-50000, 500), (50000, 500), dxfattribs={"layer": "AUX"})  # far past every page
+    block = doc.blocks.new("FAR")
+    block.add_circle((0, 0), 100)
+    block.add_line((0, 0), (20000, 0), dxfattribs={"layer": "AUX"})
+    doc.layers.add("图框")
+    frame = [(0, 0), (8410, 0), (8410, 5940), (0, 5940)]  # A1 at 1:10
+    msp.add_lwpolyline([(x + 10000, y + 10000) for x, y in frame], close=True, dxfattribs={"layer": "图框"})
+    clipped = msp.add_blockref("FAR", (11000, 11000))
+    from ezdxf.xclip import XClip
+
+    XClip(clipped).set_block_clipping_path([(-200, -200), (300, 300)])
+    msp.add_lwpolyline([(x + 30000, y + 10000) for x, y in frame], close=True, dxfattribs={"layer": "图框"})
+    msp.add_blockref("FAR", (31000, 11000))  # not clipped: its AUX line runs off frame 2
+    inside = doc.layouts.new("Inside")
+    inside.add_lwpolyline([(0, 0), (420, 0), (420, 297), (0, 297)], close=True)
+    inside.add_viewport(center=(210, 150), size=(300, 200), view_center_point=(500, 500), view_height=1000)
+    past = doc.layouts.new("Past")
+    past.add_lwpolyline([(0, 0), (420, 0), (420, 297), (0, 297)], close=True)
+    past.add_viewport(center=(210, 150), size=(300, 200), view_center_point=(500, 500), view_height=1000,
+                      dxfattribs={"layer": "VPBORDER"})  # off: its border is not drawn, what it shows is
+    past.add_line((400, 100), (900, 100), dxfattribs={"layer": "AUX"})  # on paper, past its edge
+    doc.saveas(tmp_path / "clips.dxf")
+    results = _sheets(tmp_path / "clips.dxf", tmp_path / "out")
+    _compare(results)
+    by_key = {res.key: {lay["name"]: lay.get("beyond_page", False) for lay in res.layers} for res in results}
+    model = [by_key[k] for k in by_key if k.startswith("model")]
+    assert len(model) == 2 and model[0]["AUX"] is False and model[1]["AUX"] is True
+    assert by_key["layout:Inside"]["AUX"] is False
+    assert by_key["layout:Past"]["AUX"] is True
 
 
 def test_every_way_a_hidden_layer_is_reached(tmp_path):
@@ -121,4 +225,4 @@ def test_every_way_a_hidden_layer_is_reached(tmp_path):
     assert first["OFF1"] and first["OFF2"] and first["OFF4"] and first["OFF6"]
     assert not first["INSIDE"] and "OFF7" not in first and not first.get("ICE")
     assert second["OFF3"] and second["OFF5"] and not second["NOPLOT"]
-    assert by_key["layout:Sheet"]["OFF5"]  # the XLINE through the viewport
+    assert by_key["layout:Sheet"]["OFF5"] is False  # the XLINE through the viewport: cut at it
