@@ -13,9 +13,9 @@ from ezdxf.tools.codepage import toencoding
 VERSION = re.compile(rb"\$ACADVER[ \t]*\r?\n[ \t]*1[ \t]*\r?\n[ \t]*(AC\d{4})")
 CODEPAGE = re.compile(rb"\$DWGCODEPAGE[ \t]*\r?\n[ \t]*3[ \t]*\r?\n[ \t]*([\w-]+)")
 
-GBK_SNIFFED = ("文件声明代码页为 ANSI_1252，但其文字为 GBK 编码（常见于英文版 CAD 保存的中文图纸），已按 GBK 读取 / "
-               "the file declares code page ANSI_1252 but its texts are GBK (Chinese saved by an English CAD "
-               "program); read as GBK")
+GBK_SNIFFED = ("文件声明代码页为 ANSI_1252（或未声明），但其文字为 GBK 编码（常见于英文版 CAD 保存的中文图纸），已按 GBK 读取 / "
+               "the file declares code page ANSI_1252 (or none) but its texts are GBK (Chinese saved by an "
+               "English CAD program); read as GBK")
 UTF8_LINES = ("文件声明代码页为 ANSI_1252，但其中 {n} 行（图层名、文字等）为 UTF-8 编码（常见于 GDAL 等程序导出的图纸），"
               "已按 UTF-8 读取 / the file declares code page ANSI_1252 but {n} of its lines (layer names, texts) "
               "are UTF-8 (as GDAL's ogr2ogr writes them); read as UTF-8")
@@ -54,6 +54,24 @@ def declares_western(data: bytes) -> bool:
     version, codepage = VERSION.search(header), CODEPAGE.search(header)
     return bool(version) and version.group(1) < b"AC1021" and toencoding(
         codepage.group(1).decode() if codepage else "") == "cp1252"
+
+
+_HEADER = re.compile(rb"(?m)^[ \t]*2[ \t]*(\r?\n)HEADER[ \t]*\r?\n")
+
+
+def declared_gbk(data: bytes) -> bytes:
+    """*data* (a pre-2007 ASCII DXF that says ANSI_1252 or nothing, over GBK texts) saying
+    ANSI_936: its declaration replaced, or one put at the head of its header (sdxf, and old
+    writers like it, write none; Python on a Chinese Windows writes their texts in GBK)."""
+    header = data[:data.find(b"ENDSEC")]
+    found = CODEPAGE.search(header)
+    if found:
+        return data[:found.start(1)] + b"ANSI_936" + data[found.end(1):]
+    m = _HEADER.search(header)
+    if m is None:
+        return data
+    nl = m.group(1)
+    return data[:m.end()] + b"9" + nl + b"$DWGCODEPAGE" + nl + b"3" + nl + b"ANSI_936" + nl + data[m.end():]
 
 
 def utf8_lines_escaped(data: bytes) -> tuple[bytes, int]:

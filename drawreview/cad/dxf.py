@@ -125,12 +125,10 @@ def _recover(path: Path, repairs: list[str]):
     if head.startswith(dxfread.BINARY_SENTINEL):
         return recover.readfile(path)
     data = path.read_bytes()
-    gbk = (codepage.declares_western(head) and codepage.sniffed_encoding(head, "cp1252") == "gbk"
-           and b"ANSI_1252" in head[:head.find(b"ENDSEC")])
+    gbk = codepage.declares_western(head) and codepage.sniffed_encoding(head, "cp1252") == "gbk"
     if gbk:
-        at = data.find(b"ANSI_1252")
         repairs.append(codepage.GBK_SNIFFED)
-        data = data[:at] + b"ANSI_936" + data[at + 9:]
+        data = codepage.declared_gbk(data)
     utf8 = 0
     if not gbk and codepage.declares_western(head):
         data, utf8 = codepage.utf8_lines_escaped(data)
@@ -141,7 +139,11 @@ def _recover(path: Path, repairs: list[str]):
     data, lines = legacy.renamed_3dlines(data)
     if lines:
         repairs.append(legacy.LINES_3D.format(n=lines))
-    doc, auditor = recover.read(io.BytesIO(data)) if gbk or utf8 or commas or lines else recover.readfile(path)
+    data, plines = legacy.r12_lwpolylines(data)
+    if plines:
+        repairs.append(legacy.LWPOLYLINES_R12.format(n=plines))
+    changed = gbk or utf8 or commas or lines or plines
+    doc, auditor = recover.read(io.BytesIO(data)) if changed else recover.readfile(path)
     if b"\\U+" in data:  # an escape cut between MTEXT chunks (dxflib): decoded in the joined text
         legacy.joined_escapes(doc)
     return doc, auditor

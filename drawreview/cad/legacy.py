@@ -13,6 +13,9 @@
   cut the chunks blindly (LibreCAD's dxflib: ``…\\U`` | ``+043c…``) leave an escape that
   neither ezdxf's reader (it decodes each chunk) nor we decoded: the paragraph showed
   ``раз\\U+043cеров``. ``joined_escapes`` decodes them in the joined text.
+- **An LWPOLYLINE in an R12-style file** (sdxf): both ezdxf readers refuse the whole file;
+  ``r12_lwpolylines`` writes it as the POLYLINE it stands for before the recover reader
+  (docs/decisions/141).
 
 docs/decisions/129.
 """
@@ -83,3 +86,64 @@ def joined_escapes(doc) -> int:
                 e.text = text
                 n += 1
     return n
+
+
+
+# LWPOLYLINE (R14 on) written into an R12-style file (no subclass markers), as sdxf (PyPI "dxf",
+# the sdxf.py copied into scripts) writes it in its AC1006 files. ezdxf's readers, the recover one
+# too, refuse the whole file ("missing 'AcDbPolyline' subclass": an R12 document has no place for
+# it); AutoCAD reads it. Read as the R12 POLYLINE it stands for, vertices, widths and bulges kept.
+_LWPOLYLINE = re.compile(rb"(?m)^[ \t]*0[ \t]*\r?\nLWPOLYLINE[ \t]*\r?$")
+_HEAD_CODES = {b"8", b"6", b"62", b"39", b"48", b"60", b"67", b"210", b"220", b"230"}
+_VERTEX_CODES = (b"10", b"20", b"40", b"41", b"42")
+LWPOLYLINES_R12 = ("{n} 条轻量多段线写在 R12 格式文件中（sdxf 的写法），已按多段线读取 / {n} LWPOLYLINEs in an "
+                   "R12-style file (sdxf writes them) read as POLYLINEs")
+
+
+def r12_lwpolylines(data: bytes) -> tuple[bytes, int]:
+    """*data* (an ASCII DXF without subclass markers: R12 style) with each LWPOLYLINE written as
+    a POLYLINE with its VERTEXes and SEQEND, and how many there were."""
+    if b"LWPOLYLINE" not in data or re.search(rb"(?m)^[ \t]*100[ \t]*\r?\nAcDb", data):
+        return data, 0
+    nl = b"\r\n" if b"\r\n" in data[:4096] else b"\n"
+    out, at, n = [], 0, 0
+    for m in _LWPOLYLINE.finditer(data):
+        start = m.end() + len(nl)
+        pairs, pos = [], start
+        while True:
+            a = data.find(nl, pos)
+            b = data.find(nl, a + len(nl)) if a >= 0 else -1
+            if a < 0 or b < 0:
+                break
+            code = data[pos:a].strip()
+            if code == b"0":
+                break
+            pairs.append((code, data[a + len(nl):b]))
+            pos = b + len(nl)
+        if a < 0 or b < 0:
+            continue  # cut off: as written
+        head = [p for p in pairs if p[0] in _HEAD_CODES]
+        flags = width = None
+        vertices: list[dict] = []
+        for code, value in pairs:
+            if code == b"70":
+                flags = value
+            elif code == b"43":
+                width = value
+            elif code == b"10":
+                vertices.append({b"10": value})
+            elif code in _VERTEX_CODES and vertices:
+                vertices[-1][code] = value
+        layer = [p for p in pairs if p[0] == b"8"][:1]
+        rows = [(b"0", b"POLYLINE")] + head + [(b"66", b"1"), (b"10", b"0.0"), (b"20", b"0.0"), (b"30", b"0.0")]
+        rows += [(b"70", flags or b"0")] + ([(b"40", width), (b"41", width)] if width is not None else [])
+        for v in vertices:
+            rows += [(b"0", b"VERTEX")] + layer + [(c, v[c]) for c in _VERTEX_CODES if c in v]
+        rows += [(b"0", b"SEQEND")] + layer
+        out += [data[at:m.start()], nl.join(c + nl + v for c, v in rows), nl]
+        at = pos
+        n += 1
+    if not n:
+        return data, 0
+    out.append(data[at:])
+    return b"".join(out), n

@@ -21,6 +21,7 @@ from ezdxf.render import hatching
 from drawreview.cad import hatchfill, lettering, textcodes
 from drawreview.cad.blockforms import BlockForms, Form
 from drawreview.cad.canvas import FILL, LIMIT, STROKE, TEXT, Canvas
+from drawreview.cad.polywidth import thin_segments
 from drawreview.cad.style import Styles
 
 SKIP = {"VIEWPORT", "SEQEND", "VERTEX", "OLE2FRAME", "LIGHT", "SUN"}
@@ -268,6 +269,9 @@ class Painter(BlockForms):
             body.append(cv.polyline([(p.x, p.y) for p in poly], True))
         if body:
             cv.use(FILL, oc, self.styles.pen(d, in_block)).append("".join(body) + "f\n")
+        thin = "".join(cv.path(p) for p in thin_segments(e, ocs, elevation))  # no width: a line
+        if thin:
+            cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(thin)
 
     def _circle(self, e, d, cv, in_block, oc) -> None:
         ext = d.get("extrusion")
