@@ -49,10 +49,12 @@ def _gb2312(ch: str) -> bool:
 
 
 def declares_western(data: bytes) -> bool:
-    """A pre-2007 text file whose code page is ANSI_1252 or not given (read as ANSI_1252)."""
+    """A pre-2007 text file whose code page is ANSI_1252 or not given (read as ANSI_1252). A
+    file without $ACADVER is read as R12 (gnuplot's DXF terminal writes none, and its labels in
+    UTF-8)."""
     header = data[:data.find(b"ENDSEC")]
     version, codepage = VERSION.search(header), CODEPAGE.search(header)
-    return bool(version) and version.group(1) < b"AC1021" and toencoding(
+    return (version is None or version.group(1) < b"AC1021") and toencoding(
         codepage.group(1).decode() if codepage else "") == "cp1252"
 
 

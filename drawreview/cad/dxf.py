@@ -77,7 +77,7 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
         try:
             doc, fixed = dxfread.read(path)
         except dxfread.NotPlain:  # (a file with escapes: one cut between MTEXT chunks decoded too)
-            doc, fixed = _read_decoding(path), []
+            doc, fixed = _read_decoding(path)
             legacy.joined_escapes(doc)
         if fixed:
             repairs += fixed
@@ -182,9 +182,11 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:200]
 
 
-def _read_decoding(path: Path) -> EzDoc:
+def _read_decoding(path: Path) -> tuple[EzDoc, list[str]]:
     """The strict reader, with DXF unicode escapes decoded in every string tag (as the
-    recover loader does), ASCII or binary, so text, layer and block names are all decoded."""
+    recover loader does), ASCII or binary, so text, layer and block names are all decoded; and
+    the repairs made. A pre-2007 ASCII file that says ANSI_1252 (or nothing) is judged as
+    ``dxfread`` judges it: GBK texts read as GBK, UTF-8 lines as UTF-8 (gnuplot's labels)."""
     from ezdxf.lldxf.encoding import decode_dxf_unicode, has_dxf_unicode
     from ezdxf.lldxf.tagger import ascii_tags_loader, binary_tags_loader
     from ezdxf.lldxf.types import DXFTag
@@ -198,12 +200,19 @@ def _read_decoding(path: Path) -> EzDoc:
             yield tag
 
     if is_binary_dxf_file(str(path)):
-        return EzDoc.load(decoded(binary_tags_loader(path.read_bytes(), errors="surrogateescape")))
+        return EzDoc.load(decoded(binary_tags_loader(path.read_bytes(), errors="surrogateescape"))), []
     from ezdxf.filemanagement import dxf_file_info
 
     info = dxf_file_info(str(path))
-    with path.open("rt", encoding=info.encoding, errors="surrogateescape") as fp:
-        return EzDoc.load(decoded(ascii_tags_loader(fp, skip_comments=True)))
+    data, encoding, repairs = path.read_bytes(), info.encoding, []
+    if codepage.declares_western(data):
+        if codepage.sniffed_encoding(data, "cp1252") == "gbk":
+            encoding, repairs = "gbk", [codepage.GBK_SNIFFED]
+        else:
+            data, utf8 = codepage.utf8_lines_escaped(data)
+            repairs = [codepage.UTF8_LINES.format(n=utf8)] if utf8 else []
+    text = io.StringIO(data.decode(encoding, errors="surrogateescape"))
+    return EzDoc.load(decoded(ascii_tags_loader(text, skip_comments=True))), repairs
 
 
 def _truncated(path: Path) -> bool:

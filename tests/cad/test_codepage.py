@@ -4,6 +4,8 @@ its layer names so (its texts as \\U+ escapes, a "±" as the ANSI byte 0xB1). Re
 
 from __future__ import annotations
 
+import re
+
 import ezdxf
 import pytest
 
@@ -55,3 +57,25 @@ def test_ansi_letters_are_not_taken_for_utf8(tmp_path):
     assert "Wände" in [layer.dxf.name for layer in drawing.doc.layers]
     assert [e.dxf.text for e in drawing.doc.modelspace().query("TEXT")] == ["Türen und Maße, Größe 12 m²", "Ã©"]
     assert not any("UTF-8" in r for r in drawing.repairs)
+
+
+def test_utf8_labels_of_a_file_without_acadver_are_read_as_utf8(tmp_path):
+    """gnuplot's DXF terminal writes a header without $ACADVER or a code page (read as R12,
+    ANSI_1252), a "999" comment first, no handles, and its labels in UTF-8: 荷载 read as
+    "è\\x8d·è½½"."""
+    doc = ezdxf.new("R12")
+    doc.layers.add("LAYERX0")
+    doc.modelspace().add_line((0, 0), (120, 80), dxfattribs={"layer": "LAYERX0"})
+    doc.modelspace().add_text("PLACEHOLDER", dxfattribs={"layer": "LAYERX0", "insert": (10, 70)})
+    doc.saveas(tmp_path / "gnuplot.dxf")
+    raw = (tmp_path / "gnuplot.dxf").read_bytes()
+    raw = re.sub(rb"  9\n\$(ACADVER|DWGCODEPAGE|HANDSEED)\n *[0-9]+\n[^\n]*\n", b"", raw)
+    raw = re.sub(rb"(?m)^  5\n[0-9A-F]+\n", b"", raw)  # no handles
+    assert b"ACADVER" not in raw and b"DWGCODEPAGE" not in raw
+    raw = b"999\n% GNUPLOT: dxf file for AutoCad\n" + raw
+    raw = raw.replace(b"LAYERX0", "荷载".encode("utf-8")).replace(b"PLACEHOLDER", "荷载-位移曲线 kN".encode("utf-8"))
+    (tmp_path / "gnuplot.dxf").write_bytes(raw)
+    drawing = load_dxf(tmp_path / "gnuplot.dxf")
+    assert "荷载" in [layer.dxf.name for layer in drawing.doc.layers]
+    assert [e.dxf.text for e in drawing.doc.modelspace().query("TEXT")] == ["荷载-位移曲线 kN"]
+    assert sum("are UTF-8" in r for r in drawing.repairs) == 1
