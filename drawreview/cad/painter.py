@@ -141,9 +141,9 @@ class Painter(BlockForms):
             pts = [(v.x, v.y) for v in e.wcs_vertices()]
             cv.use(STROKE, oc, self.styles.pen(d, in_block)).append(cv.polyline(pts, True))
             return
-        if kind == "POLYLINE" and e.is_2d_polyline and any(
-                v.dxf.get("start_width", 0) or v.dxf.get("end_width", 0) for v in e.vertices) or (
-                kind == "POLYLINE" and e.dxf.get("default_start_width", 0)):
+        if kind == "POLYLINE" and e.is_2d_polyline and (any(  # a default end width alone: dia
+                v.dxf.get("start_width", 0) or v.dxf.get("end_width", 0) for v in e.vertices)
+                or d.get("default_start_width", 0) or d.get("default_end_width", 0)):
             return self._wide(e, d, cv, in_block, oc)
         if kind in ("ELLIPSE", "SPLINE", "POLYLINE", "HELIX"):
             p = ezpath.make_path(e)
