@@ -121,10 +121,8 @@ def _reordered_sections(data: bytes, override: str | None = None) -> OrderedDict
 def _text_sections(data: bytes, escaped: bool, override: str | None = None) -> OrderedDict | None:
     header = data[:data.find(b"ENDSEC")]
     version, codepage = _VERSION.search(header), _CODEPAGE.search(header)
-    if not version:
-        return None
-    # (no $DWGCODEPAGE: ezdxf reads the file as ANSI_1252)
-    ver = version.group(1).decode()
+    # (no $DWGCODEPAGE: ezdxf reads the file as ANSI_1252; no $ACADVER, as R12: gnuplot)
+    ver = version.group(1).decode() if version else "AC1009"
     encoding = "utf-8" if ver >= "AC1021" else override or toencoding(codepage.group(1).decode() if codepage else "")
     return _structure(_line_blocks(_text_blocks(data, encoding)), True, escaped and ver < "AC1021")
 
