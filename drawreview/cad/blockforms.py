@@ -113,18 +113,14 @@ class BlockForms:
         return box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
 
     def _with_hidden(self, name: str, box: tuple) -> tuple:
-        """*box* grown by the block's content on layers hidden by default (``pagereach``'s
-        boxes): the form holds it as optional content a reviewer may show, and the /BBox
-        clips what the form draws."""
+        """*box* grown by the block's content on layers hidden by default other than 0
+        (``pagereach``'s boxes; its layer-0 content is in *box*): the form holds it as optional
+        content a reviewer may show, and the /BBox clips what the form draws."""
         reach = self.pagereach
         if not reach:
             return box
-        frozen = frozenset(self.frozen)
-        got = list(reach.named(name, frozen).values())
-        zero = reach.zero(name, frozen)
-        if zero is not None:
-            got.append(zero)
-        got = [b for b in got if all(map(math.isfinite, b[:4]))]  # an XLINE: its reach is the sheet's
+        got = [b for b in reach.named(name, frozenset(self.frozen)).values()
+               if all(map(math.isfinite, b[:4]))]  # an XLINE: its reach is the sheet's
         if not got:
             return box
         return (min(box[0], *(b[0] for b in got)), min(box[1], *(b[1] for b in got)),
