@@ -2,7 +2,9 @@
 
 Names are NFKC-normalised, case-folded and stripped of any xref prefix before matching;
 matchers are globs, or regular expressions when prefixed ``re:``; the first entry that
-matches wins. Results are cached per (layer, entity type, block name, hatch pattern).
+matches wins. Results are cached per (layer, entity type, block name, hatch pattern). A name no
+matcher takes is read again with its pinyin-initial parts written in their words (``[pinyin]``:
+``ZT-XFCD`` → ``zt-消防车道``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,17 @@ def compact(name: str) -> str:
     return SEPARATORS.sub("", name)
 
 
+PARTS = re.compile(r"([\s\-_.·—–]+)")
+
+
+def in_words(name: str, initials: dict[str, str]) -> str:
+    """The normalised name with each part that is a known set of pinyin initials written in its words
+    (``zt-xfcd`` → ``zt-消防车道``, ``rf_fhdy`` → ``rf_防护单元``); parts are what separators divide."""
+    if not initials:
+        return name
+    return "".join(initials.get(part, part) for part in PARTS.split(name))
+
+
 def _compile(pattern: str) -> re.Pattern[str]:
     pattern = unicodedata.normalize("NFKC", pattern).casefold()
     if pattern.startswith("re:"):
@@ -72,9 +85,10 @@ class Matcher:
 class LayerMap:
     """Ordered matchers plus the shape (polygon/line/point/ignore) of each class."""
 
-    def __init__(self, matchers: list[Matcher], shapes: dict[str, str]) -> None:
+    def __init__(self, matchers: list[Matcher], shapes: dict[str, str], pinyin: dict[str, str] | None = None) -> None:
         self.matchers = matchers
         self.shapes = shapes
+        self.pinyin = {normalise(k): v for k, v in (pinyin or {}).items()}
         self._cache: dict[tuple[str, str, str, str], str | None] = {}
 
     @classmethod
@@ -94,7 +108,7 @@ class LayerMap:
                 blocks=[_compile(b) for b in entry.get("blocks", [])],
                 patterns=[_compile(p) for p in entry.get("patterns", [])],
             ))
-        return cls(matchers, shapes)
+        return cls(matchers, shapes, data.get("pinyin"))
 
     @classmethod
     def from_file(cls, path: Path) -> "LayerMap":
@@ -110,13 +124,17 @@ class LayerMap:
         name = normalise(layer)
         blk = normalise(block)
         pat = (pattern or "").casefold()
-        found = None
-        for m in self.matchers:
-            if m.matches(name, dxftype, blk, pat):
-                found = m.cls
-                break
+        found = self._first(name, dxftype, blk, pat)
+        if found is None and (spelled := in_words(name, self.pinyin)) != name:
+            found = self._first(spelled, dxftype, blk, pat)
         self._cache[key] = found
         return found
+
+    def _first(self, name: str, dxftype: str, blk: str, pat: str) -> str | None:
+        for m in self.matchers:
+            if m.matches(name, dxftype, blk, pat):
+                return m.cls
+        return None
 
     def shape(self, cls: str | None) -> str | None:
         return self.shapes.get(cls) if cls else None
