@@ -4,6 +4,8 @@ Each adds to a :class:`features.Geometry` what lies inside the region being read
 
 from __future__ import annotations
 
+import math
+
 from ezdxf.protocols import query_virtual_entities
 from ezdxf.tools.text import plain_mtext
 
@@ -86,13 +88,31 @@ def length_factor(e) -> float:
     return factor if factor > 0 else 1.0
 
 
+LENGTHS = (0, 1, 3, 4)  # linear, aligned, diameter, radius: a length, shown times DIMLFAC
+ANGLES = (2, 5)  # angular (two lines, three points): an angle in degrees, DIMLFAC does not apply
+ANGLE_UNIT = {0: 1.0, 1: 1.0, 2: 400.0 / 360.0, 3: math.pi / 180.0}  # DIMAUNIT: degrees, d°m's", grads, radians
+
+
+def shown_measurement(e) -> float | None:
+    """The number ``<>`` shows for the DIMENSION: a length (linear, aligned, and the radius or diameter
+    after its ``R`` / ``%%c``) times its DIMLFAC, or an angle in its DIMAUNIT (degrees unless set);
+    ``None`` for an ordinate or a surveyor's angle, whose text is not one number."""
+    try:
+        kind = e.dimtype
+        if kind in LENGTHS:
+            return float(e.get_measurement()) * length_factor(e)
+        if kind in ANGLES:
+            unit = ANGLE_UNIT.get(int(e.override().get("dimaunit", 0) or 0))
+            return None if unit is None else float(e.get_measurement()) * unit
+    except (TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError):
+        return None
+    return None
+
+
 def add_dim(geo: Geometry, e, clip: Box | None = None) -> None:
     p = e.dxf.get("text_midpoint", e.dxf.get("defpoint"))
     if p is not None and not _inside(p.x, p.y, clip):
         return
-    try:
-        measured = float(e.get_measurement()) * length_factor(e) if e.dimtype in (0, 1) else None
-    except (TypeError, ValueError, AttributeError):
-        measured = None
+    measured = shown_measurement(e)
     geo.dims.append(Dimension(e.dxf.handle, e.dxf.get("layer", "0"), e.dxf.get("text", ""),
                               measured, p.x if p else 0.0, p.y if p else 0.0))

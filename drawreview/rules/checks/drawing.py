@@ -12,7 +12,8 @@ from ..finding import make
 from .registry import check
 from .measure import r
 
-RE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+# a number as a dimension writes it: 1200, -0.45, 1,200 (thousands grouped by commas, never a decimal comma)
+RE_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|-?\d+(?:\.\d+)?")
 
 
 def frame_scale(frame) -> float:
@@ -111,7 +112,7 @@ def dimension_override(geo, rule):
         m = RE_NUMBER.search(text.replace("\\P", " "))
         if not m:
             continue
-        value = float(m.group(0))
+        value = float(m.group(0).replace(",", ""))
         if abs(value - d.measured) > max(tol_abs, tol_rel * abs(d.measured)):
             f = make(rule, measured=value, required=r(d.measured, 1), unit="", evidence=shapely.Point(d.x, d.y),
                      text=text)
