@@ -4,8 +4,9 @@
 
 Offices write the fire-door class in several places: after FM (``FM甲1221``, ``FM甲-1221``), in pinyin
 initials (``FMJ1221``: J 甲 jia, Y 乙 yi, B 丙 bing), before the code (``甲FM1221``, ``甲级FM1221``) or
-after the size (``FM1221甲``). ``door_code`` writes each of them the one way (``FM甲1221``), so the
-width and the class are read alike whatever the habit."""
+after the size (``FM1221甲``), any of them in brackets (``FM(甲)0821``, ``FM0821(甲)``). ``door_code`` writes each of them the one way (``FM甲1221``), so the
+width and the class are read alike whatever the habit. A BIM program's door family names its size in
+mm instead (``甲级防火门-单扇-800 x 2100mm``): ``door_width_m`` reads that width when there is no code."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from .wording import unescaped
 PINYIN = {"j": "甲", "y": "乙", "b": "丙"}
 RE_CODE = re.compile(
     r"^(?:(?P<before>[甲乙丙])\s*级?\s*)?"  # 甲FM1221, 甲级FM1221
-    r"(?P<prefix>[a-z]*?)(?:(?P<fm>fm)\s*[-_]?\s*(?:(?P<grade>[甲乙丙]|[jyb](?![a-z]))\s*级?)?|m)"  # FM甲, FM-J, FM甲级
-    r"\s*[-_]?\s*(?P<w>\d{2})(?P<h>\d{2})"  # 1221, -1221
-    r"(?:\s*(?P<after>[甲乙丙]))?", re.I)  # FM1221甲
+    r"(?P<prefix>[a-z]*?)(?:(?P<fm>fm)\s*[-_]?\s*(?:[(\[]?\s*(?P<grade>[甲乙丙]|[jyb](?![a-z]))\s*级?\s*[)\]]?)?|m)"
+    r"\s*[-_]?\s*(?P<w>\d{2})(?P<h>\d{2})"  # FM甲, FM-J, FM甲级, FM(甲) (full-width brackets by NFKC); 1221, -1221
+    r"(?:\s*[(\[]?\s*(?P<after>[甲乙丙])级?[)\]]?)?", re.I)  # FM1221甲, FM1221(甲)
+# a BIM door family's type named by its size in mm, width first: 甲级防火门-单扇-800 x 2100mm, 900×2100
+RE_MM_SIZE = re.compile(r"(?<!\d)(?P<w>\d{3,4})\s*[x×*]\s*(?P<h>\d{3,4})\s*(?:mm)?(?!\d)", re.I)
 RE_BOUND = re.compile(r"^.*\$\d+\$")
 
 
@@ -49,4 +52,16 @@ def door_width_m(block_name: str) -> float | None:
     """``M1021`` → 1.0; ``FM甲1221``, ``FMJ1221``, ``甲FM1221`` → 1.2 (the first two digits are the
     width in dm)."""
     code = door_code(block_name)
-    return int(code[-4:-2]) / 10.0 if code else None
+    if code:
+        return int(code[-4:-2]) / 10.0
+    return mm_width(block_name)
+
+
+def mm_width(name: str) -> float | None:
+    """A door family's width from its size in mm (``甲级防火门-单扇-800 x 2100mm-345678`` → 0.8): a width
+    of 0.3–6 m by a height of 1.5–6 m, as a Revit or ArchiCAD type name writes it."""
+    m = RE_MM_SIZE.search(bare_block(name))
+    if not m:
+        return None
+    w, h = int(m.group("w")), int(m.group("h"))
+    return w / 1000.0 if 300 <= w <= 6000 and 1500 <= h <= 6000 else None
