@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .hanzi import simplified
 from .wording import unescaped
 
 PINYIN = {"j": "甲", "y": "乙", "b": "丙"}
@@ -30,7 +31,7 @@ def bare_block(name: str) -> str:
     """A block's own name, without the prefix binding an xref gives it (``三层平面$0$FM甲1221``,
     ``XREF|FM甲1221`` → ``FM甲1221``)."""
     name = unescaped(name) if "\\" in (name or "") else name  # FM\\M+5BCD71221: FM甲1221 in an old file
-    name = unicodedata.normalize("NFKC", name or "").strip().rsplit("|", 1)[-1]
+    name = simplified(unicodedata.normalize("NFKC", name or "").strip()).rsplit("|", 1)[-1]  # 甲級防火門 too
     return RE_BOUND.sub("", name) if "$" in name else name
 
 

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .hanzi import simplified
 from .wording import unescaped
 
 SHAPES = ("polygon", "line", "point", "ignore")
@@ -27,9 +28,10 @@ SEPARATORS = re.compile(r"[\s\-_.·—–]+")
 
 def normalise(name: str) -> str:
     """NFKC, case-fold, strip an xref prefix (``XREF|A-WALL``, ``XREF$3$A-WALL`` → ``a-wall``); a name an
-    old or converted file writes in ``\\M+5B7C0`` / ``\\U+9632`` escapes is read as its characters."""
+    old or converted file writes in ``\\M+5B7C0`` / ``\\U+9632`` escapes is read as its characters, and
+    traditional characters as simplified ones (``防火分區`` → ``防火分区``)."""
     name = unescaped(name or "") if "\\" in (name or "") else name
-    name = unicodedata.normalize("NFKC", name or "").casefold().strip()
+    name = simplified(unicodedata.normalize("NFKC", name or "").casefold().strip())
     if "|" in name:
         name = name.rsplit("|", 1)[1]
     if "$" in name:

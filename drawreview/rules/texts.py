@@ -12,6 +12,7 @@ from ezdxf.tools.text import plain_mtext
 from .features import Dimension, Geometry, Text
 from .inserts import Box, _inside
 from .primitives import TEXT_TYPES, flipped
+from .hanzi import simplified
 from .wording import drawn_text, unescaped
 
 
@@ -71,7 +72,8 @@ def add_leader_text(geo: Geometry, e, clip: Box | None = None) -> None:
         break
     if not _inside(p[0], p[1], clip):
         return
-    words = unescaped(plain_mtext(mtext.default_content, split=False).replace("\\~", " "))  # \~: non-breaking space
+    words = plain_mtext(mtext.default_content, split=False).replace("\\~", " ")  # \~: non-breaking space
+    words = simplified(unescaped(words))
     geo.texts.append(Text(p[0], p[1], words, ctx.char_height,
                           e.dxf.handle, e.dxf.get("layer", "0"), "Standard"))
 

@@ -9,6 +9,8 @@ import re
 from ezdxf.lldxf.encoding import decode_dxf_unicode, decode_mif_to_unicode, has_dxf_unicode, has_mif_encoding
 from ezdxf.tools.text import plain_mtext
 
+from .hanzi import simplified
+
 
 def drawn_text(e) -> str:
     """A TEXT's, ATTRIB's or MTEXT's words as drawn: the control codes (%%u underline, %%c ⌀,
@@ -17,7 +19,8 @@ def drawn_text(e) -> str:
     read as the characters CAD programs draw for them in a file of any version (converters write
     them in UTF-8 files too; the loader decodes them only in pre-2007 files), as are ``\\M+5B5D8``
     multibyte escapes; a tab stop written ``\\t`` parts cells as a tab does; a letter-spaced title
-    is read as its word (``letters_joined``)."""
+    is read as its word (``letters_joined``); traditional characters are read as simplified ones
+    (``hanzi.simplified``: 地下一層平面圖 → 地下一层平面图)."""
     if e.dxftype() == "MTEXT":
         raw = e.text
         text = plain_mtext(unstacked(raw), split=False) if "\\S" in raw else e.plain_text()
@@ -28,7 +31,7 @@ def drawn_text(e) -> str:
     else:
         text = e.dxf.text
         text = e.plain_text() if "%%" in text else text
-    return letters_joined(unescaped(text))
+    return letters_joined(simplified(unescaped(text)))
 
 
 # an MTEXT stack: \S1/2; (a fraction), \S1#2; (diagonal), \S2^; (superscript), \S18F^-2F; (tolerance);
