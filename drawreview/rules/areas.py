@@ -2,9 +2,10 @@
 
 A unit is required (``㎡``, ``m2``, ``m^2``, ``平方米``, ``平米``, ``公顷``, ``hm²``, ``ha``, ``亩``, or ``万㎡``):
 a bare number in a table may be anything. Thousands may be grouped by commas or by spaces
-(``18 000.00 ㎡``), and an English table's keys are read as the Chinese ones (``Site Area: 1.95 ha``). The site area a sheet declares is the one its red line bounds:
-when the table gives both the gross site (总用地, which takes in the road and green land the
-project gives up, 代征) and the net one (净用地 / 建设用地), the red line encloses the net one; the
+(``18 000.00 ㎡``), and an English table's keys are read as the Chinese ones (``Site Area: 1.95 ha``).
+
+The site area a sheet declares is the one its red line bounds: when the table gives both the gross
+site (总用地, which takes in the road and green land the project gives up, 代征) and the net one (净用地 / 建设用地), the red line encloses the net one; the
 land given up (代征道路用地面积, 其中绿地用地面积 …) is a part, never the site."""
 
 from __future__ import annotations

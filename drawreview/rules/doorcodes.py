@@ -4,8 +4,9 @@
 
 Offices write the fire-door class in several places: after FM (``FM甲1221``, ``FM甲-1221``), in pinyin
 initials (``FMJ1221``: J 甲 jia, Y 乙 yi, B 丙 bing), before the code (``甲FM1221``, ``甲级FM1221``) or
-after the size (``FM1221甲``), any of them in brackets (``FM(甲)0821``, ``FM0821(甲)``). ``door_code`` writes each of them the one way (``FM甲1221``), so the
-width and the class are read alike whatever the habit. A BIM program's door family names its size in
+after the size (``FM1221甲``), any of them in brackets (``FM(甲)0821``, ``FM0821(甲)``). ``door_code``
+writes each of them the one way (``FM甲1221``), so the width and the class are read alike whatever the
+habit. A BIM program's door family names its size in
 mm instead (``甲级防火门-单扇-800 x 2100mm``): ``door_width_m`` reads that width when there is no code."""
 
 from __future__ import annotations
