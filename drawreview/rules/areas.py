@@ -5,8 +5,9 @@ a bare number in a table may be anything. Thousands may be grouped by commas or 
 (``18 000.00 ㎡``), and an English table's keys are read as the Chinese ones (``Site Area: 1.95 ha``).
 
 The site area a sheet declares is the one its red line bounds: when the table gives both the gross
-site (总用地, which takes in the road and green land the project gives up, 代征) and the net one (净用地 / 建设用地), the red line encloses the net one; the
-land given up (代征道路用地面积, 其中绿地用地面积 …) is a part, never the site."""
+site (总用地, which takes in the road and green land the project gives up, 代征) and the net one
+(净用地 / 建设用地), the red line encloses the net one; the land given up (代征道路用地面积,
+其中绿地用地面积 …) is a part, never the site."""
 
 from __future__ import annotations
 
