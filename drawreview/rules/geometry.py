@@ -13,6 +13,7 @@ import numpy as np
 import shapely
 
 from . import notes, texts
+from .faces import AREAS_ONLY, joined
 from .features import Feature, Geometry
 from .hidden import hidden_layers
 from .inserts import Box, _add_insert
@@ -72,6 +73,8 @@ class _Builder:
             return
         self.geo.layer_classes.setdefault(p.layer, cls)
         shape = self.lm.shape(cls)
+        if shape != "polygon" and p.dxftype in AREAS_ONLY:
+            return  # a face entity shows an area: on a symbol or line layer it is a fill (faces.py)
         if shape == "point":
             self._point(p, cls)
             return
@@ -141,7 +144,7 @@ class _Builder:
                 geo.unusable[p.layer] = geo.unusable.get(p.layer, 0) + 1
         for cls, shape in self.lm.shapes.items():
             feats: list[Feature] = list(self.points.get(cls, []))
-            rings, holed, ring_feats = self.rings.get(cls, []), [], []
+            rings, holed, ring_feats = joined(self.rings.get(cls, []), geo.du(1.0)), [], []  # faces.py
             if rings and shape == "polygon":
                 rings, holed = _hatch_islands(rings, cls, cls in DIVIDED)
             if rings:
