@@ -286,7 +286,8 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     from .doors import sort_exits  # local imports: both depend on Geometry
     from .joins import join_texts
 
-    paper = paper_texts(doc, blocks, clip or drawn_extent(geo)) if sheet_facts and len(doc.layouts) > 1 else []
+    paper = (paper_texts(doc, blocks, clip or drawn_extent(geo), whole=clip is None)
+             if sheet_facts and len(doc.layouts) > 1 else [])
     join_texts(geo, (lambda g, labelled: notes.apply_sheet_facts(g, explicit, under, labelled, paper))
                if sheet_facts else None)
     if sheet_facts:

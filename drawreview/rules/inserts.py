@@ -14,7 +14,7 @@ from . import labels
 from .features import Feature, Frame, Geometry, Text
 from .wording import drawn_text
 from .xclips import shown_region
-from .primitives import BlockCache
+from .primitives import BlockCache, flipped
 
 FRAME_WORDS = ("图框", "tk", "frame")
 
@@ -33,6 +33,14 @@ Box = tuple[float, float, float, float]
 
 def _inside(x: float, y: float, clip: Box | None) -> bool:
     return clip is None or (clip[0] <= x <= clip[2] and clip[1] <= y <= clip[3])
+
+
+def insert_point(e):
+    """The INSERT's insertion point in WCS: it is written in the insert's OCS, so a block placed
+    with extrusion (0, 0, -1) (mirrored in 3D, or copied from a flipped UCS) at (-45, 40) stands at
+    (45, 40)."""
+    p = e.dxf.insert
+    return e.ocs().to_wcs(p) if flipped(e) else p
 
 
 def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
@@ -56,7 +64,7 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
         return
     shape = builder.lm.shape(cls)
     if shape == "point":
-        p = e.dxf.insert
+        p = insert_point(e)
         if not _inside(p.x, p.y, builder.clip):
             return
         _add_symbol(geo, builder, e, p, e.dxf.handle, layer, cls, name)
@@ -67,7 +75,7 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
         builder.plan = float(np.ptp(allc, axis=0).max()) > builder.symbol
         part = None if builder.plan else _parts_class(builder.lm, prims)
         if part is not None:  # a symbol on a plain layer drawn on a door/exit layer: that is its class
-            p = e.dxf.insert
+            p = insert_point(e)
             if _inside(p.x, p.y, builder.clip):
                 _add_symbol(geo, builder, e, p, e.dxf.handle, part[1], part[0], name)
             builder.plan = False

@@ -22,8 +22,35 @@ KEY = re.compile(r"喷水|喷淋|自动灭火系统|防雷(类别|分类|等级)
 def sheet_facts(texts: list) -> tuple[dict, dict]:
     """(facts, {fact: the text it came from}) for a sheet's texts (``features.Text`` items)."""
     plain = [t.text for t in texts if t.text]
-    extra = _table_rows(texts) + title_rows(texts)
+    extra = _table_rows(texts) + title_rows(texts) + storey_table_height(texts)
     return labels.project_facts(extra + plain)
+
+
+# a 天正 楼层表 (storey table): its title, a roof row (屋面 … 54.000), storey rows (18F | 3.000 | 51.000)
+STOREY_TABLE = re.compile(r"楼层表|层高表|楼层信息表|楼层标高表")
+ROOF_ROW = re.compile(r"^\s*(?:屋面|屋顶|屋面层|主屋面|rf)\s*$", re.I)
+STOREY_ROW = re.compile(r"^\s*\d{1,3}\s*(?:f|层)\s*$", re.I)
+NUMBERS = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def storey_table_height(texts: list) -> list[str]:
+    """``建筑高度：54.0m`` read from a storey table, when the sheet has one (楼层表, 层高表): the roof
+    row's elevation (屋面 | 54.000), else the top of the highest storey row (its elevation plus its
+    storey height: 18F | 3.000 | 51.000 → 54.0; the larger of a row's two numbers is the elevation).
+    The height is measured from ±0.000, as the table's elevations are; [] for a sheet without one."""
+    if not any(t.text and STOREY_TABLE.search(labels.norm(t.text)) for t in texts):
+        return []
+    roofs = [_numbers(row) for row in _table_rows(texts, ROOF_ROW, cells=2)]
+    tops = [max(n) for n in roofs if n]
+    if not tops:
+        tops = [max(n) + min(n) for n in map(_numbers, _table_rows(texts, STOREY_ROW, cells=2))
+                if len(n) == 2]
+    top = max(tops, default=0.0)
+    return [f"建筑高度：{top:g}m（楼层表）"] if 0 < top < 1000 else []
+
+
+def _numbers(row: str) -> list[float]:
+    return [float(v) for v in NUMBERS.findall(row.partition("：")[2])]
 
 
 # a floor's name written alone — 地下一层 / 负一层 / B1 / -1F — with 平面图 in the next text of its row

@@ -59,25 +59,37 @@ def _windows(layout) -> list[Box]:
     return out
 
 
-def paper_texts(doc, blocks: BlockCache, region: Box | None) -> list[Text]:
+def paper_texts(doc, blocks: BlockCache, region: Box | None, whole: bool = False) -> list[Text]:
     """The texts (TEXT, MTEXT, INSERT ATTRIBs as ``tag=value`` and texts inside blocks) of the one
     paper-space layout that shows *region* of model space (a frame, or the extent of what is
-    drawn), or the words shared by all when several show it equally; [] when none does."""
+    drawn), or the words shared by all when several show it equally. When none shows it and the
+    region is the *whole* of model space (one drawing, no frames splitting it), the layouts with no
+    viewport at all (a sheet of notes kept in the file, 设计说明) speak for that one drawing: their
+    words count, those every one of them writes when several write any. Else []."""
     showing = []  # (how much of its windows the region fills, layout)
+    blank = []  # layouts that show no model space
     for layout in doc.layouts:
         if layout.is_modelspace:
             continue
-        windows = [w for w in _windows(layout) if _meets(w, region)]
+        all_windows = _windows(layout)
+        windows = [w for w in all_windows if _meets(w, region)]
         if windows:
             showing.append((max(_fill(w, region) for w in windows), layout))
+        elif not all_windows and not any(e.dxftype() == "VIEWPORT" for e in layout):
+            blank.append(layout)
     showing.sort(key=lambda s: -s[0])
     if not showing:
-        return []
+        notes = [texts for texts in (_texts(layout, blocks) for layout in blank) if texts] if whole else []
+        return _common(notes) if notes else []
     if len(showing) == 1 or showing[0][0] > CLEARLY * showing[1][0]:
         return _texts(showing[0][1], blocks)
     # no layout made for this region alone (an A1 layout and an A3 print of one sheet): the words
     # every one of them writes (the same title, the same notes) are still this region's
-    each = [_texts(layout, blocks) for _, layout in showing]
+    return _common([_texts(layout, blocks) for _, layout in showing])
+
+
+def _common(each: list[list[Text]]) -> list[Text]:
+    """The texts of the first list whose words every list writes."""
     common = set.intersection(*({t.text for t in texts} for texts in each))
     return [t for t in each[0] if t.text in common]
 
