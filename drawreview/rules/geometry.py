@@ -78,9 +78,10 @@ class _Builder:
         if shape == "point":
             self._point(p, cls)
             return
-        if cls == "wall" and p.kind == "line":
-            self.walls.append(wall_line(p))
-            return
+        if cls in ("wall", "fire_wall") and p.kind == "line":
+            self.walls.append(wall_line(p))  # a fire wall is a wall too, and divides compartments (finish)
+            if cls == "wall":
+                return
         if shape not in ("polygon", "line") or p.kind != "line" or len(p.coords) < 2:
             if shape in ("polygon", "line") and p.kind == "point":
                 self.geo.unusable[p.layer] = self.geo.unusable.get(p.layer, 0) + 1
@@ -202,6 +203,9 @@ class _Builder:
                     for k in left:  # linework of an area class that closes no area: reported
                         layer = lines[k][1].layer
                         self.geo.unusable[layer] = self.geo.unusable.get(layer, 0) + 1
+            if cls == "compartment" and feats and (cut := self.open.get("fire_wall")):  # 防火墙, 防火卷帘 lines
+                feats, _ = split_by_lines(feats, _ragged(shapely.linestrings, [c for c, _ in cut]),
+                                          [p.handle for _, p in cut], self.snap, self.near)
             if cls in DIVIDED and feats:
                 feats = split_by_bands(feats, walls, self.snap, self.near, geo.du(BAND_M))
             if shape == "line":
