@@ -13,6 +13,7 @@ import numpy as np
 import shapely
 
 from . import notes, texts
+from .areatags import tagged_areas
 from .faces import AREAS_ONLY, joined
 from .features import Feature, Geometry
 from .hidden import hidden_layers
@@ -21,8 +22,8 @@ from .layers import LayerMap
 from .leaders import DRAWN_LEADER_TYPES, drawn_leaders, leader_part, texts_to_arrowheads
 from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, areal, loose_symbols,
                        merge_duplicates)
-from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands, split_by_lines,
-                         voids_as_holes)
+from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands,
+                         split_by_fire_walls, split_by_lines, voids_as_holes)
 from .junctions import junction_strips
 from .paper import drawn_extent, paper_texts
 from .walls import OPENING_M, enclosed_floors, wall_line
@@ -204,8 +205,7 @@ class _Builder:
                         layer = lines[k][1].layer
                         self.geo.unusable[layer] = self.geo.unusable.get(layer, 0) + 1
             if cls == "compartment" and feats and (cut := self.open.get("fire_wall")):  # 防火墙, 防火卷帘 lines
-                feats, _ = split_by_lines(feats, _ragged(shapely.linestrings, [c for c, _ in cut]),
-                                          [p.handle for _, p in cut], self.snap, self.near)
+                feats = split_by_fire_walls(feats, cut, self.snap, self.near)
             if cls in DIVIDED and feats:
                 feats = split_by_bands(feats, walls, self.snap, self.near, geo.du(BAND_M))
             if shape == "line":
@@ -286,6 +286,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
         leaders.extend(drawn_leaders(solids, leader_lines, geo.du(2.0)))
     texts_to_arrowheads(geo.texts, leaders)
     builder.finish()
+    tagged_areas(geo)  # a BIM export's area boundaries: each the class its tag names (areatags.py)
     drop_key_plans(geo)  # a 防火分区示意图 beside its plan is a diagram, not the floor (titles.py)
     from .doors import sort_exits  # local imports: both depend on Geometry
     from .joins import join_texts

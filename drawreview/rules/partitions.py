@@ -53,6 +53,13 @@ def split_by_lines(feats: list[Feature], geoms, handles: list[str], snap: float,
     return out, used
 
 
+def split_by_fire_walls(feats: list[Feature], cut: list, snap: float, reach: float) -> list[Feature]:
+    """Compartments divided by the lines of a fire-wall layer (防火墙, 防火卷帘: ``cut`` as the builder's
+    ``[(coords, prim)]``), as by dividing lines drawn on the compartment layer (``split_by_lines``)."""
+    geoms = np.array([shapely.LineString(c) for c, _ in cut], dtype=object)
+    return split_by_lines(feats, geoms, [p.handle for _, p in cut], snap, reach)[0]
+
+
 BAND_M = 1.0  # an area outline narrower than this is a wall drawn on the area's layer, not an area
 
 
