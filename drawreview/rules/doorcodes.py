@@ -61,9 +61,9 @@ def door_width_m(block_name: str) -> float | None:
 
 def mm_width(name: str) -> float | None:
     """A door family's width from its size in mm (``甲级防火门-单扇-800 x 2100mm-345678`` → 0.8): a width
-    of 0.3–6 m by a height of 1.5–6 m, as a Revit or ArchiCAD type name writes it."""
+    of 0.3–6 m by a height of 1.8–6 m (a window 1800 x 1500 is none), as a Revit or ArchiCAD type name writes it."""
     m = RE_MM_SIZE.search(bare_block(name))
     if not m:
         return None
     w, h = int(m.group("w")), int(m.group("h"))
-    return w / 1000.0 if 300 <= w <= 6000 and 1500 <= h <= 6000 else None
+    return w / 1000.0 if 300 <= w <= 6000 and 1800 <= h <= 6000 else None

@@ -40,7 +40,16 @@ def compartment_area(geo, rule):
 
 
 def exits_of(geo, rule, comp) -> list:
-    return features_at(geo, rule, "exits", "exit", comp.geom, 0.5)
+    """The compartment's exits: exit doors in its outline (an outer wall, a fire wall, a courtyard's
+    wall) or in the outline of a stair inside it (an enclosed stair's door: 5.5.8 counts stairs).
+    An exit door standing in the open floor, on neither, leads to no place of safety."""
+    near = features_at(geo, rule, "exits", "exit", comp.geom, 0.5)
+    if not near:
+        return near
+    snap = geo.du(float(rule.p("snap_m", 0.5)))
+    edge = comp.geom.boundary
+    stairs = [s.geom for s in geo.of("stair") if s.geom.intersects(comp.geom)]
+    return [e for e in near if e.geom.distance(edge) <= snap or any(s.distance(e.geom) <= snap for s in stairs)]
 
 
 @check("exit_count")
