@@ -15,7 +15,7 @@ First run (main at e05b0fe): 35 found, 19 missed, 7 false alarms over 54 habits 
 26 wrong drawings (the first 47 habits alone, before seven more were added: 29 / 18 / 7). The cases the
 engine judges right must stay right; the wrong ones are listed in OPEN exactly as the bench reports them,
 each an open gap in the engine, not fixed here. The test fails if any case changes, so a fix must move
-its entry out of OPEN."""
+its entry out of OPEN. Decision 145 read the 26 as habits and fixed them: 54 found, 0 missed, 0 false."""
 
 from __future__ import annotations
 
@@ -24,35 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Each entry is an open gap, found by the probe and not fixed: file -> what the bench reports.
-OPEN: dict[str, str] = {
-    "compartment-polyface-viol.dxf": "missed ['FR-07'], false []",
-    "compartment-3dface-triangles-viol.dxf": "missed ['FR-07'], false []",
-    "compartment-solid2d-viol.dxf": "missed ['FR-07'], false []",
-    "compartment-mpolygon-viol.dxf": "missed ['FR-07'], false []",
-    "revit-area-boundary-layer-viol.dxf": "missed ['FR-07'], false []",
-    "gbt18112-minor-code-layer-viol.dxf": "missed ['FR-07'], false []",
-    "traditional-basement-title-viol.dxf": "missed ['FR-07'], false []",
-    "sprinkler-note-in-paper-clean.dxf": "missed [], false ['FR-07']",
-    "storey-table-height-viol.dxf": "missed ['FR-07'], false []",
-    "firewall-line-own-layer-clean.dxf": "missed [], false ['FR-07']",
-    "firewall-with-shutter-clean.dxf": "missed [], false ['FR-07']",
-    "door-grade-bracket-before-viol.dxf": "missed ['FR-12'], false []",
-    "door-revit-family-mm-viol.dxf": "missed ['FR-12'], false []",
-    "door-ocs-minus-z-clean.dxf": "missed [], false ['FR-08']",
-    "legend-compartment-swatch-clean.dxf": "missed [], false ['FR-08']",
-    "legend-compartment-swatch-viol.dxf": "missed [], false ['FR-08']",
-    "footprint-polyface-massing-viol.dxf": "missed ['FR-01'], false []",
-    "lane-pinyin-initials-viol.dxf": "missed ['FR-02'], false []",
-    "area-space-thousands-viol.dxf": "missed ['PL-07'], false []",
-    "area-english-ha-viol.dxf": "missed ['PL-07'], false []",
-    "unit-polyface-viol.dxf": "missed ['AD-01'], false []",
-    "unit-pinyin-layer-viol.dxf": "missed ['AD-01'], false []",
-    "dim-thousands-comma-clean.dxf": "missed [], false ['DR-04']",
-    "dim-radius-prefix-viol.dxf": "missed ['DR-04'], false []",
-    "dim-diameter-prefix-viol.dxf": "missed ['DR-04'], false []",
-    "dim-angle-degree-code-viol.dxf": "missed ['DR-04'], false []",
-}
+# Each entry is an open gap, found by the probe and not fixed: file -> what the bench reports. Decision 145
+# fixed all 26 of the first run.
+OPEN: dict[str, str] = {}
 
 
 def test_outside7_right_cases_stay_right_and_open_gaps_are_known(tmp_path):
