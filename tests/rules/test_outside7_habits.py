@@ -203,8 +203,11 @@ def test_an_exit_door_in_the_open_floor_is_no_exit_but_a_stair_door_is():
     doc, msp = _doc()
     msp.add_lwpolyline(_pts([(0, 0), (60, 0), (60, 40), (0, 40)]), close=True, dxfattribs={"layer": "防火分区"})
     _doors(doc, msp, 60, 40)
-    msp.query("INSERT")[-1].dxf.insert = (30 * K, 20 * K, 0)  # the north door moved into the middle
+    north = msp.query("INSERT")[-1]
+    north.dxf.insert = (45 * K, 39 * K, 0)  # 1 m inside the outline: in its wall, as a curve may stray
     _title(msp)
+    assert _found(doc) == []
+    north.dxf.insert = (30 * K, 20 * K, 0)  # the north door moved into the middle
     assert _found(doc) == [("FR-08", 1)]
     msp.add_lwpolyline(_pts([(27, 20), (33, 20), (33, 23), (27, 23)]), close=True, dxfattribs={"layer": "STAIR"})
     assert _found(doc) == []  # … on the outline of an enclosed stair it is one

@@ -39,17 +39,21 @@ def compartment_area(geo, rule):
                        unit="m²", name=c.attrs.get("name", c.handle))
 
 
+EDGE_M = 2.0  # an exit this far inside the outline is in its wall (a curve through a wall's points strays ~1 m)
+
+
 def exits_of(geo, rule, comp) -> list:
     """The compartment's exits: exit doors in its outline (an outer wall, a fire wall, a courtyard's
-    wall) or in the outline of a stair inside it (an enclosed stair's door: 5.5.8 counts stairs).
-    An exit door standing in the open floor, on neither, leads to no place of safety."""
+    wall: within ``EDGE_M`` of it) or in the outline of a stair inside it (an enclosed stair's door:
+    5.5.8 counts stairs). An exit door standing in the open floor, on neither, leads to no place of
+    safety (RULES.md FR-08: exits on the compartment boundary)."""
     near = features_at(geo, rule, "exits", "exit", comp.geom, 0.5)
     if not near:
         return near
     snap = geo.du(float(rule.p("snap_m", 0.5)))
-    edge = comp.geom.boundary
+    edge, wall = comp.geom.boundary, geo.du(EDGE_M)
     stairs = [s.geom for s in geo.of("stair") if s.geom.intersects(comp.geom)]
-    return [e for e in near if e.geom.distance(edge) <= snap or any(s.distance(e.geom) <= snap for s in stairs)]
+    return [e for e in near if e.geom.distance(edge) <= wall or any(s.distance(e.geom) <= snap for s in stairs)]
 
 
 @check("exit_count")
