@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from ezdxf.render import MeshBuilder
+
+from .hatches import hatch_rings
 
 FACE_TYPES = frozenset({"3DFACE", "SOLID", "TRACE", "MPOLYGON", "MESH"})
 PIECES = frozenset({"3DFACE", "SOLID", "TRACE"})  # one face per entity: a triangulation's pieces
@@ -29,8 +32,6 @@ def _faces(e, t: str) -> list[np.ndarray]:
     """Each face's vertices projected to XY (WCS), as (n, 2) arrays."""
     if t in PIECES:
         return [np.array([(v.x, v.y) for v in e.wcs_vertices()], dtype=float)]
-    from ezdxf.render import MeshBuilder
-
     mesh = MeshBuilder.from_mesh(e) if t == "MESH" else MeshBuilder.from_polyface(e)
     return [np.array([(v.x, v.y) for v in face], dtype=float) for face in mesh.faces_as_vertices()]
 
@@ -46,21 +47,16 @@ def outline(faces: list[np.ndarray]) -> list[np.ndarray]:
     return [np.asarray(p.exterior.coords)[:-1] for p in shapely.get_parts(union) if p.geom_type == "Polygon"]
 
 
-def face_prims(e, t: str, layer: str, handle: str, distance: float) -> list:
-    """The closed outlines the face entity covers in plan, as primitives."""
-    from .primitives import Prim
-
+def face_rings(e, t: str, distance: float) -> tuple[str, list[np.ndarray]]:
+    """(kind, rings): the closed outlines the face entity covers in plan, and the entity kind their
+    primitives carry (``POLYFACE`` for a mesh POLYLINE, whose outline is no polyline's linework)."""
     if t == "MPOLYGON":  # its boundary paths, as a hatch's
-        from .hatches import hatch_rings
-
-        rings = [c for c in hatch_rings(e, distance) if len(c) >= 3]
-    else:
-        try:
-            rings = outline(_faces(e, t))
-        except (TypeError, ValueError, IndexError, AttributeError):  # a damaged mesh loses its outline only
-            return []
-    kind = POLYFACE if t == "POLYLINE" else t
-    return [Prim("line", coords, True, layer, kind, handle) for coords in rings]
+        return t, [c for c in hatch_rings(e, distance) if len(c) >= 3]
+    try:
+        rings = outline(_faces(e, t))
+    except (TypeError, ValueError, IndexError, AttributeError):  # a damaged mesh loses its outline only
+        rings = []
+    return (POLYFACE if t == "POLYLINE" else t), rings
 
 
 def _edges(coords: np.ndarray) -> set:

@@ -18,7 +18,7 @@ from ezdxf import units as ezunits
 from ezdxf.dynblkhelper import get_dynamic_block_record_handle
 from ezdxf.math import Vec2, bulge_center
 
-from .faces import face_prims, is_face
+from .faces import face_rings, is_face
 from .hatches import hatch_rings
 from .hatches import path_coords as _path_coords
 from .wording import drawn_text
@@ -99,7 +99,8 @@ def entity_prims(e, distance: float) -> list[Prim]:
         return [Prim("line", ring, True, layer, t, handle),
                 Prim("point", np.array([[c.x, c.y]]), False, layer, t, handle)]
     if is_face(e, t):  # a polyface, 3DFACE, SOLID, MPOLYGON …: the outline it covers in plan (faces.py)
-        return face_prims(e, t, layer, handle, distance)
+        kind, rings = face_rings(e, t, distance)
+        return [Prim("line", coords, True, layer, kind, handle) for coords in rings]
     if t in CURVE_TYPES:
         try:
             p = ezpath.make_path(e)
