@@ -32,7 +32,7 @@ from .common import Ctx, api, lang_of, text
 from .limits import streams_uploads
 from .pages import render
 from .progress import client_ip
-from .submissions import IncompleteUpload, multipart_parts
+from .multipart import IncompleteUpload, multipart_parts
 
 FORM_SLACK = 64 * 1024
 MAX_FIELD = 256

@@ -1,25 +1,20 @@
 """Submission endpoints: create / list revisions, upload files (streamed), and the project page.
 
-Uploads are parsed from ``request.stream()`` with python-multipart's push parser: each file
-part goes chunk by chunk into ``storage.put_stream`` (hashing as it writes to a temporary
-file), so no file is ever held in memory or spooled twice. A body that stops half-way
-(client gone, or the closing boundary never arrives) raises inside the chunk iterator, so
-the temporary file is removed and no blob and no row is created.
+Uploads are parsed as they stream (``web/multipart.py``): each file part goes chunk by chunk
+into ``storage.put_stream`` (hashing as it writes to a temporary file), so no file is ever held
+in memory or spooled twice. A request's files become rows only once its whole body has arrived:
+a body that stops early, before or after its closing boundary, registers none (decision 142).
 """
 
 from __future__ import annotations
 
-from collections import deque
-from typing import AsyncIterator
-
-from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from ..auth import principal_from_request
 from ..cad.intake import ACCEPTED
-from ..errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedFile, ValidationFailed
+from ..errors import BadRequest, NotFound, PayloadTooLarge, ValidationFailed
 from ..jobs.drawings import enqueue as enqueue_job
 from ..policy import ROLE_ACTIONS, require_project
 from ..services import file_list, file_removal, review_period, sheet_list
@@ -29,106 +24,10 @@ from ..services import sheets as sheet_service
 from ..services import submissions as service
 from .common import Ctx, api, lang_of, text
 from .i18n import t
+from .multipart import IncompleteUpload, multipart_parts
 
-MAX_PARTS = 200
 MAX_NOTES = 2000  # a submission's notes
 MULTIPART_SLACK = 1024 * 1024  # boundaries and part headers on top of the file bytes
-
-
-class IncompleteUpload(BadRequest):
-    code = "upload_incomplete"
-    message_zh = "上传未完成（连接中断或请求体不完整），请重试"
-    message_en = "The upload did not complete (connection lost or body cut off); please retry"
-
-
-# -- streaming multipart ----------------------------------------------------------------
-
-class Part:
-    def __init__(self, headers: dict[bytes, bytes]) -> None:
-        disposition, params = parse_options_header(headers.get(b"content-disposition", b""))
-        self.name = params.get(b"name", b"").decode("utf-8", "replace")
-        raw = params.get(b"filename")
-        self.filename = None if raw is None else _decode(raw)
-        self.content_type = headers.get(b"content-type", b"").decode("latin-1")
-
-
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("gbk", "replace")
-
-
-async def multipart_parts(request: Request) -> AsyncIterator[tuple[Part, AsyncIterator[bytes]]]:
-    """Yield ``(part, chunks)`` in order; *chunks* must be consumed before the next part."""
-    ctype, params = parse_options_header(request.headers.get("content-type", ""))
-    boundary = params.get(b"boundary")
-    if ctype != b"multipart/form-data" or not boundary:
-        raise UnsupportedFile("请以 multipart/form-data 上传文件（字段名 file）",
-                              "Upload files as multipart/form-data (field name 'file')", code="not_multipart")
-    queue: deque = deque()
-    header: dict = {"field": b"", "value": b"", "headers": {}}
-
-    def on_header_field(data, start, end):
-        header["field"] += data[start:end]
-
-    def on_header_value(data, start, end):
-        header["value"] += data[start:end]
-
-    def on_header_end():
-        header["headers"][header["field"].lower()] = header["value"]
-        header["field"], header["value"] = b"", b""
-
-    def on_headers_finished():
-        queue.append(("part", Part(header["headers"])))
-        header["headers"] = {}
-
-    parser = MultipartParser(boundary, {
-        "on_header_field": on_header_field, "on_header_value": on_header_value, "on_header_end": on_header_end,
-        "on_headers_finished": on_headers_finished,
-        "on_part_data": lambda data, start, end: queue.append(("data", bytes(data[start:end]))),
-        "on_part_end": lambda: queue.append(("end", None)),
-        "on_end": lambda: queue.append(("done", None)),
-    })
-
-    async def events():
-        finished = False
-        async for chunk in request.stream():
-            if chunk:
-                try:
-                    parser.write(chunk)
-                except Exception as exc:  # noqa: BLE001 - python-multipart's own parse errors
-                    raise BadRequest("上传内容格式错误", "Malformed multipart body", code="bad_multipart",
-                                     details={"error": str(exc)[:200]}) from None
-            while queue:
-                ev = queue.popleft()
-                finished = finished or ev[0] == "done"
-                yield ev
-        if not finished:
-            raise IncompleteUpload()
-
-    stream = events()
-    parts = 0
-
-    async def chunks() -> AsyncIterator[bytes]:
-        async for kind, value in stream:
-            if kind == "data":
-                if value:
-                    yield value
-            elif kind == "end":
-                return
-        raise IncompleteUpload()
-
-    async for kind, value in stream:
-        if kind == "part":
-            parts += 1
-            if parts > MAX_PARTS:
-                raise BadRequest(f"一次最多上传 {MAX_PARTS} 个文件", f"At most {MAX_PARTS} files per request",
-                                 code="too_many_parts")
-            body = chunks()
-            yield value, body
-            async for _ in body:  # the caller skipped this part: read past it
-                pass
 
 
 # -- endpoints --------------------------------------------------------------------------
@@ -204,7 +103,7 @@ async def upload_files(ctx: Ctx):
     remaining = max(0, limit_total - sub.total_bytes)
     refuse_declared_length(ctx.request.headers.get("content-length"), settings.max_file_bytes, remaining, limit_total)
     await ctx.session.commit()  # release the connection while the bytes stream in
-    results = []
+    stored = []  # (name, blob) of each file part, registered once the whole body has arrived
     try:
         async for part, chunks in multipart_parts(ctx.request):
             if part.filename is None or part.name != "file":
@@ -223,18 +122,20 @@ async def upload_files(ctx: Ctx):
                     f"{name}：单个文件超过大小上限（{settings.max_file_bytes // 1024**2} MB）",
                     f"{name}: the file exceeds the size limit ({settings.max_file_bytes // 1024**2} MB)",
                     details={"file": name, "limit": settings.max_file_bytes}) from None
-            row, created, events = await service.register_upload(ctx.session, storage, ctx.user, sub, blob.sha256,
-                                                                 blob.size, name, limit_total)
-            for event in events:
-                ctx.emit(event)
-            await ctx.commit()
-            if created:
-                remaining = max(0, remaining - blob.size)
-            if row.state == "uploaded":
-                await enqueue_job({"queue": queue, "settings": settings}, "process_file", row.id)
-            results.append(service.file_dict(row))
+            stored.append((name, blob))
+            remaining = max(0, remaining - blob.size)  # register_upload's reservation is the exact check
     except ClientDisconnect:
         raise IncompleteUpload() from None
+    results = []
+    for name, blob in stored:
+        row, created, events = await service.register_upload(ctx.session, storage, ctx.user, sub, blob.sha256,
+                                                             blob.size, name, limit_total)
+        for event in events:
+            ctx.emit(event)
+        await ctx.commit()
+        if row.state == "uploaded":
+            await enqueue_job({"queue": queue, "settings": settings}, "process_file", row.id)
+        results.append(service.file_dict(row))
     if not results:
         raise BadRequest("请求中没有文件（字段名 file）", "No file in the request (field name 'file')",
                          code="no_file")
