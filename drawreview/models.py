@@ -325,6 +325,9 @@ class ClientWrite(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", index=True)
     seq: Optional[int] = None
     result: dict = _json()
+    # sha256 of the write's content (client_writes.request_digest): the same client_id with other
+    # content is refused, not replayed; None for records written before decision 142
+    request_digest: Optional[str] = Field(default=None, max_length=64)
     created_at: datetime = _ts()
 
 

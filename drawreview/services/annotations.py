@@ -383,7 +383,8 @@ async def create(session, broadcast, principal: Principal, sheet_id: int, data: 
                       "annotation.create", "annotation", new.marker, {"sheet_id": sheet_id, "kind": kind,
                                                                       "client_id": client_id}, new_row=new)
 
-    result = await perform(session, broadcast, principal, "annotation.create", client_id, write, target=("sheet_id", sheet_id))
+    result = await perform(session, broadcast, principal, "annotation.create", client_id, write,
+                           target=("sheet_id", sheet_id), data=data)
     if not result.replay:  # after the commit, off the write path (services/notifications.py: later)
         notifications.later(session.bind, result.events[0].project_id, "comment.added",
                             {"discipline": principal.discipline}, link=f"/sheets/{sheet_id}")
@@ -409,7 +410,8 @@ async def edit(session, broadcast, principal: Principal, annotation_id: int, dat
                       {"client_id": client_id, "annotation": out}, "annotation.update", "annotation", ann.id,
                       {"fields": sorted(values), "version": ann.version, "client_id": client_id})
 
-    return await perform(session, broadcast, principal, "annotation.update", client_id, write, target=("annotation_id", annotation_id))
+    return await perform(session, broadcast, principal, "annotation.update", client_id, write,
+                         target=("annotation_id", annotation_id), data=data)
 
 
 async def delete(session, broadcast, principal: Principal, annotation_id: int, data: dict, *,
@@ -426,7 +428,8 @@ async def delete(session, broadcast, principal: Principal, annotation_id: int, d
                        "version": ann.version},
                       "annotation.delete", "annotation", ann.id, {"version": ann.version, "client_id": client_id})
 
-    return await perform(session, broadcast, principal, "annotation.delete", client_id, write, target=("annotation_id", annotation_id))
+    return await perform(session, broadcast, principal, "annotation.delete", client_id, write,
+                         target=("annotation_id", annotation_id), data=data)
 
 
 async def add_comment(session, broadcast, principal: Principal, annotation_id: int, data: dict, *,
@@ -449,7 +452,8 @@ async def add_comment(session, broadcast, principal: Principal, annotation_id: i
                       {"client_id": client_id, "annotation_id": ann.id, "sheet_id": ann.sheet_id, "comment": out},
                       "comment.create", "comment", comment.id, {"annotation_id": ann.id, "client_id": client_id})
 
-    return await perform(session, broadcast, principal, "comment.create", client_id, write, target=("annotation_id", annotation_id))
+    return await perform(session, broadcast, principal, "comment.create", client_id, write,
+                         target=("annotation_id", annotation_id), data=data)
 
 
 async def set_status(session, broadcast, principal: Principal, annotation_id: int, data: dict, *,
@@ -482,6 +486,7 @@ async def set_status(session, broadcast, principal: Principal, annotation_id: in
                       "annotation.status", "annotation", ann.id,
                       {"from": previous, "to": status, "version": ann.version, "client_id": client_id})
 
-    return await perform(session, broadcast, principal, "annotation.set_status", client_id, write, target=("annotation_id", annotation_id))
+    return await perform(session, broadcast, principal, "annotation.set_status", client_id, write,
+                         target=("annotation_id", annotation_id), data=data)
 
 

@@ -274,7 +274,8 @@ async def confirm(session, broadcast, principal: Principal, finding_id: int, dat
                            {"annotation_id": ann.id, "rule_id": row.rule_id})
         return {"finding": fd, "annotation": out}, [ev1, ev2], project_id
 
-    return await perform(session, broadcast, principal, "finding.confirm", client_id, write, target=("finding_id", finding_id))
+    return await perform(session, broadcast, principal, "finding.confirm", client_id, write,
+                         target=("finding_id", finding_id), data=data)
 
 
 async def dismiss(session, broadcast, principal: Principal, finding_id: int, data: dict) -> WriteResult:
@@ -303,4 +304,5 @@ async def dismiss(session, broadcast, principal: Principal, finding_id: int, dat
                            {"reason": row.dismiss_reason, "rule_id": row.rule_id})
         return {"finding": fd}, [ev], project_id
 
-    return await perform(session, broadcast, principal, "finding.dismiss", client_id, write, target=("finding_id", finding_id))
+    return await perform(session, broadcast, principal, "finding.dismiss", client_id, write,
+                         target=("finding_id", finding_id), data=data)

@@ -95,9 +95,9 @@ WITH s AS (
     UPDATE audit_head SET last_id = au.id, last_hash = au.hash FROM au
     WHERE audit_head.id = CAST(:pid AS INTEGER) RETURNING au.hash
 ), cw AS (
-    INSERT INTO client_write (user_id, client_id, op, project_id, seq, result, created_at)
+    INSERT INTO client_write (user_id, client_id, op, project_id, seq, result, request_digest, created_at)
     SELECT CAST(:uid AS INTEGER), CAST(:cid AS VARCHAR), CAST(:op AS VARCHAR), CAST(:pid AS INTEGER), s.seq,
-           CAST(:result AS JSON), CAST(:at AS TIMESTAMPTZ)
+           CAST(:result AS JSON), CAST(:digest AS VARCHAR), CAST(:at AS TIMESTAMPTZ)
     FROM s WHERE CAST(:cid AS VARCHAR) IS NOT NULL RETURNING id
 )
 SELECT s.seq, (SELECT hash FROM hu) AS audit_hash, (SELECT count(*) FROM cw) AS recorded, (SELECT count(*) FROM ev)
@@ -140,9 +140,10 @@ WITH s AS (
     UPDATE audit_head SET last_id = au.id, last_hash = au.hash FROM au
     WHERE audit_head.id = CAST(:pid AS INTEGER) RETURNING au.hash
 ), cw AS (
-    INSERT INTO client_write (user_id, client_id, op, project_id, seq, result, created_at)
+    INSERT INTO client_write (user_id, client_id, op, project_id, seq, result, request_digest, created_at)
     SELECT CAST(:uid AS INTEGER), CAST(:cid AS VARCHAR), CAST(:op AS VARCHAR), CAST(:pid AS INTEGER), s.seq,
-           CAST(replace(CAST(:result AS TEXT), CAST(:qmark AS TEXT), i.id) AS JSON), CAST(:at AS TIMESTAMPTZ)
+           CAST(replace(CAST(:result AS TEXT), CAST(:qmark AS TEXT), i.id) AS JSON), CAST(:digest AS VARCHAR),
+           CAST(:at AS TIMESTAMPTZ)
     FROM s, i WHERE CAST(:cid AS VARCHAR) IS NOT NULL RETURNING id
 )
 SELECT s.seq, (SELECT hash FROM hu) AS audit_hash, (SELECT id FROM nr) AS new_id, (SELECT count(*) FROM ev),
@@ -214,14 +215,14 @@ def _new_id(change: Change, new_id: int) -> None:
 
 
 async def write(session: AsyncSession, principal, change: Change, op: str,
-                client_id: str | None) -> ProjectEvent | events_service.Logged:
+                client_id: str | None, digest: str | None = None) -> ProjectEvent | events_service.Logged:
     """Journal ``change`` in the session's transaction; return the event (publish it after commit).
     A change with a new row, on a session that has not begun a transaction (PostgreSQL): the row
     and its journal in one statement that commits on its own."""
     pg = session.bind.dialect.name == "postgresql"
     if change.new_row is not None:
         if pg and not session.in_transaction():
-            event = await _write_alone(session, principal, change, op, client_id)
+            event = await _write_alone(session, principal, change, op, client_id, digest)
             if event is not None:
                 return event
         table = change.new_row.table
@@ -231,13 +232,13 @@ async def write(session: AsyncSession, principal, change: Change, op: str,
     at = utcnow()
     payload = dict(change.event_payload, actor=principal.display_name)
     if not pg:
-        return await _write_generic(session, principal, change, op, client_id, payload)
+        return await _write_generic(session, principal, change, op, client_id, payload, digest)
     entry, detail, pre, post = _entry(principal, change, at)
     row = (await (await session.connection()).execute(_PG, {
         "pid": change.project_id, "etype": change.event_type, "uid": principal.user_id, "payload": _dumps(payload),
         "at": at, "actor": entry.actor, "action": entry.action, "otype": entry.object_type, "oid": entry.object_id,
         "detail": _dumps(detail), "pre": pre, "post": post, "cid": client_id, "op": op,
-        "result": _dumps(change.data)})).first()
+        "result": _dumps(change.data), "digest": digest})).first()
     if row is None:
         raise LookupError(f"project {change.project_id} does not exist")
     seq, audit_hash = row[0], row[1]
@@ -264,7 +265,7 @@ def _entry(principal, change: Change, at) -> tuple[SimpleNamespace, dict, str, s
 
 
 async def _write_alone(session: AsyncSession, principal, change: Change, op: str,
-                       client_id: str | None) -> events_service.Logged | None:
+                       client_id: str | None, digest: str | None) -> events_service.Logged | None:
     """The new row and its journal in one statement on an autocommit connection: committed when
     this returns (PostgreSQL runs a lone statement as its own transaction, and waits for its
     commit record to be flushed, as for COMMIT). None, with nothing written, when the project's
@@ -281,7 +282,7 @@ async def _write_alone(session: AsyncSession, principal, change: Change, op: str
         "pid": change.project_id, "etype": change.event_type, "uid": principal.user_id, "payload": _dumps(payload),
         "at": at, "actor": entry.actor, "action": entry.action, "otype": entry.object_type, "detail": _dumps(detail),
         "pre": pre, "post": post, "mark": new.marker, "qmark": _dumps(new.marker), "cid": client_id, "op": op,
-        "result": _dumps(change.data)})
+        "result": _dumps(change.data), "digest": digest})
     row = await _fetch_alone(session, sql, names, params)
     if row is None:  # no audit head yet (or no project): nothing was written; the caller begins a transaction
         return None
@@ -293,13 +294,13 @@ async def _write_alone(session: AsyncSession, principal, change: Change, op: str
 
 
 async def _write_generic(session: AsyncSession, principal, change: Change, op: str, client_id: str | None,
-                         payload: dict) -> ProjectEvent:
+                         payload: dict, digest: str | None = None) -> ProjectEvent:
     event = await events_service.append(session, change.project_id, change.event_type, principal,
                                         change.event_payload)
     await audit.record(session, principal, change.action, change.object_type, change.object_id, change.project_id,
                        change.detail)
     if client_id is not None:
         session.add(ClientWrite(user_id=principal.user_id, client_id=client_id, op=op, project_id=change.project_id,
-                                seq=event.seq, result=change.data))
+                                seq=event.seq, result=change.data, request_digest=digest))
     await session.flush()
     return event

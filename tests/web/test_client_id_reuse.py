@@ -4,6 +4,10 @@ on another sheet, markup or finding) is refused with 409 ``client_id_reused`` in
 and changes nothing. Before, it was acknowledged with the first write's result and ``replay:
 true``, so the client believed a write had been done that never was. Real server processes in
 both modes, over the websocket and over REST.
+
+The same client_id on the *same* object with other content (another text for the same markup,
+another reply to the same thread, another dismissal reason) is refused too (decision 142): the
+record keeps a digest of what the write asked for. Before, it was answered as a replay.
 """
 
 from __future__ import annotations
@@ -94,3 +98,61 @@ async def test_a_client_id_reused_for_another_markup_is_refused_over_rest(stack,
     assert r.status_code == 200 and r.json()["data"]["comment"] == first, r.text
     thread = httpx.get(f"{servers[0]}/api/annotations/{a['id']}", headers=headers).json()["data"]
     assert [c["id"] for c in thread["comments"]] == [first["id"]]
+
+
+async def test_a_client_id_reused_on_the_same_object_with_other_content_is_refused(stack, servers, world):
+    c = await Client.connect(servers[-1], world["project_id"], token(stack, "fire"),
+                             additional_headers={"Accept-Language": "en"})
+    try:
+        key = cid()
+        first = await c.request({"type": "annotation.create", "client_id": key, "sheet_id": world["sheet_id"], **PIN})
+        assert first["type"] == "ack" and first["replay"] is False
+        before = markups(stack, servers, world)
+        # the same client_id, the same sheet, another markup
+        reply = await c.request({"type": "annotation.create", "client_id": key, "sheet_id": world["sheet_id"],
+                                 **PIN, "body": "另一条意见"})
+        assert_reused(reply)
+        assert reply["details"]["other_content"] is True
+        # the resend the viewer's outbox makes (the same message) is still a replay
+        again = await c.request({"type": "annotation.create", "client_id": key, "sheet_id": world["sheet_id"], **PIN})
+        assert again["type"] == "ack" and again["replay"] is True
+        assert again["annotation"]["id"] == first["annotation"]["id"]
+        # an edit of one markup, then the same client_id with another text for it
+        a = rest_markup(stack, servers, world)
+        key = cid()
+        done = await c.request({"type": "annotation.update", "client_id": key, "annotation_id": a["id"],
+                                "version": a["version"], "body": "第一处修改"})
+        assert done["type"] == "ack" and done["annotation"]["body"] == "第一处修改"
+        reply = await c.request({"type": "annotation.update", "client_id": key, "annotation_id": a["id"],
+                                 "version": a["version"], "body": "第二处修改"})
+        assert_reused(reply)
+        again = await c.request({"type": "annotation.update", "client_id": key, "annotation_id": a["id"],
+                                 "version": a["version"], "body": "第一处修改"})
+        assert again["type"] == "ack" and again["replay"] is True
+    finally:
+        await c.close()
+    after = markups(stack, servers, world)
+    assert after[a["id"]]["body"] == "第一处修改" and after[a["id"]]["version"] == a["version"] + 1
+    assert len(after) == len(before) + 1  # the markup a, nothing else
+    assert after[first["annotation"]["id"]]["body"] == PIN["body"]
+
+
+async def test_a_reply_with_other_words_under_a_used_client_id_is_refused_over_rest(stack, servers, world):
+    a = rest_markup(stack, servers, world)
+    key = cid()
+    headers = {**stack.token_headers("planning"), "Accept-Language": "zh-CN"}
+    r = httpx.post(f"{servers[0]}/api/annotations/{a['id']}/comments", headers=headers,
+                   json={"client_id": key, "body": "同意"})
+    assert r.status_code == 200, r.text
+    first = r.json()["data"]["comment"]
+    r = httpx.post(f"{servers[-1]}/api/annotations/{a['id']}/comments", headers=headers,
+                   json={"client_id": key, "body": "不同意"})
+    assert r.status_code == 409, r.text
+    err = r.json()["error"]
+    assert err["code"] == "client_id_reused" and "client_id 已用于另一项操作" in err["message"], err
+    assert "already used for another operation" in err["messages"]["en"]
+    r = httpx.post(f"{servers[-1]}/api/annotations/{a['id']}/comments", headers=headers,
+                   json={"client_id": key, "body": "同意"})
+    assert r.status_code == 200 and r.json()["data"]["comment"] == first, r.text
+    thread = httpx.get(f"{servers[0]}/api/annotations/{a['id']}", headers=headers).json()["data"]
+    assert [c["body"] for c in thread["comments"]] == ["同意"]

@@ -221,6 +221,12 @@ export class Outbox extends EventTarget {
       }
       if (!this._sendRaw(wire)) return;
       this.inflight.set(op.client_id, Date.now());
+      if (!op.sent) {
+        // once sent, the server may have done it: its content must not change under its
+        // client_id (a resend with other content is refused, decision 142)
+        op.sent = true;
+        this._save();
+      }
     }
     if (this.outbox.length) {
       this.state = 'sending';

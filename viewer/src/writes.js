@@ -54,6 +54,7 @@ export class Writes {
   wire(op) {
     const { target, ...msg } = op;
     delete msg.local;
+    delete msg.sent;
     if (op.type === 'annotation.create') return msg;
     if (op.type.startsWith('finding.')) return msg;
     // one write at a time per annotation: a later edit waits for the earlier one's answer
@@ -139,8 +140,8 @@ export class Writes {
   update(key, fields) {
     const r = this.store.recs.get(key);
     if (!r) return;
-    // fold into a create that has not left yet
-    const pendingCreate = this.sync.outbox.find((o) => o.client_id === key && o.type === 'annotation.create' && !this.sync.inflight.has(key));
+    // fold into a create that has never left (one sent may have been done: it is resent as it was)
+    const pendingCreate = this.sync.outbox.find((o) => o.client_id === key && o.type === 'annotation.create' && !o.sent);
     if (pendingCreate) {
       this.sync.rewrite((ops) => ops.map((o) => (o === pendingCreate ? { ...o, ...fields } : o)));
       r.data = { ...r.data, ...fields };
@@ -163,7 +164,7 @@ export class Writes {
   deleteMarkup(key) {
     const r = this.store.recs.get(key);
     if (!r) return;
-    const unsent = this.sync.outbox.some((o) => o.client_id === key && o.type === 'annotation.create') && !this.sync.inflight.has(key);
+    const unsent = this.sync.outbox.some((o) => o.client_id === key && o.type === 'annotation.create' && !o.sent);
     if (unsent) {
       // never left this browser: forget the create and everything queued on it
       this.sync.rewrite((ops) => ops.filter((o) => o.client_id !== key && o.target !== key));
