@@ -25,6 +25,8 @@ from .notifications import aware
 LOGIN_WINDOW_S = 900
 ACCOUNT_MAX_FAILURES = 10  # per account and window, from anywhere
 ADDRESS_MAX_FAILURES = 30  # per client address and window, whatever the accounts tried
+CREDENTIAL_MAX_CHECKS = 10  # current-password checks per browser session or API token and window
+USER_MAX_CHECKS = 30  # per account and window, over all its sessions and tokens (new tokens can be made)
 MIN_PASSWORD = 10
 
 
@@ -73,19 +75,30 @@ async def change_password(session: AsyncSession, limiter, principal: Principal, 
     """The user's own password; ends every browser session and API token of the user (a thief
     who had either keeps nothing). The caller opens a fresh session for this browser.
 
-    The current password is checked like a login: each check counts against the account's login
-    limit, so whoever holds a stolen session or token cannot guess the password here without end."""
+    The current password is checked like a login, but counted against what only a holder of the
+    account's credentials can reach (decision 142): the browser session or API token the request
+    came with (10 per window) and the account's own checks (30 per window, since a token holder
+    can make new tokens), not the account's login counter, which strangers fail on purpose (the
+    owner, logged in and knowing the password, was refused 429 while a stranger's lock lasted).
+    A wrong current password still adds to the login counter, so guesses here and at the login
+    form share that count."""
     if not isinstance(current, str) or not isinstance(new, str) or len(new) < MIN_PASSWORD or len(new) > 512:
         raise ValidationFailed("新密码至少 10 个字符", "The new password needs at least 10 characters",
                                details={"new_password": f"{MIN_PASSWORD}-512 characters"})
-    account = login_keys(principal.username, None).account
-    if await limiter.hit(account, LOGIN_WINDOW_S) > ACCOUNT_MAX_FAILURES:
-        raise LoginThrottled(details={"by": "account"})
+    credential = (f"pwcheck:tok:{principal.token_id}" if principal.token_id is not None
+                  else f"pwcheck:ses:{principal.session_id or principal.user_id}")
+    of_user = f"pwcheck:user:{principal.user_id}"
+    by_credential = await limiter.hit(credential, LOGIN_WINDOW_S)
+    by_user = await limiter.hit(of_user, LOGIN_WINDOW_S)
+    if by_credential > CREDENTIAL_MAX_CHECKS or by_user > USER_MAX_CHECKS:
+        raise LoginThrottled(details={"by": "credential" if by_credential > CREDENTIAL_MAX_CHECKS else "account"})
     user = await session.get(User, principal.user_id)
     if user is None or not await verify_password_async(user.password_hash, current[:512]):
+        await limiter.hit(login_keys(principal.username, None).account, LOGIN_WINDOW_S)
         raise ValidationFailed("当前密码不正确", "The current password is wrong", code="wrong_password",
                                details={"current_password": "wrong"})
-    await limiter.reset(account)
+    await limiter.reset(credential)
+    await limiter.reset(of_user)
     user.password_hash = await hash_password_async(new)
     session.add(user)
     ended = await end_all_sessions(session, user.id)

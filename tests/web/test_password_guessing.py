@@ -3,7 +3,12 @@
 login limit, through a real server process in both modes.
 
 Found from outside: with a token, 14 wrong current passwords in a row were each answered 422
-``wrong_password`` and nothing ever stopped the guessing (the login form stops at 10)."""
+``wrong_password`` and nothing ever stopped the guessing (the login form stops at 10).
+
+Then (decision 142): the checks counted against the account's login counter, which anyone who
+knows the username can fill from the login form, so a stranger's failed logins stopped the owner
+— logged in, knowing the password — from changing it. The checks now count against the session or
+token they come with (10) and the account's own checks (30: a token holder can make new tokens)."""
 
 from __future__ import annotations
 
@@ -31,6 +36,17 @@ async def _user(stack) -> tuple[str, str]:
             return user.username, token
     finally:
         await db.close()
+
+
+def _browser(url: str, address: str) -> httpx.Client:
+    return httpx.Client(base_url=url, timeout=60, follow_redirects=False,
+                        transport=httpx.HTTPTransport(local_address=address))
+
+
+def _login(client: httpx.Client, username: str, password: str) -> int:
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": csrf,
+                                       "next": "/"}).status_code
 
 
 def _change(client: httpx.Client, token: str, current: str) -> httpx.Response:
@@ -66,3 +82,48 @@ def test_a_right_current_password_still_changes_it(stack, servers):
         assert done.status_code == 200, done.text
         assert done.json()["data"]["tokens_revoked"] >= 1
         assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_a_strangers_failed_logins_do_not_stop_the_owner_changing_the_password(stack, servers):
+    username, token = asyncio.run(_user(stack))
+    with _browser(servers[0], "127.0.0.21") as owner:
+        assert _login(owner, username, PASSWORD) == 303
+        csrf = owner.get("/api/me").json()["data"]["csrf_token"]
+        with _browser(servers[-1], "127.0.0.67") as stranger:
+            assert [_login(stranger, username, f"guess-{i}") for i in range(10)] == [400] * 10
+            assert _login(stranger, username, PASSWORD) == 429  # the account is locked to strangers
+        # the owner's browser session changes the password with the current one
+        done = owner.post("/api/me/password", headers={"X-CSRF-Token": csrf},
+                          json={"current_password": PASSWORD, "new_password": "a-brand-new-password"})
+        assert done.status_code == 200, done.text
+        assert done.json()["data"]["tokens_revoked"] == 1
+        assert owner.get("/api/me").status_code == 200  # this browser stays in, on a new session
+    # a token holder is not stopped by the strangers either (the new password; the token was revoked)
+    username, token = asyncio.run(_user(stack))
+    with _browser(servers[-1], "127.0.0.68") as stranger:
+        assert [_login(stranger, username, f"guess-{i}") for i in range(11)][-1] == 429
+    with httpx.Client(base_url=servers[0], timeout=60) as client:
+        assert _change(client, token, PASSWORD).status_code == 200
+
+
+def test_new_tokens_do_not_buy_more_guesses(stack, servers):
+    _, token = asyncio.run(_user(stack))
+    wrong, stopped_by = 0, []
+    with httpx.Client(base_url=servers[0], timeout=60) as client:
+        for i in range(60):
+            r = _change(client, token, f"guess-{i}")
+            if r.status_code == 422:
+                wrong += 1
+                continue
+            assert r.status_code == 429 and r.json()["error"]["code"] == "login_throttled", r.text
+            stopped_by.append(r.json()["error"]["details"]["by"])
+            if stopped_by[-1] == "account":
+                break
+            # the thief makes a new token with the one it holds, and guesses on
+            made = client.post("/api/tokens", headers={"Authorization": f"Bearer {token}"}, json={"name": f"t{i}"})
+            assert made.status_code == 200, made.text
+            token = made.json()["data"]["token"]
+        assert stopped_by[-1] == "account" and stopped_by.count("credential") == 2, stopped_by
+        assert wrong == 28, wrong  # 10 + 10 + 8: every check counts, the refused ones too
+        # and the right password is refused as well until the window ends
+        assert _change(client, token, PASSWORD).status_code == 429
