@@ -22,6 +22,7 @@ def cmd_serve(args, settings: Settings) -> int:
     import uvicorn
 
     from .app import create_app
+    from .web.httpproto import protocol_class as http_protocol_class
     from .web.sync_messages import MAX_FRAME_BYTES
     from .web.wsdeflate import protocol_class
 
@@ -34,6 +35,7 @@ def cmd_serve(args, settings: Settings) -> int:
         log_level=args.log_level,
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,  # behind docker-compose's proxy: its network
+        http=http_protocol_class(),  # bounded request heads, refusals in the app's envelope (web/httpproto.py)
         ws=protocol_class(),  # small messages go out uncompressed (web/wsdeflate.py)
         ws_max_size=MAX_FRAME_BYTES,  # larger messages are still read, and refused by client_id
     )
