@@ -40,11 +40,30 @@ WriteFn = Callable[[AsyncSession], Awaitable[Any]]
 CONTENT_KEYS = ("body", "clause", "geometry", "kind", "reason", "severity", "status", "template")
 
 
+def _canonical(value: Any) -> Any:
+    """A value as the write will store it, near enough: numbers as floats (a point sent as [120, 80]
+    is stored as [120.0, 80.0]), text without surrounding blanks."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def request_digest(op: str, data: dict | None) -> str | None:
-    """sha256 of the write's content fields as canonical JSON; None when there is no data."""
+    """sha256 of the write's content fields as canonical JSON; None when there is no data. A field
+    left out and the same field empty (``"clause": ""``) are the same content: a resend rebuilt
+    from the stored markup is still the same write."""
     if data is None:
         return None
-    content = {k: data[k] for k in CONTENT_KEYS if k in data}
+    content = {k: _canonical(data[k]) for k in CONTENT_KEYS if k in data}
+    content = {k: v for k, v in content.items() if v not in ("", None)}
     text = json.dumps([op, content], sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

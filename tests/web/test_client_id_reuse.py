@@ -117,6 +117,10 @@ async def test_a_client_id_reused_on_the_same_object_with_other_content_is_refus
         again = await c.request({"type": "annotation.create", "client_id": key, "sheet_id": world["sheet_id"], **PIN})
         assert again["type"] == "ack" and again["replay"] is True
         assert again["annotation"]["id"] == first["annotation"]["id"]
+        # so is a resend rebuilt from the stored markup (an empty clause, the points as stored)
+        stored = {k: first["annotation"][k] for k in ("kind", "geometry", "severity", "body", "clause")}
+        rebuilt = await c.request({"type": "annotation.create", "client_id": key, "sheet_id": world["sheet_id"], **stored})
+        assert rebuilt["type"] == "ack" and rebuilt["replay"] is True, rebuilt
         # an edit of one markup, then the same client_id with another text for it
         a = rest_markup(stack, servers, world)
         key = cid()
