@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -182,15 +183,51 @@ def viewer_world(stack, servers, tmp_path_factory):
     return world
 
 
-def login(context, base: str, stack, username: str):
-    """Log a browser context in through the real login form; returns a page."""
+DESK = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+VIEWER = {"width": 1400, "height": 900}  # the viewer: its map beside the side panel
+
+
+def login(context, base: str, stack, username: str, password: str | None = None, next: str = "/"):
+    """Log a browser context in through the real login form; returns a page. The password is the
+    demo account's unless given."""
     page = context.new_page()
-    page.goto(f"{base}/login?next=/")
+    page.goto(f"{base}/login?next={next}")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", stack.account(username)["password"])
+    page.fill("input[name=password]", password if password is not None else stack.account(username)["password"])
     with page.expect_navigation():
         page.click("button[type=submit]")
     return page
+
+
+def signed_in(chromium, base: str, stack, username: str | None, lang: str = "zh-CN", viewport: dict | None = None,
+              locale: str | None = None, password: str | None = None, next: str = "/", **options):
+    """A page in a new browser context: pages in *lang* (the cookie the language switch sets, so the
+    page's language does not hang on the browser's), signed in as *username* through the real login
+    form (``None``: not signed in, a blank page). The browser itself speaks *locale* (default: the
+    page's language); *options* go to ``new_context``. Close ``page.context`` when done, or use
+    ``page_as``."""
+    context = chromium.new_context(locale=locale or lang, viewport=viewport, **options)
+    try:
+        context.add_cookies([{"name": "lang", "value": lang, "url": base}])
+        if username is None:
+            return context.new_page()
+        return login(context, base, stack, username, password=password, next=next)
+    except BaseException:
+        context.close()
+        raise
+
+
+@contextmanager
+def page_as(chromium, base: str, stack, username: str | None, lang: str = "zh-CN", viewport: dict | None = None,
+            **kwargs):
+    """``with page_as(chromium, base, stack, "designer", "en", PHONE) as page:`` ``signed_in``, and
+    its context closed when the block ends."""
+    page = signed_in(chromium, base, stack, username, lang, viewport, **kwargs)
+    try:
+        yield page
+    finally:
+        page.context.close()
 
 
 def draw_box(page, tool, x0, y0, x1, y1):

@@ -8,10 +8,9 @@ from __future__ import annotations
 import os
 import subprocess
 
-import httpx
 import pytest
 
-from tests.browser.conftest import chromium_browser, embedded_site, login
+from tests.browser.conftest import DESK, PHONE, chromium_browser, embedded_site, page_as, signed_in
 from tests.conftest import DRAWREVIEW
 
 ADMIN_PASSWORD = "管理员密码-2026-secure"
@@ -31,17 +30,10 @@ def chromium(site):
     yield from chromium_browser()
 
 
-def _admin(chromium, base, lang, viewport):
-    context = chromium.new_context(locale=lang, viewport=viewport)
-    page = context.new_page()
-    page.goto(f"{base}/lang/{lang}")
-    page.goto(f"{base}/login?next=/admin/users")
-    page.fill("input[name=username]", "boss")
-    page.fill("input[name=password]", ADMIN_PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+def _admin(chromium, base, stack, lang, viewport):
+    page = signed_in(chromium, base, stack, "boss", lang, viewport, password=ADMIN_PASSWORD, next="/admin/users")
     page.wait_for_selector("#users tbody tr[data-user-id]")
-    return context, page
+    return page.context, page
 
 
 def _fill(page, **values):
@@ -57,7 +49,7 @@ def _fill(page, **values):
 def test_the_admin_opens_a_reviewer_account_and_it_works(site, chromium, shots):
     stack, base = site
     orgs = {a["username"]: a["org"] for a in stack.demo["accounts"]}
-    context, page = _admin(chromium, base, "en", {"width": 1366, "height": 900})
+    context, page = _admin(chromium, base, stack, "en", DESK)
     try:
         # a reviewer must have a discipline: the form asks for it only when the role is reviewer
         _fill(page, role="designer")
@@ -86,18 +78,13 @@ def test_the_admin_opens_a_reviewer_account_and_it_works(site, chromium, shots):
     finally:
         context.close()
     # the new reviewer logs in with the initial password and is the fire reviewer
-    reviewer = chromium.new_context(locale="zh-CN")
-    try:
-        stack.demo["accounts"].append({"username": "fire2", "password": "initial-pass-2026"})
-        page = login(reviewer, base, stack, "fire2")
+    with page_as(chromium, base, stack, "fire2", password="initial-pass-2026") as page:
         assert "消防审查 王五" in page.inner_text(".who") and "消防" in page.inner_text(".who")
-    finally:
-        reviewer.close()
 
 
 def test_refusals_are_shown_in_chinese_on_a_phone(site, chromium, shots):
     stack, base = site
-    context, page = _admin(chromium, base, "zh-CN", {"width": 390, "height": 844})
+    context, page = _admin(chromium, base, stack, "zh-CN", PHONE)
     try:
         _fill(page, username="builder2", display_name="建设单位 钱七", role="construction", organisation="",
               password="initial-pass-2026")

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from tests.browser.conftest import chromium_browser, db_call, embedded_site, login
+from tests.browser.conftest import DESK, chromium_browser, db_call, embedded_site, page_as, signed_in
 from tests.conftest import DRAWREVIEW
 from tests.web.test_ws_auth import browser_login
 
@@ -35,17 +35,11 @@ def chromium(site):
     yield from chromium_browser()
 
 
-def _admin_page(chromium, base, lang="zh-CN"):
-    context = chromium.new_context(locale=lang, viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.goto(f"{base}/login?next=/")
-    page.fill("input[name=username]", "boss")
-    page.fill("input[name=password]", ADMIN_PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+def _admin_page(chromium, base, stack, lang="zh-CN"):
+    page = signed_in(chromium, base, stack, "boss", lang, DESK, password=ADMIN_PASSWORD)
     page.click("#nav-users")
     page.wait_for_selector("#users tbody tr[data-user-id]")
-    return context, page
+    return page.context, page
 
 
 def _audit(stack, action: str) -> list[tuple[str, str]]:
@@ -70,7 +64,7 @@ def test_the_admin_revokes_a_token_and_its_socket_is_cut(site, chromium, shots):
     ws.send(json.dumps({"type": "hello", "since": 0}))
     first = json.loads(ws.recv(timeout=10))
     assert first["type"] == "welcome", first
-    context, page = _admin_page(chromium, base)
+    context, page = _admin_page(chromium, base, stack)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     try:
@@ -107,10 +101,9 @@ def test_the_admin_revokes_a_token_and_its_socket_is_cut(site, chromium, shots):
 def test_the_admin_deactivates_an_account_after_confirming(site, chromium, shots):
     stack, base = site
     user = stack.account("meteorology")
-    reviewer = chromium.new_context(locale="zh-CN")
-    signed_in = login(reviewer, base, stack, "meteorology")  # a session that must end
-    assert "/login" not in signed_in.url
-    context, page = _admin_page(chromium, base, lang="en")
+    session = signed_in(chromium, base, stack, "meteorology")  # a session that must end
+    assert "/login" not in session.url
+    context, page = _admin_page(chromium, base, stack, lang="en")
     try:
         row = page.locator("#users tbody tr", has_text="meteorology")
         assert row.get_attribute("data-active") == "1"
@@ -132,14 +125,14 @@ def test_the_admin_deactivates_an_account_after_confirming(site, chromium, shots
     finally:
         context.close()
     # the account's session ended and it cannot sign in again; its token is gone
-    signed_in.goto(f"{base}/account")
-    assert "/login" in signed_in.url
-    signed_in.fill("input[name=username]", "meteorology")  # the right password no longer signs in
-    signed_in.fill("input[name=password]", user["password"])
-    with signed_in.expect_navigation():
-        signed_in.click("button[type=submit]")
-    assert "/login" in signed_in.url and signed_in.locator(".error").count() > 0
-    reviewer.close()
+    session.goto(f"{base}/account")
+    assert "/login" in session.url
+    session.fill("input[name=username]", "meteorology")  # the right password no longer signs in
+    session.fill("input[name=password]", user["password"])
+    with session.expect_navigation():
+        session.click("button[type=submit]")
+    assert "/login" in session.url and session.locator(".error").count() > 0
+    session.context.close()
     assert httpx.get(f"{base}/api/me", headers={"Authorization": f"Bearer {user['token']}"}, timeout=10).status_code == 401
     assert uid in [oid for oid, actor in _audit(stack, "user.deactivate") if actor == "boss"]
 
@@ -155,11 +148,7 @@ def test_nobody_else_manages_users(site, chromium):
     for who in ("window", "builder", "fire"):
         r = httpx.get(f"{base}/api/users", headers=stack.token_headers(who), timeout=10)
         assert r.status_code == 403 and r.json()["error"]["code"] == "permission_denied", who
-    context = chromium.new_context(locale="zh-CN")
-    try:
-        page = login(context, base, stack, "window")
+    with page_as(chromium, base, stack, "window") as page:
         assert page.locator("#nav-users").count() == 0
         response = page.goto(f"{base}/admin/users")
         assert response.status == 403
-    finally:
-        context.close()

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import chromium_browser, demo_embedded_site, login
+from tests.browser.conftest import DESK, chromium_browser, demo_embedded_site, page_as
 
 CODE = re.compile(r"\b[a-z]+(?:[._][a-z_]+)+\b")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -29,10 +29,7 @@ def chromium(demo_site):
 def test_the_trail_reads_in_words(demo_site, chromium, shots, lang, accepted):
     stack, base = demo_site
     pid = stack.demo["project_id"]
-    context = chromium.new_context(locale=lang, viewport={"width": 1366, "height": 900})
-    try:
-        page = login(context, base, stack, "window")
-        page.goto(f"{base}/lang/{lang}")
+    with page_as(chromium, base, stack, "window", lang, DESK) as page:
         page.goto(f"{base}/projects/{pid}/audit")
         rows = page.locator("#audit-entries tbody tr[data-action]")
         assert rows.count() >= 20
@@ -60,5 +57,3 @@ def test_the_trail_reads_in_words(demo_site, chromium, shots, lang, accepted):
         kept = page.eval_on_selector_all("#audit-entries tbody tr[data-action]", "trs => trs.map(tr => tr.dataset.action)")
         assert kept == ["submission.accept_with_deficiencies"], kept
         page.screenshot(path=str(shots / f"audit-words-{lang}.png"), full_page=True)
-    finally:
-        context.close()

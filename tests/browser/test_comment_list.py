@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.browser.conftest import chromium_browser, demo_embedded_site, login
+from tests.browser.conftest import chromium_browser, demo_embedded_site, page_as
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +50,7 @@ def test_designer_reads_filters_and_answers_all_comments(demo_site, chromium, sh
     pid, sub_id = stack.demo["project_id"], stack.demo["review"]["submission_id"]
     api = httpx.get(f"{base}/api/submissions/{sub_id}/comments", headers=stack.token_headers("designer"), timeout=30).json()["data"]
     assert api, "the demo review has comments"
-    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer", viewport={"width": 1366, "height": 1000}) as page:
         page.goto(f"{base}/projects/{pid}")
         page.wait_for_selector("#comment-list li.comment")
         numbers = page.eval_on_selector_all("#comment-list li.comment", "els => els.map(e => e.dataset.number)")
@@ -90,8 +88,6 @@ def test_designer_reads_filters_and_answers_all_comments(demo_site, chromium, sh
         page.wait_for_selector("#viewer-root[data-ready='1']", timeout=30000)
         page.wait_for_selector(".vw-item.selected", timeout=15000)
         page.screenshot(path=str(shots / "comments-jump-viewer.png"))
-    finally:
-        context.close()
 
 
 def test_a_comment_has_one_time_on_every_page_whatever_the_browsers_zone(demo_site, chromium):
@@ -99,10 +95,8 @@ def test_a_comment_has_one_time_on_every_page_whatever_the_browsers_zone(demo_si
     reviewer whose computer is not on Beijing time read two different times for one comment."""
     stack, base = demo_site
     pid = stack.demo["project_id"]
-    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN",
-                                   timezone_id="America/New_York")
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer", viewport={"width": 1366, "height": 1000},
+                 timezone_id="America/New_York") as page:
         page.goto(f"{base}/projects/{pid}")
         first = page.locator("#comment-list li.comment").first
         first.wait_for()
@@ -124,8 +118,6 @@ def test_a_comment_has_one_time_on_every_page_whatever_the_browsers_zone(demo_si
         page.wait_for_selector("#notif-list li.notif-item time")
         shown = page.locator("#notif-list li.notif-item time").first.inner_text()
         assert shown == f"{at.year}/{at.month}/{at.day} {at:%H:%M}", (shown, notes[0]["created_at"])
-    finally:
-        context.close()
 
 
 def test_the_english_comment_list_speaks_english_around_the_users_words(demo_site, chromium):
@@ -141,9 +133,7 @@ def test_the_english_comment_list_speaks_english_around_the_users_words(demo_sit
     r = httpx.post(f"{base}/api/annotations/{target['id']}/comments", headers=stack.token_headers("fire"), timeout=10,
                    json={"client_id": uuid.uuid4().hex, "body": text})
     assert r.status_code == 200, r.text
-    context = chromium.new_context(locale="en-US")
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer", "en", locale="en-US") as page:
         page.goto(f"{base}/projects/{pid}")
         row = page.locator(f"#comment-list li.comment[data-id='{target['id']}']")
         row.wait_for()
@@ -151,5 +141,3 @@ def test_the_english_comment_list_speaks_english_around_the_users_words(demo_sit
         assert "(Fire protection)" in reply and "（" not in reply and "：" not in reply, reply
         clause = row.locator("p.muted", has_text=target["clause"]).first.inner_text()
         assert clause.startswith("Clause: "), clause
-    finally:
-        context.close()

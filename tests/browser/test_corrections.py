@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.browser.conftest import chromium_browser, embedded_site, login, wait_js
+from tests.browser.conftest import PHONE, chromium_browser, embedded_site, page_as, wait_js
 from tests.services.reviews_world import new_project, new_submission, run
 
 
@@ -39,9 +39,7 @@ def _task(stack, base, sid, task_id):
 
 def test_the_reviewer_asks_for_corrections_and_the_designer_supplies_them(case, chromium, shots):
     stack, base, pid, sid, fire = case
-    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "fire")
+    with page_as(chromium, base, stack, "fire", viewport={"width": 1280, "height": 800}) as page:
         page.goto(f"{base}/projects/{pid}?submission={sid}")
         page.wait_for_selector(f"#task-pause-{fire['id']}")
         page.click(f"#task-pause-{fire['id']}")  # no reason: refused in the page
@@ -50,22 +48,16 @@ def test_the_reviewer_asks_for_corrections_and_the_designer_supplies_them(case, 
         page.click(f"#task-pause-{fire['id']}")
         page.wait_for_selector(f"#review-tasks tr[data-task-id='{fire['id']}'][data-state='paused']", timeout=15000)
         page.screenshot(path=str(shots / "corrections-paused.png"), full_page=True)
-    finally:
-        context.close()
     assert _task(stack, base, sid, fire["id"])["paused"] is True
     notes = httpx.get(f"{base}/api/notifications", headers=stack.token_headers("designer"), timeout=10).json()["data"]
     assert any(n["type"] == "task.paused" and "补充消防车道宽度标注" in n["title"] for n in notes)
 
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer", viewport=PHONE) as page:
         page.goto(f"{base}/projects/{pid}?submission={sid}")
         page.wait_for_selector(f"#task-resume-{fire['id']}")
         assert page.locator("button[id^=task-resume-]").count() == 1  # only the paused task
         page.click(f"#task-resume-{fire['id']}")
         page.wait_for_selector(f"#review-tasks tr[data-task-id='{fire['id']}'][data-state='in_progress']", timeout=15000)
-    finally:
-        context.close()
     after = _task(stack, base, sid, fire["id"])
     assert after["state"] == "in_progress" and after["pauses"][0][1] is not None  # the pause closed: the clock runs
 
@@ -75,9 +67,7 @@ def test_a_reviewer_on_a_phone_reaches_his_task(case, chromium, shots):
     reviewer's conclusion form sat outside the screen (scrolled inside the table): each task now
     reads as "label  value" lines, its actions in full width."""
     stack, base, pid, sid, fire = case
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "fire")
+    with page_as(chromium, base, stack, "fire", viewport=PHONE) as page:
         page.goto(f"{base}/projects/{pid}?submission={sid}")
         row = page.locator(f"#review-tasks tr[data-task-id='{fire['id']}']")
         select = row.locator("select[id^=task-conclusion]")
@@ -89,5 +79,3 @@ def test_a_reviewer_on_a_phone_reaches_his_task(case, chromium, shots):
         assert reviewer["width"] > 200, reviewer  # a line of its own, not a one-character column
         assert row.locator("td.reviewer").get_attribute("data-label") == "审查人"
         page.screenshot(path=str(shots / "tasks-phone-reviewer.png"), full_page=True)
-    finally:
-        context.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import chromium_browser, db_call, embedded_site, login, wait_js
+from tests.browser.conftest import PHONE, chromium_browser, db_call, embedded_site, page_as, wait_js
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +53,7 @@ def chromium(site, notified):
 
 def test_designer_creates_a_project_from_the_home_page(site, chromium, shots):
     stack, base = site
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer", viewport={"width": 1280, "height": 900}) as page:
         page.goto(base + "/")
         form = page.locator("#new-project")
         if form.get_attribute("open") is None:
@@ -73,8 +71,6 @@ def test_designer_creates_a_project_from_the_home_page(site, chromium, shots):
         page.wait_for_url(base + "/projects/*", timeout=15000)
         assert "滨江路 7 号地块住宅 <b>二期</b>" in page.inner_text("body")  # escaped, shown as written
         pid = int(page.url.rsplit("/", 1)[1])
-    finally:
-        context.close()
 
     from drawreview.models import Project
 
@@ -91,9 +87,7 @@ def test_designer_creates_a_project_from_the_home_page(site, chromium, shots):
 
 def test_home_page_shows_stages_in_the_readers_language(site, chromium):
     stack, base = site
-    context = chromium.new_context()
-    try:
-        page = login(context, base, stack, "window")
+    with page_as(chromium, base, stack, "window") as page:
         for lang, draft in (("en", "Draft"), ("zh-CN", "草稿")):
             page.goto(f"{base}/lang/{lang}")
             page.goto(base + "/")
@@ -103,15 +97,11 @@ def test_home_page_shows_stages_in_the_readers_language(site, chromium):
                 assert text != code and "_" not in text, (code, text)
             # the window creates projects for any institute: it picks the institute too
             assert page.locator("#new-project-form select[name=design_institute_id]").count() == 1
-    finally:
-        context.close()
 
 
 def test_notification_centre(site, chromium, notified, shots):
     stack, base = site
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer", viewport={"width": 1280, "height": 900}) as page:
         page.goto(base + "/")
         badge = page.locator("#notif-count")
         badge.wait_for(state="visible", timeout=10000)
@@ -142,8 +132,6 @@ def test_notification_centre(site, chromium, notified, shots):
         assert page.locator("#notif-list li.notif-item.unread").count() == 0
         page.locator("#notif-list li.notif-item a.notif-link").first.click()
         page.wait_for_url(base + link, timeout=15000)
-    finally:
-        context.close()
 
     from sqlmodel import select
 
@@ -162,10 +150,7 @@ def test_notification_panel_fits_a_phone(site, chromium, notified, shots, lang):
     right edge, lay 200 px off the screen (x = -201): its notifications could not be read. It now
     opens across the screen, under the top bar, and each notification is readable and clickable."""
     stack, base = site
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale=lang)
-    try:
-        page = login(context, base, stack, "designer")
-        page.goto(f"{base}/lang/{lang}")
+    with page_as(chromium, base, stack, "designer", lang, PHONE) as page:
         page.goto(f"{base}/")
         page.click("#notif-bell")
         page.wait_for_selector("#notif-list li", timeout=15000)
@@ -178,5 +163,3 @@ def test_notification_panel_fits_a_phone(site, chromium, notified, shots, lang):
             assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(shots / f"notifications-phone-{lang}.png"))
-    finally:
-        context.close()

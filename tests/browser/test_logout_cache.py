@@ -10,7 +10,7 @@ while the browser is offline: a hit is a copy still in the cache.
 
 from __future__ import annotations
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, page_as
 
 FROM_CACHE = """async (url) => {
   try {
@@ -39,9 +39,8 @@ def test_logout_and_login_empty_the_sites_cache(stack, viewer_world, browser):
     base = viewer_world["urls"][0]
     sheet = viewer_world["sheet_id"]
     urls = [f"{base}/api/sheets/{sheet}/tiles/0/0/0.png", f"{base}/api/sheets/{sheet}/pdf"]
-    ctx = browser.new_context(locale="zh-CN")
-    try:
-        page = login(ctx, base, stack, "designer")
+    with page_as(browser, base, stack, "designer") as page:
+        ctx = page.context
         load(page, urls)
         assert cached(ctx, page, urls) == [200, 200]  # still cached while the session lives
         saved = ctx.cookies()
@@ -63,5 +62,3 @@ def test_logout_and_login_empty_the_sites_cache(stack, viewer_world, browser):
         ctx.clear_cookies()
         ctx.add_cookies(saved)
         assert cached(ctx, other, urls) == ["not cached", "not cached"]
-    finally:
-        ctx.close()

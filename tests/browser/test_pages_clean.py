@@ -11,7 +11,7 @@ import re
 import httpx
 import pytest
 
-from tests.browser.conftest import chromium_browser, demo_embedded_site, login
+from tests.browser.conftest import DESK, PHONE, chromium_browser, demo_embedded_site, page_as
 
 # internal codes as they would leak: snake_case words, space keys, and (on a Chinese page, where no
 # English word belongs) the lowercase state / format / verdict codes
@@ -67,10 +67,7 @@ def test_main_pages_clean(demo_site, chromium, lang, shots):
     stack, base = demo_site
     failures = {}
     for username, paths in _pages(stack, base).items():
-        context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale=lang)
-        try:
-            page = login(context, base, stack, username)
-            page.goto(f"{base}/lang/{lang}")
+        with page_as(chromium, base, stack, username, lang, DESK) as page:
             problems = _watch(page)
             for path in paths:
                 page.goto(base + path)
@@ -95,18 +92,13 @@ def test_main_pages_clean(demo_site, chromium, lang, shots):
                     failures[f"{username} {path}"] = list(problems)
                     page.screenshot(path=str(shots / f"unclean-{lang}-{username}-{path.strip('/').replace('/', '-') or 'home'}.png"), full_page=True)
                 problems.clear()
-        finally:
-            context.close()
     assert not failures, json.dumps(failures, ensure_ascii=False, indent=1)
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_public_pages_clean(demo_site, chromium, lang):
     stack, base = demo_site
-    context = chromium.new_context(locale=lang)
-    try:
-        page = context.new_page()
-        page.goto(f"{base}/lang/{lang}")
+    with page_as(chromium, base, stack, None, lang) as page:
         problems = _watch(page)
         for path in ("/login", "/progress", "/verify"):
             page.goto(base + path)
@@ -114,8 +106,6 @@ def test_public_pages_clean(demo_site, chromium, lang):
             codes = _raw_codes(page.inner_text("body"), lang)
             assert not codes, (path, codes)
         assert not problems, problems
-    finally:
-        context.close()
 
 
 # the top bar's links and buttons with a text split over two lines (a text node whose boxes stand on
@@ -143,10 +133,7 @@ def test_main_pages_fit_a_phone(demo_site, chromium, shots, lang):
     pages["window"] += ["/calendar", f"/projects/{stack.demo['project_id']}/audit"]
     wide = {}
     for username, paths in pages.items():
-        context = chromium.new_context(viewport={"width": 390, "height": 844}, locale=lang)
-        try:
-            page = login(context, base, stack, username)
-            page.goto(f"{base}/lang/{lang}")
+        with page_as(chromium, base, stack, username, lang, PHONE) as page:
             for path in paths:
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
@@ -159,8 +146,6 @@ def test_main_pages_fit_a_phone(demo_site, chromium, shots, lang):
                 if broken:
                     wide[f"{username} {path} top bar"] = broken
                     page.screenshot(path=str(shots / f"phone-{lang}-{username}-{path.strip('/').replace('/', '-') or 'home'}.png"))
-        finally:
-            context.close()
     assert not wide, wide
 
 
@@ -168,10 +153,7 @@ def test_main_pages_fit_a_phone(demo_site, chromium, shots, lang):
 def test_statistics_labels_stay_clear_of_their_bars(demo_site, chromium, lang):
     """Each chart label ends before its bar starts ("Lightning protection" ran under its bar)."""
     stack, base = demo_site
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale=lang)
-    try:
-        page = login(context, base, stack, "window")
-        page.goto(f"{base}/lang/{lang}")
+    with page_as(chromium, base, stack, "window", lang, DESK) as page:
         page.goto(f"{base}/stats")
         page.wait_for_load_state("networkidle")
         overlaps = page.evaluate("""() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
@@ -180,8 +162,6 @@ def test_statistics_labels_stay_clear_of_their_bars(demo_site, chromium, lang):
                                         r.x.baseVal.value]).filter(([, end, x]) => end > x);
         })""")
         assert not overlaps, overlaps
-    finally:
-        context.close()
 
 
 def test_portal_dates_are_beijing_dates(demo_site, chromium):
@@ -189,15 +169,11 @@ def test_portal_dates_are_beijing_dates(demo_site, chromium):
     the reports and deadlines do: sliced, 17:30 UTC read a day early. The browser runs in
     another zone than Beijing, so its own local day is no help either."""
     stack, base = demo_site
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, timezone_id="America/New_York")
-    try:
-        page = context.new_page()
+    with page_as(chromium, base, stack, None, viewport=DESK, timezone_id="America/New_York") as page:
         page.goto(f"{base}/login")
         days = page.evaluate("""() => ["2026-12-06T17:30:00+00:00", "2026-12-06T15:59:59Z",
             "2026-12-07T01:00:00+08:00", "2026-12-07", null].map((t) => window.drPage.day(t))""")
         assert days == ["2026-12-07", "2026-12-06", "2026-12-07", "2026-12-07", ""]
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
@@ -210,10 +186,7 @@ def test_each_sheet_link_names_its_sheet(demo_site, chromium, lang):
     sheets = httpx.get(f"{base}/api/submissions/{stack.demo['review']['submission_id']}/sheets",
                        headers=stack.token_headers("window"), timeout=10).json()["data"]
     opener = "打开" if lang == "zh-CN" else "Open"
-    context = chromium.new_context(locale=lang)
-    try:
-        page = login(context, base, stack, "window")
-        page.goto(f"{base}/lang/{lang}")
+    with page_as(chromium, base, stack, "window", lang) as page:
         page.goto(f"{base}/projects/{pid}")
         for drawn_by in ("server", "script"):
             links = page.locator("#sheets tbody a[href^='/sheets/']")
@@ -226,8 +199,6 @@ def test_each_sheet_link_names_its_sheet(demo_site, chromium, lang):
                 with page.expect_response(lambda r: "/sheets" in r.url and "/api/" in r.url):
                     page.click("#sheet-filters button[type=submit]")
                 page.wait_for_load_state("networkidle")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
@@ -235,10 +206,7 @@ def test_due_dates_stay_whole_on_a_phone(demo_site, chromium, lang):
     """On a phone each review task stacks as label/value lines; the due cell's note (7 working days
     left) stood beside the date and squeezed it into 2026-12- / 16. The note now takes its own line."""
     stack, base = demo_site
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale=lang)
-    try:
-        page = login(context, base, stack, "builder")
-        page.goto(f"{base}/lang/{lang}")
+    with page_as(chromium, base, stack, "builder", lang, PHONE) as page:
         page.goto(f"{base}/projects/{stack.demo['project_id']}")
         page.wait_for_selector("#review-tasks tbody td.due")
         dates = page.eval_on_selector_all("#review-tasks tbody td.due", """tds => tds.map(td => {
@@ -250,5 +218,3 @@ def test_due_dates_stay_whole_on_a_phone(demo_site, chromium, lang):
         })""")
         assert dates and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d, _, _ in dates), dates
         assert all(lines == 1 and below for _, lines, below in dates), dates
-    finally:
-        context.close()

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests import drawing_inputs as di
-from tests.browser.conftest import chromium_browser, embedded_site, login, wait_for_sheets
+from tests.browser.conftest import chromium_browser, embedded_site, page_as, wait_for_sheets
 
 
 @pytest.fixture(scope="module")
@@ -42,16 +42,14 @@ def test_precheck_summary_refreshes_when_the_checks_end(site, chromium, tmp_path
     pid, sub = _draft(stack, base, "自检刷新测试")
     path = tmp_path / "平面.dxf"
     path.write_bytes(di.plan())
-    context = chromium.new_context(locale="zh-CN")
     errors: list[str] = []
-    try:
-        watcher = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer") as watcher:
         watcher.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         watcher.goto(f"{base}/projects/{pid}?submission={sub}")
         watcher.wait_for_selector("#precheck-summary[data-count='0']", timeout=15000)
         watcher.evaluate("window.__notReloaded = true")
         # a second tab of the same designer uploads the drawing by clicking
-        uploader = context.new_page()
+        uploader = watcher.context.new_page()
         uploader.goto(f"{base}/projects/{pid}?submission={sub}")
         uploader.set_input_files("#file-input", str(path))
         # the first tab counts the findings, without a reload
@@ -68,8 +66,6 @@ def test_precheck_summary_refreshes_when_the_checks_end(site, chromium, tmp_path
         count = int(watcher.get_attribute("#precheck-summary", "data-count"))
         shown = watcher.inner_text("#precheck-summary")
         watcher.screenshot(path=str(shots / "precheck-refreshed.png"), full_page=True)
-    finally:
-        context.close()
     findings = httpx.get(f"{base}/api/projects/{pid}/findings", headers=h, timeout=10).json()["data"]
     assert count == len([f for f in findings if f["state"] != "dismissed"]) > 0  # the page shows what the API has
     assert str(count) in shown and "未发现" not in shown
@@ -81,9 +77,7 @@ def test_precheck_of_an_empty_draft_does_not_say_no_problems(site, chromium):
     says that no drawing has been uploaded yet."""
     stack, base = site
     pid, sub = _draft(stack, base, "空草稿自检")
-    context = chromium.new_context(locale="zh-CN")
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer") as page:
         page.goto(f"{base}/projects/{pid}?submission={sub}")
         page.wait_for_selector("#precheck-summary[data-count='0']", timeout=15000)
         text = page.inner_text("#precheck-summary")
@@ -94,8 +88,6 @@ def test_precheck_of_an_empty_draft_does_not_say_no_problems(site, chromium):
         page.wait_for_selector("#files tr[data-file-id]", timeout=30000)
         page.wait_for_selector("#precheck-summary:has-text('没有可以检查的图纸')", timeout=15000)
         assert "未发现问题" not in page.inner_text("#precheck-summary")
-    finally:
-        context.close()
 
 
 def test_an_older_answer_never_replaces_a_newer_count(site, chromium):
@@ -114,9 +106,7 @@ def test_an_older_answer_never_replaces_a_newer_count(site, chromium):
         else:
             held.append((route, route.fetch()))  # the server's real answer, at the time it was asked
 
-    context = chromium.new_context(locale="zh-CN")
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer") as page:
         page.route("**/api/projects/*/findings*", hold_first)
         page.goto(f"{base}/projects/{pid}?submission={sub}")
         page.wait_for_selector("#precheck-summary")
@@ -137,8 +127,6 @@ def test_an_older_answer_never_replaces_a_newer_count(site, chromium):
         page.wait_for_timeout(1500)  # the held answer has arrived and been read
         assert page.get_attribute("#precheck-summary", "data-count") == str(expected)
         assert str(expected) in page.inner_text("#precheck-summary")
-    finally:
-        context.close()
 
 
 def _findings_once_checked(base: str, stack, project_id: int, submission_id: int, timeout: float = 120.0) -> int:

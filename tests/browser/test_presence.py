@@ -19,7 +19,7 @@ from websockets.sync.client import connect
 from tests.conftest import (DRAWREVIEW, build_stack, free_port, start_process, stop_process, teardown_stack,
                             wait_healthy)
 
-from .conftest import chromium_browser, login, make_sheet, open_viewer
+from .conftest import VIEWER, chromium_browser, make_sheet, open_viewer, signed_in
 
 BEAT_S = 0.5  # viewers drop an entry after three missed beats: 1.5 s
 
@@ -63,8 +63,7 @@ def test_a_reviewer_on_a_killed_process_leaves_the_others_viewers(pair, browser)
     ws = connect(ws_url, open_timeout=10, additional_headers={"Authorization": f"Bearer {planning['token']}"})
     try:
         ws.send(json.dumps({"type": "hello", "since": 0}))
-        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-        page = login(ctx, urls[0], stack, "fire")
+        page = signed_in(browser, urls[0], stack, "fire", viewport=VIEWER)
         open_viewer(page, urls[0], world["sheets"][0]["id"])
         page.click("#tab-presence")
         deadline = time.monotonic() + 10

@@ -9,7 +9,7 @@ import hashlib
 import httpx
 import pytest
 
-from tests.browser.conftest import chromium_browser, embedded_site
+from tests.browser.conftest import PHONE, chromium_browser, embedded_site, page_as
 from tests.web.matrix.reports import create_report_world
 
 
@@ -33,10 +33,7 @@ def chromium(issued):
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_the_public_downloads_the_report_with_case_and_code(issued, chromium, lang, shots):
     stack, base, world, report = issued
-    context = chromium.new_context(locale=lang, accept_downloads=True)
-    try:
-        page = context.new_page()
-        page.goto(f"{base}/lang/{lang}")
+    with page_as(chromium, base, stack, None, lang, accept_downloads=True) as page:
         page.goto(f"{base}/progress?case={world['case_number']}")  # as the receipt's QR code opens it
         page.fill("#progress-form input[name=code]", "123456")
         page.click("#progress-form button[type=submit]")
@@ -51,8 +48,6 @@ def test_the_public_downloads_the_report_with_case_and_code(issued, chromium, la
             page.click(f"#progress-reports tr[data-report-id='{report['id']}'] button.download-report")
         data = open(download.value.path(), "rb").read()
         assert hashlib.sha256(data).hexdigest() == report["sha256"]
-    finally:
-        context.close()
 
 
 def test_on_a_phone_every_discipline_reads_whole(issued, chromium, shots):
@@ -60,10 +55,8 @@ def test_on_a_phone_every_discipline_reads_whole(issued, chromium, shots):
     light were out of sight and each state wrapped one character a line. Each row now stacks as
     label: value lines, every value on the screen; each field's label sits above it."""
     stack, base, world, report = issued
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-                                   has_touch=True, device_scale_factor=2)
-    try:
-        page = context.new_page()
+    with page_as(chromium, base, stack, None, viewport=PHONE, is_mobile=True, has_touch=True,
+                 device_scale_factor=2) as page:
         page.goto(f"{base}/progress?case={world['case_number']}")
         for name in ("case", "code"):  # the label above its field, not at the end of the line before
             label = page.locator(f"#progress-form label:has(input[name={name}])").bounding_box()
@@ -86,5 +79,3 @@ def test_on_a_phone_every_discipline_reads_whole(issued, chromium, shots):
         assert box["x"] + box["width"] <= 390
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(shots / "progress-phone.png"), full_page=True)
-    finally:
-        context.close()

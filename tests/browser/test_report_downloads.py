@@ -13,7 +13,7 @@ import httpx
 import pymupdf
 import pytest
 
-from tests.browser.conftest import chromium_browser, login
+from tests.browser.conftest import chromium_browser, page_as
 from tests.web.matrix.reports import create_report_world
 
 
@@ -67,9 +67,7 @@ def _check(resp, href: str, report: dict, world: dict) -> str:
 def test_project_page_lists_the_report_with_working_downloads(stack, servers, issued, chromium, username):
     world, report = issued
     base = servers[-1] if username == "designer" else servers[0]  # scaled: the other app process too
-    context = chromium.new_context()
-    try:
-        page = login(context, base, stack, username)
+    with page_as(chromium, base, stack, username) as page:
         page.goto(f"{base}/projects/{world['project_id']}")
         row = page.wait_for_selector(f"#report-list tr[data-report-id='{report['id']}']", timeout=15000)
         assert report["sha256"][:16] in row.inner_text()
@@ -80,8 +78,6 @@ def test_project_page_lists_the_report_with_working_downloads(stack, servers, is
         # the verification link is the public one (DRAWREVIEW_BASE_URL, printed in the QR code);
         # these servers listen on free ports, so fetch it from the server under test
         public = stack.settings.base_url
-        kinds = {_check(context.request.get(base + h[len(public):] if h.startswith(public) else h), h, report, world)
+        kinds = {_check(page.context.request.get(base + h[len(public):] if h.startswith(public) else h), h, report, world)
                  for h in hrefs}
         assert {"report", "verify", "stamped", "marked-up", "bcf", "json"} <= kinds, hrefs
-    finally:
-        context.close()

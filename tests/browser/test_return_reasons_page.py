@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from tests.browser.conftest import chromium_browser, embedded_site, login
+from tests.browser.conftest import chromium_browser, embedded_site, page_as
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +50,8 @@ def chromium(world):
 ])
 def test_the_return_reason_in_the_pages_language(world, chromium, lang, reasons):
     stack, base, pid = world
-    context = chromium.new_context(locale=lang)
-    try:
-        page = login(context, base, stack, "designer")
-        if lang == "en":
-            page.goto(f"{base}/lang/en")
+    with page_as(chromium, base, stack, "designer", lang) as page:
         page.goto(f"{base}/projects/{pid}")
         page.wait_for_selector("#review-return-reasons-text", timeout=20000)
         assert page.evaluate("document.documentElement.lang") == lang
         assert page.inner_text("#review-return-reasons-text") == reasons
-    finally:
-        context.close()

@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import (wait_js, chromium_browser, draw_box, embedded_site, login, open_viewer, save_markup,
-                       wait_for_sheets)
+from .conftest import (chromium_browser, draw_box, embedded_site, open_viewer, save_markup, signed_in,
+    wait_for_sheets, wait_js)
 
 NUMBERS = ["总图-01", "道施-01", "结施-01", "排施-01", "电施-01"]
 TITLES = ["总平面图", "道路平面图", "结构布置图", "排水平面图", "照明平面图"]
@@ -139,12 +139,10 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
         "construction_unit_id": orgs[demo.BUILDER], "design_institute_id": orgs[demo.INSTITUTE]})
     assert r.status_code == 200, r.text
     pid = r.json()["data"]["id"]
-    ctxs = {u: browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            for u in ("designer", "window", "fire", "planning", "builder")}
     pages, errors = {}, []
     try:
-        for u, ctx in ctxs.items():
-            pages[u] = login(ctx, base, stack, u)
+        for u in ("designer", "window", "fire", "planning", "builder"):
+            pages[u] = signed_in(browser, base, stack, u, viewport={"width": 1400, "height": 1000})
             pages[u].on("pageerror", lambda e, u=u: errors.append(f"{u}: {e}"))
         designer, window = pages["designer"], pages["window"]
 
@@ -294,5 +292,5 @@ def test_full_review_cycle_through_the_ui(site, browser, shots, tmp_path):
         assert "4" in window.inner_text("#ratings-by-role tr[data-role='construction']")
         assert not errors, errors
     finally:
-        for ctx in ctxs.values():
-            ctx.close()
+        for page in pages.values():
+            page.context.close()

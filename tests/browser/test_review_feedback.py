@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from .conftest import chromium_browser, embedded_site, login, wait_for_sheets
+from .conftest import chromium_browser, embedded_site, page_as, wait_for_sheets
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +42,7 @@ def test_a_refused_accept_is_shown_in_view(site, browser, tmp_path):
     r = httpx.post(f"{base}/api/submissions/{sub}/submit", headers=designer, timeout=30)
     assert r.status_code == 200, r.text
 
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "window")
+    with page_as(browser, base, stack, "window", viewport={"width": 1366, "height": 768}) as page:
         page.goto(f"{base}/projects/{pid}?submission={sub}")
         page.wait_for_selector("#review-completeness[data-complete='0']", timeout=15000)
         page.click("#review-accept")
@@ -53,5 +51,3 @@ def test_a_refused_accept_is_shown_in_view(site, browser, tmp_path):
         page.wait_for_timeout(500)  # a smooth scroll ends
         box = page.locator("#review-status").bounding_box()
         assert box and 0 <= box["y"] and box["y"] + box["height"] <= 768, box
-    finally:
-        context.close()

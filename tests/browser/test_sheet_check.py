@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests import drawing_inputs as di
-from tests.browser.conftest import chromium_browser, embedded_site, login, wait_for_sheets
+from tests.browser.conftest import chromium_browser, embedded_site, page_as, wait_for_sheets
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +38,7 @@ def test_designer_checks_and_corrects_the_sheet_list(draft, chromium, shots):
     stack, base, pid, sub, sheets = draft
     numbers = sorted(s["number"] or "" for s in sheets)
     assert numbers.count("建施-01") == 2 and "" in numbers  # the world has both problems
-    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer", viewport={"width": 1366, "height": 1000}) as page:
         page.goto(f"{base}/projects/{pid}?submission={sub}")
         page.click("#sheet-check-open")
         page.wait_for_selector("#sheet-check-table tbody tr")
@@ -64,8 +62,6 @@ def test_designer_checks_and_corrects_the_sheet_list(draft, chromium, shots):
         page.click("#sheet-check-save")
         page.wait_for_selector("#sheet-check-status:has-text('已保存')", timeout=15000)
         page.screenshot(path=str(shots / "sheet-check-saved.png"), full_page=True)
-    finally:
-        context.close()
     stored = {s["id"]: s for s in httpx.get(f"{base}/api/submissions/{sub}/sheets", headers=stack.token_headers("designer"),
                                             timeout=10).json()["data"]}
     assert stored[unnumbered["id"]]["number"] == "建施-03" and stored[unnumbered["id"]]["title"] == "总说明草图"
@@ -78,10 +74,7 @@ def test_duplicate_numbers_are_listed_with_english_punctuation(draft, chromium):
     """The duplicate-number warning joined the numbers with "、" on the English page too. (Before the
     file removal test below: it needs the draft's four sheets.)"""
     stack, base, pid, sub, sheets = draft
-    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="en-US")
-    try:
-        page = login(context, base, stack, "designer")
-        page.goto(f"{base}/lang/en")
+    with page_as(chromium, base, stack, "designer", "en", {"width": 1366, "height": 1000}, locale="en-US") as page:
         page.goto(f"{base}/projects/{pid}?submission={sub}")
         page.click("#sheet-check-open")
         page.wait_for_selector("#sheet-check-table tbody tr")
@@ -91,8 +84,6 @@ def test_duplicate_numbers_are_listed_with_english_punctuation(draft, chromium):
             inputs.nth(i).fill("A-01" if i % 2 == 0 else "A-02")
         warning = page.inner_text("#warn-duplicates")
         assert warning == "Duplicate numbers: A-01, A-02", warning
-    finally:
-        context.close()
 
 
 def test_designer_removes_and_replaces_files_of_the_draft(draft, chromium, tmp_path):
@@ -105,9 +96,7 @@ def test_designer_removes_and_replaces_files_of_the_draft(draft, chromium, tmp_p
     before = files()
     replacement = tmp_path / "无图框-修改.dxf"
     replacement.write_bytes(di.plan(numbers=("建施-09",), titles=("修改后的平面",)))
-    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer", viewport={"width": 1366, "height": 1000}) as page:
         page.goto(f"{base}/projects/{pid}?submission={sub}")
         # remove 平面-副本.dxf (confirmed in the browser's dialog)
         page.once("dialog", lambda d: d.accept())
@@ -119,8 +108,6 @@ def test_designer_removes_and_replaces_files_of_the_draft(draft, chromium, tmp_p
             page.locator(f"#files tr[data-file-id='{before['无图框.dxf']['id']}'] button.file-replace").click()
         chooser.value.set_files(str(replacement))
         page.wait_for_selector(f"#files tr[data-file-id='{before['无图框.dxf']['id']}']", state="detached", timeout=30000)
-    finally:
-        context.close()
     after = files()
     assert "平面-副本.dxf" not in after and "无图框.dxf" not in after and "无图框-修改.dxf" in after
     sheets = wait_for_sheets(base, h, sub)
@@ -144,18 +131,13 @@ def test_file_notes_and_repairs_in_the_readers_language(draft, chromium):
     files = httpx.get(f"{base}/api/submissions/{sub}", headers=h, timeout=10).json()["data"]["files"]
     assert any(f["repairs"] for f in files) and any(f["notes"] for f in files)  # the world has both kinds
     for lang, own, other in (("zh-CN", "未识别到图框", "no frame found"), ("en", "no frame found", "未识别到图框")):
-        context = chromium.new_context(locale=lang)
-        try:
-            page = login(context, base, stack, "designer")
-            page.goto(f"{base}/lang/{lang}")
+        with page_as(chromium, base, stack, "designer", lang) as page:
             page.goto(f"{base}/projects/{project['id']}?submission={sub}")
             text = page.inner_text("#files")
             assert own in text and other not in text, text
             if lang == "zh-CN":  # the CAD library's English repair messages: one Chinese line, originals folded
                 assert "自动修复了" in text
                 assert page.locator("#files .repairs details").count() >= 1
-        finally:
-            context.close()
 
 
 def test_window_corrects_the_sheet_list_of_a_submitted_set(draft, chromium, shots):
@@ -181,9 +163,7 @@ def test_window_corrects_the_sheet_list_of_a_submitted_set(draft, chromium, shot
     wrong = next(s for s in sheets if s["number"] == "01")
     r = httpx.post(f"{base}/api/submissions/{sub}/submit", headers=h, json={}, timeout=30)
     assert r.status_code == 200, r.text
-    context = chromium.new_context(viewport={"width": 1366, "height": 1000}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "window")
+    with page_as(chromium, base, stack, "window", viewport={"width": 1366, "height": 1000}) as page:
         page.goto(f"{base}/projects/{project['id']}?submission={sub}")
         page.wait_for_selector("#review-completeness[data-complete='0']", timeout=15000)
         assert "电施" in page.inner_text("#review-completeness")
@@ -202,8 +182,6 @@ def test_window_corrects_the_sheet_list_of_a_submitted_set(draft, chromium, shot
         page.screenshot(path=str(shots / "window-sheet-correction.png"), full_page=True)
         page.click("#review-accept")
         page.wait_for_selector("#review-state:has-text('审查中')", timeout=15000)
-    finally:
-        context.close()
     stored = {s["id"]: s for s in httpx.get(f"{base}/api/submissions/{sub}/sheets", headers=h, timeout=10).json()["data"]}
     assert stored[wrong["id"]]["number"] == "电施-01"
     trail = httpx.get(f"{base}/api/projects/{project['id']}/audit", headers=stack.token_headers("window"), timeout=10)
@@ -224,10 +202,7 @@ def test_the_english_review_panel_uses_english_punctuation(draft, chromium):
     assert r.status_code == 200, r.text
     wait_for_sheets(base, h, sub)
     assert httpx.post(f"{base}/api/submissions/{sub}/submit", headers=h, json={}, timeout=30).status_code == 200
-    context = chromium.new_context(locale="en-US")
-    try:
-        page = login(context, base, stack, "window")
-        page.goto(f"{base}/lang/en")
+    with page_as(chromium, base, stack, "window", "en", locale="en-US") as page:
         page.goto(f"{base}/projects/{project['id']}?submission={sub}")
         page.wait_for_selector("#review-completeness[data-complete='0']", timeout=15000)
         check = page.inner_text("#review-completeness")
@@ -238,6 +213,4 @@ def test_the_english_review_panel_uses_english_punctuation(draft, chromium):
         page.wait_for_selector("#review-deficiencies", timeout=15000)
         text = page.inner_text("#review-deficiencies")
         assert text.startswith("Missing items (容缺): 消防设计专篇; 人防施工图"), text
-    finally:
-        context.close()
 

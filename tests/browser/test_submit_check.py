@@ -10,7 +10,7 @@ import secrets
 import pytest
 
 from drawreview.models import DrawingFile
-from tests.browser.conftest import chromium_browser, embedded_site, login, wait_js
+from tests.browser.conftest import PHONE, chromium_browser, embedded_site, page_as, wait_js
 from tests.services.reviews_world import new_project, new_submission, run
 
 WITHOUT_CIVIL_DEFENCE = ["总图-01", "建施-01", "结施-01", "水施-01", "暖施-01", "电施-01"]
@@ -39,9 +39,7 @@ def chromium(site):
 
 def test_the_designer_sees_the_check_and_confirms_an_incomplete_submit(site, chromium, shots):
     stack, base, pid, sid = site
-    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer", viewport={"width": 1280, "height": 800}) as page:
         page.goto(f"{base}/projects/{pid}?submission={sid}")
         check = page.locator("#review-completeness")
         wait_js(page, "() => document.querySelector('#review-completeness')?.dataset.complete !== undefined")
@@ -63,19 +61,13 @@ def test_the_designer_sees_the_check_and_confirms_an_incomplete_submit(site, chr
         with page.expect_navigation():
             page.click("#review-submit-anyway")
         wait_js(page, "() => document.querySelector('#review')?.dataset.state === 'submitted'")
-    finally:
-        context.close()
 
     # the window reads the same check before accepting
-    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "window")
+    with page_as(chromium, base, stack, "window", viewport={"width": 1280, "height": 800}) as page:
         page.goto(f"{base}/projects/{pid}?submission={sid}")
         wait_js(page, "() => document.querySelector('#review-completeness')?.dataset.complete === '0'")
         text = page.inner_text("#review-completeness")
         assert "缺少 人防" in text and "损坏的图纸.dwg" in text
-    finally:
-        context.close()
 
 
 def test_the_window_changes_the_review_period_on_the_project_page(site, chromium, shots):
@@ -85,10 +77,7 @@ def test_the_window_changes_the_review_period_on_the_project_page(site, chromium
     r = httpx.post(f"{base}/api/submissions/{sid}/accept", headers=stack.token_headers("window"),
                    json={"missing_items": ["人防施工图"], "deficiency_deadline": "2099-01-31"}, timeout=60)
     assert r.status_code in (200, 409), r.text  # accepted here, or by a rerun of the test before
-    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="en")
-    try:
-        page = login(context, base, stack, "window")
-        page.goto(f"{base}/lang/en")
+    with page_as(chromium, base, stack, "window", "en", {"width": 1280, "height": 800}) as page:
         page.goto(f"{base}/projects/{pid}")
         page.wait_for_selector("#review-period-form")
         before = {t["discipline"]: t["due_at"] for t in httpx.get(
@@ -109,19 +98,13 @@ def test_the_window_changes_the_review_period_on_the_project_page(site, chromium
             f"{base}/api/submissions/{sid}/review", headers=stack.token_headers("window"), timeout=10).json()["data"]["tasks"]}
         assert set(after) == set(before) and all(after[d] > before[d] for d in before)
         page.screenshot(path=str(shots / "review-period-1280-en.png"), full_page=True)
-    finally:
-        context.close()
     # the construction unit reads it too, without the form
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "builder")
+    with page_as(chromium, base, stack, "builder", viewport=PHONE) as page:
         page.goto(f"{base}/projects/{pid}")
         assert "Long-span steel roof" in page.inner_text("#review-period-history")
         assert page.locator("#review-period-form").count() == 0
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
         page.screenshot(path=str(shots / "review-period-390-builder.png"), full_page=True)
-    finally:
-        context.close()
 
 
 def test_the_audit_trail_reads_in_chinese_and_fits_the_screen(site, chromium, shots):
@@ -134,13 +117,9 @@ def test_the_audit_trail_reads_in_chinese_and_fits_the_screen(site, chromium, sh
                    json={"complexity": "normal", "reason": "专家论证意见 https://example.org/" + "x" * 160})
     # 409 review_period_unchanged when the project has that period already (was 422 before 3069ef6)
     assert r.status_code == 200 or (r.status_code, r.json()["error"]["code"]) == (409, "review_period_unchanged"), r.text
-    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "window")
+    with page_as(chromium, base, stack, "window", viewport={"width": 1280, "height": 800}) as page:
         page.goto(f"{base}/projects/{pid}/audit")
         text = page.inner_text("#audit-entries")
         assert "人防" in text and "专家论证意见" in text and "\\u" not in text
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
         page.screenshot(path=str(shots / "audit-1280.png"))
-    finally:
-        context.close()

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import draw_box as _draw_box, wait_js
-from .conftest import login, open_viewer
+from .conftest import VIEWER, draw_box as _draw_box, page_as, signed_in, wait_js
+from .conftest import open_viewer
 from .conftest import save_markup as _save_markup
 
 
@@ -34,18 +34,13 @@ def shots(tmp_path_factory):
     return tmp_path_factory.mktemp("shots")
 
 
-def _context(browser):
-    return browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-
-
 def _viewer(browser, stack, base, username, sheet_id):
-    ctx = _context(browser)
-    page = login(ctx, base, stack, username)
+    page = signed_in(browser, base, stack, username, viewport=VIEWER)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     open_viewer(page, base, sheet_id)
     page.errors = errors
-    return ctx, page
+    return page.context, page
 
 
 def _renders(page) -> int:
@@ -262,9 +257,7 @@ def test_the_whole_sheet_shows_from_the_first_tile(browser, stack, viewer_world)
     """The viewer asks for the zoom-0 tile (made with the sheet) beside the sharp ones, so the
     whole sheet is on screen before they arrive."""
     urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
-    ctx = _context(browser)
-    try:
-        page = login(ctx, urls[0], stack, "planning")
+    with page_as(browser, urls[0], stack, "planning", viewport=VIEWER) as page:
         tiles = []
         page.on("response", lambda r: tiles.append((r.url, r.status)) if "/tiles/" in r.url else None)
         open_viewer(page, urls[0], sheet_id)
@@ -272,8 +265,6 @@ def test_the_whole_sheet_shows_from_the_first_tile(browser, stack, viewer_world)
         zooms = {int(u.split("/tiles/")[1].split("/")[0]) for u, _ in tiles}
         assert (f"/api/sheets/{sheet_id}/tiles/0/0/0.png", 200) in [(u.split(urls[0])[1], s) for u, s in tiles]
         assert len(zooms) >= 2 and all(s == 200 for _, s in tiles)  # and the sharper level too
-    finally:
-        ctx.close()
 
 
 def test_chinese_first_english_switch_search_and_measure(browser, stack, viewer_world, shots):
@@ -794,14 +785,7 @@ def test_a_deactivated_reviewer_is_told_and_the_viewer_stops_reconnecting(browse
 
     base, sheet_id = viewer_world["urls"][0], viewer_world["sheet_id"]
     name, _ = _run(_new_fire_reviewer(stack))
-    ctx = _context(browser)
-    try:
-        page = ctx.new_page()
-        page.goto(f"{base}/login?next=/")
-        page.fill("input[name=username]", name)
-        page.fill("input[name=password]", "a-long-password-1")
-        with page.expect_navigation():
-            page.click("button[type=submit]")
+    with page_as(browser, base, stack, name, viewport=VIEWER, password="a-long-password-1") as page:
         sockets = []
         page.on("websocket", lambda ws: sockets.append(ws.url))
         open_viewer(page, base, sheet_id)
@@ -812,5 +796,3 @@ def test_a_deactivated_reviewer_is_told_and_the_viewer_stops_reconnecting(browse
         assert "请重新登录" in page.inner_text("#sync-status")
         page.wait_for_timeout(2500)  # longer than the first reconnect back-offs (0.3 + 0.6 + 1.2 s)
         assert len(sockets) == 1  # refused, not a network failure: no reconnect storm
-    finally:
-        ctx.close()

@@ -16,7 +16,8 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from tests.browser.conftest import chromium_browser, db_call, embedded_site, make_sheet, save_markup, wait_js
+from tests.browser.conftest import (DESK, chromium_browser, db_call, embedded_site, make_sheet, page_as, save_markup,
+    signed_in, wait_js)
 
 PASSWORD = "a-long-password-1"
 
@@ -62,16 +63,6 @@ def chromium(world):
     yield from chromium_browser()
 
 
-def _login(context, base, username, password):
-    page = context.new_page()
-    page.goto(f"{base}/login?next=/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    return page
-
-
 def _open_markup(page, base, sheet_id, annotation_id):
     page.goto(f"{base}/sheets/{sheet_id}#annotation={annotation_id}")
     page.wait_for_selector("#viewer-root[data-ready='1']", timeout=30000)
@@ -81,9 +72,7 @@ def _open_markup(page, base, sheet_id, annotation_id):
 
 def test_the_assigned_reviewer_gets_the_tools(world, chromium):
     stack, base, sheet_id, _, annotation_id, _ = world
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    try:
-        page = _login(context, base, "fire", stack.account("fire")["password"])
+    with page_as(chromium, base, stack, "fire", viewport=DESK) as page:
         _open_markup(page, base, sheet_id, annotation_id)
         assert page.evaluate("JSON.parse(document.getElementById('viewer-config').textContent).assigned_elsewhere") is False
         for tool in ("pin", "rect", "cloud", "arrow", "polyline", "text"):
@@ -91,18 +80,12 @@ def test_the_assigned_reviewer_gets_the_tools(world, chromium):
         assert not page.locator("#assigned-note").is_visible()
         for button in ("#markup-edit", "#markup-delete", "#status-closed", "#reply-form"):
             assert page.locator(button).count() == 1, button
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang,words", [("zh-CN", "已分派给其他审查人员"), ("en", "assigned to another reviewer")])
 def test_an_unassigned_reviewer_of_the_discipline_reads_and_replies_without_tools(world, chromium, lang, words):
     stack, base, sheet_id, other, annotation_id, _ = world
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale=lang)
-    try:
-        page = _login(context, base, other, PASSWORD)
-        if lang == "en":
-            page.goto(f"{base}/lang/en")
+    with page_as(chromium, base, stack, other, lang, DESK, password=PASSWORD) as page:
         _open_markup(page, base, sheet_id, annotation_id)
         assert page.evaluate("document.documentElement.lang") == lang
         # no drawing tool, by button or by key; the note says why, in the page's language
@@ -125,8 +108,6 @@ def test_an_unassigned_reviewer_of_the_discipline_reads_and_replies_without_tool
         page.click("#reply-send")
         wait_js(page, "b => [...document.querySelectorAll('#replies li:not(.pending) .reply-body')]"
                       ".some((e) => e.textContent === b)", arg=body, timeout=15000)
-    finally:
-        context.close()
 
 
 def test_a_task_reassigned_away_while_the_page_is_open_takes_the_tools_away(world, chromium):
@@ -148,9 +129,8 @@ def test_a_task_reassigned_away_while_the_page_is_open_takes_the_tools_away(worl
         return change
 
     db_call(stack, holder(None))
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     try:
-        page = _login(context, base, other, PASSWORD)
+        page = signed_in(chromium, base, stack, other, viewport=DESK, password=PASSWORD)
         _open_markup(page, base, sheet_id, annotation_id)
         assert page.locator("#tool-pin").is_visible() and not page.locator("#assigned-note").is_visible()
         assert page.locator("#status-closed").count() == 1  # an unassigned task: anyone of the discipline writes
@@ -165,5 +145,5 @@ def test_a_task_reassigned_away_while_the_page_is_open_takes_the_tools_away(worl
         assert page.locator("#tool-pin").count() == 0
         assert page.evaluate("document.getElementById('map').classList.contains('drawing')") is False
     finally:
-        context.close()
+        page.context.close()
         db_call(stack, holder("fire"))

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import chromium_browser, login, make_sheet, open_viewer, wait_js
+from .conftest import VIEWER, chromium_browser, make_sheet, open_viewer, signed_in, wait_js
 
 OFF, NOPLOT, FAR = "备用-关闭", "辅助线-不打印", "远处-关闭"
 
@@ -49,13 +49,12 @@ def _box(page, name):
 
 
 def _open(browser, stack, servers, world):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = login(ctx, servers[0], stack, "planning")
+    page = signed_in(browser, servers[0], stack, "planning", viewport=VIEWER)
     tiles = []
     page.on("request", lambda r: tiles.append(r.url) if "/tiles/" in r.url else None)
     open_viewer(page, servers[0], world["sheets"][0]["id"])
     page.click("#tab-layers")
-    return ctx, page, tiles
+    return page.context, page, tiles
 
 
 def _settled(page, tiles, part: str):

@@ -16,12 +16,11 @@ import httpx
 
 from drawreview.web.sync_messages import MAX_FRAME_BYTES, MAX_MESSAGE_BYTES
 
-from .conftest import draw_box, login, open_viewer, save_markup, wait_js
+from .conftest import VIEWER, draw_box, open_viewer, save_markup, signed_in, wait_js
 
 
 def _viewer(browser, stack, base, username, sheet_id):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = login(ctx, base, stack, username)
+    page = signed_in(browser, base, stack, username, viewport=VIEWER)
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.sockets = []  # (opened at, websocket) for the project socket
@@ -29,7 +28,7 @@ def _viewer(browser, stack, base, username, sheet_id):
     page.on("websocket", lambda ws: (page.sockets.append((time.monotonic(), ws)),
                                      ws.on("framesent", lambda payload: page.sent.append(len(payload)))))
     open_viewer(page, base, sheet_id)
-    return ctx, page
+    return page.context, page
 
 
 def _server_markups(stack, base, world) -> list[dict]:

@@ -15,7 +15,7 @@ import uuid
 import httpx
 import pytest
 
-from .conftest import chromium_browser, embedded_site, login, make_sheet, open_viewer, wait_for_sheets
+from .conftest import DESK, PHONE, chromium_browser, embedded_site, make_sheet, open_viewer, page_as, wait_for_sheets
 
 BARE = "无图框草图.dxf"
 
@@ -88,9 +88,7 @@ def browser(world):
 
 def test_the_sheet_picker_names_the_file_and_space(browser, site, world, shots):
     stack, base = site
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-    try:
-        page = login(context, base, stack, "planning")
+    with page_as(browser, base, stack, "planning", viewport=DESK) as page:
         open_viewer(page, base, world["numbered"]["id"])
         options = dict(zip(page.eval_on_selector_all("#f-sheet option", "els => els.map(e => e.value)"),
                            page.locator("#f-sheet option").all_inner_texts()))
@@ -110,26 +108,17 @@ def test_the_sheet_picker_names_the_file_and_space(browser, site, world, shots):
         assert page.locator("#sheet-title strong").inner_text() == f"{BARE} · 布局 Layout1"
         assert page.title().startswith(f"{BARE} · 布局 Layout1 · ")
         page.screenshot(path=str(shots / "sheet-names-toolbar.png"))
-    finally:
-        context.close()
 
-    context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900})
-    try:
-        page = login(context, base, stack, "planning")
-        page.goto(f"{base}/lang/en")
+    with page_as(browser, base, stack, "planning", "en", DESK, locale="en-US") as page:
         open_viewer(page, base, world["numbered"]["id"])
         assert page.locator(f"#f-sheet option[value='{world['layout']['id']}']").inner_text() == \
             f"{BARE} · Layout Layout1"
-    finally:
-        context.close()
 
 
 def test_on_a_phone_the_drawing_keeps_the_width(browser, site, world, shots):
     stack, base = site
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
-    try:
-        page = login(context, base, stack, "planning")
+    with page_as(browser, base, stack, "planning", viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                 has_touch=True) as page:
         open_viewer(page, base, world["numbered"]["id"])
         page.screenshot(path=str(shots / "phone-viewer.png"))
         box = page.locator("#map").bounding_box()
@@ -149,31 +138,21 @@ def test_on_a_phone_the_drawing_keeps_the_width(browser, site, world, shots):
         page.click("#side-toggle")
         assert page.locator("#side-panel").is_visible()
         assert page.locator("#side-toggle").get_attribute("aria-expanded") == "true"
-    finally:
-        context.close()
 
     # on a desk the panel stays at the side, and folds away there too
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-    try:
-        page = login(context, base, stack, "planning")
+    with page_as(browser, base, stack, "planning", viewport=DESK) as page:
         open_viewer(page, base, world["numbered"]["id"])
         box, side = page.locator("#map").bounding_box(), page.locator("#side-panel").bounding_box()
         assert side["x"] >= box["x"] + box["width"] - 1 and abs(side["y"] - box["y"]) < 2
         page.click("#side-toggle")
         assert page.locator("#map").bounding_box()["width"] > box["width"] + 200
-    finally:
-        context.close()
 
 
 def test_the_comment_list_and_sheet_table_name_the_file_and_space(browser, site, world, shots):
     stack, base = site
-    for locale, lang, label in (("zh-CN", None, f"图纸 {BARE} · 布局 Layout1"),
+    for locale, lang, label in (("zh-CN", "zh-CN", f"图纸 {BARE} · 布局 Layout1"),
                                 ("en-US", "en", f"Sheet {BARE} · Layout Layout1")):
-        context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 900})
-        try:
-            page = login(context, base, stack, "designer")
-            if lang:
-                page.goto(f"{base}/lang/{lang}")
+        with page_as(browser, base, stack, "designer", lang, DESK, locale=locale) as page:
             page.goto(f"{base}/projects/{world['project_id']}?submission={world['submission_id']}")
             page.wait_for_selector("#comment-list li.comment")
             link = page.locator("#comment-list li.comment a.comment-sheet").first
@@ -185,5 +164,3 @@ def test_the_comment_list_and_sheet_table_name_the_file_and_space(browser, site,
             title = page.locator(f"#sheets tr[data-sheet-id='{world['layout']['id']}'] td.title").inner_text()
             assert title == label.split(" ", 1)[1], title
             page.locator("#sheets").screenshot(path=str(shots / f"sheet-names-table-{locale}.png"))
-        finally:
-            context.close()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import chromium_browser, embedded_site, login, make_sheet, open_viewer, save_markup, wait_js
+from tests.browser.conftest import (DESK, chromium_browser, embedded_site, make_sheet, open_viewer, page_as,
+    save_markup, wait_js)
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +46,7 @@ def _near(page, x, y, target, tol=40, r=16):
 
 def test_drag_to_draw_hints_and_severity_badges(world, chromium, shots):
     stack, base, sheet_id = world
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "fire")
+    with page_as(chromium, base, stack, "fire", viewport=DESK) as page:
         open_viewer(page, base, sheet_id)
         box = page.locator("#map").bounding_box()
         before = len(_markups(page))
@@ -104,15 +103,11 @@ def test_drag_to_draw_hints_and_severity_badges(world, chromium, shots):
         assert _near(page, 425, 195, (198, 40, 40), r=2)
         assert _near(page, 705, 395, (46, 125, 50), tol=30) and not _near(page, 420, 200, (46, 125, 50), tol=30)
         assert _near(page, 230, 500, (239, 108, 0))
-    finally:
-        context.close()
 
 
 def test_measuring_snaps_to_the_drawings_ends_when_wanted(world, chromium):
     stack, base, sheet_id = world
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    try:
-        page = login(context, base, stack, "planning")
+    with page_as(chromium, base, stack, "planning", viewport=DESK) as page:
         open_viewer(page, base, sheet_id)
         page.click("#tool-measure_distance")
         page.click("#snap-toggle")
@@ -153,5 +148,3 @@ def test_measuring_snaps_to_the_drawings_ends_when_wanted(world, chromium):
         page.wait_for_timeout(300)
         free = measured()
         assert abs(free[0][0] - p[0]) > 0.5 or abs(free[0][1] + p[1]) > 0.5
-    finally:
-        context.close()
