@@ -10,7 +10,7 @@ import secrets
 import pytest
 
 from drawreview.models import DrawingFile
-from tests.browser.conftest import PHONE, chromium_browser, embedded_site, page_as, wait_js
+from tests.browser.conftest import PHONE, chromium_browser, db_call, embedded_site, page_as, wait_js
 from tests.services.reviews_world import new_project, new_submission, run
 
 WITHOUT_CIVIL_DEFENCE = ["总图-01", "建施-01", "结施-01", "水施-01", "暖施-01", "电施-01"]
@@ -109,14 +109,25 @@ def test_the_window_changes_the_review_period_on_the_project_page(site, chromium
 
 def test_the_audit_trail_reads_in_chinese_and_fits_the_screen(site, chromium, shots):
     """The audit trail's detail showed Chinese as ``\\u4eba\\u9632`` escapes, and a long value made
-    the page 1,429 px wide at 1280."""
-    stack, base, pid, sid = site
+    the page 1,429 px wide at 1280. A case of its own: submitted, accepted with 人防 missing and its
+    period changed with a long reason here, whichever tests ran before."""
     import httpx
 
-    r = httpx.post(f"{base}/api/projects/{pid}/review-period", headers=stack.token_headers("window"), timeout=30,
-                   json={"complexity": "normal", "reason": "专家论证意见 https://example.org/" + "x" * 160})
-    # 409 review_period_unchanged when the project has that period already (was 422 before 3069ef6)
-    assert r.status_code == 200 or (r.status_code, r.json()["error"]["code"]) == (409, "review_period_unchanged"), r.text
+    stack, base, _, _ = site
+
+    async def make(s):
+        project = await new_project(s, stack, name="审计记录项目")
+        sub = await new_submission(s, project, WITHOUT_CIVIL_DEFENCE)
+        return project.id, sub.id
+
+    pid, sid = db_call(stack, make)  # Playwright holds this thread's event loop
+    for who, path, body in (
+            ("designer", f"/api/submissions/{sid}/submit", {}),
+            ("window", f"/api/submissions/{sid}/accept", {"missing_items": ["人防施工图"], "deficiency_deadline": "2099-01-31"}),
+            ("window", f"/api/projects/{pid}/review-period",
+             {"complexity": "complex", "reason": "专家论证意见 https://example.org/" + "x" * 160})):
+        r = httpx.post(base + path, headers=stack.token_headers(who), json=body, timeout=60)
+        assert r.status_code == 200, (path, r.text)
     with page_as(chromium, base, stack, "window", viewport={"width": 1280, "height": 800}) as page:
         page.goto(f"{base}/projects/{pid}/audit")
         text = page.inner_text("#audit-entries")
