@@ -61,8 +61,17 @@ def _iso(dt) -> str | None:
 
 
 async def query(session: AsyncSession, limiter, ip: str, case_number: str, code: str, now: datetime) -> dict:
-    if not CASE_RE.match(case_number or "") or not CODE_RE.match(code or ""):
-        raise ValidationFailed("请输入受理编号和验证码", "Enter the case number and the verification code",
+    bad_case, bad_code = not CASE_RE.match(case_number or ""), not CODE_RE.match(code or "")
+    if bad_case or bad_code:
+        zh, en = [], []
+        if bad_case:
+            zh.append("受理编号应形如 JS-2025-000001" if (case_number or "").strip() else "请输入受理编号")
+            en.append("the case number looks like JS-2025-000001" if (case_number or "").strip() else "enter the case number")
+        if bad_code:
+            zh.append("验证码为 6 至 16 位数字" if (code or "").strip() else "请输入验证码")
+            en.append("the verification code is 6 to 16 digits" if (code or "").strip() else "enter the verification code")
+        en_text = "; ".join(en)
+        raise ValidationFailed("；".join(zh), en_text[0].upper() + en_text[1:],
                                details={"case": "e.g. JS-2025-000001", "code": "6 to 16 digits"})
     case_number, code = case_number.strip().upper(), code.strip()
     await throttle(limiter, ip, case_number)

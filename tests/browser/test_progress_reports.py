@@ -79,3 +79,37 @@ def test_on_a_phone_every_discipline_reads_whole(issued, chromium, shots):
         assert box["x"] + box["width"] <= 390
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(shots / "progress-phone.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang, locale, said", [
+    ("zh-CN", "en-US", ("受理编号应形如 JS-2025-000001；验证码为 6 至 16 位数字", "请输入受理编号；请输入验证码",
+                        "请输入 64 位十六进制的 SHA-256 值")),
+    ("en", "zh-CN", ("The case number looks like JS-2025-000001; the verification code is 6 to 16 digits",
+                     "Enter the case number; enter the verification code", "Enter a SHA-256 hash (64 hexadecimal digits)")),
+])
+def test_the_public_forms_answer_in_the_pages_language(issued, chromium, shots, lang, locale, said):
+    """A browser in another language than the page: a malformed case number, code or hash was
+    stopped by the browser's own bubble, in the browser's language ("Please match the requested
+    format."), and the page's message never came. The forms now leave the check to the server,
+    which names each problem in the page's language."""
+    stack, base, world, report = issued
+    with page_as(chromium, base, stack, None, lang, locale=locale) as page:
+        page.goto(f"{base}/progress")
+        page.fill("#progress-form input[name=case]", "ABC")
+        page.fill("#progress-form input[name=code]", "12")
+        with page.expect_navigation():
+            page.click("#progress-form button[type=submit]")
+        assert page.inner_text("#progress-error") == said[0]
+        page.screenshot(path=str(shots / f"progress-malformed-{lang}-in-{locale}.png"), full_page=True)
+        page.fill("#progress-form input[name=case]", "")
+        page.fill("#progress-form input[name=code]", "")
+        with page.expect_navigation():
+            page.click("#progress-form button[type=submit]")
+        assert page.inner_text("#progress-error") == said[1]
+        page.goto(f"{base}/verify")
+        page.fill("#verify-form input[name=sha256]", "not-a-hash")
+        with page.expect_navigation():
+            page.click("#verify-form button[type=submit]")
+        assert page.inner_text("#verify-error") == said[2]
+        assert page.evaluate("document.documentElement.lang") == lang
+        page.screenshot(path=str(shots / f"verify-malformed-{lang}-in-{locale}.png"), full_page=True)
