@@ -200,8 +200,8 @@ async def _credential_action(settings: Settings, args) -> dict:
                 user = (await session.exec(select(User).where(User.username == args.username))).first()
                 if user is None:
                     raise SystemExit(f"没有该用户 / no such user: {args.username}")
-                await credentials.deactivate(session, "cli", user.id)
-                out = {"user": user.username, "active": False}
+                change = credentials.deactivate if args.action == "deactivate" else credentials.reactivate
+                out = {"user": user.username, "active": (await change(session, "cli", user.id)).active}
             else:
                 ids = [args.id] if args.id else []
                 if args.user:
@@ -219,8 +219,18 @@ async def _credential_action(settings: Settings, args) -> dict:
 
 
 def cmd_user(args, settings: Settings) -> int:
-    out = asyncio.run(_credential_action(settings, args))
-    print(f"已停用 {out['user']}，其全部会话和令牌已结束 / deactivated {out['user']}: every session and token ended")
+    from .errors import DrawReviewError
+
+    try:
+        out = asyncio.run(_credential_action(settings, args))
+    except DrawReviewError as exc:  # e.g. reactivating an account that is active
+        print(f"{exc.message_zh} / {exc.message_en}", file=sys.stderr)
+        return 1
+    if out["active"]:
+        print(f"已恢复 {out['user']}，可用原密码登录（令牌需重新创建）/ reactivated {out['user']}: "
+              "signs in with the same password (tokens must be made anew)")
+    else:
+        print(f"已停用 {out['user']}，其全部会话和令牌已结束 / deactivated {out['user']}: every session and token ended")
     return 0
 
 
@@ -256,7 +266,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--org-kind", choices=["design_institute", "construction_unit", "review_authority"])
     c.add_argument("--password", help="prompted for when omitted")
     u = sub.add_parser("user", help="user accounts")
-    u.add_argument("action", choices=["deactivate"])
+    u.add_argument("action", choices=["deactivate", "reactivate"])
     u.add_argument("username")
     t = sub.add_parser("token", help="API tokens")
     t.add_argument("action", choices=["revoke"])

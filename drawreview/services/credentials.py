@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import (Principal, authenticate, end_all_sessions, hash_password_async, token_expires_at,
                     token_usable, verify_password_async)
-from ..errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
+from ..errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from ..models import ApiToken, Organisation, User, utcnow
 from ..ratelimit import address_key
 from . import audit
@@ -123,6 +123,22 @@ async def deactivate(session: AsyncSession, actor, user_id: int) -> User:
     revoked = await _revoke_all_tokens(session, user.id)
     await audit.record(session, actor, "user.deactivate", "user", user.id,
                        detail={"username": user.username, "sessions_ended": ended, "tokens_revoked": revoked})
+    return user
+
+
+async def reactivate(session: AsyncSession, actor, user_id: int) -> User:
+    """An admin (or the CLI) lets a deactivated account sign in again, with its own password. What
+    deactivation ended stays ended: no session or token comes back (the person signs in anew and
+    makes new tokens)."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("找不到该用户", "User not found", details={"user_id": user_id})
+    if user.active:
+        raise Conflict(f"账号 {user.username} 未被停用，无需恢复", f"The account {user.username} is not deactivated",
+                       code="user_active", details={"user_id": user_id})
+    user.active = True
+    session.add(user)
+    await audit.record(session, actor, "user.reactivate", "user", user.id, detail={"username": user.username})
     return user
 
 

@@ -187,6 +187,14 @@ async def deactivate_user(ctx: Ctx):
     return {"id": user.id, "username": user.username, "active": user.active}
 
 
+@api("恢复已停用的用户（用原密码重新登录）/ Reactivate a deactivated user (they sign in with their password again)")
+async def reactivate_user(ctx: Ctx):
+    require_role(ctx.principal, "user.create")
+    user = await credentials.reactivate(ctx.session, ctx.user, ctx.path_int("user_id"))
+    await ctx.commit()
+    return {"id": user.id, "username": user.username, "active": user.active}
+
+
 @api("实时连接的一次性票据（60 秒内有效）/ A single-use websocket ticket (valid 60 s)")
 async def ws_ticket(ctx: Ctx):
     return {"ticket": issue_ticket(ctx.user, ctx.state.settings.secret_key), "expires_in": 60}
@@ -205,5 +213,6 @@ ROUTES = [
     Route("/api/users", list_users, methods=["GET"]),
     Route("/api/users", create_user, methods=["POST"]),
     Route("/api/users/{user_id:int}/deactivate", deactivate_user, methods=["POST"]),
+    Route("/api/users/{user_id:int}/reactivate", reactivate_user, methods=["POST"]),
     Route("/api/ws-tickets", ws_ticket, methods=["POST"]),
 ]

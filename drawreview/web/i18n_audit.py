@@ -66,6 +66,7 @@ _ACTIONS = {
     "user.logout": ("退出登录", "Logged out"),
     "user.password_change": ("修改密码", "Password changed"),
     "user.deactivate": ("停用账号", "Account deactivated"),
+    "user.reactivate": ("恢复账号", "Account reactivated"),
     "token.create": ("新建 API 令牌", "API token created"),
     "token.revoke": ("撤销 API 令牌", "API token revoked"),
     "webhook.create": ("新建 Webhook", "Webhook added"),

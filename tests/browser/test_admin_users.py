@@ -152,3 +152,30 @@ def test_nobody_else_manages_users(site, chromium):
         assert page.locator("#nav-users").count() == 0
         response = page.goto(f"{base}/admin/users")
         assert response.status == 403
+
+
+def test_the_admin_reactivates_a_deactivated_account(site, chromium, shots):
+    """A deactivated account had no way back in the browser (only a new account). Its row now has
+    a "reactivate" button; the person signs in again with the same password; the audit log names
+    the administrator. Deactivated here (by the server's command line), whatever ran before."""
+    stack, base = site
+    out = subprocess.run(DRAWREVIEW + ["user", "deactivate", "lightning"], env={**os.environ, **stack.env},
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    context, page = _admin_page(chromium, base, stack)
+    try:
+        row = page.locator("#users tbody tr", has_text="lightning")
+        uid = row.get_attribute("data-user-id")
+        assert row.get_attribute("data-active") == "0" and "已停用" in row.inner_text()
+        assert row.locator("button.deactivate").count() == 0
+        row.locator("button.reactivate").click()
+        page.wait_for_selector(f"#users tbody tr[data-user-id='{uid}'][data-active='1']", timeout=15000)
+        assert page.inner_text("#users-status") == "已恢复 lightning：可用原密码登录，API 令牌需重新创建"
+        again = page.locator(f"#users tbody tr[data-user-id='{uid}']")
+        assert again.locator("button.reactivate").count() == 0 and again.locator("button.deactivate").count() == 1
+        page.screenshot(path=str(shots / "admin-user-reactivated.png"), full_page=True)
+    finally:
+        context.close()
+    with page_as(chromium, base, stack, "lightning") as person:  # the same password signs in again
+        assert "/login" not in person.url and "防雷审查 陈静" in person.inner_text(".who")
+    assert uid in [oid for oid, actor in _audit(stack, "user.reactivate") if actor == "boss"]

@@ -131,6 +131,39 @@ def test_deactivation_by_the_admin_and_by_the_cli(stack, client):
     assert {e.actor for e in entries} >= {"sec_admin", "cli"}
 
 
+def test_reactivation_by_the_admin_and_by_the_cli(stack, client):
+    """A deactivated account comes back (same password, no old session or token), audited; an
+    account that is active is refused in both languages; nobody but an administrator may do it."""
+    admin = make_user(stack, "react_admin", role="admin")
+    person = make_user(stack, "react_api")
+    uid = person["id"]
+    assert client.post(f"/api/users/{uid}/deactivate", headers=bearer(admin["token"])).status_code == 200
+    assert client.post(f"/api/users/{uid}/reactivate", headers=stack.token_headers("window")).status_code == 403
+    r = client.post(f"/api/users/{uid}/reactivate", headers=bearer(admin["token"]))
+    assert r.status_code == 200 and r.json()["data"]["active"] is True, r.text
+    assert client.get("/api/me", headers=bearer(person["token"])).status_code == 401  # its old token stays revoked
+    with TestClient(create_app(stack.settings)) as b:
+        assert login(b, "react_api", person["password"]).status_code == 303
+        assert b.get("/api/me").status_code == 200
+    again = client.post(f"/api/users/{uid}/reactivate", headers={**bearer(admin["token"]), "Accept-Language": "en"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "user_active"
+    assert again.json()["error"]["message"] == "The account react_api is not deactivated"
+    zh = client.post(f"/api/users/{uid}/reactivate", headers={**bearer(admin["token"]), "Accept-Language": "zh-CN"})
+    assert zh.json()["error"]["message"] == "账号 react_api 未被停用，无需恢复"
+    # the server's command line: the same, and the same refusal
+    make_user(stack, "react_cli")
+    assert run_cli(["user", "deactivate", "react_cli"], stack.env).returncode == 0
+    out = run_cli(["user", "reactivate", "react_cli"], stack.env)
+    assert out.returncode == 0 and "reactivated react_cli" in out.stdout, out.stderr
+    with TestClient(create_app(stack.settings)) as c:
+        assert login(c, "react_cli", "a-long-password-1").status_code == 303
+    refused = run_cli(["user", "reactivate", "react_cli"], stack.env)
+    assert refused.returncode == 1 and "未被停用" in refused.stderr and "is not deactivated" in refused.stderr
+    entries = audit_actions(stack, "user.reactivate")
+    assert {(e.actor, e.object_id) for e in entries} >= {("react_admin", str(uid))}
+    assert "cli" in {e.actor for e in entries} and {e.detail["username"] for e in entries} >= {"react_api", "react_cli"}
+
+
 def test_login_is_throttled_by_address_across_accounts(stack):
     with TestClient(create_app(stack.settings), client=("203.0.113.7", 5000)) as c:
         statuses = [login(c, f"nobody{i}", "wrong-password-xx").status_code for i in range(32)]

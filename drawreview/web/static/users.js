@@ -60,6 +60,14 @@
           });
         });
         cell.appendChild(b);
+      } else if (!u.active) {  // audited; what deactivation ended (sessions, tokens) stays ended
+        var back = drPage.el("button", { type: "button", "class": "secondary reactivate" }, M["users.reactivate"]);
+        back.addEventListener("click", function () {
+          call("POST", "/api/users/" + u.id + "/reactivate").then(function (res) {
+            after(res, msg("users.reactivated", { user: u.username }));
+          });
+        });
+        cell.appendChild(back);
       }
       tr.appendChild(cell);
       body.appendChild(tr);
