@@ -24,6 +24,7 @@ from ..policy import require_project
 from . import deficiencies, notifications, projects, receipts, return_reasons, standing, tasks, workdays, workflow
 from .notifications import aware
 from .carryover import carry_forward
+from .day_input import parse_day
 from .receipts import progress_url
 from .tasks import Emit, step, utc
 
@@ -167,10 +168,11 @@ def _texts(value, field: str, zh: str, en: str, one: bool = False) -> list[str]:
 def _when(value, field: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed(details={field: "ISO date or datetime"}) from None
+        whole_day = len(str(value)) <= 10
+    except ValueError:  # a day as people type it (2026/12/31, 2026年12月31日), or BadDate in both languages
+        parsed, whole_day = datetime.combine(parse_day(value, field), datetime.min.time()), True
     if parsed.tzinfo is None:  # a date or local time: end of that Beijing day
-        parsed = parsed.replace(hour=23, minute=59, second=59) if len(str(value)) <= 10 else parsed
+        parsed = parsed.replace(hour=23, minute=59, second=59) if whole_day else parsed
         parsed = parsed.replace(tzinfo=workdays.BEIJING)
     try:  # 9999-12-31T23:00-05:00 is in year 10000 in UTC: beyond datetime, once a 500
         day = workdays.to_local(parsed).date()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import ValidationFailed
 from ..models import Annotation, Project, Rating, ReviewTask, Submission
 from . import workdays, workflow
+from .day_input import parse_day
 from .notifications import aware
 
 
@@ -32,14 +33,12 @@ def parse_range(raw_from: str | None, raw_to: str | None) -> tuple[datetime | No
         if not raw:
             out.append(None)
             continue
-        try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            raise ValidationFailed(details={name: "YYYY-MM-DD"}) from None
+        day = parse_day(raw, name)
         day = min(max(day, DAY_RANGE[0]), DAY_RANGE[1])  # a bound beyond the range: no record lies there
         out.append(datetime.combine(day + timedelta(days=extra), t, workdays.BEIJING).astimezone(timezone.utc))
     if out[0] and out[1] and out[0] >= out[1]:
-        raise ValidationFailed(details={"from": "must be before to"})
+        raise ValidationFailed("开始日期须早于结束日期", "The start date must not be after the end date",
+                               details={"from": "must be before to"})
     return out[0], out[1]
 
 

@@ -8,9 +8,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..auth import principal_from_request
+from ..errors import ValidationFailed
 from ..policy import require_project
 from ..services import audit_trail
-from .common import Ctx, api
+from .common import Ctx, api, lang_of
 from .pages import render
 
 
@@ -44,11 +45,18 @@ async def trail_page(request: Request) -> Response:
         if principal is None:
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         project_id = int(request.path_params["project_id"])
-        project, rows, check = await _trail(session, principal, project_id, request.query_params)
+        try:
+            project, rows, check = await _trail(session, principal, project_id, request.query_params)
+            date_error = None
+        except ValidationFailed as exc:  # a day typed wrong: said beside the form, the trail shown without it
+            date_error = exc.message(lang_of(request))
+            params = {k: v for k, v in request.query_params.items() if k not in ("from", "to")}
+            project, rows, check = await _trail(session, principal, project_id, params)
         choices = await audit_trail.actions(session, project.id)
     return render(request, "audit.html", {"project": project, "rows": [audit_trail.entry_dict(e) for e in rows],
                                           "chain": check, "q": request.query_params, "actions": choices,
-                                          "limit": audit_trail.MAX_ROWS}, principal=principal)
+                                          "limit": audit_trail.MAX_ROWS, "date_error": date_error},
+                  principal=principal, status=422 if date_error else 200)
 
 
 ROUTES = [

@@ -178,6 +178,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.title": ("统计分析", "Statistics"),
     "stats.from": ("自", "From"),
     "stats.to": ("至", "To"),
+    # a date field is plain text in the page's form (input.day; services/day_input.py reads it)
+    "date.format": ("年-月-日", "YYYY-MM-DD"),
     "stats.apply": ("筛选", "Filter"),
     "stats.csv": ("导出 CSV", "Export CSV"),
     "stats.round_n": ("{n} 轮", "{n} round(s)"),

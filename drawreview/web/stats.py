@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..auth import principal_from_request
+from ..errors import ValidationFailed
 from ..policy import require_project, require_role
 from ..services import ratings, stats, worklist
 from ..services.notifications import utcnow
@@ -79,9 +80,13 @@ async def stats_page(request: Request):
     principal = await _page_principal(request, "stats.view")
     if principal is None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    lang, date_error = lang_of(request), None
     async with request.app.state.db.session() as session:
-        data = await _stats(request, session)
-    lang = lang_of(request)
+        try:
+            data = await _stats(request, session)
+        except ValidationFailed as exc:  # a day typed wrong: said beside the form, the figures shown without it
+            date_error = exc.message(lang)
+            data = await stats.compute(session, None, None, utcnow())
 
     def name(d: dict) -> str:  # the reader's language, whatever the service's default label
         key = f"discipline.{d['discipline']}"
@@ -96,8 +101,9 @@ async def stats_page(request: Request):
                            for n, c in data["rounds"]["distribution"].items()]),
     }
     return render(request, "stats.html", {"s": data, "charts": charts, "q": request.query_params,
-                                          "stage_label": lambda st: stage_label(st, lang_of(request))},
-                  principal=principal)
+                                          "stage_label": lambda st: stage_label(st, lang_of(request)),
+                                          "date_error": date_error},
+                  principal=principal, status=422 if date_error else 200)
 
 
 async def window_page(request: Request):

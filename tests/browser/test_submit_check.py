@@ -134,3 +134,57 @@ def test_the_audit_trail_reads_in_chinese_and_fits_the_screen(site, chromium, sh
         assert "人防" in text and "专家论证意见" in text and "\\u" not in text
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
         page.screenshot(path=str(shots / "audit-1280.png"))
+
+
+def test_dates_are_typed_in_the_pages_form_whatever_the_browsers_language(site, chromium, shots):
+    """A Chinese page in an English browser: the date fields (type=date) asked for mm/dd/yyyy, the
+    browser's form. They are text in the page's form now (年-月-日), read by the server, which
+    takes 2099/1/31 or 2099年1月31日 and refuses 01/31/2099 in the page's words, naming the form."""
+    import httpx
+
+    stack, base, _, _ = site
+
+    async def make(s):
+        project = await new_project(s, stack, name="日期输入项目")
+        sub = await new_submission(s, project, WITHOUT_CIVIL_DEFENCE)
+        return project.id, sub.id
+
+    pid, sid = db_call(stack, make)
+    r = httpx.post(f"{base}/api/submissions/{sid}/submit", headers=stack.token_headers("designer"), json={}, timeout=60)
+    assert r.status_code == 200, r.text
+    bad = "日期应写成 年-月-日，例如 2026-12-31"
+    with page_as(chromium, base, stack, "window", "zh-CN", {"width": 1280, "height": 800}, locale="en-US") as page:
+        page.goto(f"{base}/projects/{pid}?submission={sid}")
+        field = page.locator("#review-deadline")
+        field.wait_for()
+        assert field.get_attribute("type") == "text" and field.get_attribute("placeholder") == "年-月-日"
+        page.fill("#review-missing-items", "人防施工图")
+        field.fill("01/31/2099")  # what the English browser's date field would have made of it
+        page.click("#review-accept-def")
+        wait_js(page, "() => document.querySelector('#review-status')?.classList.contains('error')")
+        assert bad in page.inner_text("#review-status")
+        page.screenshot(path=str(shots / "day-field-refused-zh-in-en-US.png"), full_page=True)
+        field.fill("2099年1月31日")
+        page.click("#review-accept-def")
+        page.wait_for_selector("#review-deficiencies", timeout=30000)
+        assert "2099-01-31" in page.inner_text("#review-deficiencies")
+        # the audit trail's and the statistics' date filters: the same form, the same refusal
+        for path, rows in ((f"/projects/{pid}/audit", "#audit-entries"), ("/stats", "#stats-csv")):
+            page.goto(base + path)
+            day = page.locator("input[name=from]")
+            assert day.get_attribute("type") == "text" and day.get_attribute("placeholder") == "年-月-日"
+            day.fill("12/31/2026")
+            with page.expect_navigation():
+                page.click("form.filters button[type=submit]")
+            assert page.inner_text("#date-error") == bad, path
+            assert page.input_value("input[name=from]") == "12/31/2026" and page.locator(rows).count() == 1
+            page.fill("input[name=from]", "2020/1/1")
+            with page.expect_navigation():
+                page.click("form.filters button[type=submit]")
+            assert page.locator("#date-error").count() == 0, path
+        page.screenshot(path=str(shots / "day-field-stats-zh-in-en-US.png"), full_page=True)
+    review = httpx.get(f"{base}/api/submissions/{sid}/review", headers=stack.token_headers("window"), timeout=30)
+    assert review.json()["data"]["deficiency_deadline"] == "2099-01-31T15:59:59+00:00"  # the Beijing day's end
+    r = httpx.get(f"{base}/api/projects/{pid}/audit", headers=stack.token_headers("window"),
+                  params={"from": "2020年1月1日"}, timeout=30)
+    assert r.status_code == 200 and r.json()["data"]["entries"], r.text

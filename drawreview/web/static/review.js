@@ -249,6 +249,13 @@
   }
 
   /* -- role actions --------------------------------------------------------------------- */
+  // a date as text in the page's form (年-月-日 / YYYY-MM-DD), read by the server: type=date
+  // followed the browser's locale (mm/dd/yyyy on a Chinese page in an English browser)
+  function dayField(id) {
+    return el("input", { type: "text", id: id, "class": "day", placeholder: msg("date.format"), maxlength: "20",
+                         autocomplete: "off", spellcheck: "false" });
+  }
+
   function field(labelText, input) {
     var l = el("label", null, labelText);
     l.appendChild(input);
@@ -285,7 +292,7 @@
       var def = el("fieldset", { "class": "review-form" });
       def.appendChild(el("legend", null, msg("review.accept_def")));
       var items = el("textarea", { id: "review-missing-items", rows: "2" });
-      var deadline = el("input", { type: "date", id: "review-deadline" });
+      var deadline = dayField("review-deadline");
       def.appendChild(field(msg("review.missing_items"), items));
       def.appendChild(field(msg("review.deadline"), deadline));
       def.appendChild(button("review-accept-def", msg("review.accept_def"), function () {
@@ -317,7 +324,7 @@
             { items: boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }) });
       }, "secondary"));
       // past the deadline: return the case (as the receipt says) or give more time, with a reason
-      var newDeadline = el("input", { type: "date", id: "review-extend-deadline" });
+      var newDeadline = dayField("review-extend-deadline");
       var why = el("input", { type: "text", id: "review-overdue-reason", size: "40" });
       sup.appendChild(field(msg("review.overdue_reason"), why));
       sup.appendChild(field(msg("review.new_deadline"), newDeadline));
