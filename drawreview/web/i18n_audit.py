@@ -2,9 +2,13 @@
 (``audit.act.<action>``) and each kind of object (``audit.obj.<type>``), so the window reads
 “容缺受理 · 报审版本 1” instead of ``submission.accept_with_deficiencies submission 1``. An action
 without a label is shown as its code (the page never hides an entry); the code stays the filter's
-value, the CSV's column and the element's title."""
+value, the CSV's column and the element's title. The detail, stored as JSON, reads as words too
+(``audit_detail``: 缺少的材料：人防施工图；补齐期限：2099-01-31 23:59); the JSON stays in the cell's title
+and the CSV."""
 
 from __future__ import annotations
+
+import re
 
 _ACTIONS = {
     "project.create": ("新建项目", "Project created"),
@@ -80,7 +84,45 @@ _OBJECTS = {
     "rule_finding": ("检查结果", "Finding"), "webhook": ("Webhook", "Webhook"), "calendar": ("节假日日历", "Holiday calendar"),
 }
 _ACTORS = {"system": ("系统", "System"), "anonymous": ("匿名访问", "Anonymous"), "cli": ("服务器命令行", "Server command line")}
+# the detail's keys (every key the source writes: tests/web/test_audit_words.py), and those of the
+# completeness check and of the moved tasks written inside it
+_KEYS = {
+    "accepted_at": ("受理时间", "Accepted at"), "address": ("地址", "Address"), "after": ("更正后", "After"),
+    "annotation": ("审查意见", "Comment"), "annotation_id": ("意见", "Comment"), "annotations": ("审查意见", "Comments"),
+    "archive_id": ("压缩包", "Archive"), "before": ("更正前", "Before"), "busy": ("处理中", "Being processed"),
+    "case_number": ("受理编号", "Case number"), "client_id": ("客户端编号", "Client id"), "clock": ("计时", "Clock"),
+    "code": ("代码", "Code"), "comment": ("回复", "Reply"), "complete": ("齐全", "Complete"),
+    "completeness": ("完整性检查", "Completeness check"), "conclusion": ("结论", "Conclusion"),
+    "count": ("数量", "Count"), "deadline": ("补齐期限", "Deadline"), "discipline": ("专业", "Discipline"),
+    "disciplines": ("参审专业", "Disciplines"), "due_at": ("审查期限", "Due"), "events": ("事件", "Events"),
+    "fields": ("修改的内容", "Fields changed"), "file_id": ("文件", "File"), "files": ("文件", "Files"),
+    "from": ("原为", "From"), "items": ("材料", "Items"), "key": ("图纸位置", "Place in the drawing"),
+    "kind": ("类型", "Kind"), "known_device": ("常用设备", "Known device"), "members": ("压缩包内文件", "Files in the archive"),
+    "message": ("说明", "Message"), "missing": ("缺少", "Missing"), "missing_items": ("缺少的材料", "Missing items"),
+    "name": ("名称", "Name"), "notes": ("说明", "Notes"), "number": ("图号", "Sheet number"), "path": ("路径", "Path"),
+    "present": ("已有", "Present"), "previous": ("原状态", "Previous"), "previous_due_at": ("原审查期限", "Previous due date"),
+    "previous_id": ("上一版本", "Previous submission"), "reason": ("原因", "Reason"), "reasons": ("退回原因", "Reasons"),
+    "rejected": ("未接收", "Rejected"), "replaced": ("替换", "Replaced"),
+    "review_days": ("审查时限（工作日）", "Review period (working days)"), "required": ("应有专业", "Required"),
+    "reviewer_id": ("审查人员", "Reviewer"), "revision": ("版本", "Revision"), "role": ("角色", "Role"),
+    "round": ("轮次", "Round"), "rule_id": ("规则", "Rule"), "score": ("评分", "Score"),
+    "sessions_ended": ("结束的会话", "Sessions ended"), "sha256": ("SHA-256 值", "SHA-256"), "sheet_count": ("图纸张数", "Sheets"),
+    "sheet_id": ("图纸", "Sheet"), "sheets": ("图纸", "Sheets"), "size": ("大小（字节）", "Size (bytes)"),
+    "state": ("状态", "State"), "status": ("状态", "Status"), "submit_blockers": ("不能提交的原因", "Why it cannot be submitted"),
+    "task_id": ("任务", "Task"), "tasks": ("审查任务", "Review tasks"), "to": ("改为", "To"),
+    "tokens_revoked": ("撤销的令牌", "Tokens revoked"), "total": ("共计", "Total"), "unreadable": ("无法读取", "Unreadable"),
+    "url": ("地址", "URL"), "user_id": ("用户", "User"), "username": ("用户名", "Username"), "verdict": ("结论", "Verdict"),
+    "version": ("版本号", "Version"), "via": ("方式", "Via"), "year": ("年份", "Year"),
+}
+# a value that is a code reads as the word the pages use for it
+_CODES = {"discipline": ("discipline.",), "disciplines": ("discipline.",), "required": ("discipline.",),
+          "present": ("discipline.",), "verdict": ("verdict.",), "conclusion": ("verdict.",), "role": ("role.",),
+          "state": ("submission.state.", "task.state."), "status": ("comments.status.",),
+          "previous": ("comments.status.",), "from": ("complexity.", "comments.status.", "submission.state.", "task.state."),
+          "to": ("complexity.", "comments.status.", "submission.state.", "task.state.")}
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 AUDIT_MESSAGES: dict[str, tuple[str, str]] = {
+    **{f"audit.key.{k}": v for k, v in _KEYS.items()},
     **{f"audit.act.{k}": v for k, v in _ACTIONS.items()},
     **{f"audit.actor.{k}": v for k, v in _ACTORS.items()},
     **{f"audit.obj.{k}": v for k, v in _OBJECTS.items()},
@@ -94,3 +136,52 @@ def audit_label(kind: str, code: str | None, lang: str) -> str:
     if pair is None:
         return code or ""
     return pair[1] if lang.startswith("en") else pair[0]
+
+
+def audit_detail(detail, lang: str) -> str:
+    """An entry's detail as words in *lang*: each key named, codes as the pages name them, moments
+    as Beijing time, lists and nested values in line; a key without words is shown as written."""
+    from ..services.workdays import to_local
+    from .i18n import MESSAGES
+
+    en = lang.startswith("en")
+    colon, semi, sep = (": ", "; ", ", ") if en else ("：", "；", "、")
+
+    def word(key: str) -> str:
+        pair = _KEYS.get(key)
+        return (pair[1] if en else pair[0]) if pair else key
+
+    def value(v, key: str | None) -> str:
+        if v is None or v == [] or v == {}:
+            return "—"
+        if isinstance(v, bool):
+            return ("yes" if v else "no") if en else ("是" if v else "否")
+        if isinstance(v, dict):
+            inner = semi.join(f"{word(k)}{colon}{value(x, k)}" for k, x in v.items())
+            return f"({inner})" if en else f"（{inner}）"
+        if isinstance(v, list):
+            return sep.join(value(x, key) for x in v)
+        if isinstance(v, str):
+            for prefix in _CODES.get(key or "", ()):
+                pair = MESSAGES.get(prefix + v)
+                if pair:
+                    return pair[1] if en else pair[0]
+            if _MOMENT.match(v):
+                from datetime import datetime, timezone
+
+                try:
+                    at = datetime.fromisoformat(v)
+                except ValueError:
+                    return v
+                return f"{to_local(at if at.tzinfo else at.replace(tzinfo=timezone.utc)):%Y-%m-%d %H:%M}"
+            if key == "sha256" and len(v) == 64:
+                return v[:16] + "…"
+            if key == "missing" and en:  # sheet categories: 人防 (civil air defence)
+                from ..services.workflow import category_en
+
+                return category_en(v)
+        return str(v)
+
+    if not isinstance(detail, dict):
+        return value(detail, None)
+    return semi.join(f"{word(k)}{colon}{value(v, k)}" for k, v in detail.items()) or "—"

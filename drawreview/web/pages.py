@@ -25,7 +25,7 @@ from ..services import workdays
 from ..services.sheets import space_label
 from .common import lang_of
 from .i18n import format_label, messages_for, stage_label, translator
-from .i18n_audit import audit_label
+from .i18n_audit import audit_detail, audit_label
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on
 templates.env.globals["messages_for"] = messages_for  # page scripts' message tables
@@ -33,6 +33,7 @@ templates.env.globals["space_label"] = space_label  # model / layout:A1 / page:3
 templates.env.globals["format_label"] = format_label  # dxf → DXF, unknown → 未识别
 templates.env.globals["stage_label"] = stage_label  # in_review → 审查中 / In review
 templates.env.globals["audit_label"] = audit_label  # submission.accept → 受理 / Accepted
+templates.env.globals["audit_detail"] = audit_detail  # {"missing_items": [...]} → 缺少的材料：…
 templates.env.globals["discipline_label"] = sheet_discipline_label  # 结构 → Structure in English
 
 

@@ -57,3 +57,35 @@ def test_the_trail_reads_in_words(demo_site, chromium, shots, lang, accepted):
         kept = page.eval_on_selector_all("#audit-entries tbody tr[data-action]", "trs => trs.map(tr => tr.dataset.action)")
         assert kept == ["submission.accept_with_deficiencies"], kept
         page.screenshot(path=str(shots / f"audit-words-{lang}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang, missing", [("zh-CN", "缺少的材料："), ("en", "Missing items: ")])
+def test_the_details_read_in_words(demo_site, chromium, shots, lang, missing):
+    """The detail column showed the entry's stored JSON ({"case_number": ..., "completeness": {...}}):
+    now each key in words in the page's language, codes as the pages name them and moments in
+    Beijing time; the JSON stays in the cell's title (and the CSV)."""
+    import json
+
+    stack, base = demo_site
+    pid = stack.demo["project_id"]
+    with page_as(chromium, base, stack, "window", lang, DESK) as page:
+        page.goto(f"{base}/projects/{pid}/audit")
+        cells = page.eval_on_selector_all("#audit-entries tbody tr[data-action] td.audit-detail",
+                                          "tds => tds.map(td => [td.parentElement.dataset.action, td.innerText, td.title])")
+        assert len(cells) >= 20
+        colon, semi = (": ", "; ") if lang == "en" else ("：", "；")
+        for action, said, title in cells:
+            detail = json.loads(title)  # the stored JSON, whole
+            assert not re.search(r'[{}"]', said), (action, said)  # no JSON
+            if not detail:
+                assert said == "—", (action, said)
+                continue
+            keys = re.findall(rf"(?:^|{semi}|[(（])([^:：;；()（）]+){colon}", said)
+            assert keys and not any(re.search(r"[a-z]_[a-z]", k) for k in keys), (action, said)  # words, not codes
+            if lang == "en":  # Chinese only where the data is Chinese (names, items), never in a key's word
+                assert not any(CJK.search(k) for k in keys), (action, said)
+        accepted = next(said for action, said, _ in cells if action == "submission.accept_with_deficiencies")
+        assert missing in accepted, accepted
+        assert ("完整性检查" if lang == "zh-CN" else "Completeness check") in accepted, accepted
+        page.locator("tr[data-action='submission.accept_with_deficiencies']").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / f"audit-details-{lang}.png"), full_page=True)
