@@ -88,35 +88,34 @@ _ACTORS = {"system": ("系统", "System"), "anonymous": ("匿名访问", "Anonym
 # completeness check and of the moved tasks written inside it
 _KEYS = {
     "accepted_at": ("受理时间", "Accepted at"), "address": ("地址", "Address"), "after": ("更正后", "After"),
-    "annotation": ("审查意见", "Comment"), "annotation_id": ("意见", "Comment"), "annotations": ("审查意见", "Comments"),
-    "archive_id": ("压缩包", "Archive"), "before": ("更正前", "Before"), "busy": ("处理中", "Being processed"),
+    "annotation": ("审查意见", "Comment"), "annotation_id": ("意见编号", "Comment id"), "annotations": ("审查意见", "Comments"),
+    "archive_id": ("压缩包编号", "Archive id"), "before": ("更正前", "Before"), "busy": ("处理中", "Being processed"),
     "case_number": ("受理编号", "Case number"), "client_id": ("客户端编号", "Client id"), "clock": ("计时", "Clock"),
     "code": ("代码", "Code"), "comment": ("回复", "Reply"), "complete": ("齐全", "Complete"),
     "completeness": ("完整性检查", "Completeness check"), "conclusion": ("结论", "Conclusion"),
     "count": ("数量", "Count"), "deadline": ("补齐期限", "Deadline"), "discipline": ("专业", "Discipline"),
     "disciplines": ("参审专业", "Disciplines"), "due_at": ("审查期限", "Due"), "events": ("事件", "Events"),
-    "fields": ("修改的内容", "Fields changed"), "file_id": ("文件", "File"), "files": ("文件", "Files"),
+    "fields": ("修改的内容", "Fields changed"), "file_id": ("文件编号", "File id"), "files": ("文件", "Files"),
     "from": ("原为", "From"), "items": ("材料", "Items"), "key": ("图纸位置", "Place in the drawing"),
     "kind": ("类型", "Kind"), "known_device": ("常用设备", "Known device"), "members": ("压缩包内文件", "Files in the archive"),
-    "message": ("说明", "Message"), "missing": ("缺少", "Missing"), "missing_items": ("缺少的材料", "Missing items"),
+    "message": ("说明", "Message"), "missing": ("缺少的图纸类别", "Sheet categories missing"), "missing_items": ("缺少的材料", "Missing items"),
     "name": ("名称", "Name"), "notes": ("说明", "Notes"), "number": ("图号", "Sheet number"), "path": ("路径", "Path"),
-    "present": ("已有", "Present"), "previous": ("原状态", "Previous"), "previous_due_at": ("原审查期限", "Previous due date"),
-    "previous_id": ("上一版本", "Previous submission"), "reason": ("原因", "Reason"), "reasons": ("退回原因", "Reasons"),
+    "present": ("已有图纸类别", "Sheet categories present"), "previous": ("原状态", "Previous"), "previous_due_at": ("原审查期限", "Previous due date"),
+    "previous_id": ("上一版本编号", "Previous submission id"), "reason": ("原因", "Reason"), "reasons": ("退回原因", "Reasons"),
     "rejected": ("未接收", "Rejected"), "replaced": ("替换", "Replaced"),
-    "review_days": ("审查时限（工作日）", "Review period (working days)"), "required": ("应有专业", "Required"),
-    "reviewer_id": ("审查人员", "Reviewer"), "revision": ("版本", "Revision"), "role": ("角色", "Role"),
-    "round": ("轮次", "Round"), "rule_id": ("规则", "Rule"), "score": ("评分", "Score"),
+    "review_days": ("审查时限（工作日）", "Review period (working days)"), "required": ("应有图纸类别", "Sheet categories required"),
+    "reviewer_id": ("审查人员编号", "Reviewer id"), "revision": ("版本", "Revision"), "role": ("角色", "Role"),
+    "round": ("轮次", "Round"), "rule_id": ("规则编号", "Rule id"), "score": ("评分", "Score"),
     "sessions_ended": ("结束的会话", "Sessions ended"), "sha256": ("SHA-256 值", "SHA-256"), "sheet_count": ("图纸张数", "Sheets"),
-    "sheet_id": ("图纸", "Sheet"), "sheets": ("图纸", "Sheets"), "size": ("大小（字节）", "Size (bytes)"),
+    "sheet_id": ("图纸编号", "Sheet id"), "sheets": ("图纸", "Sheets"), "size": ("大小（字节）", "Size (bytes)"),
     "state": ("状态", "State"), "status": ("状态", "Status"), "submit_blockers": ("不能提交的原因", "Why it cannot be submitted"),
-    "task_id": ("任务", "Task"), "tasks": ("审查任务", "Review tasks"), "to": ("改为", "To"),
+    "task_id": ("任务编号", "Task id"), "tasks": ("审查任务", "Review tasks"), "to": ("改为", "To"),
     "tokens_revoked": ("撤销的令牌", "Tokens revoked"), "total": ("共计", "Total"), "unreadable": ("无法读取", "Unreadable"),
-    "url": ("地址", "URL"), "user_id": ("用户", "User"), "username": ("用户名", "Username"), "verdict": ("结论", "Verdict"),
+    "url": ("地址", "URL"), "user_id": ("用户编号", "User id"), "username": ("用户名", "Username"), "verdict": ("结论", "Verdict"),
     "version": ("版本号", "Version"), "via": ("方式", "Via"), "year": ("年份", "Year"),
 }
 # a value that is a code reads as the word the pages use for it
-_CODES = {"discipline": ("discipline.",), "disciplines": ("discipline.",), "required": ("discipline.",),
-          "present": ("discipline.",), "verdict": ("verdict.",), "conclusion": ("verdict.",), "role": ("role.",),
+_CODES = {"discipline": ("discipline.",), "disciplines": ("discipline.",), "verdict": ("verdict.",), "conclusion": ("verdict.",), "role": ("role.",),
           "state": ("submission.state.", "task.state."), "status": ("comments.status.",),
           "previous": ("comments.status.",), "from": ("complexity.", "comments.status.", "submission.state.", "task.state."),
           "to": ("complexity.", "comments.status.", "submission.state.", "task.state.")}
@@ -176,7 +175,7 @@ def audit_detail(detail, lang: str) -> str:
                 return f"{to_local(at if at.tzinfo else at.replace(tzinfo=timezone.utc)):%Y-%m-%d %H:%M}"
             if key == "sha256" and len(v) == 64:
                 return v[:16] + "…"
-            if key == "missing" and en:  # sheet categories: 人防 (civil air defence)
+            if key in ("missing", "required", "present") and en:  # sheet categories: 人防 (civil air defence)
                 from ..services.workflow import category_en
 
                 return category_en(v)

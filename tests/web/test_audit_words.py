@@ -86,10 +86,10 @@ def test_a_detail_reads_as_words():
               "from": "normal", "to": "complex", "sha256": "ab" * 32, "new_key": None}
     assert audit_detail(detail, "zh-CN") == (
         "受理编号：JS-2026-000007；缺少的材料：人防施工图；补齐期限：2099-01-31 23:59；"
-        "完整性检查：（参审专业：规划、消防；缺少：人防；齐全：否）；原为：一般项目（7 个工作日）；"
+        "完整性检查：（参审专业：规划、消防；缺少的图纸类别：人防；齐全：否）；原为：一般项目（7 个工作日）；"
         "改为：技术复杂项目（10 个工作日）；SHA-256 值：abababababababab…；new_key：—")
     assert audit_detail(detail, "en") == (
         "Case number: JS-2026-000007; Missing items: 人防施工图; Deadline: 2099-01-31 23:59; "
-        "Completeness check: (Disciplines: Planning, Fire protection; Missing: 人防 (civil air defence); Complete: no); "
+        "Completeness check: (Disciplines: Planning, Fire protection; Sheet categories missing: 人防 (civil air defence); Complete: no); "
         "From: Normal (7 working days); To: Technically complex (10 working days); SHA-256: abababababababab…; new_key: —")
     assert audit_detail({}, "en") == "—" and audit_detail(None, "zh-CN") == "—"
