@@ -34,7 +34,7 @@ async def page(request: Request):
     else:
         case, code = request.query_params.get("case", ""), request.query_params.get("code", "")
     result, error, status = None, None, 200
-    if code:
+    if code or request.method == "POST":  # a form sent with a field empty is told which one
         async with request.app.state.db.session() as session:
             try:
                 result = await service.query(session, request.app.state.limiter, client_ip(request), case, code, utcnow())
