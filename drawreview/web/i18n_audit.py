@@ -85,9 +85,10 @@ _OBJECTS = {
 }
 _ACTORS = {"system": ("系统", "System"), "anonymous": ("匿名访问", "Anonymous"), "cli": ("服务器命令行", "Server command line")}
 # the detail's keys (every key the source writes: tests/web/test_audit_words.py), and those of the
-# completeness check and of the moved tasks written inside it
+# completeness check, the moved tasks, the file's format and the findings' counts written inside it
 _KEYS = {
-    "accepted_at": ("受理时间", "Accepted at"), "address": ("地址", "Address"), "after": ("更正后", "After"),
+    "accepted_at": ("受理时间", "Accepted at"), "added": ("新增", "Added"), "address": ("地址", "Address"),
+    "after": ("更正后", "After"), "format": ("格式", "Format"), "removed": ("删除", "Removed"),
     "annotation": ("审查意见", "Comment"), "annotation_id": ("意见编号", "Comment id"), "annotations": ("审查意见", "Comments"),
     "archive_id": ("压缩包编号", "Archive id"), "before": ("更正前", "Before"), "busy": ("处理中", "Being processed"),
     "case_number": ("受理编号", "Case number"), "client_id": ("客户端编号", "Client id"), "clock": ("计时", "Clock"),

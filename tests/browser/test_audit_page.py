@@ -84,6 +84,8 @@ def test_the_details_read_in_words(demo_site, chromium, shots, lang, missing):
             assert keys and not any(re.search(r"[a-z]_[a-z]", k) for k in keys), (action, said)  # words, not codes
             if lang == "en":  # Chinese only where the data is Chinese (names, items), never in a key's word
                 assert not any(CJK.search(k) for k in keys), (action, said)
+            else:  # every key in Chinese words (it showed format: dxf, added: 2)
+                assert all(CJK.search(k) for k in keys), (action, said)
         accepted = next(said for action, said, _ in cells if action == "submission.accept_with_deficiencies")
         assert missing in accepted, accepted
         assert ("完整性检查" if lang == "zh-CN" else "Completeness check") in accepted, accepted
