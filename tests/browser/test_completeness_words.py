@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import chromium_browser, embedded_site, login, wait_js
+from tests.browser.conftest import chromium_browser, embedded_site, page_as, wait_js
 from tests.services.reviews_world import new_project, new_submission, run
 
 WITHOUT_CIVIL_DEFENCE = ["总图-01", "建施-01", "结施-01", "水施-01", "暖施-01", "电施-01"]
@@ -33,9 +33,7 @@ def chromium(site):
 @pytest.mark.parametrize("locale", ["en", "zh-CN"])
 def test_the_check_names_categories_in_the_page_language(site, chromium, locale):
     stack, base, pid, sid = site
-    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale=locale)
-    try:
-        page = login(context, base, stack, "designer")
+    with page_as(chromium, base, stack, "designer", locale, {"width": 1280, "height": 800}) as page:
         page.goto(f"{base}/projects/{pid}?submission={sid}")
         wait_js(page, "() => document.querySelector('#review-completeness')?.dataset.complete === '0'")
         text = page.inner_text("#review-completeness")
@@ -49,5 +47,3 @@ def test_the_check_names_categories_in_the_page_language(site, chromium, locale)
         box.wait_for(state="visible")
         said = box.inner_text()
         assert ("人防 (civil air defence)" in said) == (locale == "en"), said
-    finally:
-        context.close()
