@@ -14,8 +14,7 @@ from ..errors import ValidationFailed
 _DAY = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?\s*$")
 
 
-class BadDate(ValidationFailed):
-    code = "bad_date"
+class BadDate(ValidationFailed):  # code validation_failed, as before: clients keep their handling
     message_zh = "日期应写成 年-月-日，例如 2026-12-31"
     message_en = "Write the date as year-month-day, e.g. 2026-12-31"
 
