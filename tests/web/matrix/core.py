@@ -11,6 +11,7 @@ ROWS = {
         lambda s, w: {"json": {"current_password": "not-it", "new_password": "a-new-long-password"}},
         expect(422)),
     ("POST", "/api/users/{user_id}/deactivate"): (lambda s, w: {}, expect(403)),
+    ("POST", "/api/users/{user_id}/reactivate"): (lambda s, w: {}, expect(403)),
     ("GET", "/api/users"): (lambda s, w: {}, expect(403)),  # the user list: administrators only
     ("POST", "/api/users"): (  # opening accounts: administrators only
         lambda s, w: {"json": {"username": "matrix-user", "role": "designer", "organisation": "示范建筑设计研究院有限公司",
