@@ -28,6 +28,7 @@ from ezdxf.tools.codepage import toencoding
 
 from .codepage import CODEPAGE as _CODEPAGE, VERSION as _VERSION, GBK_SNIFFED, UTF8_LINES, declares_western
 from .codepage import sniffed_encoding, utf8_lines_escaped
+from . import hatchread
 from .legacy import joined_escapes
 
 
@@ -46,7 +47,7 @@ def readfile(path: str | Path) -> EzDoc:
     return read(path)[0]
 
 
-def read(path: str | Path) -> tuple[EzDoc, list[str]]:
+def read(path: str | Path, patterns_apart: bool = True) -> tuple[EzDoc, list[str]]:
     """``ezdxf.readfile(path)``, faster, and what had to be repaired to read it.
 
     In a pre-2007 file that holds ``\\U+xxxx`` / ``\\M+`` escapes (characters outside its
@@ -54,7 +55,8 @@ def read(path: str | Path) -> tuple[EzDoc, list[str]]:
     recover loader does; :class:`NotPlain` is raised for such a file when it is binary or
     unusual, so the caller can use a decoding reader.  An ASCII file whose LINEs give their
     coordinates in the old x1 x2 y1 y2 order (the strict reader refuses it) is read through
-    ezdxf's own reordering layer, and that repair is returned."""
+    ezdxf's own reordering layer, and that repair is returned.  An ASCII file's hatch patterns
+    are read apart (``cad.hatchread``) unless *patterns_apart* is false."""
     path = str(path)
     with open(path, "rb") as fh:
         data = fh.read()
@@ -67,11 +69,16 @@ def read(path: str | Path) -> tuple[EzDoc, list[str]]:
         data, utf8 = utf8_lines_escaped(data)
         repairs = [UTF8_LINES.format(n=utf8)] if utf8 else []
     escaped = b"\\U+" in data or b"\\M+" in data
+    patterns: list | None = [] if patterns_apart and not binary else None
     try:
         if binary:
             sections = binary_sections_of(data, escaped)
         else:
-            sections = _text_sections(data, escaped, override)
+            try:
+                sections = _text_sections(data, escaped, override, patterns)
+            except hatchread.Unplaced:
+                patterns = None
+                sections = _text_sections(data, escaped, override)
     except NotPlain as exc:
         if str(exc).startswith(NO_Y) and not escaped and not binary:
             sections = _reordered_sections(data, override)
@@ -85,6 +92,11 @@ def read(path: str | Path) -> tuple[EzDoc, list[str]]:
         sections.pop("THUMBNAILIMAGE", None)
         doc = EzDoc()
         doc._load_section_dict(sections)
+        if patterns:
+            try:
+                hatchread.attach(doc, patterns)
+            except hatchread.Unplaced:
+                return read(path, patterns_apart=False)
         doc.filename = path
         if gbk:  # written again (a sheet's own DXF), it says what it holds
             doc.header["$DWGCODEPAGE"] = "ANSI_936"
@@ -118,13 +130,14 @@ def _reordered_sections(data: bytes, override: str | None = None) -> OrderedDict
         return None
 
 
-def _text_sections(data: bytes, escaped: bool, override: str | None = None) -> OrderedDict | None:
+def _text_sections(data: bytes, escaped: bool, override: str | None = None,
+                   patterns: list | None = None) -> OrderedDict | None:
     header = data[:data.find(b"ENDSEC")]
     version, codepage = _VERSION.search(header), _CODEPAGE.search(header)
     # (no $DWGCODEPAGE: ezdxf reads the file as ANSI_1252; no $ACADVER, as R12: gnuplot)
     ver = version.group(1).decode() if version else "AC1009"
     encoding = "utf-8" if ver >= "AC1021" else override or toencoding(codepage.group(1).decode() if codepage else "")
-    return _structure(_line_blocks(_text_blocks(data, encoding)), True, escaped and ver < "AC1021")
+    return _structure(_line_blocks(_text_blocks(data, encoding)), True, escaped and ver < "AC1021", patterns)
 
 
 def sections_of(text: str, decode_unicode: bool = False) -> OrderedDict:
@@ -298,11 +311,12 @@ UNIQUE = frozenset((5, 105))  # handles: never repeated, not worth keeping
 SHARED = 1 << 16  # distinct tags kept for sharing at most (then the table starts again)
 
 
-def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict:
+def _structure(blocks, skip_comments: bool, decode_unicode: bool, patterns: list | None = None) -> OrderedDict:
     """Typed tags (vertices merged), grouped per structure tag, in sections: what ezdxf's tag
     compiler, ``group_tags`` and ``load_dxf_structure`` make of the same tags.  *blocks* yields
     (group codes, values) lists in file order, so a large file is never split into lines all
-    at once."""
+    at once.  *patterns*: a list to collect (HATCH group, pattern lines) in, where a hatch's
+    pattern definition is read by ``cad.hatchread`` and left out of its tags."""
     sections: OrderedDict = OrderedDict()
     section: list | None = None
     group: Tags | None = None
@@ -315,6 +329,8 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
     # a tag is immutable (ezdxf's ``DXFTag.clone`` returns it): one object serves every
     # repetition of the same code and value (a layer, a subclass marker, 0.0 …: 3 in 4 tags)
     made = {code: {} for code in plain}
+    hatches: list = []  # every HATCH group, when patterns are read apart
+    typed = (lambda code, cast, value, i: _typed(code, cast, value, i, False))
     i = end = stop = 0
     blocks = iter(blocks)
     while True:
@@ -334,6 +350,12 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
         i += 1
         cast = plain.get(code)
         if cast is not None:  # the common tag: one look-up instead of the checks below
+            if code == 78 and patterns is not None and group is not None and group[0].value == "HATCH":
+                got = hatchread.read(group, codes, values, i, end, typed)
+                if got is not None:
+                    i, lines = got
+                    patterns.append((group, lines))
+                    continue
             same = made[code]
             tag = same.get(value)
             if tag is None:
@@ -364,8 +386,12 @@ def _structure(blocks, skip_comments: bool, decode_unicode: bool) -> OrderedDict
             elif value == "EOF":
                 if section is not None:
                     raise NotPlain("EOF inside a section")
+                if patterns:
+                    hatchread.check(hatches, patterns)
                 return sections
             group = Tags([Tag(0, value)])
+            if patterns is not None and value == "HATCH":
+                hatches.append(group)
             continue
         if code in points:
             if i >= end or codes[i] != code + 10:
