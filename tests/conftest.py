@@ -124,7 +124,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> dict:
+# A server answers /healthz in 2-5 s on a quiet machine; at a load of 20 on two cores importing
+# the app alone took 22 s and starts passed 60 s, so the wait allows minutes (a server that dies
+# is reported at once: its exit is checked on every poll).
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 240.0) -> dict:
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
