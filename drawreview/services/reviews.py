@@ -216,7 +216,8 @@ async def accept(session: AsyncSession, actor, sub: Submission, project: Project
         sub.deficiencies, sub.deficiency_deadline = [], None
     case = await projects.issue_case_number(session, project, _local(now))
     await step(session, actor, f"submission.{action}", sub, project.id, emit,
-               {"case_number": case, "missing_items": items, "completeness": check}, event="submission.accepted")
+               {"case_number": case, "missing_items": items,  # the check's facts; its words are the page's
+                "completeness": {k: v for k, v in check.items() if k != "category_names"}}, event="submission.accepted")
     sub.state = workflow.SUBMISSION.apply(sub.state, "start_review")
     project.stage = "in_review"
     session.add_all([sub, project])
