@@ -99,3 +99,21 @@ def test_refusals_are_shown_in_chinese_on_a_phone(site, chromium, shots):
         page.screenshot(path=str(shots / "admin-account-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_form_answers_in_the_pages_language_not_the_browsers(site, chromium):
+    """A Chinese page in an English browser: the browser's own bubble ('Please match the requested
+    format', in the browser's language, one field at a time) stopped a bad username before the
+    server's message, in the page's language, could name every wrong field."""
+    stack, base = site
+    page = signed_in(chromium, base, stack, "boss", "zh-CN", DESK, locale="en-US", password=ADMIN_PASSWORD,
+                     next="/admin/users")
+    try:
+        page.wait_for_selector("#users tbody tr[data-user-id]")
+        _fill(page, username="a b", role="designer", organisation="", password="short")
+        page.click("#new-user-create")
+        page.wait_for_selector("#new-user-status.error")
+        said = page.inner_text("#new-user-status")
+        assert "用户名须为 3–64 个字母、数字或 _ . -" in said and "密码至少 10 个字符" in said, said
+    finally:
+        page.context.close()
