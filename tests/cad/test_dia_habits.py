@@ -4,22 +4,11 @@ default start width, so each segment tapers from nothing to that width; the shee
 hairlines."""
 
 import ezdxf
-import numpy as np
-import pymupdf
 
 from drawreview.cad.dxf import load_dxf
 from drawreview.cad.render import render_drawing
 from drawreview.cad.sheets import split_sheets
-
-
-def _ink(res, points) -> list[bool]:
-    with pymupdf.open(res.pdf) as doc:
-        s = 2.0
-        pix = doc[0].get_pixmap(matrix=pymupdf.Matrix(s, s), alpha=False)
-    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n).min(axis=2)
-    a, e, f = res.map
-    return [bool((img[int((f - a * y) * s) - 1:int((f - a * y) * s) + 2,
-                      int((a * x + e) * s) - 1:int((a * x + e) * s) + 2] < 250).any()) for x, y in points]
+from tests.cad.ink import ink_at
 
 
 def test_a_polylines_default_end_width_alone_tapers_its_segments(tmp_path):
@@ -32,5 +21,5 @@ def test_a_polylines_default_end_width_alone_tapers_its_segments(tmp_path):
     drawing = load_dxf(tmp_path / "dia.dxf")
     (res,) = render_drawing(drawing, split_sheets(drawing), tmp_path / "out")
     # near the end the segment is ~380 wide: ink 150 off its middle line; near its start none
-    assert _ink(res, [(1900, 150), (1900, -150)]) == [True, True]
-    assert _ink(res, [(100, 150), (100, -150)]) == [False, False]
+    assert ink_at(res, reach=1, points=[(1900, 150), (1900, -150)]) == [True, True]
+    assert ink_at(res, reach=1, points=[(100, 150), (100, -150)]) == [False, False]

@@ -5,12 +5,11 @@ after its last vertex only, and Chinese written in the locale's GBK with no code
 import re
 
 import ezdxf
-import numpy as np
-import pymupdf
 
 from drawreview.cad.dxf import load_dxf
 from drawreview.cad.render import render_drawing
 from drawreview.cad.sheets import split_sheets
+from tests.cad.ink import ink_at
 
 
 def _sdxf_file(path, gbk: bool = False):
@@ -41,16 +40,6 @@ def _sdxf_file(path, gbk: bool = False):
     return path
 
 
-def _ink(res, points) -> list[bool]:
-    with pymupdf.open(res.pdf) as doc:
-        s = 2.0
-        pix = doc[0].get_pixmap(matrix=pymupdf.Matrix(s, s), alpha=False)
-    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, pix.n).min(axis=2)
-    a, e, f = res.map
-    return [bool((img[int((f - a * y) * s) - 3:int((f - a * y) * s) + 4,
-                      int((a * x + e) * s) - 3:int((a * x + e) * s) + 4] < 250).any()) for x, y in points]
-
-
 def test_an_lwpolyline_in_an_r12_file_is_read_as_a_polyline(tmp_path):
     drawing = load_dxf(_sdxf_file(tmp_path / "sdxf.dxf"))  # ezdxf alone refuses the whole file
     (pline,) = drawing.doc.modelspace().query("POLYLINE")
@@ -72,8 +61,8 @@ def test_a_polylines_segments_without_width_are_drawn_beside_its_wide_one(tmp_pa
     doc.saveas(tmp_path / "wide.dxf")
     drawing = load_dxf(tmp_path / "wide.dxf")
     (res,) = render_drawing(drawing, split_sheets(drawing), tmp_path / "out")
-    assert _ink(res, [(1000, 3500), (5000, 1000), (9000, 3500), (5000, 6000)]) == [True] * 4
-    assert _ink(res, [(5000, 3500)]) == [False]
+    assert ink_at(res, reach=3, points=[(1000, 3500), (5000, 1000), (9000, 3500), (5000, 6000)]) == [True] * 4
+    assert ink_at(res, reach=3, points=[(5000, 3500)]) == [False]
 
 
 def test_gbk_texts_without_a_code_page_are_read_as_gbk_when_recovering(tmp_path):
