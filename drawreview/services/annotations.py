@@ -349,14 +349,33 @@ async def _bump(session: AsyncSession, ann, version: int, values: dict, author: 
     return new
 
 
+async def may_create(session: AsyncSession, principal: Principal, sheet_id: int,
+                     checked_project: int | None = None) -> int:
+    """The caller may put a markup on the sheet (else 403/404): its project's id. The REST endpoint
+    asks first, so a caller the write would refuse is refused whatever his body says."""
+    project_id = await project_of_sheet(session, sheet_id)
+    await _require(session, principal, project_id, "annotation.create", checked_project, "sheet_id", sheet_id)
+    await _require_writer(session, principal, project_id, principal.discipline or "", checked_project)
+    return project_id
+
+
+async def may_write(session: AsyncSession, principal: Principal, annotation_id: int, action: str) -> None:
+    """The caller may change the markup or its thread as ``action`` (``annotation.edit``: edit or
+    delete; ``annotation.status``; ``comment.create``: reply), else 403/404 (or 409 when nothing may
+    change it any more), checked as the write checks it. The REST endpoints ask before reading the
+    body: a refused caller learns nothing of what the body should have been."""
+    ann, _ = await _load_for_write(session, principal, annotation_id,
+                                   "comment.create" if action == "annotation.status" else action, None)
+    if action == "annotation.edit" or (action == "annotation.status" and principal.role == "reviewer"):
+        await _require_writer(session, principal, ann.project_id, ann.discipline, None)
+
+
 async def create(session, broadcast, principal: Principal, sheet_id: int, data: dict, *,
                  checked_project: int | None = None) -> WriteResult:
     client_id = check_client_id(data.get("client_id"))
 
     async def write(session: AsyncSession):
-        project_id = await project_of_sheet(session, sheet_id)
-        await _require(session, principal, project_id, "annotation.create", checked_project, "sheet_id", sheet_id)
-        await _require_writer(session, principal, project_id, principal.discipline or "", checked_project)
+        project_id = await may_create(session, principal, sheet_id, checked_project)
         body = dict(data)
         tpl = comment_library.template(body["template"]) if isinstance(body.get("template"), str) else None
         if "template" in body and tpl is None:

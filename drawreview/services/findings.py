@@ -234,12 +234,19 @@ def _severity(data: dict, severity: str) -> str:
     return "general" if severity == "warning" else "suggestion"
 
 
+async def may_decide(session: AsyncSession, principal, finding_id: int):
+    """The caller may confirm or dismiss the finding (its discipline's assigned reviewer), else
+    403/404: the finding, its sheet and its project's id."""
+    row, sheet, project_id = await _load(session, principal, finding_id, "finding.decide")
+    await require_assigned_reviewer(session, principal, project_id, row.discipline)
+    return row, sheet, project_id
+
+
 async def confirm(session, broadcast, principal: Principal, finding_id: int, data: dict) -> WriteResult:
     client_id = check_client_id(data.get("client_id"), required=False)
 
     async def write(session: AsyncSession):
-        row, sheet, project_id = await _load(session, principal, finding_id, "finding.decide")
-        await require_assigned_reviewer(session, principal, project_id, row.discipline)
+        row, sheet, project_id = await may_decide(session, principal, finding_id)
         linked = (await session.exec(select(Annotation).where(Annotation.finding_id == row.id,
                                                               Annotation.deleted == False))).first()  # noqa: E712
         if row.state == "dismissed":
@@ -287,8 +294,7 @@ async def dismiss(session, broadcast, principal: Principal, finding_id: int, dat
                                details={"reason": f"required text, at most {MAX_REASON} characters"})
 
     async def write(session: AsyncSession):
-        row, sheet, project_id = await _load(session, principal, finding_id, "finding.decide")
-        await require_assigned_reviewer(session, principal, project_id, row.discipline)
+        row, sheet, project_id = await may_decide(session, principal, finding_id)
         if row.state == "confirmed":
             raise InvalidTransition("该检查结果已确认为审查意见", "This finding was already confirmed",
                                     details={"state": row.state})

@@ -14,10 +14,15 @@ FINAL_STAGES = ("approved", "rejected")
 MAX_TEXT = 2000  # a rating's words
 
 
-async def rate(session: AsyncSession, actor, project: Project, data: dict, emit) -> Rating:
+def may_rate(actor, project: Project) -> None:
+    """Only the project's construction unit and design institute rate its review (else 403)."""
     if actor.role not in ("designer", "construction") or actor.org_id not in (project.design_institute_id,
                                                                                 project.construction_unit_id):
         raise PermissionDenied("只有建设单位和设计单位可以评价", "Only the construction unit and the design institute may rate")
+
+
+async def rate(session: AsyncSession, actor, project: Project, data: dict, emit) -> Rating:
+    may_rate(actor, project)
     if project.stage not in FINAL_STAGES:
         raise InvalidTransition("审查完成后才能评价", "The service can be rated once the review is complete",
                                 details={"stage": project.stage, "allowed_stages": list(FINAL_STAGES)})

@@ -160,7 +160,7 @@ async def start_tasks(session: AsyncSession, actor, sub: Submission, project: Pr
 
 # --- task actions --------------------------------------------------------------------------------
 
-def _require_reviewer(actor, task: ReviewTask) -> None:
+def require_reviewer(actor, task: ReviewTask) -> None:
     if actor.role != "reviewer" or actor.discipline != task.discipline:
         raise PermissionDenied("只能处理本专业的审查任务", "You may only act on your own discipline's tasks",
                                details={"discipline": task.discipline})
@@ -199,7 +199,7 @@ async def assign(session, actor, task, sub, project, reviewer_id, now, emit) -> 
 
 
 async def start(session, actor, task, sub, project, now, emit) -> ReviewTask:
-    _require_reviewer(actor, task)
+    require_reviewer(actor, task)
     _require_open_round(sub, "start")
     task.state = workflow.TASK.apply(task.state, "start")
     task.reviewer_id = actor.user_id
@@ -211,7 +211,7 @@ async def start(session, actor, task, sub, project, now, emit) -> ReviewTask:
 
 async def pause(session, actor, task, sub, project, reason: str, now, emit) -> ReviewTask:
     """要求补正: the clock stops until the design institute supplies the corrections."""
-    _require_reviewer(actor, task)
+    require_reviewer(actor, task)
     _require_open_round(sub, "pause")
     if not isinstance(reason, str) or not reason.strip():
         raise ValidationFailed("请写明需要补正的内容", "Say what must be corrected", details={"reason": "required"})
@@ -251,7 +251,7 @@ async def conclude(session, actor, task, sub, project, conclusion: str, opinion:
     """A discipline's conclusion; when every task of the round has one, the round concludes
     with the most severe conclusion standing across all disciplines as its verdict (those
     kept from earlier rounds included); the window then issues the merged report."""
-    _require_reviewer(actor, task)
+    require_reviewer(actor, task)
     _require_open_round(sub, "conclude")
     verdict = workflow.parse_conclusion(conclusion)
     if not isinstance(opinion, str):

@@ -174,6 +174,7 @@ async def revoke_token(ctx: Ctx):
         "organisation": text(account_admin.MAX_ORG_NAME),
         "password": {"type": "string", "minLength": 10, "maxLength": account_admin.MAX_PASSWORD}}})
 async def create_user(ctx: Ctx):
+    require_role(ctx.principal, "user.create")  # before the body: a caller who may not open accounts learns nothing of it
     user = await account_admin.open_account(ctx.session, ctx.user, await ctx.json())
     await ctx.commit()
     return user

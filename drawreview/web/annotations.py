@@ -47,6 +47,15 @@ async def _body(ctx: Ctx) -> dict:
     return await ctx.json()
 
 
+def _may(action: str):
+    """The markup write's caller checks, for ``@api(refuse=...)``."""
+    return lambda ctx: service.may_write(ctx.session, ctx.user, ctx.path_int("annotation_id"), action)
+
+
+async def _may_decide(ctx: Ctx) -> None:
+    await findings.may_decide(ctx.session, ctx.user, ctx.path_int("finding_id"))
+
+
 @api("审查意见列表 / Annotations of a project (?sheet_id=&discipline=&status=&severity=)")
 async def list_annotations(ctx: Ctx):
     q = ctx.request.query_params
@@ -60,21 +69,22 @@ async def get_annotation(ctx: Ctx):
     return await service.render(ctx.session, ann)
 
 
-@api("新建标注 / Create a markup on a sheet (idempotent by client_id)", body=CREATE_BODY)
+@api("新建标注 / Create a markup on a sheet (idempotent by client_id)", body=CREATE_BODY,
+     refuse=lambda ctx: service.may_create(ctx.session, ctx.user, ctx.path_int("sheet_id")))
 async def create_annotation(ctx: Ctx):
     sheet_id = ctx.path_int("sheet_id")
     result = await service.create(ctx.session, ctx.state.broadcast, ctx.user, sheet_id, await _body(ctx))
     return result.payload()
 
 
-@api("修改标注（带版本号）/ Edit a markup (409 on a stale version)", body=EDIT_BODY)
+@api("修改标注（带版本号）/ Edit a markup (409 on a stale version)", body=EDIT_BODY, refuse=_may("annotation.edit"))
 async def edit_annotation(ctx: Ctx):
     result = await service.edit(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("annotation_id"),
                                 await _body(ctx))
     return result.payload()
 
 
-@api("删除标注（?version=N）/ Delete a markup (?version=N&client_id=)")
+@api("删除标注（?version=N）/ Delete a markup (?version=N&client_id=)", refuse=_may("annotation.edit"))
 async def delete_annotation(ctx: Ctx):
     q = ctx.request.query_params
     try:
@@ -86,14 +96,15 @@ async def delete_annotation(ctx: Ctx):
     return result.payload()
 
 
-@api("回复审查意见 / Reply in a markup's comment thread", body=COMMENT_BODY)
+@api("回复审查意见 / Reply in a markup's comment thread", body=COMMENT_BODY, refuse=_may("comment.create"))
 async def add_comment(ctx: Ctx):
     result = await service.add_comment(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("annotation_id"),
                                        await _body(ctx))
     return result.payload()
 
 
-@api("设置意见状态 / Set status: open, answered, closed (reopen = open)", body=STATUS_BODY)
+@api("设置意见状态 / Set status: open, answered, closed (reopen = open)", body=STATUS_BODY,
+     refuse=_may("annotation.status"))
 async def set_status(ctx: Ctx):
     result = await service.set_status(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("annotation_id"),
                                       await _body(ctx))
@@ -119,14 +130,15 @@ async def precheck(ctx: Ctx):
                                    ctx.path_int("submission_id"))
 
 
-@api("确认检查结果为审查意见 / Confirm a finding into a markup", body=CONFIRM_BODY, body_required=False)
+@api("确认检查结果为审查意见 / Confirm a finding into a markup", body=CONFIRM_BODY, body_required=False,
+     refuse=_may_decide)
 async def confirm_finding(ctx: Ctx):
     data = await _body(ctx) if await ctx.request.body() else {}
     result = await findings.confirm(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("finding_id"), data)
     return result.payload()
 
 
-@api("驳回检查结果（须填理由）/ Dismiss a finding with a reason", body=DISMISS_BODY)
+@api("驳回检查结果（须填理由）/ Dismiss a finding with a reason", body=DISMISS_BODY, refuse=_may_decide)
 async def dismiss_finding(ctx: Ctx):
     result = await findings.dismiss(ctx.session, ctx.state.broadcast, ctx.user, ctx.path_int("finding_id"),
                                     await _body(ctx))

@@ -157,13 +157,18 @@ Handler = Callable[[Ctx], Awaitable[Any]]
 
 def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str = "api",
         query: dict | None = None, produces: str = "application/json", csrf: bool = True,
-        form: dict | None = None, body_required: bool = True):
+        form: dict | None = None, body_required: bool = True, refuse: Handler | None = None):
     """Decorate an API endpoint; ``body`` is a JSON-schema fragment for the OpenAPI document
     (``form``: the same for a multipart/form-data body), ``query`` maps each query parameter to
     its schema (``"required": True`` in it: the parameter must be given); ``body_required=False``: no
     body at all is taken too; ``produces`` is the media type of a
     successful answer (a PDF, a PNG ...). ``csrf=False`` only for a public POST that changes
-    nothing (checking an uploaded file)."""
+    nothing (checking an uploaded file). ``refuse``: the caller checks of a handler that reads its
+    body before it knows the caller may act (a service that validates, then authorises); it runs
+    when the body was refused (422, or 400 for bad JSON) and raises the caller's own refusal
+    (401/403/404) instead, so a caller the endpoint would refuse anyway is refused whatever he
+    sent, and learns nothing of what the body should have been (decision 150). It runs only then:
+    a resent write that was done is still answered from its record."""
 
     def wrap(fn: Handler):
         @functools.wraps(fn)
@@ -175,7 +180,14 @@ def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str 
                 if csrf:
                     check_csrf(request, principal)
                 ctx = Ctx(request, session, principal, lang_of(request), body_schema=body)
-                result = await fn(ctx)  # state-changing handlers call ctx.commit() themselves
+                try:
+                    result = await fn(ctx)  # state-changing handlers call ctx.commit() themselves
+                except ValidationFailed:
+                    if refuse is None or principal is None:
+                        raise
+                    await session.rollback()
+                    await refuse(ctx)
+                    raise
                 if isinstance(result, Response):
                     return result
                 return ok(result)

@@ -244,6 +244,7 @@ async def start(ctx: Ctx):
      body={"type": "object", "required": ["reason"], "properties": {"reason": REASON}})
 async def pause(ctx: Ctx):
     task, sub, project = await _task(ctx, "task.conclude")
+    tasks.require_reviewer(ctx.user, task)  # before the body: a caller who may not act learns nothing of it
     data = await ctx.json()
     await tasks.pause(ctx.session, ctx.user, task, sub, project, data.get("reason"), utcnow(), ctx.emit)
     await commit(ctx)
@@ -266,6 +267,7 @@ async def resume(ctx: Ctx):
          "opinion": {"type": "string"}}})
 async def conclude(ctx: Ctx):
     task, sub, project = await _task(ctx, "task.conclude")
+    tasks.require_reviewer(ctx.user, task)  # before the body: a caller who may not act learns nothing of it
     data = await ctx.json()
     await tasks.conclude(ctx.session, ctx.user, task, sub, project, data.get("conclusion"), data.get("opinion", ""),
                          utcnow(), ctx.emit)

@@ -42,6 +42,7 @@ async def stats_csv(ctx: Ctx):
                                                                   "text": text(ratings.MAX_TEXT)}})
 async def rate(ctx: Ctx):
     project = await require_project(ctx.session, ctx.principal, ctx.path_int("project_id"))
+    ratings.may_rate(ctx.user, project)  # before the body: a caller who may not rate learns nothing of it
     rating = await ratings.rate(ctx.session, ctx.user, project, await ctx.json(), ctx.emit)
     await ctx.commit()
     return ratings.rating_dict(rating)

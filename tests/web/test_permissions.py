@@ -132,3 +132,34 @@ def test_a_reviewer_sees_a_project_only_with_a_task_in_his_discipline(stack, cli
         assert pid not in [p["id"] for p in listed], reviewer
         assert client.get(f"/api/projects/{pid}", headers=stack.token_headers(reviewer)).status_code == 404, reviewer
     assert pid in [p["id"] for p in client.get("/api/projects", headers=stack.token_headers("window")).json()["data"]]
+
+
+REFUSALS = {401, 403, 404}
+JUNK = {"json": {"zz_not_a_field": [1], "name": {"x": None}, "points": "many"}}
+# (route, role) -> why the matrix's refusal depends on what the body asks, so a wrong body is a 422
+BY_THE_BODY = {
+    (("POST", "/api/projects"), "other_designer"):
+        "a designer opens projects for his own institute; the matrix's body names another one",
+    (("POST", "/api/annotations/{annotation_id}/status"), "designer"):
+        "the designer may mark a comment answered; the matrix's body asks for another status",
+}
+
+
+@pytest.mark.parametrize("route", sorted(r for r in MATRIX if r[0] in {"POST", "PUT", "PATCH", "DELETE"}))
+def test_a_refused_caller_is_refused_before_the_body_is_read(stack, client, other_designer, other_builder, world,
+                                                               route):
+    """A caller the matrix refuses gets the same refusal whatever the body: a designer whose bad
+    account form answered 422 and whose good one 403 learnt the form's rules (and that the route
+    would take him once the body is right) from a route he may not use at all."""
+    method, path = route
+    _, expected = MATRIX[route]
+    url = re.sub(r"{(\w+)(?::\w+)?}", lambda m: str(world[m.group(1)]), path)
+    outsiders = {"other_designer": other_designer, "other_builder": other_builder}
+    wrong = []
+    for role in ROLES:
+        if expected[role] not in REFUSALS or (route, role) in BY_THE_BODY:
+            continue
+        r = client.request(method, url, headers=headers_for(stack, role, outsiders), **JUNK)
+        if r.status_code != expected[role]:
+            wrong.append(f"{role}: {r.status_code} {r.json().get('error', {}).get('code')}")
+    assert not wrong, f"{method} {path}: " + "; ".join(wrong)
