@@ -81,23 +81,32 @@ def utf8_lines_escaped(data: bytes) -> tuple[bytes, int]:
     written as the DXF's own ``\\U+xxxx`` escapes, and how many lines that was. GDAL writes layer
     names in UTF-8 into such a file (its texts as escapes, a ``±`` as the ANSI byte), so one
     file holds both: judged a line at a time. A line of ANSI letters is valid UTF-8 only where
-    its accented letters come in the pairs of mojibake (``Ã©``); such a line is not taken.
+    its accented letters come in the pairs of mojibake (``Ã©``); such a line (its characters
+    U+0080–U+00FF: ``±``, ``Ø``, ``é``) is taken only when another line shows the file's writer
+    writes UTF-8: a character of three bytes or more (every CJK one), which ANSI letters form
+    only as ``â€™`` and the like. makerjs writes ``卧室 ±0.000`` and ``Ø20`` so.
     Only the lines holding a byte above 0x7F are looked at (one pass from each to its line's end)."""
-    parts, pos, n = [], 0, 0
+    lines, wide = [], False
     m = _HIGH.search(data)
     while m is not None:
         start = data.rfind(b"\n", 0, m.start()) + 1
         end = data.find(b"\n", m.start())
         end = len(data) if end < 0 else end
-        line = data[start:end]
         try:
-            text = line.decode("utf-8")
+            text = data[start:end].decode("utf-8")
         except UnicodeDecodeError:
             text = None
-        if text is not None and not any(0x80 <= ord(ch) <= 0xFF for ch in text):  # Ã©: ANSI, not UTF-8
-            parts += [data[pos:start], _NON_ASCII.sub(_escape, text).encode("ascii")]
-            pos, n = end, n + 1
+        if text is not None:
+            latin = any(0x80 <= ord(ch) <= 0xFF for ch in text)  # Ã©: ANSI, unless the file says UTF-8
+            wide = wide or any(ord(ch) > 0x7FF for ch in text)
+            lines.append((start, end, text, latin))
         m = _HIGH.search(data, end)
+    parts, pos, n = [], 0, 0
+    for start, end, text, latin in lines:
+        if latin and not wide:
+            continue
+        parts += [data[pos:start], _NON_ASCII.sub(_escape, text).encode("ascii")]
+        pos, n = end, n + 1
     if not n:
         return data, 0
     parts.append(data[pos:])

@@ -16,7 +16,7 @@ from pathlib import Path
 from ezdxf import recover
 from ezdxf.document import Drawing as EzDoc
 
-from drawreview.cad import codepage, dxfread, legacy, linetypes
+from drawreview.cad import codepage, dxfread, legacy, linetypes, slips
 from drawreview.cad import errors as E
 from drawreview.cad.notes import info
 
@@ -85,6 +85,7 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
         lines = legacy.convert_3dlines(doc)
         if lines:
             repairs.append(legacy.LINES_3D.format(n=lines))
+        repairs += _full_ellipses(doc)
         if audit:
             auditor = doc.audit()
             repairs += _describe(auditor)
@@ -142,11 +143,20 @@ def _recover(path: Path, repairs: list[str]):
     data, plines = legacy.r12_lwpolylines(data)
     if plines:
         repairs.append(legacy.LWPOLYLINES_R12.format(n=plines))
-    changed = gbk or utf8 or commas or lines or plines
+    data, empty = slips.empty_numbers(data)
+    if empty:
+        repairs.append(slips.EMPTY_NUMBERS.format(n=empty))
+    changed = gbk or utf8 or commas or lines or plines or empty
     doc, auditor = recover.read(io.BytesIO(data)) if changed else recover.readfile(path)
     if b"\\U+" in data:  # an escape cut between MTEXT chunks (dxflib): decoded in the joined text
         legacy.joined_escapes(doc)
+    repairs += _full_ellipses(doc)
     return doc, auditor
+
+
+def _full_ellipses(doc) -> list[str]:
+    n = slips.full_ellipses(doc)
+    return [slips.FULL_ELLIPSES.format(n=n)] if n else []
 
 
 def audit_later(drawing: Drawing) -> int:
