@@ -17,6 +17,7 @@ from drawreview.cad.canvas import STROKE, Canvas
 from drawreview.cad.extents import OWN
 
 ZERO = "\x00zero"  # form key suffix of a block's layer-0 content alone
+LAYER = "\x00layer:"  # form key infix of a block whose layer-0 content takes a named layer
 MAX_DEPTH = 40  # nested block definitions deeper than this are a loop (or a bomb)
 
 
@@ -35,12 +36,14 @@ class BlockForms:
     ``layer_names``, ``forms``, ``_building``, ``notes``, ``missing``, ``skipped``, ``prefix``,
     ``_measurer``, ``pagereach`` and ``paint`` from the class it is mixed into."""
 
-    def form(self, name: str, own: bool = False, zero: bool = False) -> Form | None:
+    def form(self, name: str, own: bool = False, zero: bool = False, layer: str | None = None) -> Form | None:
         """The block *name* as a form; *own*: only its content on layers other than 0, for an
         insert on a layer that is off (its layer-0 content takes that layer, and is hidden);
         *zero*: only that layer-0 content (nested layer-0 inserts' too), which such an insert
-        invokes inside its own layer's optional content, off by default."""
+        invokes inside its own layer's optional content, off by default. *layer*: the layer
+        its layer-0 ByLayer content is drawn with (``zero_layer``); None: the insert's pen."""
         key = name + OWN if own else name + ZERO if zero else name
+        key += "" if layer is None else LAYER + layer
         if key in self.forms:
             return self.forms[key]
         if key in self._building or len(self._building) > MAX_DEPTH:
@@ -56,17 +59,21 @@ class BlockForms:
             self.missing.add(head.dxf.get("xref_path", "") or name)
         self._building.append(key)
         cv = Canvas(self.unit_pt, 0.0, 0.0, self.decimals + 3, True, self.layer_names)
-        for e in block:
-            on0 = e.dxf.__dict__.get("layer", "0") == "0"
-            if own and on0:  # takes the insert's layer: off
-                if isinstance(e, Insert) and not e.dxf.__dict__.get("invisible"):
-                    self._insert(e, e.dxf.__dict__, cv, True, None, own=True)
-                continue
-            if zero and (not on0 or isinstance(e, Insert)):
-                if on0 and not e.dxf.__dict__.get("invisible"):
-                    self._insert(e, e.dxf.__dict__, cv, True, None, zero=True)
-                continue
-            self.paint(e, cv, True)
+        outer, self.styles.zero = self.styles.zero, layer
+        try:
+            for e in block:
+                on0 = e.dxf.__dict__.get("layer", "0") == "0"
+                if own and on0:  # takes the insert's layer: off
+                    if isinstance(e, Insert) and not e.dxf.__dict__.get("invisible"):
+                        self._insert(e, e.dxf.__dict__, cv, True, None, own=True)
+                    continue
+                if zero and (not on0 or isinstance(e, Insert)):
+                    if on0 and not e.dxf.__dict__.get("invisible"):
+                        self._insert(e, e.dxf.__dict__, cv, True, None, zero=True)
+                    continue
+                self.paint(e, cv, True)
+        finally:
+            self.styles.zero = outer
         self._building.pop()
         content = cv.close()
         self.skipped += cv.skipped
@@ -135,9 +142,10 @@ class BlockForms:
         inherited = own or zero  # a layer-0 insert inside such a block: its own layer-0 parts are off too
         own = own or (not zero and oc is not None)
         name = d.get("name", "")
-        form = self.form(name, own, zero)
-        zeros = self.form(name, zero=True) if own and not inherited else None
         pen = self.styles.pen(d, in_block)
+        layer = self.zero_layer(d, in_block, pen)
+        form = self.form(name, own, zero, layer)
+        zeros = self.form(name, zero=True, layer=layer) if own and not inherited else None
         if form is not None or zeros is not None:
             inserts = e.multi_insert() if (d.get("row_count", 1) > 1 or d.get("column_count", 1) > 1) else (e,)
             clip, frame = self._xclip(e, cv) if e.has_extension_dict else ("", "")
@@ -154,10 +162,25 @@ class BlockForms:
             if (zero and on0) or not (inherited or zero) or (own and not on0):
                 self.paint(attrib, cv, in_block)
 
+    def zero_layer(self, d: dict, in_block: bool, pen: tuple) -> str | None:
+        """The layer an insert's (or a dimension's) block draws its layer-0 ByLayer content
+        with, when the insert's *pen* is not that layer's: AutoCAD gives such content the
+        insert's layer, and ByBlock content the insert's own colour, lineweight and linetype,
+        while a form inherits one pen from its invocation. None: the pens agree (the content
+        inherits), or the layer is not known here (an insert on layer 0 in a block form shared
+        by inserts on several layers)."""
+        layer = d.get("layer", "0")
+        if in_block and layer == "0":
+            layer = self.styles.zero
+        if layer is None or pen == self.styles.pen({"layer": layer}, False):
+            return None
+        return layer
+
     def _dimension(self, e, d, cv, in_block, oc) -> None:
-        form = self.form(d.get("geometry", "")) if d.get("geometry") else None
+        pen = self.styles.pen(d, in_block)
+        form = self.form(d["geometry"], layer=self.zero_layer(d, in_block, pen)) if d.get("geometry") else None
         if form is not None:
-            self._invoke(form, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, self.styles.pen(d, in_block), cv, oc, "")
+            self._invoke(form, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, pen, cv, oc, "")
         else:
             for ve in e.virtual_entities():
                 self.paint(ve, cv, in_block)

@@ -79,6 +79,11 @@ class Styles:
         self.dash_factor = 1.0  # a viewport's 1 / scale with $PSLTSCALE 1 (see ``for_viewport``)
         self._patterns: dict[str, tuple[float, ...]] = {}
         self._memo: dict[tuple, tuple] = {}
+        # the layer a block's layer-0 content takes in the block form being painted, where the
+        # insert's own pen is not that layer's (an insert of colour 3 on a layer of colour 7:
+        # its ByBlock content is green, its layer-0 ByLayer content black); None: it inherits
+        # the insert's pen, which is that layer's (``cad.blockforms``)
+        self.zero: str | None = None
 
     def for_viewport(self, scale: float) -> "Styles":
         """These styles for model space seen through a viewport of *scale* (paper units per
@@ -124,15 +129,17 @@ class Styles:
         """(rgb|None, lineweight-mm|None, dash-pattern|None, ltscale) for a dxf attribute dict."""
         layer = d.get("layer", "0")
         raw = (layer, d.get("color", 256), d.get("true_color"), d.get("linetype", "BYLAYER"),
-               d.get("lineweight", -1), d.get("ltscale", 1.0), in_block)
+               d.get("lineweight", -1), d.get("ltscale", 1.0), in_block, self.zero)
         pen = self._memo.get(raw)
         if pen is None:
             pen = self._memo[raw] = self._resolve(*raw)
         return pen
 
-    def _resolve(self, layer, color, true_color, linetype, lineweight, ltscale, in_block):
-        info = self.layer(layer)
+    def _resolve(self, layer, color, true_color, linetype, lineweight, ltscale, in_block, zero):
         inherit_layer = in_block and layer == "0"
+        if inherit_layer and zero is not None:
+            layer, inherit_layer = zero, False
+        info = self.layer(layer)
         if true_color is not None and color != 0:
             rgb = paper(int2rgb(true_color))
         elif color == 256:
