@@ -125,7 +125,9 @@ def _recover(path: Path, repairs: list[str]):
         head = fh.read(codepage.SNIFF_BYTES)
     if head.startswith(dxfread.BINARY_SENTINEL):
         return recover.readfile(path)
-    data = path.read_bytes()
+    data, nuls = slips.nul_ends(path.read_bytes())
+    if nuls:
+        repairs.append(slips.NUL_ENDS.format(n=nuls))
     gbk = codepage.declares_western(head) and codepage.sniffed_encoding(head, "cp1252") == "gbk"
     if gbk:
         repairs.append(codepage.GBK_SNIFFED)
@@ -146,7 +148,7 @@ def _recover(path: Path, repairs: list[str]):
     data, empty = slips.empty_numbers(data)
     if empty:
         repairs.append(slips.EMPTY_NUMBERS.format(n=empty))
-    changed = gbk or utf8 or commas or lines or plines or empty
+    changed = nuls or gbk or utf8 or commas or lines or plines or empty
     doc, auditor = recover.read(io.BytesIO(data)) if changed else recover.readfile(path)
     if b"\\U+" in data:  # an escape cut between MTEXT chunks (dxflib): decoded in the joined text
         legacy.joined_escapes(doc)
@@ -215,12 +217,14 @@ def _read_decoding(path: Path) -> tuple[EzDoc, list[str]]:
 
     info = dxf_file_info(str(path))
     data, encoding, repairs = path.read_bytes(), info.encoding, []
+    data, nuls = slips.nul_ends(data)
+    repairs += [slips.NUL_ENDS.format(n=nuls)] if nuls else []
     if codepage.declares_western(data):
         if codepage.sniffed_encoding(data, "cp1252") == "gbk":
-            encoding, repairs = "gbk", [codepage.GBK_SNIFFED]
+            encoding, repairs = "gbk", repairs + [codepage.GBK_SNIFFED]
         else:
             data, utf8 = codepage.utf8_lines_escaped(data)
-            repairs = [codepage.UTF8_LINES.format(n=utf8)] if utf8 else []
+            repairs += [codepage.UTF8_LINES.format(n=utf8)] if utf8 else []
     text = io.StringIO(data.decode(encoding, errors="surrogateescape"))
     return EzDoc.load(decoded(ascii_tags_loader(text, skip_comments=True))), repairs
 

@@ -28,7 +28,7 @@ from ezdxf.tools.codepage import toencoding
 
 from .codepage import CODEPAGE as _CODEPAGE, VERSION as _VERSION, GBK_SNIFFED, UTF8_LINES, declares_western
 from .codepage import sniffed_encoding, utf8_lines_escaped
-from . import hatchread
+from . import hatchread, slips
 from .legacy import joined_escapes
 
 
@@ -65,9 +65,12 @@ def read(path: str | Path, patterns_apart: bool = True) -> tuple[EzDoc, list[str
     gbk = western and sniffed_encoding(data, "cp1252") == "gbk"
     override = "gbk" if gbk else None
     sections, repairs = None, []
+    data, nuls = (data, 0) if binary else slips.nul_ends(data)
+    if nuls:
+        repairs = [slips.NUL_ENDS.format(n=nuls)]
     if western and not gbk:
         data, utf8 = utf8_lines_escaped(data)
-        repairs = [UTF8_LINES.format(n=utf8)] if utf8 else []
+        repairs += [UTF8_LINES.format(n=utf8)] if utf8 else []
     escaped = b"\\U+" in data or b"\\M+" in data
     patterns: list | None = [] if patterns_apart and not binary else None
     try:
@@ -104,6 +107,8 @@ def read(path: str | Path, patterns_apart: bool = True) -> tuple[EzDoc, list[str
         if escaped:  # an escape cut between MTEXT chunks (dxflib): decoded in the joined text
             joined_escapes(doc)
         return doc, repairs
+    if nuls:  # the file as it is would keep them
+        raise NotPlain("a file whose strings end in NUL, read apart")
     doc = ezdxf.readfile(path, encoding="gbk") if gbk else ezdxf.readfile(path)
     if escaped and doc.dxfversion < "AC1021":
         raise NotPlain("a binary or unusual pre-2007 file with unicode escapes")

@@ -9,6 +9,11 @@
   them writes a full ellipse as 0 to 6.2832 (dxf-doc). That is 7e-6 past 2π, and ezdxf (and we,
   through it) read the span modulo a turn: a dot where the ellipse was. ``full_ellipses`` makes
   a span that passes a full turn by less than ``ROUNDING`` exactly one turn.
+- **A string with its terminator**: libdxfrw (LibreCAD's library; the npm build of it converting
+  a DWG) writes each string it read from the DWG with the DWG's terminating NUL: layer ``0``
+  is ``0\\0``, ``Defpoints\\0`` plots, no layer name maps to a rule, every text ends in a
+  control character. AutoCAD's strings end at a NUL; ``nul_ends`` cuts each line there,
+  before either reader sees it.
 
 docs/decisions/147.
 """
@@ -27,6 +32,9 @@ _EMPTY_NUMBER = re.compile(
     rb"|4[4-6][0-9]|10[1-6][0-9]|107[01])[ \t]*\r?\n[ \t]*\r?\n")
 EMPTY_NUMBERS = ("{n} 个数值为空（如图层颜色），已按缺省值读取 / {n} numeric values were written empty "
                  "(a layer's colour, as makerjs writes it); read as not given")
+_NUL_END = re.compile(rb"\x00[^\r\n]*")
+NUL_ENDS = ("{n} 行文字以 NUL 结尾（libdxfrw 由 DWG 转出的图层名、文字等），已截去 / {n} lines (layer names, texts) "
+            "ended in a NUL character (libdxfrw's conversion of a DWG); cut there")
 ROUNDING = 1e-3  # radians: a span this far past a full turn is a rounded full turn
 FULL_ELLIPSES = ("{n} 个椭圆的参数范围因舍入略超一整圈（如 0–6.2832），已按整椭圆绘制 / {n} ellipses whose "
                  "parameter span passes a full turn by a rounding (0 to 6.2832) drawn as full ellipses")
@@ -38,6 +46,13 @@ def empty_numbers(data: bytes) -> tuple[bytes, int]:
     if b"\n\n" not in data and b"\n\r\n" not in data:
         return data, 0
     return _EMPTY_NUMBER.subn(b"", data)
+
+
+def nul_ends(data: bytes) -> tuple[bytes, int]:
+    """*data* (an ASCII DXF) with each line cut at its first NUL byte, and how many lines were."""
+    if b"\x00" not in data:
+        return data, 0
+    return _NUL_END.subn(b"", data)
 
 
 def full_ellipses(doc) -> int:
