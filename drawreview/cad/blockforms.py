@@ -34,7 +34,7 @@ class Form:
 class BlockForms:
     """The block half of the painter: needs ``doc``, ``styles``, ``unit_pt``, ``decimals``,
     ``layer_names``, ``forms``, ``_building``, ``notes``, ``missing``, ``skipped``, ``prefix``,
-    ``_measurer``, ``pagereach`` and ``paint`` from the class it is mixed into."""
+    ``_measurer``, ``pagereach``, ``zero_needs`` and ``paint`` from the class it is mixed into."""
 
     def form(self, name: str, own: bool = False, zero: bool = False, layer: str | None = None) -> Form | None:
         """The block *name* as a form; *own*: only its content on layers other than 0, for an
@@ -143,7 +143,7 @@ class BlockForms:
         own = own or (not zero and oc is not None)
         name = d.get("name", "")
         pen = self.styles.pen(d, in_block)
-        layer = self.zero_layer(d, in_block, pen)
+        layer = self.zero_layer(d, in_block, pen, name)
         form = self.form(name, own, zero, layer)
         zeros = self.form(name, zero=True, layer=layer) if own and not inherited else None
         if form is not None or zeros is not None:
@@ -162,23 +162,49 @@ class BlockForms:
             if (zero and on0) or not (inherited or zero) or (own and not on0):
                 self.paint(attrib, cv, in_block)
 
-    def zero_layer(self, d: dict, in_block: bool, pen: tuple) -> str | None:
-        """The layer an insert's (or a dimension's) block draws its layer-0 ByLayer content
-        with, when the insert's *pen* is not that layer's: AutoCAD gives such content the
-        insert's layer, and ByBlock content the insert's own colour, lineweight and linetype,
-        while a form inherits one pen from its invocation. None: the pens agree (the content
-        inherits), or the layer is not known here (an insert on layer 0 in a block form shared
-        by inserts on several layers)."""
+    def zero_layer(self, d: dict, in_block: bool, pen: tuple, name: str) -> str | None:
+        """The layer an insert's (or a dimension's) block *name* draws its layer-0 ByLayer
+        content with, when the insert's *pen* is not that layer's: AutoCAD gives such content
+        the insert's layer, and ByBlock content the insert's own colour, lineweight and
+        linetype, while a form inherits one pen from its invocation. Also when the block holds
+        a layer-0 insert with a pen of its own (``_zero_inside``), which needs the layer by
+        name. None: the content inherits (the pens agree), or the layer is not known here."""
         layer = d.get("layer", "0")
         if in_block and layer == "0":
             layer = self.styles.zero
-        if layer is None or pen == self.styles.pen({"layer": layer}, False):
+        if layer is None:
             return None
-        return layer
+        if pen != self.styles.pen({"layer": layer}, False) or self._zero_inside(name):
+            return layer
+        return None
+
+    def _zero_inside(self, name: str, depth: int = 0) -> bool:
+        """Does block *name* hold, itself or through its layer-0 inserts, an insert on layer 0
+        with a colour, lineweight or linetype of its own (neither ByLayer nor ByBlock)? Its
+        block's layer-0 content takes the outer insert's layer, which a form shared by
+        inserts on several layers cannot inherit."""
+        got = self.zero_needs.get(name)
+        if got is not None:
+            return got
+        self.zero_needs[name] = False  # a block that inserts itself: no
+        block = self.doc.blocks.get(name)
+        got = False
+        for e in block.query("INSERT") if block is not None and depth < MAX_DEPTH else ():
+            a = e.dxf.__dict__
+            if a.get("layer", "0") != "0":
+                continue
+            own = (a.get("color", 256) not in (0, 256) or a.get("true_color") is not None
+                   or a.get("lineweight", -1) not in (-1, -2)
+                   or a.get("linetype", "BYLAYER").upper() not in ("BYLAYER", "BYBLOCK"))
+            if own or self._zero_inside(a.get("name", ""), depth + 1):
+                got = True
+                break
+        self.zero_needs[name] = got
+        return got
 
     def _dimension(self, e, d, cv, in_block, oc) -> None:
-        pen = self.styles.pen(d, in_block)
-        form = self.form(d["geometry"], layer=self.zero_layer(d, in_block, pen)) if d.get("geometry") else None
+        pen, name = self.styles.pen(d, in_block), d.get("geometry", "")
+        form = self.form(name, layer=self.zero_layer(d, in_block, pen, name)) if name else None
         if form is not None:
             self._invoke(form, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, pen, cv, oc, "")
         else:

@@ -59,6 +59,7 @@ class Painter(BlockForms):
         self.decimals = decimals
         self.layer_names = layer_names
         self.forms: dict[str, Form | None] = {}
+        self.zero_needs: dict[str, bool] = {}  # block name: holds a layer-0 insert with a pen of its own
         self._building: list[str] = []
         self.notes: list[str] = []
         self.failed: Counter = Counter()

@@ -16,7 +16,9 @@ def _kind(rgb) -> str:
     r, g, b = rgb
     if max(rgb) - min(rgb) < 20:
         return "black"
-    return "green" if g > r + 20 and g > b + 20 else "red" if r > g + 20 and r > b + 20 else "other"
+    if g > r + 20 and g > b + 20:
+        return "green"
+    return "red" if r > g + 20 and r > b + 20 else "blue" if b > r + 20 and b > g + 20 else "other"
 
 
 def test_layer_zero_content_takes_the_inserts_layer_and_byblock_content_its_colour(tmp_path):
@@ -44,3 +46,28 @@ def test_layer_zero_content_takes_the_inserts_layer_and_byblock_content_its_colo
                         ((0, 1500), (1000, 1500), (2000, 1500), (250, 4000), (250, 4500), (250, 6000), (250, 6500))]
     assert kinds(10000) == ["black", "green", "red", "black", "black", "black", "green"]
     assert kinds(20000) == ["black", "black", "red", "black", "black", "black", "black"]
+
+
+def test_a_layer_zero_insert_with_its_own_colour_inside_a_block_takes_the_outer_layer(tmp_path):
+    """A window block holding a layer-0 insert of a pane block in red (colour 1): the pane's
+    layer-0 ByLayer line takes the layer of the window's insert (blue here, green there),
+    its ByBlock line the pane insert's red; the window's form, shared by both inserts,
+    could not say which layer."""
+    doc = ezdxf.new("R2000")
+    doc.layers.add("门窗", color=5)
+    doc.layers.add("窗-2", color=3)
+    msp = doc.modelspace()
+    msp.add_line((0, 0), (42000, 0))
+    msp.add_line((0, 29700), (42000, 29700))
+    pane = doc.blocks.new("玻璃")
+    pane.add_line((0, 0), (0, 3000), dxfattribs={"layer": "0"})
+    pane.add_line((1000, 0), (1000, 3000), dxfattribs={"layer": "0", "color": 0})
+    window = doc.blocks.new("窗")
+    window.add_blockref("玻璃", (0, 0), dxfattribs={"layer": "0", "color": 1})
+    msp.add_blockref("窗", (10000, 10000), dxfattribs={"layer": "门窗"})
+    msp.add_blockref("窗", (20000, 10000), dxfattribs={"layer": "窗-2"})
+    doc.saveas(tmp_path / "windows.dxf")
+    drawing = load_dxf(tmp_path / "windows.dxf")
+    (res,) = render_drawing(drawing, split_sheets(drawing), tmp_path / "out")
+    kinds = [_kind(colour_at(res, (x, 11500))) for x in (10000, 11000, 20000, 21000)]
+    assert kinds == ["blue", "red", "green", "red"]
