@@ -44,6 +44,10 @@ async def open_account(session: AsyncSession, principal: Principal, data: dict) 
                                details={"display_name": f"at most {MAX_DISPLAY_NAME} characters"})
     kind = ROLE_ORG_KIND.get(role)
     org = None
+    if kind is None and org_name:  # an administrator: named, the organisation would be dropped unsaid
+        raise ValidationFailed("管理员账号不属于任何单位，请不要填写所属单位",
+                               "An administrator's account belongs to no organisation: leave it empty",
+                               details={"organisation": "only for the other roles"})
     if kind is not None:
         zh, en = ORG_KIND_WORDS[kind.value]
         if not org_name or len(org_name) > MAX_ORG_NAME:

@@ -12,7 +12,7 @@ from ..auth import (check_csrf, csrf_token, end_session, issue_ticket, new_api_t
 from ..errors import DrawReviewError, PermissionDenied, ValidationFailed
 from ..models import MAX_INT, Discipline, Role, User
 from ..policy import require_role
-from ..services import account_admin, audit, credentials
+from ..services import account_admin, accounts, audit, credentials
 from .common import Ctx, api, lang_of, text
 from .devices import known_device, remember_device
 from .pages import render
@@ -168,10 +168,12 @@ async def revoke_token(ctx: Ctx):
 
 @api("新建账号（管理员）/ Open an account (administrators)", body={
     "type": "object", "required": ["username", "role", "password"], "properties": {
-        "username": text(64, required=True), "display_name": text(account_admin.MAX_DISPLAY_NAME),
+        "username": {"type": "string", "pattern": accounts.USERNAME.pattern, "minLength": 3, "maxLength": 64},
+        "display_name": text(account_admin.MAX_DISPLAY_NAME, nullable=True),
         "role": {"type": "string", "enum": [r.value for r in Role]},
-        "discipline": {"type": "string", "enum": ["", *[d.value for d in Discipline]]},
-        "organisation": text(account_admin.MAX_ORG_NAME),
+        # null or "": not given (as for the optional texts)
+        "discipline": {"type": "string", "enum": ["", *[d.value for d in Discipline], None], "nullable": True},
+        "organisation": text(account_admin.MAX_ORG_NAME, nullable=True),
         "password": {"type": "string", "minLength": 10, "maxLength": account_admin.MAX_PASSWORD}}})
 async def create_user(ctx: Ctx):
     require_role(ctx.principal, "user.create")  # before the body: a caller who may not open accounts learns nothing of it

@@ -54,6 +54,12 @@ def test_the_admin_opens_a_reviewer_account_and_it_works(site, chromium, shots):
         # a reviewer must have a discipline: the form asks for it only when the role is reviewer
         _fill(page, role="designer")
         assert page.locator("#new-user [name=discipline]").is_disabled()
+        # an administrator belongs to no organisation: the field is emptied and closed for that role
+        _fill(page, organisation="某单位", role="admin")
+        org = page.locator("#new-user [name=organisation]")
+        assert org.is_disabled() and org.input_value() == ""
+        _fill(page, role="designer")
+        assert not org.is_disabled()
         _fill(page, username="fire2", display_name="消防审查 王五", role="reviewer", discipline="fire",
               organisation=orgs["builder"], password="initial-pass-2026")
         assert not page.locator("#new-user [name=discipline]").is_disabled()

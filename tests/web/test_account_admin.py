@@ -49,6 +49,9 @@ def test_refusals_name_the_problem_in_both_languages(stack, client):
          f"“{BUILDER}”已登记为建设单位，不是设计单位", f"“{BUILDER}” is registered as a construction unit, not a design institute"),
         ({"username": "fire", "role": "designer", "organisation": DESIGN, "password": "a-long-password-1"},
          "用户名已存在", "That username is taken"),
+        # an administrator belongs to no organisation: a name given was dropped without a word
+        ({"username": "adm-org", "role": "admin", "organisation": DESIGN, "password": "a-long-password-1"},
+         "管理员账号不属于任何单位，请不要填写所属单位", "An administrator's account belongs to no organisation: leave it empty"),
     ]
     users_before = _count(stack, User)
     orgs_before = _count(stack, Organisation)

@@ -109,12 +109,14 @@
 
   /* the new-account form: a discipline only for a reviewer; the server's refusal is shown in words */
   function newAccount(form) {
-    var role = form.elements.role, discipline = form.elements.discipline;
-    function fit() {
+    var role = form.elements.role, discipline = form.elements.discipline, org = form.elements.organisation;
+    function fit() {  /* an administrator belongs to no organisation */
       var reviewer = role.value === "reviewer";
       discipline.disabled = !reviewer;
       discipline.required = reviewer;
       if (!reviewer) discipline.value = "";
+      org.disabled = role.value === "admin";
+      if (org.disabled) org.value = "";
     }
     role.addEventListener("change", fit);
     fit();
