@@ -182,20 +182,23 @@ async def create_user(ctx: Ctx):
     return user
 
 
-@api("停用用户（结束其全部会话与令牌）/ Deactivate a user (ends every session and token)")
-async def deactivate_user(ctx: Ctx):
-    require_role(ctx.principal, "user.create")
-    user = await credentials.deactivate(ctx.session, ctx.user, ctx.path_int("user_id"))
-    await ctx.commit()
-    return {"id": user.id, "username": user.username, "active": user.active}
+def _account_switch(change):
+    """An administrator's endpoint that sets a user's ``active`` with ``change`` (a credentials
+    function: audited, sessions and tokens handled there)."""
+
+    async def endpoint(ctx: Ctx):
+        require_role(ctx.principal, "user.create")
+        user = await change(ctx.session, ctx.user, ctx.path_int("user_id"))
+        await ctx.commit()
+        return {"id": user.id, "username": user.username, "active": user.active}
+
+    return endpoint
 
 
-@api("恢复已停用的用户（用原密码重新登录）/ Reactivate a deactivated user (they sign in with their password again)")
-async def reactivate_user(ctx: Ctx):
-    require_role(ctx.principal, "user.create")
-    user = await credentials.reactivate(ctx.session, ctx.user, ctx.path_int("user_id"))
-    await ctx.commit()
-    return {"id": user.id, "username": user.username, "active": user.active}
+deactivate_user = api("停用用户（结束其全部会话与令牌）/ Deactivate a user (ends every session and token)")(
+    _account_switch(credentials.deactivate))
+reactivate_user = api("恢复已停用的用户（用原密码重新登录）/ Reactivate a deactivated user "
+                      "(they sign in with their password again)")(_account_switch(credentials.reactivate))
 
 
 @api("实时连接的一次性票据（60 秒内有效）/ A single-use websocket ticket (valid 60 s)")
