@@ -22,9 +22,10 @@ CACHE_SIZE = 8
 
 async def refusal(session, sub: Submission, project: Project, settings) -> DrawReviewError | None:
     """The error issuing would raise now (the same checks, in the same order), or None."""
+    from . import reviews
+
     try:
-        if sub.state != "concluded":
-            workflow.SUBMISSION.apply(sub.state, "approve")
+        await reviews.require_concluded(session, sub)
         action = workflow.verdict_action(sub.verdict, [d["item"] for d in sub.deficiencies if not d.get("supplied_at")])
         if action == "approve":
             cfg = tasks.config(settings) if settings is not None else workflow.DEFAULT_CONFIG

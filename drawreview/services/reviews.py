@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from ..models import DrawingFile, Organisation, Project, ReviewTask, Sheet, Submission, User
 from ..policy import require_project
+from .. import vocabulary
 from . import deficiencies, notifications, projects, receipts, return_reasons, standing, tasks, workdays, workflow
 from .notifications import aware
 from .carryover import carry_forward
@@ -291,11 +292,34 @@ def _report_issuer():
     return issue_round_report
 
 
+async def require_concluded(session, sub: Submission) -> None:
+    """A report is issued for a concluded round only. The refusal says why in the window's
+    terms: while the round is under review, which disciplines have not concluded; otherwise the
+    round's state. (It named the workflow's internal step — "不能执行“通过”(approve)操作" —
+    for a round whose verdict was to be 审查不合格, and offered "汇总结论(conclude)", which is
+    no request anyone can make: the round concludes with its last discipline.)"""
+    if sub.state == "concluded":
+        return
+    state_zh = workflow.SUBMISSION.states.get(sub.state, sub.state)
+    details = {"machine": "submission", "state": sub.state, "action": "issue_report", "allowed": []}
+    if sub.state == "in_review":
+        waiting = (await session.exec(select(ReviewTask.discipline).where(
+            ReviewTask.submission_id == sub.id, ReviewTask.state != "concluded").order_by(ReviewTask.id))).all()
+        zh = "、".join(workflow.DISCIPLINES.get(d, d) for d in waiting)
+        en = ", ".join(vocabulary.SHEET_DISCIPLINES.get(workflow.DISCIPLINES.get(d, d), d).lower() for d in waiting)
+        raise InvalidTransition(
+            f"本轮尚有专业未出具结论（{zh}），各专业均出具结论后方可出具审查意见书",
+            f"Not every discipline of this round has concluded ({en}); the report can be issued once each has",
+            details={**details, "waiting": list(waiting)})
+    raise InvalidTransition(f"报审处于“{state_zh}”状态，不能出具审查意见书（只能在本轮各专业均出具结论后出具一次）",
+                            f"The submission is '{sub.state}': a report is issued once, when every discipline of "
+                            "the round has concluded", details=details)
+
+
 async def issue_report(session, actor, sub, project, now, emit, storage, base_url: str, settings=None,
                        cfg: dict | None = None) -> Submission:
     """The window issues the round's merged report; the submission moves on by the verdict."""
-    if sub.state != "concluded":
-        workflow.SUBMISSION.apply(sub.state, "approve")  # raises InvalidTransition naming the state
+    await require_concluded(session, sub)
     action = workflow.verdict_action(sub.verdict, outstanding(sub))
     if action == "approve":  # an approving report only when nothing stays open (decision 030)
         standing.refuse_approval(await standing.approval_blockers(session, sub, project, cfg or (tasks.config(settings) if settings is not None else workflow.DEFAULT_CONFIG)))

@@ -167,3 +167,32 @@ def test_review_view_offers_the_window_reassign_choices_and_the_worklist_shows_l
     assert "第 1 版 · 第 1 轮审查" in row  # the revision and the review round, both in words
     project_page = client.get(f"/projects/{pid}?submission={sid}", headers=h["window"]).text
     assert 'id="review"' in project_page and "/static/review.js" in project_page and 'id="nav-window"' in project_page
+
+
+def test_a_report_asked_for_too_early_names_the_disciplines_still_reviewing(stack, client, h):
+    """Read-back 5 (decision 148): the window asked for the report while planning and lightning
+    had not concluded and fire had concluded 审查不合格; the refusal said "不能执行“通过”(approve)
+    操作" — a step the window did not ask for, with a verdict the round was not heading to — and
+    offered "汇总结论(conclude)", which no request does. It now names the disciplines still
+    reviewing, in both languages; the preview refuses the same way; a second issue names the
+    report instead of "approve"."""
+    _, sid = _make(stack)
+    client.post(f"/api/submissions/{sid}/submit", headers=h["designer"])
+    tasks = {t["discipline"]: t for t in client.post(f"/api/submissions/{sid}/accept", headers=h["window"],
+                                                     json={}).json()["data"]["tasks"]}
+    for d, verdict in (("fire", "rejected"), ("civil_defence", "approved")):
+        r = client.post(f"/api/tasks/{tasks[d]['id']}/conclude", headers=h[d], json={"conclusion": verdict})
+        assert r.status_code == 200, r.text
+    for url in (f"/api/submissions/{sid}/report", f"/api/submissions/{sid}/report/preview.pdf"):
+        r = client.request("POST" if url.endswith("report") else "GET", url, headers=h["window"])
+        err = _refused(r, 409, "invalid_transition")
+        zh, en = err["messages"]["zh-CN"], err["messages"]["en"]
+        assert "规划" in zh and "防雷" in zh and "消防" not in zh and "人防" not in zh, zh
+        assert "planning" in en and "lightning protection" in en and "fire" not in en, en
+        assert "approve" not in zh + en and "通过" not in zh and "(conclude)" not in zh + en
+        assert err["details"]["waiting"] == ["planning", "lightning"]
+    for d in ("planning", "lightning"):
+        client.post(f"/api/tasks/{tasks[d]['id']}/conclude", headers=h[d], json={"conclusion": "approved"})
+    assert client.post(f"/api/submissions/{sid}/report", headers=h["window"]).status_code == 200
+    err = _refused(client.post(f"/api/submissions/{sid}/report", headers=h["window"]), 409, "invalid_transition")
+    assert "审查意见书" in err["messages"]["zh-CN"] and "approve" not in err["messages"]["en"]
