@@ -86,6 +86,23 @@ async def record(
     return entry
 
 
+async def lock_project(session: AsyncSession, project_id: int) -> None:
+    """Lock the project's row (once per transaction) before anything of the project is written.
+
+    Taken without autoflush: a writer that changed a row in memory (a task's state, a light)
+    and then records it must not write that row before it holds the project — the deadline
+    watch, which relights many tasks of a project in one transaction, and a reviewer's
+    conclusion on one of them then each held a row the other waited for (PostgreSQL: "deadlock
+    detected", a 500 to the reviewer; decision 148)."""
+    locks = held(session)
+    if ("project", project_id) in locks:
+        return
+    with session.no_autoflush:
+        await session.exec(update(Project).where(Project.id == project_id)
+                           .values(last_event_seq=Project.last_event_seq))
+    locks[("project", project_id)] = True
+
+
 async def _lock_head(session: AsyncSession, chain: int) -> str:
     """Lock the chain's head row (row lock on PostgreSQL, write lock on SQLite); return its hash.
 
@@ -96,8 +113,8 @@ async def _lock_head(session: AsyncSession, chain: int) -> str:
     locks = held(session)
     if ("audit_head", chain) in locks:
         return locks[("audit_head", chain)]
-    if chain and ("project", chain) not in locks:
-        await session.exec(update(Project).where(Project.id == chain).values(last_event_seq=Project.last_event_seq))
+    if chain:
+        await lock_project(session, chain)
     stmt = update(AuditHead).where(AuditHead.id == chain).values(last_id=AuditHead.last_id).returning(AuditHead.last_hash)
     row = (await session.exec(stmt)).first()
     if row is None:

@@ -12,7 +12,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..models import Project, ReviewTask, Submission
-from . import notifications, workdays
+from . import audit, notifications, workdays
 from .notifications import aware, utcnow
 from .tasks import Emit, light_of, step
 
@@ -26,6 +26,7 @@ async def relight(session: AsyncSession, task: ReviewTask, project: Project, now
     if light is None or light == task.light:
         return None
     rank = {"green": 0, "yellow": 1, "red": 2}
+    await audit.lock_project(session, project.id)  # the project before its task rows (audit.lock_project)
     before, task.light = task.light, light
     session.add(task)
     if rank[light] <= rank.get(before, 0):
