@@ -36,6 +36,14 @@ async def _submission(ctx: Ctx, action: str = "project.view", *, lock: bool = Fa
     return await reviews.load(ctx.session, ctx.principal, ctx.path_int("submission_id"), action, lock=lock)
 
 
+async def _task_out(ctx: Ctx, task) -> dict:
+    """The task as the review view shows it, its reviewer named (the answer said ``null``)."""
+    from ..models import User
+
+    reviewer = await ctx.session.get(User, task.reviewer_id) if task.reviewer_id else None
+    return tasks.task_dict(task, utcnow(), reviewer)
+
+
 async def _task(ctx: Ctx, action: str):
     task, sub, project = await tasks.get_task(ctx.session, ctx.path_int("task_id"))
     await require_project(ctx.session, ctx.principal, project.id, action)
@@ -229,7 +237,7 @@ async def assign(ctx: Ctx):
     data = await ctx.json()
     await tasks.assign(ctx.session, ctx.user, task, sub, project, data.get("reviewer_id"), utcnow(), ctx.emit)
     await commit(ctx)
-    return tasks.task_dict(task, utcnow())
+    return await _task_out(ctx, task)
 
 
 @api("开始审查 / Start (after reassignment)")
@@ -237,7 +245,7 @@ async def start(ctx: Ctx):
     task, sub, project = await _task(ctx, "task.conclude")
     await tasks.start(ctx.session, ctx.user, task, sub, project, utcnow(), ctx.emit)
     await commit(ctx)
-    return tasks.task_dict(task, utcnow())
+    return await _task_out(ctx, task)
 
 
 @api("要求补正（暂停计时）/ Ask for corrections; the clock stops",
@@ -248,7 +256,7 @@ async def pause(ctx: Ctx):
     data = await ctx.json()
     await tasks.pause(ctx.session, ctx.user, task, sub, project, data.get("reason"), utcnow(), ctx.emit)
     await commit(ctx)
-    return tasks.task_dict(task, utcnow())
+    return await _task_out(ctx, task)
 
 
 @api("补正完成（恢复计时）/ Corrections supplied; the clock restarts")
@@ -258,7 +266,7 @@ async def resume(ctx: Ctx):
         raise PermissionDenied(details={"action": "task.resume"})
     await tasks.resume(ctx.session, ctx.user, task, sub, project, utcnow(), ctx.emit, _cfg(ctx))
     await commit(ctx)
-    return tasks.task_dict(task, utcnow())
+    return await _task_out(ctx, task)
 
 
 @api("出具专业结论 / Conclude the discipline's review",
@@ -272,7 +280,7 @@ async def conclude(ctx: Ctx):
     await tasks.conclude(ctx.session, ctx.user, task, sub, project, data.get("conclusion"), data.get("opinion", ""),
                          utcnow(), ctx.emit)
     await commit(ctx)
-    return tasks.task_dict(task, utcnow())
+    return await _task_out(ctx, task)
 
 
 ROUTES = [

@@ -196,3 +196,18 @@ def test_a_report_asked_for_too_early_names_the_disciplines_still_reviewing(stac
     assert client.post(f"/api/submissions/{sid}/report", headers=h["window"]).status_code == 200
     err = _refused(client.post(f"/api/submissions/{sid}/report", headers=h["window"]), 409, "invalid_transition")
     assert "审查意见书" in err["messages"]["zh-CN"] and "approve" not in err["messages"]["en"]
+
+
+def test_a_task_answer_names_its_reviewer(stack, client, h):
+    """Read-back 5 (decision 148): pause, resume, start, assign and conclude answered the task with
+    ``"reviewer": null`` while the review view named the same reviewer."""
+    _, sid = _make(stack)
+    client.post(f"/api/submissions/{sid}/submit", headers=h["designer"])
+    fire = {t["discipline"]: t for t in client.post(f"/api/submissions/{sid}/accept", headers=h["window"],
+                                                    json={}).json()["data"]["tasks"]}["fire"]
+    assert fire["reviewer"]
+    for r in (client.post(f"/api/tasks/{fire['id']}/pause", headers=h["fire"], json={"reason": "补正消防专篇"}),
+              client.post(f"/api/tasks/{fire['id']}/resume", headers=h["designer"]),
+              client.post(f"/api/tasks/{fire['id']}/conclude", headers=h["fire"], json={"conclusion": "approved"})):
+        assert r.status_code == 200, r.text
+        assert r.json()["data"]["reviewer"] == fire["reviewer"]
