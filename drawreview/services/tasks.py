@@ -70,6 +70,9 @@ def task_dict(task: ReviewTask, now: datetime, reviewer: User | None = None) -> 
         "id": task.id, "submission_id": task.submission_id, "discipline": task.discipline,
         "discipline_name": workflow.DISCIPLINES.get(task.discipline, task.discipline),
         "reviewer_id": task.reviewer_id, "reviewer": reviewer.display_name if reviewer else None,
+        # False: the reviewer's account was deactivated while the task was theirs; nobody can work
+        # on it and its clock runs on, so the window reassigns it (decision 148)
+        "reviewer_active": bool(reviewer.active) if reviewer else None,
         "state": task.state, "conclusion": task.conclusion, "opinion": task.opinion,
         "started_at": aware(task.started_at).isoformat() if task.started_at else None,
         "due_at": due.isoformat() if due else None,

@@ -332,6 +332,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.actions": ("操作", "Actions"),
     "review.remaining": ("剩余 {n} 个工作日", "{n} working days left"),
     "review.unassigned": ("未分派", "Unassigned"),
+    "review.reviewer_inactive": ("该审查人员账号已停用，请改派", "This reviewer's account is deactivated: reassign the task"),
+    "review.pick_reviewer": ("— 选择审查人员 —", "— choose a reviewer —"),
     "review.reassign": ("改派", "Reassign"),
     "review.start": ("开始审查", "Start review"),
     "review.conclude": ("出具结论", "Conclude"),

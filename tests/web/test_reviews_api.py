@@ -211,3 +211,40 @@ def test_a_task_answer_names_its_reviewer(stack, client, h):
               client.post(f"/api/tasks/{fire['id']}/conclude", headers=h["fire"], json={"conclusion": "approved"})):
         assert r.status_code == 200, r.text
         assert r.json()["data"]["reviewer"] == fire["reviewer"]
+
+
+def test_a_task_whose_reviewer_was_deactivated_says_so(stack, client, h):
+    """Read-back 5 (decision 148): the admin deactivated the reviewer holding a task mid-round;
+    the task still read in progress, green, with the reviewer's name — nothing told the window
+    that nobody could work on it while its clock ran (the reassign list even showed the other
+    reviewer as if chosen). The task now carries ``reviewer_active`` false, and the window's
+    page warns at that task."""
+    import uuid
+
+    from drawreview.services import accounts
+    from tests.web.test_credentials import bearer, make_user
+
+    admin = make_user(stack, f"adm{uuid.uuid4().hex[:6]}", role="admin")
+    name = f"lp{uuid.uuid4().hex[:6]}"
+
+    async def make(s):
+        org = await accounts.get_or_create_org(s, stack.account("window")["org"], "review_authority", actor="test")
+        return (await accounts.create_user(s, name, "a-long-password-1", "reviewer", "防雷审查 临时", "lightning", org,
+                                           actor="test")).id
+    leaving = run(stack, make)
+    _, sid = _make(stack)
+    client.post(f"/api/submissions/{sid}/submit", headers=h["designer"])
+    task = {t["discipline"]: t for t in client.post(f"/api/submissions/{sid}/accept", headers=h["window"],
+                                                    json={}).json()["data"]["tasks"]}["lightning"]
+    assert task["reviewer_active"] is True
+    assert client.post(f"/api/tasks/{task['id']}/assign", headers=h["window"],
+                       json={"reviewer_id": leaving}).status_code == 200
+    assert client.post(f"/api/users/{leaving}/deactivate", headers=bearer(admin["token"])).status_code == 200
+    view = {t["discipline"]: t for t in client.get(f"/api/submissions/{sid}/review", headers=h["window"]).json()["data"]["tasks"]}
+    assert view["lightning"]["reviewer"] == "防雷审查 临时" and view["lightning"]["reviewer_active"] is False
+    assert view["fire"]["reviewer_active"] is True
+    mine = [t for t in client.get("/api/tasks", headers=h["window"]).json()["data"] if t["id"] == task["id"]]
+    assert mine and mine[0]["reviewer_active"] is False
+    page = client.get("/window", headers=h["window"]).text
+    row = page.split(f'data-task-id="{task["id"]}"')[1].split("</tr>")[0]
+    assert "该审查人员账号已停用，请改派" in row

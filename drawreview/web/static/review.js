@@ -182,6 +182,12 @@
     }
     if (open && (me.role === "window" || me.role === "admin") && t.state !== "concluded" && (t.candidates || []).length) {
       var pick = el("select", { id: "task-reviewer-" + t.id, "aria-label": msg("review.reviewer") });
+      // the holder is not among the choices (deactivated): no candidate is shown as if chosen
+      if (!t.candidates.some(function (c) { return c.id === t.reviewer_id; })) {
+        var none = el("option", { value: "", disabled: "disabled" }, msg("review.pick_reviewer"));
+        none.selected = true;
+        pick.appendChild(none);
+      }
       t.candidates.forEach(function (c) {
         var o = el("option", { value: String(c.id) }, c.name);
         if (c.id === t.reviewer_id) o.selected = true;
@@ -189,6 +195,7 @@
       });
       cell.appendChild(pick);
       cell.appendChild(button("task-assign-" + t.id, msg("review.reassign"), function () {
+        if (!pick.value) { pick.focus(); return; }
         act("/api/tasks/" + t.id + "/assign", { reviewer_id: Number(pick.value) });
       }, "secondary"));
     }
@@ -214,7 +221,11 @@
       var tr = el("tr", { "data-task-id": t.id, "data-discipline": t.discipline, "data-state": t.state,
                           "data-light": t.light || "" });
       tr.appendChild(el("td", null, msg("discipline." + t.discipline)));
-      tr.appendChild(el("td", { "class": "reviewer" }, t.reviewer || msg("review.unassigned")));
+      var who = el("td", { "class": "reviewer" }, t.reviewer || msg("review.unassigned"));
+      if (t.reviewer_active === false && t.state !== "concluded") {
+        who.appendChild(el("div", { "class": "review-warning-inline reviewer-inactive" }, "⚠ " + msg("review.reviewer_inactive")));
+      }
+      tr.appendChild(who);
       tr.appendChild(el("td", { "class": "state" }, msg("task.state." + t.state)));
       var due = el("td", { "class": "due" }, day(t.due_at));
       if (t.remaining_workdays !== null && t.remaining_workdays !== undefined) {
