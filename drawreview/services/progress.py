@@ -96,6 +96,8 @@ async def query(session: AsyncSession, limiter, ip: str, case_number: str, code:
                 "state": t.state, "state_name": workflow.TASK.states.get(t.state, t.state),
                 "conclusion": t.conclusion, "started_at": _iso(t.started_at), "due_at": _iso(t.due_at),
                 "concluded_at": _iso(t.concluded_at), "light": tasks.light_of(t, now),
+                # paused for corrections (补正): the clock stands, the due date moves on by the pause
+                "paused": t.state == "paused",
                 # False: the due date was counted by weekends (that year's holidays not entered)
                 "calendar_exact": workdays.calendar_covers(*[d for d in (aware(t.started_at), aware(t.due_at)) if d]),
             } for t in rows],

@@ -175,6 +175,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "light.green": ("正常", "On time"),
     "light.yellow": ("临期", "Due soon"),
     "light.red": ("超期", "Overdue"),
+    # a task paused for corrections (补正): its clock is stopped and its due date moves on by the pause
+    "light.paused": ("计时暂停", "Clock stopped"),
     "stats.title": ("统计分析", "Statistics"),
     "stats.from": ("自", "From"),
     "stats.to": ("至", "To"),
@@ -331,6 +333,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.kept": ("沿用第 {n} 轮结论", "Kept from round {n}"),
     "review.actions": ("操作", "Actions"),
     "review.remaining": ("剩余 {n} 个工作日", "{n} working days left"),
+    "review.due_moves": ("补正期间不计时，恢复审查后时限顺延", "the clock is stopped for corrections: the due date moves on when review resumes"),
     "review.unassigned": ("未分派", "Unassigned"),
     "review.reviewer_inactive": ("该审查人员账号已停用，请改派", "This reviewer's account is deactivated: reassign the task"),
     "review.pick_reviewer": ("— 选择审查人员 —", "— choose a reviewer —"),

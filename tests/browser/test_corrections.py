@@ -46,9 +46,20 @@ def test_the_reviewer_asks_for_corrections_and_the_designer_supplies_them(case, 
         wait_js(page, "() => document.querySelector('#review-status')?.textContent.includes('请先写明需要补正的内容')")
         page.fill(f"#task-pause-reason-{fire['id']}", "补充消防车道宽度标注")
         page.click(f"#task-pause-{fire['id']}")
-        page.wait_for_selector(f"#review-tasks tr[data-task-id='{fire['id']}'][data-state='paused']", timeout=15000)
+        row = f"#review-tasks tr[data-task-id='{fire['id']}'][data-state='paused']"
+        page.wait_for_selector(row, timeout=15000)
         page.screenshot(path=str(shots / "corrections-paused.png"), full_page=True)
+        # the clock stands: no "on time" light, and the due date says it moves on by the pause
+        assert page.locator(f"{row} .light").inner_text() == "计时暂停"
+        assert "恢复审查后时限顺延" in page.locator(f"{row} td.due").inner_text()
     assert _task(stack, base, sid, fire["id"])["paused"] is True
+    # the construction unit's public progress page and the window's worklist say the same
+    project = httpx.get(f"{base}/api/projects/{pid}", headers=stack.token_headers("window"), timeout=10).json()["data"]
+    public = httpx.get(f"{base}/progress", params={"case": project["case_number"], "code": project["verification_code"],
+                                                   "lang": "en"}, timeout=10).text
+    assert "Clock stopped" in public and "the due date moves on when review resumes" in public
+    window = httpx.get(f"{base}/window", headers=stack.token_headers("window"), timeout=10).text
+    assert "light-paused" in window and "恢复审查后时限顺延" in window
     notes = httpx.get(f"{base}/api/notifications", headers=stack.token_headers("designer"), timeout=10).json()["data"]
     assert any(n["type"] == "task.paused" and "补充消防车道宽度标注" in n["title"] for n in notes)
 

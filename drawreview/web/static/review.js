@@ -231,9 +231,10 @@
       if (t.remaining_workdays !== null && t.remaining_workdays !== undefined) {
         due.appendChild(el("div", { "class": "muted" }, msg("review.remaining", { n: t.remaining_workdays })));
       }
+      if (t.paused) due.appendChild(el("div", { "class": "muted due-moves" }, msg("review.due_moves")));
       if (t.calendar_exact === false) due.appendChild(el("div", { "class": "review-warning-inline" }, "⚠ " + msg("review.calendar_approx")));
       tr.appendChild(due);
-      var lt = el("td"); lt.appendChild(light(t.light)); tr.appendChild(lt);
+      var lt = el("td"); lt.appendChild(light(t.paused ? "paused" : t.light)); tr.appendChild(lt);  /* the clock stands */
       var c = el("td", { "class": "conclusion" }, t.conclusion ? msg("verdict." + t.conclusion) : "—");
       if (t.opinion) c.appendChild(el("div", { "class": "muted" }, t.opinion));
       tr.appendChild(c);
