@@ -2,7 +2,7 @@
 exploded and bulged doors, plans as blocks, dynamic blocks, flipped OCS, multileader labels,
 pinyin layers, a millimetre header on a metre drawing, titles in paper space, Roman ratings …).
 
-Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5|outside6|outside7]
+Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5|outside6|outside7|outside8]
 
 ``--corpus outside`` scores the second outside probe (tests/rules/corpus/outside.py: dividing
 lines across a floor outline, basement titles, R12 and 天正 T3 exports, ``\\U+`` escapes …);
@@ -25,7 +25,13 @@ outlines, layer-0 blocks three deep, Revit and GB/T 18112 layers, traditional-ch
 in a 消防设计说明 table or a paper-space note, a 楼层表, 防火墙 lines and 防火卷帘, bracketed and full-width
 door codes, Revit door families, OCS -Z doors, legend swatches and paper overlays, 3D red lines, squeezed
 lane blocks, towers in podiums, green islands, 公顷 and hm², mesh pieces, MINSERT meshes, POINT
-down-conductors, ``R`` / ``%%c`` / ``%%d`` overrides, ``$INSUNITS`` 0 …).
+down-conductors, ``R`` / ``%%c`` / ``%%d`` overrides, ``$INSUNITS`` 0 …); ``--corpus outside8`` the eighth
+(tests/rules/corpus/outside8.py, written without reading the engine: doubly closed and LINE-built
+compartments, plans turned 30°, centimetres, bulged 2D POLYLINEs, paper-space frames over a viewport,
+formatted sprinkler and height MTEXT, ``负一层`` / ``BASEMENT`` titles, ``乙级防火门1000`` and ``FM乙-1000X2100``
+doors, survey coordinates, red lines as LINEs and ARCs, ``24/-2`` storeys, multi-loop green hatches,
+basement outlines across the red line, lanes as edge lines or curved bands, ``第Ⅱ类`` and English lightning
+classes, serpentine meshes, attributed down-conductors, inline ``\\H`` heights, missing ``$INSUNITS`` …).
 
 Each habit is a clean / violating pair generated into a temporary folder (or DIR) and checked
 as ``drawreview check`` checks it (``rules.sheetcheck.check_file``). A prediction is an
@@ -51,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 from drawreview.rules.sheetcheck import check_file  # noqa: E402
 
 
-CORPORA = ("habits", "outside", "outside3", "outside4", "outside5", "outside6", "outside7")
+CORPORA = ("habits", "outside", "outside3", "outside4", "outside5", "outside6", "outside7", "outside8")
 
 
 def load_generator(corpus: str = "habits"):
