@@ -7,7 +7,8 @@ initials (``FMJ1221``: J 甲 jia, Y 乙 yi, B 丙 bing), before the code (``甲F
 after the size (``FM1221甲``), any of them in brackets (``FM(甲)0821``, ``FM0821(甲)``). ``door_code``
 writes each of them the one way (``FM甲1221``), so the width and the class are read alike whatever the
 habit. A BIM program's door family names its size in
-mm instead (``甲级防火门-单扇-800 x 2100mm``): ``door_width_m`` reads that width when there is no code."""
+mm instead (``甲级防火门-单扇-800 x 2100mm``), a door library by its grade in words and its width alone
+(``乙级防火门800``, ``防火门-1000mm``): ``door_width_m`` reads that width when there is no code."""
 
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ RE_CODE = re.compile(
 # a BIM door family's type named by its size in mm, width first: 甲级防火门-单扇-800 x 2100mm, 900×2100
 RE_MM_SIZE = re.compile(r"(?<!\d)(?P<w>\d{3,4})\s*[x×*]\s*(?P<h>\d{3,4})\s*(?:mm)?(?!\d)", re.I)
 RE_BOUND = re.compile(r"^.*\$\d+\$")
+# a door library's name with its width alone in mm: 乙级防火门800, 防火门-1000mm, FIRE DOOR 900 (not a window:
+# 门连窗 / 窗 / window name a width that is no door's)
+RE_DOOR_WORD = re.compile(r"门|(?<!out)(?<!in)door", re.I)  # not an INDOOR / OUTDOOR unit
+RE_WINDOW_WORD = re.compile(r"窗|window|win\b", re.I)
+RE_NUMBERS = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 
 
 def bare_block(name: str) -> str:
@@ -56,7 +62,7 @@ def door_width_m(block_name: str) -> float | None:
     code = door_code(block_name)
     if code:
         return int(code[-4:-2]) / 10.0
-    return mm_width(block_name)
+    return mm_width(block_name) or lone_mm_width(block_name)
 
 
 def mm_width(name: str) -> float | None:
@@ -67,3 +73,17 @@ def mm_width(name: str) -> float | None:
         return None
     w, h = int(m.group("w")), int(m.group("h"))
     return w / 1000.0 if 300 <= w <= 6000 and 1800 <= h <= 6000 else None
+
+
+def lone_mm_width(name: str) -> float | None:
+    """A door library's width written alone in mm after its name (``乙级防火门800`` → 0.8, ``甲级防火门-1200mm``,
+    ``FIRE DOOR 900``): a name that says door (门, door) and no window (窗, window), with one number and that
+    of 3–4 digits, 500–3000 mm. Two numbers (``防火门1000-2100``, an id after the size) say nothing sure."""
+    name = bare_block(name)
+    if not RE_DOOR_WORD.search(name) or RE_WINDOW_WORD.search(name):
+        return None
+    numbers = RE_NUMBERS.findall(name)
+    if len(numbers) != 1 or not numbers[0].isdigit() or not 3 <= len(numbers[0]) <= 4:
+        return None
+    mm = int(numbers[0])
+    return mm / 1000.0 if 500 <= mm <= 3000 else None

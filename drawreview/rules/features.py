@@ -49,6 +49,7 @@ class Dimension:
     measured: float | None
     x: float
     y: float
+    unit_mm: float = 1.0  # what one unit of the shown number stands for: 1 mm, 10 (cm) or 1000 (m)
 
 
 @dataclass(slots=True)

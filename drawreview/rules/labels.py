@@ -13,7 +13,7 @@ import unicodedata
 
 from .areas import declared_areas  # noqa: F401 - read with the other labels' facts
 from .doorcodes import bare_block, door_code, door_width_m  # noqa: F401 - door names are labels too
-from .english import english_facts
+from .english import english_facts, lightning_class_of
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4,
              "i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -43,6 +43,9 @@ RE_STOREYS_ABOVE = re.compile(r"地上\s*(\d{1,3}|[一二三四五六七八九�
 RE_STOREYS_BELOW = re.compile(r"地下\s*(?:\d{1,3}|[一二三四五六七八九十百]+)(?:\s*[+＋]\s*\d{1,2})?\s*层")
 # "18/2F", "18F/-2F": storeys above ground / below ground, the first number being the building's
 RE_STOREYS_SPLIT = re.compile(r"(?<![\d.])(\d{1,3})\s*f?\s*[/／]\s*-?\s*\d{1,2}\s*f\b", re.I)
+# "24/-2", "24/B2", "24F/-2": the same without the F, the minus or B marking the number after the slash
+# as below ground (not a fraction 24/2, a date 2024/-2 or a level -3.6/-2.5)
+RE_STOREYS_SIGNED = re.compile(r"(?<![\d.\-/])(\d{1,3})\s*f?\s*[/／]\s*(?:-|b)\s*\d{1,2}(?![\d.])(?!\s*[/／])", re.I)
 # "18+1F", "地上18+1层": storeys plus a roof / duplex floor, all above ground
 RE_STOREYS_PLUS = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:f|层)?\s*[+＋]\s*(\d{1,2})\s*(?:f\b|层)", re.I)
 RE_STOREYS = re.compile(
@@ -104,7 +107,7 @@ def storeys_of(t: str) -> int | None:
     if m := RE_STOREYS_PLUS.search(t):
         n = int(m.group(1)) + int(m.group(2))
         return n if 0 < n < 200 else None
-    if m := RE_STOREYS_SPLIT.search(t):
+    if m := RE_STOREYS_SPLIT.search(t) or RE_STOREYS_SIGNED.search(t):
         n = int(m.group(1))
         return n if 0 < n < 200 else None
     if m := RE_STOREYS.search(t):
@@ -144,6 +147,8 @@ def parse(texts: list[str]) -> dict:
             facts["persons"] = int(m.group(1))
         if "lightning_class" not in facts and (m := RE_LP_CLASS.search(t)):
             facts["lightning_class"], sources["lightning_class"] = CN_DIGITS[(m.group(1) or m.group(2)).casefold()], raw
+        if "lightning_class" not in facts and (k := lightning_class_of(t)):  # LIGHTNING PROTECTION CLASS: II
+            facts["lightning_class"], sources["lightning_class"] = k, raw
         if "clear_height" not in facts and (m := RE_CLEAR.search(t)):
             facts["clear_height"] = float(m.group(1))
         if "use" not in facts:
@@ -222,6 +227,8 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
             put("underground", True, raw)
         if "防雷" in t and (m := RE_LP_CLASS.search(t)):
             put("lightning_class", CN_DIGITS[(m.group(1) or m.group(2)).casefold()], raw)
+        if "lightning_class" not in facts and (k := lightning_class_of(t)):  # 防雷 Lightning protection class Ⅱ
+            put("lightning_class", k, raw)
         if "耐火等级" in t and (m := RE_RATING.search(t)):
             put("default_fire_rating", CN_DIGITS[next(g for g in m.groups() if g).casefold()], raw)
         if ("建筑高度" in t or "檐口高度" in t) and (h := height_of(t)) is not None:

@@ -13,6 +13,7 @@ from .features import Dimension, Geometry, Text
 from .inserts import Box, _inside
 from .primitives import TEXT_TYPES, flipped
 from .hanzi import simplified
+from .mtextcodes import plotted_height
 from .wording import drawn_text, unescaped
 
 
@@ -50,7 +51,8 @@ def add_text(geo: Geometry, e, t: str, clip: Box | None = None) -> None:
         p = e.dxf.insert
         if not _inside(p.x, p.y, clip):
             return
-        geo.texts.append(Text(p.x, p.y, drawn_text(e), e.dxf.get("char_height", 0.0), e.dxf.handle,
+        height = plotted_height(e.text, e.dxf.get("char_height", 0.0))  # \H250; inline, not the char height
+        geo.texts.append(Text(p.x, p.y, drawn_text(e), height, e.dxf.handle,
                               e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
 
 
@@ -111,10 +113,26 @@ def shown_measurement(e) -> float | None:
     return None
 
 
+SHOWN_UNITS_MM = (1.0, 10.0, 1000.0)  # a length is shown in mm, cm or m
+
+
+def shown_unit_mm(e, unit_m: float) -> float:
+    """What one unit of the number a length DIMENSION shows stands for, in mm: the drawing unit over its
+    DIMLFAC, taken as the nearest of mm, cm and m (a metre drawing shows metres, or mm with DIMLFAC 1000;
+    a detail drawn twice size in mm with DIMLFAC 0.5 still shows mm). An angle: 1, as before."""
+    try:
+        if e.dimtype not in LENGTHS:
+            return 1.0
+    except (AttributeError, TypeError, ValueError):
+        return 1.0
+    mm = unit_m * 1000.0 / length_factor(e)
+    return min(SHOWN_UNITS_MM, key=lambda u: abs(math.log10(mm / u))) if mm > 0 else 1.0
+
+
 def add_dim(geo: Geometry, e, clip: Box | None = None) -> None:
     p = e.dxf.get("text_midpoint", e.dxf.get("defpoint"))
     if p is not None and not _inside(p.x, p.y, clip):
         return
     measured = shown_measurement(e)
     geo.dims.append(Dimension(e.dxf.handle, e.dxf.get("layer", "0"), e.dxf.get("text", ""),
-                              measured, p.x if p else 0.0, p.y if p else 0.0))
+                              measured, p.x if p else 0.0, p.y if p else 0.0, shown_unit_mm(e, geo.unit_m)))

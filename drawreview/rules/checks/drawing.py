@@ -9,11 +9,18 @@ import shapely
 
 from .. import labels
 from ..finding import make
+from ..mtextcodes import as_read
 from .registry import check
 from .measure import r
 
 # a number as a dimension writes it: 1200, -0.45, 1,200 (thousands grouped by commas, never a decimal comma)
 RE_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|-?\d+(?:\.\d+)?")
+
+
+def half_last_place(number: str) -> float:
+    """Half a unit of a written number's last place: ``6.50`` → 0.005, ``6.4`` → 0.05, ``6000`` → 0.5."""
+    _, dot, decimals = number.partition(".")
+    return 0.5 * 10.0 ** -len(decimals) if dot else 0.5
 
 
 def frame_scale(frame) -> float:
@@ -109,11 +116,14 @@ def dimension_override(geo, rule):
         text = (d.override or "").strip()
         if not text or "<>" in text or d.measured is None:
             continue
-        m = RE_NUMBER.search(text.replace("\\P", " "))
+        m = RE_NUMBER.search(as_read(text))  # \A1;6000 reads 6000, as the sheet shows it
         if not m:
             continue
         value = float(m.group(0).replace(",", ""))
-        if abs(value - d.measured) > max(tol_abs, tol_rel * abs(d.measured)):
+        # the tolerance in the shown unit (tolerance_abs is in mm: 0.0005 in a metre drawing's 6.50), and
+        # never tighter than the written number's last place (6.4 is 6.35 rounded)
+        written = half_last_place(m.group(0))
+        if abs(value - d.measured) > max(tol_abs / d.unit_mm, tol_rel * abs(d.measured), written):
             f = make(rule, measured=value, required=r(d.measured, 1), unit="", evidence=shapely.Point(d.x, d.y),
                      text=text)
             f.handles, f.layer = [d.handle], d.layer
