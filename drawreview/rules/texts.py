@@ -113,13 +113,13 @@ def shown_measurement(e) -> float | None:
     return None
 
 
-SHOWN_UNITS_MM = (1.0, 10.0, 1000.0)  # a length is shown in mm, cm or m
+SHOWN_UNITS_MM = (1.0, 10.0, 25.4, 304.8, 1000.0)  # a length is shown in mm, cm, inches, feet or m
 
 
 def shown_unit_mm(e, unit_m: float) -> float:
     """What one unit of the number a length DIMENSION shows stands for, in mm: the drawing unit over its
-    DIMLFAC, taken as the nearest of mm, cm and m (a metre drawing shows metres, or mm with DIMLFAC 1000;
-    a detail drawn twice size in mm with DIMLFAC 0.5 still shows mm). An angle: 1, as before."""
+    DIMLFAC, taken as the nearest of mm, cm, inches, feet and m (a metre drawing shows metres, or mm with
+    DIMLFAC 1000; a detail drawn twice size in mm with DIMLFAC 0.5 still shows mm). An angle: 1, as before."""
     try:
         if e.dimtype not in LENGTHS:
             return 1.0

@@ -110,7 +110,8 @@ def test_dr04_reads_an_override_without_its_mtext_codes(written, warned):
     (6, "6000", 6.0, 1000.0, False), (6, "6500", 6.0, 1000.0, True),  # a metre drawing dimensioned in mm
     (5, "600", 600.0, 1.0, False), (5, "650", 600.0, 1.0, True),  # centimetres
     (4, "6000", 6000.0, 1.0, False), (4, "6000", 6000.4, 1.0, False), (4, "6002", 6000.0, 1.0, False),
-    (4, "6010", 6000.0, 1.0, True),  # millimetres as before
+    (4, "6010", 6000.0, 1.0, True), (4, "3000", 6000.0, 0.5, False),  # millimetres as before, DIMLFAC too
+    (4, "3100", 6000.0, 0.5, True),
 ])
 def test_dr04_compares_in_the_unit_the_dimension_shows(units, written, length, dimlfac, warned):
     assert _dim(units, written, length, dimlfac) == (["DR-04"] if warned else [])
