@@ -6,7 +6,7 @@ import pytest
 
 from drawreview.app import build_context
 from drawreview.db import Database
-from drawreview.services import tasks
+from drawreview.services import notifications, tasks
 from drawreview.storage import make_storage
 
 
@@ -16,6 +16,10 @@ async def env(stack):
     db = Database(stack.settings)
     async with db.session() as session:
         yield session, stack, make_storage(stack.settings), tasks.config(stack.settings)
+    # the notices a write queued for later are written before the loop ends: a writer cut off
+    # inside its transaction when the test's loop closed kept SQLite's lock, and every later test
+    # on the module's database failed "database is locked" (seen under load)
+    await notifications.drain(db.engine)
     await db.close()
 
 
@@ -27,6 +31,7 @@ async def ctx(stack):
     try:
         yield c
     finally:
+        await notifications.drain(c["db"].engine)  # as ``env`` does
         await c["broadcast"].disconnect()
         await c["limiter"].close()
         await c["db"].close()

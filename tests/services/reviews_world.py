@@ -13,7 +13,7 @@ from drawreview.auth import Principal
 from drawreview.db import Database
 from drawreview.demo import accounts as demo
 from drawreview.models import DrawingFile, Project, Sheet, Submission, User
-from drawreview.services import workdays
+from drawreview.services import notifications, workdays
 
 BUILDING_SHEETS = ["总图-01", "建施-01", "建施-02", "结施-01", "水施-01", "暖施-01", "电施-01", "人防-01"]
 
@@ -72,6 +72,7 @@ def run(stack, coro_fn):
                 await session.commit()
                 return out
         finally:
+            await notifications.drain(db.engine)  # queued notices written before the loop ends
             await db.close()
 
     return asyncio.run(go())
