@@ -54,13 +54,13 @@ class Machine:
         allowed = self.allowed_actions(state)
         s_zh = self.states.get(state, "未知状态")
         a_zh = self.actions.get(action, "未知操作")
-        allowed_zh = "、".join(f"{self.actions[a]}({a})" for a in allowed) or "无（已结束）"
-        allowed_en = ", ".join(allowed) or "none (final state)"
+        # in words only: the machine's keys and the steps it allows (some are no one's request:
+        # a round concludes with its last discipline) are for programs, in the details
+        # (read-back 5, decision 148: "不能执行“通过”(approve)操作；可执行的操作：汇总结论(conclude)")
         raise InvalidTransition(
-            f"{self.label_zh}处于“{s_zh}”({state})状态，不能执行“{a_zh}”({action})操作；"
-            f"可执行的操作：{allowed_zh}",
-            f"The {self.name} is '{state}'; the action '{action}' is not allowed there. "
-            f"Allowed: {allowed_en}",
+            f"{self.label_zh}当前为“{s_zh}”{'（已结束）' if not allowed else ''}，不能{a_zh}",
+            f"The {self.name} is {_words(state)}{' (finished)' if not allowed else ''}: "
+            f"'{_words(action)}' is not possible now",
             details={"machine": self.name, "state": state, "action": action, "allowed": allowed},
         )
 
@@ -68,6 +68,10 @@ class Machine:
         """Like :meth:`apply`, also returning the review round (resubmission starts a new one)."""
         nxt = self.apply(state, action)
         return nxt, round_no + 1 if (state, action) in self.new_round else round_no
+
+
+def _words(key: str) -> str:
+    return key.replace("_", " ")
 
 
 SUBMISSION = Machine(
