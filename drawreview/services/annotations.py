@@ -27,7 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
 from ..errors import Conflict, DrawReviewError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from ..models import MAX_INT, Annotation, Comment, Project, Sheet, Submission, User, utcnow
+from ..models import MAX_INT, Annotation, AuditEntry, Comment, Project, Sheet, Submission, User, utcnow
 from .. import vocabulary
 from ..policy import require_assigned_reviewer, require_own_discipline, require_project, require_role
 from . import comment_library, notifications
@@ -343,9 +343,7 @@ async def _bump(session: AsyncSession, ann, version: int, values: dict, author: 
     params.update(b_id=ann.id, b_version=version, b_at=utcnow())
     new = (await core(session, _bump_statement(tuple(sorted(values))), params)).first()
     if new is None:
-        now = (await core(session, _LOAD, {"annotation_id": ann.id})).first()
-        raise Conflict(details={"annotation_id": ann.id, "version": now.version, "yours": version,
-                                "annotation": _dict(now, author)})
+        raise await _stale(session, ann.id, version, author)
     return new
 
 
@@ -368,6 +366,26 @@ async def may_write(session: AsyncSession, principal: Principal, annotation_id: 
                                    "comment.create" if action == "annotation.status" else action, None)
     if action == "annotation.edit" or (action == "annotation.status" and principal.role == "reviewer"):
         await _require_writer(session, principal, ann.project_id, ann.discipline, None)
+
+
+# Who made the markup's last change (its audit entry): a stale edit's refusal names that person,
+# not the markup's author (the design institute marking it answered, or the same reviewer in
+# another window).
+_LAST_CHANGE = (select(User.display_name, AuditEntry.action)
+                .select_from(AuditEntry.__table__.join(User.__table__, User.id == AuditEntry.actor_id))
+                .where(AuditEntry.project_id == bindparam("project_id"), AuditEntry.object_type == "annotation",
+                       AuditEntry.object_id == bindparam("object_id"))
+                .order_by(AuditEntry.id.desc()).limit(1))
+
+
+async def _stale(session: AsyncSession, annotation_id: int, version: int, author: str | None) -> Conflict:
+    """The refusal of an edit based on an older version: the markup as it is now, and who last
+    changed it and how (``changed_by``, ``change``: an audit action such as annotation.status)."""
+    now = (await core(session, _LOAD, {"annotation_id": annotation_id})).first()
+    last = (await core(session, _LAST_CHANGE, {"project_id": now.project_id, "object_id": str(annotation_id)})).first()
+    return Conflict(details={"annotation_id": annotation_id, "version": now.version, "yours": version,
+                             "annotation": _dict(now, author), "changed_by": last.display_name if last else author,
+                             "change": last.action if last else None})
 
 
 async def create(session, broadcast, principal: Principal, sheet_id: int, data: dict, *,
@@ -490,7 +508,7 @@ async def set_status(session, broadcast, principal: Principal, annotation_id: in
         roles = TRANSITIONS.get((ann.status, status))
         if roles is None:
             if ann.version != version:
-                raise Conflict(details={"annotation_id": ann.id, "version": ann.version, "yours": version})
+                raise await _stale(session, ann.id, version, author)
             raise InvalidTransition(f"审查意见当前为“{ann.status}”，不能改为“{status}”",
                                     f"The annotation is {ann.status}; it cannot become {status}",
                                     details={"from": ann.status, "to": status})

@@ -225,6 +225,67 @@ def test_stale_edit_is_shown_as_a_conflict(browser, stack, viewer_world, shots):
         ctx_b.close()
 
 
+def test_three_at_once_a_conflict_names_who_came_first_and_a_deletion_keeps_the_reply(browser, stack, viewer_world,
+                                                                                     shots):
+    """The fire reviewer, the planning reviewer (English page) and the design institute on one
+    sheet. The designer marks the cloud answered while the fire reviewer, offline, edits its text:
+    his refusal names the designer and what she did (not himself, the cloud's author). Then he
+    deletes it while the planning reviewer is writing a reply: her thread says who deleted it and
+    keeps her draft; the designer's reply queued offline is refused after the deletion and kept
+    the same way (decision 149)."""
+    urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
+    ctx_a, fire = _viewer(browser, stack, urls[0], "fire", sheet_id)
+    planning = signed_in(browser, urls[-1], stack, "planning", "en", viewport=VIEWER)
+    open_viewer(planning, urls[-1], sheet_id)
+    ctx_d, designer = _viewer(browser, stack, urls[0], "designer", sheet_id)
+    try:
+        body = f"三方并发 {time.monotonic_ns() % 100000}"
+        _draw_box(fire, "cloud", 420, 260, 540, 360)
+        _save_markup(fire, body, "mandatory")
+        for page in (planning, designer):
+            _item(page, body).click()
+            page.wait_for_selector("#thread-body")
+        assert planning.locator("#markup-edit, #markup-delete").count() == 0  # another discipline's markup
+
+        ctx_a.set_offline(True)
+        fire.evaluate("window.drawreviewViewer.sync.drop()")
+        fire.click("#markup-edit")
+        fire.fill("#markup-body", body + "（修改）")
+        fire.click("#markup-save")
+        designer.click("#status-answered")
+        wait_js(designer, "document.querySelector('#sync-status').dataset.pending === '0'")
+        ctx_a.set_offline(False)
+        fire.wait_for_selector("#conflict-dialog", timeout=20000)
+        said = fire.inner_text("#conflict-dialog")
+        assert "设计人 赵磊" in said and "已答复" in said and "消防审查 张伟" not in said, said
+        fire.screenshot(path=str(shots / f"{stack.mode}-conflict-by-designer.png"))
+        fire.click(".vw-dialog button:has-text('放弃我的修改')")
+
+        # the designer answers offline; the planning reviewer is typing; the author deletes
+        ctx_d.set_offline(True)
+        designer.evaluate("window.drawreviewViewer.sync.drop()")
+        designer.fill("#reply-body", "已调整疏散楼梯位置")
+        designer.click("#reply-send")
+        planning.fill("#reply-body", "Planning: the red line setback also applies here")
+        fire.click("#markup-delete")
+        fire.click(".vw-dialog button:has-text('删除')")
+        planning.wait_for_selector("#thread-gone", timeout=10000)
+        assert "deleted by 消防审查 张伟" in planning.inner_text("#thread-gone")
+        assert planning.input_value("#gone-draft") == "Planning: the red line setback also applies here"
+        assert _item(planning, body).count() == 0
+        planning.screenshot(path=str(shots / f"{stack.mode}-deleted-while-replying.png"))
+        ctx_d.set_offline(False)
+        wait_js(designer, "document.querySelector('#gone-draft')?.value === '已调整疏散楼梯位置'", timeout=20000)
+        assert "已被 消防审查 张伟 删除" in designer.inner_text("#thread-gone")
+        wait_js(designer, "document.querySelector('#sync-status').dataset.pending === '0'")
+        assert not [a for a in _annotations(stack, urls[0]) if a["body"].startswith(body)]
+        assert not fire.errors and not designer.errors, fire.errors + designer.errors
+    finally:
+        ctx_a.close()
+        planning.context.close()
+        ctx_d.close()
+
+
 def test_layer_toggle_changes_tiles(browser, stack, viewer_world, shots):
     urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
     ctx, page = _viewer(browser, stack, urls[0], "planning", sheet_id)

@@ -189,6 +189,16 @@ async def test_stale_version_is_a_conflict_never_an_overwrite(ctx, world):
     assert info.value.details["version"] == 2 and info.value.details["annotation"]["body"] == "第一"
     with pytest.raises(Conflict):
         await call(ctx, annotations.delete, "fire", aid, {"version": 1})
+    # the refusal names who made the change that came first, and how: here the design institute
+    # marking it answered, not the markup's author (decision 149)
+    await call(ctx, annotations.set_status, "designer", aid, {"version": 2, "status": "answered"})
+    designer = ctx["who"]("designer").display_name
+    with pytest.raises(Conflict) as info:
+        await call(ctx, annotations.edit, "fire", aid, {"version": 2, "body": "第三"})
+    assert (info.value.details["changed_by"], info.value.details["change"]) == (designer, "annotation.status")
+    with pytest.raises(Conflict) as info:  # a status move that is no move from the state it is in now
+        await call(ctx, annotations.set_status, "designer", aid, {"version": 2, "status": "answered"})
+    assert info.value.details["changed_by"] == designer and info.value.details["annotation"]["status"] == "answered"
 
 
 async def test_discipline_and_role_rules(ctx, world):

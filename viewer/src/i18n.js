@@ -158,6 +158,9 @@ export const MESSAGES = {
   'thread.set_answered': ['标记为已答复', 'Mark answered'],
   'thread.set_closed': ['关闭意见', 'Close comment'],
   'thread.reopen': ['重新打开', 'Reopen'],
+  'thread.gone_by': ['这条意见已被 {name} 删除。', 'This comment was deleted by {name}.'],
+  'thread.gone': ['这条意见已被删除。', 'This comment was deleted.'],
+  'thread.gone_draft': ['您的回复未发送，内容保留在下面，可复制后另行回复：', 'Your reply was not sent; it is kept below to copy and use elsewhere:'],
 
   'finding.title': ['自动检查结果', 'Automatic finding'],
   'finding.confirm': ['确认为意见', 'Confirm as comment'],
@@ -197,6 +200,7 @@ export const MESSAGES = {
   'sync.offline': ['离线：{n} 项修改待发送', 'Offline: {n} changes waiting'],
   'sync.sending': ['正在发送 {n} 项修改…', 'Sending {n} changes…'],
   'sync.conflict': ['“{what}”已被 {name} 修改，您的修改未保存。已显示最新内容，请核对后重做。', '“{what}” was changed by {name}; your change was not saved. The latest version is shown: please check and redo.'],
+  'sync.conflict_status': ['“{what}”已被 {name} 改为“{status}”，您的修改未保存。已显示最新内容，请核对后重做。', '“{what}” was set to “{status}” by {name}; your change was not saved. The latest version is shown: please check and redo.'],
   'sync.conflict_title': ['修改冲突', 'Edit conflict'],
   'sync.conflict_yours': ['您的修改', 'Your change'],
   'sync.conflict_keep': ['重新应用我的修改', 'Apply my change again'],

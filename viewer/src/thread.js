@@ -126,6 +126,21 @@ export function renderThread(root, app, v) {
   }
 }
 
+// The open thread's markup was deleted (by its author, elsewhere) while it was being read or
+// answered: say so where the thread was, and keep an unsent reply to copy instead of losing it.
+export function renderGone(root, app, { name, draft }) {
+  clear(root);
+  root.hidden = false;
+  app.showSide(true);
+  root.append(h('div', { class: 'vw-thread-head' },
+    h('button', { type: 'button', class: 'icon close', id: 'thread-close', 'aria-label': t('thread.close'), title: t('thread.close'),
+      onclick: () => app.select(null) }, '×')),
+  h('div', { class: 'vw-thread-body', id: 'thread-gone', role: 'status' },
+    h('p', null, name ? t('thread.gone_by', { name }) : t('thread.gone')),
+    draft ? h('p', { class: 'muted' }, t('thread.gone_draft')) : null,
+    draft ? h('textarea', { id: 'gone-draft', rows: 3, readonly: true, 'aria-label': t('thread.gone_draft') }, draft) : null));
+}
+
 // A fact's owner and name: "height" (the project's) or "2#楼办公.height" (a building's own).
 function factName(key) {
   const dot = key.lastIndexOf('.');

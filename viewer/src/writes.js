@@ -5,7 +5,7 @@
 import { dialog, h, toast } from './dom.js';
 import { t, serverMessage } from './i18n.js';
 import { get, asList } from './api.js';
-import { markupForm } from './thread.js';
+import { markupForm, renderGone } from './thread.js';
 import { uuid } from './wire.js';
 
 const VERSIONED = new Set(['annotation.update', 'annotation.delete', 'annotation.set_status']);
@@ -212,7 +212,7 @@ export class Writes {
       case 'annotation.deleted':
         key = s.remove(null, msg.annotation_id ?? (msg.annotation && msg.annotation.id));
         what = t('event.deleted');
-        if (key && key === this.app.selected) this.app.select(null);
+        if (key && key === this.app.selected) this.gone(key, msg.actor_id !== this.app.cfg.user.id ? msg.actor : null);
         break;
       case 'comment.created':
         key = s.addComment(msg.annotation_id ?? (msg.comment && msg.comment.annotation_id), msg.comment || msg);
@@ -242,6 +242,18 @@ export class Writes {
       const onThis = !v || v.sheet_id === this.app.sheet.id;
       if (onThis) toast(t('sync.remote', { name: msg.actor, what }), 'remote', 3500);
     }
+  }
+
+  // The markup whose thread is open is gone: close it, saying so, with the reply being written
+  // (or refused: *draft*) kept to copy.
+  gone(key, name, draft = null) {
+    const box = document.getElementById('reply-body');
+    const text = draft ?? (box ? box.value.trim() : '');
+    // a reply sent just before the deletion arrives is refused after it: keep the name already shown
+    if (!name && this.goneInfo && this.goneInfo.key === key) name = this.goneInfo.name;
+    this.goneInfo = { key, name };
+    this.app.select(null);
+    renderGone(this.app.threadEl, this.app, { name, draft: text });
   }
 
   onPresence(msg) {
@@ -305,6 +317,12 @@ export class Writes {
       return;
     }
     if (error.code === 'not_assigned') this.app.lockWrites();
+    if (op.type === 'comment.create' && error.code === 'not_found' && (this.app.selected === key || !this.app.selected)) {
+      // the markup was deleted before the reply reached the server: keep the reply to copy
+      s.dropLocalComment(key, op.client_id);
+      this.gone(key, null, op.body);
+      return;
+    }
     if (op.type === 'annotation.create') s.remove(key);
     else if (op.type === 'comment.create') s.dropLocalComment(key, op.client_id);
     else if (op.type === 'annotation.delete') s.markDeleted(key, false);
@@ -324,10 +342,17 @@ export class Writes {
     const label = { body: 'markup.body', severity: 'markup.severity', clause: 'markup.clause', status: 'filter.status' };
     const shown = (k, val) => (k === 'severity' || k === 'status' ? t(`${k}.${val}`) : val || '—');
     const detail = Object.entries(yours).map(([k, val]) => `${t(label[k])}：${shown(k, val)}`).join('\n') || op.type;
+    // who made the change that came first (not the markup's author: the design institute marking
+    // it answered, or the same reviewer in another window), and what it was
+    const d = error.details || {};
+    const name = d.changed_by || (latest && latest.author) || '—';
+    const said = d.change === 'annotation.status' && v
+      ? t('sync.conflict_status', { what, name, status: t(`status.${v.status}`) })
+      : t('sync.conflict', { what, name });
     const choice = await dialog({
       title: t('sync.conflict_title'),
       body: h('div', { id: 'conflict-dialog' },
-        h('p', null, t('sync.conflict', { what, name: (latest && (latest.author || '')) || '—' })),
+        h('p', null, said),
         h('p', { class: 'muted' }, t('sync.conflict_yours')), h('pre', null, detail)),
       buttons: [{ label: t('sync.conflict_drop'), value: 'drop' }, { label: t('sync.conflict_keep'), value: 'keep', primary: true }],
     });
