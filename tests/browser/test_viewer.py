@@ -228,7 +228,8 @@ def test_stale_edit_is_shown_as_a_conflict(browser, stack, viewer_world, shots):
 def test_three_at_once_a_conflict_names_who_came_first_and_a_deletion_keeps_the_reply(browser, stack, viewer_world,
                                                                                      shots):
     """The fire reviewer, the planning reviewer (English page) and the design institute on one
-    sheet. The designer marks the cloud answered while the fire reviewer, offline, edits its text:
+    sheet. The planning reviewer walks the list with the keyboard while the fire reviewer's cloud
+    arrives. The designer marks the cloud answered while the fire reviewer, offline, edits its text:
     his refusal names the designer and what she did (not himself, the cloud's author). Then he
     deletes it while the planning reviewer is writing a reply: her thread says who deleted it and
     keeps her draft; the designer's reply queued offline is refused after the deletion and kept
@@ -239,9 +240,19 @@ def test_three_at_once_a_conflict_names_who_came_first_and_a_deletion_keeps_the_
     open_viewer(planning, urls[-1], sheet_id)
     ctx_d, designer = _viewer(browser, stack, urls[0], "designer", sheet_id)
     try:
+        # a keyboard user in the list: the arrows move through it, and a live change arriving
+        # (the list re-rendered) leaves the focus where it was
+        planning.locator("#markup-list .vw-item").first.focus()
+        planning.keyboard.press("ArrowDown")
+        focused = "document.activeElement.closest('#markup-list') ? document.activeElement.dataset.key : null"
+        here = planning.evaluate(focused)
+        assert here == planning.locator("#markup-list .vw-item").nth(1).get_attribute("data-key")
         body = f"三方并发 {time.monotonic_ns() % 100000}"
         _draw_box(fire, "cloud", 420, 260, 540, 360)
         _save_markup(fire, body, "mandatory")
+        planning.wait_for_selector(f"#markup-list .vw-item:has-text('{body}')", timeout=10000)
+        planning.wait_for_timeout(100)
+        assert planning.evaluate(focused) == here
         for page in (planning, designer):
             _item(page, body).click()
             page.wait_for_selector("#thread-body")

@@ -97,11 +97,21 @@ export class MarkupList {
 
   render(items) {
     const sel = this.app.selected;
+    // a live change re-renders the list under a keyboard user: keep the focus on the item it was
+    // on (or, if that one went, on the one now in its place), never drop it to the page
+    const active = document.activeElement;
+    const focused = active && active.parentNode === this.listEl && active.dataset.key != null
+      ? { key: active.dataset.key, index: [...this.listEl.children].indexOf(active) } : null;
     this.countEl.textContent = t('list.count', { n: items.length });
     const frag = document.createDocumentFragment();
     if (!items.length) frag.append(h('li', { class: 'muted empty' }, t('list.empty')));
     for (const v of items.slice(0, this.limit)) frag.append(this.item(v, v.key === sel));
     clear(this.listEl).append(frag);
+    if (focused) {
+      const rows = [...this.listEl.querySelectorAll('.vw-item')];
+      const again = rows.find((li) => li.dataset.key === focused.key) || rows[Math.min(focused.index, rows.length - 1)];
+      if (again) again.focus({ preventScroll: true });
+    }
     clear(this.moreEl);
     if (items.length > this.limit) {
       this.moreEl.append(h('button', { type: 'button', class: 'link', onclick: () => {
@@ -124,7 +134,17 @@ export class MarkupList {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           this.app.select(v.key, { zoom: true });
+          return;
         }
+        // a listbox: the arrows, Home and End move between its items
+        const rows = [...this.listEl.querySelectorAll('.vw-item')];
+        const at = rows.indexOf(e.currentTarget);
+        const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1 }[e.key];
+        if (to === undefined) return;
+        e.preventDefault();
+        e.stopPropagation(); // not the map's arrow-key panning
+        const next = rows[Math.max(0, Math.min(rows.length - 1, to))];
+        if (next) next.focus();
       },
     },
     h('div', { class: 'vw-item-head' },
