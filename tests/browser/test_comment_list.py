@@ -146,3 +146,38 @@ def test_the_english_comment_list_speaks_english_around_the_users_words(demo_sit
         assert "(Fire protection)" in reply and "（" not in reply and "：" not in reply, reply
         clause = row.locator("p.muted", has_text=target["clause"]).first.inner_text()
         assert clause.startswith("Clause: "), clause
+
+
+def test_the_list_is_live_and_keeps_the_answer_being_written(demo_site, chromium):
+    """The design institute answers on the project page while the reviewers work in the viewer: a
+    new markup and a reply showed only after a reload. They now arrive live, and the answer being
+    typed in the list (its text and its caret) survives the list drawn again (decision 149)."""
+    import uuid
+
+    from tests.browser.conftest import VIEWER, draw_box, open_viewer, save_markup
+
+    stack, base = demo_site
+    pid, sub_id = stack.demo["project_id"], stack.demo["review"]["submission_id"]
+    api = httpx.get(f"{base}/api/submissions/{sub_id}/comments", headers=stack.token_headers("designer"), timeout=30).json()["data"]
+    target = next(c for c in api if c["status"] == "open")
+    tag = uuid.uuid4().hex[:6]
+    with page_as(chromium, base, stack, "designer") as page, \
+            page_as(chromium, base, stack, "fire", viewport=VIEWER) as fire:
+        open_viewer(fire, base, target["sheet_id"])
+        page.goto(f"{base}/projects/{pid}")
+        box = page.locator(f"#comment-list li.comment[data-id='{target['id']}'] textarea")
+        box.fill(f"正在回复 {tag}")
+        box.press("Home")
+        draw_box(fire, "rect", 200, 200, 280, 260)
+        save_markup(fire, f"实时新增 {tag}")
+        page.wait_for_selector(f"#comment-list li.comment:has-text('实时新增 {tag}')", timeout=10000)
+        r = httpx.post(f"{base}/api/annotations/{target['id']}/comments", headers=stack.token_headers("planning"),
+                       timeout=10, json={"client_id": uuid.uuid4().hex, "body": f"规划补充 {tag}"})
+        assert r.status_code == 200, r.text
+        page.wait_for_selector(f"#comment-list li.comment[data-id='{target['id']}'] .comment-thread:has-text('规划补充 {tag}')",
+                               timeout=10000)
+        box = page.locator(f"#comment-list li.comment[data-id='{target['id']}'] textarea")
+        assert box.input_value() == f"正在回复 {tag}"
+        assert box.evaluate("b => document.activeElement === b && b.selectionStart === 0")
+        page.keyboard.type("已修改。")
+        assert box.input_value() == f"已修改。正在回复 {tag}"

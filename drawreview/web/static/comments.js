@@ -101,21 +101,52 @@
 
   function say(text, isError) { statusLine.textContent = text || ""; statusLine.className = isError ? "error" : "muted"; }
 
+  // What the reader is in the middle of: answers being written (by comment id) and the focus, so
+  // a live reload of the list (another reviewer's comment, reply or status) takes none of it away
+  function inProgress() {
+    var drafts = {}, focus = null;
+    listEl.querySelectorAll("li.comment").forEach(function (li) {
+      var box = li.querySelector(".comment-answer textarea");
+      if (box && box.value) drafts[li.dataset.id] = box.value;
+      if (li.contains(document.activeElement) && document.activeElement !== li) {
+        focus = { id: li.dataset.id, answer: document.activeElement === box,
+                  start: box ? box.selectionStart : 0, end: box ? box.selectionEnd : 0 };
+      }
+    });
+    return { drafts: drafts, focus: focus };
+  }
+  function restore(kept) {
+    listEl.querySelectorAll("li.comment").forEach(function (li) {
+      var box = li.querySelector(".comment-answer textarea");
+      if (box && kept.drafts[li.dataset.id] !== undefined) box.value = kept.drafts[li.dataset.id];
+      var f = kept.focus;
+      if (f && f.id === li.dataset.id) {
+        var to = f.answer && box ? box : li.querySelector("a, button, textarea");
+        if (to) { to.focus({ preventScroll: true }); if (to === box) box.setSelectionRange(f.start, f.end); }
+      }
+    });
+  }
+
   function render() {
     var f = { discipline: selects.discipline.value, status: selects.status.value, sheet: selects.sheet.value };
     var shown = all.filter(function (c) {
       return (!f.discipline || c.discipline === f.discipline) && (!f.status || c.status === f.status) &&
              (!f.sheet || String(c.sheet_id) === f.sheet);
     });
+    var kept = inProgress();
     listEl.textContent = "";
     if (!all.length) listEl.appendChild(el("li", { "class": "muted" }, msg("comments.none")));
     shown.forEach(function (c) { listEl.appendChild(item(c)); });
+    restore(kept);
     document.getElementById("comments-count").textContent = all.length === shown.length
       ? msg("comments.count", { n: all.length }) : msg("comments.shown", { n: shown.length, total: all.length });
   }
 
+  var looks = 0;
   function load() {
+    var mine = ++looks;  // two looks answered out of order: only the newest is drawn
     return api("GET", root.dataset.url).then(function (rows) {
+      if (mine !== looks) return;
       all = rows;
       var discs = {}, sheets = {};
       rows.forEach(function (c) {
@@ -128,5 +159,13 @@
     }).catch(function (e) { say(msg("comments.load_failed") + colon + e.message, true); });
   }
   Object.keys(selects).forEach(function (k) { selects[k].addEventListener("change", render); });
+  // live (live.js): the reviewers' new comments, edits, replies and status changes show while the
+  // page is open, as they do in the viewer; a burst of events is one reload
+  var liveTimer = null;
+  document.addEventListener("dr:live", function (ev) {
+    if (!/^(annotation\.|comment\.)/.test(ev.detail.type)) return;
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(load, 300);
+  });
   load();
 })();
