@@ -476,8 +476,11 @@ async def add_comment(session, broadcast, principal: Principal, annotation_id: i
     if not isinstance(body, str) or not body.strip() or len(body) > MAX_BODY:
         _fail("body", f"required text, at most {MAX_BODY} characters")
 
+    about: dict = {}
+
     async def write(session: AsyncSession):
         ann, _ = await _load_for_write(session, principal, annotation_id, "comment.create", checked_project)
+        about.update(author_id=ann.author_id, discipline=ann.discipline, sheet_id=ann.sheet_id)
         comment = Comment(client_id=client_id, annotation_id=ann.id, author_id=principal.user_id, body=body)
         comment.id = (await session.exec(insert(Comment).values(
             client_id=client_id, annotation_id=ann.id, author_id=principal.user_id, body=body,
@@ -489,8 +492,15 @@ async def add_comment(session, broadcast, principal: Principal, annotation_id: i
                       {"client_id": client_id, "annotation_id": ann.id, "sheet_id": ann.sheet_id, "comment": out},
                       "comment.create", "comment", comment.id, {"annotation_id": ann.id, "client_id": client_id})
 
-    return await perform(session, broadcast, principal, "comment.create", client_id, write,
-                         target=("annotation_id", annotation_id), data=data)
+    result = await perform(session, broadcast, principal, "comment.create", client_id, write,
+                           target=("annotation_id", annotation_id), data=data)
+    # the comment's author hears of a reply (another discipline's, the design institute's) even
+    # when he is on another sheet or away: after the commit, off the write path
+    if not result.replay and about and about["author_id"] != principal.user_id:
+        notifications.later(session.bind, result.events[0].project_id, "comment.replied",
+                            {"discipline": about["discipline"], "name": principal.display_name},
+                            link=f"/sheets/{about['sheet_id']}#annotation={annotation_id}", user_ids=[about["author_id"]])
+    return result
 
 
 async def set_status(session, broadcast, principal: Principal, annotation_id: int, data: dict, *,

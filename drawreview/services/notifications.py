@@ -44,6 +44,9 @@ MESSAGES: dict[str, tuple[tuple[str, ...], str, str]] = {
                  "{project}: the {discipline} review is overdue (due {due}); escalated"),
     "comment.added": (("designer",), "{project}：{discipline_zh}新增审查意见",
                       "{project}: new {discipline} review comment"),
+    # to the comment's author (decision 149): another reviewer's or the design institute's reply
+    "comment.replied": (("assignee",), "{project}：{name} 回复了您的{discipline_zh}审查意见",
+                        "{project}: {name} replied to your {discipline} review comment"),
     "revision.required": (("designer", "construction"), "{project}：第 {round} 轮审查结论为修改后复审，请逐条答复审查意见并重新提交",
                           "{project}: the verdict of round {round} is revise and resubmit; answer every comment and resubmit"),
     "submission.resubmitted": (("reviewers", "window"), "{project}：设计单位已提交第 {revision} 版修改图纸，请复审",
@@ -192,9 +195,9 @@ class _Later:
         self.pending: dict[tuple, tuple] = {}
         self.task: asyncio.Task | None = None
 
-    def add(self, project_id: int, type_: str, payload: dict, link: str | None) -> None:
-        key = (project_id, type_, json.dumps(payload, sort_keys=True, default=str), link)
-        self.pending.setdefault(key, (project_id, type_, payload, link))
+    def add(self, project_id: int, type_: str, payload: dict, link: str | None, user_ids: tuple = ()) -> None:
+        key = (project_id, type_, json.dumps(payload, sort_keys=True, default=str), link, user_ids)
+        self.pending.setdefault(key, (project_id, type_, payload, link, user_ids))
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self._run())
 
@@ -214,10 +217,10 @@ class _Later:
             return
         try:
             async with AsyncSession(self.engine, expire_on_commit=False) as session:
-                for project_id, type_, payload, link in batch:
+                for project_id, type_, payload, link, user_ids in batch:
                     project = await session.get(Project, project_id)
                     if project is not None:
-                        await notify(session, project, type_, payload, link=link)
+                        await notify(session, project, type_, payload, link=link, assignee_ids=user_ids)
                 await session.commit()
         except Exception:  # noqa: BLE001 - a database outage: the notices are lost, the writes are not
             log.exception("writing %d queued notifications failed", len(batch))
@@ -226,13 +229,15 @@ class _Later:
 _LATER: dict[int, _Later] = {}
 
 
-def later(engine, project_id: int, type_: str, payload: dict | None = None, *, link: str | None = None) -> None:
-    """Queue one ``notify`` for shortly after the caller's (already committed) write."""
+def later(engine, project_id: int, type_: str, payload: dict | None = None, *, link: str | None = None,
+          user_ids=()) -> None:
+    """Queue one ``notify`` for shortly after the caller's (already committed) write (*user_ids*:
+    the ``assignee`` audience, the people it is for)."""
     key = id(engine)
     queue = _LATER.get(key)
     if queue is None or queue.engine is not engine:
         queue = _LATER[key] = _Later(engine)
-    queue.add(project_id, type_, dict(payload or {}), link)
+    queue.add(project_id, type_, dict(payload or {}), link, tuple(user_ids))
 
 
 async def drain(engine=None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -151,7 +152,8 @@ def test_the_english_comment_list_speaks_english_around_the_users_words(demo_sit
 def test_the_list_is_live_and_keeps_the_answer_being_written(demo_site, chromium):
     """The design institute answers on the project page while the reviewers work in the viewer: a
     new markup and a reply showed only after a reload. They now arrive live, and the answer being
-    typed in the list (its text and its caret) survives the list drawn again (decision 149)."""
+    typed in the list (its text and its caret) survives the list drawn again. The comment's author,
+    in the viewer on another sheet, hears of the reply there and among his notices (decision 149)."""
     import uuid
 
     from tests.browser.conftest import VIEWER, draw_box, open_viewer, save_markup
@@ -159,11 +161,12 @@ def test_the_list_is_live_and_keeps_the_answer_being_written(demo_site, chromium
     stack, base = demo_site
     pid, sub_id = stack.demo["project_id"], stack.demo["review"]["submission_id"]
     api = httpx.get(f"{base}/api/submissions/{sub_id}/comments", headers=stack.token_headers("designer"), timeout=30).json()["data"]
-    target = next(c for c in api if c["status"] == "open")
+    target = next(c for c in api if c["status"] == "open" and c["discipline"] == "fire")
+    elsewhere = next(c["sheet_id"] for c in api if c["sheet_id"] != target["sheet_id"])
     tag = uuid.uuid4().hex[:6]
     with page_as(chromium, base, stack, "designer") as page, \
             page_as(chromium, base, stack, "fire", viewport=VIEWER) as fire:
-        open_viewer(fire, base, target["sheet_id"])
+        open_viewer(fire, base, elsewhere)  # the author of the comment is on another sheet
         page.goto(f"{base}/projects/{pid}")
         box = page.locator(f"#comment-list li.comment[data-id='{target['id']}'] textarea")
         box.fill(f"正在回复 {tag}")
@@ -176,6 +179,16 @@ def test_the_list_is_live_and_keeps_the_answer_being_written(demo_site, chromium
         assert r.status_code == 200, r.text
         page.wait_for_selector(f"#comment-list li.comment[data-id='{target['id']}'] .comment-thread:has-text('规划补充 {tag}')",
                                timeout=10000)
+        # the comment's author, on another sheet, is told at once, and finds it among his notices
+        fire.wait_for_selector(".vw-toast:has-text('规划审查 李明：回复了意见（您在图纸')", timeout=10000)
+        deadline = time.monotonic() + 15
+        while True:
+            notes = httpx.get(f"{base}/api/notifications", headers=stack.token_headers("fire"), timeout=10).json()["data"]
+            replied = [n for n in notes if n["type"] == "comment.replied" and n["link"].endswith(f"#annotation={target['id']}")]
+            if replied or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        assert replied and replied[0]["title"].endswith("规划审查 李明 回复了您的消防审查意见"), notes[:3]
         box = page.locator(f"#comment-list li.comment[data-id='{target['id']}'] textarea")
         assert box.input_value() == f"正在回复 {tag}"
         assert box.evaluate("b => document.activeElement === b && b.selectionStart === 0")

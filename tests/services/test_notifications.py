@@ -267,7 +267,7 @@ def test_the_english_text_names_the_discipline_in_words():
 
 SAMPLE = {"reasons": ["缺少人防图纸", "图签不全"], "discipline": "fire", "reason": "补充疏散宽度", "due": "2026-12-14",
           "round": 2, "revision": 3, "verdict": "revision_required", "verdict_zh": "修改后复审", "items": ["节能计算书"],
-          "deadline": "2026-12-20", "complexity": "complex", "previous_complexity": "normal"}
+          "deadline": "2026-12-20", "complexity": "complex", "previous_complexity": "normal", "name": "规划审查 李明"}
 CJK_PUNCTUATION = "：；，。、（）“”"
 
 

@@ -209,6 +209,7 @@ export const MESSAGES = {
   'sync.retrying': ['服务器未能保存修改（第 {n}/{max} 次），{s} 秒后自动重试', 'The server could not save a change (try {n} of {max}); retrying in {s} s'],
   'sync.slow': ['服务器繁忙，{n} 项修改稍后自动发送', 'The server is busy: {n} changes will be sent shortly'],
   'sync.remote': ['{name}：{what}', '{name}: {what}'],
+  'sync.remote_mine': ['{name}：{what}（您在图纸 {sheet} 上的意见）', '{name}: {what} (your comment on sheet {sheet})'],
   'event.created': ['新增意见', 'added a comment'],
   'event.updated': ['修改了意见', 'edited a comment'],
   'event.deleted': ['删除了意见', 'deleted a comment'],

@@ -241,6 +241,11 @@ export class Writes {
       const v = key && s.view(key);
       const onThis = !v || v.sheet_id === this.app.sheet.id;
       if (onThis) toast(t('sync.remote', { name: msg.actor, what }), 'remote', 3500);
+      // a reply to (or a status change of) my own comment on another sheet: I am the one it is
+      // for, so say so, naming the sheet (a click on the comment in the list goes there)
+      else if (v && v.author_id === this.app.cfg.user.id && msg.type !== 'annotation.created') {
+        toast(t('sync.remote_mine', { name: msg.actor, what, sheet: this.app.sheetName(v.sheet_id) }), 'remote', 6000);
+      }
     }
   }
 
