@@ -153,7 +153,8 @@ def test_the_list_is_live_and_keeps_the_answer_being_written(demo_site, chromium
     """The design institute answers on the project page while the reviewers work in the viewer: a
     new markup and a reply showed only after a reload. They now arrive live, and the answer being
     typed in the list (its text and its caret) survives the list drawn again. The comment's author,
-    in the viewer on another sheet, hears of the reply there and among his notices (decision 149)."""
+    in the viewer on another sheet, hears of the reply there and among his notices. An answer
+    whose comment is deleted meanwhile is kept to copy (decision 149)."""
     import uuid
 
     from tests.browser.conftest import VIEWER, draw_box, open_viewer, save_markup
@@ -184,13 +185,24 @@ def test_the_list_is_live_and_keeps_the_answer_being_written(demo_site, chromium
         deadline = time.monotonic() + 15
         while True:
             notes = httpx.get(f"{base}/api/notifications", headers=stack.token_headers("fire"), timeout=10).json()["data"]
-            replied = [n for n in notes if n["type"] == "comment.replied" and n["link"].endswith(f"#annotation={target['id']}")]
+            replied = [n for n in notes if n["type"] == "comment.replied" and n["link"].endswith(f"#annotation={target['id']}")
+                       and n["title"].endswith("规划审查 李明 回复了您的消防审查意见")]
             if replied or time.monotonic() > deadline:
                 break
             time.sleep(0.3)
-        assert replied and replied[0]["title"].endswith("规划审查 李明 回复了您的消防审查意见"), notes[:3]
+        assert replied, notes[:3]
         box = page.locator(f"#comment-list li.comment[data-id='{target['id']}'] textarea")
         assert box.input_value() == f"正在回复 {tag}"
         assert box.evaluate("b => document.activeElement === b && b.selectionStart === 0")
         page.keyboard.type("已修改。")
         assert box.input_value() == f"已修改。正在回复 {tag}"
+
+        # the reviewer deletes his new markup while the designer is answering it: the answer is
+        # not dropped with its form, it is shown to copy
+        page.locator(f"#comment-list li.comment:has-text('实时新增 {tag}') textarea").fill(f"针对新增的答复 {tag}")
+        fire.locator("#markup-list .vw-item", has_text=f"实时新增 {tag}").click()
+        fire.click("#markup-delete")
+        fire.click(".vw-dialog button:has-text('删除')")
+        page.wait_for_selector(f"#comments-status-line:has-text('针对新增的答复 {tag}')", timeout=10000)
+        assert "已被审查人员删除，您的答复未发送" in page.inner_text("#comments-status-line")
+        assert page.locator(f"#comment-list li.comment:has-text('实时新增 {tag}')").count() == 0

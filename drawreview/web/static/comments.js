@@ -17,6 +17,7 @@
   var selects = { discipline: document.getElementById("comments-discipline"),
                   status: document.getElementById("comments-status"), sheet: document.getElementById("comments-sheet") };
   var all = [];
+  var drafts = {};  // comment id -> {text, number}: the answers being written
   var el = window.drPage.el;
   function msg(key, vars) {
     var s = M[key] || key;
@@ -77,6 +78,10 @@
       var form = el("div", { "class": "comment-answer" });
       var text = el("textarea", { rows: "2", maxlength: "4000", placeholder: msg("comments.answer_placeholder"),
                                   "aria-label": msg("comments.answer") + " " + c.number });
+      if (drafts[c.id]) text.value = drafts[c.id].text;
+      text.addEventListener("input", function () {
+        if (text.value) drafts[c.id] = { text: text.value, number: c.number }; else delete drafts[c.id];
+      });
       var send = el("button", { type: "button", "class": "answer-send" }, msg("comments.answer"));
       send.addEventListener("click", function () { answer(c, text, send); });
       form.appendChild(text); form.appendChild(send);
@@ -95,30 +100,29 @@
         var version = (a.annotation || a).version;
         return api("POST", "/api/annotations/" + c.id + "/status", { version: version, status: "answered", client_id: clientId() });
       })
-      .then(function () { say(msg("comments.answered_ok") + " " + c.number); return load(); })
+      .then(function () { delete drafts[c.id]; say(msg("comments.answered_ok") + " " + c.number); return load(); })
       .catch(function (e) { say(e.message, true); button.disabled = false; });
   }
 
   function say(text, isError) { statusLine.textContent = text || ""; statusLine.className = isError ? "error" : "muted"; }
 
-  // What the reader is in the middle of: answers being written (by comment id) and the focus, so
-  // a live reload of the list (another reviewer's comment, reply or status) takes none of it away
+  // Where the reader is (the focus, the caret in an answer), so a live reload of the list (another
+  // reviewer's comment, reply or status) or a filter takes none of it away; the answers being
+  // written are kept by comment id in `drafts` as they are typed
   function inProgress() {
-    var drafts = {}, focus = null;
+    var focus = null;
     listEl.querySelectorAll("li.comment").forEach(function (li) {
       var box = li.querySelector(".comment-answer textarea");
-      if (box && box.value) drafts[li.dataset.id] = box.value;
       if (li.contains(document.activeElement) && document.activeElement !== li) {
         focus = { id: li.dataset.id, answer: document.activeElement === box,
                   start: box ? box.selectionStart : 0, end: box ? box.selectionEnd : 0 };
       }
     });
-    return { drafts: drafts, focus: focus };
+    return { focus: focus };
   }
   function restore(kept) {
     listEl.querySelectorAll("li.comment").forEach(function (li) {
       var box = li.querySelector(".comment-answer textarea");
-      if (box && kept.drafts[li.dataset.id] !== undefined) box.value = kept.drafts[li.dataset.id];
       var f = kept.focus;
       if (f && f.id === li.dataset.id) {
         var to = f.answer && box ? box : li.querySelector("a, button, textarea");
@@ -142,12 +146,27 @@
       ? msg("comments.count", { n: all.length }) : msg("comments.shown", { n: shown.length, total: all.length });
   }
 
+  // an answer being written whose comment was deleted, or answered or closed meanwhile, has no
+  // form any more: its text is shown in the status line to copy, not dropped
+  function keptAnswers() {
+    var byId = {};
+    all.forEach(function (c) { byId[c.id] = c; });
+    Object.keys(drafts).forEach(function (id) {
+      var c = byId[id], d = drafts[id];
+      if (c && c.status === "open") return;
+      delete drafts[id];
+      say(c ? msg("comments.draft_closed", { n: d.number, status: msg("comments.status." + c.status), text: d.text })
+            : msg("comments.draft_gone", { n: d.number, text: d.text }), true);
+    });
+  }
+
   var looks = 0;
   function load() {
     var mine = ++looks;  // two looks answered out of order: only the newest is drawn
     return api("GET", root.dataset.url).then(function (rows) {
       if (mine !== looks) return;
       all = rows;
+      keptAnswers();
       var discs = {}, sheets = {};
       rows.forEach(function (c) {
         discs[c.discipline] = c.discipline_name[lang];
