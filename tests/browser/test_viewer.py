@@ -242,6 +242,12 @@ def test_three_at_once_a_conflict_names_who_came_first_and_a_deletion_keeps_the_
     try:
         # a keyboard user in the list: the arrows move through it, and a live change arriving
         # (the list re-rendered) leaves the focus where it was
+        # the sheet search box shows its whole hint (it was cut: "Search number, title o")
+        assert planning.evaluate("""() => { const i = document.querySelector('#f-sheet-search');
+            const s = getComputedStyle(i); const c = document.createElement('canvas').getContext('2d');
+            c.font = s.font;
+            return c.measureText(i.placeholder).width <= i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+        }""")
         planning.locator("#markup-list .vw-item").first.focus()
         planning.keyboard.press("ArrowDown")
         focused = "document.activeElement.closest('#markup-list') ? document.activeElement.dataset.key : null"
