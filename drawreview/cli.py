@@ -36,7 +36,7 @@ def cmd_serve(args, settings: Settings) -> int:
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,  # behind docker-compose's proxy: its network
         http=http_protocol_class(),  # bounded request heads, refusals in the app's envelope (web/httpproto.py)
-        ws=protocol_class(),  # small messages go out uncompressed (web/wsdeflate.py)
+        ws=protocol_class(settings.sync_send_stall_s),  # small messages uncompressed, stalled peers dropped (web/wsdeflate.py)
         ws_max_size=MAX_FRAME_BYTES,  # larger messages are still read, and refused by client_id
     )
     return 0

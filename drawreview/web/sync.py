@@ -16,9 +16,11 @@ Protocol (docs/decisions/003-annotations-and-sync.md has the full message list):
 4. backpressure: received messages wait in a bounded inbox (``settings.sync_inbox``) and run one
    at a time, at most ``WRITE_SLOTS`` per process at once; a message that finds the inbox full,
    or waited longer than ``settings.sync_max_wait_s``, is not run and answers ``slow_down``
-   (``client_id``, ``retry_after_ms``): the client keeps it and sends it again later. Outgoing,
-   each connection has its own bounded queue; a slow reader has messages dropped (never waited
-   for) and catches up from the event log;
+   (``client_id``, ``retry_after_ms``): the client keeps it and sends it again later. A reply
+   is sent after its slot is given back. Outgoing, each connection has its own bounded queue; a
+   slow reader has messages dropped (never waited for) and catches up from the event log; a
+   client that takes nothing sent to it for ``settings.sync_send_stall_s`` is dropped
+   (web/wsdeflate.py, decision 151);
 5. the connection's credentials are re-checked every ``settings.sync_recheck_s`` with the same
    function as at connect: a revoked token or a deactivated user is cut (``access_revoked``, 4403).
 """
@@ -40,7 +42,7 @@ from ..services import findings, presence
 from ..services import events as events_service
 from .common import lang_of
 from .sync_auth import authorise, credentials_of, refuse
-from .sync_handlers import handle
+from .sync_handlers import answer, handle
 from .sync_messages import access_revoked, dumps, error_message
 from .sync_watch import watch_of
 
@@ -183,16 +185,18 @@ class Connection:
             else:
                 await slots.acquire()
             try:
-                await finished(handle(self, text))
+                reply = await finished(answer(self, text))
             finally:
                 slots.release()
+            if reply is not None:  # sent without a slot: a client that stopped reading holds none (decision 151)
+                await self.send(reply)
 
 
-async def finished(job) -> None:
+async def finished(job):
     """Run ``job`` to its end even when the connection's task is cancelled (the client went
     away): a write cut off inside its commit leaves the pool resetting a connection half-way
     (an error in the log, the connection lost), while a finished one is simply answered to
-    nobody. The cancellation is raised once the job is done."""
+    nobody. The cancellation is raised once the job is done; otherwise its result is returned."""
     task = asyncio.ensure_future(job)
     cancelled = None
     while not task.done():
@@ -206,7 +210,7 @@ async def finished(job) -> None:
         if not task.cancelled() and task.exception() is not None:
             log.info("write after the client left ended: %r", task.exception())
         raise cancelled
-    task.result()
+    return task.result()
 
 
 _WIRE: "OrderedDict[int, tuple[dict, str]]" = OrderedDict()

@@ -55,7 +55,9 @@ async def on_hello(conn: Connection, msg: dict) -> None:
 
 
 async def on_ping(conn: Connection, msg: dict) -> dict:
-    return {"type": "pong", "seq": conn.last_seq, "client_id": msg.get("client_id")}
+    # the client_id is checked like every other message's: a pong echoed any JSON value (an
+    # object, a 200 KB string) back as its "client_id" (decision 151)
+    return {"type": "pong", "seq": conn.last_seq, "client_id": check_client_id(msg.get("client_id"), required=False)}
 
 
 async def require_same_project(conn: Connection, session, field: str, object_id: int) -> None:
@@ -128,6 +130,14 @@ BEFORE_HELLO = {"hello", "ping"}
 
 
 async def handle(conn: Connection, text: str | None) -> None:
+    reply = await answer(conn, text)
+    if reply is not None:
+        await conn.send(reply)
+
+
+async def answer(conn: Connection, text: str | None) -> dict | None:
+    """Run one received message; return its reply (ack, pong or typed error) unsent: the inbox
+    sends it after giving back the write slot, so a client that does not read holds no slot."""
     msg = None
     try:
         msg = parse(text, MESSAGE_HANDLERS)
@@ -144,5 +154,4 @@ async def handle(conn: Connection, text: str | None) -> None:
             log.exception("websocket message failed: %.200s", text)
         reply = error_message(refused or DrawReviewError("服务器内部错误，已记录", "Internal server error; it has been logged",
                                                          code="internal_error"), conn.lang, msg, text)
-    if reply is not None:
-        await conn.send(reply)
+    return reply

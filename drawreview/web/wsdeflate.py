@@ -18,11 +18,21 @@ place of the plain one (``drawreview serve`` passes it as ``ws=``); tests/web/te
 reads the frames off the wire with a raw socket. It also fails a connection whose text message
 is not UTF-8 (close 1007, as RFC 6455 requires, with a reason in both languages) with one log
 line: uvicorn logged a traceback at ERROR level for each such message (decision 134).
+
+And it drops a peer that takes nothing of what is sent to it for ``send_stall_s`` (settings
+``sync_send_stall_s``): uvicorn's ``send`` waits, without limit, until the transport's buffer
+drains, and its close (the app's, or the keepalive's) waits for the same buffer; a client that
+stopped reading kept its socket, its kernel buffers (megabytes) and every task waiting to send to it
+forever (decision 151). The transport is aborted and the waiting send raises
+``ClientDisconnected``, which the app reads as the client having gone.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
+import struct
 
 from websockets.extensions.base import Extension
 from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
@@ -66,9 +76,23 @@ class ThresholdDeflateFactory(ServerPerMessageDeflateFactory):
         return response, SmallUncompressed(deflate, self.threshold)
 
 
-def protocol_class():
+def reset(transport) -> None:
+    """End a connection at once with a TCP reset: a close (asyncio's, even its ``abort``) leaves
+    the kernel holding the unsent megabytes until the peer reads them, which it does not."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:  # already closed
+            pass
+    transport.abort()
+
+
+def protocol_class(send_stall_s: float = 30.0):
     """uvicorn's sansio websocket protocol, negotiating ``ThresholdDeflateFactory`` (with
-    uvicorn's own window and memory settings) when ``ws_per_message_deflate`` is on."""
+    uvicorn's own window and memory settings) when ``ws_per_message_deflate`` is on, and
+    dropping a peer that took nothing sent to it for ``send_stall_s`` seconds."""
+    from uvicorn.protocols.utils import ClientDisconnected
     from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
     class ThresholdDeflateProtocol(WebSocketsSansIOProtocol):
@@ -90,5 +114,19 @@ def protocol_class():
                     self.handle_parser_exception()
                     return
             super().send_receive_event_to_app()
+
+        async def send(self, message) -> None:
+            if not self.writable.is_set() and not self.disconnected:
+                try:
+                    async with asyncio.timeout(send_stall_s):
+                        await self.writable.wait()
+                except TimeoutError:
+                    if not getattr(self, "stalled", False):  # once, however many sends were waiting
+                        self.stalled = True
+                        log.warning("websocket to %s dropped: it took nothing sent to it for %.0f s",
+                                    (self.client or ("?",))[0], send_stall_s)
+                        reset(self.transport)
+                    raise ClientDisconnected() from None
+            await super().send(message)
 
     return ThresholdDeflateProtocol

@@ -354,6 +354,8 @@ BAD = [
     ('{"type": "annotation.update", "client_id": "y", "annotation_id": true, "version": 1}', "bad_message"),
     ('{"type": "comment.create", "client_id": "z z", "annotation_id": 1, "body": "x"}', "validation_failed"),
     ('{"type": "presence.update", "sheet_id": -4}', "bad_message"),
+    ('{"type": "ping", "client_id": {"a": 1}}', "validation_failed"),  # a pong echoed any value back
+    ('{"type": "ping", "client_id": "%s"}' % ("p" * 5000), "validation_failed"),
     ("x" * (300 * 1024), "too_large"),
     (b"\x00\x01binary", "bad_json"),
 ]

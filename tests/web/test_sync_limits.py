@@ -8,13 +8,16 @@ whose log is read afterwards, in both modes:
 * a client that vanishes in the middle of its replies leaves no "Exception in ASGI application";
 * a full inbox answers ``slow_down`` (with the ``client_id``) instead of queueing without bound,
   and every write is answered exactly once;
-* revoking an API token cuts the sockets opened with it within the re-check interval.
+* revoking an API token cuts the sockets opened with it within the re-check interval;
+* clients that stop reading their sockets hold no write slot (the others' writes are answered at
+  once) and are dropped (a TCP reset) once they took nothing for ``sync_send_stall_s``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import time
 
 import httpx
@@ -27,6 +30,7 @@ from tests.web.test_sync import PIN, Client, cid, token
 
 RECHECK_S = 0.5
 INBOX = 2
+STALL_S = 4.0  # a peer taking nothing this long is dropped
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +42,7 @@ def server(stack, tmp_path_factory):
     port = free_port()
     proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "info"],
                          {**stack.env, "DRAWREVIEW_SYNC_RECHECK_S": str(RECHECK_S),
-                          "DRAWREVIEW_SYNC_INBOX": str(INBOX)}, log)
+                          "DRAWREVIEW_SYNC_INBOX": str(INBOX), "DRAWREVIEW_SYNC_SEND_STALL_S": str(STALL_S)}, log)
     try:
         wait_healthy(f"http://127.0.0.1:{port}", proc)
         yield f"http://127.0.0.1:{port}", log
@@ -237,3 +241,59 @@ async def test_revoking_a_token_cuts_its_sockets(stack, server, world):
         await stays.close()
     finally:
         await db.close()
+
+
+# --- clients that stop reading -------------------------------------------------------------
+
+async def _stalled(url: str, project_id: int, tok: str):
+    """A client that connects, says hello and then never reads its socket again (a small receive
+    buffer, no compression: what the server sends piles up in its own send buffer)."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    host, port = url.removeprefix("http://").split(":")
+    sock.connect((host, int(port)))
+    sock.setblocking(False)
+    c = await Client.connect(url, project_id, tok, sock=sock, compression=None, max_queue=1)
+    c.ws.transport.pause_reading()
+    return c
+
+
+async def test_clients_that_stop_reading_hold_no_write_slot_and_are_dropped(stack, server, world):
+    """Found from outside: twelve sockets of one reviewer that sent a write each and then read
+    nothing held every write slot of the process (each waited, slot in hand, to send its ack into
+    a full buffer), and every other reviewer's write was answered slow_down, for as long as
+    those sockets stayed open, which was for ever (uvicorn's close waits for the buffer too)."""
+    url, log = server
+    stuck = [await _stalled(url, world["project_id"], token(stack, "fire")) for _ in range(12)]  # > write slots
+    writer = await Client.connect(url, world["project_id"], token(stack, "planning"))
+    try:
+        big = {"kind": "cloud", "severity": "general", "body": "补" * 9000,  # ~110 KB a markup event
+               "geometry": {"points": [[1000.0 + i * 0.123456789, 2000.0 + i * 0.987654321] for i in range(2000)]}}
+        for _ in range(40):  # their send buffers fill up with the live events of these
+            r = await writer.request({"type": "annotation.create", "client_id": cid(), "sheet_id": world["sheet_id"],
+                                      **big}, timeout=20)
+            assert r["type"] == "ack", r
+        for c in stuck:  # a write each, whose answer cannot be sent
+            await c.send({"type": "annotation.create", "client_id": cid(), "sheet_id": world["sheet_id"], **PIN})
+        await asyncio.sleep(0.5)
+        for _ in range(3):  # the others' writes are answered at once, not slow_down
+            key = cid()
+            await writer.send({"type": "annotation.create", "client_id": key, "sheet_id": world["sheet_id"], **PIN})
+            r = await writer.expect(lambda m: m.get("client_id") == key and m["type"] in {"ack", "error", "slow_down"})
+            assert r["type"] == "ack", r
+        await asyncio.sleep(STALL_S + 1)
+        for c in stuck:  # reset by the server: reading again finds the connection gone, not a stream of events
+            c.ws.transport.resume_reading()
+            try:
+                while True:
+                    await c.recv(timeout=5)
+            except websockets.ConnectionClosed as exc:
+                closed = exc
+            except asyncio.TimeoutError:
+                closed = None
+            assert closed is not None and closed.rcvd is None, "a socket that read nothing was kept open"
+        assert not tracebacks(log), tracebacks(log)
+    finally:
+        for c in stuck:
+            c.ws.transport.abort()
+        await writer.close()
