@@ -236,8 +236,12 @@ def _severity(data: dict, severity: str) -> str:
 
 async def may_decide(session: AsyncSession, principal, finding_id: int):
     """The caller may confirm or dismiss the finding (its discipline's assigned reviewer), else
-    403/404: the finding, its sheet and its project's id."""
+    403/404: the finding, its sheet and its project's id. A finding the caller may not see yet (its
+    submission's review not started, for him: ``_hidden_submissions``) is not found: deciding it
+    also sent it, in its event, to every socket of the project (decision 151)."""
     row, sheet, project_id = await _load(session, principal, finding_id, "finding.decide")
+    if sheet.submission_id in await _hidden_submissions(session, principal, {sheet.submission_id}):
+        raise NotFound("找不到该检查结果", "Finding not found", details={"finding_id": finding_id})
     await require_assigned_reviewer(session, principal, project_id, row.discipline)
     return row, sheet, project_id
 
