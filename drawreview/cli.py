@@ -35,7 +35,7 @@ def cmd_serve(args, settings: Settings) -> int:
         log_level=args.log_level,
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,  # behind docker-compose's proxy: its network
-        http=http_protocol_class(),  # bounded request heads, refusals in the app's envelope (web/httpproto.py)
+        http=http_protocol_class(settings.http_head_timeout_s),  # bounded request heads (size, time), refusals in the app's envelope (web/httpproto.py)
         ws=protocol_class(settings.sync_send_stall_s),  # small messages uncompressed, stalled peers dropped (web/wsdeflate.py)
         ws_max_size=MAX_FRAME_BYTES,  # larger messages are still read, and refused by client_id
     )

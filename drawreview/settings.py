@@ -86,6 +86,7 @@ class Settings:
     presence_beat_s: float = 15.0  # each connection re-announces itself this often; viewers drop it after 3 missed beats
     sync_inbox: int = 16  # messages one websocket connection may have waiting; more: "slow_down"
     sync_max_wait_s: float = 1.0  # a write that waited longer than this is not run: "slow_down"
+    http_head_timeout_s: float = 20.0  # a request head not complete this long after it began: 408, closed
     sync_send_stall_s: float = 30.0  # a websocket peer that takes none of what is sent to it this long is dropped
     token_ttl_days: int = 365
     webhook_allow: str = ""  # networks webhooks may reach although private (intranet receivers)
@@ -189,6 +190,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sync_inbox=int(_get(env, "SYNC_INBOX", "16")),
         sync_max_wait_s=float(_get(env, "SYNC_MAX_WAIT_S", "1.0")),
         sync_send_stall_s=float(_get(env, "SYNC_SEND_STALL_S", "30.0")),
+        http_head_timeout_s=float(_get(env, "HTTP_HEAD_TIMEOUT_S", "20.0")),
         token_ttl_days=int(_get(env, "TOKEN_TTL_DAYS", "365")),
         webhook_allow=_get(env, "WEBHOOK_ALLOW", ""),
         session_max_age_s=int(_get(env, "SESSION_MAX_AGE_S", str(12 * 3600))),
