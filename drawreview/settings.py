@@ -87,6 +87,7 @@ class Settings:
     sync_inbox: int = 16  # messages one websocket connection may have waiting; more: "slow_down"
     sync_max_wait_s: float = 1.0  # a write that waited longer than this is not run: "slow_down"
     http_head_timeout_s: float = 20.0  # a request head not complete this long after it began: 408, closed
+    sync_max_sockets_per_user: int = 20  # project websockets one user may hold open in one app process
     sync_send_stall_s: float = 30.0  # a websocket peer that takes none of what is sent to it this long is dropped
     token_ttl_days: int = 365
     webhook_allow: str = ""  # networks webhooks may reach although private (intranet receivers)
@@ -190,6 +191,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sync_inbox=int(_get(env, "SYNC_INBOX", "16")),
         sync_max_wait_s=float(_get(env, "SYNC_MAX_WAIT_S", "1.0")),
         sync_send_stall_s=float(_get(env, "SYNC_SEND_STALL_S", "30.0")),
+        sync_max_sockets_per_user=int(_get(env, "SYNC_MAX_SOCKETS_PER_USER", "20")),
         http_head_timeout_s=float(_get(env, "HTTP_HEAD_TIMEOUT_S", "20.0")),
         token_ttl_days=int(_get(env, "TOKEN_TTL_DAYS", "365")),
         webhook_allow=_get(env, "WEBHOOK_ALLOW", ""),

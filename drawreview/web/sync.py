@@ -5,7 +5,8 @@ Protocol (docs/decisions/003-annotations-and-sync.md has the full message list):
 1. connect with the session cookie, ``Authorization: Bearer`` or ``?ticket=`` (single use, from
    ``POST /api/ws-tickets``; a token never goes into the URL); a caller who may
    not see the project gets ``{"type": "error", "code": ...}`` and the socket closes (4401
-   not logged in, 4404 no such project / not on it, 4403 foreign origin, 4408 no hello);
+   not logged in, 4404 no such project / not on it, 4403 foreign origin, 4408 no hello, 4429 more
+   than ``settings.sync_max_sockets_per_user`` sockets of one user open in this process);
 2. the server subscribes to the project's channel *first*, then the client sends
    ``{"type": "hello", "since": N}``; the server answers ``welcome`` (``seq`` = current),
    sends every logged event after N in order, then live events. Live events are de-duplicated
@@ -37,7 +38,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..auth import Principal
-from ..errors import DrawReviewError, NotAuthenticated
+from ..errors import DrawReviewError, NotAuthenticated, RateLimited
 from ..services import findings, presence
 from ..services import events as events_service
 from .common import lang_of
@@ -268,6 +269,34 @@ async def project_socket(websocket: WebSocket) -> None:
     except DrawReviewError as exc:
         await refuse(websocket, exc, lang)
         return
+    held = sockets_held(websocket.app.state)
+    limit = websocket.app.state.settings.sync_max_sockets_per_user
+    if held.get(principal.user_id, 0) >= limit:
+        await refuse(websocket, RateLimited(f"您打开的实时连接过多（每人最多 {limit} 个），请关闭不用的页面后重试",
+                                            f"You have too many live connections open (at most {limit}); close "
+                                            "pages you do not use and try again", code="too_many_sockets",
+                                            details={"max_sockets": limit}), lang)
+        return
+    held[principal.user_id] = held.get(principal.user_id, 0) + 1
+    try:
+        await serve(websocket, principal, project_id, lang, credentials, stage, elsewhere)
+    finally:
+        held[principal.user_id] -= 1
+        if not held[principal.user_id]:
+            del held[principal.user_id]
+
+
+def sockets_held(state) -> dict[int, int]:
+    """This process's open project sockets per user (``settings.sync_max_sockets_per_user`` each:
+    every socket joins its room's presence, which every other socket there answers, decision 151)."""
+    held = getattr(state, "sync_sockets_held", None)
+    if held is None:
+        held = state.sync_sockets_held = {}
+    return held
+
+
+async def serve(websocket: WebSocket, principal: Principal, project_id: int, lang: str, credentials, stage: str,
+                elsewhere: bool) -> None:
     conn = Connection(websocket, principal, project_id, lang, credentials)
     conn.case_stage = stage
     conn.assigned_elsewhere = elsewhere

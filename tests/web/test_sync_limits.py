@@ -10,7 +10,8 @@ whose log is read afterwards, in both modes:
   and every write is answered exactly once;
 * revoking an API token cuts the sockets opened with it within the re-check interval;
 * clients that stop reading their sockets hold no write slot (the others' writes are answered at
-  once) and are dropped (a TCP reset) once they took nothing for ``sync_send_stall_s``.
+  once) and are dropped (a TCP reset) once they took nothing for ``sync_send_stall_s``;
+* one user holds at most ``sync_max_sockets_per_user`` sockets open in a process (4429).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tests.web.test_sync import PIN, Client, cid, token
 RECHECK_S = 0.5
 INBOX = 2
 STALL_S = 4.0  # a peer taking nothing this long is dropped
+SOCKETS = 16  # project sockets one user may hold open in the process
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,8 @@ def server(stack, tmp_path_factory):
     port = free_port()
     proc = start_process(DRAWREVIEW + ["serve", "--port", str(port), "--log-level", "info"],
                          {**stack.env, "DRAWREVIEW_SYNC_RECHECK_S": str(RECHECK_S),
-                          "DRAWREVIEW_SYNC_INBOX": str(INBOX), "DRAWREVIEW_SYNC_SEND_STALL_S": str(STALL_S)}, log)
+                          "DRAWREVIEW_SYNC_INBOX": str(INBOX), "DRAWREVIEW_SYNC_SEND_STALL_S": str(STALL_S),
+                          "DRAWREVIEW_SYNC_MAX_SOCKETS_PER_USER": str(SOCKETS)}, log)
     try:
         wait_healthy(f"http://127.0.0.1:{port}", proc)
         yield f"http://127.0.0.1:{port}", log
@@ -297,3 +300,36 @@ async def test_clients_that_stop_reading_hold_no_write_slot_and_are_dropped(stac
         for c in stuck:
             c.ws.transport.abort()
         await writer.close()
+
+
+async def test_one_user_holds_a_bounded_number_of_sockets(stack, server, world):
+    """Found from outside: one construction-unit account opened 250 sockets on a project (no
+    bound); each join is answered by every socket already there, so each further connect took
+    longer (0.2 s at 250) and every write went out 250 times more."""
+    url, log = server
+    mine = [await Client.connect(url, world["project_id"], token(stack, "builder")) for _ in range(SOCKETS)]
+    try:
+        extra = await Client.connect(url, world["project_id"], token(stack, "builder"), since=None)
+        err = await extra.recv()
+        assert err["type"] == "error" and err["code"] == "too_many_sockets", err
+        assert err["messages"]["zh-CN"] and err["messages"]["en"] and err["details"]["max_sockets"] == SOCKETS
+        with pytest.raises(websockets.ConnectionClosed) as info:
+            await extra.recv()
+        assert info.value.rcvd.code == 4429
+        other = await Client.connect(url, world["project_id"], token(stack, "designer"))  # another user: fine
+        await other.close()
+        await mine.pop().close()  # a place freed is a place taken again
+        deadline = time.monotonic() + 10
+        while True:
+            again = await Client.connect(url, world["project_id"], token(stack, "builder"), since=None)
+            await again.send({"type": "hello", "since": 0})
+            first = await again.expect(lambda m: m["type"] in {"welcome", "error"})
+            if first["type"] == "welcome" or time.monotonic() > deadline:
+                break
+            await again.close()
+        assert first["type"] == "welcome", first
+        mine.append(again)
+    finally:
+        for c in mine:
+            await c.close()
+    assert not tracebacks(log), tracebacks(log)
