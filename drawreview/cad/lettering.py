@@ -248,6 +248,10 @@ def mtext_layout(entity) -> tuple[list[tuple[str, float, float, float]], float, 
 
 
 def _mtext_layout(entity):
+    if entity.has_columns:  # laid out in columns (R2018 column data, or linked MTEXTs)
+        from drawreview.cad import mtextcolumns
+
+        return mtextcolumns.layout(entity, _wrap, text_width, style_width(entity))
     got = mtext_lines(entity)
     if got is None:
         return None
