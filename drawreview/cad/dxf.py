@@ -109,7 +109,7 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
             raise E.no_drawable_content(name)
     if truncated:
         repairs.append("文件末尾缺少 EOF，可能被截断；已读取截断前的内容 / no EOF marker: the file looks truncated")
-    repairs += linetypes.linetype_note(doc, linetypes.complex_linetypes(doc), converted=False)
+    repairs += linetypes.linetype_note(doc, linetypes.shape_linetypes(doc), converted=False)
     drawing = Drawing(doc, name, path, recovered, repairs, encoding=doc.encoding or "",
                       version=doc.dxfversion, audited=audit or audited_by_recover)
     _set_units(drawing)

@@ -1,11 +1,13 @@
 """Linetypes as plotted: the dash pattern of a simple or complex linetype, and a note naming
-the complex linetypes (text or shapes between the dashes) whose symbols are not drawn.
+the complex linetypes whose symbols are not drawn.
 
 A complex linetype (GAS_LINE ``----GAS----``, BATTING, ZIGZAG) is plotted by AutoCAD as its
 dashes with the symbols in its gaps. ezdxf's drawing add-on draws it as a solid line
-(``Linetype.simplified_line_pattern`` gives up on it), and the DWG readers keep only its dashes.
-We draw its dashes and gaps in both cases, and name it: the shapes come from an SHX file that
-does not travel with the drawing.
+(``Linetype.simplified_line_pattern`` gives up on it), and the DWG conversion keeps only its
+dashes (neither the DXF pycadkit writes nor its reader's model carries the text or shapes).
+We draw its dashes and gaps in both cases; a DXF's text elements are drawn in the gaps
+(``cad.ltsymbols``). What stays undrawn is named: a DXF's shapes (they come from an SHX file
+that does not travel with the drawing), a DWG's text and shapes.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ def dashes(lt) -> tuple[float, ...]:
     dot), always of even length. A complex linetype (text or shapes between its dashes: GAS_LINE,
     BATTING) is drawn by AutoCAD with its dashes and the symbols in the gaps; ezdxf draws it
     solid (``simplified_line_pattern`` gives up on it). Its dashes and gaps are drawn here, its
-    symbols are not (``linetype_note`` names them)."""
+    text by ``cad.ltsymbols``, its shapes not (``linetype_note`` names them)."""
     tags = lt.pattern_tags
     if not tags.is_complex_type():
         return even(lt.simplified_line_pattern())
@@ -46,6 +48,19 @@ def even(pattern) -> tuple[float, ...]:
     return tuple(out)
 
 
+def shape_linetypes(doc) -> list[str]:
+    """Names of the linetypes with shapes between their dashes (74 flag 4: from an SHX file)."""
+    out = []
+    for lt in doc.linetypes:
+        try:
+            tags = lt.pattern_tags
+            if tags.is_complex_type() and any(t.code == 74 and int(t.value) & 4 for t in tags.tags):
+                out.append(lt.dxf.name)
+        except Exception:  # noqa: BLE001 - a malformed linetype is drawn solid, not named
+            continue
+    return out
+
+
 def complex_linetypes(doc) -> list[str]:
     """Names of the linetypes with text or shapes between their dashes."""
     out = []
@@ -63,8 +78,9 @@ BYLAYER, _UNSEEN = "BYLAYER", object()
 
 def linetype_note(doc, names: list[str], converted: bool = True) -> list[str]:
     """One note naming each complex linetype in use (directly or through its layer) with the
-    number of entities drawn with it: only its dashes are drawn. *converted*: the DWG
-    conversion lost the symbols; else the DXF has them and they are not drawn."""
+    number of entities drawn with it. *converted*: the DWG conversion lost the symbols (text
+    and shapes), only the dashes are drawn; else a DXF's linetypes with shapes (its text is
+    drawn, its shapes are not: their SHX file does not travel with it)."""
     if not names:
         return []
     wanted = {n.upper(): n for n in names}
@@ -98,6 +114,7 @@ def linetype_note(doc, names: list[str], converted: bool = True) -> list[str]:
                 f"如需审查其中的符号，请同时上传由 CAD 打印的 PDF / the DWG conversion dropped the shapes and text of "
                 f"{len(used)} complex linetype(s), drawn with their dashes only: {en}; if their symbols matter, "
                 f"upload a PDF plotted from your CAD program as well"]
-    return [info(f"{len(used)} 种复杂线型中的形和文字未画出，这些线只画出短划线：{zh}；如需审查其中的符号，"
-                 f"请同时上传由 CAD 打印的 PDF / the shapes and text of {len(used)} complex linetype(s) are not drawn, "
-                 f"only their dashes: {en}; if their symbols matter, upload a PDF plotted from your CAD program as well")]
+    return [info(f"{len(used)} 种复杂线型中的形（来自不随图纸提供的 SHX 文件）未画出，这些线只画出短划线和文字：{zh}；"
+                 f"如需审查其中的符号，请同时上传由 CAD 打印的 PDF / the shapes of {len(used)} complex linetype(s) are not "
+                 f"drawn (they come from SHX files, which do not travel with a drawing), only their dashes and text: "
+                 f"{en}; if their symbols matter, upload a PDF plotted from your CAD program as well")]

@@ -18,7 +18,7 @@ from ezdxf.entities import (
 from ezdxf.entities.dxfentity import DXFTagStorage
 from ezdxf.render import hatching
 
-from drawreview.cad import hatchfill, lettering, textcodes
+from drawreview.cad import hatchfill, lettering, ltsymbols, textcodes
 from drawreview.cad.blockforms import BlockForms, Form
 from drawreview.cad.canvas import FILL, LIMIT, STROKE, TEXT, Canvas
 from drawreview.cad.polywidth import thin_segments
@@ -78,6 +78,7 @@ class Painter(BlockForms):
             Text: self._text, Attrib: self._text, AttDef: self._text, MText: self._mtext, Insert: self._insert,
             Hatch: self._hatch, Solid: self._solid, Trace: self._solid,
         }
+        ltsymbols.attach(self)  # the text of complex linetypes (none: the handlers stay as they are)
 
     # -- dispatch ------------------------------------------------------------------------
     def paint(self, e, cv: Canvas, in_block: bool = False) -> None:
