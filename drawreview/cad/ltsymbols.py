@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import weakref
 from typing import NamedTuple
 
 MAX_PER_ENTITY = 2000  # symbols along one entity (a tiny scale on a long line would set millions)
@@ -100,8 +101,22 @@ def _style(doc, handle):
     return e if e is not None and e.dxftype() == "STYLE" else None
 
 
+_BY_DOC: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def text_linetypes(doc) -> dict[str, Pattern]:
-    """Upper-case linetype name -> its text pattern, for the linetypes that hold text."""
+    """Upper-case linetype name -> its text pattern, for the linetypes that hold text (read
+    once per document: a sheet makes a painter per viewport scale and per frame)."""
+    try:
+        got = _BY_DOC.get(doc)
+    except TypeError:  # not weakly referable
+        return _text_linetypes(doc)
+    if got is None or got[0] != len(doc.linetypes):
+        got = _BY_DOC[doc] = (len(doc.linetypes), _text_linetypes(doc))
+    return got[1]
+
+
+def _text_linetypes(doc) -> dict[str, Pattern]:
     out = {}
     for lt in doc.linetypes:
         try:
@@ -186,7 +201,10 @@ class _Drawer:
             handler(e, d, cv, in_block, oc)
             pattern = self.pattern_for(d, in_block)
             if pattern is not None and e.dxftype() in CURVES:
-                self.draw(e, d, cv, in_block, oc, pattern)
+                try:
+                    self.draw(e, d, cv, in_block, oc, pattern)
+                except Exception:  # noqa: BLE001 - a curve without a path (a mesh): its line stands
+                    pass
         return drawn
 
     def pattern_for(self, d: dict, in_block: bool) -> Pattern | None:
