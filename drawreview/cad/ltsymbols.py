@@ -24,7 +24,16 @@ import math
 import weakref
 from typing import NamedTuple
 
+from ezdxf import path as ezpath
+
+from drawreview.cad import lettering
+from drawreview.cad.canvas import TEXT
+from drawreview.cad.notes import info
+
 MAX_PER_ENTITY = 2000  # symbols along one entity (a tiny scale on a long line would set millions)
+MAX_PER_PAINTER = 20000  # symbols on one sheet (or viewport form): ~10 µs each, and each a text
+NOTE = ("复杂线型中的文字过多，本图只画出前 {n} 个，其余线只画出短划线 / the text of complex linetypes is drawn "
+        "for its first {n:,} occurrences on this sheet; past them the lines show their dashes only")
 
 
 class Symbol(NamedTuple):
@@ -195,6 +204,7 @@ class _Drawer:
     def __init__(self, painter, patterns: dict[str, Pattern]) -> None:
         self.painter = painter
         self.patterns = patterns
+        self.left = MAX_PER_PAINTER
 
     def wrap(self, handler):
         def drawn(e, d, cv, in_block, oc):
@@ -222,13 +232,12 @@ class _Drawer:
         return self.patterns.get(name)
 
     def draw(self, e, d, cv, in_block, oc, pattern: Pattern) -> None:
-        from ezdxf import path as ezpath
-
-        from drawreview.cad import lettering
-        from drawreview.cad.canvas import TEXT
-
+        if self.left <= 0:  # the sheet's share is drawn (noted once)
+            return
         styles = self.painter.styles
         scale = (d.get("ltscale", 1.0) or 1.0) * styles.ltscale * styles.dash_factor
+        if pattern.length * scale * cv.unit_pt <= 2.0:  # the canvas draws so dense a pattern solid
+            return
         if e.dxftype() == "LINE":
             s, t = d["start"], d["end"]
             points = [(s.x, s.y), (t.x, t.y)]
@@ -238,6 +247,10 @@ class _Drawer:
         got = placed(points, pattern, scale, lettering.text_width)
         if not got:
             return
+        if len(got) > self.left:
+            got = got[:self.left]
+            self.painter.notes.append(info(NOTE.format(n=MAX_PER_PAINTER)))
+        self.left -= len(got)
         run = cv.use(TEXT, oc, styles.pen(d, in_block))
         ox, oy = cv.ox, cv.oy
         for text, x, y, h, angle, wf, w in got:

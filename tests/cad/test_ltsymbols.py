@@ -137,3 +137,20 @@ def test_only_shapes_are_named(tmp_path):
     d = load_dxf(tmp_path / "n.dxf")
     (note,) = [n for n in d.notes if "linetype" in n]
     assert "ZIGZAG (1 entity)" in note and "GAS_LINE" not in note and "SHX" in note
+
+
+def test_a_sheet_sets_a_bounded_number_of_symbols(tmp_path, monkeypatch):
+    """Each symbol is a text (~10 µs to set, and searchable): past the sheet's share the lines
+    keep their dashes only, and a note says so (an info: the file is intact)."""
+    from drawreview.cad.notes import repairs_of
+
+    monkeypatch.setattr(ltsymbols, "MAX_PER_PAINTER", 50)
+    doc = ezdxf.new("R2018", units=4)
+    doc.header["$LTSCALE"] = 10
+    doc.linetypes.add("GAS_LINE", pattern=GAS, description="Gas line", length=0.95)
+    for i in range(5):
+        doc.modelspace().add_line((0, 20 * i), (400, 20 * i), dxfattribs={"linetype": "GAS_LINE"})
+    _, (res,) = _render(doc, tmp_path)
+    assert len([t for t in res.texts if t["text"] == "GAS"]) == 50
+    (note,) = [n for n in res.notes if "complex linetypes" in n]
+    assert "first 50 occurrences" in note and not repairs_of([note])
