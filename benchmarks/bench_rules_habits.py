@@ -2,7 +2,7 @@
 exploded and bulged doors, plans as blocks, dynamic blocks, flipped OCS, multileader labels,
 pinyin layers, a millimetre header on a metre drawing, titles in paper space, Roman ratings …).
 
-Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5|outside6|outside7|outside8]
+Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5|outside6|outside7|outside8|outside9]
 
 ``--corpus outside`` scores the second outside probe (tests/rules/corpus/outside.py: dividing
 lines across a floor outline, basement titles, R12 and 天正 T3 exports, ``\\U+`` escapes …);
@@ -31,7 +31,14 @@ compartments, plans turned 30°, centimetres, bulged 2D POLYLINEs, paper-space f
 formatted sprinkler and height MTEXT, ``负一层`` / ``BASEMENT`` titles, ``乙级防火门1000`` and ``FM乙-1000X2100``
 doors, survey coordinates, red lines as LINEs and ARCs, ``24/-2`` storeys, multi-loop green hatches,
 basement outlines across the red line, lanes as edge lines or curved bands, ``第Ⅱ类`` and English lightning
-classes, serpentine meshes, attributed down-conductors, inline ``\\H`` heights, missing ``$INSUNITS`` …).
+classes, serpentine meshes, attributed down-conductors, inline ``\\H`` heights, missing ``$INSUNITS`` …);
+``--corpus outside9`` the ninth (tests/rules/corpus/outside9.py, written without reading the engine: compartment
+layers with a space and version mark, a ``$0$`` suffix, mixed English-Chinese or a one-character prefix; a
+basement named only by its layout tab, ``b1f`` and ALIGNED titles, the height in a title-block ATTRIB,
+sprinklers in a 图例; lowercase and doubly anonymous doors; demolished dashed buildings (traps), ``12f``
+storeys, anonymous-block footprints, a GRASS hatch on ``L-PLNT-绿化``, a closed-spline red line, lanes on
+``C-ROAD-FIRE``; units on ``人防 防护单元``; an ANSI37 hatch mesh, the class in a table, ``YX-n`` conductors;
+FIT and ``%%p`` texts, a full-width dimension override …).
 
 Each habit is a clean / violating pair generated into a temporary folder (or DIR) and checked
 as ``drawreview check`` checks it (``rules.sheetcheck.check_file``). A prediction is an
@@ -57,7 +64,7 @@ sys.path.insert(0, str(ROOT))
 from drawreview.rules.sheetcheck import check_file  # noqa: E402
 
 
-CORPORA = ("habits", "outside", "outside3", "outside4", "outside5", "outside6", "outside7", "outside8")
+CORPORA = ("habits", "outside", "outside3", "outside4", "outside5", "outside6", "outside7", "outside8", "outside9")
 
 
 def load_generator(corpus: str = "habits"):
