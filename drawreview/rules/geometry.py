@@ -26,6 +26,9 @@ from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_
                          split_by_fire_walls, split_by_lines, voids_as_holes)
 from .junctions import junction_strips
 from .paper import drawn_extent, paper_texts
+from .demolition import drop_demolished
+from .drawnframes import frames_from_lines
+from .meshes import mesh_prims
 from .walls import OPENING_M, enclosed_floors, wall_line
 from .titles import drop_key_plans, titles_govern_floors
 from .units import drawing_units
@@ -240,6 +243,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     leaders = builder.leaders
     solids: list = []  # arrowheads and linework of leaders drawn as plain entities (leaders.drawn_leaders)
     leader_lines: dict[str, list] = {}
+    frame_lines: dict[str, list] = {}  # the frame layer's linework, by layer: a frame drawn apart
     for e in doc.modelspace():
         count += 1
         t = e.dxftype()
@@ -278,10 +282,17 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
             geo.layer_classes.setdefault(layer, cls)
             if cls == "wall":
                 builder.wall_entities.append(e)
+            elif cls == "frame" and clip is None and t in ("LINE", "LWPOLYLINE", "POLYLINE"):
+                frame_lines.setdefault(layer, []).append((e.dxf.handle, entity_prims(e, distance)))
             continue
         for p in entity_prims(e, distance):
             builder.add(p, cls)
+        if t == "HATCH" and cls == "air_termination":  # a mesh drawn as a grid hatch: its lines (meshes.py)
+            for p in mesh_prims(e, geo.unit_m, layer, e.dxf.handle):
+                builder.add(p, cls)
     geo.entity_count = count
+    for layer, drawn in frame_lines.items():  # a frame exploded into lines and texts (drawnframes.py)
+        frames_from_lines(geo, [p for _, prims in drawn for p in prims], layer, drawn[0][0])
     if solids:
         leaders.extend(drawn_leaders(solids, leader_lines, geo.du(2.0)))
     texts_to_arrowheads(geo.texts, leaders)
@@ -295,6 +306,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
              if sheet_facts and len(doc.layouts) > 1 else [])
     join_texts(geo, (lambda g, labelled: notes.apply_sheet_facts(g, explicit, under, labelled, paper))
                if sheet_facts else None)
+    drop_demolished(geo)  # a footprint marked 拆除 is gone when the project is built (demolition.py)
     if sheet_facts:
         titles_govern_floors(geo, explicit)  # plans side by side: each under its own title (titles.py)
     sort_exits(geo)

@@ -61,6 +61,13 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
                 p = a.dxf.insert
                 geo.texts.append(Text(p.x, p.y, f"{a.dxf.tag}={drawn_text(a)}", a.dxf.get("height", 0.0),
                                       e.dxf.handle, layer, "Standard"))
+        elif e.attribs and _inside((p := insert_point(e)).x, p.y, builder.clip):
+            # a title block of ATTRIBs alone (图签 TK-A1: 建筑高度 = 54.00m), its lines drawn apart: no frame,
+            # but its fields are the sheet's words
+            for a in e.attribs:
+                q = a.dxf.insert
+                geo.texts.append(Text(q.x, q.y, f"{a.dxf.tag}={drawn_text(a)}", a.dxf.get("height", 0.0),
+                                      e.dxf.handle, layer, "Standard"))
         return
     shape = builder.lm.shape(cls)
     if shape == "point":
@@ -124,11 +131,28 @@ def _add_symbol(geo: Geometry, builder, insert, p, handle: str, layer: str, cls:
             width = labels.door_width_m(code)
             cls = builder.lm.classify(layer, "INSERT", labels.norm(code).strip()) or cls
             cls = cls if cls in ("door", "exit") else "door"
+    if width is None and cls in ("door", "exit") and name.startswith("*") and (inner := wrapped_name(insert)):
+        width = labels.door_width_m(inner)  # an anonymous group around the door block (*U → *U → FM乙0821)
     if width is None and cls in ("door", "exit") and (scaled := _library_width(geo, insert, name)) is not None:
         attrs["scaled_width_m"] = scaled  # below a code written beside it (doors.sort_exits)
     if width is not None:
         attrs.setdefault("width_m", width)
     builder.points.setdefault(cls, []).append(Feature(shapely.Point(p.x, p.y), [handle], layer, cls, name, attrs))
+
+
+def wrapped_name(insert, depth: int = 0) -> str | None:
+    """The name of the one named block an anonymous block wraps, through anonymous blocks (a group or a
+    copy made into ``*U`` blocks: ``*U5`` → ``*U4`` → ``FM乙0821``); None when a level holds no insert or
+    several (a plan, not one symbol's wrapping)."""
+    name = insert.dxf.name
+    block = insert.doc.blocks.get(name) if insert.doc is not None and depth < 8 else None
+    if block is None:
+        return None
+    inner = [e for e in block if e.dxftype() == "INSERT"]
+    if len(inner) != 1:
+        return None
+    child = inner[0].dxf.name
+    return wrapped_name(inner[0], depth + 1) if child.startswith("*") else child
 
 
 def _library_width(geo: Geometry, insert, name: str) -> float | None:

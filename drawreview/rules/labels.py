@@ -14,6 +14,7 @@ import unicodedata
 from .areas import declared_areas  # noqa: F401 - read with the other labels' facts
 from .doorcodes import bare_block, door_code, door_width_m  # noqa: F401 - door names are labels too
 from .english import english_facts, lightning_class_of
+from .struck import cancelled
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4,
              "i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -69,6 +70,10 @@ RE_LOCAL_SYSTEM = re.compile(r"气体|七氟丙烷|ig\s*-?\s*541|二氧化碳|�
 RE_HIGH_RISE = re.compile(r"(?<![非标])高层")
 RE_NEGATION = re.compile(r"无|不设|未设|不需|不考虑|没有|取消")
 RE_AFFIRM = re.compile(r"设|有|采用|配置|安装|按")
+# the provision said after the system's name, closing its clause: a legend row 喷淋头（自动喷水灭火系统，全楼设置）,
+# 自动喷水灭火系统全楼设置; 不设置 / 未设置 there says no (not 喷淋头设置间距…, whose 设置 does not close the
+# clause, nor 喷淋头的设置, a heading)
+RE_AFTER = re.compile(r"(?<!的)(不|未|无需|免)?(?:全楼|全部|均|全面|整体|按规范)?(?:设置|配置|覆盖)(?=\s*[)）]?\s*(?:[，,。;；)）]|$))")
 # a basement sheet's title: 地下一层 / 地下室 / 半地下室 (a half-sunk storey: GB 50016 5.3.1 gives it the
 # basement's limit) / 负一层 / -1F / B1层 / B1F … then 平面图, 平面布置图,
 # 防火分区示意图 …; or by its level, at least 2 m below ground: -4.800m标高层平面图 (not a cross-reference:
@@ -200,6 +205,8 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
                 put(key, value, raw)
             continue
         t = norm(raw)
+        if cancelled(t):  # 本层设自动喷水灭火系统（取消）: a withdrawn note states nothing (struck.py)
+            continue
         if ("喷" in t or "洒水" in t or "灭火系统" in t) and (m := _sprinkler(t)):
             # 「设自动喷水灭火系统」, 「采用湿式自动喷水灭火系统」 → yes; 「无 / 不设 / 未设 …」 just before → no;
             # 「自动喷水灭火系统：无 / 有」 → its value after the colon
@@ -214,6 +221,8 @@ def project_facts(texts: list[str]) -> tuple[dict, dict]:
                 put("sprinklers", False, raw)
             elif RE_AFFIRM.search(clause[-8:]):  # a bare 「自动喷水灭火系统」 (a table's key cell) says nothing
                 put("sprinklers", True, raw)
+            elif m2 := RE_AFTER.search(re.split(r"[。;；\n]", t[m.end():])[0]):
+                put("sprinklers", not m2.group(1), raw)
         if "高层" in t and RE_HIGH_RISE.search(t):  # not 非高层, nor a level's floor: 4.800m标高层平面图
             put("high_rise", True, raw)
         elif "多层" in t or "单层" in t or "非高层" in t:

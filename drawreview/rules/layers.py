@@ -22,7 +22,7 @@ from .wording import unescaped
 SHAPES = ("polygon", "line", "point", "ignore")
 
 
-BOUND_XREF = re.compile(r"^.*\$\d+\$")  # a bound xref's layer: XREF$0$A-WALL, SITE$12$A-WALL
+BOUND_MARK = re.compile(r"\$\d+\$")  # a bound xref's marker: XREF$0$A-WALL, SITE$12$A-WALL (and 防火分区$0$)
 SEPARATORS = re.compile(r"[\s\-_.·—–]+")
 
 
@@ -34,8 +34,8 @@ def normalise(name: str) -> str:
     name = simplified(unicodedata.normalize("NFKC", name or "").casefold().strip())
     if "|" in name:
         name = name.rsplit("|", 1)[1]
-    if "$" in name:
-        name = BOUND_XREF.sub("", name)
+    if "$" in name:  # the layer's own name is what follows the marker; a name the marker closes (防火分区$0$) is before it
+        name = next((part for part in reversed(BOUND_MARK.split(name)) if part.strip()), name)
     return name.strip()
 
 

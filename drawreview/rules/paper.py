@@ -65,7 +65,8 @@ def paper_texts(doc, blocks: BlockCache, region: Box | None, whole: bool = False
     drawn), or the words shared by all when several show it equally. When none shows it and the
     region is the *whole* of model space (one drawing, no frames splitting it), the layouts with no
     viewport at all (a sheet of notes kept in the file, 设计说明) speak for that one drawing: their
-    words count, those every one of them writes when several write any. Else []."""
+    words count, those every one of them writes when several write any (not their tabs' names: a notes
+    sheet's tab names no plan). Else []."""
     showing = []  # (how much of its windows the region fills, layout)
     blank = []  # layouts that show no model space
     for layout in doc.layouts:
@@ -79,7 +80,7 @@ def paper_texts(doc, blocks: BlockCache, region: Box | None, whole: bool = False
             blank.append(layout)
     showing.sort(key=lambda s: -s[0])
     if not showing:
-        notes = [texts for texts in (_texts(layout, blocks) for layout in blank) if texts] if whole else []
+        notes = [texts for texts in (_texts(layout, blocks, named=False) for layout in blank) if texts] if whole else []
         return _common(notes) if notes else []
     if len(showing) == 1 or showing[0][0] > CLEARLY * showing[1][0]:
         return _texts(showing[0][1], blocks)
@@ -94,8 +95,10 @@ def _common(each: list[list[Text]]) -> list[Text]:
     return [t for t in each[0] if t.text in common]
 
 
-def _texts(layout, blocks: BlockCache) -> list[Text]:
-    out: list[Text] = []
+def _texts(layout, blocks: BlockCache, named: bool = True) -> list[Text]:
+    """The layout's words; its tab's name first: a sheet named on its tab (``地下一层平面图``) over a model
+    space whose own title says only ``平面图`` is that sheet (a tab named ``布局1`` / ``Layout1`` says nothing)."""
+    out: list[Text] = [Text(0.0, 0.0, layout.name, 0.0, "", "", "layout")] if named and layout.name else []
     for e in layout:
         t = e.dxftype()
         if t in TEXT_TYPES:

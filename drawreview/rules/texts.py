@@ -14,6 +14,7 @@ from .inserts import Box, _inside
 from .primitives import TEXT_TYPES, flipped
 from .hanzi import simplified
 from .mtextcodes import plotted_height
+from .struck import MARK, struck_through
 from .wording import drawn_text, unescaped
 
 
@@ -36,6 +37,12 @@ def anchor_inside(e, d: dict, clip: Box) -> bool:
     return True
 
 
+def _words(e) -> str:
+    """The words as drawn; struck through (``%%k``, ``\\K``), they carry the cancelled mark (struck.py)."""
+    text = drawn_text(e)
+    return text + MARK if text and struck_through(e) else text
+
+
 def add_text(geo: Geometry, e, t: str, clip: Box | None = None) -> None:
     if t == "TEXT":
         p = e.dxf.insert
@@ -45,14 +52,14 @@ def add_text(geo: Geometry, e, t: str, clip: Box | None = None) -> None:
             p = e.ocs().to_wcs(p)
         if not _inside(p.x, p.y, clip):
             return
-        geo.texts.append(Text(p.x, p.y, drawn_text(e), e.dxf.get("height", 0.0), e.dxf.handle,
+        geo.texts.append(Text(p.x, p.y, _words(e), e.dxf.get("height", 0.0), e.dxf.handle,
                               e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
     else:
         p = e.dxf.insert
         if not _inside(p.x, p.y, clip):
             return
         height = plotted_height(e.text, e.dxf.get("char_height", 0.0))  # \H250; inline, not the char height
-        geo.texts.append(Text(p.x, p.y, drawn_text(e), height, e.dxf.handle,
+        geo.texts.append(Text(p.x, p.y, _words(e), height, e.dxf.handle,
                               e.dxf.get("layer", "0"), e.dxf.get("style", "Standard")))
 
 
