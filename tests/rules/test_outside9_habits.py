@@ -226,7 +226,7 @@ def test_a_grid_hatch_as_a_mesh(pattern, spacing, read):
 
 
 @pytest.mark.parametrize("layer, cls", [
-    ("E-LTNG-MESH", "air_termination"), ("E-LP-MESH", "air_termination"), ("E-LTNG-COND", "air_termination"),
+    ("E-LTNG-MESH", "air_termination"), ("E-LP-MESH", "air_termination"), ("E-LTNG-MESH-1", "air_termination"),
     ("E-LTNG-DOWN", "down_conductor"), ("E-LTNG", "air_termination"),
 ])
 def test_gb18112_mesh_layers(layer, cls):
