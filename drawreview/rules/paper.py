@@ -98,7 +98,8 @@ def _common(each: list[list[Text]]) -> list[Text]:
 def _texts(layout, blocks: BlockCache, named: bool = True) -> list[Text]:
     """The layout's words; its tab's name first: a sheet named on its tab (``地下一层平面图``) over a model
     space whose own title says only ``平面图`` is that sheet (a tab named ``布局1`` / ``Layout1`` says nothing)."""
-    out: list[Text] = [Text(0.0, 0.0, layout.name, 0.0, "", "", "layout")] if named and layout.name else []
+    nowhere = float("nan")  # the tab is on no row of the sheet: its name pairs with no table cell (notes.py)
+    out: list[Text] = [Text(nowhere, nowhere, layout.name, 0.0, "", "", "layout")] if named and layout.name else []
     for e in layout:
         t = e.dxftype()
         if t in TEXT_TYPES:
