@@ -15,7 +15,7 @@ Protocol (docs/decisions/003-annotations-and-sync.md has the full message list):
    a bad message answers ``error`` (with its ``client_id`` whenever it had one, also when it
    was too large or not JSON) and the connection stays usable;
 4. backpressure: received messages wait in a bounded inbox (``settings.sync_inbox``) and run one
-   at a time, at most ``WRITE_SLOTS`` per process at once; a message that finds the inbox full,
+   at a time, at most ``sync_flow.WRITE_SLOTS`` per process at once; a message that finds the inbox full,
    or waited longer than ``settings.sync_max_wait_s``, is not run and answers ``slow_down``
    (``client_id``, ``retry_after_ms``): the client keeps it and sends it again later. A reply
    is sent after its slot is given back. Outgoing, each connection has its own bounded queue; a
@@ -43,6 +43,7 @@ from ..services import findings, presence
 from ..services import events as events_service
 from .common import lang_of
 from .sync_auth import authorise, credentials_of, refuse
+from .sync_flow import finished, slow_down, sockets_held, write_slots
 from .sync_handlers import answer, handle
 from .sync_messages import access_revoked, dumps, error_message
 from .sync_watch import watch_of
@@ -193,27 +194,6 @@ class Connection:
                 await self.send(reply)
 
 
-async def finished(job):
-    """Run ``job`` to its end even when the connection's task is cancelled (the client went
-    away): a write cut off inside its commit leaves the pool resetting a connection half-way
-    (an error in the log, the connection lost), while a finished one is simply answered to
-    nobody. The cancellation is raised once the job is done; otherwise its result is returned."""
-    task = asyncio.ensure_future(job)
-    cancelled = None
-    while not task.done():
-        try:
-            await asyncio.shield(task)
-        except asyncio.CancelledError as exc:
-            cancelled = exc
-        except Exception:  # noqa: BLE001 - read below, after the loop
-            break
-    if cancelled is not None:
-        if not task.cancelled() and task.exception() is not None:
-            log.info("write after the client left ended: %r", task.exception())
-        raise cancelled
-    return task.result()
-
-
 _WIRE: "OrderedDict[int, tuple[dict, str]]" = OrderedDict()
 
 
@@ -228,28 +208,6 @@ def encoded(msg: dict) -> str:
     if len(_WIRE) > 512:
         _WIRE.popitem(last=False)
     return text
-
-
-WRITE_SLOTS = 8  # messages one app process runs at once (below the database pool: 10 + 10)
-
-
-def write_slots(state) -> asyncio.Semaphore:
-    slots = getattr(state, "sync_write_slots", None)
-    if slots is None:
-        slots = state.sync_write_slots = asyncio.Semaphore(WRITE_SLOTS)
-    return slots
-
-
-def slow_down(lang: str, text: str | None, waited_s: float, reason: str) -> dict:
-    """The typed "slow down" answer to a message that was not run: the client keeps the write
-    and sends it again after ``retry_after_ms``."""
-    exc = DrawReviewError("服务器繁忙，该操作尚未执行，将稍后自动重试", "The server is busy; this operation was not run yet "
-                          "and will be retried shortly", code="slow_down", status=503,
-                          details={"reason": reason, "waited_ms": round(waited_s * 1000)})
-    out = error_message(exc, lang, None, text)
-    out["type"] = "slow_down"
-    out["retry_after_ms"] = 500 if reason == "full" else 1000
-    return out
 
 
 # --- the endpoint -----------------------------------------------------------------------
@@ -284,15 +242,6 @@ async def project_socket(websocket: WebSocket) -> None:
         held[principal.user_id] -= 1
         if not held[principal.user_id]:
             del held[principal.user_id]
-
-
-def sockets_held(state) -> dict[int, int]:
-    """This process's open project sockets per user (``settings.sync_max_sockets_per_user`` each:
-    every socket joins its room's presence, which every other socket there answers, decision 151)."""
-    held = getattr(state, "sync_sockets_held", None)
-    if held is None:
-        held = state.sync_sockets_held = {}
-    return held
 
 
 async def serve(websocket: WebSocket, principal: Principal, project_id: int, lang: str, credentials, stage: str,
