@@ -15,7 +15,6 @@ Rules (docs/decisions/003-annotations-and-sync.md):
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import weakref
@@ -26,99 +25,17 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
-from ..errors import Conflict, DrawReviewError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ..errors import Conflict, DrawReviewError, InvalidTransition, NotFound, PermissionDenied
 from ..models import MAX_INT, Annotation, AuditEntry, Comment, Project, Sheet, Submission, User, utcnow
 from .. import vocabulary
 from ..policy import require_assigned_reviewer, require_own_discipline, require_project, require_role
 from . import comment_library, notifications
 from .client_writes import WriteResult, check_client_id, perform
+from .markups import (KINDS, MAX_BODY, PALETTE, SEVERITIES, STATUSES, TRANSITIONS, check_version, clean_fields,
+                      clean_geometry, fail)
 from .journal import Change, NewRow
 
 CLOSED_STAGES = ("approved", "rejected")  # the case's last report is issued: no later revision
-
-KINDS = ("pin", "rect", "cloud", "arrow", "polyline", "text")
-SEVERITIES = ("mandatory", "general", "suggestion")
-STATUSES = ("open", "answered", "closed")
-PALETTE = comment_library.PALETTE
-MAX_POINTS = 2000
-MAX_BODY = 10_000
-MAX_COORD = 1e7
-MAX_CLAUSE = 200
-MAX_TEXT = 2000  # a text markup's words
-# points each kind needs: (min, max)
-POINTS = {"pin": (1, 1), "rect": (2, 2), "cloud": (2, MAX_POINTS), "arrow": (2, 2),
-          "polyline": (2, MAX_POINTS), "text": (1, 1)}
-# (from, to) -> roles that may make the change (reviewers only for their own discipline)
-TRANSITIONS = {
-    ("open", "answered"): {"designer", "reviewer"},
-    ("open", "closed"): {"reviewer"},
-    ("answered", "closed"): {"reviewer"},
-    ("answered", "open"): {"reviewer"},  # not accepted: reopen
-    ("closed", "open"): {"reviewer"},    # reopen
-}
-
-
-# --- validation ---------------------------------------------------------------------------
-
-def _fail(field_: str, rule: str):
-    raise ValidationFailed(details={field_: rule})
-
-
-def clean_geometry(kind: str, geometry: Any) -> dict:
-    if not isinstance(geometry, dict):
-        _fail("geometry", 'object {"points": [[x, y], ...], "text"?}')
-    points = geometry.get("points")
-    lo, hi = POINTS[kind]
-    if not isinstance(points, list) or not lo <= len(points) <= hi:
-        _fail("geometry.points", f"{kind}: {lo}..{hi} points")
-    clean = []
-    for p in points:
-        if (not isinstance(p, list) or len(p) != 2
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in p)
-                or not all(math.isfinite(v) and abs(v) <= MAX_COORD for v in p)):
-            _fail("geometry.points", "each point is [x, y], finite numbers (sheet points)")
-        clean.append([float(p[0]), float(p[1])])
-    out: dict[str, Any] = {"points": clean}
-    text = geometry.get("text")
-    if kind == "text" and (not isinstance(text, str) or not text.strip()):
-        _fail("geometry.text", "required for kind text")
-    if text is not None:
-        if not isinstance(text, str) or len(text) > MAX_TEXT:
-            _fail("geometry.text", f"text, at most {MAX_TEXT} characters")
-        out["text"] = text
-    return out
-
-
-def clean_fields(data: dict, partial: bool) -> dict:
-    out: dict[str, Any] = {}
-    if "severity" in data or not partial:
-        sev = data.get("severity", "general")
-        if sev not in SEVERITIES:
-            _fail("severity", f"one of {SEVERITIES}")
-        out["severity"] = sev
-    if "clause" in data or not partial:
-        clause = data.get("clause", "")
-        if clause is None:
-            clause = ""
-        if not isinstance(clause, str) or len(clause) > MAX_CLAUSE:
-            _fail("clause", f"text, at most {MAX_CLAUSE} characters")
-        out["clause"] = clause.strip()
-    if "body" in data or not partial:
-        body = data.get("body", "")
-        if body is None:
-            body = ""
-        if not isinstance(body, str) or len(body) > MAX_BODY:
-            _fail("body", f"text, at most {MAX_BODY} characters")
-        out["body"] = body
-    return out
-
-
-def check_version(data: dict) -> int:
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_INT:
-        _fail("version", "required positive integer (the version you edited)")
-    return version
-
 
 # --- reading ------------------------------------------------------------------------------
 
@@ -203,7 +120,7 @@ async def list_annotations(session: AsyncSession, principal: Principal | None, p
         value = filters.get(key)
         if value:
             if value not in allowed:
-                _fail(key, f"one of {allowed}")
+                fail(key, f"one of {allowed}")
             stmt = stmt.where(getattr(Annotation, key) == value)
     if filters.get("sheet_id"):
         try:
@@ -211,7 +128,7 @@ async def list_annotations(session: AsyncSession, principal: Principal | None, p
         except ValueError:
             sheet_id = 0
         if not 0 < sheet_id <= MAX_INT:  # beyond any id: never handed to the database
-            _fail("sheet_id", "a positive integer id")
+            fail("sheet_id", "a positive integer id")
         stmt = stmt.where(Annotation.sheet_id == sheet_id)
     anns = list((await session.exec(stmt.order_by(Annotation.id))).all())
     comments: dict[int, list[Comment]] = {}
@@ -397,14 +314,14 @@ async def create(session, broadcast, principal: Principal, sheet_id: int, data: 
         body = dict(data)
         tpl = comment_library.template(body["template"]) if isinstance(body.get("template"), str) else None
         if "template" in body and tpl is None:
-            _fail("template", "an id from /api/annotation-library")
+            fail("template", "an id from /api/annotation-library")
         if tpl:
             body.setdefault("body", tpl["zh-CN"])
             body.setdefault("severity", tpl["severity"])
             body.setdefault("clause", tpl["clause"])
         kind = body.get("kind")
         if kind not in KINDS:
-            _fail("kind", f"one of {KINDS}")
+            fail("kind", f"one of {KINDS}")
         now = utcnow()
         row = {"client_id": client_id, "project_id": project_id, "sheet_id": sheet_id, "author_id": principal.user_id,
                "discipline": principal.discipline, "kind": kind, "geometry": clean_geometry(kind, body.get("geometry")),
@@ -440,7 +357,7 @@ async def edit(session, broadcast, principal: Principal, annotation_id: int, dat
         if "geometry" in data:
             values["geometry"] = clean_geometry(ann.kind, data["geometry"])
         if not values:
-            _fail("body", "nothing to change: give geometry, severity, clause or body")
+            fail("body", "nothing to change: give geometry, severity, clause or body")
         ann = await _bump(session, ann, version, values, author)
         out = _dict(ann, author)  # without its thread: clients keep the thread they have
         return Change({"annotation": out}, ann.project_id, "annotation.updated",
@@ -474,7 +391,7 @@ async def add_comment(session, broadcast, principal: Principal, annotation_id: i
     client_id = check_client_id(data.get("client_id"))
     body = data.get("body")
     if not isinstance(body, str) or not body.strip() or len(body) > MAX_BODY:
-        _fail("body", f"required text, at most {MAX_BODY} characters")
+        fail("body", f"required text, at most {MAX_BODY} characters")
 
     about: dict = {}
 
@@ -509,7 +426,7 @@ async def set_status(session, broadcast, principal: Principal, annotation_id: in
     version = check_version(data)
     status = data.get("status")
     if status not in STATUSES:
-        _fail("status", f"one of {STATUSES}")
+        fail("status", f"one of {STATUSES}")
 
     async def write(session: AsyncSession):
         ann, author = await _load_for_write(session, principal, annotation_id, "comment.create", checked_project)

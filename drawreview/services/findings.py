@@ -23,7 +23,7 @@ from ..auth import Principal
 from ..errors import InvalidTransition, NotFound, ValidationFailed
 from ..models import Annotation, DrawingFile, ReviewTask, RuleFinding, Sheet, Submission
 from ..policy import require_assigned_reviewer, require_project
-from . import annotations, audit
+from . import annotations, audit, markups
 from . import events as events_service
 from .client_writes import WriteResult, check_client_id, perform
 from .notifications import aware
@@ -67,7 +67,7 @@ def finding_dict(r: RuleFinding, sheet: Sheet | None = None) -> dict:
     out = {"id": r.id, "sheet_id": r.sheet_id, "rule_id": r.rule_id, "discipline": r.discipline,
            "severity": r.severity, "state": r.state, "dismiss_reason": r.dismiss_reason,
            "created_at": aware(r.created_at).isoformat(), "data": data,
-           "color": annotations.PALETTE.get(r.discipline, "#555555")}
+           "color": markups.PALETTE.get(r.discipline, "#555555")}
     if sheet is not None:
         out["rect"] = to_sheet(sheet, data.get("bbox"))
     return out
@@ -188,8 +188,8 @@ async def list_for_project(session: AsyncSession, principal, project_id: int,
     """Every finding on every sheet of the project (all submissions, or the one given; every
     discipline, or the one given), for the viewer's "all sheets" list and the designer's
     pre-check; each with its sheet rectangle."""
-    if discipline and discipline not in annotations.PALETTE:
-        raise ValidationFailed(details={"discipline": f"one of {tuple(annotations.PALETTE)}"})
+    if discipline and discipline not in markups.PALETTE:
+        raise ValidationFailed(details={"discipline": f"one of {tuple(markups.PALETTE)}"})
     await require_project(session, principal, project_id)
     stmt = (select(RuleFinding, Sheet).join(Sheet, Sheet.id == RuleFinding.sheet_id)
             .join(Submission, Submission.id == Sheet.submission_id)

@@ -6,24 +6,24 @@ from starlette.routing import Route
 
 from ..errors import ValidationFailed
 from ..services import annotations as service
-from ..services import comment_library, findings
+from ..services import comment_library, findings, markups
 from ..services.client_writes import CLIENT_ID as CLIENT_ID_RE
 from .common import ID_SCHEMA, Ctx, api, text
 
-COORD = {"type": "number", "minimum": -service.MAX_COORD, "maximum": service.MAX_COORD}  # sheet points
-POINTS = {"type": "array", "minItems": 1, "maxItems": service.MAX_POINTS,  # how many: per kind (services/annotations.POINTS)
+COORD = {"type": "number", "minimum": -markups.MAX_COORD, "maximum": markups.MAX_COORD}  # sheet points
+POINTS = {"type": "array", "minItems": 1, "maxItems": markups.MAX_POINTS,  # how many: per kind (services/markups.POINTS)
           "items": {"type": "array", "items": COORD, "minItems": 2, "maxItems": 2}}
 GEOMETRY = {"type": "object", "required": ["points"],
-            "properties": {"points": POINTS, "text": text(service.MAX_TEXT, nullable=True)}}
+            "properties": {"points": POINTS, "text": text(markups.MAX_TEXT, nullable=True)}}
 CLIENT_ID = {"type": "string", "pattern": CLIENT_ID_RE.pattern}
 MAY_CLIENT_ID = {**CLIENT_ID, "nullable": True}  # null or absent: the write is not made idempotent
-SEVERITY = {"type": "string", "enum": list(service.SEVERITIES)}
-CLAUSE = text(service.MAX_CLAUSE, nullable=True)
-BODY = text(service.MAX_BODY, nullable=True)
+SEVERITY = {"type": "string", "enum": list(markups.SEVERITIES)}
+CLAUSE = text(markups.MAX_CLAUSE, nullable=True)
+BODY = text(markups.MAX_BODY, nullable=True)
 CREATE_BODY = {
     "type": "object",
     "required": ["client_id", "kind", "geometry"],
-    "properties": {"client_id": CLIENT_ID, "kind": {"type": "string", "enum": list(service.KINDS)},
+    "properties": {"client_id": CLIENT_ID, "kind": {"type": "string", "enum": list(markups.KINDS)},
                    "geometry": GEOMETRY, "severity": SEVERITY, "clause": CLAUSE, "body": BODY,
                    "template": {"type": "string", "enum": comment_library.template_ids()}},
 }
@@ -34,10 +34,10 @@ EDIT_BODY = {
     "anyOf": [{"required": [name]} for name in ("geometry", "severity", "clause", "body")],  # something to change
 }
 COMMENT_BODY = {"type": "object", "required": ["client_id", "body"],
-                "properties": {"client_id": CLIENT_ID, "body": text(service.MAX_BODY, required=True)}}
+                "properties": {"client_id": CLIENT_ID, "body": text(markups.MAX_BODY, required=True)}}
 STATUS_BODY = {"type": "object", "required": ["version", "status"],
                "properties": {"version": ID_SCHEMA, "client_id": MAY_CLIENT_ID,
-                              "status": {"type": "string", "enum": list(service.STATUSES)}}}
+                              "status": {"type": "string", "enum": list(markups.STATUSES)}}}
 CONFIRM_BODY = {"type": "object", "properties": {"client_id": MAY_CLIENT_ID}}
 DISMISS_BODY = {"type": "object", "required": ["reason"],
                 "properties": {"reason": text(findings.MAX_REASON, required=True), "client_id": MAY_CLIENT_ID}}
@@ -150,8 +150,8 @@ async def comment_library_view(ctx: Ctx):
     discipline = ctx.request.query_params.get("discipline") or None
     if discipline and discipline not in comment_library.PALETTE:
         raise ValidationFailed(details={"discipline": f"one of {tuple(comment_library.PALETTE)}"})
-    return {"palette": comment_library.PALETTE, "kinds": list(service.KINDS), "severities": list(service.SEVERITIES),
-            "statuses": list(service.STATUSES), "comments": comment_library.library(discipline)}
+    return {"palette": comment_library.PALETTE, "kinds": list(markups.KINDS), "severities": list(markups.SEVERITIES),
+            "statuses": list(markups.STATUSES), "comments": comment_library.library(discipline)}
 
 
 ROUTES = [

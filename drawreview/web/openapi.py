@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..services import progress, reports, stats
-from ..services.annotations import SEVERITIES, STATUSES
+from ..services.markups import SEVERITIES, STATUSES
 from ..services.comment_library import PALETTE
 from .annotations import CLIENT_ID
 from .common import ID_SCHEMA as ID

@@ -16,7 +16,7 @@ from drawreview.errors import Conflict, InvalidTransition, PermissionDenied, Val
 from drawreview.jobs.findings import check_sheet
 from drawreview.models import Annotation, AuditEntry, ClientWrite, ProjectEvent, RuleFinding, User
 from drawreview.samples.site import site_plan
-from drawreview.services import annotations, audit, findings
+from drawreview.services import annotations, audit, findings, markups
 from drawreview.demo.accounts import principal_for
 from tests.statements import watch_statements
 from tests.web.matrix.annotations import create_review_world
@@ -247,10 +247,10 @@ async def test_status_open_answered_closed_and_reopen(ctx, world):
 ])
 def test_geometry_per_kind(kind, geometry, ok):
     if ok:
-        assert annotations.clean_geometry(kind, geometry)["points"]
+        assert markups.clean_geometry(kind, geometry)["points"]
     else:
         with pytest.raises(ValidationFailed):
-            annotations.clean_geometry(kind, geometry)
+            markups.clean_geometry(kind, geometry)
 
 
 async def test_check_sheet_stores_findings_idempotently_and_keeps_decisions(ctx, world):
