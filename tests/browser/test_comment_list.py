@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.browser.conftest import chromium_browser, demo_embedded_site, page_as
+from tests.browser.conftest import chromium_browser, demo_embedded_site, page_as, wait_js
 
 
 @pytest.fixture(scope="module")
@@ -169,12 +169,17 @@ def test_the_list_is_live_and_keeps_the_answer_being_written(demo_site, chromium
             page_as(chromium, base, stack, "fire", viewport=VIEWER) as fire:
         open_viewer(fire, base, elsewhere)  # the author of the comment is on another sheet
         page.goto(f"{base}/projects/{pid}")
+        page.wait_for_selector("#notif-count[data-unread]", state="attached")
+        unread = int(page.get_attribute("#notif-count", "data-unread"))
         box = page.locator(f"#comment-list li.comment[data-id='{target['id']}'] textarea")
         box.fill(f"正在回复 {tag}")
         box.press("Home")
         draw_box(fire, "rect", 200, 200, 280, 260)
         save_markup(fire, f"实时新增 {tag}")
         page.wait_for_selector(f"#comment-list li.comment:has-text('实时新增 {tag}')", timeout=10000)
+        # the bell counts the new markup's notice soon after it arrives live, not at its next
+        # minute's poll
+        wait_js(page, f"() => Number(document.querySelector('#notif-count').dataset.unread) > {unread}", timeout=15000)
         r = httpx.post(f"{base}/api/annotations/{target['id']}/comments", headers=stack.token_headers("planning"),
                        timeout=10, json={"client_id": uuid.uuid4().hex, "body": f"规划补充 {tag}"})
         assert r.status_code == 200, r.text

@@ -87,4 +87,13 @@
   }
   loadCount();
   setInterval(function () { if (!document.hidden) loadCount(); }, 60000);
+  /* on a page with the project's live socket (live.js), a reply or a new comment is seen at once:
+     the notice it leads to is written a second after the write (services/notifications.later),
+     so the count is read again shortly after the last event of a burst */
+  var again = null;
+  document.addEventListener("dr:live", function () {
+    clearTimeout(again);
+    again = setTimeout(function () { if (!document.hidden) loadCount(); }, 2500);
+  });
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) loadCount(); });
 })();
