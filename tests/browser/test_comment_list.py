@@ -180,6 +180,8 @@ def test_the_list_is_live_and_keeps_the_answer_being_written(demo_site, chromium
         # the bell counts the new markup's notice soon after it arrives live, not at its next
         # minute's poll
         wait_js(page, f"() => Number(document.querySelector('#notif-count').dataset.unread) > {unread}", timeout=15000)
+        fire.wait_for_selector("#notif-count[data-unread]", state="attached")
+        fire_unread = int(fire.get_attribute("#notif-count", "data-unread"))
         r = httpx.post(f"{base}/api/annotations/{target['id']}/comments", headers=stack.token_headers("planning"),
                        timeout=10, json={"client_id": uuid.uuid4().hex, "body": f"规划补充 {tag}"})
         assert r.status_code == 200, r.text
@@ -196,6 +198,9 @@ def test_the_list_is_live_and_keeps_the_answer_being_written(demo_site, chromium
                 break
             time.sleep(0.3)
         assert replied, notes[:3]
+        # and the viewer's bell counts it without waiting for its minute's poll
+        wait_js(fire, f"() => Number(document.querySelector('#notif-count').dataset.unread) > {fire_unread}",
+                timeout=15000)
         box = page.locator(f"#comment-list li.comment[data-id='{target['id']}'] textarea")
         assert box.input_value() == f"正在回复 {tag}"
         assert box.evaluate("b => document.activeElement === b && b.selectionStart === 0")

@@ -179,6 +179,11 @@ export class Sync extends Outbox {
       default:
         if (typeof msg.seq === 'number' && msg.seq > 0 && !this.log.take(msg.seq)) return; // replay + live
         this.dispatchEvent(new CustomEvent('event', { detail: msg }));
+        // the page's own listeners (the notification bell, nav.js) hear a project event as on the
+        // other pages with a live socket (live.js)
+        if (typeof msg.seq === 'number' && typeof document !== 'undefined') {
+          document.dispatchEvent(new CustomEvent('dr:live', { detail: msg }));
+        }
         // an event may resolve an id a queued write was waiting for
         if (this.outbox.length) this.flush();
     }
