@@ -24,14 +24,14 @@ move its entry out of OPEN."""
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from collections import defaultdict
 from pathlib import Path
 
 import ezdxf
 from ezdxf import path as ezpath
 from shapely.geometry import Polygon
+
+from tests.rules.corpus_labels import load, twin_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,63 +40,18 @@ ROOT = Path(__file__).resolve().parents[2]
 OPEN: dict[str, str] = {}
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_outside8_right_cases_stay_right_and_open_gaps_are_known(tmp_path):
-    bench = _load("bench_rules_habits", ROOT / "benchmarks" / "bench_rules_habits.py")
+    bench = load("bench_rules_habits", ROOT / "benchmarks" / "bench_rules_habits.py")
     table, wrong = bench.score(tmp_path, "outside8")
     assert len(table) == 75
     assert sum(r["found"] + r["missed"] for r in table.values()) == 75
     assert dict(wrong) == OPEN
 
 
-def _wrong_side(m: dict, violating: bool) -> list[str]:
-    """Why the measured quantity is on the wrong side of its threshold (or too close to it), if it is."""
-    value, limit, sense = m["value"], m["limit"], m["sense"]
-    if sense == "max":
-        bad = value > limit
-    elif sense == "min":
-        bad = value < limit
-    elif sense == "abs":
-        bad = abs(value) > limit
-    elif sense == "in":
-        bad = value not in limit
-    elif sense == "set":
-        bad = not value
-    else:
-        return [f"unknown sense {sense}"]
-    why = [] if bad == violating else [f"{value} vs {limit} ({sense})"]
-    counted = isinstance(value, int) and isinstance(limit, int)  # exits, cells: a count sits on its limit
-    if sense in ("max", "min") and limit and not counted:  # well clear of the threshold: at least 5 %
-        if abs(value - limit) / abs(limit) < 0.05:
-            why.append(f"{value} within 5 % of {limit}")
-    return why
-
-
 def test_outside8_labels_are_self_consistent(tmp_path):
-    corpus = _load("outside8", ROOT / "tests" / "rules" / "corpus" / "outside8.py")
+    corpus = load("outside8", ROOT / "tests" / "rules" / "corpus" / "outside8.py")
     labels = corpus.generate(tmp_path)
-    by_habit = defaultdict(list)
-    for lab in labels:
-        by_habit[lab["habit"]].append(lab)
-        assert (tmp_path / lab["file"]).is_file()
-    problems = []
-    for habit, labs in by_habit.items():
-        fams = {f for lab in labs for f in lab["families"]}
-        seeded = [lab for lab in labs if lab["violation"]]
-        clean = [lab for lab in labs if not lab["violation"]]
-        if len(labs) != 2 or len(seeded) != 1 or len(clean) != 1 or len(fams) != 1:
-            problems.append(f"{habit}: not one clean and one violating twin of one family")
-            continue
-        if seeded[0]["violation"] not in fams or seeded[0]["params"] != clean[0]["params"]:
-            problems.append(f"{habit}: twins differ in family or parameters")
-        for lab in labs:
-            problems += [f"{lab['file']}: {w}" for w in _wrong_side(lab["measured"], bool(lab["violation"]))]
+    by_habit, problems = twin_problems(labels, tmp_path, counts_on_limit=True)
     # the compartments written as one polyline: their area in the file is the labelled one
     for lab in labels:
         if lab["families"] != ["FR-07"]:

@@ -23,14 +23,14 @@ the corpus in ``tests/rules/test_outside9_habits.py``."""
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from collections import defaultdict
 from pathlib import Path
 
 import ezdxf
 from ezdxf import path as ezpath
 from shapely.geometry import Polygon
+
+from tests.rules.corpus_labels import load, twin_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,39 +38,12 @@ ROOT = Path(__file__).resolve().parents[2]
 OPEN: dict[str, str] = {}  # all 14 read since decision 153 (tests/rules/test_outside9_habits.py)
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_outside9_right_cases_stay_right_and_open_gaps_are_known(tmp_path):
-    bench = _load("bench_rules_habits", ROOT / "benchmarks" / "bench_rules_habits.py")
+    bench = load("bench_rules_habits", ROOT / "benchmarks" / "bench_rules_habits.py")
     table, wrong = bench.score(tmp_path, "outside9")
     assert len(table) == 49
     assert sum(r["found"] + r["missed"] for r in table.values()) == 49
     assert dict(wrong) == OPEN
-
-
-def _wrong_side(m: dict, violating: bool) -> list[str]:
-    """Why the measured quantity is on the wrong side of its threshold (or too close to it), if it is."""
-    value, limit, sense = m["value"], m["limit"], m["sense"]
-    if sense == "max":
-        bad = value > limit
-    elif sense == "min":
-        bad = value < limit
-    elif sense == "abs":
-        bad = abs(value) > limit
-    elif sense == "in":
-        bad = value not in limit
-    else:
-        return [f"unknown sense {sense}"]
-    why = [] if bad == violating else [f"{value} vs {limit} ({sense})"]
-    if sense in ("max", "min") and limit:  # well clear of the threshold: at least 5 %
-        if abs(value - limit) / abs(limit) < 0.05:
-            why.append(f"{value} within 5 % of {limit}")
-    return why
 
 
 def _single_outline_area(doc, layer_word: str) -> float | None:
@@ -82,26 +55,13 @@ def _single_outline_area(doc, layer_word: str) -> float | None:
 
 
 def test_outside9_labels_are_self_consistent(tmp_path):
-    corpus = _load("outside9", ROOT / "tests" / "rules" / "corpus" / "outside9.py")
+    corpus = load("outside9", ROOT / "tests" / "rules" / "corpus" / "outside9.py")
     labels = corpus.generate(tmp_path)
-    by_habit = defaultdict(list)
-    for lab in labels:
-        by_habit[lab["habit"]].append(lab)
-        assert (tmp_path / lab["file"]).is_file()
-    problems = []
+    by_habit, problems = twin_problems(labels, tmp_path)
     for habit, labs in by_habit.items():
         fams = {f for lab in labs for f in lab["families"]}
-        seeded = [lab for lab in labs if lab["violation"]]
-        clean = [lab for lab in labs if not lab["violation"]]
-        if len(labs) != 2 or len(seeded) != 1 or len(clean) != 1 or len(fams) != 1:
-            problems.append(f"{habit}: not one clean and one violating twin of one family")
-            continue
-        if seeded[0]["violation"] not in fams or seeded[0]["params"] != clean[0]["params"]:
-            problems.append(f"{habit}: twins differ in family or parameters")
         if fams & {"DR-02", "DR-04", "PL-07"} and not all(lab.get("any_severity") for lab in labs):
             problems.append(f"{habit}: an info / warning family not labelled any_severity")
-        for lab in labs:
-            problems += [f"{lab['file']}: {w}" for w in _wrong_side(lab["measured"], bool(lab["violation"]))]
     for lab in labels:
         doc = ezdxf.readfile(tmp_path / lab["file"])
         if doc.header.get("$INSUNITS") != 4:
