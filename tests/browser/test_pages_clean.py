@@ -149,6 +149,39 @@ def test_main_pages_fit_a_phone(demo_site, chromium, shots, lang):
     assert not wide, wide
 
 
+# each cell of the project page's file and sheet lists: how far it reaches past the table's visible
+# box, and on how many lines its text stands
+CELLS = """(sel) => { const table = document.querySelector(sel), box = table.getBoundingClientRect();
+    return [...table.querySelectorAll('tbody tr:not(.empty) td')].map(td => {
+        const r = document.createRange(); r.selectNodeContents(td);
+        const lines = new Set([...r.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top)));
+        return {text: td.innerText.trim(), past: Math.round(td.getBoundingClientRect().right - Math.min(box.right, innerWidth)),
+                lines: lines.size, scrolls: table.scrollWidth > table.clientWidth + 1};
+    }); }"""
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_project_lists_read_on_a_phone(demo_site, chromium, shots, lang):
+    """At 390 px the project page's sheet list kept its six columns inside a scroller: titles stood
+    one character a line (总 / 平 / 面 / 图) and the category was cut ("Architectur…"), the file
+    names likewise. Each row is now a card: every cell inside the screen, no list scrolling
+    sideways, and a number, a title or a file name of the demo's on one line."""
+    stack, base = demo_site
+    with page_as(chromium, base, stack, "window", lang, PHONE) as page:
+        page.goto(f"{base}/projects/{stack.demo['project_id']}")
+        page.wait_for_load_state("networkidle")
+        bad = []
+        for sel in ("#sheets", "#files"):
+            cells = page.evaluate(CELLS, sel)
+            assert cells, sel
+            bad += [(sel, c) for c in cells if c["past"] > 0 or c["scrolls"]]
+            short = [c for c in cells if c["text"] and len(c["text"]) <= 24 and "\n" not in c["text"]]
+            bad += [(sel, c) for c in short if c["lines"] > 1]
+        if bad:
+            page.screenshot(path=str(shots / f"phone-lists-{lang}.png"), full_page=True)
+        assert not bad, bad
+
+
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_statistics_labels_stay_clear_of_their_bars(demo_site, chromium, lang):
     """Each chart label ends before its bar starts ("Lightning protection" ran under its bar)."""
