@@ -165,7 +165,9 @@ def test_project_lists_read_on_a_phone(demo_site, chromium, shots, lang):
     """At 390 px the project page's sheet list kept its six columns inside a scroller: titles stood
     one character a line (总 / 平 / 面 / 图) and the category was cut ("Architectur…"), the file
     names likewise. Each row is now a card: every cell inside the screen, no list scrolling
-    sideways, and a number, a title or a file name of the demo's on one line."""
+    sideways, and a number, a title or a file name of the demo's on one line. The comment filters
+    wrapped wherever they fell (状态 at one line's end, its box on the next): each label now stands
+    on its field's line."""
     stack, base = demo_site
     with page_as(chromium, base, stack, "window", lang, PHONE) as page:
         page.goto(f"{base}/projects/{stack.demo['project_id']}")
@@ -177,6 +179,12 @@ def test_project_lists_read_on_a_phone(demo_site, chromium, shots, lang):
             bad += [(sel, c) for c in cells if c["past"] > 0 or c["scrolls"]]
             short = [c for c in cells if c["text"] and len(c["text"]) <= 24 and "\n" not in c["text"]]
             bad += [(sel, c) for c in short if c["lines"] > 1]
+        # the comment filters: each label's words on the line of its own field
+        bad += [("filters", x) for x in page.evaluate("""() => [...document.querySelectorAll('#comments .filters label')].map(l => {
+            const r = document.createRange(); r.selectNodeContents(l.firstChild); const t = r.getBoundingClientRect();
+            const f = l.querySelector('select, input').getBoundingClientRect();
+            return {label: l.firstChild.textContent.trim(), apart: Math.round(Math.abs((t.top + t.bottom) / 2 - (f.top + f.bottom) / 2))};
+        }).filter(x => x.apart > 8)""")]
         if bad:
             page.screenshot(path=str(shots / f"phone-lists-{lang}.png"), full_page=True)
         assert not bad, bad
