@@ -759,6 +759,35 @@ def test_designer_replies_and_marks_answered(browser, stack, viewer_world):
         ctx.close()
 
 
+def test_the_open_thread_survives_the_language_switch(browser, stack, viewer_world):
+    """The language switch reloads the viewer, and the open thread closed: the markup was not in
+    the address, and a Referer carries no fragment. The open markup is now in the address
+    (#markup=…, replaced, not pushed), and the switch reloads that very address: the same thread
+    is open in English with its reply box; closing it takes it out of the address again."""
+    urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
+    body = f"切换语言不关闭 {uuid.uuid4().hex[:6]}"
+    m = _markup(stack, urls[0], "fire", sheet_id, body, "mandatory")
+    ctx, page = _viewer(browser, stack, urls[0], "planning", sheet_id)
+    try:
+        depth = page.evaluate("history.length")
+        _item(page, body).click()
+        page.wait_for_selector(f"#thread-body:has-text('{body}')")
+        wait_js(page, "k => location.hash === '#markup=' + encodeURIComponent(k)", arg=m["client_id"], timeout=5000)
+        assert page.evaluate("history.length") == depth  # no history entry per click
+        page.click("#lang-switch")
+        page.wait_for_selector("#viewer-root[data-ready='1']")
+        page.wait_for_selector("text=Review comments")
+        page.wait_for_selector(f"#thread-body:has-text('{body}')", timeout=10000)
+        assert page.locator("#reply-body").count() == 1
+        page.click("#thread-close")
+        wait_js(page, "location.hash === ''", timeout=5000)
+        page.click("#lang-switch")
+        page.wait_for_selector("#viewer-root[data-ready='1']")
+        page.wait_for_selector("text=审查意见")
+    finally:
+        ctx.close()
+
+
 def test_offline_outbox_survives_a_reload(browser, stack, viewer_world):
     urls, sheet_id = viewer_world["urls"], viewer_world["sheet_id"]
     body = f"离线重载 {uuid.uuid4().hex[:6]}"

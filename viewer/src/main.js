@@ -205,6 +205,10 @@ class Viewer extends ViewerLayout {
       if (feat) feat.changed();
     }
     renderThread(this.threadEl, this, v);
+    // the open markup is in the address, so a reload (the language switch) or a copied link
+    // opens the same thread; replaceState: no history entry per click
+    const hash = this.selected ? `#markup=${encodeURIComponent(this.selected)}` : '';
+    if (location.hash !== hash) history.replaceState(history.state, '', location.pathname + location.search + hash);
     for (const li of this.list.listEl.querySelectorAll('.vw-item')) {
       const on = li.dataset.key === this.selected;
       li.classList.toggle('selected', on);

@@ -25,4 +25,15 @@
       return m[lang] || err.message || m["zh-CN"] || err.code || "";
     }
   };
+  // The language switch (/lang/xx sets a cookie and sends the browser back to the page it came
+  // from) loses what the address keeps after "#" (the viewer's open thread, #markup=…): browsers
+  // send no fragment in the Referer. Where there is one, the cookie is set in the background and
+  // this very address loaded again.
+  document.addEventListener("click", function (ev) {
+    var a = ev.target && ev.target.closest && ev.target.closest("#lang-switch");
+    if (!a || !location.hash || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    ev.preventDefault();
+    fetch(a.href, { credentials: "same-origin" })
+      .then(function () { location.reload(); }, function () { location.href = a.href; });
+  });
 })();
