@@ -9,7 +9,7 @@ FROM python:3.11-slim-bookworm
 # `pip install .` is not editable: the rulesets are read from /app/rulesets.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DRAWREVIEW_DATA_DIR=/data \
     DRAWREVIEW_BLOB_DIR=/data/blobs DRAWREVIEW_AUTHORITY_DIR=/data/authority DRAWREVIEW_RULESET_DIR=/app/rulesets
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk fonts-hanazono fonts-babelstone-han && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk fonts-hanazono fonts-babelstone-han fonts-symbola && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY drawreview/ drawreview/

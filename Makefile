@@ -27,9 +27,10 @@ setup: $(VENV)/.installed viewer
 browser-deps:
 	@if ! command -v chromium >/dev/null || ! command -v pdfsig >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' \
 	    || ! fc-list 2>/dev/null | grep -qi 'HanaMinB' || ! fc-list 2>/dev/null | grep -qi 'BabelStone Han' \
+	    || ! fc-list 2>/dev/null | grep -qi 'Symbola' \
 	    || [ ! -x /usr/sbin/nginx ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-hanazono fonts-babelstone-han poppler-utils nginx >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-hanazono fonts-babelstone-han fonts-symbola poppler-utils nginx >/dev/null; \
 	fi
 
 demo: setup

@@ -20,12 +20,15 @@ from drawreview.errors import ValidationFailed
 DEFAULT_FONT = "china-s"
 _BUILTIN = ("china-s", "china-ss", "china-t", "china-ts", "japan", "korea", "cjk")
 # Fonts that draw what the default lacks (CJK Extension B and later, recent BMP ideographs such
-# as 鿰) when the machine has them: Debian's fonts-hanazono and fonts-babelstone-han
-# (Makefile, Dockerfile). Missing files are skipped; a character no font has is drawn as □.
+# as 鿰) when the machine has them: Debian's fonts-hanazono and fonts-babelstone-han; and the
+# check marks, pins and emoji a reviewer types on a phone (✔ ✘ ✅ 📌 🚒, Unicode 9 and earlier,
+# in outline): fonts-symbola (Makefile, Dockerfile). Missing files are skipped; a character no
+# font has is drawn as □.
 FALLBACK_FONTS = (
     "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
     "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
     "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf",
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
 )
 
 

@@ -230,6 +230,21 @@ def test_rare_characters_are_drawn_with_a_fallback_font_and_extract_as_written(s
     assert len(fonts) >= 2 and all(line.split()[-5] == "yes" for line in fonts)  # each embedded
 
 
+def test_check_marks_and_emoji_from_a_phone_are_drawn_and_extract_as_written(sample_data, tmp_path):
+    """✔ ✘ ✅ 📌 🚒 (a reviewer's or designer's answer typed on a phone) printed as □: no report
+    font had them. Symbola (Debian's fonts-symbola, installed with the other fallbacks) draws
+    them in outline, and pdftotext reads them back as typed."""
+    marks = "✔✘✅📌🚒"
+    assert not missing_chars(font_chain(), marks), "install fonts-symbola"
+    name = f"已整改{marks}项目"
+    data = replace(sample_data, project=replace(sample_data.project, name=name), disciplines=())
+    pdf, info = render_report(data)
+    assert not info.missing_glyphs
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True)
+    assert name in out.stdout
+
+
 def test_build_report_writes_the_file(tmp_path, sample_data):
     data = replace(sample_data, disciplines=sample_data.disciplines[:1])
     out = tmp_path / "report.pdf"
