@@ -23,7 +23,7 @@ from ..auth import Principal
 from ..errors import InvalidTransition, NotFound, ValidationFailed
 from ..models import Annotation, DrawingFile, ReviewTask, RuleFinding, Sheet, Submission
 from ..policy import require_assigned_reviewer, require_project
-from . import annotations, audit, markups
+from . import annotation_views, annotations, audit, markups
 from . import events as events_service
 from .client_writes import WriteResult, check_client_id, perform
 from .notifications import aware
@@ -119,7 +119,7 @@ async def _load(session: AsyncSession, principal, finding_id: int, action: str):
     row = await session.get(RuleFinding, finding_id)
     if row is None:
         raise NotFound("找不到该检查结果", "Finding not found", details={"finding_id": finding_id})
-    sheet, project_id = await annotations.sheet_project_id(session, row.sheet_id)
+    sheet, project_id = await annotation_views.sheet_project_id(session, row.sheet_id)
     project = await require_project(session, principal, project_id, action)
     if action == "finding.decide":
         annotations.refuse_closed_case(project.stage)
@@ -176,7 +176,7 @@ async def _visible(session: AsyncSession, principal, pairs: list[tuple[RuleFindi
 
 
 async def list_for_sheet(session: AsyncSession, principal, sheet_id: int) -> list[dict]:
-    sheet, project_id = await annotations.sheet_project_id(session, sheet_id)
+    sheet, project_id = await annotation_views.sheet_project_id(session, sheet_id)
     await require_project(session, principal, project_id)
     rows = (await session.exec(select(RuleFinding).where(RuleFinding.sheet_id == sheet_id)
                                .order_by(RuleFinding.id))).all()
@@ -256,7 +256,7 @@ async def confirm(session, broadcast, principal: Principal, finding_id: int, dat
         if row.state == "dismissed":
             raise InvalidTransition("该检查结果已被驳回", "This finding was dismissed", details={"state": row.state})
         if linked is not None:  # already confirmed: the same markup, nothing new
-            return {"finding": finding_dict(row, sheet), "annotation": await annotations.render(session, linked)}, \
+            return {"finding": finding_dict(row, sheet), "annotation": await annotation_views.render(session, linked)}, \
                 [], project_id
         d = row.data or {}
         rect = to_sheet(sheet, d.get("bbox"))
@@ -275,7 +275,7 @@ async def confirm(session, broadcast, principal: Principal, finding_id: int, dat
         row.state = "confirmed"
         session.add(row)
         await session.flush()
-        out = await annotations.render(session, ann)
+        out = await annotation_views.render(session, ann)
         fd = finding_dict(row, sheet)
         ev1 = await events_service.append(session, project_id, "annotation.created", principal,
                                           {"client_id": client_id, "annotation": out})

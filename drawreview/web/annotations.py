@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from ..errors import ValidationFailed
+from ..services import annotation_views as views
 from ..services import annotations as service
 from ..services import comment_library, findings, markups
 from ..services.client_writes import CLIENT_ID as CLIENT_ID_RE
@@ -60,13 +61,13 @@ async def _may_decide(ctx: Ctx) -> None:
 async def list_annotations(ctx: Ctx):
     q = ctx.request.query_params
     filters = {k: q.get(k, "") for k in ("sheet_id", "discipline", "status", "severity")}
-    return await service.list_annotations(ctx.session, ctx.principal, ctx.path_int("project_id"), filters)
+    return await views.list_annotations(ctx.session, ctx.principal, ctx.path_int("project_id"), filters)
 
 
 @api("一条审查意见及其讨论 / One annotation with its comment thread")
 async def get_annotation(ctx: Ctx):
-    ann = await service.load(ctx.session, ctx.principal, ctx.path_int("annotation_id"))
-    return await service.render(ctx.session, ann)
+    ann = await views.load(ctx.session, ctx.principal, ctx.path_int("annotation_id"))
+    return await views.render(ctx.session, ann)
 
 
 @api("新建标注 / Create a markup on a sheet (idempotent by client_id)", body=CREATE_BODY,

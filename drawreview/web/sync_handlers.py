@@ -14,7 +14,7 @@ from ..db import known_error
 from ..errors import DrawReviewError, NotFound
 from ..models import Project, RuleFinding, is_id
 from ..policy import not_assigned
-from ..services import annotations, findings, presence
+from ..services import annotation_views, annotations, findings, presence
 from ..services.client_writes import check_client_id
 from .sync_messages import MAX_MESSAGE_BYTES, bad, error_message, parse
 
@@ -65,7 +65,7 @@ async def require_same_project(conn: Connection, session, field: str, object_id:
     missing finding is left to the service, which answers not_found). Annotation writes check
     this in the service (``checked_project``)."""
     row = await session.get(RuleFinding, object_id)
-    project_id = (await annotations.sheet_project_id(session, row.sheet_id))[1] if row is not None else None
+    project_id = (await annotation_views.sheet_project_id(session, row.sheet_id))[1] if row is not None else None
     if project_id is not None and project_id != conn.project_id:
         raise annotations.wrong_project(field, object_id, conn.project_id)
 
@@ -104,7 +104,7 @@ async def on_presence(conn: Connection, msg: dict) -> dict:
     sheet_id = int_field(msg, "sheet_id", nullable=True)
     if sheet_id is not None:
         async with conn.state.db.session() as session:
-            project_id = await annotations.project_of_sheet(session, sheet_id)
+            project_id = await annotation_views.project_of_sheet(session, sheet_id)
         if project_id != conn.project_id:
             raise NotFound("找不到该图纸", "Sheet not found", details={"sheet_id": sheet_id})
     conn.sheet_id = sheet_id

@@ -16,7 +16,7 @@ from drawreview.errors import Conflict, InvalidTransition, PermissionDenied, Val
 from drawreview.jobs.findings import check_sheet
 from drawreview.models import Annotation, AuditEntry, ClientWrite, ProjectEvent, RuleFinding, User
 from drawreview.samples.site import site_plan
-from drawreview.services import annotations, audit, findings, markups
+from drawreview.services import annotation_views, annotations, audit, findings, markups
 from drawreview.demo.accounts import principal_for
 from tests.statements import watch_statements
 from tests.web.matrix.annotations import create_review_world
@@ -137,7 +137,7 @@ async def test_a_write_takes_each_lock_once_and_the_chain_holds(ctx, world, stac
     engine = ctx["db"].engine.sync_engine
     mine = {"checked_project": world["project_id"]}  # as on a websocket: the connection checked the project
     async with ctx["db"].session() as s:
-        await annotations.project_of_sheet(s, world["sheet_id"])  # remembered from the connection's first write
+        await annotation_views.project_of_sheet(s, world["sheet_id"])  # remembered from the connection's first write
     with watch_statements(engine) as statements:
         made = await call(ctx, partial(annotations.create, **mine), "fire", world["sheet_id"], {"client_id": cid(), **PIN})
         write = list(statements)

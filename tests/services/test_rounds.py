@@ -20,7 +20,7 @@ from sqlmodel import select, update
 from drawreview.broadcast import MemoryBroadcast
 from drawreview.errors import Conflict
 from drawreview.models import Annotation, Comment, Notification, Report, ReviewTask, Sheet, User
-from drawreview.services import annotations, comment_list, report_data, report_extras, report_files, reviews, standing
+from drawreview.services import annotation_views, annotations, comment_list, report_data, report_extras, report_files, reviews, standing
 from drawreview.services import tasks
 from drawreview.services import workdays
 from tests.services.reviews_world import BUILDING_SHEETS, bj, new_project, new_submission, principal
@@ -159,7 +159,7 @@ async def test_three_rounds_keep_conclusions_carry_states_and_issue_a_truthful_r
     assert set(carried) == {f_open, f_later, c_open}  # the closed one stays behind
     assert carried[f_open].status == "answered" and carried[c_open].status == "answered"
     assert carried[f_later].status == "open"
-    listed = {x["id"]: x for x in await annotations.list_annotations(session, designer, project.id, {})}
+    listed = {x["id"]: x for x in await annotation_views.list_annotations(session, designer, project.id, {})}
     assert [c["body"] for c in listed[carried[f_open].id]["comments"]] == ["已加宽至 1.2 m，见建施-02"]
     # the reviewers verify: civil defence closes, fire reopens the answer it does not accept
     await a.status("civil_defence", carried[c_open].id, "closed")
