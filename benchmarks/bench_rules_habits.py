@@ -2,7 +2,7 @@
 exploded and bulged doors, plans as blocks, dynamic blocks, flipped OCS, multileader labels,
 pinyin layers, a millimetre header on a metre drawing, titles in paper space, Roman ratings …).
 
-Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5|outside6|outside7|outside8|outside9]
+Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5|outside6|outside7|outside8|outside9|outside10]
 
 ``--corpus outside`` scores the second outside probe (tests/rules/corpus/outside.py: dividing
 lines across a floor outline, basement titles, R12 and 天正 T3 exports, ``\\U+`` escapes …);
@@ -38,7 +38,12 @@ basement named only by its layout tab, ``b1f`` and ALIGNED titles, the height in
 sprinklers in a 图例; lowercase and doubly anonymous doors; demolished dashed buildings (traps), ``12f``
 storeys, anonymous-block footprints, a GRASS hatch on ``L-PLNT-绿化``, a closed-spline red line, lanes on
 ``C-ROAD-FIRE``; units on ``人防 防护单元``; an ANSI37 hatch mesh, the class in a table, ``YX-n`` conductors;
-FIT and ``%%p`` texts, a full-width dimension override …).
+FIT and ``%%p`` texts, a full-width dimension override …); ``--corpus outside10`` the tenth
+(tests/rules/corpus/outside10.py, written without reading the engine: layers with a trailing space, full-width
+brackets or a bound xref's ``$0$`` prefix, bound xref blocks, nested non-uniform and mirrored inserts, MINSERT
+compartments, doors and buildings, doubled vertices, arcs as short segments, 3D POLYLINEs at elevation,
+extrusion -Z outlines, hatches and circles, hatch islands, keyhole outlines, metre drawings, two paper layouts,
+traditional-character sprinkler, storey, rating and class notes, ``负1层``, a note in paper space …).
 
 Each habit is a clean / violating pair generated into a temporary folder (or DIR) and checked
 as ``drawreview check`` checks it (``rules.sheetcheck.check_file``). A prediction is an
@@ -64,7 +69,8 @@ sys.path.insert(0, str(ROOT))
 from drawreview.rules.sheetcheck import check_file  # noqa: E402
 
 
-CORPORA = ("habits", "outside", "outside3", "outside4", "outside5", "outside6", "outside7", "outside8", "outside9")
+CORPORA = ("habits", "outside", "outside3", "outside4", "outside5", "outside6", "outside7", "outside8", "outside9",
+           "outside10")
 
 
 def load_generator(corpus: str = "habits"):
