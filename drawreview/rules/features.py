@@ -14,6 +14,13 @@ from ezdxf import units as ezunits
 from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 
+Box = tuple[float, float, float, float]  # a region of model space (a frame), drawing units
+
+
+def inside(x: float, y: float, clip: Box | None) -> bool:
+    """Whether the point is in the region (every point is when there is none)."""
+    return clip is None or (clip[0] <= x <= clip[2] and clip[1] <= y <= clip[3])
+
 
 @dataclass(slots=True)
 class Feature:
@@ -78,6 +85,7 @@ class Geometry:
     entity_count: int = 0
     audit: dict | None = None
     clip: tuple[float, float, float, float] | None = None  # the frame checked (model space)
+    paper_notes: list[Text] = field(default_factory=list)  # lettering of the layout showing it, plotted mm
     _trees: dict[str, STRtree] = field(default_factory=dict, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)
 

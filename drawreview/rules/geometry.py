@@ -15,9 +15,10 @@ import shapely
 from . import notes, texts
 from .areatags import tagged_areas
 from .faces import AREAS_ONLY, joined
-from .features import Feature, Geometry
+from .features import Box, Feature, Geometry
 from .hidden import hidden_layers
-from .inserts import Box, _add_insert
+from .inserts import _add_insert
+from .layoutfloors import layouts_govern_floors
 from .layers import LayerMap
 from .leaders import DRAWN_LEADER_TYPES, drawn_leaders, leader_part, texts_to_arrowheads
 from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragged, areal, loose_symbols,
@@ -25,7 +26,8 @@ from .outlines import (OPEN_OK, _hatch_islands, _open_groups, _polygonize, _ragg
 from .partitions import (BAND_M, DIVIDED, STRIPS, bands, edge_strips, nested_as_holes, split_by_bands,
                          split_by_fire_walls, split_by_lines, voids_as_holes)
 from .junctions import junction_strips
-from .paper import drawn_extent, paper_texts
+from .paper import drawn_extent
+from .papernotes import read_paper
 from .demolition import drop_demolished
 from .drawnframes import frames_from_lines
 from .meshes import mesh_prims
@@ -302,12 +304,14 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     from .doors import sort_exits  # local imports: both depend on Geometry
     from .joins import join_texts
 
-    paper = (paper_texts(doc, blocks, clip or drawn_extent(geo), whole=clip is None)
-             if sheet_facts and len(doc.layouts) > 1 else [])
+    shown, paper, geo.paper_notes = (
+        read_paper(doc, blocks, clip or drawn_extent(geo), clip is None, builder.hidden, layer_map)
+        if sheet_facts and len(doc.layouts) > 1 else (([], []), [], []))
     join_texts(geo, (lambda g, labelled: notes.apply_sheet_facts(g, explicit, under, labelled, paper))
                if sheet_facts else None)
     drop_demolished(geo)  # a footprint marked 拆除 is gone when the project is built (demolition.py)
     if sheet_facts:
+        layouts_govern_floors(geo, shown, blocks, explicit)  # plans shown by their own layouts (layoutfloors.py)
         titles_govern_floors(geo, explicit)  # plans side by side: each under its own title (titles.py)
     sort_exits(geo)
     return geo

@@ -11,7 +11,9 @@ import shapely
 from ezdxf import bbox
 
 from . import labels
+from .blockdims import add_block_dims
 from .features import Feature, Frame, Geometry, Text
+from .features import inside as _inside
 from .wording import drawn_text
 from .xclips import shown_region
 from .primitives import BlockCache, flipped
@@ -26,13 +28,6 @@ def _attribs(insert) -> dict:
 def _is_frame(name: str, cls: str | None) -> bool:
     low = name.casefold()
     return cls == "frame" or any(w in low for w in FRAME_WORDS)
-
-
-Box = tuple[float, float, float, float]
-
-
-def _inside(x: float, y: float, clip: Box | None) -> bool:
-    return clip is None or (clip[0] <= x <= clip[2] and clip[1] <= y <= clip[3])
 
 
 def insert_point(e):
@@ -99,6 +94,8 @@ def _add_insert(geo: Geometry, builder, blocks: BlockCache, e) -> None:
         if (_inside(x, y, builder.clip) and tlayer.casefold() not in builder.hidden
                 and (shown is None or shown.point(x, y))):
             geo.texts.append(Text(x, y, text, height, e.dxf.handle, tlayer, "Standard"))
+    add_block_dims(geo, e, lambda x, y, dlayer: (_inside(x, y, builder.clip) and dlayer.casefold() not in builder.hidden
+                                                 and (shown is None or shown.point(x, y))), e.dxf.handle)
     builder.leaders.extend(blocks.insert_leaders(e))  # a labelled plan inserted whole: its leaders too
 
 

@@ -59,15 +59,13 @@ def _windows(layout) -> list[Box]:
     return out
 
 
-def paper_texts(doc, blocks: BlockCache, region: Box | None, whole: bool = False) -> list[Text]:
-    """The texts (TEXT, MTEXT, INSERT ATTRIBs as ``tag=value`` and texts inside blocks) of the one
-    paper-space layout that shows *region* of model space (a frame, or the extent of what is
-    drawn), or the words shared by all when several show it equally. When none shows it and the
-    region is the *whole* of model space (one drawing, no frames splitting it), the layouts with no
-    viewport at all (a sheet of notes kept in the file, 设计说明) speak for that one drawing: their
-    words count, those every one of them writes when several write any (not their tabs' names: a notes
-    sheet's tab names no plan). Else []."""
-    showing = []  # (how much of its windows the region fills, layout)
+Shown = tuple[list, list]  # ([(fill, layout, windows that meet the region)], [blank layouts]), best first
+
+
+def layouts_showing(doc, region: Box | None) -> Shown:
+    """The layouts whose viewports show *region* of model space, with how much of their windows it fills
+    (best first) and the windows that meet it; and the layouts that show no model space at all."""
+    showing = []  # (how much of its windows the region fills, layout, windows)
     blank = []  # layouts that show no model space
     for layout in doc.layouts:
         if layout.is_modelspace:
@@ -75,18 +73,40 @@ def paper_texts(doc, blocks: BlockCache, region: Box | None, whole: bool = False
         all_windows = _windows(layout)
         windows = [w for w in all_windows if _meets(w, region)]
         if windows:
-            showing.append((max(_fill(w, region) for w in windows), layout))
+            showing.append((max(_fill(w, region) for w in windows), layout, windows))
         elif not all_windows and not any(e.dxftype() == "VIEWPORT" for e in layout):
             blank.append(layout)
     showing.sort(key=lambda s: -s[0])
+    return showing, blank
+
+
+def chosen_layout(shown: Shown):
+    """The one layout made for the region (the only one showing it, or clearly the most), else None."""
+    showing = shown[0]
+    if len(showing) == 1 or (len(showing) > 1 and showing[0][0] > CLEARLY * showing[1][0]):
+        return showing[0][1]
+    return None
+
+
+def paper_texts(doc, blocks: BlockCache, region: Box | None, whole: bool = False,
+                shown: Shown | None = None) -> list[Text]:
+    """The texts (TEXT, MTEXT, INSERT ATTRIBs as ``tag=value`` and texts inside blocks) of the one
+    paper-space layout that shows *region* of model space (a frame, or the extent of what is
+    drawn), or the words shared by all when several show it equally. When none shows it and the
+    region is the *whole* of model space (one drawing, no frames splitting it), the layouts with no
+    viewport at all (a sheet of notes kept in the file, 设计说明) speak for that one drawing: their
+    words count, those every one of them writes when several write any (not their tabs' names: a notes
+    sheet's tab names no plan). Else []. *shown*: ``layouts_showing(doc, region)`` when already known."""
+    showing, blank = shown if shown is not None else layouts_showing(doc, region)
     if not showing:
-        notes = [texts for texts in (_texts(layout, blocks, named=False) for layout in blank) if texts] if whole else []
+        notes = ([texts for texts in (layout_texts(layout, blocks, named=False) for layout in blank) if texts]
+                 if whole else [])
         return _common(notes) if notes else []
-    if len(showing) == 1 or showing[0][0] > CLEARLY * showing[1][0]:
-        return _texts(showing[0][1], blocks)
+    if (one := chosen_layout((showing, blank))) is not None:
+        return layout_texts(one, blocks)
     # no layout made for this region alone (an A1 layout and an A3 print of one sheet): the words
     # every one of them writes (the same title, the same notes) are still this region's
-    return _common([_texts(layout, blocks) for _, layout in showing])
+    return _common([layout_texts(layout, blocks) for _, layout, _ in showing])
 
 
 def _common(each: list[list[Text]]) -> list[Text]:
@@ -95,7 +115,7 @@ def _common(each: list[list[Text]]) -> list[Text]:
     return [t for t in each[0] if t.text in common]
 
 
-def _texts(layout, blocks: BlockCache, named: bool = True) -> list[Text]:
+def layout_texts(layout, blocks: BlockCache, named: bool = True) -> list[Text]:
     """The layout's words; its tab's name first: a sheet named on its tab (``地下一层平面图``) over a model
     space whose own title says only ``平面图`` is that sheet (a tab named ``布局1`` / ``Layout1`` says nothing)."""
     nowhere = float("nan")  # the tab is on no row of the sheet: its name pairs with no table cell (notes.py)

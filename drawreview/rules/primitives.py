@@ -21,6 +21,7 @@ from ezdxf.math import Vec2, bulge_center
 from .faces import face_rings, is_face
 from .hatches import hatch_rings
 from .hatches import path_coords as _path_coords
+from .textup import placed, up
 from .wording import drawn_text
 
 FLATTEN = 0.01  # max sagitta, in drawing units × scale (see flatten_distance)
@@ -293,35 +294,41 @@ class BlockCache:
                     out.extend(self.insert_leaders(ref, depth + 1))
         return out
 
-    def texts(self, name: str, depth: int = 0) -> list[tuple[float, float, str, float, str]]:
+    def texts(self, name: str, depth: int = 0) -> list[tuple]:
         """TEXT / MTEXT inside a block definition, and nested inserts' ATTRIBs and texts, as
-        ``(x, y, text, height, layer)`` in block coordinates (computed once per block)."""
+        ``(x, y, text, height, layer, up x, up y)`` in block coordinates (computed once per block)."""
         if name in self._texts:
             return self._texts[name]
         self._texts[name] = []
         block = self.doc.blocks.get(name)
-        out: list[tuple[float, float, str, float, str]] = []
+        out: list[tuple] = []
         if block is not None and depth < 16:
             for e in block:
                 t = e.dxftype()
                 if t == "TEXT":
                     p = e.ocs().to_wcs(e.dxf.insert) if flipped(e) else e.dxf.insert
-                    out.append((p.x, p.y, drawn_text(e), e.dxf.get("height", 0.0), e.dxf.get("layer", "0")))
+                    out.append((p.x, p.y, drawn_text(e), e.dxf.get("height", 0.0), e.dxf.get("layer", "0"), *up(e)))
                 elif t == "MTEXT":
                     p = e.dxf.insert
-                    out.append((p.x, p.y, drawn_text(e), e.dxf.get("char_height", 0.0), e.dxf.get("layer", "0")))
+                    out.append((p.x, p.y, drawn_text(e), e.dxf.get("char_height", 0.0), e.dxf.get("layer", "0"),
+                                *up(e)))
                 elif t == "INSERT":
                     for ref in copies(e):
-                        out.extend(self.insert_texts(ref, depth + 1))
+                        out.extend(self.placed_texts(ref, depth + 1))
         self._texts[name] = out
         return out
 
     def insert_texts(self, insert, depth: int = 0) -> list[tuple[float, float, str, float, str]]:
         """The insert's ATTRIBs (``tag=value``) and its block's texts, in the insert's parent
-        coordinates; rotated, mirrored and scaled with the insert."""
+        coordinates; rotated, mirrored and scaled with the insert (a text's height along its up
+        direction: textup.py)."""
+        return [t[:5] for t in self.placed_texts(insert, depth)]
+
+    def placed_texts(self, insert, depth: int = 0) -> list[tuple]:
+        """``insert_texts`` with each text's up direction (``(x, y, text, height, layer, up x, up y)``)."""
         layer = insert.dxf.get("layer", "0")
-        out = [(a.dxf.insert.x, a.dxf.insert.y, f"{a.dxf.tag}={drawn_text(a)}", a.dxf.get("height", 0.0), layer)
-               for a in insert.attribs]
+        out = [(a.dxf.insert.x, a.dxf.insert.y, f"{a.dxf.tag}={drawn_text(a)}", a.dxf.get("height", 0.0), layer,
+                *up(a)) for a in insert.attribs]
         children = self.texts(insert.dxf.name, depth)
         if children:
             m = np.array(list(insert.matrix44()), dtype=float).reshape(4, 4)
@@ -329,8 +336,5 @@ class BlockCache:
             fix = self.unit_fix(insert)
             if fix is not None:
                 local = fix[1] + (local - fix[1]) * fix[0]
-            xy = transform(local, m)
-            k = float(np.sqrt(abs(np.linalg.det(m[:2, :2]))))
-            out += [(float(x), float(y), c[2], c[3] * k, layer if c[4] == "0" else c[4])
-                    for (x, y), c in zip(xy, children)]
+            out += placed(transform(local, m), children, m[:2, :2], layer)
         return out

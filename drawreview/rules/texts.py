@@ -9,8 +9,8 @@ import math
 from ezdxf.protocols import query_virtual_entities
 from ezdxf.tools.text import plain_mtext
 
-from .features import Dimension, Geometry, Text
-from .inserts import Box, _inside
+from .features import Box, Dimension, Geometry, Text
+from .features import inside as _inside
 from .primitives import TEXT_TYPES, flipped
 from .hanzi import simplified
 from .mtextcodes import plotted_height

@@ -31,16 +31,7 @@ from tests.rules.corpus_labels import load, twin_problems
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each entry is an open gap, found by the probe and not fixed: file -> what the bench reports.
-OPEN: dict[str, str] = {
-    # the basement is named only by its paper layout (tab and frame title) over a frameless model space
-    "fr07-two-layouts-bad.dxf": "missed ['FR-07'], false []",
-    # a 2.5 mm note block inserted ×100 across and ×140 up: its text is 3.5 mm high on paper
-    "dr02-nonuniform-block-ok.dxf": "missed [], false ['DR-02']",
-    # a 2.5 mm note written in paper space, plotted 1:1
-    "dr02-paper-space-bad.dxf": "missed ['DR-02'], false []",
-    # a dimension overridden 6500 over 6000, inside a block inserted with X scale -1
-    "dr04-mirrored-block-bad.dxf": "missed ['DR-04'], false []",
-}
+OPEN: dict[str, str] = {}
 
 
 def test_outside10_right_cases_stay_right_and_open_gaps_are_known(tmp_path):

@@ -62,26 +62,33 @@ def frame_size(geo, rule):
 def text_height(geo, rule):
     allowed = np.array(sorted(float(v) for v in rule.p("heights_mm")))
     tol = float(rule.p("tolerance"))
-    if not geo.texts:
-        return
-    xy = np.array([(t.x, t.y) for t in geo.texts])
-    hs = np.array([t.height for t in geo.texts])
-    regions = [(fr.bbox, frame_scale(fr)) for fr in geo.frames]
-    if not regions and geo.params.get("drawing_scale"):
-        regions = [(None, float(geo.params["drawing_scale"]))]
-    for bbox, scale in regions:
-        mask = np.ones(len(xy), bool) if bbox is None else (
-            (xy[:, 0] >= bbox[0]) & (xy[:, 0] <= bbox[2]) & (xy[:, 1] >= bbox[1]) & (xy[:, 1] <= bbox[3]))
-        plotted = hs * geo.unit_m * 1000.0 / scale
-        rel = np.min(np.abs(plotted[:, None] - allowed[None, :]) / allowed[None, :], axis=1)
-        bad = np.nonzero(mask & (rel > tol))[0]
-        for h in sorted(set(np.round(plotted[bad], 2))):
-            sel = bad[np.round(plotted[bad], 2) == h]
-            f = make(rule, measured=float(h), required="/".join(f"{a:g}" for a in allowed), unit="mm",
-                     evidence=shapely.multipoints(xy[sel]), count=len(sel), scale=f"1:{scale:g}")
-            f.handles = [geo.texts[i].handle for i in sel]
-            f.layer = geo.texts[sel[0]].layer
-            yield f
+    if geo.texts:
+        xy = np.array([(t.x, t.y) for t in geo.texts])
+        hs = np.array([t.height for t in geo.texts])
+        regions = [(fr.bbox, frame_scale(fr)) for fr in geo.frames]
+        if not regions and geo.params.get("drawing_scale"):
+            regions = [(None, float(geo.params["drawing_scale"]))]
+        for bbox, scale in regions:
+            mask = np.ones(len(xy), bool) if bbox is None else (
+                (xy[:, 0] >= bbox[0]) & (xy[:, 0] <= bbox[2]) & (xy[:, 1] >= bbox[1]) & (xy[:, 1] <= bbox[3]))
+            yield from _heights(rule, geo.texts, xy, hs * geo.unit_m * 1000.0 / scale, mask, allowed, tol, scale)
+    if geo.paper_notes:  # written on the layout that shows this sheet: plotted 1:1 (papernotes.py)
+        notes = geo.paper_notes
+        yield from _heights(rule, notes, np.array([(t.x, t.y) for t in notes]), np.array([t.height for t in notes]),
+                            np.ones(len(notes), bool), allowed, tol, 1.0)
+
+
+def _heights(rule, texts, xy, plotted, mask, allowed, tol, scale):
+    """One finding per plotted height outside the set, among the texts *mask* keeps."""
+    rel = np.min(np.abs(plotted[:, None] - allowed[None, :]) / allowed[None, :], axis=1)
+    bad = np.nonzero(mask & (rel > tol))[0]
+    for h in sorted(set(np.round(plotted[bad], 2))):
+        sel = bad[np.round(plotted[bad], 2) == h]
+        f = make(rule, measured=float(h), required="/".join(f"{a:g}" for a in allowed), unit="mm",
+                 evidence=shapely.multipoints(xy[sel]), count=len(sel), scale=f"1:{scale:g}")
+        f.handles = [texts[i].handle for i in sel]
+        f.layer = texts[sel[0]].layer
+        yield f
 
 
 # what a $INSUNITS value says, and the unit the checks used instead (geometry.unit_m)
