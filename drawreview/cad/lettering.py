@@ -154,7 +154,10 @@ def place_text(d: dict, text: str) -> tuple[float, float, float, float, float, f
         if halign in (3, 5):  # aligned / fit between insert and align point
             dist = math.hypot(al.x - x, al.y - y)
             if w > 0 and dist > 0:
-                wf *= dist / w
+                if halign == 3:  # aligned: the proportions kept, the height follows the stretch
+                    h *= dist / w
+                else:  # fit: the height kept, the width stretched
+                    wf *= dist / w
                 w = dist
             angle = math.degrees(math.atan2(al.y - y, al.x - x)) if dist > 0 else angle
             return x, y, h, angle, wf, w

@@ -331,3 +331,35 @@ def test_mtext_takes_its_styles_width_factor_as_ezdxf_draws_it(tmp_path):
     narrow.modelspace().query("MTEXT")[0].dxf.width = lettering.text_width("HEH HEH") * 10 * 0.5 * 1.01
     (m,) = narrow.modelspace().query("MTEXT")
     assert [line for line, *_ in lettering.mtext_layout(m)[0]] == ["HEH HEH", "HEH"]
+
+
+def test_an_aligned_text_grows_with_its_stretch_and_a_fit_text_keeps_its_height(tmp_path):
+    """ALIGNED (halign 3) sets the lettering between its two points with its proportions kept:
+    the height follows the stretch (AutoCAD: "the longer the string, the shorter the
+    characters"; ezdxf draws it so). FIT (halign 5) keeps the height and stretches the width.
+    Old ezdxf releases (0.8, 0.10) write an ALIGNED text with the height it was given, not the
+    fitted one: it was drawn as FIT, its capitals a third of their height here."""
+    import ezdxf
+    import numpy as np
+    import pymupdf
+    from ezdxf.enums import TextEntityAlignment
+
+    natural = lettering.text_width("HEH") * 10
+    heights = {}
+    for align in (TextEntityAlignment.ALIGNED, TextEntityAlignment.FIT):
+        doc = ezdxf.new(units=4)
+        msp = doc.modelspace()
+        msp.add_text("HEH", height=10).set_placement((0, 0), (3 * natural, 0), align=align)
+        msp.add_line((0, -20), (3 * natural, -20))  # two rules: the page, and the band between
+        msp.add_line((0, 60), (3 * natural, 60))
+        (tmp_path / align.name).mkdir()
+        _, res = _sheet_of(doc, tmp_path / align.name)
+        zoom = 4
+        pix = pymupdf.open(res.pdf)[0].get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY)
+        img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width)
+        a, e, f = res.map
+        band = img[int((f - a * 55) * zoom):int((f - a * -15) * zoom)] < 128
+        rows = np.where(band.any(axis=1))[0]
+        heights[align] = (rows.max() - rows.min() + 1) / zoom / a
+    assert heights[TextEntityAlignment.FIT] == __import__("pytest").approx(10, rel=0.06)
+    assert heights[TextEntityAlignment.ALIGNED] == __import__("pytest").approx(30, rel=0.06)
