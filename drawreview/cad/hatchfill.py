@@ -38,10 +38,11 @@ JIGGLE = 0.00065  # × the mean pattern offset: ezdxf's origin shift (0.0003–0
 FEW = 16  # hatch lines (estimated) below which ezdxf's generator is quicker than the set-up here
 
 
-def segments(hatch) -> np.ndarray | None:
+def segments(hatch, most: float | None = None) -> np.ndarray | None:
     """(n, 4) float array ``x0 y0 x1 y1`` of the pattern's dashes (dots: zero length), in
     the order baseline, hatch line, along the line; None where ezdxf's generator must draw
-    the hatch (see the module docstring)."""
+    the hatch (see the module docstring). With *most*, a pattern of more hatch lines than
+    that across its boundary raises ``DenseHatchingLinesError`` before any is computed."""
     pattern = hatch.pattern
     if pattern is None or not len(pattern.lines):
         return np.empty((0, 4))
@@ -70,7 +71,10 @@ def segments(hatch) -> np.ndarray | None:
     size = math.hypot(max(xs) - min(xs), max(ys) - min(ys))
     if not math.isfinite(size):
         return None
-    if size * float((1.0 / np.abs(nd)).sum()) < FEW:  # a handful of hatch lines: ezdxf is quicker
+    count = size * float((1.0 / np.abs(nd)).sum())  # hatch lines across the boundary (at most)
+    if most is not None and count > most:
+        raise hatching.DenseHatchingLinesError(f"about {count:.0f} hatch lines")
+    if count < FEW:  # a handful of hatch lines: ezdxf is quicker
         return None
     edges = _edges(paths)
     if edges is None:

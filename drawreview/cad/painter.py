@@ -297,14 +297,13 @@ class Painter(BlockForms):
     def _hatch(self, e, d, cv, in_block, oc) -> None:
         pen = self.styles.pen(d, in_block)
         if d.get("solid_fill", 1) or e.has_gradient_data:
-            paths = list(ezpath.from_hatch(e))
-            body = "".join(cv.path(p, close=True) for p in paths)
-            if body:
-                cv.use(FILL, oc, pen).append(body + "f*\n")
-            return
+            return self._fill(e, cv, oc, pen)
         out = []
         try:
-            lines = hatchfill.segments(e)  # all pattern lines at once (numpy); None: ezdxf's way
+            # more hatch lines than the budget: they merge (20,000 across even an A0 sheet's
+            # diagonal are 0.07 mm apart), drawn as a solid fill, as ezdxf draws a pattern too
+            # dense and AutoCAD one past HPMAXLINES; cut at the budget it was a triangle of lines
+            lines = hatchfill.segments(e, most=MAX_HATCH_LINES)  # all at once (numpy); None: ezdxf's way
             if lines is not None:
                 lines = (lines[:MAX_HATCH_LINES] - (cv.ox, cv.oy, cv.ox, cv.oy)).tolist()
                 fmt = cv.line_fmt
@@ -316,10 +315,18 @@ class Painter(BlockForms):
                     if not n & 1023 and self.deadline is not None:
                         self.check_deadline()
                     out.append(cv.line_fmt % (a.x - cv.ox, a.y - cv.oy, b.x - cv.ox, b.y - cv.oy))
+        except hatching.DenseHatchingLinesError:
+            return self._fill(e, cv, oc, pen)
         except hatching.HatchingError:
             out = [cv.path(p, close=True) for p in ezpath.from_hatch(e)]
         if out:
             cv.use(STROKE, oc, (pen[0], pen[1], ())).append("".join(out))
+
+    def _fill(self, e, cv, oc, pen) -> None:
+        """A hatch's boundary filled (even-odd): a solid or gradient fill, or a pattern too dense."""
+        body = "".join(cv.path(p, close=True) for p in ezpath.from_hatch(e))
+        if body:
+            cv.use(FILL, oc, pen).append(body + "f*\n")
 
     def _solid(self, e, d, cv, in_block, oc) -> None:
         v0, v1, v2 = d.get("vtx0"), d.get("vtx1"), d.get("vtx2")
