@@ -86,6 +86,7 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
         if lines:
             repairs.append(legacy.LINES_3D.format(n=lines))
         repairs += _full_ellipses(doc)
+        legacy.mview_views(doc)
         if audit:
             auditor = doc.audit()
             repairs += _describe(auditor)
@@ -153,6 +154,7 @@ def _recover(path: Path, repairs: list[str]):
     if b"\\U+" in data:  # an escape cut between MTEXT chunks (dxflib): decoded in the joined text
         legacy.joined_escapes(doc)
     repairs += _full_ellipses(doc)
+    legacy.mview_views(doc)
     return doc, auditor
 
 

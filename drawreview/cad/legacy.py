@@ -16,6 +16,11 @@
 - **An LWPOLYLINE in an R12-style file** (sdxf): both ezdxf readers refuse the whole file;
   ``r12_lwpolylines`` writes it as the POLYLINE it stands for before the recover reader
   (docs/decisions/141).
+- **A viewport's view in its MVIEW extended data** (an R13/R14 DXF: AutoCAD R13/R14, LibreDWG's
+  dwg2dxf of such a DWG): the ``AcDbViewport`` subclass holds only place, size, status and id;
+  target, direction, twist, view height and centre are in the ``ACAD`` xdata, as in R12. ezdxf
+  reads that list into the viewport for an R12 file only, so every viewport of such a layout
+  showed nothing. ``mview_views`` reads it with ezdxf's own R12 routine (docs/decisions/155).
 
 docs/decisions/129.
 """
@@ -147,3 +152,21 @@ def r12_lwpolylines(data: bytes) -> tuple[bytes, int]:
         return data, 0
     out.append(data[at:])
     return b"".join(out), n
+
+
+def mview_views(doc) -> int:
+    """Read the view of each paper-space VIEWPORT that has none (no view height) from its
+    ``ACAD``/``MVIEW`` extended data, as ezdxf reads an R12 viewport; how many were read."""
+    n = 0
+    for layout in doc.layouts:
+        if layout.is_modelspace:
+            continue
+        for vp in layout.query("VIEWPORT"):
+            if vp.dxf.get("view_height", 0) or not vp.has_xdata("ACAD"):
+                continue
+            try:
+                vp.load_xdata_into_dxf_namespace()  # ezdxf's R12 reading: the list in its order
+            except Exception:  # noqa: BLE001 - a short or damaged list: the viewport stays as read
+                continue
+            n += vp.dxf.get("view_height", 0) > 0
+    return n

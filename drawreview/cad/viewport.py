@@ -50,7 +50,10 @@ def model_viewports(layout) -> list:
     def status(vp) -> int:
         return vp.dxf.get("status", 0)
 
-    overall = [vp for vp in vps if (own and vp.dxf.handle == own) or vp.dxf.get("id", 2) == 1]
+    # id 1 names the overall viewport only where one alone has it: LibreDWG's dwg2dxf gives every
+    # viewport id 1 (a DWG stores no ids), and all of them were taken for the layout's window
+    numbered = sum(vp.dxf.get("id", 2) == 1 for vp in vps) <= 1
+    overall = [vp for vp in vps if (own and vp.dxf.handle == own) or numbered and vp.dxf.get("id", 2) == 1]
     if not overall:  # the first one (in file order) with status 1: ezdxf's main_viewport
         overall = [vp for vp in vps if vp.dxf.get("status", 0) == 1][:1]
     vps = [vp for vp in vps if vp not in overall and not vp.dxf.get("flags", 0) & VP_OFF
