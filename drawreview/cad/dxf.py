@@ -85,7 +85,7 @@ def load_dxf(path: str | Path, name: str | None = None, audit: bool = True, allo
         lines = legacy.convert_3dlines(doc)
         if lines:
             repairs.append(legacy.LINES_3D.format(n=lines))
-        repairs += _full_ellipses(doc)
+        repairs += _slips_read(doc)
         legacy.mview_views(doc)
         if audit:
             auditor = doc.audit()
@@ -153,14 +153,15 @@ def _recover(path: Path, repairs: list[str]):
     doc, auditor = recover.read(io.BytesIO(data)) if changed else recover.readfile(path)
     if b"\\U+" in data:  # an escape cut between MTEXT chunks (dxflib): decoded in the joined text
         legacy.joined_escapes(doc)
-    repairs += _full_ellipses(doc)
+    repairs += _slips_read(doc)
     legacy.mview_views(doc)
     return doc, auditor
 
 
-def _full_ellipses(doc) -> list[str]:
-    n = slips.full_ellipses(doc)
-    return [slips.FULL_ELLIPSES.format(n=n)] if n else []
+def _slips_read(doc) -> list[str]:
+    """Slips read as meant once a reader has the document: rounded full ellipses, unsigned face numbers."""
+    n, faces = slips.full_ellipses(doc), slips.face_indices(doc)
+    return [slips.FULL_ELLIPSES.format(n=n)] * bool(n) + [slips.FACE_INDICES.format(n=faces)] * bool(faces)
 
 
 def audit_later(drawing: Drawing) -> int:

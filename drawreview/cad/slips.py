@@ -14,8 +14,13 @@
   is ``0\\0``, ``Defpoints\\0`` plots, no layer name maps to a rule, every text ends in a
   control character. AutoCAD's strings end at a NUL; ``nul_ends`` cuts each line there,
   before either reader sees it.
+- **A face index written unsigned**: a polyface mesh's face record names its corners by vertex
+  number (71–74), a 16-bit signed value, negative where the edge from that corner is invisible.
+  LibreDWG's dwg2dxf writes the DWG's value unsigned: -4 as 65532, -1 as 65535. ezdxf takes the
+  number as written, and the mesh failed to draw (a vertex 65532 is not there; ezdxf's own
+  drawing add-on stops on it). ``face_indices`` reads such a number as the signed value it is.
 
-docs/decisions/147.
+docs/decisions/147, 155.
 """
 
 from __future__ import annotations
@@ -65,4 +70,27 @@ def full_ellipses(doc) -> int:
             if math.tau < end - start < math.tau + ROUNDING:
                 e.dxf.end_param = start + math.tau
                 n += 1
+    return n
+
+
+FACE_INDICES = ("{n} 个多面网格的顶点编号按无符号数写出（如 65532），已按有符号数（-4，不可见边）读取 / {n} polyface "
+                "vertex numbers were written unsigned (65532, LibreDWG's dwg2dxf); read as the signed value (-4, an "
+                "invisible edge)")
+_FACE_CORNERS = ("vtx0", "vtx1", "vtx2", "vtx3")
+
+
+def face_indices(doc) -> int:
+    """Read each polyface face record's vertex number above 32767 as the 16-bit signed value it
+    was (65532: -4); how many there were."""
+    n = 0
+    for block in doc.blocks:
+        for e in block.query("POLYLINE"):
+            if not e.is_poly_face_mesh:
+                continue
+            for v in e.vertices:
+                for key in _FACE_CORNERS:
+                    i = v.dxf.get(key)
+                    if isinstance(i, int) and 32767 < i < 65536:
+                        v.dxf.set(key, i - 65536)
+                        n += 1
     return n

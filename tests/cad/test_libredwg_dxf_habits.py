@@ -94,3 +94,26 @@ def test_viewports_all_numbered_one_still_show_model_space(tmp_path):
 def test_libredwgs_r14_viewports_show_model_space(tmp_path):
     path = _rewrite(_plan(tmp_path / "both.dxf"), mview=True, ids_one=True)
     assert _circle_seen(path, tmp_path)
+
+
+def test_a_polyface_whose_invisible_edge_is_written_unsigned_is_drawn(tmp_path):
+    """LibreDWG writes a face record's vertex number -4 (the edge from vertex 4 invisible) as
+    65532: the mesh failed to draw (ezdxf's drawing add-on stops on it with an IndexError)."""
+    doc = ezdxf.new("R2000", units=4)
+    msp = doc.modelspace()
+    mesh = msp.add_polyface()
+    mesh.append_face([(0, 0), (1000, 0), (1000, 1000), (0, 1000)])
+    msp.add_line((-200, -200), (1200, -200))
+    path = tmp_path / "face.dxf"
+    doc.saveas(path)
+    text = path.read_text(encoding="utf-8")
+    face = text.index(" 74\n", text.rindex("\nVERTEX\n"))  # the face record (last vertex): corner 4 as -4
+    path.write_text(text[:face] + " 74\n65532\n" + text[face:].split("\n", 2)[2], encoding="utf-8")
+    d = load_dxf(path)
+    res = render_drawing(d, split_sheets(d), tmp_path)[0]
+    assert ink_at(res, [(500, 0), (1000, 500), (500, 1000)], reach=2) == [True] * 3
+    (v,) = [v for v in d.doc.modelspace().query("POLYLINE")[0].vertices if v.dxf.flags & 128 and not v.dxf.flags & 64]
+    assert v.dxf.vtx3 == -4
+    from drawreview.cad import slips
+
+    assert slips.FACE_INDICES.format(n=1) in d.repairs
