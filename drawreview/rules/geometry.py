@@ -34,7 +34,8 @@ from .meshes import mesh_prims
 from .walls import OPENING_M, enclosed_floors, wall_line
 from .titles import drop_key_plans, titles_govern_floors
 from .units import drawing_units
-from .primitives import TEXT_TYPES, BlockCache, Prim, copies, entity_prims
+from .blockcache import BlockCache
+from .primitives import TEXT_TYPES, Prim, copies, entity_prims
 
 
 PAINTED_M = 1.0  # an open polyline at least this wide paints an area (a pen's heavy line is ≤ 0.5 m at 1:100)

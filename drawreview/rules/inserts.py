@@ -16,7 +16,8 @@ from .features import Feature, Frame, Geometry, Text
 from .features import inside as _inside
 from .wording import drawn_text
 from .xclips import shown_region
-from .primitives import BlockCache, flipped
+from .blockcache import BlockCache
+from .primitives import flipped
 
 FRAME_WORDS = ("图框", "tk", "frame")
 

@@ -6,7 +6,7 @@ leader's last vertex (the nearest one). That text is placed at the arrowhead (th
 as a MULTILEADER's text is (``texts.add_leader_text``). One text per leader, one leader per text.
 
 Decision 126: a LEADER inside a block (a plan inserted whole) is read where the insert places it
-(``primitives.BlockCache.insert_leaders``), and a leader drawn as plain linework — a small SOLID
+(``blockcache.BlockCache.insert_leaders``), and a leader drawn as plain linework — a small SOLID
 arrowhead and LINEs or an open polyline chained from its tip — is read as a LEADER
 (``drawn_leaders``).
 """

@@ -17,7 +17,8 @@ import shapely
 
 from .features import Text
 from .wording import drawn_text
-from .primitives import TEXT_TYPES, BlockCache
+from .blockcache import BlockCache
+from .primitives import TEXT_TYPES
 
 Box = tuple[float, float, float, float]
 

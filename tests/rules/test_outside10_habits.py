@@ -9,7 +9,7 @@ import ezdxf
 import pytest
 
 from drawreview.rules import run_checks
-from drawreview.rules.primitives import BlockCache
+from drawreview.rules.blockcache import BlockCache
 
 M = 1000.0
 FLOOR = {"use": "office", "building_height_m": 18.0, "sprinklers": False}
