@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..errors import NotFound, RateLimited, ValidationFailed
 from ..models import Project, Report, ReviewTask, Submission
 from ..ratelimit import address_key
-from . import standing, tasks, workdays, workflow
+from . import names, standing, tasks, workdays
 from .notifications import aware
 
 IP_LIMIT, IP_WINDOW_S = 30, 600
@@ -30,7 +30,13 @@ CASE_LIMIT, CASE_WINDOW_S = 10, 3600
 CASE_PATTERN = r"^\s*[A-Za-z]{1,8}-[0-9]{4}-[0-9]{1,9}\s*$"
 CODE_PATTERN = r"^\s*[0-9]{6,16}\s*$"
 CASE_RE, CODE_RE = re.compile(CASE_PATTERN), re.compile(CODE_PATTERN)
-STAGE_NAMES = {**workflow.SUBMISSION.states, "draft": "未提交"}
+
+
+def stage_name(code: str, lang: str) -> str:
+    """A stage for the public: a project not yet handed in is "not submitted", not a draft."""
+    if code == "draft":
+        return "Not submitted" if lang.startswith("en") else "未提交"
+    return names.submission_state(code, lang)
 
 
 def _keys(ip: str, case_number: str) -> dict[str, tuple[str, int]]:
@@ -60,7 +66,9 @@ def _iso(dt) -> str | None:
     return aware(dt).isoformat() if dt else None
 
 
-async def query(session: AsyncSession, limiter, ip: str, case_number: str, code: str, now: datetime) -> dict:
+async def query(session: AsyncSession, limiter, ip: str, case_number: str, code: str, now: datetime,
+                lang: str = "zh-CN") -> dict:
+    """The case's progress; the names of stages, states, disciplines and conclusions in ``lang``."""
     bad_case, bad_code = not CASE_RE.match(case_number or ""), not CODE_RE.match(code or "")
     if bad_case or bad_code:
         zh, en = [], []
@@ -89,11 +97,11 @@ async def query(session: AsyncSession, limiter, ip: str, case_number: str, code:
                                    .order_by(ReviewTask.id))).all()
         rounds.append({
             "round": sub.round_no, "revision": sub.revision, "state": sub.state,
-            "state_name": STAGE_NAMES.get(sub.state, sub.state), "submitted_at": _iso(sub.submitted_at),
+            "state_name": stage_name(sub.state, lang), "submitted_at": _iso(sub.submitted_at),
             "verdict": sub.verdict, "report_issued_at": _iso(sub.report_issued_at),
             "disciplines": [{
-                "discipline": t.discipline, "name": workflow.DISCIPLINES.get(t.discipline, t.discipline),
-                "state": t.state, "state_name": workflow.TASK.states.get(t.state, t.state),
+                "discipline": t.discipline, "name": names.discipline(t.discipline, lang),
+                "state": t.state, "state_name": names.task_state(t.state, lang),
                 "conclusion": t.conclusion, "started_at": _iso(t.started_at), "due_at": _iso(t.due_at),
                 "concluded_at": _iso(t.concluded_at), "light": tasks.light_of(t, now),
                 # paused for corrections (补正): the clock stands, the due date moves on by the pause
@@ -104,12 +112,12 @@ async def query(session: AsyncSession, limiter, ip: str, case_number: str, code:
             # every discipline's standing conclusion in this round (kept ones with their round)
             "standing": [{"discipline": d["discipline"], "name": d["discipline_name"], "conclusion": d["conclusion"],
                           "conclusion_name": d["conclusion_name"], "round": d["round"], "carried": d["carried"],
-                          "concluded_at": d["concluded_at"]} for d in await standing.standing_dicts(session, sub)],
+                          "concluded_at": d["concluded_at"]} for d in await standing.standing_dicts(session, sub, lang)],
         })
     latest = subs[-1] if subs else None
     return {
         "case_number": project.case_number, "project_name": project.name,
-        "stage": project.stage, "stage_name": STAGE_NAMES.get(project.stage, project.stage),
+        "stage": project.stage, "stage_name": stage_name(project.stage, lang),
         "accepted_at": _iso(subs[0].accepted_at) if subs else None,
         "round": latest.round_no if latest else None,
         "deficiencies": [{"item": d["item"], "supplied": bool(d.get("supplied_at"))} for d in (latest.deficiencies if latest else [])],

@@ -22,7 +22,7 @@ from ..errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from ..models import DrawingFile, Organisation, Project, ReviewTask, Sheet, Submission, User
 from ..policy import require_project
 from .. import vocabulary
-from . import deficiencies, notifications, projects, receipts, return_reasons, standing, tasks, workdays, workflow
+from . import deficiencies, names, notifications, projects, receipts, return_reasons, standing, tasks, workdays, workflow
 from .notifications import aware
 from .carryover import carry_forward
 from .day_input import parse_day
@@ -403,19 +403,20 @@ async def _candidates(session: AsyncSession, disciplines: set[str]) -> dict[str,
 
 
 async def review_view(session: AsyncSession, sub: Submission, project: Project, now: datetime,
-                      principal=None) -> dict:
+                      principal=None, lang: str = "zh-CN") -> dict:
     """The submission's review state; for the window (``principal`` with role window/admin) each
-    open task also lists the reviewers it may be reassigned to."""
+    open task also lists the reviewers it may be reassigned to. Names of states, disciplines and
+    conclusions in ``lang``."""
     rows = (await session.exec(select(ReviewTask, User).join(User, User.id == ReviewTask.reviewer_id, isouter=True)
                                .where(ReviewTask.submission_id == sub.id).order_by(ReviewTask.id))).all()
-    task_dicts = [tasks.task_dict(t, now, u) for t, u in rows]
+    task_dicts = [tasks.task_dict(t, now, u, lang) for t, u in rows]
     if principal is not None and principal.role in ("window", "admin"):
         pool = await _candidates(session, {t["discipline"] for t in task_dicts if t["state"] != "concluded"})
         for t in task_dicts:
             t["candidates"] = pool.get(t["discipline"], []) if t["state"] != "concluded" else []
     return {
         "submission_id": sub.id, "project_id": project.id, "revision": sub.revision, "round": sub.round_no,
-        "state": sub.state, "state_name": workflow.SUBMISSION.states.get(sub.state, sub.state),
+        "state": sub.state, "state_name": names.submission_state(sub.state, lang),
         "allowed_actions": workflow.SUBMISSION.allowed_actions(sub.state),
         "case_number": project.case_number, "verdict": sub.verdict,
         "submitted_at": aware(sub.submitted_at).isoformat() if sub.submitted_at else None,
@@ -433,5 +434,5 @@ async def review_view(session: AsyncSession, sub: Submission, project: Project, 
         "calendar_exact": all(t["calendar_exact"] for t in task_dicts),
         "tasks": task_dicts,
         # every discipline's standing conclusion: this round's, or the one kept from an earlier round
-        "standing": await standing.standing_dicts(session, sub),
+        "standing": await standing.standing_dicts(session, sub, lang),
     }

@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import Conflict
 from ..models import Annotation, Project, ProjectEvent, ReviewTask, Sheet, Submission, User
-from . import sheets, workflow
+from . import names, sheets, workflow
 from .notifications import aware
 
 REVIEW_AGAIN = (workflow.Conclusion.REVISION_REQUIRED, workflow.Conclusion.REJECTED)
@@ -210,8 +210,8 @@ def refuse_approval(blockers: dict) -> None:
                    code="report_blocked", details=blockers)
 
 
-async def standing_dicts(session: AsyncSession, sub: Submission) -> list[dict]:
-    """The standing conclusions for views (review state, progress)."""
+async def standing_dicts(session: AsyncSession, sub: Submission, lang: str = "zh-CN") -> list[dict]:
+    """The standing conclusions for views (review state, progress), named in ``lang``."""
     standing = await of_round(session, sub)
     ids = {s.task.reviewer_id for s in standing.values() if s.task.reviewer_id}
     users = {u.id: u for u in (await session.exec(select(User).where(User.id.in_(list(ids) or [0])))).all()}
@@ -219,8 +219,8 @@ async def standing_dicts(session: AsyncSession, sub: Submission) -> list[dict]:
     for d, s in standing.items():
         u = users.get(s.task.reviewer_id)
         t = s.task
-        out.append({"discipline": d, "discipline_name": workflow.DISCIPLINES.get(d, d), "conclusion": s.conclusion,
-                    "conclusion_name": workflow.CONCLUSION_LABELS_ZH.get(s.conclusion) if s.conclusion else None,
+        out.append({"discipline": d, "discipline_name": names.discipline(d, lang), "conclusion": s.conclusion,
+                    "conclusion_name": names.conclusion(s.conclusion, lang),
                     "opinion": t.opinion if s.conclusion else "", "reviewer_id": t.reviewer_id,
                     "reviewer": u.display_name if u else None, "round": s.round_no, "carried": s.carried,
                     "task_id": t.id, "task_state": t.state,

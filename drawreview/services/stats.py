@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import ValidationFailed
 from ..models import Annotation, Project, Rating, ReviewTask, Submission
-from . import workdays, workflow
+from . import names, workdays, workflow
 from .day_input import parse_day
 from .notifications import aware
 
@@ -52,7 +52,8 @@ def _summary(values: list[int]) -> dict:
             "max": max(values) if values else None}
 
 
-async def compute(session: AsyncSession, lo: datetime | None, hi: datetime | None, now: datetime) -> dict:
+async def compute(session: AsyncSession, lo: datetime | None, hi: datetime | None, now: datetime,
+                  lang: str = "zh-CN") -> dict:
     projects = [p for p in (await session.exec(select(Project))).all() if _in(p.created_at, lo, hi)]
     ids = {p.id for p in projects}
     by_type_stage: dict[str, Counter] = defaultdict(Counter)
@@ -91,7 +92,7 @@ async def compute(session: AsyncSession, lo: datetime | None, hi: datetime | Non
     disciplines = []
     for d, row in per.items():
         judged = row["on_time"] + row["late"]
-        disciplines.append({"discipline": d, "name": workflow.DISCIPLINES.get(d, d), "tasks": row["tasks"],
+        disciplines.append({"discipline": d, "name": names.discipline(d, lang), "tasks": row["tasks"],
                             "concluded": row["concluded"], "on_time": row["on_time"], "late": row["late"],
                             "on_time_rate": round(row["on_time"] / judged, 3) if judged else None,
                             "first_review_days": _summary(row["first_days"]), "comments": row["comments"]})

@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ..models import Project, ReviewTask, Submission, User, is_id
-from . import audit, events, notifications, standing, workdays, workflow
+from . import audit, events, names, notifications, standing, workdays, workflow
 from .notifications import aware
 
 Emit = Callable[[object], None]
@@ -63,12 +63,12 @@ def light_of(task: ReviewTask, now: datetime, cfg: dict | None = None) -> str | 
     return str(workflow.traffic_light(aware(task.due_at), now, pauses_of(task), yellow_within=within))
 
 
-def task_dict(task: ReviewTask, now: datetime, reviewer: User | None = None) -> dict:
+def task_dict(task: ReviewTask, now: datetime, reviewer: User | None = None, lang: str = "zh-CN") -> dict:
     due = aware(task.due_at)
     pauses = pauses_of(task)
     return {
         "id": task.id, "submission_id": task.submission_id, "discipline": task.discipline,
-        "discipline_name": workflow.DISCIPLINES.get(task.discipline, task.discipline),
+        "discipline_name": names.discipline(task.discipline, lang),
         "reviewer_id": task.reviewer_id, "reviewer": reviewer.display_name if reviewer else None,
         # False: the reviewer's account was deactivated while the task was theirs; nobody can work
         # on it and its clock runs on, so the window reassigns it (decision 148)

@@ -13,7 +13,7 @@ from .notifications import aware
 from .tasks import task_dict
 
 
-async def open_tasks(session: AsyncSession, principal, now: datetime) -> list[dict]:
+async def open_tasks(session: AsyncSession, principal, now: datetime, lang: str = "zh-CN") -> list[dict]:
     """A reviewer's own unfinished tasks, or (window/admin) every unfinished task, worst light first."""
     stmt = (select(ReviewTask, Submission, Project, User)
             .join(Submission, Submission.id == ReviewTask.submission_id)
@@ -25,7 +25,7 @@ async def open_tasks(session: AsyncSession, principal, now: datetime) -> list[di
                           (ReviewTask.reviewer_id == principal.user_id) | ReviewTask.reviewer_id.is_(None))
     out = []
     for task, sub, project, user in (await session.exec(stmt.order_by(ReviewTask.due_at, ReviewTask.id))).all():
-        out.append({**task_dict(task, now, user), "project_id": project.id, "project_name": project.name,
+        out.append({**task_dict(task, now, user, lang), "project_id": project.id, "project_name": project.name,
                     "case_number": project.case_number, "round": sub.round_no, "revision": sub.revision})
     rank = {"red": 0, "yellow": 1, "green": 2}
     return sorted(out, key=lambda t: rank.get(t["light"], 3))

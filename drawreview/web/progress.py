@@ -21,7 +21,7 @@ def client_ip(request: Request) -> str:
 async def query(ctx: Ctx):
     params = ctx.request.query_params
     return await service.query(ctx.session, ctx.state.limiter, client_ip(ctx.request), params.get("case", ""),
-                               params.get("code", ""), utcnow())
+                               params.get("code", ""), utcnow(), ctx.lang)
 
 
 async def page(request: Request):
@@ -37,7 +37,8 @@ async def page(request: Request):
     if code or request.method == "POST":  # a form sent with a field empty is told which one
         async with request.app.state.db.session() as session:
             try:
-                result = await service.query(session, request.app.state.limiter, client_ip(request), case, code, utcnow())
+                result = await service.query(session, request.app.state.limiter, client_ip(request), case, code, utcnow(),
+                                             lang_of(request))
             except DrawReviewError as exc:
                 error, status = exc.message(lang_of(request)), exc.status
     return render(request, "progress.html", {"case": case, "code": code if result else "", "result": result,

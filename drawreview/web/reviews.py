@@ -41,7 +41,7 @@ async def _task_out(ctx: Ctx, task) -> dict:
     from ..models import User
 
     reviewer = await ctx.session.get(User, task.reviewer_id) if task.reviewer_id else None
-    return tasks.task_dict(task, utcnow(), reviewer)
+    return tasks.task_dict(task, utcnow(), reviewer, ctx.lang)
 
 
 async def _task(ctx: Ctx, action: str):
@@ -61,14 +61,14 @@ async def submit(ctx: Ctx):
     await reviews.submit(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, _cfg(ctx))
     await commit(ctx)
     # what the window will find missing (it accepts with listed missing items, or returns the set)
-    return {**await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal),
+    return {**await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal, ctx.lang),
             "completeness": await reviews.completeness(ctx.session, sub, project, _cfg(ctx))}
 
 
 @api("审查流程概览 / The submission's review state, tasks and traffic lights")
 async def review(ctx: Ctx):
     sub, project = await _submission(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal, ctx.lang)
 
 
 @api("完整性检查（窗口受理前；设计单位提交前）/ Completeness check against the required sheet categories, "
@@ -96,7 +96,7 @@ async def accept(ctx: Ctx):
     await reviews.accept(ctx.session, ctx.user, sub, project, data, utcnow(), ctx.emit, _cfg(ctx), ctx.state.storage,
                          public_base(settings, ctx.request))
     await commit(ctx)
-    return {**await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal),
+    return {**await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal, ctx.lang),
             "verification_code": project.verification_code}
 
 
@@ -108,7 +108,7 @@ async def return_submission(ctx: Ctx):
     data = await ctx.json()
     await reviews.return_submission(ctx.session, ctx.user, sub, project, data.get("reasons"), utcnow(), ctx.emit)
     await commit(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal, ctx.lang)
 
 
 @api("容缺材料已补齐 (window) / Record deficiency items as supplied",
@@ -119,7 +119,7 @@ async def supply(ctx: Ctx):
     data = await ctx.json()
     await reviews.supply_deficiencies(ctx.session, ctx.user, sub, project, data.get("items"), utcnow(), ctx.emit)
     await commit(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal, ctx.lang)
 
 
 @api("容缺逾期退回 (window) / Return the case: the missing items are overdue; the clock stops",
@@ -129,7 +129,7 @@ async def return_overdue(ctx: Ctx):
     data = await ctx.json()
     await deficiencies.return_overdue(ctx.session, ctx.user, sub, project, data.get("reason"), utcnow(), ctx.emit)
     await commit(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal, ctx.lang)
 
 
 @api("延长容缺补齐期限 (window) / Extend the deadline for the missing items, with a reason",
@@ -141,7 +141,7 @@ async def extend_deficiencies(ctx: Ctx):
     await deficiencies.extend_deadline(ctx.session, ctx.user, sub, project, data.get("deadline"), data.get("reason"),
                                        utcnow(), ctx.emit)
     await commit(ctx)
-    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal)
+    return await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal, ctx.lang)
 
 
 @api("受理回执 PDF / The acceptance receipt")
@@ -170,7 +170,7 @@ async def issue_report(ctx: Ctx):
         await reviews.issue_report(ctx.session, ctx.user, sub, project, utcnow(), ctx.emit, ctx.state.storage,
                                    public_base(ctx.state.settings, ctx.request), ctx.state.settings)
         await commit(ctx)
-    response = ok(await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal))
+    response = ok(await reviews.review_view(ctx.session, sub, project, utcnow(), ctx.principal, ctx.lang))
     response.headers["Server-Timing"] = report_phases.server_timing(phases)
     return response
 
@@ -227,7 +227,7 @@ async def list_tasks(ctx: Ctx):
     user = ctx.user
     if user.role not in {"reviewer", "window", "admin"}:
         raise PermissionDenied()
-    return await worklist.open_tasks(ctx.session, user, utcnow())
+    return await worklist.open_tasks(ctx.session, user, utcnow(), ctx.lang)
 
 
 @api("改派 (window) / Reassign a task", body={"type": "object", "required": ["reviewer_id"],

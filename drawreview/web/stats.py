@@ -17,16 +17,16 @@ from .i18n import MESSAGES, stage_label, t
 from .pages import render
 
 
-async def _stats(ctx_or_request, session) -> dict:
+async def _stats(ctx_or_request, session, lang: str = "zh-CN") -> dict:
     params = ctx_or_request.query_params
     lo, hi = stats.parse_range(params.get("from"), params.get("to"))
-    return await stats.compute(session, lo, hi, utcnow())
+    return await stats.compute(session, lo, hi, utcnow(), lang)
 
 
 @api("统计（窗口）/ Statistics (?from=YYYY-MM-DD&to=YYYY-MM-DD)")
 async def get_stats(ctx: Ctx):
     require_role(ctx.principal, "stats.view")
-    return await _stats(ctx.request, ctx.session)
+    return await _stats(ctx.request, ctx.session, ctx.lang)
 
 
 @api("统计导出 CSV / Statistics as CSV")
