@@ -448,7 +448,7 @@ class ReportFile(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("report_id", "kind", "name", name="uq_report_file"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", index=True)
-    kind: str = Field(max_length=24)  # stamped_sheet / bcf / marked_up_zip / stamped_zip
+    kind: str = Field(max_length=24)  # stamped_sheet / bcf / bcf_en / marked_up_zip / stamped_zip
     name: str = Field(max_length=300)  # the download's file name
     sheet_id: Optional[int] = Field(default=None, foreign_key="sheet.id")
     sha256: str = Field(max_length=64, index=True)

@@ -120,25 +120,50 @@ def viewpoint_xml(guid: str, comment: Comment, clip: tuple[float, float, float, 
     return _xml(root)
 
 
-def markup_xml(data: ReportData, d: DisciplineSection, c: Comment, topic: str, viewpoint: str) -> bytes:
+#: the export's own words, by language (the comments, names and clauses stay as written)
+WORDS = {"zh-CN": {"comment": "意见", "stage": "第 {n} 轮", "clause": "依据条文：", "sheet": "图纸：",
+                   "org": "{author}（{org}）", "project": "{name}（{case}）"},
+         "en": {"comment": "Comment", "stage": "Round {n}", "clause": "Clause: ", "sheet": "Sheet: ",
+                "org": "{author} ({org})", "project": "{name} ({case})"}}
+
+
+def _words(lang: str) -> dict[str, str]:
+    return WORDS["en" if lang.startswith("en") else "zh-CN"]
+
+
+def _label(d: DisciplineSection, lang: str) -> str:
+    return _nonblank(d.name_en if lang.startswith("en") else d.name_zh, d.code)
+
+
+def _org(org: str, data: ReportData, lang: str) -> str:
+    """A reviewer's "org" is his discipline's Chinese name: in English, the discipline's English one."""
+    if lang.startswith("en"):
+        return next((d.name_en for d in data.disciplines if d.name_zh == org and d.name_en), org)
+    return org
+
+
+def markup_xml(data: ReportData, d: DisciplineSection, c: Comment, topic: str, viewpoint: str,
+               lang: str = "zh-CN") -> bytes:
+    w = _words(lang)
     root = ET.Element("Markup")
     t = _sub(root, "Topic", Guid=topic, ServerAssignedId=c.id, TopicType=TOPIC_TYPE, TopicStatus=_status(c.status))
-    first = c.text.strip().splitlines()[0] if c.text.strip() else "意见"
+    first = c.text.strip().splitlines()[0] if c.text.strip() else w["comment"]
     title = f"[{c.sheet_number}] {first}"
     _sub(t, "Title", title if len(title) <= 120 else title[:119] + "…")
     _sub(t, "Priority", _priority(c.severity))
-    _sub(_sub(t, "Labels"), "Label", _nonblank(d.name_zh, d.code))
+    _sub(_sub(t, "Labels"), "Label", _label(d, lang))
     _sub(t, "CreationDate", _iso(c.created_at))
     _sub(t, "CreationAuthor", _nonblank(c.author))
     if c.thread:
         last = c.thread[-1]
         _sub(t, "ModifiedDate", _iso(last.at))
         _sub(t, "ModifiedAuthor", _nonblank(last.author))
-    _sub(t, "Stage", f"第 {data.project.round_no} 轮")
-    desc = f"{c.text}\n依据条文：{c.clause}\n图纸：{c.sheet_number} {c.sheet_title}"
+    _sub(t, "Stage", w["stage"].format(n=data.project.round_no))
+    desc = f"{c.text}\n{w['clause']}{c.clause}\n{w['sheet']}{c.sheet_number} {c.sheet_title}"
     _sub(t, "Description", _nonblank(desc))
     comments = _sub(t, "Comments")
-    entries = [(c.created_at, c.author, c.text)] + [(r.at, f"{r.author}（{r.org}）", r.text) for r in c.thread]
+    entries = [(c.created_at, c.author, c.text)] + [
+        (r.at, w["org"].format(author=r.author, org=_org(r.org, data, lang)), r.text) for r in c.thread]
     for i, (at, author, text) in enumerate(entries):
         el = _sub(comments, "Comment", Guid=_guid(topic, "comment", str(i)))
         _sub(el, "Date", _iso(at))
@@ -154,17 +179,17 @@ def markup_xml(data: ReportData, d: DisciplineSection, c: Comment, topic: str, v
     return _xml(root)
 
 
-def extensions_xml(data: ReportData) -> bytes:
+def extensions_xml(data: ReportData, lang: str = "zh-CN") -> bytes:
     root = ET.Element("Extensions")
     comments = data.all_comments()
     groups = [
         ("TopicTypes", "TopicType", [TOPIC_TYPE]),
         ("TopicStatuses", "TopicStatus", [_status(s) for s in STATUS_LABELS]),
         ("Priorities", "Priority", [_priority(s) for s in SEVERITY_LABELS]),
-        ("TopicLabels", "TopicLabel", [_nonblank(d.name_zh, d.code) for d in data.disciplines]),
+        ("TopicLabels", "TopicLabel", [_label(d, lang) for d in data.disciplines]),
         ("Users", "User", [_nonblank(c.author) for _, c in comments]
          + [_nonblank(r.author) for _, c in comments for r in c.thread]),
-        ("Stages", "Stage", [f"第 {data.project.round_no} 轮"]),
+        ("Stages", "Stage", [_words(lang)["stage"].format(n=data.project.round_no)]),
     ]  # fmt: skip
     for outer, inner, values in groups:
         el = _sub(root, outer)
@@ -173,10 +198,10 @@ def extensions_xml(data: ReportData) -> bytes:
     return _xml(root)
 
 
-def project_xml(data: ReportData) -> bytes:
+def project_xml(data: ReportData, lang: str = "zh-CN") -> bytes:
     root = ET.Element("ProjectInfo")
     p = _sub(root, "Project", ProjectId=_guid(data.project.case_number, "project"))
-    _sub(p, "Name", _nonblank(f"{data.project.name}（{data.project.case_number}）"))
+    _sub(p, "Name", _nonblank(_words(lang)["project"].format(name=data.project.name, case=data.project.case_number)))
     return _xml(root)
 
 
@@ -184,8 +209,9 @@ def version_xml() -> bytes:
     return _xml(ET.Element("Version", VersionId=BCF_VERSION))
 
 
-def export_bcf(data: ReportData, *, snapshot_px: int = 900) -> bytes:
-    """The ``.bcfzip`` bytes for every comment of ``data``."""
+def export_bcf(data: ReportData, *, snapshot_px: int = 900, lang: str = "zh-CN") -> bytes:
+    """The ``.bcfzip`` bytes for every comment of ``data``; the export's own words (labels, stage,
+    the description's headings) in ``lang``. GUIDs do not depend on the language."""
     buf = io.BytesIO()
     case = data.project.case_number
     # every entry dated the round's issue (a name alone would take the clock's second: the same
@@ -198,13 +224,13 @@ def export_bcf(data: ReportData, *, snapshot_px: int = 900) -> bytes:
 
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf, SheetCache() as cache:
         put("bcf.version", version_xml())
-        put("extensions.xml", extensions_xml(data))
-        put("project.bcfp", project_xml(data))
+        put("extensions.xml", extensions_xml(data, lang))
+        put("project.bcfp", project_xml(data, lang))
         for d, c in data.all_comments():
             topic = _guid(case, "topic", c.first_id)
             viewpoint = _guid(case, "viewpoint", c.id)
             pix, clip = render_crop(cache.page(c.sheet_pdf_path), c, d.code, width_px=snapshot_px)
-            put(f"{topic}/markup.bcf", markup_xml(data, d, c, topic, viewpoint))
+            put(f"{topic}/markup.bcf", markup_xml(data, d, c, topic, viewpoint, lang))
             put(f"{topic}/viewpoint.bcfv", viewpoint_xml(viewpoint, c, tuple(clip)))
             put(f"{topic}/snapshot.png", pix.tobytes("png"))
     return buf.getvalue()

@@ -41,6 +41,7 @@ from .sheets import file_names
 
 APPROVED_STATES = {"approved"}
 KIND_BCF, KIND_MARKED_ZIP, KIND_STAMPED_ZIP = "bcf", "marked_up_zip", "stamped_zip"
+KIND_BCF_EN = "bcf_en"  # the same round's BCF with its own words in English
 
 
 def require_approved(sub: Submission) -> None:
@@ -256,9 +257,12 @@ async def marked_up_zip(session: AsyncSession, storage, sub: Submission, name: s
     return await stored_export(session, storage, sub, KIND_MARKED_ZIP, name, build)
 
 
-async def bcf(session: AsyncSession, storage, sub: Submission, name: str) -> bytes:
+async def bcf(session: AsyncSession, storage, sub: Submission, name: str, lang: str = "zh-CN") -> bytes:
+    """The round's BCF in the reader's language (an issued round keeps one file per language)."""
     data = await _kept(session, storage, sub) or (await _gather_round(session, storage, sub, raw=True)).data
-    return await stored_export(session, storage, sub, KIND_BCF, name, lambda: export_bcf(data))
+    english = lang.startswith("en")
+    return await stored_export(session, storage, sub, KIND_BCF_EN if english else KIND_BCF, name,
+                               lambda: export_bcf(data, lang="en" if english else "zh-CN"))
 
 
 async def round_json(session: AsyncSession, storage, sub: Submission) -> str:

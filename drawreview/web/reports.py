@@ -38,14 +38,16 @@ FORM_SLACK = 64 * 1024
 MAX_FIELD = 256
 
 
-def _download_headers(name: str) -> dict[str, str]:
-    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
+def _download_headers(name: str, fallback: str | None = None) -> dict[str, str]:
+    """RFC 6266: the name in UTF-8 (``filename*``, RFC 5987) and an ASCII ``filename`` for
+    clients that read only that one: ``fallback``, or the name with other characters as ``_``."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in (fallback or name))
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
     return {"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
 
 
-def _download(data: bytes, name: str, media_type: str) -> Response:
-    return Response(data, media_type=media_type, headers=_download_headers(name))
+def _download(data: bytes, name: str, media_type: str, fallback: str | None = None) -> Response:
+    return Response(data, media_type=media_type, headers=_download_headers(name, fallback))
 
 
 async def _submission(ctx: Ctx) -> tuple[Submission, object]:
@@ -100,20 +102,38 @@ async def report_pdf(ctx: Ctx):
 
 # --- derived downloads -----------------------------------------------------------------------
 
-def _name(project, sub, what: str, ext: str) -> str:
-    """A human download name: 审查编号-项目名-第n轮-<what>.<ext>."""
-    name = f"{_case(project)}-{project.name}-第{sub.round_no}轮-{what}.{ext}"
+#: what a derived download holds, in each language (its file name's last word)
+WHAT = {"stamped": ("盖章图纸", "stamped-sheets"), "marked_up": ("带批注图纸", "marked-up-sheets"),
+        "comments": ("审查意见", "review-comments"), "data": ("审查数据", "review-data"),
+        "marked_up_sheet": ("带批注", "marked-up")}
+
+
+def _name(project, sub, what: str, ext: str, lang: str = "zh-CN") -> str:
+    """A human download name in the reader's language: 审查编号-项目名-第n轮-<what>.<ext>, or
+    <case>-<project>-round-n-<what>.<ext> (the project's name as it was entered)."""
+    zh, en = WHAT[what]
+    if lang.startswith("en"):
+        name = f"{_case(project)}-{project.name}-round-{sub.round_no}-{en}.{ext}"
+    else:
+        name = f"{_case(project)}-{project.name}-第{sub.round_no}轮-{zh}.{ext}"
     return name.replace("/", "_").replace("\\", "_")
+
+
+def _ascii_name(project, sub, what: str, ext: str) -> str:
+    """The same name for clients that read only the ASCII ``filename`` (no project name: it would
+    be a row of ``_``)."""
+    return f"{_case(project)}-round-{sub.round_no}-{WHAT[what][1]}.{ext}"
 
 
 @api("盖章图纸（ZIP，仅审查通过后）/ Stamped sheets as a zip (approved rounds only)")
 async def stamped_zip(ctx: Ctx):
     sub, project = await _submission(ctx)
-    name = _name(project, sub, "盖章图纸", "zip")
+    name = _name(project, sub, "stamped", "zip", ctx.lang)
     got = await files.stamped_zip(ctx.session, ctx.state.storage, sub, name)
     await ctx.record_download("drawing", "submission", sub.id, project.id, name)
     # sent from disk as it is read (thousands of sheets are never one response body in memory)
-    return FileResponse(got.path, media_type="application/zip", headers=_download_headers(name),
+    return FileResponse(got.path, media_type="application/zip",
+                        headers=_download_headers(name, _ascii_name(project, sub, "stamped", "zip")),
                         background=BackgroundTask(got.discard))
 
 
@@ -123,16 +143,16 @@ async def stamped_sheet(ctx: Ctx):
                                                       "report.download")
     name, data = await files.stamped_sheet(ctx.session, ctx.state.storage, sub, sheet)
     await ctx.record_download("drawing", "sheet", sheet.id, sub.project_id, name)
-    return _download(data, name, "application/pdf")
+    return _download(data, name, "application/pdf", f"stamped-sheet-{sheet.id}.pdf")
 
 
 @api("带批注的图纸（ZIP，PDF 原生批注）/ Marked-up sheets as a zip (native PDF annotations)")
 async def marked_up_zip(ctx: Ctx):
     sub, project = await _submission(ctx)
-    name = _name(project, sub, "带批注图纸", "zip")
+    name = _name(project, sub, "marked_up", "zip", ctx.lang)
     data = await files.marked_up_zip(ctx.session, ctx.state.storage, sub, name)
     await ctx.record_download("drawing", "submission", sub.id, project.id, name)
-    return _download(data, name, "application/zip")
+    return _download(data, name, "application/zip", _ascii_name(project, sub, "marked_up", "zip"))
 
 
 @api("单张带批注的图纸 / One marked-up sheet (native PDF annotations)")
@@ -141,26 +161,29 @@ async def marked_up_sheet(ctx: Ctx):
                                                       "report.download")
     data = await files.marked_up_sheet(ctx.session, ctx.state.storage, sub, sheet)
     uploaded = await sheet_service.file_names(ctx.session, [sheet.file_id])
-    name = "带批注-" + service.sheet_file_name(sheet, uploaded.get(sheet.file_id))
+    prefix = WHAT["marked_up_sheet"][1 if ctx.lang.startswith("en") else 0]
+    name = f"{prefix}-" + service.sheet_file_name(sheet, uploaded.get(sheet.file_id))
     await ctx.record_download("drawing", "sheet", sheet.id, sub.project_id, name)
-    return _download(data, name, "application/pdf")
+    return _download(data, name, "application/pdf", f"marked-up-sheet-{sheet.id}.pdf")
 
 
 @api("BCF 3.0 导出（本轮全部意见）/ BCF 3.0 export of the round's comments")
 async def bcf(ctx: Ctx):
     sub, project = await _submission(ctx)
-    name = _name(project, sub, "审查意见", "bcfzip")
-    data = await files.bcf(ctx.session, ctx.state.storage, sub, name)
+    name = _name(project, sub, "comments", "bcfzip", ctx.lang)
+    data = await files.bcf(ctx.session, ctx.state.storage, sub, name, ctx.lang)
     await ctx.record_download("report", "submission", sub.id, project.id, name)
-    return _download(data, name, "application/octet-stream")
+    return _download(data, name, "application/octet-stream", _ascii_name(project, sub, "comments", "bcfzip"))
 
 
 @api("本轮审查的 JSON 导出 / JSON export of the review round")
 async def round_json(ctx: Ctx):
     sub, project = await _submission(ctx)
     text = await files.round_json(ctx.session, ctx.state.storage, sub)
-    await ctx.record_download("report", "submission", sub.id, project.id, _name(project, sub, "审查数据", "json"))
-    return _download(text.encode("utf-8"), _name(project, sub, "审查数据", "json"), "application/json; charset=utf-8")
+    name = _name(project, sub, "data", "json", ctx.lang)
+    await ctx.record_download("report", "submission", sub.id, project.id, name)
+    return _download(text.encode("utf-8"), name, "application/json; charset=utf-8",
+                     _ascii_name(project, sub, "data", "json"))
 
 
 async def authority_certificate(request: Request) -> Response:

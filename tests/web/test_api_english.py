@@ -76,3 +76,61 @@ def test_an_english_caller_gets_the_workflow_names_in_english(stack, client):
     fire = next(d for d in zh["rounds"][0]["disciplines"] if d["discipline"] == "fire")
     assert (fire["name"], fire["state_name"]) == ("消防", "已出结论")
     assert {d["discipline"]: d["conclusion_name"] for d in zh["rounds"][0]["standing"]}["fire"] == "审查合格"
+
+
+def _disposition(r) -> tuple[str, str]:
+    """(the ASCII ``filename``, the decoded ``filename*``) of a download (RFC 6266 / 5987)."""
+    from urllib.parse import unquote
+
+    cd = r.headers["content-disposition"]
+    plain = re.search(r'filename="([^"]*)"', cd).group(1)
+    star = re.search(r"filename\*=UTF-8''([^;]+)", cd)
+    return plain, unquote(star.group(1)) if star else plain
+
+
+def test_downloads_are_named_in_the_callers_language_with_a_readable_ascii_name(stack, client):
+    """The derived downloads' names said 第1轮-审查意见 to an English caller, and their ASCII
+    ``filename`` (for clients that read only that) was a row of ``_``; the BCF's own words
+    (labels, stage, description headings) were Chinese whatever the caller's language."""
+    import io
+    import uuid
+    import zipfile
+
+    from tests.web.matrix.reports import create_report_world
+
+    world = create_report_world(stack, state="in_review", verdict=None)  # sheets with their PDFs
+    sid, sheet, project = world["submission_id"], world["sheet_ids"][0], world["name"]
+    r = client.post(f"/api/sheets/{sheet}/annotations", headers=stack.token_headers("fire"),
+                    json={"client_id": uuid.uuid4().hex, "kind": "pin", "geometry": {"points": [[120.5, 80.25]]},
+                          "severity": "mandatory", "body": "消防车道宽度不足", "clause": "GB 50016"})
+    assert r.status_code == 200, r.text
+    r = client.post(f"/api/annotations/{r.json()['data']['annotation']['id']}/comments",
+                    headers=stack.token_headers("fire"), json={"client_id": uuid.uuid4().hex, "body": "请复核"})
+    assert r.status_code == 200, r.text
+    routes = {"bcf": f"/api/submissions/{sid}/bcf", "json": f"/api/submissions/{sid}/export.json",
+              "zip": f"/api/submissions/{sid}/marked-up-sheets.zip", "sheet": f"/api/sheets/{sheet}/marked-up.pdf"}
+    for what, url in routes.items():
+        en = client.get(url, headers={**EN, **stack.token_headers("window")})
+        zh = client.get(url, headers=stack.token_headers("window"))
+        assert en.status_code == 200 and zh.status_code == 200, (what, en.text[:200])
+        plain_en, name_en = _disposition(en)
+        plain_zh, name_zh = _disposition(zh)
+        assert plain_en == plain_zh and "__" not in plain_en and plain_en.isascii(), (what, plain_en)
+        # the project's name and the sheet's number are as entered; the file's own words are not Chinese
+        own_words = name_en.replace(project, "")
+        if what == "sheet":
+            own_words = own_words.split("-", 1)[0]
+        assert not CJK.search(own_words), (what, name_en)
+        assert CJK.search(name_zh.replace(project, "")), (what, name_zh)
+
+    bcf = client.get(routes["bcf"], headers={**EN, **stack.token_headers("window")}).content
+    with zipfile.ZipFile(io.BytesIO(bcf)) as zf:
+        ext = zf.read("extensions.xml").decode()
+        markup = next(m for m in (zf.read(n).decode() for n in zf.namelist() if n.endswith("markup.bcf"))
+                      if "请复核" in m)
+    assert "<TopicLabel>Fire protection</TopicLabel>" in ext and "<Stage>Round 1</Stage>" in ext, ext
+    assert "依据条文" not in markup and "Clause: GB 50016" in markup and "<Stage>Round 1</Stage>" in markup, markup
+    assert "(Fire protection)" in markup and "（消防）" not in markup, markup
+    zh = client.get(routes["bcf"], headers=stack.token_headers("window")).content
+    with zipfile.ZipFile(io.BytesIO(zh)) as zf:
+        assert "<TopicLabel>消防</TopicLabel>" in zf.read("extensions.xml").decode()

@@ -217,7 +217,9 @@ def test_marked_up_sheet_has_one_annotation_per_markup(stack, client, approved):
         page = doc[0]
         annots = [a for a in page.annots() if doc.xref_get_key(a.xref, "IRT")[0] == "null"]  # not replies/states
         assert len(annots) == sum(1 for m in MARKUPS if m[1] == index)
-        assert "marked-up" not in r.headers["content-disposition"]  # a human (Chinese) file name
+        # a human (Chinese) file name; the ASCII one for clients that read only it (decision 157)
+        assert "filename*=UTF-8''%E5%B8%A6%E6%89%B9%E6%B3%A8-" in r.headers["content-disposition"]  # 带批注-
+        assert f'filename="marked-up-sheet-{sheet_id}.pdf"' in r.headers["content-disposition"]
 
 
 def test_json_export(stack, client, approved):
