@@ -61,12 +61,36 @@ def unknown_fields(schema: dict | None, data, prefix: str = "") -> list[str]:
     return out
 
 
+def preferred_lang(accept: str) -> str:
+    """The language of an ``Accept-Language`` header (RFC 9110 12.5.4): of the ranges naming
+    English or Chinese, the one with the highest weight (a tie: the one named first); zh-CN
+    when none does. ``de-DE,de;q=0.9,en;q=0.8`` is English, ``en;q=0.1, zh-CN;q=0.9`` Chinese
+    (the first range alone decided both the other way)."""
+    best, best_q = "zh-CN", 0.0
+    for part in accept.split(",")[:64]:
+        tag, _, params = part.partition(";")
+        tag, q = tag.strip().lower(), 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if not 0 < q <= 1 or q <= best_q:
+            continue
+        if tag == "en" or tag.startswith("en-"):
+            best, best_q = "en", q
+        elif tag == "zh" or tag.startswith("zh-"):
+            best, best_q = "zh-CN", q
+    return best
+
+
 def lang_of(request: Request) -> str:
     explicit = request.query_params.get("lang") or request.cookies.get("lang")
     if explicit in {"en", "zh-CN"}:
         return explicit
-    accept = request.headers.get("accept-language", "")
-    return "en" if accept.lower().startswith("en") else "zh-CN"
+    return preferred_lang(request.headers.get("accept-language", ""))
 
 
 @dataclass

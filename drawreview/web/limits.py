@@ -120,8 +120,9 @@ class BodyLimitMiddleware:
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, exc) -> None:
-        accept = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1").lower()
-        lang = "en" if accept.startswith("en") else "zh-CN"
+        from .common import preferred_lang
+
+        lang = preferred_lang(dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1"))
         response = JSONResponse(envelope(exc.code, exc.message_zh, exc.message_en, exc.details, lang),
                                 status_code=exc.status, headers={"Connection": "close"})
         await response(scope, receive, send)

@@ -17,9 +17,16 @@ from ..services import notifications as service
 from .common import ID_SCHEMA, Ctx, api, text
 
 
+UNREAD = {"1": True, "true": True, "0": False, "false": False}  # ?unread= (the OpenAPI document lists these)
+
+
 @api("我的通知 / My notifications (?unread=1)")
 async def list_notifications(ctx: Ctx):
-    unread = ctx.request.query_params.get("unread") in {"1", "true"}
+    raw = ctx.request.query_params.get("unread") or "0"
+    if raw not in UNREAD:  # "yes" or "True" listed every notice, as if it had not been given
+        raise ValidationFailed("unread 只能为 1、true、0 或 false", "unread must be 1, true, 0 or false",
+                               details={"unread": raw, "allowed": list(UNREAD)})
+    unread = UNREAD[raw]
     rows = await service.list_for(ctx.session, ctx.user.user_id, unread_only=unread)
     return [service.notification_dict(n, ctx.lang) for n in rows]
 

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from ..services import progress, reports, stats
 from ..services.markups import SEVERITIES, STATUSES
 from ..services.comment_library import PALETTE
+from . import notifications
 from .annotations import CLIENT_ID
 from .common import ID_SCHEMA as ID
 from .common import NUL_FREE, text
@@ -65,7 +66,8 @@ QUERY: dict[tuple[str, str], dict] = {
     ("GET", "/api/verify"): {"sha256": {"type": "string", "pattern": r"^\s*[0-9a-fA-F]{64}\s*$"},
                              "code": text(reports.MAX_VERIFY_CODE,
                                           description="the report's verification code (give it or sha256)")},
-    ("GET", "/api/notifications"): {"unread": {"type": "string", "description": "1 or true: only unread ones"}},
+    ("GET", "/api/notifications"): {"unread": {"type": "string", "enum": list(notifications.UNREAD),
+                                               "description": "1 or true: only unread ones; 0 or false: all"}},
     ("GET", "/api/projects/{project_id}/annotations"): {
         "sheet_id": ID, "discipline": _DISCIPLINE, "status": {"type": "string", "enum": list(STATUSES)},
         "severity": {"type": "string", "enum": list(SEVERITIES)}},

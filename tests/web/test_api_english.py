@@ -134,3 +134,29 @@ def test_downloads_are_named_in_the_callers_language_with_a_readable_ascii_name(
     zh = client.get(routes["bcf"], headers=stack.token_headers("window")).content
     with zipfile.ZipFile(io.BytesIO(zh)) as zf:
         assert "<TopicLabel>消防</TopicLabel>" in zf.read("extensions.xml").decode()
+
+
+def test_accept_language_is_read_by_its_weights(client):
+    """``de-DE,de;q=0.9,en;q=0.8`` (a German browser that also reads English) was answered in
+    Chinese and ``en;q=0.1, zh-CN;q=0.9`` in English: only the first range was read."""
+    cases = {"de-DE,de;q=0.9,en;q=0.8": "en", "en-GB": "en", "fr-FR, EN-us;q=0.5": "en",
+             "en;q=0.1, zh-CN;q=0.9": "zh-CN", "zh-CN,zh;q=0.9,en;q=0.8": "zh-CN", "fr": "zh-CN", "*": "zh-CN",
+             "en;q=0, zh;q=0.2": "zh-CN", "zh-TW;q=0.5, en;q=0.5": "zh-CN", "en;q=bad, zh-CN;q=0.3": "zh-CN"}
+    for header, lang in cases.items():
+        r = client.get("/api/me", headers={"Accept-Language": header})
+        error = r.json()["error"]
+        assert r.status_code == 401 and error["message"] == error["messages"][lang], (header, error["message"])
+
+
+def test_a_flag_the_server_does_not_read_is_refused(stack, client):
+    """``?unread=yes`` or ``?unread=True`` listed every notice, read or not, as if the filter had
+    not been given; the document lists the values the server reads."""
+    h = stack.token_headers("window")
+    for value in ("yes", "True", "on", "2"):
+        r = client.get("/api/notifications", params={"unread": value}, headers=h)
+        assert r.status_code == 422 and r.json()["error"]["details"]["unread"] == value, (value, r.text)
+    for value in ("1", "true", "0", "false", ""):
+        assert client.get("/api/notifications", params={"unread": value}, headers=h).status_code == 200, value
+    schema = next(p["schema"] for p in client.get("/api/openapi.json").json()["paths"]["/api/notifications"]["get"]
+                  ["parameters"] if p["name"] == "unread")
+    assert set(schema["enum"]) == {"1", "true", "0", "false"}
