@@ -97,6 +97,8 @@ def to_csv(rows: list[AuditEntry]) -> str:
     w.writerow(CSV_COLUMNS)
     for e in rows:
         d = entry_dict(e)
-        w.writerow([d["id"], d["at_local"], d["actor"], d["action"], d["object_type"], d["object_id"],
+        # Beijing time with its offset: "2026-12-08 03:58:33" alone left the reader to guess the zone
+        at = aware(e.at).astimezone(workdays.BEIJING).isoformat(sep=" ", timespec="seconds")
+        w.writerow([d["id"], at, d["actor"], d["action"], d["object_type"], d["object_id"],
                     json.dumps(d["detail"], ensure_ascii=False, sort_keys=True), d["hash"], d["prev_hash"]])
     return "\ufeff" + buf.getvalue()  # a BOM so spreadsheet programs read the Chinese text as UTF-8

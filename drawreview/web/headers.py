@@ -1,7 +1,10 @@
 """Security headers on every HTTP response: a Content-Security-Policy that allows scripts only
 from this site (no inline scripts: pages load /static/*.js and pass data in
 ``<script type="application/json">`` blocks, which never run), no framing, no MIME sniffing,
-same-origin referrers, and HSTS when the request came over https."""
+same-origin referrers, and HSTS when the request came over https. An API answer that says
+nothing of caching is ``no-store``: it carries no ``Vary: Cookie``, so a shared cache that kept
+one user's ``/api/projects/1`` could hand it to the next (decision 157); downloads and tiles set
+their own (``private, max-age`` with an ETag, or ``private, no-store``)."""
 
 from __future__ import annotations
 
@@ -41,6 +44,7 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         secure = self.https or scope.get("scheme") == "https"
+        api = scope.get("path", "").startswith("/api/")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -48,6 +52,8 @@ class SecurityHeadersMiddleware:
                 for name, value in HEADERS.items():
                     if name not in headers:
                         headers[name] = value
+                if api and "cache-control" not in headers:
+                    headers["Cache-Control"] = "no-store"
                 if secure:
                     headers["Strict-Transport-Security"] = HSTS
             await send(message)

@@ -1,0 +1,41 @@
+"""HTTP as an outside client reads it (decision 157): an API answer that says nothing of caching
+is not kept by a shared cache, and the audit CSV's times state their zone. Over HTTP only."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+
+
+def test_api_answers_are_not_stored_by_shared_caches(stack, client):
+    """``/api/projects/1`` carried neither Cache-Control nor ``Vary: Cookie``: a shared cache
+    between a design institute and the server could keep one caller's project and hand it to
+    the next. Downloads and tiles keep their own policy."""
+    h = stack.token_headers("designer")
+    for url in ("/api/projects/1", "/api/projects/1/sheets", "/api/me", "/api/notifications", "/api/openapi.json"):
+        r = client.get(url, headers=h)
+        assert r.status_code == 200 and r.headers.get("cache-control") == "no-store", (url, r.headers.get("cache-control"))
+    error = client.get("/api/projects/1")  # anonymous: 401
+    assert error.status_code == 401 and error.headers.get("cache-control") == "no-store"
+    from tests.web.matrix.reports import create_report_world
+
+    h = stack.token_headers("window")
+    sheet = create_report_world(stack, state="in_review", verdict=None)["sheet_ids"][0]  # a sheet with its PDF
+    pdf = client.get(f"/api/sheets/{sheet}/pdf", headers=h)
+    assert pdf.status_code == 200 and pdf.headers["cache-control"].startswith("private")
+    again = client.get(f"/api/sheets/{sheet}/pdf", headers={**h, "If-None-Match": pdf.headers["etag"]})
+    assert again.status_code == 304 and again.headers["cache-control"].startswith("private")
+
+
+def test_the_audit_csv_states_the_time_zone_of_its_times(stack, client):
+    """The CSV's ``at`` was "2026-12-08 03:58:33": Beijing time, which the file did not say (the
+    JSON's ``at`` is UTC with its offset). It now carries +08:00, the same moment as the JSON's."""
+    h = stack.token_headers("window")
+    entries = client.get("/api/projects/1/audit", headers=h).json()["data"]["entries"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/projects/1/audit.csv", headers=h).content.decode("utf-8-sig"))))
+    assert rows and len(rows) == len(entries)
+    for row, entry in zip(rows, entries):
+        at = datetime.fromisoformat(row["at"])
+        assert at.utcoffset() == timedelta(hours=8), row["at"]
+        assert abs(at - datetime.fromisoformat(entry["at"])) < timedelta(seconds=1), (row["at"], entry["at"])
