@@ -8,6 +8,7 @@ and records the route's description for the OpenAPI document.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
@@ -86,6 +87,21 @@ def preferred_lang(accept: str) -> str:
     return best
 
 
+_FIRST_RANGE = re.compile(r"^\s*bytes\s*=\s*0\s*-")
+
+
+def _whole_or_first_part(request: Request, ranged: bool) -> bool:
+    """A GET of the whole document, or of a part starting at its first byte. Starlette's
+    FileResponse answers any other ``Range`` with that part or an error, never the whole file
+    (unless an ``If-Range`` no longer matches: then it is recorded)."""
+    if request.method == "HEAD":
+        return False
+    wanted = request.headers.get("range")
+    if not ranged or wanted is None or request.headers.get("if-range") is not None:
+        return True
+    return bool(_FIRST_RANGE.match(wanted))
+
+
 def lang_of(request: Request) -> str:
     explicit = request.query_params.get("lang") or request.cookies.get("lang")
     if explicit in {"en", "zh-CN"}:
@@ -153,9 +169,16 @@ class Ctx:
         return data
 
     async def record_download(self, what: str, object_type: str, object_id, project_id: int | None,
-                              name: str = "") -> None:
-        """Audit a download of a report or a drawing (who took which document), committed now."""
+                              name: str = "", ranged: bool = False) -> None:
+        """Audit a download of a report or a drawing (who took which document), committed now.
+        Once per download: not for a HEAD (nothing is taken), nor, where the answer serves byte
+        ranges (``ranged``: a FileResponse), for a ``Range`` request that does not start at the
+        first byte (a PDF reader fetching the rest of a file in parts wrote one entry per part;
+        the part holding byte 0 is the one recorded)."""
         from ..services import audit
+
+        if not _whole_or_first_part(self.request, ranged):
+            return
 
         await audit.record(self.session, self.principal or "anonymous", f"{what}.download", object_type, object_id,
                            project_id, {"name": name, "path": self.request.url.path})

@@ -95,7 +95,7 @@ async def get_report(ctx: Ctx):
 async def report_pdf(ctx: Ctx):
     r, project = await _report(ctx)
     path = ctx.state.storage.path(r.sha256)
-    await ctx.record_download("report", "report", r.id, project.id, service.file_name(project, r))
+    await ctx.record_download("report", "report", r.id, project.id, service.file_name(project, r), ranged=True)
     return FileResponse(path, media_type="application/pdf", filename=service.file_name(project, r),
                         headers={"Cache-Control": "private, no-store"})
 
@@ -130,7 +130,7 @@ async def stamped_zip(ctx: Ctx):
     sub, project = await _submission(ctx)
     name = _name(project, sub, "stamped", "zip", ctx.lang)
     got = await files.stamped_zip(ctx.session, ctx.state.storage, sub, name)
-    await ctx.record_download("drawing", "submission", sub.id, project.id, name)
+    await ctx.record_download("drawing", "submission", sub.id, project.id, name, ranged=True)
     # sent from disk as it is read (thousands of sheets are never one response body in memory)
     return FileResponse(got.path, media_type="application/zip",
                         headers=_download_headers(name, _ascii_name(project, sub, "stamped", "zip")),

@@ -214,7 +214,7 @@ async def pdf(ctx: Ctx):
     etag = f'"{sha[:40]}"'
     if (hit := _not_modified(ctx, etag)) is not None:
         return hit
-    await ctx.record_download("drawing", "sheet", sheet.id, sub.project_id, name)
+    await ctx.record_download("drawing", "sheet", sheet.id, sub.project_id, name, ranged=True)
     return FileResponse(ctx.state.storage.path(sha), media_type="application/pdf", headers={
         "ETag": etag, "Cache-Control": CACHE,
         "Content-Disposition": f"attachment; filename=\"sheet-{sheet.id}.pdf\"; filename*=UTF-8''{quote(name)}"})

@@ -39,3 +39,32 @@ def test_the_audit_csv_states_the_time_zone_of_its_times(stack, client):
         at = datetime.fromisoformat(row["at"])
         assert at.utcoffset() == timedelta(hours=8), row["at"]
         assert abs(at - datetime.fromisoformat(entry["at"])) < timedelta(seconds=1), (row["at"], entry["at"])
+
+
+def test_a_download_is_audited_once_not_per_head_or_part(stack, client):
+    """A HEAD wrote a ``drawing.download`` entry into the hash-chained trail though nothing was
+    taken, and a PDF reader fetching a sheet in byte ranges wrote one entry per range. Now a HEAD
+    writes none and of the ranges only the one from the first byte is recorded; a ranged request
+    to a download that does not serve ranges gets the whole file and is recorded."""
+    from tests.web.matrix.reports import create_report_world
+
+    world = create_report_world(stack, state="in_review", verdict=None)
+    h, sheet, pid = stack.token_headers("window"), world["sheet_ids"][0], world["project_id"]
+
+    def count() -> int:
+        r = client.get(f"/api/projects/{pid}/audit", headers=h, params={"action": "drawing.download"})
+        return len(r.json()["data"]["entries"])
+
+    before = count()
+    assert client.head(f"/api/sheets/{sheet}/pdf", headers=h).status_code == 200
+    assert count() == before
+    whole = client.get(f"/api/sheets/{sheet}/pdf", headers=h)
+    assert whole.status_code == 200 and count() == before + 1
+    size = len(whole.content)
+    parts = [client.get(f"/api/sheets/{sheet}/pdf", headers={**h, "Range": f"bytes={lo}-{min(lo + 999, size - 1)}"})
+             for lo in range(0, size, 1000)]
+    assert all(p.status_code == 206 for p in parts) and b"".join(p.content for p in parts) == whole.content
+    assert count() == before + 2  # the range from byte 0 only
+    # the marked-up sheet is built per request and sent whole: a Range does not hide it
+    r = client.get(f"/api/sheets/{sheet}/marked-up.pdf", headers={**h, "Range": "bytes=100-"})
+    assert r.status_code == 200 and count() == before + 3
