@@ -51,6 +51,19 @@ def test_every_xml_file_validates_against_the_bcf_3_schemas(bcfzip, schemas):
         assert ET.fromstring(zf.read("bcf.version")).get("VersionId") == "3.0"
 
 
+def test_the_english_export_validates_and_keeps_the_guids(bcfzip, sample_data, schemas):
+    """An English caller's BCF (decision 157): its own words in English, the same topics."""
+    english = export_bcf(sample_data, lang="en")
+    with zipfile.ZipFile(io.BytesIO(english)) as en, zipfile.ZipFile(io.BytesIO(bcfzip)) as zh:
+        assert en.namelist() == zh.namelist()
+        for name in en.namelist():
+            base = name.rsplit("/", 1)[-1]
+            if base in schemas:
+                schemas[base].validate(io.BytesIO(en.read(name)))
+        ext = en.read("extensions.xml").decode()
+        assert "第" not in ext and "<Stage>Round " in ext, ext
+
+
 def test_one_topic_folder_per_comment_with_snapshot(bcfzip, sample_data):
     comments = sample_data.all_comments()
     with zipfile.ZipFile(io.BytesIO(bcfzip)) as zf:
