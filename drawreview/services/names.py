@@ -1,5 +1,5 @@
 """The names of the workflow's codes in the reader's language: disciplines, submission and task
-states, conclusions. Chinese is the workflow's own word (``workflow``, ``vocabulary``); English
+states, conclusions, sheet categories. Chinese is the workflow's own word (``workflow``, ``vocabulary``); English
 comes from the one message table (web/i18n.py), so an API caller who asks in English is not
 answered 审查中 (decision 157). A code without a name is given as it is."""
 
@@ -42,3 +42,8 @@ def task_state(code: str, lang: str = "zh-CN") -> str:
 
 def conclusion(code: str | None, lang: str = "zh-CN") -> str | None:
     return vocabulary.verdict_label(code, "en" if _english(lang) else "zh-CN") if code else None
+
+
+def category(code: str, lang: str = "zh-CN") -> str:
+    """A sheet category (结施): in English with its words beside it, "结施 (structure)"."""
+    return workflow.category_en(code) if _english(lang) else code

@@ -120,7 +120,9 @@ async def query(session: AsyncSession, limiter, ip: str, case_number: str, code:
         "stage": project.stage, "stage_name": stage_name(project.stage, lang),
         "accepted_at": _iso(subs[0].accepted_at) if subs else None,
         "round": latest.round_no if latest else None,
-        "deficiencies": [{"item": d["item"], "supplied": bool(d.get("supplied_at"))} for d in (latest.deficiencies if latest else [])],
+        # item: the category as the window listed it (结施); item_name: in the reader's language
+        "deficiencies": [{"item": d["item"], "item_name": names.category(d["item"], lang), "supplied": bool(d.get("supplied_at"))}
+                         for d in (latest.deficiencies if latest else [])],
         "rounds": rounds,
         # the issued reports: the case number + code are the credential to download them
         "reports": [{"id": r.id, "round": r.round_no, "verdict": r.verdict, "issued_at": _iso(r.issued_at),

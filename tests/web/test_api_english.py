@@ -36,7 +36,8 @@ def _case(stack, client):
 
     sid = run(stack, go)
     assert client.post(f"/api/submissions/{sid}/submit", headers=stack.token_headers("designer")).status_code == 200
-    r = client.post(f"/api/submissions/{sid}/accept", headers=stack.token_headers("window"), json={})
+    r = client.post(f"/api/submissions/{sid}/accept", headers=stack.token_headers("window"),
+                    json={"missing_items": ["结施"], "deficiency_deadline": "2199-12-31"})
     assert r.status_code == 200, r.text
     data = r.json()["data"]
     fire = next(t["id"] for t in data["tasks"] if t["discipline"] == "fire")
@@ -62,6 +63,7 @@ def test_an_english_caller_gets_the_workflow_names_in_english(stack, client):
         assert not chinese, (what, chinese)
     progress = answers["progress"].json()["data"]
     assert progress["stage_name"] == "In review"
+    assert progress["deficiencies"] == [{"item": "结施", "item_name": "结施 (structure)", "supplied": False}]
     fire = next(d for d in progress["rounds"][0]["disciplines"] if d["discipline"] == "fire")
     assert (fire["name"], fire["state_name"]) == ("Fire protection", "Concluded")
     standing = {d["discipline"]: d for d in progress["rounds"][0]["standing"]}
