@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from datetime import timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
 from urllib.parse import quote, unquote_plus
 
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -93,11 +96,27 @@ async def patch_sheet(ctx: Ctx):
     return service.sheet_dict(sheet)
 
 
-def _not_modified(ctx: Ctx, etag: str) -> Response | None:
-    given = ctx.request.headers.get("if-none-match", "")
-    if etag in [tag.strip() for tag in given.split(",")]:
-        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE})
-    return None
+def _not_modified(ctx: Ctx, etag: str, path: Path | None = None) -> Response | None:
+    """304 for a conditional GET the cached copy still answers (RFC 9110 13.1): ``If-None-Match``
+    by weak comparison (a proxy that compresses marks the tag ``W/``; ``*`` is any), and without
+    it ``If-Modified-Since`` against ``path``'s time, which the FileResponse sends as
+    Last-Modified (a cache that revalidates by date alone was sent the whole file again)."""
+    headers = ctx.request.headers
+    given = headers.get("if-none-match")
+    if given is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in given.split(",")]
+        fresh = "*" in tags or etag in tags
+    elif path is not None and headers.get("if-modified-since"):
+        try:
+            since = parsedate_to_datetime(headers["if-modified-since"])
+        except (TypeError, ValueError, IndexError):
+            return None  # not a date: ignored, as the RFC says
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=timezone.utc)
+        fresh = int(path.stat().st_mtime) <= since.timestamp()
+    else:
+        return None
+    return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE}) if fresh else None
 
 
 def _layer_names(ctx: Ctx, param: str) -> tuple[str, ...]:
@@ -157,7 +176,7 @@ async def thumbnail(ctx: Ctx):
     sheet, _, _ = await service.require_sheet(ctx.session, ctx.principal, ctx.path_int("sheet_id"))
     sha = service.require_ready(sheet, "thumb_sha256")
     etag = f'"{sha[:40]}"'
-    if (hit := _not_modified(ctx, etag)) is not None:
+    if (hit := _not_modified(ctx, etag, ctx.state.storage.path(sha))) is not None:
         return hit
     return FileResponse(ctx.state.storage.path(sha), media_type="image/png",
                         headers={"ETag": etag, "Cache-Control": CACHE})
@@ -212,7 +231,7 @@ async def pdf(ctx: Ctx):
     sha = service.require_ready(sheet)
     name = f"{sheet.number or sheet.key or sheet.id}.pdf".replace("/", "_").replace(":", "_")
     etag = f'"{sha[:40]}"'
-    if (hit := _not_modified(ctx, etag)) is not None:
+    if (hit := _not_modified(ctx, etag, ctx.state.storage.path(sha))) is not None:
         return hit
     await ctx.record_download("drawing", "sheet", sheet.id, sub.project_id, name, ranged=True)
     return FileResponse(ctx.state.storage.path(sha), media_type="application/pdf", headers={

@@ -68,3 +68,25 @@ def test_a_download_is_audited_once_not_per_head_or_part(stack, client):
     # the marked-up sheet is built per request and sent whole: a Range does not hide it
     r = client.get(f"/api/sheets/{sheet}/marked-up.pdf", headers={**h, "Range": "bytes=100-"})
     assert r.status_code == 200 and count() == before + 3
+
+
+def test_conditional_gets_of_a_sheet_by_date_and_by_a_weakened_tag(stack, client):
+    """The sheet PDF sends ETag and Last-Modified, but only an exact ``If-None-Match`` was read: a
+    cache revalidating by date (``If-Modified-Since``) or holding the tag as a compressing proxy
+    marks it (``W/"…"``) was sent the whole file again."""
+    from tests.web.matrix.reports import create_report_world
+
+    h = stack.token_headers("window")
+    sheet = create_report_world(stack, state="in_review", verdict=None)["sheet_ids"][0]
+    for url in (f"/api/sheets/{sheet}/pdf",):  # the thumbnail is read the same way
+        first = client.get(url, headers=h)
+        assert first.status_code == 200, first.text[:200]
+        etag, modified = first.headers["etag"], first.headers["last-modified"]
+        for cond in ({"If-Modified-Since": modified}, {"If-None-Match": "W/" + etag}, {"If-None-Match": "*"},
+                     {"If-None-Match": f'"other", {etag}'}):
+            r = client.get(url, headers={**h, **cond})
+            assert r.status_code == 304 and r.content == b"" and r.headers["etag"] == etag, (url, cond, r.status_code)
+        for cond in ({"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"}, {"If-Modified-Since": "yesterday"},
+                     {"If-None-Match": '"other"', "If-Modified-Since": modified}):  # If-None-Match decides
+            r = client.get(url, headers={**h, **cond})
+            assert r.status_code == 200 and r.content == first.content, (url, cond, r.status_code)
