@@ -27,9 +27,10 @@ from drawreview.report.model import (
     label,
 )
 
-SCHEMA_VERSION = "1.4"  # 1.2: each comment names its sheet PDF (two sheets may share a number), findings their facts;
+SCHEMA_VERSION = "1.5"  # 1.2: each comment names its sheet PDF (two sheets may share a number), findings their facts;
 # 1.3: "history", every comment of the case with its course through the rounds (from round 2 on);
-# 1.4: each comment's "first_id" (its number when first raised) and "raised_round"
+# 1.4: each comment's "first_id" (its number when first raised) and "raised_round";
+# 1.5: "review_time", each round's disciplines with the working days used, on hold (补正) and allowed
 KIND = "drawreview.review_round"
 
 
@@ -132,6 +133,12 @@ def to_dict(data: ReportData) -> dict[str, Any]:
              "severity": e.severity, "text": e.text, "raised_round": e.raised_round, "closed_round": e.closed_round,
              "status": e.status, "course": [{"round": r, "step": step} for r, step in e.course]}
             for e in data.history
+        ],
+        "review_time": [
+            {"round": r.round_no, "discipline": r.discipline, "discipline_en": r.discipline_en,
+             "started_at": _t(r.started_at), "concluded_at": _t(r.concluded_at), "used_workdays": r.used,
+             "held_workdays": r.held, "limit_workdays": r.limit, "overdue": r.overdue, "estimated": r.estimated}
+            for r in data.review_time
         ],
     }
 

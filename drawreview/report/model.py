@@ -239,6 +239,8 @@ class Drawing:
     revision: int
     file_name: str
     file_sha256: str
+    # a sheet of an earlier revision that this one no longer has, listed for the comments on it
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -279,6 +281,27 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReviewTime:
+    """One discipline's review clock in one round (审查用时): the working days its reviewer used
+    from the round's start to the conclusion, the days the clock stood still while the design
+    institute corrected (补正), and the limit of that round (services/review_time.py)."""
+
+    round_no: int
+    discipline: str  # zh-CN name
+    discipline_en: str
+    started_at: datetime | None
+    concluded_at: datetime | None
+    used: int  # working days counted, 补正 days left out
+    held: int  # working days the clock stood still (补正)
+    limit: int  # the round's limit: first review 7 (complex 10), re-review as configured
+    estimated: bool = False  # a day beyond the calendar's known years: counted by weekends
+
+    @property
+    def overdue(self) -> bool:
+        return self.used > self.limit
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReportData:
     project: Project
     disciplines: tuple[DisciplineSection, ...] = field(default_factory=tuple)
@@ -286,12 +309,14 @@ class ReportData:
     basis: tuple[Basis, ...] = ()
     stamped: tuple[Stamped, ...] = ()
     history: tuple[HistoryEntry, ...] = ()  # every comment of the case (a report of round 2 or later)
+    review_time: tuple[ReviewTime, ...] = ()  # each round's disciplines up to the report's round
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "disciplines", tuple(self.disciplines))
         object.__setattr__(self, "drawings", tuple(self.drawings))
         object.__setattr__(self, "basis", tuple(self.basis))
         object.__setattr__(self, "stamped", tuple(self.stamped))
+        object.__setattr__(self, "review_time", tuple(self.review_time))
 
     def all_comments(self) -> list[tuple[DisciplineSection, Comment]]:
         return [(d, c) for d in self.disciplines for c in d.comments]

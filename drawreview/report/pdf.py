@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pymupdf
 
-from drawreview.report import history, opinions, sections
+from drawreview.report import history, opinions, review_time, sections
 from drawreview.report.sections import conclusion_text as _conclusion
 from drawreview.report.crop import SheetCache
 from drawreview.report.font import DEFAULT_FONT, fix_tounicode, font_chain, wrap
@@ -116,6 +116,7 @@ def _summary(lay: Layout, data: ReportData) -> None:
     lay.paragraph("注：强条 = 违反强制性条文；未关闭含“待回复”与“已回复待核实”的意见；自动 = 已确认的自动检查结果。"
                   + ("本表计本轮所列意见；此前各轮已关闭的意见见“审查意见处理记录”。" if data.history else ""),
                   size=8.5, colour=GREY)
+    review_time.section(lay, data)
 
 
 def _closing(lay: Layout, data: ReportData, seal: bytes | None) -> tuple[int, pymupdf.Rect]:

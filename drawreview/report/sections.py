@@ -21,6 +21,7 @@ SIG_W, SIG_H = 200.0, 62.0
 
 SHA_SIZE = 7.0
 ESTIMATED = "（按周末估算，节假日安排未录入）"  # as the receipt says of a due date beyond the known years
+WITHDRAWN = "（本版已撤出 withdrawn）"  # a sheet of an earlier revision listed for the comments on it
 
 
 def _sha_fraction(lay: Layout, size: float) -> float:
@@ -61,11 +62,14 @@ def drawings(lay: Layout, data: ReportData) -> None:
         Column("序号", rest * 0.09, 1), Column("图号 Sheet", rest * 0.2), Column("图名 Title", rest * 0.3),
         Column("版次", rest * 0.08, 1), Column("文件 File", rest * 0.33), Column("文件 SHA-256", sha),
     ]  # fmt: skip
-    rows = [[str(i), d.number, d.title, str(d.revision), d.file_name, d.file_sha256]
-            for i, d in enumerate(data.drawings, start=1)]
+    rows = [[str(i), d.number, d.title + (WITHDRAWN if d.withdrawn else ""), str(d.revision), d.file_name,
+             d.file_sha256] for i, d in enumerate(data.drawings, start=1)]
     lay.table(cols, rows, size=SHA_SIZE)
     lay.space(6)
-    lay.paragraph("注：SHA-256 为送审原始文件的哈希值，可用于核对审查所依据的图纸文件未被替换。",
+    lay.paragraph("注：SHA-256 为送审原始文件的哈希值，可用于核对审查所依据的图纸文件未被替换。"
+                  + ("标“本版已撤出”的图纸为此前版次所有、本版已无，其上的审查意见仍列于本意见书。"
+                     " A sheet marked withdrawn belongs to an earlier revision and is not in this one; the comments"
+                     " on it are still listed in this report." if any(d.withdrawn for d in data.drawings) else ""),
                   size=8.5, colour=GREY)
 
 
@@ -99,7 +103,8 @@ def comment_origin(c: Comment, round_no: int) -> str:
         parts.append(f"提出轮次：第 {c.raised_round} 轮{first} Raised in round {c.raised_round}"
                      + (f" as #{c.first_id}" if first else ""))
     if c.sheet_round and c.sheet_round != round_no:
-        parts.append(f"所在图纸为第 {c.sheet_round} 轮送审图纸，本轮送审图纸中已无此图")
+        parts.append(f"所在图纸为第 {c.sheet_round} 轮送审图纸，本轮送审图纸中已无此图"
+                     f" On a sheet of round {c.sheet_round} that this round's set no longer has")
     return "；".join(parts)
 
 

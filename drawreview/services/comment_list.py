@@ -7,12 +7,20 @@ from __future__ import annotations
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..models import DISCIPLINE_NAMES, Annotation, Submission
+from ..models import DISCIPLINE_NAMES, Annotation, Sheet, Submission
 from ..report.model import aware
 from . import report_data
 
 
 _ORG_EN = {zh: en for zh, en in DISCIPLINE_NAMES.values()}
+
+
+def withdrawn_zh(sheet_round: int | None) -> str:
+    return f"（第 {sheet_round} 轮图纸，本版已撤出）" if sheet_round else ""
+
+
+def withdrawn_en(sheet_round: int | None) -> str:
+    return f" (round {sheet_round} sheet, withdrawn)" if sheet_round else ""
 
 
 def _beijing(at) -> str | None:
@@ -22,6 +30,8 @@ def _beijing(at) -> str | None:
 
 async def round_comments(session: AsyncSession, storage, sub: Submission) -> list[dict]:
     g = await report_data.gather(session, storage, sub.id, need_pdfs=False)
+    present = {n.strip() for n in (await session.exec(select(Sheet.number).where(
+        Sheet.submission_id == sub.id, Sheet.number != ""))).all()}
     ids = [int(c.id) for d in g.data.disciplines for c in d.comments]
     anns = {a.id: a for a in (await session.exec(select(Annotation).where(Annotation.id.in_(ids or [0])))).all()}
     out = []
@@ -33,12 +43,17 @@ async def round_comments(session: AsyncSession, storage, sub: Submission) -> lis
                 a = anns.get(int(c.id))
                 if a is None:
                     continue
+                # on an earlier revision's sheet that this revision no longer has (decision 156)
+                gone = c.sheet_round if c.sheet_round and g.sheets[a.sheet_id].number.strip() not in present else None
                 out.append({
                     "number": f"{idx}-{n}", "id": a.id, "version": a.version, "discipline": d.code,
                     "discipline_name": {"zh-CN": d.name_zh, "en": d.name_en},
                     "sheet_id": a.sheet_id, "sheet_number": number, "sheet_title": title,
-                    # the sheet as users see it everywhere: a number, or the file and its place
-                    "sheet_label": {"zh-CN": number, "en": g.sheet_names.get(a.sheet_id, {}).get("en", number)},
+                    # the sheet as users see it everywhere: a number, or the file and its place; a sheet
+                    # of an earlier revision that this one no longer has says so (decision 156)
+                    "sheet_label": {"zh-CN": number + withdrawn_zh(gone),
+                                    "en": g.sheet_names.get(a.sheet_id, {}).get("en", number) + withdrawn_en(gone)},
+                    "sheet_withdrawn": gone is not None,
                     "severity": c.severity, "status": a.status, "clause": c.clause, "text": c.text,
                     "author": c.author, "created_at": _beijing(c.created_at),
                     # the round it was raised in and its number then (a carried comment is a copy)

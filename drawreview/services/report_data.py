@@ -193,9 +193,8 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
         .execution_options(populate_existing=True))).all())  # as stored: markup writes may bypass the ORM
     # comments still open on an earlier revision's sheet that this revision dropped (no copy
     # was carried): they stay open for the approval gate, so the report lists them too
-    left_behind = [(a, s) for a, s in await standing.unclosed(session, sub) if s.submission_id != sub.id]
-    # and those closed in this round where they were left: verified here, listed and counted closed
-    left_behind += await standing.closed_in_round(session, sub)
+    # (and those closed in this round where they were left: verified here, listed and counted closed)
+    left_behind = await standing.left_behind(session, sub)
     own = list(sheets)  # this revision's sheets (its confirmed findings)
     sheets.update({s.id: s for _, s in left_behind})
     anns = sorted(anns + [a for a, _ in left_behind], key=lambda a: a.id)

@@ -19,9 +19,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..errors import ValidationFailed
-from ..models import DrawingFile, Report, ReviewTask, RuleFinding, Sheet, Submission, User, is_id
+from ..models import DrawingFile, Project, Report, ReviewTask, RuleFinding, Sheet, Submission, User, is_id
 from ..report import model
-from . import report_history, standing, workdays
+from . import report_history, review_time, standing, workdays
 from .sheets import sheet_label
 
 REPLY_WORKDAYS = 20  # default; the workflow configuration's "reply_days" overrides it
@@ -59,12 +59,23 @@ def ruleset_version(path: Path) -> str:
 
 
 async def drawings(session: AsyncSession, sub: Submission) -> tuple[model.Drawing, ...]:
+    """The revision's sheets, then the earlier revisions' sheets it no longer has that carry a
+    comment the report lists (``standing.left_behind``), each as it was, marked withdrawn."""
     rows = (await session.exec(select(Sheet, DrawingFile).join(DrawingFile, DrawingFile.id == Sheet.file_id)
                                .where(Sheet.submission_id == sub.id).order_by(Sheet.number, Sheet.id))).all()
+    present = {s.number.strip() for s, _ in rows if s.number.strip()}
+    # (a comment written on an earlier revision's sheet this one still has is listed there too:
+    # that sheet is named with its revision, not called withdrawn)
+    gone = {s.id for _, s in await standing.left_behind(session, sub)}
+    older = (await session.exec(select(Sheet, DrawingFile, Submission.revision)
+                                .join(DrawingFile, DrawingFile.id == Sheet.file_id)
+                                .join(Submission, Submission.id == Sheet.submission_id)
+                                .where(Sheet.id.in_(list(gone) or [0])).order_by(Sheet.number, Sheet.id))).all()
     # the file has its own column: an unnumbered sheet is named by its place in the file
     return tuple(model.Drawing(number=sheet_label(s, title=False), title=s.title or "—", discipline=s.discipline or "",
-                               revision=sub.revision, file_name=f.original_name, file_sha256=f.sha256)
-                 for s, f in rows)
+                               revision=revision, file_name=f.original_name, file_sha256=f.sha256,
+                               withdrawn=revision != sub.revision and s.number.strip() not in present)
+                 for s, f, revision in [(s, f, sub.revision) for s, f in rows] + list(older))
 
 
 async def basis(session: AsyncSession, data: model.ReportData, sheet_ids, ruleset_dir: Path | None) -> tuple[model.Basis, ...]:
@@ -147,7 +158,10 @@ async def enrich(session: AsyncSession, data: model.ReportData, sub: Submission,
     project = replace(data.project, reply_deadline=deadline,  # said to be estimated, as the receipt does
                       reply_deadline_estimated=deadline is not None and not workdays.calendar_covers(issued_at, deadline),
                       signature_note=signature_note, certificate_url=certificate_url)
-    return replace(data, project=project, drawings=await drawings(session, sub),
+    case = await session.get(Project, sub.project_id)
+    clock = await review_time.of_case(session, sub, complex_project=case.complexity == "complex", cfg=cfg,
+                                      until=issued_at)
+    return replace(data, project=project, drawings=await drawings(session, sub), review_time=clock,
                    basis=await basis(session, data, sheet_ids, ruleset_dir), stamped=stamped,
                    history=await report_history.history(session, sub),
                    disciplines=tuple(replace(d, checker=d.checker or named.get(d.code) or issuer)

@@ -142,6 +142,14 @@ async def closed_in_round(session: AsyncSession, sub: Submission) -> list[tuple[
     return [(a, s) for a, s in rows if closed.get(a.id)]
 
 
+async def left_behind(session: AsyncSession, sub: Submission) -> list[tuple[Annotation, Sheet]]:
+    """Reviewers' markups on an earlier revision's sheet that ``sub``'s revision no longer has (no
+    copy was carried): still open or answered, or closed in ``sub``'s round. ``sub``'s report and
+    comment list show them with that sheet, as it was, marked as no longer in the set."""
+    rows = [(a, s) for a, s in await unclosed(session, sub) if s.submission_id != sub.id]
+    return rows + await closed_in_round(session, sub)
+
+
 async def disciplines_to_review_again(session: AsyncSession, prev: Submission) -> list[str]:
     """Who reviews the round after ``prev``: every discipline whose standing conclusion asks
     for revision (or rejects), and every discipline with comments still open or answered."""

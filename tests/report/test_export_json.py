@@ -8,7 +8,7 @@ from drawreview.report.model import SEVERITY_LABELS
 from drawreview.report.export_json import SCHEMA_VERSION, export_json, to_dict
 
 TOP_KEYS = ["schema_version", "kind", "project", "round", "disciplines", "sheets", "comments", "findings", "conclusions",
-            "history"]
+            "history", "review_time"]
 COMMENT_KEYS = {
     "id", "first_id", "raised_round", "discipline", "sheet_number", "sheet_pdf_name", "geometry", "severity", "severity_label",
     "clause", "status", "status_label",
@@ -19,7 +19,7 @@ COMMENT_KEYS = {
 def test_round_export_has_a_stable_versioned_shape(sample_data):
     doc = json.loads(export_json(sample_data))
     assert list(doc) == TOP_KEYS
-    assert doc["schema_version"] == SCHEMA_VERSION == "1.4"
+    assert doc["schema_version"] == SCHEMA_VERSION == "1.5"
     assert doc["project"]["case_number"] == sample_data.project.case_number
     assert doc["round"]["round_no"] == sample_data.project.round_no
     assert doc["round"]["issued_at"] == sample_data.project.issued_at.isoformat(timespec="seconds") + "+08:00"
