@@ -108,7 +108,8 @@ class Comment:
     that followed (design institute answers, reviewer follow-ups), oldest first.
     ``raised_round`` is the round the comment was first raised in and ``first_id`` its number
     then (a carried comment is a copy with its own ``id``); ``sheet_round`` is set when the
-    comment sits on an earlier round's drawing that the report's round no longer has.
+    comment sits on an earlier round's drawing (no copy was carried), ``sheet_withdrawn`` when the
+    report's round has no sheet of that number.
     """
 
     id: str
@@ -126,6 +127,8 @@ class Comment:
     raised_round: int | None = None
     first_id: str = ""
     sheet_round: int | None = None
+    # that earlier sheet's number is not in the report's revision: the sheet was withdrawn
+    sheet_withdrawn: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", str(self.id))

@@ -102,9 +102,11 @@ def comment_origin(c: Comment, round_no: int) -> str:
         first = f"，原编号 #{c.first_id}" if c.first_id != c.id else ""
         parts.append(f"提出轮次：第 {c.raised_round} 轮{first} Raised in round {c.raised_round}"
                      + (f" as #{c.first_id}" if first else ""))
-    if c.sheet_round and c.sheet_round != round_no:
+    if c.sheet_round and c.sheet_round != round_no and c.sheet_withdrawn:
         parts.append(f"所在图纸为第 {c.sheet_round} 轮送审图纸，本轮送审图纸中已无此图"
                      f" On a sheet of round {c.sheet_round} that this round's set no longer has")
+    elif c.sheet_round and c.sheet_round != round_no:
+        parts.append(f"所在图纸为第 {c.sheet_round} 轮送审图纸 On the sheet of round {c.sheet_round}")
     return "；".join(parts)
 
 

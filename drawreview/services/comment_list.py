@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..models import DISCIPLINE_NAMES, Annotation, Sheet, Submission
+from ..models import DISCIPLINE_NAMES, Annotation, Submission
 from ..report.model import aware
 from . import report_data
 
@@ -30,8 +30,6 @@ def _beijing(at) -> str | None:
 
 async def round_comments(session: AsyncSession, storage, sub: Submission) -> list[dict]:
     g = await report_data.gather(session, storage, sub.id, need_pdfs=False)
-    present = {n.strip() for n in (await session.exec(select(Sheet.number).where(
-        Sheet.submission_id == sub.id, Sheet.number != ""))).all()}
     ids = [int(c.id) for d in g.data.disciplines for c in d.comments]
     anns = {a.id: a for a in (await session.exec(select(Annotation).where(Annotation.id.in_(ids or [0])))).all()}
     out = []
@@ -44,7 +42,7 @@ async def round_comments(session: AsyncSession, storage, sub: Submission) -> lis
                 if a is None:
                     continue
                 # on an earlier revision's sheet that this revision no longer has (decision 156)
-                gone = c.sheet_round if c.sheet_round and g.sheets[a.sheet_id].number.strip() not in present else None
+                gone = c.sheet_round if c.sheet_withdrawn else None
                 out.append({
                     "number": f"{idx}-{n}", "id": a.id, "version": a.version, "discipline": d.code,
                     "discipline_name": {"zh-CN": d.name_zh, "en": d.name_en},

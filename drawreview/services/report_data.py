@@ -196,6 +196,7 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
     # (and those closed in this round where they were left: verified here, listed and counted closed)
     left_behind = await standing.left_behind(session, sub)
     own = list(sheets)  # this revision's sheets (its confirmed findings)
+    present = {s.number.strip() for s in sheets.values() if s.number.strip()}
     sheets.update({s.id: s for _, s in left_behind})
     anns = sorted(anns + [a for a, _ in left_behind], key=lambda a: a.id)
     rounds = {s.id: s.round_no for s in await standing.chain(session, sub)}
@@ -267,7 +268,8 @@ async def gather(session: AsyncSession, storage, submission_id: int, *, actor=No
             severity=a.severity, clause=clean(a.clause), status=a.status, text=clean(a.body), author=who(a.author_id),
             created_at=local(origin[a.id].created_at), thread=thread.get(a.id, ()),
             raised_round=raised_round(origin[a.id]), first_id=str(origin[a.id].id),
-            sheet_round=rounds.get(sheet.submission_id) if sheet.submission_id != sub.id else None)
+            sheet_round=rounds.get(sheet.submission_id) if sheet.submission_id != sub.id else None,
+            sheet_withdrawn=sheet.submission_id != sub.id and sheet.number.strip() not in present)
         by_disc.setdefault(a.discipline, []).append(c)
         per_sheet.setdefault(sheet.id, []).append((a.discipline, c))
     found: dict[str, list[model.Finding]] = {}
