@@ -331,6 +331,22 @@ class ClientWrite(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
+class IdempotentRequest(SQLModel, table=True):
+    """A write sent with an ``Idempotency-Key`` header (web/idempotency.py): the same key from the
+    same user again is answered with the stored answer instead of acting twice; pending while the
+    first request runs (``status`` None)."""
+
+    __tablename__ = "idempotent_request"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotent_request"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id")
+    key: str = Field(max_length=255)
+    fingerprint: str = Field(max_length=64)  # sha256 of the method, path, query and body
+    status: Optional[int] = None
+    body: Optional[str] = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = _ts(index=True)
+
+
 # --- joint-review workflow: notifications, outboxes, ratings (services/notifications.py) ---
 
 class Notification(SQLModel, table=True):

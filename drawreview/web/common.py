@@ -20,7 +20,7 @@ from ..auth import Principal, check_csrf, not_authenticated, principal_from_requ
 from ..errors import NotAuthenticated, PayloadTooLarge, ValidationFailed
 from ..models import MAX_INT
 from ..services import events as events_service
-from . import jsontext
+from . import idempotency, jsontext
 
 MAX_JSON_BYTES = 1024 * 1024
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_INT}  # an id or a version, in the OpenAPI document
@@ -202,6 +202,18 @@ def ok(data: Any = None, status: int = 200) -> JSONResponse:
 Handler = Callable[[Ctx], Awaitable[Any]]
 
 
+async def _answer(fn: Handler, ctx: Ctx, refuse: Handler | None) -> Response:
+    try:
+        result = await fn(ctx)  # state-changing handlers call ctx.commit() themselves
+    except ValidationFailed:
+        if refuse is None or ctx.principal is None:
+            raise
+        await ctx.session.rollback()
+        await refuse(ctx)
+        raise
+    return result if isinstance(result, Response) else ok(result)
+
+
 def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str = "api",
         query: dict | None = None, produces: str = "application/json", csrf: bool = True,
         form: dict | None = None, body_required: bool = True, refuse: Handler | None = None):
@@ -227,17 +239,20 @@ def api(summary: str, *, login: bool = True, body: dict | None = None, tag: str 
                 if csrf:
                     check_csrf(request, principal)
                 ctx = Ctx(request, session, principal, lang_of(request), body_schema=body)
+                claimed = None  # a write sent with an Idempotency-Key: answered once (web/idempotency.py)
+                if form is None and principal is not None and request.method in idempotency.WRITES:
+                    key = idempotency.key_of(request)
+                    if key is not None:
+                        claimed = await idempotency.claim(request.app.state.db, principal.user_id, key, request)
+                        if isinstance(claimed, Response):
+                            return claimed
+                answer = None
                 try:
-                    result = await fn(ctx)  # state-changing handlers call ctx.commit() themselves
-                except ValidationFailed:
-                    if refuse is None or principal is None:
-                        raise
-                    await session.rollback()
-                    await refuse(ctx)
-                    raise
-                if isinstance(result, Response):
-                    return result
-                return ok(result)
+                    answer = await _answer(fn, ctx, refuse)
+                    return answer
+                finally:
+                    if claimed is not None:
+                        await idempotency.settle(request.app.state.db, claimed, answer)
 
         if form is not None:  # a multipart body, read by the endpoint under its own limits (web/limits.py)
             endpoint.streams_uploads = True

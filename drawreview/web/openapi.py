@@ -158,6 +158,21 @@ def path_schema(name: str, convertor: str | None) -> dict:
     return PATH_INTS.get(name, {"type": "integer", "minimum": 0}) if convertor == "int" else {"type": "string"}
 
 
+# described, not declared as a parameter of each write: a generated client must not send one
+# key with two bodies (web/idempotency.py)
+IDEMPOTENCY_NOTE = (
+    "互联网+联合图审 / online joint drawing review.\n\n"
+    "写操作（POST/PUT/PATCH/DELETE，上传除外）可带请求头 `Idempotency-Key`（1–255 个可见 ASCII 字符，由调用方生成，"
+    "如 UUID）：同一用户以同一键重发同一请求时返回首次的结果（响应头 `Idempotent-Replayed: true`），不会重复执行；"
+    "首次请求尚在处理中为 409 `idempotency_key_in_use`，同一键用于不同请求为 422 `idempotency_key_reused`。"
+    "键保留一天；只保留成功（2xx）的结果。\n\n"
+    "Writes (POST/PUT/PATCH/DELETE, uploads excepted) take an `Idempotency-Key` request header (1 to 255 visible "
+    "ASCII characters of the caller's choosing, such as a UUID): the same user sending the same request with the "
+    "same key again gets the first answer (`Idempotent-Replayed: true`) and nothing is done twice; while the first "
+    "is still running the answer is 409 `idempotency_key_in_use`, and the key with another request is 422 "
+    "`idempotency_key_reused`. Keys are kept for a day; only answers that did something (2xx) are kept.")
+
+
 def document(routes) -> dict:
     paths: dict = {}
     convertors = {name: conv for route in routes if isinstance(route, Route)
@@ -190,7 +205,7 @@ def document(routes) -> dict:
         paths.setdefault(clean, {})[method.lower()] = op
     return {
         "openapi": "3.0.3",
-        "info": {"title": "drawreview API", "version": "1", "description": "互联网+联合图审 / online joint drawing review"},
+        "info": {"title": "drawreview API", "version": "1", "description": IDEMPOTENCY_NOTE},
         "paths": paths,
         "x-websocket": websocket_info(),
         "components": {
