@@ -19,6 +19,7 @@ import weakref
 
 import pymupdf
 
+from drawreview.cad import textmirror
 from drawreview.cad.textcodes import plain_mtext
 from drawreview.cad.tiles import _lock as _mupdf  # MuPDF is not thread-safe: glyph look-ups take its lock
 
@@ -134,7 +135,8 @@ def shown_text(e) -> str:
 
 
 def place_text(d: dict, text: str) -> tuple[float, float, float, float, float, float] | None:
-    """Baseline start, height, angle, width factor, width for a TEXT/ATTRIB dxf dict."""
+    """Baseline start, height, angle, width factor, width for a TEXT/ATTRIB dxf dict (mirrored
+    as its flags ask: ``textmirror``; the width factor and width negative when turned)."""
     h = d.get("height", 2.5)
     if not h or h <= 0:
         return None
@@ -160,13 +162,13 @@ def place_text(d: dict, text: str) -> tuple[float, float, float, float, float, f
                     wf *= dist / w
                 w = dist
             angle = math.degrees(math.atan2(al.y - y, al.x - x)) if dist > 0 else angle
-            return x, y, h, angle, wf, w
+            return textmirror.apply(d, (x, y, h, angle, wf, w))
         dx = {0: 0.0, 1: -w / 2, 2: -w, 4: -w / 2}.get(halign, 0.0)
         dy = {0: 0.0, 1: 0.2 * h, 2: -h / 2, 3: -h}.get(valign, 0.0)
         if halign == 4:
             dy = -h / 2
         x, y = al.x + dx * c - dy * s, al.y + dx * s + dy * c
-    return x, y, h, angle, wf, w
+    return textmirror.apply(d, (x, y, h, angle, wf, w))
 
 
 def mtext_lines(entity) -> tuple[list[str], float, float, int, float, float, float] | None:
