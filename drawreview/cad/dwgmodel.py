@@ -25,6 +25,8 @@ from __future__ import annotations
 import json
 import re
 
+from drawreview.cad import dwgtext
+
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _BLOCK = re.compile(r'\{"name":(' + _STRING + r'),"id":(-?\d+|null),"base_point":')
 _SPACE = re.compile(r'\{"name":(' + _STRING + r'),"id":(-?\d+|null),"kind":(' + _STRING + ")")
@@ -35,10 +37,12 @@ _VIEWPORT = re.compile(r'"kind":\{"type":"viewport"')
 def read(doc, r14: bool) -> dict:
     """The reader's model of *doc* (a ``cadkit.Document``) as the conversion uses it; *r14*:
     keep the paper-space viewports. ``unknown_handles``: {DWG handle: type} of the objects it
-    could not translate, wherever they are (``unknown_handles``)."""
+    could not translate, wherever they are (``unknown_handles``); ``texts``: the text flags and
+    big fonts its DXF leaves out (``dwgtext``)."""
     text = doc.to_json()
     model = parse(text, r14)
     model["unknown_handles"] = unknown_handles(text)
+    model["texts"] = dwgtext.read(text, model.get("text_styles") or [])
     return model
 
 
