@@ -93,7 +93,8 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
     translate), ``warnings``, ``spaces`` (the model and paper space block record handles and the
     layouts dictionary's), ``blocks`` ({block record handle: name}) and ``layers`` ({LAYER
     handle: name}), kept only when there is something for ``dwgrecover`` to place, display
-    settings, complex linetypes, R14 views, ``texts`` (``dwgtext``: what the DXF leaves out of texts)."""
+    settings, complex linetypes, R14 views, ``texts`` and ``frozen`` (``dwgtext``, ``dwgfreeze``: what the DXF leaves
+    out of texts and viewports)."""
     import cadkit
 
     path = Path(path)
@@ -142,7 +143,7 @@ def convert(path: str | Path, name: str | None = None, limits: DwgLimits = DwgLi
              "unknown_handles": model.get("unknown_handles") or {} if recoverable else {},
              "mviews": dwglayout.r14_views(model.get("models") or []) if head[:6] == b"AC1014" else [],
              "display": dwgdisplay.settings(model), "complex_linetypes": dwgdisplay.complex_linetypes(model),
-             "texts": model.get("texts") or {},
+             "texts": model.get("texts") or {}, "frozen": model.get("frozen") or [],
              "spaces": {"model": props.get("dwg.header.BLOCK_RECORD_MODEL_SPACE"),
                         "paper": props.get("dwg.header.BLOCK_RECORD_PAPER_SPACE"),
                         "layouts": props.get("dwg.header.DICTIONARY_LAYOUTS")}}
@@ -176,7 +177,8 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     import os
     import tempfile
 
-    from drawreview.cad import dwgdisplay, dwglayout, dwgloss, dwgobjects, dwgrecover, dwgsource, dwgtext, linetypes
+    from drawreview.cad import (dwgdisplay, dwgfreeze, dwglayout, dwgloss, dwgobjects, dwgrecover, dwgsource, dwgtext,
+                                linetypes)
     from drawreview.cad.dxf import has_entities, load_dxf
 
     path = Path(path)
@@ -203,6 +205,7 @@ def load_dwg(path: str | Path, name: str | None = None, audit: bool = True,
     lost = dwgloss.dropped(facts["unknown"], doc)
     dwgdisplay.restore(doc, facts["display"])
     dwgtext.restore(doc, facts["texts"])
+    dwgfreeze.restore(doc, facts["frozen"])
     recover = bool(dwgrecover.wanted(lost))
     # the recovery reads its records page by page (dwgobjects) through the object map the layout
     # read opens; where it has ezdwg read the whole file instead (R2007, many records), the layout

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 
-from drawreview.cad import dwgtext
+from drawreview.cad import dwgfreeze, dwgtext
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _BLOCK = re.compile(r'\{"name":(' + _STRING + r'),"id":(-?\d+|null),"base_point":')
@@ -38,11 +38,13 @@ def read(doc, r14: bool) -> dict:
     """The reader's model of *doc* (a ``cadkit.Document``) as the conversion uses it; *r14*:
     keep the paper-space viewports. ``unknown_handles``: {DWG handle: type} of the objects it
     could not translate, wherever they are (``unknown_handles``); ``texts``: the text flags and
-    big fonts its DXF leaves out (``dwgtext``)."""
+    big fonts its DXF leaves out (``dwgtext``); ``frozen``: its viewports' frozen layers, left
+    out too (``dwgfreeze``)."""
     text = doc.to_json()
     model = parse(text, r14)
     model["unknown_handles"] = unknown_handles(text)
     model["texts"] = dwgtext.read(text, model.get("text_styles") or [])
+    model["frozen"] = dwgfreeze.read(text)
     return model
 
 
