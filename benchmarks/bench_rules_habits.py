@@ -2,7 +2,7 @@
 exploded and bulged doors, plans as blocks, dynamic blocks, flipped OCS, multileader labels,
 pinyin layers, a millimetre header on a metre drawing, titles in paper space, Roman ratings …).
 
-Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5|outside6|outside7|outside8|outside9|outside10]
+Usage: python benchmarks/bench_rules_habits.py [--keep DIR] [--corpus habits|outside|outside3|outside4|outside5|outside6|outside7|outside8|outside9|outside10|outside11]
 
 ``--corpus outside`` scores the second outside probe (tests/rules/corpus/outside.py: dividing
 lines across a floor outline, basement titles, R12 and 天正 T3 exports, ``\\U+`` escapes …);
@@ -43,7 +43,12 @@ FIT and ``%%p`` texts, a full-width dimension override …); ``--corpus outside1
 brackets or a bound xref's ``$0$`` prefix, bound xref blocks, nested non-uniform and mirrored inserts, MINSERT
 compartments, doors and buildings, doubled vertices, arcs as short segments, 3D POLYLINEs at elevation,
 extrusion -Z outlines, hatches and circles, hatch islands, keyhole outlines, metre drawings, two paper layouts,
-traditional-character sprinkler, storey, rating and class notes, ``负1层``, a note in paper space …).
+traditional-character sprinkler, storey, rating and class notes, ``负1层``, a note in paper space …);
+``--corpus outside11`` the eleventh (tests/rules/corpus/outside11.py, written without reading the engine: whole
+drawings in one GUID-named block, content at CGCS2000 survey coordinates, a GUID block inserted at the survey
+point, outlines as LINE loops with sub-millimetre gaps, a 1:200 sheet beside a 1:100 sheet, ``地下贰层`` /
+``B1~B2层`` / ``-1F`` titles, ``檐口高度…米`` and ``▽+49.950`` heights, full-width storeys, ``\\U+00B2`` areas,
+lines-and-texts tables, ``\\A1;`` overrides …).
 
 Each habit is a clean / violating pair generated into a temporary folder (or DIR) and checked
 as ``drawreview check`` checks it (``rules.sheetcheck.check_file``). A prediction is an
@@ -70,7 +75,7 @@ from drawreview.rules.sheetcheck import check_file  # noqa: E402
 
 
 CORPORA = ("habits", "outside", "outside3", "outside4", "outside5", "outside6", "outside7", "outside8", "outside9",
-           "outside10")
+           "outside10", "outside11")
 
 
 def load_generator(corpus: str = "habits"):
