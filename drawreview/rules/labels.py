@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from .areas import declared_areas  # noqa: F401 - read with the other labels' facts
+from .basements import BASEMENT_TITLE as RE_BASEMENT_TITLE  # 地下一层 / 地下贰层 / B1~B2层 … 平面图
 from .doorcodes import bare_block, door_code, door_width_m  # noqa: F401 - door names are labels too
 from .english import english_facts, lightning_class_of
 from .struck import cancelled
@@ -74,14 +75,6 @@ RE_AFFIRM = re.compile(r"设|有|采用|配置|安装|按")
 # 自动喷水灭火系统全楼设置; 不设置 / 未设置 there says no (not 喷淋头设置间距…, whose 设置 does not close the
 # clause, nor 喷淋头的设置, a heading)
 RE_AFTER = re.compile(r"(?<!的)(不|未|无需|免)?(?:全楼|全部|均|全面|整体|按规范)?(?:设置|配置|覆盖)(?=\s*[)）]?\s*(?:[，,。;；)）]|$))")
-# a basement sheet's title: 地下一层 / 地下室 / 半地下室 (a half-sunk storey: GB 50016 5.3.1 gives it the
-# basement's limit) / 负一层 / -1F / B1层 / B1F … then 平面图, 平面布置图,
-# 防火分区示意图 …; or by its level, at least 2 m below ground: -4.800m标高层平面图 (not a cross-reference:
-# 详见 / 参见 … 图)
-RE_BASEMENT_TITLE = re.compile(
-    r"(?:^|=|\s)(?:半?地下(?:[一二三四五1-5]层|室|车库|层)|负\s*[一二三四五1-5]\s*层|-\s*[1-5]\s*(?:层|f)"
-    r"|b[1-5](?:层|f|(?=平面))|-\s*(?:[2-9]|\d{2})\.\d{1,3}\s*m?\s*标高)"
-    r"[^，,。;；见详参]{0,16}?(?:平面|示意|布置|分区)[^，,。;；见详参]{0,8}?图", re.I)
 # an English office's title: BASEMENT FLOOR PLAN, BASEMENT 1 PLAN, B1 FLOOR PLAN, LEVEL B2 PLAN
 RE_BASEMENT_TITLE_EN = re.compile(r"\b(?:basement(?:\s*(?:level\s*)?[1-5])?|(?:level\s*)?b[1-5])\s*(?:floor\s*)?plan\b",
                                   re.I)

@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from . import labels
+from . import basements, labels
 from .features import Geometry
 
 KEY = re.compile(r"喷水|喷淋|自动灭火系统|防雷(类别|分类|等级)|耐火等级|建筑高度|檐口高度|建筑(分类|类别)|使用性质|结构(形式|类型)")
@@ -53,9 +53,8 @@ def _numbers(row: str) -> list[float]:
     return [float(v) for v in NUMBERS.findall(row.partition("：")[2])]
 
 
-# a floor's name written alone — 地下一层 / 负一层 / B1 / -1F — with 平面图 in the next text of its row
-FLOOR_NAME = re.compile(r"^\s*(?:半?地下(?:[一二三四五1-5]层|室|车库)|负\s*[一二三四五1-5]\s*层|-\s*[1-5]\s*(?:层|f)"
-                        r"|b[1-5](?:层|f)?)\s*$", re.I)
+# a floor's name written alone — 地下一层 / 负一层 / B1 / -1F / B1~B2 — with 平面图 in the next text of its row
+FLOOR_NAME = basements.FLOOR_NAME
 
 
 def title_rows(texts: list) -> list[str]:

@@ -1,0 +1,75 @@
+"""Habits found by the eleventh outside probe (tests/rules/corpus/outside11.py, decision 160): basement titles with
+financial numerals or storey ranges, a building's height given as its roof level, a whole sheet inside one
+GUID-named block. Each with spellings and variants the corpus does not draw, and near-misses that must not be
+read."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+
+from drawreview.rules import run_checks
+
+M = 1000.0
+FLOOR = {"use": "office", "building_height_m": 18.0, "sprinklers": False}
+SITE = {"project_type": "building", "use": "office"}
+GUID = "3f1c9e2a-7b4d-4c8e-a1f2-9d0e5b6c7a81"
+
+
+def _doc():
+    doc = ezdxf.new("R2010", setup=True)
+    doc.header["$INSUNITS"] = 4
+    return doc, doc.modelspace()
+
+
+def _rect(space, x, y, w, h, layer):
+    return space.add_lwpolyline([(x * M, y * M), ((x + w) * M, y * M), ((x + w) * M, (y + h) * M), (x * M, (y + h) * M)],
+                                close=True, dxfattribs={"layer": layer})
+
+
+def _text(space, s, x, y, h_mm=3.5, scale=100, layer="标注"):
+    return space.add_text(s, dxfattribs={"layer": layer, "height": h_mm * scale, "insert": (x * M, y * M)})
+
+
+def _rules(doc, params):
+    return [(f.rule_id, f.severity) for f in run_checks(doc, params).findings]
+
+
+# --- a basement named with a financial numeral or by a storey range --------------------------------------------
+
+def _basement(*title):
+    """A 25 × 23 m compartment (575 m²: over 5.3.1's 500 m² underground, under 2500 m² above) titled *title*
+    (one text, or two texts on one row: the storey, then 平面图)."""
+    doc, msp = _doc()
+    _rect(msp, 5, 5, 25, 23, "防火分区")
+    _text(msp, "防火分区一", 10, 15)
+    x = 5.0
+    for part in title:
+        _text(msp, part, x, -3, 5.0)
+        x += 0.5 * len(part) + 0.5  # 5 mm at 1:100: 0.5 m a character
+    return doc
+
+
+@pytest.mark.parametrize("title", [
+    ("地下贰层平面图",), ("地下貳層平面圖",), ("负贰层平面图",), ("地下叁层防火分区示意图",), ("地下两层平面图",),
+    ("B1~B2层平面图",), ("B1-B2平面图",), ("B1～B3层平面图",), ("B1F~B2F平面图",), ("B1、B2层平面图",),
+    ("地下一至二层平面图",), ("地下二、三层平面图",), ("地下一层~地下二层平面布置图",), ("负一~负二层平面图",),
+    ("-1~-2层平面图",), ("图名=B1~B2层平面图",),
+    ("地下贰层", "平面图"), ("B1~B2", "平面图"),  # a title split over two texts of one row
+])
+def test_a_basement_title_with_a_financial_numeral_or_a_range_is_underground(title):
+    assert ("FR-07", "error") in _rules(_basement(*title), FLOOR)
+
+
+@pytest.mark.parametrize("title", [
+    "贰层平面图",  # the second floor in a financial numeral: above ground
+    "壹层平面图",
+    "B1~3F平面图",  # a range reaching above ground: not every storey underground
+    "-1~2层平面图",
+    "1~2层平面图",
+    "一~二层平面图",
+    "详见B1~B2层平面图",  # a cross-reference names another sheet
+    "十八层平面图",
+])
+def test_a_title_that_names_no_basement_is_not_read_as_one(title):
+    assert ("FR-07", "error") not in _rules(_basement(title), FLOOR)
