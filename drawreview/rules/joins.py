@@ -14,6 +14,7 @@ import shapely
 
 from . import labels
 from .geometry import Geometry
+from .rooflevels import add_roof_height
 
 JOIN_CLASSES = ("building", "compartment", "room", "ad_unit", "blast_unit", "ad_entrance",
                 "roof_outline", "upper_footprint", "overhead", "hazard", "weather_station",
@@ -48,6 +49,8 @@ def join_texts(geo: Geometry, sheet_facts=None) -> None:
     for cls in JOIN_CLASSES:
         for f in geo.of(cls):
             facts = labels.parse(f.texts)
+            if cls in LABEL_CLASSES:  # ▽+49.950 / 屋面标高 49.950: the roof level is its height (rooflevels.py)
+                add_roof_height(facts, f.texts)
             facts.update({k: v for k, v in f.attrs.items() if k not in facts})
             f.attrs = facts
     for b in geo.of("building"):

@@ -73,3 +73,58 @@ def test_a_basement_title_with_a_financial_numeral_or_a_range_is_underground(tit
 ])
 def test_a_title_that_names_no_basement_is_not_read_as_one(title):
     assert ("FR-07", "error") not in _rules(_basement(title), FLOOR)
+
+
+# --- a building's height given as its roof level -----------------------------------------------------------------
+
+def _pair(*texts, gap=11.0, outside=None, rating="一级"):
+    """Two 30 × 15 m office buildings *gap* m apart (11 m: under the high-rise pair's 13 m, over the low pair's
+    6 m), each labelled with *texts* and its rating; *outside*: a text 3 m beside the first one instead."""
+    doc, msp = _doc()
+    for y in (10.0, 25.0 + gap):
+        _rect(msp, 10, y, 30, 15, "A-MAST-ROOF")
+        for i, t in enumerate([*texts, rating]):
+            _text(msp, t, 12, y + 2 + 4 * i, scale=500)
+        if outside:
+            _text(msp, outside, 43, y + 5, scale=500)
+    return doc
+
+
+@pytest.mark.parametrize("texts", [
+    ("▽+49.950",), ("▽49.950",), ("▽ +49.950 m",),
+    ("屋面标高 49.950",), ("屋面标高：+49.950m",), ("屋顶 +49.95",), ("屋面 ▽49.950",), ("主屋面 ▽+49.950",),
+    ("屋顶标高=49.950",), ("ROOF LEVEL +49.950",),
+    ("▽+0.450", "▽+23.950", "▽+49.950"),  # an entrance, a podium's roof and the tower's: the highest is the top
+    ("▽+49.950", "▽±0.000"),
+])
+def test_a_roof_level_is_the_buildings_height(texts):
+    assert ("FR-01", "error") in _rules(_pair(*texts), SITE)
+
+
+@pytest.mark.parametrize("texts, outside", [
+    (("女儿墙顶 ▽+49.950",), None),  # a parapet is not the roof (GB 50016 A.0.1)
+    (("机房屋面 ▽+49.950",), None),  # a rooftop machine room's roof
+    (("三层 ▽+49.950",), None),  # a level that says it is a floor's
+    (("▼49.950",), None),  # filled: an outdoor ground level on a site plan (GB/T 50103)
+    (("▽49.95",), None),  # two decimals: a site plan's absolute elevation
+    (("▽+49.950", "±0.000=45.300"), None),  # the building's ±0.000 given absolutely: its levels may be absolute
+    (("151.00(±0.00)", "▽+49.950"), None),
+    (("49.950",), None),  # a number alone says nothing
+    ((), "▽+49.950"),  # a level beside the building, in no outline (a section's, a site's)
+    (("H=18.0", "▽+49.950"), None),  # an explicit height comes first
+])
+def test_a_level_that_is_not_the_roof_is_not_a_height(texts, outside):
+    assert ("FR-01", "error") not in _rules(_pair(*texts, outside=outside), SITE)
+
+
+def test_a_roof_level_inside_another_building_is_that_buildings():
+    """The tower's roof level in its own footprint makes it high-rise, not its low neighbour: high-rise to
+    low-rise (一二级) is 9 m, so 11 m apart raises nothing, though a high-rise pair would."""
+    doc, msp = _doc()
+    _rect(msp, 10, 10, 30, 15, "A-MAST-ROOF")
+    _text(msp, "▽+49.950", 12, 12, scale=500)
+    _text(msp, "一级", 12, 16, scale=500)
+    _rect(msp, 10, 36, 30, 15, "A-MAST-ROOF")
+    _text(msp, "▽+11.950", 12, 38, scale=500)
+    _text(msp, "一级", 12, 42, scale=500)
+    assert ("FR-01", "error") not in _rules(doc, SITE)
