@@ -17,8 +17,11 @@ from .wording import drawn_text
 class BlockCache:
     """Flattened block definitions, computed once per block name."""
 
-    def __init__(self, doc, distance: float, units: int = 0) -> None:
+    def __init__(self, doc, distance: float, units: int = 0, is_frame=None) -> None:
         self.doc = doc
+        # (name, layer) -> whether a nested INSERT is a title-block frame: of its texts only its ATTRIBs
+        # are the sheet's, its own labels (图名, 比例) are the frame's, as in model space (inserts.frame_test)
+        self.is_frame = is_frame
         self.distance = distance
         self.units = units  # the drawing's units ($INSUNITS, or the guess)
         self._unit_fix: dict[str, tuple[float, np.ndarray] | None] = {}
@@ -160,8 +163,10 @@ class BlockCache:
                     out.append((p.x, p.y, drawn_text(e), e.dxf.get("char_height", 0.0), e.dxf.get("layer", "0"),
                                 *up(e)))
                 elif t == "INSERT":
+                    own = self.is_frame is None or not self.is_frame(self.effective_name(e.dxf.name),
+                                                                     e.dxf.get("layer", "0"))
                     for ref in copies(e):
-                        out.extend(self.placed_texts(ref, depth + 1))
+                        out.extend(self.placed_texts(ref, depth + 1, own))
         self._texts[name] = out
         return out
 
@@ -171,12 +176,13 @@ class BlockCache:
         direction: textup.py)."""
         return [t[:5] for t in self.placed_texts(insert, depth)]
 
-    def placed_texts(self, insert, depth: int = 0) -> list[tuple]:
-        """``insert_texts`` with each text's up direction (``(x, y, text, height, layer, up x, up y)``)."""
+    def placed_texts(self, insert, depth: int = 0, own: bool = True) -> list[tuple]:
+        """``insert_texts`` with each text's up direction (``(x, y, text, height, layer, up x, up y)``);
+        without its block's own texts when not ``own`` (a frame's: its ATTRIBs only)."""
         layer = insert.dxf.get("layer", "0")
         out = [(a.dxf.insert.x, a.dxf.insert.y, f"{a.dxf.tag}={drawn_text(a)}", a.dxf.get("height", 0.0), layer,
                 *up(a)) for a in insert.attribs]
-        children = self.texts(insert.dxf.name, depth)
+        children = self.texts(insert.dxf.name, depth) if own else []
         if children:
             m = np.array(list(insert.matrix44()), dtype=float).reshape(4, 4)
             local = np.array([(c[0], c[1]) for c in children], dtype=float)

@@ -17,7 +17,7 @@ from .areatags import tagged_areas
 from .faces import AREAS_ONLY, joined
 from .features import Box, Feature, Geometry
 from .hidden import hidden_layers
-from .inserts import _add_insert
+from .inserts import _add_insert, frame_test
 from .layoutfloors import layouts_govern_floors
 from .layers import LayerMap
 from .leaders import DRAWN_LEADER_TYPES, drawn_leaders, leader_part, texts_to_arrowheads
@@ -238,7 +238,7 @@ def extract(doc, layer_map: LayerMap, params: dict | None = None, bbox: Box | No
     builder = _Builder(geo, layer_map, snap=float(params.get("snap_m", 0.05)) / unit_m, clip=clip)
     builder.distance = distance
     frozen, builder.hidden = hidden_layers(doc)
-    blocks = BlockCache(doc, distance, block_units)
+    blocks = BlockCache(doc, distance, block_units, frame_test(layer_map))
     classify = layer_map.classify
     shape_of = layer_map.shapes.get
     unmapped = geo.unmapped

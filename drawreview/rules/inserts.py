@@ -31,6 +31,11 @@ def _is_frame(name: str, cls: str | None) -> bool:
     return cls == "frame" or any(w in low for w in FRAME_WORDS)
 
 
+def frame_test(lm):
+    """(block name, layer) -> whether an INSERT there is a title-block frame (``BlockCache.is_frame``)."""
+    return lambda name, layer: _is_frame(name, lm.classify(layer, "INSERT", name))
+
+
 def insert_point(e):
     """The INSERT's insertion point in WCS: it is written in the insert's OCS, so a block placed
     with extrusion (0, 0, -1) (mirrored in 3D, or copied from a flipped UCS) at (-45, 40) stands at
@@ -184,7 +189,8 @@ def _nested_points(geo: Geometry, builder, blocks: BlockCache, insert, m, layer:
         clayer = child.dxf.get("layer", "0")
         clayer = layer if clayer == "0" else clayer
         cls = lm.classify(clayer, "INSERT", name)
-        if _is_frame(name, cls):
+        if _is_frame(name, cls):  # a whole sheet inside one block (a GUID-named BIM export): its frame
+            _nested_frame(geo, builder, blocks, child, m, clayer, handle, name)
             continue
         if lm.shape(cls) != "point":
             _nested_points(geo, builder, blocks, child, child.matrix44() * m, clayer, handle, depth + 1)
@@ -193,3 +199,24 @@ def _nested_points(geo: Geometry, builder, blocks: BlockCache, insert, m, layer:
         if not _inside(p.x, p.y, builder.clip) or (builder.shown is not None and not builder.shown.point(p.x, p.y)):
             continue
         _add_symbol(geo, builder, child, p, handle, clayer, cls, name)
+
+
+def _nested_frame(geo: Geometry, builder, blocks: BlockCache, child, m, layer: str, handle: str, name: str) -> None:
+    """A title-block frame inside a block inserted in model space (the whole drawing, frame and plan, in one
+    block named by a GUID and inserted once): a frame of the sheet, as if the block were exploded — its box
+    through the inserts' matrices, its scale the frame insert's times the enclosing ones', its ATTRIBs its
+    fields (they are already the sheet's words, read with the block's texts). The handle is the model-space
+    insert's."""
+    prims = blocks.insert_prims(child)
+    if not prims:
+        return
+    local = np.vstack([p.coords for p in prims])
+    allc = np.array([tuple(m.transform((float(x), float(y), 0.0)))[:2] for x, y in
+                     (local.min(axis=0), local.max(axis=0), (local[:, 0].min(), local[:, 1].max()),
+                      (local[:, 0].max(), local[:, 1].min()))])
+    bbox = (*allc.min(axis=0), *allc.max(axis=0))
+    if not _inside((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2, builder.clip):
+        return
+    scale = abs(float(child.dxf.get("xscale", 1.0))) * float(m.transform_direction((1.0, 0.0, 0.0)).magnitude)
+    geo.layer_classes.setdefault(layer, "frame")
+    geo.frames.append(Frame(handle, name, layer, tuple(float(v) for v in bbox), scale, _attribs(child)))

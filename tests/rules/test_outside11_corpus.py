@@ -29,10 +29,7 @@ from tests.rules.corpus_labels import load, twin_problems
 ROOT = Path(__file__).resolve().parents[2]
 
 # Each entry is an open gap, found by the probe and not fixed: file -> what the bench reports.
-OPEN: dict[str, str] = {
-    # a 2.5 mm plotted note with the frame and plan inside one GUID-named block
-    "dr02-guid-block-bad.dxf": "missed ['DR-02'], false []",
-}
+OPEN: dict[str, str] = {}
 
 
 def test_outside11_right_cases_stay_right_and_open_gaps_are_known(tmp_path):

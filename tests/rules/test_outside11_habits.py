@@ -128,3 +128,58 @@ def test_a_roof_level_inside_another_building_is_that_buildings():
     _text(msp, "▽+11.950", 12, 38, scale=500)
     _text(msp, "一级", 12, 42, scale=500)
     assert ("FR-01", "error") not in _rules(doc, SITE)
+
+
+# --- a whole sheet inside one GUID-named block, inserted once ------------------------------------------------
+
+def _sheet(note_mm=2.5, scale=100, stated=None, at=(0.0, 0.0), wrap=0, label_mm=None):
+    """The frame (an A1 title block at ×scale), a floor and a note *note_mm* plotted, all in one block named by
+    a GUID (wrapped *wrap* blocks deeper) and inserted once at *at* (m); the frame's 比例 says *stated*."""
+    doc, msp = _doc()
+    tk = doc.blocks.new("TK-A1")
+    tk.add_lwpolyline([(0, 0), (841, 0), (841, 594), (0, 594)], close=True)
+    tk.add_lwpolyline([(651, 10), (831, 10), (831, 50), (651, 50)], close=True)
+    if label_mm:  # the title block's own printed label, drawn in the frame block
+        tk.add_text("设计", dxfattribs={"height": label_mm, "insert": (700, 20)})
+    for tag, y in (("图名", 35), ("图号", 15), ("比例", 25)):
+        tk.add_attdef(tag, (660, y), dxfattribs={"height": 3.5})
+    blk = doc.blocks.new(GUID)
+    k = scale * 1000 / 1000
+    ref = blk.add_blockref("TK-A1", (-3 * M, -3 * M), dxfattribs={"layer": "TK", "xscale": k, "yscale": k})
+    ref.add_auto_attribs({"图名": "三层平面图", "图号": "建施-03", "比例": f"1:{stated or scale}"})
+    _rect(blk, 5, 5, 55, 40, "防火分区")
+    _text(blk, "防火分区一", 10, 15, scale=scale)
+    _text(blk, "注：本层防火分区面积详见防火分区示意图", 5, 45, note_mm, scale=scale)
+    name = GUID
+    for i in range(wrap):
+        outer = doc.blocks.new(f"{{{i}-{GUID}}}")
+        outer.add_blockref(name, (0, 0))
+        name = outer.name
+    msp.add_blockref(name, (at[0] * M, at[1] * M))
+    return doc
+
+
+@pytest.mark.parametrize("kw", [
+    {},  # the corpus
+    {"at": (40500000.0, 3500000.0)},  # inserted at the survey point (CGCS2000)
+    {"wrap": 1},  # a GUID block inside another block
+    {"scale": 200, "note_mm": 1.75},  # a 1:200 sheet: 350 units is 1.75 mm
+    {"note_mm": 3.0},
+])
+def test_a_sheet_in_one_guid_block_has_its_text_heights_judged(kw):
+    assert ("DR-02", "info") in _rules(_sheet(**kw), FLOOR)
+
+
+@pytest.mark.parametrize("kw", [
+    {"note_mm": 3.5}, {"note_mm": 5.0},
+    {"scale": 200, "note_mm": 3.5},  # 700 units at the frame's 1:200
+    {"note_mm": 3.5, "label_mm": 2.5},  # the title block's own label: the frame's, not the sheet's text
+])
+def test_a_sheet_in_one_guid_block_with_legal_heights_raises_nothing(kw):
+    assert not any(r == "DR-02" for r, _ in _rules(_sheet(**kw), FLOOR))
+
+
+def test_a_frame_in_a_guid_block_is_measured_at_its_stated_scale():
+    """The A1 frame drawn ×100 but stated 1:50 measures 1682 × 1188 mm on paper: no standard size."""
+    assert ("DR-01", "warning") in _rules(_sheet(note_mm=7.0, stated=50), FLOOR)
+    assert not any(r == "DR-01" for r, _ in _rules(_sheet(note_mm=3.5), FLOOR))
