@@ -421,7 +421,8 @@ async def review_view(session: AsyncSession, sub: Submission, project: Project, 
         "case_number": project.case_number, "verdict": sub.verdict,
         "submitted_at": aware(sub.submitted_at).isoformat() if sub.submitted_at else None,
         "accepted_at": aware(sub.accepted_at).isoformat() if sub.accepted_at else None,
-        "deficiencies": sub.deficiencies,
+        # item: the category as the window listed it (结施); item_name: in the reader's language
+        "deficiencies": [{**d, "item_name": names.category(d["item"], lang)} for d in sub.deficiencies],
         "deficiency_deadline": aware(sub.deficiency_deadline).isoformat() if sub.deficiency_deadline else None,
         # in words, each language its own (a coded reason is rendered; the window's words stay as written)
         "return_reasons": return_reasons.texts(sub.return_reasons, "zh-CN"),

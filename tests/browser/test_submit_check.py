@@ -158,7 +158,7 @@ def test_dates_are_typed_in_the_pages_form_whatever_the_browsers_language(site, 
         field = page.locator("#review-deadline")
         field.wait_for()
         assert field.get_attribute("type") == "text" and field.get_attribute("placeholder") == "年-月-日"
-        page.fill("#review-missing-items", "人防施工图")
+        page.fill("#review-missing-items", "结施\n人防施工图")
         field.fill("01/31/2099")  # what the English browser's date field would have made of it
         page.click("#review-accept-def")
         wait_js(page, "() => document.querySelector('#review-status')?.classList.contains('error')")
@@ -188,3 +188,11 @@ def test_dates_are_typed_in_the_pages_form_whatever_the_browsers_language(site, 
     r = httpx.get(f"{base}/api/projects/{pid}/audit", headers=stack.token_headers("window"),
                   params={"from": "2020年1月1日"}, timeout=30)
     assert r.status_code == 200 and r.json()["data"]["entries"], r.text
+    # in English the missing items read by their category's words (the window's own words as written)
+    with page_as(chromium, base, stack, "window", "en", {"width": 1280, "height": 800}) as page:
+        page.goto(f"{base}/projects/{pid}?submission={sid}")
+        page.wait_for_selector("#review-supply label", timeout=30000)
+        assert "结施 (structure); 人防施工图" in page.inner_text("#review-deficiencies")
+        labels = [x.strip() for x in page.locator("#review-supply label:has(input[type=checkbox])").all_inner_texts()]
+        assert labels == ["结施 (structure)", "人防施工图"], labels
+        assert page.locator("#review-supply input[type=checkbox]").first.get_attribute("value") == "结施"

@@ -71,6 +71,7 @@ def test_an_english_caller_gets_the_workflow_names_in_english(stack, client):
     review = answers["review"].json()["data"]
     assert review["state_name"] == "In review"
     assert {d["discipline"]: d["conclusion_name"] for d in review["standing"]}["fire"] == "Passed"
+    assert [(d["item"], d["item_name"]) for d in review["deficiencies"]] == [("结施", "结施 (structure)")]
 
     # a Chinese caller is answered as before
     zh = client.get("/api/progress", params={"case": case, "code": code}).json()["data"]

@@ -109,7 +109,7 @@
     if (v.deficiencies && v.deficiencies.length) {
       var p = el("p", { id: "review-deficiencies" }, msg("review.deficiencies") + P.colon);
       v.deficiencies.forEach(function (d, i) {
-        p.appendChild(document.createTextNode((i ? P.semi : "") + d.item + (d.supplied_at ? P.open + msg("review.supplied") + P.close : "")));
+        p.appendChild(document.createTextNode((i ? P.semi : "") + (d.item_name || d.item) + (d.supplied_at ? P.open + msg("review.supplied") + P.close : "")));
       });
       if (v.deficiency_deadline) p.appendChild(document.createTextNode(" · " + msg("review.deadline") + " " + day(v.deficiency_deadline)));
       box.appendChild(p);
@@ -325,9 +325,11 @@
     if (outstanding.length && ["accepted_with_deficiencies", "in_review", "concluded"].indexOf(v.state) >= 0) {
       var sup = el("fieldset", { "class": "review-form", id: "review-supply" });
       sup.appendChild(el("legend", null, msg("review.deficiencies")));
+      var named = {};  // the item in the reader's language (结施 (structure)); the code is what is sent
+      (v.deficiencies || []).forEach(function (d) { named[d.item] = d.item_name || d.item; });
       var boxes = outstanding.map(function (item) {
         var cb = el("input", { type: "checkbox", value: item });
-        var l = el("label"); l.appendChild(cb); l.appendChild(document.createTextNode(" " + item));
+        var l = el("label"); l.appendChild(cb); l.appendChild(document.createTextNode(" " + (named[item] || item)));
         sup.appendChild(l);
         return cb;
       });
