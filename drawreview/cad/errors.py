@@ -45,6 +45,10 @@ class NotADrawing(UnsupportedFile):
     code = "not_a_drawing"
 
 
+class Utf16Dxf(UnsupportedFile):
+    code = "dxf_utf16"
+
+
 class EncryptedPdf(UnsupportedFile):
     code = "encrypted_pdf"
 
@@ -121,6 +125,14 @@ def not_a_drawing(name: str, kind: str) -> NotADrawing:
         NotADrawing, name,
         f"不是图纸文件（内容为{KIND_ZH.get(kind, kind)}），请上传 DWG、DXF、PDF 或 ZIP",
         f"not a drawing (content is {kind}); upload DWG, DXF, PDF or ZIP", kind=kind,
+    )
+
+
+def utf16_dxf(name: str) -> Utf16Dxf:
+    return _make(
+        Utf16Dxf, name, "DXF 以 UTF-16（Unicode 文本）编码保存，CAD 软件和本系统都无法读取；请在 CAD 中另存为 DXF 后重新上传",
+        "the DXF is saved as UTF-16 (Unicode text), which neither CAD programs nor drawreview read; "
+        "save it again from CAD as DXF and upload that",
     )
 
 

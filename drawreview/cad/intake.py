@@ -53,13 +53,23 @@ def sniff(head: bytes, name: str = "file") -> str:
             raise E.not_a_drawing(name, kind)
     if _looks_like_ascii_dxf(head):
         return DXF
+    if head[:2] in _UTF16_BOMS and _looks_like_ascii_dxf(_from_utf16(head)):
+        raise E.utf16_dxf(name)
     raise E.not_a_drawing(name, "unknown data" if b"\x00" in head[:512] else "text")
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # a DXF "saved as Unicode" by a text editor
+
+
+def _from_utf16(head: bytes) -> bytes:
+    return head[: len(head) // 2 * 2].decode("utf-16", "replace").encode("utf-8", "replace")
 
 
 def _looks_like_ascii_dxf(head: bytes) -> bool:
     text = head.lstrip(b"\xef\xbb\xbf").decode("latin-1")
-    lines = [ln.strip() for ln in text.splitlines()][:64]
-    # Pairs of (group code, value); the first structural tag must be 0/SECTION.
+    lines = [ln.strip() for ln in text.splitlines()]
+    # Pairs of (group code, value); the first structural tag after any 999 comments must be
+    # 0/SECTION (a head of nothing but comments: identify reads on, _after_comments).
     for i in range(0, len(lines) - 1, 2):
         code, value = lines[i], lines[i + 1]
         if not code.lstrip("-").isdigit():
@@ -68,6 +78,35 @@ def _looks_like_ascii_dxf(head: bytes) -> bool:
             continue
         return code == "0" and value.upper() == "SECTION"
     return False
+
+
+def _only_comments(head: bytes) -> bool:
+    """True when *head* holds nothing but 999 comment pairs (and perhaps a cut last line)."""
+    lines = head.lstrip(b"\xef\xbb\xbf").split(b"\n")[:-1]  # the last line may be cut
+    lines = lines[: len(lines) // 2 * 2]
+    return bool(lines) and all(c.strip() == b"999" for c in lines[0::2])
+
+
+def _after_comments(fh, head: bytes) -> bytes:
+    """The first bytes after a DXF's leading 999 comments, however many there are: an exporter
+    may write a long notice there, and ezdxf skips them. Read a megabyte at a time, so memory
+    stays flat; the upload's size limit bounds the time (200 MB of comments: about a second)."""
+    fh.seek(3 if head.startswith(b"\xef\xbb\xbf") else 0)
+    carry = b""
+    while True:
+        block = fh.read(1 << 20)
+        lines = (carry + block).split(b"\n")
+        whole = len(lines) - 1 if block else len(lines)  # the last line may go on in the next block
+        pairs = whole // 2 * 2
+        codes = lines[0:pairs:2]
+        if codes.count(b"999") + codes.count(b"999\r") != len(codes):  # a tag that is no comment?
+            first = next((i for i, c in enumerate(codes) if c.strip() != b"999"), None)
+            if first is not None:
+                return b"\n".join(lines[2 * first:])[:4096]
+        if not block:
+            return b""
+        carry = b"\n".join(lines[pairs:])
+
 
 
 def identify(path: str | Path, name: str | None = None) -> str:
@@ -82,6 +121,10 @@ def identify(path: str | Path, name: str | None = None) -> str:
         head = fh.read(4096)
         if head[:4] in _ZIP_HEADS or (head and _has_central_directory(fh)):
             return ZIP
+        if len(head) == 4096 and _only_comments(head):
+            rest = _after_comments(fh, head)
+            if rest and _looks_like_ascii_dxf(rest):
+                return DXF
     return sniff(head, name or path.name)
 
 

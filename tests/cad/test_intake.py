@@ -284,3 +284,59 @@ def test_real_dwgs_identified_by_content(tmp_path):
     pdf = next(p for p in REAL_FILES if p.suffix == ".pdf")
     fake.write_bytes(pdf.read_bytes())
     assert intake.identify(fake) == "pdf"
+
+
+def _dxf_text() -> bytes:
+    import ezdxf
+
+    doc = ezdxf.new()
+    doc.modelspace().add_text("一层平面图 建施-01")
+    out = io.StringIO()
+    doc.write(out)
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("comments", [
+    b"999\nnotice\n" * 40,  # more pairs than the first 64 lines hold, all in the first 4 KB
+    b"999\n" + b"x" * 200 + b"\n" + b"999\nnotice line written by an exporter\n" * 40_000,  # 1.4 MB of them
+    b"\xef\xbb\xbf" + b"999\nhi\n" * 1_000,  # behind a UTF-8 byte-order mark
+    b"999\r\nhi\r\n" * 2_000 + b" 999\nhi\n" * 2_000,  # CRLF, then a padded group code
+], ids=["40-pairs", "1.4MB", "bom", "crlf-padded"])
+def test_a_dxf_behind_many_comments_is_a_dxf(tmp_path, comments):
+    """ezdxf skips any number of leading 999 comments; identify called such a file "text"
+    (it looked at the first 64 lines only) and the upload failed as not a drawing (decision 162)."""
+    p = tmp_path / "建施-01.dxf"
+    p.write_bytes(comments + _dxf_text())
+    assert intake.identify(p) == "dxf"
+
+
+def test_a_file_of_nothing_but_comments_is_not_a_drawing(tmp_path):
+    p = tmp_path / "说明.dxf"
+    p.write_bytes(b"999\nhi\n" * 2_000)
+    with pytest.raises(E.NotADrawing):
+        intake.identify(p)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_dxf_is_named_as_such(tmp_path, encoding):
+    """A DXF a text editor saved "as Unicode" was "content is unknown data"; it is now told as
+    a UTF-16 DXF, with what to do, in both languages (decision 162)."""
+    text = _dxf_text().decode("utf-8")
+    data = text.encode(encoding)
+    if encoding != "utf-16":  # the BOM a text editor writes, in the byte order it used
+        data = (b"\xff\xfe" if encoding.endswith("le") else b"\xfe\xff") + data
+    p = tmp_path / "建施-01.dxf"
+    p.write_bytes(data)
+    with pytest.raises(E.Utf16Dxf) as info:
+        intake.identify(p)
+    assert info.value.code == "dxf_utf16"
+    assert "UTF-16" in info.value.message_zh and "另存为" in info.value.message_zh
+    assert "UTF-16" in info.value.message_en and "save it again" in info.value.message_en
+    assert "建施-01.dxf" in info.value.message_zh
+
+
+def test_utf16_text_that_is_no_dxf_stays_not_a_drawing(tmp_path):
+    p = tmp_path / "说明.dxf"
+    p.write_bytes("设计说明：本工程为住宅。".encode("utf-16"))
+    with pytest.raises(E.NotADrawing):
+        intake.identify(p)
