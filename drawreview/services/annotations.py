@@ -33,6 +33,7 @@ from .client_writes import WriteResult, check_client_id, perform
 from .markups import KINDS, MAX_BODY, STATUSES, TRANSITIONS, check_version, clean_fields, clean_geometry, fail
 from .journal import Change, NewRow
 from .annotation_views import annotation_dict, comment_dict, project_of_sheet
+from .visible import is_blank
 
 CLOSED_STAGES = ("approved", "rejected")  # the case's last report is issued: no later revision
 
@@ -285,7 +286,7 @@ async def add_comment(session, broadcast, principal: Principal, annotation_id: i
                       checked_project: int | None = None) -> WriteResult:
     client_id = check_client_id(data.get("client_id"))
     body = data.get("body")
-    if not isinstance(body, str) or not body.strip() or len(body) > MAX_BODY:
+    if not isinstance(body, str) or is_blank(body) or len(body) > MAX_BODY:
         fail("body", f"required text, at most {MAX_BODY} characters")
 
     about: dict = {}

@@ -19,6 +19,7 @@ from ..models import Project, ReviewTask, Submission
 from . import notifications, return_reasons, workdays, workflow
 from .notifications import aware
 from .tasks import Emit, pauses_of, step, utc
+from .visible import is_blank
 
 MAX_REASON = 500
 
@@ -62,7 +63,7 @@ def _require_outstanding(sub: Submission) -> list[str]:
 
 
 def _reason(value) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or is_blank(value):
         raise ValidationFailed("请写明理由", "Give the reason", details={"reason": "required"})
     if len(value) > MAX_REASON:  # refused, not cut: the audit log keeps what was written
         raise ValidationFailed(f"理由至多 {MAX_REASON} 字", f"The reason is at most {MAX_REASON} characters",

@@ -27,6 +27,7 @@ from . import annotation_views, annotations, audit, markups
 from . import events as events_service
 from .client_writes import WriteResult, check_client_id, perform
 from .notifications import aware
+from .visible import is_blank
 
 STORE_CHUNK = 100  # findings stored between two turns of the event loop
 MARGIN = 6.0  # sheet points around the finding's box
@@ -292,7 +293,7 @@ async def confirm(session, broadcast, principal: Principal, finding_id: int, dat
 async def dismiss(session, broadcast, principal: Principal, finding_id: int, data: dict) -> WriteResult:
     client_id = check_client_id(data.get("client_id"), required=False)
     reason = data.get("reason")
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
+    if not isinstance(reason, str) or is_blank(reason) or len(reason) > MAX_REASON:
         raise ValidationFailed(f"请填写驳回理由（不超过 {MAX_REASON} 字）",
                                f"Give a reason for dismissing (at most {MAX_REASON} characters)",
                                details={"reason": f"required text, at most {MAX_REASON} characters"})

@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import ValidationFailed
 from ..models import MAX_INT
 from . import comment_library
+from .visible import is_blank
 
 KINDS = ("pin", "rect", "cloud", "arrow", "polyline", "text")
 SEVERITIES = ("mandatory", "general", "suggestion")
@@ -55,7 +56,7 @@ def clean_geometry(kind: str, geometry: Any) -> dict:
         clean.append([float(p[0]), float(p[1])])
     out: dict[str, Any] = {"points": clean}
     text = geometry.get("text")
-    if kind == "text" and (not isinstance(text, str) or not text.strip()):
+    if kind == "text" and (not isinstance(text, str) or is_blank(text)):
         fail("geometry.text", "required for kind text")
     if text is not None:
         if not isinstance(text, str) or len(text) > MAX_TEXT:

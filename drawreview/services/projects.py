@@ -15,6 +15,7 @@ from ..errors import PermissionDenied, ValidationFailed
 from ..models import Organisation, OrgKind, Project, is_id
 from ..policy import visible_projects_clause
 from . import audit
+from .visible import is_blank, visible
 from .notifications import aware
 
 PROJECT_TYPES = ("building", "municipal", "special")
@@ -26,7 +27,7 @@ MAX_NAME, MAX_ADDRESS = 200, 300
 def _validate(data: dict) -> dict:
     problems = {}
     name = data.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
+    if not isinstance(name, str) or is_blank(name) or len(name) > MAX_NAME:
         problems["name"] = f"required text, at most {MAX_NAME} characters"
     if data.get("project_type", "building") not in PROJECT_TYPES:
         problems["project_type"] = f"one of {PROJECT_TYPES}"
@@ -58,8 +59,8 @@ async def create_project(session: AsyncSession, principal: Principal, data: dict
     if principal.role == "designer" and principal.org_id != di.id:
         raise PermissionDenied("设计单位只能为本单位创建项目", "A design institute may only create its own projects")
     project = Project(
-        name=data["name"].strip(),
-        address=data.get("address", "").strip(),
+        name=visible(data["name"]).strip(),
+        address=visible(data.get("address", "")).strip(),
         project_type=data.get("project_type", "building"),
         complexity=data.get("complexity", "normal"),
         construction_unit_id=cu.id,

@@ -24,6 +24,7 @@ from . import audit, deadlines, events, notifications, receipts, workdays, workf
 from .notifications import aware
 from .projects import COMPLEXITIES
 from .tasks import Emit, pauses_of, utc
+from .visible import is_blank
 
 ACTION = "project.review_period"
 MAX_REASON = 500
@@ -32,7 +33,7 @@ CONCLUDED = frozenset({"concluded", "revision_required", "resubmitted", "approve
 
 
 def _reason(value) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or is_blank(value):
         raise ValidationFailed("请写明调整审查时限的理由", "Give the reason for changing the review period",
                                details={"reason": "required"})
     if len(value) > MAX_REASON:

@@ -21,6 +21,7 @@ from ..models import DrawingFile, Project, Sheet, Submission
 from ..policy import require_project
 from . import audit, events
 from .submissions import EDITABLE
+from .visible import is_blank
 
 EDITABLE_FIELDS = {"number": 64, "title": 200, "discipline": 32}
 MAX_REASON = 500  # a correction's reason, after submission
@@ -294,7 +295,7 @@ def check_may_correct(principal: Principal, submission: Submission, data: dict) 
             "The submission has been submitted; only the review window may correct its sheets",
             code="sheet_locked", details={"state": submission.state, "editable": list(EDITABLE)})
     reason = data.get("reason")
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
+    if not isinstance(reason, str) or is_blank(reason) or len(reason) > MAX_REASON:
         raise ValidationFailed(f"提交后更正图纸须填写原因（至多 {MAX_REASON} 字）",
                                f"A correction after submission needs a reason (at most {MAX_REASON} characters)",
                                details={"reason": f"required text, at most {MAX_REASON} characters"})

@@ -10,6 +10,7 @@ the specific error right away; the rest is left to the ``process_file`` job.
 
 from __future__ import annotations
 
+import asyncio
 import posixpath
 import re
 
@@ -26,6 +27,7 @@ from ..models import DrawingFile, Project, Submission
 from ..policy import require_project
 from . import audit, events
 from .notifications import aware
+from .visible import visible
 
 EDITABLE = ("draft", "returned")  # states in which the designer may add files
 MAX_NAME = 500
@@ -42,8 +44,9 @@ def error_dict(exc: DrawReviewError) -> dict:
 
 
 def clean_name(raw: str | None) -> str:
-    """A display name from a client-supplied filename: last path part, no control characters."""
-    name = (raw or "").replace("\\", "/")
+    """A display name from a client-supplied filename: last path part, no control or format
+    characters (services/visible.py), NFC."""
+    name = visible(raw or "").replace("\\", "/")
     name = posixpath.basename(name)
     name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip() or "upload"
     if len(name) > MAX_NAME:
@@ -245,7 +248,8 @@ async def register_upload(session: AsyncSession, storage, principal: Principal, 
             f"{name}：报审版本总大小超过上限（{limit // 1024**2} MB）",
             f"{name}: the submission would exceed its size limit ({limit // 1024**2} MB)",
             details={"file": name, "limit": limit})
-    kind, problem = sniff_stored(storage, sha256, name)
+    # off the event loop: a DXF behind megabytes of 999 comments is read to their end (decision 162)
+    kind, problem = await asyncio.to_thread(sniff_stored, storage, sha256, name)
     row = DrawingFile(submission_id=sub.id, sha256=sha256, original_name=name, size=size, format=kind,
                       state="failed" if problem else "uploaded", error=error_dict(problem) if problem else None)
     try:
@@ -288,5 +292,5 @@ async def add_member(session: AsyncSession, parent: DrawingFile, project_id: int
 
 
 def clean_path(name: str) -> str:
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name.replace("\\", "/")).strip("/") or "entry"
+    name = re.sub(r"[\x00-\x1f\x7f]", "", visible(name).replace("\\", "/")).strip("/") or "entry"
     return name[-MAX_NAME:]

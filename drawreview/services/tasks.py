@@ -22,6 +22,7 @@ from ..errors import InvalidTransition, NotFound, PermissionDenied, ValidationFa
 from ..models import Project, ReviewTask, Submission, User, is_id
 from . import audit, events, names, notifications, standing, workdays, workflow
 from .notifications import aware
+from .visible import is_blank
 
 Emit = Callable[[object], None]
 
@@ -216,7 +217,7 @@ async def pause(session, actor, task, sub, project, reason: str, now, emit) -> R
     """要求补正: the clock stops until the design institute supplies the corrections."""
     require_reviewer(actor, task)
     _require_open_round(sub, "pause")
-    if not isinstance(reason, str) or not reason.strip():
+    if not isinstance(reason, str) or is_blank(reason):
         raise ValidationFailed("请写明需要补正的内容", "Say what must be corrected", details={"reason": "required"})
     task.state = workflow.TASK.apply(task.state, "pause")
     task.pauses = [*task.pauses, [utc(now).isoformat(), None]]
