@@ -13,13 +13,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from drawreview.cad import dwg, intake
+from drawreview.cad import dwg, filetype, intake
 from drawreview.cad import errors as E
 
 
 def kind_of(path: str | Path, name: str | None = None) -> str:
     """``dxf`` or ``dwg`` for a vector drawing (PDF, zip and the rest raise or say so)."""
-    return intake.identify(path, name)
+    return filetype.identify(path, name)
 
 
 def load_drawing(source: str | Path | bytes, name: str | None = None, *, audit: bool = True,
@@ -36,7 +36,7 @@ def load_drawing(source: str | Path | bytes, name: str | None = None, *, audit: 
             return drawing
     path = Path(source)
     name = name or path.name
-    kind = intake.identify(path, name)
+    kind = filetype.identify(path, name)
     if kind == dwg.DWG:
         return dwg.load_dwg(path, name, audit=audit, limits=dwg_limits or dwg.DwgLimits())
     if kind == intake.DXF:

@@ -36,7 +36,7 @@ from typing import Any, Callable
 import pymupdf
 
 from drawreview.cad import errors as cad_errors
-from drawreview.cad import intake, tiles
+from drawreview.cad import filetype, intake, tiles
 from drawreview.cad.dwg import DwgLimits
 from drawreview.cad.dxf import audit_later, load_dxf
 from drawreview.cad.loader import load_drawing
@@ -86,7 +86,7 @@ def process_drawing(path: str, kind: str, name: str, work: str, stop_at: float |
                     dwg_limits: DwgLimits | None = None, *, emit: Callable[[Any], None]) -> dict:
     path, work = Path(path), Path(work)
     if kind not in (intake.DXF, intake.DWG, intake.PDF):
-        kind = intake.identify(path, name)
+        kind = filetype.identify(path, name)
     if kind == intake.PDF:
         src = load_pdf(path, name)
         try:

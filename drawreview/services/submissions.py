@@ -4,7 +4,7 @@ A designer of the project's institute opens submission revision 1, 2, … and up
 into it while it is editable (``draft`` or ``returned``). Each upload is a content-addressed
 blob; the same bytes under the same name in the same submission is the same file row, so a
 retried upload never creates a duplicate. The file's kind is sniffed from its bytes at once
-(``cad.intake.identify``): a JPEG named ``.dxf``, a DWG or an empty file is ``failed`` with
+(``cad.filetype.identify``): a JPEG named ``.dxf``, a DWG or an empty file is ``failed`` with
 the specific error right away; the rest is left to the ``process_file`` job.
 """
 
@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..auth import Principal
 from ..cad import errors as cad_errors
-from ..cad import intake
+from ..cad import filetype, intake
 from ..errors import DrawReviewError, InvalidTransition, NotFound, scrub
 from ..models import DrawingFile, Project, Submission
 from ..policy import require_project
@@ -223,7 +223,7 @@ def sniff_stored(storage, sha256: str, name: str) -> tuple[str, DrawReviewError 
     """(format, error) of a stored blob, judged by its bytes (a few KB read; for a zip its
     directory, to tell a Word or other office document from an archive of drawings)."""
     try:
-        kind = intake.identify(storage.path(sha256), name)
+        kind = filetype.identify(storage.path(sha256), name)
     except DrawReviewError as exc:
         return "unknown", exc
     if kind == intake.ZIP:

@@ -6,7 +6,7 @@ import pytest
 
 from drawreview.settings import load_settings
 from drawreview.cad import errors as E
-from drawreview.cad import intake
+from drawreview.cad import filetype, intake
 from drawreview.errors import DrawReviewError, UnsafeArchive
 
 from .conftest import REAL_FILES
@@ -14,11 +14,11 @@ from .conftest import REAL_FILES
 
 @pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: p.name)
 def test_real_files_identified_by_content(path):
-    assert intake.identify(path) == ("pdf" if path.suffix == ".pdf" else "dxf")
+    assert filetype.identify(path) == ("pdf" if path.suffix == ".pdf" else "dxf")
 
 
 def test_binary_dxf_sentinel():
-    assert intake.sniff(b"AutoCAD Binary DXF\r\n\x1a\x00") == "dxf"
+    assert filetype.sniff(b"AutoCAD Binary DXF\r\n\x1a\x00") == "dxf"
 
 
 @pytest.mark.parametrize("head, cls, code", [
@@ -32,7 +32,7 @@ def test_bad_inputs_get_specific_codes(tmp_path, head, cls, code):
     p = tmp_path / "plan.dxf"  # the name lies; content decides
     p.write_bytes(head)
     with pytest.raises(cls) as info:
-        intake.identify(p)
+        filetype.identify(p)
     assert info.value.code == code
     assert "plan.dxf" in info.value.message_zh and "plan.dxf" in info.value.message_en
     if code == "dwg_version_unsupported":  # names the version and the range read
@@ -54,7 +54,7 @@ def test_what_a_refused_file_holds_is_said_in_chinese(tmp_path, head, zh):
     p = tmp_path / "说明.dxf"
     p.write_bytes(head)
     with pytest.raises(E.NotADrawing) as info:
-        intake.identify(p)
+        filetype.identify(p)
     assert zh in info.value.message_zh, info.value.message_zh
     assert not any(word in info.value.message_zh for word in ("unknown", "text", "image", "archive"))
 
@@ -62,7 +62,7 @@ def test_what_a_refused_file_holds_is_said_in_chinese(tmp_path, head, zh):
 def test_every_document_kind_has_its_chinese_name():
     from drawreview.services import submissions
 
-    kinds = {kind for _, kind in intake._MAGIC} | {kind for _, kind in submissions._PACKAGE_PARTS}
+    kinds = {kind for _, kind in filetype._MAGIC} | {kind for _, kind in submissions._PACKAGE_PARTS}
     kinds |= {"unknown data", "text", "Office document", "OpenDocument file", "EPUB e-book"}
     assert kinds <= set(E.KIND_ZH), kinds - set(E.KIND_ZH)
 
@@ -207,7 +207,7 @@ def test_an_archive_of_pdfs_is_a_zip_whatever_its_members_start_with(tmp_path, c
     z.write_bytes(_zip(entries, compression))
     if compression == zipfile.ZIP_STORED:  # what fooled the old sniffer: a member's %PDF a few bytes in
         assert b"%PDF-" in z.read_bytes()[:1024]
-    assert intake.identify(z) == "zip"
+    assert filetype.identify(z) == "zip"
     got = intake.ingest(z, tmp_path / "x")
     assert sorted(m.name for m in got.members) == sorted(entries)  # all ten, none vanished
     assert {m.kind for m in got.members} == {"pdf"} and not got.errors
@@ -217,7 +217,7 @@ def test_a_zip_with_bytes_in_front_is_a_zip(tmp_path):
     """A self-extractor or a prefixed archive: no local header at 0, found by its central directory."""
     z = tmp_path / "sfx.bin"
     z.write_bytes(b"MZ" + b"\x90" * 3000 + _zip({"a.pdf": _pdf("a"), "b.pdf": _pdf("b")}, zipfile.ZIP_STORED))
-    assert intake.identify(z) == "zip"
+    assert filetype.identify(z) == "zip"
     assert sorted(m.name for m in intake.ingest(z, tmp_path / "x").members) == ["a.pdf", "b.pdf"]
 
 
@@ -226,7 +226,7 @@ def test_a_pdf_with_leading_garbage_stays_a_pdf(tmp_path):
 
     p = tmp_path / "scan.pdf"
     p.write_bytes(b"\x00garbage from a mail gateway\r\n" * 20 + _pdf("总平面图"))
-    assert intake.identify(p) == "pdf"
+    assert filetype.identify(p) == "pdf"
     with pymupdf.open(p) as doc:  # the reference reader agrees it is one readable page
         assert doc.page_count == 1
 
@@ -239,14 +239,14 @@ def test_a_pdf_that_merely_contains_zip_signatures_stays_a_pdf(tmp_path):
     doc.embfile_add("inner.zip", _zip({"x.dxf": b"0\nEOF\n"}, zipfile.ZIP_STORED))  # a zip inside the PDF
     p = tmp_path / "a.pdf"
     p.write_bytes(doc.tobytes())
-    assert intake.identify(p) == "pdf"
+    assert filetype.identify(p) == "pdf"
 
 
 def test_a_dxf_in_a_stored_zip(tmp_path):
     dxf = REAL_FILES[1].read_bytes()
     z = tmp_path / "dxf.zip"
     z.write_bytes(_zip({"plan.dxf": dxf, "cover.pdf": _pdf("目录")}, zipfile.ZIP_STORED))
-    assert intake.identify(z) == "zip"
+    assert filetype.identify(z) == "zip"
     got = intake.ingest(z, tmp_path / "x")
     assert {m.name: m.kind for m in got.members} == {"plan.dxf": "dxf", "cover.pdf": "pdf"}
 
@@ -256,7 +256,7 @@ def test_a_dwg_in_a_stored_zip_is_judged_as_a_dwg(tmp_path):
     dwg = sorted(dwg_dir.glob("*.dwg"))[0].read_bytes()
     z = tmp_path / "dwg.zip"
     z.write_bytes(_zip({"plan.dwg": dwg, "cover.pdf": _pdf("目录")}, zipfile.ZIP_STORED))
-    assert intake.identify(z) == "zip"
+    assert filetype.identify(z) == "zip"
     got = intake.ingest(z, tmp_path / "x")
     # the DWG member is looked at as a DWG, and accepted
     judged = {m.name: m.kind for m in got.members} | {e.name: e.error.code for e in got.errors}
@@ -267,7 +267,7 @@ def test_a_damaged_zip_is_reported_as_a_damaged_zip(tmp_path):
     data = _zip({"a.pdf": _pdf("a"), "b.pdf": _pdf("b")}, zipfile.ZIP_STORED)
     z = tmp_path / "cut.zip"
     z.write_bytes(data[: len(data) // 2])  # local header at 0, the directory cut off
-    assert intake.identify(z) == "zip"
+    assert filetype.identify(z) == "zip"
     with pytest.raises(E.CorruptArchive):
         intake.ingest(z, tmp_path / "x")
 
@@ -276,14 +276,14 @@ def test_real_dwgs_identified_by_content(tmp_path):
     dwgs = sorted((REAL_FILES[0].parent / "dwg").glob("*.dwg"))
     assert len(dwgs) >= 8
     for path in dwgs:
-        assert intake.identify(path) == "dwg"
+        assert filetype.identify(path) == "dwg"
     # a .dwg that is really a DXF or a PDF goes by its content
     fake = tmp_path / "plan.dwg"
     fake.write_bytes(REAL_FILES[1].read_bytes())
-    assert intake.identify(fake) == "dxf"
+    assert filetype.identify(fake) == "dxf"
     pdf = next(p for p in REAL_FILES if p.suffix == ".pdf")
     fake.write_bytes(pdf.read_bytes())
-    assert intake.identify(fake) == "pdf"
+    assert filetype.identify(fake) == "pdf"
 
 
 def _dxf_text() -> bytes:
@@ -307,14 +307,14 @@ def test_a_dxf_behind_many_comments_is_a_dxf(tmp_path, comments):
     (it looked at the first 64 lines only) and the upload failed as not a drawing (decision 162)."""
     p = tmp_path / "建施-01.dxf"
     p.write_bytes(comments + _dxf_text())
-    assert intake.identify(p) == "dxf"
+    assert filetype.identify(p) == "dxf"
 
 
 def test_a_file_of_nothing_but_comments_is_not_a_drawing(tmp_path):
     p = tmp_path / "说明.dxf"
     p.write_bytes(b"999\nhi\n" * 2_000)
     with pytest.raises(E.NotADrawing):
-        intake.identify(p)
+        filetype.identify(p)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
@@ -328,7 +328,7 @@ def test_a_utf16_dxf_is_named_as_such(tmp_path, encoding):
     p = tmp_path / "建施-01.dxf"
     p.write_bytes(data)
     with pytest.raises(E.Utf16Dxf) as info:
-        intake.identify(p)
+        filetype.identify(p)
     assert info.value.code == "dxf_utf16"
     assert "UTF-16" in info.value.message_zh and "另存为" in info.value.message_zh
     assert "UTF-16" in info.value.message_en and "save it again" in info.value.message_en
@@ -339,4 +339,4 @@ def test_utf16_text_that_is_no_dxf_stays_not_a_drawing(tmp_path):
     p = tmp_path / "说明.dxf"
     p.write_bytes("设计说明：本工程为住宅。".encode("utf-16"))
     with pytest.raises(E.NotADrawing):
-        intake.identify(p)
+        filetype.identify(p)
