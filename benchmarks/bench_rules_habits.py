@@ -48,11 +48,12 @@ traditional-character sprinkler, storey, rating and class notes, ``负1层``, a 
 drawings in one GUID-named block, content at CGCS2000 survey coordinates, a GUID block inserted at the survey
 point, outlines as LINE loops with sub-millimetre gaps, a 1:200 sheet beside a 1:100 sheet, ``地下贰层`` /
 ``B1~B2层`` / ``-1F`` titles, ``檐口高度…米`` and ``▽+49.950`` heights, full-width storeys, ``\\U+00B2`` areas,
-lines-and-texts tables, ``\\A1;`` overrides …); ``--corpus outside12`` the twelfth (tests/rules/corpus/outside12.py, written without
-reading the engine: English-only titles and notes, ``地上18层/地下2层``, ``建筑高度(m): 53.85``, font-coded MTEXT
-titles, CASS ``JZX`` / ``JZD`` site boundaries with ``X=`` ``Y=`` survey texts, two-cell indicator tables, ha, an
-English lane layer, door codes as texts and in a 门窗表, ``防雷等级：第三类`` / ``二类防雷``, drum roofs, 口部 passages,
-``%%c`` texts, ``6000mm`` / ``6.00m`` overrides …).
+lines-and-texts tables, ``\\A1;`` overrides …); ``--corpus outside12`` the twelfth
+(tests/rules/corpus/outside12.py, written without reading the engine: English-only titles and notes,
+``LEVEL -1``, ``地上18层/地下2层``, ``建筑高度(m): 53.85``, font-coded MTEXT titles, CASS ``JZX`` / ``JZD`` site
+boundaries with ``X=`` ``Y=`` survey texts, ``DLSS`` roads, two-cell tables, ha, an English lane layer, door
+codes as texts and in a 门窗表, ``防雷等级：第三类`` / ``二类防雷``, drum roofs, 口部 passages, ``%%c`` texts,
+``6000mm`` / ``6.00m`` overrides …).
 
 Each habit is a clean / violating pair generated into a temporary folder (or DIR) and checked
 as ``drawreview check`` checks it (``rules.sheetcheck.check_file``). A prediction is an

@@ -4,21 +4,21 @@ drawings from designers trained abroad, mixed Chinese / English notes, surveyors
 schedule-style tables.
 
 Habits:
-- titles and notes in English only: ``B1 FLOOR PLAN``, ``SPRINKLERED THROUGHOUT``, ``18 STOREYS``;
+- titles and notes in English only: ``B1 FLOOR PLAN``, ``LEVEL -1 PLAN``, ``SPRINKLERED THROUGHOUT``, ``18 STOREYS``;
   a compartment tag ``FIRE COMPARTMENT 1 — 480 m²`` whose stated area is not the drawn one;
 - a basement title in font-coded MTEXT ``{\\fSimSun|b0|i0;地下一层}\\P平面图``; storeys ``地上18层/地下2层`` on
   footprints (separations, plot ratio);
 - heights ``建筑高度(m): 53.85`` and ``HEIGHT: 53.85 M`` on footprints (separations);
 - a site boundary on the surveyor's CASS layers (``JZX`` lines, ``JZD`` points) with survey-convention
-  coordinate texts ``X=… Y=…`` (X north, Y east);
+  coordinate texts ``X=… Y=…`` (X north, Y east); the surveyor's roads on ``DLSS`` across the site;
 - a stated ``绿地率(%): 35`` beside the green hatch that decides; declared site areas in a two-cell table
-  (label and value in separate texts) and as ``SITE AREA: 1.00 ha``;
+  (label and value in separate texts, in m² or 亩) and as ``SITE AREA: 1.00 ha``;
 - a lane on an English layer ``FIRE ACCESS ROAD``;
 - doors as generic blocks with a separate code text, and doors ``M1`` whose width is in a 门窗表;
-- lightning classes ``防雷等级：第三类`` and ``二类防雷`` (no class parameter); a note ``接闪网格不大于10m×10m``
-  beside the drawn mesh; down-conductors around a drum roof drawn with bulged arcs;
-- shelter units with a protruding 口部 (entrance passage);
-- text heights of ``%%c`` / ``%%p`` / ``%%d`` TEXT and of font-coded ``\\P`` MTEXT; dimension overrides
+- lightning classes ``防雷等级：第三类`` and ``二类防雷`` (no class parameter), the class also in font-coded
+  MTEXT; a note ``接闪网格不大于10m×10m`` beside the drawn mesh; down-conductors around a drum roof drawn with bulged arcs;
+- shelter units with a protruding 口部 (entrance passage), one with a stated area beside it;
+- text heights of ``%%c`` / ``%%p`` / ``%%d`` and ``\\U+`` TEXT and of font-coded ``\\P`` MTEXT; dimension overrides
   ``6000mm`` and ``6.00m``.
 
 Imports nothing from drawreview. Each label is decided here from RULES.md on the points written: areas,
@@ -265,10 +265,11 @@ def pl05_declared(out, habit):
     return _pair(out, habit, "PL-05", SITE_P, build, 0.35, "min", "ratio")
 
 
-def pl07_cells(out, habit):
-    """A 经济技术指标 table where the label and the value are separate TEXTs in neighbouring cells."""
+def pl07_cells(out, habit, label="总用地面积(m²)", per=1.0):
+    """A 经济技术指标 table where the label and the value are separate TEXTs in neighbouring cells; ``per``:
+    square metres per unit of the label (亩: 10000 / 15)."""
     def build(bad):
-        declared = 12000.0 if bad else 10000.0
+        declared = (12000.0 if bad else 10000.0) / per
         s = _site()
         s.poly(box(30, 30, 20, 20), "A-MAST-ROOF")
         s.text("5F", (32, 32))
@@ -278,12 +279,27 @@ def pl07_cells(out, habit):
         for c in (0, 35, 60):
             s.line((x0 + c, y0), (x0 + c, y0 + 10), "表格")
         s.text("主要经济技术指标", (x0 + 10, y0 + 12), h_mm=5.0)
-        s.text("总用地面积(m²)", (x0 + 1, y0 + 6))
+        s.text(label, (x0 + 1, y0 + 6))
         s.text(f"{declared:.2f}", (x0 + 36, y0 + 6))
         s.text("建筑密度(%)", (x0 + 1, y0 + 1))
         s.text("4.00", (x0 + 36, y0 + 1))
-        return s, abs(declared - 10000.0) / 10000.0
+        return s, abs(declared * per - 10000.0) / 10000.0
     return _pair(out, habit, "PL-07", SITE_P, build, 0.005, "abs", "ratio", any_severity=True)
+
+
+def pl04_dlss(out, habit):
+    """The surveyor's existing roads (CASS ``DLSS``) drawn as closed polygons across the site; only the
+    footprints on ``A-MAST-ROOF`` are buildings."""
+    def build(bad):
+        w = 70 if bad else 50
+        s = _site()
+        s.poly(box(-10, 60, 120, 12), "DLSS")
+        s.poly(box(80, -10, 10, 120), "DLSS")
+        fp = box(5, 5, w, 50)
+        s.poly(fp, "A-MAST-ROOF")
+        s.text("5F", (7, 7))
+        return s, Polygon(fp).area / 10000.0
+    return _pair(out, habit, "PL-04", SITE_P, build, 0.3, "max", "ratio")
 
 
 def pl07_ha(out, habit):
@@ -323,7 +339,10 @@ def _roof(note):
     s.poly(ROOF, "屋面轮廓")
     s.poly(ROOF, "接闪带")
     for i, n in enumerate(note):
-        s.text(n, (8, 34 + 4 * i))
+        if "\\P" in n:
+            s.mtext(n, (8, 34 + 4 * i))
+        else:
+            s.text(n, (8, 34 + 4 * i))
     return s
 
 
@@ -379,8 +398,9 @@ def lp04_class_text(out, habit):
 
 # --- civil defence -------------------------------------------------------------------------------------------
 
-def ad01_kou(out, habit):
-    """The unit outline runs out round its 口部: a 3 × 6 m entrance passage juts from one side."""
+def ad01_kou(out, habit, note=None):
+    """The unit outline runs out round its 口部: a 3 × 6 m entrance passage juts from one side. ``note``: a
+    stated area beside the unit, the same in both twins (the outline decides)."""
     def build(bad):
         w, h = (45, 50) if bad else (40, 45)
         pts = [(0, 0), (10, 0), (10, -6), (13, -6), (13, 0), (w, 0), (w, h), (0, h)]
@@ -388,20 +408,22 @@ def ad01_kou(out, habit):
         s.poly(pts, "人防防护单元")
         s.text("防护单元一", (5, h / 2))
         s.text("出入口", (10.2, -4))
+        if note:
+            s.text(note, (5, h / 2 - 4))
         return s, Polygon(pts).area
     return _pair(out, habit, "AD-01", FLOOR, build, 2000.0, "max", "m2")
 
 
 # --- drawing standards ---------------------------------------------------------------------------------------
 
-def dr02(out, habit, mtext):
+def dr02(out, habit, mtext, plain="%%c800钢管，坡度45%%d，标高%%p0.000"):
     def build(bad):
         h = 3.0 if bad else 3.5
         s = Sheet(scale=100, title="设计说明", number="建施-01", frame_at=(-3, -3))
         if mtext:
             s.mtext("{\\fSimSun|b0|i0;设计说明}\\P1. 本工程\\P2. 室内地坪%%p0.000", (2, 40), h_mm=h)
         else:
-            s.text("%%c800钢管，坡度45%%d，标高%%p0.000", (2, 40), h_mm=h)
+            s.text(plain, (2, 40), h_mm=h)
         return s, h
     return _pair(out, habit, "DR-02", FLOOR, build, TEXT_SET, "in", "mm", any_severity=True)
 
@@ -429,6 +451,7 @@ def generate(out_dir) -> list[dict]:
                    notes=("FIRE COMPARTMENT 1 — 480 m²",))
     labels += fr07(out, "fr07-mtext-font-basement-title", "平面图", limit=500.0, sizes=basement,
                    mtext="{\\fSimSun|b0|i0;地下一层}\\P平面图")
+    labels += fr07(out, "fr07-english-level-minus-1", "LEVEL -1 PLAN", limit=500.0, sizes=basement)
     labels += fr07(out, "fr07-sprinklered-throughout", "3RD FLOOR PLAN", limit=5000.0,
                    sizes=((60, 75), (70, 80)), notes=("SPRINKLERED THROUGHOUT",))
     labels += fr12_tag(out, "fr12-door-code-as-text")
@@ -437,6 +460,7 @@ def generate(out_dir) -> list[dict]:
     labels += fr01(out, "fr01-english-height", "HEIGHT: 53.85 M")
     labels += fr01(out, "fr01-height-bracket-unit", "建筑高度(m): 53.85")
     labels += fr01(out, "fr01-english-storeys", "18 STOREYS")
+    labels += fr01(out, "fr01-mixed-cn-en-height", "高度HEIGHT 53.85m")
     labels += fr01(out, "fr01-storeys-above-below", "地上18层/地下2层")
     labels += pl02_cass(out, "pl02-cass-jzx-survey-xy")
     labels += pl03_storeys(out, "pl03-storeys-above-below")
@@ -444,15 +468,21 @@ def generate(out_dir) -> list[dict]:
     labels += pl05_declared(out, "pl05-declared-percent-beside-hatch")
     labels += lp04_class_text(out, "lp04-class-colon-third")
     labels += pl07_cells(out, "pl07-table-cells")
+    labels += pl07_cells(out, "pl07-table-cells-mu", "用地面积(亩)", per=10000.0 / 15.0)
+    labels += pl04_dlss(out, "pl04-cass-dlss-roads")
     labels += pl07_ha(out, "pl07-english-ha")
     labels += lp02(out, "lp02-class-colon-third", ("防雷等级：第三类",), ROOF_NOCLASS, ((2, 2), (1, 2)), 20.0)
     labels += lp02(out, "lp02-erlei-fanglei", ("二类防雷",), ROOF_NOCLASS, ((4, 3), (3, 2)), 10.0)
     labels += lp02(out, "lp02-mesh-note-beside", ("第二类防雷建筑物", "接闪网格不大于10m×10m"), ROOF_P,
                    ((4, 3), (3, 2)), 10.0)
+    labels += lp02(out, "lp02-class-in-font-coded-mtext", ("{\\fSimSun|b0|i0;防雷类别：}\\P第三类",),
+                   ROOF_NOCLASS, ((2, 2), (1, 2)), 20.0)
     labels += lp04_drum(out, "lp04-drum-roof-arcs")
     labels += ad01_kou(out, "ad01-kou-passage")
+    labels += ad01_kou(out, "ad01-stated-area-note", note="防护单元面积：1950m²")
     labels += dr02(out, "dr02-percent-codes-text", mtext=False)
     labels += dr02(out, "dr02-font-coded-mtext", mtext=True)
+    labels += dr02(out, "dr02-unicode-escape-text", mtext=False, plain="\\U+5730\\U+4E0B\\U+5BA4顶板标高-0.100")
     labels += dr04(out, "dr04-override-with-mm", "6000mm")
     labels += dr04(out, "dr04-override-in-metres", "6.00m")
     (out / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
