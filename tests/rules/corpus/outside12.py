@@ -445,7 +445,6 @@ def generate(out_dir) -> list[dict]:
     out.mkdir(parents=True, exist_ok=True)
     labels: list[dict] = []
     basement = ((20, 22), (25, 24))
-    tower = ((35, 40), (40, 50))
     labels += fr07(out, "fr07-english-b1-title", "B1 FLOOR PLAN", limit=500.0, sizes=basement)
     labels += fr07(out, "fr07-english-tag-with-stated-area", "地下一层平面图", limit=500.0, sizes=basement,
                    notes=("FIRE COMPARTMENT 1 — 480 m²",))
