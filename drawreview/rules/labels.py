@@ -38,8 +38,10 @@ def number(word: str) -> int:
             cur = 0
     return total + cur
 
+# the unit in brackets after the word, before the value (a table header's habit): 建筑高度(m): 53.85, H(m)=53.85
+UNIT_M = r"(?:\s*[(（\[]\s*(?:m|米)\s*[)）\]])?"
 RE_HEIGHT = re.compile(
-    r"(?:(?:建筑|檐口|屋面|房屋|总)?高度|檐高|height|(?<![a-z])h)\s*(?:[=＝:：]|为|是)?\s*(\d+(?:\.\d+)?)\s*(m|米)?(?![\d.]*\s*(?:m2|㎡|平方))",
+    r"(?:(?:建筑|檐口|屋面|房屋|总)?高度|檐高|height|(?<![a-z])h)" + UNIT_M + r"\s*(?:[=＝:：]|为|是)?\s*(\d+(?:\.\d+)?)\s*(m|米)?(?![\d.]*\s*(?:m2|㎡|平方))",
     re.I)
 RE_STOREYS_ABOVE = re.compile(r"地上\s*(\d{1,3}|[一二三四五六七八九十百]+)\s*层")
 RE_STOREYS_BELOW = re.compile(r"地下\s*(?:\d{1,3}|[一二三四五六七八九十百]+)(?:\s*[+＋]\s*\d{1,2})?\s*层")
@@ -55,7 +57,7 @@ RE_STOREYS = re.compile(
     r"|(?:(?:^|(?<=[^\d.a-z]))(\d{1,3}|[一二三四五六七八九十百]+)\s*(?:f\b|层(?![高平面顶]|\s*平面)|storeys?\b|stories\b|floors?\b))"
     r"|(?:(?:storeys|floors)\s*[=:]\s*(\d{1,3}))",
     re.I)
-RE_HEIGHT_ONLY = re.compile(r"^\s*(?:建筑高度|高度|height|h)\s*[=＝:：]\s*(\d+(?:\.\d+)?)\s*(?:m|米)?\s*$", re.I)
+RE_HEIGHT_ONLY = re.compile(r"^\s*(?:建筑高度|高度|height|h)" + UNIT_M + r"\s*[=＝:：]\s*(\d+(?:\.\d+)?)\s*(?:m|米)?\s*$", re.I)
 RE_RATING = re.compile(r"(?:耐火等级\s*[=＝:：为]?\s*)?([一二三四])级|耐火等级\s*[=＝:：为]\s*([1-4一二三四])(?!\d)"
                        r"|耐火等级\s*([1-4])\s*级"  # 耐火等级2级
                        r"|耐火等级\s*[=＝:：为]?\s*(iv|i{1,3})\s*级", re.I)  # Ⅱ级: NFKC makes it II
@@ -75,9 +77,12 @@ RE_AFFIRM = re.compile(r"设|有|采用|配置|安装|按")
 # 自动喷水灭火系统全楼设置; 不设置 / 未设置 there says no (not 喷淋头设置间距…, whose 设置 does not close the
 # clause, nor 喷淋头的设置, a heading)
 RE_AFTER = re.compile(r"(?<!的)(不|未|无需|免)?(?:全楼|全部|均|全面|整体|按规范)?(?:设置|配置|覆盖)(?=\s*[)）]?\s*(?:[，,。;；)）]|$))")
-# an English office's title: BASEMENT FLOOR PLAN, BASEMENT 1 PLAN, B1 FLOOR PLAN, LEVEL B2 PLAN
-RE_BASEMENT_TITLE_EN = re.compile(r"\b(?:basement(?:\s*(?:level\s*)?[1-5])?|(?:level\s*)?b[1-5])\s*(?:floor\s*)?plan\b",
-                                  re.I)
+# an English office's title: BASEMENT FLOOR PLAN, BASEMENT 1 PLAN, B1 FLOOR PLAN, LEVEL B2 PLAN; a storey numbered
+# below ground: LEVEL -1 PLAN, L-1 PLAN, FLOOR -2 PLAN, -1 FLOOR PLAN (not LEVEL 1, LEVEL -1.500, a section 1-1);
+# LOWER GROUND FLOOR PLAN, SUB-BASEMENT PLAN (half sunk or below the basement: GB 50016 5.3.1's 半地下 too)
+RE_BASEMENT_TITLE_EN = re.compile(
+    r"(?:\b(?:basement(?:\s*(?:level\s*)?[1-5])?|(?:level\s*)?b[1-5]|(?:level|floor|storey|l)\s*-\s*0?[1-5]"
+    r"|lower\s*ground|sub-?\s*basement)|(?<![\w.\-])-\s*0?[1-5])(?![\d.])\s*(?:floor\s*|level\s*)?plan\b", re.I)
 RE_CLEAR = re.compile(r"净高\s*[=＝:：]?\s*(\d+(?:\.\d+)?)")
 RE_SCALE = re.compile(r"1\s*[:：]\s*(\d+(?:\.\d+)?)")
 

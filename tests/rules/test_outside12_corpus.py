@@ -31,11 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Each entry is an open gap, found by the probe and not fixed: file -> what the bench reports.
 OPEN: dict[str, str] = {
-    "fr07-english-level-minus-1-bad.dxf": "missed ['FR-07'], false []",
     "fr07-sprinklered-throughout-ok.dxf": "missed [], false ['FR-07']",
     "fr12-door-schedule-table-bad.dxf": "missed ['FR-12'], false []",
     "fr02-english-lane-layer-bad.dxf": "missed ['FR-02'], false []",
-    "fr01-height-bracket-unit-bad.dxf": "missed ['FR-01'], false []",
     "pl02-cass-jzx-survey-xy-bad.dxf": "missed ['PL-02'], false []",
     "dr04-override-in-metres-ok.dxf": "missed [], false ['DR-04']",
 }

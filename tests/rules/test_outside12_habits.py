@@ -1,0 +1,94 @@
+"""Habits found by the twelfth outside probe (tests/rules/corpus/outside12.py, decision 163): English storey
+titles below ground (``LEVEL -1 PLAN``), a height with its unit in brackets (``建筑高度(m): 53.85``), English
+fire-lane layers, CASS parcel boundaries (``JZX``), dimension overrides in another unit (``6.00m``). Each with
+spellings and variants the corpus does not draw, and near-misses that must not be read."""
+
+from __future__ import annotations
+
+import ezdxf
+import pytest
+
+from drawreview.rules import run_checks
+
+M = 1000.0
+FLOOR = {"use": "office", "building_height_m": 18.0, "sprinklers": False}
+SITE = {"project_type": "building", "use": "office"}
+
+
+def _doc():
+    doc = ezdxf.new("R2010", setup=True)
+    doc.header["$INSUNITS"] = 4
+    return doc, doc.modelspace()
+
+
+def _rect(space, x, y, w, h, layer):
+    return space.add_lwpolyline([(x * M, y * M), ((x + w) * M, y * M), ((x + w) * M, (y + h) * M), (x * M, (y + h) * M)],
+                                close=True, dxfattribs={"layer": layer})
+
+
+def _text(space, s, x, y, h_mm=3.5, scale=100, layer="标注"):
+    return space.add_text(s, dxfattribs={"layer": layer, "height": h_mm * scale, "insert": (x * M, y * M)})
+
+
+def _rules(doc, params):
+    return [(f.rule_id, f.severity) for f in run_checks(doc, params).findings]
+
+
+# --- an English title of a storey below ground -------------------------------------------------------------------
+
+def _floor(title):
+    """A 25 × 23 m compartment (575 m²: over 5.3.1's 500 m² underground, under 2500 m² above) titled *title*."""
+    doc, msp = _doc()
+    _rect(msp, 5, 5, 25, 23, "防火分区")
+    _text(msp, "防火分区一", 10, 15)
+    _text(msp, title, 5, -3, 5.0)
+    return doc
+
+
+@pytest.mark.parametrize("title", [
+    "LEVEL -1 PLAN", "LEVEL-2 FLOOR PLAN", "L-1 PLAN", "FLOOR -1 PLAN", "-1 FLOOR PLAN", "LEVEL -01 PLAN",
+    "Level -1 Plan 1:100", "LOWER GROUND FLOOR PLAN", "SUB-BASEMENT PLAN",
+])
+def test_an_english_title_of_a_storey_below_ground_is_underground(title):
+    assert ("FR-07", "error") in _rules(_floor(title), FLOOR)
+
+
+@pytest.mark.parametrize("title", [
+    "LEVEL 1 PLAN", "LEVEL 10 PLAN", "L1 PLAN",  # storeys above ground
+    "LEVEL -1.500 PLAN", "-1.500 PLAN",  # a level in metres, not a storey's number
+    "SECTION 1-1 PLAN", "STAIR-1 PLAN", "TYPE-2 PLAN",  # a name's number after a hyphen
+    "GROUND FLOOR PLAN", "UPPER GROUND FLOOR PLAN",
+])
+def test_an_english_title_of_a_storey_above_ground_is_not_underground(title):
+    assert ("FR-07", "error") not in _rules(_floor(title), FLOOR)
+
+
+# --- a height with its unit in brackets ----------------------------------------------------------------------------
+
+def _pair(note, gap=11.0):
+    """Two 30 × 15 m office buildings *gap* m apart (11 m: under the high-rise pair's 13 m, over the low pair's
+    6 m), each labelled *note* and 一级."""
+    doc, msp = _doc()
+    for y in (10.0, 25.0 + gap):
+        _rect(msp, 10, y, 30, 15, "A-MAST-ROOF")
+        _text(msp, note, 12, y + 2, scale=500)
+        _text(msp, "一级", 12, y + 6, scale=500)
+    return doc
+
+
+@pytest.mark.parametrize("note", [
+    "建筑高度(m): 53.85", "建筑高度（m）：53.85", "高度(m)=53.85", "H(m)=53.85", "H（m）:53.85", "建筑高度[m]: 53.85",
+    "建筑高度(米)：53.85", "HEIGHT (m): 53.85",
+])
+def test_a_height_with_its_unit_in_brackets_is_read(note):
+    assert ("FR-01", "error") in _rules(_pair(note), SITE)
+
+
+@pytest.mark.parametrize("note", [
+    "建筑高度(mm): 53850",  # another unit: not read as metres
+    "建筑面积(m²): 5385",
+    "层高(m): 53.85",  # a storey's height
+    "净高(m): 53.85",
+])
+def test_a_bracketed_unit_of_something_else_is_not_a_height(note):
+    assert ("FR-01", "error") not in _rules(_pair(note), SITE)
