@@ -92,3 +92,33 @@ def test_a_height_with_its_unit_in_brackets_is_read(note):
 ])
 def test_a_bracketed_unit_of_something_else_is_not_a_height(note):
     assert ("FR-01", "error") not in _rules(_pair(note), SITE)
+
+
+# --- a fire lane on an English layer -------------------------------------------------------------------------------
+
+def _lane(layer, width=3.5):
+    """A site with a five-storey office and a 80 m lane *width* m wide (3.5 m: under 7.1.8's 4.0 m) on *layer*."""
+    doc, msp = _doc()
+    _rect(msp, 0, 0, 120, 100, "A-REDL")
+    _rect(msp, 30, 30, 40, 20, "A-MAST-ROOF")
+    _text(msp, "5F", 32, 32, scale=500)
+    _rect(msp, 10, 10, 80, width, layer)
+    return doc
+
+
+@pytest.mark.parametrize("layer", [
+    "FIRE ACCESS ROAD", "FIRE_ACCESS_ROUTE", "C-FIRE-ACCESS-WAY", "FIRE ROAD", "Fire-Road", "EVA", "C-EVA", "EVA-ROAD",
+    "EMERGENCY VEHICLE ACCESS",
+])
+def test_a_lane_on_an_english_fire_lane_layer_is_a_fire_lane(layer):
+    assert ("FR-02", "error") in _rules(_lane(layer), SITE)
+
+
+@pytest.mark.parametrize("layer", ["FIRE HYDRANT", "ROAD", "C-ROAD", "FIRE HYDRANT ROAD", "EVAC ROUTE", "EVACUATION",
+                                   "FIRE ACCESS PANEL", "EVAPORATOR"])
+def test_a_layer_that_names_no_fire_lane_is_not_one(layer):
+    assert ("FR-02", "error") not in _rules(_lane(layer), SITE)
+
+
+def test_a_wide_lane_on_an_english_layer_passes():
+    assert ("FR-02", "error") not in _rules(_lane("FIRE ACCESS ROAD", 4.5), SITE)
