@@ -122,3 +122,30 @@ def test_a_layer_that_names_no_fire_lane_is_not_one(layer):
 
 def test_a_wide_lane_on_an_english_layer_passes():
     assert ("FR-02", "error") not in _rules(_lane("FIRE ACCESS ROAD", 4.5), SITE)
+
+
+# --- a site boundary on the surveyor's CASS layer ------------------------------------------------------------------
+
+def _parcel(layer, cross=True, at=(512300.0, 3456700.0)):
+    """A 100 × 100 m parcel on *layer* at survey coordinates, 界址点 circles on JZD, and a 20 × 30 m footprint
+    that crosses its east side by 6 m (*cross*) or stays 10 m inside."""
+    doc, msp = _doc()
+    e0, n0 = at
+    _rect(msp, e0, n0, 100, 100, layer)
+    for i, (x, y) in enumerate(((0, 0), (100, 0), (100, 100), (0, 100)), 1):
+        msp.add_circle(((e0 + x) * M, (n0 + y) * M), 500.0, dxfattribs={"layer": "JZD"})
+        _text(msp, f"J{i}", e0 + x + 1, n0 + y + 1, scale=500, layer="JZD")
+    _rect(msp, e0 + (86 if cross else 70), n0 + 30, 20, 30, "A-MAST-ROOF")
+    _text(msp, "5F", e0 + (88 if cross else 72), n0 + 32, scale=500)
+    return doc
+
+
+@pytest.mark.parametrize("layer", ["JZX", "ZT-JZX", "界址线", "宗地界址线"])
+def test_a_parcel_boundary_on_the_cass_layer_is_the_site_boundary(layer):
+    assert ("PL-02", "error") in _rules(_parcel(layer), SITE)
+    assert ("PL-02", "error") not in _rules(_parcel(layer, cross=False), SITE)
+
+
+@pytest.mark.parametrize("layer", ["JZD", "界址点", "DLSS", "JMD", "JZXX"])
+def test_other_cass_layers_are_not_the_site_boundary(layer):
+    assert ("PL-02", "error") not in _rules(_parcel(layer), SITE)
