@@ -33,7 +33,6 @@ ROOT = Path(__file__).resolve().parents[2]
 OPEN: dict[str, str] = {
     "fr07-sprinklered-throughout-ok.dxf": "missed [], false ['FR-07']",
     "fr12-door-schedule-table-bad.dxf": "missed ['FR-12'], false []",
-    "dr04-override-in-metres-ok.dxf": "missed [], false ['DR-04']",
 }
 
 

@@ -149,3 +149,43 @@ def test_a_parcel_boundary_on_the_cass_layer_is_the_site_boundary(layer):
 @pytest.mark.parametrize("layer", ["JZD", "界址点", "DLSS", "JMD", "JZXX"])
 def test_other_cass_layers_are_not_the_site_boundary(layer):
     assert ("PL-02", "error") not in _rules(_parcel(layer), SITE)
+
+
+# --- a dimension override in another unit, written with its unit ---------------------------------------------------
+
+def _dim(override, drawn_m=6.0, insunits=4):
+    """A linear dimension *drawn_m* long, its text overridden with *override*, in a millimetre (4) or metre (6)
+    drawing."""
+    doc, msp = _doc()
+    doc.header["$INSUNITS"] = insunits
+    k = M if insunits == 4 else 1.0
+    _rect(msp, 0, 0, 12, 8, "A-WALL") if insunits == 4 else msp.add_lwpolyline(
+        [(0, 0), (12, 0), (12, 8), (0, 8)], close=True, dxfattribs={"layer": "A-WALL"})
+    doc.dimstyles.duplicate_entry("EZDXF", "DR1").dxf.dimlfac = 1.0  # ezdxf's own style measures ×100
+    d = msp.add_linear_dim(base=(0, -3 * k), p1=(0, 0), p2=(drawn_m * k, 0), text=override, dimstyle="DR1",
+                           dxfattribs={"layer": "标注"})
+    d.render()
+    return doc
+
+
+def _dr04(doc):
+    return [rid for rid, _ in _rules(doc, FLOOR) if rid.startswith("DR-04")]
+
+
+@pytest.mark.parametrize("override, insunits", [
+    ("6.00m", 4), ("6m", 4), ("6.0 m", 4), ("600cm", 4), ("6.00米", 4), ("6.00M", 4), ("L=6.00m", 4),
+    ("6000mm", 6), ("6000毫米", 6),
+])
+def test_an_override_equal_in_another_unit_is_the_measured_value(override, insunits):
+    assert not _dr04(_dim(override, insunits=insunits))
+
+
+@pytest.mark.parametrize("override, insunits", [
+    ("6.50m", 4),  # another value in metres
+    ("6.00", 4),  # a bare number is in the drawing's unit: 6 mm
+    ("5.4m", 4),
+    ("6.00m²", 4),  # an area's unit: not a length
+    ("6500mm", 6),
+])
+def test_an_override_of_another_value_still_warns(override, insunits):
+    assert _dr04(_dim(override, insunits=insunits))

@@ -17,6 +17,18 @@ from .measure import r
 RE_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|-?\d+(?:\.\d+)?")
 
 
+# a unit written after the number: 6.00m, 6000mm, 600cm, 6.00米 (not m², m2, m³, mph …)
+RE_UNIT = re.compile(r"\s*(mm|cm|m|毫米|厘米|米)(?![a-z²³\d])", re.I)
+UNIT_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "毫米": 1.0, "厘米": 10.0, "米": 1000.0}
+
+
+def in_drawing_units(text: str, end: int, unit_mm: float) -> float:
+    """What one written unit of the number ending at *end* is in drawing units: a value written with its unit
+    (``6.00m`` in a millimetre drawing) is that many of its unit; a bare number is in the drawing's unit (1)."""
+    m = RE_UNIT.match(text, end)
+    return UNIT_MM[m.group(1).casefold()] / unit_mm if m and unit_mm else 1.0
+
+
 def half_last_place(number: str) -> float:
     """Half a unit of a written number's last place: ``6.50`` → 0.005, ``6.4`` → 0.05, ``6000`` → 0.5."""
     _, dot, decimals = number.partition(".")
@@ -123,13 +135,15 @@ def dimension_override(geo, rule):
         text = (d.override or "").strip()
         if not text or "<>" in text or d.measured is None:
             continue
-        m = RE_NUMBER.search(as_read(text))  # \A1;6000 reads 6000, as the sheet shows it
+        shown = as_read(text)
+        m = RE_NUMBER.search(shown)  # \A1;6000 reads 6000, as the sheet shows it
         if not m:
             continue
-        value = float(m.group(0).replace(",", ""))
+        per = in_drawing_units(shown, m.end(), d.unit_mm)  # 6.00m in a millimetre drawing is 6000
+        value = float(m.group(0).replace(",", "")) * per
         # the tolerance in the shown unit (tolerance_abs is in mm: 0.0005 in a metre drawing's 6.50), and
-        # never tighter than the written number's last place (6.4 is 6.35 rounded)
-        written = half_last_place(m.group(0))
+        # never tighter than the written number's last place (6.4 is 6.35 rounded; 6.00m is 5995 … 6005 mm)
+        written = half_last_place(m.group(0)) * per
         if abs(value - d.measured) > max(tol_abs / d.unit_mm, tol_rel * abs(d.measured), written):
             f = make(rule, measured=value, required=r(d.measured, 1), unit="", evidence=shapely.Point(d.x, d.y),
                      text=text)
