@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from shapely import STRtree
 
-from . import labels
+from . import labels, schedules
 from .legends import drop_legend_samples
 from .layers import normalise
 
@@ -129,9 +129,29 @@ def sort_exits(geo) -> None:
     drop_legend_samples(geo)
     _demote(geo)
     _exterior_doors(geo)
+    _scheduled_widths(geo)
     for f in geo.of("exit"):  # a door-library symbol's width from its scale, when no code gave one
         if "width_m" not in f.attrs and "scaled_width_m" in f.attrs:
             f.attrs["width_m"] = f.attrs["scaled_width_m"]
+
+
+def _scheduled_widths(geo) -> None:
+    """An exit named ``M1`` (its block, or the code written beside it) takes its width from the sheet's
+    door schedule (``schedules.door_schedule``), when its name gave none."""
+    todo = [f for f in geo.of("exit") if "width_m" not in f.attrs]
+    table = schedules.door_schedule(geo.texts) if todo else {}
+    if not table:
+        return
+    texts, tree = _text_tree(geo)
+    for f in todo:
+        names = [f.block] if f.block and schedules.is_code(labels.bare_block(f.block)) else []
+        if tree is not None:
+            near = [texts[i] for i in tree.query(f.geom, predicate="dwithin", distance=geo.du(ROOM_M))]
+            names += [t.text for t in sorted(near, key=lambda t: _gap(t, f.geom))
+                      if geo.m(_gap(t, f.geom)) <= LABEL_M and schedules.is_code(t.text)]
+        width = next((table[k] for k in map(schedules.key, names) if k in table), None)
+        if width is not None:
+            f.attrs["width_m"] = width
 
 
 def _demote(geo) -> None:

@@ -32,7 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each entry is an open gap, found by the probe and not fixed: file -> what the bench reports.
 OPEN: dict[str, str] = {
     "fr07-sprinklered-throughout-ok.dxf": "missed [], false ['FR-07']",
-    "fr12-door-schedule-table-bad.dxf": "missed ['FR-12'], false []",
 }
 
 

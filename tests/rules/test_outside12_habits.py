@@ -189,3 +189,61 @@ def test_an_override_equal_in_another_unit_is_the_measured_value(override, insun
 ])
 def test_an_override_of_another_value_still_warns(override, insunits):
     assert _dr04(_dim(override, insunits=insunits))
+
+
+# --- a door's width from the sheet's door schedule -------------------------------------------------------------------
+
+def _scheduled(rows, title="门窗表", block="M1", label="M1", header="洞口尺寸(mm)"):
+    """A room whose door is a block *block* labelled *label* (its drawn leaf 0.8 m, no size in its name), and a
+    schedule titled *title* with *rows* (code, size) in a LINE grid to the right; a row of one cell is one text."""
+    doc, msp = _doc()
+    _rect(msp, 0, 0, 16, 10, "防火分区")
+    _rect(msp, 0, 0, 12, 8, "A-WALL")
+    _text(msp, "办公室", 4, 4)
+    blk = doc.blocks.new(block)
+    blk.add_line((0, 0), (800, 0))
+    blk.add_arc((0, 0), 800, 0, 90)
+    msp.add_blockref(block, (5 * M, 0), dxfattribs={"layer": "A-DOOR"})
+    if label:
+        _text(msp, label, 5, 1.2, layer="A-DOOR")
+    x0, y0 = 20.0, 0.0
+    n = len(rows) + 1
+    for r in range(n + 1):
+        msp.add_line((x0 * M, (y0 + r * 1.2) * M), ((x0 + 18) * M, (y0 + r * 1.2) * M), dxfattribs={"layer": "表格"})
+    if title:
+        _text(msp, title, x0 + 6, y0 + n * 1.2 + 0.6, 5.0)
+    _text(msp, "编号", x0 + 0.5, y0 + (n - 1) * 1.2 + 0.3)
+    _text(msp, header, x0 + 4.5, y0 + (n - 1) * 1.2 + 0.3)
+    for i, row in enumerate(rows):
+        y = y0 + (n - 2 - i) * 1.2 + 0.3
+        for j, cell in enumerate(row):
+            _text(msp, cell, x0 + (0.5, 4.5, 10.5)[j], y)
+    return doc
+
+
+@pytest.mark.parametrize("kw", [
+    dict(rows=[("M1", "800X2100")]), dict(rows=[("M1", "800×2100")]), dict(rows=[("M1", "800*2100")]),
+    dict(rows=[("M-1", "800X2100")]),  # the schedule writes the code with a hyphen, the plan without
+    dict(rows=[("C1", "1500X1500"), ("M2", "1000X2100"), ("M1", "800X2100", "3")]),  # among other rows
+    dict(rows=[("M1 800X2100 3",)]),  # a row written as one text
+    dict(rows=[("M1", "800X2100")], title="门窗统计表"), dict(rows=[("M1", "800X2100")], title="DOOR SCHEDULE"),
+    dict(rows=[("M1", "2100X800")], header="洞口尺寸 高×宽"),  # the header turns the size round
+    dict(rows=[("FM甲1", "800X2100")], block="FM甲1", label="FM甲1"),
+    dict(rows=[("M1", "800X2100")], block="DOOR-SWING", label="M1"),  # the code only in the label
+    dict(rows=[("M1", "800X2100")], label=None),  # the code only in the block's name
+])
+def test_a_doors_width_is_read_from_the_door_schedule(kw):
+    assert ("FR-12", "error") in _rules(_scheduled(**kw), FLOOR)
+
+
+@pytest.mark.parametrize("kw", [
+    dict(rows=[("M1", "1000X2100")]),  # wide enough
+    dict(rows=[("C1", "800X2100")]),  # a window's row
+    dict(rows=[("MLC1", "800X2100")]),  # a door-and-window (门连窗)
+    dict(rows=[("M1", "2100X800")]),  # 宽×高: 0.8 m high is no door
+    dict(rows=[("M1", "")]),  # no size
+    dict(rows=[("M1", "800X2100")], title=None),  # no schedule's title on the sheet
+    dict(rows=[("M2", "800X2100")]),  # another door's row
+])
+def test_a_schedule_row_that_is_not_the_doors_gives_no_width(kw):
+    assert ("FR-12", "error") not in _rules(_scheduled(**kw), FLOOR)
