@@ -17,6 +17,9 @@ RE_NO_SPRINKLER = re.compile(r"\b(?:no|not|non|without|none)\b[^.;:]{0,40}?\bspr
 # an exception or a single room's system says nothing of the whole building's: "SPRINKLER ROOM",
 # "SPRINKLER PUMP", "SPRINKLER HEAD", "SPRINKLER PIPE", "SPRINKLER VALVE", "SPRINKLER TANK"
 RE_SPRINKLER_THING = re.compile(r"\bsprinkler\s*(?:room|pump|head|pipe|valve|tank|riser|main)s?\b", re.I)
+# a name alone, as a legend's row or a table's key cell writes it, states nothing: "SPRINKLER", "SPRINKLERS",
+# "AUTOMATIC SPRINKLER SYSTEM", "SPRINKLER SYSTEM:" (its value is in the next cell); as 自动喷水灭火系统 alone
+RE_SPRINKLER_NAME = re.compile(r"^\W*(?:automatic\s*)?(?:fire\s*)?sprinklers?(?:\s*system)?\W*$", re.I)
 # "LIGHTNING PROTECTION: CLASS 2", "LIGHTNING PROTECTION CLASS II", "LPS CLASS 3", "CLASS 2 LIGHTNING PROTECTION",
 # "Lightning protection category III", "LIGHTNING PROTECTION LEVEL: II", "LPL II", "CLASS OF LPS: II"; Roman
 # numerals in ASCII or as Ⅰ Ⅱ Ⅲ (NFKC makes them I II III); not IV, 2.5 or a class with no lightning words
@@ -34,7 +37,7 @@ def english_facts(text: str) -> dict:
     (1–3). A text that only names a sprinkler room, pump or head states nothing. *text* is read as
     written; ``lightning_class_of`` reads a text that mixes scripts."""
     facts: dict = {}
-    if RE_SPRINKLER.search(text) and not RE_SPRINKLER_THING.search(text):
+    if RE_SPRINKLER.search(text) and not RE_SPRINKLER_THING.search(text) and not RE_SPRINKLER_NAME.match(text):
         facts["sprinklers"] = not RE_NO_SPRINKLER.search(text)
     if m := RE_LP_CLASS.search(text):
         facts["lightning_class"] = ROMAN[next(g for g in m.groups() if g).casefold()]

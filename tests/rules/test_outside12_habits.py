@@ -247,3 +247,37 @@ def test_a_doors_width_is_read_from_the_door_schedule(kw):
 ])
 def test_a_schedule_row_that_is_not_the_doors_gives_no_width(kw):
     assert ("FR-12", "error") not in _rules(_scheduled(**kw), FLOOR)
+
+
+# --- an English sprinkler provision, and a sprinkler's name alone ---------------------------------------------------
+
+NO_SPRINKLER_PARAM = {"use": "office", "building_height_m": 18.0}
+
+
+def _sprinkler_floor(note):
+    """A 60 × 75 m compartment (4500 m²: over 2500 m², within the sprinklered 5000 m²) holding *note*."""
+    doc, msp = _doc()
+    _rect(msp, 0, 0, 60, 75, "防火分区")
+    _text(msp, note, 2, 37.5, scale=200)
+    _text(msp, "3RD FLOOR PLAN", 0, -6, 7.0, scale=200)
+    return doc
+
+
+@pytest.mark.parametrize("note", ["SPRINKLERED THROUGHOUT", "FULLY SPRINKLERED", "SPRINKLER PROTECTED",
+                                  "THE BUILDING IS SPRINKLERED THROUGHOUT.", "SPRINKLERS: YES"])
+def test_an_english_sprinkler_provision_doubles_the_compartment(note):
+    assert ("FR-07", "error") not in _rules(_sprinkler_floor(note), NO_SPRINKLER_PARAM)
+
+
+@pytest.mark.parametrize("note", [
+    "SPRINKLER", "Sprinklers", "AUTOMATIC SPRINKLER SYSTEM", "SPRINKLER SYSTEM:",  # a legend's or a key cell's name
+    "NOT SPRINKLERED", "NON-SPRINKLERED", "SPRINKLER PIPE",
+])
+def test_a_sprinklers_name_or_a_denial_is_no_provision(note):
+    assert ("FR-07", "error") in _rules(_sprinkler_floor(note), NO_SPRINKLER_PARAM)
+
+
+def test_an_explicit_sprinkler_parameter_wins_over_the_note():
+    """The project's parameters stated explicitly win over the sheet's words (notes.apply_sheet_facts): outside12's
+    fr07-sprinklered-throughout-ok states sprinklers = false, so it stays in OPEN (decision 163)."""
+    assert ("FR-07", "error") in _rules(_sprinkler_floor("SPRINKLERED THROUGHOUT"), FLOOR)
