@@ -104,7 +104,9 @@ def test_notification_centre(site, chromium, notified, shots):
     with page_as(chromium, base, stack, "designer", viewport={"width": 1280, "height": 900}) as page:
         page.goto(base + "/")
         badge = page.locator("#notif-count")
-        badge.wait_for(state="visible", timeout=10000)
+        # the count is the script's (it was "visible" before the count came: see below)
+        wait_js(page, "() => document.getElementById('notif-count').dataset.unread !== undefined", timeout=15000)
+        assert badge.is_visible()
         unread_before = int(badge.get_attribute("data-unread"))
         assert unread_before >= 3
         page.click("#notif-bell")
@@ -129,6 +131,9 @@ def test_notification_centre(site, chromium, notified, shots):
         # all read
         page.click("#notif-all-read")
         wait_js(page, "() => document.getElementById('notif-count').hidden", timeout=10000)
+        # hidden means not shown: the badge's display:inline-block overrode the hidden attribute, so
+        # nothing unread (and every page before its count came) showed an empty red pill
+        assert not badge.is_visible() and badge.bounding_box() is None
         assert page.locator("#notif-list li.notif-item.unread").count() == 0
         page.locator("#notif-list li.notif-item a.notif-link").first.click()
         page.wait_for_url(base + link, timeout=15000)
